@@ -1,0 +1,192 @@
+# embudo — one non-recursive Makefile (STYLE.md §B.9).
+#
+#   make                 build ./embudo (release flags)
+#   make MODE=debug|asan|tsan   variants under build/$(MODE)/
+#   make run             deps + build + private PostgreSQL + migrations + demo + TUI
+#   make check           deps + asan build + every test suite
+#   make deps            install missing Debian packages (apt-get; sudo when not root)
+#   make check-layers    prove ncurses/libpq/libsodium stay in their layers
+#
+# Each layer (src/<layer>, ui/<layer>) is a static library; test binaries link
+# only the layers they may use, so a stray dependency fails to link.
+
+MODE    ?= release
+B       := build/$(MODE)
+VERSION := 0.1.0
+GITREV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo desconocido)
+
+CC      ?= cc
+PKGS_CORE := libsodium libcrypto zlib libqrencode libprotobuf-c
+PKGS_DB   := libpq
+PKGS_UI   := ncursesw
+PKGS_RT   := libuv
+PKGS_ALL  := $(PKGS_CORE) $(PKGS_DB) $(PKGS_UI) $(PKGS_RT)
+
+# ncursesw.pc injects -D_XOPEN_SOURCE=600; feature macros are set once here.
+PKG_CFLAGS := $(filter-out -D%,$(shell pkg-config --cflags $(PKGS_ALL) cmocka 2>/dev/null))
+pkglibs     = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+WERROR ?= -Werror
+WARN := -Wall -Wextra -Wpedantic $(WERROR) -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wold-style-definition -Wformat=2 -Wwrite-strings -Wcast-qual \
+        -Wpointer-arith -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
+        -Wswitch-enum -Wconversion -Wsign-conversion
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE -I. -Isrc -I$(B)/gen \
+            -DEMBUDO_VERSION='"$(VERSION)"' -DEMBUDO_GITREV='"$(GITREV)"' -MMD -MP
+CFLAGS  += -std=c17 $(WARN) $(PKG_CFLAGS)
+
+ifeq ($(MODE),release)
+CFLAGS  += -O2 -g -fstack-protector-strong -fPIE
+CPPFLAGS+= -DNDEBUG -D_FORTIFY_SOURCE=2
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+else ifeq ($(MODE),debug)
+CFLAGS  += -O0 -g3
+CPPFLAGS+= -DEMBUDO_TEST_BUILD
+else ifeq ($(MODE),asan)
+CFLAGS  += -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+CPPFLAGS+= -DEMBUDO_TEST_BUILD
+else ifeq ($(MODE),tsan)
+CFLAGS  += -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+CPPFLAGS+= -DEMBUDO_TEST_BUILD
+else
+$(error MODE debe ser release, debug, asan o tsan)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- layers ---------------------------------------------------------------
+# Link order: callers first. Each entry is <name>:<source dir>.
+LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wa:src/wa \
+          db:src/db crypto:src/crypto core:src/core util:src/util
+layer_name = $(word 1,$(subst :, ,$(1)))
+layer_dir  = $(word 2,$(subst :, ,$(1)))
+layer_lib  = $(B)/lib/$(1).a
+
+define LAYER_RULES
+$(call layer_name,$(1))_SRC := $(wildcard $(call layer_dir,$(1))/*.c)
+$(call layer_name,$(1))_OBJ := $$(patsubst %.c,$(B)/obj/%.o,$$($(call layer_name,$(1))_SRC))
+$(call layer_lib,$(call layer_name,$(1))): $$($(call layer_name,$(1))_OBJ)
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$(Q)ar rcs $$@ $$^ $(if $$^,,/dev/null)
+ALL_OBJ += $$($(call layer_name,$(1))_OBJ)
+endef
+$(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l))))
+
+# The migrations are embedded in the binary so `embudo db migrate` works anywhere.
+SQL_FILES := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+GEN_MIGR  := $(B)/gen/migrations_data.c
+db_OBJ    += $(B)/obj/gen/migrations_data.o
+ALL_OBJ   += $(B)/obj/gen/migrations_data.o
+$(GEN_MIGR): $(SQL_FILES) src/db/embed-sql.sh
+	@mkdir -p $(@D)
+	$(Q)sh src/db/embed-sql.sh $(SQL_FILES) > $@.tmp && mv $@.tmp $@
+$(B)/obj/gen/migrations_data.o: $(GEN_MIGR)
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+$(call layer_lib,db): $(B)/obj/gen/migrations_data.o
+
+LIBS_UNIT := vm wa crypto core util
+LIBS_DB   := db $(LIBS_UNIT)
+LIBS_ALL  := $(foreach l,$(LAYERS),$(call layer_name,$(l)))
+LDLIBS_UNIT := $(call pkglibs,$(PKGS_CORE) cmocka) -lm -lpthread
+LDLIBS_DB   := $(call pkglibs,$(PKGS_CORE) $(PKGS_DB) $(PKGS_RT) cmocka) -lm -lpthread
+LDLIBS_ALL  := $(call pkglibs,$(PKGS_ALL)) -lm -lpthread
+
+# ---- objects ----------------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# ---- the program ------------------------------------------------------------
+BIN := $(B)/embudo
+$(BIN): $(B)/obj/src/main.o $(foreach l,$(LIBS_ALL),$(call layer_lib,$(l)))
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+.DEFAULT_GOAL := all
+.PHONY: all
+all: $(BIN)
+ifeq ($(MODE),release)
+	$(Q)ln -sf $(BIN) embudo
+endif
+
+# ---- tests ------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
+DB_SRC   := $(wildcard tests/db/test_*.c)
+DB_BIN   := $(patsubst tests/db/%.c,$(B)/tests/db/%,$(DB_SRC))
+DB_LIB_SRC := $(filter-out $(DB_SRC),$(wildcard tests/db/*.c))
+DB_LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(DB_LIB_SRC))
+BENCH_SRC:= $(wildcard tests/bench/*.c)
+BENCH_BIN:= $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRC))
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(foreach l,$(LIBS_UNIT),$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
+$(B)/tests/db/%: $(B)/obj/tests/db/%.o $(DB_LIB_OBJ) $(foreach l,rt $(LIBS_DB),$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_DB)
+$(B)/tests/bench/%: $(B)/obj/tests/bench/%.o $(DB_LIB_OBJ) $(foreach l,rt $(LIBS_DB),$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_DB)
+
+.PHONY: tests
+tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN)
+
+.PHONY: deps
+deps:
+	$(Q)sh packaging/deps.sh
+
+.PHONY: check check-unit check-db check-e2e check-build
+check: deps
+	$(Q)$(MAKE) --no-print-directory MODE=asan check-build
+	$(Q)$(MAKE) --no-print-directory MODE=asan check-layers check-unit check-db check-e2e
+	@echo "make check: todas las suites pasaron"
+
+check-build: tests
+
+check-unit: $(UNIT_BIN)
+	$(Q)sh tests/unit/run.sh $(B)
+
+check-db: $(DB_BIN) $(BIN)
+	$(Q)sh tests/db/run.sh $(B)
+
+check-e2e: $(BIN)
+	$(Q)sh tests/e2e/run.sh $(B)
+
+.PHONY: check-layers
+check-layers:
+	$(Q)sh tests/check-layers.sh
+
+.PHONY: bench
+bench: deps
+	$(Q)$(MAKE) --no-print-directory MODE=release tests
+	$(Q)sh tests/bench/run.sh build/release
+
+# ---- running ------------------------------------------------------------------
+USUARIO ?= prom1
+.PHONY: run
+run: deps
+	$(Q)$(MAKE) --no-print-directory MODE=release all
+	$(Q)./embudo db start
+	$(Q)./embudo db migrate
+	$(Q)./embudo demo --si-falta
+	$(Q)./embudo --as $(USUARIO)
+
+.PHONY: clean
+clean:
+	rm -rf build embudo
+
+-include $(ALL_OBJ:.o=.d) $(wildcard $(B)/obj/tests/*/*.d) $(B)/obj/src/main.d

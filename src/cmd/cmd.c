@@ -1,0 +1,128 @@
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct cmd_entry cmd_table[] = {
+    { "version", "version", "muestra la versión", cmd_version_exec },
+    { NULL, NULL, NULL, NULL },
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+    for (const struct cmd_entry *c = cmd_table; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int
+cmd_usage(const struct cmd_entry *entry, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (fmt != NULL) {
+        fputs("embudo: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+    if (entry != NULL)
+        fprintf(stderr, "uso: embudo %s\n", entry->usage);
+    else
+        fputs("uso: embudo [opciones] [comando] [argumentos]\n"
+              "Pruebe «embudo --help» para ver los comandos.\n",
+              stderr);
+    return 2;
+}
+
+int
+cmd_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("embudo: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static const struct cmd_opt *
+cmd_opt_find(const struct cmd_opt *opts, const char *name, size_t len)
+{
+    for (const struct cmd_opt *o = opts; o != NULL && o->name != NULL; o++)
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+            return o;
+    return NULL;
+}
+
+int
+cmd_parse(const struct cmd_entry *entry, int argc, char **argv, const struct cmd_opt *opts,
+          char **pos, int npos_max, int *npos_out)
+{
+    int npos = 0;
+    bool only_pos = false;
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (only_pos || a[0] != '-' || a[1] == '\0' ||
+            (a[1] >= '0' && a[1] <= '9')) {
+            if (npos >= npos_max)
+                return cmd_usage(entry, "argumento de más: «%s»", a);
+            pos[npos++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = true;
+            continue;
+        }
+        if (a[1] != '-')
+            return cmd_usage(entry, "opción desconocida: «%s»", a);
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+        const struct cmd_opt *o = cmd_opt_find(opts, name, len);
+        if (o == NULL)
+            return cmd_usage(entry, "opción desconocida: «--%.*s»", (int)len, name);
+        if (!o->has_arg) {
+            if (eq != NULL)
+                return cmd_usage(entry, "la opción «--%s» no lleva valor", o->name);
+            *o->flag = true;
+            continue;
+        }
+        if (eq != NULL) {
+            *o->value = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return cmd_usage(entry, "falta el valor de «--%s»", o->name);
+            *o->value = argv[++i];
+        }
+    }
+    if (npos_out != NULL)
+        *npos_out = npos;
+    return 0;
+}
+
+bool
+cmd_parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    if (s == NULL || *s == '\0')
+        return false;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}

@@ -1,0 +1,66 @@
+/*
+ * cmd — the command-line subcommands (tmux's cmd-*.c: one file per command family).
+ *
+ * main() resolves global options and the configuration, finds the entry in
+ * cmd_table by name and calls its exec with the remaining arguments. A command
+ * returns the process exit status: 0 ok, 1 failure (message printed), 2 usage.
+ * Commands run on the main thread; messages to people are Spanish.
+ */
+#ifndef CMD_CMD_H
+#define CMD_CMD_H
+
+#include <stdbool.h>
+
+struct config;
+
+/* What every command receives. */
+struct cmd_ctx {
+    const struct config *cfg;
+    const char *as_login; /* --as LOGIN, or NULL; only valid with the embedded cluster */
+    bool json;            /* --json: machine-readable output on stdout */
+    int argc;             /* arguments after the command name */
+    char **argv;
+};
+
+struct cmd_entry {
+    const char *name;    /* "db", "demo", "asignar"… */
+    const char *usage;   /* Spanish usage line(s), without the program name */
+    const char *summary; /* one Spanish line for `embudo --help` */
+    int (*exec)(struct cmd_ctx *ctx);
+};
+
+/* The registry, terminated by an entry with name NULL. */
+extern const struct cmd_entry cmd_table[];
+
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Prints "uso: embudo <usage>" and msg (when not NULL) to stderr; returns 2. */
+int cmd_usage(const struct cmd_entry *entry, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "embudo: msg" to stderr; returns 1. */
+int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A tiny long-option parser for commands. Each spec names an option ("cantidad")
+ * and where its value goes; flags (has_arg false) set *flag. Positional
+ * arguments are collected in order into pos (up to npos_max). Returns 0, or 2
+ * after printing usage for an unknown option, a missing value or too many
+ * positionals. "--" ends options.
+ */
+struct cmd_opt {
+    const char *name;
+    bool has_arg;
+    const char **value; /* has_arg: receives the argument */
+    bool *flag;         /* !has_arg: set to true */
+};
+int cmd_parse(const struct cmd_entry *entry, int argc, char **argv, const struct cmd_opt *opts,
+              char **pos, int npos_max, int *npos_out);
+
+/* Parses a decimal integer in [min, max]; false with nothing changed when invalid. */
+bool cmd_parse_long(const char *s, long min, long max, long *out);
+
+/* Command families, each in its own cmd_<name>.c. */
+int cmd_version_exec(struct cmd_ctx *ctx);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * strbuf — a growable, always NUL-terminated byte string.
+ *
+ * Embedded by its owner (strbuf_init/strbuf_fini). Not thread-safe; one owner.
+ * Also holds binary data: len counts bytes, the NUL is an extra byte.
+ */
+#ifndef UTIL_STRBUF_H
+#define UTIL_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+    char *buf; /* never NULL after strbuf_init */
+    size_t len;
+    size_t cap;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_fini(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Hands the buffer to the caller (who frees it) and re-initialises sb. */
+char *strbuf_detach(struct strbuf *sb, size_t *len_out);
+
+#endif

@@ -1,0 +1,210 @@
+#include "ui/vm/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "util/strbuf.h"
+
+static const char *const role_names[ROLE_COUNT] = {
+    [ROLE_TEXT] = "text",       [ROLE_BAR] = "bar",         [ROLE_APP] = "app",
+    [ROLE_USER] = "user",       [ROLE_DB_OK] = "db_ok",     [ROLE_DB_WARN] = "db_warn",
+    [ROLE_DB_ERR] = "db_err",   [ROLE_HEADING] = "heading", [ROLE_LABEL] = "label",
+    [ROLE_VALUE] = "value",     [ROLE_MUTED] = "muted",     [ROLE_ERROR] = "error",
+    [ROLE_BORDER] = "border",   [ROLE_HINT] = "hint",       [ROLE_HINT_KEY] = "hint_key",
+};
+
+const char *
+vm_role_name(enum vm_role role)
+{
+    if ((unsigned)role >= ROLE_COUNT)
+        return "?";
+    return role_names[role];
+}
+
+/*
+ * Measures the character at s (at most n bytes): its byte length in *len and its
+ * columns as the return value. Invalid or incomplete sequences are one byte, one
+ * column; non-printable characters take none.
+ */
+static int
+char_measure(const char *s, size_t n, size_t *len)
+{
+    mbstate_t st;
+    wchar_t wc;
+    size_t r;
+    int w;
+
+    memset(&st, 0, sizeof st);
+    r = mbrtowc(&wc, s, n, &st);
+    if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+        *len = 1;
+        return 1;
+    }
+    *len = r;
+    w = wcwidth(wc);
+    return w < 0 ? 0 : w;
+}
+
+int
+vm_text_width(const char *s)
+{
+    size_t n = strlen(s);
+    int cols = 0;
+
+    while (n > 0) {
+        size_t len;
+
+        cols += char_measure(s, n, &len);
+        s += len;
+        n -= len;
+    }
+    return cols;
+}
+
+/* Copies whole characters of src while they fit in maxcols and room bytes. */
+static int
+clip_prefix(char *dst, size_t room, const char *src, int maxcols, size_t *used)
+{
+    size_t n = strlen(src), off = 0;
+    int cols = 0;
+
+    while (off < n) {
+        size_t len;
+        int w = char_measure(src + off, n - off, &len);
+
+        if (cols + w > maxcols || off + len > room)
+            break;
+        cols += w;
+        off += len;
+    }
+    memcpy(dst, src, off);
+    dst[off] = '\0';
+    *used = off;
+    return cols;
+}
+
+int
+vm_clip(char *dst, int dstsz, const char *src, int maxcols, const char *ellipsis)
+{
+    size_t used, elen;
+    int cols, ecols;
+
+    if (dstsz <= 0)
+        return 0;
+    dst[0] = '\0';
+    if (maxcols <= 0)
+        return 0;
+    cols = clip_prefix(dst, (size_t)dstsz - 1, src, maxcols, &used);
+    if (src[used] == '\0' || ellipsis == NULL)
+        return cols;
+    /* Did not fit: make room for the ellipsis and clip again. */
+    ecols = vm_text_width(ellipsis);
+    elen = strlen(ellipsis);
+    if (ecols > maxcols || elen + 1 > (size_t)dstsz)
+        return cols;
+    cols = clip_prefix(dst, (size_t)dstsz - 1 - elen, src, maxcols - ecols, &used);
+    memcpy(dst + used, ellipsis, elen + 1);
+    return cols + ecols;
+}
+
+const char *
+vm_ellipsis(void)
+{
+    return MB_CUR_MAX > 1 ? "…" : "~";
+}
+
+void
+vm_line_init(struct vm_line *line, enum vm_role fill)
+{
+    line->fill = fill;
+    line->nspans = 0;
+}
+
+int
+vm_line_put(struct vm_line *line, int col, int limit, enum vm_role role, const char *text)
+{
+    struct vm_span *sp;
+
+    if (line->nspans >= VM_LINE_SPANS || col >= limit || col < 0 || text[0] == '\0')
+        return col;
+    sp = &line->spans[line->nspans];
+    sp->role = role;
+    sp->col = col;
+    sp->width = vm_clip(sp->text, (int)sizeof sp->text, text, limit - col, vm_ellipsis());
+    if (sp->width == 0)
+        return col;
+    line->nspans++;
+    return col + sp->width;
+}
+
+char *
+vm_lines_dump(const struct vm_line *lines, int n)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    for (int y = 0; y < n; y++) {
+        if (lines[y].fill != ROLE_TEXT)
+            strbuf_addf(&sb, "%d fill=%s\n", y, vm_role_name(lines[y].fill));
+        for (int i = 0; i < lines[y].nspans; i++) {
+            const struct vm_span *sp = &lines[y].spans[i];
+            strbuf_addf(&sb, "%d.%d %s|%s\n", y, sp->col, vm_role_name(sp->role), sp->text);
+        }
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+/* Appends one rendered row: spans in column order, gaps as blanks. */
+static void
+render_line(struct strbuf *sb, const struct vm_line *line)
+{
+    int at = 0;
+
+    for (int i = 0; i < line->nspans; i++) {
+        const struct vm_span *sp = &line->spans[i];
+
+        for (; at < sp->col; at++)
+            strbuf_addch(sb, ' ');
+        if (sp->col < at)
+            continue; /* overlapping spans are a vm bug; keep the first */
+        strbuf_addstr(sb, sp->text);
+        at += sp->width;
+    }
+    while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
+        sb->buf[--sb->len] = '\0';
+    strbuf_addch(sb, '\n');
+}
+
+char *
+vm_lines_render(const struct vm_line *lines, int n)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    for (int y = 0; y < n; y++)
+        render_line(&sb, &lines[y]);
+    return strbuf_detach(&sb, NULL);
+}
+
+char *
+vm_fmt_count(char *buf, int bufsz, long long v)
+{
+    char digits[32];
+    int nd, out = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    nd = snprintf(digits, sizeof digits, "%llu", u);
+    if (bufsz <= 0)
+        return buf;
+    if (v < 0 && out < bufsz - 1)
+        buf[out++] = '-';
+    for (int i = 0; i < nd && out < bufsz - 1; i++) {
+        if (i > 0 && (nd - i) % 3 == 0 && out < bufsz - 2)
+            buf[out++] = ',';
+        buf[out++] = digits[i];
+    }
+    buf[out] = '\0';
+    return buf;
+}

@@ -1,0 +1,93 @@
+/*
+ * vm — what every view-model is made of: lines of spans, each span with a theme role,
+ * clipped to a width measured in terminal columns (mbrtowc + wcwidth, so ñ, accents
+ * and wide characters measure right), and a string dump for snapshot tests.
+ *
+ * Pure C: no curses. Any thread, but a vm is owned by one (the loop thread). Width
+ * measuring follows LC_CTYPE, which the program sets once at start-up.
+ */
+#ifndef VM_VM_H
+#define VM_VM_H
+
+#include <stdbool.h>
+
+/* Theme roles: the pane asks the theme for the attributes of a role, never a colour. */
+enum vm_role {
+    ROLE_TEXT,
+    ROLE_BAR,       /* status bar background */
+    ROLE_APP,       /* the program's name in the status bar */
+    ROLE_USER,      /* login and role in the status bar */
+    ROLE_DB_OK,     /* "conectado" */
+    ROLE_DB_WARN,   /* "conectando…", "reconectando…" */
+    ROLE_DB_ERR,    /* "sin conexión" */
+    ROLE_HEADING,   /* titles inside panes */
+    ROLE_LABEL,
+    ROLE_VALUE,     /* numbers and data */
+    ROLE_MUTED,     /* secondary text: timestamps, explanations */
+    ROLE_ERROR,     /* error messages in a pane */
+    ROLE_BORDER,
+    ROLE_HINT,      /* hint bar background and descriptions */
+    ROLE_HINT_KEY,  /* the key in the hint bar */
+    ROLE_COUNT
+};
+
+#define VM_SPAN_BYTES 256 /* a span's text after clipping, NUL included */
+#define VM_LINE_SPANS 16
+
+struct vm_span {
+    enum vm_role role;
+    int col;   /* first column, relative to the pane */
+    int width; /* columns the text occupies */
+    char text[VM_SPAN_BYTES];
+};
+
+/* One row of a pane. fill is the role of the columns no span covers. */
+struct vm_line {
+    enum vm_role fill;
+    int nspans;
+    struct vm_span spans[VM_LINE_SPANS];
+};
+
+/* Lower-case name of a role ("db_ok"), for dumps and theme files. */
+const char *vm_role_name(enum vm_role role);
+
+/* Columns s occupies on a terminal; invalid bytes count one column each. */
+int vm_text_width(const char *s);
+
+/*
+ * Copies into dst (size dstsz) the longest prefix of src that fits in maxcols columns
+ * and in dstsz bytes, never splitting a character. When src did not fit and ellipsis
+ * is not NULL, the prefix is shortened so ellipsis fits after it. Returns the columns
+ * written (0 when maxcols <= 0).
+ */
+int vm_clip(char *dst, int dstsz, const char *src, int maxcols, const char *ellipsis);
+
+/* "…" when the locale is multibyte (UTF-8), "~" otherwise. */
+const char *vm_ellipsis(void);
+
+/* Resets line to no spans and the given fill role. */
+void vm_line_init(struct vm_line *line, enum vm_role fill);
+
+/*
+ * Appends a span with text clipped so it ends before column limit (exclusive; vm_ellipsis()
+ * when clipped). Spans beyond VM_LINE_SPANS or starting at/after limit are dropped.
+ * Returns the column right after the span (col when nothing was added).
+ */
+int vm_line_put(struct vm_line *line, int col, int limit, enum vm_role role, const char *text);
+
+/*
+ * Dumps n lines for snapshot tests, one "row fill=<role>" line for rows whose fill is
+ * not ROLE_TEXT and one "row.col role|text" line per span. The caller frees the result.
+ */
+char *vm_lines_dump(const struct vm_line *lines, int n);
+
+/*
+ * Renders n lines as plain text, one '\n'-terminated row each, spans placed at their
+ * columns and trailing blanks removed (what a screen capture shows). Caller frees.
+ */
+char *vm_lines_render(const struct vm_line *lines, int n);
+
+/* Formats v with ',' every three digits (es-MX: "100,000") into buf. Returns buf. */
+char *vm_fmt_count(char *buf, int bufsz, long long v);
+
+#endif
