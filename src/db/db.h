@@ -54,6 +54,13 @@ void db_close(struct db *db);
  */
 char *db_conninfo_fmt(const struct config *cfg, const char *login);
 
+/*
+ * The conninfo for a PostgreSQL unix socket in socket_dir (port 5432), with host, port,
+ * dbname and user all explicit and quoted. For the embedded cluster and test fixtures.
+ * Caller frees.
+ */
+char *db_conninfo_socket_fmt(const char *socket_dir, const char *dbname, const char *user);
+
 /* The default login in embedded mode: the OS user name (getpwuid(geteuid())). Caller frees. */
 char *db_default_login_dup(void);
 
