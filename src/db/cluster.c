@@ -210,8 +210,31 @@ tail_line(const char *s, char *out, size_t outsz)
     snprintf(out, outsz, "%.*s", (int)(end - start > 300 ? 300 : end - start), start);
 }
 
-/* The child side of cl_run: never returns. */
+/* A writable copy for execv, made before fork (no malloc in the child). */
+static char **
+argv_dup(const char *const argv[])
+{
+    size_t n = 0;
+    char **copy;
+
+    while (argv[n] != NULL)
+        n++;
+    copy = xcalloc(n + 1, sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        copy[i] = xstrdup(argv[i]);
+    return copy;
+}
+
 static void
+argv_free(char **argv)
+{
+    for (size_t i = 0; argv[i] != NULL; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+/* The child side of cl_run: never returns. */
+static void __attribute__((noreturn))
 run_child(const struct cl_account *a, char *const argv[], int out_fd)
 {
     int devnull = open("/dev/null", O_RDONLY);
@@ -233,24 +256,29 @@ run_child(const struct cl_account *a, char *const argv[], int out_fd)
 }
 
 int
-cl_run(const struct cl_account *a, char *const argv[], int *status_out, struct strbuf *out,
+cl_run(const struct cl_account *a, const char *const argv[], int *status_out, struct strbuf *out,
        struct err *e)
 {
     int fds[2], st;
     pid_t pid;
     char buf[4096];
     ssize_t n;
+    char **args = argv_dup(argv);
 
-    if (pipe2(fds, O_CLOEXEC) != 0)
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        argv_free(args);
         return err_set(e, RC_IO, "pipe: %s", strerror(errno));
+    }
     pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        argv_free(args);
         return err_set(e, RC_IO, "fork: %s", strerror(errno));
     }
     if (pid == 0)
-        run_child(a, argv, fds[1]);
+        run_child(a, args, fds[1]);
+    argv_free(args);
     close(fds[1]);
     while ((n = read(fds[0], buf, sizeof buf)) != 0) {
         if (n < 0 && errno == EINTR)
@@ -270,7 +298,7 @@ cl_run(const struct cl_account *a, char *const argv[], int *status_out, struct s
 
 /* Runs a program as the server account; a non-zero exit is RC_IO "what: last line". */
 int
-cl_run_checked(const struct cl_account *a, char *const argv[], const char *what, struct err *e)
+cl_run_checked(const struct cl_account *a, const char *const argv[], const char *what, struct err *e)
 {
     struct strbuf out;
     char line[320];

@@ -16,6 +16,7 @@
 #include "db/cluster.h"
 #include "db/db_internal.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -26,6 +27,14 @@ struct db {
 };
 
 static const char MSG_LOST[] = "sin conexión con la base de datos";
+
+/* Server notices (RAISE NOTICE, "already exists, skipping") go to the log, never stdout. */
+static void
+db_notice(void *arg, const char *message)
+{
+    (void)arg;
+    log_debug("postgres: %.*s", (int)strcspn(message, "\n"), message);
+}
 
 /* Appends " key=value" to sb, quoting value as libpq's conninfo syntax requires. */
 static void
@@ -54,25 +63,33 @@ db_default_login_dup(void)
 }
 
 char *
-db_conninfo_fmt(const struct config *cfg, const char *login)
+db_conninfo_socket_fmt(const char *socket_dir, const char *dbname, const char *user)
 {
     struct strbuf sb;
-    char *run, *deflogin = NULL;
+
+    strbuf_init(&sb);
+    /* Every key explicit, so stray PG* variables cannot point us elsewhere. */
+    conninfo_add(&sb, "host", socket_dir);
+    conninfo_add(&sb, "port", CLUSTER_PORT);
+    conninfo_add(&sb, "dbname", dbname);
+    conninfo_add(&sb, "user", user);
+    return strbuf_detach(&sb, NULL);
+}
+
+char *
+db_conninfo_fmt(const struct config *cfg, const char *login)
+{
+    char *run, *deflogin = NULL, *ci;
 
     if (!cfg->embedded)
         return xstrdup(cfg->database_url.value != NULL ? cfg->database_url.value : "");
     if (login == NULL)
         login = deflogin = db_default_login_dup();
     run = cluster_run_dir_fmt(cfg);
-    strbuf_init(&sb);
-    /* Every key explicit, so stray PG* variables cannot point us elsewhere. */
-    conninfo_add(&sb, "host", run);
-    conninfo_add(&sb, "port", CLUSTER_PORT);
-    conninfo_add(&sb, "dbname", DB_NAME);
-    conninfo_add(&sb, "user", login);
+    ci = db_conninfo_socket_fmt(run, DB_NAME, login);
     free(run);
     free(deflogin);
-    return strbuf_detach(&sb, NULL);
+    return ci;
 }
 
 /* Reads session_user and server_version into db once connected. */
@@ -111,6 +128,7 @@ db_open_conninfo(const char *conninfo, struct err *e)
         err_set(e, RC_DB, "no se pudo conectar a la base de datos: %.*s", (int)n, m);
         goto fail;
     }
+    PQsetNoticeProcessor(db->pg, db_notice, NULL);
     if (db_fill_identity(db, e) != RC_OK)
         goto fail;
     return db;
