@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 #include "util/strbuf.h"
@@ -21,6 +22,46 @@ vm_role_name(enum vm_role role)
     if ((unsigned)role >= ROLE_COUNT)
         return "?";
     return role_names[role];
+}
+
+enum vm_profile
+vm_profile_parse(const char *rol)
+{
+    if (rol == NULL)
+        return VM_PROFILE_UNKNOWN;
+    if (strcasecmp(rol, "PROMOTOR") == 0)
+        return VM_PROFILE_PROMOTOR;
+    if (strcasecmp(rol, "SUPERVISOR") == 0)
+        return VM_PROFILE_SUPERVISOR;
+    if (strcasecmp(rol, "ADMIN") == 0)
+        return VM_PROFILE_ADMIN;
+    return VM_PROFILE_UNKNOWN;
+}
+
+const char *
+vm_profile_name(enum vm_profile p)
+{
+    switch (p) {
+    case VM_PROFILE_PROMOTOR:
+        return "PROMOTOR";
+    case VM_PROFILE_SUPERVISOR:
+        return "SUPERVISOR";
+    case VM_PROFILE_ADMIN:
+        return "ADMIN";
+    case VM_PROFILE_UNKNOWN:
+        break;
+    }
+    return "";
+}
+
+void
+vm_layout_compute(struct vm_layout *l, int lines, int cols)
+{
+    l->cols = cols > 0 ? cols : 0;
+    l->status_y = 0;
+    l->hint_y = lines >= 2 ? lines - 1 : -1;
+    l->body_y = 1;
+    l->body_h = lines >= 3 ? lines - 2 : 0;
 }
 
 /*
@@ -143,6 +184,7 @@ char *
 vm_lines_dump(const struct vm_line *lines, int n)
 {
     struct strbuf sb;
+    char *out;
 
     strbuf_init(&sb);
     for (int y = 0; y < n; y++) {
@@ -153,7 +195,9 @@ vm_lines_dump(const struct vm_line *lines, int n)
             strbuf_addf(&sb, "%d.%d %s|%s\n", y, sp->col, vm_role_name(sp->role), sp->text);
         }
     }
-    return strbuf_detach(&sb, NULL);
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb); /* detach re-initialises sb */
+    return out;
 }
 
 /* Appends one rendered row: spans in column order, gaps as blanks. */
@@ -181,11 +225,14 @@ char *
 vm_lines_render(const struct vm_line *lines, int n)
 {
     struct strbuf sb;
+    char *out;
 
     strbuf_init(&sb);
     for (int y = 0; y < n; y++)
         render_line(&sb, &lines[y]);
-    return strbuf_detach(&sb, NULL);
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb); /* detach re-initialises sb */
+    return out;
 }
 
 char *

@@ -48,6 +48,37 @@ struct vm_line {
     struct vm_span spans[VM_LINE_SPANS];
 };
 
+/* A rectangle the pane draws as a box with a title in its top border. */
+struct vm_box {
+    int y, x, h, w; /* h == 0: no box */
+    char title[64];
+};
+
+/* The user's profile, from crm.usuarios.rol; shapes what the screens offer. */
+enum vm_profile {
+    VM_PROFILE_UNKNOWN,
+    VM_PROFILE_PROMOTOR,
+    VM_PROFILE_SUPERVISOR,
+    VM_PROFILE_ADMIN,
+};
+
+/* "PROMOTOR", "SUPERVISOR", "ADMIN" (any case) → profile; anything else → UNKNOWN. */
+enum vm_profile vm_profile_parse(const char *rol);
+
+/* The upper-case Spanish name shown to the user ("PROMOTOR"); "" for UNKNOWN. */
+const char *vm_profile_name(enum vm_profile p);
+
+/* Where the fixed areas of the screen go for a terminal of lines × cols. */
+struct vm_layout {
+    int cols;
+    int status_y; /* the status bar: one row at the top */
+    int body_y;   /* the pane area between the bars */
+    int body_h;   /* may be 0 on a tiny terminal */
+    int hint_y;   /* the hint bar: the last row (-1 when there is only one row) */
+};
+
+void vm_layout_compute(struct vm_layout *l, int lines, int cols);
+
 /* Lower-case name of a role ("db_ok"), for dumps and theme files. */
 const char *vm_role_name(enum vm_role role);
 

@@ -1,0 +1,203 @@
+/* test_home_vm — the home pane and the help overlay, as dumps and rendered text. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/help_vm.h"
+#include "ui/vm/home_vm.h"
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static struct home_vm vm; /* large: static, the test thread only */
+
+static void
+assert_home(const struct home_info *in, int w, int h, const char *want)
+{
+    char *got;
+
+    home_vm_build(&vm, in, w, h);
+    got = home_vm_dump(&vm);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void
+test_loaded_promoter_card_at_80x24(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 2000,
+                            .oportunidades = { 8, 1, 2, 1, 0 }, .updated = "10:42:13" };
+
+    (void)st;
+    assert_home(&in, 80, 22, "box 1,2 11x52 Resumen \n"
+                             "2.4 label|Clientes en el padrón\n"
+                             "2.47 value|2,000\n"
+                             "4.4 heading|Mis oportunidades\n"
+                             "4.50 value|12\n"
+                             "5.6 label|Abiertas\n"
+                             "5.51 value|8\n"
+                             "6.6 label|En bandeja\n"
+                             "6.51 value|1\n"
+                             "7.6 label|Ganadas\n"
+                             "7.51 value|2\n"
+                             "8.6 label|Devueltas\n"
+                             "8.51 value|1\n"
+                             "9.6 label|Descartadas\n"
+                             "9.51 value|0\n"
+                             "13.2 muted|Actualizado a las 10:42:13\n");
+}
+
+static void
+test_scope_label_follows_the_profile(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_SUPERVISOR, .loaded = true,
+                            .clientes = 1000000, .oportunidades = { 1500, 0, 0, 0, 0 } };
+    char *r;
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 12);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(r, "\n"
+                           "\n"
+                           "    Clientes en el padrón                  1,000,000\n"
+                           "\n"
+                           "    Oportunidades de mi equipo                 1,500\n"
+                           "      Abiertas                                 1,500\n"
+                           "      En bandeja                                   0\n"
+                           "      Ganadas                                      0\n"
+                           "      Devueltas                                    0\n"
+                           "      Descartadas                                  0\n"
+                           "\n"
+                           "\n");
+    free(r);
+    in.profile = VM_PROFILE_ADMIN;
+    home_vm_build(&vm, &in, 80, 12);
+    assert_string_equal(vm.lines[4].spans[0].text, "Oportunidades (todas)");
+}
+
+static void
+test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR,
+                            .error = "sin conexión con la base de datos" };
+    char *r;
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    r = vm_lines_render(vm.lines, 16);
+    assert_string_equal(r, "\n"
+                           "\n"
+                           "    Clientes en el padrón                          —\n"
+                           "\n"
+                           "    Mis oportunidades                              —\n"
+                           "      Abiertas                                     —\n"
+                           "      En bandeja                                   —\n"
+                           "      Ganadas                                      —\n"
+                           "      Devueltas                                    —\n"
+                           "      Descartadas                                  —\n"
+                           "\n"
+                           "\n"
+                           "\n"
+                           "\n"
+                           "  No se pudo leer el resumen: sin conexión con la base de datos\n"
+                           "  Se reintentará solo; «r» reintenta ahora.\n");
+    free(r);
+    assert_int_equal(vm.lines[14].spans[0].role, ROLE_ERROR);
+}
+
+static void
+test_stale_data_stays_while_loading_again(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 5,
+                            .updated = "09:00:00", .loading = true,
+                            .error = "se perdió la conexión" };
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[2].spans[1].text, "5");
+    assert_string_equal(vm.lines[13].spans[0].text, "Consultando la base de datos…");
+    assert_string_equal(vm.lines[15].spans[0].text,
+                        "Se muestran los últimos datos leídos; se reintentará solo.");
+}
+
+static void
+test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 42,
+                            .ascii = true };
+
+    (void)st;
+    assert_home(&in, 30, 3, "0.0 label|Clientes en el padrón\n"
+                            "0.28 value|42\n"
+                            "2.0 heading|Mis oportunidades\n"
+                            "2.29 value|0\n");
+    home_vm_build(&vm, &in, 80, 0);
+    assert_int_equal(vm.nlines, 0);
+}
+
+static void
+test_help_lists_the_keymap_of_the_context(void **st)
+{
+    struct help_vm h;
+    char *got;
+
+    (void)st;
+    help_vm_build(&h, KEYMAP_HOME, 24, 80);
+    got = help_vm_dump(&h);
+    assert_string_equal(got, "box 7,18 9x44 Ayuda: teclas \n"
+                             "1.2 hint_key|q\n"
+                             "1.10 text|salir\n"
+                             "2.2 hint_key|r\n"
+                             "2.10 text|actualizar\n"
+                             "3.2 hint_key|F5\n"
+                             "3.10 text|actualizar\n"
+                             "4.2 hint_key|?\n"
+                             "4.10 text|ayuda\n"
+                             "5.2 hint_key|F1\n"
+                             "5.10 text|ayuda\n"
+                             "7.2 muted|Esc o ? cierran esta ayuda\n");
+    free(got);
+    help_vm_build(&h, KEYMAP_HOME, 5, 20); /* tiny screen: clipped, never outside it */
+    assert_int_equal(h.box.h, 5);
+    assert_int_equal(h.box.w, 18);
+    assert_true(h.box.y >= 0 && h.box.x >= 0);
+}
+
+static void
+test_keymap_lookup(void **st)
+{
+    struct key q = { KK_CHAR, 'q' }, esc = { KK_ESC, 0 }, f5 = { KK_FN, 5 }, x = { KK_CHAR, 'x' };
+
+    (void)st;
+    assert_int_equal(keymap_lookup(KEYMAP_HOME, &q), ACTION_QUIT);
+    assert_int_equal(keymap_lookup(KEYMAP_HOME, &f5), ACTION_REFRESH);
+    assert_int_equal(keymap_lookup(KEYMAP_HOME, &esc), ACTION_NONE);
+    assert_int_equal(keymap_lookup(KEYMAP_HELP, &esc), ACTION_CLOSE);
+    assert_int_equal(keymap_lookup(KEYMAP_HELP, &q), ACTION_QUIT);
+    assert_int_equal(keymap_lookup(KEYMAP_HOME, &x), ACTION_NONE);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loaded_promoter_card_at_80x24),
+        cmocka_unit_test(test_scope_label_follows_the_profile),
+        cmocka_unit_test(test_not_loaded_with_error_shows_dashes_and_the_reason),
+        cmocka_unit_test(test_stale_data_stays_while_loading_again),
+        cmocka_unit_test(test_narrow_and_short_panes_drop_the_box_and_the_rows_below),
+        cmocka_unit_test(test_help_lists_the_keymap_of_the_context),
+        cmocka_unit_test(test_keymap_lookup),
+    };
+
+    return cmocka_run_group_tests(tests, setup_utf8, NULL);
+}

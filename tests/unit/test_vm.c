@@ -1,0 +1,127 @@
+/* test_vm — width measuring, clipping, counts and dumps shared by every view-model. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/vm.h"
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static void
+test_width_counts_columns_not_bytes(void **st)
+{
+    (void)st;
+    assert_int_equal(vm_text_width("padrón"), 6);
+    assert_int_equal(vm_text_width("Peña Núñez"), 10);
+    assert_int_equal(vm_text_width("日本"), 4); /* wide characters take two columns */
+    assert_int_equal(vm_text_width(""), 0);
+}
+
+static void
+test_clip_never_splits_a_character_and_adds_ellipsis(void **st)
+{
+    char out[32];
+
+    (void)st;
+    assert_int_equal(vm_clip(out, sizeof out, "Peña Núñez", 20, "…"), 10);
+    assert_string_equal(out, "Peña Núñez");
+    assert_int_equal(vm_clip(out, sizeof out, "Peña Núñez", 6, "…"), 6);
+    assert_string_equal(out, "Peña …");
+    assert_int_equal(vm_clip(out, sizeof out, "日本語", 4, NULL), 4);
+    assert_string_equal(out, "日本");
+    assert_int_equal(vm_clip(out, sizeof out, "日本語", 3, "…"), 3); /* 日 + … */
+    assert_string_equal(out, "日…");
+    assert_int_equal(vm_clip(out, sizeof out, "abc", 0, "…"), 0);
+    assert_string_equal(out, "");
+}
+
+static void
+test_clip_respects_the_byte_budget(void **st)
+{
+    char out[5]; /* room for 4 bytes: "ñ" is 2 */
+
+    (void)st;
+    vm_clip(out, sizeof out, "ñññ", 10, NULL);
+    assert_string_equal(out, "ññ");
+}
+
+static void
+test_counts_use_comma_thousands(void **st)
+{
+    char b[32];
+
+    (void)st;
+    assert_string_equal(vm_fmt_count(b, sizeof b, 0), "0");
+    assert_string_equal(vm_fmt_count(b, sizeof b, 999), "999");
+    assert_string_equal(vm_fmt_count(b, sizeof b, 2000), "2,000");
+    assert_string_equal(vm_fmt_count(b, sizeof b, 1000000), "1,000,000");
+    assert_string_equal(vm_fmt_count(b, sizeof b, -12345), "-12,345");
+}
+
+static void
+test_line_put_clips_at_limit_and_dumps(void **st)
+{
+    struct vm_line l;
+    char *d, *r;
+
+    (void)st;
+    vm_line_init(&l, ROLE_BAR);
+    assert_int_equal(vm_line_put(&l, 1, 20, ROLE_APP, "embudo"), 7);
+    assert_int_equal(vm_line_put(&l, 10, 16, ROLE_USER, "Guadalupe"), 16);
+    assert_int_equal(vm_line_put(&l, 16, 16, ROLE_USER, "nada"), 16); /* no room */
+    d = vm_lines_dump(&l, 1);
+    assert_string_equal(d, "0 fill=bar\n"
+                           "0.1 app|embudo\n"
+                           "0.10 user|Guada…\n");
+    r = vm_lines_render(&l, 1);
+    assert_string_equal(r, " embudo   Guada…\n");
+    free(d);
+    free(r);
+}
+
+static void
+test_profile_parse_and_layout(void **st)
+{
+    struct vm_layout lay;
+
+    (void)st;
+    assert_int_equal(vm_profile_parse("PROMOTOR"), VM_PROFILE_PROMOTOR);
+    assert_int_equal(vm_profile_parse("supervisor"), VM_PROFILE_SUPERVISOR);
+    assert_int_equal(vm_profile_parse("ADMIN"), VM_PROFILE_ADMIN);
+    assert_int_equal(vm_profile_parse("jefe"), VM_PROFILE_UNKNOWN);
+    assert_int_equal(vm_profile_parse(NULL), VM_PROFILE_UNKNOWN);
+    assert_string_equal(vm_profile_name(VM_PROFILE_UNKNOWN), "");
+    vm_layout_compute(&lay, 24, 80);
+    assert_int_equal(lay.status_y, 0);
+    assert_int_equal(lay.body_y, 1);
+    assert_int_equal(lay.body_h, 22);
+    assert_int_equal(lay.hint_y, 23);
+    vm_layout_compute(&lay, 2, 10);
+    assert_int_equal(lay.body_h, 0);
+    assert_int_equal(lay.hint_y, 1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_width_counts_columns_not_bytes),
+        cmocka_unit_test(test_clip_never_splits_a_character_and_adds_ellipsis),
+        cmocka_unit_test(test_clip_respects_the_byte_budget),
+        cmocka_unit_test(test_counts_use_comma_thousands),
+        cmocka_unit_test(test_line_put_clips_at_limit_and_dumps),
+        cmocka_unit_test(test_profile_parse_and_layout),
+    };
+
+    return cmocka_run_group_tests(tests, setup_utf8, NULL);
+}

@@ -1,0 +1,148 @@
+#include "ui/vm/home_vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+
+enum {
+    CARD_W_MAX = 52, /* wide enough for the labels and a seven-digit count */
+    CARD_H = 11,
+    CARD_W_MIN = 30, /* below this the card has no box */
+};
+
+static const char *const estado_labels[HOME_ESTADOS] = {
+    [HOME_ABIERTA] = "Abiertas",     [HOME_EN_BANDEJA] = "En bandeja",
+    [HOME_GANADA] = "Ganadas",       [HOME_DEVUELTA] = "Devueltas",
+    [HOME_DESCARTADA] = "Descartadas",
+};
+
+const char *
+home_estado_label(enum home_estado s)
+{
+    return (unsigned)s < HOME_ESTADOS ? estado_labels[s] : "";
+}
+
+static const char *
+scope_label(enum vm_profile p)
+{
+    switch (p) {
+    case VM_PROFILE_PROMOTOR:
+        return "Mis oportunidades";
+    case VM_PROFILE_SUPERVISOR:
+        return "Oportunidades de mi equipo";
+    case VM_PROFILE_ADMIN:
+        return "Oportunidades (todas)";
+    case VM_PROFILE_UNKNOWN:
+        break;
+    }
+    return "Oportunidades visibles";
+}
+
+static struct vm_line *
+row(struct home_vm *vm, int y)
+{
+    if (y < 0 || y >= vm->nlines)
+        return NULL;
+    return &vm->lines[y];
+}
+
+/* One "label ........ value" row: label at x, value right-aligned to end (exclusive). */
+static void
+put_pair(struct home_vm *vm, int y, int x, int end, const char *label, const char *value,
+         enum vm_role lrole)
+{
+    struct vm_line *l = row(vm, y);
+    int vw = vm_text_width(value);
+
+    if (l == NULL)
+        return;
+    vm_line_put(l, x, end - vw - 1, lrole, label);
+    vm_line_put(l, end - vw > x ? end - vw : x, end, ROLE_VALUE, value);
+}
+
+static void
+put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int end)
+{
+    char buf[32];
+    long long total = 0;
+
+    for (int i = 0; i < HOME_ESTADOS; i++)
+        total += in->oportunidades[i];
+    if (!in->loaded)
+        snprintf(buf, sizeof buf, "%s", in->ascii ? "-" : "—");
+    put_pair(vm, top, x, end, "Clientes en el padrón",
+             in->loaded ? vm_fmt_count(buf, sizeof buf, in->clientes) : buf, ROLE_LABEL);
+    put_pair(vm, top + 2, x, end, scope_label(in->profile),
+             in->loaded ? vm_fmt_count(buf, sizeof buf, total) : buf, ROLE_HEADING);
+    for (int i = 0; i < HOME_ESTADOS; i++)
+        put_pair(vm, top + 3 + i, x + 2, end, estado_labels[i],
+                 in->loaded ? vm_fmt_count(buf, sizeof buf, in->oportunidades[i]) : buf,
+                 ROLE_LABEL);
+}
+
+/* The lines under the card: freshness, loading, and the last error. */
+static void
+put_footer(struct home_vm *vm, const struct home_info *in, int y, int x)
+{
+    char buf[VM_SPAN_BYTES];
+    struct vm_line *l;
+
+    if ((l = row(vm, y)) != NULL) {
+        if (in->loading)
+            vm_line_put(l, x, vm->width, ROLE_MUTED, "Consultando la base de datos…");
+        else if (in->updated != NULL && in->loaded) {
+            snprintf(buf, sizeof buf, "Actualizado a las %s", in->updated);
+            vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
+        }
+    }
+    if (in->error == NULL || (l = row(vm, y + 1)) == NULL)
+        return;
+    snprintf(buf, sizeof buf, "No se pudo leer el resumen: %s", in->error);
+    vm_line_put(l, x, vm->width, ROLE_ERROR, buf);
+    if ((l = row(vm, y + 2)) != NULL)
+        vm_line_put(l, x, vm->width, ROLE_MUTED,
+                    in->loaded ? "Se muestran los últimos datos leídos; se reintentará solo."
+                               : "Se reintentará solo; «r» reintenta ahora.");
+}
+
+void
+home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int height)
+{
+    int cw = width - 4 < CARD_W_MAX ? width - 4 : CARD_W_MAX;
+
+    memset(&vm->card, 0, sizeof vm->card);
+    vm->width = width;
+    vm->height = height;
+    vm->nlines = height < HOME_VM_LINES ? (height > 0 ? height : 0) : HOME_VM_LINES;
+    for (int y = 0; y < vm->nlines; y++)
+        vm_line_init(&vm->lines[y], ROLE_TEXT);
+    if (cw >= CARD_W_MIN) {
+        vm->card = (struct vm_box){ .y = 1, .x = 2, .h = CARD_H, .w = cw };
+        snprintf(vm->card.title, sizeof vm->card.title, " Resumen ");
+        put_counts(vm, in, 2, 4, 2 + cw - 2);
+        put_footer(vm, in, 1 + CARD_H + 1, 2);
+    } else {
+        put_counts(vm, in, 0, 0, width);
+        put_footer(vm, in, 9, 0);
+    }
+}
+
+char *
+home_vm_dump(const struct home_vm *vm)
+{
+    struct strbuf sb;
+    char *out;
+    char *lines = vm_lines_dump(vm->lines, vm->nlines);
+
+    strbuf_init(&sb);
+    if (vm->card.h > 0)
+        strbuf_addf(&sb, "box %d,%d %dx%d%s\n", vm->card.y, vm->card.x, vm->card.h, vm->card.w,
+                    vm->card.title);
+    strbuf_addstr(&sb, lines);
+    free(lines);
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb); /* detach re-initialises sb */
+    return out;
+}

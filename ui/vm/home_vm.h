@@ -1,0 +1,54 @@
+/*
+ * home_vm — the home pane: a summary card with the clientes in the padrón and the
+ * oportunidades the user can see, by estado, plus when it was read and why it could
+ * not be read. Layout for any size; lines past the height are left out.
+ *
+ * Pure; built on the loop thread from a copy of what the database job returned.
+ */
+#ifndef VM_HOME_VM_H
+#define VM_HOME_VM_H
+
+#include <stdbool.h>
+
+#include "ui/vm/vm.h"
+
+/* The estados of an oportunidad, in display order (crm.oportunidades.estado). */
+enum home_estado {
+    HOME_ABIERTA,
+    HOME_EN_BANDEJA,
+    HOME_GANADA,
+    HOME_DEVUELTA,
+    HOME_DESCARTADA,
+    HOME_ESTADOS
+};
+
+struct home_info {
+    enum vm_profile profile;
+    bool loaded;                          /* the counts below are valid */
+    long long clientes;                   /* rows in padron.clientes */
+    long long oportunidades[HOME_ESTADOS]; /* visible to the user, by estado */
+    const char *updated;                  /* "HH:MM:SS" of the last good read, or NULL */
+    const char *error;                    /* why the last read failed, or NULL */
+    bool loading;                         /* a read is in flight */
+    bool ascii;                           /* no UTF-8: ASCII glyphs only */
+};
+
+#define HOME_VM_LINES 24
+
+struct home_vm {
+    int width, height;
+    int nlines; /* lines[0..nlines) are rows 0.. of the pane */
+    struct vm_line lines[HOME_VM_LINES];
+    struct vm_box card;
+};
+
+/* Spanish label of an estado, plural ("Abiertas", "En bandeja"). */
+const char *home_estado_label(enum home_estado s);
+
+/* Builds the pane for width × height. */
+void home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int height);
+
+/* "box y,x hxw title" when there is a card, then vm_lines_dump; the caller frees. */
+char *home_vm_dump(const struct home_vm *vm);
+
+#endif
