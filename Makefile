@@ -32,7 +32,7 @@ WARN := -Wall -Wextra -Wpedantic $(WERROR) -Wshadow -Wstrict-prototypes \
         -Wpointer-arith -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
         -Wswitch-enum -Wconversion -Wsign-conversion
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE -I. -Isrc -I$(B)/gen \
-            -DEMBUDO_VERSION='"$(VERSION)"' -DEMBUDO_GITREV='"$(GITREV)"' -MMD -MP
+            -DEMBUDO_VERSION='"$(VERSION)"' -DEMBUDO_SOURCE_DIR='"$(CURDIR)"' -DEMBUDO_GITREV='"$(GITREV)"' -MMD -MP
 CFLAGS  += -std=c17 $(WARN) $(PKG_CFLAGS)
 
 ifeq ($(MODE),release)
