@@ -121,17 +121,16 @@ main(int argc, char **argv)
         return cmd_usage(NULL, NULL);
     if (g.version && argc == 1)
         return cmd_find("version")->exec(&(struct cmd_ctx){ .json = g.json });
+    if (g.help && argc == 1) {
+        usage_full(stdout);
+        return 0;
+    }
     entry = cmd_find(argc > 1 ? argv[1] : "ui");
-    if (entry == NULL && argc == 1)
-        return cmd_usage(NULL, "falta el comando");
     if (entry == NULL)
-        return cmd_usage(NULL, "comando desconocido: «%s»", argv[1]);
+        return argc > 1 ? cmd_usage(NULL, "comando desconocido: «%s»", argv[1])
+                        : cmd_usage(NULL, "falta el comando");
     if (g.help) {
-        if (argc > 1) {
-            printf("uso: embudo %s\n%s\n", entry->usage, entry->summary);
-        } else {
-            usage_full(stdout);
-        }
+        printf("uso: embudo %s\n%s\n", entry->usage, entry->summary);
         return 0;
     }
     if (config_load(&cfg, &g.flags, environ, &e) != RC_OK) {
