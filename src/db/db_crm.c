@@ -1,0 +1,503 @@
+#include "db/db_crm.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_internal.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+/* Decimal text of an integer parameter. */
+struct num {
+    char s[24];
+};
+
+static const char *
+num_i64(struct num *n, int64_t v)
+{
+    snprintf(n->s, sizeof n->s, "%" PRId64, v);
+    return n->s;
+}
+
+/* NULL (SQL NULL) for 0: the optional integer parameters of the api use NULL = no bound. */
+static const char *
+num_opt(struct num *n, int v)
+{
+    return v == 0 ? NULL : num_i64(n, v);
+}
+
+/* A bigint[] literal for a parameter value ("{1,2,3}"); the caller frees it. */
+static char *
+ids_literal(const int64_t *ids, size_t n)
+{
+    struct strbuf sb;
+    char *s;
+
+    strbuf_init(&sb);
+    strbuf_addch(&sb, '{');
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&sb, "%s%" PRId64, i ? "," : "", ids[i]);
+    strbuf_addch(&sb, '}');
+    s = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb);
+    return s;
+}
+
+/* Runs one parameterised statement that returns rows; *res is set even on failure. */
+static int
+crm_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
+          struct err *e)
+{
+    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
+    return db_check(db, *res, PGRES_TUPLES_OK, e);
+}
+
+/* Like crm_query, and the statement must return exactly one row. */
+static int
+crm_query_one(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
+              struct err *e)
+{
+    int rc = crm_query(db, sql, n, params, res, e);
+
+    if (rc == RC_OK && PQntuples(*res) != 1)
+        rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas en lugar de 1",
+                     PQntuples(*res));
+    return rc;
+}
+
+static char *
+col_dup(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
+}
+
+static int64_t
+col_i64(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static int
+col_int(const PGresult *res, int row, int col)
+{
+    return (int)strtol(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static bool
+col_bool(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col)[0] == 't';
+}
+
+static void
+col_copy(char *dst, size_t size, const PGresult *res, int row, int col)
+{
+    snprintf(dst, size, "%s", PQgetvalue(res, row, col));
+}
+
+/* ---- assignment and availability ------------------------------------------------------- */
+
+int
+db_asignar(struct db *db, int cantidad, const struct db_filtros *f, const char *clave,
+           struct db_asignacion *out, struct err *e)
+{
+    static const char sql[] = "SELECT lote_id, asignados, solicitados, cupo_restante, repetido,"
+                              " mensaje FROM api.solicitar_asignacion($1, $2, $3, $4, $5, $6)";
+    struct num n[3];
+    const char *p[6] = { num_i64(&n[0], cantidad), f->convenio, f->entidad,
+                         num_opt(&n[1], f->edad_min), num_opt(&n[2], f->edad_max), clave };
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 6, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->lote_id = col_i64(res, 0, 0);
+    out->asignados = col_int(res, 0, 1);
+    out->solicitados = col_int(res, 0, 2);
+    out->cupo_restante = col_int(res, 0, 3);
+    out->repetido = col_bool(res, 0, 4);
+    out->mensaje = col_dup(res, 0, 5);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_asignacion_fini(struct db_asignacion *a)
+{
+    free(a->mensaje);
+    a->mensaje = NULL;
+}
+
+int
+db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por,
+               struct db_conteo **rows, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT grupo, disponibles FROM api.disponibles($1, $2, $3, $4, $5)";
+    static const char *const por_text[] = { [DB_POR_TOTAL] = NULL, [DB_POR_CONVENIO] = "convenio",
+                                            [DB_POR_ENTIDAD] = "entidad" };
+    struct num m[2];
+    const char *p[5] = { f->convenio, f->entidad, num_opt(&m[0], f->edad_min),
+                         num_opt(&m[1], f->edad_max), por_text[por] };
+    PGresult *res = NULL;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    rc = crm_query(db, sql, 5, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    *n = (size_t)PQntuples(res);
+    *rows = xcalloc(*n + 1, sizeof **rows);
+    for (int i = 0; i < PQntuples(res); i++) {
+        (*rows)[i].grupo = col_dup(res, i, 0);
+        (*rows)[i].disponibles = col_i64(res, i, 1);
+    }
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_conteos_free(struct db_conteo *rows, size_t n)
+{
+    for (size_t i = 0; rows != NULL && i < n; i++)
+        free(rows[i].grupo);
+    free(rows);
+}
+
+/* ---- funnel ------------------------------------------------------------------------------ */
+
+int
+db_mover(struct db *db, int64_t oportunidad, const char *etapa, const char *motivo,
+         struct db_movimiento *out, struct err *e)
+{
+    static const char sql[] = "SELECT oportunidad_id, estado, etapa_id, etapa,"
+                              " extract(epoch FROM timer_vence)::bigint"
+                              " FROM api.mover($1, $2, $3)";
+    struct num n;
+    const char *p[3] = { num_i64(&n, oportunidad), etapa, motivo };
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 3, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->oportunidad_id = col_i64(res, 0, 0);
+    col_copy(out->estado, sizeof out->estado, res, 0, 1);
+    out->etapa_id = col_int(res, 0, 2);
+    out->etapa = col_dup(res, 0, 3);
+    out->timer_vence = (time_t)col_i64(res, 0, 4);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_movimiento_fini(struct db_movimiento *m)
+{
+    free(m->etapa);
+    m->etapa = NULL;
+}
+
+int
+db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const char *producto,
+                   const char *folio, struct db_venta *out, struct err *e)
+{
+    static const char sql[] = "SELECT folio, nueva, mensaje"
+                              " FROM api.registrar_venta($1, $2::numeric, $3, $4)";
+    struct num n;
+    const char *p[4] = { num_i64(&n, oportunidad), monto, producto, folio };
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 4, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->folio = col_dup(res, 0, 0);
+    out->nueva = col_bool(res, 0, 1);
+    out->mensaje = col_dup(res, 0, 2);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_venta_fini(struct db_venta *v)
+{
+    free(v->folio);
+    free(v->mensaje);
+    v->folio = v->mensaje = NULL;
+}
+
+int
+db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id,
+        struct err *e)
+{
+    static const char sql[] = "SELECT api.nota($1, $2)";
+    struct num n;
+    const char *p[2] = { num_i64(&n, oportunidad), texto };
+    PGresult *res = NULL;
+    int rc;
+
+    *historial_id = 0;
+    rc = crm_query_one(db, sql, 2, p, &res, e);
+    if (rc == RC_OK)
+        *historial_id = col_i64(res, 0, 0);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_captar(struct db *db, const char *nombre, const char *telefono, const char *convenio,
+          const char *curp, struct db_captacion *out, struct err *e)
+{
+    static const char sql[] = "SELECT oportunidad_id, cliente_id, prospecto_id, lote_id, mensaje"
+                              " FROM api.captar($1, $2, $3, $4)";
+    const char *p[4] = { nombre, telefono, convenio, curp };
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 4, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->oportunidad_id = col_i64(res, 0, 0);
+    out->cliente_id = col_i64(res, 0, 1);
+    out->prospecto_id = col_i64(res, 0, 2);
+    out->lote_id = col_i64(res, 0, 3);
+    out->mensaje = col_dup(res, 0, 4);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_captacion_fini(struct db_captacion *c)
+{
+    free(c->mensaje);
+    c->mensaje = NULL;
+}
+
+/* ---- bandeja and reassignment ------------------------------------------------------------ */
+
+static void
+bandeja_fila_fill(struct db_bandeja_fila *f, const PGresult *res, int i)
+{
+    f->oportunidad_id = col_i64(res, i, 0);
+    f->cliente = col_dup(res, i, 1);
+    f->telefono = col_dup(res, i, 2);
+    f->usuario_id = (int)col_i64(res, i, 3);
+    f->usuario_login = col_dup(res, i, 4);
+    f->usuario_nombre = col_dup(res, i, 5);
+    f->etapa = col_dup(res, i, 6);
+    f->motivo = col_dup(res, i, 7);
+    f->desde = (time_t)col_i64(res, i, 8);
+    f->antiguedad_horas = PQgetisnull(res, i, 9) ? 0.0 : strtod(PQgetvalue(res, i, 9), NULL);
+    f->ultimo_evento = col_dup(res, i, 10);
+    f->ultimo_evento_at = (time_t)col_i64(res, i, 11);
+}
+
+int
+db_bandeja(struct db *db, struct db_bandeja_fila **rows, size_t *n, struct err *e)
+{
+    static const char sql[] =
+        "SELECT oportunidad_id, cliente, telefono, usuario_id, usuario_login, usuario_nombre,"
+        " etapa, motivo, extract(epoch FROM en_bandeja_desde)::bigint, antiguedad_horas,"
+        " ultimo_evento, extract(epoch FROM ultimo_evento_at)::bigint FROM api.bandeja()";
+    PGresult *res = NULL;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    rc = crm_query(db, sql, 0, NULL, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    *n = (size_t)PQntuples(res);
+    *rows = xcalloc(*n + 1, sizeof **rows);
+    for (int i = 0; i < PQntuples(res); i++)
+        bandeja_fila_fill(&(*rows)[i], res, i);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_bandeja_free(struct db_bandeja_fila *rows, size_t n)
+{
+    for (size_t i = 0; rows != NULL && i < n; i++) {
+        free(rows[i].cliente);
+        free(rows[i].telefono);
+        free(rows[i].usuario_login);
+        free(rows[i].usuario_nombre);
+        free(rows[i].etapa);
+        free(rows[i].motivo);
+        free(rows[i].ultimo_evento);
+    }
+    free(rows);
+}
+
+/* api.reasignar and api.bandeja_reasignar share their parameters and their row. */
+static int
+reasignar_call(struct db *db, const char *sql, const int64_t *ids, size_t n,
+               const char *a_login, const char *motivo, struct db_reasignacion *out,
+               struct err *e)
+{
+    char *lit = ids_literal(ids, n);
+    const char *p[3] = { lit, a_login, motivo };
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 3, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->lote_id = col_i64(res, 0, 0);
+    out->reasignadas = col_int(res, 0, 1);
+    out->mensaje = col_dup(res, 0, 2);
+out:
+    PQclear(res);
+    free(lit);
+    return rc;
+}
+
+int
+db_reasignar(struct db *db, const int64_t *ids, size_t n, const char *a_login,
+             const char *motivo, struct db_reasignacion *out, struct err *e)
+{
+    return reasignar_call(db,
+                          "SELECT lote_id, reasignadas, mensaje"
+                          " FROM api.reasignar($1::bigint[], $2, $3)",
+                          ids, n, a_login, motivo, out, e);
+}
+
+int
+db_bandeja_reasignar(struct db *db, const int64_t *ids, size_t n, const char *a_login,
+                     const char *motivo, struct db_reasignacion *out, struct err *e)
+{
+    return reasignar_call(db,
+                          "SELECT lote_id, reasignadas, mensaje"
+                          " FROM api.bandeja_reasignar($1::bigint[], $2, $3)",
+                          ids, n, a_login, motivo, out, e);
+}
+
+void
+db_reasignacion_fini(struct db_reasignacion *r)
+{
+    free(r->mensaje);
+    r->mensaje = NULL;
+}
+
+int
+db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *ids, size_t n,
+                   const char *motivo, int *cambiadas, struct err *e)
+{
+    static const char *const sql[] = {
+        [DB_BANDEJA_DEVOLVER] = "SELECT api.bandeja_devolver($1::bigint[], $2)",
+        [DB_BANDEJA_DESCARTAR] = "SELECT api.bandeja_descartar($1::bigint[], $2)",
+        [DB_BANDEJA_REABRIR] = "SELECT api.bandeja_reabrir($1::bigint[], $2)",
+    };
+    char *lit = ids_literal(ids, n);
+    const char *p[2] = { lit, motivo };
+    PGresult *res = NULL;
+    int rc;
+
+    *cambiadas = 0;
+    rc = crm_query_one(db, sql[accion], 2, p, &res, e);
+    if (rc == RC_OK)
+        *cambiadas = (int)col_i64(res, 0, 0);
+    PQclear(res);
+    free(lit);
+    return rc;
+}
+
+/* ---- sweep and invariants ------------------------------------------------------------------ */
+
+int
+db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas, int *avisadas,
+                 struct err *e)
+{
+    static const char sql[] = "SELECT devueltas, avisadas FROM api.barrer_timers($1, $2)";
+    struct num n;
+    const char *p[2] = { num_i64(&n, lote), proceso };
+    PGresult *res = NULL;
+    int rc;
+
+    *devueltas = *avisadas = 0;
+    rc = crm_query_one(db, sql, 2, p, &res, e);
+    if (rc == RC_OK) {
+        *devueltas = col_int(res, 0, 0);
+        *avisadas = col_int(res, 0, 1);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sweep_inicio(struct db *db, const char *proceso, int64_t *run_id, struct err *e)
+{
+    const char *p[1] = { proceso };
+    PGresult *res = NULL;
+    int rc;
+
+    *run_id = 0;
+    rc = crm_query_one(db, "SELECT api.sweep_inicio($1)", 1, p, &res, e);
+    if (rc == RC_OK)
+        *run_id = col_i64(res, 0, 0);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const char *error,
+             struct err *e)
+{
+    struct num n[3];
+    const char *p[4] = { num_i64(&n[0], run_id), num_i64(&n[1], devueltas),
+                         num_i64(&n[2], avisadas), error };
+    PGresult *res = NULL;
+    int rc = crm_query_one(db, "SELECT api.sweep_fin($1, $2, $3, $4)", 4, p, &res, e);
+
+    PQclear(res);
+    return rc;
+}
+
+int
+db_invariantes(struct db *db, struct db_violacion **rows, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT invariante, detalle FROM api.verificar_invariantes()";
+    PGresult *res = NULL;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    rc = crm_query(db, sql, 0, NULL, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    *n = (size_t)PQntuples(res);
+    *rows = xcalloc(*n + 1, sizeof **rows);
+    for (int i = 0; i < PQntuples(res); i++) {
+        (*rows)[i].invariante = col_dup(res, i, 0);
+        (*rows)[i].detalle = col_dup(res, i, 1);
+    }
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_violaciones_free(struct db_violacion *rows, size_t n)
+{
+    for (size_t i = 0; rows != NULL && i < n; i++) {
+        free(rows[i].invariante);
+        free(rows[i].detalle);
+    }
+    free(rows);
+}
