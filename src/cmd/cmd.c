@@ -8,6 +8,8 @@
 
 const struct cmd_entry cmd_table[] = {
     { "version", "version", "muestra la versión", cmd_version_exec },
+    { "db", "db init | start | stop | status | migrate | psql [ARGS…]",
+      "clúster PostgreSQL embebido, migraciones y psql", cmd_db_exec },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -62,5 +62,6 @@ bool cmd_parse_long(const char *s, long min, long max, long *out);
 
 /* Command families, each in its own cmd_<name>.c. */
 int cmd_version_exec(struct cmd_ctx *ctx);
+int cmd_db_exec(struct cmd_ctx *ctx);
 
 #endif

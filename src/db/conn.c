@@ -73,7 +73,10 @@ db_conninfo_socket_fmt(const char *socket_dir, const char *dbname, const char *u
     conninfo_add(&sb, "port", CLUSTER_PORT);
     conninfo_add(&sb, "dbname", dbname);
     conninfo_add(&sb, "user", user);
-    return strbuf_detach(&sb, NULL);
+    char *out = strbuf_detach(&sb, NULL);
+
+    strbuf_fini(&sb); /* detach re-initialises sb */
+    return out;
 }
 
 char *
