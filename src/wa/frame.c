@@ -98,31 +98,36 @@ frame_dec_fail(struct frame_dec *d, struct err *e, const char *what)
     return err_set(e, RC_INVAL, "trama: %s", what);
 }
 
+/* True when the first min(avail, n) bytes of p match want: bad magic fails early. */
+static bool
+frame_prefix_ok(const uint8_t *p, size_t avail, const uint8_t *want, size_t n)
+{
+    return memcmp(p, want, avail < n ? avail : n) == 0;
+}
+
 /* Server side: consumes "WA" 06 03, or "ED" 00 01 len24 routing "WA" 06 03, once whole. */
 static int
 frame_dec_intro(struct frame_dec *d, bool *done, struct err *e)
 {
+    static const uint8_t ed[] = { 'E', 'D', 0, 1 };
     const uint8_t *p = d->buf + d->off;
     size_t avail = d->len - d->off, skip = 0, rlen = 0;
 
     *done = false;
     if (avail >= 1 && p[0] == 'E') {
+        if (!frame_prefix_ok(p, avail, ed, sizeof ed))
+            return frame_dec_fail(d, e, "prefijo ED desconocido");
         if (avail < FRAME_ED_BYTES)
             return RC_OK;
-        if (p[1] != 'D' || p[2] != 0 || p[3] != 1)
-            return frame_dec_fail(d, e, "prefijo ED desconocido");
         rlen = frame_get24(p + 4);
         if (rlen == 0 || rlen > d->max_frame)
             return frame_dec_fail(d, e, "longitud de ruteo inválida");
         skip = FRAME_ED_BYTES + rlen;
     }
-    if (avail < skip + FRAME_WA_BYTES) {
-        if (avail > skip && p[skip] != 'W')
-            return frame_dec_fail(d, e, "cabecera de inicio desconocida");
-        return RC_OK;
-    }
-    if (memcmp(p + skip, frame_wa_header, FRAME_WA_BYTES) != 0)
+    if (avail > skip && !frame_prefix_ok(p + skip, avail - skip, frame_wa_header, FRAME_WA_BYTES))
         return frame_dec_fail(d, e, "cabecera de inicio desconocida");
+    if (avail < skip + FRAME_WA_BYTES)
+        return RC_OK;
     if (rlen > 0) {
         d->routing = xmalloc(rlen);
         memcpy(d->routing, p + FRAME_ED_BYTES, rlen);
