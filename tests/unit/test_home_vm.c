@@ -38,7 +38,7 @@ test_loaded_promoter_card_at_80x24(void **st)
                             .oportunidades = { 8, 1, 2, 1, 0 }, .updated = "10:42:13" };
 
     (void)st;
-    assert_home(&in, 80, 22, "box 1,2 11x52 Resumen \n"
+    assert_home(&in, 80, 22, "box 1,2 10x52 Resumen \n"
                              "2.4 label|Clientes en el padrón\n"
                              "2.47 value|2,000\n"
                              "4.4 heading|Mis oportunidades\n"
@@ -53,7 +53,7 @@ test_loaded_promoter_card_at_80x24(void **st)
                              "8.51 value|1\n"
                              "9.6 label|Descartadas\n"
                              "9.51 value|0\n"
-                             "13.2 muted|Actualizado a las 10:42:13\n");
+                             "12.2 muted|Actualizado a las 10:42:13\n");
 }
 
 static void
@@ -93,7 +93,7 @@ test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
 
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
-    r = vm_lines_render(vm.lines, 16);
+    r = vm_lines_render(vm.lines, 15);
     assert_string_equal(r, "\n"
                            "\n"
                            "    Clientes en el padrón                          —\n"
@@ -107,11 +107,10 @@ test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
                            "\n"
                            "\n"
                            "\n"
-                           "\n"
                            "  No se pudo leer el resumen: sin conexión con la base de datos\n"
                            "  Se reintentará solo; «r» reintenta ahora.\n");
     free(r);
-    assert_int_equal(vm.lines[14].spans[0].role, ROLE_ERROR);
+    assert_int_equal(vm.lines[13].spans[0].role, ROLE_ERROR);
 }
 
 static void
@@ -124,8 +123,8 @@ test_stale_data_stays_while_loading_again(void **st)
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[2].spans[1].text, "5");
-    assert_string_equal(vm.lines[13].spans[0].text, "Consultando la base de datos…");
-    assert_string_equal(vm.lines[15].spans[0].text,
+    assert_string_equal(vm.lines[12].spans[0].text, "Consultando la base de datos…");
+    assert_string_equal(vm.lines[14].spans[0].text,
                         "Se muestran los últimos datos leídos; se reintentará solo.");
 }
 

@@ -56,6 +56,16 @@ test_clip_respects_the_byte_budget(void **st)
 }
 
 static void
+test_clip_turns_control_characters_into_blanks(void **st)
+{
+    char out[64];
+
+    (void)st;
+    assert_int_equal(vm_clip(out, sizeof out, "falló:\n\tel servidor", 40, "…"), 19);
+    assert_string_equal(out, "falló:  el servidor");
+}
+
+static void
 test_counts_use_comma_thousands(void **st)
 {
     char b[32];
@@ -118,6 +128,7 @@ main(void)
         cmocka_unit_test(test_width_counts_columns_not_bytes),
         cmocka_unit_test(test_clip_never_splits_a_character_and_adds_ellipsis),
         cmocka_unit_test(test_clip_respects_the_byte_budget),
+        cmocka_unit_test(test_clip_turns_control_characters_into_blanks),
         cmocka_unit_test(test_counts_use_comma_thousands),
         cmocka_unit_test(test_line_put_clips_at_limit_and_dumps),
         cmocka_unit_test(test_profile_parse_and_layout),

@@ -8,7 +8,7 @@
 
 enum {
     CARD_W_MAX = 52, /* wide enough for the labels and a seven-digit count */
-    CARD_H = 11,
+    CARD_H = 10,
     CARD_W_MIN = 30, /* below this the card has no box */
 };
 

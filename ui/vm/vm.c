@@ -77,6 +77,10 @@ char_measure(const char *s, size_t n, size_t *len)
     size_t r;
     int w;
 
+    if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+        *len = 1; /* shown as a blank by vm_clip */
+        return 1;
+    }
     memset(&st, 0, sizeof st);
     r = mbrtowc(&wc, s, n, &st);
     if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
@@ -120,7 +124,9 @@ clip_prefix(char *dst, size_t room, const char *src, int maxcols, size_t *used)
         cols += w;
         off += len;
     }
-    memcpy(dst, src, off);
+    /* Control characters (a newline in a server message) would move the cursor. */
+    for (size_t i = 0; i < off; i++)
+        dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? ' ' : src[i];
     dst[off] = '\0';
     *used = off;
     return cols;

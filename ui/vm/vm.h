@@ -82,14 +82,14 @@ void vm_layout_compute(struct vm_layout *l, int lines, int cols);
 /* Lower-case name of a role ("db_ok"), for dumps and theme files. */
 const char *vm_role_name(enum vm_role role);
 
-/* Columns s occupies on a terminal; invalid bytes count one column each. */
+/* Columns s occupies on a terminal; invalid bytes and control characters count one each. */
 int vm_text_width(const char *s);
 
 /*
  * Copies into dst (size dstsz) the longest prefix of src that fits in maxcols columns
  * and in dstsz bytes, never splitting a character. When src did not fit and ellipsis
- * is not NULL, the prefix is shortened so ellipsis fits after it. Returns the columns
- * written (0 when maxcols <= 0).
+ * is not NULL, the prefix is shortened so ellipsis fits after it. Control characters
+ * (newline, tab…) become blanks. Returns the columns written (0 when maxcols <= 0).
  */
 int vm_clip(char *dst, int dstsz, const char *src, int maxcols, const char *ellipsis);
 

@@ -1,0 +1,69 @@
+#include "db/db_resumen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db/db_internal.h"
+#include "util/err.h"
+
+static const char *const estado_names[RESUMEN_ESTADOS] = {
+    [RESUMEN_ABIERTA] = "ABIERTA",   [RESUMEN_EN_BANDEJA] = "EN_BANDEJA",
+    [RESUMEN_GANADA] = "GANADA",     [RESUMEN_DEVUELTA] = "DEVUELTA",
+    [RESUMEN_DESCARTADA] = "DESCARTADA",
+};
+
+const char *
+resumen_estado_name(enum resumen_estado s)
+{
+    return (unsigned)s < RESUMEN_ESTADOS ? estado_names[s] : "";
+}
+
+/*
+ * The counts per estado come back as one row with a column per estado, so the result
+ * shape does not depend on which estados happen to have rows. crm.yo()/mi_rol() are
+ * NULL for a login that is not a CRM user (e.g. the cluster's owner).
+ */
+static const char sql_resumen[] =
+    "SELECT session_user,"
+    " coalesce((SELECT u.nombre FROM crm.usuarios u WHERE u.id = crm.yo()), ''),"
+    " coalesce(crm.mi_rol(), ''),"
+    " (SELECT count(*) FROM padron.clientes),"
+    " count(*) FILTER (WHERE o.estado = 'ABIERTA'),"
+    " count(*) FILTER (WHERE o.estado = 'EN_BANDEJA'),"
+    " count(*) FILTER (WHERE o.estado = 'GANADA'),"
+    " count(*) FILTER (WHERE o.estado = 'DEVUELTA'),"
+    " count(*) FILTER (WHERE o.estado = 'DESCARTADA')"
+    " FROM crm.oportunidades o";
+
+static void
+copy_text(char *dst, size_t dstsz, const char *src)
+{
+    snprintf(dst, dstsz, "%s", src);
+}
+
+int
+db_resumen_load(struct db *db, struct resumen *out, struct err *e)
+{
+    PGresult *res = PQexecParams(db_pg(db), sql_resumen, 0, NULL, NULL, NULL, NULL, 0);
+    int rc = db_check(db, res, PGRES_TUPLES_OK, e);
+
+    if (rc != RC_OK)
+        goto out;
+    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS) {
+        rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
+        goto out;
+    }
+    memset(out, 0, sizeof *out);
+    copy_text(out->login, sizeof out->login, PQgetvalue(res, 0, 0));
+    copy_text(out->nombre, sizeof out->nombre, PQgetvalue(res, 0, 1));
+    copy_text(out->rol, sizeof out->rol, PQgetvalue(res, 0, 2));
+    out->clientes = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    for (int i = 0; i < RESUMEN_ESTADOS; i++)
+        out->oportunidades[i] = strtoll(PQgetvalue(res, 0, 4 + i), NULL, 10);
+out:
+    PQclear(res);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * db_resumen — the numbers of the client's home screen: who the session is, how many
+ * clientes the padrón holds, and how many oportunidades the user may see, by estado.
+ *
+ * One statement, read-only; row-level security decides what "visible" means (own,
+ * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
+ */
+#ifndef DB_DB_RESUMEN_H
+#define DB_DB_RESUMEN_H
+
+struct db;
+struct err;
+
+/* crm.oportunidades.estado, in this order. */
+enum resumen_estado {
+    RESUMEN_ABIERTA,
+    RESUMEN_EN_BANDEJA,
+    RESUMEN_GANADA,
+    RESUMEN_DEVUELTA,
+    RESUMEN_DESCARTADA,
+    RESUMEN_ESTADOS
+};
+
+struct resumen {
+    char login[64];   /* session_user */
+    char nombre[128]; /* crm.usuarios.nombre, "" when the login is not a CRM user */
+    char rol[16];     /* "PROMOTOR" | "SUPERVISOR" | "ADMIN", "" when not a CRM user */
+    long long clientes;
+    long long oportunidades[RESUMEN_ESTADOS];
+};
+
+/* The database's spelling of an estado ("EN_BANDEJA"). */
+const char *resumen_estado_name(enum resumen_estado s);
+
+/*
+ * Reads the summary into *out (fully overwritten on RC_OK). RC_DB with the mapping of
+ * db.h on failure (e->code "08006" when the connection is gone).
+ */
+int db_resumen_load(struct db *db, struct resumen *out, struct err *e)
+    __attribute__((warn_unused_result));
+
+#endif
