@@ -99,6 +99,108 @@ full_handshake(struct fixture *f, const char *payload)
     assert_non_null(f->tr);
 }
 
+/* Known answers from tests/interop/noise_kat.py, an independent Python reference of the
+ * guide's §2 (single handshake counter, encStatic with n = 1, split write/read order). */
+static const char kat_chain[] =
+    "0a730a2f080810071a205dfedd3b6bd47f6fa28ee15d969d5bb0ea53774d488bdaf9df1c6e0124b3ef2220e8"
+    "072880d0acf30e1240ab35c42db1f8a887216a05c3c5853bff58ac1b301cb6f9435f2e200d98f64f2a8d827f"
+    "86523e6cf5483863da1db7e70d2d32afc83bb29a16b321dda47eed220212730a2f080710001a20ce8d3ad1cc"
+    "b633ec7b70c17814a5c76ecd029685050d344745ba05870e587d5920e8072880d0acf30e12400333ca019efc"
+    "62fca069e678f7d4e2475366c63274b5d285e91986d4b245cd5d5e609fa0b52824ab2caaa1cb7828c41498c7"
+    "78f8c02d6745effa1e46a4096b04";
+static const char kat_client_hello[] =
+    "12220a2050a61409b1ddd0325e9b16b700e719e9772c07000b1bd7786e907c653d20495d";
+static const char kat_server_hello[] =
+    "1ad1020a20f5b2d6e60f9477e310c2982daaa6c9136c108a1777c5947e448fa37d681745571230b38522e923"
+    "f382e5546a84284470e0a9e9ee9b9d94252033a50e323ea1157297df578ca0a6cae50b66aa6ea851a3ea1f1a"
+    "fa01a81f15076f5eec71185837fb7967c3e4dd2471a022d15fef75f6e59a26e9da49aa29e5129354221a6056"
+    "1f32cfba74d69c76640550dac56ddbaec66173ffac93ea503c934f357f259e2fc97889426c26408c51625b04"
+    "10fa308f17fffeff955e9253172ee6d96db3bbccfd9f3faf2278bcb20ebeca281f2879304442b3da29e592ab"
+    "1027b94e59ec71ae9035d9e7037bae717c07332e3232a9df66930ffc47558b21dc54ab28fb53493cc0c6d1fc"
+    "62353ac4d847d7b5bdb1ebf5cb730a5c0277284d3f4a3058310045172d4109aa015da95f6b05ebefd847d366"
+    "51eefabd1111c033c9507b6c7d28aaa73d91478fdb4769ccd070f477a79f8c48";
+static const char kat_client_finish[] =
+    "22520a307fd7c8843353cdd8b4bf043b9af747e17c308b5c9d3645582104b258f9e089f6037460dd5273e6b5"
+    "81fa3c30afe6ced8121ee1a8abcf17db472bbe424607556b8c9476384746dcb6c2d4744b090f23d5";
+static const char kat_ping[] = "c6ef12b3c0f7879da26b11dc89d6110a429303f7";
+static const char kat_pong[] = "03e74ce2f5dd58daf49ededb56b4c9a6b9b5d4f7";
+
+static size_t
+unhex(uint8_t *out, size_t cap, const char *hex)
+{
+    size_t n = strlen(hex) / 2;
+
+    assert_true(n <= cap);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+
+        assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+        out[i] = (uint8_t)v;
+    }
+    return n;
+}
+
+static void
+assert_sb_hex(const struct strbuf *sb, const char *hex)
+{
+    uint8_t want[512];
+    size_t n = unhex(want, sizeof want, hex);
+
+    assert_int_equal(sb->len, n);
+    assert_memory_equal(sb->buf, want, n);
+}
+
+static void
+kat_key(struct x25519_keypair *kp, uint8_t byte)
+{
+    uint8_t priv[32];
+
+    memset(priv, byte, sizeof priv);
+    assert_int_equal(x25519_keypair_from_priv(kp, priv, NULL), RC_OK);
+}
+
+static void
+test_known_answers(void **state)
+{
+    struct fixture *f = *state;
+    struct x25519_keypair cs, ce, ss, se, root;
+    uint8_t chain[512];
+    size_t chainlen = unhex(chain, sizeof chain, kat_chain);
+    struct strbuf fr;
+
+    kat_key(&cs, 4);
+    kat_key(&ce, 5);
+    kat_key(&ss, 3);
+    kat_key(&se, 6);
+    kat_key(&root, 1);
+    noise_hs_free(f->ini);
+    noise_hs_free(f->resp);
+    f->ini = noise_hs_new(NOISE_INITIATOR, &cs, &ce);
+    f->resp = noise_hs_new(NOISE_RESPONDER, &ss, &se);
+    assert_int_equal(noise_init_write_hello(f->ini, &f->m1, NULL), RC_OK);
+    assert_sb_hex(&f->m1, kat_client_hello);
+    assert_int_equal(noise_resp_read_hello(f->resp, U8(f->m1), f->m1.len, NULL), RC_OK);
+    assert_int_equal(noise_resp_write_server_hello(f->resp, chain, chainlen, &f->m2, NULL), RC_OK);
+    assert_sb_hex(&f->m2, kat_server_hello);
+    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, root.pub,
+                                                  2000000000, NULL),
+                     RC_OK);
+    assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)"client payload", 14, &f->m3,
+                                             NULL),
+                     RC_OK);
+    assert_sb_hex(&f->m3, kat_client_finish);
+    assert_int_equal(noise_resp_read_finish(f->resp, U8(f->m3), f->m3.len, &f->got, NULL), RC_OK);
+    f->ti = noise_hs_split(f->ini, NULL);
+    f->tr = noise_hs_split(f->resp, NULL);
+    strbuf_init(&fr);
+    assert_int_equal(noise_transport_encrypt(f->ti, (const uint8_t *)"ping", 4, &fr, NULL), RC_OK);
+    assert_sb_hex(&fr, kat_ping);
+    strbuf_reset(&fr);
+    assert_int_equal(noise_transport_encrypt(f->tr, (const uint8_t *)"pong", 4, &fr, NULL), RC_OK);
+    assert_sb_hex(&fr, kat_pong);
+    strbuf_fini(&fr);
+}
+
 static void
 test_client_hello_bytes(void **state)
 {
@@ -359,6 +461,7 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(test_known_answers),
         T(test_client_hello_bytes),
         T(test_full_handshake_and_transport),
         T(test_transport_rejects_tampering),
