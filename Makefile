@@ -190,3 +190,13 @@ clean:
 	rm -rf build embudo
 
 -include $(ALL_OBJ:.o=.d) $(wildcard $(B)/obj/tests/*/*.d) $(B)/obj/src/main.d
+
+# ---- wa: binary-node cross-check with Baileys (issue 6, binnode) -----------------------------
+# embudo's side of tests/interop/run.sh: `sh tests/interop/run.sh $(B)` runs it against the
+# pinned Baileys in both directions. Linked like a unit test (wa + util, zlib).
+INTEROP_BIN := $(B)/tests/interop/binnode_vectors
+$(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
+tests: $(INTEROP_BIN)
