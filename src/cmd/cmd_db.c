@@ -77,8 +77,10 @@ db_start(struct cmd_ctx *ctx)
     }
     if (cluster_start(ctx->cfg, &started, &pid, &e) != RC_OK)
         return cmd_fail("%s", e.msg);
-    printf(started ? "PostgreSQL arrancado (pid %ld)\n" : "PostgreSQL ya estaba corriendo (pid %ld)\n",
-           pid);
+    if (started)
+        printf("PostgreSQL arrancado (pid %ld)\n", pid);
+    else
+        printf("PostgreSQL ya estaba corriendo (pid %ld)\n", pid);
     return 0;
 }
 
@@ -134,7 +136,9 @@ db_status_print(const struct cmd_ctx *ctx, const struct cluster_status *st, bool
                 const struct db_info *info)
 {
     static const char *const names[] = { "sin crear", "detenido", "corriendo" };
-    const char *state = ctx->cfg->embedded ? names[st->state] : running ? "disponible" : "sin conexión";
+    const char *state = ctx->cfg->embedded ? names[st->state]
+                        : running          ? "disponible"
+                                           : "sin conexión";
 
     if (ctx->json) {
         printf("{\"estado\":\"%s\",\"embebido\":%s,\"pid\":%ld,\"version\":\"%s\","
@@ -157,7 +161,9 @@ db_status_print(const struct cmd_ctx *ctx, const struct cluster_status *st, bool
     if (info->version != NULL)
         printf("versión:      PostgreSQL %s\n", info->version);
     if (info->version != NULL && info->msg[0] == '\0')
-        printf("migraciones:  %zu aplicadas, %zu pendientes\n", info->applied, info->pending);
+        printf("migraciones:  %zu %s, %zu %s\n", info->applied,
+               info->applied == 1 ? "aplicada" : "aplicadas", info->pending,
+               info->pending == 1 ? "pendiente" : "pendientes");
     if (running && info->msg[0] != '\0')
         printf("aviso:        %s\n", info->msg);
 }
@@ -199,9 +205,12 @@ db_migrate_cmd(struct cmd_ctx *ctx)
     if (rc != RC_OK)
         status = cmd_fail("%s", e.msg);
     else if (rep.applied == 0)
-        printf("nada que aplicar (%zu migraciones ya aplicadas)\n", rep.already);
+        printf("nada que aplicar (%zu %s)\n", rep.already,
+               rep.already == 1 ? "migración ya aplicada" : "migraciones ya aplicadas");
     else
-        printf("%zu migraciones aplicadas, %zu ya lo estaban\n", rep.applied, rep.already);
+        printf("%zu %s; %zu ya lo %s\n", rep.applied,
+               rep.applied == 1 ? "migración aplicada" : "migraciones aplicadas", rep.already,
+               rep.already == 1 ? "estaba" : "estaban");
     migrate_report_fini(&rep);
     db_close(db);
     return status;

@@ -119,6 +119,12 @@ cl_account_resolve(struct cl_account *a, const struct config *cfg, struct err *e
     a->uid = pw->pw_uid;
     a->gid = pw->pw_gid;
     snprintf(a->name, sizeof a->name, "%s", name);
+    /* initgroups() allocates, so it must not run in a child of a threaded process. */
+    a->ngroups = (int)(sizeof a->groups / sizeof a->groups[0]);
+    if (getgrouplist(a->name, a->gid, a->groups, &a->ngroups) < 0) {
+        a->groups[0] = a->gid;
+        a->ngroups = 1;
+    }
     return RC_OK;
 }
 
@@ -233,7 +239,17 @@ argv_free(char **argv)
     free(argv);
 }
 
-/* The child side of cl_run: never returns. */
+/* Writes a fixed message to fd 2 and exits: only async-signal-safe calls after fork. */
+static void __attribute__((noreturn))
+child_die(const char *msg, int status)
+{
+    ssize_t w = write(2, msg, strlen(msg));
+
+    (void)w;
+    _exit(status);
+}
+
+/* The child side of cl_run (async-signal-safe calls only: the parent may be threaded). */
 static void __attribute__((noreturn))
 run_child(const struct cl_account *a, char *const argv[], int out_fd)
 {
@@ -244,15 +260,12 @@ run_child(const struct cl_account *a, char *const argv[], int out_fd)
     dup2(out_fd, 1);
     dup2(out_fd, 2);
     if (chdir("/") != 0)
-        _exit(126);
-    if (a->drop && (setgid(a->gid) != 0 || initgroups(a->name, a->gid) != 0 ||
-                    setuid(a->uid) != 0)) {
-        dprintf(2, "no se pudo cambiar a la cuenta %s: %s\n", a->name, strerror(errno));
-        _exit(126);
-    }
+        child_die("no se pudo entrar en /\n", 126);
+    if (a->drop && (setgroups((size_t)a->ngroups, a->groups) != 0 || setgid(a->gid) != 0 ||
+                    setuid(a->uid) != 0))
+        child_die("no se pudo cambiar a la cuenta del servidor\n", 126);
     execv(argv[0], argv);
-    dprintf(2, "no se pudo ejecutar %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
+    child_die("no se pudo ejecutar el programa de PostgreSQL\n", 127);
 }
 
 int
@@ -298,7 +311,8 @@ cl_run(const struct cl_account *a, const char *const argv[], int *status_out, st
 
 /* Runs a program as the server account; a non-zero exit is RC_IO "what: last line". */
 int
-cl_run_checked(const struct cl_account *a, const char *const argv[], const char *what, struct err *e)
+cl_run_checked(const struct cl_account *a, const char *const argv[], const char *what,
+               struct err *e)
 {
     struct strbuf out;
     char line[320];
@@ -438,6 +452,33 @@ proc_cwd_is(long pid, const char *dir)
     return strcmp(target, dir) == 0;
 }
 
+/*
+ * True when pid's command line is "… -D dir …" (how pg_ctl starts the postmaster). World-
+ * readable, so it works where /proc/<pid>/cwd is not; empty for zombies.
+ */
+static bool
+proc_cmdline_has_datadir(long pid, const char *dir, const char *real)
+{
+    char path[64], buf[8192];
+    bool prev_d = false, found = false;
+    size_t len;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return false;
+    len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    for (size_t i = 0; i < len && !found; i += strlen(buf + i) + 1) {
+        const char *arg = buf + i;
+        found = prev_d && (strcmp(arg, dir) == 0 || (real != NULL && strcmp(arg, real) == 0));
+        prev_d = strcmp(arg, "-D") == 0;
+    }
+    return found;
+}
+
 /* True when pid exists in the kernel's table (alive or zombie, ours or not). */
 static bool
 pid_exists(long pid)
@@ -458,7 +499,8 @@ cl_postmaster_pid(const struct cl_paths *p)
     if (pid <= 0 || !pid_exists(pid))
         return 0;
     real = realpath(p->data, NULL);
-    ours = real != NULL && proc_cwd_is(pid, real);
+    ours = (real != NULL && proc_cwd_is(pid, real)) ||
+           proc_cmdline_has_datadir(pid, p->data, real);
     free(real);
     return ours ? pid : 0;
 }

@@ -30,6 +30,8 @@ struct cl_account {
     uid_t uid;
     gid_t gid;
     char name[64];
+    gid_t groups[64]; /* supplementary groups, resolved before fork (setgroups is safe after) */
+    int ngroups;
 };
 
 /* Fills p from cfg->home; RC_INVAL when the socket path would exceed 107 bytes. */
@@ -56,8 +58,8 @@ int cl_stale_clear(const struct cl_paths *p, struct err *e);
  * Runs argv[0] (absolute path) as the account with stdin /dev/null, cwd "/", stdout and
  * stderr captured into out (may be NULL); *status_out = the exit status (128+signal).
  */
-int cl_run(const struct cl_account *a, const char *const argv[], int *status_out, struct strbuf *out,
-           struct err *e);
+int cl_run(const struct cl_account *a, const char *const argv[], int *status_out,
+           struct strbuf *out, struct err *e);
 
 /* cl_run, and a non-zero exit becomes RC_IO "<what> falló (código N): <last line>". */
 int cl_run_checked(const struct cl_account *a, const char *const argv[], const char *what,

@@ -327,8 +327,8 @@ cluster_stop(const struct config *cfg, bool *was_running, struct err *e)
         rc = RC_NOTFOUND;
         goto out;
     }
-    const char *const argv[] = { pg_ctl, "stop", "-m", "fast", "-w", "-t", "120", "-s", "-D", p.data,
-                           NULL };
+    const char *const argv[] = { pg_ctl, "stop", "-m",   "fast", "-w", "-t",
+                                 "120",  "-s",   "-D", p.data, NULL };
     rc = cl_run_checked(&a, argv, "pg_ctl stop", e);
 out:
     cl_unlock(lock);

@@ -87,7 +87,8 @@ long long dbt_scalar_ll(struct dbt *t, struct db *db, const char *fmt, ...)
  * it unexpectedly worked. For asserting refusals: assert_int_equal(…, RC_REFUSED) and
  * assert_string_equal(e.code, "EB001").
  */
-int dbt_try(struct db *db, struct err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int dbt_try(struct db *db, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Loads a struct config for an embedded cluster at home (EMBUDO_HOME-like, no files, no PG*

@@ -27,7 +27,7 @@ unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL EMBUDO_H
 tmp=$(mktemp -d /tmp/embudo-db.XXXXXX) || exit 1
 export XDG_CONFIG_HOME="$tmp/cfg"
 cleanup() {
-    "$EMBUDO" --home "$tmp" db stop >/dev/null 2>&1 ||
+    "$EMBUDO" --home "$tmp" db stop >/dev/null ||
         echo "tests/db: no se pudo detener el clúster de $tmp" >&2
     rm -rf "$tmp"
 }
