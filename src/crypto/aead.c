@@ -1,8 +1,7 @@
 #include "crypto/aead.h"
 
-#include <string.h>
-
 #include <openssl/evp.h>
+#include <string.h>
 
 #include "crypto/secure.h"
 #include "util/err.h"

@@ -1,8 +1,8 @@
 #include "crypto/sign.h"
 
+#include <openssl/bn.h>
 #include <string.h>
 
-#include <openssl/bn.h>
 #include <sodium.h>
 
 #include "crypto/digest.h"

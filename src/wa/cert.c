@@ -200,7 +200,8 @@ cert_root_choose(const char *override_hex, bool allow_override, uint8_t root[CER
     if (strlen(override_hex) != 2 * CERT_KEY_BYTES)
         return err_set(e, RC_INVAL, "%s: se esperan 64 caracteres hexadecimales", CERT_ROOT_ENV);
     for (size_t i = 0; i < CERT_KEY_BYTES; i++) {
-        int hi = cert_hex_nibble(override_hex[2 * i]), lo = cert_hex_nibble(override_hex[2 * i + 1]);
+        int hi = cert_hex_nibble(override_hex[2 * i]),
+            lo = cert_hex_nibble(override_hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0) {
             memcpy(root, cert_wa_root_key, CERT_KEY_BYTES);
@@ -268,10 +269,10 @@ cert_chain_make(struct strbuf *out, const uint8_t root_priv[CERT_KEY_BYTES],
                 struct err *e)
 {
     struct x25519_keypair *ikp = secure_alloc(sizeof *ikp);
-    struct cert_details di = { inter_serial, CERT_ROOT_SERIAL, NULL, CERT_KEY_BYTES,
-                               not_before, not_after };
-    struct cert_details dl = { inter_serial + 1, inter_serial, leaf_key, CERT_KEY_BYTES,
-                               not_before, not_after };
+    struct cert_details di = { inter_serial,   CERT_ROOT_SERIAL, NULL,
+                               CERT_KEY_BYTES, not_before,       not_after };
+    struct cert_details dl = { inter_serial + 1, inter_serial, leaf_key,
+                               CERT_KEY_BYTES,   not_before,   not_after };
     uint8_t isig[CERT_SIG_BYTES], lsig[CERT_SIG_BYTES];
     struct strbuf ib, lb;
     int rc;
@@ -288,8 +289,8 @@ cert_chain_make(struct strbuf *out, const uint8_t root_priv[CERT_KEY_BYTES],
     if (rc == RC_OK)
         rc = sign_xeddsa(lsig, inter_priv, (const uint8_t *)lb.buf, lb.len, NULL, e);
     if (rc == RC_OK)
-        cert_chain_put(out, (const uint8_t *)lb.buf, lb.len, lsig, (const uint8_t *)ib.buf,
-                       ib.len, isig);
+        cert_chain_put(out, (const uint8_t *)lb.buf, lb.len, lsig, (const uint8_t *)ib.buf, ib.len,
+                       isig);
     strbuf_fini(&ib);
     strbuf_fini(&lb);
     secure_free(ikp);

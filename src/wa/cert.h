@@ -79,7 +79,7 @@ void cert_chain_put(struct strbuf *out, const uint8_t *leaf, size_t leaflen,
  * both valid over [not_before, not_after]. Returns RC_OK or RC_CRYPTO. */
 int cert_chain_make(struct strbuf *out, const uint8_t root_priv[CERT_KEY_BYTES],
                     const uint8_t inter_priv[CERT_KEY_BYTES], uint32_t inter_serial,
-                    const uint8_t leaf_key[CERT_KEY_BYTES], uint64_t not_before,
-                    uint64_t not_after, struct err *e) __attribute__((warn_unused_result));
+                    const uint8_t leaf_key[CERT_KEY_BYTES], uint64_t not_before, uint64_t not_after,
+                    struct err *e) __attribute__((warn_unused_result));
 
 #endif

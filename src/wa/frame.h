@@ -18,9 +18,9 @@
 struct err;
 struct strbuf;
 
-#define FRAME_HDR_BYTES  3
-#define FRAME_MAX_BYTES  0xffffffu /* what 3 length bytes can say: 16 MiB - 1 */
-#define FRAME_WA_BYTES   4         /* "WA", 6, DICT_VERSION 3; also the Noise prologue */
+#define FRAME_HDR_BYTES 3
+#define FRAME_MAX_BYTES 0xffffffu /* what 3 length bytes can say: 16 MiB - 1 */
+#define FRAME_WA_BYTES  4         /* "WA", 6, DICT_VERSION 3; also the Noise prologue */
 /* The ED routing prefix: "ED", 0, 1, then a 24-bit length. */
 #define FRAME_ED_BYTES 7
 
@@ -29,8 +29,8 @@ extern const uint8_t frame_wa_header[FRAME_WA_BYTES];
 
 /* Appends the intro header to out: the ED prefix and routing bytes when routing_len > 0,
  * then the WA header. Returns RC_OK, or RC_INVAL when routing_len exceeds FRAME_MAX_BYTES. */
-int frame_intro_put(struct strbuf *out, const uint8_t *routing, size_t routing_len,
-                    struct err *e) __attribute__((warn_unused_result));
+int frame_intro_put(struct strbuf *out, const uint8_t *routing, size_t routing_len, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Appends one frame (length then payload) to out. Returns RC_OK or RC_INVAL (too long). */
 int frame_put(struct strbuf *out, const uint8_t *payload, size_t len, struct err *e)

@@ -213,8 +213,10 @@ noise_init_open_static(struct noise_hs *hs, const struct noise_parts *p, struct 
     int rc;
 
     if (p->len[2] != NOISE_KEY_BYTES + AEAD_TAG_BYTES)
-        return noise_fail(hs, err_set(e, RC_INVAL, "Noise: clave estática del servidor con "
-                                                   "longitud inválida (%zu)", p->len[2]));
+        return noise_fail(hs, err_set(e, RC_INVAL,
+                                      "Noise: clave estática del servidor con "
+                                      "longitud inválida (%zu)",
+                                      p->len[2]));
     if ((rc = noise_open(hs, p->f[2], p->len[2], hs->rs, e)) != RC_OK) {
         err_wrap(e, "Noise: clave estática del servidor");
         return rc;
@@ -257,9 +259,9 @@ noise_init_read_server_hello(struct noise_hs *hs, const uint8_t *msg, size_t len
         return noise_fail(hs, err_set(e, RC_INVAL, "Noise: ServerHello incompleto"));
     memcpy(hs->re, p.f[1], NOISE_KEY_BYTES);
     noise_mix_hash(hs, hs->re, sizeof hs->re);
-    if ((rc = noise_mix_dh(hs, hs->e.priv, hs->re, e)) != RC_OK ||           /* ee */
-        (rc = noise_init_open_static(hs, &p, e)) != RC_OK ||                 /* s  */
-        (rc = noise_mix_dh(hs, hs->e.priv, hs->rs, e)) != RC_OK ||           /* es */
+    if ((rc = noise_mix_dh(hs, hs->e.priv, hs->re, e)) != RC_OK || /* ee */
+        (rc = noise_init_open_static(hs, &p, e)) != RC_OK ||       /* s  */
+        (rc = noise_mix_dh(hs, hs->e.priv, hs->rs, e)) != RC_OK || /* es */
         (rc = noise_init_check_cert(hs, &p, root, now, e)) != RC_OK)
         return rc;
     hs->state = NOISE_HS_SERVER;
@@ -267,8 +269,8 @@ noise_init_read_server_hello(struct noise_hs *hs, const uint8_t *msg, size_t len
 }
 
 int
-noise_init_write_finish(struct noise_hs *hs, const uint8_t *payload, size_t len,
-                        struct strbuf *out, struct err *e)
+noise_init_write_finish(struct noise_hs *hs, const uint8_t *payload, size_t len, struct strbuf *out,
+                        struct err *e)
 {
     uint8_t enc_static[NOISE_KEY_BYTES + AEAD_TAG_BYTES];
     struct strbuf inner;

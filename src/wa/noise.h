@@ -56,8 +56,8 @@ int noise_init_write_hello(struct noise_hs *hs, struct strbuf *out, struct err *
  * (32 bytes) at unix time now. Returns RC_OK, RC_INVAL (malformed) or RC_CRYPTO
  * (decryption or certificate failure). */
 int noise_init_read_server_hello(struct noise_hs *hs, const uint8_t *msg, size_t len,
-                                 const uint8_t root[NOISE_KEY_BYTES], int64_t now,
-                                 struct err *e) __attribute__((warn_unused_result));
+                                 const uint8_t root[NOISE_KEY_BYTES], int64_t now, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Initiator, step 3: appends the ClientFinish carrying our encrypted static and the
  * encrypted payload (the ClientPayload protobuf). After it, noise_hs_split(). */

@@ -31,9 +31,9 @@ struct noise_parts {
 
 enum noise_hs_state {
     NOISE_HS_START,
-    NOISE_HS_HELLO,    /* initiator sent / responder read the ClientHello */
-    NOISE_HS_SERVER,   /* initiator read / responder sent the ServerHello */
-    NOISE_HS_DONE,     /* ClientFinish sent / read: ready to split */
+    NOISE_HS_HELLO,  /* initiator sent / responder read the ClientHello */
+    NOISE_HS_SERVER, /* initiator read / responder sent the ServerHello */
+    NOISE_HS_DONE,   /* ClientFinish sent / read: ready to split */
     NOISE_HS_FAILED,
 };
 

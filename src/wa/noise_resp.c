@@ -3,8 +3,6 @@
  * of the initiator in noise.c. Used by the C fake server and the tests; the client never
  * calls it. Prototypes are in wa/noise.h.
  */
-#include "wa/noise.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +11,7 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "wa/frame.h"
+#include "wa/noise.h"
 #include "wa/noise_int.h"
 #include "wa/pbwire.h"
 
@@ -48,9 +47,9 @@ noise_resp_write_server_hello(struct noise_hs *hs, const uint8_t *cert_chain, si
     if (certlen > FRAME_MAX_BYTES)
         return noise_fail(hs, err_set(e, RC_INVAL, "Noise: certificado demasiado grande"));
     noise_mix_hash(hs, hs->e.pub, sizeof hs->e.pub);
-    if ((rc = noise_mix_dh(hs, hs->e.priv, hs->re, e)) != RC_OK ||                  /* ee */
+    if ((rc = noise_mix_dh(hs, hs->e.priv, hs->re, e)) != RC_OK ||                    /* ee */
         (rc = noise_seal(hs, hs->s.pub, sizeof hs->s.pub, enc_static, e)) != RC_OK || /* s */
-        (rc = noise_mix_dh(hs, hs->s.priv, hs->re, e)) != RC_OK)                    /* es */
+        (rc = noise_mix_dh(hs, hs->s.priv, hs->re, e)) != RC_OK)                      /* es */
         return rc;
     enc_cert = xmalloc(certlen + AEAD_TAG_BYTES);
     rc = noise_seal(hs, cert_chain, certlen, enc_cert, e);
@@ -79,8 +78,7 @@ noise_resp_read_finish(struct noise_hs *hs, const uint8_t *msg, size_t len,
         return rc;
     if ((rc = noise_msg_parse(msg, len, NOISE_MSG_CLIENT_FINISH, &p, e)) != RC_OK)
         return noise_fail(hs, rc);
-    if (p.len[1] != NOISE_KEY_BYTES + AEAD_TAG_BYTES || p.f[2] == NULL ||
-        p.len[2] < AEAD_TAG_BYTES)
+    if (p.len[1] != NOISE_KEY_BYTES + AEAD_TAG_BYTES || p.f[2] == NULL || p.len[2] < AEAD_TAG_BYTES)
         return noise_fail(hs, err_set(e, RC_INVAL, "Noise: ClientFinish incompleto"));
     /* n is 1: the client sealed its static under the certificate's key. */
     if ((rc = noise_open(hs, p.f[1], p.len[1], hs->rs, e)) != RC_OK) {

@@ -62,8 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int w = NOISE_MSG_CLIENT_HELLO; w <= NOISE_MSG_CLIENT_FINISH; w++) {
         if (noise_msg_parse(data, size, (enum noise_msg_field)w, &parts, NULL) == 0)
             for (int i = 1; i < NOISE_PARTS; i++)
-                assert(parts.f[i] == NULL || (parts.f[i] >= data && parts.f[i] + parts.len[i] <=
-                                                                        data + size));
+                assert(parts.f[i] == NULL ||
+                       (parts.f[i] >= data && parts.f[i] + parts.len[i] <= data + size));
     }
     (void)cert_verify_chain(data, size, ss.pub, root.pub, 2000000000, NULL);
     if (cert_details_parse(data, size, &det, NULL) == 0)

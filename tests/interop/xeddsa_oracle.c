@@ -11,12 +11,11 @@
  *
  * The random source handed to libsignal is deterministic, so the printed vectors are stable.
  */
+#include <curve.h>
+#include <signal_protocol.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <signal_protocol.h>
-#include <curve.h>
 
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
@@ -89,7 +88,8 @@ main(void)
     signal_context *ctx;
     int fail = 0;
 
-    if (signal_context_create(&ctx, NULL) != 0 || signal_context_set_crypto_provider(ctx, &prov) != 0)
+    if (signal_context_create(&ctx, NULL) != 0 ||
+        signal_context_set_crypto_provider(ctx, &prov) != 0)
         return 2;
     for (int i = 0; i < 40; i++) {
         uint8_t seed[32], msg[100], mine[64], pt[33];
@@ -101,14 +101,18 @@ main(void)
 
         oracle_random(seed, sizeof seed, NULL);
         oracle_random(msg, mlen, NULL);
-        if (x25519_keypair_from_priv(&kp, seed, NULL) != 0)
-            { printf("setup failed at %d\n", i); return 2; }
+        if (x25519_keypair_from_priv(&kp, seed, NULL) != 0) {
+            printf("setup failed at %d\n", i);
+            return 2;
+        }
         pt[0] = 5;
         memcpy(pt + 1, kp.pub, 32);
         if (curve_decode_private_point(&priv, kp.priv, 32, ctx) != 0 ||
             curve_decode_point(&pub, pt, 33, ctx) != 0 ||
-            curve_calculate_signature(ctx, &sig, priv, msg, mlen) != 0)
-            { printf("setup failed at %d\n", i); return 2; }
+            curve_calculate_signature(ctx, &sig, priv, msg, mlen) != 0) {
+            printf("setup failed at %d\n", i);
+            return 2;
+        }
         if (!sign_xeddsa_verify(kp.pub, msg, mlen, signal_buffer_data(sig))) {
             printf("FAIL %d: libsignal signature rejected by sign_xeddsa_verify\n", i);
             fail = 1;

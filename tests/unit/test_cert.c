@@ -1,14 +1,14 @@
 /* Certificate chain: every check whatsmeow makes, one failing test each, and the root key
  * choice (EMBUDO_WA_ROOT_KEY honoured only by test builds; see also test_cert_release.c). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
@@ -113,9 +113,9 @@ test_signatures_checked(void **state)
 
     good(f, &di, &dl);
     build(f, &di, f->root.priv, &dl, f->inter.priv);
-    assert_int_equal(verify(f, f->other.pub, NOW), RC_CRYPTO);      /* another root */
+    assert_int_equal(verify(f, f->other.pub, NOW), RC_CRYPTO);     /* another root */
     assert_int_equal(verify(f, cert_wa_root_key, NOW), RC_CRYPTO); /* WhatsApp's root */
-    build(f, &di, f->other.priv, &dl, f->inter.priv);               /* intermediate forged */
+    build(f, &di, f->other.priv, &dl, f->inter.priv);              /* intermediate forged */
     assert_int_equal(verify(f, f->root.pub, NOW), RC_CRYPTO);
     build(f, &di, f->root.priv, &dl, f->root.priv); /* leaf signed by the root, not the inter */
     assert_int_equal(verify(f, f->root.pub, NOW), RC_CRYPTO);
@@ -194,7 +194,7 @@ test_malformed_chains(void **state)
     strbuf_init(&one);
     strbuf_reset(&f->chain);
     assert_int_equal(verify(f, f->root.pub, NOW), RC_INVAL); /* empty */
-    strbuf_add(&f->chain, "\x0a\x05\x0a\x01", 4);             /* truncated */
+    strbuf_add(&f->chain, "\x0a\x05\x0a\x01", 4);            /* truncated */
     assert_int_equal(verify(f, f->root.pub, NOW), RC_INVAL);
     strbuf_reset(&f->chain);
     cert_chain_put(&f->chain, (const uint8_t *)"x", 1, sig, (const uint8_t *)"y", 1, sig);

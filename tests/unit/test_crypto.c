@@ -2,15 +2,15 @@
  * (RFC 4231), HKDF-SHA256 (RFC 5869), X25519 (RFC 7748), AES-256-GCM (McGrew-Viega /
  * NIST SP 800-38D test cases 13-16), Ed25519 (RFC 8032), and XEdDSA vectors made by
  * libsignal-protocol-c 2.3.3 (tests/interop/xeddsa_oracle.c). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "crypto/aead.h"
 #include "crypto/digest.h"
@@ -75,7 +75,8 @@ test_hmac_rfc4231(void **state)
     assert_hex(out, 32, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     memset(key, 0xaa, sizeof key);
     digest_hmac_sha256(out, key, sizeof key,
-                       (const uint8_t *)"Test Using Larger Than Block-Size Key - Hash Key First", 54);
+                       (const uint8_t *)"Test Using Larger Than Block-Size Key - Hash Key First",
+                       54);
     assert_hex(out, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     digest_hmac_sha256(out, key, sizeof key, (const uint8_t *)big_data, strlen(big_data));
     assert_hex(out, 32, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
@@ -94,8 +95,9 @@ test_hkdf_rfc5869(void **state)
         info[i] = (uint8_t)(0xf0 + i);
     }
     assert_int_equal(digest_hkdf_sha256(okm, 42, salt, 13, ikm, 22, info, 10, NULL), RC_OK);
-    assert_hex(okm, 42, "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
-                        "34007208d5b887185865");
+    assert_hex(okm, 42,
+               "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+               "34007208d5b887185865");
     /* Test case 2: long inputs, L = 82 (three blocks) */
     for (uint8_t i = 0; i < 80; i++) {
         ikm[i] = i;
@@ -103,14 +105,16 @@ test_hkdf_rfc5869(void **state)
         info[i] = (uint8_t)(0xb0 + i);
     }
     assert_int_equal(digest_hkdf_sha256(okm, 82, salt, 80, ikm, 80, info, 80, NULL), RC_OK);
-    assert_hex(okm, 82, "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
-                        "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
-                        "cc30c58179ec3e87c14c01d5c1f3434f1d87");
+    assert_hex(okm, 82,
+               "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+               "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
+               "cc30c58179ec3e87c14c01d5c1f3434f1d87");
     /* Test case 3: empty salt and info */
     memset(ikm, 0x0b, 22);
     assert_int_equal(digest_hkdf_sha256(okm, 42, NULL, 0, ikm, 22, NULL, 0, NULL), RC_OK);
-    assert_hex(okm, 42, "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
-                        "9d201395faa4b61a96c8");
+    assert_hex(okm, 42,
+               "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+               "9d201395faa4b61a96c8");
 }
 
 static void
@@ -122,9 +126,9 @@ test_hkdf_rejects_bad_length(void **state)
     (void)state;
     assert_int_equal(digest_hkdf_sha256(okm, 0, NULL, 0, NULL, 0, NULL, 0, &e), RC_INVAL);
     assert_int_equal(e.rc, RC_INVAL);
-    assert_int_equal(digest_hkdf_sha256(okm, DIGEST_HKDF_MAX_BYTES + 1, NULL, 0, NULL, 0, NULL, 0,
-                                        NULL),
-                     RC_INVAL);
+    assert_int_equal(
+        digest_hkdf_sha256(okm, DIGEST_HKDF_MAX_BYTES + 1, NULL, 0, NULL, 0, NULL, 0, NULL),
+        RC_INVAL);
 }
 
 static void
@@ -267,7 +271,8 @@ test_aes_gcm_rejects_tampering(void **state)
     assert_int_equal(aead_gcm_open(out, key, iv, aad, aadlen, ct, ctlen, NULL), RC_CRYPTO);
     iv[11] ^= 1;
     assert_int_equal(aead_gcm_open(out, key, iv, aad, aadlen, ct, ctlen, NULL), RC_OK);
-    assert_int_equal(aead_gcm_open(out, key, iv, aad, aadlen, ct, AEAD_TAG_BYTES - 1, &e), RC_INVAL);
+    assert_int_equal(aead_gcm_open(out, key, iv, aad, aadlen, ct, AEAD_TAG_BYTES - 1, &e),
+                     RC_INVAL);
 }
 
 static void
@@ -277,12 +282,14 @@ test_ed25519_rfc8032(void **state)
 
     (void)state;
     unhex(pk, 32, "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-    unhex(sig, 64, "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33b"
-                   "acc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+    unhex(sig, 64,
+          "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33b"
+          "acc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
     assert_true(sign_ed25519_verify(pk, NULL, 0, sig));
     unhex(pk, 32, "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
-    unhex(sig, 64, "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e1599"
-                   "6e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+    unhex(sig, 64,
+          "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e1599"
+          "6e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
     assert_true(sign_ed25519_verify(pk, &msg, 1, sig));
     msg ^= 1;
     assert_false(sign_ed25519_verify(pk, &msg, 1, sig));

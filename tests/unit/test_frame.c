@@ -1,13 +1,13 @@
 /* Frames: the intro header (plain and with routing info), 3-byte big-endian lengths, and
  * a decoder fed partial, coalesced and hostile websocket messages. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -81,7 +81,11 @@ expect_nothing(struct frame_dec *d)
 static void
 test_decoder_coalesced_and_partial(void **state)
 {
-    static const uint8_t two[] = "\x00\x00\x03" "abc" "\x00\x00\x00" "\x00\x00\x02" "d";
+    static const uint8_t two[] = "\x00\x00\x03"
+                                 "abc"
+                                 "\x00\x00\x00"
+                                 "\x00\x00\x02"
+                                 "d";
     struct frame_dec d;
 
     (void)state;
@@ -170,8 +174,8 @@ test_decoder_rejects_oversized_for_good(void **state)
 static void
 test_server_side_intro(void **state)
 {
-    static const uint8_t routed[] = { 'E', 'D', 0, 1, 0, 0, 2, 0x12, 0x34, 'W', 'A', 6, 3,
-                                      0, 0, 1, 'x' };
+    static const uint8_t routed[] = { 'E', 'D', 0, 1, 0, 0, 2, 0x12, 0x34,
+                                      'W', 'A', 6, 3, 0, 0, 1, 'x' };
     const uint8_t *r;
     struct frame_dec d;
     size_t n;
@@ -201,8 +205,9 @@ test_server_side_intro(void **state)
 static void
 test_server_side_bad_intro(void **state)
 {
-    static const char *bad[] = { "G", "WA\x05", "EX", "ED\x00\x01\x00\x00\x00",
-                                 "ED\x00\x01\x00\x00\x01zX", "ED\x00\x02" };
+    static const char *bad[] = {
+        "G", "WA\x05", "EX", "ED\x00\x01\x00\x00\x00", "ED\x00\x01\x00\x00\x01zX", "ED\x00\x02"
+    };
     static const size_t len[] = { 1, 3, 2, 7, 9, 4 };
 
     (void)state;

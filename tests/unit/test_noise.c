@@ -1,15 +1,15 @@
 /* Noise XX as WhatsApp runs it: a full in-memory handshake initiator <-> responder, the
  * ClientHello bytes of the guide, transport frames both ways, and every way to break it
  * (tampered bytes, wrong counters, bad certificates, calls out of order). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "crypto/x25519.h"
 #include "util/err.h"
@@ -77,21 +77,19 @@ first_two(struct fixture *f)
 {
     assert_int_equal(noise_init_write_hello(f->ini, &f->m1, NULL), RC_OK);
     assert_int_equal(noise_resp_read_hello(f->resp, U8(f->m1), f->m1.len, NULL), RC_OK);
-    assert_int_equal(noise_resp_write_server_hello(f->resp, U8(f->chain), f->chain.len, &f->m2,
-                                                   NULL),
-                     RC_OK);
+    assert_int_equal(
+        noise_resp_write_server_hello(f->resp, U8(f->chain), f->chain.len, &f->m2, NULL), RC_OK);
 }
 
 static void
 full_handshake(struct fixture *f, const char *payload)
 {
     first_two(f);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW,
-                                                  NULL),
-                     RC_OK);
-    assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)payload, strlen(payload),
-                                             &f->m3, NULL),
-                     RC_OK);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW, NULL), RC_OK);
+    assert_int_equal(
+        noise_init_write_finish(f->ini, (const uint8_t *)payload, strlen(payload), &f->m3, NULL),
+        RC_OK);
     assert_int_equal(noise_resp_read_finish(f->resp, U8(f->m3), f->m3.len, &f->got, NULL), RC_OK);
     f->ti = noise_hs_split(f->ini, NULL);
     f->tr = noise_hs_split(f->resp, NULL);
@@ -182,12 +180,12 @@ test_known_answers(void **state)
     assert_int_equal(noise_resp_read_hello(f->resp, U8(f->m1), f->m1.len, NULL), RC_OK);
     assert_int_equal(noise_resp_write_server_hello(f->resp, chain, chainlen, &f->m2, NULL), RC_OK);
     assert_sb_hex(&f->m2, kat_server_hello);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, root.pub,
-                                                  2000000000, NULL),
-                     RC_OK);
-    assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)"client payload", 14, &f->m3,
-                                             NULL),
-                     RC_OK);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, root.pub, 2000000000, NULL),
+        RC_OK);
+    assert_int_equal(
+        noise_init_write_finish(f->ini, (const uint8_t *)"client payload", 14, &f->m3, NULL),
+        RC_OK);
     assert_sb_hex(&f->m3, kat_client_finish);
     assert_int_equal(noise_resp_read_finish(f->resp, U8(f->m3), f->m3.len, &f->got, NULL), RC_OK);
     f->ti = noise_hs_split(f->ini, NULL);
@@ -243,7 +241,8 @@ test_full_handshake_and_transport(void **state)
 
         strbuf_reset(&a);
         strbuf_reset(&b);
-        assert_int_equal(noise_transport_encrypt(f->ti, (uint8_t *)msg, (size_t)n, &a, NULL), RC_OK);
+        assert_int_equal(noise_transport_encrypt(f->ti, (uint8_t *)msg, (size_t)n, &a, NULL),
+                         RC_OK);
         assert_int_equal(a.len, (size_t)n + NOISE_TAG_BYTES);
         assert_int_equal(noise_transport_decrypt(f->tr, U8(a), a.len, &b, NULL), RC_OK);
         assert_int_equal(b.len, (size_t)n);
@@ -331,9 +330,8 @@ tampered_server_hello(void **state, size_t off, int want)
         off = f->m2.len - 1;
     assert_true(off < f->m2.len);
     f->m2.buf[off] ^= 0x01;
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW,
-                                                  NULL),
-                     want);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW, NULL), want);
     /* and the state stays failed */
     assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)"x", 1, &f->m3, NULL),
                      RC_INVAL);
@@ -364,9 +362,9 @@ test_truncated_server_hello(void **state)
     struct fixture *f = *state;
 
     first_two(f);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len - 1, f->root.pub,
-                                                  NOW, NULL),
-                     RC_INVAL);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len - 1, f->root.pub, NOW, NULL),
+        RC_INVAL);
 }
 
 static void
@@ -379,9 +377,9 @@ test_certificate_failures_abort_handshake(void **state)
 
     first_two(f);
     /* wrong root (e.g. a release build meeting the fake server's chain) */
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, cert_wa_root_key,
-                                                  NOW, &e),
-                     RC_CRYPTO);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, cert_wa_root_key, NOW, &e),
+        RC_CRYPTO);
     /* expired */
     ini2 = noise_hs_new(NOISE_INITIATOR, &f->client, NULL);
     noise_hs_free(f->resp);
@@ -390,9 +388,9 @@ test_certificate_failures_abort_handshake(void **state)
     strbuf_reset(&f->m2);
     f->ini = (noise_hs_free(f->ini), ini2);
     first_two(f);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub,
-                                                  NOW + 61, NULL),
-                     RC_CRYPTO);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW + 61, NULL),
+        RC_CRYPTO);
     /* a genuine chain for another server key: the leaf must equal the server static */
     x25519_keypair_gen(&other);
     strbuf_reset(&f->chain);
@@ -406,9 +404,9 @@ test_certificate_failures_abort_handshake(void **state)
     strbuf_reset(&f->m1);
     strbuf_reset(&f->m2);
     first_two(f);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW,
-                                                  NULL),
-                     RC_CRYPTO);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW, NULL),
+        RC_CRYPTO);
 }
 
 static void
@@ -417,9 +415,8 @@ test_tampered_client_finish(void **state)
     struct fixture *f = *state;
 
     first_two(f);
-    assert_int_equal(noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW,
-                                                  NULL),
-                     RC_OK);
+    assert_int_equal(
+        noise_init_read_server_hello(f->ini, U8(f->m2), f->m2.len, f->root.pub, NOW, NULL), RC_OK);
     assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)"payload", 7, &f->m3, NULL),
                      RC_OK);
     f->m3.buf[f->m3.len - 3] ^= 0x40;
@@ -439,7 +436,7 @@ test_out_of_order_calls(void **state)
     assert_int_equal(e.rc, RC_INVAL);
     assert_int_equal(noise_init_write_finish(f->ini, (const uint8_t *)"x", 1, &f->m3, NULL),
                      RC_INVAL);
-    assert_int_equal(noise_init_write_hello(f->ini, &f->m1, NULL), RC_INVAL); /* failed for good */
+    assert_int_equal(noise_init_write_hello(f->ini, &f->m1, NULL), RC_INVAL);  /* failed for good */
     assert_int_equal(noise_init_write_hello(f->resp, &f->m1, NULL), RC_INVAL); /* wrong role */
     assert_int_equal(f->m1.len, 0);
     assert_null(noise_hs_remote_static(f->ini));
