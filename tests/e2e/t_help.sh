@@ -1,0 +1,20 @@
+# t_help — "?" opens the help overlay with the keys of the screen (from the keymap), the
+# hint bar switches to the overlay's keys, Esc closes it and the screen is whole again.
+. "$(dirname "$0")/lib.inc"
+
+E2E_MASK='s/ +[0-9][0-9,]* │$/ # │/'
+
+start_app 80 24 --as prom1
+wait_for "Actualizado a las"
+send '?'
+wait_for "Ayuda: teclas"
+expect_line '^ Esc cerrar la ayuda  q salir$'
+expect_screen golden/help.txt
+send_key Escape
+wait_until_gone "Ayuda: teclas"
+wait_for " q salir  r actualizar  ? ayuda"
+expect_screen golden/start_quit.txt
+send q
+wait_gone
+expect_exit 0
+e2e_end

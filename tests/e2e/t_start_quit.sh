@@ -1,0 +1,26 @@
+# t_start_quit — a promoter starts the client, sees who they are, the database state and
+# the counts they may see, and quits with q: the session ends with status 0.
+. "$(dirname "$0")/lib.inc"
+
+# The counts depend on the loaded data; the screen shows them right-aligned in the card,
+# so the golden masks them and they are checked against the database below.
+E2E_MASK='s/ +[0-9][0-9,]* │$/ # │/'
+
+start_app 80 24 --as prom1
+wait_for "Actualizado a las"
+wait_for "● conectado"
+expect_line '^ embudo │ prom1 · PROMOTOR +● conectado$'
+
+clientes=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990') FROM padron.clientes")
+mias=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990') FROM crm.oportunidades")
+abiertas=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990')
+                           FROM crm.oportunidades WHERE estado = 'ABIERTA'")
+expect_line "│ Clientes en el padrón +$clientes │\$"
+expect_line "│ Mis oportunidades +$mias │\$"
+expect_line "│   Abiertas +$abiertas │\$"
+expect_screen golden/start_quit.txt
+
+send q
+wait_gone
+expect_exit 0
+e2e_end
