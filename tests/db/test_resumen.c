@@ -1,0 +1,156 @@
+/*
+ * test_resumen — db_resumen_load against a real database: who the session is, and the
+ * counts row-level security lets each profile see; failures keep the db.h mapping (a lost
+ * connection is 08006, which the client uses to reconnect).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "db/db_resumen.h"
+#include "dbt.h"
+#include "util/err.h"
+
+/* Ten clientes; a supervisor with two promoters (3 + 3 opportunities) and an admin. */
+static void
+seed(struct dbt *t)
+{
+    struct db *adm = dbt_connect(t, NULL), *p;
+
+    dbt_exec(adm, "INSERT INTO padron.convenios (clave, nombre, tipo)"
+                  " VALUES ('IMSS', 'Instituto Mexicano del Seguro Social', 'FEDERAL');"
+                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id,"
+                  " entidad_id, edad) SELECT 'Cliente ' || g, 'Núñez', 1, 9, 30"
+                  " FROM generate_series(1, 10) g;"
+                  "SELECT api.crear_usuario('res_sup', 'Supervisora Resumen', 'SUPERVISOR');"
+                  "SELECT api.crear_usuario('res_prom1', 'Promotora Uno', 'PROMOTOR', 'res_sup');"
+                  "SELECT api.crear_usuario('res_prom2', 'Promotor Dos', 'PROMOTOR', 'res_sup');"
+                  "SELECT api.crear_usuario('res_admin', 'Administración', 'ADMIN');");
+    for (int i = 0; i < 2; i++) {
+        p = dbt_connect(t, i == 0 ? "res_prom1" : "res_prom2");
+        dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(3)");
+        db_close(p);
+    }
+    /* res_prom2: one won, one in the bandeja, one still open. */
+    dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'GANADA', cerrada_at = now(),"
+                  " timer_vence = NULL, timer_aviso = NULL WHERE id = (SELECT min(o.id)"
+                  " FROM crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id"
+                  " WHERE u.login = 'res_prom2');"
+                  "UPDATE crm.oportunidades SET estado = 'EN_BANDEJA', motivo_salida = 'prueba',"
+                  " timer_vence = NULL, timer_aviso = NULL WHERE id = (SELECT max(o.id)"
+                  " FROM crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id"
+                  " WHERE u.login = 'res_prom2');");
+    db_close(adm);
+}
+
+static int
+setup(void **state)
+{
+    int rc = dbt_setup(state);
+
+    if (rc == 0)
+        seed(*state);
+    return rc;
+}
+
+/* Loads the summary as login and checks profile and counts (ABIERTA … DESCARTADA). */
+static void
+assert_resumen(struct dbt *t, const char *login, const char *rol, const char *nombre,
+               const long long want[RESUMEN_ESTADOS])
+{
+    struct db *db = dbt_connect(t, login);
+    struct resumen r;
+    struct err e = { 0 };
+
+    assert_int_equal(db_resumen_load(db, &r, &e), RC_OK);
+    assert_string_equal(r.login, login != NULL ? login : DBT_ADMIN);
+    assert_string_equal(r.rol, rol);
+    assert_string_equal(r.nombre, nombre);
+    assert_int_equal(r.clientes, 10);
+    for (int i = 0; i < RESUMEN_ESTADOS; i++) {
+        if (r.oportunidades[i] != want[i])
+            fail_msg("%s, %s: %lld, se esperaba %lld", login != NULL ? login : DBT_ADMIN,
+                     resumen_estado_name(i), r.oportunidades[i], want[i]);
+    }
+    db_close(db);
+}
+
+static void
+test_promoter_sees_only_own_opportunities(void **state)
+{
+    static const long long prom1[RESUMEN_ESTADOS] = { 3, 0, 0, 0, 0 };
+    static const long long prom2[RESUMEN_ESTADOS] = { 1, 1, 1, 0, 0 };
+
+    assert_resumen(*state, "res_prom1", "PROMOTOR", "Promotora Uno", prom1);
+    assert_resumen(*state, "res_prom2", "PROMOTOR", "Promotor Dos", prom2);
+}
+
+static void
+test_supervisor_and_admin_see_the_team_and_all(void **state)
+{
+    static const long long team[RESUMEN_ESTADOS] = { 4, 1, 1, 0, 0 };
+
+    assert_resumen(*state, "res_sup", "SUPERVISOR", "Supervisora Resumen", team);
+    assert_resumen(*state, "res_admin", "ADMIN", "Administración", team);
+}
+
+static void
+test_login_that_is_not_a_crm_user_has_no_profile(void **state)
+{
+    static const long long all[RESUMEN_ESTADOS] = { 4, 1, 1, 0, 0 };
+
+    assert_resumen(*state, NULL, "", "", all); /* the superuser: no row, no RLS */
+}
+
+static void
+test_lost_connection_is_08006(void **state)
+{
+    struct dbt *t = *state;
+    struct db *p = dbt_connect(t, "res_prom1");
+    struct db *adm = dbt_connect(t, NULL);
+    const char *pid = dbt_scalar_tmp(t, p, "SELECT pg_backend_pid()");
+    struct resumen r;
+    struct err e = { 0 };
+
+    dbt_exec(adm, "SELECT pg_terminate_backend(%s, 5000)", pid);
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_DB);
+    assert_string_equal(e.code, "08006");
+    db_close(p);
+    db_close(adm);
+}
+
+static void
+test_missing_schema_is_a_db_error_not_a_lost_connection(void **state)
+{
+    struct db *adm = dbt_connect(*state, NULL);
+    struct resumen r;
+    struct err e = { 0 };
+
+    assert_int_equal(db_resumen_load(adm, &r, &e), RC_DB);
+    assert_true(e.code[0] != '\0');
+    assert_true(strncmp(e.code, "08", 2) != 0);
+    db_close(adm);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_promoter_sees_only_own_opportunities, setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_supervisor_and_admin_see_the_team_and_all, setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_login_that_is_not_a_crm_user_has_no_profile, setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_lost_connection_is_08006, setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_schema_is_a_db_error_not_a_lost_connection,
+                                        dbt_setup_empty, dbt_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
