@@ -63,5 +63,16 @@ bool cmd_parse_long(const char *s, long min, long max, long *out);
 /* Command families, each in its own cmd_<name>.c. */
 int cmd_version_exec(struct cmd_ctx *ctx);
 int cmd_db_exec(struct cmd_ctx *ctx);
+/* cmd_crm.c, cmd_bandeja.c, cmd_sweep.c, cmd_import.c (issue 3). */
+int cmd_asignar_exec(struct cmd_ctx *ctx);
+int cmd_disponibles_exec(struct cmd_ctx *ctx);
+int cmd_mover_exec(struct cmd_ctx *ctx);
+int cmd_venta_exec(struct cmd_ctx *ctx);
+int cmd_captar_exec(struct cmd_ctx *ctx);
+int cmd_bandeja_exec(struct cmd_ctx *ctx);
+int cmd_reasignar_exec(struct cmd_ctx *ctx);
+int cmd_sweep_exec(struct cmd_ctx *ctx);
+int cmd_doctor_exec(struct cmd_ctx *ctx);
+int cmd_import_exec(struct cmd_ctx *ctx);
 
 #endif

@@ -177,9 +177,11 @@ int
 db_mover(struct db *db, int64_t oportunidad, const char *etapa, const char *motivo,
          struct db_movimiento *out, struct err *e)
 {
-    static const char sql[] = "SELECT oportunidad_id, estado, etapa_id, etapa,"
-                              " extract(epoch FROM timer_vence)::bigint"
-                              " FROM api.mover($1, $2, $3)";
+    /* Columns by position (aliased): their names are the api's business, not ours. */
+    static const char sql[] = "SELECT r.id, r.estado, r.etapa_id, r.etapa,"
+                              " extract(epoch FROM r.vence)::bigint"
+                              " FROM api.mover($1, $2, $3)"
+                              " AS r(id, estado, etapa_id, etapa, vence)";
     struct num n;
     const char *p[3] = { num_i64(&n, oportunidad), etapa, motivo };
     PGresult *res = NULL;
@@ -210,8 +212,7 @@ int
 db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const char *producto,
                    const char *folio, struct db_venta *out, struct err *e)
 {
-    static const char sql[] = "SELECT folio, nueva, mensaje"
-                              " FROM api.registrar_venta($1, $2::numeric, $3, $4)";
+    static const char sql[] = "SELECT * FROM api.registrar_venta($1, $2::numeric, $3, $4)";
     struct num n;
     const char *p[4] = { num_i64(&n, oportunidad), monto, producto, folio };
     PGresult *res = NULL;

@@ -1,0 +1,55 @@
+/*
+ * cmd_crm — what the CRM commands (cmd_crm.c, cmd_bandeja.c, cmd_sweep.c, cmd_import.c)
+ * share: connecting as --as, reporting database refusals, ids, filters, times and --json
+ * output. Main thread only; prints to stdout/stderr (this is the CLI layer).
+ *
+ * Exit statuses: 0 ok, 1 refused or failed (the database's Spanish message on stderr; with
+ * --json also {"error":{"codigo","mensaje"}} on stdout), 2 usage (flag validation in C).
+ */
+#ifndef CMD_CMD_CRM_H
+#define CMD_CMD_CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+
+struct db;
+struct db_filtros;
+struct err;
+struct strbuf;
+
+/* Connects as ctx->as_login (NULL = the default login). NULL after printing the failure. */
+struct db *crm_cmd_open(const struct cmd_ctx *ctx);
+
+/* Reports e (stderr, and stdout as JSON with --json); returns 1. */
+int crm_cmd_fail(const struct cmd_ctx *ctx, const struct err *e);
+
+/* Prints sb's JSON text and a newline on stdout, then resets sb. */
+void crm_cmd_json_print(struct strbuf *sb);
+
+/*
+ * Parses opportunity ids (positive integers) from pos[0..npos): at least 1, at most 1000.
+ * *ids is allocated (caller frees). Returns 0, or 2 after printing usage.
+ */
+int crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids);
+
+/*
+ * Fills f from the --convenio/--entidad/--edad-min/--edad-max strings (each may be NULL).
+ * Ages must be 18–110 and min ≤ max. Returns 0, or 2 after printing usage.
+ */
+int crm_cmd_filtros(const struct cmd_entry *entry, const char *convenio, const char *entidad,
+                    const char *edad_min, const char *edad_max, struct db_filtros *f);
+
+/* Checks a mandatory free-text flag (--motivo…): present, 1..max characters. 0 or 2. */
+int crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
+                  size_t max_chars);
+
+/* "2026-11-30 10:30 -0600" in the local time zone, or "—" for 0; into buf. */
+const char *crm_cmd_time(time_t t, char *buf, size_t size);
+
+/* ISO 8601 UTC ("2026-11-30T16:30:00Z") for JSON, or NULL for 0; into buf. */
+const char *crm_cmd_time_iso(time_t t, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,177 @@
+/* cmd_crm_common — helpers shared by the CRM commands (see cmd_crm.h). */
+#include "cmd/cmd_crm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "db/db.h"
+#include "db/db_crm.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+#define IDS_MAX 1000
+
+struct db *
+crm_cmd_open(const struct cmd_ctx *ctx)
+{
+    struct err e = { 0 };
+    struct db *db;
+
+    /* Times are shown in the business zone unless the person set TZ themselves. */
+    if (getenv("TZ") == NULL && ctx->cfg->zona.value != NULL && ctx->cfg->zona.value[0] != '\0') {
+        setenv("TZ", ctx->cfg->zona.value, 1);
+        tzset();
+    }
+    db = db_open(ctx->cfg, ctx->as_login, &e);
+    if (db == NULL)
+        (void)crm_cmd_fail(ctx, &e);
+    return db;
+}
+
+int
+crm_cmd_fail(const struct cmd_ctx *ctx, const struct err *in)
+{
+    struct err copy = *in;
+    const struct err *e = &copy;
+
+    /* Functions not granted to the caller's role (api.bandeja for a promoter…). */
+    if (strcmp(in->code, "42501") == 0)
+        snprintf(copy.msg, sizeof copy.msg, "su usuario no tiene permiso para esto (%.400s)",
+                 in->msg);
+    if (ctx->json) {
+        struct strbuf sb;
+        struct json j;
+
+        strbuf_init(&sb);
+        json_init(&j, &sb);
+        json_obj(&j);
+        json_key(&j, "error");
+        json_obj(&j);
+        json_key(&j, "codigo");
+        json_str(&j, e->code[0] != '\0' ? e->code : NULL);
+        json_key(&j, "mensaje");
+        json_str(&j, e->msg);
+        json_end(&j);
+        json_end(&j);
+        crm_cmd_json_print(&sb);
+        strbuf_fini(&sb);
+    }
+    return cmd_fail("%s", e->msg);
+}
+
+void
+crm_cmd_json_print(struct strbuf *sb)
+{
+    fputs(sb->buf, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+    strbuf_reset(sb);
+}
+
+int
+crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids)
+{
+    long v;
+
+    *ids = NULL;
+    if (npos < 1)
+        return cmd_usage(entry, "falta el número de oportunidad");
+    if (npos > IDS_MAX)
+        return cmd_usage(entry, "a lo más %d oportunidades por llamada", IDS_MAX);
+    *ids = xcalloc((size_t)npos, sizeof **ids);
+    for (int i = 0; i < npos; i++) {
+        if (!cmd_parse_long(pos[i], 1, INT64_MAX, &v)) {
+            free(*ids);
+            *ids = NULL;
+            return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[i]);
+        }
+        (*ids)[i] = v;
+    }
+    return 0;
+}
+
+static int
+crm_cmd_edad(const struct cmd_entry *entry, const char *flag, const char *s, int *out)
+{
+    long v;
+
+    *out = 0;
+    if (s == NULL)
+        return 0;
+    if (!cmd_parse_long(s, 18, 110, &v))
+        return cmd_usage(entry, "«--%s» debe ser una edad entre 18 y 110 (se dio «%s»)", flag, s);
+    *out = (int)v;
+    return 0;
+}
+
+int
+crm_cmd_filtros(const struct cmd_entry *entry, const char *convenio, const char *entidad,
+                const char *edad_min, const char *edad_max, struct db_filtros *f)
+{
+    *f = (struct db_filtros){ .convenio = convenio, .entidad = entidad };
+    if (convenio != NULL && (convenio[0] == '\0' || strlen(convenio) > 20))
+        return cmd_usage(entry, "«--convenio» debe ser la clave de un convenio (p. ej. IMSS)");
+    if (entidad != NULL && (entidad[0] == '\0' || strlen(entidad) > 4))
+        return cmd_usage(entry, "«--entidad» debe ser la clave de una entidad (p. ej. JAL, CDMX)");
+    if (crm_cmd_edad(entry, "edad-min", edad_min, &f->edad_min) != 0 ||
+        crm_cmd_edad(entry, "edad-max", edad_max, &f->edad_max) != 0)
+        return 2;
+    if (f->edad_min != 0 && f->edad_max != 0 && f->edad_min > f->edad_max)
+        return cmd_usage(entry, "«--edad-min» (%d) es mayor que «--edad-max» (%d)", f->edad_min,
+                         f->edad_max);
+    return 0;
+}
+
+/* Characters, not bytes: UTF-8 continuation bytes are not counted. */
+static size_t
+utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+int
+crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
+              size_t max_chars)
+{
+    const char *p = value;
+
+    if (value == NULL)
+        return cmd_usage(entry, "falta «--%s»", flag);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0')
+        return cmd_usage(entry, "«--%s» no puede estar vacío", flag);
+    if (utf8_chars(value) > max_chars)
+        return cmd_usage(entry, "«--%s» admite a lo más %zu caracteres", flag, max_chars);
+    return 0;
+}
+
+const char *
+crm_cmd_time(time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    if (t == 0 || localtime_r(&t, &tm) == NULL ||
+        strftime(buf, size, "%Y-%m-%d %H:%M %z", &tm) == 0)
+        snprintf(buf, size, "—");
+    return buf;
+}
+
+const char *
+crm_cmd_time_iso(time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    if (t == 0 || gmtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return NULL;
+    return buf;
+}

@@ -1,0 +1,229 @@
+/*
+ * cmd_sweep — `embudo sweep [--once]` (the timer sweep as a process) and `embudo doctor`
+ * (api.verificar_invariantes). Main thread.
+ *
+ * A sweep run opens a heartbeat row (api.sweep_inicio), calls api.barrer_timers in batches of
+ * SWEEP_BATCH, each its own committed transaction, until a batch comes back short, then closes
+ * the heartbeat with the counts or the error (api.sweep_fin). Without --once it repeats every
+ * SWEEP_PERIOD seconds until SIGINT or SIGTERM; a lost connection is reopened on the next run.
+ * Any number of sweepers may run at once: the database hands each row to exactly one of them.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/cmd_crm.h"
+#include "db/db.h"
+#include "db/db_crm.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+
+#define SWEEP_BATCH  1000
+#define SWEEP_PERIOD 60
+
+/* Set by the signal handler, read by the main thread's loop. */
+static volatile sig_atomic_t sweep_stop;
+
+static void
+sweep_on_signal(int sig)
+{
+    (void)sig;
+    sweep_stop = 1;
+}
+
+struct sweep_run {
+    int devueltas;
+    int avisadas;
+    int lotes;
+};
+
+/* Batches until one comes back short (or a stop is asked between batches). */
+static int
+sweep_batches(struct db *db, const char *proceso, struct sweep_run *run, struct err *e)
+{
+    int dev, avis, rc;
+
+    do {
+        rc = db_barrer_timers(db, SWEEP_BATCH, proceso, &dev, &avis, e);
+        if (rc != RC_OK)
+            return rc;
+        run->devueltas += dev;
+        run->avisadas += avis;
+        run->lotes++;
+    } while ((dev == SWEEP_BATCH || avis == SWEEP_BATCH) && !sweep_stop);
+    return RC_OK;
+}
+
+/* One heartbeat-wrapped run. */
+static int
+sweep_once(struct db *db, const char *proceso, struct sweep_run *run, struct err *e)
+{
+    struct err e2 = { 0 };
+    int64_t id;
+    int rc;
+
+    *run = (struct sweep_run){ 0 };
+    if ((rc = db_sweep_inicio(db, proceso, &id, e)) != RC_OK)
+        return rc;
+    rc = sweep_batches(db, proceso, run, e);
+    if (db_sweep_fin(db, id, run->devueltas, run->avisadas, rc == RC_OK ? NULL : e->msg,
+                     &e2) != RC_OK && rc == RC_OK) {
+        *e = e2;
+        rc = e2.rc;
+    }
+    return rc;
+}
+
+static void
+sweep_print(const struct cmd_ctx *ctx, const struct sweep_run *run, const struct err *e)
+{
+    struct strbuf sb;
+    struct json j;
+
+    if (!ctx->json) {
+        if (e == NULL)
+            printf("barrido: %d devueltas al pool, %d avisadas (%d lotes)\n", run->devueltas,
+                   run->avisadas, run->lotes);
+        else
+            fprintf(stderr, "embudo: barrido fallido: %s\n", e->msg);
+        fflush(stdout);
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, "devueltas");
+    json_int(&j, run->devueltas);
+    json_key(&j, "avisadas");
+    json_int(&j, run->avisadas);
+    json_key(&j, "lotes");
+    json_int(&j, run->lotes);
+    json_key(&j, "error");
+    json_str(&j, e != NULL ? e->msg : NULL);
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+/* Sleeps up to seconds, waking early on a stop signal. */
+static void
+sweep_wait(int seconds)
+{
+    for (int i = 0; i < seconds && !sweep_stop; i++)
+        sleep(1);
+}
+
+/* The loop; returns the exit status. */
+static int
+sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
+{
+    struct db *db = NULL;
+    struct sweep_run run;
+    struct err e = { 0 };
+    int status = 0;
+
+    while (!sweep_stop) {
+        if (db == NULL && (db = crm_cmd_open(ctx)) == NULL) {
+            status = 1;
+        } else if (sweep_once(db, proceso, &run, &e) != RC_OK) {
+            sweep_print(ctx, &run, &e);
+            status = 1;
+            if (e.rc == RC_DB && strcmp(e.code, "08006") == 0) {
+                db_close(db); /* reconnect on the next run */
+                db = NULL;
+            }
+        } else {
+            sweep_print(ctx, &run, NULL);
+            status = 0;
+        }
+        if (once)
+            break;
+        sweep_wait(SWEEP_PERIOD);
+    }
+    db_close(db);
+    return once ? status : 0;
+}
+
+int
+cmd_sweep_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("sweep");
+    bool once = false;
+    const struct cmd_opt opts[] = { { "once", false, NULL, &once }, { NULL, false, NULL, NULL } };
+    struct sigaction sa;
+    char host[64] = "", proceso[160];
+    int status;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sweep_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    (void)gethostname(host, sizeof host - 1);
+    snprintf(proceso, sizeof proceso, "embudo sweep %s:%ld", host, (long)getpid());
+    return sweep_loop(ctx, once, proceso);
+}
+
+/* ---- doctor --------------------------------------------------------------------------------- */
+
+static void
+doctor_print(const struct cmd_ctx *ctx, const struct db_violacion *rows, size_t n)
+{
+    struct strbuf sb;
+    struct json j;
+
+    if (!ctx->json) {
+        if (n == 0)
+            printf("sin violaciones: todas las invariantes se cumplen\n");
+        for (size_t i = 0; i < n; i++)
+            printf("%s: %s\n", rows[i].invariante, rows[i].detalle != NULL ? rows[i].detalle : "");
+        if (n > 0)
+            printf("%zu violaciones\n", n);
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_arr(&j);
+    for (size_t i = 0; i < n; i++) {
+        json_obj(&j);
+        json_key(&j, "invariante");
+        json_str(&j, rows[i].invariante);
+        json_key(&j, "detalle");
+        json_str(&j, rows[i].detalle);
+        json_end(&j);
+    }
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+int
+cmd_doctor_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("doctor");
+    struct db_violacion *rows;
+    struct err e = { 0 };
+    struct db *db;
+    size_t n;
+    int status;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, NULL, NULL, 0, NULL)) != 0)
+        return status;
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_invariantes(db, &rows, &n, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        doctor_print(ctx, rows, n);
+        status = n == 0 ? 0 : 1;
+        db_violaciones_free(rows, n);
+    }
+    db_close(db);
+    return status;
+}
