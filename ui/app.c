@@ -45,7 +45,7 @@
 _Static_assert((int)RESUMEN_ESTADOS == (int)HOME_ESTADOS, "estados differ between db and vm");
 
 enum {
-    REFRESH_MS = 15000,     /* periodic re-read while connected (LISTEN/NOTIFY: issue 4) */
+    REFRESH_MS = 15000, /* periodic re-read while connected (LISTEN/NOTIFY: issue 4) */
     BACKOFF_FIRST_MS = 1000,
     BACKOFF_MAX_MS = 30000,
 };
@@ -318,8 +318,8 @@ static void
 app_quit(struct app *a)
 {
     uv_handle_t *handles[] = {
-        (uv_handle_t *)&a->input,     (uv_handle_t *)&a->frame,    (uv_handle_t *)&a->refresh,
-        (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int,  (uv_handle_t *)&a->sig_term,
+        (uv_handle_t *)&a->input,     (uv_handle_t *)&a->frame,   (uv_handle_t *)&a->refresh,
+        (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int, (uv_handle_t *)&a->sig_term,
         (uv_handle_t *)&a->sig_hup,
     };
 

@@ -10,9 +10,9 @@
 
 struct app_db_state {
     const struct config *cfg;
-    char *login;  /* NULL = default */
+    char *login; /* NULL = default */
     struct db *db;
-    bool opened;  /* a connection has succeeded once */
+    bool opened; /* a connection has succeeded once */
 };
 
 struct app_db_state *

@@ -10,8 +10,8 @@
 #include "util/err.h"
 
 static const char *const estado_names[RESUMEN_ESTADOS] = {
-    [RESUMEN_ABIERTA] = "ABIERTA",   [RESUMEN_EN_BANDEJA] = "EN_BANDEJA",
-    [RESUMEN_GANADA] = "GANADA",     [RESUMEN_DEVUELTA] = "DEVUELTA",
+    [RESUMEN_ABIERTA] = "ABIERTA",       [RESUMEN_EN_BANDEJA] = "EN_BANDEJA",
+    [RESUMEN_GANADA] = "GANADA",         [RESUMEN_DEVUELTA] = "DEVUELTA",
     [RESUMEN_DESCARTADA] = "DESCARTADA",
 };
 

@@ -3,9 +3,9 @@
  * counts row-level security lets each profile see; failures keep the db.h mapping (a lost
  * connection is 08006, which the client uses to reconnect).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 

@@ -6,9 +6,9 @@
  * database. worker.c is included so the stop test can set the stopping flag at an
  * exact moment instead of racing the thread (no sleeps).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -18,7 +18,7 @@
 struct tjob {
     struct job job; /* first member */
     int id;
-    int *order;     /* loop side: ids appended by done() */
+    int *order; /* loop side: ids appended by done() */
     int *norder;
     uv_thread_t ran_on;
     uv_thread_t done_on;
@@ -29,7 +29,7 @@ struct tjob {
 };
 
 struct tstate {
-    int runs;              /* worker thread only */
+    int runs; /* worker thread only */
     uv_thread_t fini_on;
     bool finied;
 };
@@ -227,8 +227,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_jobs_run_on_worker_and_finish_on_loop_in_order,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs_run_on_worker_and_finish_on_loop_in_order, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_run_happens_off_the_loop_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_stop_discards_unstarted_jobs_and_finishes_the_running_one, setup, teardown),

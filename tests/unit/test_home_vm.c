@@ -1,8 +1,8 @@
 /* test_home_vm — the home pane and the help overlay, as dumps and rendered text. */
 #include <locale.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -34,33 +34,39 @@ assert_home(const struct home_info *in, int w, int h, const char *want)
 static void
 test_loaded_promoter_card_at_80x24(void **st)
 {
-    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 2000,
-                            .oportunidades = { 8, 1, 2, 1, 0 }, .updated = "10:42:13" };
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR,
+                            .loaded = true,
+                            .clientes = 2000,
+                            .oportunidades = { 8, 1, 2, 1, 0 },
+                            .updated = "10:42:13" };
 
     (void)st;
-    assert_home(&in, 80, 22, "box 1,2 10x52 Resumen \n"
-                             "2.4 label|Clientes en el padrón\n"
-                             "2.47 value|2,000\n"
-                             "4.4 heading|Mis oportunidades\n"
-                             "4.50 value|12\n"
-                             "5.6 label|Abiertas\n"
-                             "5.51 value|8\n"
-                             "6.6 label|En bandeja\n"
-                             "6.51 value|1\n"
-                             "7.6 label|Ganadas\n"
-                             "7.51 value|2\n"
-                             "8.6 label|Devueltas\n"
-                             "8.51 value|1\n"
-                             "9.6 label|Descartadas\n"
-                             "9.51 value|0\n"
-                             "12.2 muted|Actualizado a las 10:42:13\n");
+    assert_home(&in, 80, 22,
+                "box 1,2 10x52 Resumen \n"
+                "2.4 label|Clientes en el padrón\n"
+                "2.47 value|2,000\n"
+                "4.4 heading|Mis oportunidades\n"
+                "4.50 value|12\n"
+                "5.6 label|Abiertas\n"
+                "5.51 value|8\n"
+                "6.6 label|En bandeja\n"
+                "6.51 value|1\n"
+                "7.6 label|Ganadas\n"
+                "7.51 value|2\n"
+                "8.6 label|Devueltas\n"
+                "8.51 value|1\n"
+                "9.6 label|Descartadas\n"
+                "9.51 value|0\n"
+                "12.2 muted|Actualizado a las 10:42:13\n");
 }
 
 static void
 test_scope_label_follows_the_profile(void **st)
 {
-    struct home_info in = { .profile = VM_PROFILE_SUPERVISOR, .loaded = true,
-                            .clientes = 1000000, .oportunidades = { 1500, 0, 0, 0, 0 } };
+    struct home_info in = { .profile = VM_PROFILE_SUPERVISOR,
+                            .loaded = true,
+                            .clientes = 1000000,
+                            .oportunidades = { 1500, 0, 0, 0, 0 } };
     char *r;
 
     (void)st;
@@ -116,8 +122,11 @@ test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
 static void
 test_stale_data_stays_while_loading_again(void **st)
 {
-    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 5,
-                            .updated = "09:00:00", .loading = true,
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR,
+                            .loaded = true,
+                            .clientes = 5,
+                            .updated = "09:00:00",
+                            .loading = true,
                             .error = "se perdió la conexión" };
 
     (void)st;
@@ -131,14 +140,16 @@ test_stale_data_stays_while_loading_again(void **st)
 static void
 test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
 {
-    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 42,
-                            .ascii = true };
+    struct home_info in = {
+        .profile = VM_PROFILE_PROMOTOR, .loaded = true, .clientes = 42, .ascii = true
+    };
 
     (void)st;
-    assert_home(&in, 30, 3, "0.0 label|Clientes en el padrón\n"
-                            "0.28 value|42\n"
-                            "2.0 heading|Mis oportunidades\n"
-                            "2.29 value|0\n");
+    assert_home(&in, 30, 3,
+                "0.0 label|Clientes en el padrón\n"
+                "0.28 value|42\n"
+                "2.0 heading|Mis oportunidades\n"
+                "2.29 value|0\n");
     home_vm_build(&vm, &in, 80, 0);
     assert_int_equal(vm.nlines, 0);
 }

@@ -1,8 +1,8 @@
 /* test_status_vm — the status bar and the hint bar, as dumps (80 columns and narrow). */
 #include <locale.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -36,11 +36,12 @@ test_connected_promoter_at_80(void **st)
     struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_OK, false };
 
     (void)st;
-    assert_status(&in, 80, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| │ \n"
-                           "0.10 user|prom1 · PROMOTOR\n"
-                           "0.68 db_ok|● conectado\n");
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|prom1 · PROMOTOR\n"
+                  "0.68 db_ok|● conectado\n");
 }
 
 static void
@@ -49,23 +50,26 @@ test_every_db_state_has_word_glyph_and_role(void **st)
     struct status_info in = { "sup1", VM_PROFILE_SUPERVISOR, STATUS_DB_CONNECTING, false };
 
     (void)st;
-    assert_status(&in, 60, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| │ \n"
-                           "0.10 user|sup1 · SUPERVISOR\n"
-                           "0.46 db_warn|◐ conectando…\n");
+    assert_status(&in, 60,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|sup1 · SUPERVISOR\n"
+                  "0.46 db_warn|◐ conectando…\n");
     in.db = STATUS_DB_RECONNECTING;
-    assert_status(&in, 60, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| │ \n"
-                           "0.10 user|sup1 · SUPERVISOR\n"
-                           "0.44 db_warn|◐ reconectando…\n");
+    assert_status(&in, 60,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|sup1 · SUPERVISOR\n"
+                  "0.44 db_warn|◐ reconectando…\n");
     in.db = STATUS_DB_DOWN;
-    assert_status(&in, 60, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| │ \n"
-                           "0.10 user|sup1 · SUPERVISOR\n"
-                           "0.45 db_err|○ sin conexión\n");
+    assert_status(&in, 60,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|sup1 · SUPERVISOR\n"
+                  "0.45 db_err|○ sin conexión\n");
 }
 
 static void
@@ -75,11 +79,12 @@ test_narrow_bar_clips_the_user_not_the_db_state(void **st)
 
     (void)st;
     /* db state at 40-14-1 = 25; the user ends before column 24. */
-    assert_status(&in, 40, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| │ \n"
-                           "0.10 user|guadalupe.mar…\n"
-                           "0.25 db_err|○ sin conexión\n");
+    assert_status(&in, 40,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|guadalupe.mar…\n"
+                  "0.25 db_err|○ sin conexión\n");
 }
 
 static void
@@ -88,15 +93,17 @@ test_ascii_terminal_and_unknown_profile(void **st)
     struct status_info in = { "ana", VM_PROFILE_UNKNOWN, STATUS_DB_OK, true };
 
     (void)st;
-    assert_status(&in, 40, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.7 bar| | \n"
-                           "0.10 user|ana\n"
-                           "0.28 db_ok|* conectado\n");
+    assert_status(&in, 40,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| | \n"
+                  "0.10 user|ana\n"
+                  "0.28 db_ok|* conectado\n");
     in.login = NULL;
-    assert_status(&in, 40, "0 fill=bar\n"
-                           "0.1 app|embudo\n"
-                           "0.28 db_ok|* conectado\n");
+    assert_status(&in, 40,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.28 db_ok|* conectado\n");
 }
 
 static void

@@ -1,8 +1,8 @@
 /* test_vm — width measuring, clipping, counts and dumps shared by every view-model. */
 #include <locale.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -34,8 +34,7 @@ help_vm_build(struct help_vm *vm, enum keymap_ctx ctx, int lines, int cols)
         vm_line_put(l, DESC_COL, w - 1, ROLE_TEXT, ents[i]->desc);
     }
     if (h >= 3)
-        vm_line_put(&vm->lines[h - 2], KEY_COL, w - 1, ROLE_MUTED,
-                    "Esc o ? cierran esta ayuda");
+        vm_line_put(&vm->lines[h - 2], KEY_COL, w - 1, ROLE_MUTED, "Esc o ? cierran esta ayuda");
 }
 
 char *

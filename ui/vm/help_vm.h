@@ -13,7 +13,7 @@
 #define HELP_VM_LINES 20
 
 struct help_vm {
-    struct vm_box box;  /* screen coordinates; lines are relative to box.y, box.x */
+    struct vm_box box; /* screen coordinates; lines are relative to box.y, box.x */
     int nlines;
     struct vm_line lines[HELP_VM_LINES];
 };

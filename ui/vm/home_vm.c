@@ -13,9 +13,8 @@ enum {
 };
 
 static const char *const estado_labels[HOME_ESTADOS] = {
-    [HOME_ABIERTA] = "Abiertas",     [HOME_EN_BANDEJA] = "En bandeja",
-    [HOME_GANADA] = "Ganadas",       [HOME_DEVUELTA] = "Devueltas",
-    [HOME_DESCARTADA] = "Descartadas",
+    [HOME_ABIERTA] = "Abiertas",   [HOME_EN_BANDEJA] = "En bandeja",  [HOME_GANADA] = "Ganadas",
+    [HOME_DEVUELTA] = "Devueltas", [HOME_DESCARTADA] = "Descartadas",
 };
 
 const char *

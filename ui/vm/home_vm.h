@@ -24,13 +24,13 @@ enum home_estado {
 
 struct home_info {
     enum vm_profile profile;
-    bool loaded;                          /* the counts below are valid */
-    long long clientes;                   /* rows in padron.clientes */
+    bool loaded;                           /* the counts below are valid */
+    long long clientes;                    /* rows in padron.clientes */
     long long oportunidades[HOME_ESTADOS]; /* visible to the user, by estado */
-    const char *updated;                  /* "HH:MM:SS" of the last good read, or NULL */
-    const char *error;                    /* why the last read failed, or NULL */
-    bool loading;                         /* a read is in flight */
-    bool ascii;                           /* no UTF-8: ASCII glyphs only */
+    const char *updated;                   /* "HH:MM:SS" of the last good read, or NULL */
+    const char *error;                     /* why the last read failed, or NULL */
+    bool loading;                          /* a read is in flight */
+    bool ascii;                            /* no UTF-8: ASCII glyphs only */
 };
 
 #define HOME_VM_LINES 24

@@ -1,6 +1,9 @@
 #include "ui/vm/keymap.h"
 
-#define CH(c) { KK_CHAR, (uint32_t)(c) }
+#define CH(c)                  \
+    {                          \
+        KK_CHAR, (uint32_t)(c) \
+    }
 
 static const struct keymap_entry keymap_table[] = {
     { KEYMAP_HOME, CH('q'), ACTION_QUIT, "q", "salir", true },

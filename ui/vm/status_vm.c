@@ -67,7 +67,10 @@ status_vm_build(struct status_vm *vm, const struct status_info *in, int width)
     col = vm_line_put(&vm->line, 1, rcol - 1, ROLE_APP, "embudo");
     if (in->login != NULL && in->login[0] != '\0') {
         snprintf(user, sizeof user, "%s%s%s", in->login,
-                 prof[0] == '\0' ? "" : in->ascii ? " - " : " · ", prof);
+                 prof[0] == '\0' ? ""
+                 : in->ascii     ? " - "
+                                 : " · ",
+                 prof);
         col = vm_line_put(&vm->line, col, rcol - 1, ROLE_BAR, sep);
         vm_line_put(&vm->line, col, rcol - 1, ROLE_USER, user);
     }

@@ -19,10 +19,10 @@ enum status_db {
 };
 
 struct status_info {
-    const char *login;       /* who the session is for; NULL or "" when unknown */
+    const char *login; /* who the session is for; NULL or "" when unknown */
     enum vm_profile profile;
     enum status_db db;
-    bool ascii;              /* no UTF-8: ASCII glyphs only */
+    bool ascii; /* no UTF-8: ASCII glyphs only */
 };
 
 struct status_vm {

@@ -9,11 +9,11 @@
 #include "util/strbuf.h"
 
 static const char *const role_names[ROLE_COUNT] = {
-    [ROLE_TEXT] = "text",       [ROLE_BAR] = "bar",         [ROLE_APP] = "app",
-    [ROLE_USER] = "user",       [ROLE_DB_OK] = "db_ok",     [ROLE_DB_WARN] = "db_warn",
-    [ROLE_DB_ERR] = "db_err",   [ROLE_HEADING] = "heading", [ROLE_LABEL] = "label",
-    [ROLE_VALUE] = "value",     [ROLE_MUTED] = "muted",     [ROLE_ERROR] = "error",
-    [ROLE_BORDER] = "border",   [ROLE_HINT] = "hint",       [ROLE_HINT_KEY] = "hint_key",
+    [ROLE_TEXT] = "text",     [ROLE_BAR] = "bar",         [ROLE_APP] = "app",
+    [ROLE_USER] = "user",     [ROLE_DB_OK] = "db_ok",     [ROLE_DB_WARN] = "db_warn",
+    [ROLE_DB_ERR] = "db_err", [ROLE_HEADING] = "heading", [ROLE_LABEL] = "label",
+    [ROLE_VALUE] = "value",   [ROLE_MUTED] = "muted",     [ROLE_ERROR] = "error",
+    [ROLE_BORDER] = "border", [ROLE_HINT] = "hint",       [ROLE_HINT_KEY] = "hint_key",
 };
 
 const char *

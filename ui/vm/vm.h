@@ -14,20 +14,20 @@
 /* Theme roles: the pane asks the theme for the attributes of a role, never a colour. */
 enum vm_role {
     ROLE_TEXT,
-    ROLE_BAR,       /* status bar background */
-    ROLE_APP,       /* the program's name in the status bar */
-    ROLE_USER,      /* login and role in the status bar */
-    ROLE_DB_OK,     /* "conectado" */
-    ROLE_DB_WARN,   /* "conectando…", "reconectando…" */
-    ROLE_DB_ERR,    /* "sin conexión" */
-    ROLE_HEADING,   /* titles inside panes */
+    ROLE_BAR,     /* status bar background */
+    ROLE_APP,     /* the program's name in the status bar */
+    ROLE_USER,    /* login and role in the status bar */
+    ROLE_DB_OK,   /* "conectado" */
+    ROLE_DB_WARN, /* "conectando…", "reconectando…" */
+    ROLE_DB_ERR,  /* "sin conexión" */
+    ROLE_HEADING, /* titles inside panes */
     ROLE_LABEL,
-    ROLE_VALUE,     /* numbers and data */
-    ROLE_MUTED,     /* secondary text: timestamps, explanations */
-    ROLE_ERROR,     /* error messages in a pane */
+    ROLE_VALUE, /* numbers and data */
+    ROLE_MUTED, /* secondary text: timestamps, explanations */
+    ROLE_ERROR, /* error messages in a pane */
     ROLE_BORDER,
-    ROLE_HINT,      /* hint bar background and descriptions */
-    ROLE_HINT_KEY,  /* the key in the hint bar */
+    ROLE_HINT,     /* hint bar background and descriptions */
+    ROLE_HINT_KEY, /* the key in the hint bar */
     ROLE_COUNT
 };
 
