@@ -200,3 +200,27 @@ $(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
 tests: $(INTEROP_BIN)
+
+# ---- fuzzing (clang libFuzzer) ------------------------------------------------
+# tests/fuzz/fuzz_<name>.c with seeds in tests/fuzz/corpus/<name>/. `make fuzz` runs each
+# for FUZZ_TIME seconds; `make check` runs a short pass (check-fuzz).
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE -DEMBUDO_TEST_BUILD -I. -Isrc
+FUZZ_LIBSRC := $(wildcard src/wa/*.c src/crypto/*.c src/core/*.c src/util/*.c)
+FUZZ_BIN   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(@D)
+	@echo "  FUZZ  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRC) \
+	    $(call pkglibs,libsodium libcrypto zlib libqrencode libprotobuf-c) -lm -lpthread
+.PHONY: fuzz check-fuzz
+fuzz: $(FUZZ_BIN)
+	$(Q)for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
+	    echo "== fuzz_$$n ($(FUZZ_TIME) s)"; \
+	    $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 build/fuzz/corpus-$$n \
+	        tests/fuzz/corpus/$$n > build/fuzz/$$n.log 2>&1; st=$$?; tail -n 1 build/fuzz/$$n.log; \
+	    [ $$st -eq 0 ] || { echo "fuzz_$$n falló: build/fuzz/$$n.log"; exit 1; }; done
+check-fuzz:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=10
