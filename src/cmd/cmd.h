@@ -64,6 +64,7 @@ bool cmd_parse_long(const char *s, long min, long max, long *out);
 int cmd_version_exec(struct cmd_ctx *ctx);
 int cmd_db_exec(struct cmd_ctx *ctx);
 int cmd_ui_exec(struct cmd_ctx *ctx);
+int cmd_demo_exec(struct cmd_ctx *ctx); /* cmd_demo.c */
 /* cmd_crm.c, cmd_bandeja.c, cmd_sweep.c, cmd_import.c (issue 3). */
 int cmd_asignar_exec(struct cmd_ctx *ctx);
 int cmd_disponibles_exec(struct cmd_ctx *ctx);
