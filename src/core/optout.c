@@ -18,8 +18,8 @@ static const char *const keywords[] = {
     "baja", "alto", "stop", "basta", "cancelar", "unsubscribe", "desuscribir", "parar",
 };
 static const char *const fillers[] = {
-    "por", "favor", "porfa", "porfavor", "xfa", "plis", "please", "pls", "ya", "gracias",
-    "muchas", "ok", "okay", "si", "ahora", "mismo", "de", "una", "vez",
+    "por",    "favor", "porfa", "porfavor", "xfa",   "plis",  "please", "pls", "ya",  "gracias",
+    "muchas", "ok",    "okay",  "si",       "ahora", "mismo", "de",     "una", "vez",
 };
 
 /* Phrases that are an opt-out wherever they appear, each with its rule text. */
@@ -85,8 +85,8 @@ static const struct phrase {
 
 /* What may follow "dejen de" for it to be a request to stop. */
 static const char *const stop_verbs[] = {
-    "escribir", "escribirme", "mandar", "mandarme", "enviar", "enviarme", "molestar",
-    "molestarme", "contactar", "contactarme", "llamar", "llamarme",
+    "escribir", "escribirme", "mandar",    "mandarme",    "enviar", "enviarme",
+    "molestar", "molestarme", "contactar", "contactarme", "llamar", "llamarme",
 };
 
 /* Verbs that make "… de baja" a request: "dame de baja", "me pueden dar de baja". */
@@ -97,8 +97,8 @@ static const char *const baja_verbs[] = {
 /* After "de baja del/de la/de mi …", the things that mean our list (else it is about the
  * person's employer or agreement: "me di de baja del IMSS"). */
 static const char *const our_list[] = {
-    "lista", "base", "mensajes", "whatsapp", "campana", "difusion", "envios", "numero",
-    "contactos", "sus", "su",
+    "lista",  "base",   "mensajes",  "whatsapp", "campana", "difusion",
+    "envios", "numero", "contactos", "sus",      "su",
 };
 
 /* After "pero"/"sino", words that show the person still wants something. */
@@ -202,8 +202,8 @@ static const char *
 whole_message_rule(const struct toks *t)
 {
     static const char *const rules[] = {
-        "palabra clave «baja»", "palabra clave «alto»", "palabra clave «stop»",
-        "palabra clave «basta»", "palabra clave «cancelar»", "palabra clave «unsubscribe»",
+        "palabra clave «baja»",        "palabra clave «alto»",     "palabra clave «stop»",
+        "palabra clave «basta»",       "palabra clave «cancelar»", "palabra clave «unsubscribe»",
         "palabra clave «desuscribir»", "palabra clave «parar»",
     };
     const char *rule = NULL;

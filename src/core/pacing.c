@@ -75,8 +75,8 @@ pacing_config_check(const struct pacing_config *c, struct err *e)
     if (c->typing_per_char_ms < 0 || c->recipient_gap_ms < 0)
         return err_set(e, RC_INVAL, "ritmo: tiempos negativos");
     if (c->daily_limit > PACING_DAILY_MAX)
-        return err_set(e, RC_INVAL, "límite diario %u fuera de rango (máximo %u)",
-                       c->daily_limit, PACING_DAILY_MAX);
+        return err_set(e, RC_INVAL, "límite diario %u fuera de rango (máximo %u)", c->daily_limit,
+                       PACING_DAILY_MAX);
     return RC_OK;
 }
 
@@ -139,8 +139,7 @@ new_burst(struct pacing *p)
 }
 
 void
-pacing_next(struct pacing *p, size_t text_chars, int64_t recipient_wait_ms,
-            struct pacing_step *out)
+pacing_next(struct pacing *p, size_t text_chars, int64_t recipient_wait_ms, struct pacing_step *out)
 {
     int64_t gap = 0;
 
@@ -343,18 +342,16 @@ check_days(const struct pacing_day *days, size_t ndays, struct err *e)
         if (!pacing_date_days(days[i].date, &z) || days[i].open_ms > days[i].close_ms)
             return err_set(e, RC_INVAL, "día hábil %zu inválido (fecha %d)", i + 1,
                            (int)days[i].date);
-        if (i > 0 && (days[i].date <= days[i - 1].date ||
-                      days[i].open_ms < days[i - 1].close_ms))
+        if (i > 0 && (days[i].date <= days[i - 1].date || days[i].open_ms < days[i - 1].close_ms))
             return err_set(e, RC_INVAL, "los días hábiles deben ir en orden y sin traslaparse");
     }
     return RC_OK;
 }
 
 int
-pacing_plan_make(const struct pacing_config *c, int32_t en_uso_desde,
-                 const struct pacing_day *days, size_t ndays, int64_t now, unsigned requested,
-                 size_t avg_chars, unsigned *counts, struct pacing_plan_sum *sum,
-                 struct err *e)
+pacing_plan_make(const struct pacing_config *c, int32_t en_uso_desde, const struct pacing_day *days,
+                 size_t ndays, int64_t now, unsigned requested, size_t avg_chars, unsigned *counts,
+                 struct pacing_plan_sum *sum, struct err *e)
 {
     struct pace pace;
     unsigned left = requested;
@@ -426,8 +423,7 @@ pacing_plan_fmt(const struct pacing_day *days, const unsigned *counts, size_t nd
         if (counts[i] == 0)
             continue;
         day_label(&days[i], now, label, sizeof label);
-        off += (size_t)snprintf(buf + off, len - off, "%s%u %s", off ? ", " : "", counts[i],
-                                label);
+        off += (size_t)snprintf(buf + off, len - off, "%s%u %s", off ? ", " : "", counts[i], label);
     }
     if (sum->planned == 0 && off < len)
         off += (size_t)snprintf(buf + off, len - off, "nada cabe en los días hábiles dados");
@@ -438,14 +434,14 @@ pacing_plan_fmt(const struct pacing_day *days, const unsigned *counts, size_t nd
                                 m / 60, m % 60);
     }
     if (sum->left > 0 && off < len)
-        snprintf(buf + off, len - off, "; %u no caben en los próximos %zu días hábiles",
-                 sum->left, ndays);
+        snprintf(buf + off, len - off, "; %u no caben en los próximos %zu días hábiles", sum->left,
+                 ndays);
     return buf;
 }
 
 bool
-pacing_window_check(const struct pacing_day *days, size_t ndays, int64_t now,
-                    int64_t *resume_ms, char *why, size_t len)
+pacing_window_check(const struct pacing_day *days, size_t ndays, int64_t now, int64_t *resume_ms,
+                    char *why, size_t len)
 {
     char label[48];
 

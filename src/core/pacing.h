@@ -21,12 +21,12 @@
 
 struct err;
 
-#define PACING_DAILY_DEFAULT  180u /* messages per account per day when not configured */
-#define PACING_DAILY_MAX      100000u
-#define PACING_WARMUP_START   20u  /* the cap on the first day a number is used */
-#define PACING_WARMUP_DAYS    14u  /* days of linear ramp up to the daily limit */
-#define PACING_NEVER          INT64_MIN /* "never sent to this recipient" */
-#define PACING_WHY_BYTES      200
+#define PACING_DAILY_DEFAULT 180u /* messages per account per day when not configured */
+#define PACING_DAILY_MAX     100000u
+#define PACING_WARMUP_START  20u       /* the cap on the first day a number is used */
+#define PACING_WARMUP_DAYS   14u       /* days of linear ramp up to the daily limit */
+#define PACING_NEVER         INT64_MIN /* "never sent to this recipient" */
+#define PACING_WHY_BYTES     200
 
 struct pacing_config {
     int64_t gap_min_ms, gap_max_ms;   /* between two sends, drawn uniformly */
@@ -84,10 +84,10 @@ struct pacing {
 /* What to do before the next send: wait, then show "escribiendo…" for typing_ms, then
  * send. The send lands max(gap, typing, recipient wait) after the previous one. */
 struct pacing_step {
-    int64_t wait_ms;   /* from the previous send (or now, for the first) to typing */
+    int64_t wait_ms; /* from the previous send (or now, for the first) to typing */
     int64_t typing_ms;
-    bool rest;         /* this wait is the rest after a burst */
-    unsigned burst;    /* with rest: the size of the burst just finished */
+    bool rest;      /* this wait is the rest after a burst */
+    unsigned burst; /* with rest: the size of the burst just finished */
 };
 
 /* Starts a governor (cfg copied) whose draws come from seed. */
@@ -105,11 +105,11 @@ char *pacing_step_fmt(const struct pacing_step *s, char *buf, size_t len);
 /* ---- the daily cap ------------------------------------------------------------------ */
 
 struct pacing_cap {
-    unsigned cap;     /* messages allowed that day */
-    unsigned limit;   /* the configured (or default) limit */
-    bool warming;     /* the ramp, not the limit, decides */
-    unsigned day;     /* with warming: 1-based day of the ramp */
-    unsigned days;    /* with warming: ramp length */
+    unsigned cap;   /* messages allowed that day */
+    unsigned limit; /* the configured (or default) limit */
+    bool warming;   /* the ramp, not the limit, decides */
+    unsigned day;   /* with warming: 1-based day of the ramp */
+    unsigned days;  /* with warming: ramp length */
 };
 
 /*
@@ -122,8 +122,8 @@ void pacing_cap_for(const struct pacing_config *c, int32_t date, int32_t en_uso_
 
 /* What is left that day given sent and pending (reserved, not yet sent) messages, with
  * its reason in why: "hoy puede enviar 10: límite 180, ya enviados 170". */
-unsigned pacing_allowance(const struct pacing_cap *cap, unsigned sent, unsigned pending,
-                          char *why, size_t len);
+unsigned pacing_allowance(const struct pacing_cap *cap, unsigned sent, unsigned pending, char *why,
+                          size_t len);
 
 /* ---- operating days, plan, ETA ---------------------------------------------------- */
 
@@ -152,9 +152,8 @@ struct pacing_plan_sum {
  * the next operating day. RC_OK, or RC_INVAL for unsorted or malformed days.
  */
 int pacing_plan_make(const struct pacing_config *c, int32_t en_uso_desde,
-                     const struct pacing_day *days, size_t ndays, int64_t now,
-                     unsigned requested, size_t avg_chars, unsigned *counts,
-                     struct pacing_plan_sum *sum, struct err *e)
+                     const struct pacing_day *days, size_t ndays, int64_t now, unsigned requested,
+                     size_t avg_chars, unsigned *counts, struct pacing_plan_sum *sum, struct err *e)
     __attribute__((warn_unused_result));
 
 /* The plan in one Spanish line: "10 hoy, 180 el lunes; termina el lunes hacia las

@@ -11,10 +11,13 @@
 #include "util/xmalloc.h"
 
 static const char *const var_names[PLANTILLA_NVARS] = {
-    [PLANTILLA_VAR_NOMBRE] = "nombre",       [PLANTILLA_VAR_APELLIDO] = "apellido",
+    [PLANTILLA_VAR_NOMBRE] = "nombre",
+    [PLANTILLA_VAR_APELLIDO] = "apellido",
     [PLANTILLA_VAR_NOMBRE_COMPLETO] = "nombre_completo",
-    [PLANTILLA_VAR_CONVENIO] = "convenio",   [PLANTILLA_VAR_PROMOTOR] = "promotor",
-    [PLANTILLA_VAR_ETAPA] = "etapa",         [PLANTILLA_VAR_MUNICIPIO] = "municipio",
+    [PLANTILLA_VAR_CONVENIO] = "convenio",
+    [PLANTILLA_VAR_PROMOTOR] = "promotor",
+    [PLANTILLA_VAR_ETAPA] = "etapa",
+    [PLANTILLA_VAR_MUNICIPIO] = "municipio",
     [PLANTILLA_VAR_ENTIDAD] = "entidad",
 };
 

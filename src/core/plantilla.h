@@ -62,8 +62,8 @@ void plantilla_free(struct plantilla *p);
  * replaced by values. Returns a string the caller frees, or NULL with RC_INVAL when a
  * variable the chosen text needs is missing ("falta el valor de {convenio}").
  */
-char *plantilla_render(const struct plantilla *p, const struct plantilla_valores *v,
-                       uint64_t seed, struct err *e);
+char *plantilla_render(const struct plantilla *p, const struct plantilla_valores *v, uint64_t seed,
+                       struct err *e);
 
 /* A seed for one recipient of one campaign: stable and well mixed. */
 uint64_t plantilla_seed(uint64_t campaign_id, uint64_t recipient_id);

@@ -28,8 +28,8 @@ enum reconnect_action {
 
 struct reconnect_decision {
     enum reconnect_action action;
-    int64_t delay_ms;    /* 0 unless RECONNECT_BACKOFF */
-    char why[160];       /* one Spanish line for the status bar and the log */
+    int64_t delay_ms; /* 0 unless RECONNECT_BACKOFF */
+    char why[160];    /* one Spanish line for the status bar and the log */
 };
 
 /*

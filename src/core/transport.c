@@ -30,13 +30,11 @@ transport_send_text(struct transport *t, const char *to, const char *msg_id, con
 }
 
 int
-transport_presence(struct transport *t, const char *to, enum transport_presence p,
-                   struct err *e)
+transport_presence(struct transport *t, const char *to, enum transport_presence p, struct err *e)
 {
     assert(t != NULL && t->ops != NULL);
     if (p != TRANSPORT_PRESENCE_AVAILABLE && (to == NULL || to[0] == '\0'))
-        return err_set(e, RC_INVAL, "presencia «%s» sin destinatario",
-                       transport_presence_name(p));
+        return err_set(e, RC_INVAL, "presencia «%s» sin destinatario", transport_presence_name(p));
     return t->ops->presence(t, to, p, e);
 }
 

@@ -24,17 +24,17 @@ struct transport;
  * (e.g. 502); core/reconnect.h decides what each means.
  */
 enum transport_close_code {
-    TRANSPORT_CLOSE_NETWORK = 0,          /* socket error or silence: no code from the server */
-    TRANSPORT_CLOSE_LOCAL = 1,            /* we called disconnect */
-    TRANSPORT_CLOSE_LOGGED_OUT = 401,     /* the phone removed this device: link again */
-    TRANSPORT_CLOSE_FORBIDDEN = 403,      /* the account is banned or restricted */
-    TRANSPORT_CLOSE_TIMED_OUT = 408,      /* connection lost, or every QR ref expired */
-    TRANSPORT_CLOSE_MD_MISMATCH = 411,    /* multi-device mismatch */
-    TRANSPORT_CLOSE_CLOSED = 428,         /* the server closed the connection */
-    TRANSPORT_CLOSE_REPLACED = 440,       /* another session took over this device */
-    TRANSPORT_CLOSE_BAD_SESSION = 500,    /* server-side session error */
-    TRANSPORT_CLOSE_UNAVAILABLE = 503,    /* service unavailable */
-    TRANSPORT_CLOSE_RESTART = 515,        /* restart required (normal right after pairing) */
+    TRANSPORT_CLOSE_NETWORK = 0,       /* socket error or silence: no code from the server */
+    TRANSPORT_CLOSE_LOCAL = 1,         /* we called disconnect */
+    TRANSPORT_CLOSE_LOGGED_OUT = 401,  /* the phone removed this device: link again */
+    TRANSPORT_CLOSE_FORBIDDEN = 403,   /* the account is banned or restricted */
+    TRANSPORT_CLOSE_TIMED_OUT = 408,   /* connection lost, or every QR ref expired */
+    TRANSPORT_CLOSE_MD_MISMATCH = 411, /* multi-device mismatch */
+    TRANSPORT_CLOSE_CLOSED = 428,      /* the server closed the connection */
+    TRANSPORT_CLOSE_REPLACED = 440,    /* another session took over this device */
+    TRANSPORT_CLOSE_BAD_SESSION = 500, /* server-side session error */
+    TRANSPORT_CLOSE_UNAVAILABLE = 503, /* service unavailable */
+    TRANSPORT_CLOSE_RESTART = 515,     /* restart required (normal right after pairing) */
 };
 
 enum transport_presence {
@@ -71,13 +71,11 @@ struct transport_events {
     void (*close)(void *ctx, int code, const char *reason);
     /* The server took (error 0) or refused (error != 0, a server code) message msg_id. */
     void (*ack)(void *ctx, const char *msg_id, int error, int64_t at_ms);
-    void (*receipt)(void *ctx, const char *msg_id, enum transport_receipt kind,
-                    int64_t at_ms);
+    void (*receipt)(void *ctx, const char *msg_id, enum transport_receipt kind, int64_t at_ms);
     void (*incoming)(void *ctx, const char *from, const char *msg_id, const char *text,
                      int64_t at_ms);
     /* Answers check_numbers(request_id, ...), in the order asked. */
-    void (*numbers)(void *ctx, uint64_t request_id, const struct transport_number *nums,
-                    size_t n);
+    void (*numbers)(void *ctx, uint64_t request_id, const struct transport_number *nums, size_t n);
 };
 
 /*
@@ -98,8 +96,7 @@ struct transport_ops {
     void (*disconnect)(struct transport *t);
     int (*send_text)(struct transport *t, const char *to, const char *msg_id, const char *text,
                      struct err *e);
-    int (*presence)(struct transport *t, const char *to, enum transport_presence p,
-                    struct err *e);
+    int (*presence)(struct transport *t, const char *to, enum transport_presence p, struct err *e);
     int (*check_numbers)(struct transport *t, uint64_t request_id, const char *const *numbers,
                          size_t n, struct err *e);
     void (*free)(struct transport *t);
@@ -128,8 +125,8 @@ void transport_disconnect(struct transport *t);
  * RC_OK (an ack event will follow unless the connection closes first), RC_CLOSED when
  * not connected, RC_INVAL on an empty argument.
  */
-int transport_send_text(struct transport *t, const char *to, const char *msg_id,
-                        const char *text, struct err *e) __attribute__((warn_unused_result));
+int transport_send_text(struct transport *t, const char *to, const char *msg_id, const char *text,
+                        struct err *e) __attribute__((warn_unused_result));
 
 /* Sets presence. RC_OK, RC_CLOSED or RC_NET; callers may ignore failures (typing is
  * cosmetic). */
@@ -138,9 +135,8 @@ int transport_presence(struct transport *t, const char *to, enum transport_prese
 
 /* Asks whether numbers are on WhatsApp; one numbers event answers all of them. RC_OK,
  * RC_CLOSED or RC_INVAL (n == 0). The numbers are copied. */
-int transport_check_numbers(struct transport *t, uint64_t request_id,
-                            const char *const *numbers, size_t n, struct err *e)
-    __attribute__((warn_unused_result));
+int transport_check_numbers(struct transport *t, uint64_t request_id, const char *const *numbers,
+                            size_t n, struct err *e) __attribute__((warn_unused_result));
 
 /* Releases the transport without emitting events. NULL-safe. */
 void transport_free(struct transport *t);

@@ -10,19 +10,22 @@
 #include "util/xmalloc.h"
 
 const int sim_close_codes[SIM_NCLOSE] = {
-    TRANSPORT_CLOSE_NETWORK,     TRANSPORT_CLOSE_LOGGED_OUT, TRANSPORT_CLOSE_FORBIDDEN,
-    TRANSPORT_CLOSE_TIMED_OUT,   TRANSPORT_CLOSE_MD_MISMATCH, TRANSPORT_CLOSE_CLOSED,
-    TRANSPORT_CLOSE_REPLACED,    TRANSPORT_CLOSE_BAD_SESSION, TRANSPORT_CLOSE_UNAVAILABLE,
+    TRANSPORT_CLOSE_NETWORK,   TRANSPORT_CLOSE_LOGGED_OUT,  TRANSPORT_CLOSE_FORBIDDEN,
+    TRANSPORT_CLOSE_TIMED_OUT, TRANSPORT_CLOSE_MD_MISMATCH, TRANSPORT_CLOSE_CLOSED,
+    TRANSPORT_CLOSE_REPLACED,  TRANSPORT_CLOSE_BAD_SESSION, TRANSPORT_CLOSE_UNAVAILABLE,
     TRANSPORT_CLOSE_RESTART,
 };
 
 /* Replies the simulated recipients send; the first table is the opt-out kind. */
 static const char *const sim_optout_replies[] = {
-    "BAJA", "Ya no me escriban, por favor", "No me interesa", "STOP",
+    "BAJA",
+    "Ya no me escriban, por favor",
+    "No me interesa",
+    "STOP",
 };
 static const char *const sim_replies[] = {
-    "¿Cuánto me prestan?", "Gracias, lo reviso", "Sí, me interesa", "¿Qué tasa manejan?",
-    "Llámeme mañana por favor", "¿Me puede mandar los requisitos?",
+    "¿Cuánto me prestan?", "Gracias, lo reviso",       "Sí, me interesa",
+    "¿Qué tasa manejan?",  "Llámeme mañana por favor", "¿Me puede mandar los requisitos?",
 };
 
 enum sim_state { SIM_CLOSED, SIM_CONNECTING, SIM_LINKING, SIM_PAIRING, SIM_OPEN };
@@ -33,22 +36,22 @@ enum sim_ev_kind {
     EV_SCAN,      /* autoscan */
     EV_PAIRED,    /* the scan went through */
     EV_OPEN,
-    EV_DROP,      /* the link breaks with code */
-    EV_CLOSE,     /* report a local close (never dropped) */
+    EV_DROP,  /* the link breaks with code */
+    EV_CLOSE, /* report a local close (never dropped) */
     EV_ACK,
-    EV_RECEIPT,   /* server-side: survives reconnects, deferred while offline */
-    EV_INCOMING,  /* server-side too */
+    EV_RECEIPT,  /* server-side: survives reconnects, deferred while offline */
+    EV_INCOMING, /* server-side too */
     EV_NUMBERS,
 };
 
 struct sim_ev {
     int64_t due;
-    uint64_t seq;           /* ties break in scheduling order */
+    uint64_t seq; /* ties break in scheduling order */
     enum sim_ev_kind kind;
-    uint32_t epoch;         /* the connection it belongs to */
-    int code;               /* close code, ack error, receipt kind or QR index */
-    char *id;               /* message id */
-    char *peer;             /* sender of an incoming message */
+    uint32_t epoch; /* the connection it belongs to */
+    int code;       /* close code, ack error, receipt kind or QR index */
+    char *id;       /* message id */
+    char *peer;     /* sender of an incoming message */
     char *text;
     uint64_t request_id;
     char **numbers;
@@ -67,7 +70,7 @@ struct sim {
     bool linked, autoscanned, advancing;
     unsigned qr_index;
     int64_t qr_expires;
-    int64_t cur;         /* due time of the event being processed */
+    int64_t cur; /* due time of the event being processed */
     uint64_t seq, incoming_seq;
     struct sim_ev *heap; /* binary min-heap on (due, seq) */
     size_t nheap, capheap;
@@ -230,8 +233,7 @@ show_qr(struct sim *s, unsigned k)
     s->qr_index = k;
     s->qr_expires = now + (k == 0 ? s->cfg.qr_first_ms : s->cfg.qr_next_ms);
     random_b64(&s->rng, ref, 32);
-    snprintf(qr, sizeof qr, "2@%s,%s,%s,%s", ref, s->qr_keys[0], s->qr_keys[1],
-             s->qr_keys[2]);
+    snprintf(qr, sizeof qr, "2@%s,%s,%s,%s", ref, s->qr_keys[0], s->qr_keys[1], s->qr_keys[2]);
     push_simple(s, s->qr_expires, EV_QR_EXPIRE, (int)k);
     if (k == 0 && s->cfg.autoscan && !s->autoscanned) {
         s->autoscanned = true;
@@ -491,11 +493,11 @@ schedule_receipts(struct sim *s, const char *to, const char *msg_id, int64_t ack
     if (!rng_chance(&s->rng, s->cfg.reply_ppm))
         return;
     if (rng_chance(&s->rng, s->cfg.optout_reply_ppm))
-        ev.text = xstrdup(sim_optout_replies[rng_below(
-            &s->rng, sizeof sim_optout_replies / sizeof sim_optout_replies[0])]);
+        ev.text = xstrdup(sim_optout_replies[rng_below(&s->rng, sizeof sim_optout_replies /
+                                                                    sizeof sim_optout_replies[0])]);
     else
-        ev.text = xstrdup(
-            sim_replies[rng_below(&s->rng, sizeof sim_replies / sizeof sim_replies[0])]);
+        ev.text =
+            xstrdup(sim_replies[rng_below(&s->rng, sizeof sim_replies / sizeof sim_replies[0])]);
     ev.kind = EV_INCOMING;
     ev.due = at + rng_range(&s->rng, s->cfg.reply_min_ms, s->cfg.reply_max_ms);
     ev.code = 0;
@@ -546,8 +548,8 @@ sim_presence(struct transport *t, const char *to, enum transport_presence p, str
 }
 
 static int
-sim_check_numbers(struct transport *t, uint64_t request_id, const char *const *numbers,
-                  size_t n, struct err *e)
+sim_check_numbers(struct transport *t, uint64_t request_id, const char *const *numbers, size_t n,
+                  struct err *e)
 {
     struct sim *s = sim_of(t);
     struct sim_ev ev = { .kind = EV_NUMBERS, .epoch = s->epoch, .request_id = request_id };

@@ -35,25 +35,25 @@ extern const int sim_close_codes[SIM_NCLOSE];
 
 struct sim_config {
     uint64_t seed;
-    const char *self;             /* this account's JID, copied; NULL = a default */
-    bool linked;                  /* already paired: connect opens without a QR */
-    bool autoscan;                /* EMBUDO_SIM_AUTOSCAN=1: the phone scans the first QR */
-    bool restart_after_pair;      /* pairing ends with close 515, like WhatsApp */
-    int64_t autoscan_after_ms;    /* after the first QR appears */
-    int64_t qr_first_ms;          /* validity of the first QR (60 s) */
-    int64_t qr_next_ms;           /* validity of each later QR (20 s) */
-    unsigned qr_refs;             /* QRs offered before giving up with 408 (6) */
-    int64_t latency_min_ms, latency_max_ms;  /* one server round trip */
-    int64_t deliver_min_ms, deliver_max_ms;  /* ack -> delivered */
-    int64_t read_min_ms, read_max_ms;        /* delivered -> read */
-    int64_t reply_min_ms, reply_max_ms;      /* read -> reply */
-    uint32_t read_ppm;            /* share of delivered messages that get read */
-    uint32_t reply_ppm;           /* share of read messages answered */
-    uint32_t optout_reply_ppm;    /* share of replies that are an opt-out ("BAJA") */
-    uint32_t not_on_whatsapp_ppm; /* share of numbers without WhatsApp */
-    uint32_t send_fail_ppm;       /* share of sends the server refuses */
-    uint32_t presence_fail_ppm;   /* share of presence calls that fail (RC_NET) */
-    uint32_t close_ppm[SIM_NCLOSE]; /* per send: chance the link then drops with code i */
+    const char *self;          /* this account's JID, copied; NULL = a default */
+    bool linked;               /* already paired: connect opens without a QR */
+    bool autoscan;             /* EMBUDO_SIM_AUTOSCAN=1: the phone scans the first QR */
+    bool restart_after_pair;   /* pairing ends with close 515, like WhatsApp */
+    int64_t autoscan_after_ms; /* after the first QR appears */
+    int64_t qr_first_ms;       /* validity of the first QR (60 s) */
+    int64_t qr_next_ms;        /* validity of each later QR (20 s) */
+    unsigned qr_refs;          /* QRs offered before giving up with 408 (6) */
+    int64_t latency_min_ms, latency_max_ms; /* one server round trip */
+    int64_t deliver_min_ms, deliver_max_ms; /* ack -> delivered */
+    int64_t read_min_ms, read_max_ms;       /* delivered -> read */
+    int64_t reply_min_ms, reply_max_ms;     /* read -> reply */
+    uint32_t read_ppm;                      /* share of delivered messages that get read */
+    uint32_t reply_ppm;                     /* share of read messages answered */
+    uint32_t optout_reply_ppm;              /* share of replies that are an opt-out ("BAJA") */
+    uint32_t not_on_whatsapp_ppm;           /* share of numbers without WhatsApp */
+    uint32_t send_fail_ppm;                 /* share of sends the server refuses */
+    uint32_t presence_fail_ppm;             /* share of presence calls that fail (RC_NET) */
+    uint32_t close_ppm[SIM_NCLOSE];         /* per send: chance the link then drops with code i */
 };
 
 /* Demo defaults: latency and receipts on, every failure probability 0. */

@@ -75,8 +75,8 @@ check_key_file(int fd, const char *path, struct err *e)
         return err_set(e, RC_INVAL, "%s no es un archivo normal; no se usa como llave", path);
     if (st.st_uid != geteuid())
         return err_set(e, RC_INVAL,
-                       "el archivo de llave %s pertenece a otro usuario (uid %u); se rechaza",
-                       path, (unsigned)st.st_uid);
+                       "el archivo de llave %s pertenece a otro usuario (uid %u); se rechaza", path,
+                       (unsigned)st.st_uid);
     if ((st.st_mode & 077) != 0)
         return err_set(e, RC_INVAL,
                        "el archivo de llave %s tiene permisos %04o: otros usuarios pueden "
@@ -85,8 +85,8 @@ check_key_file(int fd, const char *path, struct err *e)
                        path, (unsigned)(st.st_mode & 07777), path);
     if (st.st_size != SEAL_KEY_BYTES)
         return err_set(e, RC_INVAL,
-                       "el archivo de llave %s debe medir %d bytes y mide %lld; se rechaza",
-                       path, SEAL_KEY_BYTES, (long long)st.st_size);
+                       "el archivo de llave %s debe medir %d bytes y mide %lld; se rechaza", path,
+                       SEAL_KEY_BYTES, (long long)st.st_size);
     return RC_OK;
 }
 
@@ -104,8 +104,8 @@ create_key(const char *path, struct err *e)
     randombytes_buf(key, SEAL_KEY_BYTES);
     fd = mkostemp(tmp, O_CLOEXEC); /* mode 0600 whatever the umask */
     if (fd < 0) {
-        rc = err_set(e, RC_IO, "no se pudo crear el archivo de llave %s: %s", path,
-                     strerror(errno));
+        rc =
+            err_set(e, RC_IO, "no se pudo crear el archivo de llave %s: %s", path, strerror(errno));
         goto out;
     }
     if (fchmod(fd, 0600) != 0 || write_all(fd, key, SEAL_KEY_BYTES) != 0 || fsync(fd) != 0)
@@ -141,8 +141,7 @@ open_key_fd(const char *path, bool create, int *fd, struct err *e)
     if (errno == ELOOP)
         return err_set(e, RC_INVAL, "el archivo de llave %s es un enlace simbólico; se rechaza",
                        path);
-    return err_set(e, RC_IO, "no se pudo abrir el archivo de llave %s: %s", path,
-                   strerror(errno));
+    return err_set(e, RC_IO, "no se pudo abrir el archivo de llave %s: %s", path, strerror(errno));
 }
 
 struct seal_key *
@@ -206,8 +205,8 @@ seal_blob(const struct seal_key *k, const void *ad, size_t adlen, const void *pt
         return err_set(e, RC_INVAL, "espacio insuficiente para el dato cifrado");
     out[0] = SEAL_VERSION;
     randombytes_buf(out + 1, SEAL_NONCE_BYTES);
-    if (crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + SEAL_NONCE_BYTES, &clen, pt, ptlen,
-                                                   ad, adlen, NULL, out + 1, k->bytes) != 0)
+    if (crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + SEAL_NONCE_BYTES, &clen, pt, ptlen, ad,
+                                                   adlen, NULL, out + 1, k->bytes) != 0)
         return err_set(e, RC_CRYPTO, "no se pudo cifrar");
     return RC_OK;
 }

@@ -49,9 +49,8 @@ char *seal_ad_fmt(char *buf, size_t len, const char *table, int64_t owner_id);
  * seal_blob_len(ptlen) bytes (outcap). A fresh random nonce each call. RC_OK, or
  * RC_INVAL when out is too small.
  */
-int seal_blob(const struct seal_key *k, const void *ad, size_t adlen, const void *pt,
-              size_t ptlen, uint8_t *out, size_t outcap, struct err *e)
-    __attribute__((warn_unused_result));
+int seal_blob(const struct seal_key *k, const void *ad, size_t adlen, const void *pt, size_t ptlen,
+              uint8_t *out, size_t outcap, struct err *e) __attribute__((warn_unused_result));
 
 /*
  * Opens a blob sealed with the same key and associated data; writes bloblen -

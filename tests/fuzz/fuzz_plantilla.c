@@ -25,8 +25,11 @@ static int
 valid_utf8(const unsigned char *s)
 {
     while (*s != '\0') {
-        size_t n = *s < 0x80 ? 1 : *s >= 0xc2 && *s <= 0xdf ? 2 : *s >= 0xe0 && *s <= 0xef ? 3
-                                                           : *s >= 0xf0 && *s <= 0xf4 ? 4 : 0;
+        size_t n = *s < 0x80                  ? 1
+                   : *s >= 0xc2 && *s <= 0xdf ? 2
+                   : *s >= 0xe0 && *s <= 0xef ? 3
+                   : *s >= 0xf0 && *s <= 0xf4 ? 4
+                                              : 0;
 
         if (n == 0)
             return 0;
@@ -42,8 +45,15 @@ valid_utf8(const unsigned char *s)
 }
 
 static const struct plantilla_valores valores = { .v = {
-    "María", "Núñez", "María Núñez Peña", "IMSS", "Toño", "Contactado", "Querétaro", "Qro.",
-} };
+                                                      "María",
+                                                      "Núñez",
+                                                      "María Núñez Peña",
+                                                      "IMSS",
+                                                      "Toño",
+                                                      "Contactado",
+                                                      "Querétaro",
+                                                      "Qro.",
+                                                  } };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

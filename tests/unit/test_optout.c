@@ -1,7 +1,7 @@
 /* test_optout — a table of incoming texts: which ask us to stop and which do not. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* test_pacing — the governor and the planner: 170 sent + 190 requested, warm-up days,
  * bursts and rests, typing, the per-recipient gap, windows and rest days, ETA, and the
  * "rapido" preset. All times are explicit; nothing reads a clock. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,7 +12,7 @@
 #include "core/pacing.h"
 #include "util/err.h"
 
-#define MIN 60000LL
+#define MIN             60000LL
 #define CDMX_OFFSET_MIN 360 /* America/Mexico_City is UTC-6 all year since 2022 */
 
 /* Epoch ms of local (UTC-6) time hh:mm on date. */
@@ -36,8 +36,11 @@ static struct pacing_day
 day(int32_t date, int open_h, int close_h, unsigned sent, unsigned pending)
 {
     struct pacing_day d = {
-        .date = date, .open_min = open_h * 60, .close_min = close_h * 60,
-        .sent = sent, .pending = pending,
+        .date = date,
+        .open_min = open_h * 60,
+        .close_min = close_h * 60,
+        .sent = sent,
+        .pending = pending,
     };
 
     d.open_ms = at(date, open_h, 0);
@@ -70,9 +73,9 @@ test_170_sent_plus_190_requested_gives_10_today_and_the_rest_later(void **st)
     pacing_cap_for(&c, 20261127, 20250101, &cap);
     assert_int_equal(pacing_allowance(&cap, 170, 0, why, sizeof why), 10);
     assert_string_equal(why, "hoy puede enviar 10: límite 180, ya enviados 170");
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, at(20261127, 10, 0), 190, 120,
-                                      counts, &sum, NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20250101, d, 3, at(20261127, 10, 0), 190, 120, counts, &sum, NULL),
+        RC_OK);
     assert_int_equal(counts[0], 10);
     assert_int_equal(counts[1], 180);
     assert_int_equal(counts[2], 0);
@@ -113,9 +116,8 @@ test_warm_up_ramps_linearly_from_20_to_the_limit_in_14_days(void **st)
         { 20261102, 31, true },  /* 20 + 160 * 1 / 14 */
         { 20261108, 100, true }, /* day 8: 20 + 160 * 7 / 14 */
         { 20261114, 168, true }, /* day 14 */
-        { 20261115, 180, false },
-        { 20270101, 180, false },
-        { 20261001, 20, true },  /* before en_uso_desde: treated as the first day */
+        { 20261115, 180, false }, { 20270101, 180, false },
+        { 20261001, 20, true }, /* before en_uso_desde: treated as the first day */
     };
     struct pacing_config c;
     struct pacing_cap cap;
@@ -163,9 +165,9 @@ test_plan_for_a_new_number_follows_the_ramp(void **st)
     d[2] = day(20261125, 9, 19, 5, 0);
     d[3] = day(20261126, 9, 19, 0, 0);
     d[4] = day(20261127, 9, 19, 0, 0);
-    assert_int_equal(pacing_plan_make(&c, 20261123, d, 5, at(20261123, 8, 0), 200, 80, counts,
-                                      &sum, NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20261123, d, 5, at(20261123, 8, 0), 200, 80, counts, &sum, NULL),
+        RC_OK);
     assert_int_equal(counts[0], 20);
     assert_int_equal(counts[1], 31);
     assert_int_equal(counts[2], 42 - 5);
@@ -331,22 +333,21 @@ test_eta_uses_mean_gaps_bursts_and_rests(void **st)
     open = d[0].open_ms;
     /* 12 messages of 100 characters: typing 3.8 s, 10 mean gaps of 40 s inside the first
      * burst of 11 (mean of 8..15), then one mean rest of 7 min. */
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, open - 5 * MIN, 12, 100, counts, &sum,
-                                      NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20250101, d, 3, open - 5 * MIN, 12, 100, counts, &sum, NULL), RC_OK);
     assert_int_equal(counts[0], 12);
     assert_int_equal(sum.finish_ms, open + 3800 + 10 * 40000 + 420000);
     /* Ten minutes before closing only the first 11 fit; the 12th goes to Saturday. */
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, at(20261127, 18, 50), 12, 100, counts,
-                                      &sum, NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20250101, d, 3, at(20261127, 18, 50), 12, 100, counts, &sum, NULL),
+        RC_OK);
     assert_int_equal(counts[0], 11);
     assert_int_equal(counts[1], 1);
     assert_int_equal(sum.finish_ms, d[1].open_ms + 3800);
     /* After closing time nothing is placed today. */
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, at(20261127, 19, 0), 12, 100, counts,
-                                      &sum, NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20250101, d, 3, at(20261127, 19, 0), 12, 100, counts, &sum, NULL),
+        RC_OK);
     assert_int_equal(counts[0], 0);
     assert_int_equal(sum.today, 0);
 }
@@ -363,16 +364,15 @@ test_requests_beyond_the_given_days_are_reported_as_left(void **st)
     (void)st;
     pacing_config_preset(&c, PACING_PRESET_NORMAL);
     calendar(d, 0);
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, at(20261127, 7, 0), 1000, 100, counts,
-                                      &sum, NULL),
-                     RC_OK);
+    assert_int_equal(
+        pacing_plan_make(&c, 20250101, d, 3, at(20261127, 7, 0), 1000, 100, counts, &sum, NULL),
+        RC_OK);
     assert_int_equal(sum.planned, 540);
     assert_int_equal(sum.left, 460);
     pacing_plan_fmt(d, counts, 3, &sum, at(20261127, 7, 0), line, sizeof line);
     assert_non_null(strstr(line, "; 460 no caben en los próximos 3 días hábiles"));
     assert_prefix(line, "180 hoy, 180 mañana, 180 el lunes; termina el lunes hacia las ");
-    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, 0, 0, 100, counts, &sum, NULL),
-                     RC_OK);
+    assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, 0, 0, 100, counts, &sum, NULL), RC_OK);
     pacing_plan_fmt(d, counts, 3, &sum, 0, line, sizeof line);
     assert_string_equal(line, "nada cabe en los días hábiles dados");
 }

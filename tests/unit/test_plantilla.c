@@ -1,8 +1,8 @@
 /* test_plantilla — variables, spintax (nested, seeded), literal braces, UTF-8, and
  * parse errors with their line and column. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +14,16 @@
 #include "util/err.h"
 
 static const struct plantilla_valores valores = { .v = {
-    [PLANTILLA_VAR_NOMBRE] = "María",
-    [PLANTILLA_VAR_APELLIDO] = "Núñez",
-    [PLANTILLA_VAR_NOMBRE_COMPLETO] = "María Núñez Peña",
-    [PLANTILLA_VAR_CONVENIO] = "IMSS",
-    [PLANTILLA_VAR_PROMOTOR] = "Toño",
-    [PLANTILLA_VAR_ETAPA] = "Contactado",
-    [PLANTILLA_VAR_MUNICIPIO] = "Querétaro",
-    [PLANTILLA_VAR_ENTIDAD] = "Querétaro",
-} };
+                                                      [PLANTILLA_VAR_NOMBRE] = "María",
+                                                      [PLANTILLA_VAR_APELLIDO] = "Núñez",
+                                                      [PLANTILLA_VAR_NOMBRE_COMPLETO] =
+                                                          "María Núñez Peña",
+                                                      [PLANTILLA_VAR_CONVENIO] = "IMSS",
+                                                      [PLANTILLA_VAR_PROMOTOR] = "Toño",
+                                                      [PLANTILLA_VAR_ETAPA] = "Contactado",
+                                                      [PLANTILLA_VAR_MUNICIPIO] = "Querétaro",
+                                                      [PLANTILLA_VAR_ENTIDAD] = "Querétaro",
+                                                  } };
 
 /* Parses and renders with seed, or fails the test. */
 static char *
@@ -195,8 +196,8 @@ test_errors_name_line_and_column(void **st)
     assert_parse_error("{ {a|b} }", 1, 1, "separe las variaciones con |");
     assert_parse_error("ok {a|{b|{zz}}}", 1, 10, "variable desconocida {zz}");
     assert_parse_error("Peña \xc3(", 1, 6, "UTF-8");
-    assert_parse_error("\xed\xa0\x80", 1, 1, "UTF-8");   /* a surrogate */
-    assert_parse_error("\xc0\xaf", 1, 1, "UTF-8");       /* an overlong '/' */
+    assert_parse_error("\xed\xa0\x80", 1, 1, "UTF-8"); /* a surrogate */
+    assert_parse_error("\xc0\xaf", 1, 1, "UTF-8");     /* an overlong '/' */
     for (int i = 0; i < PLANTILLA_MAX_DEPTH + 1; i++)
         strcat(deep, "{a|");
     assert_parse_error(deep, 1, 3 * PLANTILLA_MAX_DEPTH + 1, "anidadas");

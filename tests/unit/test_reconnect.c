@@ -1,8 +1,8 @@
 /* test_reconnect — every close code leads to the right decision; the backoff grows,
  * is capped, and its jitter stays inside [step/2, step]. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 

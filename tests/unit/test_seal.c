@@ -1,8 +1,8 @@
 /* test_seal — the key file (0600 creation, refusals) and sealed blobs (round trip,
  * tampering, wrong owner, wrong key). Uses a private temporary directory. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,8 +81,7 @@ test_key_is_created_0600_on_first_use_even_with_umask_0(void **st)
     b = seal_key_open(f->path, true, &e); /* the second use loads, not overwrites */
     assert_non_null(b);
     assert_int_equal(seal_blob(a, "ad", 2, "secreto", 7, blob, sizeof blob, &e), RC_OK);
-    assert_int_equal(seal_open(b, "ad", 2, blob, seal_blob_len(7), out, sizeof out, &n, &e),
-                     RC_OK);
+    assert_int_equal(seal_open(b, "ad", 2, blob, seal_blob_len(7), out, sizeof out, &n, &e), RC_OK);
     assert_int_equal(n, 7);
     assert_memory_equal(out, "secreto", 7);
     seal_key_free(a);
@@ -180,13 +179,12 @@ test_round_trip_for_many_lengths_with_fresh_nonces(void **st)
     assert_string_equal(ad, "wa_cuentas:42");
     for (size_t len = 0; len <= sizeof pt; len += len < 40 ? 1 : 997) {
         assert_int_equal(seal_blob(k, ad, strlen(ad), pt, len, blob, sizeof blob, NULL), RC_OK);
-        assert_int_equal(seal_blob(k, ad, strlen(ad), pt, len, blob2, sizeof blob2, NULL),
-                         RC_OK);
+        assert_int_equal(seal_blob(k, ad, strlen(ad), pt, len, blob2, sizeof blob2, NULL), RC_OK);
         assert_int_equal(blob[0], SEAL_VERSION);
         assert_memory_not_equal(blob + 1, blob2 + 1, SEAL_NONCE_BYTES);
-        assert_int_equal(seal_open(k, ad, strlen(ad), blob, seal_blob_len(len), out, sizeof out,
-                                   &n, NULL),
-                         RC_OK);
+        assert_int_equal(
+            seal_open(k, ad, strlen(ad), blob, seal_blob_len(len), out, sizeof out, &n, NULL),
+            RC_OK);
         assert_int_equal(n, len);
         if (len > 0) {
             assert_memory_equal(out, pt, len);
@@ -223,9 +221,9 @@ test_any_flipped_bit_is_detected(void **st)
     }
     assert_int_equal(seal_open(k, "wa_cuentas:7", 12, blob, blen - 1, out, sizeof out, &n, &e),
                      RC_CRYPTO); /* a cut tag */
-    assert_int_equal(seal_open(k, "wa_cuentas:7", 12, blob, SEAL_OVERHEAD - 1, out, sizeof out,
-                               &n, &e),
-                     RC_INVAL);
+    assert_int_equal(
+        seal_open(k, "wa_cuentas:7", 12, blob, SEAL_OVERHEAD - 1, out, sizeof out, &n, &e),
+        RC_INVAL);
     seal_key_free(k);
 }
 
@@ -240,25 +238,25 @@ test_wrong_owner_or_key_does_not_open(void **st)
 
     assert_int_equal(seal_blob(k1, "wa_cuentas:42", 13, "credencial", 10, blob, sizeof blob, &e),
                      RC_OK);
-    assert_int_equal(seal_open(k1, "wa_cuentas:43", 13, blob, seal_blob_len(10), out,
-                               sizeof out, &n, &e),
-                     RC_CRYPTO);
+    assert_int_equal(
+        seal_open(k1, "wa_cuentas:43", 13, blob, seal_blob_len(10), out, sizeof out, &n, &e),
+        RC_CRYPTO);
     assert_non_null(strstr(e.msg, "otro dueño"));
-    assert_int_equal(seal_open(k1, "wa_signal:42", 12, blob, seal_blob_len(10), out, sizeof out,
-                               &n, &e),
-                     RC_CRYPTO);
+    assert_int_equal(
+        seal_open(k1, "wa_signal:42", 12, blob, seal_blob_len(10), out, sizeof out, &n, &e),
+        RC_CRYPTO);
     assert_int_equal(seal_open(k1, NULL, 0, blob, seal_blob_len(10), out, sizeof out, &n, &e),
                      RC_CRYPTO);
-    assert_int_equal(seal_open(k2, "wa_cuentas:42", 13, blob, seal_blob_len(10), out,
-                               sizeof out, &n, &e),
-                     RC_CRYPTO);
+    assert_int_equal(
+        seal_open(k2, "wa_cuentas:42", 13, blob, seal_blob_len(10), out, sizeof out, &n, &e),
+        RC_CRYPTO);
     assert_int_equal(seal_open(k1, "wa_cuentas:42", 13, blob, seal_blob_len(10), out, 9, &n, &e),
                      RC_INVAL); /* out too small */
     assert_int_equal(seal_blob(k1, "x", 1, "credencial", 10, blob, seal_blob_len(10) - 1, &e),
                      RC_INVAL);
-    assert_int_equal(seal_open(k1, "wa_cuentas:42", 13, blob, seal_blob_len(10), out,
-                               sizeof out, &n, &e),
-                     RC_OK);
+    assert_int_equal(
+        seal_open(k1, "wa_cuentas:42", 13, blob, seal_blob_len(10), out, sizeof out, &n, &e),
+        RC_OK);
     seal_key_free(k1);
     seal_key_free(k2);
 }

@@ -1,8 +1,8 @@
 /* test_transport_sim — the simulated network: QR rotation, scan, receipts, failures,
  * disconnects with every close code, determinism for a seed. Fake clock, no sleeps. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +119,14 @@ fx_start(struct fx *f, const struct sim_config *c)
 {
     struct transport_clock clk = { .now_ms = fake_now, .wake = fake_wake, .ctx = f };
     struct transport_events ev = {
-        .ctx = f, .qr = on_qr, .open = on_open, .close = on_close, .ack = on_ack,
-        .receipt = on_receipt, .incoming = on_incoming, .numbers = on_numbers,
+        .ctx = f,
+        .qr = on_qr,
+        .open = on_open,
+        .close = on_close,
+        .ack = on_ack,
+        .receipt = on_receipt,
+        .incoming = on_incoming,
+        .numbers = on_numbers,
     };
     struct err e;
 
@@ -302,8 +308,7 @@ test_send_while_closed_is_refused(void **st)
     assert_int_equal(transport_send_text(f.t, "5215511111111", "m1", "Hola", &e), RC_CLOSED);
     assert_int_equal(e.rc, RC_CLOSED);
     assert_int_equal(transport_send_text(f.t, "", "m1", "Hola", &e), RC_INVAL);
-    assert_int_equal(transport_presence(f.t, "52155", TRANSPORT_PRESENCE_COMPOSING, &e),
-                     RC_CLOSED);
+    assert_int_equal(transport_presence(f.t, "52155", TRANSPORT_PRESENCE_COMPOSING, &e), RC_CLOSED);
     assert_int_equal(transport_check_numbers(f.t, 1, (const char *const[]){ "1" }, 1, &e),
                      RC_CLOSED);
     fx_stop(&f);
