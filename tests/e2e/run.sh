@@ -2,9 +2,9 @@
 # tests/e2e/run.sh BUILD_DIR — end-to-end scenarios: the real BUILD_DIR/embudo in a
 # fixed-size tmux terminal (called by `make check-e2e` as `sh tests/e2e/run.sh build/asan`).
 #
-# Setup, once: a temp --home, the embedded cluster started and migrated, and a small data
-# set (`embudo demo --clientes 2000` when that command exists, otherwise a few rows through
-# `embudo db psql`). Then every tests/e2e/t_*.sh runs in its own process with lib.inc.
+# Setup, once: a temp --home, the embedded cluster started and migrated, a small data set
+# (`embudo demo --clientes 2000` when that command exists, otherwise a few rows through
+# `embudo db psql`) and a lote of 12 for prom1 (`embudo --as prom1 asignar`). Then every tests/e2e/t_*.sh runs in its own process with lib.inc.
 # The cluster is always stopped and the temp dir removed. Exit status is non-zero when
 # setup or any scenario fails. Works as root (the server then runs as the postgres account)
 # and as a normal user.
@@ -55,8 +55,8 @@ fail_setup() {
     exit 1
 }
 
-# A small, fixed data set when `embudo demo` is not there yet: 2,000 clientes, a
-# supervisor and a promoter with a lote of 12 (through the api, as the promoter).
+# A small, fixed data set when `embudo demo` is not there: 2,000 clientes, a supervisor
+# and a promoter.
 seed_without_demo() {
     eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 INSERT INTO padron.convenios (clave, nombre, tipo)
@@ -65,8 +65,6 @@ INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id, e
     SELECT 'Cliente ' || g, 'Núñez', 1, 9, 20 + g % 50 FROM generate_series(1, 2000) g;
 SELECT api.crear_usuario('sup1', 'Supervisora Uno', 'SUPERVISOR');
 SELECT api.crear_usuario('prom1', 'Promotora Uno', 'PROMOTOR', 'sup1');
-SET SESSION AUTHORIZATION prom1;
-SELECT * FROM api.solicitar_asignacion(12);
 SQL
 }
 
@@ -77,6 +75,9 @@ if eb demo --help >/dev/null 2>&1; then
 else
     seed_without_demo || fail_setup "no se pudieron cargar los datos de prueba"
 fi
+# prom1 works a lote of 12, asked for the way a promoter does (idempotent by its clave).
+eb --as prom1 asignar --cantidad 12 --clave e2e >/dev/null ||
+    fail_setup "asignar como prom1 falló"
 ls "$work"/asan/setup* >/dev/null 2>&1 && fail_setup "el sanitizador informó errores en la preparación"
 
 total=0

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.inc"
 
 # The error text names the socket path of this run's temp dir.
-E2E_MASK='s/ +[0-9][0-9,]* │$/ # │/; s/(No se pudo leer el resumen:).*/\1 …/'
+E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/; s/(No se pudo leer el resumen:).*/\1 …/'
 E2E_ON_EXIT='eb db start'
 
 start_app 80 24 --as prom1

@@ -2,7 +2,7 @@
 # hint bar switches to the overlay's keys, Esc closes it and the screen is whole again.
 . "$(dirname "$0")/lib.inc"
 
-E2E_MASK='s/ +[0-9][0-9,]* │$/ # │/'
+E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/'
 
 start_app 80 24 --as prom1
 wait_for "Actualizado a las"

@@ -146,10 +146,14 @@ test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
 
     (void)st;
     assert_home(&in, 30, 3,
-                "0.0 label|Clientes en el padrón\n"
-                "0.28 value|42\n"
-                "2.0 heading|Mis oportunidades\n"
-                "2.29 value|0\n");
+                "0.1 label|Clientes en el padrón\n"
+                "0.27 value|42\n"
+                "2.1 heading|Mis oportunidades\n"
+                "2.28 value|0\n");
+    home_vm_build(&vm, &in, 80, 10); /* the card needs 11 rows: plain rows instead */
+    assert_int_equal(vm.card.h, 0);
+    assert_string_equal(vm.lines[0].spans[0].text, "Clientes en el padrón");
+    assert_int_equal(vm.lines[0].spans[0].col, 1);
     home_vm_build(&vm, &in, 80, 0);
     assert_int_equal(vm.nlines, 0);
 }

@@ -9,7 +9,7 @@
 enum {
     CARD_W_MAX = 52, /* wide enough for the labels and a seven-digit count */
     CARD_H = 10,
-    CARD_W_MIN = 30, /* below this the card has no box */
+    CARD_W_MIN = 30, /* narrower (or shorter than the card), no box: plain rows */
 };
 
 static const char *const estado_labels[HOME_ESTADOS] = {
@@ -117,14 +117,14 @@ home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int hei
     vm->nlines = height < HOME_VM_LINES ? (height > 0 ? height : 0) : HOME_VM_LINES;
     for (int y = 0; y < vm->nlines; y++)
         vm_line_init(&vm->lines[y], ROLE_TEXT);
-    if (cw >= CARD_W_MIN) {
+    if (cw >= CARD_W_MIN && height >= 1 + CARD_H) {
         vm->card = (struct vm_box){ .y = 1, .x = 2, .h = CARD_H, .w = cw };
         snprintf(vm->card.title, sizeof vm->card.title, " Resumen ");
         put_counts(vm, in, 2, 4, 2 + cw - 2);
         put_footer(vm, in, 1 + CARD_H + 1, 2);
     } else {
-        put_counts(vm, in, 0, 0, width);
-        put_footer(vm, in, 9, 0);
+        put_counts(vm, in, 0, 1, width - 1);
+        put_footer(vm, in, 9, 1);
     }
 }
 
