@@ -34,7 +34,8 @@ struct fx {
     struct config cfg;
 };
 
-/* Runs `embudo --home H ARGS…` without PG* variables; returns its exit status. */
+/* Runs `embudo --home H ARGS…` without PG* variables; returns its exit status, with stdout
+ * and stderr in out. */
 static int
 run_embudo(const struct fx *f, char *out, size_t outsz, const char *a1, const char *a2,
            const char *a3, const char *a4)
@@ -54,6 +55,7 @@ run_embudo(const struct fx *f, char *out, size_t outsz, const char *a1, const ch
         char cfgdir[128];
         snprintf(cfgdir, sizeof cfgdir, "%s/cfg", f->home);
         dup2(fds[1], 1);
+        dup2(fds[1], 2);
         close(fds[0]);
         unsetenv("PGHOST");
         unsetenv("PGDATABASE");
@@ -171,6 +173,22 @@ test_status_exit_codes(void **state)
     assert_int_equal(run_embudo(f, out, sizeof out, "db", "psql", "-tAc", "select 40 + 2"), 0);
     assert_string_equal(out, "42\n");
     assert_int_equal(run_embudo(f, out, sizeof out, "db", "bogus", NULL, NULL), 2);
+    assert_non_null(strstr(out, "subcomando desconocido: «bogus»"));
+    assert_int_equal(run_embudo(f, out, sizeof out, "db", "status", "de-más", NULL), 2);
+}
+
+static void
+test_migrate_twice_via_binary(void **state)
+{
+    struct fx *f = *state;
+    char out[8192];
+
+    assert_int_equal(run_embudo(f, out, sizeof out, "db", "migrate", NULL, NULL), 0);
+    assert_non_null(strstr(out, "aplicada 001_"));
+    assert_int_equal(run_embudo(f, out, sizeof out, "db", "migrate", NULL, NULL), 0);
+    assert_non_null(strstr(out, "nada que aplicar"));
+    assert_int_equal(run_embudo(f, out, sizeof out, "db", "status", NULL, NULL), 0);
+    assert_non_null(strstr(out, "0 pendientes"));
 }
 
 static void
@@ -337,6 +355,7 @@ main(void)
         cmocka_unit_test(test_init_creates_and_runs),
         cmocka_unit_test(test_start_reuses),
         cmocka_unit_test(test_status_exit_codes),
+        cmocka_unit_test(test_migrate_twice_via_binary),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_concurrent_starts),
         cmocka_unit_test(test_kill9_recovers),
