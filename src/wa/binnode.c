@@ -600,8 +600,8 @@ enc_content(struct enc *en, const struct binnode *n, int depth)
         break;
     }
     if (n->nchildren > WT_LIST_MAX)
-        return err_set(en->e, RC_INVAL, "nodo binario: <%s> tiene %zu hijos (máximo %d)",
-                       n->tag, n->nchildren, WT_LIST_MAX);
+        return err_set(en->e, RC_INVAL, "nodo binario: <%s> tiene %zu hijos (máximo %d)", n->tag,
+                       n->nchildren, WT_LIST_MAX);
     enc_list_start(en, n->nchildren);
     return RC_OK;
 }
@@ -852,8 +852,16 @@ dec_fb_jid(struct dec *d, int depth, char **out)
     return RC_OK;
 }
 
+static bool
+is_jid_tag(unsigned tag)
+{
+    return tag == WT_JID_PAIR || tag == WT_AD_JID || tag == WT_FB_JID || tag == WT_INTEROP_JID;
+}
+
 /* Baileys reads the server as optional: when no valid string follows, the reader rewinds
- * and the server is "interop". Mirrored exactly, so both sides consume the same bytes. */
+ * and the server is "interop". Mirrored, so both sides consume the same bytes, with one
+ * restriction: only a plain string (no JID) is tried there. Trying JIDs made the rewinding
+ * exponential in the nesting depth (fuzzer: f5 f5 f5 ...); a JID tag now means no server. */
 static int
 dec_interop_jid(struct dec *d, int depth, char **out)
 {
@@ -871,7 +879,8 @@ dec_interop_jid(struct dec *d, int depth, char **out)
     }
     mark = d->pos;
     d->e = &quiet;
-    if (dec_next_string(d, depth + 1, &server) != RC_OK)
+    if (dec_left(d) > 0 && !is_jid_tag(d->p[d->pos]) &&
+        dec_next_string(d, depth + 1, &server) != RC_OK)
         d->pos = mark;
     d->e = caller;
     *out = xasprintf("%u-%s:%u@%s", (unsigned)integrator, user, (unsigned)device,

@@ -27,11 +27,11 @@ enum binnode_kind {
 };
 
 enum {
-    BINNODE_MAX_DEPTH = 64,             /* nested nodes, plus JIDs nested inside strings */
-    BINNODE_MAX_ATTRS = 256,            /* attributes on one node */
-    BINNODE_MAX_ITEMS = 1 << 18,        /* nodes + attributes in one decoded tree */
-    BINNODE_MAX_INFLATED = 16 << 20,    /* bytes after zlib decompression */
-    BINNODE_FLAG_COMPRESSED = 0x02,     /* flags byte: the rest is zlib-wrapped deflate */
+    BINNODE_MAX_DEPTH = 64,          /* nested nodes, plus JIDs nested inside strings */
+    BINNODE_MAX_ATTRS = 256,         /* attributes on one node */
+    BINNODE_MAX_ITEMS = 1 << 18,     /* nodes + attributes in one decoded tree */
+    BINNODE_MAX_INFLATED = 16 << 20, /* bytes after zlib decompression */
+    BINNODE_FLAG_COMPRESSED = 0x02,  /* flags byte: the rest is zlib-wrapped deflate */
 };
 
 /* ---- building ------------------------------------------------------------ */

@@ -6,6 +6,7 @@
  */
 #include "wa/tokens.h"
 
+/* clang-format off */
 const char *const tokens_single[TOKENS_SINGLE_COUNT] = {
     "", /* 0 */
     "xmlstreamstart", /* 1 */
@@ -2542,3 +2543,4 @@ const struct tokens_entry tokens_sorted[TOKENS_SORTED_COUNT] = {
     { "xmlstreamend", -1, 2 },
     { "xmlstreamstart", -1, 1 },
 };
+/* clang-format on */

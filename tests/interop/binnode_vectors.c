@@ -164,8 +164,8 @@ attrs_node(const char *tag, const char *const *kv)
 static struct binnode *
 build_iq_ping(void)
 {
-    static const char *const kv[] = { "id", "1.2-3", "to", "@s.whatsapp.net", "type", "get",
-                                      "xmlns", "w:p", NULL };
+    static const char *const kv[] = { "id",    "1.2-3", "to", "@s.whatsapp.net", "type", "get",
+                                      "xmlns", "w:p",   NULL };
     struct binnode *n = attrs_node("iq", kv);
 
     binnode_add(n, "ping");
@@ -175,8 +175,9 @@ build_iq_ping(void)
 static struct binnode *
 build_message_pn(void)
 {
-    static const char *const kv[] = { "id", "3EB0C431C26A1916E3E2", "to",
-                                      "5215512345678@s.whatsapp.net", "type", "text", NULL };
+    static const char *const kv[] = {
+        "id", "3EB0C431C26A1916E3E2", "to", "5215512345678@s.whatsapp.net", "type", "text", NULL
+    };
     unsigned char cipher[40];
     struct binnode *n = attrs_node("message", kv), *to, *enc;
 
@@ -195,11 +196,19 @@ static struct binnode *
 build_jids(void)
 {
     static const char *const kv[] = {
-        "lid", "123456789012345:7@lid", "lid_user", "123456789012345@lid",
-        "group", "120363025246125486@g.us", "participant", "5215512345678:12@s.whatsapp.net",
-        "hosted", "551:3@hosted", "hosted_lid", "551:3@hosted.lid", "hosted_pn", "551@hosted",
-        "server", "@s.whatsapp.net", "bare", "s.whatsapp.net", "status", "status@broadcast",
-        "mail", "user@example.com", "nested", "a@b@c", NULL,
+        "lid",         "123456789012345:7@lid",
+        "lid_user",    "123456789012345@lid",
+        "group",       "120363025246125486@g.us",
+        "participant", "5215512345678:12@s.whatsapp.net",
+        "hosted",      "551:3@hosted",
+        "hosted_lid",  "551:3@hosted.lid",
+        "hosted_pn",   "551@hosted",
+        "server",      "@s.whatsapp.net",
+        "bare",        "s.whatsapp.net",
+        "status",      "status@broadcast",
+        "mail",        "user@example.com",
+        "nested",      "a@b@c",
+        NULL,
     };
 
     return attrs_node("jids", kv);
@@ -208,9 +217,9 @@ build_jids(void)
 static struct binnode *
 build_packed(void)
 {
-    static const char *const kv[] = { "digits", "0123456789", "odd", "12345", "id", "1.2-3",
-                                      "hex", "3EB0AA", "hexodd", "ABC", "lower", "3eb0",
-                                      "dash", "-", "empty", "", NULL };
+    static const char *const kv[] = { "digits", "0123456789", "odd",    "12345", "id",    "1.2-3",
+                                      "hex",    "3EB0AA",     "hexodd", "ABC",   "lower", "3eb0",
+                                      "dash",   "-",          "empty",  "",      NULL };
 
     return attrs_node("packed", kv);
 }
@@ -479,8 +488,7 @@ emit_bytes(void)
     }
     strbuf_reset(&wire);
     compressed_vector(&wire);
-    failed += emit_one_bytes("zlib-compressed", &wire,
-                             "<iq id=\"1.2-3\">\n  <ping/>\n</iq>\n");
+    failed += emit_one_bytes("zlib-compressed", &wire, "<iq id=\"1.2-3\">\n  <ping/>\n</iq>\n");
     strbuf_fini(&wire);
     return failed;
 }
@@ -503,8 +511,8 @@ check_vector(const char *name, const char *kind, const struct strbuf *wire, cons
     }
     got = binnode_dump(n);
     if (strcmp(got, dump) != 0) {
-        fprintf(stderr, "binnode_vectors: %s: embudo decodes\n%s\nBaileys decodes\n%s", name,
-                got, dump);
+        fprintf(stderr, "binnode_vectors: %s: embudo decodes\n%s\nBaileys decodes\n%s", name, got,
+                dump);
         bad = 1;
     }
     strbuf_init(&again);
@@ -568,8 +576,7 @@ main(int argc, char **argv)
         int failed = emit_nodes() + emit_bytes();
 
         if (failed != 0)
-            fprintf(stderr, "binnode_vectors: %d embudo vectors failed their own check\n",
-                    failed);
+            fprintf(stderr, "binnode_vectors: %d embudo vectors failed their own check\n", failed);
         return failed == 0 ? 0 : 1;
     }
     if (argc == 3 && strcmp(argv[1], "check") == 0)

@@ -62,6 +62,7 @@ lines.push(' * that this file equals a fresh generation.');
 lines.push(' */');
 lines.push('#include "wa/tokens.h"');
 lines.push('');
+lines.push('/* clang-format off */');
 lines.push('const char *const tokens_single[TOKENS_SINGLE_COUNT] = {');
 SINGLE_BYTE_TOKENS.forEach((s, i) => lines.push(`    ${cstr(s)}, /* ${i} */`));
 lines.push('};');
@@ -79,6 +80,7 @@ lines.push('const struct tokens_entry tokens_sorted[TOKENS_SORTED_COUNT] = {');
 for (const e of entries)
     lines.push(`    { ${cstr(e.s)}, ${e.dict}, ${e.index} },`);
 lines.push('};');
+lines.push('/* clang-format on */');
 if (entries.length !== 235 + 4 * 256)
     fail(`expected 1259 tokens, found ${entries.length}`);
 const text = lines.join('\n') + '\n';

@@ -4,16 +4,16 @@
  * round trips, the documented normalisations, the builder API, and hostile input (every
  * truncation, bad tags, limits, zlib bombs) rejected with RC_INVAL and nothing leaked.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+
+#include <cmocka.h>
 
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -350,9 +350,11 @@ static void
 test_jid_forms(void **state)
 {
     static const char *const jids[] = {
-        "123-456@g.us", "120363025246125486@g.us", "status@broadcast",
-        "15551234567@s.whatsapp.net", "user@example.com", "a@b@c", "15551234567:5@lid",
-        "@s.whatsapp.net", "551:3@hosted", "551@hosted",
+        "123-456@g.us",      "120363025246125486@g.us",
+        "status@broadcast",  "15551234567@s.whatsapp.net",
+        "user@example.com",  "a@b@c",
+        "15551234567:5@lid", "@s.whatsapp.net",
+        "551:3@hosted",      "551@hosted",
     };
 
     (void)state;
@@ -374,8 +376,15 @@ static void
 test_lossy_jids_go_raw(void **state)
 {
     static const char *const raw[] = {
-        "a_1@s.whatsapp.net", "x:07@s.whatsapp.net", "abc@", "1:2@g.us",
-        "x:300@s.whatsapp.net", "a:b:c@lid", "a:@lid", "toString", "@",
+        "a_1@s.whatsapp.net",
+        "x:07@s.whatsapp.net",
+        "abc@",
+        "1:2@g.us",
+        "x:300@s.whatsapp.net",
+        "a:b:c@lid",
+        "a:@lid",
+        "toString",
+        "@",
     };
 
     (void)state;
@@ -415,8 +424,7 @@ test_fb_and_interop_jids_decode(void **state)
     /* FB_JID: user "5", device 0x0102, server "msgr". */
     assert_decodes("00 f803 11 0c f6 ff8150 0102 fc046d736772", "<to jid=\"5:258@msgr\"/>\n");
     /* INTEROP_JID with a server, then without one (end of the node list). */
-    assert_decodes("00 f803 11 0c f5 ff8150 0003 0007 fc0478797a31",
-                   "<to jid=\"7-5:3@xyz1\"/>\n");
+    assert_decodes("00 f803 11 0c f5 ff8150 0003 0007 fc0478797a31", "<to jid=\"7-5:3@xyz1\"/>\n");
     assert_decodes("00 f803 11 0c f5 ff8150 0003 0007", "<to jid=\"7-5:3@interop\"/>\n");
 }
 
@@ -595,6 +603,32 @@ test_depth_limits(void **state)
     strbuf_fini(&sb);
 }
 
+/* Nested INTEROP_JIDs each try an optional server; trying JIDs there made the rewinding
+ * exponential (found by the fuzzer), so only plain strings are tried: a JID tag right after
+ * the integrator means "no server" and is the next item. 62 nested levels decode at once. */
+static void
+test_interop_jid_server_is_a_plain_string(void **state)
+{
+    struct strbuf sb;
+    struct err e = { 0 };
+    struct binnode *n = NULL;
+
+    (void)state;
+    assert_decodes("00 f805 19 0c f5 ff8150 0003 0007 fa0003 03",
+                   "<iq jid=\"7-5:3@interop\" @s.whatsapp.net=\"s.whatsapp.net\"/>\n");
+    strbuf_init(&sb);
+    add_hex_times(&sb, "00 f803 11 0c", 1);
+    add_hex_times(&sb, "f5", 62);
+    add_hex_times(&sb, "03", 1);
+    add_hex_times(&sb, "f001 0002", 62); /* f0 is no string: every server attempt rewinds */
+    if (binnode_decode(sb.buf, sb.len, &n, &e) != RC_OK)
+        fail_msg("%s", e.msg);
+    assert_non_null(
+        strstr(binnode_attr(n, "jid"), "2-2-2-s.whatsapp.net:61441@interop:61441@interop"));
+    binnode_free(n);
+    strbuf_fini(&sb);
+}
+
 static void
 test_attr_and_item_limits(void **state)
 {
@@ -689,8 +723,7 @@ test_encoder_limits_leave_output_alone(void **state)
 
         snprintf(key, sizeof key, "k%d", i);
         binnode_set_attr(root, key, "v");
-        assert_int_equal(binnode_encode(root, &sb, &e),
-                         i < BINNODE_MAX_ATTRS ? RC_OK : RC_INVAL);
+        assert_int_equal(binnode_encode(root, &sb, &e), i < BINNODE_MAX_ATTRS ? RC_OK : RC_INVAL);
     }
     assert_non_null(strstr(e.msg, "atributos"));
     binnode_free(root);
@@ -773,7 +806,9 @@ test_dump_escapes(void **state)
     char *dump;
 
     (void)state;
-    binnode_set_attr(n, "v", "a&b<c>\"d\"[e]\n\x7f" "ñ");
+    binnode_set_attr(n, "v",
+                     "a&b<c>\"d\"[e]\n\x7f"
+                     "ñ");
     binnode_set_string(binnode_add(n, "t"), "[x]");
     binnode_add(n, "none");
     dump = binnode_dump(n);
@@ -835,6 +870,7 @@ main(void)
         cmocka_unit_test(test_every_truncation_is_rejected),
         cmocka_unit_test(test_bad_tags_and_strings),
         cmocka_unit_test(test_depth_limits),
+        cmocka_unit_test(test_interop_jid_server_is_a_plain_string),
         cmocka_unit_test(test_attr_and_item_limits),
         cmocka_unit_test(test_zlib_input),
         cmocka_unit_test(test_encoder_limits_leave_output_alone),
