@@ -113,10 +113,12 @@ static char
 fold_latin1(unsigned char b)
 {
     static const char map[64] = "aaaaaaaceeeeiiiidnooooo*ouuuuy**aaaaaaaceeeeiiiidnooooo/ouuuuy*y";
+    char c;
 
     if (b < 0x80 || b > 0xbf)
         return 0;
-    return map[b - 0x80] >= 'a' && map[b - 0x80] <= 'z' ? map[b - 0x80] : 0;
+    c = map[b - 0x80];
+    return c >= 'a' && c <= 'z' ? c : 0;
 }
 
 /* Appends c to the current token, dropping a repeat of the letter before it. */

@@ -10,7 +10,7 @@ static const char *const weekday_names[7] = {
     "domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
 };
 
-#define MIN_MS 60000
+#define MIN_MS INT64_C(60000)
 
 /* ---- configuration ----------------------------------------------------------------- */
 

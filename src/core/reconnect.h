@@ -15,8 +15,8 @@
 struct rng;
 
 /* The backoff schedule: base * 2^attempt capped at max, with "equal jitter" (see .c). */
-#define RECONNECT_BASE_MS 1000
-#define RECONNECT_MAX_MS  (5 * 60 * 1000)
+#define RECONNECT_BASE_MS INT64_C(1000)
+#define RECONNECT_MAX_MS  INT64_C(300000) /* 5 min */
 
 enum reconnect_action {
     RECONNECT_NOW,     /* reconnect at once (515 restart required) */

@@ -609,9 +609,9 @@ sim_config_default(struct sim_config *cfg)
     cfg->deliver_min_ms = 1000;
     cfg->deliver_max_ms = 20000;
     cfg->read_min_ms = 30000;
-    cfg->read_max_ms = 30 * 60000;
+    cfg->read_max_ms = INT64_C(30) * 60000;
     cfg->reply_min_ms = 20000;
-    cfg->reply_max_ms = 10 * 60000;
+    cfg->reply_max_ms = INT64_C(10) * 60000;
     cfg->read_ppm = 600000;
     cfg->reply_ppm = 150000;
     cfg->optout_reply_ppm = 100000;

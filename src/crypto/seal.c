@@ -153,7 +153,7 @@ seal_key_open(const char *path, bool create, struct err *e)
 
     if (init_sodium(e) != RC_OK || open_key_fd(path, create, &fd, e) != RC_OK)
         return NULL;
-    if ((rc = check_key_file(fd, path, e)) != RC_OK) {
+    if (check_key_file(fd, path, e) != RC_OK) {
         close(fd);
         return NULL;
     }
