@@ -164,7 +164,7 @@ db_status_print(const struct cmd_ctx *ctx, const struct cluster_status *st, bool
         printf("migraciones:  %zu %s, %zu %s\n", info->applied,
                info->applied == 1 ? "aplicada" : "aplicadas", info->pending,
                info->pending == 1 ? "pendiente" : "pendientes");
-    if (running && info->msg[0] != '\0')
+    if (info->msg[0] != '\0')
         printf("aviso:        %s\n", info->msg);
 }
 
