@@ -85,7 +85,7 @@ test_170_sent_plus_190_requested_gives_10_today_and_the_rest_later(void **st)
     assert_int_equal(sum.last_day, 1);
     assert_true(sum.finish_ms > d[1].open_ms && sum.finish_ms <= d[1].close_ms);
     pacing_plan_fmt(d, counts, 3, &sum, at(20261127, 10, 0), line, sizeof line);
-    assert_prefix(line, "10 hoy, 180 mañana; termina mañana hacia las ");
+    assert_string_equal(line, "10 hoy, 180 mañana; termina mañana hacia las 12:40");
 }
 
 static void
