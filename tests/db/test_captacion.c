@@ -1,0 +1,232 @@
+/*
+ * test_captacion — api.normalizar_telefono and api.captar (sql/009_captacion.sql): accepted
+ * and refused phone forms, new prospects, linking to a padron client by phone or CURP,
+ * duplicates refused (naming the owner only to supervisors), blocked clients, the CAPTACION
+ * lote, the business-time timer and the pool.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "dbt.h"
+#include "util/err.h"
+
+/* ca_sup: ca_p1, ca_p2; ca_adm. Clients 1..20, client 5 has phone 55 1234 5678 and a CURP. */
+static void
+seed(struct dbt *t, struct db *adm)
+{
+    dbt_role(t, "ca_sup", "embudo_supervisor");
+    dbt_role(t, "ca_adm", "embudo_admin");
+    dbt_role(t, "ca_p1", "embudo_promotor");
+    dbt_role(t, "ca_p2", "embudo_promotor");
+    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+                  " ('ca_sup', 'Sara Supervisora', 'SUPERVISOR'), ('ca_adm', 'Ada Admin', 'ADMIN');"
+                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
+                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login ="
+                  " 'ca_sup') FROM (VALUES ('ca_p1', 'Pepe Uno'), ('ca_p2', 'Paty Dos')) v(l, n);"
+                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
+                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 20) i;"
+                  "UPDATE padron.clientes SET curp = 'GOMA800101HDFRRN09' WHERE id = 6;"
+                  "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)"
+                  " VALUES (5, 'CELULAR', '+525512345678'), (7, 'CELULAR', '+523311112222')");
+}
+
+static void
+expect_refusal(struct db *db, const char *code, const char *sql)
+{
+    struct err e = { 0 };
+
+    assert_int_equal(dbt_try(db, &e, "%s", sql), RC_REFUSED);
+    if (strcmp(e.code, code) != 0)
+        fail_msg("%s: esperaba %s, llegó %s (%s)", sql, code, e.code, e.msg);
+}
+
+static void
+test_normalizar_telefono(void **state)
+{
+    struct dbt *t = *state;
+    struct db *db;
+    static const char *const buenos[][2] = {
+        { "55 1234 5678", "+525512345678" },      { "(55) 1234-5678", "+525512345678" },
+        { "5512345678", "+525512345678" },        { "+52 55 1234 5678", "+525512345678" },
+        { "+52 1 55 1234 5678", "+525512345678" }, { "52 1 55 1234 5678", "+525512345678" },
+        { "044 55 1234 5678", "+525512345678" },  { "045 33 1234 5678", "+523312345678" },
+        { "01 55 1234 5678", "+525512345678" },   { "0155.1234.5678", "+525512345678" },
+        { "525512345678", "+525512345678" },      { " 81-1234-5678 ", "+528112345678" },
+    };
+    static const char *const malos[] = {
+        "",           "12345",         "55 1234 567",      "55 1234 56789", "1512345678",
+        "0512345678", "+1 555 123 4567", "+44 20 7946 0958", "55-1234-567a", "046 55 1234 5678",
+        "+52 0 55 1234 5678", "++525512345678",
+    };
+
+    dbt_role(t, "ca_p1", "embudo_promotor");
+    db = dbt_connect(t, "ca_p1");
+    for (size_t i = 0; i < sizeof buenos / sizeof buenos[0]; i++)
+        assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.normalizar_telefono('%s')",
+                                           buenos[i][0]),
+                            buenos[i][1]);
+    for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
+        struct err e = { 0 };
+
+        if (dbt_try(db, &e, "SELECT api.normalizar_telefono('%s')", malos[i]) != RC_REFUSED ||
+            strcmp(e.code, "EB701") != 0)
+            fail_msg("'%s' debía rechazarse con EB701 (llegó %s)", malos[i], e.code);
+    }
+    expect_refusal(db, "EB701", "SELECT api.normalizar_telefono(NULL)");
+    db_close(db);
+}
+
+static void
+test_prospecto_nuevo(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+
+    seed(t, adm);
+    p = dbt_connect(t, "ca_p1");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', cliente_id IS NULL,"
+                                             " prospecto_id IS NOT NULL, mensaje) FROM"
+                                             " api.captar(' Juana Pérez ', '(33) 9999-0000',"
+                                             " 'imss', NULL, '{\"fuente\": \"feria\"}')"),
+                        "t/t/prospecto captado: oportunidad 1");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s', p.nombre,"
+                                             " p.telefono, p.datos ->> 'fuente', v.clave) FROM"
+                                             " crm.prospectos p JOIN padron.convenios v ON v.id ="
+                                             " p.convenio_id"),
+                        "Juana Pérez|+523399990000|feria|IMSS");
+    /* CAPTACION lote, INICIAL stage, business-time timer, history CAPTADA; no quota charged. */
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s', l.origen,"
+                                             " e.tipo, o.timer_vence = api.sumar_horas_habiles("
+                                             "o.etapa_desde, e.timer_horas), h.evento,"
+                                             " (SELECT coalesce(sum(usados), 0) FROM"
+                                             " crm.cupo_diario)) FROM crm.oportunidades o JOIN"
+                                             " crm.lotes l ON l.id = o.lote_id JOIN crm.etapas e"
+                                             " ON e.id = o.etapa_id JOIN crm.historial h ON"
+                                             " h.oportunidad_id = o.id"),
+                        "CAPTACION|INICIAL|t|CAPTADA|0");
+    /* The same phone again, in any form: duplicate. */
+    {
+        struct err e = { 0 };
+
+        assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.captar('Juana', '+52 1 33 9999"
+                                        " 0000')"),
+                         RC_REFUSED);
+        assert_string_equal(e.code, "EB702");
+        assert_string_equal(e.msg, "ese cliente ya es tuyo: oportunidad 1");
+    }
+    db_close(p);
+    p = dbt_connect(t, "ca_p2");
+    {
+        struct err e = { 0 };
+
+        assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.captar('Juana', '3399990000')"),
+                         RC_REFUSED);
+        assert_string_equal(e.code, "EB702");
+        /* A promoter is not told whose it is. */
+        assert_null(strstr(e.msg, "Pepe"));
+        assert_null(strstr(e.msg, "ca_p1"));
+    }
+    db_close(p);
+    /* Refusals of the input. */
+    p = dbt_connect(t, "ca_p1");
+    expect_refusal(p, "EB701", "SELECT * FROM api.captar('Ana López', '123')");
+    expect_refusal(p, "EB703", "SELECT * FROM api.captar('A', '5511112222')");
+    expect_refusal(p, "EB703", "SELECT * FROM api.captar('Ana López', '5511112222', NULL, NULL,"
+                               " '[1]')");
+    expect_refusal(p, "EB704", "SELECT * FROM api.captar('Ana López', '5511112222', 'NADA')");
+    expect_refusal(p, "EB705", "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
+                               " 'NOESCURP')");
+    db_close(p);
+    p = dbt_connect(t, "ca_sup");
+    expect_refusal(p, "EB208", "SELECT * FROM api.captar('Ana López', '5511112222')");
+    db_close(p);
+    dbt_exec(adm, "UPDATE crm.usuarios SET cartera_max = 1 WHERE login = 'ca_p1'");
+    p = dbt_connect(t, "ca_p1");
+    expect_refusal(p, "EB706", "SELECT * FROM api.captar('Ana López', '5511112222')");
+    db_close(p);
+    db_close(adm);
+}
+
+static void
+test_vinculo_con_padron(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct err e = { 0 };
+
+    seed(t, adm);
+    p = dbt_connect(t, "ca_p1");
+    /* By phone: linked to client 5, no prospect, pool row taken. */
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', cliente_id,"
+                                             " coalesce(prospecto_id::text, '-')) FROM"
+                                             " api.captar('Cinco', '55 1234 5678')"),
+                        "5/-");
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT p.oportunidad_id = o.id FROM crm.pool p"
+                                               " JOIN crm.oportunidades o ON o.cliente_id ="
+                                               " p.cliente_id WHERE p.cliente_id = 5"),
+                        "t");
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM crm.prospectos"), "0");
+    /* By CURP. */
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT cliente_id FROM api.captar('Seis',"
+                                             " '5599998888', NULL, 'goma800101hdfrrn09')"),
+                        "6");
+    db_close(p);
+    /* A client assigned to someone else: refused; the supervisor is told whose. */
+    p = dbt_connect(t, "ca_p2");
+    expect_refusal(p, "EB702", "SELECT * FROM api.captar('Cinco', '5512345678')");
+    db_close(p);
+    /* Supervisors may not capture (EB208) — checked before the duplicate. */
+    p = dbt_connect(t, "ca_sup");
+    expect_refusal(p, "EB208", "SELECT * FROM api.captar('Cinco', '5512345678')");
+    db_close(p);
+    /* Role-aware message, exercised through the helper as a supervisor would see it. */
+    assert_int_equal(dbt_try(adm, &e, "SELECT crm.duplicado_activo(u, o) FROM crm.usuarios u,"
+                                      " crm.oportunidades o WHERE u.login = 'ca_sup' AND"
+                                      " o.cliente_id = 5"),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB702");
+    assert_non_null(strstr(e.msg, "Pepe Uno (ca_p1)"));
+    /* A blocked client (opt-out) cannot be captured. */
+    dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo) VALUES (7, NULL,"
+                  " 'OPT_OUT')");
+    p = dbt_connect(t, "ca_p2");
+    expect_refusal(p, "EB707", "SELECT * FROM api.captar('Siete', '33 1111 2222')");
+    /* Once the old opportunity is closed, the client can be captured again. */
+    dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
+                  " timer_aviso = NULL, cerrada_at = now() WHERE cliente_id = 5");
+    dbt_exec(adm, "INSERT INTO crm.historial (oportunidad_id, evento, estado_anterior,"
+                  " estado_nuevo) SELECT id, 'DEVUELTA', 'ABIERTA', 'DEVUELTA' FROM"
+                  " crm.oportunidades WHERE cliente_id = 5");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT cliente_id FROM api.captar('Cinco',"
+                                             " '5512345678')"),
+                        "5");
+    db_close(p);
+    p = dbt_connect(t, "ca_adm");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT count(*) FROM api.verificar_invariantes()"),
+                        "0");
+    db_close(p);
+    db_close(adm);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_normalizar_telefono, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_prospecto_nuevo, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_vinculo_con_padron, dbt_setup, dbt_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
