@@ -66,6 +66,24 @@ test_clip_turns_control_characters_into_blanks(void **st)
 }
 
 static void
+test_non_utf8_locale_folds_to_ascii_and_marks_invalid_bytes(void **st)
+{
+    char out[64];
+
+    (void)st;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    assert_int_equal(vm_text_width("padrón"), 6);
+    assert_int_equal(vm_clip(out, sizeof out, "«Peña» · sin conexión…", 40, NULL), 24);
+    assert_string_equal(out, "\"Pena\" - sin conexion...");
+    assert_string_equal(vm_ellipsis(), "~");
+    vm_clip(out, sizeof out, "Núñez", 3, vm_ellipsis());
+    assert_string_equal(out, "Nu~");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    vm_clip(out, sizeof out, "a\xff\xc3" "b", 10, NULL); /* stray byte, cut sequence */
+    assert_string_equal(out, "a??b");
+}
+
+static void
 test_counts_use_comma_thousands(void **st)
 {
     char b[32];
@@ -129,6 +147,7 @@ main(void)
         cmocka_unit_test(test_clip_never_splits_a_character_and_adds_ellipsis),
         cmocka_unit_test(test_clip_respects_the_byte_budget),
         cmocka_unit_test(test_clip_turns_control_characters_into_blanks),
+        cmocka_unit_test(test_non_utf8_locale_folds_to_ascii_and_marks_invalid_bytes),
         cmocka_unit_test(test_counts_use_comma_thousands),
         cmocka_unit_test(test_line_put_clips_at_limit_and_dumps),
         cmocka_unit_test(test_profile_parse_and_layout),

@@ -1,5 +1,6 @@
 #include "ui/vm/vm.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,32 +65,121 @@ vm_layout_compute(struct vm_layout *l, int lines, int cols)
     l->body_h = lines >= 3 ? lines - 2 : 0;
 }
 
+/* One character of a UTF-8 string as the terminal will get it. */
+struct vm_char {
+    size_t len;    /* bytes consumed from the source */
+    int cols;      /* columns it takes */
+    size_t outlen; /* bytes in out */
+    char out[8];   /* what is written: the same bytes, a blank, or an ASCII fold */
+};
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid or cut short. */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+
+    if (len == 0 || len > n || s[0] > 0xf4)
+        return 0;
+    *cp = s[0] & (0x7fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    return len;
+}
+
 /*
- * Measures the character at s (at most n bytes): its byte length in *len and its
- * columns as the return value. Invalid or incomplete sequences are one byte, one
- * column; non-printable characters take none.
+ * The ASCII stand-in of a code point, for terminals whose locale is not UTF-8: Latin-1
+ * letters lose their accent (ñ → n), the glyphs the view-models use get their ASCII
+ * twins, anything else becomes '?'.
+ */
+static const char *
+ascii_fold(uint32_t cp, char one[2])
+{
+    static const char latin1[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+    if (cp >= 0xc0 && cp <= 0xff) {
+        one[0] = latin1[cp - 0xc0];
+        one[1] = '\0';
+        return one;
+    }
+    switch (cp) {
+    case 0xab:
+    case 0xbb:
+    case 0x201c:
+    case 0x201d:
+        return "\"";
+    case 0x2018:
+    case 0x2019:
+        return "'";
+    case 0xbf:
+        return "?";
+    case 0xa1:
+        return "!";
+    case 0xb7:
+    case 0x2013:
+    case 0x2014:
+        return "-";
+    case 0x2026:
+        return "...";
+    case 0x2502:
+        return "|";
+    case 0x25cf:
+        return "*";
+    case 0x25cb:
+        return "o";
+    case 0x25d0:
+        return "~";
+    default:
+        return "?";
+    }
+}
+
+static int
+char_set(struct vm_char *c, size_t len, int cols, const char *out, size_t outlen)
+{
+    c->len = len;
+    c->cols = cols;
+    c->outlen = outlen < sizeof c->out ? outlen : sizeof c->out - 1;
+    memcpy(c->out, out, c->outlen);
+    return cols;
+}
+
+/*
+ * Measures the character at s (at most n bytes). Control characters (a newline in a
+ * server message would move the cursor) become a blank; invalid bytes become '?'. When
+ * the locale is not multibyte, non-ASCII characters are folded to ASCII.
  */
 static int
-char_measure(const char *s, size_t n, size_t *len)
+char_next(const char *s, size_t n, struct vm_char *c)
 {
+    const unsigned char *u = (const unsigned char *)s;
     mbstate_t st;
     wchar_t wc;
+    uint32_t cp;
     size_t r;
-    int w;
 
-    if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-        *len = 1; /* shown as a blank by vm_clip */
-        return 1;
+    if (u[0] < 0x20 || u[0] == 0x7f)
+        return char_set(c, 1, 1, " ", 1);
+    if (u[0] < 0x80)
+        return char_set(c, 1, 1, s, 1);
+    if (MB_CUR_MAX == 1) {
+        char one[2];
+        const char *f;
+
+        r = utf8_decode(u, n, &cp);
+        if (r == 0)
+            return char_set(c, 1, 1, "?", 1);
+        f = ascii_fold(cp, one);
+        return char_set(c, r, (int)strlen(f), f, strlen(f));
     }
     memset(&st, 0, sizeof st);
     r = mbrtowc(&wc, s, n, &st);
-    if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-        *len = 1;
-        return 1;
-    }
-    *len = r;
-    w = wcwidth(wc);
-    return w < 0 ? 0 : w;
+    if (r == (size_t)-1 || r == (size_t)-2 || r == 0)
+        return char_set(c, 1, 1, "?", 1);
+    return char_set(c, r, wcwidth(wc) < 0 ? 0 : wcwidth(wc), s, r);
 }
 
 int
@@ -97,37 +187,38 @@ vm_text_width(const char *s)
 {
     size_t n = strlen(s);
     int cols = 0;
+    struct vm_char c;
 
     while (n > 0) {
-        size_t len;
-
-        cols += char_measure(s, n, &len);
-        s += len;
-        n -= len;
+        char_next(s, n, &c);
+        cols += c.cols;
+        s += c.len;
+        n -= c.len;
     }
     return cols;
 }
 
-/* Copies whole characters of src while they fit in maxcols and room bytes. */
+/*
+ * Writes into dst (room bytes plus the NUL) whole characters of src while they fit in
+ * maxcols; *used is how many bytes of src were consumed. Returns the columns written.
+ */
 static int
 clip_prefix(char *dst, size_t room, const char *src, int maxcols, size_t *used)
 {
-    size_t n = strlen(src), off = 0;
+    size_t n = strlen(src), off = 0, out = 0;
     int cols = 0;
+    struct vm_char c;
 
     while (off < n) {
-        size_t len;
-        int w = char_measure(src + off, n - off, &len);
-
-        if (cols + w > maxcols || off + len > room)
+        char_next(src + off, n - off, &c);
+        if (cols + c.cols > maxcols || out + c.outlen > room)
             break;
-        cols += w;
-        off += len;
+        memcpy(dst + out, c.out, c.outlen);
+        out += c.outlen;
+        cols += c.cols;
+        off += c.len;
     }
-    /* Control characters (a newline in a server message) would move the cursor. */
-    for (size_t i = 0; i < off; i++)
-        dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? ' ' : src[i];
-    dst[off] = '\0';
+    dst[out] = '\0';
     *used = off;
     return cols;
 }
@@ -152,7 +243,7 @@ vm_clip(char *dst, int dstsz, const char *src, int maxcols, const char *ellipsis
     if (ecols > maxcols || elen + 1 > (size_t)dstsz)
         return cols;
     cols = clip_prefix(dst, (size_t)dstsz - 1 - elen, src, maxcols - ecols, &used);
-    memcpy(dst + used, ellipsis, elen + 1);
+    memcpy(dst + strlen(dst), ellipsis, elen + 1);
     return cols + ecols;
 }
 
