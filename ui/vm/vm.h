@@ -4,7 +4,8 @@
  * and wide characters measure right), and a string dump for snapshot tests.
  *
  * Pure C: no curses. Any thread, but a vm is owned by one (the loop thread). Width
- * measuring follows LC_CTYPE, which the program sets once at start-up.
+ * measuring follows LC_CTYPE, which the program sets once at start-up; text for a
+ * non-UTF-8 terminal is folded to ASCII here, so panes copy bytes without deciding.
  */
 #ifndef VM_VM_H
 #define VM_VM_H
@@ -82,7 +83,11 @@ void vm_layout_compute(struct vm_layout *l, int lines, int cols);
 /* Lower-case name of a role ("db_ok"), for dumps and theme files. */
 const char *vm_role_name(enum vm_role role);
 
-/* Columns s occupies on a terminal; invalid bytes and control characters count one each. */
+/*
+ * Columns s occupies once written by vm_clip: control characters become a blank, invalid
+ * bytes '?', and when the locale is not multibyte (LC_ALL=C) other characters are folded
+ * to ASCII ("ñ" → "n", "…" → "...", "●" → "*"), so a width always matches the output.
+ */
 int vm_text_width(const char *s);
 
 /*
