@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "core/reconnect.h"
 #include "core/rng.h"
 #include "core/transport.h"
 #include "core/transport_sim.h"
@@ -24,6 +25,12 @@ struct fx {
     char last_qr[200];
     int nqr, nopen, nclose, last_close;
     struct transport *t;
+    /* A miniature sender runtime applying the reconnect policy (when policy is set). */
+    bool policy, linking;
+    struct rng rng;
+    unsigned attempt;
+    int64_t reconnect_at; /* -1: no reconnect scheduled */
+    enum reconnect_action last_action;
 };
 
 static int64_t
@@ -44,6 +51,7 @@ on_qr(void *ctx, const char *qr, int64_t expires)
     struct fx *f = ctx;
 
     f->nqr++;
+    f->linking = true;
     snprintf(f->last_qr, sizeof f->last_qr, "%s", qr);
     strbuf_addf(&f->log, "qr hasta %lld\n", (long long)expires);
 }
@@ -54,7 +62,35 @@ on_open(void *ctx, const char *self)
     struct fx *f = ctx;
 
     f->nopen++;
+    f->linking = false;
+    f->attempt = 0;
     strbuf_addf(&f->log, "open %s\n", self);
+}
+
+/* What the sender runtime will do on a close: decide, then reconnect now, later, or stop. */
+static void
+apply_policy(struct fx *f, int code)
+{
+    struct reconnect_decision d;
+
+    reconnect_decide(code, f->linking, f->attempt, &f->rng, &d);
+    f->last_action = d.action;
+    f->linking = false;
+    strbuf_addf(&f->log, "decide %s %lld\n", reconnect_action_name(d.action),
+                (long long)d.delay_ms);
+    switch (d.action) {
+    case RECONNECT_NOW:
+        assert_int_equal(transport_connect(f->t, NULL), RC_OK); /* from inside the callback */
+        break;
+    case RECONNECT_BACKOFF:
+        f->attempt++;
+        f->reconnect_at = f->now + d.delay_ms;
+        break;
+    case RECONNECT_RELINK:
+    case RECONNECT_ASK:
+    case RECONNECT_NONE:
+        break;
+    }
 }
 
 static void
@@ -66,6 +102,8 @@ on_close(void *ctx, int code, const char *reason)
     f->nclose++;
     f->last_close = code;
     strbuf_addf(&f->log, "close %d\n", code);
+    if (f->policy)
+        apply_policy(f, code);
 }
 
 static void
@@ -132,6 +170,8 @@ fx_start(struct fx *f, const struct sim_config *c)
 
     memset(f, 0, sizeof *f);
     f->woken = -1;
+    f->reconnect_at = -1;
+    rng_seed(&f->rng, 5);
     strbuf_init(&f->log);
     f->t = transport_sim_new(c, &clk, &ev, &e);
     assert_non_null(f->t);
@@ -150,6 +190,30 @@ run_until(struct fx *f, int64_t to)
 {
     f->now = to;
     transport_sim_advance(f->t, to);
+}
+
+/* The runtime's loop in miniature: jump the clock to the next sim deadline or scheduled
+ * reconnect, whichever comes first, until `until`. */
+static void
+drive(struct fx *f, int64_t until)
+{
+    for (;;) {
+        int64_t next = -1, sim_at;
+
+        if (transport_sim_next_deadline(f->t, &sim_at))
+            next = sim_at;
+        if (f->reconnect_at >= 0 && (next < 0 || f->reconnect_at < next))
+            next = f->reconnect_at;
+        if (next < 0 || next > until)
+            break;
+        f->now = next;
+        if (f->reconnect_at == next) {
+            f->reconnect_at = -1;
+            assert_int_equal(transport_connect(f->t, NULL), RC_OK);
+        }
+        transport_sim_advance(f->t, next);
+    }
+    f->now = until;
 }
 
 /* Connects a linked sim and opens it. */
@@ -557,6 +621,105 @@ test_presence_failures_are_reported_not_fatal(void **st)
     fx_stop(&f);
 }
 
+/* Every close code, end to end: the sim drops the link, the policy decides, the miniature
+ * runtime acts, and the account is back online exactly when it should be. */
+static void
+test_policy_loop_recovers_or_stops_for_each_close_code(void **st)
+{
+    (void)st;
+    for (size_t i = 0; i < SIM_NCLOSE; i++) {
+        int code = sim_close_codes[i];
+        bool fatal = code == 401 || code == 403 || code == 411 || code == 440;
+        struct sim_config c;
+        struct fx f;
+
+        exact_config(&c);
+        c.linked = true;
+        fx_start(&f, &c);
+        f.policy = true;
+        fx_open(&f);
+        transport_sim_drop(f.t, code);
+        drive(&f, 3600000);
+        assert_int_equal(f.last_close, code);
+        assert_int_equal(f.nopen, fatal ? 1 : 2);
+        assert_int_equal(f.last_action, code == 515   ? RECONNECT_NOW
+                                        : code == 401 ? RECONNECT_RELINK
+                                        : fatal       ? RECONNECT_ASK
+                                                      : RECONNECT_BACKOFF);
+        if (!fatal && code != 515) /* back online after the jittered first step */
+            assert_non_null(strstr(f.log.buf, "decide reconectar tras espera"));
+        fx_stop(&f);
+    }
+}
+
+static void
+test_autoscan_then_515_then_open_like_a_first_link(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+
+    (void)st;
+    exact_config(&c);
+    c.autoscan = true;
+    c.restart_after_pair = true;
+    fx_start(&f, &c);
+    f.policy = true;
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    drive(&f, 60000);
+    assert_string_equal(f.log.buf, "qr hasta 60100\nclose 515\ndecide reconectar ya 0\n"
+                                   "open 5215500000000@s.whatsapp.net\n");
+    fx_stop(&f);
+}
+
+static void
+test_unscanned_qrs_end_in_a_question_not_a_loop(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+
+    (void)st;
+    exact_config(&c);
+    fx_start(&f, &c);
+    f.policy = true;
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    drive(&f, 24 * 3600000LL);
+    assert_int_equal(f.nqr, 6);
+    assert_int_equal(f.nclose, 1);
+    assert_int_equal(f.last_action, RECONNECT_ASK);
+    fx_stop(&f);
+}
+
+static void
+test_repeated_network_drops_back_off_longer_each_time(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+    int64_t prev = 0;
+
+    (void)st;
+    exact_config(&c);
+    c.linked = true;
+    fx_start(&f, &c);
+    f.policy = true;
+    for (unsigned k = 0; k < 6; k++) {
+        int64_t delay;
+
+        assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+        transport_sim_drop(f.t, TRANSPORT_CLOSE_NETWORK); /* fails before it opens */
+        run_until(&f, f.now);
+        assert_int_equal(f.last_action, RECONNECT_BACKOFF);
+        assert_int_equal(f.attempt, k + 1);
+        delay = f.reconnect_at - f.now;
+        assert_true(delay >= prev); /* [step/2, step] with a doubling step never shrinks */
+        prev = delay;
+        f.now = f.reconnect_at;
+        f.reconnect_at = -1;
+    }
+    assert_in_range(prev, 16000, 32000); /* the sixth attempt: step 32 s */
+    assert_int_equal(f.nopen, 0);
+    fx_stop(&f);
+}
+
 static void
 test_inconsistent_config_is_refused(void **st)
 {
@@ -599,6 +762,10 @@ main(void)
         cmocka_unit_test(test_same_seed_same_events_other_seed_other_events),
         cmocka_unit_test(test_wake_hook_and_next_deadline_expose_the_timer_seam),
         cmocka_unit_test(test_presence_failures_are_reported_not_fatal),
+        cmocka_unit_test(test_policy_loop_recovers_or_stops_for_each_close_code),
+        cmocka_unit_test(test_autoscan_then_515_then_open_like_a_first_link),
+        cmocka_unit_test(test_unscanned_qrs_end_in_a_question_not_a_loop),
+        cmocka_unit_test(test_repeated_network_drops_back_off_longer_each_time),
         cmocka_unit_test(test_inconsistent_config_is_refused),
     };
 
