@@ -132,9 +132,21 @@ test_stale_data_stays_while_loading_again(void **st)
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[2].spans[1].text, "5");
-    assert_string_equal(vm.lines[12].spans[0].text, "Consultando la base de datos…");
+    assert_string_equal(vm.lines[12].spans[0].text, "Actualizado a las 09:00:00");
     assert_string_equal(vm.lines[14].spans[0].text,
                         "Se muestran los últimos datos leídos; se reintentará solo.");
+}
+
+static void
+test_first_read_in_flight_says_so(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR, .loading = true };
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[2].spans[1].text, "—");
+    assert_string_equal(vm.lines[12].spans[0].text, "Consultando la base de datos…");
+    assert_int_equal(vm.lines[13].nspans, 0);
 }
 
 static void
@@ -208,6 +220,7 @@ main(void)
         cmocka_unit_test(test_scope_label_follows_the_profile),
         cmocka_unit_test(test_not_loaded_with_error_shows_dashes_and_the_reason),
         cmocka_unit_test(test_stale_data_stays_while_loading_again),
+        cmocka_unit_test(test_first_read_in_flight_says_so),
         cmocka_unit_test(test_narrow_and_short_panes_drop_the_box_and_the_rows_below),
         cmocka_unit_test(test_help_lists_the_keymap_of_the_context),
         cmocka_unit_test(test_keymap_lookup),

@@ -89,11 +89,12 @@ put_footer(struct home_vm *vm, const struct home_info *in, int y, int x)
     struct vm_line *l;
 
     if ((l = row(vm, y)) != NULL) {
-        if (in->loading)
-            vm_line_put(l, x, vm->width, ROLE_MUTED, "Consultando la base de datos…");
-        else if (in->updated != NULL && in->loaded) {
+        /* A background re-read keeps the time on screen: no flicker every refresh. */
+        if (in->updated != NULL && in->loaded) {
             snprintf(buf, sizeof buf, "Actualizado a las %s", in->updated);
             vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
+        } else if (in->loading) {
+            vm_line_put(l, x, vm->width, ROLE_MUTED, "Consultando la base de datos…");
         }
     }
     if (in->error == NULL || (l = row(vm, y + 1)) == NULL)
