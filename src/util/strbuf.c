@@ -41,7 +41,8 @@ void
 strbuf_reset(struct strbuf *sb)
 {
     sb->len = 0;
-    sb->buf[0] = '\0';
+    if (sb->buf != NULL)
+        sb->buf[0] = '\0';
 }
 
 void
@@ -71,6 +72,8 @@ strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     va_list ap2;
     int n;
 
+    if (sb->buf == NULL)
+        strbuf_grow(sb, 0);
     va_copy(ap2, ap);
     n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap2);
     va_end(ap2);
@@ -100,6 +103,6 @@ strbuf_detach(struct strbuf *sb, size_t *len_out)
 
     if (len_out != NULL)
         *len_out = sb->len;
-    strbuf_init(sb);
+    *sb = (struct strbuf){ 0 };
     return p;
 }

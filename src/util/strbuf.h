@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct strbuf {
-    char *buf; /* never NULL after strbuf_init */
+    char *buf; /* NULL only after strbuf_detach/strbuf_fini, until the next append */
     size_t len;
     size_t cap;
 };
@@ -25,7 +25,11 @@ void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-/* Hands the buffer to the caller (who frees it) and re-initialises sb. */
+/*
+ * Hands the buffer to the caller (who frees it) without allocating a new one: sb is left
+ * empty with buf NULL, as after strbuf_fini. Appending to it again works (it allocates on
+ * demand), and strbuf_fini on it is a no-op.
+ */
 char *strbuf_detach(struct strbuf *sb, size_t *len_out);
 
 #endif

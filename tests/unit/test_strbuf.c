@@ -1,0 +1,83 @@
+/* strbuf: growth, formatting, binary data and detach semantics. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+
+static void
+test_append_and_grow(void **state)
+{
+    struct strbuf sb;
+
+    (void)state;
+    strbuf_init(&sb);
+    for (int i = 0; i < 1000; i++)
+        strbuf_addf(&sb, "%d,", i % 10);
+    assert_int_equal(sb.len, 2000);
+    assert_int_equal(sb.buf[sb.len], '\0');
+    assert_memory_equal(sb.buf, "0,1,2,", 6);
+    strbuf_reset(&sb);
+    assert_int_equal(sb.len, 0);
+    assert_string_equal(sb.buf, "");
+    strbuf_fini(&sb);
+}
+
+static void
+test_binary_and_long_format(void **state)
+{
+    struct strbuf sb;
+    char big[300];
+
+    (void)state;
+    strbuf_init(&sb);
+    strbuf_add(&sb, "a\0b", 3);
+    assert_int_equal(sb.len, 3);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    strbuf_addf(&sb, "[%s]", big);
+    assert_int_equal(sb.len, 3 + 2 + 299);
+    assert_int_equal(sb.buf[sb.len - 1], ']');
+    strbuf_fini(&sb);
+}
+
+/* detach hands over the buffer without allocating; the strbuf stays usable. */
+static void
+test_detach_then_reuse(void **state)
+{
+    struct strbuf sb;
+    size_t len;
+    char *s;
+
+    (void)state;
+    strbuf_init(&sb);
+    strbuf_addstr(&sb, "ñandú");
+    s = strbuf_detach(&sb, &len);
+    assert_string_equal(s, "ñandú");
+    assert_int_equal(len, strlen("ñandú"));
+    assert_null(sb.buf);
+    assert_int_equal(sb.len, 0);
+    strbuf_reset(&sb);
+    strbuf_addf(&sb, "%s", "otra");
+    assert_string_equal(sb.buf, "otra");
+    strbuf_fini(&sb);
+    strbuf_fini(&sb);
+    free(s);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_and_grow),
+        cmocka_unit_test(test_binary_and_long_format),
+        cmocka_unit_test(test_detach_then_reuse),
+    };
+
+    return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
+}
