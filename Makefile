@@ -142,17 +142,29 @@ $(B)/tests/bench/%: $(B)/obj/tests/bench/%.o $(DB_LIB_OBJ) $(foreach l,rt $(LIBS
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_DB)
 
+# ---- wa: binary-node cross-check with Baileys (issue 6, binnode) -----------------------------
+# embudo's side of tests/interop/run.sh: `sh tests/interop/run.sh $(B)` runs it against the
+# pinned Baileys in both directions. Linked like a unit test (wa + util, zlib).
+INTEROP_BIN := $(patsubst tests/interop/%.c,$(B)/tests/interop/%,$(filter-out tests/interop/xeddsa_oracle.c,$(wildcard tests/interop/*.c)))
+$(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
+
 .PHONY: tests
-tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN)
+tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN) $(INTEROP_BIN)
 
 .PHONY: deps
 deps:
 	$(Q)sh packaging/deps.sh
 
-.PHONY: check check-unit check-db check-e2e check-build
+.PHONY: check check-unit check-db check-e2e check-build check-cli check-interop
+# -k: every suite runs and prints its summary even when an earlier one failed; the exit
+# status is still non-zero on any failure.
 check: deps
 	$(Q)$(MAKE) --no-print-directory MODE=asan check-build
-	$(Q)$(MAKE) --no-print-directory MODE=asan check-layers check-unit check-db check-e2e
+	$(Q)$(MAKE) --no-print-directory -k MODE=asan check-layers check-unit check-cli check-db \
+	    check-e2e check-interop check-fuzz
 	@echo "make check: todas las suites pasaron"
 
 check-build: tests
@@ -165,6 +177,13 @@ check-db: $(DB_BIN) $(BIN)
 
 check-e2e: $(BIN)
 	$(Q)sh tests/e2e/run.sh $(B)
+
+check-cli: $(BIN)
+	$(Q)sh tests/cli/run.sh $(B)
+
+check-interop: $(BIN) $(INTEROP_BIN)
+	$(Q)sh tests/interop/check-tokens.sh
+	$(Q)sh tests/interop/run.sh $(B)
 
 .PHONY: check-layers
 check-layers:
@@ -191,16 +210,6 @@ clean:
 
 -include $(ALL_OBJ:.o=.d) $(wildcard $(B)/obj/tests/*/*.d) $(B)/obj/src/main.d
 
-# ---- wa: binary-node cross-check with Baileys (issue 6, binnode) -----------------------------
-# embudo's side of tests/interop/run.sh: `sh tests/interop/run.sh $(B)` runs it against the
-# pinned Baileys in both directions. Linked like a unit test (wa + util, zlib).
-INTEROP_BIN := $(B)/tests/interop/binnode_vectors
-$(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call layer_lib,$(l)))
-	@mkdir -p $(@D)
-	@echo "  LINK  $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
-tests: $(INTEROP_BIN)
-
 # ---- fuzzing (clang libFuzzer) ------------------------------------------------
 # tests/fuzz/fuzz_<name>.c with seeds in tests/fuzz/corpus/<name>/. `make fuzz` runs each
 # for FUZZ_TIME seconds; `make check` runs a short pass (check-fuzz).
@@ -219,7 +228,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
 fuzz: $(FUZZ_BIN)
 	$(Q)for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
 	    echo "== fuzz_$$n ($(FUZZ_TIME) s)"; \
-	    $$f -max_total_time=$(FUZZ_TIME) -max_len=65536 build/fuzz/corpus-$$n \
+	    $$f -max_total_time=$(FUZZ_TIME) -max_len=4096 build/fuzz/corpus-$$n \
 	        tests/fuzz/corpus/$$n > build/fuzz/$$n.log 2>&1; st=$$?; tail -n 1 build/fuzz/$$n.log; \
 	    [ $$st -eq 0 ] || { echo "fuzz_$$n falló: build/fuzz/$$n.log"; exit 1; }; done
 check-fuzz:
