@@ -385,7 +385,7 @@ plantilla_render(const struct plantilla *p, const struct plantilla_valores *v, u
         return NULL;
     }
     msg = strbuf_detach(&out, NULL);
-    strbuf_fini(&out); /* detach re-initialises the buffer */
+    strbuf_fini(&out); /* a no-op or a free, whatever detach leaves behind */
     return msg;
 }
 
