@@ -167,7 +167,7 @@ pacing_next(struct pacing *p, size_t text_chars, int64_t recipient_wait_ms, stru
 
 /* "34 s", "2.4 s", "6 min 20 s", "2 h 5 min". */
 static void
-fmt_duration(int64_t ms, char *buf, size_t len)
+duration_text(int64_t ms, char *buf, size_t len)
 {
     int64_t s = (ms + 500) / 1000;
 
@@ -184,12 +184,12 @@ fmt_duration(int64_t ms, char *buf, size_t len)
 }
 
 char *
-pacing_step_fmt(const struct pacing_step *s, char *buf, size_t len)
+pacing_step_explain(const struct pacing_step *s, char *buf, size_t len)
 {
     char w[32], t[32];
 
-    fmt_duration(s->wait_ms, w, sizeof w);
-    fmt_duration(s->typing_ms, t, sizeof t);
+    duration_text(s->wait_ms, w, sizeof w);
+    duration_text(s->typing_ms, t, sizeof t);
     if (s->rest)
         snprintf(buf, len, "descanso de %s tras %u mensajes, luego escribe %s", w, s->burst, t);
     else
@@ -411,8 +411,8 @@ local_minute(const struct pacing_day *d, int64_t t)
 }
 
 char *
-pacing_plan_fmt(const struct pacing_day *days, const unsigned *counts, size_t ndays,
-                const struct pacing_plan_sum *sum, int64_t now, char *buf, size_t len)
+pacing_plan_explain(const struct pacing_day *days, const unsigned *counts, size_t ndays,
+                    const struct pacing_plan_sum *sum, int64_t now, char *buf, size_t len)
 {
     size_t off = 0;
     char label[48];

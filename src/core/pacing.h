@@ -6,7 +6,8 @@
  * Pure and deterministic: the clock ("now") and the calendar (the upcoming operating
  * days with their windows, computed by the business-time code) come in as arguments,
  * randomness from a seeded struct rng. Every decision can be told in one Spanish line
- * (the *_fmt and `why` outputs) so the wizard and status bar show what decides a limit.
+ * (the *_explain functions and `why` outputs, written into caller buffers) so the
+ * wizard and the status bar show what decides a limit.
  * Any thread; struct pacing has one owner (the account's sender). Constants and the
  * ramp are explained in docs/campanas.md.
  */
@@ -100,7 +101,7 @@ void pacing_next(struct pacing *p, size_t text_chars, int64_t recipient_wait_ms,
 
 /* One Spanish line for a step: "espera 34 s y escribe 2.4 s" / "descanso de 6 min 20 s
  * tras 12 mensajes". Returns buf. */
-char *pacing_step_fmt(const struct pacing_step *s, char *buf, size_t len);
+char *pacing_step_explain(const struct pacing_step *s, char *buf, size_t len);
 
 /* ---- the daily cap ------------------------------------------------------------------ */
 
@@ -159,8 +160,8 @@ int pacing_plan_make(const struct pacing_config *c, int32_t en_uso_desde,
 /* The plan in one Spanish line: "10 hoy, 180 el lunes; termina el lunes hacia las
  * 16:40" (+ "; 20 no caben en los próximos 5 días hábiles"). Days more than a week
  * ahead carry their date ("el lunes 07/12"). Returns buf. */
-char *pacing_plan_fmt(const struct pacing_day *days, const unsigned *counts, size_t ndays,
-                      const struct pacing_plan_sum *sum, int64_t now, char *buf, size_t len);
+char *pacing_plan_explain(const struct pacing_day *days, const unsigned *counts, size_t ndays,
+                          const struct pacing_plan_sum *sum, int64_t now, char *buf, size_t len);
 
 /*
  * Whether now is inside a sending window of days. When it is not, *resume_ms gets the

@@ -173,7 +173,7 @@ seal_key_open(const char *path, bool create, struct err *e)
 }
 
 void
-seal_key_free(struct seal_key *k)
+seal_key_close(struct seal_key *k)
 {
     if (k == NULL)
         return;
@@ -188,7 +188,7 @@ seal_blob_len(size_t ptlen)
 }
 
 char *
-seal_ad_fmt(char *buf, size_t len, const char *table, int64_t owner_id)
+seal_ad_write(char *buf, size_t len, const char *table, int64_t owner_id)
 {
     snprintf(buf, len, "%s:%" PRId64, table, owner_id);
     return buf;

@@ -4,8 +4,8 @@
  * The key is 32 random bytes in a file (config wa.key_file, default $EMBUDO_HOME/wa.key),
  * created with mode 0600 on first use and refused when group or others have any access,
  * when it is not a regular file owned by us, or when it is not exactly 32 bytes. It is
- * held in guarded memory (sodium_malloc, read-only) and wiped when freed: load it, seal
- * or open what you need, free it. Each blob carries associated data naming its owner
+ * held in guarded memory (sodium_malloc, read-only) and wiped on close: open it, seal
+ * or open what you need, close it. Each blob carries associated data naming its owner
  * ("wa_cuentas:<usuario_id>"), so a blob copied to another row does not open.
  * Blob layout: version byte 1 | 24-byte nonce | ciphertext | 16-byte tag.
  * Any thread; a loaded key is read-only and may be shared.
@@ -36,13 +36,13 @@ struct seal_key;
 struct seal_key *seal_key_open(const char *path, bool create, struct err *e);
 
 /* Wipes and releases the key. NULL-safe. */
-void seal_key_free(struct seal_key *k);
+void seal_key_close(struct seal_key *k);
 
 /* Bytes of the blob for a plaintext of ptlen bytes. */
 size_t seal_blob_len(size_t ptlen);
 
 /* Formats the associated data of a row: "<table>:<owner_id>" into buf. Returns buf. */
-char *seal_ad_fmt(char *buf, size_t len, const char *table, int64_t owner_id);
+char *seal_ad_write(char *buf, size_t len, const char *table, int64_t owner_id);
 
 /*
  * Seals pt under k and the associated data ad into out, which must hold

@@ -84,7 +84,7 @@ test_170_sent_plus_190_requested_gives_10_today_and_the_rest_later(void **st)
     assert_int_equal(sum.today, 10);
     assert_int_equal(sum.last_day, 1);
     assert_true(sum.finish_ms > d[1].open_ms && sum.finish_ms <= d[1].close_ms);
-    pacing_plan_fmt(d, counts, 3, &sum, at(20261127, 10, 0), line, sizeof line);
+    pacing_plan_explain(d, counts, 3, &sum, at(20261127, 10, 0), line, sizeof line);
     assert_string_equal(line, "10 hoy, 180 mañana; termina mañana hacia las 12:40");
 }
 
@@ -174,7 +174,7 @@ test_plan_for_a_new_number_follows_the_ramp(void **st)
     assert_int_equal(counts[3], 54);
     assert_int_equal(counts[4], 58); /* 200 - 142, under that day's 65 */
     assert_int_equal(sum.left, 0);
-    pacing_plan_fmt(d, counts, 5, &sum, at(20261123, 8, 0), line, sizeof line);
+    pacing_plan_explain(d, counts, 5, &sum, at(20261123, 8, 0), line, sizeof line);
     assert_prefix(line, "20 hoy, 31 mañana, 37 el miércoles, 54 el jueves, 58 el viernes;"
                         " termina el viernes hacia las ");
 }
@@ -206,12 +206,12 @@ test_bursts_then_rests_with_exact_ranges(void **st)
             assert_int_equal(s.wait_ms, 10000);
         }
     }
-    assert_string_equal(pacing_step_fmt(&s, line, sizeof line), "espera 10 s y escribe 0.0 s");
+    assert_string_equal(pacing_step_explain(&s, line, sizeof line), "espera 10 s y escribe 0.0 s");
     s.rest = true;
     s.burst = 3;
     s.wait_ms = 380000;
     s.typing_ms = 2400;
-    assert_string_equal(pacing_step_fmt(&s, line, sizeof line),
+    assert_string_equal(pacing_step_explain(&s, line, sizeof line),
                         "descanso de 6 min 20 s tras 3 mensajes, luego escribe 2.4 s");
 }
 
@@ -369,11 +369,11 @@ test_requests_beyond_the_given_days_are_reported_as_left(void **st)
         RC_OK);
     assert_int_equal(sum.planned, 540);
     assert_int_equal(sum.left, 460);
-    pacing_plan_fmt(d, counts, 3, &sum, at(20261127, 7, 0), line, sizeof line);
+    pacing_plan_explain(d, counts, 3, &sum, at(20261127, 7, 0), line, sizeof line);
     assert_non_null(strstr(line, "; 460 no caben en los próximos 3 días hábiles"));
     assert_prefix(line, "180 hoy, 180 mañana, 180 el lunes; termina el lunes hacia las ");
     assert_int_equal(pacing_plan_make(&c, 20250101, d, 3, 0, 0, 100, counts, &sum, NULL), RC_OK);
-    pacing_plan_fmt(d, counts, 3, &sum, 0, line, sizeof line);
+    pacing_plan_explain(d, counts, 3, &sum, 0, line, sizeof line);
     assert_string_equal(line, "nada cabe en los días hábiles dados");
 }
 

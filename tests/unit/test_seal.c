@@ -84,9 +84,9 @@ test_key_is_created_0600_on_first_use_even_with_umask_0(void **st)
     assert_int_equal(seal_open(b, "ad", 2, blob, seal_blob_len(7), out, sizeof out, &n, &e), RC_OK);
     assert_int_equal(n, 7);
     assert_memory_equal(out, "secreto", 7);
-    seal_key_free(a);
-    seal_key_free(b);
-    seal_key_free(NULL);
+    seal_key_close(a);
+    seal_key_close(b);
+    seal_key_close(NULL);
 }
 
 static void
@@ -109,7 +109,7 @@ test_key_readable_by_others_is_refused(void **st)
     assert_int_equal(chmod(f->path, 0600), 0); /* the fix the message gives works */
     k = seal_key_open(f->path, false, &e);
     assert_non_null(k);
-    seal_key_free(k);
+    seal_key_close(k);
 }
 
 static void
@@ -175,7 +175,7 @@ test_round_trip_for_many_lengths_with_fresh_nonces(void **st)
 
     for (size_t i = 0; i < sizeof pt; i++)
         pt[i] = (uint8_t)(i * 7 + 1);
-    seal_ad_fmt(ad, sizeof ad, "wa_cuentas", 42);
+    seal_ad_write(ad, sizeof ad, "wa_cuentas", 42);
     assert_string_equal(ad, "wa_cuentas:42");
     for (size_t len = 0; len <= sizeof pt; len += len < 40 ? 1 : 997) {
         assert_int_equal(seal_blob(k, ad, strlen(ad), pt, len, blob, sizeof blob, NULL), RC_OK);
@@ -191,7 +191,7 @@ test_round_trip_for_many_lengths_with_fresh_nonces(void **st)
             assert_memory_not_equal(blob + 1 + SEAL_NONCE_BYTES, pt, len); /* encrypted */
         }
     }
-    seal_key_free(k);
+    seal_key_close(k);
 }
 
 static void
@@ -224,7 +224,7 @@ test_any_flipped_bit_is_detected(void **st)
     assert_int_equal(
         seal_open(k, "wa_cuentas:7", 12, blob, SEAL_OVERHEAD - 1, out, sizeof out, &n, &e),
         RC_INVAL);
-    seal_key_free(k);
+    seal_key_close(k);
 }
 
 static void
@@ -257,8 +257,8 @@ test_wrong_owner_or_key_does_not_open(void **st)
     assert_int_equal(
         seal_open(k1, "wa_cuentas:42", 13, blob, seal_blob_len(10), out, sizeof out, &n, &e),
         RC_OK);
-    seal_key_free(k1);
-    seal_key_free(k2);
+    seal_key_close(k1);
+    seal_key_close(k2);
 }
 
 int
