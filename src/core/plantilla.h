@@ -52,7 +52,8 @@ struct plantilla_pos {
  * in e ("línea 1, columna 6: variable desconocida {nombr}; use …") and, when pos is
  * not NULL, the error's position.
  */
-struct plantilla *plantilla_parse(const char *text, struct plantilla_pos *pos, struct err *e);
+struct plantilla *plantilla_parse(const char *text, struct plantilla_pos *pos, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* NULL-safe. */
 void plantilla_free(struct plantilla *p);
@@ -63,7 +64,7 @@ void plantilla_free(struct plantilla *p);
  * variable the chosen text needs is missing ("falta el valor de {convenio}").
  */
 char *plantilla_render(const struct plantilla *p, const struct plantilla_valores *v, uint64_t seed,
-                       struct err *e);
+                       struct err *e) __attribute__((warn_unused_result));
 
 /* A seed for one recipient of one campaign: stable and well mixed. */
 uint64_t plantilla_seed(uint64_t campaign_id, uint64_t recipient_id);

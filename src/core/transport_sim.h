@@ -67,7 +67,8 @@ void sim_config_default(struct sim_config *cfg);
  */
 struct transport *transport_sim_new(const struct sim_config *cfg,
                                     const struct transport_clock *clock,
-                                    const struct transport_events *ev, struct err *e);
+                                    const struct transport_events *ev, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* The earliest due time of a queued event; false when nothing is queued. */
 bool transport_sim_next_deadline(const struct transport *t, int64_t *deadline_ms);

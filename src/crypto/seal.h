@@ -33,7 +33,8 @@ struct seal_key;
  * RC_INVAL (a file that must not be used as a key: permissions, owner, type, length —
  * the Spanish message says how to fix it), RC_IO or RC_CRYPTO.
  */
-struct seal_key *seal_key_open(const char *path, bool create, struct err *e);
+struct seal_key *seal_key_open(const char *path, bool create, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Wipes and releases the key. NULL-safe. */
 void seal_key_close(struct seal_key *k);
