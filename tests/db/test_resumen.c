@@ -75,7 +75,7 @@ assert_resumen(struct dbt *t, const char *login, const char *rol, const char *no
     for (int i = 0; i < RESUMEN_ESTADOS; i++) {
         if (r.oportunidades[i] != want[i])
             fail_msg("%s, %s: %lld, se esperaba %lld", login != NULL ? login : DBT_ADMIN,
-                     resumen_estado_name(i), r.oportunidades[i], want[i]);
+                     resumen_estado_name((enum resumen_estado)i), r.oportunidades[i], want[i]);
     }
     db_close(db);
 }
