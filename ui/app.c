@@ -13,6 +13,7 @@
  */
 #include "ui/app.h"
 
+#include <assert.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -419,6 +420,7 @@ app_run(const struct config *cfg, const char *login, struct err *e)
     int fl = fcntl(STDIN_FILENO, F_GETFL);
     int rc;
 
+    assert(cfg != NULL);
     app_init_model(a, cfg, login);
     if (uv_loop_init(&a->loop) != 0)
         fatal("uv_loop_init");

@@ -1,5 +1,6 @@
 #include "db/db_resumen.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,12 @@ copy_text(char *dst, size_t dstsz, const char *src)
 int
 db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 {
-    PGresult *res = PQexecParams(db_pg(db), sql_resumen, 0, NULL, NULL, NULL, NULL, 0);
-    int rc = db_check(db, res, PGRES_TUPLES_OK, e);
+    PGresult *res;
+    int rc;
+
+    assert(db != NULL && out != NULL);
+    res = PQexecParams(db_pg(db), sql_resumen, 0, NULL, NULL, NULL, NULL, 0);
+    rc = db_check(db, res, PGRES_TUPLES_OK, e);
 
     if (rc != RC_OK)
         goto out;

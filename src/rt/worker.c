@@ -150,6 +150,7 @@ worker_start(uv_loop_t *loop, const char *name, void *state, worker_state_fini_f
     struct worker *w = xcalloc(1, sizeof *w);
     int r;
 
+    assert(loop != NULL && name != NULL);
     snprintf(w->name, sizeof w->name, "%s", name);
     w->state = state;
     w->state_fini = state_fini;
