@@ -424,10 +424,10 @@ app_run(const struct config *cfg, const char *login, struct err *e)
     app_init_model(a, cfg, login);
     if (uv_loop_init(&a->loop) != 0)
         fatal("uv_loop_init");
-    app_log_open(cfg);
     rc = term_start(cfg->tema.value, e);
     if (rc != RC_OK)
         goto out;
+    app_log_open(cfg); /* after the terminal check: no files for a client that never ran */
     fatal_set_hook(term_stop);
     rc = app_start(a, login, e);
     if (rc != RC_OK) {
