@@ -1,0 +1,563 @@
+/*
+ * asignacion — benchmark of client assignment (issue 3): api.solicitar_asignacion through the
+ * real C wrapper (db_asignar) next to the seed's approach (every active client id loaded into
+ * the program and sent back as NOT IN (<list>)), measured in the same run on the same data,
+ * plus the availability counts (db_disponibles). Prints figures and ratios; asserts nothing
+ * about time (DESIGN.md §7). The only failures are setup errors (exit 1).
+ *
+ * Data, in a fresh database copied from $EMBUDO_TEST_TEMPLATE of the cluster in
+ * $EMBUDO_TEST_HOME (tests/bench/run.sh sets both up): 1,000,000 padron clients (convenio
+ * skewed 30/20/15/10 % over the first four, entidad skewed towards low codes, edad 18–85,
+ * deterministic), 200 promoters, and 50,000 active opportunities created through
+ * api.solicitar_asignacion itself. Environment knobs: BENCH_CLIENTES (default 1000000) and
+ * BENCH_ACTIVAS (50000).
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "db/db_crm.h"
+#include "tests/db/dbt.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+#define PROMOTORES    200
+#define PEDIDO        50  /* clients per request */
+#define REPS_SINGLE   200 /* single-request latency samples */
+#define REPS_SEED     15  /* the seed is ~100× slower: fewer samples */
+#define REPS_CONTEOS  30
+#define MAX_HILOS     64
+
+static long bench_clientes = 1000000;
+static long bench_activas = 50000;
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile (0..1) of v[0..n), sorting v. */
+static double
+quantile(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[(size_t)(q * (double)(n - 1) + 0.5)];
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("asignacion: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void
+must(struct db *db, const char *sql)
+{
+    struct err e = { 0 };
+
+    if (db_exec(db, sql, &e) != RC_OK)
+        die("%s\n  en: %.200s", e.msg, sql);
+}
+
+static struct db *
+connect_as(const struct dbt *t, const char *login)
+{
+    struct err e = { 0 };
+    struct db *db = dbt_connect_err(t, login, &e);
+
+    if (db == NULL)
+        die("no se pudo conectar como %s: %s", login != NULL ? login : "admin", e.msg);
+    return db;
+}
+
+static void
+login_name(char *buf, size_t size, int i)
+{
+    snprintf(buf, size, "bench_p%03d", i);
+}
+
+static long
+env_long(const char *name, long def, long min, long max)
+{
+    const char *s = getenv(name);
+    char *end;
+    long v;
+
+    if (s == NULL || *s == '\0')
+        return def;
+    v = strtol(s, &end, 10);
+    if (*end != '\0' || v < min || v > max)
+        die("%s debe estar entre %ld y %ld", name, min, max);
+    return v;
+}
+
+/* ---- data --------------------------------------------------------------------------------- */
+
+static void
+load_padron(struct dbt *t, struct db *admin)
+{
+    static const char clientes[] =
+        "WITH ins AS ("
+        " INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id, edad)"
+        " SELECT 'Cliente ' || g, 'Apellido ' || (g % 997),"
+        "        CASE WHEN h < 30 THEN 1 WHEN h < 50 THEN 2 WHEN h < 65 THEN 3"
+        "             WHEN h < 75 THEN 4 ELSE 5 + h % 6 END,"
+        "        1 + floor(32 * (u / 10000.0) ^ 2)::int, 18 + a % 68"
+        "   FROM generate_series(1, $1::int) g,"
+        "        LATERAL (SELECT (hashint4(g)::bigint & 2147483647) % 100 AS h,"
+        "                        (hashint4(g + 7777777)::bigint & 2147483647) % 10000 AS u,"
+        "                        (hashint4(g + 3333333)::bigint & 2147483647) AS a) r"
+        " RETURNING 1) SELECT count(*) FROM ins";
+    char n[24], *out = NULL;
+    const char *p[1] = { n };
+    struct err e = { 0 };
+    double t0 = now_ms();
+
+    (void)t;
+    must(admin, "INSERT INTO padron.convenios (id, clave, nombre, tipo) VALUES"
+                " (1, 'IMSS', 'IMSS', 'FEDERAL'), (2, 'ISSSTE', 'ISSSTE', 'FEDERAL'),"
+                " (3, 'SEP', 'SEP', 'FEDERAL'), (4, 'PEMEX', 'Pemex', 'FEDERAL'),"
+                " (5, 'GEM', 'Gobierno del Estado de México', 'ESTATAL'),"
+                " (6, 'GJAL', 'Gobierno de Jalisco', 'ESTATAL'),"
+                " (7, 'IMSS-PEN', 'Pensionados IMSS', 'PENSIONADOS'),"
+                " (8, 'ISSSTE-PEN', 'Pensionados ISSSTE', 'PENSIONADOS'),"
+                " (9, 'CFE', 'CFE', 'FEDERAL'), (10, 'SEDENA', 'SEDENA', 'FEDERAL')");
+    snprintf(n, sizeof n, "%ld", bench_clientes);
+    if (db_query_text(admin, clientes, 1, p, &out, &e) != RC_OK)
+        die("carga del padrón: %s", e.msg);
+    printf("padrón: %s clientes cargados en %.1f s\n", out, (now_ms() - t0) / 1e3);
+    free(out);
+    must(admin, "SELECT api.crear_usuario('bench_sup', 'Supervisor bench', 'SUPERVISOR');"
+                " SELECT api.crear_usuario('bench_admin', 'Admin bench', 'ADMIN');"
+                " SELECT api.crear_usuario(format('bench_p%s', lpad(i::text, 3, '0')),"
+                "        'Promotor ' || i, 'PROMOTOR', 'bench_sup', 10000, 100000)"
+                "   FROM generate_series(1, 200) i");
+    must(admin, "ANALYZE padron.clientes; ANALYZE crm.pool");
+}
+
+/* 50,000 active opportunities, created the real way: each promoter asks for its share. */
+static void
+load_activas(struct dbt *t, struct db *admin)
+{
+    long each = bench_activas / PROMOTORES, total = 0;
+    double t0 = now_ms();
+
+    for (int i = 1; i <= PROMOTORES && each > 0; i++) {
+        char login[32];
+        struct db_filtros f = { 0 };
+        struct db_asignacion a;
+        struct err e = { 0 };
+        struct db *db;
+
+        login_name(login, sizeof login, i);
+        db = connect_as(t, login);
+        for (long left = each; left > 0; left -= 1000) {
+            if (db_asignar(db, (int)(left > 1000 ? 1000 : left), &f, NULL, &a, &e) != RC_OK)
+                die("asignación inicial de %s: %s", login, e.msg);
+            total += a.asignados;
+            db_asignacion_fini(&a);
+        }
+        db_close(db);
+    }
+    must(admin, "VACUUM ANALYZE crm.pool");
+    must(admin, "VACUUM ANALYZE crm.oportunidades");
+    printf("activas: %ld oportunidades asignadas por %d promotores en %.1f s\n", total,
+           PROMOTORES, (now_ms() - t0) / 1e3);
+}
+
+/* ---- the seed's approach -------------------------------------------------------------------- */
+
+struct seed_ctx {
+    int usuario_id;
+    int etapa_id;
+};
+
+/*
+ * The seed: every active client id travels into the program, which keeps them in memory and
+ * sends them back inside the SQL text as NOT IN (<list>), then inserts the lote and the 50
+ * opportunities directly (no quota, no lock: correctness aside). In the caller's transaction.
+ */
+static int
+seed_request(struct db *db, const struct seed_ctx *s, struct err *e)
+{
+    static char none[] = "0"; /* NOT IN (0) when nothing is active */
+    struct strbuf sql;
+    char *ids = NULL, *p, *end;
+    int rc;
+
+    rc = db_query_text(db, "SELECT string_agg(cliente_id::text, ',') FROM crm.oportunidades"
+                           " WHERE estado IN ('ABIERTA', 'EN_BANDEJA')", 0, NULL, &ids, e);
+    if (rc != RC_OK)
+        return rc;
+    strbuf_init(&sql);
+    strbuf_addf(&sql, "WITH l AS (INSERT INTO crm.lotes (usuario_id, origen, solicitados,"
+                      " creado_por) VALUES (%d, 'SOLICITUD', %d, %d) RETURNING id),"
+                      " cand AS (SELECT c.id FROM padron.clientes c WHERE c.convenio_id = 1"
+                      " AND c.id NOT IN (", s->usuario_id, PEDIDO, s->usuario_id);
+    /* Parse and re-print each id: the list lives in the program, as in the seed. */
+    for (p = ids != NULL ? ids : none; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+        long long id = strtoll(p, &end, 10);
+        strbuf_addf(&sql, "%s%lld", p == ids ? "" : ",", id);
+    }
+    strbuf_addf(&sql, ") LIMIT %d) INSERT INTO crm.oportunidades (cliente_id, usuario_id,"
+                      " lote_id, etapa_id) SELECT cand.id, %d, l.id, %d FROM cand, l",
+                PEDIDO, s->usuario_id, s->etapa_id);
+    rc = db_exec(db, sql.buf, e);
+    strbuf_fini(&sql);
+    free(ids);
+    return rc;
+}
+
+static int
+query_int(struct db *db, const char *sql, const char *param)
+{
+    const char *p[1] = { param };
+    struct err e = { 0 };
+    char *out = NULL;
+    int v;
+
+    if (db_query_text(db, sql, param != NULL ? 1 : 0, p, &out, &e) != RC_OK || out == NULL)
+        die("%s: %s", sql, e.msg);
+    v = atoi(out);
+    free(out);
+    return v;
+}
+
+/* ---- single requests (each in a transaction that is rolled back: steady state) ------------- */
+
+static const struct db_filtros hot = { .convenio = "IMSS" };
+
+static double
+single_ours(struct dbt *t, int reps)
+{
+    struct db *db = connect_as(t, "bench_p200");
+    double *ms = xcalloc((size_t)reps, sizeof *ms), med;
+    struct err e = { 0 };
+
+    for (int i = -10; i < reps; i++) { /* 10 warm-up calls: plpgsql compiles on the first */
+        struct db_asignacion a;
+        double t0;
+
+        must(db, "BEGIN");
+        t0 = now_ms();
+        if (db_asignar(db, PEDIDO, &hot, NULL, &a, &e) != RC_OK)
+            die("solicitar_asignacion: %s", e.msg);
+        if (i >= 0)
+            ms[i] = now_ms() - t0;
+        if (a.asignados != PEDIDO)
+            die("solicitar_asignacion dio %d de %d", a.asignados, PEDIDO);
+        db_asignacion_fini(&a);
+        must(db, "ROLLBACK");
+    }
+    med = quantile(ms, (size_t)reps, 0.5);
+    printf("  api.solicitar_asignacion: mediana %.2f ms, p95 %.2f ms (%d pedidos de %d)\n", med,
+           quantile(ms, (size_t)reps, 0.95), reps, PEDIDO);
+    free(ms);
+    db_close(db);
+    return med;
+}
+
+static double
+single_seed(struct dbt *t, const struct seed_ctx *s, int reps)
+{
+    struct db *db = connect_as(t, NULL);
+    double *ms = xcalloc((size_t)reps, sizeof *ms), med;
+    struct err e = { 0 };
+
+    for (int i = -1; i < reps; i++) {
+        double t0;
+
+        must(db, "BEGIN");
+        t0 = now_ms();
+        if (seed_request(db, s, &e) != RC_OK)
+            die("enfoque de la semilla: %s", e.msg);
+        if (i >= 0)
+            ms[i] = now_ms() - t0;
+        must(db, "ROLLBACK");
+    }
+    med = quantile(ms, (size_t)reps, 0.5);
+    printf("  semilla (ids al programa, NOT IN (<lista>)): mediana %.2f ms, p95 %.2f ms "
+           "(%d pedidos)\n",
+           med, quantile(ms, (size_t)reps, 0.95), reps);
+    free(ms);
+    db_close(db);
+    return med;
+}
+
+static double
+conteos(struct dbt *t, enum db_por por, const char *nombre)
+{
+    struct db *db = connect_as(t, "bench_p199");
+    double ms[REPS_CONTEOS], med;
+    struct db_conteo *rows = NULL;
+    struct err e = { 0 };
+    struct db_filtros f = { 0 };
+    size_t n = 0;
+
+    for (int i = -2; i < REPS_CONTEOS; i++) {
+        double t0 = now_ms();
+
+        db_conteos_free(rows, n);
+        if (db_disponibles(db, &f, por, &rows, &n, &e) != RC_OK)
+            die("disponibles: %s", e.msg);
+        if (i >= 0)
+            ms[i] = now_ms() - t0;
+    }
+    med = quantile(ms, REPS_CONTEOS, 0.5);
+    printf("  disponibles %s: mediana %.2f ms, p95 %.2f ms;", nombre, med,
+           quantile(ms, REPS_CONTEOS, 0.95));
+    for (size_t i = 0; i < n; i++)
+        printf(" %s=%" PRId64, rows[i].grupo, rows[i].disponibles);
+    printf("\n");
+    db_conteos_free(rows, n);
+    db_close(db);
+    return med;
+}
+
+/* ---- concurrent requesters (committed requests) --------------------------------------------- */
+
+#define PROM_POR_HILO_MAX 8
+
+struct hilo {
+    const struct dbt *t;
+    bool seed;
+    struct seed_ctx sctx;
+    int prom[PROM_POR_HILO_MAX]; /* ours: the promoters this requester rotates through */
+    int nprom;
+    int pedidos;
+    pthread_barrier_t *start;
+    double *lat;
+    int ok, fallidas;
+    long clientes;
+    char error[160];
+};
+
+/* One committed request; false (error kept) when it failed. */
+static bool
+hilo_pedido(struct hilo *h, struct db *db, struct err *e)
+{
+    struct db_asignacion a;
+
+    if (h->seed) {
+        int rc = db_exec(db, "BEGIN", e);
+        if (rc == RC_OK && (rc = seed_request(db, &h->sctx, e)) == RC_OK)
+            rc = db_exec(db, "COMMIT", e);
+        if (rc != RC_OK) {
+            struct err ignore = { 0 };
+            if (db_exec(db, "ROLLBACK", &ignore) != RC_OK)
+                return false; /* the connection is gone: the next request fails too */
+            return false;
+        }
+        h->clientes += PEDIDO;
+        return true;
+    }
+    if (db_asignar(db, PEDIDO, &hot, NULL, &a, e) != RC_OK)
+        return false;
+    h->clientes += a.asignados;
+    db_asignacion_fini(&a);
+    return true;
+}
+
+static void *
+hilo_main(void *arg)
+{
+    struct hilo *h = arg;
+    struct db *dbs[PROM_POR_HILO_MAX];
+    struct err e = { 0 };
+    int n = h->seed ? 1 : h->nprom;
+
+    for (int i = 0; i < n; i++) {
+        char login[32];
+        login_name(login, sizeof login, h->seed ? 0 : h->prom[i]);
+        dbs[i] = connect_as(h->t, h->seed ? NULL : login);
+    }
+    h->lat = xcalloc((size_t)h->pedidos + 1, sizeof *h->lat);
+    pthread_barrier_wait(h->start);
+    for (int i = 0; i < h->pedidos; i++) {
+        /* Each promoter in turn until its quota would run out. */
+        struct db *db = dbs[(i * n) / h->pedidos];
+        double t0 = now_ms();
+
+        if (hilo_pedido(h, db, &e)) {
+            h->lat[h->ok++] = now_ms() - t0;
+        } else {
+            h->fallidas++;
+            snprintf(h->error, sizeof h->error, "%s%s%.120s", e.code,
+                     e.code[0] ? " " : "", e.msg);
+        }
+    }
+    for (int i = 0; i < n; i++)
+        db_close(dbs[i]);
+    return NULL;
+}
+
+struct nivel {
+    double tps;
+    double clientes_s;
+    double mediana, p95;
+    int ok, fallidas;
+};
+
+/* Starts c requesters doing total requests between them; *next_prom hands out promoters. */
+static struct nivel
+correr_nivel(struct dbt *t, bool seed, int c, int total, int *next_prom, int seed_uid,
+             int etapa)
+{
+    struct hilo h[MAX_HILOS];
+    pthread_t th[MAX_HILOS];
+    pthread_barrier_t start;
+    struct nivel r = { 0 };
+    double *all = xcalloc((size_t)total + (size_t)c, sizeof *all), t0, secs;
+    long clientes = 0;
+    int nall = 0, per = total / c;
+
+    pthread_barrier_init(&start, NULL, (unsigned)c + 1);
+    for (int i = 0; i < c; i++) {
+        h[i] = (struct hilo){ .t = t, .seed = seed, .pedidos = per, .start = &start,
+                              .sctx = { .usuario_id = seed_uid, .etapa_id = etapa } };
+        /* A promoter may take 10,000 a day and already has 250: 9,000 per promoter. */
+        h[i].nprom = seed ? 0 : 1 + (per * PEDIDO) / 9000;
+        for (int k = 0; k < h[i].nprom && k < PROM_POR_HILO_MAX; k++)
+            h[i].prom[k] = (*next_prom)++;
+        if (*next_prom > PROMOTORES - 2)
+            die("no quedan promotores para este nivel");
+        pthread_create(&th[i], NULL, hilo_main, &h[i]);
+    }
+    pthread_barrier_wait(&start);
+    t0 = now_ms();
+    for (int i = 0; i < c; i++)
+        pthread_join(th[i], NULL);
+    secs = (now_ms() - t0) / 1e3;
+    for (int i = 0; i < c; i++) {
+        memcpy(all + nall, h[i].lat, (size_t)h[i].ok * sizeof *all);
+        nall += h[i].ok;
+        r.ok += h[i].ok;
+        r.fallidas += h[i].fallidas;
+        clientes += h[i].clientes;
+        if (h[i].fallidas > 0 && r.fallidas == h[i].fallidas)
+            fprintf(stderr, "    (%s, %d requester(s): primer error: %s)\n",
+                    seed ? "semilla" : "api", c, h[i].error);
+        free(h[i].lat);
+    }
+    r.tps = r.ok / secs;
+    r.clientes_s = (double)clientes / secs;
+    r.mediana = quantile(all, (size_t)nall, 0.5);
+    r.p95 = quantile(all, (size_t)nall, 0.95);
+    pthread_barrier_destroy(&start);
+    free(all);
+    return r;
+}
+
+/* ---- report ----------------------------------------------------------------------------------- */
+
+static void
+throughput(struct dbt *t, int seed_uid, int etapa)
+{
+    static const int niveles[] = { 1, 16, 64 };
+    int next = 1;
+
+    printf("\nrendimiento (pedidos de %d confirmados, filtro caliente convenio=IMSS):\n", PEDIDO);
+    printf("  %-9s %-8s %8s %10s %10s %10s %9s %9s\n", "enfoque", "hilos", "pedidos",
+           "pedidos/s", "clientes/s", "mediana ms", "p95 ms", "fallidos");
+    for (size_t k = 0; k < sizeof niveles / sizeof niveles[0]; k++) {
+        int c = niveles[k];
+        struct nivel a = correr_nivel(t, false, c, 640, &next, 0, etapa);
+        struct nivel s = correr_nivel(t, true, c, c < 32 ? 32 : c, &next, seed_uid, etapa);
+
+        printf("  %-9s %-8d %8d %10.1f %10.0f %10.2f %9.2f %9d\n", "api", c, a.ok, a.tps,
+               a.clientes_s, a.mediana, a.p95, a.fallidas);
+        printf("  %-9s %-8d %8d %10.1f %10.0f %10.2f %9.2f %9d\n", "semilla", c, s.ok, s.tps,
+               s.clientes_s, s.mediana, s.p95, s.fallidas);
+        printf("  → con %d: %.1f× pedidos/s, %.1f× más rápido por pedido (mediana)\n", c,
+               s.tps > 0 ? a.tps / s.tps : 0.0, a.mediana > 0 ? s.mediana / a.mediana : 0.0);
+    }
+}
+
+static void
+integridad(struct dbt *t)
+{
+    struct db *adm = connect_as(t, "bench_admin");
+    struct db_violacion *v = NULL;
+    struct err e = { 0 };
+    size_t n = 0;
+
+    if (db_invariantes(adm, &v, &n, &e) != RC_OK)
+        die("verificar_invariantes: %s", e.msg);
+    printf("\nintegridad al final: %zu violaciones de invariantes", n);
+    for (size_t i = 0; i < n && i < 5; i++)
+        printf("%s %s", i ? ";" : ":", v[i].invariante);
+    printf("; clientes con más de una oportunidad activa: %d\n",
+           query_int(adm, "SELECT count(*) FROM (SELECT cliente_id FROM crm.oportunidades"
+                          " WHERE estado IN ('ABIERTA', 'EN_BANDEJA') GROUP BY 1"
+                          " HAVING count(*) > 1) d", NULL));
+    db_violaciones_free(v, n);
+    db_close(adm);
+}
+
+int
+main(void)
+{
+    struct err e = { 0 };
+    struct dbt *t;
+    struct db *admin;
+    int seed_uid, etapa;
+    double ours, seed, c1, c2;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    bench_clientes = env_long("BENCH_CLIENTES", bench_clientes, 10000, 5000000);
+    bench_activas = env_long("BENCH_ACTIVAS", bench_activas, 0, 200000);
+    if ((t = dbt_new(NULL, &e)) == NULL)
+        die("no se pudo crear la base de la prueba: %s (¿corre con tests/bench/run.sh?)", e.msg);
+    admin = connect_as(t, NULL);
+    printf("asignacion: %ld clientes, %ld activas, PostgreSQL %s, base %s\n", bench_clientes,
+           bench_activas, db_server_version(admin), dbt_dbname(t));
+    load_padron(t, admin);
+    load_activas(t, admin);
+    seed_uid = query_int(admin, "SELECT id FROM crm.usuarios WHERE login = $1", "bench_p150");
+    etapa = query_int(admin, "SELECT id FROM crm.etapas WHERE tipo = 'INICIAL' AND activa", NULL);
+    printf("\npedido individual de %d clientes (convenio=IMSS, transacción revertida):\n", PEDIDO);
+    ours = single_ours(t, REPS_SINGLE);
+    seed = single_seed(t, &(struct seed_ctx){ seed_uid, etapa }, REPS_SEED);
+    printf("  → api %.1f× más rápido que la semilla (objetivo ≥ 50×; mediana ≤ 5 ms)\n",
+           seed / ours);
+    printf("\nconteos de disponibles (objetivo ≤ 100 ms):\n");
+    c1 = conteos(t, DB_POR_CONVENIO, "por convenio");
+    c2 = conteos(t, DB_POR_TOTAL, "total");
+    (void)c1;
+    (void)c2;
+    (void)conteos(t, DB_POR_ENTIDAD, "por entidad");
+    throughput(t, seed_uid, etapa);
+    integridad(t);
+    db_close(admin);
+    dbt_free(t);
+    return 0;
+}
