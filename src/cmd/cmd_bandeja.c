@@ -198,8 +198,7 @@ bandeja_action(struct cmd_ctx *ctx, const struct cmd_entry *entry, int verb, con
     else if (crm_cmd_texto(entry, "motivo", motivo, 500) != 0)
         status = 2;
     else
-        status = bandeja_apply(ctx, verb, name, ids, (size_t)npos, a_login, motivo,
-                               from_bandeja);
+        status = bandeja_apply(ctx, verb, name, ids, (size_t)npos, a_login, motivo, from_bandeja);
     free(ids);
     return status;
 }
@@ -214,8 +213,9 @@ cmd_bandeja_exec(struct cmd_ctx *ctx)
         return bandeja_list(ctx, entry);
     verb = bandeja_verb(ctx->argv[0]);
     if (verb == -2)
-        return cmd_usage(entry, "acción desconocida: «%s» (reasignar, devolver, descartar o "
-                                "reabrir)",
+        return cmd_usage(entry,
+                         "acción desconocida: «%s» (reasignar, devolver, descartar o "
+                         "reabrir)",
                          ctx->argv[0]);
     return bandeja_action(ctx, entry, verb, ctx->argv[0], ctx->argc - 1, ctx->argv + 1, true);
 }
@@ -223,6 +223,5 @@ cmd_bandeja_exec(struct cmd_ctx *ctx)
 int
 cmd_reasignar_exec(struct cmd_ctx *ctx)
 {
-    return bandeja_action(ctx, cmd_find("reasignar"), -1, "reasignar", ctx->argc, ctx->argv,
-                          false);
+    return bandeja_action(ctx, cmd_find("reasignar"), -1, "reasignar", ctx->argc, ctx->argv, false);
 }

@@ -4,6 +4,8 @@
  * (exit 1 with the database's message when refused) and prints text or, with --json, one
  * JSON object. Main thread.
  */
+#include "cmd/cmd_crm.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +13,6 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/cmd_crm.h"
 #include "db/db.h"
 #include "db/db_crm.h"
 #include "util/err.h"

@@ -1,10 +1,9 @@
 /* cmd_crm_common — helpers shared by the CRM commands (see cmd_crm.h). */
-#include "cmd/cmd_crm.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd_crm.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "db/db_crm.h"
@@ -139,8 +138,7 @@ utf8_chars(const char *s)
 }
 
 int
-crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
-              size_t max_chars)
+crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value, size_t max_chars)
 {
     const char *p = value;
 

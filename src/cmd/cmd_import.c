@@ -17,8 +17,8 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
-#include "core/csv.h"
 #include "core/config.h"
+#include "core/csv.h"
 #include "db/db.h"
 #include "db/db_import.h"
 #include "util/err.h"
@@ -39,9 +39,9 @@ import_on_signal(int sig)
 
 struct import_ui {
     int fd;
-    off_t size;                     /* 0 when unknown (a pipe) */
+    off_t size; /* 0 when unknown (a pipe) */
     bool tty;
-    FILE *rech;                     /* --rechazos, or NULL */
+    FILE *rech; /* --rechazos, or NULL */
     const struct db_import_stats *st;
     bool rech_header;
     unsigned long printed;
@@ -62,8 +62,8 @@ import_read(void *arg, char *buf, size_t n)
 }
 
 static void
-import_rech_write(struct import_ui *ui, unsigned long line, const char *motivo,
-                  char *const *fields, size_t n)
+import_rech_write(struct import_ui *ui, unsigned long line, const char *motivo, char *const *fields,
+                  size_t n)
 {
     strbuf_reset(&ui->line);
     if (!ui->rech_header) {
@@ -86,8 +86,7 @@ import_rech_write(struct import_ui *ui, unsigned long line, const char *motivo,
 }
 
 static void
-import_on_reject(void *arg, unsigned long line, const char *motivo, char *const *fields,
-                 size_t n)
+import_on_reject(void *arg, unsigned long line, const char *motivo, char *const *fields, size_t n)
 {
     struct import_ui *ui = arg;
 
@@ -158,10 +157,12 @@ static int
 import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
 {
     const char *login = ctx->as_login != NULL ? ctx->as_login
-                      : ctx->cfg->embedded    ? DB_LOGIN_ADMIN
+                        : ctx->cfg->embedded  ? DB_LOGIN_ADMIN
                                               : NULL;
-    struct db_import_opts o = { .reject = import_on_reject, .reject_arg = ui,
-                                .progress = import_on_progress, .progress_arg = ui };
+    struct db_import_opts o = { .reject = import_on_reject,
+                                .reject_arg = ui,
+                                .progress = import_on_progress,
+                                .progress_arg = ui };
     struct db_import_stats st;
     struct err e = { 0 };
     struct db *db = db_open(ctx->cfg, login, &e);

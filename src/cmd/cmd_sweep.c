@@ -70,8 +70,9 @@ sweep_once(struct db *db, const char *proceso, struct sweep_run *run, struct err
     if ((rc = db_sweep_inicio(db, proceso, &id, e)) != RC_OK)
         return rc;
     rc = sweep_batches(db, proceso, run, e);
-    if (db_sweep_fin(db, id, run->devueltas, run->avisadas, rc == RC_OK ? NULL : e->msg,
-                     &e2) != RC_OK && rc == RC_OK) {
+    if (db_sweep_fin(db, id, run->devueltas, run->avisadas, rc == RC_OK ? NULL : e->msg, &e2) !=
+            RC_OK &&
+        rc == RC_OK) {
         *e = e2;
         rc = e2.rc;
     }

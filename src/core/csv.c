@@ -24,17 +24,17 @@ struct csv {
     void *arg;
     char buf[CSV_BUF_BYTES];
     size_t pos, len;
-    bool eof;                    /* read returned 0 or failed; no more reads */
-    bool failed;                 /* read returned -1 */
+    bool eof;    /* read returned 0 or failed; no more reads */
+    bool failed; /* read returned -1 */
     bool bom_checked;
-    unsigned long line;          /* current physical line, 1-based */
-    unsigned long long offset;   /* bytes consumed */
-    struct strbuf rec;           /* the record's fields, each NUL-terminated */
-    size_t *starts;              /* offset of each field in rec */
+    unsigned long line;        /* current physical line, 1-based */
+    unsigned long long offset; /* bytes consumed */
+    struct strbuf rec;         /* the record's fields, each NUL-terminated */
+    size_t *starts;            /* offset of each field in rec */
     size_t *lens;
     char **fields;
     size_t nf, cap;
-    size_t width;                /* fields per record, fixed by the first record; 0 = unset */
+    size_t width; /* fields per record, fixed by the first record; 0 = unset */
 };
 
 struct csv *
@@ -320,8 +320,8 @@ csv_row_fill(struct csv *c, struct csv_row *row, struct err *e)
     if (c->width == 0)
         c->width = c->nf;
     else if (c->nf != c->width)
-        return err_set(e, RC_INVAL, "la fila tiene %zu columnas; el encabezado tiene %zu",
-                       c->nf, c->width);
+        return err_set(e, RC_INVAL, "la fila tiene %zu columnas; el encabezado tiene %zu", c->nf,
+                       c->width);
     return RC_OK;
 }
 

@@ -27,9 +27,9 @@ typedef ssize_t csv_read_fn(void *arg, char *buf, size_t n);
 /* One record: views into the reader, valid until the next csv_next or csv_free. */
 struct csv_row {
     size_t nfields;
-    char **fields;         /* NUL-terminated, nfields of them */
-    const size_t *lens;    /* byte length of each field */
-    unsigned long line;    /* physical line (1-based) where the record starts */
+    char **fields;      /* NUL-terminated, nfields of them */
+    const size_t *lens; /* byte length of each field */
+    unsigned long line; /* physical line (1-based) where the record starts */
 };
 
 struct csv;
@@ -47,8 +47,7 @@ void csv_free(struct csv *c);
  * the reader has skipped past it, so the caller may report it and call csv_next again.
  * RC_IO when read fails (then the reader is finished).
  */
-int csv_next(struct csv *c, struct csv_row *row, struct err *e)
-    __attribute__((warn_unused_result));
+int csv_next(struct csv *c, struct csv_row *row, struct err *e) __attribute__((warn_unused_result));
 
 /* Bytes consumed from the input so far (for progress). */
 unsigned long long csv_offset(const struct csv *c);

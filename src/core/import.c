@@ -13,18 +13,24 @@
 #include "util/xmalloc.h"
 
 static const char *const col_names[IC_COUNT] = {
-    [IC_NOMBRE] = "nombre",         [IC_PRIMER_APELLIDO] = "primer_apellido",
-    [IC_SEGUNDO_APELLIDO] = "segundo_apellido", [IC_CURP] = "curp",
-    [IC_RFC] = "rfc",               [IC_CONVENIO] = "convenio",
-    [IC_ENTIDAD] = "entidad",       [IC_MUNICIPIO] = "municipio",
-    [IC_EDAD] = "edad",             [IC_TELEFONO] = "telefono",
-    [IC_EMAIL] = "email",           [IC_CAPACIDAD_PAGO] = "capacidad_pago",
+    [IC_NOMBRE] = "nombre",
+    [IC_PRIMER_APELLIDO] = "primer_apellido",
+    [IC_SEGUNDO_APELLIDO] = "segundo_apellido",
+    [IC_CURP] = "curp",
+    [IC_RFC] = "rfc",
+    [IC_CONVENIO] = "convenio",
+    [IC_ENTIDAD] = "entidad",
+    [IC_MUNICIPIO] = "municipio",
+    [IC_EDAD] = "edad",
+    [IC_TELEFONO] = "telefono",
+    [IC_EMAIL] = "email",
+    [IC_CAPACIDAD_PAGO] = "capacidad_pago",
     [IC_SEGMENTO] = "segmento",
 };
 
 static const bool col_required[IC_COUNT] = {
-    [IC_NOMBRE] = true, [IC_PRIMER_APELLIDO] = true, [IC_CONVENIO] = true,
-    [IC_ENTIDAD] = true, [IC_EDAD] = true, [IC_TELEFONO] = true,
+    [IC_NOMBRE] = true, [IC_PRIMER_APELLIDO] = true, [IC_CONVENIO] = true, [IC_ENTIDAD] = true,
+    [IC_EDAD] = true,   [IC_TELEFONO] = true,
 };
 
 const char *
@@ -227,8 +233,8 @@ phone_national(const char *d, size_t n, bool plus)
         return d;
     if (n == 12 && (strncmp(d, "52", 2) == 0 || strncmp(d, "01", 2) == 0))
         return d + 2;
-    if (n == 13 && (strncmp(d, "521", 3) == 0 || strncmp(d, "044", 3) == 0 ||
-                    strncmp(d, "045", 3) == 0))
+    if (n == 13 &&
+        (strncmp(d, "521", 3) == 0 || strncmp(d, "044", 3) == 0 || strncmp(d, "045", 3) == 0))
         return d + 3;
     return NULL;
 }
@@ -376,8 +382,8 @@ struct import_checker {
     const struct import_catalog *cat;
     enum import_col *cols; /* column of each file field */
     size_t ncols;
-    struct strmap curps;   /* CURP → line where it first appeared */
-    struct strmap phones;  /* normalised phone → line */
+    struct strmap curps;  /* CURP → line where it first appeared */
+    struct strmap phones; /* normalised phone → line */
 };
 
 struct import_checker *
@@ -532,16 +538,18 @@ check_entidad(const struct import_catalog *cat, struct import_cliente *c, struct
         return RC_OK;
     }
     for (int i = 1; i <= 32; i++) {
-        if (cat->ent[i].id == i && (strcasecmp(cat->ent[i].clave, v) == 0 ||
-                                    strcasecmp(cat->ent[i].nombre, v) == 0)) {
+        if (cat->ent[i].id == i &&
+            (strcasecmp(cat->ent[i].clave, v) == 0 || strcasecmp(cat->ent[i].nombre, v) == 0)) {
             c->entidad_id = i;
             snprintf(c->entidad, sizeof c->entidad, "%s", cat->ent[i].clave);
             c->text[IC_ENTIDAD] = c->entidad;
             return RC_OK;
         }
     }
-    return err_set(e, RC_INVAL, "la entidad «%.40s» no existe (use la clave, p. ej. JAL, o el "
-                                "número INEGI 1–32)", v);
+    return err_set(e, RC_INVAL,
+                   "la entidad «%.40s» no existe (use la clave, p. ej. JAL, o el "
+                   "número INEGI 1–32)",
+                   v);
 }
 
 static int
@@ -555,8 +563,10 @@ check_numbers(struct import_cliente *c, struct err *e)
                        c->text[IC_EDAD]);
     c->edad = (int)edad;
     if (c->text[IC_CAPACIDAD_PAGO] != NULL && !money_valid(c->text[IC_CAPACIDAD_PAGO]))
-        return err_set(e, RC_INVAL, "«capacidad_pago» debe ser un importe como 1234.50 (sin "
-                                    "comas ni signo): «%.20s»", c->text[IC_CAPACIDAD_PAGO]);
+        return err_set(e, RC_INVAL,
+                       "«capacidad_pago» debe ser un importe como 1234.50 (sin "
+                       "comas ni signo): «%.20s»",
+                       c->text[IC_CAPACIDAD_PAGO]);
     if (c->text[IC_SEGMENTO] != NULL) {
         upper_es(c->text[IC_SEGMENTO]);
         if (strlen(c->text[IC_SEGMENTO]) != 1 || strchr("ABCD", c->text[IC_SEGMENTO][0]) == NULL)

@@ -87,9 +87,8 @@ const enum import_col *import_checker_columns(const struct import_checker *chk, 
  * Validates one data row into *out. RC_INVAL with the reason in e->msg (Spanish, naming the
  * column) when the row must be rejected; a rejected row's keys are not remembered.
  */
-int import_checker_row(struct import_checker *chk, struct csv_row *row,
-                       struct import_cliente *out, struct err *e)
-    __attribute__((warn_unused_result));
+int import_checker_row(struct import_checker *chk, struct csv_row *row, struct import_cliente *out,
+                       struct err *e) __attribute__((warn_unused_result));
 
 /*
  * Normalises a Mexican phone number to "+52" and ten digits in out. Accepts spaces, dashes,

@@ -107,8 +107,10 @@ db_asignar(struct db *db, int cantidad, const struct db_filtros *f, const char *
     static const char sql[] = "SELECT lote_id, asignados, solicitados, cupo_restante, repetido,"
                               " mensaje FROM api.solicitar_asignacion($1, $2, $3, $4, $5, $6)";
     struct num n[3];
-    const char *p[6] = { num_i64(&n[0], cantidad), f->convenio, f->entidad,
-                         num_opt(&n[1], f->edad_min), num_opt(&n[2], f->edad_max), clave };
+    const char *p[6] = {
+        num_i64(&n[0], cantidad),    f->convenio, f->entidad, num_opt(&n[1], f->edad_min),
+        num_opt(&n[2], f->edad_max), clave
+    };
     PGresult *res = NULL;
     int rc;
 
@@ -135,12 +137,13 @@ db_asignacion_fini(struct db_asignacion *a)
 }
 
 int
-db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por,
-               struct db_conteo **rows, size_t *n, struct err *e)
+db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por, struct db_conteo **rows,
+               size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT grupo, disponibles FROM api.disponibles($1, $2, $3, $4, $5)";
-    static const char *const por_text[] = { [DB_POR_TOTAL] = NULL, [DB_POR_CONVENIO] = "convenio",
-                                            [DB_POR_ENTIDAD] = "entidad" };
+    static const char *const por_text[] = {
+        [DB_POR_TOTAL] = NULL, [DB_POR_CONVENIO] = "convenio", [DB_POR_ENTIDAD] = "entidad"
+    };
     struct num m[2];
     const char *p[5] = { f->convenio, f->entidad, num_opt(&m[0], f->edad_min),
                          num_opt(&m[1], f->edad_max), por_text[por] };
@@ -239,8 +242,7 @@ db_venta_fini(struct db_venta *v)
 }
 
 int
-db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id,
-        struct err *e)
+db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id, struct err *e)
 {
     static const char sql[] = "SELECT api.nota($1, $2)";
     struct num n;
@@ -347,9 +349,8 @@ db_bandeja_free(struct db_bandeja_fila *rows, size_t n)
 
 /* api.reasignar and api.bandeja_reasignar share their parameters and their row. */
 static int
-reasignar_call(struct db *db, const char *sql, const int64_t *ids, size_t n,
-               const char *a_login, const char *motivo, struct db_reasignacion *out,
-               struct err *e)
+reasignar_call(struct db *db, const char *sql, const int64_t *ids, size_t n, const char *a_login,
+               const char *motivo, struct db_reasignacion *out, struct err *e)
 {
     char *lit = ids_literal(ids, n);
     const char *p[3] = { lit, a_login, motivo };
@@ -370,8 +371,8 @@ out:
 }
 
 int
-db_reasignar(struct db *db, const int64_t *ids, size_t n, const char *a_login,
-             const char *motivo, struct db_reasignacion *out, struct err *e)
+db_reasignar(struct db *db, const int64_t *ids, size_t n, const char *a_login, const char *motivo,
+             struct db_reasignacion *out, struct err *e)
 {
     return reasignar_call(db,
                           "SELECT lote_id, reasignadas, mensaje"

@@ -67,7 +67,7 @@ void db_conteos_free(struct db_conteo *rows, size_t n);
 /* The row of api.mover. */
 struct db_movimiento {
     int64_t oportunidad_id;
-    char estado[16];    /* ABIERTA | EN_BANDEJA */
+    char estado[16]; /* ABIERTA | EN_BANDEJA */
     int etapa_id;
     char *etapa;        /* stage name */
     time_t timer_vence; /* 0 = no timer */
@@ -88,9 +88,9 @@ struct db_venta {
  * Registers a sale; monto is decimal text ("12500.50") so no binary rounding happens on the
  * way. Idempotent for the same sale. EB301, EB302, EB307, EB310…EB314.
  */
-int db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto,
-                       const char *producto, const char *folio, struct db_venta *out,
-                       struct err *e) __attribute__((warn_unused_result));
+int db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const char *producto,
+                       const char *folio, struct db_venta *out, struct err *e)
+    __attribute__((warn_unused_result));
 void db_venta_fini(struct db_venta *v);
 
 /* Appends a note to an opportunity's history; *historial_id receives its id. EB301, EB320. */
@@ -102,7 +102,7 @@ struct db_captacion {
     int64_t cliente_id;   /* 0 when a new prospect was created */
     int64_t prospecto_id; /* 0 when the padron client was linked */
     int64_t lote_id;
-    char *mensaje;        /* may be NULL */
+    char *mensaje; /* may be NULL */
 };
 
 /* Captures a lead (convenio and curp may be NULL). EB207, EB701…EB707. */
@@ -115,7 +115,7 @@ void db_captacion_fini(struct db_captacion *c);
 struct db_bandeja_fila {
     int64_t oportunidad_id;
     char *cliente;
-    char *telefono;       /* may be NULL */
+    char *telefono; /* may be NULL */
     int usuario_id;
     char *usuario_login;
     char *usuario_nombre;
@@ -123,7 +123,7 @@ struct db_bandeja_fila {
     char *motivo;
     time_t desde;
     double antiguedad_horas;
-    char *ultimo_evento;  /* may be NULL */
+    char *ultimo_evento; /* may be NULL */
     time_t ultimo_evento_at;
 };
 
@@ -154,8 +154,8 @@ enum db_bandeja_accion { DB_BANDEJA_DEVOLVER, DB_BANDEJA_DESCARTAR, DB_BANDEJA_R
  * Applies a bandeja decision to ids[0..n), all or nothing; *cambiadas = rows changed.
  * Reassigning from the bandeja is db_bandeja_reasignar. EB002, EB301, EB501…EB503.
  */
-int db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *ids,
-                       size_t n, const char *motivo, int *cambiadas, struct err *e)
+int db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *ids, size_t n,
+                       const char *motivo, int *cambiadas, struct err *e)
     __attribute__((warn_unused_result));
 
 /* api.bandeja_reasignar: like db_reasignar, for bandeja rows only. */
@@ -167,8 +167,8 @@ int db_bandeja_reasignar(struct db *db, const int64_t *ids, size_t n, const char
  * One sweep batch (api.barrer_timers) of at most lote rows, in its own transaction.
  * proceso names the sweeper (may be NULL). EB401 for lote outside 1..10000.
  */
-int db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas,
-                     int *avisadas, struct err *e) __attribute__((warn_unused_result));
+int db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas, int *avisadas,
+                     struct err *e) __attribute__((warn_unused_result));
 
 /* Heartbeat: a crm.sweep_runs row opened (api.sweep_inicio) and closed (api.sweep_fin). */
 int db_sweep_inicio(struct db *db, const char *proceso, int64_t *run_id, struct err *e)

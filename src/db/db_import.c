@@ -189,9 +189,10 @@ imp_copy_row(struct imp *im, const struct import_cliente *c, struct err *e)
         const char *v = c->text[col];
 
         if (col == IC_CONVENIO || col == IC_ENTIDAD || col == IC_EDAD) {
-            snprintf(num, sizeof num, "%d", col == IC_CONVENIO ? c->convenio_id
-                                            : col == IC_ENTIDAD ? c->entidad_id
-                                                                : c->edad);
+            snprintf(num, sizeof num, "%d",
+                     col == IC_CONVENIO  ? c->convenio_id
+                     : col == IC_ENTIDAD ? c->entidad_id
+                                         : c->edad);
             v = num;
         }
         copy_field(&im->copy, v, col == IC_COUNT - 1);
@@ -282,8 +283,8 @@ imp_report_dup(struct imp *im, const PGresult *res, int i)
              PQgetvalue(res, i, 2));
     im->st->en_padron++;
     if (im->o->reject != NULL)
-        im->o->reject(im->o->reject_arg, strtoul(PQgetvalue(res, i, 0), NULL, 10), motivo,
-                      fields, n);
+        im->o->reject(im->o->reject_arg, strtoul(PQgetvalue(res, i, 0), NULL, 10), motivo, fields,
+                      n);
     for (size_t k = 0; k < n; k++)
         free(fields[k]);
     free(fields);

@@ -30,11 +30,11 @@ typedef bool db_import_progress_fn(void *arg, unsigned long rows, unsigned long 
 #define DB_IMPORT_PROGRESS_ROWS 10000
 
 struct db_import_opts {
-    db_import_reject_fn *reject;     /* may be NULL */
+    db_import_reject_fn *reject; /* may be NULL */
     void *reject_arg;
     db_import_progress_fn *progress; /* may be NULL */
     void *progress_arg;
-    const char *origen;              /* datos_contacto.origen; NULL = "IMPORTACION" */
+    const char *origen; /* datos_contacto.origen; NULL = "IMPORTACION" */
 };
 
 struct db_import_stats {
@@ -52,9 +52,9 @@ struct db_import_stats {
  * when reading failed, RC_DB when the database failed: in every non-OK case nothing was
  * loaded. *st is filled in every case; release it with db_import_stats_fini.
  */
-int db_import_clientes(struct db *db, csv_read_fn *read, void *arg,
-                       const struct db_import_opts *o, struct db_import_stats *st,
-                       struct err *e) __attribute__((warn_unused_result));
+int db_import_clientes(struct db *db, csv_read_fn *read, void *arg, const struct db_import_opts *o,
+                       struct db_import_stats *st, struct err *e)
+    __attribute__((warn_unused_result));
 void db_import_stats_fini(struct db_import_stats *st);
 
 #endif

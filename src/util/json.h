@@ -17,9 +17,9 @@ struct strbuf;
 #define JSON_DEPTH_MAX 16
 
 struct json {
-    struct strbuf *sb;  /* borrowed; the output goes here */
+    struct strbuf *sb; /* borrowed; the output goes here */
     int depth;
-    bool after_key;     /* the next value follows "key": and takes no comma */
+    bool after_key; /* the next value follows "key": and takes no comma */
     bool has_item[JSON_DEPTH_MAX + 1];
     char closer[JSON_DEPTH_MAX + 1];
 };

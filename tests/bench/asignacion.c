@@ -29,12 +29,12 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
-#define PROMOTORES    200
-#define PEDIDO        50  /* clients per request */
-#define REPS_SINGLE   200 /* single-request latency samples */
-#define REPS_SEED     15  /* the seed is ~100× slower: fewer samples */
-#define REPS_CONTEOS  30
-#define MAX_HILOS     64
+#define PROMOTORES   200
+#define PEDIDO       50  /* clients per request */
+#define REPS_SINGLE  200 /* single-request latency samples */
+#define REPS_SEED    15  /* the seed is ~100× slower: fewer samples */
+#define REPS_CONTEOS 30
+#define MAX_HILOS    64
 
 static long bench_clientes = 1000000;
 static long bench_activas = 50000;
@@ -66,8 +66,7 @@ quantile(double *v, size_t n, double q)
     return v[(size_t)(q * (double)(n - 1) + 0.5)];
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
     va_list ap;
 
@@ -190,8 +189,8 @@ load_activas(struct dbt *t, struct db *admin)
     }
     must(admin, "VACUUM ANALYZE crm.pool");
     must(admin, "VACUUM ANALYZE crm.oportunidades");
-    printf("activas: %ld oportunidades asignadas por %d promotores en %.1f s\n", total,
-           PROMOTORES, (now_ms() - t0) / 1e3);
+    printf("activas: %ld oportunidades asignadas por %d promotores en %.1f s\n", total, PROMOTORES,
+           (now_ms() - t0) / 1e3);
 }
 
 /* ---- the seed's approach -------------------------------------------------------------------- */
@@ -214,22 +213,27 @@ seed_request(struct db *db, const struct seed_ctx *s, struct err *e)
     char *ids = NULL, *p, *end;
     int rc;
 
-    rc = db_query_text(db, "SELECT string_agg(cliente_id::text, ',') FROM crm.oportunidades"
-                           " WHERE estado IN ('ABIERTA', 'EN_BANDEJA')", 0, NULL, &ids, e);
+    rc = db_query_text(db,
+                       "SELECT string_agg(cliente_id::text, ',') FROM crm.oportunidades"
+                       " WHERE estado IN ('ABIERTA', 'EN_BANDEJA')",
+                       0, NULL, &ids, e);
     if (rc != RC_OK)
         return rc;
     strbuf_init(&sql);
-    strbuf_addf(&sql, "WITH l AS (INSERT INTO crm.lotes (usuario_id, origen, solicitados,"
-                      " creado_por) VALUES (%d, 'SOLICITUD', %d, %d) RETURNING id),"
-                      " cand AS (SELECT c.id FROM padron.clientes c WHERE c.convenio_id = 1"
-                      " AND c.id NOT IN (", s->usuario_id, PEDIDO, s->usuario_id);
+    strbuf_addf(&sql,
+                "WITH l AS (INSERT INTO crm.lotes (usuario_id, origen, solicitados,"
+                " creado_por) VALUES (%d, 'SOLICITUD', %d, %d) RETURNING id),"
+                " cand AS (SELECT c.id FROM padron.clientes c WHERE c.convenio_id = 1"
+                " AND c.id NOT IN (",
+                s->usuario_id, PEDIDO, s->usuario_id);
     /* Parse and re-print each id: the list lives in the program, as in the seed. */
     for (p = ids != NULL ? ids : none; *p != '\0'; p = *end == ',' ? end + 1 : end) {
         long long id = strtoll(p, &end, 10);
         strbuf_addf(&sql, "%s%lld", p == ids ? "" : ",", id);
     }
-    strbuf_addf(&sql, ") LIMIT %d) INSERT INTO crm.oportunidades (cliente_id, usuario_id,"
-                      " lote_id, etapa_id) SELECT cand.id, %d, l.id, %d FROM cand, l",
+    strbuf_addf(&sql,
+                ") LIMIT %d) INSERT INTO crm.oportunidades (cliente_id, usuario_id,"
+                " lote_id, etapa_id) SELECT cand.id, %d, l.id, %d FROM cand, l",
                 PEDIDO, s->usuario_id, s->etapa_id);
     rc = db_exec(db, sql.buf, e);
     strbuf_fini(&sql);
@@ -411,8 +415,7 @@ hilo_main(void *arg)
             h->lat[h->ok++] = now_ms() - t0;
         } else {
             h->fallidas++;
-            snprintf(h->error, sizeof h->error, "%s%s%.120s", e.code,
-                     e.code[0] ? " " : "", e.msg);
+            snprintf(h->error, sizeof h->error, "%s%s%.120s", e.code, e.code[0] ? " " : "", e.msg);
         }
     }
     for (int i = 0; i < n; i++)
@@ -429,8 +432,7 @@ struct nivel {
 
 /* Starts c requesters doing total requests between them; *next_prom hands out promoters. */
 static struct nivel
-correr_nivel(struct dbt *t, bool seed, int c, int total, int *next_prom, int seed_uid,
-             int etapa)
+correr_nivel(struct dbt *t, bool seed, int c, int total, int *next_prom, int seed_uid, int etapa)
 {
     struct hilo h[MAX_HILOS];
     pthread_t th[MAX_HILOS];
@@ -442,7 +444,10 @@ correr_nivel(struct dbt *t, bool seed, int c, int total, int *next_prom, int see
 
     pthread_barrier_init(&start, NULL, (unsigned)c + 1);
     for (int i = 0; i < c; i++) {
-        h[i] = (struct hilo){ .t = t, .seed = seed, .pedidos = per, .start = &start,
+        h[i] = (struct hilo){ .t = t,
+                              .seed = seed,
+                              .pedidos = per,
+                              .start = &start,
                               .sctx = { .usuario_id = seed_uid, .etapa_id = etapa } };
         /* A promoter may take 10,000 a day and already has 250: 9,000 per promoter. */
         h[i].nprom = seed ? 0 : 1 + (per * PEDIDO) / 9000;
@@ -477,7 +482,8 @@ correr_nivel(struct dbt *t, bool seed, int c, int total, int *next_prom, int see
     return r;
 }
 
-/* ---- report ----------------------------------------------------------------------------------- */
+/* ---- report -----------------------------------------------------------------------------------
+ */
 
 static void
 throughput(struct dbt *t, int seed_uid, int etapa)
@@ -486,8 +492,8 @@ throughput(struct dbt *t, int seed_uid, int etapa)
     int next = 1;
 
     printf("\nrendimiento (pedidos de %d confirmados, filtro caliente convenio=IMSS):\n", PEDIDO);
-    printf("  %-9s %-8s %8s %10s %10s %10s %9s %9s\n", "enfoque", "hilos", "pedidos",
-           "pedidos/s", "clientes/s", "mediana ms", "p95 ms", "fallidos");
+    printf("  %-9s %-8s %8s %10s %10s %10s %9s %9s\n", "enfoque", "hilos", "pedidos", "pedidos/s",
+           "clientes/s", "mediana ms", "p95 ms", "fallidos");
     for (size_t k = 0; k < sizeof niveles / sizeof niveles[0]; k++) {
         int c = niveles[k];
         struct nivel a = correr_nivel(t, false, c, 640, &next, 0, etapa);
@@ -516,9 +522,11 @@ integridad(struct dbt *t)
     for (size_t i = 0; i < n && i < 5; i++)
         printf("%s %s", i ? ";" : ":", v[i].invariante);
     printf("; clientes con más de una oportunidad activa: %d\n",
-           query_int(adm, "SELECT count(*) FROM (SELECT cliente_id FROM crm.oportunidades"
-                          " WHERE estado IN ('ABIERTA', 'EN_BANDEJA') GROUP BY 1"
-                          " HAVING count(*) > 1) d", NULL));
+           query_int(adm,
+                     "SELECT count(*) FROM (SELECT cliente_id FROM crm.oportunidades"
+                     " WHERE estado IN ('ABIERTA', 'EN_BANDEJA') GROUP BY 1"
+                     " HAVING count(*) > 1) d",
+                     NULL));
     db_violaciones_free(v, n);
     db_close(adm);
 }

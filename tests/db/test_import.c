@@ -69,8 +69,9 @@ run_import(struct db *db, const char *csv, struct sink *s, struct db_import_stat
            struct err *e)
 {
     struct src src = { csv, strlen(csv), 0 };
-    struct db_import_opts o = { .reject = on_reject, .reject_arg = s,
-                                .progress = on_progress, .progress_arg = s };
+    struct db_import_opts o = {
+        .reject = on_reject, .reject_arg = s, .progress = on_progress, .progress_arg = s
+    };
 
     return db_import_clientes(db, src_read, &src, &o, st, e);
 }
@@ -78,9 +79,10 @@ run_import(struct db *db, const char *csv, struct sink *s, struct db_import_stat
 static void
 seed_convenios(struct db *admin)
 {
-    dbt_exec(admin, "INSERT INTO padron.convenios (clave, nombre, tipo, activo) VALUES"
-                    " ('IMSS', 'IMSS', 'FEDERAL', true), ('SEP-JAL', 'SEP Jalisco', 'ESTATAL', true),"
-                    " ('VIEJO', 'Convenio viejo', 'PRIVADO', false)");
+    dbt_exec(admin,
+             "INSERT INTO padron.convenios (clave, nombre, tipo, activo) VALUES"
+             " ('IMSS', 'IMSS', 'FEDERAL', true), ('SEP-JAL', 'SEP Jalisco', 'ESTATAL', true),"
+             " ('VIEJO', 'Convenio viejo', 'PRIVADO', false)");
 }
 
 #define HDR "nombre,primer_apellido,segundo_apellido,curp,convenio,entidad,edad,telefono,email\n"
@@ -108,20 +110,24 @@ test_good_file_loads_clients_contacts_and_pool(void **state)
     assert_string_equal(s.rejects.buf, "");
     assert_int_equal(st.nheader, 9);
     assert_string_equal(st.header[7], "telefono");
+    assert_string_equal(
+        dbt_scalar_tmp(t, admin,
+                       "SELECT string_agg(c.nombre || '/' || (c.curp IS NOT NULL) || '/' ||"
+                       " v.clave || '/' || c.entidad_id || '/' || d.valor, ';' ORDER BY c.id)"
+                       " FROM padron.clientes c JOIN padron.convenios v ON v.id = c.convenio_id"
+                       " JOIN padron.datos_contacto d ON d.cliente_id = c.id"
+                       " AND d.tipo = 'CELULAR'"),
+        "Ana/true/IMSS/14/+523312345678;Peña, Luis/false/SEP-JAL/9/+525512345678;"
+        "Eva/false/IMSS/14/+523322223333");
     assert_string_equal(dbt_scalar_tmp(t, admin,
-                            "SELECT string_agg(c.nombre || '/' || (c.curp IS NOT NULL) || '/' ||"
-                            " v.clave || '/' || c.entidad_id || '/' || d.valor, ';' ORDER BY c.id)"
-                            " FROM padron.clientes c JOIN padron.convenios v ON v.id = c.convenio_id"
-                            " JOIN padron.datos_contacto d ON d.cliente_id = c.id"
-                            " AND d.tipo = 'CELULAR'"),
-                        "Ana/true/IMSS/14/+523312345678;Peña, Luis/false/SEP-JAL/9/+525512345678;"
-                        "Eva/false/IMSS/14/+523322223333");
-    assert_string_equal(dbt_scalar_tmp(t, admin, "SELECT string_agg(valor, ',') FROM"
-                                                 " padron.datos_contacto WHERE tipo = 'EMAIL'"),
+                                       "SELECT string_agg(valor, ',') FROM"
+                                       " padron.datos_contacto WHERE tipo = 'EMAIL'"),
                         "ana@ejemplo.mx");
     /* The pool's triggers put every new client in the pool, free. */
-    assert_int_equal(dbt_scalar_ll(t, admin, "SELECT count(*) FROM crm.pool"
-                                             " WHERE oportunidad_id IS NULL"), 3);
+    assert_int_equal(dbt_scalar_ll(t, admin,
+                                   "SELECT count(*) FROM crm.pool"
+                                   " WHERE oportunidad_id IS NULL"),
+                     3);
     db_import_stats_fini(&st);
     strbuf_fini(&s.rejects);
     db_close(admin);
@@ -147,13 +153,13 @@ test_bad_rows_reported_with_lines_and_the_rest_loads(void **state)
                                     "Bien,Cinco,,,IMSS,ZAC,18,4921234567,x@y.mx\n",
                                 &s, &st, &e),
                      RC_OK);
-    assert_string_equal(s.rejects.buf,
-                        "L3:el convenio «VIEJO» está inactivo|Mal|Uno|||VIEJO|JAL|40|3300000001|\n"
-                        "L4:caracteres de control en «nombre»|Multi\nlínea|Dos|||NOEXISTE|JAL|40|"
-                        "3300000002|\n"
-                        "L6:teléfono repetido en el archivo (ya está en la línea 2)|Rep|Tres|||IMSS|"
-                        "JAL|40|33-1234-5678|\n"
-                        "L7:la fila tiene 2 columnas; el encabezado tiene 9\n");
+    assert_string_equal(
+        s.rejects.buf, "L3:el convenio «VIEJO» está inactivo|Mal|Uno|||VIEJO|JAL|40|3300000001|\n"
+                       "L4:caracteres de control en «nombre»|Multi\nlínea|Dos|||NOEXISTE|JAL|40|"
+                       "3300000002|\n"
+                       "L6:teléfono repetido en el archivo (ya está en la línea 2)|Rep|Tres|||IMSS|"
+                       "JAL|40|33-1234-5678|\n"
+                       "L7:la fila tiene 2 columnas; el encabezado tiene 9\n");
     assert_int_equal(st.filas, 6);
     assert_int_equal(st.rechazadas, 4);
     assert_int_equal(st.cargadas, 2);
@@ -210,8 +216,9 @@ assert_nothing_loaded(struct dbt *t, struct db *db)
     assert_int_equal(dbt_scalar_ll(t, db, "SELECT count(*) FROM padron.clientes"), 0);
     assert_int_equal(dbt_scalar_ll(t, db, "SELECT count(*) FROM padron.datos_contacto"), 0);
     assert_int_equal(dbt_scalar_ll(t, db, "SELECT count(*) FROM crm.pool"), 0);
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT to_regclass('pg_temp.import_clientes')"
-                                              " IS NULL"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT to_regclass('pg_temp.import_clientes')"
+                                       " IS NULL"),
                         "t");
 }
 
@@ -316,14 +323,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_good_file_loads_clients_contacts_and_pool,
-                                        dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_good_file_loads_clients_contacts_and_pool, dbt_setup,
+                                        dbt_teardown),
         cmocka_unit_test_setup_teardown(test_bad_rows_reported_with_lines_and_the_rest_loads,
                                         dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_padron_duplicates_are_skipped_with_reason,
-                                        dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_database_error_loads_nothing, dbt_setup,
+        cmocka_unit_test_setup_teardown(test_padron_duplicates_are_skipped_with_reason, dbt_setup,
                                         dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_database_error_loads_nothing, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_during_copy_and_before_commit_loads_nothing,
                                         dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_bad_header_and_no_privilege_load_nothing, dbt_setup,

@@ -2,9 +2,9 @@
  * test_csv — the streaming RFC 4180 reader: quotes, embedded newlines, CRLF, BOM, bad UTF-8,
  * ragged rows, resynchronisation after a bad record, and reads split at every byte.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +108,7 @@ static void
 test_quotes_separators_and_doubled_quotes(void **st)
 {
     (void)st;
-    expect("n,t\n\"Peña, Ana\",\"dijo \"\"hola\"\"\"\n",
-           "L1:n|t\nL2:Peña, Ana|dijo \"hola\"\n");
+    expect("n,t\n\"Peña, Ana\",\"dijo \"\"hola\"\"\"\n", "L1:n|t\nL2:Peña, Ana|dijo \"hola\"\n");
 }
 
 static void

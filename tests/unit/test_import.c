@@ -2,9 +2,9 @@
  * test_import — row validation for `embudo import clientes`: phone normalisation, CURP/RFC
  * shapes, header errors, each rejection reason, and duplicates within the file.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,8 @@ check_file(const char *text)
     while ((rc = csv_next(c, &row, &e)) != RC_NOTFOUND) {
         if (rc == RC_OK && (rc = import_checker_row(chk, &row, &cl, &e)) == RC_OK)
             strbuf_addf(&out, "L%lu:%s %s %d/%d/%d\n", row.line, cl.telefono,
-                        cl.text[IC_CURP] ? cl.text[IC_CURP] : "-", cl.convenio_id,
-                        cl.entidad_id, cl.edad);
+                        cl.text[IC_CURP] ? cl.text[IC_CURP] : "-", cl.convenio_id, cl.entidad_id,
+                        cl.edad);
         else
             strbuf_addf(&out, "L%lu!%s\n", row.line, e.msg);
     }
@@ -94,12 +94,18 @@ expect_file(const char *text, const char *want)
 static void
 test_phone_forms(void **st)
 {
-    static const char *const ok[] = { "3312345678", "33 1234 5678", "(33) 1234-5678",
-                                      "+52 33 1234 5678", "523312345678", "+52 1 33 1234 5678",
-                                      "5213312345678", "044 33 1234 5678", "01 33 1234 5678",
+    static const char *const ok[] = { "3312345678",       "33 1234 5678",     "(33) 1234-5678",
+                                      "+52 33 1234 5678", "523312345678",     "+52 1 33 1234 5678",
+                                      "5213312345678",    "044 33 1234 5678", "01 33 1234 5678",
                                       "33.1234.5678" };
-    static const char *const bad[] = { "", "12345", "331234567", "0312345678", "+1 3312345678",
-                                       "33-1234-567a", "+044 33 1234 5678", "33123456789",
+    static const char *const bad[] = { "",
+                                       "12345",
+                                       "331234567",
+                                       "0312345678",
+                                       "+1 3312345678",
+                                       "33-1234-567a",
+                                       "+044 33 1234 5678",
+                                       "33123456789",
                                        "+52+3312345678" };
     char out[14];
 
@@ -118,10 +124,10 @@ test_curp_shape(void **st)
     (void)st;
     assert_true(import_curp_valid("GOMA850101HJCMRN09"));
     assert_true(import_curp_valid("XEXX010101MDFABCA1"));
-    assert_false(import_curp_valid("GOMA850101HJCMRN0"));   /* 17 characters */
-    assert_false(import_curp_valid("GBMA850101HJCMRN09"));  /* second letter not a vowel */
-    assert_false(import_curp_valid("GOMA850101ZJCMRN09"));  /* sex H/M/X */
-    assert_false(import_curp_valid("goma850101hjcmrn09"));  /* the checker upper-cases first */
+    assert_false(import_curp_valid("GOMA850101HJCMRN0"));  /* 17 characters */
+    assert_false(import_curp_valid("GBMA850101HJCMRN09")); /* second letter not a vowel */
+    assert_false(import_curp_valid("GOMA850101ZJCMRN09")); /* sex H/M/X */
+    assert_false(import_curp_valid("goma850101hjcmrn09")); /* the checker upper-cases first */
 }
 
 static void
@@ -205,7 +211,8 @@ test_many_keys_grow_the_map(void **st)
         strbuf_addf(&in, "N,A,,IMSS,JAL,30,33%08d,,\n", i);
     strbuf_addstr(&in, "N,A,,IMSS,JAL,30,3300004999,,\n");
     got = check_file(in.buf);
-    assert_non_null(strstr(got, "L5002!teléfono repetido en el archivo (ya está en la línea 5001)"));
+    assert_non_null(
+        strstr(got, "L5002!teléfono repetido en el archivo (ya está en la línea 5001)"));
     assert_null(strstr(got, "L5001!"));
     free(got);
     strbuf_fini(&in);

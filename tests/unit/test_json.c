@@ -1,7 +1,7 @@
 /* test_json — the --json writer: nesting, commas, escapes, null, numbers. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 
 #include <cmocka.h>
