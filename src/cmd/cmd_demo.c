@@ -131,12 +131,11 @@ demo_print(const struct db_demo_report *r, double secs)
     case DB_DEMO_CARGADO:
         printf("datos demo cargados (semilla %" PRIu64 "): %ld clientes, %ld datos de contacto, "
                "%ld convenios, %ld usuarios, %ld etapas, en %.1f s\n",
-               r->semilla, r->clientes, r->contactos, r->convenios, r->usuarios, r->etapas,
-               secs);
+               r->semilla, r->clientes, r->contactos, r->convenios, r->usuarios, r->etapas, secs);
         break;
     case DB_DEMO_YA_CARGADO:
-        printf("los datos demo ya están cargados (semilla %" PRIu64 ", %ld clientes)\n",
-               r->semilla, r->clientes);
+        printf("los datos demo ya están cargados (semilla %" PRIu64 ", %ld clientes)\n", r->semilla,
+               r->clientes);
         break;
     case DB_DEMO_OMITIDO:
         break; /* --si-falta: silent */

@@ -35,8 +35,8 @@ const struct demo_convenio demo_convenios[] = {
     { "SEDENA", "Secretaría de la Defensa Nacional", "FEDERAL", 0, 20, 180, 12000, 35000 },
     { "SALUD", "Secretaría de Salud", "FEDERAL", 0, 40, 650, 10000, 30000 },
     { "GEM", "Gobierno del Estado de México", "ESTATAL", 15, 40, 520, 9000, 28000 },
-    { "ISSEMYM", "Instituto de Seguridad Social del Estado de México y Municipios", "ESTATAL",
-      15, 20, 520, 9000, 27000 },
+    { "ISSEMYM", "Instituto de Seguridad Social del Estado de México y Municipios", "ESTATAL", 15,
+      20, 520, 9000, 27000 },
     { "GOBCDMX", "Gobierno de la Ciudad de México", "ESTATAL", 9, 20, 500, 10000, 30000 },
     { "GOBJAL", "Gobierno del Estado de Jalisco", "ESTATAL", 14, 20, 500, 9000, 28000 },
     { "PENSIONES-JAL", "Pensionados del Instituto de Pensiones del Estado de Jalisco",
@@ -68,10 +68,10 @@ const size_t demo_usuarios_len = LEN(demo_usuarios);
 
 /* The default funnel of docs/api.md plus "Documentación"; timers in business hours. */
 const struct demo_etapa demo_etapas[] = {
-    { "Nuevo", "INICIAL", 24 },        { "Contactado", "NORMAL", 48 },
-    { "Interesado", "NORMAL", 72 },    { "Documentación", "NORMAL", 72 },
-    { "En trámite", "NORMAL", 120 },   { "Venta", "VENTA", 0 },
-    { "No localizado", "SALIDA", 0 },  { "No interesado", "SALIDA", 0 },
+    { "Nuevo", "INICIAL", 24 },       { "Contactado", "NORMAL", 48 },
+    { "Interesado", "NORMAL", 72 },   { "Documentación", "NORMAL", 72 },
+    { "En trámite", "NORMAL", 120 },  { "Venta", "VENTA", 0 },
+    { "No localizado", "SALIDA", 0 }, { "No interesado", "SALIDA", 0 },
     { "No califica", "SALIDA", 0 },
 };
 const size_t demo_etapas_len = LEN(demo_etapas);
@@ -295,13 +295,30 @@ static char
 latin1_fold(unsigned char b, char enye)
 {
     switch (b | 0x20) {
-    case 0xA0: case 0xA1: case 0xA4: return 'A';
-    case 0xA8: case 0xA9: case 0xAB: return 'E';
-    case 0xAC: case 0xAD: case 0xAF: return 'I';
-    case 0xB2: case 0xB3: case 0xB6: return 'O';
-    case 0xB9: case 0xBA: case 0xBC: return 'U';
-    case 0xB1: return enye;
-    default: return 0;
+    case 0xA0:
+    case 0xA1:
+    case 0xA4:
+        return 'A';
+    case 0xA8:
+    case 0xA9:
+    case 0xAB:
+        return 'E';
+    case 0xAC:
+    case 0xAD:
+    case 0xAF:
+        return 'I';
+    case 0xB2:
+    case 0xB3:
+    case 0xB6:
+        return 'O';
+    case 0xB9:
+    case 0xBA:
+    case 0xBC:
+        return 'U';
+    case 0xB1:
+        return enye;
+    default:
+        return 0;
     }
 }
 
@@ -345,9 +362,9 @@ word_is(const char *w, size_t len, const char *const *list)
 static const char *
 curp_word(const char *up, bool given_name, size_t *len)
 {
-    static const char *const particles[] = { "DA", "DAS", "DE", "DEL", "DER", "DI", "DIE",
-                                             "DD", "EL", "LA", "LOS", "LAS", "LE", "LES",
-                                             "MAC", "MC", "VAN", "VON", "Y", NULL };
+    static const char *const particles[] = { "DA",  "DAS", "DE",  "DEL", "DER", "DI", "DIE",
+                                             "DD",  "EL",  "LA",  "LOS", "LAS", "LE", "LES",
+                                             "MAC", "MC",  "VAN", "VON", "Y",   NULL };
     static const char *const common[] = { "MARIA", "MA", "JOSE", "J", NULL };
     const char *found = up;
     size_t found_len = strcspn(up, " ");
@@ -537,8 +554,8 @@ gen_persona(struct demo_gen *g, const struct demo_convenio *cv, struct demo_clie
 static void
 gen_lugar(struct demo_gen *g, const struct demo_convenio *cv, struct demo_cliente *c)
 {
-    c->entidad_id = cv->entidad_id != 0 ? cv->entidad_id
-                                        : (int)wtab_pick(&g->entidades, &g->rng) + 1;
+    c->entidad_id =
+        cv->entidad_id != 0 ? cv->entidad_id : (int)wtab_pick(&g->entidades, &g->rng) + 1;
     const struct demo_entidad *e = &demo_entidades[c->entidad_id - 1];
     c->municipio = e->munis[wtab_pick(&g->munis[c->entidad_id - 1], &g->rng)].s;
 }
@@ -648,12 +665,11 @@ gen_capacidad(struct demo_gen *g, const struct demo_convenio *cv, struct demo_cl
     c->capacidad = (long)(cv->ingreso_min + (a < b ? a : b)) * pct;
     if (pct > 0)
         c->capacidad += rng_range(&g->rng, 0, 99);
-    c->segmento = c->capacidad >= 600000 ? 'A'
+    c->segmento = c->capacidad >= 600000   ? 'A'
                   : c->capacidad >= 300000 ? 'B'
                   : c->capacidad >= 120000 ? 'C'
                                            : 'D';
 }
-
 
 /* A phone of entidad ent in E.164: one of its area codes (the first one 60 % of the time). */
 static void
@@ -792,11 +808,21 @@ demo_copy_field(struct strbuf *sb, const char *s)
     }
     for (const char *p = s; *p != '\0'; p++) {
         switch (*p) {
-        case '\\': strbuf_add(sb, "\\\\", 2); break;
-        case '\t': strbuf_add(sb, "\\t", 2); break;
-        case '\n': strbuf_add(sb, "\\n", 2); break;
-        case '\r': strbuf_add(sb, "\\r", 2); break;
-        default: strbuf_addch(sb, *p); break;
+        case '\\':
+            strbuf_add(sb, "\\\\", 2);
+            break;
+        case '\t':
+            strbuf_add(sb, "\\t", 2);
+            break;
+        case '\n':
+            strbuf_add(sb, "\\n", 2);
+            break;
+        case '\r':
+            strbuf_add(sb, "\\r", 2);
+            break;
+        default:
+            strbuf_addch(sb, *p);
+            break;
         }
     }
 }

@@ -20,16 +20,16 @@ struct strbuf;
 /* Version of the generator's output, recorded in crm.demo_cargas.generador. */
 #define DEMO_GENERADOR 1
 /* Limits of --clientes (the CURP uniqueness table is sized from it). */
-#define DEMO_CLIENTES_MIN 1L
-#define DEMO_CLIENTES_MAX 2000000L
+#define DEMO_CLIENTES_MIN     1L
+#define DEMO_CLIENTES_MAX     2000000L
 #define DEMO_CLIENTES_DEFAULT 100000L
-#define DEMO_SEMILLA_DEFAULT 1L
+#define DEMO_SEMILLA_DEFAULT  1L
 /* The padron's cut-off date: fecha_carga of every row; edad is the age on this date. */
 #define DEMO_FECHA_CORTE "2026-01-05"
 
 /* The column lists the COPY rows below follow, in order. */
 #define DEMO_COPY_CONVENIOS "padron.convenios (id, clave, nombre, tipo, activo)"
-#define DEMO_COPY_CLIENTES                                                                   \
+#define DEMO_COPY_CLIENTES                                                                    \
     "padron.clientes (id, nombre, primer_apellido, segundo_apellido, curp, rfc, convenio_id," \
     " entidad_id, municipio, edad, capacidad_pago, segmento, fecha_carga)"
 #define DEMO_COPY_CONTACTOS "padron.datos_contacto (id, cliente_id, tipo, valor, origen, vigente)"
@@ -66,11 +66,11 @@ struct demo_cliente {
 struct demo_convenio {
     const char *clave;
     const char *nombre;
-    const char *tipo;   /* padron.convenios.tipo */
-    int entidad_id;     /* 0 = nationwide; else every client of it lives in that entidad */
-    unsigned peso;      /* relative share of the clients */
-    unsigned mujeres;   /* women per thousand clients */
-    int ingreso_min;    /* monthly net income range, pesos */
+    const char *tipo; /* padron.convenios.tipo */
+    int entidad_id;   /* 0 = nationwide; else every client of it lives in that entidad */
+    unsigned peso;    /* relative share of the clients */
+    unsigned mujeres; /* women per thousand clients */
+    int ingreso_min;  /* monthly net income range, pesos */
     int ingreso_max;
 };
 extern const struct demo_convenio demo_convenios[];

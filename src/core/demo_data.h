@@ -16,10 +16,10 @@ struct demo_peso {
 
 /* One entidad federativa (index + 1 = INEGI id). */
 struct demo_entidad {
-    const char *curp;               /* two-letter entity code of the CURP */
-    unsigned poblacion;             /* 2020 census, in tens of thousands */
-    const char *ladas;              /* space-separated area codes, most common first */
-    const struct demo_peso *munis;  /* main municipios, NULL-terminated */
+    const char *curp;              /* two-letter entity code of the CURP */
+    unsigned poblacion;            /* 2020 census, in tens of thousands */
+    const char *ladas;             /* space-separated area codes, most common first */
+    const struct demo_peso *munis; /* main municipios, NULL-terminated */
 };
 
 extern const struct demo_peso demo_nombres_h[];

@@ -86,8 +86,9 @@ demo_empty_padron(struct db *db, const struct db_demo_opts *o, struct db_demo_re
     } else if (o->si_falta) {
         out->estado = DB_DEMO_OMITIDO;
     } else {
-        rc = err_set(e, RC_REFUSED, "el padrón ya tiene clientes o convenios que no vienen de "
-                                    "embudo demo; la demo solo se carga en un padrón vacío");
+        rc = err_set(e, RC_REFUSED,
+                     "el padrón ya tiene clientes o convenios que no vienen de "
+                     "embudo demo; la demo solo se carga en un padrón vacío");
     }
 out:
     free(busy);
@@ -105,8 +106,9 @@ demo_decide(struct db *db, const struct db_demo_opts *o, struct db_demo_report *
     *load = false;
     if (rc != RC_OK) {
         if (e != NULL && strcmp(e->code, "42P01") == 0)
-            rc = err_set(e, RC_DB, "la base de datos no está migrada (falta crm.demo_cargas); "
-                                   "ejecute «embudo db migrate»");
+            rc = err_set(e, RC_DB,
+                         "la base de datos no está migrada (falta crm.demo_cargas); "
+                         "ejecute «embudo db migrate»");
     } else if (PQntuples(res) > 0) {
         rc = demo_existing(o, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), out, e);
     } else {
@@ -342,8 +344,7 @@ record_load(struct db *db, const struct db_demo_opts *o, struct err *e)
 
 /* Everything the demo writes, inside the caller's transaction. */
 static int
-demo_fill(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out,
-          struct err *e)
+demo_fill(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out, struct err *e)
 {
     int rc = copy_convenios(db, e);
 
@@ -372,8 +373,7 @@ demo_fill(struct db *db, const struct db_demo_opts *o, struct db_demo_report *ou
 }
 
 int
-db_demo_load(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out,
-             struct err *e)
+db_demo_load(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out, struct err *e)
 {
     bool load = false;
     int rc;

@@ -36,9 +36,9 @@ struct db_demo_opts {
 
 struct db_demo_report {
     enum db_demo_estado estado;
-    uint64_t semilla;   /* of the demo in the database now (0 when OMITIDO without a demo) */
-    long clientes;      /* idem */
-    long convenios;     /* rows loaded by this call (0 unless CARGADO) */
+    uint64_t semilla; /* of the demo in the database now (0 when OMITIDO without a demo) */
+    long clientes;    /* idem */
+    long convenios;   /* rows loaded by this call (0 unless CARGADO) */
     long contactos;
     long usuarios;
     long etapas;

@@ -126,8 +126,9 @@ test_same_seed_same_content(void **state)
     assert_int_equal(dbt_scalar_ll(pair[0], a, "SELECT count(*) FROM padron.clientes"), N);
     assert_int_equal(dbt_scalar_ll(pair[0], a, "SELECT count(*) FROM padron.convenios"), 20);
     /* The sequences continue after the explicit ids. */
-    assert_int_equal(dbt_scalar_ll(pair[0], a, "SELECT nextval(pg_get_serial_sequence("
-                                               "'padron.clientes', 'id'))"),
+    assert_int_equal(dbt_scalar_ll(pair[0], a,
+                                   "SELECT nextval(pg_get_serial_sequence("
+                                   "'padron.clientes', 'id'))"),
                      N + 1);
     db_close(a);
     db_close(b);
@@ -265,30 +266,34 @@ test_users_roles_funnel_calendar(void **state)
                                        " LEFT JOIN crm.usuarios s ON s.id = u.supervisor_id"),
                         "admin:- sup1:- sup2:- prom1:sup1 prom2:sup1 prom3:sup1 prom4:sup1 "
                         "prom5:sup2 prom6:sup2 prom7:sup2 prom8:sup2");
-    assert_int_equal(dbt_scalar_ll(t, db, "SELECT count(*) FROM pg_roles r"
-                                          " WHERE r.rolname ~ '^prom[1-8]$' AND r.rolcanlogin"
-                                          " AND pg_has_role(r.oid, 'embudo_promotor', 'MEMBER')"),
+    assert_int_equal(dbt_scalar_ll(t, db,
+                                   "SELECT count(*) FROM pg_roles r"
+                                   " WHERE r.rolname ~ '^prom[1-8]$' AND r.rolcanlogin"
+                                   " AND pg_has_role(r.oid, 'embudo_promotor', 'MEMBER')"),
                      8);
     /* A demo promoter can log in and sees the padron. */
     p = dbt_connect(t, "prom3");
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM padron.clientes"), 500);
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT crm.mi_rol()"), "PROMOTOR");
     db_close(p);
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT string_agg(nombre || '/' || tipo || '/' ||"
-                                              " coalesce(timer_horas::int::text, '-'), ' '"
-                                              " ORDER BY orden) FROM crm.etapas"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(nombre || '/' || tipo || '/' ||"
+                                       " coalesce(timer_horas::int::text, '-'), ' '"
+                                       " ORDER BY orden) FROM crm.etapas"),
                         "Nuevo/INICIAL/24 Contactado/NORMAL/48 Interesado/NORMAL/72 "
                         "Documentación/NORMAL/72 En trámite/NORMAL/120 Venta/VENTA/- "
                         "No localizado/SALIDA/- No interesado/SALIDA/- No califica/SALIDA/-");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT string_agg(isodow || ' ' || abre || '-' ||"
-                                              " cierra, ', ' ORDER BY isodow)"
-                                              " FROM crm.horario_operativo"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(isodow || ' ' || abre || '-' ||"
+                                       " cierra, ', ' ORDER BY isodow)"
+                                       " FROM crm.horario_operativo"),
                         "1 09:00:00-19:00:00, 2 09:00:00-19:00:00, 3 09:00:00-19:00:00, "
                         "4 09:00:00-19:00:00, 5 09:00:00-19:00:00, 6 09:00:00-14:00:00");
     /* Rest days reach ten years ahead (001 seeds only up to 2035). */
-    assert_int_equal(dbt_scalar_ll(t, db, "SELECT count(*) FROM crm.dias_inhabiles WHERE"
-                                          " fecha = make_date(extract(year FROM current_date)"
-                                          "::int + 10, 12, 25)"),
+    assert_int_equal(dbt_scalar_ll(t, db,
+                                   "SELECT count(*) FROM crm.dias_inhabiles WHERE"
+                                   " fecha = make_date(extract(year FROM current_date)"
+                                   "::int + 10, 12, 25)"),
                      1);
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT zona FROM crm.ajustes"),
                         "America/Mexico_City");
@@ -352,10 +357,8 @@ main(void)
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_refuses_foreign_padron, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_unmigrated_database, dbt_setup_empty,
-                                        dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_users_roles_funnel_calendar, dbt_setup,
-                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_unmigrated_database, dbt_setup_empty, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_users_roles_funnel_calendar, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_loads, dbt_setup, dbt_teardown),
     };
 

@@ -70,14 +70,17 @@ test_crear_usuario_idempotent(void **state)
     team(t, su);
     id = dbt_scalar_ll(t, su, "SELECT id FROM crm.usuarios WHERE login = 'tu_prom'");
     /* Identical data: same id, nothing new (extra spaces in the name are normalised). */
-    assert_int_equal(dbt_scalar_ll(t, su, "SELECT api.crear_usuario('tu_prom', "
-                                          "'  José  Muñoz Ibáñez ', 'PROMOTOR', 'tu_sup', 60, 400)"),
+    assert_int_equal(dbt_scalar_ll(t, su,
+                                   "SELECT api.crear_usuario('tu_prom', "
+                                   "'  José  Muñoz Ibáñez ', 'PROMOTOR', 'tu_sup', 60, 400)"),
                      id);
     assert_int_equal(dbt_scalar_ll(t, su, "SELECT count(*) FROM crm.usuarios"), 2);
-    expect_code(su, "EB109", "SELECT api.crear_usuario('tu_prom', 'José Muñoz Ibáñez', "
-                             "'PROMOTOR', 'tu_sup', 61, 400)");
-    expect_code(su, "EB109", "SELECT api.crear_usuario('tu_prom', 'Otro', 'PROMOTOR', 'tu_sup',"
-                             " 60, 400)");
+    expect_code(su, "EB109",
+                "SELECT api.crear_usuario('tu_prom', 'José Muñoz Ibáñez', "
+                "'PROMOTOR', 'tu_sup', 61, 400)");
+    expect_code(su, "EB109",
+                "SELECT api.crear_usuario('tu_prom', 'Otro', 'PROMOTOR', 'tu_sup',"
+                " 60, 400)");
     assert_true(can_login(t, su, "tu_prom"));
     assert_true(member_of(t, su, "tu_prom", "embudo_promotor"));
     assert_false(member_of(t, su, "tu_prom", "embudo_supervisor"));
@@ -161,8 +164,9 @@ test_roles_adopted_or_left_alone(void **state)
     expect_code(su, "EB110", "SELECT api.crear_usuario('tu_dba', 'Dba', 'ADMIN')");
     expect_code(su, "EB110", "SELECT api.crear_usuario('postgres', 'Dba', 'ADMIN')");
     assert_false(member_of(t, su, "tu_dba", "embudo_usuario"));
-    assert_int_equal(dbt_scalar_ll(t, su, "SELECT count(*) FROM crm.usuarios WHERE login IN"
-                                          " ('tu_dba', 'postgres')"),
+    assert_int_equal(dbt_scalar_ll(t, su,
+                                   "SELECT count(*) FROM crm.usuarios WHERE login IN"
+                                   " ('tu_dba', 'postgres')"),
                      0);
     db_close(su);
 }
@@ -175,14 +179,16 @@ test_cambiar_estado(void **state)
     struct err e = { 0 };
 
     team(t, su);
-    assert_string_equal(dbt_scalar_tmp(t, su, "SELECT api.cambiar_estado_usuario('tu_prom', "
-                                              "'BAJA')"),
+    assert_string_equal(dbt_scalar_tmp(t, su,
+                                       "SELECT api.cambiar_estado_usuario('tu_prom', "
+                                       "'BAJA')"),
                         "ACTIVO");
     assert_false(can_login(t, su, "tu_prom"));
     p = dbt_connect_err(t, "tu_prom", &e);
     assert_null(p);
-    assert_string_equal(dbt_scalar_tmp(t, su, "SELECT api.cambiar_estado_usuario('tu_prom', "
-                                              "'VACACIONES')"),
+    assert_string_equal(dbt_scalar_tmp(t, su,
+                                       "SELECT api.cambiar_estado_usuario('tu_prom', "
+                                       "'VACACIONES')"),
                         "BAJA");
     assert_true(can_login(t, su, "tu_prom"));
     expect_code(su, "EB111", "SELECT api.cambiar_estado_usuario('tu_nadie', 'BAJA')");
@@ -197,9 +203,10 @@ test_cambiar_estado(void **state)
     expect_code(su, "EB107", "SELECT api.cambiar_supervisor('tu_prom', 'tu_sup')");
     expect_code(su, "EB106", "SELECT api.cambiar_supervisor('tu_sup2', 'tu_sup2')");
     expect_code(su, "EB111", "SELECT api.cambiar_supervisor('tu_nadie', 'tu_sup2')");
-    assert_string_equal(dbt_scalar_tmp(t, su, "SELECT s.login FROM crm.usuarios u JOIN"
-                                              " crm.usuarios s ON s.id = u.supervisor_id"
-                                              " WHERE u.login = 'tu_prom'"),
+    assert_string_equal(dbt_scalar_tmp(t, su,
+                                       "SELECT s.login FROM crm.usuarios u JOIN"
+                                       " crm.usuarios s ON s.id = u.supervisor_id"
+                                       " WHERE u.login = 'tu_prom'"),
                         "tu_sup2");
     /* Roles are cluster-wide: leave them able to log in for later tests. */
     dbt_exec(su, "SELECT api.cambiar_estado_usuario('tu_sup', 'ACTIVO')");
@@ -213,8 +220,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_crear_usuario_idempotent, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_validation_codes, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_only_admins, dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_roles_adopted_or_left_alone, dbt_setup,
-                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_roles_adopted_or_left_alone, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_cambiar_estado, dbt_setup, dbt_teardown),
     };
 

@@ -4,16 +4,16 @@
  * patterns read from sql/001_schema.sql itself, unique CURPs consistent with the person,
  * COPY escaping, and the shape of the distributions (skews, accents, ñ, contacts).
  */
+#include <regex.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "core/demo.h"
 #include "util/strbuf.h"
@@ -414,7 +414,7 @@ test_convenios_pass_schema_checks(void **state)
             fail_msg("clave inválida: %s", f[1]);
         assert_true(utf8_len(f[2]) >= 2 && utf8_len(f[2]) <= 120);
         assert_true(in_list(f[3], (const char *const[]){ "FEDERAL", "ESTATAL", "MUNICIPAL",
-                                                          "PENSIONADOS", "PRIVADO", NULL }));
+                                                         "PENSIONADOS", "PRIVADO", NULL }));
         assert_string_equal(f[4], "t");
         assert_true(demo_convenios[rows].entidad_id >= 0 && demo_convenios[rows].entidad_id <= 32);
         line = nl + 1;
@@ -449,13 +449,20 @@ initial_of(const char *w)
         return (char)u[0];
     assert_int_equal(u[0], 0xC3);
     switch (u[1]) {
-    case 0x81: return 'A';
-    case 0x89: return 'E';
-    case 0x8D: return 'I';
-    case 0x93: return 'O';
-    case 0x9A: return 'U';
-    case 0x91: return 'X';
-    default: fail_msg("inicial inesperada en «%s»", w);
+    case 0x81:
+        return 'A';
+    case 0x89:
+        return 'E';
+    case 0x8D:
+        return 'I';
+    case 0x93:
+        return 'O';
+    case 0x9A:
+        return 'U';
+    case 0x91:
+        return 'X';
+    default:
+        fail_msg("inicial inesperada en «%s»", w);
     }
     return '?';
 }
@@ -477,9 +484,9 @@ has_particle(const char *apellido)
 }
 
 static const char *const entity_codes[] = {
-    "AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR", "HG", "JC", "MC",
-    "MN", "MS", "NT", "NL", "OC", "PL", "QT", "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ",
-    "YN", "ZS", "NE", NULL,
+    "AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT", "GR",
+    "HG", "JC", "MC", "MN", "MS", "NT", "NL", "OC", "PL", "QT", "QR", "SP",
+    "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS", "NE", NULL,
 };
 
 /* Position 17 is a digit for births before 2000 and a letter after (unless exhausted). */
@@ -596,8 +603,8 @@ tally_one(struct tally *t, const struct demo_cliente *c)
     snprintf(full, sizeof full, "%s %s %s", c->nombre, c->primer_apellido,
              c->segundo_apellido != NULL ? c->segundo_apellido : "");
     t->enye += strstr(full, "ñ") != NULL;
-    t->accent += strstr(full, "á") || strstr(full, "é") || strstr(full, "í") ||
-                 strstr(full, "ó") || strstr(full, "ú") || strstr(full, "Á");
+    t->accent += strstr(full, "á") || strstr(full, "é") || strstr(full, "í") || strstr(full, "ó") ||
+                 strstr(full, "ú") || strstr(full, "Á");
     t->one_surname += c->segundo_apellido == NULL;
     if (strcmp(cv->tipo, "PENSIONADOS") == 0) {
         t->pension_young += c->edad < 56;
