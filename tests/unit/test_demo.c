@@ -508,8 +508,10 @@ check_curp_consistent(const struct demo_cliente *c)
     assert_int_equal(c->curp[10], c->sexo);
     assert_true(in_list(ent, entity_codes));
     assert_int_equal(c->curp[17], demo_curp_digito(c->curp));
-    /* Age on the cut-off date 2026-01-05. */
-    assert_int_equal(2026 - y - (md > 105), c->edad);
+    /* Age on the cut-off date (parsed from DEMO_FECHA_CORTE, which fecha_carga carries). */
+    int cy = 0, cm = 0, cd = 0;
+    assert_int_equal(sscanf(DEMO_FECHA_CORTE, "%d-%d-%d", &cy, &cm, &cd), 3);
+    assert_int_equal(cy - y - (md > cm * 100 + cd), c->edad);
     if (!has_particle(c->primer_apellido))
         assert_int_equal(c->curp[0], initial_of(c->primer_apellido));
     if (c->segundo_apellido == NULL)
