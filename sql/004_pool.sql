@@ -39,7 +39,9 @@ CREATE INDEX oportunidades_aviso ON crm.oportunidades (timer_aviso)
 -- The pool.
 
 CREATE TABLE crm.pool (
-    cliente_id     bigint PRIMARY KEY REFERENCES padron.clientes ON DELETE CASCADE,
+    -- No foreign key: rows come and go with padron.clientes through the triggers below, and
+    -- a per-row FK check made a 1,000,000-client load ~8 s slower.
+    cliente_id     bigint PRIMARY KEY,
     convenio_id    smallint NOT NULL,
     entidad_id     smallint NOT NULL,
     edad           smallint NOT NULL,
@@ -91,6 +93,16 @@ END
 $$;
 CREATE TRIGGER pool_clientes_upd AFTER UPDATE ON padron.clientes
     REFERENCING NEW TABLE AS nuevos FOR EACH STATEMENT EXECUTE FUNCTION crm.pool_clientes_upd();
+
+CREATE FUNCTION crm.pool_clientes_del() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM crm.pool p USING viejos v WHERE p.cliente_id = v.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pool_clientes_del AFTER DELETE ON padron.clientes
+    REFERENCING OLD TABLE AS viejos FOR EACH STATEMENT EXECUTE FUNCTION crm.pool_clientes_del();
 
 -- Clients already loaded before this migration.
 INSERT INTO crm.pool (cliente_id, convenio_id, entidad_id, edad)

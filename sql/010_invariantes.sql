@@ -89,6 +89,11 @@ BEGIN
       FROM padron.clientes c
      WHERE NOT EXISTS (SELECT 1 FROM crm.pool p WHERE p.cliente_id = c.id);
     RETURN QUERY
+    SELECT 'POOL_DESCUADRADO'::text, format('el pool tiene al cliente %s, que no está en el padrón',
+                                            p.cliente_id)
+      FROM crm.pool p
+     WHERE NOT EXISTS (SELECT 1 FROM padron.clientes c WHERE c.id = p.cliente_id);
+    RETURN QUERY
     SELECT 'POOL_DESCUADRADO'::text,
            format('cliente %s: bloqueado hasta %s en el pool, %s según los bloqueos',
                   p.cliente_id, p.libre_desde, b.hasta)
