@@ -78,41 +78,47 @@ test_full_grant(void **state)
     seed_clients(adm, 400);
     p1 = uid(t, adm, "as_p1");
     p = dbt_connect(t, "as_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s/%%s/%%s', asignados,"
-                                             " solicitados, cupo_restante, repetido, mensaje)"
-                                             " FROM api.solicitar_asignacion(20)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s/%%s/%%s', asignados,"
+                                       " solicitados, cupo_restante, repetido, mensaje)"
+                                       " FROM api.solicitar_asignacion(20)"),
                         "20/20/30/f/se asignaron 20 clientes");
     /* Every opportunity: ABIERTA, INICIAL stage, business-time timer, one ASIGNADA row. */
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades o"
-                                           " JOIN crm.etapas e ON e.id = o.etapa_id"
-                                           " WHERE o.usuario_id = %lld AND o.estado = 'ABIERTA'"
-                                           " AND e.tipo = 'INICIAL' AND o.timer_vence ="
-                                           " api.sumar_horas_habiles(o.etapa_desde, e.timer_horas)"
-                                           " AND o.timer_aviso < o.timer_vence",
-                                           p1),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades o"
+                                   " JOIN crm.etapas e ON e.id = o.etapa_id"
+                                   " WHERE o.usuario_id = %lld AND o.estado = 'ABIERTA'"
+                                   " AND e.tipo = 'INICIAL' AND o.timer_vence ="
+                                   " api.sumar_horas_habiles(o.etapa_desde, e.timer_horas)"
+                                   " AND o.timer_aviso < o.timer_vence",
+                                   p1),
                      20);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(DISTINCT oportunidad_id)"
-                                           " FROM crm.historial WHERE evento = 'ASIGNADA'"
-                                           " AND estado_nuevo = 'ABIERTA' AND usuario_id = %lld",
-                                           p1),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(DISTINCT oportunidad_id)"
+                                   " FROM crm.historial WHERE evento = 'ASIGNADA'"
+                                   " AND estado_nuevo = 'ABIERTA' AND usuario_id = %lld",
+                                   p1),
                      20);
     /* Pool rows point at them; quota charged in the business-zone date. */
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.pool p JOIN"
-                                           " crm.oportunidades o ON o.id = p.oportunidad_id"
-                                           " AND o.cliente_id = p.cliente_id"
-                                           " WHERE p.usuario_id = %lld",
-                                           p1),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.pool p JOIN"
+                                   " crm.oportunidades o ON o.id = p.oportunidad_id"
+                                   " AND o.cliente_id = p.cliente_id"
+                                   " WHERE p.usuario_id = %lld",
+                                   p1),
                      20);
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT usados || '/' || limite FROM"
-                                               " crm.cupo_diario WHERE usuario_id = %lld AND"
-                                               " fecha = (now() AT TIME ZONE"
-                                               " 'America/Mexico_City')::date",
-                                               p1),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT usados || '/' || limite FROM"
+                                       " crm.cupo_diario WHERE usuario_id = %lld AND"
+                                       " fecha = (now() AT TIME ZONE"
+                                       " 'America/Mexico_City')::date",
+                                       p1),
                         "20/50");
     /* The lote: SOLICITUD, count derived from its opportunities. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT l.origen || '/' || l.solicitados || '/' ||"
-                                             " (SELECT count(*) FROM crm.oportunidades o"
-                                             "  WHERE o.lote_id = l.id) FROM crm.lotes l"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT l.origen || '/' || l.solicitados || '/' ||"
+                                       " (SELECT count(*) FROM crm.oportunidades o"
+                                       "  WHERE o.lote_id = l.id) FROM crm.lotes l"),
                         "SOLICITUD/20/20");
     db_close(p);
     db_close(adm);
@@ -129,13 +135,15 @@ test_partial_grant_quota_and_cartera(void **state)
     seed_users(t, adm);
     seed_clients(adm, 400);
     p = dbt_connect(t, "as_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT asignados FROM"
-                                             " api.solicitar_asignacion(30)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT asignados FROM"
+                                       " api.solicitar_asignacion(30)"),
                         "30");
     /* 20 left of 50: the client gets them and a message saying so. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s/%%s', asignados,"
-                                             " solicitados, cupo_restante, mensaje)"
-                                             " FROM api.solicitar_asignacion(30)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s/%%s', asignados,"
+                                       " solicitados, cupo_restante, mensaje)"
+                                       " FROM api.solicitar_asignacion(30)"),
                         "20/30/0/se asignaron 20 de 30: solo te quedaban 20 de tu cupo diario"
                         " (50)");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.solicitar_asignacion(1)"), RC_REFUSED);
@@ -146,8 +154,9 @@ test_partial_grant_quota_and_cartera(void **state)
     dbt_exec(adm, "UPDATE crm.usuarios SET cartera_max = 15 WHERE login = 'as_p2'");
     db_close(p);
     p = dbt_connect(t, "as_p2");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', asignados, mensaje)"
-                                             " FROM api.solicitar_asignacion(20)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', asignados, mensaje)"
+                                       " FROM api.solicitar_asignacion(20)"),
                         "15/se asignaron 15 de 20: tu cartera solo admitía 15 más (máximo 15)");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.solicitar_asignacion(1)"), RC_REFUSED);
     assert_string_equal(e.code, "EB206");
@@ -171,36 +180,43 @@ test_filters_and_counts(void **state)
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 1000");
     p = dbt_connect(t, "as_p1");
     /* Counts: the same predicate. SEP = i % 4 = 2 → 500; CDMX ∧ SEP = i % 20 = 10 → 100. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(grupo || '=' || disponibles, ','"
-                                             " ORDER BY grupo) FROM api.disponibles(por =>"
-                                             " 'convenio')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(grupo || '=' || disponibles, ','"
+                                       " ORDER BY grupo) FROM api.disponibles(por =>"
+                                       " 'convenio')"),
                         "IMSS=1000,PEMEX=500,SEP=500");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(grupo || '=' || disponibles, ','"
-                                             " ORDER BY grupo) FROM api.disponibles('SEP', NULL,"
-                                             " NULL, NULL, 'entidad')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(grupo || '=' || disponibles, ','"
+                                       " ORDER BY grupo) FROM api.disponibles('SEP', NULL,"
+                                       " NULL, NULL, 'entidad')"),
                         "CDMX=100,JAL=400");
     antes = dbt_scalar_ll(t, p, "SELECT disponibles FROM api.disponibles('sep', 'cdmx', 25, 50)");
     assert_true(antes > 5);
     /* The filtered request takes only matching clients, and the count drops by as many. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT asignados FROM api.solicitar_asignacion("
-                                             "5, 'SEP', 'CDMX', 25, 50)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT asignados FROM api.solicitar_asignacion("
+                                       "5, 'SEP', 'CDMX', 25, 50)"),
                         "5");
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades o"
-                                           " JOIN padron.clientes c ON c.id = o.cliente_id"
-                                           " JOIN padron.convenios v ON v.id = c.convenio_id"
-                                           " WHERE v.clave = 'SEP' AND c.entidad_id = 9"
-                                           " AND c.edad BETWEEN 25 AND 50"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades o"
+                                   " JOIN padron.clientes c ON c.id = o.cliente_id"
+                                   " JOIN padron.convenios v ON v.id = c.convenio_id"
+                                   " WHERE v.clave = 'SEP' AND c.entidad_id = 9"
+                                   " AND c.edad BETWEEN 25 AND 50"),
                      5);
-    assert_int_equal(dbt_scalar_ll(t, p, "SELECT disponibles FROM api.disponibles('SEP', 'CDMX',"
-                                         " 25, 50)"),
+    assert_int_equal(dbt_scalar_ll(t, p,
+                                   "SELECT disponibles FROM api.disponibles('SEP', 'CDMX',"
+                                   " 25, 50)"),
                      antes - 5);
     /* Entidad only (the other free-rows index). */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT asignados FROM api.solicitar_asignacion("
-                                             "7, NULL, 'CDMX')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT asignados FROM api.solicitar_asignacion("
+                                       "7, NULL, 'CDMX')"),
                         "7");
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades o"
-                                           " JOIN padron.clientes c ON c.id = o.cliente_id"
-                                           " WHERE c.entidad_id = 9"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades o"
+                                   " JOIN padron.clientes c ON c.id = o.cliente_id"
+                                   " WHERE c.entidad_id = 9"),
                      12);
     /* Blocked clients are neither counted nor assigned; an inactive convenio neither. */
     dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo)"
@@ -215,8 +231,9 @@ test_filters_and_counts(void **state)
     dbt_exec(adm, "UPDATE padron.convenios SET activo = false WHERE clave = 'SEP'");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.disponibles('SEP')"), RC_REFUSED);
     assert_string_equal(e.code, "EB202");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(grupo, ',' ORDER BY grupo)"
-                                             " FROM api.disponibles(por => 'convenio')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(grupo, ',' ORDER BY grupo)"
+                                       " FROM api.disponibles(por => 'convenio')"),
                         "IMSS");
     /* Pool exhausted: fewer granted, a message saying so, the rest of the quota refunded. */
     dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo)"
@@ -225,11 +242,13 @@ test_filters_and_counts(void **state)
                   " padron.convenios WHERE clave = 'IMSS') AND p.cliente_id > 40");
     antes = dbt_scalar_ll(t, p, "SELECT disponibles FROM api.disponibles()");
     assert_true(antes > 0 && antes < 50);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', asignados, mensaje)"
-                                             " FROM api.solicitar_asignacion(50)"),
-                        dbt_scalar_tmp(t, p, "SELECT format('%%s/se asignaron %%s de 50: no hay"
-                                             " más clientes disponibles con esos filtros', %lld,"
-                                             " %lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', asignados, mensaje)"
+                                       " FROM api.solicitar_asignacion(50)"),
+                        dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/se asignaron %%s de 50: no hay"
+                                       " más clientes disponibles con esos filtros', %lld,"
+                                       " %lld)",
                                        antes, antes));
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT usados FROM crm.cupo_diario"), 12 + antes);
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM crm.oportunidades"), 12 + antes);
@@ -248,26 +267,30 @@ test_idempotent_clave(void **state)
     seed_users(t, adm);
     seed_clients(adm, 200);
     p = dbt_connect(t, "as_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', asignados, repetido)"
-                                             " FROM api.solicitar_asignacion(10, NULL, NULL,"
-                                             " NULL, NULL, 'enter-1')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', asignados, repetido)"
+                                       " FROM api.solicitar_asignacion(10, NULL, NULL,"
+                                       " NULL, NULL, 'enter-1')"),
                         "10/f");
     lote = dbt_scalar_ll(t, p, "SELECT max(id) FROM crm.lotes");
     /* Same clave again (double Enter): the first lote, nothing charged or assigned. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s/%%s', lote_id,"
-                                             " asignados, solicitados, repetido)"
-                                             " FROM api.solicitar_asignacion(30, 'IMSS', NULL,"
-                                             " NULL, NULL, 'enter-1')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s/%%s', lote_id,"
+                                       " asignados, solicitados, repetido)"
+                                       " FROM api.solicitar_asignacion(30, 'IMSS', NULL,"
+                                       " NULL, NULL, 'enter-1')"),
                         dbt_scalar_tmp(t, p, "SELECT '%lld/10/10/t'", lote));
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT count(*) || '/' || (SELECT usados FROM"
-                                             " crm.cupo_diario) || '/' || (SELECT count(*) FROM"
-                                             " crm.lotes) FROM crm.oportunidades"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT count(*) || '/' || (SELECT usados FROM"
+                                       " crm.cupo_diario) || '/' || (SELECT count(*) FROM"
+                                       " crm.lotes) FROM crm.oportunidades"),
                         "10/10/1");
     /* Another promoter may use the same clave: keys are per user. */
     db_close(p);
     p = dbt_connect(t, "as_p2");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT repetido FROM api.solicitar_asignacion(5,"
-                                             " NULL, NULL, NULL, NULL, 'enter-1')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT repetido FROM api.solicitar_asignacion(5,"
+                                       " NULL, NULL, NULL, NULL, 'enter-1')"),
                         "f");
     db_close(p);
     db_close(adm);
@@ -302,9 +325,10 @@ test_refusals(void **state)
         assert_string_equal(e.code, cases[i].code);
     }
     /* A refused request leaves nothing behind: no lote, no quota charged. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT (SELECT count(*) FROM crm.lotes) || '/' ||"
-                                              " (SELECT coalesce(sum(usados), 0) FROM"
-                                              " crm.cupo_diario)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT (SELECT count(*) FROM crm.lotes) || '/' ||"
+                                       " (SELECT coalesce(sum(usados), 0) FROM"
+                                       " crm.cupo_diario)"),
                         "0/0");
     db_close(db);
     /* Supervisors do not request; promoters on vacation neither; strangers are EB001. */
@@ -344,30 +368,35 @@ test_rls_promoter(void **state)
     seed_clients(adm, 200);
     p1 = dbt_connect(t, "as_p1");
     p2 = dbt_connect(t, "as_p2");
-    assert_string_equal(dbt_scalar_tmp(t, p1, "SELECT asignados FROM"
-                                              " api.solicitar_asignacion(10)"),
+    assert_string_equal(dbt_scalar_tmp(t, p1,
+                                       "SELECT asignados FROM"
+                                       " api.solicitar_asignacion(10)"),
                         "10");
-    assert_string_equal(dbt_scalar_tmp(t, p2, "SELECT asignados FROM"
-                                              " api.solicitar_asignacion(7)"),
+    assert_string_equal(dbt_scalar_tmp(t, p2,
+                                       "SELECT asignados FROM"
+                                       " api.solicitar_asignacion(7)"),
                         "7");
     /* Each sees only its own opportunities, lotes, history and quota. */
-    assert_string_equal(dbt_scalar_tmp(t, p1, "SELECT (SELECT count(*) FROM crm.oportunidades)"
-                                              " || '/' || (SELECT count(*) FROM crm.lotes) || '/'"
-                                              " || (SELECT count(*) FROM crm.historial) || '/' ||"
-                                              " (SELECT string_agg(usados::text, ',') FROM"
-                                              " crm.cupo_diario)"),
+    assert_string_equal(dbt_scalar_tmp(t, p1,
+                                       "SELECT (SELECT count(*) FROM crm.oportunidades)"
+                                       " || '/' || (SELECT count(*) FROM crm.lotes) || '/'"
+                                       " || (SELECT count(*) FROM crm.historial) || '/' ||"
+                                       " (SELECT string_agg(usados::text, ',') FROM"
+                                       " crm.cupo_diario)"),
                         "10/1/10/10");
-    assert_string_equal(dbt_scalar_tmp(t, p2, "SELECT (SELECT count(*) FROM crm.oportunidades)"
-                                              " || '/' || (SELECT count(*) FROM crm.lotes) || '/'"
-                                              " || (SELECT count(*) FROM crm.historial) || '/' ||"
-                                              " (SELECT string_agg(usados::text, ',') FROM"
-                                              " crm.cupo_diario)"),
+    assert_string_equal(dbt_scalar_tmp(t, p2,
+                                       "SELECT (SELECT count(*) FROM crm.oportunidades)"
+                                       " || '/' || (SELECT count(*) FROM crm.lotes) || '/'"
+                                       " || (SELECT count(*) FROM crm.historial) || '/' ||"
+                                       " (SELECT string_agg(usados::text, ',') FROM"
+                                       " crm.cupo_diario)"),
                         "7/1/7/7");
     /* No direct writes, no pool. */
     assert_int_equal(dbt_try(p1, &e, "UPDATE crm.cupo_diario SET usados = 0"), RC_DB);
     assert_string_equal(e.code, "42501");
-    assert_int_equal(dbt_try(p1, &e, "INSERT INTO crm.lotes (usuario_id, origen, solicitados,"
-                                     " creado_por) VALUES (1, 'SOLICITUD', 1, 1)"),
+    assert_int_equal(dbt_try(p1, &e,
+                             "INSERT INTO crm.lotes (usuario_id, origen, solicitados,"
+                             " creado_por) VALUES (1, 'SOLICITUD', 1, 1)"),
                      RC_DB);
     assert_string_equal(e.code, "42501");
     assert_int_equal(dbt_try(p1, &e, "SELECT count(*) FROM crm.pool"), RC_DB);
@@ -377,9 +406,10 @@ test_rls_promoter(void **state)
     assert_string_equal(e.code, "42501");
     /* Acting on someone else's opportunity: refused without revealing it exists. */
     assert_int_equal(dbt_try(p1, &e, "SELECT * FROM api.mover(%lld, 'Contactado')",
-                             dbt_scalar_ll(t, adm, "SELECT min(o.id) FROM crm.oportunidades o"
-                                                   " JOIN crm.usuarios u ON u.id = o.usuario_id"
-                                                   " WHERE u.login = 'as_p2'")),
+                             dbt_scalar_ll(t, adm,
+                                           "SELECT min(o.id) FROM crm.oportunidades o"
+                                           " JOIN crm.usuarios u ON u.id = o.usuario_id"
+                                           " WHERE u.login = 'as_p2'")),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB301");
     db_close(p1);
@@ -474,9 +504,10 @@ test_race_32_requesters(void **state)
         r[i].idx = i;
         snprintf(r[i].login, sizeof r[i].login, "as_r%d", i);
         dbt_role(t, r[i].login, "embudo_promotor");
-        dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
-                      " cartera_max) VALUES ('%s', 'Corredor %d', 'PROMOTOR', (SELECT id FROM"
-                      " crm.usuarios WHERE login = 'as_sup'), 10000, 100000)",
+        dbt_exec(adm,
+                 "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
+                 " cartera_max) VALUES ('%s', 'Corredor %d', 'PROMOTOR', (SELECT id FROM"
+                 " crm.usuarios WHERE login = 'as_sup'), 10000, 100000)",
                  r[i].login, i);
     }
     dbt_exec(adm, "ANALYZE crm.pool");
@@ -496,19 +527,22 @@ test_race_32_requesters(void **state)
     assert_true(lotes >= RACE_THREADS);
     /* The pool never ran dry, so no request may have come back short. */
     assert_int_equal(cortos, 0);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM (SELECT cliente_id FROM"
-                                           " crm.oportunidades WHERE estado IN ('ABIERTA',"
-                                           " 'EN_BANDEJA') GROUP BY cliente_id"
-                                           " HAVING count(*) > 1) x"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT cliente_id FROM"
+                                   " crm.oportunidades WHERE estado IN ('ABIERTA',"
+                                   " 'EN_BANDEJA') GROUP BY cliente_id"
+                                   " HAVING count(*) > 1) x"),
                      0);
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades"), asignados);
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT sum(usados) FROM crm.cupo_diario"), asignados);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial"
-                                           " WHERE evento = 'ASIGNADA'"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial"
+                                   " WHERE evento = 'ASIGNADA'"),
                      asignados);
     sup = dbt_connect(t, "as_adm");
-    assert_string_equal(dbt_scalar_tmp(t, sup, "SELECT count(*) FROM"
-                                               " api.verificar_invariantes()"),
+    assert_string_equal(dbt_scalar_tmp(t, sup,
+                                       "SELECT count(*) FROM"
+                                       " api.verificar_invariantes()"),
                         "0");
     db_close(sup);
     db_close(adm);

@@ -82,25 +82,29 @@ test_listing_by_role(void **state)
     seed(t, adm);
     db = dbt_connect(t, "bd_sup");
     /* Own team only, oldest first, with client, phone, reason, age and last event. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT string_agg(oportunidad_id::text, ','"
-                                              " ORDER BY n) FROM (SELECT oportunidad_id,"
-                                              " row_number() OVER () AS n FROM api.bandeja()) x"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(oportunidad_id::text, ','"
+                                       " ORDER BY n) FROM (SELECT oportunidad_id,"
+                                       " row_number() OVER () AS n FROM api.bandeja()) x"),
                         "2,1,3,4");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
-                                              " cliente, telefono, usuario_login, usuario_nombre,"
-                                              " etapa, motivo, antiguedad_horas >= 5,"
-                                              " ultimo_evento) FROM api.bandeja()"
-                                              " WHERE oportunidad_id = 2"),
-                        dbt_scalar_tmp(t, adm, "SELECT format('%%s Prueba Díaz|%%s|bd_p1|Pepe Uno|"
-                                               "No interesado|ya tiene crédito|t|A_BANDEJA',"
-                                               " c.nombre, d.valor) FROM crm.oportunidades o"
-                                               " JOIN padron.clientes c ON c.id = o.cliente_id"
-                                               " JOIN padron.datos_contacto d ON d.cliente_id ="
-                                               " c.id WHERE o.id = 2"));
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
+                                       " cliente, telefono, usuario_login, usuario_nombre,"
+                                       " etapa, motivo, antiguedad_horas >= 5,"
+                                       " ultimo_evento) FROM api.bandeja()"
+                                       " WHERE oportunidad_id = 2"),
+                        dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s Prueba Díaz|%%s|bd_p1|Pepe Uno|"
+                                       "No interesado|ya tiene crédito|t|A_BANDEJA',"
+                                       " c.nombre, d.valor) FROM crm.oportunidades o"
+                                       " JOIN padron.clientes c ON c.id = o.cliente_id"
+                                       " JOIN padron.datos_contacto d ON d.cliente_id ="
+                                       " c.id WHERE o.id = 2"));
     db_close(db);
     db = dbt_connect(t, "bd_sup2");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT string_agg(oportunidad_id::text, ',')"
-                                              " FROM api.bandeja()"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(oportunidad_id::text, ',')"
+                                       " FROM api.bandeja()"),
                         "7");
     db_close(db);
     db = dbt_connect(t, "bd_adm");
@@ -133,53 +137,61 @@ test_actions(void **state)
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.bandeja()"), "4");
 
     /* devolver: DEVUELTA, back to the pool at once. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.bandeja_devolver(ARRAY[1],"
-                                              " 'no localizable')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT api.bandeja_devolver(ARRAY[1],"
+                                       " 'no localizable')"),
                         "1");
     /* descartar: DESCARTADA, cool-down block. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.bandeja_descartar(ARRAY[2],"
-                                              " 'no volver a llamar')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT api.bandeja_descartar(ARRAY[2],"
+                                       " 'no volver a llamar')"),
                         "1");
     /* reabrir: ABIERTA in the INICIAL stage with a fresh timer, same owner. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.bandeja_reabrir(ARRAY[3],"
-                                              " 'sí califica')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT api.bandeja_reabrir(ARRAY[3],"
+                                       " 'sí califica')"),
                         "1");
     /* reasignar: to a promoter of the team. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT reasignadas FROM api.bandeja_reasignar("
-                                              "ARRAY[4], 'bd_p2', 'otra zona')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT reasignadas FROM api.bandeja_reasignar("
+                                       "ARRAY[4], 'bd_p2', 'otra zona')"),
                         "1");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.bandeja()"), "0");
 
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
-                                               " o.id, o.estado, u.login, e.nombre,"
-                                               " coalesce(o.motivo_salida, '-')), ','"
-                                               " ORDER BY o.id) FROM crm.oportunidades o"
-                                               " JOIN crm.usuarios u ON u.id = o.usuario_id"
-                                               " JOIN crm.etapas e ON e.id = o.etapa_id"
-                                               " WHERE o.id <= 4"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
+                                       " o.id, o.estado, u.login, e.nombre,"
+                                       " coalesce(o.motivo_salida, '-')), ','"
+                                       " ORDER BY o.id) FROM crm.oportunidades o"
+                                       " JOIN crm.usuarios u ON u.id = o.usuario_id"
+                                       " JOIN crm.etapas e ON e.id = o.etapa_id"
+                                       " WHERE o.id <= 4"),
                         "1:DEVUELTA:bd_p1:No localizado:no contesta,"
                         "2:DESCARTADA:bd_p1:No interesado:ya tiene crédito,"
                         "3:ABIERTA:bd_p1:Nuevo:-,4:ABIERTA:bd_p2:Nuevo:-");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s:%%s>%%s:%%s',"
-                                               " h.oportunidad_id, h.evento, h.estado_anterior,"
-                                               " h.estado_nuevo, h.motivo), ',' ORDER BY"
-                                               " h.oportunidad_id) FROM crm.historial h JOIN"
-                                               " crm.usuarios u ON u.id = h.usuario_id"
-                                               " WHERE u.login = 'bd_sup'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s>%%s:%%s',"
+                                       " h.oportunidad_id, h.evento, h.estado_anterior,"
+                                       " h.estado_nuevo, h.motivo), ',' ORDER BY"
+                                       " h.oportunidad_id) FROM crm.historial h JOIN"
+                                       " crm.usuarios u ON u.id = h.usuario_id"
+                                       " WHERE u.login = 'bd_sup'"),
                         "1:DEVUELTA:EN_BANDEJA>DEVUELTA:no localizable,"
                         "2:DESCARTADA:EN_BANDEJA>DESCARTADA:no volver a llamar,"
                         "3:REABIERTA:EN_BANDEJA>ABIERTA:sí califica,"
                         "4:REASIGNADA:EN_BANDEJA>ABIERTA:otra zona");
     /* Pool: 1 free now, 2 blocked for the cool-down, 3 and 4 still taken. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s:%%s', o.id,"
-                                               " p.oportunidad_id IS NULL, p.libre_desde <="
-                                               " now()), ',' ORDER BY o.id) FROM"
-                                               " crm.oportunidades o JOIN crm.pool p ON"
-                                               " p.cliente_id = o.cliente_id WHERE o.id <= 4"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s', o.id,"
+                                       " p.oportunidad_id IS NULL, p.libre_desde <="
+                                       " now()), ',' ORDER BY o.id) FROM"
+                                       " crm.oportunidades o JOIN crm.pool p ON"
+                                       " p.cliente_id = o.cliente_id WHERE o.id <= 4"),
                         "1:t:t,2:t:f,3:f:t,4:f:t");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT timer_vence = api.sumar_horas_habiles("
-                                               "etapa_desde, 24) FROM crm.oportunidades"
-                                               " WHERE id = 3"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT timer_vence = api.sumar_horas_habiles("
+                                       "etapa_desde, 24) FROM crm.oportunidades"
+                                       " WHERE id = 3"),
                         "t");
     /* Closed ones cannot be acted on again. */
     expect_refusal(db, "EB604", "SELECT api.bandeja_reabrir(ARRAY[1], 'otra vez')");

@@ -28,16 +28,17 @@ seed(struct dbt *t, struct db *adm, int n)
     dbt_role(t, "ba_sup", "embudo_supervisor");
     dbt_role(t, "ba_adm", "embudo_admin");
     dbt_role(t, "ba_p1", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('ba_sup', 'Sara Supervisora', 'SUPERVISOR'), ('ba_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id) VALUES"
-                  " ('ba_p1', 'Pepe Uno', 'PROMOTOR', (SELECT id FROM crm.usuarios"
-                  "  WHERE login = 'ba_sup'));"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30"
-                  " FROM generate_series(1, %d) i",
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('ba_sup', 'Sara Supervisora', 'SUPERVISOR'), ('ba_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id) VALUES"
+             " ('ba_p1', 'Pepe Uno', 'PROMOTOR', (SELECT id FROM crm.usuarios"
+             "  WHERE login = 'ba_sup'));"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30"
+             " FROM generate_series(1, %d) i",
              n);
     p = dbt_connect(t, "ba_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(%d)", n < 50 ? n : 50);
@@ -48,13 +49,15 @@ seed(struct dbt *t, struct db *adm, int n)
 static void
 age(struct db *adm, int expired, int warned)
 {
-    dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '5 days',"
-                  " timer_aviso = now() - interval '3 days', timer_vence = now() - interval"
-                  " '1 minute' * id WHERE id <= %d",
+    dbt_exec(adm,
+             "UPDATE crm.oportunidades SET etapa_desde = now() - interval '5 days',"
+             " timer_aviso = now() - interval '3 days', timer_vence = now() - interval"
+             " '1 minute' * id WHERE id <= %d",
              expired);
-    dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '2 days',"
-                  " timer_aviso = now() - interval '1 minute', timer_vence = now() + interval"
-                  " '1 day' WHERE id > %d AND id <= %d",
+    dbt_exec(adm,
+             "UPDATE crm.oportunidades SET etapa_desde = now() - interval '2 days',"
+             " timer_aviso = now() - interval '1 minute', timer_vence = now() + interval"
+             " '1 day' WHERE id > %d AND id <= %d",
              expired, expired + warned);
 }
 
@@ -68,43 +71,49 @@ test_expiry_and_warning(void **state)
     seed(t, adm, 20);
     age(adm, 3, 2);
     p = dbt_connect(t, "ba_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas || '/' || avisadas FROM"
-                                             " api.barrer_timers(1000, 'prueba')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT devueltas || '/' || avisadas FROM"
+                                       " api.barrer_timers(1000, 'prueba')"),
                         "3/2");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas || '/' || avisadas FROM"
-                                             " api.barrer_timers()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT devueltas || '/' || avisadas FROM"
+                                       " api.barrer_timers()"),
                         "0/0");
     /* Returned: DEVUELTA, closed, no timer, one TIMER_VENCIDO by the system, pool free. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(o.estado || ':' ||"
-                                               " (o.cerrada_at IS NOT NULL) || ':' ||"
-                                               " (o.timer_vence IS NULL) || ':' ||"
-                                               " (p.oportunidad_id IS NULL), ',' ORDER BY o.id)"
-                                               " FROM crm.oportunidades o JOIN crm.pool p ON"
-                                               " p.cliente_id = o.cliente_id WHERE o.id <= 3"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(o.estado || ':' ||"
+                                       " (o.cerrada_at IS NOT NULL) || ':' ||"
+                                       " (o.timer_vence IS NULL) || ':' ||"
+                                       " (p.oportunidad_id IS NULL), ',' ORDER BY o.id)"
+                                       " FROM crm.oportunidades o JOIN crm.pool p ON"
+                                       " p.cliente_id = o.cliente_id WHERE o.id <= 3"),
                         "DEVUELTA:true:true:true,DEVUELTA:true:true:true,"
                         "DEVUELTA:true:true:true");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
-                                               " oportunidad_id, estado_anterior, estado_nuevo,"
-                                               " coalesce(usuario_id::text, 'sistema'),"
-                                               " datos ->> 'proceso'), ',' ORDER BY"
-                                               " oportunidad_id) FROM crm.historial"
-                                               " WHERE evento = 'TIMER_VENCIDO'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
+                                       " oportunidad_id, estado_anterior, estado_nuevo,"
+                                       " coalesce(usuario_id::text, 'sistema'),"
+                                       " datos ->> 'proceso'), ',' ORDER BY"
+                                       " oportunidad_id) FROM crm.historial"
+                                       " WHERE evento = 'TIMER_VENCIDO'"),
                         "1:ABIERTA:DEVUELTA:sistema:prueba,2:ABIERTA:DEVUELTA:sistema:prueba,"
                         "3:ABIERTA:DEVUELTA:sistema:prueba");
     /* Warned: flag set, one TIMER_AVISO, still ABIERTA. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(o.id || ':' || o.estado || ':'"
-                                               " || o.timer_avisado || ':' || (SELECT count(*)"
-                                               " FROM crm.historial h WHERE h.oportunidad_id ="
-                                               " o.id AND h.evento = 'TIMER_AVISO'), ','"
-                                               " ORDER BY o.id) FROM crm.oportunidades o"
-                                               " WHERE o.timer_avisado"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(o.id || ':' || o.estado || ':'"
+                                       " || o.timer_avisado || ':' || (SELECT count(*)"
+                                       " FROM crm.historial h WHERE h.oportunidad_id ="
+                                       " o.id AND h.evento = 'TIMER_AVISO'), ','"
+                                       " ORDER BY o.id) FROM crm.oportunidades o"
+                                       " WHERE o.timer_avisado"),
                         "4:ABIERTA:true:1,5:ABIERTA:true:1");
     /* The returned clients can be requested again (no cool-down after a timer return). */
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT disponibles FROM api.disponibles()"), "3");
     /* A move restarts the timer and clears the warning. */
     dbt_exec(p, "SELECT * FROM api.mover(4, 'Contactado')");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT timer_avisado FROM crm.oportunidades"
-                                               " WHERE id = 4"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT timer_avisado FROM crm.oportunidades"
+                                       " WHERE id = 4"),
                         "f");
     db_close(p);
     p = dbt_connect(t, "ba_adm");
@@ -127,9 +136,10 @@ test_batches_and_refusals(void **state)
     p = dbt_connect(t, "ba_p1");
     /* Oldest first, at most `lote` per call. */
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "2");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(id::text, ',' ORDER BY id)"
-                                               " FROM crm.oportunidades WHERE estado ="
-                                               " 'DEVUELTA'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(id::text, ',' ORDER BY id)"
+                                       " FROM crm.oportunidades WHERE estado ="
+                                       " 'DEVUELTA'"),
                         "4,5");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "2");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "1");
@@ -143,8 +153,9 @@ test_batches_and_refusals(void **state)
     dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '1 day',"
                   " timer_aviso = NULL, timer_vence = now() - interval '1 s' WHERE id = 7");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers()"), "1");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.oportunidades"
-                                               " WHERE id = 6"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT estado FROM crm.oportunidades"
+                                       " WHERE id = 6"),
                         "EN_BANDEJA");
     db_close(p);
     db_close(adm);
@@ -161,23 +172,27 @@ test_heartbeat(void **state)
 
     seed(t, adm, 5);
     p = dbt_connect(t, "ba_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT coalesce(ultimo_exito::text, 'nunca') ||"
-                                             " '/' || coalesce(segundos_desde::text, '-') || '/'"
-                                             " || corridas_1h FROM api.sweep_salud()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT coalesce(ultimo_exito::text, 'nunca') ||"
+                                       " '/' || coalesce(segundos_desde::text, '-') || '/'"
+                                       " || corridas_1h FROM api.sweep_salud()"),
                         "nunca/-/0");
     id = dbt_scalar_ll(t, p, "SELECT api.sweep_inicio('host-a:123')");
     /* Started but not finished: no success yet. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT (ultimo_exito IS NULL) || '/' ||"
-                                             " (ultimo_inicio IS NOT NULL) FROM api.sweep_salud()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT (ultimo_exito IS NULL) || '/' ||"
+                                       " (ultimo_inicio IS NOT NULL) FROM api.sweep_salud()"),
                         "true/true");
     dbt_exec(p, "SELECT api.sweep_fin(%lld, 3, 1)", id);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT (segundos_desde BETWEEN 0 AND 60) || '/' ||"
-                                             " coalesce(ultimo_error, '-') || '/' || corridas_1h"
-                                             " FROM api.sweep_salud()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT (segundos_desde BETWEEN 0 AND 60) || '/' ||"
+                                       " coalesce(ultimo_error, '-') || '/' || corridas_1h"
+                                       " FROM api.sweep_salud()"),
                         "true/-/1");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT proceso || '/' || devueltas || '/' ||"
-                                               " avisadas FROM crm.sweep_runs WHERE id = %lld",
-                                               id),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT proceso || '/' || devueltas || '/' ||"
+                                       " avisadas FROM crm.sweep_runs WHERE id = %lld",
+                                       id),
                         "host-a:123/3/1");
     /* Finishing twice, or an unknown run: EB402. */
     assert_int_equal(dbt_try(p, &e, "SELECT api.sweep_fin(%lld, 0, 0)", id), RC_REFUSED);
@@ -187,9 +202,10 @@ test_heartbeat(void **state)
     /* A failed run is visible, and the last success stays the earlier one. */
     id = dbt_scalar_ll(t, p, "SELECT api.sweep_inicio('host-b')");
     dbt_exec(p, "SELECT api.sweep_fin(%lld, 0, 0, 'sin conexión')", id);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT ultimo_error || '/' || (ultimo_exito <"
-                                             " ultimo_error_at) || '/' || corridas_1h FROM"
-                                             " api.sweep_salud()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT ultimo_error || '/' || (ultimo_exito <"
+                                       " ultimo_error_at) || '/' || corridas_1h FROM"
+                                       " api.sweep_salud()"),
                         "sin conexión/true/2");
     db_close(p);
     db_close(adm);
@@ -246,18 +262,21 @@ test_race_two_sweepers(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL);
     struct db *db;
-    struct sweeper s[2] = { { .t = t, .nombre = "barredor-a" }, { .t = t, .nombre = "barredor-b" } };
+    struct sweeper s[2] = { { .t = t, .nombre = "barredor-a" },
+                            { .t = t, .nombre = "barredor-b" } };
     pthread_t th[2];
 
     seed(t, adm, 1);
     /* 100,000 more clients with expired opportunities (CAPTACION lote: no quota involved). */
-    dbt_exec(adm, "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Vencido ' || i, 'Prueba', 1, 14, 40"
-                  " FROM generate_series(1, %d) i",
+    dbt_exec(adm,
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Vencido ' || i, 'Prueba', 1, 14, 40"
+             " FROM generate_series(1, %d) i",
              RACE_EXPIRED);
     dbt_exec(adm, "UPDATE crm.usuarios SET cartera_max = 100000");
-    dbt_exec(adm, "INSERT INTO crm.lotes (usuario_id, origen, solicitados, creado_por)"
-                  " SELECT id, 'CAPTACION', %d, id FROM crm.usuarios WHERE login = 'ba_p1'",
+    dbt_exec(adm,
+             "INSERT INTO crm.lotes (usuario_id, origen, solicitados, creado_por)"
+             " SELECT id, 'CAPTACION', %d, id FROM crm.usuarios WHERE login = 'ba_p1'",
              RACE_EXPIRED);
     dbt_exec(adm, "INSERT INTO crm.oportunidades (cliente_id, usuario_id, lote_id, etapa_id,"
                   " etapa_desde, timer_vence, timer_aviso, timer_avisado)"
@@ -271,8 +290,9 @@ test_race_two_sweepers(void **state)
                   " 'Nuevo', 'ABIERTA', o.usuario_id FROM crm.oportunidades o"
                   " WHERE o.lote_id = (SELECT max(id) FROM crm.lotes)");
     dbt_exec(adm, "VACUUM ANALYZE crm.oportunidades");
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades WHERE"
-                                           " estado = 'ABIERTA' AND timer_vence <= now()"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades WHERE"
+                                   " estado = 'ABIERTA' AND timer_vence <= now()"),
                      RACE_EXPIRED);
 
     for (int i = 0; i < 2; i++)
@@ -286,24 +306,29 @@ test_race_two_sweepers(void **state)
                   s[0].devueltas, s[0].lotes, s[1].nombre, s[1].devueltas, s[1].lotes);
     /* Exactly once: the two counts add up, and every row has exactly one TIMER_VENCIDO. */
     assert_int_equal(s[0].devueltas + s[1].devueltas, RACE_EXPIRED);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades"
-                                           " WHERE estado = 'DEVUELTA'"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades"
+                                   " WHERE estado = 'DEVUELTA'"),
                      RACE_EXPIRED);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial"
-                                           " WHERE evento = 'TIMER_VENCIDO'"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial"
+                                   " WHERE evento = 'TIMER_VENCIDO'"),
                      RACE_EXPIRED);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM (SELECT oportunidad_id FROM"
-                                           " crm.historial WHERE evento = 'TIMER_VENCIDO'"
-                                           " GROUP BY 1 HAVING count(*) <> 1) x"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT oportunidad_id FROM"
+                                   " crm.historial WHERE evento = 'TIMER_VENCIDO'"
+                                   " GROUP BY 1 HAVING count(*) <> 1) x"),
                      0);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial h JOIN"
-                                           " crm.oportunidades o ON o.id = h.oportunidad_id"
-                                           " WHERE h.evento = 'TIMER_VENCIDO' AND o.estado <>"
-                                           " 'DEVUELTA'"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial h JOIN"
+                                   " crm.oportunidades o ON o.id = h.oportunidad_id"
+                                   " WHERE h.evento = 'TIMER_VENCIDO' AND o.estado <>"
+                                   " 'DEVUELTA'"),
                      0);
     /* Each process's rows are labelled with its name, and the labels add up. */
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial WHERE evento ="
-                                           " 'TIMER_VENCIDO' AND datos ->> 'proceso' = '%s'",
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial WHERE evento ="
+                                   " 'TIMER_VENCIDO' AND datos ->> 'proceso' = '%s'",
                                    s[0].nombre),
                      s[0].devueltas);
     db = dbt_connect(t, "ba_adm");

@@ -55,25 +55,34 @@ test_normalizar_telefono(void **state)
     struct dbt *t = *state;
     struct db *db;
     static const char *const buenos[][2] = {
-        { "55 1234 5678", "+525512345678" },      { "(55) 1234-5678", "+525512345678" },
-        { "5512345678", "+525512345678" },        { "+52 55 1234 5678", "+525512345678" },
+        { "55 1234 5678", "+525512345678" },       { "(55) 1234-5678", "+525512345678" },
+        { "5512345678", "+525512345678" },         { "+52 55 1234 5678", "+525512345678" },
         { "+52 1 55 1234 5678", "+525512345678" }, { "52 1 55 1234 5678", "+525512345678" },
-        { "044 55 1234 5678", "+525512345678" },  { "045 33 1234 5678", "+523312345678" },
-        { "01 55 1234 5678", "+525512345678" },   { "0155.1234.5678", "+525512345678" },
-        { "525512345678", "+525512345678" },      { " 81-1234-5678 ", "+528112345678" },
+        { "044 55 1234 5678", "+525512345678" },   { "045 33 1234 5678", "+523312345678" },
+        { "01 55 1234 5678", "+525512345678" },    { "0155.1234.5678", "+525512345678" },
+        { "525512345678", "+525512345678" },       { " 81-1234-5678 ", "+528112345678" },
     };
     static const char *const malos[] = {
-        "",           "12345",         "55 1234 567",      "55 1234 56789", "1512345678",
-        "0512345678", "+1 555 123 4567", "+44 20 7946 0958", "55-1234-567a", "046 55 1234 5678",
-        "+52 0 55 1234 5678", "++525512345678",
+        "",
+        "12345",
+        "55 1234 567",
+        "55 1234 56789",
+        "1512345678",
+        "0512345678",
+        "+1 555 123 4567",
+        "+44 20 7946 0958",
+        "55-1234-567a",
+        "046 55 1234 5678",
+        "+52 0 55 1234 5678",
+        "++525512345678",
     };
 
     dbt_role(t, "ca_p1", "embudo_promotor");
     db = dbt_connect(t, "ca_p1");
     for (size_t i = 0; i < sizeof buenos / sizeof buenos[0]; i++)
-        assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.normalizar_telefono('%s')",
-                                           buenos[i][0]),
-                            buenos[i][1]);
+        assert_string_equal(
+            dbt_scalar_tmp(t, db, "SELECT api.normalizar_telefono('%s')", buenos[i][0]),
+            buenos[i][1]);
     for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++) {
         struct err e = { 0 };
 
@@ -94,32 +103,36 @@ test_prospecto_nuevo(void **state)
 
     seed(t, adm);
     p = dbt_connect(t, "ca_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', cliente_id IS NULL,"
-                                             " prospecto_id IS NOT NULL, mensaje) FROM"
-                                             " api.captar(' Juana Pérez ', '(33) 9999-0000',"
-                                             " 'imss', NULL, '{\"fuente\": \"feria\"}')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', cliente_id IS NULL,"
+                                       " prospecto_id IS NOT NULL, mensaje) FROM"
+                                       " api.captar(' Juana Pérez ', '(33) 9999-0000',"
+                                       " 'imss', NULL, '{\"fuente\": \"feria\"}')"),
                         "t/t/prospecto captado: oportunidad 1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s', p.nombre,"
-                                             " p.telefono, p.datos ->> 'fuente', v.clave) FROM"
-                                             " crm.prospectos p JOIN padron.convenios v ON v.id ="
-                                             " p.convenio_id"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s|%%s|%%s|%%s', p.nombre,"
+                                       " p.telefono, p.datos ->> 'fuente', v.clave) FROM"
+                                       " crm.prospectos p JOIN padron.convenios v ON v.id ="
+                                       " p.convenio_id"),
                         "Juana Pérez|+523399990000|feria|IMSS");
     /* CAPTACION lote, INICIAL stage, business-time timer, history CAPTADA; no quota charged. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s', l.origen,"
-                                             " e.tipo, o.timer_vence = api.sumar_horas_habiles("
-                                             "o.etapa_desde, e.timer_horas), h.evento,"
-                                             " (SELECT coalesce(sum(usados), 0) FROM"
-                                             " crm.cupo_diario)) FROM crm.oportunidades o JOIN"
-                                             " crm.lotes l ON l.id = o.lote_id JOIN crm.etapas e"
-                                             " ON e.id = o.etapa_id JOIN crm.historial h ON"
-                                             " h.oportunidad_id = o.id"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s', l.origen,"
+                                       " e.tipo, o.timer_vence = api.sumar_horas_habiles("
+                                       "o.etapa_desde, e.timer_horas), h.evento,"
+                                       " (SELECT coalesce(sum(usados), 0) FROM"
+                                       " crm.cupo_diario)) FROM crm.oportunidades o JOIN"
+                                       " crm.lotes l ON l.id = o.lote_id JOIN crm.etapas e"
+                                       " ON e.id = o.etapa_id JOIN crm.historial h ON"
+                                       " h.oportunidad_id = o.id"),
                         "CAPTACION|INICIAL|t|CAPTADA|0");
     /* The same phone again, in any form: duplicate. */
     {
         struct err e = { 0 };
 
-        assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.captar('Juana', '+52 1 33 9999"
-                                        " 0000')"),
+        assert_int_equal(dbt_try(p, &e,
+                                 "SELECT * FROM api.captar('Juana', '+52 1 33 9999"
+                                 " 0000')"),
                          RC_REFUSED);
         assert_string_equal(e.code, "EB702");
         assert_string_equal(e.msg, "ese cliente ya es tuyo: oportunidad 1");
@@ -141,11 +154,13 @@ test_prospecto_nuevo(void **state)
     p = dbt_connect(t, "ca_p1");
     expect_refusal(p, "EB701", "SELECT * FROM api.captar('Ana López', '123')");
     expect_refusal(p, "EB703", "SELECT * FROM api.captar('A', '5511112222')");
-    expect_refusal(p, "EB703", "SELECT * FROM api.captar('Ana López', '5511112222', NULL, NULL,"
-                               " '[1]')");
+    expect_refusal(p, "EB703",
+                   "SELECT * FROM api.captar('Ana López', '5511112222', NULL, NULL,"
+                   " '[1]')");
     expect_refusal(p, "EB704", "SELECT * FROM api.captar('Ana López', '5511112222', 'NADA')");
-    expect_refusal(p, "EB705", "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
-                               " 'NOESCURP')");
+    expect_refusal(p, "EB705",
+                   "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
+                   " 'NOESCURP')");
     db_close(p);
     p = dbt_connect(t, "ca_sup");
     expect_refusal(p, "EB208", "SELECT * FROM api.captar('Ana López', '5511112222')");
@@ -168,18 +183,21 @@ test_vinculo_con_padron(void **state)
     seed(t, adm);
     p = dbt_connect(t, "ca_p1");
     /* By phone: linked to client 5, no prospect, pool row taken. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', cliente_id,"
-                                             " coalesce(prospecto_id::text, '-')) FROM"
-                                             " api.captar('Cinco', '55 1234 5678')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', cliente_id,"
+                                       " coalesce(prospecto_id::text, '-')) FROM"
+                                       " api.captar('Cinco', '55 1234 5678')"),
                         "5/-");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT p.oportunidad_id = o.id FROM crm.pool p"
-                                               " JOIN crm.oportunidades o ON o.cliente_id ="
-                                               " p.cliente_id WHERE p.cliente_id = 5"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT p.oportunidad_id = o.id FROM crm.pool p"
+                                       " JOIN crm.oportunidades o ON o.cliente_id ="
+                                       " p.cliente_id WHERE p.cliente_id = 5"),
                         "t");
     assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM crm.prospectos"), "0");
     /* By CURP. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT cliente_id FROM api.captar('Seis',"
-                                             " '5599998888', NULL, 'goma800101hdfrrn09')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT cliente_id FROM api.captar('Seis',"
+                                       " '5599998888', NULL, 'goma800101hdfrrn09')"),
                         "6");
     db_close(p);
     /* A client assigned to someone else: refused; the supervisor is told whose. */
@@ -191,9 +209,10 @@ test_vinculo_con_padron(void **state)
     expect_refusal(p, "EB208", "SELECT * FROM api.captar('Cinco', '5512345678')");
     db_close(p);
     /* Role-aware message, exercised through the helper as a supervisor would see it. */
-    assert_int_equal(dbt_try(adm, &e, "SELECT crm.duplicado_activo(u, o) FROM crm.usuarios u,"
-                                      " crm.oportunidades o WHERE u.login = 'ca_sup' AND"
-                                      " o.cliente_id = 5"),
+    assert_int_equal(dbt_try(adm, &e,
+                             "SELECT crm.duplicado_activo(u, o) FROM crm.usuarios u,"
+                             " crm.oportunidades o WHERE u.login = 'ca_sup' AND"
+                             " o.cliente_id = 5"),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB702");
     assert_non_null(strstr(e.msg, "Pepe Uno (ca_p1)"));
@@ -208,8 +227,9 @@ test_vinculo_con_padron(void **state)
     dbt_exec(adm, "INSERT INTO crm.historial (oportunidad_id, evento, estado_anterior,"
                   " estado_nuevo) SELECT id, 'DEVUELTA', 'ABIERTA', 'DEVUELTA' FROM"
                   " crm.oportunidades WHERE cliente_id = 5");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT cliente_id FROM api.captar('Cinco',"
-                                             " '5512345678')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT cliente_id FROM api.captar('Cinco',"
+                                       " '5512345678')"),
                         "5");
     db_close(p);
     p = dbt_connect(t, "ca_adm");

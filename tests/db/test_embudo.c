@@ -29,17 +29,18 @@ seed(struct dbt *t, struct db *adm)
     dbt_role(t, "em_p1", "embudo_promotor");
     dbt_role(t, "em_p2", "embudo_promotor");
     dbt_role(t, "em_p3", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('em_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-                  " ('em_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('em_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
-                  " FROM (VALUES ('em_p1', 'Pepe Uno', 'em_sup'), ('em_p2', 'Paty Dos', 'em_sup'),"
-                  "  ('em_p3', 'Pablo Tres', 'em_sup2')) v(l, n, s);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 100) i");
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('em_sup', 'Sara Supervisora', 'SUPERVISOR'),"
+             " ('em_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('em_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
+             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
+             " FROM (VALUES ('em_p1', 'Pepe Uno', 'em_sup'), ('em_p2', 'Paty Dos', 'em_sup'),"
+             "  ('em_p3', 'Pablo Tres', 'em_sup2')) v(l, n, s);"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 100) i");
     p = dbt_connect(t, "em_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(10)");
     db_close(p);
@@ -52,9 +53,10 @@ seed(struct dbt *t, struct db *adm)
 static long long
 op(struct dbt *t, struct db *adm, const char *login, int n)
 {
-    return dbt_scalar_ll(t, adm, "SELECT o.id FROM crm.oportunidades o JOIN crm.usuarios u"
-                                 " ON u.id = o.usuario_id WHERE u.login = '%s'"
-                                 " ORDER BY o.id OFFSET %d LIMIT 1",
+    return dbt_scalar_ll(t, adm,
+                         "SELECT o.id FROM crm.oportunidades o JOIN crm.usuarios u"
+                         " ON u.id = o.usuario_id WHERE u.login = '%s'"
+                         " ORDER BY o.id OFFSET %d LIMIT 1",
                          login, n - 1);
 }
 
@@ -79,57 +81,72 @@ test_mover_normal_restarts_timer(void **state)
     seed(t, adm);
     o = op(t, adm, "em_p1", 1);
     /* Pretend the opportunity was warned and is half-way through its timer. */
-    dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '2 days',"
-                  " timer_vence = now() + interval '1 hour', timer_aviso = now() - interval"
-                  " '1 hour', timer_avisado = true WHERE id = %lld",
+    dbt_exec(adm,
+             "UPDATE crm.oportunidades SET etapa_desde = now() - interval '2 days',"
+             " timer_vence = now() + interval '1 hour', timer_aviso = now() - interval"
+             " '1 hour', timer_avisado = true WHERE id = %lld",
              o);
     p = dbt_connect(t, "em_p1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT estado || '/' || etapa_nombre FROM"
-                                             " api.mover(%lld, 'contactado', 'llamé')",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT estado || '/' || etapa_nombre FROM"
+                                       " api.mover(%lld, 'contactado', 'llamé')",
                                        o),
                         "ABIERTA/Contactado");
     /* 48 business hours from now, warning at 75 %, warning flag reset. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT timer_vence = api.sumar_horas_habiles("
-                                               "etapa_desde, 48) AND timer_aviso ="
-                                               " api.sumar_horas_habiles(etapa_desde, 36) AND"
-                                               " NOT timer_avisado AND etapa_desde > now() - interval '1 minute'"
-                                               " FROM crm.oportunidades WHERE id = %lld",
-                                               o),
-                        "t");
+    assert_string_equal(
+        dbt_scalar_tmp(t, adm,
+                       "SELECT timer_vence = api.sumar_horas_habiles("
+                       "etapa_desde, 48) AND timer_aviso ="
+                       " api.sumar_horas_habiles(etapa_desde, 36) AND"
+                       " NOT timer_avisado AND etapa_desde > now() - interval '1 minute'"
+                       " FROM crm.oportunidades WHERE id = %lld",
+                       o),
+        "t");
     /* History: TRANSICION with ids and names of both stages. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
-                                             " h.evento, h.etapa_anterior_id, h.etapa_anterior,"
-                                             " h.etapa_nueva_id, h.etapa_nueva,"
-                                             " h.estado_anterior, h.estado_nuevo, h.motivo)"
-                                             " FROM crm.historial h WHERE h.oportunidad_id = %lld"
-                                             " ORDER BY h.id DESC LIMIT 1",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
+                                       " h.evento, h.etapa_anterior_id, h.etapa_anterior,"
+                                       " h.etapa_nueva_id, h.etapa_nueva,"
+                                       " h.estado_anterior, h.estado_nuevo, h.motivo)"
+                                       " FROM crm.historial h WHERE h.oportunidad_id = %lld"
+                                       " ORDER BY h.id DESC LIMIT 1",
                                        o),
-                        dbt_scalar_tmp(t, adm, "SELECT format('TRANSICION|%%s|Nuevo|%%s|"
-                                               "Contactado|ABIERTA|ABIERTA|llamé',"
-                                               " (SELECT id FROM crm.etapas WHERE nombre ="
-                                               " 'Nuevo'), (SELECT id FROM crm.etapas WHERE"
-                                               " nombre = 'Contactado'))"));
+                        dbt_scalar_tmp(t, adm,
+                                       "SELECT format('TRANSICION|%%s|Nuevo|%%s|"
+                                       "Contactado|ABIERTA|ABIERTA|llamé',"
+                                       " (SELECT id FROM crm.etapas WHERE nombre ="
+                                       " 'Nuevo'), (SELECT id FROM crm.etapas WHERE"
+                                       " nombre = 'Contactado'))"));
     /* A NORMAL stage without a timer leaves none. */
     dbt_exec(adm, "INSERT INTO crm.etapas (nombre, orden, tipo) VALUES ('Seguimiento', 9,"
                   " 'NORMAL')");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT coalesce(timer_vence::text, 'sin timer')"
-                                             " FROM api.mover(%lld, 'Seguimiento')",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT coalesce(timer_vence::text, 'sin timer')"
+                                       " FROM api.mover(%lld, 'Seguimiento')",
                                        o),
                         "sin timer");
     /* Refusals. */
-    expect_refusal(p, "EB306", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                      " ''Seguimiento'')'",
-                                              o));
-    expect_refusal(p, "EB303", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                      " ''No existe'')'",
-                                              o));
-    expect_refusal(p, "EB304", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                      " ''Venta'')'",
-                                              o));
+    expect_refusal(p, "EB306",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Seguimiento'')'",
+                                  o));
+    expect_refusal(p, "EB303",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''No existe'')'",
+                                  o));
+    expect_refusal(p, "EB304",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Venta'')'",
+                                  o));
     expect_refusal(p, "EB301", "SELECT * FROM api.mover(999999, 'Contactado')");
-    expect_refusal(p, "EB301", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                      " ''Contactado'')'",
-                                              op(t, adm, "em_p2", 1)));
+    expect_refusal(p, "EB301",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Contactado'')'",
+                                  op(t, adm, "em_p2", 1)));
     db_close(p);
     db_close(adm);
 }
@@ -147,47 +164,58 @@ test_mover_salida_and_who_may_act(void **state)
     o1 = op(t, adm, "em_p1", 1);
     o2 = op(t, adm, "em_p1", 2);
     db = dbt_connect(t, "em_p1");
-    expect_refusal(db, "EB305", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                       " ''No localizado'', ''  '')'",
-                                               o1));
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT estado || '/' || coalesce(timer_vence::text,"
-                                              " '-') FROM api.mover(%lld, 'No localizado',"
-                                              " 'no contesta')",
+    expect_refusal(db, "EB305",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''No localizado'', ''  '')'",
+                                  o1));
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT estado || '/' || coalesce(timer_vence::text,"
+                                       " '-') FROM api.mover(%lld, 'No localizado',"
+                                       " 'no contesta')",
                                        o1),
                         "EN_BANDEJA/-");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT o.motivo_salida || '|' || h.evento || '|'"
-                                               " || h.estado_nuevo || '|' || h.motivo FROM"
-                                               " crm.oportunidades o JOIN crm.historial h ON"
-                                               " h.oportunidad_id = o.id WHERE o.id = %lld"
-                                               " ORDER BY h.id DESC LIMIT 1",
-                                               o1),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT o.motivo_salida || '|' || h.evento || '|'"
+                                       " || h.estado_nuevo || '|' || h.motivo FROM"
+                                       " crm.oportunidades o JOIN crm.historial h ON"
+                                       " h.oportunidad_id = o.id WHERE o.id = %lld"
+                                       " ORDER BY h.id DESC LIMIT 1",
+                                       o1),
                         "no contesta|A_BANDEJA|EN_BANDEJA|no contesta");
     /* In the bandeja the supervisor decides. */
-    expect_refusal(db, "EB307", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                       " ''Contactado'')'",
-                                               o1));
+    expect_refusal(db, "EB307",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Contactado'')'",
+                                  o1));
     db_close(db);
     /* The owner's supervisor and an admin may move; another supervisor may not. */
     db = dbt_connect(t, "em_sup");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT etapa_nombre FROM api.mover(%lld,"
-                                              " 'Interesado')",
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT etapa_nombre FROM api.mover(%lld,"
+                                       " 'Interesado')",
                                        o2),
                         "Interesado");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT h.usuario_id = u.id FROM crm.historial h,"
-                                               " crm.usuarios u WHERE u.login = 'em_sup' AND"
-                                               " h.oportunidad_id = %lld ORDER BY h.id DESC"
-                                               " LIMIT 1",
-                                               o2),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT h.usuario_id = u.id FROM crm.historial h,"
+                                       " crm.usuarios u WHERE u.login = 'em_sup' AND"
+                                       " h.oportunidad_id = %lld ORDER BY h.id DESC"
+                                       " LIMIT 1",
+                                       o2),
                         "t");
     db_close(db);
     db = dbt_connect(t, "em_sup2");
-    expect_refusal(db, "EB301", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                       " ''Contactado'')'",
-                                               o2));
+    expect_refusal(db, "EB301",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Contactado'')'",
+                                  o2));
     db_close(db);
     db = dbt_connect(t, "em_adm");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT etapa_nombre FROM api.mover(%lld,"
-                                              " 'En trámite')",
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT etapa_nombre FROM api.mover(%lld,"
+                                       " 'En trámite')",
                                        o2),
                         "En trámite");
     db_close(db);
@@ -209,91 +237,116 @@ test_venta(void **state)
     o2 = op(t, adm, "em_p1", 2);
     o3 = op(t, adm, "em_p1", 3);
     p = dbt_connect(t, "em_p1");
-    expect_refusal(p, "EB312", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 0, ''Nómina'',"
-                                                      " ''F-1'')'",
-                                              o1));
-    expect_refusal(p, "EB312", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 10.005,"
-                                                      " ''Nómina'', ''F-1'')'",
-                                              o1));
-    expect_refusal(p, "EB313", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, ''Nómina'',"
-                                                      " ''F 1'')'",
-                                              o1));
-    expect_refusal(p, "EB313", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, '''',"
-                                                      " ''F-1'')'",
-                                              o1));
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', folio_venta, nueva,"
-                                             " mensaje) FROM api.registrar_venta(%lld, 15000.50,"
-                                             " 'Crédito nómina', 'F-001')",
+    expect_refusal(p, "EB312",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 0, ''Nómina'',"
+                                  " ''F-1'')'",
+                                  o1));
+    expect_refusal(p, "EB312",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 10.005,"
+                                  " ''Nómina'', ''F-1'')'",
+                                  o1));
+    expect_refusal(p, "EB313",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, ''Nómina'',"
+                                  " ''F 1'')'",
+                                  o1));
+    expect_refusal(p, "EB313",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, '''',"
+                                  " ''F-1'')'",
+                                  o1));
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', folio_venta, nueva,"
+                                       " mensaje) FROM api.registrar_venta(%lld, 15000.50,"
+                                       " 'Crédito nómina', 'F-001')",
                                        o1),
                         "F-001/t/venta registrada con el folio F-001");
     /* Idempotent. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', folio_venta, nueva,"
-                                             " mensaje) FROM api.registrar_venta(%lld, 15000.50,"
-                                             " 'Crédito nómina', 'F-001')",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', folio_venta, nueva,"
+                                       " mensaje) FROM api.registrar_venta(%lld, 15000.50,"
+                                       " 'Crédito nómina', 'F-001')",
                                        o1),
                         "F-001/f/la venta ya estaba registrada con el folio F-001");
     /* A different second sale: refused, naming the existing folio. */
     {
         struct err e = { 0 };
 
-        assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.registrar_venta(%lld, 9000,"
-                                        " 'Crédito nómina', 'F-002')",
+        assert_int_equal(dbt_try(p, &e,
+                                 "SELECT * FROM api.registrar_venta(%lld, 9000,"
+                                 " 'Crédito nómina', 'F-002')",
                                  o1),
                          RC_REFUSED);
         assert_string_equal(e.code, "EB310");
         assert_non_null(strstr(e.msg, "F-001"));
     }
     /* The folio belongs to one sale only. */
-    expect_refusal(p, "EB311", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, ''X'',"
-                                                      " ''F-001'')'",
-                                              o2));
+    expect_refusal(p, "EB311",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, ''X'',"
+                                  " ''F-001'')'",
+                                  o2));
     /* Closed as GANADA in the VENTA stage, history VENTA, cool-down block, pool row freed. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT o.estado || '/' || e.tipo || '/' ||"
-                                               " (o.cerrada_at IS NOT NULL) || '/' ||"
-                                               " (o.timer_vence IS NULL) FROM crm.oportunidades o"
-                                               " JOIN crm.etapas e ON e.id = o.etapa_id"
-                                               " WHERE o.id = %lld",
-                                               o1),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT o.estado || '/' || e.tipo || '/' ||"
+                                       " (o.cerrada_at IS NOT NULL) || '/' ||"
+                                       " (o.timer_vence IS NULL) FROM crm.oportunidades o"
+                                       " JOIN crm.etapas e ON e.id = o.etapa_id"
+                                       " WHERE o.id = %lld",
+                                       o1),
                         "GANADA/VENTA/true/true");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT evento || '/' || estado_anterior || '/' ||"
-                                               " estado_nuevo || '/' || etapa_nueva || '/' ||"
-                                               " (datos ->> 'folio') FROM crm.historial WHERE"
-                                               " oportunidad_id = %lld ORDER BY id DESC LIMIT 1",
-                                               o1),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT evento || '/' || estado_anterior || '/' ||"
+                                       " estado_nuevo || '/' || etapa_nueva || '/' ||"
+                                       " (datos ->> 'folio') FROM crm.historial WHERE"
+                                       " oportunidad_id = %lld ORDER BY id DESC LIMIT 1",
+                                       o1),
                         "VENTA/ABIERTA/GANADA/Venta/F-001");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT b.motivo || '/' || (p.oportunidad_id IS"
-                                               " NULL) || '/' || (p.libre_desde = b.hasta) || '/'"
-                                               " || (b.hasta > now() + interval '29 days')"
-                                               " FROM crm.oportunidades o JOIN crm.bloqueos b ON"
-                                               " b.cliente_id = o.cliente_id JOIN crm.pool p ON"
-                                               " p.cliente_id = o.cliente_id WHERE o.id = %lld",
-                                               o1),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT b.motivo || '/' || (p.oportunidad_id IS"
+                                       " NULL) || '/' || (p.libre_desde = b.hasta) || '/'"
+                                       " || (b.hasta > now() + interval '29 days')"
+                                       " FROM crm.oportunidades o JOIN crm.bloqueos b ON"
+                                       " b.cliente_id = o.cliente_id JOIN crm.pool p ON"
+                                       " p.cliente_id = o.cliente_id WHERE o.id = %lld",
+                                       o1),
                         "VENTA/true/true/true");
     /* Closed: no moves; in the bandeja: no sale; someone else's: EB301. */
-    expect_refusal(p, "EB302", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM api.mover(%lld,"
-                                                      " ''Contactado'')'",
-                                              o1));
+    expect_refusal(p, "EB302",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM api.mover(%lld,"
+                                  " ''Contactado'')'",
+                                  o1));
     dbt_exec(p, "SELECT * FROM api.mover(%lld, 'No interesado', 'ya tiene crédito')", o3);
-    expect_refusal(p, "EB307", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, ''X'',"
-                                                      " ''F-9'')'",
-                                              o3));
-    expect_refusal(p, "EB301", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, ''X'',"
-                                                      " ''F-9'')'",
-                                              op(t, adm, "em_p2", 1)));
-    dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
-                  " timer_aviso = NULL, cerrada_at = now() WHERE id = %lld",
+    expect_refusal(p, "EB307",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, ''X'',"
+                                  " ''F-9'')'",
+                                  o3));
+    expect_refusal(p, "EB301",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, ''X'',"
+                                  " ''F-9'')'",
+                                  op(t, adm, "em_p2", 1)));
+    dbt_exec(adm,
+             "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
+             " timer_aviso = NULL, cerrada_at = now() WHERE id = %lld",
              o2);
-    expect_refusal(p, "EB302", dbt_scalar_tmp(t, adm, "SELECT 'SELECT * FROM"
-                                                      " api.registrar_venta(%lld, 100, ''X'',"
-                                                      " ''F-9'')'",
-                                              o2));
+    expect_refusal(p, "EB302",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT * FROM"
+                                  " api.registrar_venta(%lld, 100, ''X'',"
+                                  " ''F-9'')'",
+                                  o2));
     db_close(p);
     db_close(adm);
 }
@@ -312,17 +365,20 @@ test_nota(void **state)
     p = dbt_connect(t, "em_p1");
     nota = dbt_scalar_ll(t, p, "SELECT api.nota(%lld, '  marcar el lunes  ')", o1);
     assert_int_equal(nota, dbt_scalar_ll(t, adm, "SELECT max(id) FROM crm.historial"));
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT evento || '/' || motivo || '/' ||"
-                                             " etapa_anterior FROM crm.historial"
-                                             " ORDER BY id DESC LIMIT 1"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT evento || '/' || motivo || '/' ||"
+                                       " etapa_anterior FROM crm.historial"
+                                       " ORDER BY id DESC LIMIT 1"),
                         "NOTA/marcar el lunes/Nuevo");
-    expect_refusal(p, "EB320", dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, '' '')'",
-                                              o1));
-    expect_refusal(p, "EB320", dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld,"
-                                                      " repeat(''x'', 2001))'",
-                                              o1));
-    expect_refusal(p, "EB301", dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, ''hola'')'",
-                                              op(t, adm, "em_p2", 1)));
+    expect_refusal(p, "EB320", dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, '' '')'", o1));
+    expect_refusal(p, "EB320",
+                   dbt_scalar_tmp(t, adm,
+                                  "SELECT 'SELECT api.nota(%lld,"
+                                  " repeat(''x'', 2001))'",
+                                  o1));
+    expect_refusal(
+        p, "EB301",
+        dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, ''hola'')'", op(t, adm, "em_p2", 1)));
     /* Notes on closed opportunities are allowed. */
     dbt_exec(p, "SELECT * FROM api.registrar_venta(%lld, 100, 'X', 'F-7')", o1);
     dbt_exec(p, "SELECT api.nota(%lld, 'cliente contento')", o1);
@@ -339,8 +395,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_mover_normal_restarts_timer, dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_mover_salida_and_who_may_act, dbt_setup,
-                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_mover_salida_and_who_may_act, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_venta, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_nota, dbt_setup, dbt_teardown),
     };

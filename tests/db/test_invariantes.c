@@ -26,15 +26,16 @@ seed(struct dbt *t, struct db *adm)
     dbt_role(t, "iv_adm", "embudo_admin");
     dbt_role(t, "iv_p1", "embudo_promotor");
     dbt_role(t, "iv_p2", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('iv_sup', 'Sara Supervisora', 'SUPERVISOR'), ('iv_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login ="
-                  " 'iv_sup') FROM (VALUES ('iv_p1', 'Pepe Uno'), ('iv_p2', 'Paty Dos')) v(l, n);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 60) i");
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('iv_sup', 'Sara Supervisora', 'SUPERVISOR'), ('iv_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
+             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login ="
+             " 'iv_sup') FROM (VALUES ('iv_p1', 'Pepe Uno'), ('iv_p2', 'Paty Dos')) v(l, n);"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 60) i");
     p = dbt_connect(t, "iv_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(10)");
     dbt_exec(p, "SELECT * FROM api.mover(1, 'Contactado')");
@@ -64,9 +65,10 @@ static const char *
 violaciones(struct dbt *t)
 {
     struct db *db = dbt_connect(t, "iv_adm");
-    const char *s = dbt_scalar_tmp(t, db, "SELECT coalesce(string_agg(DISTINCT invariante, ','"
-                                          " ORDER BY invariante), '') FROM"
-                                          " api.verificar_invariantes()");
+    const char *s = dbt_scalar_tmp(t, db,
+                                   "SELECT coalesce(string_agg(DISTINCT invariante, ','"
+                                   " ORDER BY invariante), '') FROM"
+                                   " api.verificar_invariantes()");
 
     db_close(db);
     return s;

@@ -32,19 +32,20 @@ seed(struct dbt *t, struct db *adm)
     dbt_role(t, "re_p2", "embudo_promotor");
     dbt_role(t, "re_p3", "embudo_promotor");
     dbt_role(t, "re_p4", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('re_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-                  " ('re_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('re_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, estado)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s),"
-                  " v.e FROM (VALUES ('re_p1', 'Pepe Uno', 're_sup', 'ACTIVO'),"
-                  "  ('re_p2', 'Paty Dos', 're_sup', 'ACTIVO'),"
-                  "  ('re_p3', 'Pablo Tres', 're_sup2', 'ACTIVO'),"
-                  "  ('re_p4', 'Pía Cuatro', 're_sup', 'VACACIONES')) v(l, n, s, e);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 200) i");
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('re_sup', 'Sara Supervisora', 'SUPERVISOR'),"
+             " ('re_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('re_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, estado)"
+             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s),"
+             " v.e FROM (VALUES ('re_p1', 'Pepe Uno', 're_sup', 'ACTIVO'),"
+             "  ('re_p2', 'Paty Dos', 're_sup', 'ACTIVO'),"
+             "  ('re_p3', 'Pablo Tres', 're_sup2', 'ACTIVO'),"
+             "  ('re_p4', 'Pía Cuatro', 're_sup', 'VACACIONES')) v(l, n, s, e);"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 200) i");
     p = dbt_connect(t, "re_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(20)");
     db_close(p);
@@ -76,47 +77,53 @@ test_reasignar_ok(void **state)
                   " timer_vence = now() + interval '1 hour', timer_aviso = now() - interval"
                   " '1 hour', timer_avisado = true WHERE id = 1");
     db = dbt_connect(t, "re_sup");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT reasignadas || '/' || mensaje FROM"
-                                              " api.reasignar(ARRAY[3, 1, 2, 2], ' RE_P2 ',"
-                                              " 'reparto de cartera')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT reasignadas || '/' || mensaje FROM"
+                                       " api.reasignar(ARRAY[3, 1, 2, 2], ' RE_P2 ',"
+                                       " 'reparto de cartera')"),
                         "3/se reasignaron 3 oportunidades a Paty Dos (re_p2)");
     /* New owner and lote; ABIERTA; NORMAL stage kept, SALIDA → INICIAL; timer restarted. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
-                                               " o.id, u.login, o.estado, e.nombre,"
-                                               " o.timer_vence = api.sumar_horas_habiles("
-                                               "o.etapa_desde, e.timer_horas) AND NOT"
-                                               " o.timer_avisado AND o.motivo_salida IS NULL),"
-                                               " ',' ORDER BY o.id) FROM crm.oportunidades o"
-                                               " JOIN crm.usuarios u ON u.id = o.usuario_id"
-                                               " JOIN crm.etapas e ON e.id = o.etapa_id"
-                                               " WHERE o.id <= 3"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s:%%s:%%s',"
+                                       " o.id, u.login, o.estado, e.nombre,"
+                                       " o.timer_vence = api.sumar_horas_habiles("
+                                       "o.etapa_desde, e.timer_horas) AND NOT"
+                                       " o.timer_avisado AND o.motivo_salida IS NULL),"
+                                       " ',' ORDER BY o.id) FROM crm.oportunidades o"
+                                       " JOIN crm.usuarios u ON u.id = o.usuario_id"
+                                       " JOIN crm.etapas e ON e.id = o.etapa_id"
+                                       " WHERE o.id <= 3"),
                         "1:re_p2:ABIERTA:Nuevo:t,2:re_p2:ABIERTA:Interesado:t,"
                         "3:re_p2:ABIERTA:Nuevo:t");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT l.origen || '/' || l.solicitados || '/' ||"
-                                               " l.motivo || '/' || u.login || '/' || c.login ||"
-                                               " '/' || (SELECT count(*) FROM crm.oportunidades o"
-                                               " WHERE o.lote_id = l.id) FROM crm.lotes l JOIN"
-                                               " crm.usuarios u ON u.id = l.usuario_id JOIN"
-                                               " crm.usuarios c ON c.id = l.creado_por"
-                                               " WHERE l.origen = 'REASIGNACION'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT l.origen || '/' || l.solicitados || '/' ||"
+                                       " l.motivo || '/' || u.login || '/' || c.login ||"
+                                       " '/' || (SELECT count(*) FROM crm.oportunidades o"
+                                       " WHERE o.lote_id = l.id) FROM crm.lotes l JOIN"
+                                       " crm.usuarios u ON u.id = l.usuario_id JOIN"
+                                       " crm.usuarios c ON c.id = l.creado_por"
+                                       " WHERE l.origen = 'REASIGNACION'"),
                         "REASIGNACION/3/reparto de cartera/re_p2/re_sup/3");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(format('%%s:%%s>%%s:%%s>%%s:"
-                                               "%%s', h.oportunidad_id, h.estado_anterior,"
-                                               " h.estado_nuevo, h.etapa_anterior, h.etapa_nueva,"
-                                               " h.motivo), ',' ORDER BY h.oportunidad_id)"
-                                               " FROM crm.historial h WHERE h.evento ="
-                                               " 'REASIGNADA'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s>%%s:%%s>%%s:"
+                                       "%%s', h.oportunidad_id, h.estado_anterior,"
+                                       " h.estado_nuevo, h.etapa_anterior, h.etapa_nueva,"
+                                       " h.motivo), ',' ORDER BY h.oportunidad_id)"
+                                       " FROM crm.historial h WHERE h.evento ="
+                                       " 'REASIGNADA'"),
                         "1:ABIERTA>ABIERTA:Nuevo>Nuevo:reparto de cartera,"
                         "2:ABIERTA>ABIERTA:Interesado>Interesado:reparto de cartera,"
                         "3:EN_BANDEJA>ABIERTA:No localizado>Nuevo:reparto de cartera");
     /* The destination's quota is charged; the pool follows the owner. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT c.usados FROM crm.cupo_diario c JOIN"
-                                               " crm.usuarios u ON u.id = c.usuario_id"
-                                               " WHERE u.login = 're_p2'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT c.usados FROM crm.cupo_diario c JOIN"
+                                       " crm.usuarios u ON u.id = c.usuario_id"
+                                       " WHERE u.login = 're_p2'"),
                         "3");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM crm.pool p JOIN"
-                                               " crm.usuarios u ON u.id = p.usuario_id"
-                                               " WHERE u.login = 're_p2'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.pool p JOIN"
+                                       " crm.usuarios u ON u.id = p.usuario_id"
+                                       " WHERE u.login = 're_p2'"),
                         "3");
     db_close(db);
     /* The old owner no longer sees them; the new one does. */
@@ -128,8 +135,9 @@ test_reasignar_ok(void **state)
     db_close(db);
     /* An admin may send to any team. */
     db = dbt_connect(t, "re_adm");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT reasignadas FROM api.reasignar(ARRAY[4],"
-                                              " 're_p3', 'apoyo')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT reasignadas FROM api.reasignar(ARRAY[4],"
+                                       " 're_p3', 'apoyo')"),
                         "1");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.verificar_invariantes()"),
                         "0");
@@ -149,8 +157,7 @@ test_reasignar_refusals(void **state)
     db = dbt_connect(t, "re_p1");
     dbt_exec(db, "SELECT * FROM api.registrar_venta(5, 1000, 'Nómina', 'F-5')");
     /* Promoters have no EXECUTE on it at all. */
-    assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.reasignar(ARRAY[1], 're_p2', 'x')"),
-                     RC_DB);
+    assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.reasignar(ARRAY[1], 're_p2', 'x')"), RC_DB);
     assert_string_equal(e.code, "42501");
     db_close(db);
     dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
@@ -175,9 +182,10 @@ test_reasignar_refusals(void **state)
     assert_non_null(strstr(e.msg, "GANADA"));
     expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[6], 're_p2', 'x')");
     expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[7], 're_p2', 'x')");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM crm.oportunidades o JOIN"
-                                               " crm.usuarios u ON u.id = o.usuario_id"
-                                               " WHERE u.login = 're_p2'"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.oportunidades o JOIN"
+                                       " crm.usuarios u ON u.id = o.usuario_id"
+                                       " WHERE u.login = 're_p2'"),
                         "0");
     /* Destination quota and cartera. */
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 2 WHERE login = 're_p2'");
@@ -185,8 +193,9 @@ test_reasignar_refusals(void **state)
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 50, cartera_max = 2"
                   " WHERE login = 're_p2'");
     expect_refusal(db, "EB606", "SELECT * FROM api.reasignar(ARRAY[1, 2, 3], 're_p2', 'x')");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT reasignadas FROM api.reasignar(ARRAY[1, 2],"
-                                              " 're_p2', 'x')"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT reasignadas FROM api.reasignar(ARRAY[1, 2],"
+                                       " 're_p2', 'x')"),
                         "2");
     db_close(db);
     /* Another team's supervisor cannot take them (EB301: not revealed). */
@@ -224,8 +233,9 @@ reasignador(void *arg)
 
         pthread_barrier_wait(c->inicio);
         if (db != NULL && !c->fallo) {
-            snprintf(sql, sizeof sql, "SELECT reasignadas FROM api.reasignar(ARRAY[%lld],"
-                                      " 're_p2', 'carrera')",
+            snprintf(sql, sizeof sql,
+                     "SELECT reasignadas FROM api.reasignar(ARRAY[%lld],"
+                     " 're_p2', 'carrera')",
                      c->op[i]);
             if (db_query_text(db, sql, 0, NULL, &out, &e) == RC_OK)
                 c->gana_reasignar[i] = 1;
@@ -254,8 +264,10 @@ barredor(void *arg)
         char *out = NULL;
 
         pthread_barrier_wait(c->inicio);
-        if (db != NULL && db_query_text(db, "SELECT devueltas FROM api.barrer_timers(10, 'r')",
-                                        0, NULL, &out, &e) == RC_OK && out != NULL)
+        if (db != NULL &&
+            db_query_text(db, "SELECT devueltas FROM api.barrer_timers(10, 'r')", 0, NULL, &out,
+                          &e) == RC_OK &&
+            out != NULL)
             c->barridas[i] = strtol(out, NULL, 10);
         else
             c->barridas[i] = -1;
@@ -290,9 +302,10 @@ test_race_reasignar_vs_vencimiento(void **state)
     assert_int_equal(pthread_create(&th[0], NULL, reasignador, &c), 0);
     assert_int_equal(pthread_create(&th[1], NULL, barredor, &c), 0);
     for (int i = 0; i < ROUNDS; i++) {
-        dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '3 days',"
-                      " timer_aviso = NULL, timer_vence = now() - interval '1 second'"
-                      " WHERE id = %lld",
+        dbt_exec(adm,
+                 "UPDATE crm.oportunidades SET etapa_desde = now() - interval '3 days',"
+                 " timer_aviso = NULL, timer_vence = now() - interval '1 second'"
+                 " WHERE id = %lld",
                  c.op[i]);
         pthread_barrier_wait(&inicio);
         pthread_barrier_wait(&fin);
@@ -309,20 +322,21 @@ test_race_reasignar_vs_vencimiento(void **state)
 
         /* Exactly one winner per round; the sweep returned it only when it won. */
         assert_int_equal(c.barridas[i], c.gana_reasignar[i] ? 0 : 1);
-        assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT o.estado || '/' || u.login || '/' ||"
-                                                   " (SELECT count(*) FROM crm.historial h WHERE"
-                                                   " h.oportunidad_id = o.id AND h.evento ="
-                                                   " 'TIMER_VENCIDO') || '/' || (SELECT count(*)"
-                                                   " FROM crm.historial h WHERE h.oportunidad_id"
-                                                   " = o.id AND h.evento = 'REASIGNADA')"
-                                                   " FROM crm.oportunidades o JOIN crm.usuarios"
-                                                   " u ON u.id = o.usuario_id WHERE o.id = %lld",
-                                                   c.op[i]),
+        assert_string_equal(dbt_scalar_tmp(t, adm,
+                                           "SELECT o.estado || '/' || u.login || '/' ||"
+                                           " (SELECT count(*) FROM crm.historial h WHERE"
+                                           " h.oportunidad_id = o.id AND h.evento ="
+                                           " 'TIMER_VENCIDO') || '/' || (SELECT count(*)"
+                                           " FROM crm.historial h WHERE h.oportunidad_id"
+                                           " = o.id AND h.evento = 'REASIGNADA')"
+                                           " FROM crm.oportunidades o JOIN crm.usuarios"
+                                           " u ON u.id = o.usuario_id WHERE o.id = %lld",
+                                           c.op[i]),
                             esperado);
         ganadas += c.gana_reasignar[i];
     }
-    print_message("reasignar contra vencimiento: %d de %d rondas ganó la reasignación\n",
-                  ganadas, ROUNDS);
+    print_message("reasignar contra vencimiento: %d de %d rondas ganó la reasignación\n", ganadas,
+                  ROUNDS);
     db = dbt_connect(t, "re_adm");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.verificar_invariantes()"),
                         "0");

@@ -25,7 +25,9 @@ static void
 seed(struct dbt *t, struct db *adm)
 {
     static const char *const logins[][2] = {
-        { "rl_p1", "4" }, { "rl_p2", "3" }, { "rl_p3", "2" },
+        { "rl_p1", "4" },
+        { "rl_p2", "3" },
+        { "rl_p3", "2" },
     };
 
     dbt_role(t, "rl_sup", "embudo_supervisor");
@@ -34,17 +36,18 @@ seed(struct dbt *t, struct db *adm)
     dbt_role(t, "rl_p1", "embudo_promotor");
     dbt_role(t, "rl_p2", "embudo_promotor");
     dbt_role(t, "rl_p3", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('rl_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-                  " ('rl_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('rl_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
-                  " FROM (VALUES ('rl_p1', 'Pepe Uno', 'rl_sup'), ('rl_p2', 'Paty Dos', 'rl_sup'),"
-                  "  ('rl_p3', 'Pablo Tres', 'rl_sup2')) v(l, n, s);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 30) i");
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('rl_sup', 'Sara Supervisora', 'SUPERVISOR'),"
+             " ('rl_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('rl_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
+             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
+             " FROM (VALUES ('rl_p1', 'Pepe Uno', 'rl_sup'), ('rl_p2', 'Paty Dos', 'rl_sup'),"
+             "  ('rl_p3', 'Pablo Tres', 'rl_sup2')) v(l, n, s);"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 30) i");
     for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
         struct db *p = dbt_connect(t, logins[i][0]);
 
@@ -64,12 +67,13 @@ seed(struct dbt *t, struct db *adm)
 static const char *
 visible(struct dbt *t, struct db *db)
 {
-    return dbt_scalar_tmp(t, db, "SELECT concat_ws('/', (SELECT string_agg(id::text, ','"
-                                 " ORDER BY id) FROM crm.oportunidades), (SELECT count(*) FROM"
-                                 " crm.lotes), (SELECT count(*) FROM crm.historial), (SELECT"
-                                 " count(*) FROM crm.ventas), (SELECT count(*) FROM"
-                                 " crm.cupo_diario), (SELECT string_agg(login, ',' ORDER BY"
-                                 " login) FROM crm.usuarios))");
+    return dbt_scalar_tmp(t, db,
+                          "SELECT concat_ws('/', (SELECT string_agg(id::text, ','"
+                          " ORDER BY id) FROM crm.oportunidades), (SELECT count(*) FROM"
+                          " crm.lotes), (SELECT count(*) FROM crm.historial), (SELECT"
+                          " count(*) FROM crm.ventas), (SELECT count(*) FROM"
+                          " crm.cupo_diario), (SELECT string_agg(login, ',' ORDER BY"
+                          " login) FROM crm.usuarios))");
 }
 
 static void
@@ -172,8 +176,9 @@ test_api_on_others_rows(void **state)
     expect_code(t, "rl_p2", "EB301", "SELECT * FROM api.registrar_venta(3, 10, 'x', 'F-2')");
     expect_code(t, "rl_p2", "EB301", "SELECT api.nota(3, 'hola')");
     /* Even an existing sale is not revealed to another promoter. */
-    expect_code(t, "rl_p2", "EB301", "SELECT * FROM api.registrar_venta(1, 5000, 'Nómina',"
-                                     " 'F-1')");
+    expect_code(t, "rl_p2", "EB301",
+                "SELECT * FROM api.registrar_venta(1, 5000, 'Nómina',"
+                " 'F-1')");
     /* Supervisor-only functions: no EXECUTE for promoters. */
     expect_code(t, "rl_p1", "42501", "SELECT * FROM api.bandeja()");
     expect_code(t, "rl_p1", "42501", "SELECT api.bandeja_devolver(ARRAY[2], 'x')");
@@ -193,16 +198,16 @@ test_api_on_others_rows(void **state)
         struct db *db = dbt_connect(t, "rl_p1");
 
         /* And a user on BAJA reads nothing. */
-        assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM crm.oportunidades"),
-                            "0");
+        assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM crm.oportunidades"), "0");
         db_close(db);
     }
     /* A role outside embudo cannot even call the api. */
     dbt_role(t, "rl_ajeno", NULL);
     expect_code(t, "rl_ajeno", "42501", "SELECT * FROM api.disponibles()");
     /* Nothing changed. */
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM crm.historial"
-                                               " WHERE evento IN ('TRANSICION', 'NOTA')"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.historial"
+                                       " WHERE evento IN ('TRANSICION', 'NOTA')"),
                         "0");
     db_close(adm);
 }

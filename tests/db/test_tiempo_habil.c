@@ -124,27 +124,32 @@ test_hours_between(void **state)
     struct dbt *t = *state;
     struct db *db = dbt_connect(t, NULL);
 
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT crm.horas_habiles_entre("
-                                              "'2026-03-06 18:30-06', '2026-03-07 10:30-06',"
-                                              " '" MX "')::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT crm.horas_habiles_entre("
+                                       "'2026-03-06 18:30-06', '2026-03-07 10:30-06',"
+                                       " '" MX "')::numeric(10,2)"),
                         "2.00");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT crm.horas_habiles_entre("
-                                              "'2026-03-07 10:30-06', '2026-03-06 18:30-06',"
-                                              " '" MX "')::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT crm.horas_habiles_entre("
+                                       "'2026-03-07 10:30-06', '2026-03-06 18:30-06',"
+                                       " '" MX "')::numeric(10,2)"),
                         "-2.00");
     /* Across the holiday and a whole week. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT crm.horas_habiles_entre("
-                                              "'2026-03-13 18:00-06', '2026-03-17 11:00-06',"
-                                              " '" MX "')::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT crm.horas_habiles_entre("
+                                       "'2026-03-13 18:00-06', '2026-03-17 11:00-06',"
+                                       " '" MX "')::numeric(10,2)"),
                         "8.00");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT crm.horas_habiles_entre("
-                                              "'2026-03-02 00:00-06', '2026-03-09 00:00-06',"
-                                              " '" MX "')::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT crm.horas_habiles_entre("
+                                       "'2026-03-02 00:00-06', '2026-03-09 00:00-06',"
+                                       " '" MX "')::numeric(10,2)"),
                         "55.00");
     /* Across the New York DST change. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT crm.horas_habiles_entre("
-                                              "'2026-03-06 18:00-05', '2026-03-09 11:00-04',"
-                                              " 'America/New_York')::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT crm.horas_habiles_entre("
+                                       "'2026-03-06 18:00-05', '2026-03-09 11:00-04',"
+                                       " 'America/New_York')::numeric(10,2)"),
                         "8.00");
     /* Round trip on random instants: between(start, add(start, h)) = h. */
     assert_string_equal(dbt_scalar_tmp(t, db,
@@ -201,9 +206,10 @@ test_api_as_user(void **state)
                                        "'2026-03-06 18:30-06', 2) AT TIME ZONE '" MX "',"
                                        " 'YYYY-MM-DD HH24:MI')"),
                         "2026-03-07 10:30");
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT api.horas_habiles_entre("
-                                              "'2026-03-06 18:30-06', '2026-03-07 10:30-06')"
-                                              "::numeric(10,2)"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT api.horas_habiles_entre("
+                                       "'2026-03-06 18:30-06', '2026-03-07 10:30-06')"
+                                       "::numeric(10,2)"),
                         "2.00");
     db_close(db);
 }
