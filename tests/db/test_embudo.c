@@ -4,6 +4,7 @@
  * idempotent sales, who may act, history rows with stage ids and names, and each refusal's
  * SQLSTATE.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -390,6 +393,53 @@ test_nota(void **state)
     db_close(adm);
 }
 
+/* Live panes: a change NOTIFYs 'embudo' with tiny payloads naming the table and the owner. */
+static void
+test_notify(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *oyente;
+    struct db *p;
+    PGconn *c;
+    PGnotify *n;
+    char visto[512] = "";
+    long long p1;
+
+    seed(t, adm);
+    p1 = dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'em_p1'");
+    oyente = dbt_connect(t, "em_sup");
+    dbt_exec(oyente, "LISTEN embudo");
+    p = dbt_connect(t, "em_p1");
+    dbt_exec(p, "SELECT * FROM api.mover(%lld, 'Contactado')", op(t, adm, "em_p1", 1));
+    db_close(p);
+    c = db_pg(oyente);
+    /* Delivery is asynchronous: wait up to 2 s for both notifications. */
+    for (int vistas = 0, i = 0; vistas < 2 && i < 100; i++) {
+        struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+
+        (void)poll(&pfd, 1, 20);
+        assert_int_equal(PQconsumeInput(c), 1);
+        while ((n = PQnotifies(c)) != NULL) {
+            assert_string_equal(n->relname, "embudo");
+            assert_true(strlen(n->extra) < 100);
+            strncat(visto, n->extra, sizeof visto - strlen(visto) - 2);
+            strcat(visto, ";");
+            PQfreemem(n);
+            vistas++;
+        }
+    }
+    /* One statement each: the opportunity update and its history row, both for p1. */
+    assert_string_equal(visto, dbt_scalar_tmp(t, adm,
+                                              "SELECT format('{\"tabla\" : \"oportunidades\","
+                                              " \"usuario_id\" : %%1$s};{\"tabla\" :"
+                                              " \"historial\", \"usuario_id\" : %%1$s};',"
+                                              " %lld)",
+                                              p1));
+    db_close(oyente);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -398,6 +448,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_mover_salida_and_who_may_act, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_venta, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_nota, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_notify, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
