@@ -15,6 +15,8 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_DB_ERR] = "db_err", [ROLE_HEADING] = "heading", [ROLE_LABEL] = "label",
     [ROLE_VALUE] = "value",   [ROLE_MUTED] = "muted",     [ROLE_ERROR] = "error",
     [ROLE_BORDER] = "border", [ROLE_HINT] = "hint",       [ROLE_HINT_KEY] = "hint_key",
+    [ROLE_CURSOR] = "cursor", [ROLE_TAG] = "tag",         [ROLE_TIMER_OK] = "timer_ok",
+    [ROLE_TIMER_WARN] = "timer_warn", [ROLE_TIMER_LATE] = "timer_late",
 };
 
 const char *
@@ -61,8 +63,9 @@ vm_layout_compute(struct vm_layout *l, int lines, int cols)
     l->cols = cols > 0 ? cols : 0;
     l->status_y = 0;
     l->hint_y = lines >= 2 ? lines - 1 : -1;
-    l->body_y = 1;
-    l->body_h = lines >= 3 ? lines - 2 : 0;
+    l->tabs_y = lines >= 5 ? 1 : -1;
+    l->body_y = l->tabs_y >= 0 ? 2 : 1;
+    l->body_h = lines - l->body_y - 1 > 0 ? lines - l->body_y - 1 : 0;
 }
 
 /* One character of a UTF-8 string as the terminal will get it. */
@@ -128,6 +131,20 @@ ascii_fold(uint32_t cp, char one[2])
         return "|";
     case 0x25cf:
         return "*";
+    case 0x2191:
+        return "^";
+    case 0x2193:
+        return "v";
+    case 0x2190:
+        return "<";
+    case 0x2192:
+        return ">";
+    case 0x2717:
+        return "x";
+    case 0x26a0:
+        return "!";
+    case 0x2713:
+        return "+";
     case 0x25cb:
         return "o";
     case 0x25d0:

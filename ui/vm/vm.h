@@ -29,6 +29,12 @@ enum vm_role {
     ROLE_BORDER,
     ROLE_HINT,     /* hint bar background and descriptions */
     ROLE_HINT_KEY, /* the key in the hint bar */
+    /* Issue 4 panes (H11): selection, tags, timer states; each also has a glyph/word. */
+    ROLE_CURSOR,     /* the selected row or card */
+    ROLE_TAG,        /* a tagged row (Space) */
+    ROLE_TIMER_OK,   /* ● time left */
+    ROLE_TIMER_WARN, /* ◐ past the warning threshold */
+    ROLE_TIMER_LATE, /* ○ overdue */
     ROLE_COUNT
 };
 
@@ -73,6 +79,7 @@ const char *vm_profile_name(enum vm_profile p);
 struct vm_layout {
     int cols;
     int status_y; /* the status bar: one row at the top */
+    int tabs_y;   /* the pane tabs: the second row (-1 below 5 rows: no tab row) */
     int body_y;   /* the pane area between the bars */
     int body_h;   /* may be 0 on a tiny terminal */
     int hint_y;   /* the hint bar: the last row (-1 when there is only one row) */
