@@ -397,7 +397,8 @@ csv_utf8_valid(const char *s, size_t n)
 void
 csv_field_write(struct strbuf *sb, const char *s)
 {
-    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ') {
+    /* A leading U+FEFF would be taken for a BOM at the start of a file: quote it too. */
+    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && strncmp(s, "\xEF\xBB\xBF", 3) != 0) {
         strbuf_addstr(sb, s);
         return;
     }

@@ -55,7 +55,7 @@ unsigned long long csv_offset(const struct csv *c);
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF). */
 bool csv_utf8_valid(const char *s, size_t n);
 
-/* Appends one field to sb, quoted when it needs it (',', '"', CR, LF, leading space). */
+/* Appends one field to sb, quoted when it needs it (',', '"', CR, LF, leading space or BOM). */
 void csv_field_write(struct strbuf *sb, const char *s);
 
 #endif
