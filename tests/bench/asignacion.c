@@ -508,8 +508,9 @@ throughput(struct dbt *t, int seed_uid, int etapa)
     }
 }
 
+/* Invariant check as an admin user; cuando names the moment in the report. */
 static void
-integridad(struct dbt *t)
+integridad(struct dbt *t, const char *cuando)
 {
     struct db *adm = connect_as(t, "bench_admin");
     struct db_violacion *v = NULL;
@@ -518,7 +519,7 @@ integridad(struct dbt *t)
 
     if (db_invariantes(adm, &v, &n, &e) != RC_OK)
         die("verificar_invariantes: %s", e.msg);
-    printf("\nintegridad al final: %zu violaciones de invariantes", n);
+    printf("\nintegridad %s: %zu violaciones de invariantes", cuando, n);
     for (size_t i = 0; i < n && i < 5; i++)
         printf("%s %s", i ? ";" : ":", v[i].invariante);
     printf("; clientes con más de una oportunidad activa: %d\n",
@@ -563,8 +564,10 @@ main(void)
     (void)c1;
     (void)c2;
     (void)conteos(t, DB_POR_ENTIDAD, "por entidad");
+    integridad(t, "antes de las corridas concurrentes (solo la api ha escrito)");
     throughput(t, seed_uid, etapa);
-    integridad(t);
+    integridad(t, "al final (las filas de la semilla no llevan timer ni historial: SIN_TIMER y "
+                  "SIN_HISTORIAL son suyas)");
     db_close(admin);
     dbt_free(t);
     return 0;

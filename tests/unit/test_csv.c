@@ -226,6 +226,14 @@ test_field_write_quotes_only_when_needed(void **st)
     strbuf_addch(&sb, ',');
     csv_field_write(&sb, "");
     assert_string_equal(sb.buf, "simple,\"a,\"\"b\"\"\nc\",");
+    /* A leading U+FEFF is quoted, or a reader would take it for a BOM at the file's start. */
+    {
+        struct strbuf b2;
+        strbuf_init(&b2);
+        csv_field_write(&b2, "\xEF\xBB\xBFx");
+        assert_string_equal(b2.buf, "\"\xEF\xBB\xBFx\"");
+        strbuf_fini(&b2);
+    }
     /* And it reads back. */
     {
         char *got = dump(sb.buf, sb.len, 1);
