@@ -263,7 +263,8 @@ import_phone_normalize(const char *in, char out[14])
     }
     d[n] = '\0';
     ten = phone_national(d, n, plus);
-    if (ten == NULL || ten[0] == '0') /* national numbers never start with 0 */
+    /* Area codes never start with 0 or 1 (the same rule as api.normalizar_telefono). */
+    if (ten == NULL || ten[0] == '0' || ten[0] == '1')
         return false;
     memcpy(out, "+52", 3);
     memcpy(out + 3, ten, 10);

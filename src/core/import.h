@@ -93,7 +93,8 @@ int import_checker_row(struct import_checker *chk, struct csv_row *row, struct i
 /*
  * Normalises a Mexican phone number to "+52" and ten digits in out. Accepts spaces, dashes,
  * dots and parentheses; the prefixes +52, 52, +52 1, 521, 044, 045 and 01. False when it is
- * not a ten-digit national number.
+ * not a ten-digit national number whose area code starts with 2–9 (api.normalizar_telefono's
+ * rule, so captación and import agree).
  */
 bool import_phone_normalize(const char *in, char out[14]);
 
