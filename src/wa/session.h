@@ -61,6 +61,7 @@ struct wa_session_config {
     const char *browser_name;    /* "Chrome": platform type and QR platform id */
     const char *country;         /* "US": localeCountryIso31661Alpha2 */
     const char *push_name;       /* NULL: not sent */
+    bool sync_full_history;      /* DeviceProps.requireFullSync (Baileys' default: true) */
     int64_t qr_first_ms;         /* how long the first QR ref is shown */
     int64_t qr_next_ms;          /* how long each following ref is shown */
     int64_t keepalive_ms;        /* ping period */
@@ -68,7 +69,7 @@ struct wa_session_config {
 };
 
 /* Fills cfg with Baileys 7.0.0-rc14's defaults (version 2.3000.1043857760, Mac OS/Chrome,
- * "US", no push name) and the timings above. The strings are static. */
+ * "US", no push name, full history sync) and the timings above. The strings are static. */
 void wa_session_config_default(struct wa_session_config *cfg);
 
 enum wa_session_event_kind {
