@@ -20,7 +20,8 @@ PKGS_CORE := libsodium libcrypto zlib libqrencode libprotobuf-c
 PKGS_DB   := libpq
 PKGS_UI   := ncursesw
 PKGS_RT   := libuv
-PKGS_ALL  := $(PKGS_CORE) $(PKGS_DB) $(PKGS_UI) $(PKGS_RT)
+PKGS_NET  := libwebsockets
+PKGS_ALL  := $(PKGS_CORE) $(PKGS_DB) $(PKGS_UI) $(PKGS_RT) $(PKGS_NET)
 
 # ncursesw.pc injects -D_XOPEN_SOURCE=600; feature macros are set once here.
 PKG_CFLAGS := $(filter-out -D%,$(shell pkg-config --cflags $(PKGS_ALL) cmocka 2>/dev/null))
@@ -62,7 +63,7 @@ endif
 
 # ---- layers ---------------------------------------------------------------
 # Link order: callers first. Each entry is <name>:<source dir>.
-LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wa:src/wa \
+LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wa:src/wa \
           db:src/db crypto:src/crypto core:src/core util:src/util
 layer_name = $(word 1,$(subst :, ,$(1)))
 layer_dir  = $(word 2,$(subst :, ,$(1)))
@@ -172,6 +173,19 @@ $(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
+
+# ---- wa: the fake WhatsApp server and the link test (issue 6) --------------------------------
+# One test-only binary from every tests/wa/*.c; `sh tests/wa/run.sh $(B)` drives it.
+WAFAKE_BIN := $(B)/tests/wa/fakewa
+WAFAKE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/wa/*.c))
+$(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wa crypto core util,$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET))
+tests: $(WAFAKE_BIN)
+.PHONY: check-wa
+check-wa: $(BIN) $(WAFAKE_BIN)
+	$(Q)sh tests/wa/run.sh $(B)
 
 .PHONY: tests
 tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN) $(INTEROP_BIN)

@@ -1,0 +1,129 @@
+/*
+ * fakewa — a fake WhatsApp Web server for tests (loopback only, never shipped).
+ *
+ * DESIGN. One process, one libuv loop, libwebsockets serving ws://127.0.0.1:PORT/ws/chat.
+ * fakewa.c owns the sockets, the admin FIFO and the event log; fakewa_conn.c runs the
+ * protocol of one connection (intro header, framing, Noise responder with a test
+ * certificate chain, registration or login payload, iqs); fakewa_phone.c is the simulated
+ * phone that scans a QR and links the device. Accounts live in memory for the process's
+ * life, so a second client process can log in with what the first one registered.
+ * Everything a client sends is hostile: every check failure is logged and ends that
+ * connection, never the server. Loop thread only.
+ */
+#ifndef TESTS_WA_FAKEWA_H
+#define TESTS_WA_FAKEWA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crypto/x25519.h"
+#include "wa/frame.h"
+
+struct binnode;
+struct fw_conn;
+struct noise_hs;
+struct noise_transport;
+struct strbuf;
+
+#define FW_KEY        32
+#define FW_SIG        64
+#define FW_REFS       2
+#define FW_REF_BYTES  24
+#define FW_JID_MAX    96
+#define FW_PHONE_USER "15550001111"
+#define FW_LID_USER   "99990001111"
+
+/* A device the phone linked (what login is checked against). */
+struct fw_account {
+    char jid[FW_JID_MAX]; /* 15550001111:N@s.whatsapp.net */
+    char lid[FW_JID_MAX]; /* 99990001111:N@lid */
+    uint32_t device;
+    uint8_t noise_pub[FW_KEY];
+    uint8_t ident_pub[FW_KEY];
+    uint32_t prekeys; /* one-time pre-keys uploaded so far */
+    bool paired;      /* the device signature came back valid */
+};
+
+#define FW_ACCOUNTS_MAX 16
+
+struct fw {
+    FILE *events;                    /* JSON lines; flushed after each */
+    struct x25519_keypair noise;     /* the server's static Noise key */
+    struct strbuf *chain;            /* the encoded CertChain for ServerHello */
+    struct x25519_keypair phone;     /* the simulated phone's identity (account key) */
+    struct fw_account acc[FW_ACCOUNTS_MAX];
+    size_t nacc;
+    uint32_t next_device;
+    int next_conn_id;
+    uint64_t next_iq;
+    struct fw_conn *conns;           /* live connections, for the phone to find a QR's */
+};
+
+enum fw_conn_state { FW_HELLO, FW_FINISH, FW_OPEN, FW_DEAD };
+
+struct fw_conn {
+    struct fw *srv;
+    struct fw_conn *next;
+    void *io; /* the lws wsi, for fakewa.c */
+    int id;
+    enum fw_conn_state st;
+    struct frame_dec dec;
+    struct noise_hs *hs;
+    struct noise_transport *tr;
+    uint8_t client_static[FW_KEY];
+    /* Registration (pairing) connections. */
+    bool registering;
+    uint8_t ident[FW_KEY];
+    uint32_t regid;
+    char refs[FW_REFS][FW_REF_BYTES + 1];
+    char pair_iq[32]; /* id of the pair-success iq, once sent */
+    uint8_t adv_details[512];
+    size_t adv_details_len;
+    /* Login connections. */
+    struct fw_account *acc;
+    /* Output: whole websocket messages waiting for fakewa.c. */
+    struct fw_msg *out_head, *out_tail;
+    bool close_after_flush;
+};
+
+struct fw_msg {
+    struct fw_msg *next;
+    size_t len;
+    uint8_t buf[]; /* LWS_PRE headroom is added by fakewa.c */
+};
+
+/* ---- fakewa_util.c ---- */
+void fw_event(struct fw *srv, int conn, const char *ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void fw_hex(char *out, const uint8_t *p, size_t n);
+/* Copies a client string for the event log, keeping only [A-Za-z0-9:._@+-]. Returns dst. */
+char *fw_safe(char *dst, size_t cap, const char *s);
+/* Standard base64 with padding; returns the decoded length or -1. */
+long fw_b64_decode(const char *s, size_t slen, uint8_t *out, size_t cap);
+void fw_pb_bytes_field(struct strbuf *sb, uint32_t num, const uint8_t *p, size_t n);
+
+/* ---- fakewa_conn.c ---- */
+void fw_conn_init(struct fw_conn *c, struct fw *srv, int id);
+void fw_conn_fini(struct fw_conn *c);
+/* Feeds received websocket bytes; queues replies. False when the connection must close. */
+bool fw_conn_feed(struct fw_conn *c, const uint8_t *p, size_t len);
+/* Encrypts, frames and queues n (not freed). False on failure. */
+bool fw_conn_send_node(struct fw_conn *c, const struct binnode *n);
+/* Takes the next queued message (caller frees), or NULL. */
+struct fw_msg *fw_conn_pop(struct fw_conn *c);
+/* The next iq id. */
+void fw_conn_iq_id(struct fw_conn *c, char *buf, size_t len);
+
+/* ---- fakewa_phone.c ---- */
+/* A registration payload's DevicePairingRegistrationData: checks, stores, sends pair-device. */
+bool fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len);
+/* The admin "scan-qr" command: finds the connection, checks the QR, sends pair-success. */
+bool fw_phone_scan(struct fw *srv, const char *qr);
+/* The client's pair-device-sign result: verifies it, registers the device, 515. */
+bool fw_phone_device_sign(struct fw_conn *c, const struct binnode *iq);
+/* Hooks the server calls back into fakewa.c to write queued messages. */
+void fw_io_kick(struct fw_conn *c);
+
+#endif
