@@ -1,0 +1,65 @@
+#!/bin/sh
+# CRM commands (issue 3): flag validation in C — exit 2 with a Spanish message, before any
+# connection is made, so it needs no database. Usage: crm.sh BUILD_DIR. Ends with the plain
+# "N passed, N failed" line; exits 1 when anything failed.
+set -u
+bin="$(cd "${1:?uso: crm.sh BUILD_DIR}" && pwd)/embudo"
+tmp=$(mktemp -d /tmp/embudo-cli-crm-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+
+expect() { # STATUS PATTERN -- command…
+    want=$1 pat=$2
+    shift 3
+    out=$("$@" 2>&1)
+    got=$?
+    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qE -- "$pat"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FALLÓ: $* → estado $got (se esperaba $want), salida:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+}
+
+export HOME="$tmp" XDG_CONFIG_HOME="$tmp/xdg" XDG_STATE_HOME="$tmp/state" EMBUDO_HOME="$tmp/home"
+unset DATABASE_URL PGHOST PGDATABASE PGSERVICE
+
+e=$bin
+expect 2 'falta «--cantidad»' -- $e asignar
+expect 2 '«--cantidad» debe ser un número entre 1 y 1000 \(se dio «0»\)' -- $e asignar --cantidad 0
+expect 2 'entre 1 y 1000 \(se dio «1001»\)' -- $e asignar --cantidad=1001
+expect 2 'entre 1 y 1000' -- $e asignar --cantidad 5x
+expect 2 '«--edad-min» debe ser una edad entre 18 y 110' -- $e asignar --cantidad 5 --edad-min 17
+expect 2 '«--edad-min» \(60\) es mayor que «--edad-max» \(30\)' -- \
+    $e asignar --cantidad 5 --edad-min 60 --edad-max 30
+expect 2 '«--clave» no puede estar vacío' -- $e asignar --cantidad 5 --clave ' '
+expect 2 'opción desconocida: «--cantida»' -- $e asignar --cantida 5
+expect 2 'uso: embudo asignar --cantidad N' -- $e asignar extra --cantidad 5
+expect 2 '«--por» debe ser «convenio» o «entidad»' -- $e disponibles --por estado
+expect 2 'se esperan OPORTUNIDAD y ETAPA' -- $e mover 5
+expect 2 '«x» no es un número de oportunidad' -- $e mover x Contactado
+expect 2 '«--motivo» no puede estar vacío' -- $e mover 5 Contactado --motivo ''
+expect 2 '«--monto» debe ser un importe mayor que 0' -- \
+    $e venta 5 --monto 1,000 --producto P --folio F
+expect 2 '«--monto» debe ser un importe mayor que 0' -- $e venta 5 --monto 0 --producto P --folio F
+expect 2 '«--monto» debe ser un importe mayor que 0' -- \
+    $e venta 5 --monto 10.505 --producto P --folio F
+expect 2 'falta «--folio»' -- $e venta 5 --monto 10.50 --producto P
+expect 2 'falta «--telefono»' -- $e captar --nombre Ana
+expect 2 '«--curp» debe tener 18 caracteres' -- $e captar --nombre Ana --telefono 3312345678 --curp X
+expect 2 'acción desconocida: «borrar»' -- $e bandeja borrar 1 --motivo m
+expect 2 '«--a» solo se usa con «reasignar»' -- $e bandeja devolver 1 --a ana --motivo m
+expect 2 'falta «--motivo»' -- $e bandeja descartar 1
+expect 2 'falta el número de oportunidad' -- $e reasignar --a ana --motivo m
+expect 2 'falta «--a»' -- $e reasignar 1 2 --motivo m
+expect 2 'opción desconocida: «--ya»' -- $e sweep --ya
+expect 2 'argumento de más' -- $e doctor extra
+expect 2 'solo se importan «clientes»' -- $e import prospectos x.csv
+expect 1 'no se pudo abrir «/nonexistent/x.csv»' -- $e import clientes /nonexistent/x.csv
+expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
+expect 0 'uso: embudo bandeja' -- $e bandeja --help
+
+echo "cli crm: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
