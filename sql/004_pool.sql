@@ -53,9 +53,6 @@ CREATE TABLE crm.pool (
 -- Free rows, in the order the assignment reads them (the ORDER BY must match: §2.6).
 CREATE INDEX pool_libres ON crm.pool (convenio_id, entidad_id, edad) INCLUDE (libre_desde)
     WHERE oportunidad_id IS NULL;
--- Same rows for a request filtered by entidad only.
-CREATE INDEX pool_libres_entidad ON crm.pool (entidad_id, convenio_id, edad) INCLUDE (libre_desde)
-    WHERE oportunidad_id IS NULL;
 CREATE UNIQUE INDEX pool_oportunidad ON crm.pool (oportunidad_id) WHERE oportunidad_id IS NOT NULL;
 
 -- The end of a client's blocks: -infinity none, infinity one without end.
