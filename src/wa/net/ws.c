@@ -298,7 +298,6 @@ ws_connect(struct ws *w, const char *url, struct err *e)
     ci.host = u.host;
     ci.port = u.port;
     ci.path = w->path;
-    ci.origin = WS_ORIGIN;
     ci.ssl_connection = u.tls ? LCCSCF_USE_SSL : 0;
     ci.local_protocol_name = ws_protocols[0].name;
     w->state = WS_CONNECTING;
