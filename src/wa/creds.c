@@ -25,8 +25,8 @@ enum {
     T_LAST = 13,
 };
 /* Records every v1 blob must have. */
-#define REQUIRED_MASK                                                                              \
-    ((1u << T_NOISE) | (1u << T_IDENTITY) | (1u << T_SPK) | (1u << T_REGID) | (1u << T_ADV) |     \
+#define REQUIRED_MASK                                                                         \
+    ((1u << T_NOISE) | (1u << T_IDENTITY) | (1u << T_SPK) | (1u << T_REGID) | (1u << T_ADV) | \
      (1u << T_COUNTERS) | (1u << T_PREKEYS))
 
 static const uint8_t MAGIC[3] = { 'e', 'w', 'c' };
@@ -366,8 +366,10 @@ get_spk(struct wa_creds *c, const uint8_t *v, size_t len, struct err *e)
 static int
 get_fixed(int tag, struct wa_creds *c, const uint8_t *v, size_t len, struct err *e)
 {
-    static const size_t want[] = { [T_NOISE] = PAIR_BYTES, [T_IDENTITY] = PAIR_BYTES,
-                                   [T_REGID] = 4,          [T_ADV] = WA_CREDS_ADV_BYTES,
+    static const size_t want[] = { [T_NOISE] = PAIR_BYTES,
+                                   [T_IDENTITY] = PAIR_BYTES,
+                                   [T_REGID] = 4,
+                                   [T_ADV] = WA_CREDS_ADV_BYTES,
                                    [T_COUNTERS] = 8 };
 
     if (len != want[tag])

@@ -129,8 +129,8 @@ check_account(const struct wa_creds *c, const Proto__ADVSignedDeviceIdentity *ac
 
 /* Step 3+4: our device signature, then the stored account and the reply bytes. */
 static int
-sign_and_store(struct wa_creds *c, const Proto__ADVSignedDeviceIdentity *acc,
-               struct strbuf *reply, struct err *e)
+sign_and_store(struct wa_creds *c, const Proto__ADVSignedDeviceIdentity *acc, struct strbuf *reply,
+               struct err *e)
 {
     static const uint8_t prefix[2] = { 6, 1 };
     Proto__ADVSignedDeviceIdentity out = PROTO__ADVSIGNED_DEVICE_IDENTITY__INIT;
@@ -175,8 +175,8 @@ accept_details(struct wa_creds *c, const ProtobufCBinaryData *details, struct st
     acc = proto__advsigned_device_identity__unpack(NULL, details->len, details->data);
     if (acc == NULL || !acc->has_details)
         rc = err_set(e, RC_INVAL, "emparejamiento: ADVSignedDeviceIdentity malformado");
-    else if ((dev = proto__advdevice_identity__unpack(NULL, acc->details.len,
-                                                      acc->details.data)) == NULL)
+    else if ((dev = proto__advdevice_identity__unpack(NULL, acc->details.len, acc->details.data)) ==
+             NULL)
         rc = err_set(e, RC_INVAL, "emparejamiento: ADVDeviceIdentity malformado");
     else if ((rc = check_account(c, acc, dev, e)) == RC_OK &&
              (rc = sign_and_store(c, acc, reply, e)) == RC_OK)

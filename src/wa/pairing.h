@@ -22,8 +22,8 @@ struct wa_creds;
 /* Writes "https://wa.me/settings/linked_devices#ref,b64(noise),b64(identity),b64(adv),id"
  * into out. RC_INVAL when ref is empty, longer than WA_PAIRING_REF_MAX, holds a comma, or
  * the result does not fit in cap. */
-int wa_pairing_qr(char *out, size_t cap, const char *ref, const struct wa_creds *c,
-                  int platform_id, struct err *e) __attribute__((warn_unused_result));
+int wa_pairing_qr(char *out, size_t cap, const char *ref, const struct wa_creds *c, int platform_id,
+                  struct err *e) __attribute__((warn_unused_result));
 
 /* The outcome of a verified pair-success. */
 struct wa_pairing_result {

@@ -45,11 +45,31 @@ is_android(const char *browser)
 
 /* DeviceProps.PlatformType names, indexed by value (wa.proto). */
 static const char *const PLATFORM_TYPES[] = {
-    "UNKNOWN",      "CHROME",         "FIREFOX",           "IE",        "OPERA",
-    "SAFARI",       "EDGE",           "DESKTOP",           "IPAD",      "ANDROID_TABLET",
-    "OHANA",        "ALOHA",          "CATALINA",          "TCL_TV",    "IOS_PHONE",
-    "IOS_CATALYST", "ANDROID_PHONE",  "ANDROID_AMBIGUOUS", "WEAR_OS",   "AR_WRIST",
-    "AR_DEVICE",    "UWP",            "VR",                "CLOUD_API", "SMARTGLASSES",
+    "UNKNOWN",
+    "CHROME",
+    "FIREFOX",
+    "IE",
+    "OPERA",
+    "SAFARI",
+    "EDGE",
+    "DESKTOP",
+    "IPAD",
+    "ANDROID_TABLET",
+    "OHANA",
+    "ALOHA",
+    "CATALINA",
+    "TCL_TV",
+    "IOS_PHONE",
+    "IOS_CATALYST",
+    "ANDROID_PHONE",
+    "ANDROID_AMBIGUOUS",
+    "WEAR_OS",
+    "AR_WRIST",
+    "AR_DEVICE",
+    "UWP",
+    "VR",
+    "CLOUD_API",
+    "SMARTGLASSES",
 };
 
 int

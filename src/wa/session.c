@@ -383,8 +383,7 @@ attr_copy(char *dst, size_t cap, const struct binnode *n, const char *key)
 
 /* Validates the <device> and optional <platform>/<biz> before any key is touched. */
 static int
-pair_identity(const struct binnode *ps, char *jid, char *lid, char *plat, char *name,
-              struct err *e)
+pair_identity(const struct binnode *ps, char *jid, char *lid, char *plat, char *name, struct err *e)
 {
     const struct binnode *dev = binnode_child(ps, "device");
     uint64_t user;
@@ -404,8 +403,7 @@ pair_identity(const struct binnode *ps, char *jid, char *lid, char *plat, char *
 }
 
 static void
-send_pair_sign(struct wa_session *s, const char *id, const struct strbuf *bytes,
-               uint32_t key_index)
+send_pair_sign(struct wa_session *s, const char *id, const struct strbuf *bytes, uint32_t key_index)
 {
     struct binnode *iq = binnode_new("iq"), *di;
     char kidx[16];
@@ -832,8 +830,7 @@ wa_session_tick(struct wa_session *s, int64_t now_ms, struct err *e)
         send_ping(s);
         s->next_ping_ms = now_ms + s->cfg.keepalive_ms;
     }
-    if (now_ms >= s->qr_deadline_ms && s->phase == PH_QR &&
-        qr_next(s, now_ms, e) != RC_OK)
+    if (now_ms >= s->qr_deadline_ms && s->phase == PH_QR && qr_next(s, now_ms, e) != RC_OK)
         return RC_CLOSED;
     if (now_ms >= s->pending_deadline_ms && on_step_reply(s, NULL, now_ms, e) != RC_OK)
         return s->phase == PH_CLOSED ? RC_CLOSED : RC_OK;

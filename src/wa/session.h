@@ -56,16 +56,16 @@ struct wa_session;
 #define WA_SESSION_PREKEYS_MIN     5
 
 struct wa_session_config {
-    uint32_t version[3];         /* WhatsApp Web version, e.g. {2, 3000, 1043857760} */
-    const char *browser_os;      /* "Mac OS": DeviceProps.os */
-    const char *browser_name;    /* "Chrome": platform type and QR platform id */
-    const char *country;         /* "US": localeCountryIso31661Alpha2 */
-    const char *push_name;       /* NULL: not sent */
-    bool sync_full_history;      /* DeviceProps.requireFullSync (Baileys' default: true) */
-    int64_t qr_first_ms;         /* how long the first QR ref is shown */
-    int64_t qr_next_ms;          /* how long each following ref is shown */
-    int64_t keepalive_ms;        /* ping period */
-    int64_t silence_ms;          /* no frame for longer than this at a ping tick → 408 */
+    uint32_t version[3];      /* WhatsApp Web version, e.g. {2, 3000, 1043857760} */
+    const char *browser_os;   /* "Mac OS": DeviceProps.os */
+    const char *browser_name; /* "Chrome": platform type and QR platform id */
+    const char *country;      /* "US": localeCountryIso31661Alpha2 */
+    const char *push_name;    /* NULL: not sent */
+    bool sync_full_history;   /* DeviceProps.requireFullSync (Baileys' default: true) */
+    int64_t qr_first_ms;      /* how long the first QR ref is shown */
+    int64_t qr_next_ms;       /* how long each following ref is shown */
+    int64_t keepalive_ms;     /* ping period */
+    int64_t silence_ms;       /* no frame for longer than this at a ping tick → 408 */
 };
 
 /* Fills cfg with Baileys 7.0.0-rc14's defaults (version 2.3000.1043857760, Mac OS/Chrome,
@@ -84,8 +84,8 @@ enum wa_session_event_kind {
 
 struct wa_session_event {
     enum wa_session_event_kind kind;
-    int code;                      /* CLOSE */
-    int64_t expires_at_ms;         /* QR */
+    int code;                       /* CLOSE */
+    int64_t expires_at_ms;          /* QR */
     char text[WA_SESSION_TEXT_MAX]; /* see the kinds above */
     char lid[WA_SESSION_JID_MAX];   /* PAIRED, OPEN ("" when unknown) */
     char platform[64];              /* PAIRED ("" when the server sent none) */
@@ -120,8 +120,7 @@ void wa_session_start(struct wa_session *s, int64_t now_ms);
  * closed (a CLOSE event is queued the first time; later calls do nothing). e gets the
  * close reason.
  */
-int wa_session_feed(struct wa_session *s, const struct binnode *n, int64_t now_ms,
-                    struct err *e);
+int wa_session_feed(struct wa_session *s, const struct binnode *n, int64_t now_ms, struct err *e);
 
 /* Runs the timers due at now_ms (QR rotation or expiry, keepalive ping, silence → 408).
  * Same return as wa_session_feed. Calling it early is harmless. */

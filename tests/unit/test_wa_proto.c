@@ -65,9 +65,10 @@ test_login_payload_equals_baileys(void **state)
     wa_session_config_default(&cfg);
     strbuf_init(&sb);
     assert_int_equal(wa_payload_login(&cfg, "15550001111:3@s.whatsapp.net", &sb, NULL), RC_OK);
-    assert_hex(sb.buf, sb.len,
-               "08d7dfe8f63918012a36080e120b080210b81718e082e0f1031a0330303022033030302a03302e31"
-               "3a074465736b746f704203302e3150005a02656e620255533202200060016801900103880201c80200");
+    assert_hex(
+        sb.buf, sb.len,
+        "08d7dfe8f63918012a36080e120b080210b81718e082e0f1031a0330303022033030302a03302e31"
+        "3a074465736b746f704203302e3150005a02656e620255533202200060016801900103880201c80200");
     strbuf_fini(&sb);
 }
 
@@ -98,9 +99,14 @@ test_login_payload_variants(void **state)
 static void
 test_jid_parser(void **state)
 {
-    static const char *const bad[] = { "",        "@s.whatsapp.net", "abc@s.whatsapp.net",
-                                       "1:@s",    "1:70000@s",       "123",
-                                       "1@",      "99999999999999999999999@s",
+    static const char *const bad[] = { "",
+                                       "@s.whatsapp.net",
+                                       "abc@s.whatsapp.net",
+                                       "1:@s",
+                                       "1:70000@s",
+                                       "123",
+                                       "1@",
+                                       "99999999999999999999999@s",
                                        "1_x:2@s" };
     uint64_t user;
     uint32_t dev;
