@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/bench/run.sh BUILD_DIR — runs every BUILD_DIR/tests/bench/* program (`make bench`).
+# tests/bench/run.sh BUILD_DIR [NAME…] — runs every BUILD_DIR/tests/bench/* program (`make
+# bench`), or only the ones named (e.g. `sh tests/bench/run.sh build/release asignacion`).
 #
 # With EMBUDO_TEST_HOME and EMBUDO_TEST_TEMPLATE already set (a cluster someone else started,
 # e.g. tests/db/run.sh's), the programs use it. Otherwise a throwaway embedded cluster is
@@ -10,7 +11,8 @@
 # could not set itself up.
 set -u
 
-B=${1:?uso: sh tests/bench/run.sh BUILD_DIR}
+B=${1:?uso: sh tests/bench/run.sh BUILD_DIR [NOMBRE…]}
+shift
 EMBUDO=$B/embudo
 if [ ! -x "$EMBUDO" ]; then
     echo "tests/bench: falta $EMBUDO (make MODE=release tests)" >&2
@@ -54,6 +56,11 @@ status=0
 n=0
 for b in "$B"/tests/bench/*; do
     [ -f "$b" ] && [ -x "$b" ] || continue
+    if [ $# -gt 0 ]; then
+        want=no
+        for name in "$@"; do [ "$name" = "$(basename "$b")" ] && want=yes; done
+        [ "$want" = yes ] || continue
+    fi
     n=$((n + 1))
     echo "== $(basename "$b")"
     "$b" || { status=1; echo "== $(basename "$b") FALLÓ"; }
