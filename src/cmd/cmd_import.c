@@ -41,8 +41,8 @@ struct import_ui {
     int fd;
     off_t size; /* 0 when unknown (a pipe) */
     bool tty;
-    FILE *rech; /* --rechazos, or NULL */
-    const struct db_import_stats *st;
+    FILE *rech;                /* --rechazos, or NULL */
+    struct db_import_stats st; /* filled by db_import_clientes */
     bool rech_header;
     unsigned long printed;
     unsigned long suppressed;
@@ -68,16 +68,16 @@ import_rech_write(struct import_ui *ui, unsigned long line, const char *motivo, 
     strbuf_reset(&ui->line);
     if (!ui->rech_header) {
         strbuf_addstr(&ui->line, "linea,motivo");
-        for (size_t i = 0; i < ui->st->nheader; i++) {
+        for (size_t i = 0; i < ui->st.nheader; i++) {
             strbuf_addch(&ui->line, ',');
-            csv_field_write(&ui->line, ui->st->header[i]);
+            csv_field_write(&ui->line, ui->st.header[i]);
         }
         strbuf_addstr(&ui->line, "\r\n");
         ui->rech_header = true;
     }
     strbuf_addf(&ui->line, "%lu,", line);
     csv_field_write(&ui->line, motivo);
-    for (size_t i = 0; i < ui->st->nheader; i++) {
+    for (size_t i = 0; i < ui->st.nheader; i++) {
         strbuf_addch(&ui->line, ',');
         csv_field_write(&ui->line, fields != NULL && i < n ? fields[i] : "");
     }
@@ -163,7 +163,6 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
                                 .reject_arg = ui,
                                 .progress = import_on_progress,
                                 .progress_arg = ui };
-    struct db_import_stats st;
     struct err e = { 0 };
     struct db *db = db_open(ctx->cfg, login, &e);
     double t0 = now_secs();
@@ -171,8 +170,7 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
 
     if (db == NULL)
         return crm_cmd_fail(ctx, &e);
-    ui->st = &st;
-    rc = db_import_clientes(db, import_read, ui, &o, &st, &e);
+    rc = db_import_clientes(db, import_read, ui, &o, &ui->st, &e);
     if (ui->tty)
         fputs("\r\033[K", stderr);
     if (ui->suppressed > 0)
@@ -180,8 +178,8 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
                 ui->rech != NULL ? " (todos están en el archivo de rechazos)"
                                  : " (use --rechazos ARCHIVO para verlos todos)");
     if (rc == RC_OK)
-        import_summary(ctx, &st, now_secs() - t0);
-    db_import_stats_fini(&st);
+        import_summary(ctx, &ui->st, now_secs() - t0);
+    db_import_stats_fini(&ui->st);
     db_close(db);
     return rc == RC_OK ? 0 : crm_cmd_fail(ctx, &e);
 }

@@ -106,7 +106,7 @@ db_asignar(struct db *db, int cantidad, const struct db_filtros *f, const char *
 {
     static const char sql[] = "SELECT lote_id, asignados, solicitados, cupo_restante, repetido,"
                               " mensaje FROM api.solicitar_asignacion($1, $2, $3, $4, $5, $6)";
-    struct num n[3];
+    struct num n[3] = { { "" } };
     const char *p[6] = {
         num_i64(&n[0], cantidad),    f->convenio, f->entidad, num_opt(&n[1], f->edad_min),
         num_opt(&n[2], f->edad_max), clave
@@ -144,7 +144,7 @@ db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por, struc
     static const char *const por_text[] = {
         [DB_POR_TOTAL] = NULL, [DB_POR_CONVENIO] = "convenio", [DB_POR_ENTIDAD] = "entidad"
     };
-    struct num m[2];
+    struct num m[2] = { { "" } };
     const char *p[5] = { f->convenio, f->entidad, num_opt(&m[0], f->edad_min),
                          num_opt(&m[1], f->edad_max), por_text[por] };
     PGresult *res = NULL;
@@ -185,7 +185,7 @@ db_mover(struct db *db, int64_t oportunidad, const char *etapa, const char *moti
                               " extract(epoch FROM r.vence)::bigint"
                               " FROM api.mover($1, $2, $3)"
                               " AS r(id, estado, etapa_id, etapa, vence)";
-    struct num n;
+    struct num n = { "" };
     const char *p[3] = { num_i64(&n, oportunidad), etapa, motivo };
     PGresult *res = NULL;
     int rc;
@@ -216,7 +216,7 @@ db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const 
                    const char *folio, struct db_venta *out, struct err *e)
 {
     static const char sql[] = "SELECT * FROM api.registrar_venta($1, $2::numeric, $3, $4)";
-    struct num n;
+    struct num n = { "" };
     const char *p[4] = { num_i64(&n, oportunidad), monto, producto, folio };
     PGresult *res = NULL;
     int rc;
@@ -245,7 +245,7 @@ int
 db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id, struct err *e)
 {
     static const char sql[] = "SELECT api.nota($1, $2)";
-    struct num n;
+    struct num n = { "" };
     const char *p[2] = { num_i64(&n, oportunidad), texto };
     PGresult *res = NULL;
     int rc;
@@ -427,7 +427,7 @@ db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas, i
                  struct err *e)
 {
     static const char sql[] = "SELECT devueltas, avisadas FROM api.barrer_timers($1, $2)";
-    struct num n;
+    struct num n = { "" };
     const char *p[2] = { num_i64(&n, lote), proceso };
     PGresult *res = NULL;
     int rc;
@@ -461,7 +461,7 @@ int
 db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const char *error,
              struct err *e)
 {
-    struct num n[3];
+    struct num n[3] = { { "" } };
     const char *p[4] = { num_i64(&n[0], run_id), num_i64(&n[1], devueltas),
                          num_i64(&n[2], avisadas), error };
     PGresult *res = NULL;
