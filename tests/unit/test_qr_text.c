@@ -14,10 +14,11 @@
 #include "core/qr_text.h"
 #include "util/err.h"
 
-#define QR_SAMPLE "https://wa.me/settings/linked_devices#2@abcDEF0123456789,"                \
-                  "q7yq4lB4FJx9gQ0m0n3Jj1Zr1bYg0bKk4c0XwXo0a0c=,"                            \
-                  "Z2FyYmFnZWdhcmJhZ2VnYXJiYWdlZ2FyYmFnZWdhcmI=,"                            \
-                  "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0cw==,1"
+#define QR_SAMPLE                                               \
+    "https://wa.me/settings/linked_devices#2@abcDEF0123456789," \
+    "q7yq4lB4FJx9gQ0m0n3Jj1Zr1bYg0bKk4c0XwXo0a0c=,"             \
+    "Z2FyYmFnZWdhcmJhZ2VnYXJiYWdlZ2FyYmFnZWdhcmI=,"             \
+    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0cw==,1"
 
 /* Decodes one rendered line's glyphs into top/bottom bits; returns the glyph count. */
 static int
@@ -36,10 +37,19 @@ decode_line(const char *line, size_t len, bool *top, bool *bottom, int max)
         assert_int_equal((unsigned char)line[i], 0xe2);
         assert_int_equal((unsigned char)line[i + 1], 0x96);
         switch ((unsigned char)line[i + 2]) {
-        case 0x88: top[n] = bottom[n] = true; break;
-        case 0x80: top[n] = true; bottom[n] = false; break;
-        case 0x84: top[n] = false; bottom[n] = true; break;
-        default: fail_msg("unexpected glyph");
+        case 0x88:
+            top[n] = bottom[n] = true;
+            break;
+        case 0x80:
+            top[n] = true;
+            bottom[n] = false;
+            break;
+        case 0x84:
+            top[n] = false;
+            bottom[n] = true;
+            break;
+        default:
+            fail_msg("unexpected glyph");
         }
         i += 3;
     }

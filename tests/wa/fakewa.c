@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libwebsockets.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libwebsockets.h>
 #include <uv.h>
 
 #include "crypto/secure.h"
@@ -42,7 +42,7 @@ struct fw_main {
     uv_pipe_t admin;
     uv_signal_t sig_int, sig_term;
     uv_timer_t killer; /* destroys the lws context once every connection closed */
-    int admin_keep; /* a write end, so the FIFO never reports EOF */
+    int admin_keep;    /* a write end, so the FIFO never reports EOF */
     const char *admin_path;
     struct strbuf line;
     bool quitting;

@@ -49,16 +49,16 @@ struct fw_account {
 #define FW_ACCOUNTS_MAX 16
 
 struct fw {
-    FILE *events;                    /* JSON lines; flushed after each */
-    struct x25519_keypair noise;     /* the server's static Noise key */
-    struct strbuf *chain;            /* the encoded CertChain for ServerHello */
-    struct x25519_keypair phone;     /* the simulated phone's identity (account key) */
+    FILE *events;                /* JSON lines; flushed after each */
+    struct x25519_keypair noise; /* the server's static Noise key */
+    struct strbuf *chain;        /* the encoded CertChain for ServerHello */
+    struct x25519_keypair phone; /* the simulated phone's identity (account key) */
     struct fw_account acc[FW_ACCOUNTS_MAX];
     size_t nacc;
     uint32_t next_device;
     int next_conn_id;
     uint64_t next_iq;
-    struct fw_conn *conns;           /* live connections, for the phone to find a QR's */
+    struct fw_conn *conns; /* live connections, for the phone to find a QR's */
 };
 
 enum fw_conn_state { FW_HELLO, FW_FINISH, FW_OPEN, FW_DEAD };

@@ -1,6 +1,4 @@
 /* fakewa_conn — the protocol of one fake-server connection (tests only). See fakewa.h. */
-#include "fakewa.h"
-
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +6,7 @@
 
 #include "crypto/secure.h"
 #include "crypto/sign.h"
+#include "fakewa.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -205,10 +204,11 @@ fw_conn_login(struct fw_conn *c, const struct fw_payload *pl)
         why = "unknown-device";
     else if (!secure_equal(a->noise_pub, c->client_static, FW_KEY))
         why = "noise-key-mismatch";
-    fw_event(c->srv, c->id, "login", "\"username\":\"%" PRIu64 "\",\"device\":%" PRIu64
-             ",\"passive\":%s,\"ok\":%s,\"why\":\"%s\"", pl->username, pl->device,
-             pl->passive ? "true" : "false", why == NULL ? "true" : "false",
-             why == NULL ? "" : why);
+    fw_event(c->srv, c->id, "login",
+             "\"username\":\"%" PRIu64 "\",\"device\":%" PRIu64
+             ",\"passive\":%s,\"ok\":%s,\"why\":\"%s\"",
+             pl->username, pl->device, pl->passive ? "true" : "false",
+             why == NULL ? "true" : "false", why == NULL ? "" : why);
     if (why != NULL) {
         fw_send_simple(c, "failure", "reason", "401");
         c->close_after_flush = true;
@@ -427,10 +427,18 @@ fw_conn_feed(struct fw_conn *c, const uint8_t *p, size_t len)
         if (fr == NULL)
             return true;
         switch (c->st) {
-        case FW_HELLO: ok = fw_conn_hello(c, fr, flen); break;
-        case FW_FINISH: ok = fw_conn_finish(c, fr, flen); break;
-        case FW_OPEN: ok = fw_conn_node(c, fr, flen); break;
-        case FW_DEAD: ok = false; break;
+        case FW_HELLO:
+            ok = fw_conn_hello(c, fr, flen);
+            break;
+        case FW_FINISH:
+            ok = fw_conn_finish(c, fr, flen);
+            break;
+        case FW_OPEN:
+            ok = fw_conn_node(c, fr, flen);
+            break;
+        case FW_DEAD:
+            ok = false;
+            break;
         }
         if (!ok) {
             c->st = FW_DEAD;

@@ -1,7 +1,5 @@
 /* fakewa_phone — the simulated phone: registration check, QR scan, pair-success, 515 (tests
  * only). Byte layouts: ../shared/docs/wa-protocol.md §4.3 and §5. */
-#include "fakewa.h"
-
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +7,7 @@
 #include "crypto/digest.h"
 #include "crypto/secure.h"
 #include "crypto/sign.h"
+#include "fakewa.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "wa/binnode.h"
@@ -85,13 +84,13 @@ fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len)
     }
     if (why == NULL) {
         memcpy(c->ident, v[3], FW_KEY);
-        c->regid = (uint32_t)v[1][0] << 24 | (uint32_t)v[1][1] << 16 | (uint32_t)v[1][2] << 8 |
-                   v[1][3];
+        c->regid =
+            (uint32_t)v[1][0] << 24 | (uint32_t)v[1][1] << 16 | (uint32_t)v[1][2] << 8 | v[1][3];
         fw_hex(ident, c->ident, FW_KEY);
     }
-    fw_event(c->srv, c->id, "registration", "\"ok\":%s,\"why\":\"%s\",\"regid\":%" PRIu32
-             ",\"identity\":\"%s\"", why == NULL ? "true" : "false", why == NULL ? "" : why,
-             c->regid, ident);
+    fw_event(c->srv, c->id, "registration",
+             "\"ok\":%s,\"why\":\"%s\",\"regid\":%" PRIu32 ",\"identity\":\"%s\"",
+             why == NULL ? "true" : "false", why == NULL ? "" : why, c->regid, ident);
     if (why != NULL)
         return false;
     fw_send_pair_device(c);
@@ -103,8 +102,8 @@ fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len)
 static struct fw_conn *
 fw_qr_conn(struct fw *srv, const char *qr, const char *part[5], size_t plen[5], int *nparts)
 {
-    const char *s = strncmp(qr, FW_QR_PREFIX, strlen(FW_QR_PREFIX)) == 0
-                        ? qr + strlen(FW_QR_PREFIX) : qr;
+    const char *s =
+        strncmp(qr, FW_QR_PREFIX, strlen(FW_QR_PREFIX)) == 0 ? qr + strlen(FW_QR_PREFIX) : qr;
     int n = 0;
 
     while (n < 5) {
@@ -237,10 +236,11 @@ fw_phone_scan(struct fw *srv, const char *qr)
         why = "too-many-devices";
     if (why == NULL && !fw_build_identity(c, adv, &identity))
         why = "sign";
-    fw_event(srv, c != NULL ? c->id : 0, "scan", "\"ok\":%s,\"why\":\"%s\",\"parts\":%d,"
-             "\"platform\":\"%.*s\"", why == NULL ? "true" : "false", why == NULL ? "" : why,
-             nparts, nparts == 5 ? (int)(plen[4] < 8 ? plen[4] : 8) : 0,
-             nparts == 5 ? part[4] : "");
+    fw_event(srv, c != NULL ? c->id : 0, "scan",
+             "\"ok\":%s,\"why\":\"%s\",\"parts\":%d,"
+             "\"platform\":\"%.*s\"",
+             why == NULL ? "true" : "false", why == NULL ? "" : why, nparts,
+             nparts == 5 ? (int)(plen[4] < 8 ? plen[4] : 8) : 0, nparts == 5 ? part[4] : "");
     if (why == NULL)
         fw_send_pair_success(c, &identity);
     secure_wipe(adv, sizeof adv);
@@ -284,9 +284,9 @@ fw_phone_device_sign(struct fw_conn *c, const struct binnode *iq)
     const char *ki = di != NULL ? binnode_attr(di, "key-index") : NULL;
     size_t len = 0;
     const unsigned char *p = di != NULL ? binnode_content(di, &len) : NULL;
-    const char *why = p == NULL ? "no-device-identity"
+    const char *why = p == NULL                            ? "no-device-identity"
                       : ki == NULL || strcmp(ki, "1") != 0 ? "key-index"
-                                                            : fw_device_sign_check(c, p, len);
+                                                           : fw_device_sign_check(c, p, len);
     struct binnode *se;
 
     c->pair_iq[0] = '\0';

@@ -1,9 +1,8 @@
 /* fakewa_util — the event log and small codecs for the fake server (tests only). */
-#include "fakewa.h"
-
 #include <stdarg.h>
 #include <string.h>
 
+#include "fakewa.h"
 #include "util/strbuf.h"
 #include "wa/pbwire.h"
 
@@ -88,8 +87,8 @@ fw_b64_decode(const char *s, size_t slen, uint8_t *out, size_t cap)
                 return -1;
             }
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-                     (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         for (int k = 0; k < 3 - pad; k++) {
             if (n >= cap)
                 return -1;

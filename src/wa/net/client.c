@@ -319,7 +319,8 @@ cl_ws_data(void *ctx, const uint8_t *p, size_t len)
             break;
         if (c->phase == CL_HANDSHAKE) {
             if ((rc = cl_handshake(c, fr, flen, &e)) != RC_OK) {
-                cl_abort(c, rc == RC_CRYPTO ? WA_CLIENT_CLOSE_HANDSHAKE : TRANSPORT_CLOSE_BAD_SESSION,
+                cl_abort(c,
+                         rc == RC_CRYPTO ? WA_CLIENT_CLOSE_HANDSHAKE : TRANSPORT_CLOSE_BAD_SESSION,
                          e.msg);
                 return;
             }

@@ -53,7 +53,7 @@ struct wa_client_events {
 };
 
 struct wa_client_config {
-    const char *url;                 /* wss://web.whatsapp.com/ws/chat or ws://127.0.0.1:… */
+    const char *url;                  /* wss://web.whatsapp.com/ws/chat or ws://127.0.0.1:… */
     struct wa_session_config session; /* wa_session_config_default() unless testing */
 };
 

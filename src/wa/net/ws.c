@@ -1,12 +1,11 @@
 #include "wa/net/ws.h"
 
 #include <assert.h>
+#include <libwebsockets.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libwebsockets.h>
 
 #include "util/err.h"
 #include "util/log.h"
