@@ -170,6 +170,30 @@ test_mover_venta_nota(void **state)
     db_close(admin);
 }
 
+/* The supervisor's bandeja holds the two exits, oldest first; a promoter may not read it. */
+static void
+check_bandeja(struct db *sup, struct db *p1, int64_t first)
+{
+    struct db_bandeja_fila *rows;
+    struct err e = { 0 };
+    size_t n;
+
+    assert_int_equal(db_bandeja(sup, &rows, &n, &e), RC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].oportunidad_id, first);
+    assert_string_equal(rows[0].usuario_login, "tc_p1");
+    assert_string_equal(rows[0].usuario_nombre, "Promotor Uno");
+    assert_string_equal(rows[0].etapa, "No interesado");
+    assert_string_equal(rows[0].motivo, "ya tiene crédito");
+    assert_true(rows[0].desde > 0 && rows[0].desde <= time(NULL) + 5);
+    assert_true(rows[0].antiguedad_horas >= 0.0);
+    assert_non_null(rows[0].telefono);
+    db_bandeja_free(rows, n);
+    /* A promoter may not call api.bandeja at all (not granted). */
+    assert_int_equal(db_bandeja(p1, &rows, &n, &e), RC_DB);
+    assert_string_equal(e.code, "42501");
+}
+
 static void
 test_bandeja_reasignar(void **state)
 {
@@ -178,11 +202,9 @@ test_bandeja_reasignar(void **state)
     struct db_filtros any = { 0 };
     struct db_asignacion a;
     struct db_movimiento m;
-    struct db_bandeja_fila *rows;
     struct db_reasignacion r;
     struct err e = { 0 };
     int64_t ids[4];
-    size_t n;
     int cambiadas;
 
     world(t, admin);
@@ -196,20 +218,7 @@ test_bandeja_reasignar(void **state)
         assert_int_equal(db_mover(p1, ids[i], "No interesado", "ya tiene crédito", &m, &e), RC_OK);
         db_movimiento_fini(&m);
     }
-    assert_int_equal(db_bandeja(sup, &rows, &n, &e), RC_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(rows[0].oportunidad_id, ids[0]);
-    assert_string_equal(rows[0].usuario_login, "tc_p1");
-    assert_string_equal(rows[0].usuario_nombre, "Promotor Uno");
-    assert_string_equal(rows[0].etapa, "No interesado");
-    assert_string_equal(rows[0].motivo, "ya tiene crédito");
-    assert_true(rows[0].desde > 0 && rows[0].desde <= time(NULL) + 5);
-    assert_true(rows[0].antiguedad_horas >= 0.0);
-    assert_non_null(rows[0].telefono);
-    db_bandeja_free(rows, n);
-    /* A promoter may not call api.bandeja at all (not granted). */
-    assert_int_equal(db_bandeja(p1, &rows, &n, &e), RC_DB);
-    assert_string_equal(e.code, "42501");
+    check_bandeja(sup, p1, ids[0]);
 
     assert_int_equal(
         db_bandeja_decidir(sup, DB_BANDEJA_DEVOLVER, ids, 1, "sin interés", &cambiadas, &e), RC_OK);
