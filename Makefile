@@ -216,6 +216,8 @@ check-e2e: $(BIN)
 
 check-cli: $(BIN)
 	$(Q)sh tests/cli/run.sh $(B)
+	# H4b (issue 3): flag validation of the CRM commands; needs no database.
+	$(Q)sh tests/cli/crm.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh
