@@ -4,8 +4,8 @@
  * funnel, operating hours, rest days, and the record in crm.demo_cargas — all in one
  * transaction, so a database either has the whole demo or none of it.
  *
- * Call on the thread that owns db, connected as a superuser or embudo_owner (the bootstrap
- * account of the embedded cluster). Concurrent loads are serialised with a transaction
+ * Call on the thread that owns db, connected as a superuser (the bootstrap account of the
+ * embedded cluster). Concurrent loads are serialised with a transaction
  * advisory lock. Lower layer: nothing is printed; progress goes to an optional callback.
  */
 #ifndef DB_DB_DEMO_H
