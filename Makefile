@@ -214,9 +214,9 @@ check-db: $(DB_BIN) $(BIN)
 check-e2e: $(BIN)
 	$(Q)sh tests/e2e/run.sh $(B)
 
+# tests/cli/crm.sh (H4b, issue 3): flag validation of the CRM commands; needs no database.
 check-cli: $(BIN)
 	$(Q)sh tests/cli/run.sh $(B)
-	# H4b (issue 3): flag validation of the CRM commands; needs no database.
 	$(Q)sh tests/cli/crm.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
