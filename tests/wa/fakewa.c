@@ -1,7 +1,7 @@
 /*
  * fakewa — the fake WhatsApp Web server's process: sockets, admin FIFO, event log.
  *
- *   fakewa [--events FILE] [--admin FIFO] [--port N] [--leaf-mismatch]
+ *   fakewa [--events FILE] [--admin FIFO] [--port N] [--chunk N] [--leaf-mismatch]
  *
  * Listens on 127.0.0.1 only (port 0 = any free port) and prints, on stdout:
  *   port N / root HEX (the test root key for EMBUDO_WA_ROOT_KEY and Baileys'
@@ -11,6 +11,8 @@
  *   quit           close everything and exit (0 when the libuv loop closed cleanly)
  * SIGINT/SIGTERM also quit. Events go to FILE as JSON lines (docs/wa.md, "Socket,
  * servidor falso y vinculación"); a node dump of the traffic goes to stderr.
+ * --chunk N re-slices everything the server sends into websocket messages of N bytes, so
+ * frames arrive split across messages and several in one (the client must reassemble).
  * --leaf-mismatch signs a chain whose leaf key is not the server's static key (a client
  * must refuse it). Tests only; see fakewa.h for the design.
  */
@@ -67,24 +69,50 @@ fw_io_kick(struct fw_conn *c)
         lws_callback_on_writable(c->io);
 }
 
+/* The next websocket message: one queued message, or with --chunk the next srv.chunk bytes
+ * of the whole output stream (frames split across messages and merged into one). */
+static size_t
+fw_next_out(struct fw_conn *c, uint8_t *dst, size_t cap)
+{
+    size_t n = 0;
+
+    while (c->out_head != NULL && n < cap) {
+        struct fw_msg *m = c->out_head;
+        size_t take = m->len - c->out_off;
+
+        if (c->srv->chunk == 0 && n > 0)
+            break;
+        if (take > cap - n)
+            take = cap - n;
+        memcpy(dst + n, m->buf + c->out_off, take);
+        n += take;
+        c->out_off += take;
+        if (c->out_off == m->len) {
+            free(fw_conn_pop(c));
+            c->out_off = 0;
+        }
+    }
+    return n;
+}
+
 static int
 fw_writeable(struct fw_conn *c, struct lws *wsi)
 {
-    struct fw_msg *msg = fw_conn_pop(c);
+    size_t cap = c->srv->chunk > 0 ? c->srv->chunk : c->out_head != NULL ? c->out_head->len : 0;
     uint8_t *buf;
+    size_t len;
     int n;
 
-    if (msg == NULL) {
+    if (c->out_head == NULL) {
         if (!c->close_after_flush)
             return 0;
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
         return -1;
     }
-    buf = xmalloc(LWS_PRE + msg->len);
-    memcpy(buf + LWS_PRE, msg->buf, msg->len);
-    n = lws_write(wsi, buf + LWS_PRE, msg->len, LWS_WRITE_BINARY);
+    buf = xmalloc(LWS_PRE + cap);
+    len = fw_next_out(c, buf + LWS_PRE, cap);
+    n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_BINARY);
     free(buf);
-    free(msg);
     if (n < 0)
         return -1;
     if (c->out_head != NULL || c->close_after_flush)
@@ -319,6 +347,8 @@ fw_args(struct fw_main *m, int argc, char **argv, int *port, bool *leaf_mismatch
             m->admin_path = v;
         } else if (strcmp(a, "--port") == 0) {
             *port = atoi(v);
+        } else if (strcmp(a, "--chunk") == 0) {
+            m->srv.chunk = (size_t)strtoul(v, NULL, 10);
         } else {
             return -1;
         }
@@ -337,8 +367,9 @@ main(int argc, char **argv)
     m.srv.next_device = 3;
     strbuf_init(&m.line);
     if (fw_args(&m, argc, argv, &port, &leaf_mismatch) != 0) {
-        fputs("uso: fakewa [--events ARCHIVO] [--admin FIFO] [--port N] [--leaf-mismatch]\n",
-              stderr);
+        fputs(
+            "uso: fakewa [--events ARCHIVO] [--admin FIFO] [--port N] [--chunk N] [--leaf-mismatch]\n",
+            stderr);
         return 2;
     }
     uv_loop_init(&m.loop);

@@ -58,6 +58,7 @@ struct fw {
     uint32_t next_device;
     int next_conn_id;
     uint64_t next_iq;
+    size_t chunk;          /* > 0: re-slice output into websocket messages of this size */
     struct fw_conn *conns; /* live connections, for the phone to find a QR's */
 };
 
@@ -85,6 +86,7 @@ struct fw_conn {
     struct fw_account *acc;
     /* Output: whole websocket messages waiting for fakewa.c. */
     struct fw_msg *out_head, *out_tail;
+    size_t out_off; /* bytes of out_head already sent (chunked output) */
     bool close_after_flush;
 };
 
