@@ -182,6 +182,13 @@ test_hostile_blobs(void **state)
     memcpy(b, blob, len);
     b[len] = 0; /* trailing garbage byte */
     refuse(b, len + 1);
+    /* Pre-keys are the last record: a repeated or decreasing id is refused. */
+    memcpy(b, blob, len);
+    memcpy(b + len - (full->nprekeys - 1) * 68, b + len - full->nprekeys * 68, 4);
+    refuse(b, len);
+    memcpy(b, blob, len);
+    memset(b + len - full->nprekeys * 68, 0, 4); /* id 0 */
+    refuse(b, len);
     free(b);
     secure_free(blob);
     /* Inconsistent counters: the last pre-key id must be below next_prekey_id. */
