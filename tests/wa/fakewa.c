@@ -1,7 +1,8 @@
 /*
  * fakewa — the fake WhatsApp Web server's process: sockets, admin FIFO, event log.
  *
- *   fakewa [--events FILE] [--admin FIFO] [--port N] [--chunk N] [--leaf-mismatch]
+ *   fakewa [--events FILE] [--admin FIFO] [--port N] [--chunk N] [--tls CERT KEY]
+ *          [--leaf-mismatch]
  *
  * Listens on 127.0.0.1 only (port 0 = any free port) and prints, on stdout:
  *   port N / root HEX (the test root key for EMBUDO_WA_ROOT_KEY and Baileys'
@@ -13,6 +14,8 @@
  * servidor falso y vinculación"); a node dump of the traffic goes to stderr.
  * --chunk N re-slices everything the server sends into websocket messages of N bytes, so
  * frames arrive split across messages and several in one (the client must reassemble).
+ * --tls serves wss:// with the given PEM certificate and key (a client that verifies
+ * certificates must refuse a self-signed one).
  * --leaf-mismatch signs a chain whose leaf key is not the server's static key (a client
  * must refuse it). Tests only; see fakewa.h for the design.
  */
@@ -46,6 +49,7 @@ struct fw_main {
     uv_timer_t killer; /* destroys the lws context once every connection closed */
     int admin_keep;    /* a write end, so the FIFO never reports EOF */
     const char *admin_path;
+    const char *tls_cert, *tls_key; /* --tls: serve wss:// with this certificate */
     struct strbuf line;
     bool quitting;
 };
@@ -316,6 +320,11 @@ fw_listen(struct fw_main *m, int port)
     info.iface = "127.0.0.1";
     info.protocols = fw_protocols;
     info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (m->tls_cert != NULL) {
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = m->tls_cert;
+        info.ssl_private_key_filepath = m->tls_key;
+    }
     info.foreign_loops = loops;
     info.user = m;
     info.pcontext = &m->ctx_live;
@@ -323,7 +332,8 @@ fw_listen(struct fw_main *m, int port)
     if (m->ctx == NULL)
         return -1;
     port = lws_get_vhost_listen_port(lws_get_vhost_by_name(m->ctx, "default"));
-    printf("port %d\nurl ws://127.0.0.1:%d/ws/chat\n", port, port);
+    printf("port %d\nurl %s://127.0.0.1:%d/ws/chat\n", port, m->tls_cert != NULL ? "wss" : "ws",
+           port);
     return 0;
 }
 
@@ -347,6 +357,9 @@ fw_args(struct fw_main *m, int argc, char **argv, int *port, bool *leaf_mismatch
             m->admin_path = v;
         } else if (strcmp(a, "--port") == 0) {
             *port = atoi(v);
+        } else if (strcmp(a, "--tls") == 0 && i + 1 < argc) {
+            m->tls_cert = v;
+            m->tls_key = argv[++i];
         } else if (strcmp(a, "--chunk") == 0) {
             m->srv.chunk = (size_t)strtoul(v, NULL, 10);
         } else {
@@ -368,7 +381,7 @@ main(int argc, char **argv)
     strbuf_init(&m.line);
     if (fw_args(&m, argc, argv, &port, &leaf_mismatch) != 0) {
         fputs(
-            "uso: fakewa [--events ARCHIVO] [--admin FIFO] [--port N] [--chunk N] [--leaf-mismatch]\n",
+            "uso: fakewa [--events ARCHIVO] [--admin FIFO] [--port N] [--chunk N] [--tls CERT KEY] [--leaf-mismatch]\n",
             stderr);
         return 2;
     }
