@@ -73,9 +73,6 @@ DECLARE
     lote   bigint;
     opid   bigint;
 BEGIN
-    IF yo.rol <> 'PROMOTOR' THEN
-        RAISE EXCEPTION 'solo los promotores captan clientes' USING ERRCODE = 'EB208';
-    END IF;
     IF yo.estado <> 'ACTIVO' THEN
         RAISE EXCEPTION 'tu usuario está en estado %: no puedes captar clientes', yo.estado
             USING ERRCODE = 'EB207';

@@ -162,9 +162,6 @@ test_prospecto_nuevo(void **state)
                    "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
                    " 'NOESCURP')");
     db_close(p);
-    p = dbt_connect(t, "ca_sup");
-    expect_refusal(p, "EB208", "SELECT * FROM api.captar('Ana López', '5511112222')");
-    db_close(p);
     dbt_exec(adm, "UPDATE crm.usuarios SET cartera_max = 1 WHERE login = 'ca_p1'");
     p = dbt_connect(t, "ca_p1");
     expect_refusal(p, "EB706", "SELECT * FROM api.captar('Ana López', '5511112222')");
@@ -179,6 +176,7 @@ test_vinculo_con_padron(void **state)
     struct db *adm = dbt_connect(t, NULL);
     struct db *p;
     struct err e = { 0 };
+    long long op;
 
     seed(t, adm);
     p = dbt_connect(t, "ca_p1");
@@ -200,22 +198,26 @@ test_vinculo_con_padron(void **state)
                                        " '5599998888', NULL, 'goma800101hdfrrn09')"),
                         "6");
     db_close(p);
-    /* A client assigned to someone else: refused; the supervisor is told whose. */
+    /* A client assigned to someone else: refused; only a supervisor is told whose. */
     p = dbt_connect(t, "ca_p2");
-    expect_refusal(p, "EB702", "SELECT * FROM api.captar('Cinco', '5512345678')");
+    assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.captar('Cinco', '5512345678')"), RC_REFUSED);
+    assert_string_equal(e.code, "EB702");
+    assert_string_equal(e.msg, "ese cliente ya tiene una oportunidad activa con otro promotor");
     db_close(p);
-    /* Supervisors may not capture (EB208) — checked before the duplicate. */
     p = dbt_connect(t, "ca_sup");
-    expect_refusal(p, "EB208", "SELECT * FROM api.captar('Cinco', '5512345678')");
-    db_close(p);
-    /* Role-aware message, exercised through the helper as a supervisor would see it. */
-    assert_int_equal(dbt_try(adm, &e,
-                             "SELECT crm.duplicado_activo(u, o) FROM crm.usuarios u,"
-                             " crm.oportunidades o WHERE u.login = 'ca_sup' AND"
-                             " o.cliente_id = 5"),
-                     RC_REFUSED);
+    assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.captar('Cinco', '5512345678')"), RC_REFUSED);
     assert_string_equal(e.code, "EB702");
     assert_non_null(strstr(e.msg, "Pepe Uno (ca_p1)"));
+    /* A supervisor may capture a new one; it is theirs. */
+    op = dbt_scalar_ll(t, p,
+                       "SELECT oportunidad_id FROM api.captar('Nueva Persona',"
+                       " '8187776666')");
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT usuario_id = crm.yo() FROM crm.oportunidades"
+                                       " WHERE id = %lld",
+                                       op),
+                        "t");
+    db_close(p);
     /* A blocked client (opt-out) cannot be captured. */
     dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo) VALUES (7, NULL,"
                   " 'OPT_OUT')");
