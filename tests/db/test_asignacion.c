@@ -548,6 +548,127 @@ test_race_32_requesters(void **state)
     db_close(adm);
 }
 
+/* ---- one promoter, many windows: quota exact, double Enter returns one lote ----------------- */
+
+#define SAME_THREADS 8
+
+struct mismo {
+    const struct dbt *t;
+    pthread_barrier_t *salida;
+    const char *sql;
+    long asignados;
+    long rechazos_cupo;
+    char primera[64];
+    int fallo;
+    struct err e;
+};
+
+static void *
+mismo_main(void *arg)
+{
+    struct mismo *m = arg;
+    struct db *db = dbt_connect_err(m->t, "as_p1", &m->e);
+
+    pthread_barrier_wait(m->salida);
+    if (db == NULL) {
+        m->fallo = 1;
+        return NULL;
+    }
+    for (int i = 0; i < 20; i++) {
+        char *out = NULL;
+        struct err e = { 0 };
+
+        if (db_query_text(db, m->sql, 0, NULL, &out, &e) != RC_OK) {
+            if (strcmp(e.code, "EB205") == 0) {
+                m->rechazos_cupo++;
+                continue;
+            }
+            m->e = e;
+            m->fallo = 1;
+            break;
+        }
+        if (i == 0 && out != NULL)
+            snprintf(m->primera, sizeof m->primera, "%s", out);
+        m->asignados += out != NULL ? strtol(out, NULL, 10) : 0;
+        free(out);
+    }
+    db_close(db);
+    return NULL;
+}
+
+static void
+run_mismo(struct dbt *t, struct mismo *m, const char *sql)
+{
+    pthread_barrier_t salida;
+    pthread_t th[SAME_THREADS];
+
+    assert_int_equal(pthread_barrier_init(&salida, NULL, SAME_THREADS), 0);
+    for (int i = 0; i < SAME_THREADS; i++) {
+        memset(&m[i], 0, sizeof m[i]);
+        m[i].t = t;
+        m[i].salida = &salida;
+        m[i].sql = sql;
+        assert_int_equal(pthread_create(&th[i], NULL, mismo_main, &m[i]), 0);
+    }
+    for (int i = 0; i < SAME_THREADS; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    pthread_barrier_destroy(&salida);
+    for (int i = 0; i < SAME_THREADS; i++)
+        if (m[i].fallo)
+            fail_msg("hilo %d: %s %s", i, m[i].e.code, m[i].e.msg);
+}
+
+static void
+test_race_same_promoter(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct mismo m[SAME_THREADS];
+    long total = 0;
+    long rechazos = 0;
+
+    seed_users(t, adm);
+    seed_clients(adm, 2000);
+    /* Eight windows of one promoter hammering 7 at a time: exactly the quota of 50. */
+    run_mismo(t, m, "SELECT asignados FROM api.solicitar_asignacion(7)");
+    for (int i = 0; i < SAME_THREADS; i++) {
+        total += m[i].asignados;
+        rechazos += m[i].rechazos_cupo;
+    }
+    assert_int_equal(total, 50);
+    assert_true(rechazos > 0);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT usados || '/' || limite || '/' ||"
+                                       " (SELECT count(*) FROM crm.oportunidades)"
+                                       " FROM crm.cupo_diario"),
+                        "50/50/50");
+    db_close(adm);
+}
+
+static void
+test_race_double_enter(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct mismo m[SAME_THREADS];
+
+    seed_users(t, adm);
+    seed_clients(adm, 2000);
+    dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 1000");
+    /* The same clave from eight windows at once: one lote, one charge. */
+    run_mismo(t, m,
+              "SELECT lote_id || '/' || asignados FROM api.solicitar_asignacion(9, NULL,"
+              " NULL, NULL, NULL, 'doble-enter')");
+    for (int i = 1; i < SAME_THREADS; i++)
+        assert_string_equal(m[i].primera, m[0].primera);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) || '/' || (SELECT usados FROM"
+                                       " crm.cupo_diario) || '/' || (SELECT count(*)"
+                                       " FROM crm.oportunidades) FROM crm.lotes"),
+                        "1/9/9");
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -560,6 +681,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_refusals, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_rls_promoter, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_race_32_requesters, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_race_same_promoter, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_race_double_enter, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
