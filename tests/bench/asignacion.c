@@ -9,8 +9,8 @@
  * $EMBUDO_TEST_HOME (tests/bench/run.sh sets both up): 1,000,000 padron clients (convenio
  * skewed 30/20/15/10 % over the first four, entidad skewed towards low codes, edad 18–85,
  * deterministic), 200 promoters, and 50,000 active opportunities created through
- * api.solicitar_asignacion itself. Environment knobs: BENCH_CLIENTES (default 1000000) and
- * BENCH_ACTIVAS (50000).
+ * api.solicitar_asignacion itself. Environment knobs: BENCH_CLIENTES (default 1000000),
+ * BENCH_ACTIVAS (50000), BENCH_CONSERVAR=1 (keep the database for EXPLAIN afterwards).
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -569,6 +569,11 @@ main(void)
     integridad(t, "al final (las filas de la semilla no llevan timer ni historial: SIN_TIMER y "
                   "SIN_HISTORIAL son suyas)");
     db_close(admin);
+    if (getenv("BENCH_CONSERVAR") != NULL && getenv("BENCH_CONSERVAR")[0] == '1') {
+        /* For EXPLAIN afterwards: with a cluster passed in EMBUDO_TEST_HOME it outlives us. */
+        printf("\nbase conservada: %s\n", dbt_dbname(t));
+        return 0;
+    }
     dbt_free(t);
     return 0;
 }
