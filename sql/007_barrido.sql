@@ -53,7 +53,7 @@ BEGIN
     WITH cand AS (
         SELECT o.id FROM crm.oportunidades o
          WHERE o.estado = 'ABIERTA' AND NOT o.timer_avisado AND o.timer_aviso IS NOT NULL
-           AND o.timer_aviso <= now()
+           AND o.timer_aviso <= now() AND o.timer_vence > now()  -- expired: returned, not warned
          ORDER BY o.timer_aviso
          LIMIT n
            FOR UPDATE OF o SKIP LOCKED),

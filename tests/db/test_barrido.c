@@ -144,6 +144,11 @@ test_batches_and_refusals(void **state)
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "2");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "1");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT devueltas FROM api.barrer_timers(2)"), "0");
+    /* Expired ones waiting for the next batch are returned, never warned first. */
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.historial"
+                                       " WHERE evento = 'TIMER_AVISO'"),
+                        "0");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.barrer_timers(0)"), RC_REFUSED);
     assert_string_equal(e.code, "EB401");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.barrer_timers(10001)"), RC_REFUSED);
