@@ -1,5 +1,6 @@
 #include "wa/creds.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "crypto/secure.h"
@@ -471,6 +472,7 @@ wa_creds_parse(const uint8_t *blob, size_t len, struct wa_creds **out, struct er
     struct wa_creds *c;
     int rc;
 
+    assert(out != NULL && (blob != NULL || len == 0));
     *out = NULL;
     if (len < sizeof MAGIC + 1 || memcmp(blob, MAGIC, sizeof MAGIC) != 0)
         return err_set(e, RC_INVAL, "credenciales: formato desconocido");

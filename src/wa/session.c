@@ -1,5 +1,6 @@
 #include "wa/session.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,9 +79,13 @@ wa_session_config_default(struct wa_session_config *cfg)
 struct wa_session *
 wa_session_new(struct wa_creds *creds, const struct wa_session_config *cfg, int64_t now_ms)
 {
-    struct wa_session *s = xcalloc(1, sizeof *s);
+    struct wa_session *s;
     uint8_t r[4];
 
+    assert(creds != NULL && cfg != NULL);
+    assert(cfg->qr_first_ms > 0 && cfg->qr_next_ms > 0 && cfg->keepalive_ms > 0 &&
+           cfg->silence_ms > 0);
+    s = xcalloc(1, sizeof *s);
     s->creds = creds;
     s->cfg = *cfg;
     s->os = xstrdup(cfg->browser_os ? cfg->browser_os : "Mac OS");
@@ -791,6 +796,7 @@ wa_session_feed(struct wa_session *s, const struct binnode *n, int64_t now_ms, s
 {
     int rc;
 
+    assert(s != NULL && n != NULL);
     if (s->phase == PH_CLOSED)
         return err_set(e, RC_CLOSED, "sesión de WhatsApp cerrada");
     s->last_rx_ms = now_ms;
