@@ -1,0 +1,424 @@
+/*
+ * cmd_campana — WhatsApp campaigns from the command line (issue 5): `campana crear` (prints
+ * the id, the per-day plan and the skipped recipients with their reasons), `campana
+ * lanzar|pausar|reanudar|cancelar ID`, `campana estado ID` (counts per state) and `export
+ * mensajes --desde D --hasta H [--salida FILE]` (CSV). Flags are checked in C (exit 2), each
+ * call goes through db_wa (exit 1 with the database's message when refused). Main thread.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/cmd_crm.h"
+#include "core/csv.h"
+#include "db/db.h"
+#include "db/db_wa.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+
+/* "2026-11-30" for a YYYYMMDD date, into buf. */
+static const char *
+fecha_txt(int32_t d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
+    return buf;
+}
+
+/* ---- campana crear ------------------------------------------------------------------------- */
+
+static void
+crear_print_text(const struct db_campana_creada *c)
+{
+    char f[16], t[64];
+
+    printf("campaña %lld creada: %d mensajes programados, %d omitidos\n", (long long)c->id,
+           c->destinatarios, c->omitidos);
+    if (c->mensaje != NULL)
+        printf("%s\n", c->mensaje);
+    printf("plan por día:\n");
+    for (size_t i = 0; i < c->nplan; i++)
+        printf("  %s%s  %4d  desde %s\n", fecha_txt(c->plan[i].dia, f, sizeof f),
+               c->plan[i].hoy ? " (hoy)" : "", c->plan[i].mensajes,
+               crm_cmd_time(c->plan[i].desde, t, sizeof t));
+    if (c->nomitidos > 0)
+        printf("omitidos:\n");
+    for (size_t i = 0; i < c->nomitidos; i++) {
+        const struct db_omitido *o = &c->omitidos_v[i];
+
+        printf("  oportunidad %lld  %s  %s: %s\n", (long long)o->oportunidad_id,
+               o->telefono != NULL ? o->telefono : "—", o->cliente != NULL ? o->cliente : "—",
+               o->detalle);
+    }
+    printf("para enviarla: embudo campana lanzar %lld\n", (long long)c->id);
+}
+
+static void
+crear_print_json(const struct db_campana_creada *c)
+{
+    struct strbuf sb;
+    struct json j;
+    char f[16], t[32];
+
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, "campana");
+    json_int(&j, c->id);
+    json_key(&j, "destinatarios");
+    json_int(&j, c->destinatarios);
+    json_key(&j, "omitidos");
+    json_int(&j, c->omitidos);
+    json_key(&j, "hoy");
+    json_int(&j, c->hoy);
+    json_key(&j, "tope_hoy");
+    json_int(&j, c->tope_hoy);
+    json_key(&j, "mensaje");
+    json_str(&j, c->mensaje);
+    json_key(&j, "plan");
+    json_arr(&j);
+    for (size_t i = 0; i < c->nplan; i++) {
+        json_obj(&j);
+        json_key(&j, "dia");
+        json_str(&j, fecha_txt(c->plan[i].dia, f, sizeof f));
+        json_key(&j, "mensajes");
+        json_int(&j, c->plan[i].mensajes);
+        json_key(&j, "desde");
+        json_str(&j, crm_cmd_time_iso(c->plan[i].desde, t, sizeof t));
+        json_end(&j);
+    }
+    json_end(&j);
+    json_key(&j, "omitidos_detalle");
+    json_arr(&j);
+    for (size_t i = 0; i < c->nomitidos; i++) {
+        json_obj(&j);
+        json_key(&j, "oportunidad");
+        json_int(&j, c->omitidos_v[i].oportunidad_id);
+        json_key(&j, "telefono");
+        json_str(&j, c->omitidos_v[i].telefono);
+        json_key(&j, "motivo");
+        json_str(&j, c->omitidos_v[i].motivo);
+        json_key(&j, "detalle");
+        json_str(&j, c->omitidos_v[i].detalle);
+        json_end(&j);
+    }
+    json_end(&j);
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+static int
+campana_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    struct db_campana_nueva n = { 0 };
+    const char *maximo = NULL;
+    const struct cmd_opt opts[] = {
+        { "etapa", true, &n.etapa, NULL },       { "texto", true, &n.texto, NULL },
+        { "nombre", true, &n.nombre, NULL },     { "convenio", true, &n.convenio, NULL },
+        { "entidad", true, &n.entidad, NULL },   { "maximo", true, &maximo, NULL },
+        { NULL, false, NULL, NULL },
+    };
+    struct db_campana_creada c;
+    struct err e = { 0 };
+    struct db *db;
+    long m = 0;
+    int status;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    if (n.etapa == NULL || n.texto == NULL)
+        return cmd_usage(entry, "«campana crear» necesita «--etapa» y «--texto»");
+    if (crm_cmd_texto(entry, "texto", n.texto, 4096) != 0 ||
+        (n.nombre != NULL && crm_cmd_texto(entry, "nombre", n.nombre, 120) != 0))
+        return 2;
+    if (maximo != NULL && !cmd_parse_long(maximo, 1, 5000, &m))
+        return cmd_usage(entry, "«--maximo» debe ser un número entre 1 y 5000 (se dio «%s»)",
+                         maximo);
+    n.maximo = (int)m;
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_campana_crear(db, &n, &c, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        if (ctx->json)
+            crear_print_json(&c);
+        else
+            crear_print_text(&c);
+        db_campana_creada_fini(&c);
+    }
+    db_close(db);
+    return status;
+}
+
+/* ---- lanzar | pausar | reanudar | cancelar --------------------------------------------------- */
+
+static int
+campana_accion(struct cmd_ctx *ctx, const struct cmd_entry *entry, enum db_campana_accion a,
+               int argc, char **argv)
+{
+    char *pos[2];
+    int npos = 0, status;
+    long id;
+    char estado[16];
+    struct err e = { 0 };
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 1, &npos)) != 0)
+        return status;
+    if (npos != 1 || !cmd_parse_long(pos[0], 1, LONG_MAX, &id))
+        return cmd_usage(entry, "indique el número de la campaña");
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_campana_accion(db, id, a, estado, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else if (ctx->json) {
+        struct strbuf sb;
+        struct json j;
+
+        strbuf_init(&sb);
+        json_init(&j, &sb);
+        json_obj(&j);
+        json_key(&j, "campana");
+        json_int(&j, id);
+        json_key(&j, "estado");
+        json_str(&j, estado);
+        json_end(&j);
+        crm_cmd_json_print(&sb);
+        strbuf_fini(&sb);
+    } else {
+        printf("campaña %ld: %s\n", id, estado);
+    }
+    db_close(db);
+    return status;
+}
+
+/* ---- estado -------------------------------------------------------------------------------- */
+
+/* The counts of struct db_campana_estado with their names, for both outputs. */
+static void
+estado_counts(const struct db_campana_estado *s, const char *names[12], int vals[12])
+{
+    static const char *const n[12] = { "total",      "pendientes", "enviando",    "inciertos",
+                                       "enviados",   "entregados", "leidos",      "respondidos",
+                                       "fallidos",   "omitidos",   "cancelados",  "bajas" };
+    const int v[12] = { s->total,      s->pendientes, s->enviando, s->inciertos,
+                        s->enviados,   s->entregados, s->leidos,   s->respondidos,
+                        s->fallidos,   s->omitidos,   s->cancelados, s->bajas };
+
+    for (int i = 0; i < 12; i++) {
+        names[i] = n[i];
+        vals[i] = v[i];
+    }
+}
+
+static void
+estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
+{
+    const char *names[12];
+    int vals[12];
+    char t[64];
+    struct strbuf sb;
+    struct json j;
+
+    estado_counts(s, names, vals);
+    if (!ctx->json) {
+        printf("campaña %lld «%s» (%s, etapa %s): %s\n", (long long)s->id, s->nombre,
+               s->usuario_login, s->etapa, s->estado);
+        for (int i = 0; i < 12; i++)
+            printf("  %-12s %6d\n", names[i], vals[i]);
+        if (s->proximo_at != 0)
+            printf("próximo envío: %s\n", crm_cmd_time(s->proximo_at, t, sizeof t));
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, "campana");
+    json_int(&j, s->id);
+    json_key(&j, "nombre");
+    json_str(&j, s->nombre);
+    json_key(&j, "estado");
+    json_str(&j, s->estado);
+    json_key(&j, "etapa");
+    json_str(&j, s->etapa);
+    json_key(&j, "promotor");
+    json_str(&j, s->usuario_login);
+    for (int i = 0; i < 12; i++) {
+        json_key(&j, names[i]);
+        json_int(&j, vals[i]);
+    }
+    json_key(&j, "proximo");
+    json_str(&j, crm_cmd_time_iso(s->proximo_at, t, sizeof t));
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+static int
+campana_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    char *pos[2];
+    int npos = 0, status;
+    long id;
+    struct db_campana_estado s;
+    struct err e = { 0 };
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 1, &npos)) != 0)
+        return status;
+    if (npos != 1 || !cmd_parse_long(pos[0], 1, LONG_MAX, &id))
+        return cmd_usage(entry, "indique el número de la campaña");
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_campana_estado(db, id, &s, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        estado_print(ctx, &s);
+        db_campana_estado_fini(&s);
+    }
+    db_close(db);
+    return status;
+}
+
+int
+cmd_campana_exec(struct cmd_ctx *ctx)
+{
+    static const struct {
+        const char *name;
+        enum db_campana_accion a;
+    } acciones[] = {
+        { "lanzar", DB_CAMPANA_LANZAR },
+        { "pausar", DB_CAMPANA_PAUSAR },
+        { "reanudar", DB_CAMPANA_REANUDAR },
+        { "cancelar", DB_CAMPANA_CANCELAR },
+    };
+    const struct cmd_entry *entry = cmd_find("campana");
+    const char *sub = ctx->argc > 0 ? ctx->argv[0] : NULL;
+
+    if (sub == NULL)
+        return cmd_usage(entry, "falta la acción");
+    if (strcmp(sub, "crear") == 0)
+        return campana_crear(ctx, entry, ctx->argc - 1, ctx->argv + 1);
+    if (strcmp(sub, "estado") == 0)
+        return campana_estado(ctx, entry, ctx->argc - 1, ctx->argv + 1);
+    for (size_t i = 0; i < sizeof acciones / sizeof acciones[0]; i++)
+        if (strcmp(sub, acciones[i].name) == 0)
+            return campana_accion(ctx, entry, acciones[i].a, ctx->argc - 1, ctx->argv + 1);
+    return cmd_usage(entry, "acción desconocida «%s»", sub);
+}
+
+/* ---- export mensajes -------------------------------------------------------------------- */
+
+struct exporter {
+    FILE *out;
+    bool json;
+    bool first;
+    struct strbuf sb;
+};
+
+static int
+export_fila(void *arg, const struct db_mensaje_fila *f)
+{
+    struct exporter *x = arg;
+    struct json j;
+
+    strbuf_reset(&x->sb);
+    if (x->json) {
+        json_init(&j, &x->sb);
+        json_obj(&j);
+        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++) {
+            json_key(&j, db_mensaje_columnas[k]);
+            if (f->campos[k] != NULL && (k == 0 || k == 1 || k == 4))
+                json_num(&j, f->campos[k]); /* ids */
+            else if (k == 7)
+                json_bool(&j, f->campos[k] != NULL && f->campos[k][0] == 't');
+            else
+                json_str(&j, f->campos[k]);
+        }
+        json_end(&j);
+        fprintf(x->out, "%s%s", x->first ? "" : ",", x->sb.buf);
+    } else {
+        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++) {
+            if (k > 0)
+                strbuf_addch(&x->sb, ',');
+            csv_field_write(&x->sb, f->campos[k] != NULL ? f->campos[k] : "");
+        }
+        fprintf(x->out, "%s\r\n", x->sb.buf);
+    }
+    x->first = false;
+    return ferror(x->out) ? RC_IO : RC_OK;
+}
+
+/* YYYY-MM-DD, checked in C so a typo is a usage error. */
+static bool
+fecha_valida(const char *s)
+{
+    int y, m, d;
+    char extra;
+
+    return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+           y >= 2000 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int
+export_run(struct cmd_ctx *ctx, const char *desde, const char *hasta, const char *salida)
+{
+    struct exporter x = { .out = stdout, .json = ctx->json, .first = true };
+    struct err e = { 0 };
+    struct db *db;
+    int rc, status = 0;
+
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (salida != NULL && (x.out = fopen(salida, "w")) == NULL) {
+        db_close(db);
+        return cmd_fail("no se pudo crear «%s»", salida);
+    }
+    strbuf_init(&x.sb);
+    if (x.json) {
+        fputc('[', x.out);
+    } else {
+        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++)
+            fprintf(x.out, "%s%s", k ? "," : "", db_mensaje_columnas[k]);
+        fputs("\r\n", x.out);
+    }
+    rc = db_mensajes_exportar(db, desde, hasta, export_fila, &x, &e);
+    if (x.json)
+        fputs("]\n", x.out);
+    if (rc == RC_IO || (x.out != stdout && fclose(x.out) != 0))
+        status = cmd_fail("no se pudo escribir «%s»", salida != NULL ? salida : "la salida");
+    else if (rc != RC_OK)
+        status = crm_cmd_fail(ctx, &e);
+    if (rc == RC_IO && x.out != stdout)
+        (void)fclose(x.out);
+    strbuf_fini(&x.sb);
+    db_close(db);
+    return status;
+}
+
+int
+cmd_export_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("export");
+    const char *desde = NULL, *hasta = NULL, *salida = NULL;
+    const struct cmd_opt opts[] = {
+        { "desde", true, &desde, NULL },
+        { "hasta", true, &hasta, NULL },
+        { "salida", true, &salida, NULL },
+        { NULL, false, NULL, NULL },
+    };
+    int status;
+
+    if (ctx->argc < 1 || strcmp(ctx->argv[0], "mensajes") != 0)
+        return cmd_usage(entry, "solo se exporta «mensajes»");
+    if ((status = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, NULL, 0, NULL)) != 0)
+        return status;
+    if (!fecha_valida(desde) || !fecha_valida(hasta))
+        return cmd_usage(entry, "«--desde» y «--hasta» son fechas AAAA-MM-DD");
+    return export_run(ctx, desde, hasta, salida);
+}

@@ -1,0 +1,279 @@
+/*
+ * test_campana_wa — the C wrappers of src/db/db_wa.c against the real functions: the sealed
+ * credentials round trip (binary, zero bytes included), creation in one transaction with the
+ * texts rendered by core/plantilla (same text as plantilla_render with the campaign/message
+ * seed; a missing value → OMITIDO FALTA_DATO; a failure rolls everything back), the sender's
+ * calls, uncertain messages, incoming opt-outs, number checks, statistics and the export.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/plantilla.h"
+#include "db/db.h"
+#include "db/db_wa.h"
+#include "dbt.h"
+#include "util/err.h"
+
+/* cx_sup: cx_p1. Clients 1..6 with phones; 1..3 have a municipio. All open for cx_p1. */
+static void
+seed(struct dbt *t, struct db *adm)
+{
+    struct db *p;
+
+    dbt_role(t, "cx_sup", "embudo_supervisor");
+    dbt_role(t, "cx_p1", "embudo_promotor");
+    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+                  " ('cx_sup', 'Sara Supervisora', 'SUPERVISOR');"
+                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id) SELECT 'cx_p1',"
+                  " 'Pepe Uno', 'PROMOTOR', id FROM crm.usuarios WHERE login = 'cx_sup';"
+                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
+                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+                  " edad, municipio) SELECT 'Cliente' || i, 'Prueba', 1, 9, 30, CASE WHEN i <= 3"
+                  " THEN 'Coyoacán' END FROM generate_series(1, 6) i;"
+                  "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
+                  " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, 6) i;"
+                  "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
+                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '23:59:59'"
+                  " FROM generate_series(1, 7) d");
+    p = dbt_connect(t, "cx_p1");
+    dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(6)");
+    db_close(p);
+}
+
+static void
+test_credenciales(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct db_wa_cuenta c;
+    struct err e = { 0 };
+    static const unsigned char blob[] = { 0x01, 0x00, 0xff, 0x00, 0x7f, 0x80, 0x00 };
+
+    seed(t, adm);
+    p = dbt_connect(t, "cx_p1");
+    assert_int_equal(db_wa_cuenta(p, &c, &e), RC_OK);
+    assert_string_equal(c.estado, "SIN_VINCULAR");
+    assert_null(c.credenciales);
+    assert_int_equal(c.en_uso_desde, 0);
+    assert_int_equal(c.tope_hoy, 20);
+    db_wa_cuenta_fini(&c);
+    assert_int_equal(db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob,
+                                                sizeof blob, &e),
+                     RC_OK);
+    assert_int_equal(db_wa_cuenta(p, &c, &e), RC_OK);
+    assert_string_equal(c.estado, "CONECTADA");
+    assert_int_equal(c.credenciales_len, sizeof blob);
+    assert_memory_equal(c.credenciales, blob, sizeof blob);
+    assert_true(c.en_uso_desde > 20260000);
+    assert_true(c.vinculada_at > 0);
+    db_wa_cuenta_fini(&c);
+    assert_int_equal(db_wa_cambiar_estado(p, "DESCONECTADA", "sin red", &e), RC_OK);
+    assert_int_equal(db_wa_cambiar_estado(p, "PERDIDA", NULL, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB331");
+    assert_int_equal(db_wa_desvincular(p, &e), RC_OK);
+    assert_int_equal(db_wa_cuenta(p, &c, &e), RC_OK);
+    assert_string_equal(c.estado, "SIN_VINCULAR");
+    assert_null(c.credenciales);
+    assert_string_equal(c.jid, "5215500000001@s.whatsapp.net");
+    db_wa_cuenta_fini(&c);
+    db_close(p);
+    p = dbt_connect(t, "cx_sup");
+    assert_int_equal(db_wa_cuenta(p, &c, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB330");
+    db_close(p);
+    db_close(adm);
+}
+
+static void
+test_crear_y_enviar(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct db_campana_nueva n = { .etapa = "Nuevo", .texto = "{Hola|Buen día} {nombre} de {municipio}" };
+    struct db_campana_creada c;
+    struct db_mensaje m;
+    struct err e = { 0 };
+    bool found, cambio;
+    char estado[16];
+    static const unsigned char blob[] = { 9 };
+
+    seed(t, adm);
+    p = dbt_connect(t, "cx_p1");
+    assert_int_equal(db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob, 1, &e),
+                     RC_OK);
+    /* A refused creation leaves nothing behind. */
+    n.etapa = "Venta";
+    assert_int_equal(db_campana_crear(p, &n, &c, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB350");
+    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.wa_campanas"), 0);
+    n.etapa = "Nuevo";
+    assert_int_equal(db_campana_crear(p, &n, &c, &e), RC_OK);
+    /* 1..3 rendered; 4..6 lack municipio → FALTA_DATO, capacity freed; LISTA. */
+    assert_int_equal(c.destinatarios, 3);
+    assert_int_equal(c.omitidos, 3);
+    assert_int_equal(c.hoy, 3);
+    assert_int_equal(c.nplan, 1);
+    assert_true(c.plan[0].hoy);
+    assert_string_equal(c.omitidos_v[0].motivo, "FALTA_DATO");
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.wa_campanas"), "LISTA");
+    {
+        struct err pe = { 0 };
+        struct plantilla *tpl = plantilla_parse(n.texto, NULL, &pe);
+        struct plantilla_valores v = { .v = { [PLANTILLA_VAR_NOMBRE] = "Cliente2",
+                                              [PLANTILLA_VAR_MUNICIPIO] = "Coyoacán" } };
+        char *want;
+
+        assert_non_null(tpl);
+        want = plantilla_render(tpl, &v, plantilla_seed((uint64_t)c.id, 2), &pe);
+        assert_non_null(want);
+        assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT texto FROM crm.wa_mensajes WHERE"
+                                                   " id = 2"),
+                            want);
+        free(want);
+        plantilla_free(tpl);
+    }
+    assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
+    assert_string_equal(estado, "ENVIANDO");
+    /* Send 1, fail 2, leave 3 uncertain and re-send it. */
+    assert_int_equal(db_mensaje_reclamar(p, 0, &m, &found, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB363");
+    assert_int_equal(db_mensaje_reclamar(p, (int)dbt_scalar_ll(t, p, "SELECT crm.yo()"), &m,
+                                         &found, &e),
+                     RC_OK);
+    assert_true(found);
+    assert_int_equal(m.id, 1);
+    assert_string_equal(m.telefono, "+525500000001");
+    assert_int_equal(db_mensaje_enviado(p, m.id, "WA1", &cambio, &e), RC_OK);
+    assert_true(cambio);
+    assert_int_equal(db_mensaje_recibo(p, "WA1", false, 0, &cambio, &e), RC_OK);
+    assert_true(cambio);
+    assert_int_equal(db_mensaje_recibo(p, "WA1", false, 0, &cambio, &e), RC_OK);
+    assert_false(cambio);
+    db_mensaje_fini(&m);
+    assert_int_equal(db_mensaje_reclamar(p, 2, &m, &found, &e), RC_OK);
+    assert_int_equal(db_mensaje_fallido(p, m.id, "479", &cambio, &e), RC_OK);
+    assert_true(cambio);
+    db_mensaje_fini(&m);
+    assert_int_equal(db_mensaje_reclamar(p, 2, &m, &found, &e), RC_OK);
+    {
+        int k = 0;
+
+        assert_int_equal(db_mensajes_recuperar(p, 2, &k, &e), RC_OK);
+        assert_int_equal(k, 1);
+    }
+    assert_int_equal(db_mensaje_resolver_incierto(p, m.id, DB_INCIERTO_DESCARTAR, estado, &e),
+                     RC_OK);
+    assert_string_equal(estado, "FALLIDO");
+    db_mensaje_fini(&m);
+    {
+        struct db_campana_estado s;
+
+        assert_int_equal(db_campana_estado(p, c.id, &s, &e), RC_OK);
+        assert_string_equal(s.estado, "TERMINADA");
+        assert_int_equal(s.enviados, 1);
+        assert_int_equal(s.entregados, 1);
+        assert_int_equal(s.fallidos, 2);
+        assert_int_equal(s.omitidos, 3);
+        db_campana_estado_fini(&s);
+    }
+    db_campana_creada_fini(&c);
+    db_close(p);
+    db_close(adm);
+}
+
+static int
+contar_fila(void *arg, const struct db_mensaje_fila *f)
+{
+    int *n = arg;
+
+    assert_non_null(f->campos[0]);
+    (*n)++;
+    return RC_OK;
+}
+
+static void
+test_entrante_numeros_estadisticas(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct db_campana_nueva n = { .etapa = "Nuevo", .texto = "Hola {nombre}" };
+    struct db_campana_creada c;
+    struct db_mensaje m;
+    struct db_entrante in;
+    struct db_wa_estadistica *st;
+    size_t nst;
+    struct err e = { 0 };
+    bool found, cambio;
+    char estado[16];
+    int k = 0;
+    static const unsigned char blob[] = { 9 };
+
+    seed(t, adm);
+    p = dbt_connect(t, "cx_p1");
+    assert_int_equal(db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob, 1, &e),
+                     RC_OK);
+    assert_int_equal(db_campana_crear(p, &n, &c, &e), RC_OK);
+    assert_int_equal(c.destinatarios, 6);
+    assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
+    /* 6 is not on WhatsApp: its pending message is skipped. */
+    assert_int_equal(db_wa_numero_guardar(p, "55 0000 0006", false, NULL, &k, &e), RC_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(db_mensaje_reclamar(p, 2, &m, &found, &e), RC_OK);
+    assert_int_equal(db_mensaje_enviado(p, m.id, "WA1", &cambio, &e), RC_OK);
+    db_mensaje_fini(&m);
+    assert_int_equal(db_wa_entrante(p, 0, "5215500000001@s.whatsapp.net", "ya no me escriban",
+                                    true, "no me escriban", &in, &e),
+                     RC_OK);
+    assert_int_equal(in.oportunidad_id, 1);
+    assert_int_equal(in.mensaje_id, 1);
+    assert_true(in.baja);
+    assert_int_equal(db_wa_entrante(p, 0, "hola", "x", false, NULL, &in, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB364");
+    assert_int_equal(db_wa_estadisticas(p, "2000-01-01", "2000-12-31", &st, &nst, &e), RC_OK);
+    assert_int_equal(nst, 0);
+    db_wa_estadisticas_free(st, nst);
+    {
+        char desde[16], hasta[16];
+
+        snprintf(desde, sizeof desde, "%s", dbt_scalar_tmp(t, p, "SELECT current_date - 1"));
+        snprintf(hasta, sizeof hasta, "%s", dbt_scalar_tmp(t, p, "SELECT current_date + 1"));
+        assert_int_equal(db_wa_estadisticas(p, desde, hasta, &st, &nst, &e), RC_OK);
+        assert_int_equal(nst, 1);
+        assert_int_equal(st[0].enviados, 1);
+        assert_int_equal(st[0].respondidos, 1);
+        assert_int_equal(st[0].bajas, 1);
+        db_wa_estadisticas_free(st, nst);
+        k = 0;
+        assert_int_equal(db_mensajes_exportar(p, desde, hasta, contar_fila, &k, &e), RC_OK);
+        assert_int_equal(k, 6);
+        assert_int_equal(db_mensajes_exportar(p, hasta, desde, contar_fila, &k, &e), RC_REFUSED);
+        assert_string_equal(e.code, "EB370");
+    }
+    db_campana_creada_fini(&c);
+    db_close(p);
+    db_close(adm);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_credenciales, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_crear_y_enviar, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_entrante_numeros_estadisticas, dbt_setup,
+                                        dbt_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
