@@ -197,7 +197,7 @@ if command -v openssl >/dev/null 2>&1 &&
     EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa link --raw \
         > "$work/tls.out" 2> "$work/tls.err"
     st=$?
-    tls_refused() { [ "$st" -eq 1 ] && grep -q 'SSL' "$work/tls.err" && [ ! -s "$work/tls.out" ]; }
+    tls_refused() { [ "$st" -eq 1 ] && grep -q 'certificado TLS del servidor rechazado' "$work/tls.err" && [ ! -s "$work/tls.out" ]; }
     check "wss:// con certificado autofirmado: rechazado" tls_refused
     check "el servidor falso termina limpio" stop_fake
 else

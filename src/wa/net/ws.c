@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <libwebsockets.h>
+#include <openssl/x509.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ struct ws {
     bool pend;
     enum ws_end pend_end;
     char pend_reason[256];
+    char tls_err[128]; /* why OpenSSL refused the server's certificate, if it did */
     uv_timer_t defer;
     /* Buffers for lws_client_connect_via_info (it keeps pointers until connected). */
     char url[WS_URL_MAX];
@@ -202,6 +204,20 @@ ws_add_headers(struct lws *wsi, void *in, size_t len)
                : 0;
 }
 
+/* OpenSSL's verdict on the server's certificate chain: never overruled, only remembered so
+ * the close reason can say why (lws's own text is an opaque OpenSSL error code). */
+static int
+ws_tls_verify(struct ws *w, void *x509_ctx, size_t preverify_ok)
+{
+    if (preverify_ok == 0 && x509_ctx != NULL) {
+        int err = X509_STORE_CTX_get_error(x509_ctx);
+
+        snprintf(w->tls_err, sizeof w->tls_err, "certificado TLS del servidor rechazado (SSL): %s",
+                 X509_verify_cert_error_string(err));
+    }
+    return preverify_ok == 0 ? 1 : 0;
+}
+
 static int
 ws_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
@@ -227,8 +243,13 @@ ws_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *i
         return 0;
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         return ws_writeable(w, wsi);
+    case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+        return ws_tls_verify(w, user, len);
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        ws_ended(w, WS_END_FAILED, in != NULL ? in : "no se pudo conectar");
+        if (w->tls_err[0] != '\0')
+            ws_ended(w, WS_END_FAILED, w->tls_err);
+        else
+            ws_ended(w, WS_END_FAILED, in != NULL ? in : "no se pudo conectar");
         return 0;
     case LWS_CALLBACK_CLIENT_CLOSED:
         ws_ended(w, w->state == WS_OPEN ? WS_END_CLOSED : WS_END_FAILED, "conexión cerrada");
@@ -301,6 +322,7 @@ ws_connect(struct ws *w, const char *url, struct err *e)
     ci.local_protocol_name = ws_protocols[0].name;
     w->state = WS_CONNECTING;
     w->closing = false;
+    w->tls_err[0] = '\0';
     wsi = lws_client_connect_via_info(&ci);
     if (w->state != WS_CONNECTING)
         return RC_OK; /* lws already reported a failure; its close event is pending */
