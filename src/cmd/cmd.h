@@ -76,6 +76,8 @@ int cmd_reasignar_exec(struct cmd_ctx *ctx);
 int cmd_sweep_exec(struct cmd_ctx *ctx);
 int cmd_doctor_exec(struct cmd_ctx *ctx);
 int cmd_import_exec(struct cmd_ctx *ctx);
+/* cmd_wa.c (issue 6). */
+int cmd_wa_exec(struct cmd_ctx *ctx);
 /* cmd_campana.c (issue 5). */
 int cmd_campana_exec(struct cmd_ctx *ctx);
 int cmd_export_exec(struct cmd_ctx *ctx);

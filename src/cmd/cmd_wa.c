@@ -1,0 +1,369 @@
+/*
+ * cmd_wa — `embudo wa link | conectar | status | unlink`: the promoter's WhatsApp account
+ * from the command line (issue 6).
+ *
+ * link pairs a new device: fresh credentials, a QR drawn in half blocks that refreshes as
+ * the server rotates refs (with a countdown), or with --raw each QR string on its own
+ * line; after pair-success, the 515 restart and the login it prints "vinculado: <jid>"
+ * and exits 0. conectar logs in once with the stored credentials and exits ("conectado:
+ * <jid>"), which proves they still work. The credentials are sealed (src/crypto/seal, key
+ * file wa.key_file, AD "wa_cuentas:<usuario_id>") before they reach the database; the
+ * plaintext is never written anywhere. status shows jid, estado and vinculada_at, never
+ * secrets. Main thread; runs its own libuv loop for the connection.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "cmd/cmd.h"
+#include "cmd/cmd_crm.h"
+#include "core/config.h"
+#include "core/qr_text.h"
+#include "core/transport.h"
+#include "crypto/seal.h"
+#include "crypto/secure.h"
+#include "db/db.h"
+#include "db/db_wa.h"
+#include "util/err.h"
+#include "util/xmalloc.h"
+#include "wa/creds.h"
+#include "wa/net/client.h"
+
+/* One `wa link` or `wa conectar` run. */
+struct wa_run {
+    const struct cmd_ctx *ctx;
+    struct db *db;
+    struct seal_key *key;
+    int64_t usuario_id;
+    struct wa_creds *creds;
+    struct wa_client *client;
+    uv_loop_t loop;
+    uv_timer_t tick; /* the QR countdown, once a second */
+    bool raw, linking, tty, finished;
+    int64_t qr_expires_ms;
+    int status; /* exit status once finished */
+    char jid[WA_CREDS_JID_MAX];
+    struct err e;
+};
+
+static int64_t
+wa_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Ends the run with status: the countdown and the client close, and the loop runs dry. */
+static void
+wa_finish(struct wa_run *r, int status)
+{
+    if (r->finished)
+        return;
+    r->finished = true;
+    r->status = status;
+    uv_timer_stop(&r->tick);
+    uv_close((uv_handle_t *)&r->tick, NULL);
+    if (r->client != NULL)
+        wa_client_stop(r->client);
+}
+
+static void
+wa_countdown(uv_timer_t *t)
+{
+    struct wa_run *r = t->data;
+    int64_t left = (r->qr_expires_ms - wa_now_ms() + 999) / 1000;
+
+    printf("\r\033[KEscanee el código con WhatsApp (Dispositivos vinculados › Vincular un "
+           "dispositivo). Cambia en %lld s.",
+           (long long)(left > 0 ? left : 0));
+    fflush(stdout);
+}
+
+static void
+wa_on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
+{
+    struct wa_run *r = ctx;
+    char *text = NULL;
+    struct err e;
+
+    r->qr_expires_ms = expires_at_ms;
+    if (r->raw) {
+        printf("%s\n", qr);
+        fflush(stdout);
+        return;
+    }
+    if (qr_text_render(qr, false, QR_TEXT_QUIET, &text, &e) != RC_OK) {
+        fprintf(stderr, "embudo: %s\n", e.msg);
+        return;
+    }
+    fputs(r->tty ? "\033[H\033[2J" : "\n", stdout);
+    fputs(text, stdout);
+    free(text);
+    wa_countdown(&r->tick);
+    if (!r->tty)
+        fputc('\n', stdout);
+    fflush(stdout);
+    if (r->tty)
+        uv_timer_start(&r->tick, wa_countdown, 1000, 1000);
+}
+
+/* Seals the credentials and stores them (only once paired: the row needs the jid). */
+static int
+wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e)
+{
+    struct wa_run *r = ctx;
+    uint8_t *blob = NULL, *sealed;
+    size_t len = 0, slen;
+    char ad[64];
+    int rc;
+
+    if (!wa_creds_is_paired(creds))
+        return RC_OK;
+    wa_creds_dump(creds, &blob, &len);
+    slen = seal_blob_len(len);
+    sealed = xmalloc(slen);
+    seal_ad_write(ad, sizeof ad, "wa_cuentas", r->usuario_id);
+    rc = seal_blob(r->key, ad, strlen(ad), blob, len, sealed, slen, e);
+    secure_free(blob);
+    if (rc == RC_OK)
+        rc = db_wa_guardar_credenciales(r->db, creds->me_jid, sealed, slen, e);
+    free(sealed);
+    return rc;
+}
+
+static void
+wa_on_paired(void *ctx, const char *jid)
+{
+    struct wa_run *r = ctx;
+
+    uv_timer_stop(&r->tick);
+    if (!r->raw)
+        printf("%s", r->tty ? "\r\033[K" : "");
+    fprintf(stderr, "emparejado con el teléfono como %s; iniciando sesión…\n", jid);
+}
+
+static void
+wa_on_open(void *ctx, const char *jid, const char *lid)
+{
+    struct wa_run *r = ctx;
+
+    (void)lid;
+    printf("%s: %s\n", r->linking ? "vinculado" : "conectado", jid);
+    fflush(stdout);
+    wa_finish(r, 0);
+}
+
+static void
+wa_on_close(void *ctx, int code, const char *reason)
+{
+    struct wa_run *r = ctx;
+
+    if (!r->raw && r->tty)
+        printf("\r\033[K");
+    fflush(stdout);
+    if (code == TRANSPORT_CLOSE_TIMED_OUT && r->linking)
+        fprintf(stderr, "embudo: los códigos QR vencieron sin escanearse; intente de nuevo\n");
+    else
+        fprintf(stderr, "embudo: la conexión con WhatsApp terminó (%d, %s): %s\n", code,
+                transport_close_name(code), reason);
+    wa_finish(r, 1);
+}
+
+/* Runs the client until it opens or closes; returns the exit status. */
+static int
+wa_run_client(struct wa_run *r)
+{
+    struct wa_client_config cfg = { .url = r->ctx->cfg->wa_url.value };
+    struct wa_client_events ev = { .ctx = r,
+                                   .qr = wa_on_qr,
+                                   .persist = wa_on_persist,
+                                   .paired = wa_on_paired,
+                                   .open = wa_on_open,
+                                   .close = wa_on_close };
+    int rc;
+
+    wa_session_config_default(&cfg.session);
+    uv_loop_init(&r->loop);
+    uv_timer_init(&r->loop, &r->tick);
+    r->tick.data = r;
+    r->client = wa_client_new(&r->loop, r->creds, &cfg, &ev, &r->e);
+    if (r->client == NULL || wa_client_connect(r->client, &r->e) != RC_OK) {
+        fprintf(stderr, "embudo: %s\n", r->e.msg);
+        wa_finish(r, 1);
+    }
+    uv_run(&r->loop, UV_RUN_DEFAULT);
+    wa_client_free(r->client);
+    rc = uv_loop_close(&r->loop);
+    if (rc != 0)
+        fprintf(stderr, "embudo: el ciclo de eventos no cerró limpio (%s)\n", uv_strerror(rc));
+    return rc != 0 ? 1 : r->status;
+}
+
+/* Connects as --as, loads the caller's account and opens (creating) the key file. */
+static int
+wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cuenta)
+{
+    r->ctx = ctx;
+    r->tty = isatty(STDOUT_FILENO) != 0;
+    if ((r->db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_wa_cuenta(r->db, cuenta, &r->e) != RC_OK)
+        return crm_cmd_fail(ctx, &r->e);
+    r->usuario_id = cuenta->usuario_id;
+    r->key = seal_key_open(ctx->cfg->wa_key_file.value, true, &r->e);
+    if (r->key == NULL)
+        return cmd_fail("%s", r->e.msg);
+    return 0;
+}
+
+static void
+wa_run_close(struct wa_run *r)
+{
+    wa_creds_free(r->creds);
+    seal_key_close(r->key);
+    db_close(r->db);
+}
+
+static int
+wa_link(const struct cmd_ctx *ctx, bool raw)
+{
+    struct wa_run r = { .raw = raw, .linking = true };
+    struct db_wa_cuenta cuenta;
+    int status;
+
+    memset(&cuenta, 0, sizeof cuenta);
+    status = wa_run_open(&r, ctx, &cuenta);
+    if (status == 0 && cuenta.credenciales != NULL && strcmp(cuenta.estado, "CONECTADA") == 0)
+        status = cmd_fail("la cuenta ya está vinculada como %s; desvincúlela antes con "
+                          "«embudo wa unlink»",
+                          cuenta.jid);
+    if (status == 0 && (r.creds = wa_creds_generate(&r.e)) == NULL)
+        status = cmd_fail("%s", r.e.msg);
+    if (status == 0 && db_wa_cambiar_estado(r.db, "VINCULANDO", NULL, &r.e) != RC_OK)
+        status = crm_cmd_fail(ctx, &r.e);
+    if (status == 0)
+        status = wa_run_client(&r);
+    db_wa_cuenta_fini(&cuenta);
+    wa_run_close(&r);
+    return status;
+}
+
+/* Opens the stored blob into r->creds. */
+static int
+wa_creds_load(struct wa_run *r, const struct db_wa_cuenta *cuenta)
+{
+    uint8_t *plain;
+    size_t plen = 0;
+    char ad[64];
+    int rc;
+
+    if (cuenta->credenciales == NULL || cuenta->credenciales_len < SEAL_OVERHEAD)
+        return cmd_fail(
+            "la cuenta no tiene credenciales guardadas: vincúlela con «embudo wa link»");
+    plain = secure_alloc(cuenta->credenciales_len);
+    seal_ad_write(ad, sizeof ad, "wa_cuentas", r->usuario_id);
+    rc = seal_open(r->key, ad, strlen(ad), cuenta->credenciales, cuenta->credenciales_len, plain,
+                   cuenta->credenciales_len, &plen, &r->e);
+    if (rc == RC_OK)
+        rc = wa_creds_parse(plain, plen, &r->creds, &r->e);
+    secure_free(plain);
+    if (rc != RC_OK)
+        return cmd_fail("no se pudieron abrir las credenciales guardadas: %s", r->e.msg);
+    return 0;
+}
+
+static int
+wa_conectar(const struct cmd_ctx *ctx)
+{
+    struct wa_run r = { .raw = true };
+    struct db_wa_cuenta cuenta;
+    int status;
+
+    memset(&cuenta, 0, sizeof cuenta);
+    status = wa_run_open(&r, ctx, &cuenta);
+    if (status == 0)
+        status = wa_creds_load(&r, &cuenta);
+    if (status == 0)
+        status = wa_run_client(&r);
+    db_wa_cuenta_fini(&cuenta);
+    wa_run_close(&r);
+    return status;
+}
+
+static int
+wa_status(const struct cmd_ctx *ctx)
+{
+    struct db_wa_cuenta cuenta;
+    struct db *db = crm_cmd_open(ctx);
+    struct err e;
+    char when[64];
+    int status = 0;
+
+    if (db == NULL)
+        return 1;
+    memset(&cuenta, 0, sizeof cuenta);
+    if (db_wa_cuenta(db, &cuenta, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        printf("cuenta:        %s\n", cuenta.jid != NULL ? cuenta.jid : "—");
+        printf("estado:        %s\n", cuenta.estado);
+        printf("vinculada:     %s\n", crm_cmd_time(cuenta.vinculada_at, when, sizeof when));
+        printf("credenciales:  %s\n", cuenta.credenciales != NULL ? "guardadas (cifradas)" : "no");
+        if (cuenta.detalle != NULL)
+            printf("detalle:       %s\n", cuenta.detalle);
+    }
+    db_wa_cuenta_fini(&cuenta);
+    db_close(db);
+    return status;
+}
+
+static int
+wa_unlink(const struct cmd_ctx *ctx)
+{
+    struct db *db = crm_cmd_open(ctx);
+    struct err e;
+    int status = 0;
+
+    if (db == NULL)
+        return 1;
+    if (db_wa_desvincular(db, &e) != RC_OK)
+        status = crm_cmd_fail(ctx, &e);
+    else
+        printf("desvinculada: se borraron las credenciales. Quite también el dispositivo en el "
+               "teléfono (WhatsApp › Dispositivos vinculados).\n");
+    db_close(db);
+    return status;
+}
+
+int
+cmd_wa_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("wa");
+    bool raw = false;
+    const struct cmd_opt opts[] = { { "raw", false, NULL, &raw }, { NULL, false, NULL, NULL } };
+    char *pos[1];
+    int npos = 0, rc;
+
+    if (ctx->argc < 1)
+        return cmd_usage(entry, "falta el subcomando");
+    if ((rc = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 0, &npos)) != 0)
+        return rc;
+    if (strcmp(ctx->argv[0], "link") == 0)
+        return wa_link(ctx, raw);
+    if (raw)
+        return cmd_usage(entry, "«--raw» solo va con «wa link»");
+    if (strcmp(ctx->argv[0], "conectar") == 0)
+        return wa_conectar(ctx);
+    if (strcmp(ctx->argv[0], "status") == 0)
+        return wa_status(ctx);
+    if (strcmp(ctx->argv[0], "unlink") == 0)
+        return wa_unlink(ctx);
+    return cmd_usage(entry, "subcomando desconocido: «%s»", ctx->argv[0]);
+}
