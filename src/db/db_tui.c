@@ -516,24 +516,36 @@ out:
 }
 
 int
-db_tui_equipo(struct db *db, struct tui_equipo *out, struct err *e)
+db_tui_promotores(struct db *db, struct tui_promotor **out, size_t *n, struct err *e)
 {
     PGresult *res;
     int rc;
 
-    assert(db != NULL && out != NULL);
-    memset(out, 0, sizeof *out);
+    assert(db != NULL && out != NULL && n != NULL);
+    *out = NULL;
+    *n = 0;
     rc = tui_query(db, sql_promotores, 0, NULL, 11, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->npromotores = (size_t)PQntuples(res);
-    out->promotores = xcalloc(out->npromotores > 0 ? out->npromotores : 1,
-                              sizeof *out->promotores);
+    *n = (size_t)PQntuples(res);
+    *out = xcalloc(*n > 0 ? *n : 1, sizeof **out);
     for (int i = 0; i < PQntuples(res); i++)
-        promotor_read(&out->promotores[i], res, i);
-    rc = celdas_load(db, out, e);
+        promotor_read(&(*out)[i], res, i);
 out:
     PQclear(res);
+    return rc;
+}
+
+int
+db_tui_equipo(struct db *db, struct tui_equipo *out, struct err *e)
+{
+    int rc;
+
+    assert(db != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    rc = db_tui_promotores(db, &out->promotores, &out->npromotores, e);
+    if (rc == RC_OK)
+        rc = celdas_load(db, out, e);
     if (rc != RC_OK)
         db_tui_equipo_fini(out);
     return rc;

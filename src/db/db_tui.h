@@ -169,6 +169,13 @@ struct tui_equipo {
     struct tui_celda *celdas;        /* only non-empty cells */
 };
 
+/*
+ * The promoters alone (what reasignar's picker and the embudo's member choice need), by login;
+ * *out (n of them) is freed with free(). RC_OK or RC_DB.
+ */
+int db_tui_promotores(struct db *db, struct tui_promotor **out, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+
 /* Fills *out (db_tui_equipo_fini it). RC_OK or RC_DB. */
 int db_tui_equipo(struct db *db, struct tui_equipo *out, struct err *e)
     __attribute__((warn_unused_result));

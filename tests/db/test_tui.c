@@ -319,6 +319,18 @@ test_equipo_numbers_and_aging(void **state)
     assert_int_equal(celdas_p1, 3); /* Nuevo (2), Contactado (1), No localizado (1) */
     assert_int_equal(n_p1, 4);
     db_tui_equipo_fini(&q);
+    {
+        /* The promoters alone, as the pickers read them: the same rows. */
+        struct tui_promotor *v = NULL;
+        size_t n = 0;
+
+        assert_int_equal(db_tui_promotores(db, &v, &n, &e), RC_OK);
+        assert_int_equal(n, 2);
+        assert_string_equal(v[0].login, "tu_p1");
+        assert_int_equal(v[0].cupo_usados, 5);
+        assert_string_equal(v[1].login, "tu_p2");
+        free(v);
+    }
     db_close(db);
     /* A promoter sees itself only. */
     db = dbt_connect(t, "tu_p2");
