@@ -175,7 +175,8 @@ $(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT)
 
 # ---- wa: the fake WhatsApp server and the link test (issue 6) --------------------------------
-# One test-only binary from every tests/wa/*.c; `sh tests/wa/run.sh $(B)` drives it.
+# One test-only binary from every tests/wa/*.c; tests/wa/run.sh (embudo wa) and
+# tests/interop/run-fakewa.sh (Baileys) drive it.
 WAFAKE_BIN := $(B)/tests/wa/fakewa
 WAFAKE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/wa/*.c))
 $(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wa crypto core util,$(call layer_lib,$(l)))
@@ -183,9 +184,12 @@ $(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wa crypto core util,$(call layer_lib,$(
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET))
 tests: $(WAFAKE_BIN)
+# check-wa also builds the release binary: run.sh proves it refuses the fake chain.
 .PHONY: check-wa
 check-wa: $(BIN) $(WAFAKE_BIN)
-	$(Q)sh tests/wa/run.sh $(B)
+	$(Q)$(MAKE) --no-print-directory MODE=release all
+	$(Q)sh tests/wa/run.sh $(B) build/release
+	$(Q)sh tests/interop/run-fakewa.sh $(B)
 
 .PHONY: tests
 tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN) $(INTEROP_BIN)
