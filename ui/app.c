@@ -1,21 +1,24 @@
 /*
  * DESIGN — one loop turn.
  *
- * Input, signals, timers and finished database jobs only change the model (struct app's
- * state fields) and set dirty bits; they never draw. Just before the loop blocks, the
- * prepare callback rebuilds the view-models of the dirty areas, each pane copies its vm
- * into its own WINDOW with wnoutrefresh(), and one doupdate() writes the frame.
+ * Input, signals, timers, notifications and finished database jobs only change the model
+ * (struct app's state fields and the panes' own state) and set dirty bits; they never
+ * draw. Just before the loop blocks, the prepare callback rebuilds the dirty areas, each
+ * pane copies its vm into its own WINDOW with wnoutrefresh(), and one doupdate() writes
+ * the frame.
  *
- * The database is reached only through the worker: a refresh submits a job that carries
- * nothing but a pointer the loop reads back in done(). A failed read schedules a retry
- * with exponential backoff (1 s … 30 s); a good one schedules the next periodic refresh.
- * Keys are handled the whole time, so q quits even while the server is down.
+ * Panes are the entries of app_panes[] (ui/app_panes.c), created once at start; the
+ * profile (from the session read) decides which of them have a tab. The database is
+ * reached only through the worker (app_db.c); live updates come from the LISTEN
+ * connection (app_live.c). Keys are handled the whole time, so q quits even while the
+ * server is down.
  */
 #include "ui/app.h"
 
 #include <assert.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,168 +33,174 @@
 #include "db/db.h"
 #include "rt/worker.h"
 #include "ui/app_db.h"
+#include "ui/app_internal.h"
+#include "ui/pane/form_pane.h"
 #include "ui/pane/help_pane.h"
-#include "ui/pane/home_pane.h"
 #include "ui/pane/pane.h"
 #include "ui/term/term.h"
-#include "ui/vm/help_vm.h"
-#include "ui/vm/hint_vm.h"
-#include "ui/vm/home_vm.h"
-#include "ui/vm/keymap.h"
-#include "ui/vm/status_vm.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-_Static_assert((int)RESUMEN_ESTADOS == (int)HOME_ESTADOS, "estados differ between db and vm");
+/* ---- what panes may ask (ui/app_pane.h) ------------------------------------------ */
 
-enum {
-    REFRESH_MS = 15000, /* periodic re-read while connected (LISTEN/NOTIFY: issue 4) */
-    BACKOFF_FIRST_MS = 1000,
-    BACKOFF_MAX_MS = 30000,
-};
-
-enum dirty {
-    DIRTY_STATUS = 1 << 0,
-    DIRTY_BODY = 1 << 1,
-    DIRTY_HINT = 1 << 2,
-    DIRTY_LAYOUT = 1 << 3, /* re-create every window (start, resize) */
-    DIRTY_ALL = DIRTY_STATUS | DIRTY_BODY | DIRTY_HINT,
-};
-
-struct app {
-    uv_loop_t loop;
-    uv_poll_t input;
-    uv_prepare_t frame;
-    uv_signal_t sig_winch, sig_int, sig_term, sig_hup;
-    uv_timer_t refresh;
-    struct worker *worker;
-    const struct config *cfg;
-
-    /* The model. */
-    char login[64];
-    enum vm_profile profile;
-    enum status_db db;
-    bool loaded, loading, help, quit;
-    struct resumen last;
-    char updated[16];
-    char error[ERR_MSG_BYTES];
-    uint64_t backoff_ms;
-
-    /* The view. */
-    unsigned dirty;
-    struct vm_layout layout;
-    struct pane status_p, body_p, hint_p, help_p;
-    struct status_vm status_vm;
-    struct hint_vm hint_vm;
-    struct home_vm home_vm;
-    struct help_vm help_vm;
-};
-
-static void app_quit(struct app *a);
-
-/* ---- the model ------------------------------------------------------------------- */
-
-static void on_resumen_done(struct job *job);
-
-/* Submits a read of the summary unless one is in flight. */
-static void
-app_refresh(struct app *a)
+bool
+app_db_up(const struct app *a)
 {
-    struct app_db_resumen_job *j;
+    return a->db == STATUS_DB_OK;
+}
 
-    if (a->loading || a->quit)
+bool
+app_require_db(struct app *a, const char *what)
+{
+    if (a->db == STATUS_DB_OK)
+        return true;
+    app_message(a, true, "No se puede %s ahora: sin conexión con la base de datos.", what);
+    return false;
+}
+
+void
+app_redraw(struct app *a)
+{
+    a->dirty |= DIRTY_BODY | DIRTY_HINT;
+}
+
+void
+app_message(struct app *a, bool error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+    a->dirty |= DIRTY_HINT;
+}
+
+enum vm_profile
+app_profile(const struct app *a)
+{
+    return a->profile;
+}
+
+const char *
+app_login(const struct app *a)
+{
+    return a->login;
+}
+
+const char *
+app_clock(const struct app *a)
+{
+    return a->clock_text;
+}
+
+bool
+app_slot_visible(const struct app *a, int i)
+{
+    return i >= 0 && i < a->nslots && (a->slots[i].ops->roles & PANE_ROLE(a->profile)) != 0;
+}
+
+int
+app_find_slot(const struct app *a, const char *name)
+{
+    for (int i = 0; i < a->nslots; i++)
+        if (strcmp(a->slots[i].ops->name, name) == 0)
+            return i;
+    return -1;
+}
+
+void
+app_activate(struct app *a, int slot)
+{
+    const struct app_slot *from = &a->slots[a->active];
+
+    if (!app_slot_visible(a, slot) || slot == a->active)
         return;
-    uv_timer_stop(&a->refresh);
-    a->loading = true;
-    if (a->db == STATUS_DB_DOWN)
-        a->db = STATUS_DB_RECONNECTING;
-    j = app_db_resumen_job_new(on_resumen_done, a);
-    worker_submit(a->worker, &j->job);
-    a->dirty |= DIRTY_STATUS | DIRTY_BODY;
+    if (from->ops->leave != NULL)
+        from->ops->leave(from->st);
+    a->active = slot;
+    a->help_scroll = 0;
+    if (a->slots[slot].ops->enter != NULL)
+        a->slots[slot].ops->enter(a->slots[slot].st);
+    a->dirty |= DIRTY_ALL;
 }
 
-static void
-on_refresh_timer(uv_timer_t *t)
+bool
+app_show_pane(struct app *a, const char *name)
 {
-    app_refresh(t->data);
+    int i = app_find_slot(a, name);
+
+    if (!app_slot_visible(a, i))
+        return false;
+    app_activate(a, i);
+    return true;
 }
 
-static void
-app_apply_ok(struct app *a, const struct resumen *r)
+void *
+app_pane_state(struct app *a, const char *name)
 {
-    time_t now = time(NULL);
-    struct tm tm;
+    int i = app_find_slot(a, name);
 
-    a->last = *r;
-    a->loaded = true;
-    a->profile = vm_profile_parse(r->rol);
-    snprintf(a->login, sizeof a->login, "%s", r->login);
-    localtime_r(&now, &tm);
-    strftime(a->updated, sizeof a->updated, "%H:%M:%S", &tm);
-    a->error[0] = '\0';
-    a->db = STATUS_DB_OK;
-    a->backoff_ms = BACKOFF_FIRST_MS;
-    uv_timer_start(&a->refresh, on_refresh_timer, REFRESH_MS, 0);
+    return i >= 0 ? a->slots[i].st : NULL;
 }
 
-static void
-app_apply_err(struct app *a, const struct err *e, bool connected)
+void
+app_notify_all(struct app *a, const struct app_notify *n)
 {
-    snprintf(a->error, sizeof a->error, "%s", e->msg);
-    a->db = connected ? STATUS_DB_OK : STATUS_DB_DOWN;
-    uv_timer_start(&a->refresh, on_refresh_timer, a->backoff_ms, 0);
-    a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
+    for (int i = 0; i < a->nslots; i++)
+        if (app_slot_visible(a, i) && a->slots[i].ops->notify != NULL)
+            a->slots[i].ops->notify(a->slots[i].st, n);
+    a->dirty |= DIRTY_BODY;
 }
 
-/* Loop thread: a summary read came back (or was discarded by the worker's stop). */
-static void
-on_resumen_done(struct job *job)
+void
+app_form_open(struct app *a, struct form_vm *form, const struct app_form_ops *ops, void *ctx)
 {
-    struct app_db_resumen_job *j = (struct app_db_resumen_job *)job;
-    struct app *a = j->ctx;
-
-    if (!a->quit && job->ran) {
-        a->loading = false;
-        if (j->rc == RC_OK)
-            app_apply_ok(a, &j->r);
-        else
-            app_apply_err(a, &j->e, j->connected);
-        a->dirty |= DIRTY_STATUS | DIRTY_BODY;
-    }
-    free(j);
+    a->form = form;
+    a->form_ops = ops;
+    a->form_ctx = ctx;
+    a->dirty |= DIRTY_ALL;
 }
 
-/* ---- input ----------------------------------------------------------------------- */
-
-static void
-app_key(struct app *a, const struct key *k)
+void
+app_form_close(struct app *a)
 {
-    enum keymap_ctx ctx = a->help ? KEYMAP_HELP : KEYMAP_HOME;
+    struct form_vm *f = a->form;
+    const struct app_form_ops *ops = a->form_ops;
 
-    if (k->kind == KK_RESIZE) {
+    if (f == NULL)
+        return;
+    a->form = NULL;
+    a->form_ops = NULL;
+    pane_fini(&a->form_p);
+    if (ops->closed != NULL)
+        ops->closed(a->form_ctx, f);
+    a->dirty |= DIRTY_ALL;
+}
+
+void
+app_confirm_ask(struct app *a, const char *question,
+                void (*answer)(struct app *a, bool yes, void *ctx), void *ctx)
+{
+    a->confirm.open = true;
+    snprintf(a->confirm.question, sizeof a->confirm.question, "%s", question);
+    a->confirm.answer = answer;
+    a->confirm.ctx = ctx;
+    a->dirty |= DIRTY_HINT;
+}
+
+int
+app_set_theme(struct app *a, const char *name, struct err *e)
+{
+    int rc = term_set_theme(name, e);
+
+    if (rc == RC_OK)
         a->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
-        return;
-    }
-    switch (keymap_lookup(ctx, k)) {
-    case ACTION_QUIT:
-        app_quit(a);
-        break;
-    case ACTION_REFRESH:
-        app_refresh(a);
-        break;
-    case ACTION_HELP:
-        a->help = !a->help;
-        a->dirty |= DIRTY_ALL;
-        break;
-    case ACTION_CLOSE:
-        a->help = false;
-        a->dirty |= DIRTY_ALL;
-        break;
-    case ACTION_NONE:
-        break;
-    }
+    return rc;
 }
+
+/* ---- signals --------------------------------------------------------------------- */
 
 static void
 on_input(uv_poll_t *h, int status, int events)
@@ -243,28 +252,113 @@ app_layout(struct app *a)
     term_size(&lines, &cols);
     vm_layout_compute(l, lines, cols);
     pane_place(&a->status_p, l->status_y, 0, 1, l->cols);
+    pane_place(&a->tabs_p, l->tabs_y, 0, l->tabs_y >= 0 ? 1 : 0, l->cols);
     pane_place(&a->body_p, l->body_y, 0, l->body_h, l->cols);
     pane_place(&a->hint_p, l->hint_y, 0, l->hint_y >= 0 ? 1 : 0, l->cols);
-    pane_fini(&a->help_p); /* placed from its vm when drawn */
+    pane_fini(&a->help_p); /* placed from their vms when drawn */
+    pane_fini(&a->form_p);
 }
 
 static void
-app_draw_body(struct app *a)
+draw_tabs(struct app *a)
 {
-    struct home_info in = {
+    const char *titles[APP_MAX_PANES];
+    int n = 0, active = 0;
+
+    for (int i = 0; i < a->nslots; i++) {
+        if (!app_slot_visible(a, i))
+            continue;
+        if (i == a->active)
+            active = n;
+        titles[n++] = a->slots[i].ops->title;
+    }
+    status_vm_tabs(&a->tabs_line, titles, n, active, a->layout.cols);
+    bar_pane_draw(&a->tabs_p, &a->tabs_line);
+}
+
+/* The context whose keys the bottom bar shows. */
+static enum keymap_ctx
+hint_ctx(const struct app *a)
+{
+    if (a->confirm.open)
+        return KEYMAP_CONFIRM;
+    if (a->form != NULL)
+        return KEYMAP_FORM;
+    if (a->overlay != OVERLAY_NONE)
+        return KEYMAP_HELP;
+    return a->slots[a->active].ops->ctx;
+}
+
+static void
+draw_bottom(struct app *a)
+{
+    if (a->cmdline) {
+        cmdline_vm_build(&a->cmd, a->layout.cols);
+        bar_pane_draw(&a->hint_p, &a->cmd.line);
+        return;
+    }
+    if (a->confirm.open) {
+        char q[256];
+        const char *y = keymap_key_for(a->km, KEYMAP_CONFIRM, ACTION_YES);
+        const char *n = keymap_key_for(a->km, KEYMAP_CONFIRM, ACTION_NO);
+
+        snprintf(q, sizeof q, "%s (%s/%s)", a->confirm.question, y != NULL ? y : "s",
+                 n != NULL ? n : "n");
+        hint_vm_message(&a->hint_vm, q, false, a->layout.cols);
+    } else if (a->message[0] != '\0') {
+        hint_vm_message(&a->hint_vm, a->message, a->message_error, a->layout.cols);
+    } else {
+        hint_vm_build(&a->hint_vm, a->km, hint_ctx(a), a->layout.cols);
+    }
+    bar_pane_draw(&a->hint_p, &a->hint_vm.line);
+}
+
+static void
+draw_help(struct app *a)
+{
+    const struct pane_ops *ops = a->slots[a->active].ops;
+    enum keymap_ctx one[2] = { ops->ctx, KEYMAP_GLOBAL };
+    enum keymap_ctx all[KEYMAP_CTX_COUNT];
+    char title[96];
+    int lines, cols, n = 0;
+
+    term_size(&lines, &cols);
+    lines = a->layout.body_h + (a->layout.tabs_y >= 0 ? 1 : 0); /* keep both bars visible */
+    if (a->overlay == OVERLAY_HELP) {
+        snprintf(title, sizeof title, " Ayuda: %s ", ops->title);
+        help_vm_build(&a->help_vm, a->km, one, 2, title, &a->help_scroll, lines, cols);
+    } else {
+        all[n++] = KEYMAP_GLOBAL;
+        for (int i = 0; i < a->nslots; i++)
+            if (app_slot_visible(a, i))
+                all[n++] = a->slots[i].ops->ctx;
+        all[n++] = KEYMAP_CMDLINE;
+        all[n++] = KEYMAP_FORM;
+        all[n++] = KEYMAP_CONFIRM;
+        all[n++] = KEYMAP_HELP;
+        help_vm_build(&a->help_vm, a->km, all, n, " Ayuda: referencia de teclas ",
+                      &a->help_scroll, lines, cols);
+    }
+    a->help_vm.box.y += 1; /* below the status bar */
+    help_pane_draw(&a->help_p, &a->help_vm);
+}
+
+static void
+draw_status(struct app *a)
+{
+    struct status_info si = {
+        .login = a->login,
         .profile = a->profile,
-        .loaded = a->loaded,
-        .clientes = a->last.clientes,
-        .updated = a->updated[0] != '\0' ? a->updated : NULL,
-        .error = a->error[0] != '\0' ? a->error : NULL,
-        .loading = a->loading,
+        .db = a->db,
         .ascii = term_ascii(),
+        .clock = a->clock_text[0] != '\0' ? a->clock_text : NULL,
+        .sweep_age_s = a->sweep_age_s,
     };
 
-    for (int i = 0; i < HOME_ESTADOS; i++)
-        in.oportunidades[i] = a->last.oportunidades[i];
-    home_vm_build(&a->home_vm, &in, a->layout.cols, a->layout.body_h);
-    home_pane_draw(&a->body_p, &a->home_vm);
+    if (a->sweep_age_s >= 0)
+        si.sweep_age_s = a->sweep_age_s + (long)((uv_now(&a->loop) - a->sweep_read_at) / 1000);
+    status_vm_build(&a->status_vm, &si, a->layout.cols);
+    bar_pane_draw(&a->status_p, &a->status_vm.line);
 }
 
 /* Prepare callback: rebuild what is dirty, copy it into the windows, one doupdate(). */
@@ -272,32 +366,39 @@ static void
 on_frame(uv_prepare_t *h)
 {
     struct app *a = h->data;
-    struct status_info si = { a->login, a->profile, a->db, term_ascii() };
+    bool overlay = a->overlay != OVERLAY_NONE || a->form != NULL;
 
     if (a->dirty == 0 || a->quit)
         return;
     if (a->dirty & DIRTY_LAYOUT)
         app_layout(a);
-    if (a->dirty & DIRTY_STATUS) {
-        status_vm_build(&a->status_vm, &si, a->layout.cols);
-        bar_pane_draw(&a->status_p, &a->status_vm.line);
-    }
-    if (a->dirty & DIRTY_BODY)
-        app_draw_body(a);
-    if (a->dirty & DIRTY_HINT) {
-        hint_vm_build(&a->hint_vm, a->help ? KEYMAP_HELP : KEYMAP_HOME, a->layout.cols);
-        bar_pane_draw(&a->hint_p, &a->hint_vm.line);
-    }
-    if (a->help) {
-        /* The overlay goes last so it covers whatever was redrawn under it. */
-        int lines, cols;
-
-        term_size(&lines, &cols);
-        help_vm_build(&a->help_vm, KEYMAP_HOME, lines, cols);
-        help_pane_draw(&a->help_p, &a->help_vm);
-    } else {
+    if (overlay) /* an overlay covers the body: redraw both so nothing is left behind */
+        a->dirty |= DIRTY_BODY;
+    if (a->dirty & DIRTY_STATUS)
+        draw_status(a);
+    if (a->dirty & DIRTY_TABS)
+        draw_tabs(a);
+    if ((a->dirty & DIRTY_BODY) && a->body_p.win != NULL)
+        a->slots[a->active].ops->draw(a->slots[a->active].st, &a->body_p);
+    if (a->dirty & (DIRTY_HINT | DIRTY_BODY))
+        draw_bottom(a);
+    if (a->overlay != OVERLAY_NONE)
+        draw_help(a);
+    else
         pane_fini(&a->help_p);
+    if (a->form != NULL) {
+        form_vm_build(a->form, a->layout.body_h, a->layout.cols);
+        a->form->box.y += a->layout.body_y; /* over the body, never over the bars */
+        a->form->cursor_y += a->form->cursor_y >= 0 ? a->layout.body_y : 0;
+        form_pane_draw(&a->form_p, a->form);
     }
+    if (a->cmdline)
+        term_cursor(a->hint_p.win, 0, a->cmd.cursor_col);
+    else if (a->form != NULL && !a->confirm.open)
+        term_cursor(a->form_p.win, a->form->cursor_y - a->form->box.y,
+                    a->form->cursor_x - a->form->box.x);
+    else
+        term_cursor(NULL, 0, 0);
     doupdate();
     a->dirty = 0;
 }
@@ -315,23 +416,26 @@ on_closed(uv_handle_t *h)
  * once), then stops the worker (joins it; a job that is connecting finishes first) and
  * closes every handle so uv_run() returns.
  */
-static void
+void
 app_quit(struct app *a)
 {
     uv_handle_t *handles[] = {
-        (uv_handle_t *)&a->input,     (uv_handle_t *)&a->frame,   (uv_handle_t *)&a->refresh,
-        (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int, (uv_handle_t *)&a->sig_term,
-        (uv_handle_t *)&a->sig_hup,
+        (uv_handle_t *)&a->input,     (uv_handle_t *)&a->frame,    (uv_handle_t *)&a->retry,
+        (uv_handle_t *)&a->clock,     (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int,
+        (uv_handle_t *)&a->sig_term,  (uv_handle_t *)&a->sig_hup,
     };
 
     if (a->quit)
         return;
     a->quit = true;
+    pane_fini(&a->form_p);
     pane_fini(&a->help_p);
     pane_fini(&a->hint_p);
     pane_fini(&a->body_p);
+    pane_fini(&a->tabs_p);
     pane_fini(&a->status_p);
     term_stop();
+    app_live_stop(a);
     worker_stop(a->worker);
     a->worker = NULL;
     for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
@@ -370,12 +474,16 @@ app_start(struct app *a, const char *login, struct err *e)
     uv_prepare_init(&a->loop, &a->frame);
     a->frame.data = a;
     uv_prepare_start(&a->frame, on_frame);
-    uv_timer_init(&a->loop, &a->refresh);
-    a->refresh.data = a;
+    uv_timer_init(&a->loop, &a->retry);
+    a->retry.data = a;
+    uv_timer_init(&a->loop, &a->clock);
+    a->clock.data = a;
+    uv_timer_start(&a->clock, app_clock_tick, 0, 1000);
     app_signal(a, &a->sig_winch, SIGWINCH, on_winch);
     app_signal(a, &a->sig_int, SIGINT, on_quit_signal);
     app_signal(a, &a->sig_term, SIGTERM, on_quit_signal);
     app_signal(a, &a->sig_hup, SIGHUP, on_quit_signal);
+    app_live_init(a);
     return RC_OK;
 }
 
@@ -400,6 +508,45 @@ app_log_open(const struct config *cfg)
     free(path);
 }
 
+/* ~/.config/embudo/teclas.conf (XDG_CONFIG_HOME honoured); errors go to the bottom bar. */
+static void
+app_keys_load(struct app *a)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char *path, *text = NULL;
+    size_t len = 0;
+    struct err e;
+    FILE *f;
+
+    if (xdg != NULL && xdg[0] != '\0')
+        path = xasprintf("%s/embudo/teclas.conf", xdg);
+    else if (home != NULL && home[0] != '\0')
+        path = xasprintf("%s/.config/embudo/teclas.conf", home);
+    else
+        return;
+    f = fopen(path, "r");
+    if (f != NULL) {
+        char chunk[4096];
+        size_t got;
+
+        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+            text = xrealloc(text, len + got + 1);
+            memcpy(text + len, chunk, got);
+            len += got;
+        }
+        fclose(f);
+        err_clear(&e);
+        if (keymap_load(a->km, text != NULL ? text : "", len, path, &e) != RC_OK) {
+            log_warn("%s", e.msg);
+            app_message(a, true, "%s", e.msg);
+        }
+    }
+    free(text);
+    free(path);
+}
+
+static const char *const theme_names[] = { "dark", "light", "high-contrast", "mono" };
+
 static void
 app_init_model(struct app *a, const struct config *cfg, const char *login)
 {
@@ -407,10 +554,33 @@ app_init_model(struct app *a, const struct config *cfg, const char *login)
 
     a->cfg = cfg;
     a->db = STATUS_DB_CONNECTING;
-    a->backoff_ms = BACKOFF_FIRST_MS;
+    a->backoff_ms = 1000;
+    a->sweep_age_s = STATUS_SWEEP_UNKNOWN;
     snprintf(a->login, sizeof a->login, "%s", login != NULL ? login : def != NULL ? def : "");
+    snprintf(a->start_login, sizeof a->start_login, "%s", login != NULL ? login : "");
     free(def);
+    a->km = keymap_new();
+    for (size_t i = 0; i < app_npanes && a->nslots < APP_MAX_PANES; i++) {
+        const struct pane_ops *ops = app_panes[i];
+
+        keymap_add(a->km, ops->keys, ops->nkeys);
+        a->slots[a->nslots].ops = ops;
+        a->slots[a->nslots++].st = ops->create(a);
+    }
+    app_keys_load(a);
+    app_complete_set(a, "tema", theme_names, sizeof theme_names / sizeof theme_names[0]);
     a->dirty = DIRTY_LAYOUT | DIRTY_ALL;
+}
+
+static void
+app_free(struct app *a)
+{
+    for (int i = 0; i < a->nslots; i++)
+        if (a->slots[i].ops->destroy != NULL)
+            a->slots[i].ops->destroy(a->slots[i].st);
+    keymap_free(a->km);
+    app_cmd_fini();
+    free(a);
 }
 
 int
@@ -421,9 +591,9 @@ app_run(const struct config *cfg, const char *login, struct err *e)
     int rc;
 
     assert(cfg != NULL);
-    app_init_model(a, cfg, login);
     if (uv_loop_init(&a->loop) != 0)
         fatal("uv_loop_init");
+    app_init_model(a, cfg, login);
     rc = term_start(cfg->tema.value, e);
     if (rc != RC_OK)
         goto out;
@@ -445,6 +615,6 @@ out:
         (void)fcntl(STDIN_FILENO, F_SETFL, fl); /* libuv made stdin non-blocking */
     fatal_set_hook(NULL);
     log_close();
-    free(a);
+    app_free(a);
     return rc;
 }

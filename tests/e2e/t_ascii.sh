@@ -8,7 +8,7 @@ E2E_MASK='s/ +[0-9][0-9,]*( \|)?$/ #\1/'
 
 start_app 80 24 --as prom1
 wait_for "Actualizado a las"
-expect_line '^ embudo \| prom1 - PROMOTOR +\* conectado$'
+expect_line '^ embudo \| prom1 - PROMOTOR .*\* conectado$'
 expect_line '^  \| Clientes en el padron +[0-9,]+ \|$'
 expect_screen golden/ascii.txt
 send q

@@ -18,9 +18,9 @@ wait_for "No se pudo leer el resumen"
 expect_screen golden/db_down.txt
 
 send '?'                            # keys keep working while the server is down
-wait_for "Ayuda: teclas"
+wait_for "Ayuda: Inicio"
 send_key Escape
-wait_until_gone "Ayuda: teclas"
+wait_until_gone "Ayuda: Inicio"
 
 eb db start >/dev/null || fail "db start"
 wait_for "● conectado"              # the retry with backoff finds it again, no key needed

@@ -7,12 +7,12 @@ E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/'
 start_app 80 24 --as prom1
 wait_for "Actualizado a las"
 send '?'
-wait_for "Ayuda: teclas"
+wait_for "Ayuda: Inicio"
 expect_line '^ Esc cerrar la ayuda  q salir$'
 expect_screen golden/help.txt
 send_key Escape
-wait_until_gone "Ayuda: teclas"
-wait_for " q salir  r actualizar  ? ayuda"
+wait_until_gone "Ayuda: Inicio"
+wait_for " ? ayuda  : comando  q salir"
 expect_screen golden/start_quit.txt
 send q
 wait_gone

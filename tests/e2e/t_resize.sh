@@ -8,11 +8,11 @@ start_app 80 24 --as prom1
 wait_for "Actualizado a las"
 
 $T resize-window -t app -x 100 -y 30 || fail "resize-window"
-wait_match '^ embudo │ prom1 · PROMOTOR {62}● conectado$' # right-aligned to the new width
+wait_status_width 100 # right-aligned to the new width
 expect_screen golden/resize_100x30.txt
 
 $T resize-window -t app -x 44 -y 12 || fail "resize-window"
-wait_match '^ embudo │ prom1 · PROMOTOR {6}● conectado$'
+wait_status_width 44
 expect_screen golden/resize_44x12.txt
 
 send q

@@ -9,7 +9,7 @@ E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/'
 start_app 80 24 --as prom1
 wait_for "Actualizado a las"
 wait_for "● conectado"
-expect_line '^ embudo │ prom1 · PROMOTOR +● conectado$'
+expect_line '^ embudo │ prom1 · PROMOTOR +[0-9]{2}:[0-9]{2}  .*● conectado$' # business-time clock
 
 clientes=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990') FROM padron.clientes")
 mias=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990') FROM crm.oportunidades")

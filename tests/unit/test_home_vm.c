@@ -170,48 +170,6 @@ test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
     assert_int_equal(vm.nlines, 0);
 }
 
-static void
-test_help_lists_the_keymap_of_the_context(void **st)
-{
-    struct help_vm h;
-    char *got;
-
-    (void)st;
-    help_vm_build(&h, KEYMAP_HOME, 24, 80);
-    got = help_vm_dump(&h);
-    assert_string_equal(got, "box 7,18 9x44 Ayuda: teclas \n"
-                             "1.2 hint_key|q\n"
-                             "1.10 text|salir\n"
-                             "2.2 hint_key|r\n"
-                             "2.10 text|actualizar\n"
-                             "3.2 hint_key|F5\n"
-                             "3.10 text|actualizar\n"
-                             "4.2 hint_key|?\n"
-                             "4.10 text|ayuda\n"
-                             "5.2 hint_key|F1\n"
-                             "5.10 text|ayuda\n"
-                             "7.2 muted|Esc o ? cierran esta ayuda\n");
-    free(got);
-    help_vm_build(&h, KEYMAP_HOME, 5, 20); /* tiny screen: clipped, never outside it */
-    assert_int_equal(h.box.h, 5);
-    assert_int_equal(h.box.w, 18);
-    assert_true(h.box.y >= 0 && h.box.x >= 0);
-}
-
-static void
-test_keymap_lookup(void **st)
-{
-    struct key q = { KK_CHAR, 'q' }, esc = { KK_ESC, 0 }, f5 = { KK_FN, 5 }, x = { KK_CHAR, 'x' };
-
-    (void)st;
-    assert_int_equal(keymap_lookup(KEYMAP_HOME, &q), ACTION_QUIT);
-    assert_int_equal(keymap_lookup(KEYMAP_HOME, &f5), ACTION_REFRESH);
-    assert_int_equal(keymap_lookup(KEYMAP_HOME, &esc), ACTION_NONE);
-    assert_int_equal(keymap_lookup(KEYMAP_HELP, &esc), ACTION_CLOSE);
-    assert_int_equal(keymap_lookup(KEYMAP_HELP, &q), ACTION_QUIT);
-    assert_int_equal(keymap_lookup(KEYMAP_HOME, &x), ACTION_NONE);
-}
-
 int
 main(void)
 {
@@ -222,8 +180,6 @@ main(void)
         cmocka_unit_test(test_stale_data_stays_while_loading_again),
         cmocka_unit_test(test_first_read_in_flight_says_so),
         cmocka_unit_test(test_narrow_and_short_panes_drop_the_box_and_the_rows_below),
-        cmocka_unit_test(test_help_lists_the_keymap_of_the_context),
-        cmocka_unit_test(test_keymap_lookup),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

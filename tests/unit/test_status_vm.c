@@ -1,4 +1,4 @@
-/* test_status_vm — the status bar and the hint bar, as dumps (80 columns and narrow). */
+/* test_status_vm — the status bar and the tab row, as dumps (80, 160 columns and narrow). */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include "ui/vm/hint_vm.h"
 #include "ui/vm/status_vm.h"
 
 static int
@@ -33,7 +32,7 @@ assert_status(const struct status_info *in, int width, const char *want)
 static void
 test_connected_promoter_at_80(void **st)
 {
-    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_OK, false };
+    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_OK, false, NULL, 0 };
 
     (void)st;
     assert_status(&in, 80,
@@ -47,7 +46,7 @@ test_connected_promoter_at_80(void **st)
 static void
 test_every_db_state_has_word_glyph_and_role(void **st)
 {
-    struct status_info in = { "sup1", VM_PROFILE_SUPERVISOR, STATUS_DB_CONNECTING, false };
+    struct status_info in = { "sup1", VM_PROFILE_SUPERVISOR, STATUS_DB_CONNECTING, false, NULL, 0 };
 
     (void)st;
     assert_status(&in, 60,
@@ -75,7 +74,7 @@ test_every_db_state_has_word_glyph_and_role(void **st)
 static void
 test_narrow_bar_clips_the_user_not_the_db_state(void **st)
 {
-    struct status_info in = { "guadalupe.martinez", VM_PROFILE_ADMIN, STATUS_DB_DOWN, false };
+    struct status_info in = { "guadalupe.martinez", VM_PROFILE_ADMIN, STATUS_DB_DOWN, false, NULL, 0 };
 
     (void)st;
     /* db state at 40-14-1 = 25; the user ends before column 24. */
@@ -83,14 +82,14 @@ test_narrow_bar_clips_the_user_not_the_db_state(void **st)
                   "0 fill=bar\n"
                   "0.1 app|embudo\n"
                   "0.7 bar| │ \n"
-                  "0.10 user|guadalupe.mar…\n"
+                  "0.10 user|guadalupe.ma…\n"
                   "0.25 db_err|○ sin conexión\n");
 }
 
 static void
 test_ascii_terminal_and_unknown_profile(void **st)
 {
-    struct status_info in = { "ana", VM_PROFILE_UNKNOWN, STATUS_DB_OK, true };
+    struct status_info in = { "ana", VM_PROFILE_UNKNOWN, STATUS_DB_OK, true, NULL, 0 };
 
     (void)st;
     assert_status(&in, 40,
@@ -107,37 +106,79 @@ test_ascii_terminal_and_unknown_profile(void **st)
 }
 
 static void
-test_hint_bar_shows_bound_keys_and_drops_what_does_not_fit(void **st)
+test_clock_and_stale_sweep_at_80_and_160(void **st)
 {
-    struct hint_vm vm;
+    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_OK, false, "10:42", 120 };
+
+    (void)st;
+    /* A sweep 2 minutes old is healthy: only the clock. */
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|prom1 · PROMOTOR\n"
+                  "0.61 bar|10:42\n"
+                  "0.68 db_ok|● conectado\n");
+    in.sweep_age_s = 12 * 60 + 5; /* older than 5 minutes: a warning with glyph and words */
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|prom1 · PROMOTOR\n"
+                  "0.38 bar|10:42\n"
+                  "0.45 db_warn|⚠ barrido hace 12 min\n"
+                  "0.68 db_ok|● conectado\n");
+    in.sweep_age_s = STATUS_SWEEP_NEVER;
+    in.login = "guadalupe.martínez.ñúñez";
+    in.profile = VM_PROFILE_SUPERVISOR;
+    assert_status(&in, 160,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|guadalupe.martínez.ñúñez · SUPERVISOR\n"
+                  "0.126 bar|10:42\n"
+                  "0.133 db_warn|⚠ sin barrido\n"
+                  "0.148 db_ok|● conectado\n");
+}
+
+static void
+test_narrow_bar_keeps_db_state_then_sweep_then_clock(void **st)
+{
+    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_DOWN, true, "10:42",
+                              3 * 3600 };
+
+    (void)st;
+    assert_status(&in, 40,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| | \n"
+                  "0.10 user|p…\n" /* the user goes first; the warning keeps its short form */
+                  "0.14 db_warn|! barrido\n"
+                  "0.25 db_err|x sin conexión\n");
+}
+
+static void
+test_tabs_number_panes_and_keep_the_active_one(void **st)
+{
+    const char *titles[] = { "Inicio", "Embudo", "Asignación", "Bandeja", "Equipo" };
+    struct vm_line l;
     char *got;
 
     (void)st;
-    hint_vm_build(&vm, KEYMAP_HOME, 80);
-    got = hint_vm_dump(&vm);
-    assert_string_equal(got, "0 fill=hint\n"
-                             "0.1 hint_key|q\n"
-                             "0.3 hint|salir\n"
-                             "0.10 hint_key|r\n"
-                             "0.12 hint|actualizar\n"
-                             "0.24 hint_key|?\n"
-                             "0.26 hint|ayuda\n");
+    status_vm_tabs(&l, titles, 5, 1, 80);
+    got = vm_lines_dump(&l, 1);
+    assert_string_equal(got, "0 fill=tab\n"
+                             "0.1 tab| 1 Inicio \n"
+                             "0.12 tab_active| 2 Embudo \n"
+                             "0.23 tab| 3 Asignación \n"
+                             "0.38 tab| 4 Bandeja \n"
+                             "0.50 tab| 5 Equipo \n");
     free(got);
-    hint_vm_build(&vm, KEYMAP_HOME, 23); /* "? ayuda" needs columns 24..30 */
-    got = hint_vm_dump(&vm);
-    assert_string_equal(got, "0 fill=hint\n"
-                             "0.1 hint_key|q\n"
-                             "0.3 hint|salir\n"
-                             "0.10 hint_key|r\n"
-                             "0.12 hint|actualizar\n");
-    free(got);
-    hint_vm_build(&vm, KEYMAP_HELP, 80);
-    got = hint_vm_dump(&vm);
-    assert_string_equal(got, "0 fill=hint\n"
-                             "0.1 hint_key|Esc\n"
-                             "0.5 hint|cerrar la ayuda\n"
-                             "0.22 hint_key|q\n"
-                             "0.24 hint|salir\n");
+    status_vm_tabs(&l, titles, 5, 4, 30); /* narrow: the active tab is still shown */
+    got = vm_lines_dump(&l, 1);
+    assert_string_equal(got, "0 fill=tab\n"
+                             "0.1 tab| 1 Inicio \n"
+                             "0.12 tab_active| 5 Equipo \n");
     free(got);
 }
 
@@ -149,7 +190,9 @@ main(void)
         cmocka_unit_test(test_every_db_state_has_word_glyph_and_role),
         cmocka_unit_test(test_narrow_bar_clips_the_user_not_the_db_state),
         cmocka_unit_test(test_ascii_terminal_and_unknown_profile),
-        cmocka_unit_test(test_hint_bar_shows_bound_keys_and_drops_what_does_not_fit),
+        cmocka_unit_test(test_clock_and_stale_sweep_at_80_and_160),
+        cmocka_unit_test(test_narrow_bar_keeps_db_state_then_sweep_then_clock),
+        cmocka_unit_test(test_tabs_number_panes_and_keep_the_active_one),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

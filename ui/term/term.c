@@ -51,6 +51,9 @@ static const struct theme themes[] = {
           [ROLE_TIMER_OK] = { COLOR_GREEN, -1, A_NORMAL },
           [ROLE_TIMER_WARN] = { COLOR_YELLOW, -1, A_BOLD },
           [ROLE_TIMER_LATE] = { COLOR_RED, -1, A_BOLD },
+          [ROLE_TAB] = { -1, -1, A_NORMAL },
+          [ROLE_TAB_ACTIVE] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
+          [ROLE_INPUT] = { -1, -1, A_BOLD },
       } },
     { "light",
       false,
@@ -75,6 +78,9 @@ static const struct theme themes[] = {
           [ROLE_TIMER_OK] = { COLOR_GREEN, -1, A_NORMAL },
           [ROLE_TIMER_WARN] = { COLOR_MAGENTA, -1, A_BOLD },
           [ROLE_TIMER_LATE] = { COLOR_RED, -1, A_BOLD },
+          [ROLE_TAB] = { -1, -1, A_NORMAL },
+          [ROLE_TAB_ACTIVE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
+          [ROLE_INPUT] = { -1, -1, A_BOLD },
       } },
     { "high-contrast",
       false,
@@ -99,6 +105,9 @@ static const struct theme themes[] = {
           [ROLE_TIMER_OK] = { COLOR_GREEN, COLOR_BLACK, A_BOLD },
           [ROLE_TIMER_WARN] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
           [ROLE_TIMER_LATE] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+          [ROLE_TAB] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+          [ROLE_TAB_ACTIVE] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+          [ROLE_INPUT] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
       } },
     { "mono",
       true,
@@ -123,6 +132,9 @@ static const struct theme themes[] = {
           [ROLE_TIMER_OK] = { -1, -1, A_NORMAL },
           [ROLE_TIMER_WARN] = { -1, -1, A_BOLD },
           [ROLE_TIMER_LATE] = { -1, -1, A_BOLD | A_UNDERLINE },
+          [ROLE_TAB] = { -1, -1, A_NORMAL },
+          [ROLE_TAB_ACTIVE] = { -1, -1, A_REVERSE | A_BOLD },
+          [ROLE_INPUT] = { -1, -1, A_BOLD },
       } },
 };
 
@@ -131,7 +143,8 @@ static struct {
     bool started;
     bool ascii;
     bool color;
-    const struct theme *theme;
+    const struct theme *theme;  /* in use (mono when colours are off) */
+    const struct theme *chosen; /* asked for */
     SCREEN *screen;
     WINDOW *input; /* 1×1, never drawn: keys are read here so no wgetch refreshes a pane */
 } term;
@@ -177,6 +190,7 @@ term_start(const char *theme, struct err *e)
     term.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     term.color = !t->mono && (nc == NULL || nc[0] == '\0') && has_colors();
     term.theme = term.color ? t : theme_find("mono");
+    term.chosen = t;
     cbreak();
     noecho();
     nonl();
@@ -201,6 +215,42 @@ term_stop(void)
     endwin();
     delscreen(term.screen);
     term.screen = NULL;
+}
+
+void
+term_cursor(WINDOW *w, int y, int x)
+{
+    if (!term.started)
+        return;
+    if (w == NULL || y < 0 || x < 0 || y >= getmaxy(w) || x >= getmaxx(w)) {
+        curs_set(0);
+        return;
+    }
+    curs_set(1);
+    wmove(w, y, x);
+    wnoutrefresh(w);
+}
+
+int
+term_set_theme(const char *name, struct err *e)
+{
+    const struct theme *t = theme_find(name);
+    const char *nc = getenv("NO_COLOR");
+
+    if (t == NULL || name == NULL || name[0] == '\0')
+        return err_set(e, RC_INVAL, "tema desconocido: «%s» (dark, light, high-contrast, mono)",
+                       name != NULL ? name : "");
+    term.color = !t->mono && (nc == NULL || nc[0] == '\0') && has_colors();
+    term.theme = term.color ? t : theme_find("mono");
+    term.chosen = t;
+    theme_apply();
+    return RC_OK;
+}
+
+const char *
+term_theme_name(void)
+{
+    return term.chosen != NULL ? term.chosen->name : "";
 }
 
 bool

@@ -46,6 +46,21 @@ void term_size(int *lines, int *cols);
  */
 bool term_resize(void);
 
+/*
+ * Shows the text cursor at (y, x) of w (window coordinates) after the next doupdate(),
+ * or hides it when w is NULL. Call after the frame's other wnoutrefresh() calls.
+ */
+void term_cursor(WINDOW *w, int y, int x);
+
+/*
+ * Switches the theme while running (":tema"). RC_INVAL with the known names when name is
+ * unknown. NO_COLOR or a terminal without colours keep using mono.
+ */
+int term_set_theme(const char *name, struct err *e) __attribute__((warn_unused_result));
+
+/* The name of the theme in use ("dark"). */
+const char *term_theme_name(void);
+
 /* Sets w's drawing attributes to those of role. */
 void term_role(WINDOW *w, enum vm_role role);
 

@@ -2,39 +2,105 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/strbuf.h"
+#include "util/xmalloc.h"
 
-enum { HELP_W = 44, KEY_COL = 2, DESC_COL = 10 };
+enum { HELP_W = 62, KEY_COL = 2, DESC_COL = 22, HELP_ROWS = 512, SCAN = 256 };
+
+/* One row of the whole list: a context's title, or an action's keys and description. */
+struct help_row {
+    bool heading;
+    char keys[48];
+    const char *desc;
+};
+
+/* Appends ctx's rows (keys of one action joined); returns the new count. */
+static int
+rows_ctx(struct help_row *rows, int n, const struct keymap *km, enum keymap_ctx ctx)
+{
+    const struct keymap_binding *b[SCAN];
+    size_t nb = keymap_bindings(km, ctx, b, SCAN);
+    int first = n;
+
+    nb = nb > SCAN ? SCAN : nb;
+    if (nb == 0 || n + 2 >= HELP_ROWS)
+        return n;
+    rows[n++] = (struct help_row){ .heading = true, .desc = keymap_ctx_title(ctx) };
+    for (size_t i = 0; i < nb && n < HELP_ROWS; i++) {
+        int j;
+
+        for (j = first + 1; j < n; j++)
+            if (!rows[j].heading && rows[j].desc == b[i]->desc)
+                break;
+        if (j < n) {
+            size_t len = strlen(rows[j].keys);
+
+            snprintf(rows[j].keys + len, sizeof rows[j].keys - len, " %s", b[i]->label);
+            continue;
+        }
+        rows[n] = (struct help_row){ .desc = b[i]->desc };
+        snprintf(rows[n].keys, sizeof rows[n].keys, "%s", b[i]->label);
+        n++;
+    }
+    return n;
+}
+
+static void
+help_box(struct help_vm *vm, int total, const char *title, int lines, int cols)
+{
+    int w = cols - 2 < HELP_W ? cols - 2 : HELP_W;
+    int h = total + 4; /* borders, a blank row, the closing line */
+
+    h = h > lines ? lines : h;
+    h = h > HELP_VM_LINES ? HELP_VM_LINES : h;
+    vm->box = (struct vm_box){ .h = h > 0 ? h : 0, .w = w > 0 ? w : 0 };
+    vm->box.y = (lines - vm->box.h) / 2 > 0 ? (lines - vm->box.h) / 2 : 0;
+    vm->box.x = (cols - vm->box.w) / 2 > 0 ? (cols - vm->box.w) / 2 : 0;
+    snprintf(vm->box.title, sizeof vm->box.title, "%s", title);
+    vm->nlines = vm->box.h;
+}
 
 void
-help_vm_build(struct help_vm *vm, enum keymap_ctx ctx, int lines, int cols)
+help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
+              int nctx, const char *title, int *scroll, int lines, int cols)
 {
-    const struct keymap_entry *ents[HELP_VM_LINES];
-    size_t n = keymap_entries(ctx, ents, HELP_VM_LINES - 4);
-    int w = cols - 2 < HELP_W ? cols - 2 : HELP_W;
-    int h;
+    struct help_row *rows = xcalloc(HELP_ROWS, sizeof *rows);
+    int n = 0, room, w;
 
-    if (n > HELP_VM_LINES - 4)
-        n = HELP_VM_LINES - 4;
-    h = (int)n + 4; /* borders, one blank row, the closing line */
-    if (h > lines)
-        h = lines;
-    vm->box = (struct vm_box){ .h = h, .w = w > 0 ? w : 0 };
-    vm->box.y = (lines - h) / 2 > 0 ? (lines - h) / 2 : 0;
-    vm->box.x = (cols - vm->box.w) / 2 > 0 ? (cols - vm->box.w) / 2 : 0;
-    snprintf(vm->box.title, sizeof vm->box.title, " Ayuda: teclas ");
-    vm->nlines = h > 0 ? h : 0;
+    for (int c = 0; c < nctx; c++)
+        n = rows_ctx(rows, n, km, ctxs[c]);
+    help_box(vm, n, title, lines, cols);
+    w = vm->box.w;
+    room = vm->box.h - 4 > 0 ? vm->box.h - 4 : 0;
+    *scroll = *scroll > n - room ? n - room : *scroll;
+    *scroll = *scroll < 0 ? 0 : *scroll;
+    vm->total = n;
+    vm->scroll = *scroll;
     for (int y = 0; y < vm->nlines; y++)
         vm_line_init(&vm->lines[y], ROLE_TEXT);
-    for (size_t i = 0; i < n && (int)i + 1 < h - 1; i++) {
+    for (int i = 0; i < room && *scroll + i < n; i++) {
+        const struct help_row *r = &rows[*scroll + i];
         struct vm_line *l = &vm->lines[i + 1];
 
-        vm_line_put(l, KEY_COL, w - 1, ROLE_HINT_KEY, ents[i]->label);
-        vm_line_put(l, DESC_COL, w - 1, ROLE_TEXT, ents[i]->desc);
+        if (r->heading) {
+            vm_line_put(l, KEY_COL, w - 1, ROLE_HEADING, r->desc);
+            continue;
+        }
+        vm_line_put(l, KEY_COL + 1, DESC_COL - 1 < w - 1 ? DESC_COL - 1 : w - 1, ROLE_HINT_KEY,
+                    r->keys);
+        vm_line_put(l, DESC_COL, w - 1, ROLE_TEXT, r->desc);
     }
-    if (h >= 3)
-        vm_line_put(&vm->lines[h - 2], KEY_COL, w - 1, ROLE_MUTED, "Esc o ? cierran esta ayuda");
+    if (vm->box.h >= 3) {
+        const char *close = keymap_key_for(km, KEYMAP_HELP, ACTION_CLOSE);
+        char foot[96];
+
+        snprintf(foot, sizeof foot, "%s cierra%s", close != NULL ? close : "Esc",
+                 n > room ? " · ↑↓ desplazan" : " esta ayuda");
+        vm_line_put(&vm->lines[vm->box.h - 2], KEY_COL, w - 1, ROLE_MUTED, foot);
+    }
+    free(rows);
 }
 
 char *

@@ -1,6 +1,8 @@
 /*
- * help_vm — the "?" overlay: the keys of the context it was opened from, straight from
- * the keymap registry, in a box centred on the screen.
+ * help_vm — the help overlays, straight from the keymap registry: "?" lists the keys of
+ * the current pane and then the global ones; ":ayuda" lists every context (the full
+ * reference). Keys bound to the same action are shown together ("↓ j  abajo"). The list
+ * scrolls inside a box centred on the screen.
  *
  * Pure; loop thread.
  */
@@ -10,16 +12,23 @@
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
-#define HELP_VM_LINES 20
+#define HELP_VM_LINES 64 /* rows of the box at most (a 64-row terminal) */
 
 struct help_vm {
     struct vm_box box; /* screen coordinates; lines are relative to box.y, box.x */
     int nlines;
     struct vm_line lines[HELP_VM_LINES];
+    int total;  /* rows of the whole list */
+    int scroll; /* first list row shown (clamped by build) */
 };
 
-/* Builds the overlay listing ctx's keys for a screen of lines × cols. */
-void help_vm_build(struct help_vm *vm, enum keymap_ctx ctx, int lines, int cols);
+/*
+ * Builds the overlay listing the contexts ctxs[0..nctx) (each under its title) for a
+ * screen of lines × cols, starting at list row *scroll, which is clamped and written
+ * back. title: " Ayuda: Embudo ".
+ */
+void help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
+                   int nctx, const char *title, int *scroll, int lines, int cols);
 
 /* "box y,x hxw title" then vm_lines_dump; the caller frees. */
 char *help_vm_dump(const struct help_vm *vm);

@@ -1,30 +1,56 @@
 #include "ui/vm/hint_vm.h"
 
-#define HINT_MAX 16
+#include <stdio.h>
+
+#define HINT_SCAN 128
+
+/* Adds ctx's hint pairs from column *col; returns how many pairs were added. */
+static int
+hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int *col, int room)
+{
+    const struct keymap_binding *b[HINT_SCAN];
+    size_t n = keymap_bindings(km, ctx, b, HINT_SCAN);
+    bool seen[ACTION_COUNT] = { false };
+    int added = 0;
+
+    n = n > HINT_SCAN ? HINT_SCAN : n;
+    for (size_t i = 0; i < n && added < room; i++) {
+        int need;
+
+        if (!b[i]->hint || seen[b[i]->action])
+            continue;
+        seen[b[i]->action] = true;
+        need = vm_text_width(b[i]->label) + 1 + vm_text_width(b[i]->desc);
+        if (*col + need > vm->width)
+            return added + room; /* stop: the ones after it are left out too */
+        *col = vm_line_put(&vm->line, *col, vm->width, ROLE_HINT_KEY, b[i]->label);
+        *col = vm_line_put(&vm->line, *col + 1, vm->width, ROLE_HINT, b[i]->desc) + 2;
+        added++;
+    }
+    return added;
+}
 
 void
-hint_vm_build(struct hint_vm *vm, enum keymap_ctx ctx, int width)
+hint_vm_build(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int width)
 {
-    const struct keymap_entry *ents[HINT_MAX];
-    size_t n = keymap_entries(ctx, ents, HINT_MAX);
-    int col = 1;
+    int col = 1, used;
 
     vm->width = width;
     vm_line_init(&vm->line, ROLE_HINT);
-    if (n > HINT_MAX)
-        n = HINT_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int need;
+    used = hint_ctx(vm, km, ctx, &col, HINT_MAX_PAIRS);
+    if (used < HINT_MAX_PAIRS && keymap_ctx_inherits(ctx))
+        hint_ctx(vm, km, KEYMAP_GLOBAL, &col, HINT_MAX_PAIRS - used);
+}
 
-        if (!ents[i]->hint)
-            continue;
-        need = vm_text_width(ents[i]->label) + 1 + vm_text_width(ents[i]->desc);
-        if (col + need > width)
-            break;
-        col = vm_line_put(&vm->line, col, width, ROLE_HINT_KEY, ents[i]->label);
-        col = vm_line_put(&vm->line, col + 1, width, ROLE_HINT, ents[i]->desc);
-        col += 2;
-    }
+void
+hint_vm_message(struct hint_vm *vm, const char *msg, bool error, int width)
+{
+    char text[VM_SPAN_BYTES];
+
+    vm->width = width;
+    vm_line_init(&vm->line, ROLE_HINT);
+    snprintf(text, sizeof text, "%s%s", error ? "✗ " : "", msg);
+    vm_line_put(&vm->line, 1, width, error ? ROLE_ERROR : ROLE_HINT, text);
 }
 
 char *

@@ -1,9 +1,15 @@
 /*
  * keymap — the one registry of keys: (context, key) → action, plus the labels the hint
- * bar and the help overlay show, so what is drawn is always what is bound.
+ * bar, the "?" overlay and ":ayuda" show, so what is drawn is always what is bound.
+ *
+ * A struct keymap is built at start-up from the global defaults (keymap_new), each pane's
+ * defaults (keymap_add, from struct pane_ops.keys) and then the user's overrides file
+ * (keymap_load, ~/.config/embudo/teclas.conf; format in packaging/teclas.conf.example).
+ * A context that inherits (every pane context) falls back to KEYMAP_GLOBAL on lookup;
+ * the overlay and input contexts (help, command line, form, confirmation) do not.
  *
  * struct key is plain data: ui/term fills it from wgetch (this header has no curses),
- * tests build it by hand. Pure; the table is read-only, any thread.
+ * tests build it by hand. Pure C; a keymap is owned by one thread (the loop thread).
  */
 #ifndef VM_KEYMAP_H
 #define VM_KEYMAP_H
@@ -12,15 +18,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct err;
+
 /* Kinds of key press. Not KEY_*: ncurses owns those names. */
 enum key_kind {
     KK_NONE, /* nothing read */
-    KK_CHAR, /* a printable character: ch holds its code point */
+    KK_CHAR, /* a printable character: ch holds its code point (' ' is the space bar) */
     KK_CTRL, /* Ctrl + letter: ch holds the lower-case letter */
     KK_ENTER,
     KK_ESC,
     KK_TAB,
+    KK_BACKTAB, /* Shift+Tab */
     KK_BACKSPACE,
+    KK_DELETE,
     KK_UP,
     KK_DOWN,
     KK_LEFT,
@@ -39,37 +49,155 @@ struct key {
     uint32_t ch;
 };
 
-/* What a key does; the controller applies it. */
+/*
+ * What a key does; the controller or the pane applies it. Each has a stable ASCII name
+ * for teclas.conf (keymap_action_name). Panes add their own here (small, shared table:
+ * add the enum value and its row in keymap.c's action table).
+ */
 enum action {
     ACTION_NONE,
+    /* global (ui/app.c) */
     ACTION_QUIT,
     ACTION_REFRESH,
-    ACTION_HELP,  /* open or close the help overlay */
-    ACTION_CLOSE, /* close the overlay (Esc) */
+    ACTION_HELP,  /* open or close the "?" overlay of the current pane */
+    ACTION_CLOSE, /* close an overlay (Esc) */
+    ACTION_BACK,  /* Esc in a pane: back out (clear filter, leave detail, …) */
+    ACTION_CMDLINE,
+    ACTION_NEXT_PANE,
+    ACTION_PREV_PANE,
+    ACTION_PANE_1,
+    ACTION_PANE_2,
+    ACTION_PANE_3,
+    ACTION_PANE_4,
+    ACTION_PANE_5,
+    ACTION_PANE_6,
+    ACTION_PANE_7,
+    ACTION_PANE_8,
+    ACTION_PANE_9,
+    /* movement, for every list-like pane */
+    ACTION_UP,
+    ACTION_DOWN,
+    ACTION_LEFT,
+    ACTION_RIGHT,
+    ACTION_PAGE_UP,
+    ACTION_PAGE_DOWN,
+    ACTION_TOP,
+    ACTION_BOTTOM,
+    /* pane actions (the panes of issue 4 interpret them) */
+    ACTION_OPEN,   /* Enter on an item */
+    ACTION_TAG,    /* Space: tag / untag */
+    ACTION_FILTER, /* "/" */
+    ACTION_SORT,
+    ACTION_TOGGLE_VIEW, /* kanban ↔ list */
+    ACTION_PICK_MEMBER, /* supervisor: whose embudo */
+    ACTION_ASSIGN,
+    ACTION_MOVE_STAGE,
+    ACTION_NOTE,
+    ACTION_SALE,
+    ACTION_EXIT_STAGE,
+    ACTION_REASSIGN,
+    ACTION_RETURN_POOL,
+    ACTION_DISCARD,
+    ACTION_REOPEN,
+    /* overlays and input contexts */
+    ACTION_CONFIRM,    /* Enter in the command line / a confirmation */
+    ACTION_COMPLETE,   /* Tab in the command line */
+    ACTION_NEXT_FIELD, /* Tab / Down in a form */
+    ACTION_PREV_FIELD,
+    ACTION_SUBMIT, /* Enter in a form */
+    ACTION_YES,
+    ACTION_NO,
+    ACTION_COUNT
 };
 
-/* Where the key was pressed; each pane of issue 4 adds its own. */
+/*
+ * Where the key was pressed. Each pane has one; a pane added later takes one of the
+ * reserved values or appends one here (and its name in keymap.c's context table).
+ */
 enum keymap_ctx {
+    KEYMAP_GLOBAL, /* every pane context falls back to these */
     KEYMAP_HOME,
-    KEYMAP_HELP, /* the help overlay is open */
+    KEYMAP_EMBUDO,
+    KEYMAP_DETALLE,
+    KEYMAP_ASIGNACION,
+    KEYMAP_BANDEJA,
+    KEYMAP_EQUIPO,
+    KEYMAP_HELP,    /* the help overlay is open */
+    KEYMAP_CMDLINE, /* the ":" line is open (other keys edit the text) */
+    KEYMAP_FORM,    /* a form is open (other keys edit the field) */
+    KEYMAP_CONFIRM, /* a yes/no question is open */
+    KEYMAP_CTX_COUNT
 };
 
+/* A static default binding (the global table, a pane's table). */
 struct keymap_entry {
     enum keymap_ctx ctx;
     struct key key;
     enum action action;
-    const char *label; /* how the key is written: "q", "Esc", "F1" */
-    const char *desc;  /* Spanish: "salir" */
-    bool hint;         /* shown in the hint bar */
+    const char *desc; /* Spanish, what the help shows: "salir" */
+    bool hint;        /* shown in the hint bar */
 };
 
-/* The action bound to k in ctx, or ACTION_NONE. */
-enum action keymap_lookup(enum keymap_ctx ctx, const struct key *k);
+/* A binding in a built keymap: its key written for people ("q", "Esc", "Ctrl-r"). */
+struct keymap_binding {
+    enum keymap_ctx ctx;
+    struct key key;
+    enum action action;
+    char label[16];
+    const char *desc; /* static: the entry's, or the action's for user bindings */
+    bool hint;
+};
+
+struct keymap;
+
+/* A keymap with the global defaults (quit, help, panes, movement, overlays). */
+struct keymap *keymap_new(void) __attribute__((warn_unused_result));
+void keymap_free(struct keymap *km);
+
+/* Adds default bindings (a pane's). Later entries for the same (ctx, key) win. */
+void keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n);
 
 /*
- * The entries of ctx in display order, in out (up to max); returns how many there are
- * (which may exceed max). The entries are borrowed from the static table.
+ * Applies an overrides file's text (len bytes; path names it in messages). Format:
+ *   # comment            [contexto]            tecla = acción
+ * A line "tecla = acción" binds in the section's context (KEYMAP_GLOBAL before any
+ * section): the first user line for an (context, acción) pair removes that action's
+ * default keys there, and the key loses whatever it did in that context; "ninguna"
+ * unbinds the key. Good lines are applied even when others are bad. Returns RC_OK, or
+ * RC_INVAL with e->msg = "PATH:LÍNEA: motivo" of the first bad line (plus how many more).
  */
-size_t keymap_entries(enum keymap_ctx ctx, const struct keymap_entry **out, size_t max);
+int keymap_load(struct keymap *km, const char *text, size_t len, const char *path,
+                struct err *e);
+
+/* The action bound to k in ctx (falling back to global for pane contexts), or NONE. */
+enum action keymap_lookup(const struct keymap *km, enum keymap_ctx ctx, const struct key *k);
+
+/*
+ * The bindings of ctx alone (no fallback) in display order, into out (up to max);
+ * returns how many there are (may exceed max). Borrowed until the keymap changes.
+ */
+size_t keymap_bindings(const struct keymap *km, enum keymap_ctx ctx,
+                       const struct keymap_binding **out, size_t max);
+
+/* The first key bound to action in ctx (or global), written for people; NULL if none. */
+const char *keymap_key_for(const struct keymap *km, enum keymap_ctx ctx, enum action action);
+
+/* True for pane contexts (they fall back to KEYMAP_GLOBAL). */
+bool keymap_ctx_inherits(enum keymap_ctx ctx);
+
+/* Names for teclas.conf and help: "embudo", "comando"; "abajo", "salir". */
+const char *keymap_ctx_name(enum keymap_ctx ctx);
+const char *keymap_ctx_title(enum keymap_ctx ctx); /* "Embudo", "Línea de comandos" */
+const char *keymap_action_name(enum action a);
+const char *keymap_action_desc(enum action a); /* Spanish default description */
+
+/*
+ * Parses a key name ("q", "Ctrl-r", "Esc", "Enter", "Tab", "Espacio", "Arriba"/"Up",
+ * "F5", "RePág"/"PgUp"…) into *k. Returns false when the name is unknown.
+ */
+bool keymap_key_parse(const char *name, struct key *k);
+
+/* Writes k for people into buf ("Ctrl-r", "↑" is written "Arriba"). Returns buf. */
+char *keymap_key_label(const struct key *k, char *buf, size_t bufsz);
 
 #endif

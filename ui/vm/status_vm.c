@@ -1,6 +1,7 @@
 #include "ui/vm/status_vm.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *
 status_db_label(enum status_db db)
@@ -49,36 +50,92 @@ status_db_glyph(enum status_db db, bool ascii)
     return ascii ? "x" : "○";
 }
 
+/* "⚠ barrido hace 12 min" / "⚠ sin barrido"; "" when the sweep is healthy or unknown. */
+static void
+sweep_text(char *buf, size_t sz, long age, bool ascii)
+{
+    const char *w = ascii ? "!" : "⚠";
+
+    buf[0] = '\0';
+    if (age == STATUS_SWEEP_NEVER)
+        snprintf(buf, sz, "%s sin barrido", w);
+    else if (age > STATUS_SWEEP_STALE_S && age < 2 * 3600)
+        snprintf(buf, sz, "%s barrido hace %ld min", w, age / 60);
+    else if (age >= 2 * 3600)
+        snprintf(buf, sz, "%s barrido hace %ld h", w, age / 3600);
+}
+
+/* Puts text right-aligned ending before *right (with one blank after); updates *right. */
+static void
+put_right(struct vm_line *l, int *right, int min_col, enum vm_role role, const char *text)
+{
+    int w = vm_text_width(text), col = *right - w;
+
+    if (text[0] == '\0' || col < min_col)
+        return;
+    vm_line_put(l, col, *right, role, text);
+    *right = col - 2;
+}
+
 void
 status_vm_build(struct status_vm *vm, const struct status_info *in, int width)
 {
-    char right[64], user[160];
-    int rcol, col;
+    char db[64], user[160], sweep[64];
+    int right = width - 1, col;
     const char *sep = in->ascii ? " | " : " │ ";
     const char *prof = vm_profile_name(in->profile);
 
     vm->width = width;
     vm_line_init(&vm->line, ROLE_BAR);
-    snprintf(right, sizeof right, "%s %s", status_db_glyph(in->db, in->ascii),
-             status_db_label(in->db));
-    rcol = width - vm_text_width(right) - 1;
-    if (rcol < 0)
-        rcol = 0;
-    col = vm_line_put(&vm->line, 1, rcol - 1, ROLE_APP, "embudo");
+    snprintf(db, sizeof db, "%s %s", status_db_glyph(in->db, in->ascii), status_db_label(in->db));
+    sweep_text(sweep, sizeof sweep, in->sweep_age_s, in->ascii);
+    put_right(&vm->line, &right, 0, status_db_role(in->db), db);
+    if (sweep[0] != '\0' && right - vm_text_width(sweep) < 8)
+        snprintf(sweep, sizeof sweep, "%s barrido", in->ascii ? "!" : "⚠"); /* short form */
+    put_right(&vm->line, &right, 8, ROLE_DB_WARN, sweep);
+    put_right(&vm->line, &right, 16, ROLE_BAR, in->clock != NULL ? in->clock : "");
+    col = vm_line_put(&vm->line, 1, right, ROLE_APP, "embudo");
     if (in->login != NULL && in->login[0] != '\0') {
         snprintf(user, sizeof user, "%s%s%s", in->login,
                  prof[0] == '\0' ? ""
                  : in->ascii     ? " - "
                                  : " · ",
                  prof);
-        col = vm_line_put(&vm->line, col, rcol - 1, ROLE_BAR, sep);
-        vm_line_put(&vm->line, col, rcol - 1, ROLE_USER, user);
+        col = vm_line_put(&vm->line, col, right, ROLE_BAR, sep);
+        vm_line_put(&vm->line, col, right, ROLE_USER, user);
     }
-    vm_line_put(&vm->line, rcol, width, status_db_role(in->db), right);
+    vm_line_sort(&vm->line);
 }
 
 char *
 status_vm_dump(const struct status_vm *vm)
 {
     return vm_lines_dump(&vm->line, 1);
+}
+
+static int
+tab_text(char *buf, size_t sz, int i, const char *title)
+{
+    snprintf(buf, sz, " %d %s ", i + 1, title);
+    return vm_text_width(buf);
+}
+
+void
+status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active, int width)
+{
+    char tab[96];
+    int col = 1, keep = 0;
+
+    vm_line_init(line, ROLE_TAB);
+    if (active >= 0 && active < n)
+        keep = tab_text(tab, sizeof tab, active, titles[active]) + 1; /* room it must keep */
+    for (int i = 0; i < n && i < 9; i++) {
+        int need = tab_text(tab, sizeof tab, i, titles[i]) + 1;
+
+        if (i == active)
+            keep = 0;
+        else if (col + need + (i < active ? keep : 0) > width)
+            continue;
+        col = vm_line_put(line, col, width, i == active ? ROLE_TAB_ACTIVE : ROLE_TAB, tab) + 1;
+    }
 }

@@ -1,5 +1,7 @@
 /*
- * status_vm — the status bar at the top: program, user and profile, database state.
+ * status_vm — the status bar at the top (program, user and profile on the left; sweep
+ * health, business-time clock and database state on the right) and the tab row under it
+ * (the panes the profile may see, numbered for the number keys).
  *
  * Pure; built on the loop thread from copies of the controller's state.
  */
@@ -18,11 +20,20 @@ enum status_db {
     STATUS_DB_DOWN,         /* it failed; waiting before the next retry */
 };
 
+/* A sweep older than this (seconds) is a warning in the bar. */
+#define STATUS_SWEEP_STALE_S 300
+
+/* Unknown sweep age (not read yet) and "no successful sweep ever". */
+#define STATUS_SWEEP_UNKNOWN (-1)
+#define STATUS_SWEEP_NEVER (-2)
+
 struct status_info {
     const char *login; /* who the session is for; NULL or "" when unknown */
     enum vm_profile profile;
     enum status_db db;
-    bool ascii; /* no UTF-8: ASCII glyphs only */
+    bool ascii;         /* no UTF-8: ASCII glyphs only */
+    const char *clock;  /* "10:42", local time in the business zone; NULL = unknown */
+    long sweep_age_s;   /* seconds since the last successful sweep, or STATUS_SWEEP_* */
 };
 
 struct status_vm {
@@ -34,12 +45,21 @@ struct status_vm {
 const char *status_db_label(enum status_db db);
 
 /*
- * Builds the bar for width columns: program name and user on the left, database state
- * on the right (it wins when space is short: the user's name is clipped first).
+ * Builds the bar for width columns: program name and user on the left; on the right,
+ * "⚠ barrido hace N min" when the sweep is stale (or never ran), the clock, and the
+ * database state. The database state wins when space is short, then the sweep warning,
+ * then the clock; the user's name is clipped first.
  */
 void status_vm_build(struct status_vm *vm, const struct status_info *in, int width);
 
 /* vm_lines_dump of the bar; the caller frees. */
 char *status_vm_dump(const struct status_vm *vm);
+
+/*
+ * The tab row: " 1 Inicio  2 Embudo …" for titles[0..n), active one in ROLE_TAB_ACTIVE;
+ * tabs that do not fit are left out (the active one is always shown).
+ */
+void status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active,
+                    int width);
 
 #endif

@@ -17,6 +17,7 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_BORDER] = "border", [ROLE_HINT] = "hint",       [ROLE_HINT_KEY] = "hint_key",
     [ROLE_CURSOR] = "cursor", [ROLE_TAG] = "tag",         [ROLE_TIMER_OK] = "timer_ok",
     [ROLE_TIMER_WARN] = "timer_warn", [ROLE_TIMER_LATE] = "timer_late",
+    [ROLE_TAB] = "tab", [ROLE_TAB_ACTIVE] = "tab_active", [ROLE_INPUT] = "input",
 };
 
 const char *
@@ -292,6 +293,20 @@ vm_line_put(struct vm_line *line, int col, int limit, enum vm_role role, const c
         return col;
     line->nspans++;
     return col + sp->width;
+}
+
+void
+vm_line_sort(struct vm_line *line)
+{
+    /* Insertion sort: a line has at most VM_LINE_SPANS spans. */
+    for (int i = 1; i < line->nspans; i++) {
+        struct vm_span tmp = line->spans[i];
+        int j = i;
+
+        for (; j > 0 && line->spans[j - 1].col > tmp.col; j--)
+            line->spans[j] = line->spans[j - 1];
+        line->spans[j] = tmp;
+    }
 }
 
 char *

@@ -35,6 +35,9 @@ enum vm_role {
     ROLE_TIMER_OK,   /* ● time left */
     ROLE_TIMER_WARN, /* ◐ past the warning threshold */
     ROLE_TIMER_LATE, /* ○ overdue */
+    ROLE_TAB,        /* a pane's tab */
+    ROLE_TAB_ACTIVE, /* the visible pane's tab */
+    ROLE_INPUT,      /* text being typed: the command line */
     ROLE_COUNT
 };
 
@@ -117,6 +120,9 @@ void vm_line_init(struct vm_line *line, enum vm_role fill);
  * Returns the column right after the span (col when nothing was added).
  */
 int vm_line_put(struct vm_line *line, int col, int limit, enum vm_role role, const char *text);
+
+/* Orders line's spans by column (for vms that place spans right to left). */
+void vm_line_sort(struct vm_line *line);
 
 /*
  * Dumps n lines for snapshot tests, one "row fill=<role>" line for rows whose fill is

@@ -1,0 +1,123 @@
+# t_embudo — a promoter's day in the panes: asks for a lote in Asignación (a second Enter on
+# the same form does not make a second lote), sees it in the embudo, opens a card, moves it,
+# registers the sale (a refused folio keeps the form), sends another card to the bandeja with
+# a reason; the help overlay of each pane lists its keys; q quits. Every step is checked
+# against the database as prom3 sees it.
+. "$(dirname "$0")/lib.inc"
+
+# Volatile: business time left (depends on the clock), dates, ids, lote numbers, counts.
+E2E_MASK='s/[0-9]+ h [0-9]{2} m hábiles/N h NN m hábiles/g; s/[0-9]+ m hábiles/NN m hábiles/g;
+s#[0-9]{2}/[0-9]{2}/[0-9]{2}#DD/MM/AA#g; s/#[0-9]+/#N/g; s/lote [0-9]+/lote N/g;
+s/Oportunidad [0-9]+ movida/Oportunidad N movida/g'
+
+abiertas() {
+    sql_as prom3 "SELECT count(*) FROM crm.oportunidades WHERE estado = 'ABIERTA'"
+}
+
+start_app 80 24 --as prom3
+wait_for "Actualizado a las"
+[ "$(abiertas)" = 0 ] || fail "prom3 ya tenía oportunidades"
+
+# Asignación: 5 clients, confirm, then Enter twice more on the same form.
+send 4
+wait_for "Pedir un lote de clientes"
+wait_for "con estos filtros"
+send_key BSpace
+send_key BSpace
+send 5
+wait_match "Vista previa: se asignarán 5 de 5"
+send_key Enter
+wait_for "¿Pedir el lote? Enter confirma"
+send_key Enter
+wait_for "Listo, lote"
+expect_screen golden/embudo_asignacion.txt
+[ "$(abiertas)" = 5 ] || fail "se esperaban 5 oportunidades abiertas, hay $(abiertas)"
+send_key Enter
+wait_for "¿Pedir el lote?"
+send_key Enter
+wait_for "Ya tenías el lote"
+[ "$(abiertas)" = 5 ] || fail "el segundo Enter creó otro lote"
+[ "$(sql_as prom3 "SELECT count(*) FROM crm.lotes")" = 1 ] || fail "más de un lote"
+
+# The embudo, kanban, and its help.
+send 2
+wait_for "Nuevo · 5"
+expect_screen golden/embudo_kanban.txt
+send '?'
+wait_for "Ayuda: Embudo"
+expect_screen golden/embudo_ayuda.txt
+send_key Escape
+wait_until_gone "Ayuda: Embudo"
+
+# Open the first card, move it to Contactado.
+send_key Enter
+wait_for "Historial"
+wait_for "Asignada → Nuevo"
+expect_screen golden/embudo_detalle.txt
+first=$(sql_as prom3 "SELECT id FROM crm.oportunidades ORDER BY timer_vence, id LIMIT 1")
+send m
+wait_for "Mover a la etapa"
+send_key Enter
+wait_for "movida a «Contactado»"
+wait_for "Nuevo → Contactado"
+[ "$(sql_as prom3 "SELECT e.nombre FROM crm.oportunidades o JOIN crm.etapas e ON e.id = o.etapa_id WHERE o.id = $first")" = Contactado ] ||
+    fail "la oportunidad $first no quedó en Contactado"
+
+# The sale: a bad folio is refused as you type; then saved.
+send v
+wait_for "Registrar venta"
+send 12500.50
+send_key Tab
+send 'Crédito nómina'
+send_key Tab
+send 'F 9'
+wait_for "letras, dígitos, / _ -; hasta 40"
+send_key BSpace
+send_key BSpace
+send -- '-9'
+send_key Enter
+wait_for "venta registrada con el folio F-9"
+wait_for "Venta registrada"
+[ "$(sql_as prom3 "SELECT folio FROM crm.ventas WHERE oportunidad_id = $first")" = F-9 ] ||
+    fail "la venta no quedó registrada"
+
+# The same folio on another opportunity: the database refuses, the form keeps what was typed.
+send_key Escape
+wait_for "Nuevo · 4"
+send_key Enter
+wait_for "Historial"
+send v
+wait_for "Registrar venta"
+send 900
+send_key Tab
+send 'Seguro'
+send_key Tab
+send 'F-9'
+send_key Enter
+wait_for "el folio F-9 ya está registrado en otra venta"
+expect_screen golden/embudo_venta_rechazada.txt
+send_key Escape
+wait_for "¿Descartar lo escrito"
+send s
+wait_until_gone "Registrar venta"
+
+# To the bandeja, with a reason.
+send x
+wait_for "Salida: ¿a qué etapa?"
+send_key Enter
+wait_for "Salida a No localizado"
+send 'no contesta, número equivocado'
+send_key Enter
+wait_for "en la bandeja del supervisor"
+[ "$(sql_as prom3 "SELECT count(*) FROM crm.oportunidades WHERE estado = 'EN_BANDEJA'")" = 1 ] ||
+    fail "no llegó a la bandeja"
+send '?'
+wait_for "Ayuda: Detalle"
+expect_screen golden/embudo_detalle_ayuda.txt
+send_key Escape
+wait_until_gone "Ayuda: Detalle"
+
+send q
+wait_gone
+expect_exit 0
+e2e_end

@@ -1,0 +1,158 @@
+/*
+ * app_cmd — the ":" commands: the table (names, usage, argument keys for completion),
+ * running a line (parse with cmdline_vm, then either the controller handles it or it is
+ * routed to the pane that owns it), and the completion sources the panes fill.
+ * Loop thread only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/app_internal.h"
+#include "ui/term/term.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max",
+                                            NULL };
+static const char *const keys_mover[] = { "motivo", NULL };
+
+/*
+ * pane: the pane a command is routed to ("" = the visible pane, NULL = the controller).
+ * Kept beside the table by index: cmdline_cmd is pure and knows nothing of panes.
+ */
+const struct cmdline_cmd app_commands[] = {
+    { "asignar", "CANTIDAD [convenio=CLAVE] [entidad=CLAVE] [edad_min=N] [edad_max=N]",
+      "pedir un lote de clientes", keys_asignar, NULL, 1, 5 },
+    { "mover", "ETAPA [motivo=TEXTO]", "mover la oportunidad elegida a otra etapa", keys_mover,
+      "etapa", 1, 2 },
+    { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
+    { "buscar", "TEXTO", "filtrar el panel por texto", NULL, NULL, 1, 8 },
+    { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
+    { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
+    { "q", "", "salir", NULL, NULL, 0, 0 },
+};
+const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
+
+static const char *const command_pane[] = { "asignacion", "", "bandeja", "", NULL, NULL, NULL };
+_Static_assert(sizeof command_pane / sizeof command_pane[0] ==
+                   sizeof app_commands / sizeof app_commands[0],
+               "one routing entry per command");
+
+/* ---- completion sources --------------------------------------------------------- */
+
+#define APP_SOURCES 8
+
+static struct app_source {
+    char kind[24];
+    char **vals;
+    size_t n;
+} sources[APP_SOURCES]; /* loop thread only; freed by app_cmd_fini */
+
+void
+app_complete_set(struct app *a, const char *kind, const char *const *vals, size_t n)
+{
+    struct app_source *s = NULL;
+
+    (void)a;
+    for (int i = 0; i < APP_SOURCES && s == NULL; i++)
+        if (strcmp(sources[i].kind, kind) == 0 || sources[i].kind[0] == '\0')
+            s = &sources[i];
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->vals[i]);
+    free(s->vals);
+    snprintf(s->kind, sizeof s->kind, "%s", kind);
+    s->vals = n > 0 ? xcalloc(n, sizeof *s->vals) : NULL;
+    s->n = n;
+    for (size_t i = 0; i < n; i++)
+        s->vals[i] = xstrdup(vals[i]);
+}
+
+void
+app_cmd_fini(void)
+{
+    for (int i = 0; i < APP_SOURCES; i++) {
+        for (size_t j = 0; j < sources[i].n; j++)
+            free(sources[i].vals[j]);
+        free(sources[i].vals);
+        memset(&sources[i], 0, sizeof sources[i]);
+    }
+}
+
+void
+app_cmd_complete(struct app *a)
+{
+    struct cmdline_source src[APP_SOURCES];
+    size_t n = 0;
+
+    for (int i = 0; i < APP_SOURCES; i++)
+        if (sources[i].kind[0] != '\0')
+            src[n++] = (struct cmdline_source){ sources[i].kind,
+                                                (const char *const *)sources[i].vals,
+                                                sources[i].n };
+    if (cmdline_vm_complete(&a->cmd, app_commands, app_ncommands, src, n) == 0)
+        app_message(a, false, "Nada que completar");
+}
+
+/* ---- running a line -------------------------------------------------------------- */
+
+static int
+run_own(struct app *a, const struct cmdline_cmd *cmd, int argc, char **argv, struct err *e)
+{
+    (void)argc;
+    if (strcmp(cmd->name, "q") == 0) {
+        app_quit_ask(a);
+    } else if (strcmp(cmd->name, "ayuda") == 0) {
+        a->overlay = OVERLAY_REFERENCE;
+        a->help_scroll = 0;
+    } else if (strcmp(cmd->name, "tema") == 0) {
+        if (app_set_theme(a, argv[1], e) != RC_OK)
+            return e->rc;
+        app_message(a, false, "Tema: %s", argv[1]);
+    }
+    a->dirty |= DIRTY_ALL;
+    return RC_OK;
+}
+
+/* A command owned by a pane: make it visible, then hand it the words. */
+static int
+run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int argc,
+           char **argv, struct err *e)
+{
+    int slot = pane[0] != '\0' ? app_find_slot(a, pane) : a->active;
+    const struct app_slot *s;
+
+    if (slot < 0)
+        return err_set(e, RC_INVAL, ":%s aún no está disponible en esta versión", cmd->name);
+    if (!app_slot_visible(a, slot))
+        return err_set(e, RC_INVAL, "su perfil no tiene acceso a :%s", cmd->name);
+    s = &a->slots[slot];
+    if (s->ops->command == NULL)
+        return err_set(e, RC_INVAL, ":%s no se usa en el panel %s", cmd->name, s->ops->title);
+    app_activate(a, slot);
+    return s->ops->command(s->st, argc, argv, e);
+}
+
+void
+app_cmd_run(struct app *a, const char *line)
+{
+    char buf[CMDLINE_BYTES], *argv[CMDLINE_MAX_ARGS];
+    const struct cmdline_cmd *cmd;
+    struct err e;
+    int argc = 0, rc;
+
+    err_clear(&e);
+    rc = cmdline_parse(line, app_commands, app_ncommands, buf, sizeof buf, &argc, argv, &cmd,
+                       &e);
+    if (rc == RC_OK) {
+        const char *pane = command_pane[cmd - app_commands];
+
+        rc = pane == NULL ? run_own(a, cmd, argc, argv, &e)
+                          : run_routed(a, cmd, pane, argc, argv, &e);
+    }
+    if (rc != RC_OK)
+        app_message(a, true, "%s", e.msg);
+    a->dirty |= DIRTY_HINT;
+}

@@ -1,0 +1,150 @@
+/*
+ * app_internal — struct app, shared by the controller's files (ui/app*.c) and nobody
+ * else: panes see only ui/app_pane.h.
+ *
+ * app.c: the loop, input routing, overlays and the frame. app_db.c: the worker's side
+ * (connection, jobs). app_live.c: the LISTEN connection and the coalescing of
+ * notifications. app_cmd.c: the ":" commands. app_home.c: the "inicio" pane.
+ * Loop thread only.
+ */
+#ifndef UI_APP_INTERNAL_H
+#define UI_APP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "db/db_resumen.h"
+#include "ui/app_pane.h"
+#include "ui/pane/pane.h"
+#include "ui/vm/cmdline_vm.h"
+#include "ui/vm/form_vm.h"
+#include "ui/vm/help_vm.h"
+#include "ui/vm/hint_vm.h"
+#include "ui/vm/keymap.h"
+#include "ui/vm/status_vm.h"
+
+struct config;
+struct db_listen;
+
+#define APP_MAX_PANES 16
+
+enum app_dirty {
+    DIRTY_STATUS = 1 << 0,
+    DIRTY_BODY = 1 << 1,
+    DIRTY_HINT = 1 << 2,
+    DIRTY_TABS = 1 << 3,
+    DIRTY_LAYOUT = 1 << 4, /* re-create every window (start, resize) */
+    DIRTY_ALL = DIRTY_STATUS | DIRTY_BODY | DIRTY_HINT | DIRTY_TABS,
+};
+
+enum app_overlay {
+    OVERLAY_NONE,
+    OVERLAY_HELP,      /* "?": the current pane's keys */
+    OVERLAY_REFERENCE, /* ":ayuda": every context */
+};
+
+struct app_slot {
+    const struct pane_ops *ops;
+    void *st;
+};
+
+struct app_confirm {
+    bool open;
+    char question[160];
+    void (*answer)(struct app *a, bool yes, void *ctx);
+    void *ctx;
+};
+
+struct app {
+    uv_loop_t loop;
+    uv_poll_t input;
+    uv_prepare_t frame;
+    uv_signal_t sig_winch, sig_int, sig_term, sig_hup;
+    uv_timer_t retry; /* reconnect with backoff while the database is away */
+    uv_timer_t clock; /* once a minute: the status bar's clock and sweep age */
+    struct worker *worker;
+    const struct config *cfg;
+    struct keymap *km;
+
+    /* The session. */
+    char start_login[64]; /* --as (empty: the default login) */
+    char login[64];
+    enum vm_profile profile;
+    enum status_db db;
+    bool quit;
+    bool loaded, loading; /* the summary (home pane, profile, sweep) */
+    struct resumen last;
+    char updated[16];
+    char error[ERR_MSG_BYTES];
+    uint64_t backoff_ms;
+    int usuario_id;          /* crm.yo(): notifications naming it are "mine" */
+    char zona[64];           /* crm.ajustes.zona: the business clock's zone */
+    long utc_offset_s;       /* that zone's offset now */
+    bool have_offset;
+    long sweep_age_s;        /* at sweep_read_at; STATUS_SWEEP_* */
+    uint64_t sweep_read_at;  /* uv_now() of that read */
+    char clock_text[16];
+
+    /* Live updates (app_live.c). */
+    struct app_live *live;
+
+    /* Panes. */
+    struct app_slot slots[APP_MAX_PANES];
+    int nslots;
+    int active; /* index into slots */
+
+    /* Overlays and input modes, in the order keys reach them. */
+    struct app_confirm confirm;
+    struct form_vm *form;
+    const struct app_form_ops *form_ops;
+    void *form_ctx;
+    bool cmdline;
+    struct cmdline_vm cmd;
+    enum app_overlay overlay;
+    int help_scroll;
+    char message[ERR_MSG_BYTES];
+    bool message_error;
+
+    /* The view. */
+    unsigned dirty;
+    struct vm_layout layout;
+    struct pane status_p, tabs_p, body_p, hint_p, help_p, form_p;
+    struct status_vm status_vm;
+    struct hint_vm hint_vm;
+    struct help_vm help_vm;
+    struct vm_line tabs_line;
+};
+
+/* app.c */
+void app_quit(struct app *a);
+void app_notify_all(struct app *a, const struct app_notify *n);
+bool app_slot_visible(const struct app *a, int i);
+int app_find_slot(const struct app *a, const char *name);
+void app_activate(struct app *a, int slot);
+void app_confirm_ask(struct app *a, const char *question,
+                     void (*answer)(struct app *a, bool yes, void *ctx), void *ctx);
+void app_refresh(struct app *a);
+int app_set_theme(struct app *a, const char *name, struct err *e);
+
+/* app_input.c */
+void app_key(struct app *a, const struct key *k);
+void app_quit_ask(struct app *a); /* quits, asking first when input would be lost */
+
+/* app_cmd.c: the command table for the command line, running a line, completion. */
+extern const struct cmdline_cmd app_commands[];
+extern const size_t app_ncommands;
+void app_cmd_run(struct app *a, const char *line);
+void app_cmd_complete(struct app *a);
+void app_cmd_fini(void);
+
+/* app_db.c: the once-a-second clock tick. */
+void app_clock_tick(uv_timer_t *t);
+
+/* app_live.c: the LISTEN connection (started once the database answered). */
+void app_live_init(struct app *a);
+void app_live_stop(struct app *a);
+void app_live_db_state(struct app *a, bool up);
+
+#endif

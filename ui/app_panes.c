@@ -1,0 +1,16 @@
+/*
+ * app_panes — the registry: every pane of the terminal client, in tab order. Adding a
+ * pane is one line here plus its own files (docs/tui.md, "Cómo agregar un panel"); the
+ * controller shows each to the profiles its roles allow, numbered 1… in this order.
+ */
+#include "ui/app_pane.h"
+
+extern const struct pane_ops app_home_pane;
+extern const struct pane_ops embudo_panel, detalle_panel, asignacion_panel, bandeja_panel,
+    equipo_panel; /* issue 4: ui/<name>_panel.c */
+
+const struct pane_ops *const app_panes[] = {
+    &app_home_pane, &embudo_panel,  &detalle_panel, &asignacion_panel,
+    &bandeja_panel, &equipo_panel,
+};
+const size_t app_npanes = sizeof app_panes / sizeof app_panes[0];

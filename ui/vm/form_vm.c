@@ -1,0 +1,479 @@
+#include "ui/vm/form_vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/strbuf.h"
+
+enum { FORM_W = 72, VALUE_MIN = 16 };
+
+void
+form_vm_init(struct form_vm *f, const char *title)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->title, sizeof f->title, " %s ", title);
+    f->cursor_y = f->cursor_x = -1;
+}
+
+struct form_field *
+form_vm_add(struct form_vm *f, const char *label, enum form_kind kind, bool required,
+            const char *initial)
+{
+    struct form_field *fd;
+
+    if (f->nfields >= FORM_MAX_FIELDS)
+        return NULL;
+    fd = &f->fields[f->nfields++];
+    memset(fd, 0, sizeof *fd);
+    fd->label = label;
+    fd->kind = kind;
+    fd->required = required;
+    snprintf(fd->value, sizeof fd->value, "%s", initial != NULL ? initial : "");
+    memcpy(fd->initial, fd->value, sizeof fd->initial);
+    fd->cursor = strlen(fd->value);
+    return fd;
+}
+
+/* Characters (not bytes) in a UTF-8 string. */
+static int
+utf8_chars(const char *s)
+{
+    int n = 0;
+
+    for (; *s != '\0'; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+static bool
+check_int(const struct form_field *fd, char *msg, size_t msgsz)
+{
+    char lo[32], hi[32];
+    long long v;
+
+    for (const char *p = fd->value; *p != '\0'; p++)
+        if (*p < '0' || *p > '9')
+            return snprintf(msg, msgsz, "Solo dígitos"), false;
+    if (strlen(fd->value) > 15)
+        return snprintf(msg, msgsz, "Número demasiado grande"), false;
+    v = strtoll(fd->value, NULL, 10);
+    if ((fd->min != 0 || fd->max != 0) && (v < fd->min || v > fd->max))
+        return snprintf(msg, msgsz, "Debe estar entre %s y %s", vm_fmt_count(lo, 32, fd->min),
+                        vm_fmt_count(hi, 32, fd->max)),
+               false;
+    return true;
+}
+
+static bool
+check_money(const struct form_field *fd, char *msg, size_t msgsz)
+{
+    const char *p = fd->value, *dot = strchr(p, '.');
+    size_t ndig = 0;
+    bool nonzero = false;
+
+    for (; *p != '\0'; p++) {
+        if (*p == '.' && p == dot)
+            continue;
+        if (*p < '0' || *p > '9')
+            return snprintf(msg, msgsz, "Monto inválido: use 12500 o 12500.50"), false;
+        nonzero |= *p != '0';
+        ndig++;
+    }
+    if (ndig == 0 || (dot != NULL && (strlen(dot + 1) == 0 || strlen(dot + 1) > 2)))
+        return snprintf(msg, msgsz, "Monto inválido: use 12500 o 12500.50"), false;
+    if (!nonzero)
+        return snprintf(msg, msgsz, "El monto debe ser mayor que cero"), false;
+    if ((dot != NULL ? (size_t)(dot - fd->value) : strlen(fd->value)) > 10)
+        return snprintf(msg, msgsz, "Monto demasiado grande"), false;
+    return true;
+}
+
+static bool
+check_choice(const struct form_field *fd, char *msg, size_t msgsz)
+{
+    size_t off;
+
+    for (size_t i = 0; i < fd->nchoices; i++)
+        if (strcasecmp(fd->choices[i], fd->value) == 0)
+            return true;
+    off = (size_t)snprintf(msg, msgsz, "Elija una de:");
+    for (size_t i = 0; i < fd->nchoices && off < msgsz; i++)
+        off += (size_t)snprintf(msg + off, msgsz - off, "%s %s", i > 0 ? "," : "",
+                                fd->choices[i]);
+    return false;
+}
+
+/* Validates fd into fd->msg; true when fine. */
+static bool
+field_check(struct form_field *fd)
+{
+    int len = utf8_chars(fd->value);
+
+    fd->msg[0] = '\0';
+    if (fd->value[0] == '\0') {
+        if (fd->required)
+            snprintf(fd->msg, sizeof fd->msg, "Obligatorio");
+        return !fd->required;
+    }
+    if (fd->min_len > 0 && len < fd->min_len)
+        return snprintf(fd->msg, sizeof fd->msg, "Mínimo %d caracteres", fd->min_len), false;
+    if (fd->max_len > 0 && len > fd->max_len)
+        return snprintf(fd->msg, sizeof fd->msg, "Máximo %d caracteres", fd->max_len), false;
+    if (fd->kind == FORM_INT && !check_int(fd, fd->msg, sizeof fd->msg))
+        return false;
+    if (fd->kind == FORM_MONEY && !check_money(fd, fd->msg, sizeof fd->msg))
+        return false;
+    if (fd->kind == FORM_CHOICE && !check_choice(fd, fd->msg, sizeof fd->msg))
+        return false;
+    if (fd->check != NULL && !fd->check(fd->value, fd->msg, sizeof fd->msg))
+        return false;
+    return true;
+}
+
+/* Byte length of the UTF-8 character that ends at value[at] (at > 0). */
+static size_t
+prev_len(const char *value, size_t at)
+{
+    size_t n = 1;
+
+    while (n < at && ((unsigned char)value[at - n] & 0xc0) == 0x80)
+        n++;
+    return n;
+}
+
+static size_t
+next_len(const char *value, size_t at)
+{
+    size_t n = 1;
+
+    while (value[at + n] != '\0' && ((unsigned char)value[at + n] & 0xc0) == 0x80)
+        n++;
+    return n;
+}
+
+static bool
+insert_cp(struct form_field *fd, uint32_t cp)
+{
+    char enc[5];
+    size_t n, len = strlen(fd->value);
+
+    if (cp < 0x80) {
+        enc[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        enc[0] = (char)(0xc0 | (cp >> 6));
+        enc[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        enc[0] = (char)(0xe0 | (cp >> 12));
+        enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        enc[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        enc[0] = (char)(0xf0 | (cp >> 18));
+        enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        enc[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    if (len + n >= sizeof fd->value)
+        return false;
+    memmove(fd->value + fd->cursor + n, fd->value + fd->cursor, len - fd->cursor + 1);
+    memcpy(fd->value + fd->cursor, enc, n);
+    fd->cursor += n;
+    return true;
+}
+
+static void
+choice_cycle(struct form_field *fd, int dir)
+{
+    size_t at = 0;
+
+    if (fd->nchoices == 0)
+        return;
+    for (size_t i = 0; i < fd->nchoices; i++)
+        if (strcasecmp(fd->choices[i], fd->value) == 0)
+            at = dir > 0 ? (i + 1) % fd->nchoices : (i + fd->nchoices - 1) % fd->nchoices;
+    snprintf(fd->value, sizeof fd->value, "%s", fd->choices[at]);
+    fd->cursor = strlen(fd->value);
+}
+
+static bool
+delete_at_cursor(struct form_field *fd)
+{
+    size_t len = strlen(fd->value), n;
+
+    if (fd->cursor >= len)
+        return false;
+    n = next_len(fd->value, fd->cursor);
+    memmove(fd->value + fd->cursor, fd->value + fd->cursor + n, len - fd->cursor - n + 1);
+    return true;
+}
+
+static bool
+cursor_move(struct form_field *fd, enum key_kind kind)
+{
+    size_t len = strlen(fd->value);
+
+    if (fd->kind == FORM_CHOICE && (kind == KK_LEFT || kind == KK_RIGHT))
+        choice_cycle(fd, kind == KK_RIGHT ? 1 : -1);
+    else if (kind == KK_LEFT && fd->cursor > 0)
+        fd->cursor -= prev_len(fd->value, fd->cursor);
+    else if (kind == KK_RIGHT && fd->cursor < len)
+        fd->cursor += next_len(fd->value, fd->cursor);
+    else if (kind == KK_HOME)
+        fd->cursor = 0;
+    else if (kind == KK_END)
+        fd->cursor = len;
+    return true;
+}
+
+/* The editing keys; returns true when value or cursor changed. */
+static bool
+field_edit(struct form_field *fd, const struct key *k)
+{
+    if (k->kind == KK_CHAR)
+        return k->ch >= 0x20 && insert_cp(fd, k->ch);
+    if (k->kind == KK_BACKSPACE) {
+        if (fd->cursor == 0)
+            return false;
+        fd->cursor -= prev_len(fd->value, fd->cursor);
+        return delete_at_cursor(fd);
+    }
+    if (k->kind == KK_DELETE)
+        return delete_at_cursor(fd);
+    if (k->kind == KK_LEFT || k->kind == KK_RIGHT || k->kind == KK_HOME || k->kind == KK_END)
+        return cursor_move(fd, k->kind);
+    return false;
+}
+
+bool
+form_vm_input(struct form_vm *f, const struct key *k)
+{
+    struct form_field *fd;
+    char before[FORM_VALUE_BYTES];
+
+    if (f->nfields == 0 || f->sending)
+        return false;
+    fd = &f->fields[f->focus];
+    memcpy(before, fd->value, sizeof before);
+    if (!field_edit(fd, k))
+        return false;
+    if (strcmp(before, fd->value) != 0) {
+        fd->touched = true;
+        f->refusal[0] = '\0';
+    }
+    field_check(fd);
+    return true;
+}
+
+static void
+focus_move(struct form_vm *f, int dir)
+{
+    struct form_field *fd;
+
+    if (f->nfields == 0)
+        return;
+    fd = &f->fields[f->focus];
+    fd->touched = true;
+    field_check(fd);
+    f->focus = (f->focus + dir + f->nfields) % f->nfields;
+}
+
+void
+form_vm_focus_next(struct form_vm *f)
+{
+    focus_move(f, 1);
+}
+
+void
+form_vm_focus_prev(struct form_vm *f)
+{
+    focus_move(f, -1);
+}
+
+bool
+form_vm_validate(struct form_vm *f)
+{
+    int first_bad = -1;
+
+    for (int i = 0; i < f->nfields; i++) {
+        f->fields[i].touched = true;
+        if (!field_check(&f->fields[i]) && first_bad < 0)
+            first_bad = i;
+    }
+    if (first_bad >= 0)
+        f->focus = first_bad;
+    return first_bad < 0;
+}
+
+void
+form_vm_set_refusal(struct form_vm *f, const char *msg)
+{
+    snprintf(f->refusal, sizeof f->refusal, "%s", msg != NULL ? msg : "");
+    f->sending = false;
+}
+
+bool
+form_vm_dirty(const struct form_vm *f)
+{
+    for (int i = 0; i < f->nfields; i++)
+        if (strcmp(f->fields[i].value, f->fields[i].initial) != 0)
+            return true;
+    return false;
+}
+
+const char *
+form_vm_value(const struct form_vm *f, int i)
+{
+    return i >= 0 && i < f->nfields ? f->fields[i].value : "";
+}
+
+/* Widest label, in columns. */
+static int
+label_cols(const struct form_vm *f)
+{
+    int w = 0;
+
+    for (int i = 0; i < f->nfields; i++) {
+        int lw = vm_text_width(f->fields[i].label);
+
+        w = lw > w ? lw : w;
+    }
+    return w;
+}
+
+/*
+ * The value as shown in vcols columns: the tail around the cursor when it is longer.
+ * Returns the cursor's column inside the shown text.
+ */
+static int
+field_window(const struct form_field *fd, int vcols, char *out, int outsz)
+{
+    char head[FORM_VALUE_BYTES];
+    const char *start = fd->value;
+    int ccol;
+
+    memcpy(head, fd->value, fd->cursor);
+    head[fd->cursor] = '\0';
+    ccol = vm_text_width(head);
+    while (ccol >= vcols && *start != '\0') {
+        size_t n = next_len(start, 0);
+        char one[8];
+
+        memcpy(one, start, n);
+        one[n] = '\0';
+        ccol -= vm_text_width(one);
+        start += n;
+    }
+    vm_clip(out, outsz, start, vcols, NULL);
+    return ccol;
+}
+
+/* One field: label, "[value___]", message beside it when it fits, else on the next row. */
+static int
+build_field(struct form_vm *f, int i, int y, int lw, int w)
+{
+    const struct form_field *fd = &f->fields[i];
+    struct vm_line *l = &f->lines[y];
+    int vx = 2 + lw + 2, vcols = w - vx - 3, ccol, mx;
+    char shown[FORM_VALUE_BYTES * 2], lab[96];
+    bool focused = i == f->focus, bad = fd->touched && fd->msg[0] != '\0';
+
+    if (vcols > 28 && w > 60)
+        vcols = 28;
+    vm_line_init(l, ROLE_TEXT);
+    snprintf(lab, sizeof lab, "%s%s", fd->label, fd->required ? "*" : "");
+    vm_line_put(l, 2, vx - 1, focused ? ROLE_HEADING : ROLE_LABEL, lab);
+    ccol = field_window(fd, vcols, shown, (int)sizeof shown);
+    vm_line_put(l, vx - 1, w - 1, ROLE_MUTED, "[");
+    vm_line_put(l, vx, vx + vcols, bad ? ROLE_ERROR : ROLE_VALUE, shown);
+    vm_line_put(l, vx + vcols, w - 1, ROLE_MUTED, "]");
+    if (focused) {
+        f->cursor_y = f->box.y + y;
+        f->cursor_x = f->box.x + vx + ccol;
+    }
+    if (!bad)
+        return y + 1;
+    mx = vx + vcols + 2;
+    if (w - 1 - mx >= vm_text_width(fd->msg) + 2) {
+        vm_line_put(l, mx, w - 1, ROLE_ERROR, "✗");
+        vm_line_put(l, mx + 2, w - 1, ROLE_ERROR, fd->msg);
+        return y + 1;
+    }
+    vm_line_init(&f->lines[y + 1], ROLE_TEXT);
+    vm_line_put(&f->lines[y + 1], vx, w - 1, ROLE_ERROR, "✗");
+    vm_line_put(&f->lines[y + 1], vx + 2, w - 1, ROLE_ERROR, fd->msg);
+    return y + 2;
+}
+
+/* Rows the form needs: fields, their message rows, refusal, footer. */
+static int
+form_rows(const struct form_vm *f, int lw, int w)
+{
+    int rows = 4; /* borders, blank under the title, footer */
+    int vx = 2 + lw + 2, vcols = w - vx - 3;
+
+    if (vcols > 28 && w > 60)
+        vcols = 28;
+    for (int i = 0; i < f->nfields; i++) {
+        const struct form_field *fd = &f->fields[i];
+
+        rows++;
+        if (fd->touched && fd->msg[0] != '\0' &&
+            w - 1 - (vx + vcols + 2) < vm_text_width(fd->msg) + 2)
+            rows++;
+    }
+    return rows + (f->refusal[0] != '\0' ? 2 : 0);
+}
+
+void
+form_vm_build(struct form_vm *f, int lines, int cols)
+{
+    int w = cols - 2 < FORM_W ? cols - 2 : FORM_W, lw = label_cols(f) + 1, h, y = 1;
+
+    if (w < 20)
+        w = cols > 0 ? cols : 0;
+    if (lw > w / 3)
+        lw = w / 3;
+    h = form_rows(f, lw, w);
+    h = h > lines ? lines : h;
+    h = h > FORM_VM_LINES ? FORM_VM_LINES : h;
+    f->box = (struct vm_box){ .h = h, .w = w };
+    f->box.y = (lines - h) / 2 > 0 ? (lines - h) / 2 : 0;
+    f->box.x = (cols - w) / 2 > 0 ? (cols - w) / 2 : 0;
+    snprintf(f->box.title, sizeof f->box.title, "%s", f->title);
+    f->nlines = h;
+    f->cursor_y = f->cursor_x = -1;
+    for (int i = 0; i < h; i++)
+        vm_line_init(&f->lines[i], ROLE_TEXT);
+    if (f->refusal[0] != '\0' && y + 2 < h) {
+        vm_line_put(&f->lines[y], 2, w - 1, ROLE_ERROR, "✗ ");
+        vm_line_put(&f->lines[y], 4, w - 1, ROLE_ERROR, f->refusal);
+        y += 2;
+    }
+    for (int i = 0; i < f->nfields && y + 2 < h; i++)
+        y = build_field(f, i, y, lw, w);
+    if (h >= 3)
+        vm_line_put(&f->lines[h - 2], 2, w - 1, ROLE_MUTED,
+                    f->sending ? "Enviando…" : "* obligatorio");
+}
+
+char *
+form_vm_dump(const struct form_vm *f)
+{
+    struct strbuf sb;
+    char *out, *lines = vm_lines_dump(f->lines, f->nlines);
+
+    strbuf_init(&sb);
+    strbuf_addf(&sb, "box %d,%d %dx%d%s\ncursor %d,%d\n", f->box.y, f->box.x, f->box.h,
+                f->box.w, f->box.title, f->cursor_y, f->cursor_x);
+    strbuf_addstr(&sb, lines);
+    free(lines);
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb);
+    return out;
+}
