@@ -46,7 +46,10 @@ struct wa_run {
     uv_timer_t tick; /* the QR countdown, once a second */
     bool raw, linking, tty, finished;
     int64_t qr_expires_ms;
-    int status; /* exit status once finished */
+    int status;     /* exit status once finished */
+    bool stored;    /* credentials reached the database during this run */
+    int close_code; /* why the connection ended, when it failed */
+    char close_reason[256];
     char jid[WA_CREDS_JID_MAX];
     struct err e;
 };
@@ -134,6 +137,8 @@ wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e)
     secure_free(blob);
     if (rc == RC_OK)
         rc = db_wa_guardar_credenciales(r->db, creds->me_jid, sealed, slen, e);
+    if (rc == RC_OK)
+        r->stored = true;
     free(sealed);
     return rc;
 }
@@ -168,6 +173,8 @@ wa_on_close(void *ctx, int code, const char *reason)
     if (!r->raw && r->tty)
         printf("\r\033[K");
     fflush(stdout);
+    r->close_code = code;
+    snprintf(r->close_reason, sizeof r->close_reason, "%s", reason);
     if (code == TRANSPORT_CLOSE_TIMED_OUT && r->linking)
         fprintf(stderr, "embudo: los códigos QR vencieron sin escanearse; intente de nuevo\n");
     else
@@ -204,6 +211,42 @@ wa_run_client(struct wa_run *r)
     if (rc != 0)
         fprintf(stderr, "embudo: el ciclo de eventos no cerró limpio (%s)\n", uv_strerror(rc));
     return rc != 0 ? 1 : r->status;
+}
+
+/*
+ * Records in the account what the run left behind: a failed link that stored nothing
+ * goes back to where it was (SIN_VINCULAR when there were no credentials); 401 means the
+ * phone removed the device (REQUIERE_VINCULO: the credentials are dropped), 403 a blocked
+ * account; any other failure after credentials exist is DESCONECTADA; a good conectar is
+ * CONECTADA. A database error here is only reported: the exit status stays.
+ */
+static void
+wa_record_state(struct wa_run *r, const struct db_wa_cuenta *before)
+{
+    const char *estado = NULL, *detalle = r->status != 0 ? r->close_reason : NULL;
+    struct err e;
+    int rc = RC_OK;
+
+    if (r->status == 0) {
+        estado = r->linking ? NULL : "CONECTADA";
+    } else if (r->close_code == TRANSPORT_CLOSE_LOGGED_OUT) {
+        estado = "REQUIERE_VINCULO";
+    } else if (r->close_code == TRANSPORT_CLOSE_FORBIDDEN) {
+        estado = "BLOQUEADA";
+    } else if (r->linking && !r->stored) {
+        if (strcmp(before->estado, "SIN_VINCULAR") == 0 || before->estado[0] == '\0')
+            rc = db_wa_desvincular(r->db, &e);
+        else
+            estado = before->estado;
+        detalle = before->detalle;
+    } else {
+        estado = "DESCONECTADA";
+    }
+    if (estado != NULL)
+        rc = db_wa_cambiar_estado(r->db, estado,
+                                  detalle != NULL && detalle[0] != '\0' ? detalle : NULL, &e);
+    if (rc != RC_OK)
+        fprintf(stderr, "embudo: no se pudo anotar el estado de la cuenta: %s\n", e.msg);
 }
 
 /* Connects as --as, loads the caller's account and opens (creating) the key file. */
@@ -248,8 +291,10 @@ wa_link(const struct cmd_ctx *ctx, bool raw)
         status = cmd_fail("%s", r.e.msg);
     if (status == 0 && db_wa_cambiar_estado(r.db, "VINCULANDO", NULL, &r.e) != RC_OK)
         status = crm_cmd_fail(ctx, &r.e);
-    if (status == 0)
+    if (status == 0) {
         status = wa_run_client(&r);
+        wa_record_state(&r, &cuenta);
+    }
     db_wa_cuenta_fini(&cuenta);
     wa_run_close(&r);
     return status;
@@ -290,8 +335,10 @@ wa_conectar(const struct cmd_ctx *ctx)
     status = wa_run_open(&r, ctx, &cuenta);
     if (status == 0)
         status = wa_creds_load(&r, &cuenta);
-    if (status == 0)
+    if (status == 0) {
         status = wa_run_client(&r);
+        wa_record_state(&r, &cuenta);
+    }
     db_wa_cuenta_fini(&cuenta);
     wa_run_close(&r);
     return status;

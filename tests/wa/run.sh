@@ -7,7 +7,9 @@
 #      server's event log shows a login payload and no second registration);
 #   3. the key file is 0600; the database holds only a sealed blob; no file under the home
 #      (cluster included) holds the plaintext credentials;
-#   4. a chain whose leaf is not the server's static key is refused; and the release build
+#   4. a server that answers the login with 401 leaves the account REQUIERE_VINCULO without
+#      credentials; a chain whose leaf is not the server's static key is refused (and the
+#      failed link leaves the account as it was); and the release build
 #      (RELEASE_BUILD_DIR, default build/release when it has embudo) ignores
 #      EMBUDO_WA_ROOT_KEY and refuses the fake chain.
 #   5. a wss:// server with a self-signed certificate is refused (TLS verification is on).
@@ -160,14 +162,28 @@ no_plaintext() { [ -n "$ident" ] && [ -z "$found" ]; }
 check "ningún archivo del home contiene las credenciales en claro" no_plaintext
 check "el servidor falso termina limpio" stop_fake
 
-# ---- 4. refused servers ---------------------------------------------------------------------
+# ---- 4. a server that does not know the device (401), refused servers ------------------------
+start_fake
+EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa conectar \
+    > "$work/c401.out" 2> "$work/c401.err"
+st=$?
+eb --as prom1 wa status > "$work/status401.out" 2>&1
+logged_out() {
+    [ "$st" -eq 1 ] && grep -q 401 "$work/c401.err" &&
+        grep -q 'REQUIERE_VINCULO' "$work/status401.out" &&
+        grep -q 'credenciales: *no' "$work/status401.out"
+}
+check "401 del servidor: REQUIERE_VINCULO y credenciales borradas" logged_out
+check "el servidor falso termina limpio" stop_fake
+
 start_fake --leaf-mismatch
-eb --as prom1 wa unlink >/dev/null 2>&1
 EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa link --raw \
     > "$work/leaf.out" 2> "$work/leaf.err"
 st=$?
 refused() { [ "$st" -eq 1 ] && grep -q certificado "$1.err" && [ ! -s "$1.out" ]; }
 check "hoja ≠ llave estática del servidor: rechazada, sin mostrar un QR" refused "$work/leaf"
+eb --as prom1 wa status > "$work/status-leaf.out" 2>&1
+check "un link fallido deja la cuenta como estaba" grep -q 'REQUIERE_VINCULO' "$work/status-leaf.out"
 check "el servidor falso termina limpio" stop_fake
 
 if [ -x "$REL/embudo" ]; then
