@@ -27,6 +27,7 @@ enum phase {
     PH_COUNT,     /* logged in: pre-key count query in flight */
     PH_UPLOAD,    /* pre-key upload in flight */
     PH_ACTIVE,    /* passive→active iq in flight */
+    PH_DIGEST,    /* key-bundle digest check in flight */
     PH_OPEN,      /* logged in and active */
     PH_CLOSED,
 };
@@ -48,6 +49,7 @@ struct wa_session {
     char pending_id[40];
     int64_t pending_deadline_ms;
     uint32_t upload_end; /* first id after the uploaded range */
+    bool active_done;    /* the active iq was answered (or timed out) */
     bool opened;         /* the OPEN event went out */
     /* Output queues (FIFO arrays). */
     struct binnode **sendq;
@@ -502,6 +504,22 @@ send_active(struct wa_session *s, int64_t now)
     send_step(s, iq, PH_ACTIVE, now);
 }
 
+/* <iq xmlns="encrypt" type="get"><digest/></iq>: Baileys' key-bundle check after active. */
+static void
+send_digest(struct wa_session *s, int64_t now)
+{
+    char id[40];
+    struct binnode *iq = binnode_new("iq");
+
+    binnode_set_attr(iq, "to", S_WHATSAPP_NET);
+    binnode_set_attr(iq, "type", "get");
+    binnode_set_attr(iq, "xmlns", "encrypt");
+    binnode_set_attr(iq, "id", next_id(s, id, sizeof id));
+    binnode_add(iq, "digest");
+    snprintf(s->pending_id, sizeof s->pending_id, "%s", id);
+    send_step(s, iq, PH_DIGEST, now);
+}
+
 /* The §6.2 upload iq for the kept pre-keys with ids in [first, end). */
 static struct binnode *
 upload_node(struct wa_session *s, uint32_t first, uint32_t end, char *id, size_t idcap)
@@ -557,13 +575,14 @@ upload_prekeys(struct wa_session *s, size_t count, int64_t now, struct err *e)
     return RC_OK;
 }
 
-/* True when reply is an <iq type="result">; NULL (a timeout) is not. */
+/* True when reply is an <iq type="result"> without an <error> child (Baileys'
+ * assertNodeErrorFree); NULL (a timeout) is not. */
 static bool
 is_result(const struct binnode *reply)
 {
     const char *t = reply ? binnode_attr(reply, "type") : NULL;
 
-    return t != NULL && strcmp(t, "result") == 0;
+    return t != NULL && strcmp(t, "result") == 0 && binnode_child(reply, "error") == NULL;
 }
 
 /* The count reply: upload 812 when the server has none, else top up to 5 (guide §6.1).
@@ -619,13 +638,22 @@ on_step_reply(struct wa_session *s, const struct binnode *reply, int64_t now, st
             c->first_unuploaded_prekey_id = s->upload_end;
             push_event(s, WA_SESSION_EV_CREDS);
         }
-        if (!s->opened)
+        if (!s->active_done)
             send_active(s, now);
+        else if (!s->opened)
+            emit_open(s);
         else
             s->phase = PH_OPEN;
         return RC_OK;
     case PH_ACTIVE:
-        emit_open(s); /* Baileys opens even when active fails */
+        s->active_done = true; /* Baileys goes on even when active fails */
+        send_digest(s, now);
+        return RC_OK;
+    case PH_DIGEST:
+        /* A clean answer without <digest>: the server lost our bundle, upload 5 first. */
+        if (is_result(reply) && binnode_child(reply, "digest") == NULL)
+            return upload_prekeys(s, WA_SESSION_PREKEYS_MIN, now, e);
+        emit_open(s);
         return RC_OK;
     case PH_CONNECTED:
     case PH_QR:

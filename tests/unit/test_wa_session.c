@@ -500,7 +500,24 @@ check_upload(const struct fx *f, const struct binnode *up, uint32_t first, size_
     assert_memory_equal(child_bytes(skey, "signature", 64), f->creds->signed_prekey_sig, 64);
 }
 
-/* <success> → count query answered with server_count → (upload) → active → open. */
+/* Answers the active iq, expects the digest check and answers it with a <digest>. */
+static void
+answer_active(struct fx *f, const struct binnode *active, bool with_digest)
+{
+    struct binnode *q, *r;
+
+    assert_int_equal(feed(f, reply_to(active, "result")), RC_OK);
+    q = expect_send(f, "iq", "get");
+    assert_string_equal(binnode_attr(q, "xmlns"), "encrypt");
+    assert_non_null(binnode_child(q, "digest"));
+    r = reply_to(q, "result");
+    if (with_digest)
+        binnode_add(r, "digest");
+    binnode_free(q);
+    assert_int_equal(feed(f, r), RC_OK);
+}
+
+/* <success> → count query answered with server_count → (upload) → active → digest → open. */
 static void
 login(struct fx *f, const char *server_count, size_t want_upload)
 {
@@ -529,7 +546,7 @@ login(struct fx *f, const char *server_count, size_t want_upload)
     assert_string_equal(binnode_attr(q, "xmlns"), "passive");
     assert_non_null(binnode_child(q, "active"));
     expect_no_event(f);
-    assert_int_equal(feed(f, reply_to(q, "result")), RC_OK);
+    answer_active(f, q, true);
     binnode_free(q);
     expect_event(f, WA_SESSION_EV_OPEN, &ev);
     assert_string_equal(ev.text, JID);
@@ -564,6 +581,50 @@ test_login_tops_up_and_skips(void **state)
     f->s = wa_session_new(f->creds, &f->cfg, f->now);
     wa_session_start(f->s, f->now);
     login(f, "40", 0); /* enough on the server: straight to active */
+}
+
+static void
+test_digest_missing_uploads_5(void **state)
+{
+    struct fx *f = *state;
+    struct wa_session_event ev;
+    struct binnode *q;
+
+    paired_session(f);
+    login(f, "0", 812);
+    wa_session_free(f->s);
+    f->s = wa_session_new(f->creds, &f->cfg, f->now);
+    wa_session_start(f->s, f->now);
+    assert_int_equal(feed(f, node("success", NULL, NULL, NULL, NULL)), RC_OK);
+    q = expect_send(f, "iq", "get");
+    binnode_free(q);
+    advance(f, f->now + 60000); /* the count times out: no upload, as in Baileys */
+    /* advance() dropped the active iq; its timeout sends the digest, dropped too… */
+    advance(f, f->now + 60000);
+    advance(f, f->now + 60000); /* …and the digest timeout opens without uploading */
+    expect_event(f, WA_SESSION_EV_OPEN, &ev);
+    assert_int_equal(f->creds->nprekeys, 812);
+    /* Now a clean answer without <digest>: 5 more keys before OPEN. */
+    wa_session_free(f->s);
+    f->s = wa_session_new(f->creds, &f->cfg, f->now);
+    wa_session_start(f->s, f->now);
+    assert_int_equal(feed(f, node("success", NULL, NULL, NULL, NULL)), RC_OK);
+    q = expect_send(f, "iq", "get"); /* an error answer to the count skips the upload */
+    assert_int_equal(feed(f, reply_to(q, "error")), RC_OK);
+    binnode_free(q);
+    q = expect_send(f, "iq", "set"); /* active, no upload after an error count */
+    assert_non_null(binnode_child(q, "active"));
+    answer_active(f, q, false);
+    binnode_free(q);
+    expect_event(f, WA_SESSION_EV_CREDS, &ev);
+    q = expect_send(f, "iq", "set");
+    check_upload(f, q, 813, 5);
+    expect_no_event(f);
+    assert_int_equal(feed(f, reply_to(q, "result")), RC_OK);
+    binnode_free(q);
+    expect_event(f, WA_SESSION_EV_CREDS, &ev);
+    expect_event(f, WA_SESSION_EV_OPEN, &ev);
+    assert_null(wa_session_pop_send(f->s));
 }
 
 static void
@@ -669,7 +730,10 @@ test_query_timeout_moves_on(void **state)
     assert_null(q);
     expect_no_event(f);
     assert_false(wa_session_closed(f->s));
-    /* advance() dropped the active iq with the pings; its timeout opens the session. */
+    /* advance() dropped the active iq with the pings; its timeout sends the digest (also
+     * dropped), whose timeout opens the session. */
+    advance(f, f->now + 60000);
+    expect_no_event(f);
     advance(f, f->now + 60000);
     expect_event(f, WA_SESSION_EV_OPEN, &ev);
 }
@@ -798,6 +862,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pair_success_without_device_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_uploads_812, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_tops_up_and_skips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_digest_missing_uploads_5, setup, teardown),
         cmocka_unit_test_setup_teardown(test_low_prekey_notification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_success_before_pairing_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keepalive_and_silence, setup, teardown),
