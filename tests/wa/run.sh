@@ -12,7 +12,8 @@
 #      failed link leaves the account as it was); and the release build
 #      (RELEASE_BUILD_DIR, default build/release when it has embudo) ignores
 #      EMBUDO_WA_ROOT_KEY and refuses the fake chain.
-#   5. a wss:// server with a self-signed certificate is refused (TLS verification is on).
+#   5. unlink, a non-promoter, a bad subcommand;
+#   6. a wss:// server with a self-signed certificate is refused (TLS verification is on).
 # Works as root (the cluster then runs as postgres) and as a normal user. Exit 1 on failure.
 set -u
 
@@ -198,7 +199,23 @@ else
     bad "falta $REL/embudo (make) para probar que el release rechaza la cadena de prueba"
 fi
 
-# ---- 5. TLS: a self-signed wss:// server is refused (certificates are verified) -------------
+# ---- 5. unlink and roles ----------------------------------------------------------------------
+eb --as prom1 wa unlink > "$work/unlink.out" 2>&1
+eb --as prom1 wa status > "$work/status-unlink.out" 2>&1
+unlinked() {
+    grep -q 'desvinculada' "$work/unlink.out" && grep -q 'SIN_VINCULAR' "$work/status-unlink.out"
+}
+check "unlink deja la cuenta SIN_VINCULAR" unlinked
+eb --as sup1 wa status > "$work/sup.out" 2>&1
+st=$?
+not_promoter() { [ "$st" -eq 1 ] && grep -q 'promotores' "$work/sup.out"; }
+check "un supervisor no tiene cuenta de WhatsApp (EB330)" not_promoter
+eb --as prom1 wa nada > "$work/usage.out" 2>&1
+st=$?
+usage() { [ "$st" -eq 2 ] && grep -q 'uso: embudo wa' "$work/usage.out"; }
+check "subcomando desconocido: uso y estado 2" usage
+
+# ---- 6. TLS: a self-signed wss:// server is refused (certificates are verified) -------------
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
         -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1; then
