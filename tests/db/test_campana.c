@@ -8,6 +8,7 @@
  * Every test opens the operating hours to the whole day (all week, no holidays) so that
  * "today" is always an operating day whatever time the suite runs.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +19,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -47,7 +50,7 @@ seed(struct dbt *t, struct db *adm, int n)
                   "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
                   " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
                   "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
-                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '23:59:59'"
+                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
                   " FROM generate_series(1, 7) d",
              n, n);
     p = dbt_connect(t, "cw_p1");
@@ -687,6 +690,68 @@ test_reclamar_concurrente(void **state)
     db_close(adm);
 }
 
+/* Notifications received by oyente within ms milliseconds, ';'-joined into buf. */
+static int
+recibir(struct db *oyente, int ms, char *buf, size_t size)
+{
+    PGconn *c = db_pg(oyente);
+    PGnotify *n;
+    int vistas = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < ms / 20; i++) {
+        struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+
+        (void)poll(&pfd, 1, 20);
+        assert_int_equal(PQconsumeInput(c), 1);
+        while ((n = PQnotifies(c)) != NULL) {
+            assert_true(strlen(n->extra) < 100);
+            strncat(buf, n->extra, size - strlen(buf) - 2);
+            strcat(buf, ";");
+            PQfreemem(n);
+            vistas++;
+        }
+    }
+    return vistas;
+}
+
+/* Live progress: tiny payloads naming the table, the owner and the campaign; a duplicated
+ * receipt changes nothing, so it notifies nothing. */
+static void
+test_notify(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p, *oyente;
+    char visto[1024];
+    long long c, yo;
+
+    seed(t, adm, 3);
+    yo = dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'cw_p1'");
+    p = dbt_connect(t, "cw_p1");
+    c = crear(t, p, ", NULL, NULL, NULL, 3");
+    oyente = dbt_connect(t, "cw_sup");
+    dbt_exec(oyente, "LISTEN embudo");
+    dbt_exec(p, "SELECT api.campana_lanzar(%lld)", c);
+    dbt_exec(p, "SELECT * FROM api.mensaje_reclamar(crm.yo())");
+    dbt_exec(p, "SELECT api.mensaje_enviado(1, 'W1')");
+    dbt_exec(p, "SELECT api.mensaje_recibo('W1', 'LEIDO')");
+    assert_int_equal(recibir(oyente, 1000, visto, sizeof visto), 4);
+    assert_string_equal(visto, dbt_scalar_tmp(t, adm,
+                                              "SELECT format('{\"tabla\" : \"wa_campanas\","
+                                              " \"usuario_id\" : %%1$s, \"campana_id\" : %%2$s};"
+                                              "%%3$s%%3$s%%3$s', %lld, %lld, format('{\"tabla\" :"
+                                              " \"wa_mensajes\", \"usuario_id\" : %%s,"
+                                              " \"campana_id\" : %%s};', %lld, %lld))",
+                                              yo, c, yo, c));
+    dbt_exec(p, "SELECT api.mensaje_recibo('W1', 'ENTREGADO')");
+    dbt_exec(p, "SELECT api.mensaje_recibo('W1', 'LEIDO')");
+    assert_int_equal(recibir(oyente, 300, visto, sizeof visto), 0);
+    db_close(oyente);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -701,6 +766,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_baja, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_rls, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_reclamar_concurrente, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_notify, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ seed(struct dbt *t, struct db *adm)
                   "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
                   " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, 6) i;"
                   "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
-                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '23:59:59'"
+                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
                   " FROM generate_series(1, 7) d");
     p = dbt_connect(t, "cx_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(6)");
