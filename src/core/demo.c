@@ -10,6 +10,7 @@
  * prefix gets a different one — digits for births before 2000, letters after, as RENAPO does.
  */
 #include "core/demo.h"
+#include "core/rng.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -76,78 +77,26 @@ const struct demo_etapa demo_etapas[] = {
 };
 const size_t demo_etapas_len = LEN(demo_etapas);
 
-/* ---- random numbers ------------------------------------------------------------------- */
+/* ---- random numbers: core/rng.h (splitmix64), narrowed to this file's int ranges ---- */
 
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static void
-rng_seed(struct rng *r, uint64_t seed)
-{
-    for (size_t i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-/* xoshiro256** (Blackman and Vigna). */
-static uint64_t
-rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n), n > 0, without modulo bias (Lemire's multiply-and-reject). */
 static uint32_t
-rng_below(struct rng *r, uint32_t n)
+demo_below(struct rng *r, uint32_t n)
 {
-    uint64_t m = (rng_next(r) >> 32) * (uint64_t)n;
-
-    if ((uint32_t)m < n) {
-        uint32_t t = (uint32_t)(-n) % n;
-        while ((uint32_t)m < t)
-            m = (rng_next(r) >> 32) * (uint64_t)n;
-    }
-    return (uint32_t)(m >> 32);
+    return (uint32_t)rng_below(r, n);
 }
 
 /* True with probability per_mille / 1000. */
 static bool
-rng_mil(struct rng *r, uint32_t per_mille)
+demo_mil(struct rng *r, uint32_t per_mille)
 {
-    return rng_below(r, 1000) < per_mille;
+    return rng_chance(r, per_mille * 1000u);
 }
 
 /* Uniform in [lo, hi]. */
 static int
-rng_range(struct rng *r, int lo, int hi)
+demo_range(struct rng *r, int lo, int hi)
 {
-    return lo + (int)rng_below(r, (uint32_t)(hi - lo + 1));
+    return (int)rng_range(r, lo, hi);
 }
 
 /* ---- weighted tables ------------------------------------------------------------------ */
@@ -194,7 +143,7 @@ wtab_fini(struct wtab *t)
 static size_t
 wtab_pick(const struct wtab *t, struct rng *r)
 {
-    uint32_t x = rng_below(r, t->cum[t->n - 1]);
+    uint32_t x = demo_below(r, t->cum[t->n - 1]);
     size_t lo = 0, hi = t->n - 1;
 
     while (lo < hi) {
@@ -239,12 +188,8 @@ curp_set_fini(struct curp_set *s)
 static uint64_t *
 curp_set_slot(struct curp_set *s, const char *prefix16)
 {
-    uint64_t h = 0xcbf29ce484222325u;
+    uint64_t h = rng_hash(prefix16, 16, 0) | 1; /* never 0: 0 marks an empty slot */
 
-    for (size_t i = 0; i < 16; i++)
-        h = (h ^ (unsigned char)prefix16[i]) * 0x100000001b3u;
-    uint64_t mix = h;
-    h = splitmix64(&mix) | 1;
     for (size_t i = (size_t)h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (s->keys[i] == h)
             return &s->used[i];
@@ -540,14 +485,14 @@ demo_gen_free(struct demo_gen *g)
 static void
 gen_persona(struct demo_gen *g, const struct demo_convenio *cv, struct demo_cliente *c)
 {
-    c->sexo = rng_mil(&g->rng, cv->mujeres) ? 'M' : 'H';
+    c->sexo = demo_mil(&g->rng, cv->mujeres) ? 'M' : 'H';
     if (c->sexo == 'M')
         c->nombre = demo_nombres_m[wtab_pick(&g->nombres_m, &g->rng)].s;
     else
         c->nombre = demo_nombres_h[wtab_pick(&g->nombres_h, &g->rng)].s;
     c->primer_apellido = demo_apellidos[wtab_pick(&g->apellidos, &g->rng)].s;
     c->segundo_apellido =
-        rng_mil(&g->rng, 20) ? NULL : demo_apellidos[wtab_pick(&g->apellidos, &g->rng)].s;
+        demo_mil(&g->rng, 20) ? NULL : demo_apellidos[wtab_pick(&g->apellidos, &g->rng)].s;
 }
 
 /* Entidad (the convenio's, or by population) and one of its main municipios. */
@@ -565,9 +510,9 @@ static void
 gen_edad(struct demo_gen *g, const struct demo_convenio *cv, struct demo_cliente *c)
 {
     if (strcmp(cv->tipo, "PENSIONADOS") == 0)
-        c->edad = 56 + (rng_range(&g->rng, 0, 29) + rng_range(&g->rng, 0, 29)) / 2;
+        c->edad = 56 + (demo_range(&g->rng, 0, 29) + demo_range(&g->rng, 0, 29)) / 2;
     else
-        c->edad = 18 + (rng_range(&g->rng, 0, 47) + rng_range(&g->rng, 0, 47)) / 2;
+        c->edad = 18 + (demo_range(&g->rng, 0, 47) + demo_range(&g->rng, 0, 47)) / 2;
 }
 
 /* A birth date giving exactly c->edad on the cut-off date. */
@@ -577,7 +522,7 @@ gen_nacimiento(struct demo_gen *g, struct demo_cliente *c)
     long lo = days_from_civil(CORTE_Y - c->edad - 1, CORTE_M, CORTE_D) + 1;
     long hi = days_from_civil(CORTE_Y - c->edad, CORTE_M, CORTE_D);
 
-    c->nacimiento = civil_from_days(lo + (long)rng_below(&g->rng, (uint32_t)(hi - lo + 1)));
+    c->nacimiento = civil_from_days(lo + (long)demo_below(&g->rng, (uint32_t)(hi - lo + 1)));
 }
 
 /* A homoclave index (0–9 digits, 10–35 letters) not yet used for this prefix, or -1. */
@@ -585,7 +530,7 @@ static int
 pick_homoclave(struct demo_gen *g, uint64_t *used, bool born_2000s)
 {
     int lo = born_2000s ? 10 : 0, span = born_2000s ? 26 : 10;
-    int first = (int)rng_below(&g->rng, (uint32_t)span);
+    int first = (int)demo_below(&g->rng, (uint32_t)span);
 
     for (int k = 0; k < span; k++) {
         int idx = lo + (first + k) % span;
@@ -606,9 +551,9 @@ gen_curp(struct demo_gen *g, struct demo_cliente *c)
     const char *ent2;
     int idx;
 
-    if (rng_mil(&g->rng, 10))
+    if (demo_mil(&g->rng, 10))
         ent2 = "NE"; /* born abroad */
-    else if (rng_mil(&g->rng, 130))
+    else if (demo_mil(&g->rng, 130))
         ent2 = demo_entidades[wtab_pick(&g->entidades, &g->rng)].curp;
     else
         ent2 = demo_entidades[c->entidad_id - 1].curp;
@@ -634,12 +579,12 @@ gen_rfc(struct demo_gen *g, struct demo_cliente *c)
     static const char dv[] = "0123456789A";
 
     c->rfc[0] = '\0';
-    if (!rng_mil(&g->rng, 700))
+    if (!demo_mil(&g->rng, 700))
         return;
     memcpy(c->rfc, c->curp, 10);
-    c->rfc[10] = hc[rng_below(&g->rng, (uint32_t)(sizeof hc - 1))];
-    c->rfc[11] = hc[rng_below(&g->rng, (uint32_t)(sizeof hc - 1))];
-    c->rfc[12] = dv[rng_below(&g->rng, (uint32_t)(sizeof dv - 1))];
+    c->rfc[10] = hc[demo_below(&g->rng, (uint32_t)(sizeof hc - 1))];
+    c->rfc[11] = hc[demo_below(&g->rng, (uint32_t)(sizeof hc - 1))];
+    c->rfc[12] = dv[demo_below(&g->rng, (uint32_t)(sizeof dv - 1))];
     c->rfc[13] = '\0';
 }
 
@@ -656,15 +601,15 @@ gen_capacidad(struct demo_gen *g, const struct demo_convenio *cv, struct demo_cl
 
     c->capacidad = -1;
     c->segmento = '\0';
-    if (rng_mil(&g->rng, 40))
+    if (demo_mil(&g->rng, 40))
         return;
-    a = rng_range(&g->rng, 0, span);
-    b = rng_range(&g->rng, 0, span);
-    pct = rng_mil(&g->rng, 50) ? 0 : rng_range(&g->rng, 8, 35);
+    a = demo_range(&g->rng, 0, span);
+    b = demo_range(&g->rng, 0, span);
+    pct = demo_mil(&g->rng, 50) ? 0 : demo_range(&g->rng, 8, 35);
     /* income (pesos) × pct % = income × pct centavos. */
     c->capacidad = (long)(cv->ingreso_min + (a < b ? a : b)) * pct;
     if (pct > 0)
-        c->capacidad += rng_range(&g->rng, 0, 99);
+        c->capacidad += demo_range(&g->rng, 0, 99);
     c->segmento = c->capacidad >= 600000   ? 'A'
                   : c->capacidad >= 300000 ? 'B'
                   : c->capacidad >= 120000 ? 'C'
@@ -681,17 +626,17 @@ gen_telefono(struct demo_gen *g, int ent, char out[static 14])
 
     for (const char *q = p; *q != '\0'; q++)
         count += *q == ' ';
-    if (count > 1 && !rng_mil(&g->rng, 600))
-        k = 1 + rng_below(&g->rng, count - 1);
+    if (count > 1 && !demo_mil(&g->rng, 600))
+        k = 1 + demo_below(&g->rng, count - 1);
     while (k > 0) /* advance to the k-th code */
         if (*p++ == ' ')
             k--;
     memcpy(out, "+52", 3);
     while (*p >= '0' && *p <= '9')
         out[n++] = *p++;
-    out[n++] = (char)('2' + rng_below(&g->rng, 8));
+    out[n++] = (char)('2' + demo_below(&g->rng, 8));
     while (n < 13)
-        out[n++] = (char)('0' + rng_below(&g->rng, 10));
+        out[n++] = (char)('0' + demo_below(&g->rng, 10));
     out[n] = '\0';
 }
 
@@ -720,11 +665,11 @@ gen_email(struct demo_gen *g, const struct demo_cliente *c, char out[static 64])
 {
     char nom[24], ap[24];
     const char *dom = demo_dominios[wtab_pick(&g->dominios, &g->rng)].s;
-    int num = rng_range(&g->rng, 1, 999);
+    int num = demo_range(&g->rng, 1, 999);
 
     ascii_lower(c->nombre, false, nom, sizeof nom);
     ascii_lower(c->primer_apellido, true, ap, sizeof ap);
-    switch (rng_below(&g->rng, 4)) {
+    switch (demo_below(&g->rng, 4)) {
     case 0:
         snprintf(out, 64, "%s.%s@%s", nom, ap, dom);
         break;
@@ -751,24 +696,24 @@ gen_contactos(struct demo_gen *g, struct demo_cliente *c)
     int ent = c->entidad_id;
 
     c->ncontactos = 0;
-    if (rng_mil(&g->rng, 100))
+    if (demo_mil(&g->rng, 100))
         ent = (int)wtab_pick(&g->entidades, &g->rng) + 1;
-    if (rng_mil(&g->rng, 930)) {
+    if (demo_mil(&g->rng, 930)) {
         k[0].tipo = "CELULAR";
         gen_telefono(g, ent, k[0].valor);
-        k[0].vigente = !rng_mil(&g->rng, 40);
+        k[0].vigente = !demo_mil(&g->rng, 40);
         c->ncontactos++;
     }
-    if (rng_mil(&g->rng, 220)) {
+    if (demo_mil(&g->rng, 220)) {
         struct demo_contacto *x = &k[c->ncontactos];
-        x->tipo = rng_mil(&g->rng, 600) ? "CELULAR" : "FIJO";
+        x->tipo = demo_mil(&g->rng, 600) ? "CELULAR" : "FIJO";
         do
             gen_telefono(g, c->entidad_id, x->valor);
         while (c->ncontactos > 0 && strcmp(x->valor, k[0].valor) == 0);
-        x->vigente = !rng_mil(&g->rng, 40);
+        x->vigente = !demo_mil(&g->rng, 40);
         c->ncontactos++;
     }
-    if (rng_mil(&g->rng, 180)) {
+    if (demo_mil(&g->rng, 180)) {
         k[c->ncontactos].tipo = "EMAIL";
         gen_email(g, c, k[c->ncontactos].valor);
         k[c->ncontactos].vigente = true;
