@@ -7,7 +7,7 @@
 
 #include "util/strbuf.h"
 
-enum { FORM_W = 72, VALUE_MIN = 16 };
+enum { FORM_W = 100 }; /* wide enough at 160 columns for messages beside the fields */
 
 void
 form_vm_init(struct form_vm *f, const char *title)

@@ -4,9 +4,13 @@
 
 #define HINT_SCAN 128
 
-/* Adds ctx's hint pairs from column *col; returns how many pairs were added. */
+/*
+ * Adds ctx's hint pairs from column *col, keeping those that really do that in shown_in;
+ * returns how many were added, or more than room when one did not fit (the rest stop).
+ */
 static int
-hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int *col, int room)
+hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
+         enum keymap_ctx shown_in, int *col, int room)
 {
     const struct keymap_binding *b[HINT_SCAN];
     size_t n = keymap_bindings(km, ctx, b, HINT_SCAN);
@@ -17,8 +21,9 @@ hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int *
     for (size_t i = 0; i < n && added < room; i++) {
         int need;
 
-        if (!b[i]->hint || seen[b[i]->action])
-            continue;
+        if (!b[i]->hint || seen[b[i]->action] ||
+            keymap_lookup(km, shown_in, &b[i]->key) != b[i]->action)
+            continue; /* (a global key the pane context rebinds or unbinds) */
         seen[b[i]->action] = true;
         need = vm_text_width(b[i]->label) + 1 + vm_text_width(b[i]->desc);
         if (*col + need > vm->width)
@@ -37,9 +42,9 @@ hint_vm_build(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, 
 
     vm->width = width;
     vm_line_init(&vm->line, ROLE_HINT);
-    used = hint_ctx(vm, km, ctx, &col, HINT_MAX_PAIRS);
+    used = hint_ctx(vm, km, ctx, ctx, &col, HINT_MAX_PAIRS);
     if (used < HINT_MAX_PAIRS && keymap_ctx_inherits(ctx))
-        hint_ctx(vm, km, KEYMAP_GLOBAL, &col, HINT_MAX_PAIRS - used);
+        hint_ctx(vm, km, KEYMAP_GLOBAL, ctx, &col, HINT_MAX_PAIRS - used);
 }
 
 void

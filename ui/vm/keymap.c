@@ -371,8 +371,8 @@ bind_append(struct keymap *km, enum keymap_ctx ctx, const struct key *k, enum ac
     struct keymap_binding *b;
 
     bind_remove_if(km, ctx, k, ACTION_NONE);
-    if (a == ACTION_NONE)
-        return;
+    if (a == ACTION_NONE && !keymap_ctx_inherits(ctx))
+        return; /* in a pane context an unbound key stays, shadowing the global one */
     if (km->n == km->cap) {
         km->cap = km->cap != 0 ? km->cap * 2 : 64;
         km->b = xreallocarray(km->b, km->cap, sizeof *km->b);
@@ -437,7 +437,7 @@ keymap_bindings(const struct keymap *km, enum keymap_ctx ctx, const struct keyma
     size_t n = 0;
 
     for (size_t i = 0; i < km->n; i++) {
-        if (km->b[i].ctx != ctx)
+        if (km->b[i].ctx != ctx || km->b[i].action == ACTION_NONE)
             continue;
         if (n < max)
             out[n] = &km->b[i];
@@ -455,7 +455,8 @@ keymap_key_for(const struct keymap *km, enum keymap_ctx ctx, enum action action)
         if (pass == 1 && !keymap_ctx_inherits(ctx))
             break;
         for (size_t i = 0; i < km->n; i++)
-            if (km->b[i].ctx == c && km->b[i].action == action)
+            if (km->b[i].ctx == c && km->b[i].action == action &&
+                keymap_lookup(km, ctx, &km->b[i].key) == action)
                 return km->b[i].label;
     }
     return NULL;
@@ -498,6 +499,31 @@ action_parse(const char *name, enum action *a)
     return false;
 }
 
+/*
+ * Where the binding of k to a will go once a's defaults in ctx (and k's old binding) are
+ * removed: the index of a's first default among the bindings that stay. *hint: whether
+ * any of those defaults was in the hint bar. km->n + 1 when a has no default there.
+ */
+static size_t
+claim_pos(const struct keymap *km, enum keymap_ctx ctx, const struct key *k, enum action a,
+          bool *hint)
+{
+    size_t stay = 0, pos = km->n + 1;
+
+    for (size_t i = 0; i < km->n; i++) {
+        const struct keymap_binding *b = &km->b[i];
+        bool mine = b->ctx == ctx && b->action == a;
+
+        if (mine && b->hint)
+            *hint = true;
+        if (mine && pos == km->n + 1)
+            pos = stay;
+        if (!mine && !(b->ctx == ctx && key_eq(&b->key, k)))
+            stay++;
+    }
+    return pos;
+}
+
 /* One line; returns NULL when good, else the Spanish reason (written into why). */
 static const char *
 load_line(struct keymap *km, char *line, enum keymap_ctx *ctx, char *why, size_t whysz)
@@ -506,6 +532,7 @@ load_line(struct keymap *km, char *line, enum keymap_ctx *ctx, char *why, size_t
     struct key k;
     enum action a;
     bool hint;
+    size_t pos;
 
     if (s[0] == '\0' || s[0] == '#')
         return NULL;
@@ -530,19 +557,25 @@ load_line(struct keymap *km, char *line, enum keymap_ctx *ctx, char *why, size_t
     if (!action_parse(aname, &a))
         return snprintf(why, whysz, "acción desconocida «%.40s»", aname), why;
     if (a == ACTION_NONE) {
-        bind_remove_if(km, *ctx, &k, ACTION_NONE);
+        bind_append(km, *ctx, &k, ACTION_NONE, "", false);
         return NULL;
     }
     hint = false;
+    pos = km->n + 1; /* after everything unless it takes a default's place */
     if (!km->claimed[*ctx][a]) {
-        /* The first user key of an action replaces its defaults, and takes their hint. */
+        /* The first user key of an action replaces its defaults, in the first one's place
+           (so the hint bar keeps its order), and takes their hint. */
         km->claimed[*ctx][a] = true;
-        for (size_t i = 0; i < km->n; i++)
-            if (km->b[i].ctx == *ctx && km->b[i].action == a && km->b[i].hint)
-                hint = true;
+        pos = claim_pos(km, *ctx, &k, a, &hint);
         bind_remove_if(km, *ctx, NULL, a);
     }
     bind_append(km, *ctx, &k, a, keymap_action_desc(a), hint);
+    if (pos < km->n - 1) {
+        struct keymap_binding moved = km->b[km->n - 1];
+
+        memmove(&km->b[pos + 1], &km->b[pos], (km->n - 1 - pos) * sizeof *km->b);
+        km->b[pos] = moved;
+    }
     return NULL;
 }
 

@@ -1,0 +1,255 @@
+/*
+ * test_form_vm — forms: validation as you type (Spanish messages beside the field at 160
+ * columns, under it at 80), Enter validating everything, an api refusal shown without
+ * losing what was typed, dirty tracking, choice cycling, accents and ñ in values.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/form_vm.h"
+
+static const char *const productos[] = { "Préstamo", "Refinanciamiento", "Compra de deuda" };
+
+static bool
+folio_check(const char *value, char *msg, size_t msgsz)
+{
+    if (strncmp(value, "F-", 2) == 0)
+        return true;
+    snprintf(msg, msgsz, "El folio empieza con «F-»");
+    return false;
+}
+
+static int
+setup(void **st)
+{
+    struct form_vm *f = calloc(1, sizeof *f);
+    struct form_field *fd;
+
+    if (f == NULL || setlocale(LC_ALL, "C.UTF-8") == NULL)
+        return -1;
+    form_vm_init(f, "Registrar venta");
+    fd = form_vm_add(f, "Monto", FORM_MONEY, true, NULL);
+    fd = form_vm_add(f, "Producto", FORM_CHOICE, true, "Préstamo");
+    fd->choices = productos;
+    fd->nchoices = 3;
+    fd = form_vm_add(f, "Folio", FORM_TEXT, true, NULL);
+    fd->max_len = 12;
+    fd->check = folio_check;
+    fd = form_vm_add(f, "Plazo (meses)", FORM_INT, false, NULL);
+    fd->min = 6;
+    fd->max = 120;
+    *st = f;
+    return 0;
+}
+
+static int
+teardown(void **st)
+{
+    free(*st);
+    return 0;
+}
+
+static void
+type(struct form_vm *f, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    while (*u != '\0') {
+        size_t len = *u < 0x80 ? 1 : *u >= 0xf0 ? 4 : *u >= 0xe0 ? 3 : 2;
+        uint32_t cp = len == 1 ? *u : (uint32_t)(*u & (0x7f >> len));
+        struct key k;
+
+        for (size_t i = 1; i < len; i++)
+            cp = (cp << 6) | (u[i] & 0x3f);
+        k = (struct key){ KK_CHAR, cp };
+        form_vm_input(f, &k);
+        u += len;
+    }
+}
+
+static char *
+dump(struct form_vm *f, int lines, int cols)
+{
+    form_vm_build(f, lines, cols);
+    return form_vm_dump(f);
+}
+
+static void
+test_validates_as_you_type(void **st)
+{
+    struct form_vm *f = *st;
+    struct key bs = { KK_BACKSPACE, 0 };
+
+    type(f, "12500.5x");
+    assert_string_equal(f->fields[0].msg, "Monto inválido: use 12500 o 12500.50");
+    form_vm_input(f, &bs);
+    assert_string_equal(f->fields[0].msg, "");
+    type(f, "55");
+    assert_string_equal(f->fields[0].msg, "Monto inválido: use 12500 o 12500.50");
+    form_vm_input(f, &bs);
+    assert_string_equal(f->fields[0].msg, "");
+    assert_string_equal(form_vm_value(f, 0), "12500.55");
+    form_vm_focus_next(f);
+    form_vm_focus_next(f);
+    type(f, "X-1");
+    assert_string_equal(f->fields[2].msg, "El folio empieza con «F-»");
+    form_vm_focus_next(f);
+    type(f, "3");
+    assert_string_equal(f->fields[3].msg, "Debe estar entre 6 y 120");
+    type(f, "a");
+    assert_string_equal(f->fields[3].msg, "Solo dígitos");
+}
+
+static void
+test_enter_validates_all_and_focuses_the_first_wrong(void **st)
+{
+    struct form_vm *f = *st;
+
+    assert_false(form_vm_dirty(f));
+    assert_false(form_vm_validate(f));
+    assert_int_equal(f->focus, 0);
+    assert_string_equal(f->fields[0].msg, "Obligatorio");
+    assert_string_equal(f->fields[2].msg, "Obligatorio");
+    assert_string_equal(f->fields[3].msg, ""); /* optional and empty is fine */
+    type(f, "0");
+    assert_string_equal(f->fields[0].msg, "El monto debe ser mayor que cero");
+}
+
+static void
+test_messages_beside_at_160_below_at_80(void **st)
+{
+    struct form_vm *f = *st;
+    char *got;
+
+    type(f, "abc");
+    form_vm_focus_next(f);
+    got = dump(f, 50, 160);
+    assert_string_equal(got, "box 21,30 8x100 Registrar venta \n"
+                             "cursor 23,56\n"
+                             "1.2 label|Monto*\n"
+                             "1.17 muted|[\n"
+                             "1.18 error|abc\n"
+                             "1.46 muted|]\n"
+                             "1.48 error|✗\n"
+                             "1.50 error|Monto inválido: use 12500 o 12500.50\n"
+                             "2.2 heading|Producto*\n"
+                             "2.17 muted|[\n"
+                             "2.18 value|Préstamo\n"
+                             "2.46 muted|]\n"
+                             "3.2 label|Folio*\n"
+                             "3.17 muted|[\n"
+                             "3.46 muted|]\n"
+                             "4.2 label|Plazo (meses)\n"
+                             "4.17 muted|[\n"
+                             "4.46 muted|]\n"
+                             "6.2 muted|* obligatorio\n");
+    free(got);
+    got = dump(f, 24, 80); /* no room beside: the message goes under the field */
+    assert_string_equal(got, "box 7,1 9x78 Registrar venta \n"
+                             "cursor 10,27\n"
+                             "1.2 label|Monto*\n"
+                             "1.17 muted|[\n"
+                             "1.18 error|abc\n"
+                             "1.46 muted|]\n"
+                             "2.18 error|✗\n"
+                             "2.20 error|Monto inválido: use 12500 o 12500.50\n"
+                             "3.2 heading|Producto*\n"
+                             "3.17 muted|[\n"
+                             "3.18 value|Préstamo\n"
+                             "3.46 muted|]\n"
+                             "4.2 label|Folio*\n"
+                             "4.17 muted|[\n"
+                             "4.46 muted|]\n"
+                             "5.2 label|Plazo (meses)\n"
+                             "5.17 muted|[\n"
+                             "5.46 muted|]\n"
+                             "7.2 muted|* obligatorio\n");
+    free(got);
+}
+
+static void
+test_refusal_keeps_the_content_and_clears_on_edit(void **st)
+{
+    struct form_vm *f = *st;
+    struct key right = { KK_RIGHT, 0 };
+    char *got;
+
+    type(f, "12500");
+    form_vm_focus_next(f);
+    form_vm_input(f, &right); /* choices cycle with → */
+    assert_string_equal(form_vm_value(f, 1), "Refinanciamiento");
+    form_vm_focus_next(f);
+    type(f, "F-ÑÚ-001");
+    assert_true(form_vm_validate(f));
+    assert_true(form_vm_dirty(f));
+    f->sending = true;
+    form_vm_set_refusal(f, "Ya existe otra venta para esta oportunidad (folio F-0009)");
+    assert_false(f->sending);
+    assert_string_equal(form_vm_value(f, 0), "12500");
+    assert_string_equal(form_vm_value(f, 2), "F-ÑÚ-001");
+    got = dump(f, 24, 80);
+    assert_string_equal(got, "box 7,1 10x78 Registrar venta \n"
+                             "cursor 12,27\n"
+                             "1.2 error|✗ \n"
+                             "1.4 error|Ya existe otra venta para esta oportunidad (folio F-0009)\n"
+                             "3.2 label|Monto*\n"
+                             "3.17 muted|[\n"
+                             "3.18 value|12500\n"
+                             "3.46 muted|]\n"
+                             "4.2 label|Producto*\n"
+                             "4.17 muted|[\n"
+                             "4.18 value|Refinanciamiento\n"
+                             "4.46 muted|]\n"
+                             "5.2 heading|Folio*\n"
+                             "5.17 muted|[\n"
+                             "5.18 value|F-ÑÚ-001\n"
+                             "5.46 muted|]\n"
+                             "6.2 label|Plazo (meses)\n"
+                             "6.17 muted|[\n"
+                             "6.46 muted|]\n"
+                             "8.2 muted|* obligatorio\n");
+    free(got);
+    type(f, "2");
+    assert_string_equal(f->refusal, ""); /* editing clears the database's message */
+}
+
+static void
+test_long_values_scroll_and_tiny_screens_stay_inside(void **st)
+{
+    struct form_vm *f = *st;
+
+    form_vm_focus_next(f);
+    form_vm_focus_next(f);
+    type(f, "F-añoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoñoño");
+    assert_string_equal(f->fields[2].msg, "Máximo 12 caracteres");
+    form_vm_build(f, 24, 80);
+    assert_true(f->cursor_x < f->box.x + f->box.w);
+    form_vm_build(f, 5, 20);
+    assert_true(f->box.h <= 5 && f->box.w <= 20 && f->box.y >= 0 && f->box.x >= 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_validates_as_you_type, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enter_validates_all_and_focuses_the_first_wrong,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_messages_beside_at_160_below_at_80, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_keeps_the_content_and_clears_on_edit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_long_values_scroll_and_tiny_screens_stay_inside,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,282 @@
+/*
+ * test_keymap — the one key registry: lookup with the global fallback, pane defaults,
+ * the teclas.conf overrides (good lines applied, bad ones reported as FILE:LINE in
+ * Spanish), key names both ways, and what the hint bar and the help overlays build from
+ * it (80×24 and 160×50, so custom bindings show where they are used).
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/help_vm.h"
+#include "ui/vm/hint_vm.h"
+#include "ui/vm/keymap.h"
+#include "util/err.h"
+
+static const struct keymap_entry embudo_keys[] = {
+    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true },
+    { KEYMAP_EMBUDO, { KK_CHAR, 'm' }, ACTION_MOVE_STAGE, "mover de etapa", true },
+    { KEYMAP_EMBUDO, { KK_CHAR, '/' }, ACTION_FILTER, "filtrar", true },
+    { KEYMAP_EMBUDO, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "cambiar vista", false },
+};
+
+static int
+setup(void **st)
+{
+    struct keymap *km;
+
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        return -1;
+    km = keymap_new();
+    keymap_add(km, embudo_keys, sizeof embudo_keys / sizeof embudo_keys[0]);
+    *st = km;
+    return 0;
+}
+
+static int
+teardown(void **st)
+{
+    keymap_free(*st);
+    return 0;
+}
+
+static struct key
+ch(uint32_t c)
+{
+    return (struct key){ KK_CHAR, c };
+}
+
+static void
+test_pane_contexts_fall_back_to_global_overlays_do_not(void **st)
+{
+    struct keymap *km = *st;
+    struct key q = ch('q'), j = ch('j'), m = ch('m'), esc = { KK_ESC, 0 };
+    struct key down = { KK_DOWN, 0 }, f5 = { KK_FN, 5 };
+
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &m), ACTION_MOVE_STAGE);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &q), ACTION_QUIT);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &j), ACTION_DOWN); /* vim keys */
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &down), ACTION_DOWN);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &f5), ACTION_REFRESH);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &m), ACTION_NONE); /* embudo's only */
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &esc), ACTION_BACK);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HELP, &esc), ACTION_CLOSE);
+    /* Input contexts do not inherit: 'j' types a j in the command line. */
+    assert_int_equal(keymap_lookup(km, KEYMAP_CMDLINE, &j), ACTION_NONE);
+    assert_int_equal(keymap_lookup(km, KEYMAP_FORM, &q), ACTION_NONE);
+    assert_string_equal(keymap_key_for(km, KEYMAP_EMBUDO, ACTION_QUIT), "q");
+    assert_null(keymap_key_for(km, KEYMAP_FORM, ACTION_QUIT));
+}
+
+static void
+test_key_names_parse_and_print(void **st)
+{
+    static const char *const names[] = { "q", "Ctrl-r", "Esc", "Enter", "Tab", "S-Tab",
+                                         "Espacio", "F5", "F12", "RePág", "AvPág", "ñ",
+                                         "Inicio", "Fin", "Retroceso", "Supr", "↑", "?" };
+    struct key k;
+    char buf[16];
+
+    (void)st;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_true(keymap_key_parse(names[i], &k));
+        assert_string_equal(keymap_key_label(&k, buf, sizeof buf), names[i]);
+    }
+    assert_true(keymap_key_parse("C-X", &k)); /* other spellings are accepted too */
+    assert_string_equal(keymap_key_label(&k, buf, sizeof buf), "Ctrl-x");
+    assert_true(keymap_key_parse("Up", &k));
+    assert_int_equal(k.kind, KK_UP);
+    assert_true(keymap_key_parse("space", &k));
+    assert_int_equal(k.ch, ' ');
+    assert_false(keymap_key_parse("", &k));
+    assert_false(keymap_key_parse("qq", &k));
+    assert_false(keymap_key_parse("F25", &k));
+    assert_false(keymap_key_parse("Ctrl-1", &k));
+    assert_false(keymap_key_parse("Hyper-x", &k));
+}
+
+static void
+test_overrides_rebind_replace_defaults_and_unbind(void **st)
+{
+    struct keymap *km = *st;
+    static const char conf[] = "# mis teclas\n"
+                               "\n"
+                               "x = salir          \n"
+                               "[embudo]\n"
+                               "  M = mover\n"
+                               "Ctrl-n = mover\n"
+                               "j = ninguna\n"
+                               "[formulario]\n"
+                               "Ctrl-s = enviar\r\n";
+    struct key q = ch('q'), x = ch('x'), m = ch('m'), bigm = ch('M'), j = ch('j');
+    struct key cn = { KK_CTRL, 'n' }, cs = { KK_CTRL, 's' }, enter = { KK_ENTER, 0 };
+    struct err e;
+
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, conf, strlen(conf), "teclas.conf", &e), RC_OK);
+    /* The first user key of an action replaces that context's defaults… */
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &x), ACTION_QUIT);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &q), ACTION_NONE);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &m), ACTION_NONE);
+    /* …and later lines for it add keys. */
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &bigm), ACTION_MOVE_STAGE);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &cn), ACTION_MOVE_STAGE);
+    /* "ninguna" unbinds in that context only (global j still moves elsewhere). */
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &j), ACTION_NONE);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &j), ACTION_DOWN);
+    assert_int_equal(keymap_lookup(km, KEYMAP_FORM, &cs), ACTION_SUBMIT);
+    assert_int_equal(keymap_lookup(km, KEYMAP_FORM, &enter), ACTION_NONE);
+    assert_string_equal(keymap_key_for(km, KEYMAP_EMBUDO, ACTION_QUIT), "x");
+}
+
+static void
+test_bad_lines_name_file_and_line_and_good_ones_still_apply(void **st)
+{
+    struct keymap *km = *st;
+    static const char conf[] = "x = salir\n"
+                               "[embudo\n"
+                               "[bandejota]\n"
+                               "Hyper-q = salir\n"
+                               "z = volar\n"
+                               "sin signo igual\n"
+                               "y = ayuda\n";
+    struct key x = ch('x'), y = ch('y');
+    struct err e;
+
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, conf, strlen(conf), "/home/ana/.config/embudo/teclas.conf",
+                                 &e),
+                     RC_INVAL);
+    assert_string_equal(e.msg, "/home/ana/.config/embudo/teclas.conf:2: sección mal escrita "
+                               "(se espera «[contexto]») (y 4 líneas más con errores)");
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &x), ACTION_QUIT);
+    assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &y), ACTION_HELP);
+
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "[comando]\nTab = volar\n", 22, "t.conf", &e), RC_INVAL);
+    assert_string_equal(e.msg, "t.conf:2: acción desconocida «volar»");
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "[x]\n", 4, "t.conf", &e), RC_INVAL);
+    assert_string_equal(e.msg, "t.conf:1: contexto desconocido «x»");
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "Hyper-q = salir", 15, "t.conf", &e), RC_INVAL);
+    assert_string_equal(e.msg, "t.conf:1: tecla desconocida «Hyper-q»");
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "a = salir\n\0b = ayuda\n", 21, "t.conf", &e), RC_INVAL);
+    assert_string_equal(e.msg, "t.conf:2: byte nulo en la línea");
+}
+
+static char *
+hint(struct keymap *km, enum keymap_ctx ctx, int width)
+{
+    struct hint_vm vm;
+
+    hint_vm_build(&vm, km, ctx, width);
+    return hint_vm_dump(&vm);
+}
+
+static void
+test_hint_bar_follows_the_registry_and_the_overrides(void **st)
+{
+    struct keymap *km = *st;
+    char *got;
+    struct err e;
+
+    got = hint(km, KEYMAP_EMBUDO, 80); /* the pane's hints, then the global ones */
+    assert_string_equal(got, "0 fill=hint\n"
+                             "0.1 hint_key|Enter\n"
+                             "0.7 hint|abrir\n"
+                             "0.14 hint_key|m\n"
+                             "0.16 hint|mover de etapa\n"
+                             "0.32 hint_key|/\n"
+                             "0.34 hint|filtrar\n"
+                             "0.43 hint_key|?\n"
+                             "0.45 hint|ayuda\n"
+                             "0.52 hint_key|:\n"
+                             "0.54 hint|comando\n"
+                             "0.63 hint_key|q\n"
+                             "0.65 hint|salir\n");
+    free(got);
+    got = hint(km, KEYMAP_EMBUDO, 40); /* "/ filtrar" would end at column 41: left out */
+    assert_string_equal(got, "0 fill=hint\n"
+                             "0.1 hint_key|Enter\n"
+                             "0.7 hint|abrir\n"
+                             "0.14 hint_key|m\n"
+                             "0.16 hint|mover de etapa\n");
+    free(got);
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "[embudo]\nñ = mover\n", 20, "t", &e), RC_OK);
+    got = hint(km, KEYMAP_EMBUDO, 40); /* a custom key shows where the default was */
+    assert_string_equal(got, "0 fill=hint\n"
+                             "0.1 hint_key|Enter\n"
+                             "0.7 hint|abrir\n"
+                             "0.14 hint_key|ñ\n"
+                             "0.16 hint|mover de etapa\n");
+    free(got);
+}
+
+static void
+test_help_overlay_groups_keys_and_scrolls(void **st)
+{
+    struct keymap *km = *st;
+    enum keymap_ctx ctxs[] = { KEYMAP_EMBUDO, KEYMAP_GLOBAL };
+    struct help_vm h;
+    int scroll = 0;
+    char *got;
+
+    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 12, 80);
+    got = help_vm_dump(&h);
+    assert_string_equal(got, "box 0,9 12x62 Ayuda: Embudo \n"
+                             "1.2 heading|Embudo\n"
+                             "2.3 hint_key|Enter\n"
+                             "2.22 text|abrir\n"
+                             "3.3 hint_key|m\n"
+                             "3.22 text|mover de etapa\n"
+                             "4.3 hint_key|/\n"
+                             "4.22 text|filtrar\n"
+                             "5.3 hint_key|v\n"
+                             "5.22 text|cambiar vista\n"
+                             "6.2 heading|En todos los paneles\n"
+                             "7.3 hint_key|? F1\n"
+                             "7.22 text|ayuda\n"
+                             "8.3 hint_key|:\n"
+                             "8.22 text|comando\n"
+                             "10.2 muted|Esc cierra · ↑↓ desplazan\n");
+    free(got);
+    scroll = 1000; /* clamped to the last page */
+    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 50, 160);
+    assert_int_equal(scroll, 0); /* at 160×50 everything fits */
+    assert_int_equal(h.box.h, h.total + 4);
+    assert_int_equal(h.box.w, 62);
+    scroll = 1000;
+    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 24, 80);
+    assert_int_equal(scroll, h.total - 20);
+    assert_string_equal(h.lines[20].spans[1].text, "al final"); /* the last row shows */
+    assert_string_equal(h.lines[20].spans[0].text, "Fin G");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pane_contexts_fall_back_to_global_overlays_do_not,
+                                        setup, teardown),
+        cmocka_unit_test(test_key_names_parse_and_print),
+        cmocka_unit_test_setup_teardown(test_overrides_rebind_replace_defaults_and_unbind, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_bad_lines_name_file_and_line_and_good_ones_still_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
