@@ -130,11 +130,19 @@ test_profile_parse_and_layout(void **st)
     assert_int_equal(vm_profile_parse("jefe"), VM_PROFILE_UNKNOWN);
     assert_int_equal(vm_profile_parse(NULL), VM_PROFILE_UNKNOWN);
     assert_string_equal(vm_profile_name(VM_PROFILE_UNKNOWN), "");
-    vm_layout_compute(&lay, 24, 80);
+    vm_layout_compute(&lay, 24, 80); /* status, tabs, 21 body rows, hint bar */
     assert_int_equal(lay.status_y, 0);
-    assert_int_equal(lay.body_y, 1);
-    assert_int_equal(lay.body_h, 22);
+    assert_int_equal(lay.tabs_y, 1);
+    assert_int_equal(lay.body_y, 2);
+    assert_int_equal(lay.body_h, 21);
     assert_int_equal(lay.hint_y, 23);
+    vm_layout_compute(&lay, 50, 160);
+    assert_int_equal(lay.body_h, 47);
+    assert_int_equal(lay.hint_y, 49);
+    vm_layout_compute(&lay, 4, 20); /* too short for tabs: the body keeps the rows */
+    assert_int_equal(lay.tabs_y, -1);
+    assert_int_equal(lay.body_y, 1);
+    assert_int_equal(lay.body_h, 2);
     vm_layout_compute(&lay, 2, 10);
     assert_int_equal(lay.body_h, 0);
     assert_int_equal(lay.hint_y, 1);
