@@ -218,10 +218,12 @@ check-db: $(DB_BIN) $(BIN)
 check-e2e: $(BIN)
 	$(Q)sh tests/e2e/run.sh $(B)
 
-# tests/cli/crm.sh (H4b, issue 3): flag validation of the CRM commands; needs no database.
+# tests/cli: the command-line contract (exit codes, Spanish messages) of the global options,
+# configuration, CRM commands and the demo loader.
 check-cli: $(BIN)
 	$(Q)sh tests/cli/run.sh $(B)
 	$(Q)sh tests/cli/crm.sh $(B)
+	$(Q)sh tests/cli/demo.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh

@@ -3,28 +3,8 @@
 # connection is made, so it needs no database. Usage: crm.sh BUILD_DIR. Ends with the plain
 # "N passed, N failed" line; exits 1 when anything failed.
 set -u
-bin="$(cd "${1:?uso: crm.sh BUILD_DIR}" && pwd)/embudo"
-tmp=$(mktemp -d /tmp/embudo-cli-crm-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-
-expect() { # STATUS PATTERN -- command…
-    want=$1 pat=$2
-    shift 3
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qE -- "$pat"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $* → estado $got (se esperaba $want), salida:"
-        printf '%s\n' "$out" | sed 's/^/    /'
-    fi
-}
-
-export HOME="$tmp" XDG_CONFIG_HOME="$tmp/xdg" XDG_STATE_HOME="$tmp/state" EMBUDO_HOME="$tmp/home"
-unset DATABASE_URL PGHOST PGDATABASE PGSERVICE
+cli_name=crm
+. "$(dirname "$0")/lib.sh"
 
 e=$bin
 expect 2 'falta «--cantidad»' -- $e asignar
@@ -61,5 +41,4 @@ expect 1 'no se pudo abrir «/nonexistent/x.csv»' -- $e import clientes /nonexi
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
 expect 0 'uso: embudo bandeja' -- $e bandeja --help
 
-echo "cli crm: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_summary "cli crm"

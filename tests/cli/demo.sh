@@ -3,28 +3,8 @@
 # so it needs no database. Usage: demo.sh BUILD_DIR. Ends with the plain "N passed, N failed"
 # line; exits 1 when anything failed.
 set -u
-bin="$(cd "${1:?uso: demo.sh BUILD_DIR}" && pwd)/embudo"
-tmp=$(mktemp -d /tmp/embudo-cli-demo-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-
-expect() { # STATUS PATTERN -- command…
-    want=$1 pat=$2
-    shift 3
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qE -- "$pat"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $* → estado $got (se esperaba $want), salida:"
-        printf '%s\n' "$out" | sed 's/^/    /'
-    fi
-}
-
-export HOME="$tmp" XDG_CONFIG_HOME="$tmp/xdg" XDG_STATE_HOME="$tmp/state" EMBUDO_HOME="$tmp/home"
-unset DATABASE_URL PGHOST PGDATABASE PGSERVICE
+cli_name=demo
+. "$(dirname "$0")/lib.sh"
 
 e=$bin
 usage='uso: embudo demo \[--clientes N\] \[--seed S\] \[--si-falta\]'
@@ -47,5 +27,4 @@ else
     pass=$((pass + 1))
 fi
 
-echo "cli demo: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_summary "cli demo"

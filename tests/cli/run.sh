@@ -2,31 +2,8 @@
 # Command-line contract: exit codes and Spanish messages for good and bad input in
 # flags, environment and config files. Needs no database. Usage: run.sh BUILD_DIR
 set -u
-bin="$(cd "${1:?uso: run.sh BUILD_DIR}" && pwd)/embudo"
-tmp=$(mktemp -d /tmp/embudo-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-
-# expect STATUS PATTERN -- command…: runs the command, checks exit status and that
-# stdout+stderr match the grep -E pattern.
-expect() {
-    want=$1 pat=$2
-    shift 3
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qE -- "$pat"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $* → estado $got (se esperaba $want), salida:"
-        printf '%s\n' "$out" | sed 's/^/    /'
-    fi
-}
-
-# Isolate from the caller's files and servers.
-export HOME="$tmp" XDG_CONFIG_HOME="$tmp/xdg" XDG_STATE_HOME="$tmp/state"
-unset DATABASE_URL PGHOST PGDATABASE PGSERVICE EMBUDO_HOME EMBUDO_TEMA EMBUDO_TRANSPORT
+cli_name=run
+. "$(dirname "$0")/lib.sh"
 
 expect 0 '^embudo [0-9]+\.[0-9]+\.[0-9]+' -- "$bin" --version
 expect 0 '"version":' -- "$bin" --version --json
@@ -50,5 +27,4 @@ expect 2 '--as solo se acepta con el clúster embebido' -- \
     env DATABASE_URL=postgresql:///x "$bin" --as prom1 version
 expect 0 '^embudo ' -- env DATABASE_URL=postgresql:///x "$bin" version
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_summary "cli"
