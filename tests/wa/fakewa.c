@@ -9,6 +9,7 @@
  *   WA_CERT_DETAILS.PUBLIC_KEY) / url ws://127.0.0.1:N/ws/chat / ready
  * Admin commands arrive one per line on the FIFO (created 0600 when missing):
  *   scan-qr QR     the simulated phone scans QR
+ *   corrupt-next   the next login is followed by a forged frame (the client must close)
  *   quit           close everything and exit (0 when the libuv loop closed cleanly)
  * SIGINT/SIGTERM also quit. Events go to FILE as JSON lines (docs/wa.md, "Socket,
  * servidor falso y vinculación"); a node dump of the traffic goes to stderr.
@@ -194,6 +195,8 @@ fw_admin_line(struct fw_main *m, const char *line)
 {
     if (strncmp(line, "scan-qr ", 8) == 0)
         (void)fw_phone_scan(&m->srv, line + 8);
+    else if (strcmp(line, "corrupt-next") == 0)
+        m->srv.corrupt_next = true;
     else if (strcmp(line, "quit") == 0)
         fw_quit(m);
     else if (line[0] != '\0')

@@ -59,6 +59,7 @@ struct fw {
     int next_conn_id;
     uint64_t next_iq;
     size_t chunk;          /* > 0: re-slice output into websocket messages of this size */
+    bool corrupt_next;     /* admin "corrupt-next": the next login gets a forged frame */
     struct fw_conn *conns; /* live connections, for the phone to find a QR's */
 };
 

@@ -111,6 +111,23 @@ fw_conn_send_node(struct fw_conn *c, const struct binnode *n)
     return ok;
 }
 
+/* A frame of random bytes where a transport ciphertext belongs: the client must refuse it
+ * (tag mismatch) and close, never act on it. */
+static void
+fw_conn_send_forged(struct fw_conn *c)
+{
+    uint8_t junk[48];
+    struct strbuf fr;
+
+    c->srv->corrupt_next = false;
+    secure_random(junk, sizeof junk);
+    strbuf_init(&fr);
+    if (frame_put(&fr, junk, sizeof junk, NULL) == RC_OK)
+        fw_conn_queue(c, &fr);
+    strbuf_fini(&fr);
+    fw_event(c->srv, c->id, "forged-frame", NULL);
+}
+
 static bool
 fw_payload_parse(const uint8_t *p, size_t len, struct fw_payload *pl)
 {
@@ -226,6 +243,8 @@ fw_conn_login(struct fw_conn *c, const struct fw_payload *pl)
     binnode_set_attr(binnode_add(n, "offline"), "count", "0");
     (void)fw_conn_send_node(c, n);
     binnode_free(n);
+    if (c->srv->corrupt_next)
+        fw_conn_send_forged(c);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #      pair-success, the 515 restart and the login; it prints "vinculado: <jid>";
 #   2. `wa conectar`, a second process, logs in from the stored, sealed credentials (the fake
 #      server's event log shows a login payload and no second registration);
+#      a forged frame after a login makes the client close (500, DESCONECTADA);
 #   3. the key file is 0600; the database holds only a sealed blob; no file under the home
 #      (cluster included) holds the plaintext credentials;
 #   4. a server that answers the login with 401 leaves the account REQUIERE_VINCULO without
@@ -143,6 +144,22 @@ else
 fi
 check "segundo login con el payload de login (dos logins válidos)" [ "$(events '"ev":"login"' '"ok":true')" = 2 ]
 check "sin segundo registro" [ "$(events '"ev":"registration"')" = 1 ]
+
+# A forged frame after the login: the client refuses it (500), the account is DESCONECTADA;
+# the next conectar works again and puts it back to CONECTADA.
+echo corrupt-next > "$work/admin"
+EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa conectar \
+    > "$work/forged.out" 2> "$work/forged.err"
+st=$?
+eb --as prom1 wa status > "$work/status-forged.out" 2>&1
+forged_refused() {
+    [ "$st" -eq 1 ] && grep -q '(500' "$work/forged.err" && [ ! -s "$work/forged.out" ] &&
+        grep -q DESCONECTADA "$work/status-forged.out"
+}
+check "trama falsificada tras el login: cierre 500, cuenta DESCONECTADA" forged_refused
+EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa conectar > "$work/again.out" 2>&1
+eb --as prom1 wa status > "$work/status-again.out" 2>&1
+check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 
 # ---- 3. secrets at rest ---------------------------------------------------------------------
 check "el archivo de llave es 0600" [ "$(stat -c %a "$home/wa.key")" = 600 ]
