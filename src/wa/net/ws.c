@@ -112,7 +112,6 @@ ws_url_check(const char *url, struct err *e)
     return ws_url_parse(buf, &u, e);
 }
 
-/* Delivers a pending close event or finishes ws_stop(), from the loop. */
 static void
 ws_defer_closed(uv_handle_t *h)
 {
@@ -127,6 +126,7 @@ ws_free_closed(uv_handle_t *h)
     free(h->data);
 }
 
+/* Delivers a pending close event or finishes ws_stop(), from the loop. */
 static void
 ws_defer_cb(uv_timer_t *t)
 {
