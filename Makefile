@@ -228,6 +228,7 @@ check-cli: $(BIN)
 check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh
 	$(Q)sh tests/interop/run.sh $(B)
+	$(Q)sh tests/interop/run-payload.sh $(B)
 
 .PHONY: check-layers
 check-layers:
