@@ -204,7 +204,7 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory MODE=asan check-build
 	$(Q)$(MAKE) --no-print-directory -k MODE=asan check-layers check-unit check-cli check-db \
-	    check-e2e check-interop check-fuzz
+	    check-e2e check-wa check-interop check-fuzz
 	@echo "make check: todas las suites pasaron"
 
 check-build: tests
