@@ -173,23 +173,41 @@ cmd_sweep_exec(struct cmd_ctx *ctx)
 
 /* ---- doctor --------------------------------------------------------------------------------- */
 
+/* A sweep whose last success is older than this is reported as stopped. */
+#define SWEEP_STALE_SECONDS (5 * SWEEP_PERIOD)
+
 static void
-doctor_print(const struct cmd_ctx *ctx, const struct db_violacion *rows, size_t n)
+doctor_text(const struct db_violacion *rows, size_t n, const struct db_sweep_salud *s)
+{
+    if (n == 0)
+        printf("sin violaciones: todas las invariantes se cumplen\n");
+    for (size_t i = 0; i < n; i++)
+        printf("%s: %s\n", rows[i].invariante, rows[i].detalle != NULL ? rows[i].detalle : "");
+    if (n > 0)
+        printf("%zu violaciones\n", n);
+    if (s->segundos_desde < 0)
+        printf("aviso: el barrido de timers nunca ha terminado bien: ejecute «embudo sweep»\n");
+    else if (s->segundos_desde > SWEEP_STALE_SECONDS)
+        printf("aviso: el último barrido exitoso fue hace %d min: ¿está corriendo «embudo "
+               "sweep»?\n",
+               s->segundos_desde / 60);
+    else
+        printf("barrido: último éxito hace %d s, %d corridas en la última hora\n",
+               s->segundos_desde, s->corridas_1h);
+    if (s->ultimo_error != NULL)
+        printf("último error del barrido: %s\n", s->ultimo_error);
+}
+
+static void
+doctor_json(const struct db_violacion *rows, size_t n, const struct db_sweep_salud *s)
 {
     struct strbuf sb;
     struct json j;
 
-    if (!ctx->json) {
-        if (n == 0)
-            printf("sin violaciones: todas las invariantes se cumplen\n");
-        for (size_t i = 0; i < n; i++)
-            printf("%s: %s\n", rows[i].invariante, rows[i].detalle != NULL ? rows[i].detalle : "");
-        if (n > 0)
-            printf("%zu violaciones\n", n);
-        return;
-    }
     strbuf_init(&sb);
     json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, "violaciones");
     json_arr(&j);
     for (size_t i = 0; i < n; i++) {
         json_obj(&j);
@@ -200,6 +218,16 @@ doctor_print(const struct cmd_ctx *ctx, const struct db_violacion *rows, size_t 
         json_end(&j);
     }
     json_end(&j);
+    json_key(&j, "barrido_segundos_desde_exito");
+    if (s->segundos_desde >= 0)
+        json_int(&j, s->segundos_desde);
+    else
+        json_null(&j);
+    json_key(&j, "barrido_corridas_1h");
+    json_int(&j, s->corridas_1h);
+    json_key(&j, "barrido_ultimo_error");
+    json_str(&j, s->ultimo_error);
+    json_end(&j);
     crm_cmd_json_print(&sb);
     strbuf_fini(&sb);
 }
@@ -208,23 +236,28 @@ int
 cmd_doctor_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_entry *entry = cmd_find("doctor");
-    struct db_violacion *rows;
+    struct db_violacion *rows = NULL;
+    struct db_sweep_salud salud = { 0 };
     struct err e = { 0 };
     struct db *db;
-    size_t n;
+    size_t n = 0;
     int status;
 
     if ((status = cmd_parse(entry, ctx->argc, ctx->argv, NULL, NULL, 0, NULL)) != 0)
         return status;
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
-    if (db_invariantes(db, &rows, &n, &e) != RC_OK) {
+    if (db_invariantes(db, &rows, &n, &e) != RC_OK || db_sweep_salud(db, &salud, &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
     } else {
-        doctor_print(ctx, rows, n);
+        if (ctx->json)
+            doctor_json(rows, n, &salud);
+        else
+            doctor_text(rows, n, &salud);
         status = n == 0 ? 0 : 1;
-        db_violaciones_free(rows, n);
     }
+    db_violaciones_free(rows, n);
+    db_sweep_salud_fini(&salud);
     db_close(db);
     return status;
 }

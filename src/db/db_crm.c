@@ -472,6 +472,39 @@ db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const c
 }
 
 int
+db_sweep_salud(struct db *db, struct db_sweep_salud *out, struct err *e)
+{
+    static const char sql[] = "SELECT extract(epoch FROM r.exito)::bigint, r.segundos,"
+                              " extract(epoch FROM r.inicio)::bigint, r.error,"
+                              " extract(epoch FROM r.error_at)::bigint, r.corridas"
+                              " FROM api.sweep_salud()"
+                              " AS r(exito, segundos, inicio, error, error_at, corridas)";
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = crm_query_one(db, sql, 0, NULL, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->ultimo_exito = (time_t)col_i64(res, 0, 0);
+    out->segundos_desde = PQgetisnull(res, 0, 1) ? -1 : col_int(res, 0, 1);
+    out->ultimo_inicio = (time_t)col_i64(res, 0, 2);
+    out->ultimo_error = col_dup(res, 0, 3);
+    out->ultimo_error_at = (time_t)col_i64(res, 0, 4);
+    out->corridas_1h = (int)col_i64(res, 0, 5);
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_sweep_salud_fini(struct db_sweep_salud *s)
+{
+    free(s->ultimo_error);
+    s->ultimo_error = NULL;
+}
+
+int
 db_invariantes(struct db *db, struct db_violacion **rows, size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT invariante, detalle FROM api.verificar_invariantes()";

@@ -177,6 +177,21 @@ int db_sweep_inicio(struct db *db, const char *proceso, int64_t *run_id, struct 
 int db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const char *error,
                  struct err *e) __attribute__((warn_unused_result));
 
+/* The sweep's health (api.sweep_salud): is some process sweeping? Times 0 = never. */
+struct db_sweep_salud {
+    time_t ultimo_exito;  /* last run that finished without error */
+    int segundos_desde;   /* seconds since then; -1 = never */
+    time_t ultimo_inicio; /* last run started, finished or not */
+    char *ultimo_error;   /* NULL when no run ever failed */
+    time_t ultimo_error_at;
+    int corridas_1h; /* runs started in the last hour */
+};
+
+/* Fills *out (db_sweep_salud_fini it). RC_OK or RC_DB. */
+int db_sweep_salud(struct db *db, struct db_sweep_salud *out, struct err *e)
+    __attribute__((warn_unused_result));
+void db_sweep_salud_fini(struct db_sweep_salud *s);
+
 /* One broken invariant (api.verificar_invariantes). */
 struct db_violacion {
     char *invariante; /* MULTIPLES_ACTIVAS, SOBRE_CUPO, SIN_TIMER, SIN_HISTORIAL… */

@@ -295,6 +295,15 @@ test_captar_sweep_invariantes(void **state)
     assert_int_equal(db_sweep_fin(p1, run, 1, 0, NULL, &e), RC_OK);
     assert_int_equal(db_sweep_fin(p1, run, 1, 0, NULL, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB402");
+    {
+        struct db_sweep_salud salud;
+        assert_int_equal(db_sweep_salud(sup, &salud, &e), RC_OK);
+        assert_true(salud.segundos_desde >= 0 && salud.segundos_desde < 60);
+        assert_true(salud.ultimo_exito > 0 && salud.ultimo_inicio >= salud.ultimo_exito - 60);
+        assert_int_equal(salud.corridas_1h, 1);
+        assert_null(salud.ultimo_error);
+        db_sweep_salud_fini(&salud);
+    }
     assert_int_equal(db_barrer_timers(p1, 0, NULL, &dev, &avis, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB401");
 
