@@ -253,36 +253,14 @@ test_bandeja_reasignar(void **state)
     db_close(admin);
 }
 
+/* One expired opportunity: the sweep returns it exactly once, and the heartbeat shows it. */
 static void
-test_captar_sweep_invariantes(void **state)
+check_sweep(struct db *admin, struct db *p1, struct db *sup)
 {
-    struct dbt *t = *state;
-    struct db *admin = dbt_connect(t, NULL), *p1, *sup;
-    struct db_captacion c;
-    struct db_violacion *v;
     struct err e = { 0 };
     int64_t run;
-    size_t n;
     int dev, avis;
 
-    world(t, admin);
-    p1 = dbt_connect(t, "tc_p1");
-    sup = dbt_connect(t, "tc_sup");
-    assert_int_equal(db_captar(p1, "Juan Nuevo", "(81) 8765-4321", "IMSS", NULL, &c, &e), RC_OK);
-    assert_true(c.oportunidad_id > 0 && c.prospecto_id > 0 && c.lote_id > 0);
-    assert_int_equal(c.cliente_id, 0);
-    db_captacion_fini(&c);
-    /* A padron client's phone links to that client. */
-    assert_int_equal(db_captar(p1, "Cliente Siete", "33 0000 0007", NULL, NULL, &c, &e), RC_OK);
-    assert_int_equal(c.cliente_id, 7);
-    assert_int_equal(c.prospecto_id, 0);
-    db_captacion_fini(&c);
-    assert_int_equal(db_captar(p1, "Juan Nuevo", "8187654321", NULL, NULL, &c, &e), RC_REFUSED);
-    assert_string_equal(e.code, "EB702");
-    assert_int_equal(db_captar(p1, "Juan", "12345", NULL, NULL, &c, &e), RC_REFUSED);
-    assert_string_equal(e.code, "EB701");
-
-    /* One expired opportunity: the sweep returns it exactly once. */
     dbt_exec(admin, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '3 days',"
                     " timer_vence = now() - interval '1 hour', timer_aviso = NULL"
                     " WHERE cliente_id = 7");
@@ -306,6 +284,36 @@ test_captar_sweep_invariantes(void **state)
     }
     assert_int_equal(db_barrer_timers(p1, 0, NULL, &dev, &avis, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB401");
+}
+
+static void
+test_captar_sweep_invariantes(void **state)
+{
+    struct dbt *t = *state;
+    struct db *admin = dbt_connect(t, NULL), *p1, *sup;
+    struct db_captacion c;
+    struct db_violacion *v;
+    struct err e = { 0 };
+    size_t n;
+
+    world(t, admin);
+    p1 = dbt_connect(t, "tc_p1");
+    sup = dbt_connect(t, "tc_sup");
+    assert_int_equal(db_captar(p1, "Juan Nuevo", "(81) 8765-4321", "IMSS", NULL, &c, &e), RC_OK);
+    assert_true(c.oportunidad_id > 0 && c.prospecto_id > 0 && c.lote_id > 0);
+    assert_int_equal(c.cliente_id, 0);
+    db_captacion_fini(&c);
+    /* A padron client's phone links to that client. */
+    assert_int_equal(db_captar(p1, "Cliente Siete", "33 0000 0007", NULL, NULL, &c, &e), RC_OK);
+    assert_int_equal(c.cliente_id, 7);
+    assert_int_equal(c.prospecto_id, 0);
+    db_captacion_fini(&c);
+    assert_int_equal(db_captar(p1, "Juan Nuevo", "8187654321", NULL, NULL, &c, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB702");
+    assert_int_equal(db_captar(p1, "Juan", "12345", NULL, NULL, &c, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB701");
+
+    check_sweep(admin, p1, sup);
 
     assert_int_equal(db_invariantes(sup, &v, &n, &e), RC_OK);
     assert_int_equal(n, 0);
