@@ -690,6 +690,33 @@ test_reclamar_concurrente(void **state)
     db_close(adm);
 }
 
+/* The claim re-checks the row it picks: an opportunity no longer open, or a number that
+ * turned out not to be on WhatsApp (cached behind the api's back), is skipped, not sent. */
+static void
+test_reclamar_omite(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    long long c;
+
+    seed(t, adm, 4);
+    p = dbt_connect(t, "cw_p1");
+    c = crear(t, p, ", NULL, NULL, NULL, 4");
+    dbt_exec(p, "SELECT api.campana_lanzar(%lld)", c);
+    dbt_exec(p, "SELECT * FROM api.mover(1, 'No interesado', 'ya tiene crédito')");
+    dbt_exec(adm, "INSERT INTO crm.wa_numeros (telefono, en_whatsapp)"
+                  " VALUES ('+525500000002', false)");
+    assert_int_equal(dbt_scalar_ll(t, p, "SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo())"),
+                     3);
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(id || ':' || estado || ':' ||"
+                                             " coalesce(error, ''), ',' ORDER BY id) FROM"
+                                             " crm.wa_mensajes"),
+                        "1:OMITIDO:CERRADA,2:OMITIDO:SIN_WHATSAPP,3:ENVIANDO:,4:PENDIENTE:");
+    db_close(p);
+    db_close(adm);
+}
+
 /* Notifications received by oyente within ms milliseconds, ';'-joined into buf. */
 static int
 recibir(struct db *oyente, int ms, char *buf, size_t size)
@@ -767,6 +794,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rls, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_reclamar_concurrente, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_notify, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_reclamar_omite, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
