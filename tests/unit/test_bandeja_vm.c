@@ -1,0 +1,237 @@
+/*
+ * test_bandeja_vm — the supervisor's bandeja: layout at 80×24 and 160×50, ages, tagging with
+ * Space (and which ids an action takes), the promoter picker with quota and cartera, the
+ * reason request for every decision, tags surviving a re-read, the empty and error states.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/bandeja_vm.h"
+
+static struct bandeja_vm vm;
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static struct bandeja_fila *
+filas_new(size_t *n)
+{
+    static const char *const cl[] = { "María Guadalupe López Núñez", "Begoña Ibáñez", "Ana" };
+    struct bandeja_fila *f = calloc(3, sizeof *f);
+
+    for (int i = 0; i < 3; i++) {
+        f[i].id = 10 + i;
+        snprintf(f[i].cliente, sizeof f[i].cliente, "%s", cl[i]);
+        snprintf(f[i].login, sizeof f[i].login, "prom%d", i + 1);
+        snprintf(f[i].etapa, sizeof f[i].etapa, "%s", i ? "No interesado" : "No localizado");
+        snprintf(f[i].motivo, sizeof f[i].motivo, "%s",
+                 i == 1 ? "ya tiene crédito con otra financiera" : "no contesta");
+        f[i].antiguedad_horas = i == 0 ? 5.4 : i == 1 ? 27.2 : 300;
+        snprintf(f[i].ultimo_evento, sizeof f[i].ultimo_evento, "%s",
+                 i == 2 ? "NOTA" : "A_BANDEJA");
+    }
+    *n = 3;
+    return f;
+}
+
+static void
+model_new(struct bandeja_model *m)
+{
+    struct bandeja_promotor *p = calloc(2, sizeof *p);
+    struct bandeja_fila *f;
+    size_t n;
+
+    bandeja_model_init(m);
+    f = filas_new(&n);
+    bandeja_model_take(m, f, n);
+    snprintf(p[0].login, sizeof p[0].login, "prom1");
+    snprintf(p[0].nombre, sizeof p[0].nombre, "José Luis Hernández García");
+    snprintf(p[0].estado, sizeof p[0].estado, "ACTIVO");
+    p[0].cupo_restante = 48;
+    p[0].cartera = 12;
+    p[0].cartera_max = 400;
+    snprintf(p[1].login, sizeof p[1].login, "prom2");
+    snprintf(p[1].nombre, sizeof p[1].nombre, "María Guadalupe López Núñez");
+    snprintf(p[1].estado, sizeof p[1].estado, "VACACIONES");
+    p[1].cartera = 350;
+    p[1].cartera_max = 350;
+    bandeja_model_take_promotores(m, p, 2);
+}
+
+static void
+test_ages(void **st)
+{
+    char buf[32];
+
+    (void)st;
+    bandeja_edad_fmt(buf, sizeof buf, 0.2);
+    assert_string_equal(buf, "0 h");
+    bandeja_edad_fmt(buf, sizeof buf, 23.9);
+    assert_string_equal(buf, "23 h");
+    bandeja_edad_fmt(buf, sizeof buf, 27.2);
+    assert_string_equal(buf, "1 d 3 h");
+    bandeja_edad_fmt(buf, sizeof buf, 300);
+    assert_string_equal(buf, "12 d");
+}
+
+static void
+test_layout_at_80_and_160(void **st)
+{
+    struct bandeja_model m;
+    bool redraw;
+    char *r;
+
+    (void)st;
+    model_new(&m);
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw);
+    assert_true(redraw);
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, 4);
+    assert_string_equal(
+        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
+           "✓ María Guadalupe Lópe… prom1    No localizado no contesta              5 h\n"
+           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n"
+           "  Ana                   prom3    No interesado no contesta              12 d\n");
+    free(r);
+    assert_int_equal(vm.lines[1].spans[1].role, ROLE_TAG);
+    assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR); /* Space moved on */
+    assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE); /* waiting 12 days */
+    assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
+    bandeja_vm_build(&vm, &m, 160, 50);
+    assert_string_equal(vm.lines[0].spans[5].text, "Último evento");
+    assert_string_equal(vm.lines[3].spans[6].text, "nota                 ");
+    assert_int_equal(vm.nlines, 50);
+    bandeja_model_fini(&m);
+}
+
+static void
+test_ids_are_the_tagged_rows_or_the_cursor(void **st)
+{
+    struct bandeja_model m;
+    int64_t ids[4];
+    bool redraw;
+
+    (void)st;
+    model_new(&m);
+    assert_int_equal(bandeja_model_ids(&m, ids, 4), 1);
+    assert_int_equal(ids[0], 10);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &redraw);
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw); /* 11, moves to 12 */
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw); /* 12, stays: last row */
+    assert_int_equal(bandeja_model_ids(&m, ids, 4), 2);
+    assert_int_equal(ids[0], 11);
+    assert_int_equal(ids[1], 12);
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw); /* untag 12 */
+    assert_int_equal(bandeja_model_ntagged(&m), 1);
+    assert_int_equal(bandeja_model_action(&m, ACTION_BACK, 10, &redraw), BANDEJA_NADA);
+    assert_int_equal(bandeja_model_ntagged(&m), 0); /* Esc clears the tags */
+    bandeja_model_fini(&m);
+}
+
+static void
+test_every_decision_asks_for_a_reason_reasignar_picks_first(void **st)
+{
+    struct bandeja_model m;
+    bool redraw;
+    char *d;
+
+    (void)st;
+    model_new(&m);
+    assert_int_equal(bandeja_model_action(&m, ACTION_RETURN_POOL, 10, &redraw),
+                     BANDEJA_PEDIR_MOTIVO);
+    assert_int_equal(m.accion, BANDEJA_DEVOLVER);
+    assert_int_equal(bandeja_model_action(&m, ACTION_DISCARD, 10, &redraw), BANDEJA_PEDIR_MOTIVO);
+    assert_int_equal(m.accion, BANDEJA_DESCARTAR);
+    assert_int_equal(bandeja_model_action(&m, ACTION_REOPEN, 10, &redraw), BANDEJA_PEDIR_MOTIVO);
+    assert_string_equal(bandeja_accion_titulo(m.accion), "Reabrir");
+    assert_int_equal(bandeja_model_action(&m, ACTION_REASSIGN, 10, &redraw), BANDEJA_NADA);
+    assert_true(m.picking);
+    bandeja_vm_build(&vm, &m, 80, 24);
+    d = bandeja_vm_dump(&vm);
+    assert_non_null(strstr(d, "pick 1,8 5x64 Reasignar a… \n"
+                              "0.2 heading|Promotor\n"
+                              "0.40 heading|Cupo hoy  Cartera\n"
+                              "1.2 cursor|prom1 (José Luis Hernández García)    \n"
+                              "1.40 cursor|      48  12/400       \n"
+                              "2.2 text|prom2 (María Guadalupe López Núñez) … \n"
+                              "2.40 error|       0  350/350      \n"));
+    free(d);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &redraw);
+    assert_int_equal(bandeja_model_action(&m, ACTION_OPEN, 10, &redraw), BANDEJA_PEDIR_MOTIVO);
+    assert_int_equal(m.accion, BANDEJA_REASIGNAR);
+    assert_string_equal(m.a_login, "prom2");
+    assert_false(m.picking);
+    bandeja_model_action(&m, ACTION_REASSIGN, 10, &redraw);
+    assert_int_equal(bandeja_model_action(&m, ACTION_BACK, 10, &redraw), BANDEJA_NADA);
+    assert_false(m.picking);
+    bandeja_model_fini(&m);
+}
+
+static void
+test_tags_and_cursor_survive_a_reread(void **st)
+{
+    struct bandeja_model m;
+    struct bandeja_fila *f;
+    size_t n;
+    bool redraw;
+
+    (void)st;
+    model_new(&m);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &redraw);
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw); /* tag 11, cursor on 12 */
+    f = filas_new(&n);
+    memmove(&f[0], &f[1], 2 * sizeof *f); /* 10 was decided elsewhere */
+    bandeja_model_take(&m, f, 2);
+    assert_true(m.filas[0].tagged);
+    assert_int_equal(m.filas[m.cur].id, 12);
+    bandeja_model_fini(&m);
+}
+
+static void
+test_empty_loading_and_error(void **st)
+{
+    struct bandeja_model m;
+    bool redraw;
+
+    (void)st;
+    bandeja_model_init(&m);
+    bandeja_vm_build(&vm, &m, 80, 5);
+    assert_string_equal(vm.lines[1].spans[0].text, "Consultando la bandeja…");
+    bandeja_model_take(&m, NULL, 0);
+    bandeja_vm_build(&vm, &m, 80, 5);
+    assert_string_equal(vm.lines[1].spans[0].text,
+                        "La bandeja está vacía: no hay salidas por decidir.");
+    assert_int_equal(bandeja_model_action(&m, ACTION_REASSIGN, 10, &redraw), BANDEJA_NADA);
+    assert_false(m.picking);
+    snprintf(m.error, sizeof m.error, "No se pudo leer la bandeja: sin conexión");
+    bandeja_vm_build(&vm, &m, 80, 5);
+    assert_int_equal(vm.lines[4].spans[0].role, ROLE_ERROR);
+    bandeja_model_fini(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ages),
+        cmocka_unit_test(test_layout_at_80_and_160),
+        cmocka_unit_test(test_ids_are_the_tagged_rows_or_the_cursor),
+        cmocka_unit_test(test_every_decision_asks_for_a_reason_reasignar_picks_first),
+        cmocka_unit_test(test_tags_and_cursor_survive_a_reread),
+        cmocka_unit_test(test_empty_loading_and_error),
+    };
+
+    return cmocka_run_group_tests(tests, setup_utf8, NULL);
+}

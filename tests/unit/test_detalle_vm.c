@@ -1,0 +1,330 @@
+/*
+ * test_detalle_vm — the detalle pane: +52 phone formatting, history labels with the stage
+ * names as written, the layout at 80×24 and 160×50, the stage pickers, which actions each
+ * estado allows, scrolling, and the not-yet-read and error states.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/detalle_vm.h"
+
+static struct detalle_vm vm; /* large: static, the test thread only */
+
+static const struct embudo_stage stages[] = {
+    { 1, false, "Nuevo", false },         { 2, false, "Contactado", false },
+    { 3, false, "Interesado", false },    { 4, false, "En trámite", false },
+    { 5, true, "No localizado", false },  { 6, true, "No interesado", false },
+    { 8, false, "Venta", true },
+};
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static void
+add_evento(struct detalle_data *d, const char *cuando, const char *evento, const char *antes,
+           const char *despues, const char *login, const char *motivo)
+{
+    struct detalle_evento *e = &d->eventos[d->neventos++];
+
+    snprintf(e->cuando, sizeof e->cuando, "%s", cuando);
+    snprintf(e->evento, sizeof e->evento, "%s", evento);
+    snprintf(e->etapa_anterior, sizeof e->etapa_anterior, "%s", antes);
+    snprintf(e->etapa_nueva, sizeof e->etapa_nueva, "%s", despues);
+    snprintf(e->login, sizeof e->login, "%s", login);
+    snprintf(e->motivo, sizeof e->motivo, "%s", motivo);
+}
+
+static void
+model_new(struct detalle_model *m, enum embudo_estado estado)
+{
+    struct detalle_data d;
+
+    detalle_model_init(m);
+    memcpy(m->stages, stages, sizeof stages);
+    m->nstages = (int)(sizeof stages / sizeof stages[0]);
+    memset(&d, 0, sizeof d);
+    d.card.id = 123;
+    d.card.etapa_id = 2;
+    d.card.estado = estado;
+    d.card.con_timer = estado == EMBUDO_ABIERTA;
+    d.card.restante = 3.3333333;
+    d.card.timer_horas = 48;
+    d.card.aviso_pct = 75;
+    snprintf(d.card.cliente, sizeof d.card.cliente, "María Guadalupe López Núñez");
+    snprintf(d.card.convenio, sizeof d.card.convenio, "IMSS");
+    snprintf(d.card.login, sizeof d.card.login, "prom1");
+    snprintf(d.etapa, sizeof d.etapa, "Contactado");
+    snprintf(d.usuario_nombre, sizeof d.usuario_nombre, "José Luis Hernández García");
+    snprintf(d.convenio_nombre, sizeof d.convenio_nombre, "Instituto Mexicano del Seguro Social");
+    snprintf(d.entidad, sizeof d.entidad, "Ciudad de México");
+    snprintf(d.municipio, sizeof d.municipio, "Coyoacán");
+    d.edad = 45;
+    snprintf(d.curp, sizeof d.curp, "LONM800101MDFPXR09");
+    d.contactos = calloc(3, sizeof *d.contactos);
+    d.ncontactos = 3;
+    snprintf(d.contactos[0].tipo, 16, "CELULAR");
+    snprintf(d.contactos[0].valor, 96, "+525512345678");
+    d.contactos[0].vigente = true;
+    snprintf(d.contactos[1].tipo, 16, "FIJO");
+    snprintf(d.contactos[1].valor, 96, "+522221234567");
+    snprintf(d.contactos[2].tipo, 16, "EMAIL");
+    snprintf(d.contactos[2].valor, 96, "maria@example.mx");
+    d.contactos[2].vigente = true;
+    d.eventos = calloc(4, sizeof *d.eventos);
+    /* The stage was renamed since: the history keeps the name it had. */
+    add_evento(&d, "27/11/26 10:42", "ASIGNADA", "", "Nuevo", "prom1", "");
+    add_evento(&d, "27/11/26 11:00", "TRANSICION", "Nuevo", "Primer contacto", "prom1",
+               "contestó, pide informes");
+    add_evento(&d, "28/11/26 09:10", "NOTA", "Primer contacto", "", "prom1",
+               "llamar el lunes a las 10");
+    add_evento(&d, "28/11/26 09:30", "TIMER_AVISO", "", "", "", "");
+    detalle_model_take(m, &d);
+    assert_null(d.eventos); /* ownership moved */
+}
+
+static void
+test_phones_are_written_for_people(void **st)
+{
+    char buf[64];
+
+    (void)st;
+    detalle_phone_fmt(buf, sizeof buf, "+525512345678");
+    assert_string_equal(buf, "+52 55 1234 5678");
+    detalle_phone_fmt(buf, sizeof buf, "+523398765432");
+    assert_string_equal(buf, "+52 33 9876 5432");
+    detalle_phone_fmt(buf, sizeof buf, "+522221234567");
+    assert_string_equal(buf, "+52 222 123 4567");
+    detalle_phone_fmt(buf, sizeof buf, "5512345678"); /* not stored E.164: as it is */
+    assert_string_equal(buf, "5512345678");
+    detalle_phone_fmt(buf, sizeof buf, "+52551234567X");
+    assert_string_equal(buf, "+52551234567X");
+}
+
+static void
+test_history_labels(void **st)
+{
+    struct detalle_evento e = { .evento = "A_BANDEJA",
+                                .etapa_anterior = "Nuevo",
+                                .etapa_nueva = "No localizado" };
+    char buf[128];
+
+    (void)st;
+    detalle_evento_label(buf, sizeof buf, &e);
+    assert_string_equal(buf, "A bandeja: Nuevo → No localizado");
+    snprintf(e.evento, sizeof e.evento, "REASIGNADA");
+    snprintf(e.etapa_nueva, sizeof e.etapa_nueva, "Nuevo");
+    detalle_evento_label(buf, sizeof buf, &e);
+    assert_string_equal(buf, "Reasignada → Nuevo");
+    snprintf(e.evento, sizeof e.evento, "TIMER_VENCIDO");
+    e.etapa_nueva[0] = '\0';
+    detalle_evento_label(buf, sizeof buf, &e);
+    assert_string_equal(buf, "Timer vencido: de vuelta al pool");
+    snprintf(e.evento, sizeof e.evento, "WA_ENVIADO"); /* unknown: the code itself */
+    detalle_evento_label(buf, sizeof buf, &e);
+    assert_string_equal(buf, "WA_ENVIADO");
+}
+
+static void
+test_layout_at_80x24(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(r, " María Guadalupe López Núñez                                               #123\n"
+                           " Contactado   ◐ 3 h 20 m hábiles\n"
+                           "\n"
+                           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
+                           " Entidad   Ciudad de México · Coyoacán\n"
+                           " Edad      45 años\n"
+                           " RFC       —\n"
+                           " CURP      LONM800101MDFPXR09\n"
+                           " Promotor  prom1 (José Luis Hernández García)\n"
+                           "\n"
+                           " Contactos\n"
+                           "   Celular   +52 55 1234 5678\n"
+                           "   Fijo      +52 222 123 4567 (no vigente)\n"
+                           "   Correo    maria@example.mx\n"
+                           "\n"
+                           " Notas\n"
+                           "   28/11/26 09:10  prom1: llamar el lunes a las 10\n"
+                           "\n"
+                           " Historial\n"
+                           "   27/11/26 10:42  Asignada → Nuevo  prom1\n"
+                           "   27/11/26 11:00  Nuevo → Primer contacto  prom1\n"
+                           "                   «contestó, pide informes»\n"
+                           "   28/11/26 09:30  Aviso: el timer pasó el umbral  sistema\n"
+                           "\n");
+    free(r);
+    assert_int_equal(vm.lines[1].spans[1].role, ROLE_TIMER_WARN); /* 93 % of 48 h used */
+    assert_int_equal(vm.lines[12].spans[1].role, ROLE_MUTED);    /* not vigente */
+    assert_int_equal(vm.content, 20);
+    assert_int_equal(vm.pick_box.h, 0);
+    detalle_model_fini(&m);
+}
+
+static void
+test_wide_terminal_puts_the_timeline_on_the_right(void **st)
+{
+    struct detalle_model m;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    detalle_vm_build(&vm, &m, 160, 50);
+    assert_int_equal(vm.lines[3].nspans, 3);
+    assert_string_equal(vm.lines[3].spans[2].text, "Historial");
+    assert_int_equal(vm.lines[3].spans[2].col, 81);
+    assert_string_equal(vm.lines[5].spans[3].text, "Nuevo → Primer contacto");
+    assert_string_equal(vm.lines[6].spans[2].text, "«contestó, pide informes»");
+    assert_string_equal(vm.lines[0].spans[1].text, "#123");
+    assert_int_equal(vm.lines[0].spans[1].col, 155);
+    assert_int_equal(vm.content, 14);
+    detalle_model_fini(&m);
+}
+
+static void
+test_move_picker_offers_other_working_stages_and_returns_the_choice(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+    char *d;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    assert_int_equal(detalle_model_action(&m, ACTION_MOVE_STAGE, 10, &redraw), DETALLE_NADA);
+    assert_true(redraw);
+    assert_true(m.picking);
+    detalle_vm_build(&vm, &m, 80, 24);
+    d = detalle_vm_dump(&vm);
+    assert_non_null(strstr(d, "pick 1,2 5x34 Mover a la etapa \n"
+                              "0.2 cursor|Nuevo                         \n"
+                              "1.2 text|Interesado                    \n"
+                              "2.2 text|En trámite                    \n"));
+    free(d);
+    assert_int_equal(detalle_model_action(&m, ACTION_DOWN, 10, &redraw), DETALLE_NADA);
+    assert_int_equal(detalle_model_action(&m, ACTION_DOWN, 10, &redraw), DETALLE_NADA);
+    assert_true(redraw);
+    assert_int_equal(detalle_model_action(&m, ACTION_DOWN, 10, &redraw), DETALLE_NADA);
+    assert_false(redraw); /* the last one */
+    assert_int_equal(detalle_model_action(&m, ACTION_OPEN, 10, &redraw), DETALLE_MOVER);
+    assert_string_equal(m.intent_etapa, "En trámite");
+    assert_false(m.picking);
+    /* Exit picker: only SALIDA stages; Esc closes it without choosing. */
+    assert_int_equal(detalle_model_action(&m, ACTION_EXIT_STAGE, 10, &redraw), DETALLE_NADA);
+    assert_int_equal(m.npicks, 2);
+    assert_int_equal(detalle_model_action(&m, ACTION_BACK, 10, &redraw), DETALLE_NADA);
+    assert_false(m.picking);
+    assert_int_equal(detalle_model_action(&m, ACTION_EXIT_STAGE, 10, &redraw), DETALLE_NADA);
+    assert_int_equal(detalle_model_action(&m, ACTION_DOWN, 10, &redraw), DETALLE_NADA);
+    assert_int_equal(detalle_model_action(&m, ACTION_CONFIRM, 10, &redraw), DETALLE_SALIDA);
+    assert_string_equal(m.intent_etapa, "No interesado");
+    /* Outside the picker Esc backs out of the pane. */
+    assert_int_equal(detalle_model_action(&m, ACTION_BACK, 10, &redraw), DETALLE_VOLVER);
+    assert_int_equal(detalle_model_action(&m, ACTION_NOTE, 10, &redraw), DETALLE_NOTA);
+    assert_int_equal(detalle_model_action(&m, ACTION_SALE, 10, &redraw), DETALLE_VENTA);
+    detalle_model_fini(&m);
+}
+
+static void
+test_bandeja_and_closed_opportunities_take_notes_only(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_MOVE_STAGE),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    assert_int_equal(detalle_model_action(&m, ACTION_MOVE_STAGE, 10, &redraw), DETALLE_NADA);
+    assert_false(m.picking);
+    assert_null(detalle_model_refusal(&m, ACTION_NOTE));
+    detalle_vm_build(&vm, &m, 80, 3);
+    assert_string_equal(vm.lines[1].spans[1].text, "en la bandeja del supervisor");
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_SALE), "La oportunidad está cerrada.");
+    assert_int_equal(detalle_model_action(&m, ACTION_SALE, 10, &redraw), DETALLE_NADA);
+    assert_int_equal(detalle_model_action(&m, ACTION_NOTE, 10, &redraw), DETALLE_NOTA);
+    detalle_model_fini(&m);
+}
+
+static void
+test_scrolling_stops_at_the_end(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    detalle_vm_build(&vm, &m, 80, 10); /* 7 content rows of 20 */
+    assert_int_equal(vm.page, 7);
+    detalle_model_action(&m, ACTION_BOTTOM, vm.page, &redraw);
+    detalle_vm_build(&vm, &m, 80, 10);
+    assert_int_equal(m.scroll, 13);
+    assert_string_equal(vm.lines[9].spans[1].text, "Aviso: el timer pasó el umbral");
+    assert_string_equal(vm.lines[0].spans[0].text, "María Guadalupe López Núñez");
+    detalle_model_action(&m, ACTION_PAGE_UP, vm.page, &redraw);
+    assert_int_equal(m.scroll, 6);
+    detalle_model_action(&m, ACTION_TOP, vm.page, &redraw);
+    assert_int_equal(m.scroll, 0);
+    assert_false(redraw == false);
+    detalle_model_action(&m, ACTION_UP, vm.page, &redraw);
+    assert_false(redraw);
+    detalle_model_fini(&m);
+}
+
+static void
+test_not_read_yet_and_read_errors(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    detalle_model_init(&m);
+    detalle_vm_build(&vm, &m, 80, 2);
+    assert_string_equal(vm.lines[0].spans[0].text,
+                        "Elige una oportunidad en el Embudo y pulsa Enter para verla aquí.");
+    m.want = 7;
+    detalle_vm_build(&vm, &m, 80, 4);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(r, " Consultando la oportunidad…\n\n\n\n");
+    free(r);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_NOTE),
+                        "La oportunidad aún no se ha leído.");
+    snprintf(m.error, sizeof m.error, "sin conexión con la base de datos");
+    detalle_vm_build(&vm, &m, 80, 4);
+    assert_int_equal(vm.lines[0].spans[0].role, ROLE_ERROR);
+    detalle_model_fini(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phones_are_written_for_people),
+        cmocka_unit_test(test_history_labels),
+        cmocka_unit_test(test_layout_at_80x24),
+        cmocka_unit_test(test_wide_terminal_puts_the_timeline_on_the_right),
+        cmocka_unit_test(test_move_picker_offers_other_working_stages_and_returns_the_choice),
+        cmocka_unit_test(test_bandeja_and_closed_opportunities_take_notes_only),
+        cmocka_unit_test(test_scrolling_stops_at_the_end),
+        cmocka_unit_test(test_not_read_yet_and_read_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup_utf8, NULL);
+}

@@ -1,0 +1,166 @@
+/*
+ * test_equipo_vm — the team pane: per-promoter numbers, the aging heat map levels against
+ * each stage's own timer (exits against EQUIPO_SALIDA_HORAS), glyph + word legend, ASCII
+ * glyphs, stages that do not fit at 80 columns, cursor and the empty state.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/equipo_vm.h"
+
+static struct equipo_vm vm;
+
+static const struct equipo_etapa etapas[] = {
+    { 1, "Nuevo", 24 },         { 2, "Contactado", 48 },   { 3, "Interesado", 72 },
+    { 4, "En trámite", 120 },   { 5, "No localizado", 0 }, { 6, "No interesado", 0 },
+    { 7, "No califica", 0 },
+};
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static void
+model_new(struct equipo_model *m)
+{
+    static const char *const nm[] = { "José Luis Hernández García", "María Guadalupe López Núñez",
+                                      "Juan Carlos Martínez Ortiz" };
+    struct equipo_promotor *p = calloc(3, sizeof *p);
+    struct equipo_celda *c = calloc(5, sizeof *c);
+
+    equipo_model_init(m);
+    equipo_model_set_etapas(m, etapas, 7);
+    for (int i = 0; i < 3; i++) {
+        p[i].id = i + 1;
+        snprintf(p[i].login, sizeof p[i].login, "prom%d", i + 1);
+        snprintf(p[i].nombre, sizeof p[i].nombre, "%s", nm[i]);
+        p[i].cupo_limite = 60;
+        p[i].cupo_usados = 12 * i;
+        p[i].cartera = 12 + i;
+        p[i].cartera_max = 400;
+        p[i].vencidas = i == 1;
+        p[i].avisadas = i;
+        p[i].ventas_semana = 3 - i;
+    }
+    c[0] = (struct equipo_celda){ 1, 1, 10, 3.5 };
+    c[1] = (struct equipo_celda){ 1, 2, 2, 30 };
+    c[2] = (struct equipo_celda){ 2, 1, 5, 19 };
+    c[3] = (struct equipo_celda){ 2, 5, 1, 12 };
+    c[4] = (struct equipo_celda){ 3, 4, 4, 70 };
+    equipo_model_take(m, p, 3, c, 5);
+}
+
+static void
+test_levels_follow_each_stage_timer(void **st)
+{
+    (void)st;
+    assert_int_equal(equipo_nivel_de(0, 100, 24), EQUIPO_VACIA);
+    assert_int_equal(equipo_nivel_de(1, 11.9, 24), EQUIPO_FRESCA);
+    assert_int_equal(equipo_nivel_de(1, 12, 24), EQUIPO_MEDIA);
+    assert_int_equal(equipo_nivel_de(1, 18, 24), EQUIPO_AVISO);
+    assert_int_equal(equipo_nivel_de(1, 24, 24), EQUIPO_VENCIDA);
+    assert_int_equal(equipo_nivel_de(1, 30, 48), EQUIPO_MEDIA);
+    /* Exits have no timer: EQUIPO_SALIDA_HORAS business hours in the bandeja. */
+    assert_int_equal(equipo_nivel_de(1, 7, 0), EQUIPO_AVISO);
+    assert_int_equal(equipo_nivel_de(1, 8, 0), EQUIPO_VENCIDA);
+}
+
+static void
+test_layout_at_80x24(void **st)
+{
+    struct equipo_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m);
+    equipo_vm_build(&vm, &m, 80, 14);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(
+        r, " Promotor            Cartera  Cupo hoy  Vencidas  Avisos  Ventas sem.\n"
+           " prom1 José Luis …    12/400      0/60         0       0            3\n"
+           " prom2 María Guad…    13/400     12/60         1       1            2\n"
+           " prom3 Juan Carlo…    14/400     24/60         0       2            1\n"
+           "\n"
+           " Antigüedad en la etapa: la más antigua, en horas hábiles\n"
+           " Promotor          Nuevo    Contact… Interes… En trám… No loca… No inte…\n"
+           " prom1 José Luis … 10 ░ 3h  2 ▒ 30h  ·        ·        ·        ·\n"
+           " prom2 María Guad… 5 ▓ 19h  ·        ·        ·        1 █ 12h  ·\n"
+           " prom3 Juan Carlo… ·        ·        ·        4 ▒ 70h  ·        ·\n"
+           "\n"
+           "\n"
+           "\n"
+           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapas\n");
+    free(r);
+    assert_int_equal(vm.lines[1].spans[0].role, ROLE_CURSOR);
+    assert_int_equal(vm.lines[2].spans[3].role, ROLE_TIMER_LATE); /* 1 vencida */
+    assert_int_equal(vm.lines[8].spans[1].role, ROLE_TIMER_WARN); /* 19 of 24 h */
+    assert_int_equal(vm.lines[8].spans[5].role, ROLE_TIMER_LATE); /* 12 h in the bandeja */
+    equipo_model_fini(&m);
+}
+
+static void
+test_wide_shows_every_stage_and_ascii_glyphs(void **st)
+{
+    struct equipo_model m;
+
+    (void)st;
+    model_new(&m);
+    equipo_vm_build(&vm, &m, 160, 50);
+    assert_int_equal(vm.lines[6].nspans, 8);
+    assert_string_equal(vm.lines[6].spans[7].text, "No califica");
+    assert_string_equal(vm.lines[49].spans[4].text, "del timer de la etapa");
+    assert_int_equal(vm.lines[49].nspans, 5);
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    equipo_vm_build(&vm, &m, 160, 50);
+    assert_string_equal(vm.lines[8].spans[1].text, "5 * 19h");
+    assert_string_equal(vm.lines[8].spans[5].text, "1 # 12h");
+    assert_string_equal(vm.lines[49].spans[0].text, ": < 50 %");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    equipo_model_fini(&m);
+}
+
+static void
+test_cursor_and_empty(void **st)
+{
+    struct equipo_model m;
+
+    (void)st;
+    model_new(&m);
+    assert_true(equipo_model_action(&m, ACTION_BOTTOM, 5));
+    assert_string_equal(equipo_model_selected(&m)->login, "prom3");
+    assert_false(equipo_model_action(&m, ACTION_DOWN, 5));
+    equipo_model_fini(&m);
+    equipo_model_init(&m);
+    equipo_vm_build(&vm, &m, 80, 5);
+    assert_string_equal(vm.lines[0].spans[0].text, "Consultando el equipo…");
+    equipo_model_take(&m, NULL, 0, NULL, 0);
+    equipo_vm_build(&vm, &m, 80, 5);
+    assert_string_equal(vm.lines[0].spans[0].text, "No hay promotores en tu equipo.");
+    assert_null(equipo_model_selected(&m));
+    equipo_model_fini(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_levels_follow_each_stage_timer),
+        cmocka_unit_test(test_layout_at_80x24),
+        cmocka_unit_test(test_wide_shows_every_stage_and_ascii_glyphs),
+        cmocka_unit_test(test_cursor_and_empty),
+    };
+
+    return cmocka_run_group_tests(tests, setup_utf8, NULL);
+}

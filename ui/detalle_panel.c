@@ -1,0 +1,409 @@
+/*
+ * detalle_panel — the "detalle" pane: one opportunity (chosen with Enter in the embudo),
+ * re-read when the database notifies a change; m/x open the stage pickers, n the note form,
+ * v the sale form, Esc goes back. A refusal from the api (quota, duplicate sale, closed
+ * opportunity…) is shown in the form with the database's message and the form keeps its
+ * content; a lost connection says so the same way, and Enter retries.
+ *
+ * Loop thread only, except detalle_query (worker thread, the job's own fields).
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_tui.h"
+#include "ui/pane/detalle_pane.h"
+#include "ui/panes_db.h"
+#include "ui/term/term.h"
+#include "ui/vm/detalle_vm.h"
+#include "ui/vm/form_vm.h"
+#include "util/xmalloc.h"
+
+#define CH(c)                  \
+    {                          \
+        KK_CHAR, (uint32_t)(c) \
+    }
+
+static const struct keymap_entry detalle_keys[] = {
+    { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true },
+    { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true },
+    { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true },
+    { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true },
+    { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false },
+};
+
+struct detalle_st {
+    struct app *a;
+    struct detalle_model m;
+    struct detalle_vm vm;
+    int64_t id;
+    char from[32];
+    bool loading, again;
+    struct form_vm form;
+    bool form_open;
+    enum panes_write_kind form_kind;
+    char form_etapa[48]; /* the exit stage the reason form is for */
+};
+
+struct detalle_job {
+    struct app_job base;
+    int64_t id;
+    struct tui_etapa *etapas;
+    size_t netapas;
+    struct tui_detalle d;
+    struct detalle_st *st;
+};
+
+static int
+detalle_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct detalle_job *j = (struct detalle_job *)aj;
+    int rc = db_tui_etapas(db, &j->etapas, &j->netapas, e);
+
+    return rc == RC_OK ? db_tui_detalle(db, j->id, &j->d, e) : rc;
+}
+
+static void
+copy_detalle(struct detalle_data *d, const struct tui_detalle *t)
+{
+    memset(d, 0, sizeof *d);
+    panes_card_from(&d->card, &t->t);
+    snprintf(d->etapa, sizeof d->etapa, "%s", t->etapa);
+    snprintf(d->usuario_nombre, sizeof d->usuario_nombre, "%s", t->usuario_nombre);
+    snprintf(d->convenio_nombre, sizeof d->convenio_nombre, "%s", t->convenio_nombre);
+    snprintf(d->entidad, sizeof d->entidad, "%s", t->entidad);
+    snprintf(d->municipio, sizeof d->municipio, "%s", t->municipio);
+    d->edad = t->edad;
+    snprintf(d->curp, sizeof d->curp, "%s", t->curp);
+    snprintf(d->rfc, sizeof d->rfc, "%s", t->rfc);
+    snprintf(d->motivo_salida, sizeof d->motivo_salida, "%s", t->motivo_salida);
+    snprintf(d->venta_folio, sizeof d->venta_folio, "%s", t->venta_folio);
+    snprintf(d->venta_monto, sizeof d->venta_monto, "%s", t->venta_monto);
+    snprintf(d->venta_producto, sizeof d->venta_producto, "%s", t->venta_producto);
+    d->prospecto = t->prospecto;
+}
+
+static void
+copy_lists(struct detalle_data *d, const struct tui_detalle *t)
+{
+    d->ncontactos = t->ncontactos;
+    d->contactos = t->ncontactos > 0 ? xcalloc(t->ncontactos, sizeof *d->contactos) : NULL;
+    for (size_t i = 0; i < t->ncontactos; i++) {
+        snprintf(d->contactos[i].tipo, sizeof d->contactos[i].tipo, "%s", t->contactos[i].tipo);
+        snprintf(d->contactos[i].valor, sizeof d->contactos[i].valor, "%s",
+                 t->contactos[i].valor);
+        d->contactos[i].vigente = t->contactos[i].vigente;
+    }
+    d->neventos = t->neventos;
+    d->eventos = t->neventos > 0 ? xcalloc(t->neventos, sizeof *d->eventos) : NULL;
+    for (size_t i = 0; i < t->neventos; i++) {
+        struct detalle_evento *v = &d->eventos[i];
+        const struct tui_evento *w = &t->eventos[i];
+
+        snprintf(v->cuando, sizeof v->cuando, "%s", w->cuando);
+        snprintf(v->evento, sizeof v->evento, "%s", w->evento);
+        snprintf(v->etapa_anterior, sizeof v->etapa_anterior, "%s", w->etapa_anterior);
+        snprintf(v->etapa_nueva, sizeof v->etapa_nueva, "%s", w->etapa_nueva);
+        snprintf(v->login, sizeof v->login, "%s", w->login);
+        snprintf(v->motivo, sizeof v->motivo, "%s", w->motivo);
+    }
+}
+
+static void detalle_load(struct detalle_st *s);
+
+static void
+detalle_result(struct app_job *aj)
+{
+    struct detalle_job *j = (struct detalle_job *)aj;
+    struct detalle_st *s = j->st;
+    struct detalle_data d;
+
+    s->loading = false;
+    if (j->id == s->id && j->base.rc == RC_OK) {
+        s->m.nstages = panes_stages_from(s->m.stages, EMBUDO_MAX_STAGES, j->etapas, j->netapas);
+        copy_detalle(&d, &j->d);
+        copy_lists(&d, &j->d);
+        detalle_model_take(&s->m, &d);
+    } else if (j->id == s->id) {
+        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer la oportunidad: %s",
+                 j->base.e.msg);
+    }
+    app_redraw(s->a);
+    if (s->again || j->id != s->id) {
+        s->again = false;
+        detalle_load(s);
+    }
+}
+
+static void
+detalle_release(struct app_job *aj)
+{
+    struct detalle_job *j = (struct detalle_job *)aj;
+
+    free(j->etapas);
+    db_tui_detalle_fini(&j->d);
+    free(j);
+}
+
+static void
+detalle_load(struct detalle_st *s)
+{
+    struct detalle_job *j;
+
+    if (s->id == 0)
+        return;
+    if (s->loading) {
+        s->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->id = s->id;
+    j->base.query = detalle_query;
+    j->base.result = detalle_result;
+    j->base.release = detalle_release;
+    s->loading = true;
+    app_submit(s->a, &j->base);
+}
+
+/* ---- forms -------------------------------------------------------------------------- */
+
+static void
+write_done(struct panes_write_job *j)
+{
+    struct detalle_st *s = j->ctx;
+
+    if (j->base.rc == RC_OK) {
+        if (s->form_open)
+            app_form_close(s->a);
+        app_message(s->a, false, "%s", j->msg);
+        detalle_load(s);
+    } else if (s->form_open) {
+        form_vm_set_refusal(&s->form, j->base.e.msg); /* what was typed stays */
+    } else {
+        app_message(s->a, true, "%s", j->base.e.msg);
+    }
+    app_redraw(s->a);
+}
+
+static void
+form_submit(void *ctx, struct form_vm *f)
+{
+    struct detalle_st *s = ctx;
+    struct panes_write_job *j;
+
+    if (!app_db_up(s->a)) {
+        form_vm_set_refusal(f, "Sin conexión con la base de datos: no se puede guardar ahora."
+                               " Lo escrito se conserva; Enter reintenta.");
+        return;
+    }
+    j = panes_write_new(s->form_kind);
+    j->id = s->id;
+    j->ctx = s;
+    j->done = write_done;
+    if (s->form_kind == PANES_VENTA) {
+        snprintf(j->monto, sizeof j->monto, "%s", form_vm_value(f, 0));
+        snprintf(j->producto, sizeof j->producto, "%s", form_vm_value(f, 1));
+        snprintf(j->folio, sizeof j->folio, "%s", form_vm_value(f, 2));
+    } else {
+        snprintf(j->etapa, sizeof j->etapa, "%s", s->form_etapa);
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 0));
+    }
+    panes_write_submit(s->a, j);
+}
+
+static void
+form_closed(void *ctx, struct form_vm *f)
+{
+    struct detalle_st *s = ctx;
+
+    (void)f;
+    s->form_open = false;
+}
+
+static const struct app_form_ops detalle_form_ops = { form_submit, form_closed };
+
+static bool
+folio_check(const char *v, char *msg, size_t msgsz)
+{
+    regex_t re;
+    bool ok;
+
+    if (regcomp(&re, "^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$", REG_EXTENDED | REG_NOSUB) != 0)
+        return true;
+    ok = regexec(&re, v, 0, NULL, 0) == 0;
+    regfree(&re);
+    if (!ok)
+        snprintf(msg, msgsz, "letras, dígitos, / _ -; hasta 40");
+    return ok;
+}
+
+static void
+form_open(struct detalle_st *s, enum panes_write_kind kind)
+{
+    struct form_field *f;
+    char title[96];
+
+    s->form_kind = kind;
+    if (kind == PANES_VENTA) {
+        form_vm_init(&s->form, "Registrar venta");
+        form_vm_add(&s->form, "Monto", FORM_MONEY, true, NULL);
+        if ((f = form_vm_add(&s->form, "Producto", FORM_TEXT, true, NULL)) != NULL)
+            f->min_len = 1, f->max_len = 80;
+        if ((f = form_vm_add(&s->form, "Folio", FORM_TEXT, true, NULL)) != NULL) {
+            f->min_len = 1;
+            f->max_len = 40;
+            f->check = folio_check;
+        }
+    } else {
+        snprintf(title, sizeof title, "%s%s", kind == PANES_NOTA ? "Nota" : "Salida a ",
+                 kind == PANES_NOTA ? "" : s->form_etapa);
+        form_vm_init(&s->form, title);
+        if ((f = form_vm_add(&s->form, kind == PANES_NOTA ? "Texto" : "Motivo", FORM_TEXT, true,
+                             NULL)) != NULL)
+            f->min_len = 1, f->max_len = kind == PANES_NOTA ? 2000 : 500;
+    }
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &detalle_form_ops, s);
+}
+
+/* ---- pane --------------------------------------------------------------------------- */
+
+static void
+mover(struct detalle_st *s, const char *etapa)
+{
+    struct panes_write_job *j;
+
+    if (!app_require_db(s->a, "mover la oportunidad"))
+        return;
+    j = panes_write_new(PANES_MOVER);
+    j->id = s->id;
+    snprintf(j->etapa, sizeof j->etapa, "%s", etapa);
+    j->ctx = s;
+    j->done = write_done;
+    panes_write_submit(s->a, j);
+}
+
+static bool
+detalle_key(void *st, enum action act, const struct key *k)
+{
+    struct detalle_st *s = st;
+    bool redraw = false;
+    const char *why = detalle_model_refusal(&s->m, act);
+
+    (void)k;
+    if (why != NULL && !s->m.picking && s->id != 0 &&
+        (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
+         act == ACTION_NOTE)) {
+        app_message(s->a, true, "%s", why);
+        return true;
+    }
+    switch (detalle_model_action(&s->m, act, s->vm.page, &redraw)) {
+    case DETALLE_MOVER:
+        mover(s, s->m.intent_etapa);
+        return true;
+    case DETALLE_SALIDA:
+        snprintf(s->form_etapa, sizeof s->form_etapa, "%s", s->m.intent_etapa);
+        form_open(s, PANES_MOVER);
+        return true;
+    case DETALLE_NOTA:
+        form_open(s, PANES_NOTA);
+        return true;
+    case DETALLE_VENTA:
+        form_open(s, PANES_VENTA);
+        return true;
+    case DETALLE_VOLVER:
+        app_show_pane(s->a, s->from[0] != '\0' ? s->from : "embudo");
+        return true;
+    case DETALLE_NADA:
+        break;
+    }
+    return redraw || s->m.picking;
+}
+
+static void *
+detalle_create(struct app *a)
+{
+    struct detalle_st *s = xcalloc(1, sizeof *s);
+
+    s->a = a;
+    detalle_model_init(&s->m);
+    return s;
+}
+
+static void
+detalle_destroy(void *st)
+{
+    struct detalle_st *s = st;
+
+    detalle_model_fini(&s->m);
+    free(s);
+}
+
+static void
+detalle_draw(void *st, struct pane *p)
+{
+    struct detalle_st *s = st;
+
+    s->m.ascii = term_ascii();
+    s->m.want = s->id;
+    detalle_vm_build(&s->vm, &s->m, p->w, p->h);
+    detalle_pane_draw(p, &s->vm);
+}
+
+static void
+detalle_notify(void *st, const struct app_notify *n)
+{
+    struct detalle_st *s = st;
+
+    if (s->id != 0 && (n->resync || (n->tablas & (APP_T_OPORTUNIDADES | APP_T_HISTORIAL |
+                                                  APP_T_VENTAS | APP_T_SWEEP | APP_T_OTRA))))
+        detalle_load(s);
+}
+
+static int
+detalle_command(void *st, int argc, char **argv, struct err *e)
+{
+    struct detalle_st *s = st;
+
+    if (strcmp(argv[0], "mover") != 0 || argc < 2)
+        return err_set(e, RC_INVAL, "uso: :mover ETAPA [motivo=TEXTO]");
+    if (s->id == 0)
+        return err_set(e, RC_INVAL, "no hay una oportunidad abierta");
+    mover(s, argv[1]);
+    return RC_OK;
+}
+
+void
+detalle_panel_open(struct app *a, int64_t id, const char *from)
+{
+    struct detalle_st *s = app_pane_state(a, "detalle");
+
+    if (s == NULL)
+        return;
+    if (s->id != id) {
+        detalle_model_fini(&s->m);
+        detalle_model_init(&s->m);
+    }
+    s->id = id;
+    snprintf(s->from, sizeof s->from, "%s", from != NULL ? from : "embudo");
+    detalle_load(s);
+    app_show_pane(a, "detalle");
+    app_redraw(a);
+}
+
+const struct pane_ops detalle_panel = {
+    .name = "detalle",
+    .title = "Detalle",
+    .ctx = KEYMAP_DETALLE,
+    .roles = PANE_ROLES_ALL,
+    .keys = detalle_keys,
+    .nkeys = sizeof detalle_keys / sizeof detalle_keys[0],
+    .create = detalle_create,
+    .destroy = detalle_destroy,
+    .key = detalle_key,
+    .draw = detalle_draw,
+    .notify = detalle_notify,
+    .command = detalle_command,
+};

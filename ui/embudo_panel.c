@@ -1,0 +1,304 @@
+/*
+ * embudo_panel — the "embudo" pane: the user's opportunities by stage (a supervisor's whole
+ * team, or one member), re-read when the database notifies a change. Enter opens the card in
+ * detalle; ":buscar TEXTO" filters; ":mover ETAPA" moves the card under the cursor.
+ *
+ * Loop thread only, except embudo_query (worker thread, the job's own fields).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_tui.h"
+#include "ui/pane/embudo_pane.h"
+#include "ui/panes_db.h"
+#include "ui/term/term.h"
+#include "util/xmalloc.h"
+
+#define CH(c)                  \
+    {                          \
+        KK_CHAR, (uint32_t)(c) \
+    }
+
+static const struct keymap_entry embudo_keys[] = {
+    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true },
+    { KEYMAP_EMBUDO, CH('/'), ACTION_FILTER, "filtrar", true },
+    { KEYMAP_EMBUDO, CH('s'), ACTION_SORT, "ordenar", true },
+    { KEYMAP_EMBUDO, CH('v'), ACTION_TOGGLE_VIEW, "columnas/lista", true },
+    { KEYMAP_EMBUDO, CH('u'), ACTION_PICK_MEMBER, "promotor (supervisión)", false },
+};
+
+struct embudo_st {
+    struct app *a;
+    struct embudo_model m;
+    struct embudo_vm vm;
+    bool loading, again; /* a read is in flight / another was asked meanwhile */
+    int usuario_id;      /* whose embudo: 0 = everyone the user may see */
+    struct tui_promotor *team; /* for ACTION_PICK_MEMBER */
+    size_t nteam;
+};
+
+struct embudo_job {
+    struct app_job base;
+    int usuario_id;
+    bool want_team;
+    struct tui_etapa *etapas;
+    size_t netapas;
+    struct tui_tarjeta *cards;
+    size_t ncards;
+    struct tui_promotor *team;
+    size_t nteam;
+    struct embudo_st *st;
+};
+
+static bool
+supervising(const struct embudo_st *s)
+{
+    enum vm_profile p = app_profile(s->a);
+
+    return p == VM_PROFILE_SUPERVISOR || p == VM_PROFILE_ADMIN;
+}
+
+static int
+embudo_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct embudo_job *j = (struct embudo_job *)aj;
+    int rc = db_tui_etapas(db, &j->etapas, &j->netapas, e);
+
+    if (rc == RC_OK)
+        rc = db_tui_embudo(db, j->usuario_id, &j->cards, &j->ncards, e);
+    if (rc == RC_OK && j->want_team)
+        rc = db_tui_promotores(db, &j->team, &j->nteam, e);
+    return rc;
+}
+
+static void embudo_load(struct embudo_st *s);
+
+static void
+embudo_apply(struct embudo_st *s, struct embudo_job *j)
+{
+    struct embudo_stage st[EMBUDO_MAX_STAGES];
+    struct embudo_card *cards = j->ncards > 0 ? xcalloc(j->ncards, sizeof *cards) : NULL;
+
+    embudo_model_set_stages(&s->m, st,
+                            panes_stages_from(st, EMBUDO_MAX_STAGES, j->etapas, j->netapas));
+    for (size_t i = 0; i < j->ncards; i++)
+        panes_card_from(&cards[i], &j->cards[i]);
+    embudo_model_take_cards(&s->m, cards, j->ncards);
+    if (j->team != NULL) {
+        free(s->team);
+        s->team = j->team;
+        s->nteam = j->nteam;
+        j->team = NULL;
+    }
+    s->m.error[0] = '\0';
+}
+
+static void
+embudo_result(struct app_job *aj)
+{
+    struct embudo_job *j = (struct embudo_job *)aj;
+    struct embudo_st *s = j->st;
+
+    s->loading = false;
+    if (j->base.rc == RC_OK && j->usuario_id == s->usuario_id)
+        embudo_apply(s, j);
+    else if (j->base.rc != RC_OK)
+        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer el embudo: %s", j->base.e.msg);
+    app_redraw(s->a);
+    if (s->again || j->usuario_id != s->usuario_id) {
+        s->again = false;
+        embudo_load(s);
+    }
+}
+
+static void
+embudo_release(struct app_job *aj)
+{
+    struct embudo_job *j = (struct embudo_job *)aj;
+
+    free(j->etapas);
+    free(j->cards);
+    free(j->team);
+    free(j);
+}
+
+static void
+embudo_load(struct embudo_st *s)
+{
+    struct embudo_job *j;
+
+    if (s->loading) {
+        s->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->usuario_id = s->usuario_id;
+    j->want_team = supervising(s);
+    j->base.query = embudo_query;
+    j->base.result = embudo_result;
+    j->base.release = embudo_release;
+    s->loading = true;
+    app_submit(s->a, &j->base);
+}
+
+static void *
+embudo_create(struct app *a)
+{
+    struct embudo_st *s = xcalloc(1, sizeof *s);
+
+    s->a = a;
+    embudo_model_init(&s->m);
+    return s;
+}
+
+static void
+embudo_destroy(void *st)
+{
+    struct embudo_st *s = st;
+
+    embudo_model_fini(&s->m);
+    free(s->team);
+    free(s);
+}
+
+static void
+embudo_enter(void *st)
+{
+    struct embudo_st *s = st;
+
+    s->m.show_owner = supervising(s) && s->usuario_id == 0;
+    if (supervising(s) && s->usuario_id == 0)
+        snprintf(s->m.scope, sizeof s->m.scope, "Equipo");
+    if (!s->m.loaded)
+        embudo_load(s);
+}
+
+/* Supervisors: everyone → each promoter in turn → everyone. */
+static void
+pick_member(struct embudo_st *s)
+{
+    size_t next = 0;
+
+    if (!supervising(s) || s->nteam == 0) {
+        app_message(s->a, false, "Solo un supervisor elige de quién es el embudo.");
+        return;
+    }
+    for (size_t i = 0; i < s->nteam; i++)
+        if (s->team[i].id == s->usuario_id)
+            next = i + 1;
+    if (s->usuario_id == 0)
+        next = 0;
+    else if (next >= s->nteam) {
+        embudo_panel_show_member(s->a, 0, NULL);
+        return;
+    }
+    embudo_panel_show_member(s->a, s->team[next].id, s->team[next].login);
+}
+
+static bool
+embudo_key(void *st, enum action act, const struct key *k)
+{
+    struct embudo_st *s = st;
+    const struct embudo_card *c;
+
+    /* While "/" is open every key edits the filter, except the arrows (not j/k). */
+    if (s->m.filtering && !(k->kind != KK_CHAR && (act == ACTION_UP || act == ACTION_DOWN ||
+                                                    act == ACTION_LEFT || act == ACTION_RIGHT))) {
+        embudo_model_filter_key(&s->m, k);
+        return true;
+    }
+    if (act == ACTION_OPEN) {
+        if ((c = embudo_model_selected(&s->m)) != NULL)
+            detalle_panel_open(s->a, c->id, "embudo");
+        return true;
+    }
+    if (act == ACTION_PICK_MEMBER) {
+        pick_member(s);
+        return true;
+    }
+    return embudo_model_action(&s->m, act, s->vm.page);
+}
+
+static void
+embudo_draw(void *st, struct pane *p)
+{
+    struct embudo_st *s = st;
+
+    s->m.ascii = term_ascii();
+    embudo_vm_build(&s->vm, &s->m, p->w, p->h);
+    embudo_pane_draw(p, &s->vm);
+}
+
+static void
+embudo_notify(void *st, const struct app_notify *n)
+{
+    struct embudo_st *s = st;
+    unsigned rel = APP_T_OPORTUNIDADES | APP_T_HISTORIAL | APP_T_LOTES | APP_T_VENTAS |
+                   APP_T_SWEEP | APP_T_OTRA;
+
+    if (n->resync || ((n->tablas & rel) != 0 && (n->mine || supervising(s) ||
+                                                 (n->tablas & APP_T_SWEEP) != 0)))
+        embudo_load(s);
+}
+
+static int
+embudo_command(void *st, int argc, char **argv, struct err *e)
+{
+    struct embudo_st *s = st;
+    const struct embudo_card *c = embudo_model_selected(&s->m);
+    struct panes_write_job *j;
+
+    if (strcmp(argv[0], "buscar") == 0) {
+        embudo_model_set_filter(&s->m, argc > 1 ? argv[1] : "");
+        app_redraw(s->a);
+        return RC_OK;
+    }
+    if (strcmp(argv[0], "mover") != 0 || argc < 2)
+        return err_set(e, RC_INVAL, "uso: :mover ETAPA [motivo=TEXTO]");
+    if (c == NULL)
+        return err_set(e, RC_INVAL, "no hay una oportunidad elegida");
+    if (!app_require_db(s->a, "mover la oportunidad"))
+        return RC_OK;
+    j = panes_write_new(PANES_MOVER);
+    j->id = c->id;
+    snprintf(j->etapa, sizeof j->etapa, "%s", argv[1]);
+    for (int i = 2; i < argc; i++)
+        if (strncmp(argv[i], "motivo=", 7) == 0)
+            snprintf(j->texto, sizeof j->texto, "%s", argv[i] + 7);
+    panes_write_submit(s->a, j); /* the notification re-reads the embudo */
+    return RC_OK;
+}
+
+void
+embudo_panel_show_member(struct app *a, int usuario_id, const char *login)
+{
+    struct embudo_st *s = app_pane_state(a, "embudo");
+
+    if (s == NULL)
+        return;
+    s->usuario_id = usuario_id;
+    s->m.show_owner = usuario_id == 0;
+    snprintf(s->m.scope, sizeof s->m.scope, "%s",
+             usuario_id == 0 ? "Equipo" : (login != NULL ? login : "promotor"));
+    embudo_load(s);
+    app_show_pane(a, "embudo");
+    app_redraw(a);
+}
+
+const struct pane_ops embudo_panel = {
+    .name = "embudo",
+    .title = "Embudo",
+    .ctx = KEYMAP_EMBUDO,
+    .roles = PANE_ROLES_ALL,
+    .keys = embudo_keys,
+    .nkeys = sizeof embudo_keys / sizeof embudo_keys[0],
+    .create = embudo_create,
+    .destroy = embudo_destroy,
+    .enter = embudo_enter,
+    .key = embudo_key,
+    .draw = embudo_draw,
+    .notify = embudo_notify,
+    .command = embudo_command,
+};

@@ -1,0 +1,219 @@
+#include "ui/panes_db.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/err.h"
+#include "util/xmalloc.h"
+
+/* ---- copies ------------------------------------------------------------------------- */
+
+void
+panes_card_from(struct embudo_card *c, const struct tui_tarjeta *t)
+{
+    memset(c, 0, sizeof *c);
+    c->id = t->id;
+    c->etapa_id = t->etapa_id;
+    c->estado = t->estado == TUI_EN_BANDEJA ? EMBUDO_EN_BANDEJA
+                : t->estado == TUI_GANADA   ? EMBUDO_GANADA
+                                            : EMBUDO_ABIERTA;
+    c->con_timer = t->con_timer;
+    c->restante = t->restante;
+    c->timer_horas = t->timer_horas;
+    c->aviso_pct = t->aviso_pct;
+    c->etapa_desde = (long long)t->etapa_desde;
+    snprintf(c->cliente, sizeof c->cliente, "%s", t->cliente);
+    snprintf(c->convenio, sizeof c->convenio, "%s", t->convenio);
+    snprintf(c->login, sizeof c->login, "%s", t->login);
+}
+
+int
+panes_stages_from(struct embudo_stage *out, int max, const struct tui_etapa *e, size_t n)
+{
+    int k = 0;
+
+    for (size_t i = 0; i < n && k < max; i++, k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].id = e[i].id;
+        out[k].salida = e[i].tipo == TUI_ETAPA_SALIDA;
+        out[k].venta = e[i].tipo == TUI_ETAPA_VENTA;
+        snprintf(out[k].nombre, sizeof out[k].nombre, "%s", e[i].nombre);
+    }
+    return k;
+}
+
+int
+panes_equipo_etapas_from(struct equipo_etapa *out, int max, const struct tui_etapa *e, size_t n)
+{
+    int k = 0;
+
+    for (size_t i = 0; i < n && k < max; i++) {
+        if (e[i].tipo == TUI_ETAPA_VENTA)
+            continue;
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].id = e[i].id;
+        out[k].timer_horas = e[i].timer_horas;
+        snprintf(out[k].nombre, sizeof out[k].nombre, "%s", e[i].nombre);
+        k++;
+    }
+    return k;
+}
+
+void
+panes_promotor_from(struct equipo_promotor *p, const struct tui_promotor *t)
+{
+    memset(p, 0, sizeof *p);
+    p->id = t->id;
+    snprintf(p->login, sizeof p->login, "%s", t->login);
+    snprintf(p->nombre, sizeof p->nombre, "%s", t->nombre);
+    snprintf(p->estado, sizeof p->estado, "%s", t->estado);
+    p->cupo_limite = t->cupo_limite;
+    p->cupo_usados = t->cupo_usados;
+    p->cartera = t->cartera;
+    p->cartera_max = t->cartera_max;
+    p->vencidas = t->vencidas;
+    p->avisadas = t->avisadas;
+    p->ventas_semana = t->ventas_semana;
+}
+
+void
+panes_bandeja_promotor_from(struct bandeja_promotor *p, const struct tui_promotor *t)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->login, sizeof p->login, "%s", t->login);
+    snprintf(p->nombre, sizeof p->nombre, "%s", t->nombre);
+    snprintf(p->estado, sizeof p->estado, "%s", t->estado);
+    p->cupo_restante = t->cupo_limite - t->cupo_usados;
+    p->cartera = t->cartera;
+    p->cartera_max = t->cartera_max;
+}
+
+void
+panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t)
+{
+    memset(f, 0, sizeof *f);
+    f->id = t->oportunidad_id;
+    snprintf(f->cliente, sizeof f->cliente, "%s", t->cliente != NULL ? t->cliente : "");
+    snprintf(f->login, sizeof f->login, "%s", t->usuario_login != NULL ? t->usuario_login : "");
+    snprintf(f->etapa, sizeof f->etapa, "%s", t->etapa != NULL ? t->etapa : "");
+    snprintf(f->motivo, sizeof f->motivo, "%s", t->motivo != NULL ? t->motivo : "");
+    f->antiguedad_horas = t->antiguedad_horas;
+    snprintf(f->ultimo_evento, sizeof f->ultimo_evento, "%s",
+             t->ultimo_evento != NULL ? t->ultimo_evento : "");
+}
+
+void
+panes_clave_new(char *buf, size_t bufsz, const char *login)
+{
+    static unsigned n; /* loop thread only */
+
+    snprintf(buf, bufsz, "tui-%s-%lld-%ld-%u", login, (long long)time(NULL), (long)getpid(),
+             ++n);
+}
+
+bool
+panes_err_is_down(const struct err *e)
+{
+    return e->rc == RC_DB && strncmp(e->code, "08", 2) == 0;
+}
+
+/* ---- the write job ------------------------------------------------------------------ */
+
+struct panes_write_job *
+panes_write_new(enum panes_write_kind kind)
+{
+    struct panes_write_job *j = xcalloc(1, sizeof *j);
+
+    j->kind = kind;
+    return j;
+}
+
+static int
+write_funnel(struct db *db, struct panes_write_job *j, struct err *e)
+{
+    struct db_movimiento mv;
+    struct db_venta v;
+    int64_t hid;
+    int rc;
+
+    if (j->kind == PANES_MOVER) {
+        rc = db_mover(db, j->id, j->etapa, j->texto[0] != '\0' ? j->texto : NULL, &mv, e);
+        if (rc == RC_OK) {
+            snprintf(j->msg, sizeof j->msg, "Oportunidad %" PRId64 " movida a «%s».", j->id,
+                     mv.etapa != NULL ? mv.etapa : j->etapa);
+            db_movimiento_fini(&mv);
+        }
+        return rc;
+    }
+    if (j->kind == PANES_NOTA) {
+        rc = db_nota(db, j->id, j->texto, &hid, e);
+        if (rc == RC_OK)
+            snprintf(j->msg, sizeof j->msg, "Nota guardada.");
+        return rc;
+    }
+    rc = db_venta_registrar(db, j->id, j->monto, j->producto, j->folio, &v, e);
+    if (rc == RC_OK) {
+        snprintf(j->msg, sizeof j->msg, "%s",
+                 v.mensaje != NULL ? v.mensaje : "Venta registrada.");
+        db_venta_fini(&v);
+    }
+    return rc;
+}
+
+static int
+write_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct panes_write_job *j = (struct panes_write_job *)aj;
+    struct db_reasignacion r;
+    int n = 0, rc;
+
+    if (j->kind == PANES_MOVER || j->kind == PANES_NOTA || j->kind == PANES_VENTA)
+        return write_funnel(db, j, e);
+    if (j->kind == PANES_BANDEJA) {
+        rc = db_bandeja_decidir(db, j->accion, j->ids, j->nids, j->texto, &n, e);
+        if (rc == RC_OK)
+            snprintf(j->msg, sizeof j->msg, "Listo: %d oportunidades.", n);
+        return rc;
+    }
+    rc = db_bandeja_reasignar(db, j->ids, j->nids, j->a_login, j->texto, &r, e);
+    if (rc == RC_OK) {
+        snprintf(j->msg, sizeof j->msg, "%s", r.mensaje != NULL ? r.mensaje : "Reasignadas.");
+        db_reasignacion_fini(&r);
+    }
+    return rc;
+}
+
+static void
+write_result(struct app_job *aj)
+{
+    struct panes_write_job *j = (struct panes_write_job *)aj;
+
+    if (j->done != NULL)
+        j->done(j);
+    else if (aj->rc == RC_OK)
+        app_message(aj->app, false, "%s", j->msg);
+    else
+        app_message(aj->app, true, "%s", aj->e.msg);
+}
+
+static void
+write_release(struct app_job *aj)
+{
+    struct panes_write_job *j = (struct panes_write_job *)aj;
+
+    free(j->ids);
+    free(j);
+}
+
+void
+panes_write_submit(struct app *a, struct panes_write_job *j)
+{
+    j->base.query = write_query;
+    j->base.result = write_result;
+    j->base.release = write_release;
+    app_submit(a, &j->base);
+}

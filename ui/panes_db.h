@@ -1,0 +1,94 @@
+/*
+ * panes_db — what the issue-4 panes (ui/<pane>_panel.c: embudo, detalle, asignación, bandeja,
+ * equipo) share: copying the database's plain structs (src/db/db_tui.h, db_crm.h) into the
+ * view-models' own structs (vm may not include db headers), the calls one pane makes into
+ * another (Enter on a card opens it in detalle), and the job that writes one action and
+ * reports the database's answer.
+ *
+ * Loop thread only, except a job's query(), which runs on the database worker with the
+ * worker's connection and touches only the job's own fields.
+ */
+#ifndef UI_PANES_DB_H
+#define UI_PANES_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db_crm.h"
+#include "db/db_tui.h"
+#include "ui/app_pane.h"
+#include "ui/vm/bandeja_vm.h"
+#include "ui/vm/embudo_vm.h"
+#include "ui/vm/equipo_vm.h"
+
+/* ---- copies db → vm ----------------------------------------------------------------- */
+
+void panes_card_from(struct embudo_card *c, const struct tui_tarjeta *t);
+/* Stages as the embudo shows them (every active one, in funnel order); returns how many. */
+int panes_stages_from(struct embudo_stage *out, int max, const struct tui_etapa *e, size_t n);
+/* Stages as the equipo heat map shows them (all but VENTA). */
+int panes_equipo_etapas_from(struct equipo_etapa *out, int max, const struct tui_etapa *e,
+                             size_t n);
+void panes_promotor_from(struct equipo_promotor *p, const struct tui_promotor *t);
+void panes_bandeja_promotor_from(struct bandeja_promotor *p, const struct tui_promotor *t);
+void panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t);
+
+/* ---- between panes ------------------------------------------------------------------ */
+
+/* detalle_panel.c: show opportunity id, coming back to pane `from` on Esc. */
+void detalle_panel_open(struct app *a, int64_t id, const char *from);
+
+/* embudo_panel.c: show usuario_id's embudo (0 = everyone visible), titled login. */
+void embudo_panel_show_member(struct app *a, int usuario_id, const char *login);
+
+/*
+ * An idempotency clave for one submission: "tui-<login>-<seconds>-<pid>-<n>", unique per
+ * process and call. Written into buf.
+ */
+void panes_clave_new(char *buf, size_t bufsz, const char *login);
+
+/* ---- one write ---------------------------------------------------------------------- */
+
+enum panes_write_kind {
+    PANES_MOVER,
+    PANES_NOTA,
+    PANES_VENTA,
+    PANES_BANDEJA,   /* devolver / descartar / reabrir */
+    PANES_REASIGNAR, /* from the bandeja */
+};
+
+/*
+ * A write job: the inputs are copies; after query() rc/e (and msg on success) say what the
+ * database answered. The submitter sets done(j) (loop thread) and ctx; panes_write_submit
+ * sets the rest and frees the job after done().
+ */
+struct panes_write_job {
+    struct app_job base;
+    enum panes_write_kind kind;
+    int64_t id;      /* MOVER, NOTA, VENTA */
+    int64_t *ids;    /* BANDEJA, REASIGNAR (owned) */
+    size_t nids;
+    enum db_bandeja_accion accion;
+    char etapa[48];
+    char texto[2048]; /* motivo / nota */
+    char monto[32], producto[96], folio[48];
+    char a_login[48];
+    char msg[512]; /* on success: what to tell the user (Spanish) */
+    void (*done)(struct panes_write_job *j);
+    void *ctx;
+};
+
+/* A zeroed job of kind (free it with free() only if never submitted). */
+struct panes_write_job *panes_write_new(enum panes_write_kind kind);
+
+/*
+ * Submits j on the worker; j->done runs on the loop thread when it ran (NULL: the answer is
+ * shown as the bottom bar's message), then j is freed.
+ */
+void panes_write_submit(struct app *a, struct panes_write_job *j);
+
+/* True when e says the database could not be reached (rather than a refusal or a bug). */
+bool panes_err_is_down(const struct err *e);
+
+#endif

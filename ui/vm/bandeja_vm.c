@@ -1,0 +1,391 @@
+#include "ui/vm/bandeja_vm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/vm/embudo_vm.h"
+#include "util/strbuf.h"
+
+enum { FOOTER_H = 1, HEAD_H = 1 };
+
+void
+bandeja_model_init(struct bandeja_model *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+bandeja_model_fini(struct bandeja_model *m)
+{
+    free(m->filas);
+    free(m->promotores);
+    m->filas = NULL;
+    m->promotores = NULL;
+    m->nfilas = m->npromotores = 0;
+}
+
+static int
+fila_find(const struct bandeja_fila *v, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == id)
+            return (int)i;
+    return -1;
+}
+
+void
+bandeja_model_take(struct bandeja_model *m, struct bandeja_fila *filas, size_t n)
+{
+    int64_t keep = m->nfilas > 0 && m->cur < (int)m->nfilas ? m->filas[m->cur].id : 0;
+    int at;
+
+    for (size_t i = 0; i < n; i++) {
+        at = fila_find(m->filas, m->nfilas, filas[i].id);
+        filas[i].tagged = at >= 0 && m->filas[at].tagged;
+    }
+    free(m->filas);
+    m->filas = filas;
+    m->nfilas = n;
+    m->loaded = true;
+    m->error[0] = '\0';
+    at = keep != 0 ? fila_find(filas, n, keep) : -1;
+    if (at >= 0)
+        m->cur = at;
+    if (m->cur >= (int)n)
+        m->cur = n > 0 ? (int)n - 1 : 0;
+}
+
+void
+bandeja_model_take_promotores(struct bandeja_model *m, struct bandeja_promotor *p, size_t n)
+{
+    free(m->promotores);
+    m->promotores = p;
+    m->npromotores = n;
+    if (m->pick >= (int)n)
+        m->pick = 0;
+}
+
+size_t
+bandeja_model_ntagged(const struct bandeja_model *m)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < m->nfilas; i++)
+        n += m->filas[i].tagged;
+    return n;
+}
+
+size_t
+bandeja_model_ids(const struct bandeja_model *m, int64_t *ids, size_t max)
+{
+    size_t n = 0;
+
+    if (bandeja_model_ntagged(m) == 0) {
+        if (m->nfilas == 0)
+            return 0;
+        if (max > 0)
+            ids[0] = m->filas[m->cur].id;
+        return 1;
+    }
+    for (size_t i = 0; i < m->nfilas; i++) {
+        if (!m->filas[i].tagged)
+            continue;
+        if (n < max)
+            ids[n] = m->filas[i].id;
+        n++;
+    }
+    return n;
+}
+
+const char *
+bandeja_accion_titulo(enum bandeja_accion a)
+{
+    switch (a) {
+    case BANDEJA_REASIGNAR:
+        return "Reasignar";
+    case BANDEJA_DEVOLVER:
+        return "Devolver al pool";
+    case BANDEJA_DESCARTAR:
+        return "Descartar";
+    case BANDEJA_REABRIR:
+        return "Reabrir";
+    }
+    return "";
+}
+
+void
+bandeja_edad_fmt(char *buf, size_t bufsz, double horas)
+{
+    long h = (long)floor(horas);
+
+    if (h < 24)
+        snprintf(buf, bufsz, "%ld h", h);
+    else if (h < 24 * 10)
+        snprintf(buf, bufsz, "%ld d %ld h", h / 24, h % 24);
+    else
+        snprintf(buf, bufsz, "%ld d", h / 24);
+}
+
+static enum bandeja_intent
+picker_action(struct bandeja_model *m, enum action a, bool *redraw)
+{
+    *redraw = true;
+    if (a == ACTION_BACK || a == ACTION_CLOSE) {
+        m->picking = false;
+        return BANDEJA_NADA;
+    }
+    if (a == ACTION_OPEN || a == ACTION_CONFIRM || a == ACTION_SUBMIT) {
+        if (m->npromotores == 0)
+            return BANDEJA_NADA;
+        m->picking = false;
+        m->accion = BANDEJA_REASIGNAR;
+        snprintf(m->a_login, sizeof m->a_login, "%s", m->promotores[m->pick].login);
+        return BANDEJA_PEDIR_MOTIVO;
+    }
+    *redraw = list_cursor_move(&m->pick, (int)m->npromotores, a, (int)m->npromotores);
+    return BANDEJA_NADA;
+}
+
+static bool
+decision(enum action a, enum bandeja_accion *out)
+{
+    if (a == ACTION_REASSIGN)
+        *out = BANDEJA_REASIGNAR;
+    else if (a == ACTION_RETURN_POOL)
+        *out = BANDEJA_DEVOLVER;
+    else if (a == ACTION_DISCARD)
+        *out = BANDEJA_DESCARTAR;
+    else if (a == ACTION_REOPEN)
+        *out = BANDEJA_REABRIR;
+    else
+        return false;
+    return true;
+}
+
+enum bandeja_intent
+bandeja_model_action(struct bandeja_model *m, enum action a, int page, bool *redraw)
+{
+    enum bandeja_accion acc;
+
+    *redraw = false;
+    if (m->picking)
+        return picker_action(m, a, redraw);
+    if (decision(a, &acc)) {
+        if (m->nfilas == 0)
+            return BANDEJA_NADA;
+        m->accion = acc;
+        m->a_login[0] = '\0';
+        if (acc != BANDEJA_REASIGNAR)
+            return BANDEJA_PEDIR_MOTIVO;
+        m->picking = true;
+        *redraw = true;
+        return BANDEJA_NADA;
+    }
+    if (a == ACTION_TAG && m->nfilas > 0) {
+        m->filas[m->cur].tagged = !m->filas[m->cur].tagged;
+        if (m->cur + 1 < (int)m->nfilas)
+            m->cur++; /* like htop and mutt: tag and move on */
+        *redraw = true;
+        return BANDEJA_NADA;
+    }
+    if (a == ACTION_BACK && bandeja_model_ntagged(m) > 0) {
+        for (size_t i = 0; i < m->nfilas; i++)
+            m->filas[i].tagged = false;
+        *redraw = true;
+        return BANDEJA_NADA;
+    }
+    *redraw = list_cursor_move(&m->cur, (int)m->nfilas, a, page);
+    return BANDEJA_NADA;
+}
+
+/* ---- view-model --------------------------------------------------------------------- */
+
+struct cols {
+    int tag, cli, prom, et, mot, edad, ev;
+};
+
+static void
+cols_compute(struct cols *c, int w)
+{
+    c->tag = 0;
+    c->cli = 2;
+    c->prom = c->cli + (w >= 120 ? 34 : 22);
+    c->et = c->prom + (w >= 120 ? 12 : 9);
+    c->mot = c->et + (w >= 120 ? 16 : 14);
+    c->edad = w - (w >= 120 ? 30 : 8);
+    c->ev = w >= 120 ? c->edad + 9 : w; /* the last event only on wide terminals */
+}
+
+/* text clipped to [x, end - 1) and padded to end, so the cursor covers the cell. */
+static void
+cell(struct vm_line *l, int x, int end, enum vm_role role, const char *text)
+{
+    char buf[VM_SPAN_BYTES];
+    int n = vm_clip(buf, (int)sizeof buf, text, end - x - 1, vm_ellipsis());
+    size_t len = strlen(buf);
+
+    for (; n < end - x && len + 1 < sizeof buf; n++)
+        buf[len++] = ' ';
+    buf[len] = '\0';
+    vm_line_put(l, x, end, role, buf);
+}
+
+static const char *
+evento_corto(const char *code)
+{
+    static const struct {
+        const char *code, *word;
+    } t[] = {
+        { "A_BANDEJA", "salida" },       { "TIMER_VENCIDO", "timer vencido" },
+        { "NOTA", "nota" },              { "TRANSICION", "cambio de etapa" },
+        { "REASIGNADA", "reasignada" },  { "ASIGNADA", "asignada" },
+        { "TIMER_AVISO", "aviso" },
+    };
+
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(code, t[i].code) == 0)
+            return t[i].word;
+    return code;
+}
+
+static void
+put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
+{
+    const struct bandeja_fila *f = &m->filas[i];
+    struct vm_line *l = &vm->lines[y];
+    struct cols c;
+    bool sel = i == m->cur;
+    enum vm_role base = sel ? ROLE_CURSOR : f->tagged ? ROLE_TAG : ROLE_TEXT;
+    char edad[32];
+
+    cols_compute(&c, vm->width);
+    cell(l, c.tag, c.cli, base, f->tagged ? (m->ascii ? "*" : "✓") : "");
+    cell(l, c.cli, c.prom, base, f->cliente);
+    cell(l, c.prom, c.et, sel ? base : ROLE_MUTED, f->login);
+    cell(l, c.et, c.mot, base, f->etapa);
+    cell(l, c.mot, c.edad, sel ? base : ROLE_MUTED, f->motivo);
+    bandeja_edad_fmt(edad, sizeof edad, f->antiguedad_horas);
+    cell(l, c.edad, c.ev < vm->width ? c.ev : vm->width,
+         sel ? base : f->antiguedad_horas >= 24 ? ROLE_TIMER_LATE : ROLE_VALUE, edad);
+    if (c.ev < vm->width)
+        cell(l, c.ev, vm->width, sel ? base : ROLE_MUTED, evento_corto(f->ultimo_evento));
+}
+
+static void
+put_header(struct bandeja_vm *vm)
+{
+    struct vm_line *l = &vm->lines[0];
+    struct cols c;
+
+    cols_compute(&c, vm->width);
+    vm_line_put(l, c.cli, c.prom - 1, ROLE_HEADING, "Cliente");
+    vm_line_put(l, c.prom, c.et - 1, ROLE_HEADING, "Promotor");
+    vm_line_put(l, c.et, c.mot - 1, ROLE_HEADING, "Salida");
+    vm_line_put(l, c.mot, c.edad - 1, ROLE_HEADING, "Motivo");
+    vm_line_put(l, c.edad, vm->width, ROLE_HEADING, "Espera");
+    if (c.ev < vm->width)
+        vm_line_put(l, c.ev, vm->width, ROLE_HEADING, "Último evento");
+}
+
+static void
+put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
+{
+    char buf[VM_SPAN_BYTES], a[32];
+    size_t t = bandeja_model_ntagged(m);
+
+    snprintf(buf, sizeof buf, "Bandeja · %s en espera", vm_fmt_count(a, sizeof a, (long long)m->nfilas));
+    if (t > 0)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %zu marcadas", t);
+    vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
+}
+
+static void
+build_picker(struct bandeja_vm *vm, const struct bandeja_model *m)
+{
+    int w = vm->width < 64 ? vm->width : 64, n = (int)m->npromotores;
+    int h = n + 3 < vm->height ? n + 3 : vm->height;
+    char buf[VM_SPAN_BYTES];
+
+    vm->pick_box = (struct vm_box){ .y = 1, .x = (vm->width - w) / 2, .h = h, .w = w };
+    snprintf(vm->pick_box.title, sizeof vm->pick_box.title, " Reasignar a… ");
+    vm->npick_lines = h - 2 < BANDEJA_PICK_LINES ? h - 2 : BANDEJA_PICK_LINES;
+    for (int i = 0; i < vm->npick_lines; i++)
+        vm_line_init(&vm->pick_lines[i], ROLE_TEXT);
+    if (vm->npick_lines <= 0)
+        return;
+    vm_line_put(&vm->pick_lines[0], 2, w - 1, ROLE_HEADING, "Promotor");
+    vm_line_put(&vm->pick_lines[0], w - 24, w - 1, ROLE_HEADING, "Cupo hoy  Cartera");
+    for (int i = 0; i + 1 < vm->npick_lines && i < n; i++) {
+        const struct bandeja_promotor *p = &m->promotores[i];
+        struct vm_line *l = &vm->pick_lines[i + 1];
+        enum vm_role r = i == m->pick ? ROLE_CURSOR : ROLE_TEXT;
+
+        snprintf(buf, sizeof buf, "%s (%s)%s%s", p->login, p->nombre,
+                 strcmp(p->estado, "ACTIVO") != 0 ? " · " : "",
+                 strcmp(p->estado, "ACTIVO") != 0 ? p->estado : "");
+        cell(l, 2, w - 24, r, buf);
+        snprintf(buf, sizeof buf, "%8d  %d/%d", p->cupo_restante, p->cartera, p->cartera_max);
+        cell(l, w - 24, w - 1, i == m->pick ? r : p->cupo_restante > 0 ? ROLE_VALUE : ROLE_ERROR,
+             buf);
+    }
+}
+
+void
+bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int height)
+{
+    int rows;
+
+    memset(&vm->pick_box, 0, sizeof vm->pick_box);
+    vm->npick_lines = 0;
+    vm->width = width;
+    vm->height = height;
+    vm->nlines = height < BANDEJA_VM_LINES ? (height > 0 ? height : 0) : BANDEJA_VM_LINES;
+    rows = vm->nlines - HEAD_H - FOOTER_H;
+    vm->page = rows > 1 ? rows : 1;
+    for (int y = 0; y < vm->nlines; y++)
+        vm_line_init(&vm->lines[y], ROLE_TEXT);
+    if (vm->nlines < 3 || width <= 0)
+        return;
+    if (m->error[0] != '\0')
+        vm_line_put(&vm->lines[vm->nlines - 1], 0, width, ROLE_ERROR, m->error);
+    else
+        put_footer(vm, m);
+    if (!m->loaded || m->nfilas == 0) {
+        vm_line_put(&vm->lines[1], 1, width, ROLE_MUTED,
+                    m->loaded ? "La bandeja está vacía: no hay salidas por decidir."
+                              : "Consultando la bandeja…");
+        return;
+    }
+    put_header(vm);
+    if (m->cur < m->top)
+        m->top = m->cur;
+    if (m->cur >= m->top + rows)
+        m->top = m->cur - rows + 1;
+    for (int i = 0; i < rows && m->top + i < (int)m->nfilas; i++)
+        put_fila(vm, m, m->top + i, HEAD_H + i);
+    if (m->picking)
+        build_picker(vm, m);
+}
+
+char *
+bandeja_vm_dump(const struct bandeja_vm *vm)
+{
+    struct strbuf sb;
+    char *lines = vm_lines_dump(vm->lines, vm->nlines), *out;
+
+    strbuf_init(&sb);
+    strbuf_addstr(&sb, lines);
+    free(lines);
+    if (vm->pick_box.h > 0) {
+        strbuf_addf(&sb, "pick %d,%d %dx%d%s\n", vm->pick_box.y, vm->pick_box.x, vm->pick_box.h,
+                    vm->pick_box.w, vm->pick_box.title);
+        lines = vm_lines_dump(vm->pick_lines, vm->npick_lines);
+        strbuf_addstr(&sb, lines);
+        free(lines);
+    }
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb);
+    return out;
+}

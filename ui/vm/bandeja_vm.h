@@ -1,0 +1,102 @@
+/*
+ * bandeja_vm — the supervisor's bandeja: every exit waiting for a decision, with client,
+ * promoter, exit stage, reason, age and last event; Space tags several; the actions
+ * (reasignar, devolver, descartar, reabrir) apply to the tagged rows, or to the row under the
+ * cursor when none is tagged; reasignar first picks a promoter, showing each one's quota left
+ * today and cartera. Every action then asks for a reason (a form the controller opens).
+ *
+ * Pure C (no curses, no db); the loop thread owns the model.
+ */
+#ifndef VM_BANDEJA_VM_H
+#define VM_BANDEJA_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+struct bandeja_fila {
+    int64_t id;
+    char cliente[160];
+    char login[48];
+    char etapa[48];
+    char motivo[256];
+    double antiguedad_horas;
+    char ultimo_evento[24]; /* crm.historial.evento code */
+    bool tagged;
+};
+
+struct bandeja_promotor {
+    char login[48];
+    char nombre[160];
+    char estado[16];
+    int cupo_restante;
+    int cartera, cartera_max;
+};
+
+enum bandeja_accion { BANDEJA_REASIGNAR, BANDEJA_DEVOLVER, BANDEJA_DESCARTAR, BANDEJA_REABRIR };
+
+struct bandeja_model {
+    bool loaded;
+    bool ascii;
+    char error[640];
+    struct bandeja_fila *filas; /* owned */
+    size_t nfilas;
+    int cur, top;
+    struct bandeja_promotor *promotores; /* owned */
+    size_t npromotores;
+
+    bool picking; /* choosing the promoter for reasignar */
+    int pick;
+
+    /* The decision being asked (the controller reads it after BANDEJA_PEDIR_MOTIVO). */
+    enum bandeja_accion accion;
+    char a_login[48];
+};
+
+void bandeja_model_init(struct bandeja_model *m);
+void bandeja_model_fini(struct bandeja_model *m);
+
+/* Takes ownership of filas (malloc'd). Tags and cursor stay on the rows still there. */
+void bandeja_model_take(struct bandeja_model *m, struct bandeja_fila *filas, size_t n);
+void bandeja_model_take_promotores(struct bandeja_model *m, struct bandeja_promotor *p, size_t n);
+
+/*
+ * The ids the next action applies to: the tagged rows, or the one under the cursor. Writes
+ * up to max into ids; returns how many there are.
+ */
+size_t bandeja_model_ids(const struct bandeja_model *m, int64_t *ids, size_t max);
+size_t bandeja_model_ntagged(const struct bandeja_model *m);
+
+enum bandeja_intent {
+    BANDEJA_NADA,
+    BANDEJA_PEDIR_MOTIVO, /* open the reason form for m->accion (and m->a_login) */
+};
+
+/* Applies an action (movement, ACTION_TAG, the four decisions, Enter/Esc in the picker). */
+enum bandeja_intent bandeja_model_action(struct bandeja_model *m, enum action a, int page,
+                                         bool *redraw);
+
+/* Spanish verb of an action for titles and messages: "Reasignar", "Devolver al pool"… */
+const char *bandeja_accion_titulo(enum bandeja_accion a);
+
+/* "5 h", "1 d 3 h", "12 d" from hours. */
+void bandeja_edad_fmt(char *buf, size_t bufsz, double horas);
+
+#define BANDEJA_VM_LINES 120
+#define BANDEJA_PICK_LINES 24
+
+struct bandeja_vm {
+    int width, height, nlines, page;
+    struct vm_line lines[BANDEJA_VM_LINES];
+    struct vm_box pick_box;
+    int npick_lines;
+    struct vm_line pick_lines[BANDEJA_PICK_LINES];
+};
+
+void bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int height);
+char *bandeja_vm_dump(const struct bandeja_vm *vm);
+
+#endif

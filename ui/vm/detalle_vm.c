@@ -1,0 +1,463 @@
+#include "ui/vm/detalle_vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+
+enum {
+    HEAD_H = 3,     /* title, state line, blank */
+    WIDE = 120,     /* from here the timeline takes the right half */
+    LABEL_W = 10,   /* "Convenio  " */
+    PICK_W = 34,
+};
+
+/* ---- model -------------------------------------------------------------------------- */
+
+void
+detalle_model_init(struct detalle_model *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+detalle_data_fini(struct detalle_data *d)
+{
+    free(d->contactos);
+    free(d->eventos);
+    d->contactos = NULL;
+    d->eventos = NULL;
+    d->ncontactos = d->neventos = 0;
+}
+
+void
+detalle_model_fini(struct detalle_model *m)
+{
+    detalle_data_fini(&m->d);
+}
+
+void
+detalle_model_take(struct detalle_model *m, struct detalle_data *d)
+{
+    if (d->card.id != m->d.card.id) {
+        m->scroll = 0;
+        m->picking = false;
+    }
+    detalle_data_fini(&m->d);
+    m->d = *d;
+    d->contactos = NULL;
+    d->eventos = NULL;
+    d->ncontactos = d->neventos = 0;
+    m->loaded = true;
+    m->error[0] = '\0';
+}
+
+const char *
+detalle_model_refusal(const struct detalle_model *m, enum action a)
+{
+    bool abierta = m->d.card.estado == EMBUDO_ABIERTA;
+
+    if (!m->loaded)
+        return "La oportunidad aún no se ha leído.";
+    if (a == ACTION_NOTE)
+        return NULL; /* notes go on any opportunity, closed ones too */
+    if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE)
+        return NULL;
+    if (m->d.card.estado == EMBUDO_EN_BANDEJA)
+        return "Está en la bandeja del supervisor: él decide qué sigue.";
+    if (!abierta)
+        return "La oportunidad está cerrada.";
+    return NULL;
+}
+
+/* Opens the picker with the stages a move (salida false) or an exit (true) may go to. */
+static bool
+picker_open(struct detalle_model *m, bool salida)
+{
+    m->npicks = 0;
+    for (int i = 0; i < m->nstages; i++) {
+        const struct embudo_stage *s = &m->stages[i];
+
+        if (s->salida != salida || s->venta || s->id == m->d.card.etapa_id)
+            continue;
+        m->picks[m->npicks++] = i;
+    }
+    m->picking = m->npicks > 0;
+    m->picking_salida = salida;
+    m->pick = 0;
+    return m->picking;
+}
+
+static enum detalle_intent
+picker_action(struct detalle_model *m, enum action a, bool *redraw)
+{
+    *redraw = true;
+    if (a == ACTION_BACK || a == ACTION_CLOSE) {
+        m->picking = false;
+        return DETALLE_NADA;
+    }
+    if (a == ACTION_OPEN || a == ACTION_CONFIRM || a == ACTION_SUBMIT) {
+        const struct embudo_stage *s = &m->stages[m->picks[m->pick]];
+
+        m->picking = false;
+        snprintf(m->intent_etapa, sizeof m->intent_etapa, "%s", s->nombre);
+        return m->picking_salida ? DETALLE_SALIDA : DETALLE_MOVER;
+    }
+    *redraw = list_cursor_move(&m->pick, m->npicks, a, m->npicks);
+    return DETALLE_NADA;
+}
+
+enum detalle_intent
+detalle_model_action(struct detalle_model *m, enum action a, int page, bool *redraw)
+{
+    int before = m->scroll;
+
+    *redraw = false;
+    if (m->picking)
+        return picker_action(m, a, redraw);
+    if (a == ACTION_BACK)
+        return DETALLE_VOLVER;
+    if (a == ACTION_MOVE_STAGE || a == ACTION_EXIT_STAGE) {
+        if (detalle_model_refusal(m, a) != NULL)
+            return DETALLE_NADA;
+        *redraw = picker_open(m, a == ACTION_EXIT_STAGE);
+        return DETALLE_NADA;
+    }
+    if (a == ACTION_NOTE || a == ACTION_SALE)
+        return detalle_model_refusal(m, a) == NULL
+                   ? (a == ACTION_NOTE ? DETALLE_NOTA : DETALLE_VENTA)
+                   : DETALLE_NADA;
+    if (a == ACTION_UP || a == ACTION_PAGE_UP)
+        m->scroll -= a == ACTION_UP ? 1 : page;
+    else if (a == ACTION_DOWN || a == ACTION_PAGE_DOWN)
+        m->scroll += a == ACTION_DOWN ? 1 : page;
+    else if (a == ACTION_TOP)
+        m->scroll = 0;
+    else if (a == ACTION_BOTTOM)
+        m->scroll = 1 << 20; /* clamped by the next build */
+    if (m->scroll < 0)
+        m->scroll = 0;
+    *redraw = m->scroll != before;
+    return DETALLE_NADA;
+}
+
+/* ---- formatting --------------------------------------------------------------------- */
+
+void
+detalle_phone_fmt(char *buf, size_t bufsz, const char *p)
+{
+    static const char *const two[] = { "33", "55", "56", "81" };
+    bool area2 = false;
+
+    if (strlen(p) != 13 || strncmp(p, "+52", 3) != 0 || strspn(p + 3, "0123456789") != 10) {
+        snprintf(buf, bufsz, "%s", p);
+        return;
+    }
+    for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
+        area2 = area2 || strncmp(p + 3, two[i], 2) == 0;
+    if (area2)
+        snprintf(buf, bufsz, "+52 %.2s %.4s %.4s", p + 3, p + 5, p + 9);
+    else
+        snprintf(buf, bufsz, "+52 %.3s %.3s %.4s", p + 3, p + 6, p + 9);
+}
+
+static const struct {
+    const char *evento, *label;
+} evento_labels[] = {
+    { "ASIGNADA", "Asignada" },
+    { "CAPTADA", "Captada" },
+    { "TIMER_AVISO", "Aviso: el timer pasó el umbral" },
+    { "TIMER_VENCIDO", "Timer vencido: de vuelta al pool" },
+    { "DEVUELTA", "Devuelta al pool" },
+    { "REASIGNADA", "Reasignada" },
+    { "REABIERTA", "Reabierta" },
+    { "VENTA", "Venta registrada" },
+    { "DESCARTADA", "Descartada" },
+    { "NOTA", "Nota" },
+};
+
+void
+detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev)
+{
+    const char *base = ev->evento;
+
+    if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {
+        snprintf(buf, bufsz, "%s%s → %s", ev->evento[0] == 'A' ? "A bandeja: " : "",
+                 ev->etapa_anterior, ev->etapa_nueva);
+        return;
+    }
+    for (size_t i = 0; i < sizeof evento_labels / sizeof evento_labels[0]; i++)
+        if (strcmp(ev->evento, evento_labels[i].evento) == 0)
+            base = evento_labels[i].label;
+    if (ev->etapa_nueva[0] != '\0' && strcmp(ev->evento, "NOTA") != 0 &&
+        strcmp(ev->evento, "VENTA") != 0)
+        snprintf(buf, bufsz, "%s → %s", base, ev->etapa_nueva);
+    else
+        snprintf(buf, bufsz, "%s", base);
+}
+
+/* ---- view-model --------------------------------------------------------------------- */
+
+/* A column of content rows that scrolls: rows before scroll or past the pane are skipped. */
+struct emit {
+    struct detalle_vm *vm;
+    int y;      /* next content row */
+    int scroll; /* first content row shown */
+    int x, end; /* the column */
+};
+
+static struct vm_line *
+emit_row(struct emit *e)
+{
+    int row = HEAD_H + e->y++ - e->scroll;
+
+    if (row < HEAD_H || row >= e->vm->nlines)
+        return NULL;
+    return &e->vm->lines[row];
+}
+
+static void
+emit_pair(struct emit *e, const char *label, const char *value)
+{
+    struct vm_line *l = emit_row(e);
+
+    if (l == NULL)
+        return;
+    vm_line_put(l, e->x, e->end, ROLE_LABEL, label);
+    vm_line_put(l, e->x + LABEL_W, e->end, ROLE_VALUE, value[0] != '\0' ? value : "—");
+}
+
+static void
+emit_heading(struct emit *e, const char *text)
+{
+    struct vm_line *l;
+
+    if (e->y > 0)
+        emit_row(e); /* a blank row before each section */
+    if ((l = emit_row(e)) != NULL)
+        vm_line_put(l, e->x, e->end, ROLE_HEADING, text);
+}
+
+static void
+emit_datos(struct emit *e, const struct detalle_data *d)
+{
+    char buf[1024];
+
+    snprintf(buf, sizeof buf, "%s%s%s", d->card.convenio,
+             d->convenio_nombre[0] != '\0' ? " — " : "", d->convenio_nombre);
+    emit_pair(e, "Convenio", buf);
+    if (!d->prospecto) {
+        snprintf(buf, sizeof buf, "%s%s%s", d->entidad, d->municipio[0] != '\0' ? " · " : "",
+                 d->municipio);
+        emit_pair(e, "Entidad", buf);
+        snprintf(buf, sizeof buf, "%d años", d->edad);
+        emit_pair(e, "Edad", d->edad > 0 ? buf : "");
+        emit_pair(e, "RFC", d->rfc);
+    }
+    emit_pair(e, "CURP", d->curp);
+    snprintf(buf, sizeof buf, "%s%s%s%s", d->card.login, d->usuario_nombre[0] != '\0' ? " (" : "",
+             d->usuario_nombre, d->usuario_nombre[0] != '\0' ? ")" : "");
+    emit_pair(e, "Promotor", buf);
+    if (d->motivo_salida[0] != '\0')
+        emit_pair(e, "Motivo", d->motivo_salida);
+    if (d->venta_folio[0] != '\0') {
+        snprintf(buf, sizeof buf, "$%s · %s · folio %s", d->venta_monto, d->venta_producto,
+                 d->venta_folio);
+        emit_pair(e, "Venta", buf);
+    }
+}
+
+static void
+emit_contactos(struct emit *e, const struct detalle_data *d)
+{
+    struct vm_line *none;
+
+    emit_heading(e, "Contactos");
+    if (d->ncontactos == 0 && (none = emit_row(e)) != NULL)
+        vm_line_put(none, e->x + 2, e->end, ROLE_MUTED, "sin datos de contacto");
+    for (size_t i = 0; i < d->ncontactos; i++) {
+        const struct detalle_contacto *c = &d->contactos[i];
+        char val[VM_SPAN_BYTES];
+        struct vm_line *l = emit_row(e);
+
+        if (l == NULL)
+            continue;
+        if (strcmp(c->tipo, "EMAIL") == 0)
+            snprintf(val, sizeof val, "%s", c->valor);
+        else
+            detalle_phone_fmt(val, sizeof val, c->valor);
+        vm_line_put(l, e->x + 2, e->end, ROLE_LABEL,
+                    strcmp(c->tipo, "CELULAR") == 0 ? "Celular"
+                    : strcmp(c->tipo, "FIJO") == 0  ? "Fijo"
+                                                    : "Correo");
+        vm_line_put(l, e->x + 2 + LABEL_W, e->end, c->vigente ? ROLE_VALUE : ROLE_MUTED, val);
+        if (!c->vigente)
+            vm_line_put(l, e->x + 2 + LABEL_W + vm_text_width(val) + 1, e->end, ROLE_MUTED,
+                        "(no vigente)");
+    }
+}
+
+/* The history (notes apart when notas is false; only notes when true). */
+static void
+emit_eventos(struct emit *e, const struct detalle_data *d, bool notas)
+{
+    size_t shown = 0;
+    struct vm_line *l;
+
+    emit_heading(e, notas ? "Notas" : "Historial");
+    for (size_t i = 0; i < d->neventos; i++) {
+        const struct detalle_evento *ev = &d->eventos[i];
+        char what[1024], why[1024];
+        int x;
+
+        if ((strcmp(ev->evento, "NOTA") == 0) != notas)
+            continue;
+        shown++;
+        if (notas)
+            snprintf(what, sizeof what, "%s: %s", ev->login[0] != '\0' ? ev->login : "sistema",
+                     ev->motivo);
+        else
+            detalle_evento_label(what, sizeof what, ev);
+        if ((l = emit_row(e)) != NULL) {
+            x = vm_line_put(l, e->x + 2, e->end, ROLE_MUTED, ev->cuando);
+            x = vm_line_put(l, x + 2, e->end, notas ? ROLE_TEXT : ROLE_VALUE, what);
+            if (!notas)
+                vm_line_put(l, x + 2, e->end, ROLE_MUTED,
+                            ev->login[0] != '\0' ? ev->login : "sistema");
+        }
+        if (!notas && ev->motivo[0] != '\0' && (l = emit_row(e)) != NULL) {
+            snprintf(why, sizeof why, "«%s»", ev->motivo);
+            vm_line_put(l, e->x + 4 + vm_text_width(ev->cuando), e->end, ROLE_MUTED, why);
+        }
+    }
+    if (shown == 0 && (l = emit_row(e)) != NULL)
+        vm_line_put(l, e->x + 2, e->end, ROLE_MUTED, notas ? "sin notas" : "sin eventos");
+}
+
+static void
+build_head(struct detalle_vm *vm, const struct detalle_model *m)
+{
+    const struct embudo_card *c = &m->d.card;
+    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas,
+                                           c->aviso_pct);
+    char buf[VM_SPAN_BYTES], lab[64];
+    struct vm_line *l = &vm->lines[0];
+    int x;
+
+    snprintf(buf, sizeof buf, "#%lld", (long long)c->id);
+    x = vm->width - vm_text_width(buf) - 1;
+    vm_line_put(l, 1, x - 1, ROLE_HEADING, c->cliente);
+    vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
+    if (vm->nlines < 2)
+        return;
+    l = &vm->lines[1];
+    x = vm_line_put(l, 1, vm->width, ROLE_VALUE, m->d.etapa);
+    if (c->estado == EMBUDO_ABIERTA) {
+        timer_label(lab, sizeof lab, st, c->restante);
+        snprintf(buf, sizeof buf, "%s %s", timer_glyph(st), lab);
+        vm_line_put(l, x + 3, vm->width, timer_role(st), buf);
+    } else {
+        vm_line_put(l, x + 3, vm->width, ROLE_MUTED,
+                    c->estado == EMBUDO_EN_BANDEJA ? "en la bandeja del supervisor"
+                    : c->estado == EMBUDO_GANADA   ? "ganada"
+                                                   : "cerrada");
+    }
+}
+
+static void
+build_picker(struct detalle_vm *vm, const struct detalle_model *m)
+{
+    int h = m->npicks + 2, w = PICK_W < vm->width ? PICK_W : vm->width;
+
+    if (h > vm->height)
+        h = vm->height;
+    vm->pick_box = (struct vm_box){ .y = 1, .x = vm->width > w + 2 ? 2 : 0, .h = h, .w = w };
+    snprintf(vm->pick_box.title, sizeof vm->pick_box.title, " %s ",
+             m->picking_salida ? "Salida: ¿a qué etapa?" : "Mover a la etapa");
+    vm->npick_lines = h - 2 < DETALLE_PICK_LINES ? h - 2 : DETALLE_PICK_LINES;
+    for (int i = 0; i < vm->npick_lines; i++) {
+        char cell[VM_SPAN_BYTES];
+        int cw = w - 4, n;
+
+        vm_line_init(&vm->pick_lines[i], ROLE_TEXT);
+        n = vm_clip(cell, (int)sizeof cell, m->stages[m->picks[i]].nombre, cw, vm_ellipsis());
+        for (size_t len = strlen(cell); n < cw && len + 1 < sizeof cell; n++, len++) {
+            cell[len] = ' ';
+            cell[len + 1] = '\0';
+        }
+        vm_line_put(&vm->pick_lines[i], 2, w - 1, i == m->pick ? ROLE_CURSOR : ROLE_TEXT, cell);
+    }
+}
+
+static void
+build_body(struct detalle_vm *vm, struct detalle_model *m)
+{
+    bool wide = vm->width >= WIDE;
+    int half = wide ? vm->width / 2 : vm->width;
+    struct emit left = { vm, 0, m->scroll, 1, half - 1 };
+    struct emit right = { vm, 0, m->scroll, half + 1, vm->width - 1 };
+
+    emit_datos(&left, &m->d);
+    emit_contactos(&left, &m->d);
+    emit_eventos(&left, &m->d, true);
+    emit_eventos(wide ? &right : &left, &m->d, false);
+    vm->content = left.y > right.y ? left.y : right.y;
+}
+
+void
+detalle_vm_build(struct detalle_vm *vm, struct detalle_model *m, int width, int height)
+{
+    memset(&vm->pick_box, 0, sizeof vm->pick_box);
+    vm->npick_lines = 0;
+    vm->width = width;
+    vm->height = height;
+    vm->nlines = height < DETALLE_VM_LINES ? (height > 0 ? height : 0) : DETALLE_VM_LINES;
+    vm->page = vm->nlines - HEAD_H > 1 ? vm->nlines - HEAD_H : 1;
+    vm->content = 0;
+    for (int y = 0; y < vm->nlines; y++)
+        vm_line_init(&vm->lines[y], ROLE_TEXT);
+    if (vm->nlines == 0 || width <= 0)
+        return;
+    if (!m->loaded) {
+        vm_line_put(&vm->lines[0], 1, width, m->error[0] != '\0' ? ROLE_ERROR : ROLE_MUTED,
+                    m->error[0] != '\0' ? m->error
+                    : m->want != 0      ? "Consultando la oportunidad…"
+                                        : "Elige una oportunidad en el Embudo y pulsa Enter"
+                                          " para verla aquí.");
+        return;
+    }
+    /* Clamp the scroll to the content, measured by a first pass that draws nothing. */
+    build_body(vm, m);
+    if (m->scroll > vm->content - vm->page)
+        m->scroll = vm->content - vm->page > 0 ? vm->content - vm->page : 0;
+    for (int y = 0; y < vm->nlines; y++)
+        vm_line_init(&vm->lines[y], ROLE_TEXT);
+    build_head(vm, m);
+    if (m->error[0] != '\0' && vm->nlines > 2)
+        vm_line_put(&vm->lines[2], 1, width, ROLE_ERROR, m->error);
+    build_body(vm, m);
+    if (m->picking)
+        build_picker(vm, m);
+}
+
+char *
+detalle_vm_dump(const struct detalle_vm *vm)
+{
+    struct strbuf sb;
+    char *lines = vm_lines_dump(vm->lines, vm->nlines), *out;
+
+    strbuf_init(&sb);
+    strbuf_addstr(&sb, lines);
+    free(lines);
+    if (vm->pick_box.h > 0) {
+        strbuf_addf(&sb, "pick %d,%d %dx%d%s\n", vm->pick_box.y, vm->pick_box.x, vm->pick_box.h,
+                    vm->pick_box.w, vm->pick_box.title);
+        lines = vm_lines_dump(vm->pick_lines, vm->npick_lines);
+        strbuf_addstr(&sb, lines);
+        free(lines);
+    }
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb);
+    return out;
+}

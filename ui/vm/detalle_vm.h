@@ -1,0 +1,135 @@
+/*
+ * detalle_vm — the detalle pane: one opportunity with its client data, contacts (phones
+ * written "+52 55 1234 5678"), the history timeline with the stage names as they were
+ * written, and the notes; a stage picker for "mover" and "salida". Long content scrolls; at
+ * 120 columns or more the timeline takes the right half.
+ *
+ * Pure C (no curses, no db). The model holds a copy of what the database job returned; the
+ * loop thread owns it, feeds it actions and reads back what the user chose (an intent).
+ */
+#ifndef VM_DETALLE_VM_H
+#define VM_DETALLE_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/vm/embudo_vm.h"
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+struct detalle_contacto {
+    char tipo[16]; /* CELULAR, FIJO, EMAIL */
+    char valor[96];
+    bool vigente;
+};
+
+struct detalle_evento {
+    char cuando[24]; /* "28/11/26 10:42", business zone */
+    char evento[24]; /* crm.historial.evento */
+    char etapa_anterior[48];
+    char etapa_nueva[48];
+    char login[48];
+    char motivo[512];
+};
+
+/* What the database said about the opportunity (copied in by the controller). */
+struct detalle_data {
+    struct embudo_card card; /* id, client, convenio, owner, estado, timer */
+    char etapa[48];
+    char usuario_nombre[160];
+    char convenio_nombre[160];
+    char entidad[96];
+    char municipio[160];
+    int edad; /* 0 = unknown */
+    char curp[24], rfc[24];
+    char motivo_salida[512];
+    char venta_folio[48], venta_monto[24], venta_producto[96];
+    bool prospecto;
+    size_t ncontactos, neventos;
+    struct detalle_contacto *contactos; /* owned */
+    struct detalle_evento *eventos;     /* owned, oldest first */
+};
+
+/* What a key asked for; the controller acts on it. */
+enum detalle_intent {
+    DETALLE_NADA,    /* handled here (or ignored); redraw when the return says so */
+    DETALLE_MOVER,   /* move to intent_etapa (a non-exit stage) */
+    DETALLE_SALIDA,  /* ask the reason, then move to intent_etapa (an exit stage) */
+    DETALLE_NOTA,    /* open the note form */
+    DETALLE_VENTA,   /* open the sale form */
+    DETALLE_VOLVER,  /* Esc: back to where the user came from */
+};
+
+struct detalle_model {
+    int64_t want; /* the opportunity asked for; 0 = none chosen yet */
+    bool loaded;
+    char error[640]; /* the last read failed (shown under the title) */
+    struct detalle_data d;
+    bool ascii;
+    int scroll;
+
+    /* Stages the opportunity may go to (set by the controller from the funnel). */
+    struct embudo_stage stages[EMBUDO_MAX_STAGES];
+    int nstages;
+
+    /* The picker ("m": non-exit stages; "x": exit stages). */
+    bool picking, picking_salida;
+    int pick;
+    int picks[EMBUDO_MAX_STAGES]; /* indices into stages */
+    int npicks;
+
+    char intent_etapa[48];
+};
+
+void detalle_model_init(struct detalle_model *m);
+void detalle_model_fini(struct detalle_model *m);
+
+/* Takes ownership of d's arrays (the caller's d is emptied); scroll resets on a new id. */
+void detalle_model_take(struct detalle_model *m, struct detalle_data *d);
+
+/* Frees d's arrays. */
+void detalle_data_fini(struct detalle_data *d);
+
+/*
+ * Applies an action: movement scrolls (or moves the picker), ACTION_MOVE_STAGE and
+ * ACTION_EXIT_STAGE open the picker (when the opportunity is ABIERTA), Enter in the picker
+ * chooses, Esc closes it or backs out, ACTION_NOTE / ACTION_SALE ask for their forms.
+ * *redraw tells whether anything visible changed. page = rows one screen shows.
+ */
+enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
+                                         bool *redraw);
+
+/* Spanish refusal when the opportunity's estado forbids action a, or NULL when allowed. */
+const char *detalle_model_refusal(const struct detalle_model *m, enum action a);
+
+/*
+ * Writes a stored phone for people: "+525512345678" → "+52 55 1234 5678" (two-digit area
+ * codes 33, 55, 56, 81), "+522221234567" → "+52 222 123 4567"; anything else as it is.
+ */
+void detalle_phone_fmt(char *buf, size_t bufsz, const char *e164);
+
+/* What a history row says ("Nuevo → Contactado", "Timer vencido: de vuelta al pool"). */
+void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev);
+
+#define DETALLE_VM_LINES 120
+#define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)
+
+struct detalle_vm {
+    int width, height;
+    int nlines;
+    int page;
+    int content; /* rows the whole content takes (for scrolling) */
+    struct vm_line lines[DETALLE_VM_LINES];
+    struct vm_box pick_box; /* h == 0: no picker; coordinates relative to the pane */
+    int npick_lines;
+    struct vm_line pick_lines[DETALLE_PICK_LINES]; /* relative to pick_box */
+};
+
+/* Builds the pane for width × height (keeps m->scroll in range, hence not const). */
+void detalle_vm_build(struct detalle_vm *vm, struct detalle_model *m, int width, int height);
+
+/* vm_lines_dump, then the picker ("pick y,x hxw title" and its lines); caller frees. */
+char *detalle_vm_dump(const struct detalle_vm *vm);
+
+#endif

@@ -1,0 +1,303 @@
+#include "ui/vm/equipo_vm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/vm/embudo_vm.h"
+
+enum {
+    NAME_W = 18,
+    CELL_MIN = 9,
+    CELL_MAX = 14,
+    FIXED_ROWS = 6, /* header, blank, title, header, blank, legend */
+};
+
+enum equipo_nivel
+equipo_nivel_de(int n, double horas, double timer)
+{
+    double ref = timer > 0 ? timer : EQUIPO_SALIDA_HORAS;
+
+    if (n <= 0)
+        return EQUIPO_VACIA;
+    if (horas >= ref)
+        return EQUIPO_VENCIDA;
+    if (horas * 100.0 >= 75.0 * ref)
+        return EQUIPO_AVISO;
+    if (horas * 2.0 >= ref)
+        return EQUIPO_MEDIA;
+    return EQUIPO_FRESCA;
+}
+
+static const char *
+nivel_glyph(enum equipo_nivel v, bool ascii)
+{
+    static const char *const utf8[] = { "·", "░", "▒", "▓", "█" };
+    static const char *const asc[] = { ".", ":", "+", "*", "#" };
+
+    return ascii ? asc[v] : utf8[v];
+}
+
+static enum vm_role
+nivel_role(enum equipo_nivel v)
+{
+    switch (v) {
+    case EQUIPO_VACIA:
+        return ROLE_MUTED;
+    case EQUIPO_FRESCA:
+    case EQUIPO_MEDIA:
+        return ROLE_TIMER_OK;
+    case EQUIPO_AVISO:
+        return ROLE_TIMER_WARN;
+    case EQUIPO_VENCIDA:
+        return ROLE_TIMER_LATE;
+    }
+    return ROLE_TEXT;
+}
+
+void
+equipo_model_init(struct equipo_model *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+equipo_model_fini(struct equipo_model *m)
+{
+    free(m->promotores);
+    free(m->celdas);
+    m->promotores = NULL;
+    m->celdas = NULL;
+    m->npromotores = m->nceldas = 0;
+}
+
+void
+equipo_model_set_etapas(struct equipo_model *m, const struct equipo_etapa *e, int n)
+{
+    m->netapas = n < EQUIPO_MAX_ETAPAS ? n : EQUIPO_MAX_ETAPAS;
+    for (int i = 0; i < m->netapas; i++)
+        m->etapas[i] = e[i];
+}
+
+void
+equipo_model_take(struct equipo_model *m, struct equipo_promotor *p, size_t np,
+                  struct equipo_celda *c, size_t nc)
+{
+    equipo_model_fini(m);
+    m->promotores = p;
+    m->npromotores = np;
+    m->celdas = c;
+    m->nceldas = nc;
+    m->loaded = true;
+    m->error[0] = '\0';
+    if (m->cur >= (int)np)
+        m->cur = np > 0 ? (int)np - 1 : 0;
+}
+
+bool
+equipo_model_action(struct equipo_model *m, enum action a, int page)
+{
+    return list_cursor_move(&m->cur, (int)m->npromotores, a, page);
+}
+
+const struct equipo_promotor *
+equipo_model_selected(const struct equipo_model *m)
+{
+    return m->npromotores > 0 ? &m->promotores[m->cur] : NULL;
+}
+
+/* ---- view-model --------------------------------------------------------------------- */
+
+static struct vm_line *
+row(struct equipo_vm *vm, int y)
+{
+    return y >= 0 && y < vm->nlines ? &vm->lines[y] : NULL;
+}
+
+/* A right-aligned number cell ending at end (exclusive). */
+static void
+put_right(struct vm_line *l, int end, enum vm_role role, const char *text)
+{
+    int w = vm_text_width(text);
+
+    vm_line_put(l, end - w, end, role, text);
+}
+
+static void
+put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w)
+{
+    char buf[256], cellbuf[VM_SPAN_BYTES];
+    int n;
+    size_t len;
+
+    snprintf(buf, sizeof buf, "%s %s", p->login, p->nombre);
+    n = vm_clip(cellbuf, (int)sizeof cellbuf, buf, w - 1, vm_ellipsis());
+    len = strlen(cellbuf);
+    for (; n < w && len + 1 < sizeof cellbuf; n++)
+        cellbuf[len++] = ' ';
+    cellbuf[len] = '\0';
+    vm_line_put(l, 1, 1 + w, sel ? ROLE_CURSOR : ROLE_TEXT, cellbuf);
+}
+
+static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38,
+                                NAME_W + 51 };
+
+static void
+put_numeros_head(struct vm_line *l)
+{
+    static const char *const heads[] = { "Cartera", "Cupo hoy", "Vencidas", "Avisos",
+                                         "Ventas sem." };
+
+    vm_line_put(l, 1, NAME_W, ROLE_HEADING, "Promotor");
+    for (int i = 0; i < 5; i++)
+        put_right(l, num_end[i], ROLE_HEADING, heads[i]);
+}
+
+static void
+put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel)
+{
+    char buf[5][32];
+
+    put_name(l, p, sel, NAME_W);
+    snprintf(buf[0], sizeof buf[0], "%d/%d", p->cartera, p->cartera_max);
+    snprintf(buf[1], sizeof buf[1], "%d/%d", p->cupo_usados, p->cupo_limite);
+    snprintf(buf[2], sizeof buf[2], "%d", p->vencidas);
+    snprintf(buf[3], sizeof buf[3], "%d", p->avisadas);
+    snprintf(buf[4], sizeof buf[4], "%d", p->ventas_semana);
+    put_right(l, num_end[0], p->cartera >= p->cartera_max ? ROLE_ERROR : ROLE_VALUE, buf[0]);
+    put_right(l, num_end[1], ROLE_VALUE, buf[1]);
+    put_right(l, num_end[2], p->vencidas > 0 ? ROLE_TIMER_LATE : ROLE_VALUE, buf[2]);
+    put_right(l, num_end[3], p->avisadas > 0 ? ROLE_TIMER_WARN : ROLE_VALUE, buf[3]);
+    put_right(l, num_end[4], ROLE_VALUE, buf[4]);
+}
+
+static const struct equipo_celda *
+celda(const struct equipo_model *m, int usuario, int etapa)
+{
+    for (size_t i = 0; i < m->nceldas; i++)
+        if (m->celdas[i].usuario_id == usuario && m->celdas[i].etapa_id == etapa)
+            return &m->celdas[i];
+    return NULL;
+}
+
+/* How many stage columns fit and how wide each is. */
+static int
+heat_cols(const struct equipo_model *m, int width, int *cw)
+{
+    int room = width - 1 - NAME_W, n = m->netapas;
+
+    *cw = n > 0 ? room / n : CELL_MAX;
+    if (*cw > CELL_MAX)
+        *cw = CELL_MAX;
+    if (*cw < CELL_MIN) {
+        *cw = CELL_MIN;
+        n = room / CELL_MIN;
+    }
+    return n < m->netapas ? n : m->netapas;
+}
+
+static void
+put_heat_row(struct vm_line *l, const struct equipo_model *m, const struct equipo_promotor *p,
+             bool sel, int ncols, int cw)
+{
+    put_name(l, p, sel, NAME_W);
+    for (int j = 0; j < ncols; j++) {
+        const struct equipo_celda *c = celda(m, p->id, m->etapas[j].id);
+        enum equipo_nivel v = equipo_nivel_de(c != NULL ? c->n : 0, c != NULL ? c->max_horas : 0,
+                                              m->etapas[j].timer_horas);
+        char buf[64];
+        int x = 1 + NAME_W + j * cw;
+
+        if (c == NULL)
+            snprintf(buf, sizeof buf, "%s", nivel_glyph(v, m->ascii));
+        else
+            snprintf(buf, sizeof buf, "%d %s %.0fh", c->n, nivel_glyph(v, m->ascii),
+                     floor(c->max_horas));
+        vm_line_put(l, x, x + cw - 1, nivel_role(v), buf);
+    }
+}
+
+static void
+put_heat_head(struct vm_line *l, const struct equipo_model *m, int ncols, int cw)
+{
+    vm_line_put(l, 1, NAME_W, ROLE_HEADING, "Promotor");
+    for (int j = 0; j < ncols; j++)
+        vm_line_put(l, 1 + NAME_W + j * cw, NAME_W + (j + 1) * cw, ROLE_HEADING,
+                    m->etapas[j].nombre);
+}
+
+static void
+put_legend(struct equipo_vm *vm, const struct equipo_model *m, int y, int hidden)
+{
+    struct vm_line *l = row(vm, y);
+    char buf[VM_SPAN_BYTES];
+    int x = 1;
+
+    if (l == NULL)
+        return;
+    for (int v = EQUIPO_FRESCA; v <= EQUIPO_VENCIDA; v++) {
+        static const char *const words[] = { "", "< 50 %", "≥ 50 %", "≥ 75 %", "vencida" };
+
+        snprintf(buf, sizeof buf, "%s %s", nivel_glyph((enum equipo_nivel)v, m->ascii),
+                 words[v]);
+        x = vm_line_put(l, x, vm->width, nivel_role((enum equipo_nivel)v), buf) + 2;
+    }
+    x = vm_line_put(l, x, vm->width, ROLE_MUTED, "del timer de la etapa");
+    if (hidden > 0) {
+        snprintf(buf, sizeof buf, " · +%d etapas", hidden);
+        vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
+    }
+}
+
+void
+equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int height)
+{
+    int cw, ncols, k, y;
+
+    vm->width = width;
+    vm->height = height;
+    vm->nlines = height < EQUIPO_VM_LINES ? (height > 0 ? height : 0) : EQUIPO_VM_LINES;
+    for (int i = 0; i < vm->nlines; i++)
+        vm_line_init(&vm->lines[i], ROLE_TEXT);
+    k = (vm->nlines - FIXED_ROWS) / 2;
+    vm->page = k > 1 ? k : 1;
+    if (vm->nlines < 2 || width <= 0)
+        return;
+    if (!m->loaded || m->npromotores == 0) {
+        vm_line_put(&vm->lines[0], 1, width, m->error[0] != '\0' ? ROLE_ERROR : ROLE_MUTED,
+                    m->error[0] != '\0' ? m->error
+                    : m->loaded         ? "No hay promotores en tu equipo."
+                                        : "Consultando el equipo…");
+        return;
+    }
+    if (m->cur < m->top)
+        m->top = m->cur;
+    if (m->cur >= m->top + vm->page)
+        m->top = m->cur - vm->page + 1;
+    put_numeros_head(&vm->lines[0]);
+    for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
+        if (row(vm, 1 + i) != NULL)
+            put_numeros(&vm->lines[1 + i], &m->promotores[m->top + i], m->top + i == m->cur);
+    k = (int)m->npromotores - m->top < vm->page ? (int)m->npromotores - m->top : vm->page;
+    y = 2 + k;
+    if (row(vm, y) != NULL)
+        vm_line_put(&vm->lines[y], 1, width, ROLE_HEADING,
+                    "Antigüedad en la etapa: la más antigua, en horas hábiles");
+    ncols = heat_cols(m, width, &cw);
+    if (row(vm, y + 1) != NULL)
+        put_heat_head(&vm->lines[y + 1], m, ncols, cw);
+    for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
+        if (row(vm, y + 2 + i) != NULL)
+            put_heat_row(&vm->lines[y + 2 + i], m, &m->promotores[m->top + i],
+                         m->top + i == m->cur, ncols, cw);
+    put_legend(vm, m, vm->nlines - 1, m->netapas - ncols);
+    if (m->error[0] != '\0' && vm->nlines > 2)
+        vm_line_put(&vm->lines[vm->nlines - 2], 1, width, ROLE_ERROR, m->error);
+}
+
+char *
+equipo_vm_dump(const struct equipo_vm *vm)
+{
+    return vm_lines_dump(vm->lines, vm->nlines);
+}

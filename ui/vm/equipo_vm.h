@@ -1,0 +1,83 @@
+/*
+ * equipo_vm — the team pane (supervisors and admins): per promoter, cartera, quota used
+ * today, overdue and warned counts and sales this week; below, the aging heat map promoter ×
+ * stage: how many active opportunities sit in each stage and how long the oldest has been
+ * there in business hours, against the stage's own timer (its rot threshold). Every level has
+ * a glyph and a word in the legend, not only a colour.
+ *
+ * Pure C (no curses, no db); the loop thread owns the model.
+ */
+#ifndef VM_EQUIPO_VM_H
+#define VM_EQUIPO_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+struct equipo_promotor {
+    int id;
+    char login[48];
+    char nombre[160];
+    char estado[16];
+    int cupo_limite, cupo_usados;
+    int cartera, cartera_max;
+    int vencidas, avisadas, ventas_semana;
+};
+
+struct equipo_etapa {
+    int id;
+    char nombre[48];
+    double timer_horas; /* 0: no timer (exits): EQUIPO_SALIDA_HORAS is the reference */
+};
+
+struct equipo_celda {
+    int usuario_id, etapa_id, n;
+    double max_horas;
+};
+
+/* Business hours an exit may wait in the bandeja before it counts as late. */
+#define EQUIPO_SALIDA_HORAS 8.0
+
+enum equipo_nivel { EQUIPO_VACIA, EQUIPO_FRESCA, EQUIPO_MEDIA, EQUIPO_AVISO, EQUIPO_VENCIDA };
+
+/* The level of a cell whose oldest opportunity has spent horas of a stage with timer hours. */
+enum equipo_nivel equipo_nivel_de(int n, double horas, double timer);
+
+#define EQUIPO_MAX_ETAPAS 16
+
+struct equipo_model {
+    bool loaded, ascii;
+    char error[640];
+    struct equipo_promotor *promotores; /* owned */
+    size_t npromotores;
+    struct equipo_celda *celdas; /* owned */
+    size_t nceldas;
+    struct equipo_etapa etapas[EQUIPO_MAX_ETAPAS];
+    int netapas;
+    int cur, top;
+};
+
+void equipo_model_init(struct equipo_model *m);
+void equipo_model_fini(struct equipo_model *m);
+void equipo_model_set_etapas(struct equipo_model *m, const struct equipo_etapa *e, int n);
+/* Takes ownership of both arrays (malloc'd). */
+void equipo_model_take(struct equipo_model *m, struct equipo_promotor *p, size_t np,
+                       struct equipo_celda *c, size_t nc);
+/* Movement; returns true when the cursor moved. */
+bool equipo_model_action(struct equipo_model *m, enum action a, int page);
+/* The promoter under the cursor (its embudo opens on Enter), or NULL. */
+const struct equipo_promotor *equipo_model_selected(const struct equipo_model *m);
+
+#define EQUIPO_VM_LINES 120
+
+struct equipo_vm {
+    int width, height, nlines, page;
+    struct vm_line lines[EQUIPO_VM_LINES];
+};
+
+void equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int height);
+char *equipo_vm_dump(const struct equipo_vm *vm);
+
+#endif
