@@ -118,9 +118,9 @@ campana_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char
     struct db_campana_nueva n = { 0 };
     const char *maximo = NULL;
     const struct cmd_opt opts[] = {
-        { "etapa", true, &n.etapa, NULL },       { "texto", true, &n.texto, NULL },
-        { "nombre", true, &n.nombre, NULL },     { "convenio", true, &n.convenio, NULL },
-        { "entidad", true, &n.entidad, NULL },   { "maximo", true, &maximo, NULL },
+        { "etapa", true, &n.etapa, NULL },     { "texto", true, &n.texto, NULL },
+        { "nombre", true, &n.nombre, NULL },   { "convenio", true, &n.convenio, NULL },
+        { "entidad", true, &n.entidad, NULL }, { "maximo", true, &maximo, NULL },
         { NULL, false, NULL, NULL },
     };
     struct db_campana_creada c;
@@ -203,12 +203,12 @@ campana_accion(struct cmd_ctx *ctx, const struct cmd_entry *entry, enum db_campa
 static void
 estado_counts(const struct db_campana_estado *s, const char *names[12], int vals[12])
 {
-    static const char *const n[12] = { "total",      "pendientes", "enviando",    "inciertos",
-                                       "enviados",   "entregados", "leidos",      "respondidos",
-                                       "fallidos",   "omitidos",   "cancelados",  "bajas" };
-    const int v[12] = { s->total,      s->pendientes, s->enviando, s->inciertos,
-                        s->enviados,   s->entregados, s->leidos,   s->respondidos,
-                        s->fallidos,   s->omitidos,   s->cancelados, s->bajas };
+    static const char *const n[12] = { "total",    "pendientes", "enviando",   "inciertos",
+                                       "enviados", "entregados", "leidos",     "respondidos",
+                                       "fallidos", "omitidos",   "cancelados", "bajas" };
+    const int v[12] = { s->total,    s->pendientes, s->enviando,   s->inciertos,
+                        s->enviados, s->entregados, s->leidos,     s->respondidos,
+                        s->fallidos, s->omitidos,   s->cancelados, s->bajas };
 
     for (int i = 0; i < 12; i++) {
         names[i] = n[i];

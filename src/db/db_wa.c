@@ -78,8 +78,7 @@ col_copy(char *dst, size_t size, const PGresult *res, int row, int col)
 
 /* A statement whose single value is one boolean ("t"/"f"). */
 static int
-wa_bool(struct db *db, const char *sql, int n, const char *const *params, bool *out,
-        struct err *e)
+wa_bool(struct db *db, const char *sql, int n, const char *const *params, bool *out, struct err *e)
 {
     PGresult *res = NULL;
     int rc = wa_query_one(db, sql, n, params, &res, e);
@@ -397,9 +396,9 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
         " FROM api.campana_estado($1)";
     struct num n;
     const char *p[1] = { num_i64(&n, id) };
-    int *counts[] = { &out->total,       &out->pendientes, &out->enviando,   &out->inciertos,
-                      &out->enviados,    &out->entregados, &out->leidos,     &out->respondidos,
-                      &out->fallidos,    &out->omitidos,   &out->cancelados, &out->bajas };
+    int *counts[] = { &out->total,    &out->pendientes, &out->enviando,   &out->inciertos,
+                      &out->enviados, &out->entregados, &out->leidos,     &out->respondidos,
+                      &out->fallidos, &out->omitidos,   &out->cancelados, &out->bajas };
     PGresult *res = NULL;
     int rc;
 
@@ -566,8 +565,8 @@ db_mensaje_recibo(struct db *db, const char *wa_id, bool leido, time_t at, bool 
                          at > 0 ? num_i64(&n, (int64_t)at) : NULL };
 
     assert(db != NULL && cambio != NULL);
-    return wa_bool(db, "SELECT api.mensaje_recibo($1, $2, to_timestamp($3::bigint))", 3, p,
-                   cambio, e);
+    return wa_bool(db, "SELECT api.mensaje_recibo($1, $2, to_timestamp($3::bigint))", 3, p, cambio,
+                   e);
 }
 
 int
@@ -612,8 +611,8 @@ db_mensaje_resolver_incierto(struct db *db, int64_t id, enum db_incierto_accion 
 }
 
 int
-db_wa_entrante(struct db *db, int cuenta, const char *telefono_o_jid, const char *texto,
-               bool baja, const char *regla, struct db_entrante *out, struct err *e)
+db_wa_entrante(struct db *db, int cuenta, const char *telefono_o_jid, const char *texto, bool baja,
+               const char *regla, struct db_entrante *out, struct err *e)
 {
     static const char sql[] = "SELECT oportunidad_id, mensaje_id, baja_registrada"
                               " FROM api.wa_entrante($1, $2, $3, $4, $5)";
@@ -702,9 +701,9 @@ db_wa_estadisticas_free(struct db_wa_estadistica *rows, size_t n)
 }
 
 const char *const db_mensaje_columnas[DB_MENSAJE_NCOLUMNAS] = {
-    "mensaje_id",      "campana_id", "campana",      "promotor",     "oportunidad_id",
-    "telefono",        "estado",     "incierto",     "programado_para", "enviado_at",
-    "entregado_at",    "leido_at",   "respondido_at", "error",        "texto",
+    "mensaje_id",   "campana_id", "campana",       "promotor",        "oportunidad_id",
+    "telefono",     "estado",     "incierto",      "programado_para", "enviado_at",
+    "entregado_at", "leido_at",   "respondido_at", "error",           "texto",
 };
 
 int
@@ -715,9 +714,9 @@ db_mensajes_exportar(struct db *db, const char *desde, const char *hasta,
 #define ISO(c) "to_char(" c " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     static const char sql[] =
         "SELECT mensaje_id, campana_id, campana, usuario_login, oportunidad_id, telefono, estado,"
-        " incierto, " ISO("programado_para") ", " ISO("enviado_at") ", " ISO("entregado_at") ", "
-        ISO("leido_at") ", " ISO("respondido_at") ", error, texto"
-        " FROM api.wa_mensajes_exportar($1::date, $2::date)";
+        " incierto, " ISO("programado_para") ", " ISO("enviado_at") ", " ISO("entregado_at") ", " ISO(
+            "leido_at") ", " ISO("respondido_at") ", error, texto"
+                                                  " FROM api.wa_mensajes_exportar($1::date, $2::date)";
 #undef ISO
     const char *p[2] = { desde, hasta };
     PGresult *res = NULL;

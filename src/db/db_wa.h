@@ -25,8 +25,8 @@ struct err;
 
 struct db_wa_cuenta {
     int usuario_id;
-    char *jid;                  /* NULL when never linked */
-    char estado[20];            /* SIN_VINCULAR, VINCULANDO, CONECTADA, DESCONECTADA… */
+    char *jid;                   /* NULL when never linked */
+    char estado[20];             /* SIN_VINCULAR, VINCULANDO, CONECTADA, DESCONECTADA… */
     unsigned char *credenciales; /* the sealed blob (src/crypto/seal.h); NULL when none */
     size_t credenciales_len;
     time_t vinculada_at;  /* 0 = never */
@@ -88,9 +88,9 @@ struct db_campana_creada {
     int64_t id;
     int destinatarios; /* messages scheduled */
     int omitidos;
-    int hoy;           /* of them, today */
-    int tope_hoy;      /* today's cap */
-    char *mensaje;     /* "hoy puede enviar 10: límite 180, ya enviados 170" */
+    int hoy;       /* of them, today */
+    int tope_hoy;  /* today's cap */
+    char *mensaje; /* "hoy puede enviar 10: límite 180, ya enviados 170" */
     struct db_plan_dia *plan;
     size_t nplan;
     struct db_omitido *omitidos_v;
@@ -105,9 +105,8 @@ struct db_campana_creada {
  * Then the plan and the skipped list. Fills out (db_campana_creada_fini it) on RC_OK.
  * EB330, EB340, EB350…EB354; RC_INVAL if the template does not parse in C.
  */
-int db_campana_crear(struct db *db, const struct db_campana_nueva *n,
-                     struct db_campana_creada *out, struct err *e)
-    __attribute__((warn_unused_result));
+int db_campana_crear(struct db *db, const struct db_campana_nueva *n, struct db_campana_creada *out,
+                     struct err *e) __attribute__((warn_unused_result));
 void db_campana_creada_fini(struct db_campana_creada *c);
 
 enum db_campana_accion {
@@ -139,8 +138,8 @@ int db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, 
 void db_campana_estado_fini(struct db_campana_estado *s);
 
 /* The per-day plan / the skipped recipients; arrays owned by the caller. EB355. */
-int db_campana_plan(struct db *db, int64_t id, struct db_plan_dia **rows, size_t *n,
-                    struct err *e) __attribute__((warn_unused_result));
+int db_campana_plan(struct db *db, int64_t id, struct db_plan_dia **rows, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
 int db_campana_omitidos(struct db *db, int64_t id, struct db_omitido **rows, size_t *n,
                         struct err *e) __attribute__((warn_unused_result));
 void db_omitidos_free(struct db_omitido *rows, size_t n);

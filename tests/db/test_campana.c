@@ -37,28 +37,30 @@ seed(struct dbt *t, struct db *adm, int n)
     dbt_role(t, "cw_adm", "embudo_admin");
     dbt_role(t, "cw_p1", "embudo_promotor");
     dbt_role(t, "cw_p2", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('cw_sup', 'Sara Supervisora', 'SUPERVISOR'), ('cw_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
-                  " cartera_max) SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE"
-                  " login = 'cw_sup'), 10000, 100000 FROM (VALUES ('cw_p1', 'Pepe Uno'),"
-                  " ('cw_p2', 'Paty Dos')) v(l, n);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, %d) i;"
-                  "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
-                  " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
-                  "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
-                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
-                  " FROM generate_series(1, 7) d",
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('cw_sup', 'Sara Supervisora', 'SUPERVISOR'), ('cw_adm', 'Ada Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
+             " cartera_max) SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE"
+             " login = 'cw_sup'), 10000, 100000 FROM (VALUES ('cw_p1', 'Pepe Uno'),"
+             " ('cw_p2', 'Paty Dos')) v(l, n);"
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, %d) i;"
+             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
+             " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
+             "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
+             "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
+             " FROM generate_series(1, 7) d",
              n, n);
     p = dbt_connect(t, "cw_p1");
     for (int k = 0; k < n; k += 1000)
         dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(%d)", n - k < 1000 ? n - k : 1000);
     /* The tests name opportunities by their client's number. */
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.oportunidades"
-                                           " WHERE id <> cliente_id"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades"
+                                   " WHERE id <> cliente_id"),
                      0);
     dbt_exec(p, "SELECT api.wa_guardar_credenciales('5215500000001@s.whatsapp.net', '\\x0102');"
                 "SELECT api.wa_configurar(en_uso_desde => crm.fecha_negocio(now()) - 30)");
@@ -87,10 +89,11 @@ crear(struct dbt *t, struct db *db, const char *extra)
     long long id;
 
     dbt_exec(db, "BEGIN");
-    id = dbt_scalar_ll(t, db, "SELECT campana_id FROM api.campana_crear('Nuevo', 'Hola {nombre}'%s)",
-                       extra);
-    dbt_exec(db, "SELECT api.campana_textos(%lld, array_agg(mensaje_id), array_agg('Hola ' ||"
-                 " nombre)) FROM api.campana_destinatarios(%lld)",
+    id = dbt_scalar_ll(
+        t, db, "SELECT campana_id FROM api.campana_crear('Nuevo', 'Hola {nombre}'%s)", extra);
+    dbt_exec(db,
+             "SELECT api.campana_textos(%lld, array_agg(mensaje_id), array_agg('Hola ' ||"
+             " nombre)) FROM api.campana_destinatarios(%lld)",
              id, id);
     dbt_exec(db, "COMMIT");
     return id;
@@ -100,8 +103,9 @@ crear(struct dbt *t, struct db *db, const char *extra)
 static void
 marcar_enviados(struct db *adm, long long id)
 {
-    dbt_exec(adm, "UPDATE crm.wa_mensajes SET estado = 'ENVIADO', enviado_at = now()"
-                  " WHERE campana_id = %lld AND estado = 'PENDIENTE'",
+    dbt_exec(adm,
+             "UPDATE crm.wa_mensajes SET estado = 'ENVIADO', enviado_at = now()"
+             " WHERE campana_id = %lld AND estado = 'PENDIENTE'",
              id);
 }
 
@@ -116,26 +120,30 @@ test_170_mas_190(void **state)
     seed(t, adm, 400);
     p = dbt_connect(t, "cw_p1");
     c1 = crear(t, p, ", NULL, NULL, NULL, 170");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(mensajes::text, ',') FROM"
-                                             " api.campana_plan(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(mensajes::text, ',') FROM"
+                                       " api.campana_plan(%lld)",
                                        c1),
                         "170");
     marcar_enviados(adm, c1);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s', destinatarios,"
-                                             " omitidos, hoy, tope_hoy, mensaje) FROM"
-                                             " api.campana_crear('Nuevo', 'Hola', 'segunda',"
-                                             " NULL, NULL, 190)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s', destinatarios,"
+                                       " omitidos, hoy, tope_hoy, mensaje) FROM"
+                                       " api.campana_crear('Nuevo', 'Hola', 'segunda',"
+                                       " NULL, NULL, 190)"),
                         "190|170|10|180|hoy puede enviar 10: límite 180, ya enviados 170");
     c2 = c1 + 1;
     /* 10 today, 180 on the next operating day (every day is one here). */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(format('%%s:%%s', dia -"
-                                             " crm.fecha_negocio(now()), mensajes), ',' ORDER BY"
-                                             " dia) FROM api.campana_plan(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(format('%%s:%%s', dia -"
+                                       " crm.fecha_negocio(now()), mensajes), ',' ORDER BY"
+                                       " dia) FROM api.campana_plan(%lld)",
                                        c2),
                         "0:10,1:180");
     /* The 170 already messaged are skipped as recent, with their reason. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s %%s %%s', count(*), min(motivo),"
-                                             " min(detalle)) FROM api.campana_omitidos(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s %%s %%s', count(*), min(motivo),"
+                                       " min(detalle)) FROM api.campana_omitidos(%lld)",
                                        c2),
                         "170 RECIENTE ya recibió o tiene programado un mensaje reciente");
     /* Not launchable without texts (BORRADOR, autocommit creation without step 2). */
@@ -157,25 +165,29 @@ test_calentamiento(void **state)
     /* First day of use: 20, 31, 42, 54 … as src/core/pacing.c's ramp. */
     dbt_exec(p, "SELECT api.wa_configurar(en_uso_desde => crm.fecha_negocio(now()))");
     c = crear(t, p, ", NULL, NULL, NULL, 200");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(mensajes::text, ',' ORDER BY dia)"
-                                             " FROM api.campana_plan(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(mensajes::text, ',' ORDER BY dia)"
+                                       " FROM api.campana_plan(%lld)",
                                        c),
                         "20,31,42,54,53");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT tope_hoy FROM api.wa_cuenta()"), "20");
     /* Re-linking the same number keeps the warm-up start; another number restarts it. */
     dbt_exec(p, "SELECT api.wa_configurar(en_uso_desde => crm.fecha_negocio(now()) - 5)");
     dbt_exec(p, "SELECT api.wa_desvincular()");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT estado || ' ' || (credenciales IS NULL) ||"
-                                             " ' ' || jid FROM api.wa_cuenta()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT estado || ' ' || (credenciales IS NULL) ||"
+                                       " ' ' || jid FROM api.wa_cuenta()"),
                         "SIN_VINCULAR true 5215500000001@s.whatsapp.net");
     dbt_exec(p, "SELECT api.wa_guardar_credenciales('5215500000001:7@s.whatsapp.net', '\\x03')");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT (crm.fecha_negocio(now()) - en_uso_desde) ||"
-                                             " ' ' || tope_hoy || ' ' || estado FROM"
-                                             " api.wa_cuenta()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT (crm.fecha_negocio(now()) - en_uso_desde) ||"
+                                       " ' ' || tope_hoy || ' ' || estado FROM"
+                                       " api.wa_cuenta()"),
                         "5 77 CONECTADA");
     dbt_exec(p, "SELECT api.wa_guardar_credenciales('5215599999999@s.whatsapp.net', '\\x04')");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT (crm.fecha_negocio(now()) - en_uso_desde) ||"
-                                             " ' ' || tope_hoy FROM api.wa_cuenta()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT (crm.fecha_negocio(now()) - en_uso_desde) ||"
+                                       " ' ' || tope_hoy FROM api.wa_cuenta()"),
                         "0 20");
     /* The configured limit caps the ramp's end, and the state rules. */
     dbt_exec(p, "SELECT api.wa_configurar(limite_diario => 50, en_uso_desde =>"
@@ -210,7 +222,8 @@ crear_main(void *arg)
     if (db_exec(db, "BEGIN", &c->e) == RC_OK &&
         db_exec(db, "SELECT * FROM api.campana_crear('Nuevo', 'Hola', NULL, NULL, NULL, 300)",
                 &c->e) == RC_OK &&
-        db_exec(db, "SELECT pg_sleep(0.3)", &c->e) == RC_OK && db_exec(db, "COMMIT", &c->e) == RC_OK)
+        db_exec(db, "SELECT pg_sleep(0.3)", &c->e) == RC_OK &&
+        db_exec(db, "COMMIT", &c->e) == RC_OK)
         c->ok = 1;
     db_close(db);
     return NULL;
@@ -240,20 +253,24 @@ test_creacion_concurrente(void **state)
     }
     /* 12 campaigns; no day above its cap (180), today exactly full, no phone twice. */
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.wa_campanas"), 12);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM (SELECT dia FROM crm.wa_mensajes"
-                                           " WHERE estado = 'PENDIENTE' GROUP BY dia"
-                                           " HAVING count(*) > 180) x"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT dia FROM crm.wa_mensajes"
+                                   " WHERE estado = 'PENDIENTE' GROUP BY dia"
+                                   " HAVING count(*) > 180) x"),
                      0);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.wa_mensajes WHERE"
-                                           " estado = 'PENDIENTE' AND dia ="
-                                           " crm.fecha_negocio(now())"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE"
+                                   " estado = 'PENDIENTE' AND dia ="
+                                   " crm.fecha_negocio(now())"),
                      180);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM (SELECT telefono FROM"
-                                           " crm.wa_mensajes WHERE estado = 'PENDIENTE' GROUP BY"
-                                           " telefono HAVING count(*) > 1) x"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT telefono FROM"
+                                   " crm.wa_mensajes WHERE estado = 'PENDIENTE' GROUP BY"
+                                   " telefono HAVING count(*) > 1) x"),
                      0);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.wa_mensajes WHERE"
-                                           " estado = 'PENDIENTE'"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE"
+                                   " estado = 'PENDIENTE'"),
                      1200);
     db_close(adm);
 }
@@ -273,18 +290,21 @@ test_cancelar_libera(void **state)
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_pausar(%lld)", c), "PAUSADA");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_pausar(%lld)", c), "PAUSADA");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_reanudar(%lld)", c), "ENVIANDO");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT hoy FROM api.campana_crear('Nuevo', 'x',"
-                                             " NULL, NULL, NULL, 100)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT hoy FROM api.campana_crear('Nuevo', 'x',"
+                                       " NULL, NULL, NULL, 100)"),
                         "30");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_cancelar(%lld)", c), "CANCELADA");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', pendientes, cancelados,"
-                                             " estado) FROM api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', pendientes, cancelados,"
+                                       " estado) FROM api.campana_estado(%lld)",
                                        c),
                         "0/150/CANCELADA");
     /* Its 150 are free again today: the cancelled recipients are not "recent" either. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT hoy || '/' || destinatarios FROM"
-                                             " api.campana_crear('Nuevo', 'x', NULL, NULL, NULL,"
-                                             " 300)"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT hoy || '/' || destinatarios FROM"
+                                       " api.campana_crear('Nuevo', 'x', NULL, NULL, NULL,"
+                                       " 300)"),
                         "150/200");
     expect_refusal(p, "EB356", "SELECT api.campana_reanudar(%lld)", c);
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_cancelar(%lld)", c), "CANCELADA");
@@ -305,14 +325,15 @@ test_omitidos(void **state)
     /* 8 was messaged 10 days ago (not recent any more), 7 two days ago (recent). Times are
      * moved by the superuser with triggers off (set-once timestamps otherwise). */
     c = crear(t, p, ", 'vieja', NULL, NULL, 1");
-    dbt_exec(adm, "SET session_replication_role = replica;"
-                  "UPDATE crm.wa_mensajes SET estado = 'ENVIADO', enviado_at = now() - interval"
-                  " '10 days', telefono = '+525500000008' WHERE campana_id = %lld;"
-                  "INSERT INTO crm.wa_mensajes (campana_id, usuario_id, oportunidad_id, telefono,"
-                  " estado, dia, programado_para, enviado_at) SELECT %lld, usuario_id, 7,"
-                  " '+525500000007', 'ENVIADO', current_date, now(), now() - interval '2 days'"
-                  " FROM crm.wa_campanas WHERE id = %lld;"
-                  "SET session_replication_role = DEFAULT",
+    dbt_exec(adm,
+             "SET session_replication_role = replica;"
+             "UPDATE crm.wa_mensajes SET estado = 'ENVIADO', enviado_at = now() - interval"
+             " '10 days', telefono = '+525500000008' WHERE campana_id = %lld;"
+             "INSERT INTO crm.wa_mensajes (campana_id, usuario_id, oportunidad_id, telefono,"
+             " estado, dia, programado_para, enviado_at) SELECT %lld, usuario_id, 7,"
+             " '+525500000007', 'ENVIADO', current_date, now(), now() - interval '2 days'"
+             " FROM crm.wa_campanas WHERE id = %lld;"
+             "SET session_replication_role = DEFAULT",
              c, c, c);
     /* 1 no phone; 2 opted out; 3 do-not-contact; 4 not on WhatsApp; 6 shares 5's phone. */
     dbt_exec(adm, "DELETE FROM padron.datos_contacto WHERE cliente_id = 1;"
@@ -321,14 +342,16 @@ test_omitidos(void **state)
                   "UPDATE padron.datos_contacto SET valor = '+525500000005' WHERE cliente_id = 6");
     dbt_exec(p, "SELECT api.wa_numero_guardar('55 0000 0004', false)");
     c = crear(t, p, "");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(oportunidad_id || ':' || motivo,"
-                                             " ',' ORDER BY oportunidad_id) FROM"
-                                             " api.campana_omitidos(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(oportunidad_id || ':' || motivo,"
+                                       " ',' ORDER BY oportunidad_id) FROM"
+                                       " api.campana_omitidos(%lld)",
                                        c),
                         "1:SIN_TELEFONO,2:BAJA,3:BLOQUEADO,4:SIN_WHATSAPP,6:DUPLICADO,7:RECIENTE");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(oportunidad_id::text, ',' ORDER BY"
-                                             " oportunidad_id) FROM crm.wa_mensajes WHERE"
-                                             " campana_id = %lld AND estado = 'PENDIENTE'",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(oportunidad_id::text, ',' ORDER BY"
+                                       " oportunidad_id) FROM crm.wa_mensajes WHERE"
+                                       " campana_id = %lld AND estado = 'PENDIENTE'",
                                        c),
                         "5,8,9,10,11,12");
     /* Refusals of the creation. */
@@ -376,30 +399,35 @@ test_recibos_monotonos(void **state)
     /* Read before delivered: read implies delivered; then the late and duplicated receipts
      * change nothing — no state, no timestamp, no count. */
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_recibo('W1', 'LEIDO')"), "t");
-    antes = dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s', estado, enviado_at,"
-                                 " entregado_at, leido_at, actualizado_at) FROM crm.wa_mensajes"
-                                 " WHERE id = 1");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_recibo('W1', 'ENTREGADO',"
-                                             " now() + interval '1 hour')"),
+    antes = dbt_scalar_tmp(t, p,
+                           "SELECT format('%%s|%%s|%%s|%%s|%%s', estado, enviado_at,"
+                           " entregado_at, leido_at, actualizado_at) FROM crm.wa_mensajes"
+                           " WHERE id = 1");
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT api.mensaje_recibo('W1', 'ENTREGADO',"
+                                       " now() + interval '1 hour')"),
                         "f");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_recibo('W1', 'LEIDO')"), "f");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_recibo('W9', 'LEIDO')"), "f");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s|%%s|%%s|%%s|%%s', estado,"
-                                             " enviado_at, entregado_at, leido_at,"
-                                             " actualizado_at) FROM crm.wa_mensajes WHERE id = 1"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s', estado,"
+                                       " enviado_at, entregado_at, leido_at,"
+                                       " actualizado_at) FROM crm.wa_mensajes WHERE id = 1"),
                         antes);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s/%%s', enviados,"
-                                             " entregados, leidos, pendientes) FROM"
-                                             " api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s/%%s', enviados,"
+                                       " entregados, leidos, pendientes) FROM"
+                                       " api.campana_estado(%lld)",
                                        c),
                         "1/1/1/2");
     expect_refusal(p, "EB362", "SELECT api.mensaje_recibo('W1', 'VISTO')");
     /* The trigger holds even for the owner of the tables. */
     dbt_exec(adm, "UPDATE crm.wa_mensajes SET estado = 'ENTREGADO', leido_at = now() + interval"
                   " '1 day', enviado_at = NULL WHERE id = 1");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT format('%%s|%%s|%%s|%%s|%%s', estado,"
-                                               " enviado_at, entregado_at, leido_at,"
-                                               " actualizado_at) FROM crm.wa_mensajes WHERE id = 1"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s', estado,"
+                                       " enviado_at, entregado_at, leido_at,"
+                                       " actualizado_at) FROM crm.wa_mensajes WHERE id = 1"),
                         antes);
     expect_refusal(adm, "EB390", "UPDATE crm.wa_mensajes SET estado = 'FALLIDO' WHERE id = 1");
     expect_refusal(adm, "EB390", "DELETE FROM crm.wa_mensajes WHERE id = 1");
@@ -414,8 +442,9 @@ test_recibos_monotonos(void **state)
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo())"),
                      3);
     dbt_exec(p, "SELECT api.mensaje_enviado(3, 'W3')");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', estado, enviados,"
-                                             " fallidos) FROM api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', estado, enviados,"
+                                       " fallidos) FROM api.campana_estado(%lld)",
                                        c),
                         "TERMINADA/2/1");
     db_close(p);
@@ -443,8 +472,9 @@ test_incierto(void **state)
     dbt_exec(p, "SELECT api.mensaje_enviado(2, 'W2')");
     /* Never claimed again by itself: nothing left to claim, the campaign waits. */
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM api.mensaje_reclamar(crm.yo())"), 0);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', estado, inciertos,"
-                                             " enviando) FROM api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', estado, inciertos,"
+                                       " enviando) FROM api.campana_estado(%lld)",
                                        c),
                         "ENVIANDO/1/0");
     expect_refusal(p, "EB361", "SELECT api.mensaje_resolver_incierto(2, 'REENVIAR')");
@@ -457,8 +487,9 @@ test_incierto(void **state)
     dbt_exec(p, "SELECT api.mensajes_recuperar(crm.yo())");
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_resolver_incierto(1, 'ENVIADO')"),
                         "ENVIADO");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', estado, enviados) FROM"
-                                             " api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', estado, enviados) FROM"
+                                       " api.campana_estado(%lld)",
                                        c),
                         "TERMINADA/2");
     db_close(p);
@@ -482,44 +513,51 @@ test_baja(void **state)
     dbt_exec(adm, "SET session_replication_role = replica;"
                   "UPDATE crm.wa_mensajes SET enviado_at = now() - interval '30 days';"
                   "SET session_replication_role = DEFAULT");
-    dbt_exec(p, "BEGIN; SELECT campana_id FROM api.campana_crear('Contactado', 'x');"
-                "SELECT api.campana_textos(%lld, array_agg(mensaje_id), array_agg('x'::text)) FROM"
-                " api.campana_destinatarios(%lld); COMMIT",
+    dbt_exec(p,
+             "BEGIN; SELECT campana_id FROM api.campana_crear('Contactado', 'x');"
+             "SELECT api.campana_textos(%lld, array_agg(mensaje_id), array_agg('x'::text)) FROM"
+             " api.campana_destinatarios(%lld); COMMIT",
              c + 1, c + 1);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT estado FROM crm.wa_mensajes WHERE"
-                                             " campana_id = %lld",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT estado FROM crm.wa_mensajes WHERE"
+                                       " campana_id = %lld",
                                        c + 1),
                         "PENDIENTE");
     /* A plain reply, then the opt-out from the jid. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s/%%s', oportunidad_id,"
-                                             " mensaje_id, baja_registrada) FROM"
-                                             " api.wa_entrante('5215500000001@s.whatsapp.net',"
-                                             " '¿de cuánto?')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s/%%s', oportunidad_id,"
+                                       " mensaje_id, baja_registrada) FROM"
+                                       " api.wa_entrante('5215500000001@s.whatsapp.net',"
+                                       " '¿de cuánto?')"),
                         "1/1/f");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', oportunidad_id, mensaje_id)"
-                                             " FROM api.wa_entrante('5215500000001@s.whatsapp.net',"
-                                             " 'BAJA por favor', true, 'palabra clave')"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', oportunidad_id, mensaje_id)"
+                                       " FROM api.wa_entrante('5215500000001@s.whatsapp.net',"
+                                       " 'BAJA por favor', true, 'palabra clave')"),
                         "1/1");
-    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT format('%%s|%%s|%%s|%%s|%%s', o.estado,"
-                                               " o.motivo_salida, (SELECT string_agg(evento, ','"
-                                               " ORDER BY id) FROM crm.historial WHERE"
-                                               " oportunidad_id = 1 AND evento LIKE 'WA_%%'),"
-                                               " (SELECT count(*) FROM crm.bloqueos WHERE"
-                                               " cliente_id = 1 AND motivo = 'OPT_OUT' AND hasta IS"
-                                               " NULL), (SELECT regla FROM crm.wa_bajas)) FROM"
-                                               " crm.oportunidades o WHERE o.id = 1"),
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s|%%s|%%s|%%s|%%s', o.estado,"
+                                       " o.motivo_salida, (SELECT string_agg(evento, ','"
+                                       " ORDER BY id) FROM crm.historial WHERE"
+                                       " oportunidad_id = 1 AND evento LIKE 'WA_%%'),"
+                                       " (SELECT count(*) FROM crm.bloqueos WHERE"
+                                       " cliente_id = 1 AND motivo = 'OPT_OUT' AND hasta IS"
+                                       " NULL), (SELECT regla FROM crm.wa_bajas)) FROM"
+                                       " crm.oportunidades o WHERE o.id = 1"),
                         "EN_BANDEJA|baja por WhatsApp: BAJA por favor|WA_RESPUESTA,WA_BAJA|1|"
                         "palabra clave");
     /* The other campaign's pending message to that phone is skipped; never claimed. */
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT estado || ' ' || error FROM crm.wa_mensajes"
-                                             " WHERE campana_id = %lld",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT estado || ' ' || error FROM crm.wa_mensajes"
+                                       " WHERE campana_id = %lld",
                                        c + 1),
                         "OMITIDO BAJA");
     dbt_exec(p, "SELECT api.campana_lanzar(%lld)", c + 1);
     assert_string_equal(dbt_scalar_tmp(t, p, "SELECT estado FROM api.campana_estado(%lld)", c + 1),
                         "TERMINADA");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT format('%%s/%%s', respondidos, bajas) FROM"
-                                             " api.campana_estado(%lld)",
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT format('%%s/%%s', respondidos, bajas) FROM"
+                                       " api.campana_estado(%lld)",
                                        c),
                         "1/1");
     expect_refusal(p, "EB364", "SELECT * FROM api.wa_entrante('+1 555 0100', 'hi')");
@@ -527,8 +565,9 @@ test_baja(void **state)
     /* In the bandeja for the supervisor; the database stays consistent. */
     p = dbt_connect(t, "cw_sup");
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
-    assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM api.bandeja() WHERE"
-                                         " oportunidad_id = 1"),
+    assert_int_equal(dbt_scalar_ll(t, p,
+                                   "SELECT count(*) FROM api.bandeja() WHERE"
+                                   " oportunidad_id = 1"),
                      1);
     db_close(p);
     db_close(adm);
@@ -548,10 +587,11 @@ test_rls(void **state)
     c = enviar_uno(t, p);
     q = dbt_connect(t, "cw_p2");
     dbt_exec(q, "SELECT api.wa_guardar_credenciales('5215588888888@s.whatsapp.net', '\\x09')");
-    assert_int_equal(dbt_scalar_ll(t, q, "SELECT (SELECT count(*) FROM crm.wa_campanas) +"
-                                         " (SELECT count(*) FROM crm.wa_mensajes) + (SELECT"
-                                         " count(*) FROM crm.wa_cuentas WHERE usuario_id <>"
-                                         " crm.yo())"),
+    assert_int_equal(dbt_scalar_ll(t, q,
+                                   "SELECT (SELECT count(*) FROM crm.wa_campanas) +"
+                                   " (SELECT count(*) FROM crm.wa_mensajes) + (SELECT"
+                                   " count(*) FROM crm.wa_cuentas WHERE usuario_id <>"
+                                   " crm.yo())"),
                      0);
     expect_refusal(q, "EB355", "SELECT * FROM api.campana_estado(%lld)", c);
     expect_refusal(q, "EB355", "SELECT api.campana_pausar(%lld)", c);
@@ -563,26 +603,30 @@ test_rls(void **state)
     expect_refusal(q, "EB360", "SELECT api.mensaje_fallido(2, 'X')");
     expect_refusal(q, "EB360", "SELECT api.mensaje_resolver_incierto(1, 'ENVIADO')");
     assert_string_equal(dbt_scalar_tmp(t, q, "SELECT api.mensaje_recibo('W1', 'LEIDO')"), "f");
-    assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM crm.wa_mensajes WHERE leido_at IS"
-                                         " NOT NULL"),
+    assert_int_equal(dbt_scalar_ll(t, p,
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE leido_at IS"
+                                   " NOT NULL"),
                      0);
     /* No direct writes; sealed credentials not readable from the table, even one's own. */
     assert_int_equal(dbt_try(p, &e, "UPDATE crm.wa_mensajes SET estado = 'LEIDO'"), RC_DB);
     assert_string_equal(e.code, "42501");
     assert_int_equal(dbt_try(p, &e, "SELECT credenciales FROM crm.wa_cuentas"), RC_DB);
     assert_string_equal(e.code, "42501");
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT encode(credenciales, 'hex') FROM"
-                                             " api.wa_cuenta()"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT encode(credenciales, 'hex') FROM"
+                                       " api.wa_cuenta()"),
                         "0102");
     /* The supervisor sees the team's campaign and may pause it; an admin too. */
     s = dbt_connect(t, "cw_sup");
     assert_int_equal(dbt_scalar_ll(t, s, "SELECT count(*) FROM crm.wa_campanas"), 1);
     assert_string_equal(dbt_scalar_tmp(t, s, "SELECT api.campana_pausar(%lld)", c), "PAUSADA");
-    assert_int_equal(dbt_scalar_ll(t, s, "SELECT sum(enviados) FROM api.wa_estadisticas("
-                                         "current_date - 1, current_date + 1)"),
+    assert_int_equal(dbt_scalar_ll(t, s,
+                                   "SELECT sum(enviados) FROM api.wa_estadisticas("
+                                   "current_date - 1, current_date + 1)"),
                      1);
-    assert_int_equal(dbt_scalar_ll(t, q, "SELECT count(*) FROM api.wa_estadisticas("
-                                         "current_date - 1, current_date + 1)"),
+    assert_int_equal(dbt_scalar_ll(t, q,
+                                   "SELECT count(*) FROM api.wa_estadisticas("
+                                   "current_date - 1, current_date + 1)"),
                      0);
     expect_refusal(s, "EB370", "SELECT * FROM api.wa_estadisticas(current_date, current_date - 1)");
     db_close(s);
@@ -614,8 +658,8 @@ reclamar_main(void *arg)
         char *out = NULL;
         char sql[96];
 
-        if (db_query_text(db, "SELECT (SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo()))",
-                          0, NULL, &out, &r->e) != RC_OK) {
+        if (db_query_text(db, "SELECT (SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo()))", 0,
+                          NULL, &out, &r->e) != RC_OK) {
             r->errores++;
             break;
         }
@@ -669,8 +713,9 @@ test_reclamar_concurrente(void **state)
     assert_int_equal(total, 180);
     for (int k = 0; k < 180; k++)
         assert_int_equal(visto[k], 1);
-    assert_int_equal(dbt_scalar_ll(t, p, "SELECT enviados * 1000 + pendientes FROM"
-                                         " api.campana_estado(1)"),
+    assert_int_equal(dbt_scalar_ll(t, p,
+                                   "SELECT enviados * 1000 + pendientes FROM"
+                                   " api.campana_estado(1)"),
                      180020);
     /* Paused: nothing is handed out even when due. */
     dbt_exec(adm, "SET session_replication_role = replica;"
@@ -709,9 +754,10 @@ test_reclamar_omite(void **state)
                   " VALUES ('+525500000002', false)");
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo())"),
                      3);
-    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT string_agg(id || ':' || estado || ':' ||"
-                                             " coalesce(error, ''), ',' ORDER BY id) FROM"
-                                             " crm.wa_mensajes"),
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT string_agg(id || ':' || estado || ':' ||"
+                                       " coalesce(error, ''), ',' ORDER BY id) FROM"
+                                       " crm.wa_mensajes"),
                         "1:OMITIDO:CERRADA,2:OMITIDO:SIN_WHATSAPP,3:ENVIANDO:,4:PENDIENTE:");
     db_close(p);
     db_close(adm);

@@ -67,8 +67,8 @@ test_tope_igual_que_pacing(void **state)
                 snprintf(ds, sizeof ds, "to_date('%d', 'YYYYMMDD')", (int)desde);
             else
                 snprintf(ds, sizeof ds, "NULL::date");
-            strbuf_addf(&sql, "%s(%d, %u, %s, to_date('%d', 'YYYYMMDD'))", casos ? "," : "",
-                        casos, limites[li], ds, (int)dia);
+            strbuf_addf(&sql, "%s(%d, %u, %s, to_date('%d', 'YYYYMMDD'))", casos ? "," : "", casos,
+                        limites[li], ds, (int)dia);
             strbuf_addf(&want, "%s%u", casos ? "," : "", cap.cap);
             casos++;
         }
@@ -76,17 +76,20 @@ test_tope_igual_que_pacing(void **state)
     strbuf_addf(&sql, ") v(i, l, desde, dia)");
     assert_string_equal(dbt_scalar_tmp(t, db, "%s", sql.buf), want.buf);
     /* The constants the database uses are pacing.h's. */
-    assert_int_equal(dbt_scalar_ll(t, db, "SELECT rampa_inicio * 1000 + rampa_dias FROM"
-                                          " crm.wa_ajustes"),
+    assert_int_equal(dbt_scalar_ll(t, db,
+                                   "SELECT rampa_inicio * 1000 + rampa_dias FROM"
+                                   " crm.wa_ajustes"),
                      PACING_WARMUP_START * 1000 + PACING_WARMUP_DAYS);
-    assert_int_equal(dbt_scalar_ll(t, db, "SELECT column_default::int FROM"
-                                          " information_schema.columns WHERE table_name ="
-                                          " 'wa_cuentas' AND column_name = 'limite_diario'"),
+    assert_int_equal(dbt_scalar_ll(t, db,
+                                   "SELECT column_default::int FROM"
+                                   " information_schema.columns WHERE table_name ="
+                                   " 'wa_cuentas' AND column_name = 'limite_diario'"),
                      PACING_DAILY_DEFAULT);
     /* The pinned numbers of docs/campanas.md, so neither side drifts silently. */
-    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT string_agg(crm.wa_tope(180, date"
-                                              " '2026-01-01', date '2026-01-01' + d, 20, 14)::text,"
-                                              " ',' ORDER BY d) FROM generate_series(0, 15) d"),
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(crm.wa_tope(180, date"
+                                       " '2026-01-01', date '2026-01-01' + d, 20, 14)::text,"
+                                       " ',' ORDER BY d) FROM generate_series(0, 15) d"),
                         "20,31,42,54,65,77,88,100,111,122,134,145,157,168,180,180");
     strbuf_fini(&sql);
     strbuf_fini(&want);
@@ -183,8 +186,9 @@ test_plantilla_guardar(void **state)
                   " 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = 'cr_sup') FROM (VALUES"
                   " ('cr_p1', 'Pepe Uno'), ('cr_p2', 'Paty Dos')) v(l, n)");
     p = dbt_connect(t, "cr_p1");
-    assert_int_equal(dbt_try(p, &e, "SELECT api.plantilla_guardar('Nuevo', 'saludo', 'Hola"
-                                    " {nombr}')"),
+    assert_int_equal(dbt_try(p, &e,
+                             "SELECT api.plantilla_guardar('Nuevo', 'saludo', 'Hola"
+                             " {nombr}')"),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB340");
     assert_string_equal(e.msg, "línea 1, columna 6: variable desconocida {nombr}; use {nombre},"
@@ -193,8 +197,9 @@ test_plantilla_guardar(void **state)
     assert_int_equal(dbt_scalar_ll(t, p, "SELECT count(*) FROM crm.plantillas"), 0);
     id = dbt_scalar_ll(t, p, "SELECT api.plantilla_guardar('nuevo', 'saludo', 'Hola {nombre}')");
     /* Same name again replaces the text, same id. */
-    assert_int_equal(dbt_scalar_ll(t, p, "SELECT api.plantilla_guardar('Nuevo', 'saludo',"
-                                         " '{Hola|Qué tal} {nombre}')"),
+    assert_int_equal(dbt_scalar_ll(t, p,
+                                   "SELECT api.plantilla_guardar('Nuevo', 'saludo',"
+                                   " '{Hola|Qué tal} {nombre}')"),
                      id);
     assert_int_equal(dbt_try(p, &e, "SELECT api.plantilla_guardar('Nuevo', 'x', 'y', true)"),
                      RC_REFUSED);

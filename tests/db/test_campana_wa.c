@@ -66,9 +66,9 @@ test_credenciales(void **state)
     assert_int_equal(c.en_uso_desde, 0);
     assert_int_equal(c.tope_hoy, 20);
     db_wa_cuenta_fini(&c);
-    assert_int_equal(db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob,
-                                                sizeof blob, &e),
-                     RC_OK);
+    assert_int_equal(
+        db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob, sizeof blob, &e),
+        RC_OK);
     assert_int_equal(db_wa_cuenta(p, &c, &e), RC_OK);
     assert_string_equal(c.estado, "CONECTADA");
     assert_int_equal(c.credenciales_len, sizeof blob);
@@ -99,7 +99,8 @@ test_crear_y_enviar(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL);
     struct db *p;
-    struct db_campana_nueva n = { .etapa = "Nuevo", .texto = "{Hola|Buen día} {nombre} de {municipio}" };
+    struct db_campana_nueva n = { .etapa = "Nuevo",
+                                  .texto = "{Hola|Buen día} {nombre} de {municipio}" };
     struct db_campana_creada c;
     struct db_mensaje m;
     struct err e = { 0 };
@@ -129,15 +130,17 @@ test_crear_y_enviar(void **state)
     {
         struct err pe = { 0 };
         struct plantilla *tpl = plantilla_parse(n.texto, NULL, &pe);
-        struct plantilla_valores v = { .v = { [PLANTILLA_VAR_NOMBRE] = "Cliente2",
-                                              [PLANTILLA_VAR_MUNICIPIO] = "Coyoacán" } };
+        struct plantilla_valores v = {
+            .v = { [PLANTILLA_VAR_NOMBRE] = "Cliente2", [PLANTILLA_VAR_MUNICIPIO] = "Coyoacán" }
+        };
         char *want;
 
         assert_non_null(tpl);
         want = plantilla_render(tpl, &v, plantilla_seed((uint64_t)c.id, 2), &pe);
         assert_non_null(want);
-        assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT texto FROM crm.wa_mensajes WHERE"
-                                                   " id = 2"),
+        assert_string_equal(dbt_scalar_tmp(t, adm,
+                                           "SELECT texto FROM crm.wa_mensajes WHERE"
+                                           " id = 2"),
                             want);
         free(want);
         plantilla_free(tpl);
@@ -147,9 +150,8 @@ test_crear_y_enviar(void **state)
     /* Send 1, fail 2, leave 3 uncertain and re-send it. */
     assert_int_equal(db_mensaje_reclamar(p, 0, &m, &found, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB363");
-    assert_int_equal(db_mensaje_reclamar(p, (int)dbt_scalar_ll(t, p, "SELECT crm.yo()"), &m,
-                                         &found, &e),
-                     RC_OK);
+    assert_int_equal(
+        db_mensaje_reclamar(p, (int)dbt_scalar_ll(t, p, "SELECT crm.yo()"), &m, &found, &e), RC_OK);
     assert_true(found);
     assert_int_equal(m.id, 1);
     assert_string_equal(m.telefono, "+525500000001");
@@ -232,8 +234,8 @@ test_entrante_numeros_estadisticas(void **state)
     assert_int_equal(db_mensaje_reclamar(p, 2, &m, &found, &e), RC_OK);
     assert_int_equal(db_mensaje_enviado(p, m.id, "WA1", &cambio, &e), RC_OK);
     db_mensaje_fini(&m);
-    assert_int_equal(db_wa_entrante(p, 0, "5215500000001@s.whatsapp.net", "ya no me escriban",
-                                    true, "no me escriban", &in, &e),
+    assert_int_equal(db_wa_entrante(p, 0, "5215500000001@s.whatsapp.net", "ya no me escriban", true,
+                                    "no me escriban", &in, &e),
                      RC_OK);
     assert_int_equal(in.oportunidad_id, 1);
     assert_int_equal(in.mensaje_id, 1);
