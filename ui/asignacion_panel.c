@@ -72,8 +72,8 @@ ctx_result(struct app_job *aj)
 
     s->loading_ctx = false;
     if (aj->rc == RC_OK) {
-        asignacion_model_take_ctx(&s->m, strcmp(c->rol, "PROMOTOR") == 0, c->estado,
-                                  c->cupo_limite, c->cupo_usados, c->cartera, c->cartera_max,
+        asignacion_model_take_ctx(&s->m, strcmp(c->rol, "PROMOTOR") == 0, c->estado, c->cupo_limite,
+                                  c->cupo_usados, c->cartera, c->cartera_max,
                                   opciones(c->convenios, c->nconvenios), c->nconvenios,
                                   opciones(c->entidades, c->nentidades), c->nentidades);
         asig_count(s);
@@ -223,8 +223,8 @@ pedir_result(struct app_job *aj)
 {
     struct pedir_job *j = (struct pedir_job *)aj;
     struct asig_st *s = j->st;
-    struct asignacion_resultado r = { j->r.lote_id, j->r.asignados, j->r.solicitados,
-                                      j->r.cupo_restante, j->r.repetido, "" };
+    struct asignacion_resultado r = { j->r.lote_id,       j->r.asignados, j->r.solicitados,
+                                      j->r.cupo_restante, j->r.repetido,  "" };
     char msg[ERR_MSG_BYTES + 96];
 
     if (aj->rc == RC_OK) {

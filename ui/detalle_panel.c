@@ -91,8 +91,7 @@ copy_lists(struct detalle_data *d, const struct tui_detalle *t)
     d->contactos = t->ncontactos > 0 ? xcalloc(t->ncontactos, sizeof *d->contactos) : NULL;
     for (size_t i = 0; i < t->ncontactos; i++) {
         snprintf(d->contactos[i].tipo, sizeof d->contactos[i].tipo, "%s", t->contactos[i].tipo);
-        snprintf(d->contactos[i].valor, sizeof d->contactos[i].valor, "%s",
-                 t->contactos[i].valor);
+        snprintf(d->contactos[i].valor, sizeof d->contactos[i].valor, "%s", t->contactos[i].valor);
         d->contactos[i].vigente = t->contactos[i].vigente;
     }
     d->neventos = t->neventos;

@@ -32,8 +32,8 @@ struct embudo_st {
     struct app *a;
     struct embudo_model m;
     struct embudo_vm vm;
-    bool loading, again; /* a read is in flight / another was asked meanwhile */
-    int usuario_id;      /* whose embudo: 0 = everyone the user may see */
+    bool loading, again;       /* a read is in flight / another was asked meanwhile */
+    int usuario_id;            /* whose embudo: 0 = everyone the user may see */
     struct tui_promotor *team; /* for ACTION_PICK_MEMBER */
     size_t nteam;
 };
@@ -205,7 +205,7 @@ embudo_key(void *st, enum action act, const struct key *k)
 
     /* While "/" is open every key edits the filter, except the arrows (not j/k). */
     if (s->m.filtering && !(k->kind != KK_CHAR && (act == ACTION_UP || act == ACTION_DOWN ||
-                                                    act == ACTION_LEFT || act == ACTION_RIGHT))) {
+                                                   act == ACTION_LEFT || act == ACTION_RIGHT))) {
         embudo_model_filter_key(&s->m, k);
         return true;
     }
@@ -238,8 +238,8 @@ embudo_notify(void *st, const struct app_notify *n)
     unsigned rel = APP_T_OPORTUNIDADES | APP_T_HISTORIAL | APP_T_LOTES | APP_T_VENTAS |
                    APP_T_SWEEP | APP_T_OTRA;
 
-    if (n->resync || ((n->tablas & rel) != 0 && (n->mine || supervising(s) ||
-                                                 (n->tablas & APP_T_SWEEP) != 0)))
+    if (n->resync ||
+        ((n->tablas & rel) != 0 && (n->mine || supervising(s) || (n->tablas & APP_T_SWEEP) != 0)))
         embudo_load(s);
 }
 

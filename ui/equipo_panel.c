@@ -53,8 +53,7 @@ equipo_apply(struct equipo_st *s, const struct equipo_job *j)
     struct equipo_celda *c = xcalloc(j->q.nceldas + 1, sizeof *c);
 
     equipo_model_set_etapas(&s->m, et,
-                            panes_equipo_etapas_from(et, EQUIPO_MAX_ETAPAS, j->etapas,
-                                                     j->netapas));
+                            panes_equipo_etapas_from(et, EQUIPO_MAX_ETAPAS, j->etapas, j->netapas));
     for (size_t i = 0; i < j->q.npromotores; i++)
         panes_promotor_from(&p[i], &j->q.promotores[i]);
     for (size_t i = 0; i < j->q.nceldas; i++) {

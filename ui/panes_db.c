@@ -111,8 +111,7 @@ panes_clave_new(char *buf, size_t bufsz, const char *login)
 {
     static unsigned n; /* loop thread only */
 
-    snprintf(buf, bufsz, "tui-%s-%lld-%ld-%u", login, (long long)time(NULL), (long)getpid(),
-             ++n);
+    snprintf(buf, bufsz, "tui-%s-%lld-%ld-%u", login, (long long)time(NULL), (long)getpid(), ++n);
 }
 
 bool
@@ -157,8 +156,7 @@ write_funnel(struct db *db, struct panes_write_job *j, struct err *e)
     }
     rc = db_venta_registrar(db, j->id, j->monto, j->producto, j->folio, &v, e);
     if (rc == RC_OK) {
-        snprintf(j->msg, sizeof j->msg, "%s",
-                 v.mensaje != NULL ? v.mensaje : "Venta registrada.");
+        snprintf(j->msg, sizeof j->msg, "%s", v.mensaje != NULL ? v.mensaje : "Venta registrada.");
         db_venta_fini(&v);
     }
     return rc;

@@ -66,8 +66,8 @@ enum panes_write_kind {
 struct panes_write_job {
     struct app_job base;
     enum panes_write_kind kind;
-    int64_t id;      /* MOVER, NOTA, VENTA */
-    int64_t *ids;    /* BANDEJA, REASIGNAR (owned) */
+    int64_t id;   /* MOVER, NOTA, VENTA */
+    int64_t *ids; /* BANDEJA, REASIGNAR (owned) */
     size_t nids;
     enum db_bandeja_accion accion;
     char etapa[48];

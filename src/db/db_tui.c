@@ -399,8 +399,8 @@ opciones_load(struct db *db, const char *sql, struct tui_opcion **out, size_t *n
     *n = (size_t)PQntuples(res);
     *out = xcalloc(*n > 0 ? *n : 1, sizeof **out);
     for (int i = 0; i < PQntuples(res); i++) {
-        col_text((*out)[i].clave, sizeof (*out)[i].clave, res, i, 0);
-        col_text((*out)[i].nombre, sizeof (*out)[i].nombre, res, i, 1);
+        col_text((*out)[i].clave, sizeof(*out)[i].clave, res, i, 0);
+        col_text((*out)[i].nombre, sizeof(*out)[i].nombre, res, i, 1);
     }
 out:
     PQclear(res);

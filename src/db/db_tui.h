@@ -52,12 +52,12 @@ struct tui_tarjeta {
     int etapa_id;
     int usuario_id;
     enum tui_estado estado;
-    bool con_timer;      /* ABIERTA in a stage with a timer */
-    double restante;     /* business hours until timer_vence; negative = overdue by that much */
-    double timer_horas;  /* the stage's timer (0 = none) */
-    double aviso_pct;    /* crm.ajustes.aviso_pct */
-    time_t etapa_desde;  /* entered the stage */
-    time_t actualizada;  /* updated_at */
+    bool con_timer;     /* ABIERTA in a stage with a timer */
+    double restante;    /* business hours until timer_vence; negative = overdue by that much */
+    double timer_horas; /* the stage's timer (0 = none) */
+    double aviso_pct;   /* crm.ajustes.aviso_pct */
+    time_t etapa_desde; /* entered the stage */
+    time_t actualizada; /* updated_at */
     char cliente[TUI_NOMBRE_BYTES];
     char convenio[TUI_CORTO_BYTES]; /* clave, "" for a prospect without one */
     char login[TUI_CORTO_BYTES];    /* owner */
@@ -68,8 +68,8 @@ struct tui_tarjeta {
  * the last 7 days, of usuario_id (0 = everyone visible), by stage order then expiry. *out is
  * freed with free(). RC_OK or RC_DB.
  */
-int db_tui_embudo(struct db *db, int usuario_id, struct tui_tarjeta **out, size_t *n,
-                  struct err *e) __attribute__((warn_unused_result));
+int db_tui_embudo(struct db *db, int usuario_id, struct tui_tarjeta **out, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* A phone, e-mail… of the client (padron.datos_contacto) or the prospect's phone. */
 struct tui_contacto {
@@ -97,7 +97,7 @@ struct tui_detalle {
     char convenio_nombre[TUI_NOMBRE_BYTES];
     char entidad[TUI_CORTO_BYTES * 2];
     char municipio[TUI_NOMBRE_BYTES];
-    int edad;    /* 0 = unknown (prospect) */
+    int edad; /* 0 = unknown (prospect) */
     char curp[24];
     char rfc[24];
     char motivo_salida[TUI_TEXTO_BYTES];
@@ -128,9 +128,9 @@ struct tui_opcion {
 struct tui_asignacion_ctx {
     char rol[16];
     char estado[16];
-    int cupo_limite;   /* today's limit */
-    int cupo_usados;   /* charged today */
-    int cartera;       /* active opportunities */
+    int cupo_limite; /* today's limit */
+    int cupo_usados; /* charged today */
+    int cartera;     /* active opportunities */
     int cartera_max;
     size_t nconvenios, nentidades;
     struct tui_opcion *convenios; /* by clave */
@@ -150,9 +150,9 @@ struct tui_promotor {
     char estado[16];
     int cupo_limite, cupo_usados;
     int cartera, cartera_max;
-    int vencidas;       /* ABIERTA past timer_vence (the sweep has not run yet) */
-    int avisadas;       /* ABIERTA past the warning */
-    int ventas_semana;  /* sales since Monday 00:00 in the business zone */
+    int vencidas;      /* ABIERTA past timer_vence (the sweep has not run yet) */
+    int avisadas;      /* ABIERTA past the warning */
+    int ventas_semana; /* sales since Monday 00:00 in the business zone */
 };
 
 /* Aging of the active opportunities of one promoter in one stage. */
@@ -160,7 +160,7 @@ struct tui_celda {
     int usuario_id;
     int etapa_id;
     int n;
-    double max_horas;   /* business hours in the stage of the oldest one */
+    double max_horas; /* business hours in the stage of the oldest one */
 };
 
 struct tui_equipo {

@@ -75,17 +75,18 @@ test_windows_add_up_to_horas_habiles_entre(void **state)
     /* 400 intervals from 1 h to ~60 days, across weekends, holidays and the 2026 DST-free
        Mexico City zone; plus Tijuana (DST) and an empty interval. */
     assert_string_equal(
-        dbt_scalar_tmp(t, adm,
-                       "SELECT count(*) FROM (SELECT d, h, z,"
-                       "  (SELECT coalesce(sum(extract(epoch FROM cierra - abre)), 0) / 3600"
-                       "     FROM crm.ventanas_habiles(d, h, z)) AS w,"
-                       "  crm.horas_habiles_entre(d, h, z) AS x"
-                       " FROM (SELECT timestamptz '2026-03-10 07:13-06' + g * interval '7 h 11 m' d,"
-                       "   timestamptz '2026-03-10 07:13-06' + g * interval '7 h 11 m'"
-                       "   + (g %% 60 + 1) * interval '23 h 17 m' h,"
-                       "   (ARRAY['America/Mexico_City', 'America/Tijuana'])[g %% 2 + 1] z"
-                       "   FROM generate_series(1, 400) g) s) q"
-                       " WHERE abs(w - x) > 0.000001"),
+        dbt_scalar_tmp(
+            t, adm,
+            "SELECT count(*) FROM (SELECT d, h, z,"
+            "  (SELECT coalesce(sum(extract(epoch FROM cierra - abre)), 0) / 3600"
+            "     FROM crm.ventanas_habiles(d, h, z)) AS w,"
+            "  crm.horas_habiles_entre(d, h, z) AS x"
+            " FROM (SELECT timestamptz '2026-03-10 07:13-06' + g * interval '7 h 11 m' d,"
+            "   timestamptz '2026-03-10 07:13-06' + g * interval '7 h 11 m'"
+            "   + (g %% 60 + 1) * interval '23 h 17 m' h,"
+            "   (ARRAY['America/Mexico_City', 'America/Tijuana'])[g %% 2 + 1] z"
+            "   FROM generate_series(1, 400) g) s) q"
+            " WHERE abs(w - x) > 0.000001"),
         "0");
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT count(*) FROM crm.ventanas_habiles(now(),"
@@ -148,8 +149,9 @@ test_embudo_cards_by_role(void **state)
     assert_true(v[0].con_timer);
     assert_true(fabs(v[0].timer_horas - 24) < 1e-9);
     assert_true(fabs(v[0].aviso_pct - 75) < 1e-9);
-    want = atof(dbt_scalar_tmp(t, db, "SELECT api.horas_habiles_entre(now(), timer_vence)"
-                                      " FROM crm.oportunidades WHERE id = 4"));
+    want = atof(dbt_scalar_tmp(t, db,
+                               "SELECT api.horas_habiles_entre(now(), timer_vence)"
+                               " FROM crm.oportunidades WHERE id = 4"));
     assert_true(fabs(v[0].restante - want) < 0.01);
     assert_int_equal(find(v, n, 2)->estado, TUI_EN_BANDEJA);
     assert_false(find(v, n, 2)->con_timer);
@@ -160,8 +162,9 @@ test_embudo_cards_by_role(void **state)
                   " timer_aviso = now() - interval '20 days', timer_vence = now() - interval"
                   " '10 days' WHERE id = 5");
     assert_int_equal(db_tui_embudo(db, 0, &v, &n, &e), RC_OK);
-    want = atof(dbt_scalar_tmp(t, db, "SELECT api.horas_habiles_entre(now(), timer_vence)"
-                                      " FROM crm.oportunidades WHERE id = 5"));
+    want = atof(dbt_scalar_tmp(t, db,
+                               "SELECT api.horas_habiles_entre(now(), timer_vence)"
+                               " FROM crm.oportunidades WHERE id = 5"));
     assert_true(want < 0);
     assert_true(fabs(find(v, n, 5)->restante - want) < 0.01);
     free(v);
@@ -172,8 +175,10 @@ test_embudo_cards_by_role(void **state)
     assert_int_equal(n, 7); /* p1's five and p2's two, never p3's */
     assert_null(find(v, n, 8));
     free(v);
-    assert_int_equal(db_tui_embudo(db, (int)dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios"
-                                                                  " WHERE login = 'tu_p2'"),
+    assert_int_equal(db_tui_embudo(db,
+                                   (int)dbt_scalar_ll(t, adm,
+                                                      "SELECT id FROM crm.usuarios"
+                                                      " WHERE login = 'tu_p2'"),
                                    &v, &n, &e),
                      RC_OK);
     assert_int_equal(n, 2);

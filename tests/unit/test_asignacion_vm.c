@@ -131,7 +131,7 @@ test_digits_edit_numbers_and_bad_values_say_why(void **st)
     assert_int_equal(type(&m, '5'), ASIG_CONTAR);
     assert_null(asignacion_model_invalid(&m));
     assert_int_equal(type(&m, 'a'), ASIG_NADA); /* letters are not numbers */
-    act(&m, ACTION_UP, "k");                      /* wraps to edad máxima */
+    act(&m, ACTION_UP, "k");                    /* wraps to edad máxima */
     assert_int_equal(m.campo, ASIG_EDAD_MAX);
     type(&m, '3');
     type(&m, '0');

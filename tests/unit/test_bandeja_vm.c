@@ -106,7 +106,7 @@ test_layout_at_80_and_160(void **st)
            "  Ana                   prom3    No interesado no contesta              12 d\n");
     free(r);
     assert_int_equal(vm.lines[1].spans[1].role, ROLE_TAG);
-    assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR); /* Space moved on */
+    assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR);     /* Space moved on */
     assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE); /* waiting 12 days */
     assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
     bandeja_vm_build(&vm, &m, 160, 50);

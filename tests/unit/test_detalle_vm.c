@@ -19,9 +19,9 @@
 static struct detalle_vm vm; /* large: static, the test thread only */
 
 static const struct embudo_stage stages[] = {
-    { 1, false, "Nuevo", false },         { 2, false, "Contactado", false },
-    { 3, false, "Interesado", false },    { 4, false, "En trámite", false },
-    { 5, true, "No localizado", false },  { 6, true, "No interesado", false },
+    { 1, false, "Nuevo", false },        { 2, false, "Contactado", false },
+    { 3, false, "Interesado", false },   { 4, false, "En trámite", false },
+    { 5, true, "No localizado", false }, { 6, true, "No interesado", false },
     { 8, false, "Venta", true },
 };
 
@@ -146,33 +146,34 @@ test_layout_at_80x24(void **st)
     model_new(&m, EMBUDO_ABIERTA);
     detalle_vm_build(&vm, &m, 80, 24);
     r = vm_lines_render(vm.lines, vm.nlines);
-    assert_string_equal(r, " María Guadalupe López Núñez                                               #123\n"
-                           " Contactado   ◐ 3 h 20 m hábiles\n"
-                           "\n"
-                           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
-                           " Entidad   Ciudad de México · Coyoacán\n"
-                           " Edad      45 años\n"
-                           " RFC       —\n"
-                           " CURP      LONM800101MDFPXR09\n"
-                           " Promotor  prom1 (José Luis Hernández García)\n"
-                           "\n"
-                           " Contactos\n"
-                           "   Celular   +52 55 1234 5678\n"
-                           "   Fijo      +52 222 123 4567 (no vigente)\n"
-                           "   Correo    maria@example.mx\n"
-                           "\n"
-                           " Notas\n"
-                           "   28/11/26 09:10  prom1: llamar el lunes a las 10\n"
-                           "\n"
-                           " Historial\n"
-                           "   27/11/26 10:42  Asignada → Nuevo  prom1\n"
-                           "   27/11/26 11:00  Nuevo → Primer contacto  prom1\n"
-                           "                   «contestó, pide informes»\n"
-                           "   28/11/26 09:30  Aviso: el timer pasó el umbral  sistema\n"
-                           "\n");
+    assert_string_equal(
+        r, " María Guadalupe López Núñez                                               #123\n"
+           " Contactado   ◐ 3 h 20 m hábiles\n"
+           "\n"
+           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
+           " Entidad   Ciudad de México · Coyoacán\n"
+           " Edad      45 años\n"
+           " RFC       —\n"
+           " CURP      LONM800101MDFPXR09\n"
+           " Promotor  prom1 (José Luis Hernández García)\n"
+           "\n"
+           " Contactos\n"
+           "   Celular   +52 55 1234 5678\n"
+           "   Fijo      +52 222 123 4567 (no vigente)\n"
+           "   Correo    maria@example.mx\n"
+           "\n"
+           " Notas\n"
+           "   28/11/26 09:10  prom1: llamar el lunes a las 10\n"
+           "\n"
+           " Historial\n"
+           "   27/11/26 10:42  Asignada → Nuevo  prom1\n"
+           "   27/11/26 11:00  Nuevo → Primer contacto  prom1\n"
+           "                   «contestó, pide informes»\n"
+           "   28/11/26 09:30  Aviso: el timer pasó el umbral  sistema\n"
+           "\n");
     free(r);
     assert_int_equal(vm.lines[1].spans[1].role, ROLE_TIMER_WARN); /* 93 % of 48 h used */
-    assert_int_equal(vm.lines[12].spans[1].role, ROLE_MUTED);    /* not vigente */
+    assert_int_equal(vm.lines[12].spans[1].role, ROLE_MUTED);     /* not vigente */
     assert_int_equal(vm.content, 20);
     assert_int_equal(vm.pick_box.h, 0);
     detalle_model_fini(&m);

@@ -19,8 +19,9 @@
 static struct embudo_vm vm; /* large: static, the test thread only */
 
 static const struct embudo_stage stages[] = {
-    { 1, false, "Nuevo", false },         { 2, false, "Contactado", false }, { 3, false, "Interesado", false },
-    { 4, false, "En trámite", false },    { 5, true, "No localizado", false }, { 8, false, "Venta", true },
+    { 1, false, "Nuevo", false },        { 2, false, "Contactado", false },
+    { 3, false, "Interesado", false },   { 4, false, "En trámite", false },
+    { 5, true, "No localizado", false }, { 8, false, "Venta", true },
 };
 
 struct fx {
@@ -205,12 +206,13 @@ test_list_view_at_80_and_160(void **st)
     model_new(&m);
     assert_true(embudo_model_action(&m, ACTION_TOGGLE_VIEW, 1));
     assert_true(embudo_model_action(&m, ACTION_DOWN, 1));
-    assert_render(&m, 80, 5,
-                  "Cliente                               Conv.    Etapa        Tiempo\n"
-                  "Begoña Ibáñez                         IMSS     Nuevo        ◐ 45 m hábiles\n"
-                  "José Luis Hernández García            IMSS     Nuevo        ◐ 3 h 20 m hábiles\n"
-                  "María Guadalupe López Núñez de la Pe… ISSSTE   Nuevo        ● 23 h 30 m hábiles\n"
-                  "Mi embudo · 7 de 7 · orden: vencimiento\n");
+    assert_render(
+        &m, 80, 5,
+        "Cliente                               Conv.    Etapa        Tiempo\n"
+        "Begoña Ibáñez                         IMSS     Nuevo        ◐ 45 m hábiles\n"
+        "José Luis Hernández García            IMSS     Nuevo        ◐ 3 h 20 m hábiles\n"
+        "María Guadalupe López Núñez de la Pe… ISSSTE   Nuevo        ● 23 h 30 m hábiles\n"
+        "Mi embudo · 7 de 7 · orden: vencimiento\n");
     assert_int_equal(vm.lines[2].spans[0].role, ROLE_CURSOR);
     assert_int_equal(vm.lines[2].spans[3].role, ROLE_CURSOR);
     assert_int_equal(vm.lines[3].spans[3].role, ROLE_TIMER_OK);

@@ -19,8 +19,8 @@
 static struct equipo_vm vm;
 
 static const struct equipo_etapa etapas[] = {
-    { 1, "Nuevo", 24 },         { 2, "Contactado", 48 },   { 3, "Interesado", 72 },
-    { 4, "En trámite", 120 },   { 5, "No localizado", 0 }, { 6, "No interesado", 0 },
+    { 1, "Nuevo", 24 },       { 2, "Contactado", 48 },   { 3, "Interesado", 72 },
+    { 4, "En trámite", 120 }, { 5, "No localizado", 0 }, { 6, "No interesado", 0 },
     { 7, "No califica", 0 },
 };
 

@@ -11,11 +11,8 @@ enum {
 };
 
 static const char *const campo_labels[ASIG_CAMPOS] = {
-    [ASIG_CANTIDAD] = "Cantidad",
-    [ASIG_CONVENIO] = "Convenio",
-    [ASIG_ENTIDAD] = "Entidad",
-    [ASIG_EDAD_MIN] = "Edad mínima",
-    [ASIG_EDAD_MAX] = "Edad máxima",
+    [ASIG_CANTIDAD] = "Cantidad",    [ASIG_CONVENIO] = "Convenio",    [ASIG_ENTIDAD] = "Entidad",
+    [ASIG_EDAD_MIN] = "Edad mínima", [ASIG_EDAD_MAX] = "Edad máxima",
 };
 
 void
@@ -204,7 +201,9 @@ type_key(struct asignacion_model *m, const struct key *k, bool *redraw)
 static enum asignacion_intent
 cycle(struct asignacion_model *m, int dir, bool *redraw)
 {
-    int *v = m->campo == ASIG_CONVENIO ? &m->convenio : m->campo == ASIG_ENTIDAD ? &m->entidad : NULL;
+    int *v = m->campo == ASIG_CONVENIO  ? &m->convenio
+             : m->campo == ASIG_ENTIDAD ? &m->entidad
+                                        : NULL;
     int n = (int)(m->campo == ASIG_CONVENIO ? m->nconvenios : m->nentidades);
 
     if (v == NULL || n == 0)
@@ -340,8 +339,9 @@ asignacion_model_command(struct asignacion_model *m, int argc, char **argv, stru
         return err_set(e, RC_INVAL, "todavía no se leen tu cupo y los convenios");
     if (argc < 2 || strlen(argv[1]) >= sizeof t.cantidad ||
         strspn(argv[1], "0123456789") != strlen(argv[1]))
-        return err_set(e, RC_INVAL, "uso: :asignar CANTIDAD [convenio=CLAVE] [entidad=CLAVE]"
-                                    " [edad_min=N] [edad_max=N]");
+        return err_set(e, RC_INVAL,
+                       "uso: :asignar CANTIDAD [convenio=CLAVE] [entidad=CLAVE]"
+                       " [edad_min=N] [edad_max=N]");
     snprintf(t.cantidad, sizeof t.cantidad, "%s", argv[1]);
     t.convenio = t.entidad = -1;
     t.edad_min[0] = t.edad_max[0] = '\0';
@@ -385,9 +385,10 @@ put_campo(struct asignacion_vm *vm, const struct asignacion_model *m, int c, int
                  o != NULL ? o->clave : "cualquiera", o != NULL ? " — " : "",
                  o != NULL ? o->nombre : "", m->ascii ? ">" : "▸");
     else
-        snprintf(buf, sizeof buf, "%s%s", c == ASIG_CANTIDAD ? m->cantidad
-                                          : c == ASIG_EDAD_MIN ? m->edad_min
-                                                                : m->edad_max,
+        snprintf(buf, sizeof buf, "%s%s",
+                 c == ASIG_CANTIDAD   ? m->cantidad
+                 : c == ASIG_EDAD_MIN ? m->edad_min
+                                      : m->edad_max,
                  focus ? (m->ascii ? "_" : "▏") : "");
     x = vm_line_put(l, VALUE_X, vm->width - 1, focus ? ROLE_CURSOR : ROLE_VALUE,
                     buf[0] != '\0' ? buf : "—");
@@ -422,8 +423,8 @@ put_resumen(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     if (m->counting || m->counted_gen != m->gen)
         put_num(vm, y, "Disponibles", "…", "contando", ROLE_MUTED);
     else
-        put_num(vm, y, "Disponibles", m->disponibles >= 0
-                                          ? vm_fmt_count(a, sizeof a, m->disponibles) : "—",
+        put_num(vm, y, "Disponibles",
+                m->disponibles >= 0 ? vm_fmt_count(a, sizeof a, m->disponibles) : "—",
                 "con estos filtros", ROLE_VALUE);
     snprintf(buf, sizeof buf, "%s de %s", vm_fmt_count(a, sizeof a, cupo > 0 ? cupo : 0),
              vm_fmt_count(b, sizeof b, m->cupo_limite));
@@ -431,8 +432,7 @@ put_resumen(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     put_num(vm, y + 1, "Cupo de hoy", buf, note, cupo > 0 ? ROLE_VALUE : ROLE_ERROR);
     snprintf(buf, sizeof buf, "%s de %s", vm_fmt_count(a, sizeof a, m->cartera),
              vm_fmt_count(b, sizeof b, m->cartera_max));
-    put_num(vm, y + 2, "Cartera", buf, NULL,
-            m->cartera < m->cartera_max ? ROLE_VALUE : ROLE_ERROR);
+    put_num(vm, y + 2, "Cartera", buf, NULL, m->cartera < m->cartera_max ? ROLE_VALUE : ROLE_ERROR);
 }
 
 /* The preview, the confirmation, the result or what is wrong. */
@@ -460,8 +460,8 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     } else if (bad != NULL) {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, bad);
     } else {
-        snprintf(buf, sizeof buf, "Vista previa: se asignarán %d de %d; te quedarán %d de cupo.",
-                 n, asignacion_model_cantidad(m), m->cupo_limite - m->cupo_usados - n);
+        snprintf(buf, sizeof buf, "Vista previa: se asignarán %d de %d; te quedarán %d de cupo.", n,
+                 asignacion_model_cantidad(m), m->cupo_limite - m->cupo_usados - n);
         vm_line_put(l, LABEL_X, vm->width - 1, n > 0 ? ROLE_VALUE : ROLE_ERROR, buf);
     }
     if (l2 != NULL && m->confirming)

@@ -121,8 +121,7 @@ enum asignacion_intent asignacion_model_input(struct asignacion_model *m, enum a
 
 /* The count for gen came back (-1 when it failed). Returns true when it is still current. */
 bool asignacion_model_counted(struct asignacion_model *m, unsigned gen, long long total,
-                              const char *const *claves, const long long *por_convenio,
-                              size_t n);
+                              const char *const *claves, const long long *por_convenio, size_t n);
 
 /* The request came back: a result, or a refusal message (res NULL). Network failures keep
    the clave so the retry cannot create a second lote. */

@@ -238,9 +238,12 @@ evento_corto(const char *code)
     static const struct {
         const char *code, *word;
     } t[] = {
-        { "A_BANDEJA", "salida" },       { "TIMER_VENCIDO", "timer vencido" },
-        { "NOTA", "nota" },              { "TRANSICION", "cambio de etapa" },
-        { "REASIGNADA", "reasignada" },  { "ASIGNADA", "asignada" },
+        { "A_BANDEJA", "salida" },
+        { "TIMER_VENCIDO", "timer vencido" },
+        { "NOTA", "nota" },
+        { "TRANSICION", "cambio de etapa" },
+        { "REASIGNADA", "reasignada" },
+        { "ASIGNADA", "asignada" },
         { "TIMER_AVISO", "aviso" },
     };
 
@@ -268,7 +271,10 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
     cell(l, c.mot, c.edad, sel ? base : ROLE_MUTED, f->motivo);
     bandeja_edad_fmt(edad, sizeof edad, f->antiguedad_horas);
     cell(l, c.edad, c.ev < vm->width ? c.ev : vm->width,
-         sel ? base : f->antiguedad_horas >= 24 ? ROLE_TIMER_LATE : ROLE_VALUE, edad);
+         sel                         ? base
+         : f->antiguedad_horas >= 24 ? ROLE_TIMER_LATE
+                                     : ROLE_VALUE,
+         edad);
     if (c.ev < vm->width)
         cell(l, c.ev, vm->width, sel ? base : ROLE_MUTED, evento_corto(f->ultimo_evento));
 }
@@ -295,7 +301,8 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
     char buf[VM_SPAN_BYTES], a[32];
     size_t t = bandeja_model_ntagged(m);
 
-    snprintf(buf, sizeof buf, "Bandeja · %s en espera", vm_fmt_count(a, sizeof a, (long long)m->nfilas));
+    snprintf(buf, sizeof buf, "Bandeja · %s en espera",
+             vm_fmt_count(a, sizeof a, (long long)m->nfilas));
     if (t > 0)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %zu marcadas", t);
     vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
@@ -327,7 +334,10 @@ build_picker(struct bandeja_vm *vm, const struct bandeja_model *m)
                  strcmp(p->estado, "ACTIVO") != 0 ? p->estado : "");
         cell(l, 2, w - 24, r, buf);
         snprintf(buf, sizeof buf, "%8d  %d/%d", p->cupo_restante, p->cartera, p->cartera_max);
-        cell(l, w - 24, w - 1, i == m->pick ? r : p->cupo_restante > 0 ? ROLE_VALUE : ROLE_ERROR,
+        cell(l, w - 24, w - 1,
+             i == m->pick           ? r
+             : p->cupo_restante > 0 ? ROLE_VALUE
+                                    : ROLE_ERROR,
              buf);
     }
 }

@@ -85,7 +85,7 @@ const char *bandeja_accion_titulo(enum bandeja_accion a);
 /* "5 h", "1 d 3 h", "12 d" from hours. */
 void bandeja_edad_fmt(char *buf, size_t bufsz, double horas);
 
-#define BANDEJA_VM_LINES 120
+#define BANDEJA_VM_LINES   120
 #define BANDEJA_PICK_LINES 24
 
 struct bandeja_vm {

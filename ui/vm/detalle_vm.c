@@ -7,9 +7,9 @@
 #include "util/strbuf.h"
 
 enum {
-    HEAD_H = 3,     /* title, state line, blank */
-    WIDE = 120,     /* from here the timeline takes the right half */
-    LABEL_W = 10,   /* "Convenio  " */
+    HEAD_H = 3,   /* title, state line, blank */
+    WIDE = 120,   /* from here the timeline takes the right half */
+    LABEL_W = 10, /* "Convenio  " */
     PICK_W = 34,
 };
 
@@ -339,8 +339,7 @@ static void
 build_head(struct detalle_vm *vm, const struct detalle_model *m)
 {
     const struct embudo_card *c = &m->d.card;
-    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas,
-                                           c->aviso_pct);
+    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas, c->aviso_pct);
     char buf[VM_SPAN_BYTES], lab[64];
     struct vm_line *l = &vm->lines[0];
     int x;

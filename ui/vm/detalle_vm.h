@@ -53,12 +53,12 @@ struct detalle_data {
 
 /* What a key asked for; the controller acts on it. */
 enum detalle_intent {
-    DETALLE_NADA,    /* handled here (or ignored); redraw when the return says so */
-    DETALLE_MOVER,   /* move to intent_etapa (a non-exit stage) */
-    DETALLE_SALIDA,  /* ask the reason, then move to intent_etapa (an exit stage) */
-    DETALLE_NOTA,    /* open the note form */
-    DETALLE_VENTA,   /* open the sale form */
-    DETALLE_VOLVER,  /* Esc: back to where the user came from */
+    DETALLE_NADA,   /* handled here (or ignored); redraw when the return says so */
+    DETALLE_MOVER,  /* move to intent_etapa (a non-exit stage) */
+    DETALLE_SALIDA, /* ask the reason, then move to intent_etapa (an exit stage) */
+    DETALLE_NOTA,   /* open the note form */
+    DETALLE_VENTA,  /* open the sale form */
+    DETALLE_VOLVER, /* Esc: back to where the user came from */
 };
 
 struct detalle_model {
@@ -112,7 +112,7 @@ void detalle_phone_fmt(char *buf, size_t bufsz, const char *e164);
 /* What a history row says ("Nuevo → Contactado", "Timer vencido: de vuelta al pool"). */
 void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev);
 
-#define DETALLE_VM_LINES 120
+#define DETALLE_VM_LINES   120
 #define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)
 
 struct detalle_vm {

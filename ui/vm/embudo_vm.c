@@ -234,8 +234,7 @@ model_index(struct embudo_model *m)
     sort_model = NULL;
     k = 0;
     for (int s = 0; s <= m->nstages; s++) {
-        while (s < m->nstages && k < m->nidx &&
-               stage_index(m, m->cards[m->idx[k]].etapa_id) < s)
+        while (s < m->nstages && k < m->nidx && stage_index(m, m->cards[m->idx[k]].etapa_id) < s)
             k++;
         m->start[s] = k;
     }
@@ -381,8 +380,8 @@ embudo_model_action(struct embudo_model *m, enum action a, int page)
     if (m->list)
         return list_cursor_move(&m->lcur, (int)m->nidx, a, page);
     if (a == ACTION_LEFT || a == ACTION_RIGHT) {
-        m->col = clampi(m->col + (a == ACTION_LEFT ? -1 : 1), 0,
-                        m->nstages > 0 ? m->nstages - 1 : 0);
+        m->col =
+            clampi(m->col + (a == ACTION_LEFT ? -1 : 1), 0, m->nstages > 0 ? m->nstages - 1 : 0);
         return m->col != before;
     }
     if (m->nstages == 0)
@@ -528,8 +527,7 @@ glyph(const struct embudo_model *m, const char *utf8, const char *ascii)
 static enum vm_role
 card_timer(const struct embudo_model *m, const struct embudo_card *c, char *buf, size_t bufsz)
 {
-    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas,
-                                           c->aviso_pct);
+    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas, c->aviso_pct);
     char label[64];
 
     if (c->estado == EMBUDO_GANADA) {
@@ -654,8 +652,8 @@ list_cols_compute(struct list_cols *c, int w, bool owner)
 
 /* List view: one row per card. */
 static void
-put_list_row(struct embudo_vm *vm, const struct embudo_model *m, const struct embudo_card *c,
-             int y, bool selected)
+put_list_row(struct embudo_vm *vm, const struct embudo_model *m, const struct embudo_card *c, int y,
+             bool selected)
 {
     struct vm_line *l = line_at(vm, y);
     struct list_cols lc;
@@ -693,8 +691,7 @@ build_list(struct embudo_vm *vm, struct embudo_model *m, int rows)
         vm_line_put(l, lc.cli, lc.conv - 1, ROLE_HEADING, "Cliente");
         vm_line_put(l, lc.conv, lc.et - 1, ROLE_HEADING, "Conv.");
         vm_line_put(l, lc.et, lc.tim - 1, ROLE_HEADING, "Etapa");
-        vm_line_put(l, lc.tim, m->show_owner ? lc.own - 1 : vm->width, ROLE_HEADING,
-                    "Tiempo");
+        vm_line_put(l, lc.tim, m->show_owner ? lc.own - 1 : vm->width, ROLE_HEADING, "Tiempo");
         if (m->show_owner)
             vm_line_put(l, lc.own, vm->width, ROLE_HEADING, "Promotor");
     }

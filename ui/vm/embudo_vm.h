@@ -81,12 +81,12 @@ struct embudo_model {
     enum embudo_sort sort;
     bool filtering; /* "/" is open: characters edit the filter */
     char filter[64];
-    int col;                       /* focused stage (kanban) */
-    int cur[EMBUDO_MAX_STAGES];    /* cursor per stage */
-    int top[EMBUDO_MAX_STAGES];    /* first visible card per stage */
-    int lcur, ltop;                /* list view */
-    int first_col;                 /* first visible stage column */
-    int visible_cols;              /* how many the last build showed */
+    int col;                    /* focused stage (kanban) */
+    int cur[EMBUDO_MAX_STAGES]; /* cursor per stage */
+    int top[EMBUDO_MAX_STAGES]; /* first visible card per stage */
+    int lcur, ltop;             /* list view */
+    int first_col;              /* first visible stage column */
+    int visible_cols;           /* how many the last build showed */
 
     /* Derived by embudo_model_index: visible card indices, grouped by stage. */
     size_t *idx;

@@ -140,8 +140,7 @@ put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w)
     vm_line_put(l, 1, 1 + w, sel ? ROLE_CURSOR : ROLE_TEXT, cellbuf);
 }
 
-static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38,
-                                NAME_W + 51 };
+static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38, NAME_W + 51 };
 
 static void
 put_numeros_head(struct vm_line *l)
@@ -239,8 +238,7 @@ put_legend(struct equipo_vm *vm, const struct equipo_model *m, int y, int hidden
     for (int v = EQUIPO_FRESCA; v <= EQUIPO_VENCIDA; v++) {
         static const char *const words[] = { "", "< 50 %", "≥ 50 %", "≥ 75 %", "vencida" };
 
-        snprintf(buf, sizeof buf, "%s %s", nivel_glyph((enum equipo_nivel)v, m->ascii),
-                 words[v]);
+        snprintf(buf, sizeof buf, "%s %s", nivel_glyph((enum equipo_nivel)v, m->ascii), words[v]);
         x = vm_line_put(l, x, vm->width, nivel_role((enum equipo_nivel)v), buf) + 2;
     }
     x = vm_line_put(l, x, vm->width, ROLE_MUTED, "del timer de la etapa");
@@ -289,8 +287,8 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
         put_heat_head(&vm->lines[y + 1], m, ncols, cw);
     for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
         if (row(vm, y + 2 + i) != NULL)
-            put_heat_row(&vm->lines[y + 2 + i], m, &m->promotores[m->top + i],
-                         m->top + i == m->cur, ncols, cw);
+            put_heat_row(&vm->lines[y + 2 + i], m, &m->promotores[m->top + i], m->top + i == m->cur,
+                         ncols, cw);
     put_legend(vm, m, vm->nlines - 1, m->netapas - ncols);
     if (m->error[0] != '\0' && vm->nlines > 2)
         vm_line_put(&vm->lines[vm->nlines - 2], 1, width, ROLE_ERROR, m->error);
