@@ -190,14 +190,45 @@ app_confirm_ask(struct app *a, const char *question,
     a->dirty |= DIRTY_HINT;
 }
 
+/* Loads NAME.theme (and mono.theme, its twin for NO_COLOR) into the model. */
+static int
+app_theme_read(struct app *a, const char *name, struct err *e)
+{
+    struct theme_style styles[ROLE_COUNT], mono[ROLE_COUNT];
+    int rc = app_theme_load(name, styles, e);
+
+    if (rc == RC_OK)
+        rc = app_theme_load("mono", mono, e);
+    if (rc != RC_OK)
+        return rc;
+    memcpy(a->styles, styles, sizeof styles);
+    memcpy(a->mono, mono, sizeof mono);
+    snprintf(a->theme, sizeof a->theme, "%s", name);
+    return RC_OK;
+}
+
 int
 app_set_theme(struct app *a, const char *name, struct err *e)
 {
-    int rc = term_set_theme(name, e);
+    int rc = app_theme_read(a, name, e);
 
-    if (rc == RC_OK)
-        a->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
-    return rc;
+    if (rc != RC_OK)
+        return rc;
+    term_set_styles(a->styles, a->mono);
+    a->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
+    return RC_OK;
+}
+
+/* ":tema <Tab>" completes the names installed. */
+static void
+app_theme_complete(struct app *a)
+{
+    char *names[64];
+    size_t n = app_theme_names(names, 64);
+
+    app_complete_set(a, "tema", (const char *const *)names, n);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
 }
 
 /* ---- signals --------------------------------------------------------------------- */
@@ -545,8 +576,6 @@ app_keys_load(struct app *a)
     free(path);
 }
 
-static const char *const theme_names[] = { "dark", "light", "high-contrast", "mono" };
-
 static void
 app_init_model(struct app *a, const struct config *cfg, const char *login)
 {
@@ -568,7 +597,7 @@ app_init_model(struct app *a, const struct config *cfg, const char *login)
         a->slots[a->nslots++].st = ops->create(a);
     }
     app_keys_load(a);
-    app_complete_set(a, "tema", theme_names, sizeof theme_names / sizeof theme_names[0]);
+    app_theme_complete(a);
     a->dirty = DIRTY_LAYOUT | DIRTY_ALL;
 }
 
@@ -594,7 +623,9 @@ app_run(const struct config *cfg, const char *login, struct err *e)
     if (uv_loop_init(&a->loop) != 0)
         fatal("uv_loop_init");
     app_init_model(a, cfg, login);
-    rc = term_start(cfg->tema.value, e);
+    rc = app_theme_read(a, cfg->tema.value[0] != '\0' ? cfg->tema.value : "dark", e);
+    if (rc == RC_OK)
+        rc = term_start(a->styles, a->mono, e);
     if (rc != RC_OK)
         goto out;
     app_log_open(cfg); /* after the terminal check: no files for a client that never ran */

@@ -15,6 +15,7 @@
 
 #include <uv.h>
 
+#include "core/theme_file.h"
 #include "db/db_resumen.h"
 #include "ui/app_pane.h"
 #include "ui/pane/pane.h"
@@ -87,6 +88,10 @@ struct app {
     uint64_t sweep_read_at;  /* uv_now() of that read */
     char clock_text[16];
 
+    /* The theme (app_theme.c) and its attributes-only twin (NO_COLOR, no colours). */
+    char theme[48];
+    struct theme_style styles[ROLE_COUNT], mono[ROLE_COUNT];
+
     /* Live updates (app_live.c). */
     struct app_live *live;
 
@@ -141,6 +146,10 @@ void app_cmd_fini(void);
 
 /* app_db.c: the once-a-second clock tick. */
 void app_clock_tick(uv_timer_t *t);
+
+/* app_theme.c: NAME.theme into out[ROLE_COUNT]; names found (caller frees each). */
+int app_theme_load(const char *name, struct theme_style *out, struct err *e);
+size_t app_theme_names(char **names, size_t max);
 
 /* app_live.c: the LISTEN connection (started once the database answered). */
 void app_live_init(struct app *a);

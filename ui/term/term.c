@@ -8,178 +8,69 @@
 
 #include <curses.h>
 
+#include "core/theme_file.h"
 #include "util/err.h"
-
-/* One theme entry: colours (-1 = the terminal's default) and attributes. */
-struct theme_role {
-    short fg, bg;
-    attr_t attrs;
-};
-
-struct theme {
-    const char *name;
-    bool mono; /* attributes only */
-    struct theme_role roles[ROLE_COUNT];
-};
-
-/*
- * Built-in themes. Every signal that has a colour also has a word or a glyph in the
- * view-model, so "mono" loses nothing but colour (NO_COLOR, monochrome terminals).
- * Theme files in themes/ (issue 4) will fill the same table.
- */
-static const struct theme themes[] = {
-    { "dark",
-      false,
-      {
-          [ROLE_TEXT] = { -1, -1, A_NORMAL },
-          [ROLE_BAR] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
-          [ROLE_APP] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD },
-          [ROLE_USER] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
-          [ROLE_DB_OK] = { COLOR_GREEN, COLOR_BLUE, A_BOLD },
-          [ROLE_DB_WARN] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD },
-          [ROLE_DB_ERR] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-          [ROLE_HEADING] = { COLOR_CYAN, -1, A_BOLD },
-          [ROLE_LABEL] = { -1, -1, A_NORMAL },
-          [ROLE_VALUE] = { -1, -1, A_BOLD },
-          [ROLE_MUTED] = { -1, -1, A_DIM },
-          [ROLE_ERROR] = { COLOR_RED, -1, A_BOLD },
-          [ROLE_BORDER] = { COLOR_BLUE, -1, A_NORMAL },
-          [ROLE_HINT] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
-          [ROLE_HINT_KEY] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
-          [ROLE_CURSOR] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
-          [ROLE_TAG] = { COLOR_MAGENTA, -1, A_BOLD },
-          [ROLE_TIMER_OK] = { COLOR_GREEN, -1, A_NORMAL },
-          [ROLE_TIMER_WARN] = { COLOR_YELLOW, -1, A_BOLD },
-          [ROLE_TIMER_LATE] = { COLOR_RED, -1, A_BOLD },
-          [ROLE_TAB] = { -1, -1, A_NORMAL },
-          [ROLE_TAB_ACTIVE] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
-          [ROLE_INPUT] = { -1, -1, A_BOLD },
-      } },
-    { "light",
-      false,
-      {
-          [ROLE_TEXT] = { -1, -1, A_NORMAL },
-          [ROLE_BAR] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
-          [ROLE_APP] = { COLOR_BLUE, COLOR_CYAN, A_BOLD },
-          [ROLE_USER] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
-          [ROLE_DB_OK] = { COLOR_GREEN, COLOR_CYAN, A_BOLD },
-          [ROLE_DB_WARN] = { COLOR_MAGENTA, COLOR_CYAN, A_BOLD },
-          [ROLE_DB_ERR] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-          [ROLE_HEADING] = { COLOR_BLUE, -1, A_BOLD },
-          [ROLE_LABEL] = { -1, -1, A_NORMAL },
-          [ROLE_VALUE] = { -1, -1, A_BOLD },
-          [ROLE_MUTED] = { -1, -1, A_DIM },
-          [ROLE_ERROR] = { COLOR_RED, -1, A_BOLD },
-          [ROLE_BORDER] = { COLOR_BLUE, -1, A_NORMAL },
-          [ROLE_HINT] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
-          [ROLE_HINT_KEY] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD },
-          [ROLE_CURSOR] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
-          [ROLE_TAG] = { COLOR_MAGENTA, -1, A_BOLD },
-          [ROLE_TIMER_OK] = { COLOR_GREEN, -1, A_NORMAL },
-          [ROLE_TIMER_WARN] = { COLOR_MAGENTA, -1, A_BOLD },
-          [ROLE_TIMER_LATE] = { COLOR_RED, -1, A_BOLD },
-          [ROLE_TAB] = { -1, -1, A_NORMAL },
-          [ROLE_TAB_ACTIVE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
-          [ROLE_INPUT] = { -1, -1, A_BOLD },
-      } },
-    { "high-contrast",
-      false,
-      {
-          [ROLE_TEXT] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-          [ROLE_BAR] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
-          [ROLE_APP] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
-          [ROLE_USER] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
-          [ROLE_DB_OK] = { COLOR_BLACK, COLOR_GREEN, A_BOLD },
-          [ROLE_DB_WARN] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-          [ROLE_DB_ERR] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-          [ROLE_HEADING] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
-          [ROLE_LABEL] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-          [ROLE_VALUE] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
-          [ROLE_MUTED] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-          [ROLE_ERROR] = { COLOR_YELLOW, COLOR_RED, A_BOLD },
-          [ROLE_BORDER] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-          [ROLE_HINT] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
-          [ROLE_HINT_KEY] = { COLOR_BLACK, COLOR_WHITE, A_BOLD | A_UNDERLINE },
-          [ROLE_CURSOR] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-          [ROLE_TAG] = { COLOR_CYAN, COLOR_BLACK, A_BOLD },
-          [ROLE_TIMER_OK] = { COLOR_GREEN, COLOR_BLACK, A_BOLD },
-          [ROLE_TIMER_WARN] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
-          [ROLE_TIMER_LATE] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-          [ROLE_TAB] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-          [ROLE_TAB_ACTIVE] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-          [ROLE_INPUT] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
-      } },
-    { "mono",
-      true,
-      {
-          [ROLE_TEXT] = { -1, -1, A_NORMAL },
-          [ROLE_BAR] = { -1, -1, A_REVERSE },
-          [ROLE_APP] = { -1, -1, A_REVERSE | A_BOLD },
-          [ROLE_USER] = { -1, -1, A_REVERSE },
-          [ROLE_DB_OK] = { -1, -1, A_REVERSE },
-          [ROLE_DB_WARN] = { -1, -1, A_REVERSE | A_BOLD },
-          [ROLE_DB_ERR] = { -1, -1, A_REVERSE | A_BOLD | A_UNDERLINE },
-          [ROLE_HEADING] = { -1, -1, A_BOLD },
-          [ROLE_LABEL] = { -1, -1, A_NORMAL },
-          [ROLE_VALUE] = { -1, -1, A_BOLD },
-          [ROLE_MUTED] = { -1, -1, A_DIM },
-          [ROLE_ERROR] = { -1, -1, A_BOLD | A_UNDERLINE },
-          [ROLE_BORDER] = { -1, -1, A_NORMAL },
-          [ROLE_HINT] = { -1, -1, A_REVERSE },
-          [ROLE_HINT_KEY] = { -1, -1, A_REVERSE | A_BOLD },
-          [ROLE_CURSOR] = { -1, -1, A_REVERSE },
-          [ROLE_TAG] = { -1, -1, A_BOLD },
-          [ROLE_TIMER_OK] = { -1, -1, A_NORMAL },
-          [ROLE_TIMER_WARN] = { -1, -1, A_BOLD },
-          [ROLE_TIMER_LATE] = { -1, -1, A_BOLD | A_UNDERLINE },
-          [ROLE_TAB] = { -1, -1, A_NORMAL },
-          [ROLE_TAB_ACTIVE] = { -1, -1, A_REVERSE | A_BOLD },
-          [ROLE_INPUT] = { -1, -1, A_BOLD },
-      } },
-};
 
 /* Loop thread only (ncurses is process-global): the running terminal's settings. */
 static struct {
     bool started;
     bool ascii;
     bool color;
-    const struct theme *theme;  /* in use (mono when colours are off) */
-    const struct theme *chosen; /* asked for */
+    bool color_started;
+    struct theme_style styles[ROLE_COUNT]; /* in use (the mono twin when colours are off) */
     SCREEN *screen;
     WINDOW *input; /* 1×1, never drawn: keys are read here so no wgetch refreshes a pane */
 } term;
 
-static const struct theme *
-theme_find(const char *name)
+/* Colours the terminal has: a theme asking for 12 on an 8-colour terminal gets 12 % 8. */
+static short
+color_fit(short c)
 {
-    if (name == NULL || name[0] == '\0')
-        return &themes[0];
-    for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
-        if (strcmp(themes[i].name, name) == 0)
-            return &themes[i];
-    return NULL;
+    if (c < 0)
+        return -1;
+    if (COLORS > 0 && c >= COLORS)
+        return (short)(c % 8);
+    return c;
 }
 
-static void
-theme_apply(void)
+static attr_t
+attrs_of(unsigned bits)
 {
+    attr_t a = A_NORMAL;
+
+    a |= (bits & THEME_BOLD) ? A_BOLD : 0;
+    a |= (bits & THEME_DIM) ? A_DIM : 0;
+    a |= (bits & THEME_REVERSE) ? A_REVERSE : 0;
+    a |= (bits & THEME_UNDERLINE) ? A_UNDERLINE : 0;
+    a |= (bits & THEME_ITALIC) ? A_ITALIC : 0;
+    a |= (bits & THEME_STANDOUT) ? A_STANDOUT : 0;
+    a |= (bits & THEME_BLINK) ? A_BLINK : 0;
+    return a;
+}
+
+/* Chooses between the theme and its mono twin, then loads the colour pairs. */
+static void
+theme_apply(const struct theme_style *styles, const struct theme_style *mono)
+{
+    const char *nc = getenv("NO_COLOR");
+
+    term.color = (nc == NULL || nc[0] == '\0') && has_colors() &&
+                 theme_file_has_color(styles, ROLE_COUNT);
+    memcpy(term.styles, term.color ? styles : mono, sizeof term.styles);
     if (!term.color)
         return;
-    start_color();
-    use_default_colors();
+    if (!term.color_started) {
+        start_color();
+        use_default_colors();
+        term.color_started = true;
+    }
     for (int r = 0; r < ROLE_COUNT; r++)
-        init_pair((short)(r + 1), term.theme->roles[r].fg, term.theme->roles[r].bg);
+        init_pair((short)(r + 1), color_fit(term.styles[r].fg), color_fit(term.styles[r].bg));
 }
 
 int
-term_start(const char *theme, struct err *e)
+term_start(const struct theme_style *styles, const struct theme_style *mono, struct err *e)
 {
-    const char *nc = getenv("NO_COLOR");
-    const struct theme *t = theme_find(theme);
-
-    if (t == NULL)
-        return err_set(e, RC_INVAL, "tema desconocido: «%s» (dark, light, high-contrast, mono)",
-                       theme);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return err_set(e, RC_IO, "el cliente de terminal necesita una terminal (TTY)");
     term.screen = newterm(NULL, stdout, stdin);
@@ -188,15 +79,12 @@ term_start(const char *theme, struct err *e)
                        getenv("TERM") != NULL ? getenv("TERM") : "");
     term.started = true;
     term.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
-    term.color = !t->mono && (nc == NULL || nc[0] == '\0') && has_colors();
-    term.theme = term.color ? t : theme_find("mono");
-    term.chosen = t;
     cbreak();
     noecho();
     nonl();
     curs_set(0);
     set_escdelay(25);
-    theme_apply();
+    theme_apply(styles, mono);
     term.input = newwin(1, 1, 0, 0);
     keypad(term.input, TRUE);
     nodelay(term.input, TRUE);
@@ -231,26 +119,11 @@ term_cursor(WINDOW *w, int y, int x)
     wnoutrefresh(w);
 }
 
-int
-term_set_theme(const char *name, struct err *e)
+void
+term_set_styles(const struct theme_style *styles, const struct theme_style *mono)
 {
-    const struct theme *t = theme_find(name);
-    const char *nc = getenv("NO_COLOR");
-
-    if (t == NULL || name == NULL || name[0] == '\0')
-        return err_set(e, RC_INVAL, "tema desconocido: «%s» (dark, light, high-contrast, mono)",
-                       name != NULL ? name : "");
-    term.color = !t->mono && (nc == NULL || nc[0] == '\0') && has_colors();
-    term.theme = term.color ? t : theme_find("mono");
-    term.chosen = t;
-    theme_apply();
-    return RC_OK;
-}
-
-const char *
-term_theme_name(void)
-{
-    return term.chosen != NULL ? term.chosen->name : "";
+    if (term.started)
+        theme_apply(styles, mono);
 }
 
 bool
@@ -288,10 +161,10 @@ term_resize(void)
 static attr_t
 role_attrs(enum vm_role role, short *pair)
 {
-    const struct theme_role *r = &term.theme->roles[(unsigned)role < ROLE_COUNT ? role : 0];
+    const struct theme_style *r = &term.styles[(unsigned)role < ROLE_COUNT ? role : 0];
 
     *pair = term.color ? (short)(role + 1) : 0;
-    return r->attrs;
+    return attrs_of(r->attrs);
 }
 
 void

@@ -17,16 +17,17 @@
 #include "ui/vm/vm.h"
 
 struct err;
+struct theme_style;
 
 /*
  * Starts curses on the controlling terminal: cbreak, no echo, hidden cursor, keypad,
- * non-blocking input window, short Esc delay. theme is "dark" (default, also for NULL
- * or ""), "light", "high-contrast" or "mono"; NO_COLOR (non-empty) or a terminal without
- * colours forces mono. The caller has called setlocale(LC_ALL, "") already. Returns
- * RC_INVAL for an unknown theme (nothing started) or RC_IO when the terminal cannot be
- * initialised (TERM unknown, not a tty).
+ * non-blocking input window, short Esc delay, and the theme: styles[ROLE_COUNT] (a parsed
+ * theme file), or its attributes-only twin mono[ROLE_COUNT] when NO_COLOR is set (non-empty),
+ * the terminal has no colours, or the theme itself uses none. The caller has called
+ * setlocale(LC_ALL, "") already. RC_IO when the terminal cannot be initialised.
  */
-int term_start(const char *theme, struct err *e) __attribute__((warn_unused_result));
+int term_start(const struct theme_style *styles, const struct theme_style *mono, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Restores the terminal (endwin). Idempotent; a no-op when not started. */
 void term_stop(void);
@@ -52,14 +53,8 @@ bool term_resize(void);
  */
 void term_cursor(WINDOW *w, int y, int x);
 
-/*
- * Switches the theme while running (":tema"). RC_INVAL with the known names when name is
- * unknown. NO_COLOR or a terminal without colours keep using mono.
- */
-int term_set_theme(const char *name, struct err *e) __attribute__((warn_unused_result));
-
-/* The name of the theme in use ("dark"). */
-const char *term_theme_name(void);
+/* Switches the theme while running (":tema"); same rules as term_start. */
+void term_set_styles(const struct theme_style *styles, const struct theme_style *mono);
 
 /* Sets w's drawing attributes to those of role. */
 void term_role(WINDOW *w, enum vm_role role);

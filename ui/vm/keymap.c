@@ -587,7 +587,8 @@ keymap_load(struct keymap *km, const char *text, size_t len, const char *path, s
     char why[160], first[ERR_MSG_BYTES];
     int lineno = 0, bad = 0;
 
-    memcpy(copy, text, len);
+    if (len > 0)
+        memcpy(copy, text, len);
     copy[len] = '\0';
     first[0] = '\0';
     for (char *p = copy; p != NULL; p = line) {
