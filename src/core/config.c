@@ -68,6 +68,18 @@ check_account(const char *v)
     return true;
 }
 
+/* An environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
+static bool
+check_env_name(const char *v)
+{
+    if (*v == '\0' || isdigit((unsigned char)*v))
+        return false;
+    for (const char *p = v; *p != '\0'; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            return false;
+    return true;
+}
+
 /* A zone name must be a file of the system's tz database (no "..", no absolute path). */
 static bool
 check_zona(const char *v)
@@ -93,6 +105,10 @@ static const struct config_key config_keys[] = {
     KEY("wa", "url", wa_url, check_any, "una URL"),
     KEY("ui", "tema", tema, check_tema, "dark, light, high-contrast o mono"),
     KEY("log", "nivel", log_nivel, check_log, "debug, info, aviso o error"),
+    KEY("ia", "url", ia_url, check_any, "una URL (vacía = sin variaciones con IA)"),
+    KEY("ia", "modelo", ia_modelo, check_any, "un nombre de modelo"),
+    KEY("ia", "llave_env", ia_llave_env, check_env_name,
+        "el nombre de una variable de entorno (p. ej. EMBUDO_IA_LLAVE)"),
 };
 #undef KEY
 
@@ -177,7 +193,8 @@ parse_section(char *line, char *section, size_t cap, const char *path, int linen
     *end = '\0';
     name = trim(line + 1);
     if (strcmp(name, "db") != 0 && strcmp(name, "pg") != 0 && strcmp(name, "negocio") != 0 &&
-        strcmp(name, "wa") != 0 && strcmp(name, "ui") != 0 && strcmp(name, "log") != 0)
+        strcmp(name, "wa") != 0 && strcmp(name, "ui") != 0 && strcmp(name, "log") != 0 &&
+        strcmp(name, "ia") != 0)
         return err_set(e, RC_INVAL, "%s:%d: sección desconocida «[%s]»", path, lineno, name);
     snprintf(section, cap, "%s", name);
     return RC_OK;
@@ -358,6 +375,9 @@ set_defaults(struct config *cfg, char *const *env)
     value_set(&cfg->wa_url, "wss://web.whatsapp.com/ws/chat", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->tema, "dark", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->log_nivel, "info", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->ia_url, "", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->ia_modelo, "", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->ia_llave_env, "EMBUDO_IA_LLAVE", CONFIG_DEFAULT, "predeterminado");
 }
 
 /* Environment variables that name a setting directly. */

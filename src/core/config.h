@@ -40,6 +40,9 @@ struct config {
     struct config_value wa_url;       /* WhatsApp Web endpoint */
     struct config_value tema;         /* theme name: dark | light | high-contrast | mono */
     struct config_value log_nivel;    /* debug | info | aviso | error */
+    struct config_value ia_url;       /* [ia] OpenAI-compatible base URL; "" = no AI variations */
+    struct config_value ia_modelo;    /* [ia] model name */
+    struct config_value ia_llave_env; /* [ia] NAME of the environment variable with the key */
     bool embedded;                    /* derived: true when no server is configured */
 };
 

@@ -227,8 +227,31 @@ test_example_config_loads(void **state)
     assert_string_equal(cfg.pg_cuenta.value, "postgres");
     assert_int_equal(cfg.pg_cuenta.origin, CONFIG_FILE_USER);
     assert_string_equal(cfg.wa_url.value, "wss://web.whatsapp.com/ws/chat");
+    assert_string_equal(cfg.ia_llave_env.value, "EMBUDO_IA_LLAVE");
+    assert_string_equal(cfg.ia_url.value, "");
     assert_true(cfg.embedded);
     config_fini(&cfg);
+}
+
+/* [ia]: url, modelo and the name of the key's variable; a bad variable name is refused. */
+static void
+test_ia_section(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg;
+    struct err e = { 0 };
+    char *env[] = { f->env_home, f->env_xdg, NULL };
+
+    write_file(f->user_path, "[ia]\nurl = http://127.0.0.1:8080/v1\nmodelo = m1\n"
+                             "llave_env = MI_LLAVE\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+    assert_string_equal(cfg.ia_url.value, "http://127.0.0.1:8080/v1");
+    assert_string_equal(cfg.ia_modelo.value, "m1");
+    assert_string_equal(cfg.ia_llave_env.value, "MI_LLAVE");
+    config_fini(&cfg);
+    write_file(f->user_path, "[ia]\nllave_env = sk-123abc\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
+    assert_non_null(strstr(e.msg, "embudo.conf:2"));
 }
 
 static void
@@ -257,6 +280,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_malformed_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_env_and_missing_config_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_example_config_loads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ia_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_comments_and_whitespace, setup, teardown),
     };
 
