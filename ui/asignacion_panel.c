@@ -63,6 +63,18 @@ opciones(const struct tui_opcion *o, size_t n)
 
 static void asig_count(struct asig_st *s);
 
+/* What ":asignar 20 convenio=<Tab>" completes. */
+static void
+complete_claves(struct app *a, const char *kind, const struct tui_opcion *o, size_t n)
+{
+    const char **v = xcalloc(n + 1, sizeof *v);
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = o[i].clave;
+    app_complete_set(a, kind, v, n);
+    free(v);
+}
+
 static void
 ctx_result(struct app_job *aj)
 {
@@ -77,6 +89,8 @@ ctx_result(struct app_job *aj)
                                   opciones(c->convenios, c->nconvenios), c->nconvenios,
                                   opciones(c->entidades, c->nentidades), c->nentidades);
         asig_count(s);
+        complete_claves(s->a, "convenio", c->convenios, c->nconvenios);
+        complete_claves(s->a, "entidad", c->entidades, c->nentidades);
     } else {
         snprintf(s->m.error, sizeof s->m.error, "No se pudo leer tu cupo: %s", aj->e.msg);
     }

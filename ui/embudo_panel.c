@@ -74,6 +74,19 @@ embudo_query(struct db *db, struct app_job *aj, struct err *e)
 
 static void embudo_load(struct embudo_st *s);
 
+/* What ":mover <Tab>" completes: the stages a card may be moved to by name. */
+static void
+complete_names(struct app *a, const struct embudo_model *m)
+{
+    const char *v[EMBUDO_MAX_STAGES];
+    size_t n = 0;
+
+    for (int i = 0; i < m->nstages; i++)
+        if (!m->stages[i].venta)
+            v[n++] = m->stages[i].nombre;
+    app_complete_set(a, "etapa", v, n);
+}
+
 static void
 embudo_apply(struct embudo_st *s, struct embudo_job *j)
 {
@@ -85,6 +98,7 @@ embudo_apply(struct embudo_st *s, struct embudo_job *j)
     for (size_t i = 0; i < j->ncards; i++)
         panes_card_from(&cards[i], &j->cards[i]);
     embudo_model_take_cards(&s->m, cards, j->ncards);
+    complete_names(s->a, &s->m);
     if (j->team != NULL) {
         free(s->team);
         s->team = j->team;
