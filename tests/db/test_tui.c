@@ -347,6 +347,44 @@ test_equipo_numbers_and_aging(void **state)
     db_close(adm);
 }
 
+/* Every read maps a lost session to RC_DB 08006 (the client reconnects on it) and leaves its
+   outputs empty, so a job's release never frees garbage. */
+static void
+test_lost_connection_is_08006_everywhere(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db = dbt_connect(t, NULL);
+    struct tui_etapa *et = (void *)1;
+    struct tui_tarjeta *v = (void *)1;
+    struct tui_promotor *pr = (void *)1;
+    struct tui_detalle d;
+    struct tui_asignacion_ctx c;
+    struct tui_equipo q;
+    size_t n = 1;
+    struct err e = { 0 };
+
+    dbt_exec(adm, "SELECT pg_terminate_backend(%s, 5000)",
+             dbt_scalar_tmp(t, db, "SELECT pg_backend_pid()"));
+    assert_int_equal(db_tui_etapas(db, &et, &n, &e), RC_DB);
+    assert_string_equal(e.code, "08006");
+    assert_null(et);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_tui_embudo(db, 0, &v, &n, &e), RC_DB);
+    assert_null(v);
+    assert_int_equal(db_tui_detalle(db, 1, &d, &e), RC_DB);
+    assert_null(d.eventos);
+    assert_int_equal(db_tui_asignacion_ctx(db, &c, &e), RC_DB);
+    assert_null(c.convenios);
+    assert_int_equal(db_tui_promotores(db, &pr, &n, &e), RC_DB);
+    assert_null(pr);
+    assert_int_equal(db_tui_equipo(db, &q, &e), RC_DB);
+    assert_string_equal(e.code, "08006");
+    assert_null(q.promotores);
+    db_close(db);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -359,6 +397,8 @@ main(void)
                                         dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_asignacion_context, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_equipo_numbers_and_aging, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_lost_connection_is_08006_everywhere, dbt_setup,
+                                        dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
