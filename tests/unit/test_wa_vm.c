@@ -1,0 +1,236 @@
+/*
+ * test_wa_vm — the WhatsApp pane: account states with glyph and word, the sender's health
+ * line, the QR with its countdown replaced by each new ref, a window too small for the code,
+ * every ref expired (one key to retry), the sim's scan key, ASCII, 80×24 and 160×50.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/wa_vm.h"
+#include "util/err.h"
+
+static struct wa_vm vm;
+
+static const char ref1[] = "2@AbCdEfGhIjKlMnOpQrStUvWxYz012345,"
+                           "bm9pc2Vub2lzZW5vaXNlbm9pc2Vub2lzZW5vaXNlbm8=,"
+                           "aWRlbnRpdHlpZGVudGl0eWlkZW50aXR5aWRlbnRpdHk=,"
+                           "YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWQ=";
+static const char ref2[] = "2@ZzYyXxWwVvUuTtSsRrQqPpOoNnMmLlKk,"
+                           "bm9pc2Vub2lzZW5vaXNlbm9pc2Vub2lzZW5vaXNlbm8=,"
+                           "aWRlbnRpdHlpZGVudGl0eWlkZW50aXR5aWRlbnRpdHk=,"
+                           "YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWR2YWQ=";
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static char *
+render(const struct wa_model *m, int w, int h)
+{
+    wa_vm_build(&vm, m, w, h);
+    assert_true(vm.nlines <= h);
+    return vm_lines_render(vm.lines, vm.nlines);
+}
+
+static void
+model_connected(struct wa_model *m)
+{
+    wa_model_init(m);
+    m->loaded = true;
+    m->estado = wa_estado_parse("CONECTADA");
+    snprintf(m->jid, sizeof m->jid, "5215512345678@s.whatsapp.net");
+    m->en_uso_desde = 20261120;
+    m->limite_diario = 180;
+    m->tope_hoy = 116;
+}
+
+static void
+test_connected_80x24(void **st)
+{
+    struct wa_model m;
+    char *out, *dump;
+
+    (void)st;
+    model_connected(&m);
+    m.envio = WA_ENVIO_ACTIVO;
+    snprintf(m.salud, sizeof m.salud, "en descanso: reanuda a las 10:42");
+    out = render(&m, 80, 24);
+    assert_string_equal(out, " WhatsApp\n"
+                             " Cuenta      ● conectada\n"
+                             " Número      5215512345678@s.whatsapp.net\n"
+                             " Límite      180 al día · tope de hoy 116 · en uso desde 2026-11-20\n"
+                             " Envío       ● activo · en descanso: reanuda a las 10:42\n"
+                             "\n");
+    dump = wa_vm_dump(&vm);
+    assert_non_null(strstr(dump, "1.13 db_ok|● conectada"));
+    free(dump);
+    free(out);
+    wa_model_fini(&m);
+}
+
+static void
+test_states_have_glyph_and_word(void **st)
+{
+    static const struct {
+        const char *estado, *want;
+    } cases[] = {
+        { "SIN_VINCULAR", "○ sin vincular" },
+        { "VINCULANDO", "◐ vinculando…" },
+        { "DESCONECTADA", "◐ desconectada" },
+        { "REQUIERE_VINCULO", "○ requiere vincular de nuevo" },
+        { "BLOQUEADA", "○ bloqueada" },
+        { "raro", "◐ desconocido" },
+    };
+
+    (void)st;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct wa_model m;
+        char *out;
+
+        model_connected(&m);
+        m.estado = wa_estado_parse(cases[i].estado);
+        out = render(&m, 80, 24);
+        assert_non_null(strstr(out, cases[i].want));
+        free(out);
+    }
+}
+
+static void
+test_other_session_and_unlinked_hint(void **st)
+{
+    struct wa_model m;
+    char *out;
+
+    (void)st;
+    model_connected(&m);
+    m.estado = WA_SIN_VINCULAR;
+    m.envio = WA_ENVIO_OTRA_SESION;
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "◐ enviando desde otra sesión"));
+    assert_non_null(strstr(out, "Pulse v para vincular su WhatsApp con un código QR."));
+    free(out);
+}
+
+static void
+test_qr_at_160x50_with_countdown_and_rotation(void **st)
+{
+    struct wa_model m;
+    struct err e;
+    char *out, *first;
+    int blocks = 0;
+
+    (void)st;
+    model_connected(&m);
+    m.estado = WA_VINCULANDO;
+    m.sim = true;
+    m.now_ms = 1000000;
+    assert_int_equal(wa_model_set_qr(&m, ref1, 1000000 + 59500, &e), RC_OK);
+    first = render(&m, 160, 50);
+    assert_non_null(strstr(first, "El código cambia en 60 s (código 1)."));
+    assert_non_null(strstr(first, "Red simulada: pulse s para simular el escaneo."));
+    for (const char *p = first; (p = strstr(p, "▀")) != NULL; p++)
+        blocks++;
+    assert_true(blocks > 50);
+    /* the next ref replaces the code */
+    m.now_ms += 20000;
+    assert_int_equal(wa_model_set_qr(&m, ref2, m.now_ms + 20000, &e), RC_OK);
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "El código cambia en 20 s (código 2)."));
+    assert_string_not_equal(strstr(out, "escanee:"), strstr(first, "escanee:"));
+    free(out);
+    /* past its expiry with no new one */
+    m.now_ms += 21000;
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "El código 2 venció; esperando uno nuevo…"));
+    free(out);
+    free(first);
+    wa_model_fini(&m);
+}
+
+static void
+test_qr_does_not_fit_80x24_nor_ascii(void **st)
+{
+    struct wa_model m;
+    struct err e;
+    char *out;
+
+    (void)st;
+    model_connected(&m);
+    m.estado = WA_VINCULANDO;
+    assert_int_equal(wa_model_set_qr(&m, ref1, 60000, &e), RC_OK);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "La ventana es chica para el código: necesita"));
+    assert_null(strstr(out, "▀"));
+    free(out);
+    m.ascii = true;
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "El código QR necesita una terminal UTF-8."));
+    free(out);
+    wa_model_fini(&m);
+}
+
+static void
+test_expired_offers_retry(void **st)
+{
+    struct wa_model m;
+    struct err e;
+    char *out;
+
+    (void)st;
+    model_connected(&m);
+    m.estado = WA_SIN_VINCULAR;
+    assert_int_equal(wa_model_set_qr(&m, ref1, 60000, &e), RC_OK);
+    wa_model_qr_end(&m, true);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Los códigos vencieron sin escanearse. Pulse v para pedir otro."));
+    assert_null(strstr(out, "El código cambia"));
+    free(out);
+    assert_int_equal(wa_model_set_qr(&m, "", 1, &e), RC_INVAL);
+    assert_null(m.qr);
+    wa_model_fini(&m);
+}
+
+static void
+test_loading_error_and_tiny(void **st)
+{
+    struct wa_model m;
+    char *out;
+
+    (void)st;
+    wa_model_init(&m);
+    out = render(&m, 80, 24);
+    assert_string_equal(out, " WhatsApp\n Consultando la cuenta…\n");
+    free(out);
+    model_connected(&m);
+    snprintf(m.error, sizeof m.error, "No se pudo leer la cuenta: sin conexión");
+    out = render(&m, 30, 3);
+    assert_string_equal(out, " WhatsApp\n No se pudo leer la cuenta: s…\n Cuenta      ● conectada\n");
+    free(out);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connected_80x24),
+        cmocka_unit_test(test_states_have_glyph_and_word),
+        cmocka_unit_test(test_other_session_and_unlinked_hint),
+        cmocka_unit_test(test_qr_at_160x50_with_countdown_and_rotation),
+        cmocka_unit_test(test_qr_does_not_fit_80x24_nor_ascii),
+        cmocka_unit_test(test_expired_offers_retry),
+        cmocka_unit_test(test_loading_error_and_tiny),
+    };
+
+    return cmocka_run_group_tests_name("wa_vm", tests, setup_utf8, NULL);
+}

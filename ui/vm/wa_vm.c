@@ -1,0 +1,278 @@
+#include "ui/vm/wa_vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/qr_text.h"
+#include "util/err.h"
+
+enum { LABEL_W = 12, QR_QUIET = 2 };
+
+static const struct {
+    const char *name;   /* as stored in crm.wa_cuentas.estado */
+    const char *word;   /* shown */
+    int level;          /* 0 ok, 1 warn, 2 bad */
+} estados[] = {
+    [WA_DESCONOCIDO] = { "", "desconocido", 1 },
+    [WA_SIN_VINCULAR] = { "SIN_VINCULAR", "sin vincular", 2 },
+    [WA_VINCULANDO] = { "VINCULANDO", "vinculando…", 1 },
+    [WA_CONECTADA] = { "CONECTADA", "conectada", 0 },
+    [WA_DESCONECTADA] = { "DESCONECTADA", "desconectada", 1 },
+    [WA_REQUIERE_VINCULO] = { "REQUIERE_VINCULO", "requiere vincular de nuevo", 2 },
+    [WA_BLOQUEADA] = { "BLOQUEADA", "bloqueada", 2 },
+};
+
+enum wa_estado
+wa_estado_parse(const char *s)
+{
+    for (size_t i = 1; s != NULL && i < sizeof estados / sizeof estados[0]; i++)
+        if (strcmp(s, estados[i].name) == 0)
+            return (enum wa_estado)i;
+    return WA_DESCONOCIDO;
+}
+
+void
+wa_model_init(struct wa_model *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+wa_model_fini(struct wa_model *m)
+{
+    free(m->qr);
+    m->qr = NULL;
+}
+
+int
+wa_model_set_qr(struct wa_model *m, const char *ref, int64_t expira_ms, struct err *e)
+{
+    char *text = NULL;
+    int rc = qr_text_render(ref, false, QR_QUIET, &text, e);
+
+    free(m->qr);
+    m->qr = NULL;
+    m->qr_rows = m->qr_cols = 0;
+    if (rc != RC_OK)
+        return rc;
+    m->qr = text;
+    for (const char *p = text; *p != '\0'; p++)
+        if (*p == '\n')
+            m->qr_rows++;
+    {
+        char first[512];
+        size_t n = strcspn(text, "\n");
+
+        snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1),
+                 text);
+        m->qr_cols = vm_text_width(first);
+    }
+    m->qr_expira_ms = expira_ms;
+    m->qr_n++;
+    m->qr_vencido = false;
+    return RC_OK;
+}
+
+void
+wa_model_qr_end(struct wa_model *m, bool vencido)
+{
+    free(m->qr);
+    m->qr = NULL;
+    m->qr_rows = m->qr_cols = m->qr_n = 0;
+    m->qr_vencido = vencido;
+}
+
+/* ---- building ----------------------------------------------------------------------- */
+
+static struct vm_line *
+add(struct wa_vm *vm, enum vm_role fill)
+{
+    struct vm_line *l;
+
+    if (vm->nlines >= vm->height || vm->nlines >= WA_VM_LINES)
+        return NULL;
+    l = &vm->lines[vm->nlines++];
+    vm_line_init(l, fill);
+    return l;
+}
+
+static void
+text_line(struct wa_vm *vm, enum vm_role role, const char *text)
+{
+    struct vm_line *l = add(vm, ROLE_TEXT);
+
+    if (l != NULL)
+        vm_line_put(l, 1, vm->width, role, text);
+}
+
+static void
+kv(struct wa_vm *vm, const char *label, enum vm_role role, const char *value)
+{
+    struct vm_line *l = add(vm, ROLE_TEXT);
+
+    if (l == NULL)
+        return;
+    vm_line_put(l, 1, 1 + LABEL_W, ROLE_LABEL, label);
+    vm_line_put(l, 1 + LABEL_W, vm->width, role, value);
+}
+
+static const char *
+glyph(int level, bool ascii)
+{
+    static const char *const u[] = { "●", "◐", "○" };
+    static const char *const a[] = { "*", "~", "o" };
+
+    return ascii ? a[level] : u[level];
+}
+
+static void
+cuenta_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    static const enum vm_role roles[] = { ROLE_DB_OK, ROLE_DB_WARN, ROLE_DB_ERR };
+    int lv = estados[m->estado].level;
+    char buf[320], dia[16] = "desconocido";
+
+    snprintf(buf, sizeof buf, "%s %s", glyph(lv, m->ascii), estados[m->estado].word);
+    kv(vm, "Cuenta", roles[lv], buf);
+    kv(vm, "Número", ROLE_VALUE, m->jid[0] != '\0' ? m->jid : "—");
+    if (m->detalle[0] != '\0')
+        kv(vm, "Detalle", ROLE_MUTED, m->detalle);
+    if (m->en_uso_desde > 0)
+        snprintf(dia, sizeof dia, "%04d-%02d-%02d", m->en_uso_desde / 10000,
+                 m->en_uso_desde / 100 % 100, m->en_uso_desde % 100);
+    snprintf(buf, sizeof buf, "%d al día · tope de hoy %d · en uso desde %s", m->limite_diario,
+             m->tope_hoy, dia);
+    kv(vm, "Límite", ROLE_VALUE, buf);
+}
+
+static void
+salud_line(struct wa_vm *vm, const struct wa_model *m)
+{
+    char buf[400];
+
+    switch (m->envio) {
+    case WA_ENVIO_ACTIVO:
+        snprintf(buf, sizeof buf, "%s activo%s%s", glyph(0, m->ascii),
+                 m->salud[0] != '\0' ? " · " : "", m->salud);
+        kv(vm, "Envío", ROLE_DB_OK, buf);
+        return;
+    case WA_ENVIO_OTRA_SESION:
+        snprintf(buf, sizeof buf, "%s enviando desde otra sesión", glyph(1, m->ascii));
+        kv(vm, "Envío", ROLE_DB_WARN, buf);
+        return;
+    case WA_ENVIO_DETENIDO:
+        break;
+    }
+    snprintf(buf, sizeof buf, "%s detenido%s%s", glyph(2, m->ascii),
+             m->salud[0] != '\0' ? " · " : "", m->salud);
+    kv(vm, "Envío", ROLE_MUTED, buf);
+}
+
+static void
+qr_countdown(struct wa_vm *vm, const struct wa_model *m)
+{
+    char buf[160];
+    int64_t left = m->qr_expira_ms - m->now_ms;
+
+    if (left > 0)
+        snprintf(buf, sizeof buf, "El código cambia en %lld s (código %d).",
+                 (long long)((left + 999) / 1000), m->qr_n);
+    else
+        snprintf(buf, sizeof buf, "El código %d venció; esperando uno nuevo…", m->qr_n);
+    text_line(vm, ROLE_MUTED, buf);
+}
+
+static void
+qr_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    const char *p = m->qr;
+    int room = vm->height - vm->nlines;
+    char buf[200];
+
+    text_line(vm, ROLE_TEXT, "Abra WhatsApp › Dispositivos vinculados › Vincular un dispositivo "
+                             "y escanee:");
+    qr_countdown(vm, m);
+    if (m->sim)
+        text_line(vm, ROLE_MUTED, "Red simulada: pulse s para simular el escaneo.");
+    room = vm->height - vm->nlines;
+    if (m->ascii || m->qr_rows > room || m->qr_cols + 2 > vm->width) {
+        if (m->ascii)
+            snprintf(buf, sizeof buf, "El código QR necesita una terminal UTF-8.");
+        else
+            snprintf(buf, sizeof buf, "La ventana es chica para el código: necesita %d×%d "
+                                      "(hay %d×%d). Agrándela.",
+                     m->qr_cols + 2, m->qr_rows + vm->nlines, vm->width, vm->height);
+        text_line(vm, ROLE_ERROR, buf);
+        return;
+    }
+    while (*p != '\0') {
+        size_t n = strcspn(p, "\n");
+        struct vm_line *l = add(vm, ROLE_TEXT);
+
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), p);
+        if (l != NULL)
+            vm_line_put(l, 2, vm->width, ROLE_TEXT, buf);
+        p += n + (p[n] == '\n');
+    }
+}
+
+static void
+actions_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    switch (m->estado) {
+    case WA_SIN_VINCULAR:
+    case WA_REQUIERE_VINCULO:
+    case WA_DESCONOCIDO:
+        text_line(vm, ROLE_TEXT, m->qr_vencido
+                                     ? "Los códigos vencieron sin escanearse. Pulse v para pedir otro."
+                                     : "Pulse v para vincular su WhatsApp con un código QR.");
+        break;
+    case WA_VINCULANDO:
+        if (m->qr == NULL)
+            text_line(vm, ROLE_MUTED, m->qr_vencido ? "Los códigos vencieron. Pulse v para pedir otro."
+                                                    : "Pidiendo el código…");
+        break;
+    case WA_DESCONECTADA:
+        text_line(vm, ROLE_MUTED, "Se reconecta solo; las campañas esperan mientras tanto.");
+        break;
+    case WA_BLOQUEADA:
+        text_line(vm, ROLE_ERROR, "WhatsApp restringió este número: revise el teléfono antes de "
+                                  "volver a enviar.");
+        break;
+    case WA_CONECTADA:
+        break;
+    }
+    if (m->sim && m->qr == NULL && m->estado == WA_VINCULANDO)
+        text_line(vm, ROLE_MUTED, "Red simulada: pulse s para simular el escaneo.");
+}
+
+void
+wa_vm_build(struct wa_vm *vm, const struct wa_model *m, int width, int height)
+{
+    struct vm_line *l;
+
+    memset(vm, 0, sizeof *vm);
+    vm->width = width;
+    vm->height = height < WA_VM_LINES ? height : WA_VM_LINES;
+    if ((l = add(vm, ROLE_TEXT)) != NULL)
+        vm_line_put(l, 1, width, ROLE_HEADING, "WhatsApp");
+    if (m->error[0] != '\0')
+        text_line(vm, ROLE_ERROR, m->error);
+    if (!m->loaded) {
+        text_line(vm, ROLE_MUTED, "Consultando la cuenta…");
+        return;
+    }
+    cuenta_lines(vm, m);
+    salud_line(vm, m);
+    add(vm, ROLE_TEXT);
+    actions_lines(vm, m);
+    if (m->qr != NULL)
+        qr_lines(vm, m);
+}
+
+char *
+wa_vm_dump(const struct wa_vm *vm)
+{
+    return vm_lines_dump(vm->lines, vm->nlines);
+}
