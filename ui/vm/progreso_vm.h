@@ -1,0 +1,95 @@
+/*
+ * progreso_vm — the progress pane of one campaign, live: a bar, sent / delivered / read /
+ * replied / failed / uncertain / pending counts (read is a lower bound: recipients may hide
+ * receipts), the next send and the ETA, the keys that apply in the campaign's state (pause,
+ * resume, cancel, retry failed), and the uncertain messages for the user to decide (mark
+ * sent, send again, discard). Above, the user's campaigns to pick from.
+ *
+ * Bar: done / to-go, where to-go = total − skipped − cancelled and done = sent + failed;
+ * uncertain messages are neither until the user decides.
+ *
+ * Pure C (no curses, no db); the loop thread owns the model.
+ */
+#ifndef VM_PROGRESO_VM_H
+#define VM_PROGRESO_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+struct progreso_campana {
+    int64_t id;
+    char nombre[96];
+    char estado[16]; /* BORRADOR, LISTA, ENVIANDO, PAUSADA, TERMINADA, CANCELADA */
+};
+
+struct progreso_cuentas {
+    int64_t id;
+    char nombre[96], estado[16], etapa[48];
+    int total, pendientes, enviando, inciertos, enviados, entregados, leidos, respondidos;
+    int fallidos, omitidos, cancelados, bajas;
+    char proximo[16]; /* "10:42" local, "" = none */
+};
+
+struct progreso_incierto {
+    int64_t id;
+    char cliente[96];
+    char telefono[24];
+    char desde[16]; /* "10:31" local */
+};
+
+/* Which list the cursor is in. */
+enum progreso_foco { PROGRESO_FOCO_CAMPANAS, PROGRESO_FOCO_INCIERTOS };
+
+struct progreso_model {
+    bool loaded, ascii;
+    char error[512];
+    char eta[200]; /* "termina hoy hacia las 13:10" (the controller's pacing estimate) */
+    struct progreso_campana *campanas; /* owned, newest first */
+    size_t ncampanas;
+    int cur_campana;
+    bool tiene_cuentas;
+    struct progreso_cuentas c; /* of the selected campaign */
+    struct progreso_incierto *inciertos; /* owned */
+    size_t ninciertos;
+    int cur_incierto;
+    enum progreso_foco foco;
+};
+
+void progreso_model_init(struct progreso_model *m);
+void progreso_model_fini(struct progreso_model *m);
+/* Takes ownership (malloc'd); keeps the selection on the same id when it is still there. */
+void progreso_model_take_campanas(struct progreso_model *m, struct progreso_campana *v, size_t n);
+void progreso_model_take_inciertos(struct progreso_model *m, struct progreso_incierto *v,
+                                   size_t n);
+/* Movement and focus (Tab between lists is the pane's: LEFT/RIGHT here). True when moved. */
+bool progreso_model_action(struct progreso_model *m, enum action a);
+/* The selected campaign / uncertain message, or NULL. */
+const struct progreso_campana *progreso_model_campana(const struct progreso_model *m);
+const struct progreso_incierto *progreso_model_incierto(const struct progreso_model *m);
+/* Selects campaign id (after the wizard launches one); false when not in the list. */
+bool progreso_model_select(struct progreso_model *m, int64_t id);
+
+/* What the campaign's state allows. */
+bool progreso_puede_pausar(const char *estado);
+bool progreso_puede_reanudar(const char *estado);
+bool progreso_puede_cancelar(const char *estado);
+
+/* Percentage done (0…100) of c, by the rule above; 100 when nothing is to go. */
+int progreso_pct(const struct progreso_cuentas *c);
+
+#define PROGRESO_VM_LINES 120
+
+struct progreso_vm {
+    int width, height, nlines;
+    struct vm_line lines[PROGRESO_VM_LINES];
+};
+
+void progreso_vm_build(struct progreso_vm *vm, const struct progreso_model *m, int width,
+                       int height);
+char *progreso_vm_dump(const struct progreso_vm *vm);
+
+#endif
