@@ -1,0 +1,179 @@
+/*
+ * test_estadisticas_vm — the statistics pane: the reasons' JSON, grouping by promoter, day
+ * and campaign (sums, reasons merged), totals, cursor and scrolling, 80×24 and 160×50.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/vm/estadisticas_vm.h"
+
+static struct estadisticas_vm vm;
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static struct estadisticas_fila
+fila(const char *prom, int32_t dia, int64_t camp, int env, int fal, const char *json)
+{
+    struct estadisticas_fila f;
+
+    memset(&f, 0, sizeof f);
+    snprintf(f.promotor, sizeof f.promotor, "%s", prom);
+    f.dia = dia;
+    f.campana_id = camp;
+    snprintf(f.campana, sizeof f.campana, "Campaña %lld", (long long)camp);
+    f.enviados = env;
+    f.entregados = env - 1;
+    f.leidos = env / 2;
+    f.respondidos = 1;
+    f.bajas = camp == 2;
+    f.fallidos = fal;
+    assert_true(estadisticas_motivos_parse(&f, json));
+    return f;
+}
+
+static void
+model(struct estadisticas_model *m)
+{
+    struct estadisticas_fila *v = calloc(4, sizeof *v);
+
+    estadisticas_model_init(m);
+    snprintf(m->desde, sizeof m->desde, "2026-11-23");
+    snprintf(m->hasta, sizeof m->hasta, "2026-11-29");
+    v[0] = fila("prom1", 20261127, 1, 120, 2, "{\"479\": 2}");
+    v[1] = fila("prom1", 20261128, 1, 1500, 1, "{\"479\":1}");
+    v[2] = fila("prom2", 20261128, 2, 30, 3, "{\"SIN_WHATSAPP\": 2, \"479\": 1}");
+    v[3] = fila("josé", 20261129, 3, 10, 0, "{}");
+    estadisticas_model_take(m, v, 4);
+}
+
+static char *
+render(struct estadisticas_model *m, int w, int h)
+{
+    estadisticas_vm_build(&vm, m, w, h);
+    assert_true(vm.nlines <= h);
+    return vm_lines_render(vm.lines, vm.nlines);
+}
+
+static void
+test_reasons_json(void **st)
+{
+    struct estadisticas_fila f;
+
+    (void)st;
+    assert_true(estadisticas_motivos_parse(&f, " { \"a\" : 3 , \"b\":0, \"c\": 1 } "));
+    assert_string_equal(f.motivos[0].codigo, "a");
+    assert_int_equal(f.motivos[0].n, 3);
+    assert_string_equal(f.motivos[1].codigo, "c");
+    assert_int_equal(f.motivos[2].n, 0);
+    assert_false(estadisticas_motivos_parse(&f, "{\"a\": x}"));
+    assert_int_equal(f.motivos[0].n, 0);
+    assert_false(estadisticas_motivos_parse(&f, "[1]"));
+    assert_false(estadisticas_motivos_parse(&f, "{\"a\": 1"));
+    assert_false(estadisticas_motivos_parse(&f, NULL));
+    assert_true(estadisticas_motivos_parse(&f, "{}"));
+}
+
+static void
+test_by_promoter_80x24(void **st)
+{
+    struct estadisticas_model m;
+    char *out;
+
+    (void)st;
+    model(&m);
+    out = render(&m, 80, 24);
+    assert_string_equal(
+        out,
+        " Estadísticas de WhatsApp · 2026-11-23 a 2026-11-29 · por promotor\n"
+        " Promotor       Enviados Entregados   Leídos ≥ Respuestas      Bajas   Fallidos\n"
+        " prom1             1,620      1,618        810          2          0          3\n"
+        " prom2                30         29         15          1          1          3\n"
+        " josé                 10          9          5          1          0          0\n"
+        " Total             1,660      1,656        830          4          1          6\n"
+        " Fallas por motivo: 479 ×3\n");
+    free(out);
+    estadisticas_model_fini(&m);
+}
+
+static void
+test_by_day_and_campaign_160x50(void **st)
+{
+    struct estadisticas_model m;
+    char *out;
+
+    (void)st;
+    model(&m);
+    assert_true(estadisticas_model_action(&m, ACTION_TOGGLE_VIEW, 10));
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "· por día\n"));
+    assert_non_null(strstr(out, " Día            Enviados"));
+    assert_non_null(strstr(out, " 2026-11-28        1,530      1,528        765          2          1          4   "
+                                "479 ×2, SIN_WHATSAPP ×2\n"));
+    assert_non_null(strstr(out, "Fallas por motivo\n"));
+    assert_null(strstr(out, "Fallas por motivo:"));
+    free(out);
+    assert_true(estadisticas_model_action(&m, ACTION_TOGGLE_VIEW, 10));
+    assert_true(estadisticas_model_action(&m, ACTION_DOWN, 10));
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " 2 Campaña 2"));
+    assert_non_null(strstr(out, "Fallas por motivo: SIN_WHATSAPP ×2, 479 ×1\n"));
+    free(out);
+    assert_true(estadisticas_model_action(&m, ACTION_TOGGLE_VIEW, 10));
+    assert_int_equal(m.grupo, ESTADISTICAS_POR_PROMOTOR);
+    estadisticas_model_fini(&m);
+}
+
+static void
+test_scrolls_and_empty(void **st)
+{
+    struct estadisticas_model m;
+    struct estadisticas_fila *v = calloc(40, sizeof *v);
+    char *out;
+
+    (void)st;
+    estadisticas_model_init(&m);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Consultando las estadísticas…"));
+    free(out);
+    for (int i = 0; i < 40; i++)
+        v[i] = fila(i % 2 ? "a" : "b", 20261101 + i % 28, i + 1, 5, 0, "{}");
+    estadisticas_model_take(&m, v, 40);
+    m.grupo = ESTADISTICAS_POR_CAMPANA;
+    assert_true(estadisticas_model_action(&m, ACTION_BOTTOM, 10));
+    out = render(&m, 80, 12);
+    assert_non_null(strstr(out, " 40 Campaña 40"));
+    assert_null(strstr(out, " 1 Campaña 1 "));
+    assert_int_equal(m.cur, 39);
+    free(out);
+    estadisticas_model_take(&m, NULL, 0);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Sin envíos en estas fechas."));
+    free(out);
+    estadisticas_model_fini(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reasons_json),
+        cmocka_unit_test(test_by_promoter_80x24),
+        cmocka_unit_test(test_by_day_and_campaign_160x50),
+        cmocka_unit_test(test_scrolls_and_empty),
+    };
+
+    return cmocka_run_group_tests_name("estadisticas_vm", tests, setup_utf8, NULL);
+}

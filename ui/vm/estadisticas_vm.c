@@ -1,0 +1,380 @@
+#include "ui/vm/estadisticas_vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xmalloc.h"
+
+enum { KEY_W = 14, NUM_W = 11, NCOLS = 6, WIDE = KEY_W + NUM_W * NCOLS + 2 };
+
+static const char *const grupo_word[] = {
+    [ESTADISTICAS_POR_PROMOTOR] = "por promotor",
+    [ESTADISTICAS_POR_DIA] = "por día",
+    [ESTADISTICAS_POR_CAMPANA] = "por campaña",
+};
+
+static const char *const grupo_col[] = {
+    [ESTADISTICAS_POR_PROMOTOR] = "Promotor",
+    [ESTADISTICAS_POR_DIA] = "Día",
+    [ESTADISTICAS_POR_CAMPANA] = "Campaña",
+};
+
+/* ---- the reasons' JSON ------------------------------------------------------------- */
+
+static const char *
+skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
+}
+
+static void
+motivo_add(struct estadisticas_motivo *v, const char *codigo, int n)
+{
+    for (int i = 0; i < ESTADISTICAS_MOTIVOS; i++) {
+        if (v[i].n > 0 && strcmp(v[i].codigo, codigo) == 0) {
+            v[i].n += n;
+            return;
+        }
+        if (v[i].n == 0) {
+            snprintf(v[i].codigo, sizeof v[i].codigo, "%s", codigo);
+            v[i].n = n;
+            return;
+        }
+    }
+}
+
+/* One "key": n member at p; returns the position after it, or NULL. */
+static const char *
+motivo_member(struct estadisticas_fila *f, const char *p)
+{
+    char key[24];
+    size_t k = 0;
+    char *end;
+    long n;
+
+    if (*(p = skip_ws(p)) != '"')
+        return NULL;
+    for (p++; *p != '"'; p++) {
+        if (*p == '\0' || *p == '\\')
+            return NULL;
+        if (k + 1 < sizeof key)
+            key[k++] = *p;
+    }
+    key[k] = '\0';
+    p = skip_ws(p + 1);
+    if (*p != ':')
+        return NULL;
+    n = strtol(skip_ws(p + 1), &end, 10);
+    if (end == skip_ws(p + 1) || n < 0 || n > 1000000000)
+        return NULL;
+    if (n > 0)
+        motivo_add(f->motivos, key, (int)n);
+    return skip_ws(end);
+}
+
+bool
+estadisticas_motivos_parse(struct estadisticas_fila *f, const char *json)
+{
+    const char *p = json != NULL ? skip_ws(json) : "";
+
+    memset(f->motivos, 0, sizeof f->motivos);
+    if (*p != '{')
+        return false;
+    p = skip_ws(p + 1);
+    if (*p == '}')
+        return true;
+    for (;;) {
+        if ((p = motivo_member(f, p)) == NULL)
+            break;
+        if (*p == '}')
+            return *skip_ws(p + 1) == '\0';
+        if (*p != ',')
+            break;
+        p++;
+    }
+    memset(f->motivos, 0, sizeof f->motivos);
+    return false;
+}
+
+/* ---- model ------------------------------------------------------------------------- */
+
+void
+estadisticas_model_init(struct estadisticas_model *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+estadisticas_model_fini(struct estadisticas_model *m)
+{
+    free(m->filas);
+    m->filas = NULL;
+    m->nfilas = 0;
+}
+
+void
+estadisticas_model_take(struct estadisticas_model *m, struct estadisticas_fila *v, size_t n)
+{
+    free(m->filas);
+    m->filas = v;
+    m->nfilas = n;
+    m->loaded = true;
+    m->error[0] = '\0';
+}
+
+static bool
+same_group(const struct estadisticas_fila *a, const struct estadisticas_fila *b,
+           enum estadisticas_grupo g)
+{
+    switch (g) {
+    case ESTADISTICAS_POR_PROMOTOR:
+        return strcmp(a->promotor, b->promotor) == 0;
+    case ESTADISTICAS_POR_DIA:
+        return a->dia == b->dia;
+    case ESTADISTICAS_POR_CAMPANA:
+        return a->campana_id == b->campana_id;
+    }
+    return false;
+}
+
+static void
+sumar(struct estadisticas_fila *to, const struct estadisticas_fila *f)
+{
+    to->enviados += f->enviados;
+    to->entregados += f->entregados;
+    to->leidos += f->leidos;
+    to->respondidos += f->respondidos;
+    to->bajas += f->bajas;
+    to->fallidos += f->fallidos;
+    for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0; i++)
+        motivo_add(to->motivos, f->motivos[i].codigo, f->motivos[i].n);
+}
+
+struct estadisticas_fila *
+estadisticas_agrupar(const struct estadisticas_fila *v, size_t n, enum estadisticas_grupo g,
+                     size_t *nout)
+{
+    struct estadisticas_fila *out = xcalloc(n + 1, sizeof *out);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+
+        while (j < k && !same_group(&out[j], &v[i], g))
+            j++;
+        if (j == k) {
+            out[k] = v[i];
+            memset(out[k].motivos, 0, sizeof out[k].motivos);
+            out[k].enviados = out[k].entregados = out[k].leidos = 0;
+            out[k].respondidos = out[k].bajas = out[k].fallidos = 0;
+            k++;
+        }
+        sumar(&out[j], &v[i]);
+    }
+    *nout = k;
+    return out;
+}
+
+bool
+estadisticas_model_action(struct estadisticas_model *m, enum action a, int page)
+{
+    int before = m->cur;
+
+    if (a == ACTION_TOGGLE_VIEW) {
+        m->grupo = (enum estadisticas_grupo)((m->grupo + 1) % 3);
+        m->cur = m->top = 0;
+        return true;
+    }
+    if (a == ACTION_UP)
+        m->cur--;
+    else if (a == ACTION_DOWN)
+        m->cur++;
+    else if (a == ACTION_PAGE_UP)
+        m->cur -= page > 0 ? page : 1;
+    else if (a == ACTION_PAGE_DOWN)
+        m->cur += page > 0 ? page : 1;
+    else if (a == ACTION_TOP)
+        m->cur = 0;
+    else if (a == ACTION_BOTTOM)
+        m->cur = 1 << 30;
+    else
+        return false;
+    if (m->cur < 0)
+        m->cur = 0; /* the upper bound depends on the grouping: clamped in build */
+    return m->cur != before;
+}
+
+/* ---- building ---------------------------------------------------------------------- */
+
+static struct vm_line *
+add(struct estadisticas_vm *vm, enum vm_role fill)
+{
+    struct vm_line *l;
+
+    if (vm->nlines >= vm->height)
+        return NULL;
+    l = &vm->lines[vm->nlines++];
+    vm_line_init(l, fill);
+    return l;
+}
+
+static void
+motivos_fmt(char *buf, size_t sz, const struct estadisticas_fila *f)
+{
+    size_t k = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0 && k < sz; i++)
+        k += (size_t)snprintf(buf + k, sz - k, "%s%s ×%d", i > 0 ? ", " : "",
+                              f->motivos[i].codigo, f->motivos[i].n);
+}
+
+static void
+clave_fmt(char *buf, size_t sz, const struct estadisticas_fila *f, enum estadisticas_grupo g)
+{
+    switch (g) {
+    case ESTADISTICAS_POR_PROMOTOR:
+        snprintf(buf, sz, "%s", f->promotor);
+        return;
+    case ESTADISTICAS_POR_DIA:
+        snprintf(buf, sz, "%04d-%02d-%02d", f->dia / 10000, f->dia / 100 % 100, f->dia % 100);
+        return;
+    case ESTADISTICAS_POR_CAMPANA:
+        snprintf(buf, sz, "%lld %s", (long long)f->campana_id, f->campana);
+        return;
+    }
+}
+
+static void
+fila_line(struct estadisticas_vm *vm, const struct estadisticas_fila *f, const char *clave,
+          enum vm_role role, bool wide)
+{
+    const int v[NCOLS] = { f->enviados, f->entregados, f->leidos,
+                           f->respondidos, f->bajas, f->fallidos };
+    struct vm_line *l = add(vm, role);
+    char num[24], mot[200];
+
+    if (l == NULL)
+        return;
+    vm_line_put(l, 1, KEY_W, role, clave);
+    for (int c = 0; c < NCOLS; c++) {
+        int x = KEY_W + c * NUM_W, w;
+
+        vm_fmt_count(num, sizeof num, v[c]);
+        w = vm_text_width(num);
+        vm_line_put(l, x + NUM_W - 1 - w, x + NUM_W, role, num);
+    }
+    vm_line_sort(l);
+    motivos_fmt(mot, sizeof mot, f);
+    if (wide)
+        vm_line_put(l, WIDE, vm->width, role == ROLE_CURSOR ? role : ROLE_MUTED, mot);
+}
+
+static void
+header_lines(struct estadisticas_vm *vm, const struct estadisticas_model *m, bool wide)
+{
+    static const char *const cols[NCOLS] = { "Enviados", "Entregados", "Leídos ≥",
+                                             "Respuestas", "Bajas", "Fallidos" };
+    struct vm_line *l = add(vm, ROLE_TEXT);
+    char buf[200];
+
+    snprintf(buf, sizeof buf, "Estadísticas de WhatsApp · %s a %s · %s", m->desde, m->hasta,
+             grupo_word[m->grupo]);
+    if (l != NULL)
+        vm_line_put(l, 1, vm->width, ROLE_HEADING, buf);
+    if ((l = add(vm, ROLE_TEXT)) == NULL)
+        return;
+    vm_line_put(l, 1, KEY_W, ROLE_LABEL, grupo_col[m->grupo]);
+    for (int c = 0; c < NCOLS; c++) {
+        int x = KEY_W + c * NUM_W, w = vm_text_width(cols[c]);
+
+        vm_line_put(l, x + NUM_W - 1 - w, x + NUM_W, ROLE_LABEL, cols[c]);
+    }
+    if (wide)
+        vm_line_put(l, WIDE, vm->width, ROLE_LABEL, "Fallas por motivo");
+}
+
+static void
+rows_lines(struct estadisticas_vm *vm, struct estadisticas_model *m,
+           const struct estadisticas_fila *g, size_t ng, bool wide)
+{
+    int room = vm->height - vm->nlines - (wide ? 1 : 2);
+    char clave[128];
+
+    vm->page = room > 1 ? room : 1;
+    if (m->cur >= (int)ng)
+        m->cur = ng > 0 ? (int)ng - 1 : 0;
+    if (m->cur < m->top)
+        m->top = m->cur;
+    if (m->cur >= m->top + vm->page)
+        m->top = m->cur - vm->page + 1;
+    for (int i = m->top; i < (int)ng && i < m->top + vm->page; i++) {
+        clave_fmt(clave, sizeof clave, &g[i], m->grupo);
+        fila_line(vm, &g[i], clave, i == m->cur ? ROLE_CURSOR : ROLE_TEXT, wide);
+    }
+}
+
+static void
+totals_lines(struct estadisticas_vm *vm, const struct estadisticas_model *m,
+             const struct estadisticas_fila *g, size_t ng, bool wide)
+{
+    struct estadisticas_fila total;
+    char buf[260], mot[200];
+    struct vm_line *l;
+
+    memset(&total, 0, sizeof total);
+    for (size_t i = 0; i < m->nfilas; i++)
+        sumar(&total, &m->filas[i]);
+    fila_line(vm, &total, "Total", ROLE_HEADING, wide);
+    if (wide || ng == 0 || (l = add(vm, ROLE_TEXT)) == NULL)
+        return;
+    motivos_fmt(mot, sizeof mot, &g[m->cur]);
+    snprintf(buf, sizeof buf, "Fallas por motivo: %s", mot[0] != '\0' ? mot : "ninguna");
+    vm_line_put(l, 1, vm->width, ROLE_MUTED, buf);
+}
+
+void
+estadisticas_vm_build(struct estadisticas_vm *vm, struct estadisticas_model *m, int width,
+                      int height)
+{
+    bool wide = width >= WIDE + 20;
+    struct estadisticas_fila *g;
+    size_t ng = 0;
+
+    memset(vm, 0, sizeof *vm);
+    vm->width = width;
+    vm->height = height < ESTADISTICAS_VM_LINES ? height : ESTADISTICAS_VM_LINES;
+    header_lines(vm, m, wide);
+    if (m->error[0] != '\0') {
+        struct vm_line *l = add(vm, ROLE_TEXT);
+
+        if (l != NULL)
+            vm_line_put(l, 1, width, ROLE_ERROR, m->error);
+    }
+    if (!m->loaded) {
+        struct vm_line *l = add(vm, ROLE_TEXT);
+
+        if (l != NULL)
+            vm_line_put(l, 1, width, ROLE_MUTED, "Consultando las estadísticas…");
+        return;
+    }
+    g = estadisticas_agrupar(m->filas, m->nfilas, m->grupo, &ng);
+    rows_lines(vm, m, g, ng, wide);
+    if (ng == 0) {
+        struct vm_line *l = add(vm, ROLE_TEXT);
+
+        if (l != NULL)
+            vm_line_put(l, 1, width, ROLE_MUTED, "Sin envíos en estas fechas.");
+    }
+    totals_lines(vm, m, g, ng, wide);
+    free(g);
+}
+
+char *
+estadisticas_vm_dump(const struct estadisticas_vm *vm)
+{
+    return vm_lines_dump(vm->lines, vm->nlines);
+}

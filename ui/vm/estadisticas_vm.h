@@ -1,0 +1,77 @@
+/*
+ * estadisticas_vm — the WhatsApp statistics pane (supervisors and admins): over a date range,
+ * per promoter, per day or per campaign (a key cycles the grouping): sent, delivered, read
+ * (a lower bound), replied, opted out, failed, and the failures by reason; a totals row.
+ * The rows come from api.wa_estadisticas (one per promoter × day × campaign) and are summed
+ * here by the chosen grouping.
+ *
+ * Pure C (no curses, no db); the loop thread owns the model.
+ */
+#ifndef VM_ESTADISTICAS_VM_H
+#define VM_ESTADISTICAS_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+#define ESTADISTICAS_MOTIVOS 6
+
+struct estadisticas_motivo {
+    char codigo[24]; /* the failure reason code ("479", "SIN_WHATSAPP"…) */
+    int n;
+};
+
+struct estadisticas_fila {
+    char promotor[48];
+    int32_t dia; /* YYYYMMDD */
+    int64_t campana_id;
+    char campana[96];
+    int enviados, entregados, leidos, respondidos, bajas, fallidos;
+    struct estadisticas_motivo motivos[ESTADISTICAS_MOTIVOS]; /* n == 0: unused */
+};
+
+/* Fills f->motivos from api.wa_estadisticas' JSON object ({"479": 2, "x": 1}); false when
+ * the text is not such an object (motivos left empty). */
+bool estadisticas_motivos_parse(struct estadisticas_fila *f, const char *json);
+
+enum estadisticas_grupo {
+    ESTADISTICAS_POR_PROMOTOR,
+    ESTADISTICAS_POR_DIA,
+    ESTADISTICAS_POR_CAMPANA,
+};
+
+struct estadisticas_model {
+    bool loaded, ascii;
+    char error[512];
+    char desde[11], hasta[11]; /* YYYY-MM-DD */
+    struct estadisticas_fila *filas; /* owned, as read */
+    size_t nfilas;
+    enum estadisticas_grupo grupo;
+    int cur, top;
+};
+
+void estadisticas_model_init(struct estadisticas_model *m);
+void estadisticas_model_fini(struct estadisticas_model *m);
+void estadisticas_model_take(struct estadisticas_model *m, struct estadisticas_fila *v, size_t n);
+/* Movement; ACTION_TOGGLE_VIEW cycles the grouping. True when something changed. */
+bool estadisticas_model_action(struct estadisticas_model *m, enum action a, int page);
+
+/* The rows summed by grouping (a malloc'd array the caller frees; *n rows). */
+struct estadisticas_fila *estadisticas_agrupar(const struct estadisticas_fila *v, size_t n,
+                                               enum estadisticas_grupo g, size_t *nout);
+
+#define ESTADISTICAS_VM_LINES 120
+
+struct estadisticas_vm {
+    int width, height, nlines, page;
+    struct vm_line lines[ESTADISTICAS_VM_LINES];
+};
+
+void estadisticas_vm_build(struct estadisticas_vm *vm, struct estadisticas_model *m, int width,
+                           int height);
+char *estadisticas_vm_dump(const struct estadisticas_vm *vm);
+
+#endif
