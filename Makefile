@@ -21,6 +21,7 @@ PKGS_DB   := libpq
 PKGS_UI   := ncursesw
 PKGS_RT   := libuv
 PKGS_NET  := libwebsockets
+PKGS_SIG  := libsignal-protocol-c
 PKGS_ALL  := $(PKGS_CORE) $(PKGS_DB) $(PKGS_UI) $(PKGS_RT) $(PKGS_NET)
 
 # ncursesw.pc injects -D_XOPEN_SOURCE=600; feature macros are set once here.
@@ -63,7 +64,7 @@ endif
 
 # ---- layers ---------------------------------------------------------------
 # Link order: callers first. Each entry is <name>:<source dir>.
-LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wa:src/wa \
+LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wasig:src/wa/signal wa:src/wa \
           db:src/db crypto:src/crypto core:src/core util:src/util
 layer_name = $(word 1,$(subst :, ,$(1)))
 layer_dir  = $(word 2,$(subst :, ,$(1)))
@@ -121,7 +122,18 @@ LIBS_DB   := db $(LIBS_UNIT)
 LIBS_ALL  := $(foreach l,$(LAYERS),$(call layer_name,$(l)))
 LDLIBS_UNIT := $(call pkglibs,$(PKGS_CORE) cmocka) -lm -lpthread
 LDLIBS_DB   := $(call pkglibs,$(PKGS_CORE) $(PKGS_DB) $(PKGS_RT) cmocka) -lm -lpthread
-LDLIBS_ALL  := $(call pkglibs,$(PKGS_ALL)) -lm -lpthread
+LDLIBS_ALL  := $(call pkglibs,$(PKGS_ALL) $(PKGS_SIG)) -lm -lpthread
+
+# ---- wa/signal: libsignal-protocol-c (issue 7) ---------------------------------------------
+# Only the wasig layer, its two tests and the program see libsignal: its headers as system
+# headers (-isystem), its library only in these links; other unit tests never link it.
+SIG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS_SIG) 2>/dev/null))
+SIG_LIBS    = $(foreach l,wasig wa crypto core util,$(call layer_lib,$(l))) $(call pkglibs,$(PKGS_SIG))
+SIG_TESTS  := $(B)/tests/unit/test_wasig $(B)/tests/db/test_wa_signal
+$(wasig_OBJ) $(patsubst $(B)/tests/%,$(B)/obj/tests/%.o,$(SIG_TESTS)): CFLAGS += $(SIG_CFLAGS)
+$(SIG_TESTS): $(call layer_lib,wasig)
+$(B)/tests/unit/test_wasig: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
+$(B)/tests/db/test_wa_signal: LDLIBS_DB := $(SIG_LIBS) $(LDLIBS_DB)
 
 # ---- objects ----------------------------------------------------------------
 $(B)/obj/%.o: %.c
