@@ -108,11 +108,13 @@ test_layout_at_80_and_160(void **st)
     assert_int_equal(vm.lines[1].spans[1].role, ROLE_TAG);
     assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR);     /* Space moved on */
     assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE); /* waiting 12 days */
-    assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
+    assert_string_equal(vm.lines[23].spans[0].text,
+                        "Bandeja · 3 en espera · 1 marcadas · último evento: salida");
     bandeja_vm_build(&vm, &m, 160, 50);
     assert_string_equal(vm.lines[0].spans[5].text, "Último evento");
     assert_string_equal(vm.lines[3].spans[6].text, "nota                 ");
     assert_int_equal(vm.nlines, 50);
+    assert_string_equal(vm.lines[49].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
     bandeja_model_fini(&m);
 }
 

@@ -305,6 +305,10 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
              vm_fmt_count(a, sizeof a, (long long)m->nfilas));
     if (t > 0)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %zu marcadas", t);
+    /* Narrow terminals have no column for the last event: the selected row's goes here. */
+    if (vm->width < 120 && m->nfilas > 0)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · último evento: %s",
+                 evento_corto(m->filas[m->cur].ultimo_evento));
     vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
 }
 
