@@ -127,6 +127,18 @@ expect_screen golden/embudo_detalle_ayuda.txt
 send_key Escape
 wait_until_gone "Ayuda: Detalle"
 
+# Back in the embudo (the cursor followed the card to its exit stage), the terminal grows and
+# shrinks: as many stage columns as fit, the focused one always visible.
+send_key Escape
+wait_for "▪ en bandeja"
+wait_for "etapas 5–7 de 9"
+$T resize-window -t app -x 160 -y 50 || fail "resize-window"
+wait_for "etapas 4–9 de 9"
+expect_line '^Documentación · 0 +En trámite · 0 +Venta · 1 +⇥ No localizado · 1 +⇥ No interesado · 0 +⇥ No califica · 0$'
+$T resize-window -t app -x 70 -y 20 || fail "resize-window"
+wait_for "etapas 6–7 de 9"
+expect_line '^Venta · 1 +⇥ No localizado · 1$'
+
 send q
 wait_gone
 expect_exit 0
