@@ -1,0 +1,355 @@
+/*
+ * test_wizard_vm — the 4-step campaign wizard as a state machine and a view: audience with
+ * filters (typing asks for a re-count), a template with a live preview and an unknown variable
+ * refused at its position, variations (AI kept/refused, fallback message, the final text with
+ * the kept variations as one spintax group), review with the allowance's reason, plan and
+ * skipped list, refusals that keep every field, Esc back from review cancelling the draft,
+ * 80×24 and 160×50.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/pacing.h"
+#include "ui/vm/wizard_vm.h"
+#include "util/xmalloc.h"
+
+static struct wizard_vm vm;
+
+static int
+setup_utf8(void **st)
+{
+    (void)st;
+    return setlocale(LC_ALL, "C.UTF-8") == NULL ? -1 : 0;
+}
+
+static enum wizard_efecto
+press(struct wizard_model *m, enum key_kind kind, uint32_t ch)
+{
+    struct key k = { kind, ch };
+
+    return wizard_model_key(m, ACTION_NONE, &k);
+}
+
+static void
+type(struct wizard_model *m, const char *s)
+{
+    /* ASCII and two-byte UTF-8 are enough for these tests */
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        uint32_t c = *p;
+
+        if (c >= 0xC0) {
+            c = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+            p++;
+        }
+        press(m, KK_CHAR, c);
+    }
+}
+
+static char *
+render(struct wizard_model *m, int w, int h)
+{
+    wizard_vm_build(&vm, m, w, h);
+    assert_int_equal(vm.nlines, h);
+    return vm_lines_render(vm.lines, vm.nlines);
+}
+
+static void
+at_step1(struct wizard_model *m)
+{
+    static const struct wizard_etapa et[] = { { "INICIAL", 12, 11 }, { "NORMAL", 3, 0 } };
+
+    wizard_model_init(m, true);
+    wizard_model_set_etapas(m, et, 2);
+}
+
+static void
+at_step2(struct wizard_model *m)
+{
+    struct wizard_plantilla *p = xcalloc(2, sizeof *p);
+    struct plantilla_valores v = { { "Ana", "Ruiz", "Ana Ruiz", "SEP", "Juan", "INICIAL",
+                                     "León", "Guanajuato" } };
+
+    at_step1(m);
+    assert_int_equal(press(m, KK_ENTER, 0), WIZARD_PLANTILLAS);
+    p[0].id = 1;
+    snprintf(p[0].nombre, sizeof p[0].nombre, "Saludo");
+    p[0].texto = xstrdup("Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
+    p[1].id = 2;
+    snprintf(p[1].nombre, sizeof p[1].nombre, "Seguimiento");
+    p[1].texto = xstrdup("{nombre}, ¿pudo revisar la propuesta?");
+    wizard_model_set_plantillas(m, p, 2);
+    wizard_model_set_muestra(m, &v, 1);
+}
+
+static void
+test_step1_audience_80x24(void **st)
+{
+    struct wizard_model m;
+    char *out;
+
+    (void)st;
+    at_step1(&m);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Nueva campaña  1 Audiencia › 2 Plantilla › 3 Variaciones y "
+                                "ritmo › 4 Revisión\n"));
+    assert_non_null(strstr(out, " > INICIAL                           12              11\n"));
+    assert_non_null(strstr(out, " Convenio []  Entidad []  Máximo []\n"));
+    assert_non_null(strstr(out, "Audiencia: 11 oportunidades con teléfono en INICIAL\n"));
+    assert_non_null(strstr(out, " Enter siguiente · Esc salir\n"));
+    free(out);
+    /* filters: typing asks for a re-count, digits only in máximo */
+    assert_int_equal(press(&m, KK_TAB, 0), WIZARD_REDIBUJAR);
+    type(&m, "IMSS");
+    assert_string_equal(m.convenio, "IMSS");
+    assert_int_equal(press(&m, KK_BACKSPACE, 0), WIZARD_CONTAR);
+    press(&m, KK_TAB, 0);
+    type(&m, "Michoacán");
+    assert_string_equal(m.entidad, "Michoacán");
+    press(&m, KK_BACKSPACE, 0);
+    assert_string_equal(m.entidad, "Michoacá");
+    press(&m, KK_BACKSPACE, 0); /* a whole two-byte character */
+    assert_string_equal(m.entidad, "Michoac");
+    press(&m, KK_TAB, 0);
+    assert_int_equal(press(&m, KK_CHAR, 'x'), WIZARD_NADA);
+    assert_int_equal(press(&m, KK_CHAR, '5'), WIZARD_CONTAR);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Convenio [IMS]  Entidad [Michoac]  Máximo [5_]\n"));
+    free(out);
+    /* a stage without phones cannot go on */
+    press(&m, KK_TAB, 0);
+    press(&m, KK_DOWN, 0);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_non_null(strstr(m.error, "No hay oportunidades con teléfono"));
+    assert_int_equal(press(&m, KK_ESC, 0), WIZARD_SALIR);
+    wizard_model_fini(&m);
+}
+
+static void
+test_step2_preview_and_unknown_variable(void **st)
+{
+    struct wizard_model m;
+    char *out;
+
+    (void)st;
+    at_step2(&m);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Plantillas de INICIAL: >Saludo  Seguimiento  (nueva)"));
+    assert_non_null(strstr(out, "Válida · 1 variante de spintax"));
+    assert_non_null(strstr(out, "  Hola Ana, con SEP le prestamos hasta $50,000.\n"));
+    free(out);
+    /* ↓ picks the next saved template */
+    press(&m, KK_DOWN, 0);
+    assert_string_equal(wizard_model_texto(&m), "{nombre}, ¿pudo revisar la propuesta?");
+    /* typing an unknown variable: refused with its position, Enter stays */
+    type(&m, " {nombr}");
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "línea 1, columna 39: variable desconocida {nombr}"));
+    assert_non_null(strstr(out, "nombr"));
+    assert_null(strstr(out, "Vista previa"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
+    assert_string_equal(m.error, "Corrija la plantilla antes de seguir.");
+    /* fix it with spintax: the preview follows */
+    for (int i = 0; i < 8; i++)
+        press(&m, KK_BACKSPACE, 0);
+    type(&m, " {Saludos|Buen día}");
+    assert_string_equal(m.plantilla_error, "");
+    assert_int_equal(m.caminos, 2);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    wizard_model_fini(&m);
+}
+
+static void
+test_step3_ai_kept_refused_and_final_text(void **st)
+{
+    struct wizard_model m;
+    struct pacing_config pc;
+    char **cand = xcalloc(3, sizeof *cand);
+    char *out, *fin;
+
+    (void)st;
+    at_step2(&m);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Variaciones con IA: pidiendo…"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_NADA); /* not while asking */
+    cand[0] = xstrdup("{nombre}: por su convenio {convenio} puede recibir hasta $50,000.");
+    cand[1] = xstrdup("Hola, con {convenio} le prestamos hasta $50,000.");
+    cand[2] = xstrdup("Hola {nombre}, con {convenio} le prestamos hasta $60,000.");
+    wizard_model_set_ia(&m, cand, 3);
+    pacing_config_preset(&pc, PACING_PRESET_NORMAL);
+    wizard_ritmo_fmt(&pc, m.ritmo, sizeof m.ritmo);
+    snprintf(m.eta, sizeof m.eta, "11 hoy; termina hoy hacia las 11:20");
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "Variaciones con IA: 1 de 3 aceptadas · usar: sí (v cambia)"));
+    assert_non_null(strstr(out, "✓ 1 {nombre}: por su convenio"));
+    assert_non_null(strstr(out, "✗ 2 falta la variable {nombre}"));
+    assert_non_null(strstr(out, "✗ 3 falta el dato «$50,000»"));
+    assert_non_null(strstr(out, "Ritmo: 25–55 s entre mensajes; descanso de 4–10 min cada 8–15"));
+    assert_non_null(strstr(out, "Tiempo estimado: 11 hoy; termina hoy hacia las 11:20"));
+    assert_non_null(strstr(out, "1 ▸ Hola Ana, con SEP"));
+    free(out);
+    fin = wizard_model_texto_final(&m);
+    assert_string_equal(fin, "{Hola {nombre}, con {convenio} le prestamos hasta $50,000.|"
+                             "{nombre}: por su convenio {convenio} puede recibir hasta $50,000.}");
+    free(fin);
+    press(&m, KK_CHAR, 'v');
+    fin = wizard_model_texto_final(&m);
+    assert_string_equal(fin, "Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
+    free(fin);
+    wizard_model_fini(&m);
+}
+
+static void
+test_final_text_when_every_option_opens_a_brace(void **st)
+{
+    struct wizard_model m;
+    char **cand = xcalloc(1, sizeof *cand);
+    char *fin;
+
+    (void)st;
+    wizard_model_init(&m, true);
+    snprintf(m.texto, sizeof m.texto, "{Hola|Buen día} {nombre}, le escribe {promotor}.");
+    cand[0] = xstrdup("{nombre}, soy {promotor} y le escribo por su crédito.");
+    wizard_model_set_ia(&m, cand, 1);
+    assert_int_equal(m.aceptadas, 1);
+    fin = wizard_model_texto_final(&m);
+    assert_string_equal(fin, "{ {Hola|Buen día} {nombre}, le escribe {promotor}.|"
+                             "{nombre}, soy {promotor} y le escribo por su crédito.}");
+    free(fin);
+    wizard_model_fini(&m);
+}
+
+static void
+test_ai_fallback_message(void **st)
+{
+    struct wizard_model m;
+    char *out;
+
+    (void)st;
+    at_step2(&m);
+    press(&m, KK_ENTER, 0);
+    wizard_model_set_ia_fallo(&m, "el servicio de IA no respondió en 20 s; se usa solo el spintax.");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Variaciones con IA: el servicio de IA no respondió en 20 s; se "));
+    free(out);
+    /* unset: no request at all */
+    wizard_model_fini(&m);
+    wizard_model_init(&m, false);
+    snprintf(m.texto, sizeof m.texto, "Hola");
+    m.paso = WIZARD_PLANTILLA;
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Variaciones con IA: sin configurar; se usa solo el spintax."));
+    free(out);
+    wizard_model_fini(&m);
+}
+
+static void
+test_step4_review_refusal_and_back(void **st)
+{
+    struct wizard_model m;
+    struct wizard_revision r;
+    char *out;
+
+    (void)st;
+    at_step2(&m);
+    press(&m, KK_ENTER, 0);
+    wizard_model_set_ia_fallo(&m, "sin respuesta");
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_CREAR);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_NADA); /* a second Enter while creating */
+    /* the database refuses: nothing is lost */
+    wizard_model_set_error(&m, "ya hay una campaña en curso para esta etapa");
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    assert_string_equal(wizard_model_texto(&m),
+                        "Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " ya hay una campaña en curso para esta etapa\n"));
+    free(out);
+    /* created */
+    memset(&r, 0, sizeof r);
+    r.id = 12;
+    r.destinatarios = 190;
+    r.omitidos = 1;
+    r.hoy = 10;
+    r.tope_hoy = 180;
+    snprintf(r.porque, sizeof r.porque, "hoy puede enviar 10: límite 180, ya enviados 170");
+    r.plan = xcalloc(2, sizeof *r.plan);
+    r.nplan = 2;
+    r.plan[0] = (struct wizard_plan_dia){ "hoy", 10, "10:05" };
+    r.plan[1] = (struct wizard_plan_dia){ "lun 30/11", 180, "09:00" };
+    r.omitidos_v = xcalloc(1, sizeof *r.omitidos_v);
+    r.nomitidos = 1;
+    r.omitidos_v[0] = (struct wizard_omitido){ "Pedro Núñez", "5213312345678",
+                                               "dio de baja por WhatsApp" };
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_CREAR);
+    wizard_model_set_revision(&m, &r);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Campaña 12 lista: aún no se envía nada.\n"));
+    assert_non_null(strstr(out, " Destinatarios 190 · omitidos 1 · hoy 10 (tope de hoy 180)\n"));
+    assert_non_null(strstr(out, " Qué decide el cupo: hoy puede enviar 10: límite 180, ya "
+                                "enviados 170\n"));
+    assert_non_null(strstr(out, " Plan por día: hoy 10 desde 10:05 · lun 30/11 180 desde 09:00\n"));
+    assert_non_null(strstr(out, "   5213312345678  Pedro Núñez · dio de baja por WhatsApp\n"));
+    assert_non_null(strstr(out, " Enter lanzar · Esc atrás (cancela el borrador y libera el "));
+    free(out);
+    /* Esc: back to step 3, the draft is to be cancelled */
+    assert_int_equal(press(&m, KK_ESC, 0), WIZARD_CANCELAR);
+    assert_int_equal(m.cancelar_id, 12);
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    assert_int_equal(m.rev.id, 0);
+    wizard_model_fini(&m);
+}
+
+static void
+test_launch(void **st)
+{
+    struct wizard_model m;
+    struct wizard_revision r;
+    char *out;
+
+    (void)st;
+    at_step2(&m);
+    press(&m, KK_ENTER, 0);
+    wizard_model_set_ia_fallo(&m, "x");
+    press(&m, KK_ENTER, 0);
+    memset(&r, 0, sizeof r);
+    r.id = 3;
+    wizard_model_set_revision(&m, &r);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_LANZAR);
+    wizard_model_set_lanzada(&m);
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "Campaña lanzada: siga su avance en el panel Progreso."));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_CONTAR);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    wizard_model_fini(&m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_step1_audience_80x24),
+        cmocka_unit_test(test_step2_preview_and_unknown_variable),
+        cmocka_unit_test(test_step3_ai_kept_refused_and_final_text),
+        cmocka_unit_test(test_final_text_when_every_option_opens_a_brace),
+        cmocka_unit_test(test_ai_fallback_message),
+        cmocka_unit_test(test_step4_review_refusal_and_back),
+        cmocka_unit_test(test_launch),
+    };
+
+    return cmocka_run_group_tests_name("wizard_vm", tests, setup_utf8, NULL);
+}

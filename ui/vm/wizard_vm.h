@@ -1,0 +1,180 @@
+/*
+ * wizard_vm — the 4-step campaign wizard as a pure state machine plus its view:
+ *
+ *   1 Audiencia   the promoter's open opportunities per stage (live counts), filters
+ *                 convenio / entidad / máximo
+ *   2 Plantilla   the stage's saved templates or a new text, a live preview rendered with
+ *                 sample values (variables + spintax); an unknown variable is shown with its
+ *                 line and column and blocks the next step
+ *   3 Variaciones N sample messages, spintax paths, AI variations (kept / refused with the
+ *     y ritmo     reason, or why only spintax is used), pacing and ETA
+ *   4 Revisión    the campaign as the database reserved it (LISTA): recipients, skipped
+ *                 with reasons, today's allowance and what decides it, the per-day plan
+ *
+ * Enter goes forward, Esc back. Keys return an effect (enum wizard_efecto) the controller
+ * performs (count, load templates, create, launch, cancel the draft, ask the AI); its answer
+ * comes back through the wizard_model_set_* calls. Nothing typed is lost on a refusal: the
+ * model keeps every field and shows the database's message.
+ *
+ * Pure C (no curses, no db, no network); the loop thread owns the model.
+ */
+#ifndef VM_WIZARD_VM_H
+#define VM_WIZARD_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/plantilla.h"
+#include "core/variaciones.h"
+#include "ui/vm/keymap.h"
+#include "ui/vm/vm.h"
+
+struct pacing_config;
+
+enum wizard_paso {
+    WIZARD_AUDIENCIA,
+    WIZARD_PLANTILLA,
+    WIZARD_VARIACIONES,
+    WIZARD_REVISION,
+    WIZARD_LANZADA, /* launched: the progress pane takes over */
+};
+
+/* What the controller must do after a key. */
+enum wizard_efecto {
+    WIZARD_NADA,
+    WIZARD_REDIBUJAR,
+    WIZARD_CONTAR,      /* re-count the audience (stage or filters changed) */
+    WIZARD_PLANTILLAS,  /* load the chosen stage's templates and sample values */
+    WIZARD_PEDIR_IA,    /* ask the AI for variations of wizard_model_texto() */
+    WIZARD_CREAR,       /* create the campaign (LISTA) from wizard_model_texto_final() */
+    WIZARD_CANCELAR,    /* cancel the draft campaign cancelar_id (going back from step 4) */
+    WIZARD_LANZAR,      /* launch revision.id */
+    WIZARD_SALIR,       /* Esc on step 1 */
+};
+
+#define WIZARD_MAX_ETAPAS 16
+#define WIZARD_MUESTRAS 3
+#define WIZARD_FILTRO_BYTES 64
+
+struct wizard_etapa {
+    char nombre[48];
+    int oportunidades; /* ABIERTA in this stage (with the filters) */
+    int con_telefono;  /* of them, with a phone to message */
+};
+
+struct wizard_plantilla {
+    int64_t id;
+    char nombre[64];
+    char *texto; /* owned */
+};
+
+enum wizard_ia {
+    WIZARD_IA_SIN_CONFIG, /* no [ia] url/model: spintax only */
+    WIZARD_IA_NO_PEDIDA,
+    WIZARD_IA_PIDIENDO,
+    WIZARD_IA_LISTA,
+    WIZARD_IA_FALLO, /* unreachable, timeout, garbage: ia_msg says why; spintax only */
+};
+
+struct wizard_plan_dia {
+    char dia[24]; /* "hoy", "lun 30/11" */
+    int mensajes;
+    char desde[8]; /* "09:00" */
+};
+
+struct wizard_omitido {
+    char cliente[96];
+    char telefono[24];
+    char motivo[160]; /* Spanish */
+};
+
+struct wizard_revision {
+    int64_t id;
+    int destinatarios, omitidos, hoy, tope_hoy;
+    char porque[256]; /* "hoy puede enviar 10: límite 180, ya enviados 170" */
+    struct wizard_plan_dia *plan; /* owned */
+    size_t nplan;
+    struct wizard_omitido *omitidos_v; /* owned */
+    size_t nomitidos;
+};
+
+enum wizard_campo { WIZARD_CAMPO_ETAPA, WIZARD_CAMPO_CONVENIO, WIZARD_CAMPO_ENTIDAD,
+                    WIZARD_CAMPO_MAXIMO, WIZARD_NCAMPOS };
+
+struct wizard_model {
+    enum wizard_paso paso;
+    bool ascii, ocupado; /* ocupado: waiting for the database or the AI (Enter ignored) */
+    char error[512];     /* the last refusal or failure, shown until the next change */
+    /* 1 */
+    struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
+    int netapas, cur_etapa;
+    enum wizard_campo campo;
+    char convenio[WIZARD_FILTRO_BYTES], entidad[WIZARD_FILTRO_BYTES], maximo[8];
+    /* 2 */
+    struct wizard_plantilla *plantillas; /* owned; the stage's saved ones */
+    size_t nplantillas;
+    int cur_plantilla; /* nplantillas = "nueva" */
+    char texto[PLANTILLA_MAX_BYTES];
+    char muestra[WIZARD_MUESTRAS][PLANTILLA_NVARS][96]; /* sample recipients' values */
+    int nmuestra;
+    char plantilla_error[512]; /* parse error with line and column; "" = valid */
+    char vista[WIZARD_MUESTRAS][PLANTILLA_MAX_BYTES / 4];
+    uint64_t caminos; /* spintax paths */
+    /* 3 */
+    enum wizard_ia ia;
+    char ia_msg[300];
+    char **candidatos; /* owned: every AI answer, in order */
+    struct variacion_veredicto *veredictos;
+    size_t ncandidatos, aceptadas;
+    bool usar_variaciones;
+    char ritmo[200], eta[300];
+    /* 4 */
+    struct wizard_revision rev;
+    int64_t cancelar_id; /* the draft left by Esc on step 4 (WIZARD_CANCELAR) */
+    int top;             /* scroll of long lists */
+};
+
+void wizard_model_init(struct wizard_model *m, bool ia_configurada);
+void wizard_model_fini(struct wizard_model *m);
+
+/* Applies a key (act already looked up; k raw for typing). */
+enum wizard_efecto wizard_model_key(struct wizard_model *m, enum action act,
+                                    const struct key *k);
+
+/* ---- answers from the controller ---------------------------------------------------- */
+
+void wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, int n);
+/* Takes ownership of v (each texto malloc'd); picks the first saved template's text. */
+void wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v, size_t n);
+/* Sample values of up to WIZARD_MUESTRAS recipients (vals[i].v[var], copied). */
+void wizard_model_set_muestra(struct wizard_model *m, const struct plantilla_valores *vals, int n);
+/* AI candidates (taken: malloc'd array of malloc'd strings) judged here by the filter. */
+void wizard_model_set_ia(struct wizard_model *m, char **cand, size_t n);
+/* The AI failed or is not configured: msg says why (spintax only). */
+void wizard_model_set_ia_fallo(struct wizard_model *m, const char *msg);
+/* The campaign was created: step 4 shows it (rev's arrays are taken). */
+void wizard_model_set_revision(struct wizard_model *m, struct wizard_revision *rev);
+/* A refusal or failure of the last effect: stays on the step, keeps everything. */
+void wizard_model_set_error(struct wizard_model *m, const char *msg);
+void wizard_model_set_lanzada(struct wizard_model *m);
+
+/* The template being edited / the text the campaign is created with: the template alone, or
+ * with the kept AI variations as one more spintax group. Returned strings are malloc'd. */
+const char *wizard_model_texto(const struct wizard_model *m);
+char *wizard_model_texto_final(const struct wizard_model *m);
+
+/* "25–55 s entre mensajes; descanso de 4–10 min cada 8–15 mensajes" into buf. */
+char *wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len);
+
+#define WIZARD_VM_LINES 120
+
+struct wizard_vm {
+    int width, height, nlines;
+    struct vm_line lines[WIZARD_VM_LINES];
+};
+
+void wizard_vm_build(struct wizard_vm *vm, struct wizard_model *m, int width, int height);
+char *wizard_vm_dump(const struct wizard_vm *vm);
+
+#endif
