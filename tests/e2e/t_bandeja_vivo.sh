@@ -53,6 +53,12 @@ send 4
 wait_for "ya tiene crédito"
 wait_for "Bandeja · 1 en espera · último evento: salida"
 expect_screen golden/bandeja_sup2.txt
+send '?'
+wait_for "Ayuda: Bandeja"
+expect_line 'Espacio +marcar'
+expect_line 'o +reabrir'
+send_key Escape
+wait_until_gone "Ayuda: Bandeja"
 send ' '
 wait_for "1 marcadas"
 send a

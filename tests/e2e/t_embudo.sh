@@ -22,6 +22,11 @@ wait_for "Actualizado a las"
 send 4
 wait_for "Pedir un lote de clientes"
 wait_for "con estos filtros"
+send '?'
+wait_for "Ayuda: Asignación"
+expect_line 'Enter +pedir \(dos veces: confirma\)'
+send_key Escape
+wait_until_gone "Ayuda: Asignación"
 send_key BSpace
 send_key BSpace
 send 5

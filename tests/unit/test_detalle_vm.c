@@ -121,18 +121,23 @@ test_history_labels(void **st)
     char buf[128];
 
     (void)st;
-    detalle_evento_label(buf, sizeof buf, &e);
+    detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "A bandeja: Nuevo → No localizado");
     snprintf(e.evento, sizeof e.evento, "REASIGNADA");
     snprintf(e.etapa_nueva, sizeof e.etapa_nueva, "Nuevo");
-    detalle_evento_label(buf, sizeof buf, &e);
+    detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "Reasignada → Nuevo");
     snprintf(e.evento, sizeof e.evento, "TIMER_VENCIDO");
     e.etapa_nueva[0] = '\0';
-    detalle_evento_label(buf, sizeof buf, &e);
+    detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "Timer vencido: de vuelta al pool");
+    snprintf(e.evento, sizeof e.evento, "TRANSICION");
+    snprintf(e.etapa_nueva, sizeof e.etapa_nueva, "Contactado");
+    detalle_evento_label(buf, sizeof buf, &e, true); /* no UTF-8: an ASCII arrow */
+    assert_string_equal(buf, "Nuevo -> Contactado");
     snprintf(e.evento, sizeof e.evento, "WA_ENVIADO"); /* unknown: the code itself */
-    detalle_evento_label(buf, sizeof buf, &e);
+    e.etapa_nueva[0] = '\0';
+    detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "WA_ENVIADO");
 }
 

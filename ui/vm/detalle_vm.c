@@ -178,13 +178,14 @@ static const struct {
 };
 
 void
-detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev)
+detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii)
 {
+    const char *to = ascii ? "->" : "→";
     const char *base = ev->evento;
 
     if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {
-        snprintf(buf, bufsz, "%s%s → %s", ev->evento[0] == 'A' ? "A bandeja: " : "",
-                 ev->etapa_anterior, ev->etapa_nueva);
+        snprintf(buf, bufsz, "%s%s %s %s", ev->evento[0] == 'A' ? "A bandeja: " : "",
+                 ev->etapa_anterior, to, ev->etapa_nueva);
         return;
     }
     for (size_t i = 0; i < sizeof evento_labels / sizeof evento_labels[0]; i++)
@@ -192,7 +193,7 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev)
             base = evento_labels[i].label;
     if (ev->etapa_nueva[0] != '\0' && strcmp(ev->evento, "NOTA") != 0 &&
         strcmp(ev->evento, "VENTA") != 0)
-        snprintf(buf, bufsz, "%s → %s", base, ev->etapa_nueva);
+        snprintf(buf, bufsz, "%s %s %s", base, to, ev->etapa_nueva);
     else
         snprintf(buf, bufsz, "%s", base);
 }
@@ -205,6 +206,7 @@ struct emit {
     int y;      /* next content row */
     int scroll; /* first content row shown */
     int x, end; /* the column */
+    bool ascii;
 };
 
 static struct vm_line *
@@ -318,7 +320,7 @@ emit_eventos(struct emit *e, const struct detalle_data *d, bool notas)
             snprintf(what, sizeof what, "%s: %s", ev->login[0] != '\0' ? ev->login : "sistema",
                      ev->motivo);
         else
-            detalle_evento_label(what, sizeof what, ev);
+            detalle_evento_label(what, sizeof what, ev, e->ascii);
         if ((l = emit_row(e)) != NULL) {
             x = vm_line_put(l, e->x + 2, e->end, ROLE_MUTED, ev->cuando);
             x = vm_line_put(l, x + 2, e->end, notas ? ROLE_TEXT : ROLE_VALUE, what);
@@ -394,8 +396,8 @@ build_body(struct detalle_vm *vm, struct detalle_model *m)
 {
     bool wide = vm->width >= WIDE;
     int half = wide ? vm->width / 2 : vm->width;
-    struct emit left = { vm, 0, m->scroll, 1, half - 1 };
-    struct emit right = { vm, 0, m->scroll, half + 1, vm->width - 1 };
+    struct emit left = { vm, 0, m->scroll, 1, half - 1, m->ascii };
+    struct emit right = { vm, 0, m->scroll, half + 1, vm->width - 1, m->ascii };
 
     emit_datos(&left, &m->d);
     emit_contactos(&left, &m->d);

@@ -109,8 +109,11 @@ const char *detalle_model_refusal(const struct detalle_model *m, enum action a);
  */
 void detalle_phone_fmt(char *buf, size_t bufsz, const char *e164);
 
-/* What a history row says ("Nuevo → Contactado", "Timer vencido: de vuelta al pool"). */
-void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev);
+/*
+ * What a history row says ("Nuevo → Contactado", "Timer vencido: de vuelta al pool"); ascii
+ * writes the arrow "->" (no UTF-8 terminal).
+ */
+void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii);
 
 #define DETALLE_VM_LINES   120
 #define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)
