@@ -265,6 +265,12 @@ test_filter_ignores_accents_and_case_and_esc_clears_it(void **st)
     assert_string_equal(m.filter, "");
     assert_int_equal(m.nidx, 7);
     assert_false(embudo_model_action(&m, ACTION_BACK, 1)); /* nothing to back out of */
+    /* ":buscar" sets it without typing; an empty one shows everything again. */
+    embudo_model_set_filter(&m, "issste prom2");
+    assert_false(m.filtering);
+    assert_int_equal(m.nidx, 3); /* María, Ana, Zoe: ISSSTE cards of prom2 */
+    embudo_model_set_filter(&m, "");
+    assert_int_equal(m.nidx, 7);
     /* Nothing matches. */
     snprintf(m.filter, sizeof m.filter, "zzz");
     m.filtering = true;
