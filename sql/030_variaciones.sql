@@ -46,7 +46,7 @@ $$;
 
 -- Stores the AI's answer for plantilla once: textos[i] with the filter's verdict aceptadas[i]
 -- and motivos[i]. When another session stored it first, theirs is kept. Returns how many
--- variations are stored for (plantilla, modelo). EB340 invalid template, EB380 arrays of
+-- variations are stored for (plantilla, modelo). EB340 invalid template, EB371 arrays of
 -- different lengths, empty or longer than 10.
 CREATE FUNCTION api.variaciones_guardar(plantilla text, modelo text, textos text[],
                                         aceptadas boolean[], motivos text[]) RETURNS int
@@ -59,7 +59,7 @@ BEGIN
     IF n NOT BETWEEN 1 AND 10 OR n <> coalesce(cardinality(aceptadas), -1)
        OR n <> coalesce(cardinality(motivos), -1) THEN
         RAISE EXCEPTION 'variaciones: se esperaban de 1 a 10 textos, cada uno con su veredicto'
-            USING ERRCODE = 'EB380';
+            USING ERRCODE = 'EB371';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM crm.wa_variaciones v
                     WHERE md5(v.plantilla) = md5(variaciones_guardar.plantilla)

@@ -176,7 +176,7 @@ test_variations_stored_once(void **state)
     assert_int_equal(db_wa_tui_variaciones_guardar(p, "Hola {nombre}", "m2", tx, ok, mot, 0, &g,
                                                    &e),
                      RC_REFUSED);
-    assert_string_equal(e.code, "EB380");
+    assert_string_equal(e.code, "EB371");
     assert_int_equal(db_wa_tui_variaciones_guardar(p, "Hola {nombr}", "m2", tx, ok, mot, 2, &g,
                                                    &e),
                      RC_REFUSED);
