@@ -1,0 +1,179 @@
+#include "db/db_sender.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_internal.h"
+#include "util/err.h"
+#include "util/xmalloc.h"
+
+/* The advisory-lock key space of senders; distinct from the claim's transaction lock
+ * ('embudo.wa_envio', sql/024), which another sender's claims must still be able to take. */
+#define SENDER_LOCK_SQL(fn) "SELECT " fn "(hashtext('embudo.wa_remitente'), $1::int)"
+
+/* Runs a statement returning rows (or none); *res is set even on failure. */
+static int
+snd_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
+          struct err *e)
+{
+    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
+    return db_check(db, *res, PGRES_TUPLES_OK, e);
+}
+
+static void
+copy_col(char *dst, size_t size, const PGresult *res, int col)
+{
+    snprintf(dst, size, "%s", PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
+}
+
+static int
+lock_call(struct db *db, const char *sql, int cuenta, bool *out, struct err *e)
+{
+    char id[16];
+    const char *p[1] = { id };
+    PGresult *res = NULL;
+    int rc;
+
+    snprintf(id, sizeof id, "%d", cuenta);
+    if ((rc = snd_query(db, sql, 1, p, &res, e)) == RC_OK)
+        *out = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_lock(struct db *db, int cuenta, bool *got, struct err *e)
+{
+    assert(db != NULL && got != NULL);
+    *got = false;
+    return lock_call(db, SENDER_LOCK_SQL("pg_try_advisory_lock"), cuenta, got, e);
+}
+
+int
+db_sender_unlock(struct db *db, int cuenta, struct err *e)
+{
+    bool released;
+
+    assert(db != NULL);
+    return lock_call(db, SENDER_LOCK_SQL("pg_advisory_unlock"), cuenta, &released, e);
+}
+
+int
+db_sender_cuenta(struct db *db, int cuenta, struct db_sender_cuenta *out, struct err *e)
+{
+    static const char sql[] = "SELECT usuario_id, login, estado, jid, vinculada, envio_servidor,"
+                              " limite_diario FROM api.wa_remitente_cuenta($1)";
+    char id[16];
+    const char *p[1] = { id };
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    snprintf(id, sizeof id, "%d", cuenta);
+    if ((rc = snd_query(db, sql, 1, p, &res, e)) != RC_OK)
+        goto out;
+    if (PQntuples(res) != 1) {
+        rc = err_set(e, RC_NOTFOUND, "no existe el usuario %d", cuenta);
+        goto out;
+    }
+    out->usuario_id = atoi(PQgetvalue(res, 0, 0));
+    copy_col(out->login, sizeof out->login, res, 1);
+    copy_col(out->estado, sizeof out->estado, res, 2);
+    copy_col(out->jid, sizeof out->jid, res, 3);
+    out->vinculada = PQgetvalue(res, 0, 4)[0] == 't';
+    out->envio_servidor = PQgetvalue(res, 0, 5)[0] == 't';
+    out->limite_diario = atoi(PQgetvalue(res, 0, 6));
+out:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_cuentas_servidor(struct db *db, int **ids, size_t *n, struct err *e)
+{
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && ids != NULL && n != NULL);
+    *ids = NULL;
+    *n = 0;
+    rc = snd_query(db, "SELECT usuario_id FROM api.wa_cuentas_servidor()", 0, NULL, &res, e);
+    if (rc == RC_OK && PQntuples(res) > 0) {
+        *n = (size_t)PQntuples(res);
+        *ids = xcalloc(*n, sizeof **ids);
+        for (size_t i = 0; i < *n; i++)
+            (*ids)[i] = atoi(PQgetvalue(res, (int)i, 0));
+    }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_estado(struct db *db, int cuenta, const char *estado, const char *detalle,
+                 struct err *e)
+{
+    char id[16];
+    const char *p[3] = { id, estado, detalle };
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && estado != NULL);
+    snprintf(id, sizeof id, "%d", cuenta);
+    rc = snd_query(db, "SELECT api.wa_remitente_estado($1, $2, $3)", 3, p, &res, e);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
+{
+    static const char sql[] = "SELECT greatest(0, (extract(epoch FROM api.envio_proximo($1)"
+                              " - clock_timestamp()) * 1000)::bigint)";
+    char id[16];
+    const char *p[1] = { id };
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && wait_ms != NULL);
+    *wait_ms = -1;
+    snprintf(id, sizeof id, "%d", cuenta);
+    if ((rc = snd_query(db, sql, 1, p, &res, e)) == RC_OK && PQntuples(res) == 1 &&
+        !PQgetisnull(res, 0, 0))
+        *wait_ms = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_listen(struct db *db, struct err *e)
+{
+    return db_exec(db, "LISTEN embudo", e);
+}
+
+int
+db_sender_fd(struct db *db)
+{
+    return PQsocket(db_pg(db));
+}
+
+int
+db_sender_notifications(struct db *db, bool readable, db_sender_notify_fn *fn, void *ctx,
+                        struct err *e)
+{
+    PGconn *c = db_pg(db);
+    PGnotify *n;
+    int self = PQbackendPID(c);
+
+    if (readable && PQconsumeInput(c) == 0)
+        return err_set(e, RC_DB, "sin conexión con la base de datos: %s", PQerrorMessage(c));
+    while ((n = PQnotifies(c)) != NULL) {
+        if (n->be_pid != self && fn != NULL)
+            fn(ctx, n->extra);
+        PQfreemem(n);
+    }
+    return RC_OK;
+}

@@ -1,0 +1,76 @@
+/*
+ * db_sender — the database calls of the sender runtime (src/rt/sender.c) that db_wa.h does
+ * not have: the cluster-wide "one sender per account" lock, the account as its sender sees
+ * it, the accounts `embudo worker` sends for, the connection state, when to try the next
+ * claim (sql/028_wa_remitente.sql), and LISTEN on the sender's own connection so an idle
+ * sender wakes on a campaign change without polling.
+ *
+ * Every call takes the account explicitly (the promoter's own session or a server session:
+ * crm.wa_remitente decides, EB363). Errors as db.h. The thread that owns the struct db.
+ */
+#ifndef DB_DB_SENDER_H
+#define DB_DB_SENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct err;
+
+/*
+ * Takes the session-level advisory lock of account cuenta on this connection (released by
+ * db_sender_unlock or when the connection ends): *got false when another session holds it,
+ * i.e. another sender runs for that account somewhere in the cluster.
+ */
+int db_sender_lock(struct db *db, int cuenta, bool *got, struct err *e)
+    __attribute__((warn_unused_result));
+int db_sender_unlock(struct db *db, int cuenta, struct err *e) __attribute__((warn_unused_result));
+
+struct db_sender_cuenta {
+    int usuario_id;
+    char login[64];
+    char estado[20]; /* SIN_VINCULAR, CONECTADA, DESCONECTADA… */
+    char jid[64];    /* "" when never linked */
+    bool vinculada;  /* sealed credentials are stored */
+    bool envio_servidor;
+    int limite_diario;
+};
+
+/* The account cuenta (api.wa_remitente_cuenta). RC_NOTFOUND when no such user. EB363. */
+int db_sender_cuenta(struct db *db, int cuenta, struct db_sender_cuenta *out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* The ids of the linked accounts with server-side sending on (api.wa_cuentas_servidor), in a
+ * new array the caller frees (NULL when n is 0). EB363 for a non-server session. */
+int db_sender_cuentas_servidor(struct db *db, int **ids, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* Records the connection state the sender saw (CONECTADA, DESCONECTADA, REQUIERE_VINCULO,
+ * BLOQUEADA) with an optional Spanish detalle. EB331, EB333, EB363. */
+int db_sender_estado(struct db *db, int cuenta, const char *estado, const char *detalle,
+                     struct err *e) __attribute__((warn_unused_result));
+
+/* How long until the next claim could succeed, in ms from the database's now, in *wait_ms
+ * (-1 = nothing is waiting: sleep until a notification). api.envio_proximo. */
+int db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* LISTEN on channel `embudo` on this connection. */
+int db_sender_listen(struct db *db, struct err *e) __attribute__((warn_unused_result));
+
+/* The connection's socket, to poll for readability while idle (-1 when closed). */
+int db_sender_fd(struct db *db);
+
+/* Receives one notification payload of another session (valid during the call only). */
+typedef void db_sender_notify_fn(void *ctx, const char *payload);
+
+/*
+ * Reads what arrived on the socket (when readable is true) and passes every queued
+ * notification from another session to fn; notifications caused by this connection's own
+ * statements are dropped. RC_OK, or RC_DB when the connection is lost.
+ */
+int db_sender_notifications(struct db *db, bool readable, db_sender_notify_fn *fn, void *ctx,
+                            struct err *e) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,738 @@
+/*
+ * DESIGN — one account's sending loop as a state machine over a fake-able clock.
+ *
+ * Phases: CONNECTING (transport_connect called) → READY (waiting for the claim deadline:
+ * the pacing gap after the previous send) → TYPING (a message claimed, "escribiendo…"
+ * shown for a time proportional to its text) → ACK (sent, waiting for the server) →
+ * READY… When a claim hands out nothing the loop is IDLE until api.envio_proximo's time,
+ * a notification about this account, sendcore_wake() or idle_recheck_ms. DOWN waits for
+ * the reconnect policy's delay; STOPPED is final.
+ *
+ * Pause needs no per-message check: the claim itself returns nothing for a paused campaign,
+ * and a message is claimed only when its typing starts, so a pause lets at most the message
+ * already claimed (at most typing_ms, ≤ 4 s, earlier) go out. The gap runs from one send to
+ * the next claim; typing follows the claim, so sends are gap + typing apart.
+ *
+ * A close while a message waits for its ack makes it uncertain (api.mensajes_recuperar:
+ * this loop holds the lock, so every ENVIANDO row of the account is its own); a message
+ * claimed but not yet handed to the transport is kept and sent after the reconnect.
+ */
+#include "rt/sendcore.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/optout.h"
+#include "core/rng.h"
+#include "core/transport.h"
+#include "db/db.h"
+#include "db/db_sender.h"
+#include "db/db_wa.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+enum phase { PH_NEW, PH_CONNECTING, PH_READY, PH_IDLE, PH_TYPING, PH_ACK, PH_DOWN, PH_STOPPED };
+
+#define RECENT_N            64 /* recipients remembered for the per-recipient gap */
+#define SENDCORE_IDLE_MIN_MS 1000
+
+struct recent {
+    char tel[24];
+    int64_t at;
+};
+
+struct sendcore {
+    struct sendcore_config cfg;
+    struct db *db;
+    struct transport *t;
+    struct pacing pacing;
+    struct rng rng;
+    enum phase phase;
+    int64_t deadline; /* meaningful in READY, IDLE, TYPING, ACK, DOWN */
+    bool has_deadline;
+    bool locked, linking, ever_open, stopping;
+    unsigned attempt;      /* reconnects since the last open */
+    struct db_mensaje cur; /* the claimed message (TYPING, ACK) */
+    bool has_cur;
+    int64_t last_send, gap;
+    struct recent recent[RECENT_N];
+    unsigned recent_next;
+    struct sendcore_stats st;
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static int64_t
+now_of(const struct sendcore *sc)
+{
+    return sc->cfg.now_ms(sc->cfg.clock_ctx);
+}
+
+static void
+emit(struct sendcore *sc, enum sender_event_kind kind, int code, int64_t mid, const char *text)
+{
+    struct sender_event ev = { .kind = kind, .cuenta = sc->cfg.cuenta, .code = code };
+
+    ev.mensaje_id = mid;
+    ev.campana_id = sc->has_cur && sc->cur.id == mid ? sc->cur.campana_id : 0;
+    ev.at_ms = now_of(sc);
+    snprintf(ev.text, sizeof ev.text, "%s", text != NULL ? text : "");
+    if (sc->cfg.event != NULL)
+        sc->cfg.event(sc->cfg.event_ctx, &ev);
+}
+
+static void
+set_deadline(struct sendcore *sc, enum phase ph, int64_t at)
+{
+    sc->phase = ph;
+    sc->deadline = at;
+    sc->has_deadline = true;
+}
+
+static void
+set_waiting(struct sendcore *sc, enum phase ph)
+{
+    sc->phase = ph;
+    sc->has_deadline = false;
+}
+
+/* A database failure: a lost connection ends the loop (its lock went with it); anything else
+ * is reported and sending goes on. Returns true when the loop stopped. */
+static bool
+db_failed(struct sendcore *sc, const char *what, const struct err *e)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof buf, "%s: %.200s", what, e->msg);
+    log_warn("envío cuenta %d: %s", sc->cfg.cuenta, buf);
+    if (e->rc == RC_DB && strcmp(e->code, "08006") == 0) {
+        sc->locked = false; /* the server released it with the session */
+        sendcore_stop(sc, buf);
+        return true;
+    }
+    emit(sc, SENDER_EV_ERROR, e->rc, 0, buf);
+    return false;
+}
+
+void
+sendcore_msg_id(int64_t id, char out[24])
+{
+    snprintf(out, 24, "3EB0%016" PRIX64, (uint64_t)id);
+}
+
+bool
+sendcore_msg_id_parse(const char *s, int64_t *id)
+{
+    char *end;
+    unsigned long long v;
+
+    if (s == NULL || strncmp(s, "3EB0", 4) != 0 || strlen(s) != 20)
+        return false;
+    v = strtoull(s + 4, &end, 16);
+    if (*end != '\0' || v == 0 || v > INT64_MAX)
+        return false;
+    *id = (int64_t)v;
+    return true;
+}
+
+/* Digits the transport addresses: the checked JID's number, else the phone without '+'. */
+static void
+recipient_of(const struct db_mensaje *m, char *out, size_t len)
+{
+    const char *src = m->jid != NULL ? m->jid : m->telefono;
+    size_t j = 0;
+
+    for (const char *p = src; *p != '\0' && *p != '@' && *p != ':' && j + 1 < len; p++)
+        if (*p >= '0' && *p <= '9')
+            out[j++] = *p;
+    out[j] = '\0';
+}
+
+static int64_t
+recipient_last(const struct sendcore *sc, const char *tel)
+{
+    int64_t last = PACING_NEVER;
+
+    for (size_t i = 0; i < RECENT_N; i++)
+        if (sc->recent[i].tel[0] != '\0' && strcmp(sc->recent[i].tel, tel) == 0 &&
+            sc->recent[i].at > last)
+            last = sc->recent[i].at;
+    return last;
+}
+
+static void
+recipient_sent(struct sendcore *sc, const char *tel, int64_t at)
+{
+    struct recent *r = &sc->recent[sc->recent_next++ % RECENT_N];
+
+    snprintf(r->tel, sizeof r->tel, "%s", tel);
+    r->at = at;
+}
+
+static void
+cur_drop(struct sendcore *sc)
+{
+    if (sc->has_cur)
+        db_mensaje_fini(&sc->cur);
+    sc->has_cur = false;
+}
+
+/* ---- the send cycle ---------------------------------------------------------------------- */
+
+/* Makes every ENVIANDO row of the account uncertain (the in-flight one lost its ack). */
+static void
+mark_uncertain(struct sendcore *sc)
+{
+    struct err e = { 0 };
+    int n = 0;
+    int64_t mid = sc->has_cur ? sc->cur.id : 0;
+
+    if (db_mensajes_recuperar(sc->db, sc->cfg.cuenta, &n, &e) != RC_OK) {
+        db_failed(sc, "marcar en duda", &e);
+        return;
+    }
+    sc->st.uncertain += (unsigned)n;
+    if (n > 0)
+        emit(sc, SENDER_EV_UNCERTAIN, 0, mid, "sin confirmación del servidor: en duda");
+}
+
+/* After a send (or at the start): the next claim waits the pacing gap. */
+static void
+schedule_next(struct sendcore *sc, int64_t now)
+{
+    struct pacing_step step;
+    char why[PACING_WHY_BYTES];
+
+    pacing_next(&sc->pacing, 0, 0, &step);
+    sc->gap = step.wait_ms + step.typing_ms;
+    if (step.rest)
+        emit(sc, SENDER_EV_REST, (int)step.burst, 0,
+             pacing_step_explain(&step, why, sizeof why));
+    set_deadline(sc, PH_READY, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now);
+}
+
+/* Nothing to claim: sleep until the database says, a notification, or the re-check. */
+static void
+go_idle(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    int64_t wait = -1;
+
+    if (db_sender_proximo(sc->db, sc->cfg.cuenta, &wait, &e) != RC_OK &&
+        db_failed(sc, "próximo envío", &e))
+        return;
+    if (wait < 0 || wait > sc->cfg.idle_recheck_ms)
+        wait = sc->cfg.idle_recheck_ms;
+    else if (wait < SENDCORE_IDLE_MIN_MS)
+        wait = SENDCORE_IDLE_MIN_MS; /* due yet refused (a row locked elsewhere): no spinning */
+    if (!sc->st.idle)
+        emit(sc, SENDER_EV_IDLE, 0, 0, "nada que enviar por ahora");
+    sc->st.idle = true;
+    set_deadline(sc, PH_IDLE, now + wait);
+}
+
+static void
+claim(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    bool found = false;
+    char tel[24];
+    int64_t typing, rwait;
+
+    if (db_mensaje_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
+        if (!db_failed(sc, "reclamar", &e))
+            go_idle(sc, now);
+        return;
+    }
+    if (!found) {
+        go_idle(sc, now);
+        return;
+    }
+    sc->has_cur = true;
+    sc->st.idle = false;
+    sc->st.claimed++;
+    recipient_of(&sc->cur, tel, sizeof tel);
+    typing = pacing_typing_ms(&sc->pacing.cfg, pacing_text_chars(sc->cur.texto));
+    rwait = pacing_recipient_wait(&sc->pacing.cfg, now, recipient_last(sc, tel));
+    if (transport_presence(sc->t, tel, TRANSPORT_PRESENCE_COMPOSING, &e) != RC_OK) {
+        sc->st.presence_failures++; /* cosmetic: logged, never waited on */
+        log_info("envío cuenta %d: escribiendo… falló: %s", sc->cfg.cuenta, e.msg);
+    }
+    set_deadline(sc, PH_TYPING, now + (typing > rwait ? typing : rwait));
+}
+
+static void
+send_current(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    char tel[24], id[24];
+    bool cambio;
+    int rc;
+
+    recipient_of(&sc->cur, tel, sizeof tel);
+    sendcore_msg_id(sc->cur.id, id);
+    rc = transport_send_text(sc->t, tel, id, sc->cur.texto, &e);
+    if (rc == RC_CLOSED) {
+        set_waiting(sc, PH_TYPING); /* sent after the reconnect */
+        return;
+    }
+    if (rc != RC_OK) {
+        sc->st.failed++;
+        if (db_mensaje_fallido(sc->db, sc->cur.id, "DESTINO_INVALIDO", &cambio, &e) != RC_OK &&
+            db_failed(sc, "marcar fallido", &e))
+            return;
+        emit(sc, SENDER_EV_FAILED, 0, sc->cur.id, "DESTINO_INVALIDO");
+        cur_drop(sc);
+        schedule_next(sc, now);
+        return;
+    }
+    sc->st.sent++;
+    sc->last_send = now;
+    recipient_sent(sc, tel, now);
+    if (sc->phase == PH_TYPING) /* the send's own callbacks may have moved on already */
+        set_deadline(sc, PH_ACK, now + sc->cfg.ack_timeout_ms);
+}
+
+/* ---- transport events ---------------------------------------------------------------------- */
+
+static void
+on_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
+{
+    struct sendcore *sc = ctx;
+    struct err e = { 0 };
+    int64_t id;
+    bool cambio = false, mine;
+    char code[16];
+    int rc;
+
+    (void)at_ms;
+    if (!sendcore_msg_id_parse(msg_id, &id))
+        return;
+    mine = sc->has_cur && sc->cur.id == id && sc->phase == PH_ACK;
+    snprintf(code, sizeof code, "%d", error);
+    if (error == 0)
+        rc = db_mensaje_enviado(sc->db, id, msg_id, &cambio, &e);
+    else
+        rc = db_mensaje_fallido(sc->db, id, code, &cambio, &e);
+    if (rc != RC_OK && db_failed(sc, error == 0 ? "confirmar envío" : "marcar fallido", &e))
+        return;
+    if (rc == RC_OK && error == 0)
+        sc->st.acked++;
+    else if (rc == RC_OK)
+        sc->st.failed++;
+    if (rc == RC_OK && cambio)
+        emit(sc, error == 0 ? SENDER_EV_SENT : SENDER_EV_FAILED, error, id,
+             error == 0 ? msg_id : code);
+    if (mine) {
+        cur_drop(sc);
+        schedule_next(sc, now_of(sc));
+    }
+}
+
+static void
+on_receipt(void *ctx, const char *msg_id, enum transport_receipt kind, int64_t at_ms)
+{
+    struct sendcore *sc = ctx;
+    struct err e = { 0 };
+    bool cambio = false;
+    bool read = kind == TRANSPORT_RECEIPT_READ;
+
+    if (db_mensaje_recibo(sc->db, msg_id, read, (time_t)(at_ms / 1000), &cambio, &e) != RC_OK) {
+        db_failed(sc, "registrar recibo", &e);
+        return;
+    }
+    if (!cambio)
+        return; /* duplicated, late or not ours: nothing changes */
+    sc->st.receipts++;
+    {
+        int64_t id = 0;
+
+        (void)sendcore_msg_id_parse(msg_id, &id);
+        emit(sc, SENDER_EV_RECEIPT, read ? 1 : 0, id, msg_id);
+    }
+}
+
+static void
+on_incoming(void *ctx, const char *from, const char *msg_id, const char *text, int64_t at_ms)
+{
+    struct sendcore *sc = ctx;
+    struct err e = { 0 };
+    struct db_entrante out;
+    const char *rule = NULL;
+    bool baja = optout_detect(text, &rule);
+
+    (void)msg_id;
+    (void)at_ms;
+    if (db_wa_entrante(sc->db, sc->cfg.cuenta, from, text, baja, rule, &out, &e) != RC_OK) {
+        db_failed(sc, "registrar mensaje entrante", &e);
+        return;
+    }
+    sc->st.incoming++;
+    if (baja)
+        sc->st.optouts++;
+    emit(sc, SENDER_EV_INCOMING, baja ? 1 : 0, out.mensaje_id, rule);
+}
+
+static void
+on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
+{
+    struct sendcore *sc = ctx;
+    struct sender_event ev = { .kind = SENDER_EV_QR, .cuenta = sc->cfg.cuenta };
+
+    sc->linking = true;
+    ev.at_ms = expires_at_ms;
+    snprintf(ev.text, sizeof ev.text, "%s", qr);
+    if (sc->cfg.event != NULL)
+        sc->cfg.event(sc->cfg.event_ctx, &ev);
+}
+
+static void
+on_open(void *ctx, const char *self)
+{
+    struct sendcore *sc = ctx;
+    struct err e = { 0 };
+    int64_t now = now_of(sc);
+
+    sc->attempt = 0;
+    sc->linking = false;
+    sc->st.connects++;
+    if (db_sender_estado(sc->db, sc->cfg.cuenta, "CONECTADA", NULL, &e) != RC_OK &&
+        db_failed(sc, "registrar conexión", &e))
+        return;
+    emit(sc, SENDER_EV_OPEN, 0, 0, self);
+    if (sc->has_cur) { /* claimed before the drop, never handed over: send it now */
+        set_deadline(sc, PH_TYPING, now);
+        return;
+    }
+    if (!sc->ever_open)
+        schedule_next(sc, now); /* the first step has no gap */
+    else
+        set_deadline(sc, PH_READY, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now);
+    sc->ever_open = true;
+}
+
+/* The account state a close leaves behind. */
+static const char *
+close_state(int code, enum reconnect_action a)
+{
+    if (a == RECONNECT_RELINK)
+        return "REQUIERE_VINCULO";
+    if (a == RECONNECT_ASK && code == TRANSPORT_CLOSE_FORBIDDEN)
+        return "BLOQUEADA";
+    return "DESCONECTADA";
+}
+
+static void finish(struct sendcore *sc, int rc, const char *why, bool leave_state);
+
+static void
+on_close(void *ctx, int code, const char *reason)
+{
+    struct sendcore *sc = ctx;
+    struct reconnect_decision d;
+    struct err e = { 0 };
+    int64_t now = now_of(sc);
+
+    (void)reason;
+    if (sc->stopping || sc->phase == PH_STOPPED)
+        return;
+    if (sc->phase == PH_ACK) { /* its ack will never come: the user decides */
+        mark_uncertain(sc);
+        cur_drop(sc);
+    }
+    reconnect_decide(code, sc->linking, sc->attempt, &sc->rng, &d);
+    sc->st.last_action = d.action;
+    if (db_sender_estado(sc->db, sc->cfg.cuenta, close_state(code, d.action), d.why, &e) !=
+            RC_OK &&
+        db_failed(sc, "registrar desconexión", &e))
+        return;
+    emit(sc, SENDER_EV_DOWN, code, 0, d.why);
+    switch (d.action) {
+    case RECONNECT_NOW:
+    case RECONNECT_BACKOFF:
+        sc->attempt++;
+        set_deadline(sc, PH_DOWN, now + d.delay_ms);
+        break;
+    case RECONNECT_RELINK:
+    case RECONNECT_ASK:
+    case RECONNECT_NONE:
+        finish(sc, RC_CLOSED, d.why, true);
+        break;
+    }
+}
+
+static void
+reconnect(struct sendcore *sc)
+{
+    struct err e = { 0 };
+
+    set_waiting(sc, PH_CONNECTING);
+    if (transport_connect(sc->t, &e) != RC_OK)
+        finish(sc, e.rc, e.msg, false);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+void
+sendcore_config_default(struct sendcore_config *c)
+{
+    memset(c, 0, sizeof *c);
+    pacing_config_preset(&c->pacing, PACING_PRESET_NORMAL);
+    sim_config_default(&c->sim);
+    c->ack_timeout_ms = 60000;
+    c->idle_recheck_ms = 60000;
+}
+
+struct sendcore *
+sendcore_new(struct db *db, const struct sendcore_config *c, struct err *e)
+{
+    struct sendcore *sc;
+
+    assert(db != NULL && c != NULL && c->now_ms != NULL);
+    if (pacing_config_check(&c->pacing, e) != RC_OK)
+        return NULL;
+    sc = xcalloc(1, sizeof *sc);
+    sc->cfg = *c;
+    sc->db = db;
+    pacing_init(&sc->pacing, &c->pacing, c->seed);
+    rng_seed(&sc->rng, rng_mix(c->seed, (uint64_t)c->cuenta));
+    sc->phase = PH_NEW;
+    return sc;
+}
+
+/* Creates the transport for the account (sim; paired when the account is linked). */
+static int
+transport_make(struct sendcore *sc, const struct db_sender_cuenta *cu, struct err *e)
+{
+    struct sim_config sim = sc->cfg.sim;
+    struct transport_clock clock = { .now_ms = sc->cfg.now_ms, .ctx = sc->cfg.clock_ctx };
+    struct transport_events ev = { .ctx = sc,
+                                   .qr = on_qr,
+                                   .open = on_open,
+                                   .close = on_close,
+                                   .ack = on_ack,
+                                   .receipt = on_receipt,
+                                   .incoming = on_incoming };
+
+    sim.linked = cu->vinculada;
+    sim.self = cu->jid[0] != '\0' ? cu->jid : NULL;
+    sc->t = transport_sim_new(&sim, &clock, &ev, e);
+    return sc->t != NULL ? RC_OK : e->rc;
+}
+
+/* Lock, LISTEN, recovery, account check. */
+static int
+start_db(struct sendcore *sc, struct db_sender_cuenta *cu, int *recovered, struct err *e)
+{
+    bool got = false;
+    int rc;
+
+    if ((rc = db_sender_cuenta(sc->db, sc->cfg.cuenta, cu, e)) != RC_OK)
+        return rc;
+    if ((rc = db_sender_lock(sc->db, sc->cfg.cuenta, &got, e)) != RC_OK)
+        return rc;
+    if (!got)
+        return err_set(e, RC_BUSY, "la cuenta de WhatsApp de %s está enviando desde otra sesión",
+                       cu->login);
+    sc->locked = true;
+    if ((rc = db_sender_listen(sc->db, e)) != RC_OK ||
+        (rc = db_mensajes_recuperar(sc->db, sc->cfg.cuenta, recovered, e)) != RC_OK)
+        return rc;
+    if (!cu->vinculada)
+        return err_set(e, RC_INVAL,
+                       "la cuenta de WhatsApp de %s no está vinculada (%s): vincúlela primero",
+                       cu->login, cu->estado);
+    return RC_OK;
+}
+
+int
+sendcore_start(struct sendcore *sc, struct err *e)
+{
+    struct db_sender_cuenta cu;
+    struct err e2 = { 0 };
+    int recovered = 0;
+    char buf[64] = "";
+    int rc;
+
+    assert(sc->phase == PH_NEW);
+    if ((rc = start_db(sc, &cu, &recovered, e)) != RC_OK ||
+        (rc = transport_make(sc, &cu, e)) != RC_OK) {
+        if (sc->locked && db_sender_unlock(sc->db, sc->cfg.cuenta, &e2) == RC_OK)
+            sc->locked = false;
+        sc->phase = PH_STOPPED;
+        return rc;
+    }
+    sc->st.uncertain += (unsigned)recovered;
+    if (recovered > 0)
+        snprintf(buf, sizeof buf, "%d mensajes en duda", recovered);
+    emit(sc, SENDER_EV_STARTED, recovered, 0, buf);
+    reconnect(sc);
+    return sc->phase == PH_STOPPED ? RC_CLOSED : RC_OK;
+}
+
+bool
+sendcore_deadline(const struct sendcore *sc, int64_t *deadline_ms)
+{
+    int64_t d = 0, td;
+    bool any = false;
+
+    if (sc->phase == PH_STOPPED)
+        return false;
+    if (sc->has_deadline) {
+        d = sc->deadline;
+        any = true;
+    }
+    if (sc->t != NULL && transport_sim_next_deadline(sc->t, &td) && (!any || td < d)) {
+        d = td;
+        any = true;
+    }
+    if (any)
+        *deadline_ms = d;
+    return any;
+}
+
+/* The loop's own step when its deadline passed. */
+static void
+step(struct sendcore *sc, int64_t now)
+{
+    sc->has_deadline = false;
+    switch (sc->phase) {
+    case PH_READY:
+    case PH_IDLE:
+        claim(sc, now);
+        break;
+    case PH_TYPING:
+        send_current(sc, now);
+        break;
+    case PH_ACK: /* no ack in time: the user decides */
+        mark_uncertain(sc);
+        cur_drop(sc);
+        if (sc->phase != PH_STOPPED)
+            schedule_next(sc, now);
+        break;
+    case PH_DOWN:
+        reconnect(sc);
+        break;
+    case PH_NEW:
+    case PH_CONNECTING:
+    case PH_STOPPED:
+        break;
+    }
+}
+
+void
+sendcore_run(struct sendcore *sc, int64_t now)
+{
+    if (sc->phase == PH_STOPPED)
+        return;
+    if (sc->t != NULL)
+        (void)transport_sim_advance(sc->t, now);
+    /* A bounded number of due steps per call: a zero-gap loop yields to the driver. */
+    for (int i = 0; i < 8 && sc->phase != PH_STOPPED && sc->has_deadline && sc->deadline <= now;
+         i++) {
+        step(sc, now);
+        if (sc->t != NULL && sc->phase != PH_STOPPED)
+            (void)transport_sim_advance(sc->t, now);
+    }
+}
+
+void
+sendcore_wake(struct sendcore *sc)
+{
+    if (sc->phase == PH_IDLE)
+        set_deadline(sc, PH_IDLE, now_of(sc));
+}
+
+/* A notification for this account ({"tabla" : …, "usuario_id" : N, …}) wakes the loop. */
+static void
+on_notify(void *ctx, const char *payload)
+{
+    struct sendcore *sc = ctx;
+    const char *p = strstr(payload, "\"usuario_id\"");
+
+    if (p == NULL)
+        return;
+    p += strlen("\"usuario_id\"");
+    while (*p == ' ' || *p == ':')
+        p++;
+    if (strtol(p, NULL, 10) == sc->cfg.cuenta)
+        sendcore_wake(sc);
+}
+
+void
+sendcore_db_input(struct sendcore *sc, bool readable)
+{
+    struct err e = { 0 };
+
+    if (sc->phase == PH_STOPPED)
+        return;
+    if (db_sender_notifications(sc->db, readable, on_notify, sc, &e) != RC_OK)
+        db_failed(sc, "avisos", &e);
+}
+
+int
+sendcore_db_fd(const struct sendcore *sc)
+{
+    return db_sender_fd(sc->db);
+}
+
+static void
+finish(struct sendcore *sc, int rc, const char *why, bool leave_state)
+{
+    struct err e = { 0 };
+
+    if (sc->phase == PH_STOPPED || sc->stopping)
+        return;
+    sc->stopping = true;
+    if (sc->t != NULL)
+        transport_disconnect(sc->t);
+    if (sc->locked) {
+        if (sc->phase == PH_ACK)
+            mark_uncertain(sc);
+        if (!leave_state && db_sender_estado(sc->db, sc->cfg.cuenta, "DESCONECTADA", why, &e) !=
+                                RC_OK)
+            log_warn("envío cuenta %d: %s", sc->cfg.cuenta, e.msg);
+        if (db_sender_unlock(sc->db, sc->cfg.cuenta, &e) == RC_OK)
+            sc->locked = false;
+    }
+    cur_drop(sc);
+    set_waiting(sc, PH_STOPPED);
+    emit(sc, SENDER_EV_STOPPED, rc, 0, why);
+}
+
+void
+sendcore_stop(struct sendcore *sc, const char *why)
+{
+    finish(sc, RC_OK, why != NULL ? why : "envío detenido", false);
+}
+
+bool
+sendcore_stopped(const struct sendcore *sc)
+{
+    return sc->phase == PH_STOPPED;
+}
+
+void
+sendcore_stats(const struct sendcore *sc, struct sendcore_stats *out)
+{
+    *out = sc->st;
+}
+
+struct transport *
+sendcore_transport(struct sendcore *sc)
+{
+    return sc->t;
+}
+
+void
+sendcore_free(struct sendcore *sc)
+{
+    if (sc == NULL)
+        return;
+    cur_drop(sc);
+    transport_free(sc->t);
+    free(sc);
+}
