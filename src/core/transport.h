@@ -51,7 +51,9 @@ enum transport_receipt {
 /* One answer of a number check. */
 struct transport_number {
     const char *number; /* as asked (borrowed for the callback) */
-    int on_whatsapp;    /* 1 yes, 0 no */
+    int on_whatsapp;    /* 1 yes, 0 no, -1 unknown (no answer from the server: do not cache) */
+    const char *jid;    /* the canonical user JID the server returned (what to send to; for
+                         * Mexican mobiles 52 vs 521), NULL when unknown or not on WhatsApp */
 };
 
 /*

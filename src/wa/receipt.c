@@ -223,8 +223,10 @@ wa_nack_message(const struct binnode *n, const char *me, int code)
         binnode_set_attr(ack, "participant", binnode_attr(n, "participant"));
     if (me != NULL)
         binnode_set_attr(ack, "from", me);
-    snprintf(buf, sizeof buf, "%d", code);
-    binnode_set_attr(ack, "error", buf);
+    if (code != 0) {
+        snprintf(buf, sizeof buf, "%d", code);
+        binnode_set_attr(ack, "error", buf);
+    }
     return ack;
 }
 

@@ -75,8 +75,9 @@ int wa_ack_parse(const struct binnode *n, struct wa_ack *a, struct err *e)
  * or call (§8.2); NULL when n lacks id or from. */
 struct binnode *wa_ack_for(const struct binnode *n);
 
-/* <ack id to=from class="message" from=me error=code/>: a nack for an incoming message we
- * cannot handle (codes of §8.2). NULL when n lacks id or from. */
+/* <ack id to=from class="message" from=me [error=code]/>: the ack of an incoming message we
+ * ignore (code 0) or cannot handle (a nack with a code of §8.2). NULL when n lacks id or
+ * from. */
 struct binnode *wa_nack_message(const struct binnode *n, const char *me, int code);
 
 /* <receipt id to=from [participant] [type]/> for an incoming message (type NULL:

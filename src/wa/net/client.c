@@ -290,7 +290,10 @@ cl_node(struct wa_client *c, const uint8_t *p, size_t len, struct err *e)
     strbuf_fini(&pt);
     if (rc != RC_OK)
         return rc;
-    (void)wa_session_feed(c->s, n, cl_now_ms(), NULL);
+    int64_t now = cl_now_ms();
+
+    if (wa_session_feed(c->s, n, now, NULL) == RC_OK && c->ev.node != NULL)
+        c->ev.node(c->ev.ctx, n, now);
     binnode_free(n);
     return RC_OK;
 }
@@ -362,7 +365,7 @@ cl_ws_close(void *ctx, enum ws_end end, const char *reason)
     struct wa_client *c = ctx;
 
     c->ws_live = false;
-    if (c->s == NULL) { /* never opened */
+    if (c->s == NULL && c->phase != CL_CLOSING) { /* never opened */
         c->close_code = TRANSPORT_CLOSE_NETWORK;
         snprintf(c->close_reason, sizeof c->close_reason, "no se pudo conectar: %s", reason);
     } else if (!wa_session_closed(c->s)) {
@@ -429,6 +432,31 @@ wa_client_connect(struct wa_client *c, struct err *e)
     if (cert_root_override_allowed() && getenv(CERT_ROOT_ENV) != NULL)
         log_warn("wa: raíz de certificados de prueba (%s)", CERT_ROOT_ENV);
     return cl_start(c, e);
+}
+
+int
+wa_client_send(struct wa_client *c, const struct binnode *n, struct err *e)
+{
+    int rc;
+
+    if (c->phase != CL_OPEN || c->stopping || c->s == NULL || wa_session_closed(c->s))
+        return err_set(e, RC_CLOSED, "WhatsApp no está conectado");
+    rc = cl_send_node(c, n, e);
+    if (rc != RC_OK && c->ws_live)
+        cl_abort(c, TRANSPORT_CLOSE_NETWORK, "no se pudo enviar");
+    return rc;
+}
+
+void
+wa_client_disconnect(struct wa_client *c)
+{
+    if (c->stopping || c->phase == CL_IDLE || c->phase == CL_CLOSING)
+        return;
+    if (c->s != NULL && !wa_session_closed(c->s)) {
+        cl_abort(c, TRANSPORT_CLOSE_LOCAL, "desconectado por embudo");
+        return;
+    }
+    cl_session_closed(c, TRANSPORT_CLOSE_LOCAL, "desconectado por embudo");
 }
 
 void

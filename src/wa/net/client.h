@@ -27,6 +27,7 @@
 
 #include "wa/session.h"
 
+struct binnode;
 struct err;
 struct wa_client;
 struct wa_creds;
@@ -50,6 +51,10 @@ struct wa_client_events {
      * close code (enum transport_close_code), TRANSPORT_CLOSE_NETWORK for socket failures,
      * WA_CLIENT_CLOSE_HANDSHAKE for a refused server; reason is Spanish. */
     void (*close)(void *ctx, int code, const char *reason);
+    /* Every decrypted node, after the session handled it (borrowed for the call), while
+     * the session lives: the messaging layer (wa/msgsend) reads what the session leaves.
+     * May call wa_client_send. NULL: not delivered. */
+    void (*node)(void *ctx, const struct binnode *n, int64_t now_ms);
 };
 
 struct wa_client_config {
@@ -67,6 +72,15 @@ struct wa_client *wa_client_new(uv_loop_t *loop, struct wa_creds *creds,
 /* Starts connecting (handshake, then pairing or login). RC_OK, RC_INVAL (a malformed test
  * root key in EMBUDO_WA_ROOT_KEY) or RC_BUSY (already connected). */
 int wa_client_connect(struct wa_client *c, struct err *e) __attribute__((warn_unused_result));
+
+/* Encodes, encrypts and sends n (borrowed) on the open connection. RC_OK, RC_CLOSED (not
+ * logged in yet, or closing), or the socket's error (the connection then closes). */
+int wa_client_send(struct wa_client *c, const struct binnode *n, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* Ends the current connection (if any) as TRANSPORT_CLOSE_LOCAL: the close event follows
+ * once the socket is gone; wa_client_connect may be called again after it. */
+void wa_client_disconnect(struct wa_client *c);
 
 /* Closes everything without further events; the loop then runs dry. Idempotent. */
 void wa_client_stop(struct wa_client *c);
