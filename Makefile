@@ -176,6 +176,11 @@ $(B)/tests/bench/%: $(B)/obj/tests/bench/%.o $(DB_LIB_OBJ) $(foreach l,rt $(LIBS
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_DB)
+# tui_frame draws real frames: it links the curses layers instead of the database ones.
+$(B)/tests/bench/tui_frame: $(B)/obj/tests/bench/tui_frame.o $(foreach l,pane term vm core util,$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_UI) $(PKGS_CORE)) -lm -lpthread
 
 # ---- wa: binary-node cross-check with Baileys (issue 6, binnode) -----------------------------
 # embudo's side of tests/interop/run.sh: `sh tests/interop/run.sh $(B)` runs it against the

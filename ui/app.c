@@ -357,7 +357,7 @@ draw_help(struct app *a)
     lines = a->layout.body_h + (a->layout.tabs_y >= 0 ? 1 : 0); /* keep both bars visible */
     if (a->overlay == OVERLAY_HELP) {
         snprintf(title, sizeof title, " Ayuda: %s ", ops->title);
-        help_vm_build(&a->help_vm, a->km, one, 2, title, &a->help_scroll, lines, cols);
+        help_vm_build(&a->help_vm, a->km, one, 2, NULL, 0, title, &a->help_scroll, lines, cols);
     } else {
         all[n++] = KEYMAP_GLOBAL;
         for (int i = 0; i < a->nslots; i++)
@@ -367,8 +367,8 @@ draw_help(struct app *a)
         all[n++] = KEYMAP_FORM;
         all[n++] = KEYMAP_CONFIRM;
         all[n++] = KEYMAP_HELP;
-        help_vm_build(&a->help_vm, a->km, all, n, " Ayuda: referencia de teclas ",
-                      &a->help_scroll, lines, cols);
+        help_vm_build(&a->help_vm, a->km, all, n, app_commands, app_ncommands,
+                      " Ayuda: referencia de teclas ", &a->help_scroll, lines, cols);
     }
     a->help_vm.box.y += 1; /* below the status bar */
     help_pane_draw(&a->help_p, &a->help_vm);
@@ -567,8 +567,9 @@ app_keys_load(struct app *a)
         }
         fclose(f);
         err_clear(&e);
-        if (keymap_load(a->km, text != NULL ? text : "", len, path, &e) != RC_OK) {
-            log_warn("%s", e.msg);
+        /* The bottom bar shows "teclas.conf:6: …"; the log names the whole path. */
+        if (keymap_load(a->km, text != NULL ? text : "", len, "teclas.conf", &e) != RC_OK) {
+            log_warn("%s: %s", path, e.msg);
             app_message(a, true, "%s", e.msg);
         }
     }

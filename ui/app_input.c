@@ -143,6 +143,12 @@ key_help(struct app *a, const struct key *k)
     case ACTION_PAGE_DOWN:
         a->help_scroll += page;
         break;
+    case ACTION_TOP:
+        a->help_scroll = 0;
+        break;
+    case ACTION_BOTTOM:
+        a->help_scroll = 1 << 20; /* clamped by the build */
+        break;
     default:
         return;
     }

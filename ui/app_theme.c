@@ -133,8 +133,15 @@ app_theme_load(const char *name, struct theme_style *out, struct err *e)
     }
     for (int i = 0; i < ROLE_COUNT; i++)
         roles[i] = vm_role_name((enum vm_role)i);
-    if (text != NULL)
-        rc = theme_file_parse(text, len, path, roles, ROLE_COUNT, out, e);
+    if (text != NULL) {
+        char shown[64];
+
+        /* The bottom bar has room for "roto.theme:2: …"; the log has the whole path. */
+        snprintf(shown, sizeof shown, "%s.theme", name);
+        rc = theme_file_parse(text, len, shown, roles, ROLE_COUNT, out, e);
+        if (rc != RC_OK)
+            log_warn("tema %s (%s): %s", name, path, e->msg);
+    }
     else if (e->rc != RC_OK)
         rc = e->rc;
     else if (strcmp(name, "dark") == 0 || strcmp(name, "mono") == 0)

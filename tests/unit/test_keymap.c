@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,7 +231,7 @@ test_help_overlay_groups_keys_and_scrolls(void **st)
     int scroll = 0;
     char *got;
 
-    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 12, 80);
+    help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 12, 80);
     got = help_vm_dump(&h);
     assert_string_equal(got, "box 0,9 12x62 Ayuda: Embudo \n"
                              "1.2 heading|Embudo\n"
@@ -250,15 +251,48 @@ test_help_overlay_groups_keys_and_scrolls(void **st)
                              "10.2 muted|Esc cierra · ↑↓ desplazan\n");
     free(got);
     scroll = 1000; /* clamped to the last page */
-    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 50, 160);
+    help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 50, 160);
     assert_int_equal(scroll, 0); /* at 160×50 everything fits */
     assert_int_equal(h.box.h, h.total + 4);
     assert_int_equal(h.box.w, 62);
     scroll = 1000;
-    help_vm_build(&h, km, ctxs, 2, " Ayuda: Embudo ", &scroll, 24, 80);
+    help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 24, 80);
     assert_int_equal(scroll, h.total - 20);
     assert_string_equal(h.lines[20].spans[1].text, "al final"); /* the last row shows */
     assert_string_equal(h.lines[20].spans[0].text, "Fin G");
+}
+
+/* The examples in packaging/teclas.conf.example, uncommented, are all valid lines. */
+static void
+test_the_example_file_is_valid_when_uncommented(void **st)
+{
+    struct keymap *km = *st;
+    char path[512], line[256], text[4096] = "";
+    bool examples = false;
+    size_t len = 0;
+    int lines = 0;
+    struct err e;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/packaging/teclas.conf.example", EMBUDO_SOURCE_DIR);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *l = line;
+
+        examples |= strncmp(line, "# Ejemplos", 10) == 0;
+        if (examples && strncmp(line, "# ", 2) == 0 && (strchr(line, '=') || line[2] == '[')) {
+            l = line + 2; /* an example: uncomment it */
+            lines++;
+        }
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s", l);
+        assert_true(len < sizeof text);
+    }
+    fclose(f);
+    assert_true(lines >= 6);
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, text, len, "teclas.conf.example", &e), RC_OK);
+    assert_string_equal(keymap_key_for(km, KEYMAP_HOME, ACTION_QUIT), "Ctrl-q");
 }
 
 int
@@ -275,6 +309,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),
     };
 

@@ -62,15 +62,32 @@ help_box(struct help_vm *vm, int total, const char *title, int lines, int cols)
     vm->nlines = vm->box.h;
 }
 
+/* Appends the commands' rows (":asignar  pedir un lote…"); returns the new count. */
+static int
+rows_cmds(struct help_row *rows, int n, const struct cmdline_cmd *cmds, size_t ncmds)
+{
+    if (cmds == NULL || ncmds == 0 || n + 2 >= HELP_ROWS)
+        return n;
+    rows[n++] = (struct help_row){ .heading = true, .desc = "Comandos (: y Tab completa)" };
+    for (size_t i = 0; i < ncmds && n < HELP_ROWS; i++) {
+        rows[n] = (struct help_row){ .desc = cmds[i].desc };
+        snprintf(rows[n].keys, sizeof rows[n].keys, ":%s", cmds[i].name);
+        n++;
+    }
+    return n;
+}
+
 void
 help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
-              int nctx, const char *title, int *scroll, int lines, int cols)
+              int nctx, const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
+              int *scroll, int lines, int cols)
 {
     struct help_row *rows = xcalloc(HELP_ROWS, sizeof *rows);
     int n = 0, room, w;
 
     for (int c = 0; c < nctx; c++)
         n = rows_ctx(rows, n, km, ctxs[c]);
+    n = rows_cmds(rows, n, cmds, ncmds);
     help_box(vm, n, title, lines, cols);
     w = vm->box.w;
     room = vm->box.h - 4 > 0 ? vm->box.h - 4 : 0;

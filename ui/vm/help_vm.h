@@ -9,6 +9,7 @@
 #ifndef VM_HELP_VM_H
 #define VM_HELP_VM_H
 
+#include "ui/vm/cmdline_vm.h"
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
@@ -23,12 +24,13 @@ struct help_vm {
 };
 
 /*
- * Builds the overlay listing the contexts ctxs[0..nctx) (each under its title) for a
- * screen of lines × cols, starting at list row *scroll, which is clamped and written
- * back. title: " Ayuda: Embudo ".
+ * Builds the overlay listing the contexts ctxs[0..nctx) (each under its title) and then,
+ * when cmds is not NULL, the ":" commands, for a screen of lines × cols, starting at list
+ * row *scroll, which is clamped and written back. title: " Ayuda: Embudo ".
  */
 void help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
-                   int nctx, const char *title, int *scroll, int lines, int cols);
+                   int nctx, const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
+                   int *scroll, int lines, int cols);
 
 /* "box y,x hxw title" then vm_lines_dump; the caller frees. */
 char *help_vm_dump(const struct help_vm *vm);
