@@ -64,7 +64,7 @@ endif
 
 # ---- layers ---------------------------------------------------------------
 # Link order: callers first. Each entry is <name>:<source dir>.
-LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wasig:src/wa/signal wa:src/wa \
+LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wasend:src/wa/send wasig:src/wa/signal wa:src/wa \
           db:src/db crypto:src/crypto core:src/core util:src/util
 layer_name = $(word 1,$(subst :, ,$(1)))
 layer_dir  = $(word 2,$(subst :, ,$(1)))
@@ -134,6 +134,9 @@ $(wasig_OBJ) $(patsubst $(B)/tests/%,$(B)/obj/tests/%.o,$(SIG_TESTS)): CFLAGS +=
 $(SIG_TESTS): $(call layer_lib,wasig)
 $(B)/tests/unit/test_wasig: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
 $(B)/tests/db/test_wa_signal: LDLIBS_DB := $(SIG_LIBS) $(LDLIBS_DB)
+# wa/send (msgsend: the send/receive flows over wasig) sits above wasig; its test links both.
+$(B)/tests/unit/test_wa_msgsend: $(call layer_lib,wasend) $(call layer_lib,wasig)
+$(B)/tests/unit/test_wa_msgsend: LDLIBS_UNIT := $(call layer_lib,wasend) $(SIG_LIBS) $(LDLIBS_UNIT)
 
 # ---- objects ----------------------------------------------------------------
 $(B)/obj/%.o: %.c
@@ -196,10 +199,10 @@ $(B)/tests/interop/%: $(B)/obj/tests/interop/%.o $(foreach l,$(LIBS_UNIT),$(call
 # tests/interop/run-fakewa.sh (Baileys) drive it.
 WAFAKE_BIN := $(B)/tests/wa/fakewa
 WAFAKE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/wa/*.c))
-$(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wa crypto core util,$(call layer_lib,$(l)))
+$(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wasig wa crypto core util,$(call layer_lib,$(l)))
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET))
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET) $(PKGS_SIG))
 tests: $(WAFAKE_BIN)
 # check-wa also builds the release binary: run.sh proves it refuses the fake chain.
 .PHONY: check-wa

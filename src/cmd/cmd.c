@@ -37,8 +37,12 @@ const struct cmd_entry cmd_table[] = {
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },
     { "import", "import clientes ARCHIVO.csv [--rechazos RECHAZOS.csv]",
       "carga clientes al padrón desde un CSV (docs/import.md)", cmd_import_exec },
-    { "wa", "wa link [--raw] | wa conectar | wa status | wa unlink",
-      "vincula la cuenta de WhatsApp del promotor (QR), prueba la sesión, estado", cmd_wa_exec },
+    { "wa",
+      "wa link [--raw] | wa conectar | wa status | wa unlink | wa revisar NUMERO… |"
+      " wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",
+      "vincula la cuenta de WhatsApp del promotor (QR), prueba la sesión, estado, revisa "
+      "números y envía un texto",
+      cmd_wa_exec },
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
       " | campana lanzar|pausar|reanudar|cancelar|estado ID",

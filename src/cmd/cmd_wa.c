@@ -33,26 +33,7 @@
 #include "util/xmalloc.h"
 #include "wa/creds.h"
 #include "wa/net/client.h"
-
-/* One `wa link` or `wa conectar` run. */
-struct wa_run {
-    const struct cmd_ctx *ctx;
-    struct db *db;
-    struct seal_key *key;
-    int64_t usuario_id;
-    struct wa_creds *creds;
-    struct wa_client *client;
-    uv_loop_t loop;
-    uv_timer_t tick; /* the QR countdown, once a second */
-    bool raw, linking, tty, finished;
-    int64_t qr_expires_ms;
-    int status;     /* exit status once finished */
-    bool stored;    /* credentials reached the database during this run */
-    int close_code; /* why the connection ended, when it failed */
-    char close_reason[256];
-    char jid[WA_CREDS_JID_MAX];
-    struct err e;
-};
+#include "cmd/cmd_wa_int.h"
 
 static int64_t
 wa_now_ms(void)
@@ -118,7 +99,7 @@ wa_on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
 }
 
 /* Seals the credentials and stores them (only once paired: the row needs the jid). */
-static int
+int
 wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e)
 {
     struct wa_run *r = ctx;
@@ -250,7 +231,7 @@ wa_record_state(struct wa_run *r, const struct db_wa_cuenta *before)
 }
 
 /* Connects as --as, loads the caller's account and opens (creating) the key file. */
-static int
+int
 wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cuenta)
 {
     r->ctx = ctx;
@@ -266,7 +247,7 @@ wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cu
     return 0;
 }
 
-static void
+void
 wa_run_close(struct wa_run *r)
 {
     wa_creds_free(r->creds);
@@ -301,7 +282,7 @@ wa_link(const struct cmd_ctx *ctx, bool raw)
 }
 
 /* Opens the stored blob into r->creds. */
-static int
+int
 wa_creds_load(struct wa_run *r, const struct db_wa_cuenta *cuenta)
 {
     uint8_t *plain;
@@ -400,6 +381,10 @@ cmd_wa_exec(struct cmd_ctx *ctx)
 
     if (ctx->argc < 1)
         return cmd_usage(entry, "falta el subcomando");
+    if (strcmp(ctx->argv[0], "revisar") == 0)
+        return cmd_wa_revisar(ctx);
+    if (strcmp(ctx->argv[0], "enviar") == 0)
+        return cmd_wa_enviar(ctx);
     if ((rc = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 0, &npos)) != 0)
         return rc;
     if (strcmp(ctx->argv[0], "link") == 0)

@@ -1,0 +1,61 @@
+/*
+ * cmd_wa_int — what `embudo wa`'s files share: one run's state (cmd_wa.c: link, conectar;
+ * cmd_wa_msg.c: enviar, revisar) and the helpers that open the account, load and store its
+ * sealed credentials. Main thread. Not a public header.
+ */
+#ifndef CMD_CMD_WA_INT_H
+#define CMD_CMD_WA_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "util/err.h"
+#include "wa/creds.h"
+
+struct cmd_ctx;
+struct db;
+struct db_wa_cuenta;
+struct seal_key;
+struct wa_client;
+
+/* One `wa link` or `wa conectar` run. */
+struct wa_run {
+    const struct cmd_ctx *ctx;
+    struct db *db;
+    struct seal_key *key;
+    int64_t usuario_id;
+    struct wa_creds *creds;
+    struct wa_client *client;
+    uv_loop_t loop;
+    uv_timer_t tick; /* the QR countdown, once a second */
+    bool raw, linking, tty, finished;
+    int64_t qr_expires_ms;
+    int status;     /* exit status once finished */
+    bool stored;    /* credentials reached the database during this run */
+    int close_code; /* why the connection ended, when it failed */
+    char close_reason[256];
+    char jid[WA_CREDS_JID_MAX];
+    struct err e;
+};
+
+/* Connects as --as, loads the caller's account and opens (creating) the key file; 0 or
+ * an exit status (message printed). */
+int wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cuenta);
+
+/* Frees the credentials, closes the key and the database. */
+void wa_run_close(struct wa_run *r);
+
+/* Opens the stored blob into r->creds; 0 or an exit status (message printed). */
+int wa_creds_load(struct wa_run *r, const struct db_wa_cuenta *cuenta);
+
+/* The client's persist hook: seals the paired credentials and stores them (ctx = r). */
+int wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e);
+
+/* `embudo wa revisar NUMERO…` and `embudo wa enviar [--esperar E] NUMERO TEXTO`
+ * (cmd_wa_msg.c); ctx->argv[0] is the subcommand. Exit status. */
+int cmd_wa_revisar(struct cmd_ctx *ctx);
+int cmd_wa_enviar(struct cmd_ctx *ctx);
+
+#endif
