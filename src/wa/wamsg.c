@@ -14,6 +14,8 @@
 static bool
 wamsg_text_ok(const uint8_t *p, size_t n, size_t max)
 {
+    if (n == 0)
+        return true; /* protobuf-c gives an empty field as NULL: no memchr(NULL, …) */
     return n <= max && memchr(p, '\0', n) == NULL && csv_utf8_valid((const char *)p, n);
 }
 
@@ -104,7 +106,8 @@ wamsg_read(const Proto__Message *p, struct wamsg *m, struct err *e)
         if (!wamsg_text_ok(t->data, t->len, WAMSG_TEXT_MAX))
             return err_set(e, RC_INVAL, "mensaje: texto demasiado largo o no UTF-8");
         m->text = xmalloc(t->len + 1);
-        memcpy(m->text, t->data, t->len);
+        if (t->len > 0)
+            memcpy(m->text, t->data, t->len);
         m->text[t->len] = '\0';
     }
     if (p->messagecontextinfo != NULL && p->messagecontextinfo->has_messagesecret &&
@@ -125,7 +128,7 @@ wamsg_read_dsm(const Proto__DeviceSentMessage *d, struct wamsg *m, struct err *e
     if (!d->has_destinationjid || d->destinationjid.len == 0 ||
         !wamsg_text_ok(d->destinationjid.data, d->destinationjid.len, WAMSG_JID_MAX - 1))
         return err_set(e, RC_INVAL, "mensaje: deviceSentMessage sin JID de destino válido");
-    memcpy(m->dest_jid, d->destinationjid.data, d->destinationjid.len);
+    memcpy(m->dest_jid, d->destinationjid.data, d->destinationjid.len); /* len > 0 here */
     m->dest_jid[d->destinationjid.len] = '\0';
     m->device_sent = true;
     if (!d->has_message)

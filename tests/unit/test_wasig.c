@@ -1315,6 +1315,18 @@ test_message(void **state)
     assert_int_equal(wamsg_decode((const uint8_t *)"\x92\x01\x00", 3, &m, NULL), RC_OK);
     assert_null(m.text);
     wamsg_fini(&m);
+    strbuf_fini(&a);
+    strbuf_fini(&b);
+}
+
+static void
+test_message_refused(void **state)
+{
+    struct strbuf b;
+    struct wamsg m;
+
+    (void)state;
+    strbuf_init(&b);
     /* Refused: not protobuf, bad UTF-8, a NUL inside, empty text, no secret. */
     assert_int_equal(wamsg_decode((const uint8_t *)"\x0a\x05hi", 4, &m, NULL), RC_INVAL);
     wamsg_fini(&m);
@@ -1329,7 +1341,7 @@ test_message(void **state)
                                             NULL),
                      RC_INVAL);
     assert_int_equal(wamsg_wrap_device_sent((const uint8_t *)"", 0, "", &b, NULL), RC_INVAL);
-    strbuf_fini(&a);
+    assert_int_equal(b.len, 0);
     strbuf_fini(&b);
 }
 
@@ -1352,6 +1364,7 @@ main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_message),
+        cmocka_unit_test(test_message_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
