@@ -99,6 +99,16 @@ enum action {
     ACTION_RETURN_POOL,
     ACTION_DISCARD,
     ACTION_REOPEN,
+    /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
+    ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
+    ACTION_WA_SCAN,         /* simulated network: scan the QR */
+    ACTION_WA_SEND,         /* start / stop this session's sender */
+    ACTION_CAMPAIGN_PAUSE,
+    ACTION_CAMPAIGN_RESUME, /* launch a ready one, resume a paused one */
+    ACTION_CAMPAIGN_CANCEL,
+    ACTION_UNCERTAIN_SENT,   /* an uncertain message did arrive */
+    ACTION_UNCERTAIN_RESEND, /* send it again */
+    ACTION_UNCERTAIN_DROP,   /* give it up */
     /* overlays and input contexts */
     ACTION_CONFIRM,    /* Enter in the command line / a confirmation */
     ACTION_COMPLETE,   /* Tab in the command line */
@@ -122,6 +132,10 @@ enum keymap_ctx {
     KEYMAP_ASIGNACION,
     KEYMAP_BANDEJA,
     KEYMAP_EQUIPO,
+    KEYMAP_WA,           /* issue 5: the WhatsApp account */
+    KEYMAP_CAMPANA,      /* issue 5: the campaign wizard */
+    KEYMAP_PROGRESO,     /* issue 5: campaign progress */
+    KEYMAP_ESTADISTICAS, /* issue 5: WhatsApp statistics */
     KEYMAP_HELP,    /* the help overlay is open */
     KEYMAP_CMDLINE, /* the ":" line is open (other keys edit the text) */
     KEYMAP_FORM,    /* a form is open (other keys edit the field) */

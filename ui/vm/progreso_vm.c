@@ -188,7 +188,7 @@ static void
 campanas_lines(struct progreso_vm *vm, const struct progreso_model *m)
 {
     int top = m->cur_campana >= LIST_ROWS ? m->cur_campana - LIST_ROWS + 1 : 0;
-    char buf[200];
+    char buf[1024];
 
     snprintf(buf, sizeof buf, "Campañas (%zu)", m->ncampanas);
     text_line(vm, 1, ROLE_HEADING, buf);
@@ -298,7 +298,7 @@ acciones_line(struct progreso_vm *vm, const struct progreso_model *m)
     if (m->c.fallidos > 0)
         snprintf(buf + k, sizeof buf - k, " · reintentar fallidos");
     if (buf[0] != '\0') {
-        char line[220];
+        char line[240];
 
         snprintf(line, sizeof line, "Puede: %s", buf + strlen(" · "));
         text_line(vm, 1, ROLE_MUTED, line);
@@ -310,7 +310,7 @@ detalle_lines(struct progreso_vm *vm, const struct progreso_model *m)
 {
     const struct progreso_cuentas *c = &m->c;
     size_t ei = estado_idx(c->estado);
-    char buf[300];
+    char buf[1024];
     struct vm_line *l;
     int x;
 
@@ -335,7 +335,7 @@ detalle_lines(struct progreso_vm *vm, const struct progreso_model *m)
 static void
 inciertos_lines(struct progreso_vm *vm, const struct progreso_model *m)
 {
-    char buf[300];
+    char buf[1024];
     bool foco = m->foco == PROGRESO_FOCO_INCIERTOS;
 
     if (m->ninciertos == 0)

@@ -22,13 +22,13 @@
 
 struct progreso_campana {
     int64_t id;
-    char nombre[96];
+    char nombre[484];
     char estado[16]; /* BORRADOR, LISTA, ENVIANDO, PAUSADA, TERMINADA, CANCELADA */
 };
 
 struct progreso_cuentas {
     int64_t id;
-    char nombre[96], estado[16], etapa[48];
+    char nombre[484], estado[16], etapa[100];
     int total, pendientes, enviando, inciertos, enviados, entregados, leidos, respondidos;
     int fallidos, omitidos, cancelados, bajas;
     char proximo[16]; /* "10:42" local, "" = none */
@@ -36,7 +36,7 @@ struct progreso_cuentas {
 
 struct progreso_incierto {
     int64_t id;
-    char cliente[96];
+    char cliente[300];
     char telefono[24];
     char desde[16]; /* "10:31" local */
 };

@@ -583,7 +583,7 @@ static void
 build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
 {
     struct vm_line *l = add(vm);
-    char buf[160];
+    char buf[400];
     int x = 1;
 
     if (l != NULL) {
@@ -627,7 +627,7 @@ static void
 build_plantilla(struct wizard_vm *vm, const struct wizard_model *m)
 {
     struct vm_line *l = add(vm);
-    char buf[200];
+    char buf[1024];
     int x;
 
     if (l == NULL)
@@ -665,7 +665,7 @@ build_plantilla(struct wizard_vm *vm, const struct wizard_model *m)
 static void
 ia_lines(struct wizard_vm *vm, const struct wizard_model *m)
 {
-    char buf[400];
+    char buf[1024];
 
     switch (m->ia) {
     case WIZARD_IA_SIN_CONFIG:
@@ -699,7 +699,7 @@ ia_lines(struct wizard_vm *vm, const struct wizard_model *m)
 static void
 build_variaciones(struct wizard_vm *vm, const struct wizard_model *m)
 {
-    char buf[400];
+    char buf[1024];
 
     snprintf(buf, sizeof buf, "Mensajes de ejemplo (%d):", WIZARD_MUESTRAS);
     text_line(vm, 1, ROLE_LABEL, buf);
@@ -723,7 +723,7 @@ static void
 build_revision(struct wizard_vm *vm, const struct wizard_model *m)
 {
     const struct wizard_revision *r = &m->rev;
-    char buf[400];
+    char buf[1024];
     size_t k = 0;
 
     snprintf(buf, sizeof buf, "Campaña %lld lista: aún no se envía nada.", (long long)r->id);

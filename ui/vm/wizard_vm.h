@@ -58,14 +58,14 @@ enum wizard_efecto {
 #define WIZARD_FILTRO_BYTES 64
 
 struct wizard_etapa {
-    char nombre[48];
+    char nombre[100];
     int oportunidades; /* ABIERTA in this stage (with the filters) */
     int con_telefono;  /* of them, with a phone to message */
 };
 
 struct wizard_plantilla {
     int64_t id;
-    char nombre[64];
+    char nombre[340];
     char *texto; /* owned */
 };
 
@@ -84,7 +84,7 @@ struct wizard_plan_dia {
 };
 
 struct wizard_omitido {
-    char cliente[96];
+    char cliente[300];
     char telefono[24];
     char motivo[160]; /* Spanish */
 };

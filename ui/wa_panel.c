@@ -1,0 +1,392 @@
+/*
+ * wa_panel — the "whatsapp" pane (promoters): the account as the database has it (re-read on
+ * every notification), the sender's health, and linking: v starts the sender, whose QR refs
+ * arrive through wa_panel_qr and are drawn with a countdown ticking each second; when every
+ * ref expired, v asks again; on the simulated network s scans. Also the shared helpers of
+ * ui/campanas_panel.h.
+ *
+ * Loop thread only, except wa_query (worker thread, the job's own fields). The countdown's
+ * uv_timer_t exists only while a QR is shown; it closes itself when the client quits (the
+ * controller closes its own handles, not the panes').
+ */
+#include "ui/campanas_panel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "db/db_wa.h"
+#include "ui/app_internal.h"
+#include "ui/pane/wa_pane.h"
+#include "ui/term/term.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define CH(c)                  \
+    {                          \
+        KK_CHAR, (uint32_t)(c) \
+    }
+
+static const struct keymap_entry wa_keys[] = {
+    { KEYMAP_WA, CH('v'), ACTION_WA_LINK, "vincular / pedir otro código", true },
+    { KEYMAP_WA, CH('s'), ACTION_WA_SCAN, "simular el escaneo (red simulada)", true },
+    { KEYMAP_WA, CH('e'), ACTION_WA_SEND, "iniciar o detener el envío", true },
+};
+
+struct wa_st {
+    struct app *a;
+    struct wa_model m;
+    struct wa_vm vm;
+    bool loading, again;
+    struct wa_envio_ops envio;
+    bool has_envio;
+    uv_timer_t tick;
+    bool tick_init, tick_closing;
+};
+
+struct wa_job {
+    struct app_job base;
+    struct db_wa_cuenta c;
+    struct wa_st *st;
+};
+
+/* ---- shared helpers ----------------------------------------------------------------- */
+
+int64_t
+campanas_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+campanas_hhmm(struct app *a, time_t t, char *buf, size_t len)
+{
+    time_t local = t + (a->have_offset ? a->utc_offset_s : 0);
+    struct tm tm;
+
+    gmtime_r(&local, &tm);
+    strftime(buf, len, "%H:%M", &tm);
+}
+
+void
+campanas_fecha(struct app *a, int days_ago, char *buf, size_t len)
+{
+    time_t local = time(NULL) + (a->have_offset ? a->utc_offset_s : 0) - (time_t)days_ago * 86400;
+    struct tm tm;
+
+    gmtime_r(&local, &tm);
+    strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+/* ---- the account -------------------------------------------------------------------- */
+
+static int
+wa_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct wa_job *j = (struct wa_job *)aj;
+
+    return db_wa_cuenta(db, &j->c, e);
+}
+
+static void wa_load(struct wa_st *s);
+
+static void
+wa_apply(struct wa_st *s, const struct db_wa_cuenta *c)
+{
+    struct wa_model *m = &s->m;
+
+    m->loaded = true;
+    m->error[0] = '\0';
+    m->estado = wa_estado_parse(c->estado);
+    snprintf(m->jid, sizeof m->jid, "%s", c->jid != NULL ? c->jid : "");
+    snprintf(m->detalle, sizeof m->detalle, "%s", c->detalle != NULL ? c->detalle : "");
+    m->en_uso_desde = c->en_uso_desde;
+    m->limite_diario = c->limite_diario;
+    m->tope_hoy = c->tope_hoy;
+    m->envio_servidor = c->envio_servidor;
+}
+
+static void
+wa_result(struct app_job *aj)
+{
+    struct wa_job *j = (struct wa_job *)aj;
+    struct wa_st *s = j->st;
+
+    s->loading = false;
+    if (aj->rc == RC_OK)
+        wa_apply(s, &j->c);
+    else
+        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer la cuenta: %.400s", aj->e.msg);
+    app_redraw(s->a);
+    if (s->again) {
+        s->again = false;
+        wa_load(s);
+    }
+}
+
+static void
+wa_release(struct app_job *aj)
+{
+    struct wa_job *j = (struct wa_job *)aj;
+
+    db_wa_cuenta_fini(&j->c);
+    free(j);
+}
+
+static void
+wa_load(struct wa_st *s)
+{
+    struct wa_job *j;
+
+    if (s->loading) {
+        s->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->base.query = wa_query;
+    j->base.result = wa_result;
+    j->base.release = wa_release;
+    s->loading = true;
+    app_submit(s->a, &j->base);
+}
+
+/* ---- the countdown ------------------------------------------------------------------ */
+
+static void
+tick_closed(uv_handle_t *h)
+{
+    struct wa_st *s = h->data;
+
+    s->tick_init = s->tick_closing = false;
+}
+
+static void
+tick_stop(struct wa_st *s)
+{
+    if (s->tick_init && !s->tick_closing) {
+        s->tick_closing = true;
+        uv_close((uv_handle_t *)&s->tick, tick_closed);
+    }
+}
+
+static void
+on_tick(uv_timer_t *t)
+{
+    struct wa_st *s = t->data;
+
+    if (s->a->quit || s->m.qr == NULL) {
+        tick_stop(s);
+        return;
+    }
+    s->m.now_ms = campanas_now_ms();
+    app_redraw(s->a);
+}
+
+static void
+tick_start(struct wa_st *s)
+{
+    if (s->tick_init || s->a->quit)
+        return;
+    uv_timer_init(&s->a->loop, &s->tick);
+    s->tick.data = s;
+    s->tick_init = true;
+    uv_timer_start(&s->tick, on_tick, 1000, 1000);
+}
+
+/* ---- what the sender reports -------------------------------------------------------- */
+
+static struct wa_st *
+wa_state(struct app *a)
+{
+    return app_pane_state(a, "whatsapp");
+}
+
+void
+wa_panel_set_envio(struct app *a, const struct wa_envio_ops *ops)
+{
+    struct wa_st *s = wa_state(a);
+
+    if (s == NULL)
+        return;
+    s->has_envio = ops != NULL;
+    if (ops != NULL)
+        s->envio = *ops;
+    s->m.sim = ops != NULL && ops->sim;
+    app_redraw(a);
+}
+
+const struct wa_envio_ops *
+wa_panel_envio_ops(struct app *a)
+{
+    struct wa_st *s = wa_state(a);
+
+    return s != NULL && s->has_envio ? &s->envio : NULL;
+}
+
+void
+wa_panel_qr(struct app *a, const char *ref, int64_t expira_ms)
+{
+    struct wa_st *s = wa_state(a);
+    struct err e;
+
+    if (s == NULL)
+        return;
+    s->m.now_ms = campanas_now_ms();
+    if (wa_model_set_qr(&s->m, ref, expira_ms, &e) != RC_OK)
+        log_warn("código QR no representable: %s", e.msg);
+    else
+        tick_start(s);
+    s->m.estado = WA_VINCULANDO;
+    app_redraw(a);
+}
+
+void
+wa_panel_qr_fin(struct app *a, bool vencido)
+{
+    struct wa_st *s = wa_state(a);
+
+    if (s == NULL)
+        return;
+    wa_model_qr_end(&s->m, vencido);
+    tick_stop(s);
+    wa_load(s);
+    app_redraw(a);
+}
+
+void
+wa_panel_envio(struct app *a, enum wa_envio envio, const char *salud)
+{
+    struct wa_st *s = wa_state(a);
+
+    if (s == NULL)
+        return;
+    s->m.envio = envio;
+    snprintf(s->m.salud, sizeof s->m.salud, "%s", salud != NULL ? salud : "");
+    app_redraw(a);
+}
+
+/* ---- the pane ----------------------------------------------------------------------- */
+
+static void
+wa_iniciar(struct wa_st *s)
+{
+    struct err e = { 0 };
+
+    if (!s->has_envio) {
+        app_message(s->a, true, "Esta sesión no tiene el proceso de envío: use «embudo wa link».");
+        return;
+    }
+    if (!app_require_db(s->a, "vincular"))
+        return;
+    if (s->envio.iniciar(s->envio.ctx, &e) != RC_OK) {
+        app_message(s->a, true, "%s", e.rc == RC_BUSY ? "Enviando desde otra sesión." : e.msg);
+        if (e.rc == RC_BUSY)
+            wa_panel_envio(s->a, WA_ENVIO_OTRA_SESION, NULL);
+        return;
+    }
+    s->m.qr_vencido = false;
+    wa_panel_envio(s->a, WA_ENVIO_ACTIVO, NULL);
+}
+
+static bool
+wa_key(void *st, enum action act, const struct key *k)
+{
+    struct wa_st *s = st;
+
+    (void)k;
+    if (act == ACTION_WA_LINK) {
+        if (s->m.estado == WA_CONECTADA && s->m.envio == WA_ENVIO_ACTIVO)
+            app_message(s->a, false, "La cuenta ya está vinculada y enviando.");
+        else
+            wa_iniciar(s);
+        return true;
+    }
+    if (act == ACTION_WA_SCAN) {
+        if (s->has_envio && s->envio.sim && s->m.qr != NULL)
+            s->envio.escanear(s->envio.ctx);
+        else
+            app_message(s->a, true, "Solo en la red simulada y con un código en pantalla.");
+        return true;
+    }
+    if (act == ACTION_WA_SEND) {
+        if (s->m.envio == WA_ENVIO_ACTIVO && s->has_envio) {
+            s->envio.detener(s->envio.ctx);
+            wa_panel_envio(s->a, WA_ENVIO_DETENIDO, "detenido por usted");
+        } else {
+            wa_iniciar(s);
+        }
+        return true;
+    }
+    return false;
+}
+
+static void *
+wa_create(struct app *a)
+{
+    struct wa_st *s = xcalloc(1, sizeof *s);
+
+    s->a = a;
+    wa_model_init(&s->m);
+    return s;
+}
+
+static void
+wa_destroy(void *st)
+{
+    struct wa_st *s = st;
+
+    wa_model_fini(&s->m);
+    free(s);
+}
+
+static void
+wa_enter(void *st)
+{
+    struct wa_st *s = st;
+
+    if (!s->m.loaded)
+        wa_load(s);
+}
+
+static void
+wa_draw(void *st, struct pane *p)
+{
+    struct wa_st *s = st;
+
+    s->m.ascii = term_ascii();
+    s->m.now_ms = campanas_now_ms();
+    wa_vm_build(&s->vm, &s->m, p->w, p->h);
+    wa_pane_draw(p, &s->vm);
+}
+
+static void
+wa_notify(void *st, const struct app_notify *n)
+{
+    struct wa_st *s = st;
+
+    if (n->resync || (n->mine && (n->tablas & APP_T_OTRA) != 0))
+        wa_load(s);
+}
+
+const struct pane_ops wa_panel = {
+    .name = "whatsapp",
+    .title = "WhatsApp",
+    .ctx = KEYMAP_WA,
+    .roles = PANE_ROLE(VM_PROFILE_PROMOTOR),
+    .keys = wa_keys,
+    .nkeys = sizeof wa_keys / sizeof wa_keys[0],
+    .create = wa_create,
+    .destroy = wa_destroy,
+    .enter = wa_enter,
+    .key = wa_key,
+    .draw = wa_draw,
+    .notify = wa_notify,
+};
