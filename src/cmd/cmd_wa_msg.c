@@ -53,6 +53,7 @@ struct wm {
     int want;       /* enviar: 2 enviado, 3 entregado, 4 leído */
     int got;        /* furthest state seen */
     enum wm_step step;
+    bool failed; /* refused by the server: closing */
     char msg_id[WA_MSGID_LEN + 1];
 };
 
@@ -96,7 +97,7 @@ wm_close(void *ctx, int code, const char *reason)
 {
     struct wm *m = ctx;
 
-    if (!m->r.finished)
+    if (!m->r.finished && !m->failed)
         fprintf(stderr, "embudo: la conexión con WhatsApp terminó (%d, %s): %s\n", code,
                 transport_close_name(code), reason);
     wm_finish(m, 1);
@@ -200,8 +201,10 @@ wm_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
         return;
     if (error != 0) {
         printf("error %d\n", error);
+        fflush(stdout);
         fprintf(stderr, "embudo: WhatsApp rechazó el mensaje (%d)\n", error);
-        wm_finish(m, 1);
+        m->failed = true; /* a clean close: what the refusal queued (a token) leaves first */
+        transport_disconnect(m->t);
         return;
     }
     wm_state(m, 2);

@@ -199,7 +199,7 @@ fw_admin_line(struct fw_main *m, const char *line)
         m->srv.corrupt_next = true;
     else if (strcmp(line, "quit") == 0)
         fw_quit(m);
-    else if (line[0] != '\0')
+    else if (!fw_peer_admin(&m->srv, line) && line[0] != '\0')
         fw_event(&m->srv, 0, "admin-unknown", NULL);
 }
 
@@ -410,6 +410,7 @@ main(int argc, char **argv)
         lws_context_destroy(m.ctx_live);
     rc = uv_loop_close(&m.loop);
     fw_event(&m.srv, 0, "exit", "\"loop_close\":%d", rc);
+    fw_peers_free(&m.srv);
     strbuf_fini(m.srv.chain);
     free(m.srv.chain);
     strbuf_fini(&m.line);

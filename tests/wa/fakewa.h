@@ -23,6 +23,8 @@
 
 struct binnode;
 struct fw_conn;
+struct fw_peer;
+struct fw_peers;
 struct noise_hs;
 struct noise_transport;
 struct strbuf;
@@ -61,6 +63,7 @@ struct fw {
     size_t chunk;          /* > 0: re-slice output into websocket messages of this size */
     bool corrupt_next;     /* admin "corrupt-next": the next login gets a forged frame */
     struct fw_conn *conns; /* live connections, for the phone to find a QR's */
+    struct fw_peers *peers; /* other users and their Signal devices (fakewa_peer.c) */
 };
 
 enum fw_conn_state { FW_HELLO, FW_FINISH, FW_OPEN, FW_DEAD };
@@ -126,6 +129,21 @@ bool fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len);
 bool fw_phone_scan(struct fw *srv, const char *qr);
 /* The client's pair-device-sign result: verifies it, registers the device, 515. */
 bool fw_phone_device_sign(struct fw_conn *c, const struct binnode *iq);
+/* ---- fakewa_peer.c ---- */
+/* The usync iq (devices, lid, contact): answers it. */
+bool fw_peer_usync(struct fw_conn *c, const struct binnode *iq);
+/* The encrypt iq asking <key> bundles: answers it. */
+bool fw_peer_keys(struct fw_conn *c, const struct binnode *iq);
+/* A <message> from the client: decrypt as each recipient device, ack, receipts. */
+bool fw_peer_message(struct fw_conn *c, const struct binnode *n);
+/* The peer named by a PN or LID user, or NULL. */
+struct fw_peer *fw_peer_find(struct fw *srv, const char *user);
+/* Admin scenarios (see fakewa_peer.c); false when line is not one. */
+bool fw_peer_admin(struct fw *srv, const char *line);
+void fw_peers_free(struct fw *srv);
+/* A login succeeded: delivers the notifications nobody was connected to receive. */
+void fw_peer_login(struct fw_conn *c);
+
 /* Hooks the server calls back into fakewa.c to write queued messages. */
 void fw_io_kick(struct fw_conn *c);
 

@@ -239,6 +239,7 @@ fw_conn_login(struct fw_conn *c, const struct fw_payload *pl)
     binnode_set_attr(n, "lid", a->lid);
     (void)fw_conn_send_node(c, n);
     binnode_free(n);
+    fw_peer_login(c);
     n = binnode_new("ib");
     binnode_set_attr(binnode_add(n, "offline"), "count", "0");
     (void)fw_conn_send_node(c, n);
@@ -384,6 +385,10 @@ fw_conn_iq(struct fw_conn *c, const struct binnode *iq)
             return fw_phone_device_sign(c, iq);
         return true;
     }
+    if (xmlns != NULL && strcmp(xmlns, "usync") == 0)
+        return fw_peer_usync(c, iq);
+    if (xmlns != NULL && strcmp(xmlns, "encrypt") == 0 && strcmp(first, "key") == 0)
+        return fw_peer_keys(c, iq);
     if (xmlns != NULL && strcmp(xmlns, "encrypt") == 0)
         fw_conn_encrypt_iq(c, iq, id, first);
     else
@@ -415,6 +420,8 @@ fw_conn_node(struct fw_conn *c, const uint8_t *p, size_t len)
         free(dump);
         if (strcmp(binnode_tag(n), "iq") == 0) {
             ok = fw_conn_iq(c, n);
+        } else if (strcmp(binnode_tag(n), "message") == 0 && c->acc != NULL) {
+            ok = fw_peer_message(c, n);
         } else {
             fw_event(c->srv, c->id, "node", "\"tag\":\"%s\"",
                      fw_safe(tag, sizeof tag, binnode_tag(n)));

@@ -161,6 +161,9 @@ EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root eb --as prom1 wa conectar > "$work/a
 eb --as prom1 wa status > "$work/status-again.out" 2>&1
 check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 
+# ---- 2b. messages: wa revisar, wa enviar, the fake server's recipients (issue 7) ----------
+. "$(dirname "$0")/t_mensajes.sh"
+
 # ---- 3. secrets at rest ---------------------------------------------------------------------
 check "el archivo de llave es 0600" [ "$(stat -c %a "$home/wa.key")" = 600 ]
 ident=$(sed -n 's/.*"ev":"registration".*"identity":"\([0-9a-f]*\)".*/\1/p' "$work/events.jsonl")

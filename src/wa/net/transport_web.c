@@ -112,33 +112,49 @@ tw_event(struct tweb *tw, const struct wa_msgsend_event *ev)
     }
 }
 
-/* Events first (credentials stored before what depends on them leaves), then nodes. */
+/* One round: credentials stored first (before anything that depends on them leaves), then
+ * every queued node sent, then the other events delivered — so a callback that stops the
+ * transport never strands a node the same input produced (the 463 privacy token). */
+static bool
+tw_round(struct tweb *tw)
+{
+    struct wa_msgsend_event ev, *held = NULL;
+    struct binnode *n;
+    size_t nheld = 0;
+    bool did = false;
+
+    while (wa_msgsend_pop_event(tw->ms, &ev)) {
+        if (ev.kind == WA_MSGSEND_EV_CREDS) {
+            tw_event(tw, &ev);
+        } else {
+            held = xrealloc(held, (nheld + 1) * sizeof *held);
+            held[nheld++] = ev;
+        }
+        did = true;
+    }
+    while (!tw->dead && (n = wa_msgsend_pop_send(tw->ms)) != NULL) {
+        if (wa_client_send(tw->client, n, NULL) != RC_OK)
+            wa_msgsend_offline(tw->ms);
+        binnode_free(n);
+        did = true;
+    }
+    for (size_t i = 0; i < nheld; i++) {
+        if (!tw->dead)
+            tw_event(tw, &held[i]);
+        wa_msgsend_event_fini(&held[i]);
+    }
+    free(held);
+    return did;
+}
+
 static void
 tw_pump(struct tweb *tw)
 {
-    struct wa_msgsend_event ev;
-    struct binnode *n;
-
     if (tw->pumping || tw->dead)
         return;
     tw->pumping = true;
-    for (;;) {
-        bool did = false;
-
-        while (!tw->dead && wa_msgsend_pop_event(tw->ms, &ev)) {
-            tw_event(tw, &ev);
-            wa_msgsend_event_fini(&ev);
-            did = true;
-        }
-        while (!tw->dead && (n = wa_msgsend_pop_send(tw->ms)) != NULL) {
-            if (wa_client_send(tw->client, n, NULL) != RC_OK)
-                wa_msgsend_offline(tw->ms);
-            binnode_free(n);
-            did = true;
-        }
-        if (!did || tw->dead)
-            break;
-    }
+    while (!tw->dead && tw_round(tw))
+        ;
     tw->pumping = false;
     tw_arm(tw);
 }

@@ -175,19 +175,20 @@ ws_writeable(struct ws *w, struct lws *wsi)
 {
     struct ws_out *m = w->out_head;
 
-    if (w->closing) {
+    if (m == NULL) {
+        if (!w->closing)
+            return 0;
+        /* A close asked for after sends: what was queued leaves first. */
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
         return -1;
     }
-    if (m == NULL)
-        return 0;
     if (lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_BINARY) < (int)m->len)
         return -1;
     w->out_head = m->next;
     if (w->out_head == NULL)
         w->out_tail = NULL;
     free(m);
-    if (w->out_head != NULL)
+    if (w->out_head != NULL || w->closing)
         lws_callback_on_writable(wsi);
     return 0;
 }
