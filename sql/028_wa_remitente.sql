@@ -30,7 +30,7 @@ BEGIN
 END
 $$;
 
--- Accounts whose promoter enabled server-side sending and that are linked. EB363 for a
+-- Accounts whose promoter enabled server-side sending, linked and not BLOQUEADA. EB363 for a
 -- session that is not a server session (admin, superuser, embudo_owner).
 CREATE FUNCTION api.wa_cuentas_servidor()
 RETURNS TABLE (usuario_id int, login text, estado text)
@@ -44,7 +44,8 @@ BEGIN
     RETURN QUERY
     SELECT c.usuario_id, u.login, c.estado
       FROM crm.wa_cuentas c JOIN crm.usuarios u ON u.id = c.usuario_id
-     WHERE c.envio_servidor AND c.credenciales IS NOT NULL AND u.estado <> 'BAJA'
+     WHERE c.envio_servidor AND c.credenciales IS NOT NULL AND c.estado <> 'BLOQUEADA'
+       AND u.estado <> 'BAJA'
        AND u.rol = 'PROMOTOR'
      ORDER BY c.usuario_id;
 END

@@ -243,6 +243,9 @@ claim(struct sendcore *sc, int64_t now)
     char tel[24];
     int64_t typing, rwait;
 
+    /* Our own statements' notifications queue up in libpq: free them (nothing to wake). */
+    if (db_sender_notifications(sc->db, false, NULL, NULL, &e) != RC_OK)
+        err_clear(&e);
     if (db_mensaje_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
         if (!db_failed(sc, "reclamar", &e))
             go_idle(sc, now);
