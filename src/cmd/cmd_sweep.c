@@ -2,10 +2,9 @@
  * cmd_sweep — `embudo sweep [--once]` (the timer sweep as a process) and `embudo doctor`
  * (api.verificar_invariantes). Main thread.
  *
- * A sweep run opens a heartbeat row (api.sweep_inicio), calls api.barrer_timers in batches of
- * SWEEP_BATCH, each its own committed transaction, until a batch comes back short, then closes
- * the heartbeat with the counts or the error (api.sweep_fin). Without --once it repeats every
- * SWEEP_PERIOD seconds until SIGINT or SIGTERM; a lost connection is reopened on the next run.
+ * A sweep run is rt/sweep.h's sweep_run (heartbeat row, api.barrer_timers in batches, counts
+ * or error recorded; `embudo worker` runs the same one). Without --once it repeats every
+ * SWEEP_PERIOD_S seconds until SIGINT or SIGTERM; a lost connection is reopened on the next run.
  * Any number of sweepers may run at once: the database hands each row to exactly one of them.
  */
 #include <signal.h>
@@ -18,12 +17,10 @@
 #include "cmd/cmd_crm.h"
 #include "db/db.h"
 #include "db/db_crm.h"
+#include "rt/sweep.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/strbuf.h"
-
-#define SWEEP_BATCH  1000
-#define SWEEP_PERIOD 60
 
 /* Set by the signal handler, read by the main thread's loop. */
 static volatile sig_atomic_t sweep_stop;
@@ -33,50 +30,6 @@ sweep_on_signal(int sig)
 {
     (void)sig;
     sweep_stop = 1;
-}
-
-struct sweep_run {
-    int devueltas;
-    int avisadas;
-    int lotes;
-};
-
-/* Batches until one comes back short (or a stop is asked between batches). */
-static int
-sweep_batches(struct db *db, const char *proceso, struct sweep_run *run, struct err *e)
-{
-    int dev, avis, rc;
-
-    do {
-        rc = db_barrer_timers(db, SWEEP_BATCH, proceso, &dev, &avis, e);
-        if (rc != RC_OK)
-            return rc;
-        run->devueltas += dev;
-        run->avisadas += avis;
-        run->lotes++;
-    } while ((dev == SWEEP_BATCH || avis == SWEEP_BATCH) && !sweep_stop);
-    return RC_OK;
-}
-
-/* One heartbeat-wrapped run. */
-static int
-sweep_once(struct db *db, const char *proceso, struct sweep_run *run, struct err *e)
-{
-    struct err e2 = { 0 };
-    int64_t id;
-    int rc;
-
-    *run = (struct sweep_run){ 0 };
-    if ((rc = db_sweep_inicio(db, proceso, &id, e)) != RC_OK)
-        return rc;
-    rc = sweep_batches(db, proceso, run, e);
-    if (db_sweep_fin(db, id, run->devueltas, run->avisadas, rc == RC_OK ? NULL : e->msg, &e2) !=
-            RC_OK &&
-        rc == RC_OK) {
-        *e = e2;
-        rc = e2.rc;
-    }
-    return rc;
 }
 
 static void
@@ -130,7 +83,7 @@ sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
     while (!sweep_stop) {
         if (db == NULL && (db = crm_cmd_open(ctx)) == NULL) {
             status = 1;
-        } else if (sweep_once(db, proceso, &run, &e) != RC_OK) {
+        } else if (sweep_run(db, proceso, &sweep_stop, &run, &e) != RC_OK) {
             sweep_print(ctx, &run, &e);
             status = 1;
             if (e.rc == RC_DB && strcmp(e.code, "08006") == 0) {
@@ -143,7 +96,7 @@ sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
         }
         if (once)
             break;
-        sweep_wait(SWEEP_PERIOD);
+        sweep_wait(SWEEP_PERIOD_S);
     }
     db_close(db);
     return once ? status : 0;
@@ -174,7 +127,7 @@ cmd_sweep_exec(struct cmd_ctx *ctx)
 /* ---- doctor --------------------------------------------------------------------------------- */
 
 /* A sweep whose last success is older than this is reported as stopped. */
-#define SWEEP_STALE_SECONDS (5 * SWEEP_PERIOD)
+#define SWEEP_STALE_SECONDS (5 * SWEEP_PERIOD_S)
 
 static void
 doctor_text(const struct db_violacion *rows, size_t n, const struct db_sweep_salud *s)
