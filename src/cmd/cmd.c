@@ -49,6 +49,9 @@ const struct cmd_entry cmd_table[] = {
       "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
     { "export", "export mensajes --desde AAAA-MM-DD --hasta AAAA-MM-DD [--salida ARCHIVO]",
       "exporta los mensajes de campaña a CSV", cmd_export_exec },
+    { "worker", "worker [--once]",
+      "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor)",
+      cmd_worker_exec },
     { NULL, NULL, NULL, NULL },
 };
 

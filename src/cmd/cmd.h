@@ -81,5 +81,7 @@ int cmd_wa_exec(struct cmd_ctx *ctx);
 /* cmd_campana.c (issue 5). */
 int cmd_campana_exec(struct cmd_ctx *ctx);
 int cmd_export_exec(struct cmd_ctx *ctx);
+/* cmd_worker.c (issue 5): the sweep and the senders, headless. */
+int cmd_worker_exec(struct cmd_ctx *ctx);
 
 #endif

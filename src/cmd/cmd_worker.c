@@ -1,0 +1,372 @@
+/*
+ * cmd_worker — `embudo worker [--once]`: the timer sweep and the WhatsApp senders, headless.
+ *
+ * One libuv loop on the main thread. The sweep (rt/sweep.h) and the list of accounts with
+ * server-side sending (api.wa_cuentas_servidor) run as jobs on one rt/worker thread that owns
+ * their connection; every SWEEP_PERIOD_S a uv_timer submits them again. For each account
+ * listed, one sender thread (rt/sender.h) runs; a sender that could not start (another session
+ * sends for that account, the database was unreachable) is retried on the next round, one the
+ * reconnect policy stopped (re-link, banned, replaced…) waits for the user: it is not retried
+ * by this process. SIGINT/SIGTERM stop everything cleanly (uv_loop_close() must return 0).
+ *
+ * Identity: the worker connects as a server session — the embedded cluster's superuser
+ * (postgres), or the role configured for an external server (it must be an embudo admin or
+ * embudo_owner); `--as LOGIN` overrides on the embedded cluster. The database lets such a
+ * session send only for accounts whose promoter enabled envio_servidor (crm.wa_remitente).
+ *
+ * --once: one sweep, then each account's sender runs until nothing is due (its first
+ * SENDER_EV_IDLE) and stops; exits 0, or 1 when a sweep or a sender failed.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "cmd/cmd.h"
+#include "core/config.h"
+#include "db/db.h"
+#include "db/db_sender.h"
+#include "rt/sender.h"
+#include "rt/sweep.h"
+#include "rt/worker.h"
+#include "util/err.h"
+#include "util/xmalloc.h"
+
+extern char **environ;
+
+struct wk_sender {
+    int cuenta;
+    struct sender *s; /* NULL when not running */
+    bool parked;      /* stopped by the reconnect policy: the user decides */
+    unsigned sent, failed, uncertain;
+};
+
+struct wk {
+    const struct cmd_ctx *ctx;
+    uv_loop_t loop;
+    uv_timer_t tick;
+    uv_signal_t sigint, sigterm;
+    struct worker *jobs;
+    struct sender_options opt;
+    const char *login; /* the server session's login (NULL = configured) */
+    bool once, stopping;
+    int status;
+    struct wk_sender *sv;
+    size_t nsv;
+    char proceso[160];
+};
+
+/* The job: sweep, then the account list, on the worker thread's own connection. */
+struct wk_job {
+    struct job job; /* first member */
+    struct wk *w;
+    struct sweep_run run;
+    int *ids;
+    size_t n;
+    struct err e, le;
+    int rc, lrc;
+};
+
+struct wk_state {
+    struct db *db;
+    const struct config *cfg;
+    const char *login;
+};
+
+static void
+wk_state_fini(void *state)
+{
+    struct wk_state *st = state;
+
+    db_close(st->db);
+    free(st);
+}
+
+/* Worker thread. */
+static void
+wk_job_run(struct job *job, void *state)
+{
+    struct wk_job *j = (struct wk_job *)job;
+    struct wk_state *st = state;
+
+    if (st->db == NULL && (st->db = db_open(st->cfg, st->login, &j->e)) == NULL) {
+        j->rc = j->lrc = j->e.rc;
+        j->le = j->e;
+        return;
+    }
+    j->rc = sweep_run(st->db, j->w->proceso, NULL, &j->run, &j->e);
+    j->lrc = db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le);
+    if ((j->rc == RC_DB && strcmp(j->e.code, "08006") == 0) ||
+        (j->lrc == RC_DB && strcmp(j->le.code, "08006") == 0)) {
+        db_close(st->db); /* reopened by the next round */
+        st->db = NULL;
+    }
+}
+
+static void wk_shutdown(struct wk *w);
+
+static size_t
+wk_running(const struct wk *w)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->nsv; i++)
+        n += w->sv[i].s != NULL;
+    return n;
+}
+
+static void
+wk_maybe_finish(struct wk *w)
+{
+    if (w->once && !w->stopping && worker_pending(w->jobs) == 0 && wk_running(w) == 0)
+        wk_shutdown(w);
+}
+
+static void
+wk_summary(const struct wk_sender *v)
+{
+    printf("envío cuenta %d: %u enviados, %u fallidos, %u en duda\n", v->cuenta, v->sent,
+           v->failed, v->uncertain);
+}
+
+/* A sender's event, on the loop thread. ctx is the struct wk; ev->cuenta names the entry. */
+static void
+wk_on_event(void *ctx, const struct sender_event *ev)
+{
+    struct wk *w = ctx;
+    struct wk_sender *v = NULL;
+
+    for (size_t i = 0; i < w->nsv && v == NULL; i++)
+        if (w->sv[i].cuenta == ev->cuenta)
+            v = &w->sv[i];
+    if (v == NULL)
+        return;
+    switch (ev->kind) {
+    case SENDER_EV_SENT:
+        v->sent++;
+        break;
+    case SENDER_EV_FAILED:
+        v->failed++;
+        break;
+    case SENDER_EV_UNCERTAIN:
+        v->uncertain++;
+        break;
+    case SENDER_EV_OPEN:
+    case SENDER_EV_DOWN:
+    case SENDER_EV_ERROR:
+        printf("envío cuenta %d: %s\n", v->cuenta,
+               ev->kind == SENDER_EV_OPEN ? "conectada" : ev->text);
+        break;
+    case SENDER_EV_IDLE:
+        if (w->once && v->s != NULL) {
+            struct sender *s = v->s;
+
+            v->s = NULL;
+            sender_stop(s); /* processed what was due */
+        }
+        break;
+    case SENDER_EV_STOPPED:
+        if (ev->code != RC_OK)
+            printf("envío cuenta %d detenido: %s\n", v->cuenta, ev->text);
+        if (ev->code == RC_CLOSED)
+            v->parked = true;
+        if (ev->code != RC_OK && ev->code != RC_BUSY && w->once)
+            w->status = 1;
+        if (v->s != NULL) { /* stopped by itself: join and free it */
+            struct sender *s = v->s;
+
+            v->s = NULL;
+            sender_stop(s);
+        }
+        wk_summary(v);
+        wk_maybe_finish(w);
+        break;
+    case SENDER_EV_STARTED:
+    case SENDER_EV_QR:
+    case SENDER_EV_RECEIPT:
+    case SENDER_EV_INCOMING:
+    case SENDER_EV_REST:
+        break;
+    }
+    fflush(stdout);
+}
+
+static struct wk_sender *
+wk_entry(struct wk *w, int cuenta)
+{
+    for (size_t i = 0; i < w->nsv; i++)
+        if (w->sv[i].cuenta == cuenta)
+            return &w->sv[i];
+    w->sv = xrealloc(w->sv, (w->nsv + 1) * sizeof *w->sv);
+    memset(&w->sv[w->nsv], 0, sizeof w->sv[w->nsv]);
+    w->sv[w->nsv].cuenta = cuenta;
+    return &w->sv[w->nsv++];
+}
+
+static void
+wk_start_sender(struct wk *w, struct wk_sender *v)
+{
+    struct sender_params p = { .cfg = w->ctx->cfg, .login = w->login, .cuenta = v->cuenta };
+    struct sender_callbacks cb = { .ctx = w, .event = wk_on_event };
+    struct err e = { 0 };
+
+    p.opt = w->opt;
+    v->sent = v->failed = v->uncertain = 0;
+    v->s = sender_start(&w->loop, &p, &cb, &e);
+    if (v->s == NULL) {
+        fprintf(stderr, "embudo: envío cuenta %d: %s\n", v->cuenta, e.msg);
+        w->status = 1;
+    }
+}
+
+/* Loop thread: report the sweep, start a sender for every listed account not running. */
+static void
+wk_job_done(struct job *job)
+{
+    struct wk_job *j = (struct wk_job *)job;
+    struct wk *w = j->w;
+
+    if (job->ran && j->rc == RC_OK)
+        printf("barrido: %d devueltas al pool, %d avisadas (%d lotes)\n", j->run.devueltas,
+               j->run.avisadas, j->run.lotes);
+    else if (job->ran)
+        fprintf(stderr, "embudo: barrido fallido: %s\n", j->e.msg);
+    if (job->ran && j->lrc != RC_OK)
+        fprintf(stderr, "embudo: cuentas con envío en servidor: %s\n", j->le.msg);
+    if (job->ran && (j->rc != RC_OK || j->lrc != RC_OK) && w->once)
+        w->status = 1;
+    for (size_t i = 0; job->ran && !w->stopping && i < j->n; i++) {
+        struct wk_sender *v = wk_entry(w, j->ids[i]);
+
+        if (v->s == NULL && !v->parked)
+            wk_start_sender(w, v);
+    }
+    fflush(stdout);
+    free(j->ids);
+    free(j);
+    wk_maybe_finish(w);
+}
+
+static void
+wk_submit(struct wk *w)
+{
+    struct wk_job *j = xcalloc(1, sizeof *j);
+
+    j->w = w;
+    j->job.run = wk_job_run;
+    j->job.done = wk_job_done;
+    worker_submit(w->jobs, &j->job);
+}
+
+static void
+wk_on_tick(uv_timer_t *h)
+{
+    struct wk *w = h->data;
+
+    if (worker_pending(w->jobs) == 0)
+        wk_submit(w);
+}
+
+static void
+wk_shutdown(struct wk *w)
+{
+    w->stopping = true;
+    for (size_t i = 0; i < w->nsv; i++) {
+        struct sender *s = w->sv[i].s;
+
+        if (s != NULL) {
+            w->sv[i].s = NULL;
+            sender_stop(s);
+        }
+    }
+    uv_close((uv_handle_t *)&w->tick, NULL);
+    uv_close((uv_handle_t *)&w->sigint, NULL);
+    uv_close((uv_handle_t *)&w->sigterm, NULL);
+    worker_stop(w->jobs);
+    w->jobs = NULL;
+}
+
+static void
+wk_on_signal(uv_signal_t *h, int sig)
+{
+    struct wk *w = h->data;
+
+    (void)sig;
+    if (!w->stopping)
+        wk_shutdown(w);
+}
+
+/* Options, transport, the server login. Returns an exit status, 0 to go on. */
+static int
+wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
+{
+    const struct cmd_opt opts[] = { { "once", false, NULL, &w->once },
+                                    { NULL, false, NULL, NULL } };
+    struct err e = { 0 };
+    char host[64] = "";
+    int status;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    if (sender_options_load(&w->opt, ctx->cfg, environ, &e) != RC_OK)
+        return cmd_usage(entry, "%s", e.msg);
+    if (sender_transport_check(&w->opt, &e) != RC_OK)
+        return cmd_fail("%s", e.msg);
+    w->ctx = ctx;
+    w->login = ctx->as_login != NULL ? ctx->as_login : ctx->cfg->embedded ? DB_LOGIN_ADMIN : NULL;
+    (void)gethostname(host, sizeof host - 1);
+    snprintf(w->proceso, sizeof w->proceso, "embudo worker %s:%ld", host, (long)getpid());
+    return 0;
+}
+
+static int
+wk_handles(struct wk *w, struct err *e)
+{
+    struct wk_state *st = xcalloc(1, sizeof *st);
+
+    st->cfg = w->ctx->cfg;
+    st->login = w->login;
+    uv_timer_init(&w->loop, &w->tick);
+    uv_signal_init(&w->loop, &w->sigint);
+    uv_signal_init(&w->loop, &w->sigterm);
+    w->tick.data = w->sigint.data = w->sigterm.data = w;
+    uv_signal_start(&w->sigint, wk_on_signal, SIGINT);
+    uv_signal_start(&w->sigterm, wk_on_signal, SIGTERM);
+    if ((w->jobs = worker_start(&w->loop, "worker", st, wk_state_fini, e)) == NULL) {
+        free(st);
+        return e->rc;
+    }
+    if (!w->once)
+        uv_timer_start(&w->tick, wk_on_tick, SWEEP_PERIOD_S * 1000, SWEEP_PERIOD_S * 1000);
+    wk_submit(w);
+    return RC_OK;
+}
+
+int
+cmd_worker_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("worker");
+    struct wk w = { 0 };
+    struct err e = { 0 };
+    int status, r;
+
+    if ((status = wk_prepare(&w, ctx, entry)) != 0)
+        return status;
+    if (uv_loop_init(&w.loop) != 0)
+        return cmd_fail("no se pudo crear el loop");
+    if (wk_handles(&w, &e) != RC_OK) {
+        wk_shutdown(&w);
+        w.status = cmd_fail("%s", e.msg);
+    }
+    uv_run(&w.loop, UV_RUN_DEFAULT);
+    if ((r = uv_loop_close(&w.loop)) != 0) {
+        fprintf(stderr, "embudo: worker: el loop no cerró limpio: %s\n", uv_strerror(r));
+        w.status = 1;
+    }
+    free(w.sv);
+    return w.status;
+}
