@@ -871,6 +871,37 @@ test_prekey_unknown(void **state)
 }
 
 static void
+test_prekey_generated_after_open(void **state)
+{
+    struct fx *f = *state;
+    uint8_t *ct, *pt = NULL;
+    size_t len, ptlen;
+    struct err e;
+
+    /* The session generated keys 6..7 during the run and nobody imported them. */
+    assert_int_equal(wa_creds_prekeys_gen(f->creds, 2, &e), RC_OK);
+    assert_int_equal(wasig_prekey_count(f->s), 5);
+    peer_builds(f, f->peer, 7);
+    peer_encrypt(f->peer, &f->us, "llave nueva", &ct, &len);
+    f->mem.fail_put = 1; /* the on-the-spot import cannot be stored: refused, nothing kept */
+    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_PKMSG, ct, len, NULL, &pt, &ptlen, &e),
+                     RC_DB);
+    assert_null(pt);
+    assert_false(wasig_has_session(f->s, &f->pa));
+    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_PKMSG, ct, len, NULL, &pt, &ptlen, &e),
+                     RC_OK);
+    assert_memory_equal(pt, "llave nueva", ptlen);
+    free(pt);
+    free(ct);
+    /* Key 7 was used and is gone everywhere; key 6 was never touched. */
+    assert_null(kv_find(&f->mem.t[WASIG_T_PREKEY], "7"));
+    assert_null(wa_creds_prekey_find(f->creds, 7));
+    assert_null(kv_find(&f->mem.t[WASIG_T_PREKEY], "6"));
+    assert_non_null(wa_creds_prekey_find(f->creds, 6));
+    assert_int_equal(wasig_prekey_count(f->s), 5);
+}
+
+static void
 test_identity_change_on_build(void **state)
 {
     struct fx *f = *state;
@@ -1352,6 +1383,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bundle_pkmsg_then_msg, setup, teardown),
         cmocka_unit_test_setup_teardown(test_our_prekey_consumed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prekey_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prekey_generated_after_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_change_on_build, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_change_on_decrypt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_rejected, setup, teardown),

@@ -439,15 +439,39 @@ wasig_id_key(uint32_t id, char *buf, size_t len)
     snprintf(buf, len, "%" PRIu32, id);
 }
 
+/* The cached row of pre-key id; on a miss, the credentials' key of that id is imported
+ * first (generated after wasig_open and not imported yet). NULL when neither has it;
+ * *failed when the import's write failed. */
+static const struct wasig_row *
+wasig_prekey_row(struct wasig *s, uint32_t id, bool *failed)
+{
+    char key[16];
+    const struct wasig_row *r;
+    bool found = false;
+    struct err e;
+
+    *failed = false;
+    wasig_id_key(id, key, sizeof key);
+    r = wasig_row_find(s, WASIG_T_PREKEY, key);
+    if (r != NULL)
+        return r;
+    if (wasig_prekey_import_id(s, id, &found, &e) != RC_OK) {
+        (void)wasig_cb_fail(s, &e);
+        *failed = true;
+        return NULL;
+    }
+    return found ? wasig_row_find(s, WASIG_T_PREKEY, key) : NULL;
+}
+
 static int
 cb_load_pre_key(signal_buffer **record, uint32_t id, void *ud)
 {
-    char key[16];
+    bool failed;
+    const struct wasig_row *r = wasig_prekey_row(ud, id, &failed);
 
-    wasig_id_key(id, key, sizeof key);
-    return wasig_cb_copy(wasig_row_find(ud, WASIG_T_PREKEY, key), record) == 1
-               ? SG_SUCCESS
-               : SG_ERR_INVALID_KEY_ID;
+    if (failed)
+        return WASIG_SG_PERSIST;
+    return wasig_cb_copy(r, record) == 1 ? SG_SUCCESS : SG_ERR_INVALID_KEY_ID;
 }
 
 static int
@@ -466,10 +490,10 @@ cb_store_pre_key(uint32_t id, uint8_t *record, size_t len, void *ud)
 static int
 cb_contains_pre_key(uint32_t id, void *ud)
 {
-    char key[16];
+    bool failed;
+    const struct wasig_row *r = wasig_prekey_row(ud, id, &failed);
 
-    wasig_id_key(id, key, sizeof key);
-    return wasig_row_find(ud, WASIG_T_PREKEY, key) != NULL;
+    return failed ? WASIG_SG_PERSIST : r != NULL;
 }
 
 /* A pkmsg consumed the pre-key: gone from the store, and from the credentials too, so a

@@ -306,6 +306,16 @@ wasig_import_one(struct wasig *s, const struct wa_prekey *pk, bool *added, struc
 }
 
 int
+wasig_prekey_import_id(struct wasig *s, uint32_t id, bool *found, struct err *e)
+{
+    const struct wa_prekey *pk = wa_creds_prekey_find(s->creds, id);
+    bool added;
+
+    *found = pk != NULL;
+    return pk != NULL ? wasig_import_one(s, pk, &added, e) : RC_OK;
+}
+
+int
 wasig_prekeys_import(struct wasig *s, size_t *added, struct err *e)
 {
     size_t n = 0;

@@ -131,8 +131,9 @@ struct wasig *wasig_open(struct wa_creds *creds, int64_t usuario_id, const struc
 void wasig_free(struct wasig *s);
 
 /* Copies into the store every one-time pre-key of creds it does not hold (call it after a
- * CREDS event that generated pre-keys, before uploading them). *added (may be NULL) gets
- * the count. RC_OK or persist's error. */
+ * CREDS event that generated pre-keys, before uploading them). A pkmsg naming a key the
+ * store lacks also imports it from creds on the spot, so a missed call costs nothing but a
+ * late write. *added (may be NULL) gets the count. RC_OK or persist's error. */
 int wasig_prekeys_import(struct wasig *s, size_t *added, struct err *e)
     __attribute__((warn_unused_result));
 

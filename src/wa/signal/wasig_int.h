@@ -81,6 +81,11 @@ int wasig_sg_err(struct wasig *s, int r, const char *what, struct err *e);
 void wasig_call_begin(struct wasig *s);
 /* 32 raw bytes → a libsignal public key (0x05 prepended); NULL when not a point. */
 ec_public_key *wasig_pub(struct wasig *s, const uint8_t raw[WASIG_KEY_BYTES]);
+/* Imports the credentials' pre-key id into the store when the creds hold it (*found): the
+ * store's lookups fall back to it, so a pre-key generated after wasig_open is usable even
+ * when nobody called wasig_prekeys_import. RC_OK or persist's error. */
+int wasig_prekey_import_id(struct wasig *s, uint32_t id, bool *found, struct err *e)
+    __attribute__((warn_unused_result));
 /* The row key of a libsignal address, "<name>.<device>"; false when it does not fit. */
 bool wasig_sigaddr_key(const signal_protocol_address *a, char *buf, size_t len);
 
