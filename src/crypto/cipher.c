@@ -42,8 +42,7 @@ cipher_evp(enum cipher_mode m, size_t keylen)
 
 /* Checks what OpenSSL would refuse, in our words. */
 static int
-cipher_check(enum cipher_mode m, int enc, size_t keylen, size_t ivlen, size_t len,
-             struct err *e)
+cipher_check(enum cipher_mode m, int enc, size_t keylen, size_t ivlen, size_t len, struct err *e)
 {
     if (cipher_evp(m, keylen) == NULL)
         return err_set(e, RC_INVAL, "AES: la llave debe tener 16, 24 o 32 bytes");
@@ -58,8 +57,7 @@ cipher_check(enum cipher_mode m, int enc, size_t keylen, size_t ivlen, size_t le
 
 int
 cipher_aes(enum cipher_mode m, int enc, const uint8_t *key, size_t keylen, const uint8_t *iv,
-           size_t ivlen, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen,
-           struct err *e)
+           size_t ivlen, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen, struct err *e)
 {
     EVP_CIPHER_CTX *ctx;
     int n = 0, fin = 0, ok;

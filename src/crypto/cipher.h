@@ -21,10 +21,7 @@ struct cipher_sha512;
 /* The longest input accepted (OpenSSL counts in int; one block of room for padding). */
 #define CIPHER_MAX_BYTES ((size_t)0x7fffffff - CIPHER_BLOCK_BYTES)
 
-enum cipher_mode {
-    CIPHER_AES_CBC_PKCS7 = 0,
-    CIPHER_AES_CTR = 1
-};
+enum cipher_mode { CIPHER_AES_CBC_PKCS7 = 0, CIPHER_AES_CTR = 1 };
 
 /* Bytes cipher_encrypt writes for len bytes of plaintext in mode m. */
 size_t cipher_out_len(enum cipher_mode m, size_t len);

@@ -34,8 +34,8 @@ db_signal_guardar(struct db *db, int64_t cuenta, const char *tabla, const char *
 }
 
 int
-db_signal_borrar(struct db *db, int64_t cuenta, const char *tabla, const char *clave,
-                 bool *borrada, struct err *e)
+db_signal_borrar(struct db *db, int64_t cuenta, const char *tabla, const char *clave, bool *borrada,
+                 struct err *e)
 {
     static const char sql[] = "SELECT api.wa_signal_borrar($1, $2, $3)";
     char id[24];
@@ -54,8 +54,8 @@ db_signal_borrar(struct db *db, int64_t cuenta, const char *tabla, const char *c
 }
 
 int
-db_signal_filas(struct db *db, int64_t cuenta, const char *tabla, db_signal_fila_fn fn,
-                void *arg, struct err *e)
+db_signal_filas(struct db *db, int64_t cuenta, const char *tabla, db_signal_fila_fn fn, void *arg,
+                struct err *e)
 {
     static const char sql[] = "SELECT clave, blob FROM api.wa_signal_filas($1, $2)";
     char id[24];

@@ -50,8 +50,8 @@ int wamsg_encode_text(const char *text, bool extended, const uint8_t *secret, st
  * messageContextInfo copied. RC_OK, or RC_INVAL (msg does not decode, dest_jid empty or
  * too long).
  */
-int wamsg_wrap_device_sent(const uint8_t *msg, size_t len, const char *dest_jid,
-                           struct strbuf *out, struct err *e) __attribute__((warn_unused_result));
+int wamsg_wrap_device_sent(const uint8_t *msg, size_t len, const char *dest_jid, struct strbuf *out,
+                           struct err *e) __attribute__((warn_unused_result));
 
 /*
  * Decodes a Message (already unpadded) into m (wamsg_fini it, also after a failure).

@@ -200,8 +200,8 @@ reopen(struct fx *f, struct side *s)
 static long long
 rows(struct fx *f, const char *table, int64_t cuenta)
 {
-    return dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.%s WHERE usuario_id = %lld",
-                         table, (long long)cuenta);
+    return dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.%s WHERE usuario_id = %lld", table,
+                         (long long)cuenta);
 }
 
 static void
@@ -376,20 +376,20 @@ test_refusals(void **state)
     assert_int_equal(db_signal_guardar(a, ida, "wa_signal_prekeys", "x1", blob, sizeof blob, &e),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB381");
-    assert_int_equal(db_signal_guardar(a, ida, "wa_signal_prekeys", "99999999", blob, sizeof blob,
-                                       &e),
-                     RC_REFUSED);
+    assert_int_equal(
+        db_signal_guardar(a, ida, "wa_signal_prekeys", "99999999", blob, sizeof blob, &e),
+        RC_REFUSED);
     assert_string_equal(e.code, "EB381");
-    assert_int_equal(db_signal_guardar(a, ida, "wa_signal_sesiones", "1.2.3", blob, sizeof blob,
-                                       &e),
-                     RC_REFUSED);
+    assert_int_equal(
+        db_signal_guardar(a, ida, "wa_signal_sesiones", "1.2.3", blob, sizeof blob, &e),
+        RC_REFUSED);
     assert_string_equal(e.code, "EB381");
     assert_int_equal(db_signal_guardar(a, ida, "wa_signal_sesiones", "1_1.2", blob, 40, &e),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB381");
-    assert_int_equal(db_signal_guardar(a, ida, "wa_signal_sesiones", "1_1.2",
-                                       (const uint8_t[41]){ 2 }, 41, &e),
-                     RC_REFUSED);
+    assert_int_equal(
+        db_signal_guardar(a, ida, "wa_signal_sesiones", "1_1.2", (const uint8_t[41]){ 2 }, 41, &e),
+        RC_REFUSED);
     assert_string_equal(e.code, "EB381");
     /* The right ones work; delete says whether a row went. */
     assert_int_equal(db_signal_guardar(a, ida, "wa_signal_sesiones", "1_1.2", blob, 41, &e), RC_OK);

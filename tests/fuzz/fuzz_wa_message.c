@@ -58,9 +58,8 @@ rewrap(const uint8_t *data, size_t size, const struct wamsg *m)
         return;
     strbuf_init(&sb);
     if (wamsg_wrap_device_sent(data, size, "5215512345678@s.whatsapp.net", &sb, NULL) != RC_OK ||
-        wamsg_decode((const uint8_t *)sb.buf, sb.len, &back, NULL) != RC_OK ||
-        !back.device_sent || strcmp(back.dest_jid, "5215512345678@s.whatsapp.net") != 0 ||
-        !same(m, &back))
+        wamsg_decode((const uint8_t *)sb.buf, sb.len, &back, NULL) != RC_OK || !back.device_sent ||
+        strcmp(back.dest_jid, "5215512345678@s.whatsapp.net") != 0 || !same(m, &back))
         abort();
     wamsg_fini(&back);
     strbuf_fini(&sb);

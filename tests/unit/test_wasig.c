@@ -4,7 +4,15 @@
  * provider cannot cancel itself out. Bundle → session → pkmsg → the recipient decrypts;
  * its reply → we decrypt; our one-time pre-key consumed and removed; identity change;
  * tampering; persistence across a reopen; persistence failures; padding and Message. */
+#include <key_helper.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <protocol.h>
+#include <session_builder.h>
+#include <session_cipher.h>
+#include <session_pre_key.h>
 #include <setjmp.h>
+#include <signal_protocol.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,14 +22,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <key_helper.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <protocol.h>
-#include <session_builder.h>
-#include <session_cipher.h>
-#include <session_pre_key.h>
-#include <signal_protocol.h>
 
 #include "crypto/seal.h"
 #include "crypto/secure.h"
@@ -480,9 +480,14 @@ raw_pub(const ec_public_key *k, uint8_t out[32])
 static void
 peer_stores(struct peer *p)
 {
-    signal_protocol_session_store ss = { p_load_session,     p_sub_devices,    p_store_session,
-                                         p_contains_session, p_delete_session, p_delete_all,
-                                         NULL,               p };
+    signal_protocol_session_store ss = { p_load_session,
+                                         p_sub_devices,
+                                         p_store_session,
+                                         p_contains_session,
+                                         p_delete_session,
+                                         p_delete_all,
+                                         NULL,
+                                         p };
     signal_protocol_pre_key_store ps = { p_load_prekey,   p_store_prekey, p_contains_prekey,
                                          p_remove_prekey, NULL,           p };
     signal_protocol_signed_pre_key_store sps = { p_load_spk,   p_store_spk, p_contains_spk,
@@ -513,9 +518,9 @@ peer_keys(struct peer *p)
     assert_int_equal(signal_protocol_signed_pre_key_store_key(p->st, spk), 0);
     assert_int_equal(signal_protocol_key_helper_generate_pre_keys(&head, 100, 3, p->g), 0);
     for (n = head; n; n = signal_protocol_key_helper_key_list_next(n))
-        assert_int_equal(
-            signal_protocol_pre_key_store_key(p->st, signal_protocol_key_helper_key_list_element(n)),
-            0);
+        assert_int_equal(signal_protocol_pre_key_store_key(
+                             p->st, signal_protocol_key_helper_key_list_element(n)),
+                         0);
     p->bundle.registration_id = p->regid;
     raw_pub(ratchet_identity_key_pair_get_public(p->id), p->bundle.identity);
     p->bundle.skey_id = 7;
@@ -536,7 +541,7 @@ peer_new(void)
 {
     struct peer *p = xcalloc(1, sizeof *p);
     signal_crypto_provider prov = {
-        r_random,    r_hmac_init,  r_hmac_update, r_hmac_final, r_hmac_cleanup, r_sha_init,
+        r_random,     r_hmac_init, r_hmac_update, r_hmac_final, r_hmac_cleanup, r_sha_init,
         r_sha_update, r_sha_final, r_sha_cleanup, r_encrypt,    r_decrypt,      p,
     };
 
@@ -625,8 +630,8 @@ struct fx {
     struct wasig_persist persist;
     struct wasig *s;
     struct peer *peer;
-    struct wasig_addr pa;        /* the peer device as we address it */
-    signal_protocol_address us;  /* how the peer names us */
+    struct wasig_addr pa;       /* the peer device as we address it */
+    signal_protocol_address us; /* how the peer names us */
 };
 
 static int
@@ -690,8 +695,8 @@ send_text(struct fx *f, const struct wasig_addr *a, const char *text, enum wasig
 
 /* The peer decrypts, unpads and decodes; the text must be expected. */
 static void
-peer_reads(struct peer *p, const signal_protocol_address *us, enum wasig_type t,
-           const uint8_t *ct, size_t len, const char *expected)
+peer_reads(struct peer *p, const signal_protocol_address *us, enum wasig_type t, const uint8_t *ct,
+           size_t len, const char *expected)
 {
     int r;
     signal_buffer *pt = peer_decrypt(p, us, t, ct, len, &r);
@@ -783,8 +788,8 @@ our_bundle(struct fx *f, struct peer *p, uint32_t prekey_id)
     assert_int_equal(curve_decode_point(&spk, k, 33, p->g), 0);
     memcpy(k + 1, pk->kp.pub, 32);
     assert_int_equal(curve_decode_point(&otk, k, 33, p->g), 0);
-    assert_int_equal(session_pre_key_bundle_create(&b, f->creds->registration_id, 3, prekey_id,
-                                                   otk, f->creds->signed_prekey_id, spk,
+    assert_int_equal(session_pre_key_bundle_create(&b, f->creds->registration_id, 3, prekey_id, otk,
+                                                   f->creds->signed_prekey_id, spk,
                                                    f->creds->signed_prekey_sig, 64, id),
                      0);
     SIGNAL_UNREF(id);
@@ -1004,20 +1009,19 @@ test_tampered_rejected(void **state)
     for (size_t i = 1; i < len; i += 7) {
         ct[i] ^= 0x20;
         puts = f->mem.puts;
-        assert_int_not_equal(
-            wasig_decrypt(f->s, &f->pa, WASIG_MSG, ct, len, NULL, &pt, &ptlen, &e), RC_OK);
+        assert_int_not_equal(wasig_decrypt(f->s, &f->pa, WASIG_MSG, ct, len, NULL, &pt, &ptlen, &e),
+                             RC_OK);
         assert_null(pt);
         assert_int_equal(f->mem.puts, puts);
         ct[i] ^= 0x20;
     }
-    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_MSG, ct, len, NULL, &pt, &ptlen, &e),
-                     RC_OK);
+    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_MSG, ct, len, NULL, &pt, &ptlen, &e), RC_OK);
     assert_memory_equal(pt, "segundo", ptlen);
     free(pt);
     /* Not a Signal message at all; the wrong type for the bytes. */
-    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_MSG, (const uint8_t *)"\x33zz", 3, NULL,
-                                   &pt, &ptlen, &e),
-                     RC_INVAL);
+    assert_int_equal(
+        wasig_decrypt(f->s, &f->pa, WASIG_MSG, (const uint8_t *)"\x33zz", 3, NULL, &pt, &ptlen, &e),
+        RC_INVAL);
     assert_int_not_equal(wasig_decrypt(f->s, &f->pa, WASIG_PKMSG, ct, len, NULL, &pt, &ptlen, &e),
                          RC_OK);
     free(ct);
@@ -1034,11 +1038,10 @@ test_no_session(void **state)
 
     assert_int_equal(send_text(f, &f->pa, "x", &t, &ct, &len), RC_NOTFOUND);
     assert_null(ct);
-    assert_int_equal(wasig_decrypt(f->s, &f->pa, WASIG_MSG, (const uint8_t *)"\x33", 1, NULL, &pt,
-                                   &ptlen, &e),
-                     RC_NOTFOUND);
-    assert_int_equal(wasig_remote_registration_id(f->s, &f->pa, &(uint32_t){ 0 }, &e),
-                     RC_NOTFOUND);
+    assert_int_equal(
+        wasig_decrypt(f->s, &f->pa, WASIG_MSG, (const uint8_t *)"\x33", 1, NULL, &pt, &ptlen, &e),
+        RC_NOTFOUND);
+    assert_int_equal(wasig_remote_registration_id(f->s, &f->pa, &(uint32_t){ 0 }, &e), RC_NOTFOUND);
     assert_int_equal(wasig_session_drop(f->s, &f->pa, &e), RC_OK);
     assert_int_equal(wasig_encrypt(f->s, &f->pa, (const uint8_t *)"", 0, &t, &ct, &len, &e),
                      RC_INVAL);
@@ -1114,8 +1117,8 @@ test_reopen_and_sealed_rows(void **state)
     /* Rows are sealed: the identity key of the peer is in no row in clear. */
     for (int t = 0; t < WASIG_T_COUNT; t++)
         for (size_t i = 0; i < f->mem.t[t].n; i++)
-            assert_null(memmem(f->mem.t[t].v[i].val, f->mem.t[t].v[i].len, f->peer->bundle.identity,
-                               32));
+            assert_null(
+                memmem(f->mem.t[t].v[i].val, f->mem.t[t].v[i].len, f->peer->bundle.identity, 32));
     wasig_free(f->s);
     f->s = NULL;
     /* Another owner cannot open them. */
@@ -1229,9 +1232,17 @@ test_addresses(void **state)
         { "99990001111:99@hosted.lid", "99990001111_129.99" },
     };
     static const char *const bad[] = {
-        "15557654321",        "@s.whatsapp.net",  "abc@s.whatsapp.net", "1:@s.whatsapp.net",
-        "1:x@s.whatsapp.net", "1:70000@lid",      "1@g.us",             "1_1@lid",
-        "1@",                 "1:2:3@lid",        NULL,
+        "15557654321",
+        "@s.whatsapp.net",
+        "abc@s.whatsapp.net",
+        "1:@s.whatsapp.net",
+        "1:x@s.whatsapp.net",
+        "1:70000@lid",
+        "1@g.us",
+        "1_1@lid",
+        "1@",
+        "1:2:3@lid",
+        NULL,
     };
     struct wasig_addr a;
     char key[WASIG_ROWKEY_MAX];
@@ -1337,9 +1348,8 @@ test_message(void **state)
     wamsg_fini(&m);
     /* A wrapper inside a wrapper is refused. */
     strbuf_reset(&a);
-    assert_int_equal(wamsg_wrap_device_sent((const uint8_t *)b.buf, b.len, "1@s.whatsapp.net", &a,
-                                            NULL),
-                     RC_OK);
+    assert_int_equal(
+        wamsg_wrap_device_sent((const uint8_t *)b.buf, b.len, "1@s.whatsapp.net", &a, NULL), RC_OK);
     assert_int_equal(wamsg_decode((const uint8_t *)a.buf, a.len, &m, NULL), RC_INVAL);
     wamsg_fini(&m);
     /* A Message without text (e.g. only unknown fields) decodes with text NULL. */
@@ -1368,9 +1378,8 @@ test_message_refused(void **state)
     assert_int_equal(wamsg_encode_text("", false, NULL, &b, NULL), RC_INVAL);
     assert_int_equal(wamsg_encode_text("\xc3\x28", false, NULL, &b, NULL), RC_INVAL);
     assert_int_equal(wamsg_encode_text("x", true, NULL, &b, NULL), RC_INVAL);
-    assert_int_equal(wamsg_wrap_device_sent((const uint8_t *)"\xff", 1, "1@s.whatsapp.net", &b,
-                                            NULL),
-                     RC_INVAL);
+    assert_int_equal(
+        wamsg_wrap_device_sent((const uint8_t *)"\xff", 1, "1@s.whatsapp.net", &b, NULL), RC_INVAL);
     assert_int_equal(wamsg_wrap_device_sent((const uint8_t *)"", 0, "", &b, NULL), RC_INVAL);
     assert_int_equal(b.len, 0);
     strbuf_fini(&b);

@@ -3,10 +3,9 @@
  * and SHA-512 contexts (libsodium) and AES-CBC/PKCS#7 and AES-CTR (OpenSSL). Each callback
  * returns 0 or a negative libsignal code; intermediate plaintext is wiped.
  */
+#include <signal_protocol.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <signal_protocol.h>
 
 #include "crypto/cipher.h"
 #include "crypto/secure.h"

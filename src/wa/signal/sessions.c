@@ -1,11 +1,6 @@
 /*
  * sessions — building, using and dropping Signal sessions (wasig.h's session half).
  */
-#include "wa/signal/wasig.h"
-
-#include <stdlib.h>
-#include <string.h>
-
 #include <protocol.h>
 #include <session_builder.h>
 #include <session_cipher.h>
@@ -13,13 +8,14 @@
 #include <session_record.h>
 #include <session_state.h>
 #include <signal_protocol.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "crypto/secure.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
+#include "wa/signal/wasig.h"
 #include "wa/signal/wasig_int.h"
-
-
 
 /* The libsignal bundle for b; SG error code on failure. */
 static int
@@ -54,8 +50,8 @@ ses_check_identity(struct wasig *s, const struct wasig_addr *a, const struct was
     *changed = false;
     wasig_addr_key(a, key, sizeof key);
     r = wasig_row_find(s, WASIG_T_IDENTITY, key);
-    if (r == NULL || (r->len == WASIG_KEY_BYTES + 1 &&
-                      memcmp(r->data + 1, b->identity, WASIG_KEY_BYTES) == 0))
+    if (r == NULL ||
+        (r->len == WASIG_KEY_BYTES + 1 && memcmp(r->data + 1, b->identity, WASIG_KEY_BYTES) == 0))
         return RC_OK;
     *changed = true;
     return wasig_row_del(s, WASIG_T_SESSION, key, NULL, e);
@@ -168,8 +164,8 @@ wasig_encrypt(struct wasig *s, const struct wasig_addr *a, const uint8_t *pt, si
     if (r == 0)
         r = session_cipher_encrypt(cipher, pt, len, &msg);
     if (r == 0) {
-        *type = ciphertext_message_get_type(msg) == CIPHERTEXT_PREKEY_TYPE ? WASIG_PKMSG
-                                                                            : WASIG_MSG;
+        *type =
+            ciphertext_message_get_type(msg) == CIPHERTEXT_PREKEY_TYPE ? WASIG_PKMSG : WASIG_MSG;
         ses_copy_out(ciphertext_message_get_serialized(msg), ct, ctlen);
     }
     rc = r == 0 ? RC_OK : wasig_sg_err(s, r, "cifrar", e);
@@ -205,9 +201,8 @@ ses_decrypt(struct wasig *s, session_cipher *cipher, enum wasig_type type, const
 }
 
 int
-wasig_decrypt(struct wasig *s, const struct wasig_addr *a, enum wasig_type type,
-              const uint8_t *ct, size_t len, bool *identity_changed, uint8_t **pt, size_t *ptlen,
-              struct err *e)
+wasig_decrypt(struct wasig *s, const struct wasig_addr *a, enum wasig_type type, const uint8_t *ct,
+              size_t len, bool *identity_changed, uint8_t **pt, size_t *ptlen, struct err *e)
 {
     char name[WASIG_NAME_MAX];
     signal_protocol_address sa;

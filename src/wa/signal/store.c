@@ -10,8 +10,6 @@
  * kept in s->store_err and reported as WASIG_SG_PERSIST, which aborts libsignal's
  * operation (nothing is sent or handed out).
  */
-#include "wa/signal/wasig_int.h"
-
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +19,14 @@
 #include "crypto/secure.h"
 #include "util/xmalloc.h"
 #include "wa/creds.h"
+#include "wa/signal/wasig_int.h"
 
 #define WASIG_MIN_BUCKETS 64
 #define WASIG_AD_MAX      (WASIG_ROWKEY_MAX + 64)
 #define WASIG_ROW_MAX     (1u << 20) /* largest plaintext row accepted when loading */
 
 static const char *const wasig_table_names[WASIG_T_COUNT] = {
-    "wa_signal_identidades", "wa_signal_prekeys", "wa_signal_signed_prekeys",
+    "wa_signal_identidades", "wa_signal_prekeys",     "wa_signal_signed_prekeys",
     "wa_signal_sesiones",    "wa_signal_sender_keys",
 };
 
@@ -170,8 +169,8 @@ wasig_ad(const struct wasig *s, enum wasig_table t, const char *key, char *buf, 
 }
 
 int
-wasig_row_put(struct wasig *s, enum wasig_table t, const char *key, const uint8_t *data,
-              size_t len, struct err *e)
+wasig_row_put(struct wasig *s, enum wasig_table t, const char *key, const uint8_t *data, size_t len,
+              struct err *e)
 {
     char ad[WASIG_AD_MAX];
     size_t adlen = wasig_ad(s, t, key, ad, sizeof ad);
@@ -291,8 +290,8 @@ wasig_sigaddr_key(const signal_protocol_address *a, char *buf, size_t len)
 {
     int n;
 
-    if (a->name_len == 0 || a->name_len >= WASIG_USER_MAX + 8 || memchr(a->name, '\0',
-                                                                          a->name_len) != NULL)
+    if (a->name_len == 0 || a->name_len >= WASIG_USER_MAX + 8 ||
+        memchr(a->name, '\0', a->name_len) != NULL)
         return false;
     n = snprintf(buf, len, "%.*s.%" PRId32, (int)a->name_len, a->name, a->device_id);
     return n > 0 && (size_t)n < len;
@@ -602,7 +601,7 @@ cb_save_identity(const signal_protocol_address *a, uint8_t *data, size_t len, vo
         return SG_ERR_INVAL;
     if (data == NULL)
         return wasig_row_del(s, WASIG_T_IDENTITY, key, &gone, &e) == RC_OK ? 0
-                                                                            : wasig_cb_fail(s, &e);
+                                                                           : wasig_cb_fail(s, &e);
     if (len != WASIG_KEY_BYTES + 1)
         return SG_ERR_INVALID_KEY;
     old = wasig_row_find(s, WASIG_T_IDENTITY, key);
@@ -680,16 +679,25 @@ int
 wasig_store_attach(struct wasig *s, struct err *e)
 {
     signal_protocol_session_store ss = {
-        cb_load_session,     cb_sub_device_sessions, cb_store_session,
-        cb_contains_session, cb_delete_session,      cb_delete_all_sessions,
-        NULL,                s,
+        cb_load_session,
+        cb_sub_device_sessions,
+        cb_store_session,
+        cb_contains_session,
+        cb_delete_session,
+        cb_delete_all_sessions,
+        NULL,
+        s,
     };
     signal_protocol_pre_key_store ps = {
         cb_load_pre_key, cb_store_pre_key, cb_contains_pre_key, cb_remove_pre_key, NULL, s,
     };
     signal_protocol_signed_pre_key_store sps = {
-        cb_load_signed_pre_key,   cb_store_signed_pre_key, cb_contains_signed_pre_key,
-        cb_remove_signed_pre_key, NULL,                    s,
+        cb_load_signed_pre_key,
+        cb_store_signed_pre_key,
+        cb_contains_signed_pre_key,
+        cb_remove_signed_pre_key,
+        NULL,
+        s,
     };
     signal_protocol_identity_key_store is = {
         cb_identity_pair, cb_registration_id, cb_save_identity, cb_is_trusted, NULL, s,

@@ -1,15 +1,14 @@
 #include "wa/signal/wasig.h"
 
 #include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <key_helper.h>
 #include <protocol.h>
 #include <session_builder.h>
 #include <session_cipher.h>
 #include <signal_protocol.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "crypto/secure.h"
 #include "util/err.h"
@@ -25,8 +24,10 @@ static const struct {
     const char *server;
     enum wasig_domain domain;
 } wasig_servers[] = {
-    { "s.whatsapp.net", WASIG_DOMAIN_PN },      { "c.us", WASIG_DOMAIN_PN },
-    { "lid", WASIG_DOMAIN_LID },                { "hosted", WASIG_DOMAIN_HOSTED },
+    { "s.whatsapp.net", WASIG_DOMAIN_PN },
+    { "c.us", WASIG_DOMAIN_PN },
+    { "lid", WASIG_DOMAIN_LID },
+    { "hosted", WASIG_DOMAIN_HOSTED },
     { "hosted.lid", WASIG_DOMAIN_HOSTED_LID },
 };
 
@@ -236,8 +237,8 @@ wasig_signed_record(struct wasig *s, signal_buffer **out, struct err *e)
 
     *out = NULL;
     if (pair != NULL)
-        r = session_signed_pre_key_create(&spk, c->signed_prekey_id, 0, pair,
-                                          c->signed_prekey_sig, SIGN_BYTES);
+        r = session_signed_pre_key_create(&spk, c->signed_prekey_id, 0, pair, c->signed_prekey_sig,
+                                          SIGN_BYTES);
     if (r == 0)
         r = session_signed_pre_key_serialize(out, spk);
     if (spk != NULL)
@@ -293,8 +294,8 @@ wasig_import_one(struct wasig *s, const struct wa_prekey *pk, bool *added, struc
     r = rc == RC_OK ? wasig_row_find(s, WASIG_T_PREKEY, key) : NULL;
     if (rc == RC_OK && (r == NULL || r->len != signal_buffer_len(rec) ||
                         !secure_equal(r->data, signal_buffer_data(rec), r->len))) {
-        rc = wasig_row_put(s, WASIG_T_PREKEY, key, signal_buffer_data(rec),
-                           signal_buffer_len(rec), e);
+        rc = wasig_row_put(s, WASIG_T_PREKEY, key, signal_buffer_data(rec), signal_buffer_len(rec),
+                           e);
         *added = rc == RC_OK;
     }
     signal_buffer_bzero_free(rec);

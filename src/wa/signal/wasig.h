@@ -31,11 +31,11 @@ struct seal_key;
 struct wa_creds;
 struct wasig;
 
-#define WASIG_KEY_BYTES    32 /* Curve25519 public key, without the 0x05 prefix */
-#define WASIG_SIG_BYTES    64
-#define WASIG_USER_MAX     64  /* JID user bytes, NUL included */
-#define WASIG_ROWKEY_MAX   160 /* a row key, NUL included */
-#define WASIG_MAX_PLAIN    (1u << 20) /* largest plaintext encrypt/decrypt accept */
+#define WASIG_KEY_BYTES  32 /* Curve25519 public key, without the 0x05 prefix */
+#define WASIG_SIG_BYTES  64
+#define WASIG_USER_MAX   64         /* JID user bytes, NUL included */
+#define WASIG_ROWKEY_MAX 160        /* a row key, NUL included */
+#define WASIG_MAX_PLAIN  (1u << 20) /* largest plaintext encrypt/decrypt accept */
 
 /* JID domain types as the binary node codec names them (guide §3, §7.2). */
 enum wasig_domain {
@@ -65,18 +65,15 @@ struct wasig_bundle {
 };
 
 /* <enc type="…">: "pkmsg" (PreKeyWhisperMessage) or "msg" (WhisperMessage). */
-enum wasig_type {
-    WASIG_MSG = 0,
-    WASIG_PKMSG = 1
-};
+enum wasig_type { WASIG_MSG = 0, WASIG_PKMSG = 1 };
 
 /* The five tables (sql/031_wa_signal.sql), in load order. */
 enum wasig_table {
-    WASIG_T_IDENTITY = 0, /* crm.wa_signal_identidades: key "<name>.<device>" */
-    WASIG_T_PREKEY,       /* crm.wa_signal_prekeys: key = decimal pre-key id */
-    WASIG_T_SIGNED_PREKEY,/* crm.wa_signal_signed_prekeys: key = decimal id */
-    WASIG_T_SESSION,      /* crm.wa_signal_sesiones: key "<name>.<device>" */
-    WASIG_T_SENDER_KEY,   /* crm.wa_signal_sender_keys: key "<group>/<name>.<device>" */
+    WASIG_T_IDENTITY = 0,  /* crm.wa_signal_identidades: key "<name>.<device>" */
+    WASIG_T_PREKEY,        /* crm.wa_signal_prekeys: key = decimal pre-key id */
+    WASIG_T_SIGNED_PREKEY, /* crm.wa_signal_signed_prekeys: key = decimal id */
+    WASIG_T_SESSION,       /* crm.wa_signal_sesiones: key "<name>.<device>" */
+    WASIG_T_SENDER_KEY,    /* crm.wa_signal_sender_keys: key "<group>/<name>.<device>" */
     WASIG_T_COUNT
 };
 
@@ -193,7 +190,7 @@ int wasig_decrypt(struct wasig *s, const struct wasig_addr *a, enum wasig_type t
 
 /* The registration id of the session with a (what the peer told us), for retry receipts
  * (guide §7.7: a different <registration> drops the session). RC_NOTFOUND without one. */
-int wasig_remote_registration_id(const struct wasig *s, const struct wasig_addr *a,
-                                 uint32_t *out, struct err *e) __attribute__((warn_unused_result));
+int wasig_remote_registration_id(const struct wasig *s, const struct wasig_addr *a, uint32_t *out,
+                                 struct err *e) __attribute__((warn_unused_result));
 
 #endif

@@ -6,11 +6,10 @@
 #ifndef WA_SIGNAL_WASIG_INT_H
 #define WA_SIGNAL_WASIG_INT_H
 
+#include <signal_protocol.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <signal_protocol.h>
 
 #include "util/err.h"
 #include "wa/signal/wasig.h"
@@ -62,8 +61,8 @@ struct wasig_row *wasig_row_find(const struct wasig *s, enum wasig_table t, cons
 int wasig_row_put(struct wasig *s, enum wasig_table t, const char *key, const uint8_t *data,
                   size_t len, struct err *e) __attribute__((warn_unused_result));
 /* Deletes one row from persistence, then from the cache. *gone (may be NULL): it existed. */
-int wasig_row_del(struct wasig *s, enum wasig_table t, const char *key, bool *gone,
-                  struct err *e) __attribute__((warn_unused_result));
+int wasig_row_del(struct wasig *s, enum wasig_table t, const char *key, bool *gone, struct err *e)
+    __attribute__((warn_unused_result));
 /* Loads every row of every table through persist->load, opening each under its AD. */
 int wasig_rows_load(struct wasig *s, struct err *e) __attribute__((warn_unused_result));
 /* Frees (and wipes) every cached row. */
