@@ -451,9 +451,9 @@ void
 app_quit(struct app *a)
 {
     uv_handle_t *handles[] = {
-        (uv_handle_t *)&a->input,     (uv_handle_t *)&a->frame,    (uv_handle_t *)&a->retry,
-        (uv_handle_t *)&a->clock,     (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int,
-        (uv_handle_t *)&a->sig_term,  (uv_handle_t *)&a->sig_hup,
+        (uv_handle_t *)&a->input,    (uv_handle_t *)&a->frame,     (uv_handle_t *)&a->retry,
+        (uv_handle_t *)&a->clock,    (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->sig_int,
+        (uv_handle_t *)&a->sig_term, (uv_handle_t *)&a->sig_hup,
     };
 
     if (a->quit)

@@ -13,8 +13,7 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max",
-                                            NULL };
+static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max", NULL };
 static const char *const keys_mover[] = { "motivo", NULL };
 
 /*
@@ -89,9 +88,9 @@ app_cmd_complete(struct app *a)
 
     for (int i = 0; i < APP_SOURCES; i++)
         if (sources[i].kind[0] != '\0')
-            src[n++] = (struct cmdline_source){ sources[i].kind,
-                                                (const char *const *)sources[i].vals,
-                                                sources[i].n };
+            src[n++] =
+                (struct cmdline_source){ sources[i].kind, (const char *const *)sources[i].vals,
+                                         sources[i].n };
     if (cmdline_vm_complete(&a->cmd, app_commands, app_ncommands, src, n) == 0)
         app_message(a, false, "Nada que completar");
 }
@@ -118,8 +117,8 @@ run_own(struct app *a, const struct cmdline_cmd *cmd, int argc, char **argv, str
 
 /* A command owned by a pane: make it visible, then hand it the words. */
 static int
-run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int argc,
-           char **argv, struct err *e)
+run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int argc, char **argv,
+           struct err *e)
 {
     int slot = pane[0] != '\0' ? app_find_slot(a, pane) : a->active;
     const struct app_slot *s;
@@ -144,8 +143,7 @@ app_cmd_run(struct app *a, const char *line)
     int argc = 0, rc;
 
     err_clear(&e);
-    rc = cmdline_parse(line, app_commands, app_ncommands, buf, sizeof buf, &argc, argv, &cmd,
-                       &e);
+    rc = cmdline_parse(line, app_commands, app_ncommands, buf, sizeof buf, &argc, argv, &cmd, &e);
     if (rc == RC_OK) {
         const char *pane = command_pane[cmd - app_commands];
 

@@ -80,12 +80,12 @@ struct app {
     char updated[16];
     char error[ERR_MSG_BYTES];
     uint64_t backoff_ms;
-    int usuario_id;          /* crm.yo(): notifications naming it are "mine" */
-    char zona[64];           /* crm.ajustes.zona: the business clock's zone */
-    long utc_offset_s;       /* that zone's offset now */
+    int usuario_id;    /* crm.yo(): notifications naming it are "mine" */
+    char zona[64];     /* crm.ajustes.zona: the business clock's zone */
+    long utc_offset_s; /* that zone's offset now */
     bool have_offset;
-    long sweep_age_s;        /* at sweep_read_at; STATUS_SWEEP_* */
-    uint64_t sweep_read_at;  /* uv_now() of that read */
+    long sweep_age_s;       /* at sweep_read_at; STATUS_SWEEP_* */
+    uint64_t sweep_read_at; /* uv_now() of that read */
     char clock_text[16];
 
     /* The theme (app_theme.c) and its attributes-only twin (NO_COLOR, no colours). */

@@ -150,8 +150,8 @@ live_failed(struct app_live *lv, const struct err *e)
     poll_close(lv);
     app_refresh(lv->a); /* is the server gone? the session read tells the status bar */
     uv_timer_start(&lv->retry, on_live_retry, lv->backoff_ms, 0);
-    lv->backoff_ms = lv->backoff_ms * 2 > LIVE_RETRY_MAX_MS ? LIVE_RETRY_MAX_MS
-                                                            : lv->backoff_ms * 2;
+    lv->backoff_ms =
+        lv->backoff_ms * 2 > LIVE_RETRY_MAX_MS ? LIVE_RETRY_MAX_MS : lv->backoff_ms * 2;
 }
 
 static void

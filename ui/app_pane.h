@@ -28,8 +28,8 @@ struct pane;
 
 /* Bits of enum vm_profile for pane_ops.roles. */
 #define PANE_ROLE(p) (1u << (p))
-#define PANE_ROLES_ALL                                                                   \
-    (PANE_ROLE(VM_PROFILE_PROMOTOR) | PANE_ROLE(VM_PROFILE_SUPERVISOR) |                 \
+#define PANE_ROLES_ALL                                                   \
+    (PANE_ROLE(VM_PROFILE_PROMOTOR) | PANE_ROLE(VM_PROFILE_SUPERVISOR) | \
      PANE_ROLE(VM_PROFILE_ADMIN))
 #define PANE_ROLES_SUPERVISION (PANE_ROLE(VM_PROFILE_SUPERVISOR) | PANE_ROLE(VM_PROFILE_ADMIN))
 

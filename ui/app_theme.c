@@ -29,16 +29,19 @@
 
 _Static_assert(ROLE_COUNT == 23, "a new role: add it to builtin_dark, builtin_mono and themes/");
 
-#define S(fg, bg, at) { fg, bg, at, true }
+#define S(fg, bg, at)    \
+    {                    \
+        fg, bg, at, true \
+    }
 #define D THEME_COLOR_DEFAULT
 /* The fallbacks, in enum vm_role order (themes/dark.theme and themes/mono.theme). */
 static const struct theme_style builtin_dark[ROLE_COUNT] = {
-    S(D, D, 0),           S(7, 4, 0),           S(3, 4, THEME_BOLD), S(7, 4, THEME_BOLD),
-    S(2, 4, THEME_BOLD),  S(3, 4, THEME_BOLD),  S(7, 1, THEME_BOLD), S(6, D, THEME_BOLD),
-    S(D, D, 0),           S(D, D, THEME_BOLD),  S(D, D, THEME_DIM),  S(1, D, THEME_BOLD),
-    S(4, D, 0),           S(0, 6, 0),           S(0, 6, THEME_BOLD), S(0, 6, THEME_BOLD),
-    S(5, D, THEME_BOLD),  S(2, D, 0),           S(3, D, THEME_BOLD), S(1, D, THEME_BOLD),
-    S(D, D, 0),           S(0, 6, THEME_BOLD),  S(D, D, THEME_BOLD),
+    S(D, D, 0),          S(7, 4, 0),          S(3, 4, THEME_BOLD), S(7, 4, THEME_BOLD),
+    S(2, 4, THEME_BOLD), S(3, 4, THEME_BOLD), S(7, 1, THEME_BOLD), S(6, D, THEME_BOLD),
+    S(D, D, 0),          S(D, D, THEME_BOLD), S(D, D, THEME_DIM),  S(1, D, THEME_BOLD),
+    S(4, D, 0),          S(0, 6, 0),          S(0, 6, THEME_BOLD), S(0, 6, THEME_BOLD),
+    S(5, D, THEME_BOLD), S(2, D, 0),          S(3, D, THEME_BOLD), S(1, D, THEME_BOLD),
+    S(D, D, 0),          S(0, 6, THEME_BOLD), S(D, D, THEME_BOLD),
 };
 static const struct theme_style builtin_mono[ROLE_COUNT] = {
     S(D, D, 0),
@@ -141,12 +144,10 @@ app_theme_load(const char *name, struct theme_style *out, struct err *e)
         rc = theme_file_parse(text, len, shown, roles, ROLE_COUNT, out, e);
         if (rc != RC_OK)
             log_warn("tema %s (%s): %s", name, path, e->msg);
-    }
-    else if (e->rc != RC_OK)
+    } else if (e->rc != RC_OK)
         rc = e->rc;
     else if (strcmp(name, "dark") == 0 || strcmp(name, "mono") == 0)
-        memcpy(out, strcmp(name, "dark") == 0 ? builtin_dark : builtin_mono,
-               sizeof builtin_dark);
+        memcpy(out, strcmp(name, "dark") == 0 ? builtin_dark : builtin_mono, sizeof builtin_dark);
     else
         rc = err_set(e, RC_NOTFOUND, "tema desconocido: «%s» (:tema y Tab lista los instalados)",
                      name);

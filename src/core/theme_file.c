@@ -18,13 +18,20 @@ static const struct {
     unsigned bit;
 } attr_names[] = {
     { "normal", 0 },
-    { "bold", THEME_BOLD },           { "negrita", THEME_BOLD },
-    { "dim", THEME_DIM },             { "tenue", THEME_DIM },
-    { "reverse", THEME_REVERSE },     { "inverso", THEME_REVERSE },
-    { "underline", THEME_UNDERLINE }, { "subrayado", THEME_UNDERLINE },
-    { "italic", THEME_ITALIC },       { "cursiva", THEME_ITALIC },
-    { "standout", THEME_STANDOUT },   { "resaltado", THEME_STANDOUT },
-    { "blink", THEME_BLINK },         { "parpadeo", THEME_BLINK },
+    { "bold", THEME_BOLD },
+    { "negrita", THEME_BOLD },
+    { "dim", THEME_DIM },
+    { "tenue", THEME_DIM },
+    { "reverse", THEME_REVERSE },
+    { "inverso", THEME_REVERSE },
+    { "underline", THEME_UNDERLINE },
+    { "subrayado", THEME_UNDERLINE },
+    { "italic", THEME_ITALIC },
+    { "cursiva", THEME_ITALIC },
+    { "standout", THEME_STANDOUT },
+    { "resaltado", THEME_STANDOUT },
+    { "blink", THEME_BLINK },
+    { "parpadeo", THEME_BLINK },
 };
 
 static int
@@ -122,8 +129,8 @@ style_parse(char *rhs, struct theme_style *st, char *why, size_t whysz)
 
 /* One line; NULL when good (or blank), else the reason. */
 static const char *
-line_parse(char *line, const char *const *roles, size_t nroles, struct theme_style *out,
-           char *why, size_t whysz)
+line_parse(char *line, const char *const *roles, size_t nroles, struct theme_style *out, char *why,
+           size_t whysz)
 {
     char *hash = strchr(line, '#'), *eq, *name[2];
     struct theme_style st = { 0 };

@@ -11,10 +11,10 @@
 #include "util/xmalloc.h"
 
 enum phase {
-    PH_CONNECT,  /* PQconnectPoll until CONNECTION_OK */
-    PH_SEND,     /* LISTEN queued; flushing */
-    PH_ACK,      /* waiting for LISTEN's result */
-    PH_READY,    /* listening */
+    PH_CONNECT, /* PQconnectPoll until CONNECTION_OK */
+    PH_SEND,    /* LISTEN queued; flushing */
+    PH_ACK,     /* waiting for LISTEN's result */
+    PH_READY,   /* listening */
     PH_FAILED,
 };
 
@@ -55,12 +55,11 @@ static void
 start(struct db_listen *l)
 {
     /* dbname is expanded; the keys after it override (keepalives matter for TCP only). */
-    const char *const keys[] = { "dbname",         "fallback_application_name",
-                                 "client_encoding", "keepalives",
-                                 "keepalives_idle", "keepalives_interval",
+    const char *const keys[] = { "dbname",           "fallback_application_name",
+                                 "client_encoding",  "keepalives",
+                                 "keepalives_idle",  "keepalives_interval",
                                  "keepalives_count", NULL };
-    const char *const vals[] = { l->conninfo, "embudo-listen", "UTF8", "1", "30", "10", "3",
-                                 NULL };
+    const char *const vals[] = { l->conninfo, "embudo-listen", "UTF8", "1", "30", "10", "3", NULL };
 
     l->pg = PQconnectStartParams(keys, vals, 1);
     if (l->pg == NULL)

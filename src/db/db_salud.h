@@ -14,10 +14,10 @@ struct db;
 struct err;
 
 struct salud {
-    int usuario_id;      /* crm.yo(); 0 when the login is not a CRM user */
-    char zona[64];       /* crm.ajustes.zona ("America/Mexico_City") */
-    long utc_offset_s;   /* the zone's offset from UTC now (seconds; -21600 for UTC−6) */
-    long sweep_age_s;    /* seconds since the last successful sweep; -1 = never */
+    int usuario_id;    /* crm.yo(); 0 when the login is not a CRM user */
+    char zona[64];     /* crm.ajustes.zona ("America/Mexico_City") */
+    long utc_offset_s; /* the zone's offset from UTC now (seconds; -21600 for UTC−6) */
+    long sweep_age_s;  /* seconds since the last successful sweep; -1 = never */
 };
 
 /* Reads *out (fully overwritten on RC_OK). RC_DB with db.h's mapping on failure. */

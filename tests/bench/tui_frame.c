@@ -82,11 +82,10 @@ status_kb(const char *key)
 static struct embudo_card *
 make_cards(size_t n)
 {
-    static const char *const nombres[] = { "María Guadalupe", "José Ángel", "Xóchitl",
-                                           "Ramón",           "Begoña",     "Iñaki",
-                                           "Héctor",          "Sofía" };
-    static const char *const apellidos[] = { "Núñez",  "Peña",      "Muñoz",  "Ibáñez",
-                                             "Gómez",  "Villaseñor", "Ordóñez", "Cañedo" };
+    static const char *const nombres[] = { "María Guadalupe", "José Ángel", "Xóchitl", "Ramón",
+                                           "Begoña",          "Iñaki",      "Héctor",  "Sofía" };
+    static const char *const apellidos[] = { "Núñez", "Peña",       "Muñoz",   "Ibáñez",
+                                             "Gómez", "Villaseñor", "Ordóñez", "Cañedo" };
     static const char *const convenios[] = { "IMSS", "ISSSTE", "PEMEX", "SEP", "CFE" };
     struct embudo_card *c = xcalloc(n, sizeof *c);
     unsigned long x = 12345;
@@ -112,8 +111,8 @@ make_cards(size_t n)
 static void
 set_stages(struct embudo_model *m)
 {
-    static const char *const names[] = { "Nuevo",      "Contactado",    "Interesado",
-                                         "En trámite", "Documentación", "Firma",
+    static const char *const names[] = { "Nuevo",         "Contactado",    "Interesado",
+                                         "En trámite",    "Documentación", "Firma",
                                          "No localizado", "Venta" };
     struct embudo_stage st[8];
 
@@ -179,8 +178,8 @@ main(void)
     set_stages(&m);
     t0 = now_ms();
     embudo_model_take_cards(&m, make_cards(n), n);
-    printf("embudo con %zu oportunidades (modelo indexado en %.1f ms), %d cuadros por caso:\n",
-           n, now_ms() - t0, FRAMES);
+    printf("embudo con %zu oportunidades (modelo indexado en %.1f ms), %d cuadros por caso:\n", n,
+           now_ms() - t0, FRAMES);
     bench_frames(&m, 80, 21, false); /* the body of an 80×24 screen */
     bench_frames(&m, 160, 47, false);
     bench_frames(&m, 80, 21, true);

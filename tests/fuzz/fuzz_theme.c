@@ -19,8 +19,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const roles[] = { "text", "bar", "app", "db_ok", "db_err", "muted",
-                                     "cursor", "timer_late" };
+static const char *const roles[] = { "text",   "bar",   "app",    "db_ok",
+                                     "db_err", "muted", "cursor", "timer_late" };
 #define NROLES (sizeof roles / sizeof roles[0])
 
 static size_t

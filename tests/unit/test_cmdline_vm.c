@@ -16,8 +16,7 @@
 #include "ui/vm/cmdline_vm.h"
 #include "util/err.h"
 
-static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max",
-                                            NULL };
+static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max", NULL };
 static const char *const keys_mover[] = { "motivo", NULL };
 
 static const struct cmdline_cmd cmds[] = {
@@ -30,8 +29,8 @@ static const struct cmdline_cmd cmds[] = {
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
 static const char *const convenios[] = { "IMSS", "ISSSTE", "PEMEX", "CFE" };
-static const char *const etapas[] = { "Nuevo", "Contactado", "Interesado", "En trámite",
-                                      "No localizado", "No interesado" };
+static const char *const etapas[] = { "Nuevo",      "Contactado",    "Interesado",
+                                      "En trámite", "No localizado", "No interesado" };
 static const struct cmdline_source src[] = {
     { "convenio", convenios, 4 },
     { "etapa", etapas, 6 },
@@ -99,8 +98,8 @@ test_parse_finds_commands_and_checks_arguments(void **st)
 
     (void)st;
     err_clear(&e);
-    assert_int_equal(cmdline_parse("asignar 20 convenio=IMSS", cmds, NCMDS, buf, sizeof buf,
-                                   &argc, argv, &cmd, &e),
+    assert_int_equal(cmdline_parse("asignar 20 convenio=IMSS", cmds, NCMDS, buf, sizeof buf, &argc,
+                                   argv, &cmd, &e),
                      RC_OK);
     assert_string_equal(cmd->name, "asignar");
     assert_int_equal(argc, 3);
@@ -120,18 +119,17 @@ test_parse_finds_commands_and_checks_arguments(void **st)
     assert_int_equal(cmdline_parse("volar", cmds, NCMDS, buf, sizeof buf, &argc, argv, &cmd, &e),
                      RC_INVAL);
     assert_string_equal(e.msg, "comando desconocido «volar» (:ayuda los lista)");
-    assert_int_equal(cmdline_parse("asignar 5 convenoi=IMSS", cmds, NCMDS, buf, sizeof buf,
-                                   &argc, argv, &cmd, &e),
+    assert_int_equal(cmdline_parse("asignar 5 convenoi=IMSS", cmds, NCMDS, buf, sizeof buf, &argc,
+                                   argv, &cmd, &e),
                      RC_INVAL);
     assert_string_equal(e.msg,
                         "argumento desconocido «convenoi» (convenio, entidad, edad_min, edad_max)");
-    assert_int_equal(cmdline_parse("asignar", cmds, NCMDS, buf, sizeof buf, &argc, argv, &cmd,
-                                   &e),
+    assert_int_equal(cmdline_parse("asignar", cmds, NCMDS, buf, sizeof buf, &argc, argv, &cmd, &e),
                      RC_INVAL);
     assert_string_equal(e.msg, "uso: :asignar CANTIDAD [convenio=CLAVE]");
-    assert_int_equal(cmdline_parse("tema \"dark", cmds, NCMDS, buf, sizeof buf, &argc, argv,
-                                   &cmd, &e),
-                     RC_INVAL);
+    assert_int_equal(
+        cmdline_parse("tema \"dark", cmds, NCMDS, buf, sizeof buf, &argc, argv, &cmd, &e),
+        RC_INVAL);
     assert_string_equal(e.msg, "falta cerrar las comillas");
     assert_int_equal(cmdline_parse("   ", cmds, NCMDS, buf, sizeof buf, &argc, argv, &cmd, &e),
                      RC_INVAL);
@@ -210,7 +208,7 @@ test_layout_at_80_and_160_and_scrolls_to_the_cursor(void **st)
     type(&c, "buscar Ñandú María José Pérez de la Peña y Gutiérrez Castañeda");
     cmdline_vm_build(&c, 160);
     assert_int_equal(c.cursor_col, 63); /* ":" + 62 characters */
-    cmdline_vm_build(&c, 40); /* the head scrolls out; the cursor stays on screen */
+    cmdline_vm_build(&c, 40);           /* the head scrolls out; the cursor stays on screen */
     got = cmdline_vm_dump(&c);
     assert_string_equal(got, "cursor 37\n"
                              "0 fill=input\n"

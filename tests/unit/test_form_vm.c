@@ -241,14 +241,13 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_validates_as_you_type, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enter_validates_all_and_focuses_the_first_wrong,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_messages_beside_at_160_below_at_80, setup,
+        cmocka_unit_test_setup_teardown(test_enter_validates_all_and_focuses_the_first_wrong, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_messages_beside_at_160_below_at_80, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_keeps_the_content_and_clears_on_edit, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_long_values_scroll_and_tiny_screens_stay_inside,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_values_scroll_and_tiny_screens_stay_inside, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,9 +78,10 @@ test_pane_contexts_fall_back_to_global_overlays_do_not(void **st)
 static void
 test_key_names_parse_and_print(void **st)
 {
-    static const char *const names[] = { "q", "Ctrl-r", "Esc", "Enter", "Tab", "S-Tab",
-                                         "Espacio", "F5", "F12", "RePág", "AvPág", "ñ",
-                                         "Inicio", "Fin", "Retroceso", "Supr", "↑", "?" };
+    static const char *const names[] = { "q",     "Ctrl-r",  "Esc",    "Enter", "Tab",
+                                         "S-Tab", "Espacio", "F5",     "F12",   "RePág",
+                                         "AvPág", "ñ",       "Inicio", "Fin",   "Retroceso",
+                                         "Supr",  "↑",       "?" };
     struct key k;
     char buf[16];
 
@@ -151,9 +152,8 @@ test_bad_lines_name_file_and_line_and_good_ones_still_apply(void **st)
     struct err e;
 
     err_clear(&e);
-    assert_int_equal(keymap_load(km, conf, strlen(conf), "/home/ana/.config/embudo/teclas.conf",
-                                 &e),
-                     RC_INVAL);
+    assert_int_equal(
+        keymap_load(km, conf, strlen(conf), "/home/ana/.config/embudo/teclas.conf", &e), RC_INVAL);
     assert_string_equal(e.msg, "/home/ana/.config/embudo/teclas.conf:2: sección mal escrita "
                                "(se espera «[contexto]») (y 4 líneas más con errores)");
     assert_int_equal(keymap_lookup(km, KEYMAP_HOME, &x), ACTION_QUIT);
@@ -304,12 +304,11 @@ main(void)
         cmocka_unit_test(test_key_names_parse_and_print),
         cmocka_unit_test_setup_teardown(test_overrides_rebind_replace_defaults_and_unbind, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            test_bad_lines_name_file_and_line_and_good_ones_still_apply, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides,
+        cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line_and_good_ones_still_apply,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup,
+        cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),
     };

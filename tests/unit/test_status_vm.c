@@ -74,7 +74,9 @@ test_every_db_state_has_word_glyph_and_role(void **st)
 static void
 test_narrow_bar_clips_the_user_not_the_db_state(void **st)
 {
-    struct status_info in = { "guadalupe.martinez", VM_PROFILE_ADMIN, STATUS_DB_DOWN, false, NULL, 0 };
+    struct status_info in = {
+        "guadalupe.martinez", VM_PROFILE_ADMIN, STATUS_DB_DOWN, false, NULL, 0
+    };
 
     (void)st;
     /* db state at 40-14-1 = 25; the user ends before column 24. */
@@ -144,8 +146,9 @@ test_clock_and_stale_sweep_at_80_and_160(void **st)
 static void
 test_narrow_bar_keeps_db_state_then_sweep_then_clock(void **st)
 {
-    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_DOWN, true, "10:42",
-                              3 * 3600 };
+    struct status_info in = {
+        "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_DOWN, true, "10:42", 3 * 3600
+    };
 
     (void)st;
     assert_status(&in, 40,

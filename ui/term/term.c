@@ -54,8 +54,8 @@ theme_apply(const struct theme_style *styles, const struct theme_style *mono)
 {
     const char *nc = getenv("NO_COLOR");
 
-    term.color = (nc == NULL || nc[0] == '\0') && has_colors() &&
-                 theme_file_has_color(styles, ROLE_COUNT);
+    term.color =
+        (nc == NULL || nc[0] == '\0') && has_colors() && theme_file_has_color(styles, ROLE_COUNT);
     memcpy(term.styles, term.color ? styles : mono, sizeof term.styles);
     if (!term.color)
         return;

@@ -198,8 +198,7 @@ bad_key(const struct cmdline_cmd *cmd, const char *word, size_t keylen, struct e
 
 int
 cmdline_parse(const char *line, const struct cmdline_cmd *cmds, size_t ncmds, char *buf,
-              size_t bufsz, int *argc, char **argv, const struct cmdline_cmd **cmd,
-              struct err *e)
+              size_t bufsz, int *argc, char **argv, const struct cmdline_cmd **cmd, struct err *e)
 {
     bool amb;
     int n;
@@ -212,8 +211,9 @@ cmdline_parse(const char *line, const struct cmdline_cmd *cmds, size_t ncmds, ch
         return err_set(e, RC_INVAL, "escriba un comando (Tab completa, :ayuda los lista)");
     *cmd = cmd_find(cmds, ncmds, argv[0], &amb);
     if (*cmd == NULL)
-        return err_set(e, RC_INVAL, amb ? "comando ambiguo «%s» (Tab completa)"
-                                        : "comando desconocido «%s» (:ayuda los lista)",
+        return err_set(e, RC_INVAL,
+                       amb ? "comando ambiguo «%s» (Tab completa)"
+                           : "comando desconocido «%s» (:ayuda los lista)",
                        argv[0]);
     for (int i = 1; i < n; i++) {
         const char *eq = strchr(argv[i], '=');
@@ -410,7 +410,8 @@ cmdline_vm_build(struct cmdline_vm *c, int width)
         if (col + need > width)
             break;
         col = vm_line_put(&c->line, col, width, i == c->cand ? ROLE_HINT_KEY : ROLE_MUTED,
-                          c->cands[i]) + 2;
+                          c->cands[i]) +
+              2;
     }
 }
 

@@ -18,12 +18,12 @@ struct err;
 
 /* One command: ":asignar 20 convenio=IMSS". Static data. */
 struct cmdline_cmd {
-    const char *name;             /* "asignar" */
-    const char *usage;            /* "CANTIDAD [convenio=CLAVE] [entidad=CLAVE]" */
-    const char *desc;             /* Spanish: "pedir un lote de clientes" */
-    const char *const *keys;      /* NULL-terminated argument keys ("convenio"), or NULL */
-    const char *positional;       /* source kind completing bare arguments ("etapa"), or NULL */
-    int min_args, max_args;       /* bare + key=value arguments after the name */
+    const char *name;        /* "asignar" */
+    const char *usage;       /* "CANTIDAD [convenio=CLAVE] [entidad=CLAVE]" */
+    const char *desc;        /* Spanish: "pedir un lote de clientes" */
+    const char *const *keys; /* NULL-terminated argument keys ("convenio"), or NULL */
+    const char *positional;  /* source kind completing bare arguments ("etapa"), or NULL */
+    int min_args, max_args;  /* bare + key=value arguments after the name */
 };
 
 /* Completion values of one kind ("convenio" → "IMSS", "ISSSTE"…). */
@@ -33,8 +33,8 @@ struct cmdline_source {
     size_t n;
 };
 
-#define CMDLINE_BYTES 256
-#define CMDLINE_CANDS 64
+#define CMDLINE_BYTES    256
+#define CMDLINE_CANDS    64
 #define CMDLINE_MAX_ARGS 16
 
 struct cmdline_vm {
@@ -44,9 +44,9 @@ struct cmdline_vm {
     /* Completion state: the candidates of the last Tab and which one is in the text. */
     char cands[CMDLINE_CANDS][64];
     int ncands;
-    int cand;            /* -1: the common prefix was inserted, not a candidate */
-    size_t tok_start;    /* where the completed token starts */
-    char tok_key[32];    /* "convenio=" kept in front of a completed value */
+    int cand;                  /* -1: the common prefix was inserted, not a candidate */
+    size_t tok_start;          /* where the completed token starts */
+    char tok_key[32];          /* "convenio=" kept in front of a completed value */
     char after[CMDLINE_BYTES]; /* the text right after that Tab: cycling goes on while equal */
 
     /* Built by cmdline_vm_build. */

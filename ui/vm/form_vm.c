@@ -101,8 +101,7 @@ check_choice(const struct form_field *fd, char *msg, size_t msgsz)
             return true;
     off = (size_t)snprintf(msg, msgsz, "Elija una de:");
     for (size_t i = 0; i < fd->nchoices && off < msgsz; i++)
-        off += (size_t)snprintf(msg + off, msgsz - off, "%s %s", i > 0 ? "," : "",
-                                fd->choices[i]);
+        off += (size_t)snprintf(msg + off, msgsz - off, "%s %s", i > 0 ? "," : "", fd->choices[i]);
     return false;
 }
 
@@ -469,8 +468,8 @@ form_vm_dump(const struct form_vm *f)
     char *out, *lines = vm_lines_dump(f->lines, f->nlines);
 
     strbuf_init(&sb);
-    strbuf_addf(&sb, "box %d,%d %dx%d%s\ncursor %d,%d\n", f->box.y, f->box.x, f->box.h,
-                f->box.w, f->box.title, f->cursor_y, f->cursor_x);
+    strbuf_addf(&sb, "box %d,%d %dx%d%s\ncursor %d,%d\n", f->box.y, f->box.x, f->box.h, f->box.w,
+                f->box.title, f->cursor_y, f->cursor_x);
     strbuf_addstr(&sb, lines);
     free(lines);
     out = strbuf_detach(&sb, NULL);

@@ -24,16 +24,16 @@ enum form_kind {
 };
 
 #define FORM_VALUE_BYTES 256
-#define FORM_MAX_FIELDS 12
-#define FORM_VM_LINES (FORM_MAX_FIELDS * 2 + 6)
+#define FORM_MAX_FIELDS  12
+#define FORM_VM_LINES    (FORM_MAX_FIELDS * 2 + 6)
 
 struct form_field {
     const char *label; /* "Monto" (static) */
     enum form_kind kind;
     bool required;
-    int min_len, max_len;              /* characters; 0 = no bound */
-    long long min, max;                /* FORM_INT; min == max == 0 means no bound */
-    const char *const *choices;        /* FORM_CHOICE (static) */
+    int min_len, max_len;       /* characters; 0 = no bound */
+    long long min, max;         /* FORM_INT; min == max == 0 means no bound */
+    const char *const *choices; /* FORM_CHOICE (static) */
     size_t nchoices;
     /* Extra check (may be NULL): false and a Spanish message into msg when wrong. */
     bool (*check)(const char *value, char *msg, size_t msgsz);

@@ -78,9 +78,9 @@ rows_cmds(struct help_row *rows, int n, const struct cmdline_cmd *cmds, size_t n
 }
 
 void
-help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
-              int nctx, const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
-              int *scroll, int lines, int cols)
+help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs, int nctx,
+              const struct cmdline_cmd *cmds, size_t ncmds, const char *title, int *scroll,
+              int lines, int cols)
 {
     struct help_row *rows = xcalloc(HELP_ROWS, sizeof *rows);
     int n = 0, room, w;

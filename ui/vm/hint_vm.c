@@ -9,8 +9,8 @@
  * returns how many were added, or more than room when one did not fit (the rest stop).
  */
 static int
-hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
-         enum keymap_ctx shown_in, int *col, int room)
+hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, enum keymap_ctx shown_in,
+         int *col, int room)
 {
     const struct keymap_binding *b[HINT_SCAN];
     size_t n = keymap_bindings(km, ctx, b, HINT_SCAN);

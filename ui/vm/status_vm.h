@@ -25,15 +25,15 @@ enum status_db {
 
 /* Unknown sweep age (not read yet) and "no successful sweep ever". */
 #define STATUS_SWEEP_UNKNOWN (-1)
-#define STATUS_SWEEP_NEVER (-2)
+#define STATUS_SWEEP_NEVER   (-2)
 
 struct status_info {
     const char *login; /* who the session is for; NULL or "" when unknown */
     enum vm_profile profile;
     enum status_db db;
-    bool ascii;         /* no UTF-8: ASCII glyphs only */
-    const char *clock;  /* "10:42", local time in the business zone; NULL = unknown */
-    long sweep_age_s;   /* seconds since the last successful sweep, or STATUS_SWEEP_* */
+    bool ascii;        /* no UTF-8: ASCII glyphs only */
+    const char *clock; /* "10:42", local time in the business zone; NULL = unknown */
+    long sweep_age_s;  /* seconds since the last successful sweep, or STATUS_SWEEP_* */
 };
 
 struct status_vm {
@@ -59,7 +59,6 @@ char *status_vm_dump(const struct status_vm *vm);
  * The tab row: " 1 Inicio  2 Embudo …" for titles[0..n), active one in ROLE_TAB_ACTIVE;
  * tabs that do not fit are left out (the active one is always shown).
  */
-void status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active,
-                    int width);
+void status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active, int width);
 
 #endif

@@ -7,8 +7,10 @@ static const struct {
     const char *name;
     enum app_tabla bit;
 } tablas[] = {
-    { "oportunidades", APP_T_OPORTUNIDADES }, { "lotes", APP_T_LOTES },
-    { "historial", APP_T_HISTORIAL },         { "ventas", APP_T_VENTAS },
+    { "oportunidades", APP_T_OPORTUNIDADES },
+    { "lotes", APP_T_LOTES },
+    { "historial", APP_T_HISTORIAL },
+    { "ventas", APP_T_VENTAS },
     { "sweep_runs", APP_T_SWEEP },
 };
 
