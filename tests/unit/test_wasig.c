@@ -4,6 +4,8 @@
  * provider cannot cancel itself out. Bundle → session → pkmsg → the recipient decrypts;
  * its reply → we decrypt; our one-time pre-key consumed and removed; identity change;
  * tampering; persistence across a reopen; persistence failures; padding and Message. */
+#include <group_cipher.h>
+#include <group_session_builder.h>
 #include <key_helper.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -30,6 +32,7 @@
 #include "util/xmalloc.h"
 #include "wa/creds.h"
 #include "wa/signal/wasig.h"
+#include "wa/signal/wasig_int.h" /* test_sender_keys drives libsignal on our store */
 #include "wa/wamsg.h"
 
 /* ---- a key/value list (the recipient's stores and our fake persistence) ------------------ */
@@ -277,7 +280,7 @@ r_decrypt(signal_buffer **out, int mode, const uint8_t *key, size_t keylen, cons
 struct peer {
     signal_context *g;
     signal_protocol_store_context *st;
-    struct kvl sessions, prekeys, spks, idents;
+    struct kvl sessions, prekeys, spks, idents, skeys;
     ratchet_identity_key_pair *id;
     uint32_t regid;
     struct wasig_bundle bundle; /* what the server would hand out for this device */
@@ -464,6 +467,38 @@ p_trusted(const signal_protocol_address *a, uint8_t *key, size_t len, void *ud)
     return 1;
 }
 
+static void
+skn_key(const signal_protocol_sender_key_name *n, char *buf, size_t len)
+{
+    char a[128];
+
+    addr_key(&n->sender, a, sizeof a);
+    snprintf(buf, len, "%.*s/%s", (int)n->group_id_len, n->group_id, a);
+}
+
+static int
+p_store_skey(const signal_protocol_sender_key_name *n, uint8_t *rec, size_t len, uint8_t *urec,
+             size_t ulen, void *ud)
+{
+    char k[256];
+
+    (void)urec, (void)ulen;
+    skn_key(n, k, sizeof k);
+    kv_put(&((struct peer *)ud)->skeys, k, rec, len);
+    return 0;
+}
+
+static int
+p_load_skey(signal_buffer **rec, signal_buffer **urec, const signal_protocol_sender_key_name *n,
+            void *ud)
+{
+    char k[256];
+
+    (void)urec;
+    skn_key(n, k, sizeof k);
+    return p_copy(kv_find(&((struct peer *)ud)->skeys, k), rec);
+}
+
 /* Copies a libsignal public key into 32 raw bytes (drops the 0x05). */
 static void
 raw_pub(const ec_public_key *k, uint8_t out[32])
@@ -495,7 +530,10 @@ peer_stores(struct peer *p)
     signal_protocol_identity_key_store is = { p_id_pair, p_regid, p_save_identity,
                                               p_trusted, NULL,    p };
 
+    signal_protocol_sender_key_store sks = { p_store_skey, p_load_skey, NULL, p };
+
     assert_int_equal(signal_protocol_store_context_create(&p->st, p->g), 0);
+    signal_protocol_store_context_set_sender_key_store(p->st, &sks);
     signal_protocol_store_context_set_session_store(p->st, &ss);
     signal_protocol_store_context_set_pre_key_store(p->st, &ps);
     signal_protocol_store_context_set_signed_pre_key_store(p->st, &sps);
@@ -564,6 +602,7 @@ peer_free(struct peer *p)
     kv_clear(&p->prekeys);
     kv_clear(&p->spks);
     kv_clear(&p->idents);
+    kv_clear(&p->skeys);
     free(p);
 }
 
@@ -1218,6 +1257,56 @@ test_import_and_relink(void **state)
     wa_creds_free(other);
 }
 
+/* Sender keys (groups; unused by 1:1 text, but the store keeps them like the rest): ours are
+ * created through our store, survive a reopen, and a peer decrypts what they encrypt. */
+static void
+test_sender_keys(void **state)
+{
+    struct fx *f = *state;
+    static const char group[] = "120363000000000000@g.us";
+    signal_protocol_sender_key_name ours = { group, sizeof group - 1, { "15550001111", 11, 3 } };
+    group_session_builder *gb = NULL;
+    sender_key_distribution_message *dist = NULL, *pdist = NULL;
+    group_cipher *gc = NULL;
+    ciphertext_message *ct = NULL;
+    sender_key_message *skm = NULL;
+    signal_buffer *ser, *pt = NULL;
+    struct err e;
+
+    assert_int_equal(group_session_builder_create(&gb, f->s->sctx, f->s->gctx), 0);
+    assert_int_equal(group_session_builder_create_session(gb, &dist, &ours), 0);
+    group_session_builder_free(gb);
+    assert_non_null(
+        kv_find(&f->mem.t[WASIG_T_SENDER_KEY], "120363000000000000@g.us/15550001111.3"));
+    ser = ciphertext_message_get_serialized((ciphertext_message *)dist);
+    assert_int_equal(sender_key_distribution_message_deserialize(
+                         &pdist, signal_buffer_data(ser), signal_buffer_len(ser), f->peer->g),
+                     0);
+    assert_int_equal(group_session_builder_create(&gb, f->peer->st, f->peer->g), 0);
+    assert_int_equal(group_session_builder_process_session(gb, &ours, pdist), 0);
+    group_session_builder_free(gb);
+    /* Restart, then encrypt with the reloaded sender key. */
+    wasig_free(f->s);
+    f->s = wasig_open(f->creds, 42, f->key, &f->persist, &e);
+    assert_non_null(f->s);
+    assert_int_equal(group_cipher_create(&gc, f->s->sctx, &ours, f->s->gctx), 0);
+    assert_int_equal(group_cipher_encrypt(gc, (const uint8_t *)"hola grupo", 10, &ct), 0);
+    group_cipher_free(gc);
+    ser = ciphertext_message_get_serialized(ct);
+    assert_int_equal(sender_key_message_deserialize(&skm, signal_buffer_data(ser),
+                                                    signal_buffer_len(ser), f->peer->g),
+                     0);
+    assert_int_equal(group_cipher_create(&gc, f->peer->st, &ours, f->peer->g), 0);
+    assert_int_equal(group_cipher_decrypt(gc, skm, NULL, &pt), 0);
+    assert_memory_equal(signal_buffer_data(pt), "hola grupo", 10);
+    group_cipher_free(gc);
+    signal_buffer_free(pt);
+    SIGNAL_UNREF(skm);
+    SIGNAL_UNREF(ct);
+    SIGNAL_UNREF(pdist);
+    SIGNAL_UNREF(dist);
+}
+
 static void
 test_addresses(void **state)
 {
@@ -1402,6 +1491,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reopen_and_sealed_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_persist_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_and_relink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sender_keys, setup, teardown),
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_message),
