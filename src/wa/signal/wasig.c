@@ -217,6 +217,8 @@ wasig_store_reset(struct wasig *s, struct err *e)
 
             for (size_t i = 0; r == NULL && i < tab->nbuckets; i++)
                 r = tab->buckets[i];
+            if (r == NULL) /* count > 0 holds a row somewhere; never taken */
+                break;
             snprintf(key, sizeof key, "%s", r->key);
             rc = wasig_row_del(s, (enum wasig_table)t, key, NULL, e);
             if (rc != RC_OK)
