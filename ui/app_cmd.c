@@ -128,10 +128,11 @@ run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int a
     if (!app_slot_visible(a, slot))
         return err_set(e, RC_INVAL, "su perfil no tiene acceso a :%s", cmd->name);
     s = &a->slots[slot];
-    if (s->ops->command == NULL)
+    if (s->ops->command == NULL && (pane[0] == '\0' || argc > 1))
         return err_set(e, RC_INVAL, ":%s no se usa en el panel %s", cmd->name, s->ops->title);
     app_activate(a, slot);
-    return s->ops->command(s->st, argc, argv, e);
+    /* A pane without its own handling is just shown (":bandeja"). */
+    return s->ops->command != NULL ? s->ops->command(s->st, argc, argv, e) : RC_OK;
 }
 
 void
