@@ -129,11 +129,12 @@ LDLIBS_ALL  := $(call pkglibs,$(PKGS_ALL) $(PKGS_SIG)) -lm -lpthread
 # headers (-isystem), its library only in these links; other unit tests never link it.
 SIG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS_SIG) 2>/dev/null))
 SIG_LIBS    = $(foreach l,wasig wa crypto core util,$(call layer_lib,$(l))) $(call pkglibs,$(PKGS_SIG))
-SIG_TESTS  := $(B)/tests/unit/test_wasig $(B)/tests/db/test_wa_signal
+SIG_TESTS  := $(B)/tests/unit/test_wasig $(B)/tests/db/test_wa_signal $(B)/tests/interop/wasig_peer
 $(wasig_OBJ) $(patsubst $(B)/tests/%,$(B)/obj/tests/%.o,$(SIG_TESTS)): CFLAGS += $(SIG_CFLAGS)
 $(SIG_TESTS): $(call layer_lib,wasig)
 $(B)/tests/unit/test_wasig: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
 $(B)/tests/db/test_wa_signal: LDLIBS_DB := $(SIG_LIBS) $(LDLIBS_DB)
+$(B)/tests/interop/wasig_peer: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
 # wa/send (msgsend: the send/receive flows over wasig) sits above wasig; its test links both.
 $(B)/tests/unit/test_wa_msgsend: $(call layer_lib,wasend) $(call layer_lib,wasig)
 $(B)/tests/unit/test_wa_msgsend: LDLIBS_UNIT := $(call layer_lib,wasend) $(SIG_LIBS) $(LDLIBS_UNIT)
@@ -250,6 +251,7 @@ check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh
 	$(Q)sh tests/interop/run.sh $(B)
 	$(Q)sh tests/interop/run-payload.sh $(B)
+	$(Q)sh tests/interop/run-signal.sh $(B)
 
 .PHONY: check-layers
 check-layers:
