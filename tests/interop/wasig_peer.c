@@ -213,8 +213,8 @@ cmd_send(struct peer *p, char **arg, int n, struct err *e)
         rc = wamsg_encode_text((const char *)text, arg[2][0] == '1', secret, &msg, e);
     if (rc == RC_OK) {
         wamsg_pad((const uint8_t *)msg.buf, msg.len, NULL, &padded);
-        rc = wasig_encrypt(p->s, &a, (const uint8_t *)padded.buf, padded.len, &type, &ct, &ctlen,
-                           e);
+        rc =
+            wasig_encrypt(p->s, &a, (const uint8_t *)padded.buf, padded.len, &type, &ct, &ctlen, e);
     }
     if (rc == RC_OK) {
         printf("enc %s ", wasig_type_name(type));
