@@ -148,6 +148,49 @@ db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
     return rc;
 }
 
+/* One boolean from sql with params; a NULL value is false. */
+static int
+snd_bool(struct db *db, const char *sql, int n, const char *const *p, bool *out, struct err *e)
+{
+    PGresult *res = NULL;
+    int rc;
+
+    *out = false;
+    if ((rc = snd_query(db, sql, n, p, &res, e)) == RC_OK && PQntuples(res) == 1)
+        *out = PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_enviado(struct db *db, int64_t id, const char *wa_id, bool *cambio, struct err *e)
+{
+    static const char sql[] = "SELECT api.mensaje_enviado($1, $2)"
+                              " FROM (SELECT set_config('synchronous_commit', 'off', true)) s";
+    char ids[24];
+    const char *p[2] = { ids, wa_id };
+
+    assert(db != NULL && cambio != NULL);
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    return snd_bool(db, sql, 2, p, cambio, e);
+}
+
+int
+db_sender_recibo(struct db *db, const char *wa_id, bool leido, int64_t at_ms, bool *cambio,
+                 struct err *e)
+{
+    static const char sql[] =
+        "SELECT api.mensaje_recibo($1, $2, CASE WHEN $3::bigint > 0"
+        " THEN to_timestamp($3::bigint / 1000.0) END)"
+        " FROM (SELECT set_config('synchronous_commit', 'off', true)) s";
+    char at[24];
+    const char *p[3] = { wa_id, leido ? "LEIDO" : "ENTREGADO", at };
+
+    assert(db != NULL && cambio != NULL);
+    snprintf(at, sizeof at, "%" PRId64, at_ms);
+    return snd_bool(db, sql, 3, p, cambio, e);
+}
+
 int
 db_sender_listen(struct db *db, struct err *e)
 {

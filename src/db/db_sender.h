@@ -56,6 +56,18 @@ int db_sender_estado(struct db *db, int cuenta, const char *estado, const char *
 int db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
     __attribute__((warn_unused_result));
 
+/*
+ * api.mensaje_enviado / api.mensaje_recibo (as db_wa.h's) committed asynchronously
+ * (synchronous_commit off for that one transaction): a server crash may lose the last few,
+ * which leaves a message ENVIANDO (→ uncertain at the next start, never re-sent) or a tick
+ * missing — never a double send. The claim stays a durable commit: it is what must not be
+ * lost before the text leaves. *cambio as in db_wa.h.
+ */
+int db_sender_enviado(struct db *db, int64_t id, const char *wa_id, bool *cambio, struct err *e)
+    __attribute__((warn_unused_result));
+int db_sender_recibo(struct db *db, const char *wa_id, bool leido, int64_t at_ms, bool *cambio,
+                     struct err *e) __attribute__((warn_unused_result));
+
 /* LISTEN on channel `embudo` on this connection. */
 int db_sender_listen(struct db *db, struct err *e) __attribute__((warn_unused_result));
 

@@ -318,7 +318,7 @@ on_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
     mine = sc->has_cur && sc->cur.id == id && sc->phase == PH_ACK;
     snprintf(code, sizeof code, "%d", error);
     if (error == 0)
-        rc = db_mensaje_enviado(sc->db, id, msg_id, &cambio, &e);
+        rc = db_sender_enviado(sc->db, id, msg_id, &cambio, &e);
     else
         rc = db_mensaje_fallido(sc->db, id, code, &cambio, &e);
     if (rc != RC_OK && db_failed(sc, error == 0 ? "confirmar envío" : "marcar fallido", &e))
@@ -344,7 +344,7 @@ on_receipt(void *ctx, const char *msg_id, enum transport_receipt kind, int64_t a
     bool cambio = false;
     bool read = kind == TRANSPORT_RECEIPT_READ;
 
-    if (db_mensaje_recibo(sc->db, msg_id, read, (time_t)(at_ms / 1000), &cambio, &e) != RC_OK) {
+    if (db_sender_recibo(sc->db, msg_id, read, at_ms, &cambio, &e) != RC_OK) {
         db_failed(sc, "registrar recibo", &e);
         return;
     }

@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "db/db.h"
+#include "db/db_sender.h"
 #include "db/db_wa.h"
 #include "tests/db/dbt.h"
 #include "rt/sender.h"
@@ -114,7 +115,8 @@ prepare(struct dbt *t, int n)
     return cuenta;
 }
 
-/* The SQL alone: what each message costs the database, one connection, no engine. */
+/* The SQL alone: the engine's own calls (durable claim; ack and receipts committed
+ * asynchronously, db_sender.h), one connection, no thread, loop, sim or events. */
 static double
 baseline(struct dbt *t, int cuenta, int n)
 {
@@ -132,9 +134,9 @@ baseline(struct dbt *t, int cuenta, int n)
         if (!found)
             break;
         snprintf(id, sizeof id, "BASE%lld", (long long)m.id);
-        if (db_mensaje_enviado(p, m.id, id, &cambio, &e) != RC_OK ||
-            db_mensaje_recibo(p, id, false, 0, &cambio, &e) != RC_OK ||
-            db_mensaje_recibo(p, id, true, 0, &cambio, &e) != RC_OK)
+        if (db_sender_enviado(p, m.id, id, &cambio, &e) != RC_OK ||
+            db_sender_recibo(p, id, false, 0, &cambio, &e) != RC_OK ||
+            db_sender_recibo(p, id, true, 0, &cambio, &e) != RC_OK)
             die("acuse/recibos: %s", e.msg);
         db_mensaje_fini(&m);
         done++;
@@ -248,7 +250,7 @@ main(void)
     (void)prepare(b, n);
     full = pipeline(b, n, r);
     printf("sender: %d mensajes, ritmo rapido, sim sin latencia\n", n);
-    printf("  línea base (solo SQL: reclamar + acuse + 2 recibos): %7.0f mensajes/s  (%.2f ms c/u)\n",
+    printf("  línea base (solo SQL: reclamar + acuse + 2 recibos):  %7.0f mensajes/s  (%.2f ms c/u)\n",
            n / base, 1000.0 * base / n);
     printf("  canal completo (hilo, loop, sim, eventos):          %7.0f mensajes/s  (%.2f ms c/u)\n",
            r->sent / full, 1000.0 * full / (r->sent > 0 ? r->sent : 1));
