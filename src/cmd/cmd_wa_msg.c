@@ -9,7 +9,9 @@
  * numbers to 52 + ten digits, others pass through), checks it first and sends to the JID
  * the server gave, prints "id: <message id>" and then each event as it arrives
  * ("enviado", "entregado", "leído", or "error N"), until --esperar (enviado by default) is
- * reached. Main thread; its own libuv loop.
+ * reached. A manual text goes through the campaigns' governor: api.wa_envio_manual counts
+ * it against the day's cap and refuses opted-out phones (sql/032); its state follows the
+ * ack and receipts. Main thread; its own libuv loop.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 #include "db/db.h"
 #include "db/db_signal.h"
 #include "db/db_wa.h"
+#include "db/db_wa_manual.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 #include "wa/msgid.h"
@@ -130,8 +133,36 @@ wm_print(const char *typed, const struct transport_number *x)
     fflush(stdout);
 }
 
+/* The governor: one of today's sends for this text (the cap, warm-up and opt-outs of
+ * campaigns); 0, or 1 with the reason printed. */
+static int
+wm_reserve(struct wm *m, const char *number, const char *jid)
+{
+    char tel[WA_NUMBER_MAX + 2];
+    int quedan = 0;
+    struct err e;
+
+    snprintf(tel, sizeof tel, "+%s", number);
+    if (db_wa_envio_manual(m->r.db, tel, jid, m->msg_id, &quedan, &e) != RC_OK) {
+        fprintf(stderr, "embudo: %s\n", e.msg);
+        return 1;
+    }
+    fprintf(stderr, "hoy puede enviar %d más\n", quedan);
+    return 0;
+}
+
+/* Records what the server said about the manual text (forward only). */
 static void
-wm_send(struct wm *m, const char *jid)
+wm_record(struct wm *m, const char *estado, const char *error)
+{
+    struct err e;
+
+    if (db_wa_envio_manual_estado(m->r.db, m->msg_id, estado, error, &e) != RC_OK)
+        fprintf(stderr, "embudo: no se anotó el estado del envío: %s\n", e.msg);
+}
+
+static void
+wm_send(struct wm *m, const char *number, const char *jid)
 {
     struct err e;
     char user[WA_CREDS_JID_MAX];
@@ -141,6 +172,10 @@ wm_send(struct wm *m, const char *jid)
     user[strcspn(user, ":@")] = '\0';
     clock_gettime(CLOCK_REALTIME, &ts);
     wa_msgid_new((int64_t)ts.tv_sec, user, m->msg_id);
+    if (wm_reserve(m, number, jid) != 0) {
+        wm_finish(m, 1);
+        return;
+    }
     if (transport_send_text(m->t, jid, m->msg_id, m->text, &e) != RC_OK) {
         fprintf(stderr, "embudo: %s\n", e.msg);
         wm_finish(m, 1);
@@ -171,7 +206,7 @@ wm_numbers(void *ctx, uint64_t request_id, const struct transport_number *nums, 
         wm_finish(m, 1);
         return;
     }
-    wm_send(m, nums[0].jid);
+    wm_send(m, nums[0].number, nums[0].jid);
 }
 
 /* Prints a state once, in order; finishes when the one waited for is reached. */
@@ -179,7 +214,10 @@ static void
 wm_state(struct wm *m, int state)
 {
     static const char *const names[] = { "", "", "enviado", "entregado", "leído" };
+    static const char *const estados[] = { "", "", "ENVIADO", "ENTREGADO", "LEIDO" };
 
+    if (state > m->got)
+        wm_record(m, estados[state], NULL);
     while (m->got < state) {
         m->got++;
         if (m->got >= 2) {
@@ -200,6 +238,10 @@ wm_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
     if (strcmp(msg_id, m->msg_id) != 0)
         return;
     if (error != 0) {
+        char why[16];
+
+        snprintf(why, sizeof why, "ERROR_%d", error);
+        wm_record(m, "FALLIDO", why);
         printf("error %d\n", error);
         fflush(stdout);
         fprintf(stderr, "embudo: WhatsApp rechazó el mensaje (%d)\n", error);

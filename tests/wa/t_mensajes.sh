@@ -101,3 +101,30 @@ waeb wa enviar "+52 1 55 9876 5432" "cuatro" > "$work/devs.out" 2> "$work/devs.e
 check "cambio de lista de dispositivos: los 4 descifran" \
     [ "$(events '"ev":"decrypted"' '"text":"cuatro"' '"dsm":false')" = 4 ]
 check "después de todo, ningún descifrado falló" [ "$(events '"ev":"decrypt-failed"')" = 0 ]
+
+# ---- the governor: manual texts count against the day's cap; opted-out phones refused -----
+eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 > "$work/manual.out" 2>&1 <<SQL
+SELECT estado FROM crm.wa_envios_manuales WHERE wa_id = '$id';
+SELECT count(*) FROM crm.wa_envios_manuales WHERE estado = 'FALLIDO' AND error = 'ERROR_463';
+SQL
+check "el envío manual quedó anotado como LEIDO; el 463 como FALLIDO" \
+    sh -c "printf 'LEIDO\n1\n' | cmp -s - '$work/manual.out'"
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<'SQL'
+UPDATE crm.wa_cuentas SET limite_diario = 1
+ WHERE usuario_id = (SELECT id FROM crm.usuarios WHERE login = 'prom1');
+SQL
+waeb wa enviar "+52 55 1234 5678" "sobre el tope" > "$work/tope.out" 2> "$work/tope.err"
+st=$?
+check "tope diario alcanzado: estado 1, «límite diario alcanzado», nada enviado" \
+    sh -c "[ $st -eq 1 ] && grep -q 'límite diario alcanzado' '$work/tope.err' && ! grep -q '^id:' '$work/tope.out'"
+check "tope diario: nada cifrado" [ "$(events '"ev":"decrypted"' '"text":"sobre el tope"')" = 0 ]
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<'SQL'
+UPDATE crm.wa_cuentas SET limite_diario = 180
+ WHERE usuario_id = (SELECT id FROM crm.usuarios WHERE login = 'prom1');
+INSERT INTO crm.wa_bajas (telefono, regla) VALUES ('+525598765432', 'prueba');
+SQL
+waeb wa enviar "+52 1 55 9876 5432" "a una baja" > "$work/baja.out" 2> "$work/baja.err"
+st=$?
+check "número dado de baja: estado 1, rechazado antes de enviar (EB366)" \
+    sh -c "[ $st -eq 1 ] && grep -q 'pidió no recibir mensajes' '$work/baja.err'"
+check "baja: nada cifrado" [ "$(events '"ev":"decrypted"' '"text":"a una baja"')" = 0 ]
