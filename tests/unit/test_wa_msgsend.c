@@ -330,7 +330,7 @@ send_through(struct fx *f, const char *id, const char *text, bool fresh)
 {
     struct binnode *n;
 
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, id, text, f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", id, text, f->now, NULL), RC_OK);
     if (fresh) {
         n = pop(f, "iq");
         assert_string_equal(binnode_attr(n, "xmlns"), "usync");
@@ -489,10 +489,10 @@ test_error_acks(void **state)
     assert_int_equal(ev.error, 479);
     assert_null(wa_msgsend_pop_send(f->ms));
     /* An id in use is refused; offline refuses. */
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0C3", "x", f->now, NULL), RC_OK);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0C3", "x", f->now, NULL), RC_INVAL);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_INVAL);
     wa_msgsend_offline(f->ms);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0C4", "x", f->now, NULL), RC_CLOSED);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C4", "x", f->now, NULL), RC_CLOSED);
 }
 
 /* A user without devices fails the message; an unanswered lookup times out (408). */
@@ -503,14 +503,14 @@ test_no_devices_and_timeout(void **state)
     struct wa_msgsend_event ev;
     struct binnode *iq;
 
-    assert_int_equal(wa_msgsend_send_text(f->ms, "5215599999999", "3EB0D1", "x", f->now, NULL),
+    assert_int_equal(wa_msgsend_send_text(f->ms, "5215599999999@s.whatsapp.net", "3EB0D1", "x", f->now, NULL),
                      RC_OK);
     iq = pop(f, "iq");
     answer_usync(f, iq);
     binnode_free(iq);
     assert_true(pop_event(f, WA_MSGSEND_EV_ACK, &ev));
     assert_int_equal(ev.error, WA_MSGSEND_ERR_NO_DEVICES);
-    assert_int_equal(wa_msgsend_send_text(f->ms, "5215588888888", "3EB0D2", "x", f->now, NULL),
+    assert_int_equal(wa_msgsend_send_text(f->ms, "5215588888888@s.whatsapp.net", "3EB0D2", "x", f->now, NULL),
                      RC_OK);
     iq = pop(f, "iq");
     binnode_free(iq);
@@ -602,6 +602,68 @@ test_number_check(void **state)
     assert_int_equal(ev.nums[0].on_whatsapp, -1);
     wa_msgsend_event_fini(&ev);
     assert_int_equal(wa_msgsend_check(f->ms, 1, nums, 0, f->now, NULL), RC_INVAL);
+}
+
+/* A contact reply for the contact query iq: every asked number answered by table. */
+static void
+answer_contacts(struct fx *f, const struct binnode *iq)
+{
+    const struct binnode *list = binnode_child(binnode_child(iq, "usync"), "list"), *u = NULL;
+    struct binnode *r = result_to(iq), *rl = binnode_add(binnode_add(r, "usync"), "list");
+
+    while ((u = binnode_child_next(list, "user", u)) != NULL) {
+        const char *asked = binnode_text(binnode_child(u, "contact"));
+        struct binnode *ru = binnode_add(rl, "user"), *c;
+        bool in = strcmp(asked, "+525512345678") == 0;
+
+        binnode_set_attr(ru, "jid", in ? PEER "@s.whatsapp.net" : "523300000000@s.whatsapp.net");
+        c = binnode_add(ru, "contact");
+        binnode_set_attr(c, "type", in ? "in" : "out");
+        binnode_set_string(c, asked);
+    }
+    feed(f, r);
+}
+
+/* A campaign that knows only phones: the number is checked first and the message goes to
+ * the canonical (521) JID; the answer is cached; a number not on WhatsApp fails (code 1). */
+static void
+test_send_to_number(void **state)
+{
+    struct fx *f = *state;
+    struct wa_msgsend_event ev;
+    struct binnode *iq, *m;
+
+    assert_int_equal(wa_msgsend_send_text(f->ms, "+52 55 1234 5678", "3EB0N1", "hola", f->now,
+                                          NULL),
+                     RC_OK);
+    iq = pop(f, "iq");
+    assert_string_equal(binnode_attr(binnode_child(iq, "usync"), "context"), "interactive");
+    answer_contacts(f, iq);
+    binnode_free(iq);
+    assert_false(wa_msgsend_pop_event(f->ms, &ev)); /* internal: no NUMBERS event */
+    iq = pop(f, "iq");
+    answer_usync(f, iq);
+    binnode_free(iq);
+    iq = pop(f, "iq");
+    assert_int_equal(answer_keys(f, iq), 3);
+    binnode_free(iq);
+    m = pop(f, "message");
+    assert_string_equal(binnode_attr(m, "to"), PEER "@s.whatsapp.net");
+    binnode_free(m);
+    assert_int_equal(wa_msgsend_send_text(f->ms, "525512345678", "3EB0N2", "otra", f->now, NULL),
+                     RC_OK);
+    m = pop(f, "message"); /* cached: no check, no lookup */
+    binnode_free(m);
+    f->now += 5000; /* past the 2 s gap between checks */
+    assert_int_equal(wa_msgsend_send_text(f->ms, "+52 33 0000 0000", "3EB0N3", "x", f->now, NULL),
+                     RC_OK);
+    iq = pop(f, "iq");
+    answer_contacts(f, iq);
+    binnode_free(iq);
+    assert_true(pop_event(f, WA_MSGSEND_EV_ACK, &ev));
+    assert_string_equal(ev.id, "3EB0N3");
+    assert_int_equal(ev.error, WA_MSGSEND_ERR_NO_DEVICES);
+    assert_int_equal(wa_msgsend_send_text(f->ms, "12", "3EB0N4", "x", f->now, NULL), RC_INVAL);
 }
 
 /* Our bundle, as the server would hand it to the peer. */
@@ -698,7 +760,7 @@ test_notifications(void **state)
     feed(f, n);
     assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
     assert_string_equal(ev.from, PEER "@s.whatsapp.net");
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0E2", "dos", f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E2", "dos", f->now, NULL), RC_OK);
     iq = pop(f, "iq"); /* the identity notification also dropped the device list */
     assert_string_equal(binnode_attr(iq, "xmlns"), "usync");
     answer_usync(f, iq);
@@ -710,7 +772,7 @@ test_notifications(void **state)
     binnode_free(m);
     n = server_node("notification", "N2", PEER "@s.whatsapp.net", "devices");
     feed(f, n);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0E3", "tres", f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E3", "tres", f->now, NULL), RC_OK);
     iq = pop(f, "iq");
     assert_string_equal(binnode_attr(iq, "xmlns"), "usync");
     binnode_free(iq);
@@ -737,7 +799,7 @@ test_identity_before_lid(void **state)
     binnode_add(n, "identity");
     feed(f, n);
     assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER, "3EB0F2", "dos", f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0F2", "dos", f->now, NULL), RC_OK);
     iq = pop(f, "iq");
     answer_usync(f, iq);
     binnode_free(iq);
@@ -791,6 +853,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_incoming, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_before_lid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_send_to_number, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

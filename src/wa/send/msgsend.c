@@ -383,17 +383,14 @@ ncache_put(struct wa_msgsend *ms, const struct wa_msgsend_number *num, int64_t n
     c->at_ms = now;
 }
 
-int
-wa_msgsend_check(struct wa_msgsend *ms, uint64_t request_id, const char *const *numbers, size_t n,
-                 int64_t now_ms, struct err *e)
+static void
+check_new(struct wa_msgsend *ms, uint64_t request_id, const char *const *numbers, size_t n,
+          bool internal, int64_t now)
 {
     struct ms_check *c, **pp;
 
-    if (n == 0)
-        return err_set(e, RC_INVAL, "ningún número que revisar");
-    if (!ms->online)
-        return err_set(e, RC_CLOSED, "WhatsApp no está conectado");
     c = xcalloc(1, sizeof *c);
+    c->internal = internal;
     c->request_id = request_id;
     c->n = n;
     c->nums = xcalloc(n, sizeof *c->nums);
@@ -409,8 +406,32 @@ wa_msgsend_check(struct wa_msgsend *ms, uint64_t request_id, const char *const *
     for (pp = &ms->checks; *pp != NULL; pp = &(*pp)->next)
         ;
     *pp = c;
-    ms_check_pump(ms, now_ms);
+    ms_check_pump(ms, now);
+}
+
+int
+wa_msgsend_check(struct wa_msgsend *ms, uint64_t request_id, const char *const *numbers, size_t n,
+                 int64_t now_ms, struct err *e)
+{
+    if (n == 0)
+        return err_set(e, RC_INVAL, "ningún número que revisar");
+    if (!ms->online)
+        return err_set(e, RC_CLOSED, "WhatsApp no está conectado");
+    check_new(ms, request_id, numbers, n, false, now_ms);
     return RC_OK;
+}
+
+int
+ms_number_peer(struct wa_msgsend *ms, const char *digits, struct wa_jid *peer, int64_t now)
+{
+    const struct ms_ncache *hit = ncache_find(ms, digits, now);
+
+    if (hit != NULL)
+        return hit->on_whatsapp == 1 && wa_jid_parse(hit->jid, peer, NULL) == RC_OK ? 1 : -1;
+    /* Queued now, answered later (a cache miss cannot finish at once): the message is in
+     * its list by then. */
+    check_new(ms, 0, &digits, 1, true, now);
+    return 0;
 }
 
 /* Answers the head request when nothing of it is left to ask or in flight. */
@@ -429,6 +450,13 @@ check_finish(struct wa_msgsend *ms, struct ms_check *c, int64_t now)
         ncache_put(ms, &c->nums[i], now);
     }
     ms->checks = c->next;
+    if (c->internal) {
+        for (size_t i = 0; i < c->n; i++)
+            ms_out_number(ms, &c->nums[i], now);
+        free(c->nums);
+        free(c);
+        return true;
+    }
     ev = ms_event(ms, WA_MSGSEND_EV_NUMBERS);
     ev->request_id = c->request_id;
     ev->n = c->n;

@@ -114,10 +114,13 @@ void wa_msgsend_online(struct wa_msgsend *ms, int64_t now_ms);
 void wa_msgsend_offline(struct wa_msgsend *ms);
 
 /*
- * Sends text to `to` (bare digits of a user, e.g. "5215512345678", or a user JID) under
- * id, chosen by the caller (1..WA_MSGSEND_ID_MAX printable characters; wa_msgid_new gives
- * the guide's format). One ACK event follows unless the connection closes first. RC_OK,
- * RC_CLOSED (offline), RC_INVAL (bad argument, id in use).
+ * Sends text to `to` under id, chosen by the caller (1..WA_MSGSEND_ID_MAX printable
+ * characters; wa_msgid_new gives the guide's format). `to` is a user JID, sent to as is, or
+ * a phone number in any E.164 spelling: it is normalised (Mexico: 52 + ten digits) and sent
+ * to the canonical JID a number check returns (cached; a check of its own on a miss), so a
+ * campaign that knows only phones reaches 521 mobiles; a number not on WhatsApp fails with
+ * WA_MSGSEND_ERR_NO_DEVICES. One ACK event follows unless the connection closes first.
+ * RC_OK, RC_CLOSED (offline), RC_INVAL (bad argument, id in use).
  */
 int wa_msgsend_send_text(struct wa_msgsend *ms, const char *to, const char *id, const char *text,
                          int64_t now_ms, struct err *e) __attribute__((warn_unused_result));

@@ -35,13 +35,14 @@ struct ms_query {
     char device[WA_JID_MAX];  /* RETRY_KEYS: to which device */
 };
 
-enum ms_ostate { MSO_DEVICES, MSO_KEYS, MSO_SENT };
+enum ms_ostate { MSO_NUMBER, MSO_DEVICES, MSO_KEYS, MSO_SENT };
 
 /* One outgoing message, from send_text until its plaintext expires. */
 struct ms_out {
     struct ms_out *next;
     char id[WA_MSGSEND_ID_MAX + 1];
-    struct wa_jid peer;     /* PN user */
+    struct wa_jid peer;     /* PN user (once MSO_NUMBER is over) */
+    char number[WA_NUMBER_MAX]; /* MSO_NUMBER: the digits whose canonical JID is awaited */
     uint8_t *msg;           /* the encoded Message (unpadded) */
     size_t msglen;
     enum ms_ostate st;
@@ -65,6 +66,7 @@ struct ms_check {
     size_t asked;           /* numbers [0, asked) were resolved or are in flight */
     size_t pending;         /* in flight */
     int attempts;           /* timeouts of this request */
+    bool internal;          /* asked by send_text for a bare number: no NUMBERS event */
     struct wa_msgsend_number *nums;
 };
 
@@ -122,12 +124,17 @@ void ms_check_pump(struct wa_msgsend *ms, int64_t now);
 void ms_check_failed(struct wa_msgsend *ms, struct ms_query *q, int64_t now);
 /* The user JID of `to` (digits or a user JID, PN or LID; a device part is dropped). */
 int ms_peer_of(const char *to, struct wa_jid *peer, struct err *e);
+/* For a bare number: 1 with *peer = the canonical JID a (cached) check gave, 0 when a check
+ * was queued (the message waits in MSO_NUMBER), -1 when the number is not on WhatsApp. */
+int ms_number_peer(struct wa_msgsend *ms, const char *digits, struct wa_jid *peer, int64_t now);
 int ms_persist_creds(struct wa_msgsend *ms);
 
 /* msgsend_out.c */
 struct ms_out *ms_out_find(struct wa_msgsend *ms, const char *id);
 void ms_out_fail(struct wa_msgsend *ms, struct ms_out *o, int code);
 void ms_out_advance(struct wa_msgsend *ms, struct ms_out *o, int64_t now);
+/* A number check asked for messages answered: those waiting for that number go on. */
+void ms_out_number(struct wa_msgsend *ms, const struct wa_msgsend_number *num, int64_t now);
 /* The messages waiting on q go on (the answer, or its absence, is known now). */
 void ms_out_resume(struct wa_msgsend *ms, const struct ms_query *q, int64_t now);
 /* Drops the sessions of users marked stale whose LID is now known. */

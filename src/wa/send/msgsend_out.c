@@ -71,14 +71,57 @@ id_ok(const char *id)
     return true;
 }
 
+/* A message to a bare number goes to the canonical JID a number check gives (Mexican
+ * mobiles: 52 or 521, as the server says): from the cache, or after a check of its own. */
+static int
+out_by_number(struct wa_msgsend *ms, struct ms_out *o, const char *number, int64_t now)
+{
+    snprintf(o->number, sizeof o->number, "%s", number);
+    o->st = MSO_NUMBER;
+    switch (ms_number_peer(ms, number, &o->peer, now)) {
+    case 1:
+        o->st = MSO_DEVICES;
+        ms_out_advance(ms, o, now);
+        break;
+    case 0:
+        break; /* ms_out_number resumes it */
+    default:
+        ms_out_fail(ms, o, WA_MSGSEND_ERR_NO_DEVICES);
+        break;
+    }
+    return RC_OK;
+}
+
+void
+ms_out_number(struct wa_msgsend *ms, const struct wa_msgsend_number *num, int64_t now)
+{
+    struct ms_out *o = ms->outs, *next;
+
+    for (; o != NULL; o = next) {
+        next = o->next;
+        if (o->st != MSO_NUMBER || strcmp(o->number, num->number) != 0)
+            continue;
+        if (num->on_whatsapp == 1 && wa_jid_parse(num->jid, &o->peer, NULL) == RC_OK) {
+            o->st = MSO_DEVICES;
+            ms_out_advance(ms, o, now);
+        } else {
+            ms_out_fail(ms, o, num->on_whatsapp == 0 ? WA_MSGSEND_ERR_NO_DEVICES
+                                                     : WA_MSGSEND_ERR_TIMEOUT);
+        }
+    }
+}
+
 int
 wa_msgsend_send_text(struct wa_msgsend *ms, const char *to, const char *id, const char *text,
                      int64_t now_ms, struct err *e)
 {
     uint8_t secret[WAMSG_SECRET_BYTES];
+    char number[WA_NUMBER_MAX] = "";
     struct wa_jid peer;
     struct strbuf sb;
     struct ms_out *o, **pp;
+
+    memset(&peer, 0, sizeof peer);
 
     if (!ms->online)
         return err_set(e, RC_CLOSED, "WhatsApp no está conectado");
@@ -86,8 +129,12 @@ wa_msgsend_send_text(struct wa_msgsend *ms, const char *to, const char *id, cons
         return err_set(e, RC_INVAL, "sin estado Signal no se puede enviar");
     if (!id_ok(id) || ms_out_find(ms, id) != NULL)
         return err_set(e, RC_INVAL, "id de mensaje inválido o repetido");
-    if (ms_peer_of(to, &peer, e) != RC_OK)
-        return RC_INVAL;
+    if (to == NULL || strchr(to, '@') != NULL) {
+        if (ms_peer_of(to, &peer, e) != RC_OK)
+            return RC_INVAL;
+    } else if (!wa_number_normalize(to, number)) {
+        return err_set(e, RC_INVAL, "número inválido: %.24s", to);
+    }
     secure_random(secret, sizeof secret);
     strbuf_init(&sb);
     if (wamsg_encode_text(text, true, secret, &sb, e) != RC_OK) {
@@ -102,6 +149,8 @@ wa_msgsend_send_text(struct wa_msgsend *ms, const char *to, const char *id, cons
     for (pp = &ms->outs; *pp != NULL; pp = &(*pp)->next)
         ;
     *pp = o;
+    if (number[0] != '\0')
+        return out_by_number(ms, o, number, now_ms);
     ms_out_advance(ms, o, now_ms);
     return RC_OK;
 }
