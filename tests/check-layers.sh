@@ -15,8 +15,19 @@ check() { # pattern allowed-prefix description
 check 'n?curses(w)?\.h|ncursesw/[a-z]+\.h|panel\.h|menu\.h|form\.h' 'ui/' 'ncurses'
 check 'libpq-fe\.h|libpq/[a-z-]+\.h|postgresql/[a-z/_-]+\.h' 'src/db/' 'libpq'
 check 'sodium\.h|sodium/[a-z_]+\.h' 'src/crypto/' 'libsodium'
+# Protocol libraries stay in their own layers (tests and the fake server may use them).
+hits=$(grep -rnE '#[[:space:]]*include[[:space:]]*<(signal/[a-z_]+|signal_protocol)\.h>' src ui 2>/dev/null |
+    grep -v '^src/wa/signal/' || true)
+[ -n "$hits" ] && { echo "check-layers: libsignal fuera de src/wa/signal:"; echo "$hits"; fail=1; }
+hits=$(grep -rnE '#[[:space:]]*include[[:space:]]*<libwebsockets\.h>' src ui 2>/dev/null |
+    grep -v '^src/wa/net/' || true)
+[ -n "$hits" ] && { echo "check-layers: libwebsockets fuera de src/wa/net:"; echo "$hits"; fail=1; }
+hits=$(grep -rnE '#[[:space:]]*include[[:space:]]*<curl/curl\.h>' src ui 2>/dev/null |
+    grep -v '^src/rt/' || true)
+[ -n "$hits" ] && { echo "check-layers: libcurl fuera de src/rt:"; echo "$hits"; fail=1; }
 # The view-models are pure: no ncurses even inside ui/.
 hits=$(grep -rnE '#[[:space:]]*include[[:space:]]*<n?curses' ui/vm 2>/dev/null || true)
 [ -n "$hits" ] && { echo "check-layers: ncurses en ui/vm (debe ser puro):"; echo "$hits"; fail=1; }
-[ $fail -eq 0 ] && echo "check-layers: ok (ncurses en ui/, libpq en src/db/, libsodium en src/crypto/)"
+[ $fail -eq 0 ] && echo "check-layers: ok (ncurses en ui/, libpq en src/db/, libsodium en src/crypto/," \
+    "libsignal en src/wa/signal/, libwebsockets en src/wa/net/, libcurl en src/rt/)"
 exit $fail
