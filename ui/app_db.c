@@ -219,8 +219,6 @@ session_apply_ok(struct app *a, const struct session_job *sj)
     a->loaded = true;
     a->profile = vm_profile_parse(sj->r.rol);
     snprintf(a->login, sizeof a->login, "%s", sj->r.login);
-    localtime_r(&now, &tm);
-    strftime(a->updated, sizeof a->updated, "%H:%M:%S", &tm);
     a->error[0] = '\0';
     if (sj->have_salud) {
         a->usuario_id = sj->s.usuario_id;
@@ -231,6 +229,13 @@ session_apply_ok(struct app *a, const struct session_job *sj)
         a->sweep_read_at = uv_now(&a->loop);
         app_clock_update(a);
     }
+    /* "Actualizado a las …" in business time too, like the status bar's clock. */
+    now += a->have_offset ? a->utc_offset_s : 0;
+    if (a->have_offset)
+        gmtime_r(&now, &tm);
+    else
+        localtime_r(&now, &tm);
+    strftime(a->updated, sizeof a->updated, "%H:%M:%S", &tm);
     if (first || before != a->profile) {
         struct app_notify n = { .resync = true };
 

@@ -1,6 +1,7 @@
 # t_ayuda_paneles — "?" shows the keys of the pane it is pressed in (its own section first,
 # then the global keys), for every pane a promoter and a supervisor can reach, and the
-# hint bar follows the pane. Panes a profile may not use have no tab and no number.
+# hint bar follows the pane. Panes a profile may not use have no tab, and their commands say
+# the profile has no access.
 . "$(dirname "$0")/lib.inc"
 
 # check_help N TITLE: pane number N is TITLE and its "?" overlay lists its keys first.
@@ -17,20 +18,22 @@ check_help() {
 
 start_app 100 30 --as prom1
 wait_for "● conectado"
-expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación$'
+expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación '
+screen | sed -n 2p | grep -q -e Bandeja -e Equipo && fail "un promotor ve pestañas de supervisión"
 check_help 2 Embudo
 check_help 4 Asignación
-send_key Tab # from the last pane to the first
-wait_for "Resumen"
-send 5 # a promoter has no fifth pane: nothing happens
-expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación$'
+send_key BTab # back from Asignación: Detalle
+wait_for "Elige una oportunidad en el Embudo"
+send ':bandeja'
+send_key Enter
+wait_for "✗ su perfil no tiene acceso a :bandeja"
 send q
 wait_gone
 expect_exit 0
 
 start_app 100 30 --as sup1
 wait_for "● conectado"
-expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo$'
+expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo( |$)'
 check_help 2 Embudo
 check_help 4 Bandeja
 check_help 5 Equipo

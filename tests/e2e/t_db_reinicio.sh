@@ -22,7 +22,9 @@ wait_until_gone "Ayuda: Asignación"
 send_key Enter           # asking for a lote needs the database
 send_key Enter
 wait_for "No se puede pedir clientes ahora: sin conexión con la base de datos."
-send_key Tab             # (digits go to the quantity there) Tab: the next pane, Inicio
+send_key BTab            # (digits go to the quantity there) S-Tab back to Inicio
+send_key BTab
+send_key BTab
 wait_for "Resumen"
 
 eb db start >/dev/null || fail "db start"

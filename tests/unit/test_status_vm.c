@@ -177,11 +177,20 @@ test_tabs_number_panes_and_keep_the_active_one(void **st)
                              "0.38 tab| 4 Bandeja \n"
                              "0.50 tab| 5 Equipo \n");
     free(got);
-    status_vm_tabs(&l, titles, 5, 4, 30); /* narrow: the active tab is still shown */
+    status_vm_tabs(&l, titles, 5, 4, 30); /* narrow: "…", and the active tab is still shown */
     got = vm_lines_dump(&l, 1);
     assert_string_equal(got, "0 fill=tab\n"
                              "0.1 tab| 1 Inicio \n"
-                             "0.12 tab_active| 5 Equipo \n");
+                             "0.12 tab|…\n"
+                             "0.14 tab_active| 5 Equipo \n");
+    free(got);
+    status_vm_tabs(&l, titles, 5, 0, 50); /* from the first that does not fit, none */
+    got = vm_lines_dump(&l, 1);
+    assert_string_equal(got, "0 fill=tab\n"
+                             "0.1 tab_active| 1 Inicio \n"
+                             "0.12 tab| 2 Embudo \n"
+                             "0.23 tab| 3 Asignación \n"
+                             "0.38 tab|…\n");
     free(got);
 }
 

@@ -242,7 +242,8 @@ key_from_code(wint_t c, struct key *k)
         { KEY_PPAGE, KK_PGUP },    { KEY_NPAGE, KK_PGDN },
         { KEY_HOME, KK_HOME },     { KEY_END, KK_END },
         { KEY_ENTER, KK_ENTER },   { KEY_BACKSPACE, KK_BACKSPACE },
-        { KEY_RESIZE, KK_RESIZE }, { KEY_BTAB, KK_TAB },
+        { KEY_RESIZE, KK_RESIZE }, { KEY_BTAB, KK_BACKTAB },
+        { KEY_DC, KK_DELETE },
     };
 
     k->ch = 0;

@@ -123,8 +123,10 @@ tab_text(char *buf, size_t sz, int i, const char *title)
 void
 status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active, int width)
 {
+    const char *more = vm_ellipsis();
     char tab[96];
-    int col = 1, keep = 0;
+    int col = 1, keep = 0, mw = vm_text_width(more) + 1;
+    bool full = false;
 
     vm_line_init(line, ROLE_TAB);
     if (active >= 0 && active < n)
@@ -134,8 +136,12 @@ status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int activ
 
         if (i == active)
             keep = 0;
-        else if (col + need + (i < active ? keep : 0) > width)
+        else if (full || col + need + keep + (i + 1 < n ? mw : 0) > width) {
+            if (!full) /* the first one that does not fit: "…" says there are more */
+                col = vm_line_put(line, col, width, ROLE_TAB, more) + 1;
+            full = true;
             continue;
+        }
         col = vm_line_put(line, col, width, i == active ? ROLE_TAB_ACTIVE : ROLE_TAB, tab) + 1;
     }
 }

@@ -56,8 +56,10 @@ void status_vm_build(struct status_vm *vm, const struct status_info *in, int wid
 char *status_vm_dump(const struct status_vm *vm);
 
 /*
- * The tab row: " 1 Inicio  2 Embudo …" for titles[0..n), active one in ROLE_TAB_ACTIVE;
- * tabs that do not fit are left out (the active one is always shown).
+ * The tab row: " 1 Inicio  2 Embudo …" for titles[0..n), active one in ROLE_TAB_ACTIVE.
+ * From the first tab that does not fit on, tabs are left out and "…" says so; the active
+ * one is always shown (after the "…" when it is one of those). Numbers stay those of the
+ * number keys.
  */
 void status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active, int width);
 
