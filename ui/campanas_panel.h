@@ -2,10 +2,11 @@
  * campanas_panel — what the campaign panes of issue 5 (ui/wa_panel.c, wizard_panel.c,
  * progreso_panel.c, estadisticas_panel.c) share, and their seam with the sender runtime.
  *
- * The sender (src/rt/sender, H14) runs the account's transport on its own thread; the code
- * that starts it in-process registers a struct wa_envio_ops here, and forwards what the
- * sender reports (QR refs, link end, state, health) through wa_panel_*() on the loop thread.
- * Until one is registered, the WhatsApp pane says linking is not available in this session.
+ * The sender (src/rt/sender.h) runs the account's transport on its own thread; the code that
+ * starts it in-process (ui/wa_envio.c) registers a struct wa_envio_ops here and forwards what
+ * the sender reports (state, health, QR refs) through wa_panel_*() on the loop thread. Linking
+ * on the simulated network is ui/wa_vincular.c's; with no sender registered the pane still
+ * links, and says this session cannot send.
  *
  * Loop thread only.
  */
@@ -26,13 +27,14 @@ struct wa_envio_ops {
        wa_panel_qr when the account is not linked). RC_BUSY: another session sends. */
     int (*iniciar)(void *ctx, struct err *e);
     void (*detener)(void *ctx);
-    /* Simulated network only: the phone scans the current QR. */
-    void (*escanear)(void *ctx);
     /* Something to send may have appeared (a campaign launched or resumed). */
     void (*despertar)(void *ctx);
-    bool sim; /* the transport is the simulated network */
     void *ctx;
 };
+
+/* ui/wa_envio.c: registers this session's sender (rt/sender.h) as the seam below, when the
+ * configuration allows sending (transport sim; web is not ready for campaigns). */
+void wa_envio_init(struct app *a);
 
 /* Registers (ops copied; NULL = none) the sender seam for every campaign pane. */
 void wa_panel_set_envio(struct app *a, const struct wa_envio_ops *ops);
@@ -44,6 +46,16 @@ void wa_panel_envio(struct app *a, enum wa_envio envio, const char *salud);
 
 /* The registered sender (NULL when none); the progress pane wakes it on launch/resume. */
 const struct wa_envio_ops *wa_panel_envio_ops(struct app *a);
+
+/*
+ * wa_vincular.c: links the user's account on the simulated network (QR refs through
+ * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). fin(ok, why) runs once the
+ * link is stored (ok) or the attempt ended (why: Spanish). RC_BUSY when one is running.
+ */
+int wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, const char *why),
+                    struct err *e) __attribute__((warn_unused_result));
+int wa_vincular_sim_escanear(struct err *e) __attribute__((warn_unused_result));
+bool wa_vincular_sim_activa(void);
 
 /* progreso_panel.c: show campaign id in the progress pane. */
 void progreso_panel_mostrar(struct app *a, int64_t id);

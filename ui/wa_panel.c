@@ -18,6 +18,7 @@
 
 #include <uv.h>
 
+#include "core/config.h"
 #include "db/db_wa.h"
 #include "ui/app_internal.h"
 #include "ui/pane/wa_pane.h"
@@ -219,7 +220,6 @@ wa_panel_set_envio(struct app *a, const struct wa_envio_ops *ops)
     s->has_envio = ops != NULL;
     if (ops != NULL)
         s->envio = *ops;
-    s->m.sim = ops != NULL && ops->sim;
     app_redraw(a);
 }
 
@@ -281,10 +281,11 @@ wa_iniciar(struct wa_st *s)
     struct err e = { 0 };
 
     if (!s->has_envio) {
-        app_message(s->a, true, "Esta sesión no tiene el proceso de envío: use «embudo wa link».");
+        app_message(s->a, true, "Esta sesión no tiene el proceso de envío; la cuenta queda lista "
+                                "para «embudo worker».");
         return;
     }
-    if (!app_require_db(s->a, "vincular"))
+    if (!app_require_db(s->a, "iniciar el envío"))
         return;
     if (s->envio.iniciar(s->envio.ctx, &e) != RC_OK) {
         app_message(s->a, true, "%s", e.rc == RC_BUSY ? "Enviando desde otra sesión." : e.msg);
@@ -292,28 +293,76 @@ wa_iniciar(struct wa_st *s)
             wa_panel_envio(s->a, WA_ENVIO_OTRA_SESION, NULL);
         return;
     }
-    s->m.qr_vencido = false;
     wa_panel_envio(s->a, WA_ENVIO_ACTIVO, NULL);
+}
+
+/* The simulated link ended: stored (the sender may start now) or not (why). */
+static void
+wa_vinculo_fin(struct app *a, bool ok, const char *why)
+{
+    struct wa_st *s = wa_state(a);
+
+    if (s == NULL)
+        return;
+    wa_panel_qr_fin(a, !ok);
+    if (!ok) {
+        app_message(a, true, "No se vinculó: %s", why);
+        return;
+    }
+    app_message(a, false, "WhatsApp vinculado.");
+    if (s->has_envio && s->m.envio != WA_ENVIO_ACTIVO)
+        wa_iniciar(s);
+}
+
+static bool
+wa_sin_vincular(const struct wa_model *m)
+{
+    return m->estado == WA_SIN_VINCULAR || m->estado == WA_REQUIERE_VINCULO ||
+           m->estado == WA_DESCONOCIDO || (m->estado == WA_VINCULANDO && m->jid[0] == '\0');
+}
+
+static void
+wa_vincular(struct wa_st *s)
+{
+    struct err e = { 0 };
+
+    if (!wa_sin_vincular(&s->m)) {
+        if (s->m.envio != WA_ENVIO_ACTIVO)
+            wa_iniciar(s);
+        else
+            app_message(s->a, false, "La cuenta ya está vinculada y enviando.");
+        return;
+    }
+    if (strcmp(s->a->cfg->transport.value, "sim") != 0) {
+        app_message(s->a, true, "Vincule con «embudo wa link» (muestra el código QR del cliente "
+                                "nativo).");
+        return;
+    }
+    if (!app_require_db(s->a, "vincular"))
+        return;
+    if (wa_vincular_sim(s->a, wa_vinculo_fin, &e) != RC_OK) {
+        app_message(s->a, true, "%s", e.msg);
+        return;
+    }
+    s->m.qr_vencido = false;
+    s->m.estado = WA_VINCULANDO;
+    app_redraw(s->a);
 }
 
 static bool
 wa_key(void *st, enum action act, const struct key *k)
 {
     struct wa_st *s = st;
+    struct err e = { 0 };
 
     (void)k;
     if (act == ACTION_WA_LINK) {
-        if (s->m.estado == WA_CONECTADA && s->m.envio == WA_ENVIO_ACTIVO)
-            app_message(s->a, false, "La cuenta ya está vinculada y enviando.");
-        else
-            wa_iniciar(s);
+        wa_vincular(s);
         return true;
     }
     if (act == ACTION_WA_SCAN) {
-        if (s->has_envio && s->envio.sim && s->m.qr != NULL)
-            s->envio.escanear(s->envio.ctx);
-        else
-            app_message(s->a, true, "Solo en la red simulada y con un código en pantalla.");
+        if (wa_vincular_sim_escanear(&e) != RC_OK)
+            app_message(s->a, true, "%s", e.msg);
         return true;
     }
     if (act == ACTION_WA_SEND) {
@@ -335,6 +384,7 @@ wa_create(struct app *a)
 
     s->a = a;
     wa_model_init(&s->m);
+    s->m.sim = strcmp(a->cfg->transport.value, "sim") == 0;
     return s;
 }
 
