@@ -44,7 +44,7 @@ struct wa_st {
     struct wa_vm vm;
     bool loading, again;
     struct wa_envio_ops envio;
-    bool has_envio;
+    bool has_envio, envio_init;
     uv_timer_t tick;
     bool tick_init, tick_closing;
 };
@@ -402,6 +402,10 @@ wa_enter(void *st)
 {
     struct wa_st *s = st;
 
+    if (!s->envio_init) {
+        s->envio_init = true;
+        wa_envio_init(s->a); /* this session's sender, when the configuration allows */
+    }
     if (!s->m.loaded)
         wa_load(s);
 }
