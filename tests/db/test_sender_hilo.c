@@ -92,20 +92,16 @@ on_guard(uv_timer_t *t)
     stop_all(h);
 }
 
-static void
-test_hilo_envia_y_segundo_rechazado(void **state)
+/* sh_p1 with 3 clients assigned, a linked account and a launched campaign of 3 messages. */
+static struct db *
+seed(struct dbt *t, struct db *adm)
 {
-    struct dbt *t = *state;
-    struct db *adm = dbt_connect(t, NULL), *p;
-    struct hilo h = { 0 };
     struct db_campana_nueva n = { .etapa = "Nuevo", .texto = "Hola {nombre}" };
     struct db_campana_creada c;
     struct err e = { 0 };
-    struct sim_config sim;
-    struct sender_params sp = { 0 };
-    struct sender_callbacks ca = { .ctx = &h, .event = on_a };
     static const unsigned char blob[] = { 7 };
-    char estado[16], *ci;
+    char estado[16];
+    struct db *p;
 
     dbt_role(t, "sh_p1", "embudo_promotor");
     dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES ('sh_p1', 'Pepe',"
@@ -126,6 +122,22 @@ test_hilo_envia_y_segundo_rechazado(void **state)
     assert_int_equal(db_campana_crear(p, &n, &c, &e), RC_OK);
     assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
     db_campana_creada_fini(&c);
+    return p;
+}
+
+static void
+test_hilo_envia_y_segundo_rechazado(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct hilo h = { 0 };
+    struct err e = { 0 };
+    struct sim_config sim;
+    struct sender_params sp = { 0 };
+    struct sender_callbacks ca = { .ctx = &h, .event = on_a };
+    char *ci;
+
+    p = seed(t, adm);
 
     sim_config_default(&sim);
     sim.latency_min_ms = sim.latency_max_ms = 0;
