@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db_internal.h"
+#include "db/db_wa.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -297,5 +298,38 @@ db_wa_tui_inciertos(struct db *db, int64_t id, struct db_wa_incierto **rows, siz
         }
     }
     PQclear(res);
+    return rc;
+}
+
+int
+db_wa_tui_reintentar(struct db *db, int64_t id, struct db_campana_creada *out, struct err *e)
+{
+    static const char sql[] = "SELECT campana_id, destinatarios, omitidos, hoy, tope_hoy, mensaje"
+                              " FROM api.campana_reintentar($1::bigint)";
+    char num[24];
+    const char *params[1] = { num };
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    snprintf(num, sizeof num, "%" PRId64, id);
+    if ((rc = tui_query(db, sql, 1, params, &res, e)) == RC_OK && PQntuples(res) != 1)
+        rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas",
+                     PQntuples(res));
+    if (rc == RC_OK) {
+        out->id = col_i64(res, 0, 0);
+        out->destinatarios = col_int(res, 0, 1);
+        out->omitidos = col_int(res, 0, 2);
+        out->hoy = col_int(res, 0, 3);
+        out->tope_hoy = col_int(res, 0, 4);
+        out->mensaje = col_dup(res, 0, 5);
+    }
+    PQclear(res);
+    if (rc == RC_OK)
+        rc = db_campana_plan(db, out->id, &out->plan, &out->nplan, e);
+    if (rc == RC_OK)
+        rc = db_campana_omitidos(db, out->id, &out->omitidos_v, &out->nomitidos, e);
+    if (rc != RC_OK)
+        db_campana_creada_fini(out);
     return rc;
 }

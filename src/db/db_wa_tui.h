@@ -97,4 +97,15 @@ struct db_wa_incierto {
 int db_wa_tui_inciertos(struct db *db, int64_t id, struct db_wa_incierto **rows, size_t *n,
                         struct err *e) __attribute__((warn_unused_result));
 
+struct db_campana_creada;
+
+/*
+ * "Retry failed": a new LISTA campaign with campaign id's FALLIDO messages (their texts),
+ * each checked again and given capacity like a creation (api.campana_reintentar), in one
+ * transaction; then its plan and skipped list. Fills out (db_campana_creada_fini it) on RC_OK.
+ * EB330, EB355, EB356, EB358 (nothing to retry).
+ */
+int db_wa_tui_reintentar(struct db *db, int64_t id, struct db_campana_creada *out,
+                         struct err *e) __attribute__((warn_unused_result));
+
 #endif

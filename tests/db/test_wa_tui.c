@@ -239,6 +239,69 @@ test_campaigns_and_uncertain(void **state)
     db_close(adm);
 }
 
+static void
+test_retry_failed(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct db_wa_audiencia *a;
+    struct db_campana_creada cc, rr;
+    struct db_campana_nueva nn = { .texto = "Hola {nombre}" };
+    struct err e;
+    size_t na;
+
+    seed(t, adm);
+    p = dbt_connect(t, "tw_p1");
+    assert_int_equal(db_wa_tui_audiencia(p, NULL, NULL, 0, &a, &na, &e), RC_OK);
+    nn.etapa = a[0].etapa;
+    assert_int_equal(db_campana_crear(p, &nn, &cc, &e), RC_OK);
+    assert_int_equal(cc.destinatarios, 4);
+    /* nothing failed yet */
+    assert_int_equal(db_wa_tui_reintentar(p, cc.id, &rr, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB358");
+    /* two fail; one of those phones then opts out */
+    dbt_exec(adm,
+             "UPDATE crm.wa_mensajes SET estado = 'FALLIDO', error = '479' WHERE id IN"
+             " (SELECT id FROM crm.wa_mensajes WHERE campana_id = %lld AND estado = 'PENDIENTE'"
+             " ORDER BY id LIMIT 2);"
+             "INSERT INTO crm.wa_bajas (telefono, regla) SELECT telefono, 'prueba'"
+             " FROM crm.wa_mensajes WHERE campana_id = %lld AND estado = 'FALLIDO'"
+             " ORDER BY id LIMIT 1",
+             (long long)cc.id, (long long)cc.id);
+    assert_int_equal(db_wa_tui_reintentar(p, cc.id, &rr, &e), RC_OK);
+    assert_true(rr.id > cc.id);
+    assert_int_equal(rr.destinatarios, 1);
+    assert_int_equal(rr.omitidos, 1);
+    assert_int_equal(rr.nomitidos, 1);
+    assert_string_equal(rr.omitidos_v[0].motivo, "BAJA");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT estado || ' ' || (filtros->>'reintenta')"
+                                       " FROM crm.wa_campanas WHERE id = %lld",
+                                       (long long)rr.id),
+                        dbt_scalar_tmp(t, adm, "SELECT 'LISTA %lld'", (long long)cc.id));
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.wa_mensajes m JOIN"
+                                       " crm.wa_mensajes f ON f.oportunidad_id = m.oportunidad_id"
+                                       " AND f.campana_id = %lld WHERE m.campana_id = %lld"
+                                       " AND m.estado = 'PENDIENTE' AND m.texto = f.texto",
+                                       (long long)cc.id, (long long)rr.id),
+                        "1");
+    db_campana_creada_fini(&rr);
+    /* the pending retry is RECIENTE for a second retry */
+    assert_int_equal(db_wa_tui_reintentar(p, cc.id, &rr, &e), RC_OK);
+    assert_int_equal(rr.destinatarios, 0);
+    db_campana_creada_fini(&rr);
+    db_campana_creada_fini(&cc);
+    free(a);
+    db_close(p);
+    /* another promoter cannot */
+    p = dbt_connect(t, "tw_p2");
+    assert_int_equal(db_wa_tui_reintentar(p, cc.id, &rr, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB355");
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -248,6 +311,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_sample_values_and_templates, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_variations_stored_once, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_campaigns_and_uncertain, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_retry_failed, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests_name("wa_tui", tests, NULL, NULL);
