@@ -163,6 +163,7 @@ check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 
 # ---- 2b. messages: wa revisar, wa enviar, the fake server's recipients (issue 7) ----------
 . "$(dirname "$0")/t_mensajes.sh"
+. "$(dirname "$0")/t_campana_web.sh"
 
 # ---- 3. secrets at rest ---------------------------------------------------------------------
 check "el archivo de llave es 0600" [ "$(stat -c %a "$home/wa.key")" = 600 ]

@@ -23,15 +23,21 @@ struct tweb {
     bool connecting, open, dead, pumping;
 };
 
+/* The clock when the caller gives none: the wall clock, epoch milliseconds. */
 static int64_t
-tw_now(const struct tweb *tw)
+tw_wall_ms(void *ctx)
 {
     struct timespec ts;
 
-    if (tw->base.clock.now_ms != NULL)
-        return tw->base.clock.now_ms(tw->base.clock.ctx);
+    (void)ctx;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+tw_now(const struct tweb *tw)
+{
+    return tw->base.clock.now_ms(tw->base.clock.ctx);
 }
 
 static void tw_pump(struct tweb *tw);
@@ -314,8 +320,10 @@ transport_web_new(uv_loop_t *loop, struct wa_creds *creds, struct wasig *sig,
 
     tw->base.ops = &tw_ops;
     tw->base.ev = *ev;
-    if (clock != NULL)
+    if (clock != NULL && clock->now_ms != NULL)
         tw->base.clock = *clock;
+    else
+        tw->base.clock.now_ms = tw_wall_ms;
     tw->loop = loop;
     tw->creds = creds;
     if (store != NULL)

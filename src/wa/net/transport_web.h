@@ -45,8 +45,9 @@ struct transport_web_store {
 
 /*
  * Creates the transport on loop over creds and sig (borrowed; both outlive it; sig NULL
- * allows only number checks and presence). cfg, store, clock and ev are copied. NULL with
- * e (RC_INVAL bad URL, RC_NET libwebsockets failed).
+ * allows only number checks and presence). cfg, store, clock and ev are copied; clock NULL
+ * means the wall clock (epoch ms; the web transport needs no wake: it owns a uv_timer).
+ * NULL with e (RC_INVAL bad URL, RC_NET libwebsockets failed).
  */
 struct transport *transport_web_new(uv_loop_t *loop, struct wa_creds *creds, struct wasig *sig,
                                     const struct transport_web_config *cfg,

@@ -46,6 +46,7 @@ wa_msgsend_event_fini(struct wa_msgsend_event *ev)
 }
 
 static bool load_me(struct wa_msgsend *ms, int64_t now);
+static struct ms_ncache *ncache_find(struct wa_msgsend *ms, const char *number, int64_t now);
 
 struct wa_msgsend *
 wa_msgsend_new(struct wa_creds *creds, struct wasig *sig, const struct wa_msgsend_config *cfg)
@@ -334,15 +335,26 @@ wa_msgsend_presence(struct wa_msgsend *ms, const char *to, enum wa_msgsend_prese
     char me[WA_JID_MAX], peer_jid[WA_JID_MAX], id[40];
     struct wa_jid peer;
 
-    (void)now_ms;
     if (!ms->online)
         return err_set(e, RC_CLOSED, "WhatsApp no está conectado");
     if (p == WA_MSGSEND_AVAILABLE) {
         ms_push(ms, wa_presence_online(true, presence_name(ms)));
         return RC_OK;
     }
-    if (ms_peer_of(to, &peer, e) != RC_OK)
+    if (to != NULL && strchr(to, '@') == NULL) {
+        /* A phone: typing goes to its canonical JID, known once checked; before, nothing
+         * is shown (presence is cosmetic). */
+        char digits[WA_NUMBER_MAX];
+        const struct ms_ncache *hit;
+
+        if (!wa_number_normalize(to, digits))
+            return err_set(e, RC_INVAL, "número inválido: %.24s", to);
+        hit = ncache_find(ms, digits, now_ms);
+        if (hit == NULL || hit->on_whatsapp != 1 || wa_jid_parse(hit->jid, &peer, NULL) != RC_OK)
+            return RC_OK;
+    } else if (ms_peer_of(to, &peer, e) != RC_OK) {
         return RC_INVAL;
+    }
     wa_jid_format(&peer, true, peer_jid);
     if (p == WA_MSGSEND_COMPOSING && !subscribed(ms, peer.user))
         ms_push(ms, wa_presence_subscribe(peer_jid, ms_next_id(ms, id, sizeof id)));
