@@ -2,7 +2,8 @@
  * progreso_panel — the "progreso" pane (every profile: a promoter its campaigns, a supervisor
  * the team's, an admin all): the campaign list and the selected campaign's counts, re-read on
  * every notification (NOTIFY on wa_mensajes / wa_campanas), so the bar moves live; p pauses,
- * a launches or resumes (waking this session's sender), c cancels after a question; on the
+ * a launches or resumes (waking this session's sender), c cancels after a question, f makes a
+ * new campaign with the failed messages (it is shown, ready to launch); on the
  * uncertain messages (→ to reach them) e / n / x decide each one.
  *
  * Loop thread only, except the jobs' query() (worker thread, the job's own fields).
@@ -32,6 +33,7 @@ static const struct keymap_entry progreso_keys[] = {
     { KEYMAP_PROGRESO, CH('p'), ACTION_CAMPAIGN_PAUSE, "pausar", true },
     { KEYMAP_PROGRESO, CH('a'), ACTION_CAMPAIGN_RESUME, "lanzar / reanudar", true },
     { KEYMAP_PROGRESO, CH('c'), ACTION_CAMPAIGN_CANCEL, "cancelar la campaña", true },
+    { KEYMAP_PROGRESO, CH('f'), ACTION_CAMPAIGN_RETRY, "reintentar los fallidos", false },
     { KEYMAP_PROGRESO, CH('e'), ACTION_UNCERTAIN_SENT, "en duda: sí llegó", false },
     { KEYMAP_PROGRESO, CH('n'), ACTION_UNCERTAIN_RESEND, "en duda: volver a enviar", false },
     { KEYMAP_PROGRESO, CH('x'), ACTION_UNCERTAIN_DROP, "en duda: descartar", false },
@@ -262,6 +264,67 @@ accion_submit(struct progreso_st *s, int64_t id, bool incierto, int what)
     app_submit(s->a, &j->base);
 }
 
+/* ---- retry failed ------------------------------------------------------------------- */
+
+struct retry_job {
+    struct app_job base;
+    int64_t id;
+    struct db_campana_creada out;
+    bool ok;
+    struct progreso_st *st;
+};
+
+static int
+retry_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct retry_job *j = (struct retry_job *)aj;
+    int rc = db_wa_tui_reintentar(db, j->id, &j->out, e);
+
+    j->ok = rc == RC_OK;
+    return rc;
+}
+
+static void
+retry_result(struct app_job *aj)
+{
+    struct retry_job *j = (struct retry_job *)aj;
+
+    if (aj->rc != RC_OK) {
+        app_message(aj->app, true, "%s", aj->e.msg);
+        return;
+    }
+    app_message(aj->app, false, "Reintento: campaña %lld lista con %d mensajes (%d omitidos); "
+                                "a la lanza.",
+                (long long)j->out.id, j->out.destinatarios, j->out.omitidos);
+    progreso_panel_mostrar(aj->app, j->out.id);
+}
+
+static void
+retry_release(struct app_job *aj)
+{
+    struct retry_job *j = (struct retry_job *)aj;
+
+    if (j->ok)
+        db_campana_creada_fini(&j->out);
+    free(j);
+}
+
+static void
+retry_submit(struct progreso_st *s, int64_t id)
+{
+    struct retry_job *j;
+
+    if (!app_require_db(s->a, "reintentar los fallidos"))
+        return;
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->id = id;
+    j->base.query = retry_query;
+    j->base.result = retry_result;
+    j->base.release = retry_release;
+    app_submit(s->a, &j->base);
+}
+
 static void
 cancel_answer(struct app *a, bool yes, void *ctx)
 {
@@ -288,11 +351,16 @@ campaign_key(struct progreso_st *s, enum action act)
     else if (act == ACTION_CAMPAIGN_RESUME && progreso_puede_reanudar(c->estado))
         accion_submit(s, c->id, false,
                       strcmp(c->estado, "LISTA") == 0 ? DB_CAMPANA_LANZAR : DB_CAMPANA_REANUDAR);
+    else if (act == ACTION_CAMPAIGN_RETRY && s->m.tiene_cuentas && s->m.c.id == c->id &&
+             s->m.c.fallidos > 0)
+        retry_submit(s, c->id);
     else if (act == ACTION_CAMPAIGN_CANCEL && progreso_puede_cancelar(c->estado)) {
         snprintf(q, sizeof q, "¿Cancelar la campaña %lld? Lo pendiente no se enviará.",
                  (long long)c->id);
         app_confirm_ask(s->a, q, cancel_answer, s);
-    } else
+    } else if (act == ACTION_CAMPAIGN_RETRY)
+        app_message(s->a, true, "Esta campaña no tiene mensajes fallidos.");
+    else
         app_message(s->a, true, "No se puede en una campaña %s.", c->estado);
     return true;
 }
@@ -320,7 +388,7 @@ progreso_key(void *st, enum action act, const struct key *k)
 
     (void)k;
     if (act == ACTION_CAMPAIGN_PAUSE || act == ACTION_CAMPAIGN_RESUME ||
-        act == ACTION_CAMPAIGN_CANCEL)
+        act == ACTION_CAMPAIGN_CANCEL || act == ACTION_CAMPAIGN_RETRY)
         return campaign_key(s, act);
     if (act == ACTION_UNCERTAIN_SENT || act == ACTION_UNCERTAIN_RESEND ||
         act == ACTION_UNCERTAIN_DROP)

@@ -63,6 +63,7 @@ static const struct {
     [ACTION_CAMPAIGN_PAUSE] = { "pausar", "pausar la campaña" },
     [ACTION_CAMPAIGN_RESUME] = { "reanudar", "lanzar o reanudar la campaña" },
     [ACTION_CAMPAIGN_CANCEL] = { "cancelar_campana", "cancelar la campaña" },
+    [ACTION_CAMPAIGN_RETRY] = { "reintentar_fallidos", "reintentar los fallidos" },
     [ACTION_UNCERTAIN_SENT] = { "incierto_enviado", "sí llegó (marcar enviado)" },
     [ACTION_UNCERTAIN_RESEND] = { "incierto_reenviar", "volver a enviarlo" },
     [ACTION_UNCERTAIN_DROP] = { "incierto_descartar", "descartarlo" },

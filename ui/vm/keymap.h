@@ -106,6 +106,7 @@ enum action {
     ACTION_CAMPAIGN_PAUSE,
     ACTION_CAMPAIGN_RESUME, /* launch a ready one, resume a paused one */
     ACTION_CAMPAIGN_CANCEL,
+    ACTION_CAMPAIGN_RETRY,  /* a new campaign with the failed messages */
     ACTION_UNCERTAIN_SENT,   /* an uncertain message did arrive */
     ACTION_UNCERTAIN_RESEND, /* send it again */
     ACTION_UNCERTAIN_DROP,   /* give it up */
