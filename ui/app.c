@@ -609,7 +609,7 @@ app_free(struct app *a)
         if (a->slots[i].ops->destroy != NULL)
             a->slots[i].ops->destroy(a->slots[i].st);
     keymap_free(a->km);
-    app_cmd_fini();
+    app_cmd_fini(a);
     free(a);
 }
 

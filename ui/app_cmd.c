@@ -40,25 +40,18 @@ _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
 
 /* ---- completion sources --------------------------------------------------------- */
 
-#define APP_SOURCES 8
-
-static struct app_source {
-    char kind[24];
-    char **vals;
-    size_t n;
-} sources[APP_SOURCES]; /* loop thread only; freed by app_cmd_fini */
-
 void
 app_complete_set(struct app *a, const char *kind, const char *const *vals, size_t n)
 {
     struct app_source *s = NULL;
 
-    (void)a;
     for (int i = 0; i < APP_SOURCES && s == NULL; i++)
-        if (strcmp(sources[i].kind, kind) == 0 || sources[i].kind[0] == '\0')
-            s = &sources[i];
-    if (s == NULL)
+        if (strcmp(a->sources[i].kind, kind) == 0 || a->sources[i].kind[0] == '\0')
+            s = &a->sources[i];
+    if (s == NULL) {
+        log_warn("completado: sin lugar para «%s»", kind);
         return;
+    }
     for (size_t i = 0; i < s->n; i++)
         free(s->vals[i]);
     free(s->vals);
@@ -70,13 +63,13 @@ app_complete_set(struct app *a, const char *kind, const char *const *vals, size_
 }
 
 void
-app_cmd_fini(void)
+app_cmd_fini(struct app *a)
 {
     for (int i = 0; i < APP_SOURCES; i++) {
-        for (size_t j = 0; j < sources[i].n; j++)
-            free(sources[i].vals[j]);
-        free(sources[i].vals);
-        memset(&sources[i], 0, sizeof sources[i]);
+        for (size_t j = 0; j < a->sources[i].n; j++)
+            free(a->sources[i].vals[j]);
+        free(a->sources[i].vals);
+        memset(&a->sources[i], 0, sizeof a->sources[i]);
     }
 }
 
@@ -87,10 +80,10 @@ app_cmd_complete(struct app *a)
     size_t n = 0;
 
     for (int i = 0; i < APP_SOURCES; i++)
-        if (sources[i].kind[0] != '\0')
+        if (a->sources[i].kind[0] != '\0')
             src[n++] =
-                (struct cmdline_source){ sources[i].kind, (const char *const *)sources[i].vals,
-                                         sources[i].n };
+                (struct cmdline_source){ a->sources[i].kind,
+                                         (const char *const *)a->sources[i].vals, a->sources[i].n };
     if (cmdline_vm_complete(&a->cmd, app_commands, app_ncommands, src, n) == 0)
         app_message(a, false, "Nada que completar");
 }

@@ -51,6 +51,14 @@ struct app_slot {
     void *st;
 };
 
+/* Completion values of one kind, filled by the panes (app_complete_set). */
+#define APP_SOURCES 8
+struct app_source {
+    char kind[24];
+    char **vals;
+    size_t n;
+};
+
 struct app_confirm {
     bool open;
     char question[160];
@@ -107,6 +115,7 @@ struct app {
     void *form_ctx;
     bool cmdline;
     struct cmdline_vm cmd;
+    struct app_source sources[APP_SOURCES];
     enum app_overlay overlay;
     int help_scroll;
     char message[ERR_MSG_BYTES];
@@ -142,7 +151,7 @@ extern const struct cmdline_cmd app_commands[];
 extern const size_t app_ncommands;
 void app_cmd_run(struct app *a, const char *line);
 void app_cmd_complete(struct app *a);
-void app_cmd_fini(void);
+void app_cmd_fini(struct app *a);
 
 /* app_db.c: the once-a-second clock tick. */
 void app_clock_tick(uv_timer_t *t);
