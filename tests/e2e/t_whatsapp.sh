@@ -4,7 +4,8 @@
 # through the 4-step wizard (audience counts, a template with an unknown variable refused at
 # its position, then fixed; variations and pacing; review with today's allowance and what
 # decides it), launches it, watches it progress live (NOTIFY, no key pressed), pauses it —
-# sending stops — resumes it, and it ends with every message sent; the database agrees.
+# sending stops — resumes it, and it ends with every message sent; the database agrees. Then
+# prom8's supervisor sees the sends in the statistics pane, per promoter, day and campaign.
 # Named to run last: it takes 40 SEP clients from the pool, which other scenarios count.
 . "$(dirname "$0")/lib.inc"
 
@@ -101,6 +102,22 @@ wait_match "100 % +$enviables de $enviables"
 [ "$(sql_as prom8 "SELECT count(*) FROM crm.wa_mensajes WHERE campana_id = $id
                    AND estado IN ('PENDIENTE', 'ENVIANDO')")" = 0 ] || fail "quedaron pendientes"
 
+send q
+wait_gone
+expect_exit 0
+
+# 5. The supervisor's statistics: prom8's sends today, per promoter.
+start_app 160 50 --as sup2
+wait_for "Actualizado a las"
+tabs=$(screen | sed -n 2p)
+send "$(pane_key 'Estadísticas WA')"
+wait_for "Estadísticas de WhatsApp"
+wait_match "^ prom8 +$enviables "
+send v
+wait_for "· por día"
+send v
+wait_for "· por campaña"
+wait_match "^ $id "
 send q
 wait_gone
 expect_exit 0
