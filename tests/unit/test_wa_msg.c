@@ -16,6 +16,7 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "wa/binnode.h"
+#include "wa/devices.h"
 #include "wa/jid.h"
 #include "wa/keybundle.h"
 #include "wa/msgid.h"
@@ -599,6 +600,51 @@ test_presence(void **state)
     binnode_free(c);
 }
 
+/* The device cache: fresh for the TTL, dropped by invalidate (PN or LID user), LIDs both
+ * ways and kept after an invalidate, the least recently stored evicted when full. */
+static void
+test_devices(void **state)
+{
+    static struct wa_usync_user u;
+    struct wa_devices *d = wa_devices_new(1000);
+    uint8_t ids[WA_USYNC_DEVICES_MAX];
+    size_t n = 0;
+
+    (void)state;
+    memset(&u, 0, sizeof u);
+    assert_int_equal(wa_jid_parse("5215512345678@s.whatsapp.net", &u.jid, NULL), RC_OK);
+    assert_int_equal(wa_jid_parse("88887654321@lid", &u.lid, NULL), RC_OK);
+    u.has_jid = u.has_lid = u.has_devices = true;
+    u.ndevices = 2;
+    u.devices[0] = 0;
+    u.devices[1] = 7;
+    assert_false(wa_devices_get(d, "5215512345678", 0, ids, &n));
+    wa_devices_put(d, &u, 100);
+    assert_true(wa_devices_get(d, "5215512345678", 1099, ids, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[1], 7);
+    assert_false(wa_devices_get(d, "5215512345678", 1100, ids, &n)); /* expired */
+    assert_string_equal(wa_devices_lid_of(d, "5215512345678"), "88887654321");
+    assert_string_equal(wa_devices_pn_of(d, "88887654321"), "5215512345678");
+    wa_devices_put(d, &u, 2000);
+    wa_devices_invalidate(d, "88887654321"); /* by its LID */
+    assert_false(wa_devices_get(d, "5215512345678", 2001, ids, &n));
+    assert_string_equal(wa_devices_lid_of(d, "5215512345678"), "88887654321");
+    u.has_lid = false; /* a reply without <lid> keeps the known one */
+    wa_devices_put(d, &u, 3000);
+    assert_string_equal(wa_devices_lid_of(d, "5215512345678"), "88887654321");
+    assert_null(wa_devices_lid_of(d, "1"));
+    assert_null(wa_devices_pn_of(d, "1"));
+    for (int i = 0; i < WA_DEVICES_MAX; i++) { /* fill: the oldest (ours, at 3000) goes */
+        char user[24];
+
+        snprintf(user, sizeof user, "%d", 100000 + i);
+        wa_devices_map(d, user, "1", 4000 + i);
+    }
+    assert_null(wa_devices_lid_of(d, "5215512345678"));
+    wa_devices_free(d);
+}
+
 int
 main(void)
 {
@@ -617,6 +663,7 @@ main(void)
         cmocka_unit_test(test_ack),
         cmocka_unit_test(test_replies),
         cmocka_unit_test(test_presence),
+        cmocka_unit_test(test_devices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
