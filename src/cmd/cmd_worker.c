@@ -129,8 +129,8 @@ wk_maybe_finish(struct wk *w)
 static void
 wk_summary(const struct wk_sender *v)
 {
-    printf("envío cuenta %d: %u enviados, %u fallidos, %u en duda\n", v->cuenta, v->sent,
-           v->failed, v->uncertain);
+    printf("envío cuenta %d: %u enviados, %u fallidos, %u en duda\n", v->cuenta, v->sent, v->failed,
+           v->uncertain);
 }
 
 /* A sender's event, on the loop thread. ctx is the struct wk; ev->cuenta names the entry. */

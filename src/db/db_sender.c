@@ -113,8 +113,7 @@ db_sender_cuentas_servidor(struct db *db, int **ids, size_t *n, struct err *e)
 }
 
 int
-db_sender_estado(struct db *db, int cuenta, const char *estado, const char *detalle,
-                 struct err *e)
+db_sender_estado(struct db *db, int cuenta, const char *estado, const char *detalle, struct err *e)
 {
     char id[16];
     const char *p[3] = { id, estado, detalle };
@@ -179,10 +178,9 @@ int
 db_sender_recibo(struct db *db, const char *wa_id, bool leido, int64_t at_ms, bool *cambio,
                  struct err *e)
 {
-    static const char sql[] =
-        "SELECT api.mensaje_recibo($1, $2, CASE WHEN $3::bigint > 0"
-        " THEN to_timestamp($3::bigint / 1000.0) END)"
-        " FROM (SELECT set_config('synchronous_commit', 'off', true)) s";
+    static const char sql[] = "SELECT api.mensaje_recibo($1, $2, CASE WHEN $3::bigint > 0"
+                              " THEN to_timestamp($3::bigint / 1000.0) END)"
+                              " FROM (SELECT set_config('synchronous_commit', 'off', true)) s";
     char at[24];
     const char *p[3] = { wa_id, leido ? "LEIDO" : "ENTREGADO", at };
 

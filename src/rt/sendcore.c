@@ -37,7 +37,7 @@
 
 enum phase { PH_NEW, PH_CONNECTING, PH_READY, PH_IDLE, PH_TYPING, PH_ACK, PH_DOWN, PH_STOPPED };
 
-#define RECENT_N            64 /* recipients remembered for the per-recipient gap */
+#define RECENT_N             64 /* recipients remembered for the per-recipient gap */
 #define SENDCORE_IDLE_MIN_MS 1000
 
 struct recent {
@@ -210,8 +210,7 @@ schedule_next(struct sendcore *sc, int64_t now)
     pacing_next(&sc->pacing, 0, 0, &step);
     sc->gap = step.wait_ms + step.typing_ms;
     if (step.rest)
-        emit(sc, SENDER_EV_REST, (int)step.burst, 0,
-             pacing_step_explain(&step, why, sizeof why));
+        emit(sc, SENDER_EV_REST, (int)step.burst, 0, pacing_step_explain(&step, why, sizeof why));
     set_deadline(sc, PH_READY, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now);
 }
 
@@ -448,8 +447,7 @@ on_close(void *ctx, int code, const char *reason)
     }
     reconnect_decide(code, sc->linking, sc->attempt, &sc->rng, &d);
     sc->st.last_action = d.action;
-    if (db_sender_estado(sc->db, sc->cfg.cuenta, close_state(code, d.action), d.why, &e) !=
-            RC_OK &&
+    if (db_sender_estado(sc->db, sc->cfg.cuenta, close_state(code, d.action), d.why, &e) != RC_OK &&
         db_failed(sc, "registrar desconexión", &e))
         return;
     emit(sc, SENDER_EV_DOWN, code, 0, d.why);
@@ -695,8 +693,8 @@ finish(struct sendcore *sc, int rc, const char *why, bool leave_state)
     if (sc->locked) {
         if (sc->phase == PH_ACK)
             mark_uncertain(sc);
-        if (!leave_state && db_sender_estado(sc->db, sc->cfg.cuenta, "DESCONECTADA", why, &e) !=
-                                RC_OK)
+        if (!leave_state &&
+            db_sender_estado(sc->db, sc->cfg.cuenta, "DESCONECTADA", why, &e) != RC_OK)
             log_warn("envío cuenta %d: %s", sc->cfg.cuenta, e.msg);
         if (db_sender_unlock(sc->db, sc->cfg.cuenta, &e) == RC_OK)
             sc->locked = false;

@@ -54,13 +54,13 @@ struct sender_event {
 typedef void sendcore_event_fn(void *ctx, const struct sender_event *ev);
 
 struct sendcore_config {
-    int cuenta;                    /* the account (usuario_id) to send for */
-    struct pacing_config pacing;   /* gaps, bursts, typing, per-recipient gap */
-    struct sim_config sim;         /* the simulated network (linked is set from the account) */
-    uint64_t seed;                 /* pacing and reconnect jitter */
-    int64_t ack_timeout_ms;        /* an ack not seen by then makes the message uncertain */
-    int64_t idle_recheck_ms;       /* idle: look again at most this late (missed NOTIFY) */
-    int64_t (*now_ms)(void *ctx);  /* the clock (epoch ms) */
+    int cuenta;                   /* the account (usuario_id) to send for */
+    struct pacing_config pacing;  /* gaps, bursts, typing, per-recipient gap */
+    struct sim_config sim;        /* the simulated network (linked is set from the account) */
+    uint64_t seed;                /* pacing and reconnect jitter */
+    int64_t ack_timeout_ms;       /* an ack not seen by then makes the message uncertain */
+    int64_t idle_recheck_ms;      /* idle: look again at most this late (missed NOTIFY) */
+    int64_t (*now_ms)(void *ctx); /* the clock (epoch ms) */
     void *clock_ctx;
     sendcore_event_fn *event;
     void *event_ctx;
@@ -111,7 +111,7 @@ struct sendcore_stats {
     unsigned claimed, sent, acked, failed, uncertain, receipts, incoming, optouts;
     unsigned presence_failures, connects;
     enum reconnect_action last_action; /* after the last close */
-    bool idle;                          /* nothing to claim right now */
+    bool idle;                         /* nothing to claim right now */
 };
 void sendcore_stats(const struct sendcore *sc, struct sendcore_stats *out);
 

@@ -36,8 +36,8 @@ struct sender {
     struct sender_callbacks cb;
     uv_thread_t thread;
     uv_mutex_t lock;
-    struct sender_event *out; /* guarded by lock */
-    size_t nout, capout;      /* guarded by lock */
+    struct sender_event *out;  /* guarded by lock */
+    size_t nout, capout;       /* guarded by lock */
     bool want_wake, want_stop; /* guarded by lock */
     bool thread_ok;
     int cuenta; /* written by the sender thread before its first event */
@@ -47,7 +47,7 @@ struct sender {
     uv_poll_t poll;
     uv_async_t cmd;
     bool poll_init, poll_on, closing;
-    bool draining; /* caller's loop thread only */
+    bool draining;        /* caller's loop thread only */
     int64_t clock_offset; /* epoch ms - uv_hrtime ms */
     struct db *db;
     struct sendcore *sc;
@@ -81,8 +81,8 @@ sender_options_load(struct sender_options *o, const struct config *cfg, char *co
     enum pacing_preset preset = PACING_PRESET_NORMAL;
 
     memset(o, 0, sizeof *o);
-    o->transport = strcmp(cfg->transport.value, "web") == 0 ? SENDER_TRANSPORT_WEB
-                                                             : SENDER_TRANSPORT_SIM;
+    o->transport =
+        strcmp(cfg->transport.value, "web") == 0 ? SENDER_TRANSPORT_WEB : SENDER_TRANSPORT_SIM;
     if (ritmo != NULL && ritmo[0] != '\0' && pacing_preset_parse(ritmo, &preset, e) != RC_OK)
         return RC_INVAL;
     o->rapido = preset == PACING_PRESET_RAPIDO;
@@ -349,8 +349,8 @@ params_copy(struct sender *s, const struct sender_params *p)
         pacing_config_preset(&s->pacing,
                              p->opt.rapido ? PACING_PRESET_RAPIDO : PACING_PRESET_NORMAL);
     clock_gettime(CLOCK_REALTIME, &ts);
-    s->clock_offset = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 -
-                      (int64_t)(uv_hrtime() / 1000000);
+    s->clock_offset =
+        (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - (int64_t)(uv_hrtime() / 1000000);
 }
 
 struct sender *

@@ -8,6 +8,8 @@
  * so the ratio shows what the engine adds. Target ≥ 500 messages/s. Prints figures; never
  * asserts on time (tests/bench/run.sh).
  */
+#include "rt/sender.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,7 +24,6 @@
 #include "db/db_sender.h"
 #include "db/db_wa.h"
 #include "tests/db/dbt.h"
-#include "rt/sender.h"
 #include "util/err.h"
 
 __attribute__((noreturn, format(printf, 1, 2))) static void
@@ -81,18 +82,19 @@ prepare(struct dbt *t, int n)
 
     if (dbt_role_err(t, "bs_p1", "embudo_promotor", &e) != RC_OK)
         die("rol: %s", e.msg);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO crm.usuarios (login, nombre, rol, cupo_diario, cartera_max)"
-             " VALUES ('bs_p1', 'Bench', 'PROMOTOR', 10000, 100000);"
-             "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id, edad)"
-             " SELECT 'Cliente' || i, 'Bench', 1, 9, 30 FROM generate_series(1, %d) i;"
-             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
-             " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
-             "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
-             "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
-             " FROM generate_series(1, 7) d",
-             n, n);
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO crm.usuarios (login, nombre, rol, cupo_diario, cartera_max)"
+        " VALUES ('bs_p1', 'Bench', 'PROMOTOR', 10000, 100000);"
+        "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+        "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id, edad)"
+        " SELECT 'Cliente' || i, 'Bench', 1, 9, 30 FROM generate_series(1, %d) i;"
+        "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
+        " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
+        "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
+        "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
+        " FROM generate_series(1, 7) d",
+        n, n);
     must(adm, sql);
     p = connect_as(t, "bs_p1");
     snprintf(sql, sizeof sql, "SELECT * FROM api.solicitar_asignacion(%d)", n);
@@ -250,10 +252,12 @@ main(void)
     (void)prepare(b, n);
     full = pipeline(b, n, r);
     printf("sender: %d mensajes, ritmo rapido, sim sin latencia\n", n);
-    printf("  línea base (solo SQL: reclamar + acuse + 2 recibos):  %7.0f mensajes/s  (%.2f ms c/u)\n",
-           n / base, 1000.0 * base / n);
-    printf("  canal completo (hilo, loop, sim, eventos):          %7.0f mensajes/s  (%.2f ms c/u)\n",
-           r->sent / full, 1000.0 * full / (r->sent > 0 ? r->sent : 1));
+    printf(
+        "  línea base (solo SQL: reclamar + acuse + 2 recibos):  %7.0f mensajes/s  (%.2f ms c/u)\n",
+        n / base, 1000.0 * base / n);
+    printf(
+        "  canal completo (hilo, loop, sim, eventos):          %7.0f mensajes/s  (%.2f ms c/u)\n",
+        r->sent / full, 1000.0 * full / (r->sent > 0 ? r->sent : 1));
     printf("  enviados %d, recibos %d; el motor añade %.0f %% sobre la base (objetivo ≥ 500/s)\n",
            r->sent, r->receipts, 100.0 * (full / base - 1.0));
     free(r);

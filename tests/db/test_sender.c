@@ -25,7 +25,7 @@
 #include "rt/sendcore.h"
 #include "util/err.h"
 
-#define T0 INT64_C(1800000000000) /* the fake clock's start, epoch ms */
+#define T0     INT64_C(1800000000000) /* the fake clock's start, epoch ms */
 #define MAX_EV 512
 
 struct rec {
@@ -70,19 +70,20 @@ seed(struct dbt *t, struct db *adm, int n)
 
     dbt_role(t, "sx_sup", "embudo_supervisor");
     dbt_role(t, "sx_p1", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('sx_sup', 'Sara', 'SUPERVISOR');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id) SELECT 'sx_p1',"
-                  " 'Pepe', 'PROMOTOR', id FROM crm.usuarios WHERE login = 'sx_sup';"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('IMSS', 'IMSS',"
-                  " 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, %d) i;"
-                  "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
-                  " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
-                  "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
-                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
-                  " FROM generate_series(1, 7) d",
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('sx_sup', 'Sara', 'SUPERVISOR');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id) SELECT 'sx_p1',"
+             " 'Pepe', 'PROMOTOR', id FROM crm.usuarios WHERE login = 'sx_sup';"
+             "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('IMSS', 'IMSS',"
+             " 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, %d) i;"
+             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i, 'CELULAR',"
+             " '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, %d) i;"
+             "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
+             "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
+             " FROM generate_series(1, 7) d",
              n, n);
     p = dbt_connect(t, "sx_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(%d)", n);
@@ -429,11 +430,11 @@ static void
 test_codigos_de_cierre(void **state)
 {
     static const struct close_case cases[] = {
-        { 0, RECONNECT_BACKOFF, "DESCONECTADA" },   { 408, RECONNECT_BACKOFF, "DESCONECTADA" },
-        { 428, RECONNECT_BACKOFF, "DESCONECTADA" }, { 500, RECONNECT_BACKOFF, "DESCONECTADA" },
-        { 503, RECONNECT_BACKOFF, "DESCONECTADA" }, { 515, RECONNECT_NOW, "DESCONECTADA" },
+        { 0, RECONNECT_BACKOFF, "DESCONECTADA" },      { 408, RECONNECT_BACKOFF, "DESCONECTADA" },
+        { 428, RECONNECT_BACKOFF, "DESCONECTADA" },    { 500, RECONNECT_BACKOFF, "DESCONECTADA" },
+        { 503, RECONNECT_BACKOFF, "DESCONECTADA" },    { 515, RECONNECT_NOW, "DESCONECTADA" },
         { 401, RECONNECT_RELINK, "REQUIERE_VINCULO" }, { 403, RECONNECT_ASK, "BLOQUEADA" },
-        { 411, RECONNECT_ASK, "DESCONECTADA" },     { 440, RECONNECT_ASK, "DESCONECTADA" },
+        { 411, RECONNECT_ASK, "DESCONECTADA" },        { 440, RECONNECT_ASK, "DESCONECTADA" },
     };
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL), *p;
@@ -446,8 +447,8 @@ test_codigos_de_cierre(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         close_case_run(t, adm, cuenta, &cases[i]);
         /* 401 dropped the credentials: link again; the ask cases leave it to the user. */
-        assert_int_equal(
-            db_wa_guardar_credenciales(p, "5215500000099@s.whatsapp.net", blob, 1, &e), RC_OK);
+        assert_int_equal(db_wa_guardar_credenciales(p, "5215500000099@s.whatsapp.net", blob, 1, &e),
+                         RC_OK);
         /* Whatever was in flight at a close is uncertain, never silently re-sent. */
         dbt_exec(adm, "UPDATE crm.wa_mensajes SET estado = 'FALLIDO', error = 'PRUEBA'"
                       " WHERE estado = 'ENVIANDO'");
