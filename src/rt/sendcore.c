@@ -35,7 +35,17 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-enum phase { PH_NEW, PH_CONNECTING, PH_READY, PH_IDLE, PH_TYPING, PH_ACK, PH_DOWN, PH_STOPPED };
+enum phase {
+    PH_NEW,
+    PH_CONNECTING,
+    PH_READY,
+    PH_IDLE,
+    PH_CHECKING,
+    PH_TYPING,
+    PH_ACK,
+    PH_DOWN,
+    PH_STOPPED
+};
 
 #define RECENT_N             64 /* recipients remembered for the per-recipient gap */
 #define SENDCORE_IDLE_MIN_MS 1000
@@ -234,13 +244,46 @@ go_idle(struct sendcore *sc, int64_t now)
     set_deadline(sc, PH_IDLE, now + wait);
 }
 
+/* The claimed message's typing: presence (failures ignored), then the send. */
+static void
+start_typing(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    char tel[24];
+    int64_t typing, rwait;
+
+    recipient_of(&sc->cur, tel, sizeof tel);
+    typing = pacing_typing_ms(&sc->pacing.cfg, pacing_text_chars(sc->cur.texto));
+    rwait = pacing_recipient_wait(&sc->pacing.cfg, now, recipient_last(sc, tel));
+    if (transport_presence(sc->t, tel, TRANSPORT_PRESENCE_COMPOSING, &e) != RC_OK) {
+        sc->st.presence_failures++; /* cosmetic: logged, never waited on */
+        log_info("envío cuenta %d: escribiendo… falló: %s", sc->cfg.cuenta, e.msg);
+    }
+    set_deadline(sc, PH_TYPING, now + (typing > rwait ? typing : rwait));
+}
+
+/* Asks the network whether the claimed message's number has WhatsApp (answer: on_numbers;
+ * no answer in ack_timeout_ms or a refused check: send anyway, as before the cache). */
+static void
+check_number(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    char tel[24];
+    const char *nums[1] = { tel };
+
+    recipient_of(&sc->cur, tel, sizeof tel);
+    if (transport_check_numbers(sc->t, (uint64_t)sc->cur.id, nums, 1, &e) != RC_OK) {
+        start_typing(sc, now);
+        return;
+    }
+    set_deadline(sc, PH_CHECKING, now + sc->cfg.ack_timeout_ms);
+}
+
 static void
 claim(struct sendcore *sc, int64_t now)
 {
     struct err e = { 0 };
     bool found = false;
-    char tel[24];
-    int64_t typing, rwait;
 
     /* Our own statements' notifications queue up in libpq: free them (nothing to wake). */
     if (db_sender_notifications(sc->db, false, NULL, NULL, &e) != RC_OK)
@@ -257,14 +300,11 @@ claim(struct sendcore *sc, int64_t now)
     sc->has_cur = true;
     sc->st.idle = false;
     sc->st.claimed++;
-    recipient_of(&sc->cur, tel, sizeof tel);
-    typing = pacing_typing_ms(&sc->pacing.cfg, pacing_text_chars(sc->cur.texto));
-    rwait = pacing_recipient_wait(&sc->pacing.cfg, now, recipient_last(sc, tel));
-    if (transport_presence(sc->t, tel, TRANSPORT_PRESENCE_COMPOSING, &e) != RC_OK) {
-        sc->st.presence_failures++; /* cosmetic: logged, never waited on */
-        log_info("envío cuenta %d: escribiendo… falló: %s", sc->cfg.cuenta, e.msg);
+    if (sc->cur.jid == NULL) { /* never checked: is it on WhatsApp at all? */
+        check_number(sc, now);
+        return;
     }
-    set_deadline(sc, PH_TYPING, now + (typing > rwait ? typing : rwait));
+    start_typing(sc, now);
 }
 
 static void
@@ -377,6 +417,40 @@ on_incoming(void *ctx, const char *from, const char *msg_id, const char *text, i
     if (baja)
         sc->st.optouts++;
     emit(sc, SENDER_EV_INCOMING, baja ? 1 : 0, out.mensaje_id, rule);
+}
+
+/* The answer to check_number: cache it; without WhatsApp the message fails (it was
+ * claimed: only PENDIENTE rows can be skipped) and the next claim follows at once. */
+static void
+on_numbers(void *ctx, uint64_t request_id, const struct transport_number *nums, size_t n)
+{
+    struct sendcore *sc = ctx;
+    struct err e = { 0 };
+    char jid[48];
+    int omitidos = 0;
+    bool on, cambio = false;
+
+    if (sc->phase != PH_CHECKING || !sc->has_cur || request_id != (uint64_t)sc->cur.id || n != 1)
+        return;
+    on = nums[0].on_whatsapp == 1;
+    snprintf(jid, sizeof jid, "%s@s.whatsapp.net", nums[0].number);
+    if (db_wa_numero_guardar(sc->db, sc->cur.telefono, on, on ? jid : NULL, &omitidos, &e) !=
+            RC_OK &&
+        db_failed(sc, "guardar verificación", &e))
+        return;
+    if (on) {
+        free(sc->cur.jid);
+        sc->cur.jid = xstrdup(jid);
+        start_typing(sc, now_of(sc));
+        return;
+    }
+    sc->st.failed++;
+    if (db_mensaje_fallido(sc->db, sc->cur.id, "SIN_WHATSAPP", &cambio, &e) != RC_OK &&
+        db_failed(sc, "marcar fallido", &e))
+        return;
+    emit(sc, SENDER_EV_FAILED, 0, sc->cur.id, "SIN_WHATSAPP");
+    cur_drop(sc);
+    set_deadline(sc, PH_READY, now_of(sc)); /* nothing went out: no gap */
 }
 
 static void
@@ -516,7 +590,8 @@ transport_make(struct sendcore *sc, const struct db_sender_cuenta *cu, struct er
                                    .close = on_close,
                                    .ack = on_ack,
                                    .receipt = on_receipt,
-                                   .incoming = on_incoming };
+                                   .incoming = on_incoming,
+                                   .numbers = on_numbers };
 
     sim.linked = cu->vinculada;
     sim.self = cu->jid[0] != '\0' ? cu->jid : NULL;
@@ -604,6 +679,9 @@ step(struct sendcore *sc, int64_t now)
     case PH_READY:
     case PH_IDLE:
         claim(sc, now);
+        break;
+    case PH_CHECKING: /* no answer: send as if it had said yes */
+        start_typing(sc, now);
         break;
     case PH_TYPING:
         send_current(sc, now);

@@ -5,7 +5,8 @@
  * crash mid-send leaves that message uncertain and the next sender never re-sends it; every
  * close code leads to its reconnect decision and account state; failing typing presence never
  * stalls; a second sender for one account is refused; duplicated receipts change nothing; an
- * opt-out reply stops every later message to that phone; a NOTIFY wakes an idle loop.
+ * opt-out reply stops every later message to that phone; a NOTIFY wakes an idle loop; numbers
+ * without WhatsApp are found before sending.
  */
 #include <poll.h>
 #include <setjmp.h>
@@ -114,7 +115,8 @@ campaign(struct db *p)
 }
 
 static struct sendcore *
-core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm)
+core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
+         uint32_t not_on_whatsapp_ppm)
 {
     struct sendcore_config c;
     struct err e = { 0 };
@@ -131,6 +133,7 @@ core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm)
     c.sim.reply_ppm = 0;
     c.sim.read_ppm = 0;
     c.sim.presence_fail_ppm = presence_fail_ppm;
+    c.sim.not_on_whatsapp_ppm = not_on_whatsapp_ppm;
     sc = sendcore_new(db, &c, &e);
     assert_non_null(sc);
     return sc;
@@ -204,7 +207,7 @@ test_campana_completa(void **state)
     campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive(sc, r, T0 + 3600000);
     sendcore_stats(sc, &st);
@@ -250,7 +253,7 @@ test_pausa_reanuda(void **state)
     id = campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive_until(sc, r, sent3_claimed4);
     assert_int_equal(db_campana_accion(p, id, DB_CAMPANA_PAUSAR, estado, &e), RC_OK);
@@ -294,7 +297,7 @@ test_pausa_en_espera_y_notify(void **state)
     id = campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive_until(sc, r, acked2);
     assert_int_equal(db_campana_accion(p, id, DB_CAMPANA_PAUSAR, estado, &e), RC_OK);
@@ -347,7 +350,7 @@ test_reinicio_no_reenvia(void **state)
     campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive_until(sc, r, sent2_acked1);
     lost = dbt_scalar_ll(t, adm, "SELECT id FROM crm.wa_mensajes WHERE estado = 'ENVIANDO'");
@@ -355,7 +358,7 @@ test_reinicio_no_reenvia(void **state)
     db_close(sdb);     /* the session ends: the server releases the lock */
     sdb = dbt_connect(t, "sx_p1");
     r->nev = 0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     assert_int_equal(r->ev[0].kind, SENDER_EV_STARTED);
     assert_int_equal(r->ev[0].code, 1);
@@ -401,7 +404,7 @@ close_case_run(struct dbt *t, struct db *adm, int cuenta, const struct close_cas
     struct err e = { 0 };
 
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive_until(sc, r, opened);
     transport_sim_drop(sendcore_transport(sc), c->code);
@@ -473,7 +476,7 @@ test_presencia_falla(void **state)
     campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, RNG_PPM_ONE);
+    sc = core_new(sdb, cuenta, r, RNG_PPM_ONE, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive(sc, r, T0 + 3600000);
     sendcore_stats(sc, &st);
@@ -503,15 +506,15 @@ test_dos_remitentes(void **state)
     d1 = dbt_connect(t, "sx_p1");
     d2 = dbt_connect(t, "sx_p1");
     r1->now = r2->now = T0;
-    a = core_new(d1, cuenta, r1, 0);
-    b = core_new(d2, cuenta, r2, 0);
+    a = core_new(d1, cuenta, r1, 0, 0);
+    b = core_new(d2, cuenta, r2, 0, 0);
     assert_int_equal(sendcore_start(a, &e), RC_OK);
     assert_int_equal(sendcore_start(b, &e), RC_BUSY);
     assert_non_null(strstr(e.msg, "enviando desde otra sesión"));
     assert_true(sendcore_stopped(b));
     sendcore_free(b);
     sendcore_stop(a, NULL);
-    b = core_new(d2, cuenta, r2, 0);
+    b = core_new(d2, cuenta, r2, 0, 0);
     assert_int_equal(sendcore_start(b, &e), RC_OK);
     sendcore_stop(b, NULL);
     sendcore_free(b);
@@ -542,7 +545,7 @@ test_recibos_duplicados(void **state)
     campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive(sc, r, T0 + 600000);
     sendcore_stats(sc, &st);
@@ -590,7 +593,7 @@ test_baja_nunca_mas(void **state)
     campaign(p);
     sdb = dbt_connect(t, "sx_p1");
     r->now = T0;
-    sc = core_new(sdb, cuenta, r, 0);
+    sc = core_new(sdb, cuenta, r, 0, 0);
     assert_int_equal(sendcore_start(sc, &e), RC_OK);
     drive_until(sc, r, acked1);
     transport_sim_incoming(sendcore_transport(sc), "525500000003@s.whatsapp.net",
@@ -614,6 +617,54 @@ test_baja_nunca_mas(void **state)
     db_close(adm);
 }
 
+/* Numbers never checked are asked first: those without WhatsApp fail SIN_WHATSAPP (and are
+ * cached, so no later campaign plans them), the rest go out. */
+static void
+test_sin_whatsapp(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p, *sdb;
+    struct rec *r = calloc(1, sizeof *r);
+    struct sendcore *sc;
+    struct sim_config sim;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 6), yes = 0, no = 0;
+    char digits[16];
+
+    p = dbt_connect(t, "sx_p1");
+    campaign(p);
+    sdb = dbt_connect(t, "sx_p1");
+    r->now = T0;
+    sc = core_new(sdb, cuenta, r, 0, 400000);
+    assert_int_equal(sendcore_start(sc, &e), RC_OK);
+    drive(sc, r, T0 + 3600000);
+    sim_config_default(&sim); /* what core_new gave the sim */
+    sim.seed = 7;
+    sim.not_on_whatsapp_ppm = 400000;
+    for (int i = 1; i <= 6; i++) {
+        bool on;
+
+        snprintf(digits, sizeof digits, "5255%08d", i);
+        on = transport_sim_on_whatsapp(&sim, digits);
+        yes += on;
+        no += !on;
+        assert_string_equal(dbt_scalar_tmp(t, adm,
+                                           "SELECT m.estado || ' ' || coalesce(m.error, '-') ||"
+                                           " ' ' || n.en_whatsapp FROM crm.wa_mensajes m"
+                                           " JOIN crm.wa_numeros n USING (telefono)"
+                                           " WHERE m.telefono = '+%s'",
+                                           digits),
+                            on ? "ENTREGADO - true" : "FALLIDO SIN_WHATSAPP false");
+    }
+    assert_true(yes > 0 && no > 0);
+    sendcore_stop(sc, NULL);
+    sendcore_free(sc);
+    free(r);
+    db_close(sdb);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -627,6 +678,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dos_remitentes, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_recibos_duplicados, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_baja_nunca_mas, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_sin_whatsapp, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
