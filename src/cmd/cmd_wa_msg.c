@@ -51,10 +51,10 @@ struct wm {
     uv_timer_t guard;
     bool enviar;
     int nnum;
-    char **nums;    /* as typed */
+    char **nums; /* as typed */
     const char *text;
-    int want;       /* enviar: 2 enviado, 3 entregado, 4 leído */
-    int got;        /* furthest state seen */
+    int want; /* enviar: 2 enviado, 3 entregado, 4 leído */
+    int got;  /* furthest state seen */
     enum wm_step step;
     bool failed; /* refused by the server: closing */
     char msg_id[WA_MSGID_LEN + 1];
@@ -352,8 +352,9 @@ wm_run(struct wm *m)
 static int
 wm_exec(struct wm *m, const struct cmd_ctx *ctx)
 {
-    struct wasig_persist persist = { .put = wm_sig_put, .del = wm_sig_del,
-                                     .load = wm_sig_load, .ctx = &m->r };
+    struct wasig_persist persist = {
+        .put = wm_sig_put, .del = wm_sig_del, .load = wm_sig_load, .ctx = &m->r
+    };
     struct db_wa_cuenta cuenta;
     int status;
 

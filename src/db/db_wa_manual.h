@@ -18,7 +18,6 @@ int db_wa_envio_manual(struct db *db, const char *telefono, const char *jid, con
 /* Records ENVIADO, ENTREGADO, LEIDO or FALLIDO (with error) for wa_id, forward only.
  * RC_OK; RC_REFUSED (EB360 unknown, EB362 bad estado); RC_DB. */
 int db_wa_envio_manual_estado(struct db *db, const char *wa_id, const char *estado,
-                              const char *error, struct err *e)
-    __attribute__((warn_unused_result));
+                              const char *error, struct err *e) __attribute__((warn_unused_result));
 
 #endif

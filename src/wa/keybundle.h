@@ -23,14 +23,14 @@ struct err;
 #define WA_KEYBUNDLE_MAX 256
 
 struct wa_keybundle {
-    struct wa_jid jid;   /* the device the bundle belongs to */
-    int error;           /* > 0: the server's <error code>; the keys below are unset */
+    struct wa_jid jid; /* the device the bundle belongs to */
+    int error;         /* > 0: the server's <error code>; the keys below are unset */
     uint32_t regid;
     uint8_t identity[32];
     uint32_t skey_id;
     uint8_t skey[32];
     uint8_t skey_sig[64];
-    bool has_prekey;     /* the one-time pre-key may be absent */
+    bool has_prekey; /* the one-time pre-key may be absent */
     uint32_t prekey_id;
     uint8_t prekey[32];
 };

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define WA_MSGID_LEN    22
-#define WA_NUMBER_MAX   21 /* 20 digits + NUL */
+#define WA_MSGID_LEN  22
+#define WA_NUMBER_MAX 21 /* 20 digits + NUL */
 
 /* The id for our user digits (may be "" or NULL) at unix time secs with rnd. */
 void wa_msgid_v2(int64_t secs, const char *me_user, const uint8_t rnd[16],

@@ -40,18 +40,18 @@ int wa_receipt_status(enum wa_receipt_kind k);
 
 struct wa_receipt {
     enum wa_receipt_kind kind;
-    char type[24];          /* the type attribute as sent ("" when none) */
-    struct wa_jid from;     /* the chat or device that sent it */
+    char type[24];      /* the type attribute as sent ("" when none) */
+    struct wa_jid from; /* the chat or device that sent it */
     bool has_participant, has_recipient;
     struct wa_jid participant, recipient;
-    int64_t t;              /* seconds, 0 when absent */
+    int64_t t; /* seconds, 0 when absent */
     size_t nids;
     char ids[WA_RECEIPT_IDS_MAX][WA_RECEIPT_ID_MAX + 1]; /* the id, then <list><item id> */
     /* retry only */
     uint32_t retry_count;
     bool has_regid;
     uint32_t regid;
-    bool has_keys;          /* a <keys> child carried a full bundle (jid = from) */
+    bool has_keys; /* a <keys> child carried a full bundle (jid = from) */
     struct wa_keybundle keys;
 };
 
@@ -60,10 +60,10 @@ int wa_receipt_parse(const struct binnode *n, struct wa_receipt *r, struct err *
     __attribute__((warn_unused_result));
 
 struct wa_ack {
-    char cls[16];           /* "message", "receipt", … */
+    char cls[16]; /* "message", "receipt", … */
     char id[WA_RECEIPT_ID_MAX + 1];
-    char from[WA_JID_MAX];  /* as sent, "" when absent */
-    int error;              /* 0, or the server's code (463, 479…) */
+    char from[WA_JID_MAX]; /* as sent, "" when absent */
+    int error;             /* 0, or the server's code (463, 479…) */
     int64_t t;
 };
 

@@ -30,14 +30,14 @@ enum wa_usync_contact {
 };
 
 struct wa_usync_user {
-    struct wa_jid jid;       /* the user as the server named it (device 0) */
-    bool has_jid;            /* contact replies for numbers "out" may carry none */
-    char contact[24];        /* the <contact> text asked for ("+digits"), "" when absent */
+    struct wa_jid jid; /* the user as the server named it (device 0) */
+    bool has_jid;      /* contact replies for numbers "out" may carry none */
+    char contact[24];  /* the <contact> text asked for ("+digits"), "" when absent */
     enum wa_usync_contact status;
-    struct wa_jid lid;       /* valid when has_lid */
+    struct wa_jid lid; /* valid when has_lid */
     bool has_lid;
-    bool has_devices;        /* a <devices><device-list> was present */
-    bool error;              /* the user carried an <error> child (or devices/contact did) */
+    bool has_devices; /* a <devices><device-list> was present */
+    bool error;       /* the user carried an <error> child (or devices/contact did) */
     size_t ndevices;
     uint8_t devices[WA_USYNC_DEVICES_MAX]; /* device ids kept (see wa_usync_parse) */
 };
@@ -54,8 +54,8 @@ struct binnode *wa_usync_devices_query(const char *id, const char *sid,
 
 /* The contact query (context "interactive") for numbers given as bare digits; each goes
  * out as "+digits". */
-struct binnode *wa_usync_contact_query(const char *id, const char *sid,
-                                       const char *const *digits, size_t n);
+struct binnode *wa_usync_contact_query(const char *id, const char *sid, const char *const *digits,
+                                       size_t n);
 
 /*
  * Parses a usync reply iq into *out (caller-allocated, large). Devices: device 0 is always

@@ -74,9 +74,20 @@ test_jid(void **state)
     assert_true(j.lid);
     assert_int_equal(j.device, 0);
     static const char *const bad[] = {
-        NULL, "", "@s.whatsapp.net", "123", "12a@s.whatsapp.net", "1@g.us", "1:256@lid",
-        "1:01@lid", "1:@lid", "1:2:3@lid", "123456789012345678901@lid", "1_2:3@s.whatsapp.net",
-        "1@s.whatsapp.net.", "1@lid@lid",
+        NULL,
+        "",
+        "@s.whatsapp.net",
+        "123",
+        "12a@s.whatsapp.net",
+        "1@g.us",
+        "1:256@lid",
+        "1:01@lid",
+        "1:@lid",
+        "1:2:3@lid",
+        "123456789012345678901@lid",
+        "1_2:3@s.whatsapp.net",
+        "1@s.whatsapp.net.",
+        "1@lid@lid",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(wa_jid_parse(bad[i], &j, NULL), RC_INVAL);
@@ -212,8 +223,8 @@ test_usync_devices_reply(void **state)
     dl = binnode_add(binnode_add(u, "devices"), "device-list");
     add_device(dl, "0", NULL, NULL);
     add_device(dl, "3", "1", NULL);
-    add_device(dl, "7", NULL, NULL);   /* no key-index: dropped */
-    add_device(dl, "9", "2", "true");  /* hosted: dropped */
+    add_device(dl, "7", NULL, NULL);  /* no key-index: dropped */
+    add_device(dl, "9", "2", "true"); /* hosted: dropped */
     usync_user(list, "15550001111@s.whatsapp.net", NULL);
     iq = wire(iq);
     assert_int_equal(wa_usync_parse(iq, &r, NULL), RC_OK);
@@ -416,9 +427,9 @@ test_receipt_kinds(void **state)
         enum wa_receipt_kind kind;
         int status;
     } cases[] = {
-        { NULL, WA_RECEIPT_DELIVERY, 3 },     { "read", WA_RECEIPT_READ, 4 },
+        { NULL, WA_RECEIPT_DELIVERY, 3 },         { "read", WA_RECEIPT_READ, 4 },
         { "read-self", WA_RECEIPT_READ_SELF, 4 }, { "played", WA_RECEIPT_PLAYED, 5 },
-        { "sender", WA_RECEIPT_SENDER, 0 },   { "inactive", WA_RECEIPT_INACTIVE, 0 },
+        { "sender", WA_RECEIPT_SENDER, 0 },       { "inactive", WA_RECEIPT_INACTIVE, 0 },
         { "hist_sync", WA_RECEIPT_OTHER, 0 },
     };
     struct binnode *n, *list;
@@ -588,9 +599,9 @@ test_presence(void **state)
     struct binnode *c = wa_presence_online(true, "B@ob");
     assert_string_equal(hex_of(c), "00f8051f89fc03426f620488");
     binnode_free(c);
-    c = wa_presence_chatstate("15550001111:3@s.whatsapp.net",
-                                              "15557654321@s.whatsapp.net", true);
-    assert_string_equal(hex_of(c), "00f8062e06f70003ff8615550001111f11faff8615557654321f03f801f80134");
+    c = wa_presence_chatstate("15550001111:3@s.whatsapp.net", "15557654321@s.whatsapp.net", true);
+    assert_string_equal(hex_of(c),
+                        "00f8062e06f70003ff8615550001111f11faff8615557654321f03f801f80134");
     binnode_free(c);
     assert_null(wa_presence_online(true, NULL));
     c = wa_presence_subscribe("15557654321@s.whatsapp.net", "7");

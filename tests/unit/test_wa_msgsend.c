@@ -27,10 +27,10 @@
 #include "wa/signal/wasig.h"
 #include "wa/wamsg.h"
 
-#define PEER      "5215512345678"
-#define PEER_LID  "88887654321"
-#define ME_USER   "15550001111"
-#define ME_LID    "99990001111"
+#define PEER     "5215512345678"
+#define PEER_LID "88887654321"
+#define ME_USER  "15550001111"
+#define ME_LID   "99990001111"
 
 static int
 mem_put(void *ctx, enum wasig_table t, const char *key, const uint8_t *blob, size_t len,
@@ -330,7 +330,8 @@ send_through(struct fx *f, const char *id, const char *text, bool fresh)
 {
     struct binnode *n;
 
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", id, text, f->now, NULL), RC_OK);
+    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", id, text, f->now, NULL),
+                     RC_OK);
     if (fresh) {
         n = pop(f, "iq");
         assert_string_equal(binnode_attr(n, "xmlns"), "usync");
@@ -489,10 +490,14 @@ test_error_acks(void **state)
     assert_int_equal(ev.error, 479);
     assert_null(wa_msgsend_pop_send(f->ms));
     /* An id in use is refused; offline refuses. */
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_OK);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_INVAL);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C3", "x", f->now, NULL), RC_INVAL);
     wa_msgsend_offline(f->ms);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C4", "x", f->now, NULL), RC_CLOSED);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0C4", "x", f->now, NULL),
+        RC_CLOSED);
 }
 
 /* A user without devices fails the message; an unanswered lookup times out (408). */
@@ -503,15 +508,17 @@ test_no_devices_and_timeout(void **state)
     struct wa_msgsend_event ev;
     struct binnode *iq;
 
-    assert_int_equal(wa_msgsend_send_text(f->ms, "5215599999999@s.whatsapp.net", "3EB0D1", "x", f->now, NULL),
-                     RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, "5215599999999@s.whatsapp.net", "3EB0D1", "x", f->now, NULL),
+        RC_OK);
     iq = pop(f, "iq");
     answer_usync(f, iq);
     binnode_free(iq);
     assert_true(pop_event(f, WA_MSGSEND_EV_ACK, &ev));
     assert_int_equal(ev.error, WA_MSGSEND_ERR_NO_DEVICES);
-    assert_int_equal(wa_msgsend_send_text(f->ms, "5215588888888@s.whatsapp.net", "3EB0D2", "x", f->now, NULL),
-                     RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, "5215588888888@s.whatsapp.net", "3EB0D2", "x", f->now, NULL),
+        RC_OK);
     iq = pop(f, "iq");
     binnode_free(iq);
     assert_int_equal(wa_msgsend_deadline(f->ms), f->now + 60000);
@@ -633,9 +640,8 @@ test_send_to_number(void **state)
     struct wa_msgsend_event ev;
     struct binnode *iq, *m;
 
-    assert_int_equal(wa_msgsend_send_text(f->ms, "+52 55 1234 5678", "3EB0N1", "hola", f->now,
-                                          NULL),
-                     RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, "+52 55 1234 5678", "3EB0N1", "hola", f->now, NULL), RC_OK);
     iq = pop(f, "iq");
     assert_string_equal(binnode_attr(binnode_child(iq, "usync"), "context"), "interactive");
     answer_contacts(f, iq);
@@ -760,7 +766,8 @@ test_notifications(void **state)
     feed(f, n);
     assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
     assert_string_equal(ev.from, PEER "@s.whatsapp.net");
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E2", "dos", f->now, NULL), RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E2", "dos", f->now, NULL), RC_OK);
     iq = pop(f, "iq"); /* the identity notification also dropped the device list */
     assert_string_equal(binnode_attr(iq, "xmlns"), "usync");
     answer_usync(f, iq);
@@ -772,7 +779,8 @@ test_notifications(void **state)
     binnode_free(m);
     n = server_node("notification", "N2", PEER "@s.whatsapp.net", "devices");
     feed(f, n);
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E3", "tres", f->now, NULL), RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0E3", "tres", f->now, NULL), RC_OK);
     iq = pop(f, "iq");
     assert_string_equal(binnode_attr(iq, "xmlns"), "usync");
     binnode_free(iq);
@@ -799,7 +807,8 @@ test_identity_before_lid(void **state)
     binnode_add(n, "identity");
     feed(f, n);
     assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
-    assert_int_equal(wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0F2", "dos", f->now, NULL), RC_OK);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0F2", "dos", f->now, NULL), RC_OK);
     iq = pop(f, "iq");
     answer_usync(f, iq);
     binnode_free(iq);

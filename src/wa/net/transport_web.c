@@ -264,7 +264,7 @@ static int
 tw_presence(struct transport *t, const char *to, enum transport_presence p, struct err *e)
 {
     struct tweb *tw = (struct tweb *)t;
-    enum wa_msgsend_presence mp = p == TRANSPORT_PRESENCE_AVAILABLE ? WA_MSGSEND_AVAILABLE
+    enum wa_msgsend_presence mp = p == TRANSPORT_PRESENCE_AVAILABLE   ? WA_MSGSEND_AVAILABLE
                                   : p == TRANSPORT_PRESENCE_COMPOSING ? WA_MSGSEND_COMPOSING
                                                                       : WA_MSGSEND_PAUSED;
     int rc = wa_msgsend_presence(tw->ms, to, mp, tw_now(tw), e);
@@ -315,8 +315,12 @@ transport_web_new(uv_loop_t *loop, struct wa_creds *creds, struct wasig *sig,
 {
     struct tweb *tw = xcalloc(1, sizeof *tw);
     struct wa_client_config ccfg = { .url = cfg->url, .session = cfg->session };
-    struct wa_client_events cev = { .ctx = tw, .qr = tw_qr, .persist = tw_persist,
-                                    .open = tw_open, .close = tw_close, .node = tw_node };
+    struct wa_client_events cev = { .ctx = tw,
+                                    .qr = tw_qr,
+                                    .persist = tw_persist,
+                                    .open = tw_open,
+                                    .close = tw_close,
+                                    .node = tw_node };
 
     tw->base.ops = &tw_ops;
     tw->base.ev = *ev;

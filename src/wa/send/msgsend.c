@@ -15,8 +15,8 @@
 #include "wa/binnode.h"
 #include "wa/creds.h"
 #include "wa/devices.h"
-#include "wa/send/msgsend_int.h"
 #include "wa/presence.h"
+#include "wa/send/msgsend_int.h"
 
 void
 wa_msgsend_config_default(struct wa_msgsend_config *cfg)

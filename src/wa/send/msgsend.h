@@ -56,14 +56,14 @@ enum {
 };
 
 struct wa_msgsend_config {
-    int64_t query_timeout_ms;  /* 60 s (Baileys' defaultQueryTimeoutMs) */
-    int64_t device_ttl_ms;     /* 5 min */
-    int64_t keep_ms;           /* sent plaintexts kept for retries: 5 min after the send */
-    uint32_t max_retries;      /* 5 (maxMsgRetryCount) */
-    int64_t check_gap_ms;      /* at least this between two contact queries: 2 s */
-    size_t check_batch;        /* numbers per contact query: 50 */
-    int64_t number_ttl_ms;     /* number-check answers reused for: 24 h */
-    const char *push_name;     /* presence name; NULL: the creds' name, else no presence */
+    int64_t query_timeout_ms; /* 60 s (Baileys' defaultQueryTimeoutMs) */
+    int64_t device_ttl_ms;    /* 5 min */
+    int64_t keep_ms;          /* sent plaintexts kept for retries: 5 min after the send */
+    uint32_t max_retries;     /* 5 (maxMsgRetryCount) */
+    int64_t check_gap_ms;     /* at least this between two contact queries: 2 s */
+    size_t check_batch;       /* numbers per contact query: 50 */
+    int64_t number_ttl_ms;    /* number-check answers reused for: 24 h */
+    const char *push_name;    /* presence name; NULL: the creds' name, else no presence */
 };
 
 void wa_msgsend_config_default(struct wa_msgsend_config *cfg);
@@ -145,8 +145,8 @@ int wa_msgsend_check(struct wa_msgsend *ms, uint64_t request_id, const char *con
 /* Handles one decrypted node (borrowed), also before wa_msgsend_online (notifications and
  * messages queued while we were away arrive right after the login). Nodes that are not
  * ours are ignored. RC_OK, or the Signal store's error (RC_IO, RC_DB…: the glue closes). */
-int wa_msgsend_feed(struct wa_msgsend *ms, const struct binnode *n, int64_t now_ms,
-                    struct err *e) __attribute__((warn_unused_result));
+int wa_msgsend_feed(struct wa_msgsend *ms, const struct binnode *n, int64_t now_ms, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Runs timers due at now_ms (query timeouts, throttled checks, expiry). */
 void wa_msgsend_tick(struct wa_msgsend *ms, int64_t now_ms);

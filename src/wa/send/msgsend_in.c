@@ -10,8 +10,8 @@
 #include "wa/binnode.h"
 #include "wa/creds.h"
 #include "wa/devices.h"
-#include "wa/send/msgsend_int.h"
 #include "wa/receipt.h"
+#include "wa/send/msgsend_int.h"
 #include "wa/wamsg.h"
 
 static void
@@ -169,7 +169,8 @@ ms_on_notification(struct wa_msgsend *ms, const struct binnode *n, int64_t now)
     struct wasig_addr a;
 
     (void)now;
-    if (type == NULL || ms->sig == NULL || wa_jid_parse(binnode_attr(n, "from"), &who, NULL) != RC_OK)
+    if (type == NULL || ms->sig == NULL ||
+        wa_jid_parse(binnode_attr(n, "from"), &who, NULL) != RC_OK)
         return;
     if (strcmp(type, "devices") == 0) {
         wa_devices_invalidate(ms->dev, who.user);

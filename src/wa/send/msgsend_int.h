@@ -28,11 +28,11 @@ struct ms_query {
     char id[40];
     enum ms_qkind kind;
     int64_t deadline;
-    struct ms_check *check;   /* CONTACT: the request answered */
-    size_t first, count;      /* CONTACT: the slice of check->nums it covers */
+    struct ms_check *check;             /* CONTACT: the request answered */
+    size_t first, count;                /* CONTACT: the slice of check->nums it covers */
     char msg_id[WA_MSGSEND_ID_MAX + 1]; /* RETRY_KEYS: what to re-send */
     uint32_t retry_count;
-    char device[WA_JID_MAX];  /* RETRY_KEYS: to which device */
+    char device[WA_JID_MAX]; /* RETRY_KEYS: to which device */
 };
 
 enum ms_ostate { MSO_NUMBER, MSO_DEVICES, MSO_KEYS, MSO_SENT };
@@ -41,18 +41,18 @@ enum ms_ostate { MSO_NUMBER, MSO_DEVICES, MSO_KEYS, MSO_SENT };
 struct ms_out {
     struct ms_out *next;
     char id[WA_MSGSEND_ID_MAX + 1];
-    struct wa_jid peer;     /* PN user (once MSO_NUMBER is over) */
+    struct wa_jid peer;         /* PN user (once MSO_NUMBER is over) */
     char number[WA_NUMBER_MAX]; /* MSO_NUMBER: the digits whose canonical JID is awaited */
-    uint8_t *msg;           /* the encoded Message (unpadded) */
+    uint8_t *msg;               /* the encoded Message (unpadded) */
     size_t msglen;
     enum ms_ostate st;
-    bool asked_devices;     /* a devices query answered since it was queued */
-    bool asked_keys;        /* a keys query answered since */
-    char wait_q[40];        /* the query it waits on ("" none) */
-    bool acked;             /* the ACK event was emitted */
-    int status;             /* furthest receipt status emitted */
+    bool asked_devices; /* a devices query answered since it was queued */
+    bool asked_keys;    /* a keys query answered since */
+    char wait_q[40];    /* the query it waits on ("" none) */
+    bool acked;         /* the ACK event was emitted */
+    int status;         /* furthest receipt status emitted */
     uint32_t retries;
-    int64_t expires_ms;     /* MSO_SENT: forgotten then */
+    int64_t expires_ms; /* MSO_SENT: forgotten then */
 };
 
 /* on_whatsapp while a request is open: -1 not answered yet, -2 given up (emitted as -1). */
@@ -63,10 +63,10 @@ struct ms_check {
     struct ms_check *next;
     uint64_t request_id;
     size_t n;
-    size_t asked;           /* numbers [0, asked) were resolved or are in flight */
-    size_t pending;         /* in flight */
-    int attempts;           /* timeouts of this request */
-    bool internal;          /* asked by send_text for a bare number: no NUMBERS event */
+    size_t asked;   /* numbers [0, asked) were resolved or are in flight */
+    size_t pending; /* in flight */
+    int attempts;   /* timeouts of this request */
+    bool internal;  /* asked by send_text for a bare number: no NUMBERS event */
     struct wa_msgsend_number *nums;
 };
 
@@ -88,9 +88,9 @@ struct wa_msgsend {
     char *push_name;
     struct wa_devices *dev;
     bool online;
-    bool paired;           /* me/me_lid were read from the credentials */
-    struct wa_jid me;      /* our device (user + device) */
-    struct wa_jid me_lid;  /* our LID user (device ignored) */
+    bool paired;          /* me/me_lid were read from the credentials */
+    struct wa_jid me;     /* our device (user + device) */
+    struct wa_jid me_lid; /* our LID user (device ignored) */
     bool has_me_lid;
     char id_prefix[16];
     uint64_t id_counter;

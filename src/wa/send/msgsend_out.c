@@ -12,8 +12,8 @@
 #include "wa/creds.h"
 #include "wa/devices.h"
 #include "wa/keybundle.h"
-#include "wa/send/msgsend_int.h"
 #include "wa/receipt.h"
+#include "wa/send/msgsend_int.h"
 #include "wa/wamsg.h"
 
 #define MS_TARGETS_MAX (2 * WA_USYNC_DEVICES_MAX)
@@ -105,8 +105,8 @@ ms_out_number(struct wa_msgsend *ms, const struct wa_msgsend_number *num, int64_
             o->st = MSO_DEVICES;
             ms_out_advance(ms, o, now);
         } else {
-            ms_out_fail(ms, o, num->on_whatsapp == 0 ? WA_MSGSEND_ERR_NO_DEVICES
-                                                     : WA_MSGSEND_ERR_TIMEOUT);
+            ms_out_fail(ms, o,
+                        num->on_whatsapp == 0 ? WA_MSGSEND_ERR_NO_DEVICES : WA_MSGSEND_ERR_TIMEOUT);
         }
     }
 }
@@ -207,8 +207,7 @@ addr_jid(const struct wasig_addr *a, char out[WA_JID_MAX])
 
 /* Asks the bundles of the targets without a session; false when none is missing. */
 static bool
-ask_keys(struct wa_msgsend *ms, struct ms_out *o, const struct ms_target *t, size_t n,
-         int64_t now)
+ask_keys(struct wa_msgsend *ms, struct ms_out *o, const struct ms_target *t, size_t n, int64_t now)
 {
     char jids[MS_TARGETS_MAX][WA_JID_MAX], id[40];
     const char *ptrs[MS_TARGETS_MAX];
@@ -320,8 +319,8 @@ encrypt_and_send(struct wa_msgsend *ms, struct ms_out *o, const struct ms_target
     strbuf_fini(&op);
     if (peers == 0) {
         binnode_free(msg);
-        ms_out_fail(ms, o, rc == RC_OK || rc == RC_NOTFOUND ? WA_MSGSEND_ERR_KEYS
-                                                            : WA_MSGSEND_ERR_CRYPTO);
+        ms_out_fail(ms, o,
+                    rc == RC_OK || rc == RC_NOTFOUND ? WA_MSGSEND_ERR_KEYS : WA_MSGSEND_ERR_CRYPTO);
         return;
     }
     add_identity(ms, msg, pk);

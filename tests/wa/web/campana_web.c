@@ -130,8 +130,10 @@ cw_send_next(struct cw *c)
         transport_presence(c->t, c->nums[c->next], TRANSPORT_PRESENCE_PAUSED, &e) != RC_OK)
         printf("presencia falló: %s\n", e.msg);
     /* The campaign knows phones: the transport resolves the canonical JID itself. */
-    if (transport_send_text(c->t, c->nums[c->next], c->ids[c->next], "Hola, le escribo por su "
-                            "trámite.", &e) != RC_OK) {
+    if (transport_send_text(c->t, c->nums[c->next], c->ids[c->next],
+                            "Hola, le escribo por su "
+                            "trámite.",
+                            &e) != RC_OK) {
         fprintf(stderr, "campana_web: %s\n", e.msg);
         cw_end(c, 1);
         return;
@@ -165,9 +167,8 @@ cw_open(void *ctx, const char *self)
     struct err e;
 
     printf("abierta %s\n", self);
-    if (c->opens++ == 0 &&
-        transport_check_numbers(c->t, 1, (const char *const *)c->nums, (size_t)c->nnum, &e) !=
-            RC_OK) {
+    if (c->opens++ == 0 && transport_check_numbers(c->t, 1, (const char *const *)c->nums,
+                                                   (size_t)c->nnum, &e) != RC_OK) {
         fprintf(stderr, "campana_web: %s\n", e.msg);
         cw_end(c, 1);
         return;
@@ -288,8 +289,9 @@ static bool
 cw_link(struct cw *c)
 {
     struct wa_client_config cfg = { .url = c->url };
-    struct wa_client_events ev = { .ctx = c, .qr = cw_link_qr, .open = cw_link_open,
-                                   .close = cw_link_close };
+    struct wa_client_events ev = {
+        .ctx = c, .qr = cw_link_qr, .open = cw_link_open, .close = cw_link_close
+    };
     struct err e;
 
     wa_session_config_default(&cfg.session);
@@ -310,8 +312,11 @@ cw_campaign(struct cw *c, struct seal_key *key)
 {
     static const struct wasig_persist mem = { mem_put, mem_del, mem_load, NULL };
     struct transport_web_config cfg = { .url = c->url };
-    struct transport_events ev = { .ctx = c, .open = cw_open, .close = cw_close,
-                                   .ack = cw_ack, .receipt = cw_receipt,
+    struct transport_events ev = { .ctx = c,
+                                   .open = cw_open,
+                                   .close = cw_close,
+                                   .ack = cw_ack,
+                                   .receipt = cw_receipt,
                                    .numbers = cw_numbers };
     struct wasig *sig;
     struct err e;
