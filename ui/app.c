@@ -539,8 +539,11 @@ app_log_open(const struct config *cfg)
     free(path);
 }
 
-/* ~/.config/embudo/teclas.conf (XDG_CONFIG_HOME honoured); errors go to the bottom bar. */
-static void
+/*
+ * ~/.config/embudo/teclas.conf (XDG_CONFIG_HOME honoured) into a->km; errors go to the
+ * bottom bar. RC_INVAL when some line was bad (the good ones apply), RC_NOTFOUND with no file.
+ */
+static int
 app_keys_load(struct app *a)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -549,12 +552,14 @@ app_keys_load(struct app *a)
     struct err e;
     FILE *f;
 
+    int rc = RC_NOTFOUND;
+
     if (xdg != NULL && xdg[0] != '\0')
         path = xasprintf("%s/embudo/teclas.conf", xdg);
     else if (home != NULL && home[0] != '\0')
         path = xasprintf("%s/.config/embudo/teclas.conf", home);
     else
-        return;
+        return rc;
     f = fopen(path, "r");
     if (f != NULL) {
         char chunk[4096];
@@ -568,13 +573,26 @@ app_keys_load(struct app *a)
         fclose(f);
         err_clear(&e);
         /* The bottom bar shows "teclas.conf:6: …"; the log names the whole path. */
-        if (keymap_load(a->km, text != NULL ? text : "", len, "teclas.conf", &e) != RC_OK) {
+        rc = keymap_load(a->km, text != NULL ? text : "", len, "teclas.conf", &e);
+        if (rc != RC_OK) {
             log_warn("%s: %s", path, e.msg);
             app_message(a, true, "%s", e.msg);
         }
     }
     free(text);
     free(path);
+    return rc;
+}
+
+int
+app_keys_build(struct app *a)
+{
+    keymap_free(a->km);
+    a->km = keymap_new();
+    for (int i = 0; i < a->nslots; i++)
+        keymap_add(a->km, a->slots[i].ops->keys, a->slots[i].ops->nkeys);
+    a->dirty |= DIRTY_ALL;
+    return app_keys_load(a);
 }
 
 static void
@@ -589,15 +607,13 @@ app_init_model(struct app *a, const struct config *cfg, const char *login)
     snprintf(a->login, sizeof a->login, "%s", login != NULL ? login : def != NULL ? def : "");
     snprintf(a->start_login, sizeof a->start_login, "%s", login != NULL ? login : "");
     free(def);
-    a->km = keymap_new();
     for (size_t i = 0; i < app_npanes && a->nslots < APP_MAX_PANES; i++) {
         const struct pane_ops *ops = app_panes[i];
 
-        keymap_add(a->km, ops->keys, ops->nkeys);
         a->slots[a->nslots].ops = ops;
         a->slots[a->nslots++].st = ops->create(a);
     }
-    app_keys_load(a);
+    (void)app_keys_build(a); /* a bad line is already in the bottom bar */
     app_theme_complete(a);
     a->dirty = DIRTY_LAYOUT | DIRTY_ALL;
 }

@@ -28,12 +28,15 @@ const struct cmdline_cmd app_commands[] = {
     { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
     { "buscar", "TEXTO", "filtrar el panel por texto", NULL, NULL, 1, 8 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
+    { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
     { "q", "", "salir", NULL, NULL, 0, 0 },
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = { "asignacion", "", "bandeja", "", NULL, NULL, NULL };
+static const char *const command_pane[] = {
+    "asignacion", "", "bandeja", "", NULL, NULL, NULL, NULL
+};
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
@@ -103,6 +106,14 @@ run_own(struct app *a, const struct cmdline_cmd *cmd, int argc, char **argv, str
         if (app_set_theme(a, argv[1], e) != RC_OK)
             return e->rc;
         app_message(a, false, "Tema: %s", argv[1]);
+    } else if (strcmp(cmd->name, "teclas") == 0) {
+        int rc = app_keys_build(a);
+
+        if (rc == RC_OK)
+            app_message(a, false, "Teclas: se volvió a leer teclas.conf");
+        else if (rc == RC_NOTFOUND)
+            app_message(a, false, "Teclas: sin teclas.conf, se usan las predeterminadas");
+        /* RC_INVAL: the bad line's message is already in the bottom bar */
     }
     a->dirty |= DIRTY_ALL;
     return RC_OK;

@@ -141,6 +141,8 @@ void app_confirm_ask(struct app *a, const char *question,
                      void (*answer)(struct app *a, bool yes, void *ctx), void *ctx);
 void app_refresh(struct app *a);
 int app_set_theme(struct app *a, const char *name, struct err *e);
+/* (Re)builds the key registry: defaults, the panes' keys, teclas.conf (":teclas"). */
+int app_keys_build(struct app *a);
 
 /* app_input.c */
 void app_key(struct app *a, const struct key *k);

@@ -1,6 +1,7 @@
 # t_teclas — key overrides in ~/.config/embudo/teclas.conf: a bad line is reported in the
 # bottom bar as FILE:LINE in Spanish while the good lines still apply; the hint bar and the
-# "?" overlay show the user's keys (x quits instead of q), and the keys do what they say.
+# "?" overlay show the user's keys (x quits instead of q), and the keys do what they say;
+# ":teclas" reads the file again without a restart.
 . "$(dirname "$0")/lib.inc"
 
 conf="$E2E_WORK/cfg/embudo/teclas.conf"
@@ -30,7 +31,18 @@ send '?'
 wait_for "Ayuda: Inicio"
 send_key Escape
 wait_until_gone "Ayuda: Inicio"
-send x
+# Edited while running: ":teclas" reads it again (no restart), and the new keys show.
+printf '# otra vez\nCtrl-x = salir\n' > "$conf"
+send ':teclas'
+send_key Enter
+wait_for "Teclas: se volvió a leer teclas.conf"
+send '?'
+wait_match '│  Ctrl-x +salir +│'
+send_key Escape
+wait_until_gone "Ayuda: Inicio"
+expect_line '^ \? ayuda  : comando  Ctrl-x salir$'
+send x # x no longer quits either
+send_key C-x
 wait_gone
 expect_exit 0
 rm -f "$conf"
