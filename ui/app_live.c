@@ -148,6 +148,11 @@ live_failed(struct app_live *lv, const struct err *e)
     log_warn("avisos: %s", e->msg[0] != '\0' ? e->msg : "conexión perdida");
     lv->ready = false;
     poll_close(lv);
+    if (lv->a->db == STATUS_DB_OK) {
+        /* Say so at once, even if the worker is stuck in a query to a vanished peer. */
+        lv->a->db = STATUS_DB_RECONNECTING;
+        lv->a->dirty |= DIRTY_STATUS;
+    }
     app_refresh(lv->a); /* is the server gone? the session read tells the status bar */
     uv_timer_start(&lv->retry, on_live_retry, lv->backoff_ms, 0);
     lv->backoff_ms =
@@ -223,7 +228,8 @@ app_live_db_state(struct app *a, bool up)
         return; /* a failing LISTEN socket notices by itself */
     if (lv->l != NULL && db_listen_state(lv->l) != DB_LISTEN_FAILED)
         return;
-    uv_timer_stop(&lv->retry);
+    if (uv_is_active((uv_handle_t *)&lv->retry))
+        return; /* LISTEN failed while the database answered: its own backoff retries it */
     if (lv->l == NULL) {
         conninfo = db_conninfo_fmt(a->cfg, a->start_login[0] != '\0' ? a->start_login : NULL);
         lv->l = db_listen_new(conninfo, LIVE_CHANNEL);
