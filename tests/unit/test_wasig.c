@@ -1166,6 +1166,8 @@ test_reopen_and_sealed_rows(void **state)
     /* A session row copied to another address does not open. */
     row = kv_find(&f->mem.t[WASIG_T_SESSION], "15557654321.2");
     assert_non_null(row);
+    if (row == NULL) /* for gcc -O2's -Wnull-dereference: cmocka's assert is not noreturn */
+        return;
     len = row->len;
     copy = xmalloc(len);
     memcpy(copy, row->val, len);
