@@ -46,58 +46,6 @@ ids_literal(const int64_t *ids, size_t n)
     return s;
 }
 
-/* Runs one parameterised statement that returns rows; *res is set even on failure. */
-static int
-crm_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-          struct err *e)
-{
-    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
-    return db_check(db, *res, PGRES_TUPLES_OK, e);
-}
-
-/* Like crm_query, and the statement must return exactly one row. */
-static int
-crm_query_one(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-              struct err *e)
-{
-    int rc = crm_query(db, sql, n, params, res, e);
-
-    if (rc == RC_OK && PQntuples(*res) != 1)
-        rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas en lugar de 1",
-                     PQntuples(*res));
-    return rc;
-}
-
-static char *
-col_dup(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
-}
-
-static int64_t
-col_i64(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static int
-col_int(const PGresult *res, int row, int col)
-{
-    return (int)strtol(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static bool
-col_bool(const PGresult *res, int row, int col)
-{
-    return PQgetvalue(res, row, col)[0] == 't';
-}
-
-static void
-col_copy(char *dst, size_t size, const PGresult *res, int row, int col)
-{
-    snprintf(dst, size, "%s", PQgetvalue(res, row, col));
-}
-
 /* ---- assignment and availability ------------------------------------------------------- */
 
 int
@@ -115,15 +63,15 @@ db_asignar(struct db *db, int cantidad, const struct db_filtros *f, const char *
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 6, p, &res, e);
+    rc = db_query_row(db, sql, 6, p, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->lote_id = col_i64(res, 0, 0);
-    out->asignados = col_int(res, 0, 1);
-    out->solicitados = col_int(res, 0, 2);
-    out->cupo_restante = col_int(res, 0, 3);
-    out->repetido = col_bool(res, 0, 4);
-    out->mensaje = col_dup(res, 0, 5);
+    out->lote_id = db_col_i64(res, 0, 0);
+    out->asignados = db_col_int(res, 0, 1);
+    out->solicitados = db_col_int(res, 0, 2);
+    out->cupo_restante = db_col_int(res, 0, 3);
+    out->repetido = db_col_bool(res, 0, 4);
+    out->mensaje = db_col_dup(res, 0, 5);
 out:
     PQclear(res);
     return rc;
@@ -152,14 +100,14 @@ db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por, struc
 
     *rows = NULL;
     *n = 0;
-    rc = crm_query(db, sql, 5, p, &res, e);
+    rc = db_query_rows(db, sql, 5, p, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
     *rows = xcalloc(*n + 1, sizeof **rows);
     for (int i = 0; i < PQntuples(res); i++) {
-        (*rows)[i].grupo = col_dup(res, i, 0);
-        (*rows)[i].disponibles = col_i64(res, i, 1);
+        (*rows)[i].grupo = db_col_dup(res, i, 0);
+        (*rows)[i].disponibles = db_col_i64(res, i, 1);
     }
 out:
     PQclear(res);
@@ -191,14 +139,14 @@ db_mover(struct db *db, int64_t oportunidad, const char *etapa, const char *moti
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 3, p, &res, e);
+    rc = db_query_row(db, sql, 3, p, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->oportunidad_id = col_i64(res, 0, 0);
-    col_copy(out->estado, sizeof out->estado, res, 0, 1);
-    out->etapa_id = col_int(res, 0, 2);
-    out->etapa = col_dup(res, 0, 3);
-    out->timer_vence = (time_t)col_i64(res, 0, 4);
+    out->oportunidad_id = db_col_i64(res, 0, 0);
+    db_col_copy(out->estado, sizeof out->estado, res, 0, 1);
+    out->etapa_id = db_col_int(res, 0, 2);
+    out->etapa = db_col_dup(res, 0, 3);
+    out->timer_vence = (time_t)db_col_i64(res, 0, 4);
 out:
     PQclear(res);
     return rc;
@@ -222,12 +170,12 @@ db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const 
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 4, p, &res, e);
+    rc = db_query_row(db, sql, 4, p, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->folio = col_dup(res, 0, 0);
-    out->nueva = col_bool(res, 0, 1);
-    out->mensaje = col_dup(res, 0, 2);
+    out->folio = db_col_dup(res, 0, 0);
+    out->nueva = db_col_bool(res, 0, 1);
+    out->mensaje = db_col_dup(res, 0, 2);
 out:
     PQclear(res);
     return rc;
@@ -251,9 +199,9 @@ db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historia
     int rc;
 
     *historial_id = 0;
-    rc = crm_query_one(db, sql, 2, p, &res, e);
+    rc = db_query_row(db, sql, 2, p, &res, e);
     if (rc == RC_OK)
-        *historial_id = col_i64(res, 0, 0);
+        *historial_id = db_col_i64(res, 0, 0);
     PQclear(res);
     return rc;
 }
@@ -269,14 +217,14 @@ db_captar(struct db *db, const char *nombre, const char *telefono, const char *c
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 4, p, &res, e);
+    rc = db_query_row(db, sql, 4, p, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->oportunidad_id = col_i64(res, 0, 0);
-    out->cliente_id = col_i64(res, 0, 1);
-    out->prospecto_id = col_i64(res, 0, 2);
-    out->lote_id = col_i64(res, 0, 3);
-    out->mensaje = col_dup(res, 0, 4);
+    out->oportunidad_id = db_col_i64(res, 0, 0);
+    out->cliente_id = db_col_i64(res, 0, 1);
+    out->prospecto_id = db_col_i64(res, 0, 2);
+    out->lote_id = db_col_i64(res, 0, 3);
+    out->mensaje = db_col_dup(res, 0, 4);
 out:
     PQclear(res);
     return rc;
@@ -294,18 +242,18 @@ db_captacion_fini(struct db_captacion *c)
 static void
 bandeja_fila_fill(struct db_bandeja_fila *f, const PGresult *res, int i)
 {
-    f->oportunidad_id = col_i64(res, i, 0);
-    f->cliente = col_dup(res, i, 1);
-    f->telefono = col_dup(res, i, 2);
-    f->usuario_id = (int)col_i64(res, i, 3);
-    f->usuario_login = col_dup(res, i, 4);
-    f->usuario_nombre = col_dup(res, i, 5);
-    f->etapa = col_dup(res, i, 6);
-    f->motivo = col_dup(res, i, 7);
-    f->desde = (time_t)col_i64(res, i, 8);
+    f->oportunidad_id = db_col_i64(res, i, 0);
+    f->cliente = db_col_dup(res, i, 1);
+    f->telefono = db_col_dup(res, i, 2);
+    f->usuario_id = (int)db_col_i64(res, i, 3);
+    f->usuario_login = db_col_dup(res, i, 4);
+    f->usuario_nombre = db_col_dup(res, i, 5);
+    f->etapa = db_col_dup(res, i, 6);
+    f->motivo = db_col_dup(res, i, 7);
+    f->desde = (time_t)db_col_i64(res, i, 8);
     f->antiguedad_horas = PQgetisnull(res, i, 9) ? 0.0 : strtod(PQgetvalue(res, i, 9), NULL);
-    f->ultimo_evento = col_dup(res, i, 10);
-    f->ultimo_evento_at = (time_t)col_i64(res, i, 11);
+    f->ultimo_evento = db_col_dup(res, i, 10);
+    f->ultimo_evento_at = (time_t)db_col_i64(res, i, 11);
 }
 
 int
@@ -320,7 +268,7 @@ db_bandeja(struct db *db, struct db_bandeja_fila **rows, size_t *n, struct err *
 
     *rows = NULL;
     *n = 0;
-    rc = crm_query(db, sql, 0, NULL, &res, e);
+    rc = db_query_rows(db, sql, 0, NULL, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
@@ -358,12 +306,12 @@ reasignar_call(struct db *db, const char *sql, const int64_t *ids, size_t n, con
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 3, p, &res, e);
+    rc = db_query_row(db, sql, 3, p, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->lote_id = col_i64(res, 0, 0);
-    out->reasignadas = col_int(res, 0, 1);
-    out->mensaje = col_dup(res, 0, 2);
+    out->lote_id = db_col_i64(res, 0, 0);
+    out->reasignadas = db_col_int(res, 0, 1);
+    out->mensaje = db_col_dup(res, 0, 2);
 out:
     PQclear(res);
     free(lit);
@@ -412,9 +360,9 @@ db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *
     int rc;
 
     *cambiadas = 0;
-    rc = crm_query_one(db, sql[accion], 2, p, &res, e);
+    rc = db_query_row(db, sql[accion], 2, p, &res, e);
     if (rc == RC_OK)
-        *cambiadas = (int)col_i64(res, 0, 0);
+        *cambiadas = (int)db_col_i64(res, 0, 0);
     PQclear(res);
     free(lit);
     return rc;
@@ -433,10 +381,10 @@ db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas, i
     int rc;
 
     *devueltas = *avisadas = 0;
-    rc = crm_query_one(db, sql, 2, p, &res, e);
+    rc = db_query_row(db, sql, 2, p, &res, e);
     if (rc == RC_OK) {
-        *devueltas = col_int(res, 0, 0);
-        *avisadas = col_int(res, 0, 1);
+        *devueltas = db_col_int(res, 0, 0);
+        *avisadas = db_col_int(res, 0, 1);
     }
     PQclear(res);
     return rc;
@@ -450,9 +398,9 @@ db_sweep_inicio(struct db *db, const char *proceso, int64_t *run_id, struct err 
     int rc;
 
     *run_id = 0;
-    rc = crm_query_one(db, "SELECT api.sweep_inicio($1)", 1, p, &res, e);
+    rc = db_query_row(db, "SELECT api.sweep_inicio($1)", 1, p, &res, e);
     if (rc == RC_OK)
-        *run_id = col_i64(res, 0, 0);
+        *run_id = db_col_i64(res, 0, 0);
     PQclear(res);
     return rc;
 }
@@ -465,7 +413,7 @@ db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const c
     const char *p[4] = { num_i64(&n[0], run_id), num_i64(&n[1], devueltas),
                          num_i64(&n[2], avisadas), error };
     PGresult *res = NULL;
-    int rc = crm_query_one(db, "SELECT api.sweep_fin($1, $2, $3, $4)", 4, p, &res, e);
+    int rc = db_query_row(db, "SELECT api.sweep_fin($1, $2, $3, $4)", 4, p, &res, e);
 
     PQclear(res);
     return rc;
@@ -483,15 +431,15 @@ db_sweep_salud(struct db *db, struct db_sweep_salud *out, struct err *e)
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = crm_query_one(db, sql, 0, NULL, &res, e);
+    rc = db_query_row(db, sql, 0, NULL, &res, e);
     if (rc != RC_OK)
         goto out;
-    out->ultimo_exito = (time_t)col_i64(res, 0, 0);
-    out->segundos_desde = PQgetisnull(res, 0, 1) ? -1 : col_int(res, 0, 1);
-    out->ultimo_inicio = (time_t)col_i64(res, 0, 2);
-    out->ultimo_error = col_dup(res, 0, 3);
-    out->ultimo_error_at = (time_t)col_i64(res, 0, 4);
-    out->corridas_1h = (int)col_i64(res, 0, 5);
+    out->ultimo_exito = (time_t)db_col_i64(res, 0, 0);
+    out->segundos_desde = PQgetisnull(res, 0, 1) ? -1 : db_col_int(res, 0, 1);
+    out->ultimo_inicio = (time_t)db_col_i64(res, 0, 2);
+    out->ultimo_error = db_col_dup(res, 0, 3);
+    out->ultimo_error_at = (time_t)db_col_i64(res, 0, 4);
+    out->corridas_1h = (int)db_col_i64(res, 0, 5);
 out:
     PQclear(res);
     return rc;
@@ -513,14 +461,14 @@ db_invariantes(struct db *db, struct db_violacion **rows, size_t *n, struct err 
 
     *rows = NULL;
     *n = 0;
-    rc = crm_query(db, sql, 0, NULL, &res, e);
+    rc = db_query_rows(db, sql, 0, NULL, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
     *rows = xcalloc(*n + 1, sizeof **rows);
     for (int i = 0; i < PQntuples(res); i++) {
-        (*rows)[i].invariante = col_dup(res, i, 0);
-        (*rows)[i].detalle = col_dup(res, i, 1);
+        (*rows)[i].invariante = db_col_dup(res, i, 0);
+        (*rows)[i].detalle = db_col_dup(res, i, 1);
     }
 out:
     PQclear(res);

@@ -6,6 +6,10 @@
 #ifndef DB_DB_INTERNAL_H
 #define DB_DB_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include <libpq-fe.h>
 
 #include "db/db.h"
@@ -23,5 +27,29 @@ int db_check(struct db *db, const PGresult *res, ExecStatusType want, struct err
 
 /* The same mapping for a result already known to have failed. Returns the rc set in e. */
 int db_result_err(struct db *db, const PGresult *res, struct err *e);
+
+/*
+ * db_result.c — running one parameterised statement and reading its columns, shared by the
+ * db_<aggregate>.c modules. Parameters are text ($1…$n); *res is always set (maybe NULL) so
+ * the caller clears it on its one exit path.
+ */
+
+/* A statement that returns rows (or none): RC_OK or the db_check mapping. */
+int db_query_rows(struct db *db, const char *sql, int n, const char *const *params,
+                  PGresult **res, struct err *e);
+
+/* Like db_query_rows, and exactly one row must come back (else RC_DB). */
+int db_query_row(struct db *db, const char *sql, int n, const char *const *params,
+                 PGresult **res, struct err *e);
+
+/* Column readers; SQL NULL reads as 0, false, "" (copy) or NULL (dup). */
+int64_t db_col_i64(const PGresult *res, int row, int col);
+int db_col_int(const PGresult *res, int row, int col);
+double db_col_double(const PGresult *res, int row, int col);
+bool db_col_bool(const PGresult *res, int row, int col);
+/* Copies into dst (size bytes), cut on a UTF-8 character boundary so no character is split. */
+void db_col_copy(char *dst, size_t size, const PGresult *res, int row, int col);
+/* A newly allocated copy (the caller frees it), or NULL for SQL NULL. */
+char *db_col_dup(const PGresult *res, int row, int col);
 
 #endif

@@ -14,21 +14,6 @@
  * ('embudo.wa_envio', sql/024), which another sender's claims must still be able to take. */
 #define SENDER_LOCK_SQL(fn) "SELECT " fn "(hashtext('embudo.wa_remitente'), $1::int)"
 
-/* Runs a statement returning rows (or none); *res is set even on failure. */
-static int
-snd_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-          struct err *e)
-{
-    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
-    return db_check(db, *res, PGRES_TUPLES_OK, e);
-}
-
-static void
-copy_col(char *dst, size_t size, const PGresult *res, int col)
-{
-    snprintf(dst, size, "%s", PQgetisnull(res, 0, col) ? "" : PQgetvalue(res, 0, col));
-}
-
 static int
 lock_call(struct db *db, const char *sql, int cuenta, bool *out, struct err *e)
 {
@@ -38,7 +23,7 @@ lock_call(struct db *db, const char *sql, int cuenta, bool *out, struct err *e)
     int rc;
 
     snprintf(id, sizeof id, "%d", cuenta);
-    if ((rc = snd_query(db, sql, 1, p, &res, e)) == RC_OK)
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) == RC_OK)
         *out = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
     return rc;
@@ -74,16 +59,16 @@ db_sender_cuenta(struct db *db, int cuenta, struct db_sender_cuenta *out, struct
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
     snprintf(id, sizeof id, "%d", cuenta);
-    if ((rc = snd_query(db, sql, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK)
         goto out;
     if (PQntuples(res) != 1) {
         rc = err_set(e, RC_NOTFOUND, "no existe el usuario %d", cuenta);
         goto out;
     }
     out->usuario_id = atoi(PQgetvalue(res, 0, 0));
-    copy_col(out->login, sizeof out->login, res, 1);
-    copy_col(out->estado, sizeof out->estado, res, 2);
-    copy_col(out->jid, sizeof out->jid, res, 3);
+    db_col_copy(out->login, sizeof out->login, res, 0, 1);
+    db_col_copy(out->estado, sizeof out->estado, res, 0, 2);
+    db_col_copy(out->jid, sizeof out->jid, res, 0, 3);
     out->vinculada = PQgetvalue(res, 0, 4)[0] == 't';
     out->envio_servidor = PQgetvalue(res, 0, 5)[0] == 't';
     out->limite_diario = atoi(PQgetvalue(res, 0, 6));
@@ -101,7 +86,7 @@ db_sender_cuentas_servidor(struct db *db, int **ids, size_t *n, struct err *e)
     assert(db != NULL && ids != NULL && n != NULL);
     *ids = NULL;
     *n = 0;
-    rc = snd_query(db, "SELECT usuario_id FROM api.wa_cuentas_servidor()", 0, NULL, &res, e);
+    rc = db_query_rows(db, "SELECT usuario_id FROM api.wa_cuentas_servidor()", 0, NULL, &res, e);
     if (rc == RC_OK && PQntuples(res) > 0) {
         *n = (size_t)PQntuples(res);
         *ids = xcalloc(*n, sizeof **ids);
@@ -122,7 +107,7 @@ db_sender_estado(struct db *db, int cuenta, const char *estado, const char *deta
 
     assert(db != NULL && estado != NULL);
     snprintf(id, sizeof id, "%d", cuenta);
-    rc = snd_query(db, "SELECT api.wa_remitente_estado($1, $2, $3)", 3, p, &res, e);
+    rc = db_query_rows(db, "SELECT api.wa_remitente_estado($1, $2, $3)", 3, p, &res, e);
     PQclear(res);
     return rc;
 }
@@ -140,7 +125,7 @@ db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
     assert(db != NULL && wait_ms != NULL);
     *wait_ms = -1;
     snprintf(id, sizeof id, "%d", cuenta);
-    if ((rc = snd_query(db, sql, 1, p, &res, e)) == RC_OK && PQntuples(res) == 1 &&
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) == RC_OK && PQntuples(res) == 1 &&
         !PQgetisnull(res, 0, 0))
         *wait_ms = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
@@ -155,7 +140,7 @@ snd_bool(struct db *db, const char *sql, int n, const char *const *p, bool *out,
     int rc;
 
     *out = false;
-    if ((rc = snd_query(db, sql, n, p, &res, e)) == RC_OK && PQntuples(res) == 1)
+    if ((rc = db_query_rows(db, sql, n, p, &res, e)) == RC_OK && PQntuples(res) == 1)
         *out = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
     return rc;

@@ -12,52 +12,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-/* Copies src into dst (dstsz bytes), cutting on a UTF-8 character boundary. NULL → "". */
-static void
-copy_utf8(char *dst, size_t dstsz, const char *src)
-{
-    size_t n = src != NULL ? strlen(src) : 0;
-
-    if (n >= dstsz) {
-        n = dstsz - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-            n--; /* src[n] is a continuation byte: back to the lead byte, which is dropped */
-    }
-    if (n > 0)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-static void
-col_text(char *dst, size_t dstsz, const PGresult *res, int row, int col)
-{
-    copy_utf8(dst, dstsz, PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-}
-
-static long long
-col_ll(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static int
-col_int(const PGresult *res, int row, int col)
-{
-    return (int)col_ll(res, row, col);
-}
-
-static double
-col_double(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0.0 : strtod(PQgetvalue(res, row, col), NULL);
-}
-
-static bool
-col_bool(const PGresult *res, int row, int col)
-{
-    return !PQgetisnull(res, row, col) && PQgetvalue(res, row, col)[0] == 't';
-}
-
 /* Runs sql with n text parameters; *res is set (maybe to NULL) even on failure. */
 static int
 tui_query(struct db *db, const char *sql, int n, const char *const *params, int ncols,
@@ -107,11 +61,11 @@ db_tui_etapas(struct db *db, struct tui_etapa **out, size_t *n, struct err *e)
     for (int i = 0; i < PQntuples(res); i++) {
         struct tui_etapa *t = &(*out)[i];
 
-        t->id = col_int(res, i, 0);
-        t->orden = col_int(res, i, 1);
+        t->id = db_col_int(res, i, 0);
+        t->orden = db_col_int(res, i, 1);
         t->tipo = etapa_tipo_parse(PQgetvalue(res, i, 2));
-        t->timer_horas = col_double(res, i, 3);
-        col_text(t->nombre, sizeof t->nombre, res, i, 4);
+        t->timer_horas = db_col_double(res, i, 3);
+        db_col_copy(t->nombre, sizeof t->nombre, res, i, 4);
     }
 out:
     PQclear(res);
@@ -169,19 +123,19 @@ enum { TARJETA_COLS = 13 };
 static void
 tarjeta_read(struct tui_tarjeta *t, const PGresult *res, int i, int c0)
 {
-    t->id = col_ll(res, i, c0 + 0);
-    t->etapa_id = col_int(res, i, c0 + 1);
-    t->usuario_id = col_int(res, i, c0 + 2);
+    t->id = db_col_i64(res, i, c0 + 0);
+    t->etapa_id = db_col_int(res, i, c0 + 1);
+    t->usuario_id = db_col_int(res, i, c0 + 2);
     t->estado = tui_estado_parse(PQgetvalue(res, i, c0 + 3));
-    t->con_timer = col_bool(res, i, c0 + 4);
-    t->restante = col_double(res, i, c0 + 5);
-    t->timer_horas = col_double(res, i, c0 + 6);
-    t->aviso_pct = col_double(res, i, c0 + 7);
-    t->etapa_desde = (time_t)col_ll(res, i, c0 + 8);
-    t->actualizada = (time_t)col_ll(res, i, c0 + 9);
-    col_text(t->cliente, sizeof t->cliente, res, i, c0 + 10);
-    col_text(t->convenio, sizeof t->convenio, res, i, c0 + 11);
-    col_text(t->login, sizeof t->login, res, i, c0 + 12);
+    t->con_timer = db_col_bool(res, i, c0 + 4);
+    t->restante = db_col_double(res, i, c0 + 5);
+    t->timer_horas = db_col_double(res, i, c0 + 6);
+    t->aviso_pct = db_col_double(res, i, c0 + 7);
+    t->etapa_desde = (time_t)db_col_i64(res, i, c0 + 8);
+    t->actualizada = (time_t)db_col_i64(res, i, c0 + 9);
+    db_col_copy(t->cliente, sizeof t->cliente, res, i, c0 + 10);
+    db_col_copy(t->convenio, sizeof t->convenio, res, i, c0 + 11);
+    db_col_copy(t->login, sizeof t->login, res, i, c0 + 12);
 }
 
 int
@@ -262,24 +216,24 @@ detalle_read(struct tui_detalle *d, const PGresult *res)
     int c = TARJETA_COLS;
 
     tarjeta_read(&d->t, res, 0, 0);
-    col_text(d->etapa, sizeof d->etapa, res, 0, c + 0);
-    col_text(d->usuario_nombre, sizeof d->usuario_nombre, res, 0, c + 1);
-    col_text(d->convenio_nombre, sizeof d->convenio_nombre, res, 0, c + 2);
-    col_text(d->entidad, sizeof d->entidad, res, 0, c + 3);
-    col_text(d->municipio, sizeof d->municipio, res, 0, c + 4);
-    d->edad = col_int(res, 0, c + 5);
-    col_text(d->curp, sizeof d->curp, res, 0, c + 6);
-    col_text(d->rfc, sizeof d->rfc, res, 0, c + 7);
-    col_text(d->motivo_salida, sizeof d->motivo_salida, res, 0, c + 8);
-    col_text(d->venta_folio, sizeof d->venta_folio, res, 0, c + 9);
-    col_text(d->venta_monto, sizeof d->venta_monto, res, 0, c + 10);
-    col_text(d->venta_producto, sizeof d->venta_producto, res, 0, c + 11);
-    d->prospecto = col_bool(res, 0, c + 12);
+    db_col_copy(d->etapa, sizeof d->etapa, res, 0, c + 0);
+    db_col_copy(d->usuario_nombre, sizeof d->usuario_nombre, res, 0, c + 1);
+    db_col_copy(d->convenio_nombre, sizeof d->convenio_nombre, res, 0, c + 2);
+    db_col_copy(d->entidad, sizeof d->entidad, res, 0, c + 3);
+    db_col_copy(d->municipio, sizeof d->municipio, res, 0, c + 4);
+    d->edad = db_col_int(res, 0, c + 5);
+    db_col_copy(d->curp, sizeof d->curp, res, 0, c + 6);
+    db_col_copy(d->rfc, sizeof d->rfc, res, 0, c + 7);
+    db_col_copy(d->motivo_salida, sizeof d->motivo_salida, res, 0, c + 8);
+    db_col_copy(d->venta_folio, sizeof d->venta_folio, res, 0, c + 9);
+    db_col_copy(d->venta_monto, sizeof d->venta_monto, res, 0, c + 10);
+    db_col_copy(d->venta_producto, sizeof d->venta_producto, res, 0, c + 11);
+    d->prospecto = db_col_bool(res, 0, c + 12);
     if (d->prospecto && !PQgetisnull(res, 0, c + 13)) {
         d->ncontactos = 1;
         d->contactos = xcalloc(1, sizeof *d->contactos);
-        copy_utf8(d->contactos[0].tipo, sizeof d->contactos[0].tipo, "CELULAR");
-        col_text(d->contactos[0].valor, sizeof d->contactos[0].valor, res, 0, c + 13);
+        snprintf(d->contactos[0].tipo, sizeof d->contactos[0].tipo, "%s", "CELULAR");
+        db_col_copy(d->contactos[0].valor, sizeof d->contactos[0].valor, res, 0, c + 13);
         d->contactos[0].vigente = true;
     }
 }
@@ -296,9 +250,9 @@ contactos_load(struct db *db, const char *const *params, struct tui_detalle *d, 
     d->contactos = xcalloc((size_t)n, sizeof *d->contactos);
     d->ncontactos = (size_t)n;
     for (int i = 0; i < n; i++) {
-        col_text(d->contactos[i].tipo, sizeof d->contactos[i].tipo, res, i, 0);
-        col_text(d->contactos[i].valor, sizeof d->contactos[i].valor, res, i, 1);
-        d->contactos[i].vigente = col_bool(res, i, 2);
+        db_col_copy(d->contactos[i].tipo, sizeof d->contactos[i].tipo, res, i, 0);
+        db_col_copy(d->contactos[i].valor, sizeof d->contactos[i].valor, res, i, 1);
+        d->contactos[i].vigente = db_col_bool(res, i, 2);
     }
 out:
     PQclear(res);
@@ -319,14 +273,14 @@ eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, st
     for (int i = 0; i < n; i++) {
         struct tui_evento *v = &d->eventos[i];
 
-        v->id = col_ll(res, i, 0);
-        v->at = (time_t)col_ll(res, i, 1);
-        col_text(v->cuando, sizeof v->cuando, res, i, 2);
-        col_text(v->evento, sizeof v->evento, res, i, 3);
-        col_text(v->etapa_anterior, sizeof v->etapa_anterior, res, i, 4);
-        col_text(v->etapa_nueva, sizeof v->etapa_nueva, res, i, 5);
-        col_text(v->login, sizeof v->login, res, i, 6);
-        col_text(v->motivo, sizeof v->motivo, res, i, 7);
+        v->id = db_col_i64(res, i, 0);
+        v->at = (time_t)db_col_i64(res, i, 1);
+        db_col_copy(v->cuando, sizeof v->cuando, res, i, 2);
+        db_col_copy(v->evento, sizeof v->evento, res, i, 3);
+        db_col_copy(v->etapa_anterior, sizeof v->etapa_anterior, res, i, 4);
+        db_col_copy(v->etapa_nueva, sizeof v->etapa_nueva, res, i, 5);
+        db_col_copy(v->login, sizeof v->login, res, i, 6);
+        db_col_copy(v->motivo, sizeof v->motivo, res, i, 7);
     }
 out:
     PQclear(res);
@@ -399,8 +353,8 @@ opciones_load(struct db *db, const char *sql, struct tui_opcion **out, size_t *n
     *n = (size_t)PQntuples(res);
     *out = xcalloc(*n > 0 ? *n : 1, sizeof **out);
     for (int i = 0; i < PQntuples(res); i++) {
-        col_text((*out)[i].clave, sizeof(*out)[i].clave, res, i, 0);
-        col_text((*out)[i].nombre, sizeof(*out)[i].nombre, res, i, 1);
+        db_col_copy((*out)[i].clave, sizeof(*out)[i].clave, res, i, 0);
+        db_col_copy((*out)[i].nombre, sizeof(*out)[i].nombre, res, i, 1);
     }
 out:
     PQclear(res);
@@ -420,12 +374,12 @@ db_tui_asignacion_ctx(struct db *db, struct tui_asignacion_ctx *out, struct err 
         rc = err_set(e, RC_NOTFOUND, "no estás registrado como usuario activo de embudo");
     if (rc != RC_OK)
         goto out;
-    col_text(out->rol, sizeof out->rol, res, 0, 0);
-    col_text(out->estado, sizeof out->estado, res, 0, 1);
-    out->cupo_limite = col_int(res, 0, 2);
-    out->cupo_usados = col_int(res, 0, 3);
-    out->cartera = col_int(res, 0, 4);
-    out->cartera_max = col_int(res, 0, 5);
+    db_col_copy(out->rol, sizeof out->rol, res, 0, 0);
+    db_col_copy(out->estado, sizeof out->estado, res, 0, 1);
+    out->cupo_limite = db_col_int(res, 0, 2);
+    out->cupo_usados = db_col_int(res, 0, 3);
+    out->cartera = db_col_int(res, 0, 4);
+    out->cartera_max = db_col_int(res, 0, 5);
     rc = opciones_load(db, sql_convenios, &out->convenios, &out->nconvenios, e);
     if (rc == RC_OK)
         rc = opciones_load(db, sql_entidades, &out->entidades, &out->nentidades, e);
@@ -481,17 +435,17 @@ static const char sql_celdas[] =
 static void
 promotor_read(struct tui_promotor *p, const PGresult *res, int i)
 {
-    p->id = col_int(res, i, 0);
-    col_text(p->login, sizeof p->login, res, i, 1);
-    col_text(p->nombre, sizeof p->nombre, res, i, 2);
-    col_text(p->estado, sizeof p->estado, res, i, 3);
-    p->cupo_limite = col_int(res, i, 4);
-    p->cupo_usados = col_int(res, i, 5);
-    p->cartera = col_int(res, i, 6);
-    p->cartera_max = col_int(res, i, 7);
-    p->vencidas = col_int(res, i, 8);
-    p->avisadas = col_int(res, i, 9);
-    p->ventas_semana = col_int(res, i, 10);
+    p->id = db_col_int(res, i, 0);
+    db_col_copy(p->login, sizeof p->login, res, i, 1);
+    db_col_copy(p->nombre, sizeof p->nombre, res, i, 2);
+    db_col_copy(p->estado, sizeof p->estado, res, i, 3);
+    p->cupo_limite = db_col_int(res, i, 4);
+    p->cupo_usados = db_col_int(res, i, 5);
+    p->cartera = db_col_int(res, i, 6);
+    p->cartera_max = db_col_int(res, i, 7);
+    p->vencidas = db_col_int(res, i, 8);
+    p->avisadas = db_col_int(res, i, 9);
+    p->ventas_semana = db_col_int(res, i, 10);
 }
 
 static int
@@ -505,10 +459,10 @@ celdas_load(struct db *db, struct tui_equipo *q, struct err *e)
     q->nceldas = (size_t)PQntuples(res);
     q->celdas = xcalloc(q->nceldas > 0 ? q->nceldas : 1, sizeof *q->celdas);
     for (int i = 0; i < PQntuples(res); i++) {
-        q->celdas[i].usuario_id = col_int(res, i, 0);
-        q->celdas[i].etapa_id = col_int(res, i, 1);
-        q->celdas[i].n = col_int(res, i, 2);
-        q->celdas[i].max_horas = col_double(res, i, 3);
+        q->celdas[i].usuario_id = db_col_int(res, i, 0);
+        q->celdas[i].etapa_id = db_col_int(res, i, 1);
+        q->celdas[i].n = db_col_int(res, i, 2);
+        q->celdas[i].max_horas = db_col_double(res, i, 3);
     }
 out:
     PQclear(res);

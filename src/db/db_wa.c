@@ -24,67 +24,15 @@ num_i64(struct num *n, int64_t v)
     return n->s;
 }
 
-/* Runs one parameterised statement that returns rows; *res is set even on failure. */
-static int
-wa_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-         struct err *e)
-{
-    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
-    return db_check(db, *res, PGRES_TUPLES_OK, e);
-}
-
-/* Like wa_query, and the statement must return exactly one row. */
-static int
-wa_query_one(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-             struct err *e)
-{
-    int rc = wa_query(db, sql, n, params, res, e);
-
-    if (rc == RC_OK && PQntuples(*res) != 1)
-        rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas en lugar de 1",
-                     PQntuples(*res));
-    return rc;
-}
-
-static char *
-col_dup(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
-}
-
-static int64_t
-col_i64(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static int
-col_int(const PGresult *res, int row, int col)
-{
-    return (int)col_i64(res, row, col);
-}
-
-static bool
-col_bool(const PGresult *res, int row, int col)
-{
-    return PQgetvalue(res, row, col)[0] == 't';
-}
-
-static void
-col_copy(char *dst, size_t size, const PGresult *res, int row, int col)
-{
-    snprintf(dst, size, "%s", PQgetvalue(res, row, col));
-}
-
 /* A statement whose single value is one boolean ("t"/"f"). */
 static int
 wa_bool(struct db *db, const char *sql, int n, const char *const *params, bool *out, struct err *e)
 {
     PGresult *res = NULL;
-    int rc = wa_query_one(db, sql, n, params, &res, e);
+    int rc = db_query_row(db, sql, n, params, &res, e);
 
     if (rc == RC_OK)
-        *out = col_bool(res, 0, 0);
+        *out = db_col_bool(res, 0, 0);
     PQclear(res);
     return rc;
 }
@@ -95,10 +43,10 @@ wa_text(struct db *db, const char *sql, int n, const char *const *params, char *
         struct err *e)
 {
     PGresult *res = NULL;
-    int rc = wa_query_one(db, sql, n, params, &res, e);
+    int rc = db_query_row(db, sql, n, params, &res, e);
 
     if (rc == RC_OK)
-        col_copy(buf, size, res, 0, 0);
+        db_col_copy(buf, size, res, 0, 0);
     PQclear(res);
     return rc;
 }
@@ -140,19 +88,19 @@ db_wa_cuenta(struct db *db, struct db_wa_cuenta *out, struct err *e)
 
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
-    if ((rc = wa_query_one(db, sql, 0, NULL, &res, e)) != RC_OK)
+    if ((rc = db_query_row(db, sql, 0, NULL, &res, e)) != RC_OK)
         goto out;
-    out->usuario_id = col_int(res, 0, 0);
-    out->jid = col_dup(res, 0, 1);
-    col_copy(out->estado, sizeof out->estado, res, 0, 2);
+    out->usuario_id = db_col_int(res, 0, 0);
+    out->jid = db_col_dup(res, 0, 1);
+    db_col_copy(out->estado, sizeof out->estado, res, 0, 2);
     if (!PQgetisnull(res, 0, 3))
         out->credenciales = hex_decode(PQgetvalue(res, 0, 3), &out->credenciales_len);
-    out->vinculada_at = (time_t)col_i64(res, 0, 4);
-    out->en_uso_desde = (int32_t)col_i64(res, 0, 5);
-    out->envio_servidor = col_bool(res, 0, 6);
-    out->limite_diario = col_int(res, 0, 7);
-    out->detalle = col_dup(res, 0, 8);
-    out->tope_hoy = col_int(res, 0, 9);
+    out->vinculada_at = (time_t)db_col_i64(res, 0, 4);
+    out->en_uso_desde = (int32_t)db_col_i64(res, 0, 5);
+    out->envio_servidor = db_col_bool(res, 0, 6);
+    out->limite_diario = db_col_int(res, 0, 7);
+    out->detalle = db_col_dup(res, 0, 8);
+    out->tope_hoy = db_col_int(res, 0, 9);
 out:
     PQclear(res);
     return rc;
@@ -243,7 +191,7 @@ render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, st
     for (int i = 0; i < PQntuples(res); i++) {
         struct plantilla_valores v;
         struct err re = { 0 };
-        int64_t mid = col_i64(res, i, 0);
+        int64_t mid = db_col_i64(res, i, 0);
         char *txt;
 
         for (int k = 0; k < PLANTILLA_NVARS; k++)
@@ -280,7 +228,7 @@ crear_textos(struct db *db, int64_t id, const char *texto, struct err *e)
         rc = RC_INVAL;
         goto out;
     }
-    if ((rc = wa_query(db, sql_dest, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql_dest, 1, p, &res, e)) != RC_OK)
         goto out;
     render_all(tpl, id, res, &ids, &textos);
     p[1] = ids.buf;
@@ -308,13 +256,13 @@ crear_reservar(struct db *db, const struct db_campana_nueva *n, struct db_campan
     PGresult *res = NULL;
     int rc;
 
-    if ((rc = wa_query_one(db, sql, 6, p, &res, e)) == RC_OK) {
-        out->id = col_i64(res, 0, 0);
-        out->destinatarios = col_int(res, 0, 1);
-        out->omitidos = col_int(res, 0, 2);
-        out->hoy = col_int(res, 0, 3);
-        out->tope_hoy = col_int(res, 0, 4);
-        out->mensaje = col_dup(res, 0, 5);
+    if ((rc = db_query_row(db, sql, 6, p, &res, e)) == RC_OK) {
+        out->id = db_col_i64(res, 0, 0);
+        out->destinatarios = db_col_int(res, 0, 1);
+        out->omitidos = db_col_int(res, 0, 2);
+        out->hoy = db_col_int(res, 0, 3);
+        out->tope_hoy = db_col_int(res, 0, 4);
+        out->mensaje = db_col_dup(res, 0, 5);
     }
     PQclear(res);
     return rc;
@@ -404,19 +352,19 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
 
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
-    if ((rc = wa_query_one(db, sql, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_row(db, sql, 1, p, &res, e)) != RC_OK)
         goto out;
-    out->id = col_i64(res, 0, 0);
-    out->nombre = col_dup(res, 0, 1);
-    col_copy(out->estado, sizeof out->estado, res, 0, 2);
-    out->etapa = col_dup(res, 0, 3);
-    out->usuario_login = col_dup(res, 0, 4);
+    out->id = db_col_i64(res, 0, 0);
+    out->nombre = db_col_dup(res, 0, 1);
+    db_col_copy(out->estado, sizeof out->estado, res, 0, 2);
+    out->etapa = db_col_dup(res, 0, 3);
+    out->usuario_login = db_col_dup(res, 0, 4);
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        *counts[i] = col_int(res, 0, 5 + (int)i);
-    out->creada_at = (time_t)col_i64(res, 0, 17);
-    out->lanzada_at = (time_t)col_i64(res, 0, 18);
-    out->terminada_at = (time_t)col_i64(res, 0, 19);
-    out->proximo_at = (time_t)col_i64(res, 0, 20);
+        *counts[i] = db_col_int(res, 0, 5 + (int)i);
+    out->creada_at = (time_t)db_col_i64(res, 0, 17);
+    out->lanzada_at = (time_t)db_col_i64(res, 0, 18);
+    out->terminada_at = (time_t)db_col_i64(res, 0, 19);
+    out->proximo_at = (time_t)db_col_i64(res, 0, 20);
 out:
     PQclear(res);
     return rc;
@@ -447,15 +395,15 @@ db_campana_plan(struct db *db, int64_t id, struct db_plan_dia **rows, size_t *n,
     assert(db != NULL && rows != NULL && n != NULL);
     *rows = NULL;
     *n = 0;
-    if ((rc = wa_query(db, sql, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
     *rows = xcalloc(*n ? *n : 1, sizeof **rows);
     for (int i = 0; i < PQntuples(res); i++) {
-        (*rows)[i].dia = (int32_t)col_i64(res, i, 0);
-        (*rows)[i].mensajes = col_int(res, i, 1);
-        (*rows)[i].desde = (time_t)col_i64(res, i, 2);
-        (*rows)[i].hoy = col_bool(res, i, 3);
+        (*rows)[i].dia = (int32_t)db_col_i64(res, i, 0);
+        (*rows)[i].mensajes = db_col_int(res, i, 1);
+        (*rows)[i].desde = (time_t)db_col_i64(res, i, 2);
+        (*rows)[i].hoy = db_col_bool(res, i, 3);
     }
 out:
     PQclear(res);
@@ -475,19 +423,19 @@ db_campana_omitidos(struct db *db, int64_t id, struct db_omitido **rows, size_t 
     assert(db != NULL && rows != NULL && n != NULL);
     *rows = NULL;
     *n = 0;
-    if ((rc = wa_query(db, sql, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
     *rows = xcalloc(*n ? *n : 1, sizeof **rows);
     for (int i = 0; i < PQntuples(res); i++) {
         struct db_omitido *o = &(*rows)[i];
 
-        o->mensaje_id = col_i64(res, i, 0);
-        o->oportunidad_id = col_i64(res, i, 1);
-        o->cliente = col_dup(res, i, 2);
-        o->telefono = col_dup(res, i, 3);
-        o->motivo = col_dup(res, i, 4);
-        o->detalle = col_dup(res, i, 5);
+        o->mensaje_id = db_col_i64(res, i, 0);
+        o->oportunidad_id = db_col_i64(res, i, 1);
+        o->cliente = db_col_dup(res, i, 2);
+        o->telefono = db_col_dup(res, i, 3);
+        o->motivo = db_col_dup(res, i, 4);
+        o->detalle = db_col_dup(res, i, 5);
     }
 out:
     PQclear(res);
@@ -521,15 +469,15 @@ db_mensaje_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *fou
     assert(db != NULL && out != NULL && found != NULL);
     memset(out, 0, sizeof *out);
     *found = false;
-    if ((rc = wa_query(db, sql, 1, p, &res, e)) != RC_OK || PQntuples(res) == 0)
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK || PQntuples(res) == 0)
         goto out;
     *found = true;
-    out->id = col_i64(res, 0, 0);
-    out->campana_id = col_i64(res, 0, 1);
-    out->oportunidad_id = col_i64(res, 0, 2);
-    out->telefono = col_dup(res, 0, 3);
-    out->jid = col_dup(res, 0, 4);
-    out->texto = col_dup(res, 0, 5);
+    out->id = db_col_i64(res, 0, 0);
+    out->campana_id = db_col_i64(res, 0, 1);
+    out->oportunidad_id = db_col_i64(res, 0, 2);
+    out->telefono = db_col_dup(res, 0, 3);
+    out->jid = db_col_dup(res, 0, 4);
+    out->texto = db_col_dup(res, 0, 5);
 out:
     PQclear(res);
     return rc;
@@ -624,10 +572,10 @@ db_wa_entrante(struct db *db, int cuenta, const char *telefono_o_jid, const char
 
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
-    if ((rc = wa_query_one(db, sql, 5, p, &res, e)) == RC_OK) {
-        out->oportunidad_id = col_i64(res, 0, 0);
-        out->mensaje_id = col_i64(res, 0, 1);
-        out->baja = col_bool(res, 0, 2);
+    if ((rc = db_query_row(db, sql, 5, p, &res, e)) == RC_OK) {
+        out->oportunidad_id = db_col_i64(res, 0, 0);
+        out->mensaje_id = db_col_i64(res, 0, 1);
+        out->baja = db_col_bool(res, 0, 2);
     }
     PQclear(res);
     return rc;
@@ -664,25 +612,25 @@ db_wa_estadisticas(struct db *db, const char *desde, const char *hasta,
     assert(db != NULL && rows != NULL && n != NULL);
     *rows = NULL;
     *n = 0;
-    if ((rc = wa_query(db, sql, 2, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql, 2, p, &res, e)) != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
     *rows = xcalloc(*n ? *n : 1, sizeof **rows);
     for (int i = 0; i < PQntuples(res); i++) {
         struct db_wa_estadistica *s = &(*rows)[i];
 
-        s->usuario_id = col_int(res, i, 0);
-        s->usuario_login = col_dup(res, i, 1);
-        s->dia = (int32_t)col_i64(res, i, 2);
-        s->campana_id = col_i64(res, i, 3);
-        s->campana = col_dup(res, i, 4);
-        s->enviados = col_int(res, i, 5);
-        s->entregados = col_int(res, i, 6);
-        s->leidos = col_int(res, i, 7);
-        s->respondidos = col_int(res, i, 8);
-        s->bajas = col_int(res, i, 9);
-        s->fallidos = col_int(res, i, 10);
-        s->fallidos_por = col_dup(res, i, 11);
+        s->usuario_id = db_col_int(res, i, 0);
+        s->usuario_login = db_col_dup(res, i, 1);
+        s->dia = (int32_t)db_col_i64(res, i, 2);
+        s->campana_id = db_col_i64(res, i, 3);
+        s->campana = db_col_dup(res, i, 4);
+        s->enviados = db_col_int(res, i, 5);
+        s->entregados = db_col_int(res, i, 6);
+        s->leidos = db_col_int(res, i, 7);
+        s->respondidos = db_col_int(res, i, 8);
+        s->bajas = db_col_int(res, i, 9);
+        s->fallidos = db_col_int(res, i, 10);
+        s->fallidos_por = db_col_dup(res, i, 11);
     }
 out:
     PQclear(res);
@@ -723,7 +671,7 @@ db_mensajes_exportar(struct db *db, const char *desde, const char *hasta,
     int rc;
 
     assert(db != NULL && fila != NULL);
-    if ((rc = wa_query(db, sql, 2, p, &res, e)) != RC_OK)
+    if ((rc = db_query_rows(db, sql, 2, p, &res, e)) != RC_OK)
         goto out;
     for (int i = 0; i < PQntuples(res) && rc == RC_OK; i++) {
         struct db_mensaje_fila f;

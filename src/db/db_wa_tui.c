@@ -11,38 +11,6 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
-static int
-tui_query(struct db *db, const char *sql, int n, const char *const *params, PGresult **res,
-          struct err *e)
-{
-    *res = PQexecParams(db_pg(db), sql, n, NULL, params, NULL, NULL, 0);
-    return db_check(db, *res, PGRES_TUPLES_OK, e);
-}
-
-static void
-col_copy(char *dst, size_t size, const PGresult *res, int row, int col)
-{
-    snprintf(dst, size, "%s", PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
-}
-
-static char *
-col_dup(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
-}
-
-static int
-col_int(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0 : (int)strtol(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static int64_t
-col_i64(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
 /* NULL for NULL or blank text (an empty filter means "any"). */
 static const char *
 blank_null(const char *s)
@@ -67,13 +35,13 @@ db_wa_tui_audiencia(struct db *db, const char *convenio, const char *entidad, in
         snprintf(max, sizeof max, "%d", maximo);
         params[2] = max;
     }
-    if ((rc = tui_query(db, sql, 3, params, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 3, params, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++) {
-            col_copy((*rows)[i].etapa, sizeof (*rows)[i].etapa, res, i, 0);
-            (*rows)[i].abiertas = col_int(res, i, 1);
-            (*rows)[i].enviables = col_int(res, i, 2);
+            db_col_copy((*rows)[i].etapa, sizeof (*rows)[i].etapa, res, i, 0);
+            (*rows)[i].abiertas = db_col_int(res, i, 1);
+            (*rows)[i].enviables = db_col_int(res, i, 2);
         }
     }
     PQclear(res);
@@ -96,14 +64,14 @@ db_wa_tui_plantillas(struct db *db, const char *etapa, struct db_wa_plantilla **
 
     *rows = NULL;
     *n = 0;
-    if ((rc = tui_query(db, sql, 1, params, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 1, params, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++) {
-            (*rows)[i].id = col_i64(res, i, 0);
-            col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
+            (*rows)[i].id = db_col_i64(res, i, 0);
+            db_col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
             (*rows)[i].compartida = PQgetvalue(res, i, 2)[0] == 't';
-            (*rows)[i].texto = col_dup(res, i, 3);
+            (*rows)[i].texto = db_col_dup(res, i, 3);
         }
     }
     PQclear(res);
@@ -131,12 +99,12 @@ db_wa_tui_muestra(struct db *db, const char *etapa, const char *convenio, const 
     *rows = NULL;
     *n = 0;
     snprintf(num, sizeof num, "%d", max);
-    if ((rc = tui_query(db, sql, 4, params, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 4, params, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++)
             for (int k = 0; k < 8 && k < PQnfields(res); k++)
-                (*rows)[i].v[k] = col_dup(res, i, k);
+                (*rows)[i].v[k] = db_col_dup(res, i, k);
     }
     PQclear(res);
     return rc;
@@ -163,14 +131,14 @@ db_wa_tui_variaciones(struct db *db, const char *plantilla, const char *modelo,
 
     *rows = NULL;
     *n = 0;
-    if ((rc = tui_query(db, sql, 2, params, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 2, params, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++) {
-            (*rows)[i].orden = col_int(res, i, 0);
+            (*rows)[i].orden = db_col_int(res, i, 0);
             (*rows)[i].aceptada = PQgetvalue(res, i, 1)[0] == 't';
-            (*rows)[i].texto = col_dup(res, i, 2);
-            (*rows)[i].motivo = col_dup(res, i, 3);
+            (*rows)[i].texto = db_col_dup(res, i, 2);
+            (*rows)[i].motivo = db_col_dup(res, i, 3);
         }
     }
     PQclear(res);
@@ -232,8 +200,8 @@ db_wa_tui_variaciones_guardar(struct db *db, const char *plantilla, const char *
     params[2] = t.buf;
     params[3] = a.buf;
     params[4] = m.buf;
-    if ((rc = tui_query(db, sql, 5, params, &res, e)) == RC_OK)
-        *guardadas = PQntuples(res) == 1 ? col_int(res, 0, 0) : 0;
+    if ((rc = db_query_rows(db, sql, 5, params, &res, e)) == RC_OK)
+        *guardadas = PQntuples(res) == 1 ? db_col_int(res, 0, 0) : 0;
     PQclear(res);
     strbuf_fini(&t);
     strbuf_fini(&a);
@@ -252,14 +220,14 @@ db_wa_tui_campanas(struct db *db, struct db_wa_campana_fila **rows, size_t *n, s
 
     *rows = NULL;
     *n = 0;
-    if ((rc = tui_query(db, sql, 0, NULL, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 0, NULL, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++) {
-            (*rows)[i].id = col_i64(res, i, 0);
-            col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
-            col_copy((*rows)[i].estado, sizeof (*rows)[i].estado, res, i, 2);
-            col_copy((*rows)[i].login, sizeof (*rows)[i].login, res, i, 3);
+            (*rows)[i].id = db_col_i64(res, i, 0);
+            db_col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
+            db_col_copy((*rows)[i].estado, sizeof (*rows)[i].estado, res, i, 2);
+            db_col_copy((*rows)[i].login, sizeof (*rows)[i].login, res, i, 3);
         }
     }
     PQclear(res);
@@ -287,14 +255,14 @@ db_wa_tui_inciertos(struct db *db, int64_t id, struct db_wa_incierto **rows, siz
     *rows = NULL;
     *n = 0;
     snprintf(num, sizeof num, "%" PRId64, id);
-    if ((rc = tui_query(db, sql, 1, params, &res, e)) == RC_OK) {
+    if ((rc = db_query_rows(db, sql, 1, params, &res, e)) == RC_OK) {
         *n = (size_t)PQntuples(res);
         *rows = xcalloc(*n + 1, sizeof **rows);
         for (int i = 0; i < PQntuples(res); i++) {
-            (*rows)[i].id = col_i64(res, i, 0);
-            col_copy((*rows)[i].cliente, sizeof (*rows)[i].cliente, res, i, 1);
-            col_copy((*rows)[i].telefono, sizeof (*rows)[i].telefono, res, i, 2);
-            (*rows)[i].desde = (time_t)col_i64(res, i, 3);
+            (*rows)[i].id = db_col_i64(res, i, 0);
+            db_col_copy((*rows)[i].cliente, sizeof (*rows)[i].cliente, res, i, 1);
+            db_col_copy((*rows)[i].telefono, sizeof (*rows)[i].telefono, res, i, 2);
+            (*rows)[i].desde = (time_t)db_col_i64(res, i, 3);
         }
     }
     PQclear(res);
@@ -313,16 +281,16 @@ db_wa_tui_reintentar(struct db *db, int64_t id, struct db_campana_creada *out, s
 
     memset(out, 0, sizeof *out);
     snprintf(num, sizeof num, "%" PRId64, id);
-    if ((rc = tui_query(db, sql, 1, params, &res, e)) == RC_OK && PQntuples(res) != 1)
+    if ((rc = db_query_rows(db, sql, 1, params, &res, e)) == RC_OK && PQntuples(res) != 1)
         rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas",
                      PQntuples(res));
     if (rc == RC_OK) {
-        out->id = col_i64(res, 0, 0);
-        out->destinatarios = col_int(res, 0, 1);
-        out->omitidos = col_int(res, 0, 2);
-        out->hoy = col_int(res, 0, 3);
-        out->tope_hoy = col_int(res, 0, 4);
-        out->mensaje = col_dup(res, 0, 5);
+        out->id = db_col_i64(res, 0, 0);
+        out->destinatarios = db_col_int(res, 0, 1);
+        out->omitidos = db_col_int(res, 0, 2);
+        out->hoy = db_col_int(res, 0, 3);
+        out->tope_hoy = db_col_int(res, 0, 4);
+        out->mensaje = db_col_dup(res, 0, 5);
     }
     PQclear(res);
     if (rc == RC_OK)
