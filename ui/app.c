@@ -590,7 +590,7 @@ app_keys_build(struct app *a)
     keymap_free(a->km);
     a->km = keymap_new();
     for (int i = 0; i < a->nslots; i++)
-        keymap_add(a->km, a->slots[i].ops->keys, a->slots[i].ops->nkeys);
+        keymap_add(a->km, a->slots[i].ops->keys, a->slots[i].ops->nkeys, a->profile);
     a->dirty |= DIRTY_ALL;
     return app_keys_load(a);
 }

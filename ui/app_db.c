@@ -239,6 +239,10 @@ session_apply_ok(struct app *a, const struct session_job *sj)
     if (first || before != a->profile) {
         struct app_notify n = { .resync = true };
 
+        /* Bindings are role-shaped (keymap_add): rebuild them for the role now known. */
+        if (before != a->profile)
+            (void)app_keys_build(a); /* a bad teclas.conf line is already on the message bar */
+
         if (!app_slot_visible(a, a->active))
             a->active = 0;
         app_notify_all(a, &n);

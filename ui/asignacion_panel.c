@@ -20,11 +20,11 @@
 #include "util/xmalloc.h"
 
 static const struct keymap_entry asignacion_keys[] = {
-    { KEYMAP_ASIGNACION, { KK_ENTER, 0 }, ACTION_OPEN, "pedir (dos veces: confirma)", true },
-    { KEYMAP_ASIGNACION, { KK_UP, 0 }, ACTION_UP, "campo anterior", true },
-    { KEYMAP_ASIGNACION, { KK_DOWN, 0 }, ACTION_DOWN, "campo siguiente", false },
-    { KEYMAP_ASIGNACION, { KK_LEFT, 0 }, ACTION_LEFT, "opción anterior", true },
-    { KEYMAP_ASIGNACION, { KK_RIGHT, 0 }, ACTION_RIGHT, "opción siguiente", false },
+    { KEYMAP_ASIGNACION, { KK_ENTER, 0 }, ACTION_OPEN, "pedir (dos veces: confirma)", true, 0 },
+    { KEYMAP_ASIGNACION, { KK_UP, 0 }, ACTION_UP, "campo anterior", true, 0 },
+    { KEYMAP_ASIGNACION, { KK_DOWN, 0 }, ACTION_DOWN, "campo siguiente", false, 0 },
+    { KEYMAP_ASIGNACION, { KK_LEFT, 0 }, ACTION_LEFT, "opción anterior", true, 0 },
+    { KEYMAP_ASIGNACION, { KK_RIGHT, 0 }, ACTION_RIGHT, "opción siguiente", false, 0 },
 };
 
 struct asig_st {

@@ -25,12 +25,12 @@
     }
 
 static const struct keymap_entry bandeja_keys[] = {
-    { KEYMAP_BANDEJA, CH(' '), ACTION_TAG, "marcar", true },
-    { KEYMAP_BANDEJA, CH('a'), ACTION_REASSIGN, "reasignar", true },
-    { KEYMAP_BANDEJA, CH('d'), ACTION_RETURN_POOL, "devolver al pool", true },
-    { KEYMAP_BANDEJA, CH('x'), ACTION_DISCARD, "descartar", true },
-    { KEYMAP_BANDEJA, CH('o'), ACTION_REOPEN, "reabrir", false },
-    { KEYMAP_BANDEJA, { KK_ENTER, 0 }, ACTION_OPEN, "abrir / elegir", false },
+    { KEYMAP_BANDEJA, CH(' '), ACTION_TAG, "marcar", true, 0 },
+    { KEYMAP_BANDEJA, CH('a'), ACTION_REASSIGN, "reasignar", true, 0 },
+    { KEYMAP_BANDEJA, CH('d'), ACTION_RETURN_POOL, "devolver al pool", true, 0 },
+    { KEYMAP_BANDEJA, CH('x'), ACTION_DISCARD, "descartar", true, 0 },
+    { KEYMAP_BANDEJA, CH('o'), ACTION_REOPEN, "reabrir", false, 0 },
+    { KEYMAP_BANDEJA, { KK_ENTER, 0 }, ACTION_OPEN, "abrir / elegir", false, 0 },
 };
 
 struct bandeja_st {

@@ -26,11 +26,11 @@
     }
 
 static const struct keymap_entry detalle_keys[] = {
-    { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true },
-    { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true },
-    { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true },
-    { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true },
-    { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false },
+    { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true, 0 },
+    { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, 0 },
+    { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, 0 },
+    { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, 0 },
+    { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, 0 },
 };
 
 struct detalle_st {

@@ -21,11 +21,12 @@
     }
 
 static const struct keymap_entry embudo_keys[] = {
-    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true },
-    { KEYMAP_EMBUDO, CH('/'), ACTION_FILTER, "filtrar", true },
-    { KEYMAP_EMBUDO, CH('s'), ACTION_SORT, "ordenar", true },
-    { KEYMAP_EMBUDO, CH('v'), ACTION_TOGGLE_VIEW, "columnas/lista", true },
-    { KEYMAP_EMBUDO, CH('u'), ACTION_PICK_MEMBER, "promotor (supervisión)", false },
+    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true, 0 },
+    { KEYMAP_EMBUDO, CH('/'), ACTION_FILTER, "filtrar", true, 0 },
+    { KEYMAP_EMBUDO, CH('s'), ACTION_SORT, "ordenar", true, 0 },
+    { KEYMAP_EMBUDO, CH('v'), ACTION_TOGGLE_VIEW, "columnas/lista", true, 0 },
+    { KEYMAP_EMBUDO, CH('u'), ACTION_PICK_MEMBER, "promotor (supervisión)", false,
+      KEYMAP_SOLO_SUPERVISION },
 };
 
 struct embudo_st {

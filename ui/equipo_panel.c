@@ -16,7 +16,7 @@
 #include "util/xmalloc.h"
 
 static const struct keymap_entry equipo_keys[] = {
-    { KEYMAP_EQUIPO, { KK_ENTER, 0 }, ACTION_OPEN, "ver su embudo", true },
+    { KEYMAP_EQUIPO, { KK_ENTER, 0 }, ACTION_OPEN, "ver su embudo", true, 0 },
 };
 
 struct equipo_st {

@@ -20,7 +20,7 @@
 
 static const struct keymap_entry estad_keys[] = {
     { KEYMAP_ESTADISTICAS, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "por promotor / día / campaña",
-      true },
+      true, 0 },
 };
 
 struct estad_st {

@@ -30,13 +30,13 @@
     }
 
 static const struct keymap_entry progreso_keys[] = {
-    { KEYMAP_PROGRESO, CH('p'), ACTION_CAMPAIGN_PAUSE, "pausar", true },
-    { KEYMAP_PROGRESO, CH('a'), ACTION_CAMPAIGN_RESUME, "lanzar / reanudar", true },
-    { KEYMAP_PROGRESO, CH('c'), ACTION_CAMPAIGN_CANCEL, "cancelar la campaña", true },
-    { KEYMAP_PROGRESO, CH('f'), ACTION_CAMPAIGN_RETRY, "reintentar los fallidos", false },
-    { KEYMAP_PROGRESO, CH('e'), ACTION_UNCERTAIN_SENT, "en duda: sí llegó", false },
-    { KEYMAP_PROGRESO, CH('n'), ACTION_UNCERTAIN_RESEND, "en duda: volver a enviar", false },
-    { KEYMAP_PROGRESO, CH('x'), ACTION_UNCERTAIN_DROP, "en duda: descartar", false },
+    { KEYMAP_PROGRESO, CH('p'), ACTION_CAMPAIGN_PAUSE, "pausar", true, 0 },
+    { KEYMAP_PROGRESO, CH('a'), ACTION_CAMPAIGN_RESUME, "lanzar / reanudar", true, 0 },
+    { KEYMAP_PROGRESO, CH('c'), ACTION_CAMPAIGN_CANCEL, "cancelar la campaña", true, 0 },
+    { KEYMAP_PROGRESO, CH('f'), ACTION_CAMPAIGN_RETRY, "reintentar los fallidos", false, 0 },
+    { KEYMAP_PROGRESO, CH('e'), ACTION_UNCERTAIN_SENT, "en duda: sí llegó", false, 0 },
+    { KEYMAP_PROGRESO, CH('n'), ACTION_UNCERTAIN_RESEND, "en duda: volver a enviar", false, 0 },
+    { KEYMAP_PROGRESO, CH('x'), ACTION_UNCERTAIN_DROP, "en duda: descartar", false, 0 },
 };
 
 struct progreso_st {

@@ -33,9 +33,9 @@
     }
 
 static const struct keymap_entry wa_keys[] = {
-    { KEYMAP_WA, CH('v'), ACTION_WA_LINK, "vincular / pedir otro código", true },
-    { KEYMAP_WA, CH('s'), ACTION_WA_SCAN, "simular el escaneo (red simulada)", true },
-    { KEYMAP_WA, CH('e'), ACTION_WA_SEND, "iniciar o detener el envío", true },
+    { KEYMAP_WA, CH('v'), ACTION_WA_LINK, "vincular / pedir otro código", true, 0 },
+    { KEYMAP_WA, CH('s'), ACTION_WA_SCAN, "simular el escaneo (red simulada)", true, 0 },
+    { KEYMAP_WA, CH('e'), ACTION_WA_SEND, "iniciar o detener el envío", true, 0 },
 };
 
 struct wa_st {

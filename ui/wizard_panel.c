@@ -34,9 +34,9 @@
 #define IA_PEDIDAS 5
 
 static const struct keymap_entry wizard_keys[] = {
-    { KEYMAP_CAMPANA, { KK_ENTER, 0 }, ACTION_OPEN, "siguiente paso", true },
-    { KEYMAP_CAMPANA, { KK_ESC, 0 }, ACTION_BACK, "paso anterior", true },
-    { KEYMAP_CAMPANA, { KK_TAB, 0 }, ACTION_NEXT_FIELD, "campo siguiente (paso 1)", false },
+    { KEYMAP_CAMPANA, { KK_ENTER, 0 }, ACTION_OPEN, "siguiente paso", true, 0 },
+    { KEYMAP_CAMPANA, { KK_ESC, 0 }, ACTION_BACK, "paso anterior", true, 0 },
+    { KEYMAP_CAMPANA, { KK_TAB, 0 }, ACTION_NEXT_FIELD, "campo siguiente (paso 1)", false, 0 },
 };
 
 struct wizard_st {

@@ -21,10 +21,10 @@
 #include "util/err.h"
 
 static const struct keymap_entry embudo_keys[] = {
-    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true },
-    { KEYMAP_EMBUDO, { KK_CHAR, 'm' }, ACTION_MOVE_STAGE, "mover de etapa", true },
-    { KEYMAP_EMBUDO, { KK_CHAR, '/' }, ACTION_FILTER, "filtrar", true },
-    { KEYMAP_EMBUDO, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "cambiar vista", false },
+    { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true, 0 },
+    { KEYMAP_EMBUDO, { KK_CHAR, 'm' }, ACTION_MOVE_STAGE, "mover de etapa", true, 0 },
+    { KEYMAP_EMBUDO, { KK_CHAR, '/' }, ACTION_FILTER, "filtrar", true, 0 },
+    { KEYMAP_EMBUDO, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "cambiar vista", false, 0 },
 };
 
 static int
@@ -35,7 +35,7 @@ setup(void **st)
     if (setlocale(LC_ALL, "C.UTF-8") == NULL)
         return -1;
     km = keymap_new();
-    keymap_add(km, embudo_keys, sizeof embudo_keys / sizeof embudo_keys[0]);
+    keymap_add(km, embudo_keys, sizeof embudo_keys / sizeof embudo_keys[0], VM_PROFILE_PROMOTOR);
     *st = km;
     return 0;
 }
@@ -295,10 +295,38 @@ test_the_example_file_is_valid_when_uncommented(void **st)
     assert_string_equal(keymap_key_for(km, KEYMAP_HOME, ACTION_QUIT), "Ctrl-q");
 }
 
+/* A supervision-only binding exists for supervisors and admins, not for promoters. */
+static void
+test_role_shaped_bindings(void **st)
+{
+    static const struct keymap_entry ents[] = {
+        { KEYMAP_EMBUDO, { KK_CHAR, 'u' }, ACTION_PICK_MEMBER, "promotor", false,
+          KEYMAP_SOLO_SUPERVISION },
+        { KEYMAP_EMBUDO, { KK_CHAR, 'm' }, ACTION_MOVE_STAGE, "mover de etapa", true, 0 },
+    };
+    const struct key u = { KK_CHAR, 'u' }, m = { KK_CHAR, 'm' };
+    const enum vm_profile profiles[] = { VM_PROFILE_PROMOTOR, VM_PROFILE_SUPERVISOR,
+                                         VM_PROFILE_ADMIN };
+    const enum action want_u[] = { ACTION_NONE, ACTION_PICK_MEMBER, ACTION_PICK_MEMBER };
+
+    (void)st;
+    for (size_t i = 0; i < 3; i++) {
+        struct keymap *km = keymap_new();
+
+        keymap_add(km, ents, 2, profiles[i]);
+        assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &u), want_u[i]);
+        assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &m), ACTION_MOVE_STAGE);
+        if (want_u[i] == ACTION_NONE)
+            assert_null(keymap_key_for(km, KEYMAP_EMBUDO, ACTION_PICK_MEMBER));
+        keymap_free(km);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_shaped_bindings),
         cmocka_unit_test_setup_teardown(test_pane_contexts_fall_back_to_global_overlays_do_not,
                                         setup, teardown),
         cmocka_unit_test(test_key_names_parse_and_print),

@@ -102,67 +102,67 @@ static const char PANE_DESC[] = "ir al panel con ese número";
 
 /* The defaults every pane shares, and those of the overlays and input contexts. */
 static const struct keymap_entry global_entries[] = {
-    { KEYMAP_GLOBAL, CH('?'), ACTION_HELP, "ayuda", true },
-    { KEYMAP_GLOBAL, { KK_FN, 1 }, ACTION_HELP, "ayuda", false },
-    { KEYMAP_GLOBAL, CH(':'), ACTION_CMDLINE, "comando", true },
-    { KEYMAP_GLOBAL, CH('q'), ACTION_QUIT, "salir", true },
-    { KEYMAP_GLOBAL, CH('r'), ACTION_REFRESH, "actualizar", false },
-    { KEYMAP_GLOBAL, { KK_FN, 5 }, ACTION_REFRESH, "actualizar", false },
-    { KEYMAP_GLOBAL, K(KK_TAB), ACTION_NEXT_PANE, "panel siguiente", false },
-    { KEYMAP_GLOBAL, K(KK_BACKTAB), ACTION_PREV_PANE, "panel anterior", false },
-    { KEYMAP_GLOBAL, CH('1'), ACTION_PANE_1, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('2'), ACTION_PANE_2, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('3'), ACTION_PANE_3, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('4'), ACTION_PANE_4, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('5'), ACTION_PANE_5, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('6'), ACTION_PANE_6, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('7'), ACTION_PANE_7, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('8'), ACTION_PANE_8, PANE_DESC, false },
-    { KEYMAP_GLOBAL, CH('9'), ACTION_PANE_9, PANE_DESC, false },
-    { KEYMAP_GLOBAL, K(KK_ESC), ACTION_BACK, "volver", false },
-    { KEYMAP_GLOBAL, K(KK_UP), ACTION_UP, "arriba", false },
-    { KEYMAP_GLOBAL, CH('k'), ACTION_UP, "arriba", false },
-    { KEYMAP_GLOBAL, K(KK_DOWN), ACTION_DOWN, "abajo", false },
-    { KEYMAP_GLOBAL, CH('j'), ACTION_DOWN, "abajo", false },
-    { KEYMAP_GLOBAL, K(KK_LEFT), ACTION_LEFT, "izquierda", false },
-    { KEYMAP_GLOBAL, CH('h'), ACTION_LEFT, "izquierda", false },
-    { KEYMAP_GLOBAL, K(KK_RIGHT), ACTION_RIGHT, "derecha", false },
-    { KEYMAP_GLOBAL, CH('l'), ACTION_RIGHT, "derecha", false },
-    { KEYMAP_GLOBAL, K(KK_PGUP), ACTION_PAGE_UP, "página arriba", false },
-    { KEYMAP_GLOBAL, { KK_CTRL, 'b' }, ACTION_PAGE_UP, "página arriba", false },
-    { KEYMAP_GLOBAL, K(KK_PGDN), ACTION_PAGE_DOWN, "página abajo", false },
-    { KEYMAP_GLOBAL, { KK_CTRL, 'f' }, ACTION_PAGE_DOWN, "página abajo", false },
-    { KEYMAP_GLOBAL, K(KK_HOME), ACTION_TOP, "al principio", false },
-    { KEYMAP_GLOBAL, CH('g'), ACTION_TOP, "al principio", false },
-    { KEYMAP_GLOBAL, K(KK_END), ACTION_BOTTOM, "al final", false },
-    { KEYMAP_GLOBAL, CH('G'), ACTION_BOTTOM, "al final", false },
-    { KEYMAP_HELP, K(KK_ESC), ACTION_CLOSE, "cerrar la ayuda", true },
-    { KEYMAP_HELP, CH('?'), ACTION_CLOSE, "cerrar la ayuda", false },
-    { KEYMAP_HELP, K(KK_UP), ACTION_UP, "arriba", false },
-    { KEYMAP_HELP, CH('k'), ACTION_UP, "arriba", false },
-    { KEYMAP_HELP, K(KK_DOWN), ACTION_DOWN, "abajo", false },
-    { KEYMAP_HELP, CH('j'), ACTION_DOWN, "abajo", false },
-    { KEYMAP_HELP, K(KK_PGUP), ACTION_PAGE_UP, "página arriba", false },
-    { KEYMAP_HELP, K(KK_PGDN), ACTION_PAGE_DOWN, "página abajo", false },
-    { KEYMAP_HELP, K(KK_HOME), ACTION_TOP, "al principio", false },
-    { KEYMAP_HELP, CH('g'), ACTION_TOP, "al principio", false },
-    { KEYMAP_HELP, K(KK_END), ACTION_BOTTOM, "al final", false },
-    { KEYMAP_HELP, CH('G'), ACTION_BOTTOM, "al final", false },
-    { KEYMAP_HELP, CH('q'), ACTION_QUIT, "salir", true },
-    { KEYMAP_CMDLINE, K(KK_ENTER), ACTION_CONFIRM, "ejecutar", true },
-    { KEYMAP_CMDLINE, K(KK_TAB), ACTION_COMPLETE, "completar", true },
-    { KEYMAP_CMDLINE, K(KK_ESC), ACTION_CLOSE, "cancelar", true },
-    { KEYMAP_FORM, K(KK_ENTER), ACTION_SUBMIT, "guardar", true },
-    { KEYMAP_FORM, K(KK_TAB), ACTION_NEXT_FIELD, "campo siguiente", true },
-    { KEYMAP_FORM, K(KK_DOWN), ACTION_NEXT_FIELD, "campo siguiente", false },
-    { KEYMAP_FORM, K(KK_BACKTAB), ACTION_PREV_FIELD, "campo anterior", false },
-    { KEYMAP_FORM, K(KK_UP), ACTION_PREV_FIELD, "campo anterior", false },
-    { KEYMAP_FORM, K(KK_ESC), ACTION_CLOSE, "cancelar", true },
-    { KEYMAP_CONFIRM, CH('s'), ACTION_YES, "sí", true },
-    { KEYMAP_CONFIRM, CH('S'), ACTION_YES, "sí", false },
-    { KEYMAP_CONFIRM, CH('n'), ACTION_NO, "no", true },
-    { KEYMAP_CONFIRM, CH('N'), ACTION_NO, "no", false },
-    { KEYMAP_CONFIRM, K(KK_ESC), ACTION_NO, "no", false },
+    { KEYMAP_GLOBAL, CH('?'), ACTION_HELP, "ayuda", true, 0 },
+    { KEYMAP_GLOBAL, { KK_FN, 1 }, ACTION_HELP, "ayuda", false, 0 },
+    { KEYMAP_GLOBAL, CH(':'), ACTION_CMDLINE, "comando", true, 0 },
+    { KEYMAP_GLOBAL, CH('q'), ACTION_QUIT, "salir", true, 0 },
+    { KEYMAP_GLOBAL, CH('r'), ACTION_REFRESH, "actualizar", false, 0 },
+    { KEYMAP_GLOBAL, { KK_FN, 5 }, ACTION_REFRESH, "actualizar", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_TAB), ACTION_NEXT_PANE, "panel siguiente", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_BACKTAB), ACTION_PREV_PANE, "panel anterior", false, 0 },
+    { KEYMAP_GLOBAL, CH('1'), ACTION_PANE_1, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('2'), ACTION_PANE_2, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('3'), ACTION_PANE_3, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('4'), ACTION_PANE_4, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('5'), ACTION_PANE_5, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('6'), ACTION_PANE_6, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('7'), ACTION_PANE_7, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('8'), ACTION_PANE_8, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, CH('9'), ACTION_PANE_9, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, K(KK_ESC), ACTION_BACK, "volver", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_UP), ACTION_UP, "arriba", false, 0 },
+    { KEYMAP_GLOBAL, CH('k'), ACTION_UP, "arriba", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_DOWN), ACTION_DOWN, "abajo", false, 0 },
+    { KEYMAP_GLOBAL, CH('j'), ACTION_DOWN, "abajo", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_LEFT), ACTION_LEFT, "izquierda", false, 0 },
+    { KEYMAP_GLOBAL, CH('h'), ACTION_LEFT, "izquierda", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_RIGHT), ACTION_RIGHT, "derecha", false, 0 },
+    { KEYMAP_GLOBAL, CH('l'), ACTION_RIGHT, "derecha", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_PGUP), ACTION_PAGE_UP, "página arriba", false, 0 },
+    { KEYMAP_GLOBAL, { KK_CTRL, 'b' }, ACTION_PAGE_UP, "página arriba", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_PGDN), ACTION_PAGE_DOWN, "página abajo", false, 0 },
+    { KEYMAP_GLOBAL, { KK_CTRL, 'f' }, ACTION_PAGE_DOWN, "página abajo", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_HOME), ACTION_TOP, "al principio", false, 0 },
+    { KEYMAP_GLOBAL, CH('g'), ACTION_TOP, "al principio", false, 0 },
+    { KEYMAP_GLOBAL, K(KK_END), ACTION_BOTTOM, "al final", false, 0 },
+    { KEYMAP_GLOBAL, CH('G'), ACTION_BOTTOM, "al final", false, 0 },
+    { KEYMAP_HELP, K(KK_ESC), ACTION_CLOSE, "cerrar la ayuda", true, 0 },
+    { KEYMAP_HELP, CH('?'), ACTION_CLOSE, "cerrar la ayuda", false, 0 },
+    { KEYMAP_HELP, K(KK_UP), ACTION_UP, "arriba", false, 0 },
+    { KEYMAP_HELP, CH('k'), ACTION_UP, "arriba", false, 0 },
+    { KEYMAP_HELP, K(KK_DOWN), ACTION_DOWN, "abajo", false, 0 },
+    { KEYMAP_HELP, CH('j'), ACTION_DOWN, "abajo", false, 0 },
+    { KEYMAP_HELP, K(KK_PGUP), ACTION_PAGE_UP, "página arriba", false, 0 },
+    { KEYMAP_HELP, K(KK_PGDN), ACTION_PAGE_DOWN, "página abajo", false, 0 },
+    { KEYMAP_HELP, K(KK_HOME), ACTION_TOP, "al principio", false, 0 },
+    { KEYMAP_HELP, CH('g'), ACTION_TOP, "al principio", false, 0 },
+    { KEYMAP_HELP, K(KK_END), ACTION_BOTTOM, "al final", false, 0 },
+    { KEYMAP_HELP, CH('G'), ACTION_BOTTOM, "al final", false, 0 },
+    { KEYMAP_HELP, CH('q'), ACTION_QUIT, "salir", true, 0 },
+    { KEYMAP_CMDLINE, K(KK_ENTER), ACTION_CONFIRM, "ejecutar", true, 0 },
+    { KEYMAP_CMDLINE, K(KK_TAB), ACTION_COMPLETE, "completar", true, 0 },
+    { KEYMAP_CMDLINE, K(KK_ESC), ACTION_CLOSE, "cancelar", true, 0 },
+    { KEYMAP_FORM, K(KK_ENTER), ACTION_SUBMIT, "guardar", true, 0 },
+    { KEYMAP_FORM, K(KK_TAB), ACTION_NEXT_FIELD, "campo siguiente", true, 0 },
+    { KEYMAP_FORM, K(KK_DOWN), ACTION_NEXT_FIELD, "campo siguiente", false, 0 },
+    { KEYMAP_FORM, K(KK_BACKTAB), ACTION_PREV_FIELD, "campo anterior", false, 0 },
+    { KEYMAP_FORM, K(KK_UP), ACTION_PREV_FIELD, "campo anterior", false, 0 },
+    { KEYMAP_FORM, K(KK_ESC), ACTION_CLOSE, "cancelar", true, 0 },
+    { KEYMAP_CONFIRM, CH('s'), ACTION_YES, "sí", true, 0 },
+    { KEYMAP_CONFIRM, CH('S'), ACTION_YES, "sí", false, 0 },
+    { KEYMAP_CONFIRM, CH('n'), ACTION_NO, "no", true, 0 },
+    { KEYMAP_CONFIRM, CH('N'), ACTION_NO, "no", false, 0 },
+    { KEYMAP_CONFIRM, K(KK_ESC), ACTION_NO, "no", false, 0 },
 };
 
 struct keymap {
@@ -405,10 +405,14 @@ bind_append(struct keymap *km, enum keymap_ctx ctx, const struct key *k, enum ac
 }
 
 void
-keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n)
+keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n,
+           enum vm_profile profile)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (ents[i].perfiles != 0 && (ents[i].perfiles & KEYMAP_PERFIL(profile)) == 0)
+            continue;
         bind_append(km, ents[i].ctx, &ents[i].key, ents[i].action, ents[i].desc, ents[i].hint);
+    }
 }
 
 struct keymap *
@@ -416,7 +420,8 @@ keymap_new(void)
 {
     struct keymap *km = xcalloc(1, sizeof *km);
 
-    keymap_add(km, global_entries, sizeof global_entries / sizeof global_entries[0]);
+    keymap_add(km, global_entries, sizeof global_entries / sizeof global_entries[0],
+               VM_PROFILE_UNKNOWN);
     return km;
 }
 

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui/vm/vm.h"
+
 struct err;
 
 /* Kinds of key press. Not KEY_*: ncurses owns those names. */
@@ -144,13 +146,18 @@ enum keymap_ctx {
     KEYMAP_CTX_COUNT
 };
 
+/* Profiles a binding is for, as bits of enum vm_profile (ui/vm/vm.h); 0 = every profile. */
+#define KEYMAP_PERFIL(p)         (1u << (p))
+#define KEYMAP_SOLO_SUPERVISION  (KEYMAP_PERFIL(VM_PROFILE_SUPERVISOR) | KEYMAP_PERFIL(VM_PROFILE_ADMIN))
+
 /* A static default binding (the global table, a pane's table). */
 struct keymap_entry {
     enum keymap_ctx ctx;
     struct key key;
     enum action action;
-    const char *desc; /* Spanish, what the help shows: "salir" */
-    bool hint;        /* shown in the hint bar */
+    const char *desc;  /* Spanish, what the help shows: "salir" */
+    bool hint;         /* shown in the hint bar */
+    unsigned perfiles; /* KEYMAP_PERFIL bits this binding exists for; 0 = all */
 };
 
 /* A binding in a built keymap: its key written for people ("q", "Esc", "Ctrl-r"). */
@@ -169,8 +176,13 @@ struct keymap;
 struct keymap *keymap_new(void) __attribute__((warn_unused_result));
 void keymap_free(struct keymap *km);
 
-/* Adds default bindings (a pane's). Later entries for the same (ctx, key) win. */
-void keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n);
+/*
+ * Adds default bindings (a pane's) for profile: an entry whose perfiles excludes it is left
+ * out, so neither the key, the hint bar nor the help offer it (a role sees only what it may
+ * do). Later entries for the same (ctx, key) win.
+ */
+void keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n,
+                enum vm_profile profile);
 
 /*
  * Applies an overrides file's text (len bytes; path names it in messages). Format:
