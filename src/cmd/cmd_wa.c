@@ -28,6 +28,7 @@
 #include "crypto/seal.h"
 #include "crypto/secure.h"
 #include "db/db.h"
+#include "db/db_signal.h"
 #include "db/db_wa.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
@@ -352,20 +353,27 @@ wa_status(const struct cmd_ctx *ctx)
     return status;
 }
 
+/* Credentials and the Signal store go together, in one transaction: sessions kept from the
+ * old link would belong to a device the phone no longer knows. */
 static int
 wa_unlink(const struct cmd_ctx *ctx)
 {
     struct db *db = crm_cmd_open(ctx);
+    struct db_wa_cuenta cuenta = { 0 };
     struct err e;
     int status = 0;
 
     if (db == NULL)
         return 1;
-    if (db_wa_desvincular(db, &e) != RC_OK)
-        status = crm_cmd_fail(ctx, &e);
+    if (db_exec(db, "BEGIN", &e) != RC_OK || db_wa_cuenta(db, &cuenta, &e) != RC_OK ||
+        db_wa_desvincular(db, &e) != RC_OK ||
+        db_signal_vaciar(db, cuenta.usuario_id, NULL, &e) != RC_OK ||
+        db_exec(db, "COMMIT", &e) != RC_OK)
+        status = crm_cmd_fail(ctx, &e); /* closing the connection rolls the rest back */
     else
         printf("desvinculada: se borraron las credenciales. Quite también el dispositivo en el "
                "teléfono (WhatsApp › Dispositivos vinculados).\n");
+    db_wa_cuenta_fini(&cuenta);
     db_close(db);
     return status;
 }

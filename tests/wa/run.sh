@@ -221,12 +221,24 @@ else
 fi
 
 # ---- 5. unlink and roles ----------------------------------------------------------------------
+# A stand-in Signal row for prom1, so the check below can see unlink delete the store too.
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || die "fila Signal de prueba"
+INSERT INTO crm.wa_signal_sesiones (usuario_id, direccion, blob)
+SELECT id, '5215512345678.1', decode(repeat('00', 48), 'hex') FROM crm.usuarios WHERE login = 'prom1';
+SQL
 eb --as prom1 wa unlink > "$work/unlink.out" 2>&1
 eb --as prom1 wa status > "$work/status-unlink.out" 2>&1
+signal_rows=$(eb --as postgres db psql -X -q -t -A -c "SELECT
+    (SELECT count(*) FROM crm.wa_signal_sesiones s JOIN crm.usuarios u ON u.id = s.usuario_id
+      WHERE u.login = 'prom1') +
+    (SELECT count(*) FROM crm.wa_signal_prekeys s JOIN crm.usuarios u ON u.id = s.usuario_id
+      WHERE u.login = 'prom1')" 2>&1)
 unlinked() {
     grep -q 'desvinculada' "$work/unlink.out" && grep -q 'SIN_VINCULAR' "$work/status-unlink.out"
 }
 check "unlink deja la cuenta SIN_VINCULAR" unlinked
+no_signal() { [ "$signal_rows" = "0" ]; }
+check "unlink borra también el almacén Signal de la cuenta" no_signal
 eb --as sup1 wa status > "$work/sup.out" 2>&1
 st=$?
 not_promoter() { [ "$st" -eq 1 ] && grep -q 'promotores' "$work/sup.out"; }
