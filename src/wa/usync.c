@@ -29,12 +29,14 @@ usync_iq(const char *id, const char *sid, const char *context, struct binnode **
 }
 
 struct binnode *
-wa_usync_devices_query(const char *id, const char *sid, const char *const *user_jids, size_t n)
+wa_usync_devices_query(const char *id, const char *sid, const char *const *user_jids, size_t n,
+                       bool with_lid)
 {
     struct binnode *q, *list, *iq = usync_iq(id, sid, "message", &q, &list);
 
     binnode_set_attr(binnode_add(q, "devices"), "version", "2");
-    binnode_add(q, "lid");
+    if (with_lid)
+        binnode_add(q, "lid");
     for (size_t i = 0; i < n; i++) {
         struct binnode *u = binnode_add(list, "user");
 

@@ -47,10 +47,11 @@ struct wa_usync_result {
     struct wa_usync_user users[WA_USYNC_USERS_MAX];
 };
 
-/* <iq type=get xmlns=usync><usync context="message" …><query><devices version="2"/><lid/>
- * </query><list><user jid=…/>…</list></usync></iq> for user JIDs (n ≥ 1). */
+/* <iq type=get xmlns=usync><usync context="message" …><query><devices version="2"/>[<lid/>]
+ * </query><list><user jid=…/>…</list></usync></iq> for user JIDs (n ≥ 1); <lid/> only
+ * with_lid (the caller leaves it out when every user's LID is known already). */
 struct binnode *wa_usync_devices_query(const char *id, const char *sid,
-                                       const char *const *user_jids, size_t n);
+                                       const char *const *user_jids, size_t n, bool with_lid);
 
 /* The contact query (context "interactive") for numbers given as bare digits; each goes
  * out as "+digits". */

@@ -22,6 +22,7 @@
 #include "wa/msgid.h"
 #include "wa/presence.h"
 #include "wa/receipt.h"
+#include "wa/tctoken.h"
 #include "wa/usync.h"
 
 /* Hex of n's encoding (flags byte included), in a static buffer. */
@@ -158,12 +159,19 @@ test_usync_queries(void **state)
     char *dump;
 
     (void)state;
-    iq = wa_usync_devices_query("1.2-3", "1.2-4", users, 2);
+    iq = wa_usync_devices_query("1.2-3", "1.2-4", users, 2, true);
     dump = binnode_dump(iq);
     assert_non_null(strstr(dump, "<usync context=\"message\" mode=\"query\" sid=\"1.2-4\" "
                                  "last=\"true\" index=\"0\">"));
     assert_non_null(strstr(dump, "<devices version=\"2\"/>"));
+    assert_non_null(strstr(dump, "<lid/>"));
     assert_non_null(strstr(dump, "<user jid=\"15557654321@s.whatsapp.net\"></user>"));
+    free(dump);
+    binnode_free(iq);
+    iq = wa_usync_devices_query("1.2-3", "1.2-4", users, 2, false); /* every LID known */
+    dump = binnode_dump(iq);
+    assert_non_null(strstr(dump, "<devices version=\"2\"/>"));
+    assert_null(strstr(dump, "<lid/>"));
     free(dump);
     binnode_free(iq);
     iq = wa_usync_contact_query("1.2-3", "1.2-4", nums, 1);
@@ -656,6 +664,120 @@ test_devices(void **state)
     wa_devices_free(d);
 }
 
+static struct binnode *
+note(const char *from, const char *sender_lid)
+{
+    struct binnode *n = binnode_new("notification");
+
+    binnode_set_attr(n, "from", from);
+    binnode_set_attr(n, "type", "privacy_token");
+    binnode_set_attr(n, "id", "N1");
+    if (sender_lid != NULL)
+        binnode_set_attr(n, "sender_lid", sender_lid);
+    binnode_add(n, "tokens");
+    return n;
+}
+
+static void
+token(struct binnode *n, const char *type, const char *t, const char *bytes)
+{
+    struct binnode *tk = binnode_add(binnode_child(n, "tokens"), "token");
+
+    binnode_set_attr(tk, "jid", "15550001111@s.whatsapp.net");
+    if (t != NULL)
+        binnode_set_attr(tk, "t", t);
+    binnode_set_attr(tk, "type", type);
+    if (bytes != NULL)
+        binnode_set_bytes(tk, bytes, strlen(bytes));
+}
+
+/* Privacy tokens (guide §7.8): the notification, other kinds skipped, the newest, hostile
+ * notifications refused whole; the bucket rule; the issue iq. */
+static void
+test_tctoken(void **state)
+{
+    static struct wa_tctoken_note tn;
+    struct binnode *n;
+    char *dump;
+
+    (void)state;
+    n = note("5215512345678@s.whatsapp.net", "88887654321@lid");
+    token(n, "trusted_contact", "1700000000", "AAA");
+    token(n, "other_kind", "1700000500", "BBB");
+    token(n, "trusted_contact", "1700000100", "CCCC");
+    n = wire(n);
+    assert_true(wa_tctoken_is_note(n));
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_OK);
+    assert_string_equal(tn.from.user, "5215512345678");
+    assert_false(tn.from.lid);
+    assert_true(tn.has_sender_lid);
+    assert_string_equal(tn.sender_lid.user, "88887654321");
+    assert_int_equal(tn.n, 2);
+    assert_int_equal(wa_tctoken_newest(&tn)->t, 1700000100);
+    assert_int_equal(wa_tctoken_newest(&tn)->len, 4);
+    assert_memory_equal(wa_tctoken_newest(&tn)->data, "CCCC", 4);
+    binnode_free(n);
+
+    /* Refused whole: bad from, a PN sender_lid, no <tokens>, t missing, zero or not a
+     * number, empty content, a string instead of bytes, too many tokens. */
+    const char *bad_t[] = { NULL, "0", "12a", "-5", "1234567890123456789" };
+    for (size_t i = 0; i < sizeof bad_t / sizeof bad_t[0]; i++) {
+        n = note("5215512345678@s.whatsapp.net", NULL);
+        token(n, "trusted_contact", bad_t[i], "AAA");
+        assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+        assert_int_equal(tn.n, 0);
+        binnode_free(n);
+    }
+    n = note("5215512345678@s.whatsapp.net", NULL);
+    token(n, "trusted_contact", "1700000000", NULL);
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    binnode_free(n);
+    n = note("5215512345678@s.whatsapp.net", NULL);
+    token(n, "trusted_contact", "1700000000", NULL);
+    binnode_set_string(binnode_child(binnode_child(n, "tokens"), "token"), "text");
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    binnode_free(n);
+    n = note("120363000000000000@g.us", NULL);
+    token(n, "trusted_contact", "1700000000", "AAA");
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    binnode_free(n);
+    n = note("5215512345678@s.whatsapp.net", "5215512345678@s.whatsapp.net");
+    token(n, "trusted_contact", "1700000000", "AAA");
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    binnode_free(n);
+    n = note("5215512345678@s.whatsapp.net", NULL);
+    for (int i = 0; i <= WA_TCTOKENS_MAX; i++)
+        token(n, "trusted_contact", "1700000000", "AAA");
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    assert_int_equal(tn.n, 0);
+    binnode_free(n);
+    n = binnode_new("notification");
+    binnode_set_attr(n, "from", "5215512345678@s.whatsapp.net");
+    binnode_set_attr(n, "type", "privacy_token");
+    assert_int_equal(wa_tctoken_parse(n, &tn, NULL), RC_INVAL);
+    binnode_set_attr(n, "type", "devices");
+    assert_false(wa_tctoken_is_note(n));
+    binnode_free(n);
+
+    /* Buckets: 4 weeks of 604800 s ending with the current one. */
+    const int64_t w = WA_TCTOKEN_BUCKET_S, now = 2800 * w + 5;
+    assert_false(wa_tctoken_expired(2797 * w, now));
+    assert_true(wa_tctoken_expired(2797 * w - 1, now));
+    assert_false(wa_tctoken_expired(now, now));
+
+    n = wa_tctoken_issue("1.2-3", "5215512345678@s.whatsapp.net", 1700000000);
+    dump = binnode_dump(n);
+    assert_string_equal(dump, "<iq id=\"1.2-3\" to=\"@s.whatsapp.net\" type=\"set\" "
+                              "xmlns=\"privacy\">\n"
+                              "  <tokens>\n"
+                              "    <token jid=\"5215512345678@s.whatsapp.net\" t=\"1700000000\" "
+                              "type=\"trusted_contact\"/>\n"
+                              "  </tokens>\n"
+                              "</iq>\n");
+    free(dump);
+    binnode_free(n);
+}
+
 int
 main(void)
 {
@@ -675,6 +797,7 @@ main(void)
         cmocka_unit_test(test_replies),
         cmocka_unit_test(test_presence),
         cmocka_unit_test(test_devices),
+        cmocka_unit_test(test_tctoken),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -820,6 +820,164 @@ test_identity_before_lid(void **state)
     binnode_free(m);
 }
 
+/* What a store was told (the glue's database in the program). */
+static struct {
+    int lids, tokens;
+    char pn[32], lid[32], jid[WA_JID_MAX];
+    uint8_t tok[16];
+    size_t len;
+    int64_t t;
+} rec;
+
+static void
+rec_lid(void *ctx, const char *pn, const char *lid)
+{
+    (void)ctx;
+    rec.lids++;
+    snprintf(rec.pn, sizeof rec.pn, "%s", pn);
+    snprintf(rec.lid, sizeof rec.lid, "%s", lid);
+}
+
+static void
+rec_token(void *ctx, const char *jid, const uint8_t *tok, size_t len, int64_t t)
+{
+    (void)ctx;
+    rec.tokens++;
+    snprintf(rec.jid, sizeof rec.jid, "%s", jid);
+    rec.len = len < sizeof rec.tok ? len : sizeof rec.tok;
+    memcpy(rec.tok, tok, rec.len);
+    rec.t = t;
+}
+
+/* A fresh messenger (a new process over the same Signal store) that reports to rec. */
+static void
+renew(struct fx *f)
+{
+    struct wa_msgsend_config cfg;
+    struct wa_msgsend_event ev;
+    struct binnode *n;
+
+    while ((n = wa_msgsend_pop_send(f->ms)) != NULL)
+        binnode_free(n);
+    while (wa_msgsend_pop_event(f->ms, &ev))
+        wa_msgsend_event_fini(&ev);
+    wa_msgsend_free(f->ms);
+    wa_msgsend_config_default(&cfg);
+    cfg.store.lid_put = rec_lid;
+    cfg.store.token_put = rec_token;
+    f->ms = wa_msgsend_new(f->me.creds, f->me.sig, &cfg);
+    wa_msgsend_online(f->ms, f->now);
+    memset(&rec, 0, sizeof rec);
+}
+
+/* A LID a usync reply gives is stored once; a new process that restored the row asks the
+ * devices without <lid/> and finds the sessions stored under the LID (no key fetch). */
+static void
+test_lid_store(void **state)
+{
+    struct fx *f = *state;
+    struct binnode *m, *iq;
+
+    renew(f);
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0L1", "uno", f->now, NULL), RC_OK);
+    iq = pop(f, "iq");
+    assert_non_null(binnode_child(binnode_child(binnode_child(iq, "usync"), "query"), "lid"));
+    answer_usync(f, iq);
+    binnode_free(iq);
+    assert_int_equal(rec.lids, 1); /* the peer's; ours came with the credentials */
+    assert_string_equal(rec.pn, PEER);
+    assert_string_equal(rec.lid, PEER_LID);
+    iq = pop(f, "iq");
+    assert_int_equal(answer_keys(f, iq), 3);
+    binnode_free(iq);
+    binnode_free(pop(f, "message"));
+
+    renew(f);
+    wa_devices_map(wa_msgsend_devices(f->ms), PEER, PEER_LID, f->now); /* the stored row */
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0L2", "dos", f->now, NULL), RC_OK);
+    iq = pop(f, "iq");
+    assert_null(binnode_child(binnode_child(binnode_child(iq, "usync"), "query"), "lid"));
+    answer_usync(f, iq);
+    binnode_free(iq);
+    assert_int_equal(rec.lids, 0); /* nothing new */
+    m = pop(f, "message");         /* no key fetch: the LID-keyed sessions were found */
+    binnode_free(m);
+
+    renew(f); /* without the row: the phone address has no session, keys are fetched */
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0L3", "tres", f->now, NULL), RC_OK);
+    iq = pop(f, "iq");
+    assert_non_null(binnode_child(binnode_child(binnode_child(iq, "usync"), "query"), "lid"));
+    binnode_free(iq);
+}
+
+static struct binnode *
+token_note(const char *id, const char *sender_lid, const char *t, const char *bytes)
+{
+    struct binnode *n = server_node("notification", id, PEER "@s.whatsapp.net", "privacy_token");
+    struct binnode *tk = binnode_add(binnode_add(n, "tokens"), "token");
+
+    if (sender_lid != NULL)
+        binnode_set_attr(n, "sender_lid", sender_lid);
+    binnode_set_attr(tk, "jid", ME_USER "@s.whatsapp.net");
+    binnode_set_attr(tk, "t", t);
+    binnode_set_attr(tk, "type", "trusted_contact");
+    binnode_set_bytes(tk, bytes, strlen(bytes));
+    return n;
+}
+
+static const struct binnode *
+tctoken_of(const struct binnode *m, size_t *len)
+{
+    const struct binnode *tc = binnode_child(m, "tctoken");
+
+    return tc != NULL && binnode_content(tc, len) != NULL ? tc : NULL;
+}
+
+/* A contact's privacy token: kept under its LID and stored; attached to the next message;
+ * an older one neither replaces nor is stored; after four weekly buckets it no longer
+ * attaches; a malformed notification changes nothing. */
+static void
+test_privacy_token(void **state)
+{
+    struct fx *f = *state;
+    struct binnode *m, *n;
+    const struct binnode *tc;
+    size_t len = 0;
+
+    renew(f);
+    feed(f, token_note("T1", PEER_LID "@lid", "1699999990", "TOKEN-1"));
+    assert_int_equal(rec.tokens, 1);
+    assert_string_equal(rec.jid, PEER_LID "@lid");
+    assert_int_equal(rec.t, 1699999990);
+    assert_memory_equal(rec.tok, "TOKEN-1", 7);
+    assert_int_equal(rec.lids, 1); /* sender_lid also gave the mapping */
+    feed(f, token_note("T2", NULL, "1699999000", "OLDER"));
+    n = server_node("notification", "T3", PEER "@s.whatsapp.net", "privacy_token");
+    binnode_set_attr(binnode_add(binnode_add(n, "tokens"), "token"), "type", "trusted_contact");
+    feed(f, n); /* no content, no t: refused whole */
+    assert_int_equal(rec.tokens, 1);
+    assert_null(wa_msgsend_pop_send(f->ms)); /* notifications are the session's to ack */
+
+    m = send_through(f, "3EB0T1", "con token", true);
+    assert_non_null(tc = tctoken_of(m, &len));
+    assert_int_equal(len, 7);
+    assert_memory_equal(binnode_content(tc, &len), "TOKEN-1", 7);
+    binnode_free(m);
+
+    f->now += INT64_C(4) * 7 * 86400 * 1000; /* four weeks on: expired */
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0T2", "sin", f->now, NULL), RC_OK);
+    n = pop(f, "iq"); /* the device list expired too */
+    answer_usync(f, n);
+    binnode_free(n);
+    m = pop(f, "message");
+    assert_null(tctoken_of(m, &len));
+    binnode_free(m);
+}
+
 /* Hostile or foreign nodes: no events, no crash, nothing sent except the ack a stanza we
  * ignore needs. */
 static void
@@ -863,6 +1021,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_before_lid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_to_number, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lid_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_privacy_token, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include "wa/creds.h"
 #include "wa/devices.h"
 #include "wa/presence.h"
+#include "wa/tctoken.h"
 #include "wa/send/msgsend_int.h"
 
 void
@@ -61,6 +62,7 @@ wa_msgsend_new(struct wa_creds *creds, struct wasig *sig, const struct wa_msgsen
     ms->cfg.push_name = NULL;
     ms->dev = wa_devices_new(cfg->device_ttl_ms);
     ms->ncache = xcalloc(MS_NCACHE_MAX, sizeof *ms->ncache);
+    ms->tokens = xcalloc(MS_TOKENS_MAX, sizeof *ms->tokens);
     secure_random(r, sizeof r);
     snprintf(ms->id_prefix, sizeof ms->id_prefix, "%u.%u-", (unsigned)(r[0] << 8 | r[1]),
              (unsigned)(r[2] << 8 | r[3]));
@@ -126,6 +128,9 @@ wa_msgsend_free(struct wa_msgsend *ms)
         free(ev);
     }
     wa_devices_free(ms->dev);
+    for (size_t i = 0; i < ms->ntokens; i++)
+        free(ms->tokens[i].data);
+    free(ms->tokens);
     free(ms->ncache);
     free(ms->push_name);
     free(ms);
@@ -198,6 +203,95 @@ struct wa_devices *
 wa_msgsend_devices(struct wa_msgsend *ms)
 {
     return ms->dev;
+}
+
+void
+ms_learn_user(struct wa_msgsend *ms, const struct wa_usync_user *u, int64_t now)
+{
+    if (u->has_jid && !u->jid.lid && u->has_lid)
+        ms_map_lid(ms, u->jid.user, u->lid.user, now); /* before the put, which maps it too */
+    wa_devices_put(ms->dev, u, now);
+}
+
+void
+ms_map_lid(struct wa_msgsend *ms, const char *pn, const char *lid, int64_t now)
+{
+    const char *old = wa_devices_lid_of(ms->dev, pn);
+    bool fresh = old == NULL || strcmp(old, lid) != 0;
+
+    wa_devices_map(ms->dev, pn, lid, now);
+    if (fresh && ms->cfg.store.lid_put != NULL)
+        ms->cfg.store.lid_put(ms->cfg.store.ctx, pn, lid);
+}
+
+/* ---- privacy tokens -------------------------------------------------------------------- */
+
+void
+ms_token_jid(const struct wa_msgsend *ms, const struct wa_jid *user, char out[WA_JID_MAX])
+{
+    const char *lid = user->lid ? NULL : wa_devices_lid_of(ms->dev, user->user);
+
+    if (lid != NULL)
+        snprintf(out, WA_JID_MAX, "%s@%s", lid, WA_JID_LID);
+    else
+        wa_jid_format(user, true, out);
+}
+
+static struct ms_token *
+token_find(const struct wa_msgsend *ms, const char *jid)
+{
+    for (size_t i = 0; i < ms->ntokens; i++)
+        if (strcmp(ms->tokens[i].jid, jid) == 0)
+            return &ms->tokens[i];
+    return NULL;
+}
+
+bool
+ms_token_keep(struct wa_msgsend *ms, const char *jid, const uint8_t *data, size_t len, int64_t t)
+{
+    struct ms_token *x = token_find(ms, jid);
+
+    if (len == 0 || len > WA_TCTOKEN_BYTES_MAX || t <= 0 || strlen(jid) >= WA_JID_MAX)
+        return false;
+    if (x != NULL && x->t >= t)
+        return false; /* the newest is kept (a replay of the same token changes nothing) */
+    if (x == NULL && ms->ntokens < MS_TOKENS_MAX) {
+        x = &ms->tokens[ms->ntokens++];
+    } else if (x == NULL) {
+        x = &ms->tokens[0]; /* full: the oldest token goes */
+        for (size_t i = 1; i < ms->ntokens; i++)
+            if (ms->tokens[i].t < x->t)
+                x = &ms->tokens[i];
+    }
+    free(x->data);
+    snprintf(x->jid, sizeof x->jid, "%s", jid);
+    x->t = t;
+    x->len = len;
+    x->data = xmalloc(len);
+    memcpy(x->data, data, len);
+    return true;
+}
+
+void
+wa_msgsend_restore_token(struct wa_msgsend *ms, const char *jid, const uint8_t *token, size_t len,
+                         int64_t t_s)
+{
+    struct wa_jid j;
+
+    if (token != NULL && wa_jid_parse(jid, &j, NULL) == RC_OK && j.device == 0)
+        (void)ms_token_keep(ms, jid, token, len, t_s);
+}
+
+const uint8_t *
+wa_msgsend_token(const struct wa_msgsend *ms, const char *jid, size_t *len, int64_t *t_s)
+{
+    const struct ms_token *x = token_find(ms, jid);
+
+    if (x == NULL)
+        return NULL;
+    *len = x->len;
+    *t_s = x->t;
+    return x->data;
 }
 
 const char *

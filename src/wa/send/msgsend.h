@@ -14,7 +14,8 @@
  *   - receipts about our messages → forward-only status events (delivered, read, played);
  *   - incoming 1:1 messages: decrypt, emit the text, answer with a delivery receipt (a
  *     retry receipt when they do not decrypt, an ack for stanzas we ignore);
- *   - notifications: devices (cache dropped), encrypt + identity (sessions dropped);
+ *   - notifications: devices (cache dropped), encrypt + identity (sessions dropped),
+ *     privacy_token (the contact's token kept, then attached as <tctoken> to 1:1 messages);
  *   - number checks: usync contact queries, one in flight, throttled, cached;
  *   - presence: available (with a push name), composing/paused, subscribe.
  * Like the session it owns no socket and no clock: nodes to send and events queue up, and
@@ -55,6 +56,21 @@ enum {
     WA_MSGSEND_ERR_TIMEOUT = 408,  /* a query of ours went unanswered */
 };
 
+/*
+ * Where per-contact state that must outlive the process goes (the glue's database; NULL
+ * members: memory only). Both are called synchronously on the owner thread, and only for
+ * something new: a usync reply naming a LID not known for that phone user (lid_put), a
+ * privacy token newer than the one kept for that contact (token_put; jid is the contact's
+ * LID user JID when known, else its phone JID; t in unix seconds). A failure is the glue's to
+ * log: msgsend keeps the value in memory either way. The glue feeds stored rows back before
+ * connecting: wa_devices_map(wa_msgsend_devices(ms), …) and wa_msgsend_restore_token.
+ */
+struct wa_msgsend_store {
+    void (*lid_put)(void *ctx, const char *pn_user, const char *lid_user);
+    void (*token_put)(void *ctx, const char *jid, const uint8_t *token, size_t len, int64_t t);
+    void *ctx;
+};
+
 struct wa_msgsend_config {
     int64_t query_timeout_ms; /* 60 s (Baileys' defaultQueryTimeoutMs) */
     int64_t device_ttl_ms;    /* 5 min */
@@ -64,6 +80,7 @@ struct wa_msgsend_config {
     size_t check_batch;       /* numbers per contact query: 50 */
     int64_t number_ttl_ms;    /* number-check answers reused for: 24 h */
     const char *push_name;    /* presence name; NULL: the creds' name, else no presence */
+    struct wa_msgsend_store store; /* zeroed by default: memory only */
 };
 
 void wa_msgsend_config_default(struct wa_msgsend_config *cfg);
@@ -162,5 +179,15 @@ bool wa_msgsend_pop_event(struct wa_msgsend *ms, struct wa_msgsend_event *ev);
 
 /* The device cache, for tests and the glue (LID rows). */
 struct wa_devices *wa_msgsend_devices(struct wa_msgsend *ms);
+
+/* Keeps a privacy token of contact jid (a user JID) issued at t_s, as a notification would,
+ * without calling store.token_put (the glue restoring its rows). An older one than the
+ * token kept, a bad JID or an empty or oversized token is ignored. */
+void wa_msgsend_restore_token(struct wa_msgsend *ms, const char *jid, const uint8_t *token,
+                              size_t len, int64_t t_s);
+
+/* The token kept for contact jid and its t (borrowed until the next feed), or NULL. */
+const uint8_t *wa_msgsend_token(const struct wa_msgsend *ms, const char *jid, size_t *len,
+                                int64_t *t_s);
 
 #endif

@@ -12,6 +12,7 @@
 #include "wa/devices.h"
 #include "wa/receipt.h"
 #include "wa/send/msgsend_int.h"
+#include "wa/tctoken.h"
 #include "wa/wamsg.h"
 
 static void
@@ -161,6 +162,28 @@ ms_on_message(struct wa_msgsend *ms, const struct binnode *n, int64_t now, struc
     return RC_OK;
 }
 
+/* A contact issued us a privacy token: keep its newest under the contact's LID (the
+ * sender_lid the server gave, else the mapped one, else its phone JID) and store it. */
+static void
+on_privacy_token(struct wa_msgsend *ms, const struct binnode *n, int64_t now)
+{
+    static struct wa_tctoken_note note; /* owner thread only; large */
+    const struct wa_tctoken *tok;
+    char jid[WA_JID_MAX];
+
+    if (wa_tctoken_parse(n, &note, NULL) != RC_OK || (tok = wa_tctoken_newest(&note)) == NULL)
+        return; /* the session acked it; nothing usable */
+    if (note.has_sender_lid) {
+        if (!note.from.lid)
+            ms_map_lid(ms, note.from.user, note.sender_lid.user, now);
+        wa_jid_format(&note.sender_lid, true, jid);
+    } else {
+        ms_token_jid(ms, &note.from, jid);
+    }
+    if (ms_token_keep(ms, jid, tok->data, tok->len, tok->t) && ms->cfg.store.token_put != NULL)
+        ms->cfg.store.token_put(ms->cfg.store.ctx, jid, tok->data, tok->len, tok->t);
+}
+
 void
 ms_on_notification(struct wa_msgsend *ms, const struct binnode *n, int64_t now)
 {
@@ -169,6 +192,10 @@ ms_on_notification(struct wa_msgsend *ms, const struct binnode *n, int64_t now)
     struct wasig_addr a;
 
     (void)now;
+    if (wa_tctoken_is_note(n)) {
+        on_privacy_token(ms, n, now);
+        return;
+    }
     if (type == NULL || ms->sig == NULL ||
         wa_jid_parse(binnode_attr(n, "from"), &who, NULL) != RC_OK)
         return;
@@ -245,7 +272,7 @@ ms_on_contact_reply(struct wa_msgsend *ms, struct ms_query *q, const struct binn
         return;
     }
     for (size_t i = 0; i < r->nusers; i++)
-        wa_devices_put(ms->dev, &r->users[i], now); /* LIDs, when the reply had them */
+        ms_learn_user(ms, &r->users[i], now); /* LIDs, when the reply had them */
     ms_stale_sweep(ms);
     for (size_t i = q->first; i < q->first + q->count; i++) {
         struct wa_msgsend_number *x = &c->nums[i];

@@ -77,6 +77,15 @@ struct ms_ncache {
     int64_t at_ms;
 };
 
+/* A privacy token a contact issued us (guide §7.8). */
+struct ms_token {
+    char jid[WA_JID_MAX]; /* user JID: the LID when known at the time, else the phone */
+    int64_t t;            /* unix seconds */
+    size_t len;
+    uint8_t *data;
+};
+
+#define MS_TOKENS_MAX 4096
 #define MS_NCACHE_MAX 4096
 #define MS_SUBS_MAX   64
 #define MS_STALE_MAX  64
@@ -109,6 +118,8 @@ struct wa_msgsend {
      * sessions are dropped as soon as a usync reply names the LID. */
     char stale[MS_STALE_MAX][WA_JID_USER_MAX + 1];
     size_t nstale;
+    struct ms_token *tokens; /* MS_TOKENS_MAX slots */
+    size_t ntokens;
 };
 
 /* msgsend.c */
@@ -128,6 +139,15 @@ int ms_peer_of(const char *to, struct wa_jid *peer, struct err *e);
  * was queued (the message waits in MSO_NUMBER), -1 when the number is not on WhatsApp. */
 int ms_number_peer(struct wa_msgsend *ms, const char *digits, struct wa_jid *peer, int64_t now);
 int ms_persist_creds(struct wa_msgsend *ms);
+/* Stores what a usync reply said about u (wa_devices_put), then its LID (ms_map_lid). */
+void ms_learn_user(struct wa_msgsend *ms, const struct wa_usync_user *u, int64_t now);
+/* Maps phone user pn to LID user lid, telling store.lid_put when that is new for pn. */
+void ms_map_lid(struct wa_msgsend *ms, const char *pn, const char *lid, int64_t now);
+/* Keeps token for jid unless an equal or newer one is kept; true when it was kept. */
+bool ms_token_keep(struct wa_msgsend *ms, const char *jid, const uint8_t *data, size_t len,
+                   int64_t t);
+/* The user JID a contact's token is kept under: its LID when known, else itself. */
+void ms_token_jid(const struct wa_msgsend *ms, const struct wa_jid *user, char out[WA_JID_MAX]);
 
 /* msgsend_out.c */
 struct ms_out *ms_out_find(struct wa_msgsend *ms, const char *id);

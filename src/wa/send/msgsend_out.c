@@ -14,6 +14,7 @@
 #include "wa/keybundle.h"
 #include "wa/receipt.h"
 #include "wa/send/msgsend_int.h"
+#include "wa/tctoken.h"
 #include "wa/wamsg.h"
 
 #define MS_TARGETS_MAX (2 * WA_USYNC_DEVICES_MAX)
@@ -163,14 +164,20 @@ ask_devices(struct wa_msgsend *ms, struct ms_out *o, bool need_peer, bool need_o
     const char *users[2];
     size_t n = 0;
 
+    bool lid = false; /* asked only when a user's LID is not known (stored or learnt) */
+
     wa_jid_format(&o->peer, true, peer);
     wa_jid_format(&ms->me, true, me);
-    if (need_own)
+    if (need_own) {
         users[n++] = me;
-    if (need_peer)
+        lid = !ms->has_me_lid;
+    }
+    if (need_peer) {
         users[n++] = peer;
+        lid = lid || (!o->peer.lid && wa_devices_lid_of(ms->dev, o->peer.user) == NULL);
+    }
     ms_next_id(ms, id, sizeof id);
-    ms_push(ms, wa_usync_devices_query(id, ms_next_id(ms, sid, sizeof sid), users, n));
+    ms_push(ms, wa_usync_devices_query(id, ms_next_id(ms, sid, sizeof sid), users, n, lid));
     ms_query_add(ms, MSQ_DEVICES, id, now);
     snprintf(o->wait_q, sizeof o->wait_q, "%s", id);
     o->st = MSO_DEVICES;
@@ -268,6 +275,27 @@ add_identity(struct wa_msgsend *ms, struct binnode *msg, bool pk)
                           ms->creds->account_len);
 }
 
+/* <tctoken> with the peer's privacy token when one is kept and not expired (guide §7.8;
+ * Baileys attaches it to every 1:1 message, never to a retry's re-send). The token is kept
+ * under the peer's LID, or under its phone JID when it came before the LID was known. */
+static void
+add_tctoken(struct wa_msgsend *ms, struct binnode *msg, const struct wa_jid *peer, int64_t now)
+{
+    char jid[WA_JID_MAX];
+    const uint8_t *tok;
+    size_t len = 0;
+    int64_t t = 0;
+
+    ms_token_jid(ms, peer, jid);
+    tok = wa_msgsend_token(ms, jid, &len, &t);
+    if (tok == NULL) {
+        wa_jid_format(peer, true, jid);
+        tok = wa_msgsend_token(ms, jid, &len, &t);
+    }
+    if (tok != NULL && !wa_tctoken_expired(t, now / 1000))
+        binnode_set_bytes(binnode_add(msg, "tctoken"), tok, len);
+}
+
 /* The plaintexts: the Message for peers, the deviceSentMessage for our other devices. */
 static int
 plaintexts(const struct ms_out *o, struct strbuf *peer, struct strbuf *own)
@@ -324,6 +352,7 @@ encrypt_and_send(struct wa_msgsend *ms, struct ms_out *o, const struct ms_target
         return;
     }
     add_identity(ms, msg, pk);
+    add_tctoken(ms, msg, &o->peer, now);
     ms_push(ms, msg);
     o->st = MSO_SENT;
     o->expires_ms = now + ms->cfg.keep_ms;
@@ -387,7 +416,7 @@ ms_on_devices_reply(struct wa_msgsend *ms, const struct binnode *iq, int64_t now
 
     if (wa_usync_parse(iq, r, NULL) == RC_OK)
         for (size_t i = 0; i < r->nusers; i++)
-            wa_devices_put(ms->dev, &r->users[i], now);
+            ms_learn_user(ms, &r->users[i], now);
     free(r);
     ms_stale_sweep(ms);
 }
@@ -455,20 +484,10 @@ ms_on_keys_reply(struct wa_msgsend *ms, const struct ms_query *q, const struct b
 static void
 issue_token(struct wa_msgsend *ms, const struct wa_jid *peer, int64_t now)
 {
-    struct binnode *iq = binnode_new("iq"), *tok;
-    char id[40], jid[WA_JID_MAX], t[24];
+    char id[40], jid[WA_JID_MAX];
 
-    binnode_set_attr(iq, "id", ms_next_id(ms, id, sizeof id));
-    binnode_set_attr(iq, "to", "@s.whatsapp.net");
-    binnode_set_attr(iq, "type", "set");
-    binnode_set_attr(iq, "xmlns", "privacy");
-    tok = binnode_add(binnode_add(iq, "tokens"), "token");
     wa_jid_format(peer, true, jid);
-    snprintf(t, sizeof t, "%lld", (long long)(now / 1000));
-    binnode_set_attr(tok, "jid", jid);
-    binnode_set_attr(tok, "t", t);
-    binnode_set_attr(tok, "type", "trusted_contact");
-    ms_push(ms, iq);
+    ms_push(ms, wa_tctoken_issue(ms_next_id(ms, id, sizeof id), jid, now / 1000));
     ms_query_add(ms, MSQ_OTHER, id, now);
 }
 
