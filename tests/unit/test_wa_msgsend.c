@@ -786,43 +786,10 @@ test_notifications(void **state)
     binnode_free(iq);
 }
 
-/* A new process (fresh msgsend, same Signal store): an identity notification arrives before
- * the LID is known; the sessions stored under the LID are dropped once usync names it. */
-static void
-test_identity_before_lid(void **state)
-{
-    struct fx *f = *state;
-    struct binnode *m = send_through(f, "3EB0F1", "uno", true), *n, *iq;
-    struct wa_msgsend_config cfg;
-    struct wa_msgsend_event ev;
-
-    binnode_free(m);
-    while (wa_msgsend_pop_event(f->ms, &ev))
-        wa_msgsend_event_fini(&ev);
-    wa_msgsend_free(f->ms);
-    wa_msgsend_config_default(&cfg);
-    f->ms = wa_msgsend_new(f->me.creds, f->me.sig, &cfg);
-    wa_msgsend_online(f->ms, f->now);
-    n = server_node("notification", "N1", PEER "@s.whatsapp.net", "encrypt");
-    binnode_add(n, "identity");
-    feed(f, n);
-    assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
-    assert_int_equal(
-        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0F2", "dos", f->now, NULL), RC_OK);
-    iq = pop(f, "iq");
-    answer_usync(f, iq);
-    binnode_free(iq);
-    iq = pop(f, "iq");
-    assert_string_equal(binnode_attr(iq, "xmlns"), "encrypt");
-    assert_int_equal(answer_keys(f, iq), 2); /* both peer devices again; our phone kept */
-    binnode_free(iq);
-    m = pop(f, "message");
-    binnode_free(m);
-}
-
 /* What a store was told (the glue's database in the program). */
 static struct {
-    int lids, tokens;
+    int lids, tokens, identities;
+    char who[WA_JID_MAX];
     char pn[32], lid[32], jid[WA_JID_MAX];
     uint8_t tok[16];
     size_t len;
@@ -849,6 +816,14 @@ rec_token(void *ctx, const char *jid, const uint8_t *tok, size_t len, int64_t t)
     rec.t = t;
 }
 
+static void
+rec_identity(void *ctx, const char *jid)
+{
+    (void)ctx;
+    rec.identities++;
+    snprintf(rec.who, sizeof rec.who, "%s", jid);
+}
+
 /* A fresh messenger (a new process over the same Signal store) that reports to rec. */
 static void
 renew(struct fx *f)
@@ -865,9 +840,40 @@ renew(struct fx *f)
     wa_msgsend_config_default(&cfg);
     cfg.store.lid_put = rec_lid;
     cfg.store.token_put = rec_token;
+    cfg.store.identity = rec_identity;
     f->ms = wa_msgsend_new(f->me.creds, f->me.sig, &cfg);
     wa_msgsend_online(f->ms, f->now);
     memset(&rec, 0, sizeof rec);
+}
+
+/* A new process (fresh msgsend, same Signal store): an identity notification arrives before
+ * the LID is known; the sessions stored under the LID are dropped once usync names it. */
+static void
+test_identity_before_lid(void **state)
+{
+    struct fx *f = *state;
+    struct binnode *m = send_through(f, "3EB0F1", "uno", true), *n, *iq;
+    struct wa_msgsend_event ev;
+
+    binnode_free(m);
+    renew(f);
+    n = server_node("notification", "N1", PEER "@s.whatsapp.net", "encrypt");
+    binnode_add(n, "identity");
+    feed(f, n);
+    assert_true(pop_event(f, WA_MSGSEND_EV_IDENTITY, &ev));
+    assert_int_equal(rec.identities, 1); /* the glue records it on the opportunity */
+    assert_string_equal(rec.who, PEER "@s.whatsapp.net");
+    assert_int_equal(
+        wa_msgsend_send_text(f->ms, PEER "@s.whatsapp.net", "3EB0F2", "dos", f->now, NULL), RC_OK);
+    iq = pop(f, "iq");
+    answer_usync(f, iq);
+    binnode_free(iq);
+    iq = pop(f, "iq");
+    assert_string_equal(binnode_attr(iq, "xmlns"), "encrypt");
+    assert_int_equal(answer_keys(f, iq), 2); /* both peer devices again; our phone kept */
+    binnode_free(iq);
+    m = pop(f, "message");
+    binnode_free(m);
 }
 
 /* A LID a usync reply gives is stored once; a new process that restored the row asks the

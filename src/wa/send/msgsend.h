@@ -58,16 +58,19 @@ enum {
 
 /*
  * Where per-contact state that must outlive the process goes (the glue's database; NULL
- * members: memory only). Both are called synchronously on the owner thread, and only for
+ * members: memory only). All are called synchronously on the owner thread, and only for
  * something new: a usync reply naming a LID not known for that phone user (lid_put), a
  * privacy token newer than the one kept for that contact (token_put; jid is the contact's
- * LID user JID when known, else its phone JID; t in unix seconds). A failure is the glue's to
- * log: msgsend keeps the value in memory either way. The glue feeds stored rows back before
- * connecting: wa_devices_map(wa_msgsend_devices(ms), …) and wa_msgsend_restore_token.
+ * LID user JID when known, else its phone JID; t in unix seconds), a contact whose identity
+ * key changed (identity: the same user JID as the IDENTITY event, its phone when known; the
+ * glue records it on the contact's opportunity). A failure is the glue's to log: msgsend
+ * keeps its state in memory either way. The glue feeds stored rows back before connecting:
+ * wa_devices_map(wa_msgsend_devices(ms), …) and wa_msgsend_restore_token.
  */
 struct wa_msgsend_store {
     void (*lid_put)(void *ctx, const char *pn_user, const char *lid_user);
     void (*token_put)(void *ctx, const char *jid, const uint8_t *token, size_t len, int64_t t);
+    void (*identity)(void *ctx, const char *jid);
     void *ctx;
 };
 

@@ -446,6 +446,8 @@ ms_identity_event(struct wa_msgsend *ms, const struct wa_jid *dev)
         snprintf(ev->from, sizeof ev->from, "%s@%s", pn, WA_JID_PN);
     else
         wa_jid_format(dev, true, ev->from);
+    if (ms->cfg.store.identity != NULL)
+        ms->cfg.store.identity(ms->cfg.store.ctx, ev->from);
 }
 
 /* Builds a session from a parsed bundle for device dev. */
