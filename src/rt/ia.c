@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "util/err.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -118,6 +119,31 @@ ia_respuesta_textos(const char *json, size_t len, char ***out, size_t *n, struct
     return rc;
 }
 
+/* Why a transfer failed, in Spanish (curl_easy_strerror is English: it goes to the log). */
+static const char *
+ia_curl_motivo(CURLcode cc)
+{
+    switch ((int)cc) {
+    case CURLE_COULDNT_CONNECT:
+        return "el servidor no acepta conexiones";
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return "no se encontró el servidor";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        return "la URL configurada (ia.url) no es válida";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return "falló la conexión segura (TLS)";
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+        return "la conexión se cortó";
+    default:
+        return "error de red";
+    }
+}
+
 static int
 ia_curl_err(CURLcode cc, const struct ia_buf *b, long timeout_ms, struct err *e)
 {
@@ -125,8 +151,8 @@ ia_curl_err(CURLcode cc, const struct ia_buf *b, long timeout_ms, struct err *e)
         return err_set(e, RC_NET, "el servicio de IA no respondió en %ld s", timeout_ms / 1000);
     if (b->too_long)
         return err_set(e, RC_INVAL, "respuesta no válida del servicio de IA: demasiado larga");
-    return err_set(e, RC_NET, "no se pudo contactar al servicio de IA: %s",
-                   curl_easy_strerror(cc));
+    log_info("servicio de IA: libcurl %d: %s", (int)cc, curl_easy_strerror(cc));
+    return err_set(e, RC_NET, "no se pudo contactar al servicio de IA: %s", ia_curl_motivo(cc));
 }
 
 static int

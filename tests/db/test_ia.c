@@ -285,7 +285,8 @@ test_unreachable_and_unset(void **state)
 
     (void)state;
     assert_int_equal(ia_chat_pedir(&c, "{}", &t, &n, &e), RC_NET);
-    assert_non_null(strstr(e.msg, "no se pudo contactar"));
+    assert_string_equal(e.msg,
+                        "no se pudo contactar al servicio de IA: el servidor no acepta conexiones");
     c.base_url = "";
     assert_int_equal(ia_chat_pedir(&c, "{}", &t, &n, &e), RC_INVAL);
     assert_non_null(strstr(e.msg, "sin configurar"));

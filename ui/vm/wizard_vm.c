@@ -323,10 +323,10 @@ wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len)
         snprintf(buf, len, "ritmo rápido de prueba: sin pausas (solo red simulada)");
         return buf;
     }
-    snprintf(buf, len, "%lld–%lld s entre mensajes; descanso de %lld–%lld min cada %u–%u",
+    snprintf(buf, len, "%lld–%lld s entre mensajes; descanso de %lld–%lld min cada %u–%u mensajes",
              (long long)(c->gap_min_ms / 1000), (long long)(c->gap_max_ms / 1000),
-             (long long)(c->rest_min_ms / 60000), (long long)(c->rest_max_ms / 60000),
-             c->burst_min, c->burst_max);
+             (long long)(c->rest_min_ms / 60000), (long long)(c->rest_max_ms / 60000), c->burst_min,
+             c->burst_max);
     return buf;
 }
 
@@ -520,7 +520,8 @@ text_line(struct wizard_vm *vm, int col, enum vm_role role, const char *text)
         vm_line_put(l, col, vm->width, role, text);
 }
 
-/* text cut into rows of the pane's width (from col), at most max rows; "…" when more. */
+/* text cut into rows of the pane's width (from col), at most max rows, between words when a
+ * row has a blank to break at; "…" when more. */
 static void
 wrap(struct wizard_vm *vm, int col, enum vm_role role, const char *text, int max)
 {
@@ -529,6 +530,7 @@ wrap(struct wizard_vm *vm, int col, enum vm_role role, const char *text, int max
 
     for (int r = 0; r < max && *text != '\0'; r++) {
         size_t used;
+        char *blank;
 
         if (cols <= 0)
             return;
@@ -536,7 +538,14 @@ wrap(struct wizard_vm *vm, int col, enum vm_role role, const char *text, int max
         used = strlen(row);
         if (used == 0)
             return;
+        if (text[used] != '\0' && text[used] != ' ' && (blank = strrchr(row, ' ')) != NULL &&
+            blank != row) {
+            *blank = '\0'; /* the word that did not fit starts the next row */
+            used = (size_t)(blank - row) + 1;
+        }
         text += used;
+        while (*text == ' ')
+            text++;
         if (r == max - 1 && *text != '\0') {
             char cut[VM_SPAN_BYTES];
 
@@ -672,7 +681,7 @@ ia_lines(struct wizard_vm *vm, const struct wizard_model *m)
     case WIZARD_IA_FALLO:
         snprintf(buf, sizeof buf, "Variaciones con IA: %s",
                  m->ia_msg[0] != '\0' ? m->ia_msg : "sin configurar; se usa solo el spintax.");
-        text_line(vm, 1, ROLE_MUTED, buf);
+        wrap(vm, 1, ROLE_MUTED, buf, 2); /* the reason may be long; the fallback must show */
         return;
     case WIZARD_IA_NO_PEDIDA:
     case WIZARD_IA_PIDIENDO:
