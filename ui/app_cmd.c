@@ -27,6 +27,8 @@ const struct cmdline_cmd app_commands[] = {
       "etapa", 1, 2 },
     { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
     { "buscar", "TEXTO", "filtrar el panel por texto", NULL, NULL, 1, 8 },
+    { "estadisticas", "[DESDE [HASTA] | Nd]", "estadísticas de WhatsApp de esas fechas", NULL,
+      "rango", 0, 2 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
@@ -35,7 +37,7 @@ const struct cmdline_cmd app_commands[] = {
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
 static const char *const command_pane[] = {
-    "asignacion", "", "bandeja", "", NULL, NULL, NULL, NULL
+    "asignacion", "", "bandeja", "", "estadisticas", NULL, NULL, NULL, NULL
 };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],

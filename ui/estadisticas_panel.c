@@ -1,7 +1,8 @@
 /*
  * estadisticas_panel — the "estadisticas" pane (supervisors and admins): api.wa_estadisticas
- * over the last 7 business days (":estadisticas AAAA-MM-DD AAAA-MM-DD" changes the range),
- * grouped per promoter, day or campaign (v cycles), re-read on every notification.
+ * over the last 7 business days (":estadisticas 2026-11-01 2026-11-29", ":estadisticas hoy",
+ * ":estadisticas 30d"… change the range: estadisticas_rango), grouped per promoter, day or
+ * campaign (v cycles), re-read on every notification.
  *
  * Loop thread only, except estad_query (worker thread, the job's own fields).
  */
@@ -56,7 +57,9 @@ estad_result(struct app_job *aj)
     struct estadisticas_fila *v;
 
     s->loading = false;
-    if (aj->rc == RC_OK) {
+    if (strcmp(j->desde, s->m.desde) != 0 || strcmp(j->hasta, s->m.hasta) != 0) {
+        s->again = true; /* the range changed meanwhile: these rows are not for it */
+    } else if (aj->rc == RC_OK) {
         v = xcalloc(j->n + 1, sizeof *v);
         for (size_t i = 0; i < j->n; i++) {
             const struct db_wa_estadistica *r = &j->rows[i];
@@ -119,26 +122,23 @@ estad_load(struct estad_st *s)
     app_submit(s->a, &j->base);
 }
 
-static bool
-fecha_valida(const char *s)
-{
-    int y, m, d;
-    char extra;
-
-    return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 &&
-           m <= 12 && d >= 1 && d <= 31;
-}
-
+/* ":estadisticas" alone shows the pane as it is; with words, sets the range and re-reads. */
 static int
 estad_command(void *st, int argc, char **argv, struct err *e)
 {
     struct estad_st *s = st;
+    char hoy[11], desde[11], hasta[11];
 
-    if (argc != 3 || !fecha_valida(argv[1]) || !fecha_valida(argv[2]))
-        return err_set(e, RC_INVAL, "uso: :estadisticas AAAA-MM-DD AAAA-MM-DD");
-    snprintf(s->m.desde, sizeof s->m.desde, "%s", argv[1]);
-    snprintf(s->m.hasta, sizeof s->m.hasta, "%s", argv[2]);
+    if (argc == 1)
+        return RC_OK;
+    campanas_fecha(s->a, 0, hoy, sizeof hoy);
+    if (estadisticas_rango(argc - 1, argv + 1, hoy, desde, hasta, e) != RC_OK)
+        return e->rc;
+    memcpy(s->m.desde, desde, sizeof s->m.desde);
+    memcpy(s->m.hasta, hasta, sizeof s->m.hasta);
+    s->m.cur = s->m.top = 0;
     estad_load(s);
+    app_redraw(s->a);
     return RC_OK;
 }
 
@@ -157,10 +157,12 @@ estad_key(void *st, enum action act, const struct key *k)
 static void *
 estad_create(struct app *a)
 {
+    static const char *const rangos[] = { "hoy", "ayer", "7d", "30d" };
     struct estad_st *s = xcalloc(1, sizeof *s);
 
     s->a = a;
     estadisticas_model_init(&s->m);
+    app_complete_set(a, "rango", rangos, sizeof rangos / sizeof rangos[0]);
     return s;
 }
 

@@ -1,6 +1,7 @@
 /*
  * test_estadisticas_vm — the statistics pane: the reasons' JSON, grouping by promoter, day
- * and campaign (sums, reasons merged), totals, cursor and scrolling, 80×24 and 160×50.
+ * and campaign (sums, reasons merged), totals, cursor and scrolling, 80×24 and 160×50; the
+ * range of ":estadisticas" (dates, hoy/ayer, Nd, and every refusal in Spanish).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ui/vm/estadisticas_vm.h"
+#include "util/err.h"
 
 static struct estadisticas_vm vm;
 
@@ -165,6 +167,66 @@ test_scrolls_and_empty(void **st)
     estadisticas_model_fini(&m);
 }
 
+/* rango("a b", hoy) → "desde hasta", or "✗ message" */
+static char *
+rango(const char *words, const char *hoy)
+{
+    static char out[ERR_MSG_BYTES + 8];
+    char buf[100], *args[4], desde[11] = "x", hasta[11] = "x";
+    int n = 0;
+    struct err e;
+
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *t = strtok(buf, " "); t != NULL && n < 4; t = strtok(NULL, " "))
+        args[n++] = t;
+    if (estadisticas_rango(n, args, hoy, desde, hasta, &e) != RC_OK) {
+        assert_string_equal(desde, "x"); /* a refusal changes nothing */
+        snprintf(out, sizeof out, "✗ %s", e.msg);
+    } else {
+        snprintf(out, sizeof out, "%s %s", desde, hasta);
+    }
+    return out;
+}
+
+static void
+test_range_of_the_command(void **st)
+{
+    (void)st;
+    assert_string_equal(rango("2026-11-01 2026-11-29", "2026-11-29"), "2026-11-01 2026-11-29");
+    assert_string_equal(rango("2026-11-03", "2026-11-29"), "2026-11-03 2026-11-03");
+    assert_string_equal(rango("hoy", "2026-11-29"), "2026-11-29 2026-11-29");
+    assert_string_equal(rango("ayer", "2026-03-01"), "2026-02-28 2026-02-28");
+    assert_string_equal(rango("ayer", "2028-03-01"), "2028-02-29 2028-02-29"); /* leap year */
+    assert_string_equal(rango("2026-11-01 hoy", "2026-11-29"), "2026-11-01 2026-11-29");
+    assert_string_equal(rango("7d", "2026-11-29"), "2026-11-23 2026-11-29");
+    assert_string_equal(rango("1d", "2026-11-29"), "2026-11-29 2026-11-29");
+    assert_string_equal(rango("30d", "2027-01-10"), "2026-12-12 2027-01-10"); /* year change */
+    assert_string_equal(rango("366d", "2026-11-29"), "2025-11-29 2026-11-29");
+    assert_string_equal(rango("2025-11-28 2026-11-29", "2026-11-29"),
+                        "2025-11-28 2026-11-29"); /* 366 days after: the most the api takes */
+
+    assert_string_equal(rango("2026-02-30", "2026-11-29"),
+                        "✗ fecha inválida «2026-02-30» (AAAA-MM-DD, hoy o ayer)");
+    assert_string_equal(rango("2026-11-01 mañana", "2026-11-29"),
+                        "✗ fecha inválida «mañana» (AAAA-MM-DD, hoy o ayer)");
+    assert_string_equal(rango("29/11/2026", "2026-11-29"),
+                        "✗ fecha inválida «29/11/2026» (AAAA-MM-DD, hoy o ayer)");
+    assert_string_equal(rango("2026-11-29 2026-11-01", "2026-11-29"),
+                        "✗ el rango empieza después de terminar: 2026-11-29 a 2026-11-01");
+    assert_string_equal(rango("2025-11-27 2026-11-29", "2026-11-29"),
+                        "✗ el rango pasa de 366 días");
+    assert_string_equal(rango("367d", "2026-11-29"), "✗ «367d»: de 1d a 366d");
+    assert_string_equal(rango("0d", "2026-11-29"),
+                        "✗ fecha inválida «0d» (AAAA-MM-DD, hoy o ayer)");
+    assert_string_equal(rango("", "2026-11-29"),
+                        "✗ uso: :estadisticas DESDE [HASTA] (AAAA-MM-DD, hoy, ayer) o "
+                        ":estadisticas 7d");
+    assert_string_equal(rango("hoy ayer hoy", "2026-11-29"),
+                        "✗ uso: :estadisticas DESDE [HASTA] (AAAA-MM-DD, hoy, ayer) o "
+                        ":estadisticas 7d");
+    assert_string_equal(rango("hoy", ""), "✗ no se sabe qué día es hoy en el negocio");
+}
+
 int
 main(void)
 {
@@ -173,6 +235,7 @@ main(void)
         cmocka_unit_test(test_by_promoter_80x24),
         cmocka_unit_test(test_by_day_and_campaign_160x50),
         cmocka_unit_test(test_scrolls_and_empty),
+        cmocka_unit_test(test_range_of_the_command),
     };
 
     return cmocka_run_group_tests_name("estadisticas_vm", tests, setup_utf8, NULL);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/err.h"
 #include "util/xmalloc.h"
 
 enum { KEY_W = 14, NUM_W = 11, NCOLS = 6, WIDE = KEY_W + NUM_W * NCOLS + 2 };
@@ -151,6 +152,125 @@ sumar(struct estadisticas_fila *to, const struct estadisticas_fila *f)
     to->fallidos += f->fallidos;
     for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0; i++)
         motivo_add(to->motivos, f->motivos[i].codigo, f->motivos[i].n);
+}
+
+/* ---- the range of ":estadisticas" ----------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static long
+dias_desde_civil(int y, int m, int d)
+{
+    long yy = y - (m <= 2);
+    long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long yoe = yy - era * 400;
+    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void
+civil_desde_dias(long z, char *out)
+{
+    long era, doe, yoe, doy, mp, y, m, d;
+    char buf[64];
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y = yoe + era * 400 + (m <= 2);
+    snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
+    memcpy(out, buf, 10); /* years 1900…9999: always 10 bytes */
+    out[10] = '\0';
+}
+
+/* "AAAA-MM-DD" that exists (2026-02-30 does not) into a day number. */
+static bool
+fecha_dias(const char *s, long *out)
+{
+    static const int dias_mes[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int y, m, d, max;
+
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    y = atoi(s);
+    m = atoi(s + 5);
+    d = atoi(s + 8);
+    if (y < 1900 || m < 1 || m > 12)
+        return false;
+    max = dias_mes[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    if (d < 1 || d > max)
+        return false;
+    *out = dias_desde_civil(y, m, d);
+    return true;
+}
+
+/* A date word: AAAA-MM-DD, "hoy" or "ayer". */
+static bool
+palabra_dias(const char *s, long hoy, long *out)
+{
+    if (strcmp(s, "hoy") == 0)
+        *out = hoy;
+    else if (strcmp(s, "ayer") == 0)
+        *out = hoy - 1;
+    else
+        return fecha_dias(s, out);
+    return true;
+}
+
+/* "7d": the last N days. Returns N, or 0 when s is not of that form. */
+static long
+ultimos_dias(const char *s)
+{
+    char *end;
+    long n;
+
+    if (s[0] < '0' || s[0] > '9')
+        return 0;
+    n = strtol(s, &end, 10);
+    return strcmp(end, "d") == 0 ? n : 0;
+}
+
+int
+estadisticas_rango(int nargs, char *const *args, const char *hoy, char *desde, char *hasta,
+                   struct err *e)
+{
+    static const char uso[] = "uso: :estadisticas DESDE [HASTA] (AAAA-MM-DD, hoy, ayer) "
+                              "o :estadisticas 7d";
+    long h, d0 = 0, d1 = 0, n;
+
+    if (!fecha_dias(hoy, &h))
+        return err_set(e, RC_INVAL, "no se sabe qué día es hoy en el negocio");
+    if (nargs < 1 || nargs > 2)
+        return err_set(e, RC_INVAL, "%s", uso);
+    if (nargs == 1 && (n = ultimos_dias(args[0])) != 0) {
+        if (n < 1 || n > ESTADISTICAS_RANGO_MAX)
+            return err_set(e, RC_INVAL, "«%s»: de 1d a %dd", args[0], ESTADISTICAS_RANGO_MAX);
+        d0 = h - (n - 1);
+        d1 = h;
+    } else {
+        for (int i = 0; i < nargs; i++)
+            if (!palabra_dias(args[i], h, i == 0 ? &d0 : &d1))
+                return err_set(e, RC_INVAL, "fecha inválida «%.40s» (AAAA-MM-DD, hoy o ayer)",
+                               args[i]);
+        if (nargs == 1)
+            d1 = d0;
+    }
+    if (d0 > d1)
+        return err_set(e, RC_INVAL, "el rango empieza después de terminar: %s a %s", args[0],
+                       args[nargs - 1]);
+    if (d1 - d0 > ESTADISTICAS_RANGO_MAX)
+        return err_set(e, RC_INVAL, "el rango pasa de %d días", ESTADISTICAS_RANGO_MAX);
+    civil_desde_dias(d0, desde);
+    civil_desde_dias(d1, hasta);
+    return RC_OK;
 }
 
 struct estadisticas_fila *

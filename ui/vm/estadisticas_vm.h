@@ -17,6 +17,8 @@
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
+struct err;
+
 #define ESTADISTICAS_MOTIVOS 6
 
 struct estadisticas_motivo {
@@ -58,6 +60,19 @@ void estadisticas_model_fini(struct estadisticas_model *m);
 void estadisticas_model_take(struct estadisticas_model *m, struct estadisticas_fila *v, size_t n);
 /* Movement; ACTION_TOGGLE_VIEW cycles the grouping. True when something changed. */
 bool estadisticas_model_action(struct estadisticas_model *m, enum action a, int page);
+
+#define ESTADISTICAS_RANGO_MAX 366 /* days after desde that hasta may be (api.wa_estadisticas) */
+
+/*
+ * The range of ":estadisticas ARG…" (args[0..nargs)) against hoy (YYYY-MM-DD, the business
+ * date): "AAAA-MM-DD AAAA-MM-DD", one date (that day alone), "hoy" and "ayer" (usable where
+ * a date is), or "Nd" (the last N days, today included, 1…ESTADISTICAS_RANGO_MAX). Writes
+ * desde and hasta (11 bytes each, YYYY-MM-DD). RC_INVAL with a Spanish e->msg for an
+ * impossible date, a start after the end, a range too long, or anything else (both left
+ * untouched).
+ */
+int estadisticas_rango(int nargs, char *const *args, const char *hoy, char *desde, char *hasta,
+                       struct err *e) __attribute__((warn_unused_result));
 
 /* The rows summed by grouping (a malloc'd array the caller frees; *n rows). */
 struct estadisticas_fila *estadisticas_agrupar(const struct estadisticas_fila *v, size_t n,
