@@ -44,6 +44,9 @@ struct fw_peer {
     size_t ndev;
     struct fw_peer_dev dev[FW_PEER_DEVICES_MAX];
     bool noread;
+    bool tc_required; /* messages to it without its privacy token get error 463 */
+    uint8_t tc[16];   /* the token it issued us (when tc_t > 0) */
+    long long tc_t;
 };
 
 struct fw_peers {
@@ -298,9 +301,10 @@ fw_peer_usync(struct fw_conn *c, const struct binnode *iq)
     while ((u = binnode_child_next(list, "user", u)) != NULL && n++ < 512)
         usync_user(c->srv, rl, u, devices, lid, &in, &out);
     fw_event(c->srv, c->id, "usync",
-             "\"context\":\"%s\",\"users\":%d,\"in\":%d,\"out\":%d,\"devices\":%s",
+             "\"context\":\"%s\",\"users\":%d,\"in\":%d,\"out\":%d,\"devices\":%s,"
+             "\"lid\":%s",
              fw_safe(ctx, sizeof ctx, binnode_attr(us, "context")), n, in, out,
-             devices ? "true" : "false");
+             devices ? "true" : "false", lid ? "true" : "false");
     (void)fw_conn_send_node(c, r);
     binnode_free(r);
     return true;
@@ -547,6 +551,30 @@ retry_message(struct fw_conn *c, const struct binnode *n, const char *id, const 
     return true;
 }
 
+/* A recipient that requires a privacy token refuses a message without its own (463, as the
+ * real server does for restricted reach-outs); true when the message was refused. */
+static bool
+token_refused(struct fw_conn *c, const struct binnode *n, const char *id, const char *to)
+{
+    const struct binnode *tc = binnode_child(n, "tctoken");
+    const unsigned char *b;
+    struct fw_peer *p;
+    struct wa_jid j;
+    size_t len = 0;
+
+    if (wa_jid_parse(to, &j, NULL) != RC_OK || (p = fw_peer_find(c->srv, j.user)) == NULL ||
+        !p->tc_required)
+        return false;
+    b = tc != NULL ? binnode_content(tc, &len) : NULL;
+    if (p->tc_t > 0 && b != NULL && len == sizeof p->tc && memcmp(b, p->tc, len) == 0) {
+        fw_event(c->srv, c->id, "tctoken", "\"user\":\"%s\",\"ok\":true", p->user);
+        return false;
+    }
+    fw_event(c->srv, c->id, "tctoken", "\"user\":\"%s\",\"ok\":false", p->user);
+    send_ack(c, id, to, 463);
+    return true;
+}
+
 bool
 fw_peer_message(struct fw_conn *c, const struct binnode *n)
 {
@@ -567,6 +595,8 @@ fw_peer_message(struct fw_conn *c, const struct binnode *n)
     }
     if (fanout != NULL && strcmp(fanout, "false") == 0)
         return retry_message(c, n, id, to);
+    if (token_refused(c, n, id, to))
+        return true;
     while (parts != NULL && (t = binnode_child_next(parts, "to", t)) != NULL) {
         const char *jid = binnode_attr(t, "jid");
         struct fw_peer *p = NULL;
@@ -594,6 +624,24 @@ fw_peer_message(struct fw_conn *c, const struct binnode *n)
 
 /* ---- admin scenarios ------------------------------------------------------------------------ */
 
+/* <tokens><token jid=<our phone> t type="trusted_contact">TOKEN</token></tokens> of user. */
+static void
+add_token(struct fw *srv, struct binnode *nn, const char *user)
+{
+    struct fw_peer *p = fw_peer_find(srv, user);
+    struct binnode *tk;
+    char t[24];
+
+    if (p == NULL || p->tc_t == 0)
+        return;
+    tk = binnode_add(binnode_add(nn, "tokens"), "token");
+    snprintf(t, sizeof t, "%lld", p->tc_t);
+    binnode_set_attr(tk, "jid", FW_PHONE_USER "@s.whatsapp.net");
+    binnode_set_attr(tk, "t", t);
+    binnode_set_attr(tk, "type", "trusted_contact");
+    binnode_set_bytes(tk, p->tc, sizeof p->tc);
+}
+
 /* Sends <notification type from=user@s.whatsapp.net id t>[<child/>]</notification> to every
  * logged-in connection. */
 static void
@@ -611,6 +659,8 @@ notify_one(struct fw_conn *c, const char *type, const char *user, const char *ch
     binnode_set_attr(nn, "t", t);
     if (child != NULL && child[0] != '\0')
         binnode_add(nn, child);
+    if (strcmp(type, "privacy_token") == 0) /* the contact's current token */
+        add_token(c->srv, nn, user);
     (void)fw_conn_send_node(c, nn);
     binnode_free(nn);
 }
@@ -664,6 +714,15 @@ fw_peer_admin(struct fw *srv, const char *line)
         peers(srv)->retry_next = true;
     } else if (sscanf(line, "error-next %d", &num) == 1) {
         peers(srv)->error_next = num;
+    } else if (sscanf(line, "require-token %21s", user) == 1 && (p = fw_peer_find(srv, user))) {
+        p->tc_required = true; /* 463 without its privacy token from now on */
+        fw_event(srv, 0, "require-token", "\"user\":\"%s\"", p->user);
+    } else if (sscanf(line, "tctoken %21s", user) == 1 && (p = fw_peer_find(srv, user))) {
+        /* it issues us a fresh token (held for the next login when nobody is connected) */
+        secure_random(p->tc, sizeof p->tc);
+        p->tc_t = (long long)time(NULL);
+        notify_all(srv, "privacy_token", p->user, NULL);
+        fw_event(srv, 0, "tctoken-issued", "\"user\":\"%s\"", p->user);
     } else if (sscanf(line, "identity %21s", user) == 1 && (p = fw_peer_find(srv, user))) {
         for (size_t i = 0; i < p->ndev; i++) {
             dev_fini(&p->dev[i]);
