@@ -1,12 +1,17 @@
 /*
  * app_cmd — the ":" commands: the table (names, usage, argument keys for completion),
  * running a line (parse with cmdline_vm, then either the controller handles it or it is
- * routed to the pane that owns it), and the completion sources the panes fill.
+ * routed to the pane that owns it), the completion sources the panes fill, and the
+ * history file (the lines themselves are cmdline_vm's).
  * Loop thread only.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ui/app_internal.h"
 #include "ui/term/term.h"
@@ -70,6 +75,7 @@ app_complete_set(struct app *a, const char *kind, const char *const *vals, size_
 void
 app_cmd_fini(struct app *a)
 {
+    cmdline_hist_free(&a->cmd.hist);
     for (int i = 0; i < APP_SOURCES; i++) {
         for (size_t j = 0; j < a->sources[i].n; j++)
             free(a->sources[i].vals[j]);
@@ -91,6 +97,91 @@ app_cmd_complete(struct app *a)
                                          (const char *const *)a->sources[i].vals, a->sources[i].n };
     if (cmdline_vm_complete(&a->cmd, app_commands, app_ncommands, src, n) == 0)
         app_message(a, false, "Nada que completar");
+}
+
+/* ---- history ------------------------------------------------------------------- */
+
+/* $XDG_STATE_HOME/embudo/historial, else ~/.local/state/embudo/historial; NULL without either.
+ * With mkdir, the directories are created (0700) when missing. */
+static char *
+history_path(bool mkdir_too)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char *dir;
+    char *path;
+
+    if (xdg != NULL && xdg[0] == '/')
+        dir = xasprintf("%s/embudo", xdg);
+    else if (home != NULL && home[0] == '/')
+        dir = xasprintf("%s/.local/state/embudo", home);
+    else
+        return NULL;
+    if (mkdir_too) {
+        char *slash = dir;
+
+        while ((slash = strchr(slash + 1, '/')) != NULL) {
+            *slash = '\0';
+            (void)mkdir(dir, 0700); /* existing ones stay as they are */
+            *slash = '/';
+        }
+        (void)mkdir(dir, 0700);
+    }
+    path = xasprintf("%s/historial", dir);
+    free(dir);
+    return path;
+}
+
+void
+app_cmd_history_load(struct app *a)
+{
+    char *path, *text = NULL, chunk[4096];
+    size_t len = 0, got;
+    FILE *f;
+
+    if (a->cmd.hist.loaded)
+        return;
+    a->cmd.hist.loaded = true;
+    if ((path = history_path(false)) == NULL)
+        return;
+    if ((f = fopen(path, "r")) != NULL) {
+        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+            text = xrealloc(text, len + got + 1);
+            memcpy(text + len, chunk, got);
+            len += got;
+        }
+        fclose(f);
+        cmdline_hist_load(&a->cmd.hist, text != NULL ? text : "", len);
+        a->cmd.hist.loaded = true;
+    }
+    free(text);
+    free(path);
+}
+
+void
+app_cmd_history_add(struct app *a, const char *line)
+{
+    char *path, *tmp, *text;
+    int fd;
+    bool ok;
+
+    app_cmd_history_load(a); /* the lines of earlier sessions stay in the file */
+    cmdline_hist_add(&a->cmd.hist, line);
+    if ((path = history_path(true)) == NULL)
+        return;
+    /* A new file, then rename: a crash never leaves half a history, and the mode is ours. */
+    tmp = xasprintf("%s.%ld", path, (long)getpid());
+    text = cmdline_hist_text(&a->cmd.hist);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0) {
+        log_warn("historial de comandos: no se pudo escribir %s: %s", path, strerror(errno));
+        (void)unlink(tmp);
+    }
+    free(text);
+    free(tmp);
+    free(path);
 }
 
 /* ---- running a line -------------------------------------------------------------- */

@@ -1,7 +1,8 @@
 /*
  * app_input — where a key goes, in this order: a yes/no question, an open form, the
- * command line, the help overlay, then the visible pane (which may decline the action),
- * then the global meaning. Loop thread only.
+ * command line (with its history: Up/Down), the help overlay, then the visible pane (which
+ * may decline the action), then the global meaning. A pane number on a key that cannot be
+ * text (Alt-1…9) skips the pane. Loop thread only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,11 +100,18 @@ key_cmdline(struct app *a, const struct key *k)
 
         snprintf(line, sizeof line, "%s", a->cmd.text);
         a->cmdline = false;
+        app_cmd_history_add(a, line);
         app_cmd_run(a, line);
         break;
     }
     case ACTION_COMPLETE:
         app_cmd_complete(a);
+        break;
+    case ACTION_UP:
+        (void)cmdline_vm_recall(&a->cmd, -1);
+        break;
+    case ACTION_DOWN:
+        (void)cmdline_vm_recall(&a->cmd, 1);
         break;
     case ACTION_CLOSE:
         a->cmdline = false;
@@ -200,6 +208,7 @@ key_global(struct app *a, enum action act)
         break;
     case ACTION_CMDLINE:
         a->cmdline = true;
+        app_cmd_history_load(a);
         cmdline_vm_open(&a->cmd);
         a->dirty |= DIRTY_HINT;
         break;
@@ -221,6 +230,21 @@ key_global(struct app *a, enum action act)
     }
 }
 
+/* The context a key goes to now (the order of app_key). */
+static enum keymap_ctx
+key_ctx(const struct app *a)
+{
+    if (a->confirm.open)
+        return KEYMAP_CONFIRM;
+    if (a->form != NULL)
+        return KEYMAP_FORM;
+    if (a->cmdline)
+        return KEYMAP_CMDLINE;
+    if (a->overlay != OVERLAY_NONE)
+        return KEYMAP_HELP;
+    return a->slots[a->active].ops->ctx;
+}
+
 void
 app_key(struct app *a, const struct key *k)
 {
@@ -229,6 +253,17 @@ app_key(struct app *a, const struct key *k)
 
     if (k->kind == KK_RESIZE) {
         a->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
+        return;
+    }
+    /* Esc and a character that arrive together read as Alt+character; when nothing here is
+     * bound to that, they were two keys (Esc, then the character typed quickly or over a slow
+     * link) and are handled as such. */
+    if (k->kind == KK_ALT && keymap_lookup(a->km, key_ctx(a), k) == ACTION_NONE) {
+        struct key esc = { KK_ESC, 0 }, ch = { KK_CHAR, k->ch };
+
+        app_key(a, &esc);
+        if (!a->quit)
+            app_key(a, &ch);
         return;
     }
     if (a->message[0] != '\0') {
@@ -252,6 +287,12 @@ app_key(struct app *a, const struct key *k)
         return;
     }
     act = keymap_lookup(a->km, s->ops->ctx, k);
+    /* A pane number on a key that is never text (Alt-1) is the controller's, even while the
+     * pane reads every key (a number field, a filter, the wizard's template). */
+    if (act >= ACTION_PANE_1 && act <= ACTION_PANE_9 && k->kind != KK_CHAR) {
+        key_global(a, act);
+        return;
+    }
     if (s->ops->key(s->st, act, k)) {
         a->dirty |= DIRTY_BODY | DIRTY_HINT;
         return;

@@ -154,6 +154,10 @@ extern const size_t app_ncommands;
 void app_cmd_run(struct app *a, const char *line);
 void app_cmd_complete(struct app *a);
 void app_cmd_fini(struct app *a);
+/* The ":" history file ($XDG_STATE_HOME/embudo/historial): read once, on the first ":";
+ * a run line is added and the file rewritten (0600, the newest CMDLINE_HIST_MAX lines). */
+void app_cmd_history_load(struct app *a);
+void app_cmd_history_add(struct app *a, const char *line);
 
 /* app_db.c: the once-a-second clock tick. */
 void app_clock_tick(uv_timer_t *t);

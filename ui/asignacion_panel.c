@@ -23,8 +23,10 @@ static const struct keymap_entry asignacion_keys[] = {
     { KEYMAP_ASIGNACION, { KK_ENTER, 0 }, ACTION_OPEN, "pedir (dos veces: confirma)", true, 0 },
     { KEYMAP_ASIGNACION, { KK_UP, 0 }, ACTION_UP, "campo anterior", true, 0 },
     { KEYMAP_ASIGNACION, { KK_DOWN, 0 }, ACTION_DOWN, "campo siguiente", false, 0 },
-    { KEYMAP_ASIGNACION, { KK_LEFT, 0 }, ACTION_LEFT, "opción anterior", true, 0 },
+    { KEYMAP_ASIGNACION, { KK_LEFT, 0 }, ACTION_LEFT, "opción anterior", false, 0 },
     { KEYMAP_ASIGNACION, { KK_RIGHT, 0 }, ACTION_RIGHT, "opción siguiente", false, 0 },
+    /* digits type into the number fields: the hint bar offers the pane keys that never type */
+    { KEYMAP_ASIGNACION, { KK_ALT, '1' }, ACTION_PANE_1, "paneles", true, 0 },
 };
 
 struct asig_st {
@@ -297,7 +299,7 @@ asig_key(void *st, enum action act, const struct key *k)
     bool number_field = s->m.campo != ASIG_CONVENIO && s->m.campo != ASIG_ENTIDAD;
 
     if (digit && !number_field)
-        return false; /* digits pick panes unless a number is being typed */
+        return false; /* digits pick panes unless a number is being typed (Alt-1…9 always) */
     panes_clave_new(clave, sizeof clave, app_login(s->a));
     switch (asignacion_model_input(&s->m, digit ? ACTION_NONE : act, k, clave, &redraw)) {
     case ASIG_CONTAR:

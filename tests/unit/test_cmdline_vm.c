@@ -1,13 +1,16 @@
 /*
  * test_cmdline_vm — the ":" line: editing with accents, parsing against a command table
  * (Spanish errors), Tab completion of names, keys and values (one candidate, a common
- * prefix, cycling), and its layout at 80 and 160 columns (scrolling to the cursor).
+ * prefix, cycling), its layout at 80 and 160 columns (scrolling to the cursor), and the
+ * history (Up/Down like a shell, what was being typed kept, repeats and blanks skipped, the
+ * newest 200 kept, the file's text read back).
  */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@
 
 #include "ui/vm/cmdline_vm.h"
 #include "util/err.h"
+#include "util/xmalloc.h"
 
 static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max", NULL };
 static const char *const keys_mover[] = { "motivo", NULL };
@@ -71,7 +75,7 @@ complete(struct cmdline_vm *c)
 static void
 test_editing_keeps_characters_whole(void **st)
 {
-    struct cmdline_vm c;
+    struct cmdline_vm c = { 0 };
     struct key bs = { KK_BACKSPACE, 0 }, left = { KK_LEFT, 0 }, home = { KK_HOME, 0 };
     struct key del = { KK_DELETE, 0 };
 
@@ -140,7 +144,7 @@ test_parse_finds_commands_and_checks_arguments(void **st)
 static void
 test_tab_completes_names_keys_and_values(void **st)
 {
-    struct cmdline_vm c;
+    struct cmdline_vm c = { 0 };
 
     (void)st;
     cmdline_vm_open(&c);
@@ -167,7 +171,7 @@ test_tab_completes_names_keys_and_values(void **st)
 static void
 test_positional_values_and_nothing_to_complete(void **st)
 {
-    struct cmdline_vm c;
+    struct cmdline_vm c = { 0 };
 
     (void)st;
     cmdline_vm_open(&c);
@@ -189,7 +193,7 @@ test_positional_values_and_nothing_to_complete(void **st)
 static void
 test_layout_at_80_and_160_and_scrolls_to_the_cursor(void **st)
 {
-    struct cmdline_vm c;
+    struct cmdline_vm c = { 0 };
     char *got;
 
     (void)st;
@@ -216,11 +220,84 @@ test_layout_at_80_and_160_and_scrolls_to_the_cursor(void **st)
     free(got);
 }
 
+static void
+test_history_recalls_like_a_shell(void **st)
+{
+    struct cmdline_vm c = { 0 };
+
+    (void)st;
+    cmdline_vm_open(&c);
+    assert_false(cmdline_vm_recall(&c, -1)); /* nothing yet */
+    cmdline_hist_add(&c.hist, "tema light");
+    cmdline_hist_add(&c.hist, "buscar Núñez");
+    cmdline_hist_add(&c.hist, "buscar Núñez"); /* a repeat of the newest: once */
+    cmdline_hist_add(&c.hist, "   ");          /* blank: never */
+    cmdline_hist_add(&c.hist, "tema mono");
+    assert_int_equal(c.hist.n, 3);
+    cmdline_vm_open(&c);
+    type(&c, "asig");
+    assert_true(cmdline_vm_recall(&c, -1));
+    assert_string_equal(c.text, "tema mono");
+    assert_int_equal(c.cursor, strlen("tema mono"));
+    assert_true(cmdline_vm_recall(&c, -1));
+    assert_true(cmdline_vm_recall(&c, -1));
+    assert_string_equal(c.text, "tema light");
+    assert_false(cmdline_vm_recall(&c, -1)); /* the oldest: it stays */
+    assert_string_equal(c.text, "tema light");
+    assert_true(cmdline_vm_recall(&c, 1));
+    assert_string_equal(c.text, "buscar Núñez");
+    assert_true(cmdline_vm_recall(&c, 1));
+    assert_true(cmdline_vm_recall(&c, 1)); /* past the newest: what was being typed */
+    assert_string_equal(c.text, "asig");
+    assert_false(cmdline_vm_recall(&c, 1));
+    cmdline_vm_open(&c); /* a new line starts after the newest again, empty */
+    assert_string_equal(c.text, "");
+    assert_true(cmdline_vm_recall(&c, -1));
+    assert_string_equal(c.text, "tema mono");
+    cmdline_hist_free(&c.hist);
+}
+
+static void
+test_history_keeps_the_newest_and_round_trips(void **st)
+{
+    struct cmdline_hist h = { 0 }, back = { 0 };
+    char line[32], *text, *again;
+
+    (void)st;
+    for (int i = 1; i <= CMDLINE_HIST_MAX + 5; i++) {
+        snprintf(line, sizeof line, "buscar %d", i);
+        cmdline_hist_add(&h, line);
+    }
+    assert_int_equal(h.n, CMDLINE_HIST_MAX);
+    assert_string_equal(h.lines[0], "buscar 6");
+    assert_string_equal(h.lines[CMDLINE_HIST_MAX - 1], "buscar 205");
+    text = cmdline_hist_text(&h);
+    assert_non_null(strstr(text, "buscar 6\nbuscar 7\n"));
+    cmdline_hist_load(&back, text, strlen(text));
+    again = cmdline_hist_text(&back);
+    assert_string_equal(again, text);
+    assert_int_equal(back.pos, CMDLINE_HIST_MAX);
+    free(text);
+    free(again);
+    /* a file with blank lines, a repeat, a line longer than the line can hold, and no final
+     * newline */
+    text = xasprintf("tema mono\n\ntema mono\n%0300d\nayuda", 7);
+    cmdline_hist_load(&back, text, strlen(text));
+    assert_int_equal(back.n, 2);
+    assert_string_equal(back.lines[0], "tema mono");
+    assert_string_equal(back.lines[1], "ayuda");
+    free(text);
+    cmdline_hist_free(&h);
+    cmdline_hist_free(&back);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_editing_keeps_characters_whole),
+        cmocka_unit_test(test_history_recalls_like_a_shell),
+        cmocka_unit_test(test_history_keeps_the_newest_and_round_trips),
         cmocka_unit_test(test_parse_finds_commands_and_checks_arguments),
         cmocka_unit_test(test_tab_completes_names_keys_and_values),
         cmocka_unit_test(test_positional_values_and_nothing_to_complete),

@@ -101,6 +101,14 @@ test_key_names_parse_and_print(void **st)
     assert_false(keymap_key_parse("F25", &k));
     assert_false(keymap_key_parse("Ctrl-1", &k));
     assert_false(keymap_key_parse("Hyper-x", &k));
+    assert_true(keymap_key_parse("Alt-1", &k));
+    assert_int_equal(k.kind, KK_ALT);
+    assert_int_equal(k.ch, '1');
+    assert_string_equal(keymap_key_label(&k, buf, sizeof buf), "Alt-1");
+    assert_true(keymap_key_parse("M-ñ", &k));
+    assert_string_equal(keymap_key_label(&k, buf, sizeof buf), "Alt-ñ");
+    assert_false(keymap_key_parse("Alt-", &k));
+    assert_false(keymap_key_parse("Alt-12", &k));
 }
 
 static void
@@ -322,6 +330,60 @@ test_role_shaped_bindings(void **st)
     }
 }
 
+/* Alt-1…9 reach the panes from any pane context, with their own row in the help (a range,
+ * not nine keys), and a pane may offer them in its hint bar as one pair. */
+static void
+test_alt_digits_switch_panes(void **st)
+{
+    static const struct keymap_entry asig[] = {
+        { KEYMAP_ASIGNACION, { KK_ENTER, 0 }, ACTION_OPEN, "pedir", true, 0 },
+        { KEYMAP_ASIGNACION, { KK_ALT, '1' }, ACTION_PANE_1, "paneles", true, 0 },
+    };
+    struct keymap *km = *st;
+    enum keymap_ctx ctxs[] = { KEYMAP_GLOBAL };
+    struct key alt3 = { KK_ALT, '3' }, alt9 = { KK_ALT, '9' }, three = ch('3');
+    struct help_vm h;
+    int scroll = 0;
+    char *got;
+
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &alt3), ACTION_PANE_3);
+    assert_int_equal(keymap_lookup(km, KEYMAP_CAMPANA, &alt9), ACTION_PANE_9);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &three), ACTION_PANE_3);
+    assert_int_equal(keymap_lookup(km, KEYMAP_CMDLINE, &alt3), ACTION_NONE);
+    help_vm_build(&h, km, ctxs, 1, NULL, 0, " Ayuda ", &scroll, 50, 160);
+    got = help_vm_dump(&h);
+    assert_non_null(strstr(got, "hint_key|1 2 3 4 5 6 7 8 9\n"));
+    assert_non_null(strstr(got, "hint_key|Alt-1…9\n"));
+    assert_non_null(strstr(got, "text|ir al panel, también escribiendo\n"));
+    free(got);
+    keymap_add(km, asig, sizeof asig / sizeof asig[0], VM_PROFILE_PROMOTOR);
+    got = hint(km, KEYMAP_ASIGNACION, 80);
+    assert_string_equal(got, "0 fill=hint\n"
+                             "0.1 hint_key|Enter\n"
+                             "0.7 hint|pedir\n"
+                             "0.14 hint_key|Alt-1…9\n"
+                             "0.22 hint|paneles\n"
+                             "0.31 hint_key|?\n"
+                             "0.33 hint|ayuda\n"
+                             "0.40 hint_key|:\n"
+                             "0.42 hint|comando\n"
+                             "0.51 hint_key|q\n"
+                             "0.53 hint|salir\n");
+    free(got);
+}
+
+/* In the command line Up and Down walk the history (they do not type). */
+static void
+test_command_line_history_keys(void **st)
+{
+    struct keymap *km = *st;
+    struct key up = { KK_UP, 0 }, down = { KK_DOWN, 0 };
+
+    assert_int_equal(keymap_lookup(km, KEYMAP_CMDLINE, &up), ACTION_UP);
+    assert_int_equal(keymap_lookup(km, KEYMAP_CMDLINE, &down), ACTION_DOWN);
+    assert_string_equal(keymap_key_for(km, KEYMAP_CMDLINE, ACTION_UP), "↑");
+}
+
 int
 main(void)
 {
@@ -330,6 +392,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pane_contexts_fall_back_to_global_overlays_do_not,
                                         setup, teardown),
         cmocka_unit_test(test_key_names_parse_and_print),
+        cmocka_unit_test_setup_teardown(test_alt_digits_switch_panes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_command_line_history_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overrides_rebind_replace_defaults_and_unbind, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line_and_good_ones_still_apply,

@@ -280,6 +280,33 @@ key_from_char(wint_t c, struct key *k)
     }
 }
 
+/*
+ * Esc followed at once by a printable character is how terminals send Alt+character (ncurses
+ * gives them back one by one once no function-key sequence matched): that pair is one KK_ALT.
+ * Anything else after the Esc is put back for the next read.
+ */
+static void
+key_alt(struct key *k)
+{
+    struct key next;
+    wint_t c;
+    int r = wget_wch(term.input, &c);
+
+    if (r == ERR)
+        return;
+    if (r == OK) {
+        key_from_char(c, &next);
+        if (next.kind == KK_CHAR) {
+            k->kind = KK_ALT;
+            k->ch = next.ch;
+            return;
+        }
+        unget_wch((wchar_t)c);
+        return;
+    }
+    ungetch((int)c); /* a function-key code goes back as such */
+}
+
 bool
 term_read_key(struct key *k)
 {
@@ -295,6 +322,8 @@ term_read_key(struct key *k)
         key_from_code(c, k);
     else if (r == OK)
         key_from_char(c, k);
+    if (k->kind == KK_ESC)
+        key_alt(k);
     return k->kind != KK_NONE;
 }
 

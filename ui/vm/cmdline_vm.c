@@ -7,12 +7,100 @@
 
 #include "util/err.h"
 #include "util/strbuf.h"
+#include "util/xmalloc.h"
 
 void
 cmdline_vm_open(struct cmdline_vm *c)
 {
+    struct cmdline_hist h = c->hist;
+
     memset(c, 0, sizeof *c);
     c->cand = -1;
+    c->hist = h;
+    c->hist.pos = h.n;
+    c->hist.draft[0] = '\0';
+}
+
+/* ---- history -------------------------------------------------------------------- */
+
+static bool
+blank(const char *s)
+{
+    return s[strspn(s, " \t")] == '\0';
+}
+
+void
+cmdline_hist_add(struct cmdline_hist *h, const char *line)
+{
+    h->pos = h->n;
+    if (blank(line) || strchr(line, '\n') != NULL ||
+        (h->n > 0 && strcmp(h->lines[h->n - 1], line) == 0))
+        return;
+    if (h->n == CMDLINE_HIST_MAX) {
+        free(h->lines[0]);
+        memmove(h->lines, h->lines + 1, (CMDLINE_HIST_MAX - 1) * sizeof h->lines[0]);
+        h->n--;
+    }
+    h->lines[h->n++] = xstrdup(line);
+    h->pos = h->n;
+}
+
+bool
+cmdline_vm_recall(struct cmdline_vm *c, int dir)
+{
+    struct cmdline_hist *h = &c->hist;
+    int to = h->pos + (dir < 0 ? -1 : 1);
+
+    if (to < 0 || to > h->n)
+        return false;
+    if (h->pos == h->n)
+        snprintf(h->draft, sizeof h->draft, "%s", c->text); /* leaving what is being typed */
+    h->pos = to;
+    snprintf(c->text, sizeof c->text, "%s", to == h->n ? h->draft : h->lines[to]);
+    c->cursor = strlen(c->text);
+    c->ncands = 0;
+    return true;
+}
+
+void
+cmdline_hist_load(struct cmdline_hist *h, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+
+    cmdline_hist_free(h);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl != NULL ? nl : end) - p);
+        char line[CMDLINE_BYTES];
+
+        if (n < sizeof line) { /* longer lines were never typed here: skipped */
+            memcpy(line, p, n);
+            line[n] = '\0';
+            cmdline_hist_add(h, line);
+        }
+        p += n + 1;
+    }
+}
+
+char *
+cmdline_hist_text(const struct cmdline_hist *h)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    for (int i = 0; i < h->n; i++) {
+        strbuf_addstr(&sb, h->lines[i]);
+        strbuf_addch(&sb, '\n');
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+void
+cmdline_hist_free(struct cmdline_hist *h)
+{
+    for (int i = 0; i < h->n; i++)
+        free(h->lines[i]);
+    memset(h, 0, sizeof *h);
 }
 
 static size_t

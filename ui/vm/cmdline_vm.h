@@ -36,6 +36,20 @@ struct cmdline_source {
 #define CMDLINE_BYTES    256
 #define CMDLINE_CANDS    64
 #define CMDLINE_MAX_ARGS 16
+#define CMDLINE_HIST_MAX 200 /* lines kept, in memory and in the file */
+
+/*
+ * The lines run before, oldest first, like a shell's: Up/Down in the open line walk them, and
+ * the line being typed comes back after the newest. The controller keeps it across sessions in
+ * a file (cmdline_hist_load / cmdline_hist_text); lines are owned.
+ */
+struct cmdline_hist {
+    char *lines[CMDLINE_HIST_MAX];
+    int n;
+    int pos;                   /* the line shown: n = the one being typed */
+    char draft[CMDLINE_BYTES]; /* what was typed before the first Up */
+    bool loaded;               /* the controller has read its file (cmdline_hist_load clears) */
+};
 
 struct cmdline_vm {
     char text[CMDLINE_BYTES];
@@ -52,10 +66,35 @@ struct cmdline_vm {
     /* Built by cmdline_vm_build. */
     struct vm_line line;
     int cursor_col;
+
+    struct cmdline_hist hist; /* kept by cmdline_vm_open; freed by cmdline_hist_free */
 };
 
-/* Opens an empty line. */
+/* Opens an empty line (the history stays, positioned after its newest line). c starts
+ * zeroed; the controller's is part of a zeroed struct app. */
 void cmdline_vm_open(struct cmdline_vm *c);
+
+/*
+ * Adds line as the newest, unless it is blank or repeats the newest; the oldest goes when
+ * there are CMDLINE_HIST_MAX. Leaves the position after the newest.
+ */
+void cmdline_hist_add(struct cmdline_hist *h, const char *line);
+
+/*
+ * Up (dir -1, older) or Down (dir +1, newer) in the open line: its text becomes that line of
+ * the history, with the cursor at the end; Down past the newest gives back what was typed.
+ * Returns false when there is nothing further that way.
+ */
+bool cmdline_vm_recall(struct cmdline_vm *c, int dir);
+
+/* Replaces h's lines with text's (one per line, oldest first; the newest CMDLINE_HIST_MAX
+ * kept; blank lines and repeats of the previous line skipped). */
+void cmdline_hist_load(struct cmdline_hist *h, const char *text, size_t len);
+
+/* The lines, oldest first, one per line: what cmdline_hist_load reads. Caller frees. */
+char *cmdline_hist_text(const struct cmdline_hist *h);
+
+void cmdline_hist_free(struct cmdline_hist *h);
 
 /*
  * Applies an editing key (characters, Backspace, Supr, ← →, Inicio, Fin). Returns true

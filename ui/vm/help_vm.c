@@ -14,7 +14,20 @@ struct help_row {
     bool heading;
     char keys[48];
     const char *desc;
+    char last[16]; /* the last key added, and where its range suffix starts (0 = none) */
+    size_t run_at;
 };
+
+/* "Alt-2" right after "Alt-1": a prefix, then a digit one more. Such runs are written as a
+ * range ("Alt-1…9"); single characters ("1 2 3") stay apart. */
+static bool
+follows(const char *prev, const char *label)
+{
+    size_t n = strlen(label);
+
+    return n >= 2 && strlen(prev) == n && strncmp(prev, label, n - 1) == 0 && label[n - 1] >= '1' &&
+           label[n - 1] <= '9' && label[n - 1] == prev[n - 1] + 1;
+}
 
 /* Appends ctx's rows (keys of one action joined); returns the new count. */
 static int
@@ -35,13 +48,23 @@ rows_ctx(struct help_row *rows, int n, const struct keymap *km, enum keymap_ctx 
             if (!rows[j].heading && rows[j].desc == b[i]->desc)
                 break;
         if (j < n) {
-            size_t len = strlen(rows[j].keys);
+            struct help_row *r = &rows[j];
+            size_t len = strlen(r->keys);
 
-            snprintf(rows[j].keys + len, sizeof rows[j].keys - len, " %s", b[i]->label);
+            if (follows(r->last, b[i]->label)) {
+                r->run_at = r->run_at != 0 ? r->run_at : len;
+                snprintf(r->keys + r->run_at, sizeof r->keys - r->run_at, "…%c",
+                         b[i]->label[strlen(b[i]->label) - 1]);
+            } else {
+                snprintf(r->keys + len, sizeof r->keys - len, " %s", b[i]->label);
+                r->run_at = 0;
+            }
+            snprintf(r->last, sizeof r->last, "%s", b[i]->label);
             continue;
         }
         rows[n] = (struct help_row){ .desc = b[i]->desc };
         snprintf(rows[n].keys, sizeof rows[n].keys, "%s", b[i]->label);
+        snprintf(rows[n].last, sizeof rows[n].last, "%s", b[i]->label);
         n++;
     }
     return n;

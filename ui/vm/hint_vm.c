@@ -1,6 +1,7 @@
 #include "ui/vm/hint_vm.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define HINT_SCAN 128
 
@@ -19,16 +20,21 @@ hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, enum 
 
     n = n > HINT_SCAN ? HINT_SCAN : n;
     for (size_t i = 0; i < n && added < room; i++) {
+        char label[sizeof b[i]->label + 8];
+        size_t ll = strlen(b[i]->label);
         int need;
 
         if (!b[i]->hint || seen[b[i]->action] ||
             keymap_lookup(km, shown_in, &b[i]->key) != b[i]->action)
             continue; /* (a global key the pane context rebinds or unbinds) */
         seen[b[i]->action] = true;
-        need = vm_text_width(b[i]->label) + 1 + vm_text_width(b[i]->desc);
+        /* a hinted key for pane 1 ending in 1 (Alt-1) stands for the nine: "Alt-1…9" */
+        snprintf(label, sizeof label, "%s%s", b[i]->label,
+                 b[i]->action == ACTION_PANE_1 && ll > 0 && b[i]->label[ll - 1] == '1' ? "…9" : "");
+        need = vm_text_width(label) + 1 + vm_text_width(b[i]->desc);
         if (*col + need > vm->width)
             return added + room; /* stop: the ones after it are left out too */
-        *col = vm_line_put(&vm->line, *col, vm->width, ROLE_HINT_KEY, b[i]->label);
+        *col = vm_line_put(&vm->line, *col, vm->width, ROLE_HINT_KEY, label);
         *col = vm_line_put(&vm->line, *col + 1, vm->width, ROLE_HINT, b[i]->desc) + 2;
         added++;
     }

@@ -99,6 +99,12 @@ static const struct {
 
 /* One description for the nine, so the help shows them on one row. */
 static const char PANE_DESC[] = "ir al panel con ese número";
+/* Alt-1…9 too: they are never text, so they work while a pane reads digits or words. */
+static const char ALT_PANE_DESC[] = "ir al panel, también escribiendo";
+#define ALT(c)                \
+    {                         \
+        KK_ALT, (uint32_t)(c) \
+    }
 
 /* The defaults every pane shares, and those of the overlays and input contexts. */
 static const struct keymap_entry global_entries[] = {
@@ -119,6 +125,15 @@ static const struct keymap_entry global_entries[] = {
     { KEYMAP_GLOBAL, CH('7'), ACTION_PANE_7, PANE_DESC, false, 0 },
     { KEYMAP_GLOBAL, CH('8'), ACTION_PANE_8, PANE_DESC, false, 0 },
     { KEYMAP_GLOBAL, CH('9'), ACTION_PANE_9, PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('1'), ACTION_PANE_1, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('2'), ACTION_PANE_2, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('3'), ACTION_PANE_3, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('4'), ACTION_PANE_4, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('5'), ACTION_PANE_5, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('6'), ACTION_PANE_6, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('7'), ACTION_PANE_7, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('8'), ACTION_PANE_8, ALT_PANE_DESC, false, 0 },
+    { KEYMAP_GLOBAL, ALT('9'), ACTION_PANE_9, ALT_PANE_DESC, false, 0 },
     { KEYMAP_GLOBAL, K(KK_ESC), ACTION_BACK, "volver", false, 0 },
     { KEYMAP_GLOBAL, K(KK_UP), ACTION_UP, "arriba", false, 0 },
     { KEYMAP_GLOBAL, CH('k'), ACTION_UP, "arriba", false, 0 },
@@ -152,6 +167,8 @@ static const struct keymap_entry global_entries[] = {
     { KEYMAP_CMDLINE, K(KK_ENTER), ACTION_CONFIRM, "ejecutar", true, 0 },
     { KEYMAP_CMDLINE, K(KK_TAB), ACTION_COMPLETE, "completar", true, 0 },
     { KEYMAP_CMDLINE, K(KK_ESC), ACTION_CLOSE, "cancelar", true, 0 },
+    { KEYMAP_CMDLINE, K(KK_UP), ACTION_UP, "comando anterior", true, 0 },
+    { KEYMAP_CMDLINE, K(KK_DOWN), ACTION_DOWN, "comando siguiente", false, 0 },
     { KEYMAP_FORM, K(KK_ENTER), ACTION_SUBMIT, "guardar", true, 0 },
     { KEYMAP_FORM, K(KK_TAB), ACTION_NEXT_FIELD, "campo siguiente", true, 0 },
     { KEYMAP_FORM, K(KK_DOWN), ACTION_NEXT_FIELD, "campo siguiente", false, 0 },
@@ -265,6 +282,13 @@ keymap_key_parse(const char *name, struct key *k)
         if (name[2] != '\0')
             return false;
     }
+    if (strncasecmp(name, "Alt-", 4) == 0 || strncasecmp(name, "M-", 2) == 0) {
+        cp = one_char(name[1] == '-' ? name + 2 : name + 4);
+        if (cp < 0x21 || cp == 0x7f)
+            return false;
+        *k = (struct key){ KK_ALT, cp };
+        return true;
+    }
     if ((strncasecmp(name, "Ctrl-", 5) == 0 || strncasecmp(name, "C-", 2) == 0)) {
         const char *l = name[1] == '-' ? name + 2 : name + 5;
 
@@ -327,6 +351,10 @@ keymap_key_label(const struct key *k, char *buf, size_t bufsz)
         return buf;
     case KK_CTRL:
         snprintf(buf, bufsz, "Ctrl-%c", (char)k->ch);
+        return buf;
+    case KK_ALT:
+        utf8_put(k->ch, ch);
+        snprintf(buf, bufsz, "Alt-%s", ch);
         return buf;
     case KK_FN:
         snprintf(buf, bufsz, "F%u", (unsigned)k->ch);

@@ -27,6 +27,7 @@ enum key_kind {
     KK_NONE, /* nothing read */
     KK_CHAR, /* a printable character: ch holds its code point (' ' is the space bar) */
     KK_CTRL, /* Ctrl + letter: ch holds the lower-case letter */
+    KK_ALT,  /* Alt (or Esc then at once) + a printable character: ch holds it */
     KK_ENTER,
     KK_ESC,
     KK_TAB,
@@ -219,7 +220,7 @@ const char *keymap_action_name(enum action a);
 const char *keymap_action_desc(enum action a); /* Spanish default description */
 
 /*
- * Parses a key name ("q", "Ctrl-r", "Esc", "Enter", "Tab", "Espacio", "Arriba"/"Up",
+ * Parses a key name ("q", "Ctrl-r", "Alt-1", "Esc", "Enter", "Tab", "Espacio", "Arriba"/"Up",
  * "F5", "RePág"/"PgUp"…) into *k. Returns false when the name is unknown.
  */
 bool keymap_key_parse(const char *name, struct key *k);
