@@ -5,8 +5,8 @@
  *
  *   connect (unpaired) → QR refs with their expiry, rotating → s (or EMBUDO_SIM_AUTOSCAN=1)
  *   scans → close 515 → reconnect at once (core/reconnect) → open with the account's JID →
- *   a job seals the session marker with the key file (crypto/seal, AD wa_cuentas:<id>) and
- *   stores it with api.wa_guardar_credenciales (CONECTADA). All refs expiring (408) ends the
+ *   a job stores the link as `embudo wa link` does on sim (cmd/wa_sim: the session marker
+ *   sealed with the key file, api.wa_guardar_credenciales, CONECTADA). All refs expiring (408) ends the
  *   attempt: v starts another.
  *
  * The simulated transport is pure and cheap, so it runs on the loop thread, driven by one
@@ -23,13 +23,12 @@
 
 #include <uv.h>
 
+#include "cmd/wa_sim.h"
 #include "core/config.h"
 #include "core/reconnect.h"
 #include "core/rng.h"
 #include "core/transport.h"
 #include "core/transport_sim.h"
-#include "crypto/seal.h"
-#include "db/db_wa.h"
 #include "ui/app_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -123,22 +122,8 @@ static int
 vinc_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct vinc_job *j = (struct vinc_job *)aj;
-    struct seal_key *k = seal_key_open(j->key_file, true, e);
-    char ad[64], pt[160];
-    uint8_t blob[256];
-    size_t n;
-    int rc;
 
-    if (k == NULL)
-        return e->rc;
-    n = (size_t)snprintf(pt, sizeof pt, "sim:%s", j->jid);
-    seal_ad_write(ad, sizeof ad, "wa_cuentas", j->usuario_id);
-    rc = seal_blob(k, ad, strlen(ad), pt, n, blob, sizeof blob, e);
-    seal_key_close(k);
-    memset(pt, 0, sizeof pt);
-    if (rc == RC_OK)
-        rc = db_wa_guardar_credenciales(db, j->jid, blob, seal_blob_len(n), e);
-    return rc;
+    return wa_sim_guardar(db, j->key_file, j->usuario_id, j->jid, e);
 }
 
 static void
@@ -214,8 +199,8 @@ wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, const char *w
     rng_seed(&v->rng, cfg.seed);
     cfg.linked = false;
     cfg.autoscan = scan != NULL && strcmp(scan, "1") == 0;
-    snprintf(self, sizeof self, "5215599%06d@s.whatsapp.net", a->usuario_id % 1000000);
-    cfg.self = self; /* one number per promoter in the simulation */
+    wa_sim_jid(a->usuario_id, self, sizeof self);
+    cfg.self = self;
     if ((v->t = transport_sim_new(&cfg, &clk, &ev, e)) == NULL)
         return e->rc;
     uv_timer_init(&a->loop, &v->timer);

@@ -6,7 +6,8 @@
  * the server rotates refs (with a countdown), or with --raw each QR string on its own
  * line; after pair-success, the 515 restart and the login it prints "vinculado: <jid>"
  * and exits 0. conectar logs in once with the stored credentials and exits ("conectado:
- * <jid>"), which proves they still work. The credentials are sealed (src/crypto/seal, key
+ * <jid>"), which proves they still work. With wa.transport = sim, link pairs on the
+ * simulated network instead (cmd/wa_sim.c). The credentials are sealed (src/crypto/seal, key
  * file wa.key_file, AD "wa_cuentas:<usuario_id>") before they reach the database; the
  * plaintext is never written anywhere. status shows jid, estado and vinculada_at, never
  * secrets. Main thread; runs its own libuv loop for the connection.
@@ -35,6 +36,7 @@
 #include "wa/creds.h"
 #include "wa/net/client.h"
 #include "cmd/cmd_wa_int.h"
+#include "cmd/wa_sim.h"
 
 static int64_t
 wa_now_ms(void)
@@ -396,7 +398,8 @@ cmd_wa_exec(struct cmd_ctx *ctx)
     if ((rc = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 0, &npos)) != 0)
         return rc;
     if (strcmp(ctx->argv[0], "link") == 0)
-        return wa_link(ctx, raw);
+        return strcmp(ctx->cfg->transport.value, "sim") == 0 ? cmd_wa_link_sim(ctx, raw)
+                                                             : wa_link(ctx, raw);
     if (raw)
         return cmd_usage(entry, "«--raw» solo va con «wa link»");
     if (strcmp(ctx->argv[0], "conectar") == 0)

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Campaign commands (issue 5): flag validation in C — exit 2 with a Spanish message before
-# any connection is made, so it needs no database (the database side is tests/db/
-# test_campana*.c). Usage: campana.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when
-# anything failed.
+# any connection is made (the database side is tests/db/test_campana*.c); then, on a private
+# embedded cluster, the command-line path of a campaign on the simulated network: `wa link`
+# with transport = sim (refused without EMBUDO_SIM_AUTOSCAN=1, linked with it), a campaign
+# created and launched, `embudo worker --once` sending it at the test pace, and a worker asked
+# to send for an account that was unlinked refusing with the reason (exit 1).
+# Usage: campana.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
 cli_name=campana
 . "$(dirname "$0")/lib.sh"
@@ -28,5 +31,64 @@ expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01 --hasta 2026-12-01x
 expect 0 'uso: embudo campana crear --etapa E --texto T' -- $e campana --help
 expect 0 'uso: embudo export mensajes' -- $e export --help
+
+# ---- on a private cluster: wa link on sim, then embudo worker --once ----------------------
+# As root the server runs as another account, which must reach the home.
+chmod 711 "$tmp"
+trap '$e db stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+sim="env EMBUDO_TRANSPORT=sim EMBUDO_SIM_SEED=5"
+psql_as() { # psql_as LOGIN SQL: one value
+    $e --as "$1" db psql -X -q -t -A -v ON_ERROR_STOP=1 -c "$2"
+}
+captar() { # captar N FIRST: N prospects of promcli with phones FIRST, FIRST+1…
+    for i in $(seq 0 $(($1 - 1))); do
+        $e --as promcli captar --nombre "Cliente $(($2 + i)) Núñez" --telefono "$(($2 + i))" \
+            >/dev/null || return 1
+    done
+    echo "captados $1"
+}
+
+expect 0 '' -- $e db start
+expect 0 'migraciones aplicadas' -- $e db migrate
+expect 0 '' -- psql_as postgres "
+    SELECT api.crear_usuario('supcli', 'Supervisora CLI', 'SUPERVISOR');
+    SELECT api.crear_usuario('promcli', 'Promotora Ñandú CLI', 'PROMOTOR', 'supcli');
+    DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;
+    INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00' FROM generate_series(1, 7) d"
+expect 0 'captados 3' -- captar 3 9990004001
+
+expect 1 'nadie escanea el código: use EMBUDO_SIM_AUTOSCAN=1' -- $sim $e --as promcli wa link
+expect 1 'vincula tu WhatsApp antes de crear campañas' -- \
+    $e --as promcli campana crear --etapa Nuevo --texto 'Hola {nombre}'
+expect 0 'vinculado: 5215599[0-9]{6}@s\.whatsapp\.net \(red simulada\)' -- \
+    $sim EMBUDO_SIM_AUTOSCAN=1 $e --as promcli wa link --raw
+expect 0 'estado: +CONECTADA' -- $e --as promcli wa status
+expect 1 'la cuenta ya está vinculada como 5215599' -- \
+    $sim EMBUDO_SIM_AUTOSCAN=1 $e --as promcli wa link
+expect 0 '^envío en servidor$' -- psql_as promcli "SELECT 'envío en servidor' FROM api.wa_configurar(
+    envio_servidor => true, en_uso_desde => crm.fecha_negocio(now()) - 30)"
+
+# A campaign from the command line, sent by the worker (a server session) at the test pace.
+id=$($e --as promcli campana crear --etapa Nuevo --texto 'Hola {nombre}, le escribe {promotor}.' |
+    sed -nE 's/^campaña ([0-9]+) creada: 3 mensajes programados.*/\1/p')
+expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana lanzar "${id:-0}"
+expect 0 'envío cuenta [0-9]+: 3 enviados, 0 fallidos, 0 en duda' -- \
+    $sim EMBUDO_RITMO=rapido $e worker --once
+expect 0 '^3$' -- psql_as promcli "SELECT count(enviado_at) FROM crm.wa_mensajes
+                                   WHERE campana_id = ${id:-0}"
+expect 0 'TERMINADA' -- $e --as promcli campana estado "${id:-0}"
+
+# The account unlinked with a launched campaign waiting: the worker says why nothing leaves.
+expect 0 'captados 2' -- captar 2 9990004101
+id=$($e --as promcli campana crear --etapa Nuevo --texto 'Buen día {nombre}.' |
+    sed -nE 's/^campaña ([0-9]+) creada: 2 mensajes programados.*/\1/p')
+expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana lanzar "${id:-0}"
+expect 0 'desvinculada' -- $e --as promcli wa unlink
+expect 1 'la cuenta de WhatsApp de promcli no está vinculada \(SIN_VINCULAR\): vincúlela' -- \
+    $sim EMBUDO_RITMO=rapido $e worker --once
+expect 0 '^2$' -- psql_as promcli "SELECT count(*) FROM crm.wa_mensajes
+                                   WHERE campana_id = ${id:-0} AND estado = 'PENDIENTE'"
 
 cli_summary "cli campana"
