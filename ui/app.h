@@ -10,14 +10,17 @@
 
 struct config;
 struct err;
+struct sender_factory;
 
 /*
  * Runs the client until the user quits (q, or SIGINT/SIGTERM/SIGHUP) as login (NULL =
- * the default login; see db_open). Main thread; blocks. Returns RC_OK after a clean stop
+ * the default login; see db_open). web (borrowed, may be NULL) is how this session's
+ * sender builds transport = web (src/cmd/wa_web: the composition root passes it). Main
+ * thread; blocks. Returns RC_OK after a clean stop
  * (terminal restored, worker joined, every handle closed, uv_loop_close() == 0), or
  * RC_INVAL (unknown theme) / RC_IO (no terminal, libuv failure) with e filled.
  */
-int app_run(const struct config *cfg, const char *login, struct err *e)
-    __attribute__((warn_unused_result));
+int app_run(const struct config *cfg, const char *login, const struct sender_factory *web,
+            struct err *e) __attribute__((warn_unused_result));
 
 #endif

@@ -28,6 +28,7 @@
 
 struct config;
 struct db_listen;
+struct sender_factory;
 
 #define APP_MAX_PANES 16
 
@@ -75,6 +76,7 @@ struct app {
     uv_timer_t clock; /* once a minute: the status bar's clock and sweep age */
     struct worker *worker;
     const struct config *cfg;
+    const struct sender_factory *web; /* app_run's: the sender's transport = web, or NULL */
     struct keymap *km;
 
     /* The session. */

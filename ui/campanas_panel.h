@@ -33,7 +33,7 @@ struct wa_envio_ops {
 };
 
 /* ui/wa_envio.c: registers this session's sender (rt/sender.h) as the seam below, when the
- * configuration allows sending (transport sim; web is not ready for campaigns). */
+ * configuration allows sending (transport sim, or web with the factory app_run was given). */
 void wa_envio_init(struct app *a);
 
 /* Registers (ops copied; NULL = none) the sender seam for every campaign pane. */

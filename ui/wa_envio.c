@@ -179,8 +179,9 @@ wa_envio_init(struct app *a)
 
     memset(&w, 0, sizeof w);
     w.a = a;
-    if (sender_options_load(&w.opt, a->cfg, environ, &e) != RC_OK ||
-        sender_transport_check(&w.opt, &e) != RC_OK) {
+    if (sender_options_load(&w.opt, a->cfg, environ, &e) == RC_OK)
+        w.opt.web = a->web;
+    if (e.rc != RC_OK || sender_transport_check(&w.opt, &e) != RC_OK) {
         log_warn("sin envío en esta sesión: %s", e.msg);
         return;
     }

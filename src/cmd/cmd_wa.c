@@ -27,13 +27,13 @@
 #include "core/qr_text.h"
 #include "core/transport.h"
 #include "crypto/seal.h"
-#include "crypto/secure.h"
 #include "db/db.h"
 #include "db/db_signal.h"
 #include "db/db_wa.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 #include "wa/creds.h"
+#include "wa/creds_seal.h"
 #include "wa/net/client.h"
 #include "cmd/cmd_wa_int.h"
 #include "cmd/wa_sim.h"
@@ -101,24 +101,19 @@ wa_on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
         uv_timer_start(&r->tick, wa_countdown, 1000, 1000);
 }
 
-/* Seals the credentials and stores them (only once paired: the row needs the jid). */
-int
+/* The client's persist hook: seals the credentials and stores them (only once paired: the
+ * row needs the jid). */
+static int
 wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e)
 {
     struct wa_run *r = ctx;
-    uint8_t *blob = NULL, *sealed;
-    size_t len = 0, slen;
-    char ad[64];
+    uint8_t *sealed = NULL;
+    size_t slen = 0;
     int rc;
 
     if (!wa_creds_is_paired(creds))
         return RC_OK;
-    wa_creds_dump(creds, &blob, &len);
-    slen = seal_blob_len(len);
-    sealed = xmalloc(slen);
-    seal_ad_write(ad, sizeof ad, "wa_cuentas", r->usuario_id);
-    rc = seal_blob(r->key, ad, strlen(ad), blob, len, sealed, slen, e);
-    secure_free(blob);
+    rc = wa_creds_seal(r->key, r->usuario_id, creds, &sealed, &slen, e);
     if (rc == RC_OK)
         rc = db_wa_guardar_credenciales(r->db, creds->me_jid, sealed, slen, e);
     if (rc == RC_OK)
@@ -284,26 +279,15 @@ wa_link(const struct cmd_ctx *ctx, bool raw)
     return status;
 }
 
-/* Opens the stored blob into r->creds. */
-int
+/* Opens the stored blob into r->creds; 0 or an exit status (message printed). */
+static int
 wa_creds_load(struct wa_run *r, const struct db_wa_cuenta *cuenta)
 {
-    uint8_t *plain;
-    size_t plen = 0;
-    char ad[64];
-    int rc;
-
-    if (cuenta->credenciales == NULL || cuenta->credenciales_len < SEAL_OVERHEAD)
+    if (cuenta->credenciales == NULL)
         return cmd_fail(
             "la cuenta no tiene credenciales guardadas: vincúlela con «embudo wa link»");
-    plain = secure_alloc(cuenta->credenciales_len);
-    seal_ad_write(ad, sizeof ad, "wa_cuentas", r->usuario_id);
-    rc = seal_open(r->key, ad, strlen(ad), cuenta->credenciales, cuenta->credenciales_len, plain,
-                   cuenta->credenciales_len, &plen, &r->e);
-    if (rc == RC_OK)
-        rc = wa_creds_parse(plain, plen, &r->creds, &r->e);
-    secure_free(plain);
-    if (rc != RC_OK)
+    if (wa_creds_unseal(r->key, r->usuario_id, cuenta->credenciales, cuenta->credenciales_len,
+                        &r->creds, &r->e) != RC_OK)
         return cmd_fail("no se pudieron abrir las credenciales guardadas: %s", r->e.msg);
     return 0;
 }

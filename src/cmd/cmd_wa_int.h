@@ -1,7 +1,7 @@
 /*
  * cmd_wa_int — what `embudo wa`'s files share: one run's state (cmd_wa.c: link, conectar;
- * cmd_wa_msg.c: enviar, revisar) and the helpers that open the account, load and store its
- * sealed credentials. Main thread. Not a public header.
+ * cmd_wa_msg.c: enviar, revisar) and the helpers that open the account and its key file.
+ * Main thread. Not a public header.
  */
 #ifndef CMD_CMD_WA_INT_H
 #define CMD_CMD_WA_INT_H
@@ -46,12 +46,6 @@ int wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta
 
 /* Frees the credentials, closes the key and the database. */
 void wa_run_close(struct wa_run *r);
-
-/* Opens the stored blob into r->creds; 0 or an exit status (message printed). */
-int wa_creds_load(struct wa_run *r, const struct db_wa_cuenta *cuenta);
-
-/* The client's persist hook: seals the paired credentials and stores them (ctx = r). */
-int wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e);
 
 /* `embudo wa revisar NUMERO…` and `embudo wa enviar [--esperar E] NUMERO TEXTO`
  * (cmd_wa_msg.c); ctx->argv[0] is the subcommand. Exit status. */

@@ -1,7 +1,7 @@
 /*
  * cmd_wa_msg — `embudo wa revisar NUMERO…` and `embudo wa enviar [--esperar E] NUMERO TEXTO`:
  * the number check and one manual text through the same `web` transport campaigns use
- * (src/wa/net/transport_web), on the stored, sealed credentials and Signal state.
+ * (src/cmd/wa_web: the stored, sealed credentials and Signal state).
  *
  * revisar prints, per number in the order given, "NUMERO: JID" (the canonical JID the
  * server returned: for Mexican mobiles 52 or 521) or "NUMERO: no está en WhatsApp", and
@@ -24,19 +24,17 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
 #include "cmd/cmd_wa_int.h"
+#include "cmd/wa_web.h"
 #include "core/config.h"
 #include "core/optout.h"
 #include "core/transport.h"
-#include "crypto/seal.h"
 #include "db/db.h"
-#include "db/db_signal.h"
 #include "db/db_wa.h"
 #include "db/db_wa_manual.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
+#include "wa/creds.h"
 #include "wa/msgid.h"
-#include "wa/net/transport_web.h"
-#include "wa/signal/wasig.h"
 #include "wa/usync.h"
 
 /* How long a command waits for the whole exchange before giving up. */
@@ -46,8 +44,8 @@ enum wm_step { WM_CHECK, WM_SEND, WM_WAIT };
 
 struct wm {
     struct wa_run r;
-    struct transport *t;
-    struct wasig *sig;
+    struct wa_web *w;
+    struct transport *t; /* w's */
     uv_timer_t guard;
     bool enviar;
     int nnum;
@@ -168,7 +166,7 @@ wm_send(struct wm *m, const char *number, const char *jid)
     char user[WA_CREDS_JID_MAX];
     struct timespec ts;
 
-    snprintf(user, sizeof user, "%s", m->r.creds->me_jid);
+    snprintf(user, sizeof user, "%s", wa_web_creds(m->w)->me_jid);
     user[strcspn(user, ":@")] = '\0';
     clock_gettime(CLOCK_REALTIME, &ts);
     wa_msgid_new((int64_t)ts.tv_sec, user, m->msg_id);
@@ -279,40 +277,17 @@ wm_incoming(void *ctx, const char *from, const char *msg_id, const char *text, i
         fprintf(stderr, "embudo: no se guardó un mensaje recibido de %s: %s\n", from, e.msg);
 }
 
-/* ---- the Signal store on db_signal ----------------------------------------------------- */
-
-static int
-wm_sig_put(void *ctx, enum wasig_table t, const char *key, const uint8_t *blob, size_t len,
-           struct err *e)
-{
-    struct wa_run *r = ctx;
-
-    return db_signal_guardar(r->db, r->usuario_id, wasig_table_name(t), key, blob, len, e);
-}
-
-static int
-wm_sig_del(void *ctx, enum wasig_table t, const char *key, struct err *e)
-{
-    struct wa_run *r = ctx;
-
-    return db_signal_borrar(r->db, r->usuario_id, wasig_table_name(t), key, NULL, e);
-}
-
-static int
-wm_sig_load(void *ctx, enum wasig_table t, wasig_row_fn fn, void *arg, struct err *e)
-{
-    struct wa_run *r = ctx;
-
-    return db_signal_filas(r->db, r->usuario_id, wasig_table_name(t), fn, arg, e);
-}
-
 /* ---- the run ----------------------------------------------------------------------------- */
 
 static int
 wm_run(struct wm *m)
 {
-    struct transport_web_config cfg = { .url = m->r.ctx->cfg->wa_url.value };
-    struct transport_web_store store = { .persist = wa_on_persist, .ctx = &m->r };
+    struct wa_web_params wp = { .url = m->r.ctx->cfg->wa_url.value,
+                                .db = m->r.db,
+                                .cuenta = (int)m->r.usuario_id,
+                                .key = m->r.key,
+                                .signal = m->enviar,
+                                .no_check_gap = true }; /* one query per command */
     struct transport_events ev = { .ctx = m,
                                    .open = wm_open,
                                    .close = wm_close,
@@ -322,14 +297,12 @@ wm_run(struct wm *m)
                                    .numbers = wm_numbers };
     int rc;
 
-    wa_session_config_default(&cfg.session);
-    wa_msgsend_config_default(&cfg.msg);
-    cfg.msg.check_gap_ms = 0; /* one query per command */
     uv_loop_init(&m->r.loop);
     uv_timer_init(&m->r.loop, &m->guard);
     m->guard.data = m;
     uv_timer_start(&m->guard, wm_timeout, WAMSG_TIMEOUT_MS, 0);
-    m->t = transport_web_new(&m->r.loop, m->r.creds, m->sig, &cfg, &store, NULL, &ev, &m->r.e);
+    if ((m->w = wa_web_new(&m->r.loop, &wp, NULL, &ev, &m->r.e)) != NULL)
+        m->t = wa_web_transport(m->w);
     if (m->t == NULL || transport_connect(m->t, &m->r.e) != RC_OK) {
         fprintf(stderr, "embudo: %s\n", m->r.e.msg);
         if (m->t == NULL) {
@@ -341,33 +314,24 @@ wm_run(struct wm *m)
         }
     }
     uv_run(&m->r.loop, UV_RUN_DEFAULT);
-    transport_web_destroy(m->t);
+    wa_web_free(m->w);
     rc = uv_loop_close(&m->r.loop);
     if (rc != 0)
         fprintf(stderr, "embudo: el ciclo de eventos no cerró limpio (%s)\n", uv_strerror(rc));
     return rc != 0 ? 1 : m->r.status;
 }
 
-/* Opens the account, its credentials and (to send) its Signal state, then runs. */
+/* Opens the account, then runs (wa_web loads its credentials and Signal state). */
 static int
 wm_exec(struct wm *m, const struct cmd_ctx *ctx)
 {
-    struct wasig_persist persist = {
-        .put = wm_sig_put, .del = wm_sig_del, .load = wm_sig_load, .ctx = &m->r
-    };
     struct db_wa_cuenta cuenta;
     int status;
 
     memset(&cuenta, 0, sizeof cuenta);
     status = wa_run_open(&m->r, ctx, &cuenta);
     if (status == 0)
-        status = wa_creds_load(&m->r, &cuenta);
-    if (status == 0 && m->enviar &&
-        (m->sig = wasig_open(m->r.creds, m->r.usuario_id, m->r.key, &persist, &m->r.e)) == NULL)
-        status = cmd_fail("no se pudo abrir el estado Signal: %s", m->r.e.msg);
-    if (status == 0)
         status = wm_run(m);
-    wasig_free(m->sig);
     db_wa_cuenta_fini(&cuenta);
     wa_run_close(&m->r);
     return status;

@@ -1,6 +1,9 @@
 /*
  * cmd_worker — `embudo worker [--once]`: the timer sweep and the WhatsApp senders, headless.
  *
+ * Senders use the configured transport (wa.transport / EMBUDO_TRANSPORT): sim, or web
+ * (src/cmd/wa_web: the account's sealed credentials and Signal state, the native client).
+ *
  * One libuv loop on the main thread. The sweep (rt/sweep.h) and the list of accounts with
  * server-side sending (api.wa_cuentas_servidor) run as jobs on one rt/worker thread that owns
  * their connection; every SWEEP_PERIOD_S a uv_timer submits them again. For each account
@@ -27,6 +30,7 @@
 #include <uv.h>
 
 #include "cmd/cmd.h"
+#include "cmd/wa_web.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "db/db_sender.h"
@@ -52,7 +56,8 @@ struct wk {
     uv_signal_t sigint, sigterm;
     struct worker *jobs;
     struct sender_options opt;
-    const char *login; /* the server session's login (NULL = configured) */
+    struct sender_factory web; /* transport = web: src/cmd/wa_web */
+    const char *login;         /* the server session's login (NULL = configured) */
     bool once, stopping;
     int status;
     struct wk_sender *sv;
@@ -314,6 +319,8 @@ wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
         return status;
     if (sender_options_load(&w->opt, ctx->cfg, environ, &e) != RC_OK)
         return cmd_usage(entry, "%s", e.msg);
+    wa_web_sender_factory(ctx->cfg, &w->web);
+    w->opt.web = &w->web;
     if (sender_transport_check(&w->opt, &e) != RC_OK)
         return cmd_fail("%s", e.msg);
     w->ctx = ctx;

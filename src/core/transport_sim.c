@@ -394,8 +394,11 @@ process(struct sim *s, struct sim_ev *ev, bool *keep)
 bool
 transport_sim_next_deadline(const struct transport *t, int64_t *deadline_ms)
 {
-    const struct sim *s = sim_of_const(t);
+    const struct sim *s;
 
+    if (t->ops != &sim_ops)
+        return false; /* another transport runs on its own timers */
+    s = sim_of_const(t);
     if (s->nheap == 0)
         return false;
     *deadline_ms = s->heap[0].due;
@@ -405,9 +408,14 @@ transport_sim_next_deadline(const struct transport *t, int64_t *deadline_ms)
 size_t
 transport_sim_advance(struct transport *t, int64_t now)
 {
-    struct sim *s = sim_of(t);
+    struct sim *s;
     size_t emitted = 0;
-    bool outer = !s->advancing;
+    bool outer;
+
+    if (t->ops != &sim_ops)
+        return 0;
+    s = sim_of(t);
+    outer = !s->advancing;
 
     s->advancing = true;
     while (s->nheap > 0 && s->heap[0].due <= now) {

@@ -70,7 +70,9 @@ struct transport *transport_sim_new(const struct sim_config *cfg,
                                     const struct transport_events *ev, struct err *e)
     __attribute__((warn_unused_result));
 
-/* The earliest due time of a queued event; false when nothing is queued. */
+/* The earliest due time of a queued event; false when nothing is queued, or when t is not
+ * a sim transport (this and transport_sim_advance accept any transport, so a driver needs
+ * no branch per kind). */
 bool transport_sim_next_deadline(const struct transport *t, int64_t *deadline_ms);
 
 /*

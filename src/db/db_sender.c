@@ -113,6 +113,51 @@ db_sender_estado(struct db *db, int cuenta, const char *estado, const char *deta
 }
 
 int
+db_sender_credenciales(struct db *db, int cuenta, uint8_t **blob, size_t *len, struct err *e)
+{
+    char id[16];
+    const char *p[1] = { id };
+    PGresult *res;
+    int rc;
+
+    assert(db != NULL && blob != NULL && len != NULL);
+    *blob = NULL;
+    *len = 0;
+    snprintf(id, sizeof id, "%d", cuenta);
+    /* A binary result: the bytea comes as its raw bytes. */
+    res = PQexecParams(db_pg(db), "SELECT api.wa_remitente_credenciales($1)", 1, NULL, p, NULL,
+                       NULL, 1);
+    rc = db_check(db, res, PGRES_TUPLES_OK, e);
+    if (rc == RC_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+        *len = (size_t)PQgetlength(res, 0, 0);
+        *blob = xmalloc(*len);
+        memcpy(*blob, PQgetvalue(res, 0, 0), *len);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_sender_guardar_credenciales(struct db *db, int cuenta, const uint8_t *blob, size_t len,
+                               struct err *e)
+{
+    char id[16];
+    const char *p[2] = { id, (const char *)blob };
+    int lens[2] = { 0, (int)len };
+    int fmts[2] = { 0, 1 };
+    PGresult *res;
+    int rc;
+
+    assert(db != NULL && blob != NULL && len <= 1048576);
+    snprintf(id, sizeof id, "%d", cuenta);
+    res = PQexecParams(db_pg(db), "SELECT api.wa_remitente_guardar_credenciales($1, $2)", 2, NULL,
+                       p, lens, fmts, 0);
+    rc = db_check(db, res, PGRES_TUPLES_OK, e);
+    PQclear(res);
+    return rc;
+}
+
+int
 db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e)
 {
     static const char sql[] = "SELECT greatest(0, (extract(epoch FROM api.envio_proximo($1)"

@@ -46,6 +46,16 @@ int db_sender_cuenta(struct db *db, int cuenta, struct db_sender_cuenta *out, st
 int db_sender_cuentas_servidor(struct db *db, int **ids, size_t *n, struct err *e)
     __attribute__((warn_unused_result));
 
+/* The account's sealed credentials (api.wa_remitente_credenciales) in a new heap blob *blob
+ * (the caller frees it) of *len bytes; *blob NULL when the account has none. EB363. */
+int db_sender_credenciales(struct db *db, int cuenta, uint8_t **blob, size_t *len, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* Replaces the sealed credentials after the connection changed them; nothing else about the
+ * account changes. EB332, EB333 (dropped meanwhile: not brought back), EB363. */
+int db_sender_guardar_credenciales(struct db *db, int cuenta, const uint8_t *blob, size_t len,
+                                   struct err *e) __attribute__((warn_unused_result));
+
 /* Records the connection state the sender saw (CONECTADA, DESCONECTADA, REQUIERE_VINCULO,
  * BLOQUEADA) with an optional Spanish detalle. EB331, EB333, EB363. */
 int db_sender_estado(struct db *db, int cuenta, const char *estado, const char *detalle,

@@ -433,7 +433,11 @@ on_numbers(void *ctx, uint64_t request_id, const struct transport_number *nums, 
     if (sc->phase != PH_CHECKING || !sc->has_cur || request_id != (uint64_t)sc->cur.id || n != 1)
         return;
     on = nums[0].on_whatsapp == 1;
-    snprintf(jid, sizeof jid, "%s@s.whatsapp.net", nums[0].number);
+    /* The JID the server gave is the one to send to (Mexican mobiles: 52 or 521). */
+    if (nums[0].jid != NULL)
+        snprintf(jid, sizeof jid, "%s", nums[0].jid);
+    else
+        snprintf(jid, sizeof jid, "%s@s.whatsapp.net", nums[0].number);
     if (db_wa_numero_guardar(sc->db, sc->cur.telefono, on, on ? jid : NULL, &omitidos, &e) !=
             RC_OK &&
         db_failed(sc, "guardar verificación", &e))
@@ -480,6 +484,10 @@ on_open(void *ctx, const char *self)
         db_failed(sc, "registrar conexión", &e))
         return;
     emit(sc, SENDER_EV_OPEN, 0, 0, self);
+    if (sc->has_cur && sc->cur.jid == NULL) { /* its number check was lost with the drop */
+        check_number(sc, now);
+        return;
+    }
     if (sc->has_cur) { /* claimed before the drop, never handed over: send it now */
         set_deadline(sc, PH_TYPING, now);
         return;
@@ -578,7 +586,8 @@ sendcore_new(struct db *db, const struct sendcore_config *c, struct err *e)
     return sc;
 }
 
-/* Creates the transport for the account (sim; paired when the account is linked). */
+/* Creates the transport for the account: the configured factory's, or sim (paired when the
+ * account is linked). */
 static int
 transport_make(struct sendcore *sc, const struct db_sender_cuenta *cu, struct err *e)
 {
@@ -592,10 +601,15 @@ transport_make(struct sendcore *sc, const struct db_sender_cuenta *cu, struct er
                                    .receipt = on_receipt,
                                    .incoming = on_incoming,
                                    .numbers = on_numbers };
+    struct sendcore_transport_req req = { .db = sc->db, .cuenta = sc->cfg.cuenta,
+                                          .clock = &clock, .ev = &ev };
 
     sim.linked = cu->vinculada;
     sim.self = cu->jid[0] != '\0' ? cu->jid : NULL;
-    sc->t = transport_sim_new(&sim, &clock, &ev, e);
+    if (sc->cfg.transport != NULL)
+        sc->t = sc->cfg.transport(sc->cfg.transport_ctx, &req, e);
+    else
+        sc->t = transport_sim_new(&sim, &clock, &ev, e);
     return sc->t != NULL ? RC_OK : e->rc;
 }
 

@@ -3,9 +3,9 @@
  * the advisory lock, recovery of messages left in flight, claim → typing → send → ack,
  * receipts, incoming texts and opt-outs, pacing gaps, and the reconnect policy.
  *
- * It owns a transport (sim today) and borrows a struct db; it never sleeps and has no
- * timers: the driver asks sendcore_deadline() when something is due and calls
- * sendcore_run(now) then. src/rt/sender.c drives it from a libuv timer on the sender's own
+ * It owns a transport (sim, or the one cfg.transport builds: `web`) and borrows a struct db; it
+ * never sleeps and has no timers: the driver asks sendcore_deadline() when something is due and
+ * calls sendcore_run(now) then. src/rt/sender.c drives it from a libuv timer on the sender's own
  * thread; tests drive it with a fake clock. Database calls block (they are short: one
  * statement each). All functions, and every event it emits, run on the owner's thread.
  */
@@ -53,6 +53,20 @@ struct sender_event {
 /* Receives every event, on the owner's thread, while sendcore_* runs. */
 typedef void sendcore_event_fn(void *ctx, const struct sender_event *ev);
 
+/* What building the account's transport needs; everything borrowed for the call. */
+struct sendcore_transport_req {
+    struct db *db;                       /* the loop's connection (credentials, Signal rows) */
+    int cuenta;                          /* the account */
+    const struct transport_clock *clock; /* the loop's clock */
+    const struct transport_events *ev;   /* the loop's handlers, to copy into the transport */
+};
+
+/* Builds the transport for req->cuenta (instead of the simulated network) on the owner's
+ * thread, inside sendcore_start: the `web` one comes from src/cmd/wa_web.h through
+ * src/rt/sender.c. The loop owns the result (transport_free in sendcore_free). NULL + e. */
+typedef struct transport *sendcore_transport_fn(void *ctx, const struct sendcore_transport_req *req,
+                                                struct err *e);
+
 struct sendcore_config {
     int cuenta;                   /* the account (usuario_id) to send for */
     struct pacing_config pacing;  /* gaps, bursts, typing, per-recipient gap */
@@ -64,6 +78,8 @@ struct sendcore_config {
     void *clock_ctx;
     sendcore_event_fn *event;
     void *event_ctx;
+    sendcore_transport_fn *transport; /* NULL: the simulated network (sim) */
+    void *transport_ctx;
 };
 
 /* Fills the defaults: normal pacing, sim defaults, ack timeout 60 s, idle re-check 60 s. */

@@ -2,17 +2,19 @@
  * DESIGN — two threads, two loops, copies in between.
  *
  * The caller's loop thread owns struct sender's public side: `notify` (a uv_async_t on the
- * caller's loop) and the callbacks. The sender thread owns its own uv_loop_t with three
- * handles: `timer` (armed at sendcore_deadline()), `poll` (the database socket: NOTIFY while
- * idle) and `cmd` (a uv_async_t the caller signals for wake and stop). The struct db, the
- * transport and the sendcore live only on the sender thread.
+ * caller's loop) and the callbacks. The sender thread owns its own uv_loop_t with four
+ * handles: `timer` (armed at sendcore_deadline()), `prep` (re-arms it before the loop blocks,
+ * since a `web` transport's events arrive on that loop and move the deadline), `poll` (the
+ * database socket: NOTIFY while idle) and `cmd` (a uv_async_t the caller signals for wake and
+ * stop). The struct db, the transport (and, for web, what opt.web->make left) and the
+ * sendcore live only on the sender thread.
  *
  * One mutex guards what crosses: the outgoing event array (sender → caller; the caller's
  * async callback takes the whole array, since wakeups coalesce) and the wake/stop flags
  * (caller → sender). Stop: the caller sets `stop`, signals `cmd` and joins; the sender
- * thread stops the loop (sendcore_stop), closes its handles, runs its loop dry, closes it
- * and exits. The caller then delivers the last events and closes `notify`, whose close
- * callback frees the struct.
+ * thread stops the loop (sendcore_stop), frees it (the transport stops) and closes its
+ * handles, runs its loop dry, releases the web transport's state, closes the loop and exits. The
+ * caller then delivers the last events and closes `notify`, whose close callback frees the struct.
  */
 #include "rt/sender.h"
 
@@ -44,6 +46,7 @@ struct sender {
     /* The sender thread's side. */
     uv_loop_t tloop;
     uv_timer_t timer;
+    uv_prepare_t prep;
     uv_poll_t poll;
     uv_async_t cmd;
     bool poll_init, poll_on, closing;
@@ -51,6 +54,7 @@ struct sender {
     int64_t clock_offset; /* epoch ms - uv_hrtime ms */
     struct db *db;
     struct sendcore *sc;
+    void *tstate; /* what opt.web->make left for release */
     /* Copied parameters. */
     struct sender_params p;
     struct sim_config sim;
@@ -71,6 +75,19 @@ env_get(char *const *env, const char *name)
     return NULL;
 }
 
+/* A test server on this machine (the fake WhatsApp server of tests/wa): no real number. */
+static bool
+url_is_loopback(const char *url)
+{
+    static const char *const hosts[] = { "ws://127.0.0.1:", "ws://127.0.0.1/",
+                                         "ws://localhost:", "ws://localhost/", "ws://[::1]:" };
+
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+        if (strncmp(url, hosts[i], strlen(hosts[i])) == 0)
+            return true;
+    return false;
+}
+
 int
 sender_options_load(struct sender_options *o, const struct config *cfg, char *const *env,
                     struct err *e)
@@ -86,11 +103,12 @@ sender_options_load(struct sender_options *o, const struct config *cfg, char *co
     if (ritmo != NULL && ritmo[0] != '\0' && pacing_preset_parse(ritmo, &preset, e) != RC_OK)
         return RC_INVAL;
     o->rapido = preset == PACING_PRESET_RAPIDO;
-    if (o->rapido && o->transport != SENDER_TRANSPORT_SIM)
+    if (o->rapido && o->transport != SENDER_TRANSPORT_SIM && !url_is_loopback(cfg->wa_url.value))
         return err_set(e, RC_INVAL,
-                       "EMBUDO_RITMO=rapido solo se acepta con transport = sim (ahora: %s): es "
-                       "un ritmo de pruebas que haría bloquear un número real",
-                       cfg->transport.value);
+                       "EMBUDO_RITMO=rapido solo se acepta con transport = sim o un servidor de "
+                       "prueba local (ahora: %s, %.80s): es un ritmo de pruebas que haría "
+                       "bloquear un número real",
+                       cfg->transport.value, cfg->wa_url.value);
     o->autoscan = scan != NULL && strcmp(scan, "1") == 0;
     o->seed = (uint64_t)getpid();
     if (seed != NULL)
@@ -101,10 +119,10 @@ sender_options_load(struct sender_options *o, const struct config *cfg, char *co
 int
 sender_transport_check(const struct sender_options *o, struct err *e)
 {
-    if (o->transport == SENDER_TRANSPORT_WEB)
+    if (o->transport == SENDER_TRANSPORT_WEB && o->web == NULL)
         return err_set(e, RC_INVAL,
-                       "el transporte web todavía no envía campañas (llega con el cliente nativo, "
-                       "issue 7): use transport = sim o EMBUDO_TRANSPORT=sim");
+                       "este programa no trae el transporte web para enviar campañas: use "
+                       "transport = sim o EMBUDO_TRANSPORT=sim");
     return RC_OK;
 }
 
@@ -168,6 +186,22 @@ rearm(struct sender *s)
     uv_timer_start(&s->timer, on_timer, d > now ? (uint64_t)(d - now) : 0, 0);
 }
 
+/* Before the loop blocks: a web transport's events may have moved the deadline. */
+static void
+on_prepare(uv_prepare_t *h)
+{
+    rearm(h->data);
+}
+
+/* Sender thread, inside sendcore_start: the caller's factory on this thread's loop. */
+static struct transport *
+make_transport(void *ctx, const struct sendcore_transport_req *req, struct err *e)
+{
+    struct sender *s = ctx;
+
+    return s->p.opt.web->make(s->p.opt.web->ctx, &s->tloop, req, &s->tstate, e);
+}
+
 static void
 on_timer(uv_timer_t *h)
 {
@@ -191,7 +225,10 @@ static void
 close_all(struct sender *s)
 {
     s->closing = true;
+    sendcore_free(s->sc); /* the transport stops: a web one then closes on this loop */
+    s->sc = NULL;
     uv_close((uv_handle_t *)&s->timer, NULL);
+    uv_close((uv_handle_t *)&s->prep, NULL);
     if (s->poll_init)
         uv_close((uv_handle_t *)&s->poll, NULL);
     uv_close((uv_handle_t *)&s->cmd, NULL);
@@ -248,6 +285,10 @@ thread_setup(struct sender *s, struct err *e)
     c.clock_ctx = s;
     c.event = post;
     c.event_ctx = s;
+    if (s->p.opt.transport == SENDER_TRANSPORT_WEB) {
+        c.transport = make_transport;
+        c.transport_ctx = s;
+    }
     if ((s->sc = sendcore_new(s->db, &c, e)) == NULL)
         return e->rc;
     if ((rc = sendcore_start(s->sc, e)) != RC_OK)
@@ -271,8 +312,9 @@ sender_main(void *arg)
         post_stopped(s, &e);
     rearm(s);
     uv_run(&s->tloop, UV_RUN_DEFAULT); /* until on_cmd(stop) closed every handle */
-    sendcore_free(s->sc);
-    s->sc = NULL;
+    if (s->tstate != NULL)
+        s->p.opt.web->release(s->p.opt.web->ctx, s->tstate);
+    s->tstate = NULL;
     db_close(s->db);
     s->db = NULL;
     if ((r = uv_loop_close(&s->tloop)) != 0)
@@ -369,12 +411,15 @@ sender_start(uv_loop_t *loop, const struct sender_params *params, const struct s
     if (uv_mutex_init(&s->lock) != 0 || uv_loop_init(&s->tloop) != 0)
         fatal("envío: no se pudo crear el mutex o el loop");
     uv_timer_init(&s->tloop, &s->timer);
+    uv_prepare_init(&s->tloop, &s->prep);
+    uv_prepare_start(&s->prep, on_prepare);
     uv_async_init(&s->tloop, &s->cmd, on_cmd);
-    s->timer.data = s->cmd.data = s;
+    s->timer.data = s->prep.data = s->cmd.data = s;
     uv_async_init(loop, &s->notify, on_notify);
     if ((r = uv_thread_create(&s->thread, sender_main, s)) != 0) {
         err_set(e, RC_IO, "envío: uv_thread_create: %s", uv_strerror(r));
         uv_close((uv_handle_t *)&s->timer, NULL);
+        uv_close((uv_handle_t *)&s->prep, NULL);
         uv_close((uv_handle_t *)&s->cmd, NULL);
         uv_run(&s->tloop, UV_RUN_DEFAULT);
         (void)uv_loop_close(&s->tloop);

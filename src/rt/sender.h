@@ -24,26 +24,43 @@ struct sender;
 
 enum sender_transport {
     SENDER_TRANSPORT_SIM, /* core/transport_sim: the demo and the tests */
-    SENDER_TRANSPORT_WEB, /* the native client: not available for campaigns yet (issue 7) */
+    SENDER_TRANSPORT_WEB, /* the native client, built by sender_options.web */
+};
+
+/*
+ * How a sender thread builds a transport other than sim (src/cmd/wa_web.h fills one for
+ * `web`; the composition roots — `embudo worker`, the TUI — put it in sender_options.web, so
+ * this layer never sees the WhatsApp client). Both calls run on the sender thread: make
+ * when the loop starts, on that thread's own libuv loop, leaving in *state whatever release
+ * frees; release once the transport was freed and the loop ran dry (state may be NULL).
+ */
+struct sender_factory {
+    struct transport *(*make)(const void *ctx, uv_loop_t *loop,
+                              const struct sendcore_transport_req *req, void **state,
+                              struct err *e);
+    void (*release)(const void *ctx, void *state);
+    const void *ctx; /* shared by every sender thread: read-only */
 };
 
 /* What the configuration and the environment choose. */
 struct sender_options {
-    enum sender_transport transport; /* cfg wa.transport / EMBUDO_TRANSPORT */
-    bool rapido;                     /* EMBUDO_RITMO=rapido: zero gaps (sim only) */
-    bool autoscan;                   /* EMBUDO_SIM_AUTOSCAN=1 */
-    uint64_t seed;                   /* pacing/jitter/sim draws (EMBUDO_SIM_SEED, default pid) */
+    enum sender_transport transport;  /* cfg wa.transport / EMBUDO_TRANSPORT */
+    const struct sender_factory *web; /* set by the caller; required for web */
+    bool rapido;                      /* EMBUDO_RITMO=rapido: zero gaps (sim, loopback web) */
+    bool autoscan;                    /* EMBUDO_SIM_AUTOSCAN=1 */
+    uint64_t seed;                    /* pacing/jitter/sim draws (EMBUDO_SIM_SEED, default pid) */
 };
 
 /*
  * Reads cfg->transport and, from env (environ-style), EMBUDO_RITMO, EMBUDO_SIM_AUTOSCAN and
- * EMBUDO_SIM_SEED. RC_INVAL (Spanish, for exit status 2) for an unknown ritmo, or rapido
- * with a transport other than sim.
+ * EMBUDO_SIM_SEED (web is left NULL). RC_INVAL (Spanish, for exit status 2) for an unknown
+ * ritmo, or rapido with web to anything but a loopback test server (cfg->wa_url).
  */
 int sender_options_load(struct sender_options *o, const struct config *cfg, char *const *env,
                         struct err *e) __attribute__((warn_unused_result));
 
-/* RC_OK when campaigns can be sent with o->transport; RC_INVAL with the reason otherwise. */
+/* RC_OK when campaigns can be sent with o->transport (web needs o->web); RC_INVAL with the
+ * reason otherwise. */
 int sender_transport_check(const struct sender_options *o, struct err *e)
     __attribute__((warn_unused_result));
 

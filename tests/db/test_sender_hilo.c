@@ -173,10 +173,12 @@ test_hilo_envia_y_segundo_rechazado(void **state)
     db_close(adm);
 }
 
-/* rapido with transport web is refused; web alone is not available yet. */
+/* rapido with transport web is refused (but for a loopback test server); web needs the
+ * factory the composition root gives. */
 static void
 test_opciones(void **state)
 {
+    static const struct sender_factory web = { NULL, NULL, NULL };
     struct config cfg;
     struct sender_options o;
     struct err e = { 0 };
@@ -203,6 +205,16 @@ test_opciones(void **state)
     assert_int_equal(sender_options_load(&o, &cfg, env_scan, &e), RC_OK);
     assert_int_equal(sender_transport_check(&o, &e), RC_INVAL);
     assert_non_null(strstr(e.msg, "transporte web"));
+    o.web = &web; /* what the composition roots pass (src/cmd/wa_web) */
+    assert_int_equal(sender_transport_check(&o, &e), RC_OK);
+    /* rapido over web only against a test server on this machine. */
+    free(cfg.wa_url.value);
+    cfg.wa_url.value = strdup("ws://127.0.0.1:4000/ws/chat");
+    assert_int_equal(sender_options_load(&o, &cfg, env_rapido, &e), RC_OK);
+    assert_true(o.rapido);
+    free(cfg.wa_url.value);
+    cfg.wa_url.value = strdup("ws://127.0.0.1.example.com/ws");
+    assert_int_equal(sender_options_load(&o, &cfg, env_rapido, &e), RC_INVAL);
     config_fini(&cfg);
 }
 
