@@ -205,16 +205,9 @@ $(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wasig wa crypto core util,$(call layer_
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET) $(PKGS_SIG))
 tests: $(WAFAKE_BIN)
-# tests/wa/web: drivers of the web transport against the fake server (tests/wa/t_*.sh).
-WAWEB_BIN := $(patsubst tests/wa/web/%.c,$(B)/tests/wa/web/%,$(wildcard tests/wa/web/*.c))
-$(B)/tests/wa/web/%: $(B)/obj/tests/wa/web/%.o $(foreach l,wanet wasend wasig wa crypto core util,$(call layer_lib,$(l)))
-	@mkdir -p $(@D)
-	@echo "  LINK  $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET) $(PKGS_SIG))
-tests: $(WAWEB_BIN)
 # check-wa also builds the release binary: run.sh proves it refuses the fake chain.
 .PHONY: check-wa
-check-wa: $(BIN) $(WAFAKE_BIN) $(WAWEB_BIN)
+check-wa: $(BIN) $(WAFAKE_BIN)
 	$(Q)$(MAKE) --no-print-directory MODE=release all
 	$(Q)sh tests/wa/run.sh $(B) build/release
 	$(Q)sh tests/interop/run-fakewa.sh $(B)

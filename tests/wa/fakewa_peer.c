@@ -7,7 +7,8 @@
  * delivery and read receipts come back. Our own phone (FW_PHONE_USER, device 0) is a peer
  * too, so the deviceSentMessage copy is decrypted and logged as well.
  *
- * Admin scenarios (fakewa.c): contact, retry-next, error-next, identity, devices, drop.
+ * Admin scenarios (fakewa.c): contact, retry-next, error-next, identity, devices, drop,
+ * drop-after.
  * Loop thread only; everything a client sends is hostile.
  */
 #include <stdio.h>
@@ -57,6 +58,7 @@ struct fw_peers {
     int64_t next_dev_owner; /* usuario_id for each device's AD: unique */
     bool retry_next;
     int error_next;
+    int drop_after; /* drop-after N: messages still to take before dropping everyone (0 off) */
     /* Notifications nobody was connected to receive: delivered at the next login, as the
      * real server delivers offline notifications. */
     struct fw_pending {
@@ -517,6 +519,18 @@ send_ack(struct fw_conn *c, const char *id, const char *from, int error)
     binnode_free(a);
 }
 
+/* Closes every open connection once what is queued for it went out. */
+static void
+drop_all(struct fw *srv)
+{
+    for (struct fw_conn *c = srv->conns; c != NULL; c = c->next)
+        if (c->st == FW_OPEN) {
+            c->close_after_flush = true;
+            fw_io_kick(c);
+        }
+    fw_event(srv, 0, "drop", NULL);
+}
+
 /* After the ack: the recipient's delivery and read receipts (none for unknown users). */
 static void
 receipts(struct fw_conn *c, const char *id, const char *user_jid)
@@ -619,6 +633,8 @@ fw_peer_message(struct fw_conn *c, const struct binnode *n)
     } else {
         receipts(c, id, to);
     }
+    if (ps->drop_after > 0 && --ps->drop_after == 0)
+        drop_all(c->srv); /* after this message's ack and receipts went out */
     return true;
 }
 
@@ -698,7 +714,8 @@ fw_peer_login(struct fw_conn *c)
 }
 
 /* contact USER NDEV [noread] | retry-next | error-next CODE | identity USER |
- * devices USER N | drop. False when the line is none of these. */
+ * devices USER N | drop | drop-after N (drop once N more messages were acknowledged). False
+ * when the line is none of these. */
 bool
 fw_peer_admin(struct fw *srv, const char *line)
 {
@@ -736,12 +753,9 @@ fw_peer_admin(struct fw *srv, const char *line)
         notify_all(srv, "devices", p->user, NULL);
         fw_event(srv, 0, "devices-changed", "\"user\":\"%s\",\"devices\":%d", p->user, num);
     } else if (strcmp(line, "drop") == 0) {
-        for (struct fw_conn *c = srv->conns; c != NULL; c = c->next)
-            if (c->st == FW_OPEN) {
-                c->close_after_flush = true;
-                fw_io_kick(c);
-            }
-        fw_event(srv, 0, "drop", NULL);
+        drop_all(srv);
+    } else if (sscanf(line, "drop-after %d", &num) == 1 && num >= 1) {
+        peers(srv)->drop_after = num;
     } else {
         return false;
     }

@@ -1,38 +1,105 @@
-# tests/wa/t_campana_web.sh — sourced by tests/wa/run.sh while the fake server runs: a
-# campaign's traffic over the `web` transport (tests/wa/web/campana_web, core/transport.h
-# only): 20 recipients with 1–3 devices each (half registered as 521 mobiles, half as 52),
-# 5 numbers not on WhatsApp, the server drops the connection halfway and the driver
-# reconnects. Every message is decrypted exactly once by every device of its recipient (and
-# once by our phone), every one reaches read, the 5 are reported skipped, the counters add up.
-WEB=$(cd "$B" && pwd)/tests/wa/web/campana_web
-nums=
+# tests/wa/t_campana_web.sh — sourced by tests/wa/run.sh once prom1 is linked and the fake
+# server runs (after t_mensajes.sh: uses its admin and the run's eb, check, events, wait_file):
+# a whole campaign over `transport = web` through the real path — `embudo campana crear`
+# and `lanzar` as prom1, then `embudo worker` (a server session; prom1 turned envio_servidor
+# on) with EMBUDO_TRANSPORT=web pointed at the fake server. 25 clients: 20 on WhatsApp with
+# 1–3 devices each (half registered as 521 mobiles, half as 52), 5 not on WhatsApp. The
+# server drops the connection after the 10th message (admin "drop-after 10"); the sender
+# reconnects by itself. Every message is decrypted exactly once by every device of its
+# recipient (and once by our phone), all 20 reach LEIDO, the 5 fail SIN_WHATSAPP and are
+# cached as not on WhatsApp, the worker's counters add up, and the canonical JID (52 or 521)
+# the server returned is the one stored and sent to.
+
 i=10
+csv="$work/campana.csv"
+echo "nombre,primer_apellido,convenio,entidad,edad,telefono" > "$csv"
 while [ $i -lt 30 ]; do
     devs=$((1 + i % 3))
     if [ $((i % 2)) -eq 0 ]; then
-        admin "contact 52155000000$i $devs"   # a 521 mobile, asked as +52 55 …
-        nums="$nums +5255000000$i"
+        admin "contact 52155000000$i $devs" # a 521 mobile
     else
-        admin "contact 5255000000$i $devs"    # registered as 52, asked as +52 1 55 …
-        nums="$nums +52155000000$i"
+        admin "contact 5255000000$i $devs"  # registered as 52
     fi
+    echo "Cliente$i,Prueba,PRUEBAWA,JAL,40,55 0000 00$i" >> "$csv"
     i=$((i + 1))
 done
+for n in 1 2 3 4 5; do
+    echo "Ausente$n,Prueba,PRUEBAWA,JAL,40,33 0000 000$n" >> "$csv"
+done
 wait_file "$work/events.jsonl" '"user":"525500000029"' || bad "contactos de la campaña no registrados"
-nums="$nums +523300000001 +523300000002 +523300000003 +523300000004 +523300000005"
-# shellcheck disable=SC2086
-EMBUDO_WA_ROOT_KEY=$root ASAN_OPTIONS="log_path=$work/asan/campana:detect_leaks=1" \
-    "$WEB" "$url" "$work/admin" "$work/campana.key" $nums > "$work/campana.out" 2> "$work/campana.err"
+
+# The data a promoter would have: 25 clients of one convenio assigned to prom1, the window
+# open all day (the run may happen at any hour), an account in use for a month (no warm-up
+# cap) with server-side sending on.
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<'SQL' || bad "preparar la campaña"
+INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('PRUEBAWA', 'Prueba WhatsApp', 'PRIVADO');
+DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;
+INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00' FROM generate_series(1, 7) d;
+SQL
+eb --as postgres import clientes "$csv" > "$work/import.out" 2>&1 || bad "importar clientes" "$work/import.out"
+eb --as prom1 asignar --cantidad 25 --convenio PRUEBAWA > "$work/asignar.out" 2>&1 ||
+    bad "asignar a prom1" "$work/asignar.out"
+eb --as prom1 db psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<'SQL' || bad "configurar la cuenta"
+SELECT api.wa_configurar(envio_servidor => true, en_uso_desde => crm.fecha_negocio(now()) - 30);
+SQL
+eb --as prom1 campana crear --etapa Nuevo --convenio PRUEBAWA \
+    --texto 'Hola {nombre}, le escribo por su trámite.' > "$work/crear.out" 2> "$work/crear.err"
+cid=$(sed -n 's/^campaña \([0-9]*\) creada: 25 mensajes programados.*/\1/p' "$work/crear.out")
+check "campaña creada con 25 destinatarios" [ -n "$cid" ]
+eb --as prom1 campana lanzar "$cid" > "$work/lanzar.out" 2>&1
+check "campaña lanzada" grep -q ENVIANDO "$work/lanzar.out"
+
+# The worker: every sender over web, fast pacing (allowed only against a loopback server).
+admin "drop-after 10"
+EMBUDO_TRANSPORT=web EMBUDO_RITMO=rapido EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root \
+    "$BIN" --home "$home" worker > "$work/worker.out" 2> "$work/worker.err" &
+worker_pid=$!
+estados() {
+    eb --as postgres db psql -X -q -t -A -c "SELECT string_agg(estado || ' ' || n, ', ' ORDER BY estado)
+        FROM (SELECT estado, count(*) n FROM crm.wa_mensajes WHERE campana_id = $cid GROUP BY 1) x" 2>&1
+}
+i=0
+while [ $i -lt 180 ] && [ "$(estados)" != "FALLIDO 5, LEIDO 20" ]; do
+    sleep 1
+    i=$((i + 1))
+done
+kill -TERM "$worker_pid"
+wait "$worker_pid"
 st=$?
-check "campaña por web: 20 enviados, 20 leídos, 5 omitidos, 0 fallidos, 2 aperturas" \
-    sh -c "[ $st -eq 0 ] && grep -qx 'enviados 20 leidos 20 omitidos 5 fallidos 0 aperturas 2' '$work/campana.out'"
-[ "$st" -eq 0 ] || { sed 's/^/    /' "$work/campana.err" >&2; tail -n 5 "$work/campana.out" >&2; }
-check "campaña: los 5 números sin WhatsApp se informan omitidos" \
-    [ "$(grep -c '^omitido 5233' "$work/campana.out")" = 5 ]
-check "campaña: el servidor cortó la conexión a la mitad y se reconectó" \
-    sh -c "[ \"\$(grep -c '^cerrada 428' '$work/campana.out')\" = 1 ] && [ \"\$(grep -c '\"ev\":\"drop\"' '$work/events.jsonl')\" = 1 ]"
+if [ "$st" -eq 0 ]; then ok "worker: termina limpio con SIGTERM"; else
+    bad "worker: terminó con $st tras SIGTERM" "$work/worker.err"; sed 's/^/    /' "$work/worker.out" >&2; fi
+final=$(estados)
+check "campaña por web: 20 LEIDO y 5 FALLIDO (ahora: $final)" [ "$final" = "FALLIDO 5, LEIDO 20" ]
+[ "$final" = "FALLIDO 5, LEIDO 20" ] || { sed 's/^/    /' "$work/worker.out" "$work/worker.err" >&2; }
+check "worker: conectada dos veces (el corte y la reconexión)" \
+    [ "$(grep -c ': conectada$' "$work/worker.out")" = 2 ]
+check "el servidor cortó la conexión una vez" [ "$(events '"ev":"drop"')" = 1 ]
+if grep -q ': 20 enviados, 5 fallidos, 0 en duda$' "$work/worker.out"; then
+    ok "worker: contadores tras la reconexión: 20 enviados, 5 fallidos, 0 en duda"
+else
+    bad "worker: contadores tras la reconexión" "$work/worker.out"
+fi
+
+eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 > "$work/omitidos.out" 2>&1 <<SQL
+SELECT m.telefono || '|' || m.error || '|' || n.en_whatsapp
+  FROM crm.wa_mensajes m JOIN crm.wa_numeros n ON n.telefono = m.telefono
+ WHERE m.campana_id = $cid AND m.estado = 'FALLIDO' ORDER BY 1;
+SQL
+omitidos_ok() {
+    for n in 1 2 3 4 5; do echo "+52330000000$n|SIN_WHATSAPP|false"; done |
+        cmp -s - "$work/omitidos.out"
+}
+check "los 5 números sin WhatsApp: FALLIDO SIN_WHATSAPP y guardados como tales" omitidos_ok
+
+# Each message by its WhatsApp id (sendcore's: 3EB0 + the row id in hex) and the JID the
+# number check cached for its phone (what the sender sends to).
+eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 > "$work/enviados.out" 2>&1 <<SQL
+SELECT m.wa_id, n.jid FROM crm.wa_mensajes m JOIN crm.wa_numeros n ON n.telefono = m.telefono
+ WHERE m.campana_id = $cid AND m.estado = 'LEIDO' ORDER BY m.telefono;
+SQL
 once_each() {
-    grep '^enviado ' "$work/campana.out" | while read -r _ mid mjid; do
+    [ "$(grep -c . "$work/enviados.out")" = 20 ] || { sed 's/^/    /' "$work/enviados.out" >&2; return 1; }
+    tr '|' ' ' < "$work/enviados.out" | while read -r mid mjid; do
         user=${mjid%@*}
         n=$(grep -F "\"ev\":\"contact\",\"user\":\"$user\"" "$work/events.jsonl" | tail -n 1 |
             sed 's/.*"devices":\([0-9]*\).*/\1/')
@@ -40,13 +107,15 @@ once_each() {
         distinct=$(grep -F '"ev":"decrypted"' "$work/events.jsonl" | grep -F "\"id\":\"$mid\"" |
             grep -F '"dsm":false' | sed 's/.*"to":"\([^"]*\)".*/\1/' | sort -u | grep -c .)
         own=$(events '"ev":"decrypted"' "\"id\":\"$mid\"" '"dsm":true')
-        if [ "$got" != "$n" ] || [ "$distinct" != "$n" ] || [ "$own" != 1 ]; then
+        if [ -z "$n" ] || [ "$got" != "$n" ] || [ "$distinct" != "$n" ] || [ "$own" != 1 ]; then
             echo "    $mid → $mjid: $got descifrados ($distinct dispositivos, de $n), copia propia $own" >&2
             echo bad
         fi
     done | grep -q bad && return 1
-    [ "$(grep -c '^enviado ' "$work/campana.out")" = 20 ]
+    return 0
 }
 check "campaña: cada mensaje, descifrado una sola vez por cada dispositivo del destinatario y por nuestro teléfono" once_each
-check "campaña: el JID canónico (521 o 52) es al que se envió" \
-    sh -c "grep -q '^enviado 3EB0[0-9A-F]* 5215500000010@s.whatsapp.net' '$work/campana.out' && grep -q '^enviado 3EB0[0-9A-F]* 525500000011@s.whatsapp.net' '$work/campana.out'"
+# The decrypting devices above are the cached JID's: so the canonical one is what was used.
+check "campaña: se guardó el JID canónico (521 o 52) que dio el servidor" \
+    sh -c "grep -q '|5215500000010@s.whatsapp.net$' '$work/enviados.out' && grep -q '|525500000011@s.whatsapp.net$' '$work/enviados.out'"
+check "campaña: ningún descifrado falló" [ "$(events '"ev":"decrypt-failed"')" = 0 ]
