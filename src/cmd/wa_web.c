@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/wa_contactos.h"
 #include "core/config.h"
 #include "core/transport.h"
 #include "crypto/seal.h"
@@ -24,6 +25,7 @@ struct wa_web {
     struct wa_creds *creds;
     struct wasig *sig;
     struct transport *t;
+    struct wa_contactos contactos; /* LID map, privacy tokens, identity changes */
 };
 
 /* ---- the Signal store on db_signal --------------------------------------------------------- */
@@ -129,8 +131,11 @@ wa_web_new(uv_loop_t *loop, const struct wa_web_params *p, const struct transpor
     wa_msgsend_config_default(&cfg.msg);
     if (p->no_check_gap)
         cfg.msg.check_gap_ms = 0;
+    wa_contactos_bind(&w->contactos, w->db, w->cuenta, &cfg.msg);
     if ((w->t = transport_web_new(loop, w->creds, w->sig, &cfg, &store, clock, ev, e)) == NULL)
         goto fail;
+    wa_contactos_restore(&w->contactos, transport_web_msgsend(w->t),
+                         w->t->clock.now_ms(w->t->clock.ctx));
     return w;
 fail:
     wa_web_free(w);

@@ -27,6 +27,9 @@ for f in "$BIN" "$FAKE"; do
 done
 unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL EMBUDO_HOME \
     EMBUDO_WA_URL EMBUDO_WA_ROOT_KEY
+# This suite is the native client's: with the default transport (sim) `wa link` would pair
+# on the simulated network instead (9e52991).
+export EMBUDO_TRANSPORT=web
 
 work=$(mktemp -d /tmp/embudo-wa.XXXXXX) || exit 1
 chmod 711 "$work"
@@ -163,6 +166,7 @@ check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 
 # ---- 2b. messages: wa revisar, wa enviar, the fake server's recipients (issue 7) ----------
 . "$(dirname "$0")/t_mensajes.sh"
+. "$(dirname "$0")/t_contactos.sh"
 . "$(dirname "$0")/t_campana_web.sh"
 
 # ---- 3. secrets at rest ---------------------------------------------------------------------
