@@ -35,6 +35,7 @@ struct strbuf;
 #define FW_REF_BYTES  24
 #define FW_JID_MAX    96
 #define FW_PHONE_USER "15550001111"
+#define FW_PUSH_NAME  "Lupita" /* the name pair-success gives our account (<biz name>) */
 #define FW_LID_USER   "99990001111"
 
 /* A device the phone linked (what login is checked against). */

@@ -423,8 +423,17 @@ fw_conn_node(struct fw_conn *c, const uint8_t *p, size_t len)
         } else if (strcmp(binnode_tag(n), "message") == 0 && c->acc != NULL) {
             ok = fw_peer_message(c, n);
         } else {
-            fw_event(c->srv, c->id, "node", "\"tag\":\"%s\"",
-                     fw_safe(tag, sizeof tag, binnode_tag(n)));
+            char type[32], name[64], to[64];
+
+            /* presence: type and name; chatstate: to and whether it is composing. */
+            fw_event(c->srv, c->id, "node",
+                     "\"tag\":\"%s\",\"type\":\"%s\",\"name\":\"%s\",\"to\":\"%s\","
+                     "\"composing\":%s",
+                     fw_safe(tag, sizeof tag, binnode_tag(n)),
+                     fw_safe(type, sizeof type, binnode_attr(n, "type")),
+                     fw_safe(name, sizeof name, binnode_attr(n, "name")),
+                     fw_safe(to, sizeof to, binnode_attr(n, "to")),
+                     binnode_child(n, "composing") != NULL ? "true" : "false");
             ok = true;
         }
     }

@@ -194,6 +194,7 @@ fw_send_pair_success(struct fw_conn *c, const struct strbuf *identity)
     ps = binnode_add(iq, "pair-success");
     binnode_set_bytes(binnode_add(ps, "device-identity"), identity->buf, identity->len);
     binnode_set_attr(binnode_add(ps, "platform"), "name", "android");
+    binnode_set_attr(binnode_add(ps, "biz"), "name", FW_PUSH_NAME); /* the account's name */
     dev = binnode_add(ps, "device");
     binnode_set_attr(dev, "jid", c->acc->jid);
     binnode_set_attr(dev, "lid", c->acc->lid);

@@ -7,8 +7,9 @@
 # server drops the connection after the 10th message (admin "drop-after 10"); the sender
 # reconnects by itself. Every message is decrypted exactly once by every device of its
 # recipient (and once by our phone), all 20 reach LEIDO, the 5 fail SIN_WHATSAPP and are
-# cached as not on WhatsApp, the worker's counters add up, and the canonical JID (52 or 521)
-# the server returned is the one stored and sent to.
+# cached as not on WhatsApp, the worker's counters add up, the canonical JID (52 or 521) the
+# server returned is the one stored and sent to, and presence carries the credentials' push
+# name.
 
 i=10
 csv="$work/campana.csv"
@@ -51,6 +52,7 @@ check "campaña lanzada" grep -q ENVIANDO "$work/lanzar.out"
 
 # The worker: every sender over web, fast pacing (allowed only against a loopback server).
 admin "drop-after 10"
+mark=$(wc -l < "$work/events.jsonl")
 EMBUDO_TRANSPORT=web EMBUDO_RITMO=rapido EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root \
     "$BIN" --home "$home" worker > "$work/worker.out" 2> "$work/worker.err" &
 worker_pid=$!
@@ -119,3 +121,16 @@ check "campaña: cada mensaje, descifrado una sola vez por cada dispositivo del 
 check "campaña: se guardó el JID canónico (521 o 52) que dio el servidor" \
     sh -c "grep -q '|5215500000010@s.whatsapp.net$' '$work/enviados.out' && grep -q '|525500000011@s.whatsapp.net$' '$work/enviados.out'"
 check "campaña: ningún descifrado falló" [ "$(events '"ev":"decrypt-failed"')" = 0 ]
+
+# Presence: `available` on each of the two opens carries the push name the credentials hold
+# (the fake phone's <biz name>); "escribiendo…" went to every recipient's canonical JID.
+tail -n +$((mark + 1)) "$work/events.jsonl" | grep -F '"ev":"node"' > "$work/presencia.jsonl"
+check "presencia: available con el nombre de las credenciales en cada conexión" \
+    [ "$(grep -F '"tag":"presence","type":"available","name":"Lupita"' "$work/presencia.jsonl" | grep -c .)" = 2 ]
+escribiendo=$(grep -F '"tag":"chatstate"' "$work/presencia.jsonl" | grep -F '"composing":true' |
+    sed 's/.*"to":"\([^"]*\)".*/\1/' | sort -u)
+escribiendo_ok() {
+    [ "$(printf '%s\n' "$escribiendo" | grep -c .)" = 20 ] &&
+        printf '%s\n' "$escribiendo" | grep -qx 5215500000010@s.whatsapp.net
+}
+check "presencia: escribiendo… a cada uno de los 20, en su JID canónico" escribiendo_ok
