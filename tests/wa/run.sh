@@ -30,9 +30,6 @@ unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL EMBUDO_H
 # This suite is the native client's: with the default transport (sim) `wa link` would pair
 # on the simulated network instead (9e52991).
 export EMBUDO_TRANSPORT=web
-# This suite is the native client's: with the default transport (sim) `wa link` would pair
-# on the simulated network instead (9e52991).
-export EMBUDO_TRANSPORT=web
 
 work=$(mktemp -d /tmp/embudo-wa.XXXXXX) || exit 1
 chmod 711 "$work"
