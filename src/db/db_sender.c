@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db_internal.h"
+#include "db/db_wa.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 /* The advisory-lock key space of senders; distinct from the claim's transaction lock
@@ -217,6 +220,156 @@ db_sender_recibo(struct db *db, const char *wa_id, bool leido, int64_t at_ms, bo
     assert(db != NULL && cambio != NULL);
     snprintf(at, sizeof at, "%" PRId64, at_ms);
     return snd_bool(db, sql, 3, p, cambio, e);
+}
+
+/* PostgreSQL array literals, built element by element: '{' before the first, ',' after. */
+static void
+arr_sep(struct strbuf *sb)
+{
+    strbuf_addch(sb, sb->len > 0 ? ',' : '{');
+}
+
+/* Appends s as one quoted element. */
+static void
+arr_text(struct strbuf *sb, const char *s)
+{
+    arr_sep(sb);
+    strbuf_addch(sb, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            strbuf_addch(sb, '\\');
+        strbuf_addch(sb, *s);
+    }
+    strbuf_addch(sb, '"');
+}
+
+/* Appends epoch ms as a timestamptz element (NULL for 0: the server's now). */
+static void
+arr_time(struct strbuf *sb, int64_t ms)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    char buf[48];
+
+    arr_sep(sb);
+    if (ms <= 0 || gmtime_r(&secs, &tm) == NULL) {
+        strbuf_addstr(sb, "NULL");
+        return;
+    }
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    strbuf_addf(sb, "\"%s.%03d+00\"", buf, (int)(ms % 1000));
+}
+
+static void
+arr_close(struct strbuf *sb)
+{
+    strbuf_addstr(sb, sb->len > 0 ? "}" : "{}");
+}
+
+/* The array parameters of api.envio_lote, in order ($2…$10). */
+enum { L_IDS, L_WA, L_AT, L_RWA, L_RLEIDO, L_RAT, L_TEL, L_JID, L_RECL, L_N };
+
+int
+db_sender_lote(struct db *db, int cuenta, struct db_sender_item *items, size_t n,
+               const struct db_sender_numero *nums, size_t nnums, struct err *e)
+{
+    static const char sql[] =
+        "SELECT l.kind, l.i, l.cambio, l.motivo"
+        " FROM (SELECT set_config('synchronous_commit', 'off', true)) s,"
+        " api.envio_lote($1::int, $2::bigint[], $3::text[], $4::timestamptz[], $5::text[],"
+        " $6::boolean[], $7::timestamptz[], $8::text[], $9::text[], $10::bigint[]) l";
+    struct strbuf a[L_N];
+    const char *p[L_N + 1];
+    char id[16];
+    size_t *acks = xcalloc(n + 1, sizeof *acks), *recs = xcalloc(n + 1, sizeof *recs);
+    size_t nacks = 0, nrecs = 0;
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && (items != NULL || n == 0) && (nums != NULL || nnums == 0));
+    for (size_t k = 0; k < L_N; k++)
+        strbuf_init(&a[k]);
+    for (size_t k = 0; k < n; k++) {
+        struct db_sender_item *it = &items[k];
+
+        it->cambio = false;
+        it->motivo[0] = '\0';
+        if (it->kind == DB_SENDER_ACK) {
+            acks[nacks++] = k;
+            arr_sep(&a[L_IDS]);
+            strbuf_addf(&a[L_IDS], "%" PRId64, it->id);
+            arr_text(&a[L_WA], it->wa_id);
+            arr_time(&a[L_AT], it->at_ms);
+        } else if (it->kind == DB_SENDER_RECLAMADO) {
+            arr_sep(&a[L_RECL]);
+            strbuf_addf(&a[L_RECL], "%" PRId64, it->id);
+        } else {
+            recs[nrecs++] = k;
+            arr_text(&a[L_RWA], it->wa_id);
+            arr_sep(&a[L_RLEIDO]);
+            strbuf_addch(&a[L_RLEIDO], it->leido ? 't' : 'f');
+            arr_time(&a[L_RAT], it->at_ms);
+        }
+    }
+    for (size_t k = 0; k < nnums; k++) {
+        arr_text(&a[L_TEL], nums[k].telefono);
+        arr_text(&a[L_JID], nums[k].jid);
+    }
+    snprintf(id, sizeof id, "%d", cuenta);
+    p[0] = id;
+    for (size_t k = 0; k < L_N; k++) {
+        arr_close(&a[k]);
+        p[k + 1] = a[k].buf;
+    }
+    if ((rc = db_query_rows(db, sql, L_N + 1, p, &res, e)) != RC_OK)
+        goto out;
+    for (int r = 0; r < PQntuples(res); r++) {
+        bool ack = strcmp(PQgetvalue(res, r, 0), "ACK") == 0;
+        int64_t i = db_col_i64(res, r, 1);
+        size_t lim = ack ? nacks : nrecs;
+        struct db_sender_item *it;
+
+        if (i < 1 || (size_t)i > lim)
+            continue;
+        it = &items[(ack ? acks : recs)[i - 1]];
+        it->cambio = db_col_bool(res, r, 2);
+        db_col_copy(it->motivo, sizeof it->motivo, res, r, 3);
+    }
+out:
+    PQclear(res);
+    for (size_t k = 0; k < L_N; k++)
+        strbuf_fini(&a[k]);
+    free(acks);
+    free(recs);
+    return rc;
+}
+
+int
+db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found, struct err *e)
+{
+    static const char sql[] = "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
+                              " texto FROM api.mensaje_reclamar_diferido($1)";
+    char id[16];
+    const char *p[1] = { id };
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && out != NULL && found != NULL);
+    memset(out, 0, sizeof *out);
+    *found = false;
+    snprintf(id, sizeof id, "%d", cuenta);
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK || PQntuples(res) == 0)
+        goto out;
+    *found = true;
+    out->id = db_col_i64(res, 0, 0);
+    out->campana_id = db_col_i64(res, 0, 1);
+    out->oportunidad_id = db_col_i64(res, 0, 2);
+    out->telefono = db_col_dup(res, 0, 3);
+    out->jid = db_col_dup(res, 0, 4);
+    out->texto = db_col_dup(res, 0, 5);
+out:
+    PQclear(res);
+    return rc;
 }
 
 int

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct db;
+struct db_mensaje;
 struct err;
 
 /*
@@ -71,12 +72,57 @@ int db_sender_proximo(struct db *db, int cuenta, int64_t *wait_ms, struct err *e
  * (synchronous_commit off for that one transaction): a server crash may lose the last few,
  * which leaves a message ENVIANDO (→ uncertain at the next start, never re-sent) or a tick
  * missing — never a double send. The claim stays a durable commit: it is what must not be
- * lost before the text leaves. *cambio as in db_wa.h.
+ * lost before the text leaves. *cambio as in db_wa.h. One message at a time: the sender
+ * records them in batches (db_sender_lote); tests/bench/sender times this form as its baseline.
  */
 int db_sender_enviado(struct db *db, int64_t id, const char *wa_id, bool *cambio, struct err *e)
     __attribute__((warn_unused_result));
 int db_sender_recibo(struct db *db, const char *wa_id, bool leido, int64_t at_ms, bool *cambio,
                      struct err *e) __attribute__((warn_unused_result));
+
+/* One item of a batch (db_sender_lote). */
+enum db_sender_item_kind {
+    DB_SENDER_ACK,       /* the server accepted message id under wa_id */
+    DB_SENDER_RECIBO,    /* wa_id was delivered (leido false) or read */
+    DB_SENDER_RECLAMADO, /* message id was claimed by db_sender_reclamar: its NOTIFY */
+};
+
+struct db_sender_item {
+    enum db_sender_item_kind kind;
+    int64_t id;        /* ack: the message */
+    char wa_id[136];   /* the WhatsApp id (longer than 128 bytes matches nothing) */
+    bool leido;        /* receipt: read, else delivered */
+    int64_t at_ms;     /* when the network said it, epoch ms (0 = the server's now) */
+    int64_t tag;       /* the caller's, untouched (sendcore: the campaign) */
+    bool cambio;       /* out: it changed the message (not a duplicate, late or foreign) */
+    char motivo[200];  /* out: an ack refused, why (Spanish; as api.mensaje_enviado's EB36x) */
+};
+
+/* A number found on WhatsApp: the cache row and the jid of its pending messages. */
+struct db_sender_numero {
+    char telefono[24]; /* as stored in the message (+52…) */
+    char jid[64];
+};
+
+/*
+ * api.mensaje_reclamar (as db_mensaje_reclamar, db_wa.h) with the panes' NOTIFY of the claim
+ * deferred to the next db_sender_lote (a DB_SENDER_RECLAMADO item): a notifying transaction
+ * holds a cluster-wide lock until its commit is flushed, which made the durable claims of
+ * all accounts wait for one another's fsync (sql/045_wa_envio_lotes.sql). EB363.
+ */
+int db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found,
+                       struct err *e) __attribute__((warn_unused_result));
+
+/*
+ * Records a batch in one statement (api.envio_lote), committed asynchronously like
+ * db_sender_enviado: the claims' notifications, the numbers, then the acks, then the receipts
+ * (so a receipt may follow its ack in the same batch). Fills every item's cambio and motivo. Forward-only states make
+ * a batch safe to repeat; a server crash may lose the last batches (see db_sender_enviado).
+ * EB362 (lists of different lengths), EB363.
+ */
+int db_sender_lote(struct db *db, int cuenta, struct db_sender_item *items, size_t n,
+                   const struct db_sender_numero *nums, size_t nnums, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* LISTEN on channel `embudo` on this connection. */
 int db_sender_listen(struct db *db, struct err *e) __attribute__((warn_unused_result));

@@ -49,6 +49,8 @@ enum phase {
 
 #define RECENT_N             64 /* recipients remembered for the per-recipient gap */
 #define SENDCORE_IDLE_MIN_MS 1000
+#define LOTE_MS              20  /* acks, receipts and numbers wait at most this long… */
+#define LOTE_MAX             256 /* …or until this many are waiting */
 
 struct recent {
     char tel[24];
@@ -72,6 +74,13 @@ struct sendcore {
     struct recent recent[RECENT_N];
     unsigned recent_next;
     struct sendcore_stats st;
+    /* Heard from the network, not recorded yet (db_sender_lote): acks and receipts in
+     * arrival order, numbers found on WhatsApp; lote_since = when the oldest arrived. */
+    struct db_sender_item *lote;
+    size_t nlote, caplote;
+    struct db_sender_numero *nums;
+    size_t nnums, capnums;
+    int64_t lote_since;
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -82,17 +91,25 @@ now_of(const struct sendcore *sc)
     return sc->cfg.now_ms(sc->cfg.clock_ctx);
 }
 
+/* An event about message mid of campaign cid (0 = unknown). */
 static void
-emit(struct sendcore *sc, enum sender_event_kind kind, int code, int64_t mid, const char *text)
+emit_in(struct sendcore *sc, enum sender_event_kind kind, int code, int64_t mid, int64_t cid,
+        const char *text)
 {
     struct sender_event ev = { .kind = kind, .cuenta = sc->cfg.cuenta, .code = code };
 
     ev.mensaje_id = mid;
-    ev.campana_id = sc->has_cur && sc->cur.id == mid ? sc->cur.campana_id : 0;
+    ev.campana_id = cid;
     ev.at_ms = now_of(sc);
     snprintf(ev.text, sizeof ev.text, "%s", text != NULL ? text : "");
     if (sc->cfg.event != NULL)
         sc->cfg.event(sc->cfg.event_ctx, &ev);
+}
+
+static void
+emit(struct sendcore *sc, enum sender_event_kind kind, int code, int64_t mid, const char *text)
+{
+    emit_in(sc, kind, code, mid, sc->has_cur && sc->cur.id == mid ? sc->cur.campana_id : 0, text);
 }
 
 static void
@@ -191,9 +208,97 @@ cur_drop(struct sendcore *sc)
     sc->has_cur = false;
 }
 
+/* ---- the batch of acks, receipts and numbers ---------------------------------------------- */
+
+/* Records what is waiting in one statement and reports what changed. The batch is taken out
+ * first: a failure drops it (the acked messages stay ENVIANDO and become uncertain at the
+ * next recovery; receipts are lost), and nothing here can record it twice. */
+static void
+lote_flush(struct sendcore *sc)
+{
+    struct db_sender_item *items = sc->lote;
+    struct db_sender_numero *nums = sc->nums;
+    size_t n = sc->nlote, nn = sc->nnums;
+    struct err e = { 0 };
+    char buf[256];
+
+    if (n == 0 && nn == 0)
+        return;
+    sc->lote = NULL;
+    sc->nums = NULL;
+    sc->nlote = sc->caplote = sc->nnums = sc->capnums = 0;
+    if (db_sender_lote(sc->db, sc->cfg.cuenta, items, n, nums, nn, &e) != RC_OK) {
+        db_failed(sc, "registrar acuses y recibos", &e);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct db_sender_item *it = &items[i];
+        int64_t id = it->id;
+
+        if (it->kind == DB_SENDER_ACK && it->cambio) {
+            emit_in(sc, SENDER_EV_SENT, 0, id, it->tag, it->wa_id);
+        } else if (it->kind == DB_SENDER_ACK && it->motivo[0] != '\0') {
+            snprintf(buf, sizeof buf, "confirmar envío: %.200s", it->motivo);
+            log_warn("envío cuenta %d: %s", sc->cfg.cuenta, buf);
+            emit_in(sc, SENDER_EV_ERROR, RC_REFUSED, id, it->tag, buf);
+        } else if (it->kind == DB_SENDER_RECIBO && it->cambio) {
+            sc->st.receipts++;
+            id = 0;
+            (void)sendcore_msg_id_parse(it->wa_id, &id);
+            emit_in(sc, SENDER_EV_RECEIPT, it->leido ? 1 : 0, id, 0, it->wa_id);
+        }
+    }
+out:
+    free(items);
+    free(nums);
+}
+
+/* A new item was added: note when the batch started; a full batch goes at once. */
+static void
+lote_added(struct sendcore *sc)
+{
+    if (sc->nlote + sc->nnums == 1)
+        sc->lote_since = now_of(sc);
+    if (sc->nlote + sc->nnums >= LOTE_MAX)
+        lote_flush(sc);
+}
+
+static struct db_sender_item *
+lote_push(struct sendcore *sc, enum db_sender_item_kind kind, const char *wa_id, int64_t at_ms)
+{
+    struct db_sender_item *it;
+
+    if (sc->nlote == sc->caplote) {
+        sc->caplote = sc->caplote ? 2 * sc->caplote : 32;
+        sc->lote = xrealloc(sc->lote, sc->caplote * sizeof *sc->lote);
+    }
+    it = &sc->lote[sc->nlote++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    snprintf(it->wa_id, sizeof it->wa_id, "%s", wa_id);
+    it->at_ms = at_ms;
+    return it;
+}
+
+static void
+lote_numero(struct sendcore *sc, const char *telefono, const char *jid)
+{
+    struct db_sender_numero *nu;
+
+    if (sc->nnums == sc->capnums) {
+        sc->capnums = sc->capnums ? 2 * sc->capnums : 32;
+        sc->nums = xrealloc(sc->nums, sc->capnums * sizeof *sc->nums);
+    }
+    nu = &sc->nums[sc->nnums++];
+    snprintf(nu->telefono, sizeof nu->telefono, "%s", telefono);
+    snprintf(nu->jid, sizeof nu->jid, "%s", jid);
+    lote_added(sc);
+}
+
 /* ---- the send cycle ---------------------------------------------------------------------- */
 
-/* Makes every ENVIANDO row of the account uncertain (the in-flight one lost its ack). */
+/* Makes every ENVIANDO row of the account uncertain (the in-flight one lost its ack). Acks
+ * already heard are recorded first: only the messages without one become uncertain. */
 static void
 mark_uncertain(struct sendcore *sc)
 {
@@ -201,6 +306,9 @@ mark_uncertain(struct sendcore *sc)
     int n = 0;
     int64_t mid = sc->has_cur ? sc->cur.id : 0;
 
+    lote_flush(sc);
+    if (sc->phase == PH_STOPPED || !sc->locked)
+        return; /* the flush lost the connection */
     if (db_mensajes_recuperar(sc->db, sc->cfg.cuenta, &n, &e) != RC_OK) {
         db_failed(sc, "marcar en duda", &e);
         return;
@@ -231,6 +339,9 @@ go_idle(struct sendcore *sc, int64_t now)
     struct err e = { 0 };
     int64_t wait = -1;
 
+    lote_flush(sc); /* nothing else to do: the panes get the counts now */
+    if (sc->phase == PH_STOPPED)
+        return;
     if (db_sender_proximo(sc->db, sc->cfg.cuenta, &wait, &e) != RC_OK &&
         db_failed(sc, "próximo envío", &e))
         return;
@@ -288,7 +399,7 @@ claim(struct sendcore *sc, int64_t now)
     /* Our own statements' notifications queue up in libpq: free them (nothing to wake). */
     if (db_sender_notifications(sc->db, false, NULL, NULL, &e) != RC_OK)
         err_clear(&e);
-    if (db_mensaje_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
+    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
         if (!db_failed(sc, "reclamar", &e))
             go_idle(sc, now);
         return;
@@ -300,6 +411,10 @@ claim(struct sendcore *sc, int64_t now)
     sc->has_cur = true;
     sc->st.idle = false;
     sc->st.claimed++;
+    lote_push(sc, DB_SENDER_RECLAMADO, "", 0)->id = sc->cur.id; /* the panes' NOTIFY */
+    lote_added(sc);
+    if (sc->phase == PH_STOPPED)
+        return;
     if (sc->cur.jid == NULL) { /* never checked: is it on WhatsApp at all? */
         check_number(sc, now);
         return;
@@ -349,26 +464,30 @@ on_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
     int64_t id;
     bool cambio = false, mine;
     char code[16];
-    int rc;
 
-    (void)at_ms;
     if (!sendcore_msg_id_parse(msg_id, &id))
         return;
     mine = sc->has_cur && sc->cur.id == id && sc->phase == PH_ACK;
-    snprintf(code, sizeof code, "%d", error);
-    if (error == 0)
-        rc = db_sender_enviado(sc->db, id, msg_id, &cambio, &e);
-    else
-        rc = db_mensaje_fallido(sc->db, id, code, &cambio, &e);
-    if (rc != RC_OK && db_failed(sc, error == 0 ? "confirmar envío" : "marcar fallido", &e))
-        return;
-    if (rc == RC_OK && error == 0)
+    if (error == 0) { /* recorded with the next batch; SENDER_EV_SENT then */
+        struct db_sender_item *it = lote_push(sc, DB_SENDER_ACK, msg_id, at_ms);
+
+        it->id = id;
+        it->tag = mine ? sc->cur.campana_id : 0;
         sc->st.acked++;
-    else if (rc == RC_OK)
-        sc->st.failed++;
-    if (rc == RC_OK && cambio)
-        emit(sc, error == 0 ? SENDER_EV_SENT : SENDER_EV_FAILED, error, id,
-             error == 0 ? msg_id : code);
+        lote_added(sc);
+        if (sc->phase == PH_STOPPED)
+            return;
+    } else {
+        snprintf(code, sizeof code, "%d", error);
+        if (db_mensaje_fallido(sc->db, id, code, &cambio, &e) != RC_OK) {
+            if (db_failed(sc, "marcar fallido", &e))
+                return;
+        } else {
+            sc->st.failed++;
+            if (cambio)
+                emit(sc, SENDER_EV_FAILED, error, id, code);
+        }
+    }
     if (mine) {
         cur_drop(sc);
         schedule_next(sc, now_of(sc));
@@ -379,23 +498,10 @@ static void
 on_receipt(void *ctx, const char *msg_id, enum transport_receipt kind, int64_t at_ms)
 {
     struct sendcore *sc = ctx;
-    struct err e = { 0 };
-    bool cambio = false;
-    bool read = kind == TRANSPORT_RECEIPT_READ;
 
-    if (db_sender_recibo(sc->db, msg_id, read, at_ms, &cambio, &e) != RC_OK) {
-        db_failed(sc, "registrar recibo", &e);
-        return;
-    }
-    if (!cambio)
-        return; /* duplicated, late or not ours: nothing changes */
-    sc->st.receipts++;
-    {
-        int64_t id = 0;
-
-        (void)sendcore_msg_id_parse(msg_id, &id);
-        emit(sc, SENDER_EV_RECEIPT, read ? 1 : 0, id, msg_id);
-    }
+    /* Recorded with the next batch; a duplicated, late or foreign one changes nothing. */
+    lote_push(sc, DB_SENDER_RECIBO, msg_id, at_ms)->leido = kind == TRANSPORT_RECEIPT_READ;
+    lote_added(sc);
 }
 
 static void
@@ -438,16 +544,18 @@ on_numbers(void *ctx, uint64_t request_id, const struct transport_number *nums, 
         snprintf(jid, sizeof jid, "%s", nums[0].jid);
     else
         snprintf(jid, sizeof jid, "%s@s.whatsapp.net", nums[0].number);
-    if (db_wa_numero_guardar(sc->db, sc->cur.telefono, on, on ? jid : NULL, &omitidos, &e) !=
-            RC_OK &&
-        db_failed(sc, "guardar verificación", &e))
-        return;
-    if (on) {
+    if (on) { /* cached with the next batch: the send needs only the jid */
+        lote_numero(sc, sc->cur.telefono, jid);
+        if (sc->phase != PH_CHECKING)
+            return; /* a full batch failed and stopped the loop */
         free(sc->cur.jid);
         sc->cur.jid = xstrdup(jid);
         start_typing(sc, now_of(sc));
         return;
     }
+    if (db_wa_numero_guardar(sc->db, sc->cur.telefono, false, NULL, &omitidos, &e) != RC_OK &&
+        db_failed(sc, "guardar verificación", &e))
+        return;
     sc->st.failed++;
     if (db_mensaje_fallido(sc->db, sc->cur.id, "SIN_WHATSAPP", &cambio, &e) != RC_OK &&
         db_failed(sc, "marcar fallido", &e))
@@ -679,6 +787,10 @@ sendcore_deadline(const struct sendcore *sc, int64_t *deadline_ms)
         d = td;
         any = true;
     }
+    if (sc->nlote + sc->nnums > 0 && (!any || sc->lote_since + LOTE_MS < d)) {
+        d = sc->lote_since + LOTE_MS;
+        any = true;
+    }
     if (any)
         *deadline_ms = d;
     return any;
@@ -730,6 +842,8 @@ sendcore_run(struct sendcore *sc, int64_t now)
         if (sc->t != NULL && sc->phase != PH_STOPPED)
             (void)transport_sim_advance(sc->t, now);
     }
+    if (sc->phase != PH_STOPPED && sc->nlote + sc->nnums > 0 && now >= sc->lote_since + LOTE_MS)
+        lote_flush(sc);
 }
 
 void
@@ -783,6 +897,7 @@ finish(struct sendcore *sc, int rc, const char *why, bool leave_state)
     if (sc->t != NULL)
         transport_disconnect(sc->t);
     if (sc->locked) {
+        lote_flush(sc);
         if (sc->phase == PH_ACK)
             mark_uncertain(sc);
         if (!leave_state &&
@@ -827,5 +942,7 @@ sendcore_free(struct sendcore *sc)
         return;
     cur_drop(sc);
     transport_free(sc->t);
+    free(sc->lote); /* not recorded: a crash loses them (the acked messages become uncertain) */
+    free(sc->nums);
     free(sc);
 }

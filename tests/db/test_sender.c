@@ -6,7 +6,10 @@
  * close code leads to its reconnect decision and account state; failing typing presence never
  * stalls; a second sender for one account is refused; duplicated receipts change nothing; an
  * opt-out reply stops every later message to that phone; a NOTIFY wakes an idle loop; numbers
- * without WhatsApp are found before sending.
+ * without WhatsApp are found before sending. Batches (sql/045): an ack heard but not recorded
+ * when the process dies leaves its message uncertain, never re-sent; a zero-gap campaign with
+ * delivered and read receipts in the same batches ends with every message read; a claim's
+ * NOTIFY goes out with the next batch; api.envio_lote's duplicates, refusals and repeats.
  */
 #include <poll.h>
 #include <setjmp.h>
@@ -18,9 +21,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "core/transport.h"
 #include "db/db.h"
+#include "db/db_internal.h"
+#include "db/db_sender.h"
 #include "db/db_wa.h"
 #include "dbt.h"
 #include "rt/sendcore.h"
@@ -115,14 +121,20 @@ campaign(struct db *p)
 }
 
 static struct sendcore *
-core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
-         uint32_t not_on_whatsapp_ppm)
+core_new_paced(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
+               uint32_t not_on_whatsapp_ppm, bool rapido)
 {
     struct sendcore_config c;
     struct err e = { 0 };
     struct sendcore *sc;
 
     sendcore_config_default(&c);
+    if (rapido) { /* zero gaps and a zero-latency sim that reads everything */
+        pacing_config_preset(&c.pacing, PACING_PRESET_RAPIDO);
+        c.sim.latency_min_ms = c.sim.latency_max_ms = 0;
+        c.sim.deliver_min_ms = c.sim.deliver_max_ms = 0;
+        c.sim.read_min_ms = c.sim.read_max_ms = 0;
+    }
     c.cuenta = cuenta;
     c.seed = 42;
     c.now_ms = fake_now;
@@ -131,12 +143,19 @@ core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
     c.event_ctx = r;
     c.sim.seed = 7;
     c.sim.reply_ppm = 0;
-    c.sim.read_ppm = 0;
+    c.sim.read_ppm = rapido ? RNG_PPM_ONE : 0;
     c.sim.presence_fail_ppm = presence_fail_ppm;
     c.sim.not_on_whatsapp_ppm = not_on_whatsapp_ppm;
     sc = sendcore_new(db, &c, &e);
     assert_non_null(sc);
     return sc;
+}
+
+static struct sendcore *
+core_new(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
+         uint32_t not_on_whatsapp_ppm)
+{
+    return core_new_paced(db, cuenta, r, presence_fail_ppm, not_on_whatsapp_ppm, false);
 }
 
 /* Runs everything due up to `until` (fake ms), in due order. */
@@ -553,12 +572,15 @@ test_recibos_duplicados(void **state)
     sendcore_msg_id(1, id);
     tr = sendcore_transport(sc);
     tr->ev.receipt(tr->ev.ctx, id, TRANSPORT_RECEIPT_READ, r->now);
+    drive(sc, r, r->now + 1000); /* the batch is recorded */
     before = dbt_scalar_tmp(t, adm, "SELECT row(m.*)::text FROM crm.wa_mensajes m");
     tr->ev.receipt(tr->ev.ctx, id, TRANSPORT_RECEIPT_READ, r->now + 5000);
     tr->ev.receipt(tr->ev.ctx, id, TRANSPORT_RECEIPT_DELIVERED, r->now + 6000);
     tr->ev.ack(tr->ev.ctx, id, 0, r->now + 7000);
+    drive(sc, r, r->now + 1000);
     sendcore_stats(sc, &st);
     assert_int_equal(st.receipts, 2);
+    assert_int_equal(count_ev(r, SENDER_EV_ERROR), 0); /* a repeated ack is not an error */
     assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT row(m.*)::text FROM crm.wa_mensajes m"),
                         before);
     assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.wa_mensajes"), "LEIDO");
@@ -665,6 +687,228 @@ test_sin_whatsapp(void **state)
     db_close(adm);
 }
 
+/* The process dies right after an ack arrived, before its batch was recorded: that message is
+ * still ENVIANDO, so the next sender marks it uncertain and never sends it again. */
+static void
+test_acuse_sin_registrar_en_duda(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p, *sdb;
+    struct rec *r = calloc(1, sizeof *r);
+    struct sendcore *sc;
+    struct sendcore_stats st;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 3);
+
+    p = dbt_connect(t, "sx_p1");
+    campaign(p);
+    sdb = dbt_connect(t, "sx_p1");
+    r->now = T0;
+    sc = core_new(sdb, cuenta, r, 0, 0);
+    assert_int_equal(sendcore_start(sc, &e), RC_OK);
+    drive_until(sc, r, acked1); /* stops on the step that heard the ack */
+    assert_int_equal(count_ev(r, SENDER_EV_SENT), 0);
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.wa_mensajes WHERE id = 1"),
+                        "ENVIANDO");
+    sendcore_free(sc); /* the crash: the batch is lost */
+    db_close(sdb);
+    sdb = dbt_connect(t, "sx_p1");
+    r->nev = 0;
+    sc = core_new(sdb, cuenta, r, 0, 0);
+    assert_int_equal(sendcore_start(sc, &e), RC_OK);
+    assert_int_equal(r->ev[0].code, 1); /* one uncertain */
+    drive(sc, r, r->now + 3600000);
+    sendcore_stats(sc, &st);
+    assert_int_equal(st.acked, 2); /* messages 2 and 3 */
+    for (size_t i = 0; i < r->nev; i++)
+        assert_false(r->ev[i].kind == SENDER_EV_SENT && r->ev[i].mensaje_id == 1);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(estado || ' ' || incierto, ',' ORDER BY"
+                                       " id) FROM crm.wa_mensajes"),
+                        "ENVIANDO true,ENTREGADO false,ENTREGADO false");
+    sendcore_stop(sc, NULL);
+    sendcore_free(sc);
+    free(r);
+    db_close(sdb);
+    db_close(p);
+    db_close(adm);
+}
+
+/* Zero gaps, zero latency: acks and both receipts of many messages land in the same batches;
+ * every message ends read, each timestamp set once and in order, each event once. */
+static void
+test_lote_rapido(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p, *sdb;
+    struct rec *r = calloc(1, sizeof *r);
+    struct sendcore *sc;
+    struct sendcore_stats st;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 40);
+    int64_t cid;
+
+    p = dbt_connect(t, "sx_p1");
+    cid = campaign(p);
+    sdb = dbt_connect(t, "sx_p1");
+    r->now = T0;
+    sc = core_new_paced(sdb, cuenta, r, 0, 0, true);
+    assert_int_equal(sendcore_start(sc, &e), RC_OK);
+    drive(sc, r, T0 + 600000);
+    sendcore_stats(sc, &st);
+    assert_int_equal(st.acked, 40);
+    assert_int_equal(st.receipts, 80);
+    assert_int_equal(count_ev(r, SENDER_EV_SENT), 40);
+    assert_int_equal(count_ev(r, SENDER_EV_RECEIPT), 80);
+    assert_int_equal(count_ev(r, SENDER_EV_ERROR), 0);
+    for (size_t i = 0; i < r->nev; i++)
+        if (r->ev[i].kind == SENDER_EV_SENT)
+            assert_int_equal(r->ev[i].campana_id, cid);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE estado = 'LEIDO'"
+                                   " AND wa_id IS NOT NULL AND reclamado_at <= enviado_at"
+                                   " AND enviado_at <= entregado_at AND entregado_at <= leido_at"),
+                     40);
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.wa_campanas"), "TERMINADA");
+    sendcore_stop(sc, NULL);
+    sendcore_free(sc);
+    free(r);
+    db_close(sdb);
+    db_close(p);
+    db_close(adm);
+}
+
+static bool
+claimed1(const struct sendcore_stats *s)
+{
+    return s->claimed == 1;
+}
+
+/* Notifications on oyente's socket, waiting at most ms for the first (I/O, not a sleep). */
+static int
+avisos(struct db *oyente, int ms)
+{
+    PGconn *c = db_pg(oyente);
+    struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+    PGnotify *n;
+    int vistos = 0;
+
+    (void)poll(&pfd, 1, ms);
+    assert_int_equal(PQconsumeInput(c), 1);
+    while ((n = PQnotifies(c)) != NULL) {
+        vistos += strstr(n->extra, "\"wa_mensajes\"") != NULL;
+        PQfreemem(n);
+    }
+    return vistos;
+}
+
+/* The claim's NOTIFY is deferred to the next batch (sql/045): the durable claim takes no
+ * notification lock, and the panes still hear of it ≤ 20 ms later. */
+static void
+test_reclamo_avisa_con_el_lote(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p, *sdb, *oyente;
+    struct rec *r = calloc(1, sizeof *r);
+    struct sendcore *sc;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 2);
+
+    p = dbt_connect(t, "sx_p1");
+    campaign(p);
+    oyente = dbt_connect(t, NULL);
+    dbt_exec(oyente, "LISTEN embudo");
+    sdb = dbt_connect(t, "sx_p1");
+    r->now = T0;
+    sc = core_new(sdb, cuenta, r, 0, 0);
+    assert_int_equal(sendcore_start(sc, &e), RC_OK);
+    drive_until(sc, r, claimed1);
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT estado FROM crm.wa_mensajes WHERE id = 1"),
+                        "ENVIANDO");
+    assert_int_equal(avisos(oyente, 200), 0); /* committed, not announced yet */
+    drive(sc, r, r->now + 100); /* the batch; typing (≥ 800 ms) keeps the message unsent */
+    assert_int_equal(count_ev(r, SENDER_EV_SENT), 0);
+    assert_int_equal(avisos(oyente, 10000), 1);
+    sendcore_stop(sc, NULL);
+    sendcore_free(sc);
+    free(r);
+    db_close(sdb);
+    db_close(oyente);
+    db_close(p);
+    db_close(adm);
+}
+
+static struct db_sender_item
+item(enum db_sender_item_kind kind, int64_t id, const char *wa_id, bool leido)
+{
+    struct db_sender_item it = { .kind = kind, .id = id, .leido = leido };
+
+    snprintf(it.wa_id, sizeof it.wa_id, "%s", wa_id);
+    return it;
+}
+
+/* api.envio_lote item by item: a repeated ack and a repeated or late receipt change nothing,
+ * read before delivered in one batch sets both once, an ack without id or for a message not
+ * in flight is refused with its reason, a foreign wa_id is ignored; the same batch again
+ * changes nothing. */
+static void
+test_lote_semantica(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct db_mensaje m;
+    struct db_sender_numero nu = { .telefono = "+525500000001",
+                                   .jid = "5215500000001@s.whatsapp.net" };
+    struct db_sender_item it[7];
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 3);
+    bool found;
+    const char *before;
+
+    p = dbt_connect(t, "sx_p1");
+    campaign(p);
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET estado = 'CONECTADA'");
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(db_sender_reclamar(p, cuenta, &m, &found, &e), RC_OK);
+        assert_true(found);
+        db_mensaje_fini(&m);
+    }
+    it[0] = item(DB_SENDER_ACK, 1, "W1", false);
+    it[1] = item(DB_SENDER_ACK, 1, "W1", false);
+    it[2] = item(DB_SENDER_RECIBO, 0, "W1", true);
+    it[3] = item(DB_SENDER_RECIBO, 0, "W1", false);
+    it[4] = item(DB_SENDER_ACK, 2, " ", false);
+    it[5] = item(DB_SENDER_RECIBO, 0, "ZZ", false);
+    it[6] = item(DB_SENDER_ACK, 3, "W3", false);
+    assert_int_equal(db_sender_lote(p, cuenta, it, 7, &nu, 1, &e), RC_OK);
+    assert_true(it[0].cambio && !it[1].cambio && it[2].cambio && !it[3].cambio);
+    assert_false(it[4].cambio || it[5].cambio || it[6].cambio);
+    assert_string_equal(it[1].motivo, "");
+    assert_string_equal(it[3].motivo, "");
+    assert_string_equal(it[4].motivo, "falta el identificador de WhatsApp del mensaje");
+    assert_string_equal(it[5].motivo, "");
+    assert_string_equal(it[6].motivo, "el mensaje 3 no está en envío (PENDIENTE)");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(estado || ' ' || (entregado_at IS NOT"
+                                       " DISTINCT FROM leido_at) || ' ' || coalesce(jid, '-'),"
+                                       " ',' ORDER BY id) FROM crm.wa_mensajes"),
+                        "LEIDO true -,ENVIANDO true -,PENDIENTE true -");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT jid FROM crm.wa_numeros"
+                                       " WHERE telefono = '+525500000001' AND en_whatsapp"),
+                        "5215500000001@s.whatsapp.net");
+    before = dbt_scalar_tmp(t, adm, "SELECT string_agg(row(m.*)::text, ',' ORDER BY id)"
+                                    " FROM crm.wa_mensajes m");
+    assert_int_equal(db_sender_lote(p, cuenta, it, 4, NULL, 0, &e), RC_OK);
+    for (int i = 0; i < 4; i++)
+        assert_false(it[i].cambio);
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT string_agg(row(m.*)::text, ',' ORDER BY"
+                                               " id) FROM crm.wa_mensajes m"),
+                        before);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -679,6 +923,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_recibos_duplicados, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_baja_nunca_mas, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_sin_whatsapp, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_acuse_sin_registrar_en_duda, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_lote_rapido, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_reclamo_avisa_con_el_lote, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_lote_semantica, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
