@@ -1,12 +1,17 @@
 /*
- * bench sender — messages per second through the whole sending pipeline (issue 5): a
- * launched campaign of BENCH_MENSAJES messages (1000 = the largest daily limit) sent by
- * rt/sender (its own thread, libuv loop, claim → send on sim → server ack → delivered and
- * read receipts, each recorded in PostgreSQL) with pacing "rapido" (zero gaps) and a
- * zero-latency sim. Next to it, measured in the same run on an identical campaign: the same
- * SQL round trips alone (claim, ack, two receipts per message, one connection, no engine),
- * so the ratio shows what the engine adds. Target ≥ 500 messages/s. Prints figures; never
- * asserts on time (tests/bench/run.sh).
+ * bench sender — messages per second through the whole sending pipeline (issue 5, target
+ * ≥ 500 messages/s on sim): BENCH_CUENTAS accounts (default 4) sending at once, each with a
+ * launched campaign of BENCH_MENSAJES messages (default and maximum 1000 = the largest daily
+ * limit, so one account alone cannot show more), each by its own rt/sender (thread, libuv
+ * loop, claim → number check → send on sim → server ack → delivered and read receipts, all
+ * recorded in PostgreSQL) with pacing "rapido" (zero gaps) and a zero-latency sim.
+ *
+ * Measured in the same run, on identical campaigns in a second database:
+ * * the old per-message path: the same accounts at once, each on its own connection and
+ *   thread, one SQL call per step (claim, number, ack, two receipts), no engine;
+ * * the raw round trip: `SELECT 1` on one connection, the floor of any per-message call.
+ * Prints the aggregate and per-account rates and the ratios; never asserts on time
+ * (tests/bench/run.sh).
  */
 #include "rt/sender.h"
 
@@ -25,6 +30,8 @@
 #include "db/db_wa.h"
 #include "tests/db/dbt.h"
 #include "util/err.h"
+
+#define MAX_CUENTAS 16
 
 __attribute__((noreturn, format(printf, 1, 2))) static void
 die(const char *fmt, ...)
@@ -68,24 +75,43 @@ connect_as(const struct dbt *t, const char *login)
     return db;
 }
 
-/* n clients assigned to bs_p1, a linked and warmed account, a launched campaign. */
-static int
-prepare(struct dbt *t, int n)
+/* One account of the run: its promoter, and what each measurement saw. */
+struct acct {
+    char login[16];
+    int cuenta;
+    const struct dbt *t;
+    int m;
+    /* old per-message path */
+    uv_thread_t thread;
+    double base_s;
+    /* pipeline */
+    struct sender *s;
+    struct bench *b;
+    int sent, receipts;
+    double t1;
+    char stopped[256];
+};
+
+struct bench {
+    uv_loop_t loop;
+    uv_timer_t guard;
+    struct acct a[MAX_CUENTAS];
+    int n, m, running;
+    double t0;
+};
+
+/* n promoters bs_p1…, m clients each, a linked warmed account and a launched campaign each. */
+static void
+prepare(struct dbt *t, struct bench *b)
 {
-    struct db *adm = connect_as(t, NULL), *p;
-    struct db_campana_nueva nv = { .etapa = "Nuevo", .texto = "{Hola|Buen día} {nombre}" };
-    struct db_campana_creada c;
+    struct db *adm = connect_as(t, NULL);
     struct err e = { 0 };
     static const unsigned char blob[] = { 7 };
     char sql[2048], estado[16], *yo = NULL;
-    int cuenta;
+    int total = b->n * b->m;
 
-    if (dbt_role_err(t, "bs_p1", "embudo_promotor", &e) != RC_OK)
-        die("rol: %s", e.msg);
     snprintf(
         sql, sizeof sql,
-        "INSERT INTO crm.usuarios (login, nombre, rol, cupo_diario, cartera_max)"
-        " VALUES ('bs_p1', 'Bench', 'PROMOTOR', 10000, 100000);"
         "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('IMSS', 'IMSS', 'FEDERAL');"
         "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id, edad)"
         " SELECT 'Cliente' || i, 'Bench', 1, 9, 30 FROM generate_series(1, %d) i;"
@@ -94,46 +120,62 @@ prepare(struct dbt *t, int n)
         "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
         "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
         " FROM generate_series(1, 7) d",
-        n, n);
+        total, total);
     must(adm, sql);
-    p = connect_as(t, "bs_p1");
-    snprintf(sql, sizeof sql, "SELECT * FROM api.solicitar_asignacion(%d)", n);
-    must(p, sql);
-    if (db_wa_guardar_credenciales(p, "5215500000099@s.whatsapp.net", blob, 1, &e) != RC_OK)
-        die("credenciales: %s", e.msg);
-    must(adm, "UPDATE crm.wa_cuentas SET en_uso_desde = current_date - 60, limite_diario = 1000");
-    if (db_campana_crear(p, &nv, &c, &e) != RC_OK ||
-        db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e) != RC_OK)
-        die("campaña: %s", e.msg);
-    if (c.hoy != n)
-        die("la campaña tiene %d mensajes para hoy, se pidieron %d", c.hoy, n);
-    db_campana_creada_fini(&c);
-    if (db_query_text(p, "SELECT crm.yo()", 0, NULL, &yo, &e) != RC_OK || yo == NULL)
-        die("crm.yo: %s", e.msg);
-    cuenta = atoi(yo);
-    free(yo);
-    db_close(p);
+    for (int i = 0; i < b->n; i++) {
+        struct acct *a = &b->a[i];
+        struct db_campana_nueva nv = { .etapa = "Nuevo", .texto = "{Hola|Buen día} {nombre}" };
+        struct db_campana_creada c;
+        struct db *p;
+
+        snprintf(a->login, sizeof a->login, "bs_p%d", i + 1);
+        if (dbt_role_err(t, a->login, "embudo_promotor", &e) != RC_OK)
+            die("rol: %s", e.msg);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO crm.usuarios (login, nombre, rol, cupo_diario, cartera_max)"
+                 " VALUES ('%s', 'Bench', 'PROMOTOR', 10000, 100000)",
+                 a->login);
+        must(adm, sql);
+        p = connect_as(t, a->login);
+        snprintf(sql, sizeof sql, "SELECT * FROM api.solicitar_asignacion(%d)", b->m);
+        must(p, sql);
+        if (db_wa_guardar_credenciales(p, "5215500000099@s.whatsapp.net", blob, 1, &e) != RC_OK)
+            die("credenciales: %s", e.msg);
+        must(adm, "UPDATE crm.wa_cuentas SET en_uso_desde = current_date - 60,"
+                  " limite_diario = 1000");
+        if (db_campana_crear(p, &nv, &c, &e) != RC_OK ||
+            db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e) != RC_OK)
+            die("campaña: %s", e.msg);
+        if (c.hoy != b->m)
+            die("la campaña de %s tiene %d mensajes para hoy, se pidieron %d", a->login, c.hoy,
+                b->m);
+        db_campana_creada_fini(&c);
+        if (db_query_text(p, "SELECT crm.yo()", 0, NULL, &yo, &e) != RC_OK || yo == NULL)
+            die("crm.yo: %s", e.msg);
+        a->cuenta = atoi(yo);
+        free(yo);
+        db_close(p);
+    }
     db_close(adm);
-    return cuenta;
 }
 
-/* The SQL alone: the engine's own calls for a number never checked (durable claim, the
- * number cached, ack and receipts committed asynchronously, db_sender.h), one connection,
- * no thread, loop, sim or events. */
-static double
-baseline(struct dbt *t, int cuenta, int n)
+/* The old per-message path for one account, on its own thread and connection: the
+ * engine's former calls for a number never checked (durable claim, the number cached, ack
+ * and receipts committed asynchronously, one statement each), no loop, sim or events. */
+static void
+base_thread(void *arg)
 {
-    struct db *p = connect_as(t, "bs_p1");
+    struct acct *a = arg;
+    struct db *p = connect_as(a->t, a->login);
     struct db_mensaje m;
     struct err e = { 0 };
     bool found, cambio;
     char id[32], jid[48];
-    int omitidos;
+    int omitidos, done = 0;
     double t0 = now_s();
-    int done = 0;
 
     for (;;) {
-        if (db_mensaje_reclamar(p, cuenta, &m, &found, &e) != RC_OK)
+        if (db_mensaje_reclamar(p, a->cuenta, &m, &found, &e) != RC_OK)
             die("reclamar: %s", e.msg);
         if (!found)
             break;
@@ -148,65 +190,93 @@ baseline(struct dbt *t, int cuenta, int n)
         db_mensaje_fini(&m);
         done++;
     }
-    t0 = now_s() - t0;
+    a->base_s = now_s() - t0;
     db_close(p);
-    if (done != n)
-        die("línea base: %d mensajes de %d", done, n);
-    return t0;
+    if (done != a->m)
+        die("ruta anterior, %s: %d mensajes de %d", a->login, done, a->m);
 }
 
-struct run {
-    uv_loop_t loop;
-    uv_timer_t guard;
-    struct sender *s;
-    int n, sent, receipts;
-    double t0, t1;
-    char stopped[256];
-};
+/* Every account's old path at once; returns the wall time. */
+static double
+baseline(struct dbt *t, struct bench *b)
+{
+    double t0 = now_s();
+
+    for (int i = 0; i < b->n; i++) {
+        b->a[i].t = t;
+        b->a[i].m = b->m;
+        if (uv_thread_create(&b->a[i].thread, base_thread, &b->a[i]) != 0)
+            die("no se pudo crear un hilo");
+    }
+    for (int i = 0; i < b->n; i++)
+        uv_thread_join(&b->a[i].thread);
+    return now_s() - t0;
+}
+
+/* Milliseconds per `SELECT 1` round trip on one connection. */
+static double
+round_trip_ms(struct dbt *t)
+{
+    struct db *p = connect_as(t, "bs_p1");
+    double t0 = now_s();
+    int n = 2000;
+
+    for (int i = 0; i < n; i++)
+        must(p, "SELECT 1");
+    t0 = now_s() - t0;
+    db_close(p);
+    return 1000.0 * t0 / n;
+}
 
 static void
-finish(struct run *r)
+finish(struct acct *a)
 {
-    struct sender *s = r->s;
+    struct sender *s = a->s;
+    struct bench *b = a->b;
 
     if (s == NULL)
         return;
-    r->s = NULL;
-    r->t1 = now_s();
-    uv_timer_stop(&r->guard);
-    uv_close((uv_handle_t *)&r->guard, NULL);
+    a->s = NULL;
+    a->t1 = now_s();
     sender_stop(s);
+    if (--b->running == 0) {
+        uv_timer_stop(&b->guard);
+        uv_close((uv_handle_t *)&b->guard, NULL);
+    }
 }
 
 static void
 on_event(void *ctx, const struct sender_event *ev)
 {
-    struct run *r = ctx;
+    struct acct *a = ctx;
 
     if (ev->kind == SENDER_EV_SENT)
-        r->sent++;
+        a->sent++;
     else if (ev->kind == SENDER_EV_RECEIPT)
-        r->receipts++;
-    else if (ev->kind == SENDER_EV_STOPPED && r->s != NULL)
-        snprintf(r->stopped, sizeof r->stopped, "%s", ev->text);
-    if ((r->sent == r->n && r->receipts == 2 * r->n) || ev->kind == SENDER_EV_STOPPED)
-        finish(r);
+        a->receipts++;
+    else if (ev->kind == SENDER_EV_STOPPED && a->s != NULL)
+        snprintf(a->stopped, sizeof a->stopped, "%s", ev->text);
+    if ((a->sent == a->m && a->receipts == 2 * a->m) || ev->kind == SENDER_EV_STOPPED)
+        finish(a);
 }
 
 static void
 on_guard(uv_timer_t *h)
 {
-    finish(h->data);
+    struct bench *b = h->data;
+
+    for (int i = 0; i < b->n; i++)
+        finish(&b->a[i]);
 }
 
+/* Every account's sender at once on this loop; returns the wall time. */
 static double
-pipeline(struct dbt *t, int n, struct run *r)
+pipeline(struct dbt *t, struct bench *b)
 {
     struct sim_config sim;
     struct sender_params p = { 0 };
-    struct sender_callbacks cb = { .ctx = r, .event = on_event };
     struct err e = { 0 };
-    char *ci = dbt_conninfo_fmt(t, "bs_p1");
+    double end = 0;
 
     sim_config_default(&sim);
     sim.latency_min_ms = sim.latency_max_ms = 0;
@@ -215,58 +285,91 @@ pipeline(struct dbt *t, int n, struct run *r)
     sim.read_ppm = 1000000;
     sim.reply_ppm = 0;
     sim.seed = 1;
-    p.conninfo = ci;
     p.opt.transport = SENDER_TRANSPORT_SIM;
     p.opt.rapido = true;
     p.opt.seed = 1;
     p.sim = &sim;
-    r->n = n;
-    uv_loop_init(&r->loop);
-    uv_timer_init(&r->loop, &r->guard);
-    r->guard.data = r;
-    uv_timer_start(&r->guard, on_guard, 300000, 0);
-    r->t0 = now_s();
-    if ((r->s = sender_start(&r->loop, &p, &cb, &e)) == NULL)
-        die("sender_start: %s", e.msg);
-    uv_run(&r->loop, UV_RUN_DEFAULT);
-    if (uv_loop_close(&r->loop) != 0)
+    uv_loop_init(&b->loop);
+    uv_timer_init(&b->loop, &b->guard);
+    b->guard.data = b;
+    uv_timer_start(&b->guard, on_guard, 300000, 0);
+    b->t0 = now_s();
+    for (int i = 0; i < b->n; i++) {
+        struct acct *a = &b->a[i];
+        struct sender_callbacks cb = { .ctx = a, .event = on_event };
+        char *ci = dbt_conninfo_fmt(t, a->login);
+
+        a->b = b;
+        a->m = b->m;
+        p.conninfo = ci;
+        if ((a->s = sender_start(&b->loop, &p, &cb, &e)) == NULL)
+            die("sender_start: %s", e.msg);
+        b->running++;
+        free(ci);
+    }
+    uv_run(&b->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&b->loop) != 0)
         die("el loop no cerró limpio");
-    free(ci);
-    if (r->stopped[0] != '\0')
-        die("el envío se detuvo: %s", r->stopped);
-    return r->t1 - r->t0;
+    for (int i = 0; i < b->n; i++) {
+        if (b->a[i].stopped[0] != '\0')
+            die("el envío de %s se detuvo: %s", b->a[i].login, b->a[i].stopped);
+        if (b->a[i].t1 - b->t0 > end)
+            end = b->a[i].t1 - b->t0;
+    }
+    return end;
+}
+
+static int
+env_int(const char *name, int def, int lo, int hi)
+{
+    const char *s = getenv(name);
+    int v = s != NULL ? atoi(s) : def;
+
+    if (v < lo || v > hi)
+        die("%s debe estar entre %d y %d", name, lo, hi);
+    return v;
 }
 
 int
 main(void)
 {
     struct err e = { 0 };
-    struct dbt *a, *b;
-    struct run *r = calloc(1, sizeof *r);
-    const char *s = getenv("BENCH_MENSAJES");
-    int n = s != NULL ? atoi(s) : 1000, cuenta;
-    double base, full;
+    struct dbt *ta, *tb;
+    struct bench *b = calloc(1, sizeof *b);
+    double base, full, rtt;
+    int total, sent = 0, receipts = 0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (n < 1 || n > 1000)
-        die("BENCH_MENSAJES debe estar entre 1 y 1000 (el límite diario máximo)");
-    if ((a = dbt_new(NULL, &e)) == NULL || (b = dbt_new(NULL, &e)) == NULL)
+    b->n = env_int("BENCH_CUENTAS", 4, 1, MAX_CUENTAS);
+    b->m = env_int("BENCH_MENSAJES", 1000, 1, 1000); /* the largest daily limit */
+    total = b->n * b->m;
+    if ((ta = dbt_new(NULL, &e)) == NULL || (tb = dbt_new(NULL, &e)) == NULL)
         die("no se pudo crear la base de la prueba: %s (¿corre con tests/bench/run.sh?)", e.msg);
-    cuenta = prepare(a, n);
-    base = baseline(a, cuenta, n);
-    (void)prepare(b, n);
-    full = pipeline(b, n, r);
-    printf("sender: %d mensajes, ritmo rapido, sim sin latencia\n", n);
-    printf(
-        "  línea base (solo SQL: reclamar + número + acuse + 2 recibos):%7.0f mensajes/s  (%.2f ms c/u)\n",
-        n / base, 1000.0 * base / n);
-    printf(
-        "  canal completo (hilo, loop, sim, eventos):                   %7.0f mensajes/s  (%.2f ms c/u)\n",
-        r->sent / full, 1000.0 * full / (r->sent > 0 ? r->sent : 1));
-    printf("  enviados %d, recibos %d; el motor añade %.0f %% sobre la base (objetivo ≥ 500/s)\n",
-           r->sent, r->receipts, 100.0 * (full / base - 1.0));
-    free(r);
-    dbt_free(a);
-    dbt_free(b);
+    prepare(ta, b);
+    base = baseline(ta, b);
+    rtt = round_trip_ms(ta);
+    prepare(tb, b);
+    full = pipeline(tb, b);
+    for (int i = 0; i < b->n; i++) {
+        sent += b->a[i].sent;
+        receipts += b->a[i].receipts;
+    }
+    printf("sender: %d cuentas × %d mensajes a la vez, ritmo rapido, sim sin latencia\n", b->n,
+           b->m);
+    for (int i = 0; i < b->n; i++)
+        printf("  cuenta %d: canal completo %6.0f mensajes/s, ruta anterior %6.0f mensajes/s\n",
+               i + 1, b->m / (b->a[i].t1 - b->t0), b->m / b->a[i].base_s);
+    printf("  ruta anterior (una llamada SQL por paso, sin motor): %7.0f mensajes/s en total\n",
+           total / base);
+    printf("  canal completo (hilos, loops, sim, eventos, lotes):  %7.0f mensajes/s en total"
+           "  (%.2f ms c/u)\n",
+           total / full, 1000.0 * full / total);
+    printf("  ida y vuelta SELECT 1: %.3f ms (%.0f/s en una conexión)\n", rtt, 1000.0 / rtt);
+    printf("  canal completo / ruta anterior: %.2f×; enviados %d, recibos %d"
+           " (objetivo ≥ 500 mensajes/s)\n",
+           base / full, sent, receipts);
+    free(b);
+    dbt_free(ta);
+    dbt_free(tb);
     return 0;
 }
