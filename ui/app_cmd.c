@@ -164,7 +164,9 @@ app_cmd_history_add(struct app *a, const char *line)
     int fd;
     bool ok;
 
-    app_cmd_history_load(a); /* the lines of earlier sessions stay in the file */
+    /* Read again first: another session may have written since; its lines stay. */
+    a->cmd.hist.loaded = false;
+    app_cmd_history_load(a);
     cmdline_hist_add(&a->cmd.hist, line);
     if ((path = history_path(true)) == NULL)
         return;

@@ -156,8 +156,9 @@ extern const size_t app_ncommands;
 void app_cmd_run(struct app *a, const char *line);
 void app_cmd_complete(struct app *a);
 void app_cmd_fini(struct app *a);
-/* The ":" history file ($XDG_STATE_HOME/embudo/historial): read once, on the first ":";
- * a run line is added and the file rewritten (0600, the newest CMDLINE_HIST_MAX lines). */
+/* The ":" history file ($XDG_STATE_HOME/embudo/historial): read on the first ":" and again
+ * before a run line is added (another session's lines stay), then rewritten (0600, the newest
+ * CMDLINE_HIST_MAX lines). */
 void app_cmd_history_load(struct app *a);
 void app_cmd_history_add(struct app *a, const char *line);
 

@@ -1,6 +1,7 @@
 # t_historial — the ":" line's history: Up and Down recall the commands run in this session
 # (what was being typed comes back after the newest), and the next session finds them in
-# $XDG_STATE_HOME/embudo/historial, a file only its owner may read.
+# $XDG_STATE_HOME/embudo/historial, a file only its owner may read, where a line another
+# session wrote meanwhile is kept.
 . "$(dirname "$0")/lib.inc"
 
 estado="$E2E_WORK/state/$E2E_NAME" # start_app's XDG_STATE_HOME
@@ -46,10 +47,14 @@ send_key BSpace
 send_key BSpace
 send_key BSpace
 send 'dark'
+echo "buscar otra sesión" >> "$f" # another session writes meanwhile: its line stays
 send_key Enter
 wait_for "Tema: dark"
 send q
 wait_gone
 expect_exit 0
-[ "$(tail -n 1 "$f")" = "tema dark" ] || fail "no se guardó «tema dark»: $(cat "$f")"
+[ "$(cat "$f")" = "tema light
+tema mono
+buscar otra sesión
+tema dark" ] || fail "historial tras dos sesiones: $(cat "$f")"
 e2e_end

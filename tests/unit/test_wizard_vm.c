@@ -185,6 +185,10 @@ test_step3_ai_kept_refused_and_final_text(void **st)
     assert_non_null(strstr(out, "Variaciones con IA: pidiendo…"));
     free(out);
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_NADA); /* not while asking */
+    /* back to the template and on again while the answer is on its way: no second request */
+    assert_int_equal(press(&m, KK_ESC, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.ia, WIZARD_IA_PIDIENDO);
     cand[0] = xstrdup("{nombre}: por su convenio {convenio} puede recibir hasta $50,000.");
     cand[1] = xstrdup("Hola, con {convenio} le prestamos hasta $50,000.");
     cand[2] = xstrdup("Hola {nombre}, con {convenio} le prestamos hasta $60,000.");

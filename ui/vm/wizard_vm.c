@@ -390,7 +390,8 @@ plantilla_enter(struct wizard_model *m)
     }
     m->error[0] = '\0';
     m->paso = WIZARD_VARIACIONES;
-    if (m->ia == WIZARD_IA_SIN_CONFIG || m->ia == WIZARD_IA_LISTA || m->ia == WIZARD_IA_FALLO)
+    /* asked once per template: back and forth while the answer is on its way asks nothing */
+    if (m->ia != WIZARD_IA_NO_PEDIDA)
         return WIZARD_REDIBUJAR;
     m->ia = WIZARD_IA_PIDIENDO;
     return WIZARD_PEDIR_IA;
