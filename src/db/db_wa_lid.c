@@ -72,8 +72,8 @@ db_wa_tctoken_guardar(struct db *db, int64_t cuenta, const char *jid, const uint
 }
 
 int
-db_wa_tctoken_filas(struct db *db, int64_t cuenta, int64_t desde, int limite,
-                    db_wa_tctoken_fn fn, void *arg, struct err *e)
+db_wa_tctoken_filas(struct db *db, int64_t cuenta, int64_t desde, int limite, db_wa_tctoken_fn fn,
+                    void *arg, struct err *e)
 {
     static const char sql[] = "SELECT jid, token, t::text FROM api.wa_tctoken_filas($1, $2, $3)";
     char id[24], ds[24], lim[16];

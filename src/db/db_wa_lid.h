@@ -20,8 +20,8 @@ struct db;
 struct err;
 
 /* Stores that phone user pn has LID user lid. RC_OK, RC_REFUSED (EB363, EB382), RC_DB. */
-int db_wa_lid_guardar(struct db *db, int64_t cuenta, const char *pn, const char *lid,
-                      struct err *e) __attribute__((warn_unused_result));
+int db_wa_lid_guardar(struct db *db, int64_t cuenta, const char *pn, const char *lid, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Called per stored pair by db_wa_lid_filas; strings borrowed for the call. */
 typedef void (*db_wa_lid_fn)(void *arg, const char *pn, const char *lid);

@@ -121,8 +121,10 @@ test_lids(void **state)
     expect_code(db_wa_lid_guardar(f->p2, f->c1, "1", "2", &e), &e, "EB363");
     assert_int_equal(dbt_scalar_ll(f->t, f->p2, "SELECT count(*) FROM crm.wa_lids"), 0);
     assert_int_equal(dbt_scalar_ll(f->t, f->p1, "SELECT count(*) FROM crm.wa_lids"), 2);
-    assert_int_equal(dbt_try(f->p1, &e, "INSERT INTO crm.wa_lids (usuario_id, pn, lid) VALUES"
-                                        " (%lld, '1', '2')", (long long)f->c1),
+    assert_int_equal(dbt_try(f->p1, &e,
+                             "INSERT INTO crm.wa_lids (usuario_id, pn, lid) VALUES"
+                             " (%lld, '1', '2')",
+                             (long long)f->c1),
                      RC_DB); /* no direct writes */
     expect_code(db_wa_lid_guardar(f->p1, f->c1, "52a", "1", &e), &e, "EB382");
     expect_code(db_wa_lid_guardar(f->p1, f->c1, "1", "123456789012345678901", &e), &e, "EB382");
@@ -140,8 +142,8 @@ test_tokens(void **state)
                                            (const uint8_t *)"T-1\0x", 5, 1700000000, &kept, &e),
                      RC_OK);
     assert_true(kept);
-    assert_int_equal(db_wa_tctoken_guardar(f->p1, f->c1, "88880000001@lid",
-                                           (const uint8_t *)"OLD", 3, 1690000000, &kept, &e),
+    assert_int_equal(db_wa_tctoken_guardar(f->p1, f->c1, "88880000001@lid", (const uint8_t *)"OLD",
+                                           3, 1690000000, &kept, &e),
                      RC_OK);
     assert_false(kept); /* older than the stored one */
     assert_int_equal(db_wa_tctoken_guardar(f->p1, f->c1, "525598765432@s.whatsapp.net",
@@ -152,8 +154,9 @@ test_tokens(void **state)
     assert_int_equal(r.n, 1); /* the 1600000000 one is before desde */
     assert_int_equal(memcmp(r.text, "88880000001@lid:T-1", 19), 0);
     assert_non_null(strstr(r.text, "@1700000000;"));
-    assert_int_equal(dbt_scalar_ll(f->t, f->p1, "SELECT octet_length(token) FROM crm.wa_tctokens"
-                                                " WHERE jid = '88880000001@lid'"),
+    assert_int_equal(dbt_scalar_ll(f->t, f->p1,
+                                   "SELECT octet_length(token) FROM crm.wa_tctokens"
+                                   " WHERE jid = '88880000001@lid'"),
                      5); /* bytes kept whole, NUL included */
     memset(&r, 0, sizeof r);
     assert_int_equal(db_wa_tctoken_filas(f->p1, f->c1, 0, 10, token_row, &r, &e), RC_OK);
@@ -161,9 +164,9 @@ test_tokens(void **state)
 
     expect_code(db_wa_tctoken_filas(f->p2, f->c1, 0, 10, token_row, &r, &e), &e, "EB363");
     assert_int_equal(dbt_scalar_ll(f->t, f->p2, "SELECT count(*) FROM crm.wa_tctokens"), 0);
-    expect_code(db_wa_tctoken_guardar(f->p1, f->c1, "120363@g.us", (const uint8_t *)"x", 1, 1,
-                                      NULL, &e),
-                &e, "EB383");
+    expect_code(
+        db_wa_tctoken_guardar(f->p1, f->c1, "120363@g.us", (const uint8_t *)"x", 1, 1, NULL, &e),
+        &e, "EB383");
     expect_code(db_wa_tctoken_guardar(f->p1, f->c1, "1@lid", (const uint8_t *)"x", 1, 0, NULL, &e),
                 &e, "EB383");
     expect_code(db_wa_tctoken_guardar(f->p1, f->c1, "1@lid", (const uint8_t *)"", 0, 5, NULL, &e),
@@ -177,11 +180,11 @@ test_identity(void **state)
     struct err e = { 0 };
     int64_t op = -1, mine;
 
-    mine = dbt_scalar_ll(f->t, f->p1, "SELECT oportunidad_id FROM api.captar('Juana Pérez',"
-                                      " '55 1234 5678', 'IMSS')");
-    assert_int_equal(db_wa_identidad_cambiada(f->p1, f->c1, "5215512345678@s.whatsapp.net", &op,
-                                              &e),
-                     RC_OK);
+    mine = dbt_scalar_ll(f->t, f->p1,
+                         "SELECT oportunidad_id FROM api.captar('Juana Pérez',"
+                         " '55 1234 5678', 'IMSS')");
+    assert_int_equal(
+        db_wa_identidad_cambiada(f->p1, f->c1, "5215512345678@s.whatsapp.net", &op, &e), RC_OK);
     assert_int_equal(op, mine);
     /* a second device's report right after adds nothing */
     assert_int_equal(db_wa_identidad_cambiada(f->p1, f->c1, "+52 55 1234 5678", &op, &e), RC_OK);
@@ -193,18 +196,16 @@ test_identity(void **state)
                                    (long long)mine),
                      1);
     /* unknown phone, a LID without phone, another account's phone: nothing */
-    assert_int_equal(db_wa_identidad_cambiada(f->p1, f->c1, "5213399990000@s.whatsapp.net", &op,
-                                              &e),
-                     RC_OK);
+    assert_int_equal(
+        db_wa_identidad_cambiada(f->p1, f->c1, "5213399990000@s.whatsapp.net", &op, &e), RC_OK);
     assert_int_equal(op, 0);
     assert_int_equal(db_wa_identidad_cambiada(f->p1, f->c1, "88880000001@lid", &op, &e), RC_OK);
     assert_int_equal(op, 0);
-    assert_int_equal(db_wa_identidad_cambiada(f->p2, f->c2, "5215512345678@s.whatsapp.net", &op,
-                                              &e),
-                     RC_OK);
+    assert_int_equal(
+        db_wa_identidad_cambiada(f->p2, f->c2, "5215512345678@s.whatsapp.net", &op, &e), RC_OK);
     assert_int_equal(op, 0);
-    expect_code(db_wa_identidad_cambiada(f->p2, f->c1, "5215512345678@s.whatsapp.net", &op, &e),
-                &e, "EB363");
+    expect_code(db_wa_identidad_cambiada(f->p2, f->c1, "5215512345678@s.whatsapp.net", &op, &e), &e,
+                "EB363");
 }
 
 int

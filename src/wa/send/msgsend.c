@@ -16,8 +16,8 @@
 #include "wa/creds.h"
 #include "wa/devices.h"
 #include "wa/presence.h"
-#include "wa/tctoken.h"
 #include "wa/send/msgsend_int.h"
+#include "wa/tctoken.h"
 
 void
 wa_msgsend_config_default(struct wa_msgsend_config *cfg)

@@ -83,7 +83,8 @@ struct wa_msgsend_config {
     size_t check_batch;       /* numbers per contact query: 50 */
     int64_t number_ttl_ms;    /* number-check answers reused for: 24 h */
     const char *push_name;    /* presence name; NULL: the creds' name, else no presence */
-    struct wa_msgsend_store store; /* zeroed by default: memory only */
+    /* Zeroed by default: memory only. */
+    struct wa_msgsend_store store;
 };
 
 void wa_msgsend_config_default(struct wa_msgsend_config *cfg);
