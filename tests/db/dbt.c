@@ -355,6 +355,55 @@ dbt_try(struct db *db, struct err *e, const char *fmt, ...)
 }
 
 void
+dbt_expect_refusal(struct db *db, const char *code, const char *sql)
+{
+    struct err e = { 0 };
+    int rc = dbt_try(db, &e, "%s", sql);
+
+    if (rc != RC_REFUSED || strcmp(e.code, code) != 0)
+        fail_msg("%s: esperaba el rechazo %s, llegó %s %s (%s)", sql, code, rc_name(rc), e.code,
+                 e.msg);
+}
+
+void
+dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char role[32];
+        char *login = sql_literal_dup(u[i].login), *nombre = sql_literal_dup(u[i].nombre);
+        char *rol = sql_literal_dup(u[i].rol);
+        char *sup = sql_literal_dup(u[i].supervisor != NULL ? u[i].supervisor : "");
+        char *estado = sql_literal_dup(u[i].estado != NULL ? u[i].estado : "ACTIVO");
+
+        snprintf(role, sizeof role, "embudo_%s",
+                 strcmp(u[i].rol, "PROMOTOR") == 0     ? "promotor"
+                 : strcmp(u[i].rol, "SUPERVISOR") == 0 ? "supervisor"
+                                                       : "admin");
+        dbt_role(t, u[i].login, role);
+        dbt_exec(adm,
+                 "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, estado)"
+                 " VALUES (%s, %s, %s, (SELECT id FROM crm.usuarios WHERE login = %s), %s)",
+                 login, nombre, rol, sup, estado);
+        free(login);
+        free(nombre);
+        free(rol);
+        free(sup);
+        free(estado);
+    }
+}
+
+void
+dbt_clientes_imss(struct db *adm, int n)
+{
+    dbt_exec(adm,
+             "INSERT INTO padron.convenios (clave, nombre, tipo)"
+             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
+             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
+             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, %d) i",
+             n);
+}
+
+void
 dbt_config_load(struct config *cfg, const char *home)
 {
     char home_env[] = "HOME=/nonexistent-embudo-test";

@@ -90,6 +90,31 @@ long long dbt_scalar_ll(struct dbt *t, struct db *db, const char *fmt, ...)
 int dbt_try(struct db *db, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Asserts that sql, run on db, is refused (RC_REFUSED) with SQLSTATE code. */
+void dbt_expect_refusal(struct db *db, const char *code, const char *sql);
+
+/*
+ * A user of a test: login (also its LOGIN role), nombre, rol ("PROMOTOR", "SUPERVISOR",
+ * "ADMIN"), the login of its supervisor (promoters; NULL = none) and estado (NULL = ACTIVO).
+ */
+struct dbt_usuario {
+    const char *login;
+    const char *nombre;
+    const char *rol;
+    const char *supervisor;
+    const char *estado;
+};
+
+/*
+ * Creates each user's role (member of embudo_promotor / _supervisor / _admin) and its
+ * crm.usuarios row, in array order (a supervisor before its promoters), as adm. Fails the
+ * test on error.
+ */
+void dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n);
+
+/* Convenio IMSS and n padron clients "Cliente i" Prueba, IMSS, CDMX (9), edad 30, as adm. */
+void dbt_clientes_imss(struct db *adm, int n);
+
 /*
  * Loads a struct config for an embedded cluster at home (EMBUDO_HOME-like, no files, no PG*
  * variables), for tests of code that takes a config. config_fini it. Fails the test on error.

@@ -23,22 +23,18 @@
 static void
 seed(struct dbt *t, struct db *adm)
 {
+    static const struct dbt_usuario usuarios[] = {
+        { "bd_sup", "Sara Supervisora", "SUPERVISOR", NULL, NULL },
+        { "bd_sup2", "Saúl Supervisor", "SUPERVISOR", NULL, NULL },
+        { "bd_adm", "Ada Admin", "ADMIN", NULL, NULL },
+        { "bd_p1", "Pepe Uno", "PROMOTOR", "bd_sup", NULL },
+        { "bd_p2", "Paty Dos", "PROMOTOR", "bd_sup", NULL },
+        { "bd_p3", "Pablo Tres", "PROMOTOR", "bd_sup2", NULL },
+    };
     struct db *p;
 
-    dbt_role(t, "bd_sup", "embudo_supervisor");
-    dbt_role(t, "bd_sup2", "embudo_supervisor");
-    dbt_role(t, "bd_adm", "embudo_admin");
-    dbt_role(t, "bd_p1", "embudo_promotor");
-    dbt_role(t, "bd_p2", "embudo_promotor");
-    dbt_role(t, "bd_p3", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('bd_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-                  " ('bd_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('bd_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
-                  " FROM (VALUES ('bd_p1', 'Pepe Uno', 'bd_sup'), ('bd_p2', 'Paty Dos', 'bd_sup'),"
-                  "  ('bd_p3', 'Pablo Tres', 'bd_sup2')) v(l, n, s);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
+    dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
+    dbt_exec(adm, "INSERT INTO padron.convenios (clave, nombre, tipo)"
                   " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
                   "INSERT INTO padron.clientes (nombre, primer_apellido, segundo_apellido,"
                   " convenio_id, entidad_id, edad) SELECT 'Cliente' || i, 'Prueba', 'Díaz', 1,"
@@ -59,16 +55,6 @@ seed(struct dbt *t, struct db *adm)
     db_close(p);
     dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '5 hours'"
                   " WHERE id = 2");
-}
-
-static void
-expect_refusal(struct db *db, const char *code, const char *sql)
-{
-    struct err e = { 0 };
-
-    assert_int_equal(dbt_try(db, &e, "%s", sql), RC_REFUSED);
-    if (strcmp(e.code, code) != 0)
-        fail_msg("%s: esperaba %s, llegó %s (%s)", sql, code, e.code, e.msg);
 }
 
 static void
@@ -127,13 +113,13 @@ test_actions(void **state)
     seed(t, adm);
     db = dbt_connect(t, "bd_sup");
     /* Mandatory reasons, ids, bandeja membership, team — all before anything changes. */
-    expect_refusal(db, "EB503", "SELECT api.bandeja_devolver(ARRAY[1], '')");
-    expect_refusal(db, "EB503", "SELECT api.bandeja_descartar(ARRAY[1], NULL)");
-    expect_refusal(db, "EB503", "SELECT api.bandeja_reabrir(ARRAY[1], ' ')");
-    expect_refusal(db, "EB503", "SELECT * FROM api.bandeja_reasignar(ARRAY[1], 'bd_p2', '')");
-    expect_refusal(db, "EB501", "SELECT api.bandeja_devolver(ARRAY[]::bigint[], 'x')");
-    expect_refusal(db, "EB502", "SELECT api.bandeja_devolver(ARRAY[1, 5], 'x')");
-    expect_refusal(db, "EB301", "SELECT api.bandeja_devolver(ARRAY[1, 7], 'x')");
+    dbt_expect_refusal(db, "EB503", "SELECT api.bandeja_devolver(ARRAY[1], '')");
+    dbt_expect_refusal(db, "EB503", "SELECT api.bandeja_descartar(ARRAY[1], NULL)");
+    dbt_expect_refusal(db, "EB503", "SELECT api.bandeja_reabrir(ARRAY[1], ' ')");
+    dbt_expect_refusal(db, "EB503", "SELECT * FROM api.bandeja_reasignar(ARRAY[1], 'bd_p2', '')");
+    dbt_expect_refusal(db, "EB501", "SELECT api.bandeja_devolver(ARRAY[]::bigint[], 'x')");
+    dbt_expect_refusal(db, "EB502", "SELECT api.bandeja_devolver(ARRAY[1, 5], 'x')");
+    dbt_expect_refusal(db, "EB301", "SELECT api.bandeja_devolver(ARRAY[1, 7], 'x')");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.bandeja()"), "4");
 
     /* devolver: DEVUELTA, back to the pool at once. */
@@ -194,7 +180,7 @@ test_actions(void **state)
                                        " WHERE id = 3"),
                         "t");
     /* Closed ones cannot be acted on again. */
-    expect_refusal(db, "EB604", "SELECT api.bandeja_reabrir(ARRAY[1], 'otra vez')");
+    dbt_expect_refusal(db, "EB604", "SELECT api.bandeja_reabrir(ARRAY[1], 'otra vez')");
     db_close(db);
     /* An admin acts on any team. */
     db = dbt_connect(t, "bd_adm");

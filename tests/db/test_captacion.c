@@ -21,32 +21,18 @@
 static void
 seed(struct dbt *t, struct db *adm)
 {
-    dbt_role(t, "ca_sup", "embudo_supervisor");
-    dbt_role(t, "ca_adm", "embudo_admin");
-    dbt_role(t, "ca_p1", "embudo_promotor");
-    dbt_role(t, "ca_p2", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('ca_sup', 'Sara Supervisora', 'SUPERVISOR'), ('ca_adm', 'Ada Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login ="
-                  " 'ca_sup') FROM (VALUES ('ca_p1', 'Pepe Uno'), ('ca_p2', 'Paty Dos')) v(l, n);"
-                  "INSERT INTO padron.convenios (clave, nombre, tipo)"
-                  " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-                  "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-                  " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 20) i;"
-                  "UPDATE padron.clientes SET curp = 'GOMA800101HDFRRN09' WHERE id = 6;"
+    static const struct dbt_usuario usuarios[] = {
+        { "ca_sup", "Sara Supervisora", "SUPERVISOR", NULL, NULL },
+        { "ca_adm", "Ada Admin", "ADMIN", NULL, NULL },
+        { "ca_p1", "Pepe Uno", "PROMOTOR", "ca_sup", NULL },
+        { "ca_p2", "Paty Dos", "PROMOTOR", "ca_sup", NULL },
+    };
+
+    dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
+    dbt_clientes_imss(adm, 20);
+    dbt_exec(adm, "UPDATE padron.clientes SET curp = 'GOMA800101HDFRRN09' WHERE id = 6;"
                   "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)"
                   " VALUES (5, 'CELULAR', '+525512345678'), (7, 'CELULAR', '+523311112222')");
-}
-
-static void
-expect_refusal(struct db *db, const char *code, const char *sql)
-{
-    struct err e = { 0 };
-
-    assert_int_equal(dbt_try(db, &e, "%s", sql), RC_REFUSED);
-    if (strcmp(e.code, code) != 0)
-        fail_msg("%s: esperaba %s, llegó %s (%s)", sql, code, e.code, e.msg);
 }
 
 static void
@@ -90,7 +76,7 @@ test_normalizar_telefono(void **state)
             strcmp(e.code, "EB701") != 0)
             fail_msg("'%s' debía rechazarse con EB701 (llegó %s)", malos[i], e.code);
     }
-    expect_refusal(db, "EB701", "SELECT api.normalizar_telefono(NULL)");
+    dbt_expect_refusal(db, "EB701", "SELECT api.normalizar_telefono(NULL)");
     db_close(db);
 }
 
@@ -152,19 +138,19 @@ test_prospecto_nuevo(void **state)
     db_close(p);
     /* Refusals of the input. */
     p = dbt_connect(t, "ca_p1");
-    expect_refusal(p, "EB701", "SELECT * FROM api.captar('Ana López', '123')");
-    expect_refusal(p, "EB703", "SELECT * FROM api.captar('A', '5511112222')");
-    expect_refusal(p, "EB703",
-                   "SELECT * FROM api.captar('Ana López', '5511112222', NULL, NULL,"
-                   " '[1]')");
-    expect_refusal(p, "EB704", "SELECT * FROM api.captar('Ana López', '5511112222', 'NADA')");
-    expect_refusal(p, "EB705",
-                   "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
-                   " 'NOESCURP')");
+    dbt_expect_refusal(p, "EB701", "SELECT * FROM api.captar('Ana López', '123')");
+    dbt_expect_refusal(p, "EB703", "SELECT * FROM api.captar('A', '5511112222')");
+    dbt_expect_refusal(p, "EB703",
+                       "SELECT * FROM api.captar('Ana López', '5511112222', NULL, NULL,"
+                       " '[1]')");
+    dbt_expect_refusal(p, "EB704", "SELECT * FROM api.captar('Ana López', '5511112222', 'NADA')");
+    dbt_expect_refusal(p, "EB705",
+                       "SELECT * FROM api.captar('Ana López', '5511112222', NULL,"
+                       " 'NOESCURP')");
     db_close(p);
     dbt_exec(adm, "UPDATE crm.usuarios SET cartera_max = 1 WHERE login = 'ca_p1'");
     p = dbt_connect(t, "ca_p1");
-    expect_refusal(p, "EB706", "SELECT * FROM api.captar('Ana López', '5511112222')");
+    dbt_expect_refusal(p, "EB706", "SELECT * FROM api.captar('Ana López', '5511112222')");
     db_close(p);
     db_close(adm);
 }
@@ -222,7 +208,7 @@ test_vinculo_con_padron(void **state)
     dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo) VALUES (7, NULL,"
                   " 'OPT_OUT')");
     p = dbt_connect(t, "ca_p2");
-    expect_refusal(p, "EB707", "SELECT * FROM api.captar('Siete', '33 1111 2222')");
+    dbt_expect_refusal(p, "EB707", "SELECT * FROM api.captar('Siete', '33 1111 2222')");
     /* Once the old opportunity is closed, the client can be captured again. */
     dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
                   " timer_aviso = NULL, cerrada_at = now() WHERE cliente_id = 5");

@@ -26,24 +26,17 @@ seed(struct dbt *t, struct db *adm)
 {
     struct db *p;
 
-    dbt_role(t, "em_sup", "embudo_supervisor");
-    dbt_role(t, "em_sup2", "embudo_supervisor");
-    dbt_role(t, "em_adm", "embudo_admin");
-    dbt_role(t, "em_p1", "embudo_promotor");
-    dbt_role(t, "em_p2", "embudo_promotor");
-    dbt_role(t, "em_p3", "embudo_promotor");
-    dbt_exec(adm,
-             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-             " ('em_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-             " ('em_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('em_adm', 'Ada Admin', 'ADMIN');"
-             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id)"
-             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s)"
-             " FROM (VALUES ('em_p1', 'Pepe Uno', 'em_sup'), ('em_p2', 'Paty Dos', 'em_sup'),"
-             "  ('em_p3', 'Pablo Tres', 'em_sup2')) v(l, n, s);"
-             "INSERT INTO padron.convenios (clave, nombre, tipo)"
-             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 100) i");
+    static const struct dbt_usuario usuarios[] = {
+        { "em_sup", "Sara Supervisora", "SUPERVISOR", NULL, NULL },
+        { "em_sup2", "Saúl Supervisor", "SUPERVISOR", NULL, NULL },
+        { "em_adm", "Ada Admin", "ADMIN", NULL, NULL },
+        { "em_p1", "Pepe Uno", "PROMOTOR", "em_sup", NULL },
+        { "em_p2", "Paty Dos", "PROMOTOR", "em_sup", NULL },
+        { "em_p3", "Pablo Tres", "PROMOTOR", "em_sup2", NULL },
+    };
+
+    dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
+    dbt_clientes_imss(adm, 100);
     p = dbt_connect(t, "em_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(10)");
     db_close(p);
@@ -61,16 +54,6 @@ op(struct dbt *t, struct db *adm, const char *login, int n)
                          " ON u.id = o.usuario_id WHERE u.login = '%s'"
                          " ORDER BY o.id OFFSET %d LIMIT 1",
                          login, n - 1);
-}
-
-static void
-expect_refusal(struct db *db, const char *code, const char *sql)
-{
-    struct err e = { 0 };
-
-    assert_int_equal(dbt_try(db, &e, "%s", sql), RC_REFUSED);
-    if (strcmp(e.code, code) != 0)
-        fail_msg("%s: esperaba %s, llegó %s (%s)", sql, code, e.code, e.msg);
 }
 
 static void
@@ -129,27 +112,27 @@ test_mover_normal_restarts_timer(void **state)
                                        o),
                         "sin timer");
     /* Refusals. */
-    expect_refusal(p, "EB306",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Seguimiento'')'",
-                                  o));
-    expect_refusal(p, "EB303",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''No existe'')'",
-                                  o));
-    expect_refusal(p, "EB304",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Venta'')'",
-                                  o));
-    expect_refusal(p, "EB301", "SELECT * FROM api.mover(999999, 'Contactado')");
-    expect_refusal(p, "EB301",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Contactado'')'",
-                                  op(t, adm, "em_p2", 1)));
+    dbt_expect_refusal(p, "EB306",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Seguimiento'')'",
+                                      o));
+    dbt_expect_refusal(p, "EB303",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''No existe'')'",
+                                      o));
+    dbt_expect_refusal(p, "EB304",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Venta'')'",
+                                      o));
+    dbt_expect_refusal(p, "EB301", "SELECT * FROM api.mover(999999, 'Contactado')");
+    dbt_expect_refusal(p, "EB301",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Contactado'')'",
+                                      op(t, adm, "em_p2", 1)));
     db_close(p);
     db_close(adm);
 }
@@ -167,11 +150,11 @@ test_mover_salida_and_who_may_act(void **state)
     o1 = op(t, adm, "em_p1", 1);
     o2 = op(t, adm, "em_p1", 2);
     db = dbt_connect(t, "em_p1");
-    expect_refusal(db, "EB305",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''No localizado'', ''  '')'",
-                                  o1));
+    dbt_expect_refusal(db, "EB305",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''No localizado'', ''  '')'",
+                                      o1));
     assert_string_equal(dbt_scalar_tmp(t, db,
                                        "SELECT estado || '/' || coalesce(timer_vence::text,"
                                        " '-') FROM api.mover(%lld, 'No localizado',"
@@ -187,11 +170,11 @@ test_mover_salida_and_who_may_act(void **state)
                                        o1),
                         "no contesta|A_BANDEJA|EN_BANDEJA|no contesta");
     /* In the bandeja the supervisor decides. */
-    expect_refusal(db, "EB307",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Contactado'')'",
-                                  o1));
+    dbt_expect_refusal(db, "EB307",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Contactado'')'",
+                                      o1));
     db_close(db);
     /* The owner's supervisor and an admin may move; another supervisor may not. */
     db = dbt_connect(t, "em_sup");
@@ -209,11 +192,11 @@ test_mover_salida_and_who_may_act(void **state)
                         "t");
     db_close(db);
     db = dbt_connect(t, "em_sup2");
-    expect_refusal(db, "EB301",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Contactado'')'",
-                                  o2));
+    dbt_expect_refusal(db, "EB301",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Contactado'')'",
+                                      o2));
     db_close(db);
     db = dbt_connect(t, "em_adm");
     assert_string_equal(dbt_scalar_tmp(t, db,
@@ -240,30 +223,30 @@ test_venta(void **state)
     o2 = op(t, adm, "em_p1", 2);
     o3 = op(t, adm, "em_p1", 3);
     p = dbt_connect(t, "em_p1");
-    expect_refusal(p, "EB312",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 0, ''Nómina'',"
-                                  " ''F-1'')'",
-                                  o1));
-    expect_refusal(p, "EB312",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 10.005,"
-                                  " ''Nómina'', ''F-1'')'",
-                                  o1));
-    expect_refusal(p, "EB313",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, ''Nómina'',"
-                                  " ''F 1'')'",
-                                  o1));
-    expect_refusal(p, "EB313",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, '''',"
-                                  " ''F-1'')'",
-                                  o1));
+    dbt_expect_refusal(p, "EB312",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 0, ''Nómina'',"
+                                      " ''F-1'')'",
+                                      o1));
+    dbt_expect_refusal(p, "EB312",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 10.005,"
+                                      " ''Nómina'', ''F-1'')'",
+                                      o1));
+    dbt_expect_refusal(p, "EB313",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, ''Nómina'',"
+                                      " ''F 1'')'",
+                                      o1));
+    dbt_expect_refusal(p, "EB313",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, '''',"
+                                      " ''F-1'')'",
+                                      o1));
     assert_string_equal(dbt_scalar_tmp(t, p,
                                        "SELECT format('%%s/%%s/%%s', folio_venta, nueva,"
                                        " mensaje) FROM api.registrar_venta(%lld, 15000.50,"
@@ -290,12 +273,12 @@ test_venta(void **state)
         assert_non_null(strstr(e.msg, "F-001"));
     }
     /* The folio belongs to one sale only. */
-    expect_refusal(p, "EB311",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, ''X'',"
-                                  " ''F-001'')'",
-                                  o2));
+    dbt_expect_refusal(p, "EB311",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, ''X'',"
+                                      " ''F-001'')'",
+                                      o2));
     /* Closed as GANADA in the VENTA stage, history VENTA, cool-down block, pool row freed. */
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT o.estado || '/' || e.tipo || '/' ||"
@@ -322,34 +305,34 @@ test_venta(void **state)
                                        o1),
                         "VENTA/true/true/true");
     /* Closed: no moves; in the bandeja: no sale; someone else's: EB301. */
-    expect_refusal(p, "EB302",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM api.mover(%lld,"
-                                  " ''Contactado'')'",
-                                  o1));
+    dbt_expect_refusal(p, "EB302",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM api.mover(%lld,"
+                                      " ''Contactado'')'",
+                                      o1));
     dbt_exec(p, "SELECT * FROM api.mover(%lld, 'No interesado', 'ya tiene crédito')", o3);
-    expect_refusal(p, "EB307",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, ''X'',"
-                                  " ''F-9'')'",
-                                  o3));
-    expect_refusal(p, "EB301",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, ''X'',"
-                                  " ''F-9'')'",
-                                  op(t, adm, "em_p2", 1)));
+    dbt_expect_refusal(p, "EB307",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, ''X'',"
+                                      " ''F-9'')'",
+                                      o3));
+    dbt_expect_refusal(p, "EB301",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, ''X'',"
+                                      " ''F-9'')'",
+                                      op(t, adm, "em_p2", 1)));
     dbt_exec(adm,
              "UPDATE crm.oportunidades SET estado = 'DEVUELTA', timer_vence = NULL,"
              " timer_aviso = NULL, cerrada_at = now() WHERE id = %lld",
              o2);
-    expect_refusal(p, "EB302",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT * FROM"
-                                  " api.registrar_venta(%lld, 100, ''X'',"
-                                  " ''F-9'')'",
-                                  o2));
+    dbt_expect_refusal(p, "EB302",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT * FROM"
+                                      " api.registrar_venta(%lld, 100, ''X'',"
+                                      " ''F-9'')'",
+                                      o2));
     db_close(p);
     db_close(adm);
 }
@@ -373,13 +356,14 @@ test_nota(void **state)
                                        " etapa_anterior FROM crm.historial"
                                        " ORDER BY id DESC LIMIT 1"),
                         "NOTA/marcar el lunes/Nuevo");
-    expect_refusal(p, "EB320", dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, '' '')'", o1));
-    expect_refusal(p, "EB320",
-                   dbt_scalar_tmp(t, adm,
-                                  "SELECT 'SELECT api.nota(%lld,"
-                                  " repeat(''x'', 2001))'",
-                                  o1));
-    expect_refusal(
+    dbt_expect_refusal(p, "EB320",
+                       dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, '' '')'", o1));
+    dbt_expect_refusal(p, "EB320",
+                       dbt_scalar_tmp(t, adm,
+                                      "SELECT 'SELECT api.nota(%lld,"
+                                      " repeat(''x'', 2001))'",
+                                      o1));
+    dbt_expect_refusal(
         p, "EB301",
         dbt_scalar_tmp(t, adm, "SELECT 'SELECT api.nota(%lld, ''hola'')'", op(t, adm, "em_p2", 1)));
     /* Notes on closed opportunities are allowed. */

@@ -25,40 +25,21 @@ seed(struct dbt *t, struct db *adm)
 {
     struct db *p;
 
-    dbt_role(t, "re_sup", "embudo_supervisor");
-    dbt_role(t, "re_sup2", "embudo_supervisor");
-    dbt_role(t, "re_adm", "embudo_admin");
-    dbt_role(t, "re_p1", "embudo_promotor");
-    dbt_role(t, "re_p2", "embudo_promotor");
-    dbt_role(t, "re_p3", "embudo_promotor");
-    dbt_role(t, "re_p4", "embudo_promotor");
-    dbt_exec(adm,
-             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-             " ('re_sup', 'Sara Supervisora', 'SUPERVISOR'),"
-             " ('re_sup2', 'Saúl Supervisor', 'SUPERVISOR'), ('re_adm', 'Ada Admin', 'ADMIN');"
-             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, estado)"
-             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = v.s),"
-             " v.e FROM (VALUES ('re_p1', 'Pepe Uno', 're_sup', 'ACTIVO'),"
-             "  ('re_p2', 'Paty Dos', 're_sup', 'ACTIVO'),"
-             "  ('re_p3', 'Pablo Tres', 're_sup2', 'ACTIVO'),"
-             "  ('re_p4', 'Pía Cuatro', 're_sup', 'VACACIONES')) v(l, n, s, e);"
-             "INSERT INTO padron.convenios (clave, nombre, tipo)"
-             " VALUES ('IMSS', 'IMSS', 'FEDERAL');"
-             "INSERT INTO padron.clientes (nombre, primer_apellido, convenio_id, entidad_id,"
-             " edad) SELECT 'Cliente ' || i, 'Prueba', 1, 9, 30 FROM generate_series(1, 200) i");
+    static const struct dbt_usuario usuarios[] = {
+        { "re_sup", "Sara Supervisora", "SUPERVISOR", NULL, NULL },
+        { "re_sup2", "Saúl Supervisor", "SUPERVISOR", NULL, NULL },
+        { "re_adm", "Ada Admin", "ADMIN", NULL, NULL },
+        { "re_p1", "Pepe Uno", "PROMOTOR", "re_sup", NULL },
+        { "re_p2", "Paty Dos", "PROMOTOR", "re_sup", NULL },
+        { "re_p3", "Pablo Tres", "PROMOTOR", "re_sup2", NULL },
+        { "re_p4", "Pía Cuatro", "PROMOTOR", "re_sup", "VACACIONES" },
+    };
+
+    dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
+    dbt_clientes_imss(adm, 200);
     p = dbt_connect(t, "re_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(20)");
     db_close(p);
-}
-
-static void
-expect_refusal(struct db *db, const char *code, const char *sql)
-{
-    struct err e = { 0 };
-
-    assert_int_equal(dbt_try(db, &e, "%s", sql), RC_REFUSED);
-    if (strcmp(e.code, code) != 0)
-        fail_msg("%s: esperaba %s, llegó %s (%s)", sql, code, e.code, e.msg);
 }
 
 static void
@@ -165,23 +146,23 @@ test_reasignar_refusals(void **state)
     dbt_exec(adm, "UPDATE crm.oportunidades SET estado = 'DESCARTADA', timer_vence = NULL,"
                   " timer_aviso = NULL, cerrada_at = now() WHERE id = 7");
     db = dbt_connect(t, "re_sup");
-    expect_refusal(db, "EB501", "SELECT * FROM api.reasignar(ARRAY[]::bigint[], 're_p2', 'x')");
-    expect_refusal(db, "EB501", "SELECT * FROM api.reasignar(NULL, 're_p2', 'x')");
-    expect_refusal(db, "EB503", "SELECT * FROM api.reasignar(ARRAY[1], 're_p2', '   ')");
-    expect_refusal(db, "EB601", "SELECT * FROM api.reasignar(ARRAY[1], 'nadie', 'x')");
-    expect_refusal(db, "EB601", "SELECT * FROM api.reasignar(ARRAY[1], 're_sup2', 'x')");
-    expect_refusal(db, "EB602", "SELECT * FROM api.reasignar(ARRAY[1], 're_p4', 'x')");
-    expect_refusal(db, "EB603", "SELECT * FROM api.reasignar(ARRAY[1], 're_p3', 'x')");
-    expect_refusal(db, "EB607", "SELECT * FROM api.reasignar(ARRAY[1], 're_p1', 'x')");
-    expect_refusal(db, "EB301", "SELECT * FROM api.reasignar(ARRAY[1, 99999], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB501", "SELECT * FROM api.reasignar(ARRAY[]::bigint[], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB501", "SELECT * FROM api.reasignar(NULL, 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB503", "SELECT * FROM api.reasignar(ARRAY[1], 're_p2', '   ')");
+    dbt_expect_refusal(db, "EB601", "SELECT * FROM api.reasignar(ARRAY[1], 'nadie', 'x')");
+    dbt_expect_refusal(db, "EB601", "SELECT * FROM api.reasignar(ARRAY[1], 're_sup2', 'x')");
+    dbt_expect_refusal(db, "EB602", "SELECT * FROM api.reasignar(ARRAY[1], 're_p4', 'x')");
+    dbt_expect_refusal(db, "EB603", "SELECT * FROM api.reasignar(ARRAY[1], 're_p3', 'x')");
+    dbt_expect_refusal(db, "EB607", "SELECT * FROM api.reasignar(ARRAY[1], 're_p1', 'x')");
+    dbt_expect_refusal(db, "EB301", "SELECT * FROM api.reasignar(ARRAY[1, 99999], 're_p2', 'x')");
     /* Closed ones, named in the message; nothing of the batch is done. */
     assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.reasignar(ARRAY[1, 5], 're_p2', 'x')"),
                      RC_REFUSED);
     assert_string_equal(e.code, "EB604");
     assert_non_null(strstr(e.msg, "5"));
     assert_non_null(strstr(e.msg, "GANADA"));
-    expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[6], 're_p2', 'x')");
-    expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[7], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[6], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB604", "SELECT * FROM api.reasignar(ARRAY[7], 're_p2', 'x')");
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT count(*) FROM crm.oportunidades o JOIN"
                                        " crm.usuarios u ON u.id = o.usuario_id"
@@ -189,10 +170,10 @@ test_reasignar_refusals(void **state)
                         "0");
     /* Destination quota and cartera. */
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 2 WHERE login = 're_p2'");
-    expect_refusal(db, "EB605", "SELECT * FROM api.reasignar(ARRAY[1, 2, 3], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB605", "SELECT * FROM api.reasignar(ARRAY[1, 2, 3], 're_p2', 'x')");
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 50, cartera_max = 2"
                   " WHERE login = 're_p2'");
-    expect_refusal(db, "EB606", "SELECT * FROM api.reasignar(ARRAY[1, 2, 3], 're_p2', 'x')");
+    dbt_expect_refusal(db, "EB606", "SELECT * FROM api.reasignar(ARRAY[1, 2, 3], 're_p2', 'x')");
     assert_string_equal(dbt_scalar_tmp(t, db,
                                        "SELECT reasignadas FROM api.reasignar(ARRAY[1, 2],"
                                        " 're_p2', 'x')"),
@@ -200,7 +181,7 @@ test_reasignar_refusals(void **state)
     db_close(db);
     /* Another team's supervisor cannot take them (EB301: not revealed). */
     db = dbt_connect(t, "re_sup2");
-    expect_refusal(db, "EB301", "SELECT * FROM api.reasignar(ARRAY[8], 're_p3', 'x')");
+    dbt_expect_refusal(db, "EB301", "SELECT * FROM api.reasignar(ARRAY[8], 're_p3', 'x')");
     db_close(db);
     db_close(adm);
 }
