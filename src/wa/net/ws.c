@@ -16,6 +16,12 @@
 #define WS_URL_MAX     1024
 #define WS_TIMEOUT_SEC 20 /* upgrade and TLS, as Baileys' connectTimeoutMs */
 
+/* libwebsockets' log level and its context creation and destruction touch process-wide
+ * state (lws globals, OpenSSL's global init); `embudo worker` runs one client per sender
+ * thread, so they go one at a time. Set once (uv_once), then any thread. */
+static uv_once_t ws_once = UV_ONCE_INIT;
+static uv_mutex_t ws_global;
+
 struct ws_out {
     struct ws_out *next;
     size_t len;
@@ -126,6 +132,22 @@ ws_free_closed(uv_handle_t *h)
     free(h->data);
 }
 
+static void
+ws_global_init(void)
+{
+    if (uv_mutex_init(&ws_global) != 0)
+        fatal("ws: uv_mutex_init");
+    lws_set_log_level(LLL_ERR | LLL_WARN, ws_lws_log);
+}
+
+static void
+ws_context_destroy(struct lws_context *ctx)
+{
+    uv_mutex_lock(&ws_global);
+    lws_context_destroy(ctx);
+    uv_mutex_unlock(&ws_global);
+}
+
 /* Delivers a pending close event or finishes ws_stop(), from the loop. */
 static void
 ws_defer_cb(uv_timer_t *t)
@@ -134,7 +156,7 @@ ws_defer_cb(uv_timer_t *t)
 
     if (w->stopping) {
         if (w->ctx != NULL) {
-            lws_context_destroy(w->ctx);
+            ws_context_destroy(w->ctx);
             w->ctx = NULL;
         }
         uv_close((uv_handle_t *)&w->defer, ws_defer_closed);
@@ -276,7 +298,7 @@ ws_new(uv_loop_t *loop, const struct ws_events *ev, struct err *e)
     w->ev = *ev;
     uv_timer_init(loop, &w->defer);
     w->defer.data = w;
-    lws_set_log_level(LLL_ERR | LLL_WARN, ws_lws_log);
+    uv_once(&ws_once, ws_global_init);
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = ws_protocols;
@@ -286,7 +308,9 @@ ws_new(uv_loop_t *loop, const struct ws_events *ev, struct err *e)
     info.timeout_secs = WS_TIMEOUT_SEC;
     info.connect_timeout_secs = WS_TIMEOUT_SEC;
     info.pcontext = &w->ctx_live;
+    uv_mutex_lock(&ws_global);
     w->ctx = w->ctx_live = lws_create_context(&info);
+    uv_mutex_unlock(&ws_global);
     if (w->ctx == NULL) {
         err_set(e, RC_NET, "no se pudo iniciar libwebsockets");
         uv_close((uv_handle_t *)&w->defer, ws_free_closed); /* frees w on the loop */
@@ -386,7 +410,7 @@ ws_free(struct ws *w)
     /* lws 4.1 on a foreign libuv loop: the destroy begun inside the loop finishes with a
      * second call once the loop has run dry (it completes synchronously then). */
     if (w->ctx_live != NULL)
-        lws_context_destroy(w->ctx_live);
+        ws_context_destroy(w->ctx_live);
     ws_out_drop(w);
     free(w);
 }
