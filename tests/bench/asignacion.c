@@ -591,7 +591,7 @@ main(void)
     load_activas(t, admin);
     seed_uid = query_int(admin, "SELECT id FROM crm.usuarios WHERE login = $1", "bench_p150");
     etapa = query_int(admin, "SELECT id FROM crm.etapas WHERE tipo = 'INICIAL' AND activa", NULL);
-    printf("\npedido individual de %d clientes (convenio=IMSS, transacción revertida):\n", PEDIDO);
+    printf("\npedido individual de %d clientes (convenio=IMSS, solo el pedido medido):\n", PEDIDO);
     ours = single_ours(t, REPS_SINGLE, false);
     seed = single_seed(t, &(struct seed_ctx){ seed_uid, etapa }, REPS_SEED);
     ours_c = single_ours(t, REPS_SINGLE, true);

@@ -33,14 +33,15 @@ seed_users(struct dbt *t, struct db *adm)
     dbt_role(t, "di_p1", "embudo_promotor");
     dbt_role(t, "di_p2", "embudo_promotor");
     dbt_role(t, "di_p3", "embudo_promotor");
-    dbt_exec(adm, "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
-                  " ('di_sup', 'Diana Supervisora', 'SUPERVISOR'), ('di_adm', 'Dino Admin', 'ADMIN');"
-                  "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
-                  " cartera_max)"
-                  " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = 'di_sup'),"
-                  "  5000, 5000"
-                  " FROM (VALUES ('di_p1', 'Pedro Uno'), ('di_p2', 'Paula Dos'),"
-                  "  ('di_p3', 'Pía Tres')) v(l, n)");
+    dbt_exec(adm,
+             "INSERT INTO crm.usuarios (login, nombre, rol) VALUES"
+             " ('di_sup', 'Diana Supervisora', 'SUPERVISOR'), ('di_adm', 'Dino Admin', 'ADMIN');"
+             "INSERT INTO crm.usuarios (login, nombre, rol, supervisor_id, cupo_diario,"
+             " cartera_max)"
+             " SELECT v.l, v.n, 'PROMOTOR', (SELECT id FROM crm.usuarios WHERE login = 'di_sup'),"
+             "  5000, 5000"
+             " FROM (VALUES ('di_p1', 'Pedro Uno'), ('di_p2', 'Paula Dos'),"
+             "  ('di_p3', 'Pía Tres')) v(l, n)");
 }
 
 /*
@@ -192,30 +193,38 @@ test_counts_follow_the_pool(void **state)
     check_all(t, adm, p[0], "tras el barrido");
 
     /* Bandeja: one returned by the supervisor, one discarded (cool-down); one sale. */
-    n = dbt_scalar_ll(t, adm, "SELECT min(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
-                              " ON u.id = o.usuario_id WHERE u.login = 'di_p1'"
-                              " AND o.estado = 'ABIERTA'");
+    n = dbt_scalar_ll(t, adm,
+                      "SELECT min(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
+                      " ON u.id = o.usuario_id WHERE u.login = 'di_p1'"
+                      " AND o.estado = 'ABIERTA'");
     dbt_exec(p[0], "SELECT * FROM api.mover(%lld, 'No localizado', 'no contesta')", n);
     dbt_exec(sup, "SELECT api.bandeja_devolver(ARRAY[%lld], 'otro promotor')", n);
-    n = dbt_scalar_ll(t, adm, "SELECT max(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
-                              " ON u.id = o.usuario_id WHERE u.login = 'di_p1'"
-                              " AND o.estado = 'ABIERTA'");
+    n = dbt_scalar_ll(t, adm,
+                      "SELECT max(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
+                      " ON u.id = o.usuario_id WHERE u.login = 'di_p1'"
+                      " AND o.estado = 'ABIERTA'");
     dbt_exec(p[0], "SELECT * FROM api.mover(%lld, 'No califica', 'edad')", n);
     dbt_exec(sup, "SELECT api.bandeja_descartar(ARRAY[%lld], 'no califica')", n);
-    n = dbt_scalar_ll(t, adm, "SELECT min(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
-                              " ON u.id = o.usuario_id WHERE u.login = 'di_p2'"
-                              " AND o.estado = 'ABIERTA'");
+    n = dbt_scalar_ll(t, adm,
+                      "SELECT min(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
+                      " ON u.id = o.usuario_id WHERE u.login = 'di_p2'"
+                      " AND o.estado = 'ABIERTA'");
     dbt_exec(p[1], "SELECT * FROM api.registrar_venta(%lld, 25000, 'Nómina', 'F-1')", n);
     check_all(t, adm, p[0], "tras devolver, descartar y vender");
 
     /* Captación of a free padron client found by its phone. */
-    n = dbt_scalar_ll(t, adm, "SELECT min(cliente_id) FROM crm.pool WHERE oportunidad_id IS NULL"
-                              " AND libre_desde <= now()");
-    dbt_exec(adm, "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)"
-                  " VALUES (%lld, 'CELULAR', '+525512340001')", n);
+    n = dbt_scalar_ll(t, adm,
+                      "SELECT min(cliente_id) FROM crm.pool WHERE oportunidad_id IS NULL"
+                      " AND libre_desde <= now()");
+    dbt_exec(adm,
+             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)"
+             " VALUES (%lld, 'CELULAR', '+525512340001')",
+             n);
     dbt_exec(p[2], "SELECT * FROM api.captar('Cliente captado', '55 1234 0001')");
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.pool WHERE cliente_id = %lld"
-                                           " AND oportunidad_id IS NOT NULL", n),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.pool WHERE cliente_id = %lld"
+                                   " AND oportunidad_id IS NOT NULL",
+                                   n),
                      1);
     check_all(t, adm, p[0], "tras la captación");
 
@@ -231,8 +240,9 @@ test_counts_follow_the_pool(void **state)
 
     /* Compaction: one row per bucket, same counts. */
     assert_true(dbt_scalar_ll(t, adm, "SELECT crm.pool_conteo_compactar()") > 0);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) - count(DISTINCT (convenio_id,"
-                                           " entidad_id, edad)) FROM crm.pool_conteo"),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) - count(DISTINCT (convenio_id,"
+                                   " entidad_id, edad)) FROM crm.pool_conteo"),
                      0);
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT crm.pool_conteo_compactar()"), 0);
     check_all(t, adm, p[0], "tras compactar");
@@ -243,22 +253,29 @@ test_counts_follow_the_pool(void **state)
     dbt_exec(adm, "UPDATE padron.convenios SET activo = true WHERE clave = 'PEMEX'");
 
     /* A block that ends while we wait: subtracted before, counted after. */
-    n = dbt_scalar_ll(t, adm, "SELECT min(cliente_id) FROM crm.pool WHERE oportunidad_id IS NULL"
-                              " AND libre_desde = '-infinity'");
-    dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo)"
-                  " VALUES (%lld, now() + interval '1 second', 'ENFRIAMIENTO')", n);
+    n = dbt_scalar_ll(t, adm,
+                      "SELECT min(cliente_id) FROM crm.pool WHERE oportunidad_id IS NULL"
+                      " AND libre_desde = '-infinity'");
+    dbt_exec(adm,
+             "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo)"
+             " VALUES (%lld, now() + interval '1 second', 'ENFRIAMIENTO')",
+             n);
     check_all(t, adm, p[0], "con un bloqueo por terminar");
     nanosleep(&(struct timespec){ .tv_sec = 1, .tv_nsec = 300000000 }, NULL);
-    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.pool WHERE cliente_id = %lld"
-                                           " AND libre_desde <= now()", n),
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.pool WHERE cliente_id = %lld"
+                                   " AND libre_desde <= now()",
+                                   n),
                      1);
     check_all(t, adm, p[0], "cuando el bloqueo ya terminó");
 
     /* The number shown is the number one gets. */
     n = dbt_scalar_ll(t, p[2], "SELECT disponibles FROM api.disponibles('SEP', 'CDMX')");
     assert_true(n > 0);
-    assert_int_equal(dbt_scalar_ll(t, p[2], "SELECT asignados FROM api.solicitar_asignacion("
-                                            "%lld, 'SEP', 'CDMX')", n + 5),
+    assert_int_equal(dbt_scalar_ll(t, p[2],
+                                   "SELECT asignados FROM api.solicitar_asignacion("
+                                   "%lld, 'SEP', 'CDMX')",
+                                   n + 5),
                      n);
     assert_string_equal(shown(t, p[2], "'SEP', 'CDMX', NULL, NULL", "NULL"), "TOTAL=0");
     check_all(t, adm, p[0], "tras agotar SEP en CDMX");
@@ -351,14 +368,16 @@ test_doctor_sees_drift(void **state)
     dbt_exec(adm, "INSERT INTO crm.pool_conteo SELECT convenio_id, entidad_id, edad, 2"
                   " FROM crm.pool WHERE cliente_id = 10");
     assert_string_equal(
-        dbt_scalar_tmp(t, sup, "SELECT string_agg(invariante || ': ' || detalle, '; ')"
-                               " FROM api.verificar_invariantes()"),
-        dbt_scalar_tmp(t, adm, "SELECT format('POOL_DESCUADRADO: convenio %%s, entidad %%s,"
-                               " edad %%s: %%s libres en el pool, %%s en los conteos',"
-                               " q.convenio_id, q.entidad_id, q.edad, count(*), count(*) + 2)"
-                               " FROM crm.pool q JOIN crm.pool p USING (convenio_id, entidad_id,"
-                               " edad) WHERE q.cliente_id = 10 AND p.oportunidad_id IS NULL"
-                               " GROUP BY q.convenio_id, q.entidad_id, q.edad"));
+        dbt_scalar_tmp(t, sup,
+                       "SELECT string_agg(invariante || ': ' || detalle, '; ')"
+                       " FROM api.verificar_invariantes()"),
+        dbt_scalar_tmp(t, adm,
+                       "SELECT format('POOL_DESCUADRADO: convenio %%s, entidad %%s,"
+                       " edad %%s: %%s libres en el pool, %%s en los conteos',"
+                       " q.convenio_id, q.entidad_id, q.edad, count(*), count(*) + 2)"
+                       " FROM crm.pool q JOIN crm.pool p USING (convenio_id, entidad_id,"
+                       " edad) WHERE q.cliente_id = 10 AND p.oportunidad_id IS NULL"
+                       " GROUP BY q.convenio_id, q.entidad_id, q.edad"));
     /* Compaction keeps the drift visible instead of folding it away. */
     dbt_exec(adm, "SELECT crm.pool_conteo_compactar()");
     assert_string_equal(dbt_scalar_tmp(t, sup, "SELECT count(*) FROM api.verificar_invariantes()"),
