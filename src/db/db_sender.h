@@ -89,13 +89,13 @@ enum db_sender_item_kind {
 
 struct db_sender_item {
     enum db_sender_item_kind kind;
-    int64_t id;        /* ack: the message */
-    char wa_id[136];   /* the WhatsApp id (longer than 128 bytes matches nothing) */
-    bool leido;        /* receipt: read, else delivered */
-    int64_t at_ms;     /* when the network said it, epoch ms (0 = the server's now) */
-    int64_t tag;       /* the caller's, untouched (sendcore: the campaign) */
-    bool cambio;       /* out: it changed the message (not a duplicate, late or foreign) */
-    char motivo[200];  /* out: an ack refused, why (Spanish; as api.mensaje_enviado's EB36x) */
+    int64_t id;       /* ack: the message */
+    char wa_id[136];  /* the WhatsApp id (longer than 128 bytes matches nothing) */
+    bool leido;       /* receipt: read, else delivered */
+    int64_t at_ms;    /* when the network said it, epoch ms (0 = the server's now) */
+    int64_t tag;      /* the caller's, untouched (sendcore: the campaign) */
+    bool cambio;      /* out: it changed the message (not a duplicate, late or foreign) */
+    char motivo[200]; /* out: an ack refused, why (Spanish; as api.mensaje_enviado's EB36x) */
 };
 
 /* A number found on WhatsApp: the cache row and the jid of its pending messages. */
@@ -116,9 +116,9 @@ int db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *
 /*
  * Records a batch in one statement (api.envio_lote), committed asynchronously like
  * db_sender_enviado: the claims' notifications, the numbers, then the acks, then the receipts
- * (so a receipt may follow its ack in the same batch). Fills every item's cambio and motivo. Forward-only states make
- * a batch safe to repeat; a server crash may lose the last batches (see db_sender_enviado).
- * EB362 (lists of different lengths), EB363.
+ * (so a receipt may follow its ack in the same batch). Fills every item's cambio and motivo.
+ * Forward-only states make a batch safe to repeat; a server crash may lose the last batches (see
+ * db_sender_enviado). EB362 (lists of different lengths), EB363.
  */
 int db_sender_lote(struct db *db, int cuenta, struct db_sender_item *items, size_t n,
                    const struct db_sender_numero *nums, size_t nnums, struct err *e)

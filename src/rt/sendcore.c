@@ -16,6 +16,14 @@
  * A close while a message waits for its ack makes it uncertain (api.mensajes_recuperar:
  * this loop holds the lock, so every ENVIANDO row of the account is its own); a message
  * claimed but not yet handed to the transport is kept and sent after the reconnect.
+ *
+ * Batches: the claim is one durable call per message (it must be on disk before the text
+ * leaves); acks, receipts, positive number checks and the claims' NOTIFYs wait in `lote` for
+ * at most LOTE_MS (or LOTE_MAX items) and go in one api.envio_lote call, also before idling,
+ * before marking anything uncertain (so an ack already heard is not taken for a lost one)
+ * and at stop. A crash loses the batch: its acked messages stay ENVIANDO and the next start
+ * makes them uncertain (never re-sent); its receipts are lost. Until then a buffered ack's
+ * message counts against the cap as in flight, so the cap stays exact.
  */
 #include "rt/sendcore.h"
 
