@@ -7,9 +7,10 @@
  * line; after pair-success, the 515 restart and the login it prints "vinculado: <jid>"
  * and exits 0. conectar logs in once with the stored credentials and exits ("conectado:
  * <jid>"), which proves they still work. With wa.transport = sim, link pairs on the
- * simulated network instead (cmd/wa_sim.c). The credentials are sealed (src/crypto/seal, key
- * file wa.key_file, AD "wa_cuentas:<usuario_id>") before they reach the database; the
- * plaintext is never written anywhere. status shows jid, estado and vinculada_at, never
+ * simulated network instead (cmd/wa_sim.c). The refusal, the credentials' sealing (src/crypto/seal,
+ * key file wa.key_file, AD "wa_cuentas:<usuario_id>") and storing, and the account's state
+ * after a run are cmd/wa_link.c's, shared with the terminal's WhatsApp pane; the plaintext
+ * is never written anywhere. status shows jid, estado and vinculada_at, never
  * secrets. Main thread; runs its own libuv loop for the connection.
  */
 #include <stdbool.h>
@@ -25,7 +26,6 @@
 #include "cmd/cmd_crm.h"
 #include "core/config.h"
 #include "core/qr_text.h"
-#include "core/transport.h"
 #include "crypto/seal.h"
 #include "db/db.h"
 #include "db/db_signal.h"
@@ -36,6 +36,7 @@
 #include "wa/creds_seal.h"
 #include "wa/net/client.h"
 #include "cmd/cmd_wa_int.h"
+#include "cmd/wa_link.h"
 #include "cmd/wa_sim.h"
 
 static int64_t
@@ -107,19 +108,8 @@ static int
 wa_on_persist(void *ctx, const struct wa_creds *creds, struct err *e)
 {
     struct wa_run *r = ctx;
-    uint8_t *sealed = NULL;
-    size_t slen = 0;
-    int rc;
 
-    if (!wa_creds_is_paired(creds))
-        return RC_OK;
-    rc = wa_creds_seal(r->key, r->usuario_id, creds, &sealed, &slen, e);
-    if (rc == RC_OK)
-        rc = db_wa_guardar_credenciales(r->db, creds->me_jid, sealed, slen, e);
-    if (rc == RC_OK)
-        r->stored = true;
-    free(sealed);
-    return rc;
+    return wa_link_store(r->db, r->key, r->usuario_id, creds, &r->stored, e);
 }
 
 static void
@@ -148,17 +138,15 @@ static void
 wa_on_close(void *ctx, int code, const char *reason)
 {
     struct wa_run *r = ctx;
+    char why[ERR_MSG_BYTES];
 
     if (!r->raw && r->tty)
         printf("\r\033[K");
     fflush(stdout);
     r->close_code = code;
     snprintf(r->close_reason, sizeof r->close_reason, "%s", reason);
-    if (code == TRANSPORT_CLOSE_TIMED_OUT && r->linking)
-        fprintf(stderr, "embudo: los códigos QR vencieron sin escanearse; intente de nuevo\n");
-    else
-        fprintf(stderr, "embudo: la conexión con WhatsApp terminó (%d, %s): %s\n", code,
-                transport_close_name(code), reason);
+    wa_link_why(r->linking, code, reason, why, sizeof why);
+    fprintf(stderr, "embudo: %s\n", why);
     wa_finish(r, 1);
 }
 
@@ -192,39 +180,19 @@ wa_run_client(struct wa_run *r)
     return rc != 0 ? 1 : r->status;
 }
 
-/*
- * Records in the account what the run left behind: a failed link that stored nothing
- * goes back to where it was (SIN_VINCULAR when there were no credentials); 401 means the
- * phone removed the device (REQUIERE_VINCULO: the credentials are dropped), 403 a blocked
- * account; any other failure after credentials exist is DESCONECTADA; a good conectar is
- * CONECTADA. A database error here is only reported: the exit status stays.
- */
+/* Records in the account what the run left behind (wa_link_record). A database error here
+ * is only reported: the exit status stays. */
 static void
 wa_record_state(struct wa_run *r, const struct db_wa_cuenta *before)
 {
-    const char *estado = NULL, *detalle = r->status != 0 ? r->close_reason : NULL;
+    struct wa_link_result res = { .linking = r->linking,
+                                  .ok = r->status == 0,
+                                  .stored = r->stored,
+                                  .close_code = r->close_code,
+                                  .reason = r->close_reason };
     struct err e;
-    int rc = RC_OK;
 
-    if (r->status == 0) {
-        estado = r->linking ? NULL : "CONECTADA";
-    } else if (r->close_code == TRANSPORT_CLOSE_LOGGED_OUT) {
-        estado = "REQUIERE_VINCULO";
-    } else if (r->close_code == TRANSPORT_CLOSE_FORBIDDEN) {
-        estado = "BLOQUEADA";
-    } else if (r->linking && !r->stored) {
-        if (strcmp(before->estado, "SIN_VINCULAR") == 0 || before->estado[0] == '\0')
-            rc = db_wa_desvincular(r->db, &e);
-        else
-            estado = before->estado;
-        detalle = before->detalle;
-    } else {
-        estado = "DESCONECTADA";
-    }
-    if (estado != NULL)
-        rc = db_wa_cambiar_estado(r->db, estado,
-                                  detalle != NULL && detalle[0] != '\0' ? detalle : NULL, &e);
-    if (rc != RC_OK)
+    if (wa_link_record(r->db, &res, before, &e) != RC_OK)
         fprintf(stderr, "embudo: no se pudo anotar el estado de la cuenta: %s\n", e.msg);
 }
 
@@ -262,13 +230,7 @@ wa_link(const struct cmd_ctx *ctx, bool raw)
 
     memset(&cuenta, 0, sizeof cuenta);
     status = wa_run_open(&r, ctx, &cuenta);
-    if (status == 0 && cuenta.credenciales != NULL && strcmp(cuenta.estado, "CONECTADA") == 0)
-        status = cmd_fail("la cuenta ya está vinculada como %s; desvincúlela antes con "
-                          "«embudo wa unlink»",
-                          cuenta.jid);
-    if (status == 0 && (r.creds = wa_creds_generate(&r.e)) == NULL)
-        status = cmd_fail("%s", r.e.msg);
-    if (status == 0 && db_wa_cambiar_estado(r.db, "VINCULANDO", NULL, &r.e) != RC_OK)
+    if (status == 0 && wa_link_begin(r.db, &cuenta, &r.creds, &r.e) != RC_OK)
         status = crm_cmd_fail(ctx, &r.e);
     if (status == 0) {
         status = wa_run_client(&r);
