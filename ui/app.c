@@ -631,7 +631,7 @@ app_free(struct app *a)
 
 int
 app_run(const struct config *cfg, const char *login, const struct sender_factory *web,
-        struct err *e)
+        const struct wa_link_factory *link, struct err *e)
 {
     struct app *a = xcalloc(1, sizeof *a);
     int fl = fcntl(STDIN_FILENO, F_GETFL);
@@ -642,6 +642,7 @@ app_run(const struct config *cfg, const char *login, const struct sender_factory
         fatal("uv_loop_init");
     app_init_model(a, cfg, login);
     a->web = web;
+    a->wa_link = link;
     rc = app_theme_read(a, cfg->tema.value[0] != '\0' ? cfg->tema.value : "dark", e);
     if (rc == RC_OK)
         rc = term_start(a->styles, a->mono, e);

@@ -29,6 +29,7 @@
 struct config;
 struct db_listen;
 struct sender_factory;
+struct wa_link_factory;
 
 #define APP_MAX_PANES 16
 
@@ -77,6 +78,7 @@ struct app {
     struct worker *worker;
     const struct config *cfg;
     const struct sender_factory *web; /* app_run's: the sender's transport = web, or NULL */
+    const struct wa_link_factory *wa_link; /* app_run's: linking over web, or NULL */
     struct keymap *km;
 
     /* The session. */

@@ -5,8 +5,8 @@
  * The sender (src/rt/sender.h) runs the account's transport on its own thread; the code that
  * starts it in-process (ui/wa_envio.c) registers a struct wa_envio_ops here and forwards what
  * the sender reports (state, health, QR refs) through wa_panel_*() on the loop thread. Linking
- * on the simulated network is ui/wa_vincular.c's; with no sender registered the pane still
- * links, and says this session cannot send.
+ * (simulated network or native client) is ui/wa_vincular.c's; with no sender registered the
+ * pane still links, and says this session cannot send.
  *
  * Loop thread only.
  */
@@ -49,13 +49,23 @@ const struct wa_envio_ops *wa_panel_envio_ops(struct app *a);
 
 /*
  * wa_vincular.c: links the user's account on the simulated network (QR refs through
- * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). fin(ok, why) runs once the
- * link is stored (ok) or the attempt ended (why: Spanish). RC_BUSY when one is running.
+ * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). fin(ok, code, why) runs once
+ * the link is stored (ok) or the attempt ended (code: the close code, 408 when every ref
+ * expired, else 0 or another; why: Spanish). RC_BUSY when one is running.
  */
-int wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, const char *why),
+int wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
                     struct err *e) __attribute__((warn_unused_result));
 int wa_vincular_sim_escanear(struct err *e) __attribute__((warn_unused_result));
 bool wa_vincular_sim_activa(void);
+
+/*
+ * wa_vincular.c: links the user's account over transport = web with the factory app_run was
+ * given (a thread of its own; QR refs through wa_panel_qr as they rotate). fin as above, once
+ * the account's state is recorded. RC_BUSY when one is running, RC_INVAL without a factory,
+ * RC_IO when the thread cannot start.
+ */
+int wa_vincular_web(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
+                    struct err *e) __attribute__((warn_unused_result));
 
 /* progreso_panel.c: show campaign id in the progress pane. */
 void progreso_panel_mostrar(struct app *a, int64_t id);

@@ -1,9 +1,10 @@
 /*
  * wa_panel — the "whatsapp" pane (promoters): the account as the database has it (re-read on
- * every notification), the sender's health, and linking: v starts the sender, whose QR refs
- * arrive through wa_panel_qr and are drawn with a countdown ticking each second; when every
- * ref expired, v asks again; on the simulated network s scans. Also the shared helpers of
- * ui/campanas_panel.h.
+ * every notification), the sender's health, and linking: v on an account not linked starts
+ * linking (ui/wa_vincular.c: the simulated network, or the native client over web), whose QR
+ * refs arrive through wa_panel_qr and are drawn with a countdown ticking each second; when
+ * every ref expired, v asks again; on the simulated network s scans. Once linked, v starts the
+ * sender. Also the shared helpers of ui/campanas_panel.h.
  *
  * Loop thread only, except wa_query (worker thread, the job's own fields). The countdown's
  * uv_timer_t exists only while a QR is shown; it closes itself when the client quits (the
@@ -19,6 +20,7 @@
 #include <uv.h>
 
 #include "core/config.h"
+#include "core/transport.h"
 #include "db/db_wa.h"
 #include "ui/app_internal.h"
 #include "ui/pane/wa_pane.h"
@@ -296,15 +298,16 @@ wa_iniciar(struct wa_st *s)
     wa_panel_envio(s->a, WA_ENVIO_ACTIVO, NULL);
 }
 
-/* The simulated link ended: stored (the sender may start now) or not (why). */
+/* The link ended: stored (the sender may start now) or not (code, why); every ref expiring
+ * (408) is said as such, and v asks again either way. */
 static void
-wa_vinculo_fin(struct app *a, bool ok, const char *why)
+wa_vinculo_fin(struct app *a, bool ok, int code, const char *why)
 {
     struct wa_st *s = wa_state(a);
 
     if (s == NULL)
         return;
-    wa_panel_qr_fin(a, !ok);
+    wa_panel_qr_fin(a, !ok && code == TRANSPORT_CLOSE_TIMED_OUT);
     if (!ok) {
         app_message(a, true, "No se vinculó: %s", why);
         return;
@@ -333,14 +336,10 @@ wa_vincular(struct wa_st *s)
             app_message(s->a, false, "La cuenta ya está vinculada y enviando.");
         return;
     }
-    if (strcmp(s->a->cfg->transport.value, "sim") != 0) {
-        app_message(s->a, true, "Vincule con «embudo wa link» (muestra el código QR del cliente "
-                                "nativo).");
-        return;
-    }
     if (!app_require_db(s->a, "vincular"))
         return;
-    if (wa_vincular_sim(s->a, wa_vinculo_fin, &e) != RC_OK) {
+    if ((s->m.sim ? wa_vincular_sim(s->a, wa_vinculo_fin, &e)
+                  : wa_vincular_web(s->a, wa_vinculo_fin, &e)) != RC_OK) {
         app_message(s->a, true, "%s", e.msg);
         return;
     }
