@@ -8,6 +8,7 @@
  * Any number of sweepers may run at once: the database hands each row to exactly one of them.
  */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,14 +23,14 @@
 #include "util/json.h"
 #include "util/strbuf.h"
 
-/* Set by the signal handler, read by the main thread's loop. */
-static volatile sig_atomic_t sweep_stop;
+/* Set by the signal handler, read by the main thread's loop (lock-free: signal-safe). */
+static atomic_int sweep_stop;
 
 static void
 sweep_on_signal(int sig)
 {
     (void)sig;
-    sweep_stop = 1;
+    atomic_store(&sweep_stop, 1);
 }
 
 static void
@@ -67,7 +68,7 @@ sweep_print(const struct cmd_ctx *ctx, const struct sweep_run *run, const struct
 static void
 sweep_wait(int seconds)
 {
-    for (int i = 0; i < seconds && !sweep_stop; i++)
+    for (int i = 0; i < seconds && atomic_load(&sweep_stop) == 0; i++)
         sleep(1);
 }
 
@@ -80,7 +81,7 @@ sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
     struct err e = { 0 };
     int status = 0;
 
-    while (!sweep_stop) {
+    while (atomic_load(&sweep_stop) == 0) {
         if (db == NULL && (db = crm_cmd_open(ctx)) == NULL) {
             status = 1;
         } else if (sweep_run(db, proceso, &sweep_stop, &run, &e) != RC_OK) {

@@ -9,8 +9,8 @@
 
 /* Batches until one comes back short (or a stop is asked between batches). */
 static int
-sweep_batches(struct db *db, const char *proceso, const volatile sig_atomic_t *stop,
-              struct sweep_run *run, struct err *e)
+sweep_batches(struct db *db, const char *proceso, const atomic_int *stop, struct sweep_run *run,
+              struct err *e)
 {
     int dev, avis, rc;
 
@@ -21,13 +21,14 @@ sweep_batches(struct db *db, const char *proceso, const volatile sig_atomic_t *s
         run->devueltas += dev;
         run->avisadas += avis;
         run->lotes++;
-    } while ((dev == SWEEP_BATCH || avis == SWEEP_BATCH) && (stop == NULL || !*stop));
+    } while ((dev == SWEEP_BATCH || avis == SWEEP_BATCH) &&
+             (stop == NULL || atomic_load(stop) == 0));
     return RC_OK;
 }
 
 int
-sweep_run(struct db *db, const char *proceso, const volatile sig_atomic_t *stop,
-          struct sweep_run *run, struct err *e)
+sweep_run(struct db *db, const char *proceso, const atomic_int *stop, struct sweep_run *run,
+          struct err *e)
 {
     struct err e2 = { 0 };
     int64_t id;

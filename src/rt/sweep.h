@@ -2,13 +2,14 @@
  * sweep — one run of the timer sweep (docs/database.md): a heartbeat row (api.sweep_inicio),
  * api.barrer_timers in batches of SWEEP_BATCH, each its own committed transaction, until a
  * batch comes back short, then the heartbeat closed with the counts or the error
- * (api.sweep_fin). Shared by `embudo sweep` and `embudo worker`. Blocking; the thread that
- * owns db (the main thread of `embudo sweep`, the worker thread of `embudo worker`).
+ * (api.sweep_fin). Shared by `embudo sweep`, `embudo worker` and the terminal client (which
+ * sweeps every SWEEP_PERIOD_S on a runtime thread of its own, ui/app_sweep.c). Blocking; the
+ * thread that owns db (the main thread of `embudo sweep`, a worker thread otherwise).
  */
 #ifndef RT_SWEEP_H
 #define RT_SWEEP_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 struct db;
 struct err;
@@ -23,8 +24,10 @@ struct sweep_run {
 };
 
 /* One heartbeat-wrapped run as `proceso` ("embudo sweep host:pid"); stops between batches
- * when *stop becomes non-zero (stop may be NULL). Fills run; RC_OK or the db error. */
-int sweep_run(struct db *db, const char *proceso, const volatile sig_atomic_t *stop,
-              struct sweep_run *run, struct err *e) __attribute__((warn_unused_result));
+ * when *stop becomes non-zero (stop may be NULL). stop is atomic because another thread (the
+ * client's loop) or a signal handler (lock-free atomics are allowed there) sets it.
+ * Fills run; RC_OK or the db error. */
+int sweep_run(struct db *db, const char *proceso, const atomic_int *stop, struct sweep_run *run,
+              struct err *e) __attribute__((warn_unused_result));
 
 #endif
