@@ -51,6 +51,12 @@ check_tema(const char *v)
 }
 
 static bool
+check_si_no(const char *v)
+{
+    return strcmp(v, "sí") == 0 || strcmp(v, "si") == 0 || strcmp(v, "no") == 0;
+}
+
+static bool
 check_log(const char *v)
 {
     return strcmp(v, "debug") == 0 || strcmp(v, "info") == 0 || strcmp(v, "aviso") == 0 ||
@@ -104,6 +110,7 @@ static const struct config_key config_keys[] = {
     KEY("wa", "key_file", wa_key_file, check_abs_path, "una ruta absoluta"),
     KEY("wa", "url", wa_url, check_any, "una URL"),
     KEY("ui", "tema", tema, check_tema, "dark, light, high-contrast o mono"),
+    KEY("ui", "barrido", barrido, check_si_no, "sí o no"),
     KEY("log", "nivel", log_nivel, check_log, "debug, info, aviso o error"),
     KEY("ia", "url", ia_url, check_any, "una URL (vacía = sin variaciones con IA)"),
     KEY("ia", "modelo", ia_modelo, check_any, "un nombre de modelo"),
@@ -374,6 +381,7 @@ set_defaults(struct config *cfg, char *const *env)
     value_set(&cfg->wa_key_file, "", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->wa_url, "wss://web.whatsapp.com/ws/chat", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->tema, "dark", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->barrido, "sí", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->log_nivel, "info", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->ia_url, "", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->ia_modelo, "", CONFIG_DEFAULT, "predeterminado");
@@ -392,7 +400,7 @@ apply_env(struct config *cfg, char *const *env, struct err *e)
         { "EMBUDO_HOME", "", "home" },          { "DATABASE_URL", "db", "url" },
         { "EMBUDO_TRANSPORT", "wa", "transport" }, { "EMBUDO_WA_URL", "wa", "url" },
         { "EMBUDO_WA_KEY_FILE", "wa", "key_file" }, { "EMBUDO_ZONA", "negocio", "zona" },
-        { "EMBUDO_TEMA", "ui", "tema" },
+        { "EMBUDO_TEMA", "ui", "tema" },        { "EMBUDO_BARRIDO", "ui", "barrido" },
     };
 
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -430,6 +438,7 @@ derive(struct config *cfg, char *const *env)
     cfg->embedded = cfg->database_url.value[0] == '\0' && env_nonempty(env, "PGHOST") == NULL &&
                     env_nonempty(env, "PGDATABASE") == NULL &&
                     env_nonempty(env, "PGSERVICE") == NULL;
+    cfg->ui_barre = strcmp(cfg->barrido.value, "no") != 0;
     if (cfg->database_url.value[0] == '\0' && !cfg->embedded)
         value_set(&cfg->database_url, "", CONFIG_ENV, "PGHOST/PGDATABASE/PGSERVICE");
     if (cfg->wa_key_file.value[0] == '\0') {

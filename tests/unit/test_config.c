@@ -230,7 +230,43 @@ test_example_config_loads(void **state)
     assert_string_equal(cfg.ia_llave_env.value, "EMBUDO_IA_LLAVE");
     assert_string_equal(cfg.ia_url.value, "");
     assert_true(cfg.embedded);
+    assert_true(cfg.ui_barre);
     config_fini(&cfg);
+}
+
+/* [ui] barrido: on by default, "no" in the file or EMBUDO_BARRIDO turns it off. */
+static void
+test_ui_barrido(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg;
+    struct err e = { 0 };
+    char off[] = "EMBUDO_BARRIDO=no", on[] = "EMBUDO_BARRIDO=si", bad[] = "EMBUDO_BARRIDO=0";
+    char *env[] = { f->env_home, f->env_xdg, NULL };
+    char *env_off[] = { f->env_home, f->env_xdg, off, NULL };
+    char *env_on[] = { f->env_home, f->env_xdg, on, NULL };
+    char *env_bad[] = { f->env_home, f->env_xdg, bad, NULL };
+
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+    assert_string_equal(cfg.barrido.value, "sí");
+    assert_true(cfg.ui_barre);
+    config_fini(&cfg);
+    assert_int_equal(config_load_from(&cfg, NULL, env_off, NULL, &e), RC_OK);
+    assert_false(cfg.ui_barre);
+    assert_int_equal(cfg.barrido.origin, CONFIG_ENV);
+    config_fini(&cfg);
+    write_file(f->user_path, "[ui]\nbarrido = no\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+    assert_false(cfg.ui_barre);
+    config_fini(&cfg);
+    assert_int_equal(config_load_from(&cfg, NULL, env_on, NULL, &e), RC_OK);
+    assert_true(cfg.ui_barre); /* the environment wins over the file */
+    config_fini(&cfg);
+    assert_int_equal(config_load_from(&cfg, NULL, env_bad, NULL, &e), RC_INVAL);
+    assert_non_null(strstr(e.msg, "sí o no"));
+    write_file(f->user_path, "[ui]\nbarrido = tal vez\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
+    assert_non_null(strstr(e.msg, "embudo.conf:2"));
 }
 
 /* [ia]: url, modelo and the name of the key's variable; a bad variable name is refused. */
@@ -281,6 +317,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_env_and_missing_config_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_example_config_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ia_section, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_barrido, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_comments_and_whitespace, setup, teardown),
     };
 
