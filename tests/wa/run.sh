@@ -14,7 +14,8 @@
 #      (RELEASE_BUILD_DIR, default build/release when it has embudo) ignores
 #      EMBUDO_WA_ROOT_KEY and refuses the fake chain.
 #   5. unlink, a non-promoter, a bad subcommand;
-#   6. a wss:// server with a self-signed certificate is refused (TLS verification is on).
+#   6. a wss:// server with a self-signed certificate is refused (TLS verification is on);
+#   7. the terminal's WhatsApp pane links over web in tmux (t_tui_vincular.sh).
 # Works as root (the cluster then runs as postgres) and as a normal user. Exit 1 on failure.
 set -u
 
@@ -273,6 +274,9 @@ if command -v openssl >/dev/null 2>&1 &&
 else
     bad "falta openssl para la prueba de TLS"
 fi
+
+# ---- 7. the terminal's WhatsApp pane links over web ------------------------------------------
+. "$(dirname "$0")/t_tui_vincular.sh"
 
 if ls "$work"/asan/* >/dev/null 2>&1; then
     bad "el sanitizador informó errores"
