@@ -10,8 +10,8 @@
  * Panes are the entries of app_panes[] (ui/app_panes.c), created once at start; the
  * profile (from the session read) decides which of them have a tab. The database is
  * reached only through the worker (app_db.c); live updates come from the LISTEN
- * connection (app_live.c). Keys are handled the whole time, so q quits even while the
- * server is down.
+ * connection (app_live.c); the timer sweep runs on a thread of its own (app_sweep.c).
+ * Keys are handled the whole time, so q quits even while the server is down.
  */
 #include "ui/app.h"
 
@@ -383,11 +383,9 @@ draw_status(struct app *a)
         .db = a->db,
         .ascii = term_ascii(),
         .clock = a->clock_text[0] != '\0' ? a->clock_text : NULL,
-        .sweep_age_s = a->sweep_age_s,
+        .sweep_age_s = status_sweep_age(a->sweep_age_s, a->sweep_read_at, uv_now(&a->loop)),
     };
 
-    if (a->sweep_age_s >= 0)
-        si.sweep_age_s = a->sweep_age_s + (long)((uv_now(&a->loop) - a->sweep_read_at) / 1000);
     status_vm_build(&a->status_vm, &si, a->layout.cols);
     bar_pane_draw(&a->status_p, &a->status_vm.line);
 }
@@ -467,6 +465,7 @@ app_quit(struct app *a)
     pane_fini(&a->status_p);
     term_stop();
     app_live_stop(a);
+    app_sweep_stop(a);
     worker_stop(a->worker);
     a->worker = NULL;
     for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
@@ -486,7 +485,7 @@ app_signal(struct app *a, uv_signal_t *s, int signum, uv_signal_cb cb)
 static int
 app_start(struct app *a, const char *login, struct err *e)
 {
-    struct app_db_state *st = app_db_state_new(a->cfg, login);
+    struct app_db_state *st = app_db_state_new(a->cfg, login, false);
     int r;
 
     a->worker = worker_start(&a->loop, "db", st, app_db_state_free, e);
@@ -515,6 +514,7 @@ app_start(struct app *a, const char *login, struct err *e)
     app_signal(a, &a->sig_term, SIGTERM, on_quit_signal);
     app_signal(a, &a->sig_hup, SIGHUP, on_quit_signal);
     app_live_init(a);
+    app_sweep_init(a, login);
     return RC_OK;
 }
 

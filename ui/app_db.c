@@ -34,12 +34,13 @@ struct app_db_state {
 };
 
 struct app_db_state *
-app_db_state_new(const struct config *cfg, const char *login)
+app_db_state_new(const struct config *cfg, const char *login, bool attach)
 {
     struct app_db_state *s = xcalloc(1, sizeof *s);
 
     s->cfg = cfg;
     s->login = login != NULL ? xstrdup(login) : NULL;
+    s->opened = attach; /* as if connected once: reconnections only connect */
     return s;
 }
 
@@ -90,22 +91,38 @@ app_db_conn_lost(const struct err *e)
     return e->rc == RC_DB && strncmp(e->code, "08", 2) == 0;
 }
 
+int
+app_db_state_call(struct app_db_state *s, int (*fn)(struct db *db, void *arg, struct err *e),
+                  void *arg, bool *connected, struct err *e)
+{
+    int rc = app_db_connect(s, e);
+
+    if (rc == RC_OK)
+        rc = fn(s->db, arg, e);
+    if (rc != RC_OK && s->db != NULL && app_db_conn_lost(e)) {
+        db_close(s->db);
+        s->db = NULL;
+    }
+    *connected = s->db != NULL;
+    return rc;
+}
+
+static int
+app_job_query(struct db *db, void *arg, struct err *e)
+{
+    struct app_job *j = arg;
+
+    return j->query(db, j, e);
+}
+
 /* Worker thread: connect if needed, run the job's query, drop a dead connection. */
 static void
 app_job_run(struct job *job, void *state)
 {
     struct app_job *j = (struct app_job *)job;
-    struct app_db_state *s = state;
 
     err_clear(&j->e);
-    j->rc = app_db_connect(s, &j->e);
-    if (j->rc == RC_OK)
-        j->rc = j->query(s->db, j, &j->e);
-    if (j->rc != RC_OK && s->db != NULL && app_db_conn_lost(&j->e)) {
-        db_close(s->db);
-        s->db = NULL;
-    }
-    j->connected = s->db != NULL;
+    j->rc = app_db_state_call(state, app_job_query, j, &j->connected, &j->e);
     if (j->rc != RC_OK)
         log_warn("consulta: %s", j->e.msg);
 }
@@ -247,6 +264,8 @@ session_apply_ok(struct app *a, const struct session_job *sj)
             a->active = 0;
         app_notify_all(a, &n);
     }
+    if (first)
+        app_sweep_start(a); /* the database answers: the first pass now */
     a->dirty |= DIRTY_ALL;
 }
 

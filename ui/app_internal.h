@@ -4,7 +4,8 @@
  *
  * app.c: the loop, input routing, overlays and the frame. app_db.c: the worker's side
  * (connection, jobs). app_live.c: the LISTEN connection and the coalescing of
- * notifications. app_cmd.c: the ":" commands. app_home.c: the "inicio" pane.
+ * notifications. app_sweep.c: the timer sweep on its own runtime thread. app_cmd.c: the ":"
+ * commands. app_home.c: the "inicio" pane.
  * Loop thread only.
  */
 #ifndef UI_APP_INTERNAL_H
@@ -27,6 +28,7 @@
 #include "ui/vm/status_vm.h"
 
 struct config;
+struct app_sweep;
 struct db_listen;
 struct sender_factory;
 struct wa_link_factory;
@@ -104,8 +106,9 @@ struct app {
     char theme[48];
     struct theme_style styles[ROLE_COUNT], mono[ROLE_COUNT];
 
-    /* Live updates (app_live.c). */
+    /* Live updates (app_live.c) and the timer sweep (app_sweep.c; NULL when off). */
     struct app_live *live;
+    struct app_sweep *sweep;
 
     /* Panes. */
     struct app_slot slots[APP_MAX_PANES];
@@ -175,5 +178,12 @@ size_t app_theme_names(char **names, size_t max);
 void app_live_init(struct app *a);
 void app_live_stop(struct app *a);
 void app_live_db_state(struct app *a, bool up);
+
+/* app_sweep.c: the timer sweep every SWEEP_PERIOD_S on its own thread and connection. init
+ * creates it (nothing when [ui] barrido = no); start runs the first pass and the tick (once the
+ * session was read); stop ends it at quit. */
+void app_sweep_init(struct app *a, const char *login);
+void app_sweep_start(struct app *a);
+void app_sweep_stop(struct app *a);
 
 #endif

@@ -5,6 +5,14 @@
  * the notifications, and those arriving within APP_COALESCE_MS are folded into one
  * struct app_notify handed to every pane, which re-queries.
  *
+ * Sweep heartbeats (sweep_runs) are acted on at most once per APP_SWEEP_NOTIFY_MS: every
+ * client sweeps every minute (app_sweep.c), so with N clients each one hears N heartbeats a
+ * minute, and re-reading the session and every pane for each would cost N² reads. A heartbeat
+ * inside the window (after another one, or a resync, which re-reads everything) is dropped: the
+ * next one comes within a minute (this client's own pass, at the latest). One that may clear the
+ * status bar's sweep warning always goes at once. Other tables in the same window go through;
+ * opportunities a sweep returned notify as themselves (oportunidades, historial).
+ *
  * No polling loop: while LISTEN is up, every committed change of interest notifies; when
  * the LISTEN connection breaks (server stopped, backend killed) the socket says so at once,
  * the session is re-read (which turns the status bar to "sin conexión" if the server is
@@ -25,6 +33,7 @@
 
 enum {
     APP_COALESCE_MS = 150,
+    APP_SWEEP_NOTIFY_MS = 30000, /* heartbeats acted on at most twice per SWEEP_PERIOD_S */
     LIVE_RETRY_FIRST_MS = 1000,
     LIVE_RETRY_MAX_MS = 30000,
 };
@@ -38,7 +47,9 @@ struct app_live {
     int fd;
     int events;
     uv_timer_t coalesce;
-    uv_timer_t retry; /* LISTEN lost while the database still answers */
+    uv_timer_t retry;  /* LISTEN lost while the database still answers */
+    uint64_t sweep_at; /* uv_now() when a heartbeat (or a resync) was last acted on */
+    bool sweep_seen;   /* one was */
     uint64_t backoff_ms;
     struct app_notify pending;
     bool have_pending;
@@ -73,19 +84,42 @@ poll_close(struct app_live *lv)
 
 /* ---- notifications --------------------------------------------------------------- */
 
+/*
+ * A heartbeat is dropped only while the bar is right without it: one (or a resync) was acted on
+ * less than APP_SWEEP_NOTIFY_MS ago and the sweep's age is known and healthy.
+ */
+static bool
+sweep_throttled(const struct app_live *lv, uint64_t now)
+{
+    const struct app *a = lv->a;
+    long age = status_sweep_age(a->sweep_age_s, a->sweep_read_at, now);
+
+    return lv->sweep_seen && now - lv->sweep_at < APP_SWEEP_NOTIFY_MS && age >= 0 &&
+           age <= STATUS_SWEEP_STALE_S;
+}
+
 static void
 on_coalesce(uv_timer_t *t)
 {
     struct app_live *lv = t->data;
     struct app_notify n = lv->pending;
+    uint64_t now = uv_now(&lv->a->loop);
 
     memset(&lv->pending, 0, sizeof lv->pending);
     lv->have_pending = false;
     if (lv->a->quit)
         return;
+    if ((n.tablas & APP_T_SWEEP) != 0 && !n.resync && sweep_throttled(lv, now)) {
+        n.tablas &= ~(unsigned)APP_T_SWEEP;
+        if (n.tablas == 0)
+            return;
+    }
     log_debug("avisos: tablas=%#x resync=%d", n.tablas, n.resync);
-    if (n.resync || (n.tablas & APP_T_SWEEP) != 0)
+    if (n.resync || (n.tablas & APP_T_SWEEP) != 0) {
+        lv->sweep_at = now; /* the session read below brings the heartbeat's age */
+        lv->sweep_seen = true;
         app_refresh(lv->a);
+    }
     app_notify_all(lv->a, &n);
 }
 

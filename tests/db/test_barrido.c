@@ -1,8 +1,9 @@
 /*
  * test_barrido — api.barrer_timers and the sweep heartbeat (sql/007_barrido.sql): expired
  * opportunities go back to the pool as DEVUELTA with exactly one TIMER_VENCIDO row, warnings
- * past 75 %, one bounded batch per call, refusals, sweep_salud; and the race: two sweepers
- * over 100,000 expired opportunities → each returned exactly once.
+ * past 75 %, one bounded batch per call, refusals, sweep_salud; rt/sweep.c's sweep_run as each
+ * role the terminal client runs as (every client sweeps); and the race: two sweepers over
+ * 100,000 expired opportunities → each returned exactly once.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 
 #include "db/db.h"
 #include "dbt.h"
+#include "rt/sweep.h"
 #include "util/err.h"
 
 /* ba_sup supervises ba_p1; ba_adm; n clients; ba_p1 gets min(n, 50) of them. */
@@ -216,6 +218,48 @@ test_heartbeat(void **state)
     db_close(adm);
 }
 
+/*
+ * The client sweeps as whoever runs it: a promoter, a supervisor or an admin each complete a
+ * heartbeat-wrapped run (SECURITY DEFINER, granted to embudo_usuario); the first one returns
+ * what expired and warns what is due, and the others find nothing left.
+ */
+static void
+test_sweep_run_every_role(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    const char *logins[] = { "ba_sup", "ba_p1", "ba_adm" };
+    struct sweep_run run;
+    struct err e = { 0 };
+
+    seed(t, adm, 5);
+    age(adm, 3, 1);
+    for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
+        struct db *db = dbt_connect(t, logins[i]);
+        char proceso[64];
+
+        snprintf(proceso, sizeof proceso, "embudo ui %s prueba:1", logins[i]);
+        if (sweep_run(db, proceso, NULL, &run, &e) != RC_OK)
+            fail_msg("sweep_run como %s: %s", logins[i], e.msg);
+        assert_int_equal(run.devueltas, i == 0 ? 3 : 0);
+        assert_int_equal(run.avisadas, i == 0 ? 1 : 0);
+        assert_int_equal(run.lotes, 1);
+        assert_string_equal(dbt_scalar_tmp(t, adm,
+                                           "SELECT count(*) FROM crm.sweep_runs WHERE proceso ="
+                                           " '%s' AND terminado_at IS NOT NULL AND error IS NULL"
+                                           " AND devueltas = %d",
+                                           proceso, run.devueltas),
+                            "1");
+        db_close(db);
+    }
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT count(*) FROM crm.historial WHERE evento ="
+                                       " 'TIMER_VENCIDO' AND datos ->> 'proceso' ="
+                                       " 'embudo ui ba_sup prueba:1'"),
+                        "3");
+    db_close(adm);
+}
+
 /* ---- two sweepers over 100,000 expired opportunities ---------------------------------------- */
 
 #define RACE_EXPIRED 100000
@@ -350,6 +394,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_expiry_and_warning, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_batches_and_refusals, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_run_every_role, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_race_two_sweepers, dbt_setup, dbt_teardown),
     };
 

@@ -143,6 +143,47 @@ test_clock_and_stale_sweep_at_80_and_160(void **st)
                   "0.148 db_ok|● conectado\n");
 }
 
+/*
+ * The client sweeps every minute itself: its own success makes the age 0 (no warning); while
+ * its passes fail the age keeps growing from there, and the warning says so after 5 minutes.
+ */
+static void
+test_sweep_age_grows_while_nobody_sweeps(void **st)
+{
+    struct status_info in = { "prom1", VM_PROFILE_PROMOTOR, STATUS_DB_OK, false, "10:42", 0 };
+    const uint64_t ok_at = 7000000; /* uv_now() of the last success, ms */
+
+    (void)st;
+    in.sweep_age_s = status_sweep_age(0, ok_at, ok_at + 59999);
+    assert_int_equal(in.sweep_age_s, 59);
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|prom1 · PROMOTOR\n"
+                  "0.61 bar|10:42\n"
+                  "0.68 db_ok|● conectado\n");
+    /* Exactly 5 minutes is still healthy; the next second is not. */
+    assert_int_equal(status_sweep_age(0, ok_at, ok_at + 300999), 300);
+    in.sweep_age_s = status_sweep_age(0, ok_at, ok_at + 301000);
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|prom1 · PROMOTOR\n"
+                  "0.39 bar|10:42\n"
+                  "0.46 db_warn|⚠ barrido hace 5 min\n"
+                  "0.68 db_ok|● conectado\n");
+    /* An age read from the database (another process's sweep) grows the same way. */
+    assert_int_equal(status_sweep_age(7200, ok_at, ok_at + 1500), 7201);
+    /* Never swept, or not read yet: unchanged, whatever the clock says. */
+    assert_int_equal(status_sweep_age(STATUS_SWEEP_NEVER, ok_at, ok_at + 900000),
+                     STATUS_SWEEP_NEVER);
+    assert_int_equal(status_sweep_age(STATUS_SWEEP_UNKNOWN, 0, 900000), STATUS_SWEEP_UNKNOWN);
+    /* A clock read before the age (same loop turn): no negative time. */
+    assert_int_equal(status_sweep_age(10, ok_at, ok_at - 5), 10);
+}
+
 static void
 test_narrow_bar_keeps_db_state_then_sweep_then_clock(void **st)
 {
@@ -203,6 +244,7 @@ main(void)
         cmocka_unit_test(test_narrow_bar_clips_the_user_not_the_db_state),
         cmocka_unit_test(test_ascii_terminal_and_unknown_profile),
         cmocka_unit_test(test_clock_and_stale_sweep_at_80_and_160),
+        cmocka_unit_test(test_sweep_age_grows_while_nobody_sweeps),
         cmocka_unit_test(test_narrow_bar_keeps_db_state_then_sweep_then_clock),
         cmocka_unit_test(test_tabs_number_panes_and_keep_the_active_one),
     };

@@ -50,6 +50,14 @@ status_db_glyph(enum status_db db, bool ascii)
     return ascii ? "x" : "○";
 }
 
+long
+status_sweep_age(long read_age_s, uint64_t read_at_ms, uint64_t now_ms)
+{
+    if (read_age_s < 0)
+        return read_age_s;
+    return read_age_s + (now_ms > read_at_ms ? (long)((now_ms - read_at_ms) / 1000) : 0);
+}
+
 /* "⚠ barrido hace 12 min" / "⚠ sin barrido"; "" when the sweep is healthy or unknown. */
 static void
 sweep_text(char *buf, size_t sz, long age, bool ascii)

@@ -9,6 +9,7 @@
 #define VM_STATUS_VM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ui/vm/vm.h"
 
@@ -35,6 +36,14 @@ struct status_info {
     const char *clock; /* "10:42", local time in the business zone; NULL = unknown */
     long sweep_age_s;  /* seconds since the last successful sweep, or STATUS_SWEEP_* */
 };
+
+/*
+ * The sweep's age now (seconds), from the age read_age_s known at read_at_ms (a read of
+ * api.sweep_salud, or this client's own successful sweep: 0) and the loop's clock now_ms. It
+ * keeps growing while nobody sweeps (a failing sweep is retried, but time still passes);
+ * STATUS_SWEEP_* pass through.
+ */
+long status_sweep_age(long read_age_s, uint64_t read_at_ms, uint64_t now_ms);
 
 struct status_vm {
     int width;
