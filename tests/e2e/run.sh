@@ -78,6 +78,9 @@ fi
 # prom1 works a lote of 12, asked for the way a promoter does (idempotent by its clave).
 eb --as prom1 asignar --cantidad 12 --clave e2e >/dev/null ||
     fail_setup "asignar como prom1 falló"
+# A fresh sweep heartbeat: every client sweeps too, so the status bar has no sweep warning
+# from the first screen on (lib.inc).
+eb --as prom1 sweep --once >/dev/null || fail_setup "sweep falló"
 ls "$work"/asan/setup* >/dev/null 2>&1 && fail_setup "el sanitizador informó errores en la preparación"
 
 total=0

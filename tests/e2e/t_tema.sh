@@ -61,7 +61,7 @@ expect_exit 0
 E2E_ENV=NO_COLOR=1
 start_app 80 24 --as prom3
 wait_for "● conectado"
-wait_for "⚠ sin barrido"
+wait_for "Actualizado a las"
 wait_bar 7
 screen_sgr | grep -q "$ESC\\[[34][0-7]m" && fail "NO_COLOR dejó colores en pantalla"
 send q
