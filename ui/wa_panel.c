@@ -360,7 +360,10 @@ wa_key(void *st, enum action act, const struct key *k)
         return true;
     }
     if (act == ACTION_WA_SCAN) {
-        if (wa_vincular_sim_escanear(&e) != RC_OK)
+        if (!s->m.sim)
+            app_message(s->a, false, "Solo en la red simulada: escanee el código con su teléfono "
+                                     "(WhatsApp › Dispositivos vinculados).");
+        else if (wa_vincular_sim_escanear(&e) != RC_OK)
             app_message(s->a, true, "%s", e.msg);
         return true;
     }

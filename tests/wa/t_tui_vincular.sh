@@ -82,6 +82,8 @@ else
 fi
 check "TUI (web): la cuenta queda VINCULANDO mientras se muestra el código" \
     [ "$(cuenta prom2)" = "VINCULANDO|f|" ]
+tui_send s
+check "TUI (web): s (escaneo simulado) solo remite al teléfono" tui_wait "Solo en la red simulada"
 tui_screen | node "$(dirname "$0")/qr_screen.mjs" > "$work/tui.qr" 2> "$work/tui.qr.err"
 if grep -q '^https://wa\.me/settings/linked_devices#' "$work/tui.qr"; then
     ok "TUI (web): el código de la pantalla se lee como el de «wa link»"
