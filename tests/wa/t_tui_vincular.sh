@@ -7,7 +7,8 @@
 # QR off the screen (qr_screen.mjs, as a phone would) and gives it to the fake phone; the
 # pane then shows the account linked, the database holds sealed credentials under the JID the
 # fake phone gave, and the sender starts by itself on the stored credentials (a second login
-# on the fake server). v again on a linked account does not pair again. A second promoter
+# on the fake server). v again on a linked account does not pair again. Refs rotate on screen,
+# and once all expired the pane says so and v asks again. Another promoter
 # quits the client while the QR is on screen: the attempt stops, the client exits 0 and the
 # account goes back to SIN_VINCULAR; with no server, v shows the reason in Spanish and the
 # client stays. Needs tmux and node.
@@ -24,10 +25,10 @@ tui_start() {
 }
 tui_screen() { $TT capture-pane -p -t app 2>/dev/null; }
 tui_send() { $TT send-keys -t app -l -- "$1"; }
-# tui_wait TEXT: polls (max 30 s) until TEXT (fixed string) is on the screen.
+# tui_wait TEXT [SECONDS]: polls (max 30 s) until TEXT (fixed string) is on the screen.
 tui_wait() {
     i=0
-    while [ $i -lt 300 ]; do
+    while [ $i -lt "${2:-30}0" ]; do
         tui_screen | grep -F -q -- "$1" && return 0
         $TT has-session -t app 2>/dev/null || return 1
         sleep 0.1
@@ -60,9 +61,10 @@ tui_fail_screen() { # DESCRIPTION: fails with the screen and the client's log ta
     bad "$1" "$work/tui.screen"
 }
 
-eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || die "no se crearon prom2, prom3"
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || die "no se crearon prom2, prom3, prom4"
 SELECT api.crear_usuario('prom2', 'Promotora Dos', 'PROMOTOR', 'sup1');
 SELECT api.crear_usuario('prom3', 'Promotora Tres', 'PROMOTOR', 'sup1');
+SELECT api.crear_usuario('prom4', 'Promotora Cuatro', 'PROMOTOR', 'sup1');
 SQL
 start_fake
 scans=$(events '"ev":"scan"' '"ok":true')
@@ -114,6 +116,37 @@ if tui_gone && [ "$(cat "$tui_exit")" = 0 ]; then
 else
     tui_fail_screen "TUI (web): el cliente no terminó limpio"
 fi
+
+# The refs rotate (60 s, then 20 s: the session's defaults) and each replaces the drawing; once
+# both expired the pane says so and v asks again.
+tui_start prom4
+if tui_wait "Actualizado a las" && tui_pane WhatsApp && tui_wait "sin vincular" &&
+    tui_send v && tui_wait "(código 1)."; then
+    tui_screen | node "$(dirname "$0")/qr_screen.mjs" > "$work/tui.qr1" 2>&1
+    if tui_wait "(código 2)." 90; then
+        tui_screen | node "$(dirname "$0")/qr_screen.mjs" > "$work/tui.qr2" 2>&1
+        rotated() {
+            ref1=$(sed -n 's/^[^#]*#\([^,]*\),.*/\1/p' "$work/tui.qr1")
+            ref2=$(sed -n 's/^[^#]*#\([^,]*\),.*/\1/p' "$work/tui.qr2")
+            [ -n "$ref1" ] && [ -n "$ref2" ] && [ "$ref1" != "$ref2" ] &&
+                [ "$(cut -d, -f2- "$work/tui.qr1")" = "$(cut -d, -f2- "$work/tui.qr2")" ]
+        }
+        check "TUI (web): el segundo ref reemplaza al primero en pantalla (mismas llaves)" rotated
+    else
+        tui_fail_screen "TUI (web): no llegó el segundo código"
+    fi
+    check "TUI (web): vencidos los códigos, el panel lo dice y ofrece v" \
+        tui_wait "Los códigos vencieron sin escanearse. Pulse v para pedir otro." 60
+    check "TUI (web): códigos vencidos: la cuenta vuelve a SIN_VINCULAR" \
+        [ "$(cuenta prom4)" = "SIN_VINCULAR|f|" ]
+    tui_send v
+    check "TUI (web): v pide un código nuevo" tui_wait "(código 1)."
+else
+    tui_fail_screen "TUI (web): prom4 no llegó a ver el código"
+fi
+tui_send q
+check "TUI (web): el cliente sale con 0 a media vinculación" \
+    eval 'tui_gone && [ "$(cat "$tui_exit")" = 0 ]'
 
 # Quitting while the QR is on screen stops the attempt; the account is left as it was.
 tui_start prom3
