@@ -86,7 +86,15 @@ SQL_FILES := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 GEN_MIGR  := $(B)/gen/migrations_data.c
 db_OBJ    += $(B)/obj/gen/migrations_data.o
 ALL_OBJ   += $(B)/obj/gen/migrations_data.o
-$(GEN_MIGR): $(SQL_FILES) src/db/embed-sql.sh
+# The list itself is a prerequisite, rewritten only when it changes, so that removing or
+# renaming a migration also regenerates the embedded set.
+SQL_LIST  := $(B)/gen/migrations.list
+$(SQL_LIST): FORCE
+	@mkdir -p $(@D)
+	$(Q)echo $(SQL_FILES) > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+.PHONY: FORCE
+FORCE:
+$(GEN_MIGR): $(SQL_FILES) $(SQL_LIST) src/db/embed-sql.sh
 	@mkdir -p $(@D)
 	$(Q)sh src/db/embed-sql.sh $(SQL_FILES) > $@.tmp && mv $@.tmp $@
 $(B)/obj/gen/migrations_data.o: $(GEN_MIGR)
