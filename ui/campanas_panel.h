@@ -56,7 +56,6 @@ const struct wa_envio_ops *wa_panel_envio_ops(struct app *a);
 int wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
                     struct err *e) __attribute__((warn_unused_result));
 int wa_vincular_sim_escanear(struct err *e) __attribute__((warn_unused_result));
-bool wa_vincular_sim_activa(void);
 
 /*
  * wa_vincular.c: links the user's account over transport = web with the factory app_run was

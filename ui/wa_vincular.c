@@ -240,12 +240,6 @@ wa_vincular_sim_escanear(struct err *e)
     return transport_sim_scan(vinc.t, e);
 }
 
-bool
-wa_vincular_sim_activa(void)
-{
-    return vinc.t != NULL && !vinc.done;
-}
-
 /* ---- the native client on its own thread ------------------------------------------------ */
 
 enum vw_kind {
