@@ -2,7 +2,8 @@
  * test_barrido — api.barrer_timers and the sweep heartbeat (sql/007_barrido.sql): expired
  * opportunities go back to the pool as DEVUELTA with exactly one TIMER_VENCIDO row, warnings
  * past 75 %, one bounded batch per call, refusals, sweep_salud; rt/sweep.c's sweep_run as each
- * role the terminal client runs as (every client sweeps); and the race: two sweepers over
+ * role the terminal client runs as (every client sweeps); the heartbeat table pruned at
+ * the end of each run (sql/056); and the race: two sweepers over
  * 100,000 expired opportunities → each returned exactly once.
  */
 #include <pthread.h>
@@ -219,6 +220,51 @@ test_heartbeat(void **state)
 }
 
 /*
+ * Every client sweeps every minute, so the end of a run prunes the heartbeat table
+ * (sql/056): idle runs older than 2 days and any run older than 90 days go; recent runs,
+ * old runs that returned or warned something or failed, and the run just finished stay.
+ */
+static void
+test_heartbeat_pruned(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    long long id;
+
+    seed(t, adm, 1);
+    dbt_exec(adm,
+             "INSERT INTO crm.sweep_runs (proceso, iniciado_at, terminado_at, devueltas,"
+             " avisadas, error) VALUES"
+             " ('vieja-vacia', now() - interval '3 days', now() - interval '3 days', 0, 0, NULL),"
+             " ('vieja-vacia', now() - interval '10 days', now() - interval '10 days', 0, 0, NULL),"
+             " ('reciente-vacia', now() - interval '1 day', now() - interval '1 day', 0, 0, NULL),"
+             " ('vieja-devolvio', now() - interval '10 days', now() - interval '10 days', 4, 0,"
+             "  NULL),"
+             " ('vieja-aviso', now() - interval '10 days', now() - interval '10 days', 0, 2, NULL),"
+             " ('vieja-error', now() - interval '10 days', now() - interval '10 days', 0, 0,"
+             "  'sin conexión'),"
+             " ('vieja-abierta', now() - interval '10 days', NULL, 0, 0, NULL),"
+             " ('antigua', now() - interval '91 days', now() - interval '91 days', 7, 0, NULL),"
+             " ('antigua-abierta', now() - interval '91 days', NULL, 0, 0, NULL)");
+    p = dbt_connect(t, "ba_p1");
+    id = dbt_scalar_ll(t, p, "SELECT api.sweep_inicio('host-c')");
+    dbt_exec(p, "SELECT api.sweep_fin(%lld, 0, 0)", id);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(proceso, ',' ORDER BY proceso)"
+                                       " FROM crm.sweep_runs"),
+                        "host-c,reciente-vacia,vieja-abierta,vieja-aviso,vieja-devolvio,"
+                        "vieja-error");
+    /* The health view still sees the run just finished. */
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT (segundos_desde BETWEEN 0 AND 60)::text"
+                                       " FROM api.sweep_salud()"),
+                        "true");
+    db_close(p);
+    db_close(adm);
+}
+
+/*
  * The client sweeps as whoever runs it: a promoter, a supervisor or an admin each complete a
  * heartbeat-wrapped run (SECURITY DEFINER, granted to embudo_usuario); the first one returns
  * what expired and warns what is due, and the others find nothing left.
@@ -394,6 +440,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_expiry_and_warning, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_batches_and_refusals, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_pruned, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_sweep_run_every_role, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_race_two_sweepers, dbt_setup, dbt_teardown),
     };
