@@ -52,4 +52,13 @@ void db_col_copy(char *dst, size_t size, const PGresult *res, int row, int col);
 /* A newly allocated copy (the caller frees it), or NULL for SQL NULL. */
 char *db_col_dup(const PGresult *res, int row, int col);
 
+/*
+ * db_wa.c — the claim of a campaign message, for db_wa.c (api.mensaje_reclamar) and
+ * db_sender.c (api.mensaje_reclamar_diferido): runs sql, whose $1 is the account and whose
+ * columns are mensaje_id, campana_id, oportunidad_id, telefono, jid, texto.
+ */
+struct db_mensaje;
+int db_mensaje_claim_run(struct db *db, const char *sql, int cuenta, struct db_mensaje *out,
+                         bool *found, struct err *e);
+
 #endif

@@ -347,29 +347,10 @@ out:
 int
 db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found, struct err *e)
 {
-    static const char sql[] = "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
-                              " texto FROM api.mensaje_reclamar_diferido($1)";
-    char id[16];
-    const char *p[1] = { id };
-    PGresult *res = NULL;
-    int rc;
-
-    assert(db != NULL && out != NULL && found != NULL);
-    memset(out, 0, sizeof *out);
-    *found = false;
-    snprintf(id, sizeof id, "%d", cuenta);
-    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK || PQntuples(res) == 0)
-        goto out;
-    *found = true;
-    out->id = db_col_i64(res, 0, 0);
-    out->campana_id = db_col_i64(res, 0, 1);
-    out->oportunidad_id = db_col_i64(res, 0, 2);
-    out->telefono = db_col_dup(res, 0, 3);
-    out->jid = db_col_dup(res, 0, 4);
-    out->texto = db_col_dup(res, 0, 5);
-out:
-    PQclear(res);
-    return rc;
+    return db_mensaje_claim_run(db,
+                                "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
+                                " texto FROM api.mensaje_reclamar_diferido($1)",
+                                cuenta, out, found, e);
 }
 
 int

@@ -456,11 +456,12 @@ db_omitidos_free(struct db_omitido *rows, size_t n)
 
 /* ---- the sender ----------------------------------------------------------------------- */
 
+/* Runs a claim statement (SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid, texto
+ * FROM <claim function>($1)) for the account and reads its row; shared with db_sender.c. */
 int
-db_mensaje_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found, struct err *e)
+db_mensaje_claim_run(struct db *db, const char *sql, int cuenta, struct db_mensaje *out,
+                     bool *found, struct err *e)
 {
-    static const char sql[] = "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
-                              " texto FROM api.mensaje_reclamar($1)";
     struct num n;
     const char *p[1] = { num_i64(&n, cuenta) };
     PGresult *res = NULL;
@@ -481,6 +482,15 @@ db_mensaje_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *fou
 out:
     PQclear(res);
     return rc;
+}
+
+int
+db_mensaje_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found, struct err *e)
+{
+    return db_mensaje_claim_run(db,
+                                "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
+                                " texto FROM api.mensaje_reclamar($1)",
+                                cuenta, out, found, e);
 }
 
 void
