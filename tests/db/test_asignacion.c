@@ -2,8 +2,9 @@
  * test_asignacion — api.solicitar_asignacion and api.disponibles (sql/005_asignacion.sql):
  * full and partial grants with their messages, typed filters, the shared predicate of the
  * counts, blocks, idempotent clave, refusals with their SQLSTATEs, what RLS lets a promoter
- * see and do, and the race: 32 promoters requesting at once for seconds → no client twice,
- * no short batch, quota exact, api.verificar_invariantes() empty.
+ * see and do, that it writes nothing into the registry, and the race: 32 promoters
+ * requesting at once for seconds → no client twice, no short batch, quota exact,
+ * api.verificar_invariantes() empty.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -120,6 +121,47 @@ test_full_grant(void **state)
                                        " (SELECT count(*) FROM crm.oportunidades o"
                                        "  WHERE o.lote_id = l.id) FROM crm.lotes l"),
                         "SOLICITUD/20/20");
+    db_close(p);
+    db_close(adm);
+}
+
+/*
+ * An assignment writes nothing into the registry (sql/043): its FK check lands on the pool row
+ * it holds, so while a request is still open every registry row can be locked FOR UPDATE
+ * (before, its FOR KEY SHARE locks on the assigned clients made this fail with 55P03).
+ * Deleting a client with an opportunity still fails, and a load enters the pool in the order
+ * the assignment reads it.
+ */
+static void
+test_registry_untouched(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct err e = { 0 };
+
+    seed_users(t, adm);
+    seed_clients(adm, 400);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT (convenio_id, entidad_id, edad)"
+                                   " < lag((convenio_id, entidad_id, edad)) OVER (ORDER BY ctid)"
+                                   " AS atras FROM crm.pool) x WHERE atras"),
+                     0);
+    p = dbt_connect(t, "as_p1");
+    dbt_exec(p, "BEGIN");
+    assert_int_equal(dbt_scalar_ll(t, p, "SELECT asignados FROM api.solicitar_asignacion(20)"),
+                     20);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM (SELECT 1 FROM padron.clientes"
+                                   " FOR UPDATE NOWAIT) x"),
+                     400);
+    dbt_exec(p, "COMMIT");
+    assert_int_equal(dbt_try(adm, &e,
+                             "DELETE FROM padron.clientes c USING crm.oportunidades o"
+                             " WHERE o.cliente_id = c.id"),
+                     RC_DB);
+    assert_string_equal(e.code, "23503");
+    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM padron.clientes"), 400);
     db_close(p);
     db_close(adm);
 }
@@ -674,6 +716,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_grant, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_registry_untouched, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_partial_grant_quota_and_cartera, dbt_setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_filters_and_counts, dbt_setup, dbt_teardown),
