@@ -745,43 +745,15 @@ demo_gen_next(struct demo_gen *g, struct demo_cliente *out)
 /* ---- COPY text ------------------------------------------------------------------------ */
 
 void
-demo_copy_field(struct strbuf *sb, const char *s)
-{
-    if (s == NULL) {
-        strbuf_add(sb, "\\N", 2);
-        return;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        switch (*p) {
-        case '\\':
-            strbuf_add(sb, "\\\\", 2);
-            break;
-        case '\t':
-            strbuf_add(sb, "\\t", 2);
-            break;
-        case '\n':
-            strbuf_add(sb, "\\n", 2);
-            break;
-        case '\r':
-            strbuf_add(sb, "\\r", 2);
-            break;
-        default:
-            strbuf_addch(sb, *p);
-            break;
-        }
-    }
-}
-
-void
 demo_convenios_copy(struct strbuf *sb)
 {
     for (size_t i = 0; i < demo_convenios_len; i++) {
         strbuf_addf(sb, "%zu\t", i + 1);
-        demo_copy_field(sb, demo_convenios[i].clave);
+        strbuf_add_copy_text(sb, demo_convenios[i].clave);
         strbuf_addch(sb, '\t');
-        demo_copy_field(sb, demo_convenios[i].nombre);
+        strbuf_add_copy_text(sb, demo_convenios[i].nombre);
         strbuf_addch(sb, '\t');
-        demo_copy_field(sb, demo_convenios[i].tipo);
+        strbuf_add_copy_text(sb, demo_convenios[i].tipo);
         strbuf_add(sb, "\tt\n", 3);
     }
 }
@@ -790,7 +762,7 @@ demo_convenios_copy(struct strbuf *sb)
 static void
 field_tab(struct strbuf *sb, const char *s)
 {
-    demo_copy_field(sb, s);
+    strbuf_add_copy_text(sb, s);
     strbuf_addch(sb, '\t');
 }
 

@@ -110,9 +110,6 @@ void demo_gen_free(struct demo_gen *g);
 /* Fills *out with the next client and returns true, or returns false after n clients. */
 bool demo_gen_next(struct demo_gen *g, struct demo_cliente *out);
 
-/* Appends s to sb escaped for COPY text format (backslash, tab, newline, CR); NULL → \N. */
-void demo_copy_field(struct strbuf *sb, const char *s);
-
 /* Appends every convenio as COPY rows in DEMO_COPY_CONVENIOS order (ids 1..len). */
 void demo_convenios_copy(struct strbuf *sb);
 

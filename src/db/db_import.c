@@ -140,35 +140,6 @@ imp_begin(struct imp *im, struct err *e)
     return RC_OK;
 }
 
-/* COPY text format: \N for NULL; backslash, tab, CR and LF escaped. */
-static void
-copy_field(struct strbuf *sb, const char *s, bool last)
-{
-    if (s == NULL) {
-        strbuf_add(sb, "\\N", 2);
-    } else {
-        for (; *s != '\0'; s++) {
-            switch (*s) {
-            case '\\':
-                strbuf_add(sb, "\\\\", 2);
-                break;
-            case '\t':
-                strbuf_add(sb, "\\t", 2);
-                break;
-            case '\n':
-                strbuf_add(sb, "\\n", 2);
-                break;
-            case '\r':
-                strbuf_add(sb, "\\r", 2);
-                break;
-            default:
-                strbuf_addch(sb, *s);
-            }
-        }
-    }
-    strbuf_addch(sb, last ? '\n' : '\t');
-}
-
 static int
 imp_flush(struct imp *im, struct err *e)
 {
@@ -195,7 +166,8 @@ imp_copy_row(struct imp *im, const struct import_cliente *c, struct err *e)
                                          : c->edad);
             v = num;
         }
-        copy_field(&im->copy, v, col == IC_COUNT - 1);
+        strbuf_add_copy_text(&im->copy, v);
+        strbuf_addch(&im->copy, col == IC_COUNT - 1 ? '\n' : '\t');
     }
     return im->copy.len >= COPY_CHUNK ? imp_flush(im, e) : RC_OK;
 }

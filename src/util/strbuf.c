@@ -96,6 +96,34 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+void
+strbuf_add_copy_text(struct strbuf *sb, const char *s)
+{
+    if (s == NULL) {
+        strbuf_add(sb, "\\N", 2);
+        return;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        switch (*p) {
+        case '\\':
+            strbuf_add(sb, "\\\\", 2);
+            break;
+        case '\t':
+            strbuf_add(sb, "\\t", 2);
+            break;
+        case '\n':
+            strbuf_add(sb, "\\n", 2);
+            break;
+        case '\r':
+            strbuf_add(sb, "\\r", 2);
+            break;
+        default:
+            strbuf_addch(sb, *p);
+            break;
+        }
+    }
+}
+
 char *
 strbuf_detach(struct strbuf *sb, size_t *len_out)
 {

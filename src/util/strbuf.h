@@ -26,6 +26,11 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /*
+ * Appends s as one field of PostgreSQL's COPY text format: backslash, tab, newline and CR
+ * escaped, NULL written as \N. Adds no delimiter.
+ */
+void strbuf_add_copy_text(struct strbuf *sb, const char *s);
+/*
  * Hands the buffer to the caller (who frees it) without allocating a new one: sb is left
  * empty with buf NULL, as after strbuf_fini. Appending to it again works (it allocates on
  * demand), and strbuf_fini on it is a no-op.

@@ -570,21 +570,6 @@ test_curp_particles_and_enye(void **state)
     demo_gen_free(g);
 }
 
-/* ---- COPY escaping ------------------------------------------------------------------- */
-
-static void
-test_copy_field_escapes(void **state)
-{
-    struct strbuf sb;
-
-    (void)state;
-    strbuf_init(&sb);
-    demo_copy_field(&sb, "a\tb\\c\nd\re ñ");
-    demo_copy_field(&sb, NULL);
-    assert_string_equal(sb.buf, "a\\tb\\\\c\\nd\\re ñ\\N");
-    strbuf_fini(&sb);
-}
-
 /* ---- realism ------------------------------------------------------------------------- */
 
 struct tally {
@@ -722,7 +707,6 @@ main(void)
         cmocka_unit_test(test_curp_check_digit_vectors),
         cmocka_unit_test(test_curp_consistent_with_person),
         cmocka_unit_test(test_curp_particles_and_enye),
-        cmocka_unit_test(test_copy_field_escapes),
         cmocka_unit_test(test_distributions_look_mexican),
         cmocka_unit_test(test_usuarios_and_etapas),
     };

@@ -1,4 +1,4 @@
-/* strbuf: growth, formatting, binary data and detach semantics. */
+/* strbuf: growth, formatting, binary data, detach semantics and COPY text escaping. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -70,6 +70,19 @@ test_detach_then_reuse(void **state)
     free(s);
 }
 
+static void
+test_copy_text_escapes(void **state)
+{
+    struct strbuf sb;
+
+    (void)state;
+    strbuf_init(&sb);
+    strbuf_add_copy_text(&sb, "a\tb\\c\nd\re ñ");
+    strbuf_add_copy_text(&sb, NULL);
+    assert_string_equal(sb.buf, "a\\tb\\\\c\\nd\\re ñ\\N");
+    strbuf_fini(&sb);
+}
+
 int
 main(void)
 {
@@ -77,6 +90,7 @@ main(void)
         cmocka_unit_test(test_append_and_grow),
         cmocka_unit_test(test_binary_and_long_format),
         cmocka_unit_test(test_detach_then_reuse),
+        cmocka_unit_test(test_copy_text_escapes),
     };
 
     return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
