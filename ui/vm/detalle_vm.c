@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/strbuf.h"
 
 enum {
     HEAD_H = 3,   /* title, state line, blank */
@@ -445,20 +444,6 @@ detalle_vm_build(struct detalle_vm *vm, struct detalle_model *m, int width, int 
 char *
 detalle_vm_dump(const struct detalle_vm *vm)
 {
-    struct strbuf sb;
-    char *lines = vm_lines_dump(vm->lines, vm->nlines), *out;
-
-    strbuf_init(&sb);
-    strbuf_addstr(&sb, lines);
-    free(lines);
-    if (vm->pick_box.h > 0) {
-        strbuf_addf(&sb, "pick %d,%d %dx%d%s\n", vm->pick_box.y, vm->pick_box.x, vm->pick_box.h,
-                    vm->pick_box.w, vm->pick_box.title);
-        lines = vm_lines_dump(vm->pick_lines, vm->npick_lines);
-        strbuf_addstr(&sb, lines);
-        free(lines);
-    }
-    out = strbuf_detach(&sb, NULL);
-    strbuf_fini(&sb);
-    return out;
+    return vm_lines_pick_dump(vm->lines, vm->nlines, &vm->pick_box, vm->pick_lines,
+                              vm->npick_lines);
 }

@@ -329,6 +329,27 @@ vm_lines_dump(const struct vm_line *lines, int n)
     return out;
 }
 
+char *
+vm_lines_pick_dump(const struct vm_line *lines, int n, const struct vm_box *box,
+                   const struct vm_line *pick_lines, int npick)
+{
+    struct strbuf sb;
+    char *dump = vm_lines_dump(lines, n), *out;
+
+    strbuf_init(&sb);
+    strbuf_addstr(&sb, dump);
+    free(dump);
+    if (box->h > 0) {
+        strbuf_addf(&sb, "pick %d,%d %dx%d%s\n", box->y, box->x, box->h, box->w, box->title);
+        dump = vm_lines_dump(pick_lines, npick);
+        strbuf_addstr(&sb, dump);
+        free(dump);
+    }
+    out = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb); /* detach re-initialises sb */
+    return out;
+}
+
 /* Appends one rendered row: spans in column order, gaps as blanks. */
 static void
 render_line(struct strbuf *sb, const struct vm_line *line)

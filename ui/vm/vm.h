@@ -131,6 +131,13 @@ void vm_line_sort(struct vm_line *line);
 char *vm_lines_dump(const struct vm_line *lines, int n);
 
 /*
+ * vm_lines_dump of lines, then, when box->h > 0, a picker: "pick y,x hxw<title>" and
+ * vm_lines_dump of its npick lines. For vms that float a picker over their lines. Caller frees.
+ */
+char *vm_lines_pick_dump(const struct vm_line *lines, int n, const struct vm_box *box,
+                         const struct vm_line *pick_lines, int npick);
+
+/*
  * Renders n lines as plain text, one '\n'-terminated row each, spans placed at their
  * columns and trailing blanks removed (what a screen capture shows). Caller frees.
  */
