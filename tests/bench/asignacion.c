@@ -34,7 +34,7 @@
 #define PROMOTORES   200
 #define PEDIDO       50  /* clients per request */
 #define REPS_SINGLE  200 /* single-request latency samples */
-#define REPS_SEED    15  /* the seed is ~100× slower: fewer samples */
+#define REPS_SEED    20  /* the seed is ~30–100× slower: fewer samples, one per round */
 #define REPS_CONTEOS 30
 #define MAX_HILOS    64
 
@@ -274,79 +274,108 @@ query_int(struct db *db, const char *sql, const char *param)
     return v;
 }
 
-/* ---- single requests (each in a transaction that is rolled back: steady state) ------------- */
+/* ---- single requests, interleaved with the seed's ------------------------------------------ */
 
 static const struct db_filtros hot = { .convenio = "IMSS" };
 
+#define ROUNDS   REPS_SEED                  /* one seed request per round */
+#define PER_ROUND (REPS_SINGLE / REPS_SEED) /* api requests of each kind per round */
+
 /*
- * Single requests of one promoter, each in its own transaction, timing only the request.
- * Rolled back (confirmar false: bench_p200): every request takes the same 50 pool rows again,
- * and each one leaves dead index entries on those same keys behind (pool_pkey,
- * oportunidades_cliente_activa…) that the next one walks over — a cost production never sees.
- * Committed (bench_p197 and bench_p198 in turn, so the quota lasts): each request takes the
- * next 50, as real requests do; the COMMIT is outside the measured span, like the ROLLBACK.
+ * One api request in its own transaction, timing only the request. Rolled back (bench_p200):
+ * every request takes the same 50 pool rows again, and each leaves dead index entries on those
+ * keys that the next one walks over — a cost production never sees. Committed (bench_p197 and
+ * bench_p198 in turn, so the quota lasts): each takes the next 50, as real requests do. The
+ * COMMIT or ROLLBACK is outside the measured span.
  */
 static double
-single_ours(struct dbt *t, int reps, bool confirmar)
+api_request(struct db *db, bool confirmar)
 {
-    struct db *db[2];
-    double *ms = xcalloc((size_t)reps, sizeof *ms), med;
     struct err e = { 0 };
+    struct db_asignacion a;
+    double t0, ms;
 
-    db[0] = connect_as(t, confirmar ? "bench_p197" : "bench_p200");
-    db[1] = confirmar ? connect_as(t, "bench_p198") : db[0];
-    for (int i = -10; i < reps; i++) { /* 10 warm-up calls: plpgsql compiles on the first */
-        struct db *d = db[(i + 10) % 2];
-        struct db_asignacion a;
-        double t0;
-
-        must(d, "BEGIN");
-        t0 = now_ms();
-        if (db_asignar(d, PEDIDO, &hot, NULL, &a, &e) != RC_OK)
-            die("solicitar_asignacion: %s", e.msg);
-        if (i >= 0)
-            ms[i] = now_ms() - t0;
-        if (a.asignados != PEDIDO)
-            die("solicitar_asignacion dio %d de %d", a.asignados, PEDIDO);
-        db_asignacion_fini(&a);
-        must(d, confirmar ? "COMMIT" : "ROLLBACK");
-    }
-    med = quantile(ms, (size_t)reps, 0.5);
-    printf("  api.solicitar_asignacion, %s: mediana %.2f ms, p95 %.2f ms (%d pedidos de %d)\n",
-           confirmar ? "confirmada (las 50 siguientes)" : "revertida (las mismas 50 filas)", med,
-           quantile(ms, (size_t)reps, 0.95), reps, PEDIDO);
-    free(ms);
-    if (db[1] != db[0])
-        db_close(db[1]);
-    db_close(db[0]);
-    return med;
+    must(db, "BEGIN");
+    t0 = now_ms();
+    if (db_asignar(db, PEDIDO, &hot, NULL, &a, &e) != RC_OK)
+        die("solicitar_asignacion: %s", e.msg);
+    ms = now_ms() - t0;
+    if (a.asignados != PEDIDO)
+        die("solicitar_asignacion dio %d de %d", a.asignados, PEDIDO);
+    db_asignacion_fini(&a);
+    must(db, confirmar ? "COMMIT" : "ROLLBACK");
+    return ms;
 }
 
 static double
-single_seed(struct dbt *t, const struct seed_ctx *s, int reps)
+seed_timed(struct db *db, const struct seed_ctx *s)
 {
-    struct db *db = connect_as(t, NULL);
-    double *ms = xcalloc((size_t)reps, sizeof *ms), med;
     struct err e = { 0 };
+    double t0, ms;
 
-    for (int i = -1; i < reps; i++) {
-        double t0;
+    must(db, "BEGIN");
+    t0 = now_ms();
+    if (seed_request(db, s, &e) != RC_OK)
+        die("enfoque de la semilla: %s", e.msg);
+    ms = now_ms() - t0;
+    must(db, "ROLLBACK");
+    return ms;
+}
 
-        must(db, "BEGIN");
-        t0 = now_ms();
-        if (seed_request(db, s, &e) != RC_OK)
-            die("enfoque de la semilla: %s", e.msg);
-        if (i >= 0)
-            ms[i] = now_ms() - t0;
-        must(db, "ROLLBACK");
+/*
+ * The single-request figures and their ratio to the seed. This machine's speed drifts by tens
+ * of percent within seconds (2 shared cores), so the three are measured in rounds that share
+ * the same moments: one seed request, then PER_ROUND api requests rolled back and as many
+ * committed, alternating. Besides the overall medians it prints the median over rounds of the
+ * seed's time divided by the median api time of the same round, which a drift cannot bias.
+ */
+static void
+single_requests(struct dbt *t, const struct seed_ctx *s)
+{
+    struct db *rb = connect_as(t, "bench_p200");
+    struct db *cm[2] = { connect_as(t, "bench_p197"), connect_as(t, "bench_p198") };
+    struct db *sd = connect_as(t, NULL);
+    double seed[ROUNDS], ratio_rb[ROUNDS], ratio_cm[ROUNDS];
+    double all_rb[ROUNDS * PER_ROUND], all_cm[ROUNDS * PER_ROUND];
+    double med_rb, med_cm, med_seed;
+    int ncm = 0;
+
+    for (int i = 0; i < 10; i++) { /* warm-up: plpgsql compiles on the first call */
+        (void)api_request(rb, false);
+        (void)api_request(cm[ncm++ % 2], true);
     }
-    med = quantile(ms, (size_t)reps, 0.5);
-    printf("  semilla (ids al programa, NOT IN (<lista>)): mediana %.2f ms, p95 %.2f ms "
-           "(%d pedidos)\n",
-           med, quantile(ms, (size_t)reps, 0.95), reps);
-    free(ms);
-    db_close(db);
-    return med;
+    (void)seed_timed(sd, s);
+    for (int r = 0; r < ROUNDS; r++) {
+        double round_rb[PER_ROUND], round_cm[PER_ROUND];
+
+        seed[r] = seed_timed(sd, s);
+        for (int j = 0; j < PER_ROUND; j++) {
+            round_rb[j] = all_rb[r * PER_ROUND + j] = api_request(rb, false);
+            round_cm[j] = all_cm[r * PER_ROUND + j] = api_request(cm[ncm++ % 2], true);
+        }
+        ratio_rb[r] = seed[r] / quantile(round_rb, PER_ROUND, 0.5);
+        ratio_cm[r] = seed[r] / quantile(round_cm, PER_ROUND, 0.5);
+    }
+    med_rb = quantile(all_rb, ROUNDS * PER_ROUND, 0.5);
+    med_cm = quantile(all_cm, ROUNDS * PER_ROUND, 0.5);
+    printf("  api.solicitar_asignacion, revertida (las mismas 50 filas): mediana %.2f ms,"
+           " p95 %.2f ms (%d pedidos de %d)\n",
+           med_rb, quantile(all_rb, ROUNDS * PER_ROUND, 0.95), ROUNDS * PER_ROUND, PEDIDO);
+    printf("  api.solicitar_asignacion, confirmada (las 50 siguientes): mediana %.2f ms,"
+           " p95 %.2f ms (%d pedidos de %d)\n",
+           med_cm, quantile(all_cm, ROUNDS * PER_ROUND, 0.95), ROUNDS * PER_ROUND, PEDIDO);
+    med_seed = quantile(seed, ROUNDS, 0.5);
+    printf("  semilla (ids al programa, NOT IN (<lista>)): mediana %.2f ms, p95 %.2f ms"
+           " (%d pedidos, uno por ronda)\n",
+           med_seed, quantile(seed, ROUNDS, 0.95), ROUNDS);
+    printf("  → api %.1f× (revertida) y %.1f× (confirmada) más rápido que la semilla;"
+           " por ronda (mediana de %d): %.1f× y %.1f× (objetivo ≥ 50×; mediana ≤ 5 ms)\n",
+           med_seed / med_rb, med_seed / med_cm, ROUNDS, quantile(ratio_rb, ROUNDS, 0.5),
+           quantile(ratio_cm, ROUNDS, 0.5));
+    db_close(sd);
+    db_close(cm[1]);
+    db_close(cm[0]);
+    db_close(rb);
 }
 
 static double
@@ -577,7 +606,7 @@ main(void)
     struct dbt *t;
     struct db *admin;
     int seed_uid, etapa;
-    double ours, ours_c, seed, c1, c2;
+    double c1, c2;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     bench_clientes = env_long("BENCH_CLIENTES", bench_clientes, 10000, 5000000);
@@ -592,12 +621,7 @@ main(void)
     seed_uid = query_int(admin, "SELECT id FROM crm.usuarios WHERE login = $1", "bench_p150");
     etapa = query_int(admin, "SELECT id FROM crm.etapas WHERE tipo = 'INICIAL' AND activa", NULL);
     printf("\npedido individual de %d clientes (convenio=IMSS, solo el pedido medido):\n", PEDIDO);
-    ours = single_ours(t, REPS_SINGLE, false);
-    seed = single_seed(t, &(struct seed_ctx){ seed_uid, etapa }, REPS_SEED);
-    ours_c = single_ours(t, REPS_SINGLE, true);
-    printf("  → api %.1f× (revertida) y %.1f× (confirmada) más rápido que la semilla"
-           " (objetivo ≥ 50×; mediana ≤ 5 ms)\n",
-           seed / ours, seed / ours_c);
+    single_requests(t, &(struct seed_ctx){ seed_uid, etapa });
     printf("\nconteos de disponibles (objetivo ≤ 100 ms):\n");
     c1 = conteos(t, DB_POR_CONVENIO, "por convenio");
     c2 = conteos(t, DB_POR_TOTAL, "total");
