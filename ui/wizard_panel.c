@@ -178,8 +178,8 @@ plantillas_result(struct app_job *aj)
             vals[i].v[k] = j->mu[i].v[k];
     wizard_model_set_muestra(&s->m, vals, (int)(j->nmu < WIZARD_MUESTRAS ? j->nmu
                                                                           : WIZARD_MUESTRAS));
-    wizard_model_set_plantillas(&s->m, v, j->npl);
-    app_redraw(s->a);
+    /* an Enter pressed while they loaded is taken now */
+    wizard_apply(s, wizard_model_set_plantillas(&s->m, v, j->npl));
 }
 
 static void

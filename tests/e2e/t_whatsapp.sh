@@ -58,7 +58,7 @@ wait_for "1 Audiencia"
 wait_match "> $etapa +[0-9]+ +$enviables"
 send_key Enter
 wait_for "Texto (escriba"
-wait_until_gone "Un momento…" # step 2 ignores Enter until its templates are loaded
+wait_until_gone "Un momento…" # step 2 has loaded its templates and sample values
 send 'Hola {nombr}'
 wait_for "variable desconocida {nombr}"
 send_key BSpace

@@ -52,8 +52,8 @@ wizard_to_step3() {
     wait_match "> .* 3 +3"
     send_key Enter
     wait_for "Texto (escriba"
-    # Step 2 ignores Enter until its templates and sample values are loaded ("Un momento…",
-    # shown from the same key that opened the step).
+    # Types into a loaded step 2: its templates and sample values are in ("Un momento…",
+    # shown from the same key that opened the step, is gone).
     wait_until_gone "Un momento…"
     send "$1"
     wait_for "Válida · 1 variante"

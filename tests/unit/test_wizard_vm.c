@@ -1,10 +1,11 @@
 /*
  * test_wizard_vm — the 4-step campaign wizard as a state machine and a view: audience with
  * filters (typing asks for a re-count), a template with a live preview and an unknown variable
- * refused at its position, variations (AI kept/refused, fallback message, the final text with
- * the kept variations as one spintax group), review with the allowance's reason, plan and
- * skipped list, refusals that keep every field, Esc back from review cancelling the draft,
- * 80×24 and 160×50.
+ * refused at its position, an Enter pressed while step 2 loads taken once it has loaded (and
+ * dropped by Esc, typing or a failed load), variations (AI kept/refused, fallback message, the
+ * final text with the kept variations as one spintax group), review with the allowance's
+ * reason, plan and skipped list, refusals that keep every field, Esc back from review
+ * cancelling the draft, 80×24 and 160×50.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -70,22 +71,30 @@ at_step1(struct wizard_model *m)
     wizard_model_set_etapas(m, et, 2);
 }
 
-static void
-at_step2(struct wizard_model *m)
+/* The stage's two saved templates, as the controller hands them over (taken). */
+static struct wizard_plantilla *
+saved_templates(void)
 {
     struct wizard_plantilla *p = xcalloc(2, sizeof *p);
-    struct plantilla_valores v = { { "Ana", "Ruiz", "Ana Ruiz", "SEP", "Juan", "INICIAL",
-                                     "León", "Guanajuato" } };
 
-    at_step1(m);
-    assert_int_equal(press(m, KK_ENTER, 0), WIZARD_PLANTILLAS);
     p[0].id = 1;
     snprintf(p[0].nombre, sizeof p[0].nombre, "Saludo");
     p[0].texto = xstrdup("Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
     p[1].id = 2;
     snprintf(p[1].nombre, sizeof p[1].nombre, "Seguimiento");
     p[1].texto = xstrdup("{nombre}, ¿pudo revisar la propuesta?");
-    wizard_model_set_plantillas(m, p, 2);
+    return p;
+}
+
+static void
+at_step2(struct wizard_model *m)
+{
+    struct plantilla_valores v = { { "Ana", "Ruiz", "Ana Ruiz", "SEP", "Juan", "INICIAL",
+                                     "León", "Guanajuato" } };
+
+    at_step1(m);
+    assert_int_equal(press(m, KK_ENTER, 0), WIZARD_PLANTILLAS);
+    wizard_model_set_plantillas(m, saved_templates(), 2);
     wizard_model_set_muestra(m, &v, 1);
 }
 
@@ -167,6 +176,67 @@ test_step2_preview_and_unknown_variable(void **st)
     assert_int_equal(m.caminos, 2);
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
     assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    wizard_model_fini(&m);
+}
+
+static void
+test_step2_enter_while_loading_is_taken_when_loaded(void **st)
+{
+    struct wizard_model m;
+    char *out;
+
+    (void)st;
+    at_step1(&m);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PLANTILLAS);
+    assert_true(m.ocupado);
+    /* Enter before the templates arrive: remembered, and the status line says so */
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Un momento… Enter recibido: avanza al cargar las plantillas.\n"));
+    free(out);
+    /* the load ends: the step goes on with the first saved template, as Enter would */
+    assert_int_equal(wizard_model_set_plantillas(&m, saved_templates(), 2), WIZARD_PEDIR_IA);
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    assert_int_equal(m.ia, WIZARD_IA_PIDIENDO);
+    assert_string_equal(wizard_model_texto(&m),
+                        "Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
+    wizard_model_fini(&m);
+
+    /* Esc while loading is never swallowed, and it drops the remembered Enter */
+    at_step1(&m);
+    press(&m, KK_ENTER, 0);
+    press(&m, KK_ENTER, 0);
+    assert_int_equal(press(&m, KK_ESC, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_int_equal(wizard_model_set_plantillas(&m, saved_templates(), 2), WIZARD_NADA);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    wizard_model_fini(&m);
+
+    /* typing after Enter: the promoter is still writing, so the step waits for another Enter */
+    at_step1(&m);
+    press(&m, KK_ENTER, 0);
+    press(&m, KK_ENTER, 0);
+    type(&m, "Hola {nombre}");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Un momento…\n"));
+    free(out);
+    assert_int_equal(wizard_model_set_plantillas(&m, saved_templates(), 2), WIZARD_NADA);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
+    assert_string_equal(wizard_model_texto(&m), "Hola {nombre}");
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
+    wizard_model_fini(&m);
+
+    /* the load fails: its message shows and the remembered Enter is dropped */
+    at_step1(&m);
+    press(&m, KK_ENTER, 0);
+    press(&m, KK_ENTER, 0);
+    wizard_model_set_error(&m, "sin conexión con la base de datos");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " sin conexión con la base de datos\n"));
+    assert_null(strstr(out, "Enter recibido"));
+    free(out);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
     wizard_model_fini(&m);
 }
 
@@ -352,6 +422,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step1_audience_80x24),
         cmocka_unit_test(test_step2_preview_and_unknown_variable),
+        cmocka_unit_test(test_step2_enter_while_loading_is_taken_when_loaded),
         cmocka_unit_test(test_step3_ai_kept_refused_and_final_text),
         cmocka_unit_test(test_final_text_when_every_option_opens_a_brace),
         cmocka_unit_test(test_ai_fallback_message),

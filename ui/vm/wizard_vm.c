@@ -165,6 +165,8 @@ recalc(struct wizard_model *m)
     plantilla_free(p);
 }
 
+static enum wizard_efecto plantilla_enter(struct wizard_model *m);
+
 static void
 pick_plantilla(struct wizard_model *m, int i)
 {
@@ -184,7 +186,7 @@ wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, in
     m->ocupado = false;
 }
 
-void
+enum wizard_efecto
 wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v, size_t n)
 {
     plantillas_free(m);
@@ -197,6 +199,10 @@ wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v, 
         recalc(m);
     if (n == 0)
         m->cur_plantilla = 0;
+    if (!m->enter_pendiente)
+        return WIZARD_NADA;
+    m->enter_pendiente = false;
+    return plantilla_enter(m);
 }
 
 void
@@ -254,6 +260,7 @@ wizard_model_set_error(struct wizard_model *m, const char *msg)
 {
     snprintf(m->error, sizeof m->error, "%s", msg);
     m->ocupado = false;
+    m->enter_pendiente = false;
 }
 
 void
@@ -378,11 +385,15 @@ key_audiencia(struct wizard_model *m, const struct key *k)
     return WIZARD_CONTAR;
 }
 
+/* Step 2's Enter. While the templates load it is remembered (wizard_model_set_plantillas
+ * takes it): a promoter who presses it early must not lose it. */
 static enum wizard_efecto
 plantilla_enter(struct wizard_model *m)
 {
-    if (m->ocupado)
-        return WIZARD_NADA;
+    if (m->ocupado) {
+        m->enter_pendiente = true;
+        return WIZARD_REDIBUJAR;
+    }
     if (m->texto[0] == '\0' || m->plantilla_error[0] != '\0') {
         wizard_model_set_error(m, m->texto[0] == '\0' ? "Escriba el mensaje."
                                                       : "Corrija la plantilla antes de seguir.");
@@ -406,6 +417,7 @@ key_plantilla(struct wizard_model *m, const struct key *k)
         if (n == 0)
             return WIZARD_NADA;
         pick_plantilla(m, (m->cur_plantilla + (k->kind == KK_UP ? n : 1)) % (n + 1));
+        m->enter_pendiente = false; /* still choosing */
         return WIZARD_REDIBUJAR;
     }
     if (k->kind == KK_ENTER)
@@ -413,11 +425,13 @@ key_plantilla(struct wizard_model *m, const struct key *k)
     if (k->kind == KK_ESC) {
         m->paso = WIZARD_AUDIENCIA;
         m->error[0] = '\0';
+        m->enter_pendiente = false;
         return WIZARD_REDIBUJAR;
     }
     if (!edit(m->texto, sizeof m->texto, k, false))
         return WIZARD_NADA;
     m->error[0] = '\0';
+    m->enter_pendiente = false; /* still writing: going on now would cut the text short */
     recalc(m);
     return WIZARD_REDIBUJAR;
 }
@@ -773,7 +787,10 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
     if (m->error[0] != '\0')
         text_line(vm, 1, ROLE_ERROR, m->error);
     else if (m->ocupado)
-        text_line(vm, 1, ROLE_DB_WARN, "Un momento…");
+        text_line(vm, 1, ROLE_DB_WARN,
+                  m->enter_pendiente
+                      ? "Un momento… Enter recibido: avanza al cargar las plantillas."
+                      : "Un momento…");
     else
         add(vm);
     text_line(vm, 1, ROLE_HINT, pie[m->paso]);

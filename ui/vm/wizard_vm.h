@@ -14,7 +14,9 @@
  * Enter goes forward, Esc back. Keys return an effect (enum wizard_efecto) the controller
  * performs (count, load templates, create, launch, cancel the draft, ask the AI); its answer
  * comes back through the wizard_model_set_* calls. Nothing typed is lost on a refusal: the
- * model keeps every field and shows the database's message.
+ * model keeps every field and shows the database's message. An Enter pressed while step 2
+ * loads is remembered (the status line says so) and taken when the templates arrive; Esc,
+ * typing or a failed load drop it.
  *
  * Pure C (no curses, no db, no network); the loop thread owns the model.
  */
@@ -104,8 +106,9 @@ enum wizard_campo { WIZARD_CAMPO_ETAPA, WIZARD_CAMPO_CONVENIO, WIZARD_CAMPO_ENTI
 
 struct wizard_model {
     enum wizard_paso paso;
-    bool ascii, ocupado; /* ocupado: waiting for the database or the AI (Enter ignored) */
-    char error[512];     /* the last refusal or failure, shown until the next change */
+    bool ascii, ocupado;  /* waiting for the database or the AI: Enter ignored but on step 2 */
+    bool enter_pendiente; /* Enter pressed while step 2 loaded: taken when it has loaded */
+    char error[512];      /* the last refusal or failure, shown until the next change */
     /* 1 */
     struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
     int netapas, cur_etapa;
@@ -145,8 +148,10 @@ enum wizard_efecto wizard_model_key(struct wizard_model *m, enum action act,
 /* ---- answers from the controller ---------------------------------------------------- */
 
 void wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, int n);
-/* Takes ownership of v (each texto malloc'd); picks the first saved template's text. */
-void wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v, size_t n);
+/* Takes ownership of v (each texto malloc'd); picks the first saved template's text. Returns
+ * the effect of an Enter pressed while they loaded (WIZARD_NADA when there was none). */
+enum wizard_efecto wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v,
+                                               size_t n);
 /* Sample values of up to WIZARD_MUESTRAS recipients (vals[i].v[var], copied). */
 void wizard_model_set_muestra(struct wizard_model *m, const struct plantilla_valores *vals, int n);
 /* AI candidates (taken: malloc'd array of malloc'd strings) judged here by the filter. */
@@ -155,7 +160,8 @@ void wizard_model_set_ia(struct wizard_model *m, char **cand, size_t n);
 void wizard_model_set_ia_fallo(struct wizard_model *m, const char *msg);
 /* The campaign was created: step 4 shows it (rev's arrays are taken). */
 void wizard_model_set_revision(struct wizard_model *m, struct wizard_revision *rev);
-/* A refusal or failure of the last effect: stays on the step, keeps everything. */
+/* A refusal or failure of the last effect: stays on the step, keeps everything but a
+ * remembered Enter. */
 void wizard_model_set_error(struct wizard_model *m, const char *msg);
 void wizard_model_set_lanzada(struct wizard_model *m);
 
