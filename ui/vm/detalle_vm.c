@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 enum {
     HEAD_H = 3,   /* title, state line, blank */
     WIDE = 120,   /* from here the timeline takes the right half */
