@@ -103,96 +103,24 @@ cmdline_hist_free(struct cmdline_hist *h)
     memset(h, 0, sizeof *h);
 }
 
-static size_t
-utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* Inserts n bytes at the cursor; false when the line is full. */
-static bool
-insert(struct cmdline_vm *c, const char *s, size_t n)
-{
-    size_t len = strlen(c->text);
-
-    if (len + n >= sizeof c->text)
-        return false;
-    memmove(c->text + c->cursor + n, c->text + c->cursor, len - c->cursor + 1);
-    memcpy(c->text + c->cursor, s, n);
-    c->cursor += n;
-    return true;
-}
-
-static size_t
-char_len_back(const char *s, size_t at)
-{
-    size_t n = 1;
-
-    while (n < at && ((unsigned char)s[at - n] & 0xc0) == 0x80)
-        n++;
-    return n;
-}
-
-static size_t
-char_len_fwd(const char *s, size_t at)
-{
-    size_t n = 1;
-
-    while (s[at + n] != '\0' && ((unsigned char)s[at + n] & 0xc0) == 0x80)
-        n++;
-    return n;
-}
-
-static bool
-delete_at(struct cmdline_vm *c, size_t at)
-{
-    size_t len = strlen(c->text), n;
-
-    if (at >= len)
-        return false;
-    n = char_len_fwd(c->text, at);
-    memmove(c->text + at, c->text + at + n, len - at - n + 1);
-    return true;
-}
-
 bool
 cmdline_vm_input(struct cmdline_vm *c, const struct key *k)
 {
     size_t len = strlen(c->text);
-    char enc[4];
 
     c->ncands = 0;
     if (k->kind == KK_CHAR && k->ch >= 0x20)
-        return insert(c, enc, utf8_put(k->ch, enc));
+        return vm_edit_insert(c->text, sizeof c->text, &c->cursor, k->ch);
     if (k->kind == KK_BACKSPACE && c->cursor > 0) {
-        c->cursor -= char_len_back(c->text, c->cursor);
-        return delete_at(c, c->cursor);
+        c->cursor -= vm_utf8_prev_len(c->text, c->cursor);
+        return vm_edit_delete(c->text, c->cursor);
     }
     if (k->kind == KK_DELETE)
-        return delete_at(c, c->cursor);
+        return vm_edit_delete(c->text, c->cursor);
     if (k->kind == KK_LEFT && c->cursor > 0)
-        c->cursor -= char_len_back(c->text, c->cursor);
+        c->cursor -= vm_utf8_prev_len(c->text, c->cursor);
     else if (k->kind == KK_RIGHT && c->cursor < len)
-        c->cursor += char_len_fwd(c->text, c->cursor);
+        c->cursor += vm_utf8_next_len(c->text, c->cursor);
     else if (k->kind == KK_HOME)
         c->cursor = 0;
     else if (k->kind == KK_END)
@@ -479,7 +407,7 @@ cmdline_vm_build(struct cmdline_vm *c, int width)
     snprintf(head, sizeof head, "%.*s", (int)c->cursor, c->text);
     ccol = 1 + vm_text_width(head);
     while (ccol >= width - 1 && *start != '\0') {
-        size_t n = char_len_fwd(start, 0);
+        size_t n = vm_utf8_next_len(start, 0);
         char one[8];
 
         snprintf(one, sizeof one, "%.*s", (int)n, start);

@@ -132,60 +132,6 @@ field_check(struct form_field *fd)
     return true;
 }
 
-/* Byte length of the UTF-8 character that ends at value[at] (at > 0). */
-static size_t
-prev_len(const char *value, size_t at)
-{
-    size_t n = 1;
-
-    while (n < at && ((unsigned char)value[at - n] & 0xc0) == 0x80)
-        n++;
-    return n;
-}
-
-static size_t
-next_len(const char *value, size_t at)
-{
-    size_t n = 1;
-
-    while (value[at + n] != '\0' && ((unsigned char)value[at + n] & 0xc0) == 0x80)
-        n++;
-    return n;
-}
-
-static bool
-insert_cp(struct form_field *fd, uint32_t cp)
-{
-    char enc[5];
-    size_t n, len = strlen(fd->value);
-
-    if (cp < 0x80) {
-        enc[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        enc[0] = (char)(0xc0 | (cp >> 6));
-        enc[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        enc[0] = (char)(0xe0 | (cp >> 12));
-        enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        enc[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        enc[0] = (char)(0xf0 | (cp >> 18));
-        enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        enc[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    if (len + n >= sizeof fd->value)
-        return false;
-    memmove(fd->value + fd->cursor + n, fd->value + fd->cursor, len - fd->cursor + 1);
-    memcpy(fd->value + fd->cursor, enc, n);
-    fd->cursor += n;
-    return true;
-}
-
 static void
 choice_cycle(struct form_field *fd, int dir)
 {
@@ -201,18 +147,6 @@ choice_cycle(struct form_field *fd, int dir)
 }
 
 static bool
-delete_at_cursor(struct form_field *fd)
-{
-    size_t len = strlen(fd->value), n;
-
-    if (fd->cursor >= len)
-        return false;
-    n = next_len(fd->value, fd->cursor);
-    memmove(fd->value + fd->cursor, fd->value + fd->cursor + n, len - fd->cursor - n + 1);
-    return true;
-}
-
-static bool
 cursor_move(struct form_field *fd, enum key_kind kind)
 {
     size_t len = strlen(fd->value);
@@ -220,9 +154,9 @@ cursor_move(struct form_field *fd, enum key_kind kind)
     if (fd->kind == FORM_CHOICE && (kind == KK_LEFT || kind == KK_RIGHT))
         choice_cycle(fd, kind == KK_RIGHT ? 1 : -1);
     else if (kind == KK_LEFT && fd->cursor > 0)
-        fd->cursor -= prev_len(fd->value, fd->cursor);
+        fd->cursor -= vm_utf8_prev_len(fd->value, fd->cursor);
     else if (kind == KK_RIGHT && fd->cursor < len)
-        fd->cursor += next_len(fd->value, fd->cursor);
+        fd->cursor += vm_utf8_next_len(fd->value, fd->cursor);
     else if (kind == KK_HOME)
         fd->cursor = 0;
     else if (kind == KK_END)
@@ -235,15 +169,15 @@ static bool
 field_edit(struct form_field *fd, const struct key *k)
 {
     if (k->kind == KK_CHAR)
-        return k->ch >= 0x20 && insert_cp(fd, k->ch);
+        return k->ch >= 0x20 && vm_edit_insert(fd->value, sizeof fd->value, &fd->cursor, k->ch);
     if (k->kind == KK_BACKSPACE) {
         if (fd->cursor == 0)
             return false;
-        fd->cursor -= prev_len(fd->value, fd->cursor);
-        return delete_at_cursor(fd);
+        fd->cursor -= vm_utf8_prev_len(fd->value, fd->cursor);
+        return vm_edit_delete(fd->value, fd->cursor);
     }
     if (k->kind == KK_DELETE)
-        return delete_at_cursor(fd);
+        return vm_edit_delete(fd->value, fd->cursor);
     if (k->kind == KK_LEFT || k->kind == KK_RIGHT || k->kind == KK_HOME || k->kind == KK_END)
         return cursor_move(fd, k->kind);
     return false;
@@ -360,7 +294,7 @@ field_window(const struct form_field *fd, int vcols, char *out, int outsz)
     head[fd->cursor] = '\0';
     ccol = vm_text_width(head);
     while (ccol >= vcols && *start != '\0') {
-        size_t n = next_len(start, 0);
+        size_t n = vm_utf8_next_len(start, 0);
         char one[8];
 
         memcpy(one, start, n);

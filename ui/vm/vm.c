@@ -350,6 +350,77 @@ vm_lines_pick_dump(const struct vm_line *lines, int n, const struct vm_box *box,
     return out;
 }
 
+size_t
+vm_utf8_prev_len(const char *s, size_t at)
+{
+    size_t n = 1;
+
+    while (n < at && ((unsigned char)s[at - n] & 0xc0) == 0x80)
+        n++;
+    return n;
+}
+
+size_t
+vm_utf8_next_len(const char *s, size_t at)
+{
+    size_t n = 1;
+
+    while (s[at + n] != '\0' && ((unsigned char)s[at + n] & 0xc0) == 0x80)
+        n++;
+    return n;
+}
+
+static size_t
+utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+bool
+vm_edit_insert(char *buf, size_t size, size_t *cursor, uint32_t cp)
+{
+    char enc[4];
+    size_t n = utf8_encode(cp, enc), len = strlen(buf);
+
+    if (len + n >= size)
+        return false;
+    memmove(buf + *cursor + n, buf + *cursor, len - *cursor + 1);
+    memcpy(buf + *cursor, enc, n);
+    *cursor += n;
+    return true;
+}
+
+bool
+vm_edit_delete(char *buf, size_t at)
+{
+    size_t len = strlen(buf), n;
+
+    if (at >= len)
+        return false;
+    n = vm_utf8_next_len(buf, at);
+    memmove(buf + at, buf + at + n, len - at - n + 1);
+    return true;
+}
+
 /* Appends one rendered row: spans in column order, gaps as blanks. */
 static void
 render_line(struct strbuf *sb, const struct vm_line *line)

@@ -1,7 +1,8 @@
 /*
  * vm — what every view-model is made of: lines of spans, each span with a theme role,
  * clipped to a width measured in terminal columns (mbrtowc + wcwidth, so ñ, accents
- * and wide characters measure right), and a string dump for snapshot tests.
+ * and wide characters measure right), a string dump for snapshot tests, and the UTF-8
+ * line editing shared by the vms that take typed text.
  *
  * Pure C: no curses. Any thread, but a vm is owned by one (the loop thread). Width
  * measuring follows LC_CTYPE, which the program sets once at start-up; text for a
@@ -11,6 +12,8 @@
 #define VM_VM_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Theme roles: the pane asks the theme for the attributes of a role, never a colour. */
 enum vm_role {
@@ -142,6 +145,20 @@ char *vm_lines_pick_dump(const struct vm_line *lines, int n, const struct vm_box
  * columns and trailing blanks removed (what a screen capture shows). Caller frees.
  */
 char *vm_lines_render(const struct vm_line *lines, int n);
+
+/*
+ * Line editing of a NUL-terminated UTF-8 buffer with a byte cursor (the ':' line, form
+ * fields). vm_utf8_prev_len: bytes of the character ending at s[at] (at > 0);
+ * vm_utf8_next_len: bytes of the character starting at s[at].
+ */
+size_t vm_utf8_prev_len(const char *s, size_t at);
+size_t vm_utf8_next_len(const char *s, size_t at);
+
+/* Inserts cp, UTF-8 encoded, at *cursor and moves the cursor past it; false when buf is full. */
+bool vm_edit_insert(char *buf, size_t size, size_t *cursor, uint32_t cp);
+
+/* Deletes the character starting at buf[at]; false when at is the end. */
+bool vm_edit_delete(char *buf, size_t at);
 
 /* Formats v with ',' every three digits (es-MX: "100,000") into buf. Returns buf. */
 char *vm_fmt_count(char *buf, int bufsz, long long v);
