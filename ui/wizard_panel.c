@@ -87,12 +87,13 @@ contar_result(struct app_job *aj)
             et[n].oportunidades = j->rows[i].abiertas;
             et[n].con_telefono = j->rows[i].enviables;
         }
-        wizard_model_set_etapas(&s->m, et, n);
         s->m.error[0] = '\0';
+        /* current unless the filters changed while it ran (then a re-count follows) */
+        wizard_apply(s, wizard_model_set_etapas(&s->m, et, n, !s->recount));
     } else {
         wizard_model_set_error(&s->m, aj->e.msg);
+        app_redraw(s->a);
     }
-    app_redraw(s->a);
     if (s->recount) {
         s->recount = false;
         wizard_contar(s);
@@ -113,6 +114,7 @@ wizard_contar(struct wizard_st *s)
 {
     struct contar_job *j;
 
+    s->m.contando = true; /* an Enter now waits for these counts */
     if (s->counting) {
         s->recount = true;
         return;

@@ -1,6 +1,7 @@
 /*
  * test_wizard_vm — the 4-step campaign wizard as a state machine and a view: audience with
- * filters (typing asks for a re-count), a template with a live preview and an unknown variable
+ * filters (typing asks for a re-count; an Enter pressed while counting is taken once the
+ * counts are those of the filters as typed), a template with a live preview and an unknown variable
  * refused at its position, an Enter pressed while step 2 loads taken once it has loaded (and
  * dropped by Esc, typing or a failed load), variations (AI kept/refused, fallback message, the
  * final text with the kept variations as one spintax group), review with the allowance's
@@ -68,7 +69,7 @@ at_step1(struct wizard_model *m)
     static const struct wizard_etapa et[] = { { "INICIAL", 12, 11 }, { "NORMAL", 3, 0 } };
 
     wizard_model_init(m, true);
-    wizard_model_set_etapas(m, et, 2);
+    assert_int_equal(wizard_model_set_etapas(m, et, 2, true), WIZARD_NADA);
 }
 
 /* The stage's two saved templates, as the controller hands them over (taken). */
@@ -101,6 +102,7 @@ at_step2(struct wizard_model *m)
 static void
 test_step1_audience_80x24(void **st)
 {
+    static const struct wizard_etapa et[] = { { "INICIAL", 4, 3 }, { "NORMAL", 1, 0 } };
     struct wizard_model m;
     char *out;
 
@@ -132,7 +134,8 @@ test_step1_audience_80x24(void **st)
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, " Convenio [IMS]  Entidad [Michoac]  Máximo [5_]\n"));
     free(out);
-    /* a stage without phones cannot go on */
+    /* a stage without phones cannot go on (once the counts for these filters are in) */
+    assert_int_equal(wizard_model_set_etapas(&m, et, 2, true), WIZARD_NADA);
     press(&m, KK_TAB, 0);
     press(&m, KK_DOWN, 0);
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
@@ -176,6 +179,68 @@ test_step2_preview_and_unknown_variable(void **st)
     assert_int_equal(m.caminos, 2);
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
     assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    wizard_model_fini(&m);
+}
+
+/*
+ * Step 1: an Enter pressed before the counts are those of the filters as typed (the first
+ * count, or a re-count after typing) is remembered and taken when they arrive; a count made
+ * stale by later typing does not take it.
+ */
+static void
+test_step1_enter_while_counting_is_taken_when_counted(void **st)
+{
+    static const struct wizard_etapa et[] = { { "INICIAL", 12, 11 }, { "NORMAL", 3, 0 } };
+    static const struct wizard_etapa sin[] = { { "INICIAL", 2, 0 }, { "NORMAL", 1, 0 } };
+    struct wizard_model m;
+    char *out;
+
+    (void)st;
+    /* the pane just opened: nothing counted yet, which is not "no opportunities" */
+    wizard_model_init(&m, true);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Contando…"));
+    assert_null(strstr(out, "Sin oportunidades abiertas."));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_string_equal(m.error, "");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Contando… Enter recibido: avanza al terminar el conteo.\n"));
+    free(out);
+    assert_int_equal(wizard_model_set_etapas(&m, et, 2, true), WIZARD_PLANTILLAS);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
+    wizard_model_fini(&m);
+
+    /* a filter typed, Enter, then a count that was already running when it was typed: the
+     * Enter waits for the re-count, which finds no phone in INICIAL and says so */
+    at_step1(&m);
+    press(&m, KK_TAB, 0);
+    assert_int_equal(press(&m, KK_CHAR, 'X'), WIZARD_CONTAR);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(wizard_model_set_etapas(&m, et, 2, false), WIZARD_NADA);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_int_equal(wizard_model_set_etapas(&m, sin, 2, true), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_string_equal(m.error, "No hay oportunidades con teléfono en esta etapa y filtros.");
+    wizard_model_fini(&m);
+
+    /* typing after Enter: still writing the filters, the count does not go on by itself */
+    at_step1(&m);
+    press(&m, KK_TAB, 0);
+    press(&m, KK_CHAR, 'S');
+    press(&m, KK_ENTER, 0);
+    press(&m, KK_CHAR, 'E');
+    assert_int_equal(wizard_model_set_etapas(&m, et, 2, true), WIZARD_NADA);
+    assert_int_equal(m.paso, WIZARD_AUDIENCIA);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PLANTILLAS);
+    wizard_model_fini(&m);
+
+    /* Esc is never swallowed and drops the remembered Enter */
+    wizard_model_init(&m, true);
+    press(&m, KK_ENTER, 0);
+    assert_int_equal(press(&m, KK_ESC, 0), WIZARD_SALIR);
+    assert_false(m.enter_pendiente);
     wizard_model_fini(&m);
 }
 
@@ -422,6 +487,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step1_audience_80x24),
         cmocka_unit_test(test_step2_preview_and_unknown_variable),
+        cmocka_unit_test(test_step1_enter_while_counting_is_taken_when_counted),
         cmocka_unit_test(test_step2_enter_while_loading_is_taken_when_loaded),
         cmocka_unit_test(test_step3_ai_kept_refused_and_final_text),
         cmocka_unit_test(test_final_text_when_every_option_opens_a_brace),

@@ -124,6 +124,7 @@ wizard_model_init(struct wizard_model *m, bool ia_configurada)
 {
     memset(m, 0, sizeof *m);
     m->ia = ia_configurada ? WIZARD_IA_NO_PEDIDA : WIZARD_IA_SIN_CONFIG;
+    m->contando = true; /* the controller counts as the pane opens */
 }
 
 void
@@ -176,14 +177,24 @@ pick_plantilla(struct wizard_model *m, int i)
     recalc(m);
 }
 
-void
-wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, int n)
+static enum wizard_efecto audiencia_enter(struct wizard_model *m);
+
+enum wizard_efecto
+wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, int n,
+                        bool vigente)
 {
     m->netapas = n < WIZARD_MAX_ETAPAS ? n : WIZARD_MAX_ETAPAS;
     memcpy(m->etapas, v, (size_t)m->netapas * sizeof *v);
     if (m->cur_etapa >= m->netapas)
         m->cur_etapa = m->netapas > 0 ? m->netapas - 1 : 0;
     m->ocupado = false;
+    if (!vigente)
+        return WIZARD_NADA;
+    m->contando = false;
+    if (!m->enter_pendiente || m->paso != WIZARD_AUDIENCIA)
+        return WIZARD_NADA;
+    m->enter_pendiente = false;
+    return audiencia_enter(m);
 }
 
 enum wizard_efecto
@@ -260,6 +271,7 @@ wizard_model_set_error(struct wizard_model *m, const char *msg)
 {
     snprintf(m->error, sizeof m->error, "%s", msg);
     m->ocupado = false;
+    m->contando = false;
     m->enter_pendiente = false;
 }
 
@@ -339,9 +351,16 @@ wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len)
 
 /* ---- keys, per step ----------------------------------------------------------------- */
 
+/* Step 1's Enter. While the counts are not yet those of the filters as typed it is remembered
+ * (wizard_model_set_etapas takes it): going on with stale counts, or saying "no hay
+ * oportunidades" before the first count arrived, would mislead the promoter. */
 static enum wizard_efecto
 audiencia_enter(struct wizard_model *m)
 {
+    if (m->contando) {
+        m->enter_pendiente = true;
+        return WIZARD_REDIBUJAR;
+    }
     if (m->netapas == 0 || m->etapas[m->cur_etapa].con_telefono == 0) {
         wizard_model_set_error(m, "No hay oportunidades con teléfono en esta etapa y filtros.");
         return WIZARD_REDIBUJAR;
@@ -372,16 +391,21 @@ key_audiencia(struct wizard_model *m, const struct key *k)
             m->cur_etapa = 0;
         if (m->cur_etapa >= m->netapas)
             m->cur_etapa = m->netapas - 1;
+        m->enter_pendiente = false; /* still choosing */
         return WIZARD_REDIBUJAR;
     }
     if (k->kind == KK_ENTER)
         return m->ocupado ? WIZARD_NADA : audiencia_enter(m);
-    if (k->kind == KK_ESC)
+    if (k->kind == KK_ESC) {
+        m->enter_pendiente = false;
         return WIZARD_SALIR;
+    }
     if (m->campo == WIZARD_CAMPO_ETAPA ||
         !edit(campos[m->campo], cap[m->campo], k, m->campo == WIZARD_CAMPO_MAXIMO))
         return WIZARD_NADA;
     m->error[0] = '\0';
+    m->contando = true;
+    m->enter_pendiente = false; /* still writing the filters */
     return WIZARD_CONTAR;
 }
 
@@ -507,6 +531,7 @@ wizard_model_key(struct wizard_model *m, enum action act, const struct key *k)
             return WIZARD_NADA;
         rev_reset(&m->rev);
         m->paso = WIZARD_AUDIENCIA;
+        m->contando = k->kind == KK_ENTER;
         return k->kind == KK_ESC ? WIZARD_SALIR : WIZARD_CONTAR;
     }
     return WIZARD_NADA;
@@ -616,7 +641,7 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
         vm_line_put(l, 43, vm->width, ROLE_LABEL, "Con teléfono");
     }
     if (m->netapas == 0)
-        text_line(vm, 3, ROLE_MUTED, m->ocupado ? "Contando…" : "Sin oportunidades abiertas.");
+        text_line(vm, 3, ROLE_MUTED, m->contando ? "Contando…" : "Sin oportunidades abiertas.");
     for (int i = 0; i < m->netapas; i++) {
         bool sel = i == m->cur_etapa;
         enum vm_role r = sel && m->campo == WIZARD_CAMPO_ETAPA ? ROLE_CURSOR : ROLE_TEXT;
@@ -786,6 +811,8 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
     vm->height += 2; /* the two rows kept for here */
     if (m->error[0] != '\0')
         text_line(vm, 1, ROLE_ERROR, m->error);
+    else if (m->paso == WIZARD_AUDIENCIA && m->contando && m->enter_pendiente)
+        text_line(vm, 1, ROLE_DB_WARN, "Contando… Enter recibido: avanza al terminar el conteo.");
     else if (m->ocupado)
         text_line(vm, 1, ROLE_DB_WARN,
                   m->enter_pendiente

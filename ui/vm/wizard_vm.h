@@ -107,7 +107,8 @@ enum wizard_campo { WIZARD_CAMPO_ETAPA, WIZARD_CAMPO_CONVENIO, WIZARD_CAMPO_ENTI
 struct wizard_model {
     enum wizard_paso paso;
     bool ascii, ocupado;  /* waiting for the database or the AI: Enter ignored but on step 2 */
-    bool enter_pendiente; /* Enter pressed while step 2 loaded: taken when it has loaded */
+    bool contando;        /* step 1's counts are not yet those of the filters as typed */
+    bool enter_pendiente; /* Enter pressed while step 1 counted or step 2 loaded: taken after */
     char error[512];      /* the last refusal or failure, shown until the next change */
     /* 1 */
     struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
@@ -147,7 +148,10 @@ enum wizard_efecto wizard_model_key(struct wizard_model *m, enum action act,
 
 /* ---- answers from the controller ---------------------------------------------------- */
 
-void wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v, int n);
+/* The stage counts. vigente: they are for the filters as typed now (no re-count pending);
+ * then an Enter pressed while counting is taken: returns its effect (WIZARD_NADA if none). */
+enum wizard_efecto wizard_model_set_etapas(struct wizard_model *m, const struct wizard_etapa *v,
+                                           int n, bool vigente);
 /* Takes ownership of v (each texto malloc'd); picks the first saved template's text. Returns
  * the effect of an Enter pressed while they loaded (WIZARD_NADA when there was none). */
 enum wizard_efecto wizard_model_set_plantillas(struct wizard_model *m, struct wizard_plantilla *v,
