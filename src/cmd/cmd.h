@@ -71,6 +71,7 @@ int cmd_disponibles_exec(struct cmd_ctx *ctx);
 int cmd_mover_exec(struct cmd_ctx *ctx);
 int cmd_venta_exec(struct cmd_ctx *ctx);
 int cmd_captar_exec(struct cmd_ctx *ctx);
+int cmd_oportunidades_exec(struct cmd_ctx *ctx); /* cmd_oportunidades.c */
 int cmd_bandeja_exec(struct cmd_ctx *ctx);
 int cmd_reasignar_exec(struct cmd_ctx *ctx);
 int cmd_sweep_exec(struct cmd_ctx *ctx);

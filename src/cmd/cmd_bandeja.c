@@ -56,17 +56,25 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
     struct strbuf sb;
     struct json j;
 
+    strbuf_init(&sb);
     if (!ctx->json) {
         if (n == 0)
-            printf("la bandeja está vacía\n");
-        for (size_t i = 0; i < n; i++)
-            printf("%-8lld %-30s %-14s %-12s %-16s %5.0f h  %s\n",
-                   (long long)rows[i].oportunidad_id, rows[i].cliente,
-                   rows[i].telefono != NULL ? rows[i].telefono : "—", rows[i].usuario_login,
-                   rows[i].etapa, rows[i].antiguedad_horas, rows[i].motivo);
+            strbuf_addstr(&sb, "la bandeja está vacía\n");
+        for (size_t i = 0; i < n; i++) {
+            char id[24];
+
+            snprintf(id, sizeof id, "%lld", (long long)rows[i].oportunidad_id);
+            crm_cmd_col(&sb, id, 8);
+            crm_cmd_col(&sb, rows[i].cliente, 30);
+            crm_cmd_col(&sb, rows[i].telefono != NULL ? rows[i].telefono : "—", 14);
+            crm_cmd_col(&sb, rows[i].usuario_login, 12);
+            crm_cmd_col(&sb, rows[i].etapa, 16);
+            strbuf_addf(&sb, "%5.0f h  %s\n", rows[i].antiguedad_horas, rows[i].motivo);
+        }
+        fputs(sb.buf, stdout);
+        strbuf_fini(&sb);
         return;
     }
-    strbuf_init(&sb);
     json_init(&j, &sb);
     json_arr(&j);
     for (size_t i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 /*
- * cmd_crm — what the CRM commands (cmd_crm.c, cmd_bandeja.c, cmd_sweep.c, cmd_import.c)
+ * cmd_crm — what the CRM commands (cmd_crm.c, cmd_bandeja.c, cmd_oportunidades.c, cmd_sweep.c,
+ * cmd_import.c)
  * share: connecting as --as, reporting database refusals, ids, filters, times and --json
  * output. Main thread only; prints to stdout/stderr (this is the CLI layer).
  *
@@ -45,6 +46,10 @@ int crm_cmd_filtros(const struct cmd_entry *entry, const char *convenio, const c
 /* Checks a mandatory free-text flag (--motivo…): present, 1..max characters. 0 or 2. */
 int crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
                   size_t max_chars);
+
+/* Appends s cut or padded with spaces to width characters (UTF-8: ñ and accents count one),
+ * then one space: a column of a plain-text table. */
+void crm_cmd_col(struct strbuf *sb, const char *s, int width);
 
 /* "2026-11-30 10:30 -0600" in the local time zone, or "—" for 0; into buf. */
 const char *crm_cmd_time(time_t t, char *buf, size_t size);

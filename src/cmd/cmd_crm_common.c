@@ -153,6 +153,25 @@ crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value
     return 0;
 }
 
+void
+crm_cmd_col(struct strbuf *sb, const char *s, int width)
+{
+    int chars = 0;
+    const char *p = s;
+
+    /* whole characters only: a continuation byte (10xxxxxx) never starts one */
+    while (*p != '\0' && chars < width) {
+        p++;
+        while (((unsigned char)*p & 0xC0) == 0x80)
+            p++;
+        chars++;
+    }
+    strbuf_add(sb, s, (size_t)(p - s));
+    for (; chars < width; chars++)
+        strbuf_addch(sb, ' ');
+    strbuf_addch(sb, ' ');
+}
+
 const char *
 crm_cmd_time(time_t t, char *buf, size_t size)
 {

@@ -1,7 +1,9 @@
 /*
  * db_tui — the read queries of the terminal client's panes (issue 4): the funnel's stages, the
  * cards of the embudo, one opportunity in detail, the assignment context (quota, convenios,
- * entidades), and the team (per promoter numbers and the aging grid promoter × stage).
+ * entidades), and the team (per promoter numbers and the aging grid promoter × stage). The
+ * stages and the cards also serve `embudo oportunidades` (src/cmd), so the command line lists
+ * exactly what the embudo pane shows.
  *
  * Plain SELECTs under row-level security (a promoter sees its own rows, a supervisor its
  * team, an admin everything); business hours come from crm.ventanas_habiles (sql/011_tui.sql),
