@@ -126,7 +126,7 @@ test_full_grant(void **state)
 }
 
 /*
- * An assignment writes nothing into the registry (sql/043): its FK check lands on the pool row
+ * An assignment writes nothing into the registry (sql/061): its FK check lands on the pool row
  * it holds, so while a request is still open every registry row can be locked FOR UPDATE
  * (before, its FOR KEY SHARE locks on the assigned clients made this fail with 55P03).
  * Deleting a client with an opportunity still fails, and a load enters the pool in the order

@@ -1,4 +1,4 @@
--- 043_pool_localidad.sql — an assignment writes to the pages it already holds, never to the
+-- 061_pool_localidad.sql — an assignment writes to the pages it already holds, never to the
 -- registry.
 --
 -- Measured on the bench database (1,000,000 clients; docs/bench-asignacion.md, run 8) with the
