@@ -34,6 +34,8 @@ const struct cmd_entry cmd_table[] = {
       "bandeja de salidas del equipo y sus decisiones (supervisores)", cmd_bandeja_exec },
     { "reasignar", "reasignar OPORTUNIDAD… --a LOGIN --motivo M",
       "pasa oportunidades a otro promotor del equipo (supervisores)", cmd_reasignar_exec },
+    { "extender", "extender OPORTUNIDAD… --horas N --motivo M",
+      "da N horas hábiles más al temporizador de etapa (supervisores)", cmd_extender_exec },
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },

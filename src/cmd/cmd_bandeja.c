@@ -1,8 +1,9 @@
 /*
  * cmd_bandeja — the supervisor's commands: `bandeja` (list the exits inbox),
- * `bandeja reasignar|devolver|descartar|reabrir ID… [--a LOGIN] --motivo M`, and
- * `reasignar OPORTUNIDAD… --a LOGIN --motivo M`. All-or-nothing in the database; refusals
- * print its message and exit 1. Main thread.
+ * `bandeja reasignar|devolver|descartar|reabrir ID… [--a LOGIN] --motivo M`,
+ * `reasignar OPORTUNIDAD… --a LOGIN --motivo M` and `extender OPORTUNIDAD… --horas N
+ * --motivo M` (more business hours on running stage timers). All-or-nothing in the database;
+ * refusals print its message and exit 1. Main thread.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -232,4 +233,49 @@ int
 cmd_reasignar_exec(struct cmd_ctx *ctx)
 {
     return bandeja_action(ctx, cmd_find("reasignar"), -1, "reasignar", ctx->argc, ctx->argv, false);
+}
+
+int
+cmd_extender_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("extender");
+    const char *horas_s = NULL, *motivo = NULL;
+    const struct cmd_opt opts[] = { { "horas", true, &horas_s, NULL },
+                                    { "motivo", true, &motivo, NULL },
+                                    { NULL, false, NULL, NULL } };
+    char *pos[IDS_MAX + 1];
+    int npos = 0, extendidas = 0, status;
+    int64_t *ids = NULL;
+    struct err e = { 0 };
+    struct db *db;
+    long horas;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, pos, IDS_MAX + 1, &npos)) != 0)
+        return status;
+    if (horas_s == NULL)
+        return cmd_usage(entry, "falta «--horas»");
+    if (!cmd_parse_long(horas_s, 1, 120, &horas))
+        return cmd_usage(entry,
+                         "«--horas» debe ser un número de horas hábiles entre 1 y 120"
+                         " (se dio «%s»)",
+                         horas_s);
+    if (crm_cmd_texto(entry, "motivo", motivo, 500) != 0)
+        return 2;
+    if ((status = crm_cmd_ids(entry, pos, npos, &ids)) != 0)
+        return status;
+    if ((db = crm_cmd_open(ctx)) == NULL) {
+        free(ids);
+        return 1;
+    }
+    if (db_extender_timer(db, ids, (size_t)npos, (int)horas, motivo, &extendidas, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        char msg[96];
+
+        snprintf(msg, sizeof msg, "%ld h hábiles más en su etapa", horas);
+        cambio_print(ctx, "extender", extendidas, 0, msg);
+    }
+    db_close(db);
+    free(ids);
+    return status;
 }

@@ -368,6 +368,26 @@ db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *
     return rc;
 }
 
+int
+db_extender_timer(struct db *db, const int64_t *ids, size_t n, int horas, const char *motivo,
+                  int *extendidas, struct err *e)
+{
+    static const char sql[] = "SELECT api.extender_timer($1::bigint[], $2, $3)";
+    char *lit = ids_literal(ids, n);
+    struct num h = { "" };
+    const char *p[3] = { lit, num_i64(&h, horas), motivo };
+    PGresult *res = NULL;
+    int rc;
+
+    *extendidas = 0;
+    rc = db_query_row(db, sql, 3, p, &res, e);
+    if (rc == RC_OK)
+        *extendidas = db_col_int(res, 0, 0);
+    PQclear(res);
+    free(lit);
+    return rc;
+}
+
 /* ---- sweep and invariants ------------------------------------------------------------------ */
 
 int

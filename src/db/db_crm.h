@@ -1,6 +1,7 @@
 /*
  * db_crm — typed calls to the CRM functions of schema api (docs/api.md): assignment,
- * availability, funnel, sales, captación, bandeja, reassignment, timer sweep, invariants.
+ * availability, funnel, sales, captación, bandeja, reassignment, timer extension, timer sweep,
+ * invariants.
  *
  * Plain C structs in and out; no libpq type leaves src/db. Every call is one statement with
  * parameters (never SQL assembled from strings) on the caller's struct db, in autocommit,
@@ -157,6 +158,14 @@ enum db_bandeja_accion { DB_BANDEJA_DEVOLVER, DB_BANDEJA_DESCARTAR, DB_BANDEJA_R
 int db_bandeja_decidir(struct db *db, enum db_bandeja_accion accion, const int64_t *ids, size_t n,
                        const char *motivo, int *cambiadas, struct err *e)
     __attribute__((warn_unused_result));
+
+/*
+ * Adds horas (1…120) business hours to the running stage timer of ids[0..n), all or nothing
+ * (api.extender_timer, sql/062); *extendidas = rows extended. Supervisors of the owners'
+ * team and admins. EB002, EB301, EB501, EB503, EB604, EB610, EB611.
+ */
+int db_extender_timer(struct db *db, const int64_t *ids, size_t n, int horas, const char *motivo,
+                      int *extendidas, struct err *e) __attribute__((warn_unused_result));
 
 /* api.bandeja_reasignar: like db_reasignar, for bandeja rows only. */
 int db_bandeja_reasignar(struct db *db, const int64_t *ids, size_t n, const char *a_login,

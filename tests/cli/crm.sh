@@ -37,6 +37,11 @@ expect 2 '«--a» solo se usa con «reasignar»' -- $e bandeja devolver 1 --a an
 expect 2 'falta «--motivo»' -- $e bandeja descartar 1
 expect 2 'falta el número de oportunidad' -- $e reasignar --a ana --motivo m
 expect 2 'falta «--a»' -- $e reasignar 1 2 --motivo m
+expect 2 'falta «--horas»' -- $e extender 1 --motivo cita
+expect 2 '«--horas» debe ser un número de horas hábiles entre 1 y 120 \(se dio «121»\)' -- \
+    $e extender 1 --horas 121 --motivo cita
+expect 2 'falta «--motivo»' -- $e extender 1 --horas 8
+expect 2 'falta el número de oportunidad' -- $e extender --horas 8 --motivo cita
 expect 2 'opción desconocida: «--ya»' -- $e sweep --ya
 expect 2 'argumento de más' -- $e doctor extra
 expect 2 'solo se importan «clientes»' -- $e import prospectos x.csv

@@ -239,6 +239,7 @@ evento_corto(const char *code)
     } t[] = {
         { "A_BANDEJA", "salida" },
         { "TIMER_VENCIDO", "timer vencido" },
+        { "TIMER_EXTENDIDO", "timer extendido" },
         { "NOTA", "nota" },
         { "TRANSICION", "cambio de etapa" },
         { "REASIGNADA", "reasignada" },

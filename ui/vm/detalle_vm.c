@@ -167,6 +167,7 @@ static const struct {
     { "CAPTADA", "Captada" },
     { "TIMER_AVISO", "Aviso: el timer pasó el umbral" },
     { "TIMER_VENCIDO", "Timer vencido: de vuelta al pool" },
+    { "TIMER_EXTENDIDO", "Timer extendido por el supervisor" },
     { "DEVUELTA", "Devuelta al pool" },
     { "REASIGNADA", "Reasignada" },
     { "REABIERTA", "Reabierta" },
