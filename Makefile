@@ -20,7 +20,7 @@ PKGS_CORE := libsodium libcrypto zlib libqrencode libprotobuf-c
 PKGS_DB   := libpq
 PKGS_UI   := ncursesw
 PKGS_RT   := libuv libcurl jansson
-PKGS_NET  := libwebsockets
+PKGS_NET  := libwebsockets libssl
 PKGS_SIG  := libsignal-protocol-c
 PKGS_ALL  := $(PKGS_CORE) $(PKGS_DB) $(PKGS_UI) $(PKGS_RT) $(PKGS_NET)
 

@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,9 +19,18 @@
 
 /* libwebsockets' log level and its context creation and destruction touch process-wide
  * state (lws globals, OpenSSL's global init); `embudo worker` runs one client per sender
- * thread, so they go one at a time. Set once (uv_once), then any thread. */
+ * thread, so they go one at a time. Set once (uv_once), then any thread.
+ *
+ * ws_tls is the client TLS context every lws context uses (provided_client_ssl_ctx), made
+ * once and kept for the process's life. lws 4.1 would make one per context and find it
+ * again at destroy through an SSL_CTX ex_data index that each context creation allocates
+ * anew in a global: with two contexts alive at once (two accounts in one worker) the first
+ * one's lookup misses and its SSL_CTX, with the whole system CA store, leaked. A context
+ * lws did not create is never freed by lws, so no lookup is needed; the verification
+ * itself (SSL_VERIFY_PEER and the host name) is set per connection by lws as before. */
 static uv_once_t ws_once = UV_ONCE_INIT;
 static uv_mutex_t ws_global;
+static SSL_CTX *ws_tls;
 
 struct ws_out {
     struct ws_out *next;
@@ -138,6 +148,12 @@ ws_global_init(void)
     if (uv_mutex_init(&ws_global) != 0)
         fatal("ws: uv_mutex_init");
     lws_set_log_level(LLL_ERR | LLL_WARN, ws_lws_log);
+    /* As lws 4.1 sets up its own: OpenSSL's defaults, no compression, the system CAs. */
+    if ((ws_tls = SSL_CTX_new(TLS_client_method())) == NULL)
+        fatal("ws: SSL_CTX_new");
+    SSL_CTX_set_options(ws_tls, SSL_OP_NO_COMPRESSION);
+    if (SSL_CTX_set_default_verify_paths(ws_tls) != 1)
+        log_warn("wa: no se cargaron los certificados raíz del sistema (TLS)");
 }
 
 static void
@@ -308,6 +324,7 @@ ws_new(uv_loop_t *loop, const struct ws_events *ev, struct err *e)
     info.timeout_secs = WS_TIMEOUT_SEC;
     info.connect_timeout_secs = WS_TIMEOUT_SEC;
     info.pcontext = &w->ctx_live;
+    info.provided_client_ssl_ctx = ws_tls;
     uv_mutex_lock(&ws_global);
     w->ctx = w->ctx_live = lws_create_context(&info);
     uv_mutex_unlock(&ws_global);
