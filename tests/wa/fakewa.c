@@ -8,7 +8,8 @@
  *   port N / root HEX (the test root key for EMBUDO_WA_ROOT_KEY and Baileys'
  *   WA_CERT_DETAILS.PUBLIC_KEY) / url ws://127.0.0.1:N/ws/chat / ready
  * Admin commands arrive one per line on the FIFO (created 0600 when missing):
- *   scan-qr QR     the simulated phone scans QR
+ *   scan-qr QR     the simulated phone (phone 1, FW_PHONE_USER) scans QR
+ *   scan-qr-as USER QR   the phone of account USER (FW_PHONE_USER or FW_PHONE2_USER) scans QR
  *   corrupt-next   the next login is followed by a forged frame (the client must close)
  *   quit           close everything and exit (0 when the libuv loop closed cleanly)
  * SIGINT/SIGTERM also quit. Events go to FILE as JSON lines (docs/wa.md, "Socket,
@@ -193,8 +194,16 @@ static const struct lws_protocols fw_protocols[] = {
 static void
 fw_admin_line(struct fw_main *m, const char *line)
 {
+    const struct fw_phone *ph;
+    const char *sp;
+    char user[24];
+
     if (strncmp(line, "scan-qr ", 8) == 0)
-        (void)fw_phone_scan(&m->srv, line + 8);
+        (void)fw_phone_scan(&m->srv, &m->srv.phones[0], line + 8);
+    else if (sscanf(line, "scan-qr-as %23s", user) == 1 &&
+             (ph = fw_phone_find(&m->srv, user)) != NULL &&
+             (sp = strchr(line + strlen("scan-qr-as "), ' ')) != NULL)
+        (void)fw_phone_scan(&m->srv, ph, sp + 1);
     else if (strcmp(line, "corrupt-next") == 0)
         m->srv.corrupt_next = true;
     else if (strcmp(line, "quit") == 0)
@@ -294,7 +303,7 @@ fw_keys(struct fw_main *m, bool leaf_mismatch)
     int rc;
 
     x25519_keypair_gen(&m->srv.noise);
-    x25519_keypair_gen(&m->srv.phone);
+    fw_phones_init(&m->srv);
     x25519_keypair_gen(&root);
     x25519_keypair_gen(&inter);
     x25519_keypair_gen(&other);

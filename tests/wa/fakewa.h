@@ -5,8 +5,9 @@
  * fakewa.c owns the sockets, the admin FIFO and the event log; fakewa_conn.c runs the
  * protocol of one connection (intro header, framing, Noise responder with a test
  * certificate chain, registration or login payload, iqs); fakewa_phone.c is the simulated
- * phone that scans a QR and links the device. Accounts live in memory for the process's
- * life, so a second client process can log in with what the first one registered.
+ * phones (FW_PHONES of them, each its own WhatsApp account: user, LID, identity key) that
+ * scan a QR and link the device. Accounts live in memory for the process's life, so a second
+ * client process can log in with what the first one registered.
  * Everything a client sends is hostile: every check failure is logged and ends that
  * connection, never the server. Loop thread only.
  */
@@ -29,19 +30,32 @@ struct noise_hs;
 struct noise_transport;
 struct strbuf;
 
-#define FW_KEY        32
-#define FW_SIG        64
-#define FW_REFS       2
-#define FW_REF_BYTES  24
-#define FW_JID_MAX    96
-#define FW_PHONE_USER "15550001111"
-#define FW_PUSH_NAME  "Lupita" /* the name pair-success gives our account (<biz name>) */
-#define FW_LID_USER   "99990001111"
+#define FW_KEY         32
+#define FW_SIG         64
+#define FW_REFS        2
+#define FW_REF_BYTES   24
+#define FW_JID_MAX     96
+#define FW_PHONE_USER  "15550001111" /* phone 1: the default one (admin "scan-qr") */
+#define FW_PUSH_NAME   "Lupita"      /* the name pair-success gives our account (<biz name>) */
+#define FW_LID_USER    "99990001111"
+#define FW_PHONE2_USER "15550002222" /* phone 2: another promoter's account ("scan-qr-as") */
+#define FW_PUSH_NAME2  "Rosario"
+#define FW_LID2_USER   "99990002222"
+#define FW_PHONES      2
 
-/* A device the phone linked (what login is checked against). */
+/* A simulated phone: one WhatsApp account, whose identity key signs the devices it links. */
+struct fw_phone {
+    const char *user;          /* PN user, FW_PHONE_USER… */
+    const char *lid;           /* LID user */
+    const char *name;          /* the push name pair-success gives (<biz name>) */
+    struct x25519_keypair key; /* the account's identity (account key) */
+};
+
+/* A device a phone linked (what login is checked against). */
 struct fw_account {
-    char jid[FW_JID_MAX]; /* 15550001111:N@s.whatsapp.net */
-    char lid[FW_JID_MAX]; /* 99990001111:N@lid */
+    const struct fw_phone *phone; /* the phone that scanned its QR */
+    char jid[FW_JID_MAX];         /* 15550001111:N@s.whatsapp.net */
+    char lid[FW_JID_MAX];         /* 99990001111:N@lid */
     uint32_t device;
     uint8_t noise_pub[FW_KEY];
     uint8_t ident_pub[FW_KEY];
@@ -52,18 +66,18 @@ struct fw_account {
 #define FW_ACCOUNTS_MAX 16
 
 struct fw {
-    FILE *events;                /* JSON lines; flushed after each */
-    struct x25519_keypair noise; /* the server's static Noise key */
-    struct strbuf *chain;        /* the encoded CertChain for ServerHello */
-    struct x25519_keypair phone; /* the simulated phone's identity (account key) */
+    FILE *events;                      /* JSON lines; flushed after each */
+    struct x25519_keypair noise;       /* the server's static Noise key */
+    struct strbuf *chain;              /* the encoded CertChain for ServerHello */
+    struct fw_phone phones[FW_PHONES]; /* phones[0] is phone 1 */
     struct fw_account acc[FW_ACCOUNTS_MAX];
     size_t nacc;
     uint32_t next_device;
     int next_conn_id;
     uint64_t next_iq;
-    size_t chunk;          /* > 0: re-slice output into websocket messages of this size */
-    bool corrupt_next;     /* admin "corrupt-next": the next login gets a forged frame */
-    struct fw_conn *conns; /* live connections, for the phone to find a QR's */
+    size_t chunk;           /* > 0: re-slice output into websocket messages of this size */
+    bool corrupt_next;      /* admin "corrupt-next": the next login gets a forged frame */
+    struct fw_conn *conns;  /* live connections, for the phone to find a QR's */
     struct fw_peers *peers; /* other users and their Signal devices (fakewa_peer.c) */
 };
 
@@ -126,8 +140,13 @@ void fw_conn_iq_id(struct fw_conn *c, char *buf, size_t len);
 /* ---- fakewa_phone.c ---- */
 /* A registration payload's DevicePairingRegistrationData: checks, stores, sends pair-device. */
 bool fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len);
-/* The admin "scan-qr" command: finds the connection, checks the QR, sends pair-success. */
-bool fw_phone_scan(struct fw *srv, const char *qr);
+/* The phones' table: fills users, LIDs, names and fresh identity keys. */
+void fw_phones_init(struct fw *srv);
+/* The phone whose PN or LID user is user, or NULL. */
+const struct fw_phone *fw_phone_find(const struct fw *srv, const char *user);
+/* The admin "scan-qr" command: phone scans QR (finds the connection, checks the QR, sends
+ * pair-success). */
+bool fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr);
 /* The client's pair-device-sign result: verifies it, registers the device, 515. */
 bool fw_phone_device_sign(struct fw_conn *c, const struct binnode *iq);
 /* ---- fakewa_peer.c ---- */

@@ -4,8 +4,10 @@
  * usync directory (devices, lid, contact with Mexican 52/521 canonicalisation), pre-key
  * bundles, and the recipient side of a text: every <enc> is decrypted by the device it is
  * addressed to, the plaintext is logged ("decrypted"), then the server's ack and the
- * delivery and read receipts come back. Our own phone (FW_PHONE_USER, device 0) is a peer
- * too, so the deviceSentMessage copy is decrypted and logged as well.
+ * delivery and read receipts come back. Our own phones (FW_PHONE_USER and FW_PHONE2_USER,
+ * device 0 each) are peers too, so the deviceSentMessage copy is decrypted and logged as well;
+ * every "decrypted" event names the sending device ("from": the connection's account), so a
+ * test can tell which account a message came from.
  *
  * Admin scenarios (fakewa.c): contact, retry-next, error-next, identity, devices, drop,
  * drop-after.
@@ -111,7 +113,8 @@ peers(struct fw *srv)
         abort();
     }
     unlink(path);
-    peer_set(srv, FW_PHONE_USER, 1, FW_LID_USER); /* our phone: the copies' recipient */
+    for (int i = 0; i < FW_PHONES; i++) /* our phones: the copies' recipients */
+        peer_set(srv, srv->phones[i].user, 1, srv->phones[i].lid);
     return ps;
 }
 
@@ -234,10 +237,13 @@ add_device_list(struct fw *srv, struct binnode *u, const struct fw_peer *p)
         if (p->dev[i].id != 0)
             binnode_set_attr(d, "key-index", "1");
     }
-    /* Our own user: the linked companions too (the client drops its own). */
-    for (size_t i = 0; p != NULL && strcmp(p->user, FW_PHONE_USER) == 0 && i < srv->nacc; i++) {
-        struct binnode *d = binnode_add(dl, "device");
+    /* One of our phones: the companions it linked too (the client drops its own). */
+    for (size_t i = 0; p != NULL && i < srv->nacc; i++) {
+        struct binnode *d;
 
+        if (strcmp(srv->acc[i].phone->user, p->user) != 0)
+            continue;
+        d = binnode_add(dl, "device");
         snprintf(id, sizeof id, "%u", (unsigned)srv->acc[i].device);
         binnode_set_attr(d, "id", id);
         binnode_set_attr(d, "key-index", "1");
@@ -432,7 +438,7 @@ decrypt_one(struct fw_conn *c, struct fw_peer_dev *d, const char *to, const char
     size_t ctlen = 0, ptlen = 0, mlen = 0;
     struct wamsg m;
     struct err e;
-    char sto[WA_JID_MAX], sid[80], text[1024];
+    char sto[WA_JID_MAX], sid[80], text[1024], sfrom[WA_JID_MAX];
 
     memset(&m, 0, sizeof m);
     fw_safe(sto, sizeof sto, to);
@@ -445,10 +451,11 @@ decrypt_one(struct fw_conn *c, struct fw_peer_dev *d, const char *to, const char
         fw_event(c->srv, c->id, "decrypt-failed", "\"to\":\"%s\",\"id\":\"%s\"", sto, sid);
     } else {
         json_text(text, sizeof text, m.text);
+        fw_safe(sfrom, sizeof sfrom, c->acc->jid);
         fw_event(c->srv, c->id, "decrypted",
-                 "\"to\":\"%s\",\"id\":\"%s\",\"type\":\"%s\",\"dsm\":%s,\"retry\":%s,"
-                 "\"text\":\"%s\"",
-                 sto, sid, wasig_type_name(type), m.device_sent ? "true" : "false",
+                 "\"to\":\"%s\",\"id\":\"%s\",\"from\":\"%s\",\"type\":\"%s\","
+                 "\"dsm\":%s,\"retry\":%s,\"text\":\"%s\"",
+                 sto, sid, sfrom, wasig_type_name(type), m.device_sent ? "true" : "false",
                  retry ? "true" : "false", text);
     }
     wamsg_fini(&m);
@@ -539,7 +546,7 @@ receipts(struct fw_conn *c, const char *id, const char *user_jid)
     struct fw_peer *p;
 
     if (wa_jid_parse(user_jid, &j, NULL) != RC_OK || (p = fw_peer_find(c->srv, j.user)) == NULL ||
-        strcmp(p->user, FW_PHONE_USER) == 0)
+        fw_phone_find(c->srv, p->user) != NULL)
         return;
     send_receipt(c, id, user_jid, NULL, NULL);
     if (!p->noread)
@@ -619,7 +626,7 @@ fw_peer_message(struct fw_conn *c, const struct binnode *n)
 
         if (d == NULL || enc == NULL) {
             fw_event(c->srv, c->id, "unknown-device", NULL);
-        } else if (ps->retry_next && retry_dev == NULL && strcmp(p->user, FW_PHONE_USER) != 0) {
+        } else if (ps->retry_next && retry_dev == NULL && fw_phone_find(c->srv, p->user) == NULL) {
             retry_dev = d; /* "cannot decrypt": ask for a re-send */
             snprintf(retry_jid, sizeof retry_jid, "%s", jid);
         } else {
@@ -640,11 +647,12 @@ fw_peer_message(struct fw_conn *c, const struct binnode *n)
 
 /* ---- admin scenarios ------------------------------------------------------------------------ */
 
-/* <tokens><token jid=<our phone> t type="trusted_contact">TOKEN</token></tokens> of user. */
+/* <tokens><token jid=<c's phone> t type="trusted_contact">TOKEN</token></tokens> of user. */
 static void
-add_token(struct fw *srv, struct binnode *nn, const char *user)
+add_token(struct fw_conn *c, struct binnode *nn, const char *user)
 {
-    struct fw_peer *p = fw_peer_find(srv, user);
+    struct fw_peer *p = fw_peer_find(c->srv, user);
+    char me[WA_JID_MAX];
     struct binnode *tk;
     char t[24];
 
@@ -652,7 +660,9 @@ add_token(struct fw *srv, struct binnode *nn, const char *user)
         return;
     tk = binnode_add(binnode_add(nn, "tokens"), "token");
     snprintf(t, sizeof t, "%lld", p->tc_t);
-    binnode_set_attr(tk, "jid", FW_PHONE_USER "@s.whatsapp.net");
+    snprintf(me, sizeof me, "%s@s.whatsapp.net",
+             c->acc != NULL ? c->acc->phone->user : FW_PHONE_USER);
+    binnode_set_attr(tk, "jid", me);
     binnode_set_attr(tk, "t", t);
     binnode_set_attr(tk, "type", "trusted_contact");
     binnode_set_bytes(tk, p->tc, sizeof p->tc);
@@ -676,7 +686,7 @@ notify_one(struct fw_conn *c, const char *type, const char *user, const char *ch
     if (child != NULL && child[0] != '\0')
         binnode_add(nn, child);
     if (strcmp(type, "privacy_token") == 0) /* the contact's current token */
-        add_token(c->srv, nn, user);
+        add_token(c, nn, user);
     (void)fw_conn_send_node(c, nn);
     binnode_free(nn);
 }

@@ -1,5 +1,6 @@
-/* fakewa_phone — the simulated phone: registration check, QR scan, pair-success, 515 (tests
- * only). Byte layouts: ../shared/docs/wa-protocol.md §4.3 and §5. */
+/* fakewa_phone — the simulated phones: registration check, QR scan, pair-success, 515 (tests
+ * only). Each phone is its own account (user, LID, identity key); the one that scans a QR
+ * owns the device it links. Byte layouts: ../shared/docs/wa-protocol.md §4.3 and §5. */
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,31 @@ fw_pb_fields(const uint8_t *p, size_t len, const uint8_t *v[9], size_t vl[9])
             vl[f.num] = f.len;
         }
     }
+}
+
+void
+fw_phones_init(struct fw *srv)
+{
+    static const char *const tab[FW_PHONES][3] = {
+        { FW_PHONE_USER, FW_LID_USER, FW_PUSH_NAME },
+        { FW_PHONE2_USER, FW_LID2_USER, FW_PUSH_NAME2 },
+    };
+
+    for (int i = 0; i < FW_PHONES; i++) {
+        srv->phones[i].user = tab[i][0];
+        srv->phones[i].lid = tab[i][1];
+        srv->phones[i].name = tab[i][2];
+        x25519_keypair_gen(&srv->phones[i].key);
+    }
+}
+
+const struct fw_phone *
+fw_phone_find(const struct fw *srv, const char *user)
+{
+    for (int i = 0; user != NULL && i < FW_PHONES; i++)
+        if (strcmp(srv->phones[i].user, user) == 0 || strcmp(srv->phones[i].lid, user) == 0)
+            return &srv->phones[i];
+    return NULL;
 }
 
 static void
@@ -126,7 +152,8 @@ fw_qr_conn(struct fw *srv, const char *qr, const char *part[5], size_t plen[5], 
     return NULL;
 }
 
-/* ADVSignedDeviceIdentityHMAC for c's identity, signed by the phone, MACed with adv. */
+/* ADVSignedDeviceIdentityHMAC for c's identity, signed by its account's phone, MACed with
+ * adv. */
 static bool
 fw_build_identity(struct fw_conn *c, const uint8_t adv[FW_KEY], struct strbuf *out)
 {
@@ -145,13 +172,13 @@ fw_build_identity(struct fw_conn *c, const uint8_t adv[FW_KEY], struct strbuf *o
     strbuf_add(&msg, details.buf, details.len);
     strbuf_add(&msg, c->ident, FW_KEY);
     ok = details.len <= sizeof c->adv_details &&
-         sign_xeddsa(sig, c->srv->phone.priv, (const uint8_t *)msg.buf, msg.len, NULL, NULL) ==
+         sign_xeddsa(sig, c->acc->phone->key.priv, (const uint8_t *)msg.buf, msg.len, NULL, NULL) ==
              RC_OK;
     if (ok) {
         memcpy(c->adv_details, details.buf, details.len);
         c->adv_details_len = details.len;
         pbwire_put_bytes(&signed_id, 1, (const uint8_t *)details.buf, details.len);
-        pbwire_put_bytes(&signed_id, 2, c->srv->phone.pub, FW_KEY);
+        pbwire_put_bytes(&signed_id, 2, c->acc->phone->key.pub, FW_KEY);
         pbwire_put_bytes(&signed_id, 3, sig, FW_SIG);
         digest_hmac_sha256(mac, adv, FW_KEY, (const uint8_t *)signed_id.buf, signed_id.len);
         pbwire_put_bytes(out, 1, (const uint8_t *)signed_id.buf, signed_id.len);
@@ -164,7 +191,7 @@ fw_build_identity(struct fw_conn *c, const uint8_t adv[FW_KEY], struct strbuf *o
 }
 
 static struct fw_account *
-fw_account_add(struct fw_conn *c)
+fw_account_add(struct fw_conn *c, const struct fw_phone *phone)
 {
     struct fw *srv = c->srv;
     struct fw_account *a;
@@ -173,9 +200,10 @@ fw_account_add(struct fw_conn *c)
         return NULL;
     a = &srv->acc[srv->nacc++];
     memset(a, 0, sizeof *a);
+    a->phone = phone;
     a->device = srv->next_device++;
-    snprintf(a->jid, sizeof a->jid, FW_PHONE_USER ":%" PRIu32 "@s.whatsapp.net", a->device);
-    snprintf(a->lid, sizeof a->lid, FW_LID_USER ":%" PRIu32 "@lid", a->device);
+    snprintf(a->jid, sizeof a->jid, "%s:%" PRIu32 "@s.whatsapp.net", phone->user, a->device);
+    snprintf(a->lid, sizeof a->lid, "%s:%" PRIu32 "@lid", phone->lid, a->device);
     memcpy(a->noise_pub, c->client_static, FW_KEY);
     memcpy(a->ident_pub, c->ident, FW_KEY);
     return a;
@@ -194,7 +222,7 @@ fw_send_pair_success(struct fw_conn *c, const struct strbuf *identity)
     ps = binnode_add(iq, "pair-success");
     binnode_set_bytes(binnode_add(ps, "device-identity"), identity->buf, identity->len);
     binnode_set_attr(binnode_add(ps, "platform"), "name", "android");
-    binnode_set_attr(binnode_add(ps, "biz"), "name", FW_PUSH_NAME); /* the account's name */
+    binnode_set_attr(binnode_add(ps, "biz"), "name", c->acc->phone->name); /* account's name */
     dev = binnode_add(ps, "device");
     binnode_set_attr(dev, "jid", c->acc->jid);
     binnode_set_attr(dev, "lid", c->acc->lid);
@@ -220,7 +248,7 @@ fw_qr_check(struct fw_conn *c, const char *part[5], const size_t plen[5], uint8_
 }
 
 bool
-fw_phone_scan(struct fw *srv, const char *qr)
+fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr)
 {
     const char *part[5];
     size_t plen[5];
@@ -233,15 +261,16 @@ fw_phone_scan(struct fw *srv, const char *qr)
     strbuf_init(&identity);
     if (why == NULL && c->pair_iq[0] != '\0')
         why = "already-scanned";
-    if (why == NULL && (c->acc = fw_account_add(c)) == NULL)
+    if (why == NULL && (c->acc = fw_account_add(c, phone)) == NULL)
         why = "too-many-devices";
     if (why == NULL && !fw_build_identity(c, adv, &identity))
         why = "sign";
     fw_event(srv, c != NULL ? c->id : 0, "scan",
              "\"ok\":%s,\"why\":\"%s\",\"parts\":%d,"
-             "\"platform\":\"%.*s\"",
+             "\"platform\":\"%.*s\",\"phone\":\"%s\"",
              why == NULL ? "true" : "false", why == NULL ? "" : why, nparts,
-             nparts == 5 ? (int)(plen[4] < 8 ? plen[4] : 8) : 0, nparts == 5 ? part[4] : "");
+             nparts == 5 ? (int)(plen[4] < 8 ? plen[4] : 8) : 0, nparts == 5 ? part[4] : "",
+             phone->user);
     if (why == NULL)
         fw_send_pair_success(c, &identity);
     secure_wipe(adv, sizeof adv);
@@ -271,7 +300,7 @@ fw_device_sign_check(struct fw_conn *c, const uint8_t *p, size_t len)
     strbuf_add(&msg, "\x06\x01", 2);
     strbuf_add(&msg, v[1], vl[1]);
     strbuf_add(&msg, c->ident, FW_KEY);
-    strbuf_add(&msg, c->srv->phone.pub, FW_KEY);
+    strbuf_add(&msg, c->acc->phone->key.pub, FW_KEY);
     ok = sign_xeddsa_verify(c->ident, (const uint8_t *)msg.buf, msg.len, v[4]);
     strbuf_fini(&msg);
     return ok ? NULL : "device-signature";

@@ -16,6 +16,8 @@
 #   5. unlink, a non-promoter, a bad subcommand;
 #   6. a wss:// server with a self-signed certificate is refused (TLS verification is on);
 #   7. the terminal's WhatsApp pane links over web in tmux (t_tui_vincular.sh).
+# Between 2 and 3, t_dos_cuentas.sh links a second promoter to the fake server's second phone
+# and one worker sends a campaign per account at once.
 # Works as root (the cluster then runs as postgres) and as a normal user. Exit 1 on failure.
 set -u
 
@@ -169,10 +171,13 @@ check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 . "$(dirname "$0")/t_mensajes.sh"
 . "$(dirname "$0")/t_contactos.sh"
 . "$(dirname "$0")/t_campana_web.sh"
+. "$(dirname "$0")/t_dos_cuentas.sh"
 
 # ---- 3. secrets at rest ---------------------------------------------------------------------
 check "el archivo de llave es 0600" [ "$(stat -c %a "$home/wa.key")" = 600 ]
-ident=$(sed -n 's/.*"ev":"registration".*"identity":"\([0-9a-f]*\)".*/\1/p' "$work/events.jsonl")
+# prom1's identity: the first registration (t_dos_cuentas.sh registered prom5's after it).
+ident=$(sed -n 's/.*"ev":"registration".*"identity":"\([0-9a-f]*\)".*/\1/p' "$work/events.jsonl" |
+    head -n 1)
 eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 > "$work/blob.out" 2>&1 <<SQL
 CHECKPOINT;
 SELECT get_byte(credenciales, 0), octet_length(credenciales) > 1000,
