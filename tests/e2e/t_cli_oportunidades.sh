@@ -3,7 +3,8 @@
 # clients only, so the IMSS clients the other scenarios get are untouched), finds them with
 # the list, moves one with the id it shows, and the list and its JSON follow; its supervisor
 # sup2 sees them under --promotor, the other team's supervisor does not, and an unknown stage
-# is a clear refusal. No terminal client: this is the scripting side.
+# is a clear refusal; at the end the three go back to the pool through the bandeja. No
+# terminal client: this is the scripting side.
 . "$(dirname "$0")/lib.inc"
 
 out="$E2E_WORK/$E2E_NAME.out"
@@ -42,4 +43,18 @@ grep -qx '{"error":{"codigo":null,"mensaje":"no hay una etapa activa llamada «C
     fail "error JSON: $(cat "$out")"
 eb --as prom7 oportunidades extra > "$out" 2>&1
 [ $? -eq 2 ] && grep -q 'argumento de más: «extra»' "$out" || fail "argumento de más: $(cat "$out")"
+
+# Leave the pool as it was for the next scenarios (their screens count the free clients):
+# prom7 sends the three to the bandeja and sup2 returns them, both through the command line.
+ids=$(eb --as prom7 oportunidades | sed -n '2,$p' | cut -d' ' -f1 | tr '\n' ' ')
+for i in $ids; do
+    eb --as prom7 mover "$i" "No interesado" --motivo "fin de la prueba" >/dev/null ||
+        fail "mover $i a la salida"
+done
+# shellcheck disable=SC2086 # the ids are words
+eb --as sup2 bandeja devolver $ids --motivo "fin de la prueba" > "$out" 2>&1 ||
+    fail "devolver: $(cat "$out")"
+grep -qx 'devolver: 3 oportunidades' "$out" || fail "devolver: $(cat "$out")"
+eb --as prom7 oportunidades > "$out" 2>&1
+grep -qx 'no hay oportunidades con esos filtros' "$out" || fail "quedaron: $(cat "$out")"
 e2e_end
