@@ -1,7 +1,8 @@
 /*
  * detalle_panel — the "detalle" pane: one opportunity (chosen with Enter in the embudo),
  * re-read when the database notifies a change; m/x open the stage pickers, n the note form,
- * v the sale form, Esc goes back. A refusal from the api (quota, duplicate sale, closed
+ * v the sale form, t (supervisors and admins) the "more time on the stage" form, Esc goes
+ * back. A refusal from the api (quota, duplicate sale, closed
  * opportunity…) is shown in the form with the database's message and the form keeps its
  * content; a lost connection says so the same way, and Enter retries.
  *
@@ -30,6 +31,7 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, 0 },
     { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, 0 },
     { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, 0 },
+    { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, 0 },
 };
 
@@ -201,7 +203,10 @@ form_submit(void *ctx, struct form_vm *f)
     j->id = s->id;
     j->ctx = s;
     j->done = write_done;
-    if (s->form_kind == PANES_VENTA) {
+    if (s->form_kind == PANES_EXTENDER) {
+        j->horas = atoi(form_vm_value(f, 0)); /* FORM_INT: digits within 1..120 */
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
+    } else if (s->form_kind == PANES_VENTA) {
         snprintf(j->monto, sizeof j->monto, "%s", form_vm_value(f, 0));
         snprintf(j->producto, sizeof j->producto, "%s", form_vm_value(f, 1));
         snprintf(j->folio, sizeof j->folio, "%s", form_vm_value(f, 2));
@@ -245,7 +250,13 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
     char title[96];
 
     s->form_kind = kind;
-    if (kind == PANES_VENTA) {
+    if (kind == PANES_EXTENDER) {
+        form_vm_init(&s->form, "Más tiempo en la etapa (horas hábiles)");
+        if ((f = form_vm_add(&s->form, "Horas", FORM_INT, true, NULL)) != NULL)
+            f->min = 1, f->max = 120;
+        if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
+            f->min_len = 1, f->max_len = 500;
+    } else if (kind == PANES_VENTA) {
         form_vm_init(&s->form, "Registrar venta");
         form_vm_add(&s->form, "Monto", FORM_MONEY, true, NULL);
         if ((f = form_vm_add(&s->form, "Producto", FORM_TEXT, true, NULL)) != NULL)
@@ -294,7 +305,7 @@ detalle_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
-         act == ACTION_NOTE)) {
+         act == ACTION_NOTE || act == ACTION_EXTEND)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -311,6 +322,9 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     case DETALLE_VENTA:
         form_open(s, PANES_VENTA);
+        return true;
+    case DETALLE_EXTENDER:
+        form_open(s, PANES_EXTENDER);
         return true;
     case DETALLE_VOLVER:
         app_show_pane(s->a, s->from[0] != '\0' ? s->from : "embudo");

@@ -171,6 +171,13 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
 
     if (j->kind == PANES_MOVER || j->kind == PANES_NOTA || j->kind == PANES_VENTA)
         return write_funnel(db, j, e);
+    if (j->kind == PANES_EXTENDER) {
+        rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);
+        if (rc == RC_OK)
+            snprintf(j->msg, sizeof j->msg,
+                     "Oportunidad %" PRId64 ": %d h hábiles más en su etapa.", j->id, j->horas);
+        return rc;
+    }
     if (j->kind == PANES_BANDEJA) {
         rc = db_bandeja_decidir(db, j->accion, j->ids, j->nids, j->texto, &n, e);
         if (rc == RC_OK)

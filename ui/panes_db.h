@@ -56,6 +56,7 @@ enum panes_write_kind {
     PANES_VENTA,
     PANES_BANDEJA,   /* devolver / descartar / reabrir */
     PANES_REASIGNAR, /* from the bandeja */
+    PANES_EXTENDER,  /* more business hours on the stage timer (supervision) */
 };
 
 /*
@@ -66,7 +67,8 @@ enum panes_write_kind {
 struct panes_write_job {
     struct app_job base;
     enum panes_write_kind kind;
-    int64_t id;   /* MOVER, NOTA, VENTA */
+    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER */
+    int horas;    /* EXTENDER */
     int64_t *ids; /* BANDEJA, REASIGNAR (owned) */
     size_t nids;
     enum db_bandeja_accion accion;

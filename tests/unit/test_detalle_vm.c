@@ -269,6 +269,32 @@ test_bandeja_and_closed_opportunities_take_notes_only(void **st)
     detalle_model_fini(&m);
 }
 
+/* "More time" (supervision): only an ABIERTA opportunity whose stage has a running timer. */
+static void
+test_more_time_needs_a_running_timer(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    assert_null(detalle_model_refusal(&m, ACTION_EXTEND));
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTEND, 10, &redraw), DETALLE_EXTENDER);
+    m.d.card.con_timer = false; /* a stage without a timer */
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTEND),
+                        "Su etapa no tiene temporizador: no hay tiempo que extender.");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTEND, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTEND),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTEND), "La oportunidad está cerrada.");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTEND, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+}
+
 static void
 test_scrolling_stops_at_the_end(void **st)
 {
@@ -328,6 +354,7 @@ main(void)
         cmocka_unit_test(test_wide_terminal_puts_the_timeline_on_the_right),
         cmocka_unit_test(test_move_picker_offers_other_working_stages_and_returns_the_choice),
         cmocka_unit_test(test_bandeja_and_closed_opportunities_take_notes_only),
+        cmocka_unit_test(test_more_time_needs_a_running_timer),
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
     };

@@ -60,12 +60,14 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad aún no se ha leído.";
     if (a == ACTION_NOTE)
         return NULL; /* notes go on any opportunity, closed ones too */
-    if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE)
+    if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE && a != ACTION_EXTEND)
         return NULL;
     if (m->d.card.estado == EMBUDO_EN_BANDEJA)
         return "Está en la bandeja del supervisor: él decide qué sigue.";
     if (!abierta)
         return "La oportunidad está cerrada.";
+    if (a == ACTION_EXTEND && !m->d.card.con_timer)
+        return "Su etapa no tiene temporizador: no hay tiempo que extender.";
     return NULL;
 }
 
@@ -122,10 +124,13 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         *redraw = picker_open(m, a == ACTION_EXIT_STAGE);
         return DETALLE_NADA;
     }
-    if (a == ACTION_NOTE || a == ACTION_SALE)
-        return detalle_model_refusal(m, a) == NULL
-                   ? (a == ACTION_NOTE ? DETALLE_NOTA : DETALLE_VENTA)
-                   : DETALLE_NADA;
+    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND) {
+        if (detalle_model_refusal(m, a) != NULL)
+            return DETALLE_NADA;
+        return a == ACTION_NOTE   ? DETALLE_NOTA
+               : a == ACTION_SALE ? DETALLE_VENTA
+                                  : DETALLE_EXTENDER;
+    }
     if (a == ACTION_UP || a == ACTION_PAGE_UP)
         m->scroll -= a == ACTION_UP ? 1 : page;
     else if (a == ACTION_DOWN || a == ACTION_PAGE_DOWN)

@@ -53,12 +53,13 @@ struct detalle_data {
 
 /* What a key asked for; the controller acts on it. */
 enum detalle_intent {
-    DETALLE_NADA,   /* handled here (or ignored); redraw when the return says so */
-    DETALLE_MOVER,  /* move to intent_etapa (a non-exit stage) */
-    DETALLE_SALIDA, /* ask the reason, then move to intent_etapa (an exit stage) */
-    DETALLE_NOTA,   /* open the note form */
-    DETALLE_VENTA,  /* open the sale form */
-    DETALLE_VOLVER, /* Esc: back to where the user came from */
+    DETALLE_NADA,     /* handled here (or ignored); redraw when the return says so */
+    DETALLE_MOVER,    /* move to intent_etapa (a non-exit stage) */
+    DETALLE_SALIDA,   /* ask the reason, then move to intent_etapa (an exit stage) */
+    DETALLE_NOTA,     /* open the note form */
+    DETALLE_VENTA,    /* open the sale form */
+    DETALLE_EXTENDER, /* supervision: open the "more time" form */
+    DETALLE_VOLVER,   /* Esc: back to where the user came from */
 };
 
 struct detalle_model {

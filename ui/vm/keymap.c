@@ -57,6 +57,7 @@ static const struct {
     [ACTION_RETURN_POOL] = { "devolver", "devolver" },
     [ACTION_DISCARD] = { "descartar", "descartar" },
     [ACTION_REOPEN] = { "reabrir", "reabrir" },
+    [ACTION_EXTEND] = { "extender", "más tiempo en la etapa" },
     [ACTION_WA_LINK] = { "vincular", "vincular WhatsApp" },
     [ACTION_WA_SCAN] = { "escanear", "simular el escaneo" },
     [ACTION_WA_SEND] = { "envio", "iniciar o detener el envío" },

@@ -102,6 +102,7 @@ enum action {
     ACTION_RETURN_POOL,
     ACTION_DISCARD,
     ACTION_REOPEN,
+    ACTION_EXTEND, /* supervision: more business hours on the stage timer */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
     ACTION_WA_SCAN,         /* simulated network: scan the QR */
