@@ -213,11 +213,14 @@ $(WAFAKE_BIN): $(WAFAKE_OBJ) $(foreach l,wasig wa crypto core util,$(call layer_
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT) $(PKGS_NET) $(PKGS_SIG))
 tests: $(WAFAKE_BIN)
-# check-wa also builds the release binary: run.sh proves it refuses the fake chain.
+# check-wa also builds the release binary: run.sh proves it refuses the fake chain. With a
+# private B=DIR it goes to DIR-release (a B given on the command line reaches the inner make
+# too, which would otherwise build the release binary over this one).
+WA_RELEASE_B := $(if $(filter command line,$(origin B)),$(B)-release,build/release)
 .PHONY: check-wa
 check-wa: $(BIN) $(WAFAKE_BIN)
-	$(Q)$(MAKE) --no-print-directory MODE=release all
-	$(Q)sh tests/wa/run.sh $(B) build/release
+	$(Q)$(MAKE) --no-print-directory MODE=release B=$(WA_RELEASE_B) all
+	$(Q)sh tests/wa/run.sh $(B) $(WA_RELEASE_B)
 	$(Q)sh tests/interop/run-fakewa.sh $(B)
 
 .PHONY: tests
