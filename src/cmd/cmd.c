@@ -21,7 +21,7 @@ const struct cmd_entry cmd_table[] = {
       "disponibles [--convenio C] [--entidad E] [--edad-min A] [--edad-max B] "
       "[--por convenio|entidad]",
       "cuántos clientes se pueden asignar con esos filtros", cmd_disponibles_exec },
-    { "oportunidades", "oportunidades [--etapa E] [--promotor LOGIN]",
+    { "oportunidades", "oportunidades [--etapa E] [--promotor LOGIN] [--lote N]",
       "lista las oportunidades activas que usted ve, con su número", cmd_oportunidades_exec },
     { "mover", "mover OPORTUNIDAD ETAPA [--motivo M]",
       "mueve una oportunidad a otra etapa del embudo", cmd_mover_exec },

@@ -1,5 +1,6 @@
 /*
- * cmd_oportunidades — `embudo oportunidades [--etapa E] [--promotor LOGIN]`: the active
+ * cmd_oportunidades — `embudo oportunidades [--etapa E] [--promotor LOGIN] [--lote N]`: the
+ * active
  * opportunities the caller may see (a promoter its own, a supervisor its team's, an admin
  * all; row-level security decides) and the sales of the last 7 days, with the ids that
  * `mover`, `venta`, `reasignar` and `bandeja` take. The rows are the TUI embudo's
@@ -119,6 +120,8 @@ print_json(const struct tui_tarjeta *rows, size_t n, const struct tui_etapa *et,
         json_str(&j, crm_cmd_time_iso(t->etapa_desde, t1, sizeof t1));
         json_key(&j, "promotor");
         json_str(&j, t->login);
+        json_key(&j, "lote");
+        json_int(&j, t->lote_id);
         json_end(&j);
     }
     json_end(&j);
@@ -130,10 +133,12 @@ int
 cmd_oportunidades_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_entry *entry = cmd_find("oportunidades");
-    const char *etapa = NULL, *promotor = NULL;
+    const char *etapa = NULL, *promotor = NULL, *lote_s = NULL;
     const struct cmd_opt opts[] = { { "etapa", true, &etapa, NULL },
                                     { "promotor", true, &promotor, NULL },
+                                    { "lote", true, &lote_s, NULL },
                                     { NULL, false, NULL, NULL } };
+    long lote = 0;
     struct tui_tarjeta *rows = NULL;
     struct tui_etapa *et = NULL;
     struct err e = { 0 };
@@ -147,6 +152,8 @@ cmd_oportunidades_exec(struct cmd_ctx *ctx)
         return 2;
     if (promotor != NULL && crm_cmd_texto(entry, "promotor", promotor, 31) != 0)
         return 2;
+    if (lote_s != NULL && !cmd_parse_long(lote_s, 1, 999999999999L, &lote))
+        return cmd_usage(entry, "«--lote» debe ser un número de lote (se dio «%s»)", lote_s);
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     if (db_tui_etapas(db, &et, &net, &e) != RC_OK || db_tui_embudo(db, 0, &rows, &n, &e) != RC_OK) {
@@ -166,6 +173,7 @@ cmd_oportunidades_exec(struct cmd_ctx *ctx)
     }
     for (size_t i = 0; i < n; i++)
         if ((promotor == NULL || strcmp(rows[i].login, promotor) == 0) &&
+            (lote == 0 || rows[i].lote_id == lote) &&
             (etapa == NULL || strcasecmp(etapa_nombre(et, net, rows[i].etapa_id), etapa) == 0))
             rows[keep++] = rows[i];
     if (ctx->json)

@@ -110,7 +110,7 @@ static const char sql_tarjetas[] =
     "  coalesce(e.timer_horas, 0), (SELECT aviso_pct FROM crm.ajustes),"
     "  extract(epoch FROM o.etapa_desde)::bigint, extract(epoch FROM o.updated_at)::bigint,"
     "  coalesce(concat_ws(' ', c.nombre, c.primer_apellido, c.segundo_apellido), p.nombre),"
-    "  coalesce(cv.clave, ''), coalesce(u.login, '')"
+    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id"
     " FROM o JOIN crm.etapas e ON e.id = o.etapa_id"
     " LEFT JOIN padron.clientes c ON c.id = o.cliente_id"
     " LEFT JOIN crm.prospectos p ON p.id = o.prospecto_id"
@@ -118,7 +118,7 @@ static const char sql_tarjetas[] =
     " LEFT JOIN crm.usuarios u ON u.id = o.usuario_id"
     " ORDER BY e.orden, o.timer_vence NULLS LAST, o.id";
 
-enum { TARJETA_COLS = 13 };
+enum { TARJETA_COLS = 14 };
 
 static void
 tarjeta_read(struct tui_tarjeta *t, const PGresult *res, int i, int c0)
@@ -136,6 +136,7 @@ tarjeta_read(struct tui_tarjeta *t, const PGresult *res, int i, int c0)
     db_col_copy(t->cliente, sizeof t->cliente, res, i, c0 + 10);
     db_col_copy(t->convenio, sizeof t->convenio, res, i, c0 + 11);
     db_col_copy(t->login, sizeof t->login, res, i, c0 + 12);
+    t->lote_id = db_col_i64(res, i, c0 + 13);
 }
 
 int
@@ -181,7 +182,7 @@ static const char sql_detalle[] =
     "  coalesce(e.timer_horas, 0), (SELECT aviso_pct FROM crm.ajustes),"
     "  extract(epoch FROM o.etapa_desde)::bigint, extract(epoch FROM o.updated_at)::bigint,"
     "  coalesce(concat_ws(' ', c.nombre, c.primer_apellido, c.segundo_apellido), p.nombre),"
-    "  coalesce(cv.clave, ''), coalesce(u.login, ''),"
+    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id,"
     "  e.nombre, coalesce(u.nombre, ''), coalesce(cv.nombre, ''), coalesce(en.nombre, ''),"
     "  coalesce(c.municipio, ''), coalesce(c.edad, 0), coalesce(c.curp, p.curp, ''),"
     "  coalesce(c.rfc, ''), coalesce(o.motivo_salida, ''), coalesce(vt.folio, ''),"

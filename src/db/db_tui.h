@@ -63,6 +63,7 @@ struct tui_tarjeta {
     char cliente[TUI_NOMBRE_BYTES];
     char convenio[TUI_CORTO_BYTES]; /* clave, "" for a prospect without one */
     char login[TUI_CORTO_BYTES];    /* owner */
+    int64_t lote_id;                /* the lote it came in (SOLICITUD, REASIGNACION, CAPTACION) */
 };
 
 /*

@@ -20,7 +20,7 @@ expect 2 'uso: embudo asignar --cantidad N' -- $e asignar extra --cantidad 5
 expect 2 '«--por» debe ser «convenio» o «entidad»' -- $e disponibles --por estado
 expect 2 'argumento de más: «extra»' -- $e oportunidades extra
 expect 2 '«--etapa» no puede estar vacío' -- $e oportunidades --etapa ''
-expect 2 'opción desconocida: «--lote»' -- $e oportunidades --lote 3
+expect 2 '«--lote» debe ser un número de lote \(se dio «x»\)' -- $e oportunidades --lote x
 expect 2 'se esperan OPORTUNIDAD y ETAPA' -- $e mover 5
 expect 2 '«x» no es un número de oportunidad' -- $e mover x Contactado
 expect 2 '«--motivo» no puede estar vacío' -- $e mover 5 Contactado --motivo ''

@@ -1,16 +1,18 @@
 # t_cli_oportunidades — `embudo oportunidades`, the command line's list of the opportunities
 # one may see, with the ids the other commands take: prom7 asks for a lote of 3 (ISSSTE
 # clients only, so the IMSS clients the other scenarios get are untouched), finds them with
-# the list, moves one with the id it shows, and the list and its JSON follow; its supervisor
-# sup2 sees them under --promotor, the other team's supervisor does not, and an unknown stage
-# is a clear refusal; at the end the three go back to the pool through the bandeja. No
-# terminal client: this is the scripting side.
+# the list (and by the lote number asignar printed), moves one with the id it shows, and the
+# list and its JSON follow; its supervisor sup2 sees them under --promotor, the other team's
+# supervisor does not, and an unknown stage is a clear refusal; at the end the three go back
+# to the pool through the bandeja. No terminal client: this is the scripting side.
 . "$(dirname "$0")/lib.inc"
 
 out="$E2E_WORK/$E2E_NAME.out"
 
-eb --as prom7 asignar --cantidad 3 --convenio ISSSTE --clave cli-oportunidades >/dev/null ||
-    fail "asignar como prom7"
+eb --as prom7 --json asignar --cantidad 3 --convenio ISSSTE --clave cli-oportunidades \
+    > "$out" 2>&1 || fail "asignar como prom7: $(cat "$out")"
+lote=$(sed -n 's/^{"lote":\([0-9]*\),.*/\1/p' "$out")
+[ -n "$lote" ] || fail "asignar --json sin lote: $(cat "$out")"
 eb --as prom7 oportunidades > "$out" 2>&1 || fail "oportunidades como prom7: $(cat "$out")"
 head -n 1 "$out" | grep -q '^ID  *CLIENTE  *CONVENIO  *ETAPA  *ESTADO  *VENCE  *PROMOTOR$' ||
     fail "encabezado: $(head -n 1 "$out")"
@@ -25,9 +27,15 @@ eb --as prom7 oportunidades --etapa contactado > "$out" 2>&1 || fail "oportunida
 [ "$(wc -l < "$out")" = 2 ] && grep -q "^$id  .* Contactado  *ABIERTA " "$out" ||
     fail "--etapa contactado: $(cat "$out")"
 eb --as prom7 --json oportunidades > "$out" 2>&1 || fail "oportunidades --json"
-grep -q "{\"oportunidad\":$id,\"cliente\":\"[^\"]*\",\"convenio\":\"ISSSTE\",\"etapa\":\"Contactado\",\"estado\":\"ABIERTA\",\"horas_habiles_restantes\":[0-9.]*,\"etapa_desde\":\"[0-9T:Z-]*\",\"promotor\":\"prom7\"}" "$out" ||
+grep -q "{\"oportunidad\":$id,\"cliente\":\"[^\"]*\",\"convenio\":\"ISSSTE\",\"etapa\":\"Contactado\",\"estado\":\"ABIERTA\",\"horas_habiles_restantes\":[0-9.]*,\"etapa_desde\":\"[0-9T:Z-]*\",\"promotor\":\"prom7\",\"lote\":$lote}" "$out" ||
     fail "JSON de $id: $(cat "$out")"
 [ "$(grep -o '"oportunidad":' "$out" | wc -l)" = 3 ] || fail "JSON con 3 oportunidades: $(cat "$out")"
+
+# The lote asignar printed: its three, and nothing under another number.
+[ "$(eb --as prom7 oportunidades --lote "$lote" | grep -c ' prom7$')" = 3 ] ||
+    fail "--lote $lote no da las 3"
+eb --as prom7 oportunidades --lote 999999 > "$out" 2>&1
+grep -qx 'no hay oportunidades con esos filtros' "$out" || fail "--lote 999999: $(cat "$out")"
 
 # Who sees what: the supervisor of the team, not the other one.
 [ "$(eb --as sup2 oportunidades --promotor prom7 | grep -c ' prom7$')" = 3 ] ||
