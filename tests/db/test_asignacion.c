@@ -166,6 +166,89 @@ test_registry_untouched(void **state)
     db_close(adm);
 }
 
+/*
+ * Blocked clients are kept out of pool_libres (sql/063), so a request never walks over them;
+ * a block that has ended still counts and is still granted before the sweep puts the client
+ * back into pool_libres, and the sweep does that (api.sweep_fin) without touching blocks that
+ * have not ended. The doctor accepts a released row and still flags a wrong one.
+ */
+static void
+test_blocks_released(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p, *sup;
+    struct err e = { 0 };
+    long long run;
+
+    seed_users(t, adm);
+    seed_clients(adm, 400);
+    dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 1000");
+    p = dbt_connect(t, "as_p1");
+    sup = dbt_connect(t, "as_sup");
+    /* SEP is i % 4 = 2 (100 clients): half opted out for good, half cooling down for 1 s;
+     * PEMEX (i % 4 = 3, 100 clients): all cooling down for 1 s. */
+    dbt_exec(adm, "INSERT INTO crm.bloqueos (cliente_id, hasta, motivo)"
+                  " SELECT c.id, CASE WHEN c.id %% 8 = 2 THEN NULL"
+                  "  ELSE now() + interval '1 second' END,"
+                  "  CASE WHEN c.id %% 8 = 2 THEN 'OPT_OUT' ELSE 'ENFRIAMIENTO' END"
+                  " FROM padron.clientes c WHERE c.id %% 4 IN (2, 3)");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.pool WHERE oportunidad_id IS NULL"
+                                   " AND libre_desde = '-infinity'"),
+                     200);
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT disponibles FROM api.disponibles('SEP')"),
+                        "0");
+    assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.solicitar_asignacion(1, 'SEP')"),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB209");
+    nanosleep(&(struct timespec){ .tv_sec = 1, .tv_nsec = 300000000 }, NULL);
+
+    /* Ended, not yet released: counted and granted all the same. */
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT disponibles FROM api.disponibles('SEP')"),
+                        "50");
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT asignados FROM api.solicitar_asignacion(60,"
+                                       " 'SEP')"),
+                        "50");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades WHERE cliente_id %% 8"
+                                   " = 6"),
+                     50);
+
+    /* The sweep releases PEMEX (ended), not the opt-outs; the request reads them in order. */
+    run = dbt_scalar_ll(t, p, "SELECT api.sweep_inicio('prueba')");
+    dbt_exec(p, "SELECT api.sweep_fin(%lld, 0, 0)", run);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s', motivo, n), ','"
+                                       " ORDER BY motivo) FROM (SELECT b.motivo,"
+                                       " count(*) AS n FROM crm.pool p JOIN crm.bloqueos b"
+                                       " ON b.cliente_id = p.cliente_id WHERE"
+                                       " p.libre_desde = '-infinity' GROUP BY 1) x"),
+                        "ENFRIAMIENTO:100");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.pool WHERE libre_desde ="
+                                   " 'infinity'"),
+                     50);
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT asignados FROM api.solicitar_asignacion(100,"
+                                       " 'PEMEX')"),
+                        "100");
+    assert_int_equal(dbt_scalar_ll(t, sup, "SELECT count(*) FROM api.verificar_invariantes()"),
+                     0);
+    /* A still-blocked client shown as free in the pool is a violation. */
+    dbt_exec(adm, "UPDATE crm.pool SET libre_desde = '-infinity'"
+                  " WHERE cliente_id = (SELECT min(cliente_id) FROM crm.pool"
+                  " WHERE libre_desde = 'infinity')");
+    assert_string_equal(dbt_scalar_tmp(t, sup,
+                                       "SELECT string_agg(invariante, ',') FROM"
+                                       " api.verificar_invariantes()"),
+                        "POOL_DESCUADRADO");
+    db_close(sup);
+    db_close(p);
+    db_close(adm);
+}
+
 static void
 test_partial_grant_quota_and_cartera(void **state)
 {
@@ -717,6 +800,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_grant, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_registry_untouched, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_blocks_released, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_partial_grant_quota_and_cartera, dbt_setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_filters_and_counts, dbt_setup, dbt_teardown),
