@@ -1,8 +1,8 @@
 /*
- * cmd_crm — what the CRM commands (cmd_crm.c, cmd_bandeja.c, cmd_oportunidades.c, cmd_sweep.c,
- * cmd_import.c)
- * share: connecting as --as, reporting database refusals, ids, filters, times and --json
- * output. Main thread only; prints to stdout/stderr (this is the CLI layer).
+ * cmd_crm — what the CRM commands (cmd_crm.c, cmd_bandeja.c, cmd_oportunidades.c,
+ * cmd_reparto.c, cmd_sweep.c, cmd_import.c) share: connecting as --as, reporting database
+ * refusals, ids, filters, times and --json output. Main thread only; prints to
+ * stdout/stderr (this is the CLI layer).
  *
  * Exit statuses: 0 ok, 1 refused or failed (the database's Spanish message on stderr; with
  * --json also {"error":{"codigo","mensaje"}} on stdout), 2 usage (flag validation in C).

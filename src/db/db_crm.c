@@ -295,6 +295,56 @@ db_bandeja_free(struct db_bandeja_fila *rows, size_t n)
     free(rows);
 }
 
+int
+db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size_t *n,
+           struct err *e)
+{
+    static const char sql[] = "SELECT login, nombre, estado, cupo, recibidos, por_solicitud,"
+                              " por_reasignacion, pedidos, solicitados, captados, activas,"
+                              " cartera_max FROM api.reparto($1::date)";
+    const char *p[1] = { fecha };
+    PGresult *res = NULL;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    rc = db_query_rows(db, sql, 1, p, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    *n = (size_t)PQntuples(res);
+    *rows = xcalloc(*n + 1, sizeof **rows);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct db_reparto_fila *r = &(*rows)[i];
+
+        r->login = db_col_dup(res, i, 0);
+        r->nombre = db_col_dup(res, i, 1);
+        r->estado = db_col_dup(res, i, 2);
+        r->cupo = db_col_int(res, i, 3);
+        r->recibidos = db_col_int(res, i, 4);
+        r->por_solicitud = db_col_int(res, i, 5);
+        r->por_reasignacion = db_col_int(res, i, 6);
+        r->pedidos = db_col_int(res, i, 7);
+        r->solicitados = db_col_int(res, i, 8);
+        r->captados = db_col_int(res, i, 9);
+        r->activas = db_col_int(res, i, 10);
+        r->cartera_max = db_col_int(res, i, 11);
+    }
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_reparto_free(struct db_reparto_fila *rows, size_t n)
+{
+    for (size_t i = 0; rows != NULL && i < n; i++) {
+        free(rows[i].login);
+        free(rows[i].nombre);
+        free(rows[i].estado);
+    }
+    free(rows);
+}
+
 /* api.reasignar and api.bandeja_reasignar share their parameters and their row. */
 static int
 reasignar_call(struct db *db, const char *sql, const int64_t *ids, size_t n, const char *a_login,

@@ -133,6 +133,31 @@ int db_bandeja(struct db *db, struct db_bandeja_fila **rows, size_t *n, struct e
     __attribute__((warn_unused_result));
 void db_bandeja_free(struct db_bandeja_fila *rows, size_t n);
 
+/* One promoter's business day as api.reparto lists it (sql/064). */
+struct db_reparto_fila {
+    char *login;
+    char *nombre;
+    char *estado;
+    int cupo;
+    int recibidos;
+    int por_solicitud;
+    int por_reasignacion;
+    int pedidos;
+    int solicitados;
+    int captados;
+    int activas;
+    int cartera_max;
+};
+
+/*
+ * What each promoter the caller may see received on business day fecha ("AAAA-MM-DD",
+ * checked by the caller; NULL = today) against their cupo; db_reparto_free the rows. EB212
+ * for a day still to come.
+ */
+int db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size_t *n,
+               struct err *e) __attribute__((warn_unused_result));
+void db_reparto_free(struct db_reparto_fila *rows, size_t n);
+
 /* The row of api.reasignar (and of api.bandeja_reasignar). */
 struct db_reasignacion {
     int64_t lote_id;
