@@ -324,8 +324,11 @@ ia_after(uv_work_t *req, int status)
     struct wizard_st *s = w->st;
     char msg[ERR_MSG_BYTES + 64];
 
-    if (s->a->quit || status != 0 || strcmp(w->plantilla, s->m.texto) != 0) {
-        ia_work_free(w); /* quitting, cancelled, or the template changed meanwhile */
+    if (s->a->quit || status != 0 || strcmp(w->plantilla, s->m.texto) != 0 ||
+        s->m.ia != WIZARD_IA_PIDIENDO) {
+        /* quitting, cancelled, the template changed meanwhile, or the promoter went on
+         * without the AI (s) */
+        ia_work_free(w);
         return;
     }
     if (w->rc == RC_OK) {
@@ -384,8 +387,8 @@ leer_result(struct app_job *aj)
     struct wizard_st *s = j->st;
     char **cand;
 
-    if (strcmp(j->plantilla, s->m.texto) != 0)
-        return; /* the template changed meanwhile */
+    if (strcmp(j->plantilla, s->m.texto) != 0 || s->m.ia != WIZARD_IA_PIDIENDO)
+        return; /* the template changed meanwhile, or the promoter went on without the AI */
     if (aj->rc != RC_OK || j->n == 0) {
         ia_pedir_http(s); /* not stored (or unreadable): ask once */
         return;

@@ -319,7 +319,15 @@ test_step3_ai_kept_refused_and_final_text(void **st)
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, "Variaciones con IA: pidiendo…"));
     free(out);
-    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_NADA); /* not while asking */
+    /* Enter while asking: not taken (the variations need approval first), but said */
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    out = render(&m, 80, 24);
+    assert_non_null(
+        strstr(out, " La IA aún responde: revise sus variaciones al llegar, o s sigue sin ellas.\n"));
+    assert_non_null(strstr(out, " s seguir sin IA · Esc atrás\n"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_NADA);
     /* back to the template and on again while the answer is on its way: no second request */
     assert_int_equal(press(&m, KK_ESC, 0), WIZARD_REDIBUJAR);
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
@@ -388,8 +396,25 @@ test_ai_fallback_message(void **st)
                            "Variaciones con IA: el servicio de IA no respondió en 20 s; se usa "
                            "solo el\n spintax.\n"));
     free(out);
-    /* unset: no request at all */
     wizard_model_fini(&m);
+
+    /* s while the AI answers: spintax only, Enter creates, and a late answer is not taken
+     * (wizard_panel drops it: the model no longer says PIDIENDO) */
+    at_step2(&m);
+    press(&m, KK_ENTER, 0);
+    press(&m, KK_ENTER, 0);
+    assert_int_equal(press(&m, KK_CHAR, 's'), WIZARD_REDIBUJAR);
+    assert_int_equal(m.ia, WIZARD_IA_FALLO);
+    assert_false(m.enter_pendiente);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Variaciones con IA: usted siguió sin esperar a la IA: se usa solo"));
+    assert_non_null(strstr(out, " Enter crear y revisar · Esc atrás\n"));
+    assert_null(strstr(out, "La IA aún responde"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_CREAR);
+    wizard_model_fini(&m);
+
+    /* unset: no request at all */
     wizard_model_init(&m, false);
     snprintf(m.texto, sizeof m.texto, "Hola");
     m.paso = WIZARD_PLANTILLA;

@@ -237,6 +237,8 @@ wizard_model_set_ia(struct wizard_model *m, char **cand, size_t n)
     m->aceptadas = variaciones_filtrar(m->texto, (const char *const *)cand, n, m->veredictos);
     m->usar_variaciones = m->aceptadas > 0;
     m->ia = WIZARD_IA_LISTA;
+    if (m->paso == WIZARD_VARIACIONES)
+        m->enter_pendiente = false;
     if (m->aceptadas == 0)
         snprintf(m->ia_msg, sizeof m->ia_msg,
                  "Ninguna variación pasó la revisión: se usa solo el spintax.");
@@ -250,6 +252,8 @@ wizard_model_set_ia_fallo(struct wizard_model *m, const char *msg)
 
     ia_reset(m);
     m->ia = sin_config ? WIZARD_IA_SIN_CONFIG : WIZARD_IA_FALLO;
+    if (m->paso == WIZARD_VARIACIONES)
+        m->enter_pendiente = false;
     snprintf(m->ia_msg, sizeof m->ia_msg, "%s", msg);
     m->ocupado = false;
 }
@@ -463,6 +467,19 @@ key_plantilla(struct wizard_model *m, const struct key *k)
 static enum wizard_efecto
 key_variaciones(struct wizard_model *m, const struct key *k)
 {
+    /* While the AI answers, Enter is not taken for the promoter: its variations must be seen
+     * (and approved with v) before they go out. The footer says so, and s goes on without. */
+    if (m->ia == WIZARD_IA_PIDIENDO) {
+        if (k->kind == KK_ENTER && !m->enter_pendiente) {
+            m->enter_pendiente = true;
+            return WIZARD_REDIBUJAR;
+        }
+        if (k->kind == KK_CHAR && k->ch == 's') {
+            wizard_model_set_ia_fallo(m, "usted siguió sin esperar a la IA: se usa solo el "
+                                         "spintax.");
+            return WIZARD_REDIBUJAR;
+        }
+    }
     if (k->kind == KK_ENTER) {
         if (m->ocupado || m->ia == WIZARD_IA_PIDIENDO)
             return WIZARD_NADA;
@@ -475,6 +492,7 @@ key_variaciones(struct wizard_model *m, const struct key *k)
             return WIZARD_NADA;
         m->paso = WIZARD_PLANTILLA;
         m->error[0] = '\0';
+        m->enter_pendiente = false;
         return WIZARD_REDIBUJAR;
     }
     if (k->kind == KK_CHAR && k->ch == 'v' && m->aceptadas > 0) {
@@ -807,12 +825,18 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
         [WIZARD_REVISION] = "Enter lanzar · Esc atrás (cancela el borrador y libera el cupo)",
         [WIZARD_LANZADA] = "Enter otra campaña · Esc salir",
     };
+    const char *hint = pie[m->paso];
 
     vm->height += 2; /* the two rows kept for here */
+    if (m->paso == WIZARD_VARIACIONES && m->ia == WIZARD_IA_PIDIENDO)
+        hint = "s seguir sin IA · Esc atrás";
     if (m->error[0] != '\0')
         text_line(vm, 1, ROLE_ERROR, m->error);
     else if (m->paso == WIZARD_AUDIENCIA && m->contando && m->enter_pendiente)
         text_line(vm, 1, ROLE_DB_WARN, "Contando… Enter recibido: avanza al terminar el conteo.");
+    else if (m->paso == WIZARD_VARIACIONES && m->ia == WIZARD_IA_PIDIENDO && m->enter_pendiente)
+        text_line(vm, 1, ROLE_DB_WARN,
+                  "La IA aún responde: revise sus variaciones al llegar, o s sigue sin ellas.");
     else if (m->ocupado)
         text_line(vm, 1, ROLE_DB_WARN,
                   m->enter_pendiente
@@ -820,7 +844,7 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
                       : "Un momento…");
     else
         add(vm);
-    text_line(vm, 1, ROLE_HINT, pie[m->paso]);
+    text_line(vm, 1, ROLE_HINT, hint);
 }
 
 void

@@ -108,7 +108,8 @@ struct wizard_model {
     enum wizard_paso paso;
     bool ascii, ocupado;  /* waiting for the database or the AI: Enter ignored but on step 2 */
     bool contando;        /* step 1's counts are not yet those of the filters as typed */
-    bool enter_pendiente; /* Enter pressed while step 1 counted or step 2 loaded: taken after */
+    bool enter_pendiente; /* Enter pressed while step 1 counted or step 2 loaded: taken after;
+                           * on step 3 while the AI answers: only said (approval first) */
     char error[512];      /* the last refusal or failure, shown until the next change */
     /* 1 */
     struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
