@@ -217,6 +217,15 @@ test_refusal_keeps_the_content_and_clears_on_edit(void **st)
                              "6.46 muted|]\n"
                              "8.2 muted|* obligatorio\n");
     free(got);
+    /* A refusal longer than the form goes on in the next rows, between words. */
+    form_vm_set_refusal(f, "para pasar a \"No localizado\" registre al menos 2 intentos de "
+                           "contacto (lleva 0)");
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "1.4 error|para pasar a \"No localizado\" registre al menos 2 "
+                                "intentos de contacto\n"
+                                "2.4 error|(lleva 0)\n"
+                                "4.2 label|Monto*\n"));
+    free(got);
     type(f, "2");
     assert_string_equal(f->refusal, ""); /* editing clears the database's message */
 }

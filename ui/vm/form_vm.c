@@ -343,6 +343,32 @@ build_field(struct form_vm *f, int i, int y, int lw, int w)
     return y + 2;
 }
 
+/* The database's refusal wrapped to the form (after "✗ "), at most FORM_REFUSAL_ROWS rows,
+ * the last one cut with "…"; into lines from row y when lines is not NULL. Returns the rows. */
+static int
+refusal_rows(const struct form_vm *f, int w, struct vm_line *lines)
+{
+    const char *text = f->refusal;
+    char row[VM_SPAN_BYTES], cut[VM_SPAN_BYTES];
+    int n = 0, cols = w - 5;
+
+    while (n < FORM_REFUSAL_ROWS && vm_wrap_row(row, sizeof row, &text, cols)) {
+        if (lines != NULL) {
+            if (n == 0)
+                vm_line_put(&lines[n], 2, w - 1, ROLE_ERROR, "✗ ");
+            if (n == FORM_REFUSAL_ROWS - 1 && *text != '\0') {
+                vm_clip(cut, sizeof cut - 4, row, cols - 1, NULL);
+                strcat(cut, vm_ellipsis());
+                vm_line_put(&lines[n], 4, w - 1, ROLE_ERROR, cut);
+            } else {
+                vm_line_put(&lines[n], 4, w - 1, ROLE_ERROR, row);
+            }
+        }
+        n++;
+    }
+    return n;
+}
+
 /* Rows the form needs: fields, their message rows, refusal, footer. */
 static int
 form_rows(const struct form_vm *f, int lw, int w)
@@ -360,7 +386,7 @@ form_rows(const struct form_vm *f, int lw, int w)
             w - 1 - (vx + vcols + 2) < vm_text_width(fd->msg) + 2)
             rows++;
     }
-    return rows + (f->refusal[0] != '\0' ? 2 : 0);
+    return rows + (f->refusal[0] != '\0' ? refusal_rows(f, w, NULL) + 1 : 0);
 }
 
 void
@@ -383,11 +409,8 @@ form_vm_build(struct form_vm *f, int lines, int cols)
     f->cursor_y = f->cursor_x = -1;
     for (int i = 0; i < h; i++)
         vm_line_init(&f->lines[i], ROLE_TEXT);
-    if (f->refusal[0] != '\0' && y + 2 < h) {
-        vm_line_put(&f->lines[y], 2, w - 1, ROLE_ERROR, "✗ ");
-        vm_line_put(&f->lines[y], 4, w - 1, ROLE_ERROR, f->refusal);
-        y += 2;
-    }
+    if (f->refusal[0] != '\0' && y + refusal_rows(f, w, NULL) + 1 < h)
+        y += refusal_rows(f, w, &f->lines[y]) + 1;
     for (int i = 0; i < f->nfields && y + 2 < h; i++)
         y = build_field(f, i, y, lw, w);
     if (h >= 3)

@@ -25,7 +25,8 @@ enum form_kind {
 
 #define FORM_VALUE_BYTES 256
 #define FORM_MAX_FIELDS  12
-#define FORM_VM_LINES    (FORM_MAX_FIELDS * 2 + 6)
+#define FORM_REFUSAL_ROWS 3 /* the database's refusal, wrapped */
+#define FORM_VM_LINES    (FORM_MAX_FIELDS * 2 + 5 + FORM_REFUSAL_ROWS)
 
 struct form_field {
     const char *label; /* "Monto" (static) */

@@ -271,6 +271,31 @@ vm_ellipsis(void)
     return MB_CUR_MAX > 1 ? "…" : "~";
 }
 
+bool
+vm_wrap_row(char *row, int rowsz, const char **text, int cols)
+{
+    const char *t = *text;
+    size_t used;
+    char *blank;
+
+    if (*t == '\0' || cols <= 0)
+        return false;
+    vm_clip(row, rowsz, t, cols, NULL);
+    used = strlen(row);
+    if (used == 0)
+        return false;
+    if (t[used] != '\0' && t[used] != ' ' && (blank = strrchr(row, ' ')) != NULL &&
+        blank != row) {
+        *blank = '\0'; /* the word that did not fit starts the next row */
+        used = (size_t)(blank - row) + 1;
+    }
+    t += used;
+    while (*t == ' ')
+        t++;
+    *text = t;
+    return true;
+}
+
 void
 vm_line_init(struct vm_line *line, enum vm_role fill)
 {

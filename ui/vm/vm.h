@@ -114,6 +114,13 @@ int vm_clip(char *dst, int dstsz, const char *src, int maxcols, const char *elli
 /* "…" when the locale is multibyte (UTF-8), "~" otherwise. */
 const char *vm_ellipsis(void);
 
+/*
+ * The next row of running text: copies into row (size rowsz) what of *text fits in cols
+ * columns, breaking after the last blank that fits (a word longer than the row is cut), and
+ * moves *text past it and the blanks after. False when nothing is left (or cols <= 0).
+ */
+bool vm_wrap_row(char *row, int rowsz, const char **text, int cols);
+
 /* Resets line to no spans and the given fill role. */
 void vm_line_init(struct vm_line *line, enum vm_role fill);
 

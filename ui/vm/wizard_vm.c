@@ -586,24 +586,7 @@ wrap(struct wizard_vm *vm, int col, enum vm_role role, const char *text, int max
     char row[VM_SPAN_BYTES];
     int cols = vm->width - col - 1;
 
-    for (int r = 0; r < max && *text != '\0'; r++) {
-        size_t used;
-        char *blank;
-
-        if (cols <= 0)
-            return;
-        vm_clip(row, sizeof row, text, cols, NULL);
-        used = strlen(row);
-        if (used == 0)
-            return;
-        if (text[used] != '\0' && text[used] != ' ' && (blank = strrchr(row, ' ')) != NULL &&
-            blank != row) {
-            *blank = '\0'; /* the word that did not fit starts the next row */
-            used = (size_t)(blank - row) + 1;
-        }
-        text += used;
-        while (*text == ' ')
-            text++;
+    for (int r = 0; r < max && vm_wrap_row(row, sizeof row, &text, cols); r++) {
         if (r == max - 1 && *text != '\0') {
             char cut[VM_SPAN_BYTES];
 
