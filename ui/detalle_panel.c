@@ -1,8 +1,8 @@
 /*
  * detalle_panel — the "detalle" pane: one opportunity (chosen with Enter in the embudo),
  * re-read when the database notifies a change; m/x open the stage pickers, n the note form,
- * v the sale form, t (supervisors and admins) the "more time on the stage" form, Esc goes
- * back. A refusal from the api (quota, duplicate sale, closed
+ * v the sale form, i the contact attempt form (outcome and note), t (supervisors and admins)
+ * the "more time on the stage" form, Esc goes back. A refusal from the api (quota, duplicate sale, closed
  * opportunity…) is shown in the form with the database's message and the form keeps its
  * content; a lost connection says so the same way, and Enter retries.
  *
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intento.h"
 #include "db/db_tui.h"
 #include "ui/pane/detalle_pane.h"
 #include "ui/panes_db.h"
@@ -31,6 +32,7 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, 0 },
     { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, 0 },
     { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, 0 },
+    { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, 0 },
     { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, 0 },
 };
@@ -108,6 +110,7 @@ copy_lists(struct detalle_data *d, const struct tui_detalle *t)
         snprintf(v->etapa_nueva, sizeof v->etapa_nueva, "%s", w->etapa_nueva);
         snprintf(v->login, sizeof v->login, "%s", w->login);
         snprintf(v->motivo, sizeof v->motivo, "%s", w->motivo);
+        snprintf(v->resultado, sizeof v->resultado, "%s", w->resultado);
     }
 }
 
@@ -203,7 +206,12 @@ form_submit(void *ctx, struct form_vm *f)
     j->id = s->id;
     j->ctx = s;
     j->done = write_done;
-    if (s->form_kind == PANES_EXTENDER) {
+    if (s->form_kind == PANES_INTENTO) {
+        const char *codigo = intento_codigo(form_vm_value(f, 0)); /* FORM_CHOICE: a label */
+
+        snprintf(j->resultado, sizeof j->resultado, "%s", codigo != NULL ? codigo : "");
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
+    } else if (s->form_kind == PANES_EXTENDER) {
         j->horas = atoi(form_vm_value(f, 0)); /* FORM_INT: digits within 1..120 */
         snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
     } else if (s->form_kind == PANES_VENTA) {
@@ -250,7 +258,16 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
     char title[96];
 
     s->form_kind = kind;
-    if (kind == PANES_EXTENDER) {
+    if (kind == PANES_INTENTO) {
+        form_vm_init(&s->form, "Intento de contacto");
+        if ((f = form_vm_add(&s->form, "Resultado", FORM_CHOICE, true,
+                             intento_etiquetas[0])) != NULL) {
+            f->choices = intento_etiquetas;
+            f->nchoices = INTENTO_NRESULTADOS;
+        }
+        if ((f = form_vm_add(&s->form, "Nota", FORM_TEXT, false, NULL)) != NULL)
+            f->max_len = 500;
+    } else if (kind == PANES_EXTENDER) {
         form_vm_init(&s->form, "Más tiempo en la etapa (horas hábiles)");
         if ((f = form_vm_add(&s->form, "Horas", FORM_INT, true, NULL)) != NULL)
             f->min = 1, f->max = 120;
@@ -305,7 +322,7 @@ detalle_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
-         act == ACTION_NOTE || act == ACTION_EXTEND)) {
+         act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -325,6 +342,9 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     case DETALLE_EXTENDER:
         form_open(s, PANES_EXTENDER);
+        return true;
+    case DETALLE_INTENTO:
+        form_open(s, PANES_INTENTO);
         return true;
     case DETALLE_VOLVER:
         app_show_pane(s->a, s->from[0] != '\0' ? s->from : "embudo");

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/intento.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
@@ -154,6 +155,16 @@ write_funnel(struct db *db, struct panes_write_job *j, struct err *e)
             snprintf(j->msg, sizeof j->msg, "Nota guardada.");
         return rc;
     }
+    if (j->kind == PANES_INTENTO) {
+        int n = 0;
+
+        rc = db_registrar_intento(db, j->id, j->resultado, j->texto[0] != '\0' ? j->texto : NULL,
+                                  &n, e);
+        if (rc == RC_OK)
+            snprintf(j->msg, sizeof j->msg, "Intento %d registrado (%s).", n,
+                     intento_etiqueta(j->resultado));
+        return rc;
+    }
     rc = db_venta_registrar(db, j->id, j->monto, j->producto, j->folio, &v, e);
     if (rc == RC_OK) {
         snprintf(j->msg, sizeof j->msg, "%s", v.mensaje != NULL ? v.mensaje : "Venta registrada.");
@@ -169,7 +180,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
     struct db_reasignacion r;
     int n = 0, rc;
 
-    if (j->kind == PANES_MOVER || j->kind == PANES_NOTA || j->kind == PANES_VENTA)
+    if (j->kind == PANES_MOVER || j->kind == PANES_NOTA || j->kind == PANES_VENTA ||
+        j->kind == PANES_INTENTO)
         return write_funnel(db, j, e);
     if (j->kind == PANES_EXTENDER) {
         rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);

@@ -57,6 +57,7 @@ enum panes_write_kind {
     PANES_BANDEJA,   /* devolver / descartar / reabrir */
     PANES_REASIGNAR, /* from the bandeja */
     PANES_EXTENDER,  /* more business hours on the stage timer (supervision) */
+    PANES_INTENTO,   /* a contact attempt: resultado (a core/intento.h code) and texto */
 };
 
 /*
@@ -67,12 +68,13 @@ enum panes_write_kind {
 struct panes_write_job {
     struct app_job base;
     enum panes_write_kind kind;
-    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER */
+    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER, INTENTO */
     int horas;    /* EXTENDER */
     int64_t *ids; /* BANDEJA, REASIGNAR (owned) */
     size_t nids;
     enum db_bandeja_accion accion;
     char etapa[48];
+    char resultado[24]; /* INTENTO */
     char texto[2048]; /* motivo / nota */
     char monto[32], producto[96], folio[48];
     char a_login[48];

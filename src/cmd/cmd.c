@@ -25,6 +25,10 @@ const struct cmd_entry cmd_table[] = {
       "lista las oportunidades activas que usted ve, con su número", cmd_oportunidades_exec },
     { "mover", "mover OPORTUNIDAD ETAPA [--motivo M]",
       "mueve una oportunidad a otra etapa del embudo", cmd_mover_exec },
+    { "intento", "intento OPORTUNIDAD RESULTADO [--nota N]",
+      "registra un intento de contacto (no-contesta, buzon, numero-equivocado, no-interesado, "
+      "cita, contactado)",
+      cmd_intento_exec },
     { "venta", "venta OPORTUNIDAD --monto X --producto P --folio F",
       "registra la venta de una oportunidad", cmd_venta_exec },
     { "captar", "captar --nombre N --telefono T [--convenio C] [--curp CURP]",

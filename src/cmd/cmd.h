@@ -69,6 +69,7 @@ int cmd_demo_exec(struct cmd_ctx *ctx); /* cmd_demo.c */
 int cmd_asignar_exec(struct cmd_ctx *ctx);
 int cmd_disponibles_exec(struct cmd_ctx *ctx);
 int cmd_mover_exec(struct cmd_ctx *ctx);
+int cmd_intento_exec(struct cmd_ctx *ctx); /* cmd_crm.c */
 int cmd_venta_exec(struct cmd_ctx *ctx);
 int cmd_captar_exec(struct cmd_ctx *ctx);
 int cmd_oportunidades_exec(struct cmd_ctx *ctx); /* cmd_oportunidades.c */

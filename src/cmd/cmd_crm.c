@@ -1,5 +1,6 @@
 /*
- * cmd_crm — the promoter's commands: `asignar`, `disponibles`, `mover`, `venta`, `captar`.
+ * cmd_crm — the promoter's commands: `asignar`, `disponibles`, `mover`, `intento`, `venta`,
+ * `captar`.
  * Each validates its flags in C (exit 2, Spanish), calls one api function through db_crm
  * (exit 1 with the database's message when refused) and prints text or, with --json, one
  * JSON object. Main thread.
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/intento.h"
 #include "db/db.h"
 #include "db/db_crm.h"
 #include "util/err.h"
@@ -238,6 +240,47 @@ cmd_mover_exec(struct cmd_ctx *ctx)
     } else {
         mover_print(ctx, &m);
         db_movimiento_fini(&m);
+    }
+    db_close(db);
+    return status;
+}
+
+/* ---- intento -------------------------------------------------------------------------------- */
+
+int
+cmd_intento_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("intento");
+    const char *nota = NULL, *codigo;
+    const struct cmd_opt opts[] = { { "nota", true, &nota, NULL },
+                                    { NULL, false, NULL, NULL } };
+    char *pos[3];
+    int npos = 0, status, n;
+    long id;
+    struct err e = { 0 };
+    struct db *db;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, pos, 2, &npos)) != 0)
+        return status;
+    if (npos != 2)
+        return cmd_usage(entry, "se esperan OPORTUNIDAD y RESULTADO");
+    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
+        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((codigo = intento_codigo(pos[1])) == NULL)
+        return cmd_usage(entry,
+                         "«%s» no es un resultado: no-contesta, buzon, numero-equivocado, "
+                         "no-interesado, cita o contactado",
+                         pos[1]);
+    if (nota != NULL && crm_cmd_texto(entry, "nota", nota, 500) != 0)
+        return 2;
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_registrar_intento(db, id, codigo, nota, &n, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else if (ctx->json) {
+        printf("{\"oportunidad\":%ld,\"resultado\":\"%s\",\"intentos\":%d}\n", id, codigo, n);
+    } else {
+        printf("oportunidad %ld: intento %d registrado (%s)\n", id, n, intento_etiqueta(codigo));
     }
     db_close(db);
     return status;

@@ -207,6 +207,24 @@ db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historia
 }
 
 int
+db_registrar_intento(struct db *db, int64_t oportunidad, const char *resultado, const char *nota,
+                     int *intentos, struct err *e)
+{
+    static const char sql[] = "SELECT intentos FROM api.registrar_intento($1, $2, $3)";
+    struct num n = { "" };
+    const char *p[3] = { num_i64(&n, oportunidad), resultado, nota };
+    PGresult *res = NULL;
+    int rc;
+
+    *intentos = 0;
+    rc = db_query_row(db, sql, 3, p, &res, e);
+    if (rc == RC_OK)
+        *intentos = db_col_int(res, 0, 0);
+    PQclear(res);
+    return rc;
+}
+
+int
 db_captar(struct db *db, const char *nombre, const char *telefono, const char *convenio,
           const char *curp, struct db_captacion *out, struct err *e)
 {

@@ -98,6 +98,15 @@ void db_venta_fini(struct db_venta *v);
 int db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id,
             struct err *e) __attribute__((warn_unused_result));
 
+/*
+ * Records a contact attempt (resultado: a code of core/intento.h; nota may be NULL);
+ * *intentos receives the attempts on record since the opportunity reached its owner.
+ * EB301, EB302, EB307, EB309.
+ */
+int db_registrar_intento(struct db *db, int64_t oportunidad, const char *resultado,
+                         const char *nota, int *intentos, struct err *e)
+    __attribute__((warn_unused_result));
+
 struct db_captacion {
     int64_t oportunidad_id;
     int64_t cliente_id;   /* 0 when a new prospect was created */

@@ -207,7 +207,7 @@ static const char sql_eventos[] =
     "SELECT h.id, extract(epoch FROM h.ocurrido_at)::bigint,"
     " to_char(h.ocurrido_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI'), h.evento,"
     " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''), coalesce(u.login, ''),"
-    " coalesce(h.motivo, '')"
+    " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado', '')"
     " FROM crm.historial h LEFT JOIN crm.usuarios u ON u.id = h.usuario_id"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 
@@ -264,7 +264,7 @@ static int
 eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, struct err *e)
 {
     PGresult *res;
-    int rc = tui_query(db, sql_eventos, 1, params, 8, &res, e);
+    int rc = tui_query(db, sql_eventos, 1, params, 9, &res, e);
     int n;
 
     if (rc != RC_OK || (n = PQntuples(res)) == 0)
@@ -282,6 +282,7 @@ eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, st
         db_col_copy(v->etapa_nueva, sizeof v->etapa_nueva, res, i, 5);
         db_col_copy(v->login, sizeof v->login, res, i, 6);
         db_col_copy(v->motivo, sizeof v->motivo, res, i, 7);
+        db_col_copy(v->resultado, sizeof v->resultado, res, i, 8);
     }
 out:
     PQclear(res);

@@ -91,6 +91,7 @@ struct tui_evento {
     char etapa_nueva[TUI_CORTO_BYTES];
     char login[TUI_CORTO_BYTES]; /* who acted; "" = the system */
     char motivo[TUI_TEXTO_BYTES];
+    char resultado[24]; /* INTENTO: its outcome code (core/intento.h); "" otherwise */
 };
 
 struct tui_detalle {

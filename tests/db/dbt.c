@@ -417,3 +417,10 @@ dbt_config_load(struct config *cfg, const char *home)
         fail_msg("dbt_config_load(%s): la configuración no es embebida (%s)", home,
                  cfg->database_url.where);
 }
+
+void
+dbt_intentos(struct db *db, long long oportunidad, int n)
+{
+    for (int i = 0; i < n; i++)
+        dbt_exec(db, "SELECT * FROM api.registrar_intento(%lld, 'NO_CONTESTA')", oportunidad);
+}

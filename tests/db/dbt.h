@@ -115,6 +115,10 @@ void dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, si
 /* Convenio IMSS and n padron clients "Cliente i" Prueba, IMSS, CDMX (9), edad 30, as adm. */
 void dbt_clientes_imss(struct db *adm, int n);
 
+/* Records n contact attempts (NO_CONTESTA) on an opportunity as db: what "No localizado"
+ * asks for before an opportunity may enter it (sql/065). */
+void dbt_intentos(struct db *db, long long oportunidad, int n);
+
 /*
  * Loads a struct config for an embedded cluster at home (EMBUDO_HOME-like, no files, no PG*
  * variables), for tests of code that takes a config. config_fini it. Fails the test on error.

@@ -44,6 +44,7 @@ seed(struct dbt *t, struct db *adm)
                   " FROM padron.clientes");
     p = dbt_connect(t, "bd_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(6)");
+    dbt_intentos(p, 1, 2);
     dbt_exec(p, "SELECT * FROM api.mover(1, 'No localizado', 'no contesta')");
     dbt_exec(p, "SELECT * FROM api.mover(2, 'No interesado', 'ya tiene crédito')");
     dbt_exec(p, "SELECT * FROM api.mover(3, 'No califica', 'edad')");
@@ -51,6 +52,7 @@ seed(struct dbt *t, struct db *adm)
     db_close(p);
     p = dbt_connect(t, "bd_p3");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(3)");
+    dbt_intentos(p, 7, 2);
     dbt_exec(p, "SELECT * FROM api.mover(7, 'No localizado', 'número equivocado')");
     db_close(p);
     dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '5 hours'"

@@ -157,6 +157,7 @@ test_batches_and_refusals(void **state)
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.barrer_timers(10001)"), RC_REFUSED);
     assert_string_equal(e.code, "EB401");
     /* Opportunities in the bandeja or closed have no timer and are never swept. */
+    dbt_intentos(p, 6, 2);
     dbt_exec(p, "SELECT * FROM api.mover(6, 'No localizado', 'buzón')");
     dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '1 day',"
                   " timer_aviso = NULL, timer_vence = now() - interval '1 s' WHERE id = 7");

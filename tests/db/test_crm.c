@@ -138,6 +138,7 @@ test_mover_venta_nota(void **state)
     db_movimiento_fini(&m);
     assert_int_equal(db_mover(p1, id2, "No localizado", NULL, &m, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB305");
+    dbt_intentos(p1, id2, 2);
     assert_int_equal(db_mover(p1, id2, "No localizado", "nunca contesta", &m, &e), RC_OK);
     assert_string_equal(m.estado, "EN_BANDEJA");
     assert_int_equal(m.timer_vence, 0);

@@ -197,6 +197,7 @@ test_counts_follow_the_pool(void **state)
                       "SELECT min(o.id) FROM crm.oportunidades o JOIN crm.usuarios u"
                       " ON u.id = o.usuario_id WHERE u.login = 'di_p1'"
                       " AND o.estado = 'ABIERTA'");
+    dbt_intentos(p[0], n, 2);
     dbt_exec(p[0], "SELECT * FROM api.mover(%lld, 'No localizado', 'no contesta')", n);
     dbt_exec(sup, "SELECT api.bandeja_devolver(ARRAY[%lld], 'otro promotor')", n);
     n = dbt_scalar_ll(t, adm,

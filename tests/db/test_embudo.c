@@ -155,6 +155,7 @@ test_mover_salida_and_who_may_act(void **state)
                                       "SELECT 'SELECT * FROM api.mover(%lld,"
                                       " ''No localizado'', ''  '')'",
                                       o1));
+    dbt_intentos(db, o1, 2);
     assert_string_equal(dbt_scalar_tmp(t, db,
                                        "SELECT estado || '/' || coalesce(timer_vence::text,"
                                        " '-') FROM api.mover(%lld, 'No localizado',"

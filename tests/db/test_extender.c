@@ -145,6 +145,7 @@ test_extender_refusals(void **state)
 
     seed(t, adm);
     db = dbt_connect(t, "ex_p1");
+    dbt_intentos(db, 4, 2);
     dbt_exec(db, "SELECT * FROM api.mover(4, 'No localizado', 'buzón')");
     /* A promoter may not extend its own (not granted). */
     expect_refused(db, uno, 1, 8, "quiero más tiempo", RC_DB, "42501");

@@ -39,6 +39,8 @@ seed(struct dbt *t, struct db *adm)
     p = dbt_connect(t, "iv_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(10)");
     dbt_exec(p, "SELECT * FROM api.mover(1, 'Contactado')");
+    for (int i = 2; i <= 4; i++)
+        dbt_intentos(p, i, 2);
     dbt_exec(p, "SELECT * FROM api.mover(2, 'No localizado', 'x')");
     dbt_exec(p, "SELECT * FROM api.mover(3, 'No localizado', 'x')");
     dbt_exec(p, "SELECT * FROM api.mover(4, 'No localizado', 'x')");

@@ -52,6 +52,7 @@ test_reasignar_ok(void **state)
     seed(t, adm);
     db = dbt_connect(t, "re_p1");
     dbt_exec(db, "SELECT * FROM api.mover(2, 'Interesado')");
+    dbt_intentos(db, 3, 2);
     dbt_exec(db, "SELECT * FROM api.mover(3, 'No localizado', 'buzón')");
     db_close(db);
     dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now() - interval '3 days',"

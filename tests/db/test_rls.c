@@ -58,6 +58,7 @@ seed(struct dbt *t, struct db *adm)
         struct db *p = dbt_connect(t, "rl_p1");
 
         dbt_exec(p, "SELECT * FROM api.registrar_venta(1, 5000, 'Nómina', 'F-1')");
+        dbt_intentos(p, 2, 2);
         dbt_exec(p, "SELECT * FROM api.mover(2, 'No localizado', 'buzón')");
         db_close(p);
     }
@@ -85,21 +86,21 @@ test_reads_by_role(void **state)
 
     seed(t, adm);
     db = dbt_connect(t, "rl_p1");
-    /* History: 4 ASIGNADA + VENTA + A_BANDEJA. Users: self and own supervisor. */
-    assert_string_equal(visible(t, db), "1,2,3,4/1/6/1/1/rl_p1,rl_sup");
+    /* History: 4 ASIGNADA + VENTA + 2 INTENTO + A_BANDEJA. Users: self and own supervisor. */
+    assert_string_equal(visible(t, db), "1,2,3,4/1/8/1/1/rl_p1,rl_sup");
     db_close(db);
     db = dbt_connect(t, "rl_p3");
     assert_string_equal(visible(t, db), "8,9/1/2/0/1/rl_p3,rl_sup2");
     db_close(db);
     db = dbt_connect(t, "rl_sup");
-    assert_string_equal(visible(t, db), "1,2,3,4,5,6,7/2/9/1/2/rl_p1,rl_p2,rl_sup");
+    assert_string_equal(visible(t, db), "1,2,3,4,5,6,7/2/11/1/2/rl_p1,rl_p2,rl_sup");
     db_close(db);
     db = dbt_connect(t, "rl_sup2");
     assert_string_equal(visible(t, db), "8,9/1/2/0/1/rl_p3,rl_sup2");
     db_close(db);
     db = dbt_connect(t, "rl_adm");
     assert_string_equal(visible(t, db),
-                        "1,2,3,4,5,6,7,8,9/3/11/1/3/rl_adm,rl_p1,rl_p2,rl_p3,rl_sup,rl_sup2");
+                        "1,2,3,4,5,6,7,8,9/3/13/1/3/rl_adm,rl_p1,rl_p2,rl_p3,rl_sup,rl_sup2");
     db_close(db);
     /* Blocks: supervisors and admins only. */
     db = dbt_connect(t, "rl_sup");

@@ -54,6 +54,7 @@ seed(struct dbt *t, struct db *adm)
     p = dbt_connect(t, "tu_p1");
     dbt_exec(p, "SELECT * FROM api.solicitar_asignacion(5)");
     dbt_exec(p, "SELECT * FROM api.mover(1, 'Contactado', 'contestó')");
+    dbt_intentos(p, 2, 2);
     dbt_exec(p, "SELECT * FROM api.mover(2, 'No localizado', 'no contesta')");
     dbt_exec(p, "SELECT * FROM api.registrar_venta(3, 12500.50, 'Crédito nómina', 'F-1')");
     dbt_exec(p, "SELECT api.nota(1, 'llamar el lunes')");

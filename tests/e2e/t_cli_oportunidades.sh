@@ -3,8 +3,9 @@
 # clients only, so the IMSS clients the other scenarios get are untouched), finds them with
 # the list (and by the lote number asignar printed), moves one with the id it shows, and the
 # list and its JSON follow; its supervisor sup2 sees them under --promotor, the other team's
-# supervisor does not, and an unknown stage is a clear refusal; at the end the three go back
-# to the pool through the bandeja. No terminal client: this is the scripting side.
+# supervisor does not, and an unknown stage is a clear refusal; contact attempts are recorded
+# with `intento` and "No localizado" asks for two; at the end the three go back to the pool
+# through the bandeja. No terminal client: this is the scripting side.
 . "$(dirname "$0")/lib.inc"
 
 out="$E2E_WORK/$E2E_NAME.out"
@@ -51,6 +52,21 @@ grep -qx '{"error":{"codigo":null,"mensaje":"no hay una etapa activa llamada «C
     fail "error JSON: $(cat "$out")"
 eb --as prom7 oportunidades extra > "$out" 2>&1
 [ $? -eq 2 ] && grep -q 'argumento de más: «extra»' "$out" || fail "argumento de más: $(cat "$out")"
+
+# Contact attempts: one recorded from the command line (any spelling of the outcome), a
+# wrong outcome is a usage error, and "No localizado" still asks for a second one.
+eb --as prom7 intento "$id" Buzón --nota "dejé recado" > "$out" 2>&1 || fail "intento: $(cat "$out")"
+grep -qx "oportunidad $id: intento 1 registrado (buzón)" "$out" || fail "intento: $(cat "$out")"
+eb --as prom7 --json intento "$id" no-contesta > "$out" 2>&1 || fail "intento --json"
+grep -qx "{\"oportunidad\":$id,\"resultado\":\"NO_CONTESTA\",\"intentos\":2}" "$out" ||
+    fail "intento --json: $(cat "$out")"
+eb --as prom7 intento "$id" llamada > "$out" 2>&1
+[ $? -eq 2 ] && grep -q '«llamada» no es un resultado: no-contesta, buzon' "$out" ||
+    fail "intento llamada: $(cat "$out")"
+other=$(eb --as prom7 oportunidades --etapa nuevo | sed -n 2p | cut -d' ' -f1)
+eb --as prom7 mover "$other" "No localizado" --motivo "no contesta" > "$out" 2>&1 &&
+    fail "No localizado sin intentos aceptado"
+grep -q 'registre al menos 2 intentos de contacto (lleva 0)' "$out" || fail "EB308: $(cat "$out")"
 
 # Leave the pool as it was for the next scenarios (their screens count the free clients):
 # prom7 sends the three to the bandeja and sup2 returns them, both through the command line.

@@ -116,6 +116,33 @@ wait_for "¿Descartar lo escrito"
 send s
 wait_until_gone "Registrar venta"
 
+# "No localizado" asks for two contact attempts first (sql/065): without them the exit is
+# refused with the database's reason; then one with a note and one with another outcome.
+send x
+wait_for "Salida: ¿a qué etapa?"
+send_key Enter
+wait_for "Salida a No localizado"
+send 'no contesta'
+send_key Enter
+wait_for "registre al menos 2 intentos de contacto"
+wait_for "(lleva 0)" # the refusal goes on in the next row
+send_key Escape
+wait_for "¿Descartar lo escrito"
+send s
+wait_until_gone "Salida a No localizado"
+send i
+wait_for "Intento de contacto"
+send_key Tab
+send 'sonó seis veces'
+send_key Enter
+wait_for "Intento 1 registrado (no contesta)."
+wait_for "Intento: no contesta"
+send i
+wait_for "Intento de contacto"
+send_key Right
+send_key Enter
+wait_for "Intento 2 registrado (buzón)."
+
 # To the bandeja, with a reason.
 send x
 wait_for "Salida: ¿a qué etapa?"

@@ -295,6 +295,35 @@ test_more_time_needs_a_running_timer(void **st)
     detalle_model_fini(&m);
 }
 
+/* A contact attempt: on an ABIERTA opportunity (even without a timer), never on a closed one
+ * or one in the bandeja; in the history it reads as its outcome. */
+static void
+test_attempt_only_while_open(void **st)
+{
+    struct detalle_model m;
+    struct detalle_evento e = { .evento = "INTENTO", .etapa_anterior = "Nuevo",
+                                .resultado = "NUMERO_EQUIVOCADO" };
+    char buf[128];
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    m.d.card.con_timer = false;
+    assert_null(detalle_model_refusal(&m, ACTION_ATTEMPT));
+    assert_int_equal(detalle_model_action(&m, ACTION_ATTEMPT, 10, &redraw), DETALLE_INTENTO);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_ATTEMPT),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    assert_int_equal(detalle_model_action(&m, ACTION_ATTEMPT, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_ATTEMPT), "La oportunidad está cerrada.");
+    detalle_model_fini(&m);
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Intento: número equivocado");
+}
+
 static void
 test_scrolling_stops_at_the_end(void **st)
 {
@@ -355,6 +384,7 @@ main(void)
         cmocka_unit_test(test_move_picker_offers_other_working_stages_and_returns_the_choice),
         cmocka_unit_test(test_bandeja_and_closed_opportunities_take_notes_only),
         cmocka_unit_test(test_more_time_needs_a_running_timer),
+        cmocka_unit_test(test_attempt_only_while_open),
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
     };

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intento.h"
+
 enum {
     HEAD_H = 3,   /* title, state line, blank */
     WIDE = 120,   /* from here the timeline takes the right half */
@@ -60,7 +62,8 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad aún no se ha leído.";
     if (a == ACTION_NOTE)
         return NULL; /* notes go on any opportunity, closed ones too */
-    if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE && a != ACTION_EXTEND)
+    if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE &&
+        a != ACTION_EXTEND && a != ACTION_ATTEMPT)
         return NULL;
     if (m->d.card.estado == EMBUDO_EN_BANDEJA)
         return "Está en la bandeja del supervisor: él decide qué sigue.";
@@ -124,12 +127,13 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         *redraw = picker_open(m, a == ACTION_EXIT_STAGE);
         return DETALLE_NADA;
     }
-    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND) {
+    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
-        return a == ACTION_NOTE   ? DETALLE_NOTA
-               : a == ACTION_SALE ? DETALLE_VENTA
-                                  : DETALLE_EXTENDER;
+        return a == ACTION_NOTE      ? DETALLE_NOTA
+               : a == ACTION_SALE    ? DETALLE_VENTA
+               : a == ACTION_ATTEMPT ? DETALLE_INTENTO
+                                     : DETALLE_EXTENDER;
     }
     if (a == ACTION_UP || a == ACTION_PAGE_UP)
         m->scroll -= a == ACTION_UP ? 1 : page;
@@ -187,6 +191,10 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     const char *to = ascii ? "->" : "→";
     const char *base = ev->evento;
 
+    if (strcmp(ev->evento, "INTENTO") == 0) {
+        snprintf(buf, bufsz, "Intento: %s", intento_etiqueta(ev->resultado));
+        return;
+    }
     if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {
         snprintf(buf, bufsz, "%s%s %s %s", ev->evento[0] == 'A' ? "A bandeja: " : "",
                  ev->etapa_anterior, to, ev->etapa_nueva);

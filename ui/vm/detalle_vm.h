@@ -31,6 +31,7 @@ struct detalle_evento {
     char etapa_nueva[48];
     char login[48];
     char motivo[512];
+    char resultado[24]; /* INTENTO: the outcome code; "" otherwise */
 };
 
 /* What the database said about the opportunity (copied in by the controller). */
@@ -59,6 +60,7 @@ enum detalle_intent {
     DETALLE_NOTA,     /* open the note form */
     DETALLE_VENTA,    /* open the sale form */
     DETALLE_EXTENDER, /* supervision: open the "more time" form */
+    DETALLE_INTENTO,  /* open the contact attempt form */
     DETALLE_VOLVER,   /* Esc: back to where the user came from */
 };
 

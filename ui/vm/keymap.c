@@ -58,6 +58,7 @@ static const struct {
     [ACTION_DISCARD] = { "descartar", "descartar" },
     [ACTION_REOPEN] = { "reabrir", "reabrir" },
     [ACTION_EXTEND] = { "extender", "más tiempo en la etapa" },
+    [ACTION_ATTEMPT] = { "intento", "registrar un intento de contacto" },
     [ACTION_WA_LINK] = { "vincular", "vincular WhatsApp" },
     [ACTION_WA_SCAN] = { "escanear", "simular el escaneo" },
     [ACTION_WA_SEND] = { "envio", "iniciar o detener el envío" },

@@ -103,6 +103,7 @@ enum action {
     ACTION_DISCARD,
     ACTION_REOPEN,
     ACTION_EXTEND, /* supervision: more business hours on the stage timer */
+    ACTION_ATTEMPT, /* record a contact attempt (its outcome and a note) */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
     ACTION_WA_SCAN,         /* simulated network: scan the QR */
