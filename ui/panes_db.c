@@ -103,8 +103,9 @@ panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t)
     snprintf(f->etapa, sizeof f->etapa, "%s", t->etapa != NULL ? t->etapa : "");
     snprintf(f->motivo, sizeof f->motivo, "%s", t->motivo != NULL ? t->motivo : "");
     f->antiguedad_horas = t->antiguedad_horas;
-    snprintf(f->ultimo_evento, sizeof f->ultimo_evento, "%s",
-             t->ultimo_evento != NULL ? t->ultimo_evento : "");
+    f->intentos = t->intentos;
+    snprintf(f->ultimo_intento, sizeof f->ultimo_intento, "%s",
+             t->ultimo_intento != NULL ? t->ultimo_intento : "");
 }
 
 void

@@ -48,6 +48,10 @@ bandeja_json_row(struct json *j, const struct db_bandeja_fila *r)
     json_str(j, r->ultimo_evento);
     json_key(j, "ultimo_evento_at");
     json_str(j, crm_cmd_time_iso(r->ultimo_evento_at, t2, sizeof t2));
+    json_key(j, "intentos");
+    json_int(j, r->intentos);
+    json_key(j, "ultimo_intento");
+    json_str(j, r->ultimo_intento);
     json_end(j);
 }
 
@@ -70,7 +74,11 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
             crm_cmd_col(&sb, rows[i].telefono != NULL ? rows[i].telefono : "—", 14);
             crm_cmd_col(&sb, rows[i].usuario_login, 12);
             crm_cmd_col(&sb, rows[i].etapa, 16);
-            strbuf_addf(&sb, "%5.0f h  %s\n", rows[i].antiguedad_horas, rows[i].motivo);
+            strbuf_addf(&sb, "%5.0f h  ", rows[i].antiguedad_horas);
+            snprintf(id, sizeof id, "%d %s", rows[i].intentos,
+                     rows[i].intentos == 1 ? "intento" : "intentos");
+            crm_cmd_col(&sb, id, 11);
+            strbuf_addf(&sb, "%s\n", rows[i].motivo);
         }
         fputs(sb.buf, stdout);
         strbuf_fini(&sb);

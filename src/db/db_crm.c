@@ -272,6 +272,8 @@ bandeja_fila_fill(struct db_bandeja_fila *f, const PGresult *res, int i)
     f->antiguedad_horas = PQgetisnull(res, i, 9) ? 0.0 : strtod(PQgetvalue(res, i, 9), NULL);
     f->ultimo_evento = db_col_dup(res, i, 10);
     f->ultimo_evento_at = (time_t)db_col_i64(res, i, 11);
+    f->intentos = db_col_int(res, i, 12);
+    f->ultimo_intento = db_col_dup(res, i, 13);
 }
 
 int
@@ -280,7 +282,8 @@ db_bandeja(struct db *db, struct db_bandeja_fila **rows, size_t *n, struct err *
     static const char sql[] =
         "SELECT oportunidad_id, cliente, telefono, usuario_id, usuario_login, usuario_nombre,"
         " etapa, motivo, extract(epoch FROM en_bandeja_desde)::bigint, antiguedad_horas,"
-        " ultimo_evento, extract(epoch FROM ultimo_evento_at)::bigint FROM api.bandeja()";
+        " ultimo_evento, extract(epoch FROM ultimo_evento_at)::bigint, intentos,"
+        " ultimo_intento FROM api.bandeja()";
     PGresult *res = NULL;
     int rc;
 
@@ -309,6 +312,7 @@ db_bandeja_free(struct db_bandeja_fila *rows, size_t n)
         free(rows[i].etapa);
         free(rows[i].motivo);
         free(rows[i].ultimo_evento);
+        free(rows[i].ultimo_intento);
     }
     free(rows);
 }

@@ -135,6 +135,8 @@ struct db_bandeja_fila {
     double antiguedad_horas;
     char *ultimo_evento; /* may be NULL */
     time_t ultimo_evento_at;
+    int intentos;          /* contact attempts since it reached its owner (sql/066) */
+    char *ultimo_intento;  /* outcome code of the latest attempt (core/intento.h); may be NULL */
 };
 
 /* The supervisor's bandeja, oldest first; db_bandeja_free the rows. EB002 for promoters. */

@@ -3,7 +3,8 @@
  * db_mover: an INTENTO history row with its outcome and note, counted since the opportunity
  * reached its owner; who may record one and when not (bandeja, closed, unknown outcome, long
  * note); "No localizado" needs 2 before the opportunity enters it, other exits none; a
- * reopened opportunity needs new ones; the doctor stays clean.
+ * reopened opportunity needs new ones; the bandeja shows them (sql/066); the doctor stays
+ * clean.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,6 +103,17 @@ test_intentos_y_salida(void **state)
     assert_int_equal(intento(sup, 1, "BUZON", NULL, &n, &e), RC_OK);
     assert_int_equal(n, 2);
     assert_int_equal(mover(p1, 1, "No localizado", "no contesta", &e), RC_OK);
+    {
+        /* The supervisor's bandeja shows them (sql/066). */
+        struct db_bandeja_fila *rows = NULL;
+        size_t nrows = 0;
+
+        assert_int_equal(db_bandeja(sup, &rows, &nrows, &e), RC_OK);
+        assert_int_equal(nrows, 1);
+        assert_int_equal(rows[0].intentos, 2);
+        assert_string_equal(rows[0].ultimo_intento, "BUZON");
+        db_bandeja_free(rows, nrows);
+    }
 
     /* In the bandeja: no more attempts; reopened: the count starts again. */
     assert_int_equal(intento(p1, 1, "CITA", NULL, &n, &e), RC_REFUSED);

@@ -51,7 +51,7 @@ start_app 100 30 --as sup2
 wait_for "Actualizado a las"
 send 4
 wait_for "ya tiene crédito"
-wait_for "Bandeja · 1 en espera · último evento: salida"
+wait_for "Bandeja · 1 en espera · intentos: ninguno"
 expect_screen golden/bandeja_sup2.txt
 send '?'
 wait_for "Ayuda: Bandeja"

@@ -39,8 +39,9 @@ filas_new(size_t *n)
         snprintf(f[i].motivo, sizeof f[i].motivo, "%s",
                  i == 1 ? "ya tiene crédito con otra financiera" : "no contesta");
         f[i].antiguedad_horas = i == 0 ? 5.4 : i == 1 ? 27.2 : 300;
-        snprintf(f[i].ultimo_evento, sizeof f[i].ultimo_evento, "%s",
-                 i == 2 ? "NOTA" : "A_BANDEJA");
+        f[i].intentos = i == 0 ? 2 : 0;
+        snprintf(f[i].ultimo_intento, sizeof f[i].ultimo_intento, "%s",
+                 i == 0 ? "BUZON" : i == 2 ? "NO_CONTESTA" : "");
     }
     *n = 3;
     return f;
@@ -109,10 +110,13 @@ test_layout_at_80_and_160(void **st)
     assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR);     /* Space moved on */
     assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE); /* waiting 12 days */
     assert_string_equal(vm.lines[23].spans[0].text,
-                        "Bandeja · 3 en espera · 1 marcadas · último evento: salida");
+                        "Bandeja · 3 en espera · 1 marcadas · intentos: ninguno");
     bandeja_vm_build(&vm, &m, 160, 50);
-    assert_string_equal(vm.lines[0].spans[5].text, "Último evento");
-    assert_string_equal(vm.lines[3].spans[6].text, "nota                 ");
+    assert_string_equal(vm.lines[0].spans[5].text, "Intentos");
+    assert_string_equal(vm.lines[1].spans[6].text, "2 · buzón            ");
+    assert_string_equal(vm.lines[2].spans[6].text, "ninguno              ");
+    /* an attempt recorded before a reassignment: none count now, the last one shows */
+    assert_string_equal(vm.lines[3].spans[6].text, "0 · no contesta      ");
     assert_int_equal(vm.nlines, 50);
     assert_string_equal(vm.lines[49].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
     bandeja_model_fini(&m);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intento.h"
 #include "ui/vm/embudo_vm.h"
 
 enum { FOOTER_H = 1, HEAD_H = 1 };
@@ -214,7 +215,7 @@ cols_compute(struct cols *c, int w)
     c->et = c->prom + (w >= 120 ? 12 : 9);
     c->mot = c->et + (w >= 120 ? 16 : 14);
     c->edad = w - (w >= 120 ? 30 : 8);
-    c->ev = w >= 120 ? c->edad + 9 : w; /* the last event only on wide terminals */
+    c->ev = w >= 120 ? c->edad + 9 : w; /* the attempts only on wide terminals */
 }
 
 /* text clipped to [x, end - 1) and padded to end, so the cursor covers the cell. */
@@ -231,26 +232,17 @@ cell(struct vm_line *l, int x, int end, enum vm_role role, const char *text)
     vm_line_put(l, x, end, role, buf);
 }
 
+/* "2 · buzón", "1 · no contesta", "ninguno": the attempts behind an exit. */
 static const char *
-evento_corto(const char *code)
+intentos_txt(char *buf, size_t size, const struct bandeja_fila *f)
 {
-    static const struct {
-        const char *code, *word;
-    } t[] = {
-        { "A_BANDEJA", "salida" },
-        { "TIMER_VENCIDO", "timer vencido" },
-        { "TIMER_EXTENDIDO", "timer extendido" },
-        { "NOTA", "nota" },
-        { "TRANSICION", "cambio de etapa" },
-        { "REASIGNADA", "reasignada" },
-        { "ASIGNADA", "asignada" },
-        { "TIMER_AVISO", "aviso" },
-    };
-
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (strcmp(code, t[i].code) == 0)
-            return t[i].word;
-    return code;
+    if (f->intentos <= 0 && f->ultimo_intento[0] == '\0')
+        snprintf(buf, size, "ninguno");
+    else if (f->ultimo_intento[0] == '\0')
+        snprintf(buf, size, "%d", f->intentos);
+    else
+        snprintf(buf, size, "%d · %s", f->intentos, intento_etiqueta(f->ultimo_intento));
+    return buf;
 }
 
 static void
@@ -261,7 +253,7 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
     struct cols c;
     bool sel = i == m->cur;
     enum vm_role base = sel ? ROLE_CURSOR : f->tagged ? ROLE_TAG : ROLE_TEXT;
-    char edad[32];
+    char edad[32], intentos[64];
 
     cols_compute(&c, vm->width);
     cell(l, c.tag, c.cli, base, f->tagged ? (m->ascii ? "*" : "✓") : "");
@@ -276,7 +268,7 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
                                      : ROLE_VALUE,
          edad);
     if (c.ev < vm->width)
-        cell(l, c.ev, vm->width, sel ? base : ROLE_MUTED, evento_corto(f->ultimo_evento));
+        cell(l, c.ev, vm->width, sel ? base : ROLE_MUTED, intentos_txt(intentos, sizeof intentos, f));
 }
 
 static void
@@ -292,23 +284,23 @@ put_header(struct bandeja_vm *vm)
     vm_line_put(l, c.mot, c.edad - 1, ROLE_HEADING, "Motivo");
     vm_line_put(l, c.edad, vm->width, ROLE_HEADING, "Espera");
     if (c.ev < vm->width)
-        vm_line_put(l, c.ev, vm->width, ROLE_HEADING, "Último evento");
+        vm_line_put(l, c.ev, vm->width, ROLE_HEADING, "Intentos");
 }
 
 static void
 put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
 {
-    char buf[VM_SPAN_BYTES], a[32];
+    char buf[VM_SPAN_BYTES], a[32], intentos[64];
     size_t t = bandeja_model_ntagged(m);
 
     snprintf(buf, sizeof buf, "Bandeja · %s en espera",
              vm_fmt_count(a, sizeof a, (long long)m->nfilas));
     if (t > 0)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %zu marcadas", t);
-    /* Narrow terminals have no column for the last event: the selected row's goes here. */
+    /* Narrow terminals have no column for the attempts: the selected row's go here. */
     if (vm->width < 120 && m->nfilas > 0)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · último evento: %s",
-                 evento_corto(m->filas[m->cur].ultimo_evento));
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · intentos: %s",
+                 intentos_txt(intentos, sizeof intentos, &m->filas[m->cur]));
     vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
 }
 

@@ -24,7 +24,8 @@ struct bandeja_fila {
     char etapa[48];
     char motivo[256];
     double antiguedad_horas;
-    char ultimo_evento[24]; /* crm.historial.evento code */
+    int intentos;            /* contact attempts since it reached its owner */
+    char ultimo_intento[24]; /* outcome code of the latest one (core/intento.h); "" = none */
     bool tagged;
 };
 
