@@ -1,7 +1,8 @@
 /*
  * cmd_reparto — `embudo reparto [--fecha AAAA-MM-DD]`: what each promoter the caller may see
- * received on a business day against their cupo (api.reparto, sql/064): received by request
- * and by reassignment, requests made and clients asked for, leads captured, cartera now. A
+ * received on a business day against their cupo (api.reparto, sql/064, 067): received by
+ * request and by reassignment, requests made and clients asked for, leads captured, contact
+ * attempts recorded, cartera now. A
  * supervisor sees their team, an admin everyone, a promoter themself. Main thread.
  */
 #include <stdio.h>
@@ -67,6 +68,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
     crm_cmd_col(&sb, "PEDIDOS", 7);
     crm_cmd_col(&sb, "SOLICITÓ", 8);
     crm_cmd_col(&sb, "CAPTÓ", 5);
+    crm_cmd_col(&sb, "INTENTOS", 8);
     strbuf_addstr(&sb, "CARTERA\n");
     for (size_t i = 0; i <= n; i++) {
         const struct db_reparto_fila *f = i < n ? &r[i] : &tot;
@@ -81,6 +83,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
             tot.captados += f->captados;
             tot.activas += f->activas;
             tot.cartera_max += f->cartera_max;
+            tot.intentos += f->intentos;
         }
         crm_cmd_col(&sb, f->login, 14);
         crm_cmd_col(&sb, f->nombre != NULL ? f->nombre : "", 24);
@@ -92,6 +95,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
         col_int(&sb, f->pedidos, 7);
         col_int(&sb, f->solicitados, 8);
         col_int(&sb, f->captados, 5);
+        col_int(&sb, f->intentos, 8);
         snprintf(cartera, sizeof cartera, "%d/%d", f->activas, f->cartera_max);
         strbuf_addf(&sb, "%s\n", cartera);
     }
@@ -119,6 +123,7 @@ print_json(const struct db_reparto_fila *r, size_t n)
             { "captados", r[i].captados },
             { "activas", r[i].activas },
             { "cartera_max", r[i].cartera_max },
+            { "intentos", r[i].intentos },
         };
 
         json_obj(&j);

@@ -323,7 +323,7 @@ db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size
 {
     static const char sql[] = "SELECT login, nombre, estado, cupo, recibidos, por_solicitud,"
                               " por_reasignacion, pedidos, solicitados, captados, activas,"
-                              " cartera_max FROM api.reparto($1::date)";
+                              " cartera_max, intentos FROM api.reparto($1::date)";
     const char *p[1] = { fecha };
     PGresult *res = NULL;
     int rc;
@@ -350,6 +350,7 @@ db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size
         r->captados = db_col_int(res, i, 9);
         r->activas = db_col_int(res, i, 10);
         r->cartera_max = db_col_int(res, i, 11);
+        r->intentos = db_col_int(res, i, 12);
     }
 out:
     PQclear(res);

@@ -158,6 +158,7 @@ struct db_reparto_fila {
     int captados;
     int activas;
     int cartera_max;
+    int intentos; /* contact attempts the promoter recorded that day (sql/067) */
 };
 
 /*

@@ -1,9 +1,10 @@
 /*
  * test_reparto — api.reparto (sql/064_reparto.sql) through db_reparto: per promoter, what
  * was received on the business day (by request and by reassignment) against the cupo, the
- * requests made and the clients asked for, captured leads and the cartera; who sees which
- * rows (supervisor: team, admin: all, promoter: self); a past day with nothing and a day
- * still to come (EB212). The figures must agree with the quota rows the doctor checks.
+ * requests made and the clients asked for, captured leads, the contact attempts each
+ * promoter recorded (sql/067) and the cartera; who sees which rows (supervisor: team, admin:
+ * all, promoter: self); a past day with nothing and a day still to come (EB212). The figures
+ * must agree with the quota rows the doctor checks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,7 +40,7 @@ seed(struct dbt *t, struct db *adm)
     dbt_clientes_imss(adm, 200);
 }
 
-/* "login:cupo/recibidos=solicitud+reasig/pedidos:solicitados/captados/activas" per row. */
+/* "login:cupo/recibidos=solicitud+reasig/pedidos:solicitados/captados/activas/intentos". */
 static const char *
 resumen(struct dbt *t, struct db *db, const char *fecha, int *rc, struct err *e)
 {
@@ -52,10 +53,10 @@ resumen(struct dbt *t, struct db *db, const char *fecha, int *rc, struct err *e)
     out[0] = '\0';
     *rc = db_reparto(db, fecha, &r, &n, e);
     for (size_t i = 0; *rc == RC_OK && i < n; i++)
-        len += (size_t)snprintf(out + len, sizeof out - len, "%s%s:%d/%d=%d+%d/%d:%d/%d/%d",
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s%s:%d/%d=%d+%d/%d:%d/%d/%d/%d",
                                 i ? " " : "", r[i].login, r[i].cupo, r[i].recibidos,
                                 r[i].por_solicitud, r[i].por_reasignacion, r[i].pedidos,
-                                r[i].solicitados, r[i].captados, r[i].activas);
+                                r[i].solicitados, r[i].captados, r[i].activas, r[i].intentos);
     db_reparto_free(r, n);
     return out;
 }
@@ -78,7 +79,7 @@ test_reparto_del_dia(void **state)
 
     /* Nothing yet: the cupo is the user's, nothing received. */
     assert_string_equal(resumen(t, sup, NULL, &rc, &e),
-                        "rp_p2:30/0=0+0/0:0/0/0 rp_p1:20/0=0+0/0:0/0/0");
+                        "rp_p2:30/0=0+0/0:0/0/0/0 rp_p1:20/0=0+0/0:0/0/0/0");
     assert_int_equal(rc, RC_OK);
 
     dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(8)");
@@ -90,19 +91,29 @@ test_reparto_del_dia(void **state)
                   " crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id"
                   " WHERE u.login = 'rp_p2' ORDER BY o.id LIMIT 2) x), 'rp_p1',"
                   " 'cubre la zona')");
+    /* Attempts: p1 three, p2 one; the supervisor's own on p2's opportunity are not p2's. */
+    dbt_intentos(p1, dbt_scalar_ll(t, adm, "SELECT min(o.id) FROM crm.oportunidades o JOIN"
+                                           " crm.usuarios u ON u.id = o.usuario_id WHERE"
+                                           " u.login = 'rp_p1'"), 3);
+    dbt_intentos(p2, dbt_scalar_ll(t, adm, "SELECT min(o.id) FROM crm.oportunidades o JOIN"
+                                           " crm.usuarios u ON u.id = o.usuario_id WHERE"
+                                           " u.login = 'rp_p2'"), 1);
+    dbt_intentos(sup, dbt_scalar_ll(t, adm, "SELECT max(o.id) FROM crm.oportunidades o JOIN"
+                                            " crm.usuarios u ON u.id = o.usuario_id WHERE"
+                                            " u.login = 'rp_p2'"), 1);
 
     /* Supervisor: the team, by name. p1 received 13 + 2 of 20 and captured 1 (not charged);
      * p2 asked 50 and got its 30, then gave 2 away. */
     assert_string_equal(resumen(t, sup, NULL, &rc, &e),
-                        "rp_p2:30/30=30+0/1:50/0/28 rp_p1:20/15=13+2/2:13/1/16");
+                        "rp_p2:30/30=30+0/1:50/0/28/1 rp_p1:20/15=13+2/2:13/1/16/3");
     assert_int_equal(rc, RC_OK);
     /* The other team's supervisor, a promoter and the admin. */
-    assert_string_equal(resumen(t, sup2, NULL, &rc, &e), "rp_p3:50/0=0+0/0:0/0/0");
-    assert_string_equal(resumen(t, p1, NULL, &rc, &e), "rp_p1:20/15=13+2/2:13/1/16");
+    assert_string_equal(resumen(t, sup2, NULL, &rc, &e), "rp_p3:50/0=0+0/0:0/0/0/0");
+    assert_string_equal(resumen(t, p1, NULL, &rc, &e), "rp_p1:20/15=13+2/2:13/1/16/3");
     dbt_exec(adm, "UPDATE crm.usuarios SET cupo_diario = 5 WHERE login = 'rp_p3'");
     assert_string_equal(resumen(t, ad, NULL, &rc, &e),
-                        "rp_p3:5/0=0+0/0:0/0/0 rp_p2:30/30=30+0/1:50/0/28"
-                        " rp_p1:20/15=13+2/2:13/1/16");
+                        "rp_p3:5/0=0+0/0:0/0/0/0 rp_p2:30/30=30+0/1:50/0/28/1"
+                        " rp_p1:20/15=13+2/2:13/1/16/3");
     /* Received = what the quota rows say (the doctor's rule). */
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT sum(usados) FROM crm.cupo_diario"), 45);
     assert_int_equal(dbt_scalar_ll(t, sup, "SELECT count(*) FROM api.verificar_invariantes()"),
@@ -113,7 +124,7 @@ test_reparto_del_dia(void **state)
                                 dbt_scalar_tmp(t, adm, "SELECT (crm.fecha_negocio(now()) - 1)"
                                                        "::text"),
                                 &rc, &e),
-                        "rp_p2:30/0=0+0/0:0/0/28 rp_p1:20/0=0+0/0:0/0/16");
+                        "rp_p2:30/0=0+0/0:0/0/28/0 rp_p1:20/0=0+0/0:0/0/16/0");
     assert_string_equal(resumen(t, sup,
                                 dbt_scalar_tmp(t, adm, "SELECT (crm.fecha_negocio(now()) + 1)"
                                                        "::text"),
