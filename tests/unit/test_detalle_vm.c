@@ -161,6 +161,7 @@ test_layout_at_80x24(void **st)
            " RFC       —\n"
            " CURP      LONM800101MDFPXR09\n"
            " Promotor  prom1 (José Luis Hernández García)\n"
+           " Intentos  ninguno\n"
            "\n"
            " Contactos\n"
            "   Celular   +52 55 1234 5678\n"
@@ -174,12 +175,11 @@ test_layout_at_80x24(void **st)
            "   27/11/26 10:42  Asignada → Nuevo  prom1\n"
            "   27/11/26 11:00  Nuevo → Primer contacto  prom1\n"
            "                   «contestó, pide informes»\n"
-           "   28/11/26 09:30  Aviso: el timer pasó el umbral  sistema\n"
-           "\n");
+           "   28/11/26 09:30  Aviso: el timer pasó el umbral  sistema\n");
     free(r);
     assert_int_equal(vm.lines[1].spans[1].role, ROLE_TIMER_WARN); /* 93 % of 48 h used */
-    assert_int_equal(vm.lines[12].spans[1].role, ROLE_MUTED);     /* not vigente */
-    assert_int_equal(vm.content, 20);
+    assert_int_equal(vm.lines[13].spans[1].role, ROLE_MUTED);     /* not vigente */
+    assert_int_equal(vm.content, 21);
     assert_int_equal(vm.pick_box.h, 0);
     detalle_model_fini(&m);
 }
@@ -199,7 +199,7 @@ test_wide_terminal_puts_the_timeline_on_the_right(void **st)
     assert_string_equal(vm.lines[6].spans[2].text, "«contestó, pide informes»");
     assert_string_equal(vm.lines[0].spans[1].text, "#123");
     assert_int_equal(vm.lines[0].spans[1].col, 155);
-    assert_int_equal(vm.content, 14);
+    assert_int_equal(vm.content, 15);
     detalle_model_fini(&m);
 }
 
@@ -324,6 +324,35 @@ test_attempt_only_while_open(void **st)
     assert_string_equal(buf, "Intento: número equivocado");
 }
 
+/* The data block counts the attempts since the opportunity reached its owner: one before a
+ * reassignment does not count, the latest outcome shows. */
+static void
+test_attempts_counted_since_the_owner(void **st)
+{
+    static const struct {
+        const char *evento, *resultado;
+    } h[] = { { "ASIGNADA", "" }, { "INTENTO", "NO_CONTESTA" }, { "REASIGNADA", "" },
+              { "INTENTO", "BUZON" }, { "NOTA", "" }, { "INTENTO", "CITA" } };
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    free(m.d.eventos);
+    m.d.eventos = calloc(6, sizeof *m.d.eventos);
+    m.d.neventos = 6;
+    for (int i = 0; i < 6; i++) {
+        snprintf(m.d.eventos[i].evento, sizeof m.d.eventos[i].evento, "%s", h[i].evento);
+        snprintf(m.d.eventos[i].resultado, sizeof m.d.eventos[i].resultado, "%s",
+                 h[i].resultado);
+    }
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, " Intentos  2 · último: cita\n"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
 static void
 test_scrolling_stops_at_the_end(void **st)
 {
@@ -332,15 +361,15 @@ test_scrolling_stops_at_the_end(void **st)
 
     (void)st;
     model_new(&m, EMBUDO_ABIERTA);
-    detalle_vm_build(&vm, &m, 80, 10); /* 7 content rows of 20 */
+    detalle_vm_build(&vm, &m, 80, 10); /* 7 content rows of 21 */
     assert_int_equal(vm.page, 7);
     detalle_model_action(&m, ACTION_BOTTOM, vm.page, &redraw);
     detalle_vm_build(&vm, &m, 80, 10);
-    assert_int_equal(m.scroll, 13);
+    assert_int_equal(m.scroll, 14);
     assert_string_equal(vm.lines[9].spans[1].text, "Aviso: el timer pasó el umbral");
     assert_string_equal(vm.lines[0].spans[0].text, "María Guadalupe López Núñez");
     detalle_model_action(&m, ACTION_PAGE_UP, vm.page, &redraw);
-    assert_int_equal(m.scroll, 6);
+    assert_int_equal(m.scroll, 7);
     detalle_model_action(&m, ACTION_TOP, vm.page, &redraw);
     assert_int_equal(m.scroll, 0);
     assert_false(redraw == false);
@@ -385,6 +414,7 @@ main(void)
         cmocka_unit_test(test_bandeja_and_closed_opportunities_take_notes_only),
         cmocka_unit_test(test_more_time_needs_a_running_timer),
         cmocka_unit_test(test_attempt_only_while_open),
+        cmocka_unit_test(test_attempts_counted_since_the_owner),
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
     };

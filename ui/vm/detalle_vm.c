@@ -253,6 +253,36 @@ emit_heading(struct emit *e, const char *text)
         vm_line_put(l, e->x, e->end, ROLE_HEADING, text);
 }
 
+/*
+ * "2 · último: buzón": the contact attempts since the opportunity reached its owner (its
+ * latest ASIGNADA, CAPTADA, REASIGNADA or REABIERTA: what an exit stage's minimum is checked
+ * against, sql/065), and the outcome of the latest one; "ninguno" when there are none.
+ */
+static const char *
+intentos_txt(char *buf, size_t size, const struct detalle_data *d)
+{
+    static const char *const dueno[] = { "ASIGNADA", "CAPTADA", "REASIGNADA", "REABIERTA" };
+    const char *ultimo = NULL;
+    int n = 0;
+
+    for (size_t i = 0; i < d->neventos; i++) {
+        const struct detalle_evento *ev = &d->eventos[i];
+
+        for (size_t k = 0; k < sizeof dueno / sizeof dueno[0]; k++)
+            if (strcmp(ev->evento, dueno[k]) == 0)
+                n = 0;
+        if (strcmp(ev->evento, "INTENTO") == 0) {
+            n++;
+            ultimo = ev->resultado;
+        }
+    }
+    if (ultimo == NULL)
+        snprintf(buf, size, "ninguno");
+    else
+        snprintf(buf, size, "%d · último: %s", n, intento_etiqueta(ultimo));
+    return buf;
+}
+
 static void
 emit_datos(struct emit *e, const struct detalle_data *d)
 {
@@ -273,6 +303,8 @@ emit_datos(struct emit *e, const struct detalle_data *d)
     snprintf(buf, sizeof buf, "%s%s%s%s", d->card.login, d->usuario_nombre[0] != '\0' ? " (" : "",
              d->usuario_nombre, d->usuario_nombre[0] != '\0' ? ")" : "");
     emit_pair(e, "Promotor", buf);
+    if (d->card.estado == EMBUDO_ABIERTA || d->card.estado == EMBUDO_EN_BANDEJA)
+        emit_pair(e, "Intentos", intentos_txt(buf, sizeof buf, d));
     if (d->motivo_salida[0] != '\0')
         emit_pair(e, "Motivo", d->motivo_salida);
     if (d->venta_folio[0] != '\0') {
