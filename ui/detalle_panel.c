@@ -346,6 +346,9 @@ detalle_key(void *st, enum action act, const struct key *k)
     case DETALLE_INTENTO:
         form_open(s, PANES_INTENTO);
         return true;
+    case DETALLE_AVISO:
+        app_message(s->a, true, "%s", s->m.aviso);
+        return true;
     case DETALLE_VOLVER:
         app_show_pane(s->a, s->from[0] != '\0' ? s->from : "embudo");
         return true;

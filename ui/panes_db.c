@@ -43,6 +43,7 @@ panes_stages_from(struct embudo_stage *out, int max, const struct tui_etapa *e, 
         out[k].salida = e[i].tipo == TUI_ETAPA_SALIDA;
         out[k].venta = e[i].tipo == TUI_ETAPA_VENTA;
         snprintf(out[k].nombre, sizeof out[k].nombre, "%s", e[i].nombre);
+        out[k].intentos_minimos = e[i].intentos_minimos;
     }
     return k;
 }

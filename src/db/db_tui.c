@@ -29,8 +29,8 @@ tui_query(struct db *db, const char *sql, int n, const char *const *params, int 
 
 /* ---- etapas ------------------------------------------------------------------------- */
 
-static const char sql_etapas[] = "SELECT id, orden, tipo, coalesce(timer_horas, 0), nombre"
-                                 " FROM crm.etapas WHERE activa ORDER BY orden";
+static const char sql_etapas[] = "SELECT id, orden, tipo, coalesce(timer_horas, 0), nombre,"
+                                 " intentos_minimos FROM crm.etapas WHERE activa ORDER BY orden";
 
 static enum tui_etapa_tipo
 etapa_tipo_parse(const char *s)
@@ -53,7 +53,7 @@ db_tui_etapas(struct db *db, struct tui_etapa **out, size_t *n, struct err *e)
     assert(db != NULL && out != NULL && n != NULL);
     *out = NULL;
     *n = 0;
-    rc = tui_query(db, sql_etapas, 0, NULL, 5, &res, e);
+    rc = tui_query(db, sql_etapas, 0, NULL, 6, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
@@ -66,6 +66,7 @@ db_tui_etapas(struct db *db, struct tui_etapa **out, size_t *n, struct err *e)
         t->tipo = etapa_tipo_parse(PQgetvalue(res, i, 2));
         t->timer_horas = db_col_double(res, i, 3);
         db_col_copy(t->nombre, sizeof t->nombre, res, i, 4);
+        t->intentos_minimos = db_col_int(res, i, 5);
     }
 out:
     PQclear(res);

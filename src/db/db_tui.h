@@ -37,6 +37,7 @@ struct tui_etapa {
     enum tui_etapa_tipo tipo;
     double timer_horas; /* 0 = no timer */
     char nombre[TUI_CORTO_BYTES];
+    int intentos_minimos; /* an exit: contact attempts it asks for first (sql/065) */
 };
 
 /* The active stages by orden; *out (n of them) is freed with free(). RC_OK or RC_DB. */

@@ -173,8 +173,10 @@ cards_load(struct db *p, size_t *n, struct embudo_stage *st, int *nst)
     }
     *nst = 0;
     for (size_t i = 0; i < ne && *nst < EMBUDO_MAX_STAGES; i++, (*nst)++) {
-        st[*nst] = (struct embudo_stage){ et[i].id, et[i].tipo == TUI_ETAPA_SALIDA, "",
-                                          et[i].tipo == TUI_ETAPA_VENTA };
+        st[*nst] = (struct embudo_stage){ .id = et[i].id,
+                                          .salida = et[i].tipo == TUI_ETAPA_SALIDA,
+                                          .venta = et[i].tipo == TUI_ETAPA_VENTA,
+                                          .intentos_minimos = et[i].intentos_minimos };
         snprintf(st[*nst].nombre, sizeof st[*nst].nombre, "%s", et[i].nombre);
     }
     free(t);

@@ -116,20 +116,12 @@ wait_for "¿Descartar lo escrito"
 send s
 wait_until_gone "Registrar venta"
 
-# "No localizado" asks for two contact attempts first (sql/065): without them the exit is
-# refused with the database's reason; then one with a note and one with another outcome.
+# "No localizado" asks for two contact attempts first (sql/065): the picker says so before a
+# reason is typed; then one with a note and one with another outcome.
 send x
 wait_for "Salida: ¿a qué etapa?"
 send_key Enter
-wait_for "Salida a No localizado"
-send 'no contesta'
-send_key Enter
-wait_for "registre al menos 2 intentos de contacto"
-wait_for "(lleva 0)" # the refusal goes on in the next row
-send_key Escape
-wait_for "¿Descartar lo escrito"
-send s
-wait_until_gone "Salida a No localizado"
+wait_for "✗ «No localizado» pide 2 intentos de contacto (lleva 0): regístrelos con i."
 send i
 wait_for "Intento de contacto"
 send_key Tab

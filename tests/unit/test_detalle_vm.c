@@ -19,10 +19,10 @@
 static struct detalle_vm vm; /* large: static, the test thread only */
 
 static const struct embudo_stage stages[] = {
-    { 1, false, "Nuevo", false },        { 2, false, "Contactado", false },
-    { 3, false, "Interesado", false },   { 4, false, "En trámite", false },
-    { 5, true, "No localizado", false }, { 6, true, "No interesado", false },
-    { 8, false, "Venta", true },
+    { 1, false, "Nuevo", false, 0 },        { 2, false, "Contactado", false, 0 },
+    { 3, false, "Interesado", false, 0 },   { 4, false, "En trámite", false, 0 },
+    { 5, true, "No localizado", false, 2 }, { 6, true, "No interesado", false, 0 },
+    { 8, false, "Venta", true, 0 },
 };
 
 static int
@@ -353,6 +353,41 @@ test_attempts_counted_since_the_owner(void **st)
     detalle_model_fini(&m);
 }
 
+/* An exit that asks for attempts is refused in the picker while they are missing (before the
+ * reason is typed); with them on record it goes on to the reason form. */
+static void
+test_exit_needing_attempts_says_so_first(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    detalle_model_action(&m, ACTION_EXIT_STAGE, 10, &redraw);
+    assert_true(m.picking);
+    assert_int_equal(detalle_model_action(&m, ACTION_OPEN, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso,
+                        "«No localizado» pide 2 intentos de contacto (lleva 0): regístrelos con i.");
+    /* an exit without a minimum goes on */
+    detalle_model_action(&m, ACTION_EXIT_STAGE, 10, &redraw);
+    detalle_model_action(&m, ACTION_DOWN, 10, &redraw);
+    assert_int_equal(detalle_model_action(&m, ACTION_OPEN, 10, &redraw), DETALLE_SALIDA);
+    assert_string_equal(m.intent_etapa, "No interesado");
+    /* two attempts after the assignment: No localizado goes on too */
+    m.d.eventos = realloc(m.d.eventos, (m.d.neventos + 2) * sizeof *m.d.eventos);
+    for (int i = 0; i < 2; i++) {
+        struct detalle_evento *ev = &m.d.eventos[m.d.neventos++];
+
+        memset(ev, 0, sizeof *ev);
+        snprintf(ev->evento, sizeof ev->evento, "INTENTO");
+        snprintf(ev->resultado, sizeof ev->resultado, "NO_CONTESTA");
+    }
+    detalle_model_action(&m, ACTION_EXIT_STAGE, 10, &redraw);
+    assert_int_equal(detalle_model_action(&m, ACTION_OPEN, 10, &redraw), DETALLE_SALIDA);
+    assert_string_equal(m.intent_etapa, "No localizado");
+    detalle_model_fini(&m);
+}
+
 static void
 test_scrolling_stops_at_the_end(void **st)
 {
@@ -415,6 +450,7 @@ main(void)
         cmocka_unit_test(test_more_time_needs_a_running_timer),
         cmocka_unit_test(test_attempt_only_while_open),
         cmocka_unit_test(test_attempts_counted_since_the_owner),
+        cmocka_unit_test(test_exit_needing_attempts_says_so_first),
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
     };

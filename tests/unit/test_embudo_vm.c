@@ -19,9 +19,9 @@
 static struct embudo_vm vm; /* large: static, the test thread only */
 
 static const struct embudo_stage stages[] = {
-    { 1, false, "Nuevo", false },        { 2, false, "Contactado", false },
-    { 3, false, "Interesado", false },   { 4, false, "En trámite", false },
-    { 5, true, "No localizado", false }, { 8, false, "Venta", true },
+    { 1, false, "Nuevo", false, 0 },        { 2, false, "Contactado", false, 0 },
+    { 3, false, "Interesado", false, 0 },   { 4, false, "En trámite", false, 0 },
+    { 5, true, "No localizado", false, 2 }, { 8, false, "Venta", true, 0 },
 };
 
 struct fx {

@@ -92,6 +92,32 @@ picker_open(struct detalle_model *m, bool salida)
     return m->picking;
 }
 
+/*
+ * The contact attempts since the opportunity reached its owner (its latest ASIGNADA, CAPTADA,
+ * REASIGNADA or REABIERTA: what an exit stage's minimum is checked against, sql/065); *ultimo
+ * gets the outcome code of the latest attempt, or NULL when there is none.
+ */
+int
+detalle_intentos(const struct detalle_data *d, const char **ultimo)
+{
+    static const char *const dueno[] = { "ASIGNADA", "CAPTADA", "REASIGNADA", "REABIERTA" };
+    int n = 0;
+
+    *ultimo = NULL;
+    for (size_t i = 0; i < d->neventos; i++) {
+        const struct detalle_evento *ev = &d->eventos[i];
+
+        for (size_t k = 0; k < sizeof dueno / sizeof dueno[0]; k++)
+            if (strcmp(ev->evento, dueno[k]) == 0)
+                n = 0;
+        if (strcmp(ev->evento, "INTENTO") == 0) {
+            n++;
+            *ultimo = ev->resultado;
+        }
+    }
+    return n;
+}
+
 static enum detalle_intent
 picker_action(struct detalle_model *m, enum action a, bool *redraw)
 {
@@ -103,7 +129,17 @@ picker_action(struct detalle_model *m, enum action a, bool *redraw)
     if (a == ACTION_OPEN || a == ACTION_CONFIRM || a == ACTION_SUBMIT) {
         const struct embudo_stage *s = &m->stages[m->picks[m->pick]];
 
+        const char *ultimo;
+        int n = detalle_intentos(&m->d, &ultimo);
+
         m->picking = false;
+        if (m->picking_salida && n < s->intentos_minimos) {
+            /* The database would refuse it (EB308): say so before the reason is typed. */
+            snprintf(m->aviso, sizeof m->aviso,
+                     "«%s» pide %d intentos de contacto (lleva %d): regístrelos con i.",
+                     s->nombre, s->intentos_minimos, n);
+            return DETALLE_AVISO;
+        }
         snprintf(m->intent_etapa, sizeof m->intent_etapa, "%s", s->nombre);
         return m->picking_salida ? DETALLE_SALIDA : DETALLE_MOVER;
     }
@@ -253,29 +289,13 @@ emit_heading(struct emit *e, const char *text)
         vm_line_put(l, e->x, e->end, ROLE_HEADING, text);
 }
 
-/*
- * "2 · último: buzón": the contact attempts since the opportunity reached its owner (its
- * latest ASIGNADA, CAPTADA, REASIGNADA or REABIERTA: what an exit stage's minimum is checked
- * against, sql/065), and the outcome of the latest one; "ninguno" when there are none.
- */
+/* "2 · último: buzón", or "ninguno" when no attempt is on record. */
 static const char *
 intentos_txt(char *buf, size_t size, const struct detalle_data *d)
 {
-    static const char *const dueno[] = { "ASIGNADA", "CAPTADA", "REASIGNADA", "REABIERTA" };
-    const char *ultimo = NULL;
-    int n = 0;
+    const char *ultimo;
+    int n = detalle_intentos(d, &ultimo);
 
-    for (size_t i = 0; i < d->neventos; i++) {
-        const struct detalle_evento *ev = &d->eventos[i];
-
-        for (size_t k = 0; k < sizeof dueno / sizeof dueno[0]; k++)
-            if (strcmp(ev->evento, dueno[k]) == 0)
-                n = 0;
-        if (strcmp(ev->evento, "INTENTO") == 0) {
-            n++;
-            ultimo = ev->resultado;
-        }
-    }
     if (ultimo == NULL)
         snprintf(buf, size, "ninguno");
     else

@@ -61,6 +61,7 @@ enum detalle_intent {
     DETALLE_VENTA,    /* open the sale form */
     DETALLE_EXTENDER, /* supervision: open the "more time" form */
     DETALLE_INTENTO,  /* open the contact attempt form */
+    DETALLE_AVISO,    /* tell the user m->aviso (an exit that needs more attempts first) */
     DETALLE_VOLVER,   /* Esc: back to where the user came from */
 };
 
@@ -83,6 +84,7 @@ struct detalle_model {
     int npicks;
 
     char intent_etapa[48];
+    char aviso[192]; /* DETALLE_AVISO's message */
 };
 
 void detalle_model_init(struct detalle_model *m);
@@ -117,6 +119,10 @@ void detalle_phone_fmt(char *buf, size_t bufsz, const char *e164);
  * writes the arrow "->" (no UTF-8 terminal).
  */
 void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii);
+
+/* Contact attempts since the opportunity reached its owner, as api.mover counts them; *ultimo
+ * gets the latest one's outcome code (NULL: none). */
+int detalle_intentos(const struct detalle_data *d, const char **ultimo);
 
 #define DETALLE_VM_LINES   120
 #define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)

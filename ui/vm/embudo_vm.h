@@ -59,6 +59,7 @@ struct embudo_stage {
     bool salida; /* exits: cards here wait in the supervisor's bandeja */
     char nombre[48];
     bool venta; /* the sale stage: reached only by registering the sale */
+    int intentos_minimos; /* an exit: contact attempts it asks for first (sql/065) */
 };
 
 enum embudo_sort { EMBUDO_SORT_VENCE, EMBUDO_SORT_CLIENTE, EMBUDO_SORT_ANTIGUEDAD, EMBUDO_SORTS };
