@@ -354,17 +354,6 @@ export_fila(void *arg, const struct db_mensaje_fila *f)
     return ferror(x->out) ? RC_IO : RC_OK;
 }
 
-/* YYYY-MM-DD, checked in C so a typo is a usage error. */
-static bool
-fecha_valida(const char *s)
-{
-    int y, m, d;
-    char extra;
-
-    return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-           y >= 2000 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 static int
 export_run(struct cmd_ctx *ctx, const char *desde, const char *hasta, const char *salida)
 {
@@ -418,7 +407,7 @@ cmd_export_exec(struct cmd_ctx *ctx)
         return cmd_usage(entry, "solo se exporta «mensajes»");
     if ((status = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, NULL, 0, NULL)) != 0)
         return status;
-    if (!fecha_valida(desde) || !fecha_valida(hasta))
+    if (!crm_cmd_fecha_valida(desde) || !crm_cmd_fecha_valida(hasta))
         return cmd_usage(entry, "«--desde» y «--hasta» son fechas AAAA-MM-DD");
     return export_run(ctx, desde, hasta, salida);
 }

@@ -10,6 +10,7 @@
 #ifndef CMD_CMD_CRM_H
 #define CMD_CMD_CRM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -50,6 +51,10 @@ int crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *v
 /* Appends s cut or padded with spaces to width characters (UTF-8: ñ and accents count one),
  * then one space: a column of a plain-text table. */
 void crm_cmd_col(struct strbuf *sb, const char *s, int width);
+
+/* True when s is a calendar date written AAAA-MM-DD between 2000 and 2200 (2026-02-30 is
+ * not; NULL is not): flags checked in C, so a typo is a usage error. */
+bool crm_cmd_fecha_valida(const char *s);
 
 /* "2026-11-30 10:30 -0600" in the local time zone, or "—" for 0; into buf. */
 const char *crm_cmd_time(time_t t, char *buf, size_t size);

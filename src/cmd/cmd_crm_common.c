@@ -192,3 +192,21 @@ crm_cmd_time_iso(time_t t, char *buf, size_t size)
         return NULL;
     return buf;
 }
+
+bool
+crm_cmd_fecha_valida(const char *s)
+{
+    struct tm tm = { 0 };
+    char back[16];
+    const char *end;
+
+    if (s == NULL || (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0' ||
+        tm.tm_year < 100 || tm.tm_year > 300)
+        return false;
+    tm.tm_isdst = -1;
+    tm.tm_hour = 12;
+    if (mktime(&tm) == (time_t)-1)
+        return false;
+    strftime(back, sizeof back, "%Y-%m-%d", &tm);
+    return strcmp(back, s) == 0;
+}

@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
@@ -16,25 +15,6 @@
 #include "util/err.h"
 #include "util/json.h"
 #include "util/strbuf.h"
-
-/* True when s is a real calendar date written AAAA-MM-DD (2026-02-30 is not). */
-static bool
-fecha_valida(const char *s)
-{
-    struct tm tm = { 0 };
-    char back[16];
-    const char *end;
-
-    end = strptime(s, "%Y-%m-%d", &tm);
-    if (end == NULL || *end != '\0' || tm.tm_year < 100)
-        return false;
-    tm.tm_isdst = -1;
-    tm.tm_hour = 12;
-    if (mktime(&tm) == (time_t)-1)
-        return false;
-    strftime(back, sizeof back, "%Y-%m-%d", &tm);
-    return strcmp(back, s) == 0;
-}
 
 static void
 col_int(struct strbuf *sb, int v, int width)
@@ -159,7 +139,7 @@ cmd_reparto_exec(struct cmd_ctx *ctx)
 
     if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL)) != 0)
         return status;
-    if (fecha != NULL && !fecha_valida(fecha))
+    if (fecha != NULL && !crm_cmd_fecha_valida(fecha))
         return cmd_usage(entry, "«--fecha» debe ser una fecha AAAA-MM-DD (se dio «%s»)", fecha);
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
