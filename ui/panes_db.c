@@ -80,6 +80,7 @@ panes_promotor_from(struct equipo_promotor *p, const struct tui_promotor *t)
     p->vencidas = t->vencidas;
     p->avisadas = t->avisadas;
     p->ventas_semana = t->ventas_semana;
+    p->intentos_hoy = t->intentos_hoy;
 }
 
 void

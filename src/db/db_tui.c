@@ -417,9 +417,11 @@ static const char sql_promotores[] =
     "   AND o.estado = 'ABIERTA' AND o.timer_aviso <= now()),"
     " (SELECT count(*) FROM crm.ventas v WHERE v.usuario_id = u.id"
     "   AND v.registrada_at >= (date_trunc('week', now() AT TIME ZONE crm.zona())"
-    "                           AT TIME ZONE crm.zona()))"
+    "                           AT TIME ZONE crm.zona())),"
+    " coalesce(r.intentos, 0)"
     " FROM crm.usuarios u LEFT JOIN crm.cupo_diario cd"
     "   ON cd.usuario_id = u.id AND cd.fecha = crm.fecha_negocio(now())"
+    " LEFT JOIN api.reparto() r ON r.login = u.login"
     " WHERE u.rol = 'PROMOTOR' AND u.estado <> 'BAJA' ORDER BY u.login";
 
 /* Business hours each active opportunity has spent in its stage, from windows made once. */
@@ -449,6 +451,7 @@ promotor_read(struct tui_promotor *p, const PGresult *res, int i)
     p->vencidas = db_col_int(res, i, 8);
     p->avisadas = db_col_int(res, i, 9);
     p->ventas_semana = db_col_int(res, i, 10);
+    p->intentos_hoy = db_col_int(res, i, 11);
 }
 
 static int
@@ -481,7 +484,7 @@ db_tui_promotores(struct db *db, struct tui_promotor **out, size_t *n, struct er
     assert(db != NULL && out != NULL && n != NULL);
     *out = NULL;
     *n = 0;
-    rc = tui_query(db, sql_promotores, 0, NULL, 11, &res, e);
+    rc = tui_query(db, sql_promotores, 0, NULL, 12, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);

@@ -158,6 +158,7 @@ struct tui_promotor {
     int vencidas;      /* ABIERTA past timer_vence (the sweep has not run yet) */
     int avisadas;      /* ABIERTA past the warning */
     int ventas_semana; /* sales since Monday 00:00 in the business zone */
+    int intentos_hoy;  /* contact attempts recorded today (api.reparto's count) */
 };
 
 /* Aging of the active opportunities of one promoter in one stage. */

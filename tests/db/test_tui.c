@@ -324,6 +324,8 @@ test_equipo_numbers_and_aging(void **state)
     assert_int_equal(p->vencidas, 1);
     assert_int_equal(p->avisadas, 1);
     assert_int_equal(p->ventas_semana, 1);
+    assert_int_equal(p->intentos_hoy, 2); /* the two before «No localizado» */
+    assert_true(promotor(&q, "tu_p2") != NULL && promotor(&q, "tu_p2")->intentos_hoy == 0);
     assert_null(promotor(&q, "tu_p3"));
     for (size_t i = 0; i < q.nceldas; i++) {
         if (q.celdas[i].usuario_id != p->id)

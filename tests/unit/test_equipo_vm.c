@@ -52,6 +52,7 @@ model_new(struct equipo_model *m)
         p[i].vencidas = i == 1;
         p[i].avisadas = i;
         p[i].ventas_semana = 3 - i;
+        p[i].intentos_hoy = 7 * i;
     }
     c[0] = (struct equipo_celda){ 1, 1, 10, 3.5 };
     c[1] = (struct equipo_celda){ 1, 2, 2, 30 };
@@ -87,10 +88,10 @@ test_layout_at_80x24(void **st)
     equipo_vm_build(&vm, &m, 80, 14);
     r = vm_lines_render(vm.lines, vm.nlines);
     assert_string_equal(
-        r, " Promotor            Cartera  Cupo hoy  Vencidas  Avisos  Ventas sem.\n"
-           " prom1 José Luis …    12/400      0/60         0       0            3\n"
-           " prom2 María Guad…    13/400     12/60         1       1            2\n"
-           " prom3 Juan Carlo…    14/400     24/60         0       2            1\n"
+        r, " Promotor            Cartera  Cupo hoy  Vencidas  Avisos  Ventas sem.  Intentos\n"
+           " prom1 José Luis …    12/400      0/60         0       0            3         0\n"
+           " prom2 María Guad…    13/400     12/60         1       1            2         7\n"
+           " prom3 Juan Carlo…    14/400     24/60         0       2            1        14\n"
            "\n"
            " Antigüedad en la etapa: la más antigua, en horas hábiles\n"
            " Promotor          Nuevo    Contact… Interes… En trám… No loca… No inte…\n"
@@ -131,6 +132,25 @@ test_wide_shows_every_stage_and_ascii_glyphs(void **st)
     equipo_model_fini(&m);
 }
 
+/* Below 80 columns the attempts column does not fit and is left out whole, not cut. */
+static void
+test_attempts_column_needs_80_columns(void **st)
+{
+    struct equipo_model m;
+
+    (void)st;
+    model_new(&m);
+    equipo_vm_build(&vm, &m, 79, 14);
+    assert_int_equal(vm.lines[0].nspans, 6);
+    assert_string_equal(vm.lines[0].spans[5].text, "Ventas sem.");
+    assert_int_equal(vm.lines[3].nspans, 6);
+    equipo_vm_build(&vm, &m, 80, 14);
+    assert_int_equal(vm.lines[0].nspans, 7);
+    assert_string_equal(vm.lines[0].spans[6].text, "Intentos");
+    assert_string_equal(vm.lines[3].spans[6].text, "14");
+    equipo_model_fini(&m);
+}
+
 static void
 test_cursor_and_empty(void **st)
 {
@@ -159,6 +179,7 @@ main(void)
         cmocka_unit_test(test_levels_follow_each_stage_timer),
         cmocka_unit_test(test_layout_at_80x24),
         cmocka_unit_test(test_wide_shows_every_stage_and_ascii_glyphs),
+        cmocka_unit_test(test_attempts_column_needs_80_columns),
         cmocka_unit_test(test_cursor_and_empty),
     };
 

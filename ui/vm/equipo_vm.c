@@ -140,23 +140,31 @@ put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w)
     vm_line_put(l, 1, 1 + w, sel ? ROLE_CURSOR : ROLE_TEXT, cellbuf);
 }
 
-static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38, NAME_W + 51 };
+/* Where each number column ends; the last (attempts today) only when the width reaches it. */
+static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38, NAME_W + 51,
+                               NAME_W + 61 };
+
+static int
+numeros_cols(int width)
+{
+    return width > num_end[5] ? 6 : 5;
+}
 
 static void
-put_numeros_head(struct vm_line *l)
+put_numeros_head(struct vm_line *l, int ncols)
 {
     static const char *const heads[] = { "Cartera", "Cupo hoy", "Vencidas", "Avisos",
-                                         "Ventas sem." };
+                                         "Ventas sem.", "Intentos" };
 
     vm_line_put(l, 1, NAME_W, ROLE_HEADING, "Promotor");
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < ncols; i++)
         put_right(l, num_end[i], ROLE_HEADING, heads[i]);
 }
 
 static void
-put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel)
+put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel, int ncols)
 {
-    char buf[5][32];
+    char buf[6][32];
 
     put_name(l, p, sel, NAME_W);
     snprintf(buf[0], sizeof buf[0], "%d/%d", p->cartera, p->cartera_max);
@@ -164,11 +172,14 @@ put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel)
     snprintf(buf[2], sizeof buf[2], "%d", p->vencidas);
     snprintf(buf[3], sizeof buf[3], "%d", p->avisadas);
     snprintf(buf[4], sizeof buf[4], "%d", p->ventas_semana);
+    snprintf(buf[5], sizeof buf[5], "%d", p->intentos_hoy);
     put_right(l, num_end[0], p->cartera >= p->cartera_max ? ROLE_ERROR : ROLE_VALUE, buf[0]);
     put_right(l, num_end[1], ROLE_VALUE, buf[1]);
     put_right(l, num_end[2], p->vencidas > 0 ? ROLE_TIMER_LATE : ROLE_VALUE, buf[2]);
     put_right(l, num_end[3], p->avisadas > 0 ? ROLE_TIMER_WARN : ROLE_VALUE, buf[3]);
     put_right(l, num_end[4], ROLE_VALUE, buf[4]);
+    if (ncols > 5)
+        put_right(l, num_end[5], ROLE_VALUE, buf[5]);
 }
 
 static const struct equipo_celda *
@@ -273,10 +284,11 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
         m->top = m->cur;
     if (m->cur >= m->top + vm->page)
         m->top = m->cur - vm->page + 1;
-    put_numeros_head(&vm->lines[0]);
+    put_numeros_head(&vm->lines[0], numeros_cols(width));
     for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
         if (row(vm, 1 + i) != NULL)
-            put_numeros(&vm->lines[1 + i], &m->promotores[m->top + i], m->top + i == m->cur);
+            put_numeros(&vm->lines[1 + i], &m->promotores[m->top + i], m->top + i == m->cur,
+                        numeros_cols(width));
     k = (int)m->npromotores - m->top < vm->page ? (int)m->npromotores - m->top : vm->page;
     y = 2 + k;
     if (row(vm, y) != NULL)

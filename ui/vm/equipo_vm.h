@@ -1,9 +1,10 @@
 /*
  * equipo_vm — the team pane (supervisors and admins): per promoter, cartera, quota used
- * today, overdue and warned counts and sales this week; below, the aging heat map promoter ×
- * stage: how many active opportunities sit in each stage and how long the oldest has been
- * there in business hours, against the stage's own timer (its rot threshold). Every level has
- * a glyph and a word in the legend, not only a colour.
+ * today, overdue and warned counts, sales this week and contact attempts recorded today (from
+ * 80 columns); below, the aging heat map promoter × stage: how many active opportunities sit
+ * in each stage and how long the oldest has been there in business hours, against the stage's
+ * own timer (its rot threshold). Every level has a glyph and a word in the legend, not only a
+ * colour.
  *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
@@ -24,6 +25,7 @@ struct equipo_promotor {
     int cupo_limite, cupo_usados;
     int cartera, cartera_max;
     int vencidas, avisadas, ventas_semana;
+    int intentos_hoy;
 };
 
 struct equipo_etapa {
