@@ -141,8 +141,8 @@ put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w)
 }
 
 /* Where each number column ends; the last (attempts today) only when the width reaches it. */
-static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30, NAME_W + 38, NAME_W + 51,
-                               NAME_W + 61 };
+static const int num_end[] = { NAME_W + 10, NAME_W + 20, NAME_W + 30,
+                               NAME_W + 38, NAME_W + 51, NAME_W + 61 };
 
 static int
 numeros_cols(int width)
@@ -153,8 +153,8 @@ numeros_cols(int width)
 static void
 put_numeros_head(struct vm_line *l, int ncols)
 {
-    static const char *const heads[] = { "Cartera", "Cupo hoy", "Vencidas", "Avisos",
-                                         "Ventas sem.", "Intentos" };
+    static const char *const heads[] = { "Cartera", "Cupo hoy",    "Vencidas",
+                                         "Avisos",  "Ventas sem.", "Intentos" };
 
     vm_line_put(l, 1, NAME_W, ROLE_HEADING, "Promotor");
     for (int i = 0; i < ncols; i++)
