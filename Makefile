@@ -280,7 +280,7 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory MODE=release all
 	$(Q)./embudo db start
 	$(Q)./embudo db migrate
-	$(Q)./embudo demo --si-falta
+	$(Q)./embudo demo --si-falta --actividad
 	$(Q)./embudo --as $(USUARIO)
 
 .PHONY: clean

@@ -10,8 +10,10 @@ const struct cmd_entry cmd_table[] = {
     { "version", "version", "muestra la versión", cmd_version_exec },
     { "db", "db init | start | stop | status | migrate | psql [ARGS…]",
       "clúster PostgreSQL embebido, migraciones y psql", cmd_db_exec },
-    { "demo", "demo [--clientes N] [--seed S] [--si-falta]",
-      "carga datos demo deterministas (padrón, usuarios, embudo, calendario)", cmd_demo_exec },
+    { "demo", "demo [--clientes N] [--seed S] [--si-falta] [--actividad]",
+      "carga datos demo deterministas (padrón, usuarios, embudo, calendario; con --actividad, "
+      "una mañana de trabajo)",
+      cmd_demo_exec },
     { "ui", "[ui]", "cliente de terminal (lo que corre sin comando)", cmd_ui_exec },
     { "asignar",
       "asignar --cantidad N [--convenio C] [--entidad E] [--edad-min A] [--edad-max B] "

@@ -1,6 +1,7 @@
 /*
- * cmd_demo — `embudo demo [--clientes N] [--seed S] [--si-falta]`: migrates when needed and
- * loads the deterministic demo (core/demo.h, db/db_demo.h) as the administrator account.
+ * cmd_demo — `embudo demo [--clientes N] [--seed S] [--si-falta] [--actividad]`: migrates when
+ * needed and loads the deterministic demo (core/demo.h, db/db_demo.h) as the administrator
+ * account; --actividad then works a morning on it through the api (db/db_demo_actividad.h).
  * Main thread. Progress goes to stderr only when it is a terminal; --json prints a summary.
  */
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include "core/demo.h"
 #include "db/db.h"
 #include "db/db_demo.h"
+#include "db/db_demo_actividad.h"
 #include "db/migrate.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -25,6 +27,7 @@ struct demo_args {
     long clientes;
     long semilla;
     bool si_falta;
+    bool actividad;
 };
 
 /* Parses the options into a; returns 0 or the usage exit status. */
@@ -37,6 +40,7 @@ demo_parse(struct cmd_ctx *ctx, struct demo_args *a)
         { "clientes", true, &clientes, NULL },
         { "seed", true, &semilla, NULL },
         { "si-falta", false, NULL, &a->si_falta },
+        { "actividad", false, NULL, &a->actividad },
         { NULL, false, NULL, NULL },
     };
     int st = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL);
@@ -91,7 +95,34 @@ estado_name(enum db_demo_estado s)
 }
 
 static void
-demo_print_json(const struct db_demo_report *r, double secs)
+actividad_json(struct json *j, const struct db_demo_actividad *v)
+{
+    const struct {
+        const char *k;
+        long n;
+    } campos[] = {
+        { "oportunidades", v->oportunidades },
+        { "intentos", v->intentos },
+        { "movimientos", v->movimientos },
+        { "notas", v->notas },
+        { "ventas", v->ventas },
+        { "en_bandeja", v->en_bandeja },
+        { "reasignadas", v->reasignadas },
+    };
+
+    json_obj(j);
+    json_key(j, "cargada");
+    json_bool(j, v->cargada);
+    for (size_t i = 0; i < sizeof campos / sizeof campos[0]; i++) {
+        json_key(j, campos[i].k);
+        json_int(j, campos[i].n);
+    }
+    json_end(j);
+}
+
+/* v is NULL without --actividad. */
+static void
+demo_print_json(const struct db_demo_report *r, const struct db_demo_actividad *v, double secs)
 {
     struct strbuf sb;
     struct json j;
@@ -116,6 +147,10 @@ demo_print_json(const struct db_demo_report *r, double secs)
     json_int(&j, r->etapas);
     json_key(&j, "dias_inhabiles");
     json_int(&j, r->dias_inhabiles);
+    if (v != NULL) {
+        json_key(&j, "actividad");
+        actividad_json(&j, v);
+    }
     json_key(&j, "segundos");
     snprintf(num, sizeof num, "%.3f", secs);
     json_num(&j, num);
@@ -140,6 +175,19 @@ demo_print(const struct db_demo_report *r, double secs)
     case DB_DEMO_OMITIDO:
         break; /* --si-falta: silent */
     }
+}
+
+static void
+actividad_print(const struct db_demo_actividad *v, bool si_falta)
+{
+    if (v->cargada)
+        printf("actividad demo: %ld oportunidades trabajadas con %ld intentos de contacto, "
+               "%ld cambios de etapa, %ld notas y %ld ventas; %ld en la bandeja, %ld reasignadas\n",
+               v->oportunidades, v->intentos, v->movimientos, v->notas, v->ventas, v->en_bandeja,
+               v->reasignadas);
+    else if (!si_falta)
+        printf("actividad demo omitida: solo se genera sobre la demo recién cargada, antes del "
+               "primer lote\n");
 }
 
 /* Opens the administrator connection and applies pending migrations. NULL after a message. */
@@ -169,6 +217,7 @@ cmd_demo_exec(struct cmd_ctx *ctx)
     struct err e = { 0 };
     struct demo_args a = { 0 };
     struct db_demo_report r;
+    struct db_demo_actividad v = { 0 };
     struct db_demo_opts o = { 0 };
     struct db *db;
     double t0;
@@ -185,14 +234,17 @@ cmd_demo_exec(struct cmd_ctx *ctx)
     if (!ctx->json && isatty(STDERR_FILENO))
         o.progreso = demo_progress;
     t0 = now_seconds();
-    if (db_demo_load(db, &o, &r, &e) != RC_OK) {
+    if (db_demo_load(db, &o, &r, &e) != RC_OK ||
+        (a.actividad && db_demo_actividad(db, r.semilla, &v, &e) != RC_OK)) {
         if (o.progreso != NULL)
             fputs("\r\033[K", stderr); /* clear a half-drawn progress line */
         st = cmd_fail("%s", e.msg);
     } else if (ctx->json) {
-        demo_print_json(&r, now_seconds() - t0);
+        demo_print_json(&r, a.actividad ? &v : NULL, now_seconds() - t0);
     } else {
         demo_print(&r, now_seconds() - t0);
+        if (a.actividad)
+            actividad_print(&v, a.si_falta);
     }
     db_close(db);
     return st;

@@ -2,7 +2,8 @@
  * test_demo — db_demo_load against a real PostgreSQL: the same seed loaded into two databases
  * gives identical content (md5 over every table it writes, rows in id order), a second run is
  * a no-op, another seed differs, a mismatched or refused load leaves the data as it was, a
- * failure half-way leaves nothing, --si-falta, and two concurrent loads.
+ * failure half-way leaves nothing, --si-falta, and two concurrent loads. Then the morning of
+ * work (db_demo_actividad): done through the api as each user, whole or not at all, once.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 
 #include "db/db.h"
 #include "db/db_demo.h"
+#include "db/db_demo_actividad.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -300,6 +302,109 @@ test_users_roles_funnel_calendar(void **state)
     db_close(db);
 }
 
+/* ---- the morning of work ------------------------------------------------------------- */
+
+static long
+count(struct dbt *t, struct db *db, const char *sql)
+{
+    return (long)dbt_scalar_ll(t, db, "%s", sql);
+}
+
+/*
+ * Every step went through the api as its user: the counts the report gives are the rows the
+ * api wrote, the history names promoters and supervisors as actors, the invariants hold, and
+ * the connection is itself again afterwards. A second call changes nothing.
+ */
+static void
+test_activity_through_the_api(void **state)
+{
+    struct dbt *t = *state;
+    struct db *db = dbt_connect(t, NULL), *adm;
+    struct db_demo_actividad v;
+    struct err e = { 0 };
+    const char *yo = dbt_scalar_tmp(t, db, "SELECT session_user");
+    long historial;
+
+    load_expect(db, opts(5, N, false), RC_OK, DB_DEMO_CARGADO);
+    if (db_demo_actividad(db, 5, &v, &e) != RC_OK)
+        fail_msg("db_demo_actividad: %s", e.msg);
+    assert_true(v.cargada);
+    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT session_user"), yo);
+    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT current_user"), yo);
+    assert_in_range(v.oportunidades, 8 * 8, 8 * 14);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.oportunidades"), v.oportunidades);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.lotes WHERE origen = 'SOLICITUD'"), 8);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.historial WHERE evento = 'INTENTO'"),
+                     v.intentos);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.historial WHERE evento = 'NOTA'"),
+                     v.notas);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.ventas"), v.ventas);
+    assert_int_equal(count(t, db,
+                           "SELECT count(*) FROM crm.oportunidades WHERE estado ="
+                           " 'EN_BANDEJA'"),
+                     v.en_bandeja);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.lotes WHERE origen = 'REASIGNACION'"),
+                     v.reasignadas);
+    /* What a supervisor opening the demo finds (seed 5, fixed): work at every depth. */
+    assert_true(v.ventas > 0 && v.en_bandeja > 0 && v.reasignadas == 2);
+    assert_int_equal(count(t, db, "SELECT count(DISTINCT etapa_id) FROM crm.oportunidades"), 9);
+    /* Actors: the eight promoters and the two supervisors, nobody else. */
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(DISTINCT u.rol, ',' ORDER BY u.rol)"
+                                       " || ' ' || count(DISTINCT u.id)"
+                                       " FROM crm.historial h JOIN crm.usuarios u"
+                                       " ON u.id = h.usuario_id"),
+                        "PROMOTOR,SUPERVISOR 10");
+    adm = dbt_connect(t, "admin");
+    assert_int_equal(count(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
+    db_close(adm);
+    historial = count(t, db, "SELECT count(*) FROM crm.historial");
+    /* Once: a second call (make run on a database in use) writes nothing. */
+    assert_int_equal(db_demo_actividad(db, 5, &v, &e), RC_OK);
+    assert_false(v.cargada);
+    assert_int_equal(v.oportunidades, 0);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.historial"), historial);
+    db_close(db);
+}
+
+/* Without a demo there is nobody to act: nothing is done and nothing fails. */
+static void
+test_activity_needs_the_demo(void **state)
+{
+    struct dbt *t = *state;
+    struct db *db = dbt_connect(t, NULL);
+    struct db_demo_actividad v;
+    struct err e = { 0 };
+
+    assert_int_equal(db_demo_actividad(db, 1, &v, &e), RC_OK);
+    assert_false(v.cargada);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.lotes"), 0);
+    db_close(db);
+}
+
+/* A step the api refuses (a promoter on leave cannot ask for clients) undoes the whole morning
+   and says who and why. */
+static void
+test_activity_whole_or_nothing(void **state)
+{
+    struct dbt *t = *state;
+    struct db *db = dbt_connect(t, NULL);
+    const char *yo = dbt_scalar_tmp(t, db, "SELECT session_user");
+    struct db_demo_actividad v;
+    struct err e = { 0 };
+
+    load_expect(db, opts(5, N, false), RC_OK, DB_DEMO_CARGADO);
+    dbt_exec(db, "UPDATE crm.usuarios SET estado = 'VACACIONES' WHERE login = 'prom6'");
+    assert_int_equal(db_demo_actividad(db, 5, &v, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB207");
+    assert_non_null(strstr(e.msg, "prom6"));
+    assert_false(v.cargada);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.lotes"), 0);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.historial"), 0);
+    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT session_user"), yo);
+    db_close(db);
+}
+
 /* ---- concurrency --------------------------------------------------------------------- */
 
 struct racer {
@@ -360,6 +465,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_unmigrated_database, dbt_setup_empty, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_users_roles_funnel_calendar, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_loads, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_activity_through_the_api, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_activity_needs_the_demo, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_activity_whole_or_nothing, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests_name("demo", tests, NULL, NULL);
