@@ -1,5 +1,7 @@
 #include "crypto/digest.h"
 
+#include <limits.h>
+#include <openssl/evp.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -92,5 +94,18 @@ digest_hkdf_sha256(uint8_t *out, size_t outlen, const uint8_t *salt, size_t salt
     digest_hmac_sha256(prk, salt, saltlen, ikm, ikmlen);
     hkdf_expand(out, outlen, prk, info, infolen);
     sodium_memzero(prk, sizeof prk);
+    return RC_OK;
+}
+
+int
+digest_pbkdf2_sha256(uint8_t *out, size_t outlen, const uint8_t *password, size_t passlen,
+                     const uint8_t *salt, size_t saltlen, uint32_t iterations, struct err *e)
+{
+    if (outlen == 0 || iterations == 0 || iterations > INT_MAX || outlen > INT_MAX ||
+        passlen > INT_MAX || saltlen > INT_MAX)
+        return err_set(e, RC_INVAL, "PBKDF2: parámetros inválidos");
+    if (PKCS5_PBKDF2_HMAC((const char *)password, (int)passlen, salt, (int)saltlen, (int)iterations,
+                          EVP_sha256(), (int)outlen, out) != 1)
+        return err_set(e, RC_CRYPTO, "PBKDF2: OpenSSL falló");
     return RC_OK;
 }

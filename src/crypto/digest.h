@@ -1,8 +1,10 @@
 /*
- * digest — SHA-256, SHA-512, HMAC-SHA256 and HKDF-SHA256 (RFC 5869).
+ * digest — SHA-256, SHA-512, HMAC-SHA256, HKDF-SHA256 (RFC 5869) and PBKDF2-HMAC-SHA256
+ * (RFC 8018).
  *
  * Thin wrappers over libsodium; pure functions, safe on any thread. HKDF is built
- * on HMAC because libsodium 1.0.18 has none. Outputs may hold secrets: callers wipe them.
+ * on HMAC because libsodium 1.0.18 has none; PBKDF2 is OpenSSL's (libsodium has none
+ * either). Outputs may hold secrets: callers wipe them.
  */
 #ifndef CRYPTO_DIGEST_H
 #define CRYPTO_DIGEST_H
@@ -35,5 +37,12 @@ void digest_hmac_sha256(uint8_t out[DIGEST_SHA256_BYTES], const uint8_t *key, si
 int digest_hkdf_sha256(uint8_t *out, size_t outlen, const uint8_t *salt, size_t saltlen,
                        const uint8_t *ikm, size_t ikmlen, const uint8_t *info, size_t infolen,
                        struct err *e) __attribute__((warn_unused_result));
+
+/* PBKDF2-HMAC-SHA256 of the password into out[0..outlen) (WhatsApp's pairing code uses 131072
+ * iterations). RC_OK, or RC_INVAL when outlen or iterations is 0 or a length is above
+ * INT_MAX, or RC_CRYPTO when OpenSSL fails. */
+int digest_pbkdf2_sha256(uint8_t *out, size_t outlen, const uint8_t *password, size_t passlen,
+                         const uint8_t *salt, size_t saltlen, uint32_t iterations, struct err *e)
+    __attribute__((warn_unused_result));
 
 #endif

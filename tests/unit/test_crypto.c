@@ -117,6 +117,36 @@ test_hkdf_rfc5869(void **state)
                "9d201395faa4b61a96c8");
 }
 
+/* RFC 7914 §11's PBKDF2-HMAC-SHA256 vectors, and the pairing code's parameters (checked
+   against Python's hashlib.pbkdf2_hmac). */
+static void
+test_pbkdf2_sha256(void **state)
+{
+    uint8_t out[64], salt[32];
+
+    (void)state;
+    assert_int_equal(digest_pbkdf2_sha256(out, 64, (const uint8_t *)"passwd", 6,
+                                          (const uint8_t *)"salt", 4, 1, NULL),
+                     RC_OK);
+    assert_hex(out, 64,
+               "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+               "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783");
+    assert_int_equal(digest_pbkdf2_sha256(out, 64, (const uint8_t *)"Password", 8,
+                                          (const uint8_t *)"NaCl", 4, 80000, NULL),
+                     RC_OK);
+    assert_hex(out, 64,
+               "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
+               "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d");
+    for (uint8_t i = 0; i < 32; i++)
+        salt[i] = i;
+    assert_int_equal(
+        digest_pbkdf2_sha256(out, 32, (const uint8_t *)"ABCD1234", 8, salt, 32, 131072, NULL),
+        RC_OK);
+    assert_hex(out, 32, "b04d4d0e43ffa6d1a3b2226d4ee58ba2900a470c09bcf39fb5257512a55c08bc");
+    assert_int_equal(digest_pbkdf2_sha256(out, 0, NULL, 0, NULL, 0, 1, NULL), RC_INVAL);
+    assert_int_equal(digest_pbkdf2_sha256(out, 32, NULL, 0, NULL, 0, 0, NULL), RC_INVAL);
+}
+
 static void
 test_hkdf_rejects_bad_length(void **state)
 {
@@ -387,6 +417,7 @@ main(void)
         cmocka_unit_test(test_hmac_rfc4231),
         cmocka_unit_test(test_hkdf_rfc5869),
         cmocka_unit_test(test_hkdf_rejects_bad_length),
+        cmocka_unit_test(test_pbkdf2_sha256),
         cmocka_unit_test(test_x25519_rfc7748_functions),
         cmocka_unit_test(test_x25519_rfc7748_dh),
         cmocka_unit_test(test_x25519_rejects_low_order_and_generates),
