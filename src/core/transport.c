@@ -1,6 +1,7 @@
 #include "core/transport.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -17,6 +18,33 @@ transport_disconnect(struct transport *t)
 {
     assert(t != NULL && t->ops != NULL);
     t->ops->disconnect(t);
+}
+
+/* Digits only, 10 to 15 of them (country code included). */
+static bool
+phone_ok(const char *phone)
+{
+    size_t n;
+
+    if (phone == NULL)
+        return false;
+    for (n = 0; phone[n] != '\0'; n++)
+        if (n >= 15 || phone[n] < '0' || phone[n] > '9')
+            return false;
+    return n >= 10;
+}
+
+int
+transport_link_code(struct transport *t, const char *phone, struct err *e)
+{
+    assert(t != NULL && t->ops != NULL);
+    if (t->ops->link_code == NULL)
+        return err_set(e, RC_INVAL, "este transporte no vincula con código");
+    if (!phone_ok(phone))
+        return err_set(e, RC_INVAL,
+                       "número inválido para vincular: se esperan de 10 a 15 dígitos, con el "
+                       "código de país y sin «+»");
+    return t->ops->link_code(t, phone, e);
 }
 
 int

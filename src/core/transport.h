@@ -1,13 +1,13 @@
 /*
  * transport — the interface between the campaign code and a WhatsApp connection.
  *
- * A transport is a small vtable (connect, disconnect, send text, presence, check
- * numbers) plus a callback struct through which it reports events (QR, open, close
- * with a code, server ack, delivery/read receipt, incoming text, number check
- * results). Two implementations plug in: `sim` (core/transport_sim.h, a deterministic
- * simulated network) and `web` (src/wa, the native client). Neither is thread-safe:
- * every call and every callback happens on the one thread that owns the transport
- * (the account's sender thread). Callbacks may call back into the transport.
+ * A transport is a small vtable (connect, disconnect, link with a code, send text,
+ * presence, check numbers) plus a callback struct through which it reports events (QR,
+ * pairing code, open, close with a code, server ack, delivery/read receipt, incoming
+ * text, number check results). Two implementations plug in: `sim` (core/transport_sim.h,
+ * a deterministic simulated network) and `web` (src/wa, the native client). Neither is
+ * thread-safe: every call and every callback happens on the one thread that owns the
+ * transport (the account's sender thread). Callbacks may call back into the transport.
  */
 #ifndef CORE_TRANSPORT_H
 #define CORE_TRANSPORT_H
@@ -28,7 +28,7 @@ enum transport_close_code {
     TRANSPORT_CLOSE_LOCAL = 1,         /* we called disconnect */
     TRANSPORT_CLOSE_LOGGED_OUT = 401,  /* the phone removed this device: link again */
     TRANSPORT_CLOSE_FORBIDDEN = 403,   /* the account is banned or restricted */
-    TRANSPORT_CLOSE_TIMED_OUT = 408,   /* connection lost, or every QR ref expired */
+    TRANSPORT_CLOSE_TIMED_OUT = 408,   /* connection lost, every QR ref or the code expired */
     TRANSPORT_CLOSE_MD_MISMATCH = 411, /* multi-device mismatch */
     TRANSPORT_CLOSE_CLOSED = 428,      /* the server closed the connection */
     TRANSPORT_CLOSE_REPLACED = 440,    /* another session took over this device */
@@ -65,6 +65,10 @@ struct transport_events {
     void *ctx;
     /* A QR to show until expires_at_ms; a newer one replaces it. */
     void (*qr)(void *ctx, const char *qr, int64_t expires_at_ms);
+    /* The 8-character pairing code asked with transport_link_code, to type on the phone
+     * ("Vincular con el número de teléfono") before expires_at_ms; no QR follows it. When
+     * it lapses unused the connection closes with TRANSPORT_CLOSE_TIMED_OUT. */
+    void (*code)(void *ctx, const char *code, int64_t expires_at_ms);
     /* Logged in; self is this account's JID. */
     void (*open)(void *ctx, const char *self);
     /* The connection is gone; code is an enum transport_close_code value or a server
@@ -96,6 +100,8 @@ struct transport_ops {
     const char *name; /* "sim", "web" */
     int (*connect)(struct transport *t, struct err *e);
     void (*disconnect)(struct transport *t);
+    /* May be NULL: the transport cannot link with a code. */
+    int (*link_code)(struct transport *t, const char *phone, struct err *e);
     int (*send_text)(struct transport *t, const char *to, const char *msg_id, const char *text,
                      struct err *e);
     int (*presence)(struct transport *t, const char *to, enum transport_presence p, struct err *e);
@@ -120,6 +126,18 @@ int transport_connect(struct transport *t, struct err *e) __attribute__((warn_un
 /* Closes the connection; a close event with TRANSPORT_CLOSE_LOCAL follows. No-op when
  * already closed. */
 void transport_disconnect(struct transport *t);
+
+/*
+ * While connecting an unpaired account, links it with a pairing code instead of QRs:
+ * phone is the number of the WhatsApp account that will type the code, digits only with
+ * the country code (10 to 15, e.g. "5215512345678"). A code event follows (from inside
+ * this call or later), QR events stop, and the usual open (or close 515 then open) comes
+ * once the code is typed. RC_OK; RC_INVAL (bad phone, or a transport without codes:
+ * "este transporte no vincula con código"); RC_CLOSED (not connecting); RC_REFUSED
+ * (already linked, or a code was already asked on this connection).
+ */
+int transport_link_code(struct transport *t, const char *phone, struct err *e)
+    __attribute__((warn_unused_result));
 
 /*
  * Sends text to `to` (digits of an international number, e.g. "5215512345678") under

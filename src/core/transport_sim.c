@@ -31,10 +31,12 @@ static const char *const sim_replies[] = {
 enum sim_state { SIM_CLOSED, SIM_CONNECTING, SIM_LINKING, SIM_PAIRING, SIM_OPEN };
 
 enum sim_ev_kind {
-    EV_QR,        /* show QR number k (epoch-bound) */
-    EV_QR_EXPIRE, /* QR number k ran out */
-    EV_SCAN,      /* autoscan */
-    EV_PAIRED,    /* the scan went through */
+    EV_QR,          /* show QR number k (epoch-bound) */
+    EV_QR_EXPIRE,   /* QR number k ran out */
+    EV_CODE,        /* show the pairing code (link_code) */
+    EV_CODE_EXPIRE, /* the pairing code ran out */
+    EV_SCAN,        /* autoscan */
+    EV_PAIRED,      /* the scan went through */
     EV_OPEN,
     EV_DROP,  /* the link breaks with code */
     EV_CLOSE, /* report a local close (never dropped) */
@@ -68,6 +70,7 @@ struct sim {
     enum sim_state state;
     uint32_t epoch;
     bool linked, autoscanned, advancing;
+    bool code_wanted, code_shown; /* link_code on this connection; the code is on screen */
     unsigned qr_index;
     int64_t qr_expires;
     int64_t cur; /* due time of the event being processed */
@@ -243,6 +246,29 @@ show_qr(struct sim *s, unsigned k)
         s->base.ev.qr(s->base.ev.ctx, qr, s->qr_expires);
 }
 
+/* Shows the pairing code instead of QRs; the scan trigger stands for typing it. */
+static void
+show_code(struct sim *s)
+{
+    static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTVWXYZ"; /* WhatsApp's Crockford */
+    char code[9];
+    int64_t now = sim_now(s);
+
+    for (size_t i = 0; i < 8; i++)
+        code[i] = alphabet[rng_below(&s->rng, 32)];
+    code[8] = '\0';
+    s->state = SIM_LINKING;
+    s->code_shown = true;
+    s->qr_expires = now + s->cfg.code_ms; /* what scan_now checks */
+    push_simple(s, s->qr_expires, EV_CODE_EXPIRE, 0);
+    if (s->cfg.autoscan && !s->autoscanned) {
+        s->autoscanned = true;
+        push_simple(s, now + s->cfg.autoscan_after_ms, EV_SCAN, 0);
+    }
+    if (s->base.ev.code != NULL)
+        s->base.ev.code(s->base.ev.ctx, code, s->qr_expires);
+}
+
 static void
 open_now(struct sim *s)
 {
@@ -287,8 +313,8 @@ paired(struct sim *s)
 static void
 qr_expired(struct sim *s, unsigned k)
 {
-    if (s->state != SIM_LINKING || s->qr_index != k)
-        return;
+    if (s->state != SIM_LINKING || s->qr_index != k || s->code_wanted)
+        return; /* scanned, replaced, or a code took over */
     if (k + 1 < s->cfg.qr_refs)
         show_qr(s, k + 1);
     else
@@ -345,6 +371,8 @@ process(struct sim *s, struct sim_ev *ev, bool *keep)
         return;
     case EV_QR:
     case EV_QR_EXPIRE:
+    case EV_CODE:
+    case EV_CODE_EXPIRE:
     case EV_SCAN:
     case EV_PAIRED:
     case EV_OPEN:
@@ -357,10 +385,21 @@ process(struct sim *s, struct sim_ev *ev, bool *keep)
         return; /* the connection it belonged to is gone */
     switch (ev->kind) {
     case EV_QR:
-        show_qr(s, 0);
+        if (s->code_wanted)
+            show_code(s);
+        else
+            show_qr(s, 0);
         break;
     case EV_QR_EXPIRE:
         qr_expired(s, (unsigned)ev->code);
+        break;
+    case EV_CODE:
+        if (s->state == SIM_LINKING && !s->code_shown)
+            show_code(s);
+        break;
+    case EV_CODE_EXPIRE:
+        if (s->state == SIM_LINKING && s->code_shown)
+            close_now(s, TRANSPORT_CLOSE_TIMED_OUT, "el código de vinculación venció");
         break;
     case EV_SCAN:
         (void)scan_now(s, NULL);
@@ -444,6 +483,7 @@ sim_connect(struct transport *t, struct err *e)
         return err_set(e, RC_INVAL, "la conexión ya está abierta o en curso");
     s->epoch++;
     s->state = SIM_CONNECTING;
+    s->code_wanted = s->code_shown = false;
     push_simple(s, sim_now(s) + latency(s), s->linked ? EV_OPEN : EV_QR, 0);
     return RC_OK;
 }
@@ -458,6 +498,24 @@ sim_disconnect(struct transport *t)
     s->state = SIM_CLOSED;
     s->epoch++;
     push_simple(s, sim_now(s), EV_CLOSE, TRANSPORT_CLOSE_LOCAL);
+}
+
+static int
+sim_link_code(struct transport *t, const char *phone, struct err *e)
+{
+    struct sim *s = sim_of(t);
+
+    (void)phone; /* the simulated phone is whichever one scans */
+    if (s->state == SIM_CLOSED)
+        return err_set(e, RC_CLOSED, "sin conexión con WhatsApp: conecte antes de pedir el código");
+    if (s->linked || s->state == SIM_OPEN || s->state == SIM_PAIRING)
+        return err_set(e, RC_REFUSED, "la cuenta ya está vinculada");
+    if (s->code_wanted)
+        return err_set(e, RC_REFUSED, "ya se pidió un código de vinculación en esta conexión");
+    s->code_wanted = true;
+    if (s->state == SIM_LINKING) /* a QR is up: the code replaces it now */
+        push_simple(s, sim_now(s), EV_CODE, 0);
+    return RC_OK; /* still connecting: the code comes instead of the first QR */
 }
 
 /* Per send: whether (and with which code) the link breaks, from the close_ppm table. */
@@ -595,6 +653,7 @@ static const struct transport_ops sim_ops = {
     .name = "sim",
     .connect = sim_connect,
     .disconnect = sim_disconnect,
+    .link_code = sim_link_code,
     .send_text = sim_send_text,
     .presence = sim_presence,
     .check_numbers = sim_check_numbers,
@@ -612,6 +671,7 @@ sim_config_default(struct sim_config *cfg)
     cfg->qr_first_ms = 60000;
     cfg->qr_next_ms = 20000;
     cfg->qr_refs = 6;
+    cfg->code_ms = 180000;
     cfg->latency_min_ms = 80;
     cfg->latency_max_ms = 400;
     cfg->deliver_min_ms = 1000;
@@ -645,7 +705,8 @@ sim_config_check(const struct sim_config *c, struct err *e)
         (rc = check_range("lectura", c->read_min_ms, c->read_max_ms, e)) != RC_OK ||
         (rc = check_range("respuesta", c->reply_min_ms, c->reply_max_ms, e)) != RC_OK)
         return rc;
-    if (c->qr_refs == 0 || c->qr_first_ms <= 0 || c->qr_next_ms <= 0 || c->autoscan_after_ms < 0)
+    if (c->qr_refs == 0 || c->qr_first_ms <= 0 || c->qr_next_ms <= 0 || c->autoscan_after_ms < 0 ||
+        c->code_ms <= 0)
         return err_set(e, RC_INVAL, "simulador: configuración de códigos QR inválida");
     for (size_t i = 0; i < SIM_NCLOSE; i++)
         total += c->close_ppm[i];

@@ -10,7 +10,9 @@
  * Owner thread only, like every transport.
  *
  * What it simulates: QR refs that rotate (first valid 60 s, then 20 s each, like
- * WhatsApp) and run out (close 408); a scan the user triggers (or autoscan); latency on
+ * WhatsApp) and run out (close 408); a scan the user triggers (or autoscan); linking by
+ * phone number (link_code: a code drawn from the seed replaces the QRs, valid code_ms, and
+ * the same scan trigger stands for typing it on the phone; unused, it closes 408); latency on
  * every round trip; numbers not on WhatsApp (a pure function of number and seed: the
  * server acks, nothing is ever delivered, as on the real network); delivery and read
  * receipts after random delays; refused sends; disconnects with any close code; replies.
@@ -43,6 +45,7 @@ struct sim_config {
     int64_t qr_first_ms;       /* validity of the first QR (60 s) */
     int64_t qr_next_ms;        /* validity of each later QR (20 s) */
     unsigned qr_refs;          /* QRs offered before giving up with 408 (6) */
+    int64_t code_ms;           /* validity of a pairing code (180 s, as wa/session) */
     int64_t latency_min_ms, latency_max_ms; /* one server round trip */
     int64_t deliver_min_ms, deliver_max_ms; /* ack -> delivered */
     int64_t read_min_ms, read_max_ms;       /* delivered -> read */
@@ -84,7 +87,8 @@ bool transport_sim_next_deadline(const struct transport *t, int64_t *deadline_ms
  */
 size_t transport_sim_advance(struct transport *t, int64_t now);
 
-/* The user scans the QR on screen. RC_OK, or RC_INVAL when no QR is valid now. */
+/* The user scans the QR on screen, or types the pairing code on the phone when one was
+ * asked (transport_link_code). RC_OK, or RC_INVAL when no QR or code is valid now. */
 int transport_sim_scan(struct transport *t, struct err *e) __attribute__((warn_unused_result));
 
 /* The link drops with code at the next advance (tests, the demo's "cortar" key).

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/aead.h"
+#include "crypto/cipher.h"
 #include "crypto/digest.h"
 #include "crypto/secure.h"
 #include "crypto/sign.h"
@@ -61,6 +63,149 @@ wa_pairing_qr(char *out, size_t cap, const char *ref, const struct wa_creds *c, 
     }
     return RC_OK;
 }
+
+/* ---- linking with a code ------------------------------------------------------------------ */
+
+void
+wa_pairing_code_make(char out[WA_PAIRING_CODE_LEN + 1],
+                     const uint8_t raw[WA_PAIRING_CODE_RAW_BYTES])
+{
+    static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTVWXYZ";
+    uint64_t v = 0;
+
+    for (size_t i = 0; i < WA_PAIRING_CODE_RAW_BYTES; i++)
+        v = v << 8 | raw[i];
+    /* 40 bits make exactly 8 groups of 5, so no padding bits (bytesToCrockford's tail). */
+    for (size_t i = 0; i < WA_PAIRING_CODE_LEN; i++)
+        out[i] = alphabet[v >> (5 * (WA_PAIRING_CODE_LEN - 1 - i)) & 31];
+    out[WA_PAIRING_CODE_LEN] = '\0';
+    secure_wipe(&v, sizeof v);
+}
+
+/* AES-256-CTR of 32 bytes with key = PBKDF2(code, salt) (encryption and decryption alike). */
+static int
+code_ctr(uint8_t out[X25519_KEY_BYTES], const char *code, const uint8_t *salt, const uint8_t *iv,
+         const uint8_t in[X25519_KEY_BYTES], struct err *e)
+{
+    uint8_t key[32];
+    size_t outlen = 0;
+    int rc;
+
+    if (code == NULL || strlen(code) != WA_PAIRING_CODE_LEN)
+        return err_set(e, RC_INVAL, "vinculación: el código debe tener %d caracteres",
+                       WA_PAIRING_CODE_LEN);
+    rc = digest_pbkdf2_sha256(key, sizeof key, (const uint8_t *)code, WA_PAIRING_CODE_LEN, salt,
+                              WA_PAIRING_SALT_BYTES, WA_PAIRING_CODE_ITERATIONS, e);
+    if (rc == RC_OK)
+        rc = cipher_aes(CIPHER_AES_CTR, 1, key, sizeof key, iv, WA_PAIRING_CTR_IV_BYTES, in,
+                        X25519_KEY_BYTES, out, &outlen, e);
+    if (rc == RC_OK && outlen != X25519_KEY_BYTES)
+        rc = err_set(e, RC_CRYPTO, "vinculación: AES-CTR devolvió %zu bytes", outlen);
+    secure_wipe(key, sizeof key);
+    return rc;
+}
+
+int
+wa_pairing_code_wrap(uint8_t out[WA_PAIRING_WRAPPED_BYTES], const char *code,
+                     const uint8_t pub[X25519_KEY_BYTES], const uint8_t salt[WA_PAIRING_SALT_BYTES],
+                     const uint8_t iv[WA_PAIRING_CTR_IV_BYTES], struct err *e)
+{
+    uint8_t *ct = out + WA_PAIRING_SALT_BYTES + WA_PAIRING_CTR_IV_BYTES;
+    int rc;
+
+    memcpy(out, salt, WA_PAIRING_SALT_BYTES);
+    memcpy(out + WA_PAIRING_SALT_BYTES, iv, WA_PAIRING_CTR_IV_BYTES);
+    rc = code_ctr(ct, code, salt, iv, pub, e);
+    if (rc != RC_OK)
+        secure_wipe(out, WA_PAIRING_WRAPPED_BYTES);
+    return rc;
+}
+
+int
+wa_pairing_code_unwrap(uint8_t pub[X25519_KEY_BYTES], const char *code, const uint8_t *wrapped,
+                       size_t len, struct err *e)
+{
+    const uint8_t *iv = wrapped + WA_PAIRING_SALT_BYTES;
+    int rc;
+
+    if (wrapped == NULL || len != WA_PAIRING_WRAPPED_BYTES) {
+        secure_wipe(pub, X25519_KEY_BYTES);
+        return err_set(e, RC_INVAL, "vinculación: clave envuelta de %zu bytes (se esperan %d)",
+                       wrapped == NULL ? 0 : len, WA_PAIRING_WRAPPED_BYTES);
+    }
+    rc = code_ctr(pub, code, wrapped, iv, iv + WA_PAIRING_CTR_IV_BYTES, e);
+    if (rc != RC_OK)
+        secure_wipe(pub, X25519_KEY_BYTES);
+    return rc;
+}
+
+/* Secrets of one finish step, kept together so one wipe clears them all. */
+struct code_secrets {
+    uint8_t companion[X25519_KEY_BYTES]; /* X25519(eph, primary eph) */
+    uint8_t key[32];                     /* the bundle key */
+    uint8_t payload[2 * X25519_KEY_BYTES + WA_PAIRING_RANDOM_BYTES];
+    uint8_t ikm[2 * X25519_KEY_BYTES + WA_PAIRING_RANDOM_BYTES]; /* companion ‖ identity ‖ rnd */
+    uint8_t adv[WA_CREDS_ADV_BYTES];
+};
+
+static int
+code_bundle(struct code_secrets *k, const struct wa_creds *c, const uint8_t *primary_identity,
+            const struct wa_pairing_code_rand *rnd, uint8_t *bundle, struct err *e)
+{
+    static const char info[] = "link_code_pairing_key_bundle_encryption_key";
+    uint8_t *p = k->payload;
+    int rc;
+
+    rc = digest_hkdf_sha256(k->key, sizeof k->key, rnd->salt, sizeof rnd->salt, k->companion,
+                            sizeof k->companion, (const uint8_t *)info, sizeof info - 1, e);
+    if (rc != RC_OK)
+        return rc;
+    memcpy(p, c->identity.pub, X25519_KEY_BYTES);
+    memcpy(p + X25519_KEY_BYTES, primary_identity, X25519_KEY_BYTES);
+    memcpy(p + 2 * X25519_KEY_BYTES, rnd->random, WA_PAIRING_RANDOM_BYTES);
+    memcpy(bundle, rnd->salt, WA_PAIRING_SALT_BYTES);
+    memcpy(bundle + WA_PAIRING_SALT_BYTES, rnd->iv, WA_PAIRING_GCM_IV_BYTES);
+    return aead_gcm_seal(bundle + WA_PAIRING_SALT_BYTES + WA_PAIRING_GCM_IV_BYTES, k->key, rnd->iv,
+                         NULL, 0, k->payload, sizeof k->payload, e);
+}
+
+int
+wa_pairing_code_finish(struct wa_creds *c, const struct x25519_keypair *eph,
+                       const uint8_t primary_eph[X25519_KEY_BYTES], const uint8_t *primary_identity,
+                       size_t idlen, const struct wa_pairing_code_rand *rnd,
+                       uint8_t bundle[WA_PAIRING_BUNDLE_BYTES], struct err *e)
+{
+    static const char info[] = "adv_secret";
+    struct code_secrets *k;
+    int rc;
+
+    if (primary_identity == NULL || idlen != X25519_KEY_BYTES) {
+        secure_wipe(bundle, WA_PAIRING_BUNDLE_BYTES);
+        return err_set(e, RC_INVAL, "vinculación: clave de identidad del teléfono de %zu bytes",
+                       primary_identity == NULL ? 0 : idlen);
+    }
+    k = secure_alloc(sizeof *k);
+    rc = x25519_dh(k->companion, eph->priv, primary_eph, e);
+    if (rc == RC_OK)
+        rc = code_bundle(k, c, primary_identity, rnd, bundle, e);
+    if (rc == RC_OK) {
+        memcpy(k->ikm, k->companion, X25519_KEY_BYTES);
+        rc = x25519_dh(k->ikm + X25519_KEY_BYTES, c->identity.priv, primary_identity, e);
+    }
+    if (rc == RC_OK) {
+        memcpy(k->ikm + 2 * X25519_KEY_BYTES, rnd->random, WA_PAIRING_RANDOM_BYTES);
+        rc = digest_hkdf_sha256(k->adv, sizeof k->adv, NULL, 0, k->ikm, sizeof k->ikm,
+                                (const uint8_t *)info, sizeof info - 1, e);
+    }
+    if (rc == RC_OK)
+        memcpy(c->adv_secret, k->adv, WA_CREDS_ADV_BYTES);
+    else
+        secure_wipe(bundle, WA_PAIRING_BUNDLE_BYTES);
+    secure_free(k); /* wipes */
+    return rc;
+}
+
+/* ---- pair-success ------------------------------------------------------------------------ */
 
 /* Step 1: the HMAC over (06 05 for HOSTED accounts) ‖ details with the adv secret. */
 static int

@@ -23,6 +23,7 @@
 enum phase {
     PH_CONNECTED, /* handshake done: waiting for pair-device or success */
     PH_QR,        /* showing QR refs */
+    PH_CODE,      /* linking with a code: companion_hello sent, waiting for the phone */
     PH_PAIRED,    /* pair-device-sign sent: waiting for the 515 restart */
     PH_COUNT,     /* logged in: pre-key count query in flight */
     PH_UPLOAD,    /* pre-key upload in flight */
@@ -30,6 +31,24 @@ enum phase {
     PH_DIGEST,    /* key-bundle digest check in flight */
     PH_OPEN,      /* logged in and active */
     PH_CLOSED,
+};
+
+enum code_stage {
+    CODE_WANTED,   /* asked before pair-device: companion_hello waits for it */
+    CODE_SHOWN,    /* companion_hello sent and CODE emitted: waiting for the phone */
+    CODE_FINISHED, /* companion_finish sent: waiting for pair-success */
+};
+
+/* A pairing code in flight, in secure_alloc() memory (the code and the ephemeral key). */
+struct session_code {
+    enum code_stage stage;
+    struct x25519_keypair eph; /* the pairing ephemeral key, one per code */
+    char code[WA_PAIRING_CODE_LEN + 1];
+    char jid[WA_SESSION_PHONE_MAX + sizeof "@" S_WHATSAPP_NET];
+    char hello_id[40], finish_id[40]; /* our iqs, to match their answers ("" none) */
+    uint8_t ref[WA_PAIRING_REF_MAX];  /* from the companion_hello answer, when it has one */
+    size_t ref_len;
+    int64_t deadline_ms; /* when the code lapses (CODE_SHOWN on) */
 };
 
 struct wa_session {
@@ -41,6 +60,7 @@ struct wa_session {
     int64_t created_ms, last_rx_ms, next_ping_ms;
     char id_prefix[16];
     uint64_t id_counter;
+    struct session_code *code; /* NULL unless a pairing code was asked */
     /* QR refs (owned copies) and the time the shown one expires. */
     char *refs[MAX_REFS];
     size_t nrefs, ref_next;
@@ -124,11 +144,19 @@ sendq_clear(struct wa_session *s)
     s->nsend = s->send_head = 0;
 }
 
+static void
+code_clear(struct wa_session *s)
+{
+    secure_free(s->code); /* wipes the code and the ephemeral key */
+    s->code = NULL;
+}
+
 void
 wa_session_free(struct wa_session *s)
 {
     if (s == NULL)
         return;
+    code_clear(s);
     refs_clear(s);
     sendq_clear(s);
     free(s->sendq);
@@ -211,6 +239,7 @@ session_close(struct wa_session *s, int code, const char *reason, struct err *e)
         return err_set(e, RC_CLOSED, "sesión de WhatsApp cerrada");
     s->phase = PH_CLOSED;
     refs_clear(s);
+    code_clear(s);
     sendq_clear(s); /* nothing is sent after a close */
     ev = push_event(s, WA_SESSION_EV_CLOSE);
     ev->code = code;
@@ -331,6 +360,109 @@ wa_session_start(struct wa_session *s, int64_t now_ms)
     s->next_ping_ms = now_ms + s->cfg.keepalive_ms;
 }
 
+/* ---- linking with a code: the request -------------------------------------------------- */
+
+bool
+wa_session_phone_valid(const char *phone)
+{
+    size_t n;
+
+    if (phone == NULL)
+        return false;
+    for (n = 0; phone[n] != '\0'; n++)
+        if (n >= WA_SESSION_PHONE_MAX || phone[n] < '0' || phone[n] > '9')
+            return false;
+    return n >= WA_SESSION_PHONE_MIN;
+}
+
+/* <iq to type="set" id xmlns="md"><link_code_companion_reg jid stage/></iq>, Baileys' order;
+ * *reg gets the inner node. */
+static struct binnode *
+code_iq(struct wa_session *s, const char *stage, char *id, size_t idcap, struct binnode **reg)
+{
+    struct binnode *iq = binnode_new("iq");
+
+    binnode_set_attr(iq, "to", S_WHATSAPP_NET);
+    binnode_set_attr(iq, "type", "set");
+    binnode_set_attr(iq, "id", next_id(s, id, idcap));
+    binnode_set_attr(iq, "xmlns", "md");
+    *reg = binnode_add(iq, "link_code_companion_reg");
+    binnode_set_attr(*reg, "jid", s->code->jid);
+    binnode_set_attr(*reg, "stage", stage);
+    return iq;
+}
+
+/* The server's pair-device is here and a code was asked: companion_hello with our pairing
+ * ephemeral key wrapped with the code, then the CODE event; QRs stop. */
+static int
+code_start(struct wa_session *s, int64_t now, struct err *e)
+{
+    struct session_code *k = s->code;
+    uint8_t wrapped[WA_PAIRING_WRAPPED_BYTES], salt[WA_PAIRING_SALT_BYTES];
+    uint8_t iv[WA_PAIRING_CTR_IV_BYTES];
+    char pid[16], display[160];
+    struct wa_session_event *ev;
+    struct binnode *iq, *reg;
+
+    secure_random(salt, sizeof salt);
+    secure_random(iv, sizeof iv);
+    if (wa_pairing_code_wrap(wrapped, k->code, k->eph.pub, salt, iv, e) != RC_OK)
+        return session_close(s, TRANSPORT_CLOSE_BAD_SESSION,
+                             "no se pudo preparar el código de vinculación", e);
+    iq = code_iq(s, "companion_hello", k->hello_id, sizeof k->hello_id, &reg);
+    binnode_set_attr(reg, "should_show_push_notification", "true");
+    add_bytes_child(reg, "link_code_pairing_wrapped_companion_ephemeral_pub", wrapped,
+                    sizeof wrapped);
+    add_bytes_child(reg, "companion_server_auth_key_pub", s->creds->noise.pub, X25519_KEY_BYTES);
+    snprintf(pid, sizeof pid, "%d", wa_payload_platform_id(s->cfg.browser_os, s->cfg.browser_name));
+    binnode_set_string(binnode_add(reg, "companion_platform_id"), pid);
+    snprintf(display, sizeof display, "%s (%s)", s->cfg.browser_name, s->cfg.browser_os);
+    binnode_set_string(binnode_add(reg, "companion_platform_display"), display);
+    binnode_set_string(binnode_add(reg, "link_code_pairing_nonce"), "0");
+    push_send(s, iq);
+    refs_clear(s);
+    s->qr_deadline_ms = INT64_MAX;
+    s->phase = PH_CODE;
+    k->stage = CODE_SHOWN;
+    k->deadline_ms = now + WA_SESSION_CODE_MS;
+    ev = push_event(s, WA_SESSION_EV_CODE);
+    snprintf(ev->text, sizeof ev->text, "%s", k->code);
+    ev->expires_at_ms = k->deadline_ms;
+    return RC_OK;
+}
+
+int
+wa_session_request_code(struct wa_session *s, const char *phone, int64_t now_ms, struct err *e)
+{
+    uint8_t raw[WA_PAIRING_CODE_RAW_BYTES];
+    struct session_code *k;
+
+    assert(s != NULL);
+    if (!wa_session_phone_valid(phone))
+        return err_set(e, RC_INVAL,
+                       "número inválido para vincular: se esperan de %d a %d dígitos, con el "
+                       "código de país y sin «+»",
+                       WA_SESSION_PHONE_MIN, WA_SESSION_PHONE_MAX);
+    if (s->phase == PH_CLOSED)
+        return err_set(e, RC_REFUSED, "la conexión con WhatsApp ya terminó");
+    if (s->code != NULL)
+        return err_set(e, RC_REFUSED, "ya se pidió un código de vinculación en esta conexión");
+    if (wa_creds_is_paired(s->creds) || (s->phase != PH_CONNECTED && s->phase != PH_QR))
+        return err_set(e, RC_REFUSED, "este dispositivo ya está vinculado");
+    k = secure_alloc(sizeof *k);
+    x25519_keypair_gen(&k->eph);
+    secure_random(raw, sizeof raw);
+    wa_pairing_code_make(k->code, raw);
+    secure_wipe(raw, sizeof raw);
+    snprintf(k->jid, sizeof k->jid, "%s@" S_WHATSAPP_NET, phone);
+    k->stage = CODE_WANTED;
+    k->deadline_ms = INT64_MAX;
+    s->code = k;
+    if (s->phase == PH_QR)
+        return code_start(s, now_ms, e);
+    return RC_OK;
+}
+
 /* ---- QR pairing ---------------------------------------------------------------------- */
 
 /* Shows the next ref, or ends the session when none is left (Baileys: 408). */
@@ -365,6 +497,9 @@ on_pair_device(struct wa_session *s, const struct binnode *iq, const struct binn
     send_result(s, iq);
     if (wa_creds_is_paired(s->creds))
         return RC_OK; /* a paired device never shows a QR */
+    /* Linking with a code: no QR, ever; a repeated pair-device changes nothing. */
+    if (s->code != NULL)
+        return s->code->stage == CODE_WANTED ? code_start(s, now, e) : RC_OK;
     refs_clear(s);
     while ((r = binnode_child_next(pd, "ref", r)) != NULL && s->nrefs < MAX_REFS) {
         const char *t = binnode_text(r);
@@ -466,6 +601,7 @@ on_pair_success(struct wa_session *s, const struct binnode *iq, const struct bin
     send_pair_sign(s, binnode_attr(iq, "id"), &reply, res.key_index);
     strbuf_fini(&reply);
     refs_clear(s);
+    code_clear(s);
     s->qr_deadline_ms = INT64_MAX;
     s->phase = PH_PAIRED;
     return RC_OK;
@@ -657,6 +793,7 @@ on_step_reply(struct wa_session *s, const struct binnode *reply, int64_t now, st
         return RC_OK;
     case PH_CONNECTED:
     case PH_QR:
+    case PH_CODE:
     case PH_PAIRED:
     case PH_OPEN:
     case PH_CLOSED:
@@ -767,6 +904,135 @@ on_ib(struct wa_session *s, const struct binnode *n, struct err *e)
     return RC_OK;
 }
 
+/* ---- linking with a code: the server's side --------------------------------------------- */
+
+/* The bytes of parent's first child tag, or NULL when either is missing. */
+static const unsigned char *
+child_bytes(const struct binnode *parent, const char *tag, size_t *len)
+{
+    const struct binnode *c = parent ? binnode_child(parent, tag) : NULL;
+
+    *len = 0;
+    return c ? binnode_content(c, len) : NULL;
+}
+
+static bool
+code_is_reply(const struct session_code *k, const char *id)
+{
+    return (k->hello_id[0] != '\0' && strcmp(id, k->hello_id) == 0) ||
+           (k->finish_id[0] != '\0' && strcmp(id, k->finish_id) == 0);
+}
+
+/* A Spanish sentence for the server's refusal of a code step (hostile text: printable ASCII
+ * only, capped). */
+static void
+code_refusal(char *why, size_t cap, bool hello, int code, const char *text)
+{
+    char t[48];
+    size_t n = 0;
+    const char *what = code == 429   ? "demasiados intentos, espere unos minutos"
+                       : code == 400 ? "solicitud inválida (revise el número)"
+                                     : transport_close_name(code);
+
+    for (; text != NULL && text[n] != '\0' && n + 1 < sizeof t; n++)
+        t[n] = text[n] >= 0x20 && text[n] < 0x7f ? text[n] : '?';
+    t[n] = '\0';
+    snprintf(why, cap, "WhatsApp rechazó %s: %s (%d%s%s)",
+             hello ? "el pedido del código de vinculación" : "la vinculación con código", what,
+             code, n > 0 ? " " : "", t);
+}
+
+/* The answer to companion_hello (may carry the pairing ref) or companion_finish. */
+static int
+on_code_reply(struct wa_session *s, const struct binnode *reply, const char *id, struct err *e)
+{
+    struct session_code *k = s->code;
+    bool hello = strcmp(id, k->hello_id) == 0;
+    const unsigned char *ref;
+    char why[WA_SESSION_TEXT_MAX];
+    size_t len;
+
+    if (!is_result(reply)) {
+        const struct binnode *er = binnode_child(reply, "error");
+        int code = parse_code(er ? binnode_attr(er, "code") : NULL, TRANSPORT_CLOSE_BAD_SESSION);
+
+        code_refusal(why, sizeof why, hello, code, er ? binnode_attr(er, "text") : NULL);
+        return session_close(s, code, why, e);
+    }
+    if (!hello) {
+        k->finish_id[0] = '\0';
+        return RC_OK;
+    }
+    k->hello_id[0] = '\0';
+    ref =
+        child_bytes(binnode_child(reply, "link_code_companion_reg"), "link_code_pairing_ref", &len);
+    if (ref != NULL && len > 0 && len <= sizeof k->ref) {
+        memcpy(k->ref, ref, len);
+        k->ref_len = len;
+    }
+    return RC_OK;
+}
+
+/* The phone took the code: unwrap its ephemeral key, derive the adv secret (CREDS) and send
+ * companion_finish. RC_OK also when the notification belongs to another code (its ref is
+ * not the one the server gave us): it is then ignored. */
+static int
+code_finish(struct wa_session *s, const struct binnode *reg, struct err *e)
+{
+    struct session_code *k = s->code;
+    uint8_t peer[X25519_KEY_BYTES], bundle[WA_PAIRING_BUNDLE_BYTES];
+    const unsigned char *ref, *ident, *wrapped;
+    size_t rlen, ilen, wlen;
+    struct wa_pairing_code_rand rnd;
+    struct binnode *iq, *r;
+    int rc;
+
+    ref = child_bytes(reg, "link_code_pairing_ref", &rlen);
+    ident = child_bytes(reg, "primary_identity_pub", &ilen);
+    wrapped = child_bytes(reg, "link_code_pairing_wrapped_primary_ephemeral_pub", &wlen);
+    if (ref == NULL || rlen == 0 || rlen > WA_PAIRING_REF_MAX || ident == NULL || wrapped == NULL)
+        return session_close(s, TRANSPORT_CLOSE_BAD_SESSION,
+                             "notificación de vinculación con código incompleta", e);
+    if (k->ref_len > 0 && (rlen != k->ref_len || memcmp(ref, k->ref, rlen) != 0))
+        return RC_OK;
+    secure_random(&rnd, sizeof rnd);
+    rc = wa_pairing_code_unwrap(peer, k->code, wrapped, wlen, e);
+    if (rc == RC_OK)
+        rc = wa_pairing_code_finish(s->creds, &k->eph, peer, ident, ilen, &rnd, bundle, e);
+    secure_wipe(&rnd, sizeof rnd);
+    secure_wipe(peer, sizeof peer);
+    if (rc != RC_OK)
+        return session_close(s, TRANSPORT_CLOSE_BAD_SESSION,
+                             rc == RC_CRYPTO ? "la clave del teléfono para vincular no es válida"
+                                             : "notificación de vinculación con código malformada",
+                             e);
+    push_event(s, WA_SESSION_EV_CREDS); /* the new adv secret */
+    iq = code_iq(s, "companion_finish", k->finish_id, sizeof k->finish_id, &r);
+    add_bytes_child(r, "link_code_pairing_wrapped_key_bundle", bundle, sizeof bundle);
+    add_bytes_child(r, "companion_identity_public", s->creds->identity.pub, X25519_KEY_BYTES);
+    add_bytes_child(r, "link_code_pairing_ref", ref, rlen);
+    push_send(s, iq);
+    k->stage = CODE_FINISHED;
+    return RC_OK;
+}
+
+/* <notification type="link_code_companion_reg"><link_code_companion_reg stage="primary_hello">
+ * …: handled only while our code waits for the phone; acked after our answer (Baileys). */
+static int
+on_code_notification(struct wa_session *s, const struct binnode *n, struct err *e)
+{
+    const struct binnode *reg = binnode_child(n, "link_code_companion_reg");
+    const char *stage = reg ? binnode_attr(reg, "stage") : NULL;
+    int rc = RC_OK;
+
+    if (s->phase == PH_CODE && s->code->stage == CODE_SHOWN &&
+        (stage == NULL || strcmp(stage, "primary_hello") == 0))
+        rc = code_finish(s, reg, e);
+    if (rc == RC_OK && s->phase != PH_CLOSED)
+        send_ack(s, n);
+    return rc;
+}
+
 /* ---- input ----------------------------------------------------------------------------- */
 
 static int
@@ -783,6 +1049,8 @@ on_iq(struct wa_session *s, const struct binnode *n, int64_t now, struct err *e)
     if (strcmp(ftag, "pair-success") == 0)
         return on_pair_success(s, n, first, e);
     if (strcmp(type, "result") == 0 || strcmp(type, "error") == 0) {
+        if (id != NULL && s->code != NULL && code_is_reply(s->code, id))
+            return on_code_reply(s, n, id, e);
         if (id != NULL && s->pending_id[0] != '\0' && strcmp(id, s->pending_id) == 0)
             return on_step_reply(s, n, now, e);
         return RC_OK; /* ping replies and answers nobody waits for */
@@ -810,6 +1078,10 @@ dispatch(struct wa_session *s, const struct binnode *n, int64_t now, struct err 
     if (strcmp(tag, "ib") == 0)
         return on_ib(s, n, e);
     if (strcmp(tag, "notification") == 0) {
+        const char *type = binnode_attr(n, "type");
+
+        if (type != NULL && strcmp(type, "link_code_companion_reg") == 0)
+            return on_code_notification(s, n, e);
         send_ack(s, n);
         return maybe_topup(s, n, now, e);
     }
@@ -856,6 +1128,8 @@ wa_session_tick(struct wa_session *s, int64_t now_ms, struct err *e)
             return session_close(s, TRANSPORT_CLOSE_TIMED_OUT, "el saludo Noise no terminó", e);
         return RC_OK;
     }
+    if (s->phase == PH_CODE && now_ms >= s->code->deadline_ms)
+        return session_close(s, TRANSPORT_CLOSE_TIMED_OUT, "el código de vinculación venció", e);
     if (now_ms >= s->next_ping_ms) {
         /* Baileys checks silence only when the keepalive interval fires. */
         if (now_ms - s->last_rx_ms > s->cfg.silence_ms)
@@ -883,6 +1157,8 @@ wa_session_deadline(const struct wa_session *s)
     d = s->next_ping_ms;
     if (s->phase == PH_QR && s->qr_deadline_ms < d)
         d = s->qr_deadline_ms;
+    if (s->phase == PH_CODE && s->code->deadline_ms < d)
+        d = s->code->deadline_ms;
     if (s->pending_deadline_ms < d)
         d = s->pending_deadline_ms;
     return d;

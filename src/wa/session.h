@@ -5,9 +5,10 @@
  * client glue) creates it just before the Noise handshake, asks it for the ClientPayload
  * that goes into ClientFinish, tells it when the handshake is done, then feeds it every
  * decrypted binary node together with the current time. The session answers by queueing
- * nodes to send (the glue encodes, encrypts and frames them) and events (QR to show,
- * paired, credentials changed, logged in, closed), and says when it next needs to run
- * (wa_session_deadline) for QR rotation, keepalive pings and the 35 s silence rule.
+ * nodes to send (the glue encodes, encrypts and frames them) and events (QR or pairing code
+ * to show, paired, credentials changed, logged in, closed), and says when it next needs to
+ * run (wa_session_deadline) for QR rotation, code expiry, keepalive pings and the 35 s
+ * silence rule.
  *
  *   s = wa_session_new(creds, &cfg, now);
  *   wa_session_client_payload(s, &payload, e);     -> noise_init_write_finish(payload)
@@ -17,6 +18,17 @@
  *          while (wa_session_pop_event(s, &ev)) ...   FIRST: persist creds before sending
  *          while ((n = wa_session_pop_send(s))) ...   then encode+encrypt+send, binnode_free
  *   on socket close/error/decrypt failure: wa_session_abort(s, code, reason)
+ *
+ * Linking by phone number (WhatsApp's "Vincular con el número de teléfono", Baileys
+ * requestPairingCode): on an unpaired session, wa_session_request_code(s, phone, now) makes
+ * an 8-character code and a fresh pairing ephemeral key. Once the server's pair-device has
+ * arrived (at once if it already has) the session sends <link_code_companion_reg
+ * stage="companion_hello"> with the ephemeral key wrapped with the code, emits CODE instead
+ * of QRs, and waits WA_SESSION_CODE_MS for the person to type it on the phone. The server
+ * then sends <notification type="link_code_companion_reg">: the session acks it, unwraps the
+ * phone's ephemeral key with the code, sends stage="companion_finish" with the key bundle
+ * and replaces the adv secret in the creds (CREDS event) with the one both sides derive;
+ * the usual pair-success, checked against that secret, then links as with a QR.
  *
  * After a CLOSE event the session is dead: it queues nothing more, and the glue closes the
  * socket and asks core/reconnect what to do with the code (515 = reconnect at once with a
@@ -51,6 +63,11 @@ struct wa_session;
 #define WA_SESSION_QR_NEXT_MS   INT64_C(20000)
 #define WA_SESSION_KEEPALIVE_MS INT64_C(30000)
 #define WA_SESSION_SILENCE_MS   INT64_C(35000)
+/* How long a pairing code may wait for the phone (then close 408). */
+#define WA_SESSION_CODE_MS INT64_C(180000)
+/* Phone numbers for wa_session_request_code: digits only, country code included. */
+#define WA_SESSION_PHONE_MIN 10
+#define WA_SESSION_PHONE_MAX 15
 /* Pre-keys: first upload, and the floor under which the session tops up (guide §6.1). */
 #define WA_SESSION_PREKEYS_INITIAL 812
 #define WA_SESSION_PREKEYS_MIN     5
@@ -74,9 +91,12 @@ void wa_session_config_default(struct wa_session_config *cfg);
 
 enum wa_session_event_kind {
     WA_SESSION_EV_QR,     /* text = QR string; expires_at_ms = when the next one replaces it */
+    WA_SESSION_EV_CODE,   /* text = the 8-character pairing code to type on the phone;
+                           * expires_at_ms = when it lapses (a 408 close then) */
     WA_SESSION_EV_PAIRED, /* the phone linked us: text = jid, lid, platform; creds changed:
                            * persist them now (a 515 close follows) */
-    WA_SESSION_EV_CREDS,  /* creds changed (pre-keys generated, routing info): persist */
+    WA_SESSION_EV_CREDS,  /* creds changed (pre-keys generated, routing info, the adv secret
+                           * a pairing code derived): persist */
     WA_SESSION_EV_OPEN,   /* logged in and active: text = our jid, lid = our lid */
     WA_SESSION_EV_CLOSE,  /* the session ended: code (enum transport_close_code or a server
                            * code), text = Spanish reason; nothing follows */
@@ -85,7 +105,7 @@ enum wa_session_event_kind {
 struct wa_session_event {
     enum wa_session_event_kind kind;
     int code;                       /* CLOSE */
-    int64_t expires_at_ms;          /* QR */
+    int64_t expires_at_ms;          /* QR, CODE */
     char text[WA_SESSION_TEXT_MAX]; /* see the kinds above */
     char lid[WA_SESSION_JID_MAX];   /* PAIRED, OPEN ("" when unknown) */
     char platform[64];              /* PAIRED ("" when the server sent none) */
@@ -122,8 +142,27 @@ void wa_session_start(struct wa_session *s, int64_t now_ms);
  */
 int wa_session_feed(struct wa_session *s, const struct binnode *n, int64_t now_ms, struct err *e);
 
-/* Runs the timers due at now_ms (QR rotation or expiry, keepalive ping, silence → 408).
- * Same return as wa_session_feed. Calling it early is harmless. */
+/* True when phone is WA_SESSION_PHONE_MIN..MAX ASCII digits (country code included, no "+"). */
+bool wa_session_phone_valid(const char *phone);
+
+/*
+ * Asks to link this unpaired device to phone (e.g. "5215512345678") with a code instead of
+ * a QR. If the server's pair-device already arrived, queues the companion_hello iq and a
+ * CODE event (expires_at_ms = now_ms + WA_SESSION_CODE_MS) now; otherwise both follow when
+ * it arrives (acked as always). QR events stop for good. RC_OK; RC_INVAL (bad phone);
+ * RC_REFUSED (creds already paired or pair-success seen, a code already asked on this
+ * session, or the session closed). A code that lapses closes the session with 408; a server
+ * error to companion_hello or companion_finish closes it with the server's code; a
+ * malformed notification closes it with 500. A notification while no code is waiting (none
+ * asked, one already answered, or another ref than the server gave us) is acked and
+ * ignored: the first one fixed the adv secret. RC_CLOSED only if wrapping the key failed
+ * (the session then closed with 500).
+ */
+int wa_session_request_code(struct wa_session *s, const char *phone, int64_t now_ms, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* Runs the timers due at now_ms (QR rotation or expiry, code expiry, keepalive ping,
+ * silence → 408). Same return as wa_session_feed. Calling it early is harmless. */
 int wa_session_tick(struct wa_session *s, int64_t now_ms, struct err *e);
 
 /* The earliest time wa_session_tick must run, or INT64_MAX when no timer is armed

@@ -1,5 +1,6 @@
-/* test_transport_sim — the simulated network: QR rotation, scan, receipts, failures,
- * disconnects with every close code, determinism for a seed. Fake clock, no sleeps. */
+/* test_transport_sim — the simulated network: QR rotation, scan, linking with a code,
+ * receipts, failures, disconnects with every close code, determinism for a seed. Fake
+ * clock, no sleeps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,8 @@ struct fx {
     int64_t woken; /* last wake() deadline, -1 if none */
     struct strbuf log;
     char last_qr[200];
-    int nqr, nopen, nclose, last_close;
+    char last_code[16];
+    int nqr, ncode, nopen, nclose, last_close;
     struct transport *t;
     /* A miniature sender runtime applying the reconnect policy (when policy is set). */
     bool policy, linking;
@@ -54,6 +56,17 @@ on_qr(void *ctx, const char *qr, int64_t expires)
     f->linking = true;
     snprintf(f->last_qr, sizeof f->last_qr, "%s", qr);
     strbuf_addf(&f->log, "qr hasta %lld\n", (long long)expires);
+}
+
+static void
+on_code(void *ctx, const char *code, int64_t expires)
+{
+    struct fx *f = ctx;
+
+    f->ncode++;
+    f->linking = true;
+    snprintf(f->last_code, sizeof f->last_code, "%s", code);
+    strbuf_addf(&f->log, "código hasta %lld\n", (long long)expires);
 }
 
 static void
@@ -159,6 +172,7 @@ fx_start(struct fx *f, const struct sim_config *c)
     struct transport_events ev = {
         .ctx = f,
         .qr = on_qr,
+        .code = on_code,
         .open = on_open,
         .close = on_close,
         .ack = on_ack,
@@ -743,6 +757,135 @@ test_inconsistent_config_is_refused(void **st)
     assert_null(transport_sim_new(&c, &clk, NULL, &e));
 }
 
+static void
+test_link_code_replaces_the_first_qr_and_scan_links(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+    struct err e;
+
+    (void)st;
+    exact_config(&c);
+    fx_start(&f, &c);
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_OK);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_REFUSED);
+    run_until(&f, 100);
+    assert_int_equal(f.nqr, 0);
+    assert_int_equal(f.ncode, 1);
+    assert_int_equal(strlen(f.last_code), 8);
+    assert_int_equal(strspn(f.last_code, "123456789ABCDEFGHJKLMNPQRSTVWXYZ"), 8);
+    run_until(&f, 150000); /* past every QR's time: none comes */
+    assert_int_equal(f.nqr, 0);
+    assert_int_equal(f.nclose, 0);
+    assert_int_equal(transport_sim_scan(f.t, &e), RC_OK); /* the person types the code */
+    run_until(&f, 150100);
+    assert_string_equal(f.log.buf, "código hasta 180100\nopen 5215500000000@s.whatsapp.net\n");
+    assert_true(transport_sim_linked(f.t));
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_REFUSED); /* linked */
+    run_until(&f, 400000);
+    assert_int_equal(f.nclose, 0); /* the code's expiry died with it */
+    fx_stop(&f);
+}
+
+static void
+test_link_code_after_a_qr_then_expires_with_408(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+    struct err e;
+
+    (void)st;
+    exact_config(&c);
+    fx_start(&f, &c);
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    run_until(&f, 5000);
+    assert_int_equal(f.nqr, 1);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_OK);
+    run_until(&f, 5000); /* due at once */
+    assert_int_equal(f.ncode, 1);
+    run_until(&f, 185000 - 1);
+    assert_int_equal(f.nqr, 1); /* the QR stopped rotating */
+    assert_int_equal(f.nclose, 0);
+    run_until(&f, 185000);
+    assert_string_equal(f.log.buf, "qr hasta 60100\ncódigo hasta 185000\nclose 408\n");
+    assert_int_equal(transport_sim_scan(f.t, &e), RC_INVAL);
+    assert_false(transport_sim_linked(f.t));
+    /* A new connection shows QRs again until asked. */
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    run_until(&f, 185100);
+    assert_int_equal(f.nqr, 2);
+    assert_int_equal(f.ncode, 1);
+    fx_stop(&f);
+}
+
+static void
+test_link_code_refusals(void **st)
+{
+    static const struct transport_ops bare = { .name = "sin código" };
+    struct transport plain = { .ops = &bare };
+    struct sim_config c;
+    struct fx f;
+    struct err e;
+
+    (void)st;
+    exact_config(&c);
+    fx_start(&f, &c);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_CLOSED); /* not connected */
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    assert_int_equal(transport_link_code(f.t, NULL, &e), RC_INVAL);
+    assert_int_equal(transport_link_code(f.t, "", &e), RC_INVAL);
+    assert_int_equal(transport_link_code(f.t, "+5215512345678", &e), RC_INVAL);
+    assert_int_equal(transport_link_code(f.t, "123456789", &e), RC_INVAL);
+    assert_int_equal(transport_link_code(f.t, "1234567890123456", &e), RC_INVAL);
+    assert_int_equal(transport_link_code(f.t, "1234567890", &e), RC_OK);
+    fx_stop(&f);
+    /* Already linked: connecting opens, there is nothing to link. */
+    c.linked = true;
+    fx_start(&f, &c);
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", &e), RC_REFUSED);
+    fx_stop(&f);
+    /* A transport without the op. */
+    assert_int_equal(transport_link_code(&plain, "5215512345678", &e), RC_INVAL);
+    assert_string_equal(e.msg, "este transporte no vincula con código");
+}
+
+/* Same seed, same code; autoscan types it like it scans a QR. */
+static void
+test_link_code_is_deterministic_and_autoscan_types_it(void **st)
+{
+    struct sim_config c;
+    struct fx f;
+    char first[16];
+
+    (void)st;
+    exact_config(&c);
+    c.autoscan = true;
+    c.autoscan_after_ms = 3000;
+    c.restart_after_pair = true;
+    for (int run = 0; run < 2; run++) {
+        fx_start(&f, &c);
+        assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+        assert_int_equal(transport_link_code(f.t, "5215512345678", NULL), RC_OK);
+        run_until(&f, 3200);
+        assert_string_equal(f.log.buf, "código hasta 180100\nclose 515\n");
+        if (run == 0)
+            snprintf(first, sizeof first, "%s", f.last_code);
+        else
+            assert_string_equal(f.last_code, first);
+        assert_true(transport_sim_linked(f.t));
+        fx_stop(&f);
+    }
+    c.seed = 8;
+    fx_start(&f, &c);
+    assert_int_equal(transport_connect(f.t, NULL), RC_OK);
+    assert_int_equal(transport_link_code(f.t, "5215512345678", NULL), RC_OK);
+    run_until(&f, 100);
+    assert_string_not_equal(f.last_code, first);
+    fx_stop(&f);
+}
+
 int
 main(void)
 {
@@ -767,6 +910,10 @@ main(void)
         cmocka_unit_test(test_unscanned_qrs_end_in_a_question_not_a_loop),
         cmocka_unit_test(test_repeated_network_drops_back_off_longer_each_time),
         cmocka_unit_test(test_inconsistent_config_is_refused),
+        cmocka_unit_test(test_link_code_replaces_the_first_qr_and_scan_links),
+        cmocka_unit_test(test_link_code_after_a_qr_then_expires_with_408),
+        cmocka_unit_test(test_link_code_refusals),
+        cmocka_unit_test(test_link_code_is_deterministic_and_autoscan_types_it),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,12 @@
  * clock: QR rotation and expiry, pair-success checks (HMAC, account signature, HOSTED
  * prefixes), the pair-device-sign bytes, 515 → login payload, <success> → pre-key count and
  * upload (§6.2 shape) → active → open, keepalive pings and silence → 408, answers to
- * unknown iqs, acks, and every close code. The "phone" signs with the same primitives a
- * real one uses (XEdDSA, HMAC-SHA256). */
+ * unknown iqs, acks, and every close code. Linking with a pairing code: companion_hello
+ * before and after pair-device, the primary's notification, companion_finish decrypted and
+ * the adv secret recomputed on the phone's side, pair-success under that secret, expiry,
+ * server refusals, hostile notifications and refused requests. The "phone" signs and
+ * derives with the same primitives a real one uses (XEdDSA, HMAC-SHA256, X25519, HKDF,
+ * AES-GCM). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +18,9 @@
 
 #include <cmocka.h>
 
+#include "crypto/aead.h"
 #include "crypto/digest.h"
+#include "crypto/secure.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
 #include "util/err.h"
@@ -35,6 +41,8 @@ struct fx {
     struct wa_session_config cfg;
     int64_t now;
     struct x25519_keypair phone; /* the phone's identity (account signature key) */
+    bool own_adv;                /* the phone signs pair-success with adv, not the creds' */
+    uint8_t adv[32];
 };
 
 static int
@@ -207,7 +215,8 @@ phone_identity(struct fx *f, enum tamper t, struct strbuf *out)
     if (t == HOSTED)
         strbuf_add(&msg, "\x06\x05", 2);
     strbuf_add(&msg, acc.buf, acc.len);
-    digest_hmac_sha256(mac, f->creds->adv_secret, 32, (uint8_t *)msg.buf, msg.len);
+    digest_hmac_sha256(mac, f->own_adv ? f->adv : f->creds->adv_secret, 32, (uint8_t *)msg.buf,
+                       msg.len);
     if (t == BAD_HMAC)
         mac[0] ^= 0x80;
     h.has_details = h.has_hmac = 1;
@@ -803,6 +812,449 @@ test_routing_info_persisted(void **state)
     assert_memory_equal(f->creds->routing, "\x08\x02", 2);
 }
 
+/* ---- linking with a code ------------------------------------------------------------------ */
+
+#define PHONE     "15550001111"
+#define PHONE_JID PHONE "@s.whatsapp.net"
+#define CODE_REF  "2@linkref=="
+
+/* The bytes of n's child tag, which must exist. */
+static const unsigned char *
+code_child(const struct binnode *n, const char *tag, size_t *len)
+{
+    const struct binnode *c = binnode_child(n, tag);
+
+    assert_non_null(c);
+    return binnode_content(c, len);
+}
+
+/* Checks the companion_hello iq and returns its link_code_companion_reg, writing the
+ * ephemeral key it carries, unwrapped with code, to eph (NULL: skip the two PBKDF2 runs).
+ * The caller frees *iq. */
+static const struct binnode *
+expect_hello(struct fx *f, const char *code, uint8_t eph[32], struct binnode **iq)
+{
+    static const char *const order[] = {
+        "link_code_pairing_wrapped_companion_ephemeral_pub",
+        "companion_server_auth_key_pub",
+        "companion_platform_id",
+        "companion_platform_display",
+        "link_code_pairing_nonce",
+    };
+    const struct binnode *reg;
+    const unsigned char *b;
+    uint8_t other[32];
+    size_t len;
+
+    *iq = expect_send(f, "iq", "set");
+    assert_string_equal(binnode_attr(*iq, "to"), "s.whatsapp.net");
+    assert_string_equal(binnode_attr(*iq, "xmlns"), "md");
+    assert_non_null(binnode_attr(*iq, "id"));
+    reg = binnode_child(*iq, "link_code_companion_reg");
+    assert_non_null(reg);
+    assert_string_equal(binnode_attr(reg, "jid"), PHONE_JID);
+    assert_string_equal(binnode_attr(reg, "stage"), "companion_hello");
+    assert_string_equal(binnode_attr(reg, "should_show_push_notification"), "true");
+    assert_int_equal(binnode_nchildren(reg), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(binnode_tag(binnode_child_at(reg, i)), order[i]);
+    b = code_child(reg, order[0], &len);
+    assert_int_equal(len, WA_PAIRING_WRAPPED_BYTES);
+    if (eph != NULL) {
+        assert_int_equal(wa_pairing_code_unwrap(eph, code, b, len, NULL), RC_OK);
+        /* Only the right code gives the key (the phone proves it in expect_finish). */
+        assert_int_equal(wa_pairing_code_unwrap(other, "ZZZZZZZZ", b, len, NULL), RC_OK);
+        assert_memory_not_equal(other, eph, 32);
+    }
+    b = code_child(reg, "companion_server_auth_key_pub", &len);
+    assert_int_equal(len, 32);
+    assert_memory_equal(b, f->creds->noise.pub, 32);
+    assert_string_equal(binnode_text(binnode_child(reg, "companion_platform_id")), "1");
+    assert_string_equal(binnode_text(binnode_child(reg, "companion_platform_display")),
+                        "Chrome (Mac OS)");
+    assert_string_equal(binnode_text(binnode_child(reg, "link_code_pairing_nonce")), "0");
+    return reg;
+}
+
+/* Pops the CODE event and checks its shape. */
+static void
+expect_code(struct fx *f, char code[WA_PAIRING_CODE_LEN + 1], int64_t expires)
+{
+    struct wa_session_event ev;
+
+    expect_event(f, WA_SESSION_EV_CODE, &ev);
+    assert_int_equal(strlen(ev.text), WA_PAIRING_CODE_LEN);
+    assert_int_equal(strspn(ev.text, "123456789ABCDEFGHJKLMNPQRSTVWXYZ"), WA_PAIRING_CODE_LEN);
+    assert_int_equal(ev.expires_at_ms, expires);
+    memcpy(code, ev.text, WA_PAIRING_CODE_LEN + 1);
+}
+
+/* <iq type=result|error id> answering one of our iqs, with an optional <error> or ref. */
+static struct binnode *
+reply(const char *id, const char *type, const char *err_code, const char *ref)
+{
+    struct binnode *iq = node("iq", "from", "s.whatsapp.net", "type", type);
+
+    binnode_set_attr(iq, "id", id);
+    if (err_code != NULL) {
+        struct binnode *er = binnode_add(iq, "error");
+
+        binnode_set_attr(er, "code", err_code);
+        binnode_set_attr(er, "text", "rate-overlimit");
+    }
+    if (ref != NULL)
+        binnode_set_bytes(
+            binnode_add(binnode_add(iq, "link_code_companion_reg"), "link_code_pairing_ref"), ref,
+            strlen(ref));
+    return iq;
+}
+
+/* A session asked for a code after pair-device: returns the code, our ephemeral key as the
+ * phone unwraps it (eph NULL: not needed) and the hello's id (answered with CODE_REF). */
+static void
+code_ready(struct fx *f, char code[WA_PAIRING_CODE_LEN + 1], uint8_t eph[32], char *hello_id)
+{
+    struct wa_session_event ev;
+    struct binnode *iq;
+
+    assert_int_equal(feed(f, pair_device(3)), RC_OK);
+    drop_sends(f);
+    expect_event(f, WA_SESSION_EV_QR, &ev);
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, NULL), RC_OK);
+    expect_code(f, code, f->now + WA_SESSION_CODE_MS);
+    expect_no_event(f);
+    expect_hello(f, code, eph, &iq);
+    assert_null(wa_session_pop_send(f->s));
+    snprintf(hello_id, 40, "%s", binnode_attr(iq, "id"));
+    binnode_free(iq);
+    assert_int_equal(feed(f, reply(hello_id, "result", NULL, CODE_REF)), RC_OK);
+    assert_null(wa_session_pop_send(f->s));
+    expect_no_event(f);
+}
+
+enum notif_tamper { N_OK, N_NO_REG, N_NO_REF, N_SHORT_IDENTITY, N_LONG_WRAPPED, N_LOW_ORDER };
+
+/* The phone's <notification type="link_code_companion_reg"> after the person typed code: its
+ * ephemeral key peph wrapped with the code, its identity f->phone. */
+static struct binnode *
+notification(struct fx *f, const char *code, const struct x25519_keypair *peph, const char *ref,
+             enum notif_tamper t)
+{
+    struct binnode *n =
+        node("notification", "from", "s.whatsapp.net", "type", "link_code_companion_reg");
+    uint8_t wrapped[WA_PAIRING_WRAPPED_BYTES + 1], salt[32], iv[16], key[32];
+    struct binnode *reg;
+
+    binnode_set_attr(n, "id", "lc-1");
+    if (t == N_NO_REG)
+        return n;
+    reg = binnode_add(n, "link_code_companion_reg");
+    binnode_set_attr(reg, "stage", "primary_hello");
+    if (t != N_NO_REF)
+        binnode_set_bytes(binnode_add(reg, "link_code_pairing_ref"), ref, strlen(ref));
+    binnode_set_bytes(binnode_add(reg, "primary_identity_pub"), f->phone.pub,
+                      t == N_SHORT_IDENTITY ? 31 : 32);
+    secure_random(salt, sizeof salt);
+    secure_random(iv, sizeof iv);
+    memcpy(key, peph->pub, 32);
+    if (t == N_LOW_ORDER)
+        memset(key, 0, sizeof key);
+    assert_int_equal(wa_pairing_code_wrap(wrapped, code, key, salt, iv, NULL), RC_OK);
+    wrapped[WA_PAIRING_WRAPPED_BYTES] = 0;
+    binnode_set_bytes(binnode_add(reg, "link_code_pairing_wrapped_primary_ephemeral_pub"), wrapped,
+                      WA_PAIRING_WRAPPED_BYTES + (t == N_LONG_WRAPPED ? 1 : 0));
+    return n;
+}
+
+/* The phone's side of companion_finish: opens the bundle with X25519(peph, our ephemeral),
+ * checks what it holds and derives the adv secret into f->adv. Returns the iq's id. */
+static void
+expect_finish(struct fx *f, const struct x25519_keypair *peph, const uint8_t eph[32], char *id)
+{
+    static const char binfo[] = "link_code_pairing_key_bundle_encryption_key";
+    uint8_t shared[32], ident[32], key[32], pt[96], ikm[96];
+    const struct binnode *reg;
+    const unsigned char *b;
+    struct binnode *iq;
+    size_t len;
+
+    iq = expect_send(f, "iq", "set");
+    assert_string_equal(binnode_attr(iq, "xmlns"), "md");
+    assert_string_equal(binnode_attr(iq, "to"), "s.whatsapp.net");
+    snprintf(id, 40, "%s", binnode_attr(iq, "id"));
+    reg = binnode_child(iq, "link_code_companion_reg");
+    assert_non_null(reg);
+    assert_string_equal(binnode_attr(reg, "jid"), PHONE_JID);
+    assert_string_equal(binnode_attr(reg, "stage"), "companion_finish");
+    assert_int_equal(binnode_nchildren(reg), 3);
+    assert_string_equal(binnode_tag(binnode_child_at(reg, 0)),
+                        "link_code_pairing_wrapped_key_bundle");
+    assert_string_equal(binnode_tag(binnode_child_at(reg, 1)), "companion_identity_public");
+    assert_string_equal(binnode_tag(binnode_child_at(reg, 2)), "link_code_pairing_ref");
+    b = code_child(reg, "companion_identity_public", &len);
+    assert_int_equal(len, 32);
+    assert_memory_equal(b, f->creds->identity.pub, 32);
+    b = code_child(reg, "link_code_pairing_ref", &len);
+    assert_int_equal(len, strlen(CODE_REF));
+    assert_memory_equal(b, CODE_REF, len);
+    b = code_child(reg, "link_code_pairing_wrapped_key_bundle", &len);
+    assert_int_equal(len, WA_PAIRING_BUNDLE_BYTES);
+    assert_int_equal(x25519_dh(shared, peph->priv, eph, NULL), RC_OK);
+    assert_int_equal(digest_hkdf_sha256(key, 32, b, 32, shared, 32, (const uint8_t *)binfo,
+                                        sizeof binfo - 1, NULL),
+                     RC_OK);
+    assert_int_equal(aead_gcm_open(pt, key, b + 32, NULL, 0, b + 44, len - 44, NULL), RC_OK);
+    assert_memory_equal(pt, f->creds->identity.pub, 32);
+    assert_memory_equal(pt + 32, f->phone.pub, 32);
+    assert_int_equal(x25519_dh(ident, f->phone.priv, f->creds->identity.pub, NULL), RC_OK);
+    memcpy(ikm, shared, 32);
+    memcpy(ikm + 32, ident, 32);
+    memcpy(ikm + 64, pt + 64, 32);
+    assert_int_equal(
+        digest_hkdf_sha256(f->adv, 32, NULL, 0, ikm, 96, (const uint8_t *)"adv_secret", 10, NULL),
+        RC_OK);
+    f->own_adv = true;
+    binnode_free(iq);
+}
+
+static void
+expect_notification_ack(struct fx *f)
+{
+    struct binnode *n = expect_send(f, "ack", NULL);
+
+    assert_string_equal(binnode_attr(n, "id"), "lc-1");
+    assert_string_equal(binnode_attr(n, "to"), "s.whatsapp.net");
+    assert_string_equal(binnode_attr(n, "class"), "notification");
+    assert_string_equal(binnode_attr(n, "type"), "link_code_companion_reg");
+    binnode_free(n);
+}
+
+static void
+test_code_links_after_pair_device(void **state)
+{
+    struct fx *f = *state;
+    char code[WA_PAIRING_CODE_LEN + 1], hello_id[40], finish_id[40];
+    struct x25519_keypair peph;
+    struct wa_session_event ev;
+    uint8_t eph[32], old_adv[32];
+    int64_t t0 = f->now;
+
+    code_ready(f, code, eph, hello_id);
+    /* The QRs stopped: past every ref's expiry nothing happens. */
+    advance(f, t0 + 120000);
+    expect_no_event(f);
+    assert_false(wa_session_closed(f->s));
+    assert_int_equal(wa_session_deadline(f->s) <= t0 + WA_SESSION_CODE_MS, 1);
+    /* The person types the code: the phone's notification. */
+    memcpy(old_adv, f->creds->adv_secret, 32);
+    x25519_keypair_gen(&peph);
+    assert_int_equal(feed(f, notification(f, code, &peph, CODE_REF, N_OK)), RC_OK);
+    expect_event(f, WA_SESSION_EV_CREDS, &ev);
+    expect_no_event(f);
+    expect_finish(f, &peph, eph, finish_id);
+    expect_notification_ack(f);
+    assert_null(wa_session_pop_send(f->s));
+    assert_memory_equal(f->creds->adv_secret, f->adv, 32); /* both sides agree */
+    assert_memory_not_equal(f->creds->adv_secret, old_adv, 32);
+    assert_false(wa_creds_is_paired(f->creds));
+    assert_int_equal(feed(f, reply(finish_id, "result", NULL, NULL)), RC_OK);
+    assert_null(wa_session_pop_send(f->s));
+    /* A second notification changes nothing (acked only). */
+    assert_int_equal(feed(f, notification(f, code, &peph, CODE_REF, N_OK)), RC_OK);
+    expect_notification_ack(f);
+    assert_null(wa_session_pop_send(f->s));
+    expect_no_event(f);
+    assert_memory_equal(f->creds->adv_secret, f->adv, 32);
+    /* pair-success under the phone's adv secret links as with a QR. */
+    assert_int_equal(feed(f, pair_success(f, OK)), RC_OK);
+    expect_event(f, WA_SESSION_EV_PAIRED, &ev);
+    assert_string_equal(ev.text, JID);
+    assert_string_equal(f->creds->me_jid, JID);
+    binnode_free(expect_send(f, "iq", "result"));
+    /* The code timer is gone with the code. */
+    advance(f, t0 + 2 * WA_SESSION_CODE_MS);
+    expect_no_event(f);
+    assert_false(wa_session_closed(f->s));
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, NULL), RC_REFUSED);
+}
+
+static void
+test_code_before_pair_device_then_expires(void **state)
+{
+    struct fx *f = *state;
+    char code[WA_PAIRING_CODE_LEN + 1];
+    struct wa_session_event ev;
+    struct binnode *iq;
+    uint8_t eph[32];
+    int64_t t0;
+    struct err e;
+
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, NULL), RC_OK);
+    expect_no_event(f);
+    assert_null(wa_session_pop_send(f->s));
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, &e), RC_REFUSED);
+    assert_true(e.msg[0] != '\0');
+    f->now += 1500;
+    t0 = f->now;
+    assert_int_equal(feed(f, pair_device(2)), RC_OK);
+    iq = expect_send(f, "iq", "result"); /* pair-device answered as always */
+    assert_string_equal(binnode_attr(iq, "id"), "pd-1");
+    binnode_free(iq);
+    expect_code(f, code, t0 + WA_SESSION_CODE_MS);
+    expect_no_event(f); /* no QR */
+    expect_hello(f, code, eph, &iq);
+    binnode_free(iq);
+    /* A repeated pair-device is answered and changes nothing. */
+    assert_int_equal(feed(f, pair_device(2)), RC_OK);
+    binnode_free(expect_send(f, "iq", "result"));
+    assert_null(wa_session_pop_send(f->s));
+    expect_no_event(f);
+    /* Nobody types it. */
+    advance(f, t0 + WA_SESSION_CODE_MS - 1);
+    expect_no_event(f);
+    advance(f, t0 + WA_SESSION_CODE_MS);
+    assert_true(wa_session_pop_event(f->s, &ev));
+    assert_int_equal(ev.kind, WA_SESSION_EV_CLOSE);
+    assert_int_equal(ev.code, 408);
+    assert_string_equal(ev.text, "el código de vinculación venció");
+    assert_true(wa_session_closed(f->s));
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, NULL), RC_REFUSED);
+}
+
+static void
+test_code_request_refusals(void **state)
+{
+    static const char *const bad[] = {
+        "",           "123456789",      "1234567890123456",     "+5215512345678", "52155 1234567",
+        "52155abc45", "521551234567a8", "５２１５５１２３４５",
+    };
+    struct fx *f = *state;
+    struct err e;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(wa_session_request_code(f->s, bad[i], f->now, &e), RC_INVAL);
+        assert_false(wa_session_phone_valid(bad[i]));
+    }
+    assert_int_equal(wa_session_request_code(f->s, NULL, f->now, NULL), RC_INVAL);
+    assert_true(wa_session_phone_valid("1234567890"));
+    assert_true(wa_session_phone_valid("123456789012345"));
+    expect_no_event(f);
+    /* Bad requests left no code behind: a good one still works. */
+    assert_int_equal(wa_session_request_code(f->s, "123456789012345", f->now, NULL), RC_OK);
+    /* Paired credentials never ask. */
+    wa_session_free(f->s);
+    snprintf(f->creds->me_jid, sizeof f->creds->me_jid, "%s", JID);
+    f->s = wa_session_new(f->creds, &f->cfg, f->now);
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, &e), RC_REFUSED);
+    f->creds->me_jid[0] = '\0';
+    /* A closed session neither. */
+    wa_session_free(f->s);
+    f->s = wa_session_new(f->creds, &f->cfg, f->now);
+    wa_session_abort(f->s, 428, "socket cerrado");
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, &e), RC_REFUSED);
+}
+
+/* Each hostile notification closes 500 and leaves the adv secret alone. */
+static void
+test_code_malformed_notification_closes(void **state)
+{
+    static const enum notif_tamper cases[] = { N_NO_REG, N_NO_REF, N_SHORT_IDENTITY, N_LONG_WRAPPED,
+                                               N_LOW_ORDER };
+    struct fx *f = *state;
+    char code[WA_PAIRING_CODE_LEN + 1], hello_id[40];
+    struct x25519_keypair peph;
+    uint8_t adv[32];
+
+    x25519_keypair_gen(&peph);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wa_session_free(f->s);
+        f->s = wa_session_new(f->creds, &f->cfg, f->now);
+        wa_session_start(f->s, f->now);
+        code_ready(f, code, NULL, hello_id);
+        memcpy(adv, f->creds->adv_secret, 32);
+        assert_int_equal(feed(f, notification(f, code, &peph, CODE_REF, cases[i])), RC_CLOSED);
+        expect_close(f, 500);
+        assert_memory_equal(f->creds->adv_secret, adv, 32);
+    }
+}
+
+static void
+test_code_notification_not_ours_ignored(void **state)
+{
+    struct fx *f = *state;
+    char code[WA_PAIRING_CODE_LEN + 1], hello_id[40];
+    struct x25519_keypair peph;
+    struct wa_session_event ev;
+    struct binnode *n;
+    uint8_t adv[32];
+
+    memcpy(adv, f->creds->adv_secret, 32);
+    x25519_keypair_gen(&peph);
+    /* No code asked: acked, ignored. */
+    assert_int_equal(feed(f, notification(f, "ABCD2345", &peph, CODE_REF, N_OK)), RC_OK);
+    expect_notification_ack(f);
+    assert_null(wa_session_pop_send(f->s));
+    expect_no_event(f);
+    /* A code asked, but the notification carries another ref than the hello's answer. */
+    code_ready(f, code, NULL, hello_id);
+    assert_int_equal(feed(f, notification(f, code, &peph, "2@otherref", N_OK)), RC_OK);
+    expect_notification_ack(f);
+    assert_null(wa_session_pop_send(f->s));
+    expect_no_event(f);
+    /* An unknown stage is not the phone's hello either. */
+    n = notification(f, code, &peph, CODE_REF, N_OK);
+    binnode_set_attr(binnode_child(n, "link_code_companion_reg"), "stage", "refresh_code");
+    assert_int_equal(feed(f, n), RC_OK);
+    expect_notification_ack(f);
+    expect_no_event(f);
+    assert_memory_equal(f->creds->adv_secret, adv, 32);
+    assert_false(wa_session_closed(f->s));
+    /* The code still waits: the real one goes through. */
+    assert_int_equal(feed(f, notification(f, code, &peph, CODE_REF, N_OK)), RC_OK);
+    expect_event(f, WA_SESSION_EV_CREDS, &ev);
+    binnode_free(expect_send(f, "iq", "set"));
+    expect_notification_ack(f);
+    assert_memory_not_equal(f->creds->adv_secret, adv, 32);
+}
+
+static void
+test_code_server_refusals_close(void **state)
+{
+    struct fx *f = *state;
+    char code[WA_PAIRING_CODE_LEN + 1], hello_id[40], finish_id[40];
+    struct x25519_keypair peph;
+    struct wa_session_event ev;
+    struct binnode *iq;
+    uint8_t eph[32];
+
+    /* companion_hello refused (too many attempts): the server's code. */
+    assert_int_equal(feed(f, pair_device(1)), RC_OK);
+    drop_sends(f);
+    expect_event(f, WA_SESSION_EV_QR, &ev);
+    assert_int_equal(wa_session_request_code(f->s, PHONE, f->now, NULL), RC_OK);
+    expect_code(f, code, f->now + WA_SESSION_CODE_MS);
+    expect_hello(f, code, eph, &iq);
+    assert_int_equal(feed(f, reply(binnode_attr(iq, "id"), "error", "429", NULL)), RC_CLOSED);
+    binnode_free(iq);
+    assert_true(wa_session_pop_event(f->s, &ev));
+    assert_int_equal(ev.kind, WA_SESSION_EV_CLOSE);
+    assert_int_equal(ev.code, 429);
+    assert_non_null(strstr(ev.text, "demasiados intentos"));
+    assert_non_null(strstr(ev.text, "rate-overlimit"));
+    /* companion_finish refused: the same. */
+    wa_session_free(f->s);
+    f->s = wa_session_new(f->creds, &f->cfg, f->now);
+    wa_session_start(f->s, f->now);
+    code_ready(f, code, eph, hello_id);
+    x25519_keypair_gen(&peph);
+    assert_int_equal(feed(f, notification(f, code, &peph, CODE_REF, N_OK)), RC_OK);
+    expect_event(f, WA_SESSION_EV_CREDS, &ev);
+    expect_finish(f, &peph, eph, finish_id);
+    drop_sends(f);
+    assert_int_equal(feed(f, reply(finish_id, "error", "400", NULL)), RC_CLOSED);
+    expect_close(f, 400);
+}
+
 /* ---- closes --------------------------------------------------------------------------- */
 
 static void
@@ -872,6 +1324,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_acks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routing_info_persisted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_links_after_pair_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_before_pair_device_then_expires, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_request_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_malformed_notification_closes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_notification_not_ours_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_code_server_refusals_close, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

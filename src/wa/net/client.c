@@ -44,6 +44,8 @@ struct wa_client {
     struct noise_hs *hs;
     struct noise_transport *tr;
     struct wa_session *s;
+    /* A pairing code asked before the session existed ("" none); per connection. */
+    char code_phone[WA_SESSION_PHONE_MAX + 1];
     /* The outcome of the ended session, reported once the socket is gone. */
     int close_code;
     char close_reason[WA_SESSION_TEXT_MAX];
@@ -69,6 +71,7 @@ cl_conn_free(struct wa_client *c)
     c->tr = NULL;
     wa_session_free(c->s);
     c->s = NULL;
+    c->code_phone[0] = '\0';
     frame_dec_fini(&c->dec);
 }
 
@@ -176,6 +179,12 @@ cl_event(struct wa_client *c, const struct wa_session_event *ev)
         if (c->ev.qr != NULL)
             c->ev.qr(c->ev.ctx, ev->text, ev->expires_at_ms);
         break;
+    case WA_SESSION_EV_CODE:
+        log_info("wa: código de vinculación listo (vence en %lld s)",
+                 (long long)((ev->expires_at_ms - cl_now_ms()) / 1000)); /* never the code */
+        if (c->ev.code != NULL)
+            c->ev.code(c->ev.ctx, ev->text, ev->expires_at_ms);
+        break;
     case WA_SESSION_EV_PAIRED:
         log_info("wa: vinculado como %s", ev->text);
         if (cl_persist(c) == RC_OK && c->ev.paired != NULL)
@@ -229,6 +238,9 @@ cl_ws_open(void *ctx)
     frame_dec_init(&c->dec, 0, false);
     c->hs = noise_hs_new(NOISE_INITIATOR, &c->creds->noise, NULL);
     c->s = wa_session_new(c->creds, &c->scfg, cl_now_ms());
+    if (c->code_phone[0] != '\0' &&
+        wa_session_request_code(c->s, c->code_phone, cl_now_ms(), &e) != RC_OK)
+        log_warn("wa: no se pudo pedir el código de vinculación: %s", e.msg);
     strbuf_init(&hello);
     strbuf_init(&out);
     rc = noise_init_write_hello(c->hs, &hello, &e);
@@ -444,6 +456,34 @@ wa_client_send(struct wa_client *c, const struct binnode *n, struct err *e)
     rc = cl_send_node(c, n, e);
     if (rc != RC_OK && c->ws_live)
         cl_abort(c, TRANSPORT_CLOSE_NETWORK, "no se pudo enviar");
+    return rc;
+}
+
+int
+wa_client_link_code(struct wa_client *c, const char *phone, struct err *e)
+{
+    int rc;
+
+    if (!wa_session_phone_valid(phone))
+        return err_set(e, RC_INVAL,
+                       "número inválido para vincular: se esperan de %d a %d dígitos, con el "
+                       "código de país y sin «+»",
+                       WA_SESSION_PHONE_MIN, WA_SESSION_PHONE_MAX);
+    if (c->stopping || c->phase == CL_IDLE || c->phase == CL_CLOSING ||
+        (c->s != NULL && wa_session_closed(c->s)))
+        return err_set(e, RC_CLOSED, "no hay una conexión con WhatsApp en curso");
+    if (wa_creds_is_paired(c->creds))
+        return err_set(e, RC_REFUSED, "este dispositivo ya está vinculado");
+    if (c->code_phone[0] != '\0')
+        return err_set(e, RC_REFUSED, "ya se pidió un código de vinculación en esta conexión");
+    if (c->s == NULL) { /* the socket is still opening: cl_ws_open passes it on */
+        snprintf(c->code_phone, sizeof c->code_phone, "%s", phone);
+        return RC_OK;
+    }
+    rc = wa_session_request_code(c->s, phone, cl_now_ms(), e);
+    if (rc == RC_OK)
+        snprintf(c->code_phone, sizeof c->code_phone, "%s", phone);
+    cl_pump(c);
     return rc;
 }
 

@@ -5,11 +5,11 @@
  * (wa/frame, wa/noise, root key from cert_root_key()), the binary node codec and the pure
  * protocol state machine (wa/session): bytes in → frames → (handshake | decrypt → decode →
  * wa_session_feed) → the session's events and nodes out → encode → encrypt → frame → ws.
- * One uv_timer follows wa_session_deadline() (QR rotation, keepalive, silence). When the
- * session closes with 515 (restart required, right after pairing) the client reconnects at
- * once with a fresh session on the same credentials, which then sends the login payload;
- * every other close is reported through the close event and the caller decides (the
- * campaign transport asks core/reconnect).
+ * One uv_timer follows wa_session_deadline() (QR rotation, code expiry, keepalive,
+ * silence). When the session closes with 515 (restart required, right after pairing) the
+ * client reconnects at once with a fresh session on the same credentials, which then sends
+ * the login payload; every other close is reported through the close event and the caller
+ * decides (the campaign transport asks core/reconnect).
  *
  * Credentials are borrowed and updated in place by the session; whenever they change the
  * persist event runs before any node that depends on them leaves (a failure closes the
@@ -40,6 +40,9 @@ struct wa_client_events {
     void *ctx;
     /* A QR string to show until expires_at_ms (wall clock); the next one replaces it. */
     void (*qr)(void *ctx, const char *qr, int64_t expires_at_ms);
+    /* The 8-character pairing code asked with wa_client_link_code, to type on the phone
+     * before expires_at_ms (wall clock); no QR follows it. NULL: not delivered. */
+    void (*code)(void *ctx, const char *code, int64_t expires_at_ms);
     /* Credentials changed (pairing, pre-keys, routing): store them now. Return RC_OK or an
      * error (with e), which closes the connection. NULL: nothing is stored. */
     int (*persist)(void *ctx, const struct wa_creds *creds, struct err *e);
@@ -76,6 +79,19 @@ int wa_client_connect(struct wa_client *c, struct err *e) __attribute__((warn_un
 /* Encodes, encrypts and sends n (borrowed) on the open connection. RC_OK, RC_CLOSED (not
  * logged in yet, or closing), or the socket's error (the connection then closes). */
 int wa_client_send(struct wa_client *c, const struct binnode *n, struct err *e)
+    __attribute__((warn_unused_result));
+
+/*
+ * Links the unpaired account to phone (digits with country code, wa_session_phone_valid)
+ * with a pairing code instead of QRs, on the connection in progress (wa/session.h,
+ * wa_session_request_code): the code event follows once the server asked for pairing
+ * (at once when it already has, even inside this call). Asked while the socket is still
+ * opening, it is handed to the session as soon as one exists. Good for this connection
+ * only (a new connect starts with QRs again). RC_OK; RC_INVAL (bad phone); RC_CLOSED (no
+ * connection in progress, or stopped); RC_REFUSED (already paired, or a code was already
+ * asked on this connection).
+ */
+int wa_client_link_code(struct wa_client *c, const char *phone, struct err *e)
     __attribute__((warn_unused_result));
 
 /* Ends the current connection (if any) as TRANSPORT_CLOSE_LOCAL: the close event follows

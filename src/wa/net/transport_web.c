@@ -176,6 +176,15 @@ tw_qr(void *ctx, const char *qr, int64_t expires_at_ms)
         tw->base.ev.qr(tw->base.ev.ctx, qr, expires_at_ms);
 }
 
+static void
+tw_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    struct tweb *tw = ctx;
+
+    if (!tw->dead && tw->base.ev.code != NULL)
+        tw->base.ev.code(tw->base.ev.ctx, code, expires_at_ms);
+}
+
 static int
 tw_persist(void *ctx, const struct wa_creds *creds, struct err *e)
 {
@@ -243,6 +252,20 @@ tw_connect(struct transport *t, struct err *e)
     return rc;
 }
 
+static int
+tw_link_code(struct transport *t, const char *phone, struct err *e)
+{
+    struct tweb *tw = (struct tweb *)t;
+
+    if (tw->dead)
+        return err_set(e, RC_CLOSED, "transporte detenido");
+    if (tw->open)
+        return err_set(e, RC_REFUSED, "la cuenta ya está vinculada y conectada");
+    if (!tw->connecting)
+        return err_set(e, RC_CLOSED, "no hay una conexión con WhatsApp en curso");
+    return wa_client_link_code(tw->client, phone, e);
+}
+
 static void
 tw_disconnect(struct transport *t)
 {
@@ -301,6 +324,7 @@ static const struct transport_ops tw_ops = {
     .name = "web",
     .connect = tw_connect,
     .disconnect = tw_disconnect,
+    .link_code = tw_link_code,
     .send_text = tw_send_text,
     .presence = tw_presence,
     .check_numbers = tw_check,
@@ -317,6 +341,7 @@ transport_web_new(uv_loop_t *loop, struct wa_creds *creds, struct wasig *sig,
     struct wa_client_config ccfg = { .url = cfg->url, .session = cfg->session };
     struct wa_client_events cev = { .ctx = tw,
                                     .qr = tw_qr,
+                                    .code = tw_code,
                                     .persist = tw_persist,
                                     .open = tw_open,
                                     .close = tw_close,

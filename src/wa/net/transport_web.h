@@ -6,7 +6,8 @@
  * DESIGN. The campaign code drives any transport through the vtable; this one maps each
  * call to the messenger and each client/messenger event to a transport event:
  *   connect → wa_client_connect (login with the stored credentials; an unpaired account
- *   gets QR events as in `embudo wa link`); session OPEN → msgsend online → open(self);
+ *   gets QR events as in `embudo wa link`); link_code → wa_client_link_code, its CODE →
+ *   code(code, expires); session OPEN → msgsend online → open(self);
  *   send_text → wa_msgsend_send_text (the caller's id is the WhatsApp message id);
  *   ACK → ack(id, error), RECEIPT → receipt (delivered / read; played counts as read),
  *   INCOMING → incoming(from, id, text), NUMBERS → numbers (with the canonical JID),
