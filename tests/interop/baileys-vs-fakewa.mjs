@@ -1,7 +1,10 @@
 // baileys-vs-fakewa.mjs FAKEWA_BIN — the real Baileys client (7.0.0-rc14, pinned) against
 // embudo's C fake WhatsApp server (tests/wa/fakewa): Noise handshake with the fake's test
 // certificate chain, QR pairing through the fake phone (admin FIFO), the 515 restart, login,
-// pre-key upload and passive→active. Loopback only. Test-only; never shipped.
+// pre-key upload and passive→active; then linking by phone number: Baileys'
+// requestPairingCode, the code typed into the fake's second phone (admin "type-code"), the
+// same 515 and login; and a wrong code, which the fake phone notices only when the key
+// bundle does not open. Loopback only. Test-only; never shipped.
 //
 // The test root key reaches Baileys through its exported, mutable WA_CERT_DETAILS object
 // (../shared/docs/wa-protocol.md §13.b); nothing in node_modules is patched.
@@ -71,10 +74,11 @@ function connect(url, auth, onQr) {
         })
         sock.ev.on('creds.update', u => Object.assign(auth.creds, u))
         sock.ev.on('connection.update', u => {
-            if (u.qr) onQr(u.qr)
+            if (u.qr) onQr(u.qr, sock)
             if (u.connection === 'open') resolve({ sock, open: true })
             if (u.connection === 'close') {
-                resolve({ sock, open: false, code: u.lastDisconnect?.error?.output?.statusCode })
+                const error = u.lastDisconnect?.error
+                resolve({ sock, open: false, code: error?.output?.statusCode, why: error?.message })
             }
         })
     })
@@ -87,6 +91,75 @@ const waitFor = async (pred, ms = 10000) => {
         await new Promise(r => setTimeout(r, 50))
     }
     return false
+}
+
+// Events logged after mark (the number of lines when a scenario began).
+const since = mark => events().slice(mark)
+const PHONE2 = '15550002222'
+
+// Linking by phone number: on the first QR the socket asks for a pairing code for each of
+// users in turn (as Baileys' README does: once the socket shows a QR). Once the fake logged
+// the last request, the person types typeAs(code) into that phone. Resolves with the
+// connection's end and the last pairing code.
+async function linkByCode(url, auth, users, typeAs) {
+    const mark = events().length
+    let pairingCode = null, asked = false
+    const res = await connect(url, auth, async (qr, sock) => {
+        if (asked) return
+        asked = true
+        try {
+            for (const [i, user] of users.entries()) {
+                pairingCode = await sock.requestPairingCode(user)
+                await waitFor(es => es.slice(mark).filter(e => e.ev === 'link-code-hello').length > i)
+            }
+            admin(`type-code ${users.at(-1)} ${typeAs(pairingCode)}`)
+        } catch (err) {
+            check('requestPairingCode', false, String(err?.stack ?? err))
+        }
+    })
+    return { ...res, pairingCode, mark }
+}
+
+// A fresh socket links to the fake's second phone with the code it shows.
+async function scenarioLinkCode(url) {
+    const auth = memoryAuth()
+    const first = await linkByCode(url, auth, [PHONE2], code => code)
+    const ev = since(first.mark)
+    const hello = ev.find(e => e.ev === 'link-code-hello')
+    check('pairing code: 8 characters', /^[A-Z0-9]{8}$/.test(first.pairingCode ?? ''), first.pairingCode)
+    check('fake took companion_hello for phone 2 (platform id 1)',
+        hello?.ok === true && hello.phone === PHONE2 && hello.platform === '1', JSON.stringify(hello))
+    check('type-code: the phone sent primary_hello', ev.some(e => e.ev === 'link-code-typed' && e.ok))
+    check('fake phone opened the key bundle (link-code-finish ok)',
+        ev.some(e => e.ev === 'link-code-finish' && e.ok && e.phone === PHONE2))
+    check('pair-success HMAC with the derived adv secret, device signature back',
+        ev.some(e => e.ev === 'device-sign' && e.ok && e.jid.startsWith(PHONE2 + ':')))
+    check('code link ends with 515 restart', !first.open && first.code === 515, `code ${first.code} ${first.why}`)
+    check('creds.me.id names phone 2', new RegExp(`^${PHONE2}:\\d+@s\\.whatsapp\\.net$`).test(auth.creds.me?.id ?? ''),
+        auth.creds.me?.id)
+    check('no QR was scanned for it', !ev.some(e => e.ev === 'scan'))
+    const second = await connect(url, auth, () => {})
+    check('code-linked device logs in (connection open)', second.open)
+    const login = since(first.mark).find(e => e.ev === 'login')
+    check('login names phone 2', login?.ok === true && login.username === PHONE2, JSON.stringify(login))
+    second.sock.end(undefined)
+}
+
+// An unknown number gets an iq error; a wrong code typed into phone 1 fails at the bundle.
+async function scenarioWrongCode(url) {
+    const auth = memoryAuth()
+    const res = await linkByCode(url, auth, ['15559999999', '15550001111'],
+        code => (code[0] === 'A' ? 'B' : 'A') + code.slice(1))
+    const ev = since(res.mark)
+    const hellos = ev.filter(e => e.ev === 'link-code-hello')
+    check('unknown number: companion_hello refused',
+        hellos[0]?.ok === false && hellos[0].why === 'unknown-phone', JSON.stringify(hellos[0]))
+    check('the same connection may ask again (phone 1)', hellos[1]?.ok === true, JSON.stringify(hellos[1]))
+    const fin = ev.find(e => e.ev === 'link-code-finish')
+    check('wrong code: the key bundle does not open', fin?.ok === false && fin.why === 'bundle', JSON.stringify(fin))
+    check('wrong code: no pair-success, Baileys does not open', !res.open && !ev.some(e => e.ev === 'device-sign'),
+        `code ${res.code}`)
+    check('wrong code: Baileys got no device jid', auth.creds.me?.id === '15550001111@s.whatsapp.net', auth.creds.me?.id)
 }
 
 async function main() {
@@ -112,6 +185,8 @@ async function main() {
         check('pre-keys uploaded with a valid layout', await waitFor(es => es.some(e => e.ev === 'prekey-upload' && e.ok && e.keys > 0)))
         check('passive → active', await waitFor(es => es.some(e => e.ev === 'active')))
         second.sock.end(undefined)
+        await scenarioLinkCode(info.url)
+        await scenarioWrongCode(info.url)
     } catch (err) {
         check('no exception', false, String(err?.stack ?? err))
     } finally {

@@ -10,6 +10,8 @@
  * Admin commands arrive one per line on the FIFO (created 0600 when missing):
  *   scan-qr QR     the simulated phone (phone 1, FW_PHONE_USER) scans QR
  *   scan-qr-as USER QR   the phone of account USER (FW_PHONE_USER or FW_PHONE2_USER) scans QR
+ *   type-code USER CODE  the person types CODE into the phone of account USER: the newest
+ *                  request to link by that phone number gets its primary_hello (fakewa_link.c)
  *   corrupt-next   the next login is followed by a forged frame (the client must close)
  *   quit           close everything and exit (0 when the libuv loop closed cleanly)
  * SIGINT/SIGTERM also quit. Events go to FILE as JSON lines (docs/wa.md, "Socket,
@@ -55,6 +57,12 @@ struct fw_main {
     struct strbuf line;
     bool quitting;
 };
+
+/* After the last message of a connection we end, the time the client gets to read it and
+ * close first. Closing at once with the client's later bytes unread makes the kernel answer
+ * with RST, and the client's kernel then drops what it had not read yet: Baileys acks the
+ * link-code notification right after pair-device-sign and so lost the 515. */
+#define FW_LINGER_US 500000
 
 static void fw_quit(struct fw_main *m);
 
@@ -112,6 +120,11 @@ fw_writeable(struct fw_conn *c, struct lws *wsi)
     if (c->out_head == NULL) {
         if (!c->close_after_flush)
             return 0;
+        if (!c->lingering) {
+            c->lingering = true; /* LWS_CALLBACK_TIMER asks for this callback again */
+            lws_set_timer_usecs(wsi, FW_LINGER_US);
+            return 0;
+        }
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
         return -1;
     }
@@ -166,6 +179,10 @@ fw_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *i
         return fw_conn_feed(c, in, len) ? 0 : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return c != NULL ? fw_writeable(c, wsi) : 0;
+    case LWS_CALLBACK_TIMER:
+        if (c != NULL)
+            lws_callback_on_writable(wsi);
+        return 0;
     case LWS_CALLBACK_CLOSED:
         if (c == NULL)
             return 0;
@@ -196,7 +213,7 @@ fw_admin_line(struct fw_main *m, const char *line)
 {
     const struct fw_phone *ph;
     const char *sp;
-    char user[24];
+    char user[24], code[24];
 
     if (strncmp(line, "scan-qr ", 8) == 0)
         (void)fw_phone_scan(&m->srv, &m->srv.phones[0], line + 8);
@@ -204,6 +221,8 @@ fw_admin_line(struct fw_main *m, const char *line)
              (ph = fw_phone_find(&m->srv, user)) != NULL &&
              (sp = strchr(line + strlen("scan-qr-as "), ' ')) != NULL)
         (void)fw_phone_scan(&m->srv, ph, sp + 1);
+    else if (sscanf(line, "type-code %23s %23s", user, code) == 2)
+        (void)fw_link_type(&m->srv, user, code);
     else if (strcmp(line, "corrupt-next") == 0)
         m->srv.corrupt_next = true;
     else if (strcmp(line, "quit") == 0)

@@ -6,8 +6,10 @@
  * protocol of one connection (intro header, framing, Noise responder with a test
  * certificate chain, registration or login payload, iqs); fakewa_phone.c is the simulated
  * phones (FW_PHONES of them, each its own WhatsApp account: user, LID, identity key) that
- * scan a QR and link the device. Accounts live in memory for the process's life, so a second
- * client process can log in with what the first one registered.
+ * scan a QR and link the device; fakewa_link.c is the same phones linking by phone number
+ * (an 8-character code typed into the phone, link_code_companion_reg). Accounts live in
+ * memory for the process's life, so a second client process can log in with what the first
+ * one registered.
  * Everything a client sends is hostile: every check failure is logged and ends that
  * connection, never the server. Loop thread only.
  */
@@ -42,6 +44,8 @@ struct strbuf;
 #define FW_PUSH_NAME2  "Rosario"
 #define FW_LID2_USER   "99990002222"
 #define FW_PHONES      2
+#define FW_LC_CODE     8  /* characters of a pairing code ("link with phone number") */
+#define FW_LC_WRAPPED  80 /* a wrapped ephemeral key: salt 32 ‖ iv 16 ‖ AES-CTR(pub) 32 */
 
 /* A simulated phone: one WhatsApp account, whose identity key signs the devices it links. */
 struct fw_phone {
@@ -83,6 +87,17 @@ struct fw {
 
 enum fw_conn_state { FW_HELLO, FW_FINISH, FW_OPEN, FW_DEAD };
 
+/* A registering connection's request to link by phone number (companion_hello), and what the
+ * phone did with it once the code was typed (fakewa_link.c). */
+struct fw_link {
+    const struct fw_phone *phone;   /* the phone the companion named; NULL: no request */
+    char ref[FW_REF_BYTES + 1];     /* link_code_pairing_ref, our choice */
+    uint8_t wrapped[FW_LC_WRAPPED]; /* the companion's wrapped ephemeral public key */
+    bool typed;                     /* a code was typed into the phone: primary_hello sent */
+    uint8_t companion_eph[FW_KEY];  /* unwrapped with the typed code (garbage if it was wrong) */
+    struct x25519_keypair eph;      /* the phone's ephemeral key for this request */
+};
+
 struct fw_conn {
     struct fw *srv;
     struct fw_conn *next;
@@ -101,12 +116,14 @@ struct fw_conn {
     char pair_iq[32]; /* id of the pair-success iq, once sent */
     uint8_t adv_details[512];
     size_t adv_details_len;
+    struct fw_link link; /* linking by phone number instead of a QR */
     /* Login connections. */
     struct fw_account *acc;
     /* Output: whole websocket messages waiting for fakewa.c. */
     struct fw_msg *out_head, *out_tail;
     size_t out_off; /* bytes of out_head already sent (chunked output) */
     bool close_after_flush;
+    bool lingering; /* all flushed; closing once FW_LINGER_US passed (fakewa.c) */
 };
 
 struct fw_msg {
@@ -136,6 +153,12 @@ bool fw_conn_send_node(struct fw_conn *c, const struct binnode *n);
 struct fw_msg *fw_conn_pop(struct fw_conn *c);
 /* The next iq id. */
 void fw_conn_iq_id(struct fw_conn *c, char *buf, size_t len);
+/* Sends <iq type="result" id=ID from="s.whatsapp.net">, with child (owned) when not NULL. */
+void fw_conn_iq_result(struct fw_conn *c, const char *id, struct binnode *child);
+/* Sends <iq type="error" id=ID from="s.whatsapp.net"><error code=CODE text=TEXT/></iq>. */
+void fw_conn_iq_error(struct fw_conn *c, const char *id, const char *code, const char *text);
+/* Points *out at the content of n's child tag when it is exactly want bytes; else false. */
+bool fw_child_bytes(const struct binnode *n, const char *tag, size_t want, const uint8_t **out);
 
 /* ---- fakewa_phone.c ---- */
 /* A registration payload's DevicePairingRegistrationData: checks, stores, sends pair-device. */
@@ -147,8 +170,25 @@ const struct fw_phone *fw_phone_find(const struct fw *srv, const char *user);
 /* The admin "scan-qr" command: phone scans QR (finds the connection, checks the QR, sends
  * pair-success). */
 bool fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr);
+/* Links c's device to phone's account, whichever way the ADV secret adv reached the phone
+ * (a QR or a typed code): registers the device and fills identity with the signed
+ * ADVSignedDeviceIdentityHMAC for pair-success. NULL, or why not ("already-scanned",
+ * "too-many-devices", "sign"). */
+const char *fw_phone_link(struct fw_conn *c, const struct fw_phone *phone,
+                          const uint8_t adv[FW_KEY], struct strbuf *identity);
+/* Sends pair-success for c's new device with identity from fw_phone_link. */
+void fw_phone_send_pair_success(struct fw_conn *c, const struct strbuf *identity);
 /* The client's pair-device-sign result: verifies it, registers the device, 515. */
 bool fw_phone_device_sign(struct fw_conn *c, const struct binnode *iq);
+
+/* ---- fakewa_link.c ---- */
+/* An md iq whose first child is link_code_companion_reg (companion_hello or
+ * companion_finish). False when the connection must close. */
+bool fw_link_iq(struct fw_conn *c, const struct binnode *iq);
+/* The admin "type-code" command: the person types code into the phone of account user,
+ * which answers the newest request naming that phone with primary_hello. */
+bool fw_link_type(struct fw *srv, const char *user, const char *code);
+
 /* ---- fakewa_peer.c ---- */
 /* The usync iq (devices, lid, contact): answers it. */
 bool fw_peer_usync(struct fw_conn *c, const struct binnode *iq);

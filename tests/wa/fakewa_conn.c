@@ -280,9 +280,8 @@ out:
     return ok;
 }
 
-/* <iq type="result" id=ID from="s.whatsapp.net">, with child (owned) when not NULL. */
-static void
-fw_iq_result(struct fw_conn *c, const char *id, struct binnode *child)
+void
+fw_conn_iq_result(struct fw_conn *c, const char *id, struct binnode *child)
 {
     struct binnode *n = binnode_new("iq");
 
@@ -295,8 +294,22 @@ fw_iq_result(struct fw_conn *c, const char *id, struct binnode *child)
     binnode_free(n);
 }
 
-/* Fixed-size bytes content of child tag of n, or false. */
-static bool
+void
+fw_conn_iq_error(struct fw_conn *c, const char *id, const char *code, const char *text)
+{
+    struct binnode *n = binnode_new("iq"), *er;
+
+    binnode_set_attr(n, "from", "s.whatsapp.net");
+    binnode_set_attr(n, "type", "error");
+    binnode_set_attr(n, "id", id);
+    er = binnode_add(n, "error");
+    binnode_set_attr(er, "code", code);
+    binnode_set_attr(er, "text", text);
+    (void)fw_conn_send_node(c, n);
+    binnode_free(n);
+}
+
+bool
 fw_child_bytes(const struct binnode *n, const char *tag, size_t want, const uint8_t **out)
 {
     const struct binnode *ch = binnode_child(n, tag);
@@ -349,10 +362,10 @@ fw_conn_encrypt_iq(struct fw_conn *c, const struct binnode *iq, const char *id, 
         snprintf(v, sizeof v, "%u", c->acc != NULL ? c->acc->prekeys : 0u);
         binnode_set_attr(r, "value", v);
         fw_event(c->srv, c->id, "prekey-count", "\"value\":%s", v);
-        fw_iq_result(c, id, r);
+        fw_conn_iq_result(c, id, r);
     } else if (strcmp(first, "digest") == 0) {
         fw_event(c->srv, c->id, "digest", NULL);
-        fw_iq_result(c, id, binnode_new("digest"));
+        fw_conn_iq_result(c, id, binnode_new("digest"));
     } else if (binnode_child(iq, "registration") != NULL) {
         long n = fw_prekeys_check(c, iq);
 
@@ -360,9 +373,9 @@ fw_conn_encrypt_iq(struct fw_conn *c, const struct binnode *iq, const char *id, 
                  n >= 0 ? "true" : "false");
         if (n >= 0 && c->acc != NULL)
             c->acc->prekeys += (uint32_t)n;
-        fw_iq_result(c, id, NULL);
+        fw_conn_iq_result(c, id, NULL);
     } else {
-        fw_iq_result(c, id, NULL);
+        fw_conn_iq_result(c, id, NULL);
     }
 }
 
@@ -385,6 +398,8 @@ fw_conn_iq(struct fw_conn *c, const struct binnode *iq)
             return fw_phone_device_sign(c, iq);
         return true;
     }
+    if (xmlns != NULL && strcmp(xmlns, "md") == 0 && strcmp(first, "link_code_companion_reg") == 0)
+        return fw_link_iq(c, iq);
     if (xmlns != NULL && strcmp(xmlns, "usync") == 0)
         return fw_peer_usync(c, iq);
     if (xmlns != NULL && strcmp(xmlns, "encrypt") == 0 && strcmp(first, "key") == 0)
@@ -392,7 +407,7 @@ fw_conn_iq(struct fw_conn *c, const struct binnode *iq)
     if (xmlns != NULL && strcmp(xmlns, "encrypt") == 0)
         fw_conn_encrypt_iq(c, iq, id, first);
     else
-        fw_iq_result(c, id, NULL); /* ping, passive/active, abt, privacy, blocklist… */
+        fw_conn_iq_result(c, id, NULL); /* ping, passive/active, abt, privacy, blocklist… */
     if (xmlns != NULL && strcmp(xmlns, "passive") == 0 && strcmp(first, "active") == 0)
         fw_event(c->srv, c->id, "active", NULL);
     return true;

@@ -1,6 +1,7 @@
 /* fakewa_phone — the simulated phones: registration check, QR scan, pair-success, 515 (tests
  * only). Each phone is its own account (user, LID, identity key); the one that scans a QR
- * owns the device it links. Byte layouts: ../shared/docs/wa-protocol.md §4.3 and §5. */
+ * (or takes a typed code, fakewa_link.c) owns the device it links. Byte layouts:
+ * ../shared/docs/wa-protocol.md §4.3 and §5. */
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -209,8 +210,8 @@ fw_account_add(struct fw_conn *c, const struct fw_phone *phone)
     return a;
 }
 
-static void
-fw_send_pair_success(struct fw_conn *c, const struct strbuf *identity)
+void
+fw_phone_send_pair_success(struct fw_conn *c, const struct strbuf *identity)
 {
     struct binnode *iq = binnode_new("iq"), *ps, *dev;
 
@@ -247,6 +248,19 @@ fw_qr_check(struct fw_conn *c, const char *part[5], const size_t plen[5], uint8_
     return NULL;
 }
 
+const char *
+fw_phone_link(struct fw_conn *c, const struct fw_phone *phone, const uint8_t adv[FW_KEY],
+              struct strbuf *identity)
+{
+    if (c->pair_iq[0] != '\0' || c->acc != NULL)
+        return "already-scanned";
+    if ((c->acc = fw_account_add(c, phone)) == NULL)
+        return "too-many-devices";
+    if (!fw_build_identity(c, adv, identity))
+        return "sign";
+    return NULL;
+}
+
 bool
 fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr)
 {
@@ -259,12 +273,8 @@ fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr)
     struct strbuf identity;
 
     strbuf_init(&identity);
-    if (why == NULL && c->pair_iq[0] != '\0')
-        why = "already-scanned";
-    if (why == NULL && (c->acc = fw_account_add(c, phone)) == NULL)
-        why = "too-many-devices";
-    if (why == NULL && !fw_build_identity(c, adv, &identity))
-        why = "sign";
+    if (why == NULL)
+        why = fw_phone_link(c, phone, adv, &identity);
     fw_event(srv, c != NULL ? c->id : 0, "scan",
              "\"ok\":%s,\"why\":\"%s\",\"parts\":%d,"
              "\"platform\":\"%.*s\",\"phone\":\"%s\"",
@@ -272,7 +282,7 @@ fw_phone_scan(struct fw *srv, const struct fw_phone *phone, const char *qr)
              nparts == 5 ? (int)(plen[4] < 8 ? plen[4] : 8) : 0, nparts == 5 ? part[4] : "",
              phone->user);
     if (why == NULL)
-        fw_send_pair_success(c, &identity);
+        fw_phone_send_pair_success(c, &identity);
     secure_wipe(adv, sizeof adv);
     strbuf_fini(&identity);
     return why == NULL;
