@@ -41,6 +41,8 @@ void wa_panel_set_envio(struct app *a, const struct wa_envio_ops *ops);
 
 /* What the sender reports, forwarded here (loop thread). */
 void wa_panel_qr(struct app *a, const char *ref, int64_t expira_ms);
+/* Linking by phone number: the 8-character code to type on the phone, until expira_ms. */
+void wa_panel_codigo(struct app *a, const char *codigo, int64_t expira_ms);
 void wa_panel_qr_fin(struct app *a, bool vencido); /* linked, or every ref expired */
 void wa_panel_envio(struct app *a, enum wa_envio envio, const char *salud);
 
@@ -49,22 +51,24 @@ const struct wa_envio_ops *wa_panel_envio_ops(struct app *a);
 
 /*
  * wa_vincular.c: links the user's account on the simulated network (QR refs through
- * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). fin(ok, code, why) runs once
- * the link is stored (ok) or the attempt ended (code: the close code, 408 when every ref
- * expired, else 0 or another; why: Spanish). RC_BUSY when one is running.
+ * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). With telefono (digits with
+ * the country code, "525512345678") it links by phone number instead: the code goes through
+ * wa_panel_codigo and s "types" it. fin(ok, code, why) runs once the link is stored (ok) or
+ * the attempt ended (code: the close code, 408 when every ref or the phone code expired, else
+ * 0 or another; why: Spanish). RC_BUSY when one is running.
  */
 int wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
-                    struct err *e) __attribute__((warn_unused_result));
+                    const char *telefono, struct err *e) __attribute__((warn_unused_result));
 int wa_vincular_sim_escanear(struct err *e) __attribute__((warn_unused_result));
 
 /*
  * wa_vincular.c: links the user's account over transport = web with the factory app_run was
- * given (a thread of its own; QR refs through wa_panel_qr as they rotate). fin as above, once
- * the account's state is recorded. RC_BUSY when one is running, RC_INVAL without a factory,
- * RC_IO when the thread cannot start.
+ * given (a thread of its own; QR refs through wa_panel_qr as they rotate, or with telefono the
+ * phone code through wa_panel_codigo). fin as above, once the account's state is recorded.
+ * RC_BUSY when one is running, RC_INVAL without a factory, RC_IO when the thread cannot start.
  */
 int wa_vincular_web(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
-                    struct err *e) __attribute__((warn_unused_result));
+                    const char *telefono, struct err *e) __attribute__((warn_unused_result));
 
 /* progreso_panel.c: show campaign id in the progress pane. */
 void progreso_panel_mostrar(struct app *a, int64_t id);

@@ -3,15 +3,15 @@
  * every notification), the sender's health, and linking: v on an account not linked starts
  * linking (ui/wa_vincular.c: the simulated network, or the native client over web), whose QR
  * refs arrive through wa_panel_qr and are drawn with a countdown ticking each second; when
- * every ref expired, v asks again; on the simulated network s scans. Once linked, v starts the
+ * every ref expired, v asks again; on the simulated network s scans. n links by phone number
+ * instead (a form asks for it; the code to type on the phone arrives through wa_panel_codigo):
+ * what a terminal too small or without UTF-8 for the QR needs. Once linked, v starts the
  * sender. Also the shared helpers of ui/campanas_panel.h.
  *
  * Loop thread only, except wa_query (worker thread, the job's own fields). The countdown's
  * uv_timer_t exists only while a QR is shown; it closes itself when the client quits (the
  * controller closes its own handles, not the panes').
  */
-#include "ui/campanas_panel.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +23,14 @@
 #include "core/transport.h"
 #include "db/db_wa.h"
 #include "ui/app_internal.h"
+#include "ui/campanas_panel.h"
 #include "ui/pane/wa_pane.h"
 #include "ui/term/term.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
+#include "wa/msgid.h"
+#include "wa/session.h"
 
 #define CH(c)                  \
     {                          \
@@ -36,6 +39,7 @@
 
 static const struct keymap_entry wa_keys[] = {
     { KEYMAP_WA, CH('v'), ACTION_WA_LINK, "vincular / pedir otro código", true, 0 },
+    { KEYMAP_WA, CH('n'), ACTION_WA_LINK_PHONE, "vincular con el número de teléfono", true, 0 },
     { KEYMAP_WA, CH('s'), ACTION_WA_SCAN, "simular el escaneo (red simulada)", true, 0 },
     { KEYMAP_WA, CH('e'), ACTION_WA_SEND, "iniciar o detener el envío", true, 0 },
 };
@@ -49,6 +53,8 @@ struct wa_st {
     bool has_envio, envio_init;
     uv_timer_t tick;
     bool tick_init, tick_closing;
+    struct form_vm form; /* the phone number for n */
+    bool form_open;
 };
 
 struct wa_job {
@@ -185,7 +191,7 @@ on_tick(uv_timer_t *t)
 {
     struct wa_st *s = t->data;
 
-    if (s->a->quit || s->m.qr == NULL) {
+    if (s->a->quit || (s->m.qr == NULL && s->m.codigo[0] == '\0')) {
         tick_stop(s);
         return;
     }
@@ -251,6 +257,23 @@ wa_panel_qr(struct app *a, const char *ref, int64_t expira_ms)
 }
 
 void
+wa_panel_codigo(struct app *a, const char *codigo, int64_t expira_ms)
+{
+    struct wa_st *s = wa_state(a);
+    struct err e;
+
+    if (s == NULL)
+        return;
+    s->m.now_ms = campanas_now_ms();
+    if (wa_model_set_codigo(&s->m, codigo, expira_ms, &e) != RC_OK)
+        log_warn("código de vinculación no representable: %s", e.msg);
+    else
+        tick_start(s);
+    s->m.estado = WA_VINCULANDO;
+    app_redraw(a);
+}
+
+void
 wa_panel_qr_fin(struct app *a, bool vencido)
 {
     struct wa_st *s = wa_state(a);
@@ -283,8 +306,9 @@ wa_iniciar(struct wa_st *s)
     struct err e = { 0 };
 
     if (!s->has_envio) {
-        app_message(s->a, true, "Esta sesión no tiene el proceso de envío; la cuenta queda lista "
-                                "para «embudo worker».");
+        app_message(s->a, true,
+                    "Esta sesión no tiene el proceso de envío; la cuenta queda lista "
+                    "para «embudo worker».");
         return;
     }
     if (!app_require_db(s->a, "iniciar el envío"))
@@ -324,8 +348,9 @@ wa_sin_vincular(const struct wa_model *m)
            m->estado == WA_DESCONOCIDO || (m->estado == WA_VINCULANDO && m->jid[0] == '\0');
 }
 
+/* Starts linking: by QR (telefono NULL) or by phone number (digits with the country code). */
 static void
-wa_vincular(struct wa_st *s)
+wa_vincular(struct wa_st *s, const char *telefono)
 {
     struct err e = { 0 };
 
@@ -338,14 +363,74 @@ wa_vincular(struct wa_st *s)
     }
     if (!app_require_db(s->a, "vincular"))
         return;
-    if ((s->m.sim ? wa_vincular_sim(s->a, wa_vinculo_fin, &e)
-                  : wa_vincular_web(s->a, wa_vinculo_fin, &e)) != RC_OK) {
+    if ((s->m.sim ? wa_vincular_sim(s->a, wa_vinculo_fin, telefono, &e)
+                  : wa_vincular_web(s->a, wa_vinculo_fin, telefono, &e)) != RC_OK) {
         app_message(s->a, true, "%s", e.msg);
         return;
     }
     s->m.qr_vencido = false;
     s->m.estado = WA_VINCULANDO;
     app_redraw(s->a);
+}
+
+/* ---- the phone number form ---------------------------------------------------------- */
+
+/* WhatsApp's number for what was typed: "52" and ten digits for a Mexican one, the digits of
+   any other written with its country code. */
+static bool
+telefono_numero(const char *v, char out[WA_NUMBER_MAX])
+{
+    return wa_number_normalize(v, out) && wa_session_phone_valid(out);
+}
+
+static bool
+telefono_check(const char *v, char *msg, size_t msgsz)
+{
+    char numero[WA_NUMBER_MAX];
+
+    if (telefono_numero(v, numero))
+        return true;
+    snprintf(msg, msgsz, "10 dígitos de México (con o sin +52), u otro país con +lada");
+    return false;
+}
+
+static void
+telefono_submit(void *ctx, struct form_vm *f)
+{
+    struct wa_st *s = ctx;
+    char numero[WA_NUMBER_MAX];
+
+    if (!telefono_numero(form_vm_value(f, 0), numero))
+        return; /* the form's own check already says why */
+    app_form_close(s->a);
+    wa_vincular(s, numero);
+}
+
+static void
+telefono_closed(void *ctx, struct form_vm *f)
+{
+    (void)f;
+    ((struct wa_st *)ctx)->form_open = false;
+}
+
+static const struct app_form_ops telefono_form_ops = { telefono_submit, telefono_closed };
+
+static void
+telefono_form(struct wa_st *s)
+{
+    struct form_field *f;
+
+    if (!wa_sin_vincular(&s->m) || s->m.estado == WA_VINCULANDO) {
+        wa_vincular(s, NULL); /* linked already, or an attempt is under way: v's answer */
+        return;
+    }
+    form_vm_init(&s->form, "Vincular con el número de teléfono");
+    if ((f = form_vm_add(&s->form, "Su número de WhatsApp", FORM_TEXT, true, NULL)) != NULL) {
+        f->max_len = 20;
+        f->check = telefono_check;
+    }
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &telefono_form_ops, s);
 }
 
 static bool
@@ -356,13 +441,18 @@ wa_key(void *st, enum action act, const struct key *k)
 
     (void)k;
     if (act == ACTION_WA_LINK) {
-        wa_vincular(s);
+        wa_vincular(s, NULL);
+        return true;
+    }
+    if (act == ACTION_WA_LINK_PHONE) {
+        telefono_form(s);
         return true;
     }
     if (act == ACTION_WA_SCAN) {
         if (!s->m.sim)
-            app_message(s->a, false, "Solo en la red simulada: escanee el código con su teléfono "
-                                     "(WhatsApp › Dispositivos vinculados).");
+            app_message(s->a, false,
+                        "Solo en la red simulada: escanee el código con su teléfono "
+                        "(WhatsApp › Dispositivos vinculados).");
         else if (wa_vincular_sim_escanear(&e) != RC_OK)
             app_message(s->a, true, "%s", e.msg);
         return true;

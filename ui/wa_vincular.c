@@ -3,9 +3,13 @@
  * The campaign sender only sends for a linked account, so the terminal does the pairing
  * itself, as `embudo wa link` does, and shows each QR ref with its countdown (wa_panel_qr).
  *
+ * Either way a phone number turns the QRs into one code to type on that phone
+ * (transport_link_code / the factory's telefono; wa_panel_codigo shows it).
+ *
  * Simulated network (transport = sim):
- *   connect (unpaired) → QR refs with their expiry, rotating → s (or EMBUDO_SIM_AUTOSCAN=1)
- *   scans → close 515 → reconnect at once (core/reconnect) → open with the account's JID →
+ *   connect (unpaired) → QR refs with their expiry, rotating (or the code) → s (or
+ *   EMBUDO_SIM_AUTOSCAN=1) scans → close 515 → reconnect at once (core/reconnect) → open with
+ *   the account's JID →
  *   a job stores the link as `embudo wa link` does on sim (cmd/wa_sim: the session marker
  *   sealed with the key file, api.wa_guardar_credenciales, CONECTADA). All refs expiring (408)
  *   ends the attempt: v starts another.
@@ -31,7 +35,7 @@
  *
  * Loop thread only, except vinc_query (database worker) and the vw_thread side (link thread).
  */
-#include "ui/campanas_panel.h"
+#include "ui/wa_vincular.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +51,7 @@
 #include "core/transport.h"
 #include "core/transport_sim.h"
 #include "ui/app_internal.h"
-#include "ui/wa_vincular.h"
+#include "ui/campanas_panel.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -103,8 +107,8 @@ vinc_wake(void *ctx, int64_t deadline_ms)
     int64_t now = campanas_now_ms();
 
     if (v->timer_on && !v->timer_closing)
-        uv_timer_start(&v->timer, on_timer,
-                       deadline_ms > now ? (uint64_t)(deadline_ms - now) : 0, 0);
+        uv_timer_start(&v->timer, on_timer, deadline_ms > now ? (uint64_t)(deadline_ms - now) : 0,
+                       0);
 }
 
 static void
@@ -164,6 +168,14 @@ ev_qr(void *ctx, const char *qr, int64_t expires_at_ms)
 }
 
 static void
+ev_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    struct wa_vinc *v = ctx;
+
+    wa_panel_codigo(v->a, code, expires_at_ms);
+}
+
+static void
 ev_open(void *ctx, const char *self)
 {
     struct wa_vinc *v = ctx;
@@ -198,12 +210,14 @@ ev_close(void *ctx, int code, const char *reason)
 
 int
 wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
-                struct err *e)
+                const char *telefono, struct err *e)
 {
     struct wa_vinc *v = &vinc;
     struct sim_config cfg;
     struct transport_clock clk = { .now_ms = vinc_now, .wake = vinc_wake, .ctx = v };
-    struct transport_events ev = { .ctx = v, .qr = ev_qr, .open = ev_open, .close = ev_close };
+    struct transport_events ev = {
+        .ctx = v, .qr = ev_qr, .code = ev_code, .open = ev_open, .close = ev_close
+    };
     const char *scan = getenv("EMBUDO_SIM_AUTOSCAN"), *seed = getenv("EMBUDO_SIM_SEED");
     char self[64];
 
@@ -224,7 +238,8 @@ wa_vincular_sim(struct app *a, void (*fin)(struct app *a, bool ok, int code, con
     uv_timer_init(&a->loop, &v->timer);
     v->timer.data = v;
     v->timer_on = true;
-    if (transport_connect(v->t, e) != RC_OK) {
+    if (transport_connect(v->t, e) != RC_OK ||
+        (telefono != NULL && transport_link_code(v->t, telefono, e) != RC_OK)) {
         vinc_close(v);
         return e->rc;
     }
@@ -244,6 +259,7 @@ wa_vincular_sim_escanear(struct err *e)
 
 enum vw_kind {
     VW_QR,     /* a QR ref: text, at_ms = when it expires */
+    VW_CODE,   /* the phone code: text, at_ms = when it expires */
     VW_PAIRED, /* the phone scanned it: text = the device's JID */
     VW_END,    /* linked (ok) or not (text: why) */
     VW_DONE,   /* the thread finished (the account's state recorded): join it */
@@ -263,6 +279,7 @@ struct wa_vinc_web {
     const struct wa_link_factory *f;
     void (*fin)(struct app *a, bool ok, int code, const char *why);
     char login[64];
+    char telefono[24]; /* "" = by QR */
     uv_thread_t thread;
     uv_async_t wake;  /* link thread → loop thread: events queued */
     uv_timer_t watch; /* loop thread: notices the client quitting */
@@ -328,6 +345,12 @@ vw_on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
 }
 
 static void
+vw_on_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    vw_post(ctx, VW_CODE, false, 0, expires_at_ms, code);
+}
+
+static void
 vw_on_paired(void *ctx, const char *jid)
 {
     vw_post(ctx, VW_PAIRED, false, 0, 0, jid);
@@ -358,7 +381,7 @@ vw_thread(void *arg)
 {
     struct wa_vinc_web *w = arg;
     struct wa_link_events ev = {
-        .ctx = w, .qr = vw_on_qr, .paired = vw_on_paired, .end = vw_on_end
+        .ctx = w, .qr = vw_on_qr, .code = vw_on_code, .paired = vw_on_paired, .end = vw_on_end
     };
     bool stop_req;
 
@@ -370,8 +393,8 @@ vw_thread(void *arg)
     stop_req = w->stop_req;
     uv_mutex_unlock(&w->lock);
     if (!stop_req) {
-        w->state = w->f->start(w->f->ctx, &w->loop, w->login[0] != '\0' ? w->login : NULL, &ev,
-                               &w->e);
+        w->state = w->f->start(w->f->ctx, &w->loop, w->login[0] != '\0' ? w->login : NULL,
+                               w->telefono[0] != '\0' ? w->telefono : NULL, &ev, &w->e);
         if (w->state == NULL)
             vw_post(w, VW_END, false, TRANSPORT_CLOSE_NETWORK, 0, w->e.msg);
     }
@@ -416,6 +439,10 @@ vw_apply(struct wa_vinc_web *w, const struct vw_ev *ev)
     case VW_QR:
         if (!w->a->quit)
             wa_panel_qr(w->a, ev->text, ev->at_ms);
+        return;
+    case VW_CODE:
+        if (!w->a->quit)
+            wa_panel_codigo(w->a, ev->text, ev->at_ms);
         return;
     case VW_PAIRED:
         log_info("vinculación: emparejado con el teléfono como %s", ev->text);
@@ -472,13 +499,14 @@ vw_on_watch(uv_timer_t *t)
 
 int
 wa_vincular_web(struct app *a, void (*fin)(struct app *a, bool ok, int code, const char *why),
-                struct err *e)
+                const char *telefono, struct err *e)
 {
     struct wa_vinc_web *w;
 
     if (a->wa_link == NULL)
-        return err_set(e, RC_INVAL, "esta sesión no puede vincular con el cliente nativo; use "
-                                    "«embudo wa link»");
+        return err_set(e, RC_INVAL,
+                       "esta sesión no puede vincular con el cliente nativo; use "
+                       "«embudo wa link»");
     if (vweb != NULL)
         return err_set(e, RC_BUSY, "ya hay una vinculación en curso");
     w = xcalloc(1, sizeof *w);
@@ -486,6 +514,7 @@ wa_vincular_web(struct app *a, void (*fin)(struct app *a, bool ok, int code, con
     w->f = a->wa_link;
     w->fin = fin;
     snprintf(w->login, sizeof w->login, "%s", a->start_login);
+    snprintf(w->telefono, sizeof w->telefono, "%s", telefono != NULL ? telefono : "");
     w->tail = &w->head;
     if (uv_mutex_init(&w->lock) != 0) {
         free(w);

@@ -23,6 +23,9 @@ struct wa_link_events {
     void *ctx;
     /* A QR to show until expires_at_ms (epoch ms); the next one replaces it. */
     void (*qr)(void *ctx, const char *qr, int64_t expires_at_ms);
+    /* Linking by phone number: the 8-character code to type on the phone until
+     * expires_at_ms (epoch ms). */
+    void (*code)(void *ctx, const char *code, int64_t expires_at_ms);
     /* The phone scanned it: the device is paired as jid; the restart and login follow. */
     void (*paired)(void *ctx, const char *jid);
     /* The end, exactly once unless stop() came first: linked (ok: the credentials are
@@ -33,9 +36,10 @@ struct wa_link_events {
 
 struct wa_link_factory {
     /* Opens the database as login (NULL: the default) and the key file, refuses an account
-     * that is already linked, and starts pairing on loop with fresh credentials. The
+     * that is already linked, and starts pairing on loop with fresh credentials: by QR, or
+     * with telefono (digits with the country code) by a code typed on that phone. The
      * attempt's state, or NULL with a Spanish e. */
-    void *(*start)(const void *ctx, uv_loop_t *loop, const char *login,
+    void *(*start)(const void *ctx, uv_loop_t *loop, const char *login, const char *telefono,
                    const struct wa_link_events *ev, struct err *e);
     /* Ends the attempt at once: no event follows. Safe inside an event. */
     void (*stop)(void *state);

@@ -51,10 +51,10 @@ const struct cmd_entry cmd_table[] = {
     { "import", "import clientes ARCHIVO.csv [--rechazos RECHAZOS.csv]",
       "carga clientes al padrón desde un CSV (docs/import.md)", cmd_import_exec },
     { "wa",
-      "wa link [--raw] | wa conectar | wa status | wa unlink | wa revisar NUMERO… |"
-      " wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",
-      "vincula la cuenta de WhatsApp del promotor (QR), prueba la sesión, estado, revisa "
-      "números y envía un texto",
+      "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
+      " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",
+      "vincula la cuenta de WhatsApp del promotor (QR o código en el teléfono), prueba la "
+      "sesión, estado, revisa números y envía un texto",
       cmd_wa_exec },
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"

@@ -4,9 +4,10 @@
  *
  * link pairs a new device: fresh credentials, a QR drawn in half blocks that refreshes as
  * the server rotates refs (with a countdown), or with --raw each QR string on its own
- * line; after pair-success, the 515 restart and the login it prints "vinculado: <jid>"
- * and exits 0. conectar logs in once with the stored credentials and exits ("conectado:
- * <jid>"), which proves they still work. With wa.transport = sim, link pairs on the
+ * line; with --telefono N, instead of QRs, the 8-character code to type on that phone
+ * (--raw: the code alone); after pair-success, the 515 restart and the login it prints
+ * "vinculado: <jid>" and exits 0. conectar logs in once with the stored credentials and exits
+ * ("conectado: <jid>"), which proves they still work. With wa.transport = sim, link pairs on the
  * simulated network instead (cmd/wa_sim.c). The refusal, the credentials' sealing (src/crypto/seal,
  * key file wa.key_file, AD "wa_cuentas:<usuario_id>") and storing, and the account's state
  * after a run are cmd/wa_link.c's, shared with the terminal's WhatsApp pane; the plaintext
@@ -24,6 +25,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
+#include "cmd/cmd_wa_int.h"
+#include "cmd/wa_link.h"
+#include "cmd/wa_sim.h"
 #include "core/config.h"
 #include "core/qr_text.h"
 #include "crypto/seal.h"
@@ -35,9 +39,6 @@
 #include "wa/creds.h"
 #include "wa/creds_seal.h"
 #include "wa/net/client.h"
-#include "cmd/cmd_wa_int.h"
-#include "cmd/wa_link.h"
-#include "cmd/wa_sim.h"
 
 static int64_t
 wa_now_ms(void)
@@ -102,6 +103,14 @@ wa_on_qr(void *ctx, const char *qr, int64_t expires_at_ms)
         uv_timer_start(&r->tick, wa_countdown, 1000, 1000);
 }
 
+static void
+wa_on_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    struct wa_run *r = ctx;
+
+    wa_link_print_code(code, expires_at_ms, wa_now_ms(), r->raw);
+}
+
 /* The client's persist hook: seals the credentials and stores them (only once paired: the
  * row needs the jid). */
 static int
@@ -145,7 +154,7 @@ wa_on_close(void *ctx, int code, const char *reason)
     fflush(stdout);
     r->close_code = code;
     snprintf(r->close_reason, sizeof r->close_reason, "%s", reason);
-    wa_link_why(r->linking, code, reason, why, sizeof why);
+    wa_link_why(r->linking, r->telefono != NULL, code, reason, why, sizeof why);
     fprintf(stderr, "embudo: %s\n", why);
     wa_finish(r, 1);
 }
@@ -157,6 +166,7 @@ wa_run_client(struct wa_run *r)
     struct wa_client_config cfg = { .url = r->ctx->cfg->wa_url.value };
     struct wa_client_events ev = { .ctx = r,
                                    .qr = wa_on_qr,
+                                   .code = wa_on_code,
                                    .persist = wa_on_persist,
                                    .paired = wa_on_paired,
                                    .open = wa_on_open,
@@ -168,7 +178,8 @@ wa_run_client(struct wa_run *r)
     uv_timer_init(&r->loop, &r->tick);
     r->tick.data = r;
     r->client = wa_client_new(&r->loop, r->creds, &cfg, &ev, &r->e);
-    if (r->client == NULL || wa_client_connect(r->client, &r->e) != RC_OK) {
+    if (r->client == NULL || wa_client_connect(r->client, &r->e) != RC_OK ||
+        (r->telefono != NULL && wa_client_link_code(r->client, r->telefono, &r->e) != RC_OK)) {
         fprintf(stderr, "embudo: %s\n", r->e.msg);
         wa_finish(r, 1);
     }
@@ -222,9 +233,9 @@ wa_run_close(struct wa_run *r)
 }
 
 static int
-wa_link(const struct cmd_ctx *ctx, bool raw)
+wa_link(const struct cmd_ctx *ctx, bool raw, const char *telefono)
 {
-    struct wa_run r = { .raw = raw, .linking = true };
+    struct wa_run r = { .raw = raw, .linking = true, .telefono = telefono };
     struct db_wa_cuenta cuenta;
     int status;
 
@@ -331,8 +342,11 @@ cmd_wa_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_entry *entry = cmd_find("wa");
     bool raw = false;
-    const struct cmd_opt opts[] = { { "raw", false, NULL, &raw }, { NULL, false, NULL, NULL } };
-    char *pos[1];
+    const char *telefono = NULL;
+    const struct cmd_opt opts[] = { { "raw", false, NULL, &raw },
+                                    { "telefono", true, &telefono, NULL },
+                                    { NULL, false, NULL, NULL } };
+    char *pos[1], numero[WA_NUMBER_MAX];
     int npos = 0, rc;
 
     if (ctx->argc < 1)
@@ -343,11 +357,18 @@ cmd_wa_exec(struct cmd_ctx *ctx)
         return cmd_wa_enviar(ctx);
     if ((rc = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 0, &npos)) != 0)
         return rc;
-    if (strcmp(ctx->argv[0], "link") == 0)
-        return strcmp(ctx->cfg->transport.value, "sim") == 0 ? cmd_wa_link_sim(ctx, raw)
-                                                             : wa_link(ctx, raw);
-    if (raw)
-        return cmd_usage(entry, "«--raw» solo va con «wa link»");
+    if (strcmp(ctx->argv[0], "link") == 0) {
+        if (telefono != NULL && !wa_link_telefono(telefono, numero))
+            return cmd_usage(entry,
+                             "«--telefono» debe ser su número de WhatsApp: 10 dígitos de México "
+                             "(con o sin +52) o +lada del país y número: «%s»",
+                             telefono);
+        return strcmp(ctx->cfg->transport.value, "sim") == 0
+                   ? cmd_wa_link_sim(ctx, raw, telefono != NULL ? numero : NULL)
+                   : wa_link(ctx, raw, telefono != NULL ? numero : NULL);
+    }
+    if (raw || telefono != NULL)
+        return cmd_usage(entry, "«%s» solo va con «wa link»", raw ? "--raw" : "--telefono");
     if (strcmp(ctx->argv[0], "conectar") == 0)
         return wa_conectar(ctx);
     if (strcmp(ctx->argv[0], "status") == 0)

@@ -31,6 +31,7 @@ struct wa_run {
     uv_loop_t loop;
     uv_timer_t tick; /* the QR countdown, once a second */
     bool raw, linking, tty, finished;
+    const char *telefono; /* link by a code typed on this phone ("52…"); NULL: QRs */
     int64_t qr_expires_ms;
     int status;     /* exit status once finished */
     bool stored;    /* credentials reached the database during this run */

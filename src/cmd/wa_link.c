@@ -19,6 +19,7 @@
 #include "wa/creds.h"
 #include "wa/creds_seal.h"
 #include "wa/net/client.h"
+#include "wa/session.h"
 
 int
 wa_link_begin(struct db *db, const struct db_wa_cuenta *cuenta, struct wa_creds **creds,
@@ -80,13 +81,36 @@ wa_link_record(struct db *db, const struct wa_link_result *r, const struct db_wa
 }
 
 void
-wa_link_why(bool linking, int code, const char *reason, char *buf, size_t len)
+wa_link_why(bool linking, bool por_telefono, int code, const char *reason, char *buf, size_t len)
 {
     if (code == TRANSPORT_CLOSE_TIMED_OUT && linking)
-        snprintf(buf, len, "los códigos QR vencieron sin escanearse; intente de nuevo");
+        snprintf(buf, len, "%s",
+                 por_telefono ? "el código de vinculación venció sin usarse; pida otro"
+                              : "los códigos QR vencieron sin escanearse; intente de nuevo");
     else
         snprintf(buf, len, "la conexión con WhatsApp terminó (%d, %s): %s", code,
                  transport_close_name(code), reason);
+}
+
+bool
+wa_link_telefono(const char *in, char out[WA_NUMBER_MAX])
+{
+    return in != NULL && wa_number_normalize(in, out) && wa_session_phone_valid(out);
+}
+
+void
+wa_link_print_code(const char *code, int64_t expires_at_ms, int64_t now_ms, bool raw)
+{
+    int64_t left = (expires_at_ms - now_ms + 999) / 1000;
+
+    if (raw)
+        printf("%s\n", code);
+    else
+        printf("Código de vinculación: %.4s-%s\n"
+               "En su teléfono: WhatsApp › Dispositivos vinculados › Vincular un dispositivo › "
+               "Vincular con el número de teléfono, y escríbalo. Vence en %lld s.\n",
+               code, strlen(code) > 4 ? code + 4 : "", (long long)(left > 0 ? left : 0));
+    fflush(stdout);
 }
 
 /* ---- the terminal's link factory --------------------------------------------------------- */
@@ -103,6 +127,7 @@ struct wa_link {
     bool ended;  /* end reported or stop called: no more events */
     bool ok;     /* opened */
     bool stored; /* credentials reached the database */
+    bool por_telefono;
     int close_code;
     char reason[ERR_MSG_BYTES];
 };
@@ -130,6 +155,15 @@ link_qr(void *ctx, const char *qr, int64_t expires_at_ms)
 
     if (!l->ended && l->ev.qr != NULL)
         l->ev.qr(l->ev.ctx, qr, expires_at_ms);
+}
+
+static void
+link_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    struct wa_link *l = ctx;
+
+    if (!l->ended && l->ev.code != NULL)
+        l->ev.code(l->ev.ctx, code, expires_at_ms);
 }
 
 static int
@@ -163,7 +197,7 @@ link_close(void *ctx, int code, const char *reason)
     char why[ERR_MSG_BYTES];
 
     snprintf(l->reason, sizeof l->reason, "%s", reason);
-    wa_link_why(true, code, reason, why, sizeof why);
+    wa_link_why(true, l->por_telefono, code, reason, why, sizeof why);
     link_end(l, false, code, why);
 }
 
@@ -206,20 +240,22 @@ link_finish(void *state)
 }
 
 static void *
-link_start(const void *ctx, uv_loop_t *loop, const char *login, const struct wa_link_events *ev,
-           struct err *e)
+link_start(const void *ctx, uv_loop_t *loop, const char *login, const char *telefono,
+           const struct wa_link_events *ev, struct err *e)
 {
     const struct config *cfg = ctx;
     struct wa_link *l = xcalloc(1, sizeof *l);
     struct wa_client_config cc = { .url = cfg->wa_url.value };
     struct wa_client_events ce = { .ctx = l,
                                    .qr = link_qr,
+                                   .code = link_code,
                                    .persist = link_persist,
                                    .paired = link_paired,
                                    .open = link_open,
                                    .close = link_close };
 
     l->ev = *ev;
+    l->por_telefono = telefono != NULL;
     if ((l->db = db_open(cfg, login, e)) == NULL || db_wa_cuenta(l->db, &l->before, e) != RC_OK ||
         (l->key = seal_key_open(cfg->wa_key_file.value, true, e)) == NULL)
         goto fail;
@@ -229,7 +265,9 @@ link_start(const void *ctx, uv_loop_t *loop, const char *login, const struct wa_
     wa_session_config_default(&cc.session);
     if ((l->client = wa_client_new(loop, l->creds, &cc, &ce, e)) == NULL)
         goto fail;
-    if (wa_client_connect(l->client, e) != RC_OK) { /* reported as the end: the loop must run */
+    if (wa_client_connect(l->client, e) != RC_OK ||
+        (telefono != NULL && wa_client_link_code(l->client, telefono, e) != RC_OK)) {
+        /* reported as the end: the loop must run */
         snprintf(l->reason, sizeof l->reason, "%s", e->msg);
         link_end(l, false, TRANSPORT_CLOSE_NETWORK, e->msg);
     }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wa/msgid.h"
+
 struct config;
 struct db;
 struct db_wa_cuenta;
@@ -54,8 +56,19 @@ struct wa_link_result {
 int wa_link_record(struct db *db, const struct wa_link_result *r, const struct db_wa_cuenta *before,
                    struct err *e) __attribute__((warn_unused_result));
 
-/* The Spanish sentence for a run that closed with code and reason, into buf. */
-void wa_link_why(bool linking, int code, const char *reason, char *buf, size_t len);
+/* The Spanish sentence for a run that closed with code and reason, into buf (por_telefono:
+ * the link was by a phone code, not QRs). */
+void wa_link_why(bool linking, bool por_telefono, int code, const char *reason, char *buf,
+                 size_t len);
+
+/* Linking by phone number: WhatsApp's number for what a person typed — a Mexican number
+ * (ten digits, with or without +52, 52 1, 044…) becomes "52" and the ten digits, any other
+ * written with its country code passes as digits (wa_number_normalize) — in out. False when
+ * it is neither or has fewer than 10 digits (wa_session_phone_valid). */
+bool wa_link_telefono(const char *in, char out[WA_NUMBER_MAX]);
+
+/* Prints the code to type on the phone and where (raw: the code alone on its line). */
+void wa_link_print_code(const char *code, int64_t expires_at_ms, int64_t now_ms, bool raw);
 
 /* Fills out with the terminal's link factory over cfg (borrowed: it must outlive the
  * client): each attempt opens its own connection and the key file (created when missing),

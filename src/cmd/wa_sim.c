@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
+#include "cmd/wa_link.h"
 #include "core/config.h"
 #include "core/qr_text.h"
 #include "core/reconnect.h"
@@ -93,6 +94,17 @@ sim_qr(void *ctx, const char *qr, int64_t expires_at_ms)
 }
 
 static void
+sim_code(void *ctx, const char *code, int64_t expires_at_ms)
+{
+    struct sim_run *r = ctx;
+
+    wa_link_print_code(code, expires_at_ms, sim_now(NULL), r->raw);
+    if (!r->raw)
+        printf("Red simulada: el teléfono simulado escribe el código (EMBUDO_SIM_AUTOSCAN=1)…\n");
+    fflush(stdout);
+}
+
+static void
 sim_open(void *ctx, const char *self)
 {
     struct sim_run *r = ctx;
@@ -142,13 +154,15 @@ sim_drive(struct sim_run *r)
 }
 
 int
-cmd_wa_link_sim(const struct cmd_ctx *ctx, bool raw)
+cmd_wa_link_sim(const struct cmd_ctx *ctx, bool raw, const char *telefono)
 {
     const char *scan = getenv("EMBUDO_SIM_AUTOSCAN"), *seed = getenv("EMBUDO_SIM_SEED");
     struct sim_run r = { .raw = raw };
     struct sim_config cfg;
     struct transport_clock clk = { .now_ms = sim_now };
-    struct transport_events ev = { .ctx = &r, .qr = sim_qr, .open = sim_open, .close = sim_close };
+    struct transport_events ev = {
+        .ctx = &r, .qr = sim_qr, .code = sim_code, .open = sim_open, .close = sim_close
+    };
     struct db_wa_cuenta cuenta = { 0 };
     struct db *db;
     struct err e = { 0 };
@@ -178,7 +192,8 @@ cmd_wa_link_sim(const struct cmd_ctx *ctx, bool raw)
     cfg.self = self;
     rng_seed(&r.rng, cfg.seed);
     if ((r.t = transport_sim_new(&cfg, &clk, &ev, &e)) == NULL ||
-        transport_connect(r.t, &e) != RC_OK) {
+        transport_connect(r.t, &e) != RC_OK ||
+        (telefono != NULL && transport_link_code(r.t, telefono, &e) != RC_OK)) {
         status = cmd_fail("%s", e.msg);
         goto out;
     }

@@ -29,12 +29,13 @@ int wa_sim_guardar(struct db *db, const char *key_file, int usuario_id, const ch
                    struct err *e) __attribute__((warn_unused_result));
 
 /*
- * `embudo wa link [--raw]` on sim: connects unpaired, prints each QR (as the web link does;
- * --raw: one ref per line), and with EMBUDO_SIM_AUTOSCAN=1 the simulated phone scans the first
- * one; after the 515 restart and the open it stores the link and prints "vinculado: <jid>".
- * Without autoscan nobody can scan, so it refuses at once. Exit status (0, or 1 with a Spanish
- * message on stderr).
+ * `embudo wa link [--raw] [--telefono N]` on sim: connects unpaired, prints each QR (as the
+ * web link does; --raw: one ref per line) or, with telefono (WhatsApp's number, "52…"), the
+ * code to type on that phone; with EMBUDO_SIM_AUTOSCAN=1 the simulated phone scans the first
+ * QR or types the code; after the 515 restart and the open it stores the link and prints
+ * "vinculado: <jid>". Without autoscan nobody can scan, so it refuses at once. Exit status
+ * (0, or 1 with a Spanish message on stderr).
  */
-int cmd_wa_link_sim(const struct cmd_ctx *ctx, bool raw);
+int cmd_wa_link_sim(const struct cmd_ctx *ctx, bool raw, const char *telefono);
 
 #endif

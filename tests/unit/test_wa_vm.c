@@ -171,11 +171,54 @@ test_qr_does_not_fit_80x24_nor_ascii(void **st)
     assert_int_equal(wa_model_set_qr(&m, ref1, 60000, &e), RC_OK);
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, "La ventana es chica para el código: necesita"));
+    assert_non_null(strstr(out, "O pulse n para vincular con su número de teléfono."));
     assert_null(strstr(out, "▀"));
     free(out);
     m.ascii = true;
     out = render(&m, 160, 50);
     assert_non_null(strstr(out, "El código QR necesita una terminal UTF-8."));
+    free(out);
+    wa_model_fini(&m);
+}
+
+/* Linking by phone number: the code fits 80×24 and an ASCII terminal, with where to type it
+   and its countdown; the QR's words do not show; a malformed code is refused. */
+static void
+test_phone_code_at_80x24(void **st)
+{
+    struct wa_model m;
+    struct err e;
+    char *out;
+
+    (void)st;
+    model_connected(&m);
+    m.estado = WA_VINCULANDO;
+    m.ascii = true;
+    m.sim = true;
+    m.now_ms = 1000;
+    assert_int_equal(wa_model_set_codigo(&m, "ABCD1234", 181000, &e), RC_OK);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "\n    ABCD-1234\n"));
+    assert_non_null(strstr(out, "El código vence en 180 s."));
+    assert_non_null(strstr(out, "Vincular con el número de teléfono, y escriba:"));
+    assert_non_null(strstr(out, "pulse s para simular que lo escribe"));
+    assert_null(strstr(out, "necesita una terminal UTF-8"));
+    assert_null(strstr(out, "Pidiendo el código"));
+    free(out);
+    m.now_ms = 182000;
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "El código venció; esperando la respuesta de WhatsApp…"));
+    free(out);
+    assert_int_equal(wa_model_set_codigo(&m, "abcd1234", 1, &e), RC_INVAL);
+    assert_int_equal(wa_model_set_codigo(&m, "ABCD123", 1, &e), RC_INVAL);
+    assert_int_equal(wa_model_set_codigo(&m, "ABCD-1234", 1, &e), RC_INVAL);
+    assert_string_equal(m.codigo, "ABCD-1234");
+    wa_model_qr_end(&m, true);
+    m.estado = WA_SIN_VINCULAR;
+    out = render(&m, 80, 24);
+    assert_null(strstr(out, "ABCD-1234"));
+    assert_non_null(strstr(out, "El código de vinculación venció sin usarse."));
+    assert_non_null(strstr(out, "O pulse n para vincularlo con su número de teléfono."));
     free(out);
     wa_model_fini(&m);
 }
@@ -215,7 +258,8 @@ test_loading_error_and_tiny(void **st)
     model_connected(&m);
     snprintf(m.error, sizeof m.error, "No se pudo leer la cuenta: sin conexión");
     out = render(&m, 30, 3);
-    assert_string_equal(out, " WhatsApp\n No se pudo leer la cuenta: s…\n Cuenta      ● conectada\n");
+    assert_string_equal(out,
+                        " WhatsApp\n No se pudo leer la cuenta: s…\n Cuenta      ● conectada\n");
     free(out);
 }
 
@@ -229,6 +273,7 @@ main(void)
         cmocka_unit_test(test_qr_at_160x50_with_countdown_and_rotation),
         cmocka_unit_test(test_qr_does_not_fit_80x24_nor_ascii),
         cmocka_unit_test(test_expired_offers_retry),
+        cmocka_unit_test(test_phone_code_at_80x24),
         cmocka_unit_test(test_loading_error_and_tiny),
     };
 

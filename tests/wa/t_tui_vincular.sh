@@ -11,7 +11,9 @@
 # and once all expired the pane says so and v asks again. Another promoter
 # quits the client while the QR is on screen: the attempt stops, the client exits 0 and the
 # account goes back to SIN_VINCULAR; with no server, v shows the reason in Spanish and the
-# client stays. Needs tmux and node.
+# client stays. prom7 links by phone number instead: n, the number in the form (a bad one is
+# refused there), the 8-character code on screen, typed on the fake phone, linked. Needs tmux
+# and node.
 
 TT="tmux -u -L embudo-wa$$ -f /dev/null"
 tui_exit="$work/tui.exit"
@@ -65,6 +67,7 @@ eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || die "no 
 SELECT api.crear_usuario('prom2', 'Promotora Dos', 'PROMOTOR', 'sup1');
 SELECT api.crear_usuario('prom3', 'Promotora Tres', 'PROMOTOR', 'sup1');
 SELECT api.crear_usuario('prom4', 'Promotora Cuatro', 'PROMOTOR', 'sup1');
+SELECT api.crear_usuario('prom7', 'Promotora Siete', 'PROMOTOR', 'sup1');
 SQL
 start_fake
 scans=$(events '"ev":"scan"' '"ok":true')
@@ -163,6 +166,45 @@ else
 fi
 check "TUI (web): una vinculación interrumpida deja la cuenta SIN_VINCULAR" \
     [ "$(cuenta prom3)" = "SIN_VINCULAR|f|" ]
+
+# Linking by phone number: n asks for it, the code is drawn big enough to read on any terminal.
+tui_start prom7
+hellos=$(events '"ev":"link-code-hello"' '"ok":true')
+if tui_wait "Actualizado a las" && tui_pane WhatsApp && tui_wait "O pulse n para vincularlo" &&
+    tui_send n && tui_wait "Su número de WhatsApp"; then
+    tui_send "12"
+    $TT send-keys -t app Enter
+    check "TUI (web): n rechaza en el formulario un número que no es teléfono" \
+        tui_wait "10 dígitos de México (con o sin +52), u otro país con +lada"
+    $TT send-keys -t app BSpace BSpace
+    tui_send "+1 555 000 1111"
+    $TT send-keys -t app Enter
+else
+    tui_fail_screen "TUI (web): n no abrió el formulario del número"
+fi
+if tui_wait "Vincular con el número de teléfono, y escriba:" && tui_wait "El código vence en"; then
+    ok "TUI (web): el panel muestra el código para escribir en el teléfono, con su cuenta regresiva"
+    code=$(tui_screen | sed -n 's/^ *\([1-9A-HJ-NP-TV-Z]\{4\}\)-\([1-9A-HJ-NP-TV-Z]\{4\}\) *$/\1\2/p' |
+        head -n 1)
+    i=0
+    while [ "$(events '"ev":"link-code-hello"' '"ok":true')" = "$hellos" ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    printf 'type-code 15550001111 %s\n' "$code" > "$work/admin"
+else
+    tui_fail_screen "TUI (web): no se mostró el código de vinculación"
+fi
+if tui_wait "WhatsApp vinculado." && tui_wait "conectada"; then
+    ok "TUI (web): escrito el código en el teléfono, el panel muestra la cuenta vinculada"
+else
+    tui_fail_screen "TUI (web): el código escrito no vinculó la cuenta"
+fi
+check "TUI (web): vinculada por código: CONECTADA con credenciales selladas y el jid del teléfono" \
+    eval 'cuenta prom7 | grep -qE "^CONECTADA\|t\|15550001111:[0-9]+@s\.whatsapp\.net$"'
+tui_send q
+check "TUI (web): el cliente sale con 0 tras vincular por código" \
+    eval 'tui_gone && [ "$(cat "$tui_exit")" = 0 ]'
 check "el servidor falso termina limpio" stop_fake
 
 # No server: the pane says why in Spanish, keeps the client running, and v may try again.

@@ -60,6 +60,7 @@ static const struct {
     [ACTION_EXTEND] = { "extender", "más tiempo en la etapa" },
     [ACTION_ATTEMPT] = { "intento", "registrar un intento de contacto" },
     [ACTION_WA_LINK] = { "vincular", "vincular WhatsApp" },
+    [ACTION_WA_LINK_PHONE] = { "vincular_telefono", "vincular WhatsApp con el número de teléfono" },
     [ACTION_WA_SCAN] = { "escanear", "simular el escaneo" },
     [ACTION_WA_SEND] = { "envio", "iniciar o detener el envío" },
     [ACTION_CAMPAIGN_PAUSE] = { "pausar", "pausar la campaña" },

@@ -106,6 +106,7 @@ enum action {
     ACTION_ATTEMPT, /* record a contact attempt (its outcome and a note) */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
+    ACTION_WA_LINK_PHONE,   /* link the account with a code typed on the phone */
     ACTION_WA_SCAN,         /* simulated network: scan the QR */
     ACTION_WA_SEND,         /* start / stop this session's sender */
     ACTION_CAMPAIGN_PAUSE,

@@ -10,9 +10,9 @@
 enum { LABEL_W = 12, QR_QUIET = 2 };
 
 static const struct {
-    const char *name;   /* as stored in crm.wa_cuentas.estado */
-    const char *word;   /* shown */
-    int level;          /* 0 ok, 1 warn, 2 bad */
+    const char *name; /* as stored in crm.wa_cuentas.estado */
+    const char *word; /* shown */
+    int level;        /* 0 ok, 1 warn, 2 bad */
 } estados[] = {
     [WA_DESCONOCIDO] = { "", "desconocido", 1 },
     [WA_SIN_VINCULAR] = { "SIN_VINCULAR", "sin vincular", 2 },
@@ -64,13 +64,30 @@ wa_model_set_qr(struct wa_model *m, const char *ref, int64_t expira_ms, struct e
         char first[512];
         size_t n = strcspn(text, "\n");
 
-        snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1),
-                 text);
+        snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), text);
         m->qr_cols = vm_text_width(first);
     }
     m->qr_expira_ms = expira_ms;
     m->qr_n++;
     m->qr_vencido = false;
+    m->por_telefono = false;
+    return RC_OK;
+}
+
+int
+wa_model_set_codigo(struct wa_model *m, const char *codigo, int64_t expira_ms, struct err *e)
+{
+    size_t n = codigo != NULL ? strlen(codigo) : 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (!((codigo[i] >= 'A' && codigo[i] <= 'Z') || (codigo[i] >= '0' && codigo[i] <= '9')))
+            n = 0;
+    if (n != 8)
+        return err_set(e, RC_INVAL, "el código de vinculación no tiene 8 letras y dígitos");
+    snprintf(m->codigo, sizeof m->codigo, "%.4s-%.4s", codigo, codigo + 4);
+    m->codigo_expira_ms = expira_ms;
+    m->qr_vencido = false;
+    m->por_telefono = true;
     return RC_OK;
 }
 
@@ -80,6 +97,8 @@ wa_model_qr_end(struct wa_model *m, bool vencido)
     free(m->qr);
     m->qr = NULL;
     m->qr_rows = m->qr_cols = m->qr_n = 0;
+    m->codigo[0] = '\0';
+    m->codigo_expira_ms = 0;
     m->qr_vencido = vencido;
 }
 
@@ -104,6 +123,16 @@ text_line(struct wa_vm *vm, enum vm_role role, const char *text)
 
     if (l != NULL)
         vm_line_put(l, 1, vm->width, role, text);
+}
+
+/* Running text over as many rows as it needs. */
+static void
+text_wrap(struct wa_vm *vm, enum vm_role role, const char *text)
+{
+    char row[VM_SPAN_BYTES];
+
+    while (vm_wrap_row(row, (int)sizeof row, &text, vm->width - 2))
+        text_line(vm, role, row);
 }
 
 static void
@@ -190,8 +219,9 @@ qr_lines(struct wa_vm *vm, const struct wa_model *m)
     int room = vm->height - vm->nlines;
     char buf[200];
 
-    text_line(vm, ROLE_TEXT, "Abra WhatsApp › Dispositivos vinculados › Vincular un dispositivo "
-                             "y escanee:");
+    text_line(vm, ROLE_TEXT,
+              "Abra WhatsApp › Dispositivos vinculados › Vincular un dispositivo "
+              "y escanee:");
     qr_countdown(vm, m);
     if (m->sim)
         text_line(vm, ROLE_MUTED, "Red simulada: pulse s para simular el escaneo.");
@@ -200,10 +230,12 @@ qr_lines(struct wa_vm *vm, const struct wa_model *m)
         if (m->ascii)
             snprintf(buf, sizeof buf, "El código QR necesita una terminal UTF-8.");
         else
-            snprintf(buf, sizeof buf, "La ventana es chica para el código: necesita %d×%d "
-                                      "(hay %d×%d). Agrándela.",
+            snprintf(buf, sizeof buf,
+                     "La ventana es chica para el código: necesita %d×%d "
+                     "(hay %d×%d). Agrándela.",
                      m->qr_cols + 2, m->qr_rows + vm->nlines, vm->width, vm->height);
         text_line(vm, ROLE_ERROR, buf);
+        text_line(vm, ROLE_TEXT, "O pulse n para vincular con su número de teléfono.");
         return;
     }
     while (*p != '\0') {
@@ -217,6 +249,30 @@ qr_lines(struct wa_vm *vm, const struct wa_model *m)
     }
 }
 
+/* Linking by phone number: where to type the code, the code, how long it lasts. */
+static void
+codigo_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    int64_t left = m->codigo_expira_ms - m->now_ms;
+    struct vm_line *l;
+    char buf[160];
+
+    text_wrap(vm, ROLE_TEXT,
+              "En su teléfono: WhatsApp › Dispositivos vinculados › Vincular un "
+              "dispositivo › Vincular con el número de teléfono, y escriba:");
+    add(vm, ROLE_TEXT);
+    if ((l = add(vm, ROLE_TEXT)) != NULL)
+        vm_line_put(l, 4, vm->width, ROLE_HEADING, m->codigo);
+    add(vm, ROLE_TEXT);
+    if (left > 0)
+        snprintf(buf, sizeof buf, "El código vence en %lld s.", (long long)((left + 999) / 1000));
+    else
+        snprintf(buf, sizeof buf, "El código venció; esperando la respuesta de WhatsApp…");
+    text_line(vm, ROLE_MUTED, buf);
+    if (m->sim)
+        text_line(vm, ROLE_MUTED, "Red simulada: pulse s para simular que lo escribe.");
+}
+
 static void
 actions_lines(struct wa_vm *vm, const struct wa_model *m)
 {
@@ -224,26 +280,31 @@ actions_lines(struct wa_vm *vm, const struct wa_model *m)
     case WA_SIN_VINCULAR:
     case WA_REQUIERE_VINCULO:
     case WA_DESCONOCIDO:
-        text_line(vm, ROLE_TEXT, m->qr_vencido
-                                     ? "Los códigos vencieron sin escanearse. Pulse v para pedir otro."
-                                     : "Pulse v para vincular su WhatsApp con un código QR.");
+        text_line(vm, ROLE_TEXT,
+                  !m->qr_vencido    ? "Pulse v para vincular su WhatsApp con un código QR."
+                  : m->por_telefono ? "El código de vinculación venció sin usarse."
+                                    : "Los códigos vencieron sin escanearse. Pulse v para pedir "
+                                      "otro.");
+        text_line(vm, ROLE_TEXT, "O pulse n para vincularlo con su número de teléfono.");
         break;
     case WA_VINCULANDO:
-        if (m->qr == NULL)
-            text_line(vm, ROLE_MUTED, m->qr_vencido ? "Los códigos vencieron. Pulse v para pedir otro."
-                                                    : "Pidiendo el código…");
+        if (m->qr == NULL && m->codigo[0] == '\0')
+            text_line(vm, ROLE_MUTED,
+                      m->qr_vencido ? "Los códigos vencieron. Pulse v para pedir otro."
+                                    : "Pidiendo el código…");
         break;
     case WA_DESCONECTADA:
         text_line(vm, ROLE_MUTED, "Se reconecta solo; las campañas esperan mientras tanto.");
         break;
     case WA_BLOQUEADA:
-        text_line(vm, ROLE_ERROR, "WhatsApp restringió este número: revise el teléfono antes de "
-                                  "volver a enviar.");
+        text_line(vm, ROLE_ERROR,
+                  "WhatsApp restringió este número: revise el teléfono antes de "
+                  "volver a enviar.");
         break;
     case WA_CONECTADA:
         break;
     }
-    if (m->sim && m->qr == NULL && m->estado == WA_VINCULANDO)
+    if (m->sim && m->qr == NULL && m->codigo[0] == '\0' && m->estado == WA_VINCULANDO)
         text_line(vm, ROLE_MUTED, "Red simulada: pulse s para simular el escaneo.");
 }
 
@@ -267,7 +328,9 @@ wa_vm_build(struct wa_vm *vm, const struct wa_model *m, int width, int height)
     salud_line(vm, m);
     add(vm, ROLE_TEXT);
     actions_lines(vm, m);
-    if (m->qr != NULL)
+    if (m->codigo[0] != '\0')
+        codigo_lines(vm, m);
+    else if (m->qr != NULL)
         qr_lines(vm, m);
 }
 

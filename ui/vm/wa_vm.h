@@ -1,8 +1,10 @@
 /*
  * wa_vm — the WhatsApp pane: the promoter's account (state with glyph and word, number,
- * daily limit and today's cap), the sender's health line, and while linking the QR code in
- * half blocks with a countdown that follows each new ref; when every ref expired, one key
- * to ask again. On the simulated network a key scans.
+ * daily limit and today's cap), the sender's health line, and while linking either the QR
+ * code in half blocks with a countdown that follows each new ref, or — linking by phone
+ * number, for a terminal too small or without UTF-8 for the QR — the 8-character code to type
+ * on the phone with its countdown; when it all expired, one key to ask again. On the
+ * simulated network a key scans (or "types" the code).
  *
  * Pure C (no curses, no db); the loop thread owns the model. The QR text is rendered once
  * per ref (core/qr_text) when the model receives it, not per frame.
@@ -51,8 +53,11 @@ struct wa_model {
     char *qr; /* half-block text of the current ref (owned); NULL = none */
     int qr_rows, qr_cols, qr_n;
     int64_t qr_expira_ms;
-    bool qr_vencido; /* every ref expired without a scan */
-    int64_t now_ms;  /* the clock for the countdown (set by the controller each second) */
+    bool qr_vencido; /* every ref (or the phone code) expired unused */
+    char codigo[16]; /* linking by phone number: "ABCD-EFGH"; "" = not asked */
+    int64_t codigo_expira_ms;
+    bool por_telefono; /* the last attempt showed a phone code, not QRs */
+    int64_t now_ms; /* the clock for the countdown (set by the controller each second) */
 };
 
 void wa_model_init(struct wa_model *m);
@@ -63,8 +68,14 @@ void wa_model_fini(struct wa_model *m);
 int wa_model_set_qr(struct wa_model *m, const char *ref, int64_t expira_ms, struct err *e)
     __attribute__((warn_unused_result));
 
-/* Linking ended: the code disappears; vencido says whether it was because every ref
- * expired (the pane then offers the retry key). */
+/* Linking by phone number: the code to type on the phone (8 characters, shown as
+ * "ABCD-EFGH"), valid until expira_ms. RC_INVAL (nothing changes) unless it is 8 letters and
+ * digits. */
+int wa_model_set_codigo(struct wa_model *m, const char *codigo, int64_t expira_ms, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* Linking ended: the QR or the phone code disappears; vencido says whether it was because it
+ * expired unused (the pane then offers the retry keys). */
 void wa_model_qr_end(struct wa_model *m, bool vencido);
 
 #define WA_VM_LINES 80
