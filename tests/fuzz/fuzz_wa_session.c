@@ -1,6 +1,7 @@
 /* libFuzzer harness for the session state machine (src/wa/session.c) under hostile
- * server input. The first byte picks unpaired or paired credentials and whether the Noise
- * handshake finished; then records { u16 BE length, time step byte, binnode bytes } are
+ * server input. The first byte picks unpaired or paired credentials, whether the Noise
+ * handshake finished and (bits 2 and 3 both set: a quarter of the inputs, as PBKDF2 makes
+ * the code path slow) whether a pairing code was asked; then records { u16 BE length, time step byte, binnode bytes } are
  * decoded (src/wa/binnode.c) and fed at a growing fake time, with a tick after each. Every
  * queued node must encode, no event may carry an unterminated string, and nothing may
  * crash or leak. Seeds in tests/fuzz/corpus/wa_session/. */
@@ -54,6 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s = wa_session_new(c, &cfg, now);
     if (data[0] & 2)
         wa_session_start(s, now);
+    if ((data[0] & 0x0c) == 0x0c)
+        (void)wa_session_request_code(s, "15550001111", now, NULL);
     while (size - pos >= 3) {
         size_t len = (size_t)data[pos] << 8 | data[pos + 1];
         struct binnode *n;
