@@ -239,7 +239,8 @@ db_wa_tui_inciertos(struct db *db, int64_t id, struct db_wa_incierto **rows, siz
                     struct err *e)
 {
     static const char sql[] =
-        "SELECT m.id, coalesce(concat_ws(' ', cl.nombre, cl.primer_apellido), pr.nombre, ''),"
+        "SELECT m.id,"
+        " coalesce(nullif(concat_ws(' ', cl.nombre, cl.primer_apellido), ''), pr.nombre, ''),"
         " coalesce(m.telefono, ''), extract(epoch FROM coalesce(m.reclamado_at,"
         " m.actualizado_at))::bigint"
         " FROM crm.wa_mensajes m JOIN crm.oportunidades o ON o.id = m.oportunidad_id"

@@ -2,7 +2,8 @@
  * test_captacion — api.normalizar_telefono and api.captar (sql/009_captacion.sql): accepted
  * and refused phone forms, new prospects, linking to a padron client by phone or CURP,
  * duplicates refused (naming the owner only to supervisors), blocked clients, the CAPTACION
- * lote, the business-time timer and the pool.
+ * lote, the business-time timer and the pool; and a prospect's name wherever a client's shows
+ * (sql/068: concat_ws of a missing padron row is '', not NULL).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "db/db.h"
+#include "db/db_tui.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -155,6 +157,39 @@ test_prospecto_nuevo(void **state)
     db_close(adm);
 }
 
+/* A captured prospect has no padron row: its own name must show in the embudo's card, the
+   detalle and the supervisor's bandeja, not an empty one. */
+static void
+test_prospecto_con_nombre(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p, *sup;
+    struct tui_tarjeta *v = NULL;
+    struct tui_detalle d;
+    struct err e = { 0 };
+    size_t n = 0;
+
+    seed(t, adm);
+    p = dbt_connect(t, "ca_p1");
+    dbt_exec(p, "SELECT * FROM api.captar('Juana Pérez Ñuño', '3399990000')");
+    assert_int_equal(db_tui_embudo(p, 0, &v, &n, &e), RC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].cliente, "Juana Pérez Ñuño");
+    assert_int_equal(db_tui_detalle(p, v[0].id, &d, &e), RC_OK);
+    assert_string_equal(d.t.cliente, "Juana Pérez Ñuño");
+    db_tui_detalle_fini(&d);
+    dbt_exec(p, "SELECT * FROM api.mover(%lld, 'No interesado', 'ya tiene otro crédito')",
+             (long long)v[0].id);
+    free(v);
+    db_close(p);
+    sup = dbt_connect(t, "ca_sup");
+    assert_string_equal(dbt_scalar_tmp(t, sup, "SELECT cliente FROM api.bandeja()"),
+                        "Juana Pérez Ñuño");
+    db_close(sup);
+    db_close(adm);
+}
+
 static void
 test_vinculo_con_padron(void **state)
 {
@@ -233,6 +268,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_normalizar_telefono, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_prospecto_nuevo, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_prospecto_con_nombre, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_vinculo_con_padron, dbt_setup, dbt_teardown),
     };
 
