@@ -1,7 +1,10 @@
 /*
  * embudo_panel — the "embudo" pane: the user's opportunities by stage (a supervisor's whole
  * team, or one member), re-read when the database notifies a change. Enter opens the card in
- * detalle; ":buscar TEXTO" filters; ":mover ETAPA" moves the card under the cursor.
+ * detalle; ":buscar TEXTO" filters; ":mover ETAPA" moves the card under the cursor; c
+ * (promoters) captures a lead of one's own — a form, api.captar, and the new opportunity
+ * opens in detalle; a refusal (a duplicate, a bad phone) stays in the form with what was
+ * typed.
  *
  * Loop thread only, except embudo_query (worker thread, the job's own fields).
  */
@@ -9,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/import.h"
 #include "db/db_tui.h"
 #include "ui/pane/embudo_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
+#include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
 
 #define CH(c)                  \
@@ -27,6 +32,8 @@ static const struct keymap_entry embudo_keys[] = {
     { KEYMAP_EMBUDO, CH('v'), ACTION_TOGGLE_VIEW, "columnas/lista", true, 0 },
     { KEYMAP_EMBUDO, CH('u'), ACTION_PICK_MEMBER, "promotor (supervisión)", false,
       KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_EMBUDO, CH('c'), ACTION_CAPTURE, "captar cliente", true,
+      KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
 };
 
 struct embudo_st {
@@ -37,6 +44,8 @@ struct embudo_st {
     int usuario_id;            /* whose embudo: 0 = everyone the user may see */
     struct tui_promotor *team; /* for ACTION_PICK_MEMBER */
     size_t nteam;
+    struct form_vm form; /* captación */
+    bool form_open;
 };
 
 struct embudo_job {
@@ -212,6 +221,107 @@ pick_member(struct embudo_st *s)
     embudo_panel_show_member(s->a, s->team[next].id, s->team[next].login);
 }
 
+/* ---- captación ---------------------------------------------------------------------- */
+
+static bool
+telefono_check(const char *v, char *msg, size_t msgsz)
+{
+    char e164[14];
+
+    if (import_phone_normalize(v, e164))
+        return true;
+    snprintf(msg, msgsz, "10 dígitos de México, con o sin +52");
+    return false;
+}
+
+static bool
+curp_check(const char *v, char *msg, size_t msgsz)
+{
+    char up[24];
+    size_t n = strlen(v);
+
+    for (size_t i = 0; i < n && i + 1 < sizeof up; i++)
+        up[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
+    up[n < sizeof up ? n : sizeof up - 1] = '\0';
+    if (n == 0 || (n < sizeof up && import_curp_valid(up)))
+        return true;
+    snprintf(msg, msgsz, "18 caracteres con la forma de una CURP");
+    return false;
+}
+
+static void
+captar_done(struct panes_write_job *j)
+{
+    struct embudo_st *s = j->ctx;
+
+    if (j->base.rc != RC_OK) {
+        if (s->form_open)
+            form_vm_set_refusal(&s->form, j->base.e.msg); /* what was typed stays */
+        else
+            app_message(s->a, true, "%s", j->base.e.msg);
+        app_redraw(s->a);
+        return;
+    }
+    if (s->form_open)
+        app_form_close(s->a);
+    app_message(s->a, false, "%s", j->msg);
+    detalle_panel_open(s->a, j->id, "embudo");
+}
+
+static void
+captar_submit(void *ctx, struct form_vm *f)
+{
+    struct embudo_st *s = ctx;
+    struct panes_write_job *j;
+
+    if (!app_db_up(s->a)) {
+        form_vm_set_refusal(f, "Sin conexión con la base de datos: no se puede guardar ahora."
+                               " Lo escrito se conserva; Enter reintenta.");
+        return;
+    }
+    j = panes_write_new(PANES_CAPTAR);
+    snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 0));
+    snprintf(j->telefono, sizeof j->telefono, "%s", form_vm_value(f, 1));
+    snprintf(j->convenio, sizeof j->convenio, "%s", form_vm_value(f, 2));
+    snprintf(j->curp, sizeof j->curp, "%s", form_vm_value(f, 3));
+    j->ctx = s;
+    j->done = captar_done;
+    panes_write_submit(s->a, j);
+}
+
+static void
+captar_closed(void *ctx, struct form_vm *f)
+{
+    (void)f;
+    ((struct embudo_st *)ctx)->form_open = false;
+}
+
+static const struct app_form_ops captar_form_ops = { captar_submit, captar_closed };
+
+static void
+captar_form(struct embudo_st *s)
+{
+    struct form_field *f;
+
+    if (!app_require_db(s->a, "captar"))
+        return;
+    form_vm_init(&s->form, "Captar un cliente");
+    if ((f = form_vm_add(&s->form, "Nombre completo", FORM_TEXT, true, NULL)) != NULL)
+        f->min_len = 2, f->max_len = 160;
+    if ((f = form_vm_add(&s->form, "Teléfono", FORM_TEXT, true, NULL)) != NULL) {
+        f->max_len = 20;
+        f->check = telefono_check;
+    }
+    if ((f = form_vm_add(&s->form, "Convenio (clave)", FORM_TEXT, false, NULL)) != NULL)
+        f->max_len = 20;
+    if ((f = form_vm_add(&s->form, "CURP", FORM_TEXT, false, NULL)) != NULL) {
+        f->max_len = 18;
+        f->check = curp_check;
+    }
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &captar_form_ops, s);
+}
+
 static bool
 embudo_key(void *st, enum action act, const struct key *k)
 {
@@ -231,6 +341,10 @@ embudo_key(void *st, enum action act, const struct key *k)
     }
     if (act == ACTION_PICK_MEMBER) {
         pick_member(s);
+        return true;
+    }
+    if (act == ACTION_CAPTURE) {
+        captar_form(s);
         return true;
     }
     return embudo_model_action(&s->m, act, s->vm.page);

@@ -176,6 +176,25 @@ write_funnel(struct db *db, struct panes_write_job *j, struct err *e)
     return rc;
 }
 
+/* Captación: the opportunity it made (j->id) and what became of the lead. */
+static int
+write_captar(struct db *db, struct panes_write_job *j, struct err *e)
+{
+    struct db_captacion c;
+    int rc = db_captar(db, j->texto, j->telefono, j->convenio[0] != '\0' ? j->convenio : NULL,
+                       j->curp[0] != '\0' ? j->curp : NULL, &c, e);
+
+    if (rc != RC_OK)
+        return rc;
+    j->id = c.oportunidad_id;
+    snprintf(j->msg, sizeof j->msg, "Oportunidad %" PRId64 " captada: %s.%s%s", c.oportunidad_id,
+             c.cliente_id != 0 ? "cliente del padrón" : "prospecto nuevo",
+             c.mensaje != NULL && c.mensaje[0] != '\0' ? " " : "",
+             c.mensaje != NULL ? c.mensaje : "");
+    db_captacion_fini(&c);
+    return RC_OK;
+}
+
 static int
 write_query(struct db *db, struct app_job *aj, struct err *e)
 {
@@ -186,6 +205,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
     if (j->kind == PANES_MOVER || j->kind == PANES_NOTA || j->kind == PANES_VENTA ||
         j->kind == PANES_INTENTO)
         return write_funnel(db, j, e);
+    if (j->kind == PANES_CAPTAR)
+        return write_captar(db, j, e);
     if (j->kind == PANES_EXTENDER) {
         rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);
         if (rc == RC_OK)

@@ -58,6 +58,7 @@ enum panes_write_kind {
     PANES_REASIGNAR, /* from the bandeja */
     PANES_EXTENDER,  /* more business hours on the stage timer (supervision) */
     PANES_INTENTO,   /* a contact attempt: resultado (a core/intento.h code) and texto */
+    PANES_CAPTAR,    /* a lead of one's own: texto = nombre, telefono, convenio, curp */
 };
 
 /*
@@ -68,7 +69,7 @@ enum panes_write_kind {
 struct panes_write_job {
     struct app_job base;
     enum panes_write_kind kind;
-    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER, INTENTO */
+    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER, INTENTO; CAPTAR: the new one, on success */
     int horas;    /* EXTENDER */
     int64_t *ids; /* BANDEJA, REASIGNAR (owned) */
     size_t nids;
@@ -78,6 +79,7 @@ struct panes_write_job {
     char texto[2048]; /* motivo / nota */
     char monto[32], producto[96], folio[48];
     char a_login[48];
+    char telefono[48], convenio[24], curp[24]; /* CAPTAR ("" = not given) */
     char msg[512]; /* on success: what to tell the user (Spanish) */
     void (*done)(struct panes_write_job *j);
     void *ctx;

@@ -59,6 +59,7 @@ static const struct {
     [ACTION_REOPEN] = { "reabrir", "reabrir" },
     [ACTION_EXTEND] = { "extender", "más tiempo en la etapa" },
     [ACTION_ATTEMPT] = { "intento", "registrar un intento de contacto" },
+    [ACTION_CAPTURE] = { "captar", "captar un cliente propio" },
     [ACTION_WA_LINK] = { "vincular", "vincular WhatsApp" },
     [ACTION_WA_LINK_PHONE] = { "vincular_telefono", "vincular WhatsApp con el número de teléfono" },
     [ACTION_WA_SCAN] = { "escanear", "simular el escaneo" },

@@ -104,6 +104,7 @@ enum action {
     ACTION_REOPEN,
     ACTION_EXTEND, /* supervision: more business hours on the stage timer */
     ACTION_ATTEMPT, /* record a contact attempt (its outcome and a note) */
+    ACTION_CAPTURE, /* captación: a lead of one's own becomes an opportunity */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
     ACTION_WA_LINK_PHONE,   /* link the account with a code typed on the phone */

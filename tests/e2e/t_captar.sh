@@ -1,0 +1,64 @@
+# t_captar — a promoter captures a lead of their own from the embudo (c): a form asks for
+# name, phone, convenio and CURP; a bad phone is refused in the form before anything is sent;
+# the new opportunity opens in detalle with the prospect's name and its "Captada" history; the
+# kanban card carries the name too (a prospect has no padron row: sql/068). The same phone
+# again is refused by the database inside the form, with what was typed kept, and nothing is
+# written. Its own promoter (promcap, under supcap), so no other scenario's data or goldens
+# depend on it.
+. "$(dirname "$0")/lib.inc"
+
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    SELECT api.crear_usuario('supcap', 'Supervisor Captación', 'SUPERVISOR');
+    SELECT api.crear_usuario('promcap', 'Promotora Captación', 'PROMOTOR', 'supcap')" \
+    >/dev/null || fail "crear promcap"
+
+start_app 80 24 --as promcap
+wait_for "● conectado"
+send 2
+wait_for "c captar cliente"
+send c
+wait_for "Captar un cliente"
+send "Rosa Elena Muñoz Ávila"
+send_key Tab
+send "55 12"
+send_key Enter
+wait_for "10 dígitos de México, con o sin +52"
+[ "$(sql_as promcap "SELECT count(*) FROM crm.oportunidades")" = 0 ] ||
+    fail "un teléfono inválido llegó a la base"
+send "34 5699"
+send_key Tab
+send "IMSS"
+send_key Enter
+wait_for "Captada → Nuevo"
+wait_for "Rosa Elena Muñoz Ávila"
+wait_for "IMSS — Instituto Mexicano del Seguro Social"
+wait_for "+52 55 1234 5699"
+wait_match "captada: prospecto nuevo"
+id=$(sql_as promcap "SELECT id FROM crm.oportunidades")
+[ "$(sql_as promcap "SELECT count(*) FROM crm.historial WHERE evento = 'CAPTADA'")" = 1 ] ||
+    fail "sin historial CAPTADA"
+
+# The card in the kanban has the prospect's name.
+send 2
+wait_for "Nuevo · 1"
+wait_for "Rosa Elena Muñoz Ávila"
+
+# The same phone again: the database refuses it inside the form; nothing is written.
+send c
+wait_for "Captar un cliente"
+send "Rosa Muñoz"
+send_key Tab
+send "+52 55 1234 5699"
+send_key Enter
+wait_for "ese cliente ya es tuyo: oportunidad $id"
+wait_for "Rosa Muñoz" # what was typed stays
+[ "$(sql_as promcap "SELECT count(*) FROM crm.oportunidades")" = 1 ] ||
+    fail "la captación duplicada escribió algo"
+send_key Escape
+wait_for "¿Descartar lo escrito en el formulario? (s/n)"
+send s
+wait_until_gone "Captar un cliente"
+send q
+wait_gone
+expect_exit 0
+e2e_end
