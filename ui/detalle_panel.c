@@ -2,9 +2,10 @@
  * detalle_panel — the "detalle" pane: one opportunity (chosen with Enter in the embudo),
  * re-read when the database notifies a change; m/x open the stage pickers, n the note form,
  * v the sale form, i the contact attempt form (outcome and note), t (supervisors and admins)
- * the "more time on the stage" form, Esc goes back. A refusal from the api (quota, duplicate sale, closed
- * opportunity…) is shown in the form with the database's message and the form keeps its
- * content; a lost connection says so the same way, and Enter retries.
+ * the "more time on the stage" form, a (supervisors and admins) the reassignment form once the
+ * team is read (its other active promoters and a reason), Esc goes back. A refusal from the api
+ * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
+ * and the form keeps its content; a lost connection says so the same way, and Enter retries.
  *
  * Loop thread only, except detalle_query (worker thread, the job's own fields).
  */
@@ -34,6 +35,7 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, 0 },
     { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, 0 },
     { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_DETALLE, CH('a'), ACTION_REASSIGN, "reasignar", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, 0 },
 };
 
@@ -48,6 +50,11 @@ struct detalle_st {
     bool form_open;
     enum panes_write_kind form_kind;
     char form_etapa[48]; /* the exit stage the reason form is for */
+    /* reasignar: the team's other active promoters, "login · Nombre", for the form's choice */
+    char (*equipo)[224];
+    const char **equipo_ptr;
+    size_t nequipo;
+    bool equipo_loading;
 };
 
 struct detalle_job {
@@ -214,6 +221,14 @@ form_submit(void *ctx, struct form_vm *f)
     } else if (s->form_kind == PANES_EXTENDER) {
         j->horas = atoi(form_vm_value(f, 0)); /* FORM_INT: digits within 1..120 */
         snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
+    } else if (s->form_kind == PANES_REASIGNAR_OP) {
+        const char *v = form_vm_value(f, 0); /* FORM_CHOICE: "login · Nombre" */
+
+        snprintf(j->a_login, sizeof j->a_login, "%.*s", (int)strcspn(v, " "), v);
+        j->ids = xcalloc(1, sizeof *j->ids);
+        j->ids[0] = s->id;
+        j->nids = 1;
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
     } else if (s->form_kind == PANES_VENTA) {
         snprintf(j->monto, sizeof j->monto, "%s", form_vm_value(f, 0));
         snprintf(j->producto, sizeof j->producto, "%s", form_vm_value(f, 1));
@@ -260,8 +275,8 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
     s->form_kind = kind;
     if (kind == PANES_INTENTO) {
         form_vm_init(&s->form, "Intento de contacto");
-        if ((f = form_vm_add(&s->form, "Resultado", FORM_CHOICE, true,
-                             intento_etiquetas[0])) != NULL) {
+        if ((f = form_vm_add(&s->form, "Resultado", FORM_CHOICE, true, intento_etiquetas[0])) !=
+            NULL) {
             f->choices = intento_etiquetas;
             f->nchoices = INTENTO_NRESULTADOS;
         }
@@ -271,6 +286,15 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
         form_vm_init(&s->form, "Más tiempo en la etapa (horas hábiles)");
         if ((f = form_vm_add(&s->form, "Horas", FORM_INT, true, NULL)) != NULL)
             f->min = 1, f->max = 120;
+        if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
+            f->min_len = 1, f->max_len = 500;
+    } else if (kind == PANES_REASIGNAR_OP) {
+        snprintf(title, sizeof title, "Reasignar la oportunidad %lld", (long long)s->id);
+        form_vm_init(&s->form, title);
+        if ((f = form_vm_add(&s->form, "Promotor", FORM_CHOICE, true, s->equipo_ptr[0])) != NULL) {
+            f->choices = s->equipo_ptr;
+            f->nchoices = s->nequipo;
+        }
         if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
             f->min_len = 1, f->max_len = 500;
     } else if (kind == PANES_VENTA) {
@@ -312,6 +336,91 @@ mover(struct detalle_st *s, const char *etapa)
     panes_write_submit(s->a, j);
 }
 
+/* ---- reasignar: the team first, then the form ------------------------------------------ */
+
+struct equipo_job {
+    struct app_job base;
+    struct tui_promotor *prom;
+    size_t nprom;
+    struct detalle_st *st;
+};
+
+static int
+equipo_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct equipo_job *j = (struct equipo_job *)aj;
+
+    return db_tui_promotores(db, &j->prom, &j->nprom, e);
+}
+
+static void
+equipo_free(struct detalle_st *s)
+{
+    free(s->equipo);
+    free(s->equipo_ptr);
+    s->equipo = NULL;
+    s->equipo_ptr = NULL;
+    s->nequipo = 0;
+}
+
+/* The promoters it may go to: active ones other than its owner. */
+static void
+equipo_result(struct app_job *aj)
+{
+    struct equipo_job *j = (struct equipo_job *)aj;
+    struct detalle_st *s = j->st;
+
+    s->equipo_loading = false;
+    if (aj->rc != RC_OK) {
+        app_message(s->a, true, "No se pudo leer el equipo: %s", aj->e.msg);
+        return;
+    }
+    equipo_free(s);
+    s->equipo = xcalloc(j->nprom + 1, sizeof *s->equipo);
+    s->equipo_ptr = xcalloc(j->nprom + 1, sizeof *s->equipo_ptr);
+    for (size_t i = 0; i < j->nprom; i++) {
+        if (strcmp(j->prom[i].login, s->m.d.card.login) == 0 ||
+            strcmp(j->prom[i].estado, "ACTIVO") != 0)
+            continue;
+        /* The field shows ~28 columns: the login and the first given name fit. */
+        snprintf(s->equipo[s->nequipo], sizeof s->equipo[0], "%s · %.*s", j->prom[i].login,
+                 (int)strcspn(j->prom[i].nombre, " "), j->prom[i].nombre);
+        s->equipo_ptr[s->nequipo] = s->equipo[s->nequipo];
+        s->nequipo++;
+    }
+    if (s->nequipo == 0) {
+        app_message(s->a, true, "No hay otro promotor activo a quien reasignarla.");
+        return;
+    }
+    if (s->id != 0 && !s->form_open)
+        form_open(s, PANES_REASIGNAR_OP);
+}
+
+static void
+equipo_release(struct app_job *aj)
+{
+    struct equipo_job *j = (struct equipo_job *)aj;
+
+    free(j->prom);
+    free(j);
+}
+
+static void
+reasignar(struct detalle_st *s)
+{
+    struct equipo_job *j;
+
+    if (s->equipo_loading || !app_require_db(s->a, "reasignar"))
+        return;
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->base.query = equipo_query;
+    j->base.result = equipo_result;
+    j->base.release = equipo_release;
+    s->equipo_loading = true;
+    app_submit(s->a, &j->base);
+}
+
 static bool
 detalle_key(void *st, enum action act, const struct key *k)
 {
@@ -322,8 +431,14 @@ detalle_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
-         act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT)) {
+         act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
+         act == ACTION_REASSIGN)) {
         app_message(s->a, true, "%s", why);
+        return true;
+    }
+    if (act == ACTION_REASSIGN && !s->m.picking) {
+        if (s->id != 0)
+            reasignar(s);
         return true;
     }
     switch (detalle_model_action(&s->m, act, s->vm.page, &redraw)) {
@@ -374,6 +489,7 @@ detalle_destroy(void *st)
     struct detalle_st *s = st;
 
     detalle_model_fini(&s->m);
+    equipo_free(s);
     free(s);
 }
 

@@ -220,7 +220,9 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
             snprintf(j->msg, sizeof j->msg, "Listo: %d oportunidades.", n);
         return rc;
     }
-    rc = db_bandeja_reasignar(db, j->ids, j->nids, j->a_login, j->texto, &r, e);
+    rc = j->kind == PANES_REASIGNAR_OP
+             ? db_reasignar(db, j->ids, j->nids, j->a_login, j->texto, &r, e)
+             : db_bandeja_reasignar(db, j->ids, j->nids, j->a_login, j->texto, &r, e);
     if (rc == RC_OK) {
         snprintf(j->msg, sizeof j->msg, "%s", r.mensaje != NULL ? r.mensaje : "Reasignadas.");
         db_reasignacion_fini(&r);

@@ -56,6 +56,7 @@ enum panes_write_kind {
     PANES_VENTA,
     PANES_BANDEJA,   /* devolver / descartar / reabrir */
     PANES_REASIGNAR, /* from the bandeja */
+    PANES_REASIGNAR_OP, /* an active opportunity, from detalle (api.reasignar) */
     PANES_EXTENDER,  /* more business hours on the stage timer (supervision) */
     PANES_INTENTO,   /* a contact attempt: resultado (a core/intento.h code) and texto */
     PANES_CAPTAR,    /* a lead of one's own: texto = nombre, telefono, convenio, curp */
@@ -71,7 +72,7 @@ struct panes_write_job {
     enum panes_write_kind kind;
     int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER, INTENTO; CAPTAR: the new one, on success */
     int horas;    /* EXTENDER */
-    int64_t *ids; /* BANDEJA, REASIGNAR (owned) */
+    int64_t *ids; /* BANDEJA, REASIGNAR, REASIGNAR_OP (owned) */
     size_t nids;
     enum db_bandeja_accion accion;
     char etapa[48];

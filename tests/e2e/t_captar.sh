@@ -3,13 +3,16 @@
 # the new opportunity opens in detalle with the prospect's name and its "Captada" history; the
 # kanban card carries the name too (a prospect has no padron row: sql/068). The same phone
 # again is refused by the database inside the form, with what was typed kept, and nothing is
-# written. Its own promoter (promcap, under supcap), so no other scenario's data or goldens
-# depend on it.
+# written. Then the supervisor reassigns it from detalle (a): the form offers the team's other
+# active promoters, the opportunity changes hands with its reason in the history. Its own
+# people (promcap and promcap2, under supcap), so no other scenario's data or goldens depend
+# on them.
 . "$(dirname "$0")/lib.inc"
 
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('supcap', 'Supervisor Captación', 'SUPERVISOR');
-    SELECT api.crear_usuario('promcap', 'Promotora Captación', 'PROMOTOR', 'supcap')" \
+    SELECT api.crear_usuario('promcap', 'Promotora Captación', 'PROMOTOR', 'supcap');
+    SELECT api.crear_usuario('promcap2', 'Rebeca Captación', 'PROMOTOR', 'supcap')" \
     >/dev/null || fail "crear promcap"
 
 start_app 80 24 --as promcap
@@ -58,6 +61,28 @@ send_key Escape
 wait_for "¿Descartar lo escrito en el formulario? (s/n)"
 send s
 wait_until_gone "Captar un cliente"
+send q
+wait_gone
+expect_exit 0
+
+# The supervisor hands it to the team's other promoter, from detalle.
+start_app 80 24 --as supcap
+wait_for "● conectado"
+send 2
+wait_for "Rosa Elena Muñoz Ávila"
+send_key Enter
+wait_for "Promotor  promcap (Promotora Captación)"
+send a
+wait_for "Reasignar la oportunidad $id"
+wait_for "promcap2 · Rebeca"
+send_key Tab
+send "cubre sus vacaciones"
+send_key Enter
+wait_for "Promotor  promcap2 (Rebeca Captación)"
+wait_for "«cubre sus vacaciones»"
+[ "$(sql_as supcap "SELECT u.login FROM crm.oportunidades o JOIN crm.usuarios u
+                     ON u.id = o.usuario_id WHERE o.id = $id")" = promcap2 ] ||
+    fail "la oportunidad no cambió de promotor"
 send q
 wait_gone
 expect_exit 0

@@ -259,11 +259,14 @@ test_bandeja_and_closed_opportunities_take_notes_only(void **st)
     assert_int_equal(detalle_model_action(&m, ACTION_MOVE_STAGE, 10, &redraw), DETALLE_NADA);
     assert_false(m.picking);
     assert_null(detalle_model_refusal(&m, ACTION_NOTE));
+    assert_null(detalle_model_refusal(&m, ACTION_REASSIGN)); /* the supervisor may hand it on */
     detalle_vm_build(&vm, &m, 80, 3);
     assert_string_equal(vm.lines[1].spans[1].text, "en la bandeja del supervisor");
     detalle_model_fini(&m);
     model_new(&m, EMBUDO_GANADA);
     assert_string_equal(detalle_model_refusal(&m, ACTION_SALE), "La oportunidad está cerrada.");
+    assert_string_equal(detalle_model_refusal(&m, ACTION_REASSIGN),
+                        "La oportunidad está cerrada.");
     assert_int_equal(detalle_model_action(&m, ACTION_SALE, 10, &redraw), DETALLE_NADA);
     assert_int_equal(detalle_model_action(&m, ACTION_NOTE, 10, &redraw), DETALLE_NOTA);
     detalle_model_fini(&m);

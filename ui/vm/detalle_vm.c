@@ -62,6 +62,9 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad aún no se ha leído.";
     if (a == ACTION_NOTE)
         return NULL; /* notes go on any opportunity, closed ones too */
+    if (a == ACTION_REASSIGN) /* an exit in the bandeja too: the supervisor decides */
+        return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA ? NULL
+                                                                : "La oportunidad está cerrada.";
     if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE &&
         a != ACTION_EXTEND && a != ACTION_ATTEMPT)
         return NULL;
