@@ -373,6 +373,17 @@ demo_fill(struct db *db, const struct db_demo_opts *o, struct db_demo_report *ou
 }
 
 int
+db_demo_begin(struct db *db, struct err *e)
+{
+    return db_exec(db,
+                   "BEGIN;"
+                   "SET LOCAL statement_timeout = 0;"
+                   "SET LOCAL lock_timeout = 0;"
+                   "SELECT pg_advisory_xact_lock(hashtext('embudo.demo'))",
+                   e);
+}
+
+int
 db_demo_load(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out, struct err *e)
 {
     bool load = false;
@@ -381,12 +392,7 @@ db_demo_load(struct db *db, const struct db_demo_opts *o, struct db_demo_report 
     assert(o->clientes >= DEMO_CLIENTES_MIN && o->clientes <= DEMO_CLIENTES_MAX);
     assert(o->semilla <= (uint64_t)INT64_MAX);
     memset(out, 0, sizeof *out);
-    rc = db_exec(db,
-                 "BEGIN;"
-                 "SET LOCAL statement_timeout = 0;"
-                 "SET LOCAL lock_timeout = 0;"
-                 "SELECT pg_advisory_xact_lock(hashtext('embudo.demo'))",
-                 e);
+    rc = db_demo_begin(db, e);
     if (rc == RC_OK)
         rc = demo_decide(db, o, out, &load, e);
     if (rc == RC_OK && load)

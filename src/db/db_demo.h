@@ -55,4 +55,9 @@ struct db_demo_report {
 int db_demo_load(struct db *db, const struct db_demo_opts *o, struct db_demo_report *out,
                  struct err *e) __attribute__((warn_unused_result));
 
+/* BEGIN a demo transaction (no statement or lock timeout: a million rows take a while) and
+ * take the demo's advisory lock, so loads and the morning of work (db_demo_actividad)
+ * serialise. RC_OK or the db mapping; the caller ends the transaction. */
+int db_demo_begin(struct db *db, struct err *e) __attribute__((warn_unused_result));
+
 #endif

@@ -20,6 +20,7 @@
 #include "core/demo.h"
 #include "core/demo_actividad.h"
 #include "core/rng.h"
+#include "db/db_demo.h"
 #include "db/db_internal.h"
 #include "util/err.h"
 
@@ -217,12 +218,7 @@ db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out
 
     memset(out, 0, sizeof *out);
     rng_seed(&r, rng_mix(semilla, SEMILLA_ACTIVIDAD));
-    rc = db_exec(db,
-                 "BEGIN;"
-                 "SET LOCAL statement_timeout = 0;"
-                 "SET LOCAL lock_timeout = 0;"
-                 "SELECT pg_advisory_xact_lock(hashtext('embudo.demo'))",
-                 e);
+    rc = db_demo_begin(db, e);
     if (rc == RC_OK)
         rc = decidir(db, &cargar, e);
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
