@@ -181,10 +181,11 @@ static void
 actividad_print(const struct db_demo_actividad *v, bool si_falta)
 {
     if (v->cargada)
-        printf("actividad demo: %ld oportunidades trabajadas con %ld intentos de contacto, "
-               "%ld cambios de etapa, %ld notas y %ld ventas; %ld en la bandeja, %ld reasignadas\n",
-               v->oportunidades, v->intentos, v->movimientos, v->notas, v->ventas, v->en_bandeja,
-               v->reasignadas);
+        printf("actividad demo: %ld plantillas de campaña; %ld oportunidades trabajadas con %ld "
+               "intentos de contacto, %ld cambios de etapa, %ld notas y %ld ventas; %ld en la "
+               "bandeja, %ld reasignadas\n",
+               v->plantillas, v->oportunidades, v->intentos, v->movimientos, v->notas, v->ventas,
+               v->en_bandeja, v->reasignadas);
     else if (!si_falta)
         printf("actividad demo omitida: solo se genera sobre la demo recién cargada, antes del "
                "primer lote\n");

@@ -10,7 +10,6 @@
  * prefix gets a different one — digits for births before 2000, letters after, as RENAPO does.
  */
 #include "core/demo.h"
-#include "core/rng.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "core/demo_data.h"
+#include "core/rng.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -76,6 +76,30 @@ const struct demo_etapa demo_etapas[] = {
     { "No califica", "SALIDA", 0 },
 };
 const size_t demo_etapas_len = LEN(demo_etapas);
+
+/* Starter templates, one per working stage, so the campaign wizard has something to offer:
+ * what a promoter of payroll loans writes, with a little spintax so no two messages are equal. */
+const struct demo_plantilla demo_plantillas[] = {
+    { "Nuevo", "Primer contacto",
+      "{Hola|Buen día|Qué tal} {nombre}, le saluda {promotor}. {Ayudo a|Atiendo a} trabajadores "
+      "de {convenio} con préstamos con descuento vía nómina, sin aval y con tasa fija. ¿Le "
+      "interesa que le comparta una cotización sin compromiso?" },
+    { "Contactado", "Seguimiento",
+      "{Hola|Buen día} {nombre}, {gracias por su tiempo|gracias por atenderme}. Como quedamos, "
+      "le preparo su cotización; ¿me confirma su último talón de pago para calcular el monto "
+      "exacto?" },
+    { "Interesado", "Cotización lista",
+      "{nombre}, {ya tengo|le tengo lista} su cotización. {Con gusto se la explico|Se la explico "
+      "en cinco minutos} por llamada o aquí mismo. ¿Qué horario le acomoda?" },
+    { "Documentación", "Documentos",
+      "{Hola|Buen día} {nombre}, para avanzar con su trámite necesito su INE por ambos lados, un "
+      "comprobante de domicilio reciente y sus dos últimos talones de pago. Puede mandarlos por "
+      "aquí en foto. ¡Gracias!" },
+    { "En trámite", "Avance del trámite",
+      "{nombre}, su solicitud ya está en revisión. {Le aviso en cuanto tenga respuesta|En cuanto "
+      "la aprueben le escribo}; cualquier duda estoy a sus órdenes. {promotor}" },
+};
+const size_t demo_plantillas_len = LEN(demo_plantillas);
 
 /* ---- random numbers: core/rng.h (splitmix64), narrowed to this file's int ranges ---- */
 

@@ -97,6 +97,16 @@ struct demo_etapa {
 extern const struct demo_etapa demo_etapas[];
 extern const size_t demo_etapas_len;
 
+/* A shared campaign template the demo's admin writes in its morning of work
+ * (db_demo_actividad), for a working stage. */
+struct demo_plantilla {
+    const char *etapa; /* a demo_etapas name */
+    const char *nombre;
+    const char *texto; /* core/plantilla syntax: {variables} and {spin|tax} */
+};
+extern const struct demo_plantilla demo_plantillas[];
+extern const size_t demo_plantillas_len;
+
 struct demo_gen;
 
 /*

@@ -1,7 +1,8 @@
 /*
  * db_demo_actividad — the demo's morning of work (db_demo_actividad.h).
  *
- * DESIGN. BEGIN → the demo's advisory lock → decide (a demo row and no lote) → per promoter,
+ * DESIGN. BEGIN → the demo's advisory lock → decide (a demo row and no lote) → as the admin,
+ * the starter templates (api.plantilla_guardar, shared) → per promoter,
  * as that user: api.solicitar_asignacion with the convenio core/demo_actividad.h drew, then
  * each opportunity's steps through api.registrar_intento / mover / nota / registrar_venta →
  * per supervisor, as that user: api.bandeja_reasignar of the team's first «No localizado» to
@@ -125,6 +126,28 @@ pedir(struct db *db, const struct demo_pedido *pd, int64_t *lote, struct err *e)
     return rc;
 }
 
+/* The admin's starter templates, shared with everyone: one per working stage. */
+static int
+plantillas_run(struct db *db, const char *admin, struct db_demo_actividad *out, struct err *e)
+{
+    int rc = como(db, admin, e);
+
+    for (size_t i = 0; rc == RC_OK && i < demo_plantillas_len; i++) {
+        const struct demo_plantilla *p = &demo_plantillas[i];
+        const char *params[3] = { p->etapa, p->nombre, p->texto };
+        PGresult *res = NULL;
+
+        rc =
+            db_query_rows(db, "SELECT api.plantilla_guardar($1, $2, $3, true)", 3, params, &res, e);
+        PQclear(res);
+        if (rc == RC_OK)
+            out->plantillas++;
+        else
+            err_wrap(e, "plantilla «%s»", p->nombre);
+    }
+    return rc;
+}
+
 /* One promoter's morning, as that promoter. */
 static int
 promotor_run(struct db *db, struct rng *r, const char *login, struct db_demo_actividad *out,
@@ -221,6 +244,8 @@ db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out
     rc = db_demo_begin(db, e);
     if (rc == RC_OK)
         rc = decidir(db, &cargar, e);
+    if (rc == RC_OK && cargar)
+        rc = plantillas_run(db, demo_usuarios[0].login, out, e); /* the admin */
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
         if (strcmp(demo_usuarios[i].rol, "PROMOTOR") == 0)
             rc = promotor_run(db, &r, demo_usuarios[i].login, out, e);

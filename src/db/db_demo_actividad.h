@@ -1,6 +1,7 @@
 /*
  * db_demo_actividad — a morning of work on a freshly loaded demo (`embudo demo --actividad`):
- * every demo promoter asks for a lote and works it — contact attempts, stage moves, notes, a
+ * the admin writes the starter campaign templates (core/demo.h), every demo promoter asks
+ * for a lote and works it — contact attempts, stage moves, notes, a
  * few sales and exits to the bandeja (core/demo_actividad.h draws the steps from the seed) —
  * and each supervisor reassigns one exit of their team. Everything goes through the api as
  * the user who would do it (SET SESSION AUTHORIZATION, so session_user is that user), so the
@@ -23,7 +24,7 @@ struct err;
 
 struct db_demo_actividad {
     bool cargada; /* false: skipped (no demo loaded, or lotes exist already) */
-    long oportunidades, intentos, movimientos, notas, ventas, en_bandeja, reasignadas;
+    long plantillas, oportunidades, intentos, movimientos, notas, ventas, en_bandeja, reasignadas;
 };
 
 /*

@@ -358,6 +358,17 @@ test_activity_through_the_api(void **state)
     adm = dbt_connect(t, "admin");
     assert_int_equal(count(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
     db_close(adm);
+    /* One shared starter template per working stage, the admin's; written through the api. */
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(e.nombre || ':' || p.nombre || ':' ||"
+                                       " u.login || ':' || (p.usuario_id IS NULL), ' | '"
+                                       " ORDER BY e.orden) FROM crm.plantillas p"
+                                       " JOIN crm.etapas e ON e.id = p.etapa_id"
+                                       " JOIN crm.usuarios u ON u.id = p.creado_por"),
+                        "Nuevo:Primer contacto:admin:true | Contactado:Seguimiento:admin:true | "
+                        "Interesado:Cotización lista:admin:true | Documentación:Documentos:admin:"
+                        "true | En trámite:Avance del trámite:admin:true");
+    assert_int_equal(v.plantillas, 5);
     historial = count(t, db, "SELECT count(*) FROM crm.historial");
     /* Once: a second call (make run on a database in use) writes nothing. */
     assert_int_equal(db_demo_actividad(db, 5, &v, &e), RC_OK);

@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "core/demo.h"
+#include "core/plantilla.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -654,6 +656,38 @@ test_distributions_look_mexican(void **state)
 
 /* ---- fixed data: users and funnel ---------------------------------------------------- */
 
+/* Every starter template parses (the database's CHECK is the same parser), is for a working
+   stage of the demo funnel (INICIAL or NORMAL), and each working stage has one. */
+static void
+test_plantillas_parse_for_working_stages(void **state)
+{
+    int working = 0;
+
+    (void)state;
+    for (size_t i = 0; i < demo_etapas_len; i++)
+        working += strcmp(demo_etapas[i].tipo, "INICIAL") == 0 ||
+                   strcmp(demo_etapas[i].tipo, "NORMAL") == 0;
+    assert_int_equal(demo_plantillas_len, working);
+    for (size_t i = 0; i < demo_plantillas_len; i++) {
+        const struct demo_plantilla *p = &demo_plantillas[i];
+        struct err e = { 0 };
+        struct plantilla *t = plantilla_parse(p->texto, NULL, &e);
+        const struct demo_etapa *et = NULL;
+
+        if (t == NULL)
+            fail_msg("plantilla «%s»: %s", p->nombre, e.msg);
+        plantilla_free(t);
+        for (size_t j = 0; j < demo_etapas_len; j++)
+            if (strcmp(demo_etapas[j].nombre, p->etapa) == 0)
+                et = &demo_etapas[j];
+        assert_non_null(et);
+        if (et != NULL)
+            assert_true(strcmp(et->tipo, "INICIAL") == 0 || strcmp(et->tipo, "NORMAL") == 0);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(demo_plantillas[j].etapa, p->etapa);
+    }
+}
+
 static void
 test_usuarios_and_etapas(void **state)
 {
@@ -709,6 +743,7 @@ main(void)
         cmocka_unit_test(test_curp_particles_and_enye),
         cmocka_unit_test(test_distributions_look_mexican),
         cmocka_unit_test(test_usuarios_and_etapas),
+        cmocka_unit_test(test_plantillas_parse_for_working_stages),
     };
 
     return cmocka_run_group_tests_name("demo", tests, NULL, NULL);
