@@ -81,9 +81,9 @@ const size_t demo_etapas_len = LEN(demo_etapas);
  * what a promoter of payroll loans writes, with a little spintax so no two messages are equal. */
 const struct demo_plantilla demo_plantillas[] = {
     { "Nuevo", "Primer contacto",
-      "{Hola|Buen día|Qué tal} {nombre}, le saluda {promotor}. {Ayudo a|Atiendo a} trabajadores "
-      "de {convenio} con préstamos con descuento vía nómina, sin aval y con tasa fija. ¿Le "
-      "interesa que le comparta una cotización sin compromiso?" },
+      "{Hola|Buen día|Qué tal} {nombre}, le saluda {promotor}. {Ayudo|Apoyo} a personas de su "
+      "convenio ({convenio}) con préstamos con descuento vía nómina, sin aval y con tasa fija. "
+      "¿Le interesa que le comparta una cotización sin compromiso?" },
     { "Contactado", "Seguimiento",
       "{Hola|Buen día} {nombre}, {gracias por su tiempo|gracias por atenderme}. Como quedamos, "
       "le preparo su cotización; ¿me confirma su último talón de pago para calcular el monto "
