@@ -69,6 +69,7 @@ wamsg_wrap_device_sent(const uint8_t *msg, size_t len, const char *dest_jid, str
 {
     Proto__Message w = PROTO__MESSAGE__INIT;
     Proto__DeviceSentMessage dsm = PROTO__DEVICE_SENT_MESSAGE__INIT;
+    Proto__MessageContextInfo ctx = PROTO__MESSAGE_CONTEXT_INFO__INIT;
     size_t jlen = dest_jid ? strlen(dest_jid) : 0;
     Proto__Message *orig;
 
@@ -84,7 +85,15 @@ wamsg_wrap_device_sent(const uint8_t *msg, size_t len, const char *dest_jid, str
     dsm.message.data = (uint8_t *)(uintptr_t)msg;
     dsm.message.len = len;
     w.devicesentmessage = &dsm;
-    w.messagecontextinfo = orig->messagecontextinfo; /* guide §7.4: copied from the original */
+    /* guide §7.4: the original's messageContextInfo goes on the wrapper too. Only its known
+     * field is copied: re-packing a parsed one would also re-encode its unknown fields, and
+     * protobuf-c re-encodes some odd ones into bytes it then refuses to parse (found by
+     * fuzz_wa_message: a wrapper that did not decode). */
+    if (orig->messagecontextinfo != NULL && orig->messagecontextinfo->has_messagesecret) {
+        ctx.has_messagesecret = 1;
+        ctx.messagesecret = orig->messagecontextinfo->messagesecret;
+        w.messagecontextinfo = &ctx;
+    }
     wamsg_pack(&w, out);
     proto__message__free_unpacked(orig, NULL);
     return RC_OK;
