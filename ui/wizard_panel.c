@@ -58,6 +58,7 @@ struct contar_job {
     int maximo;
     struct db_wa_audiencia *rows;
     size_t n;
+    bool sin_whatsapp;
     struct wizard_st *st;
 };
 
@@ -65,8 +66,16 @@ static int
 contar_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct contar_job *j = (struct contar_job *)aj;
+    struct db_wa_cuenta c;
+    struct err ce = { 0 };
+    int rc = db_wa_tui_audiencia(db, j->convenio, j->entidad, j->maximo, &j->rows, &j->n, e);
 
-    return db_wa_tui_audiencia(db, j->convenio, j->entidad, j->maximo, &j->rows, &j->n, e);
+    /* Whether the account is linked, to say so on step 1; the counts stand without it. */
+    if (rc == RC_OK && db_wa_cuenta(db, &c, &ce) == RC_OK) {
+        j->sin_whatsapp = c.jid == NULL;
+        db_wa_cuenta_fini(&c);
+    }
+    return rc;
 }
 
 static void wizard_contar(struct wizard_st *s);
@@ -88,6 +97,7 @@ contar_result(struct app_job *aj)
             et[n].con_telefono = j->rows[i].enviables;
         }
         s->m.error[0] = '\0';
+        s->m.sin_whatsapp = j->sin_whatsapp;
         /* current unless the filters changed while it ran (then a re-count follows) */
         wizard_apply(s, wizard_model_set_etapas(&s->m, et, n, !s->recount));
     } else {

@@ -115,7 +115,15 @@ test_step1_audience_80x24(void **st)
     assert_non_null(strstr(out, " Convenio []  Entidad []  Máximo []\n"));
     assert_non_null(strstr(out, "Audiencia: 11 oportunidades con teléfono en INICIAL\n"));
     assert_non_null(strstr(out, " Enter siguiente · Esc salir\n"));
+    assert_null(strstr(out, "no está vinculado"));
     free(out);
+    /* An account never linked is said on step 1, not after three steps. */
+    m.sin_whatsapp = true;
+    out = render(&m, 80, 24);
+    assert_non_null(
+        strstr(out, " Su WhatsApp no está vinculado: vincúlelo en el panel WhatsApp primero.\n"));
+    free(out);
+    m.sin_whatsapp = false;
     /* filters: typing asks for a re-count, digits only in máximo */
     assert_int_equal(press(&m, KK_TAB, 0), WIZARD_REDIBUJAR);
     type(&m, "IMSS");

@@ -671,6 +671,9 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
         text_line(vm, 1, ROLE_VALUE, buf);
     }
     text_line(vm, 1, ROLE_MUTED, "Tab cambia de campo; escriba para filtrar (vacío = todos).");
+    if (m->sin_whatsapp) /* said now, not after three steps (the database refuses then) */
+        text_line(vm, 1, ROLE_TIMER_WARN,
+                  "Su WhatsApp no está vinculado: vincúlelo en el panel WhatsApp primero.");
 }
 
 static void

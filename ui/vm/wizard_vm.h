@@ -116,6 +116,7 @@ struct wizard_model {
     int netapas, cur_etapa;
     enum wizard_campo campo;
     char convenio[WIZARD_FILTRO_BYTES], entidad[WIZARD_FILTRO_BYTES], maximo[8];
+    bool sin_whatsapp; /* the account was never linked: creating would be refused (EB352) */
     /* 2 */
     struct wizard_plantilla *plantillas; /* owned; the stage's saved ones */
     size_t nplantillas;
