@@ -419,11 +419,9 @@ static const char sql_promotores[] =
     "   AND o.estado = 'ABIERTA' AND o.timer_aviso <= now()),"
     " (SELECT count(*) FROM crm.ventas v WHERE v.usuario_id = u.id"
     "   AND v.registrada_at >= (date_trunc('week', now() AT TIME ZONE crm.zona())"
-    "                           AT TIME ZONE crm.zona())),"
-    " coalesce(r.intentos, 0)"
+    "                           AT TIME ZONE crm.zona()))"
     " FROM crm.usuarios u LEFT JOIN crm.cupo_diario cd"
     "   ON cd.usuario_id = u.id AND cd.fecha = crm.fecha_negocio(now())"
-    " LEFT JOIN api.reparto() r ON r.login = u.login"
     " WHERE u.rol = 'PROMOTOR' AND u.estado <> 'BAJA' ORDER BY u.login";
 
 /* Business hours each active opportunity has spent in its stage, from windows made once. */
@@ -453,7 +451,6 @@ promotor_read(struct tui_promotor *p, const PGresult *res, int i)
     p->vencidas = db_col_int(res, i, 8);
     p->avisadas = db_col_int(res, i, 9);
     p->ventas_semana = db_col_int(res, i, 10);
-    p->intentos_hoy = db_col_int(res, i, 11);
 }
 
 static int
@@ -486,7 +483,7 @@ db_tui_promotores(struct db *db, struct tui_promotor **out, size_t *n, struct er
     assert(db != NULL && out != NULL && n != NULL);
     *out = NULL;
     *n = 0;
-    rc = tui_query(db, sql_promotores, 0, NULL, 12, &res, e);
+    rc = tui_query(db, sql_promotores, 0, NULL, 11, &res, e);
     if (rc != RC_OK)
         goto out;
     *n = (size_t)PQntuples(res);
@@ -494,6 +491,23 @@ db_tui_promotores(struct db *db, struct tui_promotor **out, size_t *n, struct er
     for (int i = 0; i < PQntuples(res); i++)
         promotor_read(&(*out)[i], res, i);
 out:
+    PQclear(res);
+    return rc;
+}
+
+/* Today's contact attempts per promoter, as `embudo reparto` counts them (by who recorded
+   them, opportunities since reassigned included). Only the equipo pane shows them, so the
+   pickers that read the promoters do not pay for api.reparto(). */
+static int
+intentos_load(struct db *db, struct tui_equipo *q, struct err *e)
+{
+    PGresult *res;
+    int rc = tui_query(db, "SELECT login, intentos FROM api.reparto()", 0, NULL, 2, &res, e);
+
+    for (int i = 0; rc == RC_OK && i < PQntuples(res); i++)
+        for (size_t k = 0; k < q->npromotores; k++)
+            if (strcmp(q->promotores[k].login, PQgetvalue(res, i, 0)) == 0)
+                q->promotores[k].intentos_hoy = db_col_int(res, i, 1);
     PQclear(res);
     return rc;
 }
@@ -506,6 +520,8 @@ db_tui_equipo(struct db *db, struct tui_equipo *out, struct err *e)
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
     rc = db_tui_promotores(db, &out->promotores, &out->npromotores, e);
+    if (rc == RC_OK)
+        rc = intentos_load(db, out, e);
     if (rc == RC_OK)
         rc = celdas_load(db, out, e);
     if (rc != RC_OK)

@@ -158,7 +158,8 @@ struct tui_promotor {
     int vencidas;      /* ABIERTA past timer_vence (the sweep has not run yet) */
     int avisadas;      /* ABIERTA past the warning */
     int ventas_semana; /* sales since Monday 00:00 in the business zone */
-    int intentos_hoy;  /* contact attempts recorded today (api.reparto's count) */
+    int intentos_hoy;  /* contact attempts recorded today (api.reparto's count); filled by
+                        * db_tui_equipo only, 0 from db_tui_promotores */
 };
 
 /* Aging of the active opportunities of one promoter in one stage. */
