@@ -19,6 +19,7 @@
 
 #include <uv.h>
 
+#include "cmd/wa_link.h"
 #include "core/config.h"
 #include "core/transport.h"
 #include "db/db_wa.h"
@@ -29,8 +30,6 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-#include "wa/msgid.h"
-#include "wa/session.h"
 
 #define CH(c)                  \
     {                          \
@@ -375,20 +374,12 @@ wa_vincular(struct wa_st *s, const char *telefono)
 
 /* ---- the phone number form ---------------------------------------------------------- */
 
-/* WhatsApp's number for what was typed: "52" and ten digits for a Mexican one, the digits of
-   any other written with its country code. */
-static bool
-telefono_numero(const char *v, char out[WA_NUMBER_MAX])
-{
-    return wa_number_normalize(v, out) && wa_session_phone_valid(out);
-}
-
 static bool
 telefono_check(const char *v, char *msg, size_t msgsz)
 {
     char numero[WA_NUMBER_MAX];
 
-    if (telefono_numero(v, numero))
+    if (wa_link_telefono(v, numero))
         return true;
     snprintf(msg, msgsz, "10 dígitos de México (con o sin +52), u otro país con +lada");
     return false;
@@ -400,7 +391,7 @@ telefono_submit(void *ctx, struct form_vm *f)
     struct wa_st *s = ctx;
     char numero[WA_NUMBER_MAX];
 
-    if (!telefono_numero(form_vm_value(f, 0), numero))
+    if (!wa_link_telefono(form_vm_value(f, 0), numero))
         return; /* the form's own check already says why */
     app_form_close(s->a);
     wa_vincular(s, numero);
