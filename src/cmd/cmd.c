@@ -42,6 +42,12 @@ const struct cmd_entry cmd_table[] = {
       "pasa oportunidades a otro promotor del equipo (supervisores)", cmd_reasignar_exec },
     { "extender", "extender OPORTUNIDAD… --horas N --motivo M",
       "da N horas hábiles más al temporizador de etapa (supervisores)", cmd_extender_exec },
+    { "distribuir",
+      "distribuir --cantidad N [--convenio C] [--entidad E] [--edad-min A] [--edad-max B] "
+      "[--promotores LOGIN,…] [--vista-previa | --clave K]",
+      "reparte N clientes del padrón entre los promotores del equipo, parejo dentro de su "
+      "cupo (supervisores)",
+      cmd_distribuir_exec },
     { "reparto", "reparto [--fecha AAAA-MM-DD]",
       "lo que recibió cada promotor en el día contra su cupo (supervisores: su equipo)",
       cmd_reparto_exec },

@@ -1,7 +1,7 @@
 /*
  * cmd_reparto — `embudo reparto [--fecha AAAA-MM-DD]`: what each promoter the caller may see
- * received on a business day against their cupo (api.reparto, sql/064, 067): received by
- * request and by reassignment, requests made and clients asked for, leads captured, contact
+ * received on a business day against their cupo (api.reparto, sql/064, 067, 069): received by
+ * request, by reassignment and by a supervisor's distribution, requests made and clients asked for, leads captured, contact
  * attempts recorded, cartera now. A
  * supervisor sees their team, an admin everyone, a promoter themself. Main thread.
  */
@@ -45,6 +45,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
     crm_cmd_col(&sb, "RECIBIDOS", 9);
     crm_cmd_col(&sb, "PEDIDO", 6);
     crm_cmd_col(&sb, "REASIG.", 7);
+    crm_cmd_col(&sb, "REPART.", 7);
     crm_cmd_col(&sb, "PEDIDOS", 7);
     crm_cmd_col(&sb, "SOLICITÓ", 8);
     crm_cmd_col(&sb, "CAPTÓ", 5);
@@ -58,6 +59,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
             tot.recibidos += f->recibidos;
             tot.por_solicitud += f->por_solicitud;
             tot.por_reasignacion += f->por_reasignacion;
+            tot.por_distribucion += f->por_distribucion;
             tot.pedidos += f->pedidos;
             tot.solicitados += f->solicitados;
             tot.captados += f->captados;
@@ -72,6 +74,7 @@ print_text(const struct db_reparto_fila *r, size_t n)
         col_int(&sb, f->recibidos, 9);
         col_int(&sb, f->por_solicitud, 6);
         col_int(&sb, f->por_reasignacion, 7);
+        col_int(&sb, f->por_distribucion, 7);
         col_int(&sb, f->pedidos, 7);
         col_int(&sb, f->solicitados, 8);
         col_int(&sb, f->captados, 5);
@@ -98,6 +101,7 @@ print_json(const struct db_reparto_fila *r, size_t n)
             { "recibidos", r[i].recibidos },
             { "por_solicitud", r[i].por_solicitud },
             { "por_reasignacion", r[i].por_reasignacion },
+            { "por_distribucion", r[i].por_distribucion },
             { "pedidos", r[i].pedidos },
             { "solicitados", r[i].solicitados },
             { "captados", r[i].captados },

@@ -323,7 +323,7 @@ db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size
 {
     static const char sql[] = "SELECT login, nombre, estado, cupo, recibidos, por_solicitud,"
                               " por_reasignacion, pedidos, solicitados, captados, activas,"
-                              " cartera_max, intentos FROM api.reparto($1::date)";
+                              " cartera_max, intentos, por_distribucion FROM api.reparto($1::date)";
     const char *p[1] = { fecha };
     PGresult *res = NULL;
     int rc;
@@ -351,6 +351,7 @@ db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size
         r->activas = db_col_int(res, i, 10);
         r->cartera_max = db_col_int(res, i, 11);
         r->intentos = db_col_int(res, i, 12);
+        r->por_distribucion = db_col_int(res, i, 13);
     }
 out:
     PQclear(res);
@@ -366,6 +367,129 @@ db_reparto_free(struct db_reparto_fila *rows, size_t n)
         free(rows[i].estado);
     }
     free(rows);
+}
+
+/* A text[] literal of logins for a parameter value; NULL (the whole team) when n == 0. */
+static char *
+logins_literal(const char *const *logins, size_t n)
+{
+    struct strbuf sb;
+    char *s;
+
+    if (n == 0)
+        return NULL;
+    strbuf_init(&sb);
+    strbuf_addch(&sb, '{');
+    for (size_t i = 0; i < n; i++) {
+        strbuf_addstr(&sb, i ? ",\"" : "\"");
+        for (const char *c = logins[i]; *c != '\0'; c++) {
+            if (*c == '"' || *c == '\\')
+                strbuf_addch(&sb, '\\');
+            strbuf_addch(&sb, *c);
+        }
+        strbuf_addch(&sb, '"');
+    }
+    strbuf_addch(&sb, '}');
+    s = strbuf_detach(&sb, NULL);
+    strbuf_fini(&sb);
+    return s;
+}
+
+/* Runs a distribution call whose first six parameters are the plan's; *res on RC_OK. */
+static int
+distribucion_call(struct db *db, const char *sql, int cantidad, const struct db_filtros *f,
+                  const char *const *promotores, size_t np, const char *clave, int nparams,
+                  PGresult **res, struct err *e)
+{
+    struct num m[3] = { { "" } };
+    char *lit = logins_literal(promotores, np);
+    const char *p[7] = { num_i64(&m[0], cantidad),    f->convenio, f->entidad,
+                         num_opt(&m[1], f->edad_min), num_opt(&m[2], f->edad_max),
+                         lit,                         clave };
+    int rc = db_query_rows(db, sql, nparams, p, res, e);
+
+    free(lit);
+    return rc;
+}
+
+int
+db_distribuir_vista(struct db *db, int cantidad, const struct db_filtros *f,
+                    const char *const *promotores, size_t np, struct db_distribucion *out,
+                    struct err *e)
+{
+    static const char sql[] = "SELECT login, nombre, recibidos_hoy, cupo_restante, cartera_libre,"
+                              " recibe, disponibles"
+                              " FROM api.distribuir_vista($1, $2, $3, $4, $5, $6::text[])";
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = distribucion_call(db, sql, cantidad, f, promotores, np, NULL, 6, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->n = (size_t)PQntuples(res);
+    out->filas = xcalloc(out->n + 1, sizeof *out->filas);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct db_distribucion_fila *r = &out->filas[i];
+
+        r->login = db_col_dup(res, i, 0);
+        r->nombre = db_col_dup(res, i, 1);
+        r->recibidos_hoy = db_col_int(res, i, 2);
+        r->cupo_restante = db_col_int(res, i, 3);
+        r->cartera_libre = db_col_int(res, i, 4);
+        r->recibe = db_col_int(res, i, 5);
+        out->disponibles = db_col_i64(res, i, 6);
+    }
+out:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_distribuir(struct db *db, int cantidad, const struct db_filtros *f,
+              const char *const *promotores, size_t np, const char *clave,
+              struct db_distribucion *out, struct err *e)
+{
+    static const char sql[] = "SELECT distribucion_id, login, nombre, lote_id, asignados,"
+                              " cupo_restante, repetido, mensaje"
+                              " FROM api.distribuir($1, $2, $3, $4, $5, $6::text[], $7)";
+    PGresult *res = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = distribucion_call(db, sql, cantidad, f, promotores, np, clave, 7, &res, e);
+    if (rc != RC_OK)
+        goto out;
+    out->n = (size_t)PQntuples(res);
+    out->filas = xcalloc(out->n + 1, sizeof *out->filas);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct db_distribucion_fila *r = &out->filas[i];
+
+        out->distribucion_id = db_col_i64(res, i, 0);
+        r->login = db_col_dup(res, i, 1);
+        r->nombre = db_col_dup(res, i, 2);
+        r->lote_id = db_col_i64(res, i, 3);
+        r->recibe = db_col_int(res, i, 4);
+        r->cupo_restante = db_col_int(res, i, 5);
+        out->repetido = db_col_bool(res, i, 6);
+        if (out->mensaje == NULL)
+            out->mensaje = db_col_dup(res, i, 7);
+    }
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_distribucion_fini(struct db_distribucion *d)
+{
+    for (size_t i = 0; d->filas != NULL && i < d->n; i++) {
+        free(d->filas[i].login);
+        free(d->filas[i].nombre);
+    }
+    free(d->filas);
+    free(d->mensaje);
+    memset(d, 0, sizeof *d);
 }
 
 /* api.reasignar and api.bandeja_reasignar share their parameters and their row. */

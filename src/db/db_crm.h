@@ -1,7 +1,7 @@
 /*
  * db_crm — typed calls to the CRM functions of schema api (docs/api.md): assignment,
- * availability, funnel, sales, captación, bandeja, reassignment, timer extension, timer sweep,
- * invariants.
+ * availability, a supervisor's distribution, funnel, sales, captación, bandeja, reassignment,
+ * timer extension, timer sweep, invariants.
  *
  * Plain C structs in and out; no libpq type leaves src/db. Every call is one statement with
  * parameters (never SQL assembled from strings) on the caller's struct db, in autocommit,
@@ -151,14 +151,15 @@ struct db_reparto_fila {
     char *estado;
     int cupo;
     int recibidos;
-    int por_solicitud;
+    int por_solicitud; /* requested by the promoter */
     int por_reasignacion;
     int pedidos;
     int solicitados;
     int captados;
     int activas;
     int cartera_max;
-    int intentos; /* contact attempts the promoter recorded that day (sql/067) */
+    int intentos;         /* contact attempts the promoter recorded that day (sql/067) */
+    int por_distribucion; /* dealt by a supervisor (DISTRIBUCION lotes, sql/069) */
 };
 
 /*
@@ -169,6 +170,46 @@ struct db_reparto_fila {
 int db_reparto(struct db *db, const char *fecha, struct db_reparto_fila **rows, size_t *n,
                struct err *e) __attribute__((warn_unused_result));
 void db_reparto_free(struct db_reparto_fila *rows, size_t n);
+
+/* One promoter of a distribution (api.distribuir_vista, api.distribuir; sql/069). */
+struct db_distribucion_fila {
+    char *login;
+    char *nombre;
+    int recibidos_hoy; /* preview: clients charged to today's cupo so far */
+    int cupo_restante; /* preview: before the distribution; distribuir: after it */
+    int cartera_libre; /* preview only */
+    int recibe;        /* preview: the plan; distribuir: what was assigned */
+    int64_t lote_id;   /* distribuir: the DISTRIBUCION lote; 0 = received none */
+};
+
+/* A distribution plan (preview) or its outcome. */
+struct db_distribucion {
+    struct db_distribucion_fila *filas; /* in dealing order */
+    size_t n;
+    int64_t disponibles;     /* preview: the filter's count (api.disponibles) */
+    int64_t distribucion_id; /* distribuir */
+    bool repetido;           /* distribuir: the clave was used before, nothing charged */
+    char *mensaje;           /* distribuir: Spanish summary */
+};
+
+/*
+ * What dealing cantidad clients matching f would give each promoter: promotores[0..np) by
+ * login, or np == 0 for the caller's whole team (admin: every active promoter). Nothing is
+ * written. Fills out (db_distribucion_fini it). EB002, EB202…EB204, EB601…EB603, EB620,
+ * EB621.
+ */
+int db_distribuir_vista(struct db *db, int cantidad, const struct db_filtros *f,
+                        const char *const *promotores, size_t np, struct db_distribucion *out,
+                        struct err *e) __attribute__((warn_unused_result));
+/*
+ * Deals them, evenly within each promoter's cupo and cartera, in one transaction; clave
+ * (NULL = none) makes a retry return the first distribution. The preview's refusals plus
+ * EB209 (no client matches) and EB622 (nobody has room).
+ */
+int db_distribuir(struct db *db, int cantidad, const struct db_filtros *f,
+                  const char *const *promotores, size_t np, const char *clave,
+                  struct db_distribucion *out, struct err *e) __attribute__((warn_unused_result));
+void db_distribucion_fini(struct db_distribucion *d);
 
 /* The row of api.reasignar (and of api.bandeja_reasignar). */
 struct db_reasignacion {

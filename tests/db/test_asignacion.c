@@ -269,7 +269,7 @@ test_partial_grant_quota_and_cartera(void **state)
                                        "SELECT format('%%s/%%s/%%s/%%s', asignados,"
                                        " solicitados, cupo_restante, mensaje)"
                                        " FROM api.solicitar_asignacion(30)"),
-                        "20/30/0/se asignaron 20 de 30: solo te quedaban 20 de tu cupo diario"
+                        "20/30/0/se asignaron 20 de 30: solo le quedaban 20 de su cupo diario"
                         " (50)");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.solicitar_asignacion(1)"), RC_REFUSED);
     assert_string_equal(e.code, "EB205");
@@ -282,7 +282,7 @@ test_partial_grant_quota_and_cartera(void **state)
     assert_string_equal(dbt_scalar_tmp(t, p,
                                        "SELECT format('%%s/%%s', asignados, mensaje)"
                                        " FROM api.solicitar_asignacion(20)"),
-                        "15/se asignaron 15 de 20: tu cartera solo admitía 15 más (máximo 15)");
+                        "15/se asignaron 15 de 20: su cartera solo admitía 15 más (máximo 15)");
     assert_int_equal(dbt_try(p, &e, "SELECT * FROM api.solicitar_asignacion(1)"), RC_REFUSED);
     assert_string_equal(e.code, "EB206");
     /* Quota charged only for what was granted. */
