@@ -46,6 +46,13 @@ expect 2 'opción desconocida: «--ya»' -- $e sweep --ya
 expect 2 'argumento de más' -- $e doctor extra
 expect 2 'solo se importan «clientes»' -- $e import prospectos x.csv
 expect 1 'no se pudo abrir «/nonexistent/x.csv»' -- $e import clientes /nonexistent/x.csv
+expect 2 'falta «--cantidad»' -- $e distribuir --convenio IMSS
+expect 2 '«--cantidad» debe ser un número entre 1 y 5000 \(se dio «5001»\)' -- \
+    $e distribuir --cantidad 5001
+expect 2 '«--clave» es para repartir; la vista previa no reparte nada' -- \
+    $e distribuir --cantidad 5 --vista-previa --clave k
+expect 2 '«--promotores» necesita al menos un usuario' -- $e distribuir --cantidad 5 --promotores ' , '
+expect 2 '«--edad-max» debe ser una edad entre 18 y 110' -- $e distribuir --cantidad 5 --edad-max 9
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
 expect 0 'uso: embudo bandeja' -- $e bandeja --help
 

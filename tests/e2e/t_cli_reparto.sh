@@ -15,12 +15,12 @@ eb --as prom2 asignar --cantidad 2 --convenio ISSSTE --clave cli-reparto > "$out
 
 eb --as sup1 reparto > "$out" 2>&1 || fail "reparto como sup1: $(cat "$out")"
 head -n 1 "$out" |
-    grep -q '^PROMOTOR  *NOMBRE  *ESTADO  *CUPO  *RECIBIDOS  *PEDIDO  *REASIG\.  *PEDIDOS  *SOLICITÓ  *CAPTÓ  *INTENTOS  *CARTERA$' ||
+    grep -q '^PROMOTOR  *NOMBRE  *ESTADO  *CUPO  *RECIBIDOS  *PEDIDO  *REASIG\.  *REPART\.  *PEDIDOS  *SOLICITÓ  *CAPTÓ  *INTENTOS  *CARTERA$' ||
     fail "encabezado: $(head -n 1 "$out")"
 [ "$(grep -c '^prom[1-4] ' "$out")" = 4 ] || fail "sup1 no ve a prom1…prom4: $(cat "$out")"
 grep -q '^prom[5-8] ' "$out" && fail "sup1 ve al equipo de sup2: $(cat "$out")"
 grep -q '^TOTAL ' "$out" || fail "sin TOTAL: $(cat "$out")"
-grep -q "^prom2 .* ACTIVO  *[0-9]*  *$((antes + 2))  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*/[0-9]*$" "$out" ||
+grep -q "^prom2 .* ACTIVO  *[0-9]*  *$((antes + 2))  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*  *[0-9]*/[0-9]*$" "$out" ||
     fail "prom2 debía tener $((antes + 2)) recibidos: $(cat "$out")"
 
 eb --as prom2 reparto > "$out" 2>&1 || fail "reparto como prom2"
