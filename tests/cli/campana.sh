@@ -60,7 +60,7 @@ expect 0 '' -- psql_as postgres "
 expect 0 'captados 3' -- captar 3 9990004001
 
 expect 1 'nadie escanea el código: use EMBUDO_SIM_AUTOSCAN=1' -- $sim $e --as promcli wa link
-expect 1 'vincula tu WhatsApp antes de crear campañas' -- \
+expect 1 'vincule su WhatsApp antes de crear campañas' -- \
     $e --as promcli campana crear --etapa Nuevo --texto 'Hola {nombre}'
 expect 0 'vinculado: 5215599[0-9]{6}@s\.whatsapp\.net \(red simulada\)' -- \
     $sim EMBUDO_SIM_AUTOSCAN=1 $e --as promcli wa link --raw

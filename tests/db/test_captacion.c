@@ -123,7 +123,7 @@ test_prospecto_nuevo(void **state)
                                  " 0000')"),
                          RC_REFUSED);
         assert_string_equal(e.code, "EB702");
-        assert_string_equal(e.msg, "ese cliente ya es tuyo: oportunidad 1");
+        assert_string_equal(e.msg, "ese cliente ya es suyo: oportunidad 1");
     }
     db_close(p);
     p = dbt_connect(t, "ca_p2");

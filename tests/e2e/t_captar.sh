@@ -53,7 +53,7 @@ send "Rosa Muñoz"
 send_key Tab
 send "+52 55 1234 5699"
 send_key Enter
-wait_for "ese cliente ya es tuyo: oportunidad $id"
+wait_for "ese cliente ya es suyo: oportunidad $id"
 wait_for "Rosa Muñoz" # what was typed stays
 [ "$(sql_as promcap "SELECT count(*) FROM crm.oportunidades")" = 1 ] ||
     fail "la captación duplicada escribió algo"
