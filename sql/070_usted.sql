@@ -2,7 +2,7 @@
 --
 -- A refusal used to say «la campaña 7 no existe o no es tuya», «vincula tu WhatsApp…», «%
 -- no es de tu equipo» inside a client that says «su cupo» and «regístrelos con i». 069 already
--- restated the request's messages; these are the rest (14 messages in about 20 functions,
+-- restated the request's messages; these are the rest (15 messages in about 20 functions,
 -- most of them about WhatsApp campaigns).
 --
 -- Rewritten in the catalog instead of copied: each function of schemas api and crm whose
@@ -38,7 +38,9 @@ DECLARE
         'no puedes enviar por la cuenta de WhatsApp %',
             'no puede enviar por la cuenta de WhatsApp %',
         'el mensaje % no existe o no es tuyo', 'el mensaje % no existe o no es suyo',
-        'el mensaje %s no existe o no es tuyo', 'el mensaje %s no existe o no es suyo'];
+        'el mensaje %s no existe o no es tuyo', 'el mensaje %s no existe o no es suyo',
+        'no estás registrado como usuario activo de embudo',
+            'no está registrado como usuario activo de embudo'];
     f      record;
     antes  text;
     def    text;
@@ -67,7 +69,7 @@ BEGIN
     SELECT string_agg(DISTINCT p.oid::regprocedure::text, ', ') INTO quedan
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
      WHERE n.nspname IN ('api', 'crm')
-       AND p.prosrc ~ '''[^'']*\m(tu|tus|te|puedes|tienes|usaste|tuya|tuyo|vincula|escribe)\M[^'']*''';
+       AND p.prosrc ~ '''[^'']*\m(tu|tus|te|puedes|tienes|usaste|tuya|tuyo|vincula|escribe|estás)\M[^'']*''';
     IF quedan IS NOT NULL THEN
         RAISE EXCEPTION '070: todavía hablan de «tú»: %', quedan;
     END IF;

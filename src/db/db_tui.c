@@ -376,7 +376,7 @@ db_tui_asignacion_ctx(struct db *db, struct tui_asignacion_ctx *out, struct err 
     memset(out, 0, sizeof *out);
     rc = tui_query(db, sql_yo, 0, NULL, 6, &res, e);
     if (rc == RC_OK && PQntuples(res) != 1)
-        rc = err_set(e, RC_NOTFOUND, "no estás registrado como usuario activo de embudo");
+        rc = err_set(e, RC_NOTFOUND, "no está registrado como usuario activo de embudo");
     if (rc != RC_OK)
         goto out;
     db_col_copy(out->rol, sizeof out->rol, res, 0, 0);

@@ -1,7 +1,7 @@
 /*
  * test_mensajes — the database speaks to people as «usted» (sql/070_usted.sql): no function of
  * schemas api and crm holds a «tú» word (tu, tus, te, puedes, tienes, usaste, tuya, tuyo,
- * vincula, escribe) inside a string literal. A later migration that copies a function from
+ * vincula, escribe, estás) inside a string literal. A later migration that copies a function from
  * a file older than 070 would bring one back; this is what notices.
  */
 #include <setjmp.h>
@@ -23,7 +23,7 @@ test_sin_tuteo(void **state)
         "SELECT coalesce(string_agg(p.oid::regprocedure::text || ': ' || m[1], '; '), '')"
         "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,"
         "       regexp_matches(p.prosrc, '''([^'']*\\m(?:tu|tus|te|puedes|tienes|usaste|tuya|"
-        "tuyo|vincula|escribe)\\M[^'']*)''', 'g') m"
+        "tuyo|vincula|escribe|estás)\\M[^'']*)''', 'g') m"
         " WHERE n.nspname IN ('api', 'crm')";
 
     /* The check itself finds a «tú» literal when there is one. */
