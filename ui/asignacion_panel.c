@@ -50,32 +50,7 @@ ctx_query(struct db *db, struct app_job *aj, struct err *e)
     return db_tui_asignacion_ctx(db, &((struct ctx_job *)aj)->c, e);
 }
 
-static struct asignacion_opcion *
-opciones(const struct tui_opcion *o, size_t n)
-{
-    struct asignacion_opcion *v = n > 0 ? xcalloc(n, sizeof *v) : NULL;
-
-    for (size_t i = 0; i < n; i++) {
-        snprintf(v[i].clave, sizeof v[i].clave, "%s", o[i].clave);
-        snprintf(v[i].nombre, sizeof v[i].nombre, "%s", o[i].nombre);
-        v[i].disponibles = -1;
-    }
-    return v;
-}
-
 static void asig_count(struct asig_st *s);
-
-/* What ":asignar 20 convenio=<Tab>" completes. */
-static void
-complete_claves(struct app *a, const char *kind, const struct tui_opcion *o, size_t n)
-{
-    const char **v = xcalloc(n + 1, sizeof *v);
-
-    for (size_t i = 0; i < n; i++)
-        v[i] = o[i].clave;
-    app_complete_set(a, kind, v, n);
-    free(v);
-}
 
 static void
 ctx_result(struct app_job *aj)
@@ -88,11 +63,11 @@ ctx_result(struct app_job *aj)
     if (aj->rc == RC_OK) {
         asignacion_model_take_ctx(&s->m, strcmp(c->rol, "PROMOTOR") == 0, c->estado, c->cupo_limite,
                                   c->cupo_usados, c->cartera, c->cartera_max,
-                                  opciones(c->convenios, c->nconvenios), c->nconvenios,
-                                  opciones(c->entidades, c->nentidades), c->nentidades);
+                                  panes_opciones_from(c->convenios, c->nconvenios), c->nconvenios,
+                                  panes_opciones_from(c->entidades, c->nentidades), c->nentidades);
         asig_count(s);
-        complete_claves(s->a, "convenio", c->convenios, c->nconvenios);
-        complete_claves(s->a, "entidad", c->entidades, c->nentidades);
+        panes_complete_claves(s->a, "convenio", c->convenios, c->nconvenios);
+        panes_complete_claves(s->a, "entidad", c->entidades, c->nentidades);
     } else {
         snprintf(s->m.error, sizeof s->m.error, "No se pudo leer tu cupo: %s", aj->e.msg);
     }
@@ -127,9 +102,7 @@ asig_load(struct asig_st *s)
 struct count_job {
     struct app_job base;
     unsigned gen;
-    char convenio[48], entidad[48];
-    bool has_convenio, has_entidad;
-    int edad_min, edad_max;
+    struct panes_filtros pf;
     int64_t total;
     struct db_conteo *por;
     size_t npor;
@@ -140,16 +113,14 @@ static int
 count_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct count_job *j = (struct count_job *)aj;
-    struct db_filtros f = { j->has_convenio ? j->convenio : NULL,
-                            j->has_entidad ? j->entidad : NULL, j->edad_min, j->edad_max };
+    struct db_filtros f = panes_filtros_db(&j->pf);
     struct db_conteo *tot = NULL;
     size_t n = 0;
     int rc = db_disponibles(db, &f, DB_POR_TOTAL, &tot, &n, e);
 
     j->total = rc == RC_OK && n > 0 ? tot[0].disponibles : 0;
     db_conteos_free(tot, n);
-    f.convenio = NULL; /* each convenio's count with the other filters */
-    return rc == RC_OK ? db_disponibles(db, &f, DB_POR_CONVENIO, &j->por, &j->npor, e) : rc;
+    return rc == RC_OK ? panes_conteo_convenios(db, &j->pf, &j->por, &j->npor, e) : rc;
 }
 
 static void
@@ -157,21 +128,10 @@ count_result(struct app_job *aj)
 {
     struct count_job *j = (struct count_job *)aj;
     struct asig_st *s = j->st;
-    const char **claves = xcalloc(j->npor + 1, sizeof *claves);
-    long long *n = xcalloc(j->npor + 1, sizeof *n);
 
     s->counting = false;
-    for (size_t i = 0; i < j->npor; i++) {
-        claves[i] = j->por[i].grupo;
-        n[i] = j->por[i].disponibles;
-    }
-    if (aj->rc == RC_OK)
-        asignacion_model_counted(&s->m, j->gen, j->total, claves, n, j->npor);
-    else
-        asignacion_model_counted(&s->m, j->gen, -1, NULL, NULL, 0);
-    free(claves);
-    free(n);
-    if (s->count_again || j->gen != s->m.gen) {
+    panes_form_counted(&s->m.f, j->gen, aj->rc, j->total, j->por, j->npor);
+    if (s->count_again || j->gen != s->m.f.gen) {
         s->count_again = false;
         asig_count(s);
     }
@@ -191,7 +151,6 @@ static void
 asig_count(struct asig_st *s)
 {
     struct count_job *j;
-    const char *c = asignacion_model_convenio(&s->m), *en = asignacion_model_entidad(&s->m);
 
     if (s->counting) {
         s->count_again = true;
@@ -199,17 +158,12 @@ asig_count(struct asig_st *s)
     }
     j = xcalloc(1, sizeof *j);
     j->st = s;
-    j->gen = s->m.gen;
-    j->has_convenio = c != NULL;
-    j->has_entidad = en != NULL;
-    snprintf(j->convenio, sizeof j->convenio, "%s", c != NULL ? c : "");
-    snprintf(j->entidad, sizeof j->entidad, "%s", en != NULL ? en : "");
-    j->edad_min = asignacion_model_edad_min(&s->m);
-    j->edad_max = asignacion_model_edad_max(&s->m);
+    j->gen = s->m.f.gen;
+    panes_filtros_from(&j->pf, &s->m.f);
     j->base.query = count_query;
     j->base.result = count_result;
     j->base.release = count_release;
-    s->counting = s->m.counting = true;
+    s->counting = s->m.f.counting = true;
     app_submit(s->a, &j->base);
 }
 
@@ -217,9 +171,9 @@ asig_count(struct asig_st *s)
 
 struct pedir_job {
     struct app_job base;
-    int cantidad, edad_min, edad_max;
-    char convenio[48], entidad[48], clave[64];
-    bool has_convenio, has_entidad;
+    int cantidad;
+    struct panes_filtros pf;
+    char clave[64];
     struct db_asignacion r;
     struct asig_st *st;
 };
@@ -228,8 +182,7 @@ static int
 pedir_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct pedir_job *j = (struct pedir_job *)aj;
-    struct db_filtros f = { j->has_convenio ? j->convenio : NULL,
-                            j->has_entidad ? j->entidad : NULL, j->edad_min, j->edad_max };
+    struct db_filtros f = panes_filtros_db(&j->pf);
 
     return db_asignar(db, j->cantidad, &f, j->clave, &j->r, e);
 }
@@ -270,17 +223,11 @@ static void
 asig_pedir(struct asig_st *s)
 {
     struct pedir_job *j = xcalloc(1, sizeof *j);
-    const char *c = asignacion_model_convenio(&s->m), *en = asignacion_model_entidad(&s->m);
 
     j->st = s;
-    j->cantidad = asignacion_model_cantidad(&s->m);
-    j->edad_min = asignacion_model_edad_min(&s->m);
-    j->edad_max = asignacion_model_edad_max(&s->m);
-    j->has_convenio = c != NULL;
-    j->has_entidad = en != NULL;
-    snprintf(j->convenio, sizeof j->convenio, "%s", c != NULL ? c : "");
-    snprintf(j->entidad, sizeof j->entidad, "%s", en != NULL ? en : "");
-    snprintf(j->clave, sizeof j->clave, "%s", s->m.clave);
+    j->cantidad = asignacion_form_cantidad(&s->m.f);
+    panes_filtros_from(&j->pf, &s->m.f);
+    snprintf(j->clave, sizeof j->clave, "%s", s->m.f.clave);
     j->base.query = pedir_query;
     j->base.result = pedir_result;
     j->base.release = pedir_release;
@@ -296,9 +243,8 @@ asig_key(void *st, enum action act, const struct key *k)
     char clave[64];
     bool redraw = false;
     bool digit = k->kind == KK_CHAR && k->ch >= '0' && k->ch <= '9';
-    bool number_field = s->m.campo != ASIG_CONVENIO && s->m.campo != ASIG_ENTIDAD;
 
-    if (digit && !number_field)
+    if (digit && !asignacion_form_number_field(&s->m.f))
         return false; /* digits pick panes unless a number is being typed (Alt-1…9 always) */
     panes_clave_new(clave, sizeof clave, app_login(s->a));
     switch (asignacion_model_input(&s->m, digit ? ACTION_NONE : act, k, clave, &redraw)) {
@@ -309,7 +255,7 @@ asig_key(void *st, enum action act, const struct key *k)
         if (app_require_db(s->a, "pedir clientes"))
             asig_pedir(s);
         else
-            s->m.sending = false;
+            s->m.f.sending = false;
         break;
     case ASIG_NADA:
         break;

@@ -110,6 +110,81 @@ panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t)
              t->ultimo_intento != NULL ? t->ultimo_intento : "");
 }
 
+/* ---- the lote form ------------------------------------------------------------------ */
+
+struct asignacion_opcion *
+panes_opciones_from(const struct tui_opcion *o, size_t n)
+{
+    struct asignacion_opcion *v = n > 0 ? xcalloc(n, sizeof *v) : NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(v[i].clave, sizeof v[i].clave, "%s", o[i].clave);
+        snprintf(v[i].nombre, sizeof v[i].nombre, "%s", o[i].nombre);
+        v[i].disponibles = -1;
+    }
+    return v;
+}
+
+void
+panes_complete_claves(struct app *a, const char *kind, const struct tui_opcion *o, size_t n)
+{
+    const char **v = xcalloc(n + 1, sizeof *v);
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = o[i].clave;
+    app_complete_set(a, kind, v, n);
+    free(v);
+}
+
+void
+panes_filtros_from(struct panes_filtros *pf, const struct asignacion_form *f)
+{
+    const char *c = asignacion_form_convenio(f), *en = asignacion_form_entidad(f);
+
+    snprintf(pf->convenio, sizeof pf->convenio, "%s", c != NULL ? c : "");
+    snprintf(pf->entidad, sizeof pf->entidad, "%s", en != NULL ? en : "");
+    pf->edad_min = asignacion_form_edad_min(f);
+    pf->edad_max = asignacion_form_edad_max(f);
+}
+
+struct db_filtros
+panes_filtros_db(const struct panes_filtros *pf)
+{
+    struct db_filtros f = { pf->convenio[0] != '\0' ? pf->convenio : NULL,
+                            pf->entidad[0] != '\0' ? pf->entidad : NULL, pf->edad_min,
+                            pf->edad_max };
+
+    return f;
+}
+
+int
+panes_conteo_convenios(struct db *db, const struct panes_filtros *pf, struct db_conteo **por,
+                       size_t *n, struct err *e)
+{
+    struct db_filtros f = panes_filtros_db(pf);
+
+    f.convenio = NULL; /* each convenio's count with the other filters */
+    return db_disponibles(db, &f, DB_POR_CONVENIO, por, n, e);
+}
+
+bool
+panes_form_counted(struct asignacion_form *f, unsigned gen, int rc, long long total,
+                   const struct db_conteo *por, size_t n)
+{
+    const char **claves = xcalloc(n + 1, sizeof *claves);
+    long long *v = xcalloc(n + 1, sizeof *v);
+    bool ok;
+
+    for (size_t i = 0; rc == RC_OK && i < n; i++) {
+        claves[i] = por[i].grupo;
+        v[i] = por[i].disponibles;
+    }
+    ok = asignacion_form_counted(f, gen, rc == RC_OK ? total : -1, claves, v, rc == RC_OK ? n : 0);
+    free(claves);
+    free(v);
+    return ok;
+}
+
 void
 panes_clave_new(char *buf, size_t bufsz, const char *login)
 {

@@ -18,6 +18,7 @@
 #include "db/db_crm.h"
 #include "db/db_tui.h"
 #include "ui/app_pane.h"
+#include "ui/vm/asignacion_form.h"
 #include "ui/vm/bandeja_vm.h"
 #include "ui/vm/embudo_vm.h"
 #include "ui/vm/equipo_vm.h"
@@ -33,6 +34,36 @@ int panes_equipo_etapas_from(struct equipo_etapa *out, int max, const struct tui
 void panes_promotor_from(struct equipo_promotor *p, const struct tui_promotor *t);
 void panes_bandeja_promotor_from(struct bandeja_promotor *p, const struct tui_promotor *t);
 void panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t);
+
+/* ---- the lote form (asignación and repartir) ------------------------------------------ */
+
+/* The filter options as the form holds them (malloc'd, for asignacion_form_take_opciones). */
+struct asignacion_opcion *panes_opciones_from(const struct tui_opcion *o, size_t n);
+
+/* Offers o's claves to the command line's completion of kind ("convenio", "entidad"). */
+void panes_complete_claves(struct app *a, const char *kind, const struct tui_opcion *o, size_t n);
+
+/* The form's filters copied into a job (the worker never reads the form). */
+struct panes_filtros {
+    char convenio[48], entidad[48]; /* "" = any */
+    int edad_min, edad_max;         /* 0 = any */
+};
+
+void panes_filtros_from(struct panes_filtros *pf, const struct asignacion_form *f);
+/* A db_filtros view of pf (valid while pf is). */
+struct db_filtros panes_filtros_db(const struct panes_filtros *pf);
+
+/*
+ * Each convenio's count with the other filters of pf (api.disponibles por convenio), for
+ * the picker; worker thread. Fills *por / *n (db_conteos_free them).
+ */
+int panes_conteo_convenios(struct db *db, const struct panes_filtros *pf, struct db_conteo **por,
+                           size_t *n, struct err *e);
+
+/* The count asked for gen came back (rc, total, per convenio): hands it to the form (a failed
+   one as unknown). Returns true when it is still current. */
+bool panes_form_counted(struct asignacion_form *f, unsigned gen, int rc, long long total,
+                        const struct db_conteo *por, size_t n);
 
 /* ---- between panes ------------------------------------------------------------------ */
 

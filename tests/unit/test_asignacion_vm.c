@@ -73,8 +73,8 @@ test_layout_at_80x24_with_counts_and_preview(void **st)
     model_new(&m, 12, 12);
     assert_int_equal(act(&m, ACTION_DOWN, "k"), ASIG_NADA);
     assert_int_equal(act(&m, ACTION_RIGHT, "k"), ASIG_CONTAR); /* IMSS */
-    assert_string_equal(asignacion_model_convenio(&m), "IMSS");
-    assert_true(asignacion_model_counted(&m, m.gen, 1234, cl, n, 2));
+    assert_string_equal(asignacion_form_convenio(&m.f), "IMSS");
+    assert_true(asignacion_form_counted(&m.f, m.f.gen, 1234, cl, n, 2));
     asignacion_vm_build(&vm, &m, 80, 24);
     r = vm_lines_render(vm.lines, 14);
     assert_string_equal(
@@ -109,7 +109,7 @@ test_preview_is_limited_by_quota_cartera_and_availability(void **st)
     assert_int_equal(asignacion_model_preview(&m), 10);
     m.cartera = 395; /* room for 5 */
     assert_int_equal(asignacion_model_preview(&m), 5);
-    asignacion_model_counted(&m, m.gen, 3, NULL, NULL, 0);
+    asignacion_form_counted(&m.f, m.f.gen, 3, NULL, NULL, 0);
     assert_int_equal(asignacion_model_preview(&m), 3);
     m.cupo_usados = 60;
     assert_int_equal(asignacion_model_preview(&m), 0);
@@ -132,7 +132,7 @@ test_digits_edit_numbers_and_bad_values_say_why(void **st)
     assert_null(asignacion_model_invalid(&m));
     assert_int_equal(type(&m, 'a'), ASIG_NADA); /* letters are not numbers */
     act(&m, ACTION_UP, "k");                    /* wraps to edad máxima */
-    assert_int_equal(m.campo, ASIG_EDAD_MAX);
+    assert_int_equal(m.f.campo, ASIG_EDAD_MAX);
     type(&m, '3');
     type(&m, '0');
     act(&m, ACTION_UP, "k");
@@ -140,7 +140,7 @@ test_digits_edit_numbers_and_bad_values_say_why(void **st)
     type(&m, '0');
     assert_string_equal(asignacion_model_invalid(&m), "La edad mínima es mayor que la máxima.");
     assert_int_equal(act(&m, ACTION_OPEN, "k"), ASIG_NADA); /* nothing is sent */
-    assert_false(m.confirming);
+    assert_false(m.f.confirming);
     asignacion_vm_build(&vm, &m, 80, 24);
     assert_string_equal(vm.lines[12].spans[0].text, "La edad mínima es mayor que la máxima.");
     type(&m, '\b');
@@ -156,11 +156,11 @@ test_stale_counts_are_dropped(void **st)
 
     (void)st;
     model_new(&m, 0, 0);
-    old = m.gen;
+    old = m.f.gen;
     act(&m, ACTION_DOWN, "k");
     act(&m, ACTION_RIGHT, "k");
-    assert_false(asignacion_model_counted(&m, old, 777, NULL, NULL, 0));
-    assert_int_equal(m.disponibles, -1);
+    assert_false(asignacion_form_counted(&m.f, old, 777, NULL, NULL, 0));
+    assert_int_equal(m.f.disponibles, -1);
     asignacion_vm_build(&vm, &m, 80, 24);
     assert_string_equal(vm.lines[8].spans[1].text, "…");
     assert_string_equal(vm.lines[8].spans[2].text, "contando");
@@ -176,11 +176,11 @@ test_one_clave_per_submission(void **st)
     (void)st;
     model_new(&m, 12, 12);
     assert_int_equal(act(&m, ACTION_OPEN, "c1"), ASIG_NADA); /* asks first */
-    assert_true(m.confirming);
+    assert_true(m.f.confirming);
     asignacion_vm_build(&vm, &m, 80, 24);
     assert_string_equal(vm.lines[13].spans[0].text, "¿Pedir el lote? Enter confirma · Esc cancela");
     assert_int_equal(act(&m, ACTION_OPEN, "c1"), ASIG_PEDIR);
-    assert_string_equal(m.clave, "c1");
+    assert_string_equal(m.f.clave, "c1");
     /* Enter again while it is in flight: nothing. */
     assert_int_equal(act(&m, ACTION_OPEN, "c2"), ASIG_NADA);
     assert_int_equal(act(&m, ACTION_OPEN, "c2"), ASIG_NADA);
@@ -188,13 +188,13 @@ test_one_clave_per_submission(void **st)
     asignacion_model_sent(&m, NULL, "No se pudo pedir el lote (sin conexión).");
     act(&m, ACTION_OPEN, "c3");
     assert_int_equal(act(&m, ACTION_OPEN, "c3"), ASIG_PEDIR);
-    assert_string_equal(m.clave, "c1");
+    assert_string_equal(m.f.clave, "c1");
     asignacion_model_sent(&m, &r, NULL);
     assert_int_equal(m.cupo_usados, 32);
     /* A second Enter on the same form: same clave, the database answers "repetido". */
     act(&m, ACTION_OPEN, "c4");
     assert_int_equal(act(&m, ACTION_OPEN, "c4"), ASIG_PEDIR);
-    assert_string_equal(m.clave, "c1");
+    assert_string_equal(m.f.clave, "c1");
     r.repetido = true;
     asignacion_model_sent(&m, &r, NULL);
     asignacion_vm_build(&vm, &m, 80, 24);
@@ -204,12 +204,12 @@ test_one_clave_per_submission(void **st)
     type(&m, '5');
     act(&m, ACTION_OPEN, "c5");
     assert_int_equal(act(&m, ACTION_OPEN, "c5"), ASIG_PEDIR);
-    assert_string_equal(m.clave, "c5");
+    assert_string_equal(m.f.clave, "c5");
     /* Esc cancels a confirmation. */
     asignacion_model_sent(&m, NULL, "la cantidad va de 1 a 1000");
     act(&m, ACTION_OPEN, "c6");
     assert_int_equal(act(&m, ACTION_BACK, "c6"), ASIG_NADA);
-    assert_false(m.confirming);
+    assert_false(m.f.confirming);
     asignacion_model_fini(&m);
 }
 
@@ -228,15 +228,15 @@ test_command_fills_the_form_and_asks_to_confirm(void **st)
     (void)st;
     model_new(&m, 0, 0);
     assert_int_equal(asignacion_model_command(&m, 5, ok, &e), RC_OK);
-    assert_int_equal(asignacion_model_cantidad(&m), 15);
-    assert_string_equal(asignacion_model_convenio(&m), "ISSSTE");
-    assert_string_equal(asignacion_model_entidad(&m), "CDMX");
-    assert_int_equal(asignacion_model_edad_min(&m), 30);
-    assert_true(m.confirming);
+    assert_int_equal(asignacion_form_cantidad(&m.f), 15);
+    assert_string_equal(asignacion_form_convenio(&m.f), "ISSSTE");
+    assert_string_equal(asignacion_form_entidad(&m.f), "CDMX");
+    assert_int_equal(asignacion_form_edad_min(&m.f), 30);
+    assert_true(m.f.confirming);
     assert_int_equal(act(&m, ACTION_OPEN, "k"), ASIG_PEDIR);
     assert_int_equal(asignacion_model_command(&m, 3, bad, &e), RC_INVAL);
     assert_string_equal(e.msg, "no hay un convenio activo «PEMEX»");
-    assert_string_equal(asignacion_model_convenio(&m), "ISSSTE"); /* unchanged */
+    assert_string_equal(asignacion_form_convenio(&m.f), "ISSSTE"); /* unchanged */
     assert_int_equal(asignacion_model_command(&m, 2, bad2, &e), RC_INVAL);
     asignacion_model_fini(&m);
 }

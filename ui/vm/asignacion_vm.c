@@ -10,38 +10,17 @@ enum {
     NUM_X = 36, /* right edge (exclusive) of the numbers in the summary */
 };
 
-static const char *const campo_labels[ASIG_CAMPOS] = {
-    [ASIG_CANTIDAD] = "Cantidad",    [ASIG_CONVENIO] = "Convenio",    [ASIG_ENTIDAD] = "Entidad",
-    [ASIG_EDAD_MIN] = "Edad mínima", [ASIG_EDAD_MAX] = "Edad máxima",
-};
-
 void
 asignacion_model_init(struct asignacion_model *m)
 {
     memset(m, 0, sizeof *m);
-    m->convenio = m->entidad = -1;
-    m->disponibles = -1;
-    snprintf(m->cantidad, sizeof m->cantidad, "20");
-    m->gen = 1;
+    asignacion_form_init(&m->f, "20", 1000);
 }
 
 void
 asignacion_model_fini(struct asignacion_model *m)
 {
-    free(m->convenios);
-    free(m->entidades);
-    m->convenios = m->entidades = NULL;
-    m->nconvenios = m->nentidades = 0;
-}
-
-/* The index of clave in opts (n of them), or -1. */
-static int
-opcion_find(const struct asignacion_opcion *opts, size_t n, const char *clave)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(opts[i].clave, clave) == 0)
-            return (int)i;
-    return -1;
+    asignacion_form_fini(&m->f);
 }
 
 void
@@ -50,19 +29,7 @@ asignacion_model_take_ctx(struct asignacion_model *m, bool promotor, const char 
                           struct asignacion_opcion *convenios, size_t nconvenios,
                           struct asignacion_opcion *entidades, size_t nentidades)
 {
-    char conv[48] = "", ent[48] = "";
-
-    if (m->convenio >= 0)
-        snprintf(conv, sizeof conv, "%s", m->convenios[m->convenio].clave);
-    if (m->entidad >= 0)
-        snprintf(ent, sizeof ent, "%s", m->entidades[m->entidad].clave);
-    asignacion_model_fini(m);
-    m->convenios = convenios;
-    m->nconvenios = nconvenios;
-    m->entidades = entidades;
-    m->nentidades = nentidades;
-    m->convenio = conv[0] != '\0' ? opcion_find(convenios, nconvenios, conv) : -1;
-    m->entidad = ent[0] != '\0' ? opcion_find(entidades, nentidades, ent) : -1;
+    asignacion_form_take_opciones(&m->f, convenios, nconvenios, entidades, nentidades);
     m->promotor = promotor;
     snprintf(m->estado, sizeof m->estado, "%s", estado);
     m->cupo_limite = cupo_limite;
@@ -73,167 +40,59 @@ asignacion_model_take_ctx(struct asignacion_model *m, bool promotor, const char 
     m->error[0] = '\0';
 }
 
-int
-asignacion_model_cantidad(const struct asignacion_model *m)
-{
-    return atoi(m->cantidad);
-}
-
-const char *
-asignacion_model_convenio(const struct asignacion_model *m)
-{
-    return m->convenio >= 0 ? m->convenios[m->convenio].clave : NULL;
-}
-
-const char *
-asignacion_model_entidad(const struct asignacion_model *m)
-{
-    return m->entidad >= 0 ? m->entidades[m->entidad].clave : NULL;
-}
-
-int
-asignacion_model_edad_min(const struct asignacion_model *m)
-{
-    return atoi(m->edad_min);
-}
-
-int
-asignacion_model_edad_max(const struct asignacion_model *m)
-{
-    return atoi(m->edad_max);
-}
-
 const char *
 asignacion_model_invalid(const struct asignacion_model *m)
 {
-    int n = asignacion_model_cantidad(m), lo = asignacion_model_edad_min(m);
-    int hi = asignacion_model_edad_max(m);
-
     if (!m->loaded)
         return "Todavía no se leen tu cupo y los convenios.";
     if (!m->promotor)
         return "Solo un promotor puede pedir clientes.";
-    if (n < 1 || n > 1000)
-        return "La cantidad va de 1 a 1000.";
-    if ((m->edad_min[0] != '\0' && (lo < 18 || lo > 110)) ||
-        (m->edad_max[0] != '\0' && (hi < 18 || hi > 110)))
-        return "Las edades van de 18 a 110.";
-    if (lo > 0 && hi > 0 && lo > hi)
-        return "La edad mínima es mayor que la máxima.";
-    return NULL;
+    return asignacion_form_invalid(&m->f);
 }
 
 int
 asignacion_model_preview(const struct asignacion_model *m)
 {
-    int n = asignacion_model_cantidad(m);
+    int n = asignacion_form_cantidad(&m->f);
     int cupo = m->cupo_limite - m->cupo_usados, room = m->cartera_max - m->cartera;
 
     if (cupo < n)
         n = cupo;
     if (room < n)
         n = room;
-    if (m->disponibles >= 0 && m->disponibles < n)
-        n = (int)m->disponibles;
+    if (m->f.disponibles >= 0 && m->f.disponibles < n)
+        n = (int)m->f.disponibles;
     return n > 0 ? n : 0;
 }
 
 bool
 asignacion_model_dirty(const struct asignacion_model *m)
 {
-    return m->gen > 1 && !m->has_result && m->clave[0] == '\0';
+    return m->f.gen > 1 && !m->has_result && m->f.clave[0] == '\0';
 }
 
 /* A field changed: counts are stale and the next submission is a new request. */
 static enum asignacion_intent
 edited(struct asignacion_model *m, bool *redraw)
 {
-    m->gen++;
-    m->clave[0] = '\0';
-    m->confirming = false;
     m->has_result = false;
     m->refusal[0] = '\0';
     *redraw = true;
     return ASIG_CONTAR;
 }
 
-static char *
-campo_text(struct asignacion_model *m, size_t *sz)
-{
-    switch (m->campo) {
-    case ASIG_CANTIDAD:
-        *sz = sizeof m->cantidad;
-        return m->cantidad;
-    case ASIG_EDAD_MIN:
-        *sz = sizeof m->edad_min;
-        return m->edad_min;
-    case ASIG_EDAD_MAX:
-        *sz = sizeof m->edad_max;
-        return m->edad_max;
-    default:
-        return NULL;
-    }
-}
-
-/* Digits and Backspace in a number field. */
-static enum asignacion_intent
-type_key(struct asignacion_model *m, const struct key *k, bool *redraw)
-{
-    size_t sz = 0, len;
-    char *t = campo_text(m, &sz);
-
-    if (t == NULL || k == NULL)
-        return ASIG_NADA;
-    len = strlen(t);
-    if (k->kind == KK_CHAR && k->ch >= '0' && k->ch <= '9' && len + 1 < sz) {
-        t[len] = (char)k->ch;
-        t[len + 1] = '\0';
-        return edited(m, redraw);
-    }
-    if (k->kind == KK_BACKSPACE && len > 0) {
-        t[len - 1] = '\0';
-        return edited(m, redraw);
-    }
-    return ASIG_NADA;
-}
-
-/* ←/→ on a choice: any → first → … → last → any. */
-static enum asignacion_intent
-cycle(struct asignacion_model *m, int dir, bool *redraw)
-{
-    int *v = m->campo == ASIG_CONVENIO  ? &m->convenio
-             : m->campo == ASIG_ENTIDAD ? &m->entidad
-                                        : NULL;
-    int n = (int)(m->campo == ASIG_CONVENIO ? m->nconvenios : m->nentidades);
-
-    if (v == NULL || n == 0)
-        return ASIG_NADA;
-    *v += dir;
-    if (*v >= n)
-        *v = -1;
-    if (*v < -1)
-        *v = n - 1;
-    return edited(m, redraw);
-}
-
 static enum asignacion_intent
 enter(struct asignacion_model *m, const char *fresh_clave, bool *redraw)
 {
     *redraw = true;
-    if (m->sending)
+    if (m->f.sending)
         return ASIG_NADA; /* in flight: a second Enter does nothing */
     if (asignacion_model_invalid(m) != NULL) {
         m->refusal[0] = '\0';
         return ASIG_NADA;
     }
-    if (!m->confirming) {
-        m->confirming = true;
+    if (!asignacion_form_enter(&m->f, fresh_clave))
         return ASIG_NADA;
-    }
-    m->confirming = false;
-    if (m->clave[0] == '\0')
-        snprintf(m->clave, sizeof m->clave, "%s", fresh_clave);
-    m->sending = true;
     m->refusal[0] = '\0';
     return ASIG_PEDIR;
 }
@@ -246,49 +105,28 @@ asignacion_model_input(struct asignacion_model *m, enum action a, const struct k
     if (a == ACTION_OPEN || a == ACTION_SUBMIT || a == ACTION_CONFIRM ||
         (k != NULL && k->kind == KK_ENTER))
         return enter(m, fresh_clave, redraw);
-    if (a == ACTION_BACK && m->confirming) {
-        m->confirming = false;
+    if (a == ACTION_BACK && m->f.confirming) {
+        m->f.confirming = false;
         *redraw = true;
         return ASIG_NADA;
     }
-    if (a == ACTION_UP || a == ACTION_DOWN || a == ACTION_NEXT_FIELD || a == ACTION_PREV_FIELD) {
-        int d = a == ACTION_UP || a == ACTION_PREV_FIELD ? -1 : 1;
-
-        m->campo = (m->campo + d + ASIG_CAMPOS) % ASIG_CAMPOS;
-        m->confirming = false;
+    switch (asignacion_form_input(&m->f, a, k)) {
+    case ASIG_FORM_EDITADO:
+        return edited(m, redraw);
+    case ASIG_FORM_MOVIDO:
         *redraw = true;
         return ASIG_NADA;
+    case ASIG_FORM_NADA:
+        break;
     }
-    if (a == ACTION_LEFT || a == ACTION_RIGHT)
-        return cycle(m, a == ACTION_LEFT ? -1 : 1, redraw);
-    return type_key(m, k, redraw);
-}
-
-bool
-asignacion_model_counted(struct asignacion_model *m, unsigned gen, long long total,
-                         const char *const *claves, const long long *por_convenio, size_t n)
-{
-    m->counting = false;
-    if (gen != m->gen)
-        return false;
-    m->disponibles = total;
-    m->counted_gen = gen;
-    for (size_t i = 0; i < m->nconvenios; i++)
-        m->convenios[i].disponibles = 0; /* groups with 0 are omitted by api.disponibles */
-    for (size_t i = 0; i < n; i++) {
-        int j = opcion_find(m->convenios, m->nconvenios, claves[i]);
-
-        if (j >= 0)
-            m->convenios[j].disponibles = por_convenio[i];
-    }
-    return true;
+    return ASIG_NADA;
 }
 
 void
 asignacion_model_sent(struct asignacion_model *m, const struct asignacion_resultado *res,
                       const char *refusal)
 {
-    m->sending = false;
+    m->f.sending = false;
     if (res != NULL) {
         m->res = *res;
         m->has_result = true;
@@ -300,45 +138,15 @@ asignacion_model_sent(struct asignacion_model *m, const struct asignacion_result
     snprintf(m->refusal, sizeof m->refusal, "%s", refusal != NULL ? refusal : "");
 }
 
-/* Applies one "key=value" of :asignar to a copy of the form. */
-static int
-command_arg(struct asignacion_model *m, const char *arg, struct err *e)
-{
-    const char *eq = strchr(arg, '=');
-    size_t klen = eq != NULL ? (size_t)(eq - arg) : 0;
-    const char *v = eq != NULL ? eq + 1 : "";
-
-    if (klen == 8 && strncmp(arg, "convenio", 8) == 0) {
-        m->convenio = opcion_find(m->convenios, m->nconvenios, v);
-        if (m->convenio < 0)
-            return err_set(e, RC_INVAL, "no hay un convenio activo «%s»", v);
-    } else if (klen == 7 && strncmp(arg, "entidad", 7) == 0) {
-        m->entidad = opcion_find(m->entidades, m->nentidades, v);
-        if (m->entidad < 0)
-            return err_set(e, RC_INVAL, "no hay una entidad «%s»", v);
-    } else if (klen == 8 && strncmp(arg, "edad_min", 8) == 0 && strlen(v) < sizeof m->edad_min &&
-               strspn(v, "0123456789") == strlen(v)) {
-        snprintf(m->edad_min, sizeof m->edad_min, "%s", v);
-    } else if (klen == 8 && strncmp(arg, "edad_max", 8) == 0 && strlen(v) < sizeof m->edad_max &&
-               strspn(v, "0123456789") == strlen(v)) {
-        snprintf(m->edad_max, sizeof m->edad_max, "%s", v);
-    } else {
-        return err_set(e, RC_INVAL, "no entiendo «%s» (convenio=, entidad=, edad_min=, edad_max=)",
-                       arg);
-    }
-    return RC_OK;
-}
-
 int
 asignacion_model_command(struct asignacion_model *m, int argc, char **argv, struct err *e)
 {
-    struct asignacion_model t = *m; /* shallow: the option arrays are shared, not freed */
+    struct asignacion_form t = m->f; /* shallow: the option arrays are shared, not freed */
     bool redraw;
 
     if (!m->loaded)
         return err_set(e, RC_INVAL, "todavía no se leen tu cupo y los convenios");
-    if (argc < 2 || strlen(argv[1]) >= sizeof t.cantidad ||
-        strspn(argv[1], "0123456789") != strlen(argv[1]))
+    if (argc < 2 || !asignacion_form_cantidad_ok(argv[1]))
         return err_set(e, RC_INVAL,
                        "uso: :asignar CANTIDAD [convenio=CLAVE] [entidad=CLAVE]"
                        " [edad_min=N] [edad_max=N]");
@@ -346,13 +154,14 @@ asignacion_model_command(struct asignacion_model *m, int argc, char **argv, stru
     t.convenio = t.entidad = -1;
     t.edad_min[0] = t.edad_max[0] = '\0';
     for (int i = 2; i < argc; i++)
-        if (command_arg(&t, argv[i], e) != RC_OK)
+        if (asignacion_form_arg(&t, argv[i], e) != RC_OK)
             return RC_INVAL;
-    *m = t;
+    m->f = t;
+    asignacion_form_edited(&m->f);
     edited(m, &redraw);
     if (asignacion_model_invalid(m) != NULL)
         return err_set(e, RC_INVAL, "%s", asignacion_model_invalid(m));
-    m->confirming = true;
+    m->f.confirming = true;
     return RC_OK;
 }
 
@@ -362,40 +171,6 @@ static struct vm_line *
 row(struct asignacion_vm *vm, int y)
 {
     return y >= 0 && y < vm->nlines ? &vm->lines[y] : NULL;
-}
-
-static void
-put_campo(struct asignacion_vm *vm, const struct asignacion_model *m, int c, int y)
-{
-    struct vm_line *l = row(vm, y);
-    char buf[512], cnt[32];
-    bool focus = m->campo == c;
-    const struct asignacion_opcion *o = NULL;
-    int x;
-
-    if (l == NULL)
-        return;
-    vm_line_put(l, LABEL_X, VALUE_X - 1, focus ? ROLE_HEADING : ROLE_LABEL, campo_labels[c]);
-    if (c == ASIG_CONVENIO && m->convenio >= 0)
-        o = &m->convenios[m->convenio];
-    if (c == ASIG_ENTIDAD && m->entidad >= 0)
-        o = &m->entidades[m->entidad];
-    if (c == ASIG_CONVENIO || c == ASIG_ENTIDAD)
-        snprintf(buf, sizeof buf, "%s %s%s%s %s", m->ascii ? "<" : "◂",
-                 o != NULL ? o->clave : "cualquiera", o != NULL ? " — " : "",
-                 o != NULL ? o->nombre : "", m->ascii ? ">" : "▸");
-    else
-        snprintf(buf, sizeof buf, "%s%s",
-                 c == ASIG_CANTIDAD   ? m->cantidad
-                 : c == ASIG_EDAD_MIN ? m->edad_min
-                                      : m->edad_max,
-                 focus ? (m->ascii ? "_" : "▏") : "");
-    x = vm_line_put(l, VALUE_X, vm->width - 1, focus ? ROLE_CURSOR : ROLE_VALUE,
-                    buf[0] != '\0' ? buf : "—");
-    if (o != NULL && c == ASIG_CONVENIO && o->disponibles >= 0) {
-        snprintf(buf, sizeof buf, "%s disponibles", vm_fmt_count(cnt, sizeof cnt, o->disponibles));
-        vm_line_put(l, x + 2, vm->width - 1, ROLE_MUTED, buf);
-    }
 }
 
 /* "label ..... value" with the value ending at NUM_X. */
@@ -420,11 +195,11 @@ put_resumen(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     char a[32], b[32], buf[96], note[96];
     int cupo = m->cupo_limite - m->cupo_usados;
 
-    if (m->counting || m->counted_gen != m->gen)
+    if (m->f.counting || m->f.counted_gen != m->f.gen)
         put_num(vm, y, "Disponibles", "…", "contando", ROLE_MUTED);
     else
         put_num(vm, y, "Disponibles",
-                m->disponibles >= 0 ? vm_fmt_count(a, sizeof a, m->disponibles) : "—",
+                m->f.disponibles >= 0 ? vm_fmt_count(a, sizeof a, m->f.disponibles) : "—",
                 "con estos filtros", ROLE_VALUE);
     snprintf(buf, sizeof buf, "%s de %s", vm_fmt_count(a, sizeof a, cupo > 0 ? cupo : 0),
              vm_fmt_count(b, sizeof b, m->cupo_limite));
@@ -446,7 +221,7 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
 
     if (l == NULL)
         return;
-    if (m->sending) {
+    if (m->f.sending) {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_MUTED, "Pidiendo el lote…");
     } else if (m->refusal[0] != '\0') {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, m->refusal);
@@ -455,16 +230,16 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
                  m->res.repetido ? "Ya tenías el" : "Listo,", (long long)m->res.lote_id,
                  m->res.asignados, m->res.solicitados, m->res.cupo_restante);
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_TIMER_OK, buf);
-        if (m->res.mensaje[0] != '\0' && l2 != NULL && !m->confirming)
+        if (m->res.mensaje[0] != '\0' && l2 != NULL && !m->f.confirming)
             vm_line_put(l2, LABEL_X, vm->width - 1, ROLE_MUTED, m->res.mensaje);
     } else if (bad != NULL) {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, bad);
     } else {
         snprintf(buf, sizeof buf, "Vista previa: se asignarán %d de %d; te quedarán %d de cupo.", n,
-                 asignacion_model_cantidad(m), m->cupo_limite - m->cupo_usados - n);
+                 asignacion_form_cantidad(&m->f), m->cupo_limite - m->cupo_usados - n);
         vm_line_put(l, LABEL_X, vm->width - 1, n > 0 ? ROLE_VALUE : ROLE_ERROR, buf);
     }
-    if (l2 != NULL && m->confirming)
+    if (l2 != NULL && m->f.confirming)
         vm_line_put(l2, LABEL_X, vm->width - 1, ROLE_CURSOR,
                     "¿Pedir el lote? Enter confirma · Esc cancela");
 }
@@ -489,8 +264,7 @@ asignacion_vm_build(struct asignacion_vm *vm, const struct asignacion_model *m, 
                         m->error[0] != '\0' ? m->error : "Consultando tu cupo…");
         return;
     }
-    for (int c = 0; c < ASIG_CAMPOS; c++)
-        put_campo(vm, m, c, 2 + c);
+    asignacion_form_put(vm->lines, vm->nlines, 2, width, VALUE_X, &m->f, m->ascii);
     put_resumen(vm, m, 8);
     put_estado(vm, m, 12);
 }

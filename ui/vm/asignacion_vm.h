@@ -4,10 +4,11 @@
  * today's quota and cartera room, a preview of what the request will grant, a confirmation,
  * and the result or the database's refusal.
  *
- * Idempotency: the request's clave is created once per submission and kept until the user
- * edits the form, so a second Enter on the same form or a retry after a lost connection
- * sends the same clave and the database answers with the first lote (repetido) instead of
- * making a second one.
+ * The form, its live counts, the confirmation and the idempotency clave are
+ * asignacion_form.h's (shared with the supervisor's Repartir pane): the clave is created once
+ * per submission and kept until the user edits the form, so a second Enter on the same form
+ * or a retry after a lost connection sends the same clave and the database answers with the
+ * first lote (repetido) instead of making a second one.
  *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
@@ -18,24 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui/vm/asignacion_form.h"
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 #include "util/err.h"
-
-struct asignacion_opcion {
-    char clave[48];
-    char nombre[160];
-    long long disponibles; /* with the other filters; -1 = not counted */
-};
-
-enum asignacion_campo {
-    ASIG_CANTIDAD,
-    ASIG_CONVENIO,
-    ASIG_ENTIDAD,
-    ASIG_EDAD_MIN,
-    ASIG_EDAD_MAX,
-    ASIG_CAMPOS
-};
 
 /* What the last request returned. */
 struct asignacion_resultado {
@@ -52,27 +39,10 @@ struct asignacion_model {
     bool promotor;   /* only promoters may request */
     char estado[16]; /* the user's: ACTIVO, AUSENTE… */
     int cupo_limite, cupo_usados, cartera, cartera_max;
-    struct asignacion_opcion *convenios; /* owned */
-    size_t nconvenios;
-    struct asignacion_opcion *entidades; /* owned */
-    size_t nentidades;
 
-    /* The form. */
-    int campo;
-    char cantidad[8];
-    int convenio, entidad; /* index into the options; -1 = cualquiera */
-    char edad_min[4], edad_max[4];
-    unsigned gen; /* bumps on every edit: stale counts are dropped, the clave is renewed */
+    /* The form (fields, options, live count, confirmation, clave). */
+    struct asignacion_form f;
 
-    /* Live count for the form as of counted_gen. */
-    long long disponibles; /* -1 = unknown */
-    unsigned counted_gen;
-    bool counting;
-
-    /* Submission. */
-    bool confirming;
-    bool sending;
-    char clave[64]; /* "" until the first submission of this form */
     bool has_result;
     struct asignacion_resultado res;
     char refusal[512]; /* the database said no (its message) */
@@ -90,13 +60,6 @@ void asignacion_model_take_ctx(struct asignacion_model *m, bool promotor, const 
                                struct asignacion_opcion *convenios, size_t nconvenios,
                                struct asignacion_opcion *entidades, size_t nentidades);
 
-/* The form's values as request parameters: NULL / 0 = any. cantidad 0 = not a number. */
-int asignacion_model_cantidad(const struct asignacion_model *m);
-const char *asignacion_model_convenio(const struct asignacion_model *m);
-const char *asignacion_model_entidad(const struct asignacion_model *m);
-int asignacion_model_edad_min(const struct asignacion_model *m);
-int asignacion_model_edad_max(const struct asignacion_model *m);
-
 /* What is wrong with the form (Spanish), or NULL when it may be sent. */
 const char *asignacion_model_invalid(const struct asignacion_model *m);
 
@@ -106,22 +69,18 @@ int asignacion_model_preview(const struct asignacion_model *m);
 enum asignacion_intent {
     ASIG_NADA,
     ASIG_CONTAR, /* the filters changed: count again */
-    ASIG_PEDIR,  /* send the request with m->clave */
+    ASIG_PEDIR,  /* send the request with m->f.clave */
 };
 
 /*
- * Applies an action or a typed key (k may be NULL): ↑/↓ change field, ←/→ cycle a choice,
- * digits and Backspace edit numbers, Enter asks for confirmation and a second Enter sends,
- * Esc cancels the confirmation. fresh_clave is used as the clave when this form has none
- * yet. *redraw tells whether anything visible changed.
+ * Applies an action or a typed key (k may be NULL): the form's keys (asignacion_form_input;
+ * the count is the caller's, with asignacion_form_counted on m->f), Enter asks for confirmation and
+ * a second Enter sends, Esc cancels the confirmation. fresh_clave is used as the clave when this
+ * form has none yet. *redraw tells whether anything visible changed.
  */
 enum asignacion_intent asignacion_model_input(struct asignacion_model *m, enum action a,
                                               const struct key *k, const char *fresh_clave,
                                               bool *redraw);
-
-/* The count for gen came back (-1 when it failed). Returns true when it is still current. */
-bool asignacion_model_counted(struct asignacion_model *m, unsigned gen, long long total,
-                              const char *const *claves, const long long *por_convenio, size_t n);
 
 /* The request came back: a result, or a refusal message (res NULL). Network failures keep
    the clave so the retry cannot create a second lote. */
