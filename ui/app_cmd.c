@@ -19,6 +19,8 @@
 #include "util/xmalloc.h"
 
 static const char *const keys_asignar[] = { "convenio", "entidad", "edad_min", "edad_max", NULL };
+static const char *const keys_repartir[] = { "convenio", "entidad",    "edad_min",
+                                             "edad_max", "promotores", NULL };
 static const char *const keys_mover[] = { "motivo", NULL };
 
 /*
@@ -28,6 +30,9 @@ static const char *const keys_mover[] = { "motivo", NULL };
 const struct cmdline_cmd app_commands[] = {
     { "asignar", "CANTIDAD [convenio=CLAVE] [entidad=CLAVE] [edad_min=N] [edad_max=N]",
       "pedir un lote de clientes", keys_asignar, NULL, 1, 5 },
+    { "repartir",
+      "CANTIDAD [convenio=CLAVE] [entidad=CLAVE] [edad_min=N] [edad_max=N] [promotores=A,B]",
+      "repartir clientes al equipo (supervisión)", keys_repartir, NULL, 1, 6 },
     { "mover", "ETAPA [motivo=TEXTO]", "mover la oportunidad elegida a otra etapa", keys_mover,
       "etapa", 1, 2 },
     { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
@@ -41,9 +46,8 @@ const struct cmdline_cmd app_commands[] = {
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = {
-    "asignacion", "", "bandeja", "", "estadisticas", NULL, NULL, NULL, NULL
-};
+static const char *const command_pane[] = { "asignacion",   "repartir", "",   "bandeja", "",
+                                            "estadisticas", NULL,       NULL, NULL,      NULL };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");

@@ -1,6 +1,7 @@
 /*
  * equipo_panel — the "equipo" pane (supervisors and admins): per-promoter numbers and the
- * aging heat map, re-read on every notification; Enter shows that promoter's embudo.
+ * aging heat map, re-read on every notification; Enter shows that promoter's embudo, c opens
+ * Repartir for just that promoter.
  *
  * Loop thread only, except equipo_query (worker thread, the job's own fields).
  */
@@ -17,6 +18,7 @@
 
 static const struct keymap_entry equipo_keys[] = {
     { KEYMAP_EQUIPO, { KK_ENTER, 0 }, ACTION_OPEN, "ver su embudo", true, 0 },
+    { KEYMAP_EQUIPO, { KK_CHAR, 'c' }, ACTION_DISTRIBUTE, "repartirle clientes", true, 0 },
 };
 
 struct equipo_st {
@@ -149,6 +151,11 @@ equipo_key(void *st, enum action act, const struct key *k)
     if (act == ACTION_OPEN) {
         if ((p = equipo_model_selected(&s->m)) != NULL)
             embudo_panel_show_member(s->a, p->id, p->login);
+        return true;
+    }
+    if (act == ACTION_DISTRIBUTE) {
+        if ((p = equipo_model_selected(&s->m)) != NULL)
+            repartir_panel_open(s->a, p->login);
         return true;
     }
     return equipo_model_action(&s->m, act, s->vm.page);

@@ -1,7 +1,7 @@
 /*
  * panes_db — what the issue-4 panes (ui/<pane>_panel.c: embudo, detalle, asignación, bandeja,
- * equipo) share: copying the database's plain structs (src/db/db_tui.h, db_crm.h) into the
- * view-models' own structs (vm may not include db headers), the calls one pane makes into
+ * equipo, repartir) share: copying the database's plain structs (src/db/db_tui.h, db_crm.h) into
+ * the view-models' own structs (vm may not include db headers), the calls one pane makes into
  * another (Enter on a card opens it in detalle), and the job that writes one action and
  * reports the database's answer.
  *
@@ -69,6 +69,9 @@ bool panes_form_counted(struct asignacion_form *f, unsigned gen, int rc, long lo
 
 /* detalle_panel.c: show opportunity id, coming back to pane `from` on Esc. */
 void detalle_panel_open(struct app *a, int64_t id, const char *from);
+
+/* repartir_panel.c: show the Repartir pane limited to login's promoter (NULL = the team). */
+void repartir_panel_open(struct app *a, const char *login);
 
 /* embudo_panel.c: show usuario_id's embudo (0 = everyone visible), titled login. */
 void embudo_panel_show_member(struct app *a, int usuario_id, const char *login);

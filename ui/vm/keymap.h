@@ -105,6 +105,7 @@ enum action {
     ACTION_EXTEND, /* supervision: more business hours on the stage timer */
     ACTION_ATTEMPT, /* record a contact attempt (its outcome and a note) */
     ACTION_CAPTURE, /* captación: a lead of one's own becomes an opportunity */
+    ACTION_DISTRIBUTE, /* supervision: deal clients over the team (Repartir) */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
     ACTION_WA_LINK_PHONE,   /* link the account with a code typed on the phone */
@@ -144,6 +145,7 @@ enum keymap_ctx {
     KEYMAP_CAMPANA,      /* issue 5: the campaign wizard */
     KEYMAP_PROGRESO,     /* issue 5: campaign progress */
     KEYMAP_ESTADISTICAS, /* issue 5: WhatsApp statistics */
+    KEYMAP_REPARTIR,     /* supervision: deal clients over the team */
     KEYMAP_HELP,    /* the help overlay is open */
     KEYMAP_CMDLINE, /* the ":" line is open (other keys edit the text) */
     KEYMAP_FORM,    /* a form is open (other keys edit the field) */
