@@ -51,6 +51,13 @@ const struct cmd_entry cmd_table[] = {
     { "reparto", "reparto [--fecha AAAA-MM-DD]",
       "lo que recibió cada promotor en el día contra su cupo (supervisores: su equipo)",
       cmd_reparto_exec },
+    { "usuario",
+      "usuario [lista] | usuario crear LOGIN --nombre N --rol PROMOTOR|SUPERVISOR|ADMIN|AUDITOR"
+      " [--supervisor S] [--cupo N] [--cartera N] | usuario estado LOGIN"
+      " ACTIVO|AUSENTE|VACACIONES|BAJA | usuario supervisor LOGIN SUPERVISOR |"
+      " usuario limites LOGIN [--cupo N] [--cartera N]",
+      "usuarios del equipo: lista, alta, estado, cambio de equipo, cupo y cartera (admins)",
+      cmd_usuario_exec },
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },

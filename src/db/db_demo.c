@@ -22,6 +22,7 @@
 
 #include "core/demo.h"
 #include "db/db_internal.h"
+#include "db/db_usuarios.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -242,17 +243,15 @@ sequences_advance(struct db *db, struct err *e)
 static int
 load_usuarios(struct db *db, struct err *e)
 {
-    static const char sql[] = "SELECT api.crear_usuario($1, $2, $3, $4, $5::int, $6::int)";
     int rc = RC_OK;
 
     for (size_t i = 0; i < demo_usuarios_len && rc == RC_OK; i++) {
         const struct demo_usuario *u = &demo_usuarios[i];
-        char cupo[16], cartera[16];
-        const char *params[6] = { u->login, u->nombre, u->rol, u->supervisor, cupo, cartera };
+        const struct db_usuario_nuevo nuevo = { u->login,      u->nombre,      u->rol,
+                                                u->supervisor, u->cupo_diario, u->cartera_max };
+        int id;
 
-        snprintf(cupo, sizeof cupo, "%d", u->cupo_diario);
-        snprintf(cartera, sizeof cartera, "%d", u->cartera_max);
-        rc = exec_params(db, sql, 6, params, e);
+        rc = db_usuario_crear(db, &nuevo, &id, e);
         if (rc != RC_OK)
             err_wrap(e, "usuario demo «%s»", u->login);
     }

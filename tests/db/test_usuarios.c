@@ -2,7 +2,8 @@
  * test_usuarios — sql/002_usuarios.sql against a real PostgreSQL: api.crear_usuario (row +
  * LOGIN role in the right group, idempotent when identical, every EB1xx refusal, adoption of
  * plain roles, privileged roles left alone), who may call (admins, superusers; EB101 for the
- * rest), api.cambiar_estado_usuario (BAJA ⇒ NOLOGIN and back) and api.cambiar_supervisor.
+ * rest), api.cambiar_estado_usuario (BAJA ⇒ NOLOGIN and back), api.cambiar_supervisor, and
+ * (sql/072) api.usuarios — who lists whom — and api.usuario_limites through db_usuarios.h.
  * Logins start with "tu_" so they never collide with other tests' roles (roles are
  * cluster-wide and outlive each test's database).
  */
@@ -11,11 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "db/db.h"
+#include "db/db_usuarios.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -213,6 +216,88 @@ test_cambiar_estado(void **state)
     db_close(su);
 }
 
+
+/* "login:rol:estado:supervisor:cupo:cartera:activas …" of db_usuarios as db sees it. */
+static const char *
+lista(struct db *db)
+{
+    static char out[1024];
+    struct db_usuario *u = NULL;
+    struct err e = { 0 };
+    size_t n = 0, len = 0;
+
+    out[0] = '\0';
+    if (db_usuarios(db, &u, &n, &e) != RC_OK)
+        fail_msg("db_usuarios: %s %s", e.code, e.msg);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s%s:%s:%s:%s:%d:%d:%d",
+                                i ? " " : "", u[i].login, u[i].rol, u[i].estado,
+                                u[i].supervisor != NULL ? u[i].supervisor : "-",
+                                u[i].cupo_diario, u[i].cartera_max, u[i].activas);
+    db_usuarios_free(u, n);
+    return out;
+}
+
+static void
+test_lista_y_limites(void **state)
+{
+    struct dbt *t = *state;
+    struct db *su = dbt_connect(t, NULL);
+    struct db *db;
+    struct err e = { 0 };
+    int cupo = 0, cartera = 0, id = 0;
+    const struct db_usuario_nuevo aud = { "tu_aud", "Laura Gómez", "AUDITOR", NULL, 50, 500 };
+
+    team(t, su);
+    dbt_exec(su, "SELECT api.crear_usuario('tu_adm', 'Ada Admin', 'ADMIN')");
+    dbt_exec(su, "SELECT api.crear_usuario('tu_sup2', 'Saúl Supervisor', 'SUPERVISOR')");
+    dbt_exec(su, "SELECT api.crear_usuario('tu_prom2', 'Paty Dos', 'PROMOTOR', 'tu_sup2')");
+    assert_int_equal(db_usuario_crear(su, &aud, &id, &e), RC_OK);
+    assert_true(id > 0);
+    /* The superuser session and the admin see everyone: admins, auditors, supervisors, then
+     * promoters by team. */
+    assert_string_equal(lista(su), "tu_adm:ADMIN:ACTIVO:-:50:500:0 tu_aud:AUDITOR:ACTIVO:-:50:500:0"
+                                   " tu_sup:SUPERVISOR:ACTIVO:-:50:500:0"
+                                   " tu_sup2:SUPERVISOR:ACTIVO:-:50:500:0"
+                                   " tu_prom:PROMOTOR:ACTIVO:tu_sup:60:400:0"
+                                   " tu_prom2:PROMOTOR:ACTIVO:tu_sup2:50:500:0");
+    db = dbt_connect(t, "tu_adm");
+    assert_string_equal(lista(db), lista(su));
+    /* Cupo and cartera: either, both; NULL keeps the other; the admin only. */
+    assert_int_equal(db_usuario_limites(db, "tu_prom", 25, -1, &cupo, &cartera, &e), RC_OK);
+    assert_int_equal(cupo, 25);
+    assert_int_equal(cartera, 400);
+    assert_int_equal(db_usuario_limites(db, "tu_prom", -1, 90, &cupo, &cartera, &e), RC_OK);
+    assert_int_equal(cupo, 25);
+    assert_int_equal(cartera, 90);
+    assert_int_equal(db_usuario_limites(db, "tu_prom", 10001, -1, &cupo, &cartera, &e),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB108");
+    assert_int_equal(db_usuario_limites(db, "tu_nadie", 5, -1, &cupo, &cartera, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB111");
+    db_close(db);
+    /* A supervisor lists itself and its team; a promoter, itself; neither changes limits. */
+    db = dbt_connect(t, "tu_sup");
+    assert_string_equal(lista(db), "tu_sup:SUPERVISOR:ACTIVO:-:50:500:0"
+                                   " tu_prom:PROMOTOR:ACTIVO:tu_sup:25:90:0");
+    assert_int_equal(db_usuario_limites(db, "tu_prom", 99, -1, &cupo, &cartera, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB101");
+    db_close(db);
+    db = dbt_connect(t, "tu_prom2");
+    assert_string_equal(lista(db), "tu_prom2:PROMOTOR:ACTIVO:tu_sup2:50:500:0");
+    db_close(db);
+    /* An auditor lists everyone and changes nothing. */
+    db = dbt_connect(t, "tu_aud");
+    assert_string_equal(lista(db), lista(su));
+    assert_int_equal(db_usuario_limites(db, "tu_prom", 99, -1, &cupo, &cartera, &e), RC_DB);
+    assert_string_equal(e.code, "42501");
+    db_close(db);
+    assert_string_equal(dbt_scalar_tmp(t, su, "SELECT cupo_diario || '/' || cartera_max FROM"
+                                              " crm.usuarios WHERE login = 'tu_prom'"),
+                        "25/90");
+    db_close(su);
+}
+
 int
 main(void)
 {
@@ -222,6 +307,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_only_admins, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_roles_adopted_or_left_alone, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_cambiar_estado, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_lista_y_limites, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests_name("usuarios", tests, NULL, NULL);

@@ -1,0 +1,62 @@
+# t_cli_usuarios — `embudo usuario`, an admin running the team without psql: creates a
+# supervisor, a promoter of it with its cupo and cartera, and an auditor; the same create
+# again changes nothing and different data is refused; the list shows each as the caller may
+# see it (admin: everyone; the supervisor: its team; the promoter: itself); limites, estado
+# and supervisor change and say what they did, in text and in --json; a supervisor may not
+# change a limit (EB101) and an auditor may not change anything (permission). Its own users
+# (supusr, supusr2, promusr, audusr), so no other scenario's data moves.
+. "$(dirname "$0")/lib.inc"
+
+out="$E2E_WORK/$E2E_NAME.out"
+
+eb --as admin usuario crear supusr --nombre 'Sonia Usuarios' --rol supervisor > "$out" 2>&1 &&
+    grep -q '^usuario supusr (Sonia Usuarios, SUPERVISOR) listo$' "$out" ||
+    fail "crear supusr: $(cat "$out")"
+eb --as admin usuario crear supusr2 --nombre 'Saúl Usuarios' --rol SUPERVISOR >/dev/null ||
+    fail "crear supusr2"
+eb --as admin usuario crear promusr --nombre 'Paula Núñez' --rol PROMOTOR --supervisor supusr \
+    --cupo 35 --cartera 300 > "$out" 2>&1 || fail "crear promusr: $(cat "$out")"
+eb --as admin usuario crear promusr --nombre 'Paula Núñez' --rol PROMOTOR --supervisor supusr \
+    --cupo 35 --cartera 300 > "$out" 2>&1 || fail "crear promusr otra vez: $(cat "$out")"
+eb --as admin usuario crear promusr --nombre 'Paula Otra' --rol PROMOTOR --supervisor supusr \
+    > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'el usuario «promusr» ya existe con otros datos' "$out" ||
+    fail "crear promusr con otros datos: $(cat "$out")"
+eb --as admin usuario crear audusr --nombre 'Laura Auditoría' --rol auditor >/dev/null ||
+    fail "crear audusr"
+
+eb --as admin usuario > "$out" 2>&1 || fail "lista como admin: $(cat "$out")"
+head -n 1 "$out" | grep -q '^USUARIO  *NOMBRE  *ROL  *ESTADO  *SUPERVISOR  *CUPO  *CARTERA$' ||
+    fail "encabezado: $(head -n 1 "$out")"
+grep -q '^promusr  *Paula Núñez  *PROMOTOR  *ACTIVO  *supusr  *35  *0/300$' "$out" &&
+    grep -q '^audusr  *Laura Auditoría  *AUDITOR  *ACTIVO  *—  *—  *—$' "$out" ||
+    fail "lista como admin: $(cat "$out")"
+[ "$(eb --as supusr usuario | sed 1d | cut -d' ' -f1 | tr '\n' ' ')" = "supusr promusr " ] ||
+    fail "lista como supusr: $(eb --as supusr usuario)"
+[ "$(eb --as promusr usuario | sed 1d | cut -d' ' -f1)" = promusr ] || fail "lista como promusr"
+[ "$(eb --as audusr usuario | sed 1d | wc -l)" = "$(eb --as admin usuario | sed 1d | wc -l)" ] ||
+    fail "el auditor no ve a todos"
+
+eb --as admin usuario limites promusr --cupo 20 > "$out" 2>&1 &&
+    grep -q '^promusr: cupo diario 20, cartera máxima 300$' "$out" || fail "limites: $(cat "$out")"
+eb --as admin --json usuario limites promusr --cartera 250 > "$out" 2>&1 &&
+    grep -q '^{"usuario":"promusr","cupo_diario":20,"cartera_max":250}$' "$out" ||
+    fail "limites --json: $(cat "$out")"
+eb --as admin usuario estado promusr vacaciones > "$out" 2>&1 &&
+    grep -q '^promusr: ACTIVO → VACACIONES$' "$out" || fail "estado: $(cat "$out")"
+eb --as admin usuario supervisor promusr supusr2 > "$out" 2>&1 &&
+    grep -q '^promusr ahora es del equipo de supusr2$' "$out" || fail "supervisor: $(cat "$out")"
+eb --as admin --json usuario > "$out" 2>&1 &&
+    grep -q '{"usuario":"promusr","nombre":"Paula Núñez","rol":"PROMOTOR","estado":"VACACIONES","supervisor":"supusr2","cupo_diario":20,"cartera_max":250,"activas":0}' "$out" ||
+    fail "lista --json: $(cat "$out")"
+
+# Who may not: a supervisor (the database's rule, EB101) and an auditor (no grant).
+eb --as supusr usuario limites promusr --cupo 99 > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'solo un administrador puede cambiar el cupo y la cartera' "$out" ||
+    fail "supusr cambió un límite: $(cat "$out")"
+eb --as audusr usuario estado promusr ACTIVO > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'su usuario no tiene permiso para esto' "$out" ||
+    fail "el auditor cambió un estado: $(cat "$out")"
+[ "$(sql_as admin "SELECT estado || cupo_diario FROM crm.usuarios WHERE login = 'promusr'")" = VACACIONES20 ] ||
+    fail "promusr cambió"
+e2e_end
