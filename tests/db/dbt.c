@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -423,4 +424,13 @@ dbt_intentos(struct db *db, long long oportunidad, int n)
 {
     for (int i = 0; i < n; i++)
         dbt_exec(db, "SELECT * FROM api.registrar_intento(%lld, 'NO_CONTESTA')", oportunidad);
+}
+
+double
+dbt_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -112,6 +112,9 @@ struct dbt_usuario {
  */
 void dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n);
 
+/* Seconds on the monotonic clock: how long a race runs (never an assertion). */
+double dbt_now(void);
+
 /* Convenio IMSS and n padron clients "Cliente i" Prueba, IMSS, CDMX (9), edad 30, as adm. */
 void dbt_clientes_imss(struct db *adm, int n);
 
