@@ -1,8 +1,9 @@
 /*
- * test_reasignar — api.reasignar (sql/008_bandeja.sql): destination rules (active promoter of
- * the caller's team, quota and cartera room), closed opportunities refused, REASIGNACION lote
- * and history, timer restart, quota charged; and the race of a reassignment against the timer
- * expiry of the same opportunity: exactly one wins, history consistent.
+ * test_reasignar — api.reasignar (sql/008_bandeja.sql, 073): destination rules (active
+ * promoter of the caller's team, quota and cartera room), closed opportunities refused,
+ * REASIGNACION lote and history, timer restart, quota charged, the message's count and noun;
+ * and the race of a reassignment against the timer expiry of the same opportunity: exactly
+ * one wins, history consistent.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -118,9 +119,9 @@ test_reasignar_ok(void **state)
     /* An admin may send to any team. */
     db = dbt_connect(t, "re_adm");
     assert_string_equal(dbt_scalar_tmp(t, db,
-                                       "SELECT reasignadas FROM api.reasignar(ARRAY[4],"
-                                       " 're_p3', 'apoyo')"),
-                        "1");
+                                       "SELECT reasignadas || '/' || mensaje FROM"
+                                       " api.reasignar(ARRAY[4], 're_p3', 'apoyo')"),
+                        "1/se reasignó 1 oportunidad a Pablo Tres (re_p3)");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.verificar_invariantes()"),
                         "0");
     db_close(db);

@@ -70,7 +70,7 @@ send_key Enter
 wait_for "Reasignar 1 a prom6"
 send 'se queda con la zona norte'
 send_key Enter
-wait_for "se reasignaron 1 oportunidades a Verónica Flores Ávila (prom6)"
+wait_for "se reasignó 1 oportunidad a Verónica Flores Ávila (prom6)"
 wait_for "La bandeja está vacía"
 [ "$(sql_as sup2 "SELECT u.login FROM crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id WHERE o.id = $id")" = prom6 ] ||
     fail "la oportunidad $id no es de prom6"
