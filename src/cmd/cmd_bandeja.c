@@ -124,7 +124,7 @@ cambio_print(const struct cmd_ctx *ctx, const char *accion, int cambiadas, int64
     struct json j;
 
     if (!ctx->json) {
-        printf("%s: %d oportunidades", accion, cambiadas);
+        printf("%s: %d %s", accion, cambiadas, cambiadas == 1 ? "oportunidad" : "oportunidades");
         if (lote != 0)
             printf(" (lote %lld)", (long long)lote);
         printf("\n");
