@@ -64,6 +64,7 @@ const struct demo_usuario demo_usuarios[] = {
     { "prom6", "Verónica Flores Ávila", "PROMOTOR", "sup2", 40, 300 },
     { "prom7", "Miguel Ángel Gómez Ruiz", "PROMOTOR", "sup2", 55, 450 },
     { "prom8", "Patricia Reyes Domínguez", "PROMOTOR", "sup2", 65, 500 },
+    { "auditor", "Laura Gómez Treviño", "AUDITOR", NULL, 50, 500 },
 };
 const size_t demo_usuarios_len = LEN(demo_usuarios);
 

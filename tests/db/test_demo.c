@@ -79,7 +79,7 @@ load_expect(struct db *db, struct db_demo_opts o, int want_rc, enum db_demo_esta
     if (rc == RC_OK && want == DB_DEMO_CARGADO) {
         assert_int_equal(r.clientes, o.clientes);
         assert_true(r.contactos > o.clientes);
-        assert_int_equal(r.usuarios, 11);
+        assert_int_equal(r.usuarios, 12);
     }
 }
 
@@ -267,7 +267,7 @@ test_users_roles_funnel_calendar(void **state)
                                        " ' ' ORDER BY u.id) FROM crm.usuarios u"
                                        " LEFT JOIN crm.usuarios s ON s.id = u.supervisor_id"),
                         "admin:- sup1:- sup2:- prom1:sup1 prom2:sup1 prom3:sup1 prom4:sup1 "
-                        "prom5:sup2 prom6:sup2 prom7:sup2 prom8:sup2");
+                        "prom5:sup2 prom6:sup2 prom7:sup2 prom8:sup2 auditor:-");
     assert_int_equal(dbt_scalar_ll(t, db,
                                    "SELECT count(*) FROM pg_roles r"
                                    " WHERE r.rolname ~ '^prom[1-8]$' AND r.rolcanlogin"

@@ -696,7 +696,7 @@ test_usuarios_and_etapas(void **state)
 
     (void)state;
     assert_int_equal(regcomp(&login, "^[a-z_][a-z0-9_]{1,30}$", REG_EXTENDED | REG_NOSUB), 0);
-    assert_int_equal(demo_usuarios_len, 11);
+    assert_int_equal(demo_usuarios_len, 12);
     for (size_t i = 0; i < demo_usuarios_len; i++) {
         const struct demo_usuario *u = &demo_usuarios[i];
         assert_true(matches(&login, u->login));
