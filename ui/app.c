@@ -350,6 +350,7 @@ draw_help(struct app *a)
     const struct pane_ops *ops = a->slots[a->active].ops;
     enum keymap_ctx one[2] = { ops->ctx, KEYMAP_GLOBAL };
     enum keymap_ctx all[KEYMAP_CTX_COUNT];
+    struct cmdline_cmd cmds[APP_MAX_COMMANDS];
     char title[96];
     int lines, cols, n = 0;
 
@@ -367,7 +368,7 @@ draw_help(struct app *a)
         all[n++] = KEYMAP_FORM;
         all[n++] = KEYMAP_CONFIRM;
         all[n++] = KEYMAP_HELP;
-        help_vm_build(&a->help_vm, a->km, all, n, app_commands, app_ncommands,
+        help_vm_build(&a->help_vm, a->km, all, n, cmds, app_cmd_offered(a, cmds),
                       " Ayuda: referencia de teclas ", &a->help_scroll, lines, cols);
     }
     a->help_vm.box.y += 1; /* below the status bar */
@@ -589,6 +590,8 @@ app_keys_build(struct app *a)
 {
     keymap_free(a->km);
     a->km = keymap_new();
+    if (vm_profile_read_only(a->profile))
+        keymap_set_read_only(a->km); /* teclas.conf binds no write for an auditor either */
     for (int i = 0; i < a->nslots; i++)
         keymap_add(a->km, a->slots[i].ops->keys, a->slots[i].ops->nkeys, a->profile);
     a->dirty |= DIRTY_ALL;

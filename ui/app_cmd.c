@@ -52,6 +52,28 @@ _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
 
+/* The commands that change data: a read-only profile (the auditor) is refused them and is
+   not offered them (completion, ":ayuda"). By index, as command_pane. */
+static const bool command_writes[] = { true,  true,  true,  false, false,
+                                       false, false, false, false, false };
+_Static_assert(sizeof command_writes / sizeof command_writes[0] ==
+                   sizeof app_commands / sizeof app_commands[0],
+               "one writes flag per command");
+_Static_assert(sizeof app_commands / sizeof app_commands[0] <= APP_MAX_COMMANDS,
+               "APP_MAX_COMMANDS holds the table");
+
+size_t
+app_cmd_offered(const struct app *a, struct cmdline_cmd *out)
+{
+    bool read_only = vm_profile_read_only(a->profile);
+    size_t n = 0;
+
+    for (size_t i = 0; i < app_ncommands; i++)
+        if (!(read_only && command_writes[i]))
+            out[n++] = app_commands[i];
+    return n;
+}
+
 /* ---- completion sources --------------------------------------------------------- */
 
 void
@@ -92,6 +114,7 @@ void
 app_cmd_complete(struct app *a)
 {
     struct cmdline_source src[APP_SOURCES];
+    struct cmdline_cmd cmds[APP_MAX_COMMANDS];
     size_t n = 0;
 
     for (int i = 0; i < APP_SOURCES; i++)
@@ -99,7 +122,7 @@ app_cmd_complete(struct app *a)
             src[n++] =
                 (struct cmdline_source){ a->sources[i].kind,
                                          (const char *const *)a->sources[i].vals, a->sources[i].n };
-    if (cmdline_vm_complete(&a->cmd, app_commands, app_ncommands, src, n) == 0)
+    if (cmdline_vm_complete(&a->cmd, cmds, app_cmd_offered(a, cmds), src, n) == 0)
         app_message(a, false, "Nada que completar");
 }
 
@@ -247,8 +270,11 @@ app_cmd_run(struct app *a, const char *line)
     int argc = 0, rc;
 
     err_clear(&e);
+    /* The whole table, so that a read-only user typing ":asignar" hears why it is refused. */
     rc = cmdline_parse(line, app_commands, app_ncommands, buf, sizeof buf, &argc, argv, &cmd, &e);
-    if (rc == RC_OK) {
+    if (rc == RC_OK && vm_profile_read_only(a->profile) && command_writes[cmd - app_commands]) {
+        rc = err_set(&e, RC_INVAL, "Solo lectura: su perfil no tiene acceso a :%s", cmd->name);
+    } else if (rc == RC_OK) {
         const char *pane = command_pane[cmd - app_commands];
 
         rc = pane == NULL ? run_own(a, cmd, argc, argv, &e)

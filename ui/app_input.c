@@ -2,7 +2,8 @@
  * app_input — where a key goes, in this order: a yes/no question, an open form, the
  * command line (with its history: Up/Down), the help overlay, then the visible pane (which
  * may decline the action), then the global meaning. A pane number on a key that cannot be
- * text (Alt-1…9) skips the pane. Loop thread only.
+ * text (Alt-1…9) skips the pane. A read-only user (the auditor) pressing one of the pane's
+ * write keys, which it has no binding for, is told so. Loop thread only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -295,6 +296,12 @@ app_key(struct app *a, const struct key *k)
     }
     if (s->ops->key(s->st, act, k)) {
         a->dirty |= DIRTY_BODY | DIRTY_HINT;
+        return;
+    }
+    /* A read-only user has no binding for the pane's write keys; say why m does nothing. */
+    if (act == ACTION_NONE && vm_profile_read_only(a->profile) &&
+        keymap_entries_write(s->ops->keys, s->ops->nkeys, s->ops->ctx, k)) {
+        app_message(a, false, "Solo lectura: su perfil no cambia datos.");
         return;
     }
     key_global(a, act);

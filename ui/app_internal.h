@@ -33,7 +33,8 @@ struct db_listen;
 struct sender_factory;
 struct wa_link_factory;
 
-#define APP_MAX_PANES 16
+#define APP_MAX_PANES    16
+#define APP_MAX_COMMANDS 16 /* room for app_commands[] (app_cmd.c checks it) */
 
 enum app_dirty {
     DIRTY_STATUS = 1 << 0,
@@ -158,6 +159,9 @@ void app_quit_ask(struct app *a); /* quits, asking first when input would be los
 /* app_cmd.c: the command table for the command line, running a line, completion. */
 extern const struct cmdline_cmd app_commands[];
 extern const size_t app_ncommands;
+/* The commands a's profile is offered (completion, ":ayuda"): all but the ones that write
+ * for a read-only profile. Copies into out (room for app_ncommands); returns how many. */
+size_t app_cmd_offered(const struct app *a, struct cmdline_cmd *out);
 void app_cmd_run(struct app *a, const char *line);
 void app_cmd_complete(struct app *a);
 void app_cmd_fini(struct app *a);
@@ -181,7 +185,8 @@ void app_live_db_state(struct app *a, bool up);
 
 /* app_sweep.c: the timer sweep every SWEEP_PERIOD_S on its own thread and connection. init
  * creates it (nothing when [ui] barrido = no); start runs the first pass and the tick (once the
- * session was read); stop ends it at quit. */
+ * session was read), or ends it for a read-only profile (the database refuses an auditor's
+ * sweep); stop ends it at quit. */
 void app_sweep_init(struct app *a, const char *login);
 void app_sweep_start(struct app *a);
 void app_sweep_stop(struct app *a);

@@ -30,8 +30,11 @@ struct pane;
 #define PANE_ROLE(p) (1u << (p))
 #define PANE_ROLES_ALL                                                   \
     (PANE_ROLE(VM_PROFILE_PROMOTOR) | PANE_ROLE(VM_PROFILE_SUPERVISOR) | \
-     PANE_ROLE(VM_PROFILE_ADMIN))
+     PANE_ROLE(VM_PROFILE_ADMIN) | PANE_ROLE(VM_PROFILE_AUDITOR))
 #define PANE_ROLES_SUPERVISION (PANE_ROLE(VM_PROFILE_SUPERVISOR) | PANE_ROLE(VM_PROFILE_ADMIN))
+/* Supervision's reading panes, which an auditor (read-only) sees too: its write keys are
+   gone from them (keymap_add), so a pane listed here needs no code of its own for it. */
+#define PANE_ROLES_VEN_EQUIPO (PANE_ROLES_SUPERVISION | PANE_ROLE(VM_PROFILE_AUDITOR))
 
 /*
  * A database job (embed it first in your own struct). Fill query, result and, when the

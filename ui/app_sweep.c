@@ -14,7 +14,9 @@
  * and the status bar keeps the age of the last successful sweep, whoever ran it. A successful
  * one sets that age to 0 at once; its heartbeat and the opportunities it returned to the pool
  * reach every client through NOTIFY (app_live.c). Quitting asks a running pass to stop between
- * batches. `[ui] barrido = no` (EMBUDO_BARRIDO=no) leaves sweeping to `embudo worker`.
+ * batches. `[ui] barrido = no` (EMBUDO_BARRIDO=no) leaves sweeping to `embudo worker`. A
+ * read-only profile (the auditor) never sweeps: the database grants it none of the sweep's
+ * functions, so the thread is stopped once the session says who the user is.
  *
  * Loop thread, except sweep_job_run (the "barrido" thread).
  */
@@ -148,6 +150,13 @@ app_sweep_start(struct app *a)
 
     if (sw == NULL || sw->started)
         return;
+    if (vm_profile_read_only(a->profile)) {
+        /* An auditor may not run api.sweep_inicio/barrer_timers (42501): a pass a minute
+           would only be refused. Its thread and connection go now. */
+        log_info("barrido: no lo hace un perfil de solo lectura (%s)", a->login);
+        app_sweep_stop(a);
+        return;
+    }
     sw->started = true;
     (void)gethostname(host, sizeof host - 1);
     snprintf(sw->proceso, sizeof sw->proceso, "embudo ui %s %s:%ld", a->login, host,

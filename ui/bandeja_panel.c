@@ -2,7 +2,8 @@
  * bandeja_panel — the "bandeja" pane (supervisors and admins): the exits waiting for a
  * decision, re-read on every notification; Space tags, a/d/x/o decide (reasignar first
  * picks the promoter), each asks for the reason in a form; Enter opens the row in detalle.
- * A refusal keeps the form with the database's message.
+ * A refusal keeps the form with the database's message. An auditor reads it and only opens
+ * rows: it has no tagging and no decision keys (keymap_add).
  *
  * Loop thread only, except bandeja_query (worker thread, the job's own fields).
  */
@@ -25,12 +26,21 @@
     }
 
 static const struct keymap_entry bandeja_keys[] = {
-    { KEYMAP_BANDEJA, CH(' '), ACTION_TAG, "marcar", true, 0 },
-    { KEYMAP_BANDEJA, CH('a'), ACTION_REASSIGN, "reasignar", true, 0 },
-    { KEYMAP_BANDEJA, CH('d'), ACTION_RETURN_POOL, "devolver al pool", true, 0 },
-    { KEYMAP_BANDEJA, CH('x'), ACTION_DISCARD, "descartar", true, 0 },
-    { KEYMAP_BANDEJA, CH('o'), ACTION_REOPEN, "reabrir", false, 0 },
-    { KEYMAP_BANDEJA, { KK_ENTER, 0 }, ACTION_OPEN, "abrir / elegir", false, 0 },
+    /* Tagging only gathers rows for a decision: supervision's, like the decisions. */
+    { KEYMAP_BANDEJA, CH(' '), ACTION_TAG, "marcar", true, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA, CH('a'), ACTION_REASSIGN, "reasignar", true, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA, CH('d'), ACTION_RETURN_POOL, "devolver al pool", true,
+      KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA, CH('x'), ACTION_DISCARD, "descartar", true, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA, CH('o'), ACTION_REOPEN, "reabrir", false, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA,
+      { KK_ENTER, 0 },
+      ACTION_OPEN,
+      "abrir / elegir",
+      false,
+      KEYMAP_SOLO_SUPERVISION },
+    /* An auditor (read-only) only opens a row: its one key, in its hint bar. */
+    { KEYMAP_BANDEJA, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true, KEYMAP_SOLO_AUDITORIA },
 };
 
 struct bandeja_st {
@@ -285,7 +295,7 @@ const struct pane_ops bandeja_panel = {
     .name = "bandeja",
     .title = "Bandeja",
     .ctx = KEYMAP_BANDEJA,
-    .roles = PANE_ROLES_SUPERVISION,
+    .roles = PANE_ROLES_VEN_EQUIPO,
     .keys = bandeja_keys,
     .nkeys = sizeof bandeja_keys / sizeof bandeja_keys[0],
     .create = bandeja_create,

@@ -6,6 +6,7 @@
  * team is read (its other active promoters and a reason), Esc goes back. A refusal from the api
  * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
  * and the form keeps its content; a lost connection says so the same way, and Enter retries.
+ * An auditor reads it with none of those keys (keymap_add): Esc is its one key.
  *
  * Loop thread only, except detalle_query (worker thread, the job's own fields).
  */
@@ -29,14 +30,17 @@
     }
 
 static const struct keymap_entry detalle_keys[] = {
-    { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true, 0 },
-    { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, 0 },
-    { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, 0 },
-    { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, 0 },
-    { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, 0 },
+    { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true, KEYMAP_ESCRITURA },
+    { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, KEYMAP_ESCRITURA },
+    { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, KEYMAP_ESCRITURA },
+    { KEYMAP_DETALLE, CH('x'), ACTION_EXIT_STAGE, "salida (a la bandeja)", true, KEYMAP_ESCRITURA },
+    { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, KEYMAP_ESCRITURA },
     { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, CH('a'), ACTION_REASSIGN, "reasignar", true, KEYMAP_SOLO_SUPERVISION },
-    { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, 0 },
+    /* Enter chooses in the stage pickers, which only a move or an exit opens. */
+    { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
+    /* An auditor has none of the keys above: its hint bar offers the way back instead. */
+    { KEYMAP_DETALLE, { KK_ESC, 0 }, ACTION_BACK, "volver", true, KEYMAP_SOLO_AUDITORIA },
 };
 
 struct detalle_st {

@@ -1,10 +1,10 @@
 /*
  * embudo_panel — the "embudo" pane: the user's opportunities by stage (a supervisor's whole
- * team, or one member), re-read when the database notifies a change. Enter opens the card in
- * detalle; ":buscar TEXTO" filters; ":mover ETAPA" moves the card under the cursor; c
- * (promoters) captures a lead of one's own — a form, api.captar, and the new opportunity
- * opens in detalle; a refusal (a duplicate, a bad phone) stays in the form with what was
- * typed.
+ * team, an admin's or an auditor's everyone, or one member), re-read when the database
+ * notifies a change. Enter opens the card in detalle; ":buscar TEXTO" filters; ":mover
+ * ETAPA" moves the card under the cursor; c (promoters) captures a lead of one's own — a
+ * form, api.captar, and the new opportunity opens in detalle; a refusal (a duplicate, a bad
+ * phone) stays in the form with what was typed.
  *
  * Loop thread only, except embudo_query (worker thread, the job's own fields).
  */
@@ -31,7 +31,7 @@ static const struct keymap_entry embudo_keys[] = {
     { KEYMAP_EMBUDO, CH('s'), ACTION_SORT, "ordenar", true, 0 },
     { KEYMAP_EMBUDO, CH('v'), ACTION_TOGGLE_VIEW, "columnas/lista", true, 0 },
     { KEYMAP_EMBUDO, CH('u'), ACTION_PICK_MEMBER, "promotor (supervisión)", false,
-      KEYMAP_SOLO_SUPERVISION },
+      KEYMAP_VEN_EQUIPO },
     { KEYMAP_EMBUDO, CH('c'), ACTION_CAPTURE, "captar cliente", true,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
 };
@@ -61,12 +61,11 @@ struct embudo_job {
     struct embudo_st *st;
 };
 
+/* A supervisor, an admin or an auditor: sees others' cards and picks whose embudo. */
 static bool
 supervising(const struct embudo_st *s)
 {
-    enum vm_profile p = app_profile(s->a);
-
-    return p == VM_PROFILE_SUPERVISOR || p == VM_PROFILE_ADMIN;
+    return vm_profile_sees_others(app_profile(s->a));
 }
 
 static int

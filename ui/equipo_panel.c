@@ -1,7 +1,7 @@
 /*
- * equipo_panel — the "equipo" pane (supervisors and admins): per-promoter numbers and the
- * aging heat map, re-read on every notification; Enter shows that promoter's embudo, c opens
- * Repartir for just that promoter.
+ * equipo_panel — the "equipo" pane (supervisors, admins and auditors): per-promoter numbers
+ * and the aging heat map, re-read on every notification; Enter shows that promoter's embudo, c
+ * opens Repartir for just that promoter (supervision only: it writes).
  *
  * Loop thread only, except equipo_query (worker thread, the job's own fields).
  */
@@ -18,7 +18,12 @@
 
 static const struct keymap_entry equipo_keys[] = {
     { KEYMAP_EQUIPO, { KK_ENTER, 0 }, ACTION_OPEN, "ver su embudo", true, 0 },
-    { KEYMAP_EQUIPO, { KK_CHAR, 'c' }, ACTION_DISTRIBUTE, "repartirle clientes", true, 0 },
+    { KEYMAP_EQUIPO,
+      { KK_CHAR, 'c' },
+      ACTION_DISTRIBUTE,
+      "repartirle clientes",
+      true,
+      KEYMAP_SOLO_SUPERVISION },
 };
 
 struct equipo_st {
@@ -184,7 +189,7 @@ const struct pane_ops equipo_panel = {
     .name = "equipo",
     .title = "Equipo",
     .ctx = KEYMAP_EQUIPO,
-    .roles = PANE_ROLES_SUPERVISION,
+    .roles = PANE_ROLES_VEN_EQUIPO,
     .keys = equipo_keys,
     .nkeys = sizeof equipo_keys / sizeof equipo_keys[0],
     .create = equipo_create,

@@ -1,5 +1,5 @@
 /*
- * estadisticas_panel — the "estadisticas" pane (supervisors and admins): api.wa_estadisticas
+ * estadisticas_panel — the "estadisticas" pane (supervision and auditors): api.wa_estadisticas
  * over the last 7 business days (":estadisticas 2026-11-01 2026-11-29", ":estadisticas hoy",
  * ":estadisticas 30d"… change the range: estadisticas_rango), grouped per promoter, day or
  * campaign (v cycles), re-read on every notification.
@@ -207,7 +207,7 @@ const struct pane_ops estadisticas_panel = {
     .name = "estadisticas",
     .title = "Estadísticas WA",
     .ctx = KEYMAP_ESTADISTICAS,
-    .roles = PANE_ROLES_SUPERVISION,
+    .roles = PANE_ROLES_VEN_EQUIPO,
     .keys = estad_keys,
     .nkeys = sizeof estad_keys / sizeof estad_keys[0],
     .create = estad_create,

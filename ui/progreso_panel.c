@@ -1,10 +1,11 @@
 /*
  * progreso_panel — the "progreso" pane (every profile: a promoter its campaigns, a supervisor
- * the team's, an admin all): the campaign list and the selected campaign's counts, re-read on
- * every notification (NOTIFY on wa_mensajes / wa_campanas), so the bar moves live; p pauses,
- * a launches or resumes (waking this session's sender), c cancels after a question, f makes a
- * new campaign with the failed messages (it is shown, ready to launch); on the
- * uncertain messages (→ to reach them) e / n / x decide each one.
+ * the team's, an admin or an auditor all): the campaign list and the selected campaign's
+ * counts, re-read on every notification (NOTIFY on wa_mensajes / wa_campanas), so the bar
+ * moves live; p pauses, a launches or resumes (waking this session's sender), c cancels after
+ * a question, f makes a new campaign with the failed messages (it is shown, ready to launch);
+ * on the uncertain messages (→ to reach them) e / n / x decide each one. An auditor reads it
+ * all and has none of those keys (keymap_add), nor the lines offering them.
  *
  * Loop thread only, except the jobs' query() (worker thread, the job's own fields).
  */
@@ -30,13 +31,19 @@
     }
 
 static const struct keymap_entry progreso_keys[] = {
-    { KEYMAP_PROGRESO, CH('p'), ACTION_CAMPAIGN_PAUSE, "pausar", true, 0 },
-    { KEYMAP_PROGRESO, CH('a'), ACTION_CAMPAIGN_RESUME, "lanzar / reanudar", true, 0 },
-    { KEYMAP_PROGRESO, CH('c'), ACTION_CAMPAIGN_CANCEL, "cancelar la campaña", true, 0 },
-    { KEYMAP_PROGRESO, CH('f'), ACTION_CAMPAIGN_RETRY, "reintentar los fallidos", false, 0 },
-    { KEYMAP_PROGRESO, CH('e'), ACTION_UNCERTAIN_SENT, "en duda: sí llegó", false, 0 },
-    { KEYMAP_PROGRESO, CH('n'), ACTION_UNCERTAIN_RESEND, "en duda: volver a enviar", false, 0 },
-    { KEYMAP_PROGRESO, CH('x'), ACTION_UNCERTAIN_DROP, "en duda: descartar", false, 0 },
+    { KEYMAP_PROGRESO, CH('p'), ACTION_CAMPAIGN_PAUSE, "pausar", true, KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('a'), ACTION_CAMPAIGN_RESUME, "lanzar / reanudar", true,
+      KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('c'), ACTION_CAMPAIGN_CANCEL, "cancelar la campaña", true,
+      KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('f'), ACTION_CAMPAIGN_RETRY, "reintentar los fallidos", false,
+      KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('e'), ACTION_UNCERTAIN_SENT, "en duda: sí llegó", false,
+      KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('n'), ACTION_UNCERTAIN_RESEND, "en duda: volver a enviar", false,
+      KEYMAP_ESCRITURA },
+    { KEYMAP_PROGRESO, CH('x'), ACTION_UNCERTAIN_DROP, "en duda: descartar", false,
+      KEYMAP_ESCRITURA },
 };
 
 struct progreso_st {
@@ -445,6 +452,7 @@ progreso_draw(void *st, struct pane *p)
     struct progreso_st *s = st;
 
     s->m.ascii = term_ascii();
+    s->m.read_only = vm_profile_read_only(app_profile(s->a));
     progreso_vm_build(&s->vm, &s->m, p->w, p->h);
     progreso_pane_draw(p, &s->vm);
 }

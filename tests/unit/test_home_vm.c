@@ -88,6 +88,9 @@ test_scope_label_follows_the_profile(void **st)
     in.profile = VM_PROFILE_ADMIN;
     home_vm_build(&vm, &in, 80, 12);
     assert_string_equal(vm.lines[4].spans[0].text, "Oportunidades (todas)");
+    in.profile = VM_PROFILE_AUDITOR; /* it reads what an admin reads */
+    home_vm_build(&vm, &in, 80, 12);
+    assert_string_equal(vm.lines[4].spans[0].text, "Oportunidades (todas)");
 }
 
 static void

@@ -151,6 +151,42 @@ test_paused_and_uncertain_at_160x50(void **st)
     progreso_model_fini(&m);
 }
 
+/* An auditor reads the same counts and the uncertain list, and is offered nothing to do:
+ * no "Puede: …", no "decida", no wizard to create a campaign in. */
+static void
+test_read_only_offers_nothing_to_do(void **st)
+{
+    struct progreso_model m;
+    struct progreso_incierto *u = calloc(1, sizeof *u);
+    char *out;
+
+    (void)st;
+    model_sending(&m);
+    m.read_only = true;
+    u[0] = (struct progreso_incierto){
+        .id = 7, .cliente = "María Núñez", .telefono = "5215512345678", .desde = "10:31"
+    };
+    progreso_model_take_inciertos(&m, u, 1);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "Seguimiento Nómina 1 · etapa INICIAL"));
+    assert_null(strstr(out, "Puede:"));
+    assert_non_null(strstr(out, "En duda (1): pudo llegar o no\n"));
+    free(out);
+    assert_true(progreso_model_action(&m, ACTION_RIGHT)); /* reading the list is still moving */
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "> 5215512345678  María Núñez · desde 10:31"));
+    assert_null(strstr(out, "Decida"));
+    free(out);
+    progreso_model_fini(&m);
+    progreso_model_init(&m);
+    m.read_only = true;
+    progreso_model_take_campanas(&m, NULL, 0);
+    out = render(&m, 80, 24);
+    assert_string_equal(out, " Campañas (0)\n   Aún no hay campañas.\n");
+    free(out);
+    progreso_model_fini(&m);
+}
+
 static void
 test_selection_follows_id_and_list_scrolls(void **st)
 {
@@ -213,6 +249,7 @@ main(void)
         cmocka_unit_test(test_pct_rule),
         cmocka_unit_test(test_state_allows),
         cmocka_unit_test(test_paused_and_uncertain_at_160x50),
+        cmocka_unit_test(test_read_only_offers_nothing_to_do),
         cmocka_unit_test(test_selection_follows_id_and_list_scrolls),
         cmocka_unit_test(test_empty_loading_ascii),
     };

@@ -43,6 +43,30 @@ test_connected_promoter_at_80(void **st)
                   "0.68 db_ok|● conectado\n");
 }
 
+/* The auditor reads only: the bar says so beside its profile, and it still fits at 80. */
+static void
+test_auditor_is_read_only_in_the_bar(void **st)
+{
+    struct status_info in = { "auditor", VM_PROFILE_AUDITOR, STATUS_DB_OK, false, "10:42", 0 };
+
+    (void)st;
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| │ \n"
+                  "0.10 user|auditor · AUDITOR · solo lectura\n"
+                  "0.61 bar|10:42\n"
+                  "0.68 db_ok|● conectado\n");
+    in.ascii = true;
+    assert_status(&in, 80,
+                  "0 fill=bar\n"
+                  "0.1 app|embudo\n"
+                  "0.7 bar| | \n"
+                  "0.10 user|auditor - AUDITOR - solo lectura\n"
+                  "0.61 bar|10:42\n"
+                  "0.68 db_ok|* conectado\n");
+}
+
 static void
 test_every_db_state_has_word_glyph_and_role(void **st)
 {
@@ -240,6 +264,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connected_promoter_at_80),
+        cmocka_unit_test(test_auditor_is_read_only_in_the_bar),
         cmocka_unit_test(test_every_db_state_has_word_glyph_and_role),
         cmocka_unit_test(test_narrow_bar_clips_the_user_not_the_db_state),
         cmocka_unit_test(test_ascii_terminal_and_unknown_profile),

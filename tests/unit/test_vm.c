@@ -127,6 +127,17 @@ test_profile_parse_and_layout(void **st)
     assert_int_equal(vm_profile_parse("PROMOTOR"), VM_PROFILE_PROMOTOR);
     assert_int_equal(vm_profile_parse("supervisor"), VM_PROFILE_SUPERVISOR);
     assert_int_equal(vm_profile_parse("ADMIN"), VM_PROFILE_ADMIN);
+    assert_int_equal(vm_profile_parse("Auditor"), VM_PROFILE_AUDITOR);
+    assert_string_equal(vm_profile_name(VM_PROFILE_AUDITOR), "AUDITOR");
+    /* Only the auditor is read-only; it sees others' work as supervision does. */
+    assert_true(vm_profile_read_only(VM_PROFILE_AUDITOR));
+    assert_false(vm_profile_read_only(VM_PROFILE_ADMIN));
+    assert_false(vm_profile_read_only(VM_PROFILE_PROMOTOR));
+    assert_false(vm_profile_read_only(VM_PROFILE_UNKNOWN));
+    assert_true(vm_profile_sees_others(VM_PROFILE_AUDITOR));
+    assert_true(vm_profile_sees_others(VM_PROFILE_SUPERVISOR));
+    assert_false(vm_profile_sees_others(VM_PROFILE_PROMOTOR));
+    assert_false(vm_profile_sees_others(VM_PROFILE_UNKNOWN));
     assert_int_equal(vm_profile_parse("jefe"), VM_PROFILE_UNKNOWN);
     assert_int_equal(vm_profile_parse(NULL), VM_PROFILE_UNKNOWN);
     assert_string_equal(vm_profile_name(VM_PROFILE_UNKNOWN), "");

@@ -32,6 +32,7 @@ scope_label(enum vm_profile p)
     case VM_PROFILE_SUPERVISOR:
         return "Oportunidades de mi equipo";
     case VM_PROFILE_ADMIN:
+    case VM_PROFILE_AUDITOR:
         return "Oportunidades (todas)";
     case VM_PROFILE_UNKNOWN:
         break;

@@ -81,6 +81,38 @@ static const struct {
     [ACTION_NO] = { "no", "no" },
 };
 
+/*
+ * The actions that change data: none of them is bound for a read-only profile (keymap_add,
+ * keymap_load), so an auditor never sees them in the hint bar or the help. An action added
+ * above that writes must be listed here (tests/unit/test_keymap.c names the reading ones).
+ */
+static const bool action_writes[ACTION_COUNT] = {
+    [ACTION_ASSIGN] = true,
+    [ACTION_MOVE_STAGE] = true,
+    [ACTION_NOTE] = true,
+    [ACTION_SALE] = true,
+    [ACTION_EXIT_STAGE] = true,
+    [ACTION_REASSIGN] = true,
+    [ACTION_RETURN_POOL] = true,
+    [ACTION_DISCARD] = true,
+    [ACTION_REOPEN] = true,
+    [ACTION_EXTEND] = true,
+    [ACTION_ATTEMPT] = true,
+    [ACTION_CAPTURE] = true,
+    [ACTION_DISTRIBUTE] = true,
+    [ACTION_WA_LINK] = true,
+    [ACTION_WA_LINK_PHONE] = true,
+    [ACTION_WA_SCAN] = true,
+    [ACTION_WA_SEND] = true,
+    [ACTION_CAMPAIGN_PAUSE] = true,
+    [ACTION_CAMPAIGN_RESUME] = true,
+    [ACTION_CAMPAIGN_CANCEL] = true,
+    [ACTION_CAMPAIGN_RETRY] = true,
+    [ACTION_UNCERTAIN_SENT] = true,
+    [ACTION_UNCERTAIN_RESEND] = true,
+    [ACTION_UNCERTAIN_DROP] = true,
+};
+
 static const struct {
     const char *name, *title;
     bool inherits;
@@ -191,6 +223,7 @@ static const struct keymap_entry global_entries[] = {
 struct keymap {
     struct keymap_binding *b;
     size_t n, cap;
+    bool read_only; /* keymap_set_read_only: no line of the file binds a writing action */
     /* (ctx, action) pairs a user line has already claimed: defaults were removed once. */
     bool claimed[KEYMAP_CTX_COUNT][ACTION_COUNT];
 };
@@ -207,6 +240,12 @@ const char *
 keymap_action_desc(enum action a)
 {
     return (unsigned)a < ACTION_COUNT && actions[a].desc != NULL ? actions[a].desc : "";
+}
+
+bool
+keymap_action_writes(enum action a)
+{
+    return (unsigned)a < ACTION_COUNT && action_writes[a];
 }
 
 const char *
@@ -445,8 +484,26 @@ keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (ents[i].perfiles != 0 && (ents[i].perfiles & KEYMAP_PERFIL(profile)) == 0)
             continue;
+        if (vm_profile_read_only(profile) && keymap_action_writes(ents[i].action))
+            continue; /* whatever a table says: an auditor is never offered a write */
         bind_append(km, ents[i].ctx, &ents[i].key, ents[i].action, ents[i].desc, ents[i].hint);
     }
+}
+
+void
+keymap_set_read_only(struct keymap *km)
+{
+    km->read_only = true;
+}
+
+bool
+keymap_entries_write(const struct keymap_entry *ents, size_t n, enum keymap_ctx ctx,
+                     const struct key *k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].ctx == ctx && key_eq(&ents[i].key, k) && keymap_action_writes(ents[i].action))
+            return true;
+    return false;
 }
 
 struct keymap *
@@ -617,6 +674,8 @@ load_line(struct keymap *km, char *line, enum keymap_ctx *ctx, char *why, size_t
         bind_append(km, *ctx, &k, ACTION_NONE, "", false);
         return NULL;
     }
+    if (km->read_only && keymap_action_writes(a))
+        return NULL; /* a good line for other profiles: this one just does not write */
     hint = false;
     pos = km->n + 1; /* after everything unless it takes a default's place */
     if (!km->claimed[*ctx][a]) {

@@ -156,6 +156,12 @@ enum keymap_ctx {
 /* Profiles a binding is for, as bits of enum vm_profile (ui/vm/vm.h); 0 = every profile. */
 #define KEYMAP_PERFIL(p)         (1u << (p))
 #define KEYMAP_SOLO_SUPERVISION  (KEYMAP_PERFIL(VM_PROFILE_SUPERVISOR) | KEYMAP_PERFIL(VM_PROFILE_ADMIN))
+/* Those who see other users' work (choosing whose embudo, opening a bandeja row). */
+#define KEYMAP_VEN_EQUIPO (KEYMAP_SOLO_SUPERVISION | KEYMAP_PERFIL(VM_PROFILE_AUDITOR))
+/* Every profile that may change data: a binding that writes (not the auditor). */
+#define KEYMAP_ESCRITURA (KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) | KEYMAP_SOLO_SUPERVISION)
+/* The auditor alone: a reading key offered where the others have write keys instead. */
+#define KEYMAP_SOLO_AUDITORIA KEYMAP_PERFIL(VM_PROFILE_AUDITOR)
 
 /* A static default binding (the global table, a pane's table). */
 struct keymap_entry {
@@ -186,10 +192,30 @@ void keymap_free(struct keymap *km);
 /*
  * Adds default bindings (a pane's) for profile: an entry whose perfiles excludes it is left
  * out, so neither the key, the hint bar nor the help offer it (a role sees only what it may
- * do). Later entries for the same (ctx, key) win.
+ * do). For a read-only profile (vm_profile_read_only) an entry whose action writes
+ * (keymap_action_writes) is left out too, whatever its perfiles say. Later entries for the
+ * same (ctx, key) win.
  */
 void keymap_add(struct keymap *km, const struct keymap_entry *ents, size_t n,
                 enum vm_profile profile);
+
+/*
+ * Makes km a read-only user's (an auditor's): from now on keymap_load ignores a line that
+ * binds an action that writes (the line is valid for other profiles, so it is no error).
+ * Call it before keymap_load; keymap_add already follows its profile argument.
+ */
+void keymap_set_read_only(struct keymap *km);
+
+/* True for an action that changes data (moving, a note, a sale, a lote, a campaign…). */
+bool keymap_action_writes(enum action a);
+
+/*
+ * True when one of ents binds k in ctx to an action that writes, whatever its perfiles:
+ * what a pane's key would do for a profile that may write, so a read-only user pressing it
+ * can be told why nothing happens.
+ */
+bool keymap_entries_write(const struct keymap_entry *ents, size_t n, enum keymap_ctx ctx,
+                          const struct key *k);
 
 /*
  * Applies an overrides file's text (len bytes; path names it in messages). Format:

@@ -193,7 +193,9 @@ campanas_lines(struct progreso_vm *vm, const struct progreso_model *m)
     snprintf(buf, sizeof buf, "Campañas (%zu)", m->ncampanas);
     text_line(vm, 1, ROLE_HEADING, buf);
     if (m->ncampanas == 0)
-        text_line(vm, 3, ROLE_MUTED, "Aún no hay campañas: créela en el asistente.");
+        text_line(vm, 3, ROLE_MUTED,
+                  m->read_only ? "Aún no hay campañas."
+                               : "Aún no hay campañas: créela en el asistente.");
     for (int i = top; i < (int)m->ncampanas && i < top + LIST_ROWS; i++) {
         const struct progreso_campana *c = &m->campanas[i];
         bool sel = i == m->cur_campana;
@@ -288,6 +290,8 @@ acciones_line(struct progreso_vm *vm, const struct progreso_model *m)
     char buf[200] = "";
     size_t k = 0;
 
+    if (m->read_only)
+        return; /* it may do none of them */
     if (progreso_puede_pausar(e))
         k += (size_t)snprintf(buf + k, sizeof buf - k, " · pausar");
     if (progreso_puede_reanudar(e))
@@ -341,8 +345,11 @@ inciertos_lines(struct progreso_vm *vm, const struct progreso_model *m)
     if (m->ninciertos == 0)
         return;
     add(vm);
-    snprintf(buf, sizeof buf, "En duda (%zu): pudo llegar o no; decida cada uno%s", m->ninciertos,
-             foco ? "" : " (→ para elegir)");
+    if (m->read_only)
+        snprintf(buf, sizeof buf, "En duda (%zu): pudo llegar o no", m->ninciertos);
+    else
+        snprintf(buf, sizeof buf, "En duda (%zu): pudo llegar o no; decida cada uno%s",
+                 m->ninciertos, foco ? "" : " (→ para elegir)");
     text_line(vm, 1, ROLE_DB_WARN, buf);
     for (size_t i = 0; i < m->ninciertos; i++) {
         bool sel = foco && (int)i == m->cur_incierto;
@@ -357,7 +364,7 @@ inciertos_lines(struct progreso_vm *vm, const struct progreso_model *m)
                  u->cliente, u->desde);
         vm_line_put(l, 1, vm->width, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
     }
-    if (foco)
+    if (foco && !m->read_only)
         text_line(vm, 1, ROLE_MUTED, "Decida: marcar enviado · volver a enviar · descartar");
 }
 

@@ -46,6 +46,7 @@ enum progreso_foco { PROGRESO_FOCO_CAMPANAS, PROGRESO_FOCO_INCIERTOS };
 
 struct progreso_model {
     bool loaded, ascii;
+    bool read_only; /* an auditor's: no "Puede: …" line, nothing to decide, no wizard */
     char error[512];
     char eta[200]; /* "termina hoy hacia las 13:10" (the controller's pacing estimate) */
     struct progreso_campana *campanas; /* owned, newest first */

@@ -104,11 +104,13 @@ status_vm_build(struct status_vm *vm, const struct status_info *in, int width)
     put_right(&vm->line, &right, 16, ROLE_BAR, in->clock != NULL ? in->clock : "");
     col = vm_line_put(&vm->line, 1, right, ROLE_APP, "embudo");
     if (in->login != NULL && in->login[0] != '\0') {
-        snprintf(user, sizeof user, "%s%s%s", in->login,
-                 prof[0] == '\0' ? ""
-                 : in->ascii     ? " - "
-                                 : " · ",
-                 prof);
+        const char *dot = in->ascii ? " - " : " · ";
+
+        /* A read-only profile says so where the user's name is: it explains every missing
+           action at a glance ("auditor · AUDITOR · solo lectura"). */
+        snprintf(user, sizeof user, "%s%s%s%s%s", in->login, prof[0] == '\0' ? "" : dot, prof,
+                 vm_profile_read_only(in->profile) ? dot : "",
+                 vm_profile_read_only(in->profile) ? "solo lectura" : "");
         col = vm_line_put(&vm->line, col, right, ROLE_BAR, sep);
         vm_line_put(&vm->line, col, right, ROLE_USER, user);
     }

@@ -54,7 +54,8 @@ struct status_vm {
 const char *status_db_label(enum status_db db);
 
 /*
- * Builds the bar for width columns: program name and user on the left; on the right,
+ * Builds the bar for width columns: program name and user on the left ("prom1 · PROMOTOR";
+ * a read-only profile adds " · solo lectura"); on the right,
  * "⚠ barrido hace N min" when the sweep is stale (or never ran), the clock, and the
  * database state. The database state wins when space is short, then the sweep warning,
  * then the clock; the user's name is clipped first.

@@ -39,6 +39,8 @@ vm_profile_parse(const char *rol)
         return VM_PROFILE_SUPERVISOR;
     if (strcasecmp(rol, "ADMIN") == 0)
         return VM_PROFILE_ADMIN;
+    if (strcasecmp(rol, "AUDITOR") == 0)
+        return VM_PROFILE_AUDITOR;
     return VM_PROFILE_UNKNOWN;
 }
 
@@ -52,10 +54,24 @@ vm_profile_name(enum vm_profile p)
         return "SUPERVISOR";
     case VM_PROFILE_ADMIN:
         return "ADMIN";
+    case VM_PROFILE_AUDITOR:
+        return "AUDITOR";
     case VM_PROFILE_UNKNOWN:
         break;
     }
     return "";
+}
+
+bool
+vm_profile_read_only(enum vm_profile p)
+{
+    return p == VM_PROFILE_AUDITOR;
+}
+
+bool
+vm_profile_sees_others(enum vm_profile p)
+{
+    return p == VM_PROFILE_SUPERVISOR || p == VM_PROFILE_ADMIN || p == VM_PROFILE_AUDITOR;
 }
 
 void

@@ -73,13 +73,22 @@ enum vm_profile {
     VM_PROFILE_PROMOTOR,
     VM_PROFILE_SUPERVISOR,
     VM_PROFILE_ADMIN,
+    VM_PROFILE_AUDITOR, /* reads what an admin reads, writes nothing (sql/071) */
 };
 
-/* "PROMOTOR", "SUPERVISOR", "ADMIN" (any case) → profile; anything else → UNKNOWN. */
+/* "PROMOTOR", "SUPERVISOR", "ADMIN", "AUDITOR" (any case) → profile; anything else →
+ * UNKNOWN. */
 enum vm_profile vm_profile_parse(const char *rol);
 
 /* The upper-case Spanish name shown to the user ("PROMOTOR"); "" for UNKNOWN. */
 const char *vm_profile_name(enum vm_profile p);
+
+/* True for a profile that may change no data (the auditor): no write action is offered. */
+bool vm_profile_read_only(enum vm_profile p);
+
+/* True for a profile that reads other users' work (a team or everyone): supervisors,
+ * admins and auditors. */
+bool vm_profile_sees_others(enum vm_profile p);
 
 /* Where the fixed areas of the screen go for a terminal of lines × cols. */
 struct vm_layout {
