@@ -84,7 +84,7 @@ seed(struct dbt *t, struct db *adm)
     dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
     dbt_clientes_imss(adm, 100);
     for (int i = 1; i <= 3; i++) {
-        char login[8];
+        char login[16];
 
         snprintf(login, sizeof login, "au_p%d", i);
         p = dbt_connect(t, login);
