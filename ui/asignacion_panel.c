@@ -69,7 +69,7 @@ ctx_result(struct app_job *aj)
         panes_complete_claves(s->a, "convenio", c->convenios, c->nconvenios);
         panes_complete_claves(s->a, "entidad", c->entidades, c->nentidades);
     } else {
-        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer tu cupo: %s", aj->e.msg);
+        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer su cupo: %s", aj->e.msg);
     }
     app_redraw(s->a);
 }
@@ -199,8 +199,8 @@ pedir_result(struct app_job *aj)
     if (aj->rc == RC_OK) {
         snprintf(r.mensaje, sizeof r.mensaje, "%s", j->r.mensaje != NULL ? j->r.mensaje : "");
         asignacion_model_sent(&s->m, &r, NULL);
-        app_message(s->a, false, "Lote %lld: %d clientes nuevos en tu embudo.",
-                    (long long)r.lote_id, r.asignados);
+        app_message(s->a, false, "Lote %lld: %d %s en su embudo.", (long long)r.lote_id,
+                    r.asignados, r.asignados == 1 ? "cliente nuevo" : "clientes nuevos");
         asig_load(s);
     } else if (panes_err_is_down(&aj->e)) {
         snprintf(msg, sizeof msg, "No se pudo pedir el lote (%s). Enter reintenta sin duplicarlo.",

@@ -292,7 +292,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
     if (j->kind == PANES_BANDEJA) {
         rc = db_bandeja_decidir(db, j->accion, j->ids, j->nids, j->texto, &n, e);
         if (rc == RC_OK)
-            snprintf(j->msg, sizeof j->msg, "Listo: %d oportunidades.", n);
+            snprintf(j->msg, sizeof j->msg, "Listo: %d %s.", n,
+                     n == 1 ? "oportunidad" : "oportunidades");
         return rc;
     }
     rc = j->kind == PANES_REASIGNAR_OP

@@ -269,8 +269,8 @@ repartir_result(struct app_job *aj)
         for (size_t i = 0; i < j->d.n; i++)
             n += j->d.filas[i].recibe;
         repartir_model_sent(&s->m, filas_from(&j->d), j->d.n, j->d.repetido, j->d.mensaje, NULL);
-        app_message(s->a, false, "%s: %d clientes repartidos.",
-                    j->d.repetido ? "Ya se había hecho" : "Listo", n);
+        app_message(s->a, false, "%s: %d %s.", j->d.repetido ? "Ya se había hecho" : "Listo", n,
+                    n == 1 ? "cliente repartido" : "clientes repartidos");
     } else if (panes_err_is_down(&aj->e)) {
         snprintf(msg, sizeof msg, "No se pudo repartir (%s). Enter reintenta sin duplicar.",
                  aj->e.msg);

@@ -41,7 +41,7 @@ expect_screen golden/embudo_asignacion.txt
 send_key Enter
 wait_for "¿Pedir el lote?"
 send_key Enter
-wait_for "Ya tenías el lote"
+wait_for "Ya tenía el lote"
 [ "$(abiertas)" = 5 ] || fail "el segundo Enter creó otro lote"
 [ "$(sql_as prom3 "SELECT count(*) FROM crm.lotes")" = 1 ] || fail "más de un lote"
 

@@ -90,7 +90,7 @@ test_layout_at_80x24_with_counts_and_preview(void **st)
            "  Cupo de hoy               48 de 60  usados hoy: 12\n"
            "  Cartera                  12 de 400\n"
            "\n"
-           "  Vista previa: se asignarán 20 de 20; te quedarán 28 de cupo.\n"
+           "  Vista previa: se asignarán 20 de 20; le quedarán 28 de cupo.\n"
            "\n");
     free(r);
     assert_int_equal(vm.lines[3].spans[1].role, ROLE_CURSOR); /* the focused field */
@@ -199,7 +199,7 @@ test_one_clave_per_submission(void **st)
     asignacion_model_sent(&m, &r, NULL);
     asignacion_vm_build(&vm, &m, 80, 24);
     assert_string_equal(vm.lines[12].spans[0].text,
-                        "Ya tenías el lote 9: 20 de 20 asignados; te quedan 28 de cupo hoy.");
+                        "Ya tenía el lote 9: 20 de 20 asignados; le quedan 28 de cupo hoy.");
     /* Any edit makes it a new request. */
     type(&m, '5');
     act(&m, ACTION_OPEN, "c5");
@@ -251,7 +251,7 @@ test_not_a_promoter_and_not_loaded(void **st)
     asignacion_model_init(&m);
     asignacion_vm_build(&vm, &m, 80, 4);
     r = vm_lines_render(vm.lines, vm.nlines);
-    assert_string_equal(r, " Pedir un lote de clientes\n\n  Consultando tu cupo…\n\n");
+    assert_string_equal(r, " Pedir un lote de clientes\n\n  Consultando su cupo…\n\n");
     free(r);
     asignacion_model_take_ctx(&m, false, "ACTIVO", 0, 0, 0, 0, NULL, 0, NULL, 0);
     assert_string_equal(asignacion_model_invalid(&m), "Solo un promotor puede pedir clientes.");

@@ -167,7 +167,7 @@ test_cursor_and_empty(void **st)
     assert_string_equal(vm.lines[0].spans[0].text, "Consultando el equipo…");
     equipo_model_take(&m, NULL, 0, NULL, 0);
     equipo_vm_build(&vm, &m, 80, 5);
-    assert_string_equal(vm.lines[0].spans[0].text, "No hay promotores en tu equipo.");
+    assert_string_equal(vm.lines[0].spans[0].text, "No hay promotores en su equipo.");
     assert_null(equipo_model_selected(&m));
     equipo_model_fini(&m);
 }

@@ -44,7 +44,7 @@ const char *
 asignacion_model_invalid(const struct asignacion_model *m)
 {
     if (!m->loaded)
-        return "Todavía no se leen tu cupo y los convenios.";
+        return "Todavía no se leen su cupo y los convenios.";
     if (!m->promotor)
         return "Solo un promotor puede pedir clientes.";
     return asignacion_form_invalid(&m->f);
@@ -145,7 +145,7 @@ asignacion_model_command(struct asignacion_model *m, int argc, char **argv, stru
     bool redraw;
 
     if (!m->loaded)
-        return err_set(e, RC_INVAL, "todavía no se leen tu cupo y los convenios");
+        return err_set(e, RC_INVAL, "todavía no se leen su cupo y los convenios");
     if (argc < 2 || !asignacion_form_cantidad_ok(argv[1]))
         return err_set(e, RC_INVAL,
                        "uso: :asignar CANTIDAD [convenio=CLAVE] [entidad=CLAVE]"
@@ -226,8 +226,8 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     } else if (m->refusal[0] != '\0') {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, m->refusal);
     } else if (m->has_result) {
-        snprintf(buf, sizeof buf, "%s lote %lld: %d de %d asignados; te quedan %d de cupo hoy.",
-                 m->res.repetido ? "Ya tenías el" : "Listo,", (long long)m->res.lote_id,
+        snprintf(buf, sizeof buf, "%s lote %lld: %d de %d asignados; le quedan %d de cupo hoy.",
+                 m->res.repetido ? "Ya tenía el" : "Listo,", (long long)m->res.lote_id,
                  m->res.asignados, m->res.solicitados, m->res.cupo_restante);
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_TIMER_OK, buf);
         if (m->res.mensaje[0] != '\0' && l2 != NULL && !m->f.confirming)
@@ -235,7 +235,7 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     } else if (bad != NULL) {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, bad);
     } else {
-        snprintf(buf, sizeof buf, "Vista previa: se asignarán %d de %d; te quedarán %d de cupo.", n,
+        snprintf(buf, sizeof buf, "Vista previa: se asignarán %d de %d; le quedarán %d de cupo.", n,
                  asignacion_form_cantidad(&m->f), m->cupo_limite - m->cupo_usados - n);
         vm_line_put(l, LABEL_X, vm->width - 1, n > 0 ? ROLE_VALUE : ROLE_ERROR, buf);
     }
@@ -261,7 +261,7 @@ asignacion_vm_build(struct asignacion_vm *vm, const struct asignacion_model *m, 
     if (!m->loaded) {
         if ((l = row(vm, 2)) != NULL)
             vm_line_put(l, LABEL_X, width - 1, m->error[0] != '\0' ? ROLE_ERROR : ROLE_MUTED,
-                        m->error[0] != '\0' ? m->error : "Consultando tu cupo…");
+                        m->error[0] != '\0' ? m->error : "Consultando su cupo…");
         return;
     }
     asignacion_form_put(vm->lines, vm->nlines, 2, width, VALUE_X, &m->f, m->ascii);

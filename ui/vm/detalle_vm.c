@@ -139,8 +139,8 @@ picker_action(struct detalle_model *m, enum action a, bool *redraw)
         if (m->picking_salida && n < s->intentos_minimos) {
             /* The database would refuse it (EB308): say so before the reason is typed. */
             snprintf(m->aviso, sizeof m->aviso,
-                     "«%s» pide %d intentos de contacto (lleva %d): regístrelos con i.",
-                     s->nombre, s->intentos_minimos, n);
+                     "«%s» pide %d %s de contacto (lleva %d): regístrelos con i.", s->nombre,
+                     s->intentos_minimos, s->intentos_minimos == 1 ? "intento" : "intentos", n);
             return DETALLE_AVISO;
         }
         snprintf(m->intent_etapa, sizeof m->intent_etapa, "%s", s->nombre);

@@ -276,7 +276,7 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
     if (!m->loaded || m->npromotores == 0) {
         vm_line_put(&vm->lines[0], 1, width, m->error[0] != '\0' ? ROLE_ERROR : ROLE_MUTED,
                     m->error[0] != '\0' ? m->error
-                    : m->loaded         ? "No hay promotores en tu equipo."
+                    : m->loaded         ? "No hay promotores en su equipo."
                                         : "Consultando el equipo…");
         return;
     }

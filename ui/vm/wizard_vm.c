@@ -665,8 +665,10 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
     campo(l, &x, vm->width, m, WIZARD_CAMPO_ENTIDAD, "Entidad", m->entidad);
     campo(l, &x, vm->width, m, WIZARD_CAMPO_MAXIMO, "Máximo", m->maximo);
     if (m->netapas > 0) {
-        snprintf(buf, sizeof buf, "Audiencia: %d oportunidades con teléfono en %s%s",
-                 m->etapas[m->cur_etapa].con_telefono, m->etapas[m->cur_etapa].nombre,
+        int n = m->etapas[m->cur_etapa].con_telefono;
+
+        snprintf(buf, sizeof buf, "Audiencia: %d %s con teléfono en %s%s", n,
+                 n == 1 ? "oportunidad" : "oportunidades", m->etapas[m->cur_etapa].nombre,
                  m->maximo[0] != '\0' ? " (hasta el máximo)" : "");
         text_line(vm, 1, ROLE_VALUE, buf);
     }
