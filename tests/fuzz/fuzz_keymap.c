@@ -4,8 +4,10 @@
  * Any input must load (RC_OK) or fail with RC_INVAL and "fuzz.conf:N: …" naming a line that
  * exists; afterwards the registry stays usable: every binding has a label and a known
  * context and action, lookups return known actions, and loading the same text twice more
- * does not change the bindings after the first time (a file describes a state).
- * keymap.c is compiled into this harness (the fuzz build links src/ only).
+ * does not change the bindings after the first time (a file describes a state); with an odd
+ * length it loads as a read-only profile's (an auditor's), where no binding may write.
+ * keymap.c is compiled into this harness (the fuzz build links src/ only), with vm.c for
+ * the profiles it asks about (vm_profile_read_only).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "ui/vm/keymap.c"
+#include "ui/vm/vm.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,6 +40,8 @@ check_registry(const struct keymap *km)
             abort();
         if (keymap_lookup(km, b->ctx, &b->key) != b->action)
             abort(); /* one binding per (context, key) */
+        if (km->read_only && keymap_action_writes(b->action))
+            abort(); /* an auditor's keymap binds nothing that writes */
     }
 }
 
@@ -49,6 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     err_clear(&e);
+    if (size % 2 == 1)
+        keymap_set_read_only(km); /* an auditor's: the same parse, writing actions left out */
     rc = keymap_load(km, (const char *)data, size, "fuzz.conf", &e);
     if (rc != RC_OK) {
         long line;
