@@ -37,7 +37,7 @@ static const struct keymap_entry repartir_keys[] = {
 /* Logins a job names (np == 0: the whole team); pointers into buf. */
 struct logins {
     char buf[256];
-    const char *v[32];
+    const char *v[REPARTIR_PROMOTORES_MAX];
     size_t n;
 };
 

@@ -323,6 +323,18 @@ test_command_and_one_promoter(void **st)
     assert_string_equal(e.msg,
                         "no entiendo «zona=norte» (convenio=, entidad=, edad_min=, edad_max=)");
     assert_string_equal(asignacion_form_convenio(&m.f), "SEP"); /* unchanged */
+    {
+        /* 33 logins: more than one distribution names, refused rather than cut. */
+        char many[200] = "promotores=", *many_argv[] = { b[0], b[1], many };
+
+        for (int i = 0; i < 33; i++)
+            strcat(many, i ? ",p" : "p");
+        assert_int_equal(repartir_model_command(&m, 3, many_argv, &e), RC_INVAL);
+        assert_string_equal(e.msg, "a lo más 32 promotores por reparto");
+        memcpy(many, "promotores=p", 13); /* one is fine */
+        assert_int_equal(repartir_model_command(&m, 3, many_argv, &e), RC_OK);
+        repartir_model_set_promotores(&m, "promrep1,promrep2");
+    }
     /* From Equipo: one promoter; Esc goes back to the whole team. */
     m.f.sending = false;
     repartir_model_set_promotores(&m, "promrep2");

@@ -238,6 +238,18 @@ repartir_model_sent(struct repartir_model *m, struct repartir_fila *rows, size_t
     snprintf(m->mensaje, sizeof m->mensaje, "%s", mensaje != NULL ? mensaje : "");
 }
 
+/* How many logins "a, b,c" names (the separators of repartir_model_logins). */
+static size_t
+contar_logins(const char *s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; s[i] != '\0'; i++)
+        if (s[i] != ',' && s[i] != ' ' && (i == 0 || s[i - 1] == ',' || s[i - 1] == ' '))
+            n++;
+    return n;
+}
+
 int
 repartir_model_command(struct repartir_model *m, int argc, char **argv, struct err *e)
 {
@@ -259,6 +271,9 @@ repartir_model_command(struct repartir_model *m, int argc, char **argv, struct e
             if (strlen(argv[i] + 11) >= sizeof promotores)
                 return err_set(e, RC_INVAL, "demasiados promotores en «%s»", argv[i]);
             snprintf(promotores, sizeof promotores, "%s", argv[i] + 11);
+            if (contar_logins(promotores) > REPARTIR_PROMOTORES_MAX)
+                return err_set(e, RC_INVAL, "a lo más %d promotores por reparto",
+                               REPARTIR_PROMOTORES_MAX);
         } else if (asignacion_form_arg(&t, argv[i], e) != RC_OK) {
             return RC_INVAL;
         }

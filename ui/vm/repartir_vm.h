@@ -82,6 +82,9 @@ const char *repartir_model_motivo(const struct repartir_model *m, char *buf, siz
  */
 void repartir_model_set_promotores(struct repartir_model *m, const char *logins);
 
+/* The most promoters one distribution names (":repartir … promotores=a,b"). */
+#define REPARTIR_PROMOTORES_MAX 32
+
 /* Splits m->promotores into out[0…max) (pointers into buf, size bufsz); returns how many. */
 size_t repartir_model_logins(const struct repartir_model *m, char *buf, size_t bufsz,
                              const char **out, size_t max);
