@@ -52,6 +52,11 @@ void db_col_copy(char *dst, size_t size, const PGresult *res, int row, int col);
 /* A newly allocated copy (the caller frees it), or NULL for SQL NULL. */
 char *db_col_dup(const PGresult *res, int row, int col);
 
+/* Appends s as one element of an array literal: "…" with \ and " escaped, NULL unquoted.
+ * The caller writes the braces and commas. */
+struct strbuf;
+void db_array_elem(struct strbuf *sb, const char *s);
+
 /*
  * db_wa.c — the claim of a campaign message, for db_wa.c (api.mensaje_reclamar) and
  * db_sender.c (api.mensaje_reclamar_diferido): runs sql, whose $1 is the account and whose

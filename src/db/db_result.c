@@ -2,13 +2,13 @@
  * db_result — statement runners and column readers shared by the src/db modules (declared
  * in db_internal.h). Any thread, on the struct db it owns at that moment.
  */
-#include "db/db_internal.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_internal.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 int
@@ -76,4 +76,20 @@ char *
 db_col_dup(const PGresult *res, int row, int col)
 {
     return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
+}
+
+void
+db_array_elem(struct strbuf *sb, const char *s)
+{
+    if (s == NULL) {
+        strbuf_addstr(sb, "NULL");
+        return;
+    }
+    strbuf_addch(sb, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            strbuf_addch(sb, '\\');
+        strbuf_addch(sb, *s);
+    }
+    strbuf_addch(sb, '"');
 }

@@ -234,13 +234,7 @@ static void
 arr_text(struct strbuf *sb, const char *s)
 {
     arr_sep(sb);
-    strbuf_addch(sb, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            strbuf_addch(sb, '\\');
-        strbuf_addch(sb, *s);
-    }
-    strbuf_addch(sb, '"');
+    db_array_elem(sb, s);
 }
 
 /* Appends epoch ms as a timestamptz element (NULL for 0: the server's now). */

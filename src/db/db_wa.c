@@ -163,23 +163,6 @@ db_wa_desvincular(struct db *db, struct err *e)
 
 /* ---- campaigns: creation ---------------------------------------------------------------- */
 
-/* Appends s as an element of a text[] literal ("…" with \ and " escaped; NULL unquoted). */
-static void
-array_elem(struct strbuf *sb, const char *s)
-{
-    if (s == NULL) {
-        strbuf_addstr(sb, "NULL");
-        return;
-    }
-    strbuf_addch(sb, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            strbuf_addch(sb, '\\');
-        strbuf_addch(sb, *s);
-    }
-    strbuf_addch(sb, '"');
-}
-
 /* Renders every recipient row of api.campana_destinatarios into the two array literals of
  * api.campana_textos. A render that lacks a value gives NULL (→ OMITIDO FALTA_DATO). */
 static void
@@ -200,7 +183,7 @@ render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, st
         strbuf_addf(ids, "%s%" PRId64, i ? "," : "", mid);
         if (i)
             strbuf_addch(textos, ',');
-        array_elem(textos, txt);
+        db_array_elem(textos, txt);
         free(txt);
     }
     strbuf_addch(ids, '}');

@@ -155,19 +155,6 @@ db_wa_tui_variaciones_free(struct db_wa_variacion *rows, size_t n)
     free(rows);
 }
 
-/* Appends s as an element of an array literal ("…" with \ and " escaped). */
-static void
-array_elem(struct strbuf *sb, const char *s)
-{
-    strbuf_addch(sb, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            strbuf_addch(sb, '\\');
-        strbuf_addch(sb, *s);
-    }
-    strbuf_addch(sb, '"');
-}
-
 int
 db_wa_tui_variaciones_guardar(struct db *db, const char *plantilla, const char *modelo,
                               const char *const *textos, const bool *aceptadas,
@@ -186,11 +173,11 @@ db_wa_tui_variaciones_guardar(struct db *db, const char *plantilla, const char *
     strbuf_init(&m);
     for (size_t i = 0; i < n; i++) {
         strbuf_addstr(&t, i == 0 ? "{" : ",");
-        array_elem(&t, textos[i]);
+        db_array_elem(&t, textos[i]);
         strbuf_addstr(&a, i == 0 ? "{" : ",");
         strbuf_addstr(&a, aceptadas[i] ? "t" : "f");
         strbuf_addstr(&m, i == 0 ? "{" : ",");
-        array_elem(&m, motivos[i] != NULL ? motivos[i] : "");
+        db_array_elem(&m, motivos[i] != NULL ? motivos[i] : "");
     }
     strbuf_addstr(&t, n == 0 ? "{}" : "}");
     strbuf_addstr(&a, n == 0 ? "{}" : "}");
