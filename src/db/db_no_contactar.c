@@ -60,7 +60,7 @@ db_no_contactar_cargar(struct db *db, const char *const *telefonos, const char *
     strbuf_addch(&tels, '}');
     strbuf_addch(&regs, '}');
     {
-        const char *p[4] = { tels.buf, registrados != NULL ? regs.buf : NULL, fuente, detalle };
+        const char *p[4] = { tels.buf, fuente, registrados != NULL ? regs.buf : NULL, detalle };
 
         rc = db_query_row(db, sql, 4, p, &res, e);
     }
