@@ -20,6 +20,7 @@
 --                      opportunity is a client or a prospect, and the sender's claim skips a
 --                      message whose phone entered the registry after the campaign was made.
 --   captación          api.captar refuses (EB808) a phone in force in the registry.
+--   doctor             api.verificar_invariantes reports NO_CONTACTAR_SIN_BLOQUEO.
 --   api                no_contactar_agregar (one number; a promoter only SOLICITUD for a phone
 --                      of their own opportunities, a supervisor for the team's, REUS/REPEP only
 --                      an admin), no_contactar_cargar (an admin's batch, for `embudo
@@ -554,6 +555,41 @@ BEGIN
         END IF;
         EXECUTE overlay(def PLACING cambios[3 * i + 3] FROM pos FOR length(cambios[3 * i + 2]));
     END LOOP;
+END
+$$;
+
+-- Doctor: 040's checks, and a client whose vigente phone is in force in the registry without a
+-- NO_CONTACTAR block in force for it (the triggers above keep that from happening).
+CREATE OR REPLACE FUNCTION api.verificar_invariantes()
+RETURNS TABLE (invariante text, detalle text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    yo crm.usuarios := crm.yo_supervisor();
+BEGIN
+    RETURN QUERY SELECT * FROM crm.invariantes_010();
+    RETURN QUERY
+    SELECT 'POOL_DESCUADRADO'::text,
+           format('convenio %s, entidad %s, edad %s: %s libres en el pool, %s en los conteos',
+                  coalesce(p.convenio_id, k.convenio_id), coalesce(p.entidad_id, k.entidad_id),
+                  coalesce(p.edad, k.edad), coalesce(p.n, 0), coalesce(k.n, 0))
+      FROM (SELECT x.convenio_id, x.entidad_id, x.edad, count(*) AS n FROM crm.pool x
+             WHERE x.oportunidad_id IS NULL GROUP BY 1, 2, 3) p
+      FULL JOIN (SELECT y.convenio_id, y.entidad_id, y.edad, sum(y.n) AS n FROM crm.pool_conteo y
+                  GROUP BY 1, 2, 3) k
+        ON (k.convenio_id, k.entidad_id, k.edad) = (p.convenio_id, p.entidad_id, p.edad)
+     WHERE coalesce(p.n, 0) <> coalesce(k.n, 0);
+    RETURN QUERY
+    SELECT DISTINCT 'NO_CONTACTAR_SIN_BLOQUEO'::text,
+           format('cliente %s: el teléfono %s está en el registro de no contactar y el cliente'
+                  ' no está bloqueado', d.cliente_id, d.valor)
+      FROM crm.no_contactar r
+      JOIN padron.datos_contacto d
+        ON d.valor = r.telefono AND d.vigente AND d.tipo IN ('CELULAR', 'FIJO')
+     WHERE r.quitado_at IS NULL AND (r.hasta IS NULL OR r.hasta > now())
+       AND NOT EXISTS (SELECT 1 FROM crm.bloqueos b
+                        WHERE b.cliente_id = d.cliente_id AND b.telefono = d.valor
+                          AND (b.hasta IS NULL OR b.hasta >= r.hasta));
 END
 $$;
 

@@ -361,6 +361,14 @@ test_padron_sigue_al_registro(void **state)
                         "1");
     assert_int_equal(disponibles(t, p), 4);
     expect_doctor_clean(t);
+    /* Doctor sees a registered phone added behind the triggers' back. */
+    dbt_exec(adm, "SET session_replication_role = replica; INSERT INTO padron.datos_contacto"
+                  " (cliente_id, tipo, valor) VALUES (2, 'FIJO', '+525599998888');"
+                  " SET session_replication_role = DEFAULT");
+    assert_string_equal(dbt_scalar_tmp(t, a,
+                                       "SELECT string_agg(invariante, ',') FROM"
+                                       " api.verificar_invariantes()"),
+                        "NO_CONTACTAR_SIN_BLOQUEO");
 }
 
 /* Campaigns skip a registered phone; a message whose phone entered the registry after the
