@@ -63,6 +63,18 @@ const struct cmd_entry cmd_table[] = {
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },
     { "import", "import clientes ARCHIVO.csv [--rechazos RECHAZOS.csv]",
       "carga clientes al padrón desde un CSV (docs/import.md)", cmd_import_exec },
+    { "no-contactar",
+      "no-contactar agregar TELEFONO [--fuente SOLICITUD|REUS|REPEP] [--registrado AAAA-MM-DD]"
+      " [--detalle TEXTO]\n"
+      "     embudo no-contactar importar ARCHIVO.csv|- --fuente REUS|REPEP [--detalle TEXTO]"
+      " [--rechazos RECHAZOS.csv]\n"
+      "     embudo no-contactar quitar TELEFONO --fuente F --motivo M\n"
+      "     embudo no-contactar consultar TELEFONO\n"
+      "     embudo no-contactar lista [--fuente F] [--todas] [--limite N] [--despues TELEFONO]\n"
+      "     embudo no-contactar resumen",
+      "registro de no contactar (REUS, REPEP, a petición): agregar, importar, quitar, "
+      "consultar, lista, resumen",
+      cmd_no_contactar_exec },
     { "wa",
       "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
       " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",

@@ -65,6 +65,32 @@ expect 2 'se esperan LOGIN y ESTADO' -- $e usuario estado ana
 expect 2 'se esperan LOGIN del promotor y LOGIN del supervisor' -- $e usuario supervisor ana
 expect 2 'diga qué cambiar: «--cupo N», «--cartera N» o ambos' -- $e usuario limites ana
 expect 2 '«--cartera» debe ser un número entre 0 y 100000' -- $e usuario limites ana --cartera 1e3
+expect 2 'falta la acción \(agregar, importar, quitar, consultar, lista o resumen\)' -- \
+    $e no-contactar
+expect 2 'acción desconocida: «borrar»' -- $e no-contactar borrar 3312345678
+expect 2 'falta el TELEFONO' -- $e no-contactar agregar --fuente REUS
+expect 2 '«12345» no es un teléfono mexicano de 10 dígitos' -- $e no-contactar agregar 12345
+expect 2 '«1234567890» no es un teléfono mexicano' -- $e no-contactar consultar 1234567890
+expect 2 '«--fuente» debe ser REUS, REPEP o SOLICITUD \(se dio «REPE»\)' -- \
+    $e no-contactar agregar 3312345678 --fuente REPE
+expect 2 '«--registrado» debe ser una fecha AAAA-MM-DD que exista \(se dio «2025-02-30»\)' -- \
+    $e no-contactar agregar 3312345678 --registrado 2025-02-30
+expect 2 '«--detalle» admite a lo más 500 caracteres' -- \
+    $e no-contactar agregar 3312345678 --detalle "$(printf '%0501d' 0)"
+expect 2 'falta «--fuente» \(REUS o REPEP\)' -- $e no-contactar importar x.csv
+expect 2 'las solicitudes se agregan una por una' -- \
+    $e no-contactar importar x.csv --fuente solicitud
+expect 2 'falta el ARCHIVO.csv' -- $e no-contactar importar --fuente REUS
+expect 1 'no se pudo abrir «/nonexistent/x.csv»' -- \
+    $e no-contactar importar /nonexistent/x.csv --fuente REUS
+expect 2 'falta «--motivo»' -- $e no-contactar quitar 3312345678 --fuente REUS
+expect 2 'falta «--fuente» \(REUS, REPEP o SOLICITUD\)' -- $e no-contactar quitar 3312345678 --motivo m
+expect 2 '«--limite» debe ser un número entre 1 y 10000 \(se dio «0»\)' -- \
+    $e no-contactar lista --limite 0
+expect 2 '«x» no es un teléfono mexicano' -- $e no-contactar lista --despues x
+expect 2 'argumento de más: «extra»' -- $e no-contactar resumen extra
+expect 0 'uso: embudo no-contactar agregar TELEFONO' -- $e no-contactar --help
+expect 0 'no-contactar +registro de no contactar' -- $e --help
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
 expect 0 'uso: embudo bandeja' -- $e bandeja --help
 
