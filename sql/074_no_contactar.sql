@@ -278,7 +278,8 @@ BEGIN
     INSERT INTO crm.no_contactar AS r (telefono, fuente, registrado, hasta, detalle, creado_por)
     VALUES (tel, f, no_contactar_agregar.registrado, h, det, yo)
     ON CONFLICT (telefono, fuente) DO UPDATE
-       SET registrado = excluded.registrado, hasta = excluded.hasta, detalle = excluded.detalle,
+       SET registrado = excluded.registrado, hasta = excluded.hasta,
+           detalle = coalesce(excluded.detalle, r.detalle),
            creado_por = excluded.creado_por, created_at = now(),
            quitado_at = NULL, quitado_por = NULL, quitado_motivo = NULL;
     SELECT count(DISTINCT b.cliente_id)::int INTO nc FROM crm.bloqueos b
@@ -329,6 +330,14 @@ BEGIN
         RAISE EXCEPTION 'teléfono % de la carga inválido: «%» (se espera +52 y 10 dígitos)',
             malo, coalesce(telefonos[malo], '') USING ERRCODE = 'EB806';
     END IF;
+    SELECT min(r.i) INTO malo FROM unnest(registrados) WITH ORDINALITY r(reg, i)
+     WHERE r.reg > crm.fecha_negocio(now())
+        OR (f = 'REUS' AND r.reg + interval '2 years' <= crm.fecha_negocio(now()));
+    IF malo IS NOT NULL THEN
+        RAISE EXCEPTION 'fecha de registro % de la carga inválida: % (futura, o un REUS de hace'
+            ' dos años o más)', malo, to_char(registrados[malo], 'DD/MM/YYYY')
+            USING ERRCODE = 'EB803';
+    END IF;
     -- One entry per number (the latest registration date when a file repeats one).
     SELECT array_agg(c.tel), array_agg(c.reg), array_agg(crm.no_contactar_hasta(f, c.reg))
       INTO tel_u, reg_u, hasta_u                                             -- EB803
@@ -344,7 +353,8 @@ BEGIN
     SELECT c.tel, f, c.reg, c.hasta, det, crm.yo()
       FROM unnest(tel_u, reg_u, hasta_u) c(tel, reg, hasta)
     ON CONFLICT (telefono, fuente) DO UPDATE
-       SET registrado = excluded.registrado, hasta = excluded.hasta, detalle = excluded.detalle,
+       SET registrado = excluded.registrado, hasta = excluded.hasta,
+           detalle = coalesce(excluded.detalle, r.detalle),
            creado_por = excluded.creado_por, created_at = now(),
            quitado_at = NULL, quitado_por = NULL, quitado_motivo = NULL;
     SELECT count(DISTINCT b.cliente_id)::int INTO nc FROM crm.bloqueos b
@@ -419,8 +429,10 @@ BEGIN
 END
 $$;
 
--- Entries of the registry (all, or one fuente), by telefono from after `despues` (paging);
--- with `todas` also the removed and expired ones.
+-- Entries of the registry (all, or one fuente) of the first `limite` numbers after `despues`
+-- (NULL = from the start), by telefono then fuente: a page never splits a number's entries, so
+-- paging with the last number shown loses nothing. With `todas` also the removed and expired
+-- ones.
 CREATE FUNCTION api.no_contactar_lista(fuente text DEFAULT NULL, despues text DEFAULT NULL,
                                        limite int DEFAULT 100, todas boolean DEFAULT false)
 RETURNS TABLE (telefono text, fuente_reg text, registrado date, hasta timestamptz,
@@ -430,28 +442,37 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
-    f text;
+    f    text;
+    tras text;
 BEGIN
     PERFORM crm.no_contactar_lector();                                     -- EB809
     IF no_contactar_lista.fuente IS NOT NULL THEN
         f := crm.no_contactar_fuente(no_contactar_lista.fuente);         -- EB801
+    END IF;
+    IF no_contactar_lista.despues IS NOT NULL THEN
+        tras := api.normalizar_telefono(no_contactar_lista.despues);      -- EB701
     END IF;
     IF limite IS NULL OR limite NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'límite inválido: % (de 1 a 10 000)', coalesce(limite::text, '—')
             USING ERRCODE = 'EB806';
     END IF;
     RETURN QUERY
+    WITH e AS (
+        SELECT r.* FROM crm.no_contactar r
+         WHERE (f IS NULL OR r.fuente = f)
+           AND (tras IS NULL OR r.telefono > tras)
+           AND (todas OR (r.quitado_at IS NULL AND (r.hasta IS NULL OR r.hasta > now())))
+    ), numeros AS (
+        SELECT DISTINCT e.telefono FROM e ORDER BY e.telefono LIMIT limite
+    )
     SELECT r.telefono, r.fuente, r.registrado, r.hasta,
            r.quitado_at IS NULL AND (r.hasta IS NULL OR r.hasta > now()),
            r.detalle, u.login, r.created_at, r.quitado_at, q.login, r.quitado_motivo
-      FROM crm.no_contactar r
+      FROM e r
       LEFT JOIN crm.usuarios u ON u.id = r.creado_por
       LEFT JOIN crm.usuarios q ON q.id = r.quitado_por
-     WHERE (f IS NULL OR r.fuente = f)
-       AND (despues IS NULL OR r.telefono > despues)
-       AND (todas OR (r.quitado_at IS NULL AND (r.hasta IS NULL OR r.hasta > now())))
-     ORDER BY r.telefono, r.fuente
-     LIMIT limite;
+     WHERE r.telefono IN (SELECT n.telefono FROM numeros n)
+     ORDER BY r.telefono, r.fuente;
 END
 $$;
 

@@ -28,7 +28,7 @@
 #include "util/strbuf.h"
 
 #define LISTA_LIMITE_DEFECTO 100
-#define LISTA_LIMITE_MAX     10000
+#define LISTA_LIMITE_MAX     5000 /* numbers per page; the api takes up to 10 000 */
 #define TEXTO_MAX            500
 
 int
@@ -431,24 +431,23 @@ print_lista(const struct db_no_contactar *r, size_t n, bool todas)
 }
 
 /*
- * How many of the n rows read to show when the caller asked for limite (n may exceed it by up
- * to 2), so the next page (--despues the last shown) loses nothing: api.no_contactar_lista
- * pages by telefono alone while a number may have one entry per fuente, so a page cut between
- * two entries of the same number would skip the rest of them. Keeps whole numbers unless the
- * page is a single number. *more: there are rows after the ones shown.
+ * How many of the n rows to show: api.no_contactar_lista returns every entry of up to the
+ * number of numbers asked for, and run_lista asks for one number more than limite to learn
+ * whether a next page exists; the rows of that extra number are not shown. *more: they exist.
  */
 static size_t
-pagina_entera(const struct db_no_contactar *r, size_t n, size_t limite, bool exacto, bool *more)
+pagina(const struct db_no_contactar *r, size_t n, size_t limite, bool *more)
 {
-    size_t shown = n < limite ? n : limite, k = shown;
+    size_t numeros = 0;
 
-    /* exacto: the two extra rows were asked for, so n tells whether more follow. */
-    *more = exacto ? n > limite : n == limite;
-    if (!*more || (shown < n && strcmp(r[shown - 1].telefono, r[shown].telefono) != 0))
-        return shown;
-    while (k > 0 && strcmp(r[k - 1].telefono, r[shown - 1].telefono) == 0)
-        k--;
-    return k > 0 ? k : shown;
+    for (size_t i = 0; i < n; i++) {
+        if ((i == 0 || strcmp(r[i - 1].telefono, r[i].telefono) != 0) && numeros++ == limite) {
+            *more = true;
+            return i;
+        }
+    }
+    *more = false;
+    return n;
 }
 
 static void
@@ -481,7 +480,7 @@ run_lista(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     };
     struct db_no_contactar *rows = NULL;
     char fuente[12], despues[14];
-    long limite = LISTA_LIMITE_DEFECTO, pedir;
+    long limite = LISTA_LIMITE_DEFECTO;
     int status;
     struct err e = { 0 };
     size_t n = 0, shown;
@@ -495,17 +494,15 @@ run_lista(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     if (limite_s != NULL && !cmd_parse_long(limite_s, 1, LISTA_LIMITE_MAX, &limite))
         return cmd_usage(entry, "«--limite» debe ser un número entre 1 y %d (se dio «%s»)",
                          LISTA_LIMITE_MAX, limite_s);
-    /* Two more rows than shown: a number has at most three entries (one per fuente). */
-    pedir = limite + 2 <= LISTA_LIMITE_MAX ? limite + 2 : limite;
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     if (db_no_contactar_lista(db, fuente_s != NULL ? fuente : NULL,
-                              despues_s != NULL ? despues : NULL, (int)pedir, todas, &rows, &n,
+                              despues_s != NULL ? despues : NULL, (int)limite + 1, todas, &rows, &n,
                               &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
         goto out;
     }
-    shown = pagina_entera(rows, n, (size_t)limite, pedir > limite, &more);
+    shown = pagina(rows, n, (size_t)limite, &more);
     if (ctx->json) {
         print_lista_json(rows, shown, more);
     } else {

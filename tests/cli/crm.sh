@@ -85,7 +85,7 @@ expect 1 'no se pudo abrir «/nonexistent/x.csv»' -- \
     $e no-contactar importar /nonexistent/x.csv --fuente REUS
 expect 2 'falta «--motivo»' -- $e no-contactar quitar 3312345678 --fuente REUS
 expect 2 'falta «--fuente» \(REUS, REPEP o SOLICITUD\)' -- $e no-contactar quitar 3312345678 --motivo m
-expect 2 '«--limite» debe ser un número entre 1 y 10000 \(se dio «0»\)' -- \
+expect 2 '«--limite» debe ser un número entre 1 y 5000 \(se dio «0»\)' -- \
     $e no-contactar lista --limite 0
 expect 2 '«x» no es un teléfono mexicano' -- $e no-contactar lista --despues x
 expect 2 'argumento de más: «extra»' -- $e no-contactar resumen extra

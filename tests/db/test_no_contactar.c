@@ -202,6 +202,18 @@ test_quitar_y_vencer(void **state)
     assert_int_equal(db_no_contactar_lista(a, NULL, NULL, 100, false, &rows, &n, &e), RC_OK);
     assert_int_equal(n, 0);
     db_no_contactar_free(rows, n);
+    /* Pages count numbers, never splitting one's entries; `despues` in any accepted form. */
+    dbt_exec(a, "SELECT api.no_contactar_agregar('5500000001', 'REPEP');"
+                "SELECT api.no_contactar_agregar('5500000001', 'REUS')");
+    assert_int_equal(db_no_contactar_lista(a, NULL, NULL, 1, true, &rows, &n, &e), RC_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].fuente, "REPEP");
+    assert_string_equal(rows[1].fuente, "REUS");
+    db_no_contactar_free(rows, n);
+    assert_int_equal(db_no_contactar_lista(a, NULL, "55 0000 0001", 1, true, &rows, &n, &e), RC_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].telefono, "+525500000002");
+    db_no_contactar_free(rows, n);
     expect_doctor_clean(t);
 }
 

@@ -136,7 +136,7 @@ eb --as audnc no-contactar lista --fuente REUS > "$out" 2>&1 ||
 head -n 1 "$out" | grep -q '^TELÉFONO  *FUENTE  *REGISTRADO  *VENCE  *ESTADO  *AGREGÓ  *DETALLE$' &&
     grep -q "^$t1  *REUS  .* vigente  *admnc  *extracto de prueba$" "$out" ||
     fail "lista: $(cat "$out")"
-[ "$(eb --as audnc --json no-contactar lista --fuente REUS --limite 10000 |
+[ "$(eb --as audnc --json no-contactar lista --fuente REUS --limite 5000 |
     jq "[.entradas[] | select(.creado_por == \"admnc\" and .estado == \"vigente\")] | length")" = "$n" ] ||
     fail "lista --json"
 eb --as supnc no-contactar resumen > "$out" 2>&1 &&
