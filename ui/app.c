@@ -155,6 +155,14 @@ app_notify_all(struct app *a, const struct app_notify *n)
 }
 
 void
+app_reread(struct app *a)
+{
+    struct app_notify n = { .resync = true };
+
+    app_notify_all(a, &n);
+}
+
+void
 app_form_open(struct app *a, struct form_vm *form, const struct app_form_ops *ops, void *ctx)
 {
     a->form = form;

@@ -145,8 +145,6 @@ void app_notify_all(struct app *a, const struct app_notify *n);
 bool app_slot_visible(const struct app *a, int i);
 int app_find_slot(const struct app *a, const char *name);
 void app_activate(struct app *a, int slot);
-void app_confirm_ask(struct app *a, const char *question,
-                     void (*answer)(struct app *a, bool yes, void *ctx), void *ctx);
 void app_refresh(struct app *a);
 int app_set_theme(struct app *a, const char *name, struct err *e);
 /* (Re)builds the key registry: defaults, the panes' keys, teclas.conf (":teclas"). */

@@ -143,6 +143,20 @@ void app_form_open(struct app *app, struct form_vm *form, const struct app_form_
                    void *ctx);
 void app_form_close(struct app *app);
 
+/*
+ * A yes/no question in the bottom bar (the keys of the "pregunta" context answer it); then
+ * answer(app, yes, ctx) runs once. For a write worth a second thought.
+ */
+void app_confirm_ask(struct app *a, const char *question,
+                     void (*answer)(struct app *a, bool yes, void *ctx), void *ctx);
+
+/*
+ * Every pane the profile sees re-reads what it shows, as after `r` (a notify with resync),
+ * without re-reading the session: after a change the database does not notify (the
+ * do-not-contact registry, sql/074).
+ */
+void app_reread(struct app *app);
+
 /* The business zone's local time now, "HH:MM" (the status bar's clock). */
 const char *app_clock(const struct app *app);
 

@@ -2,8 +2,9 @@
  * bandeja_panel — the "bandeja" pane (supervisors and admins): the exits waiting for a
  * decision, re-read on every notification; Space tags, a/d/x/o decide (reasignar first
  * picks the promoter), each asks for the reason in a form; Enter opens the row in detalle.
- * A refusal keeps the form with the database's message. An auditor reads it and only opens
- * rows: it has no tagging and no decision keys (keymap_add).
+ * A refusal keeps the form with the database's message. A row whose phone is in the
+ * do-not-contact registry carries «⊘ No contactar» (marks read in the same job as the rows). An
+ * auditor reads it and only opens rows: it has no tagging and no decision keys (keymap_add).
  *
  * Loop thread only, except bandeja_query (worker thread, the job's own fields).
  */
@@ -15,6 +16,7 @@
 #include "db/db_tui.h"
 #include "ui/pane/bandeja_pane.h"
 #include "ui/panes_db.h"
+#include "ui/panes_no_contactar.h"
 #include "ui/term/term.h"
 #include "ui/vm/bandeja_vm.h"
 #include "ui/vm/form_vm.h"
@@ -60,6 +62,8 @@ struct bandeja_job {
     size_t nfilas;
     struct tui_promotor *prom;
     size_t nprom;
+    int64_t *nc; /* the marked ones (sorted) */
+    size_t nnc;
     struct bandeja_st *st;
 };
 
@@ -69,6 +73,8 @@ bandeja_query(struct db *db, struct app_job *aj, struct err *e)
     struct bandeja_job *j = (struct bandeja_job *)aj;
     int rc = db_bandeja(db, &j->filas, &j->nfilas, e);
 
+    if (rc == RC_OK)
+        rc = panes_nc_marcas(db, &j->nc, &j->nnc, e);
     return rc == RC_OK ? db_tui_promotores(db, &j->prom, &j->nprom, e) : rc;
 }
 
@@ -85,8 +91,10 @@ bandeja_result(struct app_job *aj)
     s->loading = false;
     if (aj->rc == RC_OK) {
         f = j->nfilas > 0 ? xcalloc(j->nfilas, sizeof *f) : NULL;
-        for (size_t i = 0; i < j->nfilas; i++)
+        for (size_t i = 0; i < j->nfilas; i++) {
             panes_bandeja_fila_from(&f[i], &j->filas[i]);
+            f[i].no_contactar = no_contactar_ids_has(j->nc, j->nnc, f[i].id);
+        }
         bandeja_model_take(&s->m, f, j->nfilas);
         p = j->nprom > 0 ? xcalloc(j->nprom, sizeof *p) : NULL;
         for (size_t i = 0; i < j->nprom; i++)
@@ -109,6 +117,7 @@ bandeja_release(struct app_job *aj)
 
     db_bandeja_free(j->filas, j->nfilas);
     free(j->prom);
+    free(j->nc);
     free(j);
 }
 

@@ -3,7 +3,10 @@
  * re-read when the database notifies a change; m/x open the stage pickers, n the note form,
  * v the sale form, i the contact attempt form (outcome and note), t (supervisors and admins)
  * the "more time on the stage" form, a (supervisors and admins) the reassignment form once the
- * team is read (its other active promoters and a reason), Esc goes back. A refusal from the api
+ * team is read (its other active promoters and a reason), b puts a phone of it in the
+ * do-not-contact registry because the person asked (a form: which phone and an optional
+ * detail, then a yes/no question), Esc goes back. The phones in force in the registry show
+ * their entries, read with the opportunity (ui/panes_no_contactar.h). A refusal from the api
  * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
  * and the form keeps its content; a lost connection says so the same way, and Enter retries.
  * An auditor reads it with none of those keys (keymap_add): Esc is its one key.
@@ -19,6 +22,7 @@
 #include "db/db_tui.h"
 #include "ui/pane/detalle_pane.h"
 #include "ui/panes_db.h"
+#include "ui/panes_no_contactar.h"
 #include "ui/term/term.h"
 #include "ui/vm/detalle_vm.h"
 #include "ui/vm/form_vm.h"
@@ -37,6 +41,9 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, KEYMAP_ESCRITURA },
     { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, CH('a'), ACTION_REASSIGN, "reasignar", true, KEYMAP_SOLO_SUPERVISION },
+    /* Not in the hint bar (full at 80 columns): "?" and :ayuda list it. */
+    { KEYMAP_DETALLE, CH('b'), ACTION_NO_CONTACT, "no contactar (lo pidió la persona)", false,
+      KEYMAP_ESCRITURA },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
     /* An auditor has none of the keys above: its hint bar offers the way back instead. */
@@ -59,6 +66,11 @@ struct detalle_st {
     const char **equipo_ptr;
     size_t nequipo;
     bool equipo_loading;
+    /* no contactar: the phones the form offers, as people read them and as stored */
+    char nc_fmt[DETALLE_NC_TELEFONOS][24];
+    const char *nc_ptr[DETALLE_NC_TELEFONOS];
+    char nc_e164[DETALLE_NC_TELEFONOS][48];
+    size_t nnc;
 };
 
 struct detalle_job {
@@ -67,6 +79,8 @@ struct detalle_job {
     struct tui_etapa *etapas;
     size_t netapas;
     struct tui_detalle d;
+    struct no_contactar_entrada *nc;
+    size_t nnc;
     struct detalle_st *st;
 };
 
@@ -76,7 +90,9 @@ detalle_query(struct db *db, struct app_job *aj, struct err *e)
     struct detalle_job *j = (struct detalle_job *)aj;
     int rc = db_tui_etapas(db, &j->etapas, &j->netapas, e);
 
-    return rc == RC_OK ? db_tui_detalle(db, j->id, &j->d, e) : rc;
+    if (rc == RC_OK)
+        rc = db_tui_detalle(db, j->id, &j->d, e);
+    return rc == RC_OK ? panes_nc_entradas(db, &j->d, &j->nc, &j->nnc, e) : rc;
 }
 
 static void
@@ -139,6 +155,9 @@ detalle_result(struct app_job *aj)
         s->m.nstages = panes_stages_from(s->m.stages, EMBUDO_MAX_STAGES, j->etapas, j->netapas);
         copy_detalle(&d, &j->d);
         copy_lists(&d, &j->d);
+        d.nc = j->nc;
+        d.nnc = j->nnc;
+        j->nc = NULL;
         detalle_model_take(&s->m, &d);
     } else if (j->id == s->id) {
         snprintf(s->m.error, sizeof s->m.error, "No se pudo leer la oportunidad: %s",
@@ -158,6 +177,7 @@ detalle_release(struct app_job *aj)
 
     free(j->etapas);
     db_tui_detalle_fini(&j->d);
+    free(j->nc);
     free(j);
 }
 
@@ -202,6 +222,56 @@ write_done(struct panes_write_job *j)
     app_redraw(s->a);
 }
 
+/* ---- no contactar: which phone and a detail, then a yes/no question ---------------- */
+
+/* A mark changes no table that notifies: every pane re-reads its marks. */
+static void
+nc_done(struct panes_write_job *j)
+{
+    struct detalle_st *s = j->ctx;
+
+    write_done(j);
+    if (j->base.rc == RC_OK)
+        app_reread(s->a);
+}
+
+static void
+nc_answer(struct app *a, bool yes, void *ctx)
+{
+    struct detalle_st *s = ctx;
+    struct panes_write_job *j;
+    const char *v = form_vm_value(&s->form, 0);
+    size_t k = 0;
+
+    if (!s->form_open)
+        return;
+    if (!yes) {
+        app_redraw(a); /* back to the form, as typed */
+        return;
+    }
+    s->form.sending = true; /* a second Enter never sends twice */
+    while (k + 1 < s->nnc && strcmp(s->nc_fmt[k], v) != 0)
+        k++;
+    j = panes_write_new(PANES_NO_CONTACTAR);
+    j->id = s->id;
+    snprintf(j->telefono, sizeof j->telefono, "%s", s->nc_e164[k]);
+    snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(&s->form, 1));
+    j->ctx = s;
+    j->done = nc_done;
+    panes_write_submit(a, j);
+}
+
+static void
+nc_confirm(struct detalle_st *s, struct form_vm *f)
+{
+    char q[160];
+
+    f->sending = false; /* nothing is sent until the answer is yes */
+    snprintf(q, sizeof q, "¿Registrar %s en no contactar? Ya no recibirá campañas.",
+             form_vm_value(f, 0));
+    app_confirm_ask(s->a, q, nc_answer, s);
+}
+
 static void
 form_submit(void *ctx, struct form_vm *f)
 {
@@ -211,6 +281,10 @@ form_submit(void *ctx, struct form_vm *f)
     if (!app_db_up(s->a)) {
         form_vm_set_refusal(f, "Sin conexión con la base de datos: no se puede guardar ahora."
                                " Lo escrito se conserva; Enter reintenta.");
+        return;
+    }
+    if (s->form_kind == PANES_NO_CONTACTAR) {
+        nc_confirm(s, f);
         return;
     }
     j = panes_write_new(s->form_kind);
@@ -319,6 +393,34 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
                              NULL)) != NULL)
             f->min_len = 1, f->max_len = kind == PANES_NOTA ? 2000 : 500;
     }
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &detalle_form_ops, s);
+}
+
+/* The registry's form: the phones the person may ask about (detalle_nc_telefonos). */
+static void
+nc_form_open(struct detalle_st *s)
+{
+    const char *tel[DETALLE_NC_TELEFONOS];
+    size_t n = detalle_nc_telefonos(&s->m.d, tel, DETALLE_NC_TELEFONOS);
+    struct form_field *f;
+
+    if (!app_require_db(s->a, "registrar el número en no contactar"))
+        return;
+    s->nnc = n < DETALLE_NC_TELEFONOS ? n : DETALLE_NC_TELEFONOS;
+    for (size_t i = 0; i < s->nnc; i++) {
+        snprintf(s->nc_e164[i], sizeof s->nc_e164[i], "%s", tel[i]);
+        detalle_phone_fmt(s->nc_fmt[i], sizeof s->nc_fmt[i], tel[i]);
+        s->nc_ptr[i] = s->nc_fmt[i];
+    }
+    s->form_kind = PANES_NO_CONTACTAR;
+    form_vm_init(&s->form, "No contactar: lo pidió la persona");
+    if ((f = form_vm_add(&s->form, "Teléfono", FORM_CHOICE, true, s->nc_ptr[0])) != NULL) {
+        f->choices = s->nc_ptr;
+        f->nchoices = s->nnc;
+    }
+    if ((f = form_vm_add(&s->form, "Detalle", FORM_TEXT, false, NULL)) != NULL)
+        f->max_len = 500;
     s->form_open = true;
     app_form_open(s->a, &s->form, &detalle_form_ops, s);
 }
@@ -436,7 +538,7 @@ detalle_key(void *st, enum action act, const struct key *k)
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
          act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
-         act == ACTION_REASSIGN)) {
+         act == ACTION_REASSIGN || act == ACTION_NO_CONTACT)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -464,6 +566,9 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     case DETALLE_INTENTO:
         form_open(s, PANES_INTENTO);
+        return true;
+    case DETALLE_NO_CONTACTAR:
+        nc_form_open(s);
         return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);

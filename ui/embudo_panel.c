@@ -4,7 +4,9 @@
  * notifies a change. Enter opens the card in detalle; ":buscar TEXTO" filters; ":mover
  * ETAPA" moves the card under the cursor; c (promoters) captures a lead of one's own — a
  * form, api.captar, and the new opportunity opens in detalle; a refusal (a duplicate, a bad
- * phone) stays in the form with what was typed.
+ * phone) stays in the form with what was typed. A card whose phone is in the do-not-contact
+ * registry carries «⊘ No contactar»: the marks are read in the same job as the cards
+ * (ui/panes_no_contactar.h says how fresh they are).
  *
  * Loop thread only, except embudo_query (worker thread, the job's own fields).
  */
@@ -16,6 +18,7 @@
 #include "db/db_tui.h"
 #include "ui/pane/embudo_pane.h"
 #include "ui/panes_db.h"
+#include "ui/panes_no_contactar.h"
 #include "ui/term/term.h"
 #include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
@@ -58,6 +61,8 @@ struct embudo_job {
     size_t ncards;
     struct tui_promotor *team;
     size_t nteam;
+    int64_t *nc; /* the marked ones (sorted) */
+    size_t nnc;
     struct embudo_st *st;
 };
 
@@ -76,6 +81,8 @@ embudo_query(struct db *db, struct app_job *aj, struct err *e)
 
     if (rc == RC_OK)
         rc = db_tui_embudo(db, j->usuario_id, &j->cards, &j->ncards, e);
+    if (rc == RC_OK)
+        rc = panes_nc_marcas(db, &j->nc, &j->nnc, e);
     if (rc == RC_OK && j->want_team)
         rc = db_tui_promotores(db, &j->team, &j->nteam, e);
     return rc;
@@ -104,8 +111,10 @@ embudo_apply(struct embudo_st *s, struct embudo_job *j)
 
     embudo_model_set_stages(&s->m, st,
                             panes_stages_from(st, EMBUDO_MAX_STAGES, j->etapas, j->netapas));
-    for (size_t i = 0; i < j->ncards; i++)
+    for (size_t i = 0; i < j->ncards; i++) {
         panes_card_from(&cards[i], &j->cards[i]);
+        cards[i].no_contactar = no_contactar_ids_has(j->nc, j->nnc, cards[i].id);
+    }
     embudo_model_take_cards(&s->m, cards, j->ncards);
     complete_names(s->a, &s->m);
     if (j->team != NULL) {
@@ -143,6 +152,7 @@ embudo_release(struct app_job *aj)
     free(j->etapas);
     free(j->cards);
     free(j->team);
+    free(j->nc);
     free(j);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/intento.h"
+#include "ui/panes_no_contactar.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
@@ -282,6 +283,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
         return write_funnel(db, j, e);
     if (j->kind == PANES_CAPTAR)
         return write_captar(db, j, e);
+    if (j->kind == PANES_NO_CONTACTAR)
+        return panes_nc_write(db, j, e);
     if (j->kind == PANES_EXTENDER) {
         rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);
         if (rc == RC_OK)

@@ -1,7 +1,9 @@
 /*
  * test_bandeja_vm — the supervisor's bandeja: layout at 80×24 and 160×50, ages, tagging with
  * Space (and which ids an action takes), the promoter picker with quota and cartera, the
- * reason request for every decision, tags surviving a re-read, the empty and error states.
+ * reason request for every decision, tags surviving a re-read, the empty and error states, a
+ * row in the do-not-contact registry (the glyph and the footer's words at 80 columns, the
+ * words at 160, ASCII).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -227,6 +229,47 @@ test_empty_loading_and_error(void **st)
     bandeja_model_fini(&m);
 }
 
+static void
+test_no_contactar_rows(void **st)
+{
+    struct bandeja_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m);
+    m.filas[0].no_contactar = true;
+    m.filas[2].no_contactar = true;
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, 4);
+    assert_string_equal(
+        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
+           "  María Guadalupe Ló… ⊘ prom1    No localizado no contesta              5 h\n"
+           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n"
+           "  Ana                 ⊘ prom3    No interesado no contesta              12 d\n");
+    free(r);
+    assert_int_equal(vm.lines[3].spans[2].role, ROLE_ERROR);
+    assert_int_equal(vm.lines[1].spans[2].role, ROLE_CURSOR); /* the row under the cursor */
+    /* The glyph is not self-explaining: the footer says it for the row under the cursor. */
+    assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · intentos: 2 · buzón");
+    assert_string_equal(vm.lines[23].spans[1].text, "⊘ No contactar");
+    assert_int_equal(vm.lines[23].spans[1].role, ROLE_ERROR);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &(bool){ false });
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_int_equal(vm.lines[23].nspans, 1); /* Begoña: not in the registry */
+    /* Wide: the words in the cell. */
+    bandeja_vm_build(&vm, &m, 160, 50);
+    r = vm_lines_render(vm.lines, 4);
+    assert_non_null(strstr(r, "\n  María Guadalupe L… ⊘ No contactar prom1 "));
+    assert_non_null(strstr(r, "\n  Ana                ⊘ No contactar prom3 "));
+    free(r);
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[3].spans[2].text, "! ");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    bandeja_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -237,6 +280,7 @@ main(void)
         cmocka_unit_test(test_every_decision_asks_for_a_reason_reasignar_picks_first),
         cmocka_unit_test(test_tags_and_cursor_survive_a_reread),
         cmocka_unit_test(test_empty_loading_and_error),
+        cmocka_unit_test(test_no_contactar_rows),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -1,7 +1,9 @@
 /*
  * test_detalle_vm — the detalle pane: +52 phone formatting, history labels with the stage
  * names as written, the layout at 80×24 and 160×50, the stage pickers, which actions each
- * estado allows, scrolling, and the not-yet-read and error states.
+ * estado allows, scrolling, and the not-yet-read and error states; a phone in the
+ * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
+ * which phones the "no contactar" key offers.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -440,6 +442,122 @@ test_not_read_yet_and_read_errors(void **st)
     detalle_model_fini(&m);
 }
 
+/* Registry entries for the model's phones (as the controller copies them in). */
+static void
+add_nc(struct detalle_model *m, const char *tel, const char *fuente, const char *hasta,
+       const char *por, const char *detalle)
+{
+    struct no_contactar_entrada *e;
+
+    m->d.nc = realloc(m->d.nc, (m->d.nnc + 1) * sizeof *m->d.nc);
+    assert_non_null(m->d.nc);
+    e = &m->d.nc[m->d.nnc++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->telefono, sizeof e->telefono, "%s", tel);
+    snprintf(e->fuente, sizeof e->fuente, "%s", fuente);
+    snprintf(e->hasta, sizeof e->hasta, "%s", hasta);
+    snprintf(e->creado_por, sizeof e->creado_por, "%s", por);
+    snprintf(e->detalle, sizeof e->detalle, "%s", detalle);
+}
+
+static void
+test_a_phone_in_the_registry_at_80x24(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    add_nc(&m, "+525512345678", "REUS", "2028-03-12 00:00:00-06", "", "");
+    add_nc(&m, "+525512345678", "SOLICITUD", "", "prom1", "no quiere llamadas");
+    detalle_vm_build(&vm, &m, 80, 18);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(
+        r, " María Guadalupe López Núñez                                               #123\n"
+           " Contactado   ◐ 3 h 20 m hábiles   ⊘ No contactar\n"
+           "\n"
+           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
+           " Entidad   Ciudad de México · Coyoacán\n"
+           " Edad      45 años\n"
+           " RFC       —\n"
+           " CURP      LONM800101MDFPXR09\n"
+           " Promotor  prom1 (José Luis Hernández García)\n"
+           " Intentos  ninguno\n"
+           "\n"
+           " Contactos\n"
+           "   Celular   +52 55 1234 5678  ⊘ No contactar\n"
+           "               REUS (CONDUSEF) · vence el 12/03/2028\n"
+           "               SOLICITUD (a petición) · sin vencimiento · prom1 · «no quiere l…\n"
+           "   Fijo      +52 222 123 4567 (no vigente)\n"
+           "   Correo    maria@example.mx\n"
+           "\n");
+    free(r);
+    assert_int_equal(vm.lines[1].spans[2].role, ROLE_ERROR);
+    assert_int_equal(vm.lines[12].spans[2].role, ROLE_ERROR);
+    assert_int_equal(vm.content, 23); /* two rows more than without the registry */
+    /* An ASCII terminal gets the twin of the tag. */
+    m.ascii = true;
+    detalle_vm_build(&vm, &m, 80, 18);
+    assert_string_equal(vm.lines[1].spans[2].text, "! No contactar");
+    /* Scrolled past the phone, its entries still count (and show when in view). */
+    m.ascii = false;
+    m.scroll = 11;
+    detalle_vm_build(&vm, &m, 80, 8);
+    assert_string_equal(vm.lines[3].spans[0].text,
+                        "SOLICITUD (a petición) · sin vencimiento · prom1 ·"
+                        " «no quiere l…");
+    detalle_model_fini(&m);
+}
+
+static void
+test_which_phones_the_no_contactar_key_offers(void **st)
+{
+    struct detalle_model m;
+    const char *tel[4];
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    /* The vigente mobile only: the landline is no longer vigente, e-mail is no phone. */
+    assert_null(detalle_model_refusal(&m, ACTION_NO_CONTACT));
+    assert_int_equal(detalle_nc_telefonos(&m.d, tel, 4), 1);
+    assert_string_equal(tel[0], "+525512345678");
+    assert_int_equal(detalle_model_action(&m, ACTION_NO_CONTACT, 10, &redraw),
+                     DETALLE_NO_CONTACTAR);
+    /* A REUS entry does not stop a person's own request; a SOLICITUD one does. */
+    add_nc(&m, "+525512345678", "REUS", "2028-03-12 00:00:00-06", "", "");
+    assert_int_equal(detalle_nc_telefonos(&m.d, tel, 4), 1);
+    add_nc(&m, "+525512345678", "SOLICITUD", "", "prom1", "");
+    assert_int_equal(detalle_nc_telefonos(&m.d, tel, 4), 0);
+    assert_int_equal(detalle_model_action(&m, ACTION_NO_CONTACT, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso,
+                        "Sus teléfonos ya están en no contactar a petición de la persona.");
+    /* No vigente phone at all. */
+    m.d.contactos[0].vigente = false;
+    assert_int_equal(detalle_model_action(&m, ACTION_NO_CONTACT, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "No tiene un teléfono vigente que registrar en no contactar.");
+    m.d.contactos[0].vigente = true;
+    m.d.contactos[1].vigente = true; /* the landline again: offered */
+    assert_int_equal(detalle_nc_telefonos(&m.d, tel, 4), 1);
+    assert_string_equal(tel[0], "+522221234567");
+    assert_int_equal(detalle_nc_telefonos(&m.d, tel, 0), 1); /* counted, none written */
+    detalle_model_fini(&m);
+    /* In the bandeja it is still active: allowed. Closed: an administrator's. */
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_null(detalle_model_refusal(&m, ACTION_NO_CONTACT));
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_NO_CONTACT),
+                        "La oportunidad está cerrada: solo un administrador puede registrar su"
+                        " número en no contactar.");
+    assert_int_equal(detalle_model_action(&m, ACTION_NO_CONTACT, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+    detalle_model_init(&m);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_NO_CONTACT),
+                        "La oportunidad aún no se ha leído.");
+    detalle_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -456,6 +574,8 @@ main(void)
         cmocka_unit_test(test_exit_needing_attempts_says_so_first),
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
+        cmocka_unit_test(test_a_phone_in_the_registry_at_80x24),
+        cmocka_unit_test(test_which_phones_the_no_contactar_key_offers),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

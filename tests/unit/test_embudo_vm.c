@@ -1,7 +1,8 @@
 /*
  * test_embudo_vm — the embudo pane: timer labels and states, kanban and list layouts at 80×24
  * and 160×50, truncation of long names with accents, the "/" filter (accent-blind), sort,
- * cursor and scrolling over 10,000 cards, empty states.
+ * cursor and scrolling over 10,000 cards, empty states, the «⊘ No contactar» tag of cards in
+ * the do-not-contact registry (kanban, list, ASCII, under the cursor, found by the filter).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -382,6 +383,90 @@ test_ascii_terminal_glyphs(void **st)
     assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
 }
 
+/* Marks cards by id, as the controller does after a read. */
+static void
+mark(struct embudo_model *m, int64_t id)
+{
+    for (size_t i = 0; i < m->ncards; i++)
+        if (m->cards[i].id == id)
+            m->cards[i].no_contactar = true;
+}
+
+static void
+test_no_contactar_tag_on_kanban_cards(void **st)
+{
+    struct embudo_model m;
+
+    (void)st;
+    model_new(&m);
+    mark(&m, 1); /* José Luis, Nuevo */
+    mark(&m, 4); /* Ana, Contactado */
+    assert_render(&m, 80, 6,
+                  "Nuevo · 3                 Contactado · 1            Interesado · 0\n"
+                  "Begoña Ibáñez             Ana        ⊘ No contactar (vacía)\n"
+                  "IMSS ◐ 45 m hábiles       ISSSTE ○ vencida hace 2 …\n"
+                  "José Luis… ⊘ No contactar\n"
+                  "IMSS ◐ 3 h 20 m hábiles\n"
+                  "Mi embudo · 7 de 7 · orden: vencimiento · etapas 1–3 de 6\n");
+    /* The tag has the error role and ends where the card does. */
+    assert_string_equal(vm.lines[3].spans[1].text, "⊘ No contactar");
+    assert_int_equal(vm.lines[3].spans[1].role, ROLE_ERROR);
+    assert_int_equal(vm.lines[3].spans[1].col + vm.lines[3].spans[1].width, 25);
+    assert_int_equal(vm.lines[3].spans[0].role, ROLE_TEXT);
+    /* Under the cursor the whole row, tag included, is the cursor's. */
+    assert_true(embudo_model_action(&m, ACTION_DOWN, 1));
+    embudo_vm_build(&vm, &m, 80, 6);
+    for (int i = 0; i < vm.lines[3].nspans && vm.lines[3].spans[i].col < 25; i++)
+        assert_int_equal(vm.lines[3].spans[i].role, ROLE_CURSOR);
+    assert_int_equal(embudo_model_selected(&m)->id, 1);
+    embudo_model_fini(&m);
+}
+
+static void
+test_no_contactar_tag_in_the_list_and_ascii(void **st)
+{
+    struct embudo_model m;
+
+    (void)st;
+    model_new(&m);
+    mark(&m, 2); /* María Guadalupe: a long name gives way to the tag */
+    assert_true(embudo_model_action(&m, ACTION_TOGGLE_VIEW, 1));
+    assert_render(
+        &m, 80, 5,
+        "Cliente                               Conv.    Etapa        Tiempo\n"
+        "Begoña Ibáñez                         IMSS     Nuevo        ◐ 45 m hábiles\n"
+        "José Luis Hernández García            IMSS     Nuevo        ◐ 3 h 20 m hábiles\n"
+        "María Guadalupe López… ⊘ No contactar ISSSTE   Nuevo        ● 23 h 30 m hábiles\n"
+        "Mi embudo · 7 de 7 · orden: vencimiento\n");
+    assert_non_null(setlocale(LC_ALL, "C"));
+    m.ascii = true;
+    assert_render(
+        &m, 80, 5,
+        "Cliente                               Conv.    Etapa        Tiempo\n"
+        "Begona Ibanez                         IMSS     Nuevo        ~ 45 m habiles\n"
+        "Jose Luis Hernandez Garcia            IMSS     Nuevo        ~ 3 h 20 m habiles\n"
+        "Maria Guadalupe Lopez~ ! No contactar ISSSTE   Nuevo        * 23 h 30 m habiles\n"
+        "Mi embudo - 7 de 7 - orden: vencimiento\n");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    embudo_model_fini(&m);
+}
+
+static void
+test_the_filter_finds_the_marked_cards(void **st)
+{
+    struct embudo_model m;
+
+    (void)st;
+    model_new(&m);
+    mark(&m, 1);
+    mark(&m, 5);
+    embudo_model_set_filter(&m, "No Contactar");
+    assert_int_equal(m.nidx, 2);
+    embudo_model_set_filter(&m, "");
+    assert_int_equal(m.nidx, 7);
+    embudo_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -396,6 +481,9 @@ main(void)
         cmocka_unit_test(test_ten_thousand_cards_page_and_reload_keeps_the_cursor),
         cmocka_unit_test(test_empty_states),
         cmocka_unit_test(test_ascii_terminal_glyphs),
+        cmocka_unit_test(test_no_contactar_tag_on_kanban_cards),
+        cmocka_unit_test(test_no_contactar_tag_in_the_list_and_ascii),
+        cmocka_unit_test(test_the_filter_finds_the_marked_cards),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

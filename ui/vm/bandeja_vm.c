@@ -7,6 +7,7 @@
 
 #include "core/intento.h"
 #include "ui/vm/embudo_vm.h"
+#include "ui/vm/no_contactar_vm.h"
 
 enum { FOOTER_H = 1, HEAD_H = 1 };
 
@@ -245,6 +246,23 @@ intentos_txt(char *buf, size_t size, const struct bandeja_fila *f)
     return buf;
 }
 
+/* The client's cell; a row in the do-not-contact registry ends it with the tag. */
+static void
+put_cliente(struct vm_line *l, const struct bandeja_model *m, const struct bandeja_fila *f,
+            const struct cols *c, enum vm_role base)
+{
+    const char *tag;
+    int nw;
+
+    if (!f->no_contactar) {
+        cell(l, c->cli, c->prom, base, f->cliente);
+        return;
+    }
+    nw = no_contactar_cell(c->prom - c->cli - 1, m->ascii, &tag);
+    cell(l, c->cli, c->cli + nw + 1, base, f->cliente);
+    cell(l, c->cli + nw + 1, c->prom, base == ROLE_CURSOR ? base : ROLE_ERROR, tag);
+}
+
 static void
 put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
 {
@@ -257,7 +275,7 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
 
     cols_compute(&c, vm->width);
     cell(l, c.tag, c.cli, base, f->tagged ? (m->ascii ? "*" : "✓") : "");
-    cell(l, c.cli, c.prom, base, f->cliente);
+    put_cliente(l, m, f, &c, base);
     cell(l, c.prom, c.et, sel ? base : ROLE_MUTED, f->login);
     cell(l, c.et, c.mot, base, f->etapa);
     cell(l, c.mot, c.edad, sel ? base : ROLE_MUTED, f->motivo);
@@ -292,6 +310,7 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
 {
     char buf[VM_SPAN_BYTES], a[32], intentos[64];
     size_t t = bandeja_model_ntagged(m);
+    int x;
 
     snprintf(buf, sizeof buf, "Bandeja · %s en espera",
              vm_fmt_count(a, sizeof a, (long long)m->nfilas));
@@ -301,7 +320,11 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
     if (vm->width < 120 && m->nfilas > 0)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · intentos: %s",
                  intentos_txt(intentos, sizeof intentos, &m->filas[m->cur]));
-    vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
+    x = vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
+    /* The glyph alone may stand for the tag in a narrow column: the words go here. */
+    if (m->nfilas > 0 && m->filas[m->cur].no_contactar)
+        vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_ERROR,
+                    no_contactar_tag(m->ascii));
 }
 
 static void

@@ -3,7 +3,9 @@
  * promoter, exit stage, reason, age and last event; Space tags several; the actions
  * (reasignar, devolver, descartar, reabrir) apply to the tagged rows, or to the row under the
  * cursor when none is tagged; reasignar first picks a promoter, showing each one's quota left
- * today and cartera. Every action then asks for a reason (a form the controller opens).
+ * today and cartera. Every action then asks for a reason (a form the controller opens). A row
+ * whose phone is in the do-not-contact registry carries «⊘ No contactar» (the glyph alone
+ * when the column is narrow; the footer then says it for the row under the cursor).
  *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
@@ -26,6 +28,7 @@ struct bandeja_fila {
     double antiguedad_horas;
     int intentos;            /* contact attempts since it reached its owner */
     char ultimo_intento[24]; /* outcome code of the latest one (core/intento.h); "" = none */
+    bool no_contactar;       /* a phone of it is in force in the do-not-contact registry */
     bool tagged;
 };
 

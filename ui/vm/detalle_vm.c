@@ -26,9 +26,11 @@ detalle_data_fini(struct detalle_data *d)
 {
     free(d->contactos);
     free(d->eventos);
+    free(d->nc);
     d->contactos = NULL;
     d->eventos = NULL;
-    d->ncontactos = d->neventos = 0;
+    d->nc = NULL;
+    d->ncontactos = d->neventos = d->nnc = 0;
 }
 
 void
@@ -48,7 +50,8 @@ detalle_model_take(struct detalle_model *m, struct detalle_data *d)
     m->d = *d;
     d->contactos = NULL;
     d->eventos = NULL;
-    d->ncontactos = d->neventos = 0;
+    d->nc = NULL;
+    d->ncontactos = d->neventos = d->nnc = 0;
     m->loaded = true;
     m->error[0] = '\0';
 }
@@ -62,6 +65,11 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad aún no se ha leído.";
     if (a == ACTION_NOTE)
         return NULL; /* notes go on any opportunity, closed ones too */
+    if (a == ACTION_NO_CONTACT) /* the database takes the phones of active ones only (EB804) */
+        return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA
+                   ? NULL
+                   : "La oportunidad está cerrada: solo un administrador puede registrar su"
+                     " número en no contactar.";
     if (a == ACTION_REASSIGN) /* an exit in the bandeja too: the supervisor decides */
         return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA ? NULL
                                                                 : "La oportunidad está cerrada.";
@@ -121,6 +129,59 @@ detalle_intentos(const struct detalle_data *d, const char **ultimo)
     return n;
 }
 
+static bool
+is_phone(const struct detalle_contacto *c)
+{
+    return strcmp(c->tipo, "CELULAR") == 0 || strcmp(c->tipo, "FIJO") == 0;
+}
+
+/* True when telefono has an entry of fuente in force (fuente NULL: any). */
+static bool
+nc_has(const struct detalle_data *d, const char *telefono, const char *fuente)
+{
+    for (size_t i = 0; i < d->nnc; i++)
+        if (strcmp(d->nc[i].telefono, telefono) == 0 &&
+            (fuente == NULL || strcmp(d->nc[i].fuente, fuente) == 0))
+            return true;
+    return false;
+}
+
+size_t
+detalle_nc_telefonos(const struct detalle_data *d, const char **out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->ncontactos; i++) {
+        const struct detalle_contacto *c = &d->contactos[i];
+
+        if (!is_phone(c) || !c->vigente || nc_has(d, c->valor, "SOLICITUD"))
+            continue;
+        if (n < max)
+            out[n] = c->valor;
+        n++;
+    }
+    return n;
+}
+
+/* The key that asks for the registry: which phone, or why there is none. */
+static enum detalle_intent
+no_contactar_action(struct detalle_model *m)
+{
+    const char *tel[1];
+    bool any = false;
+
+    if (detalle_model_refusal(m, ACTION_NO_CONTACT) != NULL)
+        return DETALLE_NADA;
+    if (detalle_nc_telefonos(&m->d, tel, 1) > 0)
+        return DETALLE_NO_CONTACTAR;
+    for (size_t i = 0; i < m->d.ncontactos; i++)
+        any = any || (is_phone(&m->d.contactos[i]) && m->d.contactos[i].vigente);
+    snprintf(m->aviso, sizeof m->aviso, "%s",
+             any ? "Sus teléfonos ya están en no contactar a petición de la persona."
+                 : "No tiene un teléfono vigente que registrar en no contactar.");
+    return DETALLE_AVISO;
+}
+
 static enum detalle_intent
 picker_action(struct detalle_model *m, enum action a, bool *redraw)
 {
@@ -160,6 +221,8 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         return picker_action(m, a, redraw);
     if (a == ACTION_BACK)
         return DETALLE_VOLVER;
+    if (a == ACTION_NO_CONTACT)
+        return no_contactar_action(m);
     if (a == ACTION_MOVE_STAGE || a == ACTION_EXIT_STAGE) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
@@ -337,33 +400,59 @@ emit_datos(struct emit *e, const struct detalle_data *d)
     }
 }
 
+/* Under a phone in the registry: one row per entry in force (fuente, end, who, detail). */
+static void
+emit_nc_entradas(struct emit *e, const struct detalle_data *d, const char *telefono)
+{
+    char buf[1024];
+    struct vm_line *l;
+
+    for (size_t i = 0; i < d->nnc; i++) {
+        if (strcmp(d->nc[i].telefono, telefono) != 0 || (l = emit_row(e)) == NULL)
+            continue;
+        no_contactar_entrada_fmt(buf, sizeof buf, &d->nc[i]);
+        vm_line_put(l, e->x + 2 + LABEL_W + 2, e->end, ROLE_TEXT, buf);
+    }
+}
+
+/* One contact's row: its kind, the value, and why it may not be used. */
+static void
+put_contacto(struct vm_line *l, const struct emit *e, const struct detalle_data *d,
+             const struct detalle_contacto *c)
+{
+    char val[VM_SPAN_BYTES];
+    int x;
+
+    if (strcmp(c->tipo, "EMAIL") == 0)
+        snprintf(val, sizeof val, "%s", c->valor);
+    else
+        detalle_phone_fmt(val, sizeof val, c->valor);
+    vm_line_put(l, e->x + 2, e->end, ROLE_LABEL,
+                strcmp(c->tipo, "CELULAR") == 0 ? "Celular"
+                : strcmp(c->tipo, "FIJO") == 0  ? "Fijo"
+                                                : "Correo");
+    x = vm_line_put(l, e->x + 2 + LABEL_W, e->end, c->vigente ? ROLE_VALUE : ROLE_MUTED, val);
+    if (!c->vigente)
+        x = vm_line_put(l, x + 1, e->end, ROLE_MUTED, "(no vigente)");
+    if (is_phone(c) && nc_has(d, c->valor, NULL))
+        vm_line_put(l, x + 2, e->end, ROLE_ERROR, no_contactar_tag(e->ascii));
+}
+
 static void
 emit_contactos(struct emit *e, const struct detalle_data *d)
 {
-    struct vm_line *none;
+    struct vm_line *l;
 
     emit_heading(e, "Contactos");
-    if (d->ncontactos == 0 && (none = emit_row(e)) != NULL)
-        vm_line_put(none, e->x + 2, e->end, ROLE_MUTED, "sin datos de contacto");
+    if (d->ncontactos == 0 && (l = emit_row(e)) != NULL)
+        vm_line_put(l, e->x + 2, e->end, ROLE_MUTED, "sin datos de contacto");
     for (size_t i = 0; i < d->ncontactos; i++) {
         const struct detalle_contacto *c = &d->contactos[i];
-        char val[VM_SPAN_BYTES];
-        struct vm_line *l = emit_row(e);
 
-        if (l == NULL)
-            continue;
-        if (strcmp(c->tipo, "EMAIL") == 0)
-            snprintf(val, sizeof val, "%s", c->valor);
-        else
-            detalle_phone_fmt(val, sizeof val, c->valor);
-        vm_line_put(l, e->x + 2, e->end, ROLE_LABEL,
-                    strcmp(c->tipo, "CELULAR") == 0 ? "Celular"
-                    : strcmp(c->tipo, "FIJO") == 0  ? "Fijo"
-                                                    : "Correo");
-        vm_line_put(l, e->x + 2 + LABEL_W, e->end, c->vigente ? ROLE_VALUE : ROLE_MUTED, val);
-        if (!c->vigente)
-            vm_line_put(l, e->x + 2 + LABEL_W + vm_text_width(val) + 1, e->end, ROLE_MUTED,
-                        "(no vigente)");
+        if ((l = emit_row(e)) != NULL)
+            put_contacto(l, e, d, c);
+        if (is_phone(c) && nc_has(d, c->valor, NULL))
+            emit_nc_entradas(e, d, c->valor);
     }
 }
 
@@ -424,13 +513,15 @@ build_head(struct detalle_vm *vm, const struct detalle_model *m)
     if (c->estado == EMBUDO_ABIERTA) {
         timer_label(lab, sizeof lab, st, c->restante);
         snprintf(buf, sizeof buf, "%s %s", timer_glyph(st), lab);
-        vm_line_put(l, x + 3, vm->width, timer_role(st), buf);
+        x = vm_line_put(l, x + 3, vm->width, timer_role(st), buf);
     } else {
-        vm_line_put(l, x + 3, vm->width, ROLE_MUTED,
-                    c->estado == EMBUDO_EN_BANDEJA ? "en la bandeja del supervisor"
-                    : c->estado == EMBUDO_GANADA   ? "ganada"
-                                                   : "cerrada");
+        x = vm_line_put(l, x + 3, vm->width, ROLE_MUTED,
+                        c->estado == EMBUDO_EN_BANDEJA ? "en la bandeja del supervisor"
+                        : c->estado == EMBUDO_GANADA   ? "ganada"
+                                                       : "cerrada");
     }
+    if (m->d.nnc > 0)
+        vm_line_put(l, x + 3, vm->width, ROLE_ERROR, no_contactar_tag(m->ascii));
 }
 
 static void

@@ -1,8 +1,10 @@
 /*
  * detalle_vm — the detalle pane: one opportunity with its client data, contacts (phones
  * written "+52 55 1234 5678"), the history timeline with the stage names as they were
- * written, and the notes; a stage picker for "mover" and "salida". Long content scrolls; at
- * 120 columns or more the timeline takes the right half.
+ * written, and the notes; a stage picker for "mover" and "salida". A phone in force in the
+ * do-not-contact registry is tagged «⊘ No contactar» (also beside the stage) with its
+ * entries under it (fuente, when a REUS one ends). Long content scrolls; at 120 columns or
+ * more the timeline takes the right half.
  *
  * Pure C (no curses, no db). The model holds a copy of what the database job returned; the
  * loop thread owns it, feeds it actions and reads back what the user chose (an intent).
@@ -16,6 +18,7 @@
 
 #include "ui/vm/embudo_vm.h"
 #include "ui/vm/keymap.h"
+#include "ui/vm/no_contactar_vm.h"
 #include "ui/vm/vm.h"
 
 struct detalle_contacto {
@@ -47,22 +50,24 @@ struct detalle_data {
     char motivo_salida[512];
     char venta_folio[48], venta_monto[24], venta_producto[96];
     bool prospecto;
-    size_t ncontactos, neventos;
+    size_t ncontactos, neventos, nnc;
     struct detalle_contacto *contactos; /* owned */
     struct detalle_evento *eventos;     /* owned, oldest first */
+    struct no_contactar_entrada *nc;    /* owned: the registry's entries for its phones */
 };
 
 /* What a key asked for; the controller acts on it. */
 enum detalle_intent {
-    DETALLE_NADA,     /* handled here (or ignored); redraw when the return says so */
-    DETALLE_MOVER,    /* move to intent_etapa (a non-exit stage) */
-    DETALLE_SALIDA,   /* ask the reason, then move to intent_etapa (an exit stage) */
-    DETALLE_NOTA,     /* open the note form */
-    DETALLE_VENTA,    /* open the sale form */
-    DETALLE_EXTENDER, /* supervision: open the "more time" form */
-    DETALLE_INTENTO,  /* open the contact attempt form */
-    DETALLE_AVISO,    /* tell the user m->aviso (an exit that needs more attempts first) */
-    DETALLE_VOLVER,   /* Esc: back to where the user came from */
+    DETALLE_NADA,         /* handled here (or ignored); redraw when the return says so */
+    DETALLE_MOVER,        /* move to intent_etapa (a non-exit stage) */
+    DETALLE_SALIDA,       /* ask the reason, then move to intent_etapa (an exit stage) */
+    DETALLE_NOTA,         /* open the note form */
+    DETALLE_VENTA,        /* open the sale form */
+    DETALLE_EXTENDER,     /* supervision: open the "more time" form */
+    DETALLE_INTENTO,      /* open the contact attempt form */
+    DETALLE_AVISO,        /* tell the user m->aviso (an exit that needs more attempts first) */
+    DETALLE_NO_CONTACTAR, /* ask which phone (detalle_nc_telefonos) goes in the registry */
+    DETALLE_VOLVER,       /* Esc: back to where the user came from */
 };
 
 struct detalle_model {
@@ -99,7 +104,8 @@ void detalle_data_fini(struct detalle_data *d);
 /*
  * Applies an action: movement scrolls (or moves the picker), ACTION_MOVE_STAGE and
  * ACTION_EXIT_STAGE open the picker (when the opportunity is ABIERTA), Enter in the picker
- * chooses, Esc closes it or backs out, ACTION_NOTE / ACTION_SALE ask for their forms.
+ * chooses, Esc closes it or backs out, ACTION_NOTE / ACTION_SALE ask for their forms,
+ * ACTION_NO_CONTACT asks which phone goes in the registry (or says why none may).
  * *redraw tells whether anything visible changed. page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
@@ -123,6 +129,16 @@ void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *
 /* Contact attempts since the opportunity reached its owner, as api.mover counts them; *ultimo
  * gets the latest one's outcome code (NULL: none). */
 int detalle_intentos(const struct detalle_data *d, const char **ultimo);
+
+/*
+ * The phones the person may ask not to be called at (SOLICITUD): each vigente mobile or
+ * landline of d (E.164, borrowed from d) that has no SOLICITUD entry in force yet. Writes up
+ * to max into out; returns how many there are.
+ */
+size_t detalle_nc_telefonos(const struct detalle_data *d, const char **out, size_t max);
+
+/* The most phones the registry form offers (a client has one or two). */
+#define DETALLE_NC_TELEFONOS 8
 
 #define DETALLE_VM_LINES   120
 #define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)

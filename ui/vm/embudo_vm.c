@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/vm/no_contactar_vm.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -206,12 +207,14 @@ card_cmp(const void *pa, const void *pb)
 static bool
 card_matches(const struct embudo_card *c, const char *needle)
 {
-    char hay[sizeof c->cliente + sizeof c->convenio + sizeof c->login + 4];
+    char hay[sizeof c->cliente + sizeof c->convenio + sizeof c->login + 20];
     char folded[sizeof hay];
 
     if (needle[0] == '\0')
         return true;
-    snprintf(hay, sizeof hay, "%s %s %s", c->cliente, c->convenio, c->login);
+    /* "/no contactar" finds the cards that carry the tag. */
+    snprintf(hay, sizeof hay, "%s %s %s%s", c->cliente, c->convenio, c->login,
+             c->no_contactar ? " no contactar" : "");
     return strstr(embudo_fold(folded, sizeof folded, hay), needle) != NULL;
 }
 
@@ -543,6 +546,32 @@ card_timer(const struct embudo_model *m, const struct embudo_card *c, char *buf,
     return timer_role(st);
 }
 
+/*
+ * The client's name in the cell [x, x + w), padded; a card in the do-not-contact registry
+ * gives the cell's end to its tag (the words, or the glyph when the cell is narrow).
+ */
+static void
+put_cliente(struct vm_line *l, const struct embudo_model *m, const struct embudo_card *c, int x,
+            int w, enum vm_role role)
+{
+    char cell[VM_SPAN_BYTES];
+    const char *tag;
+    int nw, col;
+
+    if (!c->no_contactar) {
+        pad_to(cell, sizeof cell, c->cliente, w);
+        vm_line_put(l, x, x + w, role, cell);
+        return;
+    }
+    nw = no_contactar_cell(w, m->ascii, &tag);
+    pad_to(cell, sizeof cell, c->cliente, nw);
+    col = vm_line_put(l, x, x + nw, role, cell);
+    if (role == ROLE_CURSOR) /* the blank between them keeps the cursor's colour */
+        vm_line_put(l, col, col + 1, ROLE_CURSOR, " ");
+    pad_to(cell, sizeof cell, tag, x + w - col - 1);
+    vm_line_put(l, col + 1, x + w, role == ROLE_CURSOR ? ROLE_CURSOR : ROLE_ERROR, cell);
+}
+
 /* One kanban card: two rows at (y, x), w columns. */
 static void
 put_card(struct embudo_vm *vm, const struct embudo_model *m, const struct embudo_card *c, int y,
@@ -553,10 +582,8 @@ put_card(struct embudo_vm *vm, const struct embudo_model *m, const struct embudo
     struct vm_line *l = line_at(vm, y);
     int col;
 
-    if (l != NULL) {
-        pad_to(cell, sizeof cell, c->cliente, w);
-        vm_line_put(l, x, x + w, selected ? ROLE_CURSOR : ROLE_TEXT, cell);
-    }
+    if (l != NULL)
+        put_cliente(l, m, c, x, w, selected ? ROLE_CURSOR : ROLE_TEXT);
     if ((l = line_at(vm, y + 1)) == NULL)
         return;
     if (m->show_owner)
@@ -665,8 +692,14 @@ put_list_row(struct embudo_vm *vm, const struct embudo_model *m, const struct em
     if (l == NULL)
         return;
     list_cols_compute(&lc, w, m->show_owner);
-    pad_cell(cell, sizeof cell, c->cliente, lc.conv);
-    vm_line_put(l, lc.cli, w, base, cell);
+    if (c->no_contactar) {
+        put_cliente(l, m, c, lc.cli, lc.conv - 1, base);
+        if (selected) /* the blank before the next column keeps the cursor's colour */
+            vm_line_put(l, lc.conv - 1, lc.conv, base, " ");
+    } else {
+        pad_cell(cell, sizeof cell, c->cliente, lc.conv);
+        vm_line_put(l, lc.cli, w, base, cell);
+    }
     pad_cell(cell, sizeof cell, c->convenio, lc.et - lc.conv);
     vm_line_put(l, lc.conv, w, selected ? base : ROLE_MUTED, cell);
     pad_cell(cell, sizeof cell, s >= 0 ? m->stages[s].nombre : "", lc.tim - lc.et);

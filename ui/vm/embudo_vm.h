@@ -1,7 +1,8 @@
 /*
  * embudo_vm — the embudo pane: one column per stage (kanban) or one row per opportunity
  * (list), each card with client, convenio and the time left in business hours with a glyph,
- * a word and a role for ok / aviso (≥ aviso_pct of the timer used) / vencida; sort, "/"
+ * a word and a role for ok / aviso (≥ aviso_pct of the timer used) / vencida, and «⊘ No
+ * contactar» after the client when a phone of it is in the do-not-contact registry; sort, "/"
  * filter, cursor and scrolling. Only the rows that fit are built, so 10,000 cards cost what
  * one screen costs. Also the timer label every pane shares ("3 h 20 m hábiles").
  *
@@ -52,6 +53,7 @@ struct embudo_card {
     char cliente[160];
     char convenio[48];
     char login[48];
+    bool no_contactar; /* a phone of it is in force in the do-not-contact registry */
 };
 
 struct embudo_stage {

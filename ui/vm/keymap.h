@@ -102,19 +102,20 @@ enum action {
     ACTION_RETURN_POOL,
     ACTION_DISCARD,
     ACTION_REOPEN,
-    ACTION_EXTEND, /* supervision: more business hours on the stage timer */
-    ACTION_ATTEMPT, /* record a contact attempt (its outcome and a note) */
-    ACTION_CAPTURE, /* captación: a lead of one's own becomes an opportunity */
+    ACTION_EXTEND,     /* supervision: more business hours on the stage timer */
+    ACTION_ATTEMPT,    /* record a contact attempt (its outcome and a note) */
+    ACTION_CAPTURE,    /* captación: a lead of one's own becomes an opportunity */
     ACTION_DISTRIBUTE, /* supervision: deal clients over the team (Repartir) */
+    ACTION_NO_CONTACT, /* the person asked: their phone goes in the do-not-contact registry */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
-    ACTION_WA_LINK,         /* link the account (or ask for a new QR) */
-    ACTION_WA_LINK_PHONE,   /* link the account with a code typed on the phone */
-    ACTION_WA_SCAN,         /* simulated network: scan the QR */
-    ACTION_WA_SEND,         /* start / stop this session's sender */
+    ACTION_WA_LINK,       /* link the account (or ask for a new QR) */
+    ACTION_WA_LINK_PHONE, /* link the account with a code typed on the phone */
+    ACTION_WA_SCAN,       /* simulated network: scan the QR */
+    ACTION_WA_SEND,       /* start / stop this session's sender */
     ACTION_CAMPAIGN_PAUSE,
     ACTION_CAMPAIGN_RESUME, /* launch a ready one, resume a paused one */
     ACTION_CAMPAIGN_CANCEL,
-    ACTION_CAMPAIGN_RETRY,  /* a new campaign with the failed messages */
+    ACTION_CAMPAIGN_RETRY,   /* a new campaign with the failed messages */
     ACTION_UNCERTAIN_SENT,   /* an uncertain message did arrive */
     ACTION_UNCERTAIN_RESEND, /* send it again */
     ACTION_UNCERTAIN_DROP,   /* give it up */
