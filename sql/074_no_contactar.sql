@@ -107,10 +107,25 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     SELECT count(DISTINCT w.cliente_id)::int FROM w
 $$;
 
+-- A change of the registry: the blocks follow, and the owners of active opportunities with
+-- those phones are told (tabla "oportunidades": how their opportunities must be shown — the
+-- TUI's mark — changed), so their panes re-read at once.
 CREATE FUNCTION crm.no_contactar_cambio() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    tels text[] := ARRAY(SELECT DISTINCT n.telefono FROM nuevas n);
 BEGIN
-    PERFORM crm.no_contactar_sincronizar(ARRAY(SELECT DISTINCT n.telefono FROM nuevas n));
+    PERFORM crm.no_contactar_sincronizar(tels);
+    PERFORM pg_notify('embudo', json_build_object('tabla', 'oportunidades',
+                                                  'usuario_id', u.usuario_id)::text)
+       FROM (SELECT o.usuario_id FROM crm.oportunidades o
+               JOIN padron.datos_contacto d
+                 ON d.cliente_id = o.cliente_id AND d.vigente AND d.tipo IN ('CELULAR', 'FIJO')
+              WHERE d.valor = ANY (tels) AND o.estado IN ('ABIERTA', 'EN_BANDEJA')
+             UNION
+             SELECT o.usuario_id FROM crm.oportunidades o
+               JOIN crm.prospectos p ON p.id = o.prospecto_id
+              WHERE p.telefono = ANY (tels) AND o.estado IN ('ABIERTA', 'EN_BANDEJA')) u;
     RETURN NULL;
 END
 $$;

@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "db/db_no_contactar.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -56,6 +58,22 @@ expect_code(struct db *db, const char *code, const char *sql)
         fail_msg("se esperaba %s y funcionó: %s", code, sql);
     if (strcmp(e.code, code) != 0)
         fail_msg("se esperaba %s, llegó %s (%s): %s", code, e.code, e.msg, sql);
+}
+
+/* The payloads of channel embudo that reached listener (LISTENing) so far, ';'-joined. */
+static void
+notificaciones(struct db *listener, char *out, size_t size)
+{
+    PGconn *pg = db_pg(listener);
+    PGnotify *nt;
+
+    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
+    out[0] = '\0';
+    while ((nt = PQnotifies(pg)) != NULL) {
+        if (strcmp(nt->relname, "embudo") == 0)
+            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? ";" : "", nt->extra);
+        PQfreemem(nt);
+    }
 }
 
 static long long
@@ -225,6 +243,7 @@ test_permisos(void **state)
     struct db_no_contactar_alta alta;
     struct db_no_contactar_resumen r[3];
     struct err e = { 0 };
+    char aviso[256];
 
     seed(t, adm, 6);
     p1 = dbt_connect(t, "nc_p1");
@@ -234,10 +253,18 @@ test_permisos(void **state)
     dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(3)"); /* clients 1..3 */
     dbt_exec(p2, "SELECT * FROM api.solicitar_asignacion(2)"); /* clients 4..5 */
 
-    /* A promoter: only SOLICITUD, only for a phone of their own active opportunities. */
+    /* A promoter: only SOLICITUD, only for a phone of their own active opportunities. The
+     * owner's panes are told (their card gets its mark). */
+    dbt_exec(s, "LISTEN embudo");
+    notificaciones(s, aviso, sizeof aviso);
     assert_int_equal(db_no_contactar_agregar(p1, "5500000002", NULL, NULL,
                                              "pidió por teléfono que no le llamen", &alta, &e),
                      RC_OK);
+    notificaciones(s, aviso, sizeof aviso);
+    assert_string_equal(aviso, dbt_scalar_tmp(t, adm,
+                                              "SELECT format('{\"tabla\" : \"oportunidades\","
+                                              " \"usuario_id\" : %%s}', id) FROM crm.usuarios"
+                                              " WHERE login = 'nc_p1'"));
     assert_string_equal(alta.fuente, "SOLICITUD");
     assert_int_equal(alta.oportunidades, 1);
     assert_int_equal(alta.clientes, 1);
