@@ -5,10 +5,9 @@
  * of the opportunity detalle shows; and the SOLICITUD written from detalle (a panes_write_job
  * of kind PANES_NO_CONTACTAR, which panes_write_submit routes here).
  *
- * Freshness: a change of the registry sends no notification (crm.no_contactar has no NOTIFY
- * trigger), so a mark appears with the pane's next read — any notification (the sweep's
- * heartbeat comes about once a minute), `r`, or at once after a mark made in this client
- * (detalle calls app_reread).
+ * Freshness: a change of the registry notifies the owners of the active opportunities with
+ * those phones as a change of their opportunities (sql/074), so the panes re-read as for any
+ * other; after a mark made in this client detalle also calls app_reread.
  *
  * Every function here runs on the database worker, inside a job's query(), and touches only
  * what it is given.
