@@ -6,24 +6,20 @@
  * api.no_contactar_cargar, all inside ONE transaction on one connection.
  *
  * All or nothing: one invalid row and nothing is loaded (ROLLBACK, exit 1), and the rows are
- * reported with their line on stderr (the first NC_STDERR_MAX) and all of them in --rechazos;
+ * reported with their line on stderr (the first CSVFILE_STDERR_MAX) and all in --rechazos;
  * after the first invalid row the rest of the file is still read and checked, but no more
  * batches are sent. A database refusal, a lost connection and SIGINT/SIGTERM also roll back.
  * Memory: one batch plus core/dnc's set of the phones seen. On a TTY a progress line is
  * redrawn on stderr. Main thread.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
+#include "cmd/cmd_csvfile.h"
 #include "cmd/cmd_no_contactar_int.h"
 #include "core/csv.h"
 #include "core/dnc.h"
@@ -35,32 +31,16 @@
 #include "util/xmalloc.h"
 
 #define NC_LOTE           10000 /* phones per api.no_contactar_cargar call */
-#define NC_STDERR_MAX     200
 #define NC_PROGRESO_FILAS 10000
 
 _Static_assert(NC_LOTE <= DB_NO_CONTACTAR_LOTE, "a batch must fit one api call");
-
-/* Set by the signal handler; read between rows on the main thread. */
-static volatile sig_atomic_t nc_cancel;
-
-static void
-nc_on_signal(int sig)
-{
-    (void)sig;
-    nc_cancel = 1;
-}
 
 /* One load. */
 struct carga {
     const struct cmd_ctx *ctx;
     const char *fuente;  /* REUS | REPEP */
     const char *detalle; /* or NULL */
-    int fd;
-    off_t size; /* 0 when unknown (a pipe) */
-    bool tty;
-    FILE *rech; /* --rechazos, or NULL */
-    bool rech_header;
-    struct strbuf line;
+    struct csvfile f;
     char **header; /* the file's header as written, for the rejects file */
     size_t nheader;
     struct csv *csv;
@@ -68,21 +48,9 @@ struct carga {
     struct dnc_batch *batch;
     struct db *db;
     bool in_tx;
-    unsigned long filas, rechazadas, vencidas, repetidas, reenviadas, impresos, lotes;
+    unsigned long filas, vencidas, repetidas, reenviadas, lotes;
     long long nuevas, renovadas, clientes;
 };
-
-static ssize_t
-carga_read(void *arg, char *buf, size_t n)
-{
-    struct carga *c = arg;
-    ssize_t k;
-
-    do
-        k = read(c->fd, buf, n);
-    while (k < 0 && errno == EINTR && !nc_cancel);
-    return k;
-}
 
 static const char *
 s_(unsigned long long n)
@@ -90,53 +58,21 @@ s_(unsigned long long n)
     return n == 1 ? "" : "s";
 }
 
-/* The rejects file: "linea,motivo" then the file's own columns, one row per rejected row. */
-static void
-carga_rech_write(struct carga *c, unsigned long line, const char *motivo, char *const *fields,
-                 size_t n)
-{
-    strbuf_reset(&c->line);
-    if (!c->rech_header) {
-        strbuf_addstr(&c->line, "linea,motivo");
-        for (size_t i = 0; i < c->nheader; i++) {
-            strbuf_addch(&c->line, ',');
-            csv_field_write(&c->line, c->header[i]);
-        }
-        strbuf_addstr(&c->line, "\r\n");
-        c->rech_header = true;
-    }
-    strbuf_addf(&c->line, "%lu,", line);
-    csv_field_write(&c->line, motivo);
-    for (size_t i = 0; i < c->nheader; i++) {
-        strbuf_addch(&c->line, ',');
-        csv_field_write(&c->line, fields != NULL && i < n ? fields[i] : "");
-    }
-    strbuf_addstr(&c->line, "\r\n");
-    fwrite(c->line.buf, 1, c->line.len, c->rech);
-}
-
 static void
 carga_reject(struct carga *c, unsigned long line, const char *motivo, char *const *fields, size_t n)
 {
-    c->rechazadas++;
-    if (c->impresos < NC_STDERR_MAX) {
-        fprintf(stderr, "%slínea %lu: %s\n", c->tty ? "\r\033[K" : "", line, motivo);
-        c->impresos++;
-    }
-    if (c->rech != NULL)
-        carga_rech_write(c, line, motivo, fields, n);
+    csvfile_reject(&c->f, c->header, c->nheader, line, motivo, fields, n);
 }
 
 /* Redraws the progress line on a TTY; false when the load was cancelled. */
 static bool
 carga_progress(struct carga *c)
 {
-    if (c->tty && c->size > 0)
-        fprintf(stderr, "\r\033[Kcargando %s: %lu filas (%.0f %%)…", c->fuente, c->filas,
-                100.0 * (double)csv_offset(c->csv) / (double)c->size);
-    else if (c->tty)
-        fprintf(stderr, "\r\033[Kcargando %s: %lu filas…", c->fuente, c->filas);
-    return !nc_cancel;
+    char accion[32];
+
+    snprintf(accion, sizeof accion, "cargando %s", c->fuente);
+    csvfile_progress(&c->f, accion, c->filas, csv_offset(c->csv));
+    return !csvfile_cancelled();
 }
 
 static int
@@ -197,7 +133,7 @@ carga_row(struct carga *c, int csv_rc, struct csv_row *row, const struct err *cs
         c->vencidas++;
         return RC_OK;
     }
-    if (c->rechazadas > 0)
+    if (c->f.rechazos > 0)
         return RC_OK; /* nothing will be loaded: only keep checking */
     switch (dnc_batch_add(c->batch, &r)) {
     case DNC_ADD_NEW:
@@ -244,11 +180,11 @@ carga_run(struct carga *c, struct err *e)
     c->in_tx = true;
     if ((rc = carga_stream(c, e)) != RC_OK)
         return rc;
-    if (c->rechazadas > 0)
+    if (c->f.rechazos > 0)
         return err_set(e, RC_INVAL,
                        "no se cargó nada: %lu fila%s rechazada%s de %lu; corrija el archivo y "
                        "vuelva a cargarlo (la carga es todo o nada)",
-                       c->rechazadas, s_(c->rechazadas), s_(c->rechazadas), c->filas);
+                       c->f.rechazos, s_(c->f.rechazos), s_(c->f.rechazos), c->filas);
     if (c->filas == 0)
         return err_set(e, RC_INVAL, "el archivo no trae ningún teléfono, solo el encabezado");
     if ((rc = carga_send(c, e)) != RC_OK)
@@ -272,8 +208,8 @@ carga_summary(const struct carga *c, double secs)
         printf("carga de %s completa en %.1f s: %lu fila%s leída%s, %lu rechazada%s, %lld "
                "nueva%s, %lld renovada%s, %lu repetida%s, %lu vencida%s, %lld cliente%s "
                "bloqueado%s\n",
-               c->fuente, secs, c->filas, s_(c->filas), s_(c->filas), c->rechazadas,
-               s_(c->rechazadas), c->nuevas, s_((unsigned long long)c->nuevas), renovadas,
+               c->fuente, secs, c->filas, s_(c->filas), s_(c->filas), c->f.rechazos,
+               s_(c->f.rechazos), c->nuevas, s_((unsigned long long)c->nuevas), renovadas,
                s_((unsigned long long)renovadas), c->repetidas, s_(c->repetidas), c->vencidas,
                s_(c->vencidas), c->clientes, s_((unsigned long long)c->clientes),
                s_((unsigned long long)c->clientes));
@@ -287,7 +223,7 @@ carga_summary(const struct carga *c, double secs)
     json_key(&j, "filas");
     json_int(&j, (int64_t)c->filas);
     json_key(&j, "rechazadas");
-    json_int(&j, (int64_t)c->rechazadas);
+    json_int(&j, (int64_t)c->f.rechazos);
     json_key(&j, "nuevas");
     json_int(&j, c->nuevas);
     json_key(&j, "renovadas");
@@ -303,15 +239,6 @@ carga_summary(const struct carga *c, double secs)
     json_end(&j);
     crm_cmd_json_print(&sb);
     strbuf_fini(&sb);
-}
-
-static double
-now_secs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Today in the business zone (crm_cmd_open set TZ to it unless the person set TZ). */
@@ -330,14 +257,13 @@ static int
 carga_exec(struct carga *c)
 {
     struct err e = { 0 };
-    double t0 = now_secs();
     int rc;
 
     if ((c->db = crm_cmd_open(c->ctx)) == NULL)
         return 1;
     c->chk = dnc_checker_new(strcmp(c->fuente, "REUS") == 0, hoy_local());
     c->batch = dnc_batch_new(NC_LOTE);
-    c->csv = csv_new(carga_read, c);
+    c->csv = csv_new(csvfile_read, &c->f);
     rc = carga_run(c, &e);
     if (c->in_tx) {
         struct err ignored = { 0 };
@@ -346,38 +272,14 @@ carga_exec(struct carga *c)
         (void)!db_exec(c->db, "ROLLBACK", &ignored);
         c->in_tx = false;
     }
-    if (c->tty)
-        fputs("\r\033[K", stderr);
-    if (c->rechazadas > c->impresos)
-        fprintf(stderr, "… y %lu rechazos más%s\n", c->rechazadas - c->impresos,
-                c->rech != NULL ? " (todos están en el archivo de rechazos)"
-                                : " (use --rechazos ARCHIVO para verlos todos)");
+    csvfile_done(&c->f);
     if (rc == RC_OK)
-        carga_summary(c, now_secs() - t0);
+        carga_summary(c, csvfile_elapsed(&c->f));
     csv_free(c->csv);
     dnc_batch_free(c->batch);
     dnc_checker_free(c->chk);
     db_close(c->db);
     return rc == RC_OK ? 0 : crm_cmd_fail(c->ctx, &e);
-}
-
-static int
-carga_open(struct carga *c, const char *path, const char *rech)
-{
-    struct stat sb;
-
-    c->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (c->fd < 0)
-        return cmd_fail("no se pudo abrir «%s»: %s", path, strerror(errno));
-    if (fstat(c->fd, &sb) == 0 && S_ISREG(sb.st_mode))
-        c->size = sb.st_size;
-    c->tty = isatty(STDERR_FILENO) == 1;
-    if (rech != NULL && (c->rech = fopen(rech, "w")) == NULL) {
-        if (c->fd != STDIN_FILENO)
-            close(c->fd);
-        return cmd_fail("no se pudo crear «%s»: %s", rech, strerror(errno));
-    }
-    return 0;
 }
 
 int
@@ -390,8 +292,7 @@ nc_importar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
         { "rechazos", true, &rech, NULL },
         { NULL, false, NULL, NULL },
     };
-    struct carga c = { .ctx = ctx, .fd = -1 };
-    struct sigaction sa;
+    struct carga c = { .ctx = ctx };
     char *pos[1], fuente[12];
     int npos = 0, status;
 
@@ -404,22 +305,11 @@ nc_importar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
         return 2;
     c.fuente = fuente;
     c.detalle = detalle;
-    if ((status = carga_open(&c, pos[0], rech)) != 0)
+    if ((status = csvfile_open(&c.f, pos[0], rech)) != 0)
         return status;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = nc_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    strbuf_init(&c.line);
     status = carga_exec(&c);
-    strbuf_fini(&c.line);
     for (size_t i = 0; i < c.nheader; i++)
         free(c.header[i]);
     free(c.header);
-    if (c.rech != NULL && fclose(c.rech) != 0 && status == 0)
-        status = cmd_fail("no se pudo escribir «%s»: %s", rech, strerror(errno));
-    if (c.fd != STDIN_FILENO)
-        close(c.fd);
-    return status;
+    return csvfile_close(&c.f, status);
 }
