@@ -410,3 +410,16 @@ csv_field_write(struct strbuf *sb, const char *s)
     }
     strbuf_addch(sb, '"');
 }
+
+char *
+csv_field_trim(char *s)
+{
+    size_t n;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}

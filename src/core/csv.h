@@ -58,4 +58,7 @@ bool csv_utf8_valid(const char *s, size_t n);
 /* Appends one field to sb, quoted when it needs it (',', '"', CR, LF, leading space or BOM). */
 void csv_field_write(struct strbuf *sb, const char *s);
 
+/* Trims the ASCII spaces and tabs around a field in place; returns its new start. */
+char *csv_field_trim(char *s);
+
 #endif

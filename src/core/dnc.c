@@ -153,27 +153,13 @@ dnc_checker_free(struct dnc_checker *chk)
     free(chk);
 }
 
-/* Trims ASCII spaces and tabs in place; returns the new start. */
-static char *
-trim(char *s)
-{
-    size_t n;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
 int
 dnc_checker_header(struct dnc_checker *chk, struct csv_row *hdr, struct err *e)
 {
     for (size_t c = 0; c < DNC_COL_COUNT; c++)
         chk->cols[c] = -1;
     for (size_t i = 0; i < hdr->nfields; i++) {
-        const char *name = trim(hdr->fields[i]);
+        const char *name = csv_field_trim(hdr->fields[i]);
         size_t c = 0;
 
         while (c < DNC_COL_COUNT && strcasecmp(name, col_names[c]) != 0)
@@ -200,7 +186,7 @@ field(const struct dnc_checker *chk, struct csv_row *row, enum dnc_col c)
 
     if (chk->cols[c] < 0 || (size_t)chk->cols[c] >= row->nfields)
         return NULL;
-    v = trim(row->fields[chk->cols[c]]);
+    v = csv_field_trim(row->fields[chk->cols[c]]);
     return *v != '\0' ? v : NULL;
 }
 

@@ -409,20 +409,6 @@ import_checker_free(struct import_checker *chk)
     free(chk);
 }
 
-/* Trims ASCII spaces and tabs in place; returns the new start. */
-static char *
-trim(char *s)
-{
-    size_t n;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
 int
 import_checker_header(struct import_checker *chk, struct csv_row *hdr, struct err *e)
 {
@@ -432,7 +418,7 @@ import_checker_header(struct import_checker *chk, struct csv_row *hdr, struct er
     chk->cols = xcalloc(hdr->nfields + 1, sizeof *chk->cols);
     chk->ncols = hdr->nfields;
     for (size_t i = 0; i < hdr->nfields; i++) {
-        const char *name = trim(hdr->fields[i]);
+        const char *name = csv_field_trim(hdr->fields[i]);
         size_t c = 0;
 
         while (c < IC_COUNT && strcasecmp(name, col_names[c]) != 0)
@@ -464,7 +450,7 @@ row_clean(const struct import_checker *chk, struct csv_row *row, struct import_c
           struct err *e)
 {
     for (size_t i = 0; i < row->nfields && i < chk->ncols; i++) {
-        char *v = trim(row->fields[i]);
+        char *v = csv_field_trim(row->fields[i]);
 
         for (const char *p = v; *p != '\0'; p++)
             if ((unsigned char)*p < 0x20)
