@@ -232,6 +232,36 @@ out:
     return rc;
 }
 
+/*
+ * A person on the first promoter's list asks not to be called again: the promoter registers
+ * the phone of its newest opportunity still in the first stage (the do-not-contact registry,
+ * sql/074), so the demo shows the mark on a card.
+ */
+static int
+solicitud_run(struct db *db, const char *login, struct db_demo_actividad *out, struct err *e)
+{
+    PGresult *res = NULL;
+    int rc = como(db, login, e);
+
+    if (rc == RC_OK)
+        rc = db_query_rows(db,
+                           "SELECT api.no_contactar_agregar(d.valor, 'SOLICITUD', NULL,"
+                           " 'pidió por teléfono que no le vuelvan a llamar')"
+                           " FROM crm.oportunidades o"
+                           " JOIN crm.etapas x ON x.id = o.etapa_id AND x.tipo = 'INICIAL'"
+                           " JOIN padron.datos_contacto d ON d.cliente_id = o.cliente_id"
+                           " AND d.vigente AND d.tipo = 'CELULAR'"
+                           " WHERE o.usuario_id = crm.yo() AND o.estado = 'ABIERTA'"
+                           " ORDER BY o.id DESC LIMIT 1",
+                           0, NULL, &res, e);
+    if (rc == RC_OK)
+        out->no_contactar += PQntuples(res);
+    PQclear(res);
+    if (rc != RC_OK)
+        err_wrap(e, "%s", login);
+    return rc;
+}
+
 int
 db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out, struct err *e)
 {
@@ -252,6 +282,11 @@ db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
         if (strcmp(demo_usuarios[i].rol, "SUPERVISOR") == 0)
             rc = supervisor_run(db, demo_usuarios[i].login, out, e);
+    for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
+        if (strcmp(demo_usuarios[i].rol, "PROMOTOR") == 0) {
+            rc = solicitud_run(db, demo_usuarios[i].login, out, e);
+            break;
+        }
     if (rc == RC_OK && cargar)
         rc = db_exec(db, "RESET SESSION AUTHORIZATION; COMMIT", e);
     if (PQtransactionStatus(db_pg(db)) != PQTRANS_IDLE)

@@ -25,6 +25,7 @@ struct err;
 struct db_demo_actividad {
     bool cargada; /* false: skipped (no demo loaded, or lotes exist already) */
     long plantillas, oportunidades, intentos, movimientos, notas, ventas, en_bandeja, reasignadas;
+    long no_contactar; /* phones the people asked not to be called again (SOLICITUD) */
 };
 
 /*

@@ -347,6 +347,15 @@ test_activity_through_the_api(void **state)
                      v.reasignadas);
     /* What a supervisor opening the demo finds (seed 5, fixed): work at every depth. */
     assert_true(v.ventas > 0 && v.en_bandeja > 0 && v.reasignadas == 2);
+    /* One person asked prom1 not to be called again: the phone of a card in the registry. */
+    assert_int_equal(v.no_contactar, 1);
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT r.fuente || ' ' || u.login || ' ' || o.estado"
+                                       " FROM crm.no_contactar r"
+                                       " JOIN crm.usuarios u ON u.id = r.creado_por"
+                                       " JOIN padron.datos_contacto d ON d.valor = r.telefono"
+                                       " JOIN crm.oportunidades o ON o.cliente_id = d.cliente_id"),
+                        "SOLICITUD prom1 ABIERTA");
     assert_int_equal(count(t, db, "SELECT count(DISTINCT etapa_id) FROM crm.oportunidades"), 9);
     /* Actors: the eight promoters and the two supervisors, nobody else. */
     assert_string_equal(dbt_scalar_tmp(t, db,
