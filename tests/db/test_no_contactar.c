@@ -154,6 +154,9 @@ test_registro_bloquea(void **state)
     assert_int_equal(n, 0);
     db_no_contactar_free(rows, n);
     expect_doctor_clean(t);
+    db_close(p);
+    db_close(a);
+    db_close(adm);
 }
 
 static void
@@ -233,6 +236,9 @@ test_quitar_y_vencer(void **state)
     assert_string_equal(rows[0].telefono, "+525500000002");
     db_no_contactar_free(rows, n);
     expect_doctor_clean(t);
+    db_close(p);
+    db_close(a);
+    db_close(adm);
 }
 
 static void
@@ -316,6 +322,11 @@ test_permisos(void **state)
     /* Nobody reads the table itself. */
     expect_code(p1, "42501", "SELECT * FROM crm.no_contactar");
     expect_doctor_clean(t);
+    db_close(au);
+    db_close(s);
+    db_close(p2);
+    db_close(p1);
+    db_close(adm);
 }
 
 static void
@@ -366,6 +377,9 @@ test_carga(void **state)
                                        " WHERE telefono = '+525500000002'"),
                         "t");
     expect_doctor_clean(t);
+    db_close(p);
+    db_close(a);
+    db_close(adm);
 }
 
 /* The padron's side: clients imported after the registry, phones retired or changed. */
@@ -408,6 +422,9 @@ test_padron_sigue_al_registro(void **state)
                                        "SELECT string_agg(invariante, ',') FROM"
                                        " api.verificar_invariantes()"),
                         "NO_CONTACTAR_SIN_BLOQUEO");
+    db_close(p);
+    db_close(a);
+    db_close(adm);
 }
 
 /* Campaigns skip a registered phone; a message whose phone entered the registry after the
@@ -463,6 +480,9 @@ test_campanas_y_captacion(void **state)
     dbt_exec(a, "SELECT api.no_contactar_agregar('5512121212', 'REPEP')");
     dbt_expect_refusal(p, "EB808", "SELECT * FROM api.captar('Otra Persona', '55 1212 1212')");
     expect_doctor_clean(t);
+    db_close(a);
+    db_close(p);
+    db_close(adm);
 }
 
 int
