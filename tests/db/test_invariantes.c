@@ -1,7 +1,8 @@
 /*
  * test_invariantes — api.verificar_invariantes (sql/010_invariantes.sql): empty on a healthy
  * database after every kind of api activity, and each invariant detected when the data is
- * damaged behind the api's back (as the superuser, the only one who can).
+ * damaged behind the api's back (as the superuser, the only one who can). Supervisors, admins
+ * and the database's owner or a superuser may run it (sql/075).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -94,6 +95,15 @@ test_healthy(void **state)
     db = dbt_connect(t, "iv_p1");
     assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.verificar_invariantes()"), RC_DB);
     assert_string_equal(e.code, "42501");
+    db_close(db);
+    /* The database's owner or a superuser (what `embudo doctor` is without --as) may too
+     * (sql/075); a login that is no embudo user may not. */
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"),
+                        "0");
+    dbt_role(t, "iv_nadie", "embudo_supervisor");
+    db = dbt_connect(t, "iv_nadie");
+    assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.verificar_invariantes()"), RC_REFUSED);
+    assert_string_equal(e.code, "EB001");
     db_close(db);
     db_close(adm);
 }
