@@ -4,7 +4,8 @@
  * clients (pool, counts, assignment; REUS until two years after registration), removal and
  * expiry end the block, clients imported later or phones changed follow the registry, who may
  * do what (every refusal code), an admin's batch (all or nothing), campaigns and the sender's
- * claim skip registered phones (NO_CONTACTAR), captación refuses them (EB808), and doctor
+ * claim skip registered phones (NO_CONTACTAR), captación refuses them (EB808), the
+ * opportunities' history records entering and leaving the registry (sql/076), and doctor
  * stays clean throughout.
  */
 #include <setjmp.h>
@@ -245,7 +246,7 @@ static void
 test_permisos(void **state)
 {
     struct dbt *t = *state;
-    struct db *adm = dbt_connect(t, NULL), *p1, *p2, *s, *au;
+    struct db *adm = dbt_connect(t, NULL), *p1, *p2, *s, *au, *a;
     struct db_no_contactar_alta alta;
     struct db_no_contactar_resumen r[3];
     struct err e = { 0 };
@@ -268,9 +269,10 @@ test_permisos(void **state)
                      RC_OK);
     notificaciones(s, aviso, sizeof aviso);
     assert_string_equal(aviso, dbt_scalar_tmp(t, adm,
-                                              "SELECT format('{\"tabla\" : \"oportunidades\","
-                                              " \"usuario_id\" : %%s}', id) FROM crm.usuarios"
-                                              " WHERE login = 'nc_p1'"));
+                                              "SELECT format('{\"tabla\" : \"historial\","
+                                              " \"usuario_id\" : %%1$s};{\"tabla\" :"
+                                              " \"oportunidades\", \"usuario_id\" : %%1$s}',"
+                                              " id) FROM crm.usuarios WHERE login = 'nc_p1'"));
     assert_string_equal(alta.fuente, "SOLICITUD");
     assert_int_equal(alta.oportunidades, 1);
     assert_int_equal(alta.clientes, 1);
@@ -321,6 +323,25 @@ test_permisos(void **state)
     expect_code(au, "42501", "SELECT api.no_contactar_quitar('5500000002', 'SOLICITUD', 'x x x')");
     /* Nobody reads the table itself. */
     expect_code(p1, "42501", "SELECT * FROM crm.no_contactar");
+
+    /* The opportunity's history (sql/076): entering the registry and leaving it, once each;
+     * a renewal while in force writes nothing. */
+    dbt_exec(p1, "SELECT api.no_contactar_agregar('5500000002', 'SOLICITUD', NULL, 'otra vez')");
+    a = dbt_connect(t, "nc_adm");
+    dbt_exec(a,
+             "SELECT api.no_contactar_quitar('5500000002', 'SOLICITUD', 'se equivocó de número')");
+    assert_string_equal(
+        dbt_scalar_tmp(t, adm,
+                       "SELECT string_agg(h.evento || '|' || u.login || '|' ||"
+                       " h.motivo || '|' || (h.datos ->> 'telefono'), ';'"
+                       " ORDER BY h.id) FROM crm.historial h"
+                       " JOIN crm.usuarios u ON u.id = h.usuario_id"
+                       " JOIN crm.oportunidades o ON o.id = h.oportunidad_id"
+                       " WHERE o.cliente_id = 2 AND h.evento LIKE 'NO_CONTACTAR%%'"),
+        "NO_CONTACTAR|nc_p1|SOLICITUD: pidió por teléfono que no le llamen|"
+        "+525500000002;NO_CONTACTAR_FIN|nc_adm|SOLICITUD: se equivocó de número|"
+        "+525500000002");
+    db_close(a);
     expect_doctor_clean(t);
     db_close(au);
     db_close(s);
