@@ -140,10 +140,10 @@ test_history_labels(void **st)
     snprintf(e.evento, sizeof e.evento, "NO_CONTACTAR"); /* sql/076 */
     e.etapa_nueva[0] = '\0';
     detalle_evento_label(buf, sizeof buf, &e, false);
-    assert_string_equal(buf, "Teléfono en el registro de no contactar");
+    assert_string_equal(buf, "Alta en no contactar");
     snprintf(e.evento, sizeof e.evento, "NO_CONTACTAR_FIN");
     detalle_evento_label(buf, sizeof buf, &e, false);
-    assert_string_equal(buf, "Teléfono fuera del registro de no contactar");
+    assert_string_equal(buf, "Baja de no contactar");
     snprintf(e.evento, sizeof e.evento, "WA_ENVIADO"); /* unknown: the code itself */
     e.etapa_nueva[0] = '\0';
     detalle_evento_label(buf, sizeof buf, &e, false);

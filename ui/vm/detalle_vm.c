@@ -285,8 +285,8 @@ static const struct {
     { "VENTA", "Venta registrada" },
     { "DESCARTADA", "Descartada" },
     { "NOTA", "Nota" },
-    { "NO_CONTACTAR", "Teléfono en el registro de no contactar" },
-    { "NO_CONTACTAR_FIN", "Teléfono fuera del registro de no contactar" },
+    { "NO_CONTACTAR", "Alta en no contactar" },
+    { "NO_CONTACTAR_FIN", "Baja de no contactar" },
 };
 
 void
