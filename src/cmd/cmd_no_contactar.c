@@ -119,8 +119,8 @@ json_ts(struct json *j, const char *ts)
         json_str(j, ts);
 }
 
-static const char *
-plural(long long n, const char *uno, const char *varios)
+const char *
+nc_plural(long long n, const char *uno, const char *varios)
 {
     return n == 1 ? uno : varios;
 }
@@ -142,10 +142,10 @@ print_alta(const struct cmd_ctx *ctx, const struct db_no_contactar_alta *a)
             printf("%s quedó en el registro de no contactar: %s, vence el %s.\n", a->telefono,
                    a->fuente, fecha_local(a->hasta, "", fecha));
         printf("%d %s del padrón %s; %d %s %s ese teléfono.\n", a->clientes,
-               plural(a->clientes, "cliente", "clientes"),
-               plural(a->clientes, "bloqueado", "bloqueados"), a->oportunidades,
-               plural(a->oportunidades, "oportunidad activa", "oportunidades activas"),
-               plural(a->oportunidades, "tiene", "tienen"));
+               nc_plural(a->clientes, "cliente", "clientes"),
+               nc_plural(a->clientes, "bloqueado", "bloqueados"), a->oportunidades,
+               nc_plural(a->oportunidades, "oportunidad activa", "oportunidades activas"),
+               nc_plural(a->oportunidades, "tiene", "tienen"));
         return;
     }
     strbuf_init(&sb);
@@ -230,8 +230,8 @@ print_quitado(const struct cmd_ctx *ctx, const char *tel, const char *fuente, in
             printf("Ningún cliente del padrón sigue bloqueado por ese número.\n");
         else
             printf("%d %s del padrón %s por otra fuente.\n", quedan,
-                   plural(quedan, "cliente", "clientes"),
-                   plural(quedan, "sigue bloqueado", "siguen bloqueados"));
+                   nc_plural(quedan, "cliente", "clientes"),
+                   nc_plural(quedan, "sigue bloqueado", "siguen bloqueados"));
         return;
     }
     strbuf_init(&sb);

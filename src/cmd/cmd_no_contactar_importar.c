@@ -52,12 +52,6 @@ struct carga {
     long long nuevas, renovadas, clientes;
 };
 
-static const char *
-s_(unsigned long long n)
-{
-    return n == 1 ? "" : "s";
-}
-
 static void
 carga_reject(struct carga *c, unsigned long line, const char *motivo, char *const *fields, size_t n)
 {
@@ -182,9 +176,11 @@ carga_run(struct carga *c, struct err *e)
         return rc;
     if (c->f.rechazos > 0)
         return err_set(e, RC_INVAL,
-                       "no se cargó nada: %lu fila%s rechazada%s de %lu; corrija el archivo y "
-                       "vuelva a cargarlo (la carga es todo o nada)",
-                       c->f.rechazos, s_(c->f.rechazos), s_(c->f.rechazos), c->filas);
+                       "no se cargó nada: %lu %s de %lu; corrija el archivo y vuelva a cargarlo "
+                       "(la carga es todo o nada)",
+                       c->f.rechazos,
+                       nc_plural((long long)c->f.rechazos, "fila rechazada", "filas rechazadas"),
+                       c->filas);
     if (c->filas == 0)
         return err_set(e, RC_INVAL, "el archivo no trae ningún teléfono, solo el encabezado");
     if ((rc = carga_send(c, e)) != RC_OK)
@@ -205,14 +201,16 @@ carga_summary(const struct carga *c, double secs)
     struct json j;
 
     if (!c->ctx->json) {
-        printf("carga de %s completa en %.1f s: %lu fila%s leída%s, %lu rechazada%s, %lld "
-               "nueva%s, %lld renovada%s, %lu repetida%s, %lu vencida%s, %lld cliente%s "
-               "bloqueado%s\n",
-               c->fuente, secs, c->filas, s_(c->filas), s_(c->filas), c->f.rechazos,
-               s_(c->f.rechazos), c->nuevas, s_((unsigned long long)c->nuevas), renovadas,
-               s_((unsigned long long)renovadas), c->repetidas, s_(c->repetidas), c->vencidas,
-               s_(c->vencidas), c->clientes, s_((unsigned long long)c->clientes),
-               s_((unsigned long long)c->clientes));
+        printf("carga de %s completa en %.1f s: %lu %s, %lu %s, %lld %s, %lld %s, %lu %s, "
+               "%lu %s, %lld %s\n",
+               c->fuente, secs, c->filas,
+               nc_plural((long long)c->filas, "fila leída", "filas leídas"), c->f.rechazos,
+               nc_plural((long long)c->f.rechazos, "rechazada", "rechazadas"), c->nuevas,
+               nc_plural(c->nuevas, "nueva", "nuevas"), renovadas,
+               nc_plural(renovadas, "renovada", "renovadas"), c->repetidas,
+               nc_plural((long long)c->repetidas, "repetida", "repetidas"), c->vencidas,
+               nc_plural((long long)c->vencidas, "vencida", "vencidas"), c->clientes,
+               nc_plural(c->clientes, "cliente bloqueado", "clientes bloqueados"));
         return;
     }
     strbuf_init(&sb);

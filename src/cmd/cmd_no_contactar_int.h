@@ -1,8 +1,8 @@
 /*
  * cmd_no_contactar_int — what `embudo no-contactar`'s files share (cmd_no_contactar.c: the
  * one-number actions, lista and resumen; cmd_no_contactar_importar.c: the batch load):
- * argument checks done in C before connecting, and the server's timestamps. Main thread.
- * Not a public header.
+ * argument checks done in C before connecting, the server's timestamps and plural words.
+ * Main thread. Not a public header.
  */
 #ifndef CMD_CMD_NO_CONTACTAR_INT_H
 #define CMD_CMD_NO_CONTACTAR_INT_H
@@ -24,6 +24,9 @@ int nc_telefono_arg(const struct cmd_entry *entry, const char *s, char out[14]);
  * second and a ±HH:MM offset) into *out. False (nothing changed) for NULL or another shape.
  */
 bool nc_ts_parse(const char *s, time_t *out);
+
+/* uno when n is 1, else varios: counts read in singular and plural. */
+const char *nc_plural(long long n, const char *uno, const char *varios);
 
 /* `no-contactar importar ARCHIVO.csv|- --fuente REUS|REPEP …` (cmd_no_contactar_importar.c);
  * argv starts after "importar". Returns the exit status. */
