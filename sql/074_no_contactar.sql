@@ -281,6 +281,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     yo  int := crm.yo();
     rol text := crm.mi_rol();
+    adm boolean := crm.sesion_es_admin();
     tel text := api.normalizar_telefono(no_contactar_agregar.telefono);    -- EB701
     f   text := crm.no_contactar_fuente(no_contactar_agregar.fuente);     -- EB801
     det text := nullif(btrim(no_contactar_agregar.detalle), '');
@@ -288,10 +289,10 @@ DECLARE
     ops bigint[];
     nc  int;
 BEGIN
-    IF yo IS NULL AND NOT crm.sesion_es_admin() THEN
+    IF yo IS NULL AND NOT adm THEN
         PERFORM crm.yo_fila();                                            -- EB001
     END IF;
-    IF f <> 'SOLICITUD' AND NOT crm.sesion_es_admin() THEN
+    IF f <> 'SOLICITUD' AND NOT adm THEN
         RAISE EXCEPTION 'solo un administrador carga números del %', f USING ERRCODE = 'EB802';
     END IF;
     IF det IS NOT NULL AND length(det) > 500 THEN
@@ -301,8 +302,8 @@ BEGIN
     h := crm.no_contactar_hasta(f, no_contactar_agregar.registrado);     -- EB803
     -- The active opportunities with this phone that the caller may see.
     ops := ARRAY(SELECT o.id FROM crm.oportunidades_de_telefono(tel) o
-                  WHERE crm.sesion_es_admin() OR o.usuario_id = ANY (crm.usuarios_visibles()));
-    IF NOT crm.sesion_es_admin() AND cardinality(ops) = 0 THEN
+                  WHERE adm OR o.usuario_id = ANY ((SELECT crm.usuarios_visibles())::int[]));
+    IF NOT adm AND cardinality(ops) = 0 THEN
         RAISE EXCEPTION 'el teléfono % no es de ninguna oportunidad activa %', tel,
             CASE WHEN rol = 'SUPERVISOR' THEN 'de su equipo' ELSE 'suya' END
             USING ERRCODE = 'EB804';
