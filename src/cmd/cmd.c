@@ -85,8 +85,16 @@ const struct cmd_entry cmd_table[] = {
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
       " | campana lanzar|pausar|reanudar|cancelar|estado ID",
       "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
-    { "export", "export mensajes --desde AAAA-MM-DD --hasta AAAA-MM-DD [--salida ARCHIVO]",
-      "exporta los mensajes de campaña a CSV", cmd_export_exec },
+    { "informe", "informe [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]",
+      "el embudo en un rango de días: entradas y salidas por etapa, horas hábiles, por qué "
+      "salen, y por promotor",
+      cmd_informe_exec },
+    { "export",
+      "export mensajes --desde AAAA-MM-DD --hasta AAAA-MM-DD [--salida ARCHIVO]\n"
+      "     embudo export historial [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]"
+      " [--salida ARCHIVO]",
+      "exporta a CSV los mensajes de campaña o el historial de las oportunidades",
+      cmd_export_exec },
     { "worker", "worker [--once]",
       "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor)",
       cmd_worker_exec },

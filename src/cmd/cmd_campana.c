@@ -1,9 +1,9 @@
 /*
  * cmd_campana — WhatsApp campaigns from the command line (issue 5): `campana crear` (prints
  * the id, the per-day plan and the skipped recipients with their reasons), `campana
- * lanzar|pausar|reanudar|cancelar ID`, `campana estado ID` (counts per state) and `export
- * mensajes --desde D --hasta H [--salida FILE]` (CSV). Flags are checked in C (exit 2), each
- * call goes through db_wa (exit 1 with the database's message when refused). Main thread.
+ * lanzar|pausar|reanudar|cancelar ID` and `campana estado ID` (counts per state); the
+ * messages' export is cmd_export's. Flags are checked in C (exit 2), each call goes through
+ * db_wa (exit 1 with the database's message when refused). Main thread.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -14,7 +14,6 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
-#include "core/csv.h"
 #include "db/db.h"
 #include "db/db_wa.h"
 #include "util/err.h"
@@ -310,104 +309,4 @@ cmd_campana_exec(struct cmd_ctx *ctx)
         if (strcmp(sub, acciones[i].name) == 0)
             return campana_accion(ctx, entry, acciones[i].a, ctx->argc - 1, ctx->argv + 1);
     return cmd_usage(entry, "acción desconocida «%s»", sub);
-}
-
-/* ---- export mensajes -------------------------------------------------------------------- */
-
-struct exporter {
-    FILE *out;
-    bool json;
-    bool first;
-    struct strbuf sb;
-};
-
-static int
-export_fila(void *arg, const struct db_mensaje_fila *f)
-{
-    struct exporter *x = arg;
-    struct json j;
-
-    strbuf_reset(&x->sb);
-    if (x->json) {
-        json_init(&j, &x->sb);
-        json_obj(&j);
-        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++) {
-            json_key(&j, db_mensaje_columnas[k]);
-            if (f->campos[k] != NULL && (k == 0 || k == 1 || k == 4))
-                json_num(&j, f->campos[k]); /* ids */
-            else if (k == 7)
-                json_bool(&j, f->campos[k] != NULL && f->campos[k][0] == 't');
-            else
-                json_str(&j, f->campos[k]);
-        }
-        json_end(&j);
-        fprintf(x->out, "%s%s", x->first ? "" : ",", x->sb.buf);
-    } else {
-        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++) {
-            if (k > 0)
-                strbuf_addch(&x->sb, ',');
-            csv_field_write(&x->sb, f->campos[k] != NULL ? f->campos[k] : "");
-        }
-        fprintf(x->out, "%s\r\n", x->sb.buf);
-    }
-    x->first = false;
-    return ferror(x->out) ? RC_IO : RC_OK;
-}
-
-static int
-export_run(struct cmd_ctx *ctx, const char *desde, const char *hasta, const char *salida)
-{
-    struct exporter x = { .out = stdout, .json = ctx->json, .first = true };
-    struct err e = { 0 };
-    struct db *db;
-    int rc, status = 0;
-
-    if ((db = crm_cmd_open(ctx)) == NULL)
-        return 1;
-    if (salida != NULL && (x.out = fopen(salida, "w")) == NULL) {
-        db_close(db);
-        return cmd_fail("no se pudo crear «%s»", salida);
-    }
-    strbuf_init(&x.sb);
-    if (x.json) {
-        fputc('[', x.out);
-    } else {
-        for (int k = 0; k < DB_MENSAJE_NCOLUMNAS; k++)
-            fprintf(x.out, "%s%s", k ? "," : "", db_mensaje_columnas[k]);
-        fputs("\r\n", x.out);
-    }
-    rc = db_mensajes_exportar(db, desde, hasta, export_fila, &x, &e);
-    if (x.json)
-        fputs("]\n", x.out);
-    if (rc == RC_IO || (x.out != stdout && fclose(x.out) != 0))
-        status = cmd_fail("no se pudo escribir «%s»", salida != NULL ? salida : "la salida");
-    else if (rc != RC_OK)
-        status = crm_cmd_fail(ctx, &e);
-    if (rc == RC_IO && x.out != stdout)
-        (void)fclose(x.out);
-    strbuf_fini(&x.sb);
-    db_close(db);
-    return status;
-}
-
-int
-cmd_export_exec(struct cmd_ctx *ctx)
-{
-    const struct cmd_entry *entry = cmd_find("export");
-    const char *desde = NULL, *hasta = NULL, *salida = NULL;
-    const struct cmd_opt opts[] = {
-        { "desde", true, &desde, NULL },
-        { "hasta", true, &hasta, NULL },
-        { "salida", true, &salida, NULL },
-        { NULL, false, NULL, NULL },
-    };
-    int status;
-
-    if (ctx->argc < 1 || strcmp(ctx->argv[0], "mensajes") != 0)
-        return cmd_usage(entry, "solo se exporta «mensajes»");
-    if ((status = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, NULL, 0, NULL)) != 0)
-        return status;
-    if (!crm_cmd_fecha_valida(desde) || !crm_cmd_fecha_valida(hasta))
-        return cmd_usage(entry, "«--desde» y «--hasta» son fechas AAAA-MM-DD");
-    return export_run(ctx, desde, hasta, salida);
 }

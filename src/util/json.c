@@ -98,8 +98,14 @@ json_null(struct json *j)
 void
 json_num(struct json *j, const char *number_text)
 {
+    json_raw(j, number_text);
+}
+
+void
+json_raw(struct json *j, const char *json_text)
+{
     json_sep(j);
-    strbuf_addstr(j->sb, number_text);
+    strbuf_addstr(j->sb, json_text);
 }
 
 void

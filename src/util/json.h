@@ -32,12 +32,14 @@ void json_arr(struct json *j);
 void json_end(struct json *j);
 /* A member name inside an object; the next call writes its value. */
 void json_key(struct json *j, const char *key);
-/* Values. json_str(NULL) writes null. json_num writes already-valid number text as is. */
+/* Values. json_str(NULL) writes null. json_num writes already-valid number text as is;
+ * json_raw any already-valid JSON text (a document the database produced as jsonb). */
 void json_str(struct json *j, const char *s);
 void json_int(struct json *j, int64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_num(struct json *j, const char *number_text);
+void json_raw(struct json *j, const char *json_text);
 /* Appends s as a quoted JSON string to sb. */
 void json_escape(struct strbuf *sb, const char *s);
 

@@ -25,12 +25,16 @@ expect 2 'indique el número de la campaña' -- $e campana pausar x
 expect 2 'indique el número de la campaña' -- $e campana reanudar 0
 expect 2 'indique el número de la campaña' -- $e campana estado -3
 expect 2 'uso: embudo campana' -- $e campana cancelar 1 2
-expect 2 'solo se exporta «mensajes»' -- $e export clientes
+expect 2 'se exporta «mensajes» o «historial»' -- $e export clientes
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-13-01 --hasta 2026-12-31
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01 --hasta 2026-12-01x
 expect 0 'uso: embudo campana crear --etapa E --texto T' -- $e campana --help
+expect 2 '«--promotor» es solo para «historial»' -- \
+    $e export mensajes --desde 2026-12-01 --hasta 2026-12-01 --promotor prom1
+expect 2 'fechas AAAA-MM-DD' -- $e export historial --desde 2026-02-30
 expect 0 'uso: embudo export mensajes' -- $e export --help
+expect 0 'embudo export historial \[--desde' -- $e export --help
 
 # ---- on a private cluster: wa link on sim, then embudo worker --once ----------------------
 # As root the server runs as another account, which must reach the home.

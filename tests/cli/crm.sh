@@ -18,6 +18,10 @@ expect 2 '«--clave» no puede estar vacío' -- $e asignar --cantidad 5 --clave 
 expect 2 'opción desconocida: «--cantida»' -- $e asignar --cantida 5
 expect 2 'uso: embudo asignar --cantidad N' -- $e asignar extra --cantidad 5
 expect 2 '«--por» debe ser «convenio» o «entidad»' -- $e disponibles --por estado
+expect 2 '«--desde» y «--hasta» son fechas AAAA-MM-DD' -- $e informe --desde 2026-11-31
+expect 2 '«--desde» y «--hasta» son fechas AAAA-MM-DD' -- $e informe --hasta ayer
+expect 2 'opción desconocida: «--promotora»' -- $e informe --promotora prom1
+expect 2 'argumento de más: «extra»' -- $e informe extra
 expect 2 'argumento de más: «extra»' -- $e oportunidades extra
 expect 2 '«--etapa» no puede estar vacío' -- $e oportunidades --etapa ''
 expect 2 '«--lote» debe ser un número de lote \(se dio «x»\)' -- $e oportunidades --lote x

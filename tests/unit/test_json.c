@@ -38,10 +38,13 @@ test_nested_objects_and_arrays_get_commas_right(void **st)
     json_key(&j, "vacio");
     json_arr(&j);
     json_end(&j);
+    json_key(&j, "datos");
+    json_raw(&j, "{\"lote_id\": 1}");
     json_end(&j);
     assert_int_equal(j.depth, 0);
     assert_string_equal(sb.buf, "{\"lote\":-7,\"ok\":true,\"mensaje\":null,"
-                                "\"filas\":[{\"monto\":12500.50},{},null],\"vacio\":[]}");
+                                "\"filas\":[{\"monto\":12500.50},{},null],\"vacio\":[],"
+                                "\"datos\":{\"lote_id\": 1}}");
     strbuf_fini(&sb);
 }
 
