@@ -181,6 +181,27 @@ test_bad_lines_name_file_and_line_and_good_ones_still_apply(void **st)
     assert_string_equal(e.msg, "t.conf:2: byte nulo en la línea");
 }
 
+/* [ and ] are keys as well (the informe's periods): a line with '=' binds them, only a line
+ * without one is a section. */
+static void
+test_brackets_are_keys_too(void **st)
+{
+    struct keymap *km = *st;
+    static const char conf[] = "[informe]\n"
+                               "[ = periodo_siguiente\n"
+                               "] = periodo_anterior\n";
+    struct key open = ch('['), close = ch(']');
+    struct err e;
+
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, conf, strlen(conf), "teclas.conf", &e), RC_OK);
+    assert_int_equal(keymap_lookup(km, KEYMAP_INFORME, &open), ACTION_PERIOD_NEXT);
+    assert_int_equal(keymap_lookup(km, KEYMAP_INFORME, &close), ACTION_PERIOD_PREV);
+    assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &open), ACTION_NONE);
+    assert_int_equal(keymap_load(km, "[informe\n", 9, "t.conf", &e), RC_INVAL);
+    assert_string_equal(e.msg, "t.conf:1: sección mal escrita (se espera «[contexto]»)");
+}
+
 static char *
 hint(struct keymap *km, enum keymap_ctx ctx, int width)
 {
@@ -421,16 +442,17 @@ static void
 test_every_action_reads_or_writes(void **st)
 {
     static const enum action reads[] = {
-        ACTION_NONE,      ACTION_QUIT,     ACTION_REFRESH,     ACTION_HELP,
-        ACTION_CLOSE,     ACTION_BACK,     ACTION_CMDLINE,     ACTION_NEXT_PANE,
-        ACTION_PREV_PANE, ACTION_PANE_1,   ACTION_PANE_2,      ACTION_PANE_3,
-        ACTION_PANE_4,    ACTION_PANE_5,   ACTION_PANE_6,      ACTION_PANE_7,
-        ACTION_PANE_8,    ACTION_PANE_9,   ACTION_UP,          ACTION_DOWN,
-        ACTION_LEFT,      ACTION_RIGHT,    ACTION_PAGE_UP,     ACTION_PAGE_DOWN,
-        ACTION_TOP,       ACTION_BOTTOM,   ACTION_OPEN,        ACTION_TAG,
-        ACTION_FILTER,    ACTION_SORT,     ACTION_TOGGLE_VIEW, ACTION_PICK_MEMBER,
-        ACTION_CONFIRM,   ACTION_COMPLETE, ACTION_NEXT_FIELD,  ACTION_PREV_FIELD,
-        ACTION_SUBMIT,    ACTION_YES,      ACTION_NO,
+        ACTION_NONE,        ACTION_QUIT,       ACTION_REFRESH,     ACTION_HELP,
+        ACTION_CLOSE,       ACTION_BACK,       ACTION_CMDLINE,     ACTION_NEXT_PANE,
+        ACTION_PREV_PANE,   ACTION_PANE_1,     ACTION_PANE_2,      ACTION_PANE_3,
+        ACTION_PANE_4,      ACTION_PANE_5,     ACTION_PANE_6,      ACTION_PANE_7,
+        ACTION_PANE_8,      ACTION_PANE_9,     ACTION_UP,          ACTION_DOWN,
+        ACTION_LEFT,        ACTION_RIGHT,      ACTION_PAGE_UP,     ACTION_PAGE_DOWN,
+        ACTION_TOP,         ACTION_BOTTOM,     ACTION_OPEN,        ACTION_TAG,
+        ACTION_FILTER,      ACTION_SORT,       ACTION_TOGGLE_VIEW, ACTION_PICK_MEMBER,
+        ACTION_CONFIRM,     ACTION_COMPLETE,   ACTION_NEXT_FIELD,  ACTION_PREV_FIELD,
+        ACTION_SUBMIT,      ACTION_YES,        ACTION_NO,          ACTION_PERIOD_PREV,
+        ACTION_PERIOD_NEXT, ACTION_PERIOD_DAY, ACTION_PERIOD_WEEK, ACTION_PERIOD_MONTH,
     };
 
     (void)st;
@@ -520,6 +542,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auditor_has_no_write_binding, setup, teardown),
         cmocka_unit_test(test_every_action_reads_or_writes),
+        cmocka_unit_test_setup_teardown(test_brackets_are_keys_too, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),
     };

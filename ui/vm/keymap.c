@@ -62,6 +62,11 @@ static const struct {
     [ACTION_CAPTURE] = { "captar", "captar un cliente propio" },
     [ACTION_DISTRIBUTE] = { "repartir", "repartirle clientes" },
     [ACTION_NO_CONTACT] = { "no_contactar", "no contactar (lo pidió la persona)" },
+    [ACTION_PERIOD_PREV] = { "periodo_anterior", "periodo anterior" },
+    [ACTION_PERIOD_NEXT] = { "periodo_siguiente", "periodo siguiente" },
+    [ACTION_PERIOD_DAY] = { "periodo_dia", "un día" },
+    [ACTION_PERIOD_WEEK] = { "periodo_semana", "una semana" },
+    [ACTION_PERIOD_MONTH] = { "periodo_mes", "un mes (30 días)" },
     [ACTION_WA_LINK] = { "vincular", "vincular WhatsApp" },
     [ACTION_WA_LINK_PHONE] = { "vincular_telefono", "vincular WhatsApp con el número de teléfono" },
     [ACTION_WA_SCAN] = { "escanear", "simular el escaneo" },
@@ -131,6 +136,7 @@ static const struct {
     [KEYMAP_PROGRESO] = { "progreso", "Progreso", true },
     [KEYMAP_ESTADISTICAS] = { "estadisticas", "Estadísticas", true },
     [KEYMAP_REPARTIR] = { "repartir", "Repartir", true },
+    [KEYMAP_INFORME] = { "informe", "Informe", true },
     [KEYMAP_HELP] = { "ayuda", "Ayuda", false },
     [KEYMAP_CMDLINE] = { "comando", "Línea de comandos", false },
     [KEYMAP_FORM] = { "formulario", "Formularios", false },
@@ -652,7 +658,9 @@ load_line(struct keymap *km, char *line, enum keymap_ctx *ctx, char *why, size_t
 
     if (s[0] == '\0' || s[0] == '#')
         return NULL;
-    if (s[0] == '[') {
+    /* "[informe]" opens a section; "[ = periodo_anterior" binds the key [ (no section has
+       an '=' in it). */
+    if (s[0] == '[' && strchr(s, '=') == NULL) {
         char *close = strchr(s, ']');
 
         if (close == NULL || trim(close + 1)[0] != '\0')

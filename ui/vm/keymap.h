@@ -107,6 +107,12 @@ enum action {
     ACTION_CAPTURE,    /* captación: a lead of one's own becomes an opportunity */
     ACTION_DISTRIBUTE, /* supervision: deal clients over the team (Repartir) */
     ACTION_NO_CONTACT, /* the person asked: their phone goes in the do-not-contact registry */
+    /* the funnel report (informe): its range of dates */
+    ACTION_PERIOD_PREV,  /* the whole range one period back */
+    ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
+    ACTION_PERIOD_DAY,   /* the range becomes one day, */
+    ACTION_PERIOD_WEEK,  /* a week (7 days) */
+    ACTION_PERIOD_MONTH, /* or a month (30 days), ending where it ended */
     /* the campaign panes (issue 5: whatsapp, campana, progreso, estadisticas) */
     ACTION_WA_LINK,       /* link the account (or ask for a new QR) */
     ACTION_WA_LINK_PHONE, /* link the account with a code typed on the phone */
@@ -147,10 +153,11 @@ enum keymap_ctx {
     KEYMAP_PROGRESO,     /* issue 5: campaign progress */
     KEYMAP_ESTADISTICAS, /* issue 5: WhatsApp statistics */
     KEYMAP_REPARTIR,     /* supervision: deal clients over the team */
-    KEYMAP_HELP,    /* the help overlay is open */
-    KEYMAP_CMDLINE, /* the ":" line is open (other keys edit the text) */
-    KEYMAP_FORM,    /* a form is open (other keys edit the field) */
-    KEYMAP_CONFIRM, /* a yes/no question is open */
+    KEYMAP_INFORME,      /* the funnel report */
+    KEYMAP_HELP,         /* the help overlay is open */
+    KEYMAP_CMDLINE,      /* the ":" line is open (other keys edit the text) */
+    KEYMAP_FORM,         /* a form is open (other keys edit the field) */
+    KEYMAP_CONFIRM,      /* a yes/no question is open */
     KEYMAP_CTX_COUNT
 };
 
