@@ -54,9 +54,10 @@ const struct cmd_entry cmd_table[] = {
     { "usuario",
       "usuario [lista] | usuario crear LOGIN --nombre N --rol PROMOTOR|SUPERVISOR|ADMIN|AUDITOR"
       " [--supervisor S] [--cupo N] [--cartera N] | usuario estado LOGIN"
-      " ACTIVO|AUSENTE|VACACIONES|BAJA | usuario supervisor LOGIN SUPERVISOR |"
-      " usuario limites LOGIN [--cupo N] [--cartera N]",
-      "usuarios del equipo: lista, alta, estado, cambio de equipo, cupo y cartera (admins)",
+      " ACTIVO|AUSENTE|VACACIONES|BAJA [--motivo M] | usuario supervisor LOGIN SUPERVISOR |"
+      " usuario limites LOGIN [--cupo N] [--cartera N] | usuario cambios [LOGIN] [--limite N]",
+      "usuarios del equipo: lista, alta, estado (también el supervisor: ausente, vacaciones),"
+      " cambio de equipo, cupo, cartera y el registro de cambios",
       cmd_usuario_exec },
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },

@@ -2,16 +2,19 @@
  * cmd_usuario — `embudo usuario …`, running the team without psql (sql/002, 071, 072):
  *   usuario [lista]                                  the users the caller may see
  *   usuario crear LOGIN --nombre N --rol R [--supervisor S] [--cupo N] [--cartera N]
- *   usuario estado LOGIN ACTIVO|AUSENTE|VACACIONES|BAJA
+ *   usuario estado LOGIN ACTIVO|AUSENTE|VACACIONES|BAJA [--motivo M]
  *   usuario supervisor LOGIN SUPERVISOR              moves a promoter to another team
  *   usuario limites LOGIN [--cupo N] [--cartera N]   cupo diario and cartera máxima
- * Changes are for admins (the database refuses anyone else: EB101). Flags are checked here
+ *   usuario cambios [LOGIN] [--limite N]             who changed what, when and why (078)
+ * Changes are for admins, but a supervisor may set ACTIVO, AUSENTE or VACACIONES on their own
+ * promoters (the database refuses the rest: EB101, EB115, EB116). Flags are checked here
  * (exit 2) before connecting; refusals print the database's message (exit 1). Main thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
@@ -245,19 +248,24 @@ run_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
 static int
 run_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
+    const char *motivo = NULL;
+    const struct cmd_opt opts[] = { { "motivo", true, &motivo, NULL },
+                                    { NULL, false, NULL, NULL } };
     char *pos[2], anterior[16], estado[16], msg[256];
     int npos = 0, status;
     struct err e = { 0 };
     struct db *db;
 
-    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 2, &npos)) != 0)
+    if ((status = cmd_parse(entry, argc, argv, opts, pos, 2, &npos)) != 0)
         return status;
     if (npos < 2)
         return cmd_usage(entry, "se esperan LOGIN y ESTADO (ACTIVO, AUSENTE, VACACIONES o BAJA)");
+    if (motivo != NULL && (status = crm_cmd_texto(entry, "motivo", motivo, 500)) != 0)
+        return status;
     upcase(estado, sizeof estado, pos[1]);
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
-    if (db_usuario_estado(db, pos[0], estado, anterior, sizeof anterior, &e) != RC_OK) {
+    if (db_usuario_estado(db, pos[0], estado, motivo, anterior, sizeof anterior, &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
     } else {
         snprintf(msg, sizeof msg, "%s: %s → %s", pos[0], anterior, estado);
@@ -325,6 +333,87 @@ run_limites(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
     return status;
 }
 
+static void
+print_cambios(const struct cmd_ctx *ctx, const struct db_usuario_cambio *c, size_t n)
+{
+    struct strbuf sb;
+    struct json j;
+    char cuando[32];
+
+    strbuf_init(&sb);
+    if (!ctx->json) {
+        if (n == 0)
+            strbuf_addstr(&sb, "no hay cambios registrados\n");
+        for (size_t i = 0; i < n; i++) {
+            struct tm tm = { 0 };
+            const char *end = strptime(c[i].hecho_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+            strbuf_addf(&sb, "%s  %s  %s: %s → %s  por %s",
+                        end != NULL ? crm_cmd_time(timegm(&tm), cuando, sizeof cuando)
+                                    : c[i].hecho_at,
+                        c[i].usuario, c[i].campo, c[i].anterior != NULL ? c[i].anterior : "—",
+                        c[i].nuevo != NULL ? c[i].nuevo : "—",
+                        c[i].hecho_por != NULL ? c[i].hecho_por : "el dueño de la base");
+            if (c[i].motivo != NULL)
+                strbuf_addf(&sb, " («%s»)", c[i].motivo);
+            strbuf_addch(&sb, '\n');
+        }
+        fputs(sb.buf, stdout);
+        strbuf_fini(&sb);
+        return;
+    }
+    json_init(&j, &sb);
+    json_arr(&j);
+    for (size_t i = 0; i < n; i++) {
+        const char *const kv[][2] = {
+            { "usuario", c[i].usuario },   { "campo", c[i].campo },
+            { "anterior", c[i].anterior }, { "nuevo", c[i].nuevo },
+            { "motivo", c[i].motivo },     { "hecho_por", c[i].hecho_por },
+            { "hecho_at", c[i].hecho_at },
+        };
+
+        json_obj(&j);
+        for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
+            json_key(&j, kv[k][0]);
+            json_str(&j, kv[k][1]);
+        }
+        json_end(&j);
+    }
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+static int
+run_cambios(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    const char *limite_s = NULL;
+    const struct cmd_opt opts[] = { { "limite", true, &limite_s, NULL },
+                                    { NULL, false, NULL, NULL } };
+    struct db_usuario_cambio *c = NULL;
+    char *pos[1];
+    int npos = 0, status;
+    long limite = 50;
+    struct err e = { 0 };
+    size_t n = 0;
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, pos, 1, &npos)) != 0)
+        return status;
+    if (limite_s != NULL && !cmd_parse_long(limite_s, 1, 10000, &limite))
+        return cmd_usage(entry, "«--limite» debe ser un número entre 1 y 10000 (se dio «%s»)",
+                         limite_s);
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_usuario_cambios(db, npos > 0 ? pos[0] : NULL, (int)limite, &c, &n, &e) != RC_OK)
+        status = crm_cmd_fail(ctx, &e);
+    else
+        print_cambios(ctx, c, n);
+    db_usuario_cambios_free(c, n);
+    db_close(db);
+    return status;
+}
+
 int
 cmd_usuario_exec(struct cmd_ctx *ctx)
 {
@@ -333,7 +422,7 @@ cmd_usuario_exec(struct cmd_ctx *ctx)
         int (*run)(struct cmd_ctx *, const struct cmd_entry *, int, char **);
     } verbs[] = {
         { "lista", run_lista },           { "crear", run_crear },     { "estado", run_estado },
-        { "supervisor", run_supervisor }, { "limites", run_limites },
+        { "supervisor", run_supervisor }, { "limites", run_limites }, { "cambios", run_cambios },
     };
     const struct cmd_entry *entry = cmd_find("usuario");
 
@@ -342,6 +431,7 @@ cmd_usuario_exec(struct cmd_ctx *ctx)
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcmp(ctx->argv[0], verbs[i].verb) == 0)
             return verbs[i].run(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(entry, "acción desconocida: «%s» (lista, crear, estado, supervisor o limites)",
-                     ctx->argv[0]);
+    return cmd_usage(
+        entry, "acción desconocida: «%s» (lista, crear, estado, supervisor, limites o cambios)",
+        ctx->argv[0]);
 }

@@ -73,17 +73,17 @@ db_usuario_crear(struct db *db, const struct db_usuario_nuevo *u, int *id, struc
 }
 
 int
-db_usuario_estado(struct db *db, const char *login, const char *estado, char *anterior, size_t size,
-                  struct err *e)
+db_usuario_estado(struct db *db, const char *login, const char *estado, const char *motivo,
+                  char *anterior, size_t size, struct err *e)
 {
-    static const char sql[] = "SELECT api.cambiar_estado_usuario($1, $2)";
-    const char *p[2] = { login, estado };
+    static const char sql[] = "SELECT api.cambiar_estado_usuario($1, $2, $3)";
+    const char *p[3] = { login, estado, motivo };
     PGresult *res = NULL;
     int rc;
 
     if (size > 0)
         anterior[0] = '\0';
-    rc = db_query_row(db, sql, 2, p, &res, e);
+    rc = db_query_row(db, sql, 3, p, &res, e);
     if (rc == RC_OK)
         db_col_copy(anterior, size, res, 0, 0);
     PQclear(res);
@@ -128,4 +128,55 @@ db_usuario_limites(struct db *db, const char *login, int cupo_diario, int carter
     }
     PQclear(res);
     return rc;
+}
+
+int
+db_usuario_cambios(struct db *db, const char *login, int limite, struct db_usuario_cambio **rows,
+                   size_t *n, struct err *e)
+{
+    static const char sql[] =
+        "SELECT usuario, campo, anterior, nuevo, motivo, hecho_por,"
+        " to_char(hecho_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        " FROM api.usuario_cambios($1, $2::int)";
+    char lim[16];
+    const char *p[2] = { login, lim };
+    PGresult *res = NULL;
+    int rc;
+
+    *rows = NULL;
+    *n = 0;
+    snprintf(lim, sizeof lim, "%d", limite);
+    rc = db_query_rows(db, sql, 2, p, &res, e);
+    if (rc == RC_OK) {
+        *n = (size_t)PQntuples(res);
+        *rows = xcalloc(*n + 1, sizeof **rows);
+        for (int i = 0; i < PQntuples(res); i++) {
+            struct db_usuario_cambio *c = &(*rows)[i];
+
+            c->usuario = db_col_dup(res, i, 0);
+            c->campo = db_col_dup(res, i, 1);
+            c->anterior = db_col_dup(res, i, 2);
+            c->nuevo = db_col_dup(res, i, 3);
+            c->motivo = db_col_dup(res, i, 4);
+            c->hecho_por = db_col_dup(res, i, 5);
+            c->hecho_at = db_col_dup(res, i, 6);
+        }
+    }
+    PQclear(res);
+    return rc;
+}
+
+void
+db_usuario_cambios_free(struct db_usuario_cambio *rows, size_t n)
+{
+    for (size_t i = 0; rows != NULL && i < n; i++) {
+        free(rows[i].usuario);
+        free(rows[i].campo);
+        free(rows[i].anterior);
+        free(rows[i].nuevo);
+        free(rows[i].motivo);
+        free(rows[i].hecho_por);
+        free(rows[i].hecho_at);
+    }
+    free(rows);
 }

@@ -1,8 +1,10 @@
 /*
- * db_usuarios — user administration through schema api (sql/002, 071, 072): list the users
- * the caller may see, create one, change its estado, its supervisor, its cupo diario and
- * cartera máxima. Only admins (or a superuser / embudo_owner session) may change anything:
- * the database refuses everyone else (EB101; an auditor gets 42501).
+ * db_usuarios — user administration through schema api (sql/002, 071, 072, 078): list the
+ * users the caller may see, create one, change its estado, its supervisor, its cupo diario
+ * and cartera máxima, and read the record of those changes. Only admins (or a superuser /
+ * embudo_owner session) may change anything, except that a supervisor sets ACTIVO, AUSENTE or
+ * VACACIONES on the promoters of their team (078): the database refuses everyone else
+ * (EB101, EB115, EB116; an auditor gets 42501).
  *
  * Same rules as db_crm.h: one parameterised statement per call, in autocommit; refusals are
  * RC_REFUSED with e->code = the SQLSTATE (EB1xx, docs/sqlstates.md) and the database's Spanish
@@ -50,10 +52,11 @@ struct db_usuario_nuevo {
 int db_usuario_crear(struct db *db, const struct db_usuario_nuevo *u, int *id, struct err *e)
     __attribute__((warn_unused_result));
 
-/* Sets estado (ACTIVO, AUSENTE, VACACIONES, BAJA); the previous one into anterior. EB101,
- * EB111…EB114. */
-int db_usuario_estado(struct db *db, const char *login, const char *estado, char *anterior,
-                      size_t size, struct err *e) __attribute__((warn_unused_result));
+/* Sets estado (ACTIVO, AUSENTE, VACACIONES, BAJA) with an optional reason (NULL) kept in
+ * the record of changes; the previous estado into anterior. EB101, EB111…EB116. */
+int db_usuario_estado(struct db *db, const char *login, const char *estado, const char *motivo,
+                      char *anterior, size_t size, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Moves promoter login to supervisor's team. EB101, EB106, EB107, EB111. */
 int db_usuario_supervisor(struct db *db, const char *login, const char *supervisor, struct err *e)
@@ -65,5 +68,25 @@ int db_usuario_supervisor(struct db *db, const char *login, const char *supervis
  */
 int db_usuario_limites(struct db *db, const char *login, int cupo_diario, int cartera_max,
                        int *cupo, int *cartera, struct err *e) __attribute__((warn_unused_result));
+
+/* One change to a user (api.usuario_cambios, crm.usuarios_cambios); strings owned. */
+struct db_usuario_cambio {
+    char *usuario;  /* whose */
+    char *campo;    /* estado | rol | supervisor | cupo_diario | cartera_max | nombre */
+    char *anterior; /* NULL when there was none */
+    char *nuevo;
+    char *motivo;    /* NULL when none was given */
+    char *hecho_por; /* login; NULL = the database owner's session */
+    char *hecho_at;  /* ISO 8601 UTC */
+};
+
+/*
+ * The changes to the users the caller may see (login NULL) or to one of them, newest first,
+ * at most limite (1…10000); db_usuario_cambios_free the rows. EB001, EB111, EB112.
+ */
+int db_usuario_cambios(struct db *db, const char *login, int limite,
+                       struct db_usuario_cambio **rows, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+void db_usuario_cambios_free(struct db_usuario_cambio *rows, size_t n);
 
 #endif

@@ -125,7 +125,8 @@ test_validation_codes(void **state)
     db_close(su);
 }
 
-/* Only admins (and superusers) administer users; everybody else gets EB101. */
+/* Only admins (and superusers) administer users; everybody else gets EB101. A supervisor
+ * may mark their own promoters absent (078, test_usuarios_equipo), never end a login. */
 static void
 test_only_admins(void **state)
 {
@@ -136,7 +137,7 @@ test_only_admins(void **state)
     dbt_exec(su, "SELECT api.crear_usuario('tu_admin', 'Alicia Ramírez', 'ADMIN')");
     s = dbt_connect(t, "tu_sup");
     expect_code(s, "EB101", "SELECT api.crear_usuario('tu_y', 'Nombre', 'ADMIN')");
-    expect_code(s, "EB101", "SELECT api.cambiar_estado_usuario('tu_prom', 'AUSENTE')");
+    expect_code(s, "EB115", "SELECT api.cambiar_estado_usuario('tu_prom', 'BAJA')");
     expect_code(s, "EB101", "SELECT api.cambiar_supervisor('tu_prom', 'tu_sup')");
     db_close(s);
     a = dbt_connect(t, "tu_admin");

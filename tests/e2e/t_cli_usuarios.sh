@@ -3,8 +3,10 @@
 # again changes nothing and different data is refused; the list shows each as the caller may
 # see it (admin: everyone; the supervisor: its team; the promoter: itself); limites, estado
 # and supervisor change and say what they did, in text and in --json; a supervisor may not
-# change a limit (EB101) and an auditor may not change anything (permission). Its own users
-# (supusr, supusr2, promusr, audusr), so no other scenario's data moves.
+# change a limit (EB101) and an auditor may not change anything (permission); the promoter's
+# supervisor marks it absent with a reason (078), another supervisor may not, and `usuario
+# cambios` shows who did what. Its own users (supusr, supusr2, promusr, audusr), so no other
+# scenario's data moves.
 . "$(dirname "$0")/lib.inc"
 
 out="$E2E_WORK/$E2E_NAME.out"
@@ -59,4 +61,30 @@ eb --as audusr usuario estado promusr ACTIVO > "$out" 2>&1
     fail "el auditor cambió un estado: $(cat "$out")"
 [ "$(sql_as admin "SELECT estado || cupo_diario FROM crm.usuarios WHERE login = 'promusr'")" = VACACIONES20 ] ||
     fail "promusr cambió"
+
+# Its supervisor (supusr2 now) brings promusr back and marks it absent, with a reason; the
+# other supervisor may not; BAJA stays an admin's.
+eb --as supusr2 usuario estado promusr activo > "$out" 2>&1 &&
+    grep -q '^promusr: VACACIONES → ACTIVO$' "$out" || fail "supusr2 activo: $(cat "$out")"
+eb --as supusr2 usuario estado promusr ausente --motivo 'cita en el IMSS' > "$out" 2>&1 ||
+    fail "supusr2 ausente: $(cat "$out")"
+eb --as supusr usuario estado promusr activo > "$out" 2>&1
+[ $? -eq 1 ] && grep -q '«promusr» no es promotor de su equipo' "$out" ||
+    fail "supusr cambió a un promotor ajeno: $(cat "$out")"
+eb --as supusr2 usuario estado promusr baja > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'dar de baja o de alta a un usuario es de un administrador' "$out" ||
+    fail "supusr2 dio de baja: $(cat "$out")"
+
+# The record of changes, newest first: what each did, with the reason.
+eb --as supusr2 usuario cambios promusr > "$out" 2>&1 || fail "cambios: $(cat "$out")"
+head -n 1 "$out" | grep -q '  promusr  estado: ACTIVO → AUSENTE  por supusr2 («cita en el IMSS»)$' ||
+    fail "último cambio: $(cat "$out")"
+grep -q '  promusr  supervisor: supusr → supusr2  por admin$' "$out" &&
+    grep -q '  promusr  cupo_diario: 35 → 20  por admin$' "$out" ||
+    fail "cambios del admin: $(cat "$out")"
+[ "$(eb --as supusr usuario cambios | grep -c promusr)" = 0 ] ||
+    fail "supusr ve los cambios de un promotor que ya no es suyo"
+eb --as supusr2 --json usuario cambios promusr --limite 1 > "$out" 2>&1 &&
+    grep -q '^\[{"usuario":"promusr","campo":"estado","anterior":"ACTIVO","nuevo":"AUSENTE","motivo":"cita en el IMSS","hecho_por":"supusr2","hecho_at":"[0-9T:Z-]*"}\]$' "$out" ||
+    fail "cambios --json: $(cat "$out")"
 e2e_end
