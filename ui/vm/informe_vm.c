@@ -109,7 +109,7 @@ informe_rango_dias(const struct informe_rango *r)
 }
 
 /* r's ends as day numbers; a range not known yet is the week ending hoy (the server's
- * default), and one ending after hoy ends at hoy. */
+ * default). */
 static void
 rango_conocido(const struct informe_rango *r, long hoy, long *d0, long *d1)
 {
