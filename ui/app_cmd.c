@@ -39,6 +39,8 @@ const struct cmdline_cmd app_commands[] = {
     { "buscar", "TEXTO", "filtrar el panel por texto", NULL, NULL, 1, 8 },
     { "estadisticas", "[DESDE [HASTA] | Nd]", "estadísticas de WhatsApp de esas fechas", NULL,
       "rango", 0, 2 },
+    { "informe", "[DESDE HASTA] [LOGIN]", "informe del embudo de esas fechas", NULL, "promotor", 0,
+      3 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
@@ -46,15 +48,16 @@ const struct cmdline_cmd app_commands[] = {
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = { "asignacion",   "repartir", "",   "bandeja", "",
-                                            "estadisticas", NULL,       NULL, NULL,      NULL };
+static const char *const command_pane[] = { "asignacion", "repartir",     "",        "bandeja",
+                                            "",           "estadisticas", "informe", NULL,
+                                            NULL,         NULL,           NULL };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
 
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
-static const bool command_writes[] = { true,  true,  true,  false, false,
+static const bool command_writes[] = { true,  true,  true,  false, false, false,
                                        false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],

@@ -1,12 +1,12 @@
 # t_auditor — the demo's auditor (rol AUDITOR, docs/api.md §11) in the terminal client, 80×24:
 # the status bar says "solo lectura"; the tabs are Inicio, Embudo, Detalle, Bandeja, Equipo,
-# Progreso and Estadísticas WA (no Asignación, Repartir, WhatsApp or the campaign wizard); it
-# picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint bar, in "?"
-# or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo, Detalle, Bandeja,
-# Equipo and Progreso only say "Solo lectura: su perfil no cambia datos."; :asignar and :mover
-# are refused; its client does not sweep (the log says why); and nothing in the database
-# changed (opportunities, history, lotes, notes counted as postgres before and after). It only
-# reads, so it depends on no other scenario's data and changes none.
+# Informe, Progreso and Estadísticas WA (no Asignación, Repartir, WhatsApp or the campaign
+# wizard); it picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint
+# bar, in "?" or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo,
+# Detalle, Bandeja, Equipo and Progreso only say "Solo lectura: su perfil no cambia datos.";
+# :asignar and :mover are refused; its client does not sweep (the log says why); and nothing in
+# the database changed (opportunities, history, lotes, notes counted as postgres before and
+# after). It only reads, so it depends on no other scenario's data and changes none.
 . "$(dirname "$0")/lib.inc"
 
 counts() {
@@ -22,7 +22,7 @@ before=$(counts)
 start_app 80 24 --as auditor
 wait_for "● conectado"
 expect_line '^ embudo │ auditor · AUDITOR · solo lectura '
-expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo   6 Progreso  …$'
+expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo   6 Informe  …$'
 expect_line 'Oportunidades \(todas\)'
 screen | sed -n 2p | grep -E -q 'Asignación|Repartir|WhatsApp|Nueva campaña' &&
     fail "el auditor ve un panel que escribe"
@@ -64,7 +64,8 @@ screen | grep -E -q '│  [mnvxita] +[a-zá]' && fail "la ayuda de Detalle ofrec
 send_key Escape
 wait_until_gone "Ayuda: Detalle"
 
-# Bandeja, Equipo, Progreso: they read; their write keys answer the same.
+# Bandeja, Equipo, Progreso: they read; their write keys answer the same. Informe only reads:
+# everyone's funnel, with p to pick a promoter.
 send 4
 wait_for "Bandeja ·"
 expect_line '^ Enter abrir  \? ayuda  : comando  q salir *$'
@@ -77,19 +78,22 @@ send c
 wait_for "Solo lectura: su perfil no cambia datos."
 screen | grep -q "Repartir clientes" && fail "c abrió Repartir"
 send 6
+wait_for "· todos los promotores"
+expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  p promotor  \? ayuda'
+send 7
 wait_for "Campañas ("
 screen | grep -E -q 'créela en el asistente|Puede:' && fail "Progreso ofrece acciones"
 send p
 wait_for "Solo lectura: su perfil no cambia datos."
-send 7
+send 8
 wait_for "Estadísticas de WhatsApp ·"
-expect_line '7 Estadísticas WA'
+expect_line '8 Estadísticas WA'
 screen | grep -q "No se pudo" && fail "un panel no pudo leer"
 
 # Commands: the ones that write are not offered, and refused when typed.
 send :
 send_key Tab
-wait_match '^:  bandeja  buscar  estadisticas  tema  teclas  ayuda  q *$'
+wait_match '^:  bandeja  buscar  estadisticas  informe  tema  teclas  ayuda  q *$'
 send_key Escape
 send :
 send "asignar 5"

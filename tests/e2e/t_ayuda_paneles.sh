@@ -21,6 +21,7 @@ wait_for "● conectado"
 expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación '
 screen | sed -n 2p | grep -q -e Bandeja -e Equipo && fail "un promotor ve pestañas de supervisión"
 check_help 2 Embudo
+check_help 5 Informe # before Asignación, where digits type into Cantidad
 check_help 4 Asignación
 send_key BTab # back from Asignación: Detalle
 wait_for "Elige una oportunidad en el Embudo"
@@ -37,6 +38,7 @@ expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo( |$)'
 check_help 2 Embudo
 check_help 4 Bandeja
 check_help 5 Equipo
+check_help 6 Informe
 send q
 wait_gone
 expect_exit 0

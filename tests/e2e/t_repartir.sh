@@ -26,8 +26,8 @@ lotes() { # the DISTRIBUCION lotes of promoter $1: "count:sum(solicitados)"
 
 start_app 80 24 --as suprep
 wait_for "● conectado"
-wait_for "6 Repartir"
-send 6
+wait_for "6 Informe" # Repartir is the next tab (past the … at 80 columns)
+send 7
 wait_for "Repartir clientes al equipo"
 wait_for "Se repartirían 13 de"
 # Convenio CFE (the first clave): the preview is read again for it.

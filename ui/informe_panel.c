@@ -1,0 +1,359 @@
+/*
+ * informe_panel — the "informe" pane (every profile): the funnel report of db_informe_load
+ * over a range of business dates — the week ending today at first; [ and ] move it a period
+ * back or forward, d, s and m make it a day, a week or a month, p (those who see others)
+ * narrows it to each promoter in turn and back to all, ":informe DESDE HASTA LOGIN" sets
+ * both. It only reads. A refusal of the api (a range it does not take, a promoter outside
+ * the scope) goes to the bottom bar and the report on screen stays, with its range.
+ *
+ * Re-read on notifications of the history, the opportunities and the sales (a promoter:
+ * those naming them), and only while shown: a hidden pane reads again when it is entered.
+ *
+ * Loop thread only, except informe_query (worker thread, the job's own fields).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_informe.h"
+#include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
+#include "ui/pane/informe_pane.h"
+#include "ui/term/term.h"
+#include "ui/vm/informe_vm.h"
+#include "util/err.h"
+#include "util/xmalloc.h"
+
+static const struct keymap_entry informe_keys[] = {
+    { KEYMAP_INFORME, { KK_CHAR, '[' }, ACTION_PERIOD_PREV, "periodo anterior", true, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, ']' }, ACTION_PERIOD_NEXT, "periodo siguiente", true, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 's' }, ACTION_PERIOD_WEEK, "semana", true, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'm' }, ACTION_PERIOD_MONTH, "mes (30 días)", false, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'd' }, ACTION_PERIOD_DAY, "un día", false, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'p' }, ACTION_PICK_MEMBER, "promotor", true, KEYMAP_VEN_EQUIPO },
+};
+
+struct informe_st {
+    struct app *a;
+    struct informe_model m;
+    struct informe_vm vm;
+    struct informe_rango pedido; /* what the next read asks for */
+    bool loading, again;
+    bool shown; /* the visible pane */
+    bool stale; /* a notification came while hidden */
+};
+
+struct informe_job {
+    struct app_job base;
+    struct informe_rango r; /* a copy of the pedido it reads */
+    struct db_informe inf;
+    struct informe_st *st;
+};
+
+static int
+informe_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct informe_job *j = (struct informe_job *)aj;
+    struct db_informe_rango r = {
+        .desde = j->r.desde[0] != '\0' ? j->r.desde : NULL,
+        .hasta = j->r.hasta[0] != '\0' ? j->r.hasta : NULL,
+        .promotor = j->r.promotor[0] != '\0' ? j->r.promotor : NULL,
+    };
+
+    return db_informe_load(db, &r, &j->inf, e);
+}
+
+static void informe_load(struct informe_st *s);
+
+static bool
+rango_igual(const struct informe_rango *a, const struct informe_rango *b)
+{
+    return strcmp(a->desde, b->desde) == 0 && strcmp(a->hasta, b->hasta) == 0 &&
+           strcmp(a->promotor, b->promotor) == 0;
+}
+
+/* Copies the db structs into the vm's (the vm includes no db header). */
+static void
+datos_from(struct informe_datos *d, const struct db_informe *inf, const char *promotor)
+{
+    memset(d, 0, sizeof *d);
+    memcpy(d->desde, inf->desde, sizeof d->desde);
+    memcpy(d->hasta, inf->hasta, sizeof d->hasta);
+    snprintf(d->promotor, sizeof d->promotor, "%s", promotor);
+    d->etapas = xcalloc(inf->netapas + 1, sizeof *d->etapas);
+    d->motivos = xcalloc(inf->nmotivos + 1, sizeof *d->motivos);
+    d->promotores = xcalloc(inf->npromotores + 1, sizeof *d->promotores);
+    for (size_t i = 0; i < inf->netapas; i++) {
+        const struct db_informe_etapa *t = &inf->etapas[i];
+
+        d->etapas[i] = (struct informe_etapa){
+            .entradas = t->entradas,
+            .salidas = t->salidas,
+            .avanzaron = t->avanzaron,
+            .regresaron = t->regresaron,
+            .a_bandeja = t->a_bandeja,
+            .ventas = t->ventas,
+            .vencidas = t->vencidas,
+            .otras = t->otras,
+            .horas_mediana = t->horas_mediana,
+            .horas_p90 = t->horas_p90,
+            .en_etapa = t->en_etapa,
+        };
+        snprintf(d->etapas[i].etapa, sizeof d->etapas[i].etapa, "%s", t->etapa);
+        snprintf(d->etapas[i].tipo, sizeof d->etapas[i].tipo, "%s", t->tipo);
+    }
+    d->netapas = inf->netapas;
+    for (size_t i = 0; i < inf->nmotivos; i++) {
+        snprintf(d->motivos[i].tipo, sizeof d->motivos[i].tipo, "%s", inf->motivos[i].tipo);
+        snprintf(d->motivos[i].razon, sizeof d->motivos[i].razon, "%s", inf->motivos[i].razon);
+        d->motivos[i].n = inf->motivos[i].n;
+    }
+    d->nmotivos = inf->nmotivos;
+    for (size_t i = 0; i < inf->npromotores; i++) {
+        const struct db_informe_promotor *p = &inf->promotores[i];
+
+        d->promotores[i] = (struct informe_promotor){
+            .recibidas = p->recibidas,
+            .captadas = p->captadas,
+            .intentos = p->intentos,
+            .a_bandeja = p->a_bandeja,
+            .vencidas = p->vencidas,
+            .ventas = p->ventas,
+            .monto = p->monto,
+        };
+        snprintf(d->promotores[i].login, sizeof d->promotores[i].login, "%s", p->login);
+        snprintf(d->promotores[i].nombre, sizeof d->promotores[i].nombre, "%s", p->nombre);
+    }
+    d->npromotores = inf->npromotores;
+}
+
+/* The logins of a whole-scope report complete ":informe <Tab>". */
+static void
+complete_logins(struct informe_st *s)
+{
+    const char *v[INFORME_LOGINS];
+
+    for (int i = 0; i < s->m.nlogins; i++)
+        v[i] = s->m.logins[i];
+    app_complete_set(s->a, "promotor", v, (size_t)s->m.nlogins);
+}
+
+static void
+informe_apply(struct informe_st *s, const struct informe_job *j)
+{
+    struct informe_datos d;
+
+    datos_from(&d, &j->inf, j->r.promotor);
+    informe_model_take(&s->m, &d);
+    /* The range the database used (its default week at first): [ and ] move from it. */
+    memcpy(s->pedido.desde, j->inf.desde, sizeof s->pedido.desde);
+    memcpy(s->pedido.hasta, j->inf.hasta, sizeof s->pedido.hasta);
+    if (j->r.promotor[0] == '\0')
+        complete_logins(s);
+}
+
+static void
+informe_result(struct app_job *aj)
+{
+    struct informe_job *j = (struct informe_job *)aj;
+    struct informe_st *s = j->st;
+
+    s->loading = false;
+    if (!rango_igual(&j->r, &s->pedido)) {
+        s->again = true; /* the range or the promoter changed meanwhile: not this answer */
+    } else if (aj->rc == RC_OK) {
+        informe_apply(s, j);
+    } else if (aj->rc == RC_REFUSED) {
+        /* The report on screen stays, and so does what it is about. */
+        app_message(s->a, true, "%s", aj->e.msg);
+        memset(&s->pedido, 0, sizeof s->pedido);
+        if (s->m.loaded) {
+            memcpy(s->pedido.desde, s->m.d.desde, sizeof s->pedido.desde);
+            memcpy(s->pedido.hasta, s->m.d.hasta, sizeof s->pedido.hasta);
+            memcpy(s->pedido.promotor, s->m.d.promotor, sizeof s->pedido.promotor);
+        }
+    } else {
+        snprintf(s->m.error, sizeof s->m.error, "No se pudo leer el informe: %s", aj->e.msg);
+    }
+    app_redraw(s->a);
+    if (s->again) {
+        s->again = false;
+        informe_load(s);
+    }
+}
+
+static void
+informe_release(struct app_job *aj)
+{
+    struct informe_job *j = (struct informe_job *)aj;
+
+    db_informe_fini(&j->inf);
+    free(j);
+}
+
+/* Reads s->pedido; one read at a time (a second ask while one runs is queued once). */
+static void
+informe_load(struct informe_st *s)
+{
+    struct informe_job *j;
+
+    if (s->loading) {
+        s->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->r = s->pedido;
+    j->base.query = informe_query;
+    j->base.result = informe_result;
+    j->base.release = informe_release;
+    s->loading = true;
+    s->stale = false;
+    app_submit(s->a, &j->base);
+}
+
+/* The range keys: [ ] d s m. False for any other action. */
+static bool
+informe_range_key(struct informe_st *s, enum action act)
+{
+    int dias = act == ACTION_PERIOD_DAY     ? 1
+               : act == ACTION_PERIOD_WEEK  ? 7
+               : act == ACTION_PERIOD_MONTH ? 30
+                                            : 0;
+    char hoy[11];
+    bool moved;
+
+    if (dias == 0 && act != ACTION_PERIOD_PREV && act != ACTION_PERIOD_NEXT)
+        return false;
+    campanas_fecha(s->a, 0, hoy, sizeof hoy);
+    if (dias > 0) {
+        moved = informe_rango_periodo(&s->pedido, dias, hoy);
+    } else {
+        moved = informe_rango_mover(&s->pedido, act == ACTION_PERIOD_PREV ? -1 : +1, hoy);
+        if (!moved && act == ACTION_PERIOD_NEXT)
+            app_message(s->a, false, "El informe ya llega a hoy: no hay un periodo siguiente.");
+    }
+    if (moved)
+        informe_load(s);
+    return true;
+}
+
+static bool
+informe_key(void *st, enum action act, const struct key *k)
+{
+    struct informe_st *s = st;
+
+    (void)k;
+    if (informe_range_key(s, act))
+        return true;
+    if (act == ACTION_PICK_MEMBER) {
+        if (s->m.nlogins == 0) {
+            app_message(s->a, false, "Todavía no hay promotores que elegir en el informe.");
+            return true;
+        }
+        snprintf(s->pedido.promotor, sizeof s->pedido.promotor, "%s",
+                 informe_model_siguiente(&s->m, s->pedido.promotor));
+        informe_load(s);
+        return true;
+    }
+    if (!informe_model_action(&s->m, act, s->vm.page))
+        return false;
+    app_redraw(s->a);
+    return true;
+}
+
+/* ":informe" alone shows the pane; with words, sets the range and the promoter and reads. */
+static int
+informe_command(void *st, int argc, char **argv, struct err *e)
+{
+    struct informe_st *s = st;
+
+    if (informe_comando(argc - 1, argv + 1, &s->pedido, e) != RC_OK)
+        return e->rc;
+    if (argc > 1)
+        informe_load(s);
+    app_redraw(s->a);
+    return RC_OK;
+}
+
+static void *
+informe_create(struct app *a)
+{
+    struct informe_st *s = xcalloc(1, sizeof *s);
+
+    s->a = a;
+    informe_model_init(&s->m, app_profile(a));
+    return s;
+}
+
+static void
+informe_destroy(void *st)
+{
+    struct informe_st *s = st;
+
+    informe_model_fini(&s->m);
+    free(s);
+}
+
+static void
+informe_enter(void *st)
+{
+    struct informe_st *s = st;
+
+    s->shown = true;
+    if (!s->m.loaded || s->stale)
+        informe_load(s);
+}
+
+static void
+informe_leave(void *st)
+{
+    struct informe_st *s = st;
+
+    s->shown = false;
+}
+
+static void
+informe_draw(void *st, struct pane *p)
+{
+    struct informe_st *s = st;
+
+    s->m.ascii = term_ascii();
+    s->m.profile = app_profile(s->a);
+    informe_vm_build(&s->vm, &s->m, p->w, p->h);
+    informe_pane_draw(p, &s->vm);
+}
+
+static void
+informe_notify(void *st, const struct app_notify *n)
+{
+    struct informe_st *s = st;
+    unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_VENTAS;
+
+    if (!n->resync) {
+        if ((n->tablas & rel) == 0)
+            return; /* lotes come with their history; sweep heartbeats and WhatsApp do not count */
+        if (!vm_profile_sees_others(app_profile(s->a)) && !n->mine && !n->all_users)
+            return; /* a promoter's report is about their own opportunities */
+    }
+    if (s->shown)
+        informe_load(s);
+    else
+        s->stale = true;
+}
+
+const struct pane_ops informe_panel = {
+    .name = "informe",
+    .title = "Informe",
+    .ctx = KEYMAP_INFORME,
+    .roles = PANE_ROLES_ALL,
+    .keys = informe_keys,
+    .nkeys = sizeof informe_keys / sizeof informe_keys[0],
+    .create = informe_create,
+    .destroy = informe_destroy,
+    .enter = informe_enter,
+    .leave = informe_leave,
+    .key = informe_key,
+    .draw = informe_draw,
+    .notify = informe_notify,
+    .command = informe_command,
+};
