@@ -1,0 +1,122 @@
+# t_informe — the funnel report pane (Informe), read against what the database reports
+# (api.informe_*, sql/077) for the same user and week. sup1 at 80×24: the tab after Equipo,
+# the week ending today over the whole team, the initial stage's entries (prom1's lote of 12
+# from run.sh) in the stage table, one row per promoter of the team at the bottom; [ a week
+# back and ] again, ] at today saying so, p narrowing to one promoter, a promoter of another
+# team refused by the database in the bottom bar with the report kept, :informe todos. Then
+# its own supervisor and promoter (supinf, prominf): a lead captured from the CLI while the
+# pane is open shows up by itself (LISTEN). Last prom1: «sus oportunidades», no other
+# promoter's login anywhere, no p and no table of promoters, [ a week back.
+# It only reads the shared data; what it writes is prominf's own lead.
+. "$(dirname "$0")/lib.inc"
+
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    SELECT api.crear_usuario('supinf', 'Sofía Informe', 'SUPERVISOR');
+    SELECT api.crear_usuario('prominf', 'Pablo Informe', 'PROMOTOR', 'supinf')" \
+    >/dev/null || fail "crear supinf y prominf"
+
+mes() {
+    echo "ene feb mar abr may jun jul ago sep oct nov dic" | cut -d' ' -f"$1"
+}
+# rango_texto DESDE HASTA: the range in the pane's words (informe_rango_texto), e.g.
+# "del 23 al 29 de nov de 2026", "del 28 de oct al 3 de nov de 2026".
+rango_texto() {
+    y0=$(echo "$1" | cut -d- -f1)
+    m0=$(expr "$(echo "$1" | cut -d- -f2)" + 0)
+    d0=$(expr "$(echo "$1" | cut -d- -f3)" + 0)
+    y1=$(echo "$2" | cut -d- -f1)
+    m1=$(expr "$(echo "$2" | cut -d- -f2)" + 0)
+    d1=$(expr "$(echo "$2" | cut -d- -f3)" + 0)
+    if [ "$y0" != "$y1" ]; then
+        echo "del $d0 de $(mes "$m0") de $y0 al $d1 de $(mes "$m1") de $y1"
+    elif [ "$m0" != "$m1" ]; then
+        echo "del $d0 de $(mes "$m0") al $d1 de $(mes "$m1") de $y1"
+    else
+        echo "del $d0 al $d1 de $(mes "$m1") de $y1"
+    fi
+}
+dia() {
+    sql_as sup1 "SELECT crm.fecha_negocio(now()) - $1"
+}
+semana=$(rango_texto "$(dia 6)" "$(dia 0)")
+anterior=$(rango_texto "$(dia 13)" "$(dia 7)")
+
+# What the database reports to sup1 over this week: the screen must say the same.
+inicial=$(sql_as sup1 "SELECT etapa FROM api.informe_etapas() WHERE tipo = 'INICIAL'")
+entradas=$(sql_as sup1 "SELECT entradas FROM api.informe_etapas() WHERE tipo = 'INICIAL'")
+[ "$entradas" -gt 0 ] || fail "la etapa inicial no tiene entradas esta semana"
+recibidas=$(sql_as sup1 "SELECT recibidas FROM api.informe_promotores() WHERE login = 'prom1'")
+[ "$recibidas" -ge 12 ] || fail "prom1 recibió $recibidas esta semana (el lote de run.sh es de 12)"
+
+start_app 80 24 --as sup1
+wait_for "● conectado"
+expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Bandeja   5 Equipo   6 Informe  …$'
+send 6
+wait_for "Informe $semana · todo el equipo"
+expect_line '^ Etapa +Entr\. +Sal\. +→ +← +Band\. +Venta +Venc\. +Med\. h +P90 h +Ahora$'
+expect_line "^ $inicial +$entradas +[0-9]"
+expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  p promotor  \? ayuda'
+send G
+wait_for " Por promotor"
+for login in $(sql_as sup1 "SELECT login FROM api.informe_promotores()"); do
+    expect_line "^ $login "
+done
+expect_line "^ prom1 José Luis[^0-9]* $recibidas +[0-9]"
+send g
+wait_match '^ Etapa '
+
+# A week back, forward again; not past today.
+send '['
+wait_for "Informe $anterior · todo el equipo"
+send ']'
+wait_for "Informe $semana · todo el equipo"
+send ']'
+wait_for "El informe ya llega a hoy: no hay un periodo siguiente."
+# p: the first promoter by name (Ana Laura, prom4), the title says whom.
+send p
+wait_for "Informe $semana · solo prom4"
+# The database refuses a promoter of another team: the bottom bar says why, the report stays.
+send ':informe prom5'
+send_key Enter
+wait_for "✗ el usuario «prom5» no existe o no es de su equipo"
+expect_line "Informe $semana · solo prom4"
+send ':informe todos'
+send_key Enter
+wait_for "Informe $semana · todo el equipo"
+send q
+wait_gone
+expect_exit 0
+
+# Live: a lead prominf captures from another terminal reaches supinf's open report.
+start_app 100 30 --as supinf
+wait_for "● conectado"
+send ':informe'
+send_key Enter
+wait_for "Informe $semana · todo el equipo"
+wait_for "Sin movimiento en estas fechas: nada entró ni salió de ninguna etapa."
+eb --as prominf captar --nombre "Inés Informe Vivo" --telefono 9990003001 >/dev/null ||
+    fail "captar como prominf"
+wait_match '^ prominf Pablo Informe +0 +1 +0 '
+wait_match "^ $inicial +1 +0 "
+send q
+wait_gone
+expect_exit 0
+
+# A promoter: their own opportunities, nobody else's login.
+mias=$(sql_as prom1 "SELECT entradas FROM api.informe_etapas() WHERE tipo = 'INICIAL'")
+start_app 80 24 --as prom1
+wait_for "● conectado"
+expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación   5 Informe   6 WhatsApp  …$'
+send 5
+wait_for "Informe $semana · sus oportunidades"
+expect_line "^ $inicial +$mias +[0-9]"
+expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  \? ayuda  : comando'
+send G
+wait_for " Por qué salen"
+screen | grep -E 'prom[02-9]|prom1[0-9]|sup1|Por promotor' && fail "prom1 ve a otro promotor"
+send '['
+wait_for "Informe $anterior · sus oportunidades"
+send q
+wait_gone
+expect_exit 0
+e2e_end
