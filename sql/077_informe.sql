@@ -79,6 +79,20 @@ BEGIN
 END
 $$;
 
+-- The range a report covers, as dates (d0…d1) and as the instants that bound them in the
+-- business zone ([ini, fin)).
+CREATE FUNCTION crm.informe_intervalo(desde date, hasta date, OUT d0 date, OUT d1 date,
+                                      OUT ini timestamptz, OUT fin timestamptz)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    zona text := crm.zona();
+BEGIN
+    SELECT x.rango_desde, x.rango_hasta INTO d0, d1 FROM api.informe_rango(desde, hasta) x;
+    ini := d0::timestamp AT TIME ZONE zona;
+    fin := (d1 + 1)::timestamp AT TIME ZONE zona;
+END
+$$;
+
 -- Each day from primero to ultimo in the zone: its opening and closing instants (NULL on a
 -- closed day or a holiday) and the business seconds of the days before it in the series.
 CREATE FUNCTION crm.calendario_habil(primero date, ultimo date, zona text)
@@ -116,15 +130,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
     zona text := crm.zona();
-    d0   date;
-    d1   date;
-    ini  timestamptz;
-    fin  timestamptz;
+    r    record;
 BEGIN
-    SELECT x.rango_desde, x.rango_hasta INTO d0, d1
-      FROM api.informe_rango(informe_etapas.desde, informe_etapas.hasta) x;
-    ini := d0::timestamp AT TIME ZONE zona;
-    fin := (d1 + 1)::timestamp AT TIME ZONE zona;
+    SELECT * INTO r FROM crm.informe_intervalo(informe_etapas.desde, informe_etapas.hasta);
     RETURN QUERY
     WITH frontera AS (
         -- The range's boundary rows of the scope's opportunities.
@@ -133,7 +141,7 @@ BEGIN
                n.etapa_nueva_id IS DISTINCT FROM n.etapa_anterior_id AS entra
           FROM crm.historial n
           JOIN crm.oportunidades o ON o.id = n.oportunidad_id
-         WHERE n.ocurrido_at >= ini AND n.ocurrido_at < fin
+         WHERE n.ocurrido_at >= r.ini AND n.ocurrido_at < r.fin
            AND o.usuario_id = ANY (ids)
            AND crm.historial_frontera(n)
     ), estancia AS (
@@ -153,8 +161,8 @@ BEGIN
            AND s.estado_nuevo IS DISTINCT FROM 'DESCARTADA'
     ), cal AS (
         SELECT * FROM crm.calendario_habil(
-            least(d0, (SELECT min((e.inicio AT TIME ZONE zona)::date) FROM estancia e)),
-            d1, zona)
+            least(r.d0, (SELECT min((e.inicio AT TIME ZONE zona)::date) FROM estancia e)),
+            r.d1, zona)
     ), duracion AS (
         SELECT e.*,
                ((c2.antes + CASE WHEN c2.abre IS NULL THEN 0 ELSE extract(epoch FROM
@@ -216,16 +224,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
-    zona text := crm.zona();
-    d0   date;
-    d1   date;
-    ini  timestamptz;
-    fin  timestamptz;
+    r    record;
 BEGIN
-    SELECT x.rango_desde, x.rango_hasta INTO d0, d1
-      FROM api.informe_rango(informe_motivos.desde, informe_motivos.hasta) x;
-    ini := d0::timestamp AT TIME ZONE zona;
-    fin := (d1 + 1)::timestamp AT TIME ZONE zona;
+    SELECT * INTO r FROM crm.informe_intervalo(informe_motivos.desde, informe_motivos.hasta);
     RETURN QUERY
     WITH ev AS (
         SELECT h.evento AS tipo,
@@ -236,7 +237,7 @@ BEGIN
                     ELSE nullif(btrim(h.motivo), '') END, 100) AS razon
           FROM crm.historial h
           JOIN crm.oportunidades o ON o.id = h.oportunidad_id
-         WHERE h.ocurrido_at >= ini AND h.ocurrido_at < fin
+         WHERE h.ocurrido_at >= r.ini AND h.ocurrido_at < r.fin
            AND o.usuario_id = ANY (ids)
            AND h.evento IN ('A_BANDEJA', 'TIMER_VENCIDO', 'DEVUELTA', 'DESCARTADA', 'INTENTO')
     ), g AS (
@@ -265,22 +266,15 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
-    zona text := crm.zona();
-    d0   date;
-    d1   date;
-    ini  timestamptz;
-    fin  timestamptz;
+    r    record;
 BEGIN
-    SELECT x.rango_desde, x.rango_hasta INTO d0, d1
-      FROM api.informe_rango(informe_promotores.desde, informe_promotores.hasta) x;
-    ini := d0::timestamp AT TIME ZONE zona;
-    fin := (d1 + 1)::timestamp AT TIME ZONE zona;
+    SELECT * INTO r FROM crm.informe_intervalo(informe_promotores.desde, informe_promotores.hasta);
     RETURN QUERY
     WITH ev AS (
         SELECT h.evento, h.usuario_id AS actor, o.usuario_id AS dueno
           FROM crm.historial h
           JOIN crm.oportunidades o ON o.id = h.oportunidad_id
-         WHERE h.ocurrido_at >= ini AND h.ocurrido_at < fin
+         WHERE h.ocurrido_at >= r.ini AND h.ocurrido_at < r.fin
            AND h.evento IN ('INTENTO', 'A_BANDEJA', 'TIMER_VENCIDO')
     ), por_actor AS (
         SELECT ev.actor AS id, count(*) FILTER (WHERE ev.evento = 'INTENTO') AS intentos,
@@ -293,10 +287,10 @@ BEGIN
         SELECT u.login, u.nombre, u.estado,
                coalesce((SELECT sum(c.usados) FROM crm.cupo_diario c
                           WHERE c.usuario_id = u.id
-                            AND c.fecha BETWEEN d0 AND d1), 0)::int AS recibidas,
+                            AND c.fecha BETWEEN r.d0 AND r.d1), 0)::int AS recibidas,
                (SELECT count(*) FROM crm.lotes l
                  WHERE l.usuario_id = u.id AND l.origen = 'CAPTACION'
-                   AND l.created_at >= ini AND l.created_at < fin)::int AS captadas,
+                   AND l.created_at >= r.ini AND l.created_at < r.fin)::int AS captadas,
                coalesce(pa.intentos, 0)::int AS intentos,
                coalesce(pa.a_bandeja, 0)::int AS a_bandeja,
                coalesce(pd.vencidas, 0)::int AS vencidas,
@@ -306,7 +300,7 @@ BEGIN
           LEFT JOIN por_dueno pd ON pd.id = u.id
           CROSS JOIN LATERAL (SELECT count(*) AS n, sum(x.monto) AS monto FROM crm.ventas x
                                WHERE x.usuario_id = u.id
-                                 AND x.registrada_at >= ini AND x.registrada_at < fin) v
+                                 AND x.registrada_at >= r.ini AND x.registrada_at < r.fin) v
          WHERE u.id = ANY (ids) AND u.rol = 'PROMOTOR'
     )
     SELECT f.login, f.nombre, f.recibidas, f.captadas, f.intentos, f.a_bandeja, f.vencidas,
@@ -329,15 +323,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
     zona text := crm.zona();
-    d0   date;
-    d1   date;
-    ini  timestamptz;
-    fin  timestamptz;
+    r    record;
 BEGIN
-    SELECT x.rango_desde, x.rango_hasta INTO d0, d1
-      FROM api.informe_rango(historial_exportar.desde, historial_exportar.hasta) x;
-    ini := d0::timestamp AT TIME ZONE zona;
-    fin := (d1 + 1)::timestamp AT TIME ZONE zona;
+    SELECT * INTO r FROM crm.informe_intervalo(historial_exportar.desde, historial_exportar.hasta);
     RETURN QUERY
     SELECT h.id, h.ocurrido_at, (h.ocurrido_at AT TIME ZONE zona)::date, h.oportunidad_id,
            o.cliente_id, o.prospecto_id, d.login, h.evento, h.etapa_anterior, h.etapa_nueva,
@@ -346,7 +334,7 @@ BEGIN
       JOIN crm.oportunidades o ON o.id = h.oportunidad_id
       JOIN crm.usuarios d ON d.id = o.usuario_id
       LEFT JOIN crm.usuarios a ON a.id = h.usuario_id
-     WHERE h.ocurrido_at >= ini AND h.ocurrido_at < fin
+     WHERE h.ocurrido_at >= r.ini AND h.ocurrido_at < r.fin
        AND o.usuario_id = ANY (ids)
      ORDER BY h.id;
 END
