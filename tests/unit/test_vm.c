@@ -84,6 +84,35 @@ test_non_utf8_locale_folds_to_ascii_and_marks_invalid_bytes(void **st)
     assert_string_equal(out, "a??b");
 }
 
+/* Rows of running text break after the last blank that fits, in UTF-8 and, with the text
+ * folded to ASCII, in a C locale too: no character is lost or split between rows. */
+static void
+test_wrap_breaks_between_words_in_both_locales(void **st)
+{
+    static const char msg[] = "el usuario «promñ» no es promotor de su equipo";
+    const char *t = msg;
+    char row[64];
+
+    (void)st;
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "el usuario «promñ»");
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "no es promotor de su");
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "equipo");
+    assert_false(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_non_null(setlocale(LC_ALL, "C"));
+    t = msg;
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "el usuario \"promn\"");
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "no es promotor de su");
+    assert_true(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_string_equal(row, "equipo");
+    assert_false(vm_wrap_row(row, sizeof row, &t, 20));
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+}
+
 static void
 test_counts_use_comma_thousands(void **st)
 {
@@ -168,6 +197,7 @@ main(void)
         cmocka_unit_test(test_clip_respects_the_byte_budget),
         cmocka_unit_test(test_clip_turns_control_characters_into_blanks),
         cmocka_unit_test(test_non_utf8_locale_folds_to_ascii_and_marks_invalid_bytes),
+        cmocka_unit_test(test_wrap_breaks_between_words_in_both_locales),
         cmocka_unit_test(test_counts_use_comma_thousands),
         cmocka_unit_test(test_line_put_clips_at_limit_and_dumps),
         cmocka_unit_test(test_profile_parse_and_layout),

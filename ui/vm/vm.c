@@ -291,19 +291,30 @@ bool
 vm_wrap_row(char *row, int rowsz, const char **text, int cols)
 {
     const char *t = *text;
-    size_t used;
-    char *blank;
+    size_t used, off = 0, out = 0, brk_in = 0, brk_out = 0;
+    struct vm_char c;
 
-    if (*t == '\0' || cols <= 0)
+    if (*t == '\0' || cols <= 0 || rowsz <= 0)
         return false;
-    vm_clip(row, rowsz, t, cols, NULL);
-    used = strlen(row);
+    clip_prefix(row, (size_t)rowsz - 1, t, cols, &used);
     if (used == 0)
         return false;
-    if (t[used] != '\0' && t[used] != ' ' && (blank = strrchr(row, ' ')) != NULL &&
-        blank != row) {
-        *blank = '\0'; /* the word that did not fit starts the next row */
-        used = (size_t)(blank - row) + 1;
+    if (t[used] != '\0' && t[used] != ' ') {
+        /* The word that did not fit starts the next row: cut at the last blank. Text and row
+         * are walked together, as a fold to ASCII ("ñ" → "n") makes their bytes differ. */
+        while (off < used) {
+            char_next(t + off, used - off, &c);
+            if (off > 0 && c.outlen == 1 && c.out[0] == ' ') {
+                brk_in = off;
+                brk_out = out;
+            }
+            off += c.len;
+            out += c.outlen;
+        }
+        if (brk_in > 0) {
+            row[brk_out] = '\0';
+            used = brk_in + 1;
+        }
     }
     t += used;
     while (*t == ' ')
