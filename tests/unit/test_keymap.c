@@ -442,17 +442,18 @@ static void
 test_every_action_reads_or_writes(void **st)
 {
     static const enum action reads[] = {
-        ACTION_NONE,        ACTION_QUIT,       ACTION_REFRESH,     ACTION_HELP,
-        ACTION_CLOSE,       ACTION_BACK,       ACTION_CMDLINE,     ACTION_NEXT_PANE,
-        ACTION_PREV_PANE,   ACTION_PANE_1,     ACTION_PANE_2,      ACTION_PANE_3,
-        ACTION_PANE_4,      ACTION_PANE_5,     ACTION_PANE_6,      ACTION_PANE_7,
-        ACTION_PANE_8,      ACTION_PANE_9,     ACTION_UP,          ACTION_DOWN,
-        ACTION_LEFT,        ACTION_RIGHT,      ACTION_PAGE_UP,     ACTION_PAGE_DOWN,
-        ACTION_TOP,         ACTION_BOTTOM,     ACTION_OPEN,        ACTION_TAG,
-        ACTION_FILTER,      ACTION_SORT,       ACTION_TOGGLE_VIEW, ACTION_PICK_MEMBER,
-        ACTION_CONFIRM,     ACTION_COMPLETE,   ACTION_NEXT_FIELD,  ACTION_PREV_FIELD,
-        ACTION_SUBMIT,      ACTION_YES,        ACTION_NO,          ACTION_PERIOD_PREV,
-        ACTION_PERIOD_NEXT, ACTION_PERIOD_DAY, ACTION_PERIOD_WEEK, ACTION_PERIOD_MONTH,
+        ACTION_NONE,         ACTION_QUIT,       ACTION_REFRESH,     ACTION_HELP,
+        ACTION_CLOSE,        ACTION_BACK,       ACTION_CMDLINE,     ACTION_NEXT_PANE,
+        ACTION_PREV_PANE,    ACTION_PANE_1,     ACTION_PANE_2,      ACTION_PANE_3,
+        ACTION_PANE_4,       ACTION_PANE_5,     ACTION_PANE_6,      ACTION_PANE_7,
+        ACTION_PANE_8,       ACTION_PANE_9,     ACTION_UP,          ACTION_DOWN,
+        ACTION_LEFT,         ACTION_RIGHT,      ACTION_PAGE_UP,     ACTION_PAGE_DOWN,
+        ACTION_TOP,          ACTION_BOTTOM,     ACTION_OPEN,        ACTION_TAG,
+        ACTION_FILTER,       ACTION_SORT,       ACTION_TOGGLE_VIEW, ACTION_PICK_MEMBER,
+        ACTION_CONFIRM,      ACTION_COMPLETE,   ACTION_NEXT_FIELD,  ACTION_PREV_FIELD,
+        ACTION_SUBMIT,       ACTION_YES,        ACTION_NO,          ACTION_PERIOD_PREV,
+        ACTION_PERIOD_NEXT,  ACTION_PERIOD_DAY, ACTION_PERIOD_WEEK, ACTION_PERIOD_MONTH,
+        ACTION_USER_CHANGES,
     };
 
     (void)st;
@@ -466,6 +467,7 @@ test_every_action_reads_or_writes(void **st)
     }
     assert_true(keymap_action_writes(ACTION_MOVE_STAGE));
     assert_true(keymap_action_writes(ACTION_CAMPAIGN_PAUSE));
+    assert_true(keymap_action_writes(ACTION_USER_STATE)); /* a promoter's estado (Equipo) */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 

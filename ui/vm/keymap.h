@@ -102,11 +102,13 @@ enum action {
     ACTION_RETURN_POOL,
     ACTION_DISCARD,
     ACTION_REOPEN,
-    ACTION_EXTEND,     /* supervision: more business hours on the stage timer */
-    ACTION_ATTEMPT,    /* record a contact attempt (its outcome and a note) */
-    ACTION_CAPTURE,    /* captación: a lead of one's own becomes an opportunity */
-    ACTION_DISTRIBUTE, /* supervision: deal clients over the team (Repartir) */
-    ACTION_NO_CONTACT, /* the person asked: their phone goes in the do-not-contact registry */
+    ACTION_EXTEND,       /* supervision: more business hours on the stage timer */
+    ACTION_ATTEMPT,      /* record a contact attempt (its outcome and a note) */
+    ACTION_CAPTURE,      /* captación: a lead of one's own becomes an opportunity */
+    ACTION_DISTRIBUTE,   /* supervision: deal clients over the team (Repartir) */
+    ACTION_NO_CONTACT,   /* the person asked: their phone goes in the do-not-contact registry */
+    ACTION_USER_STATE,   /* supervision: a promoter's estado (ausente, vacaciones…) in Equipo */
+    ACTION_USER_CHANGES, /* the record of changes to a user (who, when, why) */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
