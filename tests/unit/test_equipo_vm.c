@@ -1,7 +1,8 @@
 /*
  * test_equipo_vm — the team pane: per-promoter numbers, the aging heat map levels against
  * each stage's own timer (exits against EQUIPO_SALIDA_HORAS), glyph + word legend, ASCII
- * glyphs, stages that do not fit at 80 columns, cursor and the empty state.
+ * glyphs, stages that do not fit at 80 columns, cursor and the empty state; a promoter's
+ * estado (ausente, vacaciones) in its name cell and the words of the estado form.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -172,6 +173,112 @@ test_cursor_and_empty(void **st)
     equipo_model_fini(&m);
 }
 
+/* prom2 is absent, prom3 on holiday: each row says so in its name cell. */
+static void
+model_estados(struct equipo_model *m)
+{
+    model_new(m);
+    snprintf(m->promotores[0].estado, sizeof m->promotores[0].estado, "ACTIVO");
+    snprintf(m->promotores[1].estado, sizeof m->promotores[1].estado, "AUSENTE");
+    snprintf(m->promotores[2].estado, sizeof m->promotores[2].estado, "VACACIONES");
+}
+
+/* The words of the form and of the database, both ways. */
+static void
+test_estado_words_and_codes(void **st)
+{
+    (void)st;
+    assert_string_equal(equipo_estado_etiqueta("VACACIONES"), "Vacaciones");
+    assert_string_equal(equipo_estado_etiqueta("ACTIVO"), "Activo");
+    assert_string_equal(equipo_estado_etiqueta("OTRO"), "OTRO"); /* unknown: as it came */
+    assert_string_equal(equipo_estado_codigo("Ausente"), "AUSENTE");
+    assert_string_equal(equipo_estado_codigo("baja"), "BAJA");
+    assert_null(equipo_estado_codigo("Enfermo"));
+    /* A supervisor's form stops before Baja, the admin's last choice. */
+    assert_string_equal(equipo_estado_etiquetas[EQUIPO_ESTADOS_SUPERVISOR - 1], "Vacaciones");
+    assert_string_equal(equipo_estado_etiquetas[EQUIPO_ESTADOS - 1], "Baja");
+}
+
+/*
+ * «ausente» fits beside prom2's login in place of the name; «vacaciones» does not beside
+ * prom3's, which keeps its name and the glyph, and the row under the table says what ◇ is.
+ * The heat map's rows carry the same marks.
+ */
+static void
+test_estados_at_80x24(void **st)
+{
+    struct equipo_model m;
+    char *r;
+
+    (void)st;
+    model_estados(&m);
+    equipo_vm_build(&vm, &m, 80, 14);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(
+        r, " Promotor            Cartera  Cupo hoy  Vencidas  Avisos  Ventas sem.  Intentos\n"
+           " prom1 José Luis …    12/400      0/60         0       0            3         0\n"
+           " prom2 ◌ ausente      13/400     12/60         1       1            2         7\n"
+           " prom3 Juan Car… ◇    14/400     24/60         0       2            1        14\n"
+           " ◇ vacaciones\n"
+           " Antigüedad en la etapa: la más antigua, en horas hábiles\n"
+           " Promotor          Nuevo    Contact… Interes… En trám… No loca… No inte…\n"
+           " prom1 José Luis … 10 ░ 3h  2 ▒ 30h  ·        ·        ·        ·\n"
+           " prom2 ◌ ausente   5 ▓ 19h  ·        ·        ·        1 █ 12h  ·\n"
+           " prom3 Juan Car… ◇ ·        ·        ·        4 ▒ 70h  ·        ·\n"
+           "\n"
+           "\n"
+           "\n"
+           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapas\n");
+    free(r);
+    /* One cell each: the login, then the mark in the estado's role, 18 columns in all. */
+    assert_string_equal(vm.lines[2].spans[0].text, "prom2 ");
+    assert_string_equal(vm.lines[2].spans[1].text, "◌ ausente   ");
+    assert_int_equal(vm.lines[2].spans[1].role, ROLE_TIMER_WARN);
+    assert_int_equal(vm.lines[2].spans[2].col, 18 + 10 - 6); /* "13/400" where it was */
+    assert_string_equal(vm.lines[3].spans[1].text, "◇ ");
+    assert_int_equal(vm.lines[3].spans[1].role, ROLE_MUTED);
+    assert_int_equal(vm.lines[4].spans[0].role, ROLE_MUTED);
+    assert_int_equal(vm.lines[8].spans[1].role, ROLE_TIMER_WARN);
+    /* Under the cursor the mark takes the cursor's role, like the rest of the row. */
+    assert_true(equipo_model_action(&m, ACTION_DOWN, vm.page));
+    equipo_vm_build(&vm, &m, 80, 14);
+    assert_int_equal(vm.lines[2].spans[0].role, ROLE_CURSOR);
+    assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR);
+    assert_int_equal(vm.lines[1].spans[0].role, ROLE_TEXT);
+    equipo_model_fini(&m);
+}
+
+/* The name column does not grow at 160×50: the same marks; with every promoter active the
+ * row under the table stays blank. ASCII terminals get "-" and "=". */
+static void
+test_estados_wide_and_ascii(void **st)
+{
+    struct equipo_model m;
+
+    (void)st;
+    model_estados(&m);
+    equipo_vm_build(&vm, &m, 160, 50);
+    assert_string_equal(vm.lines[2].spans[1].text, "◌ ausente   ");
+    assert_string_equal(vm.lines[4].spans[0].text, "◇ vacaciones");
+    assert_int_equal(vm.lines[4].nspans, 1);
+    assert_string_equal(vm.lines[9].spans[1].text, "◇ ");
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    equipo_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[2].spans[1].text, "- ausente   ");
+    assert_string_equal(vm.lines[3].spans[0].text, "prom3 Juan Car~ ");
+    assert_string_equal(vm.lines[3].spans[1].text, "= ");
+    assert_string_equal(vm.lines[4].spans[0].text, "= vacaciones");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    m.ascii = false;
+    snprintf(m.promotores[1].estado, sizeof m.promotores[1].estado, "ACTIVO");
+    snprintf(m.promotores[2].estado, sizeof m.promotores[2].estado, "ACTIVO");
+    equipo_vm_build(&vm, &m, 160, 50);
+    assert_int_equal(vm.lines[4].nspans, 0);
+    assert_string_equal(vm.lines[2].spans[0].text, "prom2 María Guad… ");
+    equipo_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -181,6 +288,9 @@ main(void)
         cmocka_unit_test(test_wide_shows_every_stage_and_ascii_glyphs),
         cmocka_unit_test(test_attempts_column_needs_80_columns),
         cmocka_unit_test(test_cursor_and_empty),
+        cmocka_unit_test(test_estado_words_and_codes),
+        cmocka_unit_test(test_estados_at_80x24),
+        cmocka_unit_test(test_estados_wide_and_ascii),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui/vm/embudo_vm.h"
 
@@ -11,8 +12,57 @@ enum {
     NAME_W = 18,
     CELL_MIN = 9,
     CELL_MAX = 14,
-    FIXED_ROWS = 6, /* header, blank, title, header, blank, legend */
+    FIXED_ROWS = 6, /* header, blank (or the estados' words), title, header, blank, legend */
 };
+
+/* crm.usuarios.estado (sql/001's CHECK): the form's words, the mark's word and glyph. */
+static const struct {
+    const char *codigo, *palabra, *glyph, *ascii;
+    enum vm_role role;
+} estados[EQUIPO_ESTADOS] = {
+    { "ACTIVO", "activo", "", "", ROLE_TEXT }, /* no mark */
+    { "AUSENTE", "ausente", "◌", "-", ROLE_TIMER_WARN },
+    { "VACACIONES", "vacaciones", "◇", "=", ROLE_MUTED },
+    { "BAJA", "de baja", "✗", "x", ROLE_ERROR },
+};
+
+const char *const equipo_estado_etiquetas[EQUIPO_ESTADOS] = { "Activo", "Ausente", "Vacaciones",
+                                                              "Baja" };
+
+static int
+estado_idx(const char *codigo)
+{
+    for (int i = 0; i < EQUIPO_ESTADOS; i++)
+        if (strcmp(codigo, estados[i].codigo) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+equipo_estado_etiqueta(const char *codigo)
+{
+    int i = estado_idx(codigo);
+
+    return i >= 0 ? equipo_estado_etiquetas[i] : codigo;
+}
+
+const char *
+equipo_estado_codigo(const char *etiqueta)
+{
+    for (int i = 0; i < EQUIPO_ESTADOS; i++)
+        if (strcasecmp(etiqueta, equipo_estado_etiquetas[i]) == 0)
+            return estados[i].codigo;
+    return NULL;
+}
+
+/* The index of a promoter's estado when it is marked (known and not ACTIVO), else -1. */
+static int
+estado_marcado(const struct equipo_promotor *p)
+{
+    int i = estado_idx(p->estado);
+
+    return i > 0 ? i : -1;
+}
 
 enum equipo_nivel
 equipo_nivel_de(int n, double horas, double timer)
@@ -124,20 +174,88 @@ put_right(struct vm_line *l, int end, enum vm_role role, const char *text)
     vm_line_put(l, end - w, end, role, text);
 }
 
-static void
-put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w)
+/* text clipped to clip columns (with an ellipsis) and padded with blanks to cols, at col. */
+static int
+put_cell(struct vm_line *l, int col, int cols, int clip, enum vm_role role, const char *text)
 {
-    char buf[256], cellbuf[VM_SPAN_BYTES];
-    int n;
-    size_t len;
+    char buf[VM_SPAN_BYTES];
+    int n = vm_clip(buf, (int)sizeof buf, text, clip, vm_ellipsis());
+    size_t len = strlen(buf);
 
-    snprintf(buf, sizeof buf, "%s %s", p->login, p->nombre);
-    n = vm_clip(cellbuf, (int)sizeof cellbuf, buf, w - 1, vm_ellipsis());
-    len = strlen(cellbuf);
-    for (; n < w && len + 1 < sizeof cellbuf; n++)
-        cellbuf[len++] = ' ';
-    cellbuf[len] = '\0';
-    vm_line_put(l, 1, 1 + w, sel ? ROLE_CURSOR : ROLE_TEXT, cellbuf);
+    for (; n < cols && len + 1 < sizeof buf; n++)
+        buf[len++] = ' ';
+    buf[len] = '\0';
+    vm_line_put(l, col, col + cols, role, buf);
+    return col + cols;
+}
+
+/* "◌ ausente" (ASCII "- ausente"), or the glyph alone, for estado e. */
+static void
+estado_tag(char *buf, size_t bufsz, int e, bool ascii, bool words)
+{
+    snprintf(buf, bufsz, "%s%s%s", ascii ? estados[e].ascii : estados[e].glyph, words ? " " : "",
+             words ? estados[e].palabra : "");
+}
+
+/* Columns of a name cell of w left for the name beside estado e's words (then a blank, the
+ * words and the cell's last blank); less than the login's width: only the glyph fits. */
+static int
+name_room(int e, int w, bool ascii)
+{
+    char tag[64];
+
+    estado_tag(tag, sizeof tag, e, ascii, true);
+    return w - vm_text_width(tag) - 2;
+}
+
+/*
+ * The name cell (w columns from column 1, the last one blank): "login nombre", and for a
+ * promoter who is not ACTIVO its mark after it in the estado's role: the glyph and the word
+ * in place of the name while the login fits beside them ("prom2 ◌ ausente"), else the glyph
+ * alone after the clipped name ("prom3 Juan Carl… ◇"; the word then goes under the table).
+ */
+static void
+put_name(struct vm_line *l, const struct equipo_promotor *p, bool sel, int w, bool ascii)
+{
+    enum vm_role base = sel ? ROLE_CURSOR : ROLE_TEXT;
+    int e = estado_marcado(p), lw = vm_text_width(p->login), room, tw, x;
+    char name[256], tag[64];
+    bool words;
+
+    snprintf(name, sizeof name, "%s %s", p->login, p->nombre);
+    if (e < 0) {
+        put_cell(l, 1, w, w - 1, base, name);
+        return;
+    }
+    words = name_room(e, w, ascii) >= lw;
+    estado_tag(tag, sizeof tag, e, ascii, words);
+    tw = vm_text_width(tag);
+    room = words ? lw : w - tw - 2;
+    x = put_cell(l, 1, room + 1, room, base, words ? p->login : name);
+    put_cell(l, x, w + 1 - x, tw, sel ? base : estados[e].role, tag);
+}
+
+/*
+ * Under the numbers, when some row shows an estado by its glyph alone: what each glyph says
+ * (" ◇ vacaciones  ◌ ausente"), in the order of the rows.
+ */
+static void
+put_estados_legend(struct vm_line *l, const struct equipo_model *m, int first, int n, int width)
+{
+    bool said[EQUIPO_ESTADOS] = { false };
+    char buf[64];
+    int x = 1;
+
+    for (int i = first; i < first + n && i < (int)m->npromotores; i++) {
+        const struct equipo_promotor *p = &m->promotores[i];
+        int e = estado_marcado(p);
+
+        if (e < 0 || said[e] || name_room(e, NAME_W, m->ascii) >= vm_text_width(p->login))
+            continue;
+        said[e] = true;
+        estado_tag(buf, sizeof buf, e, m->ascii, true);
+        x = vm_line_put(l, x, width, estados[e].role, buf) + 2;
+    }
 }
 
 /* Where each number column ends; the last (attempts today) only when the width reaches it. */
@@ -162,11 +280,11 @@ put_numeros_head(struct vm_line *l, int ncols)
 }
 
 static void
-put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel, int ncols)
+put_numeros(struct vm_line *l, const struct equipo_promotor *p, bool sel, int ncols, bool ascii)
 {
     char buf[6][32];
 
-    put_name(l, p, sel, NAME_W);
+    put_name(l, p, sel, NAME_W, ascii);
     snprintf(buf[0], sizeof buf[0], "%d/%d", p->cartera, p->cartera_max);
     snprintf(buf[1], sizeof buf[1], "%d/%d", p->cupo_usados, p->cupo_limite);
     snprintf(buf[2], sizeof buf[2], "%d", p->vencidas);
@@ -211,7 +329,7 @@ static void
 put_heat_row(struct vm_line *l, const struct equipo_model *m, const struct equipo_promotor *p,
              bool sel, int ncols, int cw)
 {
-    put_name(l, p, sel, NAME_W);
+    put_name(l, p, sel, NAME_W, m->ascii);
     for (int j = 0; j < ncols; j++) {
         const struct equipo_celda *c = celda(m, p->id, m->etapas[j].id);
         enum equipo_nivel v = equipo_nivel_de(c != NULL ? c->n : 0, c != NULL ? c->max_horas : 0,
@@ -288,8 +406,10 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
     for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
         if (row(vm, 1 + i) != NULL)
             put_numeros(&vm->lines[1 + i], &m->promotores[m->top + i], m->top + i == m->cur,
-                        numeros_cols(width));
+                        numeros_cols(width), m->ascii);
     k = (int)m->npromotores - m->top < vm->page ? (int)m->npromotores - m->top : vm->page;
+    if (row(vm, 1 + k) != NULL)
+        put_estados_legend(&vm->lines[1 + k], m, m->top, k, width);
     y = 2 + k;
     if (row(vm, y) != NULL)
         vm_line_put(&vm->lines[y], 1, width, ROLE_HEADING,

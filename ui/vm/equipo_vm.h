@@ -4,7 +4,9 @@
  * 80 columns); below, the aging heat map promoter × stage: how many active opportunities sit
  * in each stage and how long the oldest has been there in business hours, against the stage's
  * own timer (its rot threshold). Every level has a glyph and a word in the legend, not only a
- * colour.
+ * colour. A promoter who is not ACTIVO (ausente, vacaciones) carries that estado in its name
+ * cell, as a glyph and a word, or the glyph alone with the word under the table; the words
+ * of each estado are here too, for the form that changes it (ui/equipo_panel.c).
  *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
@@ -21,7 +23,7 @@ struct equipo_promotor {
     int id;
     char login[48];
     char nombre[160];
-    char estado[16];
+    char estado[16]; /* crm.usuarios.estado: ACTIVO | AUSENTE | VACACIONES (BAJA never listed) */
     int cupo_limite, cupo_usados;
     int cartera, cartera_max;
     int vencidas, avisadas, ventas_semana;
@@ -38,6 +40,21 @@ struct equipo_celda {
     int usuario_id, etapa_id, n;
     double max_horas;
 };
+
+/*
+ * A promoter's estados as the form offers them: "Activo", "Ausente", "Vacaciones" and, last,
+ * "Baja", which only an admin may set (the database refuses it to a supervisor, EB115), so
+ * a supervisor's form offers the first EQUIPO_ESTADOS_SUPERVISOR.
+ */
+#define EQUIPO_ESTADOS            4
+#define EQUIPO_ESTADOS_SUPERVISOR 3
+extern const char *const equipo_estado_etiquetas[EQUIPO_ESTADOS];
+
+/* "Ausente" for "AUSENTE"; a code this client does not know, as it is. */
+const char *equipo_estado_etiqueta(const char *codigo);
+
+/* "AUSENTE" for "Ausente" (any case): what api.cambiar_estado_usuario takes; NULL if unknown. */
+const char *equipo_estado_codigo(const char *etiqueta);
 
 /* Business hours an exit may wait in the bandeja before it counts as late. */
 #define EQUIPO_SALIDA_HORAS 8.0
