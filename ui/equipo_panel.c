@@ -1,29 +1,38 @@
 /*
  * equipo_panel — the "equipo" pane (supervisors, admins and auditors): per-promoter numbers
  * and the aging heat map, re-read on every notification; Enter shows that promoter's embudo, c
- * opens Repartir for just that promoter (supervision only: it writes).
+ * opens Repartir for just that promoter and e changes its estado (activo, ausente, vacaciones;
+ * baja too for an admin) with an optional reason, through a form (supervision only: both
+ * write); h shows the record of changes to that user («Cambios de <login>», every profile
+ * here, the auditor too) in place of the team, until Esc or q.
  *
- * Loop thread only, except equipo_query (worker thread, the job's own fields).
+ * Loop thread only, except the jobs' query() (worker thread, the job's own fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/db_tui.h"
+#include "db/db_usuarios.h"
 #include "ui/pane/equipo_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
+#include "ui/vm/cambios_vm.h"
 #include "ui/vm/equipo_vm.h"
+#include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
+
+#define CH(c)                  \
+    {                          \
+        KK_CHAR, (uint32_t)(c) \
+    }
 
 static const struct keymap_entry equipo_keys[] = {
     { KEYMAP_EQUIPO, { KK_ENTER, 0 }, ACTION_OPEN, "ver su embudo", true, 0 },
-    { KEYMAP_EQUIPO,
-      { KK_CHAR, 'c' },
-      ACTION_DISTRIBUTE,
-      "repartirle clientes",
-      true,
+    { KEYMAP_EQUIPO, CH('c'), ACTION_DISTRIBUTE, "repartirle clientes", true,
       KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_EQUIPO, CH('e'), ACTION_USER_STATE, "estado", true, KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_EQUIPO, CH('h'), ACTION_USER_CHANGES, "cambios", true, KEYMAP_VEN_EQUIPO },
 };
 
 struct equipo_st {
@@ -31,6 +40,15 @@ struct equipo_st {
     struct equipo_model m;
     struct equipo_vm vm;
     bool loading, again;
+    /* e: the estado form, for one promoter; gen tells a late answer from the form open now */
+    struct form_vm form;
+    bool form_open;
+    unsigned form_gen;
+    char form_login[48];
+    /* h: the record of changes to one user, shown instead of the team */
+    bool cambios_open, cambios_loading, cambios_again;
+    struct cambios_model cm;
+    struct cambios_vm cvm;
 };
 
 struct equipo_job {
@@ -118,6 +136,266 @@ equipo_load(struct equipo_st *s)
     app_submit(s->a, &j->base);
 }
 
+/* ---- e: a promoter's estado ---------------------------------------------------------- */
+
+struct estado_job {
+    struct app_job base;
+    char login[48];
+    char estado[16];   /* ACTIVO | AUSENTE | VACACIONES | BAJA */
+    char motivo[2048]; /* "" = none */
+    char anterior[16]; /* what it was, on success */
+    unsigned gen;      /* the form it came from */
+    struct equipo_st *st;
+};
+
+static int
+estado_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct estado_job *j = (struct estado_job *)aj;
+
+    return db_usuario_estado(db, j->login, j->estado, j->motivo[0] != '\0' ? j->motivo : NULL,
+                             j->anterior, sizeof j->anterior, e);
+}
+
+static void cambios_load(struct equipo_st *s);
+
+static const char sin_conexion[] = "Sin conexión con la base de datos: no se puede guardar ahora."
+                                   " Lo escrito se conserva; Enter reintenta.";
+
+/*
+ * Done: the form closes and the bottom bar says what changed («prom2: Activo → Ausente»);
+ * crm.usuarios notifies no one, so every pane re-reads (Repartir's preview deals only to
+ * ACTIVO promoters). Refused or unreachable: the form stays as typed, with the reason.
+ */
+static void
+estado_result(struct app_job *aj)
+{
+    struct estado_job *j = (struct estado_job *)aj;
+    struct equipo_st *s = j->st;
+    bool mine = s->form_open && j->gen == s->form_gen;
+
+    if (aj->rc == RC_OK) {
+        if (mine)
+            app_form_close(s->a);
+        if (strcmp(j->anterior, j->estado) == 0)
+            app_message(s->a, false, "%s ya estaba en %s: nada que cambiar.", j->login,
+                        equipo_estado_etiqueta(j->estado));
+        else
+            app_message(s->a, false, "%s: %s → %s", j->login, equipo_estado_etiqueta(j->anterior),
+                        equipo_estado_etiqueta(j->estado));
+        app_reread(s->a);
+    } else if (mine) {
+        if (panes_err_is_down(&aj->e))
+            form_vm_set_refusal(&s->form, sin_conexion);
+        else
+            form_vm_set_refusal(&s->form, aj->e.msg); /* what was typed stays */
+    } else {
+        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
+    }
+    app_redraw(s->a);
+}
+
+static void
+estado_submit(void *ctx, struct form_vm *f)
+{
+    struct equipo_st *s = ctx;
+    const char *codigo = equipo_estado_codigo(form_vm_value(f, 0)); /* FORM_CHOICE: a label */
+    struct estado_job *j;
+
+    if (!app_db_up(s->a)) {
+        form_vm_set_refusal(f, sin_conexion);
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    snprintf(j->login, sizeof j->login, "%s", s->form_login);
+    snprintf(j->estado, sizeof j->estado, "%s", codigo != NULL ? codigo : "");
+    snprintf(j->motivo, sizeof j->motivo, "%s", form_vm_value(f, 1));
+    j->gen = s->form_gen;
+    j->st = s;
+    j->base.query = estado_query;
+    j->base.result = estado_result;
+    app_submit(s->a, &j->base);
+}
+
+static void
+estado_closed(void *ctx, struct form_vm *f)
+{
+    struct equipo_st *s = ctx;
+
+    (void)f;
+    s->form_open = false;
+}
+
+static const struct app_form_ops estado_form_ops = { estado_submit, estado_closed };
+
+/* The form for p: Estado (its current one chosen; Baja only for an admin) and a Motivo. */
+static void
+estado_form_open(struct equipo_st *s, const struct equipo_promotor *p)
+{
+    struct form_field *f;
+    char title[64];
+
+    if (!app_require_db(s->a, "cambiar el estado"))
+        return;
+    snprintf(s->form_login, sizeof s->form_login, "%s", p->login);
+    snprintf(title, sizeof title, "Estado de %s", p->login);
+    form_vm_init(&s->form, title);
+    if ((f = form_vm_add(&s->form, "Estado", FORM_CHOICE, true,
+                         equipo_estado_etiqueta(p->estado))) != NULL) {
+        f->choices = equipo_estado_etiquetas;
+        f->nchoices =
+            app_profile(s->a) == VM_PROFILE_ADMIN ? EQUIPO_ESTADOS : EQUIPO_ESTADOS_SUPERVISOR;
+    }
+    if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, false, NULL)) != NULL)
+        f->max_len = 500;
+    s->form_open = true;
+    s->form_gen++;
+    app_form_open(s->a, &s->form, &estado_form_ops, s);
+}
+
+/* ---- h: the record of changes to one user ---------------------------------------------- */
+
+struct cambios_job {
+    struct app_job base;
+    char login[48];
+    struct db_usuario_cambio *rows;
+    size_t n;
+    struct equipo_st *st;
+};
+
+static int
+cambios_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct cambios_job *j = (struct cambios_job *)aj;
+
+    return db_usuario_cambios(db, j->login, CAMBIOS_LIMITE, &j->rows, &j->n, e);
+}
+
+static void
+copy_str(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+static struct cambios_fila *
+cambios_from(const struct db_usuario_cambio *c, size_t n)
+{
+    struct cambios_fila *f = n > 0 ? xcalloc(n, sizeof *f) : NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        copy_str(f[i].campo, sizeof f[i].campo, c[i].campo);
+        copy_str(f[i].anterior, sizeof f[i].anterior, c[i].anterior);
+        copy_str(f[i].nuevo, sizeof f[i].nuevo, c[i].nuevo);
+        copy_str(f[i].motivo, sizeof f[i].motivo, c[i].motivo);
+        copy_str(f[i].hecho_por, sizeof f[i].hecho_por, c[i].hecho_por);
+        copy_str(f[i].hecho_at, sizeof f[i].hecho_at, c[i].hecho_at);
+    }
+    return f;
+}
+
+static void
+cambios_result(struct app_job *aj)
+{
+    struct cambios_job *j = (struct cambios_job *)aj;
+    struct equipo_st *s = j->st;
+    bool current = s->cambios_open && strcmp(j->login, s->cm.login) == 0;
+
+    s->cambios_loading = false;
+    if (current && aj->rc == RC_OK)
+        cambios_model_take(&s->cm, cambios_from(j->rows, j->n), j->n);
+    else if (current)
+        snprintf(s->cm.error, sizeof s->cm.error, "No se pudieron leer los cambios: %s", aj->e.msg);
+    app_redraw(s->a);
+    if (s->cambios_open && (s->cambios_again || !current)) {
+        s->cambios_again = false;
+        cambios_load(s);
+    }
+}
+
+static void
+cambios_release(struct app_job *aj)
+{
+    struct cambios_job *j = (struct cambios_job *)aj;
+
+    db_usuario_cambios_free(j->rows, j->n);
+    free(j);
+}
+
+static void
+cambios_load(struct equipo_st *s)
+{
+    struct cambios_job *j;
+
+    if (s->cambios_loading) {
+        s->cambios_again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    snprintf(j->login, sizeof j->login, "%s", s->cm.login);
+    j->st = s;
+    j->base.query = cambios_query;
+    j->base.result = cambios_result;
+    j->base.release = cambios_release;
+    s->cambios_loading = true;
+    app_submit(s->a, &j->base);
+}
+
+static void
+cambios_show(struct equipo_st *s, const struct equipo_promotor *p)
+{
+    cambios_model_fini(&s->cm);
+    cambios_model_init(&s->cm, p->login, p->nombre);
+    s->cm.utc_offset_s = app_utc_offset(s->a);
+    s->cambios_open = true;
+    cambios_load(s);
+}
+
+/* The promoter the view or the table is on: the one whose changes are shown, else the
+ * cursor's (NULL when the team is empty or that promoter left it). */
+static const struct equipo_promotor *
+equipo_target(const struct equipo_st *s)
+{
+    if (!s->cambios_open)
+        return equipo_model_selected(&s->m);
+    for (size_t i = 0; i < s->m.npromotores; i++)
+        if (strcmp(s->m.promotores[i].login, s->cm.login) == 0)
+            return &s->m.promotores[i];
+    return NULL;
+}
+
+/* Keys while the record of changes is shown: Esc, q and h again go back to the team; e, Enter
+ * and c act on the user shown, as on the table's row; the rest scrolls. */
+static bool
+cambios_key(struct equipo_st *s, enum action act)
+{
+    const struct equipo_promotor *p = equipo_target(s);
+
+    switch ((int)act) {
+    case ACTION_BACK:
+    case ACTION_QUIT:
+    case ACTION_USER_CHANGES:
+        s->cambios_open = false;
+        cambios_model_fini(&s->cm);
+        return true;
+    case ACTION_USER_STATE:
+        if (p != NULL)
+            estado_form_open(s, p);
+        return true;
+    case ACTION_OPEN:
+        if (p != NULL)
+            embudo_panel_show_member(s->a, p->id, p->login);
+        return true;
+    case ACTION_DISTRIBUTE:
+        if (p != NULL)
+            repartir_panel_open(s->a, p->login);
+        return true;
+    default:
+        return cambios_model_action(&s->cm, act, s->cvm.page);
+    }
+}
+
+/* ---- pane --------------------------------------------------------------------------- */
+
 static void *
 equipo_create(struct app *a)
 {
@@ -134,6 +412,7 @@ equipo_destroy(void *st)
     struct equipo_st *s = st;
 
     equipo_model_fini(&s->m);
+    cambios_model_fini(&s->cm);
     free(s);
 }
 
@@ -153,6 +432,17 @@ equipo_key(void *st, enum action act, const struct key *k)
     const struct equipo_promotor *p;
 
     (void)k;
+    if (s->cambios_open)
+        return cambios_key(s, act);
+    if (act == ACTION_USER_STATE || act == ACTION_USER_CHANGES) {
+        if ((p = equipo_model_selected(&s->m)) == NULL)
+            return true;
+        if (act == ACTION_USER_STATE)
+            estado_form_open(s, p);
+        else
+            cambios_show(s, p);
+        return true;
+    }
     if (act == ACTION_OPEN) {
         if ((p = equipo_model_selected(&s->m)) != NULL)
             embudo_panel_show_member(s->a, p->id, p->login);
@@ -171,6 +461,12 @@ equipo_draw(void *st, struct pane *p)
 {
     struct equipo_st *s = st;
 
+    if (s->cambios_open) {
+        s->cm.ascii = term_ascii();
+        cambios_vm_build(&s->cvm, &s->cm, p->w, p->h);
+        equipo_pane_draw_cambios(p, &s->cvm);
+        return;
+    }
     s->m.ascii = term_ascii();
     equipo_vm_build(&s->vm, &s->m, p->w, p->h);
     equipo_pane_draw(p, &s->vm);
@@ -183,6 +479,10 @@ equipo_notify(void *st, const struct app_notify *n)
 
     if (s->m.loaded && (n->resync || n->tablas != 0))
         equipo_load(s);
+    /* Changes to users notify no one: the record is read again on r, app_reread or after a
+     * reconnection. */
+    if (s->cambios_open && n->resync)
+        cambios_load(s);
 }
 
 const struct pane_ops equipo_panel = {

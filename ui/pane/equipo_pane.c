@@ -13,3 +13,13 @@ equipo_pane_draw(struct pane *p, const struct equipo_vm *vm)
     pane_draw_lines(p->win, 0, vm->lines, vm->nlines);
     wnoutrefresh(p->win);
 }
+
+void
+equipo_pane_draw_cambios(struct pane *p, const struct cambios_vm *vm)
+{
+    if (p->win == NULL)
+        return;
+    term_fill(p->win, ROLE_TEXT);
+    pane_draw_lines(p->win, 0, vm->lines, vm->nlines);
+    wnoutrefresh(p->win);
+}
