@@ -3,10 +3,11 @@
 # Informe, Progreso and Estadísticas WA (no Asignación, Repartir, WhatsApp or the campaign
 # wizard); it picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint
 # bar, in "?" or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo,
-# Detalle, Bandeja, Equipo and Progreso only say "Solo lectura: su perfil no cambia datos.";
-# :asignar and :mover are refused; its client does not sweep (the log says why); and nothing in
-# the database changed (opportunities, history, lotes, notes counted as postgres before and
-# after). It only reads, so it depends on no other scenario's data and changes none.
+# Detalle, Bandeja, Equipo (c, e) and Progreso only say "Solo lectura: su perfil no cambia
+# datos."; Equipo's h shows a promoter's record of changes; :asignar and :mover are refused;
+# its client does not sweep (the log says why); and nothing in the database changed
+# (opportunities, history, lotes, notes counted as postgres before and after). It only reads,
+# so it depends on no other scenario's data and changes none.
 . "$(dirname "$0")/lib.inc"
 
 counts() {
@@ -73,10 +74,28 @@ send d
 wait_for "Solo lectura: su perfil no cambia datos."
 send 5
 wait_for "Antigüedad en la etapa"
-expect_line '^ Enter ver su embudo  \? ayuda  : comando  q salir *$'
+expect_line '^ Enter ver su embudo  h cambios  \? ayuda  : comando  q salir *$'
 send c
 wait_for "Solo lectura: su perfil no cambia datos."
 screen | grep -q "Repartir clientes" && fail "c abrió Repartir"
+send k # any key clears the message
+wait_until_gone "Solo lectura"
+send e
+wait_for "Solo lectura: su perfil no cambia datos."
+screen | grep -q "Estado de " && fail "e abrió el formulario del estado"
+send '?'
+wait_for "Ayuda: Equipo"
+expect_line '│  h +cambios +│'
+screen | grep -E -q '│  [ce] +[a-z]' && fail "la ayuda de Equipo ofrece escribir"
+send_key Escape
+wait_until_gone "Ayuda: Equipo"
+# h: it reads the record of changes of the promoter under the cursor, and goes back.
+send h
+wait_match '^ Cambios de prom[0-9]+ · '
+send e
+wait_for "Solo lectura: su perfil no cambia datos."
+send_key Escape
+wait_for "Antigüedad en la etapa"
 send 6
 wait_for "· todos los promotores"
 expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  p promotor  \? ayuda'
@@ -121,7 +140,7 @@ screen >> "$ref"
 grep -q ':bandeja' "$ref" || fail ":ayuda no llegó a los comandos"
 for w in 'mover de etapa' 'captar' 'venta' 'salida (a la bandeja)' 'intento' 'más tiempo' \
     'reasignar' 'devolver' 'descartar' 'reabrir' 'marcar' 'repartir' 'pausar' 'reanudar' \
-    'vincular' ':asignar' ':mover' ':repartir' 'Asignación' 'WhatsApp  '; do
+    'vincular' 'estado' ':asignar' ':mover' ':repartir' 'Asignación' 'WhatsApp  '; do
     grep -F -q -- "$w" "$ref" && fail ":ayuda ofrece «$w» al auditor"
 done
 send_key Escape
