@@ -33,6 +33,10 @@
 -- compares it with crm.horas_habiles_entre on stays across nights, weekends, holidays and a
 -- DST change.
 --
+-- JIT is off for the report functions: their row estimates (a calendar function, CTEs) run
+-- into millions, which made PostgreSQL compile the plan with LLVM on every call — 0.9 s of a
+-- 1.3 s report over 156 000 history rows, 0.4 s without.
+--
 -- Reading a range of the history needs an index on ocurrido_at. A btree would add one more
 -- index insertion to every history row (an assignment writes 50); BRIN keeps one summary per
 -- 128 pages, and the history is append-only in time order, so a week is a few page ranges.
@@ -113,9 +117,11 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- True for a history row that starts or ends a stay in a stage: it enters another stage, or
--- it closes the opportunity.
+-- it closes the opportunity. No SET clause, so the planner inlines it into the report's scans
+-- (a function with SET runs once per row: 2.5 times slower over 156 000 rows); it reads no
+-- table and names nothing a search_path could redirect (pg_catalog is searched first).
 CREATE FUNCTION crm.historial_frontera(h crm.historial) RETURNS boolean
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT (h.etapa_nueva_id IS NOT NULL AND h.etapa_nueva_id IS DISTINCT FROM h.etapa_anterior_id)
         OR h.estado_nuevo IN ('GANADA', 'DEVUELTA', 'DESCARTADA')
 $$;
@@ -125,7 +131,8 @@ CREATE FUNCTION api.informe_etapas(desde date DEFAULT NULL, hasta date DEFAULT N
 RETURNS TABLE (etapa_id smallint, orden smallint, etapa text, tipo text, entradas int,
                salidas int, avanzaron int, regresaron int, a_bandeja int, ventas int,
                vencidas int, otras int, horas_mediana numeric, horas_p90 numeric, en_etapa int)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
@@ -220,7 +227,8 @@ $$;
 CREATE FUNCTION api.informe_motivos(desde date DEFAULT NULL, hasta date DEFAULT NULL,
                                     promotor text DEFAULT NULL)
 RETURNS TABLE (tipo text, razon text, n int)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
@@ -262,7 +270,8 @@ CREATE FUNCTION api.informe_promotores(desde date DEFAULT NULL, hasta date DEFAU
                                        promotor text DEFAULT NULL)
 RETURNS TABLE (login text, nombre text, recibidas int, captadas int, intentos int,
                a_bandeja int, vencidas int, ventas int, monto numeric)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
@@ -318,7 +327,8 @@ RETURNS TABLE (historial_id bigint, ocurrido_at timestamptz, fecha date, oportun
                cliente_id bigint, prospecto_id bigint, dueno text, evento text,
                etapa_anterior text, etapa_nueva text, estado_anterior text, estado_nuevo text,
                usuario text, motivo text, datos jsonb)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     ids  int[] := crm.informe_alcance(promotor);
