@@ -95,12 +95,6 @@ app_clock(const struct app *a)
     return a->clock_text;
 }
 
-long
-app_utc_offset(const struct app *a)
-{
-    return a->have_offset ? a->utc_offset_s : 0;
-}
-
 bool
 app_slot_visible(const struct app *a, int i)
 {

@@ -160,10 +160,4 @@ void app_reread(struct app *app);
 /* The business zone's local time now, "HH:MM" (the status bar's clock). */
 const char *app_clock(const struct app *app);
 
-/*
- * The business zone's offset from UTC now, in seconds (what the clock adds; -21600 for
- * UTC−6), for a pane showing a UTC timestamp in business time; 0 until the session was read.
- */
-long app_utc_offset(const struct app *app);
-
 #endif

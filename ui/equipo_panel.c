@@ -288,7 +288,7 @@ cambios_from(const struct db_usuario_cambio *c, size_t n)
         copy_str(f[i].nuevo, sizeof f[i].nuevo, c[i].nuevo);
         copy_str(f[i].motivo, sizeof f[i].motivo, c[i].motivo);
         copy_str(f[i].hecho_por, sizeof f[i].hecho_por, c[i].hecho_por);
-        copy_str(f[i].hecho_at, sizeof f[i].hecho_at, c[i].hecho_at);
+        copy_str(f[i].cuando, sizeof f[i].cuando, c[i].cuando);
     }
     return f;
 }
@@ -345,7 +345,6 @@ cambios_show(struct equipo_st *s, const struct equipo_promotor *p)
 {
     cambios_model_fini(&s->cm);
     cambios_model_init(&s->cm, p->login, p->nombre);
-    s->cm.utc_offset_s = app_utc_offset(s->a);
     s->cambios_open = true;
     cambios_load(s);
 }

@@ -136,7 +136,8 @@ db_usuario_cambios(struct db *db, const char *login, int limite, struct db_usuar
 {
     static const char sql[] =
         "SELECT usuario, campo, anterior, nuevo, motivo, hecho_por,"
-        " to_char(hecho_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        " to_char(hecho_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+        " to_char(hecho_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI')"
         " FROM api.usuario_cambios($1, $2::int)";
     char lim[16];
     const char *p[2] = { login, lim };
@@ -160,6 +161,7 @@ db_usuario_cambios(struct db *db, const char *login, int limite, struct db_usuar
             c->motivo = db_col_dup(res, i, 4);
             c->hecho_por = db_col_dup(res, i, 5);
             c->hecho_at = db_col_dup(res, i, 6);
+            c->cuando = db_col_dup(res, i, 7);
         }
     }
     PQclear(res);
@@ -177,6 +179,7 @@ db_usuario_cambios_free(struct db_usuario_cambio *rows, size_t n)
         free(rows[i].motivo);
         free(rows[i].hecho_por);
         free(rows[i].hecho_at);
+        free(rows[i].cuando);
     }
     free(rows);
 }

@@ -78,6 +78,7 @@ struct db_usuario_cambio {
     char *motivo;    /* NULL when none was given */
     char *hecho_por; /* login; NULL = the database owner's session */
     char *hecho_at;  /* ISO 8601 UTC */
+    char *cuando;    /* "29/11/26 16:42": business zone local time, as Detalle's history */
 };
 
 /*

@@ -37,23 +37,22 @@ fila(struct cambios_fila *f, const char *campo, const char *antes, const char *d
     snprintf(f->nuevo, sizeof f->nuevo, "%s", despues);
     snprintf(f->motivo, sizeof f->motivo, "%s", motivo);
     snprintf(f->hecho_por, sizeof f->hecho_por, "%s", por);
-    snprintf(f->hecho_at, sizeof f->hecho_at, "%s", at);
+    snprintf(f->cuando, sizeof f->cuando, "%s", at);
 }
 
-/* prom2's record as api.usuario_cambios gives it, newest first; the business zone is UTC−6. */
+/* prom2's record as db_usuario_cambios gives it, newest first, in business local time. */
 static void
 model_new(struct cambios_model *m)
 {
     struct cambios_fila *f = calloc(5, sizeof *f);
 
     cambios_model_init(m, "prom2", "María Guadalupe López Núñez");
-    m->utc_offset_s = -6 * 3600;
-    fila(&f[0], "estado", "AUSENTE", "ACTIVO", "", "sup1", "2026-11-30T15:05:00Z");
+    fila(&f[0], "estado", "AUSENTE", "ACTIVO", "", "sup1", "30/11/26 09:05");
     fila(&f[1], "estado", "ACTIVO", "AUSENTE", "cita en el IMSS por la mañana", "sup1",
-         "2026-11-30T02:30:59Z");
-    fila(&f[2], "cupo_diario", "60", "40", "", "", "2026-11-28T18:00:00Z");
-    fila(&f[3], "supervisor", "", "sup1", "", "admin", "2026-11-02T16:00:00Z");
-    fila(&f[4], "rol", "SUPERVISOR", "PROMOTOR", "", "admin", "2026-11-01T16:00:00Z");
+         "29/11/26 20:30");
+    fila(&f[2], "cupo_diario", "60", "40", "", "", "28/11/26 12:00");
+    fila(&f[3], "supervisor", "", "sup1", "", "admin", "02/11/26 10:00");
+    fila(&f[4], "rol", "SUPERVISOR", "PROMOTOR", "", "admin", "01/11/26 10:00");
     cambios_model_take(m, f, 5);
 }
 
@@ -64,25 +63,6 @@ expect_render(const char *want)
 
     assert_string_equal(r, want);
     free(r);
-}
-
-static void
-test_time_in_business_zone(void **st)
-{
-    char buf[32];
-
-    (void)st;
-    /* 02:30 UTC on the 30th is still the 29th in Mexico City (UTC−6). */
-    assert_string_equal(cambios_cuando(buf, sizeof buf, "2026-11-30T02:30:59Z", -21600),
-                        "29/11/26 20:30");
-    assert_string_equal(cambios_cuando(buf, sizeof buf, "2026-12-31T23:59:00Z", 3600),
-                        "01/01/27 00:59");
-    assert_string_equal(cambios_cuando(buf, sizeof buf, "2028-02-29T12:00:00Z", 0),
-                        "29/02/28 12:00");
-    /* Anything else as it came. */
-    assert_string_equal(cambios_cuando(buf, sizeof buf, "ayer", -21600), "ayer");
-    assert_string_equal(cambios_cuando(buf, sizeof buf, "2026-11-30 02:30:59", 0),
-                        "2026-11-30 02:30:59");
 }
 
 static void
@@ -145,7 +125,7 @@ test_long_reason_wraps_at_80_and_160(void **st)
         strcat(motivo, "Se reportó enferma; vuelve el lunes. ");
     motivo[strlen(motivo) - 1] = '\0';
     cambios_model_init(&m, "prom2", NULL);
-    fila(&f[0], "estado", "ACTIVO", "AUSENTE", motivo, "sup1", "2026-11-30T15:05:00Z");
+    fila(&f[0], "estado", "ACTIVO", "AUSENTE", motivo, "sup1", "30/11/26 09:05");
     cambios_model_take(&m, f, 1);
     cambios_vm_build(&vm, &m, 80, 21);
     assert_string_equal(vm.lines[0].spans[0].text, "Cambios de prom2");
@@ -198,7 +178,7 @@ test_scrolling(void **st)
     for (int i = 0; i < 30; i++) {
         char at[32], antes[16], despues[16];
 
-        snprintf(at, sizeof at, "2026-11-%02dT18:00:00Z", 30 - i);
+        snprintf(at, sizeof at, "%02d/11/26 12:00", 30 - i);
         snprintf(antes, sizeof antes, "%d", 40 + i);
         snprintf(despues, sizeof despues, "%d", 41 + i);
         fila(&f[i], "cupo_diario", antes, despues, "", "admin", at);
@@ -212,7 +192,7 @@ test_scrolling(void **st)
     assert_true(cambios_model_action(&m, ACTION_PAGE_DOWN, vm.page));
     cambios_vm_build(&vm, &m, 80, 21);
     assert_string_equal(vm.lines[0].spans[1].text, "12–30 de 30");     /* clamped to the end */
-    assert_string_equal(vm.lines[19].spans[0].text, "01/11/26 18:00"); /* no offset: UTC */
+    assert_string_equal(vm.lines[19].spans[0].text, "01/11/26 12:00"); /* the oldest */
     assert_true(cambios_model_action(&m, ACTION_TOP, vm.page));
     assert_false(cambios_model_action(&m, ACTION_UP, vm.page));
     assert_true(cambios_model_action(&m, ACTION_BOTTOM, vm.page));
@@ -251,7 +231,7 @@ test_loading_empty_error_and_limit(void **st)
     cambios_model_init(&m, "prom2", NULL);
     f = calloc(CAMBIOS_LIMITE, sizeof *f);
     for (int i = 0; i < CAMBIOS_LIMITE; i++)
-        fila(&f[i], "cupo_diario", "1", "2", "", "admin", "2026-11-30T15:05:00Z");
+        fila(&f[i], "cupo_diario", "1", "2", "", "admin", "30/11/26 09:05");
     cambios_model_take(&m, f, CAMBIOS_LIMITE);
     assert_true(cambios_model_action(&m, ACTION_BOTTOM, 1));
     cambios_vm_build(&vm, &m, 160, 47);
@@ -265,7 +245,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_time_in_business_zone),
         cmocka_unit_test(test_fields_and_values_in_words),
         cmocka_unit_test(test_layout_at_80x24),
         cmocka_unit_test(test_long_reason_wraps_at_80_and_160),

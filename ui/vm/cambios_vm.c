@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ui/vm/equipo_vm.h"
 
@@ -60,30 +59,6 @@ cambios_model_action(struct cambios_model *m, enum action a, int page)
     if (m->scroll < 0)
         m->scroll = 0;
     return m->scroll != before;
-}
-
-char *
-cambios_cuando(char *buf, size_t bufsz, const char *iso, long offset_s)
-{
-    struct tm tm = { 0 };
-    char z = '\0';
-    time_t t;
-
-    if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec, &z) != 7 ||
-        z != 'Z') {
-        snprintf(buf, bufsz, "%s", iso);
-        return buf;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    t = timegm(&tm) + (time_t)offset_s;
-    if (gmtime_r(&t, &tm) == NULL)
-        snprintf(buf, bufsz, "%s", iso);
-    else /* two-digit year, as Detalle's history (to_char 'DD/MM/YY HH24:MI') */
-        snprintf(buf, bufsz, "%02d/%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-                 tm.tm_year % 100, tm.tm_hour, tm.tm_min);
-    return buf;
 }
 
 static const char *const campos[][2] = {
@@ -169,7 +144,7 @@ emit_motivo(struct emit *e, const char *motivo)
 static void
 emit_fila(struct emit *e, const struct cambios_model *m, const struct cambios_fila *f)
 {
-    char cuando[32], antes[192], despues[192], what[512], who[96];
+    char antes[192], despues[192], what[512], who[96];
     struct vm_line *l;
     int x;
 
@@ -180,8 +155,7 @@ emit_fila(struct emit *e, const struct cambios_model *m, const struct cambios_fi
     snprintf(who, sizeof who, "por %s",
              f->hecho_por[0] != '\0' ? f->hecho_por : "el dueño de la base");
     if ((l = emit_row(e)) != NULL) {
-        vm_line_put(l, 1, e->vm->width, ROLE_MUTED,
-                    cambios_cuando(cuando, sizeof cuando, f->hecho_at, m->utc_offset_s));
+        vm_line_put(l, 1, e->vm->width, ROLE_MUTED, f->cuando);
         x = vm_line_put(l, TEXTO_X, e->vm->width, ROLE_VALUE, what);
         vm_line_put(l, x + 2, e->vm->width, ROLE_MUTED, who);
     }

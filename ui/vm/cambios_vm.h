@@ -29,14 +29,13 @@ struct cambios_fila {
     char nuevo[168];
     char motivo[2048];  /* up to 500 characters; "" = none given */
     char hecho_por[48]; /* login; "" = the database owner's session */
-    char hecho_at[32];  /* ISO 8601 UTC: "2026-11-29T16:42:05Z" */
+    char cuando[24];    /* "29/11/26 16:42", business local time (db_usuario_cambios) */
 };
 
 struct cambios_model {
     char login[48];   /* whose changes */
     char nombre[160]; /* their name, for the title ("" = only the login) */
     bool loaded, ascii;
-    long utc_offset_s;          /* the business zone's offset from UTC (app_utc_offset) */
     char error[640];            /* the last read failed: why ("" = it did not) */
     struct cambios_fila *filas; /* owned, newest first */
     size_t nfilas;
@@ -50,10 +49,6 @@ void cambios_model_fini(struct cambios_model *m);
 void cambios_model_take(struct cambios_model *m, struct cambios_fila *filas, size_t n);
 /* Scrolling (↑↓, RePág/AvPág, g/G); true when the view moved or may have. */
 bool cambios_model_action(struct cambios_model *m, enum action a, int page);
-
-/* "29/11/26 10:42": iso (UTC, as db_usuario_cambios writes it) plus offset_s; anything
- * else is copied as it is. Returns buf. */
-char *cambios_cuando(char *buf, size_t bufsz, const char *iso, long offset_s);
 
 /* "Estado", "Cupo diario", "Cartera máxima"…; a field this client does not know, as it is. */
 const char *cambios_campo_nombre(const char *campo);
