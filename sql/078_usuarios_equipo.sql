@@ -13,7 +13,9 @@
 -- owner's session), when and why. An AFTER UPDATE trigger on crm.usuarios writes it, so every
 -- path is covered — the api functions and an owner's UPDATE by hand alike; the functions pass
 -- their reason through the transaction-local setting embudo.motivo. api.usuario_cambios lists
--- what the caller may see (crm.usuarios_visibles: self, team, everyone).
+-- what the caller may see (crm.usuarios_visibles: self, team, everyone). The same trigger
+-- notifies {"tabla":"usuarios","usuario_id":N} for each user changed, so every open Equipo
+-- and Repartir pane sees an absence at once.
 
 SET LOCAL ROLE embudo_owner;
 
@@ -54,6 +56,12 @@ BEGIN
           ('cartera_max', v.cartera_max::text, n.cartera_max::text),
           ('nombre', v.nombre, n.nombre)) AS c(campo, anterior, nuevo)
      WHERE c.anterior IS DISTINCT FROM c.nuevo;
+    PERFORM pg_notify('embudo', json_build_object('tabla', 'usuarios', 'usuario_id', n.id)::text)
+       FROM nuevas n
+       JOIN viejas v ON v.id = n.id
+      WHERE (n.estado, n.rol, n.supervisor_id, n.cupo_diario, n.cartera_max, n.nombre)
+            IS DISTINCT FROM (v.estado, v.rol, v.supervisor_id, v.cupo_diario, v.cartera_max,
+                              v.nombre);
     RETURN NULL;
 END
 $$;

@@ -478,9 +478,7 @@ equipo_notify(void *st, const struct app_notify *n)
 
     if (s->m.loaded && (n->resync || n->tablas != 0))
         equipo_load(s);
-    /* Changes to users notify no one: the record is read again on r, app_reread or after a
-     * reconnection. */
-    if (s->cambios_open && n->resync)
+    if (s->cambios_open && (n->resync || (n->tablas & APP_T_USUARIOS) != 0))
         cambios_load(s);
 }
 

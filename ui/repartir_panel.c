@@ -384,8 +384,10 @@ rep_notify(void *st, const struct app_notify *n)
             rep_load(s); /* the first read failed: the database is back */
         return;          /* never shown yet: it reads on enter */
     }
-    /* Anyone's lote, opportunity or quota changes what is available and each one's room. */
-    if (n->resync || (n->tablas & (APP_T_LOTES | APP_T_OPORTUNIDADES | APP_T_OTRA)) != 0)
+    /* Anyone's lote, opportunity or quota changes what is available and each one's room; a
+     * promoter marked absent drops out of the dealing. */
+    if (n->resync ||
+        (n->tablas & (APP_T_LOTES | APP_T_OPORTUNIDADES | APP_T_USUARIOS | APP_T_OTRA)) != 0)
         rep_vista(s);
 }
 

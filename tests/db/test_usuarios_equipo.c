@@ -4,7 +4,8 @@
  * else (EB116 another team's promoter or a supervisor, EB115 BAJA, EB101 a promoter, 42501
  * an auditor); an absent promoter cannot ask for clients; every change to a user — by the
  * api or by the owner's UPDATE by hand — lands once in the append-only crm.usuarios_cambios
- * with who and why, and api.usuario_cambios shows each caller what they may see.
+ * with who and why, and api.usuario_cambios shows each caller what they may see; each user
+ * changed is notified once per statement, a change that changes nothing is not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +15,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "db/db_usuarios.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -59,6 +62,24 @@ cambios(struct db *db, const char *login)
     return out;
 }
 
+/* The payloads of channel embudo that reached listener (LISTENing) so far, ';'-joined. */
+static const char *
+avisos(struct db *listener)
+{
+    static char out[512];
+    PGnotify *nt;
+
+    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
+    out[0] = '\0';
+    while ((nt = PQnotifies(db_pg(listener))) != NULL) {
+        if (strcmp(nt->relname, "embudo") == 0)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ";" : "",
+                     nt->extra);
+        PQfreemem(nt);
+    }
+    return out;
+}
+
 static void
 test_supervisor_marca_ausencias(void **state)
 {
@@ -71,8 +92,16 @@ test_supervisor_marca_ausencias(void **state)
     dbt_clientes_imss(adm, 10);
     sup = dbt_connect(t, "ue_sup");
     p1 = dbt_connect(t, "ue_p1");
+    dbt_exec(p1, "LISTEN embudo");
 
     assert_int_equal(estado(sup, "ue_p1", "AUSENTE", "incapacidad", &e), RC_OK);
+    {
+        char want[64];
+
+        snprintf(want, sizeof want, "{\"tabla\" : \"usuarios\", \"usuario_id\" : %lld}",
+                 dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'ue_p1'"));
+        assert_string_equal(avisos(p1), want);
+    }
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT estado FROM crm.usuarios"
                                        " WHERE login = 'ue_p1'"),
@@ -82,8 +111,10 @@ test_supervisor_marca_ausencias(void **state)
     assert_int_equal(estado(sup, "ue_p1", "VACACIONES", NULL, &e), RC_OK);
     assert_int_equal(estado(sup, "ue_p1", "ACTIVO", "regresó", &e), RC_OK);
     dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(2)");
-    /* The same estado again changes and records nothing. */
+    /* The same estado again changes, records and notifies nothing. */
+    (void)avisos(p1);
     assert_int_equal(estado(sup, "ue_p1", "ACTIVO", "otra vez", &e), RC_OK);
+    assert_string_equal(avisos(p1), "");
 
     /* What a supervisor may not do. */
     assert_int_equal(estado(sup, "ue_p3", "AUSENTE", NULL, &e), RC_REFUSED);

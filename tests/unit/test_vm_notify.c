@@ -40,11 +40,14 @@ test_null_user_odd_payloads_and_overflow_mean_everyone(void **st)
     assert_int_equal(n.tablas, APP_T_SWEEP);
     assert_true(n.all_users);
     assert_false(n.mine);
+    vm_notify_add(&m, "{\"tabla\":\"usuarios\",\"usuario_id\":42}", 3);
+    assert_int_equal(m.tablas, APP_T_USUARIOS);
+    assert_true(vm_notify_names(&m, 42));
     vm_notify_add(&m, "no es json", 3);
-    assert_int_equal(m.tablas, APP_T_OTRA);
+    assert_int_equal(m.tablas, APP_T_USUARIOS | APP_T_OTRA);
     assert_true(vm_notify_names(&m, 42));
     vm_notify_add(&m, "{\"tabla\":\"lotes\",\"usuario_id\":\"x\"}", 3);
-    assert_int_equal(m.tablas, APP_T_OTRA | APP_T_LOTES);
+    assert_int_equal(m.tablas, APP_T_USUARIOS | APP_T_OTRA | APP_T_LOTES);
     for (int i = 1; i <= APP_NOTIFY_USERS + 1; i++) {
         char p[64];
 

@@ -12,6 +12,7 @@ static const struct {
     { "historial", APP_T_HISTORIAL },
     { "ventas", APP_T_VENTAS },
     { "sweep_runs", APP_T_SWEEP },
+    { "usuarios", APP_T_USUARIOS },
 };
 
 /* The text right after "key": (blanks skipped), or NULL. */

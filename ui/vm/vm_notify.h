@@ -17,8 +17,9 @@ enum app_tabla {
     APP_T_LOTES = 1u << 1,
     APP_T_HISTORIAL = 1u << 2,
     APP_T_VENTAS = 1u << 3,
-    APP_T_SWEEP = 1u << 4, /* "sweep_runs" */
-    APP_T_OTRA = 1u << 5,  /* a table this client does not know (or an unreadable payload) */
+    APP_T_SWEEP = 1u << 4,    /* "sweep_runs" */
+    APP_T_OTRA = 1u << 5,     /* a table this client does not know (or an unreadable payload) */
+    APP_T_USUARIOS = 1u << 6, /* a user's estado, team, cupo… changed (sql/078) */
 };
 
 /*
