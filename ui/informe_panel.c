@@ -8,14 +8,24 @@
  *
  * Re-read on notifications of the history, the opportunities and the sales (a promoter:
  * those naming them), and only while shown: a hidden pane reads again when it is entered.
+ * A busy scope notifies many times a second and an admin's week can take 0.4 s to read, so
+ * a notification re-reads only once INFORME_PAUSA times the last read's duration has passed
+ * since it ended; until then the change waits on a one-second timer that exists only while
+ * a change waits (and closes itself when the client quits). A report that reads in 10 ms
+ * re-reads at once.
  *
  * Loop thread only, except informe_query (worker thread, the job's own fields).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <uv.h>
 
 #include "db/db_informe.h"
+#include "ui/app_internal.h"   /* the loop, for the waiting change's timer */
 #include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
 #include "ui/pane/informe_pane.h"
 #include "ui/term/term.h"
@@ -38,9 +48,25 @@ struct informe_st {
     struct informe_vm vm;
     struct informe_rango pedido; /* what the next read asks for */
     bool loading, again;
-    bool shown; /* the visible pane */
-    bool stale; /* a notification came while hidden */
+    bool shown;                             /* the visible pane */
+    bool stale;                             /* a notification came while hidden */
+    bool pending;                           /* a change notified while re-reads pause */
+    uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
+    uv_timer_t wait;                        /* while pending: reads it once the pause is over */
+    bool wait_init, wait_closing;
 };
+
+/* Re-reads on notifications keep the database busy at most 1 / INFORME_PAUSA of the time. */
+#define INFORME_PAUSA 20
+
+static uint64_t
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 struct informe_job {
     struct app_job base;
@@ -158,6 +184,8 @@ informe_result(struct app_job *aj)
     struct informe_st *s = j->st;
 
     s->loading = false;
+    s->next_read_ms = mono_ms();
+    s->next_read_ms += (s->next_read_ms - s->read_started_ms) * INFORME_PAUSA;
     if (!rango_igual(&j->r, &s->pedido)) {
         s->again = true; /* the range or the promoter changed meanwhile: not this answer */
     } else if (aj->rc == RC_OK) {
@@ -208,6 +236,8 @@ informe_load(struct informe_st *s)
     j->base.release = informe_release;
     s->loading = true;
     s->stale = false;
+    s->pending = false;
+    s->read_started_ms = mono_ms();
     app_submit(s->a, &j->base);
 }
 
@@ -324,21 +354,67 @@ informe_draw(void *st, struct pane *p)
 }
 
 static void
+wait_closed(uv_handle_t *h)
+{
+    struct informe_st *s = h->data;
+
+    s->wait_init = s->wait_closing = false;
+}
+
+static void
+wait_stop(struct informe_st *s)
+{
+    if (s->wait_init && !s->wait_closing) {
+        s->wait_closing = true;
+        uv_close((uv_handle_t *)&s->wait, wait_closed);
+    }
+}
+
+static void
+on_wait(uv_timer_t *t)
+{
+    struct informe_st *s = t->data;
+
+    if (s->a->quit || !s->pending || !s->shown) {
+        wait_stop(s);
+    } else if (!s->loading && mono_ms() >= s->next_read_ms) {
+        wait_stop(s);
+        informe_load(s);
+    }
+}
+
+static void
+wait_start(struct informe_st *s)
+{
+    if (s->wait_init || s->a->quit)
+        return;
+    uv_timer_init(&s->a->loop, &s->wait);
+    s->wait.data = s;
+    s->wait_init = true;
+    uv_timer_start(&s->wait, on_wait, 1000, 1000);
+}
+
+static void
 informe_notify(void *st, const struct app_notify *n)
 {
     struct informe_st *s = st;
     unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_VENTAS;
 
-    if (!n->resync) {
-        if ((n->tablas & rel) == 0)
-            return; /* lotes come with their history; sweep heartbeats and WhatsApp do not count */
-        if (!vm_profile_sees_others(app_profile(s->a)) && !n->mine && !n->all_users)
-            return; /* a promoter's report is about their own opportunities */
-    }
-    if (s->shown)
-        informe_load(s);
-    else
+    /* Lotes come with their history; sweep heartbeats and WhatsApp do not count; a promoter's
+     * report is about their own opportunities. */
+    if (n->resync || ((n->tablas & rel) != 0 &&
+                      (vm_profile_sees_others(app_profile(s->a)) || n->mine || n->all_users)))
+        s->pending = true;
+    if (!s->pending)
+        return;
+    if (!s->shown) {
         s->stale = true;
+        s->pending = false;
+    } else if (n->resync || mono_ms() >= s->next_read_ms) {
+        informe_load(s);
+    } else {
+        wait_start(s);
+    }
 }
 
 const struct pane_ops informe_panel = {
