@@ -164,8 +164,9 @@ static const char sin_conexion[] = "Sin conexión con la base de datos: no se pu
 
 /*
  * Done: the form closes and the bottom bar says what changed («prom2: Activo → Ausente»);
- * crm.usuarios notifies no one, so every pane re-reads (Repartir's preview deals only to
- * ACTIVO promoters). Refused or unreachable: the form stays as typed, with the reason.
+ * the change notifies (sql/078), so this pane, Repartir and the open record of changes
+ * re-read as everyone else's do. Refused or unreachable: the form stays as typed, with the
+ * reason.
  */
 static void
 estado_result(struct app_job *aj)
@@ -183,7 +184,6 @@ estado_result(struct app_job *aj)
         else
             app_message(s->a, false, "%s: %s → %s", j->login, equipo_estado_etiqueta(j->anterior),
                         equipo_estado_etiqueta(j->estado));
-        app_reread(s->a);
     } else if (mine) {
         if (panes_err_is_down(&aj->e))
             form_vm_set_refusal(&s->form, sin_conexion);
