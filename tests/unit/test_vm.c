@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "ui/vm/scroll.h"
 #include "ui/vm/vm.h"
 
 static int
@@ -188,6 +189,36 @@ test_profile_parse_and_layout(void **st)
     assert_int_equal(lay.hint_y, 1);
 }
 
+/* The shared scrolling: rows, pages of at least one row, never above the top. */
+static void
+test_scroll_actions(void **st)
+{
+    int scroll = 0;
+    bool moved = true;
+
+    (void)st;
+    assert_true(scroll_action(&scroll, ACTION_UP, 10, &moved));
+    assert_false(moved);
+    assert_int_equal(scroll, 0);
+    assert_true(scroll_action(&scroll, ACTION_PAGE_DOWN, 10, &moved));
+    assert_true(moved);
+    assert_int_equal(scroll, 10);
+    assert_true(scroll_action(&scroll, ACTION_DOWN, 10, NULL));
+    assert_int_equal(scroll, 11);
+    assert_true(scroll_action(&scroll, ACTION_PAGE_UP, 0, &moved)); /* a page is a row at least */
+    assert_int_equal(scroll, 10);
+    assert_true(scroll_action(&scroll, ACTION_PAGE_UP, 25, &moved));
+    assert_int_equal(scroll, 0);
+    assert_true(scroll_action(&scroll, ACTION_BOTTOM, 10, &moved));
+    assert_true(scroll > 1000); /* the pane clamps it */
+    assert_true(scroll_action(&scroll, ACTION_TOP, 10, &moved));
+    assert_int_equal(scroll, 0);
+    moved = true;
+    assert_false(scroll_action(&scroll, ACTION_OPEN, 10, &moved)); /* not a scroll: untouched */
+    assert_true(moved);
+    assert_int_equal(scroll, 0);
+}
+
 int
 main(void)
 {
@@ -201,6 +232,7 @@ main(void)
         cmocka_unit_test(test_counts_use_comma_thousands),
         cmocka_unit_test(test_line_put_clips_at_limit_and_dumps),
         cmocka_unit_test(test_profile_parse_and_layout),
+        cmocka_unit_test(test_scroll_actions),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

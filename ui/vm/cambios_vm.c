@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui/vm/equipo_vm.h"
+#include "ui/vm/scroll.h"
 
 enum {
     CUANDO_W = 14, /* "29/11/26 10:42" */
@@ -40,25 +41,9 @@ cambios_model_take(struct cambios_model *m, struct cambios_fila *filas, size_t n
 bool
 cambios_model_action(struct cambios_model *m, enum action a, int page)
 {
-    int before = m->scroll, step = page > 1 ? page : 1;
+    bool moved = false;
 
-    if (a == ACTION_UP)
-        m->scroll--;
-    else if (a == ACTION_DOWN)
-        m->scroll++;
-    else if (a == ACTION_PAGE_UP)
-        m->scroll -= step;
-    else if (a == ACTION_PAGE_DOWN)
-        m->scroll += step;
-    else if (a == ACTION_TOP)
-        m->scroll = 0;
-    else if (a == ACTION_BOTTOM)
-        m->scroll = 1 << 20; /* clamped by the next build */
-    else
-        return false;
-    if (m->scroll < 0)
-        m->scroll = 0;
-    return m->scroll != before;
+    return scroll_action(&m->scroll, a, page, &moved) && moved;
 }
 
 static const char *const campos[][2] = {

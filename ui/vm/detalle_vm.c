@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/intento.h"
+#include "ui/vm/scroll.h"
 
 enum {
     HEAD_H = 3,   /* title, state line, blank */
@@ -214,8 +215,6 @@ picker_action(struct detalle_model *m, enum action a, bool *redraw)
 enum detalle_intent
 detalle_model_action(struct detalle_model *m, enum action a, int page, bool *redraw)
 {
-    int before = m->scroll;
-
     *redraw = false;
     if (m->picking)
         return picker_action(m, a, redraw);
@@ -237,17 +236,7 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
                : a == ACTION_ATTEMPT ? DETALLE_INTENTO
                                      : DETALLE_EXTENDER;
     }
-    if (a == ACTION_UP || a == ACTION_PAGE_UP)
-        m->scroll -= a == ACTION_UP ? 1 : page;
-    else if (a == ACTION_DOWN || a == ACTION_PAGE_DOWN)
-        m->scroll += a == ACTION_DOWN ? 1 : page;
-    else if (a == ACTION_TOP)
-        m->scroll = 0;
-    else if (a == ACTION_BOTTOM)
-        m->scroll = 1 << 20; /* clamped by the next build */
-    if (m->scroll < 0)
-        m->scroll = 0;
-    *redraw = m->scroll != before;
+    (void)scroll_action(&m->scroll, a, page, redraw);
     return DETALLE_NADA;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/intento.h"
 #include "ui/vm/fecha.h"
+#include "ui/vm/scroll.h"
 #include "util/err.h"
 
 enum {
@@ -64,25 +65,9 @@ informe_model_take(struct informe_model *m, struct informe_datos *d)
 bool
 informe_model_action(struct informe_model *m, enum action a, int page)
 {
-    int before = m->scroll, step = page > 1 ? page : 1;
+    bool moved = false;
 
-    if (a == ACTION_UP)
-        m->scroll--;
-    else if (a == ACTION_DOWN)
-        m->scroll++;
-    else if (a == ACTION_PAGE_UP)
-        m->scroll -= step;
-    else if (a == ACTION_PAGE_DOWN)
-        m->scroll += step;
-    else if (a == ACTION_TOP)
-        m->scroll = 0;
-    else if (a == ACTION_BOTTOM)
-        m->scroll = 1 << 20; /* clamped by the next build */
-    else
-        return false;
-    if (m->scroll < 0)
-        m->scroll = 0;
-    return m->scroll != before;
+    return scroll_action(&m->scroll, a, page, &moved) && moved;
 }
 
 const char *
