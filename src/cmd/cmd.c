@@ -42,6 +42,13 @@ const struct cmd_entry cmd_table[] = {
       "pasa oportunidades a otro promotor del equipo (supervisores)", cmd_reasignar_exec },
     { "extender", "extender OPORTUNIDAD… --horas N --motivo M",
       "da N horas hábiles más al temporizador de etapa (supervisores)", cmd_extender_exec },
+    { "prorroga",
+      "prorroga [lista] [--todas] | prorroga pedir OPORTUNIDAD --hasta AAAA-MM-DD --motivo M |"
+      " prorroga aprobar ID [--respuesta R] | prorroga rechazar ID --respuesta R |"
+      " prorroga cancelar ID",
+      "que el temporizador de etapa espere hasta una fecha: el promotor la pide, su supervisor"
+      " decide",
+      cmd_prorroga_exec },
     { "distribuir",
       "distribuir --cantidad N [--convenio C] [--entidad E] [--edad-min A] [--edad-max B] "
       "[--promotores LOGIN,…] [--vista-previa | --clave K]",

@@ -90,6 +90,7 @@ int cmd_wa_exec(struct cmd_ctx *ctx);
 int cmd_campana_exec(struct cmd_ctx *ctx);
 int cmd_export_exec(struct cmd_ctx *ctx);  /* cmd_export.c */
 int cmd_informe_exec(struct cmd_ctx *ctx); /* cmd_informe.c (sql/077) */
+int cmd_prorroga_exec(struct cmd_ctx *ctx); /* cmd_prorroga.c (sql/079) */
 /* cmd_worker.c (issue 5): the sweep and the senders, headless. */
 int cmd_worker_exec(struct cmd_ctx *ctx);
 

@@ -19,6 +19,15 @@ expect 2 'opción desconocida: «--cantida»' -- $e asignar --cantida 5
 expect 2 'uso: embudo asignar --cantidad N' -- $e asignar extra --cantidad 5
 expect 2 '«--por» debe ser «convenio» o «entidad»' -- $e disponibles --por estado
 expect 2 '«--desde» y «--hasta» son fechas AAAA-MM-DD' -- $e informe --desde 2026-11-31
+expect 2 'indique el número de la oportunidad' -- $e prorroga pedir x --hasta 2026-12-01 --motivo m
+expect 2 '«--hasta» es la fecha AAAA-MM-DD en que se reanuda' -- \
+    $e prorroga pedir 5 --hasta 2026-02-30 --motivo m
+expect 2 'falta «--motivo»' -- $e prorroga pedir 5 --hasta 2026-12-01
+expect 2 'falta «--respuesta»' -- $e prorroga rechazar 3
+expect 2 '«--respuesta» no puede estar vacío' -- $e prorroga aprobar 3 --respuesta ' '
+expect 2 'indique el número de la prórroga' -- $e prorroga cancelar 0
+expect 2 'acción desconocida: «borrar» \(lista, pedir, aprobar, rechazar o cancelar\)' -- \
+    $e prorroga borrar 1
 expect 2 '«--desde» y «--hasta» son fechas AAAA-MM-DD' -- $e informe --hasta ayer
 expect 2 'opción desconocida: «--promotora»' -- $e informe --promotora prom1
 expect 2 'argumento de más: «extra»' -- $e informe extra
