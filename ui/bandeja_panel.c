@@ -5,6 +5,8 @@
  * A refusal keeps the form with the database's message. A row whose phone is in the
  * do-not-contact registry carries «⊘ No contactar» (marks read in the same job as the rows). An
  * auditor reads it and only opens rows: it has no tagging and no decision keys (keymap_add).
+ * Below the exits, the pending prórrogas (read in the same job): s approves the one under the
+ * cursor after a yes/no question, n rejects it with an answer typed in a form.
  *
  * Loop thread only, except bandeja_query (worker thread, the job's own fields).
  */
@@ -17,6 +19,7 @@
 #include "ui/pane/bandeja_pane.h"
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
+#include "ui/panes_prorroga.h"
 #include "ui/term/term.h"
 #include "ui/vm/bandeja_vm.h"
 #include "ui/vm/form_vm.h"
@@ -35,6 +38,11 @@ static const struct keymap_entry bandeja_keys[] = {
       KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_BANDEJA, CH('x'), ACTION_DISCARD, "descartar", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_BANDEJA, CH('o'), ACTION_REOPEN, "reabrir", false, KEYMAP_SOLO_SUPERVISION },
+    /* s and n: yes and no to the prórroga under the cursor (a and r are taken). */
+    { KEYMAP_BANDEJA, CH('s'), ACTION_EXTENSION_APPROVE, "aprobar prórroga", false,
+      KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_BANDEJA, CH('n'), ACTION_EXTENSION_REJECT, "rechazar prórroga", false,
+      KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_BANDEJA,
       { KK_ENTER, 0 },
       ACTION_OPEN,
@@ -54,6 +62,8 @@ struct bandeja_st {
     bool form_open;
     int64_t *ids; /* what the open form decides on (copied when it opened) */
     size_t nids;
+    int64_t prorroga; /* the request being approved or rejected (copied when asked) */
+    bool rechazo;     /* the open form is a prórroga's rejection, not an exit's reason */
 };
 
 struct bandeja_job {
@@ -64,6 +74,8 @@ struct bandeja_job {
     size_t nprom;
     int64_t *nc; /* the marked ones (sorted) */
     size_t nnc;
+    struct bandeja_prorroga *pr; /* the pending prórrogas */
+    size_t npr;
     struct bandeja_st *st;
 };
 
@@ -75,6 +87,8 @@ bandeja_query(struct db *db, struct app_job *aj, struct err *e)
 
     if (rc == RC_OK)
         rc = panes_nc_marcas(db, &j->nc, &j->nnc, e);
+    if (rc == RC_OK)
+        rc = panes_prorrogas_pendientes(db, &j->pr, &j->npr, e);
     return rc == RC_OK ? db_tui_promotores(db, &j->prom, &j->nprom, e) : rc;
 }
 
@@ -96,6 +110,8 @@ bandeja_result(struct app_job *aj)
             f[i].no_contactar = no_contactar_ids_has(j->nc, j->nnc, f[i].id);
         }
         bandeja_model_take(&s->m, f, j->nfilas);
+        bandeja_model_take_prorrogas(&s->m, j->pr, j->npr);
+        j->pr = NULL;
         p = j->nprom > 0 ? xcalloc(j->nprom, sizeof *p) : NULL;
         for (size_t i = 0; i < j->nprom; i++)
             panes_bandeja_promotor_from(&p[i], &j->prom[i]);
@@ -118,6 +134,7 @@ bandeja_release(struct app_job *aj)
     db_bandeja_free(j->filas, j->nfilas);
     free(j->prom);
     free(j->nc);
+    free(j->pr);
     free(j);
 }
 
@@ -149,7 +166,7 @@ write_done(struct panes_write_job *j)
     if (j->base.rc == RC_OK) {
         if (s->form_open)
             app_form_close(s->a);
-        for (size_t i = 0; i < s->m.nfilas; i++)
+        for (size_t i = 0; i < s->m.nfilas && j->kind != PANES_PRORROGA_RESOLVER; i++)
             s->m.filas[i].tagged = false;
         app_message(s->a, false, "%s", j->msg);
         bandeja_load(s);
@@ -171,6 +188,15 @@ form_submit(void *ctx, struct form_vm *f)
     if (!app_db_up(s->a)) {
         form_vm_set_refusal(f, "Sin conexión con la base de datos: no se puede guardar ahora."
                                " Lo escrito se conserva; Enter reintenta.");
+        return;
+    }
+    if (s->rechazo) {
+        j = panes_write_new(PANES_PRORROGA_RESOLVER);
+        j->id = s->prorroga;
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 0));
+        j->ctx = s;
+        j->done = write_done;
+        panes_write_submit(s->a, j);
         return;
     }
     j = panes_write_new(reasignar ? PANES_REASIGNAR : PANES_BANDEJA);
@@ -203,6 +229,7 @@ ask_reason(struct bandeja_st *s)
     struct form_field *f;
     size_t n = bandeja_model_ids(&s->m, NULL, 0);
 
+    s->rechazo = false;
     free(s->ids);
     s->ids = xcalloc(n > 0 ? n : 1, sizeof *s->ids);
     s->nids = bandeja_model_ids(&s->m, s->ids, n);
@@ -219,6 +246,51 @@ ask_reason(struct bandeja_st *s)
     app_form_open(s->a, &s->form, &bandeja_form_ops, s);
 }
 
+/* ---- prórrogas: approve after a yes/no question, reject with an answer ----------------- */
+
+static void
+aprobar_answer(struct app *a, bool yes, void *ctx)
+{
+    struct bandeja_st *s = ctx;
+    struct panes_write_job *j;
+
+    if (!yes || !app_require_db(a, "aprobar la prórroga"))
+        return;
+    j = panes_write_new(PANES_PRORROGA_RESOLVER);
+    j->id = s->prorroga;
+    j->aprobar = true;
+    j->ctx = s;
+    j->done = write_done;
+    panes_write_submit(a, j);
+}
+
+static void
+prorroga_decidir(struct bandeja_st *s, bool aprobar)
+{
+    const struct bandeja_prorroga *p = bandeja_model_prorroga(&s->m);
+    char q[256], fecha[16];
+    struct form_field *f;
+
+    if (p == NULL || !app_require_db(s->a, "decidir la prórroga"))
+        return;
+    s->prorroga = p->id;
+    bandeja_fecha_corta(fecha, sizeof fecha, p->reanudar);
+    if (aprobar) {
+        snprintf(q, sizeof q, "¿Aprobar la prórroga de %s hasta el %s?", p->login, fecha);
+        app_confirm_ask(s->a, q, aprobar_answer, s);
+        return;
+    }
+    snprintf(q, sizeof q, "Rechazar la prórroga de %s hasta el %s", p->login, fecha);
+    form_vm_init(&s->form, q);
+    if ((f = form_vm_add(&s->form, "Respuesta", FORM_TEXT, true, NULL)) != NULL) {
+        f->min_len = 1;
+        f->max_len = 500;
+    }
+    s->rechazo = true;
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &bandeja_form_ops, s);
+}
+
 /* ---- pane --------------------------------------------------------------------------- */
 
 static bool
@@ -229,14 +301,23 @@ bandeja_key(void *st, enum action act, const struct key *k)
 
     (void)k;
     if (act == ACTION_OPEN && !s->m.picking) {
-        if (s->m.nfilas > 0)
+        if (bandeja_model_prorroga(&s->m) != NULL)
+            detalle_panel_open(s->a, bandeja_model_prorroga(&s->m)->oportunidad_id, "bandeja");
+        else if (s->m.nfilas > 0)
             detalle_panel_open(s->a, s->m.filas[s->m.cur].id, "bandeja");
         return true;
     }
-    if (bandeja_model_action(&s->m, act, s->vm.page, &redraw) == BANDEJA_PEDIR_MOTIVO) {
+    switch (bandeja_model_action(&s->m, act, s->vm.page, &redraw)) {
+    case BANDEJA_PEDIR_MOTIVO:
         if (app_require_db(s->a, "decidir sobre la bandeja"))
             ask_reason(s);
         return true;
+    case BANDEJA_APROBAR:
+    case BANDEJA_RECHAZAR:
+        prorroga_decidir(s, act == ACTION_EXTENSION_APPROVE);
+        return true;
+    case BANDEJA_NADA:
+        break;
     }
     return redraw || s->m.picking;
 }

@@ -5,7 +5,9 @@
  * the "more time on the stage" form, a (supervisors and admins) the reassignment form once the
  * team is read (its other active promoters and a reason), b puts a phone of it in the
  * do-not-contact registry because the person asked (a form: which phone and an optional
- * detail, then a yes/no question), Esc goes back. The phones in force in the registry show
+ * detail, then a yes/no question), z (the owner, a promoter) asks the supervisor for a
+ * prórroga — the stage timer waits until a date (a form: the date and a reason) —, Esc goes
+ * back. The phones in force in the registry show
  * their entries, read with the opportunity (ui/panes_no_contactar.h). A refusal from the api
  * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
  * and the form keeps its content; a lost connection says so the same way, and Enter retries.
@@ -25,6 +27,7 @@
 #include "ui/panes_no_contactar.h"
 #include "ui/term/term.h"
 #include "ui/vm/detalle_vm.h"
+#include "ui/vm/fecha.h"
 #include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
 
@@ -44,6 +47,9 @@ static const struct keymap_entry detalle_keys[] = {
     /* Not in the hint bar (full at 80 columns): "?" and :ayuda list it. */
     { KEYMAP_DETALLE, CH('b'), ACTION_NO_CONTACT, "no contactar (lo pidió la persona)", false,
       KEYMAP_ESCRITURA },
+    /* Only the owner asks for a prórroga, and a promoter only sees their own. */
+    { KEYMAP_DETALLE, CH('z'), ACTION_EXTENSION_ASK, "pedir prórroga (esperar hasta una fecha)",
+      false, KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
     /* An auditor has none of the keys above: its hint bar offers the way back instead. */
@@ -307,6 +313,9 @@ form_submit(void *ctx, struct form_vm *f)
         j->ids[0] = s->id;
         j->nids = 1;
         snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
+    } else if (s->form_kind == PANES_PRORROGA) {
+        snprintf(j->reanudar, sizeof j->reanudar, "%s", form_vm_value(f, 0));
+        snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 1));
     } else if (s->form_kind == PANES_VENTA) {
         snprintf(j->monto, sizeof j->monto, "%s", form_vm_value(f, 0));
         snprintf(j->producto, sizeof j->producto, "%s", form_vm_value(f, 1));
@@ -344,6 +353,18 @@ folio_check(const char *v, char *msg, size_t msgsz)
     return ok;
 }
 
+/* The resume date: a day that exists, as the api takes it (the database checks the range). */
+static bool
+fecha_check(const char *v, char *msg, size_t msgsz)
+{
+    long dias;
+
+    if (fecha_dias(v, &dias))
+        return true;
+    snprintf(msg, msgsz, "una fecha AAAA-MM-DD que exista");
+    return false;
+}
+
 static void
 form_open(struct detalle_st *s, enum panes_write_kind kind)
 {
@@ -372,6 +393,15 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
         if ((f = form_vm_add(&s->form, "Promotor", FORM_CHOICE, true, s->equipo_ptr[0])) != NULL) {
             f->choices = s->equipo_ptr;
             f->nchoices = s->nequipo;
+        }
+        if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
+            f->min_len = 1, f->max_len = 500;
+    } else if (kind == PANES_PRORROGA) {
+        form_vm_init(&s->form, "Pedir prórroga");
+        if ((f = form_vm_add(&s->form, "Reanudar el", FORM_TEXT, true, NULL)) != NULL) {
+            f->min_len = 10;
+            f->max_len = 10;
+            f->check = fecha_check;
         }
         if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
             f->min_len = 1, f->max_len = 500;
@@ -538,7 +568,7 @@ detalle_key(void *st, enum action act, const struct key *k)
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
          act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
-         act == ACTION_REASSIGN || act == ACTION_NO_CONTACT)) {
+         act == ACTION_REASSIGN || act == ACTION_NO_CONTACT || act == ACTION_EXTENSION_ASK)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -569,6 +599,10 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     case DETALLE_NO_CONTACTAR:
         nc_form_open(s);
+        return true;
+    case DETALLE_PRORROGA:
+        if (app_require_db(s->a, "pedir la prórroga"))
+            form_open(s, PANES_PRORROGA);
         return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);

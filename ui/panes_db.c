@@ -9,6 +9,7 @@
 
 #include "core/intento.h"
 #include "ui/panes_no_contactar.h"
+#include "ui/panes_prorroga.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
@@ -285,6 +286,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
         return write_captar(db, j, e);
     if (j->kind == PANES_NO_CONTACTAR)
         return panes_nc_write(db, j, e);
+    if (j->kind == PANES_PRORROGA || j->kind == PANES_PRORROGA_RESOLVER)
+        return panes_prorroga_write(db, j, e);
     if (j->kind == PANES_EXTENDER) {
         rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);
         if (rc == RC_OK)

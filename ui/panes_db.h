@@ -88,13 +88,15 @@ enum panes_write_kind {
     PANES_MOVER,
     PANES_NOTA,
     PANES_VENTA,
-    PANES_BANDEJA,      /* devolver / descartar / reabrir */
-    PANES_REASIGNAR,    /* from the bandeja */
-    PANES_REASIGNAR_OP, /* an active opportunity, from detalle (api.reasignar) */
-    PANES_EXTENDER,     /* more business hours on the stage timer (supervision) */
-    PANES_INTENTO,      /* a contact attempt: resultado (a core/intento.h code) and texto */
-    PANES_CAPTAR,       /* a lead of one's own: texto = nombre, telefono, convenio, curp */
-    PANES_NO_CONTACTAR, /* telefono (E.164) in the registry as SOLICITUD; texto = detalle */
+    PANES_BANDEJA,           /* devolver / descartar / reabrir */
+    PANES_REASIGNAR,         /* from the bandeja */
+    PANES_REASIGNAR_OP,      /* an active opportunity, from detalle (api.reasignar) */
+    PANES_EXTENDER,          /* more business hours on the stage timer (supervision) */
+    PANES_INTENTO,           /* a contact attempt: resultado (a core/intento.h code) and texto */
+    PANES_CAPTAR,            /* a lead of one's own: texto = nombre, telefono, convenio, curp */
+    PANES_NO_CONTACTAR,      /* telefono (E.164) in the registry as SOLICITUD; texto = detalle */
+    PANES_PRORROGA,          /* id = opportunity: wait until reanudar; texto = motivo (the owner) */
+    PANES_PRORROGA_RESOLVER, /* id = request: aprobar, or reject with texto (supervision) */
 };
 
 /*
@@ -116,6 +118,8 @@ struct panes_write_job {
     char monto[32], producto[96], folio[48];
     char a_login[48];
     char telefono[48], convenio[24], curp[24]; /* CAPTAR ("" = not given), NO_CONTACTAR */
+    char reanudar[16];                         /* PRORROGA: "AAAA-MM-DD" */
+    bool aprobar;                              /* PRORROGA_RESOLVER */
     char msg[512]; /* on success: what to tell the user (Spanish) */
     void (*done)(struct panes_write_job *j);
     void *ctx;

@@ -3,7 +3,9 @@
  * Space (and which ids an action takes), the promoter picker with quota and cartera, the
  * reason request for every decision, tags surviving a re-read, the empty and error states, a
  * row in the do-not-contact registry (the glyph and the footer's words at 80 columns, the
- * words at 160, ASCII).
+ * words at 160, ASCII); the pending prórrogas under the exits (80×24 and 160×50 with accents,
+ * the cursor walking into them and back, s and n only deciding the highlighted one, the
+ * footer's reason, an empty bandeja, ASCII).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -270,6 +272,132 @@ test_no_contactar_rows(void **st)
     bandeja_model_fini(&m);
 }
 
+static struct bandeja_prorroga *
+prorrogas_new(size_t *n)
+{
+    struct bandeja_prorroga *p = calloc(2, sizeof *p);
+
+    p[0].id = 7;
+    p[0].oportunidad_id = 11;
+    snprintf(p[0].cliente, sizeof p[0].cliente, "Begoña Ibáñez Ñúñez");
+    snprintf(p[0].login, sizeof p[0].login, "prom2");
+    snprintf(p[0].etapa, sizeof p[0].etapa, "Contactado");
+    snprintf(p[0].vence, sizeof p[0].vence, "03/12/26 10:00");
+    snprintf(p[0].reanudar, sizeof p[0].reanudar, "2026-12-15");
+    snprintf(p[0].motivo, sizeof p[0].motivo, "pidió que le llamen después del día 15");
+    snprintf(p[0].pedida, sizeof p[0].pedida, "01/12/26 09:30");
+    p[1].id = 8;
+    p[1].oportunidad_id = 12;
+    snprintf(p[1].cliente, sizeof p[1].cliente, "Ana");
+    snprintf(p[1].login, sizeof p[1].login, "prom3");
+    snprintf(p[1].etapa, sizeof p[1].etapa, "Interesado");
+    snprintf(p[1].reanudar, sizeof p[1].reanudar, "2026-12-20");
+    snprintf(p[1].motivo, sizeof p[1].motivo, "de viaje");
+    snprintf(p[1].pedida, sizeof p[1].pedida, "01/12/26 11:00");
+    *n = 2;
+    return p;
+}
+
+static void
+test_prorrogas_under_the_exits(void **st)
+{
+    struct bandeja_model m;
+    struct bandeja_prorroga *p;
+    bool redraw;
+    size_t n;
+    char *r;
+
+    (void)st;
+    model_new(&m);
+    p = prorrogas_new(&n);
+    bandeja_model_take_prorrogas(&m, p, n);
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines + 18, 5); /* a blank row, then the section over the footer */
+    assert_string_equal(
+        r, "\n"
+           "Prórrogas por decidir (2)\n"
+           "  Cliente             Promotor Etapa       Vence          Reanudar Motivo\n"
+           "  Begoña Ibáñez Ñúñez prom2    Contactado  03/12/26 10:00 15/12/26 pidió que l…\n"
+           "  Ana                 prom3    Interesado  —              20/12/26 de viaje\n");
+    free(r);
+    assert_int_equal(vm.lines[21].spans[1].role, ROLE_TEXT); /* the cursor is in the exits */
+    /* s in the exits only takes the cursor to the prórrogas: nothing is decided unseen. */
+    assert_int_equal(bandeja_model_action(&m, ACTION_EXTENSION_APPROVE, 10, &redraw), BANDEJA_NADA);
+    assert_true(redraw);
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 7);
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_int_equal(vm.lines[21].spans[1].role, ROLE_CURSOR);
+    assert_int_equal(vm.lines[1].spans[1].role, ROLE_TEXT); /* the exit lost the cursor */
+    assert_string_equal(vm.lines[23].spans[0].text,
+                        "Prórroga de prom2 hasta el 15/12/26 · pedida 01/12/26 09:30 · pidió que"
+                        " le llam…");
+    bandeja_model_action(&m, ACTION_DOWN, 10, &redraw);
+    assert_int_equal(bandeja_model_action(&m, ACTION_EXTENSION_REJECT, 10, &redraw),
+                     BANDEJA_RECHAZAR);
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 8);
+    assert_int_equal(bandeja_model_action(&m, ACTION_EXTENSION_APPROVE, 10, &redraw),
+                     BANDEJA_APROBAR);
+    /* Up from the first prórroga goes back to the exits, to the row it left. */
+    bandeja_model_action(&m, ACTION_UP, 10, &redraw);
+    bandeja_model_action(&m, ACTION_UP, 10, &redraw);
+    assert_null(bandeja_model_prorroga(&m));
+    assert_int_equal(m.cur, 0);
+    /* Wide: longer columns, the whole reason. */
+    bandeja_vm_build(&vm, &m, 160, 50);
+    r = vm_lines_render(vm.lines + 45, 3);
+    assert_string_equal(r, "Prórrogas por decidir (2)\n"
+                           "  Cliente                           Promotor    Etapa           Vence"
+                           "          Reanudar  Motivo\n"
+                           "  Begoña Ibáñez Ñúñez               prom2       Contactado      03/12/"
+                           "26 10:00 15/12/26  pidió que le llamen después del día 15\n");
+    free(r);
+    /* A re-read keeps the cursor on the same request; none left takes no row. */
+    bandeja_model_action(&m, ACTION_BOTTOM, 10, &redraw);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &redraw);
+    p = prorrogas_new(&n);
+    bandeja_model_take_prorrogas(&m, p, n);
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 7);
+    bandeja_model_take_prorrogas(&m, NULL, 0);
+    assert_null(bandeja_model_prorroga(&m));
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, 24);
+    assert_null(strstr(r, "Prórrogas"));
+    free(r);
+    bandeja_model_fini(&m);
+}
+
+static void
+test_prorrogas_with_an_empty_bandeja_and_ascii(void **st)
+{
+    struct bandeja_model m;
+    struct bandeja_prorroga *p;
+    size_t n;
+    char *r;
+
+    (void)st;
+    bandeja_model_init(&m);
+    bandeja_model_take(&m, NULL, 0);
+    p = prorrogas_new(&n);
+    bandeja_model_take_prorrogas(&m, p, n);
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 7); /* nowhere else to be */
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[1].spans[0].text,
+                        "La bandeja está vacía: no hay salidas por decidir.");
+    assert_string_equal(vm.lines[19].spans[0].text, "Prórrogas por decidir (2)");
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines + 19, 4);
+    assert_string_equal(
+        r, "Prorrogas por decidir (2)\n"
+           "  Cliente             Promotor Etapa       Vence          Reanudar Motivo\n"
+           "  Begona Ibanez Nunez prom2    Contactado  03/12/26 10:00 15/12/26 pidio que l~\n"
+           "  Ana                 prom3    Interesado  -              20/12/26 de viaje\n");
+    free(r);
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    bandeja_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -281,6 +409,8 @@ main(void)
         cmocka_unit_test(test_tags_and_cursor_survive_a_reread),
         cmocka_unit_test(test_empty_loading_and_error),
         cmocka_unit_test(test_no_contactar_rows),
+        cmocka_unit_test(test_prorrogas_under_the_exits),
+        cmocka_unit_test(test_prorrogas_with_an_empty_bandeja_and_ascii),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -307,6 +307,78 @@ test_more_time_needs_a_running_timer(void **st)
     detalle_model_fini(&m);
 }
 
+/* Prórrogas (sql/079): the four steps in words, without an arrow (the stage stays). */
+static void
+test_prorroga_labels(void **st)
+{
+    struct detalle_evento e = { .evento = "PRORROGA_PEDIDA",
+                                .etapa_anterior = "Contactado",
+                                .etapa_nueva = "Contactado" };
+    char buf[128];
+
+    (void)st;
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Prórroga pedida");
+    snprintf(e.evento, sizeof e.evento, "PRORROGA");
+    detalle_evento_label(buf, sizeof buf, &e, true);
+    assert_string_equal(buf, "Prórroga aprobada"); /* vm_clip folds it on ASCII terminals */
+    snprintf(e.evento, sizeof e.evento, "PRORROGA_RECHAZADA");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Prórroga rechazada");
+    snprintf(e.evento, sizeof e.evento, "PRORROGA_CANCELADA");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Prórroga cancelada");
+}
+
+/* z asks for the form on an ABIERTA opportunity whose stage has a timer, and says why not
+ * otherwise; the history shows the request and the supervisor's answer under it. */
+static void
+test_prorroga_request_and_answer(void **st)
+{
+    struct detalle_model m;
+    struct detalle_evento *ev;
+    bool redraw;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    assert_null(detalle_model_refusal(&m, ACTION_EXTENSION_ASK));
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_ASK, 10, &redraw), DETALLE_PRORROGA);
+    ev = realloc(m.d.eventos, 6 * sizeof *ev);
+    assert_non_null(ev);
+    m.d.eventos = ev;
+    add_evento(&m.d, "29/11/26 10:00", "PRORROGA_PEDIDA", "Contactado", "Contactado", "prom1",
+               "me pidió que le llamen después del 15");
+    add_evento(&m.d, "29/11/26 12:30", "PRORROGA_RECHAZADA", "Contactado", "Contactado", "sup1",
+               "llámele hoy, la tasa cambia el lunes");
+    detalle_vm_build(&vm, &m, 80, 24);
+    m.scroll = vm.content; /* the end of the history */
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "\n   29/11/26 10:00  Prórroga pedida  prom1\n"
+                              "                   «me pidió que le llamen después del 15»\n"
+                              "   29/11/26 12:30  Prórroga rechazada  sup1\n"
+                              "                   «llámele hoy, la tasa cambia el lunes»\n"));
+    free(r);
+    detalle_vm_build(&vm, &m, 160, 50); /* the timeline on the right half */
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "29/11/26 12:30  Prórroga rechazada  sup1"));
+    free(r);
+    m.d.card.con_timer = false;
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_ASK),
+                        "Su etapa no tiene temporizador: no hay nada que esperar.");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_ASK, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_ASK),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_ASK),
+                        "La oportunidad está cerrada.");
+    detalle_model_fini(&m);
+}
+
 /* A contact attempt: on an ABIERTA opportunity (even without a timer), never on a closed one
  * or one in the bandeja; in the history it reads as its outcome. */
 static void
@@ -571,6 +643,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phones_are_written_for_people),
         cmocka_unit_test(test_history_labels),
+        cmocka_unit_test(test_prorroga_labels),
+        cmocka_unit_test(test_prorroga_request_and_answer),
         cmocka_unit_test(test_layout_at_80x24),
         cmocka_unit_test(test_wide_terminal_puts_the_timeline_on_the_right),
         cmocka_unit_test(test_move_picker_offers_other_working_stages_and_returns_the_choice),

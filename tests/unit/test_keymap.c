@@ -468,6 +468,9 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_MOVE_STAGE));
     assert_true(keymap_action_writes(ACTION_CAMPAIGN_PAUSE));
     assert_true(keymap_action_writes(ACTION_USER_STATE)); /* a promoter's estado (Equipo) */
+    assert_true(keymap_action_writes(ACTION_EXTENSION_ASK));     /* prórrogas: ask, */
+    assert_true(keymap_action_writes(ACTION_EXTENSION_APPROVE)); /* approve */
+    assert_true(keymap_action_writes(ACTION_EXTENSION_REJECT));  /* and reject */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 

@@ -22,9 +22,21 @@ bandeja_model_fini(struct bandeja_model *m)
 {
     free(m->filas);
     free(m->promotores);
+    free(m->prorrogas);
     m->filas = NULL;
     m->promotores = NULL;
-    m->nfilas = m->npromotores = 0;
+    m->prorrogas = NULL;
+    m->nfilas = m->npromotores = m->nprorrogas = 0;
+}
+
+/* With no exits the cursor can only be in the prórrogas; with none of those, in the exits. */
+static void
+focus_fix(struct bandeja_model *m)
+{
+    if (m->nprorrogas == 0)
+        m->en_prorrogas = false;
+    else if (m->nfilas == 0)
+        m->en_prorrogas = true;
 }
 
 static int
@@ -56,6 +68,29 @@ bandeja_model_take(struct bandeja_model *m, struct bandeja_fila *filas, size_t n
         m->cur = at;
     if (m->cur >= (int)n)
         m->cur = n > 0 ? (int)n - 1 : 0;
+    focus_fix(m);
+}
+
+void
+bandeja_model_take_prorrogas(struct bandeja_model *m, struct bandeja_prorroga *p, size_t n)
+{
+    int64_t keep = m->pcur < (int)m->nprorrogas ? m->prorrogas[m->pcur].id : 0;
+
+    free(m->prorrogas);
+    m->prorrogas = p;
+    m->nprorrogas = n;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].id == keep)
+            m->pcur = (int)i;
+    if (m->pcur >= (int)n)
+        m->pcur = n > 0 ? (int)n - 1 : 0;
+    focus_fix(m);
+}
+
+const struct bandeja_prorroga *
+bandeja_model_prorroga(const struct bandeja_model *m)
+{
+    return m->en_prorrogas && m->pcur < (int)m->nprorrogas ? &m->prorrogas[m->pcur] : NULL;
 }
 
 void
@@ -117,6 +152,15 @@ bandeja_accion_titulo(enum bandeja_accion a)
 }
 
 void
+bandeja_fecha_corta(char *buf, size_t bufsz, const char *f)
+{
+    if (strlen(f) == 10 && f[4] == '-' && f[7] == '-')
+        snprintf(buf, bufsz, "%.2s/%.2s/%.2s", f + 8, f + 5, f + 2);
+    else
+        snprintf(buf, bufsz, "%s", f);
+}
+
+void
 bandeja_edad_fmt(char *buf, size_t bufsz, double horas)
 {
     long h = (long)floor(horas);
@@ -165,6 +209,24 @@ decision(enum action a, enum bandeja_accion *out)
     return true;
 }
 
+/* The cursor in the prórrogas: movement, back up into the exits, approve, reject. */
+static enum bandeja_intent
+prorroga_action(struct bandeja_model *m, enum action a, int page, bool *redraw)
+{
+    if (a == ACTION_EXTENSION_APPROVE)
+        return BANDEJA_APROBAR;
+    if (a == ACTION_EXTENSION_REJECT)
+        return BANDEJA_RECHAZAR;
+    if ((a == ACTION_UP || a == ACTION_PAGE_UP || a == ACTION_TOP) && m->pcur == 0 &&
+        m->nfilas > 0) {
+        m->en_prorrogas = false;
+        *redraw = true;
+        return BANDEJA_NADA;
+    }
+    *redraw = list_cursor_move(&m->pcur, (int)m->nprorrogas, a, page);
+    return BANDEJA_NADA;
+}
+
 enum bandeja_intent
 bandeja_model_action(struct bandeja_model *m, enum action a, int page, bool *redraw)
 {
@@ -173,6 +235,15 @@ bandeja_model_action(struct bandeja_model *m, enum action a, int page, bool *red
     *redraw = false;
     if (m->picking)
         return picker_action(m, a, redraw);
+    if (m->en_prorrogas)
+        return prorroga_action(m, a, page, redraw);
+    if (m->nprorrogas > 0 && (a == ACTION_EXTENSION_APPROVE || a == ACTION_EXTENSION_REJECT ||
+                              ((a == ACTION_DOWN || a == ACTION_PAGE_DOWN || a == ACTION_BOTTOM) &&
+                               m->cur + 1 >= (int)m->nfilas))) {
+        m->en_prorrogas = true;
+        *redraw = true;
+        return BANDEJA_NADA;
+    }
     if (decision(a, &acc)) {
         if (m->nfilas == 0)
             return BANDEJA_NADA;
@@ -274,6 +345,9 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
     char edad[32], intentos[64];
 
     cols_compute(&c, vm->width);
+    if (m->en_prorrogas && sel)
+        base = f->tagged ? ROLE_TAG : ROLE_TEXT; /* the cursor is in the prórrogas */
+    sel = sel && !m->en_prorrogas;
     cell(l, c.tag, c.cli, base, f->tagged ? (m->ascii ? "*" : "✓") : "");
     put_cliente(l, m, f, &c, base);
     cell(l, c.prom, c.et, sel ? base : ROLE_MUTED, f->login);
@@ -305,6 +379,83 @@ put_header(struct bandeja_vm *vm)
         vm_line_put(l, c.ev, vm->width, ROLE_HEADING, "Intentos");
 }
 
+/* ---- the prórrogas section ------------------------------------------------------------ */
+
+struct pcols {
+    int cli, prom, et, vence, rean, mot;
+};
+
+static void
+pcols_compute(struct pcols *c, int w)
+{
+    c->cli = 2;
+    c->prom = c->cli + (w >= 120 ? 34 : 20);
+    c->et = c->prom + (w >= 120 ? 12 : 9);
+    c->vence = c->et + (w >= 120 ? 16 : 12);
+    c->rean = c->vence + 15;
+    c->mot = c->rean + (w >= 120 ? 10 : 9);
+}
+
+static void
+put_prorroga(struct vm_line *l, const struct bandeja_model *m, int i, int w)
+{
+    const struct bandeja_prorroga *p = &m->prorrogas[i];
+    bool sel = m->en_prorrogas && i == m->pcur;
+    enum vm_role base = sel ? ROLE_CURSOR : ROLE_TEXT;
+    char fecha[16];
+    struct pcols c;
+
+    pcols_compute(&c, w);
+    cell(l, 0, c.cli, base, "");
+    cell(l, c.cli, c.prom, base, p->cliente);
+    cell(l, c.prom, c.et, sel ? base : ROLE_MUTED, p->login);
+    cell(l, c.et, c.vence, base, p->etapa);
+    cell(l, c.vence, c.rean, sel ? base : ROLE_VALUE, p->vence[0] != '\0' ? p->vence : "—");
+    bandeja_fecha_corta(fecha, sizeof fecha, p->reanudar);
+    cell(l, c.rean, c.mot, sel ? base : ROLE_VALUE, fecha);
+    if (c.mot < w)
+        cell(l, c.mot, w, sel ? base : ROLE_MUTED, p->motivo);
+}
+
+/* The section in lines [y, y + h): its title, the column names, the rows that fit. */
+static void
+put_prorrogas(struct bandeja_vm *vm, struct bandeja_model *m, int y, int h)
+{
+    char buf[VM_SPAN_BYTES], n[32];
+    int rows = h - 2;
+    struct pcols c;
+
+    snprintf(buf, sizeof buf, "Prórrogas por decidir (%s)",
+             vm_fmt_count(n, sizeof n, (long long)m->nprorrogas));
+    vm_line_put(&vm->lines[y], 0, vm->width, ROLE_HEADING, buf);
+    pcols_compute(&c, vm->width);
+    vm_line_put(&vm->lines[y + 1], c.cli, c.prom - 1, ROLE_HEADING, "Cliente");
+    vm_line_put(&vm->lines[y + 1], c.prom, c.et - 1, ROLE_HEADING, "Promotor");
+    vm_line_put(&vm->lines[y + 1], c.et, c.vence - 1, ROLE_HEADING, "Etapa");
+    vm_line_put(&vm->lines[y + 1], c.vence, c.rean - 1, ROLE_HEADING, "Vence");
+    vm_line_put(&vm->lines[y + 1], c.rean, c.mot - 1, ROLE_HEADING, "Reanudar");
+    if (c.mot < vm->width)
+        vm_line_put(&vm->lines[y + 1], c.mot, vm->width, ROLE_HEADING, "Motivo");
+    if (m->pcur < m->ptop)
+        m->ptop = m->pcur;
+    if (m->pcur >= m->ptop + rows)
+        m->ptop = m->pcur - rows + 1;
+    for (int i = 0; i < rows && m->ptop + i < (int)m->nprorrogas; i++)
+        put_prorroga(&vm->lines[y + 2 + i], m, m->ptop + i, vm->width);
+}
+
+/* With the cursor in the prórrogas the footer says when it was asked and the whole reason. */
+static void
+put_footer_prorroga(struct bandeja_vm *vm, const struct bandeja_prorroga *p)
+{
+    char buf[1024], fecha[16]; /* the whole reason: vm_line_put clips it to the width */
+
+    bandeja_fecha_corta(fecha, sizeof fecha, p->reanudar);
+    snprintf(buf, sizeof buf, "Prórroga de %s hasta el %s · pedida %s · %s", p->login, fecha,
+             p->pedida, p->motivo);
+    vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, ROLE_MUTED, buf);
+}
+
 static void
 put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
 {
@@ -312,6 +463,10 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
     size_t t = bandeja_model_ntagged(m);
     int x;
 
+    if (bandeja_model_prorroga(m) != NULL) {
+        put_footer_prorroga(vm, bandeja_model_prorroga(m));
+        return;
+    }
     snprintf(buf, sizeof buf, "Bandeja · %s en espera",
              vm_fmt_count(a, sizeof a, (long long)m->nfilas));
     if (t > 0)
@@ -361,10 +516,22 @@ build_picker(struct bandeja_vm *vm, const struct bandeja_model *m)
     }
 }
 
+/* Rows the prórrogas section takes out of rows (0 without pending ones): title, column
+ * names and up to half of what is left, at least one request. */
+static int
+prorrogas_h(const struct bandeja_model *m, int rows)
+{
+    int n = (int)m->nprorrogas, half = (rows - 3) / 2;
+
+    if (n == 0 || rows < 5)
+        return 0;
+    return 2 + (n < half ? n : half > 1 ? half : 1);
+}
+
 void
 bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int height)
 {
-    int rows;
+    int rows, ph;
 
     memset(&vm->pick_box, 0, sizeof vm->pick_box);
     vm->npick_lines = 0;
@@ -372,7 +539,10 @@ bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int 
     vm->height = height;
     vm->nlines = height < BANDEJA_VM_LINES ? (height > 0 ? height : 0) : BANDEJA_VM_LINES;
     rows = vm->nlines - HEAD_H - FOOTER_H;
-    vm->page = rows > 1 ? rows : 1;
+    ph = prorrogas_h(m, rows);
+    if (ph > 0)
+        rows -= ph + 1; /* a blank row between the exits and the prórrogas */
+    vm->page = m->en_prorrogas ? (ph > 3 ? ph - 2 : 1) : rows > 1 ? rows : 1;
     for (int y = 0; y < vm->nlines; y++)
         vm_line_init(&vm->lines[y], ROLE_TEXT);
     if (vm->nlines < 3 || width <= 0)
@@ -381,6 +551,8 @@ bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int 
         vm_line_put(&vm->lines[vm->nlines - 1], 0, width, ROLE_ERROR, m->error);
     else
         put_footer(vm, m);
+    if (ph > 0)
+        put_prorrogas(vm, m, vm->nlines - FOOTER_H - ph, ph);
     if (!m->loaded || m->nfilas == 0) {
         vm_line_put(&vm->lines[1], 1, width, ROLE_MUTED,
                     m->loaded ? "La bandeja está vacía: no hay salidas por decidir."

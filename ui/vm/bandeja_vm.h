@@ -7,6 +7,11 @@
  * whose phone is in the do-not-contact registry carries «⊘ No contactar» (the glyph alone
  * when the column is narrow; the footer then says it for the row under the cursor).
  *
+ * Below the exits, when there are any, «Prórrogas por decidir (N)»: the pending requests of
+ * the team's promoters to let a stage timer wait until a date (db_prorroga.h). The cursor
+ * goes on from the last exit into them (and back up); there s approves and n rejects the one
+ * under it. Without pending requests the section takes no row.
+ *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
 #ifndef VM_BANDEJA_VM_H
@@ -32,6 +37,19 @@ struct bandeja_fila {
     bool tagged;
 };
 
+/* A pending prórroga, as api.prorrogas gives it. */
+struct bandeja_prorroga {
+    int64_t id;
+    int64_t oportunidad_id;
+    char cliente[160];
+    char login[48]; /* the promoter who asked (the owner) */
+    char etapa[48];
+    char vence[24];    /* the timer now, "DD/MM/YY HH:MM"; "" = none */
+    char reanudar[12]; /* "AAAA-MM-DD" */
+    char motivo[512];
+    char pedida[24]; /* "DD/MM/YY HH:MM" */
+};
+
 struct bandeja_promotor {
     char login[48];
     char nombre[160];
@@ -52,6 +70,11 @@ struct bandeja_model {
     struct bandeja_promotor *promotores; /* owned */
     size_t npromotores;
 
+    struct bandeja_prorroga *prorrogas; /* owned; pending ones, newest first */
+    size_t nprorrogas;
+    int pcur, ptop;
+    bool en_prorrogas; /* the cursor is in the prórrogas, not in the exits */
+
     bool picking; /* choosing the promoter for reasignar */
     int pick;
 
@@ -65,6 +88,12 @@ void bandeja_model_fini(struct bandeja_model *m);
 
 /* Takes ownership of filas (malloc'd). Tags and cursor stay on the rows still there. */
 void bandeja_model_take(struct bandeja_model *m, struct bandeja_fila *filas, size_t n);
+/* Takes ownership of the pending prórrogas (malloc'd); the cursor stays on the same one. */
+void bandeja_model_take_prorrogas(struct bandeja_model *m, struct bandeja_prorroga *p, size_t n);
+
+/* The prórroga under the cursor, or NULL when the cursor is in the exits. */
+const struct bandeja_prorroga *bandeja_model_prorroga(const struct bandeja_model *m);
+
 void bandeja_model_take_promotores(struct bandeja_model *m, struct bandeja_promotor *p, size_t n);
 
 /*
@@ -77,14 +106,23 @@ size_t bandeja_model_ntagged(const struct bandeja_model *m);
 enum bandeja_intent {
     BANDEJA_NADA,
     BANDEJA_PEDIR_MOTIVO, /* open the reason form for m->accion (and m->a_login) */
+    BANDEJA_APROBAR,      /* approve bandeja_model_prorroga (after a yes/no question) */
+    BANDEJA_RECHAZAR,     /* open the answer form to reject bandeja_model_prorroga */
 };
 
-/* Applies an action (movement, ACTION_TAG, the four decisions, Enter/Esc in the picker). */
+/*
+ * Applies an action (movement, ACTION_TAG, the four decisions, Enter/Esc in the picker; in
+ * the prórrogas movement and ACTION_EXTENSION_APPROVE / _REJECT; either of those two in the
+ * exits only takes the cursor to the prórrogas, so what is decided is always highlighted).
+ */
 enum bandeja_intent bandeja_model_action(struct bandeja_model *m, enum action a, int page,
                                          bool *redraw);
 
 /* Spanish verb of an action for titles and messages: "Reasignar", "Devolver al pool"… */
 const char *bandeja_accion_titulo(enum bandeja_accion a);
+
+/* "2026-12-15" → "15/12/26"; anything else as it is. */
+void bandeja_fecha_corta(char *buf, size_t bufsz, const char *aaaa_mm_dd);
 
 /* "5 h", "1 d 3 h", "12 d" from hours. */
 void bandeja_edad_fmt(char *buf, size_t bufsz, double horas);

@@ -75,7 +75,7 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA ? NULL
                                                                 : "La oportunidad está cerrada.";
     if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE &&
-        a != ACTION_EXTEND && a != ACTION_ATTEMPT)
+        a != ACTION_EXTEND && a != ACTION_ATTEMPT && a != ACTION_EXTENSION_ASK)
         return NULL;
     if (m->d.card.estado == EMBUDO_EN_BANDEJA)
         return "Está en la bandeja del supervisor: él decide qué sigue.";
@@ -83,6 +83,8 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad está cerrada.";
     if (a == ACTION_EXTEND && !m->d.card.con_timer)
         return "Su etapa no tiene temporizador: no hay tiempo que extender.";
+    if (a == ACTION_EXTENSION_ASK && !m->d.card.con_timer)
+        return "Su etapa no tiene temporizador: no hay nada que esperar.";
     return NULL;
 }
 
@@ -228,13 +230,15 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         *redraw = picker_open(m, a == ACTION_EXIT_STAGE);
         return DETALLE_NADA;
     }
-    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT) {
+    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT ||
+        a == ACTION_EXTENSION_ASK) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
-        return a == ACTION_NOTE      ? DETALLE_NOTA
-               : a == ACTION_SALE    ? DETALLE_VENTA
-               : a == ACTION_ATTEMPT ? DETALLE_INTENTO
-                                     : DETALLE_EXTENDER;
+        return a == ACTION_NOTE            ? DETALLE_NOTA
+               : a == ACTION_SALE          ? DETALLE_VENTA
+               : a == ACTION_ATTEMPT       ? DETALLE_INTENTO
+               : a == ACTION_EXTENSION_ASK ? DETALLE_PRORROGA
+                                           : DETALLE_EXTENDER;
     }
     (void)scroll_action(&m->scroll, a, page, redraw);
     return DETALLE_NADA;
@@ -276,6 +280,10 @@ static const struct {
     { "NOTA", "Nota" },
     { "NO_CONTACTAR", "Alta en no contactar" },
     { "NO_CONTACTAR_FIN", "Baja de no contactar" },
+    { "PRORROGA_PEDIDA", "Prórroga pedida" },
+    { "PRORROGA", "Prórroga aprobada" },
+    { "PRORROGA_RECHAZADA", "Prórroga rechazada" },
+    { "PRORROGA_CANCELADA", "Prórroga cancelada" },
 };
 
 void
@@ -296,8 +304,9 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     for (size_t i = 0; i < sizeof evento_labels / sizeof evento_labels[0]; i++)
         if (strcmp(ev->evento, evento_labels[i].evento) == 0)
             base = evento_labels[i].label;
+    /* A note, a sale or a prórroga names the stage it stays in: no arrow. */
     if (ev->etapa_nueva[0] != '\0' && strcmp(ev->evento, "NOTA") != 0 &&
-        strcmp(ev->evento, "VENTA") != 0)
+        strcmp(ev->evento, "VENTA") != 0 && strncmp(ev->evento, "PRORROGA", 8) != 0)
         snprintf(buf, bufsz, "%s %s %s", base, to, ev->etapa_nueva);
     else
         snprintf(buf, bufsz, "%s", base);

@@ -67,6 +67,7 @@ enum detalle_intent {
     DETALLE_INTENTO,      /* open the contact attempt form */
     DETALLE_AVISO,        /* tell the user m->aviso (an exit that needs more attempts first) */
     DETALLE_NO_CONTACTAR, /* ask which phone (detalle_nc_telefonos) goes in the registry */
+    DETALLE_PRORROGA,     /* the owner: open the form asking the timer to wait until a date */
     DETALLE_VOLVER,       /* Esc: back to where the user came from */
 };
 
@@ -105,7 +106,8 @@ void detalle_data_fini(struct detalle_data *d);
  * Applies an action: movement scrolls (or moves the picker), ACTION_MOVE_STAGE and
  * ACTION_EXIT_STAGE open the picker (when the opportunity is ABIERTA), Enter in the picker
  * chooses, Esc closes it or backs out, ACTION_NOTE / ACTION_SALE ask for their forms,
- * ACTION_NO_CONTACT asks which phone goes in the registry (or says why none may).
+ * ACTION_NO_CONTACT asks which phone goes in the registry (or says why none may),
+ * ACTION_EXTENSION_ASK asks for the prórroga form (an ABIERTA opportunity with a timer).
  * *redraw tells whether anything visible changed. page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
