@@ -48,8 +48,8 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('b'), ACTION_NO_CONTACT, "no contactar (lo pidió la persona)", false,
       KEYMAP_ESCRITURA },
     /* Only the owner asks for a prórroga, and a promoter only sees their own. */
-    { KEYMAP_DETALLE, CH('z'), ACTION_EXTENSION_ASK, "pedir prórroga (esperar hasta una fecha)",
-      false, KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
+    { KEYMAP_DETALLE, CH('z'), ACTION_EXTENSION_ASK, "pedir prórroga", false,
+      KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
     /* An auditor has none of the keys above: its hint bar offers the way back instead. */

@@ -1,23 +1,23 @@
-# t_prorroga — prórrogas from the terminal (80×24, sql/079): promprr opens a captured
+# t_prorroga — prórrogas from the terminal (80×24, sql/079): promtprr opens a captured
 # opportunity in Detalle and presses z: «Pedir prórroga» refuses a day that does not exist
 # beside the field, then a date ten days ahead and a reason send it, and the bottom bar says
-# «Prórroga pedida: el supervisor decide.» with the history showing it. supprr's Bandeja
+# «Prórroga pedida: el supervisor decide.» with the history showing it. suptprr's Bandeja
 # lists it under «Prórrogas por decidir (1)»; s asks and approves it: «Prórroga aprobada:
 # vence …», the timer moved in the database and the history has PRORROGA_PEDIDA and
 # PRORROGA. A second request, made from the CLI while the bandeja is open, appears with no
-# key pressed; n rejects it with an answer, which promprr's Detalle shows. The auditor's
-# Bandeja lists it too, and s answers «Solo lectura». Its own people (supprr, promprr) and
+# key pressed; n rejects it with an answer, which promtprr's Detalle shows. The auditor's
+# Bandeja lists it too, and s answers «Solo lectura». Its own people (suptprr, promtprr) and
 # captured prospects, so no other scenario's team or report moves.
 . "$(dirname "$0")/lib.inc"
 
-T1=+525570790001
-T2=+525570790002
+T1=+525570791001
+T2=+525570791002
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
-    SELECT api.crear_usuario('supprr', 'Susana Prórroga Ruiz', 'SUPERVISOR');
-    SELECT api.crear_usuario('promprr', 'Pedro Prórroga Núñez', 'PROMOTOR', 'supprr')" \
-    >/dev/null || fail "crear supprr"
+    SELECT api.crear_usuario('suptprr', 'Susana Prórroga Ruiz', 'SUPERVISOR');
+    SELECT api.crear_usuario('promtprr', 'Pedro Prórroga Núñez', 'PROMOTOR', 'suptprr')" \
+    >/dev/null || fail "crear suptprr"
 captar() { # name phone → the opportunity's id
-    sql_as promprr "SELECT oportunidad_id FROM api.captar('$1', '$2')"
+    sql_as promtprr "SELECT oportunidad_id FROM api.captar('$1', '$2')"
 }
 id1=$(captar 'Renata Espera' "$T1")
 id2=$(captar 'Lucía Después' "$T2")
@@ -30,7 +30,7 @@ eventos() { # the opportunity's prórroga events, oldest first, one line
 }
 
 # The owner asks from Detalle.
-start_app 80 24 --as promprr
+start_app 80 24 --as promtprr
 wait_for "● conectado"
 send 2
 wait_for "Renata Espera"
@@ -51,20 +51,20 @@ send 'pidió que le llamen después del 15'
 send_key Enter
 wait_for "Prórroga pedida: el supervisor decide."
 wait_until_gone "Reanudar el"
-wait_for "Prórroga pedida  promprr"
+wait_for "Prórroga pedida  promtprr"
 [ "$(eventos "$id1")" = PRORROGA_PEDIDA ] || fail "historial: $(eventos "$id1")"
 send q
 wait_gone
 expect_exit 0
 
 # The supervisor approves it from the Bandeja; a second one arrives live and is rejected.
-start_app 80 24 --as supprr
+start_app 80 24 --as suptprr
 wait_for "● conectado"
 send 4
 wait_for "Prórrogas por decidir (1)"
-wait_match '^  Renata Espera +promprr +Nuevo '
+wait_match '^  Renata Espera +promtprr +Nuevo '
 send s
-wait_for "¿Aprobar la prórroga de promprr"
+wait_for "¿Aprobar la prórroga de promtprr"
 send s
 wait_match "Prórroga aprobada: vence [0-9]{2}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}"
 wait_until_gone "Prórrogas por decidir"
@@ -72,12 +72,12 @@ wait_until_gone "Prórrogas por decidir"
 [ "$(sql_as postgres "SELECT timer_vence >= '$hasta'::date FROM crm.oportunidades
                       WHERE id = $id1")" = t ] || fail "timer_vence antes de $hasta"
 [ "$(eventos "$id1")" = "PRORROGA_PEDIDA PRORROGA" ] || fail "historial: $(eventos "$id1")"
-eb --as promprr prorroga pedir "$id2" --hasta "$hasta" --motivo 'de viaje' >/dev/null ||
+eb --as promtprr prorroga pedir "$id2" --hasta "$hasta" --motivo 'de viaje' >/dev/null ||
     fail "prorroga pedir $id2"
 wait_for "Prórrogas por decidir (1)"
-wait_match '^  Lucía Después +promprr '
+wait_match '^  Lucía Después +promtprr '
 send n
-wait_for "Rechazar la prórroga de promprr"
+wait_for "Rechazar la prórroga de promtprr"
 send 'llámele hoy: la tasa cambia'
 send_key Enter
 wait_for "Prórroga rechazada."
@@ -88,7 +88,7 @@ wait_gone
 expect_exit 0
 
 # The owner sees the answer in Detalle.
-start_app 80 24 --as promprr
+start_app 80 24 --as promtprr
 wait_for "● conectado"
 send 2
 wait_for "Lucía Después"
@@ -98,20 +98,20 @@ send_key Enter
 send_key Enter
 wait_for "#$id2"
 send G
-wait_for "Prórroga rechazada  supprr"
+wait_for "Prórroga rechazada  suptprr"
 wait_for "«llámele hoy: la tasa cambia»"
 send q
 wait_gone
 expect_exit 0
 
 # The auditor sees a pending one but may not decide it.
-eb --as promprr prorroga pedir "$id2" --hasta "$hasta" --motivo 'otra vez' >/dev/null ||
+eb --as promtprr prorroga pedir "$id2" --hasta "$hasta" --motivo 'otra vez' >/dev/null ||
     fail "prorroga pedir $id2 (2)"
 start_app 80 24 --as auditor
 wait_for "● conectado"
 send 4
 wait_for "Prórrogas por decidir"
-wait_match '^  Lucía Después +promprr '
+wait_match '^  Lucía Después +promtprr '
 send s
 wait_for "Solo lectura: su perfil no cambia datos."
 send q

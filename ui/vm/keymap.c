@@ -64,7 +64,7 @@ static const struct {
     [ACTION_NO_CONTACT] = { "no_contactar", "no contactar (lo pidió la persona)" },
     [ACTION_USER_STATE] = { "estado_promotor", "cambiar el estado del promotor" },
     [ACTION_USER_CHANGES] = { "cambios_usuario", "ver los cambios del usuario" },
-    [ACTION_EXTENSION_ASK] = { "pedir_prorroga", "pedir prórroga (esperar hasta una fecha)" },
+    [ACTION_EXTENSION_ASK] = { "pedir_prorroga", "pedir prórroga" },
     [ACTION_EXTENSION_APPROVE] = { "aprobar_prorroga", "aprobar la prórroga" },
     [ACTION_EXTENSION_REJECT] = { "rechazar_prorroga", "rechazar la prórroga" },
     [ACTION_PERIOD_PREV] = { "periodo_anterior", "periodo anterior" },
