@@ -210,7 +210,8 @@ static const char sql_eventos[] =
     "SELECT h.id, extract(epoch FROM h.ocurrido_at)::bigint,"
     " to_char(h.ocurrido_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI'), h.evento,"
     " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''), coalesce(u.login, ''),"
-    " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado', '')"
+    " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado',"
+    " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'), '')"
     " FROM crm.historial h LEFT JOIN crm.usuarios u ON u.id = h.usuario_id"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 

@@ -92,7 +92,8 @@ struct tui_evento {
     char etapa_nueva[TUI_CORTO_BYTES];
     char login[TUI_CORTO_BYTES]; /* who acted; "" = the system */
     char motivo[TUI_TEXTO_BYTES];
-    char resultado[24]; /* INTENTO: its outcome code (core/intento.h); "" otherwise */
+    char resultado[24]; /* INTENTO: its outcome code (core/intento.h); PRORROGA_PEDIDA and
+                         * PRORROGA: the resume date, "15/12"; "" otherwise */
 };
 
 struct tui_detalle {

@@ -51,7 +51,7 @@ send 'pidió que le llamen después del 15'
 send_key Enter
 wait_for "Prórroga pedida: el supervisor decide."
 wait_until_gone "Reanudar el"
-wait_for "Prórroga pedida  promtprr"
+wait_for "Prórroga pedida hasta el $(echo "$hasta" | awk -F- '{print $3 "/" $2}')  promtprr"
 [ "$(eventos "$id1")" = PRORROGA_PEDIDA ] || fail "historial: $(eventos "$id1")"
 send q
 wait_gone

@@ -307,7 +307,8 @@ test_more_time_needs_a_running_timer(void **st)
     detalle_model_fini(&m);
 }
 
-/* Prórrogas (sql/079): the four steps in words, without an arrow (the stage stays). */
+/* Prórrogas (sql/079): the four steps in words, without an arrow (the stage stays); the
+ * request and the approval name the resume date when the history row carries it. */
 static void
 test_prorroga_labels(void **st)
 {
@@ -319,9 +320,15 @@ test_prorroga_labels(void **st)
     (void)st;
     detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "Prórroga pedida");
+    snprintf(e.resultado, sizeof e.resultado, "15/12");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Prórroga pedida hasta el 15/12");
     snprintf(e.evento, sizeof e.evento, "PRORROGA");
     detalle_evento_label(buf, sizeof buf, &e, true);
-    assert_string_equal(buf, "Prórroga aprobada"); /* vm_clip folds it on ASCII terminals */
+    assert_string_equal(buf, "Prórroga aprobada: reanuda el 15/12"); /* vm_clip folds it */
+    e.resultado[0] = '\0';
+    detalle_evento_label(buf, sizeof buf, &e, true);
+    assert_string_equal(buf, "Prórroga aprobada");
     snprintf(e.evento, sizeof e.evento, "PRORROGA_RECHAZADA");
     detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "Prórroga rechazada");

@@ -296,6 +296,14 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
         snprintf(buf, bufsz, "Intento: %s", intento_etiqueta(ev->resultado));
         return;
     }
+    if (ev->resultado[0] != '\0' && strcmp(ev->evento, "PRORROGA_PEDIDA") == 0) {
+        snprintf(buf, bufsz, "Prórroga pedida hasta el %s", ev->resultado);
+        return;
+    }
+    if (ev->resultado[0] != '\0' && strcmp(ev->evento, "PRORROGA") == 0) {
+        snprintf(buf, bufsz, "Prórroga aprobada: reanuda el %s", ev->resultado);
+        return;
+    }
     if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {
         snprintf(buf, bufsz, "%s%s %s %s", ev->evento[0] == 'A' ? "A bandeja: " : "",
                  ev->etapa_anterior, to, ev->etapa_nueva);

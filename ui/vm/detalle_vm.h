@@ -34,7 +34,8 @@ struct detalle_evento {
     char etapa_nueva[48];
     char login[48];
     char motivo[512];
-    char resultado[24]; /* INTENTO: the outcome code; "" otherwise */
+    char resultado[24]; /* INTENTO: the outcome code; PRORROGA_PEDIDA, PRORROGA: the resume
+                         * date, "15/12"; "" otherwise */
 };
 
 /* What the database said about the opportunity (copied in by the controller). */
