@@ -40,6 +40,7 @@ add_evento(struct detalle_data *d, const char *cuando, const char *evento, const
 {
     struct detalle_evento *e = &d->eventos[d->neventos++];
 
+    memset(e, 0, sizeof *e); /* the arrays grow with realloc: no field is left as it was */
     snprintf(e->cuando, sizeof e->cuando, "%s", cuando);
     snprintf(e->evento, sizeof e->evento, "%s", evento);
     snprintf(e->etapa_anterior, sizeof e->etapa_anterior, "%s", antes);
