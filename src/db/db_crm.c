@@ -10,23 +10,11 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
-/* Decimal text of an integer parameter. */
-struct num {
-    char s[24];
-};
-
-static const char *
-num_i64(struct num *n, int64_t v)
-{
-    snprintf(n->s, sizeof n->s, "%" PRId64, v);
-    return n->s;
-}
-
 /* NULL (SQL NULL) for 0: the optional integer parameters of the api use NULL = no bound. */
 static const char *
-num_opt(struct num *n, int v)
+num_opt(struct db_num *n, int v)
 {
-    return v == 0 ? NULL : num_i64(n, v);
+    return v == 0 ? NULL : db_num_i64(n, v);
 }
 
 /* A bigint[] literal for a parameter value ("{1,2,3}"); the caller frees it. */
@@ -54,9 +42,9 @@ db_asignar(struct db *db, int cantidad, const struct db_filtros *f, const char *
 {
     static const char sql[] = "SELECT lote_id, asignados, solicitados, cupo_restante, repetido,"
                               " mensaje FROM api.solicitar_asignacion($1, $2, $3, $4, $5, $6)";
-    struct num n[3] = { { "" } };
+    struct db_num n[3] = { { "" } };
     const char *p[6] = {
-        num_i64(&n[0], cantidad),    f->convenio, f->entidad, num_opt(&n[1], f->edad_min),
+        db_num_i64(&n[0], cantidad), f->convenio, f->entidad, num_opt(&n[1], f->edad_min),
         num_opt(&n[2], f->edad_max), clave
     };
     PGresult *res = NULL;
@@ -92,7 +80,7 @@ db_disponibles(struct db *db, const struct db_filtros *f, enum db_por por, struc
     static const char *const por_text[] = {
         [DB_POR_TOTAL] = NULL, [DB_POR_CONVENIO] = "convenio", [DB_POR_ENTIDAD] = "entidad"
     };
-    struct num m[2] = { { "" } };
+    struct db_num m[2] = { { "" } };
     const char *p[5] = { f->convenio, f->entidad, num_opt(&m[0], f->edad_min),
                          num_opt(&m[1], f->edad_max), por_text[por] };
     PGresult *res = NULL;
@@ -133,8 +121,8 @@ db_mover(struct db *db, int64_t oportunidad, const char *etapa, const char *moti
                               " extract(epoch FROM r.vence)::bigint"
                               " FROM api.mover($1, $2, $3)"
                               " AS r(id, estado, etapa_id, etapa, vence)";
-    struct num n = { "" };
-    const char *p[3] = { num_i64(&n, oportunidad), etapa, motivo };
+    struct db_num n = { "" };
+    const char *p[3] = { db_num_i64(&n, oportunidad), etapa, motivo };
     PGresult *res = NULL;
     int rc;
 
@@ -164,8 +152,8 @@ db_venta_registrar(struct db *db, int64_t oportunidad, const char *monto, const 
                    const char *folio, struct db_venta *out, struct err *e)
 {
     static const char sql[] = "SELECT * FROM api.registrar_venta($1, $2::numeric, $3, $4)";
-    struct num n = { "" };
-    const char *p[4] = { num_i64(&n, oportunidad), monto, producto, folio };
+    struct db_num n = { "" };
+    const char *p[4] = { db_num_i64(&n, oportunidad), monto, producto, folio };
     PGresult *res = NULL;
     int rc;
 
@@ -193,8 +181,8 @@ int
 db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *historial_id, struct err *e)
 {
     static const char sql[] = "SELECT api.nota($1, $2)";
-    struct num n = { "" };
-    const char *p[2] = { num_i64(&n, oportunidad), texto };
+    struct db_num n = { "" };
+    const char *p[2] = { db_num_i64(&n, oportunidad), texto };
     PGresult *res = NULL;
     int rc;
 
@@ -211,8 +199,8 @@ db_registrar_intento(struct db *db, int64_t oportunidad, const char *resultado, 
                      int *intentos, struct err *e)
 {
     static const char sql[] = "SELECT intentos FROM api.registrar_intento($1, $2, $3)";
-    struct num n = { "" };
-    const char *p[3] = { num_i64(&n, oportunidad), resultado, nota };
+    struct db_num n = { "" };
+    const char *p[3] = { db_num_i64(&n, oportunidad), resultado, nota };
     PGresult *res = NULL;
     int rc;
 
@@ -401,11 +389,12 @@ distribucion_call(struct db *db, const char *sql, int cantidad, const struct db_
                   const char *const *promotores, size_t np, const char *clave, int nparams,
                   PGresult **res, struct err *e)
 {
-    struct num m[3] = { { "" } };
+    struct db_num m[3] = { { "" } };
     char *lit = logins_literal(promotores, np);
-    const char *p[7] = { num_i64(&m[0], cantidad),    f->convenio, f->entidad,
-                         num_opt(&m[1], f->edad_min), num_opt(&m[2], f->edad_max),
-                         lit,                         clave };
+    const char *p[7] = {
+        db_num_i64(&m[0], cantidad), f->convenio, f->entidad, num_opt(&m[1], f->edad_min),
+        num_opt(&m[2], f->edad_max), lit,         clave
+    };
     int rc = db_query_rows(db, sql, nparams, p, res, e);
 
     free(lit);
@@ -571,8 +560,8 @@ db_extender_timer(struct db *db, const int64_t *ids, size_t n, int horas, const 
 {
     static const char sql[] = "SELECT api.extender_timer($1::bigint[], $2, $3)";
     char *lit = ids_literal(ids, n);
-    struct num h = { "" };
-    const char *p[3] = { lit, num_i64(&h, horas), motivo };
+    struct db_num h = { "" };
+    const char *p[3] = { lit, db_num_i64(&h, horas), motivo };
     PGresult *res = NULL;
     int rc;
 
@@ -592,8 +581,8 @@ db_barrer_timers(struct db *db, int lote, const char *proceso, int *devueltas, i
                  struct err *e)
 {
     static const char sql[] = "SELECT devueltas, avisadas FROM api.barrer_timers($1, $2)";
-    struct num n = { "" };
-    const char *p[2] = { num_i64(&n, lote), proceso };
+    struct db_num n = { "" };
+    const char *p[2] = { db_num_i64(&n, lote), proceso };
     PGresult *res = NULL;
     int rc;
 
@@ -626,9 +615,9 @@ int
 db_sweep_fin(struct db *db, int64_t run_id, int devueltas, int avisadas, const char *error,
              struct err *e)
 {
-    struct num n[3] = { { "" } };
-    const char *p[4] = { num_i64(&n[0], run_id), num_i64(&n[1], devueltas),
-                         num_i64(&n[2], avisadas), error };
+    struct db_num n[3] = { { "" } };
+    const char *p[4] = { db_num_i64(&n[0], run_id), db_num_i64(&n[1], devueltas),
+                         db_num_i64(&n[2], avisadas), error };
     PGresult *res = NULL;
     int rc = db_query_row(db, "SELECT api.sweep_fin($1, $2, $3, $4)", 4, p, &res, e);
 

@@ -52,6 +52,12 @@ void db_col_copy(char *dst, size_t size, const PGresult *res, int row, int col);
 /* A newly allocated copy (the caller frees it), or NULL for SQL NULL. */
 char *db_col_dup(const PGresult *res, int row, int col);
 
+/* Decimal text of an integer parameter ($n as text), in storage the caller owns. */
+struct db_num {
+    char s[24];
+};
+const char *db_num_i64(struct db_num *n, int64_t v);
+
 /* Appends s as one element of an array literal: "…" with \ and " escaped, NULL unquoted.
  * The caller writes the braces and commas. */
 struct strbuf;

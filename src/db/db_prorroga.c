@@ -1,32 +1,18 @@
 #include "db/db_prorroga.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "db/db_internal.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-/* Decimal text of an id parameter. */
-struct num {
-    char s[24];
-};
-
-static const char *
-num(struct num *n, int64_t v)
-{
-    snprintf(n->s, sizeof n->s, "%" PRId64, v);
-    return n->s;
-}
-
 int
 db_prorroga_pedir(struct db *db, int64_t oportunidad, const char *reanudar, const char *motivo,
                   int64_t *id, struct err *e)
 {
     static const char sql[] = "SELECT api.prorroga_pedir($1::bigint, $2::date, $3)";
-    struct num n;
-    const char *p[3] = { num(&n, oportunidad), reanudar, motivo };
+    struct db_num n;
+    const char *p[3] = { db_num_i64(&n, oportunidad), reanudar, motivo };
     PGresult *res = NULL;
     int rc = db_query_row(db, sql, 3, p, &res, e);
 
@@ -41,8 +27,8 @@ db_prorroga_resolver(struct db *db, int64_t id, int aprobar, const char *respues
 {
     static const char sql[] = "SELECT to_char(v AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI')"
                               " FROM api.prorroga_resolver($1::bigint, $2::boolean, $3) v";
-    struct num n;
-    const char *p[3] = { num(&n, id), aprobar ? "t" : "f", respuesta };
+    struct db_num n;
+    const char *p[3] = { db_num_i64(&n, id), aprobar ? "t" : "f", respuesta };
     PGresult *res = NULL;
     int rc = db_query_row(db, sql, 3, p, &res, e);
 
@@ -58,8 +44,8 @@ int
 db_prorroga_cancelar(struct db *db, int64_t id, struct err *e)
 {
     static const char sql[] = "SELECT api.prorroga_cancelar($1::bigint)";
-    struct num n;
-    const char *p[1] = { num(&n, id) };
+    struct db_num n;
+    const char *p[1] = { db_num_i64(&n, id) };
     PGresult *res = NULL;
     int rc = db_query_row(db, sql, 1, p, &res, e);
 

@@ -2,6 +2,7 @@
  * db_result — statement runners and column readers shared by the src/db modules (declared
  * in db_internal.h). Any thread, on the struct db it owns at that moment.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,13 @@ db_query_row(struct db *db, const char *sql, int n, const char *const *params, P
         rc = err_set(e, RC_DB, "respuesta inesperada de la base de datos: %d filas en lugar de 1",
                      PQntuples(*res));
     return rc;
+}
+
+const char *
+db_num_i64(struct db_num *n, int64_t v)
+{
+    snprintf(n->s, sizeof n->s, "%" PRId64, v);
+    return n->s;
 }
 
 int64_t

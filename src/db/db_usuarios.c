@@ -139,14 +139,13 @@ db_usuario_cambios(struct db *db, const char *login, int limite, struct db_usuar
         " to_char(hecho_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
         " to_char(hecho_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI')"
         " FROM api.usuario_cambios($1, $2::int)";
-    char lim[16];
-    const char *p[2] = { login, lim };
+    struct db_num lim;
+    const char *p[2] = { login, db_num_i64(&lim, limite) };
     PGresult *res = NULL;
     int rc;
 
     *rows = NULL;
     *n = 0;
-    snprintf(lim, sizeof lim, "%d", limite);
     rc = db_query_rows(db, sql, 2, p, &res, e);
     if (rc == RC_OK) {
         *n = (size_t)PQntuples(res);
