@@ -32,6 +32,13 @@ int crm_cmd_fail(const struct cmd_ctx *ctx, const struct err *e);
 void crm_cmd_json_print(struct strbuf *sb);
 
 /*
+ * The outcome of a change: msg (Spanish) on its own line, or with --json {k1: v1, k2: v2},
+ * v1 written as a JSON number when v1_num (an id) and as a string otherwise.
+ */
+void crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char *k1,
+                          const char *v1, bool v1_num, const char *k2, const char *v2);
+
+/*
  * Parses opportunity ids (positive integers) from pos[0..npos): at least 1, at most 1000.
  * *ids is allocated (caller frees). Returns 0, or 2 after printing usage.
  */

@@ -71,6 +71,32 @@ crm_cmd_json_print(struct strbuf *sb)
     strbuf_reset(sb);
 }
 
+void
+crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char *k1, const char *v1,
+                     bool v1_num, const char *k2, const char *v2)
+{
+    struct strbuf sb;
+    struct json j;
+
+    if (!ctx->json) {
+        printf("%s\n", msg);
+        return;
+    }
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, k1);
+    if (v1_num)
+        json_num(&j, v1);
+    else
+        json_str(&j, v1);
+    json_key(&j, k2);
+    json_str(&j, v2);
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
 int
 crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids)
 {

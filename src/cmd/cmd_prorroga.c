@@ -34,28 +34,15 @@ numero(const struct cmd_entry *entry, int npos, char **pos, const char *que)
     return v;
 }
 
-/* Prints {"prorroga": id, key: value} or the Spanish line. */
+/* The outcome: linea, or {"prorroga": id, key: value}. */
 static void
 print_hecho(const struct cmd_ctx *ctx, int64_t id, const char *key, const char *value,
             const char *linea)
 {
-    struct strbuf sb;
-    struct json j;
+    char num[24];
 
-    if (!ctx->json) {
-        printf("%s\n", linea);
-        return;
-    }
-    strbuf_init(&sb);
-    json_init(&j, &sb);
-    json_obj(&j);
-    json_key(&j, "prorroga");
-    json_int(&j, id);
-    json_key(&j, key);
-    json_str(&j, value);
-    json_end(&j);
-    crm_cmd_json_print(&sb);
-    strbuf_fini(&sb);
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    crm_cmd_print_cambio(ctx, linea, "prorroga", num, true, key, value);
 }
 
 static void

@@ -90,30 +90,6 @@ print_lista(const struct cmd_ctx *ctx, const struct db_usuario *u, size_t n)
     strbuf_fini(&sb);
 }
 
-/* Prints the outcome of a change: msg (Spanish) or {"usuario": login, key: value}. */
-static void
-print_cambio(const struct cmd_ctx *ctx, const char *login, const char *msg, const char *key,
-             const char *value)
-{
-    struct strbuf sb;
-    struct json j;
-
-    if (!ctx->json) {
-        printf("%s\n", msg);
-        return;
-    }
-    strbuf_init(&sb);
-    json_init(&j, &sb);
-    json_obj(&j);
-    json_key(&j, "usuario");
-    json_str(&j, login);
-    json_key(&j, key);
-    json_str(&j, value);
-    json_end(&j);
-    crm_cmd_json_print(&sb);
-    strbuf_fini(&sb);
-}
-
 static void
 print_limites_json(const char *login, int cupo, int cartera)
 {
@@ -239,7 +215,7 @@ run_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
         status = crm_cmd_fail(ctx, &e);
     } else {
         snprintf(msg, sizeof msg, "usuario %s (%s, %s) listo", u.login, u.nombre, u.rol);
-        print_cambio(ctx, u.login, msg, "rol", u.rol);
+        crm_cmd_print_cambio(ctx, msg, "usuario", u.login, false, "rol", u.rol);
     }
     db_close(db);
     return status;
@@ -269,7 +245,7 @@ run_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **
         status = crm_cmd_fail(ctx, &e);
     } else {
         snprintf(msg, sizeof msg, "%s: %s → %s", pos[0], anterior, estado);
-        print_cambio(ctx, pos[0], msg, "estado", estado);
+        crm_cmd_print_cambio(ctx, msg, "usuario", pos[0], false, "estado", estado);
     }
     db_close(db);
     return status;
@@ -293,7 +269,7 @@ run_supervisor(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, cha
         status = crm_cmd_fail(ctx, &e);
     } else {
         snprintf(msg, sizeof msg, "%s ahora es del equipo de %s", pos[0], pos[1]);
-        print_cambio(ctx, pos[0], msg, "supervisor", pos[1]);
+        crm_cmd_print_cambio(ctx, msg, "usuario", pos[0], false, "supervisor", pos[1]);
     }
     db_close(db);
     return status;
