@@ -273,3 +273,78 @@ db_historial_exportar(struct db *db, const struct db_informe_rango *r,
     }
     return fin_transaccion(db, rc, e);
 }
+
+/* ---- the aging heatmap --------------------------------------------------------------- */
+
+/* NULL hours (no open opportunity in the cell) read as -1. */
+static void
+celda_read(struct db_env_celda *c, const PGresult *res, int i)
+{
+    c->abiertas = db_col_int(res, i, 7);
+    c->en_aviso = db_col_int(res, i, 8);
+    c->vencidas = db_col_int(res, i, 9);
+    c->horas_mediana = horas(res, i, 10);
+    c->horas_max = horas(res, i, 11);
+    c->razon = horas(res, i, 12);
+}
+
+int
+db_envejecimiento_load(struct db *db, const char *promotor, struct db_envejecimiento *out,
+                       struct err *e)
+{
+    static const char sql[] =
+        "SELECT login, nombre, etapa_id, orden, etapa, timer_horas, aviso_pct, abiertas,"
+        " en_aviso, vencidas, horas_mediana, horas_max, razon"
+        " FROM api.informe_envejecimiento($1)";
+    const char *p[1] = { promotor };
+    struct db_envejecimiento v;
+    PGresult *res = NULL;
+    size_t n, ne = 0;
+    int rc;
+
+    assert(db != NULL && out != NULL);
+    memset(&v, 0, sizeof v);
+    if ((rc = db_query_rows(db, sql, 1, p, &res, e)) != RC_OK)
+        goto out;
+    /* Every promoter × every column, by promoter then orden: the first promoter's rows are
+       the columns. */
+    n = (size_t)PQntuples(res);
+    while (ne < n && strcmp(PQgetvalue(res, (int)ne, 0), PQgetvalue(res, 0, 0)) == 0)
+        ne++;
+    v.netapas = ne;
+    v.npromotores = ne > 0 ? n / ne : 0;
+    assert(v.npromotores * ne == n);
+    v.etapas = xcalloc(ne + 1, sizeof *v.etapas);
+    v.promotores = xcalloc(v.npromotores + 1, sizeof *v.promotores);
+    v.celdas = xcalloc(n + 1, sizeof *v.celdas);
+    v.aviso_pct = n > 0 ? db_col_int(res, 0, 6) : 0;
+    for (size_t k = 0; k < ne; k++) {
+        struct db_env_etapa *x = &v.etapas[k];
+
+        x->etapa_id = db_col_int(res, (int)k, 2);
+        x->orden = db_col_int(res, (int)k, 3);
+        db_col_copy(x->etapa, sizeof x->etapa, res, (int)k, 4);
+        x->timer_horas = db_col_double(res, (int)k, 5);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i % ne == 0) {
+            db_col_copy(v.promotores[i / ne].login, sizeof v.promotores[0].login, res, (int)i, 0);
+            db_col_copy(v.promotores[i / ne].nombre, sizeof v.promotores[0].nombre, res, (int)i, 1);
+        }
+        assert(db_col_int(res, (int)i, 2) == v.etapas[i % ne].etapa_id);
+        celda_read(&v.celdas[i], res, (int)i);
+    }
+    *out = v;
+out:
+    PQclear(res);
+    return rc;
+}
+
+void
+db_envejecimiento_fini(struct db_envejecimiento *v)
+{
+    free(v->etapas);
+    free(v->promotores);
+    free(v->celdas);
+    memset(v, 0, sizeof *v);
+}

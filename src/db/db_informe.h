@@ -3,10 +3,11 @@
  * in the embudo over a range of business dates, for the caller's scope — a promoter their own
  * opportunities, a supervisor the team's, an admin or auditor everyone's, narrowed to one
  * promoter on request. Every event counts for the opportunity's current owner, as every view
- * of the history does (row-level security).
+ * of the history does (row-level security). Also the aging heatmap (sql/081_envejecimiento.sql):
+ * how long the open opportunities have been in their stage now, per promoter and stage.
  *
- * Read-only. Any thread, on the thread that owns db (the UI runs it on its worker). Both
- * calls open and close their own transaction: db must not be inside one.
+ * Read-only. Any thread, on the thread that owns db (the UI runs it on its worker). The report
+ * and the export open and close their own transaction: db must not be inside one.
  */
 #ifndef DB_DB_INFORME_H
 #define DB_DB_INFORME_H
@@ -105,5 +106,50 @@ struct db_historial_fila {
 int db_historial_exportar(struct db *db, const struct db_informe_rango *r,
                           int (*fila)(void *arg, const struct db_historial_fila *f), void *arg,
                           struct err *e) __attribute__((warn_unused_result));
+
+/* ---- the aging heatmap (api.informe_envejecimiento) ---------------------------------- */
+
+/* A column: a stage with a timer (INICIAL or NORMAL with timer_horas), by orden. */
+struct db_env_etapa {
+    int etapa_id;
+    int orden;
+    char etapa[48];
+    double timer_horas; /* the stage's timer: its rot threshold, in business hours */
+};
+
+/* A row: a promoter of the scope (by nombre). */
+struct db_env_promotor {
+    char login[64];
+    char nombre[128];
+};
+
+/* The ABIERTA opportunities of one promoter in one stage, now. */
+struct db_env_celda {
+    int abiertas;
+    int en_aviso; /* past aviso_pct of the timer, not yet run out (the cards' ◐) */
+    int vencidas; /* timer run out, waiting for the sweep (the cards' ○) */
+    /* Business hours since they entered the stage, one decimal; -1 when abiertas is 0. */
+    double horas_mediana, horas_max;
+    double razon; /* horas_mediana ÷ timer_horas (3 decimals); -1 when abiertas is 0 */
+};
+
+struct db_envejecimiento {
+    int aviso_pct; /* crm.ajustes: the warning threshold, % of a timer; 0 with no rows */
+    struct db_env_etapa *etapas;
+    size_t netapas;
+    struct db_env_promotor *promotores;
+    size_t npromotores;
+    struct db_env_celda *celdas; /* promoter i, stage k at [i * netapas + k] */
+};
+
+/*
+ * Reads the heatmap for the caller's scope, or only promotor (a login; NULL = the whole
+ * scope). *out is fully overwritten on RC_OK (release with db_envejecimiento_fini); a scope
+ * with no promoter or no stage with a timer gives no rows and no columns. RC_REFUSED EB630
+ * for a promotor unknown or outside the scope; RC_DB otherwise (db.h).
+ */
+int db_envejecimiento_load(struct db *db, const char *promotor, struct db_envejecimiento *out,
+                           struct err *e) __attribute__((warn_unused_result));
+void db_envejecimiento_fini(struct db_envejecimiento *v);
 
 #endif
