@@ -471,6 +471,9 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_EXTENSION_ASK));     /* prórrogas: ask, */
     assert_true(keymap_action_writes(ACTION_EXTENSION_APPROVE)); /* approve */
     assert_true(keymap_action_writes(ACTION_EXTENSION_REJECT));  /* and reject */
+    assert_true(keymap_action_writes(ACTION_EXTENSION_CANCEL));  /* the requester withdraws */
+    assert_true(keymap_action_writes(ACTION_USER_LIMITS));       /* an admin's cupo and cartera */
+    assert_true(keymap_action_writes(ACTION_USER_SUPERVISOR));   /* and supervisor (Equipo) */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 

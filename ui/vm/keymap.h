@@ -109,10 +109,13 @@ enum action {
     ACTION_NO_CONTACT,   /* the person asked: their phone goes in the do-not-contact registry */
     ACTION_USER_STATE,   /* supervision: a promoter's estado (ausente, vacaciones…) in Equipo */
     ACTION_USER_CHANGES, /* the record of changes to a user (who, when, why) */
+    ACTION_USER_LIMITS,  /* admin: a promoter's cupo diario and cartera máxima (Equipo) */
+    ACTION_USER_SUPERVISOR, /* admin: the supervisor whose team a promoter is in (Equipo) */
     /* prórrogas: the stage timer waits until a date (db_prorroga.h) */
     ACTION_EXTENSION_ASK,     /* the owner asks for one (Detalle) */
     ACTION_EXTENSION_APPROVE, /* supervision approves the request under the cursor (Bandeja) */
     ACTION_EXTENSION_REJECT,  /* supervision rejects it with an answer (Bandeja) */
+    ACTION_EXTENSION_CANCEL,  /* the requester withdraws their pending one (Detalle) */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
