@@ -93,9 +93,11 @@ const struct cmd_entry cmd_table[] = {
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
       " | campana lanzar|pausar|reanudar|cancelar|estado ID",
       "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
-    { "informe", "informe [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]",
+    { "informe",
+      "informe [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]"
+      " | informe envejecimiento [--promotor LOGIN]",
       "el embudo en un rango de días: entradas y salidas por etapa, horas hábiles, por qué "
-      "salen, y por promotor",
+      "salen, y por promotor; o cuánto llevan las abiertas en su etapa (envejecimiento)",
       cmd_informe_exec },
     { "export",
       "export mensajes --desde AAAA-MM-DD --hasta AAAA-MM-DD [--salida ARCHIVO]\n"
