@@ -6,8 +6,9 @@
  * team is read (its other active promoters and a reason), b puts a phone of it in the
  * do-not-contact registry because the person asked (a form: which phone and an optional
  * detail, then a yes/no question), z (the owner, a promoter) asks the supervisor for a
- * prórroga — the stage timer waits until a date (a form: the date and a reason) —, Esc goes
- * back. The phones in force in the registry show
+ * prórroga — the stage timer waits until a date (a form: the date and a reason) — and Z
+ * withdraws the one they asked for while it waits (a yes/no question), Esc goes back. The
+ * phones in force in the registry show
  * their entries, read with the opportunity (ui/panes_no_contactar.h). A refusal from the api
  * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
  * and the form keeps its content; a lost connection says so the same way, and Enter retries.
@@ -25,6 +26,7 @@
 #include "ui/pane/detalle_pane.h"
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
+#include "ui/panes_prorroga.h"
 #include "ui/term/term.h"
 #include "ui/vm/detalle_vm.h"
 #include "ui/vm/fecha.h"
@@ -49,6 +51,9 @@ static const struct keymap_entry detalle_keys[] = {
       KEYMAP_ESCRITURA },
     /* Only the owner asks for a prórroga, and a promoter only sees their own. */
     { KEYMAP_DETALLE, CH('z'), ACTION_EXTENSION_ASK, "pedir prórroga", false,
+      KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
+    /* Beside z: the requester withdraws it while the supervisor has not decided. */
+    { KEYMAP_DETALLE, CH('Z'), ACTION_EXTENSION_CANCEL, "cancelar prórroga", false,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
@@ -455,6 +460,67 @@ nc_form_open(struct detalle_st *s)
     app_form_open(s->a, &s->form, &detalle_form_ops, s);
 }
 
+/* ---- Z: the requester withdraws a pending prórroga ------------------------------------ */
+
+struct cancelar_job {
+    struct app_job base;
+    int64_t id; /* the opportunity */
+    struct detalle_st *st;
+};
+
+static int
+cancelar_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct cancelar_job *j = (struct cancelar_job *)aj;
+
+    return panes_prorroga_cancelar(db, j->id, e);
+}
+
+/* The history row it writes notifies (APP_T_HISTORIAL): the pane re-reads through that. */
+static void
+cancelar_result(struct app_job *aj)
+{
+    struct cancelar_job *j = (struct cancelar_job *)aj;
+
+    if (aj->rc == RC_OK)
+        app_message(j->st->a, false, "Prórroga cancelada: el temporizador sigue como estaba.");
+    else if (panes_err_is_down(&aj->e))
+        app_message(j->st->a, true,
+                    "No se pudo cancelar: sin conexión con la base de datos. Z reintenta.");
+    else
+        app_message(j->st->a, true, "No se pudo cancelar: %s", aj->e.msg);
+}
+
+static void
+cancelar_answer(struct app *a, bool yes, void *ctx)
+{
+    struct detalle_st *s = ctx;
+    struct cancelar_job *j;
+
+    if (!yes || s->id == 0 || !app_require_db(a, "cancelar la prórroga"))
+        return;
+    j = xcalloc(1, sizeof *j);
+    j->id = s->id;
+    j->st = s;
+    j->base.query = cancelar_query;
+    j->base.result = cancelar_result;
+    app_submit(a, &j->base);
+}
+
+static void
+cancelar_ask(struct detalle_st *s)
+{
+    const char *fecha;
+    char q[160];
+
+    if (!app_require_db(s->a, "cancelar la prórroga"))
+        return;
+    (void)detalle_prorroga_pendiente(&s->m.d, &fecha);
+    snprintf(q, sizeof q, "¿Cancelar su prórroga pedida%s%s? El supervisor ya no la verá.",
+             fecha[0] != '\0' ? " hasta el " : "", fecha);
+    app_confirm_ask(s->a, q, cancelar_answer, s);
+}
+
 /* ---- pane --------------------------------------------------------------------------- */
 
 static void
@@ -568,7 +634,8 @@ detalle_key(void *st, enum action act, const struct key *k)
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
          act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
-         act == ACTION_REASSIGN || act == ACTION_NO_CONTACT || act == ACTION_EXTENSION_ASK)) {
+         act == ACTION_REASSIGN || act == ACTION_NO_CONTACT || act == ACTION_EXTENSION_ASK ||
+         act == ACTION_EXTENSION_CANCEL)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -577,6 +644,7 @@ detalle_key(void *st, enum action act, const struct key *k)
             reasignar(s);
         return true;
     }
+    snprintf(s->m.yo, sizeof s->m.yo, "%s", app_login(s->a));
     switch (detalle_model_action(&s->m, act, s->vm.page, &redraw)) {
     case DETALLE_MOVER:
         mover(s, s->m.intent_etapa);
@@ -603,6 +671,9 @@ detalle_key(void *st, enum action act, const struct key *k)
     case DETALLE_PRORROGA:
         if (app_require_db(s->a, "pedir la prórroga"))
             form_open(s, PANES_PRORROGA);
+        return true;
+    case DETALLE_PRORROGA_CANCELAR:
+        cancelar_ask(s);
         return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);

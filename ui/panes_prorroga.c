@@ -1,5 +1,6 @@
 #include "ui/panes_prorroga.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,6 +28,43 @@ panes_prorroga_write(struct db *db, struct panes_write_job *j, struct err *e)
     else if (rc == RC_OK)
         snprintf(j->msg, sizeof j->msg, "Prórroga rechazada.");
     return rc;
+}
+
+/* The newest request on oportunidad among those api.prorrogas lists (pending ones, or those
+ * of the last 30 days), into *id; 0 when there is none. */
+static int
+prorroga_de(struct db *db, int pendientes, int64_t oportunidad, int64_t *id, struct err *e)
+{
+    struct db_prorroga *rows;
+    size_t n;
+    int rc = db_prorrogas(db, pendientes, &rows, &n, e);
+
+    *id = 0;
+    if (rc != RC_OK)
+        return rc;
+    for (size_t i = 0; i < n && *id == 0; i++) /* newest first */
+        if (rows[i].oportunidad_id == oportunidad)
+            *id = rows[i].id;
+    db_prorrogas_free(rows, n);
+    return RC_OK;
+}
+
+int
+panes_prorroga_cancelar(struct db *db, int64_t oportunidad, struct err *e)
+{
+    int64_t id;
+    int rc = prorroga_de(db, 1, oportunidad, &id, e);
+
+    /* Decided meanwhile: the latest request still goes to the database, which says how it
+     * ended (EB645) in its own words. */
+    if (rc == RC_OK && id == 0)
+        rc = prorroga_de(db, 0, oportunidad, &id, e);
+    if (rc != RC_OK)
+        return rc;
+    if (id == 0)
+        return err_set(e, RC_NOTFOUND,
+                       "la oportunidad %" PRId64 " no tiene una prórroga por decidir", oportunidad);
+    return db_prorroga_cancelar(db, id, e);
 }
 
 static void

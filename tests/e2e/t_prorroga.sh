@@ -6,8 +6,12 @@
 # vence …», the timer moved in the database and the history has PRORROGA_PEDIDA and
 # PRORROGA. A second request, made from the CLI while the bandeja is open, appears with no
 # key pressed; n rejects it with an answer, which promtprr's Detalle shows. The auditor's
-# Bandeja lists it too, and s answers «Solo lectura». Its own people (suptprr, promtprr) and
-# captured prospects, so no other scenario's team or report moves.
+# Bandeja lists it too, and s answers «Solo lectura». Then promtprr withdraws it from Detalle:
+# the data block says it waits, z says Z withdraws it, «n» keeps it; a rejection that lands
+# while the question is open makes the database refuse (EB645) in the bottom bar; a new one
+# is withdrawn with Z and «s», the history line arriving through the notification, the
+# request CANCELADA and the timer as it was. Its own people (suptprr, promtprr) and captured
+# prospects, so no other scenario's team or report moves.
 . "$(dirname "$0")/lib.inc"
 
 T1=+525570791001
@@ -119,4 +123,96 @@ wait_gone
 expect_exit 0
 [ "$(eventos "$id2")" = "PRORROGA_PEDIDA PRORROGA_RECHAZADA PRORROGA_PEDIDA" ] ||
     fail "historial: $(eventos "$id2")"
+
+# The owner withdraws it from Detalle.
+dia=$(echo "$hasta" | awk -F- '{print $3 "/" $2}')
+pendiente() { # the opportunity's pending request, if any
+    sql_as postgres "SELECT id FROM crm.prorrogas WHERE oportunidad_id = $1
+                     AND estado = 'PENDIENTE'"
+}
+estado_de() { sql_as postgres "SELECT estado FROM crm.prorrogas WHERE id = $1"; }
+p3=$(pendiente "$id2")
+[ -n "$p3" ] || fail "no hay prórroga pendiente en $id2"
+antes=$(vence "$id2")
+start_app 80 24 --as promtprr
+wait_for "● conectado"
+send 2
+wait_for "Lucía Después"
+send /
+send Lucía
+send_key Enter
+send_key Enter
+wait_for "#$id2"
+wait_for " Prórroga  pedida hasta el $dia · por decidir"
+send z
+wait_for "Ya pidió una prórroga hasta el $dia y está por decidir; Z la cancela."
+screen | grep -q "Pedir prórroga" && fail "z abrió el formulario con una pendiente"
+send Z
+wait_for "¿Cancelar su prórroga pedida hasta el $dia? El supervisor ya no la verá. (s/n)"
+send n
+wait_until_gone "¿Cancelar su prórroga"
+[ "$(estado_de "$p3")" = PENDIENTE ] || fail "«n» la canceló: $(estado_de "$p3")"
+# Rejected while the question is open: the database says so, and the rejection stays.
+send Z
+wait_for "¿Cancelar su prórroga pedida"
+eb --as suptprr prorroga rechazar "$p3" --respuesta 'ya no hace falta' >/dev/null ||
+    fail "prorroga rechazar $p3"
+send s
+wait_for "No se pudo cancelar: la prórroga $p3 ya no está por decidir (rechazada)"
+[ "$(estado_de "$p3")" = RECHAZADA ] || fail "prórroga $p3: $(estado_de "$p3")"
+wait_until_gone " Prórroga  pedida" # the rejection's notification re-read it
+send Z
+wait_for "No hay una prórroga por decidir en esta oportunidad."
+# A new one, withdrawn: the history line comes with the notification, no key pressed.
+eb --as promtprr prorroga pedir "$id2" --hasta "$hasta" --motivo 'la última' >/dev/null ||
+    fail "prorroga pedir $id2 (3)"
+wait_for " Prórroga  pedida hasta el $dia · por decidir"
+p4=$(pendiente "$id2")
+send Z
+wait_for "¿Cancelar su prórroga pedida hasta el $dia?"
+send s
+wait_for "Prórroga cancelada: el temporizador sigue como estaba."
+wait_until_gone " Prórroga  pedida"
+send G
+wait_match "^   [0-9/]+ [0-9:]+  Prórroga cancelada  promtprr *$"
+[ "$(estado_de "$p4")" = CANCELADA ] || fail "prórroga $p4: $(estado_de "$p4")"
+[ "$(eventos "$id2")" = "PRORROGA_PEDIDA PRORROGA_RECHAZADA PRORROGA_PEDIDA PRORROGA_RECHAZADA \
+PRORROGA_PEDIDA PRORROGA_CANCELADA" ] || fail "historial: $(eventos "$id2")"
+[ "$(vence "$id2")" = "$antes" ] || fail "timer_vence cambió al cancelar: $(vence "$id2")"
+send '?'
+wait_for "Ayuda: Detalle"
+expect_line '│  z +pedir prórroga +│'
+expect_line '│  Z +cancelar prórroga +│'
+send_key Escape
+wait_until_gone "Ayuda: Detalle"
+send q
+wait_gone
+expect_exit 0
+
+# Only the owner asks and withdraws: the supervisor's and the auditor's Detalle offer neither
+# z nor Z in the help, and the auditor's Z answers «Solo lectura».
+for quien in suptprr auditor; do
+    start_app 80 24 --as "$quien"
+    wait_for "● conectado"
+    send 2
+    send /
+    send 'Lucía Después'
+    send_key Enter
+    wait_for "Lucía Después"
+    send_key Enter
+    wait_for "#$id2"
+    send '?'
+    wait_for "Ayuda: Detalle"
+    screen | grep -E -q '│  [zZ] +' && fail "la ayuda de $quien ofrece z o Z"
+    send_key Escape
+    wait_until_gone "Ayuda: Detalle"
+    if [ "$quien" = auditor ]; then
+        send Z
+        wait_for "Solo lectura: su perfil no cambia datos."
+    fi
+    send q
+    wait_gone
+    expect_exit 0
+done
+[ "$(eventos "$id2" | wc -w)" = 6 ] || fail "historial: $(eventos "$id2")"
 e2e_end

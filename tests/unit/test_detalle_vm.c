@@ -3,7 +3,7 @@
  * names as written, the layout at 80×24 and 160×50, the stage pickers, which actions each
  * estado allows, scrolling, and the not-yet-read and error states; a phone in the
  * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
- * which phones the "no contactar" key offers.
+ * which phones the "no contactar" key offers; a prórroga: asked, pending, withdrawn.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -387,6 +387,149 @@ test_prorroga_request_and_answer(void **st)
     detalle_model_fini(&m);
 }
 
+/* Room for more history rows in a model made by model_new (4 rows). */
+static void
+grow(struct detalle_model *m, size_t n)
+{
+    struct detalle_evento *ev = realloc(m->d.eventos, n * sizeof *ev);
+
+    assert_non_null(ev);
+    m->d.eventos = ev;
+}
+
+static void
+add_prorroga(struct detalle_model *m, const char *evento, const char *login, const char *fecha)
+{
+    add_evento(&m->d, "29/11/26 10:00", evento, "Contactado", "Contactado", login, "");
+    snprintf(m->d.eventos[m->d.neventos - 1].resultado, 24, "%s", fecha);
+}
+
+/* Pending is what the history says: the latest request with no approval, rejection or
+ * withdrawal after it; who asked and until when. */
+static void
+test_prorroga_pending_from_the_history(void **st)
+{
+    struct detalle_model m;
+    const char *fecha = "x";
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, 12);
+    assert_null(detalle_prorroga_pendiente(&m.d, &fecha));
+    assert_string_equal(fecha, "");
+    add_prorroga(&m, "PRORROGA_PEDIDA", "prom1", "15/12");
+    assert_string_equal(detalle_prorroga_pendiente(&m.d, &fecha), "prom1");
+    assert_string_equal(fecha, "15/12");
+    add_prorroga(&m, "PRORROGA_RECHAZADA", "sup1", "");
+    assert_null(detalle_prorroga_pendiente(&m.d, &fecha));
+    add_prorroga(&m, "PRORROGA_PEDIDA", "prom1", "20/12");
+    add_evento(&m.d, "29/11/26 11:00", "NOTA", "Contactado", "", "prom1", "sigue"); /* no effect */
+    assert_string_equal(detalle_prorroga_pendiente(&m.d, &fecha), "prom1");
+    assert_string_equal(fecha, "20/12");
+    add_prorroga(&m, "PRORROGA_CANCELADA", "prom1", "");
+    assert_null(detalle_prorroga_pendiente(&m.d, &fecha));
+    add_prorroga(&m, "PRORROGA_PEDIDA", "prom1", "");
+    add_prorroga(&m, "PRORROGA", "sup1", "22/12");
+    assert_null(detalle_prorroga_pendiente(&m.d, &fecha));
+    detalle_model_fini(&m);
+}
+
+/* Z withdraws the user's own pending request (after a question the controller asks); z
+ * says one waits and which key withdraws it; someone else's request, none pending, the
+ * bandeja or a closed opportunity each say why not. */
+static void
+test_prorroga_cancel_only_ones_own_pending(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, 8);
+    snprintf(m.yo, sizeof m.yo, "prom1");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_CANCEL, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "No hay una prórroga por decidir en esta oportunidad.");
+    add_prorroga(&m, "PRORROGA_PEDIDA", "prom1", "15/12");
+    assert_null(detalle_model_refusal(&m, ACTION_EXTENSION_CANCEL));
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_CANCEL, 10, &redraw),
+                     DETALLE_PRORROGA_CANCELAR);
+    assert_false(redraw);
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_ASK, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "Ya pidió una prórroga hasta el 15/12 y está por decidir; Z la"
+                                 " cancela.");
+    /* Reassigned meanwhile: the new owner did not ask for it. */
+    snprintf(m.yo, sizeof m.yo, "prom2");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_CANCEL, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "La prórroga por decidir la pidió prom1: solo quien la pidió"
+                                 " puede cancelarla.");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_ASK, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso,
+                        "Ya hay una prórroga por decidir hasta el 15/12, pedida por prom1.");
+    /* Withdrawn: z asks again, Z has nothing to withdraw. */
+    snprintf(m.yo, sizeof m.yo, "prom1");
+    add_prorroga(&m, "PRORROGA_CANCELADA", "prom1", "");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_ASK, 10, &redraw), DETALLE_PRORROGA);
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_CANCEL, 10, &redraw), DETALLE_AVISO);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_CANCEL),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    assert_int_equal(detalle_model_action(&m, ACTION_EXTENSION_CANCEL, 10, &redraw), DETALLE_NADA);
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_CANCEL),
+                        "La oportunidad está cerrada.");
+    detalle_model_fini(&m);
+    detalle_model_init(&m); /* not read yet */
+    assert_string_equal(detalle_model_refusal(&m, ACTION_EXTENSION_CANCEL),
+                        "La oportunidad aún no se ha leído.");
+}
+
+/* The data block says a request waits, until when, while the opportunity is ABIERTA; the
+ * history then shows the withdrawal and the row goes. */
+static void
+test_prorroga_pending_in_the_data_block(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, 8);
+    add_prorroga(&m, "PRORROGA_PEDIDA", "prom1", "15/12");
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "\n Intentos  ninguno\n"
+                              " Prórroga  pedida hasta el 15/12 · por decidir\n"
+                              "\n Contactos\n"));
+    free(r);
+    assert_int_equal(vm.lines[10].spans[0].role, ROLE_LABEL);
+    assert_int_equal(vm.lines[10].spans[1].role, ROLE_VALUE);
+    detalle_vm_build(&vm, &m, 160, 50);
+    assert_string_equal(vm.lines[10].spans[1].text, "pedida hasta el 15/12 · por decidir");
+    m.d.eventos[m.d.neventos - 1].resultado[0] = '\0'; /* a row without the date */
+    detalle_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[10].spans[1].text, "pedida · por decidir");
+    add_prorroga(&m, "PRORROGA_CANCELADA", "prom1", "");
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_null(strstr(r, " Prórroga  "));
+    free(r);
+    m.scroll = 100;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "   29/11/26 10:00  Prórroga cancelada  prom1\n"));
+    free(r);
+    snprintf(m.d.eventos[m.d.neventos - 1].evento, 24, "NOTA"); /* pending again… */
+    m.d.card.estado = EMBUDO_EN_BANDEJA; /* …but no longer ABIERTA: no row */
+    m.scroll = 0;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_null(strstr(r, " Prórroga  "));
+    free(r);
+    detalle_model_fini(&m);
+}
+
 /* A contact attempt: on an ABIERTA opportunity (even without a timer), never on a closed one
  * or one in the bandeja; in the history it reads as its outcome. */
 static void
@@ -653,6 +796,9 @@ main(void)
         cmocka_unit_test(test_history_labels),
         cmocka_unit_test(test_prorroga_labels),
         cmocka_unit_test(test_prorroga_request_and_answer),
+        cmocka_unit_test(test_prorroga_pending_from_the_history),
+        cmocka_unit_test(test_prorroga_cancel_only_ones_own_pending),
+        cmocka_unit_test(test_prorroga_pending_in_the_data_block),
         cmocka_unit_test(test_layout_at_80x24),
         cmocka_unit_test(test_wide_terminal_puts_the_timeline_on_the_right),
         cmocka_unit_test(test_move_picker_offers_other_working_stages_and_returns_the_choice),

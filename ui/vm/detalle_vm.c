@@ -75,7 +75,8 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA ? NULL
                                                                 : "La oportunidad está cerrada.";
     if (a != ACTION_MOVE_STAGE && a != ACTION_EXIT_STAGE && a != ACTION_SALE &&
-        a != ACTION_EXTEND && a != ACTION_ATTEMPT && a != ACTION_EXTENSION_ASK)
+        a != ACTION_EXTEND && a != ACTION_ATTEMPT && a != ACTION_EXTENSION_ASK &&
+        a != ACTION_EXTENSION_CANCEL)
         return NULL;
     if (m->d.card.estado == EMBUDO_EN_BANDEJA)
         return "Está en la bandeja del supervisor: él decide qué sigue.";
@@ -130,6 +131,57 @@ detalle_intentos(const struct detalle_data *d, const char **ultimo)
         }
     }
     return n;
+}
+
+const char *
+detalle_prorroga_pendiente(const struct detalle_data *d, const char **reanudar)
+{
+    const struct detalle_evento *pedida = NULL;
+
+    for (size_t i = 0; i < d->neventos; i++) {
+        const struct detalle_evento *ev = &d->eventos[i];
+
+        if (strcmp(ev->evento, "PRORROGA_PEDIDA") == 0)
+            pedida = ev;
+        else if (strcmp(ev->evento, "PRORROGA") == 0 ||
+                 strcmp(ev->evento, "PRORROGA_RECHAZADA") == 0 ||
+                 strcmp(ev->evento, "PRORROGA_CANCELADA") == 0)
+            pedida = NULL;
+    }
+    *reanudar = pedida != NULL ? pedida->resultado : "";
+    return pedida != NULL ? pedida->login : NULL;
+}
+
+/*
+ * z and Z once the estado allows them: a second request while one waits would be refused
+ * (EB642), so z says what waits and which key withdraws it; Z withdraws only the user's own
+ * (api.prorroga_cancelar: the requester, EB644).
+ */
+static enum detalle_intent
+prorroga_action(struct detalle_model *m, enum action a)
+{
+    const char *fecha, *quien = detalle_prorroga_pendiente(&m->d, &fecha);
+    char hasta[32] = "";
+
+    if (quien != NULL && fecha[0] != '\0')
+        snprintf(hasta, sizeof hasta, " hasta el %s", fecha);
+    if (a == ACTION_EXTENSION_ASK && quien == NULL)
+        return DETALLE_PRORROGA;
+    if (a == ACTION_EXTENSION_CANCEL && quien != NULL && strcmp(quien, m->yo) == 0)
+        return DETALLE_PRORROGA_CANCELAR;
+    if (quien == NULL)
+        snprintf(m->aviso, sizeof m->aviso, "No hay una prórroga por decidir en esta oportunidad.");
+    else if (strcmp(quien, m->yo) == 0)
+        snprintf(m->aviso, sizeof m->aviso,
+                 "Ya pidió una prórroga%s y está por decidir; Z la cancela.", hasta);
+    else if (a == ACTION_EXTENSION_ASK)
+        snprintf(m->aviso, sizeof m->aviso, "Ya hay una prórroga por decidir%s, pedida por %s.",
+                 hasta, quien);
+    else
+        snprintf(m->aviso, sizeof m->aviso,
+                 "La prórroga por decidir la pidió %s: solo quien la pidió puede cancelarla.",
+                 quien);
+    return DETALLE_AVISO;
 }
 
 static bool
@@ -230,15 +282,15 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         *redraw = picker_open(m, a == ACTION_EXIT_STAGE);
         return DETALLE_NADA;
     }
-    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT ||
-        a == ACTION_EXTENSION_ASK) {
+    if (a == ACTION_EXTENSION_ASK || a == ACTION_EXTENSION_CANCEL)
+        return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : prorroga_action(m, a);
+    if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
-        return a == ACTION_NOTE            ? DETALLE_NOTA
-               : a == ACTION_SALE          ? DETALLE_VENTA
-               : a == ACTION_ATTEMPT       ? DETALLE_INTENTO
-               : a == ACTION_EXTENSION_ASK ? DETALLE_PRORROGA
-                                           : DETALLE_EXTENDER;
+        return a == ACTION_NOTE      ? DETALLE_NOTA
+               : a == ACTION_SALE    ? DETALLE_VENTA
+               : a == ACTION_ATTEMPT ? DETALLE_INTENTO
+                                     : DETALLE_EXTENDER;
     }
     (void)scroll_action(&m->scroll, a, page, redraw);
     return DETALLE_NADA;
@@ -380,6 +432,7 @@ intentos_txt(char *buf, size_t size, const struct detalle_data *d)
 static void
 emit_datos(struct emit *e, const struct detalle_data *d)
 {
+    const char *fecha;
     char buf[1024];
 
     snprintf(buf, sizeof buf, "%s%s%s", d->card.convenio,
@@ -399,6 +452,11 @@ emit_datos(struct emit *e, const struct detalle_data *d)
     emit_pair(e, "Promotor", buf);
     if (d->card.estado == EMBUDO_ABIERTA || d->card.estado == EMBUDO_EN_BANDEJA)
         emit_pair(e, "Intentos", intentos_txt(buf, sizeof buf, d));
+    if (d->card.estado == EMBUDO_ABIERTA && detalle_prorroga_pendiente(d, &fecha) != NULL) {
+        snprintf(buf, sizeof buf, "pedida%s%s · por decidir", fecha[0] != '\0' ? " hasta el " : "",
+                 fecha);
+        emit_pair(e, "Prórroga", buf);
+    }
     if (d->motivo_salida[0] != '\0')
         emit_pair(e, "Motivo", d->motivo_salida);
     if (d->venta_folio[0] != '\0') {

@@ -3,8 +3,9 @@
  * written "+52 55 1234 5678"), the history timeline with the stage names as they were
  * written, and the notes; a stage picker for "mover" and "salida". A phone in force in the
  * do-not-contact registry is tagged «⊘ No contactar» (also beside the stage) with its
- * entries under it (fuente, when a REUS one ends). Long content scrolls; at 120 columns or
- * more the timeline takes the right half.
+ * entries under it (fuente, when a REUS one ends). A prórroga request waiting for the
+ * supervisor shows in the data block. Long content scrolls; at 120 columns or more the
+ * timeline takes the right half.
  *
  * Pure C (no curses, no db). The model holds a copy of what the database job returned; the
  * loop thread owns it, feeds it actions and reads back what the user chose (an intent).
@@ -59,21 +60,23 @@ struct detalle_data {
 
 /* What a key asked for; the controller acts on it. */
 enum detalle_intent {
-    DETALLE_NADA,         /* handled here (or ignored); redraw when the return says so */
-    DETALLE_MOVER,        /* move to intent_etapa (a non-exit stage) */
-    DETALLE_SALIDA,       /* ask the reason, then move to intent_etapa (an exit stage) */
-    DETALLE_NOTA,         /* open the note form */
-    DETALLE_VENTA,        /* open the sale form */
-    DETALLE_EXTENDER,     /* supervision: open the "more time" form */
-    DETALLE_INTENTO,      /* open the contact attempt form */
-    DETALLE_AVISO,        /* tell the user m->aviso (an exit that needs more attempts first) */
-    DETALLE_NO_CONTACTAR, /* ask which phone (detalle_nc_telefonos) goes in the registry */
-    DETALLE_PRORROGA,     /* the owner: open the form asking the timer to wait until a date */
-    DETALLE_VOLVER,       /* Esc: back to where the user came from */
+    DETALLE_NADA,              /* handled here (or ignored); redraw when the return says so */
+    DETALLE_MOVER,             /* move to intent_etapa (a non-exit stage) */
+    DETALLE_SALIDA,            /* ask the reason, then move to intent_etapa (an exit stage) */
+    DETALLE_NOTA,              /* open the note form */
+    DETALLE_VENTA,             /* open the sale form */
+    DETALLE_EXTENDER,          /* supervision: open the "more time" form */
+    DETALLE_INTENTO,           /* open the contact attempt form */
+    DETALLE_AVISO,             /* tell the user m->aviso (an exit that needs more attempts first) */
+    DETALLE_NO_CONTACTAR,      /* ask which phone (detalle_nc_telefonos) goes in the registry */
+    DETALLE_PRORROGA,          /* the owner: open the form asking the timer to wait until a date */
+    DETALLE_PRORROGA_CANCELAR, /* the requester: ask, then withdraw their pending request */
+    DETALLE_VOLVER,            /* Esc: back to where the user came from */
 };
 
 struct detalle_model {
     int64_t want; /* the opportunity asked for; 0 = none chosen yet */
+    char yo[48];  /* the user's login (set by the controller): whose request Z withdraws */
     bool loaded;
     char error[640]; /* the last read failed (shown under the title) */
     struct detalle_data d;
@@ -108,8 +111,10 @@ void detalle_data_fini(struct detalle_data *d);
  * ACTION_EXIT_STAGE open the picker (when the opportunity is ABIERTA), Enter in the picker
  * chooses, Esc closes it or backs out, ACTION_NOTE / ACTION_SALE ask for their forms,
  * ACTION_NO_CONTACT asks which phone goes in the registry (or says why none may),
- * ACTION_EXTENSION_ASK asks for the prórroga form (an ABIERTA opportunity with a timer).
- * *redraw tells whether anything visible changed. page = rows one screen shows.
+ * ACTION_EXTENSION_ASK asks for the prórroga form (an ABIERTA opportunity with a timer and no
+ * request pending), ACTION_EXTENSION_CANCEL for withdrawing the one m->yo asked for (or says
+ * why there is none to withdraw). *redraw tells whether anything visible changed. page = rows
+ * one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
                                          bool *redraw);
@@ -128,6 +133,14 @@ void detalle_phone_fmt(char *buf, size_t bufsz, const char *e164);
  * writes the arrow "->" (no UTF-8 terminal).
  */
 void detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii);
+
+/*
+ * The prórroga request of d still waiting for the supervisor, as the history tells it: the
+ * latest PRORROGA_PEDIDA with no PRORROGA, PRORROGA_RECHAZADA or PRORROGA_CANCELADA after it.
+ * Returns who asked (a login borrowed from d) and *reanudar the resume date ("15/12"), or
+ * NULL (and "") when none is pending.
+ */
+const char *detalle_prorroga_pendiente(const struct detalle_data *d, const char **reanudar);
 
 /* Contact attempts since the opportunity reached its owner, as api.mover counts them; *ultimo
  * gets the latest one's outcome code (NULL: none). */
