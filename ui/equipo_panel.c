@@ -4,7 +4,10 @@
  * opens Repartir for just that promoter and e changes its estado (activo, ausente, vacaciones;
  * baja too for an admin) with an optional reason, through a form (supervision only: both
  * write); h shows the record of changes to that user («Cambios de <login>», every profile
- * here, the auditor too) in place of the team, until Esc or q.
+ * here, the auditor too) in place of the team, until Esc or q. An admin also has l (the
+ * promoter's cupo diario and cartera máxima) and s (its supervisor, among the active ones):
+ * each reads the users first (api.usuarios: the values in force and the supervisors), then
+ * opens its form. Every change notifies (sql/078), and this pane re-reads through that.
  *
  * Loop thread only, except the jobs' query() (worker thread, the job's own fields).
  */
@@ -33,6 +36,12 @@ static const struct keymap_entry equipo_keys[] = {
       KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_EQUIPO, CH('e'), ACTION_USER_STATE, "estado", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_EQUIPO, CH('h'), ACTION_USER_CHANGES, "cambios", true, KEYMAP_VEN_EQUIPO },
+    /* An admin's only (the database refuses the rest, EB101); in "?" and :ayuda, as the hint
+     * bar is full at 80 columns. */
+    { KEYMAP_EQUIPO, CH('l'), ACTION_USER_LIMITS, "cupo diario y cartera máxima", false,
+      KEYMAP_PERFIL(VM_PROFILE_ADMIN) },
+    { KEYMAP_EQUIPO, CH('s'), ACTION_USER_SUPERVISOR, "supervisor", false,
+      KEYMAP_PERFIL(VM_PROFILE_ADMIN) },
 };
 
 struct equipo_st {
@@ -40,11 +49,17 @@ struct equipo_st {
     struct equipo_model m;
     struct equipo_vm vm;
     bool loading, again;
-    /* e: the estado form, for one promoter; gen tells a late answer from the form open now */
+    /* e, l, s: one form at a time, for one promoter; gen tells a late answer from the form
+     * open now */
     struct form_vm form;
     bool form_open;
     unsigned form_gen;
     char form_login[48];
+    /* l and s: what api.usuarios said when the form opened, and the supervisors offered */
+    bool usuarios_loading, form_supervisor;
+    struct equipo_usuario form_usuario;
+    char (*opciones)[EQUIPO_OPCION_BYTES];
+    const char **opciones_ptr;
     /* h: the record of changes to one user, shown instead of the team */
     bool cambios_open, cambios_loading, cambios_again;
     struct cambios_model cm;
@@ -218,7 +233,7 @@ estado_submit(void *ctx, struct form_vm *f)
 }
 
 static void
-estado_closed(void *ctx, struct form_vm *f)
+form_closed(void *ctx, struct form_vm *f)
 {
     struct equipo_st *s = ctx;
 
@@ -226,7 +241,7 @@ estado_closed(void *ctx, struct form_vm *f)
     s->form_open = false;
 }
 
-static const struct app_form_ops estado_form_ops = { estado_submit, estado_closed };
+static const struct app_form_ops estado_form_ops = { estado_submit, form_closed };
 
 /* The form for p: Estado (its current one chosen; Baja only for an admin) and a Motivo. */
 static void
@@ -251,6 +266,225 @@ estado_form_open(struct equipo_st *s, const struct equipo_promotor *p)
     s->form_open = true;
     s->form_gen++;
     app_form_open(s->a, &s->form, &estado_form_ops, s);
+}
+
+/* ---- l and s (admins): cupo and cartera, supervisor -------------------------------------- */
+
+/* The users read before either form opens, and the form asked for. */
+struct usuarios_job {
+    struct app_job base;
+    char login[48];
+    enum action para; /* ACTION_USER_LIMITS or ACTION_USER_SUPERVISOR */
+    struct db_usuario *rows;
+    size_t n;
+    struct equipo_st *st;
+};
+
+/* One change: limits (cupo, cartera; -1 keeps) or, when supervisor is set, the team. */
+struct admin_job {
+    struct app_job base;
+    char login[48];
+    int cupo, cartera;   /* asked; on success, the values in force */
+    char supervisor[48]; /* "" = a limits change */
+    char supervisor_antes[48];
+    unsigned gen;
+    struct equipo_st *st;
+};
+
+static int
+admin_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct admin_job *j = (struct admin_job *)aj;
+
+    if (j->supervisor[0] != '\0')
+        return db_usuario_supervisor(db, j->login, j->supervisor, e);
+    return db_usuario_limites(db, j->login, j->cupo, j->cartera, &j->cupo, &j->cartera, e);
+}
+
+/* As the estado form's: done closes it and says what is in force; this pane re-reads
+ * through the change's notification. Refused or unreachable: the form stays as typed. */
+static void
+admin_result(struct app_job *aj)
+{
+    struct admin_job *j = (struct admin_job *)aj;
+    struct equipo_st *s = j->st;
+    bool mine = s->form_open && j->gen == s->form_gen;
+    char cupo[32], cartera[32];
+
+    if (aj->rc == RC_OK) {
+        if (mine)
+            app_form_close(s->a);
+        if (j->supervisor[0] != '\0')
+            app_message(s->a, false, "%s: supervisor %s → %s", j->login,
+                        j->supervisor_antes[0] != '\0' ? j->supervisor_antes : "—", j->supervisor);
+        else
+            app_message(s->a, false, "%s: cupo diario %s · cartera máxima %s", j->login,
+                        vm_fmt_count(cupo, sizeof cupo, j->cupo),
+                        vm_fmt_count(cartera, sizeof cartera, j->cartera));
+    } else if (mine) {
+        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
+    } else {
+        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
+    }
+    app_redraw(s->a);
+}
+
+static void
+admin_submit(void *ctx, struct form_vm *f)
+{
+    struct equipo_st *s = ctx;
+    const struct equipo_usuario *u = &s->form_usuario;
+    struct admin_job *j = xcalloc(1, sizeof *j);
+    bool cambia;
+
+    snprintf(j->login, sizeof j->login, "%s", u->login);
+    if (s->form_supervisor) {
+        equipo_opcion_login(j->supervisor, sizeof j->supervisor, form_vm_value(f, 0));
+        snprintf(j->supervisor_antes, sizeof j->supervisor_antes, "%s", u->supervisor);
+        cambia = strcmp(j->supervisor, u->supervisor) != 0;
+    } else {
+        cambia = equipo_limites_cambio(f, u->cupo_diario, u->cartera_max, &j->cupo, &j->cartera);
+    }
+    if (!cambia) { /* the database would change nothing, nor record or notify it */
+        free(j);
+        app_form_close(s->a);
+        app_message(s->a, false, "%s: nada que cambiar.", u->login);
+        return;
+    }
+    if (!app_db_up(s->a)) {
+        free(j);
+        form_vm_set_refusal(f, sin_conexion);
+        return;
+    }
+    j->gen = s->form_gen;
+    j->st = s;
+    j->base.query = admin_query;
+    j->base.result = admin_result;
+    app_submit(s->a, &j->base);
+}
+
+static const struct app_form_ops admin_form_ops = { admin_submit, form_closed };
+
+static void
+opciones_free(struct equipo_st *s)
+{
+    free(s->opciones);
+    free(s->opciones_ptr);
+    s->opciones = NULL;
+    s->opciones_ptr = NULL;
+}
+
+/* The supervisor form, its choices from the users read (the promoter's own first chosen). */
+static void
+supervisor_form_open(struct equipo_st *s, const struct equipo_usuario *us, size_t n)
+{
+    size_t cur, k;
+
+    opciones_free(s);
+    s->opciones = xcalloc(n + 1, sizeof *s->opciones);
+    s->opciones_ptr = xcalloc(n + 1, sizeof *s->opciones_ptr);
+    k = equipo_supervisor_opciones(s->opciones, n, us, n, s->form_usuario.supervisor, &cur);
+    if (k == 0) {
+        app_message(s->a, true, "No hay un supervisor activo a cuyo equipo pasarlo.");
+        return;
+    }
+    for (size_t i = 0; i < k; i++)
+        s->opciones_ptr[i] = s->opciones[i];
+    equipo_supervisor_form(&s->form, s->form_usuario.login, s->opciones_ptr, k, cur);
+    s->form_open = true;
+    s->form_gen++;
+    app_form_open(s->a, &s->form, &admin_form_ops, s);
+}
+
+static void
+usuarios_copy(struct equipo_usuario *u, const struct db_usuario *r)
+{
+    memset(u, 0, sizeof *u);
+    snprintf(u->login, sizeof u->login, "%s", r->login != NULL ? r->login : "");
+    snprintf(u->nombre, sizeof u->nombre, "%s", r->nombre != NULL ? r->nombre : "");
+    snprintf(u->rol, sizeof u->rol, "%s", r->rol != NULL ? r->rol : "");
+    snprintf(u->estado, sizeof u->estado, "%s", r->estado != NULL ? r->estado : "");
+    snprintf(u->supervisor, sizeof u->supervisor, "%s", r->supervisor != NULL ? r->supervisor : "");
+    u->cupo_diario = r->cupo_diario;
+    u->cartera_max = r->cartera_max;
+}
+
+static int
+usuarios_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct usuarios_job *j = (struct usuarios_job *)aj;
+
+    return db_usuarios(db, &j->rows, &j->n, e);
+}
+
+static void
+usuarios_result(struct app_job *aj)
+{
+    struct usuarios_job *j = (struct usuarios_job *)aj;
+    struct equipo_st *s = j->st;
+    struct equipo_usuario *us;
+    size_t at = j->n;
+
+    s->usuarios_loading = false;
+    if (aj->rc != RC_OK) {
+        app_message(s->a, true, "No se pudieron leer los usuarios: %s", aj->e.msg);
+        return;
+    }
+    if (s->form_open) /* another form opened meanwhile */
+        return;
+    us = xcalloc(j->n + 1, sizeof *us);
+    for (size_t i = 0; i < j->n; i++) {
+        usuarios_copy(&us[i], &j->rows[i]);
+        if (strcmp(us[i].login, j->login) == 0)
+            at = i;
+    }
+    if (at == j->n) {
+        app_message(s->a, true, "%s ya no está entre los usuarios que puede ver.", j->login);
+        free(us);
+        return;
+    }
+    s->form_usuario = us[at];
+    s->form_supervisor = j->para == ACTION_USER_SUPERVISOR;
+    if (s->form_supervisor) {
+        supervisor_form_open(s, us, j->n);
+    } else {
+        equipo_limites_form(&s->form, us[at].login, us[at].cupo_diario, us[at].cartera_max);
+        s->form_open = true;
+        s->form_gen++;
+        app_form_open(s->a, &s->form, &admin_form_ops, s);
+    }
+    free(us);
+    app_redraw(s->a);
+}
+
+static void
+usuarios_release(struct app_job *aj)
+{
+    struct usuarios_job *j = (struct usuarios_job *)aj;
+
+    db_usuarios_free(j->rows, j->n);
+    free(j);
+}
+
+/* l or s on p: the users first (the values in force, the supervisors), then the form. */
+static void
+admin_form_ask(struct equipo_st *s, const struct equipo_promotor *p, enum action para)
+{
+    struct usuarios_job *j;
+
+    if (s->usuarios_loading ||
+        !app_require_db(s->a, para == ACTION_USER_LIMITS ? "cambiar el cupo y la cartera"
+                                                         : "cambiar el supervisor"))
+        return;
+    j = xcalloc(1, sizeof *j);
+    snprintf(j->login, sizeof j->login, "%s", p->login);
+    j->para = para;
+    j->st = s;
+    j->base.query = usuarios_query;
+    j->base.result = usuarios_result;
+    j->base.release = usuarios_release;
+    s->usuarios_loading = true;
+    app_submit(s->a, &j->base);
 }
 
 /* ---- h: the record of changes to one user ---------------------------------------------- */
@@ -380,6 +614,11 @@ cambios_key(struct equipo_st *s, enum action act)
         if (p != NULL)
             estado_form_open(s, p);
         return true;
+    case ACTION_USER_LIMITS:
+    case ACTION_USER_SUPERVISOR:
+        if (p != NULL)
+            admin_form_ask(s, p, act);
+        return true;
     case ACTION_OPEN:
         if (p != NULL)
             embudo_panel_show_member(s->a, p->id, p->login);
@@ -412,6 +651,7 @@ equipo_destroy(void *st)
 
     equipo_model_fini(&s->m);
     cambios_model_fini(&s->cm);
+    opciones_free(s);
     free(s);
 }
 
@@ -433,13 +673,16 @@ equipo_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (s->cambios_open)
         return cambios_key(s, act);
-    if (act == ACTION_USER_STATE || act == ACTION_USER_CHANGES) {
+    if (act == ACTION_USER_STATE || act == ACTION_USER_CHANGES || act == ACTION_USER_LIMITS ||
+        act == ACTION_USER_SUPERVISOR) {
         if ((p = equipo_model_selected(&s->m)) == NULL)
             return true;
         if (act == ACTION_USER_STATE)
             estado_form_open(s, p);
-        else
+        else if (act == ACTION_USER_CHANGES)
             cambios_show(s, p);
+        else
+            admin_form_ask(s, p, act);
         return true;
     }
     if (act == ACTION_OPEN) {

@@ -2,7 +2,9 @@
  * test_equipo_vm — the team pane: per-promoter numbers, the aging heat map levels against
  * each stage's own timer (exits against EQUIPO_SALIDA_HORAS), glyph + word legend, ASCII
  * glyphs, stages that do not fit at 80 columns, cursor and the empty state; a promoter's
- * estado (ausente, vacaciones) in its name cell and the words of the estado form.
+ * estado (ausente, vacaciones) in its name cell and the words of the estado form; the admin's
+ * forms: cupo and cartera checked as typed and only what changed sent, and the supervisors
+ * offered.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -279,6 +281,181 @@ test_estados_wide_and_ascii(void **st)
     equipo_model_fini(&m);
 }
 
+static void
+press(struct form_vm *f, enum key_kind kind, int times)
+{
+    struct key k = { kind, 0 };
+
+    for (int i = 0; i < times; i++)
+        form_vm_input(f, &k);
+}
+
+static void
+type(struct form_vm *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        struct key k = { KK_CHAR, (uint32_t)(unsigned char)*s };
+
+        form_vm_input(f, &k);
+    }
+}
+
+/* l: the values in force to start with; letters, a negative sign, a number past the api's
+ * bound and an empty field are each refused beside the field as typed, and the form does not
+ * validate (nothing is sent) until both are whole numbers in range. */
+static void
+test_limits_form_checks_as_typed(void **st)
+{
+    struct form_vm f;
+    char *d;
+
+    (void)st;
+    equipo_limites_form(&f, "promlim1", 50, 500);
+    assert_string_equal(f.title, " Cupo y cartera de promlim1 ");
+    assert_int_equal(f.nfields, 2);
+    assert_string_equal(f.fields[0].label, "Cupo diario");
+    assert_string_equal(form_vm_value(&f, 0), "50");
+    assert_string_equal(f.fields[1].label, "Cartera máxima");
+    assert_string_equal(form_vm_value(&f, 1), "500");
+    assert_true(form_vm_validate(&f));
+    assert_false(form_vm_dirty(&f));
+    press(&f, KK_BACKSPACE, 2);
+    type(&f, "3o");
+    assert_string_equal(f.fields[0].msg, "Solo dígitos");
+    assert_false(form_vm_validate(&f));
+    press(&f, KK_BACKSPACE, 2);
+    type(&f, "-3");
+    assert_string_equal(f.fields[0].msg, "Solo dígitos");
+    press(&f, KK_BACKSPACE, 2);
+    assert_string_equal(f.fields[0].msg, "Obligatorio");
+    type(&f, "10001");
+    assert_string_equal(f.fields[0].msg, "Debe estar entre 0 y 10,000");
+    assert_false(form_vm_validate(&f));
+    assert_int_equal(f.focus, 0); /* Enter would stay on the wrong field */
+    form_vm_build(&f, 24, 80);
+    d = form_vm_dump(&f);
+    assert_non_null(strstr(d, "|Cupo diario*"));
+    assert_non_null(strstr(d, "error|10001"));
+    assert_non_null(strstr(d, "error|Debe estar entre 0 y 10,000")); /* under it at 80 */
+    free(d);
+    press(&f, KK_BACKSPACE, 5);
+    type(&f, "10000");
+    assert_string_equal(f.fields[0].msg, "");
+    form_vm_focus_next(&f);
+    press(&f, KK_END, 1);
+    type(&f, "000");
+    assert_string_equal(f.fields[1].msg, "Debe estar entre 0 y 100,000");
+    press(&f, KK_BACKSPACE, 1);
+    assert_true(form_vm_validate(&f)); /* 50000: within 0…100 000 */
+    assert_true(form_vm_dirty(&f));
+    press(&f, KK_HOME, 1);
+    press(&f, KK_DELETE, 5);
+    type(&f, "0");
+    assert_true(form_vm_validate(&f)); /* 0 is a valid cartera: no new clients */
+}
+
+/* What a valid limits form sends: only the value that changed (-1 keeps the other), and
+ * nothing when both are as they were. */
+static void
+test_limits_form_sends_what_changed(void **st)
+{
+    struct form_vm f;
+    int cupo, cartera;
+
+    (void)st;
+    equipo_limites_form(&f, "promlim1", 50, 500);
+    assert_false(equipo_limites_cambio(&f, 50, 500, &cupo, &cartera));
+    assert_int_equal(cupo, -1);
+    assert_int_equal(cartera, -1);
+    press(&f, KK_BACKSPACE, 2);
+    type(&f, "30");
+    assert_true(equipo_limites_cambio(&f, 50, 500, &cupo, &cartera));
+    assert_int_equal(cupo, 30);
+    assert_int_equal(cartera, -1);
+    form_vm_focus_next(&f);
+    press(&f, KK_BACKSPACE, 3);
+    type(&f, "0");
+    assert_true(equipo_limites_cambio(&f, 50, 500, &cupo, &cartera));
+    assert_int_equal(cupo, 30);
+    assert_int_equal(cartera, 0);
+    /* Back to what it was: nothing to send for that field. */
+    press(&f, KK_BACKSPACE, 1);
+    type(&f, "500");
+    assert_true(equipo_limites_cambio(&f, 50, 500, &cupo, &cartera));
+    assert_int_equal(cartera, -1);
+}
+
+static const struct equipo_usuario usuarios[] = {
+    { "admin", "Adriana Admin", "ADMIN", "ACTIVO", "", 0, 0 },
+    { "sup1", "Sofía Ávila Núñez", "SUPERVISOR", "ACTIVO", "", 0, 0 },
+    { "sup2", "Saúl Beltrán", "SUPERVISOR", "AUSENTE", "", 0, 0 },
+    { "sup3", "Susana Peña", "SUPERVISOR", "ACTIVO", "", 0, 0 },
+    { "supbaja", "Samuel Baja", "SUPERVISOR", "BAJA", "", 0, 0 },
+    { "prom1", "José Luis Hernández", "PROMOTOR", "ACTIVO", "sup2", 50, 500 },
+};
+
+/* s: the active supervisors, each "login · first name", plus the promoter's own when it is
+ * not active (the form opens on it); nobody else, and never one in BAJA but the own. */
+static void
+test_supervisors_offered(void **st)
+{
+    char op[8][EQUIPO_OPCION_BYTES];
+    size_t cur = 9, n;
+
+    (void)st;
+    n = equipo_supervisor_opciones(op, 8, usuarios, 6, "sup2", &cur);
+    assert_int_equal(n, 3);
+    assert_string_equal(op[0], "sup1 · Sofía");
+    assert_string_equal(op[1], "sup2 · Saúl");
+    assert_string_equal(op[2], "sup3 · Susana");
+    assert_int_equal(cur, 1);
+    n = equipo_supervisor_opciones(op, 8, usuarios, 6, "sup3", &cur);
+    assert_int_equal(n, 2); /* sup2 is away and not this promoter's */
+    assert_string_equal(op[1], "sup3 · Susana");
+    assert_int_equal(cur, 1);
+    n = equipo_supervisor_opciones(op, 8, usuarios, 6, "supbaja", &cur);
+    assert_int_equal(n, 3);
+    assert_string_equal(op[2], "supbaja · Samuel");
+    assert_int_equal(cur, 2);
+    n = equipo_supervisor_opciones(op, 8, usuarios, 6, "", &cur); /* none: the first */
+    assert_int_equal(n, 2);
+    assert_int_equal(cur, 0);
+    n = equipo_supervisor_opciones(op, 1, usuarios, 6, "sup3", &cur); /* counts past max */
+    assert_int_equal(n, 2);
+    assert_string_equal(op[0], "sup1 · Sofía");
+    n = equipo_supervisor_opciones(op, 8, usuarios, 1, "", &cur);
+    assert_int_equal(n, 0);
+}
+
+/* The form opens on the promoter's supervisor; ← → go through the others; the login is what
+ * is sent. */
+static void
+test_supervisor_form(void **st)
+{
+    char op[8][EQUIPO_OPCION_BYTES], login[48];
+    const char *ptr[8];
+    struct form_vm f;
+    size_t cur, n = equipo_supervisor_opciones(op, 8, usuarios, 6, "sup2", &cur);
+
+    (void)st;
+    for (size_t i = 0; i < n; i++)
+        ptr[i] = op[i];
+    equipo_supervisor_form(&f, "prom1", ptr, n, cur);
+    assert_string_equal(f.title, " Supervisor de prom1 ");
+    assert_int_equal(f.fields[0].kind, FORM_CHOICE);
+    assert_string_equal(form_vm_value(&f, 0), "sup2 · Saúl");
+    assert_true(form_vm_validate(&f));
+    press(&f, KK_RIGHT, 1);
+    assert_string_equal(form_vm_value(&f, 0), "sup3 · Susana");
+    press(&f, KK_RIGHT, 1);
+    assert_string_equal(form_vm_value(&f, 0), "sup1 · Sofía"); /* wraps */
+    assert_true(form_vm_dirty(&f));
+    equipo_opcion_login(login, sizeof login, form_vm_value(&f, 0));
+    assert_string_equal(login, "sup1");
+    equipo_opcion_login(login, sizeof login, "solo");
+    assert_string_equal(login, "solo");
+}
+
 int
 main(void)
 {
@@ -291,6 +468,10 @@ main(void)
         cmocka_unit_test(test_estado_words_and_codes),
         cmocka_unit_test(test_estados_at_80x24),
         cmocka_unit_test(test_estados_wide_and_ascii),
+        cmocka_unit_test(test_limits_form_checks_as_typed),
+        cmocka_unit_test(test_limits_form_sends_what_changed),
+        cmocka_unit_test(test_supervisors_offered),
+        cmocka_unit_test(test_supervisor_form),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -55,6 +55,81 @@ equipo_estado_codigo(const char *etiqueta)
     return NULL;
 }
 
+/* ---- the admin's forms ------------------------------------------------------------------ */
+
+void
+equipo_limites_form(struct form_vm *f, const char *login, int cupo, int cartera)
+{
+    struct form_field *fd;
+    char title[64], v[24];
+
+    snprintf(title, sizeof title, "Cupo y cartera de %s", login);
+    form_vm_init(f, title);
+    snprintf(v, sizeof v, "%d", cupo);
+    if ((fd = form_vm_add(f, "Cupo diario", FORM_INT, true, v)) != NULL)
+        fd->min = 0, fd->max = EQUIPO_CUPO_MAX;
+    snprintf(v, sizeof v, "%d", cartera);
+    if ((fd = form_vm_add(f, "Cartera máxima", FORM_INT, true, v)) != NULL)
+        fd->min = 0, fd->max = EQUIPO_CARTERA_MAX;
+}
+
+bool
+equipo_limites_cambio(const struct form_vm *f, int cupo0, int cartera0, int *cupo, int *cartera)
+{
+    /* FORM_INT fields that passed validation: digits within the bounds above. */
+    int c = atoi(form_vm_value(f, 0)), k = atoi(form_vm_value(f, 1));
+
+    *cupo = c != cupo0 ? c : -1;
+    *cartera = k != cartera0 ? k : -1;
+    return *cupo >= 0 || *cartera >= 0;
+}
+
+size_t
+equipo_supervisor_opciones(char (*out)[EQUIPO_OPCION_BYTES], size_t max,
+                           const struct equipo_usuario *us, size_t n, const char *actual,
+                           size_t *cur)
+{
+    size_t k = 0;
+
+    *cur = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct equipo_usuario *u = &us[i];
+        bool es_actual = actual[0] != '\0' && strcmp(u->login, actual) == 0;
+
+        if (strcmp(u->rol, "SUPERVISOR") != 0 || (strcmp(u->estado, "ACTIVO") != 0 && !es_actual))
+            continue;
+        if (es_actual)
+            *cur = k;
+        if (k < max)
+            snprintf(out[k], EQUIPO_OPCION_BYTES, "%s · %.*s", u->login,
+                     (int)strcspn(u->nombre, " "), u->nombre);
+        k++;
+    }
+    return k;
+}
+
+void
+equipo_supervisor_form(struct form_vm *f, const char *login, const char *const *opciones, size_t n,
+                       size_t cur)
+{
+    struct form_field *fd;
+    char title[64];
+
+    snprintf(title, sizeof title, "Supervisor de %s", login);
+    form_vm_init(f, title);
+    if ((fd = form_vm_add(f, "Supervisor", FORM_CHOICE, true, n > 0 ? opciones[cur] : NULL)) !=
+        NULL) {
+        fd->choices = opciones;
+        fd->nchoices = n;
+    }
+}
+
+void
+equipo_opcion_login(char *buf, size_t size, const char *opcion)
+{
+    snprintf(buf, size, "%.*s", (int)strcspn(opcion, " "), opcion);
+}
+
 /* The index of a promoter's estado when it is marked (known and not ACTIVO), else -1. */
 static int
 estado_marcado(const struct equipo_promotor *p)

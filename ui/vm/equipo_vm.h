@@ -6,7 +6,8 @@
  * own timer (its rot threshold). Every level has a glyph and a word in the legend, not only a
  * colour. A promoter who is not ACTIVO (ausente, vacaciones) carries that estado in its name
  * cell, as a glyph and a word, or the glyph alone with the word under the table; the words
- * of each estado are here too, for the form that changes it (ui/equipo_panel.c).
+ * of each estado are here too, for the form that changes it (ui/equipo_panel.c), and the
+ * admin's two forms: a promoter's cupo diario and cartera máxima, and its supervisor.
  *
  * Pure C (no curses, no db); the loop thread owns the model.
  */
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ui/vm/form_vm.h"
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
@@ -55,6 +57,59 @@ const char *equipo_estado_etiqueta(const char *codigo);
 
 /* "AUSENTE" for "Ausente" (any case): what api.cambiar_estado_usuario takes; NULL if unknown. */
 const char *equipo_estado_codigo(const char *etiqueta);
+
+/* ---- the admin's forms: cupo and cartera, supervisor (api.usuario_limites, cambiar_supervisor) */
+
+/* api.usuario_limites' bounds (EB108). */
+#define EQUIPO_CUPO_MAX    10000
+#define EQUIPO_CARTERA_MAX 100000
+
+/*
+ * Fills f as «Cupo y cartera de LOGIN»: «Cupo diario» (0…10 000) and «Cartera máxima»
+ * (0…100 000), both required whole numbers, holding cupo and cartera as they are now. The
+ * form machinery checks each keystroke («Solo dígitos», «Debe estar entre 0 y 10,000») and
+ * submits only when both are valid.
+ */
+void equipo_limites_form(struct form_vm *f, const char *login, int cupo, int cartera);
+
+/*
+ * What a valid limits form, opened with cupo0 and cartera0, asks for: *cupo and *cartera get
+ * each new value, or -1 for one left as it was (db_usuario_limites keeps it). Returns false
+ * when neither changed: there is nothing to send.
+ */
+bool equipo_limites_cambio(const struct form_vm *f, int cupo0, int cartera0, int *cupo,
+                           int *cartera);
+
+/* A user as the admin's forms need it (the controller copies api.usuarios' rows). */
+struct equipo_usuario {
+    char login[48];
+    char nombre[160];
+    char rol[16];        /* PROMOTOR | SUPERVISOR | ADMIN | AUDITOR */
+    char estado[16];     /* ACTIVO | AUSENTE | VACACIONES | BAJA */
+    char supervisor[48]; /* a promoter's supervisor's login; "" for none */
+    int cupo_diario, cartera_max;
+};
+
+#define EQUIPO_OPCION_BYTES 224
+
+/*
+ * The supervisor form's choices for a promoter whose supervisor is actual ("" = none): every
+ * ACTIVO SUPERVISOR among us (n, in their order) as "login · Nombre" (the first given name,
+ * so it fits the field), and actual whatever its estado, so the form opens on what is there.
+ * Writes up to max into out and returns how many there are; *cur = actual's index, 0 when it
+ * is not among them.
+ */
+size_t equipo_supervisor_opciones(char (*out)[EQUIPO_OPCION_BYTES], size_t max,
+                                  const struct equipo_usuario *us, size_t n, const char *actual,
+                                  size_t *cur);
+
+/* Fills f as «Supervisor de LOGIN»: one of opciones (n; they must outlive the form), the one
+ * at cur chosen. */
+void equipo_supervisor_form(struct form_vm *f, const char *login, const char *const *opciones,
+                            size_t n, size_t cur);
+
+/* The login a choice starts with ("suplim2 · Saúl" → "suplim2"), into buf. */
+void equipo_opcion_login(char *buf, size_t size, const char *opcion);
 
 /* Business hours an exit may wait in the bandeja before it counts as late. */
 #define EQUIPO_SALIDA_HORAS 8.0
