@@ -83,6 +83,17 @@ const struct cmd_entry cmd_table[] = {
       "registro de no contactar (REUS, REPEP, a petición): agregar, importar, quitar, "
       "consultar, lista, resumen",
       cmd_no_contactar_exec },
+    { "arco",
+      "arco [lista] [--pendientes]\n"
+      "     embudo arco cancelar (--cliente ID | --prospecto ID | --oportunidad ID) --folio F"
+      " [--recibida AAAA-MM-DD] [--plazo DIAS] [--detalle TEXTO]\n"
+      "     embudo arco suprimir (FOLIO | --vencidas)",
+      "cancelación de datos personales (LFPDPPP): bloquear al titular y, al terminar el "
+      "bloqueo, suprimir sus datos (administradores)",
+      cmd_arco_exec },
+    { "aviso", "aviso [lista] | aviso agregar VERSION --ubicacion U [--desde AAAA-MM-DD]",
+      "versiones del aviso de privacidad y cuál está vigente; publicar una (administradores)",
+      cmd_aviso_exec },
     { "wa",
       "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
       " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",

@@ -84,6 +84,8 @@ int cmd_doctor_exec(struct cmd_ctx *ctx);
 int cmd_import_exec(struct cmd_ctx *ctx);
 /* cmd_no_contactar.c, cmd_no_contactar_importar.c (sql/074). */
 int cmd_no_contactar_exec(struct cmd_ctx *ctx);
+int cmd_arco_exec(struct cmd_ctx *ctx);  /* cmd_arco.c (sql/080) */
+int cmd_aviso_exec(struct cmd_ctx *ctx); /* cmd_arco.c (sql/080) */
 /* cmd_wa.c (issue 6). */
 int cmd_wa_exec(struct cmd_ctx *ctx);
 /* cmd_campana.c (issue 5). */
