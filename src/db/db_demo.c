@@ -326,6 +326,21 @@ load_calendario(struct db *db, long *dias, struct err *e)
     return rc;
 }
 
+/*
+ * The privacy notice leads are captured under (sql/080): one version in force since the law's
+ * reform (dated in the past, which only the loader may do: the api accepts today or later).
+ */
+static int
+load_aviso(struct db *db, struct err *e)
+{
+    return db_exec(db,
+                   "INSERT INTO crm.avisos_privacidad (version, vigente_desde, ubicacion)"
+                   " VALUES ('AP-2025-03', '2025-03-21',"
+                   " 'https://financiera-demo.mx/aviso-de-privacidad')"
+                   " ON CONFLICT (version) DO NOTHING",
+                   e);
+}
+
 static int
 record_load(struct db *db, const struct db_demo_opts *o, struct err *e)
 {
@@ -359,6 +374,8 @@ demo_fill(struct db *db, const struct db_demo_opts *o, struct db_demo_report *ou
         rc = load_etapas(db, e);
     if (rc == RC_OK)
         rc = load_calendario(db, &out->dias_inhabiles, e);
+    if (rc == RC_OK)
+        rc = load_aviso(db, e);
     if (rc == RC_OK)
         rc = record_load(db, o, e);
     if (rc == RC_OK) {

@@ -1,8 +1,8 @@
 /*
  * db_demo — loads the demo data of core/demo.h into a migrated embudo database: convenios,
  * clientes and datos_contacto through COPY, the demo users through api.crear_usuario, the
- * funnel, operating hours, rest days, and the record in crm.demo_cargas — all in one
- * transaction, so a database either has the whole demo or none of it.
+ * funnel, operating hours, rest days, the privacy notice, and the record in crm.demo_cargas — all
+ * in one transaction, so a database either has the whole demo or none of it.
  *
  * Call on the thread that owns db, connected as a superuser (the bootstrap account of the
  * embedded cluster). Concurrent loads are serialised with a transaction
