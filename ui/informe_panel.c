@@ -3,8 +3,10 @@
  * over a range of business dates — the week ending today at first; [ and ] move it a period
  * back or forward, d, s and m make it a day, a week or a month, p (those who see others)
  * narrows it to each promoter in turn and back to all, ":informe DESDE HASTA LOGIN" sets
- * both. It only reads. A refusal of the api (a range it does not take, a promoter outside
- * the scope) goes to the bottom bar and the report on screen stays, with its range.
+ * both. v switches to the aging heatmap of db_envejecimiento_load (now, per promoter and
+ * stage; ← → over stages that do not fit) and back; p narrows it too. It only reads. A
+ * refusal of the api (a range it does not take, a promoter outside the scope) goes to the
+ * bottom bar and the view on screen stays, with its range and promoter.
  *
  * Re-read on notifications of the history, the opportunities and the sales (a promoter:
  * those naming them), and only while shown: a hidden pane reads again when it is entered.
@@ -12,7 +14,7 @@
  * a notification re-reads only once INFORME_PAUSA times the last read's duration has passed
  * since it ended; until then the change waits on a one-second timer that exists only while
  * a change waits (and closes itself when the client quits). A report that reads in 10 ms
- * re-reads at once.
+ * re-reads at once. Only the view shown re-reads; the other is read when switched to.
  *
  * Loop thread only, except informe_query (worker thread, the job's own fields).
  */
@@ -40,6 +42,8 @@ static const struct keymap_entry informe_keys[] = {
     { KEYMAP_INFORME, { KK_CHAR, 'm' }, ACTION_PERIOD_MONTH, "mes (30 días)", false, 0 },
     { KEYMAP_INFORME, { KK_CHAR, 'd' }, ACTION_PERIOD_DAY, "un día", false, 0 },
     { KEYMAP_INFORME, { KK_CHAR, 'p' }, ACTION_PICK_MEMBER, "promotor", true, KEYMAP_VEN_EQUIPO },
+    /* Not in the hint bar: its six pairs are taken at 80 columns. The "?" help lists it. */
+    { KEYMAP_INFORME, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "informe / envejecimiento", false, 0 },
 };
 
 struct informe_st {
@@ -49,7 +53,7 @@ struct informe_st {
     struct informe_rango pedido; /* what the next read asks for */
     bool loading, again;
     bool shown;                             /* the visible pane */
-    bool stale;                             /* a notification came while hidden */
+    bool stale[2];                          /* per vista: a change came that it has not read */
     bool pending;                           /* a change notified while re-reads pause */
     uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
     uv_timer_t wait;                        /* while pending: reads it once the pause is over */
@@ -70,8 +74,10 @@ mono_ms(void)
 
 struct informe_job {
     struct app_job base;
-    struct informe_rango r; /* a copy of the pedido it reads */
+    enum informe_vista vista; /* what it reads: the report or the heatmap */
+    struct informe_rango r;   /* a copy of the pedido it reads */
     struct db_informe inf;
+    struct db_envejecimiento env;
     struct informe_st *st;
 };
 
@@ -85,16 +91,21 @@ informe_query(struct db *db, struct app_job *aj, struct err *e)
         .promotor = j->r.promotor[0] != '\0' ? j->r.promotor : NULL,
     };
 
+    if (j->vista == INFORME_VISTA_ENVEJECIMIENTO)
+        return db_envejecimiento_load(db, r.promotor, &j->env, e);
     return db_informe_load(db, &r, &j->inf, e);
 }
 
 static void informe_load(struct informe_st *s);
 
+/* Whether j read what the pane asks for now: the same view, promoter and (the report) range. */
 static bool
-rango_igual(const struct informe_rango *a, const struct informe_rango *b)
+pedido_igual(const struct informe_job *j, const struct informe_st *s)
 {
-    return strcmp(a->desde, b->desde) == 0 && strcmp(a->hasta, b->hasta) == 0 &&
-           strcmp(a->promotor, b->promotor) == 0;
+    if (j->vista != s->m.vista || strcmp(j->r.promotor, s->pedido.promotor) != 0)
+        return false;
+    return j->vista == INFORME_VISTA_ENVEJECIMIENTO ||
+           (strcmp(j->r.desde, s->pedido.desde) == 0 && strcmp(j->r.hasta, s->pedido.hasta) == 0);
 }
 
 /* Copies the db structs into the vm's (the vm includes no db header). */
@@ -152,6 +163,40 @@ datos_from(struct informe_datos *d, const struct db_informe *inf, const char *pr
     d->npromotores = inf->npromotores;
 }
 
+/* The same for the heatmap. */
+static void
+env_from(struct env_datos *d, const struct db_envejecimiento *v, const char *promotor)
+{
+    size_t n = v->npromotores * v->netapas;
+
+    memset(d, 0, sizeof *d);
+    d->aviso_pct = v->aviso_pct;
+    snprintf(d->promotor, sizeof d->promotor, "%s", promotor);
+    d->etapas = xcalloc(v->netapas + 1, sizeof *d->etapas);
+    d->promotores = xcalloc(v->npromotores + 1, sizeof *d->promotores);
+    d->celdas = xcalloc(n + 1, sizeof *d->celdas);
+    for (size_t k = 0; k < v->netapas; k++) {
+        snprintf(d->etapas[k].etapa, sizeof d->etapas[k].etapa, "%s", v->etapas[k].etapa);
+        d->etapas[k].timer_horas = v->etapas[k].timer_horas;
+    }
+    for (size_t i = 0; i < v->npromotores; i++) {
+        snprintf(d->promotores[i].login, sizeof d->promotores[i].login, "%s",
+                 v->promotores[i].login);
+        snprintf(d->promotores[i].nombre, sizeof d->promotores[i].nombre, "%s",
+                 v->promotores[i].nombre);
+    }
+    for (size_t c = 0; c < n; c++)
+        d->celdas[c] = (struct env_celda){
+            .abiertas = v->celdas[c].abiertas,
+            .en_aviso = v->celdas[c].en_aviso,
+            .vencidas = v->celdas[c].vencidas,
+            .horas_mediana = v->celdas[c].horas_mediana,
+            .razon = v->celdas[c].razon,
+        };
+    d->netapas = v->netapas;
+    d->npromotores = v->npromotores;
+}
+
 /* The logins of a whole-scope report complete ":informe <Tab>". */
 static void
 complete_logins(struct informe_st *s)
@@ -167,14 +212,40 @@ static void
 informe_apply(struct informe_st *s, const struct informe_job *j)
 {
     struct informe_datos d;
+    struct env_datos v;
 
-    datos_from(&d, &j->inf, j->r.promotor);
-    informe_model_take(&s->m, &d);
-    /* The range the database used (its default week at first): [ and ] move from it. */
-    memcpy(s->pedido.desde, j->inf.desde, sizeof s->pedido.desde);
-    memcpy(s->pedido.hasta, j->inf.hasta, sizeof s->pedido.hasta);
+    if (j->vista == INFORME_VISTA_ENVEJECIMIENTO) {
+        env_from(&v, &j->env, j->r.promotor);
+        informe_model_take_env(&s->m, &v);
+    } else {
+        datos_from(&d, &j->inf, j->r.promotor);
+        informe_model_take(&s->m, &d);
+        /* The range the database used (its default week at first): [ and ] move from it. */
+        memcpy(s->pedido.desde, j->inf.desde, sizeof s->pedido.desde);
+        memcpy(s->pedido.hasta, j->inf.hasta, sizeof s->pedido.hasta);
+    }
     if (j->r.promotor[0] == '\0')
         complete_logins(s);
+}
+
+/* After a refusal: ask again for what the view shows (range and promoter), not the refused. */
+static void
+pedido_restaurar(struct informe_st *s)
+{
+    const char *promotor =
+        s->m.vista == INFORME_VISTA_RESUMEN ? s->m.d.promotor : s->m.env.promotor;
+
+    memset(s->pedido.promotor, 0, sizeof s->pedido.promotor);
+    if (informe_model_loaded(&s->m))
+        snprintf(s->pedido.promotor, sizeof s->pedido.promotor, "%s", promotor);
+    if (s->m.vista == INFORME_VISTA_ENVEJECIMIENTO)
+        return; /* the heatmap takes no range: the report's stays as it was */
+    memset(s->pedido.desde, 0, sizeof s->pedido.desde);
+    memset(s->pedido.hasta, 0, sizeof s->pedido.hasta);
+    if (s->m.loaded) {
+        memcpy(s->pedido.desde, s->m.d.desde, sizeof s->pedido.desde);
+        memcpy(s->pedido.hasta, s->m.d.hasta, sizeof s->pedido.hasta);
+    }
 }
 
 static void
@@ -186,19 +257,14 @@ informe_result(struct app_job *aj)
     s->loading = false;
     s->next_read_ms = mono_ms();
     s->next_read_ms += (s->next_read_ms - s->read_started_ms) * INFORME_PAUSA;
-    if (!rango_igual(&j->r, &s->pedido)) {
-        s->again = true; /* the range or the promoter changed meanwhile: not this answer */
+    if (!pedido_igual(j, s)) {
+        s->again = true; /* the view, range or promoter changed meanwhile: not this answer */
     } else if (aj->rc == RC_OK) {
         informe_apply(s, j);
     } else if (aj->rc == RC_REFUSED) {
-        /* The report on screen stays, and so does what it is about. */
+        /* The view on screen stays, and so does what it is about. */
         app_message(s->a, true, "%s", aj->e.msg);
-        memset(&s->pedido, 0, sizeof s->pedido);
-        if (s->m.loaded) {
-            memcpy(s->pedido.desde, s->m.d.desde, sizeof s->pedido.desde);
-            memcpy(s->pedido.hasta, s->m.d.hasta, sizeof s->pedido.hasta);
-            memcpy(s->pedido.promotor, s->m.d.promotor, sizeof s->pedido.promotor);
-        }
+        pedido_restaurar(s);
     } else {
         snprintf(s->m.error, sizeof s->m.error, "No se pudo leer el informe: %s", aj->e.msg);
     }
@@ -215,6 +281,7 @@ informe_release(struct app_job *aj)
     struct informe_job *j = (struct informe_job *)aj;
 
     db_informe_fini(&j->inf);
+    db_envejecimiento_fini(&j->env);
     free(j);
 }
 
@@ -230,12 +297,13 @@ informe_load(struct informe_st *s)
     }
     j = xcalloc(1, sizeof *j);
     j->st = s;
+    j->vista = s->m.vista;
     j->r = s->pedido;
     j->base.query = informe_query;
     j->base.result = informe_result;
     j->base.release = informe_release;
     s->loading = true;
-    s->stale = false;
+    s->stale[s->m.vista] = false;
     s->pending = false;
     s->read_started_ms = mono_ms();
     app_submit(s->a, &j->base);
@@ -254,6 +322,10 @@ informe_range_key(struct informe_st *s, enum action act)
 
     if (dias == 0 && act != ACTION_PERIOD_PREV && act != ACTION_PERIOD_NEXT)
         return false;
+    if (s->m.vista == INFORME_VISTA_ENVEJECIMIENTO) {
+        app_message(s->a, false, "El envejecimiento es de ahora: las fechas son del informe (v).");
+        return true;
+    }
     campanas_fecha(s->a, 0, hoy, sizeof hoy);
     if (dias > 0) {
         moved = informe_rango_periodo(&s->pedido, dias, hoy);
@@ -275,6 +347,17 @@ informe_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (informe_range_key(s, act))
         return true;
+    if (act == ACTION_TOGGLE_VIEW) {
+        const char *promotor;
+
+        informe_model_vista(&s->m);
+        promotor = s->m.vista == INFORME_VISTA_RESUMEN ? s->m.d.promotor : s->m.env.promotor;
+        if (!informe_model_loaded(&s->m) || s->stale[s->m.vista] ||
+            strcmp(promotor, s->pedido.promotor) != 0)
+            informe_load(s);
+        app_redraw(s->a);
+        return true;
+    }
     if (act == ACTION_PICK_MEMBER) {
         if (s->m.nlogins == 0) {
             app_message(s->a, false, "Todavía no hay promotores que elegir en el informe.");
@@ -291,14 +374,19 @@ informe_key(void *st, enum action act, const struct key *k)
     return true;
 }
 
-/* ":informe" alone shows the pane; with words, sets the range and the promoter and reads. */
+/* ":informe" alone shows the pane; with words, sets the range and the promoter and reads
+ * (dates are the report's: they bring it back from the heatmap). */
 static int
 informe_command(void *st, int argc, char **argv, struct err *e)
 {
     struct informe_st *s = st;
+    struct informe_rango antes = s->pedido;
 
     if (informe_comando(argc - 1, argv + 1, &s->pedido, e) != RC_OK)
         return e->rc;
+    if (s->m.vista == INFORME_VISTA_ENVEJECIMIENTO &&
+        (strcmp(antes.desde, s->pedido.desde) != 0 || strcmp(antes.hasta, s->pedido.hasta) != 0))
+        informe_model_vista(&s->m);
     if (argc > 1)
         informe_load(s);
     app_redraw(s->a);
@@ -330,7 +418,7 @@ informe_enter(void *st)
     struct informe_st *s = st;
 
     s->shown = true;
-    if (!s->m.loaded || s->stale)
+    if (!informe_model_loaded(&s->m) || s->stale[s->m.vista])
         informe_load(s);
 }
 
@@ -407,8 +495,8 @@ informe_notify(void *st, const struct app_notify *n)
         s->pending = true;
     if (!s->pending)
         return;
+    s->stale[INFORME_VISTA_RESUMEN] = s->stale[INFORME_VISTA_ENVEJECIMIENTO] = true;
     if (!s->shown) {
-        s->stale = true;
         s->pending = false;
     } else if (n->resync || mono_ms() >= s->next_read_ms) {
         informe_load(s);

@@ -7,7 +7,13 @@
 # its own supervisor and promoter (supinf, prominf): a lead captured from the CLI while the
 # pane is open shows up by itself (LISTEN). Last prom1: «sus oportunidades», no other
 # promoter's login anywhere, no p and no table of promoters, [ a week back.
-# It only reads the shared data; what it writes is prominf's own lead.
+# The aging heatmap (v), for a team of its own (supenv: promenv1, promenv2): each promoter's
+# first cell says what api.informe_envejecimiento says for supenv, in its band's colour with
+# its glyph (○ past the stage's timer, ● well within), the totals under the grid, ? lists v,
+# the range keys say they are the report's, at 40 columns the stages that do not fit are
+# reached with →, a lead captured from the CLI shows up by itself, and v goes back to the
+# report. With NO_COLOR the same cells keep their glyphs and carry no colour.
+# It only reads the shared data; what it writes is prominf's and the envejecimiento team's.
 . "$(dirname "$0")/lib.inc"
 
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
@@ -116,6 +122,109 @@ wait_for " Por qué salen"
 screen | grep -E 'prom[02-9]|prom1[0-9]|sup1|Por promotor' && fail "prom1 ve a otro promotor"
 send '['
 wait_for "Informe $anterior · sus oportunidades"
+send q
+wait_gone
+expect_exit 0
+
+# The heatmap. promenv1's two leads entered Nuevo 40 days ago, and a supervisor gave them 30
+# more days (their timer runs, so no sweep returns them): past the stage's 24 h. promenv2's
+# one entered now.
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    SELECT api.crear_usuario('supenv', 'Sandra Envejece', 'SUPERVISOR');
+    SELECT api.crear_usuario('promenv1', 'Elisa Envejece', 'PROMOTOR', 'supenv');
+    SELECT api.crear_usuario('promenv2', 'Esteban Envejece', 'PROMOTOR', 'supenv')" \
+    >/dev/null || fail "crear supenv"
+a=$(sql_as promenv1 "SELECT oportunidad_id FROM api.captar('Amalia Vieja', '+525599000711')")
+b=$(sql_as promenv1 "SELECT oportunidad_id FROM api.captar('Bruno Viejo', '+525599000712')")
+sql_as promenv2 "SELECT oportunidad_id FROM api.captar('Ciro Nuevo', '+525599000713')" >/dev/null
+sql_as postgres "UPDATE crm.oportunidades SET timer_aviso = NULL,
+                        timer_vence = now() + interval '30 days',
+                        etapa_desde = now() - interval '40 days' - id * interval '1 hour'
+                  WHERE id IN ($a, $b)" >/dev/null
+# celda LOGIN: the promoter's Nuevo cell as the pane writes it, from what the database says.
+celda() {
+    sql_as supenv "SELECT CASE WHEN abiertas = 0 THEN '·' ELSE
+                       CASE WHEN razon >= 1 THEN '○' WHEN razon * 100 >= aviso_pct THEN '◐'
+                            ELSE '●' END
+                       || ' ' || abiertas || ' · ' || to_char(horas_mediana, 'FM999990.0') || ' h'
+                   END FROM api.informe_envejecimiento()
+                   WHERE login = '$1' AND etapa = 'Nuevo'"
+}
+rx() {
+    printf '%s' "$1" | sed 's/[.]/\\./g'
+}
+# Both rows as the database says now. An age grows while the business day is open: when one
+# ticks over between the pane's read and ours, r reads again.
+celdas_como_la_base() {
+    for intento in 1 2 3; do
+        e1=$(celda promenv1)
+        e2=$(celda promenv2)
+        deadline=$(($(date +%s) + 10))
+        while [ "$(date +%s)" -lt "$deadline" ]; do
+            screen | grep -Eq "^ promenv1 +$(rx "$e1")( |\$)" &&
+                screen | grep -Eq "^ promenv2 +$(rx "$e2")( |\$)" && return 0
+            sleep 0.2
+        done
+        send r
+    done
+    fail "las celdas no son las de la base: promenv1 «$e1», promenv2 «$e2»"
+}
+ESC=$(printf '\033')
+
+start_app 80 24 --as supenv
+wait_for "● conectado"
+send 6
+wait_for "Informe $semana · todo el equipo"
+send v
+wait_for "Envejecimiento en horas hábiles · todo el equipo"
+expect_line '^ Promotor +Nuevo +Contactado '
+expect_line '^ +tiempo 24 h +tiempo 48 h '
+celdas_como_la_base
+case $e1 in ○\ 2\ ·\ *) ;; *) fail "promenv1 no pasó el tiempo de Nuevo: «$e1»" ;; esac
+case $e2 in ●\ 1\ ·\ *) ;; *) fail "promenv2: «$e2»" ;; esac
+# The colour goes with the glyph: red (timer_late) for promenv1, green (timer_ok) for promenv2.
+screen_sgr | grep 'promenv1' | grep -q "$ESC\[[0-9;]*31m○" || fail "○ sin rojo"
+screen_sgr | grep 'promenv2' | grep -q "$ESC\[[0-9;]*32m●" || fail "● sin verde"
+aviso=$(sql_as supenv "SELECT sum(en_aviso) FROM api.informe_envejecimiento() WHERE etapa = 'Nuevo'")
+expect_line "^ En aviso +$([ "$aviso" = 0 ] && echo 0 || echo "◐ $aviso")( |\$)"
+expect_line '^ Vencidas +0( |$)'
+expect_line '^ Cada celda: abiertas · mediana de horas hábiles en la etapa\.$'
+send '?'
+wait_for "informe / envejecimiento"
+send_key Escape
+wait_until_gone "informe / envejecimiento"
+send '['
+wait_for "El envejecimiento es de ahora: las fechas son del informe (v)."
+# Narrower: the stages that do not fit are reached sideways.
+$T resize-window -t app -x 40 -y 24
+wait_match '^ Etapas 1–2 de [3-9] · ← → las demás$'
+expect_line '^ Promotor +Nuevo +Conta'
+send_key Right
+wait_match '^ Etapas 2–[2-5] de [3-9] · ← → las demás$'
+expect_line '^ Promotor +Conta[^ ]* +Inter'
+send_key Left
+wait_match '^ Promotor +Nuevo '
+$T resize-window -t app -x 80 -y 24
+wait_until_gone "Etapas 1–"
+# Live: a lead promenv2 captures from another terminal reaches the open heatmap.
+eb --as promenv2 captar --nombre "Dalia Nueva" --telefono 5599000714 >/dev/null ||
+    fail "captar como promenv2"
+wait_match '^ promenv2 +● 2 · '
+send v
+wait_for "Informe $semana · todo el equipo"
+send q
+wait_gone
+expect_exit 0
+
+# NO_COLOR: the same glyphs, no colour.
+E2E_ENV=NO_COLOR=1
+start_app 80 24 --as supenv
+wait_for "● conectado"
+send 6
+wait_for "Informe $semana · todo el equipo"
+send v
+wait_match '^ promenv1 +○ 2 · '
+screen_sgr | grep 'promenv' | grep -q "$ESC\[[0-9;]*3[0-7]m" && fail "NO_COLOR dejó colores"
 send q
 wait_gone
 expect_exit 0

@@ -4,7 +4,10 @@
  * 80×24 (short headings, «Otras» left out) and 160×50 (every column, the promoters), narrower
  * widths leaving columns out and never overflowing, the reasons with their bars and ASCII
  * twins, a promoter's own report, scrolling, the empty, loading and failed states, and the
- * promoter filter's cycle.
+ * promoter filter's cycle. The aging heatmap (v): each cell's band at its boundaries, 80×24
+ * with short timer labels and the stages that do not fit reached with ← →, a wide terminal
+ * with every stage and the promoters' names, ASCII twins of the glyphs, no span past the edge
+ * from 20 to 200 columns at every sideways position, loading, nothing to show, one promoter.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -123,6 +126,83 @@ assert_render(int width, int height, struct informe_model *m, const char *want)
     r = vm_lines_render(vm.lines, vm.nlines);
     assert_string_equal(r, want);
     free(r);
+}
+
+/* The heatmap of a team: 4 promoters × 5 stages with a timer, as the database sends them;
+ * razon rounded to 3 decimals. Every band, and both sides of the 75 % and 100 % lines. */
+static const struct env_etapa env_etapas[] = {
+    { "Nuevo", 24 },         { "Contactado", 48 },  { "Interesado", 72 },
+    { "Documentación", 72 }, { "En trámite", 120 },
+};
+
+static const struct env_promotor env_promotores[] = {
+    { "prom4", "Ana Laura Sánchez Peña" },
+    { "prom1", "José Luis Hernández García" },
+    { "prom3", "Juan Carlos Martínez Ortiz" },
+    { "prom2", "María Guadalupe López Núñez" },
+};
+
+#define VACIA           \
+    {                   \
+        0, 0, 0, -1, -1 \
+    }
+static const struct env_celda env_celdas[] = {
+    /* prom4 */
+    { 9, 0, 0, 10.0, 0.417 },
+    { 2, 1, 0, 36.0, 0.750 },
+    VACIA,
+    { 1, 0, 1, 72.0, 1.000 },
+    { 3, 0, 0, 12.5, 0.104 },
+    /* prom1 */
+    { 8, 2, 3, 25.0, 1.042 },
+    VACIA,
+    { 4, 1, 0, 53.9, 0.749 },
+    VACIA,
+    VACIA,
+    /* prom3 */
+    { 12, 0, 0, 5.5, 0.229 },
+    { 1, 0, 0, 0.0, 0.000 },
+    VACIA,
+    { 2, 2, 0, 60.0, 0.833 },
+    VACIA,
+    /* prom2 */
+    VACIA,
+    VACIA,
+    VACIA,
+    VACIA,
+    VACIA,
+};
+
+/* The heatmap above: its first np rows, or only promotor's row when one is named. */
+static void
+env_datos(struct env_datos *d, const char *promotor, size_t np)
+{
+    size_t desde = 0;
+
+    memset(d, 0, sizeof *d);
+    d->aviso_pct = 75;
+    snprintf(d->promotor, sizeof d->promotor, "%s", promotor);
+    for (size_t i = 0; promotor[0] != '\0' && i < N(env_promotores); i++)
+        if (strcmp(env_promotores[i].login, promotor) == 0)
+            desde = i;
+    d->etapas = copia(env_etapas, sizeof env_etapas);
+    d->netapas = N(env_etapas);
+    d->promotores = copia(&env_promotores[desde], np * sizeof env_promotores[0]);
+    d->npromotores = np;
+    d->celdas =
+        copia(&env_celdas[desde * N(env_etapas)], np * N(env_etapas) * sizeof env_celdas[0]);
+}
+
+/* The report's model switched to the heatmap, read for the whole team. */
+static void
+env_model_new(struct informe_model *m, enum vm_profile profile)
+{
+    struct env_datos d;
+
+    model_new(m, profile);
+    assert_int_equal(informe_model_vista(m), INFORME_VISTA_ENVEJECIMIENTO);
+    env_datos(&d, "", N(env_promotores));
+    informe_model_take_env(m, &d);
 }
 
 static void
@@ -507,6 +587,240 @@ test_the_promoter_cycle(void **st)
     informe_model_fini(&m);
 }
 
+static void
+test_heatmap_bands(void **st)
+{
+    const struct env_celda vacia = VACIA, bien = { 3, 0, 0, 17.9, 0.746 },
+                           justo = { 3, 1, 0, 18.0, 0.750 }, casi = { 3, 3, 0, 23.9, 0.996 },
+                           pasada = { 3, 0, 3, 24.0, 1.000 };
+
+    (void)st;
+    assert_int_equal(env_nivel_de(&vacia, 75), ENV_VACIA);
+    assert_int_equal(env_nivel_de(&bien, 75), ENV_BIEN);
+    assert_int_equal(env_nivel_de(&justo, 75), ENV_AVISO);
+    assert_int_equal(env_nivel_de(&justo, 80), ENV_BIEN); /* the setting's threshold */
+    assert_int_equal(env_nivel_de(&casi, 75), ENV_AVISO);
+    assert_int_equal(env_nivel_de(&pasada, 75), ENV_PASADA);
+}
+
+static void
+test_heatmap_at_80x24(void **st)
+{
+    struct informe_model m;
+
+    (void)st;
+    env_model_new(&m, VM_PROFILE_SUPERVISOR);
+    assert_render(
+        80, 21, &m,
+        " Envejecimiento en horas hábiles · todo el equipo\n"
+        "\n"
+        " Promotor  Nuevo         Contactado    Interesado    Documentaci…  En trámite\n"
+        "           24 h          48 h          72 h          72 h          120 h\n"
+        " prom4     ● 9 · 10.0 h  ◐ 2 · 36.0 h  ·             ○ 1 · 72.0 h  ● 3 · 12.5 h\n"
+        " prom1     ○ 8 · 25.0 h  ·             ● 4 · 53.9 h  ·             ·\n"
+        " prom3     ● 12 · 5.5 h  ● 1 · 0.0 h   ·             ◐ 2 · 60.0 h  ·\n"
+        " prom2     ·             ·             ·             ·             ·\n"
+        "\n"
+        " En aviso  ◐ 2           ◐ 1           ◐ 1           ◐ 2           0\n"
+        " Vencidas  ○ 3           0             0             ○ 1           0\n"
+        "\n"
+        " Cada celda: abiertas · mediana de horas hábiles en la etapa.\n"
+        " ● la mediana no llega al 75 % del tiempo  ◐ en aviso\n"
+        " ○ pasó el tiempo de la etapa  · ninguna abierta\n"
+        "\n"
+        "\n"
+        "\n"
+        "\n"
+        "\n"
+        "\n");
+    /* Each cell in its band's role, its glyph saying the same; empty cells and zeros muted. */
+    assert_string_equal(vm.lines[4].spans[1].text, "● 9 · 10.0 h");
+    assert_int_equal(vm.lines[4].spans[1].role, ROLE_TIMER_OK);
+    assert_int_equal(vm.lines[4].spans[2].role, ROLE_TIMER_WARN);
+    assert_int_equal(vm.lines[4].spans[3].role, ROLE_MUTED);
+    assert_int_equal(vm.lines[4].spans[4].role, ROLE_TIMER_LATE);
+    assert_int_equal(vm.lines[9].spans[1].role, ROLE_TIMER_WARN);  /* ◐ 2 en aviso */
+    assert_int_equal(vm.lines[10].spans[1].role, ROLE_TIMER_LATE); /* ○ 3 vencidas */
+    assert_int_equal(vm.lines[10].spans[2].role, ROLE_MUTED);
+    assert_int_equal(vm.lines[2].spans[4].role, ROLE_LABEL);
+    assert_int_equal(m.env_visibles, 5);
+    assert_false(informe_model_action(&m, ACTION_RIGHT, vm.page)); /* all of them show */
+    informe_model_fini(&m);
+}
+
+static void
+test_heatmap_sideways_when_stages_do_not_fit(void **st)
+{
+    struct informe_model m;
+
+    (void)st;
+    env_model_new(&m, VM_PROFILE_SUPERVISOR);
+    assert_render(60, 18, &m,
+                  " Envejecimiento en horas hábiles · todo el equipo\n"
+                  "\n"
+                  " Promotor  Nuevo         Contactado    Interesado\n"
+                  "           24 h          48 h          72 h\n"
+                  " prom4     ● 9 · 10.0 h  ◐ 2 · 36.0 h  ·\n"
+                  " prom1     ○ 8 · 25.0 h  ·             ● 4 · 53.9 h\n"
+                  " prom3     ● 12 · 5.5 h  ● 1 · 0.0 h   ·\n"
+                  " prom2     ·             ·             ·\n"
+                  "\n"
+                  " En aviso  ◐ 2           ◐ 1           ◐ 1\n"
+                  " Vencidas  ○ 3           0             0\n"
+                  "\n"
+                  " Cada celda: abiertas · mediana de horas hábiles en la\n"
+                  " etapa.\n"
+                  " ● la mediana no llega al 75 % del tiempo  ◐ en aviso\n"
+                  " ○ pasó el tiempo de la etapa  · ninguna abierta\n"
+                  " Etapas 1–3 de 5 · ← → las demás\n"
+                  "\n");
+    assert_int_equal(m.env_visibles, 3);
+    assert_false(informe_model_action(&m, ACTION_LEFT, vm.page));
+    assert_true(informe_model_action(&m, ACTION_RIGHT, vm.page));
+    informe_vm_build(&vm, &m, 60, 18);
+    assert_string_equal(vm.lines[2].spans[1].text, "Contactado");
+    assert_true(informe_model_action(&m, ACTION_RIGHT, vm.page));
+    informe_vm_build(&vm, &m, 60, 18);
+    assert_string_equal(vm.lines[2].spans[1].text, "Interesado");
+    assert_string_equal(vm.lines[2].spans[3].text, "En trámite");
+    assert_string_equal(vm.lines[16].spans[0].text, "Etapas 3–5 de 5 · ← → las demás");
+    assert_false(informe_model_action(&m, ACTION_RIGHT, vm.page)); /* the last one shows */
+    /* Wider again: the position is taken back as far as the last stages still fill. */
+    informe_vm_build(&vm, &m, 74, 18);
+    assert_int_equal(m.env_primera, 1);
+    assert_int_equal(m.env_visibles, 4);
+    assert_true(informe_model_action(&m, ACTION_LEFT, vm.page));
+    assert_int_equal(m.env_primera, 0);
+    informe_model_fini(&m);
+}
+
+static void
+test_heatmap_wide_with_names(void **st)
+{
+    struct informe_model m;
+
+    (void)st;
+    env_model_new(&m, VM_PROFILE_ADMIN);
+    assert_render(
+        130, 8, &m,
+        " Envejecimiento en horas hábiles · todos los promotores                                                                 1–7 de 13\n"
+        "\n"
+        " Promotor                        Nuevo         Contactado    Interesado    Documentación  En trámite\n"
+        "                                 tiempo 24 h   tiempo 48 h   tiempo 72 h   tiempo 72 h    tiempo 120 h\n"
+        " prom4 Ana Laura Sánchez Peña    ● 9 · 10.0 h  ◐ 2 · 36.0 h  ·             ○ 1 · 72.0 h   ● 3 · 12.5 h\n"
+        " prom1 José Luis Hernández Gar…  ○ 8 · 25.0 h  ·             ● 4 · 53.9 h  ·              ·\n"
+        " prom3 Juan Carlos Martínez Or…  ● 12 · 5.5 h  ● 1 · 0.0 h   ·             ◐ 2 · 60.0 h   ·\n"
+        " prom2 María Guadalupe López N…  ·             ·             ·             ·              ·\n");
+    informe_model_fini(&m);
+}
+
+static void
+test_heatmap_never_overflows(void **st)
+{
+    struct informe_model m;
+
+    (void)st;
+    env_model_new(&m, VM_PROFILE_ADMIN);
+    for (int w = 20; w <= 200; w++) {
+        m.env_primera = 0;
+        for (int paso = 0; paso < 6; paso++) {
+            informe_vm_build(&vm, &m, w, 24);
+            for (int y = 0; y < vm.nlines; y++)
+                for (int s = 0; s < vm.lines[y].nspans; s++)
+                    if (vm.lines[y].spans[s].col + vm.lines[y].spans[s].width > w)
+                        fail_msg("%d columnas, etapa %d, fila %d: «%s» se sale", w, m.env_primera,
+                                 y, vm.lines[y].spans[s].text);
+            assert_true(m.env_visibles >= 1);
+            assert_true(m.env_primera + m.env_visibles <= (int)N(env_etapas));
+            informe_model_action(&m, ACTION_RIGHT, vm.page);
+        }
+        /* After every step right, the last stage shows. */
+        assert_int_equal(m.env_primera + m.env_visibles, (int)N(env_etapas));
+    }
+    informe_model_fini(&m);
+}
+
+static void
+test_heatmap_ascii_twins(void **st)
+{
+    struct informe_model m;
+
+    (void)st;
+    env_model_new(&m, VM_PROFILE_SUPERVISOR);
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    assert_render(60, 18, &m,
+                  " Envejecimiento en horas habiles - todo el equipo\n"
+                  "\n"
+                  " Promotor  Nuevo         Contactado    Interesado\n"
+                  "           24 h          48 h          72 h\n"
+                  " prom4     * 9 - 10.0 h  ~ 2 - 36.0 h  -\n"
+                  " prom1     o 8 - 25.0 h  -             * 4 - 53.9 h\n"
+                  " prom3     * 12 - 5.5 h  * 1 - 0.0 h   -\n"
+                  " prom2     -             -             -\n"
+                  "\n"
+                  " En aviso  ~ 2           ~ 1           ~ 1\n"
+                  " Vencidas  o 3           0             0\n"
+                  "\n"
+                  " Cada celda: abiertas - mediana de horas habiles en la\n"
+                  " etapa.\n"
+                  " * la mediana no llega al 75 % del tiempo  ~ en aviso\n"
+                  " o paso el tiempo de la etapa  - ninguna abierta\n"
+                  " Etapas 1-3 de 5 - < > las demas\n"
+                  "\n");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    informe_model_fini(&m);
+}
+
+static void
+test_heatmap_loading_nothing_and_one_promoter(void **st)
+{
+    struct informe_model m;
+    struct env_datos d;
+
+    (void)st;
+    model_new(&m, VM_PROFILE_SUPERVISOR);
+    m.scroll = 5;
+    informe_model_vista(&m);
+    assert_int_equal(m.scroll, 0);
+    assert_false(informe_model_loaded(&m));
+    assert_render(80, 3, &m,
+                  " Envejecimiento en horas hábiles\n"
+                  " Consultando el envejecimiento…\n"
+                  "\n");
+    /* No promoter in the scope (or no stage with a timer): no rows, no columns. */
+    env_datos(&d, "", 0);
+    d.netapas = 0;
+    informe_model_take_env(&m, &d);
+    assert_true(informe_model_loaded(&m));
+    assert_int_equal(m.nlogins, 0);
+    assert_render(80, 4, &m,
+                  " Envejecimiento en horas hábiles · todo el equipo\n"
+                  "\n"
+                  " Nada que mostrar: no hay promotores o ninguna etapa tiene tiempo límite.\n"
+                  "\n");
+    /* Narrowed to one promoter: the title says whom; the logins of p stay the team's. */
+    env_datos(&d, "", N(env_promotores));
+    informe_model_take_env(&m, &d);
+    assert_int_equal(m.nlogins, 4);
+    env_datos(&d, "prom1", 1);
+    informe_model_take_env(&m, &d);
+    assert_int_equal(m.nlogins, 4);
+    assert_render(
+        80, 6, &m,
+        " Envejecimiento en horas hábiles · solo prom1                         1–5 de 11\n"
+        "\n"
+        " Promotor  Nuevo         Contactado   Interesado    Documentación  En trámite\n"
+        "           tiempo 24 h   tiempo 48 h  tiempo 72 h   tiempo 72 h    tiempo 120 h\n"
+        " prom1     ○ 8 · 25.0 h  ·            ● 4 · 53.9 h  ·              ·\n"
+        "\n");
+    /* Back to the report: it was read, and ← → do nothing there. */
+    assert_int_equal(informe_model_vista(&m), INFORME_VISTA_RESUMEN);
+    assert_true(informe_model_loaded(&m));
+    assert_false(informe_model_action(&m, ACTION_RIGHT, 10));
+    informe_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -522,6 +836,13 @@ main(void)
         cmocka_unit_test(test_scrolling),
         cmocka_unit_test(test_loading_failing_and_nothing_happened),
         cmocka_unit_test(test_the_promoter_cycle),
+        cmocka_unit_test(test_heatmap_bands),
+        cmocka_unit_test(test_heatmap_at_80x24),
+        cmocka_unit_test(test_heatmap_sideways_when_stages_do_not_fit),
+        cmocka_unit_test(test_heatmap_wide_with_names),
+        cmocka_unit_test(test_heatmap_never_overflows),
+        cmocka_unit_test(test_heatmap_ascii_twins),
+        cmocka_unit_test(test_heatmap_loading_nothing_and_one_promoter),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -45,6 +45,7 @@ void
 informe_model_fini(struct informe_model *m)
 {
     informe_datos_fini(&m->d);
+    env_datos_fini(&m->env);
 }
 
 void
@@ -62,11 +63,50 @@ informe_model_take(struct informe_model *m, struct informe_datos *d)
         snprintf(m->logins[m->nlogins++], sizeof m->logins[0], "%s", m->d.promotores[i].login);
 }
 
+void
+informe_model_take_env(struct informe_model *m, struct env_datos *d)
+{
+    env_datos_fini(&m->env);
+    m->env = *d;
+    memset(d, 0, sizeof *d);
+    m->env_loaded = true;
+    m->error[0] = '\0';
+    if (m->env.promotor[0] != '\0')
+        return;
+    m->nlogins = 0;
+    for (size_t i = 0; i < m->env.npromotores && m->nlogins < INFORME_LOGINS; i++)
+        snprintf(m->logins[m->nlogins++], sizeof m->logins[0], "%s", m->env.promotores[i].login);
+}
+
+enum informe_vista
+informe_model_vista(struct informe_model *m)
+{
+    m->vista =
+        m->vista == INFORME_VISTA_RESUMEN ? INFORME_VISTA_ENVEJECIMIENTO : INFORME_VISTA_RESUMEN;
+    m->scroll = 0;
+    return m->vista;
+}
+
+bool
+informe_model_loaded(const struct informe_model *m)
+{
+    return m->vista == INFORME_VISTA_RESUMEN ? m->loaded : m->env_loaded;
+}
+
 bool
 informe_model_action(struct informe_model *m, enum action a, int page)
 {
     bool moved = false;
 
+    if (m->vista == INFORME_VISTA_ENVEJECIMIENTO && (a == ACTION_LEFT || a == ACTION_RIGHT)) {
+        if (a == ACTION_LEFT && m->env_primera > 0)
+            m->env_primera--;
+        else if (a == ACTION_RIGHT && m->env_primera + m->env_visibles < (int)m->env.netapas)
+            m->env_primera++;
+        else
+            return false;
+        return true;
+    }
     return scroll_action(&m->scroll, a, page, &moved) && moved;
 }
 
@@ -742,8 +782,10 @@ emit_todo(struct emit *e)
 static const char *
 alcance(const struct informe_model *m, char *buf, size_t sz)
 {
-    if (m->d.promotor[0] != '\0') {
-        snprintf(buf, sz, "solo %s", m->d.promotor);
+    const char *promotor = m->vista == INFORME_VISTA_RESUMEN ? m->d.promotor : m->env.promotor;
+
+    if (promotor[0] != '\0') {
+        snprintf(buf, sz, "solo %s", promotor);
         return buf;
     }
     switch (m->profile) {
@@ -767,8 +809,10 @@ build_title(struct informe_vm *vm, const struct informe_model *m)
     char rango[96], quien[96], title[256], pos[48];
     int end = vm->width;
 
-    if (!m->loaded) {
-        vm_line_put(&vm->lines[0], 1, vm->width, ROLE_HEADING, "Informe del embudo");
+    if (!informe_model_loaded(m)) {
+        vm_line_put(&vm->lines[0], 1, vm->width, ROLE_HEADING,
+                    m->vista == INFORME_VISTA_RESUMEN ? "Informe del embudo"
+                                                      : "Envejecimiento en horas hábiles");
         return;
     }
     if (vm->content > vm->page) {
@@ -779,17 +823,28 @@ build_title(struct informe_vm *vm, const struct informe_model *m)
         vm_line_put(&vm->lines[0], end, vm->width, ROLE_MUTED, pos);
         end--;
     }
-    informe_rango_texto(rango, sizeof rango, m->d.desde, m->d.hasta);
-    snprintf(title, sizeof title, "Informe %s · %s", rango, alcance(m, quien, sizeof quien));
+    if (m->vista == INFORME_VISTA_RESUMEN) {
+        informe_rango_texto(rango, sizeof rango, m->d.desde, m->d.hasta);
+        snprintf(title, sizeof title, "Informe %s · %s", rango, alcance(m, quien, sizeof quien));
+    } else {
+        snprintf(title, sizeof title, "Envejecimiento en horas hábiles · %s",
+                 alcance(m, quien, sizeof quien));
+    }
     vm_line_put(&vm->lines[0], 1, end, ROLE_HEADING, title);
     vm_line_sort(&vm->lines[0]);
 }
 
+/* The content rows of the view shown; the heatmap keeps its stage columns in range. */
 static void
-build_body(struct informe_vm *vm, const struct informe_model *m, int head)
+build_body(struct informe_vm *vm, struct informe_model *m, int head)
 {
     struct emit e = { vm, m, 0, head, m->scroll };
 
+    if (m->vista == INFORME_VISTA_ENVEJECIMIENTO) {
+        vm->content = env_vm_emit(vm->lines + head, vm->nlines - head, m->scroll, &m->env,
+                                  vm->width, &m->env_primera, &m->env_visibles);
+        return;
+    }
     emit_todo(&e);
     vm->content = e.y;
 }
@@ -808,7 +863,7 @@ informe_vm_build(struct informe_vm *vm, struct informe_model *m, int width, int 
         vm_line_init(&vm->lines[y], ROLE_TEXT);
     if (vm->nlines == 0 || width <= 0)
         return;
-    if (m->loaded) {
+    if (informe_model_loaded(m)) {
         /* Clamp the scroll to the content, measured by a first pass. */
         build_body(vm, m, head);
         if (m->scroll > vm->content - vm->page)
@@ -820,8 +875,10 @@ informe_vm_build(struct informe_vm *vm, struct informe_model *m, int width, int 
     build_title(vm, m);
     if (m->error[0] != '\0' && vm->nlines > 1)
         vm_line_put(&vm->lines[1], 1, width, ROLE_ERROR, m->error);
-    else if (!m->loaded && vm->nlines > 1)
-        vm_line_put(&vm->lines[1], 1, width, ROLE_MUTED, "Consultando el informe…");
+    else if (!informe_model_loaded(m) && vm->nlines > 1)
+        vm_line_put(&vm->lines[1], 1, width, ROLE_MUTED,
+                    m->vista == INFORME_VISTA_RESUMEN ? "Consultando el informe…"
+                                                      : "Consultando el envejecimiento…");
 }
 
 char *

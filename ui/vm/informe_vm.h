@@ -5,7 +5,8 @@
  * how stays ended, business hours they took, how many are there now), why opportunities left
  * (by kind, each reason with a bar) and, for whoever sees others, per promoter. Also the range
  * itself: one period back or forward (never past today), a day, a week or a month, the words
- * of ":informe", and the promoter filter's cycle.
+ * of ":informe", and the promoter filter's cycle. A second view, «Envejecimiento» (v), shows
+ * the aging heatmap of envejecimiento_vm: now, not over the range.
  *
  * Pure C (no curses, no db): ui/informe_panel.c copies db_informe into these structs. The loop
  * thread owns the model.
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ui/vm/envejecimiento_vm.h"
 #include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
@@ -61,23 +63,41 @@ void informe_datos_fini(struct informe_datos *d);
 
 #define INFORME_LOGINS 64 /* promoters the p key cycles through */
 
+/* What the pane shows: the report over a range, or the aging heatmap now. */
+enum informe_vista {
+    INFORME_VISTA_RESUMEN,
+    INFORME_VISTA_ENVEJECIMIENTO,
+};
+
 struct informe_model {
-    bool loaded, ascii;
+    bool loaded, ascii; /* loaded: the report (d) */
     enum vm_profile profile;
+    enum informe_vista vista;
     char error[640]; /* the last read failed (not a refusal: those go to the bottom bar) */
     struct informe_datos d;
-    /* The logins of the last whole-scope report, for p and completion (a narrowed report
-       has only its one promoter). */
+    bool env_loaded;
+    struct env_datos env;
+    /* The logins of the last whole-scope report or heatmap, for p and completion (a narrowed
+       one has only its one promoter). */
     char logins[INFORME_LOGINS][64];
     int nlogins;
-    int scroll; /* first content row shown (kept in range by build) */
+    int scroll;       /* first content row shown (kept in range by build) */
+    int env_primera;  /* the heatmap's first stage column shown (kept in range by build) */
+    int env_visibles; /* how many fit from it, as the last build laid them out */
 };
 
 void informe_model_init(struct informe_model *m, enum vm_profile profile);
 void informe_model_fini(struct informe_model *m);
 /* Takes d's arrays (d is emptied); clears the error; a whole-scope report renews logins. */
 void informe_model_take(struct informe_model *m, struct informe_datos *d);
-/* Scrolling (↑↓, RePág/AvPág, Inicio/Fin); page = rows one screen shows. True when it moved. */
+/* The same for a heatmap. */
+void informe_model_take_env(struct informe_model *m, struct env_datos *d);
+/* Switches to the other view, from its top. Returns the view now shown. */
+enum informe_vista informe_model_vista(struct informe_model *m);
+/* Whether the view shown has been read (what "Consultando…" waits for). */
+bool informe_model_loaded(const struct informe_model *m);
+/* Scrolling (↑↓, RePág/AvPág, Inicio/Fin); page = rows one screen shows; in the heatmap also
+ * ← → over the stages that do not fit. True when it moved. */
 bool informe_model_action(struct informe_model *m, enum action a, int page);
 /* The login p goes to after actual ("" = everyone): the next of m->logins, then "" again. */
 const char *informe_model_siguiente(const struct informe_model *m, const char *actual);
