@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 const struct cmd_entry cmd_table[] = {
     { "version", "version", "muestra la versión", cmd_version_exec },
     { "db", "db init | start | stop | status | migrate | psql [ARGS…]",
@@ -150,6 +152,40 @@ cmd_usage(const struct cmd_entry *entry, const char *fmt, ...)
               "Pruebe «embudo --help» para ver los comandos.\n",
               stderr);
     return 2;
+}
+
+/* "a, b, c o d" of the verbs' names into sb. */
+static void
+verbs_list(struct strbuf *sb, const struct cmd_verb *verbs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(sb, "%s%s", i == 0 ? "" : i + 1 == n ? " o " : ", ", verbs[i].name);
+}
+
+int
+cmd_verbs_run(struct cmd_ctx *ctx, const char *command, const struct cmd_verb *verbs, size_t n,
+              bool lista_por_omision)
+{
+    const struct cmd_entry *entry = cmd_find(command);
+    struct strbuf sb;
+    int status;
+
+    if (ctx->argc == 0 || ctx->argv[0][0] == '-') {
+        if (lista_por_omision)
+            return verbs[0].run(ctx, entry, ctx->argc, ctx->argv);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(ctx->argv[0], verbs[i].name) == 0)
+                return verbs[i].run(ctx, entry, ctx->argc - 1, ctx->argv + 1);
+    }
+    strbuf_init(&sb);
+    verbs_list(&sb, verbs, n);
+    if (ctx->argc == 0 || ctx->argv[0][0] == '-')
+        status = cmd_usage(entry, "falta la acción (%s)", sb.buf);
+    else
+        status = cmd_usage(entry, "acción desconocida: «%s» (%s)", ctx->argv[0], sb.buf);
+    strbuf_fini(&sb);
+    return status;
 }
 
 int

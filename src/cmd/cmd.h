@@ -10,6 +10,7 @@
 #define CMD_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct config;
 
@@ -40,6 +41,22 @@ int cmd_usage(const struct cmd_entry *entry, const char *fmt, ...)
 
 /* Prints "embudo: msg" to stderr; returns 1. */
 int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One action of a command family: "prorroga pedir …" runs run(ctx, entry, argc, argv) with
+ * the arguments after the verb. */
+struct cmd_verb {
+    const char *name;
+    int (*run)(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv);
+};
+
+/*
+ * Runs the verb of the family named command that ctx->argv[0] names. With no argument, or an
+ * option first, runs verbs[0] with all of them when lista_por_omision ("prorroga --todas" is
+ * "prorroga lista --todas"), else prints usage. An unknown verb prints usage naming the verbs.
+ * Returns the verb's status, or 2.
+ */
+int cmd_verbs_run(struct cmd_ctx *ctx, const char *command, const struct cmd_verb *verbs, size_t n,
+                  bool lista_por_omision);
 
 /*
  * A tiny long-option parser for commands. Each spec names an option ("cantidad")

@@ -302,17 +302,13 @@ run_suprimir(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char 
 int
 cmd_arco_exec(struct cmd_ctx *ctx)
 {
-    const struct cmd_entry *entry = cmd_find("arco");
+    static const struct cmd_verb verbs[] = {
+        { "lista", run_lista },
+        { "cancelar", run_cancelar },
+        { "suprimir", run_suprimir },
+    };
 
-    if (ctx->argc == 0 || ctx->argv[0][0] == '-')
-        return run_lista(ctx, entry, ctx->argc, ctx->argv);
-    if (strcmp(ctx->argv[0], "lista") == 0)
-        return run_lista(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    if (strcmp(ctx->argv[0], "cancelar") == 0)
-        return run_cancelar(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    if (strcmp(ctx->argv[0], "suprimir") == 0)
-        return run_suprimir(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(entry, "acción desconocida: «%s» (lista, cancelar o suprimir)", ctx->argv[0]);
+    return cmd_verbs_run(ctx, "arco", verbs, sizeof verbs / sizeof verbs[0], true);
 }
 
 /* ---- aviso -------------------------------------------------------------------------- */
@@ -430,13 +426,10 @@ run_aviso_agregar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, 
 int
 cmd_aviso_exec(struct cmd_ctx *ctx)
 {
-    const struct cmd_entry *entry = cmd_find("aviso");
+    static const struct cmd_verb verbs[] = {
+        { "lista", run_avisos },
+        { "agregar", run_aviso_agregar },
+    };
 
-    if (ctx->argc == 0 || ctx->argv[0][0] == '-')
-        return run_avisos(ctx, entry, ctx->argc, ctx->argv);
-    if (strcmp(ctx->argv[0], "lista") == 0)
-        return run_avisos(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    if (strcmp(ctx->argv[0], "agregar") == 0)
-        return run_aviso_agregar(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(entry, "acción desconocida: «%s» (lista o agregar)", ctx->argv[0]);
+    return cmd_verbs_run(ctx, "aviso", verbs, sizeof verbs / sizeof verbs[0], true);
 }

@@ -589,23 +589,10 @@ run_resumen(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
 int
 cmd_no_contactar_exec(struct cmd_ctx *ctx)
 {
-    static const struct {
-        const char *verb;
-        int (*run)(struct cmd_ctx *, const struct cmd_entry *, int, char **);
-    } verbs[] = {
+    static const struct cmd_verb verbs[] = {
         { "agregar", run_agregar },     { "importar", nc_importar }, { "quitar", run_quitar },
         { "consultar", run_consultar }, { "lista", run_lista },      { "resumen", run_resumen },
     };
-    const struct cmd_entry *entry = cmd_find("no-contactar");
 
-    if (ctx->argc == 0)
-        return cmd_usage(entry, "falta la acción (agregar, importar, quitar, consultar, lista o "
-                                "resumen)");
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(ctx->argv[0], verbs[i].verb) == 0)
-            return verbs[i].run(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(entry,
-                     "acción desconocida: «%s» (agregar, importar, quitar, consultar, lista o "
-                     "resumen)",
-                     ctx->argv[0]);
+    return cmd_verbs_run(ctx, "no-contactar", verbs, sizeof verbs / sizeof verbs[0], false);
 }

@@ -255,20 +255,10 @@ run_cancelar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char 
 int
 cmd_prorroga_exec(struct cmd_ctx *ctx)
 {
-    static const struct {
-        const char *verb;
-        int (*run)(struct cmd_ctx *, const struct cmd_entry *, int, char **);
-    } verbs[] = {
+    static const struct cmd_verb verbs[] = {
         { "lista", run_lista },       { "pedir", run_pedir },       { "aprobar", run_aprobar },
         { "rechazar", run_rechazar }, { "cancelar", run_cancelar },
     };
-    const struct cmd_entry *entry = cmd_find("prorroga");
 
-    if (ctx->argc == 0 || ctx->argv[0][0] == '-')
-        return run_lista(ctx, entry, ctx->argc, ctx->argv);
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(ctx->argv[0], verbs[i].verb) == 0)
-            return verbs[i].run(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(entry, "acción desconocida: «%s» (lista, pedir, aprobar, rechazar o cancelar)",
-                     ctx->argv[0]);
+    return cmd_verbs_run(ctx, "prorroga", verbs, sizeof verbs / sizeof verbs[0], true);
 }

@@ -393,21 +393,10 @@ run_cambios(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
 int
 cmd_usuario_exec(struct cmd_ctx *ctx)
 {
-    static const struct {
-        const char *verb;
-        int (*run)(struct cmd_ctx *, const struct cmd_entry *, int, char **);
-    } verbs[] = {
+    static const struct cmd_verb verbs[] = {
         { "lista", run_lista },           { "crear", run_crear },     { "estado", run_estado },
         { "supervisor", run_supervisor }, { "limites", run_limites }, { "cambios", run_cambios },
     };
-    const struct cmd_entry *entry = cmd_find("usuario");
 
-    if (ctx->argc == 0 || ctx->argv[0][0] == '-')
-        return run_lista(ctx, entry, ctx->argc, ctx->argv);
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(ctx->argv[0], verbs[i].verb) == 0)
-            return verbs[i].run(ctx, entry, ctx->argc - 1, ctx->argv + 1);
-    return cmd_usage(
-        entry, "acción desconocida: «%s» (lista, crear, estado, supervisor, limites o cambios)",
-        ctx->argv[0]);
+    return cmd_verbs_run(ctx, "usuario", verbs, sizeof verbs / sizeof verbs[0], true);
 }
