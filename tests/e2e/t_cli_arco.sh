@@ -4,7 +4,8 @@
 # refusals for a promoter and for a titular not named), the auditor lists it, and once the
 # block ends her data is suppressed: her name, CURP and phone are gone from the padron and
 # the history keeps its rows; a block still running refuses suppression (exit 1); --json
-# carries the list. Its own convenio ARCOE2E, users and phones 99900050xx, so no other
+# carries the list. Its own convenio ZZARCOE2E (last by clave: the forms list convenios in
+# order and t_repartir takes the first), users and phones 99900050xx, so no other
 # scenario's data moves: the titular ends blocked, out of every count.
 . "$(dirname "$0")/lib.inc"
 
@@ -13,15 +14,15 @@ out="$E2E_WORK/$E2E_NAME.out"
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('suparco', 'Susana Arco', 'SUPERVISOR');
     SELECT api.crear_usuario('promarco', 'Pablo Arco', 'PROMOTOR', 'suparco');
-    INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('ARCOE2E', 'Prueba ARCO', 'PRIVADO');
+    INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('ZZARCOE2E', 'Prueba ARCO', 'PRIVADO');
     INSERT INTO padron.clientes (nombre, primer_apellido, curp, convenio_id, entidad_id, edad)
     SELECT 'Griselda', 'Arcoiris', 'AOGR800101MDFRRS01', id, 9, 44 FROM padron.convenios
-     WHERE clave = 'ARCOE2E';
+     WHERE clave = 'ZZARCOE2E';
     INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)
     SELECT id, 'CELULAR', '+529990005001' FROM padron.clientes WHERE curp = 'AOGR800101MDFRRS01'" \
     >/dev/null || fail "crear usuarios y titular"
 cliente=$(sql_as postgres "SELECT id FROM padron.clientes WHERE curp = 'AOGR800101MDFRRS01'")
-eb --as promarco asignar --cantidad 1 --convenio ARCOE2E >/dev/null || fail "asignar"
+eb --as promarco asignar --cantidad 1 --convenio ZZARCOE2E >/dev/null || fail "asignar"
 op=$(sql_as promarco "SELECT id FROM crm.oportunidades WHERE cliente_id = $cliente")
 [ -n "$op" ] || fail "no se asignó la titular"
 eb --as promarco intento "$op" contactado --nota "Griselda pide que le llamen al 9990005001" \
