@@ -4,8 +4,9 @@
  * notifies a change. Enter opens the card in detalle; ":buscar TEXTO" filters; ":mover
  * ETAPA" moves the card under the cursor; c (promoters) captures a lead of one's own — a
  * form, api.captar, and the new opportunity opens in detalle; a refusal (a duplicate, a bad
- * phone) stays in the form with what was typed. A card whose phone is in the do-not-contact
- * registry carries «⊘ No contactar»: the marks are read in the same job as the cards
+ * phone) stays in the form with what was typed. The form names the privacy notice in force,
+ * which the promoter must give the lead (read when it opens; sql/080). A card whose phone is in the
+ * do-not-contact registry carries «⊘ No contactar»: the marks are read in the same job as the cards
  * (ui/panes_no_contactar.h says how fresh they are).
  *
  * Loop thread only, except embudo_query (worker thread, the job's own fields).
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "core/import.h"
+#include "db/db_arco.h"
 #include "db/db_tui.h"
 #include "ui/pane/embudo_pane.h"
 #include "ui/panes_db.h"
@@ -307,10 +309,49 @@ captar_closed(void *ctx, struct form_vm *f)
 
 static const struct app_form_ops captar_form_ops = { captar_submit, captar_closed };
 
+/* The privacy notice in force, for the captación form's note. */
+struct aviso_job {
+    struct app_job base;
+    struct embudo_st *st;
+    char nota[256];
+};
+
+static int
+aviso_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct aviso_job *j = (struct aviso_job *)aj;
+    struct db_aviso *rows = NULL;
+    size_t n = 0;
+    int rc = db_avisos(db, &rows, &n, e);
+
+    snprintf(j->nota, sizeof j->nota,
+             "No hay un aviso de privacidad vigente: pida a su administrador que lo publique.");
+    for (size_t i = 0; rc == RC_OK && i < n; i++)
+        if (rows[i].vigente)
+            snprintf(j->nota, sizeof j->nota,
+                     "Antes de capturar, informe el aviso de privacidad %s: %s", rows[i].version,
+                     rows[i].ubicacion);
+    db_avisos_free(rows, n);
+    return rc;
+}
+
+/* A failed read leaves the form without a note: captación does not depend on it. */
+static void
+aviso_result(struct app_job *aj)
+{
+    struct aviso_job *j = (struct aviso_job *)aj;
+
+    if (aj->rc != RC_OK || !j->st->form_open)
+        return;
+    form_vm_set_note(&j->st->form, j->nota);
+    app_redraw(j->st->a);
+}
+
 static void
 captar_form(struct embudo_st *s)
 {
     struct form_field *f;
+    struct aviso_job *aj;
 
     if (!app_require_db(s->a, "captar"))
         return;
@@ -329,6 +370,11 @@ captar_form(struct embudo_st *s)
     }
     s->form_open = true;
     app_form_open(s->a, &s->form, &captar_form_ops, s);
+    aj = xcalloc(1, sizeof *aj);
+    aj->st = s;
+    aj->base.query = aviso_query;
+    aj->base.result = aviso_result;
+    app_submit(s->a, &aj->base);
 }
 
 static bool

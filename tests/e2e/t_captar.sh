@@ -1,5 +1,6 @@
 # t_captar — a promoter captures a lead of their own from the embudo (c): a form asks for
-# name, phone, convenio and CURP; a bad phone is refused in the form before anything is sent;
+# name, phone, convenio and CURP, and names the privacy notice in force, which the lead
+# records (sql/080); a bad phone is refused in the form before anything is sent;
 # the new opportunity opens in detalle with the prospect's name and its "Captada" history; the
 # kanban card carries the name too (a prospect has no padron row: sql/068). The same phone
 # again is refused by the database inside the form, with what was typed kept, and nothing is
@@ -21,6 +22,10 @@ send 2
 wait_for "c captar cliente"
 send c
 wait_for "Captar un cliente"
+aviso=$(sql_as postgres "SELECT version FROM crm.avisos_privacidad
+                          WHERE id = crm.aviso_vigente(now())")
+[ -n "$aviso" ] || fail "la demo no trae un aviso de privacidad vigente"
+wait_for "Antes de capturar, informe el aviso de privacidad $aviso:"
 send "Rosa Elena Muñoz Ávila"
 send_key Tab
 send "55 12"
@@ -40,6 +45,10 @@ wait_match "captada: prospecto nuevo"
 id=$(sql_as promcap "SELECT id FROM crm.oportunidades")
 [ "$(sql_as promcap "SELECT count(*) FROM crm.historial WHERE evento = 'CAPTADA'")" = 1 ] ||
     fail "sin historial CAPTADA"
+[ "$(sql_as postgres "SELECT a.version FROM crm.prospectos p
+        JOIN crm.avisos_privacidad a ON a.id = p.aviso_id WHERE p.capturado_por =
+        (SELECT id FROM crm.usuarios WHERE login = 'promcap')")" = "$aviso" ] ||
+    fail "el prospecto no registra el aviso $aviso"
 
 # The card in the kanban has the prospect's name.
 send 2

@@ -1,7 +1,8 @@
 /*
  * test_form_vm — forms: validation as you type (Spanish messages beside the field at 160
  * columns, under it at 80), Enter validating everything, an api refusal shown without
- * losing what was typed, dirty tracking, choice cycling, accents and ñ in values.
+ * losing what was typed, dirty tracking, choice cycling, accents and ñ in values, a note
+ * under the title (wrapped, cut with "…" past two rows, above a refusal, kept while editing).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -245,6 +246,58 @@ test_long_values_scroll_and_tiny_screens_stay_inside(void **st)
     assert_true(f->box.h <= 5 && f->box.w <= 20 && f->box.y >= 0 && f->box.x >= 0);
 }
 
+static void
+test_note_under_the_title(void **st)
+{
+    struct form_vm *f = *st;
+    char *got;
+
+    form_vm_set_note(f, "Antes de capturar, informe el aviso de privacidad AP-2025-03: "
+                        "https://financiera.mx/privacidad");
+    got = dump(f, 24, 80);
+    assert_string_equal(got, "box 6,1 11x78 Registrar venta \n"
+                             "cursor 10,19\n"
+                             "1.2 muted|→ \n"
+                             "1.4 muted|Antes de capturar, informe el aviso de privacidad"
+                             " AP-2025-03:\n"
+                             "2.4 muted|https://financiera.mx/privacidad\n"
+                             "4.2 heading|Monto*\n"
+                             "4.17 muted|[\n"
+                             "4.46 muted|]\n"
+                             "5.2 label|Producto*\n"
+                             "5.17 muted|[\n"
+                             "5.18 value|Préstamo\n"
+                             "5.46 muted|]\n"
+                             "6.2 label|Folio*\n"
+                             "6.17 muted|[\n"
+                             "6.46 muted|]\n"
+                             "7.2 label|Plazo (meses)\n"
+                             "7.17 muted|[\n"
+                             "7.46 muted|]\n"
+                             "9.2 muted|* obligatorio\n");
+    free(got);
+    /* Longer than two rows: the second ends in "…". A refusal goes under it; typing clears
+     * the refusal, never the note. */
+    form_vm_set_note(f, "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece "
+                        "catorce quince dieciséis diecisiete dieciocho diecinueve veinte "
+                        "veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis");
+    form_vm_set_refusal(f, "sin conexión");
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "2.4 muted|catorce quince dieciséis diecisiete dieciocho "
+                                "diecinueve veinte veintiun…\n"
+                                "4.2 error|✗ \n"
+                                "4.4 error|sin conexión\n"
+                                "6.2 heading|Monto*\n"));
+    free(got);
+    type(f, "1");
+    assert_string_equal(f->refusal, "");
+    assert_non_null(strstr(f->note, "veintiséis"));
+    form_vm_set_note(f, "");
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "\n1.2 heading|Monto*\n"));
+    free(got);
+}
+
 int
 main(void)
 {
@@ -257,6 +310,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_long_values_scroll_and_tiny_screens_stay_inside, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_note_under_the_title, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -244,6 +244,12 @@ form_vm_validate(struct form_vm *f)
 }
 
 void
+form_vm_set_note(struct form_vm *f, const char *msg)
+{
+    snprintf(f->note, sizeof f->note, "%s", msg != NULL ? msg : "");
+}
+
+void
 form_vm_set_refusal(struct form_vm *f, const char *msg)
 {
     snprintf(f->refusal, sizeof f->refusal, "%s", msg != NULL ? msg : "");
@@ -343,30 +349,44 @@ build_field(struct form_vm *f, int i, int y, int lw, int w)
     return y + 2;
 }
 
-/* The database's refusal wrapped to the form (after "✗ "), at most FORM_REFUSAL_ROWS rows,
- * the last one cut with "…"; into lines from row y when lines is not NULL. Returns the rows. */
+/* text wrapped to the form after a 2-column lead (prefix, e.g. "✗ "), at most max rows, the
+ * last one cut with "…"; into lines from row 0 when lines is not NULL. Returns the rows. */
 static int
-refusal_rows(const struct form_vm *f, int w, struct vm_line *lines)
+wrapped_rows(const char *text, const char *prefix, enum vm_role role, int max, int w,
+             struct vm_line *lines)
 {
-    const char *text = f->refusal;
     char row[VM_SPAN_BYTES], cut[VM_SPAN_BYTES];
     int n = 0, cols = w - 5;
 
-    while (n < FORM_REFUSAL_ROWS && vm_wrap_row(row, sizeof row, &text, cols)) {
+    while (n < max && vm_wrap_row(row, sizeof row, &text, cols)) {
         if (lines != NULL) {
             if (n == 0)
-                vm_line_put(&lines[n], 2, w - 1, ROLE_ERROR, "✗ ");
-            if (n == FORM_REFUSAL_ROWS - 1 && *text != '\0') {
+                vm_line_put(&lines[n], 2, w - 1, role, prefix);
+            if (n == max - 1 && *text != '\0') {
                 vm_clip(cut, sizeof cut - 4, row, cols - 1, NULL);
                 strcat(cut, vm_ellipsis());
-                vm_line_put(&lines[n], 4, w - 1, ROLE_ERROR, cut);
+                vm_line_put(&lines[n], 4, w - 1, role, cut);
             } else {
-                vm_line_put(&lines[n], 4, w - 1, ROLE_ERROR, row);
+                vm_line_put(&lines[n], 4, w - 1, role, row);
             }
         }
         n++;
     }
     return n;
+}
+
+/* The database's refusal after "✗ ". */
+static int
+refusal_rows(const struct form_vm *f, int w, struct vm_line *lines)
+{
+    return wrapped_rows(f->refusal, "✗ ", ROLE_ERROR, FORM_REFUSAL_ROWS, w, lines);
+}
+
+/* The note after "→ " (ASCII: "> "). */
+static int
+note_rows(const struct form_vm *f, int w, struct vm_line *lines)
+{
+    return wrapped_rows(f->note, "→ ", ROLE_MUTED, FORM_NOTE_ROWS, w, lines);
 }
 
 /* Rows the form needs: fields, their message rows, refusal, footer. */
@@ -386,7 +406,8 @@ form_rows(const struct form_vm *f, int lw, int w)
             w - 1 - (vx + vcols + 2) < vm_text_width(fd->msg) + 2)
             rows++;
     }
-    return rows + (f->refusal[0] != '\0' ? refusal_rows(f, w, NULL) + 1 : 0);
+    return rows + (f->refusal[0] != '\0' ? refusal_rows(f, w, NULL) + 1 : 0) +
+           (f->note[0] != '\0' ? note_rows(f, w, NULL) + 1 : 0);
 }
 
 void
@@ -409,6 +430,8 @@ form_vm_build(struct form_vm *f, int lines, int cols)
     f->cursor_y = f->cursor_x = -1;
     for (int i = 0; i < h; i++)
         vm_line_init(&f->lines[i], ROLE_TEXT);
+    if (f->note[0] != '\0' && y + note_rows(f, w, NULL) + 1 < h)
+        y += note_rows(f, w, &f->lines[y]) + 1;
     if (f->refusal[0] != '\0' && y + refusal_rows(f, w, NULL) + 1 < h)
         y += refusal_rows(f, w, &f->lines[y]) + 1;
     for (int i = 0; i < f->nfields && y + 2 < h; i++)

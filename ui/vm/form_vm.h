@@ -26,7 +26,8 @@ enum form_kind {
 #define FORM_VALUE_BYTES 256
 #define FORM_MAX_FIELDS  12
 #define FORM_REFUSAL_ROWS 3 /* the database's refusal, wrapped */
-#define FORM_VM_LINES    (FORM_MAX_FIELDS * 2 + 5 + FORM_REFUSAL_ROWS)
+#define FORM_NOTE_ROWS    2 /* the note under the title, wrapped */
+#define FORM_VM_LINES     (FORM_MAX_FIELDS * 2 + 6 + FORM_REFUSAL_ROWS + FORM_NOTE_ROWS)
 
 struct form_field {
     const char *label; /* "Monto" (static) */
@@ -51,6 +52,7 @@ struct form_vm {
     int nfields;
     int focus;
     struct form_field fields[FORM_MAX_FIELDS];
+    char note[256];              /* what the user must know before filling it; "" = none */
     char refusal[ERR_MSG_BYTES]; /* the database's message after a refusal; "" = none */
     bool sending;                /* submitted, waiting for the database */
 
@@ -90,6 +92,10 @@ bool form_vm_validate(struct form_vm *f);
 
 /* The database refused: keep every value, show msg above the fields. */
 void form_vm_set_refusal(struct form_vm *f, const char *msg);
+
+/* A note shown under the title, muted, wrapped to FORM_NOTE_ROWS ("" removes it): what the
+ * user must know before filling the form (the privacy notice to give a lead). */
+void form_vm_set_note(struct form_vm *f, const char *msg);
 
 /* True when some value differs from its initial value. */
 bool form_vm_dirty(const struct form_vm *f);
