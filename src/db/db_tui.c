@@ -209,10 +209,11 @@ static const char sql_contactos[] =
 static const char sql_eventos[] =
     "SELECT h.id, extract(epoch FROM h.ocurrido_at)::bigint,"
     " to_char(h.ocurrido_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI'), h.evento,"
-    " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''), coalesce(u.login, ''),"
+    " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''),"
+    " coalesce(api.usuario_login(h.usuario_id), ''),"
     " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado',"
     " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'), '')"
-    " FROM crm.historial h LEFT JOIN crm.usuarios u ON u.id = h.usuario_id"
+    " FROM crm.historial h"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 
 static void

@@ -214,6 +214,12 @@ test_detalle_with_contacts_and_history_as_written(void **state)
     seed(t, adm);
     /* A rename later must not rewrite what the history says. */
     dbt_exec(adm, "UPDATE crm.etapas SET nombre = 'Primer contacto' WHERE nombre = 'Contactado'");
+    /* A step by a user the promoter may not see (another team's supervisor: RLS hides the
+     * row) names them all the same (sql/082); only a step of the system names nobody. */
+    dbt_exec(adm, "INSERT INTO crm.historial (oportunidad_id, evento, usuario_id, motivo)"
+                  " SELECT 1, 'NOTA', id, 'revisado' FROM crm.usuarios WHERE login = 'tu_sup2';"
+                  "INSERT INTO crm.historial (oportunidad_id, evento, motivo)"
+                  " VALUES (1, 'NOTA', 'automática')");
     db = dbt_connect(t, "tu_p1");
     assert_int_equal(db_tui_detalle(db, 1, &d, &e), RC_OK);
     assert_string_equal(d.t.cliente, "Begoña1 Núñez Díaz");
@@ -225,7 +231,7 @@ test_detalle_with_contacts_and_history_as_written(void **state)
     assert_int_equal(d.ncontactos, 1);
     assert_string_equal(d.contactos[0].tipo, "CELULAR");
     assert_string_equal(d.contactos[0].valor, "+525512345601");
-    assert_int_equal(d.neventos, 3);
+    assert_int_equal(d.neventos, 5);
     assert_string_equal(d.eventos[0].evento, "ASIGNADA");
     assert_string_equal(d.eventos[1].evento, "TRANSICION");
     assert_string_equal(d.eventos[1].etapa_anterior, "Nuevo");
@@ -235,6 +241,8 @@ test_detalle_with_contacts_and_history_as_written(void **state)
     assert_int_equal(strlen(d.eventos[1].cuando), 14); /* "DD/MM/YY HH:MM" */
     assert_string_equal(d.eventos[2].evento, "NOTA");
     assert_string_equal(d.eventos[2].motivo, "llamar el lunes");
+    assert_string_equal(d.eventos[3].login, "tu_sup2");
+    assert_string_equal(d.eventos[4].login, "");
     db_tui_detalle_fini(&d);
 
     assert_int_equal(db_tui_detalle(db, 3, &d, &e), RC_OK);
