@@ -1,11 +1,14 @@
 /*
- * cmd_worker — `embudo worker [--once]`: the timer sweep and the WhatsApp senders, headless.
+ * cmd_worker — `embudo worker [--once]`: the timer sweep, the suppression of personal data whose
+ * block has ended (sql/080: the law's deadline is kept without anyone remembering it) and the
+ * WhatsApp senders, headless.
  *
  * Senders use the configured transport (wa.transport / EMBUDO_TRANSPORT): sim, or web
  * (src/cmd/wa_web: the account's sealed credentials and Signal state, the native client).
  *
- * One libuv loop on the main thread. The sweep (rt/sweep.h) and the list of accounts with
- * server-side sending (api.wa_cuentas_servidor) run as jobs on one rt/worker thread that owns
+ * One libuv loop on the main thread. The sweep (rt/sweep.h), the suppressions
+ * (api.arco_suprimir) and the list of accounts with server-side sending
+ * (api.wa_cuentas_servidor) run as jobs on one rt/worker thread that owns
  * their connection; every SWEEP_PERIOD_S a uv_timer submits them again. For each account
  * listed, one sender thread (rt/sender.h) runs; a sender that could not start (another session
  * sends for that account, the database was unreachable) is retried on the next round, one the
@@ -33,6 +36,7 @@
 #include "cmd/wa_web.h"
 #include "core/config.h"
 #include "db/db.h"
+#include "db/db_arco.h"
 #include "db/db_sender.h"
 #include "rt/sender.h"
 #include "rt/sweep.h"
@@ -59,21 +63,26 @@ struct wk {
     struct sender_factory web; /* transport = web: src/cmd/wa_web */
     const char *login;         /* the server session's login (NULL = configured) */
     bool once, stopping;
+    bool sin_arco; /* the session may not suppress (EB101): said once, not tried again */
     int status;
     struct wk_sender *sv;
     size_t nsv;
     char proceso[160];
 };
 
-/* The job: sweep, then the account list, on the worker thread's own connection. */
+/* The job: sweep, suppressions, then the account list, on the worker thread's own
+ * connection. */
 struct wk_job {
     struct job job; /* first member */
     struct wk *w;
+    bool arco; /* try the suppressions (read from w->sin_arco on the loop thread) */
     struct sweep_run run;
+    struct db_arco_supresion *sup;
+    size_t nsup;
     int *ids;
     size_t n;
-    struct err e, le;
-    int rc, lrc;
+    struct err e, ae, le;
+    int rc, arc, lrc;
 };
 
 struct wk_state {
@@ -104,8 +113,10 @@ wk_job_run(struct job *job, void *state)
         return;
     }
     j->rc = sweep_run(st->db, j->w->proceso, NULL, &j->run, &j->e);
+    j->arc = j->arco ? db_arco_suprimir(st->db, NULL, &j->sup, &j->nsup, &j->ae) : RC_OK;
     j->lrc = db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le);
     if ((j->rc == RC_DB && strcmp(j->e.code, "08006") == 0) ||
+        (j->arc == RC_DB && strcmp(j->ae.code, "08006") == 0) ||
         (j->lrc == RC_DB && strcmp(j->le.code, "08006") == 0)) {
         db_close(st->db); /* reopened by the next round */
         st->db = NULL;
@@ -228,7 +239,29 @@ wk_start_sender(struct wk *w, struct wk_sender *v)
     }
 }
 
-/* Loop thread: report the sweep, start a sender for every listed account not running. */
+/* Loop thread: what the suppressions did. A session that is no admin's says so once. */
+static void
+wk_arco_done(struct wk *w, const struct wk_job *j)
+{
+    for (size_t i = 0; j->arc == RC_OK && i < j->nsup; i++)
+        printf(
+            "arco: folio %s: datos del %s %lld suprimidos (%lld filas)\n", j->sup[i].folio,
+            j->sup[i].cliente_id > 0 ? "cliente" : "prospecto",
+            (long long)(j->sup[i].cliente_id > 0 ? j->sup[i].cliente_id : j->sup[i].prospecto_id),
+            (long long)j->sup[i].filas);
+    if (j->arc == RC_REFUSED && strcmp(j->ae.code, "EB101") == 0) {
+        printf("arco: esta sesión no es de un administrador; los datos con el bloqueo terminado"
+               " se suprimen con «embudo arco suprimir --vencidas»\n");
+        w->sin_arco = true;
+    } else if (j->arc != RC_OK) {
+        fprintf(stderr, "embudo: supresión de datos fallida: %s\n", j->ae.msg);
+        if (w->once)
+            w->status = 1;
+    }
+}
+
+/* Loop thread: report the sweep and the suppressions, start a sender for every listed
+ * account not running. */
 static void
 wk_job_done(struct job *job)
 {
@@ -240,6 +273,8 @@ wk_job_done(struct job *job)
                j->run.avisadas, j->run.lotes);
     else if (job->ran)
         fprintf(stderr, "embudo: barrido fallido: %s\n", j->e.msg);
+    if (job->ran && j->arco)
+        wk_arco_done(w, j);
     if (job->ran && j->lrc != RC_OK)
         fprintf(stderr, "embudo: cuentas con envío en servidor: %s\n", j->le.msg);
     if (job->ran && (j->rc != RC_OK || j->lrc != RC_OK) && w->once)
@@ -251,6 +286,7 @@ wk_job_done(struct job *job)
             wk_start_sender(w, v);
     }
     fflush(stdout);
+    free(j->sup);
     free(j->ids);
     free(j);
     wk_maybe_finish(w);
@@ -262,6 +298,7 @@ wk_submit(struct wk *w)
     struct wk_job *j = xcalloc(1, sizeof *j);
 
     j->w = w;
+    j->arco = !w->sin_arco;
     j->job.run = wk_job_run;
     j->job.done = wk_job_done;
     worker_submit(w->jobs, &j->job);

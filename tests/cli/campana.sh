@@ -84,6 +84,18 @@ expect 0 '^3$' -- psql_as promcli "SELECT count(enviado_at) FROM crm.wa_mensajes
                                    WHERE campana_id = ${id:-0}"
 expect 0 'TERMINADA' -- $e --as promcli campana estado "${id:-0}"
 
+# A titular's data cancelled with no block period (sql/080): the worker's round suppresses it,
+# and the campaign's message keeps its state without her name or number.
+op=$(psql_as promcli "SELECT o.id FROM crm.oportunidades o JOIN crm.prospectos p
+                      ON p.id = o.prospecto_id WHERE p.telefono = '+529990004002'")
+expect 0 'Datos del prospecto [0-9]+ bloqueados \(folio CLI-ARCO-1\)' -- \
+    $e arco cancelar --oportunidad "${op:-0}" --folio CLI-ARCO-1 --plazo 0
+expect 0 'arco: folio CLI-ARCO-1: datos del prospecto [0-9]+ suprimidos \([0-9]+ filas\)' -- \
+    $sim EMBUDO_RITMO=rapido $e worker --once
+expect 0 '^ENVIADO\|t\|0$' -- psql_as postgres "SELECT m.estado, m.texto IS NULL,
+        (SELECT count(*) FROM crm.prospectos WHERE nombre ~ '9990004002')
+        FROM crm.wa_mensajes m WHERE m.oportunidad_id = ${op:-0}"
+
 # The account unlinked with a launched campaign waiting: the worker says why nothing leaves.
 expect 0 'captados 2' -- captar 2 9990004101
 id=$($e --as promcli campana crear --etapa Nuevo --texto 'Buen día {nombre}.' |

@@ -105,6 +105,22 @@ expect 2 '«--limite» debe ser un número entre 1 y 5000 \(se dio «0»\)' -- \
     $e no-contactar lista --limite 0
 expect 2 '«x» no es un teléfono mexicano' -- $e no-contactar lista --despues x
 expect 2 'argumento de más: «extra»' -- $e no-contactar resumen extra
+expect 2 'nombre al titular con uno de --cliente, --prospecto u --oportunidad' -- \
+    $e arco cancelar --folio F-1
+expect 2 'nombre al titular con uno de' -- $e arco cancelar --cliente 1 --prospecto 2 --folio F-1
+expect 2 '«--cliente» es un número entero positivo, no «x»' -- $e arco cancelar --cliente x --folio F
+expect 2 'falta «--folio»' -- $e arco cancelar --cliente 1
+expect 2 '«--recibida» es la fecha AAAA-MM-DD' -- \
+    $e arco cancelar --cliente 1 --folio F --recibida 2026-02-30
+expect 2 '«--plazo» son los días de bloqueo, de 0 a 3650' -- \
+    $e arco cancelar --cliente 1 --folio F --plazo 4000
+expect 2 'indique el folio, o --vencidas' -- $e arco suprimir
+expect 2 'indique el folio, o --vencidas' -- $e arco suprimir F-1 --vencidas
+expect 2 'acción desconocida: «borrar» \(lista, cancelar o suprimir\)' -- $e arco borrar
+expect 2 'indique la versión del aviso' -- $e aviso agregar
+expect 2 'falta «--ubicacion»' -- $e aviso agregar AP-1
+expect 2 '«--desde» es la fecha AAAA-MM-DD en que entra en vigor' -- \
+    $e aviso agregar AP-1 --ubicacion https://x.mx --desde ayer
 expect 0 'uso: embudo no-contactar agregar TELEFONO' -- $e no-contactar --help
 expect 0 'no-contactar +registro de no contactar' -- $e --help
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
