@@ -64,10 +64,7 @@ print_arcos(const struct cmd_ctx *ctx, const struct db_arco *r, size_t n)
             };
 
             json_obj(&j);
-            for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
-                json_key(&j, kv[k][0]);
-                json_str(&j, kv[k][1]);
-            }
+            crm_cmd_json_textos(&j, kv, sizeof kv / sizeof kv[0]);
             put_id(&j, "cliente", r[i].cliente_id);
             put_id(&j, "prospecto", r[i].prospecto_id);
             json_end(&j);

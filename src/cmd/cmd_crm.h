@@ -20,6 +20,7 @@
 struct db;
 struct db_filtros;
 struct err;
+struct json;
 struct strbuf;
 
 /* Connects as ctx->as_login (NULL = the default login). NULL after printing the failure. */
@@ -30,6 +31,9 @@ int crm_cmd_fail(const struct cmd_ctx *ctx, const struct err *e);
 
 /* Prints sb's JSON text and a newline on stdout, then resets sb. */
 void crm_cmd_json_print(struct strbuf *sb);
+
+/* Writes each {key, value} of kv[0..n) as a member of the open object (a NULL value: null). */
+void crm_cmd_json_textos(struct json *j, const char *const (*kv)[2], size_t n);
 
 /*
  * The outcome of a change: msg (Spanish) on its own line, or with --json {k1: v1, k2: v2},

@@ -72,6 +72,15 @@ crm_cmd_json_print(struct strbuf *sb)
 }
 
 void
+crm_cmd_json_textos(struct json *j, const char *const (*kv)[2], size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        json_key(j, kv[k][0]);
+        json_str(j, kv[k][1]);
+    }
+}
+
+void
 crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char *k1, const char *v1,
                      bool v1_num, const char *k2, const char *v2)
 {

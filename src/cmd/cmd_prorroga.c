@@ -75,10 +75,7 @@ print_lista(const struct cmd_ctx *ctx, const struct db_prorroga *r, size_t n)
             json_int(&j, r[i].id);
             json_key(&j, "oportunidad");
             json_int(&j, r[i].oportunidad_id);
-            for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
-                json_key(&j, kv[k][0]);
-                json_str(&j, kv[k][1]);
-            }
+            crm_cmd_json_textos(&j, kv, sizeof kv / sizeof kv[0]);
             json_end(&j);
         }
         json_end(&j);

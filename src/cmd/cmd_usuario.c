@@ -349,10 +349,7 @@ print_cambios(const struct cmd_ctx *ctx, const struct db_usuario_cambio *c, size
         };
 
         json_obj(&j);
-        for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
-            json_key(&j, kv[k][0]);
-            json_str(&j, kv[k][1]);
-        }
+        crm_cmd_json_textos(&j, kv, sizeof kv / sizeof kv[0]);
         json_end(&j);
     }
     json_end(&j);
