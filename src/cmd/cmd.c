@@ -10,8 +10,10 @@
 
 const struct cmd_entry cmd_table[] = {
     { "version", "version", "muestra la versión", cmd_version_exec },
-    { "db", "db init | start | stop | status | migrate | psql [ARGS…]",
-      "clúster PostgreSQL embebido, migraciones y psql", cmd_db_exec },
+    { "db",
+      "db init | start | stop | status | migrate | psql [ARGS…] | respaldar [ARCHIVO] [--forzar]"
+      " | restaurar ARCHIVO",
+      "clúster PostgreSQL embebido, migraciones, psql, respaldo y restauración", cmd_db_exec },
     { "demo", "demo [--clientes N] [--seed S] [--si-falta] [--actividad]",
       "carga datos demo deterministas (padrón, usuarios, embudo, calendario; con --actividad, "
       "una mañana de trabajo)",

@@ -1,11 +1,14 @@
 /*
- * cmd_db — `embudo db init | start | stop | status | migrate | psql [ARGS…]`: the embedded
- * PostgreSQL cluster, migrations and a psql shortcut. Main thread; prints Spanish messages.
+ * cmd_db — `embudo db init | start | stop | status | migrate | psql [ARGS…] | respaldar
+ * [ARCHIVO] [--forzar] | restaurar ARCHIVO`: the embedded PostgreSQL cluster, migrations, a
+ * psql shortcut, backups and their restore (db/respaldo.h). Main thread; prints Spanish
+ * messages.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -13,6 +16,7 @@
 #include "db/cluster.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/respaldo.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
@@ -245,15 +249,92 @@ db_psql(struct cmd_ctx *ctx)
     return cmd_fail("no se pudo ejecutar %s", psql);
 }
 
+/* "683.8 KiB": a size people read at a glance (the exact bytes are printed beside it). */
+static void
+size_human(long long bytes, char *out, size_t outsz)
+{
+    static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+    double v = (double)bytes;
+    size_t u = 0;
+
+    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, outsz, "%lld bytes", bytes);
+    else
+        snprintf(out, outsz, "%.1f %s", v, units[u]);
+}
+
+static int
+db_respaldar(struct cmd_ctx *ctx)
+{
+    struct err e = { 0 };
+    struct respaldo_info info;
+    bool forzar = false;
+    char *pos[1] = { NULL };
+    char name[64], size[32];
+    int npos = 0, status;
+    const struct cmd_opt opts[] = { { "forzar", false, NULL, &forzar },
+                                    { NULL, false, NULL, NULL } };
+
+    if ((status = cmd_parse(db_entry(), ctx->argc - 1, ctx->argv + 1, opts, pos, 1, &npos)) != 0)
+        return status;
+    if (npos == 0) {
+        time_t now = time(NULL);
+        struct tm tm;
+
+        strftime(name, sizeof name, "embudo-%Y%m%d-%H%M.dump", localtime_r(&now, &tm));
+        pos[0] = name;
+    }
+    if (respaldo_write(ctx->cfg, pos[0], forzar, &info, &e) != RC_OK)
+        return cmd_fail("%s", e.msg);
+    size_human(info.bytes, size, sizeof size);
+    printf("respaldo:     %s\ntamaño:       %s (%lld bytes)\nmigraciones:  %zu (la última, %s)\n",
+           pos[0], size, info.bytes, info.migrations, info.last);
+    printf("fuera del respaldo: la llave de WhatsApp (%s), la configuración y los temas\n",
+           ctx->cfg->wa_key_file.value);
+    return 0;
+}
+
+static int
+db_restaurar(struct cmd_ctx *ctx)
+{
+    struct err e = { 0 };
+    struct respaldo_report rep;
+    char *pos[1] = { NULL };
+    int npos = 0, status;
+
+    if ((status = cmd_parse(db_entry(), ctx->argc - 1, ctx->argv + 1, NULL, pos, 1, &npos)) != 0)
+        return status;
+    if (npos == 0)
+        return cmd_usage(db_entry(), "«db restaurar» necesita el ARCHIVO del respaldo");
+    if (db_require_embedded(ctx, "restaurar") != 0)
+        return 1;
+    if (respaldo_restore(ctx->cfg, pos[0], &rep, &e) != RC_OK)
+        return cmd_fail("%s", e.msg);
+    printf("restaurado:    %s en la base %s\n", pos[0], DB_NAME);
+    printf("usuarios:      %lld (sus roles de PostgreSQL, recreados)\n", rep.users);
+    printf("oportunidades: %lld\n", rep.opportunities);
+    printf("migraciones:   %zu del respaldo, %zu %s ahora\n", rep.archive.migrations, rep.applied,
+           rep.applied == 1 ? "aplicada" : "aplicadas");
+    puts("revise la base con «embudo doctor»");
+    return 0;
+}
+
 int
 cmd_db_exec(struct cmd_ctx *ctx)
 {
     static const struct {
         const char *name;
         int (*fn)(struct cmd_ctx *);
+        bool args; /* parses its own arguments */
     } subs[] = {
-        { "init", db_init },       { "start", db_start },         { "stop", db_stop },
-        { "status", db_status },   { "migrate", db_migrate_cmd }, { "psql", db_psql },
+        { "init", db_init, false },           { "start", db_start, false },
+        { "stop", db_stop, false },           { "status", db_status, false },
+        { "migrate", db_migrate_cmd, false }, { "psql", db_psql, true },
+        { "respaldar", db_respaldar, true },  { "restaurar", db_restaurar, true },
     };
 
     if (ctx->argc < 1)
@@ -261,7 +342,7 @@ cmd_db_exec(struct cmd_ctx *ctx)
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         if (strcmp(ctx->argv[0], subs[i].name) != 0)
             continue;
-        if (subs[i].fn != db_psql && ctx->argc > 1)
+        if (!subs[i].args && ctx->argc > 1)
             return cmd_usage(db_entry(), "«db %s» no lleva argumentos", subs[i].name);
         return subs[i].fn(ctx);
     }
