@@ -257,6 +257,7 @@ check-cli: $(BIN)
 	$(Q)sh tests/cli/crm.sh $(B)
 	$(Q)sh tests/cli/demo.sh $(B)
 	$(Q)sh tests/cli/campana.sh $(B)
+	$(Q)sh tests/cli/respaldo.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh
