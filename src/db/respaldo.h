@@ -53,8 +53,9 @@ struct respaldo_report {
  * roles, the pending migrations, then the scratch database takes the name «embudo». A file
  * that is not a pg_dump archive of embudo, one from a newer embudo (a migration this binary
  * does not know) or a database with data is refused before anything changes (RC_INVAL). On a
- * later failure (RC_IO, RC_DB, RC_REFUSED) «embudo» is as it was; the group roles created on
- * the way stay (they are what `db migrate` creates anyway).
+ * later failure (RC_IO, RC_DB, RC_REFUSED) «embudo» is as it was; the roles created on the way
+ * stay (the groups are what `db migrate` creates anyway; a user's role is recreated the same
+ * by the next restore).
  */
 int respaldo_restore(const struct config *cfg, const char *path, struct respaldo_report *out,
                      struct err *e) __attribute__((warn_unused_result));
