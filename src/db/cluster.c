@@ -274,8 +274,6 @@ cl_run(const struct cl_account *a, const char *const argv[], int *status_out, st
 {
     int fds[2], st;
     pid_t pid;
-    char buf[4096];
-    ssize_t n;
     char **args = argv_dup(argv);
 
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -293,14 +291,7 @@ cl_run(const struct cl_account *a, const char *const argv[], int *status_out, st
         run_child(a, args, fds[1]);
     argv_free(args);
     close(fds[1]);
-    while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        if (out != NULL)
-            strbuf_add(out, buf, (size_t)n);
-    }
+    strbuf_drain_fd(out, fds[0]);
     close(fds[0]);
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)

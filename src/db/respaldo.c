@@ -100,23 +100,6 @@ spawn_tracked(const char *const argv[], const posix_spawn_file_actions_t *fa, pi
     return rc;
 }
 
-/* Reads fd to its end into out (NULL: discarded). */
-static void
-drain(int fd, struct strbuf *out)
-{
-    char buf[4096];
-    ssize_t n;
-
-    while ((n = read(fd, buf, sizeof buf)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        if (out != NULL)
-            strbuf_add(out, buf, (size_t)n);
-    }
-}
-
 /*
  * Runs argv (argv[0] an absolute path) with stdin /dev/null and its stdout into out (NULL:
  * discarded); why gets the reason from its stderr. SIGINT, SIGTERM and SIGHUP received
@@ -147,7 +130,7 @@ run_prog(const char *const argv[], struct strbuf *out, int *status, char *why, s
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
     if (rc == 0) {
-        drain(fds[0], out);
+        strbuf_drain_fd(out, fds[0]);
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             continue;
         child_pid = 0;

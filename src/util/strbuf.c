@@ -1,8 +1,10 @@
 #include "util/strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/xmalloc.h"
 
@@ -133,4 +135,20 @@ strbuf_detach(struct strbuf *sb, size_t *len_out)
         *len_out = sb->len;
     *sb = (struct strbuf){ 0 };
     return p;
+}
+
+void
+strbuf_drain_fd(struct strbuf *sb, int fd)
+{
+    char buf[4096];
+    ssize_t n;
+
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (sb != NULL)
+            strbuf_add(sb, buf, (size_t)n);
+    }
 }

@@ -36,5 +36,10 @@ void strbuf_add_copy_text(struct strbuf *sb, const char *s);
  * demand), and strbuf_fini on it is a no-op.
  */
 char *strbuf_detach(struct strbuf *sb, size_t *len_out);
+/*
+ * Reads fd until its end (EINTR retried; a read error ends it too) and appends what came to
+ * sb; sb NULL discards it — how a child's pipe is emptied so the child never blocks on it.
+ */
+void strbuf_drain_fd(struct strbuf *sb, int fd);
 
 #endif

@@ -1,12 +1,14 @@
-/* strbuf: growth, formatting, binary data, detach semantics and COPY text escaping. */
+/* strbuf: growth, formatting, binary data, detach semantics, COPY text escaping and draining a
+ * pipe. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
 
 #include "util/strbuf.h"
 
@@ -83,14 +85,39 @@ test_copy_text_escapes(void **state)
     strbuf_fini(&sb);
 }
 
+/* A pipe with more than one read's worth (and a NUL) is read to its end; NULL discards. */
+static void
+test_drain_fd(void **state)
+{
+    struct strbuf sb;
+    char data[10000];
+    int fds[2];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (char)('a' + i % 26);
+    data[5000] = '\0';
+    for (int discard = 0; discard < 2; discard++) {
+        assert_int_equal(pipe(fds), 0);
+        assert_int_equal(write(fds[1], data, sizeof data), (ssize_t)sizeof data);
+        close(fds[1]);
+        strbuf_init(&sb);
+        strbuf_drain_fd(discard ? NULL : &sb, fds[0]);
+        close(fds[0]);
+        assert_int_equal(sb.len, discard ? 0 : sizeof data);
+        if (!discard)
+            assert_memory_equal(sb.buf, data, sizeof data);
+        strbuf_fini(&sb);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_append_and_grow),
-        cmocka_unit_test(test_binary_and_long_format),
-        cmocka_unit_test(test_detach_then_reuse),
-        cmocka_unit_test(test_copy_text_escapes),
+        cmocka_unit_test(test_append_and_grow),   cmocka_unit_test(test_binary_and_long_format),
+        cmocka_unit_test(test_detach_then_reuse), cmocka_unit_test(test_copy_text_escapes),
+        cmocka_unit_test(test_drain_fd),
     };
 
     return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
