@@ -446,7 +446,9 @@ BEGIN
      WHERE m.telefono = ANY (tels) OR m.telefono = ANY (ARRAY(SELECT '+' || p FROM unnest(pns) p))
         OR split_part(m.jid, '@', 1) = ANY (pns);
     GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
-    UPDATE crm.wa_bajas b SET texto = NULL WHERE b.telefono = ANY (tels) AND b.texto IS NOT NULL;
+    -- The opt-out keeps its number (it must go on working) but no longer says whose it was.
+    UPDATE crm.wa_bajas b SET texto = NULL, oportunidad_id = NULL, mensaje_id = NULL
+     WHERE b.telefono = ANY (tels) OR b.oportunidad_id = ANY (ops);
     GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
     DELETE FROM crm.wa_numeros w WHERE w.telefono = ANY (tels);
     GET DIAGNOSTICS k = ROW_COUNT; n := n + k;

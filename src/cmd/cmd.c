@@ -91,9 +91,11 @@ const struct cmd_entry cmd_table[] = {
       "arco [lista] [--pendientes]\n"
       "     embudo arco cancelar (--cliente ID | --prospecto ID | --oportunidad ID) --folio F"
       " [--recibida AAAA-MM-DD] [--plazo DIAS] [--detalle TEXTO]\n"
-      "     embudo arco suprimir (FOLIO | --vencidas)",
-      "cancelación de datos personales (LFPDPPP): bloquear al titular y, al terminar el "
-      "bloqueo, suprimir sus datos (administradores)",
+      "     embudo arco suprimir (FOLIO | --vencidas)\n"
+      "     embudo arco acceso (--cliente ID | --prospecto ID | --oportunidad ID)"
+      " [--salida ARCHIVO]",
+      "datos personales (LFPDPPP): lo que se tiene de un titular; cancelarlos: bloquear y, al "
+      "terminar el bloqueo, suprimir (administradores)",
       cmd_arco_exec },
     { "aviso", "aviso [lista] | aviso agregar VERSION --ubicacion U [--desde AAAA-MM-DD]",
       "versiones del aviso de privacidad y cuál está vigente; publicar una (administradores)",

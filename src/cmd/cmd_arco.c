@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
@@ -147,6 +148,21 @@ id_flag(const struct cmd_entry *entry, const char *flag, const char *value, int6
     return true;
 }
 
+/* The titular from exactly one of --cliente, --prospecto, --oportunidad into *t. 0 or 2. */
+static int
+titular_flags(const struct cmd_entry *entry, const char *cliente, const char *prospecto,
+              const char *oportunidad, struct db_arco_titular *t)
+{
+    if ((cliente != NULL) + (prospecto != NULL) + (oportunidad != NULL) != 1)
+        return cmd_usage(entry, "nombre al titular con uno de --cliente, --prospecto u"
+                                " --oportunidad");
+    if (!id_flag(entry, "cliente", cliente, &t->cliente) ||
+        !id_flag(entry, "prospecto", prospecto, &t->prospecto) ||
+        !id_flag(entry, "oportunidad", oportunidad, &t->oportunidad))
+        return 2;
+    return 0;
+}
+
 static void
 print_alta(const struct cmd_ctx *ctx, const char *folio, const struct db_arco_alta *a)
 {
@@ -207,13 +223,8 @@ run_cancelar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char 
 
     if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
         return status;
-    if ((cliente != NULL) + (prospecto != NULL) + (oportunidad != NULL) != 1)
-        return cmd_usage(entry, "nombre al titular con uno de --cliente, --prospecto u"
-                                " --oportunidad");
-    if (!id_flag(entry, "cliente", cliente, &t.cliente) ||
-        !id_flag(entry, "prospecto", prospecto, &t.prospecto) ||
-        !id_flag(entry, "oportunidad", oportunidad, &t.oportunidad))
-        return 2;
+    if ((status = titular_flags(entry, cliente, prospecto, oportunidad, &t)) != 0)
+        return status;
     if ((status = crm_cmd_texto(entry, "folio", folio, 40)) != 0)
         return status;
     if (recibida != NULL && !crm_cmd_fecha_valida(recibida))
@@ -228,6 +239,78 @@ run_cancelar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char 
         status = crm_cmd_fail(ctx, &e);
     else
         print_alta(ctx, folio, &alta);
+    db_close(db);
+    return status;
+}
+
+/*
+ * Writes text to path through a temporary file beside it (mode 0600: it holds personal data),
+ * synced and renamed at the end, so a failure leaves no half file. false with errno set.
+ */
+static bool
+escribir_privado(const char *path, const char *text)
+{
+    struct strbuf tmp;
+    size_t len = strlen(text), off = 0;
+    bool ok;
+    int fd;
+
+    strbuf_init(&tmp);
+    strbuf_addf(&tmp, "%s.XXXXXX", path);
+    if ((fd = mkstemp(tmp.buf)) < 0) {
+        strbuf_fini(&tmp);
+        return false;
+    }
+    while (off < len) {
+        ssize_t n = write(fd, text + off, len - off);
+
+        if (n < 0)
+            break;
+        off += (size_t)n;
+    }
+    ok = off == len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp.buf, path) == 0;
+    if (!ok)
+        (void)unlink(tmp.buf);
+    strbuf_fini(&tmp);
+    return ok;
+}
+
+static int
+run_acceso(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    const char *cliente = NULL, *prospecto = NULL, *oportunidad = NULL, *salida = NULL;
+    const struct cmd_opt opts[] = {
+        { "cliente", true, &cliente, NULL },
+        { "prospecto", true, &prospecto, NULL },
+        { "oportunidad", true, &oportunidad, NULL },
+        { "salida", true, &salida, NULL },
+        { NULL, false, NULL, NULL },
+    };
+    struct db_arco_titular t;
+    struct err e = { 0 };
+    char *doc = NULL;
+    struct db *db;
+    int status;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    if ((status = titular_flags(entry, cliente, prospecto, oportunidad, &t)) != 0)
+        return status;
+    if (salida != NULL && (status = crm_cmd_texto(entry, "salida", salida, 4096)) != 0)
+        return status;
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_arco_acceso(db, &t, &doc, &e) != RC_OK)
+        status = crm_cmd_fail(ctx, &e);
+    else if (salida == NULL)
+        puts(doc);
+    else if (!escribir_privado(salida, doc))
+        status = cmd_fail("no se pudo escribir «%s»", salida);
+    else
+        fprintf(stderr, "datos del titular escritos en %s (solo su dueño puede leerlo)\n", salida);
+    free(doc);
     db_close(db);
     return status;
 }
@@ -303,6 +386,7 @@ cmd_arco_exec(struct cmd_ctx *ctx)
         { "lista", run_lista },
         { "cancelar", run_cancelar },
         { "suprimir", run_suprimir },
+        { "acceso", run_acceso },
     };
 
     return cmd_verbs_run(ctx, "arco", verbs, sizeof verbs / sizeof verbs[0], true);

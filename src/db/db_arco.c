@@ -104,6 +104,19 @@ db_arco_cancelar(struct db *db, const char *folio, const struct db_arco_titular 
 }
 
 int
+db_arco_acceso(struct db *db, const struct db_arco_titular *titular, char **doc, struct err *e)
+{
+    static const char sql[] =
+        "SELECT jsonb_pretty(api.arco_acceso($1::bigint, $2::bigint, $3::bigint))";
+    struct db_num nc, np, no;
+    const char *p[3] = { id_or_null(&nc, titular->cliente), id_or_null(&np, titular->prospecto),
+                         id_or_null(&no, titular->oportunidad) };
+
+    *doc = NULL;
+    return db_query_text(db, sql, 3, p, doc, e);
+}
+
+int
 db_arco_suprimir(struct db *db, const char *folio, struct db_arco_supresion **rows, size_t *n,
                  struct err *e)
 {

@@ -8,7 +8,8 @@
  * closes the titular's active opportunity, puts their phones in the do-not-contact registry,
  * keeps a padron client out of the pool for good, and sets the day the block ends. Suprimir
  * (admin): once the block has ended, erases what identifies the titular everywhere the CRM
- * wrote it. Cancelaciones: admins and auditors.
+ * wrote it. Cancelaciones: admins and auditors. Acceso (admin, sql/083): everything the CRM
+ * holds about a titular, as one JSON document.
  *
  * Same rules as db_crm.h: one statement per call, in autocommit; refusals are RC_REFUSED with
  * e->code (EB001, EB101, EB850…EB858, docs/sqlstates.md) and the database's Spanish message.
@@ -71,6 +72,13 @@ struct db_arco_alta {
 int db_arco_cancelar(struct db *db, const char *folio, const struct db_arco_titular *titular,
                      const char *recibida, int plazo_dias, const char *detalle,
                      struct db_arco_alta *alta, struct err *e) __attribute__((warn_unused_result));
+
+/*
+ * The titular's right of access: every datum the CRM holds about them, as api.arco_acceso's
+ * JSON document, indented (*doc malloc'd; the caller frees it).
+ */
+int db_arco_acceso(struct db *db, const struct db_arco_titular *titular, char **doc, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* One titular suppressed. */
 struct db_arco_supresion {

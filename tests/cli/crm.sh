@@ -116,7 +116,9 @@ expect 2 '«--plazo» son los días de bloqueo, de 0 a 3650' -- \
     $e arco cancelar --cliente 1 --folio F --plazo 4000
 expect 2 'indique el folio, o --vencidas' -- $e arco suprimir
 expect 2 'indique el folio, o --vencidas' -- $e arco suprimir F-1 --vencidas
-expect 2 'acción desconocida: «borrar» \(lista, cancelar o suprimir\)' -- $e arco borrar
+expect 2 'acción desconocida: «borrar» \(lista, cancelar, suprimir o acceso\)' -- $e arco borrar
+expect 2 'nombre al titular con uno de' -- $e arco acceso --salida x.json
+expect 2 '«--prospecto» es un número entero positivo, no «0»' -- $e arco acceso --prospecto 0
 expect 2 'indique la versión del aviso' -- $e aviso agregar
 expect 2 'falta «--ubicacion»' -- $e aviso agregar AP-1
 expect 2 '«--desde» es la fecha AAAA-MM-DD en que entra en vigor' -- \

@@ -234,12 +234,31 @@ test_bloquear_y_suprimir(void **state)
     size_t n = 0;
     struct err e = { 0 };
     long long op, hist;
+    char *doc = NULL;
+    static const char *const en_el_acceso[] = {
+        "\"nombre\": \"" NOMBRE "\"",     "\"curp\": \"" CURP "\"",
+        "\"valor\": \"+52" TEL "\"",      "zoraida.quintanilla@example.com",
+        "\"texto\": \"Hola " NOMBRE "\"", "\"texto\": \"soy " NOMBRE ", llámeme\"",
+        NOMBRE " regresa de viaje",       "\"quien\": \"ar_p1\"",
+        "\"evento\": \"NOTA\"",           "\"municipio\": \"Coyoacán\"",
+    };
 
     seed(t, adm, 8);
     op = trabajar_titular(t, adm);
     a = dbt_connect(t, "ar_adm");
     p = dbt_connect(t, "ar_p2");
     hist = dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial");
+
+    /* Access (sql/083): the admin gets everything held about her in one document. */
+    tit.oportunidad = op;
+    assert_int_equal(db_arco_acceso(p, &tit, &doc, &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB101");
+    assert_int_equal(db_arco_acceso(a, &tit, &doc, &e), RC_OK);
+    for (size_t k = 0; k < sizeof en_el_acceso / sizeof en_el_acceso[0]; k++)
+        if (strstr(doc, en_el_acceso[k]) == NULL)
+            fail_msg("el acceso no trae «%s»:\n%s", en_el_acceso[k], doc);
+    free(doc);
+    tit = (struct db_arco_titular){ 0 };
 
     /* Only an admin; the titular named once; a folio's shape; a received date not ahead. */
     tit.oportunidad = op;
@@ -354,6 +373,19 @@ test_bloquear_y_suprimir(void **state)
     assert_string_equal(rastro(t, adm, NOMBRE "|" APELLIDO "|Ybarra|Coyoac|" CURP "|zoraida"), "");
     assert_string_equal(rastro(t, adm, TEL "|" LID),
                         "crm.no_contactar.telefono:1 crm.wa_bajas.telefono:1");
+    /* The opt-out keeps her number, linked to nobody; her access document has nothing left
+     * that names her. */
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT (oportunidad_id IS NULL AND mensaje_id IS NULL"
+                                       " AND texto IS NULL)::text FROM crm.wa_bajas"),
+                        "true");
+    assert_int_equal(db_arco_acceso(a, &(struct db_arco_titular){ .cliente = 3 }, &doc, &e), RC_OK);
+    if (strstr(doc, NOMBRE) != NULL || strstr(doc, CURP) != NULL || strstr(doc, TEL) != NULL ||
+        strstr(doc, LID) != NULL || strstr(doc, APELLIDO) != NULL)
+        fail_msg("el acceso después de suprimir aún la nombra:\n%s", doc);
+    assert_non_null(strstr(doc, "\"nombre\": \"[suprimido]\""));
+    assert_non_null(strstr(doc, "\"estado\": \"SUPRIMIDA\""));
+    free(doc);
     /* The history keeps every row and event (+1 the block's, +4 ar_p2's assignment); the
      * funnel's counts stay true. */
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.historial"), hist + 5);

@@ -1,7 +1,8 @@
-# t_cli_arco — personal data under the LFPDPPP (sql/080) from the command line: an admin
+# t_cli_arco — personal data under the LFPDPPP (sql/080, 083) from the command line: an admin
 # publishes a privacy notice and a lead captured afterwards records it; a titular's
 # cancellation blocks her (the opportunity closed, her phone in the do-not-contact registry,
-# refusals for a promoter and for a titular not named), the auditor lists it, and once the
+# refusals for a promoter and for a titular not named), the auditor lists it, the admin
+# writes what is held about her to a private file (access), and once the
 # block ends her data is suppressed: her name, CURP and phone are gone from the padron and
 # the history keeps its rows; a block still running refuses suppression (exit 1); --json
 # carries the list. Its own convenio ZZARCOE2E (last by clave: the forms list convenios in
@@ -57,6 +58,16 @@ eb --as promarco captar --nombre "Otra Griselda" --telefono 9990005001 > "$out" 
 eb --as auditor arco --pendientes > "$out" 2>&1 &&
     grep -q "^E2E-1  *$cliente  *—  *[0-9-]*  *bloqueada  *[0-9-]*  *Griselda Arcoiris — escrito recibido en sucursal$" "$out" ||
     fail "lista del auditor: $(cat "$out")"
+
+# Access (sql/083): what is held about her, into a file only its owner reads.
+eb --as admin arco acceso --oportunidad "$op" --salida "$E2E_WORK/acceso.json" > "$out" 2>&1 &&
+    grep -q "^datos del titular escritos en $E2E_WORK/acceso.json" "$out" ||
+    fail "acceso: $(cat "$out")"
+[ "$(stat -c %a "$E2E_WORK/acceso.json")" = 600 ] || fail "el acceso no es 0600"
+grep -q '"curp": "AOGR800101MDFRRS01"' "$E2E_WORK/acceso.json" &&
+    grep -q '"motivo": "Griselda pide que le llamen al 9990005001"' "$E2E_WORK/acceso.json" &&
+    grep -q '"fuente": "SOLICITUD"' "$E2E_WORK/acceso.json" ||
+    fail "acceso sin sus datos: $(cat "$E2E_WORK/acceso.json")"
 
 # Suppression: hers at once (plazo 0); the lead's block still runs.
 eb --as admin arco suprimir E2E-1 > "$out" 2>&1 &&
