@@ -539,38 +539,19 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- doctor: 074's checks plus the cancellations'.
+-- doctor: the checks so far move to crm.invariantes_074 unchanged (as 040 did with 010's), so
+-- this file adds the cancellations' without repeating them. The wrapper keeps their gate.
+ALTER FUNCTION api.verificar_invariantes() RENAME TO invariantes_074;
+ALTER FUNCTION api.invariantes_074() SET SCHEMA crm;
+REVOKE EXECUTE ON FUNCTION crm.invariantes_074()
+    FROM embudo_supervisor, embudo_admin, embudo_auditor;
 
-CREATE OR REPLACE FUNCTION api.verificar_invariantes()
+CREATE FUNCTION api.verificar_invariantes()
 RETURNS TABLE (invariante text, detalle text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    yo crm.usuarios := CASE WHEN crm.sesion_es_admin() THEN NULL ELSE crm.yo_supervisor() END;
 BEGIN
-    RETURN QUERY SELECT * FROM crm.invariantes_010();
-    RETURN QUERY
-    SELECT 'POOL_DESCUADRADO'::text,
-           format('convenio %s, entidad %s, edad %s: %s libres en el pool, %s en los conteos',
-                  coalesce(p.convenio_id, k.convenio_id), coalesce(p.entidad_id, k.entidad_id),
-                  coalesce(p.edad, k.edad), coalesce(p.n, 0), coalesce(k.n, 0))
-      FROM (SELECT x.convenio_id, x.entidad_id, x.edad, count(*) AS n FROM crm.pool x
-             WHERE x.oportunidad_id IS NULL GROUP BY 1, 2, 3) p
-      FULL JOIN (SELECT y.convenio_id, y.entidad_id, y.edad, sum(y.n) AS n FROM crm.pool_conteo y
-                  GROUP BY 1, 2, 3) k
-        ON (k.convenio_id, k.entidad_id, k.edad) = (p.convenio_id, p.entidad_id, p.edad)
-     WHERE coalesce(p.n, 0) <> coalesce(k.n, 0);
-    RETURN QUERY
-    SELECT DISTINCT 'NO_CONTACTAR_SIN_BLOQUEO'::text,
-           format('cliente %s: el teléfono %s está en el registro de no contactar y el cliente'
-                  ' no está bloqueado', d.cliente_id, d.valor)
-      FROM crm.no_contactar r
-      JOIN padron.datos_contacto d
-        ON d.valor = r.telefono AND d.vigente AND d.tipo IN ('CELULAR', 'FIJO')
-     WHERE r.quitado_at IS NULL AND (r.hasta IS NULL OR r.hasta > now())
-       AND NOT EXISTS (SELECT 1 FROM crm.bloqueos b
-                        WHERE b.cliente_id = d.cliente_id AND b.telefono = d.valor
-                          AND (b.hasta IS NULL OR b.hasta >= r.hasta));
+    RETURN QUERY SELECT * FROM crm.invariantes_074();              -- EB001, EB002 as before
     RETURN QUERY
     SELECT 'ARCO_CON_ACTIVA'::text,
            format('folio %s: la oportunidad %s del titular sigue activa (%s)', a.folio, o.id,
@@ -587,6 +568,8 @@ BEGIN
      WHERE a.estado = 'BLOQUEADA' AND a.bloqueo_hasta < crm.fecha_negocio(now());
 END
 $$;
+GRANT EXECUTE ON FUNCTION api.verificar_invariantes()
+    TO embudo_supervisor, embudo_admin, embudo_auditor;
 
 -- Writers: the three working groups, so a promoter or supervisor hears "solo un administrador"
 -- (EB101) rather than a privilege error; an auditor gets 42501, as everywhere since 071.
