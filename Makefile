@@ -6,6 +6,8 @@
 #   make check           deps + asan build + every test suite
 #   make deps            install missing Debian packages (apt-get; sudo when not root)
 #   make check-layers    prove ncurses/libpq/libsodium stay in their layers
+#   make install         release build into $(DESTDIR)$(PREFIX) (+ systemd units); uninstall
+#   make deb             build/deb/embudo_$(VERSION)_<arch>.deb (docs/instalacion.md)
 #
 # Each layer (src/<layer>, ui/<layer>) is a static library; test binaries link
 # only the layers they may use, so a stray dependency fails to link.
@@ -33,6 +35,14 @@ WARN := -Wall -Wextra -Wpedantic $(WERROR) -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wformat=2 -Wwrite-strings -Wcast-qual \
         -Wpointer-arith -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
         -Wswitch-enum -Wconversion -Wsign-conversion
+# Where `make install` puts things. DATADIR is compiled in (themes), through a generated
+# header that changes only when the path does, so switching PREFIX rebuilds what uses it.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/embudo
+DOCDIR  ?= $(PREFIX)/share/doc/embudo
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE -I. -Isrc -I$(B)/gen \
             -DEMBUDO_VERSION='"$(VERSION)"' -DEMBUDO_SOURCE_DIR='"$(CURDIR)"' -DEMBUDO_GITREV='"$(GITREV)"' -MMD -MP
 CFLAGS  += -std=c17 $(WARN) $(PKG_CFLAGS)
@@ -94,6 +104,12 @@ $(SQL_LIST): FORCE
 	$(Q)echo $(SQL_FILES) > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 .PHONY: FORCE
 FORCE:
+PATHS_H := $(B)/gen/paths.h
+$(PATHS_H): FORCE
+	@mkdir -p $(@D)
+	$(Q)printf '#define EMBUDO_DATADIR "%s"\n' '$(DATADIR)' > $@.tmp; \
+	    cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(B)/obj/ui/app_theme.o: $(PATHS_H)
 $(GEN_MIGR): $(SQL_FILES) $(SQL_LIST) src/db/embed-sql.sh
 	@mkdir -p $(@D)
 	$(Q)sh src/db/embed-sql.sh $(SQL_FILES) > $@.tmp && mv $@.tmp $@
@@ -251,13 +267,15 @@ check-e2e: $(BIN)
 	$(Q)sh tests/e2e/run.sh $(B)
 
 # tests/cli: the command-line contract (exit codes, Spanish messages) of the global options,
-# configuration, CRM commands and the demo loader.
+# configuration, CRM commands and the demo loader; backups; the package and a server set up
+# as docs/instalacion.md says (servidor.sh builds the release binary for `make deb`).
 check-cli: $(BIN)
 	$(Q)sh tests/cli/run.sh $(B)
 	$(Q)sh tests/cli/crm.sh $(B)
 	$(Q)sh tests/cli/demo.sh $(B)
 	$(Q)sh tests/cli/campana.sh $(B)
 	$(Q)sh tests/cli/respaldo.sh $(B)
+	$(Q)sh tests/cli/servidor.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
 	$(Q)sh tests/interop/check-tokens.sh
@@ -283,6 +301,36 @@ run: deps
 	$(Q)./embudo db migrate
 	$(Q)./embudo demo --si-falta --actividad
 	$(Q)./embudo --as $(USUARIO)
+
+# ---- installing -----------------------------------------------------------------
+# Always the release build (build/release, or the B given on the command line), whatever
+# MODE says: an ASan binary in /usr/bin would be a mistake. The units name BINDIR.
+INSTALL_B := $(if $(filter command line,$(origin B)),$(B),build/release)
+UNITS     := embudo-worker.service embudo-worker@.service
+.PHONY: install uninstall deb
+install:
+	$(Q)$(MAKE) --no-print-directory MODE=release B=$(INSTALL_B) all
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(UNITDIR)
+	$(Q)install -m 0755 $(INSTALL_B)/embudo $(DESTDIR)$(BINDIR)/embudo
+	$(Q)install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	$(Q)install -m 0644 packaging/embudo.conf.example packaging/teclas.conf.example \
+	    README.md docs/instalacion.md $(DESTDIR)$(DOCDIR)/
+	$(Q)for u in $(UNITS); do \
+	    sed 's|@BINDIR@|$(BINDIR)|g; s|@DOCDIR@|$(DOCDIR)|g' packaging/$$u.in \
+	        > $(DESTDIR)$(UNITDIR)/$$u.tmp && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+	    mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	@echo "instalado en $(DESTDIR)$(PREFIX) (unidades en $(DESTDIR)$(UNITDIR))"
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/embudo $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	$(Q)rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+# The Debian package: the tree of `make install` with PREFIX=/usr, plus /etc/embudo, the
+# control files and the maintainer scripts (packaging/deb.sh).
+deb:
+	$(Q)rm -rf build/deb/root
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/build/deb/root PREFIX=/usr \
+	    UNITDIR=/lib/systemd/system
+	$(Q)sh packaging/deb.sh build/deb/root $(VERSION) build/deb
 
 .PHONY: clean
 clean:

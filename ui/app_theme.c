@@ -5,7 +5,8 @@
  *
  * Search order (the first file found wins, so a user's copy overrides an installed one):
  *   $XDG_CONFIG_HOME/embudo/themes (or ~/.config/embudo/themes),
- *   /usr/share/embudo/themes,
+ *   EMBUDO_DATADIR/themes (where `make install` put them: /usr/share/embudo/themes for the
+ *   Debian package, $(PREFIX)/share/embudo/themes otherwise),
  *   EMBUDO_SOURCE_DIR/themes (the source tree the binary was built from).
  * If no file is found for "dark" or "mono", a compiled-in copy is used, so a binary copied
  * alone still starts. Loop thread (it reads small files; called at start and on :tema).
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "core/theme_file.h"
+#include "paths.h"
 #include "ui/app_internal.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -82,7 +84,7 @@ theme_dirs(char *dirs[3])
         dirs[n++] = xasprintf("%s/embudo/themes", xdg);
     else if (home != NULL && home[0] != '\0')
         dirs[n++] = xasprintf("%s/.config/embudo/themes", home);
-    dirs[n++] = xstrdup("/usr/share/embudo/themes");
+    dirs[n++] = xstrdup(EMBUDO_DATADIR "/themes");
     dirs[n++] = xstrdup(EMBUDO_SOURCE_DIR "/themes");
     return n;
 }

@@ -109,6 +109,36 @@ db_fill_identity(struct db *db, struct err *e)
     return rc;
 }
 
+/*
+ * A server's refusal of someone who is not, or no longer, an embudo user — the two ways it
+ * happens on a shared server with peer authentication — as a Spanish sentence with the fix
+ * into e; false for any other failure. PostgreSQL words them in its lc_messages: English and
+ * Spanish are recognised, anything else keeps the server's text.
+ */
+static bool
+conn_refusal(PGconn *pg, const char *m, struct err *e)
+{
+    const char *who = PQuser(pg) != NULL ? PQuser(pg) : "";
+
+    if ((strstr(m, "role \"") != NULL && strstr(m, "\" does not exist") != NULL) ||
+        strstr(m, "no existe el rol") != NULL) {
+        err_set(e, RC_DB,
+                "la cuenta «%s» no es un usuario de embudo: un administrador la da de alta con "
+                "«embudo usuario crear %s …»",
+                who, who);
+        return true;
+    }
+    if (strstr(m, "is not permitted to log in") != NULL ||
+        strstr(m, "no se le permite conectarse") != NULL) {
+        err_set(e, RC_DB,
+                "el usuario «%s» no puede entrar: está dado de baja (un administrador lo "
+                "reactiva con «embudo usuario estado %s ACTIVO»)",
+                who, who);
+        return true;
+    }
+    return false;
+}
+
 struct db *
 db_open_conninfo(const char *conninfo, struct err *e)
 {
@@ -128,7 +158,8 @@ db_open_conninfo(const char *conninfo, struct err *e)
 
         while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
             n--;
-        err_set(e, RC_DB, "no se pudo conectar a la base de datos: %.*s", (int)n, m);
+        if (!conn_refusal(db->pg, m, e))
+            err_set(e, RC_DB, "no se pudo conectar a la base de datos: %.*s", (int)n, m);
         goto fail;
     }
     PQsetNoticeProcessor(db->pg, db_notice, NULL);
