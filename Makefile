@@ -275,6 +275,7 @@ check-cli: $(BIN)
 	$(Q)sh tests/cli/demo.sh $(B)
 	$(Q)sh tests/cli/campana.sh $(B)
 	$(Q)sh tests/cli/respaldo.sh $(B)
+	$(Q)sh tests/cli/respaldo_antiguo.sh $(B)
 	$(Q)sh tests/cli/servidor.sh $(B)
 
 check-interop: $(BIN) $(INTEROP_BIN)
