@@ -9,7 +9,7 @@
 # what the page promises: each account is its own PostgreSQL role (a promoter sees her own
 # opportunities, her supervisor the team's, another promoter none; `--as` is refused), a
 # promoter's psql cannot write the tables, an account without an embudo user and a user in
-# BAJA cannot get in, both workers run (the central one with --sin-envio, a promoter's as
+# BAJA cannot get in, the terminal client opens as her and closes with q, both workers run (the central one with --sin-envio, a promoter's as
 # herself) and doctor is clean.
 # Usage: servidor.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
@@ -197,6 +197,22 @@ expect 1 'permission denied|permiso denegado' -- as zzebprom2 psql -X -q -h "$tm
     -v ON_ERROR_STOP=1 -c 'DELETE FROM crm.historial'
 expect 1 'permission denied|permiso denegado' -- as zzebprom2 psql -X -q -h "$tmp/run" -d embudo \
     -v ON_ERROR_STOP=1 -c "INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('X1', 'x', 'PRIVADO')"
+
+# The terminal client, the way a promoter opens it over SSH: her account, no --as, the
+# server's URL. It shows who she is and her five opportunities, and q ends it with status 0.
+tsock=$tmp/h/zzebprom1/tmux.sock
+as zzebprom1 env LANG=C.UTF-8 tmux -S "$tsock" -u new-session -d -x 100 -y 30 \
+    "$ebin; echo \"fin=\$?\" > $tmp/h/zzebprom1/tui.rc; sleep 60"
+screen() { as zzebprom1 tmux -S "$tsock" capture-pane -p; }
+i=0
+while [ $i -lt 100 ] && ! screen | grep -q '● conectado'; do sleep 0.1; i=$((i + 1)); done
+check 'la TUI dice quién entró' 1 "$(screen | grep -c '^ embudo │ zzebprom1 · PROMOTOR')"
+check 'la TUI: sus oportunidades' 1 "$(screen | grep -cE '│ Mis oportunidades +5 │$')"
+as zzebprom1 tmux -S "$tsock" send-keys q
+i=0
+while [ $i -lt 100 ] && [ ! -s "$tmp/h/zzebprom1/tui.rc" ]; do sleep 0.1; i=$((i + 1)); done
+check 'q cierra la TUI' 'fin=0' "$(cat "$tmp/h/zzebprom1/tui.rc" 2>/dev/null)"
+as zzebprom1 tmux -S "$tsock" kill-server 2>/dev/null
 
 # Who cannot get in.
 expect 1 'zzebotro.*no es un usuario de embudo' -- as zzebotro "$ebin" oportunidades
