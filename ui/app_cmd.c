@@ -251,6 +251,7 @@ run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int a
 {
     int slot = pane[0] != '\0' ? app_find_slot(a, pane) : a->active;
     const struct app_slot *s;
+    char name[CMDLINE_BYTES];
 
     if (slot < 0)
         return err_set(e, RC_INVAL, ":%s aún no está disponible en esta versión", cmd->name);
@@ -260,6 +261,10 @@ run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int a
     if (s->ops->command == NULL && (pane[0] == '\0' || argc > 1))
         return err_set(e, RC_INVAL, ":%s no se usa en el panel %s", cmd->name, s->ops->title);
     app_activate(a, slot);
+    /* The pane reads the whole name, whatever was typed: ":mov" is "mover" (Detalle and Embudo
+       compare argv[0] with it). */
+    snprintf(name, sizeof name, "%s", cmd->name);
+    argv[0] = name;
     /* A pane without its own handling is just shown (":bandeja"). */
     return s->ops->command != NULL ? s->ops->command(s->st, argc, argv, e) : RC_OK;
 }
