@@ -35,16 +35,7 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-static const struct keymap_entry informe_keys[] = {
-    { KEYMAP_INFORME, { KK_CHAR, '[' }, ACTION_PERIOD_PREV, "periodo anterior", true, 0 },
-    { KEYMAP_INFORME, { KK_CHAR, ']' }, ACTION_PERIOD_NEXT, "periodo siguiente", true, 0 },
-    { KEYMAP_INFORME, { KK_CHAR, 's' }, ACTION_PERIOD_WEEK, "semana", true, 0 },
-    { KEYMAP_INFORME, { KK_CHAR, 'm' }, ACTION_PERIOD_MONTH, "mes (30 días)", false, 0 },
-    { KEYMAP_INFORME, { KK_CHAR, 'd' }, ACTION_PERIOD_DAY, "un día", false, 0 },
-    { KEYMAP_INFORME, { KK_CHAR, 'p' }, ACTION_PICK_MEMBER, "promotor", true, KEYMAP_VEN_EQUIPO },
-    /* Not in the hint bar: its six pairs are taken at 80 columns. The "?" help lists it. */
-    { KEYMAP_INFORME, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "informe / envejecimiento", false, 0 },
-};
+/* Its keys are informe_vm's (informe_keys): the tests build its hint bar from them. */
 
 struct informe_st {
     struct app *a;

@@ -4,7 +4,8 @@
 # wizard); it picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint
 # bar, in "?" or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo,
 # Detalle, Bandeja, Equipo (c, e) and Progreso only say "Solo lectura: su perfil no cambia
-# datos."; Equipo's h shows a promoter's record of changes; :asignar and :mover are refused;
+# datos."; Equipo's h shows a promoter's record of changes; Informe's heatmap opens with v;
+# :asignar and :mover are refused;
 # its client does not sweep (the log says why); and nothing in the database changed
 # (opportunities, history, lotes, notes counted as postgres before and after). It only reads,
 # so it depends on no other scenario's data and changes none.
@@ -98,7 +99,12 @@ send_key Escape
 wait_for "Antigüedad en la etapa"
 send 6
 wait_for "· todos los promotores"
-expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  p promotor  \? ayuda'
+expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
+# The heatmap reads too.
+send v
+wait_for "Envejecimiento en horas hábiles · todos los promotores"
+send v
+wait_match '^ Informe del .* · todos los promotores'
 send 7
 wait_for "Campañas ("
 screen | grep -E -q 'créela en el asistente|Puede:' && fail "Progreso ofrece acciones"

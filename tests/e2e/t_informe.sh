@@ -9,10 +9,10 @@
 # promoter's login anywhere, no p and no table of promoters, [ a week back.
 # The aging heatmap (v), for a team of its own (supenv: promenv1, promenv2): each promoter's
 # first cell says what api.informe_envejecimiento says for supenv, in its band's colour with
-# its glyph (○ past the stage's timer, ● well within), the totals under the grid, ? lists v,
-# the range keys say they are the report's, at 40 columns the stages that do not fit are
-# reached with →, a lead captured from the CLI shows up by itself, and v goes back to the
-# report. With NO_COLOR the same cells keep their glyphs and carry no colour.
+# its glyph (○ past the stage's timer, ● well within), the totals under the grid, the hint
+# bar and ? list v, the range keys say they are the report's, at 40 columns the stages that
+# do not fit are reached with →, a lead captured from the CLI shows up by itself, and v goes
+# back to the report. With NO_COLOR the same cells keep their glyphs and carry no colour.
 # It only reads the shared data; what it writes is prominf's and the envejecimiento team's.
 . "$(dirname "$0")/lib.inc"
 
@@ -61,7 +61,8 @@ send 6
 wait_for "Informe $semana · todo el equipo"
 expect_line '^ Etapa +Entr\. +Sal\. +→ +← +Band\. +Venta +Venc\. +Med\. h +P90 h +Ahora$'
 expect_line "^ $inicial +$entradas +[0-9]"
-expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  p promotor  \? ayuda'
+# v, the heatmap, has its place in the bar at 80 columns (s, d and m are in ?).
+expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
 send G
 wait_for " Por promotor"
 for login in $(sql_as sup1 "SELECT login FROM api.informe_promotores()"); do
@@ -116,7 +117,7 @@ expect_line '^  1 Inicio   2 Embudo   3 Detalle   4 Asignación   5 Informe   6 
 send 5
 wait_for "Informe $semana · sus oportunidades"
 expect_line "^ $inicial +$mias +[0-9]"
-expect_line '^ \[ periodo anterior  \] periodo siguiente  s semana  \? ayuda  : comando'
+expect_line '^ \[ anterior  \] siguiente  v informe/envejecimiento  \? ayuda  : comando  q salir *$'
 send G
 wait_for " Por qué salen"
 screen | grep -E 'prom[02-9]|prom1[0-9]|sup1|Por promotor' && fail "prom1 ve a otro promotor"
@@ -189,10 +190,12 @@ aviso=$(sql_as supenv "SELECT sum(en_aviso) FROM api.informe_envejecimiento() WH
 expect_line "^ En aviso +$([ "$aviso" = 0 ] && echo 0 || echo "◐ $aviso")( |\$)"
 expect_line '^ Vencidas +0( |$)'
 expect_line '^ Cada celda: abiertas · mediana de horas hábiles en la etapa\.$'
+expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
 send '?'
-wait_for "informe / envejecimiento"
+wait_for "Ayuda: Informe"
+expect_line '│  v +informe/envejecimiento +│'
 send_key Escape
-wait_until_gone "informe / envejecimiento"
+wait_until_gone "Ayuda: Informe"
 send '['
 wait_for "El envejecimiento es de ahora: las fechas son del informe (v)."
 # Narrower: the stages that do not fit are reached sideways.

@@ -7,7 +7,9 @@
  * promoter filter's cycle. The aging heatmap (v): each cell's band at its boundaries, 80×24
  * with short timer labels and the stages that do not fit reached with ← →, a wide terminal
  * with every stage and the promoters' names, ASCII twins of the glyphs, no span past the edge
- * from 20 to 200 columns at every sideways position, loading, nothing to show, one promoter.
+ * from 20 to 200 columns at every sideways position, loading, nothing to show, one promoter;
+ * and the tab's hint bar (v in it at 80 columns, for every profile) and "?" built from the
+ * pane's own keys.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -20,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "ui/vm/help_vm.h"
+#include "ui/vm/hint_vm.h"
 #include "ui/vm/informe_vm.h"
 #include "util/err.h"
 
@@ -302,6 +306,85 @@ test_the_words_of_the_command(void **st)
     assert_int_equal(informe_comando(2, sobra, &r, &e), RC_INVAL);
     assert_string_equal(r.promotor, "prom3");
     assert_string_equal(r.desde, "2026-11-01");
+}
+
+/* The Informe tab's hint bar and "?", built from the pane's own keys as the client builds them
+ * for each profile (the read-only auditor's keymap as app_keys_build makes it). */
+static struct keymap *
+informe_keymap(enum vm_profile profile)
+{
+    struct keymap *km = keymap_new();
+
+    if (vm_profile_read_only(profile))
+        keymap_set_read_only(km);
+    keymap_add(km, informe_keys, INFORME_NKEYS, profile);
+    return km;
+}
+
+static char *
+hint_bar(const struct keymap *km, int width)
+{
+    struct hint_vm h;
+
+    hint_vm_build(&h, km, KEYMAP_INFORME, width);
+    return vm_lines_render(&h.line, 1);
+}
+
+/* v, the heatmap, is in the bar at 80 columns for every profile, and the bar fits: s, d and
+ * m make room (they are in "?"). The auditor's is the supervisor's: the pane only reads. */
+static void
+test_the_hint_bar_offers_the_heatmap_at_80_columns(void **st)
+{
+    static const enum vm_profile ven[] = { VM_PROFILE_SUPERVISOR, VM_PROFILE_ADMIN,
+                                           VM_PROFILE_AUDITOR };
+    struct keymap *km;
+    char *got;
+
+    (void)st;
+    km = informe_keymap(VM_PROFILE_PROMOTOR);
+    got = hint_bar(km, 80);
+    assert_string_equal(
+        got, " [ anterior  ] siguiente  v informe/envejecimiento  ? ayuda  : comando  q salir\n");
+    free(got);
+    keymap_free(km);
+    for (size_t i = 0; i < N(ven); i++) {
+        km = informe_keymap(ven[i]);
+        got = hint_bar(km, 80);
+        assert_string_equal(
+            got, " [ anterior  ] siguiente  p promotor  v informe/envejecimiento  ? ayuda\n");
+        free(got);
+        keymap_free(km);
+    }
+    /* None of the pane's keys writes: the auditor gets every one of them. */
+    for (size_t i = 0; i < INFORME_NKEYS; i++)
+        assert_false(keymap_action_writes(informe_keys[i].action));
+}
+
+/* "?" in Informe: v with both views' names, after the range keys and p. */
+static void
+test_the_help_lists_v(void **st)
+{
+    enum keymap_ctx ctxs[] = { KEYMAP_INFORME, KEYMAP_GLOBAL };
+    struct keymap *km = informe_keymap(VM_PROFILE_SUPERVISOR);
+    struct help_vm h;
+    int scroll = 0;
+    char *got;
+
+    (void)st;
+    help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Informe ", &scroll, 24, 80);
+    got = vm_lines_render(h.lines, 10);
+    assert_string_equal(got, "\n"
+                             "  Informe\n"
+                             "   [                  anterior\n"
+                             "   ]                  siguiente\n"
+                             "   s                  semana\n"
+                             "   m                  mes (30 días)\n"
+                             "   d                  un día\n"
+                             "   p                  promotor\n"
+                             "   v                  informe/envejecimiento\n"
+                             "  En todos los paneles\n");
+    free(got);
+    keymap_free(km);
 }
 
 static void
@@ -828,6 +911,8 @@ main(void)
         cmocka_unit_test(test_the_range_in_words),
         cmocka_unit_test(test_moving_the_range_never_passes_today),
         cmocka_unit_test(test_the_words_of_the_command),
+        cmocka_unit_test(test_the_hint_bar_offers_the_heatmap_at_80_columns),
+        cmocka_unit_test(test_the_help_lists_v),
         cmocka_unit_test(test_supervisor_at_80x24),
         cmocka_unit_test(test_every_column_and_the_promoters_at_160x50),
         cmocka_unit_test(test_narrow_widths_leave_columns_out_and_never_overflow),

@@ -34,6 +34,18 @@ informe_datos_fini(struct informe_datos *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Not s (nor d, m) in the hint bar: with [ ] p v and the global ? it is full at 80 columns, and
+ * the week is already the default. v names both views, the way back too. Only reading keys. */
+const struct keymap_entry informe_keys[] = {
+    { KEYMAP_INFORME, { KK_CHAR, '[' }, ACTION_PERIOD_PREV, "anterior", true, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, ']' }, ACTION_PERIOD_NEXT, "siguiente", true, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 's' }, ACTION_PERIOD_WEEK, "semana", false, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'm' }, ACTION_PERIOD_MONTH, "mes (30 días)", false, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'd' }, ACTION_PERIOD_DAY, "un día", false, 0 },
+    { KEYMAP_INFORME, { KK_CHAR, 'p' }, ACTION_PICK_MEMBER, "promotor", true, KEYMAP_VEN_EQUIPO },
+    { KEYMAP_INFORME, { KK_CHAR, 'v' }, ACTION_TOGGLE_VIEW, "informe/envejecimiento", true, 0 },
+};
+
 void
 informe_model_init(struct informe_model *m, enum vm_profile profile)
 {

@@ -23,6 +23,15 @@
 
 struct err;
 
+/*
+ * The pane's keys (struct pane_ops.keys of ui/informe_panel.c), kept here so the tests build
+ * the very hint bar and "?" of the Informe tab. The hint bar at 80 columns holds
+ * "[ anterior  ] siguiente  p promotor  v informe/envejecimiento  ? ayuda" (a promoter, without
+ * p, also ": comando  q salir"): s, d and m are in "?" only.
+ */
+#define INFORME_NKEYS 7
+extern const struct keymap_entry informe_keys[INFORME_NKEYS];
+
 /* One stage over the range (db_informe_etapa; the fields mean the same). */
 struct informe_etapa {
     char etapa[48];
