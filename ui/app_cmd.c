@@ -41,6 +41,8 @@ const struct cmdline_cmd app_commands[] = {
       "rango", 0, 2 },
     { "informe", "[DESDE HASTA] [LOGIN]", "informe del embudo de esas fechas", NULL, "promotor", 0,
       3 },
+    { "envejecimiento", "[LOGIN]", "cuánto llevan las abiertas en su etapa", NULL, "promotor", 0,
+      1 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
@@ -49,8 +51,8 @@ const struct cmdline_cmd app_commands[] = {
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
 static const char *const command_pane[] = { "asignacion", "repartir",     "",        "bandeja",
-                                            "",           "estadisticas", "informe", NULL,
-                                            NULL,         NULL,           NULL };
+                                            "",           "estadisticas", "informe", "informe",
+                                            NULL,         NULL,           NULL,      NULL };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
@@ -58,7 +60,7 @@ _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
 static const bool command_writes[] = { true,  true,  true,  false, false, false,
-                                       false, false, false, false, false };
+                                       false, false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one writes flag per command");
@@ -261,8 +263,8 @@ run_routed(struct app *a, const struct cmdline_cmd *cmd, const char *pane, int a
     if (s->ops->command == NULL && (pane[0] == '\0' || argc > 1))
         return err_set(e, RC_INVAL, ":%s no se usa en el panel %s", cmd->name, s->ops->title);
     app_activate(a, slot);
-    /* The pane reads the whole name, whatever was typed: ":mov" is "mover" (Detalle and Embudo
-       compare argv[0] with it). */
+    /* The pane reads the whole name, whatever was typed: ":mov" is "mover", and a pane that
+       owns two commands (":informe", ":envejecimiento") tells them apart by it. */
     snprintf(name, sizeof name, "%s", cmd->name);
     argv[0] = name;
     /* A pane without its own handling is just shown (":bandeja"). */

@@ -4,7 +4,8 @@
  * back or forward, d, s and m make it a day, a week or a month, p (those who see others)
  * narrows it to each promoter in turn and back to all, ":informe DESDE HASTA LOGIN" sets
  * both. v switches to the aging heatmap of db_envejecimiento_load (now, per promoter and
- * stage; ← → over stages that do not fit) and back; p narrows it too. It only reads. A
+ * stage; ← → over stages that do not fit) and back, ":envejecimiento [LOGIN]" shows it and
+ * ":informe" the report again; p narrows it too. It only reads. A
  * refusal of the api (a range it does not take, a promoter outside the scope) goes to the
  * bottom bar and the view on screen stays, with its range and promoter.
  *
@@ -365,20 +366,28 @@ informe_key(void *st, enum action act, const struct key *k)
     return true;
 }
 
-/* ":informe" alone shows the pane; with words, sets the range and the promoter and reads
- * (dates are the report's: they bring it back from the heatmap). */
+/* ":informe [DESDE HASTA] [LOGIN]" shows the report, ":envejecimiento [LOGIN]" the heatmap
+ * (argv[0] is the command's whole name, however abbreviated); words set the range and the
+ * promoter and read again, as do a view not read yet or read for another promoter. */
 static int
 informe_command(void *st, int argc, char **argv, struct err *e)
 {
     struct informe_st *s = st;
-    struct informe_rango antes = s->pedido;
+    enum informe_vista quiere = strcmp(argv[0], "envejecimiento") == 0
+                                    ? INFORME_VISTA_ENVEJECIMIENTO
+                                    : INFORME_VISTA_RESUMEN;
+    const char *promotor;
+    int rc = quiere == INFORME_VISTA_ENVEJECIMIENTO
+                 ? informe_comando_envejecimiento(argc - 1, argv + 1, &s->pedido, e)
+                 : informe_comando(argc - 1, argv + 1, &s->pedido, e);
 
-    if (informe_comando(argc - 1, argv + 1, &s->pedido, e) != RC_OK)
-        return e->rc;
-    if (s->m.vista == INFORME_VISTA_ENVEJECIMIENTO &&
-        (strcmp(antes.desde, s->pedido.desde) != 0 || strcmp(antes.hasta, s->pedido.hasta) != 0))
+    if (rc != RC_OK)
+        return rc;
+    if (s->m.vista != quiere)
         informe_model_vista(&s->m);
-    if (argc > 1)
+    promotor = s->m.vista == INFORME_VISTA_RESUMEN ? s->m.d.promotor : s->m.env.promotor;
+    if (argc > 1 || !informe_model_loaded(&s->m) || s->stale[s->m.vista] ||
+        strcmp(promotor, s->pedido.promotor) != 0)
         informe_load(s);
     app_redraw(s->a);
     return RC_OK;

@@ -4,9 +4,9 @@
 # wizard); it picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint
 # bar, in "?" or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo,
 # Detalle, Bandeja, Equipo (c, e) and Progreso only say "Solo lectura: su perfil no cambia
-# datos."; Equipo's h shows a promoter's record of changes; Informe's heatmap opens with v;
-# :asignar and :mover are refused;
-# its client does not sweep (the log says why); and nothing in the database changed
+# datos."; Equipo's h shows a promoter's record of changes; Informe's heatmap opens with v and
+# :envejecimiento; :asignar and :mover are refused; its client does not sweep (the log says
+# why); and nothing in the database changed
 # (opportunities, history, lotes, notes counted as postgres before and after). It only reads,
 # so it depends on no other scenario's data and changes none.
 . "$(dirname "$0")/lib.inc"
@@ -100,11 +100,14 @@ wait_for "Antigüedad en la etapa"
 send 6
 wait_for "· todos los promotores"
 expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
-# The heatmap reads too.
+# The heatmap reads too: by its key and by its command.
 send v
 wait_for "Envejecimiento en horas hábiles · todos los promotores"
 send v
 wait_match '^ Informe del .* · todos los promotores'
+send ':envejecimiento'
+send_key Enter
+wait_for "Envejecimiento en horas hábiles · todos los promotores"
 send 7
 wait_for "Campañas ("
 screen | grep -E -q 'créela en el asistente|Puede:' && fail "Progreso ofrece acciones"
@@ -118,7 +121,7 @@ screen | grep -q "No se pudo" && fail "un panel no pudo leer"
 # Commands: the ones that write are not offered, and refused when typed.
 send :
 send_key Tab
-wait_match '^:  bandeja  buscar  estadisticas  informe  tema  teclas  ayuda  q *$'
+wait_match '^:  bandeja  buscar  estadisticas  informe  envejecimiento  tema  teclas  ayuda *$'
 send_key Escape
 send :
 send "asignar 5"

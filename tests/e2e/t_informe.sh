@@ -12,7 +12,9 @@
 # its glyph (○ past the stage's timer, ● well within), the totals under the grid, the hint
 # bar and ? list v, the range keys say they are the report's, at 40 columns the stages that
 # do not fit are reached with →, a lead captured from the CLI shows up by itself, and v goes
-# back to the report. With NO_COLOR the same cells keep their glyphs and carry no colour.
+# back to the report. Then the command line: :env + Tab, :envejecimiento with a login, a date
+# refused, :informe back to the report, :ayuda listing it. With NO_COLOR the same cells keep
+# their glyphs and carry no colour.
 # It only reads the shared data; what it writes is prominf's and the envejecimiento team's.
 . "$(dirname "$0")/lib.inc"
 
@@ -215,6 +217,39 @@ eb --as promenv2 captar --nombre "Dalia Nueva" --telefono 5599000714 >/dev/null 
 wait_match '^ promenv2 +● 2 · '
 send v
 wait_for "Informe $semana · todo el equipo"
+# The command line reaches it too: :env completes to :envejecimiento, which shows the heatmap;
+# with a login it narrows it; :informe shows the report again, for the same promoter.
+send ':env'
+send_key Tab
+wait_match '^:envejecimiento$'
+send_key Enter
+wait_for "Envejecimiento en horas hábiles · todo el equipo"
+wait_match '^ promenv1 +○ 2 · '
+send ':envejecimiento promenv2'
+send_key Enter
+wait_for "Envejecimiento en horas hábiles · solo promenv2"
+wait_until_gone "promenv1"
+send ':envejecimiento 2026-11-01'
+send_key Enter
+wait_for "✗ El envejecimiento es de ahora: las fechas son de :informe DESDE HASTA."
+expect_line "Envejecimiento en horas hábiles · solo promenv2"
+send ':informe'
+send_key Enter
+wait_for "Informe $semana · solo promenv2"
+send ':envejecimiento todos'
+send_key Enter
+wait_for "Envejecimiento en horas hábiles · todo el equipo"
+send ':informe todos'
+send_key Enter
+wait_for "Informe $semana · todo el equipo"
+# :ayuda lists it among the commands.
+send ':ayuda'
+send_key Enter
+wait_for "Ayuda: referencia de teclas"
+send G
+wait_match '│  :envejecimiento +cuánto llevan las abiertas en su etapa +│'
+send_key Escape
+wait_until_gone "Ayuda: referencia de teclas"
 send q
 wait_gone
 expect_exit 0

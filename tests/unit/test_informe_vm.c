@@ -8,8 +8,8 @@
  * with short timer labels and the stages that do not fit reached with ← →, a wide terminal
  * with every stage and the promoters' names, ASCII twins of the glyphs, no span past the edge
  * from 20 to 200 columns at every sideways position, loading, nothing to show, one promoter;
- * and the tab's hint bar (v in it at 80 columns, for every profile) and "?" built from the
- * pane's own keys.
+ * ":envejecimiento"'s words, and the tab's hint bar (v in it at 80 columns, for every
+ * profile) and "?" built from the pane's own keys.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -306,6 +306,36 @@ test_the_words_of_the_command(void **st)
     assert_int_equal(informe_comando(2, sobra, &r, &e), RC_INVAL);
     assert_string_equal(r.promotor, "prom3");
     assert_string_equal(r.desde, "2026-11-01");
+}
+
+/* ":envejecimiento [LOGIN]": the promoter only; the heatmap is about now, so no dates. */
+static void
+test_the_words_of_the_heatmap_command(void **st)
+{
+    struct informe_rango r = { "2026-11-23", "2026-11-29", "" };
+    char a1[] = "prom3", todos[] = "todos", fecha[] = "2026-11-01", otro[] = "prom4";
+    char *uno[] = { a1 }, *t[] = { todos }, *f[] = { fecha }, *dos[] = { a1, otro };
+    struct err e;
+
+    (void)st;
+    err_clear(&e);
+    assert_int_equal(informe_comando_envejecimiento(0, NULL, &r, &e), RC_OK);
+    assert_string_equal(r.promotor, "");
+    assert_int_equal(informe_comando_envejecimiento(1, uno, &r, &e), RC_OK);
+    assert_string_equal(r.promotor, "prom3");
+    assert_string_equal(r.desde, "2026-11-23"); /* the report's range stays */
+    assert_string_equal(r.hasta, "2026-11-29");
+    assert_int_equal(informe_comando_envejecimiento(0, NULL, &r, &e), RC_OK);
+    assert_string_equal(r.promotor, "prom3"); /* not given: as it was */
+    /* Mistakes leave it as it was. */
+    assert_int_equal(informe_comando_envejecimiento(1, f, &r, &e), RC_INVAL);
+    assert_string_equal(e.msg,
+                        "El envejecimiento es de ahora: las fechas son de :informe DESDE HASTA.");
+    assert_int_equal(informe_comando_envejecimiento(2, dos, &r, &e), RC_INVAL);
+    assert_string_equal(e.msg, "uso: :envejecimiento [LOGIN] («todos»: sin elegir promotor)");
+    assert_string_equal(r.promotor, "prom3");
+    assert_int_equal(informe_comando_envejecimiento(1, t, &r, &e), RC_OK);
+    assert_string_equal(r.promotor, "");
 }
 
 /* The Informe tab's hint bar and "?", built from the pane's own keys as the client builds them
@@ -911,6 +941,7 @@ main(void)
         cmocka_unit_test(test_the_range_in_words),
         cmocka_unit_test(test_moving_the_range_never_passes_today),
         cmocka_unit_test(test_the_words_of_the_command),
+        cmocka_unit_test(test_the_words_of_the_heatmap_command),
         cmocka_unit_test(test_the_hint_bar_offers_the_heatmap_at_80_columns),
         cmocka_unit_test(test_the_help_lists_v),
         cmocka_unit_test(test_supervisor_at_80x24),

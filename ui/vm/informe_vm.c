@@ -206,6 +206,16 @@ informe_rango_periodo(struct informe_rango *r, int dias, const char *hoy)
     return rango_poner(r, d1 - dias + 1, d1);
 }
 
+/* A LOGIN word ("todos": the whole scope) into r->promotor. */
+static int
+comando_promotor(const char *word, struct informe_rango *r, struct err *e)
+{
+    if (strlen(word) >= sizeof r->promotor)
+        return err_set(e, RC_INVAL, "login demasiado largo «%.40s…»", word);
+    snprintf(r->promotor, sizeof r->promotor, "%s", strcmp(word, "todos") == 0 ? "" : word);
+    return RC_OK;
+}
+
 int
 informe_comando(int nargs, char *const *args, struct informe_rango *r, struct err *e)
 {
@@ -224,15 +234,26 @@ informe_comando(int nargs, char *const *args, struct informe_rango *r, struct er
         memcpy(nuevo.desde, args[0], sizeof nuevo.desde);
         memcpy(nuevo.hasta, args[1], sizeof nuevo.hasta);
     }
-    if (i < nargs) {
-        if (strlen(args[i]) >= sizeof nuevo.promotor)
-            return err_set(e, RC_INVAL, "login demasiado largo «%.40s…»", args[i]);
-        snprintf(nuevo.promotor, sizeof nuevo.promotor, "%s",
-                 strcmp(args[i], "todos") == 0 ? "" : args[i]);
-        i++;
-    }
+    if (i < nargs && comando_promotor(args[i++], &nuevo, e) != RC_OK)
+        return e->rc;
     if (i < nargs)
         return err_set(e, RC_INVAL, "%s", uso);
+    *r = nuevo;
+    return RC_OK;
+}
+
+int
+informe_comando_envejecimiento(int nargs, char *const *args, struct informe_rango *r, struct err *e)
+{
+    struct informe_rango nuevo = *r;
+
+    if (nargs > 1)
+        return err_set(e, RC_INVAL, "uso: :envejecimiento [LOGIN] («todos»: sin elegir promotor)");
+    if (nargs == 1 && args[0][0] >= '0' && args[0][0] <= '9')
+        return err_set(e, RC_INVAL,
+                       "El envejecimiento es de ahora: las fechas son de :informe DESDE HASTA.");
+    if (nargs == 1 && comando_promotor(args[0], &nuevo, e) != RC_OK)
+        return e->rc;
     *r = nuevo;
     return RC_OK;
 }

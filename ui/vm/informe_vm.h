@@ -5,8 +5,8 @@
  * how stays ended, business hours they took, how many are there now), why opportunities left
  * (by kind, each reason with a bar) and, for whoever sees others, per promoter. Also the range
  * itself: one period back or forward (never past today), a day, a week or a month, the words
- * of ":informe", and the promoter filter's cycle. A second view, «Envejecimiento» (v), shows
- * the aging heatmap of envejecimiento_vm: now, not over the range.
+ * of ":informe", and the promoter filter's cycle. A second view, «Envejecimiento» (v, or
+ * ":envejecimiento"), shows the aging heatmap of envejecimiento_vm: now, not over the range.
  *
  * Pure C (no curses, no db): ui/informe_panel.c copies db_informe into these structs. The loop
  * thread owns the model.
@@ -141,6 +141,14 @@ bool informe_rango_periodo(struct informe_rango *r, int dias, const char *hoy);
  */
 int informe_comando(int nargs, char *const *args, struct informe_rango *r, struct err *e)
     __attribute__((warn_unused_result));
+
+/*
+ * The words after ":envejecimiento" (args[0..nargs)) into r: a LOGIN, "todos" for the whole
+ * scope, or nothing (the promoter as it was). The heatmap is about now: a date is refused
+ * with a Spanish e->msg pointing at ":informe", as are more words; r is then untouched.
+ */
+int informe_comando_envejecimiento(int nargs, char *const *args, struct informe_rango *r,
+                                   struct err *e) __attribute__((warn_unused_result));
 
 /* "del 23 al 29 de nov de 2026", "del 28 de oct al 3 de nov de 2026", "del 29 de nov de
  * 2026" (one day); the dates as they are when they are not dates. */
