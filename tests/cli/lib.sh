@@ -2,7 +2,8 @@
 # directory; POSIX `.` takes no arguments) sets $bin (absolute path of the
 # embudo binary), a private $tmp removed on exit, an environment isolated from the caller's
 # files and servers, and `expect STATUS PATTERN -- command…`, which runs the command and checks
-# its exit status and that stdout+stderr match the grep -E pattern. `cli_summary` prints the
+# its exit status and that stdout+stderr match the grep -E pattern; `check DESCRIPTION WANT GOT`
+# compares two strings. `cli_summary` prints the
 # plain "N passed, N failed" line and returns non-zero when anything failed.
 bin="$(cd "${1:?uso: $cli_name.sh BUILD_DIR}" && pwd)/embudo"
 tmp=$(mktemp -d "/tmp/embudo-cli-$cli_name-XXXXXX")
@@ -21,6 +22,15 @@ expect() {
         fail=$((fail + 1))
         echo "FALLÓ: $* → estado $got (se esperaba $want), salida:"
         printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+}
+
+check() {
+    if [ "$2" = "$3" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FALLÓ: $1: se esperaba «$2», se obtuvo «$3»"
     fi
 }
 

@@ -14,14 +14,6 @@ cli_name=respaldo
 . "$(dirname "$0")/lib.sh"
 
 e=$bin
-check() { # check DESCRIPTION WANT GOT
-    if [ "$2" = "$3" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $1: se esperaba «$2», se obtuvo «$3»"
-    fi
-}
 
 usage='uso: embudo db .*respaldar \[ARCHIVO\] \[--forzar\] \| restaurar ARCHIVO'
 expect 2 '«db restaurar» necesita el ARCHIVO del respaldo' -- $e db restaurar

@@ -30,14 +30,6 @@ cli_name=respaldo_antiguo
 e=$bin
 sqldir=$(cd "$(dirname "$0")/../../sql" && pwd)
 antigua=079 # the older embudo's newest migration
-check() { # check DESCRIPTION WANT GOT
-    if [ "$2" = "$3" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $1: se esperaba «$2», se obtuvo «$3»"
-    fi
-}
 abort() { # abort DESCRIPTION: a setup step failed; nothing after it would mean anything
     fail=$((fail + 1))
     echo "FALLÓ: $1"

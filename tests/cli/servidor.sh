@@ -17,14 +17,6 @@ cli_name=servidor
 . "$(dirname "$0")/lib.sh"
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
-check() { # check DESCRIPTION WANT GOT
-    if [ "$2" = "$3" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FALLÓ: $1: se esperaba «$2», se obtuvo «$3»"
-    fi
-}
 # make from inside make (make check): the caller's MODE and B must not leak in.
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$src" --no-print-directory "$@"; }
 
@@ -106,7 +98,7 @@ check 'make uninstall' '' "$(find "$tmp/inst" -type f)"
 # ---- a server, as the page sets it up ------------------------------------------------------
 if [ "$(id -u)" -ne 0 ] || ! getent passwd postgres >/dev/null; then
     echo "servidor: se omite el ensayo del servidor (necesita root y la cuenta postgres; CI corre como root)"
-    cli_summary servidor
+    cli_summary "cli servidor"
     exit $?
 fi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -224,4 +216,4 @@ expect 0 'barrido' -- as zzebsvc "$ebin" worker --once --sin-envio
 expect 0 'barrido' -- as zzebprom1 "$ebin" worker --once
 expect 0 'sin violaciones|0 violaciones|ninguna' -- as zzebsup "$ebin" doctor
 
-cli_summary servidor
+cli_summary "cli servidor"
