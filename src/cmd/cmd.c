@@ -122,8 +122,9 @@ const struct cmd_entry cmd_table[] = {
       " [--salida ARCHIVO]",
       "exporta a CSV los mensajes de campaña o el historial de las oportunidades",
       cmd_export_exec },
-    { "worker", "worker [--once]",
-      "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor)",
+    { "worker", "worker [--once] [--sin-envio]",
+      "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor; un "
+      "promotor, la suya); --sin-envio: solo barrido y supresión de datos",
       cmd_worker_exec },
     { NULL, NULL, NULL, NULL },
 };

@@ -1,7 +1,9 @@
 /*
- * cmd_worker — `embudo worker [--once]`: the timer sweep, the suppression of personal data whose
- * block has ended (sql/080: the law's deadline is kept without anyone remembering it) and the
- * WhatsApp senders, headless.
+ * cmd_worker — `embudo worker [--once] [--sin-envio]`: the timer sweep, the suppression of
+ * personal data whose block has ended (sql/080: the law's deadline is kept without anyone
+ * remembering it) and the WhatsApp senders, headless. --sin-envio: sweep and suppressions
+ * only; no account is listed and no sender starts (the central worker of a server where every
+ * promoter sends with a worker of their own, below).
  *
  * Senders use the configured transport (wa.transport / EMBUDO_TRANSPORT): sim, or web
  * (src/cmd/wa_web: the account's sealed credentials and Signal state, the native client).
@@ -15,14 +17,25 @@
  * reconnect policy stopped (re-link, banned, replaced…) waits for the user: it is not retried
  * by this process. SIGINT/SIGTERM stop everything cleanly (uv_loop_close() must return 0).
  *
- * Identity: the worker connects as a server session — the embedded cluster's superuser
- * (postgres), or the role configured for an external server (it must be an embudo admin or
- * embudo_owner); `--as LOGIN` overrides on the embedded cluster. The database lets such a
- * session send only for accounts whose promoter enabled envio_servidor (crm.wa_remitente).
+ * Identity: the worker connects as the embedded cluster's superuser (postgres), or the role
+ * configured for an external server; `--as LOGIN` overrides on the embedded cluster. The
+ * database decides what it sends for (sql/084): a server session (admin, superuser,
+ * embudo_owner) every account whose promoter enabled envio_servidor; a promoter's session
+ * (the per-user unit embudo-worker@LOGIN: that Unix user, their role, their key file) only
+ * their own account, under the same conditions; anyone else nothing. A promoter's session
+ * sweeps like the promoter's terminal does and says once that it does not suppress (EB101).
+ *
+ * Credentials are sealed with the key file of the Unix user who linked the account
+ * (wa.key_file, per user). A sender that cannot open them with this process's key (RC_CRYPTO
+ * before it started: another user's key) is said once, with the fix, and parked until the
+ * account is linked again (its JID changes) or the process restarts: retrying every round
+ * would take the account's lock and fail again.
  *
  * --once: one sweep, then each account's sender runs until nothing is due (its first
- * SENDER_EV_IDLE) and stops; exits 0, or 1 when a sweep or a sender failed.
+ * SENDER_EV_IDLE) and stops; exits 0, or 1 when a sweep or a sender failed (one that could
+ * not open its credentials too: what was due did not leave).
  */
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,6 +63,11 @@ struct wk_sender {
     int cuenta;
     struct sender *s; /* NULL when not running */
     bool parked;      /* stopped by the reconnect policy: the user decides */
+    bool started;     /* SENDER_EV_STARTED seen since the last start */
+    bool sellada;     /* its credentials are sealed with another key: waits for a new link */
+    char login[64];   /* the account's login and JID as of the last round ("" = unknown) */
+    char jid[64];
+    char jid_sellada[64]; /* the JID when sellada was set */
     unsigned sent, failed, uncertain;
 };
 
@@ -61,8 +79,8 @@ struct wk {
     struct worker *jobs;
     struct sender_options opt;
     struct sender_factory web; /* transport = web: src/cmd/wa_web */
-    const char *login;         /* the server session's login (NULL = configured) */
-    bool once, stopping;
+    const char *login;         /* the session's login (NULL = configured) */
+    bool once, sin_envio, stopping;
     bool sin_arco; /* the session may not suppress (EB101): said once, not tried again */
     int status;
     struct wk_sender *sv;
@@ -70,16 +88,18 @@ struct wk {
     char proceso[160];
 };
 
-/* The job: sweep, suppressions, then the account list, on the worker thread's own
- * connection. */
+/* The job: sweep, suppressions, then the account list with each account's login and JID,
+ * on the worker thread's own connection. */
 struct wk_job {
     struct job job; /* first member */
     struct wk *w;
-    bool arco; /* try the suppressions (read from w->sin_arco on the loop thread) */
+    bool arco;  /* try the suppressions (read from w->sin_arco on the loop thread) */
+    bool envio; /* list the accounts (not --sin-envio) */
     struct sweep_run run;
     struct db_arco_supresion *sup;
     size_t nsup;
     int *ids;
+    struct db_sender_cuenta *cu; /* per id; usuario_id 0 when it could not be read */
     size_t n;
     struct err e, ae, le;
     int rc, arc, lrc;
@@ -114,7 +134,16 @@ wk_job_run(struct job *job, void *state)
     }
     j->rc = sweep_run(st->db, j->w->proceso, NULL, &j->run, &j->e);
     j->arc = j->arco ? db_arco_suprimir(st->db, NULL, &j->sup, &j->nsup, &j->ae) : RC_OK;
-    j->lrc = db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le);
+    j->lrc = j->envio ? db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le) : RC_OK;
+    if (j->lrc == RC_OK && j->n > 0)
+        j->cu = xcalloc(j->n, sizeof *j->cu);
+    for (size_t i = 0; j->lrc == RC_OK && i < j->n; i++) {
+        struct err ce = { 0 };
+
+        /* The login names the fix in messages; the JID tells a new link. */
+        if (db_sender_cuenta(st->db, j->ids[i], &j->cu[i], &ce) != RC_OK)
+            memset(&j->cu[i], 0, sizeof j->cu[i]);
+    }
     if ((j->rc == RC_DB && strcmp(j->e.code, "08006") == 0) ||
         (j->arc == RC_DB && strcmp(j->ae.code, "08006") == 0) ||
         (j->lrc == RC_DB && strcmp(j->le.code, "08006") == 0)) {
@@ -147,6 +176,29 @@ wk_summary(const struct wk_sender *v)
 {
     printf("envío cuenta %d: %u enviados, %u fallidos, %u en duda\n", v->cuenta, v->sent, v->failed,
            v->uncertain);
+}
+
+/* Loop thread: a sender could not open its account's credentials with this process's key
+ * file. Said once, with the fix; the account waits for a new link (wk_job_done). */
+static void
+wk_sellada(struct wk *w, struct wk_sender *v)
+{
+    struct passwd pwd, *pw = NULL;
+    char buf[1024];
+    const char *login = v->login[0] != '\0' ? v->login : "LOGIN";
+
+    if (getpwuid_r(geteuid(), &pwd, buf, sizeof buf, &pw) != 0)
+        pw = NULL;
+
+    fprintf(stderr,
+            "embudo: envío cuenta %d: las credenciales de WhatsApp de %s están selladas con la"
+            " llave de otro usuario y este worker no puede abrirlas (su llave: %s, usuario de"
+            " Unix %s); corra el worker como ese promotor («embudo-worker@%s») o vincule de"
+            " nuevo la cuenta; este worker no lo intenta otra vez hasta que se vincule de nuevo\n",
+            v->cuenta, login, w->ctx->cfg->wa_key_file.value, pw != NULL ? pw->pw_name : "?",
+            login);
+    v->sellada = true;
+    memcpy(v->jid_sellada, v->jid, sizeof v->jid_sellada);
 }
 
 /* A sender's event, on the loop thread. ctx is the struct wk; ev->cuenta names the entry. */
@@ -190,6 +242,10 @@ wk_on_event(void *ctx, const struct sender_event *ev)
             printf("envío cuenta %d detenido: %s\n", v->cuenta, ev->text);
         if (ev->code == RC_CLOSED)
             v->parked = true;
+        if (ev->code == RC_CRYPTO && !v->started) { /* wa_web: another key file's seal */
+            fflush(stdout);
+            wk_sellada(w, v);
+        }
         if (ev->code != RC_OK && ev->code != RC_BUSY && w->once)
             w->status = 1;
         if (v->s != NULL) { /* stopped by itself: join and free it */
@@ -202,6 +258,8 @@ wk_on_event(void *ctx, const struct sender_event *ev)
         wk_maybe_finish(w);
         break;
     case SENDER_EV_STARTED:
+        v->started = true;
+        break;
     case SENDER_EV_QR:
     case SENDER_EV_RECEIPT:
     case SENDER_EV_INCOMING:
@@ -232,6 +290,7 @@ wk_start_sender(struct wk *w, struct wk_sender *v)
 
     p.opt = w->opt;
     v->sent = v->failed = v->uncertain = 0;
+    v->started = false;
     v->s = sender_start(&w->loop, &p, &cb, &e);
     if (v->s == NULL) {
         fprintf(stderr, "embudo: envío cuenta %d: %s\n", v->cuenta, e.msg);
@@ -260,6 +319,22 @@ wk_arco_done(struct wk *w, const struct wk_job *j)
     }
 }
 
+/* Loop thread: what this round read about a listed account. A sealed one whose JID changed was
+ * linked again (with the key of whoever linked it): it is tried again. */
+static void
+wk_cuenta_leida(struct wk_sender *v, const struct db_sender_cuenta *cu)
+{
+    if (cu->usuario_id == 0)
+        return;
+    snprintf(v->login, sizeof v->login, "%s", cu->login);
+    snprintf(v->jid, sizeof v->jid, "%s", cu->jid);
+    if (v->sellada && strcmp(v->jid, v->jid_sellada) != 0) {
+        printf("envío cuenta %d: %s vinculó de nuevo su WhatsApp; se intenta otra vez\n", v->cuenta,
+               v->login);
+        v->sellada = false;
+    }
+}
+
 /* Loop thread: report the sweep and the suppressions, start a sender for every listed
  * account not running. */
 static void
@@ -282,12 +357,14 @@ wk_job_done(struct job *job)
     for (size_t i = 0; job->ran && !w->stopping && i < j->n; i++) {
         struct wk_sender *v = wk_entry(w, j->ids[i]);
 
-        if (v->s == NULL && !v->parked)
+        wk_cuenta_leida(v, &j->cu[i]);
+        if (v->s == NULL && !v->parked && !v->sellada)
             wk_start_sender(w, v);
     }
     fflush(stdout);
     free(j->sup);
     free(j->ids);
+    free(j->cu);
     free(j);
     wk_maybe_finish(w);
 }
@@ -299,6 +376,7 @@ wk_submit(struct wk *w)
 
     j->w = w;
     j->arco = !w->sin_arco;
+    j->envio = !w->sin_envio;
     j->job.run = wk_job_run;
     j->job.done = wk_job_done;
     worker_submit(w->jobs, &j->job);
@@ -347,6 +425,7 @@ static int
 wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
 {
     const struct cmd_opt opts[] = { { "once", false, NULL, &w->once },
+                                    { "sin-envio", false, NULL, &w->sin_envio },
                                     { NULL, false, NULL, NULL } };
     struct err e = { 0 };
     char host[64] = "";
@@ -354,12 +433,17 @@ wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
 
     if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL)) != 0)
         return status;
-    if (sender_options_load(&w->opt, ctx->cfg, environ, &e) != RC_OK)
-        return cmd_usage(entry, "%s", e.msg);
-    wa_web_sender_factory(ctx->cfg, &w->web);
-    w->opt.web = &w->web;
-    if (sender_transport_check(&w->opt, &e) != RC_OK)
-        return cmd_fail("%s", e.msg);
+    if (w->sin_envio) { /* no sender: the transport settings do not matter here */
+        printf("envío de campañas: desactivado en este worker (--sin-envio)\n");
+        fflush(stdout);
+    } else {
+        if (sender_options_load(&w->opt, ctx->cfg, environ, &e) != RC_OK)
+            return cmd_usage(entry, "%s", e.msg);
+        wa_web_sender_factory(ctx->cfg, &w->web);
+        w->opt.web = &w->web;
+        if (sender_transport_check(&w->opt, &e) != RC_OK)
+            return cmd_fail("%s", e.msg);
+    }
     w->ctx = ctx;
     w->login = ctx->as_login != NULL ? ctx->as_login : ctx->cfg->embedded ? DB_LOGIN_ADMIN : NULL;
     (void)gethostname(host, sizeof host - 1);

@@ -4,7 +4,11 @@
 # embedded cluster, the command-line path of a campaign on the simulated network: `wa link`
 # with transport = sim (refused without EMBUDO_SIM_AUTOSCAN=1, linked with it), a campaign
 # created and launched, `embudo worker --once` sending it at the test pace, and a worker asked
-# to send for an account that was unlinked refusing with the reason (exit 1).
+# to send for an account that was unlinked refusing with the reason (exit 1). Who the worker
+# is (sql/084): `--sin-envio` sweeps and sends nothing while campaigns are due; a promoter's
+# worker (`--as promcli`) sends that promoter's campaign only, sweeps, says once that it does
+# not suppress, and leaves another promoter's envio_servidor account alone; a supervisor's
+# sends nothing and fails nothing.
 # Usage: campana.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
 cli_name=campana
@@ -46,9 +50,9 @@ sim="env EMBUDO_TRANSPORT=sim EMBUDO_SIM_SEED=5"
 psql_as() { # psql_as LOGIN SQL: one value
     $e --as "$1" db psql -X -q -t -A -v ON_ERROR_STOP=1 -c "$2"
 }
-captar() { # captar N FIRST: N prospects of promcli with phones FIRST, FIRST+1…
+captar() { # captar N FIRST [LOGIN]: N prospects of LOGIN (promcli) with phones FIRST, FIRST+1…
     for i in $(seq 0 $(($1 - 1))); do
-        $e --as promcli captar --nombre "Cliente $(($2 + i)) Núñez" --telefono "$(($2 + i))" \
+        $e --as "${3:-promcli}" captar --nombre "Cliente $(($2 + i)) Núñez" --telefono "$(($2 + i))" \
             >/dev/null || return 1
     done
     echo "captados $1"
@@ -104,7 +108,63 @@ expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana lanzar "${id:-0}"
 expect 0 'desvinculada' -- $e --as promcli wa unlink
 expect 1 'la cuenta de WhatsApp de promcli no está vinculada \(SIN_VINCULAR\): vincúlela' -- \
     $sim EMBUDO_RITMO=rapido $e worker --once
+expect 1 'la cuenta de WhatsApp de promcli no está vinculada \(SIN_VINCULAR\): vincúlela' -- \
+    $sim EMBUDO_RITMO=rapido $e --as promcli worker --once
 expect 0 '^2$' -- psql_as promcli "SELECT count(*) FROM crm.wa_mensajes
                                    WHERE campana_id = ${id:-0} AND estado = 'PENDIENTE'"
+
+# ---- who the worker is (sql/084), and --sin-envio ------------------------------------------
+# promcli links again (its 2 messages above wait); promcli2, another promoter with server-side
+# sending on, launches a campaign of 2 of its own.
+expect 0 'vinculado: ' -- $sim EMBUDO_SIM_AUTOSCAN=1 $e --as promcli wa link --raw
+expect 0 '' -- psql_as postgres \
+    "SELECT api.crear_usuario('promcli2', 'Promotor Dos CLI', 'PROMOTOR', 'supcli')"
+expect 0 'captados 2' -- captar 2 9990004201 promcli2
+expect 0 'vinculado: ' -- $sim EMBUDO_SIM_AUTOSCAN=1 $e --as promcli2 wa link --raw
+expect 0 '^envío en servidor$' -- psql_as promcli2 "SELECT 'envío en servidor' FROM
+    api.wa_configurar(envio_servidor => true, en_uso_desde => crm.fecha_negocio(now()) - 30)"
+id2=$($e --as promcli2 campana crear --etapa Nuevo --texto 'Hola {nombre}.' |
+    sed -nE 's/^campaña ([0-9]+) creada: 2 mensajes programados.*/\1/p')
+expect 0 "campaña $id2: ENVIANDO" -- $e --as promcli2 campana lanzar "${id2:-0}"
+u1=$(psql_as postgres "SELECT id FROM crm.usuarios WHERE login = 'promcli'")
+u2=$(psql_as postgres "SELECT id FROM crm.usuarios WHERE login = 'promcli2'")
+pendientes() { # the PENDIENTE messages of promcli's and promcli2's waiting campaigns
+    psql_as postgres "SELECT count(*) FILTER (WHERE usuario_id = ${u1:-0}) || ' ' ||
+                             count(*) FILTER (WHERE usuario_id = ${u2:-0})
+                        FROM crm.wa_mensajes WHERE estado = 'PENDIENTE'
+                         AND campana_id IN (${id:-0}, ${id2:-0})"
+}
+expect 0 '^2 2$' -- pendientes
+
+# --sin-envio: the sweep, no account listed, no sender, nothing sent.
+$sim EMBUDO_RITMO=rapido $e worker --once --sin-envio > "$tmp/sin-envio.out" 2>&1
+expect 0 '^0$' -- echo $?
+expect 0 '^barrido: [0-9]+ devueltas' -- cat "$tmp/sin-envio.out"
+expect 0 'desactivado en este worker \(--sin-envio\)' -- cat "$tmp/sin-envio.out"
+expect 1 '^0$' -- grep -c 'envío cuenta' "$tmp/sin-envio.out"
+expect 0 '^2 2$' -- pendientes
+
+# A supervisor's worker: no account of its own to send for, no EB363, exit 0.
+$sim EMBUDO_RITMO=rapido $e --as supcli worker --once > "$tmp/sup.out" 2>&1
+expect 0 '^0$' -- echo $?
+expect 1 '^0$' -- grep -cE 'envío|EB363' "$tmp/sup.out"
+expect 0 '^2 2$' -- pendientes
+
+# promcli's own worker: its 2 go out, promcli2's account is not touched; it sweeps and says
+# once that suppressions are an admin's.
+$sim EMBUDO_RITMO=rapido $e --as promcli worker --once > "$tmp/prom.out" 2>&1
+expect 0 '^0$' -- echo $?
+expect 0 "^envío cuenta ${u1:-0}: 2 enviados, 0 fallidos, 0 en duda\$" -- cat "$tmp/prom.out"
+expect 1 '^0$' -- grep -c "envío cuenta ${u2:-0}" "$tmp/prom.out"
+expect 0 '^barrido: [0-9]+ devueltas' -- cat "$tmp/prom.out"
+expect 0 '^1$' -- grep -c 'arco: esta sesión no es de un administrador' "$tmp/prom.out"
+expect 0 '^0 2$' -- pendientes
+expect 0 '^CONECTADA$' -- psql_as postgres "SELECT estado FROM crm.wa_cuentas
+                                            WHERE usuario_id = ${u2:-0}"
+
+# The server session still sends for every envio_servidor account: promcli2's now.
+expect 0 "envío cuenta ${u2:-0}: 2 enviados, 0 fallidos, 0 en duda" -- \
+    $sim EMBUDO_RITMO=rapido $e worker --once
+expect 0 '^0 0$' -- pendientes
 
 cli_summary "cli campana"

@@ -17,8 +17,10 @@
 #   6. a wss:// server with a self-signed certificate is refused (TLS verification is on);
 #   7. the terminal's WhatsApp pane links over web in tmux (t_tui_vincular.sh).
 # Between 2 and 3, t_dos_cuentas.sh links a second promoter to the fake server's second phone
-# and one worker sends a campaign per account at once, and t_vincular_codigo.sh links a third
-# by phone number with the 8-character code (a wrong code first).
+# and one worker sends a campaign per account at once, t_worker_llave.sh runs a worker with
+# another user's key file (refused once per account with the fix, accounts left intact) and then
+# prom5's own worker, and t_vincular_codigo.sh links a third by phone number with the
+# 8-character code (a wrong code first).
 # Works as root (the cluster then runs as postgres) and as a normal user. Exit 1 on failure.
 set -u
 
@@ -173,6 +175,7 @@ check "conectar de nuevo: CONECTADA" grep -q CONECTADA "$work/status-again.out"
 . "$(dirname "$0")/t_contactos.sh"
 . "$(dirname "$0")/t_campana_web.sh"
 . "$(dirname "$0")/t_dos_cuentas.sh"
+. "$(dirname "$0")/t_worker_llave.sh"
 . "$(dirname "$0")/t_vincular_codigo.sh"
 
 # ---- 3. secrets at rest ---------------------------------------------------------------------
