@@ -89,6 +89,7 @@ int cmd_mover_exec(struct cmd_ctx *ctx);
 int cmd_intento_exec(struct cmd_ctx *ctx); /* cmd_crm.c */
 int cmd_venta_exec(struct cmd_ctx *ctx);
 int cmd_captar_exec(struct cmd_ctx *ctx);
+int cmd_corregir_exec(struct cmd_ctx *ctx);
 int cmd_oportunidades_exec(struct cmd_ctx *ctx); /* cmd_oportunidades.c */
 int cmd_bandeja_exec(struct cmd_ctx *ctx);
 int cmd_reasignar_exec(struct cmd_ctx *ctx);

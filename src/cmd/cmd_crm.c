@@ -455,3 +455,49 @@ cmd_captar_exec(struct cmd_ctx *ctx)
     db_close(db);
     return status;
 }
+
+/* ---- corregir ------------------------------------------------------------------------------- */
+
+int
+cmd_corregir_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("corregir");
+    const char *nombre = NULL, *tel = NULL, *curp = NULL, *motivo = NULL;
+    const struct cmd_opt opts[] = { { "nombre", true, &nombre, NULL },
+                                    { "telefono", true, &tel, NULL },
+                                    { "curp", true, &curp, NULL },
+                                    { "motivo", true, &motivo, NULL },
+                                    { NULL, false, NULL, NULL } };
+    char *pos[2], *msg = NULL, id_text[24];
+    int npos = 0, status;
+    long id;
+    struct err e = { 0 };
+    struct db *db;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, pos, 1, &npos)) != 0)
+        return status;
+    if (npos != 1)
+        return cmd_usage(entry, "se espera el número de OPORTUNIDAD");
+    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
+        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if (nombre == NULL && tel == NULL && curp == NULL)
+        return cmd_usage(entry, "diga qué corregir: --nombre, --telefono o --curp");
+    if ((nombre != NULL && crm_cmd_texto(entry, "nombre", nombre, 160) != 0) ||
+        (tel != NULL && crm_cmd_texto(entry, "telefono", tel, 40) != 0) ||
+        crm_cmd_texto(entry, "motivo", motivo, 500) != 0)
+        return 2;
+    if (curp != NULL && strlen(curp) != 18)
+        return cmd_usage(entry, "«--curp» debe tener 18 caracteres (se dio «%s»)", curp);
+    /* Phone and CURP shape, duplicates and the registry are the database's (sql/085). */
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_prospecto_corregir(db, id, nombre, tel, curp, motivo, &msg, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        snprintf(id_text, sizeof id_text, "%ld", id);
+        crm_cmd_print_cambio(ctx, msg, "oportunidad", id_text, true, "mensaje", msg);
+    }
+    free(msg);
+    db_close(db);
+    return status;
+}

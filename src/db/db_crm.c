@@ -213,6 +213,17 @@ db_registrar_intento(struct db *db, int64_t oportunidad, const char *resultado, 
 }
 
 int
+db_prospecto_corregir(struct db *db, int64_t oportunidad, const char *nombre, const char *telefono,
+                      const char *curp, const char *motivo, char **msg, struct err *e)
+{
+    static const char sql[] = "SELECT api.prospecto_corregir($1, $2, $3, $4, $5)";
+    struct db_num n = { "" };
+    const char *p[5] = { db_num_i64(&n, oportunidad), nombre, telefono, curp, motivo };
+
+    return db_query_text(db, sql, 5, p, msg, e);
+}
+
+int
 db_captar(struct db *db, const char *nombre, const char *telefono, const char *convenio,
           const char *curp, struct db_captacion *out, struct err *e)
 {

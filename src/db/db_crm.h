@@ -99,6 +99,16 @@ int db_nota(struct db *db, int64_t oportunidad, const char *texto, int64_t *hist
             struct err *e) __attribute__((warn_unused_result));
 
 /*
+ * Corrects a captured lead's data (sql/085): nombre, telefono, curp (NULL = unchanged) with the
+ * reason; *msg (caller frees) says what changed. EB301, EB701, EB702, EB703, EB705, EB708
+ * (a padron client's), EB709 (no reason, nothing changed, suppressed), EB710 (campaign
+ * messages still to go to the old phone), EB808.
+ */
+int db_prospecto_corregir(struct db *db, int64_t oportunidad, const char *nombre,
+                          const char *telefono, const char *curp, const char *motivo, char **msg,
+                          struct err *e) __attribute__((warn_unused_result));
+
+/*
  * Records a contact attempt (resultado: a code of core/intento.h; nota may be NULL);
  * *intentos receives the attempts on record since the opportunity reached its owner.
  * EB301, EB302, EB307, EB309.
