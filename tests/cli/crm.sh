@@ -45,6 +45,12 @@ expect 2 '«--monto» debe ser un importe mayor que 0' -- \
 expect 2 'falta «--folio»' -- $e venta 5 --monto 10.50 --producto P
 expect 2 'falta «--telefono»' -- $e captar --nombre Ana
 expect 2 '«--curp» debe tener 18 caracteres' -- $e captar --nombre Ana --telefono 3312345678 --curp X
+expect 2 'se espera el número de OPORTUNIDAD' -- $e corregir --nombre Ana --motivo m
+expect 2 '«x» no es un número de oportunidad' -- $e corregir x --nombre Ana --motivo m
+expect 2 'diga qué corregir: --nombre, --telefono o --curp' -- $e corregir 5 --motivo m
+expect 2 'falta «--motivo»' -- $e corregir 5 --telefono 3312345678
+expect 2 '«--motivo» no puede estar vacío' -- $e corregir 5 --nombre Ana --motivo ' '
+expect 2 '«--curp» debe tener 18 caracteres' -- $e corregir 5 --curp X --motivo m
 expect 2 'acción desconocida: «borrar»' -- $e bandeja borrar 1 --motivo m
 expect 2 '«--a» solo se usa con «reasignar»' -- $e bandeja devolver 1 --a ana --motivo m
 expect 2 'falta «--motivo»' -- $e bandeja descartar 1

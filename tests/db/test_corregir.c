@@ -1,0 +1,335 @@
+/*
+ * test_corregir — api.prospecto_corregir (sql/085), through db_prospecto_corregir as `embudo
+ * corregir` and the TUI call it: a captured lead's phone, name and CURP corrected by the
+ * owner, the supervisor or an admin, with one DATOS_CORREGIDOS history row (fields, before,
+ * after, reason); every refusal with its SQLSTATE; a phone change waiting for campaign
+ * messages to the old number; a capture and a correction to the same phone serialised by
+ * the captación's advisory lock; a closed opportunity rectified only by an admin; and an
+ * ARCO suppression leaving no old value in the history.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "db/db.h"
+#include "db/db_crm.h"
+#include "dbt.h"
+#include "util/err.h"
+
+static const struct dbt_usuario USUARIOS[] = {
+    { "co_adm", "Adriana", "ADMIN", NULL, NULL },
+    { "co_sup", "Samuel", "SUPERVISOR", NULL, NULL },
+    { "co_p1", "Perla", "PROMOTOR", "co_sup", NULL },
+    { "co_p2", "Pablo", "PROMOTOR", "co_sup", NULL },
+};
+
+/* The users, 3 padron clients, and a lead captured by co_p1 ("Juana Pérez", 55 1234 0001):
+ * its opportunity. */
+static long long
+seed(struct dbt *t, struct db *adm)
+{
+    struct db *p1;
+    long long o;
+
+    dbt_usuarios(t, adm, USUARIOS, sizeof USUARIOS / sizeof USUARIOS[0]);
+    dbt_clientes_imss(adm, 3);
+    dbt_exec(adm, "SELECT api.crear_usuario('co_aud', 'Aurelio', 'AUDITOR')");
+    p1 = dbt_connect(t, "co_p1");
+    o = dbt_scalar_ll(t, p1,
+                      "SELECT oportunidad_id FROM api.captar('Juana Pérez', '55 1234 0001')");
+    db_close(p1);
+    return o;
+}
+
+/* The prospect of opportunity o as "nombre|telefono|curp". */
+static const char *
+prospecto(struct dbt *t, struct db *adm, long long o)
+{
+    return dbt_scalar_tmp(t, adm,
+                          "SELECT concat_ws('|', p.nombre, p.telefono, coalesce(p.curp, '-'))"
+                          " FROM crm.prospectos p JOIN crm.oportunidades x ON x.prospecto_id = p.id"
+                          " WHERE x.id = %lld",
+                          o);
+}
+
+static void
+test_corrige_y_deja_historia(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p1, *sup;
+    long long o = seed(t, adm);
+    struct err e = { 0 };
+    char *msg = NULL;
+
+    p1 = dbt_connect(t, "co_p1");
+    assert_int_equal(
+        db_prospecto_corregir(p1, o, NULL, "55 1234 0002", NULL, "dígitos invertidos", &msg, &e),
+        RC_OK);
+    assert_non_null(strstr(msg, "se corrigió el teléfono"));
+    free(msg);
+    assert_string_equal(prospecto(t, adm, o), "Juana Pérez|+525512340002|-");
+    /* Name (spaces folded) and CURP (upper-cased) at once; a field given unchanged is not
+     * listed. */
+    assert_int_equal(db_prospecto_corregir(p1, o, "Juana   Pérez López", "5512340002",
+                                           "pelj800101mdfrpn09", "nombre completo", &msg, &e),
+                     RC_OK);
+    assert_non_null(strstr(msg, "se corrigió el nombre, la CURP"));
+    free(msg);
+    /* Her supervisor may, too. */
+    sup = dbt_connect(t, "co_sup");
+    assert_int_equal(
+        db_prospecto_corregir(sup, o, "Juana Pérez L.", NULL, NULL, "como en su INE", &msg, &e),
+        RC_OK);
+    free(msg);
+    assert_string_equal(prospecto(t, adm, o), "Juana Pérez L.|+525512340002|PELJ800101MDFRPN09");
+    assert_string_equal(
+        dbt_scalar_tmp(t, adm,
+                       "SELECT string_agg(concat_ws(' ', h.evento, u.login, h.motivo,"
+                       " h.datos->>'campos', h.datos->'antes'->>'telefono',"
+                       " h.datos->'ahora'->>'telefono', h.estado_anterior, h.estado_nuevo), ' / '"
+                       " ORDER BY h.id) FROM crm.historial h JOIN crm.usuarios u ON u.id ="
+                       " h.usuario_id WHERE h.oportunidad_id = %lld AND h.evento ="
+                       " 'DATOS_CORREGIDOS'",
+                       o),
+        "DATOS_CORREGIDOS co_p1 dígitos invertidos [\"telefono\"] +525512340001 +525512340002"
+        " ABIERTA ABIERTA / DATOS_CORREGIDOS co_p1 nombre completo [\"nombre\", \"curp\"]"
+        " ABIERTA ABIERTA / DATOS_CORREGIDOS co_sup como en su INE [\"nombre\"] ABIERTA ABIERTA");
+    /* The corrected phone is the lead's now: capturing it again is a duplicate, the old one
+     * is free. */
+    dbt_expect_refusal(p1, "EB702", "SELECT * FROM api.captar('Juana', '5512340002')");
+    dbt_exec(p1, "SELECT * FROM api.captar('Otra Persona', '5512340001')");
+    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
+    db_close(sup);
+    db_close(p1);
+    db_close(adm);
+}
+
+static void
+test_rechazos(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p1, *p2, *sup, *aud;
+    long long o = seed(t, adm), otra, padron;
+    struct err e = { 0 };
+    char sql[256];
+
+    p1 = dbt_connect(t, "co_p1");
+    p2 = dbt_connect(t, "co_p2");
+    sup = dbt_connect(t, "co_sup");
+    aud = dbt_connect(t, "co_aud");
+    otra = dbt_scalar_ll(t, p2,
+                         "SELECT oportunidad_id FROM api.captar('Pedro Otro', '5512340009',"
+                         " curp => 'OEPE900101HDFRDR01')");
+    dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(1)");
+    padron = dbt_scalar_ll(t, adm, "SELECT id FROM crm.oportunidades WHERE cliente_id IS NOT NULL");
+#define TRY(db, code, ...)                      \
+    do {                                        \
+        snprintf(sql, sizeof sql, __VA_ARGS__); \
+        dbt_expect_refusal(db, code, sql);      \
+    } while (0)
+    TRY(p2, "EB301", "SELECT api.prospecto_corregir(%lld, 'Ajena', motivo => 'no es mía')", o);
+    TRY(p1, "EB708", "SELECT api.prospecto_corregir(%lld, 'Nombre', motivo => 'del padrón')",
+        padron);
+    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz')", o);
+    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz', motivo => '  ')", o);
+    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Pérez', motivo => 'la misma')", o);
+    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, motivo => 'ningún campo')", o);
+    TRY(p1, "EB701", "SELECT api.prospecto_corregir(%lld, telefono => '123', motivo => 'mal')", o);
+    TRY(p1, "EB703", "SELECT api.prospecto_corregir(%lld, 'J', motivo => 'corto')", o);
+    TRY(p1, "EB705", "SELECT api.prospecto_corregir(%lld, curp => 'XXXX', motivo => 'mala')", o);
+    /* Another active opportunity with that phone or CURP: the promoter is not told whose, the
+     * supervisor is. */
+    assert_int_equal(dbt_try(p1, &e,
+                             "SELECT api.prospecto_corregir(%lld, telefono => '5512340009',"
+                             " motivo => 'dup')",
+                             o),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB702");
+    assert_null(strstr(e.msg, "co_p2"));
+    assert_int_equal(dbt_try(sup, &e,
+                             "SELECT api.prospecto_corregir(%lld, curp => 'OEPE900101HDFRDR01',"
+                             " motivo => 'dup')",
+                             o),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB702");
+    assert_non_null(strstr(e.msg, "co_p2"));
+    /* A padron client's phone, the client with an active opportunity (just assigned). */
+    dbt_exec(adm,
+             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT cliente_id,"
+             " 'CELULAR', '+525500000001' FROM crm.oportunidades WHERE id = %lld",
+             padron);
+    TRY(p2, "EB702",
+        "SELECT api.prospecto_corregir(%lld, telefono => '5500000001',"
+        " motivo => 'dup')",
+        otra);
+    /* The do-not-contact registry. */
+    dbt_exec(adm, "SELECT api.no_contactar_agregar('5512340077', 'REPEP')");
+    TRY(p1, "EB808",
+        "SELECT api.prospecto_corregir(%lld, telefono => '5512340077',"
+        " motivo => 'registrado')",
+        o);
+    /* An auditor reads, never writes: not even granted. */
+    assert_int_equal(dbt_try(aud, &e,
+                             "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
+                             " motivo => 'auditor')",
+                             o),
+                     RC_DB);
+    assert_string_equal(e.code, "42501");
+#undef TRY
+    assert_string_equal(prospecto(t, adm, o), "Juana Pérez|+525512340001|-");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial WHERE evento ="
+                                   " 'DATOS_CORREGIDOS'"),
+                     0);
+    db_close(aud);
+    db_close(sup);
+    db_close(p2);
+    db_close(p1);
+    db_close(adm);
+}
+
+/* Campaign messages still to go to the old phone hold a phone correction (not a name one). */
+static void
+test_campana_pendiente(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p1;
+    long long o = seed(t, adm), c;
+    struct err e = { 0 };
+    char *msg = NULL;
+
+    p1 = dbt_connect(t, "co_p1");
+    dbt_exec(p1, "SELECT api.wa_guardar_credenciales('5215500000001@s.whatsapp.net', '\\x0102');"
+                 "SELECT api.wa_configurar(en_uso_desde => crm.fecha_negocio(now()) - 30)");
+    dbt_exec(p1, "BEGIN");
+    c = dbt_scalar_ll(t, p1, "SELECT campana_id FROM api.campana_crear('Nuevo', 'Hola {nombre}')");
+    dbt_exec(p1,
+             "SELECT api.campana_textos(%lld, array_agg(mensaje_id), array_agg('Hola ' ||"
+             " nombre)) FROM api.campana_destinatarios(%lld); COMMIT",
+             c, c);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE oportunidad_id ="
+                                   " %lld AND estado = 'PENDIENTE'",
+                                   o),
+                     1);
+    assert_int_equal(dbt_try(p1, &e,
+                             "SELECT api.prospecto_corregir(%lld, telefono => '5512340002',"
+                             " motivo => 'pendiente')",
+                             o),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB710");
+    assert_int_equal(
+        db_prospecto_corregir(p1, o, "Juana Pérez López", NULL, NULL, "apellido", &msg, &e), RC_OK);
+    free(msg);
+    /* Once the campaign is cancelled, the phone may change. */
+    dbt_exec(p1, "SELECT api.campana_cancelar(%lld)", c);
+    assert_int_equal(
+        db_prospecto_corregir(p1, o, NULL, "5512340002", NULL, "ya sin campaña", &msg, &e), RC_OK);
+    free(msg);
+    db_close(p1);
+    db_close(adm);
+}
+
+/* A correction and a capture of the same phone: the capture waits for the correction's
+ * advisory lock, then sees the corrected lead and is refused. */
+static void
+test_captacion_espera(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p1, *p2;
+    long long o = seed(t, adm);
+    struct err e = { 0 };
+
+    p1 = dbt_connect(t, "co_p1");
+    p2 = dbt_connect(t, "co_p2");
+    dbt_exec(p1,
+             "BEGIN; SELECT api.prospecto_corregir(%lld, telefono => '5512340055',"
+             " motivo => 'carrera')",
+             o);
+    dbt_exec(p2, "SET lock_timeout = '300ms'");
+    assert_int_equal(dbt_try(p2, &e, "SELECT * FROM api.captar('Carla', '5512340055')"), RC_DB);
+    assert_string_equal(e.code, "55P03"); /* waited on the lock, gave up */
+    dbt_exec(p1, "COMMIT");
+    dbt_expect_refusal(p2, "EB702", "SELECT * FROM api.captar('Carla', '5512340055')");
+    db_close(p2);
+    db_close(p1);
+    db_close(adm);
+}
+
+/* Closed (an ARCO cancellation discards it): only an admin rectifies; once suppressed there
+ * is nothing left, and no old value survives in the history. */
+static void
+test_cerrada_y_arco(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p1, *a;
+    long long o = seed(t, adm);
+    struct err e = { 0 };
+    char *msg = NULL;
+
+    p1 = dbt_connect(t, "co_p1");
+    a = dbt_connect(t, "co_adm");
+    assert_int_equal(
+        db_prospecto_corregir(p1, o, NULL, "5512340002", NULL, "error de dedo", &msg, &e), RC_OK);
+    free(msg);
+    dbt_exec(a,
+             "SELECT * FROM api.arco_cancelar('ARCO-CO-1', oportunidad => %lld,"
+             " plazo_dias => 0)",
+             o);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT estado FROM crm.oportunidades WHERE id ="
+                                       " %lld",
+                                       o),
+                        "DESCARTADA");
+    assert_int_equal(dbt_try(p1, &e,
+                             "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
+                             " motivo => 'cerrada')",
+                             o),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB301");
+    assert_int_equal(
+        db_prospecto_corregir(a, o, "Juana Ruiz", NULL, NULL, "rectificación ARCO", &msg, &e),
+        RC_OK);
+    free(msg);
+    dbt_exec(a, "SELECT * FROM api.arco_suprimir('ARCO-CO-1')");
+    assert_int_equal(dbt_try(a, &e,
+                             "SELECT api.prospecto_corregir(%lld, 'Juana Otra',"
+                             " motivo => 'suprimida')",
+                             o),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB709");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial WHERE oportunidad_id ="
+                                   " %lld AND (datos::text ~ '5512340001|5512340002|Juana'"
+                                   " OR motivo ~ 'dedo|rectificación')",
+                                   o),
+                     0);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.historial WHERE oportunidad_id ="
+                                   " %lld AND evento = 'DATOS_CORREGIDOS'",
+                                   o),
+                     2);
+    db_close(a);
+    db_close(p1);
+    db_close(adm);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_corrige_y_deja_historia, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_rechazos, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_campana_pendiente, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_captacion_espera, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_cerrada_y_arco, dbt_setup, dbt_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
