@@ -3,7 +3,8 @@
  * names as written, the layout at 80×24 and 160×50, the stage pickers, which actions each
  * estado allows, scrolling, and the not-yet-read and error states; a phone in the
  * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
- * which phones the "no contactar" key offers; a prórroga: asked, pending, withdrawn.
+ * which phones the "no contactar" key offers; a prórroga: asked, pending, withdrawn; correcting
+ * a captured lead's data: the history row, who may, the form's data and what is sent.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -788,6 +789,183 @@ test_which_phones_the_no_contactar_key_offers(void **st)
     detalle_model_fini(&m);
 }
 
+/* A captured lead (sql/068): no padron row, one mobile (the prospect's phone). */
+static void
+prospecto_new(struct detalle_model *m, enum embudo_estado estado)
+{
+    model_new(m, estado);
+    m->d.prospecto = true;
+    m->d.ncontactos = 1; /* the mobile, +525512345678 */
+    snprintf(m->d.card.cliente, sizeof m->d.card.cliente, "Rosa Elena Muñoz Ávila");
+}
+
+/* sql/085: «Datos corregidos» names the fields the history row lists, in the database's order;
+ * a row an ARCO suppression cleaned lists none. No arrow: the stage stays. */
+static void
+test_datos_corregidos_label(void **st)
+{
+    struct detalle_evento e = { .evento = "DATOS_CORREGIDOS",
+                                .etapa_anterior = "Contactado",
+                                .etapa_nueva = "Contactado",
+                                .resultado = "nombre,telefono" };
+    char buf[128];
+
+    (void)st;
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Datos corregidos: nombre, teléfono");
+    snprintf(e.resultado, sizeof e.resultado, "nombre,telefono,curp");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Datos corregidos: nombre, teléfono, CURP");
+    snprintf(e.resultado, sizeof e.resultado, "curp");
+    detalle_evento_label(buf, sizeof buf, &e, true);
+    assert_string_equal(buf, "Datos corregidos: CURP");
+    snprintf(e.resultado, sizeof e.resultado, "telefono,correo"); /* a field added later */
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Datos corregidos: teléfono, correo");
+    e.resultado[0] = '\0'; /* suppressed: datos cleaned */
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Datos corregidos");
+    detalle_evento_label(buf, 10, &e, false); /* clipped, never overrun */
+    assert_string_equal(buf, "Datos cor");
+}
+
+/* The history row with its reason under it at 80×24 and 160×50; the data block shows the
+ * corrected phone and CURP (what the re-read brings). */
+static void
+test_datos_corregidos_in_the_history(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    prospecto_new(&m, EMBUDO_ABIERTA);
+    grow(&m, 5);
+    add_evento(&m.d, "29/11/26 10:00", "DATOS_CORREGIDOS", "", "", "prom1",
+               "se capturó con un dígito cambiado");
+    snprintf(m.d.eventos[4].resultado, 24, "telefono");
+    snprintf(m.d.contactos[0].valor, 96, "+525512345699");
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, " CURP      LONM800101MDFPXR09\n"));
+    assert_non_null(strstr(r, "   Celular   +52 55 1234 5699\n"));
+    assert_non_null(strstr(r, "\n   29/11/26 10:00  Datos corregidos: teléfono  prom1\n"
+                              "                   «se capturó con un dígito cambiado»\n"));
+    assert_null(strstr(r, "Edad")); /* a prospect has no padron data */
+    free(r);
+    detalle_vm_build(&vm, &m, 160, 50);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "29/11/26 10:00  Datos corregidos: teléfono  prom1"));
+    assert_non_null(strstr(r, "«se capturó con un dígito cambiado»"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
+/* e: a captured lead's, active (in the bandeja too) or, for an admin, closed; a padron
+ * client's data are the lender's. */
+static void
+test_corregir_only_a_captured_leads(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    prospecto_new(&m, EMBUDO_ABIERTA);
+    assert_null(detalle_model_refusal(&m, ACTION_CORRECT_DATA));
+    assert_int_equal(detalle_model_action(&m, ACTION_CORRECT_DATA, 10, &redraw), DETALLE_CORREGIR);
+    m.d.prospecto = false;
+    assert_string_equal(detalle_model_refusal(&m, ACTION_CORRECT_DATA),
+                        "Es cliente del padrón: sus datos se corrigen en la financiera, no aquí.");
+    assert_int_equal(detalle_model_action(&m, ACTION_CORRECT_DATA, 10, &redraw), DETALLE_NADA);
+    m.admin = true; /* not even an admin: the lender's data */
+    assert_non_null(detalle_model_refusal(&m, ACTION_CORRECT_DATA));
+    detalle_model_fini(&m);
+    prospecto_new(&m, EMBUDO_EN_BANDEJA);
+    assert_int_equal(detalle_model_action(&m, ACTION_CORRECT_DATA, 10, &redraw), DETALLE_CORREGIR);
+    detalle_model_fini(&m);
+    prospecto_new(&m, EMBUDO_GANADA);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_CORRECT_DATA),
+                        "La oportunidad está cerrada: solo un administrador corrige sus datos.");
+    assert_int_equal(detalle_model_action(&m, ACTION_CORRECT_DATA, 10, &redraw), DETALLE_NADA);
+    m.admin = true;
+    assert_null(detalle_model_refusal(&m, ACTION_CORRECT_DATA));
+    assert_int_equal(detalle_model_action(&m, ACTION_CORRECT_DATA, 10, &redraw), DETALLE_CORREGIR);
+    detalle_model_fini(&m);
+    detalle_model_init(&m);
+    assert_string_equal(detalle_model_refusal(&m, ACTION_CORRECT_DATA),
+                        "La oportunidad aún no se ha leído.");
+    detalle_model_fini(&m);
+}
+
+static void
+correccion(struct detalle_correccion *c, const char *nombre, const char *tel, const char *curp)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->nombre, sizeof c->nombre, "%s", nombre);
+    snprintf(c->telefono, sizeof c->telefono, "%s", tel);
+    snprintf(c->curp, sizeof c->curp, "%s", curp);
+}
+
+/* The form opens with the lead's data (the phone as typed: ten digits), and only what the
+ * database would see as different is sent. */
+static void
+test_corregir_prefill_and_what_is_sent(void **st)
+{
+    struct detalle_model m;
+    struct detalle_correccion antes, escrito, enviar;
+    char msg[160];
+
+    (void)st;
+    prospecto_new(&m, EMBUDO_ABIERTA);
+    detalle_correccion_de(&m.d, &antes);
+    assert_string_equal(antes.nombre, "Rosa Elena Muñoz Ávila");
+    assert_string_equal(antes.telefono, "5512345678");
+    assert_string_equal(antes.curp, "LONM800101MDFPXR09");
+    /* As it opened: nothing to send (the database answers «nada que corregir»). */
+    assert_int_equal(detalle_correccion_cambios(&antes, &antes, &enviar, msg, sizeof msg), 0);
+    assert_string_equal(enviar.nombre, "");
+    assert_string_equal(enviar.telefono, "");
+    assert_string_equal(enviar.curp, "");
+    /* Written differently, the same for the database: spaces, +52, lower case. */
+    correccion(&escrito, "  Rosa  Elena Muñoz   Ávila ", "+52 (55) 1234-5678",
+               "lonm800101mdfpxr09");
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), 0);
+    /* The phone alone. */
+    correccion(&escrito, antes.nombre, "55 1234 5699", antes.curp);
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), 1);
+    assert_string_equal(enviar.nombre, "");
+    assert_string_equal(enviar.telefono, "55 1234 5699");
+    assert_string_equal(enviar.curp, "");
+    /* Name and CURP: the name as the database keeps it, the CURP in upper case. */
+    correccion(&escrito, "Rosa Elena  Muñoz Dávila", antes.telefono, "lonm800101mdfpxr08");
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), 2);
+    assert_string_equal(enviar.nombre, "Rosa Elena Muñoz Dávila");
+    assert_string_equal(enviar.telefono, "");
+    assert_string_equal(enviar.curp, "LONM800101MDFPXR08");
+    assert_string_equal(msg, "");
+    /* An erased CURP would be kept by the database: the form says so instead. */
+    correccion(&escrito, antes.nombre, "5512345699", "");
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), -1);
+    assert_string_equal(msg, "La CURP no se puede borrar: escriba la correcta o déjela como"
+                             " estaba (LONM800101MDFPXR09).");
+    /* A lead captured without CURP: one may be added. */
+    m.d.curp[0] = '\0';
+    detalle_correccion_de(&m.d, &antes);
+    assert_string_equal(antes.curp, "");
+    correccion(&escrito, antes.nombre, antes.telefono, "");
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), 0);
+    correccion(&escrito, antes.nombre, antes.telefono, "MUAR900214MDFXVS03");
+    assert_int_equal(detalle_correccion_cambios(&antes, &escrito, &enviar, msg, sizeof msg), 1);
+    assert_string_equal(enviar.curp, "MUAR900214MDFXVS03");
+    /* A phone not stored as +52 and ten digits opens as it is. */
+    snprintf(m.d.contactos[0].valor, 96, "5512");
+    detalle_correccion_de(&m.d, &antes);
+    assert_string_equal(antes.telefono, "5512");
+    m.d.ncontactos = 0; /* none (suppressed): empty */
+    detalle_correccion_de(&m.d, &antes);
+    assert_string_equal(antes.telefono, "");
+    detalle_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -811,6 +989,10 @@ main(void)
         cmocka_unit_test(test_not_read_yet_and_read_errors),
         cmocka_unit_test(test_a_phone_in_the_registry_at_80x24),
         cmocka_unit_test(test_which_phones_the_no_contactar_key_offers),
+        cmocka_unit_test(test_datos_corregidos_label),
+        cmocka_unit_test(test_datos_corregidos_in_the_history),
+        cmocka_unit_test(test_corregir_only_a_captured_leads),
+        cmocka_unit_test(test_corregir_prefill_and_what_is_sent),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -474,6 +474,7 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_EXTENSION_CANCEL));  /* the requester withdraws */
     assert_true(keymap_action_writes(ACTION_USER_LIMITS));       /* an admin's cupo and cartera */
     assert_true(keymap_action_writes(ACTION_USER_SUPERVISOR));   /* and supervisor (Equipo) */
+    assert_true(keymap_action_writes(ACTION_CORRECT_DATA));      /* a lead's data (Detalle's e) */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 
@@ -519,6 +520,62 @@ test_alt_digits_switch_panes(void **st)
     free(got);
 }
 
+/*
+ * Detalle's e (corregir datos, sql/085) as the pane binds it, KEYMAP_ESCRITURA: a promoter, a
+ * supervisor and an admin have it, in "?" not in the hint bar; the auditor has no e, and a
+ * teclas.conf line binding the action is a no-op for it.
+ */
+static void
+test_correct_data_writes(void **st)
+{
+    static const struct keymap_entry ents[] = {
+        { KEYMAP_DETALLE, { KK_CHAR, 'n' }, ACTION_NOTE, "nota", true, KEYMAP_ESCRITURA },
+        { KEYMAP_DETALLE,
+          { KK_CHAR, 'e' },
+          ACTION_CORRECT_DATA,
+          "corregir datos",
+          false,
+          KEYMAP_ESCRITURA },
+    };
+    static const char conf[] = "[detalle]\nE = corregir_datos\n";
+    const enum vm_profile perfiles[] = { VM_PROFILE_PROMOTOR, VM_PROFILE_SUPERVISOR,
+                                         VM_PROFILE_ADMIN, VM_PROFILE_AUDITOR };
+    const struct key e_key = ch('e'), big_e = ch('E');
+    enum keymap_ctx ctxs[] = { KEYMAP_DETALLE, KEYMAP_GLOBAL };
+    struct help_vm h;
+    struct err e;
+    char *got;
+
+    (void)st;
+    for (size_t i = 0; i < sizeof perfiles / sizeof perfiles[0]; i++) {
+        bool auditor = perfiles[i] == VM_PROFILE_AUDITOR;
+        struct keymap *km = keymap_new();
+        int scroll = 0;
+
+        if (auditor)
+            keymap_set_read_only(km);
+        keymap_add(km, ents, sizeof ents / sizeof ents[0], perfiles[i]);
+        assert_int_equal(keymap_lookup(km, KEYMAP_DETALLE, &e_key),
+                         auditor ? ACTION_NONE : ACTION_CORRECT_DATA);
+        got = hint(km, KEYMAP_DETALLE, 160);
+        assert_null(strstr(got, "corregir")); /* the hint bar is full at 80 columns */
+        free(got);
+        help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Detalle ", &scroll, 50, 160);
+        got = help_vm_dump(&h);
+        if (auditor)
+            assert_null(strstr(got, "corregir datos"));
+        else
+            assert_non_null(strstr(got, "text|corregir datos\n"));
+        free(got);
+        err_clear(&e);
+        assert_int_equal(keymap_load(km, conf, strlen(conf), "teclas.conf", &e), RC_OK);
+        assert_int_equal(keymap_lookup(km, KEYMAP_DETALLE, &big_e),
+                         auditor ? ACTION_NONE : ACTION_CORRECT_DATA);
+        keymap_free(km);
+    }
+    assert_true(keymap_entries_write(ents, 2, KEYMAP_DETALLE, &e_key)); /* «Solo lectura» */
+}
+
 /* In the command line Up and Down walk the history (they do not type). */
 static void
 test_command_line_history_keys(void **st)
@@ -550,6 +607,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auditor_has_no_write_binding, setup, teardown),
         cmocka_unit_test(test_every_action_reads_or_writes),
+        cmocka_unit_test(test_correct_data_writes),
         cmocka_unit_test_setup_teardown(test_brackets_are_keys_too, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),

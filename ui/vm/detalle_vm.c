@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/import.h"
 #include "core/intento.h"
 #include "ui/vm/scroll.h"
 
@@ -71,6 +72,13 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
                    ? NULL
                    : "La oportunidad está cerrada: solo un administrador puede registrar su"
                      " número en no contactar.";
+    if (a == ACTION_CORRECT_DATA) { /* sql/085: a prospect's, active or (an admin) closed */
+        if (!m->d.prospecto)
+            return "Es cliente del padrón: sus datos se corrigen en la financiera, no aquí.";
+        return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA || m->admin
+                   ? NULL
+                   : "La oportunidad está cerrada: solo un administrador corrige sus datos.";
+    }
     if (a == ACTION_REASSIGN) /* an exit in the bandeja too: the supervisor decides */
         return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA ? NULL
                                                                 : "La oportunidad está cerrada.";
@@ -218,6 +226,100 @@ detalle_nc_telefonos(const struct detalle_data *d, const char **out, size_t max)
     return n;
 }
 
+/* ---- correcting a captured lead's data (sql/085) --------------------------------------- */
+
+void
+detalle_correccion_de(const struct detalle_data *d, struct detalle_correccion *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->nombre, sizeof c->nombre, "%s", d->card.cliente);
+    snprintf(c->curp, sizeof c->curp, "%s", d->curp);
+    for (size_t i = 0; i < d->ncontactos; i++) {
+        const char *v = d->contactos[i].valor;
+
+        if (strcmp(d->contactos[i].tipo, "CELULAR") != 0 || !d->contactos[i].vigente)
+            continue;
+        /* As the user would type it: the ten digits, without +52. */
+        snprintf(c->telefono, sizeof c->telefono, "%.*s", (int)sizeof c->telefono - 1,
+                 strlen(v) == 13 && strncmp(v, "+52", 3) == 0 ? v + 3 : v);
+        break;
+    }
+}
+
+/* s with its spaces trimmed and runs of white space made one (the database's own rule for a
+ * name, sql/085), into out. */
+static void
+collapse(char *out, size_t outsz, const char *s)
+{
+    size_t n = 0;
+    bool space = false;
+
+    for (; *s != '\0' && n + 1 < outsz; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 2 < outsz)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = *s;
+    }
+    out[n] = '\0';
+}
+
+/* s trimmed and in upper case (ASCII: a CURP has no other letters), into out. */
+static void
+upper_trim(char *out, size_t outsz, const char *s)
+{
+    size_t n = 0;
+
+    collapse(out, outsz, s);
+    for (; out[n] != '\0'; n++)
+        if (out[n] >= 'a' && out[n] <= 'z')
+            out[n] = (char)(out[n] - 'a' + 'A');
+}
+
+int
+detalle_correccion_cambios(const struct detalle_correccion *antes,
+                           const struct detalle_correccion *escrito,
+                           struct detalle_correccion *enviar, char *msg, size_t msgsz)
+{
+    char a[sizeof antes->nombre], b[sizeof antes->nombre], ta[14], tb[14];
+    int n = 0;
+
+    memset(enviar, 0, sizeof *enviar);
+    msg[0] = '\0';
+    collapse(a, sizeof a, antes->nombre);
+    collapse(b, sizeof b, escrito->nombre);
+    if (b[0] != '\0' && strcmp(a, b) != 0) {
+        snprintf(enviar->nombre, sizeof enviar->nombre, "%s", b);
+        n++;
+    }
+    /* A phone that does not normalise is sent as typed: the database says why (EB701). */
+    if (!import_phone_normalize(antes->telefono, ta))
+        snprintf(ta, sizeof ta, "%.13s", antes->telefono);
+    if (!import_phone_normalize(escrito->telefono, tb))
+        snprintf(tb, sizeof tb, "%.13s", escrito->telefono);
+    if (escrito->telefono[0] != '\0' && strcmp(ta, tb) != 0) {
+        snprintf(enviar->telefono, sizeof enviar->telefono, "%s", escrito->telefono);
+        n++;
+    }
+    upper_trim(a, sizeof a, antes->curp);
+    upper_trim(b, sizeof b, escrito->curp);
+    if (b[0] == '\0' && a[0] != '\0') {
+        snprintf(msg, msgsz,
+                 "La CURP no se puede borrar: escriba la correcta o déjela como"
+                 " estaba (%s).",
+                 a);
+        return -1;
+    }
+    if (b[0] != '\0' && strcmp(a, b) != 0) {
+        snprintf(enviar->curp, sizeof enviar->curp, "%.*s", (int)sizeof enviar->curp - 1, b);
+        n++;
+    }
+    return n;
+}
+
 /* The key that asks for the registry: which phone, or why there is none. */
 static enum detalle_intent
 no_contactar_action(struct detalle_model *m)
@@ -284,6 +386,8 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
     }
     if (a == ACTION_EXTENSION_ASK || a == ACTION_EXTENSION_CANCEL)
         return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : prorroga_action(m, a);
+    if (a == ACTION_CORRECT_DATA)
+        return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : DETALLE_CORREGIR;
     if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
@@ -338,6 +442,32 @@ static const struct {
     { "PRORROGA_CANCELADA", "Prórroga cancelada" },
 };
 
+/* "Datos corregidos: nombre, teléfono" from the fields the history row names ("nombre,telefono";
+ * none once an ARCO suppression cleaned the row). */
+static void
+corregidos_label(char *buf, size_t bufsz, const char *campos)
+{
+    size_t len = (size_t)snprintf(buf, bufsz, "Datos corregidos");
+    const char *p = campos;
+
+    for (int i = 0; *p != '\0' && len < bufsz; i++) {
+        size_t n = strcspn(p, ",");
+        const char *word = n == 8 && strncmp(p, "telefono", n) == 0 ? "teléfono"
+                           : n == 4 && strncmp(p, "curp", n) == 0   ? "CURP"
+                           : n == 6 && strncmp(p, "nombre", n) == 0 ? "nombre"
+                                                                    : NULL;
+
+        if (word != NULL)
+            len += (size_t)snprintf(buf + len, bufsz - len, "%s%s", i == 0 ? ": " : ", ", word);
+        else
+            len +=
+                (size_t)snprintf(buf + len, bufsz - len, "%s%.*s", i == 0 ? ": " : ", ", (int)n, p);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
 void
 detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii)
 {
@@ -354,6 +484,10 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     }
     if (ev->resultado[0] != '\0' && strcmp(ev->evento, "PRORROGA") == 0) {
         snprintf(buf, bufsz, "Prórroga aprobada: reanuda el %s", ev->resultado);
+        return;
+    }
+    if (strcmp(ev->evento, "DATOS_CORREGIDOS") == 0) {
+        corregidos_label(buf, bufsz, ev->resultado);
         return;
     }
     if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {

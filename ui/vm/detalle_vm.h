@@ -36,7 +36,8 @@ struct detalle_evento {
     char login[48];
     char motivo[512];
     char resultado[24]; /* INTENTO: the outcome code; PRORROGA_PEDIDA, PRORROGA: the resume
-                         * date, "15/12"; "" otherwise */
+                         * date, "15/12"; DATOS_CORREGIDOS: the fields, "nombre,telefono";
+                         * "" otherwise */
 };
 
 /* What the database said about the opportunity (copied in by the controller). */
@@ -71,12 +72,14 @@ enum detalle_intent {
     DETALLE_NO_CONTACTAR,      /* ask which phone (detalle_nc_telefonos) goes in the registry */
     DETALLE_PRORROGA,          /* the owner: open the form asking the timer to wait until a date */
     DETALLE_PRORROGA_CANCELAR, /* the requester: ask, then withdraw their pending request */
+    DETALLE_CORREGIR,          /* open the form correcting a captured lead's data */
     DETALLE_VOLVER,            /* Esc: back to where the user came from */
 };
 
 struct detalle_model {
     int64_t want; /* the opportunity asked for; 0 = none chosen yet */
     char yo[48];  /* the user's login (set by the controller): whose request Z withdraws */
+    bool admin;   /* set by the controller: an admin also corrects a closed one's data */
     bool loaded;
     char error[640]; /* the last read failed (shown under the title) */
     struct detalle_data d;
@@ -113,8 +116,9 @@ void detalle_data_fini(struct detalle_data *d);
  * ACTION_NO_CONTACT asks which phone goes in the registry (or says why none may),
  * ACTION_EXTENSION_ASK asks for the prórroga form (an ABIERTA opportunity with a timer and no
  * request pending), ACTION_EXTENSION_CANCEL for withdrawing the one m->yo asked for (or says
- * why there is none to withdraw). *redraw tells whether anything visible changed. page = rows
- * one screen shows.
+ * why there is none to withdraw), ACTION_CORRECT_DATA for the correction form (a captured
+ * lead's, active or, for an admin, closed). *redraw tells whether anything visible changed.
+ * page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
                                          bool *redraw);
@@ -155,6 +159,28 @@ size_t detalle_nc_telefonos(const struct detalle_data *d, const char **out, size
 
 /* The most phones the registry form offers (a client has one or two). */
 #define DETALLE_NC_TELEFONOS 8
+
+/*
+ * A captured lead's correctable data (api.prospecto_corregir, sql/085) as the form holds them:
+ * the name, the phone as the user types it (ten digits) and the CURP.
+ */
+struct detalle_correccion {
+    char nombre[256], telefono[48], curp[24];
+};
+
+/* What the correction form opens with: the lead's name, its phone without "+52", its CURP. */
+void detalle_correccion_de(const struct detalle_data *d, struct detalle_correccion *c);
+
+/*
+ * What a correction sends: each field of escrito that differs from antes as the database
+ * compares them (the name with its spaces collapsed, the phone normalised, the CURP in upper
+ * case) goes into *enviar, each unchanged one is "" (sent as NULL: left as it is). Returns
+ * how many changed (0: the database answers «nada que corregir»), or -1 with a Spanish msg
+ * when the CURP was erased: the database keeps an empty one as it was, so the form says so.
+ */
+int detalle_correccion_cambios(const struct detalle_correccion *antes,
+                               const struct detalle_correccion *escrito,
+                               struct detalle_correccion *enviar, char *msg, size_t msgsz);
 
 #define DETALLE_VM_LINES   120
 #define DETALLE_PICK_LINES (EMBUDO_MAX_STAGES + 2)

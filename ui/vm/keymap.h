@@ -116,6 +116,7 @@ enum action {
     ACTION_EXTENSION_APPROVE, /* supervision approves the request under the cursor (Bandeja) */
     ACTION_EXTENSION_REJECT,  /* supervision rejects it with an answer (Bandeja) */
     ACTION_EXTENSION_CANCEL,  /* the requester withdraws their pending one (Detalle) */
+    ACTION_CORRECT_DATA,      /* a captured lead's name, phone or CURP typed wrong (Detalle) */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
