@@ -7,7 +7,9 @@
  * do-not-contact registry because the person asked (a form: which phone and an optional
  * detail, then a yes/no question), z (the owner, a promoter) asks the supervisor for a
  * prórroga — the stage timer waits until a date (a form: the date and a reason) — and Z
- * withdraws the one they asked for while it waits (a yes/no question), Esc goes back. The
+ * withdraws the one they asked for while it waits (a yes/no question), e corrects a captured
+ * lead's name, phone or CURP (a form opened with them and a reason; only what changed is
+ * sent, api.prospecto_corregir), Esc goes back. The
  * phones in force in the registry show
  * their entries, read with the opportunity (ui/panes_no_contactar.h). A refusal from the api
  * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
@@ -55,6 +57,9 @@ static const struct keymap_entry detalle_keys[] = {
     /* Beside z: the requester withdraws it while the supervisor has not decided. */
     { KEYMAP_DETALLE, CH('Z'), ACTION_EXTENSION_CANCEL, "cancelar prórroga", false,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
+    /* A captured lead's name, phone or CURP typed wrong (sql/085): the owner, the supervisor,
+     * an admin. In "?" and :ayuda, as b. */
+    { KEYMAP_DETALLE, CH('e'), ACTION_CORRECT_DATA, "corregir datos", false, KEYMAP_ESCRITURA },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
     /* An auditor has none of the keys above: its hint bar offers the way back instead. */
@@ -82,6 +87,8 @@ struct detalle_st {
     const char *nc_ptr[DETALLE_NC_TELEFONOS];
     char nc_e164[DETALLE_NC_TELEFONOS][48];
     size_t nnc;
+    /* corregir datos: what the form opened with (only what differs from it is sent) */
+    struct detalle_correccion corr;
 };
 
 struct detalle_job {
@@ -283,6 +290,33 @@ nc_confirm(struct detalle_st *s, struct form_vm *f)
     app_confirm_ask(s->a, q, nc_answer, s);
 }
 
+/* Corregir datos: the fields that changed, NULL for the others (the database compares too). */
+static void
+corregir_submit(struct detalle_st *s, struct form_vm *f)
+{
+    struct detalle_correccion escrito, enviar;
+    struct panes_write_job *j;
+    char why[ERR_MSG_BYTES];
+
+    memset(&escrito, 0, sizeof escrito);
+    snprintf(escrito.nombre, sizeof escrito.nombre, "%s", form_vm_value(f, 0));
+    snprintf(escrito.telefono, sizeof escrito.telefono, "%s", form_vm_value(f, 1));
+    snprintf(escrito.curp, sizeof escrito.curp, "%s", form_vm_value(f, 2));
+    if (detalle_correccion_cambios(&s->corr, &escrito, &enviar, why, sizeof why) < 0) {
+        form_vm_set_refusal(f, why);
+        return;
+    }
+    j = panes_write_new(PANES_CORREGIR);
+    j->id = s->id;
+    j->ctx = s;
+    j->done = write_done;
+    snprintf(j->nombre, sizeof j->nombre, "%s", enviar.nombre);
+    snprintf(j->telefono, sizeof j->telefono, "%s", enviar.telefono);
+    snprintf(j->curp, sizeof j->curp, "%s", enviar.curp);
+    snprintf(j->texto, sizeof j->texto, "%s", form_vm_value(f, 3));
+    panes_write_submit(s->a, j);
+}
+
 static void
 form_submit(void *ctx, struct form_vm *f)
 {
@@ -296,6 +330,10 @@ form_submit(void *ctx, struct form_vm *f)
     }
     if (s->form_kind == PANES_NO_CONTACTAR) {
         nc_confirm(s, f);
+        return;
+    }
+    if (s->form_kind == PANES_CORREGIR) {
+        corregir_submit(s, f);
         return;
     }
     j = panes_write_new(s->form_kind);
@@ -456,6 +494,37 @@ nc_form_open(struct detalle_st *s)
     }
     if ((f = form_vm_add(&s->form, "Detalle", FORM_TEXT, false, NULL)) != NULL)
         f->max_len = 500;
+    s->form_open = true;
+    app_form_open(s->a, &s->form, &detalle_form_ops, s);
+}
+
+/* ---- e: corregir datos — the lead's name, phone, CURP and a reason -------------------- */
+
+static void
+corregir_form_open(struct detalle_st *s)
+{
+    struct form_field *f;
+    char title[64];
+
+    if (!app_require_db(s->a, "corregir los datos"))
+        return;
+    detalle_correccion_de(&s->m.d, &s->corr);
+    s->form_kind = PANES_CORREGIR;
+    snprintf(title, sizeof title, "Corregir los datos de la oportunidad %lld", (long long)s->id);
+    form_vm_init(&s->form, title);
+    form_vm_set_note(&s->form, "Solo se corrige lo que cambie; el motivo queda en el historial.");
+    if ((f = form_vm_add(&s->form, "Nombre completo", FORM_TEXT, true, s->corr.nombre)) != NULL)
+        f->min_len = 2, f->max_len = 160;
+    if ((f = form_vm_add(&s->form, "Teléfono", FORM_TEXT, true, s->corr.telefono)) != NULL) {
+        f->max_len = 20;
+        f->check = panes_telefono_check;
+    }
+    if ((f = form_vm_add(&s->form, "CURP", FORM_TEXT, false, s->corr.curp)) != NULL) {
+        f->max_len = 18;
+        f->check = panes_curp_check;
+    }
+    if ((f = form_vm_add(&s->form, "Motivo", FORM_TEXT, true, NULL)) != NULL)
+        f->min_len = 3, f->max_len = 500;
     s->form_open = true;
     app_form_open(s->a, &s->form, &detalle_form_ops, s);
 }
@@ -628,14 +697,16 @@ detalle_key(void *st, enum action act, const struct key *k)
 {
     struct detalle_st *s = st;
     bool redraw = false;
-    const char *why = detalle_model_refusal(&s->m, act);
+    const char *why;
 
     (void)k;
+    s->m.admin = app_profile(s->a) == VM_PROFILE_ADMIN;
+    why = detalle_model_refusal(&s->m, act);
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
          act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
          act == ACTION_REASSIGN || act == ACTION_NO_CONTACT || act == ACTION_EXTENSION_ASK ||
-         act == ACTION_EXTENSION_CANCEL)) {
+         act == ACTION_EXTENSION_CANCEL || act == ACTION_CORRECT_DATA)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -674,6 +745,9 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     case DETALLE_PRORROGA_CANCELAR:
         cancelar_ask(s);
+        return true;
+    case DETALLE_CORREGIR:
+        corregir_form_open(s);
         return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/import.h"
 #include "db/db_arco.h"
 #include "db/db_tui.h"
 #include "ui/pane/embudo_pane.h"
@@ -234,32 +233,6 @@ pick_member(struct embudo_st *s)
 
 /* ---- captación ---------------------------------------------------------------------- */
 
-static bool
-telefono_check(const char *v, char *msg, size_t msgsz)
-{
-    char e164[14];
-
-    if (import_phone_normalize(v, e164))
-        return true;
-    snprintf(msg, msgsz, "10 dígitos de México, con o sin +52");
-    return false;
-}
-
-static bool
-curp_check(const char *v, char *msg, size_t msgsz)
-{
-    char up[24];
-    size_t n = strlen(v);
-
-    for (size_t i = 0; i < n && i + 1 < sizeof up; i++)
-        up[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
-    up[n < sizeof up ? n : sizeof up - 1] = '\0';
-    if (n == 0 || (n < sizeof up && import_curp_valid(up)))
-        return true;
-    snprintf(msg, msgsz, "18 caracteres con la forma de una CURP");
-    return false;
-}
-
 static void
 captar_done(struct panes_write_job *j)
 {
@@ -360,13 +333,13 @@ captar_form(struct embudo_st *s)
         f->min_len = 2, f->max_len = 160;
     if ((f = form_vm_add(&s->form, "Teléfono", FORM_TEXT, true, NULL)) != NULL) {
         f->max_len = 20;
-        f->check = telefono_check;
+        f->check = panes_telefono_check;
     }
     if ((f = form_vm_add(&s->form, "Convenio (clave)", FORM_TEXT, false, NULL)) != NULL)
         f->max_len = 20;
     if ((f = form_vm_add(&s->form, "CURP", FORM_TEXT, false, NULL)) != NULL) {
         f->max_len = 18;
-        f->check = curp_check;
+        f->check = panes_curp_check;
     }
     s->form_open = true;
     app_form_open(s->a, &s->form, &captar_form_ops, s);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/import.h"
 #include "core/intento.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/panes_prorroga.h"
@@ -201,6 +202,34 @@ panes_err_is_down(const struct err *e)
     return e->rc == RC_DB && strncmp(e->code, "08", 2) == 0;
 }
 
+/* ---- form checks ------------------------------------------------------------------- */
+
+bool
+panes_telefono_check(const char *v, char *msg, size_t msgsz)
+{
+    char e164[14];
+
+    if (import_phone_normalize(v, e164))
+        return true;
+    snprintf(msg, msgsz, "10 dígitos de México, con o sin +52");
+    return false;
+}
+
+bool
+panes_curp_check(const char *v, char *msg, size_t msgsz)
+{
+    char up[24];
+    size_t n = strlen(v);
+
+    for (size_t i = 0; i < n && i + 1 < sizeof up; i++)
+        up[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
+    up[n < sizeof up ? n : sizeof up - 1] = '\0';
+    if (n == 0 || (n < sizeof up && import_curp_valid(up)))
+        return true;
+    snprintf(msg, msgsz, "18 caracteres con la forma de una CURP");
+    return false;
+}
+
 /* ---- the write job ------------------------------------------------------------------ */
 
 struct panes_write_job *
@@ -272,6 +301,21 @@ write_captar(struct db *db, struct panes_write_job *j, struct err *e)
     return RC_OK;
 }
 
+/* Corregir datos: only what changed is sent, the rest NULL; the database says what it did. */
+static int
+write_corregir(struct db *db, struct panes_write_job *j, struct err *e)
+{
+    char *msg = NULL;
+    int rc = db_prospecto_corregir(db, j->id, j->nombre[0] != '\0' ? j->nombre : NULL,
+                                   j->telefono[0] != '\0' ? j->telefono : NULL,
+                                   j->curp[0] != '\0' ? j->curp : NULL, j->texto, &msg, e);
+
+    if (rc == RC_OK)
+        snprintf(j->msg, sizeof j->msg, "%s", msg != NULL ? msg : "Datos corregidos.");
+    free(msg);
+    return rc;
+}
+
 static int
 write_query(struct db *db, struct app_job *aj, struct err *e)
 {
@@ -284,6 +328,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
         return write_funnel(db, j, e);
     if (j->kind == PANES_CAPTAR)
         return write_captar(db, j, e);
+    if (j->kind == PANES_CORREGIR)
+        return write_corregir(db, j, e);
     if (j->kind == PANES_NO_CONTACTAR)
         return panes_nc_write(db, j, e);
     if (j->kind == PANES_PRORROGA || j->kind == PANES_PRORROGA_RESOLVER)

@@ -97,6 +97,8 @@ enum panes_write_kind {
     PANES_NO_CONTACTAR,      /* telefono (E.164) in the registry as SOLICITUD; texto = detalle */
     PANES_PRORROGA,          /* id = opportunity: wait until reanudar; texto = motivo (the owner) */
     PANES_PRORROGA_RESOLVER, /* id = request: aprobar, or reject with texto (supervision) */
+    PANES_CORREGIR,          /* id = opportunity: nombre, telefono, curp ("" = unchanged),
+                              * texto = motivo (api.prospecto_corregir) */
 };
 
 /*
@@ -117,7 +119,9 @@ struct panes_write_job {
     char texto[2048]; /* motivo / nota */
     char monto[32], producto[96], folio[48];
     char a_login[48];
-    char telefono[48], convenio[24], curp[24]; /* CAPTAR ("" = not given), NO_CONTACTAR */
+    char telefono[48], convenio[24], curp[24]; /* CAPTAR ("" = not given), NO_CONTACTAR,
+                                                * CORREGIR */
+    char nombre[256];                          /* CORREGIR ("" = unchanged) */
     char reanudar[16];                         /* PRORROGA: "AAAA-MM-DD" */
     bool aprobar;                              /* PRORROGA_RESOLVER */
     char msg[512]; /* on success: what to tell the user (Spanish) */
@@ -136,5 +140,12 @@ void panes_write_submit(struct app *a, struct panes_write_job *j);
 
 /* True when e says the database could not be reached (rather than a refusal or a bug). */
 bool panes_err_is_down(const struct err *e);
+
+/* ---- form checks (struct form_field.check) -------------------------------------------- */
+
+/* A Mexican phone as api.normalizar_telefono takes it (captación, corregir datos). */
+bool panes_telefono_check(const char *v, char *msg, size_t msgsz);
+/* Empty, or 18 characters with the shape of a CURP, any case. */
+bool panes_curp_check(const char *v, char *msg, size_t msgsz);
 
 #endif

@@ -212,7 +212,10 @@ static const char sql_eventos[] =
     " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''),"
     " coalesce(api.usuario_login(h.usuario_id), ''),"
     " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado',"
-    " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'), '')"
+    " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'),"
+    " CASE WHEN h.evento = 'DATOS_CORREGIDOS' AND jsonb_typeof(h.datos -> 'campos') = 'array'"
+    "      THEN array_to_string(ARRAY(SELECT x.c FROM jsonb_array_elements_text("
+    "               h.datos -> 'campos') WITH ORDINALITY x(c, i) ORDER BY x.i), ',') END, '')"
     " FROM crm.historial h"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 

@@ -93,7 +93,8 @@ struct tui_evento {
     char login[TUI_CORTO_BYTES]; /* who acted; "" = the system */
     char motivo[TUI_TEXTO_BYTES];
     char resultado[24]; /* INTENTO: its outcome code (core/intento.h); PRORROGA_PEDIDA and
-                         * PRORROGA: the resume date, "15/12"; "" otherwise */
+                         * PRORROGA: the resume date, "15/12"; DATOS_CORREGIDOS: the fields
+                         * corrected, "nombre,telefono,curp" (sql/085); "" otherwise */
 };
 
 struct tui_detalle {
