@@ -51,15 +51,15 @@ static const struct keymap_entry detalle_keys[] = {
     /* Not in the hint bar (full at 80 columns): "?" and :ayuda list it. */
     { KEYMAP_DETALLE, CH('b'), ACTION_NO_CONTACT, "no contactar (lo pidió la persona)", false,
       KEYMAP_ESCRITURA },
+    /* A captured lead's name, phone or CURP typed wrong (sql/085): the owner, the supervisor,
+     * an admin. In "?" and :ayuda, as b. */
+    { KEYMAP_DETALLE, CH('e'), ACTION_CORRECT_DATA, "corregir datos", false, KEYMAP_ESCRITURA },
     /* Only the owner asks for a prórroga, and a promoter only sees their own. */
     { KEYMAP_DETALLE, CH('z'), ACTION_EXTENSION_ASK, "pedir prórroga", false,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
     /* Beside z: the requester withdraws it while the supervisor has not decided. */
     { KEYMAP_DETALLE, CH('Z'), ACTION_EXTENSION_CANCEL, "cancelar prórroga", false,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
-    /* A captured lead's name, phone or CURP typed wrong (sql/085): the owner, the supervisor,
-     * an admin. In "?" and :ayuda, as b. */
-    { KEYMAP_DETALLE, CH('e'), ACTION_CORRECT_DATA, "corregir datos", false, KEYMAP_ESCRITURA },
     /* Enter chooses in the stage pickers, which only a move or an exit opens. */
     { KEYMAP_DETALLE, { KK_ENTER, 0 }, ACTION_OPEN, "elegir", false, KEYMAP_ESCRITURA },
     /* An auditor has none of the keys above: its hint bar offers the way back instead. */
