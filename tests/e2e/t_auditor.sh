@@ -3,10 +3,10 @@
 # Informe, Progreso and Estadísticas WA (no Asignación, Repartir, WhatsApp or the campaign
 # wizard); it picks a promoter's embudo (u) and opens a Detalle; no write action is in any hint
 # bar, in "?" or in ":ayuda", nor among the commands Tab offers; the write keys of Embudo,
-# Detalle, Bandeja, Equipo (c, e) and Progreso only say "Solo lectura: su perfil no cambia
-# datos."; Equipo's h shows a promoter's record of changes; Informe's heatmap opens with v and
-# :envejecimiento; :asignar and :mover are refused; its client does not sweep (the log says
-# why); and nothing in the database changed
+# Detalle (e, corregir datos, too), Bandeja, Equipo (c, e) and Progreso only say "Solo
+# lectura: su perfil no cambia datos."; Equipo's h shows a promoter's record of changes;
+# Informe's heatmap opens with v and :envejecimiento; :asignar and :mover are refused; its
+# client does not sweep (the log says why); and nothing in the database changed
 # (opportunities, history, lotes, notes counted as postgres before and after). It only reads,
 # so it depends on no other scenario's data and changes none.
 . "$(dirname "$0")/lib.inc"
@@ -49,7 +49,7 @@ wait_until_gone "Ayuda: Embudo"
 send_key Enter
 wait_match 'Promotor  prom1 '
 expect_line '^ Esc volver  \? ayuda  : comando  q salir *$'
-for k in m n v x i t a; do
+for k in m n v x i t a e; do
     send "$k"
     wait_for "Solo lectura: su perfil no cambia datos."
     screen | grep -E -q 'Mover a la etapa|Salida: ¿a qué etapa\?|Enter guardar' &&
@@ -62,7 +62,7 @@ send '?'
 wait_for "Ayuda: Detalle"
 expect_line '│ Detalle +│'
 expect_line '│  Esc +volver +│'
-screen | grep -E -q '│  [mnvxita] +[a-zá]' && fail "la ayuda de Detalle ofrece escribir"
+screen | grep -E -q '│  [mnvxitae] +[a-zá]' && fail "la ayuda de Detalle ofrece escribir"
 send_key Escape
 wait_until_gone "Ayuda: Detalle"
 
@@ -149,7 +149,7 @@ screen >> "$ref"
 grep -q ':bandeja' "$ref" || fail ":ayuda no llegó a los comandos"
 for w in 'mover de etapa' 'captar' 'venta' 'salida (a la bandeja)' 'intento' 'más tiempo' \
     'reasignar' 'devolver' 'descartar' 'reabrir' 'marcar' 'repartir' 'pausar' 'reanudar' \
-    'vincular' 'estado' ':asignar' ':mover' ':repartir' 'Asignación' 'WhatsApp  '; do
+    'vincular' 'estado' 'corregir' ':asignar' ':mover' ':repartir' 'Asignación' 'WhatsApp  '; do
     grep -F -q -- "$w" "$ref" && fail ":ayuda ofrece «$w» al auditor"
 done
 send_key Escape
