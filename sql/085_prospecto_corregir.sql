@@ -1,4 +1,5 @@
--- 085_prospecto_corregir.sql — correcting a captured lead's name, phone or CURP.
+-- 085_prospecto_corregir.sql — correcting a captured lead's name, phone or CURP; campaign
+-- messages planned for a phone that is no longer the person's are not sent.
 --
 -- A promoter who typed a lead's phone wrong had no way to fix it: the opportunity kept calling
 -- and messaging a stranger's number until someone discarded it and captured the lead again
@@ -20,16 +21,21 @@
 --              prospect's (EB702, naming the owner only to supervisors and admins). Same
 --              advisory locks as api.captar, so a capture and a correction to the same number
 --              cannot both pass.
---   campaigns  a campaign message still to go to the old phone (PENDIENTE or ENVIANDO) makes a
---              phone correction wait (EB710): cancelling one recipient is not something a
---              campaign does, and sending the corrected number a message planned for the old
---              one would bypass the campaign's checks (WhatsApp number, opt-outs, 24 h gap).
+--   campaigns  a campaign message planned for the old phone is not sent: the sender's claim
+--              skips a message whose phone is no longer the opportunity's (OMITIDO
+--              TELEFONO_CAMBIO, below), as it skips one whose phone opted out. Sending the new
+--              number a message planned for the old one would bypass the campaign's checks
+--              (WhatsApp number, opt-outs, the gap between messages); the promoter includes the
+--              corrected lead in a new campaign.
 --   history    one DATOS_CORREGIDOS row with the reason and, in datos, which fields changed
 --              and their values before and after (crm.arco_datos_limpios drops them all at a
 --              suppression, like every other personal value in the history).
 --
 -- The do-not-contact mark (074) follows the phone by itself: it is read from the prospect's
 -- current phone.
+--
+-- The claim's new check also covers a padron client whose phone the lender changed
+-- (`embudo import clientes --actualizar`: the old contact stops being vigente).
 
 SET LOCAL ROLE embudo_owner;
 
@@ -60,7 +66,6 @@ DECLARE
     antes  jsonb := '{}';
     ahora  jsonb := '{}';
     campos text[] := '{}';
-    n      int;
 BEGIN
     o := crm.oportunidad_bloquear(yo, oportunidad);                                -- EB301
     IF o.prospecto_id IS NULL THEN
@@ -121,13 +126,6 @@ BEGIN
         IF FOUND THEN
             PERFORM crm.duplicado_activo(yo, otra);                                 -- EB702
         END IF;
-        SELECT count(*) INTO n FROM crm.wa_mensajes m
-         WHERE m.oportunidad_id = o.id AND m.estado IN ('PENDIENTE', 'ENVIANDO');
-        IF n > 0 THEN
-            RAISE EXCEPTION 'la oportunidad tiene % mensaje(s) de campaña por enviar al teléfono '
-                            'anterior: corrija el teléfono cuando salgan o se cancele la campaña', n
-                USING ERRCODE = 'EB710';
-        END IF;
         campos := campos || 'telefono'::text;
         antes := antes || jsonb_build_object('telefono', p.telefono);
         ahora := ahora || jsonb_build_object('telefono', tel);
@@ -168,6 +166,69 @@ BEGIN
 END
 $$;
 
+-- Is telefono still a phone of the opportunity's person: the prospect's, or a vigente phone
+-- of the padron client?
+CREATE FUNCTION crm.oportunidad_tiene_telefono(oportunidad bigint, telefono text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM crm.oportunidades o JOIN crm.prospectos p ON p.id = o.prospecto_id
+                    WHERE o.id = oportunidad_tiene_telefono.oportunidad
+                      AND p.telefono = oportunidad_tiene_telefono.telefono)
+        OR EXISTS (SELECT 1 FROM crm.oportunidades o JOIN padron.datos_contacto dc
+                          ON dc.cliente_id = o.cliente_id
+                    WHERE o.id = oportunidad_tiene_telefono.oportunidad
+                      AND dc.valor = oportunidad_tiene_telefono.telefono AND dc.vigente
+                      AND dc.tipo <> 'EMAIL')
+$$;
+
+-- The claim (045's api.mensaje_reclamar, with 074's registry check, inlined for speed) and
+-- its reference crm.wa_motivo_no_enviar skip such a message. Edited from the catalog as 074
+-- did: the anchor must occur exactly once in each, or this migration fails.
+DO $$
+DECLARE
+    cambios constant text[] := ARRAY[
+        'crm.wa_motivo_no_enviar(crm.wa_mensajes)',
+        'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
+        'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
+                THEN ''TELEFONO_CAMBIO''
+           WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
+        'api.mensaje_reclamar(integer)',
+        'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
+        'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
+                      THEN ''TELEFONO_CAMBIO''
+                  WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n'];
+    def text;
+    pos int;
+BEGIN
+    FOR i IN 0 .. array_length(cambios, 1) / 3 - 1 LOOP
+        def := pg_get_functiondef(cambios[3 * i + 1]::regprocedure);
+        pos := strpos(def, cambios[3 * i + 2]);
+        IF pos = 0 OR strpos(substr(def, pos + 1), cambios[3 * i + 2]) > 0 THEN
+            RAISE EXCEPTION '085: «%» no aparece exactamente una vez en %',
+                cambios[3 * i + 2], cambios[3 * i + 1];
+        END IF;
+        EXECUTE overlay(def PLACING cambios[3 * i + 3] FROM pos FOR length(cambios[3 * i + 2]));
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION crm.wa_motivo_texto(motivo text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE motivo
+           WHEN 'SIN_TELEFONO' THEN 'sin teléfono celular'
+           WHEN 'BAJA' THEN 'pidió no recibir mensajes (baja)'
+           WHEN 'NO_CONTACTAR' THEN 'número en el registro de no contactar (REUS, REPEP o a petición)'
+           WHEN 'BLOQUEADO' THEN 'cliente bloqueado (no contactar)'
+           WHEN 'SIN_WHATSAPP' THEN 'el número no tiene WhatsApp'
+           WHEN 'DUPLICADO' THEN 'teléfono repetido en esta campaña'
+           WHEN 'RECIENTE' THEN 'ya recibió o tiene programado un mensaje reciente'
+           WHEN 'SIN_CUPO' THEN 'no cabe en los días hábiles planeados'
+           WHEN 'FALTA_DATO' THEN 'falta un dato que usa la plantilla'
+           WHEN 'CERRADA' THEN 'la oportunidad ya no está abierta'
+           WHEN 'TELEFONO_CAMBIO' THEN 'el teléfono se corrigió o cambió después de crear la campaña'
+           ELSE coalesce(motivo, '') END
+$$;
+
+REVOKE ALL ON FUNCTION crm.oportunidad_tiene_telefono(bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION api.prospecto_corregir(bigint, text, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION api.prospecto_corregir(bigint, text, text, text, text)
     TO embudo_promotor, embudo_supervisor, embudo_admin;

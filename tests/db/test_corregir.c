@@ -2,8 +2,8 @@
  * test_corregir — api.prospecto_corregir (sql/085), through db_prospecto_corregir as `embudo
  * corregir` and the TUI call it: a captured lead's phone, name and CURP corrected by the
  * owner, the supervisor or an admin, with one DATOS_CORREGIDOS history row (fields, before,
- * after, reason); every refusal with its SQLSTATE; a phone change waiting for campaign
- * messages to the old number; a capture and a correction to the same phone serialised by
+ * after, reason); every refusal with its SQLSTATE; campaign messages planned for a phone that
+ * changed skipped at the claim; a capture and a correction to the same phone serialised by
  * the captación's advisory lock; a closed opportunity rectified only by an admin; and an
  * ARCO suppression leaving no old value in the history.
  */
@@ -194,18 +194,26 @@ test_rechazos(void **state)
     db_close(adm);
 }
 
-/* Campaign messages still to go to the old phone hold a phone correction (not a name one). */
+/* A campaign made before a phone changed does not send to the old number: the lead's phone
+ * corrected, and a padron client's changed by the lender (as `import --actualizar` does),
+ * both leave their messages OMITIDO TELEFONO_CAMBIO at the claim; a name change does not. */
 static void
-test_campana_pendiente(void **state)
+test_campana_telefono_viejo(void **state)
 {
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL), *p1;
-    long long o = seed(t, adm), c;
+    long long o = seed(t, adm), c, cli;
     struct err e = { 0 };
     char *msg = NULL;
 
+    dbt_exec(adm, "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT i,"
+                  " 'CELULAR', '+5255' || lpad(i::text, 8, '0') FROM generate_series(1, 3) i;"
+                  "DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;"
+                  "INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00'"
+                  " FROM generate_series(1, 7) d");
     p1 = dbt_connect(t, "co_p1");
-    dbt_exec(p1, "SELECT api.wa_guardar_credenciales('5215500000001@s.whatsapp.net', '\\x0102');"
+    dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(2);"
+                 "SELECT api.wa_guardar_credenciales('5215500000001@s.whatsapp.net', '\\x0102');"
                  "SELECT api.wa_configurar(en_uso_desde => crm.fecha_negocio(now()) - 30)");
     dbt_exec(p1, "BEGIN");
     c = dbt_scalar_ll(t, p1, "SELECT campana_id FROM api.campana_crear('Nuevo', 'Hola {nombre}')");
@@ -214,24 +222,37 @@ test_campana_pendiente(void **state)
              " nombre)) FROM api.campana_destinatarios(%lld); COMMIT",
              c, c);
     assert_int_equal(dbt_scalar_ll(t, adm,
-                                   "SELECT count(*) FROM crm.wa_mensajes WHERE oportunidad_id ="
-                                   " %lld AND estado = 'PENDIENTE'",
-                                   o),
-                     1);
-    assert_int_equal(dbt_try(p1, &e,
-                             "SELECT api.prospecto_corregir(%lld, telefono => '5512340002',"
-                             " motivo => 'pendiente')",
-                             o),
-                     RC_REFUSED);
-    assert_string_equal(e.code, "EB710");
+                                   "SELECT count(*) FROM crm.wa_mensajes WHERE campana_id = %lld"
+                                   " AND estado = 'PENDIENTE'",
+                                   c),
+                     3);
+    /* The lead's phone corrected while its message waits; the name of nobody changes. */
     assert_int_equal(
-        db_prospecto_corregir(p1, o, "Juana Pérez López", NULL, NULL, "apellido", &msg, &e), RC_OK);
+        db_prospecto_corregir(p1, o, NULL, "5512340002", NULL, "error de dedo", &msg, &e), RC_OK);
     free(msg);
-    /* Once the campaign is cancelled, the phone may change. */
-    dbt_exec(p1, "SELECT api.campana_cancelar(%lld)", c);
-    assert_int_equal(
-        db_prospecto_corregir(p1, o, NULL, "5512340002", NULL, "ya sin campaña", &msg, &e), RC_OK);
-    free(msg);
+    /* The lender moved the first assigned client to a new phone. */
+    cli = dbt_scalar_ll(t, adm, "SELECT min(cliente_id) FROM crm.oportunidades");
+    dbt_exec(adm,
+             "UPDATE padron.datos_contacto SET vigente = false WHERE cliente_id = %lld;"
+             "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) VALUES (%lld,"
+             " 'CELULAR', '+525599990000')",
+             cli, cli);
+    dbt_exec(p1, "SELECT api.campana_lanzar(%lld)", c);
+    for (int i = 0; i < 3; i++)
+        dbt_exec(p1, "SELECT api.mensaje_enviado(mensaje_id, 'W' || mensaje_id) FROM"
+                     " api.mensaje_reclamar(crm.yo())");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(m.telefono || ' ' || m.estado ||"
+                                       " coalesce(' ' || m.error, ''), ',' ORDER BY m.telefono)"
+                                       " FROM crm.wa_mensajes m WHERE m.campana_id = %lld",
+                                       c),
+                        "+525500000001 OMITIDO TELEFONO_CAMBIO,+525500000002 ENVIADO,"
+                        "+525512340001 OMITIDO TELEFONO_CAMBIO");
+    assert_non_null(strstr(dbt_scalar_tmp(t, p1,
+                                          "SELECT string_agg(detalle, ',') FROM"
+                                          " api.campana_omitidos(%lld)",
+                                          c),
+                           "el teléfono se corrigió o cambió después de crear la campaña"));
     db_close(p1);
     db_close(adm);
 }
@@ -326,7 +347,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_corrige_y_deja_historia, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_rechazos, dbt_setup, dbt_teardown),
-        cmocka_unit_test_setup_teardown(test_campana_pendiente, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_campana_telefono_viejo, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_captacion_espera, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_cerrada_y_arco, dbt_setup, dbt_teardown),
     };

@@ -14,13 +14,13 @@ eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('promcor1', 'Paula Corrige', 'PROMOTOR', 'supcor');
     SELECT api.crear_usuario('promcor2', 'Pedro Corrige', 'PROMOTOR', 'supcor')" \
     >/dev/null || fail "crear supcor, promcor1 y promcor2"
-eb --as promcor1 captar --nombre "Rosa Corrige" --telefono 9990005001 >/dev/null ||
+eb --as promcor1 captar --nombre "Rosa Corrige" --telefono 9990007001 >/dev/null ||
     fail "captar como promcor1"
-eb --as promcor2 captar --nombre "Luis Corrige" --telefono 9990005009 >/dev/null ||
+eb --as promcor2 captar --nombre "Luis Corrige" --telefono 9990007009 >/dev/null ||
     fail "captar como promcor2"
 op=$(sql_as promcor1 "SELECT id FROM crm.oportunidades")
 
-eb --as promcor1 corregir "$op" --telefono '999 000 5002' --motivo 'dígitos invertidos' \
+eb --as promcor1 corregir "$op" --telefono '999 000 7002' --motivo 'dígitos invertidos' \
     > "$out" 2>&1 && grep -q "^oportunidad $op: se corrigió el teléfono$" "$out" ||
     fail "corregir el teléfono: $(cat "$out")"
 eb --as promcor1 --json corregir "$op" --nombre 'Rosa Corrige Paz' --motivo 'su apellido' \
@@ -28,7 +28,7 @@ eb --as promcor1 --json corregir "$op" --nombre 'Rosa Corrige Paz' --motivo 'su 
     grep -qx "{\"oportunidad\":$op,\"mensaje\":\"oportunidad $op: se corrigió el nombre\"}" "$out" ||
     fail "corregir el nombre (--json): $(cat "$out")"
 [ "$(sql_as promcor1 "SELECT p.nombre || ' ' || p.telefono FROM crm.prospectos p
-        JOIN crm.oportunidades o ON o.prospecto_id = p.id")" = 'Rosa Corrige Paz +529990005002' ] ||
+        JOIN crm.oportunidades o ON o.prospecto_id = p.id")" = 'Rosa Corrige Paz +529990007002' ] ||
     fail "el prospecto no quedó corregido"
 [ "$(sql_as promcor1 "SELECT string_agg(motivo || ':' || (datos->>'campos'), ' / ' ORDER BY id)
         FROM crm.historial WHERE evento = 'DATOS_CORREGIDOS'")" = \
@@ -36,10 +36,10 @@ eb --as promcor1 --json corregir "$op" --nombre 'Rosa Corrige Paz' --motivo 'su 
 
 eb --as promcor2 corregir "$op" --nombre 'Otra' --motivo 'no es mía' > "$out" 2>&1
 [ $? -eq 1 ] && grep -q "no existe o no es suya" "$out" || fail "promcor2 corrigió: $(cat "$out")"
-eb --as promcor1 corregir "$op" --telefono 9990005009 --motivo 'duplicado' > "$out" 2>&1
+eb --as promcor1 corregir "$op" --telefono 9990007009 --motivo 'duplicado' > "$out" 2>&1
 [ $? -eq 1 ] && grep -q "ya tiene una oportunidad activa con otro promotor$" "$out" ||
     fail "duplicado como promotor: $(cat "$out")"
-eb --as supcor corregir "$op" --telefono 9990005009 --motivo 'duplicado' > "$out" 2>&1
+eb --as supcor corregir "$op" --telefono 9990007009 --motivo 'duplicado' > "$out" 2>&1
 [ $? -eq 1 ] && grep -q "ya tiene una oportunidad activa ([0-9]*) con Pedro Corrige (promcor2)" \
     "$out" || fail "duplicado como supervisor: $(cat "$out")"
 eb --as promcor1 corregir "$op" --nombre 'Rosa Corrige Paz' --motivo 'igual' > "$out" 2>&1
