@@ -1,9 +1,10 @@
 /*
- * cmd_import — `embudo import clientes FILE.csv [--rechazos RECHAZOS.csv]`: loads a client
- * file into the padron (docs/import.md) through db_import, all valid rows in one
- * transaction. Rejected rows go to stderr with their line and reason (the first
- * CSVFILE_STDERR_MAX of them) and, with --rechazos, all of them to a CSV file. On a TTY a
- * progress line is redrawn on stderr. SIGINT/SIGTERM cancel: nothing is loaded. Main thread.
+ * cmd_import — `embudo import clientes FILE.csv [--rechazos RECHAZOS.csv] [--actualizar]`: loads
+ * a client file into the padron (docs/import.md) through db_import, all valid rows in one
+ * transaction; with --actualizar a row whose CURP is already a client's updates it. Rejected rows
+ * go to stderr with their line and reason (the first CSVFILE_STDERR_MAX of them) and, with
+ * --rechazos, all of them to a CSV file. On a TTY a progress line is redrawn on stderr.
+ * SIGINT/SIGTERM cancel: nothing is loaded. Main thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,18 @@ import_on_progress(void *arg, unsigned long rows, unsigned long long bytes)
 }
 
 static void
-import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, double secs)
+import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, bool actualizar,
+               double secs)
 {
     struct strbuf sb;
     struct json j;
 
     if (!ctx->json) {
-        printf("importación completa en %.1f s: %lu filas leídas, %lu cargadas, %lu rechazadas, "
-               "%lu ya estaban en el padrón\n",
-               secs, st->filas, st->cargadas, st->rechazadas, st->en_padron);
+        printf("importación completa en %.1f s: %lu filas leídas, %lu cargadas, ", secs, st->filas,
+               st->cargadas);
+        if (actualizar)
+            printf("%lu actualizadas, %lu sin cambios, ", st->actualizadas, st->sin_cambios);
+        printf("%lu rechazadas, %lu ya estaban en el padrón\n", st->rechazadas, st->en_padron);
         return;
     }
     strbuf_init(&sb);
@@ -65,6 +69,12 @@ import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, doub
     json_int(&j, (int64_t)st->rechazadas);
     json_key(&j, "en_padron");
     json_int(&j, (int64_t)st->en_padron);
+    if (actualizar) {
+        json_key(&j, "actualizadas");
+        json_int(&j, (int64_t)st->actualizadas);
+        json_key(&j, "sin_cambios");
+        json_int(&j, (int64_t)st->sin_cambios);
+    }
     json_key(&j, "milisegundos");
     json_int(&j, (int64_t)(secs * 1000.0));
     json_end(&j);
@@ -74,7 +84,7 @@ import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, doub
 
 /* Connects, imports, reports; returns the exit status. */
 static int
-import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
+import_run(const struct cmd_ctx *ctx, struct import_ui *ui, bool actualizar)
 {
     const char *login = ctx->as_login != NULL ? ctx->as_login
                         : ctx->cfg->embedded  ? DB_LOGIN_ADMIN
@@ -82,7 +92,8 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
     struct db_import_opts o = { .reject = import_on_reject,
                                 .reject_arg = ui,
                                 .progress = import_on_progress,
-                                .progress_arg = ui };
+                                .progress_arg = ui,
+                                .actualizar = actualizar };
     struct err e = { 0 };
     struct db *db = db_open(ctx->cfg, login, &e);
     int rc;
@@ -92,7 +103,7 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui)
     rc = db_import_clientes(db, csvfile_read, &ui->f, &o, &ui->st, &e);
     csvfile_done(&ui->f);
     if (rc == RC_OK)
-        import_summary(ctx, &ui->st, csvfile_elapsed(&ui->f));
+        import_summary(ctx, &ui->st, actualizar, csvfile_elapsed(&ui->f));
     db_import_stats_fini(&ui->st);
     db_close(db);
     return rc == RC_OK ? 0 : crm_cmd_fail(ctx, &e);
@@ -103,7 +114,9 @@ cmd_import_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_entry *entry = cmd_find("import");
     const char *rech = NULL;
+    bool actualizar = false;
     const struct cmd_opt opts[] = { { "rechazos", true, &rech, NULL },
+                                    { "actualizar", false, NULL, &actualizar },
                                     { NULL, false, NULL, NULL } };
     struct import_ui ui = { 0 };
     char *pos[2];
@@ -117,6 +130,6 @@ cmd_import_exec(struct cmd_ctx *ctx)
                                             "ARCHIVO.csv");
     if ((status = csvfile_open(&ui.f, pos[1], rech)) != 0)
         return status;
-    status = import_run(ctx, &ui);
+    status = import_run(ctx, &ui, actualizar);
     return csvfile_close(&ui.f, status);
 }

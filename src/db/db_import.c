@@ -59,6 +59,72 @@ static const char sql_contactos[] =
     " UNION ALL"
     " SELECT id, 'EMAIL', email, $1 FROM pg_temp.import_clientes WHERE email IS NOT NULL";
 
+/*
+ * --actualizar. The client of a row is the one with its CURP; a row without a CURP, or whose
+ * CURP is new, is a new client as before. First the rows whose new phone is already a
+ * vigente phone of ANOTHER client leave the staging table (rejected: two clients with one
+ * phone would get one person's campaign twice). Then each matched client takes the file's
+ * values (only the columns the file has: an absent optional column erases nothing), its
+ * phone becomes the file's (the others stop being vigente; one it had before is made vigente
+ * again), and so does its e-mail when the file has that column. What changed is collected in
+ * import_cambiados; the matched rows then leave the staging table.
+ */
+static const char sql_conflictos[] =
+    "WITH d AS (SELECT DISTINCT ON (i.linea) i.linea, 'TELEFONO_OTRO' AS por,"
+    "                  dc.cliente_id"
+    "             FROM pg_temp.import_clientes i JOIN padron.clientes c ON c.curp = i.curp"
+    "             JOIN padron.datos_contacto dc ON dc.valor = i.telefono AND dc.vigente"
+    "              AND dc.tipo <> 'EMAIL' AND dc.cliente_id <> c.id"
+    "            ORDER BY i.linea, dc.cliente_id),"
+    "     del AS (DELETE FROM pg_temp.import_clientes s USING d WHERE s.linea = d.linea"
+    "             RETURNING s.linea, d.por, d.cliente_id, s.nombre, s.primer_apellido,"
+    "                       s.segundo_apellido, s.curp, s.rfc, s.convenio_id, s.entidad_id,"
+    "                       s.municipio, s.edad, s.telefono, s.email, s.capacidad_pago,"
+    "                       s.segmento)"
+    " SELECT * FROM del ORDER BY linea";
+
+static const char sql_cambiados[] =
+    "CREATE TEMP TABLE import_cambiados (id bigint NOT NULL) ON COMMIT DROP";
+
+/* The phone (and with email, the e-mail) of every matched client: the others stop being
+ * vigente, then the file's is added (or made vigente again; $1 = origen). */
+static const char sql_contacto_baja[] =
+    "WITH x AS (UPDATE padron.datos_contacto dc SET vigente = false"
+    "             FROM pg_temp.import_clientes i JOIN padron.clientes c ON c.curp = i.curp"
+    "            WHERE dc.cliente_id = c.id AND dc.tipo = '%s' AND dc.vigente"
+    "              AND dc.valor IS DISTINCT FROM i.%s"
+    "           RETURNING dc.cliente_id)"
+    " INSERT INTO pg_temp.import_cambiados SELECT cliente_id FROM x";
+static const char sql_contacto_alta[] =
+    "WITH x AS (INSERT INTO padron.datos_contacto AS dc (cliente_id, tipo, valor, origen)"
+    "           SELECT c.id, '%s', i.%s, $1"
+    "             FROM pg_temp.import_clientes i JOIN padron.clientes c ON c.curp = i.curp"
+    "            WHERE i.%s IS NOT NULL"
+    "           ON CONFLICT (cliente_id, tipo, valor) DO UPDATE SET vigente = true"
+    "            WHERE NOT dc.vigente"
+    "           RETURNING dc.cliente_id)"
+    " INSERT INTO pg_temp.import_cambiados SELECT cliente_id FROM x";
+
+static const char sql_emparejados[] =
+    "DELETE FROM pg_temp.import_clientes s USING padron.clientes c WHERE c.curp = s.curp";
+
+/* The padron columns a matched client takes from the file (the staging table's names). */
+static const struct {
+    enum import_col col;
+    const char *name;
+} datos_cliente[] = {
+    { IC_NOMBRE, "nombre" },
+    { IC_PRIMER_APELLIDO, "primer_apellido" },
+    { IC_SEGUNDO_APELLIDO, "segundo_apellido" },
+    { IC_RFC, "rfc" },
+    { IC_CONVENIO, "convenio_id" },
+    { IC_ENTIDAD, "entidad_id" },
+    { IC_MUNICIPIO, "municipio" },
+    { IC_EDAD, "edad" },
+    { IC_CAPACIDAD_PAGO, "capacidad_pago" },
+    { IC_SEGMENTO, "segmento" },
+};
+
 /* One import in progress. */
 struct imp {
     struct db *db;
@@ -250,10 +316,18 @@ imp_report_dup(struct imp *im, const PGresult *res, int i)
             v = import_catalog_entidad_clave(im->cat, atoi(v));
         fields[k] = xstrdup(v != NULL ? v : "");
     }
-    snprintf(motivo, sizeof motivo, "ya está en el padrón: %s que el cliente %s",
-             strcmp(PQgetvalue(res, i, 1), "CURP") == 0 ? "misma CURP" : "mismo teléfono",
-             PQgetvalue(res, i, 2));
-    im->st->en_padron++;
+    if (strcmp(PQgetvalue(res, i, 1), "TELEFONO_OTRO") == 0) {
+        snprintf(motivo, sizeof motivo,
+                 "el teléfono nuevo ya es de otro cliente del padrón (el cliente %s): no se "
+                 "actualizó",
+                 PQgetvalue(res, i, 2));
+        im->st->rechazadas++;
+    } else {
+        snprintf(motivo, sizeof motivo, "ya está en el padrón: %s que el cliente %s",
+                 strcmp(PQgetvalue(res, i, 1), "CURP") == 0 ? "misma CURP" : "mismo teléfono",
+                 PQgetvalue(res, i, 2));
+        im->st->en_padron++;
+    }
     if (im->o->reject != NULL)
         im->o->reject(im->o->reject_arg, strtoul(PQgetvalue(res, i, 0), NULL, 10), motivo, fields,
                       n);
@@ -262,27 +336,125 @@ imp_report_dup(struct imp *im, const PGresult *res, int i)
     free(fields);
 }
 
+/* Runs a statement that removes rows from the staging table and reports each. */
 static int
-imp_padron_dups(struct imp *im, struct err *e)
+imp_report_removed(struct imp *im, const char *sql, struct err *e)
 {
-    PGresult *res;
-    int rc;
+    PGresult *res = PQexec(im->pg, sql);
+    int rc = db_check(im->db, res, PGRES_TUPLES_OK, e);
 
-    /* A temp table has no statistics: without them the joins below would be nested loops. */
-    if ((rc = imp_exec(im, "ANALYZE pg_temp.import_clientes", PGRES_COMMAND_OK, e)) != RC_OK)
-        return rc;
-    res = PQexec(im->pg, sql_en_padron);
-    rc = db_check(im->db, res, PGRES_TUPLES_OK, e);
     for (int i = 0; rc == RC_OK && i < PQntuples(res); i++)
         imp_report_dup(im, res, i);
     PQclear(res);
     return rc;
 }
 
+/* Runs a statement with the origen as $1; *n (may be NULL) gets the rows it affected. */
+static int
+imp_exec_origen(struct imp *im, const char *sql, unsigned long *n, struct err *e)
+{
+    const char *origen[1] = { im->o->origen != NULL ? im->o->origen : "IMPORTACION" };
+    PGresult *res = PQexecParams(im->pg, sql, 1, NULL, origen, NULL, NULL, 0);
+    int rc = db_check(im->db, res, PGRES_COMMAND_OK, e);
+
+    if (rc == RC_OK && n != NULL)
+        *n = strtoul(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
+/* The contact of type tipo (CELULAR/EMAIL) of every matched client becomes the file's. */
+static int
+imp_update_contacto(struct imp *im, const char *tipo, const char *col, struct err *e)
+{
+    char sql[1024];
+    int rc;
+
+    snprintf(sql, sizeof sql, sql_contacto_baja, tipo, col);
+    if ((rc = imp_exec(im, sql, PGRES_COMMAND_OK, e)) != RC_OK)
+        return rc;
+    snprintf(sql, sizeof sql, sql_contacto_alta, tipo, col, col);
+    return imp_exec_origen(im, sql, NULL, e);
+}
+
+/* --actualizar: the rows of clients already in the padron (by CURP) update them. */
+static int
+imp_update(struct imp *im, struct err *e)
+{
+    size_t ncols;
+    const enum import_col *cols = import_checker_columns(im->chk, &ncols);
+    struct strbuf set, old, new;
+    bool email = false;
+    unsigned long emparejados = 0;
+    PGresult *res;
+    int rc;
+
+    if ((rc = imp_report_removed(im, sql_conflictos, e)) != RC_OK ||
+        (rc = imp_exec(im, sql_cambiados, PGRES_COMMAND_OK, e)) != RC_OK)
+        return rc;
+    strbuf_init(&set);
+    strbuf_init(&old);
+    strbuf_init(&new);
+    for (size_t k = 0; k < ncols; k++) {
+        email |= cols[k] == IC_EMAIL;
+        for (size_t d = 0; d < sizeof datos_cliente / sizeof datos_cliente[0]; d++) {
+            const char *n = datos_cliente[d].name;
+
+            if (datos_cliente[d].col != cols[k])
+                continue;
+            strbuf_addf(&set, "%s%s = i.%s", set.len > 0 ? ", " : "", n, n);
+            strbuf_addf(&old, "%sc.%s", old.len > 0 ? ", " : "", n);
+            strbuf_addf(&new, "%si.%s", new.len > 0 ? ", " : "", n);
+        }
+    }
+    /* Required columns are always there, so set is never empty. A one-column row
+     * "IS DISTINCT FROM" needs ROW() on both sides. */
+    {
+        char *sql = xasprintf("WITH x AS (UPDATE padron.clientes c SET %s"
+                              " FROM pg_temp.import_clientes i WHERE c.curp = i.curp"
+                              " AND ROW(%s) IS DISTINCT FROM ROW(%s) RETURNING c.id)"
+                              " INSERT INTO pg_temp.import_cambiados SELECT id FROM x",
+                              set.buf, old.buf, new.buf);
+
+        rc = imp_exec(im, sql, PGRES_COMMAND_OK, e);
+        free(sql);
+    }
+    strbuf_fini(&set);
+    strbuf_fini(&old);
+    strbuf_fini(&new);
+    if (rc != RC_OK || (rc = imp_update_contacto(im, "CELULAR", "telefono", e)) != RC_OK ||
+        (email && (rc = imp_update_contacto(im, "EMAIL", "email", e)) != RC_OK))
+        return rc;
+    res = PQexec(im->pg, "SELECT count(DISTINCT id) FROM pg_temp.import_cambiados");
+    if ((rc = db_check(im->db, res, PGRES_TUPLES_OK, e)) == RC_OK)
+        im->st->actualizadas = strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    if (rc != RC_OK)
+        return rc;
+    res = PQexec(im->pg, sql_emparejados);
+    if ((rc = db_check(im->db, res, PGRES_COMMAND_OK, e)) == RC_OK)
+        emparejados = strtoul(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    im->st->sin_cambios = emparejados - im->st->actualizadas;
+    return rc;
+}
+
+static int
+imp_padron_dups(struct imp *im, struct err *e)
+{
+    int rc;
+
+    /* A temp table has no statistics: without them the joins below would be nested loops. */
+    if ((rc = imp_exec(im, "ANALYZE pg_temp.import_clientes", PGRES_COMMAND_OK, e)) != RC_OK)
+        return rc;
+    if (im->o->actualizar && (rc = imp_update(im, e)) != RC_OK)
+        return rc;
+    return imp_report_removed(im, sql_en_padron, e);
+}
+
 static int
 imp_insert(struct imp *im, struct err *e)
 {
-    const char *origen[1] = { im->o->origen != NULL ? im->o->origen : "IMPORTACION" };
     PGresult *res = PQexec(im->pg, sql_clientes);
     int rc = db_check(im->db, res, PGRES_COMMAND_OK, e);
 
@@ -291,10 +463,7 @@ imp_insert(struct imp *im, struct err *e)
     PQclear(res);
     if (rc != RC_OK)
         return rc;
-    res = PQexecParams(im->pg, sql_contactos, 1, NULL, origen, NULL, NULL, 0);
-    rc = db_check(im->db, res, PGRES_COMMAND_OK, e);
-    PQclear(res);
-    return rc;
+    return imp_exec_origen(im, sql_contactos, NULL, e);
 }
 
 /* Leaves the connection idle with nothing written: ends a COPY, rolls back. */
@@ -349,7 +518,7 @@ db_import_clientes(struct db *db, csv_read_fn *read, void *arg, const struct db_
     rc = imp_run(&im, e);
     if (rc != RC_OK) {
         imp_abort(&im);
-        st->cargadas = 0;
+        st->cargadas = st->actualizadas = st->sin_cambios = 0;
         if (rc == RC_DB && strcmp(e != NULL ? e->code : "", "42501") == 0)
             err_wrap(e, "importar requiere ser dueño del padrón (embudo_owner) o superusuario");
     }

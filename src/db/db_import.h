@@ -3,7 +3,9 @@
  * and loads every valid row into padron.clientes (+ datos_contacto) in ONE transaction via
  * COPY. Rejected rows are handed to a callback with their line and reason; a duplicate of a
  * client already in the padron (same CURP, or same vigente phone) is skipped and reported
- * the same way. On any error, on cancellation, or if the process dies, nothing is written.
+ * the same way — or, with actualizar, a row whose CURP is a client's updates that client
+ * (data, phone, e-mail: the lender's file is the truth). On any error, on cancellation, or if the
+ * process dies, nothing is written.
  *
  * Needs a login that may write the padron (its owner embudo_owner, or a superuser). Runs on
  * the thread that owns the struct db; lower layer: prints nothing.
@@ -35,6 +37,7 @@ struct db_import_opts {
     db_import_progress_fn *progress; /* may be NULL */
     void *progress_arg;
     const char *origen; /* datos_contacto.origen; NULL = "IMPORTACION" */
+    bool actualizar;    /* a row whose CURP is a client's updates that client (docs/import.md) */
 };
 
 struct db_import_stats {
@@ -42,6 +45,8 @@ struct db_import_stats {
     unsigned long rechazadas; /* invalid rows (incl. duplicates within the file) */
     unsigned long en_padron;  /* skipped: already in the padron */
     unsigned long cargadas;   /* clients inserted (committed) */
+    unsigned long actualizadas; /* --actualizar: clients whose data, phone or e-mail changed */
+    unsigned long sin_cambios;  /* --actualizar: clients of the file already as it says */
     char **header;            /* the header's column names (for a rejects file); owned */
     size_t nheader;
 };
