@@ -293,10 +293,11 @@ write_captar(struct db *db, struct panes_write_job *j, struct err *e)
     if (rc != RC_OK)
         return rc;
     j->id = c.oportunidad_id;
-    snprintf(j->msg, sizeof j->msg, "Oportunidad %" PRId64 " captada: %s.%s%s", c.oportunidad_id,
-             c.cliente_id != 0 ? "cliente del padrón" : "prospecto nuevo",
-             c.mensaje != NULL && c.mensaje[0] != '\0' ? " " : "",
-             c.mensaje != NULL ? c.mensaje : "");
+    /* The database's sentence says the same as this one («prospecto captado: oportunidad
+     * N»); one sentence in the bottom bar is enough. */
+    snprintf(j->msg, sizeof j->msg, "Oportunidad %" PRId64 " captada: %s.", c.oportunidad_id,
+             c.cliente_id != 0 ? "el cliente ya estaba en el padrón y quedó vinculado"
+                               : "prospecto nuevo");
     db_captacion_fini(&c);
     return RC_OK;
 }
