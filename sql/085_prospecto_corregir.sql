@@ -180,36 +180,36 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                       AND dc.tipo <> 'EMAIL')
 $$;
 
--- The claim (045's api.mensaje_reclamar, with 074's registry check, inlined for speed) and
--- its reference crm.wa_motivo_no_enviar skip such a message. Edited from the catalog as 074
--- did: the anchor must occur exactly once in each, or this migration fails.
-DO $$
+-- Edits a function from the catalog: replaces the one occurrence of viejo in its definition
+-- with nuevo and runs the result (what 070 and 074 did in DO blocks, now one place for the
+-- migrations to come). Fails when viejo is not there exactly once, so an anchor that drifted
+-- stops the migration instead of editing the wrong place. The owner's only: not granted.
+CREATE FUNCTION crm.funcion_reemplazar(funcion regprocedure, viejo text, nuevo text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    cambios constant text[] := ARRAY[
-        'crm.wa_motivo_no_enviar(crm.wa_mensajes)',
-        'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
-        'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
-                THEN ''TELEFONO_CAMBIO''
-           WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
-        'api.mensaje_reclamar(integer)',
-        'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
-        'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
-                      THEN ''TELEFONO_CAMBIO''
-                  WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n'];
-    def text;
-    pos int;
+    def text := pg_get_functiondef(funcion);
+    pos int := strpos(def, viejo);
 BEGIN
-    FOR i IN 0 .. array_length(cambios, 1) / 3 - 1 LOOP
-        def := pg_get_functiondef(cambios[3 * i + 1]::regprocedure);
-        pos := strpos(def, cambios[3 * i + 2]);
-        IF pos = 0 OR strpos(substr(def, pos + 1), cambios[3 * i + 2]) > 0 THEN
-            RAISE EXCEPTION '085: «%» no aparece exactamente una vez en %',
-                cambios[3 * i + 2], cambios[3 * i + 1];
-        END IF;
-        EXECUTE overlay(def PLACING cambios[3 * i + 3] FROM pos FOR length(cambios[3 * i + 2]));
-    END LOOP;
+    IF pos = 0 OR strpos(substr(def, pos + 1), viejo) > 0 THEN
+        RAISE EXCEPTION '«%» no aparece exactamente una vez en %', viejo, funcion;
+    END IF;
+    EXECUTE overlay(def PLACING nuevo FROM pos FOR length(viejo));
 END
 $$;
+REVOKE ALL ON FUNCTION crm.funcion_reemplazar(regprocedure, text, text) FROM PUBLIC;
+
+-- The claim (045's api.mensaje_reclamar, with 074's registry check, inlined for speed) and
+-- its reference crm.wa_motivo_no_enviar skip such a message.
+SELECT crm.funcion_reemplazar('crm.wa_motivo_no_enviar(crm.wa_mensajes)',
+    'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
+    'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
+                THEN ''TELEFONO_CAMBIO''
+           WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n');
+SELECT crm.funcion_reemplazar('api.mensaje_reclamar(integer)',
+    'WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n',
+    'WHEN NOT crm.oportunidad_tiene_telefono(m.oportunidad_id, m.telefono)
+                      THEN ''TELEFONO_CAMBIO''
+                  WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n');
 
 CREATE OR REPLACE FUNCTION crm.wa_motivo_texto(motivo text) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$

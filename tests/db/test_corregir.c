@@ -58,6 +58,26 @@ prospecto(struct dbt *t, struct db *adm, long long o)
                           o);
 }
 
+/* Runs the formatted SQL on db expecting it to fail with SQLSTATE code (a refusal EB…, or
+ * 42501 / 55P03); returns the database's message (valid until the next call). */
+static const char *falla(struct db *db, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *
+falla(struct db *db, const char *code, const char *fmt, ...)
+{
+    static struct err e;
+    char sql[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    memset(&e, 0, sizeof e);
+    assert_int_not_equal(dbt_try(db, &e, "%s", sql), RC_OK);
+    assert_string_equal(e.code, code);
+    return e.msg;
+}
+
 static void
 test_corrige_y_deja_historia(void **state)
 {
@@ -116,8 +136,6 @@ test_rechazos(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL), *p1, *p2, *sup, *aud;
     long long o = seed(t, adm), otra, padron;
-    struct err e = { 0 };
-    char sql[256];
 
     p1 = dbt_connect(t, "co_p1");
     p2 = dbt_connect(t, "co_p2");
@@ -128,60 +146,50 @@ test_rechazos(void **state)
                          " curp => 'OEPE900101HDFRDR01')");
     dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(1)");
     padron = dbt_scalar_ll(t, adm, "SELECT id FROM crm.oportunidades WHERE cliente_id IS NOT NULL");
-#define TRY(db, code, ...)                      \
-    do {                                        \
-        snprintf(sql, sizeof sql, __VA_ARGS__); \
-        dbt_expect_refusal(db, code, sql);      \
-    } while (0)
-    TRY(p2, "EB301", "SELECT api.prospecto_corregir(%lld, 'Ajena', motivo => 'no es mía')", o);
-    TRY(p1, "EB708", "SELECT api.prospecto_corregir(%lld, 'Nombre', motivo => 'del padrón')",
-        padron);
-    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz')", o);
-    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz', motivo => '  ')", o);
-    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Pérez', motivo => 'la misma')", o);
-    TRY(p1, "EB709", "SELECT api.prospecto_corregir(%lld, motivo => 'ningún campo')", o);
-    TRY(p1, "EB701", "SELECT api.prospecto_corregir(%lld, telefono => '123', motivo => 'mal')", o);
-    TRY(p1, "EB703", "SELECT api.prospecto_corregir(%lld, 'J', motivo => 'corto')", o);
-    TRY(p1, "EB705", "SELECT api.prospecto_corregir(%lld, curp => 'XXXX', motivo => 'mala')", o);
+    falla(p2, "EB301", "SELECT api.prospecto_corregir(%lld, 'Ajena', motivo => 'no es mía')", o);
+    falla(p1, "EB708", "SELECT api.prospecto_corregir(%lld, 'Nombre', motivo => 'del padrón')",
+          padron);
+    falla(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz')", o);
+    falla(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz', motivo => '  ')", o);
+    falla(p1, "EB709", "SELECT api.prospecto_corregir(%lld, 'Juana Pérez', motivo => 'la misma')",
+          o);
+    falla(p1, "EB709", "SELECT api.prospecto_corregir(%lld, motivo => 'ningún campo')", o);
+    falla(p1, "EB701", "SELECT api.prospecto_corregir(%lld, telefono => '123', motivo => 'mal')",
+          o);
+    falla(p1, "EB703", "SELECT api.prospecto_corregir(%lld, 'J', motivo => 'corto')", o);
+    falla(p1, "EB705", "SELECT api.prospecto_corregir(%lld, curp => 'XXXX', motivo => 'mala')", o);
     /* Another active opportunity with that phone or CURP: the promoter is not told whose, the
      * supervisor is. */
-    assert_int_equal(dbt_try(p1, &e,
+    assert_null(strstr(falla(p1, "EB702",
                              "SELECT api.prospecto_corregir(%lld, telefono => '5512340009',"
                              " motivo => 'dup')",
                              o),
-                     RC_REFUSED);
-    assert_string_equal(e.code, "EB702");
-    assert_null(strstr(e.msg, "co_p2"));
-    assert_int_equal(dbt_try(sup, &e,
-                             "SELECT api.prospecto_corregir(%lld, curp => 'OEPE900101HDFRDR01',"
-                             " motivo => 'dup')",
-                             o),
-                     RC_REFUSED);
-    assert_string_equal(e.code, "EB702");
-    assert_non_null(strstr(e.msg, "co_p2"));
+                       "co_p2"));
+    assert_non_null(strstr(falla(sup, "EB702",
+                                 "SELECT api.prospecto_corregir(%lld,"
+                                 " curp => 'OEPE900101HDFRDR01', motivo => 'dup')",
+                                 o),
+                           "co_p2"));
     /* A padron client's phone, the client with an active opportunity (just assigned). */
     dbt_exec(adm,
              "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor) SELECT cliente_id,"
              " 'CELULAR', '+525500000001' FROM crm.oportunidades WHERE id = %lld",
              padron);
-    TRY(p2, "EB702",
-        "SELECT api.prospecto_corregir(%lld, telefono => '5500000001',"
-        " motivo => 'dup')",
-        otra);
+    falla(p2, "EB702",
+          "SELECT api.prospecto_corregir(%lld, telefono => '5500000001',"
+          " motivo => 'dup')",
+          otra);
     /* The do-not-contact registry. */
     dbt_exec(adm, "SELECT api.no_contactar_agregar('5512340077', 'REPEP')");
-    TRY(p1, "EB808",
-        "SELECT api.prospecto_corregir(%lld, telefono => '5512340077',"
-        " motivo => 'registrado')",
-        o);
+    falla(p1, "EB808",
+          "SELECT api.prospecto_corregir(%lld, telefono => '5512340077',"
+          " motivo => 'registrado')",
+          o);
     /* An auditor reads, never writes: not even granted. */
-    assert_int_equal(dbt_try(aud, &e,
-                             "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
-                             " motivo => 'auditor')",
-                             o),
-                     RC_DB);
-    assert_string_equal(e.code, "42501");
-#undef TRY
+    falla(aud, "42501",
+          "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
+          " motivo => 'auditor')",
+          o);
     assert_string_equal(prospecto(t, adm, o), "Juana Pérez|+525512340001|-");
     assert_int_equal(dbt_scalar_ll(t, adm,
                                    "SELECT count(*) FROM crm.historial WHERE evento ="
@@ -265,7 +273,6 @@ test_captacion_espera(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL), *p1, *p2;
     long long o = seed(t, adm);
-    struct err e = { 0 };
 
     p1 = dbt_connect(t, "co_p1");
     p2 = dbt_connect(t, "co_p2");
@@ -274,8 +281,8 @@ test_captacion_espera(void **state)
              " motivo => 'carrera')",
              o);
     dbt_exec(p2, "SET lock_timeout = '300ms'");
-    assert_int_equal(dbt_try(p2, &e, "SELECT * FROM api.captar('Carla', '5512340055')"), RC_DB);
-    assert_string_equal(e.code, "55P03"); /* waited on the lock, gave up */
+    falla(p2, "55P03",
+          "SELECT * FROM api.captar('Carla', '5512340055')"); /* waited on the lock, gave up */
     dbt_exec(p1, "COMMIT");
     dbt_expect_refusal(p2, "EB702", "SELECT * FROM api.captar('Carla', '5512340055')");
     db_close(p2);
@@ -308,23 +315,19 @@ test_cerrada_y_arco(void **state)
                                        " %lld",
                                        o),
                         "DESCARTADA");
-    assert_int_equal(dbt_try(p1, &e,
-                             "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
-                             " motivo => 'cerrada')",
-                             o),
-                     RC_REFUSED);
-    assert_string_equal(e.code, "EB301");
+    falla(p1, "EB301",
+          "SELECT api.prospecto_corregir(%lld, 'Juana Ruiz',"
+          " motivo => 'cerrada')",
+          o);
     assert_int_equal(
         db_prospecto_corregir(a, o, "Juana Ruiz", NULL, NULL, "rectificación ARCO", &msg, &e),
         RC_OK);
     free(msg);
     dbt_exec(a, "SELECT * FROM api.arco_suprimir('ARCO-CO-1')");
-    assert_int_equal(dbt_try(a, &e,
-                             "SELECT api.prospecto_corregir(%lld, 'Juana Otra',"
-                             " motivo => 'suprimida')",
-                             o),
-                     RC_REFUSED);
-    assert_string_equal(e.code, "EB709");
+    falla(a, "EB709",
+          "SELECT api.prospecto_corregir(%lld, 'Juana Otra',"
+          " motivo => 'suprimida')",
+          o);
     assert_int_equal(dbt_scalar_ll(t, adm,
                                    "SELECT count(*) FROM crm.historial WHERE oportunidad_id ="
                                    " %lld AND (datos::text ~ '5512340001|5512340002|Juana'"

@@ -98,16 +98,21 @@ send q
 wait_gone
 expect_exit 0
 
+# detalle_de_marta LOGIN: the client as LOGIN, Embudo, / finds the lead, Enter opens its Detalle.
+detalle_de_marta() {
+    start_app 80 24 --as "$1"
+    wait_for "● conectado"
+    send 2
+    send /
+    send 'Marta Corrige'
+    send_key Enter
+    wait_for "Marta Corrige Ruiz"
+    send_key Enter
+    wait_for "#$id"
+}
+
 # The supervisor adds the CURP: only that is sent (the name and phone as they opened).
-start_app 80 24 --as supcdat
-wait_for "● conectado"
-send 2
-send /
-send 'Marta Corrige'
-send_key Enter
-wait_for "Marta Corrige Ruiz"
-send_key Enter
-wait_for "#$id"
+detalle_de_marta supcdat
 send e
 wait_for "Corregir los datos de la oportunidad $id"
 wait_match "Teléfono\* +\[$T3 +\]"
@@ -152,15 +157,7 @@ expect_exit 0
 
 # The auditor: no e in the hint bar or the help; e says why nothing happens.
 before=$(corregidos "$id")
-start_app 80 24 --as auditor
-wait_for "● conectado"
-send 2
-send /
-send 'Marta Corrige'
-send_key Enter
-wait_for "Marta Corrige Ruiz"
-send_key Enter
-wait_for "#$id"
+detalle_de_marta auditor
 screen | tail -n 1 | grep -q "corregir" && fail "la barra de teclas del auditor ofrece corregir"
 send '?'
 wait_for "Ayuda: Detalle"
