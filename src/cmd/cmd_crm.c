@@ -384,15 +384,16 @@ captar_print(const struct cmd_ctx *ctx, const struct db_captacion *c)
     struct strbuf sb;
     struct json j;
 
+    /* One line: the database's sentence («prospecto captado: oportunidad N») says what this
+     * one does; --json carries it as "mensaje". */
     if (!ctx->json) {
-        printf("oportunidad %lld creada (lote %lld): ", (long long)c->oportunidad_id,
+        printf("oportunidad %lld captada (lote %lld): ", (long long)c->oportunidad_id,
                (long long)c->lote_id);
         if (c->cliente_id != 0)
-            printf("cliente %lld del padrón\n", (long long)c->cliente_id);
+            printf("el cliente %lld ya estaba en el padrón y quedó vinculado\n",
+                   (long long)c->cliente_id);
         else
             printf("prospecto nuevo %lld\n", (long long)c->prospecto_id);
-        if (c->mensaje != NULL && c->mensaje[0] != '\0')
-            printf("%s\n", c->mensaje);
         return;
     }
     strbuf_init(&sb);

@@ -200,7 +200,7 @@ expect 1 'el historial es de solo agregar' -- \
 # A notice published now is recorded by the next captación, and only by it.
 expect 0 'aviso de privacidad AP-2026-01 publicado' -- \
     $en --as admin aviso agregar AP-2026-01 --ubicacion https://financiera.example/aviso
-expect 0 'prospecto captado: oportunidad [0-9]+' -- \
+expect 0 '^oportunidad [0-9]+ captada \(lote [0-9]+\): prospecto nuevo [0-9]+$' -- \
     $en --as prom1 captar --nombre 'Luis Nuevo' --telefono 5533334444 --convenio IMSS
 check 'aviso de cada prospecto' "Rosa Captada:-,Luis Nuevo:AP-2026-01" \
     "$(sql_n postgres "SELECT string_agg(p.nombre || ':' || coalesce(a.version, '-'), ','
