@@ -63,8 +63,18 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
 
     strbuf_init(&sb);
     if (!ctx->json) {
-        if (n == 0)
+        if (n == 0) {
             strbuf_addstr(&sb, "la bandeja está vacía\n");
+        } else {
+            crm_cmd_col(&sb, "ID", 8);
+            crm_cmd_col(&sb, "CLIENTE", 30);
+            crm_cmd_col(&sb, "TELÉFONO", 14);
+            crm_cmd_col(&sb, "PROMOTOR", 12);
+            crm_cmd_col(&sb, "SALIÓ EN", 16);
+            strbuf_addstr(&sb, "EN BANDEJA  ");
+            crm_cmd_col(&sb, "INTENTOS", 11);
+            strbuf_addstr(&sb, "MOTIVO\n");
+        }
         for (size_t i = 0; i < n; i++) {
             char id[24];
 
@@ -74,7 +84,7 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
             crm_cmd_col(&sb, rows[i].telefono != NULL ? rows[i].telefono : "—", 14);
             crm_cmd_col(&sb, rows[i].usuario_login, 12);
             crm_cmd_col(&sb, rows[i].etapa, 16);
-            strbuf_addf(&sb, "%5.0f h  ", rows[i].antiguedad_horas);
+            strbuf_addf(&sb, "%8.0f h  ", rows[i].antiguedad_horas);
             snprintf(id, sizeof id, "%d %s", rows[i].intentos,
                      rows[i].intentos == 1 ? "intento" : "intentos");
             crm_cmd_col(&sb, id, 11);
