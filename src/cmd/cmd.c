@@ -76,7 +76,8 @@ const struct cmd_entry cmd_table[] = {
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },
-    { "import", "import clientes ARCHIVO.csv [--rechazos RECHAZOS.csv] [--actualizar]",
+    { "import",
+      "import clientes ARCHIVO.csv [--rechazos RECHAZOS.csv] [--actualizar [--bajas [--forzar]]]",
       "carga clientes al padrón desde un CSV (docs/import.md)", cmd_import_exec },
     { "no-contactar",
       "no-contactar agregar TELEFONO [--fuente SOLICITUD|REUS|REPEP] [--registrado AAAA-MM-DD]"

@@ -1,8 +1,10 @@
 /*
- * cmd_import — `embudo import clientes FILE.csv [--rechazos RECHAZOS.csv] [--actualizar]`: loads
- * a client file into the padron (docs/import.md) through db_import, all valid rows in one
- * transaction; with --actualizar a row whose CURP is already a client's updates it. Rejected rows
- * go to stderr with their line and reason (the first CSVFILE_STDERR_MAX of them) and, with
+ * cmd_import — `embudo import clientes FILE.csv [--rechazos RECHAZOS.csv] [--actualizar [--bajas
+ * [--forzar]]]`: loads a client file into the padron (docs/import.md) through db_import, all
+ * valid rows in one transaction; with --actualizar a row whose CURP is already a client's
+ * updates it, and with --bajas the file's convenios' clients it no longer names leave the pool.
+ * Rejected rows go to stderr with their line and reason (the first CSVFILE_STDERR_MAX of them) and,
+ * with
  * --rechazos, all of them to a CSV file. On a TTY a progress line is redrawn on stderr.
  * SIGINT/SIGTERM cancel: nothing is loaded. Main thread.
  */
@@ -44,8 +46,8 @@ import_on_progress(void *arg, unsigned long rows, unsigned long long bytes)
 }
 
 static void
-import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, bool actualizar,
-               double secs)
+import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st,
+               const struct db_import_opts *o, double secs)
 {
     struct strbuf sb;
     struct json j;
@@ -53,8 +55,10 @@ import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, bool
     if (!ctx->json) {
         printf("importación completa en %.1f s: %lu filas leídas, %lu cargadas, ", secs, st->filas,
                st->cargadas);
-        if (actualizar)
+        if (o->actualizar)
             printf("%lu actualizadas, %lu sin cambios, ", st->actualizadas, st->sin_cambios);
+        if (o->bajas)
+            printf("%lu dados de baja, %lu reactivados, ", st->bajas, st->reactivados);
         printf("%lu rechazadas, %lu ya estaban en el padrón\n", st->rechazadas, st->en_padron);
         return;
     }
@@ -69,7 +73,13 @@ import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, bool
     json_int(&j, (int64_t)st->rechazadas);
     json_key(&j, "en_padron");
     json_int(&j, (int64_t)st->en_padron);
-    if (actualizar) {
+    if (o->bajas) {
+        json_key(&j, "bajas");
+        json_int(&j, (int64_t)st->bajas);
+        json_key(&j, "reactivados");
+        json_int(&j, (int64_t)st->reactivados);
+    }
+    if (o->actualizar) {
         json_key(&j, "actualizadas");
         json_int(&j, (int64_t)st->actualizadas);
         json_key(&j, "sin_cambios");
@@ -84,7 +94,8 @@ import_summary(const struct cmd_ctx *ctx, const struct db_import_stats *st, bool
 
 /* Connects, imports, reports; returns the exit status. */
 static int
-import_run(const struct cmd_ctx *ctx, struct import_ui *ui, bool actualizar)
+import_run(const struct cmd_ctx *ctx, struct import_ui *ui, bool actualizar, bool bajas,
+           bool forzar)
 {
     const char *login = ctx->as_login != NULL ? ctx->as_login
                         : ctx->cfg->embedded  ? DB_LOGIN_ADMIN
@@ -93,7 +104,9 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui, bool actualizar)
                                 .reject_arg = ui,
                                 .progress = import_on_progress,
                                 .progress_arg = ui,
-                                .actualizar = actualizar };
+                                .actualizar = actualizar,
+                                .bajas = bajas,
+                                .forzar = forzar };
     struct err e = { 0 };
     struct db *db = db_open(ctx->cfg, login, &e);
     int rc;
@@ -103,7 +116,7 @@ import_run(const struct cmd_ctx *ctx, struct import_ui *ui, bool actualizar)
     rc = db_import_clientes(db, csvfile_read, &ui->f, &o, &ui->st, &e);
     csvfile_done(&ui->f);
     if (rc == RC_OK)
-        import_summary(ctx, &ui->st, actualizar, csvfile_elapsed(&ui->f));
+        import_summary(ctx, &ui->st, &o, csvfile_elapsed(&ui->f));
     db_import_stats_fini(&ui->st);
     db_close(db);
     return rc == RC_OK ? 0 : crm_cmd_fail(ctx, &e);
@@ -114,9 +127,11 @@ cmd_import_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_entry *entry = cmd_find("import");
     const char *rech = NULL;
-    bool actualizar = false;
+    bool actualizar = false, bajas = false, forzar = false;
     const struct cmd_opt opts[] = { { "rechazos", true, &rech, NULL },
                                     { "actualizar", false, NULL, &actualizar },
+                                    { "bajas", false, NULL, &bajas },
+                                    { "forzar", false, NULL, &forzar },
                                     { NULL, false, NULL, NULL } };
     struct import_ui ui = { 0 };
     char *pos[2];
@@ -128,8 +143,13 @@ cmd_import_exec(struct cmd_ctx *ctx)
         return cmd_usage(entry, npos == 0 ? "falta «clientes ARCHIVO.csv»"
                                           : "solo se importan «clientes»: import clientes "
                                             "ARCHIVO.csv");
+    if (bajas && !actualizar)
+        return cmd_usage(entry, "«--bajas» va con «--actualizar»: el archivo tiene que ser el "
+                                "padrón completo de sus convenios");
+    if (forzar && !bajas)
+        return cmd_usage(entry, "«--forzar» solo va con «--bajas»");
     if ((status = csvfile_open(&ui.f, pos[1], rech)) != 0)
         return status;
-    status = import_run(ctx, &ui, actualizar);
+    status = import_run(ctx, &ui, actualizar, bajas, forzar);
     return csvfile_close(&ui.f, status);
 }

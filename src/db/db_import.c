@@ -108,6 +108,48 @@ static const char sql_contacto_alta[] =
 static const char sql_emparejados[] =
     "DELETE FROM pg_temp.import_clientes s USING padron.clientes c WHERE c.curp = s.curp";
 
+/*
+ * --bajas. Who the file names (CURP, phone, convenio) is kept before the staging rows are
+ * consumed; after the updates and the inserts, a client of those convenios named neither by
+ * CURP nor by a vigente phone gets a BAJA_PADRON block without end, unless it has one, and a
+ * client named again has its block ended. More than a fifth of those convenios' clients is
+ * refused unless forzar: a partial file must not empty the pool.
+ */
+static const char sql_presentes[] =
+    "CREATE TEMP TABLE import_presentes ON COMMIT DROP AS"
+    " SELECT curp, telefono, convenio_id FROM pg_temp.import_clientes";
+
+static const char sql_ausentes[] =
+    "CREATE TEMP TABLE import_ausentes ON COMMIT DROP AS"
+    " SELECT c.id FROM padron.clientes c"
+    "  WHERE c.convenio_id IN (SELECT DISTINCT convenio_id FROM pg_temp.import_presentes)"
+    "    AND NOT EXISTS (SELECT 1 FROM pg_temp.import_presentes p WHERE p.curp = c.curp)"
+    "    AND NOT EXISTS (SELECT 1 FROM padron.datos_contacto dc JOIN pg_temp.import_presentes p"
+    "                      ON p.telefono = dc.valor"
+    "                   WHERE dc.cliente_id = c.id AND dc.vigente AND dc.tipo <> 'EMAIL')"
+    "    AND NOT EXISTS (SELECT 1 FROM crm.bloqueos b WHERE b.cliente_id = c.id"
+    "                      AND b.motivo = 'BAJA_PADRON' AND b.hasta IS NULL)";
+
+static const char sql_ausentes_cuenta[] =
+    "SELECT (SELECT count(*) FROM pg_temp.import_ausentes),"
+    " (SELECT count(*) FROM padron.clientes c WHERE c.convenio_id IN"
+    "   (SELECT DISTINCT convenio_id FROM pg_temp.import_presentes))";
+
+static const char sql_bajas[] =
+    "INSERT INTO crm.bloqueos (cliente_id, motivo, detalle)"
+    " SELECT id, 'BAJA_PADRON', 'ya no viene en el padrón de la financiera'"
+    "   FROM pg_temp.import_ausentes";
+
+static const char sql_reactivar[] =
+    "UPDATE crm.bloqueos b SET hasta = now()"
+    " WHERE b.motivo = 'BAJA_PADRON' AND b.hasta IS NULL"
+    "   AND (EXISTS (SELECT 1 FROM padron.clientes c JOIN pg_temp.import_presentes p"
+    "                  ON p.curp = c.curp WHERE c.id = b.cliente_id)"
+    "        OR EXISTS (SELECT 1 FROM padron.datos_contacto dc JOIN pg_temp.import_presentes p"
+    "                     ON p.telefono = dc.valor"
+    "                    WHERE dc.cliente_id = b.cliente_id AND dc.vigente"
+    "                      AND dc.tipo <> 'EMAIL'))";
+
 /* The padron columns a matched client takes from the file (the staging table's names). */
 static const struct {
     enum import_col col;
@@ -439,6 +481,48 @@ imp_update(struct imp *im, struct err *e)
     return rc;
 }
 
+/* Runs a statement; *n gets the rows it affected. */
+static int
+imp_exec_count(struct imp *im, const char *sql, unsigned long *n, struct err *e)
+{
+    PGresult *res = PQexec(im->pg, sql);
+    int rc = db_check(im->db, res, PGRES_COMMAND_OK, e);
+
+    if (rc == RC_OK)
+        *n = strtoul(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
+/* --bajas, after the updates and the inserts: see sql_presentes. */
+static int
+imp_bajas(struct imp *im, struct err *e)
+{
+    PGresult *res;
+    unsigned long ausentes = 0, total = 0;
+    int rc;
+
+    if ((rc = imp_exec(im, sql_ausentes, PGRES_COMMAND_OK, e)) != RC_OK)
+        return rc;
+    res = PQexec(im->pg, sql_ausentes_cuenta);
+    if ((rc = db_check(im->db, res, PGRES_TUPLES_OK, e)) == RC_OK) {
+        ausentes = strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+        total = strtoul(PQgetvalue(res, 0, 1), NULL, 10);
+    }
+    PQclear(res);
+    if (rc != RC_OK)
+        return rc;
+    if (!im->o->forzar && ausentes * 5 > total)
+        return err_set(e, RC_INVAL,
+                       "se darían de baja %lu de los %lu clientes de los convenios del archivo "
+                       "(más de la quinta parte): ¿es el padrón completo? Revíselo, o repita "
+                       "con --forzar; no se cargó nada",
+                       ausentes, total);
+    if ((rc = imp_exec_count(im, sql_bajas, &im->st->bajas, e)) != RC_OK)
+        return rc;
+    return imp_exec_count(im, sql_reactivar, &im->st->reactivados, e);
+}
+
 static int
 imp_padron_dups(struct imp *im, struct err *e)
 {
@@ -446,6 +530,8 @@ imp_padron_dups(struct imp *im, struct err *e)
 
     /* A temp table has no statistics: without them the joins below would be nested loops. */
     if ((rc = imp_exec(im, "ANALYZE pg_temp.import_clientes", PGRES_COMMAND_OK, e)) != RC_OK)
+        return rc;
+    if (im->o->bajas && (rc = imp_exec(im, sql_presentes, PGRES_COMMAND_OK, e)) != RC_OK)
         return rc;
     if (im->o->actualizar && (rc = imp_update(im, e)) != RC_OK)
         return rc;
@@ -495,8 +581,17 @@ imp_run(struct imp *im, struct err *e)
     if ((rc = imp_header(im, e)) != RC_OK)
         return rc;
     if ((rc = imp_begin(im, e)) != RC_OK || (rc = imp_stream(im, e)) != RC_OK ||
-        (rc = imp_end_copy(im, e)) != RC_OK || (rc = imp_padron_dups(im, e)) != RC_OK ||
-        (rc = imp_insert(im, e)) != RC_OK)
+        (rc = imp_end_copy(im, e)) != RC_OK)
+        return rc;
+    /* A rejected row's client would look gone: --bajas needs the whole file. */
+    if (im->o->bajas && im->st->rechazadas > 0)
+        return err_set(e, RC_INVAL,
+                       "con --bajas el archivo tiene que cargarse completo: %lu filas se "
+                       "rechazaron (sus clientes se darían de baja); corríjalas y vuelva a "
+                       "importar; no se cargó nada",
+                       im->st->rechazadas);
+    if ((rc = imp_padron_dups(im, e)) != RC_OK || (rc = imp_insert(im, e)) != RC_OK ||
+        (im->o->bajas && (rc = imp_bajas(im, e)) != RC_OK))
         return rc;
     if (!imp_progress(im))
         return err_set(e, RC_CLOSED, "importación cancelada: no se cargó nada");
@@ -518,7 +613,7 @@ db_import_clientes(struct db *db, csv_read_fn *read, void *arg, const struct db_
     rc = imp_run(&im, e);
     if (rc != RC_OK) {
         imp_abort(&im);
-        st->cargadas = st->actualizadas = st->sin_cambios = 0;
+        st->cargadas = st->actualizadas = st->sin_cambios = st->bajas = st->reactivados = 0;
         if (rc == RC_DB && strcmp(e != NULL ? e->code : "", "42501") == 0)
             err_wrap(e, "importar requiere ser dueño del padrón (embudo_owner) o superusuario");
     }

@@ -4,8 +4,9 @@
  * COPY. Rejected rows are handed to a callback with their line and reason; a duplicate of a
  * client already in the padron (same CURP, or same vigente phone) is skipped and reported
  * the same way — or, with actualizar, a row whose CURP is a client's updates that client
- * (data, phone, e-mail: the lender's file is the truth). On any error, on cancellation, or if the
- * process dies, nothing is written.
+ * (data, phone, e-mail: the lender's file is the truth), and with bajas the clients of the
+ * file's convenios it no longer names leave the pool (sql/086). On any error, on cancellation, or
+ * if the process dies, nothing is written.
  *
  * Needs a login that may write the padron (its owner embudo_owner, or a superuser). Runs on
  * the thread that owns the struct db; lower layer: prints nothing.
@@ -38,6 +39,9 @@ struct db_import_opts {
     void *progress_arg;
     const char *origen; /* datos_contacto.origen; NULL = "IMPORTACION" */
     bool actualizar;    /* a row whose CURP is a client's updates that client (docs/import.md) */
+    bool bajas;         /* with actualizar: the file's convenios' clients it no longer names get
+                         * a BAJA_PADRON block; the ones it names again lose theirs */
+    bool forzar;        /* with bajas: even when more than a fifth of those clients would go */
 };
 
 struct db_import_stats {
@@ -47,6 +51,8 @@ struct db_import_stats {
     unsigned long cargadas;   /* clients inserted (committed) */
     unsigned long actualizadas; /* --actualizar: clients whose data, phone or e-mail changed */
     unsigned long sin_cambios;  /* --actualizar: clients of the file already as it says */
+    unsigned long bajas;        /* --bajas: clients blocked because the file no longer names them */
+    unsigned long reactivados;  /* --bajas: clients named again, their BAJA_PADRON block ended */
     char **header;            /* the header's column names (for a rejects file); owned */
     size_t nheader;
 };

@@ -46,6 +46,8 @@ expect 2 'falta «--folio»' -- $e venta 5 --monto 10.50 --producto P
 expect 2 'falta «--telefono»' -- $e captar --nombre Ana
 expect 2 '«--curp» debe tener 18 caracteres' -- $e captar --nombre Ana --telefono 3312345678 --curp X
 expect 2 'se espera el número de OPORTUNIDAD' -- $e corregir --nombre Ana --motivo m
+expect 2 '«--bajas» va con «--actualizar»' -- $e import clientes x.csv --bajas
+expect 2 '«--forzar» solo va con «--bajas»' -- $e import clientes x.csv --actualizar --forzar
 expect 2 '«x» no es un número de oportunidad' -- $e corregir x --nombre Ana --motivo m
 expect 2 'diga qué corregir: --nombre, --telefono o --curp' -- $e corregir 5 --motivo m
 expect 2 'falta «--motivo»' -- $e corregir 5 --telefono 3312345678
