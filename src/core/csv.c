@@ -423,3 +423,14 @@ csv_field_trim(char *s)
         s[--n] = '\0';
     return s;
 }
+
+ssize_t
+csv_mem_read(void *arg, char *buf, size_t n)
+{
+    struct csv_mem *m = arg;
+    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
+
+    memcpy(buf, m->data + m->pos, k);
+    m->pos += k;
+    return (ssize_t)k;
+}

@@ -32,23 +32,6 @@ now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A file in memory, read as the command reads a file. */
-struct archivo {
-    const char *buf;
-    size_t len, off;
-};
-
-static ssize_t
-archivo_leer(void *arg, char *buf, size_t n)
-{
-    struct archivo *a = arg;
-    size_t k = a->len - a->off < n ? a->len - a->off : n;
-
-    memcpy(buf, a->buf + a->off, k);
-    a->off += k;
-    return (ssize_t)k;
-}
-
 /* CURP of client i: four letters (vowel second), YYMMDD, sex, five letters, a digit pair —
  * unique for i < 26^4 * 10^4. */
 static void
@@ -89,11 +72,11 @@ struct corrida {
 static int
 importar(struct db *db, const struct strbuf *sb, bool actualizar, struct corrida *out)
 {
-    struct archivo a = { sb->buf, sb->len, 0 };
+    struct csv_mem a = { sb->buf, sb->len, 0 };
     struct db_import_opts o = { .actualizar = actualizar };
     struct err e = { 0 };
     double t0 = now_s();
-    int rc = db_import_clientes(db, archivo_leer, &a, &o, &out->st, &e);
+    int rc = db_import_clientes(db, csv_mem_read, &a, &o, &out->st, &e);
 
     out->secs = now_s() - t0;
     if (rc != RC_OK)

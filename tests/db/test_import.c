@@ -20,22 +20,6 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-struct src {
-    const char *data;
-    size_t len, pos;
-};
-
-static ssize_t
-src_read(void *arg, char *buf, size_t n)
-{
-    struct src *s = arg;
-    size_t k = s->len - s->pos < n ? s->len - s->pos : n;
-
-    memcpy(buf, s->data + s->pos, k);
-    s->pos += k;
-    return (ssize_t)k;
-}
-
 /* Collects "L<line>:<reason>[|field…]\n" per rejected row; counts progress calls. */
 struct sink {
     struct strbuf rejects;
@@ -68,12 +52,12 @@ static int
 run_import(struct db *db, const char *csv, struct sink *s, struct db_import_stats *st,
            struct err *e)
 {
-    struct src src = { csv, strlen(csv), 0 };
+    struct csv_mem src = { csv, strlen(csv), 0 };
     struct db_import_opts o = {
         .reject = on_reject, .reject_arg = s, .progress = on_progress, .progress_arg = s
     };
 
-    return db_import_clientes(db, src_read, &src, &o, st, e);
+    return db_import_clientes(db, csv_mem_read, &src, &o, st, e);
 }
 
 static void

@@ -19,22 +19,6 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-struct src {
-    const char *data;
-    size_t len, pos;
-};
-
-static ssize_t
-src_read(void *arg, char *buf, size_t n)
-{
-    struct src *s = arg;
-    size_t k = s->len - s->pos < n ? s->len - s->pos : n;
-
-    memcpy(buf, s->data + s->pos, k);
-    s->pos += k;
-    return (ssize_t)k;
-}
-
 /* 2026-03-10, the "today" of these tests. */
 static int
 hoy(void)
@@ -46,8 +30,8 @@ hoy(void)
 static char *
 check_file(const char *text, bool reus)
 {
-    struct src s = { text, strlen(text), 0 };
-    struct csv *c = csv_new(src_read, &s);
+    struct csv_mem s = { text, strlen(text), 0 };
+    struct csv *c = csv_new(csv_mem_read, &s);
     struct dnc_checker *chk = dnc_checker_new(reus, hoy());
     struct strbuf out;
     struct csv_row row;

@@ -16,22 +16,6 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-struct src {
-    const char *data;
-    size_t len, pos;
-};
-
-static ssize_t
-src_read(void *arg, char *buf, size_t n)
-{
-    struct src *s = arg;
-    size_t k = s->len - s->pos < n ? s->len - s->pos : n;
-
-    memcpy(buf, s->data + s->pos, k);
-    s->pos += k;
-    return (ssize_t)k;
-}
-
 static struct import_catalog *
 catalog(void)
 {
@@ -49,8 +33,8 @@ catalog(void)
 static char *
 check_file(const char *text)
 {
-    struct src s = { text, strlen(text), 0 };
-    struct csv *c = csv_new(src_read, &s);
+    struct csv_mem s = { text, strlen(text), 0 };
+    struct csv *c = csv_new(csv_mem_read, &s);
     struct import_catalog *cat = catalog();
     struct import_checker *chk = import_checker_new(cat);
     struct strbuf out;
