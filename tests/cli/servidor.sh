@@ -192,8 +192,10 @@ expect 1 'permission denied|permiso denegado' -- as zzebprom2 psql -X -q -h "$tm
 
 # The terminal client, the way a promoter opens it over SSH: her account, no --as, the
 # server's URL. It shows who she is and her five opportunities, and q ends it with status 0.
+# tmux runs the pane's command with $SHELL, else the account's login shell, which for these
+# throwaway accounts is nologin: CI starts with no SHELL, so name one.
 tsock=$tmp/h/zzebprom1/tmux.sock
-as zzebprom1 env LANG=C.UTF-8 tmux -S "$tsock" -u new-session -d -x 100 -y 30 \
+as zzebprom1 env LANG=C.UTF-8 SHELL=/bin/sh tmux -S "$tsock" -u new-session -d -x 100 -y 30 \
     "$ebin; echo \"fin=\$?\" > $tmp/h/zzebprom1/tui.rc; sleep 60"
 screen() { as zzebprom1 tmux -S "$tsock" capture-pane -p; }
 i=0
