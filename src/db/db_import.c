@@ -63,11 +63,14 @@ static const char sql_contactos[] =
  * --actualizar. The client of a row is the one with its CURP; a row without a CURP, or whose
  * CURP is new, is a new client as before. First the rows whose new phone is already a
  * vigente phone of ANOTHER client leave the staging table (rejected: two clients with one
- * phone would get one person's campaign twice). Then each matched client takes the file's
- * values (only the columns the file has: an absent optional column erases nothing), its
- * phone becomes the file's (the others stop being vigente; one it had before is made vigente
- * again), and so does its e-mail when the file has that column. What changed is collected in
- * import_cambiados; the matched rows then leave the staging table.
+ * phone would get one person's campaign twice), unless that client is in the file too with
+ * another phone: the phone is then free once the file is applied, so two clients who swapped
+ * phones are updated in one run. Such a row depends on the other's: when that one is rejected
+ * the phone stays taken, so the check repeats until it rejects nothing more. Then each matched
+ * client takes the file's values (only the columns the file has: an absent optional column erases
+ * nothing), its phone becomes the file's (the others stop being vigente; one it had before is made
+ * vigente again), and so does its e-mail when the file has that column. What changed is collected
+ * in import_cambiados; the matched rows then leave the staging table.
  */
 static const char sql_conflictos[] =
     "WITH d AS (SELECT DISTINCT ON (i.linea) i.linea, 'TELEFONO_OTRO' AS por,"
@@ -75,6 +78,10 @@ static const char sql_conflictos[] =
     "             FROM pg_temp.import_clientes i JOIN padron.clientes c ON c.curp = i.curp"
     "             JOIN padron.datos_contacto dc ON dc.valor = i.telefono AND dc.vigente"
     "              AND dc.tipo <> 'EMAIL' AND dc.cliente_id <> c.id"
+    "            WHERE NOT EXISTS (SELECT 1 FROM pg_temp.import_clientes j"
+    "                                JOIN padron.clientes c2 ON c2.curp = j.curp"
+    "                               WHERE c2.id = dc.cliente_id"
+    "                                 AND j.telefono IS DISTINCT FROM dc.valor)"
     "            ORDER BY i.linea, dc.cliente_id),"
     "     del AS (DELETE FROM pg_temp.import_clientes s USING d WHERE s.linea = d.linea"
     "             RETURNING s.linea, d.por, d.cliente_id, s.nombre, s.primer_apellido,"
@@ -378,15 +385,18 @@ imp_report_dup(struct imp *im, const PGresult *res, int i)
     free(fields);
 }
 
-/* Runs a statement that removes rows from the staging table and reports each. */
+/* Runs a statement that removes rows from the staging table and reports each; *n (may be
+ * NULL) gets how many. */
 static int
-imp_report_removed(struct imp *im, const char *sql, struct err *e)
+imp_report_removed(struct imp *im, const char *sql, int *n, struct err *e)
 {
     PGresult *res = PQexec(im->pg, sql);
     int rc = db_check(im->db, res, PGRES_TUPLES_OK, e);
 
     for (int i = 0; rc == RC_OK && i < PQntuples(res); i++)
         imp_report_dup(im, res, i);
+    if (rc == RC_OK && n != NULL)
+        *n = PQntuples(res);
     PQclear(res);
     return rc;
 }
@@ -429,10 +439,13 @@ imp_update(struct imp *im, struct err *e)
     bool email = false;
     unsigned long emparejados = 0;
     PGresult *res;
-    int rc;
+    int rc, rechazadas;
 
-    if ((rc = imp_report_removed(im, sql_conflictos, e)) != RC_OK ||
-        (rc = imp_exec(im, sql_cambiados, PGRES_COMMAND_OK, e)) != RC_OK)
+    do
+        if ((rc = imp_report_removed(im, sql_conflictos, &rechazadas, e)) != RC_OK)
+            return rc;
+    while (rechazadas > 0);
+    if ((rc = imp_exec(im, sql_cambiados, PGRES_COMMAND_OK, e)) != RC_OK)
         return rc;
     strbuf_init(&set);
     strbuf_init(&old);
@@ -535,7 +548,7 @@ imp_padron_dups(struct imp *im, struct err *e)
         return rc;
     if (im->o->actualizar && (rc = imp_update(im, e)) != RC_OK)
         return rc;
-    return imp_report_removed(im, sql_en_padron, e);
+    return imp_report_removed(im, sql_en_padron, NULL, e);
 }
 
 static int

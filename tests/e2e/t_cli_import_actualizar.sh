@@ -3,7 +3,8 @@
 # age and entidad (its pool row follows), moves another to a new phone and e-mail (the old ones
 # stop being vigente), leaves a third as it is, adds a new one, rejects a row whose new phone
 # is already another client's, and skips a row without CURP whose phone is known; text and
-# --json summaries say so. The same file without --actualizar changes nothing. The clients are
+# --json summaries say so. Two clients who swapped phones are updated in one run; a row that
+# asks for the phone of a client whose own row was rejected is rejected too. The same file without --actualizar changes nothing. The clients are
 # deleted at the end, so no other scenario's counts move.
 . "$(dirname "$0")/lib.inc"
 
@@ -67,6 +68,33 @@ eb --as postgres --json import clientes "$csv" --actualizar > "$out" 2> "$err" |
     fail "--actualizar otra vez: $(cat "$out" "$err")"
 [ "$(jq -c '[.filas, .cargadas, .actualizadas, .sin_cambios, .rechazadas, .en_padron]' "$out")" = \
     '[6,0,0,4,1,1]' ] || fail "--json: $(cat "$out")"
+
+# Uno and Tres swapped phones: both are updated in one run, since each phone is free once the
+# file is applied. Siete asks for Cinco's phone, and Cinco is in the file with another one;
+# but Cinco's row is rejected (Extra's phone), so Cinco keeps hers and Siete is rejected too.
+cat > "$csv" <<'CSV'
+nombre,primer_apellido,curp,convenio,entidad,edad,telefono,email
+Actualiza,Uno,AETA800101HZSXXA01,IMSS,JAL,43,55 9922 0003,
+Actualiza,Dos,AETB800101MZSXXB02,IMSS,ZAC,41,55 9922 0012,dos.nuevo@correo.mx
+Actualiza,Tres,AETC800101HZSXXC03,IMSS,ZAC,42,55 9922 0001,
+Actualiza,Cuatro,AETD800101MZSXXD04,IMSS,ZAC,44,55 9922 0004,
+Actualiza,Cinco,AETE800101HZSXXE05,IMSS,ZAC,45,55 9922 0005,
+Actualiza,Siete,AETG800101HZSXXG07,IMSS,ZAC,47,55 9922 0006,
+CSV
+eb --as postgres import clientes "$csv" --actualizar > "$out" 2> "$err" ||
+    fail "intercambio: $(cat "$out" "$err")"
+grep -q '0 cargadas, 2 actualizadas, 2 sin cambios, 2 rechazadas, 0 ya estaban en el padrón' "$out" ||
+    fail "intercambio, resumen: $(cat "$out")"
+grep -q '^línea 7: el teléfono nuevo ya es de otro cliente del padrón (el cliente [0-9]*): no se actualizó$' \
+    "$err" || fail "el que pedía el teléfono de un rechazado: $(cat "$err")"
+vigente() {
+    sql_as postgres "SELECT string_agg(d.valor, ' ') FROM padron.datos_contacto d JOIN
+        padron.clientes c ON c.id = d.cliente_id WHERE c.curp = '$1' AND d.vigente"
+}
+[ "$(vigente AETA800101HZSXXA01) $(vigente AETC800101HZSXXC03)" = '+525599220003 +525599220001' ] ||
+    fail "intercambio: $(vigente AETA800101HZSXXA01) $(vigente AETC800101HZSXXC03)"
+[ "$(vigente AETE800101HZSXXE05) $(vigente AETG800101HZSXXG07)" = '+525599220006 +525599220007' ] ||
+    fail "los rechazados cambiaron: $(vigente AETE800101HZSXXE05) $(vigente AETG800101HZSXXG07)"
 
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     DELETE FROM padron.clientes WHERE nombre = 'Actualiza'" >/dev/null ||
