@@ -170,7 +170,9 @@ out:
 
 /* ---- detalle ------------------------------------------------------------------------ */
 
-/* The card columns of sql_tarjetas for one id, then the detail columns. */
+/* The card columns of sql_tarjetas for one id, then the detail columns; the last two say
+ * since when the client is out of the lender's padron (sql/087: crm.bloqueos is not the
+ * promoter's to read, the api function answers for the opportunities the caller sees). */
 static const char sql_detalle[] =
     "WITH o AS MATERIALIZED (SELECT o.* FROM crm.oportunidades o WHERE o.id = $1::bigint),"
     " v AS MATERIALIZED ("
@@ -190,16 +192,18 @@ static const char sql_detalle[] =
     "  coalesce(c.municipio, ''), coalesce(c.edad, 0), coalesce(c.curp, p.curp, ''),"
     "  coalesce(c.rfc, ''), coalesce(o.motivo_salida, ''), coalesce(vt.folio, ''),"
     "  coalesce(vt.monto::text, ''), coalesce(vt.producto, ''), o.prospecto_id IS NOT NULL,"
-    "  p.telefono"
+    "  p.telefono, coalesce(extract(epoch FROM bp.desde)::bigint, 0),"
+    "  coalesce(to_char(bp.desde AT TIME ZONE crm.zona(), 'DD/MM/YYYY'), '')"
     " FROM o JOIN crm.etapas e ON e.id = o.etapa_id"
     " LEFT JOIN padron.clientes c ON c.id = o.cliente_id"
     " LEFT JOIN crm.prospectos p ON p.id = o.prospecto_id"
     " LEFT JOIN padron.convenios cv ON cv.id = coalesce(c.convenio_id, p.convenio_id)"
     " LEFT JOIN padron.entidades en ON en.id = c.entidad_id"
     " LEFT JOIN crm.usuarios u ON u.id = o.usuario_id"
-    " LEFT JOIN crm.ventas vt ON vt.oportunidad_id = o.id";
+    " LEFT JOIN crm.ventas vt ON vt.oportunidad_id = o.id"
+    " CROSS JOIN LATERAL (SELECT api.oportunidad_baja_padron(o.id) AS desde) bp";
 
-enum { DETALLE_COLS = TARJETA_COLS + 14 };
+enum { DETALLE_COLS = TARJETA_COLS + 16 };
 
 static const char sql_contactos[] =
     "SELECT d.tipo, d.valor, d.vigente FROM crm.oportunidades o"
@@ -245,6 +249,8 @@ detalle_read(struct tui_detalle *d, const PGresult *res)
         db_col_copy(d->contactos[0].valor, sizeof d->contactos[0].valor, res, 0, c + 13);
         d->contactos[0].vigente = true;
     }
+    d->baja_padron = (time_t)db_col_i64(res, 0, c + 14);
+    db_col_copy(d->baja_padron_fecha, sizeof d->baja_padron_fecha, res, 0, c + 15);
 }
 
 static int

@@ -2,8 +2,8 @@
  * db_tui — the read queries of the terminal client's panes (issue 4): the funnel's stages, the
  * cards of the embudo, one opportunity in detail, the assignment context (quota, convenios,
  * entidades), and the team (per promoter numbers and the aging grid promoter × stage). The
- * stages and the cards also serve `embudo oportunidades` (src/cmd), so the command line lists
- * exactly what the embudo pane shows.
+ * stages and the cards also serve `embudo oportunidades` (src/cmd), and the detail `embudo
+ * oportunidad N`, so the command line shows exactly what the embudo and detalle panes show.
  *
  * Plain SELECTs under row-level security (a promoter sees its own rows, a supervisor its
  * team, an admin everything); business hours come from crm.ventanas_habiles (sql/011_tui.sql),
@@ -112,6 +112,10 @@ struct tui_detalle {
     char venta_monto[24];
     char venta_producto[96];
     bool prospecto; /* captured lead, not a padron client */
+    /* The lender no longer lists the client (a BAJA_PADRON block in force, sql/087): since
+     * when, and that day as "12/11/2026" in the business zone; 0 and "" otherwise. */
+    time_t baja_padron;
+    char baja_padron_fecha[16];
     size_t ncontactos, neventos;
     struct tui_contacto *contactos;
     struct tui_evento *eventos; /* oldest first */
