@@ -9,12 +9,13 @@
  * prórroga — the stage timer waits until a date (a form: the date and a reason) — and Z
  * withdraws the one they asked for while it waits (a yes/no question), e corrects a captured
  * lead's name, phone or CURP (a form opened with them and a reason; only what changed is
- * sent, api.prospecto_corregir), Esc goes back. The
- * phones in force in the registry show
- * their entries, read with the opportunity (ui/panes_no_contactar.h). A refusal from the api
- * (quota, duplicate sale, closed opportunity…) is shown in the form with the database's message
- * and the form keeps its content; a lost connection says so the same way, and Enter retries.
- * An auditor reads it with none of those keys (keymap_add): Esc is its one key.
+ * sent, api.prospecto_corregir), Esc goes back. The phones in force in the registry show
+ * their entries, read with the opportunity (ui/panes_no_contactar.h); so is the date the lender
+ * dropped the client from its padron (sql/087), which opens the data block with a warning. A
+ * refusal from the api (quota, duplicate sale, closed opportunity…) is shown in the form with
+ * the database's message and the form keeps its content; a lost connection says so the same
+ * way, and Enter retries. An auditor reads it with none of those keys (keymap_add): Esc is its
+ * one key.
  *
  * Loop thread only, except detalle_query (worker thread, the job's own fields).
  */
@@ -131,6 +132,7 @@ copy_detalle(struct detalle_data *d, const struct tui_detalle *t)
     snprintf(d->venta_monto, sizeof d->venta_monto, "%s", t->venta_monto);
     snprintf(d->venta_producto, sizeof d->venta_producto, "%s", t->venta_producto);
     d->prospecto = t->prospecto;
+    snprintf(d->baja_padron, sizeof d->baja_padron, "%s", t->baja_padron_fecha);
 }
 
 static void

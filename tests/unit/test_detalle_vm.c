@@ -3,8 +3,9 @@
  * names as written, the layout at 80×24 and 160×50, the stage pickers, which actions each
  * estado allows, scrolling, and the not-yet-read and error states; a phone in the
  * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
- * which phones the "no contactar" key offers; a prórroga: asked, pending, withdrawn; correcting
- * a captured lead's data: the history row, who may, the form's data and what is sent.
+ * which phones the "no contactar" key offers; a client the lender no longer lists (the aviso
+ * and its date); a prórroga: asked, pending, withdrawn; correcting a captured lead's data: the
+ * history row, who may, the form's data and what is sent.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -740,6 +741,47 @@ test_a_phone_in_the_registry_at_80x24(void **st)
     detalle_model_fini(&m);
 }
 
+/* A client the lender no longer lists (sql/087): the aviso opens the data block, in the
+ * warning colour, glyph and date included; at 120 columns the left half is too narrow, so
+ * the date takes a row of its own; an ASCII terminal gets "!" for the glyph. */
+static void
+test_a_client_out_of_the_padron(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    snprintf(m.d.baja_padron, sizeof m.d.baja_padron, "12/11/2026");
+    detalle_vm_build(&vm, &m, 80, 8);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(
+        r, " María Guadalupe López Núñez                                               #123\n"
+           " Contactado   ◐ 3 h 20 m hábiles\n"
+           "\n"
+           " ⚠ El cliente ya no está en el padrón del convenio (baja del 12/11/2026)\n"
+           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
+           " Entidad   Ciudad de México · Coyoacán\n"
+           " Edad      45 años\n"
+           " RFC       —\n");
+    free(r);
+    assert_int_equal(vm.lines[3].nspans, 1);
+    assert_int_equal(vm.lines[3].spans[0].role, ROLE_TIMER_WARN);
+    assert_int_equal(vm.content, 22); /* one row more than test_layout_at_80x24 */
+    detalle_vm_build(&vm, &m, 120, 50);
+    assert_string_equal(vm.lines[3].spans[0].text,
+                        "⚠ El cliente ya no está en el padrón del convenio");
+    assert_string_equal(vm.lines[4].spans[0].text, "(baja del 12/11/2026)");
+    assert_int_equal(vm.lines[4].spans[0].col, 3);
+    assert_int_equal(vm.lines[4].spans[0].role, ROLE_TIMER_WARN);
+    assert_string_equal(vm.lines[5].spans[0].text, "Convenio");
+    m.ascii = true;
+    detalle_vm_build(&vm, &m, 80, 8);
+    assert_string_equal(vm.lines[3].spans[0].text,
+                        "! El cliente ya no está en el padrón del convenio (baja del 12/11/2026)");
+    detalle_model_fini(&m);
+}
+
 static void
 test_which_phones_the_no_contactar_key_offers(void **st)
 {
@@ -988,6 +1030,7 @@ main(void)
         cmocka_unit_test(test_scrolling_stops_at_the_end),
         cmocka_unit_test(test_not_read_yet_and_read_errors),
         cmocka_unit_test(test_a_phone_in_the_registry_at_80x24),
+        cmocka_unit_test(test_a_client_out_of_the_padron),
         cmocka_unit_test(test_which_phones_the_no_contactar_key_offers),
         cmocka_unit_test(test_datos_corregidos_label),
         cmocka_unit_test(test_datos_corregidos_in_the_history),

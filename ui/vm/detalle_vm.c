@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/baja_padron.h"
 #include "core/import.h"
 #include "core/intento.h"
 #include "ui/vm/scroll.h"
@@ -563,12 +564,38 @@ intentos_txt(char *buf, size_t size, const struct detalle_data *d)
     return buf;
 }
 
+/*
+ * The lender no longer lists the client (sql/087): the aviso with its date in the warning
+ * colour; a column too narrow for the whole line (the left half from 120 columns) puts the
+ * date on a row of its own under the sentence.
+ */
+static void
+emit_baja_padron(struct emit *e, const struct detalle_data *d)
+{
+    const char *aviso = baja_padron_aviso(e->ascii);
+    char buf[256];
+    struct vm_line *l;
+
+    baja_padron_fmt(buf, sizeof buf, d->baja_padron, e->ascii);
+    if (e->x + vm_text_width(buf) <= e->end) {
+        if ((l = emit_row(e)) != NULL)
+            vm_line_put(l, e->x, e->end, ROLE_TIMER_WARN, buf);
+        return;
+    }
+    if ((l = emit_row(e)) != NULL)
+        vm_line_put(l, e->x, e->end, ROLE_TIMER_WARN, aviso);
+    if ((l = emit_row(e)) != NULL)
+        vm_line_put(l, e->x + 2, e->end, ROLE_TIMER_WARN, buf + strlen(aviso) + 1);
+}
+
 static void
 emit_datos(struct emit *e, const struct detalle_data *d)
 {
     const char *fecha;
     char buf[1024];
 
+    if (d->baja_padron[0] != '\0')
+        emit_baja_padron(e, d);
     snprintf(buf, sizeof buf, "%s%s%s", d->card.convenio,
              d->convenio_nombre[0] != '\0' ? " — " : "", d->convenio_nombre);
     emit_pair(e, "Convenio", buf);

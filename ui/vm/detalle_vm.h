@@ -3,7 +3,9 @@
  * written "+52 55 1234 5678"), the history timeline with the stage names as they were
  * written, and the notes; a stage picker for "mover" and "salida". A phone in force in the
  * do-not-contact registry is tagged «⊘ No contactar» (also beside the stage) with its
- * entries under it (fuente, when a REUS one ends). A prórroga request waiting for the
+ * entries under it (fuente, when a REUS one ends). A client the lender no longer lists
+ * (sql/087) opens the data block with «⚠ El cliente ya no está en el padrón del convenio
+ * (baja del 12/11/2026)» in the warning colour. A prórroga request waiting for the
  * supervisor shows in the data block. Long content scrolls; at 120 columns or more the
  * timeline takes the right half.
  *
@@ -53,6 +55,7 @@ struct detalle_data {
     char motivo_salida[512];
     char venta_folio[48], venta_monto[24], venta_producto[96];
     bool prospecto;
+    char baja_padron[16]; /* "12/11/2026": the lender dropped the client that day; "" = listed */
     size_t ncontactos, neventos, nnc;
     struct detalle_contacto *contactos; /* owned */
     struct detalle_evento *eventos;     /* owned, oldest first */
