@@ -28,6 +28,9 @@
 --              for a phone that changed. A client named again by a later file is messaged
 --              again from the next campaign on. The opportunity itself stays open: calling
 --              (to confirm, to close it) is still the promoter's decision, as 086 says.
+--   live panes a BAJA_PADRON block written or ended notifies the owners of the active
+--              opportunities with that client ({"tabla":"oportunidades"}, as 074 does for the
+--              do-not-contact registry), so a Detalle open while the file is loaded re-reads.
 --
 -- The functions are edited from the catalog (crm.funcion_reemplazar, 085), each at an anchor
 -- that must occur exactly once.
@@ -63,6 +66,24 @@ END
 $$;
 REVOKE ALL ON FUNCTION api.oportunidad_baja_padron(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION api.oportunidad_baja_padron(bigint) TO embudo_usuario;
+
+-- A BAJA_PADRON block written or ended: the owners of the client's active opportunities re-read.
+CREATE FUNCTION crm.baja_padron_avisar() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('embudo', json_build_object('tabla', 'oportunidades',
+                                                  'usuario_id', u.usuario_id)::text)
+       FROM (SELECT DISTINCT o.usuario_id
+               FROM nuevas n JOIN crm.oportunidades o ON o.cliente_id = n.cliente_id
+              WHERE n.motivo = 'BAJA_PADRON' AND o.estado IN ('ABIERTA', 'EN_BANDEJA')) u;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION crm.baja_padron_avisar() FROM PUBLIC;
+CREATE TRIGGER baja_padron_ins AFTER INSERT ON crm.bloqueos
+    REFERENCING NEW TABLE AS nuevas FOR EACH STATEMENT EXECUTE FUNCTION crm.baja_padron_avisar();
+CREATE TRIGGER baja_padron_upd AFTER UPDATE ON crm.bloqueos
+    REFERENCING NEW TABLE AS nuevas FOR EACH STATEMENT EXECUTE FUNCTION crm.baja_padron_avisar();
 
 -- A new campaign's audience: after the blocks that are the person's wish (BLOQUEADO).
 SELECT crm.funcion_reemplazar('crm.wa_audiencia(integer,smallint,smallint,smallint,integer)',

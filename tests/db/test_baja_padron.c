@@ -3,7 +3,8 @@
  * through sql/087: api.oportunidad_baja_padron gives the date to the opportunity's owner, her
  * supervisor, an admin and the auditor, nothing to anyone else (crm.bloqueos stays closed to a
  * promoter), and db_tui_detalle carries it as Detalle and `embudo oportunidad` read it; a
- * block that ended (the client came back in a later file) shows nothing; a campaign message
+ * block that ended (the client came back in a later file) shows nothing; writing or ending
+ * the block tells the owner's panes to re-read (NOTIFY); a campaign message
  * planned before the baja is skipped at the claim (OMITIDO BAJA_PADRON, with its Spanish
  * reason), and a new campaign leaves the client out from the start until they come back.
  */
@@ -16,8 +17,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "db/db_tui.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -146,20 +149,55 @@ test_quien_ve_la_baja(void **state)
     db_close(adm);
 }
 
+/* The payloads on channel embudo that listener has received so far, ";"-separated. */
+static const char *
+avisos(struct db *listener)
+{
+    static char out[512];
+    PGnotify *nt;
+
+    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
+    out[0] = '\0';
+    while ((nt = PQnotifies(db_pg(listener))) != NULL) {
+        if (strcmp(nt->relname, "embudo") == 0)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ";" : "",
+                     nt->extra);
+        PQfreemem(nt);
+    }
+    return out;
+}
+
 /* The client came back in a later file: the block ended, nothing shows; a block with an end
- * still ahead is in force; retired again, the new date shows. */
+ * still ahead is in force; retired again, the new date shows. Each change tells the owner's
+ * panes (her open Detalle) to re-read. */
 static void
 test_baja_terminada(void **state)
 {
     struct dbt *t = *state;
-    struct db *adm = dbt_connect(t, NULL), *sup;
+    struct db *adm = dbt_connect(t, NULL), *sup, *oye;
     long long o = seed(t, adm);
     struct tui_detalle d;
     struct err e = { 0 };
+    char aviso[96];
 
+    snprintf(aviso, sizeof aviso, "{\"tabla\" : \"oportunidades\", \"usuario_id\" : %lld}",
+             dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'bp_p1'"));
+    oye = dbt_connect(t, "bp_p1");
+    dbt_exec(oye, "LISTEN embudo");
     dar_de_baja(adm, o);
+    assert_string_equal(avisos(oye), aviso);
     dbt_exec(adm, "UPDATE crm.bloqueos SET created_at = now() - interval '10 days'");
+    assert_string_equal(avisos(oye), aviso);
     volver(adm, o);
+    assert_string_equal(avisos(oye), aviso);
+    /* Another motive says nothing new to her. */
+    dbt_exec(adm,
+             "INSERT INTO crm.bloqueos (cliente_id, motivo, hasta) SELECT cliente_id,"
+             " 'ENFRIAMIENTO', now() + interval '1 day' FROM crm.oportunidades WHERE id ="
+             " %lld",
+             o);
+    assert_string_equal(avisos(oye), "");
+    db_close(oye);
     assert_string_equal(baja_como(t, "bp_p1", o), "no");
     assert_string_equal(baja_como(t, "bp_sup", o), "no");
     sup = dbt_connect(t, "bp_sup");
