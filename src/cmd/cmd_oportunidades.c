@@ -4,8 +4,10 @@
  * opportunities the caller may see (a promoter its own, a supervisor its team's, an admin
  * all; row-level security decides) and the sales of the last 7 days, with the ids that
  * `mover`, `venta`, `reasignar` and `bandeja` take. The rows are the TUI embudo's
- * (db_tui_embudo), so the two never disagree; the time left is in business hours. Main
- * thread.
+ * (db_tui_embudo), so the two never disagree; the time left is in business hours. `embudo
+ * oportunidad N` shows one of them (any state) as the TUI's Detalle reads it (db_tui_detalle):
+ * its data, its contacts and, when the lender no longer lists the client (sql/087), the
+ * aviso with the date. Main thread.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
+#include "core/baja_padron.h"
 #include "db/db.h"
 #include "db/db_tui.h"
 #include "util/err.h"
@@ -183,6 +186,196 @@ cmd_oportunidades_exec(struct cmd_ctx *ctx)
 out:
     free(rows);
     free(et);
+    db_close(db);
+    return status;
+}
+
+/* ---- oportunidad N -------------------------------------------------------------------- */
+
+/* "label      value" (value "—" when empty) into sb. */
+static void
+detalle_par(struct strbuf *sb, const char *label, const char *value)
+{
+    crm_cmd_col(sb, label, 10);
+    strbuf_addf(sb, "%s\n", value[0] != '\0' ? value : "—");
+}
+
+static const char *
+contacto_label(const char *tipo)
+{
+    return strcmp(tipo, "CELULAR") == 0 ? "Celular" : strcmp(tipo, "FIJO") == 0 ? "Fijo" : "Correo";
+}
+
+/* The day of t as "12/11/2026" in the local zone (the configuration's, unless TZ is set). */
+static const char *
+fecha_txt(time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    if (localtime_r(&t, &tm) == NULL || strftime(buf, size, "%d/%m/%Y", &tm) == 0)
+        snprintf(buf, size, "—");
+    return buf;
+}
+
+static void
+detalle_print_text(const struct tui_detalle *d)
+{
+    struct strbuf sb;
+    char buf[1024], vence[64], dia[32];
+
+    strbuf_init(&sb);
+    strbuf_addf(&sb, "Oportunidad %lld · %s\n", (long long)d->t.id, d->t.cliente);
+    if (d->baja_padron != 0) /* first, as in Detalle: what changes how she works it */
+        strbuf_addf(
+            &sb, "%s\n",
+            baja_padron_fmt(buf, sizeof buf, fecha_txt(d->baja_padron, dia, sizeof dia), false));
+    snprintf(buf, sizeof buf, "%s · %s", d->etapa, estado_txt[d->t.estado]);
+    detalle_par(&sb, "Etapa", buf);
+    if (d->t.estado == TUI_ABIERTA)
+        detalle_par(&sb, "Vence", vence_txt(&d->t, vence, sizeof vence));
+    snprintf(buf, sizeof buf, "%s%s%s", d->t.convenio, d->convenio_nombre[0] != '\0' ? " — " : "",
+             d->convenio_nombre);
+    detalle_par(&sb, "Convenio", buf);
+    if (!d->prospecto) {
+        snprintf(buf, sizeof buf, "%s%s%s", d->entidad, d->municipio[0] != '\0' ? " · " : "",
+                 d->municipio);
+        detalle_par(&sb, "Entidad", buf);
+        snprintf(buf, sizeof buf, "%d años", d->edad);
+        detalle_par(&sb, "Edad", d->edad > 0 ? buf : "");
+        detalle_par(&sb, "RFC", d->rfc);
+    }
+    detalle_par(&sb, "CURP", d->curp);
+    snprintf(buf, sizeof buf, "%s%s%s%s", d->t.login, d->usuario_nombre[0] != '\0' ? " (" : "",
+             d->usuario_nombre, d->usuario_nombre[0] != '\0' ? ")" : "");
+    detalle_par(&sb, "Promotor", buf);
+    if (d->motivo_salida[0] != '\0')
+        detalle_par(&sb, "Motivo", d->motivo_salida);
+    if (d->venta_folio[0] != '\0') {
+        snprintf(buf, sizeof buf, "$%s · %s · folio %s", d->venta_monto, d->venta_producto,
+                 d->venta_folio);
+        detalle_par(&sb, "Venta", buf);
+    }
+    for (size_t i = 0; i < d->ncontactos; i++) {
+        snprintf(buf, sizeof buf, "%s%s", d->contactos[i].valor,
+                 d->contactos[i].vigente ? "" : " (no vigente)");
+        detalle_par(&sb, contacto_label(d->contactos[i].tipo), buf);
+    }
+    fputs(sb.buf, stdout);
+    strbuf_fini(&sb);
+}
+
+/* s, or JSON null when empty. */
+static void
+json_texto(struct json *j, const char *key, const char *s)
+{
+    json_key(j, key);
+    json_str(j, s[0] != '\0' ? s : NULL);
+}
+
+static void
+json_contactos(struct json *j, const struct tui_detalle *d)
+{
+    json_key(j, "contactos");
+    json_arr(j);
+    for (size_t i = 0; i < d->ncontactos; i++) {
+        json_obj(j);
+        json_texto(j, "tipo", d->contactos[i].tipo);
+        json_texto(j, "valor", d->contactos[i].valor);
+        json_key(j, "vigente");
+        json_bool(j, d->contactos[i].vigente);
+        json_end(j);
+    }
+    json_end(j);
+}
+
+static void
+detalle_print_json(const struct tui_detalle *d)
+{
+    const struct tui_tarjeta *t = &d->t;
+    bool venta = d->venta_folio[0] != '\0';
+    struct strbuf sb;
+    struct json j;
+    char t1[32], num[32];
+
+    strbuf_init(&sb);
+    json_init(&j, &sb);
+    json_obj(&j);
+    json_key(&j, "oportunidad");
+    json_int(&j, t->id);
+    json_texto(&j, "cliente", t->cliente);
+    json_key(&j, "prospecto");
+    json_bool(&j, d->prospecto);
+    json_key(&j, "baja_padron"); /* since when the lender no longer lists the client */
+    json_str(&j, crm_cmd_time_iso(d->baja_padron, t1, sizeof t1));
+    json_texto(&j, "convenio", t->convenio);
+    json_texto(&j, "convenio_nombre", d->convenio_nombre);
+    json_texto(&j, "entidad", d->entidad);
+    json_texto(&j, "municipio", d->municipio);
+    json_key(&j, "edad");
+    if (d->edad > 0)
+        json_int(&j, d->edad);
+    else
+        json_null(&j);
+    json_texto(&j, "curp", d->curp);
+    json_texto(&j, "rfc", d->rfc);
+    json_texto(&j, "etapa", d->etapa);
+    json_texto(&j, "estado", estado_txt[t->estado]);
+    json_key(&j, "horas_habiles_restantes"); /* as in `oportunidades` */
+    if (t->con_timer && t->estado == TUI_ABIERTA) {
+        snprintf(num, sizeof num, "%.2f", t->restante);
+        json_num(&j, num);
+    } else {
+        json_null(&j);
+    }
+    json_key(&j, "etapa_desde");
+    json_str(&j, crm_cmd_time_iso(t->etapa_desde, t1, sizeof t1));
+    json_texto(&j, "promotor", t->login);
+    json_texto(&j, "promotor_nombre", d->usuario_nombre);
+    json_key(&j, "lote");
+    json_int(&j, t->lote_id);
+    json_texto(&j, "motivo_salida", d->motivo_salida);
+    json_texto(&j, "venta_folio", d->venta_folio);
+    json_key(&j, "venta_monto");
+    if (venta)
+        json_num(&j, d->venta_monto);
+    else
+        json_null(&j);
+    json_texto(&j, "venta_producto", venta ? d->venta_producto : "");
+    json_contactos(&j, d);
+    json_end(&j);
+    crm_cmd_json_print(&sb);
+    strbuf_fini(&sb);
+}
+
+int
+cmd_oportunidad_exec(struct cmd_ctx *ctx)
+{
+    const struct cmd_entry *entry = cmd_find("oportunidad");
+    const struct cmd_opt opts[] = { { NULL, false, NULL, NULL } };
+    struct tui_detalle d;
+    struct err e = { 0 };
+    char *pos[2];
+    int npos = 0, status;
+    long id;
+    struct db *db;
+
+    if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, pos, 1, &npos)) != 0)
+        return status;
+    if (npos != 1)
+        return cmd_usage(entry, "se espera el número de OPORTUNIDAD");
+    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
+        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_tui_detalle(db, id, &d, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        if (ctx->json)
+            detalle_print_json(&d);
+        else
+            detalle_print_text(&d);
+        db_tui_detalle_fini(&d);
+    }
     db_close(db);
     return status;
 }
