@@ -192,7 +192,7 @@ static const char sql_detalle[] =
     "  coalesce(c.municipio, ''), coalesce(c.edad, 0), coalesce(c.curp, p.curp, ''),"
     "  coalesce(c.rfc, ''), coalesce(o.motivo_salida, ''), coalesce(vt.folio, ''),"
     "  coalesce(vt.monto::text, ''), coalesce(vt.producto, ''), o.prospecto_id IS NOT NULL,"
-    "  p.telefono, coalesce(extract(epoch FROM bp.desde)::bigint, 0),"
+    "  p.telefono, coalesce(floor(extract(epoch FROM bp.desde))::bigint, 0),"
     "  coalesce(to_char(bp.desde AT TIME ZONE crm.zona(), 'DD/MM/YYYY'), '')"
     " FROM o JOIN crm.etapas e ON e.id = o.etapa_id"
     " LEFT JOIN padron.clientes c ON c.id = o.cliente_id"

@@ -136,10 +136,11 @@ test_quien_ve_la_baja(void **state)
                         dbt_scalar_tmp(t, adm,
                                        "SELECT to_char(now() AT TIME ZONE crm.zona(),"
                                        " 'DD/MM/YYYY')"));
-    assert_int_equal(d.baja_padron, dbt_scalar_ll(t, adm,
-                                                  "SELECT extract(epoch FROM created_at)::bigint"
-                                                  " FROM crm.bloqueos WHERE motivo ="
-                                                  " 'BAJA_PADRON'"));
+    assert_int_equal(d.baja_padron,
+                     dbt_scalar_ll(t, adm,
+                                   "SELECT floor(extract(epoch FROM created_at))::bigint"
+                                   " FROM crm.bloqueos WHERE motivo ="
+                                   " 'BAJA_PADRON'"));
     db_tui_detalle_fini(&d);
     assert_int_equal(db_tui_detalle(p1, o + 1, &d, &e), RC_OK);
     assert_int_equal(d.baja_padron, 0);
