@@ -347,7 +347,12 @@ draw_bottom(struct app *a)
     } else if (a->message[0] != '\0') {
         hint_vm_message(&a->hint_vm, a->message, a->message_error, a->layout.cols);
     } else {
-        hint_vm_build(&a->hint_vm, a->km, hint_ctx(a), a->layout.cols);
+        const struct app_slot *sl = &a->slots[a->active];
+        enum keymap_ctx ctx = hint_ctx(a);
+
+        /* The pane's own bar offers only what its current view does. */
+        hint_vm_build_offered(&a->hint_vm, a->km, ctx, a->layout.cols,
+                              ctx == sl->ops->ctx ? sl->ops->offers : NULL, sl->st);
     }
     bar_pane_draw(&a->hint_p, &a->hint_vm.line);
 }

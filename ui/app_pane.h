@@ -85,6 +85,10 @@ struct pane_ops {
     int (*command)(void *st, int argc, char **argv, struct err *e);
     /* Unsaved input the user would lose (q asks first). */
     bool (*dirty)(void *st);
+    /* Whether act does something in the pane's current view; the hint bar leaves out what it
+       refuses there (a key that only says "not here" is no hint). NULL: every binding of its
+       context works in every view. */
+    bool (*offers)(const void *st, enum action act);
 };
 
 /* The registry: ui/app_panes.c. */

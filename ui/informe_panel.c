@@ -5,7 +5,8 @@
  * narrows it to each promoter in turn and back to all, ":informe DESDE HASTA LOGIN" sets
  * both. v switches to the aging heatmap of db_envejecimiento_load (now, per promoter and
  * stage; ← → over stages that do not fit) and back, ":envejecimiento [LOGIN]" shows it and
- * ":informe" the report again; p narrows it too. It only reads. A
+ * ":informe" the report again; p narrows it too; the range keys are the report's, so there
+ * they say so and its hint bar leaves them out (informe_offers). It only reads. A
  * refusal of the api (a range it does not take, a promoter outside the scope) goes to the
  * bottom bar and the view on screen stays, with its range and promoter.
  *
@@ -314,7 +315,7 @@ informe_range_key(struct informe_st *s, enum action act)
 
     if (dias == 0 && act != ACTION_PERIOD_PREV && act != ACTION_PERIOD_NEXT)
         return false;
-    if (s->m.vista == INFORME_VISTA_ENVEJECIMIENTO) {
+    if (!informe_model_offers(&s->m, act)) { /* the heatmap: its bar does not offer them */
         app_message(s->a, false, "El envejecimiento es de ahora: las fechas son del informe (v).");
         return true;
     }
@@ -329,6 +330,15 @@ informe_range_key(struct informe_st *s, enum action act)
     if (moved)
         informe_load(s);
     return true;
+}
+
+/* The hint bar's question: what works in the view shown (informe_model_offers). */
+static bool
+informe_offers(const void *st, enum action act)
+{
+    const struct informe_st *s = st;
+
+    return informe_model_offers(&s->m, act);
 }
 
 static bool
@@ -520,4 +530,5 @@ const struct pane_ops informe_panel = {
     .draw = informe_draw,
     .notify = informe_notify,
     .command = informe_command,
+    .offers = informe_offers,
 };

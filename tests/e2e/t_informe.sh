@@ -10,9 +10,9 @@
 # The aging heatmap (v), for a team of its own (supenv: promenv1, promenv2): each promoter's
 # first cell says what api.informe_envejecimiento says for supenv, in its band's colour with
 # its glyph (○ past the stage's timer, ● well within), the totals under the grid, the hint
-# bar and ? list v, the range keys say they are the report's, at 40 columns the stages that
-# do not fit are reached with →, a lead captured from the CLI shows up by itself, and v goes
-# back to the report. Then the command line: :env + Tab, :envejecimiento with a login, a date
+# bar and ? list v, the bar leaves out [ and ] (the range keys say they are the report's), at
+# 40 columns the stages that do not fit are reached with →, a lead captured from the CLI shows
+# up by itself, and v goes back to the report and its bar with [ and ]. Then the command line: :env + Tab, :envejecimiento with a login, a date
 # refused, :informe back to the report, :ayuda listing it. With NO_COLOR the same cells keep
 # their glyphs and carry no colour.
 # It only reads the shared data; what it writes is prominf's and the envejecimiento team's.
@@ -192,7 +192,9 @@ aviso=$(sql_as supenv "SELECT sum(en_aviso) FROM api.informe_envejecimiento() WH
 expect_line "^ En aviso +$([ "$aviso" = 0 ] && echo 0 || echo "◐ $aviso")( |\$)"
 expect_line '^ Vencidas +0( |$)'
 expect_line '^ Cada celda: abiertas · mediana de horas hábiles en la etapa\.$'
-expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
+# The bar offers what works in the heatmap: not [ and ], the report's, which it refuses below.
+expect_line '^ p promotor  v informe/envejecimiento  \? ayuda  : comando  q salir *$'
+screen | tail -n 1 | grep -q '[][]' && fail "la barra del mapa de calor ofrece [ o ]: $(screen | tail -n 1)"
 send '?'
 wait_for "Ayuda: Informe"
 expect_line '│  v +informe/envejecimiento +│'
@@ -217,6 +219,7 @@ eb --as promenv2 captar --nombre "Dalia Nueva" --telefono 5599000714 >/dev/null 
 wait_match '^ promenv2 +● 2 · '
 send v
 wait_for "Informe $semana · todo el equipo"
+expect_line '^ \[ anterior  \] siguiente  p promotor  v informe/envejecimiento  \? ayuda *$'
 # The command line reaches it too: :env completes to :envejecimiento, which shows the heatmap;
 # with a login it narrows it; :informe shows the report again, for the same promoter.
 send ':env'

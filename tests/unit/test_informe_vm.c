@@ -390,6 +390,75 @@ test_the_hint_bar_offers_the_heatmap_at_80_columns(void **st)
         assert_false(keymap_action_writes(informe_keys[i].action));
 }
 
+/* The bar as the client builds it for the pane in the view m shows (informe_panel's offers). */
+static bool
+offers_in(const void *ctx, enum action act)
+{
+    return informe_model_offers(ctx, act);
+}
+
+static char *
+hint_bar_in(const struct keymap *km, const struct informe_model *m, int width)
+{
+    struct hint_vm h;
+
+    hint_vm_build_offered(&h, km, KEYMAP_INFORME, width, offers_in, m);
+    return vm_lines_render(&h.line, 1);
+}
+
+/* The heatmap refuses the range keys ("El envejecimiento es de ahora…"), so for no profile and
+ * at no width does its bar offer [ or ]; p, v and the global keys take their room. v back to
+ * the report gives the report's bar again. */
+static void
+test_the_heatmap_bar_offers_no_range_keys(void **st)
+{
+    static const enum vm_profile all[] = { VM_PROFILE_PROMOTOR, VM_PROFILE_SUPERVISOR,
+                                           VM_PROFILE_ADMIN, VM_PROFILE_AUDITOR };
+    static const enum action rango[] = { ACTION_PERIOD_PREV, ACTION_PERIOD_NEXT, ACTION_PERIOD_DAY,
+                                         ACTION_PERIOD_WEEK, ACTION_PERIOD_MONTH };
+    static const int widths[] = { 40, 80, 200 };
+
+    (void)st;
+    for (size_t i = 0; i < N(all); i++) {
+        struct keymap *km = informe_keymap(all[i]);
+        struct informe_model m;
+        char *report = hint_bar(km, 80), *got;
+
+        informe_model_init(&m, all[i]);
+        got = hint_bar_in(km, &m, 80);
+        assert_string_equal(got, report); /* the report offers every key it has */
+        assert_non_null(strstr(got, "[ anterior  ] siguiente"));
+        free(got);
+        assert_int_equal(informe_model_vista(&m), INFORME_VISTA_ENVEJECIMIENTO);
+        for (size_t w = 0; w < N(widths); w++) {
+            got = hint_bar_in(km, &m, widths[w]);
+            if (strchr(got, '[') != NULL || strchr(got, ']') != NULL)
+                fail_msg("perfil %d, %d columnas: el mapa de calor ofrece [ o ]: «%s»", (int)all[i],
+                         widths[w], got);
+            free(got);
+        }
+        got = hint_bar_in(km, &m, 80);
+        assert_string_equal(got, all[i] == VM_PROFILE_PROMOTOR
+                                     ? " v informe/envejecimiento  ? ayuda  : comando  q salir\n"
+                                     : " p promotor  v informe/envejecimiento  ? ayuda  : comando"
+                                       "  q salir\n");
+        free(got);
+        for (size_t a = 0; a < N(rango); a++)
+            assert_false(informe_model_offers(&m, rango[a]));
+        assert_true(informe_model_offers(&m, ACTION_TOGGLE_VIEW));
+        assert_true(informe_model_offers(&m, ACTION_PICK_MEMBER));
+        assert_int_equal(informe_model_vista(&m), INFORME_VISTA_RESUMEN);
+        got = hint_bar_in(km, &m, 80);
+        assert_string_equal(got, report);
+        for (size_t a = 0; a < N(rango); a++)
+            assert_true(informe_model_offers(&m, rango[a]));
+        free(got);
+        free(report);
+        informe_model_fini(&m);
+        keymap_free(km);
+    }
+}
+
 /* "?" in Informe: v with both views' names, after the range keys and p. */
 static void
 test_the_help_lists_v(void **st)
@@ -943,6 +1012,7 @@ main(void)
         cmocka_unit_test(test_the_words_of_the_command),
         cmocka_unit_test(test_the_words_of_the_heatmap_command),
         cmocka_unit_test(test_the_hint_bar_offers_the_heatmap_at_80_columns),
+        cmocka_unit_test(test_the_heatmap_bar_offers_no_range_keys),
         cmocka_unit_test(test_the_help_lists_v),
         cmocka_unit_test(test_supervisor_at_80x24),
         cmocka_unit_test(test_every_column_and_the_promoters_at_160x50),

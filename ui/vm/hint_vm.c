@@ -5,13 +5,21 @@
 
 #define HINT_SCAN 128
 
+/* What the bar is built for: the context shown and what its view refuses. */
+struct hint_where {
+    enum keymap_ctx ctx;
+    hint_offers_fn offers; /* NULL: everything */
+    const void *octx;
+};
+
 /*
- * Adds ctx's hint pairs from column *col, keeping those that really do that in shown_in;
- * returns how many were added, or more than room when one did not fit (the rest stop).
+ * Adds ctx's hint pairs from column *col, keeping those that really do that where the bar is
+ * shown (w); returns how many were added, or more than room when one did not fit (the rest
+ * stop).
  */
 static int
-hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, enum keymap_ctx shown_in,
-         int *col, int room)
+hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
+         const struct hint_where *w, int *col, int room)
 {
     const struct keymap_binding *b[HINT_SCAN];
     size_t n = keymap_bindings(km, ctx, b, HINT_SCAN);
@@ -25,8 +33,10 @@ hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, enum 
         int need;
 
         if (!b[i]->hint || seen[b[i]->action] ||
-            keymap_lookup(km, shown_in, &b[i]->key) != b[i]->action)
+            keymap_lookup(km, w->ctx, &b[i]->key) != b[i]->action)
             continue; /* (a global key the pane context rebinds or unbinds) */
+        if (w->offers != NULL && !w->offers(w->octx, b[i]->action))
+            continue; /* refused in the view shown: a hint must not offer it */
         seen[b[i]->action] = true;
         /* a hinted key for pane 1 ending in 1 (Alt-1) stands for the nine: "Alt-1…9" */
         snprintf(label, sizeof label, "%s%s", b[i]->label,
@@ -44,13 +54,21 @@ hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, enum 
 void
 hint_vm_build(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int width)
 {
+    hint_vm_build_offered(vm, km, ctx, width, NULL, NULL);
+}
+
+void
+hint_vm_build_offered(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int width,
+                      hint_offers_fn offers, const void *octx)
+{
+    const struct hint_where w = { .ctx = ctx, .offers = offers, .octx = octx };
     int col = 1, used;
 
     vm->width = width;
     vm_line_init(&vm->line, ROLE_HINT);
-    used = hint_ctx(vm, km, ctx, ctx, &col, HINT_MAX_PAIRS);
+    used = hint_ctx(vm, km, ctx, &w, &col, HINT_MAX_PAIRS);
     if (used < HINT_MAX_PAIRS && keymap_ctx_inherits(ctx))
-        hint_ctx(vm, km, KEYMAP_GLOBAL, ctx, &col, HINT_MAX_PAIRS - used);
+        hint_ctx(vm, km, KEYMAP_GLOBAL, &w, &col, HINT_MAX_PAIRS - used);
 }
 
 void

@@ -21,11 +21,23 @@ struct hint_vm {
 };
 
 /*
+ * Whether act does something where the bar is shown: a pane with more than one view refuses
+ * some of its context's keys in one of them (Informe's heatmap and its range keys). ctx is the
+ * caller's (the pane's state).
+ */
+typedef bool (*hint_offers_fn)(const void *ctx, enum action act);
+
+/*
  * Builds the bar for ctx and width: "key desc" pairs of ctx's bindings marked hint (one
  * per action, the first key), then, for pane contexts, the global ones, at most
  * HINT_MAX_PAIRS; a pair that does not fit whole is left out, with the ones after it.
  */
 void hint_vm_build(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx, int width);
+
+/* The same, leaving out every pair whose action offers(octx, action) says is refused there,
+ * so the bar shows only keys that work now; offers NULL leaves out nothing. */
+void hint_vm_build_offered(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
+                           int width, hint_offers_fn offers, const void *octx);
 
 /* The bar shows msg instead (error: ROLE_ERROR with "✗", else ROLE_HINT). */
 void hint_vm_message(struct hint_vm *vm, const char *msg, bool error, int width);

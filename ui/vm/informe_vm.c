@@ -106,6 +106,16 @@ informe_model_loaded(const struct informe_model *m)
 }
 
 bool
+informe_model_offers(const struct informe_model *m, enum action act)
+{
+    bool rango = act == ACTION_PERIOD_PREV || act == ACTION_PERIOD_NEXT ||
+                 act == ACTION_PERIOD_DAY || act == ACTION_PERIOD_WEEK ||
+                 act == ACTION_PERIOD_MONTH;
+
+    return !rango || m->vista == INFORME_VISTA_RESUMEN;
+}
+
+bool
 informe_model_action(struct informe_model *m, enum action a, int page)
 {
     bool moved = false;

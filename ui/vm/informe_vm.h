@@ -27,7 +27,8 @@ struct err;
  * The pane's keys (struct pane_ops.keys of ui/informe_panel.c), kept here so the tests build
  * the very hint bar and "?" of the Informe tab. The hint bar at 80 columns holds
  * "[ anterior  ] siguiente  p promotor  v informe/envejecimiento  ? ayuda" (a promoter, without
- * p, also ": comando  q salir"): s, d and m are in "?" only.
+ * p, also ": comando  q salir"): s, d and m are in "?" only. In the heatmap, which refuses
+ * the range keys, the bar leaves out [ and ] (informe_model_offers).
  */
 #define INFORME_NKEYS 7
 extern const struct keymap_entry informe_keys[INFORME_NKEYS];
@@ -105,6 +106,9 @@ void informe_model_take_env(struct informe_model *m, struct env_datos *d);
 enum informe_vista informe_model_vista(struct informe_model *m);
 /* Whether the view shown has been read (what "Consultando…" waits for). */
 bool informe_model_loaded(const struct informe_model *m);
+/* Whether act works in the view shown: the range keys ([ ] d s m) are the report's, so the
+ * heatmap refuses them (the pane says why) and its hint bar does not offer them. */
+bool informe_model_offers(const struct informe_model *m, enum action act);
 /* Scrolling (↑↓, RePág/AvPág, Inicio/Fin); page = rows one screen shows; in the heatmap also
  * ← → over the stages that do not fit. True when it moved. */
 bool informe_model_action(struct informe_model *m, enum action a, int page);
