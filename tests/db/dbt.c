@@ -379,6 +379,7 @@ dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t 
         snprintf(role, sizeof role, "embudo_%s",
                  strcmp(u[i].rol, "PROMOTOR") == 0     ? "promotor"
                  : strcmp(u[i].rol, "SUPERVISOR") == 0 ? "supervisor"
+                 : strcmp(u[i].rol, "AUDITOR") == 0    ? "auditor"
                                                        : "admin");
         dbt_role(t, u[i].login, role);
         dbt_exec(adm,

@@ -106,9 +106,9 @@ struct dbt_usuario {
 };
 
 /*
- * Creates each user's role (member of embudo_promotor / _supervisor / _admin) and its
- * crm.usuarios row, in array order (a supervisor before its promoters), as adm. Fails the
- * test on error.
+ * Creates each user's role (member of embudo_promotor / _supervisor / _admin / _auditor, as
+ * its rol says) and its crm.usuarios row, in array order (a supervisor before its promoters),
+ * as adm. Fails the test on error.
  */
 void dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n);
 
