@@ -19,12 +19,22 @@
 
 struct db;
 struct db_filtros;
+struct db_sesion;
 struct err;
 struct json;
 struct strbuf;
 
 /* Connects as ctx->as_login (NULL = the default login). NULL after printing the failure. */
 struct db *crm_cmd_open(const struct cmd_ctx *ctx);
+
+/*
+ * Whether the session s (db_sesion_load) may run que ("el worker", "el barrido"), a loop whose
+ * every round writes — the timer sweep at least; hace says what it writes. false with the
+ * refusal in e (RC_REFUSED, Spanish, naming the account to use instead): the auditor only
+ * reads (sql/071), and a role without the sweep's grants could only fail once a minute.
+ */
+bool crm_cmd_sesion_barre(const struct db_sesion *s, const char *que, const char *hace,
+                          struct err *e);
 
 /* Reports e (stderr, and stdout as JSON with --json); returns 1. */
 int crm_cmd_fail(const struct cmd_ctx *ctx, const struct err *e);

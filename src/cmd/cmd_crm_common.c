@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "db/db_crm.h"
+#include "db/db_sesion.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -29,6 +30,24 @@ crm_cmd_open(const struct cmd_ctx *ctx)
     if (db == NULL)
         (void)crm_cmd_fail(ctx, &e);
     return db;
+}
+
+bool
+crm_cmd_sesion_barre(const struct db_sesion *s, const char *que, const char *hace, struct err *e)
+{
+    if (s->barre)
+        return true;
+    if (strcmp(s->rol, "AUDITOR") == 0)
+        err_set(e, RC_REFUSED,
+                "un auditor no puede correr %s: su rol solo consulta, y %s escribe cada minuto"
+                " (%s); use la cuenta svc_embudo o un administrador",
+                que, que, hace);
+    else
+        err_set(e, RC_REFUSED,
+                "la sesión %s no puede correr %s: su rol no tiene permiso para el barrido de"
+                " temporizadores (api.barrer_timers); use la cuenta svc_embudo o un administrador",
+                s->login, que);
+    return false;
 }
 
 int

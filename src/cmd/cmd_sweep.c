@@ -6,6 +6,9 @@
  * or error recorded; `embudo worker` runs the same one). Without --once it repeats every
  * SWEEP_PERIOD_S seconds until SIGINT or SIGTERM; a lost connection is reopened on the next run.
  * Any number of sweepers may run at once: the database hands each row to exactly one of them.
+ * Each new connection first reads who it is (db_sesion): a session that may not sweep (the
+ * auditor) is refused at once with the account to use, exit 1, instead of a failed run every
+ * minute forever.
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -18,6 +21,7 @@
 #include "cmd/cmd_crm.h"
 #include "db/db.h"
 #include "db/db_crm.h"
+#include "db/db_sesion.h"
 #include "rt/sweep.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -72,6 +76,27 @@ sweep_wait(int seconds)
         sleep(1);
 }
 
+/* A new connection: whether its session may sweep at all. NULL (closed, printed) when not or
+ * when it could not be told; with vetado set when it may not, so the loop ends instead of
+ * failing every minute. */
+static struct db *
+sweep_open(struct cmd_ctx *ctx, bool *vetado)
+{
+    struct db *db = crm_cmd_open(ctx);
+    struct db_sesion s;
+    struct err e = { 0 };
+
+    if (db == NULL)
+        return NULL;
+    if (db_sesion_load(db, &s, &e) == RC_OK &&
+        crm_cmd_sesion_barre(&s, "el barrido", "devuelve al pool las oportunidades vencidas", &e))
+        return db;
+    *vetado = e.rc == RC_REFUSED;
+    (void)crm_cmd_fail(ctx, &e);
+    db_close(db);
+    return NULL;
+}
+
 /* The loop; returns the exit status. */
 static int
 sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
@@ -79,11 +104,14 @@ sweep_loop(struct cmd_ctx *ctx, bool once, const char *proceso)
     struct db *db = NULL;
     struct sweep_run run;
     struct err e = { 0 };
+    bool vetado = false;
     int status = 0;
 
     while (atomic_load(&sweep_stop) == 0) {
-        if (db == NULL && (db = crm_cmd_open(ctx)) == NULL) {
+        if (db == NULL && (db = sweep_open(ctx, &vetado)) == NULL) {
             status = 1;
+            if (vetado)
+                return 1; /* its role may not sweep: a minute later it still may not */
         } else if (sweep_run(db, proceso, &sweep_stop, &run, &e) != RC_OK) {
             sweep_print(ctx, &run, &e);
             status = 1;

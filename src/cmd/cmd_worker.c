@@ -23,7 +23,17 @@
  * embudo_owner) every account whose promoter enabled envio_servidor; a promoter's session
  * (the per-user unit embudo-worker@LOGIN: that Unix user, their role, their key file) only
  * their own account, under the same conditions; anyone else nothing. A promoter's session
- * sweeps like the promoter's terminal does and says once that it does not suppress (EB101).
+ * sweeps like the promoter's terminal does (api.barrer_timers is every working group's) and
+ * says once that it does not suppress (EB101).
+ *
+ * Each new connection first reads who its session is (db_sesion: crm.mi_rol() and the sweep's
+ * grants). A session that may not run the sweep — the auditor, whose role only reads
+ * (sql/071), or a role with no embudo grants — is refused before anything runs: said once on
+ * stderr with the account to use («un auditor no puede correr el worker: …; use la cuenta
+ * svc_embudo o un administrador»), and the worker ends with 1, the long-running one too.
+ * Decided over "run nothing": such a worker could do nothing at all (the sweep and the
+ * suppressions are refused, it has no account to send for), so staying up would only hide a
+ * unit started with the wrong account; the units do not restart on 1 (RestartPreventExitStatus).
  *
  * Credentials are sealed with the key file of the Unix user who linked the account
  * (wa.key_file, per user). A sender that cannot open them with this process's key (RC_CRYPTO
@@ -46,11 +56,13 @@
 #include <uv.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_crm.h"
 #include "cmd/wa_web.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "db/db_arco.h"
 #include "db/db_sender.h"
+#include "db/db_sesion.h"
 #include "rt/sender.h"
 #include "rt/sweep.h"
 #include "rt/worker.h"
@@ -101,7 +113,8 @@ struct wk_job {
     int *ids;
     struct db_sender_cuenta *cu; /* per id; usuario_id 0 when it could not be read */
     size_t n;
-    struct err e, ae, le;
+    bool vetado; /* this connection's session may not run the worker: nothing ran */
+    struct err e, ae, le, ve;
     int rc, arc, lrc;
 };
 
@@ -120,6 +133,27 @@ wk_state_fini(void *state)
     free(st);
 }
 
+/* Worker thread: a new connection, and who its session is, before anything runs on it. A
+ * session that may not sweep (the auditor) would be refused the whole round every minute:
+ * j->vetado with the reason in j->ve, and the loop thread ends the worker. */
+static int
+wk_open(struct wk_state *st, struct wk_job *j)
+{
+    struct db_sesion s;
+    int rc;
+
+    if ((st->db = db_open(st->cfg, st->login, &j->e)) == NULL)
+        return j->e.rc;
+    if ((rc = db_sesion_load(st->db, &s, &j->e)) != RC_OK) {
+        db_close(st->db); /* reopened, and asked again, by the next round */
+        st->db = NULL;
+        return rc;
+    }
+    j->vetado = !crm_cmd_sesion_barre(
+        &s, "el worker", "barre los temporizadores, suprime datos ARCO y envía campañas", &j->ve);
+    return RC_OK;
+}
+
 /* Worker thread. */
 static void
 wk_job_run(struct job *job, void *state)
@@ -127,11 +161,13 @@ wk_job_run(struct job *job, void *state)
     struct wk_job *j = (struct wk_job *)job;
     struct wk_state *st = state;
 
-    if (st->db == NULL && (st->db = db_open(st->cfg, st->login, &j->e)) == NULL) {
+    if (st->db == NULL && wk_open(st, j) != RC_OK) {
         j->rc = j->lrc = j->e.rc;
         j->le = j->e;
         return;
     }
+    if (j->vetado)
+        return;
     j->rc = sweep_run(st->db, j->w->proceso, NULL, &j->run, &j->e);
     j->arc = j->arco ? db_arco_suprimir(st->db, NULL, &j->sup, &j->nsup, &j->ae) : RC_OK;
     j->lrc = j->envio ? db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le) : RC_OK;
@@ -343,6 +379,14 @@ wk_job_done(struct job *job)
     struct wk_job *j = (struct wk_job *)job;
     struct wk *w = j->w;
 
+    if (job->ran && j->vetado) { /* said once; the worker ends (exit 1) */
+        fprintf(stderr, "embudo: %s\n", j->ve.msg);
+        w->status = 1;
+        free(j);
+        if (!w->stopping)
+            wk_shutdown(w);
+        return;
+    }
     if (job->ran && j->rc == RC_OK)
         printf("barrido: %d devueltas al pool, %d avisadas (%d lotes)\n", j->run.devueltas,
                j->run.avisadas, j->run.lotes);

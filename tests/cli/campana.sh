@@ -8,7 +8,8 @@
 # is (sql/084): `--sin-envio` sweeps and sends nothing while campaigns are due; a promoter's
 # worker (`--as promcli`) sends that promoter's campaign only, sweeps, says once that it does
 # not suppress, and leaves another promoter's envio_servidor account alone; a supervisor's
-# sends nothing and fails nothing.
+# sends nothing and fails nothing; an auditor's (and its `embudo sweep`) is refused at once,
+# with the account to use, exit 1, instead of failing every minute.
 # Usage: campana.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
 cli_name=campana
@@ -150,6 +151,25 @@ expect 0 '^0$' -- echo $?
 expect 1 '^0$' -- grep -cE 'envío|EB363' "$tmp/sup.out"
 expect 0 '^2 2$' -- pendientes
 
+# An auditor's worker: its role only reads (sql/071), so the sweep, the suppressions and any
+# send would be refused every minute. It says so once, before anything runs, with the account
+# to use, and ends by itself with 1 — the long-running one too (timeout's 124 would mean it
+# kept going). So does its `embudo sweep`.
+expect 0 '' -- psql_as postgres "SELECT api.crear_usuario('audcli', 'Auditora CLI', 'AUDITOR')"
+runs() { psql_as postgres "SELECT count(*) FROM crm.sweep_runs"; }
+antes=$(runs)
+$sim EMBUDO_RITMO=rapido timeout 30 $e --as audcli worker > "$tmp/aud.out" 2>&1
+expect 0 '^1$' -- echo $?
+expect 0 '^embudo: un auditor no puede correr el worker: su rol solo consulta, .*; use la cuenta svc_embudo o un administrador$' -- \
+    cat "$tmp/aud.out"
+expect 0 '^1$' -- grep -c . "$tmp/aud.out"
+expect 1 'un auditor no puede correr el worker' -- \
+    $sim EMBUDO_RITMO=rapido timeout 30 $e --as audcli worker --once --sin-envio
+expect 1 '^embudo: un auditor no puede correr el barrido: .*; use la cuenta svc_embudo o un administrador$' -- \
+    timeout 30 $e --as audcli sweep
+check 'el auditor no deja corridas de barrido' "$antes" "$(runs)"
+expect 0 '^2 2$' -- pendientes
+
 # promcli's own worker: its 2 go out, promcli2's account is not touched; it sweeps and says
 # once that suppressions are an admin's.
 $sim EMBUDO_RITMO=rapido $e --as promcli worker --once > "$tmp/prom.out" 2>&1
@@ -157,6 +177,7 @@ expect 0 '^0$' -- echo $?
 expect 0 "^envío cuenta ${u1:-0}: 2 enviados, 0 fallidos, 0 en duda\$" -- cat "$tmp/prom.out"
 expect 1 '^0$' -- grep -c "envío cuenta ${u2:-0}" "$tmp/prom.out"
 expect 0 '^barrido: [0-9]+ devueltas' -- cat "$tmp/prom.out"
+expect 1 '^0$' -- grep -c 'barrido fallido' "$tmp/prom.out"
 expect 0 '^1$' -- grep -c 'arco: esta sesión no es de un administrador' "$tmp/prom.out"
 expect 0 '^0 2$' -- pendientes
 expect 0 '^CONECTADA$' -- psql_as postgres "SELECT estado FROM crm.wa_cuentas
