@@ -75,6 +75,7 @@ estad_result(struct app_job *aj)
             v[i].respondidos = r->respondidos;
             v[i].bajas = r->bajas;
             v[i].fallidos = r->fallidos;
+            v[i].sin_entregar = r->sin_entregar;
             (void)estadisticas_motivos_parse(&v[i], r->fallidos_por);
         }
         estadisticas_model_take(&s->m, v, j->n);

@@ -199,17 +199,20 @@ campana_accion(struct cmd_ctx *ctx, const struct cmd_entry *entry, enum db_campa
 /* ---- estado -------------------------------------------------------------------------------- */
 
 /* The counts of struct db_campana_estado with their names, for both outputs. */
+#define NCUENTAS 13
 static void
-estado_counts(const struct db_campana_estado *s, const char *names[12], int vals[12])
+estado_counts(const struct db_campana_estado *s, const char *names[NCUENTAS], int vals[NCUENTAS])
 {
-    static const char *const n[12] = { "total",    "pendientes", "enviando",   "inciertos",
-                                       "enviados", "entregados", "leidos",     "respondidos",
-                                       "fallidos", "omitidos",   "cancelados", "bajas" };
-    const int v[12] = { s->total,    s->pendientes, s->enviando,   s->inciertos,
-                        s->enviados, s->entregados, s->leidos,     s->respondidos,
-                        s->fallidos, s->omitidos,   s->cancelados, s->bajas };
+    static const char *const n[NCUENTAS] = {
+        "total",       "pendientes", "enviando", "inciertos",  "enviados", "entregados",  "leidos",
+        "respondidos", "fallidos",   "omitidos", "cancelados", "bajas",    "sin_entregar"
+    };
+    const int v[NCUENTAS] = { s->total,       s->pendientes, s->enviando,   s->inciertos,
+                              s->enviados,    s->entregados, s->leidos,     s->respondidos,
+                              s->fallidos,    s->omitidos,   s->cancelados, s->bajas,
+                              s->sin_entregar };
 
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < NCUENTAS; i++) {
         names[i] = n[i];
         vals[i] = v[i];
     }
@@ -218,8 +221,8 @@ estado_counts(const struct db_campana_estado *s, const char *names[12], int vals
 static void
 estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
 {
-    const char *names[12];
-    int vals[12];
+    const char *names[NCUENTAS];
+    int vals[NCUENTAS];
     char t[64];
     struct strbuf sb;
     struct json j;
@@ -228,7 +231,7 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     if (!ctx->json) {
         printf("campaña %lld «%s» (%s, etapa %s): %s\n", (long long)s->id, s->nombre,
                s->usuario_login, s->etapa, s->estado);
-        for (int i = 0; i < 12; i++)
+        for (int i = 0; i < NCUENTAS; i++)
             printf("  %-12s %6d\n", names[i], vals[i]);
         if (s->proximo_at != 0)
             printf("próximo envío: %s\n", crm_cmd_time(s->proximo_at, t, sizeof t));
@@ -247,7 +250,7 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     json_str(&j, s->etapa);
     json_key(&j, "promotor");
     json_str(&j, s->usuario_login);
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < NCUENTAS; i++) {
         json_key(&j, names[i]);
         json_int(&j, vals[i]);
     }

@@ -323,8 +323,8 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
         "SELECT campana_id, nombre, estado, etapa, usuario_login, total, pendientes, enviando,"
         " inciertos, enviados, entregados, leidos, respondidos, fallidos, omitidos, cancelados,"
         " bajas, extract(epoch FROM creada_at)::bigint, extract(epoch FROM lanzada_at)::bigint,"
-        " extract(epoch FROM terminada_at)::bigint, extract(epoch FROM proximo_at)::bigint"
-        " FROM api.campana_estado($1)";
+        " extract(epoch FROM terminada_at)::bigint, extract(epoch FROM proximo_at)::bigint,"
+        " sin_entregar FROM api.campana_estado($1)";
     struct num n;
     const char *p[1] = { num_i64(&n, id) };
     int *counts[] = { &out->total,    &out->pendientes, &out->enviando,   &out->inciertos,
@@ -348,6 +348,7 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
     out->lanzada_at = (time_t)db_col_i64(res, 0, 18);
     out->terminada_at = (time_t)db_col_i64(res, 0, 19);
     out->proximo_at = (time_t)db_col_i64(res, 0, 20);
+    out->sin_entregar = db_col_int(res, 0, 21);
 out:
     PQclear(res);
     return rc;
@@ -596,8 +597,8 @@ db_wa_estadisticas(struct db *db, const char *desde, const char *hasta,
 {
     static const char sql[] =
         "SELECT usuario_id, usuario_login, to_char(dia, 'YYYYMMDD'), campana_id, campana,"
-        " enviados, entregados, leidos, respondidos, bajas, fallidos, fallidos_por::text"
-        " FROM api.wa_estadisticas($1::date, $2::date)";
+        " enviados, entregados, leidos, respondidos, bajas, fallidos, fallidos_por::text,"
+        " sin_entregar FROM api.wa_estadisticas($1::date, $2::date)";
     const char *p[2] = { desde, hasta };
     PGresult *res = NULL;
     int rc;
@@ -624,6 +625,7 @@ db_wa_estadisticas(struct db *db, const char *desde, const char *hasta,
         s->bajas = db_col_int(res, i, 9);
         s->fallidos = db_col_int(res, i, 10);
         s->fallidos_por = db_col_dup(res, i, 11);
+        s->sin_entregar = db_col_int(res, i, 12);
     }
 out:
     PQclear(res);

@@ -130,6 +130,7 @@ struct db_campana_estado {
     char *usuario_login;
     int total, pendientes, enviando, inciertos, enviados, entregados, leidos, respondidos;
     int fallidos, omitidos, cancelados, bajas;
+    int sin_entregar; /* sent longer than wa_ajustes.sin_entrega_horas ago, still undelivered */
     time_t creada_at, lanzada_at, terminada_at, proximo_at; /* 0 = none */
 };
 
@@ -222,6 +223,7 @@ struct db_wa_estadistica {
     char *campana;
     int enviados, entregados, leidos, respondidos, bajas, fallidos;
     char *fallidos_por; /* JSON object: {"479": 2} */
+    int sin_entregar;   /* sent over wa_ajustes.sin_entrega_horas ago, still undelivered */
 };
 
 /* Per promoter/day/campaign over what the caller may see; desde/hasta YYYY-MM-DD. EB370. */

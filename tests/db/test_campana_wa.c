@@ -3,7 +3,8 @@
  * credentials round trip (binary, zero bytes included), creation in one transaction with the
  * texts rendered by core/plantilla (same text as plantilla_render with the campaign/message
  * seed; a missing value → OMITIDO FALTA_DATO; a failure rolls everything back), the sender's
- * calls, uncertain messages, incoming opt-outs, number checks, statistics and the export.
+ * calls, uncertain messages, incoming opt-outs, number checks, statistics and the export,
+ * and numbers whose last message was never delivered (SIN_ENTREGA, 088).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,6 +268,128 @@ test_entrante_numeros_estadisticas(void **state)
     db_close(adm);
 }
 
+/* The motive of the skipped recipient with opportunity op in c, or NULL. */
+static const char *
+omitido_por(const struct db_campana_creada *c, int64_t op)
+{
+    for (size_t i = 0; i < c->nomitidos; i++)
+        if (c->omitidos_v[i].oportunidad_id == op)
+            return c->omitidos_v[i].motivo;
+    return NULL;
+}
+
+/* A number whose latest message from this account went out more than a day ago and was never
+ * delivered (088): the counts say so, a new campaign and the claim skip it (SIN_ENTREGA), a
+ * late receipt lifts it, and another account is not affected. */
+static void
+test_sin_entrega(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    struct db_campana_nueva n = { .etapa = "Nuevo", .texto = "Hola {nombre}" };
+    struct db_campana_creada c, c2;
+    struct db_mensaje m;
+    struct db_campana_estado s;
+    struct db_wa_estadistica *st;
+    size_t nst;
+    struct err e = { 0 };
+    bool found, cambio;
+    char estado[16], desde[16], hasta[16];
+    int yo;
+    static const unsigned char blob[] = { 9 };
+
+    seed(t, adm);
+    p = dbt_connect(t, "cx_p1");
+    yo = (int)dbt_scalar_ll(t, p, "SELECT crm.yo()");
+    assert_int_equal(db_wa_guardar_credenciales(p, "5215500000001@s.whatsapp.net", blob, 1, &e),
+                     RC_OK);
+    assert_int_equal(db_campana_crear(p, &n, &c, &e), RC_OK);
+    assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
+    /* 1 goes out and is never delivered; 2 is delivered. */
+    for (int i = 1; i <= 2; i++) {
+        char wa[8];
+
+        snprintf(wa, sizeof wa, "WA%d", i);
+        assert_int_equal(db_mensaje_reclamar(p, yo, &m, &found, &e), RC_OK);
+        assert_true(found);
+        assert_int_equal(m.oportunidad_id, i);
+        assert_int_equal(db_mensaje_enviado(p, m.id, wa, &cambio, &e), RC_OK);
+        db_mensaje_fini(&m);
+    }
+    assert_int_equal(db_mensaje_recibo(p, "WA2", false, 0, &cambio, &e), RC_OK);
+    assert_int_equal(db_campana_estado(p, c.id, &s, &e), RC_OK);
+    assert_int_equal(s.sin_entregar, 0); /* sent just now: on its way */
+    db_campana_estado_fini(&s);
+    /* Sent two days ago (the timestamps are write-once: past the trigger). */
+    dbt_exec(adm, "SET session_replication_role = replica;"
+                  "UPDATE crm.wa_mensajes SET enviado_at = now() - interval '2 days',"
+                  " entregado_at = CASE WHEN entregado_at IS NOT NULL"
+                  " THEN now() - interval '2 days' END WHERE wa_id IN ('WA1', 'WA2');"
+                  "RESET session_replication_role");
+    assert_int_equal(db_campana_estado(p, c.id, &s, &e), RC_OK);
+    assert_int_equal(s.enviados, 2);
+    assert_int_equal(s.sin_entregar, 1);
+    db_campana_estado_fini(&s);
+    snprintf(desde, sizeof desde, "%s", dbt_scalar_tmp(t, p, "SELECT current_date - 3"));
+    snprintf(hasta, sizeof hasta, "%s", dbt_scalar_tmp(t, p, "SELECT current_date + 1"));
+    assert_int_equal(db_wa_estadisticas(p, desde, hasta, &st, &nst, &e), RC_OK);
+    {
+        int enviados = 0, sin = 0;
+
+        for (size_t i = 0; i < nst; i++) {
+            enviados += st[i].enviados;
+            sin += st[i].sin_entregar;
+        }
+        assert_int_equal(enviados, 2);
+        assert_int_equal(sin, 1);
+    }
+    db_wa_estadisticas_free(st, nst);
+    /* A manual message to 3, two days ago, never delivered: the claim skips 3's campaign
+     * message and hands out 4's. */
+    dbt_exec(adm, "INSERT INTO crm.wa_envios_manuales (usuario_id, telefono, jid, wa_id, estado,"
+                  " enviado_at) SELECT id, '+525500000003', '525500000003@s.whatsapp.net', 'M3',"
+                  " 'ENVIADO', now() - interval '2 days' FROM crm.usuarios WHERE login = 'cx_p1'");
+    assert_int_equal(db_mensaje_reclamar(p, yo, &m, &found, &e), RC_OK);
+    assert_true(found);
+    assert_int_equal(m.oportunidad_id, 4);
+    db_mensaje_fini(&m);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT estado || ' ' || error || ' ' ||"
+                                       " crm.wa_motivo_texto(error) FROM crm.wa_mensajes"
+                                       " WHERE oportunidad_id = 3"),
+                        "OMITIDO SIN_ENTREGA su último mensaje lleva más de un día sin entregarse"
+                        " (bloqueó el número, teléfono apagado o sin WhatsApp)");
+    /* A new campaign: 1 is skipped for that (not merely as recent), 2 as recent. */
+    assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_CANCELAR, estado, &e), RC_OK);
+    assert_int_equal(db_campana_crear(p, &n, &c2, &e), RC_OK);
+    assert_string_equal(omitido_por(&c2, 1), "SIN_ENTREGA");
+    assert_string_equal(omitido_por(&c2, 2), "RECIENTE");
+    db_campana_creada_fini(&c2);
+    /* The phone came back: a late receipt lifts it. */
+    assert_int_equal(db_mensaje_recibo(p, "WA1", false, 0, &cambio, &e), RC_OK);
+    assert_true(cambio);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_p1'"
+                                   " AND crm.wa_sin_entrega(u.id, '+525500000001')"),
+                     0);
+    assert_int_equal(db_campana_estado(p, c.id, &s, &e), RC_OK);
+    assert_int_equal(s.sin_entregar, 0);
+    db_campana_estado_fini(&s);
+    /* Per account: another account's messages say nothing about this one. */
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_sup'"
+                                   " AND crm.wa_sin_entrega(u.id, '+525500000003')"),
+                     0);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_p1'"
+                                   " AND crm.wa_sin_entrega(u.id, '+525500000003')"),
+                     1);
+    db_campana_creada_fini(&c);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -275,6 +398,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_crear_y_enviar, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_entrante_numeros_estadisticas, dbt_setup,
                                         dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_sin_entrega, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

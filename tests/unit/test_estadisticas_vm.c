@@ -58,6 +58,8 @@ model(struct estadisticas_model *m)
     v[1] = fila("prom1", 20261128, 1, 1500, 1, "{\"479\":1}");
     v[2] = fila("prom2", 20261128, 2, 30, 3, "{\"SIN_WHATSAPP\": 2, \"479\": 1}");
     v[3] = fila("josé", 20261129, 3, 10, 0, "{}");
+    v[3].sin_entregar = 2;
+    v[2].sin_entregar = 1;
     estadisticas_model_take(m, v, 4);
 }
 
@@ -122,8 +124,15 @@ test_by_day_and_campaign_160x50(void **st)
     out = render(&m, 160, 50);
     assert_non_null(strstr(out, "· por día\n"));
     assert_non_null(strstr(out, " Día            Enviados"));
-    assert_non_null(strstr(out, " 2026-11-28        1,530      1,528        765          2          1          4   "
-                                "479 ×2, SIN_WHATSAPP ×2\n"));
+    assert_non_null(strstr(
+        out, " 2026-11-28        1,530      1,528        765          2          1          4   "
+             "sin entrega 1 · 479 ×2, SIN_WHATSAPP ×2\n"));
+    assert_non_null(strstr(
+        out, " 2026-11-29           10          9          5          1          0          0   "
+             "sin entrega 2\n"));
+    assert_non_null(strstr(
+        out, " Total             1,660      1,656        830          4          1          6   "
+             "sin entrega 3 · 479 ×4, SIN_WHATSAPP ×2\n"));
     assert_non_null(strstr(out, "Fallas por motivo\n"));
     assert_null(strstr(out, "Fallas por motivo:"));
     free(out);
@@ -131,7 +140,7 @@ test_by_day_and_campaign_160x50(void **st)
     assert_true(estadisticas_model_action(&m, ACTION_DOWN, 10));
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, " 2 Campaña 2"));
-    assert_non_null(strstr(out, "Fallas por motivo: SIN_WHATSAPP ×2, 479 ×1\n"));
+    assert_non_null(strstr(out, "Sin entrega: 1 · Fallas por motivo: SIN_WHATSAPP ×2, 479 ×1\n"));
     free(out);
     assert_true(estadisticas_model_action(&m, ACTION_TOGGLE_VIEW, 10));
     assert_int_equal(m.grupo, ESTADISTICAS_POR_PROMOTOR);

@@ -44,10 +44,20 @@ model_sending(struct progreso_model *m)
     progreso_model_init(m);
     progreso_model_take_campanas(m, campanas(2), 2);
     m->tiene_cuentas = true;
-    m->c = (struct progreso_cuentas){ .id = 20, .total = 200, .pendientes = 100, .enviando = 1,
-                                      .inciertos = 1, .enviados = 80, .entregados = 70,
-                                      .leidos = 30, .respondidos = 4, .fallidos = 8,
-                                      .omitidos = 10, .cancelados = 0, .bajas = 1 };
+    m->c = (struct progreso_cuentas){ .id = 20,
+                                      .total = 200,
+                                      .pendientes = 100,
+                                      .enviando = 1,
+                                      .inciertos = 1,
+                                      .enviados = 80,
+                                      .entregados = 70,
+                                      .leidos = 30,
+                                      .respondidos = 4,
+                                      .fallidos = 8,
+                                      .omitidos = 10,
+                                      .cancelados = 0,
+                                      .bajas = 1,
+                                      .sin_entregar = 3 };
     snprintf(m->c.nombre, sizeof m->c.nombre, "Seguimiento Nómina 1");
     snprintf(m->c.estado, sizeof m->c.estado, "ENVIANDO");
     snprintf(m->c.etapa, sizeof m->c.etapa, "INICIAL");
@@ -72,18 +82,18 @@ test_sending_80x24(void **st)
     (void)st;
     model_sending(&m);
     out = render(&m, 80, 24);
-    assert_string_equal(
-        out, " Campañas (2)\n"
-             " > 20  Seguimiento Nómina 1 · enviando\n"
-             "   19  Seguimiento Nómina 2 · terminada\n"
-             "\n"
-             " Seguimiento Nómina 1 · etapa INICIAL  ● enviando\n"
-             " ██████████████████░░░░░░░░░░░░░░░░░░░░░░  46 %  88 de 190\n"
-             " Enviados    80     Entregados  70     Leídos ≥    30     Respuestas  4\n"
-             " Fallidos    8      En duda     1      Pendientes  101    Omitidos    10\n"
-             " Cancelados  0      Bajas       1\n"
-             " Próximo envío 10:42 · termina hoy hacia las 13:10\n"
-             " Puede: pausar · cancelar · reintentar fallidos\n");
+    assert_string_equal(out,
+                        " Campañas (2)\n"
+                        " > 20  Seguimiento Nómina 1 · enviando\n"
+                        "   19  Seguimiento Nómina 2 · terminada\n"
+                        "\n"
+                        " Seguimiento Nómina 1 · etapa INICIAL  ● enviando\n"
+                        " ██████████████████░░░░░░░░░░░░░░░░░░░░░░  46 %  88 de 190\n"
+                        " Enviados    80     Entregados  70     Leídos ≥    30     Respuestas  4\n"
+                        " Fallidos    8      En duda     1      Pendientes  101    Omitidos    10\n"
+                        " Cancelados  0      Bajas       1      Sin entrega 3\n"
+                        " Próximo envío 10:42 · termina hoy hacia las 13:10\n"
+                        " Puede: pausar · cancelar · reintentar fallidos\n");
     free(out);
     progreso_model_fini(&m);
 }

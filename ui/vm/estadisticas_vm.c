@@ -151,6 +151,7 @@ sumar(struct estadisticas_fila *to, const struct estadisticas_fila *f)
     to->respondidos += f->respondidos;
     to->bajas += f->bajas;
     to->fallidos += f->fallidos;
+    to->sin_entregar += f->sin_entregar;
     for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0; i++)
         motivo_add(to->motivos, f->motivos[i].codigo, f->motivos[i].n);
 }
@@ -234,7 +235,7 @@ estadisticas_agrupar(const struct estadisticas_fila *v, size_t n, enum estadisti
             out[k] = v[i];
             memset(out[k].motivos, 0, sizeof out[k].motivos);
             out[k].enviados = out[k].entregados = out[k].leidos = 0;
-            out[k].respondidos = out[k].bajas = out[k].fallidos = 0;
+            out[k].respondidos = out[k].bajas = out[k].fallidos = out[k].sin_entregar = 0;
             k++;
         }
         sumar(&out[j], &v[i]);
@@ -286,6 +287,7 @@ add(struct estadisticas_vm *vm, enum vm_role fill)
     return l;
 }
 
+/* The failures by reason: "479 ×2, SIN_WHATSAPP ×1", "" when none. */
 static void
 motivos_fmt(char *buf, size_t sz, const struct estadisticas_fila *f)
 {
@@ -320,7 +322,7 @@ fila_line(struct estadisticas_vm *vm, const struct estadisticas_fila *f, const c
     const int v[NCOLS] = { f->enviados, f->entregados, f->leidos,
                            f->respondidos, f->bajas, f->fallidos };
     struct vm_line *l = add(vm, role);
-    char num[24], mot[200];
+    char num[24], mot[200], txt[240];
 
     if (l == NULL)
         return;
@@ -333,9 +335,16 @@ fila_line(struct estadisticas_vm *vm, const struct estadisticas_fila *f, const c
         vm_line_put(l, x + NUM_W - 1 - w, x + NUM_W, role, num);
     }
     vm_line_sort(l);
+    if (!wide)
+        return;
     motivos_fmt(mot, sizeof mot, f);
-    if (wide)
-        vm_line_put(l, WIDE, vm->width, role == ROLE_CURSOR ? role : ROLE_MUTED, mot);
+    /* Messages stuck without delivery first: not failures, but the same worry. */
+    if (f->sin_entregar > 0)
+        snprintf(txt, sizeof txt, "sin entrega %d%s%s", f->sin_entregar,
+                 mot[0] != '\0' ? " · " : "", mot);
+    else
+        snprintf(txt, sizeof txt, "%s", mot);
+    vm_line_put(l, WIDE, vm->width, role == ROLE_CURSOR ? role : ROLE_MUTED, txt);
 }
 
 static void
@@ -397,7 +406,11 @@ totals_lines(struct estadisticas_vm *vm, const struct estadisticas_model *m,
     if (wide || ng == 0 || (l = add(vm, ROLE_TEXT)) == NULL)
         return;
     motivos_fmt(mot, sizeof mot, &g[m->cur]);
-    snprintf(buf, sizeof buf, "Fallas por motivo: %s", mot[0] != '\0' ? mot : "ninguna");
+    if (g[m->cur].sin_entregar > 0)
+        snprintf(buf, sizeof buf, "Sin entrega: %d · Fallas por motivo: %s", g[m->cur].sin_entregar,
+                 mot[0] != '\0' ? mot : "ninguna");
+    else
+        snprintf(buf, sizeof buf, "Fallas por motivo: %s", mot[0] != '\0' ? mot : "ninguna");
     vm_line_put(l, 1, vm->width, ROLE_MUTED, buf);
 }
 

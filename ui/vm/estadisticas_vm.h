@@ -32,6 +32,7 @@ struct estadisticas_fila {
     int64_t campana_id;
     char campana[96];
     int enviados, entregados, leidos, respondidos, bajas, fallidos;
+    int sin_entregar; /* sent over a day ago (wa_ajustes), never delivered */
     struct estadisticas_motivo motivos[ESTADISTICAS_MOTIVOS]; /* n == 0: unused */
 };
 

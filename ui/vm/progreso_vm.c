@@ -281,6 +281,8 @@ counts_lines(struct progreso_vm *vm, const struct progreso_cuentas *c)
     x = 1;
     cell(l, &x, vm->width, "Cancelados", c->cancelados, ROLE_MUTED);
     cell(l, &x, vm->width, "Bajas", c->bajas, ROLE_VALUE);
+    cell(l, &x, vm->width, "Sin entrega", c->sin_entregar,
+         c->sin_entregar > 0 ? ROLE_DB_WARN : ROLE_VALUE);
 }
 
 static void

@@ -31,6 +31,7 @@ struct progreso_cuentas {
     char nombre[484], estado[16], etapa[100];
     int total, pendientes, enviando, inciertos, enviados, entregados, leidos, respondidos;
     int fallidos, omitidos, cancelados, bajas;
+    int sin_entregar; /* sent over a day ago (wa_ajustes), never delivered */
     char proximo[16]; /* "10:42" local, "" = none */
 };
 
