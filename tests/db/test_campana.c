@@ -322,17 +322,19 @@ test_omitidos(void **state)
 
     seed(t, adm, 12);
     p = dbt_connect(t, "cw_p1");
-    /* 8 was messaged 10 days ago (not recent any more), 7 two days ago (recent). Times are
-     * moved by the superuser with triggers off (set-once timestamps otherwise). */
+    /* 8 was messaged 10 days ago (not recent any more), 7 two days ago (recent); both were
+     * delivered (an undelivered one would be SIN_ENTREGA, test_campana_wa). Times are moved
+     * by the superuser with triggers off (set-once timestamps otherwise). */
     c = crear(t, p, ", 'vieja', NULL, NULL, 1");
     dbt_exec(adm,
              "SET session_replication_role = replica;"
-             "UPDATE crm.wa_mensajes SET estado = 'ENVIADO', enviado_at = now() - interval"
-             " '10 days', telefono = '+525500000008' WHERE campana_id = %lld;"
+             "UPDATE crm.wa_mensajes SET estado = 'ENTREGADO', enviado_at = now() - interval"
+             " '10 days', entregado_at = now() - interval '10 days', telefono = '+525500000008'"
+             " WHERE campana_id = %lld;"
              "INSERT INTO crm.wa_mensajes (campana_id, usuario_id, oportunidad_id, telefono,"
-             " estado, dia, programado_para, enviado_at) SELECT %lld, usuario_id, 7,"
-             " '+525500000007', 'ENVIADO', current_date, now(), now() - interval '2 days'"
-             " FROM crm.wa_campanas WHERE id = %lld;"
+             " estado, dia, programado_para, enviado_at, entregado_at) SELECT %lld, usuario_id,"
+             " 7, '+525500000007', 'ENTREGADO', current_date, now(), now() - interval '2 days',"
+             " now() - interval '2 days' FROM crm.wa_campanas WHERE id = %lld;"
              "SET session_replication_role = DEFAULT",
              c, c, c);
     /* 1 no phone; 2 opted out; 3 do-not-contact; 4 not on WhatsApp; 6 shares 5's phone. */
@@ -511,7 +513,8 @@ test_baja(void **state)
     dbt_exec(p, "SELECT * FROM api.mover(5, 'Contactado')");
     c = enviar_uno(t, p);
     dbt_exec(adm, "SET session_replication_role = replica;"
-                  "UPDATE crm.wa_mensajes SET enviado_at = now() - interval '30 days';"
+                  "UPDATE crm.wa_mensajes SET enviado_at = now() - interval '30 days',"
+                  " estado = 'ENTREGADO', entregado_at = now() - interval '30 days';"
                   "SET session_replication_role = DEFAULT");
     dbt_exec(p,
              "BEGIN; SELECT campana_id FROM api.campana_crear('Contactado', 'x');"
