@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "core/config.h"
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -425,6 +427,23 @@ dbt_intentos(struct db *db, long long oportunidad, int n)
 {
     for (int i = 0; i < n; i++)
         dbt_exec(db, "SELECT * FROM api.registrar_intento(%lld, 'NO_CONTESTA')", oportunidad);
+}
+
+const char *
+dbt_avisos(struct db *listener)
+{
+    static char out[1024];
+    PGnotify *nt;
+
+    dbt_exec(listener, "SELECT 1");
+    out[0] = '\0';
+    while ((nt = PQnotifies(db_pg(listener))) != NULL) {
+        if (strcmp(nt->relname, "embudo") == 0)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ";" : "",
+                     nt->extra);
+        PQfreemem(nt);
+    }
+    return out;
 }
 
 double

@@ -112,6 +112,11 @@ struct dbt_usuario {
  */
 void dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n);
 
+/* The payloads of channel embudo that reached listener (LISTENing) since the last call,
+ * ';'-joined, "" for none; one round trip delivers what is pending. The text lives until the
+ * next call. */
+const char *dbt_avisos(struct db *listener);
+
 /* Seconds on the monotonic clock: how long a race runs (never an assertion). */
 double dbt_now(void);
 

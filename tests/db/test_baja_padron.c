@@ -17,10 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <libpq-fe.h>
 
 #include "db/db.h"
-#include "db/db_internal.h"
 #include "db/db_tui.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -150,24 +148,6 @@ test_quien_ve_la_baja(void **state)
     db_close(adm);
 }
 
-/* The payloads on channel embudo that listener has received so far, ";"-separated. */
-static const char *
-avisos(struct db *listener)
-{
-    static char out[512];
-    PGnotify *nt;
-
-    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
-    out[0] = '\0';
-    while ((nt = PQnotifies(db_pg(listener))) != NULL) {
-        if (strcmp(nt->relname, "embudo") == 0)
-            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ";" : "",
-                     nt->extra);
-        PQfreemem(nt);
-    }
-    return out;
-}
-
 /* The client came back in a later file: the block ended, nothing shows; a block with an end
  * still ahead is in force; retired again, the new date shows. Each change tells the owner's
  * panes (her open Detalle) to re-read. */
@@ -186,18 +166,18 @@ test_baja_terminada(void **state)
     oye = dbt_connect(t, "bp_p1");
     dbt_exec(oye, "LISTEN embudo");
     dar_de_baja(adm, o);
-    assert_string_equal(avisos(oye), aviso);
+    assert_string_equal(dbt_avisos(oye), aviso);
     dbt_exec(adm, "UPDATE crm.bloqueos SET created_at = now() - interval '10 days'");
-    assert_string_equal(avisos(oye), aviso);
+    assert_string_equal(dbt_avisos(oye), aviso);
     volver(adm, o);
-    assert_string_equal(avisos(oye), aviso);
+    assert_string_equal(dbt_avisos(oye), aviso);
     /* Another motive says nothing new to her. */
     dbt_exec(adm,
              "INSERT INTO crm.bloqueos (cliente_id, motivo, hasta) SELECT cliente_id,"
              " 'ENFRIAMIENTO', now() + interval '1 day' FROM crm.oportunidades WHERE id ="
              " %lld",
              o);
-    assert_string_equal(avisos(oye), "");
+    assert_string_equal(dbt_avisos(oye), "");
     db_close(oye);
     assert_string_equal(baja_como(t, "bp_p1", o), "no");
     assert_string_equal(baja_como(t, "bp_sup", o), "no");

@@ -17,10 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <libpq-fe.h>
 
 #include "db/db.h"
-#include "db/db_internal.h"
 #include "db/db_no_contactar.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -59,22 +57,6 @@ expect_code(struct db *db, const char *code, const char *sql)
         fail_msg("se esperaba %s y funcionó: %s", code, sql);
     if (strcmp(e.code, code) != 0)
         fail_msg("se esperaba %s, llegó %s (%s): %s", code, e.code, e.msg, sql);
-}
-
-/* The payloads of channel embudo that reached listener (LISTENing) so far, ';'-joined. */
-static void
-notificaciones(struct db *listener, char *out, size_t size)
-{
-    PGconn *pg = db_pg(listener);
-    PGnotify *nt;
-
-    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
-    out[0] = '\0';
-    while ((nt = PQnotifies(pg)) != NULL) {
-        if (strcmp(nt->relname, "embudo") == 0)
-            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? ";" : "", nt->extra);
-        PQfreemem(nt);
-    }
 }
 
 static long long
@@ -250,7 +232,6 @@ test_permisos(void **state)
     struct db_no_contactar_alta alta;
     struct db_no_contactar_resumen r[3];
     struct err e = { 0 };
-    char aviso[256];
 
     seed(t, adm, 6);
     p1 = dbt_connect(t, "nc_p1");
@@ -263,16 +244,16 @@ test_permisos(void **state)
     /* A promoter: only SOLICITUD, only for a phone of their own active opportunities. The
      * owner's panes are told (their card gets its mark). */
     dbt_exec(s, "LISTEN embudo");
-    notificaciones(s, aviso, sizeof aviso);
+    (void)dbt_avisos(s);
     assert_int_equal(db_no_contactar_agregar(p1, "5500000002", NULL, NULL,
                                              "pidió por teléfono que no le llamen", &alta, &e),
                      RC_OK);
-    notificaciones(s, aviso, sizeof aviso);
-    assert_string_equal(aviso, dbt_scalar_tmp(t, adm,
-                                              "SELECT format('{\"tabla\" : \"historial\","
-                                              " \"usuario_id\" : %%1$s};{\"tabla\" :"
-                                              " \"oportunidades\", \"usuario_id\" : %%1$s}',"
-                                              " id) FROM crm.usuarios WHERE login = 'nc_p1'"));
+    assert_string_equal(dbt_avisos(s),
+                        dbt_scalar_tmp(t, adm,
+                                       "SELECT format('{\"tabla\" : \"historial\","
+                                       " \"usuario_id\" : %%1$s};{\"tabla\" :"
+                                       " \"oportunidades\", \"usuario_id\" : %%1$s}',"
+                                       " id) FROM crm.usuarios WHERE login = 'nc_p1'"));
     assert_string_equal(alta.fuente, "SOLICITUD");
     assert_int_equal(alta.oportunidades, 1);
     assert_int_equal(alta.clientes, 1);

@@ -15,10 +15,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <libpq-fe.h>
 
 #include "db/db.h"
-#include "db/db_internal.h"
 #include "db/db_usuarios.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -62,24 +60,6 @@ cambios(struct db *db, const char *login)
     return out;
 }
 
-/* The payloads of channel embudo that reached listener (LISTENing) so far, ';'-joined. */
-static const char *
-avisos(struct db *listener)
-{
-    static char out[512];
-    PGnotify *nt;
-
-    dbt_exec(listener, "SELECT 1"); /* a round trip delivers what is pending */
-    out[0] = '\0';
-    while ((nt = PQnotifies(db_pg(listener))) != NULL) {
-        if (strcmp(nt->relname, "embudo") == 0)
-            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? ";" : "",
-                     nt->extra);
-        PQfreemem(nt);
-    }
-    return out;
-}
-
 static void
 test_supervisor_marca_ausencias(void **state)
 {
@@ -100,7 +80,7 @@ test_supervisor_marca_ausencias(void **state)
 
         snprintf(want, sizeof want, "{\"tabla\" : \"usuarios\", \"usuario_id\" : %lld}",
                  dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'ue_p1'"));
-        assert_string_equal(avisos(p1), want);
+        assert_string_equal(dbt_avisos(p1), want);
     }
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT estado FROM crm.usuarios"
@@ -112,9 +92,9 @@ test_supervisor_marca_ausencias(void **state)
     assert_int_equal(estado(sup, "ue_p1", "ACTIVO", "regresó", &e), RC_OK);
     dbt_exec(p1, "SELECT * FROM api.solicitar_asignacion(2)");
     /* The same estado again changes, records and notifies nothing. */
-    (void)avisos(p1);
+    (void)dbt_avisos(p1);
     assert_int_equal(estado(sup, "ue_p1", "ACTIVO", "otra vez", &e), RC_OK);
-    assert_string_equal(avisos(p1), "");
+    assert_string_equal(dbt_avisos(p1), "");
 
     /* What a supervisor may not do. */
     assert_int_equal(estado(sup, "ue_p3", "AUSENTE", NULL, &e), RC_REFUSED);
