@@ -86,6 +86,22 @@ print_text(const struct tui_tarjeta *rows, size_t n, const struct tui_etapa *et,
     strbuf_fini(&sb);
 }
 
+/* "horas_habiles_restantes": the business hours left on an open opportunity's timer (negative:
+ * overdue), null without one. */
+static void
+json_horas_restantes(struct json *j, const struct tui_tarjeta *t)
+{
+    char num[32];
+
+    json_key(j, "horas_habiles_restantes");
+    if (t->con_timer && t->estado == TUI_ABIERTA) {
+        snprintf(num, sizeof num, "%.2f", t->restante);
+        json_num(j, num);
+    } else {
+        json_null(j);
+    }
+}
+
 static void
 print_json(const struct tui_tarjeta *rows, size_t n, const struct tui_etapa *et, size_t net)
 {
@@ -110,15 +126,7 @@ print_json(const struct tui_tarjeta *rows, size_t n, const struct tui_etapa *et,
         json_str(&j, etapa_nombre(et, net, t->etapa_id));
         json_key(&j, "estado");
         json_str(&j, estado_txt[t->estado]);
-        json_key(&j, "horas_habiles_restantes"); /* negative: overdue; null: no timer */
-        if (t->con_timer && t->estado == TUI_ABIERTA) {
-            char num[32];
-
-            snprintf(num, sizeof num, "%.2f", t->restante);
-            json_num(&j, num);
-        } else {
-            json_null(&j);
-        }
+        json_horas_restantes(&j, t);
         json_key(&j, "etapa_desde");
         json_str(&j, crm_cmd_time_iso(t->etapa_desde, t1, sizeof t1));
         json_key(&j, "promotor");
@@ -295,7 +303,7 @@ detalle_print_json(const struct tui_detalle *d)
     bool venta = d->venta_folio[0] != '\0';
     struct strbuf sb;
     struct json j;
-    char t1[32], num[32];
+    char t1[32];
 
     strbuf_init(&sb);
     json_init(&j, &sb);
@@ -320,13 +328,7 @@ detalle_print_json(const struct tui_detalle *d)
     json_texto(&j, "rfc", d->rfc);
     json_texto(&j, "etapa", d->etapa);
     json_texto(&j, "estado", estado_txt[t->estado]);
-    json_key(&j, "horas_habiles_restantes"); /* as in `oportunidades` */
-    if (t->con_timer && t->estado == TUI_ABIERTA) {
-        snprintf(num, sizeof num, "%.2f", t->restante);
-        json_num(&j, num);
-    } else {
-        json_null(&j);
-    }
+    json_horas_restantes(&j, t);
     json_key(&j, "etapa_desde");
     json_str(&j, crm_cmd_time_iso(t->etapa_desde, t1, sizeof t1));
     json_texto(&j, "promotor", t->login);
