@@ -41,16 +41,26 @@
  * account is linked again (its JID changes) or the process restarts: retrying every round
  * would take the account's lock and fail again.
  *
+ * Every account opens with the one key file, so over web the worker looks at it before starting
+ * senders: lstat() each round, and opens it only when that changed since the last look
+ * (core/keywatch). Missing or unusable, it is said once on stderr with the fix and no sender
+ * starts (no lock taken, nothing connects); unchanged, the next rounds say and start nothing;
+ * the round it appears or changes it is opened again and, usable, the senders start («ya se
+ * puede usar; se intenta otra vez»). Retrying every round would log the same failure once a
+ * minute, per account, forever. A relink alone does not retry: its key file is whoever linked.
+ *
  * --once: one sweep, then each account's sender runs until nothing is due (its first
  * SENDER_EV_IDLE) and stops; exits 0, or 1 when a sweep or a sender failed (one that could
  * not open its credentials too: what was due did not leave).
  */
+#include <errno.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -59,6 +69,8 @@
 #include "cmd/cmd_crm.h"
 #include "cmd/wa_web.h"
 #include "core/config.h"
+#include "core/keywatch.h"
+#include "crypto/seal.h"
 #include "db/db.h"
 #include "db/db_arco.h"
 #include "db/db_sender.h"
@@ -94,6 +106,8 @@ struct wk {
     const char *login;         /* the session's login (NULL = configured) */
     bool once, sin_envio, stopping;
     bool sin_arco; /* the session may not suppress (EB101): said once, not tried again */
+    bool por_web;  /* senders open credentials with wa.key_file (transport web) */
+    struct keywatch llave; /* that file as last checked: checked again only when it changes */
     int status;
     struct wk_sender *sv;
     size_t nsv;
@@ -214,25 +228,34 @@ wk_summary(const struct wk_sender *v)
            v->uncertain);
 }
 
+/* The effective Unix user's name ("?" when unknown) into buf: whose key file this is. */
+static const char *
+wk_usuario_unix(char *buf, size_t size)
+{
+    struct passwd pwd, *pw = NULL;
+    char tmp[1024];
+
+    if (getpwuid_r(geteuid(), &pwd, tmp, sizeof tmp, &pw) != 0)
+        pw = NULL;
+    snprintf(buf, size, "%s", pw != NULL ? pw->pw_name : "?");
+    return buf;
+}
+
 /* Loop thread: a sender could not open its account's credentials with this process's key
  * file. Said once, with the fix; the account waits for a new link (wk_job_done). */
 static void
 wk_sellada(struct wk *w, struct wk_sender *v)
 {
-    struct passwd pwd, *pw = NULL;
-    char buf[1024];
+    char unix_user[64];
     const char *login = v->login[0] != '\0' ? v->login : "LOGIN";
-
-    if (getpwuid_r(geteuid(), &pwd, buf, sizeof buf, &pw) != 0)
-        pw = NULL;
 
     fprintf(stderr,
             "embudo: envío cuenta %d: las credenciales de WhatsApp de %s están selladas con la"
             " llave de otro usuario y este worker no puede abrirlas (su llave: %s, usuario de"
             " Unix %s); corra el worker como ese promotor («embudo-worker@%s») o vincule de"
             " nuevo la cuenta; este worker no lo intenta otra vez hasta que se vincule de nuevo\n",
-            v->cuenta, login, w->ctx->cfg->wa_key_file.value, pw != NULL ? pw->pw_name : "?",
-            login);
+            v->cuenta, login, w->ctx->cfg->wa_key_file.value,
+            wk_usuario_unix(unix_user, sizeof unix_user), login);
     v->sellada = true;
     memcpy(v->jid_sellada, v->jid, sizeof v->jid_sellada);
 }
@@ -371,6 +394,135 @@ wk_cuenta_leida(struct wk_sender *v, const struct db_sender_cuenta *cu)
     }
 }
 
+/* The key file as lstat() sees it (a symlink is not followed: seal.c refuses one). */
+static void
+wk_llave_stat(const char *path, struct keywatch_stat *out)
+{
+    struct stat st;
+
+    memset(out, 0, sizeof *out);
+    if (lstat(path, &st) != 0) {
+        out->err = errno != 0 ? errno : EIO;
+        return;
+    }
+    out->dev = (unsigned long long)st.st_dev;
+    out->ino = (unsigned long long)st.st_ino;
+    out->size = (unsigned long long)st.st_size;
+    out->mode = (unsigned)st.st_mode;
+    out->uid = (unsigned)st.st_uid;
+    out->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    out->ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+}
+
+/*
+ * Loop thread: whether web senders may start this round as far as this process's key file
+ * goes (every account's credentials open with it). It is opened only when lstat() says it
+ * changed since the last look (keywatch): missing or unusable, it is said once with the fix
+ * and not again until it changes, instead of every sender failing on it every round. quienes:
+ * the logins waiting on it ("prom1 y prom5"); uno: the one login, or "LOGIN".
+ */
+static bool
+wk_llave(struct wk *w, const char *quienes, const char *uno)
+{
+    const char *path = w->ctx->cfg->wa_key_file.value;
+    struct keywatch_stat now;
+    struct seal_key *k;
+    struct err e = { 0 };
+    char unix_user[64];
+    bool ok;
+
+    wk_llave_stat(path, &now);
+    switch (keywatch_step(&w->llave, &now)) {
+    case KEYWATCH_USE:
+        return true;
+    case KEYWATCH_WAIT:
+        return false;
+    case KEYWATCH_CHECK:
+        break;
+    }
+    k = seal_key_open(path, false, &e);
+    ok = k != NULL;
+    seal_key_close(k);
+    switch (keywatch_record(&w->llave, &now, ok)) {
+    case KEYWATCH_SAY_NOTHING:
+        break;
+    case KEYWATCH_SAY_GOOD:
+        printf("envío: el archivo de llave %s ya se puede usar; se intenta otra vez\n", path);
+        break;
+    case KEYWATCH_SAY_BAD:
+        fflush(stdout);
+        if (e.rc == RC_NOTFOUND)
+            fprintf(stderr,
+                    "embudo: envío: no existe el archivo de llave %s (wa.key_file, usuario de Unix"
+                    " %s), con el que se abren las credenciales de WhatsApp de %s; lo crea"
+                    " «embudo wa link» en la cuenta de Unix que vincula: corra el worker como ese"
+                    " promotor («embudo-worker@%s»), apunte wa.key_file a su llave, o use"
+                    " «embudo worker --sin-envio» si este worker no envía; no se intenta otra vez"
+                    " hasta que el archivo exista\n",
+                    path, wk_usuario_unix(unix_user, sizeof unix_user), quienes, uno);
+        else
+            fprintf(stderr,
+                    "embudo: envío: %s; este worker no envía por %s y no lo intenta otra vez hasta"
+                    " que el archivo de llave cambie\n",
+                    e.msg, quienes);
+        break;
+    }
+    return ok;
+}
+
+/* Whether account v's sender is to start this round: not running, and not waiting for the
+ * user (stopped by the reconnect policy, or sealed with another key until linked again). */
+static bool
+wk_por_arrancar(const struct wk_sender *v)
+{
+    return v->s == NULL && !v->parked && !v->sellada;
+}
+
+/* Loop thread: a sender for every account this round listed that is not running and waits
+ * for nothing; over web, only once the key file is usable (wk_llave). */
+static void
+wk_arrancar(struct wk *w, const struct wk_job *j)
+{
+    char quienes[256] = "", uno[64] = "LOGIN";
+    size_t n = 0, k = 0;
+
+    for (size_t i = 0; i < j->n; i++)
+        n += wk_por_arrancar(wk_entry(w, j->ids[i]));
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < j->n; i++) {
+        const struct wk_sender *v = wk_entry(w, j->ids[i]);
+        size_t len = strlen(quienes);
+        char cuenta[64];
+
+        if (!wk_por_arrancar(v))
+            continue;
+        if (v->login[0] != '\0')
+            snprintf(cuenta, sizeof cuenta, "%s", v->login);
+        else
+            snprintf(cuenta, sizeof cuenta, "la cuenta %d", v->cuenta);
+        snprintf(quienes + len, sizeof quienes - len, "%s%s",
+                 k == 0       ? ""
+                 : k + 1 == n ? " y "
+                              : ", ",
+                 cuenta);
+        k++;
+        if (n == 1 && v->login[0] != '\0')
+            snprintf(uno, sizeof uno, "%s", v->login);
+    }
+    if (w->por_web && !wk_llave(w, quienes, uno)) {
+        if (w->once)
+            w->status = 1; /* what was due did not leave */
+        return;
+    }
+    for (size_t i = 0; i < j->n; i++) {
+        struct wk_sender *v = wk_entry(w, j->ids[i]);
+
+        if (wk_por_arrancar(v))
+            wk_start_sender(w, v);
+    }
+}
+
 /* Loop thread: report the sweep and the suppressions, start a sender for every listed
  * account not running. */
 static void
@@ -398,13 +550,10 @@ wk_job_done(struct job *job)
         fprintf(stderr, "embudo: cuentas con envío en servidor: %s\n", j->le.msg);
     if (job->ran && (j->rc != RC_OK || j->lrc != RC_OK) && w->once)
         w->status = 1;
-    for (size_t i = 0; job->ran && !w->stopping && i < j->n; i++) {
-        struct wk_sender *v = wk_entry(w, j->ids[i]);
-
-        wk_cuenta_leida(v, &j->cu[i]);
-        if (v->s == NULL && !v->parked && !v->sellada)
-            wk_start_sender(w, v);
-    }
+    for (size_t i = 0; job->ran && !w->stopping && i < j->n; i++)
+        wk_cuenta_leida(wk_entry(w, j->ids[i]), &j->cu[i]);
+    if (job->ran && !w->stopping)
+        wk_arrancar(w, j);
     fflush(stdout);
     free(j->sup);
     free(j->ids);
@@ -485,6 +634,8 @@ wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
             return cmd_usage(entry, "%s", e.msg);
         wa_web_sender_factory(ctx->cfg, &w->web);
         w->opt.web = &w->web;
+        w->por_web = w->opt.transport == SENDER_TRANSPORT_WEB;
+        keywatch_init(&w->llave);
         if (sender_transport_check(&w->opt, &e) != RC_OK)
             return cmd_fail("%s", e.msg);
     }
