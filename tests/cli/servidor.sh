@@ -10,7 +10,7 @@
 # opportunities, her supervisor the team's, another promoter none; `--as` is refused), a
 # promoter's psql cannot write the tables, an account without an embudo user and a user in
 # BAJA cannot get in, the terminal client opens as her and closes with q, both workers run (the central one with --sin-envio, a promoter's as
-# herself) and doctor is clean.
+# herself), an auditor's worker is refused at once, and doctor is clean.
 # Usage: servidor.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
 cli_name=servidor
@@ -65,6 +65,10 @@ check 'temas en DATADIR' 1 "$(grep -c -a -F /usr/share/embudo/themes "$ebin")"
 for u in embudo-worker.service embudo-worker@.service; do
     grep -q '^ExecStart=/usr/bin/embudo worker' "$tmp/deb/lib/systemd/system/$u"
     check "ExecStart de $u" 0 $?
+    # A worker that exits 1 or 2 was refused (an auditor's account, a bad option): a restart
+    # every RestartSec would only say it again.
+    grep -q '^RestartPreventExitStatus=1 2$' "$tmp/deb/lib/systemd/system/$u"
+    check "$u no reinicia un rechazo (1, 2)" 0 $?
 done
 mkdir "$tmp/units"
 sed "s|/usr/bin/embudo|$ebin|" "$tmp/deb/lib/systemd/system/embudo-worker.service" \
@@ -102,7 +106,7 @@ if [ "$(id -u)" -ne 0 ] || ! getent passwd postgres >/dev/null; then
     exit $?
 fi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-people="zzebadmin zzebsup zzebprom1 zzebprom2 zzebsvc zzebotro"
+people="zzebadmin zzebsup zzebprom1 zzebprom2 zzebsvc zzebaud zzebotro"
 chmod 711 "$tmp"
 mkdir -m 0700 "$tmp/pg"
 mkdir -m 0755 "$tmp/run"
@@ -155,6 +159,7 @@ for p in zzebprom1 zzebprom2; do
     expect 0 "$p" -- as zzebadmin "$ebin" usuario crear "$p" --nombre "Promotor $p" --rol PROMOTOR --supervisor zzebsup
 done
 expect 0 'zzebsvc' -- as zzebadmin "$ebin" usuario crear zzebsvc --nombre 'Trabajador de embudo' --rol ADMIN
+expect 0 'zzebaud' -- as zzebadmin "$ebin" usuario crear zzebaud --nombre 'Auditoría interna' --rol AUDITOR
 # A promoter cannot create users.
 expect 1 'administrador' -- as zzebprom1 "$ebin" usuario crear zzebotro --nombre 'Otro' --rol PROMOTOR --supervisor zzebsup
 
@@ -213,9 +218,13 @@ expect 1 'zzebotro.*no es un usuario de embudo' -- as zzebotro "$ebin" oportunid
 expect 0 'BAJA' -- as zzebadmin "$ebin" usuario estado zzebprom2 BAJA --motivo 'se fue'
 expect 1 'zzebprom2.*(baja|no puede entrar)' -- as zzebprom2 "$ebin" oportunidades
 
-# 5. the workers: the central one sweeps and sends nothing; a promoter's runs as herself.
+# 5. the workers: the central one sweeps and sends nothing; a promoter's runs as herself; an
+# auditor's is refused at once with the account to use (exit 1, which the units do not restart),
+# not left failing a sweep every minute.
 expect 0 'barrido' -- as zzebsvc "$ebin" worker --once --sin-envio
 expect 0 'barrido' -- as zzebprom1 "$ebin" worker --once
+expect 1 '^embudo: un auditor no puede correr el worker: .*use la cuenta svc_embudo o un administrador$' -- \
+    as zzebaud timeout 30 "$ebin" worker
 expect 0 'sin violaciones|0 violaciones|ninguna' -- as zzebsup "$ebin" doctor
 
 cli_summary "cli servidor"
