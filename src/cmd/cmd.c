@@ -117,6 +117,10 @@ const struct cmd_entry cmd_table[] = {
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
       " | campana lanzar|pausar|reanudar|cancelar|estado ID",
       "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
+    { "respuestas", "respuestas [--pendientes] [--desde AAAA-MM-DD]",
+      "lo que los clientes contestaron a las campañas y si alguien ya lo atendió (--pendientes: "
+      "solo lo que falta atender)",
+      cmd_respuestas_exec },
     { "informe",
       "informe [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]"
       " | informe envejecimiento [--promotor LOGIN]",
