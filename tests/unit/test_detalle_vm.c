@@ -5,7 +5,7 @@
  * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
  * which phones the "no contactar" key offers; a client the lender no longer lists (the aviso
  * and its date); a prórroga: asked, pending, withdrawn; correcting a captured lead's data: the
- * history row, who may, the form's data and what is sent.
+ * history row, who may, the form's data and what is sent; the client's WhatsApp replies.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -902,6 +902,50 @@ test_datos_corregidos_in_the_history(void **st)
     detalle_model_fini(&m);
 }
 
+/* The client's replies on WhatsApp (sql/024, read back by sql/089): in words, the text under
+ * the label as every row's reason, and no login after it (the row's user is the account that
+ * received it, not someone who acted). */
+static void
+test_whatsapp_replies_in_the_history(void **st)
+{
+    struct detalle_model m;
+    struct detalle_evento e = { .evento = "WA_RESPUESTA", .etapa_anterior = "Nuevo" };
+    char buf[128], *r;
+
+    (void)st;
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Respondió por WhatsApp");
+    snprintf(e.evento, sizeof e.evento, "WA_BAJA");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Pidió no recibir mensajes (WhatsApp)");
+    snprintf(e.evento, sizeof e.evento, "WA_IDENTIDAD");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Cambió su clave de seguridad de WhatsApp");
+
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, m.d.neventos + 3);
+    add_evento(&m.d, "29/11/26 10:00", "WA_RESPUESTA", "Nuevo", "", "resp1",
+               "Sí me interesa\n¿cuánto me prestan?");
+    add_evento(&m.d, "29/11/26 10:05", "INTENTO", "Nuevo", "", "resp1", "");
+    snprintf(m.d.eventos[m.d.neventos - 1].resultado, 24, "CONTACTADO");
+    add_evento(&m.d, "29/11/26 11:00", "WA_BAJA", "Nuevo", "", "resp1", "Ya no me escriban");
+    m.scroll = 100;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "\n   29/11/26 10:00  Respondió por WhatsApp\n"
+                              "                   «Sí me interesa ¿cuánto me prestan?»\n"
+                              "   29/11/26 10:05  Intento: contactado  resp1\n"
+                              "   29/11/26 11:00  Pidió no recibir mensajes (WhatsApp)\n"
+                              "                   «Ya no me escriban»\n"));
+    free(r);
+    detalle_vm_build(&vm, &m, 160, 50);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "29/11/26 10:00  Respondió por WhatsApp\n"));
+    assert_non_null(strstr(r, "«Sí me interesa ¿cuánto me prestan?»"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
 /* e: a captured lead's, active (in the bandeja too) or, for an admin, closed; a padron
  * client's data are the lender's. */
 static void
@@ -1036,6 +1080,7 @@ main(void)
         cmocka_unit_test(test_datos_corregidos_in_the_history),
         cmocka_unit_test(test_corregir_only_a_captured_leads),
         cmocka_unit_test(test_corregir_prefill_and_what_is_sent),
+        cmocka_unit_test(test_whatsapp_replies_in_the_history),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -441,7 +441,19 @@ static const struct {
     { "PRORROGA", "Prórroga aprobada" },
     { "PRORROGA_RECHAZADA", "Prórroga rechazada" },
     { "PRORROGA_CANCELADA", "Prórroga cancelada" },
+    /* The client's own steps on WhatsApp (api.wa_entrante; the text is the row's motivo). */
+    { "WA_RESPUESTA", "Respondió por WhatsApp" },
+    { "WA_BAJA", "Pidió no recibir mensajes (WhatsApp)" },
+    { "WA_IDENTIDAD", "Cambió su clave de seguridad de WhatsApp" },
 };
+
+/* A row the client wrote: its usuario_id is the account that received it, which is not who
+ * acted, so no login follows its label. */
+static bool
+evento_del_cliente(const struct detalle_evento *ev)
+{
+    return strcmp(ev->evento, "WA_RESPUESTA") == 0 || strcmp(ev->evento, "WA_BAJA") == 0;
+}
 
 /* "Datos corregidos: nombre, teléfono" from the fields the history row names ("nombre,telefono";
  * none once an ARCO suppression cleaned the row). */
@@ -707,7 +719,7 @@ emit_eventos(struct emit *e, const struct detalle_data *d, bool notas)
         if ((l = emit_row(e)) != NULL) {
             x = vm_line_put(l, e->x + 2, e->end, ROLE_MUTED, ev->cuando);
             x = vm_line_put(l, x + 2, e->end, notas ? ROLE_TEXT : ROLE_VALUE, what);
-            if (!notas)
+            if (!notas && !evento_del_cliente(ev))
                 vm_line_put(l, x + 2, e->end, ROLE_MUTED,
                             ev->login[0] != '\0' ? ev->login : "sistema");
         }
