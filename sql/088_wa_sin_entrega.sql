@@ -17,6 +17,11 @@
 --              a client who blocked one promoter's number may still hear from another's.
 --              It lifts itself: a late receipt (the phone came back) or a reply makes the
 --              latest message delivered, and the next campaign includes the number again.
+--              Two bounds keep a lost receipt from silencing a number for good, since no new
+--              message could ever be delivered to lift it: a message sent before the account
+--              was last linked (vinculada_at) does not count — receipts for an old device's
+--              messages may never reach the new one — and neither does one older than
+--              sin_entrega_dias (90): after that, one more message is tried.
 --   campaigns  the audience (crm.wa_audiencia, what the wizard shows and what a campaign
 --              plans) and the claim (api.mensaje_reclamar, with its reference
 --              crm.wa_motivo_no_enviar) skip such a phone as OMITIDO SIN_ENTREGA.
@@ -29,13 +34,17 @@ SET LOCAL ROLE embudo_owner;
 
 ALTER TABLE crm.wa_ajustes
     ADD COLUMN sin_entrega_horas smallint NOT NULL DEFAULT 24
-        CHECK (sin_entrega_horas BETWEEN 24 AND 720);  -- "más de un día" in the reason
+        CHECK (sin_entrega_horas BETWEEN 24 AND 720),  -- "más de un día" in the reason
+    ADD COLUMN sin_entrega_dias smallint NOT NULL DEFAULT 90
+        CHECK (sin_entrega_dias BETWEEN 7 AND 365);
 
 CREATE FUNCTION crm.wa_sin_entrega(cuenta int, tel text) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce((
         SELECT u.estado = 'ENVIADO' AND NOT u.respondido
                AND u.enviado_at < now() - make_interval(hours => a.sin_entrega_horas)
+               AND u.enviado_at > now() - make_interval(days => a.sin_entrega_dias)
+               AND u.enviado_at >= coalesce(c.vinculada_at, '-infinity')
           FROM (SELECT m.estado, m.enviado_at, m.respondido_at IS NOT NULL AS respondido
                   FROM crm.wa_mensajes m
                  WHERE m.telefono = tel AND m.usuario_id = cuenta AND m.enviado_at IS NOT NULL
@@ -43,8 +52,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                 SELECT e.estado, e.enviado_at, false
                   FROM crm.wa_envios_manuales e
                  WHERE e.telefono = tel AND e.usuario_id = cuenta AND e.enviado_at IS NOT NULL
-                 ORDER BY 2 DESC LIMIT 1) u,
-               crm.wa_ajustes a), false)
+                 ORDER BY 2 DESC LIMIT 1) u
+         CROSS JOIN crm.wa_ajustes a
+          LEFT JOIN crm.wa_cuentas c ON c.usuario_id = cuenta), false)
 $$;
 REVOKE ALL ON FUNCTION crm.wa_sin_entrega(int, text) FROM PUBLIC;
 

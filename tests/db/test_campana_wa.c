@@ -280,7 +280,8 @@ omitido_por(const struct db_campana_creada *c, int64_t op)
 
 /* A number whose latest message from this account went out more than a day ago and was never
  * delivered (088): the counts say so, a new campaign and the claim skip it (SIN_ENTREGA), a
- * late receipt lifts it, and another account is not affected. */
+ * late receipt lifts it, another account is not affected, and neither a relink nor 90 days
+ * leave it silenced for good. */
 static void
 test_sin_entrega(void **state)
 {
@@ -321,8 +322,10 @@ test_sin_entrega(void **state)
     assert_int_equal(db_campana_estado(p, c.id, &s, &e), RC_OK);
     assert_int_equal(s.sin_entregar, 0); /* sent just now: on its way */
     db_campana_estado_fini(&s);
-    /* Sent two days ago (the timestamps are write-once: past the trigger). */
-    dbt_exec(adm, "SET session_replication_role = replica;"
+    /* Sent two days ago, on a number linked a month ago (the timestamps are write-once: past
+     * the trigger). */
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET vinculada_at = now() - interval '30 days';"
+                  "SET session_replication_role = replica;"
                   "UPDATE crm.wa_mensajes SET enviado_at = now() - interval '2 days',"
                   " entregado_at = CASE WHEN entregado_at IS NOT NULL"
                   " THEN now() - interval '2 days' END WHERE wa_id IN ('WA1', 'WA2');"
@@ -385,6 +388,19 @@ test_sin_entrega(void **state)
                                    "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_p1'"
                                    " AND crm.wa_sin_entrega(u.id, '+525500000003')"),
                      1);
+    /* A lost receipt does not silence a number for good: a message from before the account
+     * was linked again does not count, nor one older than sin_entrega_dias. */
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET vinculada_at = now() - interval '1 day'");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_p1'"
+                                   " AND crm.wa_sin_entrega(u.id, '+525500000003')"),
+                     0);
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET vinculada_at = now() - interval '1 year';"
+                  "UPDATE crm.wa_envios_manuales SET enviado_at = now() - interval '91 days'");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.usuarios u WHERE u.login = 'cx_p1'"
+                                   " AND crm.wa_sin_entrega(u.id, '+525500000003')"),
+                     0);
     db_campana_creada_fini(&c);
     db_close(p);
     db_close(adm);
