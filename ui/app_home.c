@@ -1,21 +1,201 @@
 /*
  * app_home — the "inicio" pane: the summary card the foundation showed (clientes in the
- * padrón, the user's oportunidades by estado). Its data is the controller's session read
- * (app_db.c), so notifications just ask for that read again. Every profile sees it,
- * also before the profile is known. Loop thread only.
+ * padrón, the user's oportunidades by estado) and, under it, the replies to campaigns nobody
+ * has attended yet (sql/089: a promoter's own, a supervisor's team's with whose they are,
+ * everyone's for an admin or the auditor). The card's data is the controller's session read
+ * (app_db.c), so notifications just ask for that read again. Every profile sees it, also
+ * before the profile is known (then without the replies).
+ *
+ * The replies are the pane's own read (db_respuestas, pending only), made whether the pane is
+ * shown or not: a reply that arrives while the promoter is in Detalle is said once in the
+ * bottom bar («Nueva respuesta de Ana López: «…»»; promoters and supervisors, not the
+ * company-wide admin or auditor, for whom it would be a ticker) and is on Inicio when she
+ * comes back. Enter opens the one under the cursor in Detalle; Esc there comes back here.
+ * Re-read on notifications of the history (a reply writes a row; so does every step that
+ * attends one) and of the opportunities (a reassignment, a close), a promoter's on those
+ * naming her; and on the sweep's heartbeat, so «hace 5 min» moves. A busy company notifies
+ * many times a second and an admin's read can take 0.2 s, so as Informe does, after a read the
+ * next waits HOME_PAUSA times as long as it took; a change meanwhile is read by a one-second
+ * timer once the pause is over (the timer exists only while a change waits).
+ *
+ * Loop thread only, except home_query (worker thread, the job's own fields).
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <uv.h>
+
+#include "db/db_respuestas.h"
 #include "ui/app_internal.h"
 #include "ui/pane/home_pane.h"
+#include "ui/panes_db.h"
 #include "ui/term/term.h"
 #include "ui/vm/home_vm.h"
 #include "util/xmalloc.h"
 
+/* Re-reads on notifications keep the database busy at most 1 / HOME_PAUSA of the time. */
+#define HOME_PAUSA 20
+
+static const struct keymap_entry home_keys[] = {
+    { KEYMAP_HOME, { KK_ENTER, 0 }, ACTION_OPEN, "abrir la respuesta", true, 0 },
+};
+
 struct home {
     struct app *a;
     struct home_vm vm;
+    struct respuestas_model resp;
+    bool loading, again;
+    bool pending;                           /* a change notified while re-reads pause */
+    uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
+    uv_timer_t wait;                        /* while pending: reads it once the pause is over */
+    bool wait_init, wait_closing;
+    int page; /* rows the list showed last: RePág/AvPág */
 };
+
+struct home_job {
+    struct app_job base;
+    struct db_respuesta *rows;
+    size_t n;
+    struct home *h;
+};
+
+static uint64_t
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int
+home_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct home_job *j = (struct home_job *)aj;
+
+    return db_respuestas(db, NULL, 0, true, &j->rows, &j->n, e);
+}
+
+static void home_load(struct home *h);
+
+static void
+respuesta_from(struct respuesta *r, const struct db_respuesta *d)
+{
+    r->id = d->id;
+    r->oportunidad_id = d->oportunidad_id;
+    r->edad_s = (long long)d->edad_s;
+    snprintf(r->cliente, sizeof r->cliente, "%s", d->cliente != NULL ? d->cliente : "");
+    snprintf(r->etapa, sizeof r->etapa, "%s", d->etapa != NULL ? d->etapa : "");
+    snprintf(r->promotor, sizeof r->promotor, "%s", d->promotor != NULL ? d->promotor : "");
+    snprintf(r->texto, sizeof r->texto, "%s", d->texto != NULL ? d->texto : "");
+}
+
+static void
+home_result(struct app_job *aj)
+{
+    struct home_job *j = (struct home_job *)aj;
+    struct home *h = j->h;
+    enum vm_profile p = app_profile(h->a);
+    char anuncio[ERR_MSG_BYTES];
+
+    h->loading = false;
+    h->next_read_ms = mono_ms();
+    h->next_read_ms += (h->next_read_ms - h->read_started_ms) * HOME_PAUSA;
+    if (aj->rc == RC_OK) {
+        struct respuesta *r = xcalloc(j->n + 1, sizeof *r);
+
+        for (size_t i = 0; i < j->n; i++)
+            respuesta_from(&r[i], &j->rows[i]);
+        h->resp.ver_promotor = vm_profile_sees_others(p);
+        if (respuestas_model_take(&h->resp, r, j->n, anuncio, sizeof anuncio) &&
+            (p == VM_PROFILE_PROMOTOR || p == VM_PROFILE_SUPERVISOR))
+            app_message(h->a, false, "%s", anuncio);
+    } else {
+        snprintf(h->resp.error, sizeof h->resp.error, "No se pudieron leer las respuestas: %s",
+                 aj->e.msg);
+    }
+    app_redraw(h->a);
+    if (h->again) {
+        h->again = false;
+        home_load(h);
+    }
+}
+
+static void
+home_release(struct app_job *aj)
+{
+    struct home_job *j = (struct home_job *)aj;
+
+    db_respuestas_free(j->rows, j->n);
+    free(j);
+}
+
+static void
+home_load(struct home *h)
+{
+    struct home_job *j;
+
+    if (h->loading) {
+        h->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->h = h;
+    j->base.query = home_query;
+    j->base.result = home_result;
+    j->base.release = home_release;
+    h->loading = true;
+    h->pending = false;
+    h->read_started_ms = mono_ms();
+    app_submit(h->a, &j->base);
+}
+
+/* ---- the pause between re-reads --------------------------------------------------- */
+
+static void
+wait_closed(uv_handle_t *t)
+{
+    struct home *h = t->data;
+
+    h->wait_init = h->wait_closing = false;
+}
+
+static void
+wait_stop(struct home *h)
+{
+    if (h->wait_init && !h->wait_closing) {
+        h->wait_closing = true;
+        uv_close((uv_handle_t *)&h->wait, wait_closed);
+    }
+}
+
+static void
+on_wait(uv_timer_t *t)
+{
+    struct home *h = t->data;
+
+    if (h->a->quit || !h->pending) {
+        wait_stop(h);
+    } else if (!h->loading && mono_ms() >= h->next_read_ms) {
+        wait_stop(h);
+        home_load(h);
+    }
+}
+
+static void
+wait_start(struct home *h)
+{
+    if (h->wait_init || h->a->quit)
+        return;
+    uv_timer_init(&h->a->loop, &h->wait);
+    h->wait.data = h;
+    h->wait_init = true;
+    uv_timer_start(&h->wait, on_wait, 1000, 1000);
+}
+
+/* ---- pane ------------------------------------------------------------------------- */
 
 static void *
 home_create(struct app *a)
@@ -23,22 +203,46 @@ home_create(struct app *a)
     struct home *h = xcalloc(1, sizeof *h);
 
     h->a = a;
+    respuestas_model_init(&h->resp);
     return h;
 }
 
 static void
 home_destroy(void *st)
 {
-    free(st);
+    struct home *h = st;
+
+    respuestas_model_fini(&h->resp);
+    free(h);
+}
+
+static bool
+home_offers(const void *st, enum action act)
+{
+    const struct home *h = st;
+
+    return act != ACTION_OPEN || h->resp.n > 0;
 }
 
 static bool
 home_key(void *st, enum action act, const struct key *k)
 {
-    (void)st;
-    (void)act;
+    struct home *h = st;
+    int64_t id;
+
     (void)k;
-    return false; /* only global keys here */
+    if (act == ACTION_OPEN) {
+        if ((id = respuestas_model_selected(&h->resp)) != 0)
+            detalle_panel_open(h->a, id, "inicio");
+        else
+            app_message(h->a, false, "No hay respuestas por atender.");
+        return true;
+    }
+    if (h->resp.n > 0 && respuestas_model_move(&h->resp, act, h->page)) {
+        app_redraw(h->a);
+        return true;
+    }
+    return false; /* the global keys */
 }
 
 static void
@@ -54,11 +258,13 @@ home_draw(void *st, struct pane *p)
         .error = a->error[0] != '\0' ? a->error : NULL,
         .loading = a->loading,
         .ascii = term_ascii(),
+        .resp = a->profile != VM_PROFILE_UNKNOWN ? &h->resp : NULL,
     };
 
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
     home_vm_build(&h->vm, &in, p->w, p->h);
+    h->page = p->h / 2;
     home_pane_draw(p, &h->vm);
 }
 
@@ -66,9 +272,21 @@ static void
 home_notify(void *st, const struct app_notify *n)
 {
     struct home *h = st;
+    unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_SWEEP;
 
     if (!n->resync && (n->tablas & (APP_T_OPORTUNIDADES | APP_T_OTRA)) != 0)
         app_refresh(h->a); /* a resync re-reads the session already */
+    /* A promoter's replies are on her own opportunities; the heartbeat ages them. */
+    if (n->resync ||
+        ((n->tablas & rel) != 0 && (vm_profile_sees_others(app_profile(h->a)) || n->mine ||
+                                    n->all_users || (n->tablas & APP_T_SWEEP) != 0)))
+        h->pending = true;
+    if (!h->pending)
+        return;
+    if (n->resync || mono_ms() >= h->next_read_ms)
+        home_load(h);
+    else
+        wait_start(h);
 }
 
 const struct pane_ops app_home_pane = {
@@ -76,9 +294,12 @@ const struct pane_ops app_home_pane = {
     .title = "Inicio",
     .ctx = KEYMAP_HOME,
     .roles = PANE_ROLES_ALL | PANE_ROLE(VM_PROFILE_UNKNOWN),
+    .keys = home_keys,
+    .nkeys = sizeof home_keys / sizeof home_keys[0],
     .create = home_create,
     .destroy = home_destroy,
     .key = home_key,
     .draw = home_draw,
     .notify = home_notify,
+    .offers = home_offers,
 };

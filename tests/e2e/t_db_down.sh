@@ -3,8 +3,9 @@
 # itself when the server is back, and q quits while the server is down.
 . "$(dirname "$0")/lib.inc"
 
-# The error text names the socket path of this run's temp dir.
-E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/; s/(No se pudo leer el resumen:).*/\1 …/'
+# The error text names the socket path of this run's temp dir (the replies' read too).
+E2E_MASK='s/ +[0-9][0-9,]*( │)?$/ #\1/; s/(No se pudo leer el resumen:).*/\1 …/;
+          s/(No se pudieron leer las respuestas:).*/\1 …/'
 E2E_ON_EXIT='eb db start'
 
 start_app 80 24 --as prom1

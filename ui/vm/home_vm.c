@@ -82,8 +82,9 @@ put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int e
                  ROLE_LABEL);
 }
 
-/* The lines under the card: freshness, loading, and the last error. */
-static void
+/* The lines under the card: freshness, loading, and the last error. Returns the row after
+ * them. */
+static int
 put_footer(struct home_vm *vm, const struct home_info *in, int y, int x)
 {
     char buf[VM_SPAN_BYTES];
@@ -99,13 +100,24 @@ put_footer(struct home_vm *vm, const struct home_info *in, int y, int x)
         }
     }
     if (in->error == NULL || (l = row(vm, y + 1)) == NULL)
-        return;
+        return y + 1;
     snprintf(buf, sizeof buf, "No se pudo leer el resumen: %s", in->error);
     vm_line_put(l, x, vm->width, ROLE_ERROR, buf);
     if ((l = row(vm, y + 2)) != NULL)
         vm_line_put(l, x, vm->width, ROLE_MUTED,
                     in->loaded ? "Se muestran los últimos datos leídos; se reintentará solo."
                                : "Se reintentará solo; «r» reintenta ahora.");
+    return y + 3;
+}
+
+/* The replies to attend from row y (after a blank one) to the bottom. */
+static void
+put_respuestas(struct home_vm *vm, const struct home_info *in, int y, int x)
+{
+    if (in->resp == NULL || y + 1 >= vm->nlines)
+        return;
+    in->resp->ascii = in->ascii;
+    respuestas_vm_put(vm->lines, y + 1, vm->nlines - y - 1, x, vm->width, in->resp);
 }
 
 void
@@ -123,10 +135,10 @@ home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int hei
         vm->card = (struct vm_box){ .y = 1, .x = 2, .h = CARD_H, .w = cw };
         snprintf(vm->card.title, sizeof vm->card.title, " Resumen ");
         put_counts(vm, in, 2, 4, 2 + cw - 2);
-        put_footer(vm, in, 1 + CARD_H + 1, 2);
+        put_respuestas(vm, in, put_footer(vm, in, 1 + CARD_H + 1, 2), 2);
     } else {
         put_counts(vm, in, 0, 1, width - 1);
-        put_footer(vm, in, 9, 1);
+        put_respuestas(vm, in, put_footer(vm, in, 9, 1), 1);
     }
 }
 

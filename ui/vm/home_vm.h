@@ -1,7 +1,8 @@
 /*
  * home_vm — the home pane: a summary card with the clientes in the padrón and the
  * oportunidades the user can see, by estado, plus when it was read and why it could
- * not be read. Layout for any size; lines past the height are left out.
+ * not be read; under it, the replies to campaigns nobody attended yet (respuestas_vm).
+ * Layout for any size; lines past the height are left out.
  *
  * Pure; built on the loop thread from a copy of what the database job returned.
  */
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "ui/vm/respuestas_vm.h"
 #include "ui/vm/vm.h"
 
 /* The estados of an oportunidad, in display order (crm.oportunidades.estado). */
@@ -31,9 +33,11 @@ struct home_info {
     const char *error;                     /* why the last read failed, or NULL */
     bool loading;                          /* a read is in flight */
     bool ascii;                            /* no UTF-8: ASCII glyphs only */
+    struct respuestas_model *resp;         /* the replies to attend, under the card; NULL:
+                                              none (the profile is not known yet) */
 };
 
-#define HOME_VM_LINES 24
+#define HOME_VM_LINES 120
 
 struct home_vm {
     int width, height;
