@@ -11,6 +11,8 @@
  * bottom bar («Nueva respuesta de Ana López: «…»»; promoters and supervisors, not the
  * company-wide admin or auditor, for whom it would be a ticker) and is on Inicio when she
  * comes back. Enter opens the one under the cursor in Detalle; Esc there comes back here.
+ * The embudo marks those opportunities' cards with «✉» from this read (app_home_respuestas):
+ * app_redraw after each read redraws it when it is the pane shown.
  * Re-read on notifications of the history (a reply writes a row; so does every step that
  * attends one) and of the opportunities (a reassignment, a close), a promoter's on those
  * naming her; and on the sweep's heartbeat, so «hace 5 min» moves. A busy company notifies
@@ -51,7 +53,9 @@ struct home {
     uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
     uv_timer_t wait;                        /* while pending: reads it once the pause is over */
     bool wait_init, wait_closing;
-    int page; /* rows the list showed last: RePág/AvPág */
+    int page;     /* rows the list showed last: RePág/AvPág */
+    int64_t *ids; /* the opportunities in resp, ascending: the embudo's «✉» */
+    size_t nids;
 };
 
 struct home_job {
@@ -79,6 +83,35 @@ home_query(struct db *db, struct app_job *aj, struct err *e)
 }
 
 static void home_load(struct home *h);
+
+static int
+id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The opportunities of resp, sorted for the embudo's lookups. */
+static void
+ids_rebuild(struct home *h)
+{
+    free(h->ids);
+    h->nids = h->resp.n;
+    h->ids = xcalloc(h->nids + 1, sizeof *h->ids);
+    for (size_t i = 0; i < h->nids; i++)
+        h->ids[i] = h->resp.filas[i].oportunidad_id;
+    qsort(h->ids, h->nids, sizeof *h->ids, id_cmp);
+}
+
+size_t
+app_home_respuestas(struct app *a, const int64_t **ids)
+{
+    const struct home *h = app_pane_state(a, "inicio");
+
+    *ids = h != NULL ? h->ids : NULL;
+    return h != NULL ? h->nids : 0;
+}
 
 static void
 respuesta_from(struct respuesta *r, const struct db_respuesta *d)
@@ -112,6 +145,7 @@ home_result(struct app_job *aj)
         if (respuestas_model_take(&h->resp, r, j->n, anuncio, sizeof anuncio) &&
             (p == VM_PROFILE_PROMOTOR || p == VM_PROFILE_SUPERVISOR))
             app_message(h->a, false, "%s", anuncio);
+        ids_rebuild(h);
     } else {
         snprintf(h->resp.error, sizeof h->resp.error, "No se pudieron leer las respuestas: %s",
                  aj->e.msg);
@@ -213,6 +247,7 @@ home_destroy(void *st)
     struct home *h = st;
 
     respuestas_model_fini(&h->resp);
+    free(h->ids);
     free(h);
 }
 

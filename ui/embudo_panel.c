@@ -384,7 +384,10 @@ embudo_draw(void *st, struct pane *p)
     struct embudo_st *s = st;
 
     s->m.ascii = term_ascii();
+    s->m.nrespuestas = app_home_respuestas(s->a, &s->m.respuestas); /* «✉»: Inicio's read */
     embudo_vm_build(&s->vm, &s->m, p->w, p->h);
+    s->m.respuestas = NULL; /* borrowed for the build only */
+    s->m.nrespuestas = 0;
     embudo_pane_draw(p, &s->vm);
 }
 

@@ -76,6 +76,11 @@ void repartir_panel_open(struct app *a, const char *login);
 /* embudo_panel.c: show usuario_id's embudo (0 = everyone visible), titled login. */
 void embudo_panel_show_member(struct app *a, int usuario_id, const char *login);
 
+/* app_home.c: the opportunities with replies to campaigns nobody attended (sql/089), as
+ * Inicio last read them, ascending; borrowed until its next read (loop thread). Returns how
+ * many; 0 (and *ids NULL) before the first read. */
+size_t app_home_respuestas(struct app *a, const int64_t **ids);
+
 /*
  * An idempotency clave for one submission: "tui-<login>-<seconds>-<pid>-<n>", unique per
  * process and call. Written into buf.

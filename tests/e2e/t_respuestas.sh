@@ -4,8 +4,9 @@
 # (api.wa_entrante as the account, as the sender writes it): without a key pressed the row
 # appears (client, stage, «ahora», the text) and the bottom bar says «Nueva respuesta de …»;
 # a second client's reply is announced alone (the first is not said again) and goes on top.
-# Enter on Julia's opens Detalle with «Respondió por WhatsApp» and the text; an attempt
-# recorded meanwhile from the CLI attends it, and Esc comes back to an Inicio without it.
+# The embudo marks both cards «✉». Enter on Julia's opens Detalle with «Respondió por
+# WhatsApp» and the text; an attempt recorded meanwhile from the CLI attends it, and Esc
+# comes back to an Inicio without it (and her card without the mark).
 # Her supervisor sees the one left, with resp1's login. Its own users and phones.
 . "$(dirname "$0")/lib.inc"
 
@@ -46,6 +47,13 @@ expect_line '^  Marco Ruiz +Nuevo +ahora +«Hola» *$'
 [ "$(screen | grep -n 'Marco Ruiz  ' | cut -d: -f1)" -lt \
     "$(screen | grep -n 'Julia Pérez Núñez  ' | cut -d: -f1)" ] || fail "la más nueva no va arriba"
 
+# The embudo's cards of both start with «✉».
+send 2
+wait_for "✉ Julia Pérez Núñez"
+wait_for "✉ Marco Ruiz"
+send 1
+wait_for "Respuestas por atender (2)"
+
 # The cursor stayed on Julia's (it follows the opportunity, not the row): ↑ to Marco's and
 # ↓ back; Enter opens hers in Detalle.
 send k
@@ -62,6 +70,10 @@ send_key Escape
 wait_for "Respuestas por atender (1)"
 screen | grep -q "Julia Pérez Núñez" && fail "Julia sigue por atender"
 expect_line '^  Marco Ruiz +Nuevo +(ahora|hace [0-9]+ min) +«Hola» *$'
+send 2
+wait_for "✉ Marco Ruiz"
+wait_for "Julia Pérez Núñez"
+screen | grep -q "✉ Julia" && fail "la tarjeta de Julia sigue marcada"
 send q
 wait_gone
 expect_exit 0

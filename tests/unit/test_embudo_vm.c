@@ -467,6 +467,46 @@ test_the_filter_finds_the_marked_cards(void **st)
     embudo_model_fini(&m);
 }
 
+/* A card whose client answered a campaign and nobody attended it yet (sql/089, Inicio's
+ * read): «✉» before the name, in the kanban and the list, «@» in ASCII. */
+static void
+test_a_reply_to_attend_marks_the_card(void **st)
+{
+    struct embudo_model m;
+    static const int64_t ids[] = { 2, 4, 99 };
+
+    (void)st;
+    model_new(&m);
+    m.respuestas = ids;
+    m.nrespuestas = 3;
+    mark(&m, 2); /* and in no contactar: both */
+    assert_render(&m, 80, 6,
+                  "Nuevo · 3                 Contactado · 1            Interesado · 0\n"
+                  "Begoña Ibáñez             ✉ Ana                     (vacía)\n"
+                  "IMSS ◐ 45 m hábiles       ISSSTE ○ vencida hace 2 …\n"
+                  "José Luis Hernández Garc…\n"
+                  "IMSS ◐ 3 h 20 m hábiles\n"
+                  "Mi embudo · 7 de 7 · orden: vencimiento · etapas 1–3 de 6\n");
+    assert_true(embudo_model_action(&m, ACTION_TOGGLE_VIEW, 1));
+    assert_render(
+        &m, 80, 5,
+        "Cliente                               Conv.    Etapa        Tiempo\n"
+        "Begoña Ibáñez                         IMSS     Nuevo        ◐ 45 m hábiles\n"
+        "José Luis Hernández García            IMSS     Nuevo        ◐ 3 h 20 m hábiles\n"
+        "✉ María Guadalupe Lóp… ⊘ No contactar ISSSTE   Nuevo        ● 23 h 30 m hábiles\n"
+        "Mi embudo · 7 de 7 · orden: vencimiento\n");
+    assert_non_null(setlocale(LC_ALL, "C"));
+    m.ascii = true;
+    m.list = false;
+    assert_render(&m, 80, 4,
+                  "Nuevo - 3                 Contactado - 1            Interesado - 0\n"
+                  "Begona Ibanez             @ Ana                     (vacia)\n"
+                  "IMSS ~ 45 m habiles       ISSSTE o vencida hace 2 ~\n"
+                  "Mi embudo - 7 de 7 - orden: vencimiento - etapas 1-3 de 6\n");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    embudo_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -483,6 +523,7 @@ main(void)
         cmocka_unit_test(test_ascii_terminal_glyphs),
         cmocka_unit_test(test_no_contactar_tag_on_kanban_cards),
         cmocka_unit_test(test_no_contactar_tag_in_the_list_and_ascii),
+        cmocka_unit_test(test_a_reply_to_attend_marks_the_card),
         cmocka_unit_test(test_the_filter_finds_the_marked_cards),
     };
 

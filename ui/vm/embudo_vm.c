@@ -546,6 +546,26 @@ card_timer(const struct embudo_model *m, const struct embudo_card *c, char *buf,
     return timer_role(st);
 }
 
+/* The client as the cell names it: «✉ Ana» when a reply of theirs waits to be attended. */
+static const char *
+cliente_txt(char *buf, size_t bufsz, const struct embudo_model *m, const struct embudo_card *c)
+{
+    size_t lo = 0, hi = m->nrespuestas;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (m->respuestas[mid] < c->id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == m->nrespuestas || m->respuestas[lo] != c->id)
+        return c->cliente;
+    snprintf(buf, bufsz, "%s %s", glyph(m, "✉", "@"), c->cliente);
+    return buf;
+}
+
 /*
  * The client's name in the cell [x, x + w), padded; a card in the do-not-contact registry
  * gives the cell's end to its tag (the words, or the glyph when the cell is narrow).
@@ -554,17 +574,17 @@ static void
 put_cliente(struct vm_line *l, const struct embudo_model *m, const struct embudo_card *c, int x,
             int w, enum vm_role role)
 {
-    char cell[VM_SPAN_BYTES];
-    const char *tag;
+    char cell[VM_SPAN_BYTES], nombre[VM_SPAN_BYTES];
+    const char *tag, *cliente = cliente_txt(nombre, sizeof nombre, m, c);
     int nw, col;
 
     if (!c->no_contactar) {
-        pad_to(cell, sizeof cell, c->cliente, w);
+        pad_to(cell, sizeof cell, cliente, w);
         vm_line_put(l, x, x + w, role, cell);
         return;
     }
     nw = no_contactar_cell(w, m->ascii, &tag);
-    pad_to(cell, sizeof cell, c->cliente, nw);
+    pad_to(cell, sizeof cell, cliente, nw);
     col = vm_line_put(l, x, x + nw, role, cell);
     if (role == ROLE_CURSOR) /* the blank between them keeps the cursor's colour */
         vm_line_put(l, col, col + 1, ROLE_CURSOR, " ");
@@ -697,7 +717,9 @@ put_list_row(struct embudo_vm *vm, const struct embudo_model *m, const struct em
         if (selected) /* the blank before the next column keeps the cursor's colour */
             vm_line_put(l, lc.conv - 1, lc.conv, base, " ");
     } else {
-        pad_cell(cell, sizeof cell, c->cliente, lc.conv);
+        char nombre[VM_SPAN_BYTES];
+
+        pad_cell(cell, sizeof cell, cliente_txt(nombre, sizeof nombre, m, c), lc.conv);
         vm_line_put(l, lc.cli, w, base, cell);
     }
     pad_cell(cell, sizeof cell, c->convenio, lc.et - lc.conv);

@@ -91,6 +91,12 @@ struct embudo_model {
     int first_col;              /* first visible stage column */
     int visible_cols;           /* how many the last build showed */
 
+    /* Borrowed for a build (the controller sets it before each): the opportunities with
+       replies to campaigns nobody attended (sql/089), ascending; their cards' client cell
+       starts with «✉» («@» in ASCII). */
+    const int64_t *respuestas;
+    size_t nrespuestas;
+
     /* Derived by embudo_model_index: visible card indices, grouped by stage. */
     size_t *idx;
     size_t nidx;
