@@ -24,7 +24,7 @@ enum resumen_estado {
 struct resumen {
     char login[64];   /* session_user */
     char nombre[128]; /* crm.usuarios.nombre, "" when the login is not a CRM user */
-    char rol[16];     /* "PROMOTOR" | "SUPERVISOR" | "ADMIN", "" when not a CRM user */
+    char rol[16];     /* "PROMOTOR" | "SUPERVISOR" | "ADMIN" | "AUDITOR", "" when not a CRM user */
     long long clientes;
     long long oportunidades[RESUMEN_ESTADOS];
 };

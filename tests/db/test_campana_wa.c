@@ -309,7 +309,7 @@ test_sin_entrega(void **state)
     assert_int_equal(db_campana_accion(p, c.id, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
     /* 1 goes out and is never delivered; 2 is delivered. */
     for (int i = 1; i <= 2; i++) {
-        char wa[8];
+        char wa[16];
 
         snprintf(wa, sizeof wa, "WA%d", i);
         assert_int_equal(db_mensaje_reclamar(p, yo, &m, &found, &e), RC_OK);
