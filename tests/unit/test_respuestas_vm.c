@@ -300,6 +300,37 @@ test_empty_loading_and_failed(void **st)
     respuestas_model_fini(&m);
 }
 
+/* No span past the pane's edge, nor over another, at any width a terminal may have. */
+static void
+test_no_span_past_the_edge(void **st)
+{
+    struct respuestas_model m;
+    char anuncio[256];
+
+    (void)st;
+    for (int sup = 0; sup < 2; sup++) {
+        respuestas_model_init(&m);
+        m.ver_promotor = sup == 1;
+        take(&m, tres, 4, anuncio);
+        for (int w = 10; w <= 200; w++) {
+            free(put(&m, 3, w));
+            for (int y = 0; y < 3; y++) {
+                int prev = 0;
+
+                for (int i = 0; i < lines[y].nspans; i++) {
+                    const struct vm_span *sp = &lines[y].spans[i];
+
+                    if (sp->col + sp->width > w - 1 || sp->col < prev)
+                        fail_msg("ancho %d, fila %d, «%s» en %d+%d", w, y, sp->text, sp->col,
+                                 sp->width);
+                    prev = sp->col + sp->width;
+                }
+            }
+        }
+        respuestas_model_fini(&m);
+    }
+}
+
 /* A terminal that is not UTF-8: letters folded, «» and … in ASCII. */
 static void
 test_ascii(void **st)
@@ -366,6 +397,7 @@ main(void)
         cmocka_unit_test(test_supervision_with_the_login_at_80_and_160),
         cmocka_unit_test(test_scrolling_keeps_the_cursor_in_view),
         cmocka_unit_test(test_empty_loading_and_failed),
+        cmocka_unit_test(test_no_span_past_the_edge),
         cmocka_unit_test(test_ascii),
         cmocka_unit_test(test_under_inicios_card),
     };

@@ -164,10 +164,12 @@ cols_compute(struct cols *c, int x, int width, bool ver_promotor)
     c->txt = c->edad + EDAD_W + 1;
 }
 
-/* A cell: text clipped one column short of the next cell. */
+/* A cell: text clipped one column short of the next cell, and never past end. */
 static void
-cell(struct vm_line *l, int from, int to, enum vm_role role, const char *text)
+cell(struct vm_line *l, int from, int to, int end, enum vm_role role, const char *text)
 {
+    if (to - 1 > end)
+        to = end + 1;
     if (from < to)
         vm_line_put(l, from, to - 1, role, text);
 }
@@ -183,12 +185,12 @@ put_fila(struct vm_line *l, const struct respuestas_model *m, int i, const struc
 
     if (sel)
         vm_line_init(l, ROLE_CURSOR);
-    cell(l, c->cli, c->prom, base, r->cliente); /* prom = et without the column */
+    cell(l, c->cli, c->prom, c->end, base, r->cliente); /* prom = et without the column */
     if (m->ver_promotor)
-        cell(l, c->prom, c->et, sel ? base : ROLE_MUTED, r->promotor);
-    cell(l, c->et, c->edad, sel ? base : ROLE_LABEL, r->etapa);
+        cell(l, c->prom, c->et, c->end, sel ? base : ROLE_MUTED, r->promotor);
+    cell(l, c->et, c->edad, c->end, sel ? base : ROLE_LABEL, r->etapa);
     respuestas_edad(edad, sizeof edad, r->edad_s);
-    cell(l, c->edad, c->txt,
+    cell(l, c->edad, c->txt, c->end,
          sel                    ? base
          : r->edad_s >= TARDE_S ? ROLE_TIMER_LATE
                                 : ROLE_MUTED,
@@ -226,7 +228,7 @@ respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
 {
     struct cols c;
     char buf[96];
-    int y = top, rows, shown;
+    int y = top, rows, shown, head_end;
 
     if (h <= 0)
         return 0;
@@ -234,7 +236,7 @@ respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
         snprintf(buf, sizeof buf, "Respuestas por atender (%zu)", m->total);
     else
         snprintf(buf, sizeof buf, "Respuestas por atender");
-    vm_line_put(&lines[y++], x, width - 1, ROLE_HEADING, buf);
+    head_end = vm_line_put(&lines[y++], x, width - 1, ROLE_HEADING, buf);
     rows = h - 1 - (m->error[0] != '\0' ? 1 : 0);
     if (!m->loaded || m->n == 0) {
         if (y < top + h && m->loaded)
@@ -245,11 +247,10 @@ respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
     } else if (rows > 0) {
         m->top = keep_visible(m->top, m->cur, rows, (int)m->n);
         shown = (int)m->n - m->top < rows ? (int)m->n - m->top : rows;
-        if (shown < (int)m->n) {
-            snprintf(buf, sizeof buf, "%d%s%d de %zu", m->top + 1, m->ascii ? "-" : "–",
-                     m->top + shown, m->n);
+        snprintf(buf, sizeof buf, "%d%s%d de %zu", m->top + 1, m->ascii ? "-" : "–", m->top + shown,
+                 m->n);
+        if (shown < (int)m->n && width - 1 - vm_text_width(buf) > head_end)
             vm_line_put(&lines[top], width - 1 - vm_text_width(buf), width - 1, ROLE_MUTED, buf);
-        }
         cols_compute(&c, x, width, m->ver_promotor);
         for (int i = 0; i < shown; i++)
             put_fila(&lines[y++], m, m->top + i, &c);
