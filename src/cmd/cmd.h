@@ -92,6 +92,7 @@ int cmd_captar_exec(struct cmd_ctx *ctx);
 int cmd_corregir_exec(struct cmd_ctx *ctx);
 int cmd_oportunidades_exec(struct cmd_ctx *ctx); /* cmd_oportunidades.c */
 int cmd_oportunidad_exec(struct cmd_ctx *ctx);   /* cmd_oportunidades.c */
+int cmd_buscar_exec(struct cmd_ctx *ctx);        /* cmd_buscar.c (sql/090) */
 int cmd_bandeja_exec(struct cmd_ctx *ctx);
 int cmd_reasignar_exec(struct cmd_ctx *ctx);
 int cmd_extender_exec(struct cmd_ctx *ctx); /* cmd_bandeja.c */
