@@ -12,6 +12,13 @@
 /* "⚠ El cliente ya no está en el padrón del convenio"; ascii writes "!" for the glyph. */
 const char *baja_padron_aviso(bool ascii);
 
+/* "⚠" ("!" in ASCII): the mark before the client's name on the embudo's cards and the
+ * bandeja's rows (sql/091). */
+const char *baja_padron_glyph(bool ascii);
+
+/* "⚠ Baja del padrón" ("! Baja del padrón"): what the mark means, in a footer. */
+const char *baja_padron_marca(bool ascii);
+
 /*
  * The aviso and its date, "⚠ El cliente ya no está en el padrón del convenio (baja del
  * 12/11/2026)", fecha written as given, into buf (truncated to bufsz). Returns buf.

@@ -168,6 +168,27 @@ out:
     return rc;
 }
 
+int
+db_tui_baja_padron(struct db *db, int64_t **ids, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT oportunidad_id FROM api.baja_padron_oportunidades()";
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && ids != NULL && n != NULL);
+    *ids = NULL;
+    *n = 0;
+    rc = tui_query(db, sql, 0, NULL, 1, &res, e);
+    if (rc == RC_OK && PQntuples(res) > 0) {
+        *n = (size_t)PQntuples(res);
+        *ids = xcalloc(*n, sizeof **ids);
+        for (int i = 0; i < PQntuples(res); i++)
+            (*ids)[i] = db_col_i64(res, i, 0);
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* ---- detalle ------------------------------------------------------------------------ */
 
 /* The card columns of sql_tarjetas for one id, then the detail columns; the last two say

@@ -75,6 +75,15 @@ struct tui_tarjeta {
 int db_tui_embudo(struct db *db, int usuario_id, struct tui_tarjeta **out, size_t *n, struct err *e)
     __attribute__((warn_unused_result));
 
+/*
+ * The caller's visible active opportunities whose client the lender dropped (a BAJA_PADRON
+ * block in force, api.baja_padron_oportunidades, sql/091), ascending, into *ids (free() it;
+ * NULL when *n is 0): the embudo's and the bandeja's «⚠» marks, read beside their rows.
+ * RC_OK or RC_DB.
+ */
+int db_tui_baja_padron(struct db *db, int64_t **ids, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+
 /* A phone, e-mail… of the client (padron.datos_contacto) or the prospect's phone. */
 struct tui_contacto {
     char tipo[16]; /* CELULAR, FIJO, EMAIL */

@@ -306,11 +306,69 @@ test_campana_omite_la_baja(void **state)
     db_close(adm);
 }
 
+/* db_tui_baja_padron as login reads it: the marked ids joined by commas. */
+static const char *
+marcas_como(struct dbt *t, const char *login, char *buf, size_t size)
+{
+    struct db *db = dbt_connect(t, login);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    struct err e = { 0 };
+
+    assert_int_equal(db_tui_baja_padron(db, &ids, &n, &e), RC_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%lld", i > 0 ? "," : "",
+                 (long long)ids[i]);
+    free(ids);
+    db_close(db);
+    return buf;
+}
+
+/* sql/091: the embudo's and the bandeja's marks — the caller's visible active opportunities
+ * whose client has the block in force, ascending; an ended block, a closed opportunity and
+ * another team's are not marked; a login outside the CRM is refused. */
+static void
+test_marcas_del_embudo(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *x;
+    long long o = seed(t, adm);
+    char buf[128], want[128];
+
+    assert_string_equal(marcas_como(t, "bp_p1", buf, sizeof buf), "");
+    dar_de_baja(adm, o + 2);
+    dar_de_baja(adm, o);
+    dar_de_baja(adm, o); /* two blocks of one client: one mark */
+    snprintf(want, sizeof want, "%lld,%lld", o, o + 2);
+    assert_string_equal(marcas_como(t, "bp_p1", buf, sizeof buf), want);
+    assert_string_equal(marcas_como(t, "bp_sup", buf, sizeof buf), want);
+    assert_string_equal(marcas_como(t, "bp_adm", buf, sizeof buf), want);
+    assert_string_equal(marcas_como(t, "bp_aud", buf, sizeof buf), want);
+    assert_string_equal(marcas_como(t, "bp_p2", buf, sizeof buf), "");
+    assert_string_equal(marcas_como(t, "bp_sup2", buf, sizeof buf), "");
+    /* Back in a later file: no mark. Closed: no mark (the embudo shows only active ones). */
+    volver(adm, o + 2);
+    snprintf(want, sizeof want, "%lld", o);
+    assert_string_equal(marcas_como(t, "bp_p1", buf, sizeof buf), want);
+    dbt_exec(adm,
+             "UPDATE crm.oportunidades SET estado = 'DEVUELTA', cerrada_at = now(),"
+             " timer_vence = NULL, timer_aviso = NULL WHERE id = %lld",
+             o);
+    assert_string_equal(marcas_como(t, "bp_p1", buf, sizeof buf), "");
+    dbt_role(t, "bp_nadie2", "embudo_usuario");
+    x = dbt_connect(t, "bp_nadie2");
+    dbt_expect_refusal(x, "EB001", "SELECT * FROM api.baja_padron_oportunidades()");
+    db_close(x);
+    db_close(adm);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_quien_ve_la_baja, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_marcas_del_embudo, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_baja_terminada, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_campana_omite_la_baja, dbt_setup, dbt_teardown),
     };
