@@ -74,6 +74,8 @@ struct bandeja_job {
     size_t nprom;
     int64_t *nc; /* the marked ones (sorted) */
     size_t nnc;
+    int64_t *bp; /* the clients the lender dropped (ascending, sql/091) */
+    size_t nbp;
     struct bandeja_prorroga *pr; /* the pending prórrogas */
     size_t npr;
     struct bandeja_st *st;
@@ -87,6 +89,8 @@ bandeja_query(struct db *db, struct app_job *aj, struct err *e)
 
     if (rc == RC_OK)
         rc = panes_nc_marcas(db, &j->nc, &j->nnc, e);
+    if (rc == RC_OK)
+        rc = db_tui_baja_padron(db, &j->bp, &j->nbp, e);
     if (rc == RC_OK)
         rc = panes_prorrogas_pendientes(db, &j->pr, &j->npr, e);
     return rc == RC_OK ? db_tui_promotores(db, &j->prom, &j->nprom, e) : rc;
@@ -108,6 +112,7 @@ bandeja_result(struct app_job *aj)
         for (size_t i = 0; i < j->nfilas; i++) {
             panes_bandeja_fila_from(&f[i], &j->filas[i]);
             f[i].no_contactar = no_contactar_ids_has(j->nc, j->nnc, f[i].id);
+            f[i].baja_padron = no_contactar_ids_has(j->bp, j->nbp, f[i].id);
         }
         bandeja_model_take(&s->m, f, j->nfilas);
         bandeja_model_take_prorrogas(&s->m, j->pr, j->npr);
@@ -134,6 +139,7 @@ bandeja_release(struct app_job *aj)
     db_bandeja_free(j->filas, j->nfilas);
     free(j->prom);
     free(j->nc);
+    free(j->bp);
     free(j->pr);
     free(j);
 }

@@ -272,6 +272,43 @@ test_no_contactar_rows(void **st)
     bandeja_model_fini(&m);
 }
 
+/* A client the lender dropped (sql/087, 091): «⚠» before the name, the footer's words for the
+ * row under the cursor, «!» in ASCII. */
+static void
+test_dropped_client_rows(void **st)
+{
+    struct bandeja_model m;
+    char *r;
+
+    (void)st;
+    model_new(&m);
+    m.filas[0].baja_padron = true;
+    m.filas[0].no_contactar = true;
+    m.filas[1].baja_padron = true;
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, 3);
+    assert_string_equal(
+        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
+           "  ⚠ María Guadalupe … ⊘ prom1    No localizado no contesta              5 h\n"
+           "  ⚠ Begoña Ibáñez       prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n");
+    free(r);
+    assert_string_equal(vm.lines[23].spans[1].text, "⊘ No contactar");
+    assert_string_equal(vm.lines[23].spans[2].text, "⚠ Baja del padrón");
+    assert_int_equal(vm.lines[23].spans[2].role, ROLE_TIMER_WARN);
+    bandeja_model_action(&m, ACTION_DOWN, 10, &(bool){ false });
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[23].spans[1].text, "⚠ Baja del padrón");
+    m.ascii = true;
+    assert_non_null(setlocale(LC_ALL, "C"));
+    bandeja_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, 3);
+    assert_non_null(strstr(r, "\n  ! Begona Ibanez "));
+    free(r);
+    assert_string_equal(vm.lines[23].spans[1].text, "! Baja del padron");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    bandeja_model_fini(&m);
+}
+
 static struct bandeja_prorroga *
 prorrogas_new(size_t *n)
 {
@@ -409,6 +446,7 @@ main(void)
         cmocka_unit_test(test_tags_and_cursor_survive_a_reread),
         cmocka_unit_test(test_empty_loading_and_error),
         cmocka_unit_test(test_no_contactar_rows),
+        cmocka_unit_test(test_dropped_client_rows),
         cmocka_unit_test(test_prorrogas_under_the_exits),
         cmocka_unit_test(test_prorrogas_with_an_empty_bandeja_and_ascii),
     };

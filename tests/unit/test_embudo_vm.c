@@ -507,11 +507,45 @@ test_a_reply_to_attend_marks_the_card(void **st)
     embudo_model_fini(&m);
 }
 
+/* A client the lender dropped (sql/087, 091): «⚠» before the name, after «✉», in the kanban
+ * and the list, «!» in ASCII; "/baja" finds them. */
+static void
+test_a_dropped_client_marks_the_card(void **st)
+{
+    struct embudo_model m;
+    static const int64_t ids[] = { 4 };
+
+    (void)st;
+    model_new(&m);
+    m.respuestas = ids;
+    m.nrespuestas = 1;
+    for (size_t i = 0; i < m.ncards; i++)
+        m.cards[i].baja_padron = m.cards[i].id == 4 || m.cards[i].id == 3;
+    assert_render(&m, 80, 4,
+                  "Nuevo · 3                 Contactado · 1            Interesado · 0\n"
+                  "⚠ Begoña Ibáñez           ✉ ⚠ Ana                   (vacía)\n"
+                  "IMSS ◐ 45 m hábiles       ISSSTE ○ vencida hace 2 …\n"
+                  "Mi embudo · 7 de 7 · orden: vencimiento · etapas 1–3 de 6\n");
+    embudo_model_set_filter(&m, "baja");
+    assert_int_equal(m.nidx, 2);
+    embudo_model_set_filter(&m, "");
+    assert_true(embudo_model_action(&m, ACTION_TOGGLE_VIEW, 1));
+    assert_non_null(setlocale(LC_ALL, "C"));
+    m.ascii = true;
+    assert_render(&m, 80, 3,
+                  "Cliente                               Conv.    Etapa        Tiempo\n"
+                  "! Begona Ibanez                       IMSS     Nuevo        ~ 45 m habiles\n"
+                  "Mi embudo - 7 de 7 - orden: vencimiento\n");
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+    embudo_model_fini(&m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timer_labels_and_states),
+        cmocka_unit_test(test_a_dropped_client_marks_the_card),
         cmocka_unit_test(test_kanban_at_80x24),
         cmocka_unit_test(test_kanban_at_160x50_shows_every_stage_and_the_owner),
         cmocka_unit_test(test_moving_right_scrolls_the_columns),

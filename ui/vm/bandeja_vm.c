@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/baja_padron.h"
 #include "core/intento.h"
 #include "ui/vm/embudo_vm.h"
 #include "ui/vm/no_contactar_vm.h"
@@ -322,15 +323,20 @@ static void
 put_cliente(struct vm_line *l, const struct bandeja_model *m, const struct bandeja_fila *f,
             const struct cols *c, enum vm_role base)
 {
-    const char *tag;
+    const char *tag, *cliente = f->cliente;
+    char buf[sizeof f->cliente + 8];
     int nw;
 
+    if (f->baja_padron) { /* the lender dropped the client (sql/091) */
+        snprintf(buf, sizeof buf, "%s %s", baja_padron_glyph(m->ascii), f->cliente);
+        cliente = buf;
+    }
     if (!f->no_contactar) {
-        cell(l, c->cli, c->prom, base, f->cliente);
+        cell(l, c->cli, c->prom, base, cliente);
         return;
     }
     nw = no_contactar_cell(c->prom - c->cli - 1, m->ascii, &tag);
-    cell(l, c->cli, c->cli + nw + 1, base, f->cliente);
+    cell(l, c->cli, c->cli + nw + 1, base, cliente);
     cell(l, c->cli + nw + 1, c->prom, base == ROLE_CURSOR ? base : ROLE_ERROR, tag);
 }
 
@@ -478,8 +484,12 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
     x = vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
     /* The glyph alone may stand for the tag in a narrow column: the words go here. */
     if (m->nfilas > 0 && m->filas[m->cur].no_contactar)
-        vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_ERROR,
-                    no_contactar_tag(m->ascii));
+        x = vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_ERROR,
+                        no_contactar_tag(m->ascii));
+    /* «⚠» is a glyph alone on the row: the footer says what it means. */
+    if (m->nfilas > 0 && m->filas[m->cur].baja_padron)
+        vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_TIMER_WARN,
+                    baja_padron_marca(m->ascii));
 }
 
 static void

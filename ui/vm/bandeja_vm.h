@@ -34,6 +34,7 @@ struct bandeja_fila {
     int intentos;            /* contact attempts since it reached its owner */
     char ultimo_intento[24]; /* outcome code of the latest one (core/intento.h); "" = none */
     bool no_contactar;       /* a phone of it is in force in the do-not-contact registry */
+    bool baja_padron;        /* the lender dropped the client (sql/087, 091): «⚠» */
     bool tagged;
 };
 

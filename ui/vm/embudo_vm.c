@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/baja_padron.h"
 #include "ui/vm/no_contactar_vm.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -207,14 +208,14 @@ card_cmp(const void *pa, const void *pb)
 static bool
 card_matches(const struct embudo_card *c, const char *needle)
 {
-    char hay[sizeof c->cliente + sizeof c->convenio + sizeof c->login + 20];
+    char hay[sizeof c->cliente + sizeof c->convenio + sizeof c->login + 40];
     char folded[sizeof hay];
 
     if (needle[0] == '\0')
         return true;
     /* "/no contactar" finds the cards that carry the tag. */
-    snprintf(hay, sizeof hay, "%s %s %s%s", c->cliente, c->convenio, c->login,
-             c->no_contactar ? " no contactar" : "");
+    snprintf(hay, sizeof hay, "%s %s %s%s%s", c->cliente, c->convenio, c->login,
+             c->no_contactar ? " no contactar" : "", c->baja_padron ? " baja del padron" : "");
     return strstr(embudo_fold(folded, sizeof folded, hay), needle) != NULL;
 }
 
@@ -546,11 +547,15 @@ card_timer(const struct embudo_model *m, const struct embudo_card *c, char *buf,
     return timer_role(st);
 }
 
-/* The client as the cell names it: «✉ Ana» when a reply of theirs waits to be attended. */
+/*
+ * The client as the cell names it: «✉ Ana» when a reply of theirs waits to be attended, «⚠
+ * Ana» when the lender dropped them (sql/091), «✉ ⚠ Ana» both.
+ */
 static const char *
 cliente_txt(char *buf, size_t bufsz, const struct embudo_model *m, const struct embudo_card *c)
 {
     size_t lo = 0, hi = m->nrespuestas;
+    bool resp;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -560,9 +565,12 @@ cliente_txt(char *buf, size_t bufsz, const struct embudo_model *m, const struct 
         else
             hi = mid;
     }
-    if (lo == m->nrespuestas || m->respuestas[lo] != c->id)
+    resp = lo < m->nrespuestas && m->respuestas[lo] == c->id;
+    if (!resp && !c->baja_padron)
         return c->cliente;
-    snprintf(buf, bufsz, "%s %s", glyph(m, "✉", "@"), c->cliente);
+    snprintf(buf, bufsz, "%s%s%s%s", resp ? glyph(m, "✉", "@") : "", resp ? " " : "",
+             c->baja_padron ? baja_padron_glyph(m->ascii) : "", c->baja_padron ? " " : "");
+    snprintf(buf + strlen(buf), bufsz - strlen(buf), "%s", c->cliente);
     return buf;
 }
 

@@ -54,6 +54,7 @@ struct embudo_card {
     char convenio[48];
     char login[48];
     bool no_contactar; /* a phone of it is in force in the do-not-contact registry */
+    bool baja_padron;  /* the lender dropped the client (sql/087, 091): «⚠» before the name */
 };
 
 struct embudo_stage {
