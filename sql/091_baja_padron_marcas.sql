@@ -16,8 +16,8 @@
 --
 -- bloqueos_baja_padron: the blocks in force of that kind are few next to every other block
 -- (cool-downs after every return, sales, opt-outs), so a partial index lets the read start
--- from them instead of scanning crm.bloqueos. Measured in tests/db/test_baja_padron.c's
--- EXPLAIN (docs/tui.md, «A client the lender no longer lists»).
+-- from them instead of scanning crm.bloqueos; the cards' own query (db_tui_embudo) is not
+-- changed at all, so its plan cannot degrade.
 
 SET LOCAL ROLE embudo_owner;
 
