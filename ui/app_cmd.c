@@ -36,7 +36,8 @@ const struct cmdline_cmd app_commands[] = {
     { "mover", "ETAPA [motivo=TEXTO]", "mover la oportunidad elegida a otra etapa", keys_mover,
       "etapa", 1, 2 },
     { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
-    { "buscar", "TEXTO", "filtrar el panel por texto", NULL, NULL, 1, 8 },
+    { "buscar", "TEXTO", "buscar por teléfono, CURP o nombre (también cerradas)", NULL, NULL, 1,
+      8 },
     { "estadisticas", "[DESDE [HASTA] | Nd]", "estadísticas de WhatsApp de esas fechas", NULL,
       "rango", 0, 2 },
     { "informe", "[DESDE HASTA] [LOGIN]", "informe del embudo de esas fechas", NULL, "promotor", 0,
@@ -51,7 +52,7 @@ const struct cmdline_cmd app_commands[] = {
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
 static const char *const command_pane[] = { "asignacion", "repartir",     "",        "bandeja",
-                                            "",           "estadisticas", "informe", "informe",
+                                            "embudo",     "estadisticas", "informe", "informe",
                                             NULL,         NULL,           NULL,      NULL };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],

@@ -1,7 +1,9 @@
 /*
  * embudo_panel — the "embudo" pane: the user's opportunities by stage (a supervisor's whole
  * team, an admin's or an auditor's everyone, or one member), re-read when the database
- * notifies a change. Enter opens the card in detalle; ":buscar TEXTO" filters; ":mover
+ * notifies a change. Enter opens the card in detalle; "/" filters the cards; ":buscar TEXTO"
+ * searches the database (api.buscar: phone, CURP or name, closed ones too) and shows what it
+ * found in place of the cards until Esc, Enter opening a row in detalle; ":mover
  * ETAPA" moves the card under the cursor; c (promoters) captures a lead of one's own — a
  * form, api.captar, and the new opportunity opens in detalle; a refusal (a duplicate, a bad
  * phone) stays in the form with what was typed. The form names the privacy notice in force,
@@ -16,7 +18,10 @@
 #include <string.h>
 
 #include "db/db_arco.h"
+#include "db/db_buscar.h"
 #include "db/db_tui.h"
+#include "ui/app_internal.h"
+#include "ui/pane/buscar_pane.h"
 #include "ui/pane/embudo_pane.h"
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
@@ -50,6 +55,9 @@ struct embudo_st {
     size_t nteam;
     struct form_vm form; /* captación */
     bool form_open;
+    struct buscar_model bm; /* ":buscar": shown in place of the cards while bm.abierto */
+    struct buscar_vm bvm;
+    bool buscando; /* a search is in flight */
 };
 
 struct embudo_job {
@@ -64,6 +72,8 @@ struct embudo_job {
     size_t nteam;
     int64_t *nc; /* the marked ones (sorted) */
     size_t nnc;
+    int64_t *bp; /* the clients the lender dropped (ascending, sql/091) */
+    size_t nbp;
     struct embudo_st *st;
 };
 
@@ -84,6 +94,8 @@ embudo_query(struct db *db, struct app_job *aj, struct err *e)
         rc = db_tui_embudo(db, j->usuario_id, &j->cards, &j->ncards, e);
     if (rc == RC_OK)
         rc = panes_nc_marcas(db, &j->nc, &j->nnc, e);
+    if (rc == RC_OK)
+        rc = db_tui_baja_padron(db, &j->bp, &j->nbp, e);
     if (rc == RC_OK && j->want_team)
         rc = db_tui_promotores(db, &j->team, &j->nteam, e);
     return rc;
@@ -115,6 +127,7 @@ embudo_apply(struct embudo_st *s, struct embudo_job *j)
     for (size_t i = 0; i < j->ncards; i++) {
         panes_card_from(&cards[i], &j->cards[i]);
         cards[i].no_contactar = no_contactar_ids_has(j->nc, j->nnc, cards[i].id);
+        cards[i].baja_padron = no_contactar_ids_has(j->bp, j->nbp, cards[i].id);
     }
     embudo_model_take_cards(&s->m, cards, j->ncards);
     complete_names(s->a, &s->m);
@@ -154,6 +167,7 @@ embudo_release(struct app_job *aj)
     free(j->cards);
     free(j->team);
     free(j->nc);
+    free(j->bp);
     free(j);
 }
 
@@ -184,6 +198,7 @@ embudo_create(struct app *a)
 
     s->a = a;
     embudo_model_init(&s->m);
+    buscar_model_init(&s->bm);
     return s;
 }
 
@@ -193,6 +208,7 @@ embudo_destroy(void *st)
     struct embudo_st *s = st;
 
     embudo_model_fini(&s->m);
+    buscar_model_fini(&s->bm);
     free(s->team);
     free(s);
 }
@@ -229,6 +245,149 @@ pick_member(struct embudo_st *s)
         return;
     }
     embudo_panel_show_member(s->a, s->team[next].id, s->team[next].login);
+}
+
+/* ---- :buscar ------------------------------------------------------------------------ */
+
+struct buscar_job {
+    struct app_job base;
+    char texto[256];
+    bool quiet; /* a re-read of the results shown: no message */
+    struct db_hallazgo *h;
+    size_t n;
+    struct embudo_st *st;
+};
+
+static int
+buscar_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct buscar_job *j = (struct buscar_job *)aj;
+
+    return db_buscar(db, j->texto, BUSCAR_LIMITE, &j->h, &j->n, e);
+}
+
+/* t as the business zone's "DD/MM/YY HH:MM" (as Detalle's history). */
+static void
+fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
+{
+    time_t local = t + (a->have_offset ? a->utc_offset_s : 0);
+    struct tm tm;
+
+    if (a->have_offset)
+        gmtime_r(&local, &tm);
+    else
+        localtime_r(&local, &tm);
+    snprintf(buf, size, "%02d/%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100,
+             tm.tm_hour, tm.tm_min);
+}
+
+static void
+buscar_result(struct app_job *aj)
+{
+    struct buscar_job *j = (struct buscar_job *)aj;
+    struct embudo_st *s = j->st;
+    struct buscar_fila *f;
+    char msg[512];
+
+    s->buscando = false;
+    if (aj->rc != RC_OK) {
+        if (!j->quiet)
+            app_message(s->a, true, "%s%s",
+                        aj->rc == RC_REFUSED ? "" : "No se pudo buscar: ", aj->e.msg);
+        return;
+    }
+    if (j->n == 0 && !j->quiet) { /* the cards stay as they were */
+        app_message(s->a, false, "%s", buscar_no_hay(msg, sizeof msg, j->texto));
+        return;
+    }
+    if (j->quiet && !s->bm.abierto)
+        return;
+    f = j->n > 0 ? xcalloc(j->n, sizeof *f) : NULL;
+    for (size_t i = 0; i < j->n; i++) {
+        const struct db_hallazgo *h = &j->h[i];
+
+        f[i].oportunidad_id = h->oportunidad_id;
+        snprintf(f[i].cliente, sizeof f[i].cliente, "%s", h->cliente);
+        snprintf(f[i].telefono, sizeof f[i].telefono, "%s", h->telefono);
+        snprintf(f[i].etapa, sizeof f[i].etapa, "%s", h->etapa);
+        snprintf(f[i].estado, sizeof f[i].estado, "%s", h->estado);
+        snprintf(f[i].promotor, sizeof f[i].promotor, "%s", h->promotor);
+        fmt_cuando(s->a, h->actualizada, f[i].cuando, sizeof f[i].cuando);
+    }
+    s->bm.ver_promotor = supervising(s);
+    buscar_model_take(&s->bm, j->texto, f, j->n);
+    app_redraw(s->a);
+}
+
+static void
+buscar_release(struct app_job *aj)
+{
+    struct buscar_job *j = (struct buscar_job *)aj;
+
+    db_hallazgos_free(j->h, j->n);
+    free(j);
+}
+
+static void
+buscar_submit(struct embudo_st *s, const char *texto, bool quiet)
+{
+    struct buscar_job *j = xcalloc(1, sizeof *j);
+
+    snprintf(j->texto, sizeof j->texto, "%s", texto);
+    j->quiet = quiet;
+    j->st = s;
+    j->base.query = buscar_query;
+    j->base.result = buscar_result;
+    j->base.release = buscar_release;
+    s->buscando = true;
+    app_submit(s->a, &j->base);
+}
+
+/* ":buscar TEXTO…": the words joined by one blank, as typed between quotes. */
+static int
+buscar_command(struct embudo_st *s, int argc, char **argv, struct err *e)
+{
+    char texto[256] = "";
+
+    if (argc < 2)
+        return err_set(e, RC_INVAL,
+                       "uso: :buscar TEXTO (un teléfono, una CURP o parte del nombre)");
+    for (int i = 1; i < argc; i++)
+        snprintf(texto + strlen(texto), sizeof texto - strlen(texto), "%s%s", i > 1 ? " " : "",
+                 argv[i]);
+    if (!app_require_db(s->a, "buscar"))
+        return RC_OK;
+    buscar_submit(s, texto, false);
+    return RC_OK;
+}
+
+/* Keys while the results are shown: Enter opens, Esc goes back, the arrows move. */
+static bool
+buscar_key(struct embudo_st *s, enum action act)
+{
+    int64_t id;
+
+    if (act == ACTION_OPEN) {
+        if ((id = buscar_model_selected(&s->bm)) != 0)
+            detalle_panel_open(s->a, id, "embudo");
+        return true;
+    }
+    if (act == ACTION_BACK) {
+        buscar_model_close(&s->bm);
+        app_redraw(s->a);
+        return true;
+    }
+    if (buscar_model_move(&s->bm, act, s->bvm.page)) {
+        app_redraw(s->a);
+        return true;
+    }
+    if (act == ACTION_FILTER || act == ACTION_SORT || act == ACTION_TOGGLE_VIEW ||
+        act == ACTION_PICK_MEMBER || act == ACTION_CAPTURE || act == ACTION_LEFT ||
+        act == ACTION_RIGHT) {
+        app_message(s->a, false, "Está viendo lo que encontró :buscar: Esc vuelve a las tarjetas.");
+        return true;
+    }
+    return false;
 }
 
 /* ---- captación ---------------------------------------------------------------------- */
@@ -356,6 +515,8 @@ embudo_key(void *st, enum action act, const struct key *k)
     struct embudo_st *s = st;
     const struct embudo_card *c;
 
+    if (s->bm.abierto)
+        return buscar_key(s, act);
     /* While "/" is open every key edits the filter, except the arrows (not j/k). */
     if (s->m.filtering && !(k->kind != KK_CHAR && (act == ACTION_UP || act == ACTION_DOWN ||
                                                    act == ACTION_LEFT || act == ACTION_RIGHT))) {
@@ -384,6 +545,12 @@ embudo_draw(void *st, struct pane *p)
     struct embudo_st *s = st;
 
     s->m.ascii = term_ascii();
+    if (s->bm.abierto) {
+        s->bm.ascii = s->m.ascii;
+        buscar_vm_build(&s->bvm, &s->bm, p->w, p->h);
+        buscar_pane_draw(p, &s->bvm);
+        return;
+    }
     s->m.nrespuestas = app_home_respuestas(s->a, &s->m.respuestas); /* «✉»: Inicio's read */
     embudo_vm_build(&s->vm, &s->m, p->w, p->h);
     s->m.respuestas = NULL; /* borrowed for the build only */
@@ -399,8 +566,12 @@ embudo_notify(void *st, const struct app_notify *n)
                    APP_T_SWEEP | APP_T_OTRA;
 
     if (n->resync ||
-        ((n->tablas & rel) != 0 && (n->mine || supervising(s) || (n->tablas & APP_T_SWEEP) != 0)))
+        ((n->tablas & rel) != 0 && (n->mine || supervising(s) || (n->tablas & APP_T_SWEEP) != 0))) {
         embudo_load(s);
+        /* The results shown follow too (a stage moved, an opportunity closed). */
+        if (s->bm.abierto && !s->buscando && (n->tablas & ~(unsigned)APP_T_SWEEP) != 0)
+            buscar_submit(s, s->bm.texto, true);
+    }
 }
 
 static int
@@ -410,11 +581,8 @@ embudo_command(void *st, int argc, char **argv, struct err *e)
     const struct embudo_card *c = embudo_model_selected(&s->m);
     struct panes_write_job *j;
 
-    if (strcmp(argv[0], "buscar") == 0) {
-        embudo_model_set_filter(&s->m, argc > 1 ? argv[1] : "");
-        app_redraw(s->a);
-        return RC_OK;
-    }
+    if (strcmp(argv[0], "buscar") == 0)
+        return buscar_command(s, argc, argv, e);
     if (strcmp(argv[0], "mover") != 0 || argc < 2)
         return err_set(e, RC_INVAL, "uso: :mover ETAPA [motivo=TEXTO]");
     if (c == NULL)
@@ -431,6 +599,15 @@ embudo_command(void *st, int argc, char **argv, struct err *e)
     return RC_OK;
 }
 
+/* While the results of :buscar are shown, the cards' keys wait for Esc. */
+static bool
+embudo_offers(const void *st, enum action act)
+{
+    const struct embudo_st *s = st;
+
+    return !s->bm.abierto || act == ACTION_OPEN || act == ACTION_BACK;
+}
+
 void
 embudo_panel_show_member(struct app *a, int usuario_id, const char *login)
 {
@@ -438,6 +615,7 @@ embudo_panel_show_member(struct app *a, int usuario_id, const char *login)
 
     if (s == NULL)
         return;
+    buscar_model_close(&s->bm); /* Equipo's Enter shows the member's cards */
     s->usuario_id = usuario_id;
     s->m.show_owner = usuario_id == 0;
     snprintf(s->m.scope, sizeof s->m.scope, "%s",
@@ -461,4 +639,5 @@ const struct pane_ops embudo_panel = {
     .draw = embudo_draw,
     .notify = embudo_notify,
     .command = embudo_command,
+    .offers = embudo_offers,
 };
