@@ -277,8 +277,10 @@ fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
         gmtime_r(&local, &tm);
     else
         localtime_r(&local, &tm);
-    snprintf(buf, size, "%02d/%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100,
-             tm.tm_hour, tm.tm_min);
+    /* Each field % 100: two digits at most, which the compiler can see fits. */
+    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_year % 100u,
+             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
 }
 
 static void
