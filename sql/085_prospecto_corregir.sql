@@ -211,22 +211,10 @@ SELECT crm.funcion_reemplazar('api.mensaje_reclamar(integer)',
                       THEN ''TELEFONO_CAMBIO''
                   WHEN EXISTS (SELECT 1 FROM crm.wa_numeros n');
 
-CREATE OR REPLACE FUNCTION crm.wa_motivo_texto(motivo text) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE motivo
-           WHEN 'SIN_TELEFONO' THEN 'sin teléfono celular'
-           WHEN 'BAJA' THEN 'pidió no recibir mensajes (baja)'
-           WHEN 'NO_CONTACTAR' THEN 'número en el registro de no contactar (REUS, REPEP o a petición)'
-           WHEN 'BLOQUEADO' THEN 'cliente bloqueado (no contactar)'
-           WHEN 'SIN_WHATSAPP' THEN 'el número no tiene WhatsApp'
-           WHEN 'DUPLICADO' THEN 'teléfono repetido en esta campaña'
-           WHEN 'RECIENTE' THEN 'ya recibió o tiene programado un mensaje reciente'
-           WHEN 'SIN_CUPO' THEN 'no cabe en los días hábiles planeados'
-           WHEN 'FALTA_DATO' THEN 'falta un dato que usa la plantilla'
-           WHEN 'CERRADA' THEN 'la oportunidad ya no está abierta'
-           WHEN 'TELEFONO_CAMBIO' THEN 'el teléfono se corrigió o cambió después de crear la campaña'
-           ELSE coalesce(motivo, '') END
-$$;
+SELECT crm.funcion_reemplazar('crm.wa_motivo_texto(text)',
+    'ELSE coalesce(motivo, '''') END',
+    'WHEN ''TELEFONO_CAMBIO'' THEN ''el teléfono se corrigió o cambió después de crear la campaña''
+           ELSE coalesce(motivo, '''') END');
 
 REVOKE ALL ON FUNCTION crm.oportunidad_tiene_telefono(bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION api.prospecto_corregir(bigint, text, text, text, text) FROM PUBLIC;
