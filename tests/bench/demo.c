@@ -15,22 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db/db.h"
 #include "db/db_demo.h"
 #include "tests/db/dbt.h"
 #include "util/err.h"
 #include "util/strbuf.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The generator alone: rows per second and bytes of COPY text. */
 static void
@@ -41,7 +31,7 @@ bench_generator(long n)
     struct strbuf sb;
     long next_id = 1;
     size_t bytes = 0;
-    double t0 = now_s(), secs;
+    double t0 = dbt_now(), secs;
 
     strbuf_init(&sb);
     while (demo_gen_next(g, &c)) {
@@ -53,7 +43,7 @@ bench_generator(long n)
         }
     }
     bytes += sb.len;
-    secs = now_s() - t0;
+    secs = dbt_now() - t0;
     printf("generador: %ld clientes + %ld contactos en %.2f s (%.0f clientes/s, %.1f MB de "
            "COPY)\n",
            n, next_id - 1, secs, (double)n / secs, (double)bytes / 1e6);
@@ -74,9 +64,9 @@ on_progress(void *arg, const char *fase, long hechos, long total)
     if (hechos != total)
         return;
     if (strcmp(fase, "clientes") == 0)
-        p->clientes_done = now_s();
+        p->clientes_done = dbt_now();
     else
-        p->contactos_done = now_s();
+        p->contactos_done = dbt_now();
 }
 
 static int
@@ -94,10 +84,10 @@ bench_load(long n)
     double end;
 
     if (db != NULL) {
-        ph.start = now_s();
+        ph.start = dbt_now();
         rc = db_demo_load(db, &o, &r, &e);
     }
-    end = now_s();
+    end = dbt_now();
     if (rc != RC_OK)
         fprintf(stderr, "bench demo: %s\n", e.msg);
     else

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "core/csv.h"
 #include "db/db.h"
@@ -22,15 +21,6 @@
 #include "tests/db/dbt.h"
 #include "util/err.h"
 #include "util/strbuf.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* CURP of client i: four letters (vowel second), YYMMDD, sex, five letters, a digit pair —
  * unique for i < 26^4 * 10^4. */
@@ -75,10 +65,10 @@ importar(struct db *db, const struct strbuf *sb, bool actualizar, struct corrida
     struct csv_mem a = { sb->buf, sb->len, 0 };
     struct db_import_opts o = { .actualizar = actualizar };
     struct err e = { 0 };
-    double t0 = now_s();
+    double t0 = dbt_now();
     int rc = db_import_clientes(db, csv_mem_read, &a, &o, &out->st, &e);
 
-    out->secs = now_s() - t0;
+    out->secs = dbt_now() - t0;
     if (rc != RC_OK)
         fprintf(stderr, "bench importar: %s\n", e.msg);
     return rc;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <uv.h>
 
@@ -44,15 +43,6 @@ die(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     exit(1);
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -172,7 +162,7 @@ base_thread(void *arg)
     bool found, cambio;
     char id[32], jid[48];
     int omitidos, done = 0;
-    double t0 = now_s();
+    double t0 = dbt_now();
 
     for (;;) {
         if (db_mensaje_reclamar(p, a->cuenta, &m, &found, &e) != RC_OK)
@@ -190,7 +180,7 @@ base_thread(void *arg)
         db_mensaje_fini(&m);
         done++;
     }
-    a->base_s = now_s() - t0;
+    a->base_s = dbt_now() - t0;
     db_close(p);
     if (done != a->m)
         die("ruta anterior, %s: %d mensajes de %d", a->login, done, a->m);
@@ -200,7 +190,7 @@ base_thread(void *arg)
 static double
 baseline(struct dbt *t, struct bench *b)
 {
-    double t0 = now_s();
+    double t0 = dbt_now();
 
     for (int i = 0; i < b->n; i++) {
         b->a[i].t = t;
@@ -210,7 +200,7 @@ baseline(struct dbt *t, struct bench *b)
     }
     for (int i = 0; i < b->n; i++)
         uv_thread_join(&b->a[i].thread);
-    return now_s() - t0;
+    return dbt_now() - t0;
 }
 
 /* Milliseconds per `SELECT 1` round trip on one connection. */
@@ -218,12 +208,12 @@ static double
 round_trip_ms(struct dbt *t)
 {
     struct db *p = connect_as(t, "bs_p1");
-    double t0 = now_s();
+    double t0 = dbt_now();
     int n = 2000;
 
     for (int i = 0; i < n; i++)
         must(p, "SELECT 1");
-    t0 = now_s() - t0;
+    t0 = dbt_now() - t0;
     db_close(p);
     return 1000.0 * t0 / n;
 }
@@ -237,7 +227,7 @@ finish(struct acct *a)
     if (s == NULL)
         return;
     a->s = NULL;
-    a->t1 = now_s();
+    a->t1 = dbt_now();
     sender_stop(s);
     if (--b->running == 0) {
         uv_timer_stop(&b->guard);
@@ -293,7 +283,7 @@ pipeline(struct dbt *t, struct bench *b)
     uv_timer_init(&b->loop, &b->guard);
     b->guard.data = b;
     uv_timer_start(&b->guard, on_guard, 300000, 0);
-    b->t0 = now_s();
+    b->t0 = dbt_now();
     for (int i = 0; i < b->n; i++) {
         struct acct *a = &b->a[i];
         struct sender_callbacks cb = { .ctx = a, .event = on_event };
