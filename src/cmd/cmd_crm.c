@@ -228,8 +228,8 @@ cmd_mover_exec(struct cmd_ctx *ctx)
         return status;
     if (npos != 2)
         return cmd_usage(entry, "se esperan OPORTUNIDAD y ETAPA");
-    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
-        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((status = crm_cmd_oportunidad(entry, pos[0], &id)) != 0)
+        return status;
     if (crm_cmd_texto(entry, "etapa", pos[1], 40) != 0 ||
         (motivo != NULL && crm_cmd_texto(entry, "motivo", motivo, 500) != 0))
         return 2;
@@ -264,8 +264,8 @@ cmd_intento_exec(struct cmd_ctx *ctx)
         return status;
     if (npos != 2)
         return cmd_usage(entry, "se esperan OPORTUNIDAD y RESULTADO");
-    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
-        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((status = crm_cmd_oportunidad(entry, pos[0], &id)) != 0)
+        return status;
     if ((codigo = intento_codigo(pos[1])) == NULL)
         return cmd_usage(entry,
                          "«%s» no es un resultado: no-contesta, buzon, numero-equivocado, "
@@ -479,8 +479,8 @@ cmd_corregir_exec(struct cmd_ctx *ctx)
         return status;
     if (npos != 1)
         return cmd_usage(entry, "se espera el número de OPORTUNIDAD");
-    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
-        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((status = crm_cmd_oportunidad(entry, pos[0], &id)) != 0)
+        return status;
     if (nombre == NULL && tel == NULL && curp == NULL)
         return cmd_usage(entry, "diga qué corregir: --nombre, --telefono o --curp");
     if ((nombre != NULL && crm_cmd_texto(entry, "nombre", nombre, 160) != 0) ||

@@ -58,6 +58,10 @@ void crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char
  */
 int crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids);
 
+/* s as an opportunity number into *id: 0, or the usage status after ««s» no es un número de
+ * oportunidad». */
+int crm_cmd_oportunidad(const struct cmd_entry *entry, const char *s, long *id);
+
 /*
  * Fills f from the --convenio/--entidad/--edad-min/--edad-max strings (each may be NULL).
  * Ages must be 18–110 and min ≤ max. Returns 0, or 2 after printing usage.

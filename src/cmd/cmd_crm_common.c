@@ -126,9 +126,18 @@ crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char *k1,
 }
 
 int
+crm_cmd_oportunidad(const struct cmd_entry *entry, const char *s, long *id)
+{
+    if (!cmd_parse_long(s, 1, INT64_MAX, id))
+        return cmd_usage(entry, "«%s» no es un número de oportunidad", s);
+    return 0;
+}
+
+int
 crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids)
 {
     long v;
+    int status;
 
     *ids = NULL;
     if (npos < 1)
@@ -137,10 +146,10 @@ crm_cmd_ids(const struct cmd_entry *entry, char **pos, int npos, int64_t **ids)
         return cmd_usage(entry, "a lo más %d oportunidades por llamada", IDS_MAX);
     *ids = xcalloc((size_t)npos, sizeof **ids);
     for (int i = 0; i < npos; i++) {
-        if (!cmd_parse_long(pos[i], 1, INT64_MAX, &v)) {
+        if ((status = crm_cmd_oportunidad(entry, pos[i], &v)) != 0) {
             free(*ids);
             *ids = NULL;
-            return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[i]);
+            return status;
         }
         (*ids)[i] = v;
     }

@@ -365,8 +365,8 @@ cmd_oportunidad_exec(struct cmd_ctx *ctx)
         return status;
     if (npos != 1)
         return cmd_usage(entry, "se espera el número de OPORTUNIDAD");
-    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
-        return cmd_usage(entry, "«%s» no es un número de oportunidad", pos[0]);
+    if ((status = crm_cmd_oportunidad(entry, pos[0], &id)) != 0)
+        return status;
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     if (db_tui_detalle(db, id, &d, &e) != RC_OK) {
