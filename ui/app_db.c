@@ -247,11 +247,7 @@ session_apply_ok(struct app *a, const struct session_job *sj)
         app_clock_update(a);
     }
     /* "Actualizado a las …" in business time too, like the status bar's clock. */
-    now += a->have_offset ? a->utc_offset_s : 0;
-    if (a->have_offset)
-        gmtime_r(&now, &tm);
-    else
-        localtime_r(&now, &tm);
+    app_tm(a, now, &tm);
     strftime(a->updated, sizeof a->updated, "%H:%M:%S", &tm);
     if (first || before != a->profile) {
         struct app_notify n = { .resync = true };
@@ -307,6 +303,17 @@ on_retry(uv_timer_t *t)
 }
 
 /* Once a second: the business-time clock ("HH:MM" in the zone) and the sweep's age. */
+void
+app_tm(const struct app *a, time_t t, struct tm *tm)
+{
+    time_t local = t + (a->have_offset ? a->utc_offset_s : 0);
+
+    if (a->have_offset)
+        gmtime_r(&local, tm);
+    else
+        localtime_r(&local, tm);
+}
+
 void
 app_clock_tick(uv_timer_t *t)
 {

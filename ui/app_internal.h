@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <uv.h>
 
@@ -169,8 +170,10 @@ void app_cmd_fini(struct app *a);
 void app_cmd_history_load(struct app *a);
 void app_cmd_history_add(struct app *a, const char *line);
 
-/* app_db.c: the once-a-second clock tick. */
+/* app_db.c: the once-a-second clock tick, and times in the business zone. */
 void app_clock_tick(uv_timer_t *t);
+/* t broken down in the business zone once the session told its offset, else in local time. */
+void app_tm(const struct app *a, time_t t, struct tm *tm);
 
 /* app_theme.c: NAME.theme into out[ROLE_COUNT]; names found (caller frees each). */
 int app_theme_load(const char *name, struct theme_style *out, struct err *e);

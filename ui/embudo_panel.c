@@ -270,13 +270,9 @@ buscar_query(struct db *db, struct app_job *aj, struct err *e)
 static void
 fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
 {
-    time_t local = t + (a->have_offset ? a->utc_offset_s : 0);
     struct tm tm;
 
-    if (a->have_offset)
-        gmtime_r(&local, &tm);
-    else
-        localtime_r(&local, &tm);
+    app_tm(a, t, &tm);
     /* Each field % 100: two digits at most, which the compiler can see fits. */
     snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
              (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_year % 100u,
