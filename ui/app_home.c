@@ -16,21 +16,19 @@
  * Re-read on notifications of the history (a reply writes a row; so does every step that
  * attends one) and of the opportunities (a reassignment, a close), a promoter's on those
  * naming her; and on the sweep's heartbeat, so «hace 5 min» moves. A busy company notifies
- * many times a second and an admin's read can take 0.2 s, so as Informe does, after a read the
- * next waits HOME_PAUSA times as long as it took; a change meanwhile is read by a one-second
- * timer once the pause is over (the timer exists only while a change waits).
+ * many times a second and an admin's read can take 0.2 s, so as Informe does (ui/app_reread),
+ * after a read the next waits HOME_PAUSA times as long as it took; a change meanwhile is read
+ * once the pause is over.
  *
  * Loop thread only, except home_query (worker thread, the job's own fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <uv.h>
 
 #include "db/db_respuestas.h"
 #include "ui/app_internal.h"
+#include "ui/app_reread.h"
 #include "ui/pane/home_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
@@ -49,10 +47,7 @@ struct home {
     struct home_vm vm;
     struct respuestas_model resp;
     bool loading, again;
-    bool pending;                           /* a change notified while re-reads pause */
-    uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
-    uv_timer_t wait;                        /* while pending: reads it once the pause is over */
-    bool wait_init, wait_closing;
+    struct app_reread reread; /* paces the re-reads notifications ask for */
     int page;     /* rows the list showed last: RePág/AvPág */
     int64_t *ids; /* the opportunities in resp, ascending: the embudo's «✉» */
     size_t nids;
@@ -64,15 +59,6 @@ struct home_job {
     size_t n;
     struct home *h;
 };
-
-static uint64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int
 home_query(struct db *db, struct app_job *aj, struct err *e)
@@ -134,8 +120,7 @@ home_result(struct app_job *aj)
     char anuncio[ERR_MSG_BYTES];
 
     h->loading = false;
-    h->next_read_ms = mono_ms();
-    h->next_read_ms += (h->next_read_ms - h->read_started_ms) * HOME_PAUSA;
+    app_reread_done(&h->reread);
     if (aj->rc == RC_OK) {
         struct respuesta *r = xcalloc(j->n + 1, sizeof *r);
 
@@ -181,52 +166,21 @@ home_load(struct home *h)
     j->base.result = home_result;
     j->base.release = home_release;
     h->loading = true;
-    h->pending = false;
-    h->read_started_ms = mono_ms();
+    app_reread_started(&h->reread);
     app_submit(h->a, &j->base);
 }
 
-/* ---- the pause between re-reads --------------------------------------------------- */
-
+/* app_reread's view of the pane. */
 static void
-wait_closed(uv_handle_t *t)
+reread_load(void *st)
 {
-    struct home *h = t->data;
-
-    h->wait_init = h->wait_closing = false;
+    home_load(st);
 }
 
-static void
-wait_stop(struct home *h)
+static bool
+reread_loading(void *st)
 {
-    if (h->wait_init && !h->wait_closing) {
-        h->wait_closing = true;
-        uv_close((uv_handle_t *)&h->wait, wait_closed);
-    }
-}
-
-static void
-on_wait(uv_timer_t *t)
-{
-    struct home *h = t->data;
-
-    if (h->a->quit || !h->pending) {
-        wait_stop(h);
-    } else if (!h->loading && mono_ms() >= h->next_read_ms) {
-        wait_stop(h);
-        home_load(h);
-    }
-}
-
-static void
-wait_start(struct home *h)
-{
-    if (h->wait_init || h->a->quit)
-        return;
-    uv_timer_init(&h->a->loop, &h->wait);
-    h->wait.data = h;
-    h->wait_init = true;
-    uv_timer_start(&h->wait, on_wait, 1000, 1000);
+    return ((struct home *)st)->loading;
 }
 
 /* ---- pane ------------------------------------------------------------------------- */
@@ -238,6 +192,7 @@ home_create(struct app *a)
 
     h->a = a;
     respuestas_model_init(&h->resp);
+    app_reread_init(&h->reread, a, HOME_PAUSA, h, reread_load, reread_loading, NULL);
     return h;
 }
 
@@ -315,13 +270,9 @@ home_notify(void *st, const struct app_notify *n)
     if (n->resync ||
         ((n->tablas & rel) != 0 && (vm_profile_sees_others(app_profile(h->a)) || n->mine ||
                                     n->all_users || (n->tablas & APP_T_SWEEP) != 0)))
-        h->pending = true;
-    if (!h->pending)
-        return;
-    if (n->resync || mono_ms() >= h->next_read_ms)
-        home_load(h);
-    else
-        wait_start(h);
+        h->reread.pending = true;
+    if (h->reread.pending)
+        app_reread_go(&h->reread, n->resync);
 }
 
 const struct pane_ops app_home_pane = {

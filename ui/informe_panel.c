@@ -14,9 +14,9 @@
  * those naming them), and only while shown: a hidden pane reads again when it is entered.
  * A busy scope notifies many times a second and an admin's week can take 0.4 s to read, so
  * a notification re-reads only once INFORME_PAUSA times the last read's duration has passed
- * since it ended; until then the change waits on a one-second timer that exists only while
- * a change waits (and closes itself when the client quits). A report that reads in 10 ms
- * re-reads at once. Only the view shown re-reads; the other is read when switched to.
+ * since it ended (ui/app_reread: until then the change waits on a one-second timer that
+ * closes itself when the client quits). A report that reads in 10 ms re-reads at once. Only the
+ * view shown re-reads; the other is read when switched to.
  *
  * Loop thread only, except informe_query (worker thread, the job's own fields).
  */
@@ -24,12 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <uv.h>
 
 #include "db/db_informe.h"
-#include "ui/app_internal.h"   /* the loop, for the waiting change's timer */
+#include "ui/app_internal.h"
+#include "ui/app_reread.h"
 #include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
 #include "ui/pane/informe_pane.h"
 #include "ui/term/term.h"
@@ -47,23 +45,11 @@ struct informe_st {
     bool loading, again;
     bool shown;                             /* the visible pane */
     bool stale[2];                          /* per vista: a change came that it has not read */
-    bool pending;                           /* a change notified while re-reads pause */
-    uint64_t read_started_ms, next_read_ms; /* monotonic; when notifications may read again */
-    uv_timer_t wait;                        /* while pending: reads it once the pause is over */
-    bool wait_init, wait_closing;
+    struct app_reread reread;               /* paces the re-reads notifications ask for */
 };
 
 /* Re-reads on notifications keep the database busy at most 1 / INFORME_PAUSA of the time. */
 #define INFORME_PAUSA 20
-
-static uint64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 struct informe_job {
     struct app_job base;
@@ -248,8 +234,7 @@ informe_result(struct app_job *aj)
     struct informe_st *s = j->st;
 
     s->loading = false;
-    s->next_read_ms = mono_ms();
-    s->next_read_ms += (s->next_read_ms - s->read_started_ms) * INFORME_PAUSA;
+    app_reread_done(&s->reread);
     if (!pedido_igual(j, s)) {
         s->again = true; /* the view, range or promoter changed meanwhile: not this answer */
     } else if (aj->rc == RC_OK) {
@@ -297,8 +282,7 @@ informe_load(struct informe_st *s)
     j->base.release = informe_release;
     s->loading = true;
     s->stale[s->m.vista] = false;
-    s->pending = false;
-    s->read_started_ms = mono_ms();
+    app_reread_started(&s->reread);
     app_submit(s->a, &j->base);
 }
 
@@ -403,6 +387,25 @@ informe_command(void *st, int argc, char **argv, struct err *e)
     return RC_OK;
 }
 
+/* app_reread's view of the pane. */
+static void
+reread_load(void *st)
+{
+    informe_load(st);
+}
+
+static bool
+reread_loading(void *st)
+{
+    return ((struct informe_st *)st)->loading;
+}
+
+static bool
+reread_shown(void *st)
+{
+    return ((struct informe_st *)st)->shown;
+}
+
 static void *
 informe_create(struct app *a)
 {
@@ -410,6 +413,7 @@ informe_create(struct app *a)
 
     s->a = a;
     informe_model_init(&s->m, app_profile(a));
+    app_reread_init(&s->reread, a, INFORME_PAUSA, s, reread_load, reread_loading, reread_shown);
     return s;
 }
 
@@ -452,47 +456,6 @@ informe_draw(void *st, struct pane *p)
 }
 
 static void
-wait_closed(uv_handle_t *h)
-{
-    struct informe_st *s = h->data;
-
-    s->wait_init = s->wait_closing = false;
-}
-
-static void
-wait_stop(struct informe_st *s)
-{
-    if (s->wait_init && !s->wait_closing) {
-        s->wait_closing = true;
-        uv_close((uv_handle_t *)&s->wait, wait_closed);
-    }
-}
-
-static void
-on_wait(uv_timer_t *t)
-{
-    struct informe_st *s = t->data;
-
-    if (s->a->quit || !s->pending || !s->shown) {
-        wait_stop(s);
-    } else if (!s->loading && mono_ms() >= s->next_read_ms) {
-        wait_stop(s);
-        informe_load(s);
-    }
-}
-
-static void
-wait_start(struct informe_st *s)
-{
-    if (s->wait_init || s->a->quit)
-        return;
-    uv_timer_init(&s->a->loop, &s->wait);
-    s->wait.data = s;
-    s->wait_init = true;
-    uv_timer_start(&s->wait, on_wait, 1000, 1000);
-}
-
-static void
 informe_notify(void *st, const struct app_notify *n)
 {
     struct informe_st *s = st;
@@ -502,17 +465,14 @@ informe_notify(void *st, const struct app_notify *n)
      * report is about their own opportunities. */
     if (n->resync || ((n->tablas & rel) != 0 &&
                       (vm_profile_sees_others(app_profile(s->a)) || n->mine || n->all_users)))
-        s->pending = true;
-    if (!s->pending)
+        s->reread.pending = true;
+    if (!s->reread.pending)
         return;
     s->stale[INFORME_VISTA_RESUMEN] = s->stale[INFORME_VISTA_ENVEJECIMIENTO] = true;
-    if (!s->shown) {
-        s->pending = false;
-    } else if (n->resync || mono_ms() >= s->next_read_ms) {
-        informe_load(s);
-    } else {
-        wait_start(s);
-    }
+    if (!s->shown)
+        s->reread.pending = false;
+    else
+        app_reread_go(&s->reread, n->resync);
 }
 
 const struct pane_ops informe_panel = {
