@@ -41,8 +41,18 @@ const struct cmd_entry cmd_table[] = {
       "registra un intento de contacto (no-contesta, buzon, numero-equivocado, no-interesado, "
       "cita, contactado)",
       cmd_intento_exec },
-    { "venta", "venta OPORTUNIDAD --monto X --producto P --folio F",
-      "registra la venta de una oportunidad", cmd_venta_exec },
+    { "venta",
+      "venta OPORTUNIDAD --monto X --producto P --folio F\n"
+      "     embudo venta corregir OPORTUNIDAD [--monto X] [--producto P] [--folio F] --motivo M\n"
+      "     embudo venta cancelar OPORTUNIDAD --motivo M",
+      "registra la venta de una oportunidad; un supervisor corrige lo que se tecleó mal o la "
+      "cancela cuando la financiera no aprueba el crédito (la oportunidad pasa a la bandeja)",
+      cmd_venta_exec },
+    { "ventas",
+      "ventas [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN] [--canceladas]",
+      "las ventas registradas y su total (por omisión, las del mes): las suyas, las de su equipo "
+      "o todas; --canceladas incluye las que la financiera no aprobó",
+      cmd_ventas_exec },
     { "captar", "captar --nombre N --telefono T [--convenio C] [--curp CURP]",
       "registra un prospecto captado por usted", cmd_captar_exec },
     { "corregir", "corregir OPORTUNIDAD [--nombre N] [--telefono T] [--curp CURP] --motivo M",
@@ -133,8 +143,11 @@ const struct cmd_entry cmd_table[] = {
     { "export",
       "export mensajes --desde AAAA-MM-DD --hasta AAAA-MM-DD [--salida ARCHIVO]\n"
       "     embudo export historial [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]"
+      " [--salida ARCHIVO]\n"
+      "     embudo export ventas [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--promotor LOGIN]"
       " [--salida ARCHIVO]",
-      "exporta a CSV los mensajes de campaña o el historial de las oportunidades",
+      "exporta a CSV los mensajes de campaña, el historial de las oportunidades o las ventas "
+      "(con las canceladas; sin nombres de clientes)",
       cmd_export_exec },
     { "worker", "worker [--once] [--sin-envio]",
       "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor; un "

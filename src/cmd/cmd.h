@@ -111,6 +111,7 @@ int cmd_wa_exec(struct cmd_ctx *ctx);
 /* cmd_campana.c (issue 5). */
 int cmd_campana_exec(struct cmd_ctx *ctx);
 int cmd_respuestas_exec(struct cmd_ctx *ctx); /* cmd_respuestas.c (sql/089) */
+int cmd_ventas_exec(struct cmd_ctx *ctx);     /* cmd_ventas.c (sql/092) */
 int cmd_export_exec(struct cmd_ctx *ctx);  /* cmd_export.c */
 int cmd_informe_exec(struct cmd_ctx *ctx); /* cmd_informe.c (sql/077) */
 int cmd_prorroga_exec(struct cmd_ctx *ctx); /* cmd_prorroga.c (sql/079) */

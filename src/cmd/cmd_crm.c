@@ -288,24 +288,6 @@ cmd_intento_exec(struct cmd_ctx *ctx)
 
 /* ---- venta ---------------------------------------------------------------------------------- */
 
-/* "12500", "12500.5", "12500.50": 1–8 integer digits, at most 2 decimals, greater than 0. */
-static bool
-monto_valido(const char *s)
-{
-    size_t ent = strspn(s, "0123456789"), dec = 0;
-    bool nonzero = strspn(s, "0.") != strlen(s);
-
-    if (ent < 1 || ent > 8)
-        return false;
-    if (s[ent] == '.') {
-        dec = strspn(s + ent + 1, "0123456789");
-        if (dec < 1 || dec > 2)
-            return false;
-        return s[ent + 1 + dec] == '\0' && nonzero;
-    }
-    return s[ent] == '\0' && nonzero;
-}
-
 static void
 venta_print(const struct cmd_ctx *ctx, int64_t id, const struct db_venta *v)
 {
@@ -354,11 +336,14 @@ cmd_venta_exec(struct cmd_ctx *ctx)
     struct err e = { 0 };
     struct db *db;
 
+    if (ctx->argc > 0 &&
+        (strcmp(ctx->argv[0], "corregir") == 0 || strcmp(ctx->argv[0], "cancelar") == 0))
+        return cmd_venta_cambio(ctx, entry);
     if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, pos, 1, &npos)) != 0)
         return status;
     if (npos != 1 || !cmd_parse_long(pos[0], 1, INT64_MAX, &id))
         return cmd_usage(entry, "se espera el número de OPORTUNIDAD");
-    if (monto == NULL || !monto_valido(monto))
+    if (monto == NULL || !crm_cmd_monto_valido(monto))
         return cmd_usage(entry, "«--monto» debe ser un importe mayor que 0 con a lo más dos "
                                 "decimales, sin comas (p. ej. 12500.50)");
     if (crm_cmd_texto(entry, "producto", producto, 80) != 0 ||

@@ -70,6 +70,13 @@ int crm_cmd_filtros(const struct cmd_entry *entry, const char *convenio, const c
                     const char *edad_min, const char *edad_max, struct db_filtros *f);
 
 /* Checks a mandatory free-text flag (--motivo…): present, 1..max characters. 0 or 2. */
+/* `venta corregir|cancelar …` (cmd_ventas.c): ctx->argv[0] is the verb; entry is "venta". */
+int cmd_venta_cambio(struct cmd_ctx *ctx, const struct cmd_entry *entry);
+
+/* An amount for --monto: "12500", "12500.5", "12500.50" — 1 to 8 integer digits, at most two
+ * decimals, no thousands separators, greater than 0. */
+bool crm_cmd_monto_valido(const char *s);
+
 int crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
                   size_t max_chars);
 

@@ -200,6 +200,23 @@ utf8_chars(const char *s)
     return n;
 }
 
+bool
+crm_cmd_monto_valido(const char *s)
+{
+    size_t ent = strspn(s, "0123456789"), dec = 0;
+    bool nonzero = strspn(s, "0.") != strlen(s);
+
+    if (ent < 1 || ent > 8)
+        return false;
+    if (s[ent] == '.') {
+        dec = strspn(s + ent + 1, "0123456789");
+        if (dec < 1 || dec > 2)
+            return false;
+        return s[ent + 1 + dec] == '\0' && nonzero;
+    }
+    return s[ent] == '\0' && nonzero;
+}
+
 int
 crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value, size_t max_chars)
 {

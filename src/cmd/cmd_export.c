@@ -1,10 +1,11 @@
 /*
- * cmd_export — `embudo export mensajes|historial [--desde D] [--hasta H] [--promotor LOGIN]
- * [--salida FILE]`: campaign messages (db_wa) or the append-only history (db_informe) of
- * the caller's scope as CSV (RFC 4180, CRLF) or, with --json, one JSON array. Rows stream
- * from the database to the output; with --salida they go to a temporary file beside it that
- * is renamed into place only when every row was written, so a failure leaves no half file.
- * Main thread.
+ * cmd_export — `embudo export mensajes|historial|ventas [--desde D] [--hasta H] [--promotor
+ * LOGIN] [--salida FILE]`: campaign messages (db_wa), the append-only history (db_informe) or
+ * the sales with the cancelled ones (db_ventas) of the caller's scope as CSV (RFC 4180, CRLF)
+ * or, with --json, one JSON array. Messages and history stream from the database to the
+ * output (the sales of a range are few and come in one read); with --salida they go to a
+ * temporary file beside it that is renamed into place only when every row was written, so a
+ * failure leaves no half file. Main thread.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "core/csv.h"
 #include "db/db.h"
 #include "db/db_informe.h"
+#include "db/db_ventas.h"
 #include "db/db_wa.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -91,8 +93,58 @@ static const enum col_kind historial_kinds[DB_HISTORIAL_NCOLUMNAS] = {
     [0] = COL_NUM, [3] = COL_NUM, [4] = COL_NUM, [5] = COL_NUM, [14] = COL_JSON,
 };
 
+/*
+ * The sales: what reconciling folios with the lender and paying commissions needs, and not the
+ * client's name (the folio and the opportunity identify the file; a CSV leaves the system).
+ */
+enum { VENTA_NCOLUMNAS = 13 };
+static const char *const venta_columnas[VENTA_NCOLUMNAS] = {
+    "oportunidad", "fecha",         "registrada",         "folio",  "monto",
+    "producto",    "convenio",      "promotor",           "estado", "corregida",
+    "cancelada",   "cancelada_por", "motivo_cancelacion",
+};
+static const enum col_kind venta_kinds[VENTA_NCOLUMNAS] = { [0] = COL_NUM, [4] = COL_NUM };
+
+/* The sales of r (all of them, cancelled too), each through export_campos. */
+static int
+ventas_exportar(struct db *db, const struct db_informe_rango *r, struct exporter *x, struct err *e)
+{
+    struct db_ventas_filtro f = {
+        .desde = r->desde, .hasta = r->hasta, .promotor = r->promotor, .canceladas = true
+    };
+    struct db_venta_fila *v;
+    char id[24], t1[32], t2[32], t3[32];
+    size_t n;
+    int rc;
+
+    if ((rc = db_ventas(db, &f, &v, &n, e)) != RC_OK)
+        return rc;
+    for (size_t i = 0; i < n && rc == RC_OK; i++) {
+        const char *campos[VENTA_NCOLUMNAS] = {
+            id,
+            v[i].fecha,
+            crm_cmd_time_iso(v[i].registrada, t1, sizeof t1),
+            v[i].folio,
+            v[i].monto,
+            v[i].producto,
+            v[i].convenio,
+            v[i].promotor,
+            v[i].cancelada ? "CANCELADA" : "VIGENTE",
+            v[i].corregida != 0 ? crm_cmd_time_iso(v[i].corregida, t2, sizeof t2) : NULL,
+            v[i].cancelada ? crm_cmd_time_iso(v[i].cancelada_at, t3, sizeof t3) : NULL,
+            v[i].cancelada ? v[i].cancelada_por : NULL,
+            v[i].cancelada ? v[i].motivo_cancelacion : NULL,
+        };
+
+        snprintf(id, sizeof id, "%lld", (long long)v[i].oportunidad_id);
+        rc = export_campos(x, campos);
+    }
+    db_ventas_free(v, n);
+    return rc;
+}
+
 struct export_args {
-    const char *que; /* "mensajes" | "historial" */
+    const char *que; /* "mensajes" | "historial" | "ventas" */
     struct db_informe_rango r;
     const char *salida;
 };
@@ -119,13 +171,19 @@ salida_abrir(const char *salida, struct strbuf *tmp)
 static int
 export_run(struct cmd_ctx *ctx, const struct export_args *a)
 {
-    bool historial = strcmp(a->que, "historial") == 0;
+    bool historial = strcmp(a->que, "historial") == 0, ventas = strcmp(a->que, "ventas") == 0;
     struct exporter x = {
         .json = ctx->json,
         .first = true,
-        .ncols = historial ? DB_HISTORIAL_NCOLUMNAS : DB_MENSAJE_NCOLUMNAS,
-        .cols = historial ? db_historial_columnas : db_mensaje_columnas,
-        .kinds = historial ? historial_kinds : mensaje_kinds,
+        .ncols = historial ? DB_HISTORIAL_NCOLUMNAS
+                 : ventas  ? VENTA_NCOLUMNAS
+                           : DB_MENSAJE_NCOLUMNAS,
+        .cols = historial ? db_historial_columnas
+                : ventas  ? venta_columnas
+                          : db_mensaje_columnas,
+        .kinds = historial ? historial_kinds
+                 : ventas  ? venta_kinds
+                           : mensaje_kinds,
     };
     struct err e = { 0 };
     struct strbuf tmp;
@@ -151,6 +209,8 @@ export_run(struct cmd_ctx *ctx, const struct export_args *a)
     }
     if (historial)
         rc = db_historial_exportar(db, &a->r, fila_historial, &x, &e);
+    else if (ventas)
+        rc = ventas_exportar(db, &a->r, &x, &e);
     else
         rc = db_mensajes_exportar(db, a->r.desde, a->r.hasta, fila_mensaje, &x, &e);
     if (x.json)
@@ -187,14 +247,15 @@ cmd_export_exec(struct cmd_ctx *ctx)
     int status;
 
     if (ctx->argc < 1 ||
-        (strcmp(ctx->argv[0], "mensajes") != 0 && strcmp(ctx->argv[0], "historial") != 0))
-        return cmd_usage(entry, "se exporta «mensajes» o «historial»");
+        (strcmp(ctx->argv[0], "mensajes") != 0 && strcmp(ctx->argv[0], "historial") != 0 &&
+         strcmp(ctx->argv[0], "ventas") != 0))
+        return cmd_usage(entry, "se exporta «mensajes», «historial» o «ventas»");
     a.que = ctx->argv[0];
     if ((status = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, NULL, 0, NULL)) != 0)
         return status;
     if (strcmp(a.que, "mensajes") == 0) {
         if (a.r.promotor != NULL)
-            return cmd_usage(entry, "«--promotor» es solo para «historial»");
+            return cmd_usage(entry, "«--promotor» es solo para «historial» y «ventas»");
         if (!crm_cmd_fecha_valida(a.r.desde) || !crm_cmd_fecha_valida(a.r.hasta))
             return cmd_usage(entry, "«--desde» y «--hasta» son fechas AAAA-MM-DD");
     } else if ((a.r.desde != NULL && !crm_cmd_fecha_valida(a.r.desde)) ||
