@@ -33,6 +33,9 @@
 -- the old folio, amount and product in its VENTA_CANCELADA row. Readers that join a sale to
 -- its opportunity still see at most one row.
 --
+-- ARCO: the access document (083) carries the sale's state and cancellation reason; the
+-- suppression (080) turns that reason into «[suprimido]» like every other free-text reason.
+--
 -- Codes: EB315 the opportunity has no sale (or none in force to correct), EB316 missing or too
 -- long reason; the field checks are registrar_venta's (EB311 folio taken, EB312 amount, EB313
 -- product or folio); EB002 for a promoter. doctor: VENTA_ESTADO when an opportunity is GANADA
@@ -83,6 +86,21 @@ SELECT crm.funcion_reemplazar('api.registrar_venta(bigint,numeric,text,text)',
                cancelada_at = NULL, cancelada_por = NULL, motivo_cancelacion = NULL,
                corregida_at = NULL
          WHERE crm.ventas.estado = ''CANCELADA'';');
+
+-- ARCO: the access document says whether the sale stands and why it was cancelled; the
+-- suppression erases that reason as it erases every other free-text reason (080).
+SELECT crm.funcion_reemplazar('api.arco_acceso(bigint,bigint,bigint)',
+    '''monto'', v.monto, ''producto'', v.producto,',
+    '''monto'', v.monto, ''producto'', v.producto, ''estado'', v.estado,
+                                               ''motivo_cancelacion'', v.motivo_cancelacion,');
+SELECT crm.funcion_reemplazar('crm.arco_suprimir_titular(crm.arco_cancelaciones)',
+    'UPDATE crm.prorrogas r
+       SET motivo = ''[suprimido]'',',
+    'UPDATE crm.ventas v SET motivo_cancelacion = ''[suprimido]''
+     WHERE v.oportunidad_id = ANY (ops) AND v.motivo_cancelacion IS NOT NULL;
+    GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
+    UPDATE crm.prorrogas r
+       SET motivo = ''[suprimido]'',');
 
 -- The report's sales per promoter count the ones in force.
 SELECT crm.funcion_reemplazar('api.informe_promotores(date,date,text)',

@@ -6,7 +6,8 @@
  * cancellation that sends the opportunity to the bandeja at the stage it had before the sale,
  * ends the sale's cool-down, leaves the report's amounts without it and lets the opportunity
  * be sold again under the same folio; the one that discards it when the client is already
- * being worked by someone else or asked for cancellation (ARCO); doctor silent throughout.
+ * being worked by someone else or asked for cancellation (ARCO), whose access document shows
+ * the cancelled sale and whose suppression erases its reason; doctor silent throughout.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -367,6 +368,22 @@ test_cancelar_descarta(void **state)
     assert_string_equal(cancela(t, "ve_adm", 4, "no procede"),
                         "venta con el folio F-4 cancelada: la oportunidad 4 se descartó porque"
                         " el titular pidió la cancelación de sus datos (ARCO)");
+    /* Client 5: the sale is cancelled first, then the titular asks for cancellation. Access
+     * shows the cancelled sale and its reason; the suppression erases the reason. */
+    assert_non_null(strstr(cancela(t, "ve_adm", 5, "Sra. Cliente 5 no calificó"), "bandeja"));
+    p = dbt_connect(t, "ve_adm");
+    dbt_exec(p, "SELECT * FROM api.arco_cancelar('ARCO-5', cliente => 5, plazo_dias => 0)");
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT o->'venta'->>'estado' || '|' ||"
+                                       " (o->'venta'->>'motivo_cancelacion') FROM"
+                                       " jsonb_array_elements(api.arco_acceso(cliente => 5)"
+                                       "->'oportunidades') o"),
+                        "CANCELADA|Sra. Cliente 5 no calificó");
+    dbt_exec(p, "SELECT * FROM api.arco_suprimir('ARCO-5')");
+    db_close(p);
+    assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT motivo_cancelacion FROM crm.ventas"
+                                               " WHERE oportunidad_id = 5"),
+                        "[suprimido]");
     assert_string_equal(dbt_scalar_tmp(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"),
                         "0");
     db_close(adm);
