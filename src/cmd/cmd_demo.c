@@ -106,6 +106,7 @@ actividad_json(struct json *j, const struct db_demo_actividad *v)
         { "movimientos", v->movimientos },
         { "notas", v->notas },
         { "ventas", v->ventas },
+        { "canceladas", v->canceladas },
         { "en_bandeja", v->en_bandeja },
         { "reasignadas", v->reasignadas },
         { "no_contactar", v->no_contactar },
@@ -183,9 +184,10 @@ actividad_print(const struct db_demo_actividad *v, bool si_falta)
 {
     if (v->cargada)
         printf("actividad demo: %ld plantillas de campaña; %ld oportunidades trabajadas con %ld "
-               "intentos de contacto, %ld cambios de etapa, %ld notas y %ld ventas; %ld en la "
-               "bandeja, %ld reasignadas; %ld %s en no contactar\n",
+               "intentos de contacto, %ld cambios de etapa, %ld notas y %ld ventas (%ld %s la "
+               "financiera); %ld en la bandeja, %ld reasignadas; %ld %s en no contactar\n",
                v->plantillas, v->oportunidades, v->intentos, v->movimientos, v->notas, v->ventas,
+               v->canceladas, v->canceladas == 1 ? "cancelada por" : "canceladas por",
                v->en_bandeja, v->reasignadas, v->no_contactar,
                v->no_contactar == 1 ? "teléfono" : "teléfonos");
     else if (!si_falta)

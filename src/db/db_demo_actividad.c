@@ -233,6 +233,37 @@ out:
 }
 
 /*
+ * The lender declined one of the team's credits: when the team sold twice or more, the
+ * supervisor cancels its first sale (sql/092), and the opportunity waits in the bandeja.
+ */
+static int
+cancelacion_run(struct db *db, const char *login, struct db_demo_actividad *out, struct err *e)
+{
+    PGresult *res = NULL;
+    int rc = como(db, login, e);
+
+    if (rc == RC_OK)
+        rc = db_query_rows(db,
+                           "SELECT api.venta_cancelar(v.oportunidad_id, 'la financiera no aprobó"
+                           " el crédito: la capacidad de pago no alcanza')"
+                           " FROM (SELECT x.oportunidad_id, count(*) OVER () AS n"
+                           "         FROM crm.ventas x JOIN crm.usuarios u ON u.id = x.usuario_id"
+                           "        WHERE u.supervisor_id = crm.yo() AND x.estado = 'VIGENTE'"
+                           "        ORDER BY x.oportunidad_id LIMIT 1) v"
+                           " WHERE v.n >= 2",
+                           0, NULL, &res, e);
+    for (int i = 0; rc == RC_OK && i < PQntuples(res); i++) {
+        out->canceladas++;
+        if (strstr(PQgetvalue(res, i, 0), "bandeja") != NULL)
+            out->en_bandeja++;
+    }
+    PQclear(res);
+    if (rc != RC_OK)
+        err_wrap(e, "%s", login);
+    return rc;
+}
+
+/*
  * A person on the first promoter's list asks not to be called again: the promoter registers
  * the phone of its newest opportunity still in the first stage (the do-not-contact registry,
  * sql/074), so the demo shows the mark on a card.
@@ -280,8 +311,11 @@ db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out
         if (strcmp(demo_usuarios[i].rol, "PROMOTOR") == 0)
             rc = promotor_run(db, &r, demo_usuarios[i].login, out, e);
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
-        if (strcmp(demo_usuarios[i].rol, "SUPERVISOR") == 0)
+        if (strcmp(demo_usuarios[i].rol, "SUPERVISOR") == 0) {
             rc = supervisor_run(db, demo_usuarios[i].login, out, e);
+            if (rc == RC_OK)
+                rc = cancelacion_run(db, demo_usuarios[i].login, out, e);
+        }
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
         if (strcmp(demo_usuarios[i].rol, "PROMOTOR") == 0) {
             rc = solicitud_run(db, demo_usuarios[i].login, out, e);

@@ -3,8 +3,9 @@
  * the admin writes the starter campaign templates (core/demo.h), every demo promoter asks
  * for a lote and works it — contact attempts, stage moves, notes, a
  * few sales and exits to the bandeja (core/demo_actividad.h draws the steps from the seed) —
- * and each supervisor reassigns one exit of their team. Everything goes through the api as
- * the user who would do it (SET SESSION AUTHORIZATION, so session_user is that user), so the
+ * and each supervisor reassigns one exit of their team and, when the team sold twice or more,
+ * cancels its first sale as the lender would decline it (sql/092). Everything goes through the api
+ * as the user who would do it (SET SESSION AUTHORIZATION, so session_user is that user), so the
  * quota, the rules and every history row are the real ones, and `embudo doctor` stays clean.
  *
  * One transaction: all of the morning or none of it. It runs only on a database whose demo is
@@ -25,6 +26,7 @@ struct err;
 struct db_demo_actividad {
     bool cargada; /* false: skipped (no demo loaded, or lotes exist already) */
     long plantillas, oportunidades, intentos, movimientos, notas, ventas, en_bandeja, reasignadas;
+    long canceladas;   /* sales the lender declined (kept; their opportunity in the bandeja) */
     long no_contactar; /* phones the people asked not to be called again (SOLICITUD) */
 };
 

@@ -339,6 +339,8 @@ test_activity_through_the_api(void **state)
     assert_int_equal(count(t, db, "SELECT count(*) FROM crm.historial WHERE evento = 'NOTA'"),
                      v.notas);
     assert_int_equal(count(t, db, "SELECT count(*) FROM crm.ventas"), v.ventas);
+    assert_int_equal(count(t, db, "SELECT count(*) FROM crm.ventas WHERE estado = 'CANCELADA'"),
+                     v.canceladas);
     assert_int_equal(count(t, db,
                            "SELECT count(*) FROM crm.oportunidades WHERE estado ="
                            " 'EN_BANDEJA'"),
