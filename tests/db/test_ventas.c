@@ -159,21 +159,31 @@ test_lista_alcance_y_rango(void **state)
     db_close(adm);
 }
 
+/* What a correction or cancellation said: its message (freed here), or "!CODE". */
+static const char *
+dicho(int rc, char *msg, const struct err *e)
+{
+    static char out[256];
+
+    if (rc != RC_OK)
+        snprintf(out, sizeof out, "!%s", e->code);
+    else
+        snprintf(out, sizeof out, "%s", msg != NULL ? msg : "(null)");
+    free(msg);
+    return out;
+}
+
 /* corregir as login: the message, or "!CODE". */
 static const char *
 corrige(struct dbt *t, const char *login, int64_t op, const char *monto, const char *producto,
         const char *folio, const char *motivo)
 {
-    static char out[256];
     struct db *db = dbt_connect(t, login);
     struct err e = { 0 };
     char *msg = NULL;
+    int rc = db_venta_corregir(db, op, monto, producto, folio, motivo, &msg, &e);
+    const char *out = dicho(rc, msg, &e);
 
-    if (db_venta_corregir(db, op, monto, producto, folio, motivo, &msg, &e) != RC_OK)
-        snprintf(out, sizeof out, "!%s", e.code);
-    else
-        snprintf(out, sizeof out, "%s", msg != NULL ? msg : "(null)");
-    free(msg);
     db_close(db);
     return out;
 }
@@ -236,16 +246,12 @@ test_corregir(void **state)
 static const char *
 cancela(struct dbt *t, const char *login, int64_t op, const char *motivo)
 {
-    static char out[256];
     struct db *db = dbt_connect(t, login);
     struct err e = { 0 };
     char *msg = NULL;
+    int rc = db_venta_cancelar(db, op, motivo, &msg, &e);
+    const char *out = dicho(rc, msg, &e);
 
-    if (db_venta_cancelar(db, op, motivo, &msg, &e) != RC_OK)
-        snprintf(out, sizeof out, "!%s", e.code);
-    else
-        snprintf(out, sizeof out, "%s", msg != NULL ? msg : "(null)");
-    free(msg);
     db_close(db);
     return out;
 }
