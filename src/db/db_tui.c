@@ -191,9 +191,10 @@ db_tui_baja_padron(struct db *db, int64_t **ids, size_t *n, struct err *e)
 
 /* ---- detalle ------------------------------------------------------------------------ */
 
-/* The card columns of sql_tarjetas for one id, then the detail columns; the last two say
- * since when the client is out of the lender's padron (sql/087: crm.bloqueos is not the
- * promoter's to read, the api function answers for the opportunities the caller sees). */
+/* The card columns of sql_tarjetas for one id, then the detail columns; two say since when
+ * the client is out of the lender's padron (sql/087: crm.bloqueos is not the promoter's to
+ * read, the api function answers for the opportunities the caller sees), the last four what
+ * became of the sale (sql/092: cancelled when and why, corrected). */
 static const char sql_detalle[] =
     "WITH o AS MATERIALIZED (SELECT o.* FROM crm.oportunidades o WHERE o.id = $1::bigint),"
     " v AS MATERIALIZED ("
@@ -214,7 +215,10 @@ static const char sql_detalle[] =
     "  coalesce(c.rfc, ''), coalesce(o.motivo_salida, ''), coalesce(vt.folio, ''),"
     "  coalesce(vt.monto::text, ''), coalesce(vt.producto, ''), o.prospecto_id IS NOT NULL,"
     "  p.telefono, coalesce(floor(extract(epoch FROM bp.desde))::bigint, 0),"
-    "  coalesce(to_char(bp.desde AT TIME ZONE crm.zona(), 'DD/MM/YYYY'), '')"
+    "  coalesce(to_char(bp.desde AT TIME ZONE crm.zona(), 'DD/MM/YYYY'), ''),"
+    "  coalesce(vt.estado = 'CANCELADA', false),"
+    "  coalesce(to_char(vt.cancelada_at AT TIME ZONE crm.zona(), 'DD/MM/YYYY'), ''),"
+    "  coalesce(vt.motivo_cancelacion, ''), vt.corregida_at IS NOT NULL"
     " FROM o JOIN crm.etapas e ON e.id = o.etapa_id"
     " LEFT JOIN padron.clientes c ON c.id = o.cliente_id"
     " LEFT JOIN crm.prospectos p ON p.id = o.prospecto_id"
@@ -224,7 +228,7 @@ static const char sql_detalle[] =
     " LEFT JOIN crm.ventas vt ON vt.oportunidad_id = o.id"
     " CROSS JOIN LATERAL (SELECT api.oportunidad_baja_padron(o.id) AS desde) bp";
 
-enum { DETALLE_COLS = TARJETA_COLS + 16 };
+enum { DETALLE_COLS = TARJETA_COLS + 20 };
 
 static const char sql_contactos[] =
     "SELECT d.tipo, d.valor, d.vigente FROM crm.oportunidades o"
@@ -240,8 +244,13 @@ static const char sql_eventos[] =
     " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'),"
     " CASE WHEN h.evento = 'DATOS_CORREGIDOS' AND jsonb_typeof(h.datos -> 'campos') = 'array'"
     "      THEN array_to_string(ARRAY(SELECT x.c FROM jsonb_array_elements_text("
-    "               h.datos -> 'campos') WITH ORDINALITY x(c, i) ORDER BY x.i), ',') END, '')"
+    "               h.datos -> 'campos') WITH ORDINALITY x(c, i) ORDER BY x.i), ',') END, ''),"
+    " coalesce(vc.d #>> '{antes,monto}', ''), coalesce(vc.d #>> '{despues,monto}', ''),"
+    " coalesce(vc.d #>> '{antes,producto}', ''), coalesce(vc.d #>> '{despues,producto}', ''),"
+    " coalesce(vc.d #>> '{antes,folio}', ''), coalesce(vc.d #>> '{despues,folio}', ''),"
+    " coalesce(CASE WHEN h.evento = 'VENTA_CANCELADA' THEN h.datos ->> 'cerrada' END, '')"
     " FROM crm.historial h"
+    " CROSS JOIN LATERAL (SELECT CASE WHEN h.evento = 'VENTA_CORREGIDA' THEN h.datos END AS d) vc"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 
 static void
@@ -272,6 +281,10 @@ detalle_read(struct tui_detalle *d, const PGresult *res)
     }
     d->baja_padron = (time_t)db_col_i64(res, 0, c + 14);
     db_col_copy(d->baja_padron_fecha, sizeof d->baja_padron_fecha, res, 0, c + 15);
+    d->venta_cancelada = db_col_bool(res, 0, c + 16);
+    db_col_copy(d->venta_cancelada_fecha, sizeof d->venta_cancelada_fecha, res, 0, c + 17);
+    db_col_copy(d->venta_motivo_cancelacion, sizeof d->venta_motivo_cancelacion, res, 0, c + 18);
+    d->venta_corregida = db_col_bool(res, 0, c + 19);
 }
 
 static int
@@ -299,7 +312,7 @@ static int
 eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, struct err *e)
 {
     PGresult *res;
-    int rc = tui_query(db, sql_eventos, 1, params, 9, &res, e);
+    int rc = tui_query(db, sql_eventos, 1, params, 16, &res, e);
     int n;
 
     if (rc != RC_OK || (n = PQntuples(res)) == 0)
@@ -318,6 +331,12 @@ eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, st
         db_col_copy(v->login, sizeof v->login, res, i, 6);
         db_col_copy(v->motivo, sizeof v->motivo, res, i, 7);
         db_col_copy(v->resultado, sizeof v->resultado, res, i, 8);
+        for (int k = 0; k < 2; k++) {
+            db_col_copy(v->venta_monto[k], sizeof v->venta_monto[k], res, i, 9 + k);
+            db_col_copy(v->venta_producto[k], sizeof v->venta_producto[k], res, i, 11 + k);
+            db_col_copy(v->venta_folio[k], sizeof v->venta_folio[k], res, i, 13 + k);
+        }
+        db_col_copy(v->cerrada, sizeof v->cerrada, res, i, 15);
     }
 out:
     PQclear(res);
@@ -449,7 +468,7 @@ static const char sql_promotores[] =
     "   AND o.estado = 'ABIERTA' AND o.timer_vence <= now()),"
     " (SELECT count(*) FROM crm.oportunidades o WHERE o.usuario_id = u.id"
     "   AND o.estado = 'ABIERTA' AND o.timer_aviso <= now()),"
-    " (SELECT count(*) FROM crm.ventas v WHERE v.usuario_id = u.id"
+    " (SELECT count(*) FROM crm.ventas v WHERE v.usuario_id = u.id AND v.estado = 'VIGENTE'"
     "   AND v.registrada_at >= (date_trunc('week', now() AT TIME ZONE crm.zona())"
     "                           AT TIME ZONE crm.zona()))"
     " FROM crm.usuarios u LEFT JOIN crm.cupo_diario cd"

@@ -104,6 +104,14 @@ struct tui_evento {
     char resultado[24]; /* INTENTO: its outcome code (core/intento.h); PRORROGA_PEDIDA and
                          * PRORROGA: the resume date, "15/12"; DATOS_CORREGIDOS: the fields
                          * corrected, "nombre,telefono,curp" (sql/085); "" otherwise */
+    /* VENTA_CORREGIDA (sql/092): each field of the sale before [0] and after [1] the
+     * correction, "" for those it left alone (monto as decimal text, "138500.00"). */
+    char venta_monto[2][24];
+    char venta_producto[2][96];
+    char venta_folio[2][48];
+    /* VENTA_CANCELADA: why the opportunity was discarded instead of going back to the bandeja
+     * (its client cannot be worked again); "" when it went there, and for other events. */
+    char cerrada[TUI_TEXTO_BYTES];
 };
 
 struct tui_detalle {
@@ -117,9 +125,16 @@ struct tui_detalle {
     char curp[24];
     char rfc[24];
     char motivo_salida[TUI_TEXTO_BYTES];
-    char venta_folio[48]; /* "" = no sale */
+    char venta_folio[48]; /* "" = no sale, in force or cancelled */
     char venta_monto[24];
     char venta_producto[96];
+    /* What became of the sale (sql/092): cancelled (the lender declined the credit) on that
+     * day of the business zone ("29/11/2026") and why, or corrected at least once. The three
+     * fields above stay the sale's either way. */
+    bool venta_cancelada;
+    char venta_cancelada_fecha[16];
+    char venta_motivo_cancelacion[TUI_TEXTO_BYTES];
+    bool venta_corregida;
     bool prospecto; /* captured lead, not a padron client */
     /* The lender no longer lists the client (a BAJA_PADRON block in force, sql/087): since
      * when, and that day as "12/11/2026" in the business zone; 0 and "" otherwise. */
@@ -172,7 +187,7 @@ struct tui_promotor {
     int cartera, cartera_max;
     int vencidas;      /* ABIERTA past timer_vence (the sweep has not run yet) */
     int avisadas;      /* ABIERTA past the warning */
-    int ventas_semana; /* sales since Monday 00:00 in the business zone */
+    int ventas_semana; /* sales in force registered since Monday 00:00 in the business zone */
     int intentos_hoy;  /* contact attempts recorded today (api.reparto's count); filled by
                         * db_tui_equipo only, 0 from db_tui_promotores */
 };
