@@ -475,6 +475,8 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_USER_LIMITS));       /* an admin's cupo and cartera */
     assert_true(keymap_action_writes(ACTION_USER_SUPERVISOR));   /* and supervisor (Equipo) */
     assert_true(keymap_action_writes(ACTION_CORRECT_DATA));      /* a lead's data (Detalle's e) */
+    assert_true(keymap_action_writes(ACTION_SALE_CORRECT));      /* a sale's data (E) */
+    assert_true(keymap_action_writes(ACTION_SALE_CANCEL));       /* a sale the lender declined */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 
@@ -576,6 +578,69 @@ test_correct_data_writes(void **st)
     assert_true(keymap_entries_write(ents, 2, KEYMAP_DETALLE, &e_key)); /* «Solo lectura» */
 }
 
+/*
+ * E and X on a sale (sql/092) as the embudo binds them, KEYMAP_SOLO_SUPERVISION: supervisors and
+ * admins have them in the hint bar (when the view offers them) and "?"; a promoter and the
+ * auditor have neither, and a teclas.conf line binding them is a no-op for the auditor.
+ */
+static void
+test_sale_keys_for_supervision_only(void **st)
+{
+    static const struct keymap_entry ents[] = {
+        { KEYMAP_EMBUDO, { KK_ENTER, 0 }, ACTION_OPEN, "abrir", true, 0 },
+        { KEYMAP_EMBUDO,
+          { KK_CHAR, 'E' },
+          ACTION_SALE_CORRECT,
+          "corregir venta",
+          true,
+          KEYMAP_SOLO_SUPERVISION },
+        { KEYMAP_EMBUDO,
+          { KK_CHAR, 'X' },
+          ACTION_SALE_CANCEL,
+          "cancelar venta",
+          true,
+          KEYMAP_SOLO_SUPERVISION },
+    };
+    static const char conf[] = "[embudo]\nC = corregir_venta\n";
+    const enum vm_profile perfiles[] = { VM_PROFILE_PROMOTOR, VM_PROFILE_SUPERVISOR,
+                                         VM_PROFILE_ADMIN, VM_PROFILE_AUDITOR };
+    const struct key big_e = ch('E'), big_x = ch('X'), big_c = ch('C');
+    enum keymap_ctx ctxs[] = { KEYMAP_EMBUDO, KEYMAP_GLOBAL };
+    struct help_vm h;
+    struct err e;
+    char *got;
+
+    (void)st;
+    for (size_t i = 0; i < sizeof perfiles / sizeof perfiles[0]; i++) {
+        bool supervision = perfiles[i] == VM_PROFILE_SUPERVISOR || perfiles[i] == VM_PROFILE_ADMIN;
+        struct keymap *km = keymap_new();
+        int scroll = 0;
+
+        if (perfiles[i] == VM_PROFILE_AUDITOR)
+            keymap_set_read_only(km);
+        keymap_add(km, ents, sizeof ents / sizeof ents[0], perfiles[i]);
+        assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &big_e),
+                         supervision ? ACTION_SALE_CORRECT : ACTION_NONE);
+        assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &big_x),
+                         supervision ? ACTION_SALE_CANCEL : ACTION_NONE);
+        got = hint(km, KEYMAP_EMBUDO, 80);
+        assert_true((strstr(got, "hint|corregir venta\n") != NULL) == supervision);
+        assert_true((strstr(got, "hint|cancelar venta\n") != NULL) == supervision);
+        free(got);
+        help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 50, 160);
+        got = help_vm_dump(&h);
+        assert_true((strstr(got, "corregir venta") != NULL) == supervision);
+        assert_true((strstr(got, "cancelar venta") != NULL) == supervision);
+        free(got);
+        err_clear(&e);
+        assert_int_equal(keymap_load(km, conf, strlen(conf), "teclas.conf", &e), RC_OK);
+        assert_int_equal(keymap_lookup(km, KEYMAP_EMBUDO, &big_c),
+                         perfiles[i] == VM_PROFILE_AUDITOR ? ACTION_NONE : ACTION_SALE_CORRECT);
+        keymap_free(km);
+    }
+    assert_true(keymap_entries_write(ents, 3, KEYMAP_EMBUDO, &big_x)); /* «Solo lectura» */
+}
+
 /* In the command line Up and Down walk the history (they do not type). */
 static void
 test_command_line_history_keys(void **st)
@@ -608,6 +673,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_auditor_has_no_write_binding, setup, teardown),
         cmocka_unit_test(test_every_action_reads_or_writes),
         cmocka_unit_test(test_correct_data_writes),
+        cmocka_unit_test(test_sale_keys_for_supervision_only),
         cmocka_unit_test_setup_teardown(test_brackets_are_keys_too, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),

@@ -117,6 +117,9 @@ enum action {
     ACTION_EXTENSION_REJECT,  /* supervision rejects it with an answer (Bandeja) */
     ACTION_EXTENSION_CANCEL,  /* the requester withdraws their pending one (Detalle) */
     ACTION_CORRECT_DATA,      /* a captured lead's name, phone or CURP typed wrong (Detalle) */
+    /* a sale in force (sql/092): supervision, from :ventas and from Detalle */
+    ACTION_SALE_CORRECT, /* its monto, producto or folio typed wrong */
+    ACTION_SALE_CANCEL,  /* the lender declined the credit: it goes back to the bandeja */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
