@@ -1,6 +1,7 @@
 #include "ui/panes_db.h"
 
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/intento.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/panes_prorroga.h"
+#include "ui/panes_ventas.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 
@@ -230,6 +232,21 @@ panes_curp_check(const char *v, char *msg, size_t msgsz)
     return false;
 }
 
+bool
+panes_folio_check(const char *v, char *msg, size_t msgsz)
+{
+    regex_t re;
+    bool ok;
+
+    if (regcomp(&re, "^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$", REG_EXTENDED | REG_NOSUB) != 0)
+        return true;
+    ok = regexec(&re, v, 0, NULL, 0) == 0;
+    regfree(&re);
+    if (!ok)
+        snprintf(msg, msgsz, "letras, dígitos, / _ -; hasta 40");
+    return ok;
+}
+
 /* ---- the write job ------------------------------------------------------------------ */
 
 struct panes_write_job *
@@ -335,6 +352,8 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
         return panes_nc_write(db, j, e);
     if (j->kind == PANES_PRORROGA || j->kind == PANES_PRORROGA_RESOLVER)
         return panes_prorroga_write(db, j, e);
+    if (j->kind == PANES_VENTA_CORREGIR || j->kind == PANES_VENTA_CANCELAR)
+        return panes_ventas_write(db, j, e);
     if (j->kind == PANES_EXTENDER) {
         rc = db_extender_timer(db, &j->id, 1, j->horas, j->texto, &n, e);
         if (rc == RC_OK)

@@ -104,6 +104,9 @@ enum panes_write_kind {
     PANES_PRORROGA_RESOLVER, /* id = request: aprobar, or reject with texto (supervision) */
     PANES_CORREGIR,          /* id = opportunity: nombre, telefono, curp ("" = unchanged),
                               * texto = motivo (api.prospecto_corregir) */
+    PANES_VENTA_CORREGIR,    /* id = opportunity: monto, producto, folio ("" = unchanged),
+                              * texto = motivo (api.venta_corregir; ui/panes_ventas.h) */
+    PANES_VENTA_CANCELAR,    /* id = opportunity, texto = motivo (api.venta_cancelar) */
 };
 
 /*
@@ -114,7 +117,7 @@ enum panes_write_kind {
 struct panes_write_job {
     struct app_job base;
     enum panes_write_kind kind;
-    int64_t id;   /* MOVER, NOTA, VENTA, EXTENDER, INTENTO; CAPTAR: the new one, on success */
+    int64_t id;   /* MOVER, NOTA, VENTA…, EXTENDER, INTENTO; CAPTAR: the new one, on success */
     int horas;    /* EXTENDER */
     int64_t *ids; /* BANDEJA, REASIGNAR, REASIGNAR_OP (owned) */
     size_t nids;
@@ -122,7 +125,7 @@ struct panes_write_job {
     char etapa[48];
     char resultado[24]; /* INTENTO */
     char texto[2048]; /* motivo / nota */
-    char monto[32], producto[96], folio[48];
+    char monto[32], producto[96], folio[48]; /* VENTA, VENTA_CORREGIR */
     char a_login[48];
     char telefono[48], convenio[24], curp[24]; /* CAPTAR ("" = not given), NO_CONTACTAR,
                                                 * CORREGIR */
@@ -152,5 +155,7 @@ bool panes_err_is_down(const struct err *e);
 bool panes_telefono_check(const char *v, char *msg, size_t msgsz);
 /* Empty, or 18 characters with the shape of a CURP, any case. */
 bool panes_curp_check(const char *v, char *msg, size_t msgsz);
+/* A sale's folio as crm.ventas takes it: letters, digits, / _ -; up to 40 (registrar, corregir). */
+bool panes_folio_check(const char *v, char *msg, size_t msgsz);
 
 #endif
