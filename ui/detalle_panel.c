@@ -9,17 +9,18 @@
  * prórroga — the stage timer waits until a date (a form: the date and a reason) — and Z
  * withdraws the one they asked for while it waits (a yes/no question), e corrects a captured
  * lead's name, phone or CURP (a form opened with them and a reason; only what changed is
- * sent, api.prospecto_corregir), Esc goes back. The phones in force in the registry show
- * their entries, read with the opportunity (ui/panes_no_contactar.h); so is the date the lender
- * dropped the client from its padron (sql/087), which opens the data block with a warning. A
- * refusal from the api (quota, duplicate sale, closed opportunity…) is shown in the form with
- * the database's message and the form keeps its content; a lost connection says so the same
+ * sent, api.prospecto_corregir), E and X (supervisors and admins) correct and cancel the
+ * sale in force of a won one (ui/panes_ventas.h), Esc goes back. The hint bar offers only the
+ * keys that work on the opportunity shown (detalle_model_offers). The phones in force in the
+ * registry show their entries, read with the opportunity (ui/panes_no_contactar.h); so is the date
+ * the lender dropped the client from its padron (sql/087), which opens the data block with a
+ * warning. A refusal from the api (quota, duplicate sale, closed opportunity…) is shown in the form
+ * with the database's message and the form keeps its content; a lost connection says so the same
  * way, and Enter retries. An auditor reads it with none of those keys (keymap_add): Esc is its
  * one key.
  *
  * Loop thread only, except detalle_query (worker thread, the job's own fields).
  */
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/panes_prorroga.h"
+#include "ui/panes_ventas.h"
 #include "ui/term/term.h"
 #include "ui/vm/detalle_vm.h"
 #include "ui/vm/fecha.h"
@@ -49,6 +51,12 @@ static const struct keymap_entry detalle_keys[] = {
     { KEYMAP_DETALLE, CH('i'), ACTION_ATTEMPT, "intento", true, KEYMAP_ESCRITURA },
     { KEYMAP_DETALLE, CH('t'), ACTION_EXTEND, "más tiempo", true, KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_DETALLE, CH('a'), ACTION_REASSIGN, "reasignar", true, KEYMAP_SOLO_SUPERVISION },
+    /* A won one's sale in force (sql/092): offered in the bar only there, where the keys above
+     * are not (detalle_offers). */
+    { KEYMAP_DETALLE, CH('E'), ACTION_SALE_CORRECT, "corregir venta", true,
+      KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_DETALLE, CH('X'), ACTION_SALE_CANCEL, "cancelar venta", true,
+      KEYMAP_SOLO_SUPERVISION },
     /* Not in the hint bar (full at 80 columns): "?" and :ayuda list it. */
     { KEYMAP_DETALLE, CH('b'), ACTION_NO_CONTACT, "no contactar (lo pidió la persona)", false,
       KEYMAP_ESCRITURA },
@@ -90,6 +98,7 @@ struct detalle_st {
     size_t nnc;
     /* corregir datos: what the form opened with (only what differs from it is sent) */
     struct detalle_correccion corr;
+    struct panes_ventas pv; /* E and X: the sale's forms and their writes */
 };
 
 struct detalle_job {
@@ -131,6 +140,10 @@ copy_detalle(struct detalle_data *d, const struct tui_detalle *t)
     snprintf(d->venta_folio, sizeof d->venta_folio, "%s", t->venta_folio);
     snprintf(d->venta_monto, sizeof d->venta_monto, "%s", t->venta_monto);
     snprintf(d->venta_producto, sizeof d->venta_producto, "%s", t->venta_producto);
+    d->venta_cancelada = t->venta_cancelada;
+    snprintf(d->venta_cancelada_el, sizeof d->venta_cancelada_el, "%s", t->venta_cancelada_fecha);
+    snprintf(d->venta_motivo, sizeof d->venta_motivo, "%s", t->venta_motivo_cancelacion);
+    d->venta_corregida = t->venta_corregida;
     d->prospecto = t->prospecto;
     snprintf(d->baja_padron, sizeof d->baja_padron, "%s", t->baja_padron_fecha);
 }
@@ -158,6 +171,12 @@ copy_lists(struct detalle_data *d, const struct tui_detalle *t)
         snprintf(v->login, sizeof v->login, "%s", w->login);
         snprintf(v->motivo, sizeof v->motivo, "%s", w->motivo);
         snprintf(v->resultado, sizeof v->resultado, "%s", w->resultado);
+        for (int k = 0; k < 2; k++) {
+            snprintf(v->venta_monto[k], sizeof v->venta_monto[k], "%s", w->venta_monto[k]);
+            snprintf(v->venta_producto[k], sizeof v->venta_producto[k], "%s", w->venta_producto[k]);
+            snprintf(v->venta_folio[k], sizeof v->venta_folio[k], "%s", w->venta_folio[k]);
+        }
+        snprintf(v->cerrada, sizeof v->cerrada, "%s", w->cerrada);
     }
 }
 
@@ -383,21 +402,6 @@ form_closed(void *ctx, struct form_vm *f)
 
 static const struct app_form_ops detalle_form_ops = { form_submit, form_closed };
 
-static bool
-folio_check(const char *v, char *msg, size_t msgsz)
-{
-    regex_t re;
-    bool ok;
-
-    if (regcomp(&re, "^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$", REG_EXTENDED | REG_NOSUB) != 0)
-        return true;
-    ok = regexec(&re, v, 0, NULL, 0) == 0;
-    regfree(&re);
-    if (!ok)
-        snprintf(msg, msgsz, "letras, dígitos, / _ -; hasta 40");
-    return ok;
-}
-
 /* The resume date: a day that exists, as the api takes it (the database checks the range). */
 static bool
 fecha_check(const char *v, char *msg, size_t msgsz)
@@ -458,7 +462,7 @@ form_open(struct detalle_st *s, enum panes_write_kind kind)
         if ((f = form_vm_add(&s->form, "Folio", FORM_TEXT, true, NULL)) != NULL) {
             f->min_len = 1;
             f->max_len = 40;
-            f->check = folio_check;
+            f->check = panes_folio_check;
         }
     } else {
         snprintf(title, sizeof title, "%s%s", kind == PANES_NOTA ? "Nota" : "Salida a ",
@@ -592,6 +596,31 @@ cancelar_ask(struct detalle_st *s)
     app_confirm_ask(s->a, q, cancelar_answer, s);
 }
 
+/* ---- E, X: the sale in force (ui/panes_ventas.h) --------------------------------------- */
+
+static void
+venta_accion(struct detalle_st *s, enum detalle_intent intent)
+{
+    struct panes_venta v;
+
+    memset(&v, 0, sizeof v);
+    v.oportunidad_id = s->id;
+    snprintf(v.folio, sizeof v.folio, "%s", s->m.d.venta_folio);
+    snprintf(v.monto, sizeof v.monto, "%s", s->m.d.venta_monto);
+    snprintf(v.producto, sizeof v.producto, "%s", s->m.d.venta_producto);
+    if (intent == DETALLE_VENTA_CORREGIR)
+        panes_ventas_corregir(&s->pv, &v);
+    else
+        panes_ventas_cancelar(&s->pv, &v);
+}
+
+/* After a correction or a cancellation: read it now (its notification comes too). */
+static void
+venta_escrita(void *ctx)
+{
+    detalle_load(ctx);
+}
+
 /* ---- pane --------------------------------------------------------------------------- */
 
 static void
@@ -699,6 +728,7 @@ detalle_key(void *st, enum action act, const struct key *k)
 {
     struct detalle_st *s = st;
     bool redraw = false;
+    enum detalle_intent intent;
     const char *why;
 
     (void)k;
@@ -708,7 +738,8 @@ detalle_key(void *st, enum action act, const struct key *k)
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
          act == ACTION_NOTE || act == ACTION_EXTEND || act == ACTION_ATTEMPT ||
          act == ACTION_REASSIGN || act == ACTION_NO_CONTACT || act == ACTION_EXTENSION_ASK ||
-         act == ACTION_EXTENSION_CANCEL || act == ACTION_CORRECT_DATA)) {
+         act == ACTION_EXTENSION_CANCEL || act == ACTION_CORRECT_DATA ||
+         act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL)) {
         app_message(s->a, true, "%s", why);
         return true;
     }
@@ -718,7 +749,7 @@ detalle_key(void *st, enum action act, const struct key *k)
         return true;
     }
     snprintf(s->m.yo, sizeof s->m.yo, "%s", app_login(s->a));
-    switch (detalle_model_action(&s->m, act, s->vm.page, &redraw)) {
+    switch (intent = detalle_model_action(&s->m, act, s->vm.page, &redraw)) {
     case DETALLE_MOVER:
         mover(s, s->m.intent_etapa);
         return true;
@@ -751,6 +782,10 @@ detalle_key(void *st, enum action act, const struct key *k)
     case DETALLE_CORREGIR:
         corregir_form_open(s);
         return true;
+    case DETALLE_VENTA_CORREGIR:
+    case DETALLE_VENTA_CANCELAR:
+        venta_accion(s, intent);
+        return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);
         return true;
@@ -770,6 +805,7 @@ detalle_create(struct app *a)
 
     s->a = a;
     detalle_model_init(&s->m);
+    panes_ventas_init(&s->pv, a, venta_escrita, s);
     return s;
 }
 
@@ -802,6 +838,15 @@ detalle_notify(void *st, const struct app_notify *n)
     if (s->id != 0 && (n->resync || (n->tablas & (APP_T_OPORTUNIDADES | APP_T_HISTORIAL |
                                                   APP_T_VENTAS | APP_T_SWEEP | APP_T_OTRA))))
         detalle_load(s);
+}
+
+/* The hint bar offers what works on the opportunity shown. */
+static bool
+detalle_offers(const void *st, enum action act)
+{
+    const struct detalle_st *s = st;
+
+    return detalle_model_offers(&s->m, act);
 }
 
 static int
@@ -848,4 +893,5 @@ const struct pane_ops detalle_panel = {
     .draw = detalle_draw,
     .notify = detalle_notify,
     .command = detalle_command,
+    .offers = detalle_offers,
 };

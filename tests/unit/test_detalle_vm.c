@@ -5,7 +5,8 @@
  * do-not-contact registry (tag beside the stage and the phone, its entries under it) and
  * which phones the "no contactar" key offers; a client the lender no longer lists (the aviso
  * and its date); a prórroga: asked, pending, withdrawn; correcting a captured lead's data: the
- * history row, who may, the form's data and what is sent; the client's WhatsApp replies.
+ * history row, who may, the form's data and what is sent; the client's WhatsApp replies; a
+ * sale in force, corrected or cancelled (sql/092): the data block, the history and its keys.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -1052,6 +1053,147 @@ test_corregir_prefill_and_what_is_sent(void **st)
     detalle_model_fini(&m);
 }
 
+/* A won opportunity with its sale (sql/092). */
+static void
+venta_new(struct detalle_model *m)
+{
+    model_new(m, EMBUDO_GANADA);
+    snprintf(m->d.venta_folio, sizeof m->d.venta_folio, "TV-1");
+    snprintf(m->d.venta_monto, sizeof m->d.venta_monto, "138000.50");
+    snprintf(m->d.venta_producto, sizeof m->d.venta_producto, "Crédito de nómina");
+}
+
+/* The history: what a correction changed, before → after, the amounts as people read them;
+ * a cancellation names the stage it went back to, or why it was discarded instead. */
+static void
+test_venta_corregida_y_cancelada_labels(void **st)
+{
+    struct detalle_evento e = { .evento = "VENTA_CORREGIDA",
+                                .etapa_anterior = "Venta",
+                                .etapa_nueva = "Venta",
+                                .venta_monto = { "138500.00", "138000.5" } };
+    char buf[256];
+
+    (void)st;
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Venta corregida: monto $138,500.00 → $138,000.50");
+    snprintf(e.venta_folio[0], sizeof e.venta_folio[0], "TV-1");
+    snprintf(e.venta_folio[1], sizeof e.venta_folio[1], "TV-9");
+    snprintf(e.venta_producto[0], sizeof e.venta_producto[0], "Nómina");
+    snprintf(e.venta_producto[1], sizeof e.venta_producto[1], "Pensión");
+    detalle_evento_label(buf, sizeof buf, &e, true);
+    assert_string_equal(buf, "Venta corregida: monto $138,500.00 -> $138,000.50, producto Nómina"
+                             " -> Pensión, folio TV-1 -> TV-9");
+    memset(e.venta_monto, 0, sizeof e.venta_monto);
+    memset(e.venta_producto, 0, sizeof e.venta_producto);
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Venta corregida: folio TV-1 → TV-9");
+    memset(e.venta_folio, 0, sizeof e.venta_folio); /* a row that keeps nothing */
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Venta corregida");
+    detalle_evento_label(buf, 8, &e, false); /* clipped, never overrun */
+    assert_string_equal(buf, "Venta c");
+
+    struct detalle_evento c = { .evento = "VENTA_CANCELADA",
+                                .etapa_anterior = "Venta",
+                                .etapa_nueva = "Interesado" };
+    detalle_evento_label(buf, sizeof buf, &c, false);
+    assert_string_equal(buf, "Venta cancelada → Interesado");
+    snprintf(c.cerrada, sizeof c.cerrada, "el cliente ya tiene otra oportunidad activa (77)");
+    detalle_evento_label(buf, sizeof buf, &c, false);
+    assert_string_equal(buf, "Venta cancelada: se descartó porque el cliente ya tiene otra"
+                             " oportunidad activa (77)");
+}
+
+/* The data block: a sale in force with its amount as people read it and «(corregida)»; a
+ * cancelled one says when and why, the reason wrapped under the value, never as a sale. */
+static void
+test_venta_in_the_data_block(void **st)
+{
+    struct detalle_model m;
+    char *r;
+
+    (void)st;
+    venta_new(&m);
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, " Contactado   ganada\n"));
+    assert_non_null(
+        strstr(r, "\n Venta     $138,000.50 · Crédito de nómina · folio TV-1\n\n Contactos\n"));
+    free(r);
+    m.d.venta_corregida = true;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "\n Venta     $138,000.50 · Crédito de nómina · folio TV-1"
+                              " (corregida)\n"));
+    free(r);
+    detalle_model_fini(&m);
+
+    venta_new(&m);
+    m.d.card.estado = EMBUDO_EN_BANDEJA;
+    m.d.venta_cancelada = true;
+    snprintf(m.d.venta_cancelada_el, sizeof m.d.venta_cancelada_el, "30/11/2026");
+    snprintf(m.d.venta_motivo, sizeof m.d.venta_motivo,
+             "la financiera no autorizó el crédito porque el cliente ya tenía dos préstamos"
+             " vigentes con descuento de nómina y la capacidad de pago no alcanza");
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_null(strstr(r, "$138,000.50"));
+    assert_non_null(strstr(r, "\n Venta     cancelada el 30/11/2026: la financiera no autorizó el"
+                              " crédito porque\n"
+                              "           el cliente ya tenía dos préstamos vigentes con descuento"
+                              " de nómina y\n"
+                              "           la capacidad de pago no alcanza\n\n Contactos\n"));
+    free(r);
+    /* At 160 columns the left half is 80: the same words, wrapped there. */
+    detalle_vm_build(&vm, &m, 160, 50);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, " Venta     cancelada el 30/11/2026: la financiera no autorizó"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
+/* E and X: a sale in force only (supervision's keys: the registry decides who has them); the
+ * bar offers on a won one what works there (the note, E, X) and not what it refuses. */
+static void
+test_venta_keys_only_on_a_sale_in_force(void **st)
+{
+    struct detalle_model m;
+    bool redraw;
+
+    (void)st;
+    detalle_model_init(&m); /* not read yet: nothing of the sale offered */
+    assert_false(detalle_model_offers(&m, ACTION_SALE_CORRECT));
+    assert_true(detalle_model_offers(&m, ACTION_MOVE_STAGE));
+    detalle_model_fini(&m);
+    venta_new(&m);
+    assert_null(detalle_model_refusal(&m, ACTION_SALE_CORRECT));
+    assert_int_equal(detalle_model_action(&m, ACTION_SALE_CORRECT, 10, &redraw),
+                     DETALLE_VENTA_CORREGIR);
+    assert_int_equal(detalle_model_action(&m, ACTION_SALE_CANCEL, 10, &redraw),
+                     DETALLE_VENTA_CANCELAR);
+    assert_true(detalle_model_offers(&m, ACTION_SALE_CORRECT));
+    assert_true(detalle_model_offers(&m, ACTION_SALE_CANCEL));
+    assert_true(detalle_model_offers(&m, ACTION_NOTE));
+    assert_true(detalle_model_offers(&m, ACTION_HELP));
+    assert_false(detalle_model_offers(&m, ACTION_MOVE_STAGE)); /* closed: refused, not offered */
+    assert_false(detalle_model_offers(&m, ACTION_SALE));
+    assert_false(detalle_model_offers(&m, ACTION_REASSIGN));
+    m.d.venta_cancelada = true;
+    assert_string_equal(detalle_model_refusal(&m, ACTION_SALE_CANCEL),
+                        "Su venta ya está cancelada.");
+    assert_int_equal(detalle_model_action(&m, ACTION_SALE_CANCEL, 10, &redraw), DETALLE_NADA);
+    assert_false(detalle_model_offers(&m, ACTION_SALE_CORRECT));
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_ABIERTA); /* no sale: the bar as it was, without E and X */
+    assert_string_equal(detalle_model_refusal(&m, ACTION_SALE_CORRECT),
+                        "La oportunidad no tiene una venta registrada.");
+    assert_false(detalle_model_offers(&m, ACTION_SALE_CORRECT));
+    assert_true(detalle_model_offers(&m, ACTION_MOVE_STAGE));
+    assert_true(detalle_model_offers(&m, ACTION_EXTEND));
+    detalle_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -1081,6 +1223,9 @@ main(void)
         cmocka_unit_test(test_corregir_only_a_captured_leads),
         cmocka_unit_test(test_corregir_prefill_and_what_is_sent),
         cmocka_unit_test(test_whatsapp_replies_in_the_history),
+        cmocka_unit_test(test_venta_corregida_y_cancelada_labels),
+        cmocka_unit_test(test_venta_in_the_data_block),
+        cmocka_unit_test(test_venta_keys_only_on_a_sale_in_force),
     };
 
     return cmocka_run_group_tests(tests, setup_utf8, NULL);

@@ -8,6 +8,7 @@
 #include "core/import.h"
 #include "core/intento.h"
 #include "ui/vm/scroll.h"
+#include "ui/vm/ventas_vm.h"
 
 enum {
     HEAD_H = 3,   /* title, state line, blank */
@@ -68,6 +69,11 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "La oportunidad aún no se ha leído.";
     if (a == ACTION_NOTE)
         return NULL; /* notes go on any opportunity, closed ones too */
+    if (a == ACTION_SALE_CORRECT || a == ACTION_SALE_CANCEL) { /* sql/092: a sale in force */
+        if (m->d.venta_folio[0] == '\0')
+            return "La oportunidad no tiene una venta registrada.";
+        return m->d.venta_cancelada ? "Su venta ya está cancelada." : NULL;
+    }
     if (a == ACTION_NO_CONTACT) /* the database takes the phones of active ones only (EB804) */
         return abierta || m->d.card.estado == EMBUDO_EN_BANDEJA
                    ? NULL
@@ -96,6 +102,14 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
     if (a == ACTION_EXTENSION_ASK && !m->d.card.con_timer)
         return "Su etapa no tiene temporizador: no hay nada que esperar.";
     return NULL;
+}
+
+bool
+detalle_model_offers(const struct detalle_model *m, enum action a)
+{
+    if (a == ACTION_SALE_CORRECT || a == ACTION_SALE_CANCEL)
+        return m->loaded && detalle_model_refusal(m, a) == NULL;
+    return !m->loaded || detalle_model_refusal(m, a) == NULL;
 }
 
 /* Opens the picker with the stages a move (salida false) or an exit (true) may go to. */
@@ -389,6 +403,11 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : prorroga_action(m, a);
     if (a == ACTION_CORRECT_DATA)
         return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : DETALLE_CORREGIR;
+    if (a == ACTION_SALE_CORRECT || a == ACTION_SALE_CANCEL) {
+        if (detalle_model_refusal(m, a) != NULL)
+            return DETALLE_NADA;
+        return a == ACTION_SALE_CORRECT ? DETALLE_VENTA_CORREGIR : DETALLE_VENTA_CANCELAR;
+    }
     if (a == ACTION_NOTE || a == ACTION_SALE || a == ACTION_EXTEND || a == ACTION_ATTEMPT) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
@@ -441,6 +460,8 @@ static const struct {
     { "PRORROGA", "Prórroga aprobada" },
     { "PRORROGA_RECHAZADA", "Prórroga rechazada" },
     { "PRORROGA_CANCELADA", "Prórroga cancelada" },
+    { "VENTA_CORREGIDA", "Venta corregida" },
+    { "VENTA_CANCELADA", "Venta cancelada" },
     /* The client's own steps on WhatsApp (api.wa_entrante; the text is the row's motivo). */
     { "WA_RESPUESTA", "Respondió por WhatsApp" },
     { "WA_BAJA", "Pidió no recibir mensajes (WhatsApp)" },
@@ -481,6 +502,33 @@ corregidos_label(char *buf, size_t bufsz, const char *campos)
     }
 }
 
+/* «Venta corregida: monto $138,500.00 → $138,000.50, folio F-1 → F-2» (what changed, as the
+ * history row keeps it; nothing after the words when it keeps none). */
+static void
+venta_corregida_label(char *buf, size_t bufsz, const struct detalle_evento *ev, const char *to)
+{
+    char antes[VENTAS_MONTO_BYTES], despues[VENTAS_MONTO_BYTES];
+    const char *campos[3][3] = {
+        { "monto", ev->venta_monto[0], ev->venta_monto[1] },
+        { "producto", ev->venta_producto[0], ev->venta_producto[1] },
+        { "folio", ev->venta_folio[0], ev->venta_folio[1] },
+    };
+    size_t len = (size_t)snprintf(buf, bufsz, "Venta corregida");
+
+    for (int i = 0, n = 0; i < 3 && len < bufsz; i++) {
+        const char *a = campos[i][1], *d = campos[i][2];
+
+        if (a[0] == '\0' && d[0] == '\0')
+            continue;
+        if (i == 0) {
+            a = ventas_monto_fmt(antes, sizeof antes, a);
+            d = ventas_monto_fmt(despues, sizeof despues, d);
+        }
+        len += (size_t)snprintf(buf + len, bufsz - len, "%s%s %s %s %s", n++ == 0 ? ": " : ", ",
+                                campos[i][0], a, to, d);
+    }
+}
+
 void
 detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, bool ascii)
 {
@@ -501,6 +549,14 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     }
     if (strcmp(ev->evento, "DATOS_CORREGIDOS") == 0) {
         corregidos_label(buf, bufsz, ev->resultado);
+        return;
+    }
+    if (strcmp(ev->evento, "VENTA_CORREGIDA") == 0) {
+        venta_corregida_label(buf, bufsz, ev, to);
+        return;
+    }
+    if (strcmp(ev->evento, "VENTA_CANCELADA") == 0 && ev->cerrada[0] != '\0') {
+        snprintf(buf, bufsz, "Venta cancelada: se descartó porque %s", ev->cerrada);
         return;
     }
     if (strcmp(ev->evento, "TRANSICION") == 0 || strcmp(ev->evento, "A_BANDEJA") == 0) {
@@ -600,6 +656,37 @@ emit_baja_padron(struct emit *e, const struct detalle_data *d)
         vm_line_put(l, e->x + 2, e->end, ROLE_TIMER_WARN, buf + strlen(aviso) + 1);
 }
 
+/*
+ * A sale the lender declined (sql/092): «Venta  cancelada el 29/11/2026: motivo», the reason
+ * wrapped under the value's column over up to VENTA_MOTIVO_FILAS rows.
+ */
+enum { VENTA_MOTIVO_FILAS = 4 };
+
+static void
+emit_venta_cancelada(struct emit *e, const struct detalle_data *d)
+{
+    char buf[sizeof d->venta_motivo + 64], row[VM_SPAN_BYTES];
+    const char *text = buf;
+    struct vm_line *l;
+    int cols = e->end - (e->x + LABEL_W);
+
+    snprintf(buf, sizeof buf, "cancelada el %s%s%s", d->venta_cancelada_el,
+             d->venta_motivo[0] != '\0' ? ": " : "", d->venta_motivo);
+    for (int i = 0; i < VENTA_MOTIVO_FILAS && *text != '\0'; i++) {
+        const char *put = row;
+
+        if (i == VENTA_MOTIVO_FILAS - 1) /* the last row takes the rest, clipped with «…» */
+            put = text, text = "";
+        else if (!vm_wrap_row(row, sizeof row, &text, cols))
+            break;
+        if ((l = emit_row(e)) == NULL)
+            continue;
+        if (i == 0)
+            vm_line_put(l, e->x, e->end, ROLE_LABEL, "Venta");
+        vm_line_put(l, e->x + LABEL_W, e->end, ROLE_VALUE, put);
+    }
+}
+
 static void
 emit_datos(struct emit *e, const struct detalle_data *d)
 {
@@ -632,9 +719,14 @@ emit_datos(struct emit *e, const struct detalle_data *d)
     }
     if (d->motivo_salida[0] != '\0')
         emit_pair(e, "Motivo", d->motivo_salida);
-    if (d->venta_folio[0] != '\0') {
-        snprintf(buf, sizeof buf, "$%s · %s · folio %s", d->venta_monto, d->venta_producto,
-                 d->venta_folio);
+    if (d->venta_folio[0] != '\0' && d->venta_cancelada) {
+        emit_venta_cancelada(e, d);
+    } else if (d->venta_folio[0] != '\0') {
+        char monto[VENTAS_MONTO_BYTES];
+
+        snprintf(buf, sizeof buf, "%s · %s · folio %s%s",
+                 ventas_monto_fmt(monto, sizeof monto, d->venta_monto), d->venta_producto,
+                 d->venta_folio, d->venta_corregida ? " (corregida)" : "");
         emit_pair(e, "Venta", buf);
     }
 }

@@ -6,8 +6,9 @@
  * entries under it (fuente, when a REUS one ends). A client the lender no longer lists
  * (sql/087) opens the data block with «⚠ El cliente ya no está en el padrón del convenio
  * (baja del 12/11/2026)» in the warning colour. A prórroga request waiting for the
- * supervisor shows in the data block. Long content scrolls; at 120 columns or more the
- * timeline takes the right half.
+ * supervisor shows in the data block, and so does the sale: in force (its amount as
+ * «$138,500.00», «(corregida)» once corrected) or cancelled (when and why, sql/092). Long
+ * content scrolls; at 120 columns or more the timeline takes the right half.
  *
  * Pure C (no curses, no db). The model holds a copy of what the database job returned; the
  * loop thread owns it, feeds it actions and reads back what the user chose (an intent).
@@ -40,6 +41,13 @@ struct detalle_evento {
     char resultado[24]; /* INTENTO: the outcome code; PRORROGA_PEDIDA, PRORROGA: the resume
                          * date, "15/12"; DATOS_CORREGIDOS: the fields, "nombre,telefono";
                          * "" otherwise */
+    /* VENTA_CORREGIDA: the sale's fields before [0] and after [1], "" where the correction
+     * left one alone (monto as decimal text); VENTA_CANCELADA: why the opportunity was
+     * discarded instead of going back to the bandeja ("" = it went there). */
+    char venta_monto[2][24];
+    char venta_producto[2][96];
+    char venta_folio[2][48];
+    char cerrada[512];
 };
 
 /* What the database said about the opportunity (copied in by the controller). */
@@ -53,7 +61,11 @@ struct detalle_data {
     int edad; /* 0 = unknown */
     char curp[24], rfc[24];
     char motivo_salida[512];
-    char venta_folio[48], venta_monto[24], venta_producto[96];
+    char venta_folio[48], venta_monto[24], venta_producto[96]; /* "" folio: no sale */
+    bool venta_cancelada;        /* the lender declined it (sql/092): not a sale in force */
+    char venta_cancelada_el[16]; /* "29/11/2026" */
+    char venta_motivo[512];      /* why it was cancelled */
+    bool venta_corregida;        /* in force and corrected at least once */
     bool prospecto;
     char baja_padron[16]; /* "12/11/2026": the lender dropped the client that day; "" = listed */
     size_t ncontactos, neventos, nnc;
@@ -76,6 +88,8 @@ enum detalle_intent {
     DETALLE_PRORROGA,          /* the owner: open the form asking the timer to wait until a date */
     DETALLE_PRORROGA_CANCELAR, /* the requester: ask, then withdraw their pending request */
     DETALLE_CORREGIR,          /* open the form correcting a captured lead's data */
+    DETALLE_VENTA_CORREGIR,    /* supervision: open the form correcting the sale in force */
+    DETALLE_VENTA_CANCELAR,    /* supervision: open the form cancelling it (the lender said no) */
     DETALLE_VOLVER,            /* Esc: back to where the user came from */
 };
 
@@ -120,7 +134,8 @@ void detalle_data_fini(struct detalle_data *d);
  * ACTION_EXTENSION_ASK asks for the prórroga form (an ABIERTA opportunity with a timer and no
  * request pending), ACTION_EXTENSION_CANCEL for withdrawing the one m->yo asked for (or says
  * why there is none to withdraw), ACTION_CORRECT_DATA for the correction form (a captured
- * lead's, active or, for an admin, closed). *redraw tells whether anything visible changed.
+ * lead's, active or, for an admin, closed), ACTION_SALE_CORRECT and ACTION_SALE_CANCEL for the
+ * sale's forms (a sale in force). *redraw tells whether anything visible changed.
  * page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
@@ -128,6 +143,13 @@ enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a,
 
 /* Spanish refusal when the opportunity's estado forbids action a, or NULL when allowed. */
 const char *detalle_model_refusal(const struct detalle_model *m, enum action a);
+
+/*
+ * Whether the hint bar offers action a for the opportunity shown: once it is read, not what
+ * detalle_model_refusal refuses (a won one offers the note and the sale's keys, not a move);
+ * the sale's keys only for a sale in force. Before the first read, everything but those.
+ */
+bool detalle_model_offers(const struct detalle_model *m, enum action a);
 
 /*
  * Writes a stored phone for people: "+525512345678" → "+52 55 1234 5678" (two-digit area
