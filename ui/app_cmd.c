@@ -38,6 +38,8 @@ const struct cmdline_cmd app_commands[] = {
     { "bandeja", "", "ir a la bandeja (supervisión)", NULL, NULL, 0, 0 },
     { "buscar", "TEXTO", "buscar por teléfono, CURP o nombre (también cerradas)", NULL, NULL, 1,
       8 },
+    { "ventas", "[DESDE [HASTA]] [LOGIN]", "ventas de esas fechas y su total (sin fechas: el mes)",
+      NULL, "promotor", 0, 3 },
     { "estadisticas", "[DESDE [HASTA] | Nd]", "estadísticas de WhatsApp de esas fechas", NULL,
       "rango", 0, 2 },
     { "informe", "[DESDE HASTA] [LOGIN]", "informe del embudo de esas fechas", NULL, "promotor", 0,
@@ -51,16 +53,17 @@ const struct cmdline_cmd app_commands[] = {
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = { "asignacion", "repartir",     "",        "bandeja",
-                                            "embudo",     "estadisticas", "informe", "informe",
-                                            NULL,         NULL,           NULL,      NULL };
+static const char *const command_pane[] = {
+    "asignacion", "repartir", "",   "bandeja", "embudo", "embudo", "estadisticas",
+    "informe",    "informe",  NULL, NULL,      NULL,     NULL
+};
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
 
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
-static const bool command_writes[] = { true,  true,  true,  false, false, false,
+static const bool command_writes[] = { true,  true,  true,  false, false, false, false,
                                        false, false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],

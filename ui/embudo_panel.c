@@ -3,13 +3,14 @@
  * team, an admin's or an auditor's everyone, or one member), re-read when the database
  * notifies a change. Enter opens the card in detalle; "/" filters the cards; ":buscar TEXTO"
  * searches the database (api.buscar: phone, CURP or name, closed ones too) and shows what it
- * found in place of the cards until Esc, Enter opening a row in detalle; ":mover
- * ETAPA" moves the card under the cursor; c (promoters) captures a lead of one's own — a
- * form, api.captar, and the new opportunity opens in detalle; a refusal (a duplicate, a bad
- * phone) stays in the form with what was typed. The form names the privacy notice in force,
- * which the promoter must give the lead (read when it opens; sql/080). A card whose phone is in the
- * do-not-contact registry carries «⊘ No contactar»: the marks are read in the same job as the cards
- * (ui/panes_no_contactar.h says how fresh they are).
+ * found in place of the cards until Esc, Enter opening a row in detalle; ":ventas [DESDE
+ * [HASTA]] [LOGIN]" lists the sales of a range the same way (ui/ventas_vista.h: E and X
+ * correct and cancel one, for supervision); ":mover ETAPA" moves the card under the cursor; c
+ * (promoters) captures a lead of one's own — a form, api.captar, and the new opportunity opens in
+ * detalle; a refusal (a duplicate, a bad phone) stays in the form with what was typed. The form
+ * names the privacy notice in force, which the promoter must give the lead (read when it opens;
+ * sql/080). A card whose phone is in the do-not-contact registry carries «⊘ No contactar»: the
+ * marks are read in the same job as the cards (ui/panes_no_contactar.h says how fresh they are).
  *
  * Loop thread only, except embudo_query (worker thread, the job's own fields).
  */
@@ -26,6 +27,7 @@
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/term/term.h"
+#include "ui/ventas_vista.h"
 #include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
 
@@ -43,6 +45,10 @@ static const struct keymap_entry embudo_keys[] = {
       KEYMAP_VEN_EQUIPO },
     { KEYMAP_EMBUDO, CH('c'), ACTION_CAPTURE, "captar cliente", true,
       KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
+    /* The sale under the cursor of :ventas (sql/092); the cards' bar does not offer them. */
+    { KEYMAP_EMBUDO, CH('E'), ACTION_SALE_CORRECT, "corregir venta", true,
+      KEYMAP_SOLO_SUPERVISION },
+    { KEYMAP_EMBUDO, CH('X'), ACTION_SALE_CANCEL, "cancelar venta", true, KEYMAP_SOLO_SUPERVISION },
 };
 
 struct embudo_st {
@@ -57,7 +63,8 @@ struct embudo_st {
     bool form_open;
     struct buscar_model bm; /* ":buscar": shown in place of the cards while bm.abierto */
     struct buscar_vm bvm;
-    bool buscando; /* a search is in flight */
+    bool buscando;           /* a search is in flight */
+    struct ventas_vista *vv; /* ":ventas": shown in place of the cards while open */
 };
 
 struct embudo_job {
@@ -199,6 +206,7 @@ embudo_create(struct app *a)
     s->a = a;
     embudo_model_init(&s->m);
     buscar_model_init(&s->bm);
+    s->vv = ventas_vista_new(a);
     return s;
 }
 
@@ -209,6 +217,7 @@ embudo_destroy(void *st)
 
     embudo_model_fini(&s->m);
     buscar_model_fini(&s->bm);
+    ventas_vista_free(s->vv);
     free(s->team);
     free(s);
 }
@@ -313,6 +322,8 @@ buscar_result(struct app_job *aj)
         fmt_cuando(s->a, h->actualizada, f[i].cuando, sizeof f[i].cuando);
     }
     s->bm.ver_promotor = supervising(s);
+    if (!j->quiet)
+        ventas_vista_close(s->vv); /* one list at a time in place of the cards */
     buscar_model_take(&s->bm, j->texto, f, j->n);
     app_redraw(s->a);
 }
@@ -359,6 +370,25 @@ buscar_command(struct embudo_st *s, int argc, char **argv, struct err *e)
     return RC_OK;
 }
 
+/* The cards' own actions, which wait for Esc while a list is shown in their place. */
+static bool
+de_tarjetas(enum action act)
+{
+    return act == ACTION_FILTER || act == ACTION_SORT || act == ACTION_TOGGLE_VIEW ||
+           act == ACTION_PICK_MEMBER || act == ACTION_CAPTURE || act == ACTION_LEFT ||
+           act == ACTION_RIGHT;
+}
+
+/* A card's key while a list is shown in their place: it says how to get back to them. */
+static bool
+tarjetas_key(struct embudo_st *s, enum action act, const char *que)
+{
+    if (!de_tarjetas(act))
+        return false;
+    app_message(s->a, false, "Está viendo %s: Esc vuelve a las tarjetas.", que);
+    return true;
+}
+
 /* Keys while the results are shown: Enter opens, Esc goes back, the arrows move. */
 static bool
 buscar_key(struct embudo_st *s, enum action act)
@@ -379,13 +409,7 @@ buscar_key(struct embudo_st *s, enum action act)
         app_redraw(s->a);
         return true;
     }
-    if (act == ACTION_FILTER || act == ACTION_SORT || act == ACTION_TOGGLE_VIEW ||
-        act == ACTION_PICK_MEMBER || act == ACTION_CAPTURE || act == ACTION_LEFT ||
-        act == ACTION_RIGHT) {
-        app_message(s->a, false, "Está viendo lo que encontró :buscar: Esc vuelve a las tarjetas.");
-        return true;
-    }
-    return false;
+    return tarjetas_key(s, act, "lo que encontró :buscar");
 }
 
 /* ---- captación ---------------------------------------------------------------------- */
@@ -513,8 +537,16 @@ embudo_key(void *st, enum action act, const struct key *k)
     struct embudo_st *s = st;
     const struct embudo_card *c;
 
+    if (ventas_vista_abierta(s->vv))
+        return ventas_vista_key(s->vv, act) || tarjetas_key(s, act, "las ventas");
     if (s->bm.abierto)
         return buscar_key(s, act);
+    if (act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL) {
+        app_message(s->a, false,
+                    "Una venta se corrige o se cancela desde :ventas o desde su"
+                    " Detalle.");
+        return true;
+    }
     /* While "/" is open every key edits the filter, except the arrows (not j/k). */
     if (s->m.filtering && !(k->kind != KK_CHAR && (act == ACTION_UP || act == ACTION_DOWN ||
                                                    act == ACTION_LEFT || act == ACTION_RIGHT))) {
@@ -543,6 +575,10 @@ embudo_draw(void *st, struct pane *p)
     struct embudo_st *s = st;
 
     s->m.ascii = term_ascii();
+    if (ventas_vista_abierta(s->vv)) {
+        ventas_vista_draw(s->vv, p);
+        return;
+    }
     if (s->bm.abierto) {
         s->bm.ascii = s->m.ascii;
         buscar_vm_build(&s->bvm, &s->bm, p->w, p->h);
@@ -570,6 +606,7 @@ embudo_notify(void *st, const struct app_notify *n)
         if (s->bm.abierto && !s->buscando && (n->tablas & ~(unsigned)APP_T_SWEEP) != 0)
             buscar_submit(s, s->bm.texto, true);
     }
+    ventas_vista_notify(s->vv, n);
 }
 
 static int
@@ -581,6 +618,10 @@ embudo_command(void *st, int argc, char **argv, struct err *e)
 
     if (strcmp(argv[0], "buscar") == 0)
         return buscar_command(s, argc, argv, e);
+    if (strcmp(argv[0], "ventas") == 0) {
+        buscar_model_close(&s->bm); /* one list at a time in place of the cards */
+        return ventas_vista_command(s->vv, argc, argv, e);
+    }
     if (strcmp(argv[0], "mover") != 0 || argc < 2)
         return err_set(e, RC_INVAL, "uso: :mover ETAPA [motivo=TEXTO]");
     if (c == NULL)
@@ -597,13 +638,16 @@ embudo_command(void *st, int argc, char **argv, struct err *e)
     return RC_OK;
 }
 
-/* While the results of :buscar are shown, the cards' keys wait for Esc. */
+/* While :buscar's results or :ventas's list are shown, the cards' keys wait for Esc; the sale
+ * keys work only in the list, on a sale in force. */
 static bool
 embudo_offers(const void *st, enum action act)
 {
     const struct embudo_st *s = st;
 
-    return !s->bm.abierto || act == ACTION_OPEN || act == ACTION_BACK;
+    if (act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL)
+        return ventas_vista_abierta(s->vv) && ventas_vista_offers(s->vv, act);
+    return !(ventas_vista_abierta(s->vv) || s->bm.abierto) || !de_tarjetas(act);
 }
 
 void
@@ -614,6 +658,7 @@ embudo_panel_show_member(struct app *a, int usuario_id, const char *login)
     if (s == NULL)
         return;
     buscar_model_close(&s->bm); /* Equipo's Enter shows the member's cards */
+    ventas_vista_close(s->vv);
     s->usuario_id = usuario_id;
     s->m.show_owner = usuario_id == 0;
     snprintf(s->m.scope, sizeof s->m.scope, "%s",

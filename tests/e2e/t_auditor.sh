@@ -121,7 +121,7 @@ screen | grep -q "No se pudo" && fail "un panel no pudo leer"
 # Commands: the ones that write are not offered, and refused when typed.
 send :
 send_key Tab
-wait_match '^:  bandeja  buscar  estadisticas  informe  envejecimiento  tema  teclas  ayuda *$'
+wait_match '^:  bandeja  buscar  ventas  estadisticas  informe  envejecimiento  tema  teclas *$'
 send_key Escape
 send :
 send "asignar 5"
@@ -147,7 +147,7 @@ send G
 wait_for ":estadisticas"
 screen >> "$ref"
 grep -q ':bandeja' "$ref" || fail ":ayuda no llegó a los comandos"
-for w in 'mover de etapa' 'captar' 'venta' 'salida (a la bandeja)' 'intento' 'más tiempo' \
+for w in 'mover de etapa' 'captar' ' venta ' 'salida (a la bandeja)' 'intento' 'más tiempo' \
     'reasignar' 'devolver' 'descartar' 'reabrir' 'marcar' 'repartir' 'pausar' 'reanudar' \
     'vincular' 'estado' 'corregir' ':asignar' ':mover' ':repartir' 'Asignación' 'WhatsApp  '; do
     grep -F -q -- "$w" "$ref" && fail ":ayuda ofrece «$w» al auditor"
