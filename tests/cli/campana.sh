@@ -30,7 +30,7 @@ expect 2 'indique el número de la campaña' -- $e campana pausar x
 expect 2 'indique el número de la campaña' -- $e campana reanudar 0
 expect 2 'indique el número de la campaña' -- $e campana estado -3
 expect 2 'uso: embudo campana' -- $e campana cancelar 1 2
-expect 2 'se exporta «mensajes» o «historial»' -- $e export clientes
+expect 2 'se exporta «mensajes», «historial» o «ventas»' -- $e export clientes
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-13-01 --hasta 2026-12-31
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01
 expect 2 'fechas AAAA-MM-DD' -- $e export mensajes --desde 2026-12-01 --hasta 2026-12-01x
