@@ -18,6 +18,7 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
 #include "core/baja_padron.h"
+#include "core/dinero.h"
 #include "db/db.h"
 #include "db/db_tui.h"
 #include "util/err.h"
@@ -259,9 +260,22 @@ detalle_print_text(const struct tui_detalle *d)
     if (d->motivo_salida[0] != '\0')
         detalle_par(&sb, "Motivo", d->motivo_salida);
     if (d->venta_folio[0] != '\0') {
-        snprintf(buf, sizeof buf, "$%s · %s · folio %s", d->venta_monto, d->venta_producto,
-                 d->venta_folio);
-        detalle_par(&sb, "Venta", buf);
+        int64_t c;
+        char pesos[DINERO_FMT_MAX];
+        struct strbuf v;
+
+        strbuf_init(&v);
+        strbuf_addf(&v, "%s · %s · folio %s",
+                    dinero_centavos(d->venta_monto, &c) ? dinero_fmt(c, pesos, sizeof pesos)
+                                                        : d->venta_monto,
+                    d->venta_producto, d->venta_folio);
+        if (d->venta_cancelada)
+            strbuf_addf(&v, " · cancelada el %s: %s", d->venta_cancelada_fecha,
+                        d->venta_motivo_cancelacion);
+        else if (d->venta_corregida)
+            strbuf_addstr(&v, " (corregida)");
+        detalle_par(&sb, "Venta", v.buf);
+        strbuf_fini(&v);
     }
     for (size_t i = 0; i < d->ncontactos; i++) {
         snprintf(buf, sizeof buf, "%s%s", d->contactos[i].valor,
@@ -343,6 +357,12 @@ detalle_print_json(const struct tui_detalle *d)
     else
         json_null(&j);
     json_texto(&j, "venta_producto", venta ? d->venta_producto : "");
+    json_key(&j, "venta_estado"); /* a cancelled sale keeps its data (sql/092) */
+    json_str(&j, !venta ? NULL : d->venta_cancelada ? "CANCELADA" : "VIGENTE");
+    json_key(&j, "venta_corregida");
+    json_bool(&j, venta && d->venta_corregida);
+    json_texto(&j, "venta_motivo_cancelacion",
+               d->venta_cancelada ? d->venta_motivo_cancelacion : "");
     json_contactos(&j, d);
     json_end(&j);
     crm_cmd_json_print(&sb);

@@ -53,6 +53,8 @@ eb --as supven venta corregir "$op1" --monto 12500.00 --motivo 'otra vez' > "$ou
     grep -q 'no se cambió nada' "$out" || fail "corregir otra vez: $(cat "$out")"
 eb --as promven1 ventas | grep -q "^$op1 .* \$12,500.00 promven1  *vigente (corregida)$" ||
     fail "la corrección en la lista"
+eb --as promven1 oportunidad "$op1" | grep -qx 'Venta      \$12,500.00 · Crédito de nómina · folio VEN-1 (corregida)' ||
+    fail "la corrección en oportunidad: $(eb --as promven1 oportunidad "$op1")"
 
 # The lender declined the second: cancelled, the opportunity waits in the bandeja.
 eb --as promven1 venta cancelar "$op2" --motivo 'no aprobó' > "$out" 2>&1
@@ -65,6 +67,12 @@ eb --as supven bandeja | grep -q "^$op2 .*Venta cancelada (folio VEN-2): la fina
     fail "la bandeja no la tiene: $(eb --as supven bandeja)"
 eb --as promven1 ventas | tail -n 1 | grep -qx '1 venta vigente, total \$12,500.00' ||
     fail "el total sin la cancelada"
+eb --as promven1 oportunidad "$op2" > "$out" 2>&1 &&
+    grep -qx 'Venta      \$80,000.50 · Crédito de nómina · folio VEN-2 · cancelada el [0-9/]*: la financiera no aprobó el crédito' "$out" ||
+    fail "la cancelada en oportunidad: $(cat "$out")"
+eb --as promven1 --json oportunidad "$op2" > "$out" 2>&1 &&
+    grep -q '"venta_folio":"VEN-2","venta_monto":80000.50,"venta_producto":"Crédito de nómina","venta_estado":"CANCELADA","venta_corregida":false,"venta_motivo_cancelacion":"la financiera no aprobó el crédito"' "$out" ||
+    fail "la cancelada en oportunidad --json: $(cat "$out")"
 eb --as promven1 ventas --canceladas > "$out" 2>&1 &&
     grep -q "^$op2 .* VEN-2 .* cancelada por supven: la financiera no aprobó el crédito$" "$out" &&
     tail -n 1 "$out" | grep -qx '1 venta vigente, total \$12,500.00 (1 cancelada aparte)' ||
