@@ -1,9 +1,11 @@
 /*
  * app_home — the "inicio" pane: the summary card the foundation showed (clientes in the
- * padrón, the user's oportunidades by estado) and, under it, the replies to campaigns nobody
+ * padrón, the user's oportunidades by estado, and since sql/092 the month's sales in force
+ * with their sum) and, under it, the replies to campaigns nobody
  * has attended yet (sql/089: a promoter's own, a supervisor's team's with whose they are,
  * everyone's for an admin or the auditor). The card's data is the controller's session read
- * (app_db.c), so notifications just ask for that read again. Every profile sees it, also
+ * (app_db.c), so notifications (of the opportunities, and of the sales: a correction changes
+ * no opportunity) just ask for that read again. Every profile sees it, also
  * before the profile is known (then without the replies).
  *
  * The replies are the pane's own read (db_respuestas, pending only), made whether the pane is
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dinero.h"
 #include "db/db_respuestas.h"
 #include "ui/app_internal.h"
 #include "ui/app_reread.h"
@@ -253,6 +256,9 @@ home_draw(void *st, struct pane *p)
 
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
+    in.ventas_mes = a->last.ventas_mes;
+    if (!dinero_centavos(a->last.ventas_mes_monto, &in.ventas_centavos))
+        in.ventas_centavos = 0;
     home_vm_build(&h->vm, &in, p->w, p->h);
     h->page = p->h / 2;
     home_pane_draw(p, &h->vm);
@@ -264,7 +270,7 @@ home_notify(void *st, const struct app_notify *n)
     struct home *h = st;
     unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_SWEEP;
 
-    if (!n->resync && (n->tablas & (APP_T_OPORTUNIDADES | APP_T_OTRA)) != 0)
+    if (!n->resync && (n->tablas & (APP_T_OPORTUNIDADES | APP_T_VENTAS | APP_T_OTRA)) != 0)
         app_refresh(h->a); /* a resync re-reads the session already */
     /* A promoter's replies are on her own opportunities; the heartbeat ages them. */
     if (n->resync ||

@@ -25,10 +25,14 @@ resumen_estado_name(enum resumen_estado s)
 /*
  * The counts per estado come back as one row with a column per estado, so the result
  * shape does not depend on which estados happen to have rows. crm.yo()/mi_rol() are
- * NULL for a login that is not a CRM user (e.g. the cluster's owner).
+ * NULL for a login that is not a CRM user (e.g. the cluster's owner). The month's sales are
+ * the ones row-level security lets her see (own, team, all), as the opportunities.
  */
 static const char sql_resumen[] =
-    "SELECT session_user,"
+    "WITH mes AS (SELECT x.monto FROM crm.ventas x WHERE x.estado = 'VIGENTE'"
+    "   AND x.registrada_at >= date_trunc('month', now() AT TIME ZONE crm.zona())"
+    "                          AT TIME ZONE crm.zona())"
+    " SELECT session_user,"
     " coalesce((SELECT u.nombre FROM crm.usuarios u WHERE u.id = crm.yo()), ''),"
     " coalesce(crm.mi_rol(), ''),"
     " (SELECT count(*) FROM padron.clientes),"
@@ -36,7 +40,8 @@ static const char sql_resumen[] =
     " count(*) FILTER (WHERE o.estado = 'EN_BANDEJA'),"
     " count(*) FILTER (WHERE o.estado = 'GANADA'),"
     " count(*) FILTER (WHERE o.estado = 'DEVUELTA'),"
-    " count(*) FILTER (WHERE o.estado = 'DESCARTADA')"
+    " count(*) FILTER (WHERE o.estado = 'DESCARTADA'),"
+    " (SELECT count(*) FROM mes), (SELECT coalesce(sum(mes.monto), 0)::text FROM mes)"
     " FROM crm.oportunidades o";
 
 static void
@@ -57,7 +62,7 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 
     if (rc != RC_OK)
         goto out;
-    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS) {
+    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 2) {
         rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
         goto out;
     }
@@ -68,6 +73,9 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
     out->clientes = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
     for (int i = 0; i < RESUMEN_ESTADOS; i++)
         out->oportunidades[i] = strtoll(PQgetvalue(res, 0, 4 + i), NULL, 10);
+    out->ventas_mes = strtoll(PQgetvalue(res, 0, 4 + RESUMEN_ESTADOS), NULL, 10);
+    copy_text(out->ventas_mes_monto, sizeof out->ventas_mes_monto,
+              PQgetvalue(res, 0, 5 + RESUMEN_ESTADOS));
 out:
     PQclear(res);
     return rc;

@@ -1,6 +1,7 @@
 /*
  * db_resumen — the numbers of the client's home screen: who the session is, how many
- * clientes the padrón holds, and how many oportunidades the user may see, by estado.
+ * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
+ * sales in force she may see registered this month (sql/092) with their amount.
  *
  * One statement, read-only; row-level security decides what "visible" means (own,
  * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
@@ -27,6 +28,8 @@ struct resumen {
     char rol[16];     /* "PROMOTOR" | "SUPERVISOR" | "ADMIN" | "AUDITOR", "" when not a CRM user */
     long long clientes;
     long long oportunidades[RESUMEN_ESTADOS];
+    long long ventas_mes;      /* sales in force registered since the 1st, business zone */
+    char ventas_mes_monto[32]; /* their sum as the database writes it, "119000.00" */
 };
 
 /* The database's spelling of an estado ("EN_BANDEJA"). */

@@ -1,6 +1,7 @@
 /*
  * test_resumen — db_resumen_load against a real database: who the session is, and the
- * counts row-level security lets each profile see; failures keep the db.h mapping (a lost
+ * counts row-level security lets each profile see, the month's sales in force among them
+ * (not a cancelled one, not last month's); failures keep the db.h mapping (a lost
  * connection is 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
@@ -16,7 +17,9 @@
 #include "dbt.h"
 #include "util/err.h"
 
-/* Ten clientes; a supervisor with two promoters (3 + 3 opportunities) and an admin. */
+/* Ten clientes; a supervisor with two promoters (3 + 3 opportunities) and an admin. The won
+ * one was sold this month (R-1, $30,000.00); the one in the bandeja came back there when the
+ * lender declined its sale (R-2, cancelled). */
 static void
 seed(struct dbt *t)
 {
@@ -44,7 +47,15 @@ seed(struct dbt *t)
                   "UPDATE crm.oportunidades SET estado = 'EN_BANDEJA', motivo_salida = 'prueba',"
                   " timer_vence = NULL, timer_aviso = NULL WHERE id = (SELECT max(o.id)"
                   " FROM crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id"
-                  " WHERE u.login = 'res_prom2');");
+                  " WHERE u.login = 'res_prom2');"
+                  "INSERT INTO crm.ventas (oportunidad_id, monto, producto, folio, usuario_id,"
+                  " estado, cancelada_at, cancelada_por, motivo_cancelacion)"
+                  " SELECT o.id, 30000, 'Nómina', CASE o.estado WHEN 'GANADA' THEN 'R-1'"
+                  " ELSE 'R-2' END, o.usuario_id, CASE o.estado WHEN 'GANADA' THEN 'VIGENTE'"
+                  " ELSE 'CANCELADA' END, CASE o.estado WHEN 'GANADA' THEN NULL ELSE now() END,"
+                  " CASE o.estado WHEN 'GANADA' THEN NULL ELSE o.usuario_id END,"
+                  " CASE o.estado WHEN 'GANADA' THEN NULL ELSE 'no la aprobó' END"
+                  " FROM crm.oportunidades o WHERE o.estado IN ('GANADA', 'EN_BANDEJA');");
     db_close(adm);
 }
 
@@ -58,10 +69,11 @@ setup(void **state)
     return rc;
 }
 
-/* Loads the summary as login and checks profile and counts (ABIERTA … DESCARTADA). */
+/* Loads the summary as login and checks profile and counts (ABIERTA … DESCARTADA), and the
+ * month's sales: how many and their sum. */
 static void
 assert_resumen(struct dbt *t, const char *login, const char *rol, const char *nombre,
-               const long long want[RESUMEN_ESTADOS])
+               const long long want[RESUMEN_ESTADOS], long long ventas, const char *monto)
 {
     struct db *db = dbt_connect(t, login);
     struct resumen r;
@@ -77,6 +89,8 @@ assert_resumen(struct dbt *t, const char *login, const char *rol, const char *no
             fail_msg("%s, %s: %lld, se esperaba %lld", login != NULL ? login : DBT_ADMIN,
                      resumen_estado_name((enum resumen_estado)i), r.oportunidades[i], want[i]);
     }
+    assert_int_equal(r.ventas_mes, ventas);
+    assert_string_equal(r.ventas_mes_monto, monto);
     db_close(db);
 }
 
@@ -86,8 +100,8 @@ test_promoter_sees_only_own_opportunities(void **state)
     static const long long prom1[RESUMEN_ESTADOS] = { 3, 0, 0, 0, 0 };
     static const long long prom2[RESUMEN_ESTADOS] = { 1, 1, 1, 0, 0 };
 
-    assert_resumen(*state, "res_prom1", "PROMOTOR", "Promotora Uno", prom1);
-    assert_resumen(*state, "res_prom2", "PROMOTOR", "Promotor Dos", prom2);
+    assert_resumen(*state, "res_prom1", "PROMOTOR", "Promotora Uno", prom1, 0, "0");
+    assert_resumen(*state, "res_prom2", "PROMOTOR", "Promotor Dos", prom2, 1, "30000.00");
 }
 
 static void
@@ -95,8 +109,8 @@ test_supervisor_and_admin_see_the_team_and_all(void **state)
 {
     static const long long team[RESUMEN_ESTADOS] = { 4, 1, 1, 0, 0 };
 
-    assert_resumen(*state, "res_sup", "SUPERVISOR", "Supervisora Resumen", team);
-    assert_resumen(*state, "res_admin", "ADMIN", "Administración", team);
+    assert_resumen(*state, "res_sup", "SUPERVISOR", "Supervisora Resumen", team, 1, "30000.00");
+    assert_resumen(*state, "res_admin", "ADMIN", "Administración", team, 1, "30000.00");
 }
 
 static void
@@ -104,7 +118,21 @@ test_login_that_is_not_a_crm_user_has_no_profile(void **state)
 {
     static const long long all[RESUMEN_ESTADOS] = { 4, 1, 1, 0, 0 };
 
-    assert_resumen(*state, NULL, "", "", all); /* the superuser: no row, no RLS */
+    assert_resumen(*state, NULL, "", "", all, 1, "30000.00"); /* the superuser: no row, no RLS */
+}
+
+/* A sale registered before the 1st of this month (business zone) is last month's. */
+static void
+test_last_months_sale_is_not_this_months(void **state)
+{
+    static const long long prom2[RESUMEN_ESTADOS] = { 1, 1, 1, 0, 0 };
+    struct db *adm = dbt_connect(*state, NULL);
+
+    dbt_exec(adm, "UPDATE crm.ventas SET registrada_at = date_trunc('month', now() AT TIME ZONE"
+                  " crm.zona()) AT TIME ZONE crm.zona() - interval '1 minute'"
+                  " WHERE folio = 'R-1'");
+    db_close(adm);
+    assert_resumen(*state, "res_prom2", "PROMOTOR", "Promotor Dos", prom2, 0, "0");
 }
 
 static void
@@ -144,6 +172,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_promoter_sees_only_own_opportunities, setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_supervisor_and_admin_see_the_team_and_all, setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_last_months_sale_is_not_this_months, setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_login_that_is_not_a_crm_user_has_no_profile, setup,
                                         dbt_teardown),

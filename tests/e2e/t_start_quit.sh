@@ -1,5 +1,6 @@
-# t_start_quit — a promoter starts the client, sees who they are, the database state and
-# the counts they may see, and quits with q: the session ends with status 0.
+# t_start_quit — a promoter starts the client, sees who they are, the database state, the
+# counts they may see and their sales of the month, and quits with q: the session ends with
+# status 0.
 . "$(dirname "$0")/lib.inc"
 
 # The counts depend on the loaded data; the screen shows them right-aligned in the card,
@@ -19,6 +20,11 @@ abiertas=$(sql_as prom1 "SELECT to_char(count(*), 'FM999,999,999,990')
 expect_line "│ Clientes en el padrón +$clientes │\$"
 expect_line "│ Mis oportunidades +$mias │\$"
 expect_line "│   Abiertas +$abiertas │\$"
+ventas=$(sql_as prom1 "SELECT count(*) || ' · \$' || to_char(coalesce(sum(monto), 0),
+                          'FM999,999,999,990.00') FROM crm.ventas WHERE estado = 'VIGENTE'
+                          AND registrada_at >= date_trunc('month', now() AT TIME ZONE crm.zona())
+                                               AT TIME ZONE crm.zona()")
+expect_line "│ Ventas del mes +$(printf '%s' "$ventas" | sed 's/\$/\\$/') │\$"
 expect_screen golden/start_quit.txt
 
 send q

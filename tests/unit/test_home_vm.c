@@ -38,11 +38,13 @@ test_loaded_promoter_card_at_80x24(void **st)
                             .loaded = true,
                             .clientes = 2000,
                             .oportunidades = { 8, 1, 2, 1, 0 },
+                            .ventas_mes = 2,
+                            .ventas_centavos = 11900000,
                             .updated = "10:42:13" };
 
     (void)st;
     assert_home(&in, 80, 22,
-                "box 1,2 10x52 Resumen \n"
+                "box 1,2 12x52 Resumen \n"
                 "2.4 label|Clientes en el padrón\n"
                 "2.47 value|2,000\n"
                 "4.4 heading|Mis oportunidades\n"
@@ -57,7 +59,9 @@ test_loaded_promoter_card_at_80x24(void **st)
                 "8.51 value|1\n"
                 "9.6 label|Descartadas\n"
                 "9.51 value|0\n"
-                "12.2 muted|Actualizado a las 10:42:13\n");
+                "11.4 heading|Ventas del mes\n"
+                "11.37 value|2 · $119,000.00\n"
+                "14.2 muted|Actualizado a las 10:42:13\n");
 }
 
 static void
@@ -70,7 +74,7 @@ test_scope_label_follows_the_profile(void **st)
     char *r;
 
     (void)st;
-    home_vm_build(&vm, &in, 80, 12);
+    home_vm_build(&vm, &in, 80, 14);
     r = vm_lines_render(vm.lines, vm.nlines);
     assert_string_equal(r, "\n"
                            "\n"
@@ -83,13 +87,15 @@ test_scope_label_follows_the_profile(void **st)
                            "      Devueltas                                    0\n"
                            "      Descartadas                                  0\n"
                            "\n"
+                           "    Ventas del mes                         0 · $0.00\n"
+                           "\n"
                            "\n");
     free(r);
     in.profile = VM_PROFILE_ADMIN;
-    home_vm_build(&vm, &in, 80, 12);
+    home_vm_build(&vm, &in, 80, 14);
     assert_string_equal(vm.lines[4].spans[0].text, "Oportunidades (todas)");
     in.profile = VM_PROFILE_AUDITOR; /* it reads what an admin reads */
-    home_vm_build(&vm, &in, 80, 12);
+    home_vm_build(&vm, &in, 80, 14);
     assert_string_equal(vm.lines[4].spans[0].text, "Oportunidades (todas)");
 }
 
@@ -102,7 +108,7 @@ test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
 
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
-    r = vm_lines_render(vm.lines, 15);
+    r = vm_lines_render(vm.lines, 17);
     assert_string_equal(r, "\n"
                            "\n"
                            "    Clientes en el padrón                          —\n"
@@ -114,12 +120,14 @@ test_not_loaded_with_error_shows_dashes_and_the_reason(void **st)
                            "      Devueltas                                    —\n"
                            "      Descartadas                                  —\n"
                            "\n"
+                           "    Ventas del mes                                 —\n"
+                           "\n"
                            "\n"
                            "\n"
                            "  No se pudo leer el resumen: sin conexión con la base de datos\n"
                            "  Se reintentará solo; «r» reintenta ahora.\n");
     free(r);
-    assert_int_equal(vm.lines[13].spans[0].role, ROLE_ERROR);
+    assert_int_equal(vm.lines[15].spans[0].role, ROLE_ERROR);
 }
 
 static void
@@ -135,8 +143,8 @@ test_stale_data_stays_while_loading_again(void **st)
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[2].spans[1].text, "5");
-    assert_string_equal(vm.lines[12].spans[0].text, "Actualizado a las 09:00:00");
-    assert_string_equal(vm.lines[14].spans[0].text,
+    assert_string_equal(vm.lines[14].spans[0].text, "Actualizado a las 09:00:00");
+    assert_string_equal(vm.lines[16].spans[0].text,
                         "Se muestran los últimos datos leídos; se reintentará solo.");
 }
 
@@ -148,8 +156,8 @@ test_first_read_in_flight_says_so(void **st)
     (void)st;
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[2].spans[1].text, "—");
-    assert_string_equal(vm.lines[12].spans[0].text, "Consultando la base de datos…");
-    assert_int_equal(vm.lines[13].nspans, 0);
+    assert_string_equal(vm.lines[14].spans[0].text, "Consultando la base de datos…");
+    assert_int_equal(vm.lines[15].nspans, 0);
 }
 
 static void
@@ -165,7 +173,7 @@ test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
                 "0.27 value|42\n"
                 "2.1 heading|Mis oportunidades\n"
                 "2.28 value|0\n");
-    home_vm_build(&vm, &in, 80, 10); /* the card needs 11 rows: plain rows instead */
+    home_vm_build(&vm, &in, 80, 12); /* the card needs 13 rows: plain rows instead */
     assert_int_equal(vm.card.h, 0);
     assert_string_equal(vm.lines[0].spans[0].text, "Clientes en el padrón");
     assert_int_equal(vm.lines[0].spans[0].col, 1);

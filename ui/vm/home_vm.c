@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dinero.h"
 #include "util/strbuf.h"
 
 enum {
     CARD_W_MAX = 52, /* wide enough for the labels and a seven-digit count */
-    CARD_H = 10,
+    CARD_H = 12,
     CARD_W_MIN = 30, /* narrower (or shorter than the card), no box: plain rows */
 };
 
@@ -62,10 +63,21 @@ put_pair(struct home_vm *vm, int y, int x, int end, const char *label, const cha
     vm_line_put(l, end - vw > x ? end - vw : x, end, ROLE_VALUE, value);
 }
 
+/* "2 · $119,000.00": how many sales and their amount. */
+static const char *
+ventas_txt(char *out, size_t size, const struct home_info *in)
+{
+    char n[32], pesos[DINERO_FMT_MAX];
+
+    snprintf(out, size, "%s · %s", vm_fmt_count(n, sizeof n, in->ventas_mes),
+             dinero_fmt(in->ventas_centavos, pesos, sizeof pesos));
+    return out;
+}
+
 static void
 put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int end)
 {
-    char buf[32];
+    char buf[32], ventas[80];
     long long total = 0;
 
     for (int i = 0; i < HOME_ESTADOS; i++)
@@ -80,6 +92,8 @@ put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int e
         put_pair(vm, top + 3 + i, x + 2, end, estado_labels[i],
                  in->loaded ? vm_fmt_count(buf, sizeof buf, in->oportunidades[i]) : buf,
                  ROLE_LABEL);
+    put_pair(vm, top + 4 + HOME_ESTADOS, x, end, "Ventas del mes",
+             in->loaded ? ventas_txt(ventas, sizeof ventas, in) : buf, ROLE_HEADING);
 }
 
 /* The lines under the card: freshness, loading, and the last error. Returns the row after

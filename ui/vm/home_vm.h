@@ -1,8 +1,8 @@
 /*
- * home_vm — the home pane: a summary card with the clientes in the padrón and the
- * oportunidades the user can see, by estado, plus when it was read and why it could
- * not be read; under it, the replies to campaigns nobody attended yet (respuestas_vm).
- * Layout for any size; lines past the height are left out.
+ * home_vm — the home pane: a summary card with the clientes in the padrón, the
+ * oportunidades the user can see, by estado, and the month's sales («2 · $119,000.00»),
+ * plus when it was read and why it could not be read; under it, the replies to campaigns nobody
+ * attended yet (respuestas_vm). Layout for any size; lines past the height are left out.
  *
  * Pure; built on the loop thread from a copy of what the database job returned.
  */
@@ -10,6 +10,7 @@
 #define VM_HOME_VM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ui/vm/respuestas_vm.h"
 #include "ui/vm/vm.h"
@@ -29,6 +30,8 @@ struct home_info {
     bool loaded;                           /* the counts below are valid */
     long long clientes;                    /* rows in padron.clientes */
     long long oportunidades[HOME_ESTADOS]; /* visible to the user, by estado */
+    long long ventas_mes;                  /* sales in force she sees, registered this month */
+    int64_t ventas_centavos;               /* and their sum */
     const char *updated;                   /* "HH:MM:SS" of the last good read, or NULL */
     const char *error;                     /* why the last read failed, or NULL */
     bool loading;                          /* a read is in flight */
