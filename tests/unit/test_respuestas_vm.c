@@ -373,15 +373,15 @@ test_under_inicios_card(void **st)
     free(r);
     in.resp = &m;
     home_vm_build(&vm, &in, 80, 21);
-    assert_string_equal(vm.lines[12].spans[0].text, "Actualizado a las 10:42:13");
-    assert_string_equal(vm.lines[14].spans[0].text, "Respuestas por atender (4)");
-    assert_string_equal(vm.lines[15].spans[0].text, "Marco Ruiz");
-    assert_string_equal(vm.lines[17].spans[0].text, "Íñigo Muñoz");
+    assert_string_equal(vm.lines[14].spans[0].text, "Actualizado a las 10:42:13");
+    assert_string_equal(vm.lines[16].spans[0].text, "Respuestas por atender (4)");
+    assert_string_equal(vm.lines[17].spans[0].text, "Marco Ruiz");
+    assert_string_equal(vm.lines[19].spans[0].text, "Íñigo Muñoz");
     in.error = "sin conexión con la base de datos";
     home_vm_build(&vm, &in, 80, 21);
-    assert_string_equal(vm.lines[16].spans[0].text, "Respuestas por atender (4)");
+    assert_string_equal(vm.lines[18].spans[0].text, "Respuestas por atender (4)");
     home_vm_build(&vm, &in, 160, 47);
-    assert_string_equal(vm.lines[17].spans[0].text, "Marco Ruiz");
+    assert_string_equal(vm.lines[19].spans[0].text, "Marco Ruiz");
     respuestas_model_fini(&m);
 }
 
