@@ -49,6 +49,10 @@ static const struct keymap_entry embudo_keys[] = {
     { KEYMAP_EMBUDO, CH('E'), ACTION_SALE_CORRECT, "corregir venta", true,
       KEYMAP_SOLO_SUPERVISION },
     { KEYMAP_EMBUDO, CH('X'), ACTION_SALE_CANCEL, "cancelar venta", true, KEYMAP_SOLO_SUPERVISION },
+    /* :ventas's month before and after, as Informe moves its range; in ? and in the list's own
+     * line (the hint bar of a supervisor's list is full). */
+    { KEYMAP_EMBUDO, CH('['), ACTION_PERIOD_PREV, "mes anterior (:ventas)", false, 0 },
+    { KEYMAP_EMBUDO, CH(']'), ACTION_PERIOD_NEXT, "mes siguiente (:ventas)", false, 0 },
 };
 
 struct embudo_st {
@@ -639,13 +643,14 @@ embudo_command(void *st, int argc, char **argv, struct err *e)
 }
 
 /* While :buscar's results or :ventas's list are shown, the cards' keys wait for Esc; the sale
- * keys work only in the list, on a sale in force. */
+ * keys work only in the list, on a sale in force, and [ ] only in the list. */
 static bool
 embudo_offers(const void *st, enum action act)
 {
     const struct embudo_st *s = st;
 
-    if (act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL)
+    if (act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL || act == ACTION_PERIOD_PREV ||
+        act == ACTION_PERIOD_NEXT)
         return ventas_vista_abierta(s->vv) && ventas_vista_offers(s->vv, act);
     return !(ventas_vista_abierta(s->vv) || s->bm.abierto) || !de_tarjetas(act);
 }

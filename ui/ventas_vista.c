@@ -240,6 +240,26 @@ ventas_vista_close(struct ventas_vista *v)
     v->reread.pending = false;
 }
 
+/* [ and ]: the calendar month before or after the one shown, never past today's. */
+static void
+mes(struct ventas_vista *v, int delta)
+{
+    struct ventas_rango r = v->m.r;
+    char hoy[16];
+
+    campanas_fecha(v->a, 0, hoy, sizeof hoy);
+    if (!ventas_mes_mover(&r, delta, hoy)) {
+        app_message(v->a, false, "No hay ventas después de hoy.");
+        return;
+    }
+    if (!app_require_db(v->a, "consultar las ventas"))
+        return;
+    v->pedido = r;
+    v->gen++;
+    v->mostrar = true;
+    ventas_load(v);
+}
+
 /* E and X on the sale under the cursor: its form, or why not. */
 static void
 accion(struct ventas_vista *v, enum action act)
@@ -283,6 +303,10 @@ ventas_vista_key(struct ventas_vista *v, enum action act)
     }
     if (act == ACTION_SALE_CORRECT || act == ACTION_SALE_CANCEL) {
         accion(v, act);
+        return true;
+    }
+    if (act == ACTION_PERIOD_PREV || act == ACTION_PERIOD_NEXT) {
+        mes(v, act == ACTION_PERIOD_PREV ? -1 : +1);
         return true;
     }
     if (ventas_model_move(&v->m, act, v->vm.page)) {

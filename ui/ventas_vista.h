@@ -2,7 +2,8 @@
  * ventas_vista — the sales the Embudo shows in place of its cards after `:ventas [DESDE
  * [HASTA]] [LOGIN]` (every profile; api.ventas through db_ventas, the cancelled ones too):
  * read on the db worker, shown until Esc, Enter opening the sale's opportunity in Detalle (Esc
- * there comes back to the list). E corrects and X cancels the sale under the cursor
+ * there comes back to the list), [ and ] the calendar month before and after (never past
+ * today's). E corrects and X cancels the sale under the cursor
  * (supervisors and admins; ui/panes_ventas.h). While it is shown, a notification of the sales
  * re-reads it, paced by app_reread (after each read the next waits VENTAS_PAUSA times as long
  * as it took), and the cursor stays on its sale. A refusal of the api (a future date, a
@@ -36,7 +37,7 @@ bool ventas_vista_abierta(const struct ventas_vista *v);
  * or RC_INVAL with a Spanish e->msg for words that are no range or promoter. */
 int ventas_vista_command(struct ventas_vista *v, int argc, char **argv, struct err *e);
 
-/* A key while the list is shown: movement, Enter, Esc, E and X. false for any other. */
+/* A key while the list is shown: movement, Enter, Esc, E, X, [ and ]. false for any other. */
 bool ventas_vista_key(struct ventas_vista *v, enum action act);
 
 /* Whether act works in the list now (the hint bar's question): E and X only on a sale in

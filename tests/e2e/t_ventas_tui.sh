@@ -66,6 +66,16 @@ wait_match "^[0-9/]{8} TV-2 +Vicente Venta Tui +— +Crédito de … +\\\$5,000.
 wait_for "2 ventas vigentes, total \$143,500.00"
 screen | grep -q "cancelada" && fail "una cancelada antes de cancelar"
 screen | tail -n 1 | grep -q "corregir venta\|cancelar venta" && fail "el promotor ve E/X"
+# [ shows last month (nothing sold then), ] comes back, ] again stops at today.
+send '['
+wait_for "Ninguna venta registrada en estas fechas."
+fin=$(sql_as tvprom "SELECT to_char(date_trunc('month', crm.fecha_negocio(now()))
+                                     - interval '1 day', 'FMDD')")
+wait_for "Ventas del 1 al $fin de "
+send ']'
+wait_for "2 ventas vigentes, total \$143,500.00"
+send ']'
+wait_for "No hay ventas después de hoy."
 send '?'
 wait_for "Ayuda"
 screen | grep -q "corregir venta\|cancelar venta" && fail "la ayuda del promotor ofrece E/X"
@@ -124,7 +134,7 @@ wait_for "venta corregida (folio TV-1, \$138,000.50, Crédito de nómina)"
 wait_until_gone "Corregir la venta TV-1"
 wait_match "^[0-9/]{8} TV-1 .* tvprom +\\\$138,000.50$"
 wait_for "2 ventas vigentes, total \$143,000.50"
-wait_match "^Corregida el [0-9/]{10} · Enter abre en Detalle · Esc vuelve a las tarjetas"
+wait_match "^Corregida el [0-9/]{10} · Enter abre en Detalle · \\[ \\] otro mes · Esc vuelve$"
 [ "$(sql_as tvsup "SELECT datos::text FROM crm.historial WHERE oportunidad_id = $op1
                    AND evento = 'VENTA_CORREGIDA'")" = \
     '{"antes": {"monto": 138500.00}, "despues": {"monto": 138000.50}}' ] ||
@@ -168,7 +178,7 @@ wait_for "1 venta vigente, total \$5,000.00 · 1 cancelada, no suma"
 wait_match "^Cancelada el [0-9/]{10} por tvsup: «la financiera no autorizó el crédito»$"
 # On the cancelled one the bar offers no E or X (on the other it does), and X says why.
 send j
-wait_match "^Enter abre en Detalle · Esc vuelve a las tarjetas"
+wait_match "^Enter abre en Detalle · \\[ \\] otro mes · Esc vuelve$"
 expect_line '^ Enter abrir  E corregir venta  X cancelar venta  \? ayuda'
 send k
 wait_match "^Cancelada el "
@@ -211,7 +221,7 @@ wait_for "· solo tvprom"
 wait_match "^[0-9/]{8} TV-1 .* tvprom +cancelada$"
 wait_for "1 venta vigente, total \$5,000.00 · 1 cancelada, no suma"
 send j
-wait_match "^Enter abre en Detalle · Esc vuelve a las tarjetas"
+wait_match "^Enter abre en Detalle · \\[ \\] otro mes · Esc vuelve$"
 screen | tail -n 1 | grep -q "corregir venta\|cancelar venta" && fail "el auditor ve E/X"
 send X
 wait_for "Solo lectura: su perfil no cambia datos."

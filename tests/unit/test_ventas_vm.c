@@ -76,7 +76,7 @@ test_rows_at_80_for_a_promoter(void **st)
            "28/11/26 F-2        Ñoño Núñez               —        Pensión          cancelada\n"
            "02/11/26 SEP/2026/… Rocío Peña Castañeda de… ISSSTE   Crédito      $1,250,000.00\n"
            "\n"
-           "Corregida el 29/11/2026 · Enter abre en Detalle · Esc vuelve a las tarjetas\n"
+           "Corregida el 29/11/2026 · Enter abre en Detalle · [ ] otro mes · Esc vuelve\n"
            "2 ventas vigentes, total $1,388,000.50 · 1 cancelada, no suma\n");
     free(r);
     assert_int_equal(vm.lines[2].fill, ROLE_CURSOR);
@@ -205,7 +205,8 @@ test_none_and_ascii(void **st)
     ventas_model_take(&m, &noviembre, NULL, 0);
     r = render(&m, 80, 8);
     assert_non_null(strstr(r, "\nNinguna venta registrada en estas fechas.\n"));
-    assert_non_null(strstr(r, "\nEsc vuelve a las tarjetas\n0 ventas vigentes, total $0.00\n"));
+    assert_non_null(
+        strstr(r, "\n[ ] otro mes · Esc vuelve a las tarjetas\n0 ventas vigentes, total $0.00\n"));
     free(r);
     assert_non_null(setlocale(LC_ALL, "C"));
     m.ascii = true;
@@ -264,6 +265,40 @@ test_the_words_after_ventas(void **st)
     assert_string_equal(r.desde, "");
 }
 
+/* [ and ]: whole calendar months, across years and February, never past today. */
+static void
+test_months_before_and_after(void **st)
+{
+    struct ventas_rango r = { .desde = "2026-11-01", .hasta = "2026-11-29", .promotor = "p1" };
+
+    (void)st;
+    assert_true(ventas_mes_mover(&r, -1, "2026-11-29"));
+    assert_string_equal(r.desde, "2026-10-01");
+    assert_string_equal(r.hasta, "2026-10-31");
+    assert_string_equal(r.promotor, "p1");
+    for (int i = 0; i < 8; i++)
+        assert_true(ventas_mes_mover(&r, -1, "2026-11-29"));
+    assert_string_equal(r.desde, "2026-02-01");
+    assert_string_equal(r.hasta, "2026-02-28");
+    assert_true(ventas_mes_mover(&r, -2, "2026-11-29"));
+    assert_string_equal(r.desde, "2025-12-01");
+    assert_string_equal(r.hasta, "2025-12-31");
+    assert_true(ventas_mes_mover(&r, +11, "2026-11-29")); /* today's month: up to today */
+    assert_string_equal(r.desde, "2026-11-01");
+    assert_string_equal(r.hasta, "2026-11-29");
+    assert_false(ventas_mes_mover(&r, +1, "2026-11-29")); /* nothing sold yet */
+    assert_string_equal(r.desde, "2026-11-01");
+    /* A range that is no month (one day, or none: the month of today) moves by its start. */
+    memset(&r, 0, sizeof r);
+    assert_true(ventas_mes_mover(&r, -1, "2024-03-15"));
+    assert_string_equal(r.desde, "2024-02-01");
+    assert_string_equal(r.hasta, "2024-02-29");
+    snprintf(r.desde, sizeof r.desde, "2026-07-19");
+    assert_true(ventas_mes_mover(&r, +1, "2026-11-29"));
+    assert_string_equal(r.desde, "2026-08-01");
+    assert_string_equal(r.hasta, "2026-08-31");
+}
+
 static void
 test_amounts_and_total(void **st)
 {
@@ -296,6 +331,7 @@ main(void)
         cmocka_unit_test(test_cursor_kept_and_scrolling),
         cmocka_unit_test(test_none_and_ascii),
         cmocka_unit_test(test_the_words_after_ventas),
+        cmocka_unit_test(test_months_before_and_after),
         cmocka_unit_test(test_amounts_and_total),
     };
 

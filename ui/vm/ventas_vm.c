@@ -131,6 +131,38 @@ ventas_comando(int nargs, char *const *args, const char *hoy, struct ventas_rang
     return RC_OK;
 }
 
+/* The 1st of month m of year y (any m: it wraps into the years around) as days. */
+static bool
+primero_de_mes(int y, int m, long *dias)
+{
+    char s[16];
+
+    y += (m - 1 >= 0 ? (m - 1) / 12 : -((12 - m) / 12));
+    m = ((m - 1) % 12 + 12) % 12 + 1;
+    if (y < 1900 || y > 9998)
+        return false;
+    snprintf(s, sizeof s, "%04u-%02u-01", (unsigned)y % 10000u, (unsigned)m % 100u);
+    return fecha_dias(s, dias);
+}
+
+bool
+ventas_mes_mover(struct ventas_rango *r, int delta, const char *hoy)
+{
+    const char *base = r->desde[0] != '\0' ? r->desde : hoy;
+    long d, h, ini, sig;
+    int y, m;
+
+    if (!fecha_dias(base, &d) || !fecha_dias(hoy, &h))
+        return false;
+    y = atoi(base);
+    m = atoi(base + 5) + delta;
+    if (!primero_de_mes(y, m, &ini) || !primero_de_mes(y, m + 1, &sig) || ini > h)
+        return false;
+    fecha_texto(ini, r->desde);
+    fecha_texto(sig - 1 < h ? sig - 1 : h, r->hasta);
+    return true;
+}
+
 const char *
 ventas_monto_fmt(char *buf, size_t size, const char *monto)
 {
@@ -307,12 +339,12 @@ put_heading(struct ventas_vm *vm, const struct ventas_model *m, int rows)
 static void
 put_detalle(struct vm_line *l, const struct ventas_model *m, int width)
 {
-    static const char keys[] = "Enter abre en Detalle · Esc vuelve a las tarjetas";
+    static const char keys[] = "Enter abre en Detalle · [ ] otro mes · Esc vuelve";
     const struct ventas_fila *f = ventas_model_selected(m);
     char buf[768];
 
     if (f == NULL)
-        snprintf(buf, sizeof buf, "Esc vuelve a las tarjetas");
+        snprintf(buf, sizeof buf, "[ ] otro mes · Esc vuelve a las tarjetas");
     else if (f->cancelada)
         snprintf(buf, sizeof buf, "Cancelada el %s%s%s%s%s%s", f->cancelada_el,
                  f->cancelada_por[0] != '\0' ? " por " : "", f->cancelada_por,

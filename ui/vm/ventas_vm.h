@@ -90,6 +90,13 @@ void ventas_model_total(const struct ventas_model *m, size_t *vigentes, int64_t 
 int ventas_comando(int nargs, char *const *args, const char *hoy, struct ventas_rango *r,
                    struct err *e) __attribute__((warn_unused_result));
 
+/*
+ * The calendar month delta months away from the one r starts in (hoy's when r has no dates):
+ * its 1st to its last day, or to hoy for the current month; the promoter stays. false, r
+ * untouched, for a month that starts after hoy (there is nothing sold yet).
+ */
+bool ventas_mes_mover(struct ventas_rango *r, int delta, const char *hoy);
+
 /* "138500.00" → «$138,500.00» into buf (VENTAS_MONTO_BYTES are enough for any amount); text
  * that is not an amount is written after a «$» as it is. Returns buf. */
 #define VENTAS_MONTO_BYTES 40
