@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dinero.h"
 #include "db/db_ventas.h"
 #include "ui/app_pane.h"
-#include "ui/vm/ventas_vm.h"
 #include "util/err.h"
 
 enum { CAMPO_MONTO, CAMPO_PRODUCTO, CAMPO_FOLIO, CAMPO_MOTIVO };
@@ -166,7 +166,7 @@ panes_ventas_corregir(struct panes_ventas *pv, const struct panes_venta *v)
 void
 panes_ventas_cancelar(struct panes_ventas *pv, const struct panes_venta *v)
 {
-    char title[96], monto[VENTAS_MONTO_BYTES], note[256];
+    char title[96], monto[DINERO_FMT_MAX], note[256];
 
     if (!app_require_db(pv->a, "cancelar la venta"))
         return;
@@ -177,7 +177,7 @@ panes_ventas_cancelar(struct panes_ventas *pv, const struct panes_venta *v)
     snprintf(note, sizeof note,
              "La financiera rechazó el crédito: la venta de %s deja de contar y la oportunidad"
              " vuelve a la bandeja, en su etapa de antes de la venta.",
-             ventas_monto_fmt(monto, sizeof monto, v->monto));
+             dinero_texto(v->monto, monto, sizeof monto));
     form_vm_set_note(&pv->form, note);
     motivo_add(&pv->form);
     pv->open = true;

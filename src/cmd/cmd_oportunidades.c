@@ -260,14 +260,11 @@ detalle_print_text(const struct tui_detalle *d)
     if (d->motivo_salida[0] != '\0')
         detalle_par(&sb, "Motivo", d->motivo_salida);
     if (d->venta_folio[0] != '\0') {
-        int64_t c;
         char pesos[DINERO_FMT_MAX];
         struct strbuf v;
 
         strbuf_init(&v);
-        strbuf_addf(&v, "%s · %s · folio %s",
-                    dinero_centavos(d->venta_monto, &c) ? dinero_fmt(c, pesos, sizeof pesos)
-                                                        : d->venta_monto,
+        strbuf_addf(&v, "%s · %s · folio %s", dinero_texto(d->venta_monto, pesos, sizeof pesos),
                     d->venta_producto, d->venta_folio);
         if (d->venta_cancelada)
             strbuf_addf(&v, " · cancelada el %s: %s", d->venta_cancelada_fecha,

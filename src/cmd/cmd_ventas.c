@@ -93,7 +93,7 @@ print_text(const struct db_venta_fila *v, size_t n, const struct db_ventas_filtr
     struct strbuf sb;
     char num[24], pesos[DINERO_FMT_MAX];
     size_t vigentes;
-    int64_t total = total_vigentes(v, n, &vigentes), c;
+    int64_t total = total_vigentes(v, n, &vigentes);
 
     if (n == 0) {
         puts(f->desde == NULL && f->hasta == NULL ? "no hay ventas registradas este mes"
@@ -118,9 +118,7 @@ print_text(const struct db_venta_fila *v, size_t n, const struct db_ventas_filtr
         crm_cmd_col(&sb, v[i].cliente, 26);
         crm_cmd_col(&sb, v[i].convenio[0] != '\0' ? v[i].convenio : "—", 12);
         crm_cmd_col(&sb, v[i].producto, 20);
-        col_derecha(
-            &sb, dinero_centavos(v[i].monto, &c) ? dinero_fmt(c, pesos, sizeof pesos) : v[i].monto,
-            15);
+        col_derecha(&sb, dinero_texto(v[i].monto, pesos, sizeof pesos), 15);
         crm_cmd_col(&sb, v[i].promotor, 10);
         if (v[i].cancelada)
             strbuf_addf(&sb, "cancelada por %s: %s", v[i].cancelada_por, v[i].motivo_cancelacion);

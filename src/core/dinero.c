@@ -35,6 +35,17 @@ dinero_centavos(const char *s, int64_t *out)
 }
 
 const char *
+dinero_texto(const char *decimal, char *buf, size_t size)
+{
+    int64_t c;
+
+    if (dinero_centavos(decimal, &c))
+        return dinero_fmt(c, buf, size);
+    snprintf(buf, size, "$%s", decimal);
+    return buf;
+}
+
+const char *
 dinero_fmt(int64_t centavos, char *buf, size_t size)
 {
     /* The magnitude as unsigned, so INT64_MIN has one too. */

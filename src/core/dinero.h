@@ -24,4 +24,8 @@ bool dinero_centavos(const char *s, int64_t *out);
 /* "$12,500.50", "-$3.10", "$0.00" into buf (size bytes, DINERO_FMT_MAX is always enough). */
 const char *dinero_fmt(int64_t centavos, char *buf, size_t size);
 
+/* The database's decimal text ("138500.00") as dinero_fmt writes it; text that is no amount
+ * is written after a «$» as it is (cut to size). Returns buf. */
+const char *dinero_texto(const char *decimal, char *buf, size_t size);
+
 #endif

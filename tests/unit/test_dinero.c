@@ -1,5 +1,6 @@
-/* dinero: the database's decimal text to centavos (what it accepts and what it refuses) and
- * centavos to "$12,500.50", grouping, sign and the extremes of int64_t. */
+/* dinero: the database's decimal text to centavos (what it accepts and what it refuses),
+ * centavos to "$12,500.50", grouping, sign and the extremes of int64_t, and the text straight
+ * to pesos. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,12 +60,26 @@ test_fmt(void **state)
     assert_string_equal(dinero_fmt(1250050, b, 6), "$12,5"); /* cut, still terminated */
 }
 
+/* The database's text as people read it; anything else after a «$», as it is. */
+static void
+test_texto(void **state)
+{
+    char buf[DINERO_FMT_MAX];
+
+    (void)state;
+    assert_string_equal(dinero_texto("138500.00", buf, sizeof buf), "$138,500.00");
+    assert_string_equal(dinero_texto("138000.5", buf, sizeof buf), "$138,000.50");
+    assert_string_equal(dinero_texto("99999999.99", buf, sizeof buf), "$99,999,999.99");
+    assert_string_equal(dinero_texto("abc", buf, sizeof buf), "$abc");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_centavos),
         cmocka_unit_test(test_fmt),
+        cmocka_unit_test(test_texto),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "core/baja_padron.h"
+#include "core/dinero.h"
 #include "core/import.h"
 #include "core/intento.h"
 #include "ui/vm/scroll.h"
-#include "ui/vm/ventas_vm.h"
 
 enum {
     HEAD_H = 3,   /* title, state line, blank */
@@ -507,7 +507,7 @@ corregidos_label(char *buf, size_t bufsz, const char *campos)
 static void
 venta_corregida_label(char *buf, size_t bufsz, const struct detalle_evento *ev, const char *to)
 {
-    char antes[VENTAS_MONTO_BYTES], despues[VENTAS_MONTO_BYTES];
+    char antes[DINERO_FMT_MAX], despues[DINERO_FMT_MAX];
     const char *campos[3][3] = {
         { "monto", ev->venta_monto[0], ev->venta_monto[1] },
         { "producto", ev->venta_producto[0], ev->venta_producto[1] },
@@ -521,8 +521,8 @@ venta_corregida_label(char *buf, size_t bufsz, const struct detalle_evento *ev, 
         if (a[0] == '\0' && d[0] == '\0')
             continue;
         if (i == 0) {
-            a = ventas_monto_fmt(antes, sizeof antes, a);
-            d = ventas_monto_fmt(despues, sizeof despues, d);
+            a = dinero_texto(a, antes, sizeof antes);
+            d = dinero_texto(d, despues, sizeof despues);
         }
         len += (size_t)snprintf(buf + len, bufsz - len, "%s%s %s %s %s", n++ == 0 ? ": " : ", ",
                                 campos[i][0], a, to, d);
@@ -722,10 +722,10 @@ emit_datos(struct emit *e, const struct detalle_data *d)
     if (d->venta_folio[0] != '\0' && d->venta_cancelada) {
         emit_venta_cancelada(e, d);
     } else if (d->venta_folio[0] != '\0') {
-        char monto[VENTAS_MONTO_BYTES];
+        char monto[DINERO_FMT_MAX];
 
         snprintf(buf, sizeof buf, "%s · %s · folio %s%s",
-                 ventas_monto_fmt(monto, sizeof monto, d->venta_monto), d->venta_producto,
+                 dinero_texto(d->venta_monto, monto, sizeof monto), d->venta_producto,
                  d->venta_folio, d->venta_corregida ? " (corregida)" : "");
         emit_pair(e, "Venta", buf);
     }

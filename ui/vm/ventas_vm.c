@@ -163,17 +163,6 @@ ventas_mes_mover(struct ventas_rango *r, int delta, const char *hoy)
     return true;
 }
 
-const char *
-ventas_monto_fmt(char *buf, size_t size, const char *monto)
-{
-    int64_t c;
-
-    if (dinero_centavos(monto, &c))
-        return dinero_fmt(c, buf, size);
-    snprintf(buf, size, "$%s", monto);
-    return buf;
-}
-
 /* ---- view ---------------------------------------------------------------------------- */
 
 /* Columns: where each starts (-1: not shown at this width) and the amounts' width. */
@@ -186,13 +175,13 @@ struct cols {
 static int
 monto_ancho(const struct ventas_model *m)
 {
-    char buf[VENTAS_MONTO_BYTES];
+    char buf[DINERO_FMT_MAX];
     int w = 5;
 
     for (size_t i = 0; i < m->n; i++) {
         int x = m->filas[i].cancelada
                     ? 9
-                    : vm_text_width(ventas_monto_fmt(buf, sizeof buf, m->filas[i].monto));
+                    : vm_text_width(dinero_texto(m->filas[i].monto, buf, sizeof buf));
 
         w = x > w ? x : w;
     }
@@ -270,7 +259,7 @@ static void
 put_fila(struct vm_line *l, const struct cols *c, const struct ventas_model *m, int i)
 {
     const struct ventas_fila *f = &m->filas[i];
-    char fecha[16], monto[VENTAS_MONTO_BYTES];
+    char fecha[16], monto[DINERO_FMT_MAX];
     const char *txt[7];
     enum vm_role role = i == m->cur ? ROLE_CURSOR : f->cancelada ? ROLE_MUTED : ROLE_TEXT;
 
@@ -284,7 +273,7 @@ put_fila(struct vm_line *l, const struct cols *c, const struct ventas_model *m, 
     txt[3] = f->convenio[0] != '\0' ? f->convenio : m->ascii ? "-" : "—";
     txt[4] = f->producto;
     txt[5] = f->promotor;
-    txt[6] = f->cancelada ? "cancelada" : ventas_monto_fmt(monto, sizeof monto, f->monto);
+    txt[6] = f->cancelada ? "cancelada" : dinero_texto(f->monto, monto, sizeof monto);
     if (role == ROLE_CURSOR)
         l->fill = ROLE_CURSOR;
     put_row(l, c, txt, role, role == ROLE_TEXT ? ROLE_VALUE : role);

@@ -97,11 +97,6 @@ int ventas_comando(int nargs, char *const *args, const char *hoy, struct ventas_
  */
 bool ventas_mes_mover(struct ventas_rango *r, int delta, const char *hoy);
 
-/* "138500.00" → «$138,500.00» into buf (VENTAS_MONTO_BYTES are enough for any amount); text
- * that is not an amount is written after a «$» as it is. Returns buf. */
-#define VENTAS_MONTO_BYTES 40
-const char *ventas_monto_fmt(char *buf, size_t size, const char *monto);
-
 #define VENTAS_VM_LINES 120
 
 struct ventas_vm {
