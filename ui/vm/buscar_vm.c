@@ -59,8 +59,7 @@ buscar_model_selected(const struct buscar_model *m)
 bool
 buscar_model_move(struct buscar_model *m, enum action act, int page)
 {
-    if (act != ACTION_UP && act != ACTION_DOWN && act != ACTION_PAGE_UP &&
-        act != ACTION_PAGE_DOWN && act != ACTION_TOP && act != ACTION_BOTTOM)
+    if (!list_movement(act))
         return false;
     (void)list_cursor_move(&m->cur, (int)m->n, act, page);
     return true;

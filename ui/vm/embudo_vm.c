@@ -321,6 +321,13 @@ embudo_model_selected(const struct embudo_model *m)
 }
 
 bool
+list_movement(enum action a)
+{
+    return a == ACTION_UP || a == ACTION_DOWN || a == ACTION_PAGE_UP || a == ACTION_PAGE_DOWN ||
+           a == ACTION_TOP || a == ACTION_BOTTOM;
+}
+
+bool
 list_cursor_move(int *cur, int count, enum action a, int page)
 {
     int before = *cur, step = page > 1 ? page : 1;

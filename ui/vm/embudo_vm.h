@@ -139,6 +139,9 @@ bool embudo_model_filter_key(struct embudo_model *m, const struct key *k);
  */
 bool list_cursor_move(int *cur, int count, enum action a, int page);
 
+/* Whether a is one of those movement keys (a list takes it even when the cursor cannot move). */
+bool list_movement(enum action a);
+
 /* Sets the filter to text (":buscar"), not typing. */
 void embudo_model_set_filter(struct embudo_model *m, const char *text);
 

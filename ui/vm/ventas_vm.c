@@ -71,8 +71,7 @@ ventas_model_selected(const struct ventas_model *m)
 bool
 ventas_model_move(struct ventas_model *m, enum action act, int page)
 {
-    if (act != ACTION_UP && act != ACTION_DOWN && act != ACTION_PAGE_UP &&
-        act != ACTION_PAGE_DOWN && act != ACTION_TOP && act != ACTION_BOTTOM)
+    if (!list_movement(act))
         return false;
     (void)list_cursor_move(&m->cur, (int)m->n, act, page);
     return true;
