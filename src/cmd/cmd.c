@@ -89,6 +89,15 @@ const struct cmd_entry cmd_table[] = {
       "usuarios del equipo: lista, alta, estado (también el supervisor: ausente, vacaciones),"
       " cambio de equipo, cupo, cartera y el registro de cambios",
       cmd_usuario_exec },
+    { "calendario",
+      "calendario [ver] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]\n"
+      "     embudo calendario inhabil AAAA-MM-DD NOMBRE\n"
+      "     embudo calendario habil AAAA-MM-DD\n"
+      "     embudo calendario horario DIA HH:MM HH:MM | embudo calendario horario DIA cerrado\n"
+      "     embudo calendario cambios [--limite N]",
+      "horario de operación y días inhábiles; un administrador los cambia y los temporizadores "
+      "en curso se recorren para conservar sus horas hábiles",
+      cmd_calendario_exec },
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },

@@ -69,7 +69,6 @@ int crm_cmd_oportunidad(const struct cmd_entry *entry, const char *s, long *id);
 int crm_cmd_filtros(const struct cmd_entry *entry, const char *convenio, const char *entidad,
                     const char *edad_min, const char *edad_max, struct db_filtros *f);
 
-/* Checks a mandatory free-text flag (--motivo…): present, 1..max characters. 0 or 2. */
 /* `venta corregir|cancelar …` (cmd_ventas.c): ctx->argv[0] is the verb; entry is "venta". */
 int cmd_venta_cambio(struct cmd_ctx *ctx, const struct cmd_entry *entry);
 
@@ -77,6 +76,7 @@ int cmd_venta_cambio(struct cmd_ctx *ctx, const struct cmd_entry *entry);
  * decimals, no thousands separators, greater than 0. */
 bool crm_cmd_monto_valido(const char *s);
 
+/* Checks a mandatory free-text flag (--motivo…): present, 1..max characters. 0 or 2. */
 int crm_cmd_texto(const struct cmd_entry *entry, const char *flag, const char *value,
                   size_t max_chars);
 

@@ -132,6 +132,21 @@ expect 2 'falta «--ubicacion»' -- $e aviso agregar AP-1
 expect 2 '«--desde» es la fecha AAAA-MM-DD en que entra en vigor' -- \
     $e aviso agregar AP-1 --ubicacion https://x.mx --desde ayer
 expect 0 'uso: embudo no-contactar agregar TELEFONO' -- $e no-contactar --help
+expect 2 'indique la fecha \(AAAA-MM-DD\) y el nombre del día inhábil' -- \
+    $e calendario inhabil 2026-12-12
+expect 2 '«12/12/2026» no es una fecha AAAA-MM-DD' -- $e calendario inhabil 12/12/2026 Virgen
+expect 2 '«--nombre» no puede estar vacío' -- $e calendario inhabil 2026-12-12 ' '
+expect 2 'indique la fecha \(AAAA-MM-DD\) del día inhábil que se trabaja' -- $e calendario habil
+expect 2 '«lunez» no es un día de la semana \(lunes … domingo, o 1 … 7\)' -- \
+    $e calendario horario lunez cerrado
+expect 2 'el horario es la apertura y el cierre en HH:MM' -- $e calendario horario lunes 9:00 19:00
+expect 2 'el horario es la apertura y el cierre en HH:MM' -- $e calendario horario 1 09:00 24:00
+expect 2 'el horario es la apertura y el cierre en HH:MM' -- $e calendario horario sábado 09:00
+expect 2 '«--limite» es un número de 1 a 1000' -- $e calendario cambios --limite 0
+expect 2 '«--desde» es una fecha AAAA-MM-DD' -- $e calendario --desde mañana
+expect 2 'acción desconocida: «borrar» \(ver, inhabil, habil, horario o cambios\)' -- \
+    $e calendario borrar
+expect 0 'calendario +horario de operación y días inhábiles' -- $e --help
 expect 0 'no-contactar +registro de no contactar' -- $e --help
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
 expect 0 'uso: embudo bandeja' -- $e bandeja --help

@@ -141,6 +141,12 @@ test_history_labels(void **st)
     snprintf(e.etapa_nueva, sizeof e.etapa_nueva, "Contactado");
     detalle_evento_label(buf, sizeof buf, &e, true); /* no UTF-8: an ASCII arrow */
     assert_string_equal(buf, "Nuevo -> Contactado");
+    snprintf(e.evento, sizeof e.evento, "TIMER_RECALCULADO"); /* sql/093: stays in its stage */
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Timer recorrido: cambió el calendario");
+    snprintf(e.evento, sizeof e.evento, "TIMER_EXTENDIDO");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Timer extendido por el supervisor");
     snprintf(e.evento, sizeof e.evento, "NO_CONTACTAR"); /* sql/076 */
     e.etapa_nueva[0] = '\0';
     detalle_evento_label(buf, sizeof buf, &e, false);

@@ -448,6 +448,7 @@ static const struct {
     { "TIMER_AVISO", "Aviso: el timer pasó el umbral" },
     { "TIMER_VENCIDO", "Timer vencido: de vuelta al pool" },
     { "TIMER_EXTENDIDO", "Timer extendido por el supervisor" },
+    { "TIMER_RECALCULADO", "Timer recorrido: cambió el calendario" },
     { "DEVUELTA", "Devuelta al pool" },
     { "REASIGNADA", "Reasignada" },
     { "REABIERTA", "Reabierta" },
@@ -567,9 +568,10 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     for (size_t i = 0; i < sizeof evento_labels / sizeof evento_labels[0]; i++)
         if (strcmp(ev->evento, evento_labels[i].evento) == 0)
             base = evento_labels[i].label;
-    /* A note, a sale or a prórroga names the stage it stays in: no arrow. */
+    /* A note, a sale, a prórroga or a timer moved names the stage it stays in: no arrow. */
     if (ev->etapa_nueva[0] != '\0' && strcmp(ev->evento, "NOTA") != 0 &&
-        strcmp(ev->evento, "VENTA") != 0 && strncmp(ev->evento, "PRORROGA", 8) != 0)
+        strcmp(ev->evento, "VENTA") != 0 && strncmp(ev->evento, "PRORROGA", 8) != 0 &&
+        strncmp(ev->evento, "TIMER_", 6) != 0)
         snprintf(buf, bufsz, "%s %s %s", base, to, ev->etapa_nueva);
     else
         snprintf(buf, bufsz, "%s", base);
