@@ -28,6 +28,7 @@ panes_card_from(struct embudo_card *c, const struct tui_tarjeta *t)
                 : t->estado == TUI_GANADA   ? EMBUDO_GANADA
                                             : EMBUDO_ABIERTA;
     c->con_timer = t->con_timer;
+    c->pausada = t->pausada;
     c->restante = t->restante;
     c->timer_horas = t->timer_horas;
     c->aviso_pct = t->aviso_pct;

@@ -37,7 +37,8 @@ etapa_nombre(const struct tui_etapa *et, size_t n, int id)
     return "—";
 }
 
-/* "en 3 h 20 m hábiles", "vencida hace 1 h 5 m hábiles", "sin tiempo" into buf. */
+/* "en 3 h 20 m hábiles", "vencida hace 1 h 5 m hábiles", "en pausa: 12 h 30 m hábiles" (its
+ * owner is away, sql/094), "sin tiempo" into buf. */
 static const char *
 vence_txt(const struct tui_tarjeta *t, char *buf, size_t size)
 {
@@ -48,7 +49,10 @@ vence_txt(const struct tui_tarjeta *t, char *buf, size_t size)
         return buf;
     }
     m = lround(fabs(t->restante) * 60.0);
-    snprintf(buf, size, "%s%ld h %02ld m hábiles", t->restante < 0 ? "vencida hace " : "en ",
+    snprintf(buf, size, "%s%ld h %02ld m hábiles",
+             t->pausada        ? "en pausa: "
+             : t->restante < 0 ? "vencida hace "
+                               : "en ",
              m / 60, m % 60);
     return buf;
 }
@@ -88,7 +92,7 @@ print_text(const struct tui_tarjeta *rows, size_t n, const struct tui_etapa *et,
 }
 
 /* "horas_habiles_restantes": the business hours left on an open opportunity's timer (negative:
- * overdue), null without one. */
+ * overdue; while paused, the hours it keeps), null without one; "timer_en_pausa". */
 static void
 json_horas_restantes(struct json *j, const struct tui_tarjeta *t)
 {
@@ -101,6 +105,8 @@ json_horas_restantes(struct json *j, const struct tui_tarjeta *t)
     } else {
         json_null(j);
     }
+    json_key(j, "timer_en_pausa");
+    json_bool(j, t->pausada);
 }
 
 static void

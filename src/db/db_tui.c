@@ -102,8 +102,10 @@ static const char sql_tarjetas[] =
     " v AS MATERIALIZED ("
     "  SELECT * FROM crm.ventanas_habiles(now(),"
     "   (SELECT max(timer_vence) FROM o WHERE estado = 'ABIERTA'), crm.zona()))"
-    " SELECT o.id, o.etapa_id, o.usuario_id, o.estado, o.timer_vence IS NOT NULL,"
-    "  CASE WHEN o.timer_vence IS NULL THEN 0"
+    " SELECT o.id, o.etapa_id, o.usuario_id, o.estado,"
+    "  o.timer_vence IS NOT NULL OR o.timer_pausa IS NOT NULL,"
+    "  CASE WHEN o.timer_pausa IS NOT NULL THEN o.timer_pausa"
+    "       WHEN o.timer_vence IS NULL THEN 0"
     "       WHEN o.timer_vence <= now()"
     "       THEN -crm.horas_habiles_entre(o.timer_vence, now(), crm.zona())"
     "       ELSE coalesce((SELECT sum(extract(epoch FROM least(v.cierra, o.timer_vence) - v.abre))"
@@ -112,7 +114,7 @@ static const char sql_tarjetas[] =
     "  extract(epoch FROM o.etapa_desde)::bigint, extract(epoch FROM o.updated_at)::bigint,"
     "  coalesce(nullif(concat_ws(' ', c.nombre, c.primer_apellido, c.segundo_apellido), ''),"
     "           p.nombre),"
-    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id"
+    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id, o.timer_pausa IS NOT NULL"
     " FROM o JOIN crm.etapas e ON e.id = o.etapa_id"
     " LEFT JOIN padron.clientes c ON c.id = o.cliente_id"
     " LEFT JOIN crm.prospectos p ON p.id = o.prospecto_id"
@@ -120,7 +122,7 @@ static const char sql_tarjetas[] =
     " LEFT JOIN crm.usuarios u ON u.id = o.usuario_id"
     " ORDER BY e.orden, o.timer_vence NULLS LAST, o.id";
 
-enum { TARJETA_COLS = 14 };
+enum { TARJETA_COLS = 15 };
 
 static void
 tarjeta_read(struct tui_tarjeta *t, const PGresult *res, int i, int c0)
@@ -139,6 +141,7 @@ tarjeta_read(struct tui_tarjeta *t, const PGresult *res, int i, int c0)
     db_col_copy(t->convenio, sizeof t->convenio, res, i, c0 + 11);
     db_col_copy(t->login, sizeof t->login, res, i, c0 + 12);
     t->lote_id = db_col_i64(res, i, c0 + 13);
+    t->pausada = db_col_bool(res, i, c0 + 14);
 }
 
 int
@@ -199,8 +202,10 @@ static const char sql_detalle[] =
     "WITH o AS MATERIALIZED (SELECT o.* FROM crm.oportunidades o WHERE o.id = $1::bigint),"
     " v AS MATERIALIZED ("
     "  SELECT * FROM crm.ventanas_habiles(now(), (SELECT timer_vence FROM o), crm.zona()))"
-    " SELECT o.id, o.etapa_id, o.usuario_id, o.estado, o.timer_vence IS NOT NULL,"
-    "  CASE WHEN o.timer_vence IS NULL THEN 0"
+    " SELECT o.id, o.etapa_id, o.usuario_id, o.estado,"
+    "  o.timer_vence IS NOT NULL OR o.timer_pausa IS NOT NULL,"
+    "  CASE WHEN o.timer_pausa IS NOT NULL THEN o.timer_pausa"
+    "       WHEN o.timer_vence IS NULL THEN 0"
     "       WHEN o.timer_vence <= now()"
     "       THEN -crm.horas_habiles_entre(o.timer_vence, now(), crm.zona())"
     "       ELSE coalesce((SELECT sum(extract(epoch FROM v.cierra - v.abre)) FROM v), 0) / 3600"
@@ -209,7 +214,7 @@ static const char sql_detalle[] =
     "  extract(epoch FROM o.etapa_desde)::bigint, extract(epoch FROM o.updated_at)::bigint,"
     "  coalesce(nullif(concat_ws(' ', c.nombre, c.primer_apellido, c.segundo_apellido), ''),"
     "           p.nombre),"
-    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id,"
+    "  coalesce(cv.clave, ''), coalesce(u.login, ''), o.lote_id, o.timer_pausa IS NOT NULL,"
     "  e.nombre, coalesce(u.nombre, ''), coalesce(cv.nombre, ''), coalesce(en.nombre, ''),"
     "  coalesce(c.municipio, ''), coalesce(c.edad, 0), coalesce(c.curp, p.curp, ''),"
     "  coalesce(c.rfc, ''), coalesce(o.motivo_salida, ''), coalesce(vt.folio, ''),"

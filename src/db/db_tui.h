@@ -56,7 +56,9 @@ struct tui_tarjeta {
     int usuario_id;
     enum tui_estado estado;
     bool con_timer;     /* ABIERTA in a stage with a timer */
-    double restante;    /* business hours until timer_vence; negative = overdue by that much */
+    double restante;    /* business hours until timer_vence; negative = overdue by that much;
+                         * while pausada, the hours it keeps */
+    bool pausada;       /* the timer waits while its owner is away (sql/094) */
     double timer_horas; /* the stage's timer (0 = none) */
     double aviso_pct;   /* crm.ajustes.aviso_pct */
     time_t etapa_desde; /* entered the stage */

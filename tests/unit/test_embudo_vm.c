@@ -117,6 +117,20 @@ test_timer_labels_and_states(void **st)
     assert_string_equal(timer_glyph(TIMER_AVISO), "◐");
     assert_string_equal(timer_glyph(TIMER_VENCIDO), "○");
     assert_int_equal(timer_role(TIMER_VENCIDO), ROLE_TIMER_LATE);
+    /* Paused while its owner is away (sql/094): the hours it keeps, muted. */
+    timer_label(buf, sizeof buf, TIMER_PAUSADO, 12.5);
+    assert_string_equal(buf, "en pausa · 12 h 30 m hábiles");
+    assert_string_equal(timer_glyph(TIMER_PAUSADO), "‖");
+    assert_int_equal(timer_role(TIMER_PAUSADO), ROLE_MUTED);
+    assert_int_equal(embudo_card_timer(&(struct embudo_card){ .con_timer = true,
+                                                              .pausada = true,
+                                                              .restante = 1,
+                                                              .timer_horas = 24,
+                                                              .aviso_pct = 75 }),
+                     TIMER_PAUSADO);
+    assert_int_equal(embudo_card_timer(&(struct embudo_card){
+                         .con_timer = true, .restante = 1, .timer_horas = 24, .aviso_pct = 75 }),
+                     TIMER_AVISO);
 }
 
 static void
@@ -379,6 +393,16 @@ test_ascii_terminal_glyphs(void **st)
                   "(vacia)                   Juan Perez                Zoe Ruiz\n"
                   "                          IMSS * 100 h 00 m habiles ISSSTE # en bandeja\n"
                   "Mi embudo - 7 de 7 - orden: vencimiento - etapas 3-5 de 6\n");
+    for (size_t i = 0; i < m.ncards; i++) /* its owner is away: paused, "=" in ASCII */
+        m.cards[i].pausada = strcmp(m.cards[i].cliente, "Juan Pérez") == 0;
+    assert_render(&m, 120, 4,
+                  "Contactado - 1          Interesado - 0          En tramite - 1          "
+                  "> No localizado - 1     Venta - 1\n"
+                  "Ana                     (vacia)                 Juan Perez              "
+                  "Zoe Ruiz                Oscar Munoz\n"
+                  "ISSSTE o vencida hace ~                         IMSS = en pausa - 100 ~ "
+                  "ISSSTE # en bandeja     IMSS + venta\n"
+                  "Mi embudo - 7 de 7 - orden: vencimiento - etapas 2-6 de 6\n");
     embudo_model_fini(&m);
     assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
 }

@@ -101,6 +101,8 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
         return "Su etapa no tiene temporizador: no hay tiempo que extender.";
     if (a == ACTION_EXTENSION_ASK && !m->d.card.con_timer)
         return "Su etapa no tiene temporizador: no hay nada que esperar.";
+    if ((a == ACTION_EXTEND || a == ACTION_EXTENSION_ASK) && m->d.card.pausada)
+        return "El temporizador está en pausa mientras su promotor no está.";
     return NULL;
 }
 
@@ -449,6 +451,8 @@ static const struct {
     { "TIMER_VENCIDO", "Timer vencido: de vuelta al pool" },
     { "TIMER_EXTENDIDO", "Timer extendido por el supervisor" },
     { "TIMER_RECALCULADO", "Timer recorrido: cambió el calendario" },
+    { "TIMER_PAUSADO", "Timer en pausa: su promotor no está" },
+    { "TIMER_REANUDADO", "Timer reanudado" },
     { "DEVUELTA", "Devuelta al pool" },
     { "REASIGNADA", "Reasignada" },
     { "REABIERTA", "Reabierta" },
@@ -830,7 +834,7 @@ static void
 build_head(struct detalle_vm *vm, const struct detalle_model *m)
 {
     const struct embudo_card *c = &m->d.card;
-    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas, c->aviso_pct);
+    enum timer_estado st = embudo_card_timer(c);
     char buf[VM_SPAN_BYTES], lab[64];
     struct vm_line *l = &vm->lines[0];
     int x;

@@ -48,12 +48,21 @@ timer_label(char *buf, size_t bufsz, enum timer_estado st, double restante)
         return;
     case TIMER_OK:
     case TIMER_AVISO:
+    case TIMER_PAUSADO:
         break;
     }
     if (hh > 0)
-        snprintf(buf, bufsz, "%ld h %02ld m hábiles", hh, mm);
+        snprintf(buf, bufsz, "%s%ld h %02ld m hábiles", st == TIMER_PAUSADO ? "en pausa · " : "",
+                 hh, mm);
     else
-        snprintf(buf, bufsz, "%ld m hábiles", mm);
+        snprintf(buf, bufsz, "%s%ld m hábiles", st == TIMER_PAUSADO ? "en pausa · " : "", mm);
+}
+
+enum timer_estado
+embudo_card_timer(const struct embudo_card *c)
+{
+    return c->pausada ? TIMER_PAUSADO
+                      : timer_estado_de(c->con_timer, c->restante, c->timer_horas, c->aviso_pct);
 }
 
 const char *
@@ -66,6 +75,8 @@ timer_glyph(enum timer_estado st)
         return "◐";
     case TIMER_VENCIDO:
         return "○";
+    case TIMER_PAUSADO:
+        return "‖";
     case TIMER_NINGUNO:
         break;
     }
@@ -82,6 +93,7 @@ timer_role(enum timer_estado st)
         return ROLE_TIMER_WARN;
     case TIMER_VENCIDO:
         return ROLE_TIMER_LATE;
+    case TIMER_PAUSADO:
     case TIMER_NINGUNO:
         break;
     }
@@ -538,7 +550,7 @@ glyph(const struct embudo_model *m, const char *utf8, const char *ascii)
 static enum vm_role
 card_timer(const struct embudo_model *m, const struct embudo_card *c, char *buf, size_t bufsz)
 {
-    enum timer_estado st = timer_estado_de(c->con_timer, c->restante, c->timer_horas, c->aviso_pct);
+    enum timer_estado st = embudo_card_timer(c);
     char label[64];
 
     if (c->estado == EMBUDO_GANADA) {

@@ -21,7 +21,7 @@
 
 /* ---- timers (shared with detalle) --------------------------------------------------- */
 
-enum timer_estado { TIMER_NINGUNO, TIMER_OK, TIMER_AVISO, TIMER_VENCIDO };
+enum timer_estado { TIMER_NINGUNO, TIMER_OK, TIMER_AVISO, TIMER_VENCIDO, TIMER_PAUSADO };
 
 /*
  * The state of a timer with restante business hours left of total (aviso_pct: the warning
@@ -31,13 +31,19 @@ enum timer_estado timer_estado_de(bool con_timer, double restante, double total,
 
 /*
  * The label of a timer into buf: "3 h 20 m hábiles", "45 m hábiles", "vencida hace 2 h 05 m",
- * "sin timer". Minutes are rounded down (never promise more time than there is).
+ * "en pausa · 12 h 30 m hábiles" (TIMER_PAUSADO: the hours it keeps), "sin timer". Minutes are
+ * rounded down (never promise more time than there is).
  */
 void timer_label(char *buf, size_t bufsz, enum timer_estado st, double restante);
 
-/* "●" ok, "◐" aviso, "○" vencida, "·" none (vm_clip folds them to ASCII when needed). */
+/* "●" ok, "◐" aviso, "○" vencida, "‖" en pausa, "·" none (vm_clip folds them to ASCII when
+ * needed). */
 const char *timer_glyph(enum timer_estado st);
 enum vm_role timer_role(enum timer_estado st);
+
+struct embudo_card;
+/* The state of a card's timer: TIMER_PAUSADO while paused, else timer_estado_de's. */
+enum timer_estado embudo_card_timer(const struct embudo_card *c);
 
 /* ---- model -------------------------------------------------------------------------- */
 
@@ -48,6 +54,7 @@ struct embudo_card {
     int etapa_id;
     enum embudo_estado estado;
     bool con_timer;
+    bool pausada; /* the timer waits while its owner is away (sql/094); restante is kept */
     double restante, timer_horas, aviso_pct;
     long long etapa_desde; /* seconds since the epoch, for "más antiguas" */
     char cliente[160];

@@ -166,6 +166,8 @@ ascii_fold(uint32_t cp, char one[2])
         return "o";
     case 0x25d0:
         return "~";
+    case 0x2016:
+        return "=";
     default:
         return "?";
     }
