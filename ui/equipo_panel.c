@@ -159,6 +159,8 @@ struct estado_job {
     char estado[16];   /* ACTIVO | AUSENTE | VACACIONES | BAJA */
     char motivo[2048]; /* "" = none */
     char anterior[16]; /* what it was, on success */
+    int pausados;      /* the owner's timers it paused or resumed (sql/094) */
+    int reanudados;
     unsigned gen;      /* the form it came from */
     struct equipo_st *st;
 };
@@ -169,7 +171,7 @@ estado_query(struct db *db, struct app_job *aj, struct err *e)
     struct estado_job *j = (struct estado_job *)aj;
 
     return db_usuario_estado(db, j->login, j->estado, j->motivo[0] != '\0' ? j->motivo : NULL,
-                             j->anterior, sizeof j->anterior, e);
+                             j->anterior, sizeof j->anterior, &j->pausados, &j->reanudados, e);
 }
 
 static void cambios_load(struct equipo_st *s);
@@ -178,7 +180,8 @@ static const char sin_conexion[] = "Sin conexión con la base de datos: no se pu
                                    " Lo escrito se conserva; Enter reintenta.";
 
 /*
- * Done: the form closes and the bottom bar says what changed («prom2: Activo → Ausente»);
+ * Done: the form closes and the bottom bar says what changed («prom2: Activo → Ausente; 12
+ * temporizadores en pausa»);
  * the change notifies (sql/078), so this pane, Repartir and the open record of changes
  * re-read as everyone else's do. Refused or unreachable: the form stays as typed, with the
  * reason.
@@ -196,6 +199,14 @@ estado_result(struct app_job *aj)
         if (strcmp(j->anterior, j->estado) == 0)
             app_message(s->a, false, "%s ya estaba en %s: nada que cambiar.", j->login,
                         equipo_estado_etiqueta(j->estado));
+        else if (j->pausados > 0 || j->reanudados > 0)
+            app_message(
+                s->a, false, "%s: %s → %s; %d %s", j->login, equipo_estado_etiqueta(j->anterior),
+                equipo_estado_etiqueta(j->estado), j->pausados + j->reanudados,
+                j->pausados > 0
+                    ? (j->pausados == 1 ? "temporizador en pausa" : "temporizadores en pausa")
+                : j->reanudados == 1 ? "temporizador corre de nuevo"
+                                     : "temporizadores corren de nuevo");
         else
             app_message(s->a, false, "%s: %s → %s", j->login, equipo_estado_etiqueta(j->anterior),
                         equipo_estado_etiqueta(j->estado));

@@ -221,14 +221,51 @@ run_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     return status;
 }
 
+/* «prom2: ACTIVO → VACACIONES (12 temporizadores en pausa)», or with --json {"usuario",
+ * "estado", "temporizadores_pausados", "temporizadores_reanudados"}. */
+static void
+print_estado(const struct cmd_ctx *ctx, const char *login, const char *anterior, const char *estado,
+             int pausados, int reanudados)
+{
+    struct strbuf sb;
+    struct json j;
+
+    strbuf_init(&sb);
+    if (ctx->json) {
+        json_init(&j, &sb);
+        json_obj(&j);
+        json_key(&j, "usuario");
+        json_str(&j, login);
+        json_key(&j, "estado");
+        json_str(&j, estado);
+        json_key(&j, "temporizadores_pausados");
+        json_int(&j, pausados);
+        json_key(&j, "temporizadores_reanudados");
+        json_int(&j, reanudados);
+        json_end(&j);
+        crm_cmd_json_print(&sb);
+        strbuf_fini(&sb);
+        return;
+    }
+    strbuf_addf(&sb, "%s: %s → %s", login, anterior, estado);
+    if (pausados > 0)
+        strbuf_addf(&sb, " (%d %s en pausa mientras no está)", pausados,
+                    pausados == 1 ? "temporizador" : "temporizadores");
+    if (reanudados > 0)
+        strbuf_addf(&sb, " (%d %s de nuevo)", reanudados,
+                    reanudados == 1 ? "temporizador corre" : "temporizadores corren");
+    puts(sb.buf);
+    strbuf_fini(&sb);
+}
+
 static int
 run_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
     const char *motivo = NULL;
     const struct cmd_opt opts[] = { { "motivo", true, &motivo, NULL },
                                     { NULL, false, NULL, NULL } };
-    char *pos[2], anterior[16], estado[16], msg[256];
-    int npos = 0, status;
+    char *pos[2], anterior[16], estado[16];
+    int npos = 0, status, pausados = 0, reanudados = 0;
     struct err e = { 0 };
     struct db *db;
 
@@ -241,12 +278,11 @@ run_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **
     upcase(estado, sizeof estado, pos[1]);
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
-    if (db_usuario_estado(db, pos[0], estado, motivo, anterior, sizeof anterior, &e) != RC_OK) {
+    if (db_usuario_estado(db, pos[0], estado, motivo, anterior, sizeof anterior, &pausados,
+                          &reanudados, &e) != RC_OK)
         status = crm_cmd_fail(ctx, &e);
-    } else {
-        snprintf(msg, sizeof msg, "%s: %s → %s", pos[0], anterior, estado);
-        crm_cmd_print_cambio(ctx, msg, "usuario", pos[0], false, "estado", estado);
-    }
+    else
+        print_estado(ctx, pos[0], anterior, estado, pausados, reanudados);
     db_close(db);
     return status;
 }

@@ -74,19 +74,44 @@ db_usuario_crear(struct db *db, const struct db_usuario_nuevo *u, int *id, struc
 
 int
 db_usuario_estado(struct db *db, const char *login, const char *estado, const char *motivo,
-                  char *anterior, size_t size, struct err *e)
+                  char *anterior, size_t size, int *pausados, int *reanudados, struct err *e)
 {
     static const char sql[] = "SELECT api.cambiar_estado_usuario($1, $2, $3)";
+    /* The timer steps the change wrote (sql/094): its history rows carry the transaction's
+     * now(), and the caller sees them as it sees the user's opportunities. */
+    static const char sql_timers[] =
+        "SELECT count(*) FILTER (WHERE h.evento = 'TIMER_PAUSADO'),"
+        " count(*) FILTER (WHERE h.evento = 'TIMER_REANUDADO')"
+        " FROM crm.historial h JOIN crm.oportunidades o ON o.id = h.oportunidad_id"
+        " JOIN crm.usuarios u ON u.id = o.usuario_id"
+        " WHERE u.login = $1 AND h.ocurrido_at = now()"
+        " AND h.evento IN ('TIMER_PAUSADO', 'TIMER_REANUDADO')";
     const char *p[3] = { login, estado, motivo };
     PGresult *res = NULL;
+    struct err ignored;
     int rc;
 
     if (size > 0)
         anterior[0] = '\0';
+    *pausados = *reanudados = 0;
+    if ((rc = db_exec(db, "BEGIN", e)) != RC_OK)
+        return rc;
     rc = db_query_row(db, sql, 3, p, &res, e);
     if (rc == RC_OK)
         db_col_copy(anterior, size, res, 0, 0);
     PQclear(res);
+    res = NULL;
+    if (rc == RC_OK && (rc = db_query_row(db, sql_timers, 1, p, &res, e)) == RC_OK) {
+        *pausados = db_col_int(res, 0, 0);
+        *reanudados = db_col_int(res, 0, 1);
+    }
+    PQclear(res);
+    if (rc == RC_OK)
+        rc = db_exec(db, "COMMIT", e);
+    if (rc != RC_OK) {
+        (void)!db_exec(db, "ROLLBACK", &ignored);
+        *pausados = *reanudados = 0;
+    }
     return rc;
 }
 

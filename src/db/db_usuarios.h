@@ -53,9 +53,12 @@ int db_usuario_crear(struct db *db, const struct db_usuario_nuevo *u, int *id, s
     __attribute__((warn_unused_result));
 
 /* Sets estado (ACTIVO, AUSENTE, VACACIONES, BAJA) with an optional reason (NULL) kept in
- * the record of changes; the previous estado into anterior. EB101, EB111…EB116. */
+ * the record of changes; the previous estado into anterior, and how many of the user's stage
+ * timers the change paused (leaving ACTIVO for AUSENTE or VACACIONES) or resumed (coming
+ * back, or BAJA) — sql/094 — into *pausados and *reanudados. One transaction. EB101,
+ * EB111…EB116. */
 int db_usuario_estado(struct db *db, const char *login, const char *estado, const char *motivo,
-                      char *anterior, size_t size, struct err *e)
+                      char *anterior, size_t size, int *pausados, int *reanudados, struct err *e)
     __attribute__((warn_unused_result));
 
 /* Moves promoter login to supervisor's team. EB101, EB106, EB107, EB111. */

@@ -53,14 +53,20 @@ seed(struct dbt *t, struct db *adm)
                   " FROM crm.oportunidades");
 }
 
+/* Changes login's estado as db; the change says how many timers it paused and resumed. */
 static void
-estado(struct db *db, const char *login, const char *nuevo, const char *motivo)
+estado(struct db *db, const char *login, const char *nuevo, const char *motivo, int pausados,
+       int reanudados)
 {
     struct err e = { 0 };
     char anterior[16];
+    int p = -1, r = -1;
 
-    if (db_usuario_estado(db, login, nuevo, motivo, anterior, sizeof anterior, &e) != RC_OK)
+    if (db_usuario_estado(db, login, nuevo, motivo, anterior, sizeof anterior, &p, &r, &e) !=
+        RC_OK)
         fail_msg("estado %s → %s: [%s] %s", login, nuevo, e.code, e.msg);
+    assert_int_equal(p, pausados);
+    assert_int_equal(r, reanudados);
 }
 
 /* Ids whose timer is paused, "1,2,3". */
@@ -83,7 +89,7 @@ test_vacaciones_y_regreso(void **state)
 
     seed(t, adm);
     sup = dbt_connect(t, "pa_sup");
-    estado(sup, "pa_p1", "VACACIONES", "semana santa");
+    estado(sup, "pa_p1", "VACACIONES", "semana santa", 4, 0);
     /* 1…4 paused with the hours they had (to a hundredth: the calls are a moment apart); the
      * expired 5 and the bandeja's 6 are not. */
     assert_string_equal(pausadas(t, adm), "1,2,3,4");
@@ -112,7 +118,7 @@ test_vacaciones_y_regreso(void **state)
     db = dbt_connect(t, "pa_p2");
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT devueltas FROM api.barrer_timers(100)"), "1");
     db_close(db);
-    estado(sup, "pa_p1", "AUSENTE", NULL);
+    estado(sup, "pa_p1", "AUSENTE", NULL, 0, 0);
     assert_string_equal(pausadas(t, adm), "1,2,3,4");
     assert_int_equal(dbt_scalar_ll(t, adm,
                                    "SELECT count(*) FROM crm.historial"
@@ -148,7 +154,7 @@ test_vacaciones_y_regreso(void **state)
 
     /* Back: 1 and 2 run again with the hours they kept (the day closed meanwhile counts as
      * closed), the warning ahead again. */
-    estado(sup, "pa_p1", "ACTIVO", "regresó el lunes");
+    estado(sup, "pa_p1", "ACTIVO", "regresó el lunes", 0, 2);
     assert_string_equal(pausadas(t, adm), "");
     assert_int_equal(dbt_scalar_ll(t, adm,
                                    "SELECT count(*) FROM crm.oportunidades o JOIN antes a"
@@ -188,7 +194,7 @@ test_baja_y_a_mano(void **state)
                         "t/Pepe Uno está ausente");
     /* Leaving for good resumes them: the cartera does not stay frozen. */
     db = dbt_connect(t, "pa_adm");
-    estado(db, "pa_p1", "BAJA", "renunció");
+    estado(db, "pa_p1", "BAJA", "renunció", 0, 4);
     db_close(db);
     assert_string_equal(pausadas(t, adm), "");
     assert_string_equal(dbt_scalar_tmp(t, adm,

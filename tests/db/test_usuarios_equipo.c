@@ -34,9 +34,11 @@ static int
 estado(struct db *db, const char *login, const char *nuevo, const char *motivo, struct err *e)
 {
     char anterior[16];
+    int pausados, reanudados; /* test_pausa's subject */
 
     memset(e, 0, sizeof *e);
-    return db_usuario_estado(db, login, nuevo, motivo, anterior, sizeof anterior, e);
+    return db_usuario_estado(db, login, nuevo, motivo, anterior, sizeof anterior, &pausados,
+                             &reanudados, e);
 }
 
 /* "usuario campo anterior→nuevo por (motivo)" of each change db sees, newest first. */

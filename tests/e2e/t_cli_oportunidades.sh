@@ -28,7 +28,7 @@ eb --as prom7 oportunidades --etapa contactado > "$out" 2>&1 || fail "oportunida
 [ "$(wc -l < "$out")" = 2 ] && grep -q "^$id  .* Contactado  *ABIERTA " "$out" ||
     fail "--etapa contactado: $(cat "$out")"
 eb --as prom7 --json oportunidades > "$out" 2>&1 || fail "oportunidades --json"
-grep -q "{\"oportunidad\":$id,\"cliente\":\"[^\"]*\",\"convenio\":\"ISSSTE\",\"etapa\":\"Contactado\",\"estado\":\"ABIERTA\",\"horas_habiles_restantes\":[0-9.]*,\"etapa_desde\":\"[0-9T:Z-]*\",\"promotor\":\"prom7\",\"lote\":$lote}" "$out" ||
+grep -q "{\"oportunidad\":$id,\"cliente\":\"[^\"]*\",\"convenio\":\"ISSSTE\",\"etapa\":\"Contactado\",\"estado\":\"ABIERTA\",\"horas_habiles_restantes\":[0-9.]*,\"timer_en_pausa\":false,\"etapa_desde\":\"[0-9T:Z-]*\",\"promotor\":\"prom7\",\"lote\":$lote}" "$out" ||
     fail "JSON de $id: $(cat "$out")"
 [ "$(grep -o '"oportunidad":' "$out" | wc -l)" = 3 ] || fail "JSON con 3 oportunidades: $(cat "$out")"
 
