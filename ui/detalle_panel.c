@@ -835,8 +835,9 @@ detalle_notify(void *st, const struct app_notify *n)
 {
     struct detalle_st *s = st;
 
-    if (s->id != 0 && (n->resync || (n->tablas & (APP_T_OPORTUNIDADES | APP_T_HISTORIAL |
-                                                  APP_T_VENTAS | APP_T_SWEEP | APP_T_OTRA))))
+    if (s->id != 0 &&
+        (n->resync || (n->tablas & (APP_T_OPORTUNIDADES | APP_T_HISTORIAL | APP_T_VENTAS |
+                                    APP_T_SWEEP | APP_T_OTRA | APP_T_ETAPAS))))
         detalle_load(s);
 }
 

@@ -602,9 +602,11 @@ embudo_notify(void *st, const struct app_notify *n)
     struct embudo_st *s = st;
     unsigned rel = APP_T_OPORTUNIDADES | APP_T_HISTORIAL | APP_T_LOTES | APP_T_VENTAS |
                    APP_T_SWEEP | APP_T_OTRA;
+    /* The sweep's rounds and the stages themselves (sql/095) concern every kanban. */
+    unsigned todos = APP_T_SWEEP | APP_T_ETAPAS;
 
-    if (n->resync ||
-        ((n->tablas & rel) != 0 && (n->mine || supervising(s) || (n->tablas & APP_T_SWEEP) != 0))) {
+    if (n->resync || (n->tablas & todos) != 0 ||
+        ((n->tablas & rel) != 0 && (n->mine || supervising(s)))) {
         embudo_load(s);
         /* The results shown follow too (a stage moved, an opportunity closed). */
         if (s->bm.abierto && !s->buscando && (n->tablas & ~(unsigned)APP_T_SWEEP) != 0)

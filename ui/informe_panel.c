@@ -459,7 +459,7 @@ static void
 informe_notify(void *st, const struct app_notify *n)
 {
     struct informe_st *s = st;
-    unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_VENTAS;
+    unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_VENTAS | APP_T_ETAPAS;
 
     /* Lotes come with their history; sweep heartbeats and WhatsApp do not count; a promoter's
      * report is about their own opportunities. */

@@ -98,6 +98,17 @@ const struct cmd_entry cmd_table[] = {
       "horario de operación y días inhábiles; un administrador los cambia y los temporizadores "
       "en curso se recorren para conservar sus horas hábiles",
       cmd_calendario_exec },
+    { "etapa",
+      "etapa [lista]\n"
+      "     embudo etapa agregar NOMBRE --tipo NORMAL|SALIDA [--horas N] [--despues-de ETAPA]"
+      " [--intentos N]\n"
+      "     embudo etapa cambiar ETAPA [--nombre N] [--horas N | --sin-timer] [--intentos N]\n"
+      "     embudo etapa mover ETAPA --despues-de ETAPA\n"
+      "     embudo etapa desactivar|activar ETAPA\n"
+      "     embudo etapa cambios [--limite N]",
+      "las etapas del embudo: cuántas oportunidades hay en cada una; un administrador las "
+      "agrega, renombra, cambia su temporizador o su lugar y las saca del embudo",
+      cmd_etapa_exec },
     { "sweep", "sweep [--once]",
       "devuelve al pool las oportunidades con el tiempo vencido (cada minuto)", cmd_sweep_exec },
     { "doctor", "doctor", "verifica las invariantes de la base de datos", cmd_doctor_exec },

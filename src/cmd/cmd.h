@@ -100,6 +100,7 @@ int cmd_reparto_exec(struct cmd_ctx *ctx);  /* cmd_reparto.c */
 int cmd_distribuir_exec(struct cmd_ctx *ctx); /* cmd_distribuir.c */
 int cmd_usuario_exec(struct cmd_ctx *ctx);    /* cmd_usuario.c */
 int cmd_calendario_exec(struct cmd_ctx *ctx); /* cmd_calendario.c (sql/093) */
+int cmd_etapa_exec(struct cmd_ctx *ctx);      /* cmd_etapa.c (sql/095) */
 int cmd_sweep_exec(struct cmd_ctx *ctx);
 int cmd_doctor_exec(struct cmd_ctx *ctx);
 int cmd_import_exec(struct cmd_ctx *ctx);

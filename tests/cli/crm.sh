@@ -147,6 +147,18 @@ expect 2 '«--desde» es una fecha AAAA-MM-DD' -- $e calendario --desde mañana
 expect 2 'acción desconocida: «borrar» \(ver, inhabil, habil, horario o cambios\)' -- \
     $e calendario borrar
 expect 0 'calendario +horario de operación y días inhábiles' -- $e --help
+expect 2 'falta «--tipo»' -- $e etapa agregar 'Cita agendada'
+expect 2 'indique el nombre de la etapa nueva' -- $e etapa agregar --tipo NORMAL
+expect 2 '«--horas» son horas hábiles, un número mayor que 0' -- \
+    $e etapa agregar Cita --tipo NORMAL --horas 0
+expect 2 '«--intentos» es un número de 0 a 20' -- $e etapa agregar Fuera --tipo SALIDA --intentos 21
+expect 2 'diga qué cambiar: «--nombre», «--horas», «--sin-timer» o «--intentos»' -- \
+    $e etapa cambiar Contactado
+expect 2 '«--horas» y «--sin-timer» no van juntas' -- $e etapa cambiar Nuevo --horas 8 --sin-timer
+expect 2 'falta «--despues-de»' -- $e etapa mover Contactado
+expect 2 'indique la ETAPA' -- $e etapa desactivar
+expect 2 'acción desconocida: «borrar»' -- $e etapa borrar Nuevo
+expect 0 'etapa +las etapas del embudo' -- $e --help
 expect 0 'no-contactar +registro de no contactar' -- $e --help
 expect 0 'uso: embudo asignar --cantidad N' -- $e asignar --help
 expect 0 'uso: embudo bandeja' -- $e bandeja --help

@@ -13,6 +13,7 @@ static const struct {
     { "ventas", APP_T_VENTAS },
     { "sweep_runs", APP_T_SWEEP },
     { "usuarios", APP_T_USUARIOS },
+    { "etapas", APP_T_ETAPAS },
 };
 
 /* The text right after "key": (blanks skipped), or NULL. */
