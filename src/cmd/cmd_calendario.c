@@ -352,23 +352,17 @@ print_cambios(const struct cmd_ctx *ctx, const struct db_calendario_cambio *c, s
 static int
 run_cambios(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
-    const char *limite = NULL;
-    const struct cmd_opt opts[] = { { "limite", true, &limite, NULL },
-                                    { NULL, false, NULL, NULL } };
     struct db_calendario_cambio *c = NULL;
     struct err e = { 0 };
     size_t n = 0;
-    long lim = 50;
     struct db *db;
-    int status;
+    int status, lim = 0;
 
-    if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
+    if ((status = crm_cmd_solo_limite(entry, argc, argv, &lim)) != 0)
         return status;
-    if (limite != NULL && !cmd_parse_long(limite, 1, 1000, &lim))
-        return cmd_usage(entry, "«--limite» es un número de 1 a 1000");
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
-    if (db_calendario_cambios(db, (int)lim, &c, &n, &e) != RC_OK)
+    if (db_calendario_cambios(db, lim, &c, &n, &e) != RC_OK)
         status = crm_cmd_fail(ctx, &e);
     else
         print_cambios(ctx, c, n);

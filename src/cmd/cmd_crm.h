@@ -88,6 +88,10 @@ void crm_cmd_col(struct strbuf *sb, const char *s, int width);
  * not; NULL is not): flags checked in C, so a typo is a usage error. */
 bool crm_cmd_fecha_valida(const char *s);
 
+/* Parses argv for a record of changes that takes only `--limite N` (1…1000; default 50) into
+ * *out: 0, or the usage status after printing usage. */
+int crm_cmd_solo_limite(const struct cmd_entry *entry, int argc, char **argv, int *out);
+
 /* "2026-11-30 10:30 -0600" in the local time zone, or "—" for 0; into buf. */
 const char *crm_cmd_time(time_t t, char *buf, size_t size);
 

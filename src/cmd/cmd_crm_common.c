@@ -290,3 +290,20 @@ crm_cmd_fecha_valida(const char *s)
     strftime(back, sizeof back, "%Y-%m-%d", &tm);
     return strcmp(back, s) == 0;
 }
+
+int
+crm_cmd_solo_limite(const struct cmd_entry *entry, int argc, char **argv, int *out)
+{
+    const char *limite = NULL;
+    const struct cmd_opt opts[] = { { "limite", true, &limite, NULL },
+                                    { NULL, false, NULL, NULL } };
+    long lim = 50;
+    int status;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    if (limite != NULL && !cmd_parse_long(limite, 1, 1000, &lim))
+        return cmd_usage(entry, "«--limite» es un número de 1 a 1000");
+    *out = (int)lim;
+    return 0;
+}
