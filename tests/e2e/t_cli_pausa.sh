@@ -12,8 +12,8 @@ eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('suppau', 'Sofía Pausa', 'SUPERVISOR');
     SELECT api.crear_usuario('prompau', 'Pilar Pausa', 'PROMOTOR', 'suppau')" \
     >/dev/null || fail "crear suppau y prompau"
-eb --as prompau captar --nombre "Rosa Pausa" --telefono 9990005001 >/dev/null &&
-    eb --as prompau captar --nombre "Raúl Pausa" --telefono 9990005002 >/dev/null ||
+eb --as prompau captar --nombre "Rosa Pausa" --telefono 9990006001 >/dev/null &&
+    eb --as prompau captar --nombre "Raúl Pausa" --telefono 9990006002 >/dev/null ||
     fail "captar como prompau"
 # Business hours each has left, «24.0000 23.9990».
 restan() {
