@@ -199,6 +199,10 @@ test_inhabil_recorre(void **state)
                                    " WHERE evento = 'TIMER_RECALCULADO'"),
                      4);
 
+    /* The record is append-only, even for the database's owner. */
+    dbt_expect_refusal(adm, "EB900", "UPDATE crm.calendario_cambios SET despues = 'x'");
+    dbt_expect_refusal(adm, "EB900", "DELETE FROM crm.calendario_cambios");
+
     /* Removed: every timer is back where it was. */
     assert_int_equal(db_dia_inhabil_quitar(db, d, &n, &msg, &e), RC_OK);
     assert_int_equal(n, 4);

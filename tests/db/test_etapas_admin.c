@@ -140,6 +140,7 @@ test_agregar_y_mover(void **state)
     expect(db_etapa_cambiar(db, "Contactado", "nuevo", NULL, false, -1, &msg, &e), &e, RC_REFUSED,
            "EB032");
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.etapas"), 11);
+    dbt_expect_refusal(adm, "EB900", "DELETE FROM crm.etapas_cambios"); /* append-only */
     assert_string_equal(dbt_scalar_tmp(t, adm,
                                        "SELECT string_agg(format('%%s:%%s:%%s>%%s:%%s', etapa,"
                                        " campo, coalesce(anterior, '-'), nuevo, hecho_por), ' | '"
