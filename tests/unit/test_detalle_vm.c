@@ -143,7 +143,7 @@ test_history_labels(void **st)
     assert_string_equal(buf, "Nuevo -> Contactado");
     snprintf(e.evento, sizeof e.evento, "TIMER_RECALCULADO"); /* sql/093: stays in its stage */
     detalle_evento_label(buf, sizeof buf, &e, false);
-    assert_string_equal(buf, "Timer recorrido: cambió el calendario");
+    assert_string_equal(buf, "Timer recalculado");
     snprintf(e.evento, sizeof e.evento, "TIMER_EXTENDIDO");
     detalle_evento_label(buf, sizeof buf, &e, false);
     assert_string_equal(buf, "Timer extendido por el supervisor");

@@ -450,7 +450,7 @@ static const struct {
     { "TIMER_AVISO", "Aviso: el timer pasó el umbral" },
     { "TIMER_VENCIDO", "Timer vencido: de vuelta al pool" },
     { "TIMER_EXTENDIDO", "Timer extendido por el supervisor" },
-    { "TIMER_RECALCULADO", "Timer recorrido: cambió el calendario" },
+    { "TIMER_RECALCULADO", "Timer recalculado" }, /* the motivo says why: calendar, stage */
     { "TIMER_PAUSADO", "Timer en pausa: su promotor no está" },
     { "TIMER_REANUDADO", "Timer reanudado" },
     { "DEVUELTA", "Devuelta al pool" },
