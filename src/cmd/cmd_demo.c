@@ -110,6 +110,8 @@ actividad_json(struct json *j, const struct db_demo_actividad *v)
         { "en_bandeja", v->en_bandeja },
         { "reasignadas", v->reasignadas },
         { "no_contactar", v->no_contactar },
+        { "vacaciones", v->vacaciones },
+        { "en_pausa", v->en_pausa },
     };
 
     json_obj(j);
@@ -185,11 +187,13 @@ actividad_print(const struct db_demo_actividad *v, bool si_falta)
     if (v->cargada)
         printf("actividad demo: %ld plantillas de campaña; %ld oportunidades trabajadas con %ld "
                "intentos de contacto, %ld cambios de etapa, %ld notas y %ld ventas (%ld %s la "
-               "financiera); %ld en la bandeja, %ld reasignadas; %ld %s en no contactar\n",
+               "financiera); %ld en la bandeja, %ld reasignadas; %ld %s en no contactar; %ld de "
+               "vacaciones (%ld %s en pausa)\n",
                v->plantillas, v->oportunidades, v->intentos, v->movimientos, v->notas, v->ventas,
                v->canceladas, v->canceladas == 1 ? "cancelada por" : "canceladas por",
                v->en_bandeja, v->reasignadas, v->no_contactar,
-               v->no_contactar == 1 ? "teléfono" : "teléfonos");
+               v->no_contactar == 1 ? "teléfono" : "teléfonos", v->vacaciones, v->en_pausa,
+               v->en_pausa == 1 ? "temporizador" : "temporizadores");
     else if (!si_falta)
         printf("actividad demo omitida: solo se genera sobre la demo recién cargada, antes del "
                "primer lote\n");

@@ -264,6 +264,41 @@ cancelacion_run(struct db *db, const char *login, struct db_demo_actividad *out,
 }
 
 /*
+ * The last supervisor's last promoter leaves on holiday at the end of the morning (078's
+ * estado, by the supervisor, with a reason): their stage timers wait (sql/094), so the demo
+ * shows paused cards, an absent promoter in Equipo and Repartir, and the history step.
+ */
+static int
+vacaciones_run(struct db *db, const char *login, struct db_demo_actividad *out, struct err *e)
+{
+    PGresult *res = NULL;
+    int rc = como(db, login, e);
+
+    if (rc == RC_OK)
+        rc = db_query_rows(db,
+                           "SELECT api.cambiar_estado_usuario(u.login, 'VACACIONES',"
+                           " 'vacaciones de fin de año')"
+                           " FROM crm.usuarios u WHERE u.supervisor_id = crm.yo()"
+                           " AND u.rol = 'PROMOTOR' AND u.estado = 'ACTIVO'"
+                           " ORDER BY u.login DESC LIMIT 1",
+                           0, NULL, &res, e);
+    if (rc == RC_OK)
+        out->vacaciones += PQntuples(res);
+    PQclear(res);
+    res = NULL;
+    if (rc == RC_OK)
+        rc = db_query_rows(db,
+                           "SELECT count(*) FROM crm.oportunidades WHERE timer_pausa IS NOT NULL",
+                           0, NULL, &res, e);
+    if (rc == RC_OK)
+        out->en_pausa = db_col_i64(res, 0, 0);
+    PQclear(res);
+    if (rc != RC_OK)
+        err_wrap(e, "%s", login);
+    return rc;
+}
+
+/*
  * A person on the first promoter's list asks not to be called again: the promoter registers
  * the phone of its newest opportunity still in the first stage (the do-not-contact registry,
  * sql/074), so the demo shows the mark on a card.
@@ -319,6 +354,11 @@ db_demo_actividad(struct db *db, uint64_t semilla, struct db_demo_actividad *out
     for (size_t i = 0; rc == RC_OK && cargar && i < demo_usuarios_len; i++)
         if (strcmp(demo_usuarios[i].rol, "PROMOTOR") == 0) {
             rc = solicitud_run(db, demo_usuarios[i].login, out, e);
+            break;
+        }
+    for (size_t i = demo_usuarios_len; rc == RC_OK && cargar && i-- > 0;)
+        if (strcmp(demo_usuarios[i].rol, "SUPERVISOR") == 0) {
+            rc = vacaciones_run(db, demo_usuarios[i].login, out, e);
             break;
         }
     if (rc == RC_OK && cargar)

@@ -28,6 +28,8 @@ struct db_demo_actividad {
     long plantillas, oportunidades, intentos, movimientos, notas, ventas, en_bandeja, reasignadas;
     long canceladas;   /* sales the lender declined (kept; their opportunity in the bandeja) */
     long no_contactar; /* phones the people asked not to be called again (SOLICITUD) */
+    long vacaciones;   /* promoters on holiday at the end of the morning (sql/094) */
+    long en_pausa;     /* their stage timers, paused until they come back */
 };
 
 /*

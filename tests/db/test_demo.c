@@ -359,6 +359,19 @@ test_activity_through_the_api(void **state)
                                        " JOIN crm.oportunidades o ON o.cliente_id = d.cliente_id"),
                         "SOLICITUD prom1 ABIERTA");
     assert_int_equal(count(t, db, "SELECT count(DISTINCT etapa_id) FROM crm.oportunidades"), 9);
+    /* sup2 sent prom8 on holiday last: its running timers wait, each with its history row. */
+    assert_int_equal(v.vacaciones, 1);
+    assert_true(v.en_pausa > 0);
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(DISTINCT u.login || ' ' || u.estado, ',')"
+                                       " FROM crm.oportunidades o JOIN crm.usuarios u"
+                                       " ON u.id = o.usuario_id WHERE o.timer_pausa IS NOT NULL"),
+                        "prom8 VACACIONES");
+    assert_int_equal(count(t, db,
+                           "SELECT count(*) FROM crm.historial h JOIN crm.usuarios u"
+                           " ON u.id = h.usuario_id WHERE h.evento = 'TIMER_PAUSADO'"
+                           " AND u.login = 'sup2'"),
+                     v.en_pausa);
     /* Actors: the eight promoters and the two supervisors, nobody else. */
     assert_string_equal(dbt_scalar_tmp(t, db,
                                        "SELECT string_agg(DISTINCT u.rol, ',' ORDER BY u.rol)"
