@@ -49,7 +49,7 @@ counts() { # clients, opportunities, history rows, users, lotes
 expect 0 '' -- $ea db start
 expect 0 'datos demo cargados' -- $ea demo --clientes 2000 --actividad
 expect 0 'se asignaron 5 clientes' -- $ea --as prom1 asignar --cantidad 5
-expect 0 'prom8: ACTIVO → BAJA' -- $ea --as admin usuario estado prom8 BAJA --motivo 'se fue'
+expect 0 'prom8: VACACIONES → BAJA \([0-9]+ temporizadores corren de nuevo\)' -- $ea --as admin usuario estado prom8 BAJA --motivo 'se fue'
 before=$(counts "$A")
 migs=$(psql_in "$A" "SELECT count(*) FROM crm.schema_migrations")
 
