@@ -3,8 +3,9 @@
  * db_calendario: a rest day added inside a running timer pushes its expiry (and its warning)
  * by the hours the day took away, one that ends before the day or waits for an approved
  * prórroga after it does not move, each moved one has a TIMER_RECALCULADO row, and removing
- * the day brings every timer back to the instant it had; the same name again changes nothing
- * and another renames; a weekly window opened or closed re-lays timers from now; the log;
+ * the day brings every timer back to the instant it had, in a zone with daylight saving time
+ * too; the same name again changes nothing and another renames; a weekly window opened or
+ * closed re-lays timers from now; the log;
  * who may change it and every refusal; and the two ways a change meets a transaction that
  * uses the calendar: it waits for one that read it, and a deadlock with one that locked an
  * opportunity first is EB025 with nothing changed.
@@ -218,6 +219,54 @@ test_inhabil_recorre(void **state)
                                        "SELECT string_agg(cambio || ':' || recalculadas, ','"
                                        " ORDER BY id) FROM api.calendario_cambios()"),
                         "INHABIL_AGREGADO:4,INHABIL_RENOMBRADO:0,INHABIL_QUITADO:4");
+    db_close(db);
+    db_close(adm);
+}
+
+/*
+ * A zone with daylight saving time (the issue's «also right in zones with DST»): New York,
+ * Sundays open 01:00–05:00, and a timer that runs through Sunday 14 March 2027, the night the
+ * clocks jump from 02:00 to 03:00 (that window lasts 3 real hours). Closing Saturday 13 moves
+ * the timer by Saturday's 5 hours, across the jump, to exactly where the day-by-day walk puts
+ * it; opening it again brings it back.
+ */
+static void
+test_horario_de_verano(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db;
+    struct err e = { 0 };
+    int n = -1;
+
+    seed(t, adm);
+    dbt_exec(adm, "UPDATE crm.ajustes SET zona = 'America/New_York';"
+                  "INSERT INTO crm.horario_operativo VALUES (7, '01:00', '05:00');"
+                  "UPDATE crm.oportunidades SET timer_vence = api.sumar_horas_habiles("
+                  " '2027-03-13 00:00-05', 12), timer_aviso = now() + interval '1 minute'"
+                  " WHERE id = 1;"
+                  "UPDATE crm.oportunidades SET timer_vence = now() + interval '1 hour',"
+                  " timer_aviso = now() + interval '1 minute' WHERE id > 1");
+    /* Sat 09–14 (5 h), Sun 01–05 with the jump (3 h), Mon 15 is a rest day (the LFT's third
+     * Monday of March), Tue from 09:00 EDT (4 h). */
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT timer_vence = '2027-03-16 13:00-04'"
+                                       " FROM crm.oportunidades WHERE id = 1"),
+                        "t");
+    db = dbt_connect(t, "ca_adm");
+    assert_int_equal(agregar(db, "2027-03-13", "Cierre por mudanza", &n, &e), RC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s %%s', timer_vence = '2027-03-16"
+                                       " 18:00-04', timer_vence = api.sumar_horas_habiles("
+                                       "'2027-03-13 00:00-05', 12)) FROM crm.oportunidades"
+                                       " WHERE id = 1"),
+                        "t t");
+    assert_int_equal(dbt_try(db, &e, "SELECT * FROM api.dia_inhabil_quitar('2027-03-13')"), RC_OK);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT timer_vence = '2027-03-16 13:00-04'"
+                                       " FROM crm.oportunidades WHERE id = 1"),
+                        "t");
     db_close(db);
     db_close(adm);
 }
@@ -472,6 +521,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_inhabil_recorre, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_horario_de_verano, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_horario, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_espera_lectores, dbt_setup, dbt_teardown),
