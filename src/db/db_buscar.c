@@ -7,13 +7,6 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-/* A column as an owned string, "" for NULL. */
-static char *
-col(const PGresult *res, int i, int c)
-{
-    return xstrdup(PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
-}
-
 int
 db_buscar(struct db *db, const char *texto, int limite, struct db_hallazgo **rows, size_t *n,
           struct err *e)
@@ -37,13 +30,13 @@ db_buscar(struct db *db, const char *texto, int limite, struct db_hallazgo **row
             struct db_hallazgo *h = &(*rows)[i];
 
             h->oportunidad_id = db_col_i64(res, i, 0);
-            h->cliente = col(res, i, 1);
-            h->telefono = col(res, i, 2);
-            h->etapa = col(res, i, 3);
-            h->estado = col(res, i, 4);
-            h->promotor = col(res, i, 5);
+            h->cliente = db_col_str(res, i, 1);
+            h->telefono = db_col_str(res, i, 2);
+            h->etapa = db_col_str(res, i, 3);
+            h->estado = db_col_str(res, i, 4);
+            h->promotor = db_col_str(res, i, 5);
             h->actualizada = (time_t)db_col_i64(res, i, 6);
-            h->por = col(res, i, 7);
+            h->por = db_col_str(res, i, 7);
         }
     }
     PQclear(res);

@@ -6,13 +6,6 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-/* A column as an owned string, "" for NULL. */
-static char *
-col(const PGresult *res, int i, int c)
-{
-    return xstrdup(PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
-}
-
 int
 db_calendario(struct db *db, const char *desde, const char *hasta, struct db_calendario_dia **rows,
               size_t *n, struct err *e)
@@ -37,7 +30,7 @@ db_calendario(struct db *db, const char *desde, const char *hasta, struct db_cal
             db_col_copy(d->dia, sizeof d->dia, res, i, 1);
             db_col_copy(d->abre, sizeof d->abre, res, i, 2);
             db_col_copy(d->cierra, sizeof d->cierra, res, i, 3);
-            d->inhabil = col(res, i, 4);
+            d->inhabil = db_col_str(res, i, 4);
         }
     }
     PQclear(res);
@@ -96,12 +89,12 @@ db_calendario_cambios(struct db *db, int limite, struct db_calendario_cambio **r
 
             c->id = db_col_i64(res, i, 0);
             c->hecho_at = (time_t)db_col_i64(res, i, 1);
-            c->hecho_por = col(res, i, 2);
-            c->cambio = col(res, i, 3);
+            c->hecho_por = db_col_str(res, i, 2);
+            c->cambio = db_col_str(res, i, 3);
             db_col_copy(c->fecha, sizeof c->fecha, res, i, 4);
             db_col_copy(c->dia, sizeof c->dia, res, i, 5);
-            c->antes = col(res, i, 6);
-            c->despues = col(res, i, 7);
+            c->antes = db_col_str(res, i, 6);
+            c->despues = db_col_str(res, i, 7);
             c->recalculadas = db_col_int(res, i, 8);
         }
     }
@@ -134,7 +127,7 @@ cambio(struct db *db, const char *sql, int n, const char *const *p, int *recalcu
     rc = db_query_row(db, sql, n, p, &res, e);
     if (rc == RC_OK) {
         *recalculadas = db_col_int(res, 0, 0);
-        *mensaje = col(res, 0, 1);
+        *mensaje = db_col_str(res, 0, 1);
     }
     PQclear(res);
     return rc;

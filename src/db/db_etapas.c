@@ -6,13 +6,6 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-/* A column as an owned string, "" for NULL. */
-static char *
-col(const PGresult *res, int i, int c)
-{
-    return xstrdup(PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
-}
-
 int
 db_etapas(struct db *db, struct db_etapa_fila **rows, size_t *n, struct err *e)
 {
@@ -65,11 +58,11 @@ db_etapas_cambios(struct db *db, int limite, struct db_etapa_cambio **rows, size
 
             c->id = db_col_i64(res, i, 0);
             c->hecho_at = (time_t)db_col_i64(res, i, 1);
-            c->hecho_por = col(res, i, 2);
-            c->etapa = col(res, i, 3);
-            c->campo = col(res, i, 4);
-            c->anterior = col(res, i, 5);
-            c->nuevo = col(res, i, 6);
+            c->hecho_por = db_col_str(res, i, 2);
+            c->etapa = db_col_str(res, i, 3);
+            c->campo = db_col_str(res, i, 4);
+            c->anterior = db_col_str(res, i, 5);
+            c->nuevo = db_col_str(res, i, 6);
         }
     }
     PQclear(res);

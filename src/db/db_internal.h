@@ -51,6 +51,8 @@ bool db_col_bool(const PGresult *res, int row, int col);
 void db_col_copy(char *dst, size_t size, const PGresult *res, int row, int col);
 /* A newly allocated copy (the caller frees it), or NULL for SQL NULL. */
 char *db_col_dup(const PGresult *res, int row, int col);
+/* A newly allocated copy (the caller frees it), "" for SQL NULL. */
+char *db_col_str(const PGresult *res, int row, int col);
 
 /* Decimal text of an integer parameter ($n as text), in storage the caller owns. */
 struct db_num {

@@ -86,6 +86,12 @@ db_col_dup(const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
 }
 
+char *
+db_col_str(const PGresult *res, int row, int col)
+{
+    return xstrdup(PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
+}
+
 void
 db_array_elem(struct strbuf *sb, const char *s)
 {

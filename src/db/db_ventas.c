@@ -6,13 +6,6 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-/* A column as an owned string, "" for NULL. */
-static char *
-col(const PGresult *res, int i, int c)
-{
-    return xstrdup(PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
-}
-
 int
 db_ventas(struct db *db, const struct db_ventas_filtro *f, struct db_venta_fila **rows, size_t *n,
           struct err *e)
@@ -38,20 +31,20 @@ db_ventas(struct db *db, const struct db_ventas_filtro *f, struct db_venta_fila 
             struct db_venta_fila *v = &(*rows)[i];
 
             v->oportunidad_id = db_col_i64(res, i, 0);
-            v->folio = col(res, i, 1);
-            v->monto = col(res, i, 2);
-            v->producto = col(res, i, 3);
+            v->folio = db_col_str(res, i, 1);
+            v->monto = db_col_str(res, i, 2);
+            v->producto = db_col_str(res, i, 3);
             v->cancelada = db_col_bool(res, i, 4);
             v->registrada = (time_t)db_col_i64(res, i, 5);
             db_col_copy(v->fecha, sizeof v->fecha, res, i, 6);
-            v->promotor = col(res, i, 7);
-            v->promotor_nombre = col(res, i, 8);
-            v->cliente = col(res, i, 9);
-            v->convenio = col(res, i, 10);
+            v->promotor = db_col_str(res, i, 7);
+            v->promotor_nombre = db_col_str(res, i, 8);
+            v->cliente = db_col_str(res, i, 9);
+            v->convenio = db_col_str(res, i, 10);
             v->corregida = (time_t)db_col_i64(res, i, 11);
             v->cancelada_at = (time_t)db_col_i64(res, i, 12);
-            v->cancelada_por = col(res, i, 13);
-            v->motivo_cancelacion = col(res, i, 14);
+            v->cancelada_por = db_col_str(res, i, 13);
+            v->motivo_cancelacion = db_col_str(res, i, 14);
         }
     }
     PQclear(res);
