@@ -144,17 +144,9 @@ print_cambio(const struct cmd_ctx *ctx, struct db *db, int rc, int recalculadas,
              const struct err *e)
 {
     char num[24];
-    int status = 0;
 
-    if (rc != RC_OK) {
-        status = crm_cmd_fail(ctx, e);
-    } else {
-        snprintf(num, sizeof num, "%d", recalculadas);
-        crm_cmd_print_cambio(ctx, msg, "recalculadas", num, true, "mensaje", msg);
-    }
-    free(msg);
-    db_close(db);
-    return status;
+    snprintf(num, sizeof num, "%d", recalculadas);
+    return crm_cmd_cambio_hecho(ctx, db, rc, e, "recalculadas", num, true, msg);
 }
 
 static int

@@ -53,6 +53,14 @@ void crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char
                           const char *v1, bool v1_num, const char *k2, const char *v2);
 
 /*
+ * The end of a change made by an api function that answers with a sentence: e's refusal when
+ * rc is not RC_OK, else msg as crm_cmd_print_cambio prints it, with {k1: v1, "mensaje": msg}.
+ * Frees msg and closes db; returns the exit status (0 or 1).
+ */
+int crm_cmd_cambio_hecho(const struct cmd_ctx *ctx, struct db *db, int rc, const struct err *e,
+                         const char *k1, const char *v1, bool v1_num, char *msg);
+
+/*
  * Parses opportunity ids (positive integers) from pos[0..npos): at least 1, at most 1000.
  * *ids is allocated (caller frees). Returns 0, or 2 after printing usage.
  */

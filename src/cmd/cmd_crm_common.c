@@ -307,3 +307,18 @@ crm_cmd_solo_limite(const struct cmd_entry *entry, int argc, char **argv, int *o
     *out = (int)lim;
     return 0;
 }
+
+int
+crm_cmd_cambio_hecho(const struct cmd_ctx *ctx, struct db *db, int rc, const struct err *e,
+                     const char *k1, const char *v1, bool v1_num, char *msg)
+{
+    int status = 0;
+
+    if (rc != RC_OK)
+        status = crm_cmd_fail(ctx, e);
+    else
+        crm_cmd_print_cambio(ctx, msg != NULL ? msg : "", k1, v1, v1_num, "mensaje", msg);
+    free(msg);
+    db_close(db);
+    return status;
+}

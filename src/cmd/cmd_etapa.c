@@ -121,22 +121,6 @@ run_lista(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     return status;
 }
 
-/* The outcome of a change: its sentence, or {"etapa": "…", "mensaje": "…"}. */
-static int
-hecho(const struct cmd_ctx *ctx, struct db *db, int rc, const char *etapa, char *msg,
-      const struct err *e)
-{
-    int status = 0;
-
-    if (rc != RC_OK)
-        status = crm_cmd_fail(ctx, e);
-    else
-        crm_cmd_print_cambio(ctx, msg, "etapa", etapa, false, "mensaje", msg);
-    free(msg);
-    db_close(db);
-    return status;
-}
-
 /* --horas: a positive number of business hours with up to two decimals ("36", "7.5"). */
 static bool
 horas_validas(const char *s)
@@ -192,7 +176,7 @@ run_agregar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     rc = db_etapa_agregar(db, pos[0], tipo, horas, despues, k, &msg, &e);
-    return hecho(ctx, db, rc, pos[0], msg, &e);
+    return crm_cmd_cambio_hecho(ctx, db, rc, &e, "etapa", pos[0], false, msg);
 }
 
 static int
@@ -227,7 +211,7 @@ run_cambiar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     rc = db_etapa_cambiar(db, pos[0], nombre, horas, sin_timer, k, &msg, &e);
-    return hecho(ctx, db, rc, pos[0], msg, &e);
+    return crm_cmd_cambio_hecho(ctx, db, rc, &e, "etapa", pos[0], false, msg);
 }
 
 static int
@@ -248,7 +232,7 @@ run_mover(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     rc = db_etapa_mover(db, pos[0], despues, &msg, &e);
-    return hecho(ctx, db, rc, pos[0], msg, &e);
+    return crm_cmd_cambio_hecho(ctx, db, rc, &e, "etapa", pos[0], false, msg);
 }
 
 static int
@@ -265,7 +249,7 @@ activa(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
     rc = db_etapa_activa(db, pos[0], activar, &msg, &e);
-    return hecho(ctx, db, rc, pos[0], msg, &e);
+    return crm_cmd_cambio_hecho(ctx, db, rc, &e, "etapa", pos[0], false, msg);
 }
 
 static int

@@ -213,13 +213,6 @@ cmd_venta_cambio(struct cmd_ctx *ctx, const struct cmd_entry *entry)
         return 1;
     rc = corregir ? db_venta_corregir(db, id, monto, producto, folio, motivo, &msg, &e)
                   : db_venta_cancelar(db, id, motivo, &msg, &e);
-    if (rc != RC_OK) {
-        status = crm_cmd_fail(ctx, &e);
-    } else {
-        snprintf(num, sizeof num, "%ld", id);
-        crm_cmd_print_cambio(ctx, msg != NULL ? msg : "", "oportunidad", num, true, "mensaje", msg);
-    }
-    free(msg);
-    db_close(db);
-    return status;
+    snprintf(num, sizeof num, "%ld", id);
+    return crm_cmd_cambio_hecho(ctx, db, rc, &e, "oportunidad", num, true, msg);
 }
