@@ -54,13 +54,10 @@ grep -q " admin  *Documentación  *temporizador (h) *72 → 80$" "$out" &&
     fail "las etapas no quedaron como estaban"
 
 # An open kanban follows a stage renamed from another terminal ({"tabla":"etapas"}).
+escuchas=$(listen_count)
 start_app 100 30 --as prom1
 wait_for "Actualizado a las"
-deadline=$(($(date +%s) + E2E_TIMEOUT))
-until grep -q 'avisos: escuchando' "$E2E_HOME/embudo.log" 2>/dev/null; do
-    [ "$(date +%s)" -ge "$deadline" ] && fail "el cliente no empezó a escuchar avisos"
-    sleep 0.1
-done
+wait_listening "$escuchas"
 send 2
 wait_for "Interesado ·"
 eb --as admin etapa cambiar Interesado --nombre 'Interés' >/dev/null || fail "renombrar"

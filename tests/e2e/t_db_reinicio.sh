@@ -7,6 +7,7 @@
 
 E2E_ON_EXIT='eb db start'
 
+escuchas=$(listen_count)
 start_app 80 24 --as prom4
 wait_for "Actualizado a las"
 wait_for "● conectado"
@@ -32,11 +33,7 @@ wait_for "● conectado"   # retried with backoff: no key needed
 abiertas=$(sql_as prom4 "SELECT count(*) FROM crm.oportunidades WHERE estado = 'ABIERTA'")
 wait_match "│   Abiertas +$abiertas │\$"
 # LISTEN again after the restart: a prospect captured elsewhere appears without a key.
-deadline=$(($(date +%s) + E2E_TIMEOUT))
-until [ "$(grep -c 'avisos: escuchando' "$E2E_HOME/embudo.log")" -ge 2 ]; do
-    [ "$(date +%s)" -ge "$deadline" ] && fail "no volvió a escuchar avisos"
-    sleep 0.1
-done
+wait_listening $((escuchas + 1))
 eb --as prom4 captar --nombre "Prospecto Reinicio" --telefono 9990001002 >/dev/null ||
     fail "captar como prom4"
 wait_match "│   Abiertas +$((abiertas + 1)) │\$"

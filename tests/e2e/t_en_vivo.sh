@@ -20,17 +20,14 @@ report_latency() {
     echo "$E2E_NAME: $2 en $(($(now_ms) - $1)) ms"
 }
 
+escuchas=$(listen_count)
 start_app 80 24 --as prom2
 wait_for "Actualizado a las"
 wait_for "● conectado"
 wait_for "⚠ sin barrido"
 # The LISTEN connection is up once the log says so (a change before that is caught by
 # the re-read every pane does when LISTEN starts, but this scenario times the notify path).
-deadline=$(($(date +%s) + E2E_TIMEOUT))
-until grep -q 'avisos: escuchando' "$E2E_HOME/embudo.log" 2>/dev/null; do
-    [ "$(date +%s)" -ge "$deadline" ] && fail "el cliente no empezó a escuchar avisos"
-    sleep 0.1
-done
+wait_listening "$escuchas"
 
 abiertas=$(sql_as prom2 "SELECT count(*) FROM crm.oportunidades WHERE estado = 'ABIERTA'")
 expect_line "│   Abiertas +$abiertas │\$"
