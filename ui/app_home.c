@@ -15,6 +15,8 @@
  * comes back. Enter opens the one under the cursor in Detalle; Esc there comes back here.
  * The embudo marks those opportunities' cards with «✉» from this read (app_home_respuestas):
  * app_redraw after each read redraws it when it is the pane shown.
+ * `:calendario` shows the business calendar in place of all that until Esc (every profile; an
+ * admin changes it there: ui/calendario_vista.h).
  * Re-read on notifications of the history (a reply writes a row; so does every step that
  * attends one) and of the opportunities (a reassignment, a close), a promoter's on those
  * naming her; and on the sweep's heartbeat, so «hace 5 min» moves. A busy company notifies
@@ -32,6 +34,7 @@
 #include "db/db_respuestas.h"
 #include "ui/app_internal.h"
 #include "ui/app_reread.h"
+#include "ui/calendario_vista.h"
 #include "ui/pane/home_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
@@ -41,8 +44,14 @@
 /* Re-reads on notifications keep the database busy at most 1 / HOME_PAUSA of the time. */
 #define HOME_PAUSA 20
 
+#define SOLO_ADMIN KEYMAP_PERFIL(VM_PROFILE_ADMIN)
+
 static const struct keymap_entry home_keys[] = {
     { KEYMAP_HOME, { KK_ENTER, 0 }, ACTION_OPEN, "abrir la respuesta", true, 0 },
+    /* :calendario (sql/093): an admin's changes; the card's bar does not offer them. */
+    { KEYMAP_HOME, { KK_CHAR, 'A' }, ACTION_CAL_DAY_ADD, "agregar inhábil", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'X' }, ACTION_CAL_DAY_REMOVE, "quitar inhábil", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'E' }, ACTION_CAL_HOURS, "cambiar horario", true, SOLO_ADMIN },
 };
 
 struct home {
@@ -54,6 +63,7 @@ struct home {
     int page;     /* rows the list showed last: RePág/AvPág */
     int64_t *ids; /* the opportunities in resp, ascending: the embudo's «✉» */
     size_t nids;
+    struct calendario_vista *cal; /* ":calendario": shown in place of the card while open */
 };
 
 struct home_job {
@@ -195,6 +205,7 @@ home_create(struct app *a)
 
     h->a = a;
     respuestas_model_init(&h->resp);
+    h->cal = calendario_vista_new(a);
     app_reread_init(&h->reread, a, HOME_PAUSA, h, reread_load, reread_loading, NULL);
     return h;
 }
@@ -205,6 +216,7 @@ home_destroy(void *st)
     struct home *h = st;
 
     respuestas_model_fini(&h->resp);
+    calendario_vista_free(h->cal);
     free(h->ids);
     free(h);
 }
@@ -214,7 +226,11 @@ home_offers(const void *st, enum action act)
 {
     const struct home *h = st;
 
-    return act != ACTION_OPEN || h->resp.n > 0;
+    if (calendario_vista_abierta(h->cal))
+        return act != ACTION_OPEN && calendario_vista_offers(h->cal, act);
+    return act != ACTION_OPEN ? act != ACTION_CAL_DAY_ADD && act != ACTION_CAL_DAY_REMOVE &&
+                                    act != ACTION_CAL_HOURS
+                              : h->resp.n > 0;
 }
 
 static bool
@@ -224,6 +240,12 @@ home_key(void *st, enum action act, const struct key *k)
     int64_t id;
 
     (void)k;
+    if (calendario_vista_abierta(h->cal))
+        return calendario_vista_key(h->cal, act);
+    if (act == ACTION_CAL_DAY_ADD || act == ACTION_CAL_DAY_REMOVE || act == ACTION_CAL_HOURS) {
+        app_message(h->a, false, "El calendario se cambia desde :calendario.");
+        return true;
+    }
     if (act == ACTION_OPEN) {
         if ((id = respuestas_model_selected(&h->resp)) != 0)
             detalle_panel_open(h->a, id, "inicio");
@@ -254,6 +276,11 @@ home_draw(void *st, struct pane *p)
         .resp = a->profile != VM_PROFILE_UNKNOWN ? &h->resp : NULL,
     };
 
+    if (calendario_vista_abierta(h->cal)) {
+        calendario_vista_draw(h->cal, p);
+        return;
+    }
+
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
     in.ventas_mes = a->last.ventas_mes;
@@ -279,6 +306,14 @@ home_notify(void *st, const struct app_notify *n)
         h->reread.pending = true;
     if (h->reread.pending)
         app_reread_go(&h->reread, n->resync);
+    calendario_vista_notify(h->cal, n);
+}
+
+/* ":calendario": the only command routed here. */
+static int
+home_command(void *st, int argc, char **argv, struct err *e)
+{
+    return calendario_vista_command(((struct home *)st)->cal, argc, argv, e);
 }
 
 const struct pane_ops app_home_pane = {
@@ -293,5 +328,6 @@ const struct pane_ops app_home_pane = {
     .key = home_key,
     .draw = home_draw,
     .notify = home_notify,
+    .command = home_command,
     .offers = home_offers,
 };

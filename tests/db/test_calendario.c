@@ -5,7 +5,8 @@
  * prórroga after it does not move, each moved one has a TIMER_RECALCULADO row, and removing
  * the day brings every timer back to the instant it had, in a zone with daylight saving time
  * too; the same name again changes nothing and another renames; a weekly window opened or
- * closed re-lays timers from now; the log;
+ * closed re-lays timers from now, and every client listening hears of it (sql/096) unless it
+ * was refused; the log;
  * who may change it and every refusal; and the two ways a change meets a transaction that
  * uses the calendar: it waits for one that read it, and a deadlock with one that locked an
  * opportunity first is EB025 with nothing changed.
@@ -277,7 +278,7 @@ test_horario(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL);
     struct db_horario_dia h[7];
-    struct db *db;
+    struct db *db, *lis;
     struct err e = { 0 };
     char *msg = NULL;
     int n = -1;
@@ -288,7 +289,11 @@ test_horario(void **state)
                   " timer_aviso = api.sumar_horas_habiles(now(), 45) WHERE id = 1;"
                   "CREATE TABLE antes AS SELECT id, timer_vence FROM crm.oportunidades");
     db = dbt_connect(t, "ca_adm");
+    lis = dbt_connect(t, "ca_sup");
+    dbt_exec(lis, "LISTEN embudo");
     assert_int_equal(db_horario_cambiar(db, 7, "10:00", "14:00", &n, &msg, &e), RC_OK);
+    /* sql/096: every open client hears that the calendar changed. */
+    assert_non_null(strstr(dbt_avisos(lis), "{\"tabla\" : \"calendario\"}"));
     assert_string_equal(msg, dbt_scalar_tmp(t, adm,
                                             "SELECT 'el horario del domingo es 10:00–14:00 (antes"
                                             " cerrado); ' || CASE WHEN %d = 1 THEN '1 temporizador"
@@ -333,9 +338,12 @@ test_horario(void **state)
         assert_int_equal(db_horario_cambiar(db, d, NULL, NULL, &n, &msg, &e), RC_OK);
         free(msg);
     }
+    (void)dbt_avisos(lis);
     assert_int_equal(db_horario_cambiar(db, 6, NULL, NULL, &n, &msg, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB024");
     assert_null(msg);
+    assert_null(strstr(dbt_avisos(lis), "calendario")); /* refused: rolled back, told nobody */
+    db_close(lis);
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.horario_operativo"), 1);
     assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
     db_close(db);

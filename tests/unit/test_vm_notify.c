@@ -43,6 +43,8 @@ test_null_user_odd_payloads_and_overflow_mean_everyone(void **st)
     vm_notify_add(&n, "{\"tabla\":\"etapas\"}", 3); /* sql/095: no user, everyone's */
     assert_int_equal(n.tablas, APP_T_SWEEP | APP_T_ETAPAS);
     assert_true(n.all_users);
+    vm_notify_add(&n, "{\"tabla\":\"calendario\"}", 3); /* sql/096 */
+    assert_int_equal(n.tablas, APP_T_SWEEP | APP_T_ETAPAS | APP_T_CALENDARIO);
     vm_notify_add(&m, "{\"tabla\":\"usuarios\",\"usuario_id\":42}", 3);
     assert_int_equal(m.tablas, APP_T_USUARIOS);
     assert_true(vm_notify_names(&m, 42));

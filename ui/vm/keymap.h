@@ -120,6 +120,10 @@ enum action {
     /* a sale in force (sql/092): supervision, from :ventas and from Detalle */
     ACTION_SALE_CORRECT, /* its monto, producto or folio typed wrong */
     ACTION_SALE_CANCEL,  /* the lender declined the credit: it goes back to the bandeja */
+    /* An admin's business calendar (sql/093, `:calendario` in Inicio): */
+    ACTION_CAL_DAY_ADD,    /* a rest day (a date and its name) */
+    ACTION_CAL_DAY_REMOVE, /* the rest day under the cursor becomes a working day again */
+    ACTION_CAL_HOURS,      /* the weekday under the cursor: its window, or closed */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */

@@ -14,6 +14,7 @@ static const struct {
     { "sweep_runs", APP_T_SWEEP },
     { "usuarios", APP_T_USUARIOS },
     { "etapas", APP_T_ETAPAS },
+    { "calendario", APP_T_CALENDARIO },
 };
 
 /* The text right after "key": (blanks skipped), or NULL. */

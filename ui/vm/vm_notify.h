@@ -17,10 +17,11 @@ enum app_tabla {
     APP_T_LOTES = 1u << 1,
     APP_T_HISTORIAL = 1u << 2,
     APP_T_VENTAS = 1u << 3,
-    APP_T_SWEEP = 1u << 4,    /* "sweep_runs" */
-    APP_T_OTRA = 1u << 5,     /* a table this client does not know (or an unreadable payload) */
-    APP_T_USUARIOS = 1u << 6, /* a user's estado, team, cupo… changed (sql/078) */
-    APP_T_ETAPAS = 1u << 7,   /* the funnel's stages changed (sql/095): every kanban's columns */
+    APP_T_SWEEP = 1u << 4,      /* "sweep_runs" */
+    APP_T_OTRA = 1u << 5,       /* a table this client does not know (or an unreadable payload) */
+    APP_T_USUARIOS = 1u << 6,   /* a user's estado, team, cupo… changed (sql/078) */
+    APP_T_ETAPAS = 1u << 7,     /* the funnel's stages changed (sql/095): every kanban's columns */
+    APP_T_CALENDARIO = 1u << 8, /* the weekly hours or the rest days changed (sql/096) */
 };
 
 /*

@@ -1,0 +1,553 @@
+#include "ui/calendario_vista.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_calendario.h"
+#include "ui/app_internal.h"
+#include "ui/app_reread.h"
+#include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
+#include "ui/pane/calendario_pane.h"
+#include "ui/term/term.h"
+#include "ui/vm/calendario_vm.h"
+#include "ui/vm/fecha.h"
+#include "ui/vm/form_vm.h"
+#include "util/xmalloc.h"
+
+/* Re-reads on notifications keep the database busy at most 1 / CAL_PAUSA of the time. */
+#define CAL_PAUSA   20
+#define CAL_DIAS    365 /* the rest days listed: today and the next year */
+#define CAL_CAMBIOS 30  /* the changes listed, newest first */
+
+static const char SIN_CONEXION[] = "Sin conexión con la base de datos: no se puede guardar ahora."
+                                   " Lo escrito se conserva; Enter reintenta.";
+
+enum cal_write { CAL_AGREGAR, CAL_QUITAR, CAL_HORARIO };
+
+struct calendario_vista {
+    struct app *a;
+    struct calendario_model m;
+    struct calendario_vm vm;
+    unsigned gen;        /* :calendario and Esc bump it: an answer for an older one is dropped */
+    bool mostrar;        /* the read :calendario asked for: shown when it arrives */
+    bool loading, again; /* a read is in flight / another was asked meanwhile */
+    struct app_reread reread;
+    struct form_vm form; /* A and E */
+    bool form_open;
+    enum cal_write kind; /* which form is open */
+    int dia;             /* E: the weekday, 1 = Monday */
+    char quitar[11];     /* X: the rest day asked about, AAAA-MM-DD */
+};
+
+/* ---- the read ------------------------------------------------------------------------ */
+
+struct cal_job {
+    struct app_job base;
+    char desde[11], hasta[11];
+    unsigned gen;
+    bool mostrar;
+    struct db_horario_dia semana[7];
+    struct db_calendario_dia *dias;
+    size_t ndias;
+    struct db_calendario_cambio *cambios;
+    size_t ncambios;
+    struct calendario_vista *v;
+};
+
+static int
+cal_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct cal_job *j = (struct cal_job *)aj;
+    int rc = db_horario(db, j->semana, e);
+
+    if (rc == RC_OK)
+        rc = db_calendario(db, j->desde[0] != '\0' ? j->desde : NULL,
+                           j->hasta[0] != '\0' ? j->hasta : NULL, &j->dias, &j->ndias, e);
+    if (rc == RC_OK)
+        rc = db_calendario_cambios(db, CAL_CAMBIOS, &j->cambios, &j->ncambios, e);
+    return rc;
+}
+
+/* t as "30/11/26 10:15" in the business zone (as Detalle's history). */
+static void
+fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    app_tm(a, t, &tm);
+    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)(tm.tm_year + 1900) % 100u,
+             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+static void
+copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+static void
+cal_take(struct calendario_vista *v, const struct cal_job *j)
+{
+    struct calendario_semana semana[CALENDARIO_DIAS_SEMANA];
+    struct calendario_inhabil *dias = NULL;
+    struct calendario_cambio *cambios = NULL;
+    size_t nd = 0;
+
+    memset(semana, 0, sizeof semana);
+    for (int i = 0; i < CALENDARIO_DIAS_SEMANA; i++) {
+        copy(semana[i].nombre, sizeof semana[i].nombre, j->semana[i].nombre);
+        copy(semana[i].abre, sizeof semana[i].abre, j->semana[i].abre);
+        copy(semana[i].cierra, sizeof semana[i].cierra, j->semana[i].cierra);
+    }
+    /* Only the rest days of the range: the weekdays' windows are the week's. */
+    for (size_t i = 0; i < j->ndias; i++)
+        if (j->dias[i].inhabil != NULL && j->dias[i].inhabil[0] != '\0')
+            nd++;
+    if (nd > 0)
+        dias = xcalloc(nd, sizeof *dias);
+    nd = 0;
+    for (size_t i = 0; i < j->ndias; i++) {
+        const struct db_calendario_dia *d = &j->dias[i];
+
+        if (d->inhabil == NULL || d->inhabil[0] == '\0')
+            continue;
+        copy(dias[nd].fecha, sizeof dias[nd].fecha, d->fecha);
+        copy(dias[nd].dia, sizeof dias[nd].dia, d->dia);
+        copy(dias[nd].nombre, sizeof dias[nd].nombre, d->inhabil);
+        nd++;
+    }
+    if (j->ncambios > 0)
+        cambios = xcalloc(j->ncambios, sizeof *cambios);
+    for (size_t i = 0; i < j->ncambios; i++) {
+        const struct db_calendario_cambio *c = &j->cambios[i];
+        struct calendario_cambio *o = &cambios[i];
+
+        fmt_cuando(v->a, c->hecho_at, o->cuando, sizeof o->cuando);
+        copy(o->quien, sizeof o->quien, c->hecho_por);
+        copy(o->cambio, sizeof o->cambio, c->cambio);
+        copy(o->fecha, sizeof o->fecha, c->fecha);
+        copy(o->dia, sizeof o->dia, c->dia);
+        copy(o->antes, sizeof o->antes, c->antes);
+        copy(o->despues, sizeof o->despues, c->despues);
+        o->recalculadas = c->recalculadas;
+    }
+    copy(v->m.hasta, sizeof v->m.hasta, j->hasta);
+    calendario_model_take(&v->m, semana, dias, nd, cambios, j->ncambios);
+}
+
+static void cal_load(struct calendario_vista *v);
+
+static void
+cal_result(struct app_job *aj)
+{
+    struct cal_job *j = (struct cal_job *)aj;
+    struct calendario_vista *v = j->v;
+
+    v->loading = false;
+    app_reread_done(&v->reread);
+    if (j->gen == v->gen && aj->rc == RC_OK && (j->mostrar || v->m.abierto)) {
+        cal_take(v, j);
+        v->mostrar = false;
+        app_redraw(v->a);
+    } else if (j->gen == v->gen && aj->rc != RC_OK && j->mostrar) {
+        app_message(v->a, true, "No se pudo leer el calendario: %s", aj->e.msg);
+        v->mostrar = false;
+    }
+    if (v->again) {
+        v->again = false;
+        cal_load(v);
+    }
+}
+
+static void
+cal_release(struct app_job *aj)
+{
+    struct cal_job *j = (struct cal_job *)aj;
+
+    db_calendario_free(j->dias, j->ndias);
+    db_calendario_cambios_free(j->cambios, j->ncambios);
+    free(j);
+}
+
+/* One read at a time (a second ask while one runs is queued once). */
+static void
+cal_load(struct calendario_vista *v)
+{
+    struct cal_job *j;
+    long d;
+
+    if (v->loading) {
+        v->again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->v = v;
+    j->gen = v->gen;
+    j->mostrar = v->mostrar;
+    /* Today in the business zone and a year on; before the session told the zone's offset,
+     * the database's own today (and its 90 days). */
+    campanas_fecha(v->a, 0, j->desde, sizeof j->desde);
+    if (fecha_dias(j->desde, &d))
+        fecha_texto(d + CAL_DIAS, j->hasta);
+    else
+        j->desde[0] = '\0';
+    j->base.query = cal_query;
+    j->base.result = cal_result;
+    j->base.release = cal_release;
+    v->loading = true;
+    app_reread_started(&v->reread);
+    app_submit(v->a, &j->base);
+}
+
+static void
+reread_load(void *st)
+{
+    cal_load(st);
+}
+
+static bool
+reread_loading(void *st)
+{
+    return ((struct calendario_vista *)st)->loading;
+}
+
+static bool
+reread_wanted(void *st)
+{
+    return ((struct calendario_vista *)st)->m.abierto;
+}
+
+/* ---- the writes ---------------------------------------------------------------------- */
+
+struct cal_write_job {
+    struct app_job base;
+    enum cal_write kind;
+    char fecha[11]; /* AGREGAR, QUITAR */
+    char nombre[128];
+    int dia;                 /* HORARIO: 1 = Monday */
+    char abre[6], cierra[6]; /* "" = closed */
+    char msg[512];           /* on success, the database's sentence */
+    struct calendario_vista *v;
+};
+
+static int
+write_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct cal_write_job *j = (struct cal_write_job *)aj;
+    char *msg = NULL;
+    int n = 0, rc;
+
+    if (j->kind == CAL_AGREGAR)
+        rc = db_dia_inhabil_agregar(db, j->fecha, j->nombre, &n, &msg, e);
+    else if (j->kind == CAL_QUITAR)
+        rc = db_dia_inhabil_quitar(db, j->fecha, &n, &msg, e);
+    else
+        rc = db_horario_cambiar(db, j->dia, j->abre[0] != '\0' ? j->abre : NULL,
+                                j->cierra[0] != '\0' ? j->cierra : NULL, &n, &msg, e);
+    if (rc == RC_OK && msg != NULL && msg[0] != '\0') {
+        /* «El 12/12/2026 …»: a sentence for the bottom bar. */
+        snprintf(j->msg, sizeof j->msg, "%s", msg);
+        if (j->msg[0] >= 'a' && j->msg[0] <= 'z')
+            j->msg[0] = (char)(j->msg[0] - 'a' + 'A');
+    } else if (rc == RC_OK) {
+        snprintf(j->msg, sizeof j->msg, "Calendario cambiado.");
+    }
+    free(msg);
+    return rc;
+}
+
+/* The database's answer: the form closes on success, keeps what was typed on a refusal. */
+static void
+write_result(struct app_job *aj)
+{
+    struct cal_write_job *j = (struct cal_write_job *)aj;
+    struct calendario_vista *v = j->v;
+
+    if (aj->rc == RC_OK) {
+        if (v->form_open && j->kind != CAL_QUITAR)
+            app_form_close(v->a);
+        app_message(v->a, false, "%s", j->msg);
+        if (v->m.abierto)
+            cal_load(v); /* now; its notification comes too */
+    } else if (v->form_open && j->kind != CAL_QUITAR) {
+        form_vm_set_refusal(&v->form, aj->e.msg);
+    } else {
+        app_message(v->a, true, "%s", aj->e.msg);
+    }
+    app_redraw(v->a);
+}
+
+static struct cal_write_job *
+write_new(struct calendario_vista *v, enum cal_write kind)
+{
+    struct cal_write_job *j = xcalloc(1, sizeof *j);
+
+    j->kind = kind;
+    j->v = v;
+    j->base.query = write_query;
+    j->base.result = write_result;
+    j->base.release = NULL; /* free */
+    return j;
+}
+
+/* "7:30" → "07:30" (the form checked the shape). */
+static void
+hora(char *dst, size_t size, const char *v)
+{
+    int h = 0, m = 0;
+
+    if (v[0] == '\0' || sscanf(v, "%d:%d", &h, &m) != 2)
+        dst[0] = '\0';
+    else
+        snprintf(dst, size, "%02d:%02d", h % 100, m % 100);
+}
+
+static const char *const abierto_cerrado[] = { "abierto", "cerrado" };
+enum { HORARIO_ESTADO, HORARIO_ABRE, HORARIO_CIERRA };
+enum { AGREGAR_FECHA, AGREGAR_NOMBRE };
+
+static void
+form_submit(void *ctx, struct form_vm *f)
+{
+    struct calendario_vista *v = ctx;
+    struct cal_write_job *j;
+
+    if (!app_db_up(v->a)) {
+        form_vm_set_refusal(f, SIN_CONEXION);
+        f->sending = false;
+        return;
+    }
+    j = write_new(v, v->kind);
+    if (v->kind == CAL_AGREGAR) {
+        if (!calendario_fecha_iso(form_vm_value(f, AGREGAR_FECHA), j->fecha)) {
+            free(j); /* the field's check said so already */
+            f->sending = false;
+            return;
+        }
+        copy(j->nombre, sizeof j->nombre, form_vm_value(f, AGREGAR_NOMBRE));
+    } else {
+        j->dia = v->dia;
+        if (strcmp(form_vm_value(f, HORARIO_ESTADO), "abierto") == 0) {
+            hora(j->abre, sizeof j->abre, form_vm_value(f, HORARIO_ABRE));
+            hora(j->cierra, sizeof j->cierra, form_vm_value(f, HORARIO_CIERRA));
+            if (j->abre[0] == '\0' || j->cierra[0] == '\0') {
+                free(j);
+                form_vm_set_refusal(f, "Un día abierto necesita la hora a la que abre y la"
+                                       " hora a la que cierra (HH:MM).");
+                f->sending = false;
+                return;
+            }
+        }
+    }
+    app_submit(v->a, &j->base);
+}
+
+static void
+form_closed(void *ctx, struct form_vm *f)
+{
+    (void)f;
+    ((struct calendario_vista *)ctx)->form_open = false;
+}
+
+static const struct app_form_ops cal_form_ops = { form_submit, form_closed };
+
+static void
+agregar(struct calendario_vista *v)
+{
+    struct form_field *f;
+
+    if (!app_require_db(v->a, "cambiar el calendario"))
+        return;
+    v->kind = CAL_AGREGAR;
+    form_vm_init(&v->form, "Agregar un día inhábil");
+    form_vm_set_note(&v->form, "Ese día no corren los temporizadores: los que lo cruzan se"
+                               " recalculan y conservan las horas hábiles que les quedaban.");
+    if ((f = form_vm_add(&v->form, "Fecha (DD/MM/AAAA)", FORM_TEXT, true, NULL)) != NULL)
+        f->check = calendario_fecha_check;
+    if ((f = form_vm_add(&v->form, "Nombre", FORM_TEXT, true, NULL)) != NULL)
+        f->min_len = 2, f->max_len = 120;
+    v->form_open = true;
+    app_form_open(v->a, &v->form, &cal_form_ops, v);
+}
+
+static void
+horario(struct calendario_vista *v, int dia)
+{
+    const struct calendario_semana *s = &v->m.semana[dia - 1];
+    struct form_field *f;
+    char title[64];
+    size_t n = strlen(s->nombre);
+
+    if (!app_require_db(v->a, "cambiar el calendario"))
+        return;
+    v->kind = CAL_HORARIO;
+    v->dia = dia;
+    snprintf(title, sizeof title, "Horario de los %s%s", s->nombre,
+             n > 0 && s->nombre[n - 1] == 's' ? "" : "s");
+    form_vm_init(&v->form, title);
+    form_vm_set_note(&v->form, "Los temporizadores que corren esos días se recalculan y"
+                               " conservan las horas hábiles que les quedaban.");
+    if ((f = form_vm_add(&v->form, "Ese día", FORM_CHOICE, true,
+                         s->abre[0] != '\0' ? "abierto" : "cerrado")) != NULL) {
+        f->choices = abierto_cerrado;
+        f->nchoices = 2;
+    }
+    if ((f = form_vm_add(&v->form, "Abre (HH:MM)", FORM_TEXT, false, s->abre)) != NULL)
+        f->check = calendario_hora_check;
+    if ((f = form_vm_add(&v->form, "Cierra (HH:MM)", FORM_TEXT, false, s->cierra)) != NULL)
+        f->check = calendario_hora_check;
+    v->form_open = true;
+    app_form_open(v->a, &v->form, &cal_form_ops, v);
+}
+
+static void
+quitar_answer(struct app *a, bool yes, void *ctx)
+{
+    struct calendario_vista *v = ctx;
+    struct cal_write_job *j;
+
+    if (!yes) {
+        app_redraw(a);
+        return;
+    }
+    if (!app_require_db(a, "cambiar el calendario"))
+        return;
+    j = write_new(v, CAL_QUITAR);
+    memcpy(j->fecha, v->quitar, sizeof j->fecha);
+    app_submit(a, &j->base);
+}
+
+static void
+quitar(struct calendario_vista *v, const struct calendario_inhabil *d)
+{
+    char q[160], f[16];
+
+    if (!app_require_db(v->a, "cambiar el calendario"))
+        return;
+    memcpy(v->quitar, d->fecha, sizeof v->quitar);
+    /* Short enough for 80 columns with the «(s/n)» the bar adds; the last row names it. */
+    snprintf(q, sizeof q, "¿Quitar el día inhábil %s (%s)? Los temporizadores se recalculan.",
+             calendario_fecha_dmy(f, sizeof f, d->fecha), d->dia);
+    app_confirm_ask(v->a, q, quitar_answer, v);
+}
+
+/* ---- the view ------------------------------------------------------------------------ */
+
+struct calendario_vista *
+calendario_vista_new(struct app *a)
+{
+    struct calendario_vista *v = xcalloc(1, sizeof *v);
+
+    v->a = a;
+    calendario_model_init(&v->m);
+    app_reread_init(&v->reread, a, CAL_PAUSA, v, reread_load, reread_loading, reread_wanted);
+    return v;
+}
+
+void
+calendario_vista_free(struct calendario_vista *v)
+{
+    if (v == NULL)
+        return;
+    calendario_model_fini(&v->m);
+    free(v);
+}
+
+bool
+calendario_vista_abierta(const struct calendario_vista *v)
+{
+    return v->m.abierto;
+}
+
+int
+calendario_vista_command(struct calendario_vista *v, int argc, char **argv, struct err *e)
+{
+    (void)argc, (void)argv, (void)e; /* the command line took no words (max_args 0) */
+    if (!app_require_db(v->a, "consultar el calendario"))
+        return RC_OK;
+    v->gen++;
+    v->mostrar = true;
+    cal_load(v);
+    return RC_OK;
+}
+
+void
+calendario_vista_close(struct calendario_vista *v)
+{
+    calendario_model_close(&v->m);
+    v->gen++;
+    v->mostrar = false;
+    v->reread.pending = false;
+}
+
+static bool
+es_admin(const struct calendario_vista *v)
+{
+    return app_profile(v->a) == VM_PROFILE_ADMIN;
+}
+
+bool
+calendario_vista_offers(const struct calendario_vista *v, enum action act)
+{
+    if (act == ACTION_CAL_DAY_ADD)
+        return es_admin(v);
+    if (act == ACTION_CAL_DAY_REMOVE)
+        return es_admin(v) && calendario_model_inhabil(&v->m) != NULL;
+    if (act == ACTION_CAL_HOURS)
+        return es_admin(v) && calendario_model_weekday(&v->m) > 0;
+    return true;
+}
+
+bool
+calendario_vista_key(struct calendario_vista *v, enum action act)
+{
+    const struct calendario_inhabil *d = calendario_model_inhabil(&v->m);
+    int wd = calendario_model_weekday(&v->m);
+
+    if (act == ACTION_BACK) {
+        calendario_vista_close(v);
+        app_redraw(v->a);
+        return true;
+    }
+    if (act == ACTION_CAL_DAY_ADD || act == ACTION_CAL_DAY_REMOVE || act == ACTION_CAL_HOURS) {
+        if (!es_admin(v))
+            app_message(v->a, false, "Solo un administrador cambia el calendario.");
+        else if (act == ACTION_CAL_DAY_ADD)
+            agregar(v);
+        else if (act == ACTION_CAL_DAY_REMOVE && d != NULL)
+            quitar(v, d);
+        else if (act == ACTION_CAL_DAY_REMOVE)
+            app_message(v->a, false, "Elija un día inhábil (columna de la derecha) para quitarlo.");
+        else if (wd > 0)
+            horario(v, wd);
+        else
+            app_message(v->a, false, "Elija un día de la semana (columna de la izquierda).");
+        return true;
+    }
+    if (calendario_model_move(&v->m, act, v->vm.page)) {
+        app_redraw(v->a);
+        return true;
+    }
+    return false;
+}
+
+void
+calendario_vista_draw(struct calendario_vista *v, struct pane *p)
+{
+    v->m.ascii = term_ascii();
+    v->m.admin = es_admin(v);
+    copy(v->m.zona, sizeof v->m.zona, v->a->zona);
+    calendario_vm_build(&v->vm, &v->m, p->w, p->h);
+    calendario_pane_draw(p, &v->vm);
+}
+
+void
+calendario_vista_notify(struct calendario_vista *v, const struct app_notify *n)
+{
+    if (v->m.abierto && (n->resync || (n->tablas & (APP_T_CALENDARIO | APP_T_OTRA)) != 0))
+        v->reread.pending = true;
+    if (v->reread.pending && v->m.abierto)
+        app_reread_go(&v->reread, n->resync);
+}
