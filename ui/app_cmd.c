@@ -47,6 +47,8 @@ const struct cmdline_cmd app_commands[] = {
     { "envejecimiento", "[LOGIN]", "cuánto llevan las abiertas en su etapa", NULL, "promotor", 0,
       1 },
     { "calendario", "", "horario, días inhábiles y sus cambios (en Inicio)", NULL, NULL, 0, 0 },
+    { "etapas", "", "las etapas del embudo, sus temporizadores y cambios (en Inicio)", NULL, NULL,
+      0, 0 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
@@ -54,17 +56,18 @@ const struct cmdline_cmd app_commands[] = {
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = {
-    "asignacion", "repartir", "",       "bandeja", "embudo", "embudo", "estadisticas",
-    "informe",    "informe",  "inicio", NULL,      NULL,     NULL,     NULL
-};
+static const char *const command_pane[] = { "asignacion",   "repartir", "",
+                                            "bandeja",      "embudo",   "embudo",
+                                            "estadisticas", "informe",  "informe",
+                                            "inicio",       "inicio",   NULL,
+                                            NULL,           NULL,       NULL };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
 
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
-static const bool command_writes[] = { true,  true,  true,  false, false, false, false,
+static const bool command_writes[] = { true,  true,  true,  false, false, false, false, false,
                                        false, false, false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],

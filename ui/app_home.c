@@ -15,8 +15,9 @@
  * comes back. Enter opens the one under the cursor in Detalle; Esc there comes back here.
  * The embudo marks those opportunities' cards with «✉» from this read (app_home_respuestas):
  * app_redraw after each read redraws it when it is the pane shown.
- * `:calendario` shows the business calendar in place of all that until Esc (every profile; an
- * admin changes it there: ui/calendario_vista.h).
+ * `:calendario` and `:etapas` show the business calendar or the funnel's stages in place of
+ * all that until Esc (every profile; an admin changes them there: ui/calendario_vista.h,
+ * ui/etapas_vista.h). One at a time: opening one closes the other.
  * Re-read on notifications of the history (a reply writes a row; so does every step that
  * attends one) and of the opportunities (a reassignment, a close), a promoter's on those
  * naming her; and on the sweep's heartbeat, so «hace 5 min» moves. A busy company notifies
@@ -35,6 +36,7 @@
 #include "ui/app_internal.h"
 #include "ui/app_reread.h"
 #include "ui/calendario_vista.h"
+#include "ui/etapas_vista.h"
 #include "ui/pane/home_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
@@ -48,11 +50,21 @@
 
 static const struct keymap_entry home_keys[] = {
     { KEYMAP_HOME, { KK_ENTER, 0 }, ACTION_OPEN, "abrir la respuesta", true, 0 },
-    /* :calendario (sql/093): an admin's changes; the card's bar does not offer them. */
-    { KEYMAP_HOME, { KK_CHAR, 'A' }, ACTION_CAL_DAY_ADD, "agregar inhábil", true, SOLO_ADMIN },
-    { KEYMAP_HOME, { KK_CHAR, 'X' }, ACTION_CAL_DAY_REMOVE, "quitar inhábil", true, SOLO_ADMIN },
-    { KEYMAP_HOME, { KK_CHAR, 'E' }, ACTION_CAL_HOURS, "cambiar horario", true, SOLO_ADMIN },
+    /* :calendario (sql/093) and :etapas (sql/095): an admin's changes; each view offers
+       what works on its cursor's row, the card none. */
+    { KEYMAP_HOME, { KK_CHAR, 'A' }, ACTION_ITEM_ADD, "agregar", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'E' }, ACTION_ITEM_EDIT, "cambiar", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'M' }, ACTION_ITEM_MOVE, "cambiar de lugar", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'X' }, ACTION_ITEM_REMOVE, "quitar", true, SOLO_ADMIN },
+    { KEYMAP_HOME, { KK_CHAR, 'R' }, ACTION_ITEM_RESTORE, "regresar", true, SOLO_ADMIN },
 };
+
+static bool
+item_action(enum action act)
+{
+    return act == ACTION_ITEM_ADD || act == ACTION_ITEM_EDIT || act == ACTION_ITEM_MOVE ||
+           act == ACTION_ITEM_REMOVE || act == ACTION_ITEM_RESTORE;
+}
 
 struct home {
     struct app *a;
@@ -64,6 +76,7 @@ struct home {
     int64_t *ids; /* the opportunities in resp, ascending: the embudo's «✉» */
     size_t nids;
     struct calendario_vista *cal; /* ":calendario": shown in place of the card while open */
+    struct etapas_vista *et;      /* ":etapas": the same */
 };
 
 struct home_job {
@@ -206,6 +219,7 @@ home_create(struct app *a)
     h->a = a;
     respuestas_model_init(&h->resp);
     h->cal = calendario_vista_new(a);
+    h->et = etapas_vista_new(a);
     app_reread_init(&h->reread, a, HOME_PAUSA, h, reread_load, reread_loading, NULL);
     return h;
 }
@@ -217,6 +231,7 @@ home_destroy(void *st)
 
     respuestas_model_fini(&h->resp);
     calendario_vista_free(h->cal);
+    etapas_vista_free(h->et);
     free(h->ids);
     free(h);
 }
@@ -227,10 +242,11 @@ home_offers(const void *st, enum action act)
     const struct home *h = st;
 
     if (calendario_vista_abierta(h->cal))
-        return act != ACTION_OPEN && calendario_vista_offers(h->cal, act);
-    return act != ACTION_OPEN ? act != ACTION_CAL_DAY_ADD && act != ACTION_CAL_DAY_REMOVE &&
-                                    act != ACTION_CAL_HOURS
-                              : h->resp.n > 0;
+        return act != ACTION_OPEN && act != ACTION_ITEM_MOVE && act != ACTION_ITEM_RESTORE &&
+               calendario_vista_offers(h->cal, act);
+    if (etapas_vista_abierta(h->et))
+        return act != ACTION_OPEN && etapas_vista_offers(h->et, act);
+    return act != ACTION_OPEN ? !item_action(act) : h->resp.n > 0;
 }
 
 static bool
@@ -242,8 +258,12 @@ home_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (calendario_vista_abierta(h->cal))
         return calendario_vista_key(h->cal, act);
-    if (act == ACTION_CAL_DAY_ADD || act == ACTION_CAL_DAY_REMOVE || act == ACTION_CAL_HOURS) {
-        app_message(h->a, false, "El calendario se cambia desde :calendario.");
+    if (etapas_vista_abierta(h->et))
+        return etapas_vista_key(h->et, act);
+    if (item_action(act)) {
+        app_message(h->a, false,
+                    "El calendario se cambia desde :calendario; las etapas, desde"
+                    " :etapas.");
         return true;
     }
     if (act == ACTION_OPEN) {
@@ -280,6 +300,10 @@ home_draw(void *st, struct pane *p)
         calendario_vista_draw(h->cal, p);
         return;
     }
+    if (etapas_vista_abierta(h->et)) {
+        etapas_vista_draw(h->et, p);
+        return;
+    }
 
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
@@ -307,13 +331,21 @@ home_notify(void *st, const struct app_notify *n)
     if (h->reread.pending)
         app_reread_go(&h->reread, n->resync);
     calendario_vista_notify(h->cal, n);
+    etapas_vista_notify(h->et, n);
 }
 
-/* ":calendario": the only command routed here. */
+/* ":calendario" and ":etapas", the commands routed here (argv[0] is the whole name). */
 static int
 home_command(void *st, int argc, char **argv, struct err *e)
 {
-    return calendario_vista_command(((struct home *)st)->cal, argc, argv, e);
+    struct home *h = st;
+
+    if (strcmp(argv[0], "etapas") == 0) {
+        calendario_vista_close(h->cal);
+        return etapas_vista_command(h->et, argc, argv, e);
+    }
+    etapas_vista_close(h->et);
+    return calendario_vista_command(h->cal, argc, argv, e);
 }
 
 const struct pane_ops app_home_pane = {

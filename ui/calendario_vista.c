@@ -491,11 +491,11 @@ es_admin(const struct calendario_vista *v)
 bool
 calendario_vista_offers(const struct calendario_vista *v, enum action act)
 {
-    if (act == ACTION_CAL_DAY_ADD)
+    if (act == ACTION_ITEM_ADD)
         return es_admin(v);
-    if (act == ACTION_CAL_DAY_REMOVE)
+    if (act == ACTION_ITEM_REMOVE)
         return es_admin(v) && calendario_model_inhabil(&v->m) != NULL;
-    if (act == ACTION_CAL_HOURS)
+    if (act == ACTION_ITEM_EDIT)
         return es_admin(v) && calendario_model_weekday(&v->m) > 0;
     return true;
 }
@@ -511,14 +511,14 @@ calendario_vista_key(struct calendario_vista *v, enum action act)
         app_redraw(v->a);
         return true;
     }
-    if (act == ACTION_CAL_DAY_ADD || act == ACTION_CAL_DAY_REMOVE || act == ACTION_CAL_HOURS) {
+    if (act == ACTION_ITEM_ADD || act == ACTION_ITEM_REMOVE || act == ACTION_ITEM_EDIT) {
         if (!es_admin(v))
             app_message(v->a, false, "Solo un administrador cambia el calendario.");
-        else if (act == ACTION_CAL_DAY_ADD)
+        else if (act == ACTION_ITEM_ADD)
             agregar(v);
-        else if (act == ACTION_CAL_DAY_REMOVE && d != NULL)
+        else if (act == ACTION_ITEM_REMOVE && d != NULL)
             quitar(v, d);
-        else if (act == ACTION_CAL_DAY_REMOVE)
+        else if (act == ACTION_ITEM_REMOVE)
             app_message(v->a, false, "Elija un día inhábil (columna de la derecha) para quitarlo.");
         else if (wd > 0)
             horario(v, wd);

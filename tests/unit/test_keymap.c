@@ -477,9 +477,11 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_CORRECT_DATA));      /* a lead's data (Detalle's e) */
     assert_true(keymap_action_writes(ACTION_SALE_CORRECT));      /* a sale's data (E) */
     assert_true(keymap_action_writes(ACTION_SALE_CANCEL));       /* a sale the lender declined */
-    assert_true(keymap_action_writes(ACTION_CAL_DAY_ADD));       /* the calendar: a rest day, */
-    assert_true(keymap_action_writes(ACTION_CAL_DAY_REMOVE));    /* one taken back */
-    assert_true(keymap_action_writes(ACTION_CAL_HOURS));         /* and a weekday's hours */
+    assert_true(keymap_action_writes(ACTION_ITEM_ADD));          /* Inicio's admin lists: add, */
+    assert_true(keymap_action_writes(ACTION_ITEM_EDIT));         /* change, */
+    assert_true(keymap_action_writes(ACTION_ITEM_REMOVE));       /* take out, */
+    assert_true(keymap_action_writes(ACTION_ITEM_MOVE));         /* move */
+    assert_true(keymap_action_writes(ACTION_ITEM_RESTORE));      /* and bring back */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 

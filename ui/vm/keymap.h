@@ -120,10 +120,13 @@ enum action {
     /* a sale in force (sql/092): supervision, from :ventas and from Detalle */
     ACTION_SALE_CORRECT, /* its monto, producto or folio typed wrong */
     ACTION_SALE_CANCEL,  /* the lender declined the credit: it goes back to the bandeja */
-    /* An admin's business calendar (sql/093, `:calendario` in Inicio): */
-    ACTION_CAL_DAY_ADD,    /* a rest day (a date and its name) */
-    ACTION_CAL_DAY_REMOVE, /* the rest day under the cursor becomes a working day again */
-    ACTION_CAL_HOURS,      /* the weekday under the cursor: its window, or closed */
+    /* An admin's lists in Inicio: the calendar (`:calendario`, sql/093) and the stages
+     * (`:etapas`, sql/095); each view says what they do on its row. */
+    ACTION_ITEM_ADD,     /* a rest day; a stage */
+    ACTION_ITEM_EDIT,    /* the weekday's hours; the stage's name, timer or attempts */
+    ACTION_ITEM_REMOVE,  /* the rest day; the stage out of the funnel */
+    ACTION_ITEM_MOVE,    /* the stage to another place */
+    ACTION_ITEM_RESTORE, /* the stage back into the funnel */
     /* the funnel report (informe): its range of dates */
     ACTION_PERIOD_PREV,  /* the whole range one period back */
     ACTION_PERIOD_NEXT,  /* one period forward (never past today) */
