@@ -308,6 +308,8 @@ home_draw(void *st, struct pane *p)
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
     in.ventas_mes = a->last.ventas_mes;
+    in.inhabil_fecha = a->last.inhabil_fecha;
+    in.inhabil_nombre = a->last.inhabil_nombre;
     if (!dinero_centavos(a->last.ventas_mes_monto, &in.ventas_centavos))
         in.ventas_centavos = 0;
     home_vm_build(&h->vm, &in, p->w, p->h);
@@ -321,7 +323,8 @@ home_notify(void *st, const struct app_notify *n)
     struct home *h = st;
     unsigned rel = APP_T_HISTORIAL | APP_T_OPORTUNIDADES | APP_T_SWEEP;
 
-    if (!n->resync && (n->tablas & (APP_T_OPORTUNIDADES | APP_T_VENTAS | APP_T_OTRA)) != 0)
+    if (!n->resync &&
+        (n->tablas & (APP_T_OPORTUNIDADES | APP_T_VENTAS | APP_T_CALENDARIO | APP_T_OTRA)) != 0)
         app_refresh(h->a); /* a resync re-reads the session already */
     /* A promoter's replies are on her own opportunities; the heartbeat ages them. */
     if (n->resync ||

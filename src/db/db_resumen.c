@@ -41,7 +41,13 @@ static const char sql_resumen[] =
     " count(*) FILTER (WHERE o.estado = 'GANADA'),"
     " count(*) FILTER (WHERE o.estado = 'DEVUELTA'),"
     " count(*) FILTER (WHERE o.estado = 'DESCARTADA'),"
-    " (SELECT count(*) FROM mes), (SELECT coalesce(sum(mes.monto), 0)::text FROM mes)"
+    " (SELECT count(*) FROM mes), (SELECT coalesce(sum(mes.monto), 0)::text FROM mes),"
+    " coalesce((SELECT d.fecha::text FROM crm.dias_inhabiles d"
+    "           WHERE d.fecha >= (now() AT TIME ZONE crm.zona())::date"
+    "           ORDER BY d.fecha LIMIT 1), ''),"
+    " coalesce((SELECT d.nombre FROM crm.dias_inhabiles d"
+    "           WHERE d.fecha >= (now() AT TIME ZONE crm.zona())::date"
+    "           ORDER BY d.fecha LIMIT 1), '')"
     " FROM crm.oportunidades o";
 
 static void
@@ -62,7 +68,7 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 
     if (rc != RC_OK)
         goto out;
-    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 2) {
+    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 4) {
         rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
         goto out;
     }
@@ -76,6 +82,10 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
     out->ventas_mes = strtoll(PQgetvalue(res, 0, 4 + RESUMEN_ESTADOS), NULL, 10);
     copy_text(out->ventas_mes_monto, sizeof out->ventas_mes_monto,
               PQgetvalue(res, 0, 5 + RESUMEN_ESTADOS));
+    copy_text(out->inhabil_fecha, sizeof out->inhabil_fecha,
+              PQgetvalue(res, 0, 6 + RESUMEN_ESTADOS));
+    copy_text(out->inhabil_nombre, sizeof out->inhabil_nombre,
+              PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
 out:
     PQclear(res);
     return rc;

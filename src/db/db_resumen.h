@@ -1,7 +1,8 @@
 /*
  * db_resumen — the numbers of the client's home screen: who the session is, how many
  * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
- * sales in force she may see registered this month (sql/092) with their amount.
+ * sales in force she may see registered this month (sql/092) with their amount, and the next
+ * rest day of the business calendar (sql/093), today's included.
  *
  * One statement, read-only; row-level security decides what "visible" means (own,
  * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
@@ -30,6 +31,8 @@ struct resumen {
     long long oportunidades[RESUMEN_ESTADOS];
     long long ventas_mes;      /* sales in force registered since the 1st, business zone */
     char ventas_mes_monto[32]; /* their sum as the database writes it, "119000.00" */
+    char inhabil_fecha[11];    /* the next rest day, AAAA-MM-DD; "" when none is declared */
+    char inhabil_nombre[128];
 };
 
 /* The database's spelling of an estado ("EN_BANDEJA"). */

@@ -1,8 +1,9 @@
 /*
  * test_resumen — db_resumen_load against a real database: who the session is, and the
  * counts row-level security lets each profile see, the month's sales in force among them
- * (not a cancelled one, not last month's); failures keep the db.h mapping (a lost
- * connection is 08006, which the client uses to reconnect).
+ * (not a cancelled one, not last month's), and the next rest day (today's counts, yesterday's
+ * does not, none when none is declared); failures keep the db.h mapping (a lost connection is
+ * 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +136,38 @@ test_last_months_sale_is_not_this_months(void **state)
     assert_resumen(*state, "res_prom2", "PROMOTOR", "Promotor Dos", prom2, 0, "0");
 }
 
+/* The next rest day from today on (business zone), for everyone; "" when none is declared. */
+static void
+test_next_rest_day(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p = dbt_connect(t, "res_prom1");
+    struct resumen r;
+    struct err e = { 0 };
+
+    dbt_exec(adm, "DELETE FROM crm.dias_inhabiles;"
+                  "INSERT INTO crm.dias_inhabiles (fecha, nombre) VALUES"
+                  " ((now() AT TIME ZONE crm.zona())::date - 1, 'Ayer'),"
+                  " ((now() AT TIME ZONE crm.zona())::date + 40, 'Lejano'),"
+                  " ((now() AT TIME ZONE crm.zona())::date + 3, 'Día de la Candelaria')");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.inhabil_fecha,
+                        dbt_scalar_tmp(t, adm, "SELECT ((now() AT TIME ZONE crm.zona())::date"
+                                               " + 3)::text"));
+    assert_string_equal(r.inhabil_nombre, "Día de la Candelaria");
+    dbt_exec(adm, "UPDATE crm.dias_inhabiles SET fecha = (now() AT TIME ZONE crm.zona())::date"
+                  " WHERE nombre = 'Lejano'");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.inhabil_nombre, "Lejano"); /* today is still ahead of her */
+    dbt_exec(adm, "DELETE FROM crm.dias_inhabiles WHERE fecha >= (now() AT TIME ZONE"
+                  " crm.zona())::date - 1");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.inhabil_fecha, "");
+    assert_string_equal(r.inhabil_nombre, "");
+    db_close(p);
+    db_close(adm);
+}
+
 static void
 test_lost_connection_is_08006(void **state)
 {
@@ -177,6 +210,7 @@ main(void)
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_login_that_is_not_a_crm_user_has_no_profile, setup,
                                         dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_next_rest_day, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_is_08006, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_missing_schema_is_a_db_error_not_a_lost_connection,
                                         dbt_setup_empty, dbt_teardown),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/dinero.h"
+#include "ui/vm/fecha.h"
 #include "util/strbuf.h"
 
 enum {
@@ -96,6 +97,29 @@ put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int e
              in->loaded ? ventas_txt(ventas, sizeof ventas, in) : buf, ROLE_HEADING);
 }
 
+/* «Próximo día inhábil: viernes 25/12/2026, Navidad» on row y when one is declared (the
+ * timers do not run that day). Returns the row after it. */
+static int
+put_inhabil(struct home_vm *vm, const struct home_info *in, int y, int x)
+{
+    static const char *const dias[7] = { "lunes",   "martes", "miércoles", "jueves",
+                                         "viernes", "sábado", "domingo" };
+    struct vm_line *l = row(vm, y);
+    const char *f = in->inhabil_fecha;
+    char buf[VM_SPAN_BYTES];
+    long d;
+
+    if (!in->loaded || f == NULL || !fecha_dias(f, &d))
+        return y;
+    if (l != NULL) {
+        snprintf(buf, sizeof buf, "Próximo día inhábil: %s %.2s/%.2s/%.4s, %s",
+                 dias[((d % 7) + 7 + 3) % 7], f + 8, f + 5, f,
+                 in->inhabil_nombre != NULL ? in->inhabil_nombre : "");
+        vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
+    }
+    return y + 1;
+}
+
 /* The lines under the card: freshness, loading, and the last error. Returns the row after
  * them. */
 static int
@@ -149,10 +173,11 @@ home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int hei
         vm->card = (struct vm_box){ .y = 1, .x = 2, .h = CARD_H, .w = cw };
         snprintf(vm->card.title, sizeof vm->card.title, " Resumen ");
         put_counts(vm, in, 2, 4, 2 + cw - 2);
-        put_respuestas(vm, in, put_footer(vm, in, 1 + CARD_H + 1, 2), 2);
+        put_respuestas(vm, in, put_footer(vm, in, put_inhabil(vm, in, 1 + CARD_H + 1, 2), 2), 2);
     } else {
         put_counts(vm, in, 0, 1, width - 1);
-        put_respuestas(vm, in, put_footer(vm, in, 9, 1), 1);
+        /* the counts end with the sales on row 4 + HOME_ESTADOS; a blank row, then the rest */
+        put_respuestas(vm, in, put_footer(vm, in, put_inhabil(vm, in, 6 + HOME_ESTADOS, 1), 1), 1);
     }
 }
 
