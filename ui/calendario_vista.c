@@ -296,12 +296,12 @@ write_new(struct calendario_vista *v, enum cal_write kind)
 static void
 hora(char *dst, size_t size, const char *v)
 {
-    int h = 0, m = 0;
+    unsigned h = 0, m = 0;
 
-    if (v[0] == '\0' || sscanf(v, "%d:%d", &h, &m) != 2)
+    if (v[0] == '\0' || sscanf(v, "%u:%u", &h, &m) != 2)
         dst[0] = '\0';
     else
-        snprintf(dst, size, "%02d:%02d", h % 100, m % 100);
+        snprintf(dst, size, "%02u:%02u", h % 24u, m % 60u);
 }
 
 static const char *const abierto_cerrado[] = { "abierto", "cerrado" };

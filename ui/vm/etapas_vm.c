@@ -124,7 +124,7 @@ horas_corto(const char *h, char *buf, size_t size)
 void
 etapas_cambio_texto(const struct etapas_cambio *c, char *buf, size_t size)
 {
-    char a[64], b[64];
+    char a[sizeof c->anterior + 4], b[sizeof c->nuevo + 4];
 
     if (strcmp(c->campo, "alta") == 0)
         snprintf(buf, size, "alta: %s", c->nuevo);
