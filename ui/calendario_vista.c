@@ -23,7 +23,9 @@
 static const char SIN_CONEXION[] = "Sin conexión con la base de datos: no se puede guardar ahora."
                                    " Lo escrito se conserva; Enter reintenta.";
 
-enum cal_write { CAL_AGREGAR, CAL_QUITAR, CAL_HORARIO };
+/* AGREGAR writes a rest day or a special date (the form says which); QUITAR and NORMAL take
+ * one back; HORARIO a weekday's window. */
+enum cal_write { CAL_AGREGAR, CAL_QUITAR, CAL_NORMAL, CAL_HORARIO };
 
 struct calendario_vista {
     struct app *a;
@@ -37,7 +39,8 @@ struct calendario_vista {
     bool form_open;
     enum cal_write kind; /* which form is open */
     int dia;             /* E: the weekday, 1 = Monday */
-    char quitar[11];     /* X: the rest day asked about, AAAA-MM-DD */
+    char quitar[11];     /* X: the rest day or special date asked about, AAAA-MM-DD */
+    bool quitar_especial; /* X: it is a special date (back to its weekday's hours) */
 };
 
 /* ---- the read ------------------------------------------------------------------------ */
@@ -101,21 +104,22 @@ cal_take(struct calendario_vista *v, const struct cal_job *j)
         copy(semana[i].abre, sizeof semana[i].abre, j->semana[i].abre);
         copy(semana[i].cierra, sizeof semana[i].cierra, j->semana[i].cierra);
     }
-    /* Only the rest days of the range: the weekdays' windows are the week's. */
-    for (size_t i = 0; i < j->ndias; i++)
-        if (j->dias[i].inhabil != NULL && j->dias[i].inhabil[0] != '\0')
-            nd++;
-    if (nd > 0)
-        dias = xcalloc(nd, sizeof *dias);
-    nd = 0;
+    /* Only the rest days and the special dates of the range (a rest day wins over a special
+     * date: it is closed); the other days' windows are the week's. */
+    dias = xcalloc(j->ndias + 1, sizeof *dias);
     for (size_t i = 0; i < j->ndias; i++) {
         const struct db_calendario_dia *d = &j->dias[i];
+        bool especial = d->inhabil[0] == '\0' && d->especial[0] != '\0';
 
-        if (d->inhabil == NULL || d->inhabil[0] == '\0')
+        if (d->inhabil[0] == '\0' && !especial)
             continue;
         copy(dias[nd].fecha, sizeof dias[nd].fecha, d->fecha);
         copy(dias[nd].dia, sizeof dias[nd].dia, d->dia);
-        copy(dias[nd].nombre, sizeof dias[nd].nombre, d->inhabil);
+        copy(dias[nd].nombre, sizeof dias[nd].nombre, especial ? d->especial : d->inhabil);
+        if (especial) {
+            copy(dias[nd].abre, sizeof dias[nd].abre, d->abre);
+            copy(dias[nd].cierra, sizeof dias[nd].cierra, d->cierra);
+        }
         nd++;
     }
     if (j->ncambios > 0)
@@ -224,10 +228,10 @@ reread_wanted(void *st)
 struct cal_write_job {
     struct app_job base;
     enum cal_write kind;
-    char fecha[11]; /* AGREGAR, QUITAR */
+    char fecha[11]; /* AGREGAR, QUITAR, NORMAL */
     char nombre[128];
     int dia;                 /* HORARIO: 1 = Monday */
-    char abre[6], cierra[6]; /* "" = closed */
+    char abre[6], cierra[6]; /* HORARIO, AGREGAR: "" = closed (a rest day) */
     char msg[512];           /* on success, the database's sentence */
     struct calendario_vista *v;
 };
@@ -239,10 +243,14 @@ write_query(struct db *db, struct app_job *aj, struct err *e)
     char *msg = NULL;
     int n = 0, rc;
 
-    if (j->kind == CAL_AGREGAR)
+    if (j->kind == CAL_AGREGAR && j->abre[0] == '\0')
         rc = db_dia_inhabil_agregar(db, j->fecha, j->nombre, &n, &msg, e);
+    else if (j->kind == CAL_AGREGAR)
+        rc = db_dia_especial_agregar(db, j->fecha, j->abre, j->cierra, j->nombre, &n, &msg, e);
     else if (j->kind == CAL_QUITAR)
         rc = db_dia_inhabil_quitar(db, j->fecha, &n, &msg, e);
+    else if (j->kind == CAL_NORMAL)
+        rc = db_dia_especial_quitar(db, j->fecha, &n, &msg, e);
     else
         rc = db_horario_cambiar(db, j->dia, j->abre[0] != '\0' ? j->abre : NULL,
                                 j->cierra[0] != '\0' ? j->cierra : NULL, &n, &msg, e);
@@ -265,13 +273,15 @@ write_result(struct app_job *aj)
     struct cal_write_job *j = (struct cal_write_job *)aj;
     struct calendario_vista *v = j->v;
 
+    bool con_form = j->kind == CAL_AGREGAR || j->kind == CAL_HORARIO;
+
     if (aj->rc == RC_OK) {
-        if (v->form_open && j->kind != CAL_QUITAR)
+        if (v->form_open && con_form)
             app_form_close(v->a);
         app_message(v->a, false, "%s", j->msg);
         if (v->m.abierto)
             cal_load(v); /* now; its notification comes too */
-    } else if (v->form_open && j->kind != CAL_QUITAR) {
+    } else if (v->form_open && con_form) {
         form_vm_set_refusal(&v->form, aj->e.msg);
     } else {
         app_message(v->a, true, "%s", aj->e.msg);
@@ -305,8 +315,22 @@ hora(char *dst, size_t size, const char *v)
 }
 
 static const char *const abierto_cerrado[] = { "abierto", "cerrado" };
+static const char *const inhabil_especial[] = { "inhábil", "horario especial" };
 enum { HORARIO_ESTADO, HORARIO_ABRE, HORARIO_CIERRA };
-enum { AGREGAR_FECHA, AGREGAR_NOMBRE };
+enum { AGREGAR_FECHA, AGREGAR_TIPO, AGREGAR_ABRE, AGREGAR_CIERRA, AGREGAR_NOMBRE };
+
+/* The form's two hours as "HH:MM" into the job; false (and the form told) when one is
+ * missing. */
+static bool
+horas_de(struct form_vm *f, int abre, int cierra, struct cal_write_job *j, const char *falta)
+{
+    hora(j->abre, sizeof j->abre, form_vm_value(f, abre));
+    hora(j->cierra, sizeof j->cierra, form_vm_value(f, cierra));
+    if (j->abre[0] != '\0' && j->cierra[0] != '\0')
+        return true;
+    form_vm_set_refusal(f, falta);
+    return false;
+}
 
 static void
 form_submit(void *ctx, struct form_vm *f)
@@ -327,18 +351,21 @@ form_submit(void *ctx, struct form_vm *f)
             return;
         }
         copy(j->nombre, sizeof j->nombre, form_vm_value(f, AGREGAR_NOMBRE));
+        if (strcmp(form_vm_value(f, AGREGAR_TIPO), "inhábil") != 0 &&
+            !horas_de(f, AGREGAR_ABRE, AGREGAR_CIERRA, j,
+                      "Un horario especial necesita la hora a la que abre y la hora a la que"
+                      " cierra (HH:MM).")) {
+            free(j);
+            return;
+        }
     } else {
         j->dia = v->dia;
-        if (strcmp(form_vm_value(f, HORARIO_ESTADO), "abierto") == 0) {
-            hora(j->abre, sizeof j->abre, form_vm_value(f, HORARIO_ABRE));
-            hora(j->cierra, sizeof j->cierra, form_vm_value(f, HORARIO_CIERRA));
-            if (j->abre[0] == '\0' || j->cierra[0] == '\0') {
-                free(j);
-                form_vm_set_refusal(f, "Un día abierto necesita la hora a la que abre y la"
-                                       " hora a la que cierra (HH:MM).");
-                f->sending = false;
-                return;
-            }
+        if (strcmp(form_vm_value(f, HORARIO_ESTADO), "abierto") == 0 &&
+            !horas_de(f, HORARIO_ABRE, HORARIO_CIERRA, j,
+                      "Un día abierto necesita la hora a la que abre y la hora a la que cierra"
+                      " (HH:MM).")) {
+            free(j);
+            return;
         }
     }
     app_submit(v->a, &j->base);
@@ -353,20 +380,37 @@ form_closed(void *ctx, struct form_vm *f)
 
 static const struct app_form_ops cal_form_ops = { form_submit, form_closed };
 
+/* A: a rest day or a date's own hours; E on a special date: its hours as they are (d). */
 static void
-agregar(struct calendario_vista *v)
+agregar(struct calendario_vista *v, const struct calendario_inhabil *d)
 {
     struct form_field *f;
+    char fecha[16] = "";
 
     if (!app_require_db(v->a, "cambiar el calendario"))
         return;
     v->kind = CAL_AGREGAR;
-    form_vm_init(&v->form, "Agregar un día inhábil");
-    form_vm_set_note(&v->form, "Ese día no corren los temporizadores: los que lo cruzan se"
-                               " recalculan y conservan las horas hábiles que les quedaban.");
-    if ((f = form_vm_add(&v->form, "Fecha (DD/MM/AAAA)", FORM_TEXT, true, NULL)) != NULL)
+    if (d != NULL)
+        calendario_fecha_dmy(fecha, sizeof fecha, d->fecha);
+    form_vm_init(&v->form, d != NULL ? "Cambiar el horario especial" : "Agregar un día");
+    form_vm_set_note(&v->form, "Un día inhábil no cuenta; uno con horario especial cuenta solo"
+                               " esas horas. Los temporizadores que lo cruzan conservan las"
+                               " horas hábiles que les quedaban.");
+    if ((f = form_vm_add(&v->form, "Fecha (DD/MM/AAAA)", FORM_TEXT, true, fecha)) != NULL)
         f->check = calendario_fecha_check;
-    if ((f = form_vm_add(&v->form, "Nombre", FORM_TEXT, true, NULL)) != NULL)
+    if ((f = form_vm_add(&v->form, "Ese día", FORM_CHOICE, true,
+                         d != NULL ? "horario especial" : "inhábil")) != NULL) {
+        f->choices = inhabil_especial;
+        f->nchoices = 2;
+    }
+    if ((f = form_vm_add(&v->form, "Abre (HH:MM)", FORM_TEXT, false, d != NULL ? d->abre : NULL)) !=
+        NULL)
+        f->check = calendario_hora_check;
+    if ((f = form_vm_add(&v->form, "Cierra (HH:MM)", FORM_TEXT, false,
+                         d != NULL ? d->cierra : NULL)) != NULL)
+        f->check = calendario_hora_check;
+    if ((f = form_vm_add(&v->form, "Nombre", FORM_TEXT, true, d != NULL ? d->nombre : NULL)) !=
+        NULL)
         f->min_len = 2, f->max_len = 120;
     v->form_open = true;
     app_form_open(v->a, &v->form, &cal_form_ops, v);
@@ -414,7 +458,7 @@ quitar_answer(struct app *a, bool yes, void *ctx)
     }
     if (!app_require_db(a, "cambiar el calendario"))
         return;
-    j = write_new(v, CAL_QUITAR);
+    j = write_new(v, v->quitar_especial ? CAL_NORMAL : CAL_QUITAR);
     memcpy(j->fecha, v->quitar, sizeof j->fecha);
     app_submit(a, &j->base);
 }
@@ -427,8 +471,10 @@ quitar(struct calendario_vista *v, const struct calendario_inhabil *d)
     if (!app_require_db(v->a, "cambiar el calendario"))
         return;
     memcpy(v->quitar, d->fecha, sizeof v->quitar);
+    v->quitar_especial = d->abre[0] != '\0';
     /* Short enough for 80 columns with the «(s/n)» the bar adds; the last row names it. */
-    snprintf(q, sizeof q, "¿Quitar el día inhábil %s (%s)? Los temporizadores se recalculan.",
+    snprintf(q, sizeof q, "¿Quitar %s %s (%s)? Los temporizadores se recalculan.",
+             v->quitar_especial ? "el horario especial del" : "el día inhábil",
              calendario_fecha_dmy(f, sizeof f, d->fecha), d->dia);
     app_confirm_ask(v->a, q, quitar_answer, v);
 }
@@ -495,8 +541,10 @@ calendario_vista_offers(const struct calendario_vista *v, enum action act)
         return es_admin(v);
     if (act == ACTION_ITEM_REMOVE)
         return es_admin(v) && calendario_model_inhabil(&v->m) != NULL;
-    if (act == ACTION_ITEM_EDIT)
-        return es_admin(v) && calendario_model_weekday(&v->m) > 0;
+    if (act == ACTION_ITEM_EDIT) /* a weekday's hours, or a special date's */
+        return es_admin(v) && (calendario_model_weekday(&v->m) > 0 ||
+                               (calendario_model_inhabil(&v->m) != NULL &&
+                                calendario_model_inhabil(&v->m)->abre[0] != '\0'));
     return true;
 }
 
@@ -515,15 +563,17 @@ calendario_vista_key(struct calendario_vista *v, enum action act)
         if (!es_admin(v))
             app_message(v->a, false, "Solo un administrador cambia el calendario.");
         else if (act == ACTION_ITEM_ADD)
-            agregar(v);
+            agregar(v, NULL);
         else if (act == ACTION_ITEM_REMOVE && d != NULL)
             quitar(v, d);
         else if (act == ACTION_ITEM_REMOVE)
-            app_message(v->a, false, "Elija un día inhábil (columna de la derecha) para quitarlo.");
+            app_message(v->a, false, "Elija un día de la columna de la derecha para quitarlo.");
         else if (wd > 0)
             horario(v, wd);
+        else if (d != NULL && d->abre[0] != '\0')
+            agregar(v, d);
         else
-            app_message(v->a, false, "Elija un día de la semana (columna de la izquierda).");
+            app_message(v->a, false, "Un día inhábil no tiene horario que cambiar: X lo quita.");
         return true;
     }
     if (calendario_model_move(&v->m, act, v->vm.page)) {

@@ -1,17 +1,19 @@
 /*
  * calendario_vista — the business calendar Inicio shows in place of its card after
  * `:calendario` (every profile; api.horario, api.calendario and api.calendario_cambios through
- * db_calendario): the weekly hours, the rest days of the next twelve months and the last
- * changes, read on the db worker and shown until Esc.
+ * db_calendario): the weekly hours, the rest days and special dates of the next twelve months
+ * and the last changes, read on the db worker and shown until Esc.
  *
- * An admin changes it from there (sql/093): A adds a rest day (a form: the date, DD/MM/AAAA,
- * and its name), X takes back the rest day under the cursor (after a yes/no question), E
+ * An admin changes it from there (sql/093, sql/097): A adds a rest day or a date's own hours
+ * (a form: the date, DD/MM/AAAA, inhábil or horario especial, its hours, its name), X takes
+ * back the rest day or the special hours under the cursor (after a yes/no question), E
  * changes the hours of the weekday under the cursor (a form: abierto or cerrado, opens,
- * closes). The database moves every running timer across the change so it keeps the business
- * hours it had left, and its sentence («…; 34 temporizadores recalculados») goes to the bottom
- * bar; a refusal (a past date, a window that closes before it opens, the week left without
- * hours, the calendar busy) stays in the form in the database's words with what was typed.
- * Other profiles see the calendar without those keys (the api refuses them anyway, EB101).
+ * closes) or of the special date (the A form as it is). The database moves every running timer
+ * across the change so it keeps the business hours it had left, and its sentence («…; 34
+ * temporizadores recalculados») goes to the bottom bar; a refusal (a past date, a window that
+ * closes before it opens, the week left without hours, the calendar busy) stays in the form in the
+ * database's words with what was typed. Other profiles see the calendar without those keys (the api
+ * refuses them anyway, EB101).
  *
  * A change by anyone notifies {"tabla":"calendario"} (sql/096): the calendar shown re-reads,
  * paced by app_reread, and the cursor stays on its day.

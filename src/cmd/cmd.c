@@ -93,10 +93,12 @@ const struct cmd_entry cmd_table[] = {
       "calendario [ver] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]\n"
       "     embudo calendario inhabil AAAA-MM-DD NOMBRE\n"
       "     embudo calendario habil AAAA-MM-DD\n"
+      "     embudo calendario especial AAAA-MM-DD HH:MM HH:MM NOMBRE\n"
+      "     embudo calendario normal AAAA-MM-DD\n"
       "     embudo calendario horario DIA HH:MM HH:MM | embudo calendario horario DIA cerrado\n"
       "     embudo calendario cambios [--limite N]",
-      "horario de operación y días inhábiles; un administrador los cambia y los temporizadores "
-      "en curso se recorren para conservar sus horas hábiles",
+      "horario de operación, días inhábiles y días con horario especial; un administrador los "
+      "cambia y los temporizadores en curso se recorren para conservar sus horas hábiles",
       cmd_calendario_exec },
     { "etapa",
       "etapa [lista]\n"

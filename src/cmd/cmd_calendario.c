@@ -1,8 +1,11 @@
 /*
- * cmd_calendario — `embudo calendario …`, the business calendar (sql/093):
- *   calendario [ver] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]   weekly hours and rest days
+ * cmd_calendario — `embudo calendario …`, the business calendar (sql/093, sql/097):
+ *   calendario [ver] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]   weekly hours, rest days and
+ *                                                  the dates with hours of their own
  *   calendario inhabil AAAA-MM-DD NOMBRE…          an admin closes a day (or renames it)
  *   calendario habil AAAA-MM-DD                    an admin opens a rest day again
+ *   calendario especial AAAA-MM-DD HH:MM HH:MM NOMBRE…   an admin gives a date its own hours
+ *   calendario normal AAAA-MM-DD                   the date goes back to its weekday's hours
  *   calendario horario DIA HH:MM HH:MM | DIA cerrado   an admin sets or closes a weekday
  *   calendario cambios [--limite N]                who changed what, and the timers moved
  * A change moves the running stage timers across it, and says how many. Flags are checked here
@@ -39,7 +42,7 @@ print_ver(const struct cmd_ctx *ctx, const struct db_horario_dia *h,
     struct strbuf sb;
     struct json j;
     char f1[16], f2[16];
-    size_t inhabiles = 0;
+    size_t inhabiles = 0, especiales = 0;
 
     strbuf_init(&sb);
     if (ctx->json) {
@@ -69,6 +72,7 @@ print_ver(const struct cmd_ctx *ctx, const struct db_horario_dia *h,
                 { "abre", d[i].abre[0] != '\0' ? d[i].abre : NULL },
                 { "cierra", d[i].cierra[0] != '\0' ? d[i].cierra : NULL },
                 { "inhabil", d[i].inhabil[0] != '\0' ? d[i].inhabil : NULL },
+                { "especial", d[i].especial[0] != '\0' ? d[i].especial : NULL },
             };
 
             json_obj(&j);
@@ -103,6 +107,15 @@ print_ver(const struct cmd_ctx *ctx, const struct db_horario_dia *h,
     }
     if (n > 0 && inhabiles == 0)
         strbuf_addstr(&sb, "  ninguno\n");
+    for (size_t i = 0; i < n; i++) { /* a rest day on a special date wins: it is closed */
+        if (d[i].especial[0] == '\0' || d[i].inhabil[0] != '\0')
+            continue;
+        if (especiales++ == 0)
+            strbuf_addstr(&sb, "\nDías con horario especial:\n");
+        strbuf_addf(&sb, "  %s  ", dmy(d[i].fecha, f1, sizeof f1));
+        crm_cmd_col(&sb, d[i].dia, 10);
+        strbuf_addf(&sb, "%s–%s  %s\n", d[i].abre, d[i].cierra, d[i].especial);
+    }
     fputs(sb.buf, stdout);
     strbuf_fini(&sb);
 }
@@ -149,11 +162,27 @@ print_cambio(const struct cmd_ctx *ctx, struct db *db, int rc, int recalculadas,
     return crm_cmd_cambio_hecho(ctx, db, rc, e, "recalculadas", num, true, msg);
 }
 
+/* pos[first…npos) as one name (it may come unquoted: «Día de la Virgen»), checked; NULL
+ * (usage said) when it is not one. The caller frees it. */
+static char *
+nombre_de(const struct cmd_entry *entry, char **pos, int first, int npos)
+{
+    struct strbuf nombre;
+
+    strbuf_init(&nombre);
+    for (int i = first; i < npos; i++)
+        strbuf_addf(&nombre, "%s%s", i > first ? " " : "", pos[i]);
+    if (crm_cmd_texto(entry, "nombre", nombre.buf, 120) != 0) {
+        strbuf_fini(&nombre);
+        return NULL;
+    }
+    return strbuf_detach(&nombre, NULL);
+}
+
 static int
 run_inhabil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
-    char *pos[16], *msg = NULL;
-    struct strbuf nombre;
+    char *pos[16], *msg = NULL, *nombre;
     struct err e = { 0 };
     int npos = 0, status, n = 0, rc;
     struct db *db;
@@ -164,19 +193,14 @@ run_inhabil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
         return cmd_usage(entry, "indique la fecha (AAAA-MM-DD) y el nombre del día inhábil");
     if (!crm_cmd_fecha_valida(pos[0]))
         return cmd_usage(entry, "«%s» no es una fecha AAAA-MM-DD", pos[0]);
-    strbuf_init(&nombre); /* the name may come unquoted: «Día de la Virgen» */
-    for (int i = 1; i < npos; i++)
-        strbuf_addf(&nombre, "%s%s", i > 1 ? " " : "", pos[i]);
-    if (crm_cmd_texto(entry, "nombre", nombre.buf, 120) != 0) {
-        strbuf_fini(&nombre);
+    if ((nombre = nombre_de(entry, pos, 1, npos)) == NULL)
         return 2;
-    }
     if ((db = crm_cmd_open(ctx)) == NULL) {
-        strbuf_fini(&nombre);
+        free(nombre);
         return 1;
     }
-    rc = db_dia_inhabil_agregar(db, pos[0], nombre.buf, &n, &msg, &e);
-    strbuf_fini(&nombre);
+    rc = db_dia_inhabil_agregar(db, pos[0], nombre, &n, &msg, &e);
+    free(nombre);
     return print_cambio(ctx, db, rc, n, msg, &e);
 }
 
@@ -229,6 +253,53 @@ hora_valida(const char *s)
 }
 
 static int
+run_especial(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    char *pos[16], *msg = NULL, *nombre;
+    struct err e = { 0 };
+    int npos = 0, status, n = 0, rc;
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 16, &npos)) != 0)
+        return status;
+    if (npos < 4)
+        return cmd_usage(entry, "indique la fecha (AAAA-MM-DD), la apertura y el cierre (HH:MM"
+                                " HH:MM) y el nombre del día");
+    if (!crm_cmd_fecha_valida(pos[0]))
+        return cmd_usage(entry, "«%s» no es una fecha AAAA-MM-DD", pos[0]);
+    if (!hora_valida(pos[1]) || !hora_valida(pos[2]))
+        return cmd_usage(entry, "el horario es la apertura y el cierre en HH:MM (p. ej. 09:00 "
+                                "14:00)");
+    if ((nombre = nombre_de(entry, pos, 3, npos)) == NULL)
+        return 2;
+    if ((db = crm_cmd_open(ctx)) == NULL) {
+        free(nombre);
+        return 1;
+    }
+    rc = db_dia_especial_agregar(db, pos[0], pos[1], pos[2], nombre, &n, &msg, &e);
+    free(nombre);
+    return print_cambio(ctx, db, rc, n, msg, &e);
+}
+
+static int
+run_normal(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    char *pos[1], *msg = NULL;
+    struct err e = { 0 };
+    int npos = 0, status, n = 0, rc;
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 1, &npos)) != 0)
+        return status;
+    if (npos != 1 || !crm_cmd_fecha_valida(pos[0]))
+        return cmd_usage(entry, "indique la fecha (AAAA-MM-DD) que vuelve a su horario de siempre");
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    rc = db_dia_especial_quitar(db, pos[0], &n, &msg, &e);
+    return print_cambio(ctx, db, rc, n, msg, &e);
+}
+
+static int
 run_horario(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
     char *pos[3], *msg = NULL;
@@ -278,6 +349,9 @@ print_cambios(const struct cmd_ctx *ctx, const struct db_calendario_cambio *c, s
         { "INHABIL_RENOMBRADO", "nombre del día inhábil" },
         { "INHABIL_QUITADO", "día inhábil quitado" },
         { "HORARIO", "horario" },
+        { "ESPECIAL_AGREGADO", "horario especial" },
+        { "ESPECIAL_CAMBIADO", "horario especial" },
+        { "ESPECIAL_QUITADO", "horario especial quitado" },
     };
     struct strbuf sb;
     struct json j;
@@ -367,8 +441,9 @@ int
 cmd_calendario_exec(struct cmd_ctx *ctx)
 {
     static const struct cmd_verb verbs[] = {
-        { "ver", run_ver },         { "inhabil", run_inhabil }, { "habil", run_habil },
-        { "horario", run_horario }, { "cambios", run_cambios },
+        { "ver", run_ver },           { "inhabil", run_inhabil }, { "habil", run_habil },
+        { "especial", run_especial }, { "normal", run_normal },   { "horario", run_horario },
+        { "cambios", run_cambios },
     };
 
     return cmd_verbs_run(ctx, "calendario", verbs, sizeof verbs / sizeof verbs[0], true);

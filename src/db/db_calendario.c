@@ -11,7 +11,7 @@ db_calendario(struct db *db, const char *desde, const char *hasta, struct db_cal
               size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT fecha::text, dia, to_char(abre, 'HH24:MI'),"
-                              " to_char(cierra, 'HH24:MI'), inhabil"
+                              " to_char(cierra, 'HH24:MI'), inhabil, especial"
                               " FROM api.calendario($1::date, $2::date)";
     const char *p[2] = { desde, hasta };
     PGresult *res = NULL;
@@ -31,6 +31,7 @@ db_calendario(struct db *db, const char *desde, const char *hasta, struct db_cal
             db_col_copy(d->abre, sizeof d->abre, res, i, 2);
             db_col_copy(d->cierra, sizeof d->cierra, res, i, 3);
             d->inhabil = db_col_str(res, i, 4);
+            d->especial = db_col_str(res, i, 5);
         }
     }
     PQclear(res);
@@ -40,8 +41,10 @@ db_calendario(struct db *db, const char *desde, const char *hasta, struct db_cal
 void
 db_calendario_free(struct db_calendario_dia *rows, size_t n)
 {
-    for (size_t i = 0; rows != NULL && i < n; i++)
+    for (size_t i = 0; rows != NULL && i < n; i++) {
         free(rows[i].inhabil);
+        free(rows[i].especial);
+    }
     free(rows);
 }
 
@@ -114,7 +117,7 @@ db_calendario_cambios_free(struct db_calendario_cambio *rows, size_t n)
     free(rows);
 }
 
-/* One of the three changes: sql returns (recalculadas, mensaje). */
+/* One of the changes: sql returns (recalculadas, mensaje). */
 static int
 cambio(struct db *db, const char *sql, int n, const char *const *p, int *recalculadas,
        char **mensaje, struct err *e)
@@ -149,6 +152,27 @@ db_dia_inhabil_quitar(struct db *db, const char *fecha, int *recalculadas, char 
                       struct err *e)
 {
     static const char sql[] = "SELECT recalculadas, mensaje FROM api.dia_inhabil_quitar($1::date)";
+    const char *p[1] = { fecha };
+
+    return cambio(db, sql, 1, p, recalculadas, mensaje, e);
+}
+
+int
+db_dia_especial_agregar(struct db *db, const char *fecha, const char *abre, const char *cierra,
+                        const char *nombre, int *recalculadas, char **mensaje, struct err *e)
+{
+    static const char sql[] = "SELECT recalculadas, mensaje FROM api.dia_especial_agregar("
+                              "$1::date, $2::time, $3::time, $4)";
+    const char *p[4] = { fecha, abre, cierra, nombre };
+
+    return cambio(db, sql, 4, p, recalculadas, mensaje, e);
+}
+
+int
+db_dia_especial_quitar(struct db *db, const char *fecha, int *recalculadas, char **mensaje,
+                       struct err *e)
+{
+    static const char sql[] = "SELECT recalculadas, mensaje FROM api.dia_especial_quitar($1::date)";
     const char *p[1] = { fecha };
 
     return cambio(db, sql, 1, p, recalculadas, mensaje, e);

@@ -1,9 +1,10 @@
 /*
- * db_calendario — the business calendar (sql/093_calendario.sql): the days of a range with
- * their window or the name of their rest day (api.calendario), the weekly hours
- * (api.horario) and who changed what (api.calendario_cambios), for everyone; and the admin's
- * three changes, each of which moves the stage timers running across it so they keep the
- * business hours they had left (api.dia_inhabil_agregar, api.dia_inhabil_quitar,
+ * db_calendario — the business calendar (sql/093_calendario.sql, sql/097_horario_especial.sql):
+ * the days of a range with their window, the name of their rest day or of their own hours
+ * (api.calendario), the weekly hours (api.horario) and who changed what
+ * (api.calendario_cambios), for everyone; and the admin's changes, each of which moves the
+ * stage timers running across it so they keep the business hours they had left
+ * (api.dia_inhabil_agregar / _quitar, api.dia_especial_agregar / _quitar,
  * api.horario_cambiar). One statement each, autocommit; any thread, on the thread that owns
  * db.
  */
@@ -18,13 +19,15 @@ struct db;
 struct err;
 
 /* One day. abre and cierra are "HH:MM", both "" when the day is closed (a closed weekday or
- * a rest day); inhabil is the rest day's name, owned, "" for none. */
+ * a rest day); inhabil is the rest day's name and especial the name of the date's own hours
+ * (abre and cierra are then those), both owned, "" for none. */
 struct db_calendario_dia {
     char fecha[11]; /* AAAA-MM-DD */
     char dia[12];   /* "miércoles" */
     char abre[6];
     char cierra[6];
     char *inhabil;
+    char *especial;
 };
 
 /*
@@ -52,7 +55,8 @@ struct db_calendario_cambio {
     int64_t id;
     time_t hecho_at;
     char *hecho_por;
-    char *cambio; /* INHABIL_AGREGADO, INHABIL_RENOMBRADO, INHABIL_QUITADO, HORARIO */
+    char *cambio; /* INHABIL_AGREGADO, INHABIL_RENOMBRADO, INHABIL_QUITADO, HORARIO,
+                   * ESPECIAL_AGREGADO, ESPECIAL_CAMBIADO, ESPECIAL_QUITADO */
     char fecha[11];
     char dia[12];
     char *antes;
@@ -76,6 +80,17 @@ int db_dia_inhabil_agregar(struct db *db, const char *fecha, const char *nombre,
                            char **mensaje, struct err *e) __attribute__((warn_unused_result));
 int db_dia_inhabil_quitar(struct db *db, const char *fecha, int *recalculadas, char **mensaje,
                           struct err *e) __attribute__((warn_unused_result));
+/*
+ * A date's own hours (today or later), "HH:MM" each: a shorter or longer day, or a closed
+ * weekday opened; the same again is a no-op, another window or name replaces it. EB021
+ * (name), EB023 (window), EB026 (the date is a rest day: take that back first). _quitar: the
+ * date goes back to its weekday's hours; EB027 when it had none of its own.
+ */
+int db_dia_especial_agregar(struct db *db, const char *fecha, const char *abre, const char *cierra,
+                            const char *nombre, int *recalculadas, char **mensaje, struct err *e)
+    __attribute__((warn_unused_result));
+int db_dia_especial_quitar(struct db *db, const char *fecha, int *recalculadas, char **mensaje,
+                           struct err *e) __attribute__((warn_unused_result));
 /* dia 1 = Monday … 7 = Sunday; abre and cierra "HH:MM", both NULL to close the day. */
 int db_horario_cambiar(struct db *db, int dia, const char *abre, const char *cierra,
                        int *recalculadas, char **mensaje, struct err *e)

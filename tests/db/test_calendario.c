@@ -7,6 +7,7 @@
  * too; the same name again changes nothing and another renames; a weekly window opened or
  * closed re-lays timers from now, and every client listening hears of it (sql/096) unless it
  * was refused; the log;
+ * a date's own hours (sql/097) seen alike by every reader of the calendar;
  * who may change it and every refusal; and the two ways a change meets a transaction that
  * uses the calendar: it waits for one that read it, and a deadlock with one that locked an
  * opportunity first is EB025 with nothing changed.
@@ -357,6 +358,192 @@ expect_code(int rc, const struct err *e, int want_rc, const char *code)
     assert_string_equal(e->code, code);
 }
 
+/* One change of a date's own hours (sql/097) that must succeed; its message. */
+static char *
+especial(struct db *db, const char *d, const char *abre, const char *cierra, const char *nombre,
+         int *n)
+{
+    struct err e = { 0 };
+    char *msg = NULL;
+
+    if (db_dia_especial_agregar(db, d, abre, cierra, nombre, n, &msg, &e) != RC_OK)
+        fail_msg("%s %s: %s %s", d, nombre, e.code, e.msg);
+    return msg;
+}
+
+/*
+ * A date's own hours (sql/097): a weekday cut to 09:00–12:00 moves the timer that runs across
+ * it so it keeps its 12 business hours; every reader of the calendar — the sums, the windows,
+ * the report's days, the sender's window and days, api.calendario — sees the same three
+ * hours; the same again changes nothing, another window replaces it; a rest day declared on
+ * it wins and taken back gives the window back; a closed Sunday opened for four hours counts
+ * them; removed, the timer is back where it was; the refusals and the log.
+ */
+static void
+test_horario_especial(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db;
+    struct err e = { 0 };
+    char d[11], dom[11], ayer[11], *msg = NULL;
+    int n = -1;
+
+    seed(t, adm);
+    /* A weekday open 09:00–19:00, two days or more ahead, and the first Sunday after it. */
+    snprintf(d, sizeof d, "%s",
+             dbt_scalar_tmp(t, adm,
+                            "SELECT min(fecha)::text FROM api.calendario("
+                            "crm.fecha_negocio(now()) + 2, crm.fecha_negocio(now()) + 40)"
+                            " WHERE abre = '09:00' AND cierra = '19:00'"));
+    snprintf(dom, sizeof dom, "%s",
+             dbt_scalar_tmp(t, adm,
+                            "SELECT min(fecha)::text FROM api.calendario('%s', '%s'::date + 7)"
+                            " WHERE extract(isodow FROM fecha) = 7 AND abre IS NULL"
+                            " AND inhabil IS NULL",
+                            d, d));
+    snprintf(ayer, sizeof ayer, "%s",
+             dbt_scalar_tmp(t, adm, "SELECT (crm.fecha_negocio(now()) - 1)::text"));
+    assert_int_equal(strlen(d), 10);
+    assert_int_equal(strlen(dom), 10);
+    /* 1 runs 12 business hours from the start of d; the others end before d. */
+    dbt_exec(adm,
+             "CREATE TEMP TABLE k AS SELECT '%s'::date AS d,"
+             " '%s'::date::timestamp AT TIME ZONE crm.zona() AS ini;"
+             "UPDATE crm.oportunidades SET timer_vence = api.sumar_horas_habiles(k.ini, 12),"
+             " timer_aviso = now() + interval '1 minute' FROM k WHERE id = 1;"
+             "UPDATE crm.oportunidades SET timer_vence = k.ini - interval '1 hour',"
+             " timer_aviso = k.ini - interval '2 hours' FROM k WHERE id <> 1;"
+             "CREATE TABLE antes AS SELECT id, timer_vence FROM crm.oportunidades",
+             d, d);
+
+    db = dbt_connect(t, "ca_p1"); /* a promoter may not */
+    expect_code(db_dia_especial_agregar(db, d, "09:00", "12:00", "Posada", &n, &msg, &e), &e,
+                RC_REFUSED, "EB101");
+    db_close(db);
+
+    db = dbt_connect(t, "ca_adm");
+    msg = especial(db, d, "09:00", "12:00", "  Posada de la empresa ", &n);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(msg, " se trabaja de 09:00 a 12:00: Posada de la empresa; 1"
+                                " temporizador se recorrió"));
+    free(msg);
+    /* The timer keeps its 12 hours from the start of d, now ending later. */
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT o.timer_vence > a.timer_vence AND"
+                                       " abs(api.horas_habiles_entre(k.ini, o.timer_vence) - 12)"
+                                       " < 0.00001 FROM crm.oportunidades o JOIN antes a"
+                                       " USING (id), k WHERE o.id = 1"),
+                        "t");
+    /* Every reader sees 09:00–12:00. */
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s|%%s|%%s|%%s', abre, cierra, inhabil,"
+                                       " especial) FROM api.calendario('%s', '%s')",
+                                       d, d),
+                        "09:00:00|12:00:00||Posada de la empresa");
+    assert_string_equal(
+        dbt_scalar_tmp(t, adm,
+                       "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
+                       " api.horas_habiles_entre(k.ini, k.ini + interval '1 day'),"
+                       " (SELECT string_agg(format('%%s-%%s', (abre AT TIME ZONE"
+                       " crm.zona())::time, (cierra AT TIME ZONE crm.zona())::time),"
+                       " ',') FROM crm.ventanas_habiles(k.ini, k.ini + interval"
+                       " '1 day', crm.zona())),"
+                       " (SELECT (c.cierra AT TIME ZONE crm.zona())::time FROM"
+                       " crm.calendario_habil(k.d, k.d, crm.zona()) c),"
+                       " crm.wa_en_ventana(k.ini + interval '11 hours'),"
+                       " crm.wa_en_ventana(k.ini + interval '13 hours'),"
+                       " (SELECT (w.cierra AT TIME ZONE crm.zona())::time FROM"
+                       " crm.wa_dias_operativos(k.ini, 1) w),"
+                       " api.horas_habiles_entre(k.ini + interval '11 hours',"
+                       " api.sumar_horas_habiles(k.ini + interval '11 hours', 1.5)))"
+                       " FROM k"),
+        "3.000000|09:00:00-12:00:00|12:00:00|t|f|12:00:00|1.500000");
+    /* The same again: nothing. Another window: replaced, the timer still 12 hours away. */
+    msg = especial(db, d, "09:00", "12:00", "Posada de la empresa", &n);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(msg, "ya tenía ese horario (Posada de la empresa, 09:00–12:00)"));
+    free(msg);
+    msg = especial(db, d, "09:00", "14:00", "Posada de la empresa", &n);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(msg, "(antes Posada de la empresa, 09:00–12:00)"));
+    free(msg);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT abs(api.horas_habiles_entre(k.ini, o.timer_vence)"
+                                       " - 12) < 0.00001 FROM crm.oportunidades o, k"
+                                       " WHERE o.id = 1"),
+                        "t");
+
+    /* A rest day on it wins (closed), a special day is refused there, and taking the rest day
+     * back gives the window back. */
+    assert_int_equal(agregar(db, d, "Cierre", &n, &e), RC_OK);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT format('%%s|%%s|%%s', abre IS NULL, inhabil,"
+                                       " especial) FROM api.calendario('%s', '%s')",
+                                       d, d),
+                        "t|Cierre|Posada de la empresa");
+    expect_code(db_dia_especial_agregar(db, d, "09:00", "13:00", "Otra", &n, &msg, &e), &e,
+                RC_REFUSED, "EB026");
+    assert_int_equal(db_dia_inhabil_quitar(db, d, &n, &msg, &e), RC_OK);
+    free(msg);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT api.horas_habiles_entre(k.ini, k.ini + interval"
+                                       " '1 day') FROM k"),
+                        "5.000000");
+
+    /* A closed Sunday opened for four hours counts them. */
+    msg = especial(db, dom, "10:00", "14:00", "Domingo de ventas", &n);
+    free(msg);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT api.horas_habiles_entre('%s'::timestamp AT TIME"
+                                       " ZONE crm.zona(), '%s'::timestamp AT TIME ZONE crm.zona()"
+                                       " + interval '1 day')",
+                                       dom, dom),
+                        "4.000000");
+
+    /* The refusals. */
+    expect_code(db_dia_especial_agregar(db, d, "14:00", "09:00", "Al revés", &n, &msg, &e), &e,
+                RC_REFUSED, "EB023");
+    expect_code(db_dia_especial_agregar(db, d, NULL, "09:00", "Sin apertura", &n, &msg, &e), &e,
+                RC_REFUSED, "EB023");
+    expect_code(db_dia_especial_agregar(db, d, "09:00", "13:00", " x ", &n, &msg, &e), &e,
+                RC_REFUSED, "EB021");
+    expect_code(db_dia_especial_agregar(db, ayer, "09:00", "13:00", "Ayer", &n, &msg, &e), &e,
+                RC_REFUSED, "EB020");
+    expect_code(db_dia_especial_quitar(db, ayer, &n, &msg, &e), &e, RC_REFUSED, "EB020");
+
+    /* Removed: the timer is back where it was; the Sunday closed again; the log. */
+    assert_int_equal(db_dia_especial_quitar(db, d, &n, &msg, &e), RC_OK);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(msg, "vuelve a su horario de siempre (09:00–19:00; era Posada de la"
+                                " empresa, 09:00–14:00); 1 temporizador se recorrió"));
+    free(msg);
+    assert_int_equal(db_dia_especial_quitar(db, dom, &n, &msg, &e), RC_OK);
+    assert_non_null(strstr(msg, "(cerrado; era Domingo de ventas, 10:00–14:00)"));
+    free(msg);
+    expect_code(db_dia_especial_quitar(db, d, &n, &msg, &e), &e, RC_REFUSED, "EB027");
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.oportunidades o JOIN antes a"
+                                   " USING (id) WHERE o.timer_vence IS DISTINCT FROM"
+                                   " a.timer_vence"),
+                     0);
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT string_agg(format('%%s:%%s:%%s:%%s', cambio,"
+                                       " coalesce(antes, '-'), coalesce(despues, '-'),"
+                                       " recalculadas), ',' ORDER BY id)"
+                                       " FROM api.calendario_cambios() WHERE cambio LIKE"
+                                       " 'ESPECIAL%%' AND fecha = '%s'",
+                                       d),
+                        "ESPECIAL_AGREGADO:-:Posada de la empresa, 09:00–12:00:1,"
+                        "ESPECIAL_CAMBIADO:Posada de la empresa, 09:00–12:00:Posada de la"
+                        " empresa, 09:00–14:00:1,"
+                        "ESPECIAL_QUITADO:Posada de la empresa, 09:00–14:00:09:00–19:00:1");
+    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.dias_especiales"), 0);
+    assert_int_equal(dbt_scalar_ll(t, adm, "SELECT count(*) FROM api.verificar_invariantes()"), 0);
+    db_close(db);
+    db_close(adm);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -531,6 +718,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_inhabil_recorre, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_horario_de_verano, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_horario, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_horario_especial, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_espera_lectores, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_bloqueo_mutuo, dbt_setup, dbt_teardown),

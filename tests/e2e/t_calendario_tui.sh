@@ -1,9 +1,10 @@
-# t_calendario_tui — `:calendario` in Inicio (sql/093, sql/096), 80×24. A promoter sees the
+# t_calendario_tui — `:calendario` in Inicio (sql/093, sql/096, sql/097), 80×24. A promoter sees the
 # weekly hours and the rest days, and no key that changes them. The admin opens it: a rest day
 # declared from the command line meanwhile appears without pressing r (the notification); X on
 # it asks first («n» keeps it) and then takes it back; A opens the form, where a day already
 # past is refused inside it with what was typed, then a valid date and name are saved, listed
-# and in «Cambios recientes»; E on sábado with a window that closes before it opens is refused
+# and in «Cambios recientes»; A with «horario especial» (sql/097) gives another date
+# 09:00–14:00 (five business hours instead of ten) and X takes it back; E on sábado with a window that closes before it opens is refused
 # by the database inside the form (nothing changed), Esc discards it. The days are ~11 months
 # ahead: inside the view's year and beyond every running timer, so no other scenario's timers
 # move; both are taken back at the end.
@@ -22,6 +23,12 @@ dos=${dias#* }
 uno_dmy=$(sql_as admin "SELECT to_char('$uno'::date, 'DD/MM/YYYY')")
 dos_dmy=$(sql_as admin "SELECT to_char('$dos'::date, 'DD/MM/YYYY')")
 ayer_dmy=$(sql_as admin "SELECT to_char(crm.fecha_negocio(now()) - 1, 'DD/MM/YYYY')")
+# A weekday open 09:00–19:00 in the same weeks, for a special window of 09:00–14:00.
+tres=$(sql_as admin "SELECT min(fecha) FROM api.calendario(crm.fecha_negocio(now()) + 320,
+        crm.fecha_negocio(now()) + 340) WHERE abre = '09:00' AND cierra = '19:00'
+        AND fecha NOT IN ('$uno', '$dos')")
+tres_dmy=$(sql_as admin "SELECT to_char('$tres'::date, 'DD/MM/YYYY')")
+[ -n "$tres" ] || fail "sin un día entre semana para el horario especial"
 
 # The promoter: the calendar, without A, X or E anywhere.
 start_app 80 24 --as prom1
@@ -30,7 +37,7 @@ send :
 send calendario
 send_key Enter
 wait_for "Calendario de negocio · America/Mexico_City"
-expect_line '^Horario semanal +Días inhábiles hasta el [0-9/]{10}$'
+expect_line '^Horario semanal +Días inhábiles y especiales al [0-9/]{10}$'
 expect_line '^> lunes +09:00–19:00 '
 expect_line '^  sábado +09:00–14:00 '
 expect_line '^  domingo +cerrado '
@@ -91,9 +98,10 @@ wait_for "quitó el día inhábil $uno_dmy: Aniversario de la em"
 
 # A: a day already past is refused inside the form; then a good one is saved.
 send A
-wait_for "Agregar un día inhábil"
+wait_for "Agregar un día"
+expect_line 'Ese día\* +\[inhábil +\]'
 send "$ayer_dmy"
-send_key Tab
+for _ in 1 2 3 4; do send_key Tab; done
 send "Día del Promotor"
 send_key Enter
 wait_for "ya pasó"
@@ -101,15 +109,49 @@ expect_line 'Fecha \(DD/MM/AAAA\)\* +\['"$ayer_dmy"' +\]'
 expect_line 'Nombre\* +\[Día del Promotor +\]'
 [ "$(sql_as admin "SELECT count(*) FROM crm.dias_inhabiles WHERE nombre = 'Día del Promotor'")" = 0 ] ||
     fail "la fecha pasada se guardó"
-send_key BTab
+for _ in 1 2 3 4; do send_key BTab; done
 for _ in 1 2 3 4 5 6 7 8 9 10; do send_key BSpace; done
 send "$dos_dmy"
 send_key Enter
 wait_for "es inhábil: Día del Promotor"
-wait_until_gone "Agregar un día inhábil"
+wait_until_gone "Agregar un día"
 wait_match "^ .* [^ ]+ $dos_dmy  Día del Promotor$"
 eb --as prom1 calendario --desde "$dos" --hasta "$dos" > "$out" 2>&1 &&
     grep -q "^  $dos_dmy  [a-zé]* *Día del Promotor$" "$out" || fail "listado: $(cat "$out")"
+
+# A with «horario especial» (sql/097): the date works 09:00–14:00; X gives it its weekday back.
+send A
+wait_for "Agregar un día"
+send "$tres_dmy"
+send_key Tab
+send_key Right
+expect_line 'Ese día\* +\[horario especial +\]'
+send_key Tab
+send 9:00
+send_key Tab
+send 14:00
+send_key Tab
+send "Medio día"
+send_key Enter
+wait_for "se trabaja de 09:00 a 14:00: Medio día"
+wait_until_gone "Agregar un día"
+wait_match "^ .* [^ ]+ $tres_dmy  Medio día 09:00–14:00$"
+[ "$(sql_as prom1 "SELECT api.horas_habiles_entre('$tres'::timestamp AT TIME ZONE crm.zona(),
+                   '$tres'::timestamp AT TIME ZONE crm.zona() + interval '1 day')")" = 5.000000 ] ||
+    fail "el día especial no cuenta 5 horas"
+send g
+i=0
+until screen | tail -n 2 | head -n 1 | grep -q "^[^ ]* $tres_dmy: Medio día, de 09:00 a 14:00"; do
+    i=$((i + 1))
+    [ $i -gt 30 ] && fail "el cursor no llegó al $tres_dmy"
+    send_key Down
+    sleep 0.1
+done
+send X
+wait_for "¿Quitar el horario especial del $tres_dmy ("
+send s
+wait_for "vuelve a su horario de siempre"
+wait_until_gone " $tres_dmy  Medio día"
 
 # E on sábado: a window that closes before it opens is the database's to refuse, in the form.
 send g

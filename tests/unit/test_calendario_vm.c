@@ -2,8 +2,8 @@
  * changes under them at 80×24 (an admin's keys in the last row, a promoter's without them),
  * 160 columns with whole sentences, the rest days under the week below 44 columns, the cursor
  * walking both columns and scrolling the rest days with their «3–9 de 9», the cursor kept on
- * its date over a re-read (or on the one after it when it was taken back), none, ASCII, and
- * the dates and times the admin's forms take. */
+ * its date over a re-read (or on the one after it when it was taken back), a date with hours
+ * of its own (sql/097), none, ASCII, and the dates and times the admin's forms take. */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,15 +30,15 @@ static const struct calendario_semana semana[CALENDARIO_DIAS_SEMANA] = {
 };
 
 static const struct calendario_inhabil todos[] = {
-    { "2026-12-12", "sábado", "Día de la Virgen de Guadalupe" },
-    { "2026-12-25", "viernes", "Navidad" },
-    { "2027-01-01", "viernes", "Año Nuevo" },
-    { "2027-02-01", "lunes", "Día de la Constitución" },
-    { "2027-03-15", "lunes", "Natalicio de Benito Juárez" },
-    { "2027-03-25", "jueves", "Jueves Santo" },
-    { "2027-03-26", "viernes", "Viernes Santo" },
-    { "2027-05-01", "sábado", "Día del Trabajo" },
-    { "2027-09-16", "jueves", "Día de la Independencia" },
+    { "2026-12-12", "sábado", "Día de la Virgen de Guadalupe", "", "" },
+    { "2026-12-25", "viernes", "Navidad", "", "" },
+    { "2027-01-01", "viernes", "Año Nuevo", "", "" },
+    { "2027-02-01", "lunes", "Día de la Constitución", "", "" },
+    { "2027-03-15", "lunes", "Natalicio de Benito Juárez", "", "" },
+    { "2027-03-25", "jueves", "Jueves Santo", "09:00", "14:00" },
+    { "2027-03-26", "viernes", "Viernes Santo", "", "" },
+    { "2027-05-01", "sábado", "Día del Trabajo", "", "" },
+    { "2027-09-16", "jueves", "Día de la Independencia", "", "" },
 };
 #define NTODOS (sizeof todos / sizeof todos[0])
 
@@ -123,13 +123,13 @@ test_admin_at_80x24(void **st)
     r = render(&m, 80, 21);
     assert_string_equal(
         r, "Calendario de negocio · America/Mexico_City\n"
-           "Horario semanal           Días inhábiles hasta el 30/11/2027\n"
+           "Horario semanal           Días inhábiles y especiales al 30/11/2027\n"
            "> lunes      09:00–19:00    sáb 12/12/2026  Día de la Virgen de Guadalupe\n"
            "  martes     09:00–19:00    vie 25/12/2026  Navidad\n"
            "  miércoles  09:00–19:00    vie 01/01/2027  Año Nuevo\n"
            "  jueves     09:00–19:00    lun 01/02/2027  Día de la Constitución\n"
            "  viernes    09:00–19:00    lun 15/03/2027  Natalicio de Benito Juárez\n"
-           "  sábado     09:00–14:00    jue 25/03/2027  Jueves Santo\n"
+           "  sábado     09:00–14:00    jue 25/03/2027  Jueves Santo 09:00–14:00\n"
            "  domingo    cerrado        vie 26/03/2027  Viernes Santo\n"
            "                            sáb 01/05/2027  Día del Trabajo\n"
            "                            jue 16/09/2027  Día de la Independencia\n"
@@ -139,7 +139,7 @@ test_admin_at_80x24(void **st)
            "  29/11/26 18:02  (superusuario)  cambió el horario de los sábados: 09:00–13:00…\n"
            "  28/11/26 09:00  admin  quitó el día inhábil 30/11/2026: Puente\n"
            "\n\n\n\n"
-           "Lunes: de 09:00 a 19:00 · E cambia el horario · A agrega un día inhábil · Esc v…\n");
+           "Lunes: de 09:00 a 19:00 · E cambia el horario · A agrega un día · Esc vuelve\n");
     free(r);
     /* The cursor's row in the cursor role; a closed weekday muted. */
     r = calendario_vm_dump(&vm);
@@ -174,6 +174,12 @@ test_reader_and_160(void **st)
     assert_non_null(strstr(r, "\nViernes 25/12/2026: Navidad · X lo quita · A agrega otro ·"
                               " Esc vuelve\n"));
     free(r);
+    move(&m, ACTION_DOWN, 4); /* a date with hours of its own (sql/097): E changes them */
+    r = render(&m, 160, 16);
+    assert_non_null(strstr(r, "  > jue 25/03/2027  Jueves Santo 09:00–14:00\n"));
+    assert_non_null(strstr(r, "\nJueves 25/03/2027: Jueves Santo, de 09:00 a 14:00 · E lo"
+                              " cambia · X lo quita · Esc vuelve\n"));
+    free(r);
     calendario_model_fini(&m);
 }
 
@@ -197,13 +203,13 @@ test_narrow_stacks(void **st)
                            "  sábado     09:00–14:00\n"
                            "  domingo    cerrado\n"
                            "\n"
-                           "Días inhábiles hasta el 30/11/2027\n"
+                           "Días inhábiles y especiales al 30/11/20…\n"
                            "  sáb 12/12/2026  Día de la Virgen de G…\n"
                            "  vie 25/12/2026  Navidad\n"
                            "  vie 01/01/2027  Año Nuevo\n"
                            "  lun 01/02/2027  Día de la Constitución\n"
                            "  lun 15/03/2027  Natalicio de Benito J…\n"
-                           "  jue 25/03/2027  Jueves Santo\n"
+                           "  jue 25/03/2027  Jueves Santo 09:00–14…\n"
                            "  vie 26/03/2027  Viernes Santo\n"
                            "  sáb 01/05/2027  Día del Trabajo\n"
                            "  jue 16/09/2027  Día de la Independenc…\n"
@@ -237,11 +243,11 @@ test_cursor_walks_and_scrolls(void **st)
     r = render(&m, 80, 10);
     assert_string_equal(
         r, "Calendario de negocio · America/Mexico_City\n"
-           "Horario semanal           Días inhábiles hasta el 30/11/2027            3–9 de 9\n"
+           "Horario semanal           Días inhábiles y especiales al 30/11/2027     3–9 de 9\n"
            "  lunes      09:00–19:00    vie 01/01/2027  Año Nuevo\n"
            "  martes     09:00–19:00    lun 01/02/2027  Día de la Constitución\n"
            "  miércoles  09:00–19:00    lun 15/03/2027  Natalicio de Benito Juárez\n"
-           "  jueves     09:00–19:00    jue 25/03/2027  Jueves Santo\n"
+           "  jueves     09:00–19:00    jue 25/03/2027  Jueves Santo 09:00–14:00\n"
            "  viernes    09:00–19:00    vie 26/03/2027  Viernes Santo\n"
            "  sábado     09:00–14:00    sáb 01/05/2027  Día del Trabajo\n"
            "  domingo    cerrado      > jue 16/09/2027  Día de la Independencia\n"
@@ -312,7 +318,7 @@ test_none_and_ascii(void **st)
     r = render(&m, 80, 14);
     assert_string_equal(
         r, "Calendario de negocio\n"
-           "Horario semanal           Días inhábiles hasta el 30/11/2027\n"
+           "Horario semanal           Días inhábiles y especiales al 30/11/2027\n"
            "> lunes      09:00–19:00    ninguno en los próximos doce meses\n"
            "  martes     09:00–19:00\n"
            "  miércoles  09:00–19:00\n"
@@ -324,16 +330,16 @@ test_none_and_ascii(void **st)
            "Cambios recientes\n"
            "  el calendario no ha cambiado desde la instalación\n"
            "\n"
-           "Lunes: de 09:00 a 19:00 · E cambia el horario · A agrega un día inhábil · Esc v…\n");
+           "Lunes: de 09:00 a 19:00 · E cambia el horario · A agrega un día · Esc vuelve\n");
     free(r);
     assert_non_null(setlocale(LC_ALL, "C"));
     m.ascii = true;
     r = render(&m, 80, 4);
     assert_string_equal(
         r, "Calendario de negocio\n"
-           "Horario semanal           Dias inhabiles hasta el 30/11/2027\n"
+           "Horario semanal           Dias inhabiles y especiales al 30/11/2027\n"
            "> lunes      09:00-19:00    ninguno en los proximos doce meses\n"
-           "Lunes: de 09:00 a 19:00 - E cambia el horario - A agrega un dia inhabil - Esc v~\n");
+           "Lunes: de 09:00 a 19:00 - E cambia el horario - A agrega un dia - Esc vuelve\n");
     free(r);
     assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
     calendario_model_fini(&m);
@@ -388,6 +394,24 @@ test_dates_hours_and_sentences(void **st)
     calendario_cambio_texto(&c, buf, sizeof buf);
     assert_string_equal(buf, "cambió el horario de los lunes: 09:00–19:00 → cerrado · 2"
                              " temporizadores recalculados");
+    snprintf(c.cambio, sizeof c.cambio, "ESPECIAL_AGREGADO"); /* sql/097 */
+    snprintf(c.fecha, sizeof c.fecha, "2026-12-24");
+    snprintf(c.despues, sizeof c.despues, "Nochebuena, 09:00–14:00");
+    c.recalculadas = 1;
+    calendario_cambio_texto(&c, buf, sizeof buf);
+    assert_string_equal(buf, "dio horario especial al 24/12/2026: Nochebuena, 09:00–14:00 · 1"
+                             " temporizador recalculado");
+    snprintf(c.cambio, sizeof c.cambio, "ESPECIAL_CAMBIADO");
+    snprintf(c.antes, sizeof c.antes, "Nochebuena, 09:00–14:00");
+    snprintf(c.despues, sizeof c.despues, "Nochebuena, 09:00–13:00");
+    c.recalculadas = 0;
+    calendario_cambio_texto(&c, buf, sizeof buf);
+    assert_string_equal(buf, "cambió el horario especial del 24/12/2026: Nochebuena, 09:00–14:00"
+                             " → Nochebuena, 09:00–13:00");
+    snprintf(c.cambio, sizeof c.cambio, "ESPECIAL_QUITADO");
+    calendario_cambio_texto(&c, buf, sizeof buf);
+    assert_string_equal(buf, "quitó el horario especial del 24/12/2026 (era Nochebuena,"
+                             " 09:00–14:00)");
 }
 
 int

@@ -214,6 +214,13 @@ calendario_cambio_texto(const struct calendario_cambio *c, char *buf, size_t siz
                  timers);
     else if (strcmp(c->cambio, "INHABIL_QUITADO") == 0)
         snprintf(buf, size, "quitó el día inhábil %s: %s%s", f, c->antes, timers);
+    else if (strcmp(c->cambio, "ESPECIAL_AGREGADO") == 0)
+        snprintf(buf, size, "dio horario especial al %s: %s%s", f, c->despues, timers);
+    else if (strcmp(c->cambio, "ESPECIAL_CAMBIADO") == 0)
+        snprintf(buf, size, "cambió el horario especial del %s: %s → %s%s", f, c->antes, c->despues,
+                 timers);
+    else if (strcmp(c->cambio, "ESPECIAL_QUITADO") == 0)
+        snprintf(buf, size, "quitó el horario especial del %s (era %s)%s", f, c->antes, timers);
     else if (strcmp(c->cambio, "HORARIO") == 0) {
         plural(d, sizeof d, c->dia);
         snprintf(buf, size, "cambió el horario de los %s: %s → %s%s", d, c->antes, c->despues,
@@ -253,7 +260,8 @@ put_semana(struct vm_line *l, int x, int limit, const struct calendario_model *m
     vm_line_put(l, x, limit, role, buf);
 }
 
-/* «vie 25/12/2026  Navidad»: the weekday's first three letters (accents included). */
+/* «vie 25/12/2026  Navidad», «jue 24/12/2026  Nochebuena 09:00–14:00»: the weekday's first
+ * three letters (accents included); a special date's hours after its name. */
 static void
 put_inhabil(struct vm_line *l, int x, int limit, const struct calendario_model *m, size_t i)
 {
@@ -262,8 +270,9 @@ put_inhabil(struct vm_line *l, int x, int limit, const struct calendario_model *
     char f[16], dia[16], buf[192];
 
     vm_clip(dia, sizeof dia, d->dia, 3, NULL);
-    snprintf(buf, sizeof buf, "%s %s %s  %s", sel ? ">" : " ", dia,
-             calendario_fecha_dmy(f, sizeof f, d->fecha), d->nombre);
+    snprintf(buf, sizeof buf, "%s %s %s  %s%s%s%s%s", sel ? ">" : " ", dia,
+             calendario_fecha_dmy(f, sizeof f, d->fecha), d->nombre, d->abre[0] != '\0' ? " " : "",
+             d->abre, d->abre[0] != '\0' ? (m->ascii ? "-" : "–") : "", d->cierra);
     vm_line_put(l, x, limit, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
 }
 
@@ -274,7 +283,7 @@ put_inhabiles_title(struct vm_line *l, int x, int limit, const struct calendario
     char hasta[16], buf[96], range[48];
     int rw = 0;
 
-    snprintf(buf, sizeof buf, "Días inhábiles hasta el %s",
+    snprintf(buf, sizeof buf, "Días inhábiles y especiales al %s",
              calendario_fecha_dmy(hasta, sizeof hasta, m->hasta));
     if (m->ndias > (size_t)rows && rows > 0) {
         snprintf(range, sizeof range, "%d%s%d de %zu", m->top + 1, m->ascii ? "-" : "–",
@@ -315,13 +324,19 @@ put_foot(struct vm_line *l, const struct calendario_model *m, int width)
             snprintf(buf, sizeof buf, "%s: cerrado", dia);
         if (m->admin)
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-                     " · E cambia el horario · A agrega un día inhábil");
+                     " · E cambia el horario · A agrega un día");
     } else if (d != NULL) {
         capital(dia, sizeof dia, d->dia);
-        snprintf(buf, sizeof buf, "%s %s: %s%s", dia, calendario_fecha_dmy(f, sizeof f, d->fecha),
-                 d->nombre, m->admin ? " · X lo quita · A agrega otro" : "");
+        if (d->abre[0] != '\0')
+            snprintf(buf, sizeof buf, "%s %s: %s, de %s a %s%s", dia,
+                     calendario_fecha_dmy(f, sizeof f, d->fecha), d->nombre, d->abre, d->cierra,
+                     m->admin ? " · E lo cambia · X lo quita" : "");
+        else
+            snprintf(buf, sizeof buf, "%s %s: %s%s", dia,
+                     calendario_fecha_dmy(f, sizeof f, d->fecha), d->nombre,
+                     m->admin ? " · X lo quita · A agrega otro" : "");
     } else {
-        snprintf(buf, sizeof buf, "%s", m->admin ? "A agrega un día inhábil" : "");
+        snprintf(buf, sizeof buf, "%s", m->admin ? "A agrega un día" : "");
     }
     snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%sEsc vuelve",
              buf[0] != '\0' ? " · " : "");

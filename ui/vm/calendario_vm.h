@@ -1,13 +1,15 @@
 /*
  * calendario_vm — the business calendar `:calendario` shows in Inicio (sql/093, every
- * profile): the weekly hours the timers run in, the rest days of the coming twelve months,
- * and the last changes to both (who, when, what, how many running timers moved). Side by
+ * profile): the weekly hours the timers run in, the rest days and the dates with hours of
+ * their own (sql/097) of the coming twelve months, and the last changes (who, when, what, how
+ * many running timers moved). Side by
  * side, the week on the left and the rest days on the right (scrolling when they do not fit),
  * the changes under them; the last row says what the cursor's day is and, for an admin, the
  * keys that change it.
  *
  * The cursor walks the seven weekdays and then the rest days (↑↓; ←→ jump between the two
- * columns), so the same row is what E (a weekday's hours) and X (a rest day) act on.
+ * columns), so the same row is what E (a weekday's or a special date's hours) and X (a rest
+ * day, a special date's hours) act on.
  *
  * Pure C (no curses, no db): the controller (ui/calendario_vista.c) copies the database's rows
  * into these structs. Loop thread (one owner per model).
@@ -27,18 +29,20 @@ struct calendario_semana {
     char abre[6], cierra[6];
 };
 
-/* One rest day. */
+/* One rest day, or one date with its own hours (abre and cierra set). */
 struct calendario_inhabil {
     char fecha[11]; /* AAAA-MM-DD */
     char dia[12];   /* "viernes" */
     char nombre[128];
+    char abre[6], cierra[6]; /* "HH:MM" for a special date; "" for a rest day */
 };
 
 /* One change, as api.calendario_cambios tells it. */
 struct calendario_cambio {
     char cuando[20]; /* "30/11/26 10:15" in the business zone */
     char quien[48];  /* login; "" = the database's owner */
-    char cambio[24]; /* INHABIL_AGREGADO, INHABIL_RENOMBRADO, INHABIL_QUITADO, HORARIO */
+    char cambio[24]; /* INHABIL_AGREGADO, INHABIL_RENOMBRADO, INHABIL_QUITADO, HORARIO,
+                      * ESPECIAL_AGREGADO, ESPECIAL_CAMBIADO, ESPECIAL_QUITADO */
     char fecha[11];  /* the rest day's, AAAA-MM-DD; "" for HORARIO */
     char dia[12];    /* the weekday's name */
     char antes[128], despues[128];
@@ -49,7 +53,7 @@ struct calendario_cambio {
 
 struct calendario_model {
     struct calendario_semana semana[CALENDARIO_DIAS_SEMANA]; /* [0] Monday … [6] Sunday */
-    struct calendario_inhabil *dias;                         /* owned, in date order */
+    struct calendario_inhabil *dias; /* rest days and special dates, owned, in date order */
     size_t ndias;
     struct calendario_cambio *cambios; /* owned, newest first */
     size_t ncambios;
@@ -81,7 +85,8 @@ void calendario_model_close(struct calendario_model *m);
 /* The cursor's weekday, 1 = Monday … 7 = Sunday, or 0 when it is on a rest day. */
 int calendario_model_weekday(const struct calendario_model *m);
 
-/* The cursor's rest day, or NULL when it is on a weekday (borrowed until the next take). */
+/* The cursor's rest day or special date, or NULL when it is on a weekday (borrowed until the
+ * next take). */
 const struct calendario_inhabil *calendario_model_inhabil(const struct calendario_model *m);
 
 /* A movement key (↑ ↓ ← → RePág AvPág Inicio Fin) over page rows; true when it was one. */
@@ -103,7 +108,8 @@ bool calendario_hora_check(const char *value, char *msg, size_t msgsz);
 
 /*
  * A change as one sentence: «agregó el día inhábil 12/12/2026: Día de la Virgen · 34
- * temporizadores recalculados», «cambió el horario de los sábados: 09:00–14:00 → cerrado».
+ * temporizadores recalculados», «cambió el horario de los sábados: 09:00–14:00 → cerrado»,
+ * «dio horario especial al 24/12/2026: Nochebuena, 09:00–14:00».
  */
 void calendario_cambio_texto(const struct calendario_cambio *c, char *buf, size_t size);
 
@@ -119,9 +125,10 @@ struct calendario_vm {
 /*
  * Lays the calendar out for width × height: the heading «Calendario de negocio ·
  * America/Mexico_City», the week («sábado  09:00–14:00», «domingo  cerrado» muted) beside the
- * rest days («vie 25/12/2026  Navidad», «1–7 de 9» at the right of their title when they
- * scroll), the changes («30/11/26 10:15  admin  agregó …») in the rows left, and the
- * cursor's day in words with the keys. Below 44 columns the rest days go under the week.
+ * rest days and special dates («vie 25/12/2026  Navidad», «jue 24/12/2026  Nochebuena
+ * 09:00–14:00», «1–7 de 9» at the right of their title when they scroll), the changes
+ * («30/11/26 10:15  admin  agregó …») in the rows left, and the cursor's day in words with
+ * the keys. Below 44 columns the rest days go under the week.
  * Moves m->top so the cursor shows.
  */
 void calendario_vm_build(struct calendario_vm *vm, struct calendario_model *m, int width,
