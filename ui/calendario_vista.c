@@ -6,10 +6,10 @@
 
 #include "db/db_calendario.h"
 #include "ui/app_internal.h"
-#include "ui/app_reread.h"
 #include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
 #include "ui/pane/calendario_pane.h"
 #include "ui/term/term.h"
+#include "ui/vista_lectura.h"
 #include "ui/vm/calendario_vm.h"
 #include "ui/vm/fecha.h"
 #include "ui/vm/form_vm.h"
@@ -31,10 +31,7 @@ struct calendario_vista {
     struct app *a;
     struct calendario_model m;
     struct calendario_vm vm;
-    unsigned gen;        /* :calendario and Esc bump it: an answer for an older one is dropped */
-    bool mostrar;        /* the read :calendario asked for: shown when it arrives */
-    bool loading, again; /* a read is in flight / another was asked meanwhile */
-    struct app_reread reread;
+    struct vista_lectura l; /* :calendario's read, and the re-reads notifications ask for */
     struct form_vm form; /* A and E */
     bool form_open;
     enum cal_write kind; /* which form is open */
@@ -141,28 +138,24 @@ cal_take(struct calendario_vista *v, const struct cal_job *j)
     calendario_model_take(&v->m, semana, dias, nd, cambios, j->ncambios);
 }
 
-static void cal_load(struct calendario_vista *v);
-
 static void
 cal_result(struct app_job *aj)
 {
     struct cal_job *j = (struct cal_job *)aj;
     struct calendario_vista *v = j->v;
 
-    v->loading = false;
-    app_reread_done(&v->reread);
-    if (j->gen == v->gen && aj->rc == RC_OK && (j->mostrar || v->m.abierto)) {
+    switch (vista_lectura_llego(&v->l, j->gen, j->mostrar, aj->rc)) {
+    case VISTA_TOMAR:
         cal_take(v, j);
-        v->mostrar = false;
         app_redraw(v->a);
-    } else if (j->gen == v->gen && aj->rc != RC_OK && j->mostrar) {
+        break;
+    case VISTA_FALLO:
         app_message(v->a, true, "No se pudo leer el calendario: %s", aj->e.msg);
-        v->mostrar = false;
+        break;
+    case VISTA_NADA:
+        break;
     }
-    if (v->again) {
-        v->again = false;
-        cal_load(v);
-    }
+    vista_lectura_fin(&v->l);
 }
 
 static void
@@ -175,21 +168,17 @@ cal_release(struct app_job *aj)
     free(j);
 }
 
-/* One read at a time (a second ask while one runs is queued once). */
+/* vista_lectura's submit: the read for generation gen. */
 static void
-cal_load(struct calendario_vista *v)
+cal_submit(void *st, unsigned gen, bool mostrar)
 {
-    struct cal_job *j;
+    struct calendario_vista *v = st;
+    struct cal_job *j = xcalloc(1, sizeof *j);
     long d;
 
-    if (v->loading) {
-        v->again = true;
-        return;
-    }
-    j = xcalloc(1, sizeof *j);
     j->v = v;
-    j->gen = v->gen;
-    j->mostrar = v->mostrar;
+    j->gen = gen;
+    j->mostrar = mostrar;
     /* Today in the business zone and a year on; before the session told the zone's offset,
      * the database's own today (and its 90 days). */
     campanas_fecha(v->a, 0, j->desde, sizeof j->desde);
@@ -200,25 +189,11 @@ cal_load(struct calendario_vista *v)
     j->base.query = cal_query;
     j->base.result = cal_result;
     j->base.release = cal_release;
-    v->loading = true;
-    app_reread_started(&v->reread);
     app_submit(v->a, &j->base);
 }
 
-static void
-reread_load(void *st)
-{
-    cal_load(st);
-}
-
 static bool
-reread_loading(void *st)
-{
-    return ((struct calendario_vista *)st)->loading;
-}
-
-static bool
-reread_wanted(void *st)
+cal_abierta(void *st)
 {
     return ((struct calendario_vista *)st)->m.abierto;
 }
@@ -280,7 +255,7 @@ write_result(struct app_job *aj)
             app_form_close(v->a);
         app_message(v->a, false, "%s", j->msg);
         if (v->m.abierto)
-            cal_load(v); /* now; its notification comes too */
+            vista_lectura_cargar(&v->l); /* now; its notification comes too */
     } else if (v->form_open && con_form) {
         form_vm_set_refusal(&v->form, aj->e.msg);
     } else {
@@ -488,7 +463,7 @@ calendario_vista_new(struct app *a)
 
     v->a = a;
     calendario_model_init(&v->m);
-    app_reread_init(&v->reread, a, CAL_PAUSA, v, reread_load, reread_loading, reread_wanted);
+    vista_lectura_init(&v->l, a, CAL_PAUSA, v, cal_submit, cal_abierta);
     return v;
 }
 
@@ -513,9 +488,7 @@ calendario_vista_command(struct calendario_vista *v, int argc, char **argv, stru
     (void)argc, (void)argv, (void)e; /* the command line took no words (max_args 0) */
     if (!app_require_db(v->a, "consultar el calendario"))
         return RC_OK;
-    v->gen++;
-    v->mostrar = true;
-    cal_load(v);
+    vista_lectura_pedir(&v->l);
     return RC_OK;
 }
 
@@ -523,9 +496,7 @@ void
 calendario_vista_close(struct calendario_vista *v)
 {
     calendario_model_close(&v->m);
-    v->gen++;
-    v->mostrar = false;
-    v->reread.pending = false;
+    vista_lectura_cerrar(&v->l);
 }
 
 static bool
@@ -596,8 +567,5 @@ calendario_vista_draw(struct calendario_vista *v, struct pane *p)
 void
 calendario_vista_notify(struct calendario_vista *v, const struct app_notify *n)
 {
-    if (v->m.abierto && (n->resync || (n->tablas & (APP_T_CALENDARIO | APP_T_OTRA)) != 0))
-        v->reread.pending = true;
-    if (v->reread.pending && v->m.abierto)
-        app_reread_go(&v->reread, n->resync);
+    vista_lectura_aviso(&v->l, (n->tablas & (APP_T_CALENDARIO | APP_T_OTRA)) != 0, n->resync);
 }

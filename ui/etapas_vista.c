@@ -6,9 +6,9 @@
 
 #include "db/db_etapas.h"
 #include "ui/app_internal.h"
-#include "ui/app_reread.h"
 #include "ui/pane/etapas_pane.h"
 #include "ui/term/term.h"
+#include "ui/vista_lectura.h"
 #include "ui/vm/etapas_vm.h"
 #include "ui/vm/form_vm.h"
 #include "util/xmalloc.h"
@@ -27,10 +27,7 @@ struct etapas_vista {
     struct app *a;
     struct etapas_model m;
     struct etapas_vm vm;
-    unsigned gen;        /* :etapas and Esc bump it: an answer for an older one is dropped */
-    bool mostrar;        /* the read :etapas asked for: shown when it arrives */
-    bool loading, again; /* a read is in flight / another was asked meanwhile */
-    struct app_reread reread;
+    struct vista_lectura l; /* :etapas's read, and the re-reads notifications ask for */
     struct form_vm form; /* A, E, M */
     bool form_open;
     enum etapas_write kind;   /* which form is open, or which question was asked */
@@ -112,28 +109,24 @@ etapas_take(struct etapas_vista *v, const struct etapas_job *j)
     etapas_model_take(&v->m, f, j->n, c, j->ncambios);
 }
 
-static void etapas_load(struct etapas_vista *v);
-
 static void
 etapas_result(struct app_job *aj)
 {
     struct etapas_job *j = (struct etapas_job *)aj;
     struct etapas_vista *v = j->v;
 
-    v->loading = false;
-    app_reread_done(&v->reread);
-    if (j->gen == v->gen && aj->rc == RC_OK && (j->mostrar || v->m.abierto)) {
+    switch (vista_lectura_llego(&v->l, j->gen, j->mostrar, aj->rc)) {
+    case VISTA_TOMAR:
         etapas_take(v, j);
-        v->mostrar = false;
         app_redraw(v->a);
-    } else if (j->gen == v->gen && aj->rc != RC_OK && j->mostrar) {
+        break;
+    case VISTA_FALLO:
         app_message(v->a, true, "No se pudieron leer las etapas: %s", aj->e.msg);
-        v->mostrar = false;
+        break;
+    case VISTA_NADA:
+        break;
     }
-    if (v->again) {
-        v->again = false;
-        etapas_load(v);
-    }
+    vista_lectura_fin(&v->l);
 }
 
 static void
@@ -146,42 +139,24 @@ etapas_release(struct app_job *aj)
     free(j);
 }
 
-/* One read at a time (a second ask while one runs is queued once). */
+/* vista_lectura's submit: the read for generation gen. */
 static void
-etapas_load(struct etapas_vista *v)
+etapas_submit(void *st, unsigned gen, bool mostrar)
 {
-    struct etapas_job *j;
+    struct etapas_vista *v = st;
+    struct etapas_job *j = xcalloc(1, sizeof *j);
 
-    if (v->loading) {
-        v->again = true;
-        return;
-    }
-    j = xcalloc(1, sizeof *j);
     j->v = v;
-    j->gen = v->gen;
-    j->mostrar = v->mostrar;
+    j->gen = gen;
+    j->mostrar = mostrar;
     j->base.query = etapas_query;
     j->base.result = etapas_result;
     j->base.release = etapas_release;
-    v->loading = true;
-    app_reread_started(&v->reread);
     app_submit(v->a, &j->base);
 }
 
-static void
-reread_load(void *st)
-{
-    etapas_load(st);
-}
-
 static bool
-reread_loading(void *st)
-{
-    return ((struct etapas_vista *)st)->loading;
-}
-
-static bool
-reread_wanted(void *st)
+etapas_abierta(void *st)
 {
     return ((struct etapas_vista *)st)->m.abierto;
 }
@@ -258,7 +233,7 @@ write_result(struct app_job *aj)
         app_message(v->a, false, "%s", j->msg);
         if (v->m.abierto) {
             etapas_model_follow(&v->m, j->seguir);
-            etapas_load(v); /* now; its notification comes too */
+            vista_lectura_cargar(&v->l); /* now; its notification comes too */
         }
     } else if (v->form_open && con_form) {
         form_vm_set_refusal(&v->form, aj->e.msg);
@@ -523,7 +498,7 @@ etapas_vista_new(struct app *a)
 
     v->a = a;
     etapas_model_init(&v->m);
-    app_reread_init(&v->reread, a, ETAPAS_PAUSA, v, reread_load, reread_loading, reread_wanted);
+    vista_lectura_init(&v->l, a, ETAPAS_PAUSA, v, etapas_submit, etapas_abierta);
     return v;
 }
 
@@ -548,9 +523,7 @@ etapas_vista_command(struct etapas_vista *v, int argc, char **argv, struct err *
     (void)argc, (void)argv, (void)e; /* the command line took no words (max_args 0) */
     if (!app_require_db(v->a, "consultar las etapas"))
         return RC_OK;
-    v->gen++;
-    v->mostrar = true;
-    etapas_load(v);
+    vista_lectura_pedir(&v->l);
     return RC_OK;
 }
 
@@ -558,9 +531,7 @@ void
 etapas_vista_close(struct etapas_vista *v)
 {
     etapas_model_close(&v->m);
-    v->gen++;
-    v->mostrar = false;
-    v->reread.pending = false;
+    vista_lectura_cerrar(&v->l);
 }
 
 static bool
@@ -650,10 +621,10 @@ void
 etapas_vista_notify(struct etapas_vista *v, const struct app_notify *n)
 {
     /* The stages themselves, and the counts: a promoter's are her own opportunities. */
-    if (v->m.abierto && (n->resync || (n->tablas & (APP_T_ETAPAS | APP_T_OTRA)) != 0 ||
-                         ((n->tablas & APP_T_OPORTUNIDADES) != 0 &&
-                          (vm_profile_sees_others(app_profile(v->a)) || n->mine || n->all_users))))
-        v->reread.pending = true;
-    if (v->reread.pending && v->m.abierto)
-        app_reread_go(&v->reread, n->resync);
+    vista_lectura_aviso(
+        &v->l,
+        (n->tablas & (APP_T_ETAPAS | APP_T_OTRA)) != 0 ||
+            ((n->tablas & APP_T_OPORTUNIDADES) != 0 &&
+             (vm_profile_sees_others(app_profile(v->a)) || n->mine || n->all_users)),
+        n->resync);
 }

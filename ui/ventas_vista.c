@@ -6,12 +6,12 @@
 
 #include "db/db_ventas.h"
 #include "ui/app_internal.h"
-#include "ui/app_reread.h"
 #include "ui/campanas_panel.h" /* campanas_fecha: the business date today */
 #include "ui/pane/ventas_pane.h"
 #include "ui/panes_db.h"
 #include "ui/panes_ventas.h"
 #include "ui/term/term.h"
+#include "ui/vista_lectura.h"
 #include "ui/vm/ventas_vm.h"
 #include "util/xmalloc.h"
 
@@ -23,10 +23,7 @@ struct ventas_vista {
     struct ventas_model m;
     struct ventas_vm vm;
     struct ventas_rango pedido; /* what the next read asks for */
-    unsigned gen;               /* :ventas and Esc bump it: an answer for an older one is dropped */
-    bool mostrar;               /* the read :ventas asked for: shown when it arrives, or refused */
-    bool loading, again;        /* a read is in flight / another was asked meanwhile */
-    struct app_reread reread;
+    struct vista_lectura l;     /* :ventas's read, and the re-reads notifications ask for */
     struct panes_ventas pv; /* E and X: the forms and their writes */
 };
 
@@ -87,8 +84,6 @@ fila_from(const struct app *a, struct ventas_fila *f, const struct db_venta_fila
     fmt_dia(a, d->corregida, f->corregida_el, sizeof f->corregida_el);
 }
 
-static void ventas_load(struct ventas_vista *v);
-
 static void
 ventas_take(struct ventas_vista *v, const struct ventas_job *j)
 {
@@ -106,23 +101,20 @@ ventas_result(struct app_job *aj)
     struct ventas_job *j = (struct ventas_job *)aj;
     struct ventas_vista *v = j->v;
 
-    v->loading = false;
-    app_reread_done(&v->reread);
-    if (j->gen == v->gen && aj->rc == RC_OK && (j->mostrar || v->m.abierto)) {
+    switch (vista_lectura_llego(&v->l, j->gen, j->mostrar, aj->rc)) {
+    case VISTA_TOMAR:
         ventas_take(v, j);
-        v->mostrar = false;
         app_redraw(v->a);
-    } else if (j->gen == v->gen && aj->rc != RC_OK && j->mostrar) {
-        /* What was shown (if anything) stays, and so does what it is about. */
+        break;
+    case VISTA_FALLO: /* what was shown (if anything) stays, and so does what it is about */
         app_message(v->a, true, "%s%s",
                     aj->rc == RC_REFUSED ? "" : "No se pudieron leer las ventas: ", aj->e.msg);
-        v->mostrar = false;
         v->pedido = v->m.r;
+        break;
+    case VISTA_NADA:
+        break;
     }
-    if (v->again) {
-        v->again = false;
-        ventas_load(v);
-    }
+    vista_lectura_fin(&v->l);
 }
 
 static void
@@ -134,44 +126,25 @@ ventas_release(struct app_job *aj)
     free(j);
 }
 
-/* Reads v->pedido; one read at a time (a second ask while one runs is queued once). */
+/* vista_lectura's submit: v->pedido for generation gen. */
 static void
-ventas_load(struct ventas_vista *v)
+ventas_submit(void *st, unsigned gen, bool mostrar)
 {
-    struct ventas_job *j;
+    struct ventas_vista *v = st;
+    struct ventas_job *j = xcalloc(1, sizeof *j);
 
-    if (v->loading) {
-        v->again = true;
-        return;
-    }
-    j = xcalloc(1, sizeof *j);
     j->v = v;
     j->r = v->pedido;
-    j->gen = v->gen;
-    j->mostrar = v->mostrar;
+    j->gen = gen;
+    j->mostrar = mostrar;
     j->base.query = ventas_query;
     j->base.result = ventas_result;
     j->base.release = ventas_release;
-    v->loading = true;
-    app_reread_started(&v->reread);
     app_submit(v->a, &j->base);
 }
 
-/* app_reread's view of the list. */
-static void
-reread_load(void *st)
-{
-    ventas_load(st);
-}
-
 static bool
-reread_loading(void *st)
-{
-    return ((struct ventas_vista *)st)->loading;
-}
-
-static bool
-reread_wanted(void *st)
+ventas_abierta(void *st)
 {
     return ((struct ventas_vista *)st)->m.abierto;
 }
@@ -183,7 +156,7 @@ escrito(void *ctx)
     struct ventas_vista *v = ctx;
 
     if (v->m.abierto)
-        ventas_load(v);
+        vista_lectura_cargar(&v->l);
 }
 
 struct ventas_vista *
@@ -193,7 +166,7 @@ ventas_vista_new(struct app *a)
 
     v->a = a;
     ventas_model_init(&v->m);
-    app_reread_init(&v->reread, a, VENTAS_PAUSA, v, reread_load, reread_loading, reread_wanted);
+    vista_lectura_init(&v->l, a, VENTAS_PAUSA, v, ventas_submit, ventas_abierta);
     panes_ventas_init(&v->pv, a, escrito, v);
     return v;
 }
@@ -225,9 +198,7 @@ ventas_vista_command(struct ventas_vista *v, int argc, char **argv, struct err *
     if (!app_require_db(v->a, "consultar las ventas"))
         return RC_OK;
     v->pedido = r;
-    v->gen++;
-    v->mostrar = true;
-    ventas_load(v);
+    vista_lectura_pedir(&v->l);
     return RC_OK;
 }
 
@@ -235,9 +206,7 @@ void
 ventas_vista_close(struct ventas_vista *v)
 {
     ventas_model_close(&v->m);
-    v->gen++;
-    v->mostrar = false;
-    v->reread.pending = false;
+    vista_lectura_cerrar(&v->l);
 }
 
 /* [ and ]: the calendar month before or after the one shown, never past today's. */
@@ -255,9 +224,7 @@ mes(struct ventas_vista *v, int delta)
     if (!app_require_db(v->a, "consultar las ventas"))
         return;
     v->pedido = r;
-    v->gen++;
-    v->mostrar = true;
-    ventas_load(v);
+    vista_lectura_pedir(&v->l);
 }
 
 /* E and X on the sale under the cursor: its form, or why not. */
@@ -339,10 +306,8 @@ void
 ventas_vista_notify(struct ventas_vista *v, const struct app_notify *n)
 {
     /* A promoter's list is about their own sales; the others' follow their whole scope. */
-    if (v->m.abierto &&
-        (n->resync || ((n->tablas & APP_T_VENTAS) != 0 &&
-                       (vm_profile_sees_others(app_profile(v->a)) || n->mine || n->all_users))))
-        v->reread.pending = true;
-    if (v->reread.pending && v->m.abierto)
-        app_reread_go(&v->reread, n->resync);
+    vista_lectura_aviso(&v->l,
+                        (n->tablas & APP_T_VENTAS) != 0 &&
+                            (vm_profile_sees_others(app_profile(v->a)) || n->mine || n->all_users),
+                        n->resync);
 }
