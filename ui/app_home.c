@@ -308,8 +308,10 @@ home_draw(void *st, struct pane *p)
     for (int i = 0; i < HOME_ESTADOS; i++)
         in.oportunidades[i] = a->last.oportunidades[i];
     in.ventas_mes = a->last.ventas_mes;
-    in.inhabil_fecha = a->last.inhabil_fecha;
-    in.inhabil_nombre = a->last.inhabil_nombre;
+    in.cal_fecha = a->last.cal_fecha;
+    in.cal_nombre = a->last.cal_nombre;
+    in.cal_abre = a->last.cal_abre;
+    in.cal_cierra = a->last.cal_cierra;
     if (!dinero_centavos(a->last.ventas_mes_monto, &in.ventas_centavos))
         in.ventas_centavos = 0;
     home_vm_build(&h->vm, &in, p->w, p->h);

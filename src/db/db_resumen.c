@@ -31,7 +31,16 @@ resumen_estado_name(enum resumen_estado s)
 static const char sql_resumen[] =
     "WITH mes AS (SELECT x.monto FROM crm.ventas x WHERE x.estado = 'VIGENTE'"
     "   AND x.registrada_at >= date_trunc('month', now() AT TIME ZONE crm.zona())"
-    "                          AT TIME ZONE crm.zona())"
+    "                          AT TIME ZONE crm.zona()),"
+    " hoy AS (SELECT (now() AT TIME ZONE crm.zona())::date AS d),"
+    " prox AS (SELECT * FROM ("
+    "   SELECT i.fecha, i.nombre, NULL::time AS abre, NULL::time AS cierra"
+    "     FROM crm.dias_inhabiles i, hoy WHERE i.fecha >= hoy.d"
+    "   UNION ALL"
+    "   SELECT e.fecha, e.nombre, e.abre, e.cierra FROM crm.dias_especiales e, hoy"
+    "    WHERE e.fecha >= hoy.d"
+    "      AND NOT EXISTS (SELECT 1 FROM crm.dias_inhabiles i WHERE i.fecha = e.fecha)) x"
+    "   ORDER BY x.fecha LIMIT 1)"
     " SELECT session_user,"
     " coalesce((SELECT u.nombre FROM crm.usuarios u WHERE u.id = crm.yo()), ''),"
     " coalesce(crm.mi_rol(), ''),"
@@ -42,12 +51,10 @@ static const char sql_resumen[] =
     " count(*) FILTER (WHERE o.estado = 'DEVUELTA'),"
     " count(*) FILTER (WHERE o.estado = 'DESCARTADA'),"
     " (SELECT count(*) FROM mes), (SELECT coalesce(sum(mes.monto), 0)::text FROM mes),"
-    " coalesce((SELECT d.fecha::text FROM crm.dias_inhabiles d"
-    "           WHERE d.fecha >= (now() AT TIME ZONE crm.zona())::date"
-    "           ORDER BY d.fecha LIMIT 1), ''),"
-    " coalesce((SELECT d.nombre FROM crm.dias_inhabiles d"
-    "           WHERE d.fecha >= (now() AT TIME ZONE crm.zona())::date"
-    "           ORDER BY d.fecha LIMIT 1), '')"
+    " coalesce((SELECT prox.fecha::text FROM prox), ''),"
+    " coalesce((SELECT prox.nombre FROM prox), ''),"
+    " coalesce((SELECT to_char(prox.abre, 'HH24:MI') FROM prox), ''),"
+    " coalesce((SELECT to_char(prox.cierra, 'HH24:MI') FROM prox), '')"
     " FROM crm.oportunidades o";
 
 static void
@@ -68,7 +75,7 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 
     if (rc != RC_OK)
         goto out;
-    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 4) {
+    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 6) {
         rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
         goto out;
     }
@@ -82,10 +89,10 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
     out->ventas_mes = strtoll(PQgetvalue(res, 0, 4 + RESUMEN_ESTADOS), NULL, 10);
     copy_text(out->ventas_mes_monto, sizeof out->ventas_mes_monto,
               PQgetvalue(res, 0, 5 + RESUMEN_ESTADOS));
-    copy_text(out->inhabil_fecha, sizeof out->inhabil_fecha,
-              PQgetvalue(res, 0, 6 + RESUMEN_ESTADOS));
-    copy_text(out->inhabil_nombre, sizeof out->inhabil_nombre,
-              PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
+    copy_text(out->cal_fecha, sizeof out->cal_fecha, PQgetvalue(res, 0, 6 + RESUMEN_ESTADOS));
+    copy_text(out->cal_nombre, sizeof out->cal_nombre, PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
+    copy_text(out->cal_abre, sizeof out->cal_abre, PQgetvalue(res, 0, 8 + RESUMEN_ESTADOS));
+    copy_text(out->cal_cierra, sizeof out->cal_cierra, PQgetvalue(res, 0, 9 + RESUMEN_ESTADOS));
 out:
     PQclear(res);
     return rc;

@@ -2,7 +2,8 @@
  * db_resumen — the numbers of the client's home screen: who the session is, how many
  * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
  * sales in force she may see registered this month (sql/092) with their amount, and the next
- * rest day of the business calendar (sql/093), today's included.
+ * date the business calendar treats apart, today's included: a rest day (sql/093) or a date
+ * with hours of its own (sql/097).
  *
  * One statement, read-only; row-level security decides what "visible" means (own,
  * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
@@ -31,8 +32,9 @@ struct resumen {
     long long oportunidades[RESUMEN_ESTADOS];
     long long ventas_mes;      /* sales in force registered since the 1st, business zone */
     char ventas_mes_monto[32]; /* their sum as the database writes it, "119000.00" */
-    char inhabil_fecha[11];    /* the next rest day, AAAA-MM-DD; "" when none is declared */
-    char inhabil_nombre[128];
+    char cal_fecha[11];        /* that date, AAAA-MM-DD; "" when none is declared */
+    char cal_nombre[128];
+    char cal_abre[6], cal_cierra[6]; /* a special date's hours, "HH:MM"; "" for a rest day */
 };
 
 /* The database's spelling of an estado ("EN_BANDEJA"). */

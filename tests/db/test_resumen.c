@@ -1,8 +1,9 @@
 /*
  * test_resumen — db_resumen_load against a real database: who the session is, and the
  * counts row-level security lets each profile see, the month's sales in force among them
- * (not a cancelled one, not last month's), and the next rest day (today's counts, yesterday's
- * does not, none when none is declared); failures keep the db.h mapping (a lost connection is
+ * (not a cancelled one, not last month's), and the next rest day or special date (today's
+ * counts, yesterday's does not, a special date on a rest day is the rest day, none when none
+ * is declared); failures keep the db.h mapping (a lost connection is
  * 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
@@ -151,19 +152,36 @@ test_next_rest_day(void **state)
                   " ((now() AT TIME ZONE crm.zona())::date + 40, 'Lejano'),"
                   " ((now() AT TIME ZONE crm.zona())::date + 3, 'Día de la Candelaria')");
     assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
-    assert_string_equal(r.inhabil_fecha,
-                        dbt_scalar_tmp(t, adm, "SELECT ((now() AT TIME ZONE crm.zona())::date"
-                                               " + 3)::text"));
-    assert_string_equal(r.inhabil_nombre, "Día de la Candelaria");
+    assert_string_equal(r.cal_fecha, dbt_scalar_tmp(t, adm,
+                                                    "SELECT ((now() AT TIME ZONE crm.zona())::date"
+                                                    " + 3)::text"));
+    assert_string_equal(r.cal_nombre, "Día de la Candelaria");
+    assert_string_equal(r.cal_abre, "");
+    /* A date with hours of its own before it comes first (sql/097); one on a rest day is the
+     * rest day's. */
+    dbt_exec(adm, "INSERT INTO crm.dias_especiales (fecha, abre, cierra, nombre) VALUES"
+                  " ((now() AT TIME ZONE crm.zona())::date + 2, '09:00', '14:00', 'Medio día'),"
+                  " ((now() AT TIME ZONE crm.zona())::date + 3, '09:00', '13:00', 'Tapada')");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.cal_nombre, "Medio día");
+    assert_string_equal(r.cal_abre, "09:00");
+    assert_string_equal(r.cal_cierra, "14:00");
+    dbt_exec(adm, "DELETE FROM crm.dias_especiales WHERE nombre = 'Medio día'");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.cal_nombre, "Día de la Candelaria");
+    assert_string_equal(r.cal_abre, "");
     dbt_exec(adm, "UPDATE crm.dias_inhabiles SET fecha = (now() AT TIME ZONE crm.zona())::date"
                   " WHERE nombre = 'Lejano'");
     assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
-    assert_string_equal(r.inhabil_nombre, "Lejano"); /* today is still ahead of her */
+    assert_string_equal(r.cal_nombre, "Lejano"); /* today is still ahead of her */
     dbt_exec(adm, "DELETE FROM crm.dias_inhabiles WHERE fecha >= (now() AT TIME ZONE"
                   " crm.zona())::date - 1");
     assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
-    assert_string_equal(r.inhabil_fecha, "");
-    assert_string_equal(r.inhabil_nombre, "");
+    assert_string_equal(r.cal_nombre, "Tapada"); /* its rest day gone, the special date shows */
+    dbt_exec(adm, "DELETE FROM crm.dias_especiales");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_string_equal(r.cal_fecha, "");
+    assert_string_equal(r.cal_nombre, "");
     db_close(p);
     db_close(adm);
 }

@@ -40,8 +40,8 @@ test_loaded_promoter_card_at_80x24(void **st)
                             .oportunidades = { 8, 1, 2, 1, 0 },
                             .ventas_mes = 2,
                             .ventas_centavos = 11900000,
-                            .inhabil_fecha = "2026-12-25",
-                            .inhabil_nombre = "Navidad",
+                            .cal_fecha = "2026-12-25",
+                            .cal_nombre = "Navidad",
                             .updated = "10:42:13" };
 
     (void)st;
@@ -65,19 +65,28 @@ test_loaded_promoter_card_at_80x24(void **st)
                 "11.37 value|2 · $119,000.00\n"
                 "14.2 muted|Próximo día inhábil: viernes 25/12/2026, Navidad\n"
                 "15.2 muted|Actualizado a las 10:42:13\n");
-    in.inhabil_fecha = "2027-01-01"; /* a Friday too; and a Saturday, a Monday */
+    in.cal_fecha = "2027-01-01"; /* a Friday too; and a Saturday, a Monday */
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[14].spans[0].text,
                         "Próximo día inhábil: viernes 01/01/2027, Navidad");
-    in.inhabil_fecha = "2026-12-12";
+    in.cal_fecha = "2026-12-12";
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[14].spans[0].text,
                         "Próximo día inhábil: sábado 12/12/2026, Navidad");
-    in.inhabil_fecha = "2027-02-01";
+    in.cal_fecha = "2027-02-01";
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[14].spans[0].text,
                         "Próximo día inhábil: lunes 01/02/2027, Navidad");
-    in.inhabil_fecha = ""; /* none declared: no line */
+    in.cal_fecha = "2026-12-24"; /* a date with hours of its own (sql/097) */
+    in.cal_nombre = "Nochebuena";
+    in.cal_abre = "09:00";
+    in.cal_cierra = "14:00";
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(
+        vm.lines[14].spans[0].text,
+        "Próximo horario especial: jueves 24/12/2026, Nochebuena, de 09:00 a 14:00");
+    in.cal_abre = in.cal_cierra = NULL;
+    in.cal_fecha = ""; /* none declared: no line */
     home_vm_build(&vm, &in, 80, 22);
     assert_string_equal(vm.lines[14].spans[0].text, "Actualizado a las 10:42:13");
 }
@@ -197,8 +206,8 @@ test_narrow_and_short_panes_drop_the_box_and_the_rows_below(void **st)
     assert_int_equal(vm.lines[0].spans[0].col, 1);
     /* the sales, then (after a blank row) the rest day and the freshness, not on top of them */
     in.updated = "10:42:13";
-    in.inhabil_fecha = "2026-12-25";
-    in.inhabil_nombre = "Navidad";
+    in.cal_fecha = "2026-12-25";
+    in.cal_nombre = "Navidad";
     home_vm_build(&vm, &in, 80, 12);
     assert_string_equal(vm.lines[9].spans[0].text, "Ventas del mes");
     assert_int_equal(vm.lines[10].nspans, 0);

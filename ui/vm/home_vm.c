@@ -97,24 +97,28 @@ put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int e
              in->loaded ? ventas_txt(ventas, sizeof ventas, in) : buf, ROLE_HEADING);
 }
 
-/* «Próximo día inhábil: viernes 25/12/2026, Navidad» on row y when one is declared (the
- * timers do not run that day). Returns the row after it. */
+/* «Próximo día inhábil: viernes 25/12/2026, Navidad», or «Próximo horario especial: jueves
+ * 24/12/2026, Nochebuena, de 09:00 a 14:00», on row y when one is declared (the timers do not
+ * run that day, or only those hours). Returns the row after it. */
 static int
 put_inhabil(struct home_vm *vm, const struct home_info *in, int y, int x)
 {
     static const char *const dias[7] = { "lunes",   "martes", "miércoles", "jueves",
                                          "viernes", "sábado", "domingo" };
     struct vm_line *l = row(vm, y);
-    const char *f = in->inhabil_fecha;
+    const char *f = in->cal_fecha;
+    bool especial = in->cal_abre != NULL && in->cal_abre[0] != '\0';
     char buf[VM_SPAN_BYTES];
     long d;
 
     if (!in->loaded || f == NULL || !fecha_dias(f, &d))
         return y;
     if (l != NULL) {
-        snprintf(buf, sizeof buf, "Próximo día inhábil: %s %.2s/%.2s/%.4s, %s",
-                 dias[((d % 7) + 7 + 3) % 7], f + 8, f + 5, f,
-                 in->inhabil_nombre != NULL ? in->inhabil_nombre : "");
+        snprintf(buf, sizeof buf, "Próximo %s: %s %.2s/%.2s/%.4s, %s%s%s%s%s",
+                 especial ? "horario especial" : "día inhábil", dias[((d % 7) + 7 + 3) % 7], f + 8,
+                 f + 5, f, in->cal_nombre != NULL ? in->cal_nombre : "", especial ? ", de " : "",
+                 especial ? in->cal_abre : "", especial ? " a " : "",
+                 especial && in->cal_cierra != NULL ? in->cal_cierra : "");
         vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
     }
     return y + 1;

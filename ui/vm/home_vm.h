@@ -1,7 +1,8 @@
 /*
  * home_vm — the home pane: a summary card with the clientes in the padrón, the
  * oportunidades the user can see, by estado, and the month's sales («2 · $119,000.00»);
- * under it the next rest day of the calendar, when it was read and why it could not be read; under it, the replies to campaigns nobody
+ * under it the next rest day or special date of the calendar, when it was read and why it
+ * could not be read; under it, the replies to campaigns nobody
  * attended yet (respuestas_vm). Layout for any size; lines past the height are left out.
  *
  * Pure; built on the loop thread from a copy of what the database job returned.
@@ -32,8 +33,9 @@ struct home_info {
     long long oportunidades[HOME_ESTADOS]; /* visible to the user, by estado */
     long long ventas_mes;                  /* sales in force she sees, registered this month */
     int64_t ventas_centavos;               /* and their sum */
-    const char *inhabil_fecha;             /* the next rest day, AAAA-MM-DD; NULL or "": none */
-    const char *inhabil_nombre;
+    const char *cal_fecha; /* the next rest day or special date, AAAA-MM-DD; NULL or "": none */
+    const char *cal_nombre;
+    const char *cal_abre, *cal_cierra;     /* a special date's hours; NULL or "" for a rest day */
     const char *updated;                   /* "HH:MM:SS" of the last good read, or NULL */
     const char *error;                     /* why the last read failed, or NULL */
     bool loading;                          /* a read is in flight */
