@@ -315,7 +315,6 @@ form_submit(void *ctx, struct form_vm *f)
 
     if (!app_db_up(v->a)) {
         form_vm_set_refusal(f, SIN_CONEXION);
-        f->sending = false;
         return;
     }
     j = write_new(v, v->kind);
