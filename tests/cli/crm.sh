@@ -144,9 +144,17 @@ expect 2 'el horario es la apertura y el cierre en HH:MM' -- $e calendario horar
 expect 2 'el horario es la apertura y el cierre en HH:MM' -- $e calendario horario sábado 09:00
 expect 2 '«--limite» es un número de 1 a 1000' -- $e calendario cambios --limite 0
 expect 2 '«--desde» es una fecha AAAA-MM-DD' -- $e calendario --desde mañana
-expect 2 'acción desconocida: «borrar» \(ver, inhabil, habil, horario o cambios\)' -- \
+expect 2 'indique la fecha \(AAAA-MM-DD\), la apertura y el cierre' -- \
+    $e calendario especial 2026-12-24 09:00 14:00
+expect 2 'el horario es la apertura y el cierre en HH:MM \(p. ej. 09:00 14:00\)' -- \
+    $e calendario especial 2026-12-24 09:00 14 Nochebuena
+expect 2 '«24/12/2026» no es una fecha AAAA-MM-DD' -- \
+    $e calendario especial 24/12/2026 09:00 14:00 Nochebuena
+expect 2 'indique la fecha \(AAAA-MM-DD\) que vuelve a su horario de siempre' -- \
+    $e calendario normal
+expect 2 'acción desconocida: «borrar» \(ver, inhabil, habil, especial, normal, horario o cambios\)' -- \
     $e calendario borrar
-expect 0 'calendario +horario de operación y días inhábiles' -- $e --help
+expect 0 'calendario +horario de operación, días inhábiles y días con horario especial' -- $e --help
 expect 2 'falta «--tipo»' -- $e etapa agregar 'Cita agendada'
 expect 2 'indique el nombre de la etapa nueva' -- $e etapa agregar --tipo NORMAL
 expect 2 '«--horas» son horas hábiles, un número mayor que 0' -- \
