@@ -28,9 +28,10 @@
 -- weekday's row and left the rest days out, each in its own words. They now read
 -- crm.calendario_dias(d0, d1): every date of a range with its window (its own, else its
 -- weekday's; none on a rest day or a closed weekday), the rest day's name and the special
--- day's. A plain SQL function without SET, so the planner inlines it into each caller (whose
--- search_path is pinned): the hash joins stay what they were. Each
--- reader is changed where it read the two tables (crm.funcion_reemplazar, 085), not copied.
+-- day's; the readers that walk one date at a time read crm.calendario_dia(d), the same rule as
+-- a plan of three key lookups. Plain SQL functions without SET, so the planner inlines them
+-- into each caller (whose search_path is pinned): the joins stay what they were. Each reader
+-- is changed where it read the two tables (crm.funcion_reemplazar, 085), not copied.
 --
 SET LOCAL ROLE embudo_owner;
 
