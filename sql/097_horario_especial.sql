@@ -54,19 +54,23 @@ ALTER TABLE crm.calendario_cambios DROP CONSTRAINT calendario_cambios_cambio_che
 -- Every date of [d0, d1] with its window, as every timer, report and sending window counts
 -- it: a rest day closed whatever else it is; a special day with its own window; any other
 -- day with its weekday's (none on a closed weekday). inhabil and especial are the names.
--- No SET clause: inlined into its callers (see the header).
+-- No SET clause: inlined into its callers (see the header). The dates come from a series of
+-- timestamps (no time zone: a day is a day), not of integers: PostgreSQL counts an integer
+-- series' rows from the values, so a plpgsql caller planned afresh on every call (custom
+-- plans looked cheaper than the cached one) — 0.28 ms instead of 0.05 ms for three days of
+-- crm.horas_habiles_entre, measured; a timestamp series is planned once and cached.
 CREATE FUNCTION crm.calendario_dias(d0 date, d1 date)
 RETURNS TABLE (dia date, abre time, cierra time, inhabil text, especial text)
 LANGUAGE sql STABLE AS $$
-    SELECT d0 + k.n,
+    SELECT g.t::date,
            CASE WHEN i.fecha IS NULL THEN coalesce(e.abre, h.abre) END,
            CASE WHEN i.fecha IS NULL THEN coalesce(e.cierra, h.cierra) END,
            i.nombre, e.nombre
-      FROM pg_catalog.generate_series(0, d1 - d0) AS k(n)
+      FROM pg_catalog.generate_series(d0::timestamp, d1::timestamp, interval '1 day') AS g(t)
       LEFT JOIN crm.horario_operativo h
-        ON h.isodow = pg_catalog.date_part('isodow', d0 + k.n)::smallint
-      LEFT JOIN crm.dias_especiales e ON e.fecha = d0 + k.n
-      LEFT JOIN crm.dias_inhabiles i ON i.fecha = d0 + k.n
+        ON h.isodow = pg_catalog.date_part('isodow', g.t)::smallint
+      LEFT JOIN crm.dias_especiales e ON e.fecha = g.t::date
+      LEFT JOIN crm.dias_inhabiles i ON i.fecha = g.t::date
 $$;
 REVOKE ALL ON FUNCTION crm.calendario_dias(date, date) FROM PUBLIC;
 -- The users' business-time functions (crm.ventanas_habiles…) run it with their rights.
