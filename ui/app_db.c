@@ -315,6 +315,18 @@ app_tm(const struct app *a, time_t t, struct tm *tm)
 }
 
 void
+app_cuando(const struct app *a, time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    app_tm(a, t, &tm);
+    /* Each field % 100: two digits at most, which the compiler can see fits. */
+    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_year % 100u,
+             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+void
 app_clock_tick(uv_timer_t *t)
 {
     app_clock_update(t->data);

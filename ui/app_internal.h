@@ -174,6 +174,8 @@ void app_cmd_history_add(struct app *a, const char *line);
 void app_clock_tick(uv_timer_t *t);
 /* t broken down in the business zone once the session told its offset, else in local time. */
 void app_tm(const struct app *a, time_t t, struct tm *tm);
+/* t as the business zone's "DD/MM/YY HH:MM" (as Detalle's history) into buf. */
+void app_cuando(const struct app *a, time_t t, char *buf, size_t size);
 
 /* app_theme.c: NAME.theme into out[ROLE_COUNT]; names found (caller frees each). */
 int app_theme_load(const char *name, struct theme_style *out, struct err *e);

@@ -69,18 +69,6 @@ cal_query(struct db *db, struct app_job *aj, struct err *e)
     return rc;
 }
 
-/* t as "30/11/26 10:15" in the business zone (as Detalle's history). */
-static void
-fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
-{
-    struct tm tm;
-
-    app_tm(a, t, &tm);
-    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)(tm.tm_year + 1900) % 100u,
-             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
-}
-
 static void
 copy(char *dst, size_t size, const char *src)
 {
@@ -125,7 +113,7 @@ cal_take(struct calendario_vista *v, const struct cal_job *j)
         const struct db_calendario_cambio *c = &j->cambios[i];
         struct calendario_cambio *o = &cambios[i];
 
-        fmt_cuando(v->a, c->hecho_at, o->cuando, sizeof o->cuando);
+        app_cuando(v->a, c->hecho_at, o->cuando, sizeof o->cuando);
         copy(o->quien, sizeof o->quien, c->hecho_por);
         copy(o->cambio, sizeof o->cambio, c->cambio);
         copy(o->fecha, sizeof o->fecha, c->fecha);

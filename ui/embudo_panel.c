@@ -279,19 +279,6 @@ buscar_query(struct db *db, struct app_job *aj, struct err *e)
     return db_buscar(db, j->texto, BUSCAR_LIMITE, &j->h, &j->n, e);
 }
 
-/* t as the business zone's "DD/MM/YY HH:MM" (as Detalle's history). */
-static void
-fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
-{
-    struct tm tm;
-
-    app_tm(a, t, &tm);
-    /* Each field % 100: two digits at most, which the compiler can see fits. */
-    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_year % 100u,
-             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
-}
-
 static void
 buscar_result(struct app_job *aj)
 {
@@ -323,7 +310,7 @@ buscar_result(struct app_job *aj)
         snprintf(f[i].etapa, sizeof f[i].etapa, "%s", h->etapa);
         snprintf(f[i].estado, sizeof f[i].estado, "%s", h->estado);
         snprintf(f[i].promotor, sizeof f[i].promotor, "%s", h->promotor);
-        fmt_cuando(s->a, h->actualizada, f[i].cuando, sizeof f[i].cuando);
+        app_cuando(s->a, h->actualizada, f[i].cuando, sizeof f[i].cuando);
     }
     s->bm.ver_promotor = supervising(s);
     if (!j->quiet)

@@ -67,18 +67,6 @@ copy(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-/* t as "30/11/26 10:15" in the business zone (as Detalle's history). */
-static void
-fmt_cuando(const struct app *a, time_t t, char *buf, size_t size)
-{
-    struct tm tm;
-
-    app_tm(a, t, &tm);
-    snprintf(buf, size, "%02u/%02u/%02u %02u:%02u", (unsigned)tm.tm_mday % 100u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)(tm.tm_year + 1900) % 100u,
-             (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
-}
-
 static void
 etapas_take(struct etapas_vista *v, const struct etapas_job *j)
 {
@@ -99,7 +87,7 @@ etapas_take(struct etapas_vista *v, const struct etapas_job *j)
     for (size_t i = 0; i < j->ncambios; i++) {
         const struct db_etapa_cambio *d = &j->cambios[i];
 
-        fmt_cuando(v->a, d->hecho_at, c[i].cuando, sizeof c[i].cuando);
+        app_cuando(v->a, d->hecho_at, c[i].cuando, sizeof c[i].cuando);
         copy(c[i].quien, sizeof c[i].quien, d->hecho_por);
         copy(c[i].etapa, sizeof c[i].etapa, d->etapa);
         copy(c[i].campo, sizeof c[i].campo, d->campo);
