@@ -111,6 +111,7 @@ static const struct config_key config_keys[] = {
     KEY("wa", "url", wa_url, check_any, "una URL"),
     KEY("ui", "tema", tema, check_tema, "dark, light, high-contrast o mono"),
     KEY("ui", "barrido", barrido, check_si_no, "sí o no"),
+    KEY("ui", "raton", raton, check_si_no, "sí o no"),
     KEY("log", "nivel", log_nivel, check_log, "debug, info, aviso o error"),
     KEY("ia", "url", ia_url, check_any, "una URL (vacía = sin variaciones con IA)"),
     KEY("ia", "modelo", ia_modelo, check_any, "un nombre de modelo"),
@@ -382,6 +383,7 @@ set_defaults(struct config *cfg, char *const *env)
     value_set(&cfg->wa_url, "wss://web.whatsapp.com/ws/chat", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->tema, "dark", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->barrido, "sí", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->raton, "sí", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->log_nivel, "info", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->ia_url, "", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->ia_modelo, "", CONFIG_DEFAULT, "predeterminado");
@@ -397,10 +399,15 @@ apply_env(struct config *cfg, char *const *env, struct err *e)
         const char *section;
         const char *key;
     } map[] = {
-        { "EMBUDO_HOME", "", "home" },          { "DATABASE_URL", "db", "url" },
-        { "EMBUDO_TRANSPORT", "wa", "transport" }, { "EMBUDO_WA_URL", "wa", "url" },
-        { "EMBUDO_WA_KEY_FILE", "wa", "key_file" }, { "EMBUDO_ZONA", "negocio", "zona" },
-        { "EMBUDO_TEMA", "ui", "tema" },        { "EMBUDO_BARRIDO", "ui", "barrido" },
+        { "EMBUDO_HOME", "", "home" },
+        { "DATABASE_URL", "db", "url" },
+        { "EMBUDO_TRANSPORT", "wa", "transport" },
+        { "EMBUDO_WA_URL", "wa", "url" },
+        { "EMBUDO_WA_KEY_FILE", "wa", "key_file" },
+        { "EMBUDO_ZONA", "negocio", "zona" },
+        { "EMBUDO_TEMA", "ui", "tema" },
+        { "EMBUDO_BARRIDO", "ui", "barrido" },
+        { "EMBUDO_RATON", "ui", "raton" },
     };
 
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -439,6 +446,7 @@ derive(struct config *cfg, char *const *env)
                     env_nonempty(env, "PGDATABASE") == NULL &&
                     env_nonempty(env, "PGSERVICE") == NULL;
     cfg->ui_barre = strcmp(cfg->barrido.value, "no") != 0;
+    cfg->ui_raton = strcmp(cfg->raton.value, "no") != 0;
     if (cfg->database_url.value[0] == '\0' && !cfg->embedded)
         value_set(&cfg->database_url, "", CONFIG_ENV, "PGHOST/PGDATABASE/PGSERVICE");
     if (cfg->wa_key_file.value[0] == '\0') {

@@ -2,7 +2,7 @@
  * config — embudo's settings and where each came from.
  *
  * Precedence, highest first: command-line flags > environment (EMBUDO_HOME,
- * DATABASE_URL, PG*, EMBUDO_TRANSPORT, EMBUDO_WA_URL, EMBUDO_BARRIDO…)
+ * DATABASE_URL, PG*, EMBUDO_TRANSPORT, EMBUDO_WA_URL, EMBUDO_BARRIDO, EMBUDO_RATON…)
  * > ~/.config/embudo/embudo.conf > /etc/embudo/embudo.conf > embedded defaults. The file
  * format is documented in packaging/embudo.conf.example. Main thread at start-up; the
  * result is read-only afterwards and may then be read from any thread.
@@ -40,12 +40,14 @@ struct config {
     struct config_value wa_url;       /* WhatsApp Web endpoint */
     struct config_value tema;         /* theme name: dark | light | high-contrast | mono */
     struct config_value barrido;      /* [ui] sí | no: the client runs the timer sweep */
+    struct config_value raton;        /* [ui] sí | no: clicks and the wheel reach the client */
     struct config_value log_nivel;    /* debug | info | aviso | error */
     struct config_value ia_url;       /* [ia] OpenAI-compatible base URL; "" = no AI variations */
     struct config_value ia_modelo;    /* [ia] model name */
     struct config_value ia_llave_env; /* [ia] NAME of the environment variable with the key */
     bool embedded;                    /* derived: true when no server is configured */
     bool ui_barre;                    /* derived: barrido is not "no" */
+    bool ui_raton;                    /* derived: raton is not "no" */
 };
 
 /* Command-line overrides collected by main; NULL fields are "not given". */

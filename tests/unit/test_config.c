@@ -269,6 +269,36 @@ test_ui_barrido(void **state)
     assert_non_null(strstr(e.msg, "embudo.conf:2"));
 }
 
+/* [ui] raton: on by default; "no" in the file or EMBUDO_RATON turns it off; anything else is
+ * refused with the file's line. */
+static void
+test_ui_raton(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg;
+    struct err e = { 0 };
+    char off[] = "EMBUDO_RATON=no";
+    char *env[] = { f->env_home, f->env_xdg, NULL };
+    char *env_off[] = { f->env_home, f->env_xdg, off, NULL };
+
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+    assert_string_equal(cfg.raton.value, "sí");
+    assert_true(cfg.ui_raton);
+    config_fini(&cfg);
+    assert_int_equal(config_load_from(&cfg, NULL, env_off, NULL, &e), RC_OK);
+    assert_false(cfg.ui_raton);
+    assert_int_equal(cfg.raton.origin, CONFIG_ENV);
+    config_fini(&cfg);
+    write_file(f->user_path, "[ui]\nraton = no\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+    assert_false(cfg.ui_raton);
+    config_fini(&cfg);
+    write_file(f->user_path, "[ui]\nraton = a veces\n");
+    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
+    assert_non_null(strstr(e.msg, "embudo.conf:2"));
+    assert_non_null(strstr(e.msg, "sí o no"));
+}
+
 /* [ia]: url, modelo and the name of the key's variable; a bad variable name is refused. */
 static void
 test_ia_section(void **state)
@@ -318,6 +348,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_example_config_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ia_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ui_barrido, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_raton, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_comments_and_whitespace, setup, teardown),
     };
 
