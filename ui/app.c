@@ -246,6 +246,7 @@ on_input(uv_poll_t *h, int status, int events)
 {
     struct app *a = h->data;
     struct key k;
+    struct mouse m;
     bool any = false;
 
     (void)events;
@@ -254,9 +255,12 @@ on_input(uv_poll_t *h, int status, int events)
         app_quit(a);
         return;
     }
-    while (!a->quit && term_read_key(&k)) {
+    while (!a->quit && term_read_key(&k, &m)) {
         any = true;
-        app_key(a, &k);
+        if (k.kind == KK_MOUSE)
+            app_mouse(a, &m);
+        else
+            app_key(a, &k);
     }
     /* Readable yet nothing to read: the terminal is gone (EOF on stdin). */
     if (!any && !a->quit && term_input_closed())
@@ -664,6 +668,7 @@ app_run(const struct config *cfg, const char *login, const struct sender_factory
         rc = term_start(a->styles, a->mono, e);
     if (rc != RC_OK)
         goto out;
+    a->raton = term_mouse(cfg->ui_raton);
     app_log_open(cfg); /* after the terminal check: no files for a client that never ran */
     fatal_set_hook(term_stop);
     rc = app_start(a, login, e);

@@ -50,17 +50,17 @@ const struct cmdline_cmd app_commands[] = {
     { "etapas", "", "las etapas del embudo, sus temporizadores y cambios (en Inicio)", NULL, NULL,
       0, 0 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
+    { "raton", "[sí|no]", "clics y rueda del ratón (sin palabra: alterna)", NULL, NULL, 0, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
     { "q", "", "salir", NULL, NULL, 0, 0 },
 };
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
-static const char *const command_pane[] = { "asignacion",   "repartir", "",
-                                            "bandeja",      "embudo",   "embudo",
-                                            "estadisticas", "informe",  "informe",
-                                            "inicio",       "inicio",   NULL,
-                                            NULL,           NULL,       NULL };
+static const char *const command_pane[] = {
+    "asignacion", "repartir", "",       "bandeja", "embudo", "embudo", "estadisticas", "informe",
+    "informe",    "inicio",   "inicio", NULL,      NULL,     NULL,     NULL,           NULL
+};
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one routing entry per command");
@@ -68,7 +68,7 @@ _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
 static const bool command_writes[] = { true,  true,  true,  false, false, false, false, false,
-                                       false, false, false, false, false, false, false };
+                                       false, false, false, false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one writes flag per command");
@@ -228,10 +228,31 @@ app_cmd_history_add(struct app *a, const char *line)
 
 /* ---- running a line -------------------------------------------------------------- */
 
+/* ":raton [sí|no]": the mouse on or off for this session (the setting: [ui] raton). */
+static int
+raton_command(struct app *a, const char *word, struct err *e)
+{
+    bool on = !a->raton;
+
+    if (word != NULL && (strcmp(word, "sí") == 0 || strcmp(word, "si") == 0))
+        on = true;
+    else if (word != NULL && strcmp(word, "no") == 0)
+        on = false;
+    else if (word != NULL)
+        return err_set(e, RC_INVAL, "uso: :raton [sí|no]");
+    a->raton = term_mouse(on);
+    if (on && !a->raton)
+        app_message(a, true, "Esta terminal no informa clics del ratón.");
+    else
+        app_message(a, false, "%s",
+                    on ? "Ratón: clic elige, doble clic abre, rueda mueve; Mayús+arrastrar copia."
+                       : "Ratón: desactivado (la terminal selecciona texto).");
+    return RC_OK;
+}
+
 static int
 run_own(struct app *a, const struct cmdline_cmd *cmd, int argc, char **argv, struct err *e)
 {
-    (void)argc;
     if (strcmp(cmd->name, "q") == 0) {
         app_quit_ask(a);
     } else if (strcmp(cmd->name, "ayuda") == 0) {
@@ -241,6 +262,9 @@ run_own(struct app *a, const struct cmdline_cmd *cmd, int argc, char **argv, str
         if (app_set_theme(a, argv[1], e) != RC_OK)
             return e->rc;
         app_message(a, false, "Tema: %s", argv[1]);
+    } else if (strcmp(cmd->name, "raton") == 0) {
+        if (raton_command(a, argc > 1 ? argv[1] : NULL, e) != RC_OK)
+            return e->rc;
     } else if (strcmp(cmd->name, "teclas") == 0) {
         int rc = app_keys_build(a);
 

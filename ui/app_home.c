@@ -280,6 +280,19 @@ home_key(void *st, enum action act, const struct key *k)
     return false; /* the global keys */
 }
 
+/* A click: the view shown in place of Inicio (:calendario, :etapas), or a reply's row. */
+static bool
+home_click(void *st, int y, int x)
+{
+    struct home *h = st;
+
+    if (calendario_vista_abierta(h->cal))
+        return calendario_vista_click(h->cal, y, x);
+    if (etapas_vista_abierta(h->et))
+        return etapas_vista_click(h->et, y, x);
+    return vm_click_row(h->vm.lines, h->vm.nlines, y, &h->resp.cur);
+}
+
 static void
 home_draw(void *st, struct pane *p)
 {
@@ -363,6 +376,7 @@ const struct pane_ops app_home_pane = {
     .create = home_create,
     .destroy = home_destroy,
     .key = home_key,
+    .click = home_click,
     .draw = home_draw,
     .notify = home_notify,
     .command = home_command,

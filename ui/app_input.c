@@ -3,7 +3,12 @@
  * command line (with its history: Up/Down), the help overlay, then the visible pane (which
  * may decline the action), then the global meaning. A pane number on a key that cannot be
  * text (Alt-1…9) skips the pane. A read-only user (the auditor) pressing one of the pane's
- * write keys, which it has no binding for, is told so. Loop thread only.
+ * write keys, which it has no binding for, is told so.
+ *
+ * The mouse is a shortcut to those keys, never a path of its own: a click on a tab is its
+ * number, on a key of the bottom bar that key, on a pane's row the cursor moved there (the
+ * pane's click()), a double click that and Enter; the wheel is ↑/↓ three times. While a
+ * question or the command line is open only the bottom bar's keys answer. Loop thread only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -305,4 +310,75 @@ app_key(struct app *a, const struct key *k)
         return;
     }
     key_global(a, act);
+}
+
+#define WHEEL_ROWS 3
+
+/* The wheel: three rows of the help overlay, or three ↑/↓ in the visible pane. */
+static void
+mouse_wheel(struct app *a, bool up)
+{
+    const struct app_slot *s = &a->slots[a->active];
+    struct key k = { up ? KK_UP : KK_DOWN, 0 };
+
+    if (a->overlay != OVERLAY_NONE) {
+        a->help_scroll += up ? -WHEEL_ROWS : WHEEL_ROWS;
+        a->dirty |= DIRTY_ALL;
+        return;
+    }
+    if (a->form != NULL)
+        return;
+    for (int i = 0; i < WHEEL_ROWS; i++)
+        if (s->ops->key(s->st, up ? ACTION_UP : ACTION_DOWN, &k))
+            a->dirty |= DIRTY_BODY | DIRTY_HINT;
+}
+
+void
+app_mouse(struct app *a, const struct mouse *m)
+{
+    const struct app_slot *s = &a->slots[a->active];
+    const struct vm_layout *l = &a->layout;
+
+    if (m->what == KM_NONE)
+        return;
+    if (m->y == l->hint_y && !a->cmdline) {
+        /* One press per click: a double click does not press the key twice; the wheel none. */
+        const struct key *k = m->what == KM_CLICK ? hint_vm_key_at(&a->hint_vm, m->x) : NULL;
+
+        if (k != NULL)
+            app_key(a, k);
+        return;
+    }
+    if (a->confirm.open || a->cmdline)
+        return;
+    if (m->what == KM_WHEEL_UP || m->what == KM_WHEEL_DOWN) {
+        mouse_wheel(a, m->what == KM_WHEEL_UP);
+        return;
+    }
+    if (a->form != NULL) {
+        if (form_vm_click(a->form, m->y, m->x))
+            a->dirty |= DIRTY_BODY | DIRTY_HINT;
+        return;
+    }
+    if (a->overlay != OVERLAY_NONE)
+        return;
+    if (a->message[0] != '\0') {
+        a->message[0] = '\0';
+        a->dirty |= DIRTY_HINT;
+    }
+    if (m->y == l->tabs_y) {
+        int i = visible_nth(a, status_vm_tab_at(&a->tabs_line, m->x));
+
+        if (i >= 0 && i != a->active)
+            app_activate(a, i);
+        return;
+    }
+    if (m->y < l->body_y || m->y >= l->body_y + l->body_h || s->ops->click == NULL)
+        return;
+    a->dirty |= DIRTY_BODY | DIRTY_HINT;
+    if (s->ops->click(s->st, m->y - l->body_y, m->x) && m->what == KM_DOUBLE) {
+        struct key enter = { KK_ENTER, 0 };
+
+        (void)s->ops->key(s->st, ACTION_OPEN, &enter);
+    }
 }

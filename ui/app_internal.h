@@ -104,6 +104,8 @@ struct app {
     uint64_t sweep_read_at; /* uv_now() of that read */
     char clock_text[16];
 
+    bool raton; /* clicks and the wheel reach the client ([ui] raton, :raton) */
+
     /* The theme (app_theme.c) and its attributes-only twin (NO_COLOR, no colours). */
     char theme[48];
     struct theme_style styles[ROLE_COUNT], mono[ROLE_COUNT];
@@ -153,6 +155,8 @@ int app_keys_build(struct app *a);
 
 /* app_input.c */
 void app_key(struct app *a, const struct key *k);
+/* A KK_MOUSE key: the tab, the bottom bar's key or the pane's row under it; the wheel. */
+void app_mouse(struct app *a, const struct mouse *m);
 void app_quit_ask(struct app *a); /* quits, asking first when input would be lost */
 
 /* app_cmd.c: the command table for the command line, running a line, completion. */

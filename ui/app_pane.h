@@ -74,6 +74,11 @@ struct pane_ops {
     /* An action in the pane's context (k: the key, for panes that read text). true =
        handled; false lets the controller apply its global meaning. */
     bool (*key)(void *st, enum action act, const struct key *k);
+    /* A click at row y, column x of the pane (the last frame drawn): put the cursor on what
+       is there (an entry of a list, a field of a form). true when an entry is selected there,
+       so a double click opens it (the controller then sends ACTION_OPEN); a field answers
+       false. NULL: the pane takes the wheel only (ACTION_UP/DOWN). */
+    bool (*click)(void *st, int y, int x);
     /* Build the vm for p->h × p->w and copy it into p->win (may be NULL: no room). */
     void (*draw)(void *st, struct pane *p);
     /* The database changed (or must be re-read): usually submit a re-read. Called for

@@ -263,6 +263,17 @@ asig_key(void *st, enum action act, const struct key *k)
     return redraw;
 }
 
+/* A click on a field focuses it; nothing opens on a double click. */
+static bool
+asig_click(void *st, int y, int x)
+{
+    struct asig_st *s = st;
+
+    (void)x;
+    asignacion_form_click(&s->m.f, s->vm.lines, s->vm.nlines, y);
+    return false;
+}
+
 static void *
 asig_create(struct app *a)
 {
@@ -345,6 +356,7 @@ const struct pane_ops asignacion_panel = {
     .destroy = asig_destroy,
     .enter = asig_enter,
     .key = asig_key,
+    .click = asig_click,
     .draw = asig_draw,
     .notify = asig_notify,
     .command = asig_command,

@@ -357,6 +357,15 @@ bandeja_enter(void *st)
         bandeja_load(s);
 }
 
+static bool
+bandeja_click(void *st, int y, int x)
+{
+    struct bandeja_st *s = st;
+
+    (void)x;
+    return bandeja_vm_click(&s->vm, &s->m, y);
+}
+
 static void
 bandeja_draw(void *st, struct pane *p)
 {
@@ -398,6 +407,7 @@ const struct pane_ops bandeja_panel = {
     .destroy = bandeja_destroy,
     .enter = bandeja_enter,
     .key = bandeja_key,
+    .click = bandeja_click,
     .draw = bandeja_draw,
     .notify = bandeja_notify,
     .command = bandeja_command,

@@ -507,6 +507,12 @@ calendario_vista_offers(const struct calendario_vista *v, enum action act)
 }
 
 bool
+calendario_vista_click(struct calendario_vista *v, int y, int x)
+{
+    return !v->form_open && calendario_vm_click(&v->vm, &v->m, y, x);
+}
+
+bool
 calendario_vista_key(struct calendario_vista *v, enum action act)
 {
     const struct calendario_inhabil *d = calendario_model_inhabil(&v->m);

@@ -48,6 +48,9 @@ int calendario_vista_command(struct calendario_vista *v, int argc, char **argv, 
 /* A key while it is shown: movement, Esc, A, X, E. false for any other. */
 bool calendario_vista_key(struct calendario_vista *v, enum action act);
 
+/* A click at (y, x) of the view: what is there gets the cursor (true), as the arrows would. */
+bool calendario_vista_click(struct calendario_vista *v, int y, int x);
+
 /* Whether act works now (the hint bar's question): X only on a rest day, E only on a
  * weekday, the three only for an admin. */
 bool calendario_vista_offers(const struct calendario_vista *v, enum action act);

@@ -560,6 +560,19 @@ embudo_key(void *st, enum action act, const struct key *k)
     return embudo_model_action(&s->m, act, s->vm.page);
 }
 
+/* A click goes to what is shown: :ventas's list, :buscar's results, or the cards. */
+static bool
+embudo_click(void *st, int y, int x)
+{
+    struct embudo_st *s = st;
+
+    if (ventas_vista_abierta(s->vv))
+        return ventas_vista_click(s->vv, y);
+    if (s->bm.abierto)
+        return vm_click_row(s->bvm.lines, s->bvm.nlines, y, &s->bm.cur);
+    return embudo_vm_click(&s->vm, &s->m, y, x);
+}
+
 static void
 embudo_draw(void *st, struct pane *p)
 {
@@ -673,6 +686,7 @@ const struct pane_ops embudo_panel = {
     .destroy = embudo_destroy,
     .enter = embudo_enter,
     .key = embudo_key,
+    .click = embudo_click,
     .draw = embudo_draw,
     .notify = embudo_notify,
     .command = embudo_command,

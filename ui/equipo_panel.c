@@ -709,6 +709,15 @@ equipo_key(void *st, enum action act, const struct key *k)
     return equipo_model_action(&s->m, act, s->vm.page);
 }
 
+static bool
+equipo_click(void *st, int y, int x)
+{
+    struct equipo_st *s = st;
+
+    (void)x;
+    return !s->cambios_open && vm_click_row(s->vm.lines, s->vm.nlines, y, &s->m.cur);
+}
+
 static void
 equipo_draw(void *st, struct pane *p)
 {
@@ -747,6 +756,7 @@ const struct pane_ops equipo_panel = {
     .destroy = equipo_destroy,
     .enter = equipo_enter,
     .key = equipo_key,
+    .click = equipo_click,
     .draw = equipo_draw,
     .notify = equipo_notify,
 };

@@ -155,6 +155,15 @@ estad_key(void *st, enum action act, const struct key *k)
     return true;
 }
 
+static bool
+estad_click(void *st, int y, int x)
+{
+    struct estad_st *s = st;
+
+    (void)x;
+    return vm_click_row(s->vm.lines, s->vm.nlines, y, &s->m.cur);
+}
+
 static void *
 estad_create(struct app *a)
 {
@@ -215,6 +224,7 @@ const struct pane_ops estadisticas_panel = {
     .destroy = estad_destroy,
     .enter = estad_enter,
     .key = estad_key,
+    .click = estad_click,
     .draw = estad_draw,
     .notify = estad_notify,
     .command = estad_command,

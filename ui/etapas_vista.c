@@ -557,6 +557,13 @@ etapas_vista_offers(const struct etapas_vista *v, enum action act)
 }
 
 bool
+etapas_vista_click(struct etapas_vista *v, int y, int x)
+{
+    (void)x;
+    return !v->form_open && vm_click_row(v->vm.lines, v->vm.nlines, y, &v->m.cur);
+}
+
+bool
 etapas_vista_key(struct etapas_vista *v, enum action act)
 {
     const struct etapas_fila *s = etapas_model_selected(&v->m);

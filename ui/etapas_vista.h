@@ -46,6 +46,9 @@ int etapas_vista_command(struct etapas_vista *v, int argc, char **argv, struct e
 /* A key while they are shown: movement, Esc, A, E, M, X, R. false for any other. */
 bool etapas_vista_key(struct etapas_vista *v, enum action act);
 
+/* A click at (y, x) of the view: what is there gets the cursor (true), as the arrows would. */
+bool etapas_vista_click(struct etapas_vista *v, int y, int x);
+
 /* Whether act works now (the hint bar's question): the five only for an admin; M never on
  * the INICIAL stage, X only on an active stage that is not INICIAL or VENTA, R only on one
  * out of the funnel. */

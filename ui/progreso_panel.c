@@ -447,6 +447,21 @@ progreso_enter(void *st)
     progreso_load(st);
 }
 
+/* A click on a campaign shows its progress, as ↑↓ would (a read when it is another one). */
+static bool
+progreso_click(void *st, int y, int x)
+{
+    struct progreso_st *s = st;
+    int before = s->m.cur_campana;
+
+    (void)x;
+    if (!progreso_vm_click(&s->vm, &s->m, y))
+        return false;
+    if (s->m.cur_campana != before)
+        progreso_load(s);
+    return true;
+}
+
 static void
 progreso_draw(void *st, struct pane *p)
 {
@@ -478,6 +493,7 @@ const struct pane_ops progreso_panel = {
     .destroy = progreso_destroy,
     .enter = progreso_enter,
     .key = progreso_key,
+    .click = progreso_click,
     .draw = progreso_draw,
     .notify = progreso_notify,
 };

@@ -336,6 +336,17 @@ rep_key(void *st, enum action act, const struct key *k)
     return redraw;
 }
 
+/* A click on a field focuses it; nothing opens on a double click. */
+static bool
+rep_click(void *st, int y, int x)
+{
+    struct rep_st *s = st;
+
+    (void)x;
+    asignacion_form_click(&s->m.f, s->vm.lines, s->vm.nlines, y);
+    return false;
+}
+
 static void *
 rep_create(struct app *a)
 {
@@ -433,6 +444,7 @@ const struct pane_ops repartir_panel = {
     .destroy = rep_destroy,
     .enter = rep_enter,
     .key = rep_key,
+    .click = rep_click,
     .draw = rep_draw,
     .notify = rep_notify,
     .command = rep_command,

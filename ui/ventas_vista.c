@@ -254,6 +254,12 @@ accion(struct ventas_vista *v, enum action act)
 }
 
 bool
+ventas_vista_click(struct ventas_vista *v, int y)
+{
+    return vm_click_row(v->vm.lines, v->vm.nlines, y, &v->m.cur);
+}
+
+bool
 ventas_vista_key(struct ventas_vista *v, enum action act)
 {
     const struct ventas_fila *f = ventas_model_selected(&v->m);

@@ -40,6 +40,9 @@ int ventas_vista_command(struct ventas_vista *v, int argc, char **argv, struct e
 /* A key while the list is shown: movement, Enter, Esc, E, X, [ and ]. false for any other. */
 bool ventas_vista_key(struct ventas_vista *v, enum action act);
 
+/* A click on row y of the list: the sale there is selected (true), as ↑↓ would. */
+bool ventas_vista_click(struct ventas_vista *v, int y);
+
 /* Whether act works in the list now (the hint bar's question): E and X only on a sale in
  * force; the embudo answers for the cards' keys. */
 bool ventas_vista_offers(const struct ventas_vista *v, enum action act);

@@ -374,6 +374,19 @@ test_prorrogas_under_the_exits(void **st)
     assert_int_equal(bandeja_model_prorroga(&m)->id, 8);
     assert_int_equal(bandeja_model_action(&m, ACTION_EXTENSION_APPROVE, 10, &redraw),
                      BANDEJA_APROBAR);
+    /* A click on a row of either list puts the cursor there; the headings take nothing. */
+    bandeja_vm_build(&vm, &m, 80, 24);
+    assert_true(bandeja_vm_click(&vm, &m, 2)); /* the second exit */
+    assert_null(bandeja_model_prorroga(&m));
+    assert_int_equal(m.cur, 1);
+    assert_true(bandeja_vm_click(&vm, &m, 22)); /* Ana's prórroga */
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 8);
+    assert_false(bandeja_vm_click(&vm, &m, 20)); /* the section's column names */
+    assert_false(bandeja_vm_click(&vm, &m, 0));
+    assert_int_equal(bandeja_model_prorroga(&m)->id, 8);
+    assert_true(bandeja_vm_click(&vm, &m, 1));
+    assert_int_equal(m.cur, 0);
+    assert_true(bandeja_vm_click(&vm, &m, 21));
     /* Up from the first prórroga goes back to the exits, to the row it left. */
     bandeja_model_action(&m, ACTION_UP, 10, &redraw);
     bandeja_model_action(&m, ACTION_UP, 10, &redraw);

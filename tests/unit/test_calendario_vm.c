@@ -146,6 +146,18 @@ test_admin_at_80x24(void **st)
     assert_non_null(strstr(r, "2.0 cursor|> lunes      09:00–19:00\n"));
     assert_non_null(strstr(r, "8.0 muted|  domingo    cerrado\n"));
     free(r);
+    /* A click: a weekday on the left, the date beside it on the right; titles take nothing. */
+    assert_true(calendario_vm_click(&vm, &m, 7, 4));
+    assert_int_equal(calendario_model_weekday(&m), 6);
+    assert_true(calendario_vm_click(&vm, &m, 7, 40));
+    assert_string_equal(calendario_model_inhabil(&m)->nombre, "Jueves Santo");
+    assert_true(calendario_vm_click(&vm, &m, 10, 30));
+    assert_string_equal(calendario_model_inhabil(&m)->nombre, "Día de la Independencia");
+    assert_false(calendario_vm_click(&vm, &m, 1, 4));
+    assert_false(calendario_vm_click(&vm, &m, 1, 40));
+    assert_false(calendario_vm_click(&vm, &m, 10, 4)); /* under the week, left of the dates */
+    assert_false(calendario_vm_click(&vm, &m, 13, 4)); /* a change */
+    assert_string_equal(calendario_model_inhabil(&m)->nombre, "Día de la Independencia");
     calendario_model_fini(&m);
 }
 
@@ -215,6 +227,11 @@ test_narrow_stacks(void **st)
                            "  jue 16/09/2027  Día de la Independenc…\n"
                            "Lunes: de 09:00 a 19:00 · Esc vuelve\n");
     free(r);
+    /* Stacked, each row is one list's. */
+    assert_true(calendario_vm_click(&vm, &m, 12, 30));
+    assert_string_equal(calendario_model_inhabil(&m)->nombre, "Navidad");
+    assert_true(calendario_vm_click(&vm, &m, 3, 30));
+    assert_int_equal(calendario_model_weekday(&m), 2);
     calendario_model_fini(&m);
 }
 

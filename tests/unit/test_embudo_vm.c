@@ -241,6 +241,55 @@ test_list_view_at_80_and_160(void **st)
     embudo_model_fini(&m);
 }
 
+/* A click selects the card drawn under it: its column in the kanban (the header alone focuses
+ * the column), its row in the list; blanks, the footer and a column scrolled out select nothing. */
+static void
+test_a_click_selects_the_card_under_it(void **st)
+{
+    struct embudo_model m;
+
+    (void)st;
+    model_new(&m);
+    embudo_vm_build(&vm, &m, 80, 8); /* Nuevo, Contactado, Interesado: 26 columns each */
+    assert_true(embudo_vm_click(&vm, &m, 4, 3)); /* Nuevo's second card, its second row */
+    assert_string_equal(embudo_model_selected(&m)->cliente, "José Luis Hernández García");
+    assert_true(embudo_vm_click(&vm, &m, 1, 30));
+    assert_string_equal(embudo_model_selected(&m)->cliente, "Ana");
+    assert_int_equal(m.col, 1);
+    assert_false(embudo_vm_click(&vm, &m, 3, 30)); /* below Contactado's only card */
+    assert_false(embudo_vm_click(&vm, &m, 1, 60)); /* Interesado is empty: focused, no card */
+    assert_int_equal(m.col, 2);
+    assert_null(embudo_model_selected(&m));
+    assert_false(embudo_vm_click(&vm, &m, 7, 3)); /* the footer */
+    assert_false(embudo_vm_click(&vm, &m, 0, 3)); /* Nuevo's header: the column, no card */
+    assert_int_equal(m.col, 0);
+    assert_string_equal(embudo_model_selected(&m)->cliente, "José Luis Hernández García");
+    /* Another build shows stages 3–5: the first column on screen is Interesado. */
+    for (int i = 0; i < 4; i++)
+        (void)embudo_model_action(&m, ACTION_RIGHT, 1);
+    embudo_vm_build(&vm, &m, 80, 8);
+    assert_true(embudo_vm_click(&vm, &m, 2, 30));
+    assert_string_equal(embudo_model_selected(&m)->cliente, "Juan Pérez");
+
+    assert_true(embudo_model_action(&m, ACTION_TOGGLE_VIEW, 1));
+    assert_true(embudo_model_action(&m, ACTION_TOP, 1));
+    assert_render(
+        &m, 80, 5,
+        "Cliente                               Conv.    Etapa        Tiempo\n"
+        "Begoña Ibáñez                         IMSS     Nuevo        ◐ 45 m hábiles\n"
+        "José Luis Hernández García            IMSS     Nuevo        ◐ 3 h 20 m hábiles\n"
+        "María Guadalupe López Núñez de la Pe… ISSSTE   Nuevo        ● 23 h 30 m hábiles\n"
+        "Mi embudo · 7 de 7 · orden: vencimiento\n");
+    assert_true(embudo_vm_click(&vm, &m, 3, 70));
+    assert_string_equal(embudo_model_selected(&m)->cliente,
+                        "María Guadalupe López Núñez de la Peña y Ávila");
+    assert_false(embudo_vm_click(&vm, &m, 0, 1)); /* the column names */
+    assert_false(embudo_vm_click(&vm, &m, 4, 1)); /* the footer */
+    assert_string_equal(embudo_model_selected(&m)->cliente,
+                        "María Guadalupe López Núñez de la Peña y Ávila");
+    embudo_model_fini(&m);
+}
+
 static void
 test_filter_ignores_accents_and_case_and_esc_clears_it(void **st)
 {
@@ -574,6 +623,7 @@ main(void)
         cmocka_unit_test(test_kanban_at_160x50_shows_every_stage_and_the_owner),
         cmocka_unit_test(test_moving_right_scrolls_the_columns),
         cmocka_unit_test(test_list_view_at_80_and_160),
+        cmocka_unit_test(test_a_click_selects_the_card_under_it),
         cmocka_unit_test(test_filter_ignores_accents_and_case_and_esc_clears_it),
         cmocka_unit_test(test_sort_cycles_and_keeps_the_cursor_on_the_same_card),
         cmocka_unit_test(test_ten_thousand_cards_page_and_reload_keeps_the_cursor),

@@ -246,6 +246,30 @@ test_long_values_scroll_and_tiny_screens_stay_inside(void **st)
     assert_true(f->box.h <= 5 && f->box.w <= 20 && f->box.y >= 0 && f->box.x >= 0);
 }
 
+/* A click on a field's row focuses it (the one left is checked, as with Tab); elsewhere, not. */
+static void
+test_a_click_focuses_the_field(void **st)
+{
+    struct form_vm *f = *st;
+    int y = -1;
+
+    form_vm_build(f, 24, 80);
+    for (int i = 0; i < f->nlines; i++)
+        if (f->lines[i].item == 3)
+            y = i;
+    assert_true(y > 0); /* Folio's row */
+    assert_true(form_vm_click(f, f->box.y + y, f->box.x + 5));
+    assert_int_equal(f->focus, 2);
+    assert_true(f->fields[0].touched); /* Monto, left empty: checked now */
+    form_vm_build(f, 24, 80);
+    assert_string_not_equal(f->fields[0].msg, "");
+    assert_false(form_vm_click(f, f->box.y, f->box.x + 5));     /* the title border */
+    assert_false(form_vm_click(f, f->box.y + y, f->box.x - 1)); /* beside the box */
+    assert_true(form_vm_click(f, f->box.y + y, f->box.x + 5));  /* the same field: stays */
+    assert_int_equal(f->focus, 2);
+    assert_false(f->fields[2].touched);
+}
+
 static void
 test_note_under_the_title(void **st)
 {
@@ -310,6 +334,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_long_values_scroll_and_tiny_screens_stay_inside, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_a_click_focuses_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_note_under_the_title, setup, teardown),
     };
 

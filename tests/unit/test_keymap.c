@@ -251,6 +251,36 @@ test_hint_bar_follows_the_registry_and_the_overrides(void **st)
     free(got);
 }
 
+/* A click on a pair of the bar, its key or its words, is that key; between pairs, nothing. */
+static void
+test_a_click_on_the_hint_bar_is_its_key(void **st)
+{
+    struct keymap *km = *st;
+    struct hint_vm h;
+    const struct key *k;
+    struct err e;
+
+    hint_vm_build(&h, km, KEYMAP_EMBUDO, 80);
+    assert_non_null(k = hint_vm_key_at(&h, 1));
+    assert_int_equal(k->kind, KK_ENTER);
+    assert_non_null(k = hint_vm_key_at(&h, 11)); /* "abrir" ends at 12 */
+    assert_int_equal(k->kind, KK_ENTER);
+    assert_null(hint_vm_key_at(&h, 12));
+    assert_null(hint_vm_key_at(&h, 0));
+    assert_non_null(k = hint_vm_key_at(&h, 20)); /* "mover de etapa" */
+    assert_int_equal(k->ch, 'm');
+    assert_non_null(k = hint_vm_key_at(&h, 43));
+    assert_int_equal(k->ch, '?');
+    assert_null(hint_vm_key_at(&h, 79));
+    err_clear(&e);
+    assert_int_equal(keymap_load(km, "[embudo]\nñ = mover\n", 20, "t", &e), RC_OK);
+    hint_vm_build(&h, km, KEYMAP_EMBUDO, 80);
+    assert_non_null(k = hint_vm_key_at(&h, 14)); /* the custom key, not the default */
+    assert_int_equal(k->ch, 0xf1);
+    hint_vm_message(&h, "Listo", false, 80);
+    assert_null(hint_vm_key_at(&h, 1));
+}
+
 static void
 test_help_overlay_groups_keys_and_scrolls(void **st)
 {
@@ -672,6 +702,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bad_lines_name_file_and_line_and_good_ones_still_apply,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_click_on_the_hint_bar_is_its_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup, teardown),

@@ -249,6 +249,15 @@ test_tabs_number_panes_and_keep_the_active_one(void **st)
                              "0.12 tab|…\n"
                              "0.14 tab_active| 5 Equipo \n");
     free(got);
+    /* A click on a tab is its number; on "…" or past the last, none. */
+    assert_int_equal(status_vm_tab_at(&l, 1), 0);
+    assert_int_equal(status_vm_tab_at(&l, 10), 0);
+    assert_int_equal(status_vm_tab_at(&l, 11), -1);
+    assert_int_equal(status_vm_tab_at(&l, 12), -1); /* "…" */
+    assert_int_equal(status_vm_tab_at(&l, 13), -1);
+    assert_int_equal(status_vm_tab_at(&l, 16), 4);
+    assert_int_equal(status_vm_tab_at(&l, 29), -1);
+    assert_int_equal(status_vm_tab_at(&l, 0), -1);
     status_vm_tabs(&l, titles, 5, 0, 50); /* from the first that does not fit, none */
     got = vm_lines_dump(&l, 1);
     assert_string_equal(got, "0 fill=tab\n"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
@@ -20,6 +21,10 @@ static struct {
     struct theme_style styles[ROLE_COUNT]; /* in use (the mono twin when colours are off) */
     SCREEN *screen;
     WINDOW *input; /* 1×1, never drawn: keys are read here so no wgetch refreshes a pane */
+    /* The last left-button press, to tell a double click (ncurses' own click resolution
+       waits mouseinterval after every press; a click here is answered at once). */
+    long long press_ms;
+    int press_y, press_x;
 } term;
 
 /* Colours the terminal has: a theme asking for 12 on an 8-colour terminal gets 12 % 8. */
@@ -308,7 +313,71 @@ key_alt(struct key *k)
 }
 
 bool
-term_read_key(struct key *k)
+term_mouse(bool on)
+{
+    mmask_t want = 0, got = 0;
+
+    if (!term.started)
+        return false;
+    if (on) {
+        want = BUTTON1_PRESSED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+        want |= BUTTON5_PRESSED;
+#endif
+    }
+    mouseinterval(0); /* presses and releases as they come: no waiting to compose clicks */
+    got = mousemask(want, NULL);
+    term.press_ms = 0;
+    return on && got != 0;
+}
+
+static long long
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The mouse report behind KEY_MOUSE into *m; false for one the client has no use for. */
+static bool
+mouse_read(struct mouse *m)
+{
+    MEVENT ev;
+    long long now;
+
+    if (getmouse(&ev) != OK)
+        return false;
+    m->y = ev.y;
+    m->x = ev.x;
+    if (ev.bstate & BUTTON4_PRESSED) {
+        m->what = KM_WHEEL_UP;
+        return true;
+    }
+#ifdef BUTTON5_PRESSED
+    if (ev.bstate & BUTTON5_PRESSED) {
+        m->what = KM_WHEEL_DOWN;
+        return true;
+    }
+#endif
+    if (!(ev.bstate & BUTTON1_PRESSED))
+        return false;
+    now = mono_ms();
+    m->what = KM_CLICK;
+    if (term.press_ms != 0 && now - term.press_ms < TERM_DOUBLE_MS && ev.y == term.press_y &&
+        ev.x == term.press_x) {
+        m->what = KM_DOUBLE;
+        now = 0; /* a third press starts over */
+    }
+    term.press_ms = now;
+    term.press_y = ev.y;
+    term.press_x = ev.x;
+    return true;
+}
+
+bool
+term_read_key(struct key *k, struct mouse *m)
 {
     wint_t c;
     int r;
@@ -318,6 +387,13 @@ term_read_key(struct key *k)
     if (!term.started)
         return false;
     r = wget_wch(term.input, &c);
+    if (r == KEY_CODE_YES && c == KEY_MOUSE) {
+        if (!mouse_read(m))
+            *m = (struct mouse){ .what = KM_NONE };
+        k->kind = KK_MOUSE;
+        k->ch = (uint32_t)m->what;
+        return true;
+    }
     if (r == KEY_CODE_YES)
         key_from_code(c, k);
     else if (r == OK)

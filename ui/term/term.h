@@ -1,6 +1,7 @@
 /*
  * term — the ncurses boundary: start and restore the terminal, the theme (role → colour
- * pair and attributes), box drawing with an ASCII fallback, and keys read into struct key.
+ * pair and attributes), box drawing with an ASCII fallback, and keys read into struct key
+ * (mouse reports too, when asked for: struct mouse).
  *
  * ncurses is process-global, so this module is too: one terminal per process, used only
  * from the loop thread (the UI thread). term_stop() is also the fatal() hook, safe to call
@@ -71,9 +72,19 @@ void term_box(WINDOW *win, int y, int x, int h, int w, const char *title);
 
 /*
  * Reads one key without blocking into *k. Returns false (k->kind = KK_NONE) when no
- * input is pending.
+ * input is pending. A KK_MOUSE key fills *m: a press of the left button (KM_DOUBLE when the
+ * one before was on the same cell less than TERM_DOUBLE_MS ago), a wheel step, or KM_NONE
+ * for any other report (a release, a middle click): bytes were read, so it is a key too.
  */
-bool term_read_key(struct key *k);
+bool term_read_key(struct key *k, struct mouse *m);
+
+#define TERM_DOUBLE_MS 400
+
+/*
+ * Asks the terminal for clicks and wheel steps (on), or gives the mouse back to it (off: the
+ * terminal selects text again without Shift). Returns whether the terminal reports them.
+ */
+bool term_mouse(bool on);
 
 /*
  * After the input fd polled readable and term_read_key() found nothing: true when the

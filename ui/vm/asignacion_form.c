@@ -309,6 +309,19 @@ asignacion_form_put(struct vm_line *lines, int n, int y, int width, int value_x,
                     const struct asignacion_form *f, bool ascii)
 {
     for (int c = 0; c < ASIG_CAMPOS; c++)
-        if (y + c >= 0 && y + c < n)
+        if (y + c >= 0 && y + c < n) {
             put_campo(&lines[y + c], width, value_x, f, c, ascii);
+            lines[y + c].item = c + 1; /* a click on the row focuses the field */
+        }
+}
+
+void
+asignacion_form_click(struct asignacion_form *f, const struct vm_line *lines, int n, int y)
+{
+    int campo = f->campo;
+
+    if (vm_click_row(lines, n, y, &campo) && campo != f->campo) {
+        f->campo = campo;
+        f->confirming = false; /* as ↑↓: a pending «¿Pedir?» is asked again */
+    }
 }

@@ -123,4 +123,7 @@ bool asignacion_form_cantidad_ok(const char *arg);
 void asignacion_form_put(struct vm_line *lines, int n, int y, int width, int value_x,
                          const struct asignacion_form *f, bool ascii);
 
+/* A click on row y of the n lines the form was last put into: that field gets the focus. */
+void asignacion_form_click(struct asignacion_form *f, const struct vm_line *lines, int n, int y);
+
 #endif

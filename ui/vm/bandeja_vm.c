@@ -446,8 +446,10 @@ put_prorrogas(struct bandeja_vm *vm, struct bandeja_model *m, int y, int h)
         m->ptop = m->pcur;
     if (m->pcur >= m->ptop + rows)
         m->ptop = m->pcur - rows + 1;
-    for (int i = 0; i < rows && m->ptop + i < (int)m->nprorrogas; i++)
+    for (int i = 0; i < rows && m->ptop + i < (int)m->nprorrogas; i++) {
         put_prorroga(&vm->lines[y + 2 + i], m, m->ptop + i, vm->width);
+        vm->lines[y + 2 + i].item = -(m->ptop + i + 1); /* the second list: negative */
+    }
 }
 
 /* With the cursor in the prórrogas the footer says when it was asked and the whole reason. */
@@ -574,10 +576,27 @@ bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int 
         m->top = m->cur;
     if (m->cur >= m->top + rows)
         m->top = m->cur - rows + 1;
-    for (int i = 0; i < rows && m->top + i < (int)m->nfilas; i++)
+    for (int i = 0; i < rows && m->top + i < (int)m->nfilas; i++) {
         put_fila(vm, m, m->top + i, HEAD_H + i);
+        vm->lines[HEAD_H + i].item = m->top + i + 1;
+    }
     if (m->picking)
         build_picker(vm, m);
+}
+
+bool
+bandeja_vm_click(const struct bandeja_vm *vm, struct bandeja_model *m, int y)
+{
+    int item = y >= 0 && y < vm->nlines ? vm->lines[y].item : 0;
+
+    if (m->picking || item == 0)
+        return false; /* the picker answers to keys */
+    m->en_prorrogas = item < 0;
+    if (item > 0)
+        m->cur = item - 1;
+    else
+        m->pcur = -item - 1;
+    return true;
 }
 
 char *

@@ -140,6 +140,11 @@ struct bandeja_vm {
 };
 
 void bandeja_vm_build(struct bandeja_vm *vm, struct bandeja_model *m, int width, int height);
+
+/* A click on row y of the pane vm was last built into: the exit or the prórroga there gets the
+ * cursor (true). Nothing while the promoter picker is open. */
+bool bandeja_vm_click(const struct bandeja_vm *vm, struct bandeja_model *m, int y);
+
 char *bandeja_vm_dump(const struct bandeja_vm *vm);
 
 #endif

@@ -212,8 +212,10 @@ buscar_vm_build(struct buscar_vm *vm, struct buscar_model *m, int width, int hei
     cols_compute(&c, width, m->ver_promotor);
     if (full)
         put_row(&vm->lines[1], &c, names, ROLE_LABEL);
-    for (int i = 0; i < rows && m->top + i < (int)m->n; i++)
+    for (int i = 0; i < rows && m->top + i < (int)m->n; i++) {
         put_fila(&vm->lines[y0 + i], &c, m, m->top + i);
+        vm->lines[y0 + i].item = m->top + i + 1; /* a click there selects it */
+    }
     if (m->n == 0 && rows > 0)
         vm_line_put(&vm->lines[y0], 0, width, ROLE_MUTED,
                     buscar_no_hay(foot, sizeof foot, m->texto));

@@ -363,8 +363,10 @@ calendario_vm_build(struct calendario_vm *vm, struct calendario_model *m, int wi
     /* The week: its title on row 1, its days on rows 2–8 (what fits). */
     if (vm->nlines > 1)
         vm_line_put(&vm->lines[1], 0, side ? LEFT_W - 2 : width, ROLE_LABEL, "Horario semanal");
-    for (int i = 0; i < SEMANA && 2 + i < vm->nlines - foot; i++)
+    for (int i = 0; i < SEMANA && 2 + i < vm->nlines - foot; i++) {
         put_semana(&vm->lines[2 + i], 0, side ? LEFT_W - 2 : width, m, i);
+        vm->lines[2 + i].item = i + 1;
+    }
 
     /* The rest days: beside the week, or under it; as many rows as leave three for the
      * changes (title and two), never fewer than the week's. */
@@ -395,8 +397,11 @@ calendario_vm_build(struct calendario_vm *vm, struct calendario_model *m, int wi
         m->top = (int)m->ndias > rows ? (int)m->ndias - rows : 0;
     if (ry < vm->nlines - foot) {
         put_inhabiles_title(&vm->lines[ry], rx, rlimit, m, rows);
-        for (int i = 0; i < rows && m->top + i < (int)m->ndias; i++)
+        vm->dia_x = rx;
+        for (int i = 0; i < rows && m->top + i < (int)m->ndias; i++) {
             put_inhabil(&vm->lines[ry + 1 + i], rx, rlimit, m, (size_t)(m->top + i));
+            vm->dia[ry + 1 + i] = m->top + i + 1;
+        }
         if (m->ndias == 0 && rows > 0)
             vm_line_put(&vm->lines[ry + 1], rx + 2, rlimit, ROLE_MUTED,
                         "ninguno en los próximos doce meses");
@@ -424,6 +429,20 @@ calendario_vm_build(struct calendario_vm *vm, struct calendario_model *m, int wi
     }
     if (foot > 0)
         put_foot(&vm->lines[vm->nlines - 1], m, width);
+}
+
+bool
+calendario_vm_click(const struct calendario_vm *vm, struct calendario_model *m, int y, int x)
+{
+    if (!m->abierto || y < 0 || y >= vm->nlines)
+        return false;
+    if (x >= vm->dia_x && vm->dia[y] > 0) {
+        m->cur = SEMANA + vm->dia[y] - 1;
+        return true;
+    }
+    if (x < vm->dia_x || vm->dia_x == 0)
+        return vm_click_row(vm->lines, vm->nlines, y, &m->cur);
+    return false;
 }
 
 char *

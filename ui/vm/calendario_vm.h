@@ -119,7 +119,11 @@ struct calendario_vm {
     int width, height;
     int nlines;
     int page; /* rest-day rows one screen shows (RePág/AvPág) */
-    struct vm_line lines[CALENDARIO_VM_LINES];
+    struct vm_line lines[CALENDARIO_VM_LINES]; /* a weekday's row: item = 1 + weekday */
+    /* For clicks: the rest day (1-based) each row shows from column dia_x on, 0 = none; the
+       week's days share rows with them when the two lists are side by side. */
+    int dia_x;
+    int dia[CALENDARIO_VM_LINES];
 };
 
 /*
@@ -135,6 +139,10 @@ void calendario_vm_build(struct calendario_vm *vm, struct calendario_model *m, i
                          int height);
 
 /* vm_lines_dump of the view; the caller frees. */
+/* A click at (y, x) of the pane vm was last built into: the weekday or the date there gets the
+ * cursor (true). */
+bool calendario_vm_click(const struct calendario_vm *vm, struct calendario_model *m, int y, int x);
+
 char *calendario_vm_dump(const struct calendario_vm *vm);
 
 #endif

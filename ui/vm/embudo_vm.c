@@ -778,8 +778,11 @@ build_list(struct embudo_vm *vm, struct embudo_model *m, int rows)
             vm_line_put(l, lc.own, vm->width, ROLE_HEADING, "Promotor");
     }
     scroll_into_view(&m->ltop, m->lcur, rows - 1, (int)m->nidx);
-    for (int i = 0; i < rows - 1 && m->ltop + i < (int)m->nidx; i++)
+    for (int i = 0; i < rows - 1 && m->ltop + i < (int)m->nidx; i++) {
         put_list_row(vm, m, &m->cards[m->idx[m->ltop + i]], 1 + i, m->ltop + i == m->lcur);
+        if ((l = line_at(vm, 1 + i)) != NULL)
+            l->item = m->ltop + i + 1;
+    }
 }
 
 /* The last row: filter, sort, count. */
@@ -850,6 +853,33 @@ embudo_vm_build(struct embudo_vm *vm, struct embudo_model *m, int width, int hei
         build_empty(vm, m);
     }
     build_footer(vm, m, vm->nlines - 1);
+}
+
+bool
+embudo_vm_click(const struct embudo_vm *vm, struct embudo_model *m, int y, int x)
+{
+    int colw, s, card;
+
+    if (y < 0 || y >= vm->nlines - FOOTER_H || x < 0 || m->nidx == 0)
+        return false;
+    if (m->list) {
+        if (vm->lines[y].item <= 0)
+            return false;
+        m->lcur = vm->lines[y].item - 1;
+        return true;
+    }
+    if (m->visible_cols <= 0) /* the last build drew no columns */
+        return false;
+    colw = vm->width / m->visible_cols;
+    s = m->first_col + x / colw;
+    if (x / colw >= m->visible_cols || s >= m->nstages)
+        return false;
+    m->col = s; /* the header, or below the last card: the column */
+    card = y >= 1 && (y - 1) / 2 < vm->page ? m->top[s] + (y - 1) / 2 : -1;
+    if (card < 0 || card >= stage_count(m, s))
+        return false;
+    m->cur[s] = card;
+    return true;
 }
 
 char *

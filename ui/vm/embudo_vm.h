@@ -172,6 +172,13 @@ struct embudo_vm {
  */
 void embudo_vm_build(struct embudo_vm *vm, struct embudo_model *m, int width, int height);
 
+/*
+ * A click at (y, x) of the pane vm was last built into: the card there becomes the selected one
+ * (kanban: its column is focused; a column's header or blank focuses the column alone). True
+ * when a card is selected there.
+ */
+bool embudo_vm_click(const struct embudo_vm *vm, struct embudo_model *m, int y, int x);
+
 /* vm_lines_dump of the pane; the caller frees. */
 char *embudo_vm_dump(const struct embudo_vm *vm);
 

@@ -479,9 +479,11 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
         m->top = m->cur - vm->page + 1;
     put_numeros_head(&vm->lines[0], numeros_cols(width));
     for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
-        if (row(vm, 1 + i) != NULL)
+        if (row(vm, 1 + i) != NULL) {
             put_numeros(&vm->lines[1 + i], &m->promotores[m->top + i], m->top + i == m->cur,
                         numeros_cols(width), m->ascii);
+            vm->lines[1 + i].item = m->top + i + 1;
+        }
     k = (int)m->npromotores - m->top < vm->page ? (int)m->npromotores - m->top : vm->page;
     if (row(vm, 1 + k) != NULL)
         put_estados_legend(&vm->lines[1 + k], m, m->top, k, width);
@@ -493,9 +495,11 @@ equipo_vm_build(struct equipo_vm *vm, struct equipo_model *m, int width, int hei
     if (row(vm, y + 1) != NULL)
         put_heat_head(&vm->lines[y + 1], m, ncols, cw);
     for (int i = 0; i < vm->page && m->top + i < (int)m->npromotores; i++)
-        if (row(vm, y + 2 + i) != NULL)
+        if (row(vm, y + 2 + i) != NULL) {
             put_heat_row(&vm->lines[y + 2 + i], m, &m->promotores[m->top + i], m->top + i == m->cur,
                          ncols, cw);
+            vm->lines[y + 2 + i].item = m->top + i + 1; /* the same promoter, in the heatmap */
+        }
     put_legend(vm, m, vm->nlines - 1, m->netapas - ncols);
     if (m->error[0] != '\0' && vm->nlines > 2)
         vm_line_put(&vm->lines[vm->nlines - 2], 1, width, ROLE_ERROR, m->error);

@@ -386,8 +386,12 @@ rows_lines(struct estadisticas_vm *vm, struct estadisticas_model *m,
     if (m->cur >= m->top + vm->page)
         m->top = m->cur - vm->page + 1;
     for (int i = m->top; i < (int)ng && i < m->top + vm->page; i++) {
+        int y = vm->nlines;
+
         clave_fmt(clave, sizeof clave, &g[i], m->grupo);
         fila_line(vm, &g[i], clave, i == m->cur ? ROLE_CURSOR : ROLE_TEXT, wide);
+        if (vm->nlines > y)
+            vm->lines[y].item = i + 1; /* a click there selects it */
     }
 }
 

@@ -305,8 +305,10 @@ etapas_vm_build(struct etapas_vm *vm, struct etapas_model *m, int width, int hei
         m->top = m->cur - rows + 1;
     if (m->top > 0 && m->top + rows > (int)m->n)
         m->top = (int)m->n > rows ? (int)m->n - rows : 0;
-    for (int i = 0; i < rows && m->top + i < (int)m->n; i++)
+    for (int i = 0; i < rows && m->top + i < (int)m->n; i++) {
         put_fila(&vm->lines[y0 + i], &c, m, m->top + i);
+        vm->lines[y0 + i].item = m->top + i + 1; /* a click there selects it */
+    }
 
     y = y0 + rows + 1;
     if (rows == (int)m->n && y + 1 < vm->nlines - foot) {

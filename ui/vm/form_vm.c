@@ -229,6 +229,20 @@ form_vm_focus_prev(struct form_vm *f)
 }
 
 bool
+form_vm_click(struct form_vm *f, int y, int x)
+{
+    int row = y - f->box.y, field;
+
+    if (row < 0 || row >= f->nlines || x < f->box.x || x >= f->box.x + f->box.w ||
+        f->lines[row].item <= 0)
+        return false;
+    field = f->lines[row].item - 1;
+    if (field != f->focus)
+        focus_move(f, field - f->focus);
+    return true;
+}
+
+bool
 form_vm_validate(struct form_vm *f)
 {
     int first_bad = -1;
@@ -325,6 +339,7 @@ build_field(struct form_vm *f, int i, int y, int lw, int w)
     if (vcols > 28 && w > 60)
         vcols = 28;
     vm_line_init(l, ROLE_TEXT);
+    l->item = i + 1; /* a click on the row focuses the field */
     snprintf(lab, sizeof lab, "%s%s", fd->label, fd->required ? "*" : "");
     vm_line_put(l, 2, vx - 1, focused ? ROLE_HEADING : ROLE_LABEL, lab);
     ccol = field_window(fd, vcols, shown, (int)sizeof shown);

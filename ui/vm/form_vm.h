@@ -84,6 +84,10 @@ bool form_vm_input(struct form_vm *f, const struct key *k);
 void form_vm_focus_next(struct form_vm *f);
 void form_vm_focus_prev(struct form_vm *f);
 
+/* A click at screen cell (y, x) of the form last built: the field on that row gets the focus
+ * (as Tab would leave the one before: touched, validated). False outside the fields. */
+bool form_vm_click(struct form_vm *f, int y, int x);
+
 /*
  * Validates every field and marks them touched; focuses the first wrong one. Returns
  * true when all are valid (the caller may submit).

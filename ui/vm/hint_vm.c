@@ -44,8 +44,12 @@ hint_ctx(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
         need = vm_text_width(label) + 1 + vm_text_width(b[i]->desc);
         if (*col + need > vm->width)
             return added + room; /* stop: the ones after it are left out too */
+        vm->hits[vm->nhits].x0 = *col;
+        vm->hits[vm->nhits].key = b[i]->key;
         *col = vm_line_put(&vm->line, *col, vm->width, ROLE_HINT_KEY, label);
-        *col = vm_line_put(&vm->line, *col + 1, vm->width, ROLE_HINT, b[i]->desc) + 2;
+        *col = vm_line_put(&vm->line, *col + 1, vm->width, ROLE_HINT, b[i]->desc);
+        vm->hits[vm->nhits++].x1 = *col;
+        *col += 2;
         added++;
     }
     return added;
@@ -65,6 +69,7 @@ hint_vm_build_offered(struct hint_vm *vm, const struct keymap *km, enum keymap_c
     int col = 1, used;
 
     vm->width = width;
+    vm->nhits = 0;
     vm_line_init(&vm->line, ROLE_HINT);
     used = hint_ctx(vm, km, ctx, &w, &col, HINT_MAX_PAIRS);
     if (used < HINT_MAX_PAIRS && keymap_ctx_inherits(ctx))
@@ -77,9 +82,19 @@ hint_vm_message(struct hint_vm *vm, const char *msg, bool error, int width)
     char text[VM_SPAN_BYTES];
 
     vm->width = width;
+    vm->nhits = 0;
     vm_line_init(&vm->line, ROLE_HINT);
     snprintf(text, sizeof text, "%s%s", error ? "✗ " : "", msg);
     vm_line_put(&vm->line, 1, width, error ? ROLE_ERROR : ROLE_HINT, text);
+}
+
+const struct key *
+hint_vm_key_at(const struct hint_vm *vm, int x)
+{
+    for (int i = 0; i < vm->nhits; i++)
+        if (x >= vm->hits[i].x0 && x < vm->hits[i].x1)
+            return &vm->hits[i].key;
+    return NULL;
 }
 
 char *

@@ -15,9 +15,17 @@
 
 #define HINT_MAX_PAIRS 6
 
+/* Where a pair is on the bar, and the key it stands for (a click there presses it). */
+struct hint_hit {
+    int x0, x1; /* columns [x0, x1) */
+    struct key key;
+};
+
 struct hint_vm {
     int width;
     struct vm_line line;
+    int nhits; /* 0 while the bar shows a message */
+    struct hint_hit hits[HINT_MAX_PAIRS];
 };
 
 /*
@@ -38,6 +46,9 @@ void hint_vm_build(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx 
  * so the bar shows only keys that work now; offers NULL leaves out nothing. */
 void hint_vm_build_offered(struct hint_vm *vm, const struct keymap *km, enum keymap_ctx ctx,
                            int width, hint_offers_fn offers, const void *octx);
+
+/* The key of the pair at column x, or NULL (a blank, a message). */
+const struct key *hint_vm_key_at(const struct hint_vm *vm, int x);
 
 /* The bar shows msg instead (error: ROLE_ERROR with "✗", else ROLE_HINT). */
 void hint_vm_message(struct hint_vm *vm, const char *msg, bool error, int width);

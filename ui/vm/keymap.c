@@ -445,6 +445,7 @@ keymap_key_label(const struct key *k, char *buf, size_t bufsz)
         return buf;
     case KK_NONE:
     case KK_RESIZE:
+    case KK_MOUSE:
     case KK_OTHER:
         return buf;
     case KK_ENTER:

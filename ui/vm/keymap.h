@@ -44,12 +44,28 @@ enum key_kind {
     KK_END,
     KK_FN,     /* function key: ch holds its number (F1 = 1) */
     KK_RESIZE, /* the terminal changed size */
+    KK_MOUSE,  /* a click or the wheel: the struct mouse read with it says which and where */
     KK_OTHER,  /* anything else */
+};
+
+/* What a KK_MOUSE key did. Never bound: the controller gives it its meaning (ui/app_input.c). */
+enum key_mouse {
+    KM_NONE,   /* a report with no use here (a release, another button): ignored */
+    KM_CLICK,  /* the left button went down */
+    KM_DOUBLE, /* … a second time on the same cell, quickly (the first was a KM_CLICK) */
+    KM_WHEEL_UP,
+    KM_WHEEL_DOWN,
 };
 
 struct key {
     enum key_kind kind;
     uint32_t ch;
+};
+
+/* A KK_MOUSE key's event: what, and the screen cell (row, column from 0). */
+struct mouse {
+    enum key_mouse what;
+    int y, x;
 };
 
 /*

@@ -205,6 +205,7 @@ campanas_lines(struct progreso_vm *vm, const struct progreso_model *m)
             return;
         if (sel)
             vm_line_init(l, m->foco == PROGRESO_FOCO_CAMPANAS ? ROLE_CURSOR : ROLE_TEXT);
+        l->item = i + 1; /* a click there selects it */
         snprintf(buf, sizeof buf, "%s %lld  %s · %s", sel ? ">" : " ", (long long)c->id,
                  c->nombre, estados[estado_idx(c->estado)].word);
         vm_line_put(l, 1, vm->width, sel && m->foco == PROGRESO_FOCO_CAMPANAS ? ROLE_CURSOR
@@ -362,6 +363,7 @@ inciertos_lines(struct progreso_vm *vm, const struct progreso_model *m)
             return;
         if (sel)
             vm_line_init(l, ROLE_CURSOR);
+        l->item = -(int)i - 1; /* the second list: negative */
         snprintf(buf, sizeof buf, "%s %-14s %s · desde %s", sel ? ">" : " ", u->telefono,
                  u->cliente, u->desde);
         vm_line_put(l, 1, vm->width, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
@@ -386,6 +388,21 @@ progreso_vm_build(struct progreso_vm *vm, const struct progreso_model *m, int wi
     if (m->tiene_cuentas)
         detalle_lines(vm, m);
     inciertos_lines(vm, m);
+}
+
+bool
+progreso_vm_click(const struct progreso_vm *vm, struct progreso_model *m, int y)
+{
+    int item = y >= 0 && y < vm->nlines ? vm->lines[y].item : 0;
+
+    if (item > 0) {
+        m->foco = PROGRESO_FOCO_CAMPANAS;
+        m->cur_campana = item - 1;
+    } else if (item < 0) {
+        m->foco = PROGRESO_FOCO_INCIERTOS;
+        m->cur_incierto = -item - 1;
+    }
+    return item != 0;
 }
 
 char *

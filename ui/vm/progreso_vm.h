@@ -92,6 +92,10 @@ struct progreso_vm {
 
 void progreso_vm_build(struct progreso_vm *vm, const struct progreso_model *m, int width,
                        int height);
+/* A click on row y of the pane vm was last built into: the campaign or the message in doubt
+ * there gets the cursor and the focus (true). */
+bool progreso_vm_click(const struct progreso_vm *vm, struct progreso_model *m, int y);
+
 char *progreso_vm_dump(const struct progreso_vm *vm);
 
 #endif

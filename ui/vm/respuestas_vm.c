@@ -252,8 +252,10 @@ respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
         if (shown < (int)m->n && width - 1 - vm_text_width(buf) > head_end)
             vm_line_put(&lines[top], width - 1 - vm_text_width(buf), width - 1, ROLE_MUTED, buf);
         cols_compute(&c, x, width, m->ver_promotor);
-        for (int i = 0; i < shown; i++)
-            put_fila(&lines[y++], m, m->top + i, &c);
+        for (int i = 0; i < shown; i++, y++) {
+            put_fila(&lines[y], m, m->top + i, &c);
+            lines[y].item = m->top + i + 1; /* a click there selects it */
+        }
     }
     if (m->error[0] != '\0' && y < top + h)
         vm_line_put(&lines[y++], x, width - 1, ROLE_ERROR, m->error);

@@ -155,3 +155,20 @@ status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int activ
         col = vm_line_put(line, col, width, i == active ? ROLE_TAB_ACTIVE : ROLE_TAB, tab) + 1;
     }
 }
+
+int
+status_vm_tab_at(const struct vm_line *line, int x)
+{
+    for (int i = 0; i < line->nspans; i++) {
+        const struct vm_span *sp = &line->spans[i];
+        int n = 0;
+
+        if (x < sp->col || x >= sp->col + sp->width)
+            continue;
+        /* tab_text's " N Title ": "…" (tabs left out) has no number */
+        if (sscanf(sp->text, " %d", &n) == 1 && n >= 1)
+            return n - 1;
+        return -1;
+    }
+    return -1;
+}

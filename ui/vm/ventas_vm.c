@@ -396,8 +396,10 @@ ventas_vm_build(struct ventas_vm *vm, struct ventas_model *m, int width, int hei
     cols_compute(&c, width, m);
     if (y0 == 2)
         put_row(&vm->lines[1], &c, names, ROLE_LABEL, ROLE_LABEL);
-    for (int i = 0; i < rows && m->top + i < (int)m->n; i++)
+    for (int i = 0; i < rows && m->top + i < (int)m->n; i++) {
         put_fila(&vm->lines[y0 + i], &c, m, m->top + i);
+        vm->lines[y0 + i].item = m->top + i + 1; /* a click there selects it */
+    }
     if (m->n == 0 && rows > 0)
         vm_line_put(&vm->lines[y0], 0, width, ROLE_MUTED,
                     "Ninguna venta registrada en estas fechas.");

@@ -329,7 +329,17 @@ void
 vm_line_init(struct vm_line *line, enum vm_role fill)
 {
     line->fill = fill;
+    line->item = 0;
     line->nspans = 0;
+}
+
+bool
+vm_click_row(const struct vm_line *lines, int n, int y, int *cur)
+{
+    if (y < 0 || y >= n || lines[y].item <= 0)
+        return false;
+    *cur = lines[y].item - 1;
+    return true;
 }
 
 int

@@ -57,6 +57,9 @@ struct vm_span {
 /* One row of a pane. fill is the role of the columns no span covers. */
 struct vm_line {
     enum vm_role fill;
+    /* The list entry this row shows, 1-based, for a click (vm_line_init: 0 = none); a pane
+       with two lists numbers its second one negative (Bandeja's prórrogas). */
+    int item;
     int nspans;
     struct vm_span spans[VM_LINE_SPANS];
 };
@@ -139,6 +142,12 @@ void vm_line_init(struct vm_line *line, enum vm_role fill);
  * Returns the column right after the span (col when nothing was added).
  */
 int vm_line_put(struct vm_line *line, int col, int limit, enum vm_role role, const char *text);
+
+/*
+ * A click on row y of n lines: when that row shows a list entry (its item), *cur becomes the
+ * entry's 0-based index and true is returned; otherwise *cur is left alone.
+ */
+bool vm_click_row(const struct vm_line *lines, int n, int y, int *cur);
 
 /* Orders line's spans by column (for vms that place spans right to left). */
 void vm_line_sort(struct vm_line *line);
