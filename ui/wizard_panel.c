@@ -670,6 +670,14 @@ wizard_key(void *st, enum action act, const struct key *k)
            k->kind == KK_ENTER || k->kind == KK_ESC;
 }
 
+static bool
+wizard_click(void *st, int y, int x)
+{
+    struct wizard_st *s = st;
+
+    return wizard_vm_click(&s->vm, &s->m, y, x);
+}
+
 static void *
 wizard_create(struct app *a)
 {
@@ -750,6 +758,7 @@ const struct pane_ops wizard_panel = {
     .destroy = wizard_destroy,
     .enter = wizard_enter,
     .key = wizard_key,
+    .click = wizard_click,
     .draw = wizard_draw,
     .notify = wizard_notify,
     .dirty = wizard_dirty,

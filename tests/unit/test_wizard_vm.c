@@ -190,6 +190,54 @@ test_step2_preview_and_unknown_variable(void **st)
     wizard_model_fini(&m);
 }
 
+/* Clicks: step 1's stage row chooses the stage, a filter field takes the focus; step 2's
+ * template is picked as ↓ would pick it. Only a stage and a template say a double click goes
+ * on. */
+static void
+test_clicks_choose_stage_field_and_template(void **st)
+{
+    struct wizard_model m;
+    char *out;
+    int y = -1, fy = -1;
+
+    (void)st;
+    at_step1(&m);
+    out = render(&m, 80, 24);
+    free(out);
+    for (int i = 0; i < vm.nlines; i++) {
+        if (vm.lines[i].item == 2)
+            y = i;
+        for (int j = 0; j < vm.lines[i].nspans; j++)
+            if (strcmp(vm.lines[i].spans[j].text, "Entidad") == 0)
+                fy = i;
+    }
+    assert_true(y > 0 && fy > y);
+    assert_true(wizard_vm_click(&vm, &m, y, 5));
+    assert_int_equal(m.cur_etapa, 1);
+    assert_false(wizard_vm_click(&vm, &m, fy, 16)); /* «Entidad []» starts at column 15 */
+    assert_int_equal(m.campo, WIZARD_CAMPO_ENTIDAD);
+    type(&m, "Jal");
+    assert_string_equal(m.entidad, "Jal");
+    assert_false(wizard_vm_click(&vm, &m, fy, 13)); /* between two fields */
+    assert_int_equal(m.campo, WIZARD_CAMPO_ENTIDAD);
+    assert_true(wizard_vm_click(&vm, &m, y - 1, 40)); /* the first stage: the list again */
+    assert_int_equal(m.campo, WIZARD_CAMPO_ETAPA);
+    assert_int_equal(m.cur_etapa, 0);
+    wizard_model_fini(&m);
+
+    at_step2(&m);
+    out = render(&m, 80, 24); /* "Plantillas de INICIAL: >Saludo  Seguimiento  (nueva)" */
+    free(out);
+    assert_true(wizard_vm_click(&vm, &m, 2, 33)); /* Seguimiento */
+    assert_string_equal(wizard_model_texto(&m), "{nombre}, ¿pudo revisar la propuesta?");
+    assert_true(wizard_vm_click(&vm, &m, 2, 25));
+    assert_string_equal(wizard_model_texto(&m),
+                        "Hola {nombre}, con {convenio} le prestamos hasta $50,000.");
+    assert_false(wizard_vm_click(&vm, &m, 2, 5));  /* the label */
+    assert_false(wizard_vm_click(&vm, &m, 3, 25)); /* another row */
+    wizard_model_fini(&m);
+}
+
 /*
  * Step 1: an Enter pressed before the counts are those of the filters as typed (the first
  * count, or a re-count after typing) is remembered and taken when they arrive; a count made
@@ -520,6 +568,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step1_audience_80x24),
         cmocka_unit_test(test_step2_preview_and_unknown_variable),
+        cmocka_unit_test(test_clicks_choose_stage_field_and_template),
         cmocka_unit_test(test_step1_enter_while_counting_is_taken_when_counted),
         cmocka_unit_test(test_step2_enter_while_loading_is_taken_when_loaded),
         cmocka_unit_test(test_step3_ai_kept_refused_and_final_text),

@@ -618,15 +618,30 @@ header(struct wizard_vm *vm, const struct wizard_model *m)
     add(vm);
 }
 
+/* Records that columns [x0, x1) of row y pick a field or a template. */
 static void
-campo(struct vm_line *l, int *x, int w, const struct wizard_model *m, enum wizard_campo c,
+hit(struct wizard_vm *vm, int y, int x0, int x1, int campo_, int plantilla)
+{
+    if (vm->nhits < WIZARD_HITS && x1 > x0)
+        vm->hits[vm->nhits++] = (struct wizard_hit){
+            .y = y, .x0 = x0, .x1 = x1, .campo = campo_, .plantilla = plantilla
+        };
+}
+
+/* A filter field on the row just added: its label and its value, a click's target. */
+static void
+campo(struct wizard_vm *vm, int *x, const struct wizard_model *m, enum wizard_campo c,
       const char *label, const char *value)
 {
+    struct vm_line *l = &vm->lines[vm->nlines - 1];
     char buf[WIZARD_FILTRO_BYTES + 8];
+    int x0 = *x;
 
-    *x = vm_line_put(l, *x, w, ROLE_LABEL, label) + 1;
+    *x = vm_line_put(l, *x, vm->width, ROLE_LABEL, label) + 1;
     snprintf(buf, sizeof buf, "[%s%s]", value, m->campo == c ? "_" : "");
-    *x = vm_line_put(l, *x, w, m->campo == c ? ROLE_INPUT : ROLE_VALUE, buf) + 2;
+    *x = vm_line_put(l, *x, vm->width, m->campo == c ? ROLE_INPUT : ROLE_VALUE, buf);
+    hit(vm, vm->nlines - 1, x0, *x, (int)c, -1);
+    *x += 2;
 }
 
 static void
@@ -651,6 +666,7 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
             return;
         if (r == ROLE_CURSOR)
             vm_line_init(l, ROLE_CURSOR);
+        l->item = i + 1; /* a click chooses the stage */
         snprintf(buf, sizeof buf, "%s %s", sel ? ">" : " ", m->etapas[i].nombre);
         vm_line_put(l, 1, 30, r, buf);
         snprintf(buf, sizeof buf, "%8d", m->etapas[i].oportunidades);
@@ -661,9 +677,9 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
     add(vm);
     if ((l = add(vm)) == NULL)
         return;
-    campo(l, &x, vm->width, m, WIZARD_CAMPO_CONVENIO, "Convenio", m->convenio);
-    campo(l, &x, vm->width, m, WIZARD_CAMPO_ENTIDAD, "Entidad", m->entidad);
-    campo(l, &x, vm->width, m, WIZARD_CAMPO_MAXIMO, "Máximo", m->maximo);
+    campo(vm, &x, m, WIZARD_CAMPO_CONVENIO, "Convenio", m->convenio);
+    campo(vm, &x, m, WIZARD_CAMPO_ENTIDAD, "Entidad", m->entidad);
+    campo(vm, &x, m, WIZARD_CAMPO_MAXIMO, "Máximo", m->maximo);
     if (m->netapas > 0) {
         int n = m->etapas[m->cur_etapa].con_telefono;
 
@@ -693,9 +709,12 @@ build_plantilla(struct wizard_vm *vm, const struct wizard_model *m)
     for (size_t i = 0; i <= m->nplantillas; i++) {
         bool sel = (int)i == m->cur_plantilla;
 
+        int x0 = x + 1;
+
         snprintf(buf, sizeof buf, "%s%s", sel ? ">" : " ",
                  i < m->nplantillas ? m->plantillas[i].nombre : "(nueva)");
-        x = vm_line_put(l, x + 1, vm->width, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
+        x = vm_line_put(l, x0, vm->width, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
+        hit(vm, vm->nlines - 1, x0, x, -1, (int)i);
     }
     text_line(vm, 1, ROLE_LABEL, "Texto (escriba; ↑↓ cambia de plantilla):");
     {
@@ -865,6 +884,36 @@ wizard_vm_build(struct wizard_vm *vm, struct wizard_model *m, int width, int hei
     if (height > 2)
         footer(vm, m);
     vm->height = height;
+}
+
+bool
+wizard_vm_click(const struct wizard_vm *vm, struct wizard_model *m, int y, int x)
+{
+    if (y < 0 || y >= vm->nlines)
+        return false;
+    if (m->paso == WIZARD_AUDIENCIA && vm->lines[y].item > 0 && vm->lines[y].item <= m->netapas) {
+        m->campo = WIZARD_CAMPO_ETAPA;
+        m->cur_etapa = vm->lines[y].item - 1;
+        m->enter_pendiente = false; /* still choosing */
+        return true;
+    }
+    for (int i = 0; i < vm->nhits; i++) {
+        const struct wizard_hit *h = &vm->hits[i];
+
+        if (h->y != y || x < h->x0 || x >= h->x1)
+            continue;
+        if (m->paso == WIZARD_AUDIENCIA && h->campo >= 0) {
+            m->campo = (enum wizard_campo)h->campo;
+            return false;
+        }
+        if (m->paso == WIZARD_PLANTILLA && h->plantilla >= 0 &&
+            (size_t)h->plantilla <= m->nplantillas) {
+            pick_plantilla(m, h->plantilla);
+            m->enter_pendiente = false;
+            return true;
+        }
+    }
+    return false;
 }
 
 char *

@@ -181,12 +181,31 @@ char *wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len);
 
 #define WIZARD_VM_LINES 120
 
+/* Where a click picks something that shares its row with others: a filter field of step 1 or
+ * a template of step 2 (a stage's row is its line's item). */
+struct wizard_hit {
+    int y, x0, x1;
+    int campo;     /* enum wizard_campo, or -1 */
+    int plantilla; /* index into plantillas (nplantillas = "nueva"), or -1 */
+};
+
+#define WIZARD_HITS 32
+
 struct wizard_vm {
     int width, height, nlines;
     struct vm_line lines[WIZARD_VM_LINES];
+    int nhits;
+    struct wizard_hit hits[WIZARD_HITS];
 };
 
 void wizard_vm_build(struct wizard_vm *vm, struct wizard_model *m, int width, int height);
+
+/*
+ * A click at (y, x) of the pane vm was last built into: step 1's stage row chooses the stage
+ * and a filter field takes the focus; step 2's template is picked, as ↑↓ would. True for a
+ * stage or a template, so a double click goes on as Enter does.
+ */
+bool wizard_vm_click(const struct wizard_vm *vm, struct wizard_model *m, int y, int x);
 char *wizard_vm_dump(const struct wizard_vm *vm);
 
 #endif
