@@ -2,7 +2,8 @@
 # key of the bottom bar presses it, a click on a card or a row selects it and a double click
 # opens it in Detalle, the wheel moves the cursor three rows, a click on a form's field focuses
 # it; ":raton no" gives the mouse back to the terminal (tmux stops reporting it) and ":raton"
-# takes it again. Nothing here writes: prom1's lote is only read.
+# takes it again; an xterm-256color terminal's SGR reports work alike. Nothing here writes:
+# prom1's lote is only read.
 . "$(dirname "$0")/lib.inc"
 
 start_app 80 24 --as prom1
@@ -83,6 +84,20 @@ wait_for "Ratón: clic elige"
 click_on "1 Inicio"
 wait_for "Actualizado a las"
 
+send q
+wait_gone
+expect_exit 0
+
+# An xterm-256color terminal asks for SGR reports (mode 1006): the same click, encoded so. The
+# tab is one whose number is not among the report's digits (read as keys, they would switch
+# panes too).
+E2E_ENV=TERM=xterm-256color start_app 80 24 --as prom1
+wait_for "Actualizado a las"
+[ "$($T display -p -t app '#{mouse_sgr_flag}')" = 1 ] || fail "no se pidieron reportes SGR"
+pos=$(where "4 Asignación")
+case "$((${pos#* } + 1));$((${pos% *} + 1))" in *4*) fail "el reporte tendría un 4: elija otra pestaña" ;; esac
+sgr_click "${pos% *}" "${pos#* }"
+wait_for "Pedir un lote de clientes"
 send q
 wait_gone
 expect_exit 0
