@@ -299,8 +299,10 @@ load_etapas(struct db *db, struct err *e)
 }
 
 /*
- * Operating hours Mon–Fri 09–19 and Sat 09–14 in America/Mexico_City, and the statutory rest
- * days from 2024 to ten years ahead (crm.generar_dias_inhabiles keeps the ones present).
+ * Operating hours Mon–Fri 09–19 and Sat 09–14 in America/Mexico_City, the statutory rest days
+ * from 2024 to ten years ahead (crm.generar_dias_inhabiles keeps the ones present), and the
+ * two half days most offices keep in that span: 24 and 31 December until 14:00 when they fall
+ * Monday to Friday (a Saturday closes at 14:00 anyway; a Sunday stays closed).
  */
 static int
 load_calendario(struct db *db, long *dias, struct err *e)
@@ -321,6 +323,16 @@ load_calendario(struct db *db, long *dias, struct err *e)
                            "SELECT crm.generar_dias_inhabiles(2024,"
                            " extract(year FROM current_date)::int + 10)",
                            0, NULL, &added, e);
+    if (rc == RC_OK)
+        rc = db_exec(db,
+                     "INSERT INTO crm.dias_especiales (fecha, abre, cierra, nombre)"
+                     " SELECT d, '09:00', '14:00', n"
+                     " FROM generate_series(2024, extract(year FROM current_date)::int + 10) y,"
+                     "  LATERAL (VALUES (make_date(y, 12, 24), 'Nochebuena'),"
+                     "                  (make_date(y, 12, 31), 'Fin de año')) v(d, n)"
+                     " WHERE extract(isodow FROM d) BETWEEN 1 AND 5"
+                     " ON CONFLICT (fecha) DO NOTHING",
+                     e);
     *dias = added != NULL ? strtol(added, NULL, 10) : 0;
     free(added);
     return rc;

@@ -34,6 +34,7 @@ static const char *const fingerprint_sql[] = {
     "SELECT md5(string_agg(x::text, E'\\n' ORDER BY x.id)) FROM crm.etapas x",
     "SELECT md5(string_agg(x::text, E'\\n' ORDER BY x.isodow)) FROM crm.horario_operativo x",
     "SELECT md5(string_agg(x::text, E'\\n' ORDER BY x.fecha)) FROM crm.dias_inhabiles x",
+    "SELECT md5(string_agg(x::text, E'\\n' ORDER BY x.fecha)) FROM crm.dias_especiales x",
     "SELECT md5(string_agg(concat_ws('|', semilla, clientes, generador), '')) FROM crm.demo_cargas",
 };
 enum { NFP = sizeof fingerprint_sql / sizeof fingerprint_sql[0] };
@@ -297,6 +298,19 @@ test_users_roles_funnel_calendar(void **state)
                                    " fecha = make_date(extract(year FROM current_date)"
                                    "::int + 10, 12, 25)"),
                      1);
+    /* The half days: 24 and 31 December until 14:00 on weekdays only (2028's fall on a
+     * Sunday: closed; 2027's 24th is a Friday, its 31st too). */
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT string_agg(fecha || ' ' || abre || '-' || cierra"
+                                       " || ' ' || nombre, ', ' ORDER BY fecha)"
+                                       " FROM crm.dias_especiales"
+                                       " WHERE fecha BETWEEN '2027-12-01' AND '2028-12-31'"),
+                        "2027-12-24 09:00:00-14:00:00 Nochebuena, "
+                        "2027-12-31 09:00:00-14:00:00 Fin de año");
+    assert_int_equal(dbt_scalar_ll(t, db,
+                                   "SELECT count(*) FROM crm.dias_especiales"
+                                   " WHERE extract(isodow FROM fecha) > 5"),
+                     0);
     assert_string_equal(dbt_scalar_tmp(t, db, "SELECT zona FROM crm.ajustes"),
                         "America/Mexico_City");
     db_close(db);
