@@ -321,6 +321,35 @@ test_help_overlay_groups_keys_and_scrolls(void **st)
     assert_string_equal(h.lines[20].spans[0].text, "Fin G");
 }
 
+/* The reference (the overlay of :ayuda) says what the mouse does, before the commands, which
+ * stay its end (G). A pane's ? overlay has neither. */
+static void
+test_the_reference_tells_the_mouse_before_the_commands(void **st)
+{
+    struct keymap *km = *st;
+    enum keymap_ctx ctxs[] = { KEYMAP_GLOBAL };
+    const struct cmdline_cmd cmds[] = { { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0,
+                                          0 } };
+    struct help_vm h;
+    int scroll = 1000;
+    char *got;
+
+    help_vm_build(&h, km, ctxs, 1, cmds, 1, " Ayuda ", &scroll, 24, 80);
+    got = vm_lines_render(h.lines, h.nlines);
+    assert_non_null(strstr(got, "Ratón (:raton sí o no)\n"));
+    assert_non_null(strstr(got, "   clic               pestaña, fila, campo o tecla de abajo\n"));
+    assert_non_null(strstr(got, "   doble clic         abrir la fila (como Enter)\n"));
+    assert_non_null(strstr(got, "   Mayús+arrastrar    seleccionar texto para copiarlo\n"));
+    assert_true(strstr(got, "Ratón") < strstr(got, "Comandos (: y Tab completa)"));
+    assert_non_null(strstr(got, "   :ayuda             todas las teclas y comandos\n"));
+    free(got);
+    scroll = 0;
+    help_vm_build(&h, km, ctxs, 1, NULL, 0, " Ayuda ", &scroll, 50, 160);
+    got = vm_lines_render(h.lines, h.nlines);
+    assert_null(strstr(got, "Ratón"));
+    free(got);
+}
+
 /* The examples in packaging/teclas.conf.example, uncommented, are all valid lines. */
 static void
 test_the_example_file_is_valid_when_uncommented(void **st)
@@ -711,6 +740,8 @@ main(void)
         cmocka_unit_test(test_correct_data_writes),
         cmocka_unit_test(test_sale_keys_for_supervision_only),
         cmocka_unit_test_setup_teardown(test_brackets_are_keys_too, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_reference_tells_the_mouse_before_the_commands,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_example_file_is_valid_when_uncommented, setup,
                                         teardown),
     };

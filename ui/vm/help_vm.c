@@ -85,6 +85,30 @@ help_box(struct help_vm *vm, int total, const char *title, int lines, int cols)
     vm->nlines = vm->box.h;
 }
 
+/* The reference's rows for the mouse (ui/app_input.c gives each click a key's meaning). */
+static int
+rows_raton(struct help_row *rows, int n)
+{
+    static const struct {
+        const char *keys, *desc;
+    } raton[] = {
+        { "clic", "pestaña, fila, campo o tecla de abajo" },
+        { "doble clic", "abrir la fila (como Enter)" },
+        { "rueda", "subir y bajar de tres en tres" },
+        { "Mayús+arrastrar", "seleccionar texto para copiarlo" },
+    };
+
+    if (n + 1 + (int)(sizeof raton / sizeof raton[0]) >= HELP_ROWS)
+        return n;
+    rows[n++] = (struct help_row){ .heading = true, .desc = "Ratón (:raton sí o no)" };
+    for (size_t i = 0; i < sizeof raton / sizeof raton[0]; i++) {
+        rows[n] = (struct help_row){ .desc = raton[i].desc };
+        snprintf(rows[n].keys, sizeof rows[n].keys, "%s", raton[i].keys);
+        n++;
+    }
+    return n;
+}
+
 /* Appends the commands' rows (":asignar  pedir un lote…"); returns the new count. */
 static int
 rows_cmds(struct help_row *rows, int n, const struct cmdline_cmd *cmds, size_t ncmds)
@@ -110,6 +134,8 @@ help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx
 
     for (int c = 0; c < nctx; c++)
         n = rows_ctx(rows, n, km, ctxs[c]);
+    if (cmds != NULL) /* the reference: the mouse, then the commands (its end, G) */
+        n = rows_raton(rows, n);
     n = rows_cmds(rows, n, cmds, ncmds);
     help_box(vm, n, title, lines, cols);
     w = vm->box.w;

@@ -25,8 +25,9 @@ struct help_vm {
 
 /*
  * Builds the overlay listing the contexts ctxs[0..nctx) (each under its title) and then,
- * when cmds is not NULL, the ":" commands, for a screen of lines × cols, starting at list
- * row *scroll, which is clamped and written back. title: " Ayuda: Embudo ".
+ * when cmds is not NULL (the reference), what the mouse does and the ":" commands, for a
+ * screen of lines × cols, starting at list row *scroll, which is clamped and written back.
+ * title: " Ayuda: Embudo ".
  */
 void help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
                    int nctx, const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
