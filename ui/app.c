@@ -635,6 +635,11 @@ app_init_model(struct app *a, const struct config *cfg, const char *login)
     }
     (void)app_keys_build(a); /* a bad line is already in the bottom bar */
     app_theme_complete(a);
+    {
+        static const char *const si_no[] = { "sí", "no" }; /* ":raton <Tab>" */
+
+        app_complete_set(a, "si_no", si_no, 2);
+    }
     a->dirty = DIRTY_LAYOUT | DIRTY_ALL;
 }
 

@@ -50,7 +50,7 @@ const struct cmdline_cmd app_commands[] = {
     { "etapas", "", "las etapas del embudo, sus temporizadores y cambios (en Inicio)", NULL, NULL,
       0, 0 },
     { "tema", "NOMBRE", "cambiar el tema de colores", NULL, "tema", 1, 1 },
-    { "raton", "[sí|no]", "clics y rueda del ratón (sin palabra: alterna)", NULL, NULL, 0, 1 },
+    { "raton", "[sí|no]", "clics y rueda del ratón (sin palabra: alterna)", NULL, "si_no", 0, 1 },
     { "teclas", "", "volver a leer teclas.conf", NULL, NULL, 0, 0 },
     { "ayuda", "", "todas las teclas y comandos", NULL, NULL, 0, 0 },
     { "q", "", "salir", NULL, NULL, 0, 0 },

@@ -73,7 +73,10 @@ wait_until_gone "Teléfono"
 
 # The mouse back to the terminal: tmux no longer reports it, and a click on a tab does nothing
 # the client sees (it would select text in a real terminal).
-send ':raton no'
+send ':raton '
+send_key Tab # the two words it takes
+wait_match '^:raton +sí  no$'
+send 'no'
 send_key Enter
 wait_for "Ratón: desactivado"
 [ "$($T display -p -t app '#{mouse_any_flag}')" = 0 ] || fail "el ratón sigue pedido tras :raton no"
