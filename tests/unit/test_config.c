@@ -234,69 +234,64 @@ test_example_config_loads(void **state)
     config_fini(&cfg);
 }
 
-/* [ui] barrido: on by default, "no" in the file or EMBUDO_BARRIDO turns it off. */
+/* The [ui] switches: on by default; "no" in the file or their variable turns one off (the
+ * variable wins over the file); anything else is refused, naming the variable or the file's
+ * line. */
 static void
-test_ui_barrido(void **state)
+test_ui_switches(void **state)
 {
+    static const struct {
+        const char *key, *var;
+        size_t value, on; /* offsetof the setting and of its derived bool */
+    } sw[] = {
+        { "barrido", "EMBUDO_BARRIDO", offsetof(struct config, barrido),
+          offsetof(struct config, ui_barre) },
+        { "raton", "EMBUDO_RATON", offsetof(struct config, raton),
+          offsetof(struct config, ui_raton) },
+    };
     struct fixture *f = *state;
-    struct config cfg;
-    struct err e = { 0 };
-    char off[] = "EMBUDO_BARRIDO=no", on[] = "EMBUDO_BARRIDO=si", bad[] = "EMBUDO_BARRIDO=0";
-    char *env[] = { f->env_home, f->env_xdg, NULL };
-    char *env_off[] = { f->env_home, f->env_xdg, off, NULL };
-    char *env_on[] = { f->env_home, f->env_xdg, on, NULL };
-    char *env_bad[] = { f->env_home, f->env_xdg, bad, NULL };
 
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
-    assert_string_equal(cfg.barrido.value, "sí");
-    assert_true(cfg.ui_barre);
-    config_fini(&cfg);
-    assert_int_equal(config_load_from(&cfg, NULL, env_off, NULL, &e), RC_OK);
-    assert_false(cfg.ui_barre);
-    assert_int_equal(cfg.barrido.origin, CONFIG_ENV);
-    config_fini(&cfg);
-    write_file(f->user_path, "[ui]\nbarrido = no\n");
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
-    assert_false(cfg.ui_barre);
-    config_fini(&cfg);
-    assert_int_equal(config_load_from(&cfg, NULL, env_on, NULL, &e), RC_OK);
-    assert_true(cfg.ui_barre); /* the environment wins over the file */
-    config_fini(&cfg);
-    assert_int_equal(config_load_from(&cfg, NULL, env_bad, NULL, &e), RC_INVAL);
-    assert_non_null(strstr(e.msg, "sí o no"));
-    write_file(f->user_path, "[ui]\nbarrido = tal vez\n");
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
-    assert_non_null(strstr(e.msg, "embudo.conf:2"));
-}
+    for (size_t i = 0; i < sizeof sw / sizeof sw[0]; i++) {
+        struct config cfg;
+        struct err e = { 0 };
+        char off[64], on[64], bad[64], text[64];
+        char *env[] = { f->env_home, f->env_xdg, NULL };
+        char *env_off[] = { f->env_home, f->env_xdg, off, NULL };
+        char *env_on[] = { f->env_home, f->env_xdg, on, NULL };
+        char *env_bad[] = { f->env_home, f->env_xdg, bad, NULL };
+        const bool *enabled = (const bool *)((const char *)&cfg + sw[i].on);
+        const struct config_value *v =
+            (const struct config_value *)((const char *)&cfg + sw[i].value);
 
-/* [ui] raton: on by default; "no" in the file or EMBUDO_RATON turns it off; anything else is
- * refused with the file's line. */
-static void
-test_ui_raton(void **state)
-{
-    struct fixture *f = *state;
-    struct config cfg;
-    struct err e = { 0 };
-    char off[] = "EMBUDO_RATON=no";
-    char *env[] = { f->env_home, f->env_xdg, NULL };
-    char *env_off[] = { f->env_home, f->env_xdg, off, NULL };
-
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
-    assert_string_equal(cfg.raton.value, "sí");
-    assert_true(cfg.ui_raton);
-    config_fini(&cfg);
-    assert_int_equal(config_load_from(&cfg, NULL, env_off, NULL, &e), RC_OK);
-    assert_false(cfg.ui_raton);
-    assert_int_equal(cfg.raton.origin, CONFIG_ENV);
-    config_fini(&cfg);
-    write_file(f->user_path, "[ui]\nraton = no\n");
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
-    assert_false(cfg.ui_raton);
-    config_fini(&cfg);
-    write_file(f->user_path, "[ui]\nraton = a veces\n");
-    assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
-    assert_non_null(strstr(e.msg, "embudo.conf:2"));
-    assert_non_null(strstr(e.msg, "sí o no"));
+        snprintf(off, sizeof off, "%s=no", sw[i].var);
+        snprintf(on, sizeof on, "%s=si", sw[i].var);
+        snprintf(bad, sizeof bad, "%s=0", sw[i].var);
+        unlink(f->user_path);
+        assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+        assert_true(*enabled);
+        assert_string_equal(v->value, "sí");
+        assert_int_equal(v->origin, CONFIG_DEFAULT);
+        config_fini(&cfg);
+        assert_int_equal(config_load_from(&cfg, NULL, env_off, NULL, &e), RC_OK);
+        assert_false(*enabled);
+        assert_int_equal(v->origin, CONFIG_ENV);
+        config_fini(&cfg);
+        snprintf(text, sizeof text, "[ui]\n%s = no\n", sw[i].key);
+        write_file(f->user_path, text);
+        assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_OK);
+        assert_false(*enabled);
+        config_fini(&cfg);
+        assert_int_equal(config_load_from(&cfg, NULL, env_on, NULL, &e), RC_OK);
+        assert_true(*enabled); /* the environment wins over the file */
+        config_fini(&cfg);
+        assert_int_equal(config_load_from(&cfg, NULL, env_bad, NULL, &e), RC_INVAL);
+        assert_non_null(strstr(e.msg, sw[i].var));
+        assert_non_null(strstr(e.msg, "sí o no"));
+        snprintf(text, sizeof text, "[ui]\n%s = tal vez\n", sw[i].key);
+        write_file(f->user_path, text);
+        assert_int_equal(config_load_from(&cfg, NULL, env, NULL, &e), RC_INVAL);
+        assert_non_null(strstr(e.msg, "embudo.conf:2"));
+    }
 }
 
 /* [ia]: url, modelo and the name of the key's variable; a bad variable name is refused. */
@@ -347,8 +342,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_env_and_missing_config_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_example_config_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ia_section, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ui_barrido, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ui_raton, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ui_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotes_comments_and_whitespace, setup, teardown),
     };
 
