@@ -11,7 +11,7 @@ wait_for "Actualizado a las"
 wait_for "● conectado"
 [ "$($T display -p -t app '#{mouse_any_flag}')" = 1 ] || fail "el cliente no pidió el ratón"
 
-# The tab: the kanban.
+# A tab: the kanban.
 click_on "2 Embudo"
 wait_match '^Nuevo · [0-9]+'
 
@@ -84,6 +84,9 @@ send ':raton'
 send_key Enter
 wait_for "Ratón: clic elige"
 [ "$($T display -p -t app '#{mouse_any_flag}')" = 1 ] || fail ":raton no volvió a pedir el ratón"
+# The tabs that do not fit at 80 columns hide behind «…»: a click shows the first of them.
+click_on "…"
+wait_for "1 Audiencia ›"
 click_on "1 Inicio"
 wait_for "Actualizado a las"
 

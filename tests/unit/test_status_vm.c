@@ -249,11 +249,11 @@ test_tabs_number_panes_and_keep_the_active_one(void **st)
                              "0.12 tab|…\n"
                              "0.14 tab_active| 5 Equipo \n");
     free(got);
-    /* A click on a tab is its number; on "…" or past the last, none. */
+    /* A click on a tab is its number; on "…" the first tab it hides; past the last, none. */
     assert_int_equal(status_vm_tab_at(&l, 1), 0);
     assert_int_equal(status_vm_tab_at(&l, 10), 0);
     assert_int_equal(status_vm_tab_at(&l, 11), -1);
-    assert_int_equal(status_vm_tab_at(&l, 12), -1); /* "…" */
+    assert_int_equal(status_vm_tab_at(&l, 12), 1); /* "…": 2 Embudo, the first left out */
     assert_int_equal(status_vm_tab_at(&l, 13), -1);
     assert_int_equal(status_vm_tab_at(&l, 16), 4);
     assert_int_equal(status_vm_tab_at(&l, 29), -1);
@@ -266,6 +266,7 @@ test_tabs_number_panes_and_keep_the_active_one(void **st)
                              "0.23 tab| 3 Asignación \n"
                              "0.38 tab|…\n");
     free(got);
+    assert_int_equal(status_vm_tab_at(&l, 38), 3); /* 4 Bandeja */
 }
 
 int

@@ -159,16 +159,17 @@ status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int activ
 int
 status_vm_tab_at(const struct vm_line *line, int x)
 {
+    int before = 0; /* the number of the last tab left of x */
+
     for (int i = 0; i < line->nspans; i++) {
         const struct vm_span *sp = &line->spans[i];
         int n = 0;
+        bool numbered = sscanf(sp->text, " %d", &n) == 1 && n >= 1; /* tab_text's " N Title " */
 
-        if (x < sp->col || x >= sp->col + sp->width)
-            continue;
-        /* tab_text's " N Title ": "…" (tabs left out) has no number */
-        if (sscanf(sp->text, " %d", &n) == 1 && n >= 1)
-            return n - 1;
-        return -1;
+        if (x >= sp->col && x < sp->col + sp->width)
+            return numbered ? n - 1 : before; /* "…": the first tab it stands for */
+        if (numbered)
+            before = n;
     }
     return -1;
 }

@@ -73,7 +73,8 @@ char *status_vm_dump(const struct status_vm *vm);
  */
 void status_vm_tabs(struct vm_line *line, const char *const *titles, int n, int active, int width);
 
-/* The tab (0-based, as titles[]) drawn at column x of a status_vm_tabs line, or -1. */
+/* The tab (0-based, as titles[]) drawn at column x of a status_vm_tabs line — on "…", the
+ * first of the tabs it stands for —, or -1. */
 int status_vm_tab_at(const struct vm_line *line, int x);
 
 #endif
