@@ -41,9 +41,9 @@ estado(struct db *db, const char *login, const char *nuevo, const char *motivo, 
                              &reanudados, e);
 }
 
-/* "usuario campo anterior→nuevo por (motivo)" of each change db sees, newest first. */
+/* "usuario campo anterior→nuevo por (motivo)" of the newest limite changes db sees. */
 static const char *
-cambios(struct db *db, const char *login)
+recientes(struct db *db, const char *login, int limite)
 {
     static char out[1024];
     struct db_usuario_cambio *c = NULL;
@@ -51,7 +51,7 @@ cambios(struct db *db, const char *login)
     size_t n = 0, len = 0;
 
     out[0] = '\0';
-    if (db_usuario_cambios(db, login, 100, &c, &n, &e) != RC_OK)
+    if (db_usuario_cambios(db, login, limite, &c, &n, &e) != RC_OK)
         fail_msg("db_usuario_cambios: %s", e.msg);
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(
@@ -60,6 +60,13 @@ cambios(struct db *db, const char *login)
             c[i].hecho_por ? c[i].hecho_por : "dueño", c[i].motivo ? c[i].motivo : "-");
     db_usuario_cambios_free(c, n);
     return out;
+}
+
+/* Every change db sees, newest first. */
+static const char *
+cambios(struct db *db, const char *login)
+{
+    return recientes(db, login, 100);
 }
 
 static void
@@ -116,11 +123,14 @@ test_supervisor_marca_ausencias(void **state)
     dbt_exec(adm, "SELECT api.cambiar_estado_usuario('ue_p2', 'BAJA', 'renuncia')");
     assert_int_equal(estado(sup, "ue_p2", "ACTIVO", NULL, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB115");
-    /* Nothing refused left a trace. */
+    /* Nothing refused left a trace (under the changes, the team's altas, sql/098). */
     assert_string_equal(cambios(sup, NULL), "ue_p2 estado ACTIVO→BAJA dueño (renuncia); "
                                             "ue_p1 estado VACACIONES→ACTIVO ue_sup (regresó); "
                                             "ue_p1 estado AUSENTE→VACACIONES ue_sup (-); "
-                                            "ue_p1 estado ACTIVO→AUSENTE ue_sup (incapacidad)");
+                                            "ue_p1 estado ACTIVO→AUSENTE ue_sup (incapacidad); "
+                                            "ue_p2 alta -→PROMOTOR dueño (-); "
+                                            "ue_p1 alta -→PROMOTOR dueño (-); "
+                                            "ue_sup alta -→SUPERVISOR dueño (-)");
     db_close(p1);
     db_close(sup);
     db_close(adm);
@@ -138,31 +148,50 @@ test_registro_de_cambios(void **state)
     int cupo, cartera;
 
     dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
-    dbt_exec(adm, "SELECT api.crear_usuario('ue_aud', 'Aurelio Auditor', 'AUDITOR')");
     ad = dbt_connect(t, "ue_adm");
     sup = dbt_connect(t, "ue_sup");
     sup2 = dbt_connect(t, "ue_sup2");
     p1 = dbt_connect(t, "ue_p1");
-    aud = dbt_connect(t, "ue_aud");
 
-    /* Creating users records nothing; each field changed is one row. */
-    assert_string_equal(cambios(ad, NULL), "");
+    /* Creating a user records one row, «alta» with its rol, by whom (sql/098: the owner's
+     * session is nobody), and tells every open screen. */
+    dbt_exec(sup, "LISTEN embudo");
+    dbt_exec(ad, "SELECT api.crear_usuario('ue_aud', 'Aurelio Auditor', 'AUDITOR')");
+    {
+        char want[64];
+
+        snprintf(want, sizeof want, "{\"tabla\" : \"usuarios\", \"usuario_id\" : %lld}",
+                 dbt_scalar_ll(t, adm, "SELECT id FROM crm.usuarios WHERE login = 'ue_aud'"));
+        assert_string_equal(dbt_avisos(sup), want);
+    }
+    aud = dbt_connect(t, "ue_aud");
+    assert_string_equal(cambios(ad, "ue_aud"), "ue_aud alta -→AUDITOR ue_adm (-)");
+    assert_string_equal(cambios(ad, "ue_p1"), "ue_p1 alta -→PROMOTOR dueño (-)");
+    assert_int_equal(
+        dbt_scalar_ll(t, adm, "SELECT count(*) FROM crm.usuarios_cambios WHERE campo = 'alta'"), 7);
+    /* The same call again (a retry) changes nothing: no second alta. */
+    dbt_exec(ad, "SELECT api.crear_usuario('ue_aud', 'Aurelio Auditor', 'AUDITOR')");
+    assert_string_equal(cambios(ad, "ue_aud"), "ue_aud alta -→AUDITOR ue_adm (-)");
+
+    /* Each field changed is one row. */
     assert_int_equal(db_usuario_limites(ad, "ue_p1", 30, 200, &cupo, &cartera, &e), RC_OK);
     dbt_exec(ad, "SELECT api.cambiar_supervisor('ue_p3', 'ue_sup')");
     /* The owner by hand: recorded too, with nobody as the author. */
     dbt_exec(adm, "UPDATE crm.usuarios SET nombre = 'José Uno' WHERE login = 'ue_p1'");
-    assert_string_equal(cambios(ad, NULL), "ue_p1 nombre Pepe Uno→José Uno dueño (-); "
-                                           "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-); "
-                                           "ue_p1 cartera_max 500→200 ue_adm (-); "
-                                           "ue_p1 cupo_diario 50→30 ue_adm (-)");
+    assert_string_equal(recientes(ad, NULL, 4), "ue_p1 nombre Pepe Uno→José Uno dueño (-); "
+                                                "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-); "
+                                                "ue_p1 cartera_max 500→200 ue_adm (-); "
+                                                "ue_p1 cupo_diario 50→30 ue_adm (-)");
 
     /* Who sees what: a promoter their own; the supervisor the team (ue_p3 is theirs now);
-     * the other supervisor nothing of it; the auditor everything. */
+     * the other supervisor nothing of it but their own alta; the auditor everything. */
     assert_string_equal(cambios(p1, NULL), "ue_p1 nombre Pepe Uno→José Uno dueño (-); "
                                            "ue_p1 cartera_max 500→200 ue_adm (-); "
-                                           "ue_p1 cupo_diario 50→30 ue_adm (-)");
-    assert_string_equal(cambios(sup, "ue_p3"), "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-)");
-    assert_string_equal(cambios(sup2, NULL), "");
+                                           "ue_p1 cupo_diario 50→30 ue_adm (-); "
+                                           "ue_p1 alta -→PROMOTOR dueño (-)");
+    assert_string_equal(cambios(sup, "ue_p3"), "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-); "
+                                               "ue_p3 alta -→PROMOTOR dueño (-)");
+    assert_string_equal(cambios(sup2, NULL), "ue_sup2 alta -→SUPERVISOR dueño (-)");
     assert_int_equal(db_usuario_cambios(sup2, "ue_p1", 10, &c, &n, &e), RC_REFUSED);
     assert_string_equal(e.code, "EB111");
     assert_int_equal(db_usuario_cambios(sup, NULL, 0, &c, &n, &e), RC_REFUSED);
@@ -171,7 +200,8 @@ test_registro_de_cambios(void **state)
     assert_int_equal(n, 2);
     assert_non_null(strstr(c[0].hecho_at, "T"));
     db_usuario_cambios_free(c, n);
-    assert_string_equal(cambios(aud, "ue_p3"), "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-)");
+    assert_string_equal(cambios(aud, "ue_p3"), "ue_p3 supervisor ue_sup2→ue_sup ue_adm (-); "
+                                               "ue_p3 alta -→PROMOTOR dueño (-)");
 
     /* The auditor changes nobody; nobody reads or rewrites the table directly. */
     assert_int_equal(estado(aud, "ue_p1", "AUSENTE", NULL, &e), RC_DB);

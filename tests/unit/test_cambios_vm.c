@@ -111,6 +111,31 @@ test_layout_at_80x24(void **st)
     cambios_model_fini(&m);
 }
 
+/* The user's creation (sql/098) reads as a sentence with its rol, by whom. */
+static void
+test_alta_row(void **st)
+{
+    struct cambios_model m;
+    struct cambios_fila *f = calloc(2, sizeof *f);
+    char buf[64];
+
+    (void)st;
+    assert_non_null(f);
+    assert_string_equal(cambios_campo_nombre("alta"), "Alta");
+    assert_string_equal(cambios_valor(buf, sizeof buf, "alta", "AUDITOR", false), "Auditor");
+    cambios_model_init(&m, "promalta1", "Álvaro Alta Peña");
+    fila(&f[0], "cupo_diario", "50", "40", "", "admin", "30/11/26 10:05");
+    fila(&f[1], "alta", "", "PROMOTOR", "", "admin", "30/11/26 10:00");
+    cambios_model_take(&m, f, 2);
+    cambios_vm_build(&vm, &m, 80, 5);
+    expect_render(" Cambios de promalta1 · Álvaro Alta Peña\n"
+                  " 30/11/26 10:05  Cupo diario: 50 → 40  por admin\n"
+                  " 30/11/26 10:00  Alta como Promotor  por admin\n"
+                  "\n"
+                  " Esc o q: volver al equipo\n");
+    cambios_model_fini(&m);
+}
+
 /* A long reason wraps between words under its change; 160 columns take more of it a row. */
 static void
 test_long_reason_wraps_at_80_and_160(void **st)
@@ -247,6 +272,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_and_values_in_words),
         cmocka_unit_test(test_layout_at_80x24),
+        cmocka_unit_test(test_alta_row),
         cmocka_unit_test(test_long_reason_wraps_at_80_and_160),
         cmocka_unit_test(test_ascii_twin),
         cmocka_unit_test(test_scrolling),

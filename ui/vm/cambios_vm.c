@@ -47,6 +47,7 @@ cambios_model_action(struct cambios_model *m, enum action a, int page)
 }
 
 static const char *const campos[][2] = {
+    { "alta", "Alta" },
     { "estado", "Estado" },
     { "rol", "Rol" },
     { "supervisor", "Supervisor" },
@@ -87,7 +88,7 @@ cambios_valor(char *buf, size_t bufsz, const char *campo, const char *valor, boo
         snprintf(buf, bufsz, "%s", ascii ? "-" : "—");
     else if (strcmp(campo, "estado") == 0)
         snprintf(buf, bufsz, "%s", equipo_estado_etiqueta(valor));
-    else if (strcmp(campo, "rol") == 0)
+    else if (strcmp(campo, "rol") == 0 || strcmp(campo, "alta") == 0)
         snprintf(buf, bufsz, "%s", rol_nombre(valor));
     else
         snprintf(buf, bufsz, "%s", valor);
@@ -135,8 +136,11 @@ emit_fila(struct emit *e, const struct cambios_model *m, const struct cambios_fi
 
     cambios_valor(antes, sizeof antes, f->campo, f->anterior, m->ascii);
     cambios_valor(despues, sizeof despues, f->campo, f->nuevo, m->ascii);
-    snprintf(what, sizeof what, "%s: %s %s %s", cambios_campo_nombre(f->campo), antes,
-             m->ascii ? "->" : "→", despues);
+    if (strcmp(f->campo, "alta") == 0) /* sql/098: the user created, with its rol */
+        snprintf(what, sizeof what, "Alta como %s", despues);
+    else
+        snprintf(what, sizeof what, "%s: %s %s %s", cambios_campo_nombre(f->campo), antes,
+                 m->ascii ? "->" : "→", despues);
     snprintf(who, sizeof who, "por %s",
              f->hecho_por[0] != '\0' ? f->hecho_por : "el dueño de la base");
     if ((l = emit_row(e)) != NULL) {
