@@ -385,6 +385,57 @@ test_limits_form_sends_what_changed(void **st)
     assert_int_equal(cartera, -1);
 }
 
+/* A: «Alta de usuario» opens on PROMOTOR with the supervisor given, the defaults of
+ * api.crear_usuario; the login is checked as typed by the database's rule; a valid form gives
+ * its values, the supervisor's login alone, or none for «—». */
+static void
+test_alta_form(void **st)
+{
+    static const char *const opciones[] = { EQUIPO_SIN_SUPERVISOR, "sup1 · Sofía",
+                                            "sup3 · Susana" };
+    struct form_vm f;
+    struct equipo_alta a;
+
+    (void)st;
+    equipo_alta_form(&f, opciones, 3, 1);
+    assert_string_equal(f.title, " Alta de usuario ");
+    assert_int_equal(f.nfields, 6);
+    assert_string_equal(form_vm_value(&f, 2), "PROMOTOR");
+    assert_string_equal(form_vm_value(&f, 3), "sup1 · Sofía");
+    assert_string_equal(form_vm_value(&f, 4), "50");
+    assert_string_equal(form_vm_value(&f, 5), "500");
+    assert_false(form_vm_validate(&f)); /* login and name are required */
+    assert_int_equal(f.focus, 0);
+    type(&f, "9ana");
+    assert_string_equal(f.fields[0].msg, "2 a 31 minúsculas, dígitos o «_», sin dígito al inicio");
+    press(&f, KK_BACKSPACE, 4);
+    type(&f, "Ana");
+    assert_string_not_equal(f.fields[0].msg, ""); /* upper case: not a login */
+    press(&f, KK_BACKSPACE, 3);
+    type(&f, "a");
+    assert_string_not_equal(f.fields[0].msg, ""); /* one character */
+    type(&f, "na_2");
+    assert_string_equal(f.fields[0].msg, "");
+    form_vm_focus_next(&f);
+    type(&f, "Ana Ruiz"); /* (type() writes ASCII) */
+    assert_true(form_vm_validate(&f));
+    equipo_alta_valores(&f, &a);
+    assert_string_equal(a.login, "ana_2");
+    assert_string_equal(a.nombre, "Ana Ruiz");
+    assert_string_equal(a.rol, "PROMOTOR");
+    assert_string_equal(a.supervisor, "sup1");
+    assert_int_equal(a.cupo, 50);
+    assert_int_equal(a.cartera, 500);
+    /* An auditor, without a team. */
+    form_vm_focus_next(&f);
+    press(&f, KK_LEFT, 1); /* PROMOTOR ← wraps to AUDITOR */
+    form_vm_focus_next(&f);
+    press(&f, KK_RIGHT, 2); /* sup1 → sup3 → «—» */
+    equipo_alta_valores(&f, &a);
+    assert_string_equal(a.rol, "AUDITOR");
+    assert_string_equal(a.supervisor, "");
+}
+
 static const struct equipo_usuario usuarios[] = {
     { "admin", "Adriana Admin", "ADMIN", "ACTIVO", "", 0, 0 },
     { "sup1", "Sofía Ávila Núñez", "SUPERVISOR", "ACTIVO", "", 0, 0 },
@@ -470,6 +521,7 @@ main(void)
         cmocka_unit_test(test_estados_wide_and_ascii),
         cmocka_unit_test(test_limits_form_checks_as_typed),
         cmocka_unit_test(test_limits_form_sends_what_changed),
+        cmocka_unit_test(test_alta_form),
         cmocka_unit_test(test_supervisors_offered),
         cmocka_unit_test(test_supervisor_form),
     };

@@ -130,6 +130,68 @@ equipo_opcion_login(char *buf, size_t size, const char *opcion)
     snprintf(buf, size, "%.*s", (int)strcspn(opcion, " "), opcion);
 }
 
+const char *const equipo_roles[EQUIPO_ROLES] = { "PROMOTOR", "SUPERVISOR", "ADMIN", "AUDITOR" };
+
+/* crm.validar_usuario's rule for a login, said before the database has to (EB102). */
+static bool
+login_check(const char *v, char *msg, size_t msgsz)
+{
+    size_t n = strlen(v);
+
+    if (n >= 2 && n <= 31 && strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") == n &&
+        !(v[0] >= '0' && v[0] <= '9'))
+        return true;
+    snprintf(msg, msgsz, "2 a 31 minúsculas, dígitos o «_», sin dígito al inicio");
+    return false;
+}
+
+void
+equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_t cur)
+{
+    struct form_field *fd;
+    char v[24];
+
+    form_vm_init(f, "Alta de usuario");
+    snprintf(f->note, sizeof f->note,
+             "Para entrar necesita también su cuenta del sistema con el mismo nombre.");
+    if ((fd = form_vm_add(f, "Usuario", FORM_TEXT, true, NULL)) != NULL) {
+        fd->max_len = 31;
+        fd->check = login_check;
+    }
+    if ((fd = form_vm_add(f, "Nombre completo", FORM_TEXT, true, NULL)) != NULL)
+        fd->min_len = 2, fd->max_len = 120;
+    if ((fd = form_vm_add(f, "Rol", FORM_CHOICE, true, equipo_roles[0])) != NULL) {
+        fd->choices = equipo_roles;
+        fd->nchoices = EQUIPO_ROLES;
+    }
+    if ((fd = form_vm_add(f, "Supervisor", FORM_CHOICE, false, cur < n ? opciones[cur] : NULL)) !=
+        NULL) {
+        fd->choices = opciones;
+        fd->nchoices = n;
+    }
+    snprintf(v, sizeof v, "%d", EQUIPO_CUPO_DEFECTO);
+    if ((fd = form_vm_add(f, "Cupo diario", FORM_INT, true, v)) != NULL)
+        fd->min = 0, fd->max = EQUIPO_CUPO_MAX;
+    snprintf(v, sizeof v, "%d", EQUIPO_CARTERA_DEFECTO);
+    if ((fd = form_vm_add(f, "Cartera máxima", FORM_INT, true, v)) != NULL)
+        fd->min = 0, fd->max = EQUIPO_CARTERA_MAX;
+}
+
+void
+equipo_alta_valores(const struct form_vm *f, struct equipo_alta *a)
+{
+    const char *sup = form_vm_value(f, 3);
+
+    memset(a, 0, sizeof *a);
+    snprintf(a->login, sizeof a->login, "%s", form_vm_value(f, 0));
+    snprintf(a->nombre, sizeof a->nombre, "%s", form_vm_value(f, 1));
+    snprintf(a->rol, sizeof a->rol, "%s", form_vm_value(f, 2));
+    if (strcmp(sup, EQUIPO_SIN_SUPERVISOR) != 0)
+        equipo_opcion_login(a->supervisor, sizeof a->supervisor, sup);
+    a->cupo = atoi(form_vm_value(f, 4));
+    a->cartera = atoi(form_vm_value(f, 5));
+}
+
 /* The index of a promoter's estado when it is marked (known and not ACTIVO), else -1. */
 static int
 estado_marcado(const struct equipo_promotor *p)

@@ -111,6 +111,37 @@ void equipo_supervisor_form(struct form_vm *f, const char *login, const char *co
 /* The login a choice starts with ("suplim2 · Saúl" → "suplim2"), into buf. */
 void equipo_opcion_login(char *buf, size_t size, const char *opcion);
 
+/* The alta form's roles, the first (PROMOTOR) chosen when it opens. */
+#define EQUIPO_ROLES 4
+extern const char *const equipo_roles[EQUIPO_ROLES];
+
+/* The alta form's first supervisor choice: no team (an admin, an auditor, a supervisor). */
+#define EQUIPO_SIN_SUPERVISOR "—"
+
+/* What a new user gets unless the admin types otherwise (api.crear_usuario's defaults). */
+#define EQUIPO_CUPO_DEFECTO    50
+#define EQUIPO_CARTERA_DEFECTO 500
+
+/*
+ * Fills f as «Alta de usuario»: «Usuario» (the login: the database's rule — 2 to 31 lower-case
+ * letters, digits or «_», not starting with a digit — checked as it is typed), «Nombre
+ * completo», «Rol» (equipo_roles), «Supervisor» (opciones, n: EQUIPO_SIN_SUPERVISOR first,
+ * then equipo_supervisor_opciones'; they must outlive the form; the one at cur chosen — a
+ * promoter, the usual new user, needs one), «Cupo diario» and «Cartera máxima» (the defaults
+ * above, the bounds of equipo_limites_form).
+ */
+void equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_t cur);
+
+/* A valid alta form's values, for api.crear_usuario (supervisor "" = none). */
+struct equipo_alta {
+    char login[48];
+    char nombre[FORM_VALUE_BYTES];
+    char rol[16];
+    char supervisor[48];
+    int cupo, cartera;
+};
+void equipo_alta_valores(const struct form_vm *f, struct equipo_alta *a);
+
 /* Business hours an exit may wait in the bandeja before it counts as late. */
 #define EQUIPO_SALIDA_HORAS 8.0
 

@@ -73,7 +73,7 @@ static const struct {
     [ACTION_CORRECT_DATA] = { "corregir_datos", "corregir los datos del prospecto" },
     [ACTION_SALE_CORRECT] = { "corregir_venta", "corregir la venta" },
     [ACTION_SALE_CANCEL] = { "cancelar_venta", "cancelar la venta" },
-    [ACTION_ITEM_ADD] = { "agregar", "agregar (día inhábil, etapa)" },
+    [ACTION_ITEM_ADD] = { "agregar", "agregar (día inhábil, etapa, usuario)" },
     [ACTION_ITEM_EDIT] = { "cambiar", "cambiar (horario, etapa)" },
     [ACTION_ITEM_REMOVE] = { "quitar", "quitar (día inhábil; etapa del embudo)" },
     [ACTION_ITEM_MOVE] = { "cambiar_lugar", "cambiar la etapa de lugar" },
