@@ -85,9 +85,10 @@ const struct cmd_entry cmd_table[] = {
       "usuario [lista] | usuario crear LOGIN --nombre N --rol PROMOTOR|SUPERVISOR|ADMIN|AUDITOR"
       " [--supervisor S] [--cupo N] [--cartera N] | usuario estado LOGIN"
       " ACTIVO|AUSENTE|VACACIONES|BAJA [--motivo M] | usuario supervisor LOGIN SUPERVISOR |"
-      " usuario limites LOGIN [--cupo N] [--cartera N] | usuario cambios [LOGIN] [--limite N]",
+      " usuario limites LOGIN [--cupo N] [--cartera N] | usuario nombre LOGIN NOMBRE"
+      " [--motivo M] | usuario cambios [LOGIN] [--limite N]",
       "usuarios del equipo: lista, alta, estado (también el supervisor: ausente, vacaciones),"
-      " cambio de equipo, cupo, cartera y el registro de cambios",
+      " cambio de equipo, cupo, cartera, nombre y el registro de cambios",
       cmd_usuario_exec },
     { "calendario",
       "calendario [ver] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]\n"

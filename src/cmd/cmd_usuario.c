@@ -1,10 +1,11 @@
 /*
- * cmd_usuario — `embudo usuario …`, running the team without psql (sql/002, 071, 072):
+ * cmd_usuario — `embudo usuario …`, running the team without psql (sql/002, 071, 072, 099):
  *   usuario [lista]                                  the users the caller may see
  *   usuario crear LOGIN --nombre N --rol R [--supervisor S] [--cupo N] [--cartera N]
  *   usuario estado LOGIN ACTIVO|AUSENTE|VACACIONES|BAJA [--motivo M]
  *   usuario supervisor LOGIN SUPERVISOR              moves a promoter to another team
  *   usuario limites LOGIN [--cupo N] [--cartera N]   cupo diario and cartera máxima
+ *   usuario nombre LOGIN NOMBRE… [--motivo M]       corrects the name (099)
  *   usuario cambios [LOGIN] [--limite N]             who changed what, when and why (078)
  * Changes are for admins, but a supervisor may set ACTIVO, AUSENTE or VACACIONES on their own
  * promoters (the database refuses the rest: EB101, EB115, EB116). Flags are checked here
@@ -345,6 +346,51 @@ run_limites(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
     return status;
 }
 
+/* «prom2: «Alvaro Ruiz» → «Álvaro Ruiz»» (the same name: «nada que cambiar»); the name may
+ * be several words, unquoted. */
+static int
+run_nombre(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    const char *motivo = NULL;
+    const struct cmd_opt opts[] = { { "motivo", true, &motivo, NULL },
+                                    { NULL, false, NULL, NULL } };
+    char *pos[16], anterior[256], msg[512];
+    int npos = 0, status;
+    struct strbuf nombre;
+    struct err e = { 0 };
+    struct db *db;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, pos, 16, &npos)) != 0)
+        return status;
+    if (npos < 2)
+        return cmd_usage(entry, "se esperan LOGIN y el NOMBRE completo");
+    if (motivo != NULL && (status = crm_cmd_texto(entry, "motivo", motivo, 500)) != 0)
+        return status;
+    strbuf_init(&nombre);
+    for (int i = 1; i < npos; i++)
+        strbuf_addf(&nombre, "%s%s", i > 1 ? " " : "", pos[i]);
+    if ((status = crm_cmd_texto(entry, "nombre", nombre.buf, 120)) != 0) {
+        strbuf_fini(&nombre);
+        return status;
+    }
+    if ((db = crm_cmd_open(ctx)) == NULL) {
+        strbuf_fini(&nombre);
+        return 1;
+    }
+    if (db_usuario_nombre(db, pos[0], nombre.buf, motivo, anterior, sizeof anterior, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        if (strcmp(anterior, nombre.buf) == 0)
+            snprintf(msg, sizeof msg, "%s ya se llamaba «%s»: nada que cambiar", pos[0], anterior);
+        else
+            snprintf(msg, sizeof msg, "%s: «%s» → «%s»", pos[0], anterior, nombre.buf);
+        crm_cmd_print_cambio(ctx, msg, "usuario", pos[0], false, "nombre", nombre.buf);
+    }
+    db_close(db);
+    strbuf_fini(&nombre);
+    return status;
+}
+
 static void
 print_cambios(const struct cmd_ctx *ctx, const struct db_usuario_cambio *c, size_t n)
 {
@@ -428,7 +474,8 @@ cmd_usuario_exec(struct cmd_ctx *ctx)
 {
     static const struct cmd_verb verbs[] = {
         { "lista", run_lista },           { "crear", run_crear },     { "estado", run_estado },
-        { "supervisor", run_supervisor }, { "limites", run_limites }, { "cambios", run_cambios },
+        { "supervisor", run_supervisor }, { "limites", run_limites }, { "nombre", run_nombre },
+        { "cambios", run_cambios },
     };
 
     return cmd_verbs_run(ctx, "usuario", verbs, sizeof verbs / sizeof verbs[0], true);

@@ -156,6 +156,24 @@ db_usuario_limites(struct db *db, const char *login, int cupo_diario, int carter
 }
 
 int
+db_usuario_nombre(struct db *db, const char *login, const char *nombre, const char *motivo,
+                  char *anterior, size_t size, struct err *e)
+{
+    static const char sql[] = "SELECT api.usuario_nombre($1, $2, $3)";
+    const char *p[3] = { login, nombre, motivo };
+    PGresult *res = NULL;
+    int rc;
+
+    if (size > 0)
+        anterior[0] = '\0';
+    rc = db_query_row(db, sql, 3, p, &res, e);
+    if (rc == RC_OK)
+        db_col_copy(anterior, size, res, 0, 0);
+    PQclear(res);
+    return rc;
+}
+
+int
 db_usuario_cambios(struct db *db, const char *login, int limite, struct db_usuario_cambio **rows,
                    size_t *n, struct err *e)
 {

@@ -72,6 +72,15 @@ int db_usuario_supervisor(struct db *db, const char *login, const char *supervis
 int db_usuario_limites(struct db *db, const char *login, int cupo_diario, int cartera_max,
                        int *cupo, int *cartera, struct err *e) __attribute__((warn_unused_result));
 
+/*
+ * Corrects login's name (sql/099: blanks collapsed, 2…120 characters) with an optional reason
+ * (NULL) kept in the record of changes; the name before into anterior. The same name again
+ * changes nothing. EB101, EB104, EB111, EB112.
+ */
+int db_usuario_nombre(struct db *db, const char *login, const char *nombre, const char *motivo,
+                      char *anterior, size_t size, struct err *e)
+    __attribute__((warn_unused_result));
+
 /* One change to a user (api.usuario_cambios, crm.usuarios_cambios); strings owned. */
 struct db_usuario_cambio {
     char *usuario;  /* whose */

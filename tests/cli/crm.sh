@@ -74,7 +74,7 @@ expect 2 '«--clave» es para repartir; la vista previa no reparte nada' -- \
     $e distribuir --cantidad 5 --vista-previa --clave k
 expect 2 '«--promotores» necesita al menos un usuario' -- $e distribuir --cantidad 5 --promotores ' , '
 expect 2 '«--edad-max» debe ser una edad entre 18 y 110' -- $e distribuir --cantidad 5 --edad-max 9
-expect 2 'acción desconocida: «borrar» \(lista, crear, estado, supervisor, limites o cambios\)' -- \
+expect 2 'acción desconocida: «borrar» \(lista, crear, estado, supervisor, limites, nombre o cambios\)' -- \
     $e usuario borrar ana
 expect 2 'falta el usuario \(LOGIN\) a crear' -- $e usuario crear --nombre Ana --rol PROMOTOR
 expect 2 'falta «--rol»' -- $e usuario crear ana --nombre Ana
@@ -88,6 +88,8 @@ expect 2 '«--limite» debe ser un número entre 1 y 10000 \(se dio «0»\)' -- 
 expect 2 'argumento de más: «otro»' -- $e usuario cambios ana otro
 expect 2 'se esperan LOGIN del promotor y LOGIN del supervisor' -- $e usuario supervisor ana
 expect 2 'diga qué cambiar: «--cupo N», «--cartera N» o ambos' -- $e usuario limites ana
+expect 2 'se esperan LOGIN y el NOMBRE completo' -- $e usuario nombre ana
+expect 2 '«--motivo» no puede estar vacío' -- $e usuario nombre ana Ana Ruiz --motivo ' '
 expect 2 '«--cartera» debe ser un número entre 0 y 100000' -- $e usuario limites ana --cartera 1e3
 expect 2 'falta la acción \(agregar, importar, quitar, consultar, lista o resumen\)' -- \
     $e no-contactar

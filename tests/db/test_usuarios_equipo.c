@@ -218,12 +218,75 @@ test_registro_de_cambios(void **state)
     db_close(adm);
 }
 
+/* sql/099: an admin corrects a name — blanks collapsed, the reason on record, the same name
+ * again nothing; nobody else may, and the login never changes. */
+static void
+test_nombre_corregido(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *ad, *sup, *aud;
+    struct err e = { 0 };
+    char anterior[128];
+
+    dbt_usuarios(t, adm, usuarios, sizeof usuarios / sizeof usuarios[0]);
+    dbt_exec(adm, "SELECT api.crear_usuario('ue_aud', 'Aurelio Auditor', 'AUDITOR')");
+    ad = dbt_connect(t, "ue_adm");
+    sup = dbt_connect(t, "ue_sup");
+    aud = dbt_connect(t, "ue_aud");
+    dbt_exec(sup, "LISTEN embudo");
+
+    assert_int_equal(db_usuario_nombre(ad, "ue_p1", "  José   Uno ", "con acento", anterior,
+                                       sizeof anterior, &e),
+                     RC_OK);
+    assert_string_equal(anterior, "Pepe Uno");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT nombre FROM crm.usuarios"
+                                       " WHERE login = 'ue_p1'"),
+                        "José Uno");
+    assert_string_equal(recientes(sup, "ue_p1", 1), "ue_p1 nombre Pepe Uno→José Uno ue_adm"
+                                                    " (con acento)");
+    assert_non_null(strstr(dbt_avisos(sup), "\"usuarios\""));
+    /* The same name again: nothing changes, is recorded or notified. */
+    assert_int_equal(
+        db_usuario_nombre(ad, "ue_p1", "José Uno", NULL, anterior, sizeof anterior, &e), RC_OK);
+    assert_string_equal(anterior, "José Uno");
+    assert_string_equal(recientes(sup, "ue_p1", 2), "ue_p1 nombre Pepe Uno→José Uno ue_adm"
+                                                    " (con acento); "
+                                                    "ue_p1 alta -→PROMOTOR dueño (-)");
+    assert_string_equal(dbt_avisos(sup), "");
+
+    /* Refusals, each with its code, and nothing written. */
+    assert_int_equal(db_usuario_nombre(ad, "ue_p1", " J ", NULL, anterior, sizeof anterior, &e),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB104");
+    assert_int_equal(
+        db_usuario_nombre(ad, "ue_nadie", "Nadie Nunca", NULL, anterior, sizeof anterior, &e),
+        RC_REFUSED);
+    assert_string_equal(e.code, "EB111");
+    assert_int_equal(db_usuario_nombre(sup, "ue_p1", "Pepe", NULL, anterior, sizeof anterior, &e),
+                     RC_REFUSED);
+    assert_string_equal(e.code, "EB101");
+    assert_int_equal(db_usuario_nombre(aud, "ue_p1", "Pepe", NULL, anterior, sizeof anterior, &e),
+                     RC_DB);
+    assert_string_equal(e.code, "42501");
+    assert_string_equal(dbt_scalar_tmp(t, adm,
+                                       "SELECT nombre FROM crm.usuarios"
+                                       " WHERE login = 'ue_p1'"),
+                        "José Uno");
+    db_close(aud);
+    db_close(sup);
+    db_close(ad);
+    db_close(adm);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_supervisor_marca_ausencias, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_registro_de_cambios, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_nombre_corregido, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

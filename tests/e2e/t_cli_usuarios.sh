@@ -87,4 +87,22 @@ grep -q '  promusr  supervisor: supusr → supusr2  por admin$' "$out" &&
 eb --as supusr2 --json usuario cambios promusr --limite 1 > "$out" 2>&1 &&
     grep -q '^\[{"usuario":"promusr","campo":"estado","anterior":"ACTIVO","nuevo":"AUSENTE","motivo":"cita en el IMSS","hecho_por":"supusr2","hecho_at":"[0-9T:Z-]*"}\]$' "$out" ||
     fail "cambios --json: $(cat "$out")"
+# A name typed wrong: an admin corrects it (sql/099), blanks collapsed; the same again is
+# nothing; a supervisor may not.
+eb --as admin usuario nombre promusr Pablo  Urías   Soto --motivo 'con acento' > "$out" 2>&1 &&
+    grep -q '^promusr: «.*» → «Pablo Urías Soto»$' "$out" || fail "nombre: $(cat "$out")"
+eb --as admin usuario nombre promusr Pablo Urías Soto > "$out" 2>&1 &&
+    grep -q '^promusr ya se llamaba «Pablo Urías Soto»: nada que cambiar$' "$out" ||
+    fail "nombre otra vez: $(cat "$out")"
+eb --as supusr2 usuario nombre promusr Otro Nombre > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'solo un administrador puede corregir el nombre de los usuarios' "$out" ||
+    fail "un supervisor corrigió un nombre: $(cat "$out")"
+eb --as admin --json usuario nombre nadie Nadie Nunca > "$out" 2>&1
+[ $? -eq 1 ] && grep -q 'el usuario «nadie» no existe' "$out" || fail "nombre de nadie: $(cat "$out")"
+[ "$(sql_as admin "SELECT nombre FROM crm.usuarios WHERE login = 'promusr'")" = "Pablo Urías Soto" ] ||
+    fail "el nombre no quedó"
+eb --as admin usuario cambios promusr --limite 1 > "$out" 2>&1 &&
+    grep -q '  promusr  nombre: .* → Pablo Urías Soto  por admin («con acento»)$' "$out" ||
+    fail "cambio de nombre: $(cat "$out")"
+
 e2e_end
