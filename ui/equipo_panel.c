@@ -44,6 +44,8 @@ static const struct keymap_entry equipo_keys[] = {
       KEYMAP_PERFIL(VM_PROFILE_ADMIN) },
     { KEYMAP_EQUIPO, CH('A'), ACTION_ITEM_ADD, "dar de alta un usuario", false,
       KEYMAP_PERFIL(VM_PROFILE_ADMIN) },
+    { KEYMAP_EQUIPO, CH('n'), ACTION_USER_NAME, "corregir el nombre", false,
+      KEYMAP_PERFIL(VM_PROFILE_ADMIN) },
 };
 
 struct equipo_st {
@@ -409,6 +411,89 @@ supervisor_form_open(struct equipo_st *s, const struct equipo_usuario *us, size_
     app_form_open(s->a, &s->form, &admin_form_ops, s);
 }
 
+/* ---- n (admins): a name typed wrong ------------------------------------------------------ */
+
+struct nombre_job {
+    struct app_job base;
+    char login[48];
+    char nombre[FORM_VALUE_BYTES], motivo[FORM_VALUE_BYTES];
+    char anterior[FORM_VALUE_BYTES];
+    unsigned gen;
+    struct equipo_st *st;
+};
+
+static int
+nombre_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct nombre_job *j = (struct nombre_job *)aj;
+
+    return db_usuario_nombre(db, j->login, j->nombre, j->motivo[0] != '\0' ? j->motivo : NULL,
+                             j->anterior, sizeof j->anterior, e);
+}
+
+/* As the other forms': done closes it and says the change (the table follows through the
+ * notification); refused or unreachable, the form stays as typed. */
+static void
+nombre_result(struct app_job *aj)
+{
+    struct nombre_job *j = (struct nombre_job *)aj;
+    struct equipo_st *s = j->st;
+    bool mine = s->form_open && j->gen == s->form_gen;
+
+    if (aj->rc == RC_OK) {
+        if (mine)
+            app_form_close(s->a);
+        app_message(s->a, false, "%s: «%s» → «%s»", j->login, j->anterior, j->nombre);
+    } else if (mine) {
+        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
+    } else {
+        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
+    }
+    app_redraw(s->a);
+}
+
+static void
+nombre_submit(void *ctx, struct form_vm *f)
+{
+    struct equipo_st *s = ctx;
+    struct nombre_job *j = xcalloc(1, sizeof *j);
+
+    snprintf(j->login, sizeof j->login, "%s", s->form_usuario.login);
+    if (!equipo_nombre_cambio(f, s->form_usuario.nombre, j->nombre, sizeof j->nombre)) {
+        free(j);
+        app_form_close(s->a);
+        app_message(s->a, false, "%s: nada que cambiar.", s->form_usuario.login);
+        return;
+    }
+    if (!app_db_up(s->a)) {
+        free(j);
+        form_vm_set_refusal(f, sin_conexion);
+        return;
+    }
+    snprintf(j->motivo, sizeof j->motivo, "%s", form_vm_value(f, 1));
+    j->gen = s->form_gen;
+    j->st = s;
+    j->base.query = nombre_query;
+    j->base.result = nombre_result;
+    app_submit(s->a, &j->base);
+}
+
+static const struct app_form_ops nombre_form_ops = { nombre_submit, form_closed };
+
+static void
+nombre_form_open(struct equipo_st *s, const struct equipo_promotor *p)
+{
+    if (!app_require_db(s->a, "corregir el nombre"))
+        return;
+    memset(&s->form_usuario, 0, sizeof s->form_usuario);
+    snprintf(s->form_usuario.login, sizeof s->form_usuario.login, "%s", p->login);
+    snprintf(s->form_usuario.nombre, sizeof s->form_usuario.nombre, "%s", p->nombre);
+    equipo_nombre_form(&s->form, p->login, p->nombre);
+    s->form_open = true;
+    s->form_gen++;
+    app_form_open(s->a, &s->form, &nombre_form_ops, s);
+}
+
 /* ---- A (admins): a new user ----------------------------------------------------------- */
 
 struct alta_job {
@@ -436,8 +521,9 @@ alta_query(struct db *db, struct app_job *aj, struct err *e)
     return db_usuario_crear(db, &u, &id, e);
 }
 
-/* Done: the form closes and the bottom bar says who was created (the table and every open
- * Equipo follow through the notification, sql/098). Refused: the form stays as typed. */
+/* Done: the form closes, the bottom bar says who was created and a new promoter's row gets
+ * the cursor (every other open Equipo follows through the notification, sql/098). Refused:
+ * the form stays as typed. */
 static void
 alta_result(struct app_job *aj)
 {
@@ -451,6 +537,10 @@ alta_result(struct app_job *aj)
             app_form_close(s->a);
         app_message(s->a, false, "Alta: %s (%s), %s%s%s.", a->login, a->nombre, a->rol,
                     a->supervisor[0] != '\0' ? " de " : "", a->supervisor);
+        if (strcmp(a->rol, "PROMOTOR") == 0) { /* the table's cursor goes to the new row */
+            snprintf(s->m.seguir, sizeof s->m.seguir, "%s", a->login);
+            equipo_load(s); /* (the notification's read may have come before this) */
+        }
     } else if (mine) {
         form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
     } else {
@@ -734,6 +824,10 @@ cambios_key(struct equipo_st *s, enum action act)
     case ACTION_ITEM_ADD:
         admin_form_ask(s, NULL, act);
         return true;
+    case ACTION_USER_NAME:
+        if (p != NULL)
+            nombre_form_open(s, p);
+        return true;
     case ACTION_OPEN:
         if (p != NULL)
             embudo_panel_show_member(s->a, p->id, p->login);
@@ -793,11 +887,13 @@ equipo_key(void *st, enum action act, const struct key *k)
         return true;
     }
     if (act == ACTION_USER_STATE || act == ACTION_USER_CHANGES || act == ACTION_USER_LIMITS ||
-        act == ACTION_USER_SUPERVISOR) {
+        act == ACTION_USER_SUPERVISOR || act == ACTION_USER_NAME) {
         if ((p = equipo_model_selected(&s->m)) == NULL)
             return true;
         if (act == ACTION_USER_STATE)
             estado_form_open(s, p);
+        else if (act == ACTION_USER_NAME)
+            nombre_form_open(s, p);
         else if (act == ACTION_USER_CHANGES)
             cambios_show(s, p);
         else

@@ -2,9 +2,10 @@
 # form «Alta de usuario» checks the login as typed (a digit first is refused under the field
 # and Enter sends nothing), opens on PROMOTOR with a supervisor chosen, and saves; the bottom
 # bar says who was created, the database has the user with its team and limits, the record of
-# changes says «Alta como Promotor por admin», and a supervisor with Equipo open sees the new
-# row without touching a key (the alta notifies). The same login with another name is refused
-# inside the form in the database's words. A is an admin's: the supervisor's help does not list
+# changes says «Alta como Promotor por admin», the admin's cursor goes to the new row, and a
+# supervisor with Equipo open sees it without touching a key (the alta notifies). n corrects the new promoter's name (blanks
+# collapsed as the database keeps them; the same name again is «nada que cambiar»). The same
+# login with another name is refused inside the form in the database's words. A is an admin's: the supervisor's help does not list
 # it and the key opens nothing. Its own people (supalta, promalta1), the promoter given BAJA at
 # the end so no other scenario's lists move.
 . "$(dirname "$0")/lib.inc"
@@ -68,6 +69,25 @@ wait_until_gone "Alta de usuario"
 eb --as admin usuario cambios promalta1 > "$out" 2>&1 || fail "usuario cambios: $(cat "$out")"
 grep -q '  promalta1  alta: — → PROMOTOR  por admin$' "$out" || fail "cambios: $(cat "$out")"
 
+# The new row has the cursor (it scrolled into sight); n on it corrects its name (sql/099);
+# the same name again sends nothing.
+wait_match '^ promalta1 Álvaro'
+send n
+wait_for "Nombre de promalta1"
+wait_match 'Nombre completo\* +\[Álvaro Alta Peña +\]'
+send_key End
+send '  Soto'
+send_key Tab
+send 'segundo apellido'
+send_key Enter
+wait_for "promalta1: «Álvaro Alta Peña» → «Álvaro Alta Peña Soto»"
+[ "$(sql_as admin "SELECT nombre FROM crm.usuarios WHERE login = 'promalta1'")" = \
+    "Álvaro Alta Peña Soto" ] || fail "el nombre no quedó"
+send n
+wait_for "Nombre de promalta1"
+send_key Enter
+wait_for "promalta1: nada que cambiar."
+
 # The same login with another name: the database's refusal, inside the form.
 send A
 wait_for "Alta de usuario"
@@ -92,6 +112,7 @@ expect_exit 0
 # The supervisor's Equipo showed the new promoter by itself; their help has no A, nor the key.
 $T rename-session -t vigia app || fail "rename-session"
 wait_match '^ promalta1 Álvaro.* 0/500 +0/40 '
+expect_line '^ Cambios de|^ Promotor ' # (the table, not a form)
 send A
 send '?'
 wait_for "Ayuda: Equipo"

@@ -175,6 +175,48 @@ test_cursor_and_empty(void **st)
     equipo_model_fini(&m);
 }
 
+/* n promoters "promN" with ids, for re-reads. */
+static struct equipo_promotor *
+promotores(const int *ids, size_t n)
+{
+    struct equipo_promotor *p = calloc(n, sizeof *p);
+
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) {
+        p[i].id = ids[i];
+        snprintf(p[i].login, sizeof p[i].login, "prom%d", ids[i]);
+    }
+    return p;
+}
+
+/* A re-read keeps the cursor on its promoter wherever the rows moved (one created above it, one
+ * gone), so e or l never acts on someone else; a login to follow (the user just created) takes
+ * the cursor once the read brings it; a promoter gone leaves the cursor on its row. */
+static void
+test_a_reread_keeps_the_cursor_on_its_promoter(void **st)
+{
+    static const int antes[] = { 1, 3, 5 }, despues[] = { 1, 2, 3, 5 }, sin3[] = { 1, 2, 5 };
+    struct equipo_model m;
+
+    (void)st;
+    equipo_model_init(&m);
+    equipo_model_take(&m, promotores(antes, 3), 3, NULL, 0);
+    assert_true(equipo_model_action(&m, ACTION_DOWN, 5));
+    assert_string_equal(equipo_model_selected(&m)->login, "prom3");
+    equipo_model_take(&m, promotores(despues, 4), 4, NULL, 0); /* prom2 created above it */
+    assert_string_equal(equipo_model_selected(&m)->login, "prom3");
+    equipo_model_take(&m, promotores(sin3, 3), 3, NULL, 0); /* prom3 gone: its row */
+    assert_string_equal(equipo_model_selected(&m)->login, "prom5");
+    snprintf(m.seguir, sizeof m.seguir, "prom3");
+    equipo_model_take(&m, promotores(sin3, 3), 3, NULL, 0); /* not there yet: waits */
+    assert_string_equal(equipo_model_selected(&m)->login, "prom5");
+    assert_string_equal(m.seguir, "prom3");
+    equipo_model_take(&m, promotores(despues, 4), 4, NULL, 0);
+    assert_string_equal(equipo_model_selected(&m)->login, "prom3");
+    assert_string_equal(m.seguir, "");
+    equipo_model_fini(&m);
+}
+
 /* prom2 is absent, prom3 on holiday: each row says so in its name cell. */
 static void
 model_estados(struct equipo_model *m)
@@ -436,6 +478,36 @@ test_alta_form(void **st)
     assert_string_equal(a.supervisor, "");
 }
 
+/* n: the name in force to start with; what is sent is the name as the database keeps it
+ * (blanks collapsed), and nothing when that is the same. */
+static void
+test_nombre_form(void **st)
+{
+    struct form_vm f;
+    char buf[FORM_VALUE_BYTES];
+
+    (void)st;
+    equipo_nombre_form(&f, "prom1", "Jose Ruiz");
+    assert_string_equal(f.title, " Nombre de prom1 ");
+    assert_string_equal(form_vm_value(&f, 0), "Jose Ruiz");
+    assert_true(form_vm_validate(&f));
+    assert_false(equipo_nombre_cambio(&f, "Jose Ruiz", buf, sizeof buf));
+    press(&f, KK_HOME, 1);
+    type(&f, "  ");
+    press(&f, KK_END, 1);
+    type(&f, "  ");
+    assert_false(equipo_nombre_cambio(&f, "Jose Ruiz", buf, sizeof buf)); /* blanks only */
+    assert_string_equal(buf, "Jose Ruiz");
+    press(&f, KK_BACKSPACE, 2);
+    type(&f, "   Paz");
+    assert_true(equipo_nombre_cambio(&f, "Jose Ruiz", buf, sizeof buf));
+    assert_string_equal(buf, "Jose Ruiz Paz");
+    press(&f, KK_HOME, 1);
+    press(&f, KK_DELETE, 40);
+    type(&f, "J");
+    assert_false(form_vm_validate(&f)); /* one character: refused before it is sent */
+}
+
 static const struct equipo_usuario usuarios[] = {
     { "admin", "Adriana Admin", "ADMIN", "ACTIVO", "", 0, 0 },
     { "sup1", "Sofía Ávila Núñez", "SUPERVISOR", "ACTIVO", "", 0, 0 },
@@ -522,6 +594,8 @@ main(void)
         cmocka_unit_test(test_limits_form_checks_as_typed),
         cmocka_unit_test(test_limits_form_sends_what_changed),
         cmocka_unit_test(test_alta_form),
+        cmocka_unit_test(test_a_reread_keeps_the_cursor_on_its_promoter),
+        cmocka_unit_test(test_nombre_form),
         cmocka_unit_test(test_supervisors_offered),
         cmocka_unit_test(test_supervisor_form),
     };

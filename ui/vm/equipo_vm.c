@@ -178,6 +178,43 @@ equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_
 }
 
 void
+equipo_nombre_form(struct form_vm *f, const char *login, const char *nombre)
+{
+    struct form_field *fd;
+    char title[64];
+
+    snprintf(title, sizeof title, "Nombre de %s", login);
+    form_vm_init(f, title);
+    if ((fd = form_vm_add(f, "Nombre completo", FORM_TEXT, true, nombre)) != NULL)
+        fd->min_len = 2, fd->max_len = 120;
+    if ((fd = form_vm_add(f, "Motivo", FORM_TEXT, false, NULL)) != NULL)
+        fd->max_len = 500;
+}
+
+bool
+equipo_nombre_cambio(const struct form_vm *f, const char *nombre0, char *buf, size_t size)
+{
+    const char *v = form_vm_value(f, 0);
+    size_t n = 0;
+    bool blank = true; /* at the start or after a blank: the next blank is dropped */
+
+    /* crm's normalisation: blanks collapsed to one, none at either end */
+    for (; *v != '\0' && n + 1 < size; v++) {
+        bool is_blank = *v == ' ' || *v == '\t';
+
+        if (is_blank && blank)
+            continue;
+        buf[n++] = is_blank ? ' ' : *v;
+        blank = is_blank;
+    }
+    if (n > 0 && buf[n - 1] == ' ')
+        n--;
+    if (size > 0)
+        buf[n] = '\0';
+    return strcmp(buf, nombre0) != 0;
+}
+
+void
 equipo_alta_valores(const struct form_vm *f, struct equipo_alta *a)
 {
     const char *sup = form_vm_value(f, 3);
@@ -271,6 +308,8 @@ void
 equipo_model_take(struct equipo_model *m, struct equipo_promotor *p, size_t np,
                   struct equipo_celda *c, size_t nc)
 {
+    int antes = m->npromotores > 0 ? m->promotores[m->cur].id : 0;
+
     equipo_model_fini(m);
     m->promotores = p;
     m->npromotores = np;
@@ -278,6 +317,15 @@ equipo_model_take(struct equipo_model *m, struct equipo_promotor *p, size_t np,
     m->nceldas = nc;
     m->loaded = true;
     m->error[0] = '\0';
+    for (size_t i = 0; i < np; i++) {
+        if (m->seguir[0] != '\0' && strcmp(p[i].login, m->seguir) == 0) {
+            m->cur = (int)i;
+            m->seguir[0] = '\0';
+            break;
+        }
+        if (antes != 0 && p[i].id == antes)
+            m->cur = (int)i; /* (a later match of seguir still wins) */
+    }
     if (m->cur >= (int)np)
         m->cur = np > 0 ? (int)np - 1 : 0;
 }

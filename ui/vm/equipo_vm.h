@@ -132,6 +132,16 @@ extern const char *const equipo_roles[EQUIPO_ROLES];
  */
 void equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_t cur);
 
+/*
+ * Fills f as «Nombre de LOGIN» (sql/099): «Nombre completo», holding nombre, 2…120 characters,
+ * and an optional «Motivo» (…500) for the record of changes.
+ */
+void equipo_nombre_form(struct form_vm *f, const char *login, const char *nombre);
+
+/* Whether a valid nombre form asks for another name than nombre0 (blanks collapsed as the
+ * database does); the name to send into buf. */
+bool equipo_nombre_cambio(const struct form_vm *f, const char *nombre0, char *buf, size_t size);
+
 /* A valid alta form's values, for api.crear_usuario (supervisor "" = none). */
 struct equipo_alta {
     char login[48];
@@ -162,12 +172,17 @@ struct equipo_model {
     struct equipo_etapa etapas[EQUIPO_MAX_ETAPAS];
     int netapas;
     int cur, top;
+    /* A login the cursor goes to when a read brings it (the user an admin just created);
+       "" = none. */
+    char seguir[48];
 };
 
 void equipo_model_init(struct equipo_model *m);
 void equipo_model_fini(struct equipo_model *m);
 void equipo_model_set_etapas(struct equipo_model *m, const struct equipo_etapa *e, int n);
-/* Takes ownership of both arrays (malloc'd). */
+/* Takes ownership of both arrays (malloc'd). The cursor stays on the promoter it was on,
+ * wherever a re-read puts them (a promoter added or gone above it moves the rows), or goes to
+ * m->seguir when the read has it; when its promoter left, it keeps its row. */
 void equipo_model_take(struct equipo_model *m, struct equipo_promotor *p, size_t np,
                        struct equipo_celda *c, size_t nc);
 /* Movement; returns true when the cursor moved. */

@@ -127,6 +127,7 @@ enum action {
     ACTION_USER_CHANGES, /* the record of changes to a user (who, when, why) */
     ACTION_USER_LIMITS,  /* admin: a promoter's cupo diario and cartera máxima (Equipo) */
     ACTION_USER_SUPERVISOR, /* admin: the supervisor whose team a promoter is in (Equipo) */
+    ACTION_USER_NAME,       /* admin: a user's name typed wrong (Equipo, sql/099) */
     /* prórrogas: the stage timer waits until a date (db_prorroga.h) */
     ACTION_EXTENSION_ASK,     /* the owner asks for one (Detalle) */
     ACTION_EXTENSION_APPROVE, /* supervision approves the request under the cursor (Bandeja) */
