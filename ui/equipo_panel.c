@@ -184,45 +184,55 @@ static const char sin_conexion[] = "Sin conexión con la base de datos: no se pu
                                    " Lo escrito se conserva; Enter reintenta.";
 
 /*
- * Done: the form closes and the bottom bar says what changed («prom2: Activo → Ausente; 12
- * temporizadores en pausa»);
- * the change notifies (sql/078), so this pane, Repartir and the open record of changes
- * re-read as everyone else's do. Refused or unreachable: the form stays as typed, with the
- * reason.
+ * The end of a form's write (aj, sent from the form open as gen, about login): done closes the
+ * form when it is still that one and returns true, the caller then says what changed. Refused
+ * or unreachable: the form stays as typed with the reason, or, when it was closed meanwhile,
+ * the bottom bar says it; false.
+ */
+static bool
+form_write_done(struct equipo_st *s, const struct app_job *aj, unsigned gen, const char *login)
+{
+    bool mine = s->form_open && gen == s->form_gen;
+
+    app_redraw(s->a);
+    if (aj->rc == RC_OK) {
+        if (mine)
+            app_form_close(s->a);
+        return true;
+    }
+    if (mine)
+        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
+    else
+        app_message(s->a, true, "%s: %s", login, aj->e.msg);
+    return false;
+}
+
+/*
+ * Done: the bottom bar says what changed («prom2: Activo → Ausente; 12 temporizadores en
+ * pausa»); the change notifies (sql/078), so this pane, Repartir and the open record of
+ * changes re-read as everyone else's do.
  */
 static void
 estado_result(struct app_job *aj)
 {
     struct estado_job *j = (struct estado_job *)aj;
-    struct equipo_st *s = j->st;
-    bool mine = s->form_open && j->gen == s->form_gen;
 
-    if (aj->rc == RC_OK) {
-        if (mine)
-            app_form_close(s->a);
-        if (strcmp(j->anterior, j->estado) == 0)
-            app_message(s->a, false, "%s ya estaba en %s: nada que cambiar.", j->login,
-                        equipo_estado_etiqueta(j->estado));
-        else if (j->pausados > 0 || j->reanudados > 0)
-            app_message(
-                s->a, false, "%s: %s → %s; %d %s", j->login, equipo_estado_etiqueta(j->anterior),
-                equipo_estado_etiqueta(j->estado), j->pausados + j->reanudados,
-                j->pausados > 0
-                    ? (j->pausados == 1 ? "temporizador en pausa" : "temporizadores en pausa")
-                : j->reanudados == 1 ? "temporizador corre de nuevo"
-                                     : "temporizadores corren de nuevo");
-        else
-            app_message(s->a, false, "%s: %s → %s", j->login, equipo_estado_etiqueta(j->anterior),
-                        equipo_estado_etiqueta(j->estado));
-    } else if (mine) {
-        if (panes_err_is_down(&aj->e))
-            form_vm_set_refusal(&s->form, sin_conexion);
-        else
-            form_vm_set_refusal(&s->form, aj->e.msg); /* what was typed stays */
-    } else {
-        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
-    }
-    app_redraw(s->a);
+    if (!form_write_done(j->st, aj, j->gen, j->login))
+        return;
+    if (strcmp(j->anterior, j->estado) == 0)
+        app_message(j->st->a, false, "%s ya estaba en %s: nada que cambiar.", j->login,
+                    equipo_estado_etiqueta(j->estado));
+    else if (j->pausados > 0 || j->reanudados > 0)
+        app_message(j->st->a, false, "%s: %s → %s; %d %s", j->login,
+                    equipo_estado_etiqueta(j->anterior), equipo_estado_etiqueta(j->estado),
+                    j->pausados + j->reanudados,
+                    j->pausados > 0
+                        ? (j->pausados == 1 ? "temporizador en pausa" : "temporizadores en pausa")
+                    : j->reanudados == 1 ? "temporizador corre de nuevo"
+                                         : "temporizadores corren de nuevo");
+    else
+        app_message(j->st->a, false, "%s: %s → %s", j->login, equipo_estado_etiqueta(j->anterior),
+                    equipo_estado_etiqueta(j->estado));
 }
 
 static void
@@ -322,26 +332,17 @@ static void
 admin_result(struct app_job *aj)
 {
     struct admin_job *j = (struct admin_job *)aj;
-    struct equipo_st *s = j->st;
-    bool mine = s->form_open && j->gen == s->form_gen;
     char cupo[32], cartera[32];
 
-    if (aj->rc == RC_OK) {
-        if (mine)
-            app_form_close(s->a);
-        if (j->supervisor[0] != '\0')
-            app_message(s->a, false, "%s: supervisor %s → %s", j->login,
-                        j->supervisor_antes[0] != '\0' ? j->supervisor_antes : "—", j->supervisor);
-        else
-            app_message(s->a, false, "%s: cupo diario %s · cartera máxima %s", j->login,
-                        vm_fmt_count(cupo, sizeof cupo, j->cupo),
-                        vm_fmt_count(cartera, sizeof cartera, j->cartera));
-    } else if (mine) {
-        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
-    } else {
-        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
-    }
-    app_redraw(s->a);
+    if (!form_write_done(j->st, aj, j->gen, j->login))
+        return;
+    if (j->supervisor[0] != '\0')
+        app_message(j->st->a, false, "%s: supervisor %s → %s", j->login,
+                    j->supervisor_antes[0] != '\0' ? j->supervisor_antes : "—", j->supervisor);
+    else
+        app_message(j->st->a, false, "%s: cupo diario %s · cartera máxima %s", j->login,
+                    vm_fmt_count(cupo, sizeof cupo, j->cupo),
+                    vm_fmt_count(cartera, sizeof cartera, j->cartera));
 }
 
 static void
@@ -437,19 +438,9 @@ static void
 nombre_result(struct app_job *aj)
 {
     struct nombre_job *j = (struct nombre_job *)aj;
-    struct equipo_st *s = j->st;
-    bool mine = s->form_open && j->gen == s->form_gen;
 
-    if (aj->rc == RC_OK) {
-        if (mine)
-            app_form_close(s->a);
-        app_message(s->a, false, "%s: «%s» → «%s»", j->login, j->anterior, j->nombre);
-    } else if (mine) {
-        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
-    } else {
-        app_message(s->a, true, "%s: %s", j->login, aj->e.msg);
-    }
-    app_redraw(s->a);
+    if (form_write_done(j->st, aj, j->gen, j->login))
+        app_message(j->st->a, false, "%s: «%s» → «%s»", j->login, j->anterior, j->nombre);
 }
 
 static void
@@ -530,23 +521,15 @@ alta_result(struct app_job *aj)
     struct alta_job *j = (struct alta_job *)aj;
     struct equipo_st *s = j->st;
     const struct equipo_alta *a = &j->alta;
-    bool mine = s->form_open && j->gen == s->form_gen;
 
-    if (aj->rc == RC_OK) {
-        if (mine)
-            app_form_close(s->a);
-        app_message(s->a, false, "Alta: %s (%s), %s%s%s.", a->login, a->nombre, a->rol,
-                    a->supervisor[0] != '\0' ? " de " : "", a->supervisor);
-        if (strcmp(a->rol, "PROMOTOR") == 0) { /* the table's cursor goes to the new row */
-            snprintf(s->m.seguir, sizeof s->m.seguir, "%s", a->login);
-            equipo_load(s); /* (the notification's read may have come before this) */
-        }
-    } else if (mine) {
-        form_vm_set_refusal(&s->form, panes_err_is_down(&aj->e) ? sin_conexion : aj->e.msg);
-    } else {
-        app_message(s->a, true, "Alta de %s: %s", a->login, aj->e.msg);
+    if (!form_write_done(s, aj, j->gen, a->login))
+        return;
+    app_message(s->a, false, "Alta: %s (%s), %s%s%s.", a->login, a->nombre, a->rol,
+                a->supervisor[0] != '\0' ? " de " : "", a->supervisor);
+    if (strcmp(a->rol, "PROMOTOR") == 0) { /* the table's cursor goes to the new row */
+        snprintf(s->m.seguir, sizeof s->m.seguir, "%s", a->login);
+        equipo_load(s); /* (the notification's read may have come before this) */
     }
-    app_redraw(s->a);
 }
 
 static void
