@@ -46,6 +46,8 @@ const struct cmdline_cmd app_commands[] = {
       3 },
     { "envejecimiento", "[LOGIN]", "cuánto llevan las abiertas en su etapa", NULL, "promotor", 0,
       1 },
+    { "usuarios", "", "todos los usuarios que ve, su rol y su estado (en Equipo)", NULL, NULL, 0,
+      0 },
     { "calendario", "", "horario, días inhábiles y sus cambios (en Inicio)", NULL, NULL, 0, 0 },
     { "etapas", "", "las etapas del embudo, sus temporizadores y cambios (en Inicio)", NULL, NULL,
       0, 0 },
@@ -58,8 +60,9 @@ const struct cmdline_cmd app_commands[] = {
 const size_t app_ncommands = sizeof app_commands / sizeof app_commands[0];
 
 static const char *const command_pane[] = {
-    "asignacion", "repartir", "",       "bandeja", "embudo", "embudo", "estadisticas", "informe",
-    "informe",    "inicio",   "inicio", NULL,      NULL,     NULL,     NULL,           NULL
+    "asignacion",   "repartir", "",        "bandeja", "embudo", "embudo",
+    "estadisticas", "informe",  "informe", "equipo",  "inicio", "inicio",
+    NULL,           NULL,       NULL,      NULL,      NULL
 };
 _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
                    sizeof app_commands / sizeof app_commands[0],
@@ -67,8 +70,9 @@ _Static_assert(sizeof command_pane / sizeof command_pane[0] ==
 
 /* The commands that change data: a read-only profile (the auditor) is refused them and is
    not offered them (completion, ":ayuda"). By index, as command_pane. */
-static const bool command_writes[] = { true,  true,  true,  false, false, false, false, false,
-                                       false, false, false, false, false, false, false, false };
+static const bool command_writes[] = { true,  true,  true,  false, false, false,
+                                       false, false, false, false, false, false,
+                                       false, false, false, false, false };
 _Static_assert(sizeof command_writes / sizeof command_writes[0] ==
                    sizeof app_commands / sizeof app_commands[0],
                "one writes flag per command");

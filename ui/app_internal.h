@@ -35,7 +35,7 @@ struct sender_factory;
 struct wa_link_factory;
 
 #define APP_MAX_PANES    16
-#define APP_MAX_COMMANDS 16 /* room for app_commands[] (app_cmd.c checks it) */
+#define APP_MAX_COMMANDS 24 /* room for app_commands[] (app_cmd.c checks it) */
 
 enum app_dirty {
     DIRTY_STATUS = 1 << 0,

@@ -23,6 +23,7 @@
 #include "ui/vm/cambios_vm.h"
 #include "ui/vm/equipo_vm.h"
 #include "ui/vm/form_vm.h"
+#include "ui/vm/usuarios_vm.h"
 #include "util/xmalloc.h"
 
 #define CH(c)                  \
@@ -68,6 +69,10 @@ struct equipo_st {
     bool cambios_open, cambios_loading, cambios_again;
     struct cambios_model cm;
     struct cambios_vm cvm;
+    /* :usuarios: every user the caller sees, shown instead of the team (under a record) */
+    bool lista_loading, lista_again;
+    struct usuarios_model um;
+    struct usuarios_vm uvm;
 };
 
 struct equipo_job {
@@ -824,6 +829,187 @@ cambios_key(struct equipo_st *s, enum action act)
     }
 }
 
+/* ---- :usuarios: every user, with Equipo's forms on the cursor's ------------------------- */
+
+struct lista_job {
+    struct app_job base;
+    struct db_usuario *rows;
+    size_t n;
+    struct equipo_st *st;
+};
+
+static int
+lista_query(struct db *db, struct app_job *aj, struct err *e)
+{
+    struct lista_job *j = (struct lista_job *)aj;
+
+    return db_usuarios(db, &j->rows, &j->n, e);
+}
+
+static void lista_load(struct equipo_st *s);
+
+static void
+lista_result(struct app_job *aj)
+{
+    struct lista_job *j = (struct lista_job *)aj;
+    struct equipo_st *s = j->st;
+    struct usuarios_fila *f;
+
+    s->lista_loading = false;
+    if (aj->rc != RC_OK) {
+        snprintf(s->um.error, sizeof s->um.error, "No se pudieron leer los usuarios: %s",
+                 aj->e.msg);
+    } else {
+        f = j->n > 0 ? xcalloc(j->n, sizeof *f) : NULL;
+        for (size_t i = 0; i < j->n; i++) {
+            const struct db_usuario *r = &j->rows[i];
+
+            copy_str(f[i].login, sizeof f[i].login, r->login);
+            copy_str(f[i].nombre, sizeof f[i].nombre, r->nombre);
+            copy_str(f[i].rol, sizeof f[i].rol, r->rol);
+            copy_str(f[i].estado, sizeof f[i].estado, r->estado);
+            copy_str(f[i].supervisor, sizeof f[i].supervisor, r->supervisor);
+            f[i].cupo_diario = r->cupo_diario;
+            f[i].cartera_max = r->cartera_max;
+            f[i].activas = r->activas;
+        }
+        usuarios_model_take(&s->um, f, j->n);
+    }
+    if (s->lista_again) {
+        s->lista_again = false;
+        lista_load(s);
+    }
+    app_redraw(s->a);
+}
+
+static void
+lista_release(struct app_job *aj)
+{
+    struct lista_job *j = (struct lista_job *)aj;
+
+    db_usuarios_free(j->rows, j->n);
+    free(j);
+}
+
+static void
+lista_load(struct equipo_st *s)
+{
+    struct lista_job *j;
+
+    if (s->lista_loading) {
+        s->lista_again = true;
+        return;
+    }
+    j = xcalloc(1, sizeof *j);
+    j->st = s;
+    j->base.query = lista_query;
+    j->base.result = lista_result;
+    j->base.release = lista_release;
+    s->lista_loading = true;
+    app_submit(s->a, &j->base);
+}
+
+/* The cursor's user as the forms and the record take a promoter (no id: not from the table). */
+static bool
+lista_target(const struct equipo_st *s, struct equipo_promotor *p)
+{
+    const struct usuarios_fila *f = usuarios_model_selected(&s->um);
+
+    memset(p, 0, sizeof *p);
+    if (f == NULL)
+        return false;
+    copy_str(p->login, sizeof p->login, f->login);
+    copy_str(p->nombre, sizeof p->nombre, f->nombre);
+    copy_str(p->estado, sizeof p->estado, f->estado);
+    return true;
+}
+
+/* Keys while the list is shown: Esc, q go back to the team; e, n, h, A, and for a promoter l,
+ * s and c, act on the cursor's user as on the table's row; the rest moves. */
+static bool
+lista_key(struct equipo_st *s, enum action act)
+{
+    const struct usuarios_fila *f = usuarios_model_selected(&s->um);
+    struct equipo_promotor p;
+    bool hay = lista_target(s, &p);
+
+    switch ((int)act) {
+    case ACTION_BACK:
+    case ACTION_QUIT:
+        s->um.abierto = false;
+        return true;
+    case ACTION_ITEM_ADD:
+        admin_form_ask(s, NULL, act);
+        return true;
+    case ACTION_USER_STATE:
+        if (hay)
+            estado_form_open(s, &p);
+        return true;
+    case ACTION_USER_NAME:
+        if (hay)
+            nombre_form_open(s, &p);
+        return true;
+    case ACTION_USER_CHANGES:
+        if (hay)
+            cambios_show(s, &p);
+        return true;
+    case ACTION_USER_LIMITS:
+    case ACTION_USER_SUPERVISOR:
+    case ACTION_DISTRIBUTE:
+        if (hay && strcmp(f->rol, "PROMOTOR") != 0)
+            app_message(s->a, false,
+                        "Solo un promotor tiene cupo, cartera, supervisor y clientes"
+                        " que repartir.");
+        else if (hay && act == ACTION_DISTRIBUTE)
+            repartir_panel_open(s->a, p.login);
+        else if (hay)
+            admin_form_ask(s, &p, act);
+        return true;
+    case ACTION_OPEN:
+        return true; /* (no embudo of its own to open from here: offers() leaves it out) */
+    default:
+        if (usuarios_model_move(&s->um, act, s->uvm.page)) {
+            app_redraw(s->a);
+            return true;
+        }
+        return false;
+    }
+}
+
+static int
+equipo_command(void *st, int argc, char **argv, struct err *e)
+{
+    struct equipo_st *s = st;
+
+    (void)argc;
+    if (strcmp(argv[0], "usuarios") != 0)
+        return err_set(e, RC_INVAL, ":%s no se usa en el panel Equipo", argv[0]);
+    s->cambios_open = false;
+    cambios_model_fini(&s->cm);
+    s->um.abierto = true;
+    s->um.admin = app_profile(s->a) == VM_PROFILE_ADMIN;
+    lista_load(s);
+    app_redraw(s->a);
+    return RC_OK;
+}
+
+/* While the list is shown, Enter (the table's «ver su embudo») has nothing to open, and c is for
+ * a promoter's row only. */
+static bool
+equipo_offers(const void *st, enum action act)
+{
+    const struct equipo_st *s = st;
+    const struct usuarios_fila *f;
+
+    if (!s->um.abierto || s->cambios_open)
+        return true;
+    if (act == ACTION_OPEN)
+        return false;
+    if (act == ACTION_DISTRIBUTE || act == ACTION_USER_LIMITS || act == ACTION_USER_SUPERVISOR)
+        return (f = usuarios_model_selected(&s->um)) != NULL && strcmp(f->rol, "PROMOTOR") == 0;
+    return true;
+}
+
 /* ---- pane --------------------------------------------------------------------------- */
 
 static void *
@@ -833,6 +1019,7 @@ equipo_create(struct app *a)
 
     s->a = a;
     equipo_model_init(&s->m);
+    usuarios_model_init(&s->um);
     return s;
 }
 
@@ -843,6 +1030,7 @@ equipo_destroy(void *st)
 
     equipo_model_fini(&s->m);
     cambios_model_fini(&s->cm);
+    usuarios_model_fini(&s->um);
     opciones_free(s);
     free(s);
 }
@@ -865,6 +1053,8 @@ equipo_key(void *st, enum action act, const struct key *k)
     (void)k;
     if (s->cambios_open)
         return cambios_key(s, act);
+    if (s->um.abierto)
+        return lista_key(s, act);
     if (act == ACTION_ITEM_ADD) {
         admin_form_ask(s, NULL, act);
         return true;
@@ -902,7 +1092,11 @@ equipo_click(void *st, int y, int x)
     struct equipo_st *s = st;
 
     (void)x;
-    return !s->cambios_open && vm_click_row(s->vm.lines, s->vm.nlines, y, &s->m.cur);
+    if (s->cambios_open)
+        return false;
+    if (s->um.abierto)
+        return vm_click_row(s->uvm.lines, s->uvm.nlines, y, &s->um.cur);
+    return vm_click_row(s->vm.lines, s->vm.nlines, y, &s->m.cur);
 }
 
 static void
@@ -914,6 +1108,12 @@ equipo_draw(void *st, struct pane *p)
         s->cm.ascii = term_ascii();
         cambios_vm_build(&s->cvm, &s->cm, p->w, p->h);
         equipo_pane_draw_cambios(p, &s->cvm);
+        return;
+    }
+    if (s->um.abierto) {
+        s->um.ascii = term_ascii();
+        usuarios_vm_build(&s->uvm, &s->um, p->w, p->h);
+        equipo_pane_draw_usuarios(p, &s->uvm);
         return;
     }
     s->m.ascii = term_ascii();
@@ -930,6 +1130,8 @@ equipo_notify(void *st, const struct app_notify *n)
         equipo_load(s);
     if (s->cambios_open && (n->resync || (n->tablas & APP_T_USUARIOS) != 0))
         cambios_load(s);
+    if (s->um.abierto && (n->resync || (n->tablas & (APP_T_USUARIOS | APP_T_OPORTUNIDADES)) != 0))
+        lista_load(s);
 }
 
 const struct pane_ops equipo_panel = {
@@ -946,4 +1148,6 @@ const struct pane_ops equipo_panel = {
     .click = equipo_click,
     .draw = equipo_draw,
     .notify = equipo_notify,
+    .command = equipo_command,
+    .offers = equipo_offers,
 };

@@ -121,8 +121,8 @@ screen | grep -q "No se pudo" && fail "un panel no pudo leer"
 # Commands: the ones that write are not offered, and refused when typed.
 send :
 send_key Tab
-# (80 columns: the list ends where the row does; :calendario reads, so it is offered)
-wait_match '^:  bandeja  buscar  ventas  estadisticas  informe  envejecimiento  calendario *$'
+# (80 columns: the list ends where the row does; :usuarios reads, so it is offered)
+wait_match '^:  bandeja  buscar  ventas  estadisticas  informe  envejecimiento  usuarios *$'
 send_key Escape
 send :
 send "asignar 5"

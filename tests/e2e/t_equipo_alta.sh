@@ -5,7 +5,8 @@
 # changes says «Alta como Promotor por admin», the admin's cursor goes to the new row, and a
 # supervisor with Equipo open sees it without touching a key (the alta notifies). n corrects the new promoter's name (blanks
 # collapsed as the database keeps them; the same name again is «nada que cambiar»). The same
-# login with another name is refused inside the form in the database's words. A is an admin's: the supervisor's help does not list
+# login with another name is refused inside the form in the database's words. :usuarios lists
+# the new supervisor too, and its record opens from there. A is an admin's: the supervisor's help does not list
 # it and the key opens nothing. Its own people (supalta, promalta1), the promoter given BAJA at
 # the end so no other scenario's lists move.
 . "$(dirname "$0")/lib.inc"
@@ -101,6 +102,22 @@ send_key Escape
 wait_for "¿Descartar lo escrito en el formulario?"
 send s
 wait_until_gone "Alta de usuario"
+# :usuarios lists everyone, the supervisor too (Equipo's table has promoters only); a click on
+# its row and h show its record, Esc goes back to the list and then to the table.
+send :usuarios
+send_key Enter
+wait_for "Usuarios ("
+expect_line '^ supalta +Sara Alta Ruiz +Supervisor +Activo'
+expect_line '^ promalta1 +Álvaro Alta Peña Soto +Promotor +Activo +0/500'
+click_on "supalta "
+wait_for "supalta, Supervisor: e estado · n nombre · h cambios · A alta · Esc vuelve"
+send h
+wait_for "Cambios de supalta · Sara Alta Ruiz"
+wait_match ' Alta como Supervisor  por el dueño de la base$'
+send_key Escape
+wait_for "Usuarios ("
+send_key Escape
+wait_for "Antigüedad en la etapa"
 send '?'
 wait_for "Ayuda: Equipo"
 expect_line '│  A +dar de alta un usuario +│'

@@ -65,22 +65,6 @@ cambios_campo_nombre(const char *campo)
     return campo;
 }
 
-static const char *
-rol_nombre(const char *rol)
-{
-    static const char *const roles[][2] = {
-        { "PROMOTOR", "Promotor" },
-        { "SUPERVISOR", "Supervisor" },
-        { "ADMIN", "Administrador" },
-        { "AUDITOR", "Auditor" },
-    };
-
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strcmp(rol, roles[i][0]) == 0)
-            return roles[i][1];
-    return rol;
-}
-
 char *
 cambios_valor(char *buf, size_t bufsz, const char *campo, const char *valor, bool ascii)
 {
@@ -89,7 +73,7 @@ cambios_valor(char *buf, size_t bufsz, const char *campo, const char *valor, boo
     else if (strcmp(campo, "estado") == 0)
         snprintf(buf, bufsz, "%s", equipo_estado_etiqueta(valor));
     else if (strcmp(campo, "rol") == 0 || strcmp(campo, "alta") == 0)
-        snprintf(buf, bufsz, "%s", rol_nombre(valor));
+        snprintf(buf, bufsz, "%s", equipo_rol_etiqueta(valor));
     else
         snprintf(buf, bufsz, "%s", valor);
     return buf;

@@ -47,6 +47,22 @@ equipo_estado_etiqueta(const char *codigo)
 }
 
 const char *
+equipo_rol_etiqueta(const char *rol)
+{
+    static const char *const roles[][2] = {
+        { "PROMOTOR", "Promotor" },
+        { "SUPERVISOR", "Supervisor" },
+        { "ADMIN", "Administrador" },
+        { "AUDITOR", "Auditor" },
+    };
+
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(rol, roles[i][0]) == 0)
+            return roles[i][1];
+    return rol;
+}
+
+const char *
 equipo_estado_codigo(const char *etiqueta)
 {
     for (int i = 0; i < EQUIPO_ESTADOS; i++)

@@ -55,6 +55,9 @@ extern const char *const equipo_estado_etiquetas[EQUIPO_ESTADOS];
 /* "Ausente" for "AUSENTE"; a code this client does not know, as it is. */
 const char *equipo_estado_etiqueta(const char *codigo);
 
+/* A rol as a word: «Promotor», «Supervisor», «Administrador», «Auditor» (anything else as is). */
+const char *equipo_rol_etiqueta(const char *rol);
+
 /* "AUSENTE" for "Ausente" (any case): what api.cambiar_estado_usuario takes; NULL if unknown. */
 const char *equipo_estado_codigo(const char *etiqueta);
 
