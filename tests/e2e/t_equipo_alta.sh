@@ -104,11 +104,22 @@ send s
 wait_until_gone "Alta de usuario"
 # :usuarios lists everyone, the supervisor too (Equipo's table has promoters only); a click on
 # its row and h show its record, Esc goes back to the list and then to the table.
+# (Other scenarios' users come before ours: page down until a row is in sight.)
+hasta_ver() {
+    i=0
+    until screen | grep -E -q -- "$1"; do
+        i=$((i + 1))
+        [ $i -gt 12 ] && fail "no apareció /$1/ en la lista de usuarios"
+        send_key NPage
+        sleep 0.2
+    done
+}
 send :usuarios
 send_key Enter
 wait_for "Usuarios ("
-expect_line '^ supalta +Sara Alta Ruiz +Supervisor +Activo'
-expect_line '^ promalta1 +Álvaro Alta Peña Soto +Promotor +Activo +0/500'
+hasta_ver '^ promalta1 +Álvaro Alta Peña Soto +Promotor +Activo +0/500'
+send g
+hasta_ver '^ supalta +Sara Alta Ruiz +Supervisor +Activo'
 click_on "supalta "
 wait_for "supalta, Supervisor: e estado · n nombre · h cambios · A alta · Esc vuelve"
 send h
