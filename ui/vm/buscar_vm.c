@@ -6,6 +6,7 @@
 
 #include "ui/vm/detalle_vm.h"
 #include "ui/vm/embudo_vm.h"
+#include "ui/vm/scroll.h"
 
 void
 buscar_model_init(struct buscar_model *m)
@@ -202,12 +203,7 @@ buscar_vm_build(struct buscar_vm *vm, struct buscar_model *m, int width, int hei
     y0 = full ? 2 : 1;
     rows = vm->nlines - (full ? 3 : 1);
     vm->page = rows > 0 ? rows : 1;
-    if (m->cur < m->top)
-        m->top = m->cur;
-    if (rows > 0 && m->cur >= m->top + rows)
-        m->top = m->cur - rows + 1;
-    if (m->top > 0 && m->top + rows > (int)m->n)
-        m->top = (int)m->n > rows ? (int)m->n - rows : 0;
+    m->top = scroll_keep(m->top, m->cur, rows, (int)m->n);
     put_heading(vm, m, rows);
     cols_compute(&c, width, m->ver_promotor);
     if (full)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui/vm/embudo_vm.h" /* list_cursor_move */
+#include "ui/vm/scroll.h"
 
 void
 etapas_model_init(struct etapas_model *m)
@@ -299,12 +300,7 @@ etapas_vm_build(struct etapas_vm *vm, struct etapas_model *m, int width, int hei
     if (rows < 0)
         rows = 0;
     vm->page = rows > 0 ? rows : 1;
-    if (m->cur < m->top)
-        m->top = m->cur;
-    if (rows > 0 && m->cur >= m->top + rows)
-        m->top = m->cur - rows + 1;
-    if (m->top > 0 && m->top + rows > (int)m->n)
-        m->top = (int)m->n > rows ? (int)m->n - rows : 0;
+    m->top = scroll_keep(m->top, m->cur, rows, (int)m->n);
     for (int i = 0; i < rows && m->top + i < (int)m->n; i++) {
         put_fila(&vm->lines[y0 + i], &c, m, m->top + i);
         vm->lines[y0 + i].item = m->top + i + 1; /* a click there selects it */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/vm/scroll.h"
+
 enum {
     ANUNCIO_TEXTO_COLS = 60, /* the quoted text in the bottom bar's line */
     EDAD_W = 11,             /* «hace 23 min» */
@@ -209,19 +211,6 @@ put_fila(struct vm_line *l, const struct respuestas_model *m, int i, const struc
         vm_line_put(l, x, c->end, sel ? base : ROLE_MUTED, mas);
 }
 
-/* The first row shown so that cur is among rows rows of n. */
-static int
-keep_visible(int top, int cur, int rows, int n)
-{
-    if (cur < top)
-        top = cur;
-    if (cur >= top + rows)
-        top = cur - rows + 1;
-    if (top > n - rows)
-        top = n - rows;
-    return top < 0 ? 0 : top;
-}
-
 int
 respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
                   struct respuestas_model *m)
@@ -245,7 +234,7 @@ respuestas_vm_put(struct vm_line *lines, int top, int h, int x, int width,
         else if (y < top + h && m->error[0] == '\0')
             vm_line_put(&lines[y++], x, width - 1, ROLE_MUTED, "Consultando las respuestas…");
     } else if (rows > 0) {
-        m->top = keep_visible(m->top, m->cur, rows, (int)m->n);
+        m->top = scroll_keep(m->top, m->cur, rows, (int)m->n);
         shown = (int)m->n - m->top < rows ? (int)m->n - m->top : rows;
         snprintf(buf, sizeof buf, "%d%s%d de %zu", m->top + 1, m->ascii ? "-" : "–", m->top + shown,
                  m->n);

@@ -27,3 +27,15 @@ scroll_action(int *scroll, enum action a, int page, bool *moved)
         *moved = *scroll != before;
     return true;
 }
+
+int
+scroll_keep(int top, int cur, int rows, int n)
+{
+    if (cur < top)
+        top = cur;
+    if (rows > 0 && cur >= top + rows)
+        top = cur - rows + 1;
+    if (top > 0 && top + rows > n)
+        top = n > rows ? n - rows : 0;
+    return top < 0 ? 0 : top;
+}

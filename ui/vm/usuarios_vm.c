@@ -6,6 +6,7 @@
 
 #include "ui/vm/embudo_vm.h" /* list_cursor_move */
 #include "ui/vm/equipo_vm.h" /* the words of estados and roles */
+#include "ui/vm/scroll.h"
 
 void
 usuarios_model_init(struct usuarios_model *m)
@@ -161,12 +162,7 @@ usuarios_vm_build(struct usuarios_vm *vm, struct usuarios_model *m, int width, i
         return;
     rows = vm->nlines - HEAD_H - FOOT_H;
     vm->page = rows > 0 ? rows : 1;
-    if (m->cur < m->top)
-        m->top = m->cur;
-    if (rows > 0 && m->cur >= m->top + rows)
-        m->top = m->cur - rows + 1;
-    if (m->top > 0 && m->top + rows > (int)m->n)
-        m->top = (int)m->n > rows ? (int)m->n - rows : 0;
+    m->top = scroll_keep(m->top, m->cur, rows, (int)m->n);
     snprintf(title, sizeof title, "Usuarios (%zu)", m->n);
     x = vm_line_put(&vm->lines[0], 1, width, ROLE_HEADING, title);
     if (rows > 0 && (int)m->n > rows) {

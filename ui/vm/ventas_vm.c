@@ -8,6 +8,7 @@
 #include "ui/vm/embudo_vm.h"
 #include "ui/vm/fecha.h"
 #include "ui/vm/informe_vm.h"
+#include "ui/vm/scroll.h"
 #include "util/err.h"
 
 void
@@ -386,12 +387,7 @@ ventas_vm_build(struct ventas_vm *vm, struct ventas_model *m, int width, int hei
     y0 = vm->nlines >= 5 ? 2 : 1;
     rows = vm->nlines - y0 - foot;
     vm->page = rows > 0 ? rows : 1;
-    if (m->cur < m->top)
-        m->top = m->cur;
-    if (rows > 0 && m->cur >= m->top + rows)
-        m->top = m->cur - rows + 1;
-    if (m->top > 0 && m->top + rows > (int)m->n)
-        m->top = (int)m->n > rows ? (int)m->n - rows : 0;
+    m->top = scroll_keep(m->top, m->cur, rows, (int)m->n);
     put_heading(vm, m, rows);
     cols_compute(&c, width, m);
     if (y0 == 2)
