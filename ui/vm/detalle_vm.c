@@ -263,34 +263,13 @@ detalle_correccion_de(const struct detalle_data *d, struct detalle_correccion *c
     }
 }
 
-/* s with its spaces trimmed and runs of white space made one (the database's own rule for a
- * name, sql/085), into out. */
-static void
-collapse(char *out, size_t outsz, const char *s)
-{
-    size_t n = 0;
-    bool space = false;
-
-    for (; *s != '\0' && n + 1 < outsz; s++) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-            space = n > 0;
-            continue;
-        }
-        if (space && n + 2 < outsz)
-            out[n++] = ' ';
-        space = false;
-        out[n++] = *s;
-    }
-    out[n] = '\0';
-}
-
 /* s trimmed and in upper case (ASCII: a CURP has no other letters), into out. */
 static void
 upper_trim(char *out, size_t outsz, const char *s)
 {
     size_t n = 0;
 
-    collapse(out, outsz, s);
+    vm_collapse_blanks(out, outsz, s);
     for (; out[n] != '\0'; n++)
         if (out[n] >= 'a' && out[n] <= 'z')
             out[n] = (char)(out[n] - 'a' + 'A');
@@ -306,8 +285,8 @@ detalle_correccion_cambios(const struct detalle_correccion *antes,
 
     memset(enviar, 0, sizeof *enviar);
     msg[0] = '\0';
-    collapse(a, sizeof a, antes->nombre);
-    collapse(b, sizeof b, escrito->nombre);
+    vm_collapse_blanks(a, sizeof a, antes->nombre);
+    vm_collapse_blanks(b, sizeof b, escrito->nombre);
     if (b[0] != '\0' && strcmp(a, b) != 0) {
         snprintf(enviar->nombre, sizeof enviar->nombre, "%s", b);
         n++;

@@ -210,23 +210,7 @@ equipo_nombre_form(struct form_vm *f, const char *login, const char *nombre)
 bool
 equipo_nombre_cambio(const struct form_vm *f, const char *nombre0, char *buf, size_t size)
 {
-    const char *v = form_vm_value(f, 0);
-    size_t n = 0;
-    bool blank = true; /* at the start or after a blank: the next blank is dropped */
-
-    /* crm's normalisation: blanks collapsed to one, none at either end */
-    for (; *v != '\0' && n + 1 < size; v++) {
-        bool is_blank = *v == ' ' || *v == '\t';
-
-        if (is_blank && blank)
-            continue;
-        buf[n++] = is_blank ? ' ' : *v;
-        blank = is_blank;
-    }
-    if (n > 0 && buf[n - 1] == ' ')
-        n--;
-    if (size > 0)
-        buf[n] = '\0';
+    vm_collapse_blanks(buf, size, form_vm_value(f, 0));
     return strcmp(buf, nombre0) != 0;
 }
 

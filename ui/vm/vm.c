@@ -520,6 +520,27 @@ vm_lines_render(const struct vm_line *lines, int n)
     return out;
 }
 
+void
+vm_collapse_blanks(char *out, size_t outsz, const char *s)
+{
+    size_t n = 0;
+    bool space = false;
+
+    if (outsz == 0)
+        return;
+    for (; *s != '\0' && n + 1 < outsz; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 2 < outsz)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = *s;
+    }
+    out[n] = '\0';
+}
+
 char *
 vm_fmt_count(char *buf, int bufsz, long long v)
 {

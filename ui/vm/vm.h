@@ -185,6 +185,13 @@ bool vm_edit_insert(char *buf, size_t size, size_t *cursor, uint32_t cp);
 /* Deletes the character starting at buf[at]; false when at is the end. */
 bool vm_edit_delete(char *buf, size_t at);
 
+/*
+ * s with its blanks trimmed and each run of white space made one space, into out (size
+ * outsz): the database's own rule for a person's name (sql/002, 085, 099), so a form can tell
+ * before sending whether what was typed is a change.
+ */
+void vm_collapse_blanks(char *out, size_t outsz, const char *s);
+
 /* Formats v with ',' every three digits (es-MX: "100,000") into buf. Returns buf. */
 char *vm_fmt_count(char *buf, int bufsz, long long v);
 
