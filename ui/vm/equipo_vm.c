@@ -73,20 +73,29 @@ equipo_estado_codigo(const char *etiqueta)
 
 /* ---- the admin's forms ------------------------------------------------------------------ */
 
-void
-equipo_limites_form(struct form_vm *f, const char *login, int cupo, int cartera)
+/* «Cupo diario» and «Cartera máxima», whole numbers within api.usuario_limites' bounds. */
+static void
+add_limites(struct form_vm *f, int cupo, int cartera)
 {
     struct form_field *fd;
-    char title[64], v[24];
+    char v[24];
 
-    snprintf(title, sizeof title, "Cupo y cartera de %s", login);
-    form_vm_init(f, title);
     snprintf(v, sizeof v, "%d", cupo);
     if ((fd = form_vm_add(f, "Cupo diario", FORM_INT, true, v)) != NULL)
         fd->min = 0, fd->max = EQUIPO_CUPO_MAX;
     snprintf(v, sizeof v, "%d", cartera);
     if ((fd = form_vm_add(f, "Cartera máxima", FORM_INT, true, v)) != NULL)
         fd->min = 0, fd->max = EQUIPO_CARTERA_MAX;
+}
+
+void
+equipo_limites_form(struct form_vm *f, const char *login, int cupo, int cartera)
+{
+    char title[64];
+
+    snprintf(title, sizeof title, "Cupo y cartera de %s", login);
+    form_vm_init(f, title);
+    add_limites(f, cupo, cartera);
 }
 
 bool
@@ -165,7 +174,6 @@ void
 equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_t cur)
 {
     struct form_field *fd;
-    char v[24];
 
     form_vm_init(f, "Alta de usuario");
     snprintf(f->note, sizeof f->note,
@@ -185,12 +193,7 @@ equipo_alta_form(struct form_vm *f, const char *const *opciones, size_t n, size_
         fd->choices = opciones;
         fd->nchoices = n;
     }
-    snprintf(v, sizeof v, "%d", EQUIPO_CUPO_DEFECTO);
-    if ((fd = form_vm_add(f, "Cupo diario", FORM_INT, true, v)) != NULL)
-        fd->min = 0, fd->max = EQUIPO_CUPO_MAX;
-    snprintf(v, sizeof v, "%d", EQUIPO_CARTERA_DEFECTO);
-    if ((fd = form_vm_add(f, "Cartera máxima", FORM_INT, true, v)) != NULL)
-        fd->min = 0, fd->max = EQUIPO_CARTERA_MAX;
+    add_limites(f, EQUIPO_CUPO_DEFECTO, EQUIPO_CARTERA_DEFECTO);
 }
 
 void
