@@ -204,8 +204,10 @@ run_inhabil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
     return print_cambio(ctx, db, rc, n, msg, &e);
 }
 
+/* `habil FECHA` and `normal FECHA`: one date given back to its weekday's hours by quitar. */
 static int
-run_habil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+run_quitar(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv,
+           const char *uso, int (*quitar)(struct db *, const char *, int *, char **, struct err *))
 {
     char *pos[1], *msg = NULL;
     struct err e = { 0 };
@@ -215,11 +217,19 @@ run_habil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **a
     if ((status = cmd_parse(entry, argc, argv, NULL, pos, 1, &npos)) != 0)
         return status;
     if (npos != 1 || !crm_cmd_fecha_valida(pos[0]))
-        return cmd_usage(entry, "indique la fecha (AAAA-MM-DD) del día inhábil que se trabaja");
+        return cmd_usage(entry, "%s", uso);
     if ((db = crm_cmd_open(ctx)) == NULL)
         return 1;
-    rc = db_dia_inhabil_quitar(db, pos[0], &n, &msg, &e);
+    rc = quitar(db, pos[0], &n, &msg, &e);
     return print_cambio(ctx, db, rc, n, msg, &e);
+}
+
+static int
+run_habil(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    return run_quitar(ctx, entry, argc, argv,
+                      "indique la fecha (AAAA-MM-DD) del día inhábil que se trabaja",
+                      db_dia_inhabil_quitar);
 }
 
 /* A weekday: its Spanish name, with or without its accent (ASCII letters in any case), or
@@ -284,19 +294,9 @@ run_especial(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char 
 static int
 run_normal(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
 {
-    char *pos[1], *msg = NULL;
-    struct err e = { 0 };
-    int npos = 0, status, n = 0, rc;
-    struct db *db;
-
-    if ((status = cmd_parse(entry, argc, argv, NULL, pos, 1, &npos)) != 0)
-        return status;
-    if (npos != 1 || !crm_cmd_fecha_valida(pos[0]))
-        return cmd_usage(entry, "indique la fecha (AAAA-MM-DD) que vuelve a su horario de siempre");
-    if ((db = crm_cmd_open(ctx)) == NULL)
-        return 1;
-    rc = db_dia_especial_quitar(db, pos[0], &n, &msg, &e);
-    return print_cambio(ctx, db, rc, n, msg, &e);
+    return run_quitar(ctx, entry, argc, argv,
+                      "indique la fecha (AAAA-MM-DD) que vuelve a su horario de siempre",
+                      db_dia_especial_quitar);
 }
 
 static int
