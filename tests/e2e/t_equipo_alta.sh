@@ -49,13 +49,8 @@ send_key Tab
 send 'Álvaro Alta Peña'
 send_key Tab
 send_key Tab # the supervisor: → until supalta
-i=0
-until screen | grep -q 'Supervisor *\[supalta · Sara'; do
-    i=$((i + 1))
-    [ $i -gt 20 ] && fail "supalta no está entre los supervisores del formulario"
-    send_key Right
-    sleep 0.1
-done
+press_until Right 20 'Supervisor *\[supalta · Sara' \
+    "supalta no está entre los supervisores del formulario"
 send_key Tab
 send_key BSpace
 send_key BSpace
@@ -105,21 +100,14 @@ wait_until_gone "Alta de usuario"
 # :usuarios lists everyone, the supervisor too (Equipo's table has promoters only); a click on
 # its row and h show its record, Esc goes back to the list and then to the table.
 # (Other scenarios' users come before ours: page down until a row is in sight.)
-hasta_ver() {
-    i=0
-    until screen | grep -E -q -- "$1"; do
-        i=$((i + 1))
-        [ $i -gt 12 ] && fail "no apareció /$1/ en la lista de usuarios"
-        send_key NPage
-        sleep 0.2
-    done
-}
 send :usuarios
 send_key Enter
 wait_for "Usuarios ("
-hasta_ver '^ promalta1 +Álvaro Alta Peña Soto +Promotor +Activo +0/500'
+fila='^ promalta1 +Álvaro Alta Peña Soto +Promotor +Activo +0/500'
+press_until NPage 12 "$fila" "no apareció /$fila/ en la lista de usuarios"
 send g
-hasta_ver '^ supalta +Sara Alta Ruiz +Supervisor +Activo'
+fila='^ supalta +Sara Alta Ruiz +Supervisor +Activo'
+press_until NPage 12 "$fila" "no apareció /$fila/ en la lista de usuarios"
 click_on "supalta "
 wait_for "supalta, Supervisor: e estado · n nombre · h cambios · A alta · Esc vuelve"
 send h
