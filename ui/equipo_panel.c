@@ -20,6 +20,7 @@
 #include "ui/pane/equipo_pane.h"
 #include "ui/panes_db.h"
 #include "ui/term/term.h"
+#include "ui/vista_lectura.h"
 #include "ui/vm/cambios_vm.h"
 #include "ui/vm/equipo_vm.h"
 #include "ui/vm/form_vm.h"
@@ -70,7 +71,7 @@ struct equipo_st {
     struct cambios_model cm;
     struct cambios_vm cvm;
     /* :usuarios: every user the caller sees, shown instead of the team (under a record) */
-    bool lista_loading, lista_again;
+    struct vista_lectura lista; /* its reads: one at a time, re-reads paced */
     struct usuarios_model um;
     struct usuarios_vm uvm;
 };
@@ -831,8 +832,13 @@ cambios_key(struct equipo_st *s, enum action act)
 
 /* ---- :usuarios: every user, with Equipo's forms on the cursor's ------------------------- */
 
+/* Re-reads on notifications keep the database busy at most 1 / LISTA_PAUSA of the time. */
+#define LISTA_PAUSA 20
+
 struct lista_job {
     struct app_job base;
+    unsigned gen;
+    bool mostrar;
     struct db_usuario *rows;
     size_t n;
     struct equipo_st *st;
@@ -846,40 +852,45 @@ lista_query(struct db *db, struct app_job *aj, struct err *e)
     return db_usuarios(db, &j->rows, &j->n, e);
 }
 
-static void lista_load(struct equipo_st *s);
+static void
+lista_take(struct equipo_st *s, const struct lista_job *j)
+{
+    struct usuarios_fila *f = j->n > 0 ? xcalloc(j->n, sizeof *f) : NULL;
+
+    for (size_t i = 0; i < j->n; i++) {
+        const struct db_usuario *r = &j->rows[i];
+
+        copy_str(f[i].login, sizeof f[i].login, r->login);
+        copy_str(f[i].nombre, sizeof f[i].nombre, r->nombre);
+        copy_str(f[i].rol, sizeof f[i].rol, r->rol);
+        copy_str(f[i].estado, sizeof f[i].estado, r->estado);
+        copy_str(f[i].supervisor, sizeof f[i].supervisor, r->supervisor);
+        f[i].cupo_diario = r->cupo_diario;
+        f[i].cartera_max = r->cartera_max;
+        f[i].activas = r->activas;
+    }
+    usuarios_model_take(&s->um, f, j->n);
+}
 
 static void
 lista_result(struct app_job *aj)
 {
     struct lista_job *j = (struct lista_job *)aj;
     struct equipo_st *s = j->st;
-    struct usuarios_fila *f;
 
-    s->lista_loading = false;
-    if (aj->rc != RC_OK) {
+    switch (vista_lectura_llego(&s->lista, j->gen, j->mostrar, aj->rc)) {
+    case VISTA_TOMAR:
+        lista_take(s, j);
+        break;
+    case VISTA_FALLO:
         snprintf(s->um.error, sizeof s->um.error, "No se pudieron leer los usuarios: %s",
                  aj->e.msg);
-    } else {
-        f = j->n > 0 ? xcalloc(j->n, sizeof *f) : NULL;
-        for (size_t i = 0; i < j->n; i++) {
-            const struct db_usuario *r = &j->rows[i];
-
-            copy_str(f[i].login, sizeof f[i].login, r->login);
-            copy_str(f[i].nombre, sizeof f[i].nombre, r->nombre);
-            copy_str(f[i].rol, sizeof f[i].rol, r->rol);
-            copy_str(f[i].estado, sizeof f[i].estado, r->estado);
-            copy_str(f[i].supervisor, sizeof f[i].supervisor, r->supervisor);
-            f[i].cupo_diario = r->cupo_diario;
-            f[i].cartera_max = r->cartera_max;
-            f[i].activas = r->activas;
-        }
-        usuarios_model_take(&s->um, f, j->n);
-    }
-    if (s->lista_again) {
-        s->lista_again = false;
-        lista_load(s);
+        break;
+    case VISTA_NADA:
+        break;
     }
     app_redraw(s->a);
+    vista_lectura_fin(&s->lista);
 }
 
 static void
@@ -891,22 +902,26 @@ lista_release(struct app_job *aj)
     free(j);
 }
 
+/* vista_lectura's submit: the read for generation gen. */
 static void
-lista_load(struct equipo_st *s)
+lista_submit(void *st, unsigned gen, bool mostrar)
 {
-    struct lista_job *j;
+    struct equipo_st *s = st;
+    struct lista_job *j = xcalloc(1, sizeof *j);
 
-    if (s->lista_loading) {
-        s->lista_again = true;
-        return;
-    }
-    j = xcalloc(1, sizeof *j);
     j->st = s;
+    j->gen = gen;
+    j->mostrar = mostrar;
     j->base.query = lista_query;
     j->base.result = lista_result;
     j->base.release = lista_release;
-    s->lista_loading = true;
     app_submit(s->a, &j->base);
+}
+
+static bool
+lista_abierta(void *st)
+{
+    return ((struct equipo_st *)st)->um.abierto;
 }
 
 /* The cursor's user as the forms and the record take a promoter (no id: not from the table). */
@@ -937,6 +952,7 @@ lista_key(struct equipo_st *s, enum action act)
     case ACTION_BACK:
     case ACTION_QUIT:
         s->um.abierto = false;
+        vista_lectura_cerrar(&s->lista);
         return true;
     case ACTION_ITEM_ADD:
         admin_form_ask(s, NULL, act);
@@ -988,7 +1004,7 @@ equipo_command(void *st, int argc, char **argv, struct err *e)
     cambios_model_fini(&s->cm);
     s->um.abierto = true;
     s->um.admin = app_profile(s->a) == VM_PROFILE_ADMIN;
-    lista_load(s);
+    vista_lectura_pedir(&s->lista);
     app_redraw(s->a);
     return RC_OK;
 }
@@ -1020,6 +1036,7 @@ equipo_create(struct app *a)
     s->a = a;
     equipo_model_init(&s->m);
     usuarios_model_init(&s->um);
+    vista_lectura_init(&s->lista, a, LISTA_PAUSA, s, lista_submit, lista_abierta);
     return s;
 }
 
@@ -1130,8 +1147,8 @@ equipo_notify(void *st, const struct app_notify *n)
         equipo_load(s);
     if (s->cambios_open && (n->resync || (n->tablas & APP_T_USUARIOS) != 0))
         cambios_load(s);
-    if (s->um.abierto && (n->resync || (n->tablas & (APP_T_USUARIOS | APP_T_OPORTUNIDADES)) != 0))
-        lista_load(s);
+    vista_lectura_aviso(&s->lista, (n->tablas & (APP_T_USUARIOS | APP_T_OPORTUNIDADES)) != 0,
+                        n->resync);
 }
 
 const struct pane_ops equipo_panel = {
