@@ -74,7 +74,7 @@ endif
 
 # ---- layers ---------------------------------------------------------------
 # Link order: callers first. Each entry is <name>:<source dir>.
-LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wasend:src/wa/send wasig:src/wa/signal wa:src/wa \
+LAYERS := cmd:src/cmd app:ui pane:ui/pane term:ui/term vm:ui/vm rt:src/rt wanet:src/wa/net wacloud:src/wa/cloud wasend:src/wa/send wasig:src/wa/signal wa:src/wa \
           db:src/db crypto:src/crypto core:src/core util:src/util
 layer_name = $(word 1,$(subst :, ,$(1)))
 layer_dir  = $(word 2,$(subst :, ,$(1)))
@@ -159,6 +159,11 @@ $(SIG_TESTS): $(call layer_lib,wasig)
 $(B)/tests/unit/test_wasig: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
 $(B)/tests/db/test_wa_signal: LDLIBS_DB := $(SIG_LIBS) $(LDLIBS_DB)
 $(B)/tests/interop/wasig_peer: LDLIBS_UNIT := $(SIG_LIBS) $(LDLIBS_UNIT)
+# wa/cloud (the Cloud API's JSON and transport, docs/wa-cloud.md) needs jansson; its unit test
+# links the layer and the ones under it again after it (static libraries resolve in order).
+$(B)/tests/unit/test_wa_graph: $(call layer_lib,wacloud)
+$(B)/tests/unit/test_wa_graph: LDLIBS_UNIT := $(foreach l,wacloud wa crypto core util,$(call layer_lib,$(l))) \
+    $(call pkglibs,jansson) $(LDLIBS_UNIT)
 # wa/send (msgsend: the send/receive flows over wasig) sits above wasig; its test links both.
 $(B)/tests/unit/test_wa_msgsend: $(call layer_lib,wasend) $(call layer_lib,wasig)
 $(B)/tests/unit/test_wa_msgsend: LDLIBS_UNIT := $(call layer_lib,wasend) $(SIG_LIBS) $(LDLIBS_UNIT)
@@ -239,6 +244,20 @@ check-wa: $(BIN) $(WAFAKE_BIN)
 	$(Q)sh tests/wa/run.sh $(B) $(WA_RELEASE_B)
 	$(Q)sh tests/interop/run-fakewa.sh $(B)
 
+# ---- wa/cloud: the fake Graph API (docs/wa-cloud.md) -----------------------------------------
+# Meta's servers are the one thing the Cloud API tests cannot run: tests/cloud/fakegraph
+# answers the Graph calls embudo makes and posts signed webhooks; tests/cloud/run.sh drives it.
+GRAPHFAKE_BIN := $(B)/tests/cloud/fakegraph
+GRAPHFAKE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/cloud/*.c))
+$(GRAPHFAKE_BIN): $(GRAPHFAKE_OBJ) $(foreach l,rt wacloud wa crypto core util,$(call layer_lib,$(l)))
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_UNIT) $(call pkglibs,$(PKGS_RT))
+tests: $(GRAPHFAKE_BIN)
+.PHONY: check-cloud
+check-cloud: $(BIN) $(GRAPHFAKE_BIN)
+	$(Q)sh tests/cloud/run.sh $(B)
+
 .PHONY: tests
 tests: $(BIN) $(UNIT_BIN) $(DB_BIN) $(BENCH_BIN) $(INTEROP_BIN)
 
@@ -252,7 +271,7 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory MODE=asan check-build
 	$(Q)$(MAKE) --no-print-directory -k MODE=asan check-layers check-unit check-cli check-db \
-	    check-e2e check-wa check-interop check-fuzz
+	    check-e2e check-wa check-cloud check-interop check-fuzz
 	@echo "make check: todas las suites pasaron"
 
 check-build: tests
@@ -346,13 +365,13 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_GNU_SOURCE -DEMBUDO_TEST_BUILD -I. -Isrc
-FUZZ_LIBSRC := $(wildcard src/wa/*.c src/crypto/*.c src/core/*.c src/util/*.c)
+FUZZ_LIBSRC := $(wildcard src/wa/*.c src/crypto/*.c src/core/*.c src/util/*.c) src/wa/cloud/graph.c
 FUZZ_BIN   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(@D)
 	@echo "  FUZZ  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRC) \
-	    $(call pkglibs,libsodium libcrypto zlib libqrencode libprotobuf-c) -lm -lpthread
+	    $(call pkglibs,libsodium libcrypto zlib libqrencode libprotobuf-c jansson) -lm -lpthread
 # The protobuf subset's generated code (see "wa: protobuf subset" above).
 FUZZ_FLAGS  += -I$(B)/gen
 FUZZ_LIBSRC += $(PROTO_C)
