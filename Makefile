@@ -326,7 +326,7 @@ run: deps
 # Always the release build (build/release, or the B given on the command line), whatever
 # MODE says: an ASan binary in /usr/bin would be a mistake. The units name BINDIR.
 INSTALL_B := $(if $(filter command line,$(origin B)),$(B),build/release)
-UNITS     := embudo-worker.service embudo-worker@.service
+UNITS     := embudo-worker.service embudo-worker@.service embudo-webhook.service
 .PHONY: install uninstall deb
 install:
 	$(Q)$(MAKE) --no-print-directory MODE=release B=$(INSTALL_B) all

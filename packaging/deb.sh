@@ -42,7 +42,8 @@ Description: CRM de terminal para promotores de crédito y sus supervisores
  .
  PostgreSQL es la autoridad: las reglas viven en la base (funciones SECURITY DEFINER,
  seguridad por filas). Este paquete trae el programa, los temas, las unidades de systemd
- (embudo-worker.service y embudo-worker@.service) y la configuración del servidor.
+ (embudo-worker.service, embudo-worker@.service y embudo-webhook.service) y la
+ configuración del servidor.
 CONTROL
 echo /etc/embudo/embudo.conf > "$root/DEBIAN/conffiles"
 install -m 0755 "$here/deb-postinst" "$root/DEBIAN/postinst"

@@ -145,12 +145,19 @@ const struct cmd_entry cmd_table[] = {
       cmd_aviso_exec },
     { "wa",
       "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
-      " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO",
+      " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO\n"
+      "     embudo wa cloud [lista] | wa cloud asignar LOGIN --numero-id ID |"
+      " wa cloud quitar LOGIN | wa cloud probar (LOGIN | --numero-id ID)\n"
+      "     embudo wa cloud plantilla ETAPA NOMBRE (--meta NOMBRE_EN_META [--idioma es_MX] |"
+      " --quitar)\n"
+      "     embudo wa webhook [--escuchar HOST:PUERTO]",
       "vincula la cuenta de WhatsApp del promotor (QR o código en el teléfono), prueba la "
-      "sesión, estado, revisa números y envía un texto",
+      "sesión, estado, revisa números y envía un texto; cuentas de la API oficial (Cloud API) "
+      "y su webhook",
       cmd_wa_exec },
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
+      " [--meta NOMBRE_EN_META [--idioma es_MX]]"
       " | campana lanzar|pausar|reanudar|cancelar|estado ID",
       "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
     { "respuestas", "respuestas [--pendientes] [--desde AAAA-MM-DD]",
@@ -172,9 +179,10 @@ const struct cmd_entry cmd_table[] = {
       "exporta a CSV los mensajes de campaña, el historial de las oportunidades o las ventas "
       "(con las canceladas; sin nombres de clientes)",
       cmd_export_exec },
-    { "worker", "worker [--once] [--sin-envio]",
+    { "worker", "worker [--once] [--sin-envio | --solo-cloud]",
       "barrido de timers y envío de campañas sin terminal (cuentas con envío en servidor; un "
-      "promotor, la suya); --sin-envio: solo barrido y supresión de datos",
+      "promotor, la suya); --sin-envio: solo barrido y supresión de datos; --solo-cloud: además, "
+      "las cuentas de la API oficial de WhatsApp",
       cmd_worker_exec },
     { NULL, NULL, NULL, NULL },
 };

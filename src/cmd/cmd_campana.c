@@ -1,6 +1,7 @@
 /*
  * cmd_campana — WhatsApp campaigns from the command line (issue 5): `campana crear` (prints
- * the id, the per-day plan and the skipped recipients with their reasons), `campana
+ * the id, the per-day plan and the skipped recipients with their reasons; with --meta the
+ * template's twin approved in Meta, which a Cloud API account needs: docs/wa-cloud.md), `campana
  * lanzar|pausar|reanudar|cancelar ID` and `campana estado ID` (counts per state); the
  * messages' export is cmd_export's. Flags are checked in C (exit 2), each call goes through
  * db_wa (exit 1 with the database's message when refused). Main thread.
@@ -117,9 +118,14 @@ campana_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char
     struct db_campana_nueva n = { 0 };
     const char *maximo = NULL;
     const struct cmd_opt opts[] = {
-        { "etapa", true, &n.etapa, NULL },     { "texto", true, &n.texto, NULL },
-        { "nombre", true, &n.nombre, NULL },   { "convenio", true, &n.convenio, NULL },
-        { "entidad", true, &n.entidad, NULL }, { "maximo", true, &maximo, NULL },
+        { "etapa", true, &n.etapa, NULL },
+        { "texto", true, &n.texto, NULL },
+        { "nombre", true, &n.nombre, NULL },
+        { "convenio", true, &n.convenio, NULL },
+        { "entidad", true, &n.entidad, NULL },
+        { "maximo", true, &maximo, NULL },
+        { "meta", true, &n.meta_nombre, NULL },
+        { "idioma", true, &n.meta_idioma, NULL },
         { NULL, false, NULL, NULL },
     };
     struct db_campana_creada c;
@@ -135,6 +141,9 @@ campana_crear(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char
     if (crm_cmd_texto(entry, "texto", n.texto, 4096) != 0 ||
         (n.nombre != NULL && crm_cmd_texto(entry, "nombre", n.nombre, 120) != 0))
         return 2;
+    if (n.meta_idioma != NULL && n.meta_nombre == NULL)
+        return cmd_usage(entry,
+                         "«--idioma» es el de la plantilla aprobada en Meta: va con «--meta»");
     if (maximo != NULL && !cmd_parse_long(maximo, 1, 5000, &m))
         return cmd_usage(entry, "«--maximo» debe ser un número entre 1 y 5000 (se dio «%s»)",
                          maximo);

@@ -7,7 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/wa_link.h"
-#include "cmd/wa_web.h"
+#include "cmd/wa_sender.h"
 #include "core/config.h"
 #include "rt/sender.h"
 #include "ui/app.h"
@@ -25,7 +25,7 @@ cmd_ui_exec(struct cmd_ctx *ctx)
         return cmd_usage(cmd_find("ui"), "«ui» no lleva argumentos");
     if (ctx->json)
         return cmd_usage(cmd_find("ui"), "--json no aplica al cliente de terminal");
-    wa_web_sender_factory(ctx->cfg, &web); /* this session's sender, for transport = web */
+    wa_sender_factory(ctx->cfg, &web);     /* this session's sender, for transport = web */
     wa_link_factory(ctx->cfg, &link);      /* the WhatsApp pane's linking, over web too */
     if (app_run(ctx->cfg, ctx->as_login, &web, &link, &e) != RC_OK)
         return cmd_fail("%s", e.msg);

@@ -355,6 +355,15 @@ cmd_wa_exec(struct cmd_ctx *ctx)
         return cmd_wa_revisar(ctx);
     if (strcmp(ctx->argv[0], "enviar") == 0)
         return cmd_wa_enviar(ctx);
+    if (strcmp(ctx->argv[0], "webhook") == 0)
+        return cmd_wa_webhook(ctx);
+    if (strcmp(ctx->argv[0], "cloud") == 0) {
+        struct cmd_ctx sub = *ctx;
+
+        sub.argc--;
+        sub.argv++;
+        return cmd_wa_cloud(&sub);
+    }
     if ((rc = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 0, &npos)) != 0)
         return rc;
     if (strcmp(ctx->argv[0], "link") == 0) {

@@ -1,6 +1,7 @@
 /*
  * cmd_wa_int — what `embudo wa`'s files share: one run's state (cmd_wa.c: link, conectar;
- * cmd_wa_msg.c: enviar, revisar) and the helpers that open the account and its key file.
+ * cmd_wa_msg.c: enviar, revisar), the helpers that open the account and its key file, and the
+ * Cloud API's subcommands (cmd_wa_cloud.c, cmd_wa_webhook.c).
  * Main thread. Not a public header.
  */
 #ifndef CMD_CMD_WA_INT_H
@@ -52,5 +53,11 @@ void wa_run_close(struct wa_run *r);
  * (cmd_wa_msg.c); ctx->argv[0] is the subcommand. Exit status. */
 int cmd_wa_revisar(struct cmd_ctx *ctx);
 int cmd_wa_enviar(struct cmd_ctx *ctx);
+
+/* `embudo wa cloud …` (cmd_wa_cloud.c; ctx->argv[0] is the verb after "cloud") and `embudo
+ * wa webhook [--escuchar HOST:PUERTO]` (cmd_wa_webhook.c; ctx->argv[0] is "webhook"), the
+ * Cloud API's accounts and receiver (docs/wa-cloud.md). Exit status. */
+int cmd_wa_cloud(struct cmd_ctx *ctx);
+int cmd_wa_webhook(struct cmd_ctx *ctx);
 
 #endif

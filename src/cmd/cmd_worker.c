@@ -1,12 +1,15 @@
 /*
- * cmd_worker — `embudo worker [--once] [--sin-envio]`: the timer sweep, the suppression of
- * personal data whose block has ended (sql/080: the law's deadline is kept without anyone
- * remembering it) and the WhatsApp senders, headless. --sin-envio: sweep and suppressions
- * only; no account is listed and no sender starts (the central worker of a server where every
- * promoter sends with a worker of their own, below).
+ * cmd_worker — `embudo worker [--once] [--sin-envio | --solo-cloud]`: the timer sweep, the
+ * suppression of personal data whose block has ended (sql/080: the law's deadline is kept
+ * without anyone remembering it) and the WhatsApp senders, headless. --sin-envio: sweep and
+ * suppressions only; no account is listed and no sender starts (the central worker of a server
+ * where every promoter sends with a worker of their own, below). --solo-cloud: the same, plus
+ * the senders of the CLOUD accounts (Meta's Cloud API: the lender's numbers, sent by the
+ * service account with the token file; docs/wa-cloud.md), never a WEB one.
  *
- * Senders use the configured transport (wa.transport / EMBUDO_TRANSPORT): sim, or web
- * (src/cmd/wa_web: the account's sealed credentials and Signal state, the native client).
+ * Senders use the configured transport (wa.transport / EMBUDO_TRANSPORT): sim, or web — the real
+ * networks, per account (src/cmd/wa_sender): the native client for a WEB account (src/cmd/wa_web:
+ * its sealed credentials and Signal state), Meta's Cloud API for a CLOUD one (src/cmd/wa_cloud).
  *
  * One libuv loop on the main thread. The sweep (rt/sweep.h), the suppressions
  * (api.arco_suprimir) and the list of accounts with server-side sending
@@ -41,7 +44,10 @@
  * account is linked again (its JID changes) or the process restarts: retrying every round
  * would take the account's lock and fail again.
  *
- * Every account opens with the one key file, so over web the worker looks at it before starting
+ * A CLOUD account (docs/wa-cloud.md) has no sealed credentials: its sender reads Meta's token
+ * from wa.cloud_token_archivo and starts whatever the key file's state.
+ *
+ * Every WEB account opens with the one key file, so over web the worker looks at it before starting
  * senders: lstat() each round, and opens it only when that changed since the last look
  * (core/keywatch). Missing or unusable, it is said once on stderr with the fix and no sender
  * starts (no lock taken, nothing connects); unchanged, the next rounds say and start nothing;
@@ -67,7 +73,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
-#include "cmd/wa_web.h"
+#include "cmd/wa_sender.h"
 #include "core/config.h"
 #include "core/keywatch.h"
 #include "crypto/seal.h"
@@ -75,6 +81,7 @@
 #include "db/db_arco.h"
 #include "db/db_sender.h"
 #include "db/db_sesion.h"
+#include "db/db_wa_cloud.h"
 #include "rt/sender.h"
 #include "rt/sweep.h"
 #include "rt/worker.h"
@@ -89,6 +96,7 @@ struct wk_sender {
     bool parked;      /* stopped by the reconnect policy: the user decides */
     bool started;     /* SENDER_EV_STARTED seen since the last start */
     bool sellada;     /* its credentials are sealed with another key: waits for a new link */
+    bool cloud;       /* sends through Meta's Cloud API: needs no key file (docs/wa-cloud.md) */
     char login[64];   /* the account's login and JID as of the last round ("" = unknown) */
     char jid[64];
     char jid_sellada[64]; /* the JID when sellada was set */
@@ -102,9 +110,9 @@ struct wk {
     uv_signal_t sigint, sigterm;
     struct worker *jobs;
     struct sender_options opt;
-    struct sender_factory web; /* transport = web: src/cmd/wa_web */
+    struct sender_factory web; /* transport = web: src/cmd/wa_sender */
     const char *login;         /* the session's login (NULL = configured) */
-    bool once, sin_envio, stopping;
+    bool once, sin_envio, solo_cloud, stopping;
     bool sin_arco; /* the session may not suppress (EB101): said once, not tried again */
     bool por_web;  /* senders open credentials with wa.key_file (transport web) */
     struct keywatch llave; /* that file as last checked: checked again only when it changes */
@@ -126,6 +134,7 @@ struct wk_job {
     size_t nsup;
     int *ids;
     struct db_sender_cuenta *cu; /* per id; usuario_id 0 when it could not be read */
+    bool *cloud;                 /* per id: a CLOUD account */
     size_t n;
     bool vetado; /* this connection's session may not run the worker: nothing ran */
     struct err e, ae, le, ve;
@@ -185,14 +194,19 @@ wk_job_run(struct job *job, void *state)
     j->rc = sweep_run(st->db, j->w->proceso, NULL, &j->run, &j->e);
     j->arc = j->arco ? db_arco_suprimir(st->db, NULL, &j->sup, &j->nsup, &j->ae) : RC_OK;
     j->lrc = j->envio ? db_sender_cuentas_servidor(st->db, &j->ids, &j->n, &j->le) : RC_OK;
-    if (j->lrc == RC_OK && j->n > 0)
+    if (j->lrc == RC_OK && j->n > 0) {
         j->cu = xcalloc(j->n, sizeof *j->cu);
+        j->cloud = xcalloc(j->n, sizeof *j->cloud);
+    }
     for (size_t i = 0; j->lrc == RC_OK && i < j->n; i++) {
+        char numero_id[DB_WA_CLOUD_NUMERO_MAX + 1];
         struct err ce = { 0 };
 
         /* The login names the fix in messages; the JID tells a new link. */
         if (db_sender_cuenta(st->db, j->ids[i], &j->cu[i], &ce) != RC_OK)
             memset(&j->cu[i], 0, sizeof j->cu[i]);
+        else if (db_wa_cloud_remitente(st->db, j->ids[i], &j->cloud[i], numero_id, &ce) != RC_OK)
+            j->cloud[i] = false;
     }
     if ((j->rc == RC_DB && strcmp(j->e.code, "08006") == 0) ||
         (j->arc == RC_DB && strcmp(j->ae.code, "08006") == 0) ||
@@ -381,10 +395,11 @@ wk_arco_done(struct wk *w, const struct wk_job *j)
 /* Loop thread: what this round read about a listed account. A sealed one whose JID changed was
  * linked again (with the key of whoever linked it): it is tried again. */
 static void
-wk_cuenta_leida(struct wk_sender *v, const struct db_sender_cuenta *cu)
+wk_cuenta_leida(struct wk_sender *v, const struct db_sender_cuenta *cu, bool cloud)
 {
     if (cu->usuario_id == 0)
         return;
+    v->cloud = cloud;
     snprintf(v->login, sizeof v->login, "%s", cu->login);
     snprintf(v->jid, sizeof v->jid, "%s", cu->jid);
     if (v->sellada && strcmp(v->jid, v->jid_sellada) != 0) {
@@ -479,23 +494,26 @@ wk_por_arrancar(const struct wk_sender *v)
 }
 
 /* Loop thread: a sender for every account this round listed that is not running and waits
- * for nothing; over web, only once the key file is usable (wk_llave). */
+ * for nothing; over web, a WEB account's only once the key file is usable (wk_llave). A
+ * CLOUD account needs no key file: its token is read by its own sender (src/cmd/wa_cloud). */
 static void
 wk_arrancar(struct wk *w, const struct wk_job *j)
 {
     char quienes[256] = "", uno[64] = "LOGIN";
     size_t n = 0, k = 0;
+    bool llave;
 
-    for (size_t i = 0; i < j->n; i++)
-        n += wk_por_arrancar(wk_entry(w, j->ids[i]));
-    if (n == 0)
-        return;
+    for (size_t i = 0; i < j->n; i++) {
+        const struct wk_sender *v = wk_entry(w, j->ids[i]);
+
+        n += wk_por_arrancar(v) && !v->cloud && !w->solo_cloud;
+    }
     for (size_t i = 0; i < j->n; i++) {
         const struct wk_sender *v = wk_entry(w, j->ids[i]);
         size_t len = strlen(quienes);
         char cuenta[64];
 
-        if (!wk_por_arrancar(v))
+        if (!wk_por_arrancar(v) || v->cloud || w->solo_cloud)
             continue;
         if (v->login[0] != '\0')
             snprintf(cuenta, sizeof cuenta, "%s", v->login);
@@ -510,15 +528,13 @@ wk_arrancar(struct wk *w, const struct wk_job *j)
         if (n == 1 && v->login[0] != '\0')
             snprintf(uno, sizeof uno, "%s", v->login);
     }
-    if (w->por_web && !wk_llave(w, quienes, uno)) {
-        if (w->once)
-            w->status = 1; /* what was due did not leave */
-        return;
-    }
+    llave = n == 0 || !w->por_web || wk_llave(w, quienes, uno);
+    if (!llave && w->once)
+        w->status = 1; /* what was due did not leave */
     for (size_t i = 0; i < j->n; i++) {
         struct wk_sender *v = wk_entry(w, j->ids[i]);
 
-        if (wk_por_arrancar(v))
+        if (wk_por_arrancar(v) && (v->cloud || (llave && !w->solo_cloud)))
             wk_start_sender(w, v);
     }
 }
@@ -551,13 +567,14 @@ wk_job_done(struct job *job)
     if (job->ran && (j->rc != RC_OK || j->lrc != RC_OK) && w->once)
         w->status = 1;
     for (size_t i = 0; job->ran && !w->stopping && i < j->n; i++)
-        wk_cuenta_leida(wk_entry(w, j->ids[i]), &j->cu[i]);
+        wk_cuenta_leida(wk_entry(w, j->ids[i]), &j->cu[i], j->cloud[i]);
     if (job->ran && !w->stopping)
         wk_arrancar(w, j);
     fflush(stdout);
     free(j->sup);
     free(j->ids);
     free(j->cu);
+    free(j->cloud);
     free(j);
     wk_maybe_finish(w);
 }
@@ -619,6 +636,7 @@ wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
 {
     const struct cmd_opt opts[] = { { "once", false, NULL, &w->once },
                                     { "sin-envio", false, NULL, &w->sin_envio },
+                                    { "solo-cloud", false, NULL, &w->solo_cloud },
                                     { NULL, false, NULL, NULL } };
     struct err e = { 0 };
     char host[64] = "";
@@ -626,13 +644,20 @@ wk_prepare(struct wk *w, struct cmd_ctx *ctx, const struct cmd_entry *entry)
 
     if ((status = cmd_parse(entry, ctx->argc, ctx->argv, opts, NULL, 0, NULL)) != 0)
         return status;
+    if (w->sin_envio && w->solo_cloud)
+        return cmd_usage(entry, "«--sin-envio» y «--solo-cloud» se excluyen: elija uno");
+    if (w->solo_cloud) {
+        printf(
+            "envío de campañas: solo las cuentas de la API oficial de WhatsApp (--solo-cloud)\n");
+        fflush(stdout);
+    }
     if (w->sin_envio) { /* no sender: the transport settings do not matter here */
         printf("envío de campañas: desactivado en este worker (--sin-envio)\n");
         fflush(stdout);
     } else {
         if (sender_options_load(&w->opt, ctx->cfg, environ, &e) != RC_OK)
             return cmd_usage(entry, "%s", e.msg);
-        wa_web_sender_factory(ctx->cfg, &w->web);
+        wa_sender_factory(ctx->cfg, &w->web);
         w->opt.web = &w->web;
         w->por_web = w->opt.transport == SENDER_TRANSPORT_WEB;
         keywatch_init(&w->llave);

@@ -5,12 +5,10 @@
 #include <string.h>
 
 #include "cmd/wa_contactos.h"
-#include "core/config.h"
 #include "core/transport.h"
 #include "crypto/seal.h"
 #include "db/db_sender.h"
 #include "db/db_signal.h"
-#include "rt/sender.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 #include "wa/creds.h"
@@ -163,55 +161,4 @@ wa_web_free(struct wa_web *w)
     wasig_free(w->sig);
     wa_creds_free(w->creds);
     free(w);
-}
-
-/* ---- the senders' factory ---------------------------------------------------------------- */
-
-/* One sender thread's: the key file it opened and the account's transport. */
-struct wa_web_sender {
-    struct seal_key *key;
-    struct wa_web *w;
-};
-
-static void
-sender_release(const void *ctx, void *state)
-{
-    struct wa_web_sender *s = state;
-
-    (void)ctx;
-    if (s == NULL)
-        return;
-    wa_web_free(s->w);
-    seal_key_close(s->key);
-    free(s);
-}
-
-static struct transport *
-sender_make(const void *ctx, uv_loop_t *loop, const struct sendcore_transport_req *req,
-            void **state, struct err *e)
-{
-    const struct config *cfg = ctx;
-    struct wa_web_sender *s = xcalloc(1, sizeof *s);
-    struct wa_web_params p = {
-        .url = cfg->wa_url.value, .db = req->db, .cuenta = req->cuenta, .signal = true
-    };
-
-    if ((s->key = seal_key_open(cfg->wa_key_file.value, false, e)) != NULL) {
-        p.key = s->key;
-        s->w = wa_web_new(loop, &p, req->clock, req->ev, e);
-    }
-    if (s->w == NULL) {
-        sender_release(ctx, s);
-        return NULL;
-    }
-    *state = s;
-    return wa_web_transport(s->w);
-}
-
-void
-wa_web_sender_factory(const struct config *cfg, struct sender_factory *out)
-{
-    out->make = sender_make;
-    out->release = sender_release;
-    out->ctx = cfg;
 }

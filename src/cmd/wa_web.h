@@ -6,9 +6,8 @@
  * carries the push name the credentials hold (msgsend's default).
  *
  * The one place that assembles it: `embudo wa revisar|enviar` (cmd_wa_msg.c) call
- * wa_web_new directly; every campaign sender gets it through wa_web_sender_factory(),
- * which the composition roots (`embudo worker`, the TUI via cmd_ui) put in
- * sender_options.web, so src/rt never sees the WhatsApp client.
+ * wa_web_new directly; every campaign sender of a WEB account gets it through
+ * src/cmd/wa_sender's factory, so src/rt never sees the WhatsApp client.
  *
  * The thread that owns the loop and the struct db. Lifetime: wa_web_new → events … →
  * transport_free(wa_web_transport(w)) (stops: no more events) → the loop runs dry →
@@ -21,11 +20,9 @@
 
 #include <uv.h>
 
-struct config;
 struct db;
 struct err;
 struct seal_key;
-struct sender_factory;
 struct transport;
 struct transport_clock;
 struct transport_events;
@@ -59,10 +56,5 @@ const struct wa_creds *wa_web_creds(const struct wa_web *w);
 /* Releases the transport, the Signal state and the credentials once the loop ran dry after
  * transport_free. NULL-safe. */
 void wa_web_free(struct wa_web *w);
-
-/* Fills out with the sender factory for transport = web over cfg (borrowed: it must outlive
- * every sender): each sender thread opens the key file (wa.key_file; never creates it) and
- * builds its account's transport on its own loop. */
-void wa_web_sender_factory(const struct config *cfg, struct sender_factory *out);
 
 #endif

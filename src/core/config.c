@@ -44,6 +44,26 @@ check_transport(const char *v)
 }
 
 static bool
+check_http_url(const char *v)
+{
+    return strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0;
+}
+
+/* "HOST:PUERTO" with a port 1…65535 (an IPv6 host in brackets: "[::1]:8089"). */
+static bool
+check_host_port(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    char *end;
+    long port;
+
+    if (colon == NULL || colon == v)
+        return false;
+    port = strtol(colon + 1, &end, 10);
+    return colon[1] != '\0' && *end == '\0' && port >= 1 && port <= 65535;
+}
+
+static bool
 check_tema(const char *v)
 {
     return strcmp(v, "dark") == 0 || strcmp(v, "light") == 0 ||
@@ -109,6 +129,11 @@ static const struct config_key config_keys[] = {
     KEY("wa", "transport", transport, check_transport, "sim o web"),
     KEY("wa", "key_file", wa_key_file, check_abs_path, "una ruta absoluta"),
     KEY("wa", "url", wa_url, check_any, "una URL"),
+    KEY("wa", "cloud_url", cloud_url, check_http_url, "una URL https://"),
+    KEY("wa", "cloud_token_archivo", cloud_token, check_abs_path, "una ruta absoluta"),
+    KEY("wa", "cloud_secreto_archivo", cloud_secreto, check_abs_path, "una ruta absoluta"),
+    KEY("wa", "cloud_verificacion", cloud_verif, check_any, "el token de verificación"),
+    KEY("wa", "webhook_escuchar", webhook, check_host_port, "HOST:PUERTO"),
     KEY("ui", "tema", tema, check_tema, "dark, light, high-contrast o mono"),
     KEY("ui", "barrido", barrido, check_si_no, "sí o no"),
     KEY("ui", "raton", raton, check_si_no, "sí o no"),
@@ -381,6 +406,12 @@ set_defaults(struct config *cfg, char *const *env)
     value_set(&cfg->transport, "sim", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->wa_key_file, "", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->wa_url, "wss://web.whatsapp.com/ws/chat", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->cloud_url, "https://graph.facebook.com/v21.0", CONFIG_DEFAULT,
+              "predeterminado");
+    value_set(&cfg->cloud_token, "", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->cloud_secreto, "", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->cloud_verif, "", CONFIG_DEFAULT, "predeterminado");
+    value_set(&cfg->webhook, "127.0.0.1:8089", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->tema, "dark", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->barrido, "sí", CONFIG_DEFAULT, "predeterminado");
     value_set(&cfg->raton, "sí", CONFIG_DEFAULT, "predeterminado");
@@ -404,6 +435,7 @@ apply_env(struct config *cfg, char *const *env, struct err *e)
         { "EMBUDO_TRANSPORT", "wa", "transport" },
         { "EMBUDO_WA_URL", "wa", "url" },
         { "EMBUDO_WA_KEY_FILE", "wa", "key_file" },
+        { "EMBUDO_WA_CLOUD_URL", "wa", "cloud_url" },
         { "EMBUDO_ZONA", "negocio", "zona" },
         { "EMBUDO_TEMA", "ui", "tema" },
         { "EMBUDO_BARRIDO", "ui", "barrido" },

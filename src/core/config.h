@@ -38,6 +38,11 @@ struct config {
     struct config_value transport;    /* sim | web */
     struct config_value wa_key_file;  /* default $EMBUDO_HOME/wa.key */
     struct config_value wa_url;       /* WhatsApp Web endpoint */
+    struct config_value cloud_url;    /* [wa] Cloud API (Graph) base URL */
+    struct config_value cloud_token;  /* [wa] cloud_token_archivo: file with Meta's token */
+    struct config_value cloud_secreto; /* [wa] cloud_secreto_archivo: file with the app secret */
+    struct config_value cloud_verif;   /* [wa] cloud_verificacion: the webhook's verify token */
+    struct config_value webhook;       /* [wa] webhook_escuchar: HOST:PUERTO of `wa webhook` */
     struct config_value tema;         /* theme name: dark | light | high-contrast | mono */
     struct config_value barrido;      /* [ui] sí | no: the client runs the timer sweep */
     struct config_value raton;        /* [ui] sí | no: clicks and the wheel reach the client */

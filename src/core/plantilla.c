@@ -446,6 +446,32 @@ plantilla_usa(const struct plantilla *p, enum plantilla_var var)
     return seq_uses(&p->root, var);
 }
 
+static void
+seq_orden(const struct seq *q, enum plantilla_var out[PLANTILLA_NVARS], size_t *n)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->v[i].kind == NODE_VAR) {
+            size_t k = 0;
+
+            while (k < *n && out[k] != q->v[i].var)
+                k++;
+            if (k == *n)
+                out[(*n)++] = q->v[i].var;
+        }
+        for (size_t k = 0; k < q->v[i].nalts; k++)
+            seq_orden(&q->v[i].alts[k], out, n);
+    }
+}
+
+size_t
+plantilla_orden(const struct plantilla *p, enum plantilla_var out[PLANTILLA_NVARS])
+{
+    size_t n = 0;
+
+    seq_orden(&p->root, out, &n);
+    return n;
+}
+
 const char *
 plantilla_var_name(enum plantilla_var var)
 {

@@ -75,6 +75,13 @@ uint64_t plantilla_variantes(const struct plantilla *p);
 /* Whether any option path uses variable var (the wizard checks those values exist). */
 bool plantilla_usa(const struct plantilla *p, enum plantilla_var var);
 
+/*
+ * The variables the template uses, each once, in order of first appearance (options of a
+ * group in order): the body parameters {{1}}…{{n}} of its twin approved in Meta
+ * (docs/wa-cloud.md). Returns n.
+ */
+size_t plantilla_orden(const struct plantilla *p, enum plantilla_var out[PLANTILLA_NVARS]);
+
 /* "nombre" for PLANTILLA_VAR_NOMBRE…; NULL when out of range. */
 const char *plantilla_var_name(enum plantilla_var var);
 

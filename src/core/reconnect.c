@@ -49,6 +49,11 @@ decide_stop(int code, enum reconnect_action action, struct reconnect_decision *o
     case TRANSPORT_CLOSE_LOCAL:
         snprintf(out->why, sizeof out->why, "desconectado a petición");
         break;
+    case TRANSPORT_CLOSE_CREDENTIALS:
+        snprintf(out->why, sizeof out->why,
+                 "Meta rechazó el token de acceso: el administrador debe renovarlo; no se "
+                 "reintenta");
+        break;
     default:
         snprintf(out->why, sizeof out->why,
                  "los códigos QR expiraron sin escanearse: pulse r para pedir uno nuevo");
@@ -71,6 +76,7 @@ reconnect_decide(int code, bool linking, unsigned attempt, struct rng *rng,
     case TRANSPORT_CLOSE_FORBIDDEN:
     case TRANSPORT_CLOSE_MD_MISMATCH:
     case TRANSPORT_CLOSE_REPLACED:
+    case TRANSPORT_CLOSE_CREDENTIALS:
         decide_stop(code, RECONNECT_ASK, out);
         return;
     case TRANSPORT_CLOSE_RESTART:

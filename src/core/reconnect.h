@@ -40,7 +40,8 @@ struct reconnect_decision {
  * backoff. Draws from rng only for RECONNECT_BACKOFF.
  *
  * The policy: network errors (0), 5xx, 408, 428 and any unknown code back off with
- * jitter; 515 reconnects now; 401 asks for a new link; 403, 411 and 440 stop and ask.
+ * jitter; 515 reconnects now; 401 asks for a new link; 403, 411, 440 and a refused token
+ * (TRANSPORT_CLOSE_CREDENTIALS) stop and ask.
  */
 void reconnect_decide(int code, bool linking, unsigned attempt, struct rng *rng,
                       struct reconnect_decision *out);

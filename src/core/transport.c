@@ -63,6 +63,8 @@ transport_presence(struct transport *t, const char *to, enum transport_presence 
     assert(t != NULL && t->ops != NULL);
     if (p != TRANSPORT_PRESENCE_AVAILABLE && (to == NULL || to[0] == '\0'))
         return err_set(e, RC_INVAL, "presencia «%s» sin destinatario", transport_presence_name(p));
+    if (t->ops->presence == NULL)
+        return RC_OK;
     return t->ops->presence(t, to, p, e);
 }
 
@@ -71,12 +73,21 @@ transport_check_numbers(struct transport *t, uint64_t request_id, const char *co
                         size_t n, struct err *e)
 {
     assert(t != NULL && t->ops != NULL);
+    if (t->ops->check_numbers == NULL)
+        return err_set(e, RC_INVAL, "este transporte no verifica números");
     if (n == 0 || numbers == NULL)
         return err_set(e, RC_INVAL, "consulta de números vacía");
     for (size_t i = 0; i < n; i++)
         if (numbers[i] == NULL || numbers[i][0] == '\0')
             return err_set(e, RC_INVAL, "número vacío en la posición %zu de la consulta", i + 1);
     return t->ops->check_numbers(t, request_id, numbers, n, e);
+}
+
+bool
+transport_can_check(const struct transport *t)
+{
+    assert(t != NULL && t->ops != NULL);
+    return t->ops->check_numbers != NULL;
 }
 
 void
@@ -101,6 +112,8 @@ transport_close_name(int code)
         return "error de red";
     case TRANSPORT_CLOSE_LOCAL:
         return "desconexión solicitada";
+    case TRANSPORT_CLOSE_CREDENTIALS:
+        return "el proveedor rechazó las credenciales";
     case TRANSPORT_CLOSE_LOGGED_OUT:
         return "sesión cerrada desde el teléfono";
     case TRANSPORT_CLOSE_FORBIDDEN:

@@ -4,14 +4,16 @@
  * A transport is a small vtable (connect, disconnect, link with a code, send text,
  * presence, check numbers) plus a callback struct through which it reports events (QR,
  * pairing code, open, close with a code, server ack, delivery/read receipt, incoming
- * text, number check results). Two implementations plug in: `sim` (core/transport_sim.h,
- * a deterministic simulated network) and `web` (src/wa, the native client). Neither is
+ * text, number check results). Three implementations plug in: `sim` (core/transport_sim.h,
+ * a deterministic simulated network), `web` (src/wa, the native client) and `cloud`
+ * (src/wa/cloud, Meta's Cloud API, which has no presence and no number check). None is
  * thread-safe: every call and every callback happens on the one thread that owns the
  * transport (the account's sender thread). Callbacks may call back into the transport.
  */
 #ifndef CORE_TRANSPORT_H
 #define CORE_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +28,7 @@ struct transport;
 enum transport_close_code {
     TRANSPORT_CLOSE_NETWORK = 0,       /* socket error or silence: no code from the server */
     TRANSPORT_CLOSE_LOCAL = 1,         /* we called disconnect */
+    TRANSPORT_CLOSE_CREDENTIALS = 2,   /* the provider refused our token (Cloud API): ask */
     TRANSPORT_CLOSE_LOGGED_OUT = 401,  /* the phone removed this device: link again */
     TRANSPORT_CLOSE_FORBIDDEN = 403,   /* the account is banned or restricted */
     TRANSPORT_CLOSE_TIMED_OUT = 408,   /* connection lost, every QR ref or the code expired */
@@ -78,6 +81,8 @@ struct transport_events {
     /* The server took (error 0) or refused (error != 0, a server code) message msg_id. */
     void (*ack)(void *ctx, const char *msg_id, int error, int64_t at_ms);
     void (*receipt)(void *ctx, const char *msg_id, enum transport_receipt kind, int64_t at_ms);
+    /* An ack may also come after a successful one, with error != 0: the network took the
+     * message, then could not deliver it (the Cloud API's "failed" status). */
     void (*incoming)(void *ctx, const char *from, const char *msg_id, const char *text,
                      int64_t at_ms);
     /* Answers check_numbers(request_id, ...), in the order asked. */
@@ -97,14 +102,16 @@ struct transport_clock {
 };
 
 struct transport_ops {
-    const char *name; /* "sim", "web" */
+    const char *name; /* "sim", "web", "cloud" */
     int (*connect)(struct transport *t, struct err *e);
     void (*disconnect)(struct transport *t);
     /* May be NULL: the transport cannot link with a code. */
     int (*link_code)(struct transport *t, const char *phone, struct err *e);
     int (*send_text)(struct transport *t, const char *to, const char *msg_id, const char *text,
                      struct err *e);
+    /* May be NULL: the network has no typing presence (transport_presence is then RC_OK). */
     int (*presence)(struct transport *t, const char *to, enum transport_presence p, struct err *e);
+    /* May be NULL: the network cannot tell whether a number has WhatsApp. */
     int (*check_numbers)(struct transport *t, uint64_t request_id, const char *const *numbers,
                          size_t n, struct err *e);
     void (*free)(struct transport *t);
@@ -148,15 +155,20 @@ int transport_link_code(struct transport *t, const char *phone, struct err *e)
 int transport_send_text(struct transport *t, const char *to, const char *msg_id, const char *text,
                         struct err *e) __attribute__((warn_unused_result));
 
-/* Sets presence. RC_OK, RC_CLOSED or RC_NET; callers may ignore failures (typing is
- * cosmetic). */
+/* Sets presence. RC_OK (also when the network has none), RC_CLOSED or RC_NET; callers may
+ * ignore failures (typing is cosmetic). */
 int transport_presence(struct transport *t, const char *to, enum transport_presence p,
                        struct err *e) __attribute__((warn_unused_result));
 
 /* Asks whether numbers are on WhatsApp; one numbers event answers all of them. RC_OK,
- * RC_CLOSED or RC_INVAL (n == 0). The numbers are copied. */
+ * RC_CLOSED or RC_INVAL (n == 0, or a transport that cannot check: transport_can_check).
+ * The numbers are copied. */
 int transport_check_numbers(struct transport *t, uint64_t request_id, const char *const *numbers,
                             size_t n, struct err *e) __attribute__((warn_unused_result));
+
+/* Whether transport_check_numbers can work on t (the Cloud API cannot: a number without
+ * WhatsApp fails later, as an undelivered message). */
+bool transport_can_check(const struct transport *t);
 
 /* Releases the transport without emitting events. NULL-safe. */
 void transport_free(struct transport *t);

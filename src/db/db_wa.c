@@ -8,6 +8,7 @@
 
 #include "core/plantilla.h"
 #include "db/db_internal.h"
+#include "db/db_wa_cloud.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -164,10 +165,11 @@ db_wa_desvincular(struct db *db, struct err *e)
 /* ---- campaigns: creation ---------------------------------------------------------------- */
 
 /* Renders every recipient row of api.campana_destinatarios into the two array literals of
- * api.campana_textos. A render that lacks a value gives NULL (→ OMITIDO FALTA_DATO). */
+ * api.campana_textos. A render that lacks a value gives NULL (→ OMITIDO FALTA_DATO); ok[i]
+ * says whether row i rendered. */
 static void
 render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, struct strbuf *ids,
-           struct strbuf *textos)
+           struct strbuf *textos, bool *ok)
 {
     strbuf_addch(ids, '{');
     strbuf_addch(textos, '{');
@@ -180,6 +182,7 @@ render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, st
         for (int k = 0; k < PLANTILLA_NVARS; k++)
             v.v[k] = PQgetisnull(res, i, 3 + k) ? NULL : PQgetvalue(res, i, 3 + k);
         txt = plantilla_render(tpl, &v, plantilla_seed((uint64_t)campana, (uint64_t)mid), &re);
+        ok[i] = txt != NULL;
         strbuf_addf(ids, "%s%" PRId64, i ? "," : "", mid);
         if (i)
             strbuf_addch(textos, ',');
@@ -190,9 +193,44 @@ render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, st
     strbuf_addch(textos, '}');
 }
 
-/* Step 2 of the creation, inside its transaction: values → texts → api.campana_textos. */
+/*
+ * For a campaign whose template has a twin approved in Meta: each rendered message's values of
+ * the template's variables, in order of first appearance ({{1}}…{{n}}), → api.campana_meta.
+ * The rows that did not render are OMITIDO by now and get none.
+ */
 static int
-crear_textos(struct db *db, int64_t id, const char *texto, struct err *e)
+crear_meta(struct db *db, int64_t id, const struct db_campana_nueva *n, const struct plantilla *tpl,
+           const PGresult *res, const bool *ok, struct err *e)
+{
+    enum plantilla_var orden[PLANTILLA_NVARS];
+    size_t nvars = plantilla_orden(tpl, orden), nm = 0;
+    int rows = PQntuples(res);
+    int64_t *mensajes = xcalloc((size_t)rows + 1, sizeof *mensajes);
+    const char **vals = xcalloc((size_t)rows * nvars + 1, sizeof *vals);
+    const char *const **params = xcalloc((size_t)rows + 1, sizeof *params);
+    int rc;
+
+    for (int i = 0; i < rows; i++) {
+        if (!ok[i])
+            continue;
+        mensajes[nm] = db_col_i64(res, i, 0);
+        for (size_t k = 0; k < nvars; k++)
+            vals[nm * nvars + k] = PQgetvalue(res, i, 3 + (int)orden[k]);
+        params[nm] = vals + nm * nvars;
+        nm++;
+    }
+    rc = db_campana_meta(db, id, n->meta_nombre, n->meta_idioma != NULL ? n->meta_idioma : "es_MX",
+                         mensajes, params, nm, nvars, e);
+    free(mensajes);
+    free(vals);
+    free(params);
+    return rc;
+}
+
+/* Step 2 of the creation, inside its transaction: values → texts → api.campana_textos (and
+ * api.campana_meta when the template has a twin in Meta). */
+static int
+crear_textos(struct db *db, int64_t id, const struct db_campana_nueva *nueva, struct err *e)
 {
     static const char sql_dest[] =
         "SELECT mensaje_id, oportunidad_id, telefono, nombre, apellido, nombre_completo,"
@@ -200,6 +238,7 @@ crear_textos(struct db *db, int64_t id, const char *texto, struct err *e)
     struct plantilla *tpl = NULL;
     struct strbuf ids, textos;
     PGresult *res = NULL;
+    bool *ok = NULL;
     struct num n;
     const char *p[3] = { num_i64(&n, id), NULL, NULL };
     char buf[16];
@@ -207,18 +246,22 @@ crear_textos(struct db *db, int64_t id, const char *texto, struct err *e)
 
     strbuf_init(&ids);
     strbuf_init(&textos);
-    if ((tpl = plantilla_parse(texto, NULL, e)) == NULL) {
+    if ((tpl = plantilla_parse(nueva->texto, NULL, e)) == NULL) {
         rc = RC_INVAL;
         goto out;
     }
     if ((rc = db_query_rows(db, sql_dest, 1, p, &res, e)) != RC_OK)
         goto out;
-    render_all(tpl, id, res, &ids, &textos);
+    ok = xcalloc((size_t)PQntuples(res) + 1, sizeof *ok);
+    render_all(tpl, id, res, &ids, &textos, ok);
     p[1] = ids.buf;
     p[2] = textos.buf;
     rc = wa_text(db, "SELECT api.campana_textos($1, $2::bigint[], $3::text[])", 3, p, buf,
                  sizeof buf, e);
+    if (rc == RC_OK && nueva->meta_nombre != NULL)
+        rc = crear_meta(db, id, nueva, tpl, res, ok, e);
 out:
+    free(ok);
     PQclear(res);
     plantilla_free(tpl);
     strbuf_fini(&ids);
@@ -263,7 +306,7 @@ db_campana_crear(struct db *db, const struct db_campana_nueva *n, struct db_camp
     if ((rc = db_exec(db, "BEGIN", e)) != RC_OK)
         return rc;
     if ((rc = crear_reservar(db, n, out, e)) != RC_OK ||
-        (rc = crear_textos(db, out->id, n->texto, e)) != RC_OK ||
+        (rc = crear_textos(db, out->id, n, e)) != RC_OK ||
         (rc = db_exec(db, "COMMIT", e)) != RC_OK) {
         (void)!db_exec(db, "ROLLBACK", &ignored);
         goto out;

@@ -66,6 +66,8 @@ struct db_campana_nueva {
     const char *convenio; /* NULL = any */
     const char *entidad;  /* NULL = any */
     int maximo;           /* recipients that get a message; 0 = no limit (5000) */
+    const char *meta_nombre; /* the template's twin approved in Meta; NULL = none */
+    const char *meta_idioma; /* its language; NULL = "es_MX" */
 };
 
 struct db_plan_dia {
@@ -101,9 +103,11 @@ struct db_campana_creada {
  * Creates a campaign in one transaction: api.campana_crear (audience, skipped, capacity
  * reserved per day with the account row locked), api.campana_destinatarios, each text
  * rendered here with plantilla_render(seed plantilla_seed(campaign, message)) — a render
- * missing a value marks that message OMITIDO FALTA_DATO —, api.campana_textos (→ LISTA).
+ * missing a value marks that message OMITIDO FALTA_DATO —, api.campana_textos (→ LISTA),
+ * and with n->meta_nombre api.campana_meta (each message's values of the template's variables
+ * in order of first appearance: the body parameters of its twin in Meta, docs/wa-cloud.md).
  * Then the plan and the skipped list. Fills out (db_campana_creada_fini it) on RC_OK.
- * EB330, EB340, EB350…EB354; RC_INVAL if the template does not parse in C.
+ * EB330, EB340, EB350…EB354, EB394; RC_INVAL if the template does not parse in C.
  */
 int db_campana_crear(struct db *db, const struct db_campana_nueva *n, struct db_campana_creada *out,
                      struct err *e) __attribute__((warn_unused_result));

@@ -62,6 +62,11 @@ int db_wa_cloud_remitente(struct db *db, int cuenta, bool *cloud,
                           char numero_id[DB_WA_CLOUD_NUMERO_MAX + 1], struct err *e)
     __attribute__((warn_unused_result));
 
+/* The sender connected: the number Meta reports (digits) and its quality rating (GREEN,
+ * YELLOW, RED, "" unknown), kept on the account for the panes. EB363. */
+int db_wa_cloud_conectada(struct db *db, int cuenta, const char *numero, const char *calidad,
+                          struct err *e) __attribute__((warn_unused_result));
+
 /* What Meta must render for message id: its campaign's approved template and the message's
  * parameter values. *found false for a message without one (a WEB campaign, a manual
  * message): send its text. EB360. */

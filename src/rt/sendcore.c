@@ -382,7 +382,8 @@ start_typing(struct sendcore *sc, int64_t now)
 }
 
 /* Asks the network whether the claimed message's number has WhatsApp (answer: on_numbers;
- * no answer in ack_timeout_ms or a refused check: send anyway, as before the cache). */
+ * no answer in ack_timeout_ms, a refused check or a network that cannot check: send anyway,
+ * as before the cache). */
 static void
 check_number(struct sendcore *sc, int64_t now)
 {
@@ -391,7 +392,8 @@ check_number(struct sendcore *sc, int64_t now)
     const char *nums[1] = { tel };
 
     recipient_of(&sc->cur, tel, sizeof tel);
-    if (transport_check_numbers(sc->t, (uint64_t)sc->cur.id, nums, 1, &e) != RC_OK) {
+    if (!transport_can_check(sc->t) ||
+        transport_check_numbers(sc->t, (uint64_t)sc->cur.id, nums, 1, &e) != RC_OK) {
         start_typing(sc, now);
         return;
     }

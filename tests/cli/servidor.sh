@@ -9,7 +9,7 @@
 # what the page promises: each account is its own PostgreSQL role (a promoter sees her own
 # opportunities, her supervisor the team's, another promoter none; `--as` is refused), a
 # promoter's psql cannot write the tables, an account without an embudo user and a user in
-# BAJA cannot get in, the terminal client opens as her and closes with q, both workers run (the central one with --sin-envio, a promoter's as
+# BAJA cannot get in, the terminal client opens as her and closes with q, both workers run (the central one with --solo-cloud, a promoter's as
 # herself), an auditor's worker is refused at once, and doctor is clean.
 # Usage: servidor.sh BUILD_DIR. Ends with "N passed, N failed"; exits 1 when anything failed.
 set -u
@@ -35,6 +35,7 @@ done
 check 'conffiles' /etc/embudo/embudo.conf "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $1, $6 }' | sort -k2)
 want="-rw-r--r-- ./etc/embudo/embudo.conf
+-rw-r--r-- ./lib/systemd/system/embudo-webhook.service
 -rw-r--r-- ./lib/systemd/system/embudo-worker.service
 -rw-r--r-- ./lib/systemd/system/embudo-worker@.service
 -rwxr-xr-x ./usr/bin/embudo
@@ -62,8 +63,8 @@ expect 0 '^embudo [0-9]+\.[0-9]+\.[0-9]+ ' -- "$ebin" --version
 check 'temas en DATADIR' 1 "$(grep -c -a -F /usr/share/embudo/themes "$ebin")"
 # The units: ExecStart names the installed binary, and systemd finds nothing to say (verify
 # needs the program to exist, so a copy points at the extracted one).
-for u in embudo-worker.service embudo-worker@.service; do
-    grep -q '^ExecStart=/usr/bin/embudo worker' "$tmp/deb/lib/systemd/system/$u"
+for u in embudo-worker.service embudo-worker@.service embudo-webhook.service; do
+    grep -q '^ExecStart=/usr/bin/embudo \(worker\|wa webhook$\)' "$tmp/deb/lib/systemd/system/$u"
     check "ExecStart de $u" 0 $?
     # A worker that exits 1 or 2 was refused (an auditor's account, a bad option): a restart
     # every RestartSec would only say it again.
@@ -75,7 +76,9 @@ sed "s|/usr/bin/embudo|$ebin|" "$tmp/deb/lib/systemd/system/embudo-worker.servic
     > "$tmp/units/embudo-worker.service"
 sed "s|/usr/bin/embudo|$ebin|" "$tmp/deb/lib/systemd/system/embudo-worker@.service" \
     > "$tmp/units/embudo-worker@root.service"
-for u in embudo-worker.service embudo-worker@root.service; do
+sed "s|/usr/bin/embudo|$ebin|" "$tmp/deb/lib/systemd/system/embudo-webhook.service" \
+    > "$tmp/units/embudo-webhook.service"
+for u in embudo-worker.service embudo-worker@root.service embudo-webhook.service; do
     check "systemd-analyze verify $u" '' "$(systemd-analyze verify "$tmp/units/$u" 2>&1)"
 done
 # The server's configuration parses and points at the local socket.
@@ -84,6 +87,7 @@ expect 3 'socket "/var/run/postgresql/' -- env -u DATABASE_URL "$ebin" --config 
 # ---- make install / uninstall ---------------------------------------------------------------
 mk install DESTDIR="$tmp/inst" >/dev/null
 check 'make install' "usr/local/bin/embudo
+usr/local/lib/systemd/system/embudo-webhook.service
 usr/local/lib/systemd/system/embudo-worker.service
 usr/local/lib/systemd/system/embudo-worker@.service
 usr/local/share/doc/embudo/README.md
@@ -94,7 +98,7 @@ usr/local/share/embudo/themes/dark.theme
 usr/local/share/embudo/themes/high-contrast.theme
 usr/local/share/embudo/themes/light.theme
 usr/local/share/embudo/themes/mono.theme" "$(cd "$tmp/inst" && find . -type f | sed 's|^\./||' | sort)"
-grep -q '^ExecStart=/usr/local/bin/embudo worker --sin-envio$' "$tmp/inst/usr/local/lib/systemd/system/embudo-worker.service"
+grep -q '^ExecStart=/usr/local/bin/embudo worker --solo-cloud$' "$tmp/inst/usr/local/lib/systemd/system/embudo-worker.service"
 check 'ExecStart con PREFIX=/usr/local' 0 $?
 mk uninstall DESTDIR="$tmp/inst" >/dev/null
 check 'make uninstall' '' "$(find "$tmp/inst" -type f)"
@@ -218,10 +222,11 @@ expect 1 'zzebotro.*no es un usuario de embudo' -- as zzebotro "$ebin" oportunid
 expect 0 'BAJA' -- as zzebadmin "$ebin" usuario estado zzebprom2 BAJA --motivo 'se fue'
 expect 1 'zzebprom2.*(baja|no puede entrar)' -- as zzebprom2 "$ebin" oportunidades
 
-# 5. the workers: the central one sweeps and sends nothing; a promoter's runs as herself; an
+# 5. the workers: the central one (as its unit runs it, --solo-cloud) sweeps and, with no account
+# on the Cloud API, sends nothing; a promoter's runs as herself; an
 # auditor's is refused at once with the account to use (exit 1, which the units do not restart),
 # not left failing a sweep every minute.
-expect 0 'barrido' -- as zzebsvc "$ebin" worker --once --sin-envio
+expect 0 'solo las cuentas de la API oficial' -- as zzebsvc "$ebin" worker --once --solo-cloud
 expect 0 'barrido' -- as zzebprom1 "$ebin" worker --once
 expect 1 '^embudo: un auditor no puede correr el worker: .*use la cuenta svc_embudo o un administrador$' -- \
     as zzebaud timeout 30 "$ebin" worker

@@ -148,6 +148,35 @@ test_nested_groups_and_variables_inside_options(void **st)
     assert_render("{|}x", 5, "x");
 }
 
+/* The body parameters of a template's twin in Meta: each variable once, in order of first
+ * appearance, options of a group included in their order. */
+static void
+test_orden_is_first_appearance(void **st)
+{
+    enum plantilla_var v[PLANTILLA_NVARS];
+    struct plantilla *p;
+
+    (void)st;
+    p = plantilla_parse("Hola {nombre}, su convenio {convenio}; {nombre}, atte. {promotor}", NULL,
+                        NULL);
+    assert_non_null(p);
+    assert_int_equal(plantilla_orden(p, v), 3);
+    assert_int_equal(v[0], PLANTILLA_VAR_NOMBRE);
+    assert_int_equal(v[1], PLANTILLA_VAR_CONVENIO);
+    assert_int_equal(v[2], PLANTILLA_VAR_PROMOTOR);
+    plantilla_free(p);
+    p = plantilla_parse("{Hola {entidad}|Buen día {nombre}} {{literal}} {entidad}", NULL, NULL);
+    assert_non_null(p);
+    assert_int_equal(plantilla_orden(p, v), 2);
+    assert_int_equal(v[0], PLANTILLA_VAR_ENTIDAD);
+    assert_int_equal(v[1], PLANTILLA_VAR_NOMBRE);
+    plantilla_free(p);
+    p = plantilla_parse("Sin variables", NULL, NULL);
+    assert_non_null(p);
+    assert_int_equal(plantilla_orden(p, v), 0);
+    plantilla_free(p);
+}
+
 static void
 test_missing_value_fails_only_when_the_chosen_text_needs_it(void **st)
 {
@@ -232,6 +261,7 @@ main(void)
         cmocka_unit_test(test_literal_braces_are_doubled),
         cmocka_unit_test(test_spintax_is_seeded_and_covers_every_option),
         cmocka_unit_test(test_nested_groups_and_variables_inside_options),
+        cmocka_unit_test(test_orden_is_first_appearance),
         cmocka_unit_test(test_missing_value_fails_only_when_the_chosen_text_needs_it),
         cmocka_unit_test(test_errors_name_line_and_column),
         cmocka_unit_test(test_variable_names_table),
