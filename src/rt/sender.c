@@ -75,12 +75,15 @@ env_get(char *const *env, const char *name)
     return NULL;
 }
 
-/* A test server on this machine (the fake WhatsApp server of tests/wa): no real number. */
+/* A test server on this machine (the fake WhatsApp server of tests/wa, the fake Graph API
+ * of tests/cloud): no real number. */
 static bool
 url_is_loopback(const char *url)
 {
-    static const char *const hosts[] = { "ws://127.0.0.1:", "ws://127.0.0.1/",
-                                         "ws://localhost:", "ws://localhost/", "ws://[::1]:" };
+    static const char *const hosts[] = {
+        "ws://127.0.0.1:", "ws://127.0.0.1/",   "ws://localhost:",   "ws://localhost/",
+        "ws://[::1]:",     "http://127.0.0.1:", "http://localhost:", "http://[::1]:"
+    };
 
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
         if (strncmp(url, hosts[i], strlen(hosts[i])) == 0)
@@ -103,12 +106,16 @@ sender_options_load(struct sender_options *o, const struct config *cfg, char *co
     if (ritmo != NULL && ritmo[0] != '\0' && pacing_preset_parse(ritmo, &preset, e) != RC_OK)
         return RC_INVAL;
     o->rapido = preset == PACING_PRESET_RAPIDO;
-    if (o->rapido && o->transport != SENDER_TRANSPORT_SIM && !url_is_loopback(cfg->wa_url.value))
+    /* web reaches both real networks: WhatsApp Web, and Meta's Cloud API when a token file is
+     * configured (without one no CLOUD account can send). Each must be a local fake. */
+    if (o->rapido && o->transport != SENDER_TRANSPORT_SIM &&
+        (!url_is_loopback(cfg->wa_url.value) ||
+         (cfg->cloud_token.value[0] != '\0' && !url_is_loopback(cfg->cloud_url.value))))
         return err_set(e, RC_INVAL,
-                       "EMBUDO_RITMO=rapido solo se acepta con transport = sim o un servidor de "
-                       "prueba local (ahora: %s, %.80s): es un ritmo de pruebas que haría "
+                       "EMBUDO_RITMO=rapido solo se acepta con transport = sim o servidores de "
+                       "prueba locales (ahora: %s, %.80s, %.80s): es un ritmo de pruebas que haría "
                        "bloquear un número real",
-                       cfg->transport.value, cfg->wa_url.value);
+                       cfg->transport.value, cfg->wa_url.value, cfg->cloud_url.value);
     o->autoscan = scan != NULL && strcmp(scan, "1") == 0;
     o->seed = (uint64_t)getpid();
     if (seed != NULL)

@@ -54,7 +54,8 @@ struct sender_options {
 /*
  * Reads cfg->transport and, from env (environ-style), EMBUDO_RITMO, EMBUDO_SIM_AUTOSCAN and
  * EMBUDO_SIM_SEED (web is left NULL). RC_INVAL (Spanish, for exit status 2) for an unknown
- * ritmo, or rapido with web to anything but a loopback test server (cfg->wa_url).
+ * ritmo, or rapido with web to anything but loopback test servers (cfg->wa_url, and
+ * cfg->cloud_url when a Cloud API token file is configured).
  */
 int sender_options_load(struct sender_options *o, const struct config *cfg, char *const *env,
                         struct err *e) __attribute__((warn_unused_result));
