@@ -94,7 +94,8 @@ enum graph_error_kind {
 };
 
 /* The kind of code (from a body, a webhook, or 0 when none) with the HTTP status (0 for a
- * webhook): e.g. 190 → TOKEN, 131031/368 → RESTRICTED, 130429/80007/131056/5xx → THROTTLED. */
+ * webhook): e.g. 190 → TOKEN, 131031/368 → RESTRICTED, 130429/80007/5xx → THROTTLED; 131056
+ * (too many messages to one client) is MESSAGE. The table is in docs/wa-cloud.md. */
 enum graph_error_kind graph_error_kind(int code, long http_status);
 
 /* One webhook event, as api.wa_cloud_tomar hands it over: a status object or a message
