@@ -2,13 +2,14 @@
 # Installs the Debian packages embudo needs to build, test and run — only the
 # missing ones, so a second run does nothing. As root directly; otherwise
 # through sudo. Called by `make deps` (and so by `make run` and `make check`).
+# curl: tests/cloud drives the fake Graph server and httpd with it.
 # systemd: tests/cli/servidor.sh checks the packaged units with `systemd-analyze verify`
 # (dpkg-shlibdeps and dpkg-deb for `make deb` come with build-essential's dpkg-dev).
 set -eu
 PKGS="build-essential pkg-config clang tmux postgresql postgresql-contrib
 libncursesw5-dev libpq-dev libuv1-dev libqrencode-dev libsodium-dev libcmocka-dev
 libssl-dev zlib1g-dev libwebsockets-dev libsignal-protocol-c-dev libprotobuf-c-dev
-protobuf-c-compiler libcurl4-openssl-dev libjansson-dev nodejs npm tzdata locales
+protobuf-c-compiler libcurl4-openssl-dev curl libjansson-dev nodejs npm tzdata locales
 systemd"
 
 missing=""
