@@ -33,7 +33,7 @@ struct db_sender_cuenta {
     char login[64];
     char estado[20]; /* SIN_VINCULAR, CONECTADA, DESCONECTADA… */
     char jid[64];    /* "" when never linked */
-    bool vinculada;  /* sealed credentials are stored */
+    bool vinculada;  /* sealed credentials are stored, or a CLOUD account (nothing to link) */
     bool envio_servidor;
     int limite_diario;
 };

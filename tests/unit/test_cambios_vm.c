@@ -74,6 +74,7 @@ test_fields_and_values_in_words(void **st)
     assert_string_equal(cambios_campo_nombre("estado"), "Estado");
     assert_string_equal(cambios_campo_nombre("cartera_max"), "Cartera máxima");
     assert_string_equal(cambios_campo_nombre("cupo_diario"), "Cupo diario");
+    assert_string_equal(cambios_campo_nombre("whatsapp"), "WhatsApp");
     assert_string_equal(cambios_campo_nombre("telefono"), "telefono"); /* unknown: as is */
     assert_string_equal(cambios_valor(buf, sizeof buf, "estado", "VACACIONES", false),
                         "Vacaciones");

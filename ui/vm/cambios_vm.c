@@ -54,6 +54,7 @@ static const char *const campos[][2] = {
     { "cupo_diario", "Cupo diario" },
     { "cartera_max", "Cartera máxima" },
     { "nombre", "Nombre" },
+    { "whatsapp", "WhatsApp" }, /* sql/100: WhatsApp Web or the official API */
 };
 
 const char *
