@@ -91,7 +91,7 @@ LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF c.proveedor = 'CLOUD' THEN
         RAISE EXCEPTION 'una cuenta de la API oficial de WhatsApp envía siempre desde el servidor'
-                        ' y no se vincula con QR'
+                        ' y no requiere vincularse con QR'
             USING ERRCODE = 'EB393';
     END IF;
     RETURN c;
@@ -445,7 +445,7 @@ BEGIN
        AND (x.usuario_id = yo.id OR (x.usuario_id IS NULL AND yo.rol = 'ADMIN'))
        FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'la plantilla % no existe o no es tuya',
+        RAISE EXCEPTION 'la plantilla % no existe o no es suya',
             coalesce(plantilla_meta.plantilla::text, '(vacía)') USING ERRCODE = 'EB342';
     END IF;
     IF nom IS NULL THEN
@@ -500,7 +500,7 @@ DECLARE
     malos int;
 BEGIN
     IF c.usuario_id <> yo.id THEN
-        RAISE EXCEPTION 'la campaña % no existe o no es tuya', campana USING ERRCODE = 'EB355';
+        RAISE EXCEPTION 'la campaña % no existe o no es suya', campana USING ERRCODE = 'EB355';
     END IF;
     IF c.estado <> 'BORRADOR' THEN
         RAISE EXCEPTION 'la campaña % ya tiene sus textos (%)', c.id, c.estado
@@ -594,7 +594,7 @@ DECLARE
     cum int[] := '{}';
 BEGIN
     IF o.usuario_id <> yo.id THEN
-        RAISE EXCEPTION 'la campaña % no existe o no es tuya', o.id USING ERRCODE = 'EB355';
+        RAISE EXCEPTION 'la campaña % no existe o no es suya', o.id USING ERRCODE = 'EB355';
     END IF;
     IF o.estado = 'BORRADOR' THEN
         RAISE EXCEPTION 'la campaña % aún no tiene sus textos', o.id USING ERRCODE = 'EB356';
@@ -1022,13 +1022,13 @@ DECLARE
 BEGIN
     SELECT * INTO m FROM crm.wa_mensajes x WHERE x.id = mensaje;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'el mensaje % no existe o no es tuyo', coalesce(mensaje::text, '(vacío)')
+        RAISE EXCEPTION 'el mensaje % no existe o no es suyo', coalesce(mensaje::text, '(vacío)')
             USING ERRCODE = 'EB360';
     END IF;
     BEGIN
         PERFORM crm.wa_remitente(m.usuario_id);
     EXCEPTION WHEN SQLSTATE 'EB363' THEN
-        RAISE EXCEPTION 'el mensaje % no existe o no es tuyo', mensaje USING ERRCODE = 'EB360';
+        RAISE EXCEPTION 'el mensaje % no existe o no es suyo', mensaje USING ERRCODE = 'EB360';
     END;
     RETURN QUERY
     SELECT k.meta_nombre, k.meta_idioma, m.parametros

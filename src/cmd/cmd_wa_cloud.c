@@ -41,9 +41,22 @@ numero_id_valido(const char *s)
     return n >= 1 && n <= DB_WA_CLOUD_NUMERO_MAX && strspn(s, "0123456789") == n;
 }
 
+/* "+5215511110000" for "5215511110000@s.whatsapp.net"; "—" before the first connection. */
+static const char *
+numero_de_jid(const char *jid, char *buf, size_t size)
+{
+    size_t n = strcspn(jid, "@:");
+
+    if (n == 0)
+        return "—";
+    snprintf(buf, size, "+%.*s", (int)n, jid);
+    return buf;
+}
+
 static void
 print_lista(const struct cmd_ctx *ctx, const struct db_wa_cloud_cuenta *c, size_t n)
 {
+    char numero[32];
     struct strbuf sb;
     struct json j;
 
@@ -65,7 +78,7 @@ print_lista(const struct cmd_ctx *ctx, const struct db_wa_cloud_cuenta *c, size_
             crm_cmd_col(&sb, c[i].nombre, 28);
             crm_cmd_col(&sb, c[i].numero_id, 18);
             crm_cmd_col(&sb, c[i].estado, 14);
-            crm_cmd_col(&sb, c[i].jid[0] != '\0' ? c[i].jid : "—", 16);
+            crm_cmd_col(&sb, numero_de_jid(c[i].jid, numero, sizeof numero), 16);
             strbuf_addf(&sb, "%d\n", c[i].pendientes);
         }
         fputs(sb.buf, stdout);

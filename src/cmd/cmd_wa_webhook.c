@@ -156,7 +156,8 @@ on_signal(uv_signal_t *s, int signum)
     uv_close((uv_handle_t *)&h->sigterm, NULL);
 }
 
-/* "HOST:PUERTO" into host and *port (config already checked the shape; flags are not). */
+/* "HOST:PUERTO" into host and *port (config already checked the shape; flags are not). Port 0
+ * asks for a free one (the tests): the line "escuchando en HOST:PUERTO" names it. */
 static bool
 split_listen(const char *s, char *host, size_t size, int *port)
 {
@@ -164,7 +165,7 @@ split_listen(const char *s, char *host, size_t size, int *port)
     long p;
 
     if (colon == NULL || colon == s || (size_t)(colon - s) >= size ||
-        !cmd_parse_long(colon + 1, 1, 65535, &p))
+        !cmd_parse_long(colon + 1, 0, 65535, &p))
         return false;
     memcpy(host, s, (size_t)(colon - s));
     host[colon - s] = '\0';

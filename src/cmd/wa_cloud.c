@@ -151,7 +151,8 @@ src_conectada(void *ctx, const struct graph_phone *phone, struct err *e)
 {
     struct wa_cloud *w = ctx;
 
-    return db_wa_cloud_conectada(w->db, w->cuenta, phone->number, phone->quality, e);
+    return db_wa_cloud_conectada(w->db, w->cuenta, phone->number,
+                                 phone->quality[0] != '\0' ? phone->quality : NULL, e);
 }
 
 /* ---- assembly ----------------------------------------------------------------------------- */

@@ -194,41 +194,40 @@ render_all(const struct plantilla *tpl, int64_t campana, const PGresult *res, st
 }
 
 /*
- * For a campaign whose template has a twin approved in Meta: each rendered message's values of
- * the template's variables, in order of first appearance ({{1}}…{{n}}), → api.campana_meta.
- * The rows that did not render are OMITIDO by now and get none.
+ * For a campaign whose template has a twin approved in Meta, before its texts: each message's
+ * values of the template's variables, in order of first appearance ({{1}}…{{n}}), →
+ * api.campana_meta; none for a row that did not render (it becomes OMITIDO FALTA_DATO).
  */
 static int
 crear_meta(struct db *db, int64_t id, const struct db_campana_nueva *n, const struct plantilla *tpl,
            const PGresult *res, const bool *ok, struct err *e)
 {
     enum plantilla_var orden[PLANTILLA_NVARS];
-    size_t nvars = plantilla_orden(tpl, orden), nm = 0;
-    int rows = PQntuples(res);
-    int64_t *mensajes = xcalloc((size_t)rows + 1, sizeof *mensajes);
-    const char **vals = xcalloc((size_t)rows * nvars + 1, sizeof *vals);
-    const char *const **params = xcalloc((size_t)rows + 1, sizeof *params);
+    size_t nvars = plantilla_orden(tpl, orden);
+    size_t rows = (size_t)PQntuples(res);
+    int64_t *mensajes = xcalloc(rows + 1, sizeof *mensajes);
+    const char **vals = xcalloc(rows * nvars + 1, sizeof *vals);
+    const char *const **params = xcalloc(rows + 1, sizeof *params);
     int rc;
 
-    for (int i = 0; i < rows; i++) {
+    for (size_t i = 0; i < rows; i++) {
+        mensajes[i] = db_col_i64(res, (int)i, 0);
         if (!ok[i])
-            continue;
-        mensajes[nm] = db_col_i64(res, i, 0);
+            continue; /* NULL: no values */
         for (size_t k = 0; k < nvars; k++)
-            vals[nm * nvars + k] = PQgetvalue(res, i, 3 + (int)orden[k]);
-        params[nm] = vals + nm * nvars;
-        nm++;
+            vals[i * nvars + k] = PQgetvalue(res, (int)i, 3 + (int)orden[k]);
+        params[i] = vals + i * nvars;
     }
     rc = db_campana_meta(db, id, n->meta_nombre, n->meta_idioma != NULL ? n->meta_idioma : "es_MX",
-                         mensajes, params, nm, nvars, e);
+                         mensajes, params, rows, nvars, e);
     free(mensajes);
     free(vals);
     free(params);
     return rc;
 }
 
-/* Step 2 of the creation, inside its transaction: values → texts → api.campana_textos (and
- * api.campana_meta when the template has a twin in Meta). */
+/* Step 2 of the creation, inside its transaction: values → texts → (api.campana_meta when the
+ * template has a twin in Meta) → api.campana_textos. */
 static int
 crear_textos(struct db *db, int64_t id, const struct db_campana_nueva *nueva, struct err *e)
 {
@@ -254,12 +253,12 @@ crear_textos(struct db *db, int64_t id, const struct db_campana_nueva *nueva, st
         goto out;
     ok = xcalloc((size_t)PQntuples(res) + 1, sizeof *ok);
     render_all(tpl, id, res, &ids, &textos, ok);
+    if (nueva->meta_nombre != NULL && (rc = crear_meta(db, id, nueva, tpl, res, ok, e)) != RC_OK)
+        goto out;
     p[1] = ids.buf;
     p[2] = textos.buf;
     rc = wa_text(db, "SELECT api.campana_textos($1, $2::bigint[], $3::text[])", 3, p, buf,
                  sizeof buf, e);
-    if (rc == RC_OK && nueva->meta_nombre != NULL)
-        rc = crear_meta(db, id, nueva, tpl, res, ok, e);
 out:
     free(ok);
     PQclear(res);

@@ -71,11 +71,6 @@ int db_wa_cloud_remitente(struct db *db, int cuenta, bool *cloud,
                           char numero_id[DB_WA_CLOUD_NUMERO_MAX + 1], struct err *e)
     __attribute__((warn_unused_result));
 
-/* The sender connected: the number Meta reports (digits) and its quality rating (GREEN,
- * YELLOW, RED, "" unknown), kept on the account for the panes. EB363. */
-int db_wa_cloud_conectada(struct db *db, int cuenta, const char *numero, const char *calidad,
-                          struct err *e) __attribute__((warn_unused_result));
-
 /* What Meta must render for message id: its campaign's approved template and the message's
  * parameter values. *found false for a message without one (a WEB campaign, a manual
  * message): send its text. EB360. */
@@ -134,8 +129,8 @@ int db_wa_cloud_recibir(struct db *db, const char *cuerpo, size_t len, int *even
 /*
  * Maps template plantilla (the caller's own; a shared one only for an admin) to Meta's
  * approved template meta_nombre in language meta_idioma (NULL: "es_MX"); meta_nombre NULL
- * removes the mapping. EB342 not found or not yours; EB394 the template has spintax ({a|b}), or the
- * name is not [a-z0-9_]{1,512}, or the language not like "es" / "es_MX".
+ * removes the mapping. EB342 not found or not yours; EB394 the template has spintax ({a|b}),
+ * or the name is not [a-z0-9_]{1,512}, or the language not like "es" / "es_MX".
  */
 int db_plantilla_meta(struct db *db, int64_t plantilla, const char *meta_nombre,
                       const char *meta_idioma, struct err *e) __attribute__((warn_unused_result));
