@@ -73,7 +73,7 @@ struct cloud {
     uv_timer_t poll;               /* webhook events while open */
     uv_timer_t later;              /* a close decided inside a call, emitted after it */
     int later_code;
-    char later_why[160];
+    char later_why[ERR_MSG_BYTES];
     int handles; /* timers not closed yet */
     bool freed;
 };
