@@ -12,7 +12,10 @@
  * key file wa.key_file, AD "wa_cuentas:<usuario_id>") and storing, and the account's state
  * after a run are cmd/wa_link.c's, shared with the terminal's WhatsApp pane; the plaintext
  * is never written anywhere. status shows jid, estado and vinculada_at, never
- * secrets. Main thread; runs its own libuv loop for the connection.
+ * secrets. An account on Meta's Cloud API (docs/wa-cloud.md) is neither linked nor sent from
+ * here: link, conectar, unlink, revisar and enviar say so (`wa cloud` and `wa webhook` are
+ * cmd_wa_cloud.c's and cmd_wa_webhook.c's). Main thread; runs its own libuv loop for the
+ * connection.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +37,7 @@
 #include "db/db.h"
 #include "db/db_signal.h"
 #include "db/db_wa.h"
+#include "db/db_wa_cloud.h"
 #include "util/err.h"
 #include "util/xmalloc.h"
 #include "wa/creds.h"
@@ -211,6 +215,9 @@ wa_record_state(struct wa_run *r, const struct db_wa_cuenta *before)
 int
 wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cuenta)
 {
+    char numero_id[DB_WA_CLOUD_NUMERO_MAX + 1];
+    bool cloud = false;
+
     r->ctx = ctx;
     r->tty = isatty(STDOUT_FILENO) != 0;
     if ((r->db = crm_cmd_open(ctx)) == NULL)
@@ -218,6 +225,13 @@ wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cu
     if (db_wa_cuenta(r->db, cuenta, &r->e) != RC_OK)
         return crm_cmd_fail(ctx, &r->e);
     r->usuario_id = cuenta->usuario_id;
+    if (db_wa_cloud_remitente(r->db, (int)r->usuario_id, &cloud, numero_id, &r->e) != RC_OK)
+        return crm_cmd_fail(ctx, &r->e);
+    if (cloud)
+        return cmd_fail("la cuenta de WhatsApp de %s envía por la API oficial de Meta (número "
+                        "%s): no se vincula ni envía desde la terminal; sus campañas las envía el "
+                        "worker del servidor (docs/wa-cloud.md)",
+                        db_login(r->db), numero_id);
     r->key = seal_key_open(ctx->cfg->wa_key_file.value, true, &r->e);
     if (r->key == NULL)
         return cmd_fail("%s", r->e.msg);

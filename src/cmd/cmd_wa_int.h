@@ -43,7 +43,7 @@ struct wa_run {
 };
 
 /* Connects as --as, loads the caller's account and opens (creating) the key file; 0 or
- * an exit status (message printed). */
+ * an exit status (message printed; an account on the Cloud API is refused, exit 1). */
 int wa_run_open(struct wa_run *r, const struct cmd_ctx *ctx, struct db_wa_cuenta *cuenta);
 
 /* Frees the credentials, closes the key and the database. */

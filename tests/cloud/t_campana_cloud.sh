@@ -86,6 +86,9 @@ check "wa cloud asignar: la cuenta de prom1 envía por la API oficial" \
     grep -q "la cuenta de prom1 envía por la API oficial de WhatsApp (número $NID)" "$work/o"
 eb --as postgres wa cloud asignar prom1 --numero-id "$NID" > "$work/o" 2>&1
 check "wa cloud asignar otra vez: nada que cambiar" grep -q 'nada que cambiar' "$work/o"
+eb --as prom1 wa link --raw > "$work/o" 2>&1
+check "wa link de una cuenta de la API oficial: se niega y dice por qué" \
+    grep -q 'envía por la API oficial de Meta (número '"$NID"'): no se vincula' "$work/o"
 eb --as postgres wa cloud probar --numero-id "$NID" > "$work/o" 2>&1
 check "wa cloud probar: Meta da el número, el nombre y la calidad" \
     grep -q "número $NID: +$PHONE, nombre verificado «Financiera de Prueba», calidad GREEN" "$work/o"
