@@ -320,12 +320,16 @@ END
 $$;
 
 -- 024's, with the late failure of a CLOUD account's message. ENTREGADO and LEIDO still refuse
--- (EB361), as does ENVIADO on a WEB account.
+-- (EB361), as does ENVIADO on a WEB account. Meta's 131050 («this recipient has chosen to
+-- stop receiving marketing messages on WhatsApp from your business») is the client's opt-out
+-- as surely as a «BAJA»: recorded as one (crm.wa_bajas, the OPT_OUT block, pending messages
+-- to the phone skipped), so no campaign of any account tries the number again.
 CREATE OR REPLACE FUNCTION api.mensaje_fallido(id bigint, error text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     m crm.wa_mensajes := crm.mensaje_bloquear(id);
     r text := left(coalesce(nullif(btrim(error), ''), 'ERROR'), 500);
+    o crm.oportunidades;
 BEGIN
     IF m.estado = 'FALLIDO' THEN
         RETURN false;
@@ -338,6 +342,12 @@ BEGIN
             USING ERRCODE = 'EB361';
     END IF;
     UPDATE crm.wa_mensajes x SET estado = 'FALLIDO', error = r WHERE x.id = m.id;
+    IF r = '131050' AND m.telefono IS NOT NULL THEN
+        SELECT * INTO o FROM crm.oportunidades x WHERE x.id = m.oportunidad_id;
+        PERFORM crm.wa_registrar_baja(m.usuario_id, m.telefono, o, m.id, 'META_131050',
+                                      'dejó de recibir mensajes de marketing de la empresa en '
+                                      'WhatsApp (Meta, 131050)');
+    END IF;
     PERFORM crm.campana_quizas_terminar(m.campana_id);
     RETURN true;
 END

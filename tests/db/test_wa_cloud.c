@@ -986,6 +986,54 @@ static const char CUERPO[] =
     "\"statuses\":[{\"id\":\"wamid.X\",\"status\":\"sent\"},{\"id\":\"wamid.X\","
     "\"status\":\"delivered\"}],\"messages\":[{\"id\":\"wamid.X2\",\"from\":\"1\"}]}}]}]}";
 
+/* Meta's 131050 (the client stopped marketing messages from the business) is an opt-out: the
+ * phone is in crm.wa_bajas with the rule and the message, the padron client blocked OPT_OUT.
+ * Another code is only a failure. */
+static void
+test_baja_131050(void **state)
+{
+    struct fx *f = *state;
+    struct db_mensaje m;
+    struct err e = { 0 };
+    char estado[16];
+    bool found, cambio;
+    int64_t primero, segundo;
+    long long cid;
+
+    cloud(f, "wc_p1", "111");
+    cid = lista(f, f->p1, 2, true);
+    assert_int_equal(db_campana_accion(f->p1, cid, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
+    assert_int_equal(db_sender_estado(f->adm, f->id1, "CONECTADA", NULL, &e), RC_OK);
+    assert_int_equal(db_mensaje_reclamar(f->adm, f->id1, &m, &found, &e), RC_OK);
+    primero = m.id;
+    db_mensaje_fini(&m);
+    assert_int_equal(db_mensaje_reclamar(f->adm, f->id1, &m, &found, &e), RC_OK);
+    segundo = m.id;
+    db_mensaje_fini(&m);
+    assert_int_equal(db_mensaje_enviado(f->adm, primero, "wamid.a", &cambio, &e), RC_OK);
+    assert_int_equal(db_mensaje_enviado(f->adm, segundo, "wamid.b", &cambio, &e), RC_OK);
+
+    assert_int_equal(db_mensaje_fallido(f->adm, primero, "131050", &cambio, &e), RC_OK);
+    assert_true(cambio);
+    assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
+                                       "SELECT concat_ws('|', b.regla, b.mensaje_id = %lld,"
+                                       " (SELECT count(*) FROM crm.bloqueos k JOIN"
+                                       " crm.oportunidades o ON o.cliente_id = k.cliente_id"
+                                       " WHERE o.id = m.oportunidad_id AND k.motivo = 'OPT_OUT'"
+                                       " AND k.hasta IS NULL)) FROM crm.wa_mensajes m"
+                                       " JOIN crm.wa_bajas b ON b.telefono = m.telefono"
+                                       " WHERE m.id = %lld",
+                                       (long long)primero, (long long)primero),
+                        "META_131050|t|1");
+    /* Any other late failure is only a failure. */
+    assert_int_equal(db_mensaje_fallido(f->adm, segundo, "131026", &cambio, &e), RC_OK);
+    assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
+                                       "SELECT count(*) FROM crm.wa_bajas b JOIN crm.wa_mensajes"
+                                       " m ON m.telefono = b.telefono WHERE m.id = %lld",
+                                       (long long)segundo),
+                        "0");
+}
+
 static void
 test_recibir(void **state)
 {
@@ -1215,6 +1263,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lanzar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plantilla_mensaje, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fallo_tardio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_baja_131050, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recibir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tomar_hechos, setup, teardown),
     };
