@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -403,18 +404,6 @@ http1_header(const struct http1_req *r, const char *name)
         if (strcasecmp(r->headers[i].name, name) == 0)
             return r->headers[i].value;
     return NULL;
-}
-
-static int
-hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* The byte encoded at s[*i] (of n), advancing *i; -1 for a malformed escape or a NUL. */

@@ -10,6 +10,7 @@
 #include "db/db_internal.h"
 #include "db/db_wa_cloud.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -52,16 +53,6 @@ wa_text(struct db *db, const char *sql, int n, const char *const *params, char *
     return rc;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes lowercase hex (encode(x, 'hex')) into a new buffer. */
 static unsigned char *
 hex_decode(const char *s, size_t *len)
@@ -70,7 +61,7 @@ hex_decode(const char *s, size_t *len)
     unsigned char *b = xmalloc(n ? n : 1);
 
     for (size_t i = 0; i < n; i++)
-        b[i] = (unsigned char)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+        b[i] = (unsigned char)(hex_digit(s[2 * i]) << 4 | hex_digit(s[2 * i + 1]));
     *len = n;
     return b;
 }

@@ -7,6 +7,7 @@
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "wa/pbwire.h"
 
@@ -178,18 +179,6 @@ cert_verify_chain(const uint8_t *chain, size_t len, const uint8_t server_static[
     return cert_check_validity(&dl, now, "hoja", e);
 }
 
-static int
-cert_hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int
 cert_root_choose(const char *override_hex, bool allow_override, uint8_t root[CERT_KEY_BYTES],
                  struct err *e)
@@ -200,8 +189,7 @@ cert_root_choose(const char *override_hex, bool allow_override, uint8_t root[CER
     if (strlen(override_hex) != 2 * CERT_KEY_BYTES)
         return err_set(e, RC_INVAL, "%s: se esperan 64 caracteres hexadecimales", CERT_ROOT_ENV);
     for (size_t i = 0; i < CERT_KEY_BYTES; i++) {
-        int hi = cert_hex_nibble(override_hex[2 * i]),
-            lo = cert_hex_nibble(override_hex[2 * i + 1]);
+        int hi = hex_digit(override_hex[2 * i]), lo = hex_digit(override_hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0) {
             memcpy(root, cert_wa_root_key, CERT_KEY_BYTES);

@@ -44,6 +44,7 @@
 #include "crypto/secure.h"
 #include "rt/httpd.h"
 #include "util/err.h"
+#include "util/hex.h"
 
 static const char usage[] =
     "uso: fakegraph --puerto-archivo F --token T --secreto S --webhook URL --registro ARCHIVO\n"
@@ -90,8 +91,7 @@ fg_sign(char out[FG_SIG_BYTES], const char *secret, const char *body, size_t len
 
     digest_hmac_sha256(mac, (const uint8_t *)secret, strlen(secret), (const uint8_t *)body, len);
     memcpy(out, "sha256=", 7);
-    for (size_t i = 0; i < sizeof mac; i++)
-        snprintf(out + 7 + 2 * i, 3, "%02x", mac[i]);
+    hex_encode(out + 7, mac, sizeof mac);
 }
 
 static int __attribute__((format(printf, 1, 2))) bad_usage(const char *fmt, ...)
@@ -337,8 +337,7 @@ main_graph(int argc, char **argv)
         return 1;
     }
     secure_random(run, sizeof run);
-    for (size_t i = 0; i < sizeof run; i++)
-        snprintf(fg.run_id + 2 * i, 3, "%02x", run[i]);
+    hex_encode(fg.run_id, run, sizeof run);
     uv_loop_init(&proc.loop);
     fg.loop = &proc.loop;
     proc.fg = &fg;

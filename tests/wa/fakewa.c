@@ -39,6 +39,7 @@
 
 #include "crypto/secure.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "wa/cert.h"
@@ -331,7 +332,7 @@ fw_keys(struct fw_main *m, bool leaf_mismatch)
     rc = cert_chain_make(m->srv.chain, root.priv, inter.priv, 1,
                          leaf_mismatch ? other.pub : m->srv.noise.pub, now - 3600,
                          now + 86400 * 365, &e);
-    fw_hex(hex, root.pub, CERT_KEY_BYTES);
+    hex_encode(hex, root.pub, CERT_KEY_BYTES);
     printf("root %s\n", hex);
     secure_wipe(&root, sizeof root);
     secure_wipe(&inter, sizeof inter);

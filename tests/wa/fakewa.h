@@ -135,7 +135,6 @@ struct fw_msg {
 /* ---- fakewa_util.c ---- */
 void fw_event(struct fw *srv, int conn, const char *ev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void fw_hex(char *out, const uint8_t *p, size_t n);
 /* Copies a client string for the event log, keeping only [A-Za-z0-9:._@+-]. Returns dst. */
 char *fw_safe(char *dst, size_t cap, const char *s);
 /* Standard base64 with padding; returns the decoded length or -1. */

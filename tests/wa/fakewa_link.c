@@ -29,6 +29,7 @@
 #include "crypto/secure.h"
 #include "fakewa.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "wa/binnode.h"
 
@@ -142,7 +143,7 @@ fw_lc_hello(struct fw_conn *c, const char *id, const struct binnode *reg)
     c->link.phone = phone;
     memcpy(c->link.wrapped, wrapped, FW_LC_WRAPPED);
     secure_random(rnd, sizeof rnd);
-    fw_hex(c->link.ref, rnd, sizeof rnd);
+    hex_encode(c->link.ref, rnd, sizeof rnd);
     r = binnode_new("link_code_companion_reg");
     binnode_set_bytes(binnode_add(r, "link_code_pairing_ref"), c->link.ref, strlen(c->link.ref));
     fw_conn_iq_result(c, id, r);

@@ -11,6 +11,7 @@
 #include "crypto/sign.h"
 #include "fakewa.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/strbuf.h"
 #include "wa/binnode.h"
 #include "wa/pbwire.h"
@@ -81,7 +82,7 @@ fw_send_pair_device(struct fw_conn *c)
         uint8_t rnd[FW_REF_BYTES / 2];
 
         secure_random(rnd, sizeof rnd);
-        fw_hex(c->refs[i], rnd, sizeof rnd);
+        hex_encode(c->refs[i], rnd, sizeof rnd);
         binnode_set_bytes(binnode_add(pd, "ref"), c->refs[i], strlen(c->refs[i]));
     }
     (void)fw_conn_send_node(c, iq);
@@ -113,7 +114,7 @@ fw_phone_registration(struct fw_conn *c, const uint8_t *p, size_t len)
         memcpy(c->ident, v[3], FW_KEY);
         c->regid =
             (uint32_t)v[1][0] << 24 | (uint32_t)v[1][1] << 16 | (uint32_t)v[1][2] << 8 | v[1][3];
-        fw_hex(ident, c->ident, FW_KEY);
+        hex_encode(ident, c->ident, FW_KEY);
     }
     fw_event(c->srv, c->id, "registration",
              "\"ok\":%s,\"why\":\"%s\",\"regid\":%" PRIu32 ",\"identity\":\"%s\"",

@@ -24,18 +24,6 @@ fw_event(struct fw *srv, int conn, const char *ev, const char *fmt, ...)
     fflush(srv->events);
 }
 
-void
-fw_hex(char *out, const uint8_t *p, size_t n)
-{
-    static const char d[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[p[i] >> 4];
-        out[2 * i + 1] = d[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 char *
 fw_safe(char *dst, size_t cap, const char *s)
 {

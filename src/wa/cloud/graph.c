@@ -11,6 +11,7 @@
 #include "crypto/digest.h"
 #include "crypto/secure.h"
 #include "util/err.h"
+#include "util/hex.h"
 #include "util/xmalloc.h"
 
 #define TEMPLATE_NAME_MAX 512
@@ -857,18 +858,6 @@ graph_error_kind(int code, long http_status)
 
 /* ---- signatures ------------------------------------------------------------------------- */
 
-static int
-hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* An empty secret is refused: anyone can compute HMAC with it, so it proves nothing. */
 bool
 graph_signature_ok(const char *header, const uint8_t *secret, size_t secretlen, const uint8_t *body,
@@ -883,8 +872,8 @@ graph_signature_ok(const char *header, const uint8_t *secret, size_t secretlen, 
             SIG_PREFIX_LEN + 2 * DIGEST_SHA256_BYTES)
         return false;
     for (size_t i = 0; i < DIGEST_SHA256_BYTES; i++) {
-        int hi = hex_value(header[SIG_PREFIX_LEN + 2 * i]);
-        int lo = hex_value(header[SIG_PREFIX_LEN + 2 * i + 1]);
+        int hi = hex_digit(header[SIG_PREFIX_LEN + 2 * i]);
+        int lo = hex_digit(header[SIG_PREFIX_LEN + 2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return false;
@@ -898,14 +887,9 @@ void
 graph_signature(char out[7 + 64 + 1], const uint8_t *secret, size_t secretlen, const uint8_t *body,
                 size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     uint8_t mac[DIGEST_SHA256_BYTES];
 
     digest_hmac_sha256(mac, secret, secretlen, body, len);
     memcpy(out, SIG_PREFIX, SIG_PREFIX_LEN);
-    for (size_t i = 0; i < sizeof mac; i++) {
-        out[SIG_PREFIX_LEN + 2 * i] = hex[mac[i] >> 4];
-        out[SIG_PREFIX_LEN + 2 * i + 1] = hex[mac[i] & 0x0F];
-    }
-    out[SIG_PREFIX_LEN + 2 * sizeof mac] = '\0';
+    hex_encode(out + SIG_PREFIX_LEN, mac, sizeof mac);
 }
