@@ -509,7 +509,7 @@ wa_notify(void *st, const struct app_notify *n)
 {
     struct wa_st *s = st;
 
-    if (n->resync || (n->mine && (n->tablas & APP_T_OTRA) != 0))
+    if (n->resync || (n->mine && (n->tablas & APP_T_WA_CUENTAS) != 0))
         wa_load(s);
 }
 
