@@ -771,6 +771,12 @@ wizard_dirty(void *st)
            (s->m.paso != WIZARD_LANZADA && s->m.paso != WIZARD_AUDIENCIA);
 }
 
+static const char *
+wizard_help_note(const void *st)
+{
+    return wizard_model_help_note(&((const struct wizard_st *)st)->m);
+}
+
 const struct pane_ops wizard_panel = {
     .name = "campana",
     .title = "Nueva campaña",
@@ -786,4 +792,5 @@ const struct pane_ops wizard_panel = {
     .draw = wizard_draw,
     .notify = wizard_notify,
     .dirty = wizard_dirty,
+    .help_note = wizard_help_note,
 };

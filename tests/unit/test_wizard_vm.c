@@ -592,7 +592,10 @@ test_cloud_takes_only_a_mapped_template_as_it_is(void **st)
 
     (void)st;
     at_step1(&m);
+    assert_null(wizard_model_help_note(&m));
     m.cloud = true;
+    assert_non_null(
+        strstr(wizard_model_help_note(&m), "solo sirven las plantillas ligadas a Meta"));
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, " Su cuenta envía por la API oficial de WhatsApp (Meta): solo con "
                                 "plantillas\n aprobadas por Meta, tal cual.\n"));

@@ -398,6 +398,16 @@ cloud_rechazo(const struct wizard_model *m, char *buf, size_t len)
                  "NOMBRE --meta …».");
 }
 
+const char *
+wizard_model_help_note(const struct wizard_model *m)
+{
+    return m->cloud ? "Su cuenta envía por la API oficial de WhatsApp (Meta): en el paso 2 solo "
+                      "sirven las plantillas ligadas a Meta ([Meta]), sin cambiar su texto, y no "
+                      "hay variaciones con IA. El administrador las liga con «embudo wa cloud "
+                      "plantilla»."
+                    : NULL;
+}
+
 char *
 wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len)
 {

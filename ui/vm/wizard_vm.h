@@ -190,6 +190,10 @@ char *wizard_model_texto_final(const struct wizard_model *m);
  * otherwise (a new or edited text, an unmapped template, kept AI variations). */
 const struct wizard_plantilla *wizard_model_meta(const struct wizard_model *m);
 
+/* The sentence "?" and ":ayuda" show under the wizard's keys: for an account of Meta's
+ * official API, which templates it can send; NULL for WhatsApp Web (nothing to add). */
+const char *wizard_model_help_note(const struct wizard_model *m);
+
 /* "25–55 s entre mensajes; descanso de 4–10 min cada 8–15 mensajes" into buf. */
 char *wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len);
 
