@@ -400,6 +400,8 @@ test_cloud_has_no_linking_keys(void **st)
         assert_non_null(strstr(wa_model_refusal(&m, keys[i]), "API oficial de WhatsApp"));
     }
     assert_non_null(strstr(wa_model_refusal(&m, ACTION_WA_LINK), "no se vincula con QR"));
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) /* one row of the bar at 80 */
+        assert_true(vm_text_width(wa_model_refusal(&m, keys[i])) <= 78);
     assert_non_null(strstr(wa_model_refusal(&m, ACTION_WA_SEND), "el servidor central envía"));
     assert_true(wa_model_has(&m, ACTION_REFRESH));
     assert_null(wa_model_refusal(&m, ACTION_REFRESH));

@@ -134,11 +134,10 @@ wa_model_refusal(const struct wa_model *m, enum action act)
 {
     if (wa_model_has(m, act))
         return NULL;
+    /* one row of the bottom bar at 80 columns */
     if (act == ACTION_WA_SEND)
-        return "Su cuenta es de la API oficial de WhatsApp: el servidor central envía sus "
-               "campañas; no se inicia ni se detiene desde aquí.";
-    return "Su cuenta es de la API oficial de WhatsApp (Meta): envía desde el servidor y no se "
-           "vincula con QR ni con código.";
+        return "Cuenta de la API oficial de WhatsApp: el servidor central envía sus campañas.";
+    return "Cuenta de la API oficial de WhatsApp (Meta): no se vincula con QR ni código.";
 }
 
 const char *
