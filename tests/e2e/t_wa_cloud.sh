@@ -22,12 +22,13 @@ etapa=$(sql_as promcl "SELECT e.nombre FROM crm.oportunidades o JOIN crm.etapas 
 cuenta=$(sql_as promcl "SELECT crm.yo()")
 
 # The admin: promcl's account sends from a number of the lender's WhatsApp Business account; a
-# shared template approved in Meta as primer_contacto. promcl has one of her own, not mapped.
+# shared template approved in Meta as primer_contacto (every promoter's wizard lists it: it goes
+# when the scenario ends). promcl has one of her own, not mapped.
 eb --as postgres wa cloud asignar promcl --numero-id 1098765432101 >/dev/null ||
     fail "wa cloud asignar"
-sql_as admin "SELECT api.plantilla_guardar('$etapa', 'Primer contacto',
-              'Hola {nombre}, le escribe {promotor} sobre su crédito de nómina.', true)" \
-    >/dev/null
+compartida=$(sql_as admin "SELECT api.plantilla_guardar('$etapa', 'Primer contacto',
+             'Hola {nombre}, le escribe {promotor} sobre su crédito de nómina.', true)")
+E2E_ON_EXIT="eb --as admin db psql -X -q -c 'SELECT api.plantilla_borrar($compartida)'"
 eb --as admin wa cloud plantilla "$etapa" 'Primer contacto' --meta primer_contacto >/dev/null ||
     fail "wa cloud plantilla"
 sql_as promcl "SELECT api.plantilla_guardar('$etapa', 'Mi saludo', 'Hola {nombre}, ¿cómo está?')" \
