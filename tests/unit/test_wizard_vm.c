@@ -615,13 +615,13 @@ test_cloud_takes_only_a_mapped_template_as_it_is(void **st)
     assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
     assert_int_equal(m.paso, WIZARD_PLANTILLA);
     assert_string_equal(m.error, "La API oficial de WhatsApp solo envía plantillas aprobadas en "
-                                 "Meta y «Segundo aviso» no está ligada a una: su administrador "
-                                 "la liga con «embudo wa cloud plantilla INICIAL \"Segundo aviso\" "
-                                 "--meta …».");
+                                 "Meta y esta no está ligada a una: su administrador la liga con "
+                                 "«embudo wa cloud plantilla INICIAL \"Segundo aviso\" --meta "
+                                 "…».");
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, " Sin plantilla aprobada en Meta: la API oficial no la envía.\n"));
     assert_non_null(strstr(out, " La API oficial de WhatsApp solo envía plantillas aprobadas en "
-                                "Meta y «Segundo\n aviso» no está ligada a una:"));
+                                "Meta y esta no\n está ligada a una:"));
     nl = 0;
     for (const char *q = strstr(out, " La API oficial de WhatsApp solo envía"); *q != '\0'; q++)
         nl += *q == '\n';

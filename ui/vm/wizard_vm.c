@@ -386,10 +386,10 @@ cloud_rechazo(const struct wizard_model *m, char *buf, size_t len)
                  p->meta_nombre);
     else if (p != NULL)
         snprintf(buf, len,
-                 "La API oficial de WhatsApp solo envía plantillas aprobadas en Meta y «%s» no "
+                 "La API oficial de WhatsApp solo envía plantillas aprobadas en Meta y esta no "
                  "está ligada a una: su administrador la liga con «embudo wa cloud plantilla %s "
                  "%s --meta …».",
-                 p->nombre, shell_word(etapa, sizeof etapa, m->etapas[m->cur_etapa].nombre),
+                 shell_word(etapa, sizeof etapa, m->etapas[m->cur_etapa].nombre),
                  shell_word(nombre, sizeof nombre, p->nombre));
     else
         snprintf(buf, len,

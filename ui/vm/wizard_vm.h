@@ -118,7 +118,7 @@ struct wizard_model {
     bool contando;        /* step 1's counts are not yet those of the filters as typed */
     bool enter_pendiente; /* Enter pressed while step 1 counted or step 2 loaded: taken after;
                            * on step 3 while the AI answers: only said (approval first) */
-    char error[512];      /* the last refusal or failure, shown until the next change */
+    char error[1024];     /* the last refusal or failure, shown until the next change */
     /* 1 */
     struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
     int netapas, cur_etapa;
