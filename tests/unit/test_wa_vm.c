@@ -393,7 +393,7 @@ test_cloud_has_no_linking_keys(void **st)
         assert_true(wa_model_has(&m, keys[i]));
         assert_null(wa_model_refusal(&m, keys[i]));
     }
-    assert_non_null(strstr(wa_model_help_note(&m), "WhatsApp Web: vincule su teléfono"));
+    assert_non_null(strstr(wa_model_help_note(&m), "WhatsApp Web: su teléfono se vincula aquí"));
     m.loaded = true;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         assert_false(wa_model_has(&m, keys[i]));

@@ -148,9 +148,10 @@ wa_model_help_note(const struct wa_model *m)
                "(embudo worker) manda sus campañas, solo con plantillas aprobadas por Meta y sin "
                "variaciones con IA. No se vincula con QR ni con código ni se inicia el envío "
                "aquí; el número y la calidad los informa Meta.";
-    return "WhatsApp Web: vincule su teléfono con v (QR) o n (código), y e envía desde esta "
-           "sesión. Si el administrador le asigna la API oficial de WhatsApp (Meta), el servidor "
-           "envía y no hay nada que vincular.";
+    /* no key named: teclas.conf may bind them elsewhere, and the rows above say which */
+    return "WhatsApp Web: su teléfono se vincula aquí (con el código QR o con un código en el "
+           "teléfono) y el envío puede correr en esta sesión. Si el administrador le asigna la "
+           "API oficial de WhatsApp (Meta), el servidor envía y no hay nada que vincular.";
 }
 
 /* Meta's number from the account's jid, as people read it: "+52 55 1234 5678" for a Mexican
