@@ -13,7 +13,7 @@ eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('supcl', 'Supervisora Nube', 'SUPERVISOR');
     SELECT api.crear_usuario('promcl', 'Promotora Nube Ñandú', 'PROMOTOR', 'supcl')" \
     >/dev/null || fail "crear promcl"
-for p in "Rocío Núñez Peña:9990003001" "Íñigo Ávila Ruiz:9990003002" "Zoé Muñoz Gil:9990003003"; do
+for p in "Rocío Núñez Peña:9990012001" "Íñigo Ávila Ruiz:9990012002" "Zoé Muñoz Gil:9990012003"; do
     eb --as promcl captar --nombre "${p%%:*}" --telefono "${p##*:}" >/dev/null ||
         fail "captar ${p%%:*}"
 done
