@@ -332,6 +332,17 @@ hint_ctx(const struct app *a)
     return a->slots[a->active].ops->ctx;
 }
 
+/* The hint bar's question for the visible pane (octx: its slot): a key it has for this user
+ * (pane_ops.has) that works in the view shown (pane_ops.offers). */
+static bool
+slot_offers(const void *octx, enum action act)
+{
+    const struct app_slot *sl = octx;
+
+    return (sl->ops->has == NULL || sl->ops->has(sl->st, act)) &&
+           (sl->ops->offers == NULL || sl->ops->offers(sl->st, act));
+}
+
 static void
 draw_bottom(struct app *a)
 {
@@ -356,9 +367,21 @@ draw_bottom(struct app *a)
 
         /* The pane's own bar offers only what its current view does. */
         hint_vm_build_offered(&a->hint_vm, a->km, ctx, a->layout.cols,
-                              ctx == sl->ops->ctx ? sl->ops->offers : NULL, sl->st);
+                              ctx == sl->ops->ctx ? slot_offers : NULL, sl);
     }
     bar_pane_draw(&a->hint_p, &a->hint_vm.line);
+}
+
+/* What the pane of slot i says of its context in the help (pane_ops.has, help_note). */
+static void
+help_pane_of(const struct app *a, int i, struct help_pane *hp)
+{
+    const struct app_slot *sl = &a->slots[i];
+
+    *hp = (struct help_pane){ .has = sl->ops->has,
+                              .st = sl->st,
+                              .note =
+                                  sl->ops->help_note != NULL ? sl->ops->help_note(sl->st) : NULL };
 }
 
 static void
@@ -367,6 +390,8 @@ draw_help(struct app *a)
     const struct pane_ops *ops = a->slots[a->active].ops;
     enum keymap_ctx one[2] = { ops->ctx, KEYMAP_GLOBAL };
     enum keymap_ctx all[KEYMAP_CTX_COUNT];
+    struct help_pane hp[KEYMAP_CTX_COUNT];
+    const struct help_pane *pane_of[KEYMAP_CTX_COUNT] = { NULL };
     struct cmdline_cmd cmds[APP_MAX_COMMANDS];
     char title[96];
     int lines, cols, n = 0;
@@ -375,18 +400,24 @@ draw_help(struct app *a)
     lines = a->layout.body_h + (a->layout.tabs_y >= 0 ? 1 : 0); /* keep both bars visible */
     if (a->overlay == OVERLAY_HELP) {
         snprintf(title, sizeof title, " Ayuda: %s ", ops->title);
-        help_vm_build(&a->help_vm, a->km, one, 2, NULL, 0, title, &a->help_scroll, lines, cols);
+        help_pane_of(a, a->active, &hp[0]);
+        pane_of[0] = &hp[0];
+        help_vm_build_panes(&a->help_vm, a->km, one, pane_of, 2, NULL, 0, title, &a->help_scroll,
+                            lines, cols);
     } else {
         all[n++] = KEYMAP_GLOBAL;
-        for (int i = 0; i < a->nslots; i++)
-            if (app_slot_visible(a, i))
+        for (int i = 0; i < a->nslots && n < KEYMAP_CTX_COUNT - 4; i++)
+            if (app_slot_visible(a, i)) {
+                help_pane_of(a, i, &hp[n]);
+                pane_of[n] = &hp[n];
                 all[n++] = a->slots[i].ops->ctx;
+            }
         all[n++] = KEYMAP_CMDLINE;
         all[n++] = KEYMAP_FORM;
         all[n++] = KEYMAP_CONFIRM;
         all[n++] = KEYMAP_HELP;
-        help_vm_build(&a->help_vm, a->km, all, n, cmds, app_cmd_offered(a, cmds),
-                      " Ayuda: referencia de teclas ", &a->help_scroll, lines, cols);
+        help_vm_build_panes(&a->help_vm, a->km, all, pane_of, n, cmds, app_cmd_offered(a, cmds),
+                            " Ayuda: referencia de teclas ", &a->help_scroll, lines, cols);
     }
     a->help_vm.box.y += 1; /* below the status bar */
     help_pane_draw(&a->help_p, &a->help_vm);

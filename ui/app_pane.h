@@ -94,6 +94,14 @@ struct pane_ops {
        refuses there (a key that only says "not here" is no hint). NULL: every binding of its
        context works in every view. */
     bool (*offers)(const void *st, enum action act);
+    /* Whether the pane has act at all for this user now: a key of its table that the user's
+       own data rule out (a WhatsApp account of Meta's official API links nothing and sends
+       from the server). The hint bar, "?" and ":ayuda" leave out what it says no to; the key
+       still reaches key(), which says why. NULL: every binding of its table. */
+    bool (*has)(const void *st, enum action act);
+    /* A sentence "?" and ":ayuda" show under the pane's keys about what it shows now (the
+       behaviour of the user's kind of account); NULL or "": none. Static or the pane's. */
+    const char *(*help_note)(const void *st);
 };
 
 /* The registry: ui/app_panes.c. */

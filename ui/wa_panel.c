@@ -6,7 +6,10 @@
  * every ref expired, v asks again; on the simulated network s scans. n links by phone number
  * instead (a form asks for it; the code to type on the phone arrives through wa_panel_codigo):
  * what a terminal too small or without UTF-8 for the QR needs. Once linked, v starts the
- * sender. Also the shared helpers of ui/campanas_panel.h.
+ * sender. An account of Meta's official API (CLOUD, docs/wa-cloud.md) shows Meta's number,
+ * rating and limit instead, and has none of those keys: the central server sends for it, so
+ * they are left out of the hint bar and the help (wa_has) and pressing one says why. Also the
+ * shared helpers of ui/campanas_panel.h.
  *
  * Loop thread only, except wa_query (worker thread, the job's own fields). The countdown's
  * uv_timer_t exists only while a QR is shown; it closes itself when the client quits (the
@@ -23,6 +26,7 @@
 #include "core/config.h"
 #include "core/transport.h"
 #include "db/db_wa.h"
+#include "db/db_wa_cloud.h"
 #include "ui/app_internal.h"
 #include "ui/campanas_panel.h"
 #include "ui/pane/wa_pane.h"
@@ -59,6 +63,8 @@ struct wa_st {
 struct wa_job {
     struct app_job base;
     struct db_wa_cuenta c;
+    bool cloud; /* the account sends through Meta's official API */
+    char calidad[DB_WA_CLOUD_CALIDAD_MAX + 1];
     struct wa_st *st;
 };
 
@@ -99,15 +105,17 @@ static int
 wa_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct wa_job *j = (struct wa_job *)aj;
+    int rc = db_wa_cuenta(db, &j->c, e);
 
-    return db_wa_cuenta(db, &j->c, e);
+    return rc == RC_OK ? db_wa_cloud_propia(db, &j->cloud, j->calidad, e) : rc;
 }
 
 static void wa_load(struct wa_st *s);
 
 static void
-wa_apply(struct wa_st *s, const struct db_wa_cuenta *c)
+wa_apply(struct wa_st *s, const struct wa_job *j)
 {
+    const struct db_wa_cuenta *c = &j->c;
     struct wa_model *m = &s->m;
 
     m->loaded = true;
@@ -119,6 +127,13 @@ wa_apply(struct wa_st *s, const struct db_wa_cuenta *c)
     m->limite_diario = c->limite_diario;
     m->tope_hoy = c->tope_hoy;
     m->envio_servidor = c->envio_servidor;
+    m->cloud = j->cloud;
+    snprintf(m->calidad, sizeof m->calidad, "%s", j->calidad);
+    if (m->cloud && s->has_envio && m->envio == WA_ENVIO_ACTIVO) {
+        /* made a Cloud API account while this session sent: the server sends for it now */
+        s->envio.detener(s->envio.ctx);
+        m->envio = WA_ENVIO_DETENIDO;
+    }
 }
 
 static void
@@ -129,7 +144,7 @@ wa_result(struct app_job *aj)
 
     s->loading = false;
     if (aj->rc == RC_OK)
-        wa_apply(s, &j->c);
+        wa_apply(s, j);
     else
         snprintf(s->m.error, sizeof s->m.error, "No se pudo leer la cuenta: %.400s", aj->e.msg);
     app_redraw(s->a);
@@ -424,6 +439,25 @@ telefono_form(struct wa_st *s)
     app_form_open(s->a, &s->form, &telefono_form_ops, s);
 }
 
+/* A key that links or starts the sender, pressed before the account was read or on one that
+ * sends through Meta: said, and nothing done. True when it was such a key. */
+static bool
+wa_key_refused(struct wa_st *s, enum action act)
+{
+    const char *why = wa_model_refusal(&s->m, act);
+
+    if (why != NULL) {
+        app_message(s->a, false, "%s", why);
+        return true;
+    }
+    if (!s->m.loaded &&
+        (act == ACTION_WA_LINK || act == ACTION_WA_LINK_PHONE || act == ACTION_WA_SEND)) {
+        app_message(s->a, false, "Un momento: aún se consulta su cuenta de WhatsApp.");
+        return true;
+    }
+    return false;
+}
+
 static bool
 wa_key(void *st, enum action act, const struct key *k)
 {
@@ -431,6 +465,8 @@ wa_key(void *st, enum action act, const struct key *k)
     struct err e = { 0 };
 
     (void)k;
+    if (wa_key_refused(s, act))
+        return true;
     if (act == ACTION_WA_LINK) {
         wa_vincular(s, NULL);
         return true;
@@ -509,8 +545,20 @@ wa_notify(void *st, const struct app_notify *n)
 {
     struct wa_st *s = st;
 
-    if (n->resync || (n->mine && (n->tablas & APP_T_OTRA) != 0))
+    if (n->resync || (n->mine && (n->tablas & APP_T_WA_CUENTAS) != 0))
         wa_load(s);
+}
+
+static bool
+wa_has(const void *st, enum action act)
+{
+    return wa_model_has(&((const struct wa_st *)st)->m, act);
+}
+
+static const char *
+wa_help_note(const void *st)
+{
+    return wa_model_help_note(&((const struct wa_st *)st)->m);
 }
 
 const struct pane_ops wa_panel = {
@@ -526,4 +574,6 @@ const struct pane_ops wa_panel = {
     .key = wa_key,
     .draw = wa_draw,
     .notify = wa_notify,
+    .has = wa_has,
+    .help_note = wa_help_note,
 };

@@ -3,14 +3,15 @@
  * (ui/vm/wizard_vm) decides; this file performs its effects: audience counts, the stage's
  * templates and sample values, AI variations (stored ones first; else one HTTP call on the
  * libuv thread pool, never on this thread; then stored), creation (LISTA, capacity reserved),
- * cancelling the draft when going back, and launch (then the progress pane shows it).
+ * cancelling the draft when going back, and launch (then the progress pane shows it). With
+ * the audience it reads whether the account sends through Meta's official API (the model then
+ * takes only mapped templates), and creation passes on the chosen template's twin in Meta when
+ * the text is exactly its own (wizard_model_meta).
  *
  * Loop thread only, except the jobs' query() (database worker) and ia_work (thread pool);
  * both touch only their own copies. An AI request in flight when the client quits delays the
  * exit until it ends (at most the timeout, 15 s).
  */
-#include "ui/campanas_panel.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,11 @@
 #include "core/pacing.h"
 #include "core/variaciones.h"
 #include "db/db_wa.h"
+#include "db/db_wa_cloud.h"
 #include "db/db_wa_tui.h"
 #include "rt/ia.h"
 #include "ui/app_internal.h"
+#include "ui/campanas_panel.h"
 #include "ui/pane/wizard_pane.h"
 #include "ui/term/term.h"
 #include "ui/vm/wizard_vm.h"
@@ -58,7 +61,7 @@ struct contar_job {
     int maximo;
     struct db_wa_audiencia *rows;
     size_t n;
-    bool sin_whatsapp;
+    bool sin_whatsapp, cloud;
     struct wizard_st *st;
 };
 
@@ -68,11 +71,14 @@ contar_query(struct db *db, struct app_job *aj, struct err *e)
     struct contar_job *j = (struct contar_job *)aj;
     struct db_wa_cuenta c;
     struct err ce = { 0 };
+    char calidad[DB_WA_CLOUD_CALIDAD_MAX + 1];
     int rc = db_wa_tui_audiencia(db, j->convenio, j->entidad, j->maximo, &j->rows, &j->n, e);
 
-    /* Whether the account is linked, to say so on step 1; the counts stand without it. */
-    if (rc == RC_OK && db_wa_cuenta(db, &c, &ce) == RC_OK) {
-        j->sin_whatsapp = c.jid == NULL;
+    /* Whether the account sends through Meta (mapped templates only; nothing to link) and
+     * whether a WhatsApp Web one is linked, to say so on step 1; the counts stand without. */
+    if (rc == RC_OK && db_wa_cloud_propia(db, &j->cloud, calidad, &ce) == RC_OK &&
+        db_wa_cuenta(db, &c, &ce) == RC_OK) {
+        j->sin_whatsapp = !j->cloud && c.jid == NULL;
         db_wa_cuenta_fini(&c);
     }
     return rc;
@@ -98,6 +104,7 @@ contar_result(struct app_job *aj)
         }
         s->m.error[0] = '\0';
         s->m.sin_whatsapp = j->sin_whatsapp;
+        s->m.cloud = j->cloud;
         /* current unless the filters changed while it ran (then a re-count follows) */
         wizard_apply(s, wizard_model_set_etapas(&s->m, et, n, !s->recount));
     } else {
@@ -183,6 +190,8 @@ plantillas_result(struct app_job *aj)
         v[i].id = j->pl[i].id;
         snprintf(v[i].nombre, sizeof v[i].nombre, "%s", j->pl[i].nombre);
         v[i].texto = xstrdup(j->pl[i].texto != NULL ? j->pl[i].texto : "");
+        snprintf(v[i].meta_nombre, sizeof v[i].meta_nombre, "%s", j->pl[i].meta_nombre);
+        snprintf(v[i].meta_idioma, sizeof v[i].meta_idioma, "%s", j->pl[i].meta_idioma);
     }
     memset(vals, 0, sizeof vals);
     for (size_t i = 0; i < j->nmu && i < WIZARD_MUESTRAS; i++)
@@ -463,6 +472,7 @@ struct crear_job {
     struct app_job base;
     char etapa[100], convenio[WIZARD_FILTRO_BYTES], entidad[WIZARD_FILTRO_BYTES];
     char *texto;
+    char meta_nombre[513], meta_idioma[16]; /* the template's twin in Meta; "" = none */
     int maximo;
     struct db_campana_creada out;
     bool creada;
@@ -473,9 +483,14 @@ static int
 crear_query(struct db *db, struct app_job *aj, struct err *e)
 {
     struct crear_job *j = (struct crear_job *)aj;
-    struct db_campana_nueva n = { .etapa = j->etapa, .texto = j->texto, .maximo = j->maximo,
+    struct db_campana_nueva n = { .etapa = j->etapa,
+                                  .texto = j->texto,
+                                  .maximo = j->maximo,
                                   .convenio = j->convenio[0] != '\0' ? j->convenio : NULL,
-                                  .entidad = j->entidad[0] != '\0' ? j->entidad : NULL };
+                                  .entidad = j->entidad[0] != '\0' ? j->entidad : NULL,
+                                  .meta_nombre = j->meta_nombre[0] != '\0' ? j->meta_nombre : NULL,
+                                  .meta_idioma =
+                                      j->meta_idioma[0] != '\0' ? j->meta_idioma : NULL };
     int rc = db_campana_crear(db, &n, &j->out, e);
 
     j->creada = rc == RC_OK;
@@ -483,9 +498,13 @@ crear_query(struct db *db, struct app_job *aj, struct err *e)
 }
 
 static void
-revision_from(struct wizard_st *s, const struct db_campana_creada *c, struct wizard_revision *r)
+revision_from(struct wizard_st *s, const struct crear_job *j, struct wizard_revision *r)
 {
+    const struct db_campana_creada *c = &j->out;
+
     memset(r, 0, sizeof *r);
+    if (j->meta_nombre[0] != '\0')
+        snprintf(r->meta, sizeof r->meta, "%s (%s)", j->meta_nombre, j->meta_idioma);
     r->id = c->id;
     r->destinatarios = c->destinatarios;
     r->omitidos = c->omitidos;
@@ -529,7 +548,7 @@ crear_result(struct app_job *aj)
     if (aj->rc != RC_OK) {
         wizard_model_set_error(&s->m, aj->e.msg); /* step 3 stays, with everything typed */
     } else {
-        revision_from(s, &j->out, &r);
+        revision_from(s, j, &r);
         wizard_model_set_revision(&s->m, &r);
     }
     app_redraw(s->a);
@@ -549,6 +568,7 @@ crear_release(struct app_job *aj)
 static void
 wizard_crear(struct wizard_st *s)
 {
+    const struct wizard_plantilla *meta;
     struct crear_job *j;
 
     if (!app_require_db(s->a, "crear la campaña")) {
@@ -562,6 +582,10 @@ wizard_crear(struct wizard_st *s)
     snprintf(j->entidad, sizeof j->entidad, "%s", s->m.entidad);
     j->maximo = atoi(s->m.maximo);
     j->texto = wizard_model_texto_final(&s->m);
+    if ((meta = wizard_model_meta(&s->m)) != NULL) {
+        snprintf(j->meta_nombre, sizeof j->meta_nombre, "%s", meta->meta_nombre);
+        snprintf(j->meta_idioma, sizeof j->meta_idioma, "%s", meta->meta_idioma);
+    }
     j->base.query = crear_query;
     j->base.result = crear_result;
     j->base.release = crear_release;
@@ -747,6 +771,12 @@ wizard_dirty(void *st)
            (s->m.paso != WIZARD_LANZADA && s->m.paso != WIZARD_AUDIENCIA);
 }
 
+static const char *
+wizard_help_note(const void *st)
+{
+    return wizard_model_help_note(&((const struct wizard_st *)st)->m);
+}
+
 const struct pane_ops wizard_panel = {
     .name = "campana",
     .title = "Nueva campaña",
@@ -762,4 +792,5 @@ const struct pane_ops wizard_panel = {
     .draw = wizard_draw,
     .notify = wizard_notify,
     .dirty = wizard_dirty,
+    .help_note = wizard_help_note,
 };

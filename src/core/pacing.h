@@ -116,7 +116,9 @@ struct pacing_cap {
 /*
  * The cap on local date `date` (YYYYMMDD) for a number in use since en_uso_desde
  * (YYYYMMDD; 0 = unknown, treated as first used on `date`): min(limit, ramp), the ramp
- * going linearly from warmup_start on day 1 to the limit on day warmup_days + 1.
+ * going linearly from warmup_start on day 1 to the limit on day warmup_days + 1. That is a
+ * WhatsApp Web number's cap (crm.wa_tope); a number of Meta's official API has no ramp
+ * (crm.wa_tope_fila, sql/100): its cap is the limit, what warmup_days = 0 gives here.
  */
 void pacing_cap_for(const struct pacing_config *c, int32_t date, int32_t en_uso_desde,
                     struct pacing_cap *out);

@@ -106,6 +106,28 @@ db_wa_cloud_cuentas_free(struct db_wa_cloud_cuenta *rows)
     free(rows);
 }
 
+int
+db_wa_cloud_propia(struct db *db, bool *cloud, char calidad[DB_WA_CLOUD_CALIDAD_MAX + 1],
+                   struct err *e)
+{
+    /* aggregates: exactly one row, also for a user without an account */
+    static const char sql[] = "SELECT coalesce(bool_or(proveedor = 'CLOUD'), false),"
+                              " coalesce(max(cloud_calidad), '')"
+                              " FROM crm.wa_cuentas WHERE usuario_id = crm.yo()";
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && cloud != NULL && calidad != NULL);
+    *cloud = false;
+    calidad[0] = '\0';
+    if ((rc = db_query_row(db, sql, 0, NULL, &res, e)) == RC_OK) {
+        *cloud = db_col_bool(res, 0, 0);
+        db_col_copy(calidad, DB_WA_CLOUD_CALIDAD_MAX + 1, res, 0, 1);
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* ---- the sender ------------------------------------------------------------------------- */
 
 int

@@ -20,7 +20,8 @@
 struct db;
 struct err;
 
-#define DB_WA_CLOUD_NUMERO_MAX 32 /* digits of a Meta phone number id */
+#define DB_WA_CLOUD_NUMERO_MAX  32 /* digits of a Meta phone number id */
+#define DB_WA_CLOUD_CALIDAD_MAX 20 /* Meta's quality rating: GREEN, YELLOW, RED, UNKNOWN… */
 
 /* ---- accounts (admin) ------------------------------------------------------------------- */
 
@@ -55,6 +56,15 @@ struct db_wa_cloud_cuenta {
 int db_wa_cloud_cuentas(struct db *db, struct db_wa_cloud_cuenta **rows, size_t *n,
                         struct err *e) __attribute__((warn_unused_result));
 void db_wa_cloud_cuentas_free(struct db_wa_cloud_cuenta *rows);
+
+/*
+ * The caller's own account as its promoter's panes show it (the WhatsApp pane, the wizard):
+ * *cloud true when it sends through Meta, with Meta's quality rating in calidad (as Meta
+ * says it, "GREEN"…; "" while unknown); false for a WEB account, no account yet, or a user
+ * with none. A read of crm.wa_cuentas' granted columns (row-level security: the caller's row).
+ */
+int db_wa_cloud_propia(struct db *db, bool *cloud, char calidad[DB_WA_CLOUD_CALIDAD_MAX + 1],
+                       struct err *e) __attribute__((warn_unused_result));
 
 /* ---- the sender ------------------------------------------------------------------------- */
 

@@ -53,7 +53,8 @@ db_wa_tui_plantillas(struct db *db, const char *etapa, struct db_wa_plantilla **
                      struct err *e)
 {
     static const char sql[] =
-        "SELECT p.id, p.nombre, p.usuario_id IS NULL, p.texto FROM crm.plantillas p"
+        "SELECT p.id, p.nombre, p.usuario_id IS NULL, p.texto, p.meta_nombre, p.meta_idioma"
+        " FROM crm.plantillas p"
         " JOIN crm.etapas e ON e.id = p.etapa_id"
         " WHERE lower(e.nombre) = lower(btrim($1))"
         "   AND (p.usuario_id IS NULL OR p.usuario_id = crm.yo())"
@@ -72,6 +73,8 @@ db_wa_tui_plantillas(struct db *db, const char *etapa, struct db_wa_plantilla **
             db_col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
             (*rows)[i].compartida = PQgetvalue(res, i, 2)[0] == 't';
             (*rows)[i].texto = db_col_dup(res, i, 3);
+            db_col_copy((*rows)[i].meta_nombre, sizeof(*rows)[i].meta_nombre, res, i, 4);
+            db_col_copy((*rows)[i].meta_idioma, sizeof(*rows)[i].meta_idioma, res, i, 5);
         }
     }
     PQclear(res);

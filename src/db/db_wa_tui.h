@@ -35,10 +35,13 @@ struct db_wa_plantilla {
     int64_t id;
     char nombre[340];
     bool compartida;
-    char *texto; /* owned */
+    char *texto;           /* owned */
+    char meta_nombre[513]; /* its twin approved in Meta (sql/100); "" = not mapped */
+    char meta_idioma[16];  /* the twin's language ("es_MX"); "" = not mapped */
 };
 
-/* The templates of stage etapa the caller sees (own first, then shared), by name. */
+/* The templates of stage etapa the caller sees (own first, then shared), by name, with their
+ * mapping to Meta's approved templates. */
 int db_wa_tui_plantillas(struct db *db, const char *etapa, struct db_wa_plantilla **rows,
                          size_t *n, struct err *e) __attribute__((warn_unused_result));
 void db_wa_tui_plantillas_free(struct db_wa_plantilla *rows, size_t n);

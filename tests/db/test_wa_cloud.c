@@ -3,9 +3,10 @@
  * src/db/db_wa_cloud.c: the admin makes an account CLOUD and back (on record, 42501 for anyone
  * else, ids unique and named when taken); such an account refuses every step of a WhatsApp Web
  * link (EB393), counts as linked for its sender and for the server's worker, and has no
- * warm-up ramp; templates and campaigns mapped to Meta's approved templates (no spintax,
- * names and languages as Meta takes them, one parameter list per pending message), a CLOUD
- * campaign without one never starts (EB395); Meta's late `failed` moves ENVIADO → FALLIDO for
+ * warm-up ramp; what its promoter's panes read of it (provider, Meta's rating); templates and
+ * campaigns mapped to Meta's approved templates (no spintax, names and languages as Meta takes
+ * them, one parameter list per pending message), a CLOUD campaign without one never starts
+ * (EB395); Meta's late `failed` moves ENVIADO → FALLIDO for
  * CLOUD accounts only; the webhook's queue: bodies split into statuses and messages per
  * account, repeats stored once, a NOTIFY per account, taken oldest first with SKIP LOCKED,
  * taken again after five minutes, done rows purged after seven days.
@@ -369,6 +370,38 @@ test_cuentas(void **state)
     db_wa_cloud_cuentas_free(rows);
     db_close(sup);
     db_close(aud);
+}
+
+/* What the promoter's own panes read: whether her account is CLOUD and Meta's rating once its
+ * sender reported one; nobody else's account, and false for a user without one. */
+static void
+test_propia(void **state)
+{
+    struct fx *f = *state;
+    char calidad[DB_WA_CLOUD_CALIDAD_MAX + 1] = "x";
+    struct err e = { 0 };
+    bool es_cloud = true, cambio = false;
+
+    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    assert_false(es_cloud); /* no account row yet */
+    assert_string_equal(calidad, "");
+    cloud(f, "wc_p1", "111");
+    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    assert_true(es_cloud);
+    assert_string_equal(calidad, ""); /* until its sender reaches Meta */
+    ok(db_wa_cloud_conectada(f->adm, f->id1, "5215512345678", "yellow", &e), &e);
+    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    assert_true(es_cloud);
+    assert_string_equal(calidad, "YELLOW");
+    ok(db_wa_cloud_propia(f->p2, &es_cloud, calidad, &e), &e);
+    assert_false(es_cloud); /* p1's is not p2's */
+    assert_string_equal(calidad, "");
+    ok(db_wa_cloud_propia(f->admu, &es_cloud, calidad, &e), &e);
+    assert_false(es_cloud); /* an admin sees every row, but has no account of her own */
+    ok(db_wa_cloud_quitar(f->admu, "wc_p1", &cambio, &e), &e);
+    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    assert_false(es_cloud);
+    assert_string_equal(calidad, "");
 }
 
 /* A CLOUD account refuses every step of a WhatsApp Web link with EB393, never a raw check
@@ -1255,6 +1288,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_asignar_quitar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cuentas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_propia, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guardas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remitente, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tope, setup, teardown),

@@ -1,9 +1,9 @@
 /*
  * test_wa_tui — the campaign panes' queries (src/db/db_wa_tui.c, sql/030_variaciones.sql):
  * audience counts per stage that agree with what api.campana_crear schedules, filters and
- * their refusals, sample values, the stage's templates, variations stored once per template
- * and model (a second answer does not replace the first; bad arrays refused), the campaign
- * list under RLS and the uncertain messages of a campaign.
+ * their refusals, sample values, the stage's templates with their twins in Meta (sql/100),
+ * variations stored once per template and model (a second answer does not replace the first;
+ * bad arrays refused), the campaign list under RLS and the uncertain messages of a campaign.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "db/db.h"
 #include "db/db_wa.h"
+#include "db/db_wa_cloud.h"
 #include "db/db_wa_tui.h"
 #include "dbt.h"
 #include "util/err.h"
@@ -119,6 +120,14 @@ test_sample_values_and_templates(void **state)
     assert_string_equal(pl[0].nombre, "Abono");
     assert_string_equal(pl[1].texto, "Hola {nombre}");
     assert_false(pl[1].compartida);
+    assert_string_equal(pl[1].meta_nombre, ""); /* not mapped */
+    assert_string_equal(pl[1].meta_idioma, "");
+    assert_int_equal(db_plantilla_meta(p, pl[1].id, "primer_contacto", NULL, &e), RC_OK);
+    db_wa_tui_plantillas_free(pl, n);
+    assert_int_equal(db_wa_tui_plantillas(p, a[0].etapa, &pl, &n, &e), RC_OK);
+    assert_string_equal(pl[1].meta_nombre, "primer_contacto"); /* sql/100's mapping */
+    assert_string_equal(pl[1].meta_idioma, "es_MX");
+    assert_string_equal(pl[0].meta_nombre, "");
     db_wa_tui_plantillas_free(pl, n);
     db_close(p);
     /* another promoter does not see them */

@@ -1,6 +1,7 @@
 /*
  * test_estadisticas_vm — the statistics pane: the reasons' JSON, grouping by promoter, day
  * and campaign (sums, reasons merged), totals, cursor and scrolling, 80×24 and 160×50; the
+ * reasons in words (the sender's codes, Meta's with their number, others as they are); the
  * range of ":estadisticas" (dates, hoy/ayer, Nd, and every refusal in Spanish).
  */
 #include <locale.h>
@@ -126,13 +127,13 @@ test_by_day_and_campaign_160x50(void **st)
     assert_non_null(strstr(out, " Día            Enviados"));
     assert_non_null(strstr(
         out, " 2026-11-28        1,530      1,528        765          2          1          4   "
-             "sin entrega 1 · 479 ×2, SIN_WHATSAPP ×2\n"));
+             "sin entrega 1 · 479 ×2, sin WhatsApp ×2\n"));
     assert_non_null(strstr(
         out, " 2026-11-29           10          9          5          1          0          0   "
              "sin entrega 2\n"));
     assert_non_null(strstr(
         out, " Total             1,660      1,656        830          4          1          6   "
-             "sin entrega 3 · 479 ×4, SIN_WHATSAPP ×2\n"));
+             "sin entrega 3 · 479 ×4, sin WhatsApp ×2\n"));
     assert_non_null(strstr(out, "Fallas por motivo\n"));
     assert_null(strstr(out, "Fallas por motivo:"));
     free(out);
@@ -140,7 +141,7 @@ test_by_day_and_campaign_160x50(void **st)
     assert_true(estadisticas_model_action(&m, ACTION_DOWN, 10));
     out = render(&m, 80, 24);
     assert_non_null(strstr(out, " 2 Campaña 2"));
-    assert_non_null(strstr(out, "Sin entrega: 1 · Fallas por motivo: SIN_WHATSAPP ×2, 479 ×1\n"));
+    assert_non_null(strstr(out, "Sin entrega: 1 · Fallas por motivo: sin WhatsApp ×2, 479 ×1\n"));
     free(out);
     assert_true(estadisticas_model_action(&m, ACTION_TOGGLE_VIEW, 10));
     assert_int_equal(m.grupo, ESTADISTICAS_POR_PROMOTOR);
@@ -236,15 +237,42 @@ test_range_of_the_command(void **st)
     assert_string_equal(rango("hoy", ""), "✗ no se sabe qué día es hoy en el negocio");
 }
 
+/* Meta's codes of a Cloud API campaign's failures in words, with the number beside them; the
+ * sender's in words alone; a code without words as it is. */
+static void
+test_reasons_in_words(void **st)
+{
+    struct estadisticas_model m;
+    struct estadisticas_fila *v = calloc(1, sizeof *v);
+    char *out;
+
+    (void)st;
+    estadisticas_model_init(&m);
+    snprintf(m.desde, sizeof m.desde, "2026-11-30");
+    snprintf(m.hasta, sizeof m.hasta, "2026-11-30");
+    v[0] = fila("prom9", 20261130, 9, 40, 7,
+                "{\"131026\": 3, \"131047\": 2, \"131049\": 1, \"DESTINO_INVALIDO\": 1,"
+                " \"463\": 1}");
+    estadisticas_model_take(&m, v, 1);
+    out = render(&m, 250, 50);
+    assert_non_null(strstr(out, "   sin WhatsApp (131026) ×3, fuera de la ventana de 24 h (131047) "
+                                "×2, límite de marketing de Meta (131049) ×1, número inválido ×1,"
+                                " 463 ×1\n"));
+    free(out);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Fallas por motivo: sin WhatsApp (131026) ×3, fuera de la "
+                                "ventana de 24 h (1310…\n"));
+    free(out);
+    estadisticas_model_fini(&m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reasons_json),
-        cmocka_unit_test(test_by_promoter_80x24),
-        cmocka_unit_test(test_by_day_and_campaign_160x50),
-        cmocka_unit_test(test_scrolls_and_empty),
-        cmocka_unit_test(test_range_of_the_command),
+        cmocka_unit_test(test_reasons_in_words),  cmocka_unit_test(test_reasons_json),
+        cmocka_unit_test(test_by_promoter_80x24), cmocka_unit_test(test_by_day_and_campaign_160x50),
+        cmocka_unit_test(test_scrolls_and_empty), cmocka_unit_test(test_range_of_the_command),
     };
 
     return cmocka_run_group_tests_name("estadisticas_vm", tests, setup_utf8, NULL);

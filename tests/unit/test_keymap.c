@@ -321,6 +321,53 @@ test_help_overlay_groups_keys_and_scrolls(void **st)
     assert_string_equal(h.lines[20].spans[0].text, "Fin G");
 }
 
+/* What the pane says of its context now: a key it lacks for this user is not listed, its note
+ * is wrapped under its keys (in "?" and in the reference alike); another context is left as
+ * it is, and no pane (NULL) is help_vm_build. */
+static bool
+has_no_move(const void *st, enum action act)
+{
+    (void)st;
+    return act != ACTION_MOVE_STAGE;
+}
+
+static void
+test_help_leaves_out_what_the_pane_lacks_and_shows_its_note(void **st)
+{
+    struct keymap *km = *st;
+    enum keymap_ctx ctxs[] = { KEYMAP_EMBUDO, KEYMAP_GLOBAL };
+    const struct help_pane pane = {
+        .has = has_no_move,
+        .note = "Su cuenta envía por la API oficial de WhatsApp (Meta): el servidor envía sus "
+                "campañas, y nada se vincula desde aquí.",
+    };
+    const struct help_pane *panes[] = { &pane, NULL };
+    struct help_vm h;
+    int scroll = 0;
+    char *got, *plain;
+
+    help_vm_build_panes(&h, km, ctxs, panes, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 24, 80);
+    got = vm_lines_render(h.lines, h.nlines);
+    assert_null(strstr(got, "mover de etapa"));
+    assert_non_null(strstr(got, "  Embudo\n   Enter              abrir\n"));
+    assert_non_null(strstr(got, "   v                  cambiar vista\n"
+                                "   Su cuenta envía por la API oficial de WhatsApp (Meta): el\n"
+                                "   servidor envía sus campañas, y nada se vincula desde aquí.\n"
+                                "  En todos los paneles\n"));
+    help_vm_build(&h, km, ctxs, 2, NULL, 0, " Ayuda: Embudo ", &scroll, 24, 80);
+    plain = vm_lines_render(h.lines, h.nlines);
+    assert_non_null(strstr(plain, "mover de etapa"));
+    assert_null(strstr(plain, "API oficial"));
+    free(plain);
+    free(got);
+    /* narrower than the box: the note wraps to what is left */
+    help_vm_build_panes(&h, km, ctxs, panes, 2, NULL, 0, " Ayuda ", &scroll, 24, 40);
+    got = vm_lines_render(h.lines, h.nlines);
+    assert_non_null(
+        strstr(got, "   Su cuenta envía por la API oficial\n   de WhatsApp (Meta): el servidor\n"));
+    free(got);
+}
+
 /* The reference (the overlay of :ayuda) says what the mouse does, before the commands, which
  * stay its end (G). A pane's ? overlay has neither. */
 static void
@@ -735,6 +782,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hint_bar_follows_the_registry_and_the_overrides, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_help_overlay_groups_keys_and_scrolls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help_leaves_out_what_the_pane_lacks_and_shows_its_note,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_auditor_has_no_write_binding, setup, teardown),
         cmocka_unit_test(test_every_action_reads_or_writes),
         cmocka_unit_test(test_correct_data_writes),

@@ -30,6 +30,24 @@ test_payloads_fold_into_tables_and_users(void **st)
     assert_false(vm_notify_names(&n, 8));
 }
 
+/* A WhatsApp account's change (sql/020's trigger: a link, a state, Meta's number and rating
+ * from sql/100) names its promoter: her WhatsApp pane re-reads on "mine". */
+static void
+test_wa_cuentas_names_its_promoter(void **st)
+{
+    struct app_notify n = { 0 }, o = { 0 };
+
+    (void)st;
+    vm_notify_add(&n, "{\"tabla\" : \"wa_cuentas\", \"usuario_id\" : 3}", 3);
+    assert_int_equal(n.tablas, APP_T_WA_CUENTAS);
+    assert_true(n.mine);
+    assert_false(n.all_users);
+    vm_notify_add(&o, "{\"tabla\":\"wa_cuentas\",\"usuario_id\":4}", 3);
+    assert_int_equal(o.tablas, APP_T_WA_CUENTAS);
+    assert_false(o.mine);
+    assert_true(vm_notify_names(&o, 4));
+}
+
 static void
 test_null_user_odd_payloads_and_overflow_mean_everyone(void **st)
 {
@@ -69,6 +87,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_payloads_fold_into_tables_and_users),
+        cmocka_unit_test(test_wa_cuentas_names_its_promoter),
         cmocka_unit_test(test_null_user_odd_payloads_and_overflow_mean_everyone),
     };
 

@@ -1,7 +1,9 @@
 /*
  * test_wa_vm — the WhatsApp pane: account states with glyph and word, the sender's health
  * line, the QR with its countdown replaced by each new ref, a window too small for the code,
- * every ref expired (one key to retry), the sim's scan key, ASCII, 80×24 and 160×50.
+ * every ref expired (one key to retry), the sim's scan key, ASCII, 80×24 and 160×50; an
+ * account of Meta's official API: Meta's number and rating in words, no warm-up, the server
+ * sending, and no linking or sending keys (left out, and why when pressed).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -263,6 +265,152 @@ test_loading_error_and_tiny(void **st)
     free(out);
 }
 
+static void
+model_cloud(struct wa_model *m)
+{
+    wa_model_init(m);
+    m->loaded = true;
+    m->cloud = true;
+    m->envio_servidor = true;
+    m->estado = wa_estado_parse("CONECTADA");
+    snprintf(m->jid, sizeof m->jid, "5215512345678@s.whatsapp.net");
+    snprintf(m->calidad, sizeof m->calidad, "GREEN");
+    m->limite_diario = 250;
+    m->tope_hoy = 250;
+    m->en_uso_desde = 20261120;
+}
+
+/* A Cloud API account at 80×24: through Meta, Meta's number as people read it, its rating as
+ * glyph and word, its limit with no ramp, the server sending; nothing of a link or of this
+ * session's sender, even with a QR left in the model. */
+static void
+test_cloud_connected_80x24(void **st)
+{
+    struct wa_model m;
+    struct err e;
+    char *out, *dump;
+
+    (void)st;
+    model_cloud(&m);
+    m.envio = WA_ENVIO_DETENIDO;
+    assert_int_equal(wa_model_set_qr(&m, ref1, 60000, &e), RC_OK);
+    out = render(&m, 80, 24);
+    assert_string_equal(out, " WhatsApp\n"
+                             " Cuenta      ● conectada\n"
+                             " Envía por   la API oficial de WhatsApp (Meta)\n"
+                             " Número      +52 55 1234 5678\n"
+                             " Calidad     ● verde (alta)\n"
+                             " Límite      250 al día · sin calentamiento\n"
+                             " Envío       en el servidor central (embudo worker)\n"
+                             "\n"
+                             " Sus campañas salen desde el servidor con plantillas aprobadas por "
+                             "Meta: no hay\n"
+                             " nada que vincular ni que iniciar en esta sesión.\n");
+    dump = wa_vm_dump(&vm);
+    assert_non_null(strstr(dump, "4.13 db_ok|● verde (alta)"));
+    free(dump);
+    free(out);
+    wa_model_fini(&m);
+}
+
+/* Meta's rating in words whatever the terminal, the warning a red one deserves; the number
+ * in its forms; the states a Cloud account can be in, each with what it means there. */
+static void
+test_cloud_rating_number_and_states(void **st)
+{
+    static const struct {
+        const char *calidad, *want;
+    } calidades[] = {
+        { "YELLOW", " Calidad     ◐ amarilla (media)\n" },
+        { "RED", " Calidad     ○ roja (baja)\n" },
+        { "", " Calidad     — aún no la informa Meta\n" },
+        { "UNKNOWN", " Calidad     — Meta aún no la califica\n" },
+    };
+    static const struct {
+        const char *jid, *want;
+    } numeros[] = {
+        { "525512345678@s.whatsapp.net", " Número      +52 55 1234 5678\n" },
+        { "5213398765432@s.whatsapp.net", " Número      +52 33 9876 5432\n" },
+        { "14155550100@s.whatsapp.net", " Número      +14155550100\n" },
+        { "", " Número      — lo informa Meta cuando el servidor se conecta\n" },
+    };
+    struct wa_model m;
+    char *out;
+
+    (void)st;
+    for (size_t i = 0; i < sizeof calidades / sizeof calidades[0]; i++) {
+        model_cloud(&m);
+        snprintf(m.calidad, sizeof m.calidad, "%s", calidades[i].calidad);
+        out = render(&m, 80, 24);
+        assert_non_null(strstr(out, calidades[i].want));
+        assert_true((strstr(out, "Con calidad roja Meta puede limitar el número") != NULL) ==
+                    (strcmp(calidades[i].calidad, "RED") == 0));
+        free(out);
+    }
+    model_cloud(&m);
+    m.ascii = true;
+    snprintf(m.calidad, sizeof m.calidad, "RED");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Calidad     o roja (baja)\n"));
+    free(out);
+    for (size_t i = 0; i < sizeof numeros / sizeof numeros[0]; i++) {
+        model_cloud(&m);
+        snprintf(m.jid, sizeof m.jid, "%s", numeros[i].jid);
+        out = render(&m, 80, 24);
+        assert_non_null(strstr(out, numeros[i].want));
+        free(out);
+    }
+    model_cloud(&m);
+    m.estado = wa_estado_parse("DESCONECTADA");
+    snprintf(m.detalle, sizeof m.detalle, "Meta rechazó el token de acceso");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Cuenta      ◐ desconectada\n"));
+    assert_non_null(strstr(out, " Detalle     Meta rechazó el token de acceso\n"));
+    assert_non_null(strstr(out, "El servidor aún no se conecta con Meta"));
+    assert_null(strstr(out, "Se reconecta solo"));
+    free(out);
+    m.estado = wa_estado_parse("BLOQUEADA");
+    out = render(&m, 160, 50);
+    assert_non_null(strstr(out, "Meta restringió este número: su administrador debe revisarlo"));
+    assert_null(strstr(out, "revise el teléfono"));
+    free(out);
+}
+
+/* The keys that link or start this session's sender: offered until the account is read and
+ * for WhatsApp Web; not for a Cloud account, where pressing them says why. The help's note
+ * follows the kind of account. */
+static void
+test_cloud_has_no_linking_keys(void **st)
+{
+    static const enum action keys[] = { ACTION_WA_LINK, ACTION_WA_LINK_PHONE, ACTION_WA_SCAN,
+                                        ACTION_WA_SEND };
+    struct wa_model m;
+
+    (void)st;
+    model_cloud(&m);
+    m.loaded = false; /* not read yet: nothing is known to be missing */
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        assert_true(wa_model_has(&m, keys[i]));
+        assert_null(wa_model_refusal(&m, keys[i]));
+    }
+    assert_non_null(strstr(wa_model_help_note(&m), "WhatsApp Web: su teléfono se vincula aquí"));
+    m.loaded = true;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        assert_false(wa_model_has(&m, keys[i]));
+        assert_non_null(strstr(wa_model_refusal(&m, keys[i]), "API oficial de WhatsApp"));
+    }
+    assert_non_null(strstr(wa_model_refusal(&m, ACTION_WA_LINK), "no se vincula con QR"));
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) /* one row of the bar at 80 */
+        assert_true(vm_text_width(wa_model_refusal(&m, keys[i])) <= 78);
+    assert_non_null(strstr(wa_model_refusal(&m, ACTION_WA_SEND), "el servidor central envía"));
+    assert_true(wa_model_has(&m, ACTION_REFRESH));
+    assert_null(wa_model_refusal(&m, ACTION_REFRESH));
+    assert_non_null(strstr(wa_model_help_note(&m), "Su cuenta envía por la API oficial"));
+    m.cloud = false;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_true(wa_model_has(&m, keys[i]));
+}
+
 int
 main(void)
 {
@@ -275,6 +423,9 @@ main(void)
         cmocka_unit_test(test_expired_offers_retry),
         cmocka_unit_test(test_phone_code_at_80x24),
         cmocka_unit_test(test_loading_error_and_tiny),
+        cmocka_unit_test(test_cloud_connected_80x24),
+        cmocka_unit_test(test_cloud_rating_number_and_states),
+        cmocka_unit_test(test_cloud_has_no_linking_keys),
     };
 
     return cmocka_run_group_tests_name("wa_vm", tests, setup_utf8, NULL);

@@ -6,7 +6,9 @@
  * dropped by Esc, typing or a failed load), variations (AI kept/refused, fallback message, the
  * final text with the kept variations as one spintax group), review with the allowance's
  * reason, plan and skipped list, refusals that keep every field, Esc back from review
- * cancelling the draft, 80×24 and 160×50.
+ * cancelling the draft, 80×24 and 160×50; templates mapped to Meta (the mapping shown, carried
+ * only by a text that is exactly the template's) and an account of Meta's official API (only
+ * such a text, with what to do otherwise; no AI variations).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -562,6 +564,163 @@ test_launch(void **st)
     wizard_model_fini(&m);
 }
 
+/* The stage's templates, one mapped to Meta's "primer_contacto" and one (with a blank in its
+ * name) not. */
+static struct wizard_plantilla *
+mapped_templates(void)
+{
+    struct wizard_plantilla *p = saved_templates();
+
+    snprintf(p[0].meta_nombre, sizeof p[0].meta_nombre, "primer_contacto");
+    snprintf(p[0].meta_idioma, sizeof p[0].meta_idioma, "es_MX");
+    snprintf(p[1].nombre, sizeof p[1].nombre, "Segundo aviso");
+    return p;
+}
+
+/* An account of Meta's official API: said on step 1; step 2 shows each template's twin, takes
+ * only a mapped one as it is and says otherwise what to do (the admin's command with this
+ * stage and template), the error wrapped above the hint; step 3 has no AI and names the
+ * template; the review too. */
+static void
+test_cloud_takes_only_a_mapped_template_as_it_is(void **st)
+{
+    struct wizard_plantilla *p;
+    struct wizard_revision r;
+    struct wizard_model m;
+    char *out, *fin;
+    int nl;
+
+    (void)st;
+    at_step1(&m);
+    assert_null(wizard_model_help_note(&m));
+    m.cloud = true;
+    assert_non_null(
+        strstr(wizard_model_help_note(&m), "solo sirven las plantillas ligadas a Meta"));
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Su cuenta envía por la API oficial de WhatsApp (Meta): solo con "
+                                "plantillas\n aprobadas por Meta, tal cual.\n"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PLANTILLAS);
+    wizard_model_set_plantillas(&m, mapped_templates(), 2);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Plantillas de INICIAL: >Saludo [Meta]  Segundo aviso  (nueva)\n"
+                                " Meta: primer_contacto (es_MX)\n"));
+    free(out);
+    p = &m.plantillas[0];
+    assert_ptr_equal(wizard_model_meta(&m), p);
+
+    /* an unmapped template: refused with the admin's command, this stage and its name */
+    press(&m, KK_DOWN, 0);
+    assert_null(wizard_model_meta(&m));
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_PLANTILLA);
+    assert_string_equal(m.error, "La API oficial de WhatsApp solo envía plantillas aprobadas en "
+                                 "Meta y esta no está ligada a una: su administrador la liga con "
+                                 "«embudo wa cloud plantilla INICIAL \"Segundo aviso\" --meta "
+                                 "…».");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Sin plantilla aprobada en Meta: la API oficial no la envía.\n"));
+    assert_non_null(strstr(out, " La API oficial de WhatsApp solo envía plantillas aprobadas en "
+                                "Meta y esta no\n está ligada a una:"));
+    nl = 0;
+    for (const char *q = strstr(out, " La API oficial de WhatsApp solo envía"); *q != '\0'; q++)
+        nl += *q == '\n';
+    assert_int_equal(nl, 4); /* the error's three rows, then the hint, last */
+    assert_non_null(strstr(out, "--meta …».\n Enter siguiente · Esc atrás\n"));
+    free(out);
+
+    /* a new text: refused too */
+    press(&m, KK_DOWN, 0);
+    type(&m, "Hola {nombre}");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Texto nuevo: la API oficial solo envía plantillas aprobadas en "
+                                "Meta.\n"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_non_null(strstr(m.error, "elija una ligada (↑↓); su administrador liga otras con "
+                                    "«embudo wa cloud plantilla ETAPA NOMBRE --meta …»."));
+
+    /* the mapped one, edited: refused until it is exactly its text again */
+    press(&m, KK_DOWN, 0);
+    assert_ptr_equal(wizard_model_meta(&m), p);
+    type(&m, " Ya");
+    assert_null(wizard_model_meta(&m));
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Meta: primer_contacto (es_MX) · el texto cambió: ya no es la "
+                                "plantilla aprobada\n"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_string_equal(m.error, "El texto ya no es el de la plantilla aprobada en Meta "
+                                 "«primer_contacto»: la API oficial de WhatsApp solo la envía tal "
+                                 "cual (↑↓ la vuelve a elegir).");
+    for (int i = 0; i < 3; i++)
+        press(&m, KK_BACKSPACE, 0);
+    assert_ptr_equal(wizard_model_meta(&m), p);
+
+    /* on: no AI asked (Meta sends exactly the approved text), the template named */
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_REDIBUJAR);
+    assert_int_equal(m.paso, WIZARD_VARIACIONES);
+    assert_int_equal(m.ia, WIZARD_IA_NO_PEDIDA);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Plantilla de Meta: primer_contacto (es_MX), con sus variables "
+                                "como parámetros\n"
+                                " Variaciones con IA: no aplican; Meta envía el texto aprobado tal "
+                                "cual.\n"));
+    assert_null(strstr(out, "pidiendo"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_CREAR);
+    fin = wizard_model_texto_final(&m);
+    assert_string_equal(fin, p->texto);
+    free(fin);
+    memset(&r, 0, sizeof r);
+    r.id = 7;
+    snprintf(r.meta, sizeof r.meta, "primer_contacto (es_MX)");
+    wizard_model_set_revision(&m, &r);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Plantilla de Meta: primer_contacto (es_MX)\n"));
+    free(out);
+    wizard_model_fini(&m);
+}
+
+/* WhatsApp Web: the mapping is shown and carried while the text is exactly the template's
+ * (kept AI variations make it another text); an unmapped template or a new text goes on as
+ * before, with no line about Meta. */
+static void
+test_web_carries_the_mapping_only_for_the_exact_text(void **st)
+{
+    struct wizard_model m;
+    char **cand = xcalloc(1, sizeof *cand);
+    char *out;
+
+    (void)st;
+    at_step1(&m);
+    press(&m, KK_ENTER, 0);
+    wizard_model_set_plantillas(&m, mapped_templates(), 2);
+    assert_ptr_equal(wizard_model_meta(&m), &m.plantillas[0]);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA); /* the AI applies */
+    cand[0] = xstrdup("Buen día {nombre}: con {convenio} le prestamos hasta $50,000.");
+    wizard_model_set_ia(&m, cand, 1);
+    assert_true(m.usar_variaciones);
+    assert_null(wizard_model_meta(&m)); /* the variations make it another text */
+    out = render(&m, 80, 24);
+    assert_null(strstr(out, "Plantilla de Meta"));
+    free(out);
+    press(&m, KK_CHAR, 'v');
+    assert_ptr_equal(wizard_model_meta(&m), &m.plantillas[0]);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " Plantilla de Meta: primer_contacto (es_MX)"));
+    free(out);
+    press(&m, KK_ESC, 0);
+    press(&m, KK_DOWN, 0); /* the unmapped one */
+    assert_null(wizard_model_meta(&m));
+    out = render(&m, 80, 24);
+    assert_null(strstr(out, "Meta:"));
+    assert_null(strstr(out, "Sin plantilla aprobada"));
+    free(out);
+    assert_int_equal(press(&m, KK_ENTER, 0), WIZARD_PEDIR_IA);
+    wizard_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -576,6 +735,8 @@ main(void)
         cmocka_unit_test(test_ai_fallback_message),
         cmocka_unit_test(test_step4_review_refusal_and_back),
         cmocka_unit_test(test_launch),
+        cmocka_unit_test(test_cloud_takes_only_a_mapped_template_as_it_is),
+        cmocka_unit_test(test_web_carries_the_mapping_only_for_the_exact_text),
     };
 
     return cmocka_run_group_tests_name("wizard_vm", tests, setup_utf8, NULL);

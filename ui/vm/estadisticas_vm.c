@@ -287,16 +287,69 @@ add(struct estadisticas_vm *vm, enum vm_role fill)
     return l;
 }
 
-/* The failures by reason: "479 ×2, SIN_WHATSAPP ×1", "" when none. */
+/*
+ * A failed message's reason in a few words: the sender's own codes and the Meta codes a
+ * message of the official API fails with (Meta's number kept beside them, for support);
+ * graph_error_text (src/wa/cloud/graph.c) has the whole sentence of each. Other codes (the
+ * WhatsApp Web server's, 479…) are shown as they are.
+ */
+static const struct {
+    const char *codigo, *texto;
+} motivo_textos[] = {
+    { "SIN_WHATSAPP", "sin WhatsApp" },
+    { "DESTINO_INVALIDO", "número inválido" },
+    { "130472", "experimento de Meta" },
+    { "130497", "país no permitido" },
+    { "131000", "falla de Meta" },
+    { "131008", "falta un parámetro" },
+    { "131009", "parámetro inválido" },
+    { "131021", "es el número que envía" },
+    { "131026", "sin WhatsApp" },
+    { "131030", "fuera de la lista de prueba" },
+    { "131047", "fuera de la ventana de 24 h" },
+    { "131049", "límite de marketing de Meta" },
+    { "131050", "no acepta marketing" },
+    { "131051", "tipo de mensaje no admitido" },
+    { "131056", "demasiados al mismo cliente" },
+    { "132000", "parámetros no coinciden" },
+    { "132001", "plantilla inexistente en Meta" },
+    { "132005", "plantilla muy larga" },
+    { "132007", "plantilla fuera de formato" },
+    { "132012", "formato de un valor" },
+    { "132015", "plantilla pausada por Meta" },
+    { "132016", "plantilla desactivada por Meta" },
+    { "132018", "valor con saltos de línea" },
+    { "135000", "error genérico de Meta" },
+};
+
+/* "sin WhatsApp (131026)", "número inválido", or the code itself when it has no words. */
+static void
+motivo_fmt(char *buf, size_t sz, const char *codigo)
+{
+    for (size_t i = 0; i < sizeof motivo_textos / sizeof motivo_textos[0]; i++)
+        if (strcmp(codigo, motivo_textos[i].codigo) == 0) {
+            if (codigo[0] >= '0' && codigo[0] <= '9')
+                snprintf(buf, sz, "%s (%s)", motivo_textos[i].texto, codigo);
+            else
+                snprintf(buf, sz, "%s", motivo_textos[i].texto);
+            return;
+        }
+    snprintf(buf, sz, "%s", codigo);
+}
+
+/* The failures by reason: "sin WhatsApp (131026) ×2, 479 ×1", "" when none. */
 static void
 motivos_fmt(char *buf, size_t sz, const struct estadisticas_fila *f)
 {
     size_t k = 0;
+    char motivo[80];
 
     buf[0] = '\0';
-    for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0 && k < sz; i++)
-        k += (size_t)snprintf(buf + k, sz - k, "%s%s ×%d", i > 0 ? ", " : "",
-                              f->motivos[i].codigo, f->motivos[i].n);
+    for (int i = 0; i < ESTADISTICAS_MOTIVOS && f->motivos[i].n > 0 && k < sz; i++) {
+        motivo_fmt(motivo, sizeof motivo, f->motivos[i].codigo);
+        k += (size_t)snprintf(buf + k, sz - k, "%s%s ×%d", i > 0 ? ", " : "", motivo,
+                              f->motivos[i].n);
+    }
 }
 
 static void
@@ -322,7 +375,7 @@ fila_line(struct estadisticas_vm *vm, const struct estadisticas_fila *f, const c
     const int v[NCOLS] = { f->enviados, f->entregados, f->leidos,
                            f->respondidos, f->bajas, f->fallidos };
     struct vm_line *l = add(vm, role);
-    char num[24], mot[200], txt[240];
+    char num[24], mot[512], txt[560];
 
     if (l == NULL)
         return;
@@ -400,7 +453,7 @@ totals_lines(struct estadisticas_vm *vm, const struct estadisticas_model *m,
              const struct estadisticas_fila *g, size_t ng, bool wide)
 {
     struct estadisticas_fila total;
-    char buf[260], mot[200];
+    char buf[600], mot[512];
     struct vm_line *l;
 
     memset(&total, 0, sizeof total);

@@ -1,7 +1,8 @@
 /*
  * estadisticas_vm — the WhatsApp statistics pane (supervisors and admins): over a date range,
  * per promoter, per day or per campaign (a key cycles the grouping): sent, delivered, read
- * (a lower bound), replied, opted out, failed, and the failures by reason; a totals row.
+ * (a lower bound), replied, opted out, failed, and the failures by reason (in words where
+ * known: the sender's codes, Meta's with their number); a totals row.
  * The rows come from api.wa_estadisticas (one per promoter × day × campaign) and are summed
  * here by the chosen grouping.
  *

@@ -9,13 +9,21 @@
 
 enum { HELP_W = 62, KEY_COL = 2, DESC_COL = 22, HELP_ROWS = 512, SCAN = 256 };
 
-/* One row of the whole list: a context's title, or an action's keys and description. */
+/* One row of the whole list: a context's title, an action's keys and description, or a row of
+ * a pane's note (desc then points into the note rows' storage). */
 struct help_row {
-    bool heading;
+    bool heading, note;
     char keys[48];
     const char *desc;
     char last[16]; /* the last key added, and where its range suffix starts (0 = none) */
     size_t run_at;
+};
+
+/* Where the rows of the panes' notes live while the list is built. */
+struct help_notes {
+    char rows[HELP_NOTE_ROWS * KEYMAP_CTX_COUNT][VM_SPAN_BYTES];
+    int n;
+    int cols; /* the width a note is wrapped to */
 };
 
 /* "Alt-2" right after "Alt-1": a prefix, then a digit one more. Such runs are written as a
@@ -29,21 +37,42 @@ follows(const char *prev, const char *label)
            label[n - 1] <= '9' && label[n - 1] == prev[n - 1] + 1;
 }
 
-/* Appends ctx's rows (keys of one action joined); returns the new count. */
+/* Appends the rows of a pane's note, wrapped; returns the new count. */
 static int
-rows_ctx(struct help_row *rows, int n, const struct keymap *km, enum keymap_ctx ctx)
+rows_note(struct help_row *rows, int n, const char *note, struct help_notes *nt)
+{
+    for (int r = 0;
+         r < HELP_NOTE_ROWS && n < HELP_ROWS && nt->n < HELP_NOTE_ROWS * KEYMAP_CTX_COUNT; r++) {
+        char *row = nt->rows[nt->n];
+
+        if (!vm_wrap_row(row, VM_SPAN_BYTES, &note, nt->cols))
+            break;
+        nt->n++;
+        rows[n++] = (struct help_row){ .note = true, .desc = row };
+    }
+    return n;
+}
+
+/* Appends ctx's rows (keys of one action joined; those its pane lacks now left out), then its
+ * pane's note; returns the new count. */
+static int
+rows_ctx(struct help_row *rows, int n, const struct keymap *km, enum keymap_ctx ctx,
+         const struct help_pane *pane, struct help_notes *nt)
 {
     const struct keymap_binding *b[SCAN];
     size_t nb = keymap_bindings(km, ctx, b, SCAN);
+    bool note = pane != NULL && pane->note != NULL && pane->note[0] != '\0';
     int first = n;
 
     nb = nb > SCAN ? SCAN : nb;
-    if (nb == 0 || n + 2 >= HELP_ROWS)
+    if ((nb == 0 && !note) || n + 2 >= HELP_ROWS)
         return n;
     rows[n++] = (struct help_row){ .heading = true, .desc = keymap_ctx_title(ctx) };
     for (size_t i = 0; i < nb && n < HELP_ROWS; i++) {
         int j;
 
+        if (pane != NULL && pane->has != NULL && !pane->has(pane->st, b[i]->action))
+            continue;
         for (j = first + 1; j < n; j++)
             if (!rows[j].heading && rows[j].desc == b[i]->desc)
                 break;
@@ -67,7 +96,7 @@ rows_ctx(struct help_row *rows, int n, const struct keymap *km, enum keymap_ctx 
         snprintf(rows[n].last, sizeof rows[n].last, "%s", b[i]->label);
         n++;
     }
-    return n;
+    return note ? rows_note(rows, n, pane->note, nt) : n;
 }
 
 static void
@@ -129,11 +158,22 @@ help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx
               const struct cmdline_cmd *cmds, size_t ncmds, const char *title, int *scroll,
               int lines, int cols)
 {
+    help_vm_build_panes(vm, km, ctxs, NULL, nctx, cmds, ncmds, title, scroll, lines, cols);
+}
+
+void
+help_vm_build_panes(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
+                    const struct help_pane *const *panes, int nctx, const struct cmdline_cmd *cmds,
+                    size_t ncmds, const char *title, int *scroll, int lines, int cols)
+{
     struct help_row *rows = xcalloc(HELP_ROWS, sizeof *rows);
+    struct help_notes *nt = xcalloc(1, sizeof *nt);
     int n = 0, room, w;
 
+    /* the box's width (help_box), less the borders and the indent of the keys */
+    nt->cols = (cols - 2 < HELP_W ? cols - 2 : HELP_W) - KEY_COL - 2;
     for (int c = 0; c < nctx; c++)
-        n = rows_ctx(rows, n, km, ctxs[c]);
+        n = rows_ctx(rows, n, km, ctxs[c], panes != NULL ? panes[c] : NULL, nt);
     if (cmds != NULL) /* the reference: the mouse, then the commands (its end, G) */
         n = rows_raton(rows, n);
     n = rows_cmds(rows, n, cmds, ncmds);
@@ -150,8 +190,9 @@ help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx
         const struct help_row *r = &rows[*scroll + i];
         struct vm_line *l = &vm->lines[i + 1];
 
-        if (r->heading) {
-            vm_line_put(l, KEY_COL, w - 1, ROLE_HEADING, r->desc);
+        if (r->heading || r->note) {
+            vm_line_put(l, r->heading ? KEY_COL : KEY_COL + 1, w - 1,
+                        r->heading ? ROLE_HEADING : ROLE_TEXT, r->desc);
             continue;
         }
         vm_line_put(l, KEY_COL + 1, DESC_COL - 1 < w - 1 ? DESC_COL - 1 : w - 1, ROLE_HINT_KEY,
@@ -167,6 +208,7 @@ help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx
         vm_line_put(&vm->lines[vm->box.h - 2], KEY_COL, w - 1, ROLE_MUTED, foot);
     }
     free(rows);
+    free(nt);
 }
 
 char *

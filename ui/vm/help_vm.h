@@ -33,6 +33,25 @@ void help_vm_build(struct help_vm *vm, const struct keymap *km, const enum keyma
                    int nctx, const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
                    int *scroll, int lines, int cols);
 
+/*
+ * What the pane of one context says of it in the help, now (its state, e.g. the user's
+ * WhatsApp account): the keys of its table it has for this user (has NULL: every one) — a
+ * key it lacks is not listed — and a sentence shown under its keys (note NULL or "": none).
+ */
+struct help_pane {
+    bool (*has)(const void *st, enum action act);
+    const void *st;
+    const char *note;
+};
+
+/* help_vm_build, with panes[i] (NULL: nothing to say) for ctxs[i]; panes NULL is
+ * help_vm_build. A note is wrapped to the box, at most HELP_NOTE_ROWS rows per context. */
+#define HELP_NOTE_ROWS 6
+void help_vm_build_panes(struct help_vm *vm, const struct keymap *km, const enum keymap_ctx *ctxs,
+                         const struct help_pane *const *panes, int nctx,
+                         const struct cmdline_cmd *cmds, size_t ncmds, const char *title,
+                         int *scroll, int lines, int cols);
+
 /* "box y,x hxw title" then vm_lines_dump; the caller frees. */
 char *help_vm_dump(const struct help_vm *vm);
 

@@ -15,6 +15,7 @@ static const struct {
     { "usuarios", APP_T_USUARIOS },
     { "etapas", APP_T_ETAPAS },
     { "calendario", APP_T_CALENDARIO },
+    { "wa_cuentas", APP_T_WA_CUENTAS },
 };
 
 /* The text right after "key": (blanks skipped), or NULL. */

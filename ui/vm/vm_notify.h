@@ -22,6 +22,7 @@ enum app_tabla {
     APP_T_USUARIOS = 1u << 6,   /* a user's estado, team, cupo… changed (sql/078) */
     APP_T_ETAPAS = 1u << 7,     /* the funnel's stages changed (sql/095): every kanban's columns */
     APP_T_CALENDARIO = 1u << 8, /* the weekly hours or the rest days changed (sql/096) */
+    APP_T_WA_CUENTAS = 1u << 9, /* a WhatsApp account's state, number or provider (sql/020, 100) */
 };
 
 /*

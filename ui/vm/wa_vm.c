@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/qr_text.h"
+#include "ui/vm/detalle_vm.h"
 #include "util/err.h"
 
 enum { LABEL_W = 12, QR_QUIET = 2 };
@@ -102,6 +103,76 @@ wa_model_qr_end(struct wa_model *m, bool vencido)
     m->qr_vencido = vencido;
 }
 
+/* ---- an account of Meta's official API ------------------------------------------------- */
+
+/* Meta's quality rating: glyph and word, never colour alone (themes/anchors T3). */
+static const struct {
+    const char *meta; /* as Meta says it (crm.wa_cuentas.cloud_calidad) */
+    const char *word;
+    int level;
+} calidades[] = {
+    { "GREEN", "verde (alta)", 0 },
+    { "YELLOW", "amarilla (media)", 1 },
+    { "RED", "roja (baja)", 2 },
+};
+
+static bool
+wa_action_links_or_sends(enum action act)
+{
+    return act == ACTION_WA_LINK || act == ACTION_WA_LINK_PHONE || act == ACTION_WA_SCAN ||
+           act == ACTION_WA_SEND;
+}
+
+bool
+wa_model_has(const struct wa_model *m, enum action act)
+{
+    return !(m->loaded && m->cloud && wa_action_links_or_sends(act));
+}
+
+const char *
+wa_model_refusal(const struct wa_model *m, enum action act)
+{
+    if (wa_model_has(m, act))
+        return NULL;
+    /* one row of the bottom bar at 80 columns */
+    if (act == ACTION_WA_SEND)
+        return "Cuenta de la API oficial de WhatsApp: el servidor central envía sus campañas.";
+    return "Cuenta de la API oficial de WhatsApp (Meta): no se vincula con QR ni código.";
+}
+
+const char *
+wa_model_help_note(const struct wa_model *m)
+{
+    if (m->loaded && m->cloud)
+        return "Su cuenta envía por la API oficial de WhatsApp (Meta): el servidor central "
+               "(embudo worker) manda sus campañas, solo con plantillas aprobadas por Meta y sin "
+               "variaciones con IA. No se vincula con QR ni con código ni se inicia el envío "
+               "aquí; el número y la calidad los informa Meta.";
+    /* no key named: teclas.conf may bind them elsewhere, and the rows above say which */
+    return "WhatsApp Web: su teléfono se vincula aquí (con el código QR o con un código en el "
+           "teléfono) y el envío puede correr en esta sesión. Si el administrador le asigna la "
+           "API oficial de WhatsApp (Meta), el servidor envía y no hay nada que vincular.";
+}
+
+/* Meta's number from the account's jid, as people read it: "+52 55 1234 5678" for a Mexican
+ * one (with or without the old 1 after 52), "+" and its digits otherwise; "" before the
+ * server first reached Meta. */
+static void
+cloud_numero(char *buf, size_t sz, const char *jid)
+{
+    size_t n = strcspn(jid, ":@");
+    char e164[32];
+
+    buf[0] = '\0';
+    if (n == 0 || n > 20 || strspn(jid, "0123456789") < n)
+        return;
+    if (n == 13 && strncmp(jid, "521", 3) == 0)
+        snprintf(e164, sizeof e164, "+52%.10s", jid + 3);
+    else
+        snprintf(e164, sizeof e164, "+%.*s", (int)n, jid);
+    detalle_phone_fmt(buf, sz, e164);
+}
+
 /* ---- building ----------------------------------------------------------------------- */
 
 static struct vm_line *
@@ -173,6 +244,65 @@ cuenta_lines(struct wa_vm *vm, const struct wa_model *m)
     snprintf(buf, sizeof buf, "%d al día · tope de hoy %d · en uso desde %s", m->limite_diario,
              m->tope_hoy, dia);
     kv(vm, "Límite", ROLE_VALUE, buf);
+}
+
+static void
+calidad_line(struct wa_vm *vm, const struct wa_model *m)
+{
+    static const enum vm_role roles[] = { ROLE_DB_OK, ROLE_DB_WARN, ROLE_DB_ERR };
+    char buf[96];
+
+    for (size_t i = 0; i < sizeof calidades / sizeof calidades[0]; i++)
+        if (strcmp(m->calidad, calidades[i].meta) == 0) {
+            snprintf(buf, sizeof buf, "%s %s", glyph(calidades[i].level, m->ascii),
+                     calidades[i].word);
+            kv(vm, "Calidad", roles[calidades[i].level], buf);
+            return;
+        }
+    kv(vm, "Calidad", ROLE_MUTED,
+       m->calidad[0] == '\0' ? "— aún no la informa Meta" : "— Meta aún no la califica");
+}
+
+/* A CLOUD account: who sends, Meta's number and rating, the limit without a ramp. */
+static void
+cloud_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    static const enum vm_role roles[] = { ROLE_DB_OK, ROLE_DB_WARN, ROLE_DB_ERR };
+    int lv = estados[m->estado].level;
+    char buf[320], numero[48];
+
+    snprintf(buf, sizeof buf, "%s %s", glyph(lv, m->ascii), estados[m->estado].word);
+    kv(vm, "Cuenta", roles[lv], buf);
+    kv(vm, "Envía por", ROLE_VALUE, "la API oficial de WhatsApp (Meta)");
+    cloud_numero(numero, sizeof numero, m->jid);
+    kv(vm, "Número", numero[0] != '\0' ? ROLE_VALUE : ROLE_MUTED,
+       numero[0] != '\0' ? numero : "— lo informa Meta cuando el servidor se conecta");
+    calidad_line(vm, m);
+    if (m->detalle[0] != '\0')
+        kv(vm, "Detalle", ROLE_MUTED, m->detalle);
+    snprintf(buf, sizeof buf, "%d al día · sin calentamiento", m->limite_diario);
+    kv(vm, "Límite", ROLE_VALUE, buf);
+    kv(vm, "Envío", ROLE_VALUE, "en el servidor central (embudo worker)");
+}
+
+static void
+cloud_actions_lines(struct wa_vm *vm, const struct wa_model *m)
+{
+    text_wrap(vm, ROLE_TEXT,
+              "Sus campañas salen desde el servidor con plantillas aprobadas por Meta: no hay "
+              "nada que vincular ni que iniciar en esta sesión.");
+    if (m->estado == WA_DESCONECTADA)
+        text_wrap(vm, ROLE_MUTED,
+                  "El servidor aún no se conecta con Meta (o perdió la conexión); las campañas "
+                  "esperan. Si sigue así, avise a su administrador.");
+    else if (m->estado == WA_BLOQUEADA)
+        text_wrap(vm, ROLE_ERROR,
+                  "Meta restringió este número: su administrador debe revisarlo en la cuenta de "
+                  "WhatsApp Business antes de volver a enviar.");
+    if (strcmp(m->calidad, "RED") == 0)
+        text_wrap(vm, ROLE_ERROR,
+                  "Con calidad roja Meta puede limitar el número: revise las bajas y los "
+                  "bloqueos de sus últimas campañas.");
 }
 
 static void
@@ -322,6 +452,12 @@ wa_vm_build(struct wa_vm *vm, const struct wa_model *m, int width, int height)
         text_line(vm, ROLE_ERROR, m->error);
     if (!m->loaded) {
         text_line(vm, ROLE_MUTED, "Consultando la cuenta…");
+        return;
+    }
+    if (m->cloud) {
+        cloud_lines(vm, m);
+        add(vm, ROLE_TEXT);
+        cloud_actions_lines(vm, m);
         return;
     }
     cuenta_lines(vm, m);

@@ -6,6 +6,12 @@
  * on the phone with its countdown; when it all expired, one key to ask again. On the
  * simulated network a key scans (or "types" the code).
  *
+ * An account of Meta's official API (CLOUD, docs/wa-cloud.md) has none of that: the pane says
+ * it sends through Meta, Meta's number («+52 55 1234 5678») and quality rating (glyph and
+ * word), its state and its daily limit (no warm-up ramp), and that the central server sends;
+ * the keys that link or start this session's sender do not apply (wa_model_has), and pressing
+ * one says why (wa_model_refusal).
+ *
  * Pure C (no curses, no db); the loop thread owns the model. The QR text is rendered once
  * per ref (core/qr_text) when the model receives it, not per frame.
  */
@@ -15,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ui/vm/keymap.h"
 #include "ui/vm/vm.h"
 
 struct err;
@@ -47,6 +54,8 @@ struct wa_model {
     int32_t en_uso_desde; /* YYYYMMDD, 0 = unknown */
     int limite_diario, tope_hoy;
     bool envio_servidor;
+    bool cloud;       /* sends through Meta's official API: nothing links, the server sends */
+    char calidad[24]; /* with cloud: Meta's quality rating as Meta says it ("GREEN"…; "" unknown) */
     enum wa_envio envio;
     char salud[256]; /* the sender's latest word: "en descanso…", "reconecta en 8 s" */
     /* linking, in this client */
@@ -77,6 +86,17 @@ int wa_model_set_codigo(struct wa_model *m, const char *codigo, int64_t expira_m
 /* Linking ended: the QR or the phone code disappears; vencido says whether it was because it
  * expired unused (the pane then offers the retry keys). */
 void wa_model_qr_end(struct wa_model *m, bool vencido);
+
+/* Whether the pane's key for act applies to the account: linking (v, n, s) and this session's
+ * sender (e) do not for a CLOUD one. Until the account is read every key is offered. */
+bool wa_model_has(const struct wa_model *m, enum action act);
+
+/* Why act does nothing for this account (Spanish, for the bottom bar), or NULL when it
+ * applies (wa_model_has). */
+const char *wa_model_refusal(const struct wa_model *m, enum action act);
+
+/* The sentence "?" and ":ayuda" show under the pane's keys: how this kind of account sends. */
+const char *wa_model_help_note(const struct wa_model *m);
 
 #define WA_VM_LINES 80
 

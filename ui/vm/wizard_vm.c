@@ -334,9 +334,78 @@ wizard_model_texto_final(const struct wizard_model *m)
 {
     char *t = NULL;
 
-    if (m->usar_variaciones && m->aceptadas > 0)
+    if (m->usar_variaciones && m->aceptadas > 0 && !m->cloud)
         t = texto_con_variaciones(m);
     return t != NULL ? t : xstrdup(m->texto);
+}
+
+/* The saved template under the cursor of step 2, or NULL on "(nueva)". */
+static const struct wizard_plantilla *
+cur_tpl(const struct wizard_model *m)
+{
+    return m->cur_plantilla >= 0 && (size_t)m->cur_plantilla < m->nplantillas
+               ? &m->plantillas[m->cur_plantilla]
+               : NULL;
+}
+
+const struct wizard_plantilla *
+wizard_model_meta(const struct wizard_model *m)
+{
+    const struct wizard_plantilla *p = cur_tpl(m);
+    char *t;
+    bool same;
+
+    if (p == NULL || p->meta_nombre[0] == '\0')
+        return NULL;
+    t = wizard_model_texto_final(m);
+    same = strcmp(t, p->texto) == 0;
+    free(t);
+    return same ? p : NULL;
+}
+
+/* s as a word of a command line: quoted when it has a blank. */
+static const char *
+shell_word(char *buf, size_t len, const char *s)
+{
+    snprintf(buf, len, strchr(s, ' ') != NULL ? "\"%s\"" : "%s", s);
+    return buf;
+}
+
+/* Why an account of Meta's official API cannot send step 2's text (not exactly a mapped
+ * template's), with what to do, into buf. */
+static void
+cloud_rechazo(const struct wizard_model *m, char *buf, size_t len)
+{
+    const struct wizard_plantilla *p = cur_tpl(m);
+    char etapa[120], nombre[360];
+
+    if (p != NULL && p->meta_nombre[0] != '\0')
+        snprintf(buf, len,
+                 "El texto ya no es el de la plantilla aprobada en Meta «%s»: la API oficial de "
+                 "WhatsApp solo la envía tal cual (↑↓ la vuelve a elegir).",
+                 p->meta_nombre);
+    else if (p != NULL)
+        snprintf(buf, len,
+                 "La API oficial de WhatsApp solo envía plantillas aprobadas en Meta y esta no "
+                 "está ligada a una: su administrador la liga con «embudo wa cloud plantilla %s "
+                 "%s --meta …».",
+                 shell_word(etapa, sizeof etapa, m->etapas[m->cur_etapa].nombre),
+                 shell_word(nombre, sizeof nombre, p->nombre));
+    else
+        snprintf(buf, len,
+                 "La API oficial de WhatsApp solo envía plantillas aprobadas en Meta: elija una "
+                 "ligada (↑↓); su administrador liga otras con «embudo wa cloud plantilla ETAPA "
+                 "NOMBRE --meta …».");
+}
+
+const char *
+wizard_model_help_note(const struct wizard_model *m)
+{
+    return m->cloud ? "Su cuenta envía por la API oficial de WhatsApp (Meta): en el paso 2 solo "
+                      "sirven las plantillas ligadas a Meta ([Meta]), sin cambiar su texto, y no "
+                      "hay variaciones con IA. El administrador las liga con «embudo wa cloud "
+                      "plantilla»."
+                    : NULL;
 }
 
 char *
@@ -427,10 +496,18 @@ plantilla_enter(struct wizard_model *m)
                                                       : "Corrija la plantilla antes de seguir.");
         return WIZARD_REDIBUJAR;
     }
+    if (m->cloud && wizard_model_meta(m) == NULL) {
+        char why[sizeof m->error];
+
+        cloud_rechazo(m, why, sizeof why);
+        wizard_model_set_error(m, why);
+        return WIZARD_REDIBUJAR;
+    }
     m->error[0] = '\0';
     m->paso = WIZARD_VARIACIONES;
-    /* asked once per template: back and forth while the answer is on its way asks nothing */
-    if (m->ia != WIZARD_IA_NO_PEDIDA)
+    /* asked once per template: back and forth while the answer is on its way asks nothing;
+     * never for Meta's official API, which sends exactly the approved text */
+    if (m->ia != WIZARD_IA_NO_PEDIDA || m->cloud)
         return WIZARD_REDIBUJAR;
     m->ia = WIZARD_IA_PIDIENDO;
     return WIZARD_PEDIR_IA;
@@ -692,6 +769,33 @@ build_audiencia(struct wizard_vm *vm, const struct wizard_model *m)
     if (m->sin_whatsapp) /* said now, not after three steps (the database refuses then) */
         text_line(vm, 1, ROLE_TIMER_WARN,
                   "Su WhatsApp no está vinculado: vincúlelo en el panel WhatsApp primero.");
+    if (m->cloud)
+        wrap(vm, 1, ROLE_MUTED,
+             "Su cuenta envía por la API oficial de WhatsApp (Meta): solo con plantillas "
+             "aprobadas por Meta, tal cual.",
+             2);
+}
+
+/* Step 2: the cursor's template's twin in Meta, whether the text is still exactly it, and for
+ * an account of the official API whether it can be sent at all. */
+static void
+meta_line(struct wizard_vm *vm, const struct wizard_model *m)
+{
+    const struct wizard_plantilla *p = cur_tpl(m);
+    char buf[640];
+
+    if (p != NULL && p->meta_nombre[0] != '\0') {
+        bool same = strcmp(m->texto, p->texto) == 0;
+
+        snprintf(buf, sizeof buf, "Meta: %s (%s)%s", p->meta_nombre, p->meta_idioma,
+                 same ? "" : " · el texto cambió: ya no es la plantilla aprobada");
+        text_line(vm, 1, same ? ROLE_DB_OK : ROLE_DB_WARN, buf);
+    } else if (m->cloud) {
+        text_line(vm, 1, ROLE_DB_WARN,
+                  p != NULL ? "Sin plantilla aprobada en Meta: la API oficial no la envía."
+                            : "Texto nuevo: la API oficial solo envía plantillas aprobadas en "
+                              "Meta.");
+    }
 }
 
 static void
@@ -711,11 +815,13 @@ build_plantilla(struct wizard_vm *vm, const struct wizard_model *m)
 
         int x0 = x + 1;
 
-        snprintf(buf, sizeof buf, "%s%s", sel ? ">" : " ",
-                 i < m->nplantillas ? m->plantillas[i].nombre : "(nueva)");
+        snprintf(buf, sizeof buf, "%s%s%s", sel ? ">" : " ",
+                 i < m->nplantillas ? m->plantillas[i].nombre : "(nueva)",
+                 i < m->nplantillas && m->plantillas[i].meta_nombre[0] != '\0' ? " [Meta]" : "");
         x = vm_line_put(l, x0, vm->width, sel ? ROLE_CURSOR : ROLE_TEXT, buf);
         hit(vm, vm->nlines - 1, x0, x, -1, (int)i);
     }
+    meta_line(vm, m);
     text_line(vm, 1, ROLE_LABEL, "Texto (escriba; ↑↓ cambia de plantilla):");
     {
         char *t = xasprintf("%s_", m->texto);
@@ -741,6 +847,11 @@ ia_lines(struct wizard_vm *vm, const struct wizard_model *m)
 {
     char buf[1024];
 
+    if (m->cloud) {
+        text_line(vm, 1, ROLE_MUTED,
+                  "Variaciones con IA: no aplican; Meta envía el texto aprobado tal cual.");
+        return;
+    }
     switch (m->ia) {
     case WIZARD_IA_SIN_CONFIG:
     case WIZARD_IA_FALLO:
@@ -773,6 +884,7 @@ ia_lines(struct wizard_vm *vm, const struct wizard_model *m)
 static void
 build_variaciones(struct wizard_vm *vm, const struct wizard_model *m)
 {
+    const struct wizard_plantilla *p;
     char buf[1024];
 
     snprintf(buf, sizeof buf, "Mensajes de ejemplo (%d):", WIZARD_MUESTRAS);
@@ -786,6 +898,11 @@ build_variaciones(struct wizard_vm *vm, const struct wizard_model *m)
     snprintf(buf, sizeof buf, "Spintax: %llu %s por destinatario", (unsigned long long)m->caminos,
              m->caminos == 1 ? "variante" : "variantes");
     text_line(vm, 1, ROLE_TEXT, buf);
+    if ((p = wizard_model_meta(m)) != NULL) {
+        snprintf(buf, sizeof buf, "Plantilla de Meta: %s (%s), con sus variables como parámetros",
+                 p->meta_nombre, p->meta_idioma);
+        text_line(vm, 1, ROLE_TEXT, buf);
+    }
     ia_lines(vm, m);
     snprintf(buf, sizeof buf, "Ritmo: %s", m->ritmo);
     text_line(vm, 1, ROLE_TEXT, buf);
@@ -807,6 +924,10 @@ build_revision(struct wizard_vm *vm, const struct wizard_model *m)
     text_line(vm, 1, ROLE_VALUE, buf);
     snprintf(buf, sizeof buf, "Qué decide el cupo: %s", r->porque);
     text_line(vm, 1, ROLE_TEXT, buf);
+    if (r->meta[0] != '\0') {
+        snprintf(buf, sizeof buf, "Plantilla de Meta: %s", r->meta);
+        text_line(vm, 1, ROLE_TEXT, buf);
+    }
     k = (size_t)snprintf(buf, sizeof buf, "Plan por día:");
     for (size_t i = 0; i < r->nplan && k < sizeof buf; i++)
         k += (size_t)snprintf(buf + k, sizeof buf - k, "%s %s %d desde %s", i > 0 ? " ·" : "",
@@ -822,8 +943,21 @@ build_revision(struct wizard_vm *vm, const struct wizard_model *m)
     }
 }
 
+/* Rows the footer takes: its status row — an error wrapped to at most three — and the hint. */
+static int
+footer_rows(const struct wizard_model *m, int width)
+{
+    const char *t = m->error;
+    char row[VM_SPAN_BYTES];
+    int n = 0;
+
+    while (n < 3 && vm_wrap_row(row, sizeof row, &t, width - 2))
+        n++;
+    return 1 + (n > 1 ? n : 1);
+}
+
 static void
-footer(struct wizard_vm *vm, const struct wizard_model *m)
+footer(struct wizard_vm *vm, const struct wizard_model *m, int rows)
 {
     static const char *const pie[] = {
         [WIZARD_AUDIENCIA] = "Enter siguiente · Esc salir",
@@ -834,11 +968,11 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
     };
     const char *hint = pie[m->paso];
 
-    vm->height += 2; /* the two rows kept for here */
+    vm->height += rows; /* the rows kept for here */
     if (m->paso == WIZARD_VARIACIONES && m->ia == WIZARD_IA_PIDIENDO)
         hint = "s seguir sin IA · Esc atrás";
     if (m->error[0] != '\0')
-        text_line(vm, 1, ROLE_ERROR, m->error);
+        wrap(vm, 1, ROLE_ERROR, m->error, rows - 1);
     else if (m->paso == WIZARD_AUDIENCIA && m->contando && m->enter_pendiente)
         text_line(vm, 1, ROLE_DB_WARN, "Contando… Enter recibido: avanza al terminar el conteo.");
     else if (m->paso == WIZARD_VARIACIONES && m->ia == WIZARD_IA_PIDIENDO && m->enter_pendiente)
@@ -857,10 +991,12 @@ footer(struct wizard_vm *vm, const struct wizard_model *m)
 void
 wizard_vm_build(struct wizard_vm *vm, struct wizard_model *m, int width, int height)
 {
+    int foot = footer_rows(m, width);
+
     memset(vm, 0, sizeof *vm);
     vm->width = width;
     height = height < WIZARD_VM_LINES ? height : WIZARD_VM_LINES;
-    vm->height = height > 2 ? height - 2 : 0;
+    vm->height = height > foot ? height - foot : 0;
     header(vm, m);
     switch (m->paso) {
     case WIZARD_AUDIENCIA:
@@ -881,8 +1017,8 @@ wizard_vm_build(struct wizard_vm *vm, struct wizard_model *m, int width, int hei
     }
     while (vm->nlines < vm->height)
         add(vm);
-    if (height > 2)
-        footer(vm, m);
+    if (height > foot)
+        footer(vm, m, foot);
     vm->height = height;
 }
 

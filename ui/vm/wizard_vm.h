@@ -3,9 +3,10 @@
  *
  *   1 Audiencia   the promoter's open opportunities per stage (live counts), filters
  *                 convenio / entidad / máximo
- *   2 Plantilla   the stage's saved templates or a new text, a live preview rendered with
- *                 sample values (variables + spintax); an unknown variable is shown with its
- *                 line and column and blocks the next step
+ *   2 Plantilla   the stage's saved templates (with their twin approved in Meta, when
+ *                 mapped) or a new text, a live preview rendered with sample values
+ *                 (variables + spintax); an unknown variable is shown with its line and
+ *                 column and blocks the next step
  *   3 Variaciones N sample messages, spintax paths, AI variations (kept / refused with the
  *     y ritmo     reason, or why only spintax is used), pacing and ETA
  *   4 Revisión    the campaign as the database reserved it (LISTA): recipients, skipped
@@ -14,7 +15,11 @@
  * Enter goes forward, Esc back. Keys return an effect (enum wizard_efecto) the controller
  * performs (count, load templates, create, launch, cancel the draft, ask the AI); its answer
  * comes back through the wizard_model_set_* calls. Nothing typed is lost on a refusal: the
- * model keeps every field and shows the database's message. An Enter pressed while step 2
+ * model keeps every field and shows the database's message. A campaign whose text is exactly a
+ * mapped template's carries its mapping (wizard_model_meta). An account of Meta's official API
+ * (cloud) may only send such a text: a new or edited text, or an unmapped template, is refused
+ * on step 2 with how the admin maps one, and AI variations do not apply (Meta sends exactly
+ * the approved text). An Enter pressed while step 2
  * loads is remembered (the status line says so) and taken when the templates arrive; Esc,
  * typing or a failed load drop it.
  *
@@ -68,7 +73,9 @@ struct wizard_etapa {
 struct wizard_plantilla {
     int64_t id;
     char nombre[340];
-    char *texto; /* owned */
+    char *texto;           /* owned */
+    char meta_nombre[513]; /* its twin approved in Meta; "" = not mapped */
+    char meta_idioma[16];
 };
 
 enum wizard_ia {
@@ -95,6 +102,7 @@ struct wizard_revision {
     int64_t id;
     int destinatarios, omitidos, hoy, tope_hoy;
     char porque[256]; /* "hoy puede enviar 10: límite 180, ya enviados 170" */
+    char meta[540];   /* "primer_contacto (es_MX)": the campaign's Meta template; "" = none */
     struct wizard_plan_dia *plan; /* owned */
     size_t nplan;
     struct wizard_omitido *omitidos_v; /* owned */
@@ -110,13 +118,14 @@ struct wizard_model {
     bool contando;        /* step 1's counts are not yet those of the filters as typed */
     bool enter_pendiente; /* Enter pressed while step 1 counted or step 2 loaded: taken after;
                            * on step 3 while the AI answers: only said (approval first) */
-    char error[512];      /* the last refusal or failure, shown until the next change */
+    char error[1024];     /* the last refusal or failure, shown until the next change */
     /* 1 */
     struct wizard_etapa etapas[WIZARD_MAX_ETAPAS];
     int netapas, cur_etapa;
     enum wizard_campo campo;
     char convenio[WIZARD_FILTRO_BYTES], entidad[WIZARD_FILTRO_BYTES], maximo[8];
     bool sin_whatsapp; /* the account was never linked: creating would be refused (EB352) */
+    bool cloud;        /* the account sends through Meta's official API: mapped templates only */
     /* 2 */
     struct wizard_plantilla *plantillas; /* owned; the stage's saved ones */
     size_t nplantillas;
@@ -175,6 +184,15 @@ void wizard_model_set_lanzada(struct wizard_model *m);
  * with the kept AI variations as one more spintax group. Returned strings are malloc'd. */
 const char *wizard_model_texto(const struct wizard_model *m);
 char *wizard_model_texto_final(const struct wizard_model *m);
+
+/* The chosen template's twin approved in Meta, when the campaign's text
+ * (wizard_model_texto_final) is exactly that template's text: the campaign carries it. NULL
+ * otherwise (a new or edited text, an unmapped template, kept AI variations). */
+const struct wizard_plantilla *wizard_model_meta(const struct wizard_model *m);
+
+/* The sentence "?" and ":ayuda" show under the wizard's keys: for an account of Meta's
+ * official API, which templates it can send; NULL for WhatsApp Web (nothing to add). */
+const char *wizard_model_help_note(const struct wizard_model *m);
 
 /* "25–55 s entre mensajes; descanso de 4–10 min cada 8–15 mensajes" into buf. */
 char *wizard_ritmo_fmt(const struct pacing_config *c, char *buf, size_t len);
