@@ -261,7 +261,10 @@ SELECT crm.funcion_reemplazar('api.campana_crear(text, text, text, text, text, i
 -- Failures after Meta took the message
 
 -- 022's, plus the one new step: ENVIADO → FALLIDO for a message of a CLOUD account (Meta's
--- `failed` webhook after its 200). parametros joins the columns whose change is a change.
+-- `failed` webhook after its 200). parametros and jid join the columns whose change is a
+-- change: 022 dropped an update of the jid alone, so a number check's JID never reached the
+-- phone's other pending messages (api.wa_numero_guardar, api.envio_lote) and each was
+-- checked with WhatsApp again.
 CREATE OR REPLACE FUNCTION crm.wa_mensajes_monotono() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -307,11 +310,11 @@ BEGIN
     END IF;
     IF (NEW.estado, NEW.incierto, NEW.entregado_at, NEW.leido_at, NEW.enviado_at,
         NEW.respondido_at, NEW.wa_id, NEW.texto, NEW.error, NEW.programado_para, NEW.dia,
-        NEW.parametros)
+        NEW.parametros, NEW.jid)
        IS NOT DISTINCT FROM
        (OLD.estado, OLD.incierto, OLD.entregado_at, OLD.leido_at, OLD.enviado_at,
         OLD.respondido_at, OLD.wa_id, OLD.texto, OLD.error, OLD.programado_para, OLD.dia,
-        OLD.parametros) THEN
+        OLD.parametros, OLD.jid) THEN
         RETURN NULL;     -- nothing changes: skip the row (no notification either)
     END IF;
     NEW.actualizado_at := now();

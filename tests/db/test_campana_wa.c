@@ -232,6 +232,16 @@ test_entrante_numeros_estadisticas(void **state)
     /* 6 is not on WhatsApp: its pending message is skipped. */
     assert_int_equal(db_wa_numero_guardar(p, "55 0000 0006", false, NULL, &k, &e), RC_OK);
     assert_int_equal(k, 1);
+    /* 5 is, as a 521 mobile: its pending message keeps the JID, so the sender sends to it
+     * without asking the network again (an update of the jid alone is a change). */
+    assert_int_equal(
+        db_wa_numero_guardar(p, "55 0000 0005", true, "5215500000005@s.whatsapp.net", &k, &e),
+        RC_OK);
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT jid FROM crm.wa_mensajes WHERE campana_id = %lld"
+                                       " AND telefono = '+525500000005' AND estado = 'PENDIENTE'",
+                                       (long long)c.id),
+                        "5215500000005@s.whatsapp.net");
     assert_int_equal(db_mensaje_reclamar(p, 2, &m, &found, &e), RC_OK);
     assert_int_equal(db_mensaje_enviado(p, m.id, "WA1", &cambio, &e), RC_OK);
     db_mensaje_fini(&m);
