@@ -547,11 +547,15 @@ test_tope(void **state)
     assert_int_equal(
         db_wa_guardar_credenciales(f->p2, "5215500000002@s.whatsapp.net", BLOB, sizeof BLOB, &e),
         RC_OK);
-    assert_int_equal(
-        dbt_scalar_ll(f->t, f->adm, "SELECT crm.wa_tope_cuenta(%d, current_date)", f->id2), 20);
+    assert_int_equal(dbt_scalar_ll(f->t, f->adm,
+                                   "SELECT crm.wa_tope_cuenta(%d, crm.fecha_negocio(now()))",
+                                   f->id2),
+                     20);
     cloud(f, "wc_p1", "111");
-    assert_int_equal(
-        dbt_scalar_ll(f->t, f->adm, "SELECT crm.wa_tope_cuenta(%d, current_date)", f->id1), 180);
+    assert_int_equal(dbt_scalar_ll(f->t, f->adm,
+                                   "SELECT crm.wa_tope_cuenta(%d, crm.fecha_negocio(now()))",
+                                   f->id1),
+                     180);
     assert_int_equal(db_wa_cuenta(f->p1, &c, &e), RC_OK);
     assert_int_equal(c.tope_hoy, 180);
     db_wa_cuenta_fini(&c);
@@ -568,8 +572,10 @@ test_tope(void **state)
              "UPDATE crm.wa_ajustes SET rampa_inicio = 1;"
              "UPDATE crm.wa_cuentas SET limite_diario = 2 WHERE usuario_id = %d",
              f->id1);
-    assert_int_equal(
-        dbt_scalar_ll(f->t, f->adm, "SELECT crm.wa_tope_cuenta(%d, current_date)", f->id2), 1);
+    assert_int_equal(dbt_scalar_ll(f->t, f->adm,
+                                   "SELECT crm.wa_tope_cuenta(%d, crm.fecha_negocio(now()))",
+                                   f->id2),
+                     1);
     cid = lista(f, f->p1, 3, true);
     assert_int_equal(db_campana_accion(f->p1, cid, DB_CAMPANA_LANZAR, estado, &e), RC_OK);
     assert_int_equal(db_sender_estado(f->adm, f->id1, "CONECTADA", NULL, &e), RC_OK);
