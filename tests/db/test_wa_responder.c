@@ -717,7 +717,7 @@ test_omitidas(void **state)
     ok(db_wa_numero_guardar(f->p1, TEL(3), false, NULL, &omitidos, &e), &e);
     ok(db_wa_guardar_credenciales(f->p2, "5215500000098@s.whatsapp.net", BLOB, 1, &e), &e);
     for (int i = 1; i <= 7; i++) {
-        char tel[16], txt[32];
+        char tel[32], txt[32];
 
         snprintf(tel, sizeof tel, "+52550000000%d", i);
         snprintf(txt, sizeof txt, "Hola, soy %d", i);
@@ -859,7 +859,7 @@ test_conversacion(void **state)
     m = strtoll(reclama(f, f->p1, f->c1), NULL, 10);
     dbt_exec(f->p1, "SELECT api.mensaje_enviado(%lld, 'WA-1')", m);
     {
-        char tel[16];
+        char tel[32];
 
         snprintf(tel, sizeof tel, "+52550000000%lld", o);
         assert_int_equal(escribe(f->p1, tel, "¿De qué se trata?"), o);
