@@ -373,6 +373,11 @@ REVOKE ALL ON FUNCTION crm.wa_ventana_de(bigint, int),
                        api.wa_ventana(bigint), api.wa_responder(bigint, text, text),
                        api.wa_conversacion(bigint), api.respuesta_reclamar_diferido(int)
     FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION api.wa_ventana(bigint), api.wa_responder(bigint, text, text),
-                          api.wa_conversacion(bigint), api.respuesta_reclamar_diferido(int)
-    TO embudo_usuario;
+-- Reading to every user (the auditor too); writing to the working groups only (071's rule:
+-- no VOLATILE api function for embudo_auditor). A supervisor or an admin calling
+-- api.wa_responder gets EB421 and its sentence; respuesta_reclamar_diferido is a sender's (the
+-- promoter's own session or a server session).
+GRANT EXECUTE ON FUNCTION api.wa_ventana(bigint), api.wa_conversacion(bigint) TO embudo_usuario;
+GRANT EXECUTE ON FUNCTION api.wa_responder(bigint, text, text),
+                          api.respuesta_reclamar_diferido(int)
+    TO embudo_promotor, embudo_supervisor, embudo_admin;

@@ -371,7 +371,8 @@ test_texto(void **state)
 
 /* EB421: only the owner, a promoter, answers — not another promoter, her supervisor, an
  * admin; an opportunity that does not exist neither. A reassigned opportunity: the former
- * owner no longer (EB421), the new one not before the client writes to her (EB424). */
+ * owner no longer (EB421), the new one not before the client writes to her (EB424). The
+ * auditor may not call it at all (42501). */
 static void
 test_quien(void **state)
 {
@@ -388,8 +389,19 @@ test_quien(void **state)
     assert_string_equal(ventana(f, sup, 1), "-|EB421");
     assert_string_equal(ventana(f, f->p1, 999), "-|EB421");
     assert_string_equal(ventana(f, f->p1, 1), "abierta|-");
-    /* A login that is no user of the CRM. */
-    dbt_role(f->t, "rs_nadie", "embudo_usuario");
+    /* The auditor reads the window, never writes (not granted). */
+    {
+        struct db *aud = dbt_connect(f->t, "rs_aud");
+        struct db_wa_respondido r;
+        struct err e2 = { 0 };
+
+        assert_int_equal(db_wa_responder(aud, 1, "Hola", NULL, &r, &e2), RC_DB);
+        assert_string_equal(e2.code, "42501");
+        assert_string_equal(ventana(f, aud, 1), "-|EB421");
+        db_close(aud);
+    }
+    /* A login of the promoters' group that is no user of the CRM. */
+    dbt_role(f->t, "rs_nadie", "embudo_promotor");
     {
         struct db *x = dbt_connect(f->t, "rs_nadie");
 
