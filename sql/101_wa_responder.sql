@@ -39,20 +39,21 @@ CREATE UNIQUE INDEX wa_mensajes_clave ON crm.wa_mensajes (usuario_id, clave)
 CREATE INDEX wa_mensajes_respuestas ON crm.wa_mensajes (usuario_id, id)
     WHERE campana_id IS NULL AND estado = 'PENDIENTE';
 
--- Until when opportunity o can be answered, and where to: the newest text its client sent
--- (not an opt-out), from the phone it came from (or, keyed by a LID, the phone of the message
--- it answered), with that phone's WhatsApp JID when a number check knows it. No row when the
--- client never wrote.
-CREATE FUNCTION crm.wa_ventana_de(o bigint)
+-- Until when opportunity o can be answered from account cuenta, and where to: the newest text
+-- its client sent to that account (not an opt-out) and the phone it came from, with that
+-- phone's WhatsApp JID when a number check knows it. No row when the client never wrote to
+-- the account. A text the client sent to another promoter's phone (before a reassignment) opens
+-- no window on this one: for the Cloud API the window is per business number, and for
+-- WhatsApp Web answering it would be writing first from a phone the client never wrote to.
+-- telefono is NULL after an ARCO suppression.
+CREATE FUNCTION crm.wa_ventana_de(o bigint, cuenta int)
 RETURNS TABLE (hasta timestamptz, telefono text, jid text, baja boolean)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT r.recibido_at + interval '24 hours', t.tel,
-           (SELECT n.jid FROM crm.wa_numeros n WHERE n.telefono = t.tel AND n.en_whatsapp),
+    SELECT r.recibido_at + interval '24 hours', r.telefono,
+           (SELECT n.jid FROM crm.wa_numeros n WHERE n.telefono = r.telefono AND n.en_whatsapp),
            r.baja
       FROM crm.wa_entrantes r
-      LEFT JOIN crm.wa_mensajes m ON m.id = r.mensaje_id
-     CROSS JOIN LATERAL (SELECT coalesce(r.telefono, m.telefono) AS tel) t
-     WHERE r.oportunidad_id = o
+     WHERE r.oportunidad_id = o AND r.usuario_id = cuenta
      ORDER BY r.recibido_at DESC, r.id DESC
      LIMIT 1
 $$;
@@ -84,7 +85,7 @@ BEGIN
         RETURN QUERY SELECT 'EB423', 'su WhatsApp está bloqueado: no puede enviar';
         RETURN;
     END IF;
-    SELECT * INTO v FROM crm.wa_ventana_de(o.id);
+    SELECT * INTO v FROM crm.wa_ventana_de(o.id, yo.id);
     IF NOT FOUND OR v.telefono IS NULL THEN
         RETURN QUERY SELECT 'EB424', 'el cliente no le ha escrito por WhatsApp: solo se contesta '
                                      || 'a quien escribió (para escribirle, use una campaña)';
@@ -125,14 +126,15 @@ BEGIN
         RETURN QUERY SELECT NULL::timestamptz, x.codigo, x.mensaje;
         RETURN;
     END IF;
-    RETURN QUERY SELECT v.hasta, NULL::text, NULL::text FROM crm.wa_ventana_de(o.id) v;
+    RETURN QUERY SELECT v.hasta, NULL::text, NULL::text FROM crm.wa_ventana_de(o.id, yo.id) v;
 END
 $$;
 
 -- Queues texto for the client of opportunity oportunidad from the caller's own account (see
--- the header). clave: the same clave again returns the first message (repetido), nothing
--- queued twice. Returns the message, the account's provider and state, and a Spanish sentence
--- saying when it leaves.
+-- the header). clave: the same clave again for the same opportunity returns the first message
+-- (repetido), nothing queued twice; a clave already used for another opportunity's answer is
+-- refused (EB420), never taken as that one. Returns the message, the account's provider and
+-- state, and a Spanish sentence saying when it leaves.
 CREATE FUNCTION api.wa_responder(oportunidad bigint, texto text, clave text DEFAULT NULL)
 RETURNS TABLE (mensaje_id bigint, repetido boolean, proveedor text, estado_cuenta text,
                mensaje text)
@@ -154,11 +156,22 @@ BEGIN
         RAISE EXCEPTION 'la clave de la respuesta es demasiado larga (máximo 100)'
             USING ERRCODE = 'EB420';
     END IF;
+    -- The caller's own opportunity, locked: orders an answer against a concurrent move, exit,
+    -- sweep or reassignment, and two requests with one clave (the second waits here, then
+    -- finds the first's row). Someone else's is not locked (o stays empty: EB421 below).
+    SELECT * INTO o FROM crm.oportunidades y
+     WHERE y.id = oportunidad AND y.usuario_id = yo.id AND yo.rol = 'PROMOTOR'
+       FOR UPDATE;
     IF k IS NOT NULL THEN
-        SELECT m.id INTO id FROM crm.wa_mensajes m WHERE m.usuario_id = yo.id AND m.clave = k;
+        SELECT m.id, m.oportunidad_id AS oid INTO x
+          FROM crm.wa_mensajes m WHERE m.usuario_id = yo.id AND m.clave = k;
+        IF FOUND AND x.oid IS DISTINCT FROM oportunidad THEN
+            RAISE EXCEPTION 'la clave % ya es de la respuesta a otra oportunidad (%)', k, x.oid
+                USING ERRCODE = 'EB420';
+        END IF;
         IF FOUND THEN
             SELECT * INTO cu FROM crm.wa_cuentas c WHERE c.usuario_id = yo.id;
-            RETURN QUERY SELECT id, true, cu.proveedor, cu.estado,
+            RETURN QUERY SELECT x.id, true, cu.proveedor, cu.estado,
                 format('esta respuesta ya se había puesto en cola (clave %s)', k);
             RETURN;
         END IF;
@@ -170,14 +183,12 @@ BEGIN
         RAISE EXCEPTION 'la respuesta es demasiado larga (% caracteres, máximo 4096)', length(txt)
             USING ERRCODE = 'EB420';
     END IF;
-    -- The opportunity's row lock orders a reply against a concurrent move, exit or sweep.
-    SELECT * INTO o FROM crm.oportunidades y WHERE y.id = oportunidad FOR UPDATE;
     SELECT * INTO x FROM crm.wa_responder_impide(yo, o);
     IF FOUND THEN
         RAISE EXCEPTION '%', x.mensaje USING ERRCODE = x.codigo;
     END IF;
     SELECT * INTO cu FROM crm.wa_cuentas c WHERE c.usuario_id = yo.id;
-    SELECT * INTO v FROM crm.wa_ventana_de(o.id);
+    SELECT * INTO v FROM crm.wa_ventana_de(o.id, yo.id);
     INSERT INTO crm.wa_mensajes (campana_id, usuario_id, oportunidad_id, telefono, jid, texto,
                                  estado, dia, programado_para, clave)
     VALUES (NULL, yo.id, o.id, v.telefono, v.jid, txt, 'PENDIENTE', crm.fecha_negocio(now()),
@@ -196,12 +207,16 @@ END
 $$;
 
 -- One opportunity's WhatsApp both ways, oldest first: what the client wrote (ENTRANTE, with
--- baja when it was an opt-out) and what the account sent or will send (SALIENTE: campaign
--- messages and replies, with their state; the skipped and cancelled ones left out). Visible
--- as the opportunity is (a promoter her own, a supervisor her team's, admin and auditor all).
+-- baja when it was an opt-out) and what the accounts sent or will send (SALIENTE, with its
+-- state: campaign messages and answers). Left out: a campaign's skipped and cancelled
+-- messages (never meant for this conversation) and those of a campaign not launched yet. An
+-- answer the sender skipped stays, OMITIDO with the reason in Spanish (motivo): she typed it,
+-- she must see that it did not leave. FALLIDO carries the failure's code as motivo; incierto
+-- says a SALIENTE may or may not have left (a lost ack, api.mensajes_recuperar). Visible as
+-- the opportunity is (a promoter her own, a supervisor her team's, admin and auditor all).
 CREATE FUNCTION api.wa_conversacion(oportunidad bigint)
 RETURNS TABLE (cuando timestamptz, direccion text, texto text, estado text, campana text,
-               mensaje_id bigint, baja boolean)
+               mensaje_id bigint, baja boolean, incierto boolean, motivo text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
@@ -215,24 +230,32 @@ BEGIN
     RETURN QUERY
     SELECT x.* FROM (
         SELECT r.recibido_at, 'ENTRANTE'::text, r.texto, NULL::text, NULL::text, r.mensaje_id,
-               r.baja
+               r.baja, false, NULL::text
           FROM crm.wa_entrantes r
          WHERE r.oportunidad_id = oportunidad
         UNION ALL
         SELECT coalesce(m.enviado_at, m.creado_at), 'SALIENTE', m.texto, m.estado, c.nombre,
-               m.id, false
+               m.id, false, m.incierto,
+               CASE m.estado WHEN 'OMITIDO' THEN crm.wa_motivo_texto(m.error)
+                             WHEN 'FALLIDO' THEN m.error END
           FROM crm.wa_mensajes m
           LEFT JOIN crm.wa_campanas c ON c.id = m.campana_id
-         WHERE m.oportunidad_id = oportunidad AND m.estado NOT IN ('OMITIDO', 'CANCELADO')) x
+         WHERE m.oportunidad_id = oportunidad
+           AND CASE WHEN m.campana_id IS NULL THEN m.estado <> 'CANCELADO'
+                    ELSE m.estado NOT IN ('OMITIDO', 'CANCELADO')
+                         AND c.estado NOT IN ('BORRADOR', 'LISTA') END) x
      ORDER BY 1, 2 DESC, 6;
 END
 $$;
 
 -- The claim: the account's pending replies first (any hour, past the cap: the client is
 -- waiting), skipped like a campaign's message when the phone opted out, entered the registry
--- or has no WhatsApp, or when the opportunity left the promoter's embudo; then, unless the
--- session asked for replies only (embudo.solo_respuestas, api.respuesta_reclamar_diferido),
--- the campaigns' messages as before.
+-- or has no WhatsApp, or when the opportunity left the promoter's embudo (closed, in the
+-- bandeja, or reassigned: CERRADA); and skipped when the client's 24 hours ran out while it
+-- waited (VENTANA: an account that was offline for a day does not write first to the client
+-- afterwards, and Meta would refuse it anyway, 131047). Then, unless the session asked for
+-- replies only (embudo.solo_respuestas, api.respuesta_reclamar_diferido), the campaigns'
+-- messages as before.
 SELECT crm.funcion_reemplazar('api.mensaje_reclamar(integer)',
     'IF NOT FOUND OR cu.estado <> ''CONECTADA'' THEN
         RETURN;
@@ -256,8 +279,13 @@ SELECT crm.funcion_reemplazar('api.mensaje_reclamar(integer)',
                                 WHERE n.telefono = m.telefono AND NOT n.en_whatsapp)
                       THEN ''SIN_WHATSAPP''
                   WHEN NOT EXISTS (SELECT 1 FROM crm.oportunidades o
-                                    WHERE o.id = m.oportunidad_id AND o.estado = ''ABIERTA'')
+                                    WHERE o.id = m.oportunidad_id AND o.estado = ''ABIERTA''
+                                      AND o.usuario_id = m.usuario_id)
                       THEN ''CERRADA''
+                  WHEN NOT EXISTS (SELECT 1 FROM crm.wa_ventana_de(m.oportunidad_id,
+                                                                   m.usuario_id) v
+                                    WHERE v.hasta > ahora)
+                      THEN ''VENTANA''
                   END;
         IF motivo IS NULL THEN
             UPDATE crm.wa_mensajes x SET estado = ''ENVIANDO'', reclamado_at = ahora
@@ -307,11 +335,49 @@ SELECT crm.funcion_reemplazar('api.wa_respuestas(timestamptz, boolean)',
     '''DEVUELTA'', ''DESCARTADA'', ''PRORROGA_PEDIDA'', ''WA_MENSAJE''))
                 OFFSET 0)');
 
-REVOKE ALL ON FUNCTION crm.wa_ventana_de(bigint),
+-- The reasons' Spanish (api.campana_omitidos, api.wa_conversacion): an answer skipped because
+-- the client's 24 hours ran out; CERRADA also covers an answer whose opportunity was
+-- reassigned while it waited.
+SELECT crm.funcion_reemplazar('crm.wa_motivo_texto(text)',
+    'WHEN ''CERRADA'' THEN ''la oportunidad ya no está abierta''',
+    'WHEN ''CERRADA'' THEN ''la oportunidad ya no está abierta en su embudo''
+           WHEN ''VENTANA'' THEN ''pasaron más de 24 horas desde el último mensaje del cliente''');
+
+-- The audit of every reader of crm.wa_mensajes (docs/wa-responder.md, «Who reads an
+-- answer»): the campaign readers (statistics, state, plan, omitted, retry, progress) select
+-- by campana_id or join the campaign, so an answer is no phantom row there; the account-level
+-- counts (the cap, the plan's room, today's explanation) count it, as they should. Three
+-- readers change:
+--
+-- `embudo export mensajes` is the record of what the accounts sent: answers too, campana_id
+-- and campana empty.
+SELECT crm.funcion_reemplazar('api.wa_mensajes_exportar(date,date)',
+    'JOIN crm.wa_campanas c ON c.id = m.campana_id',
+    'LEFT JOIN crm.wa_campanas c ON c.id = m.campana_id');
+-- An ARCO access request gets every message sent to the titular, her promoter's answers
+-- included ("campana": null).
+SELECT crm.funcion_reemplazar('api.arco_acceso(bigint,bigint,bigint)',
+    'JOIN crm.wa_campanas c ON c.id = m.campana_id',
+    'LEFT JOIN crm.wa_campanas c ON c.id = m.campana_id');
+-- The server's worker lists an account whose answer waits as it lists one whose launched
+-- campaign waits (058): when it is not linked, its sender says why instead of silence.
+SELECT crm.funcion_reemplazar('api.wa_cuentas_servidor()',
+    '            OR EXISTS (SELECT 1 FROM crm.wa_campanas k',
+    '            OR EXISTS (SELECT 1 FROM crm.wa_mensajes r
+                        WHERE r.usuario_id = c.usuario_id AND r.campana_id IS NULL
+                          AND r.estado = ''PENDIENTE'')
+            OR EXISTS (SELECT 1 FROM crm.wa_campanas k');
+
+REVOKE ALL ON FUNCTION crm.wa_ventana_de(bigint, int),
                        crm.wa_responder_impide(crm.usuarios, crm.oportunidades),
                        api.wa_ventana(bigint), api.wa_responder(bigint, text, text),
                        api.wa_conversacion(bigint), api.respuesta_reclamar_diferido(int)
     FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION api.wa_ventana(bigint), api.wa_responder(bigint, text, text),
-                          api.wa_conversacion(bigint), api.respuesta_reclamar_diferido(int)
-    TO embudo_usuario;
+-- Reading to every user (the auditor too); writing to the working groups only (071's rule:
+-- no VOLATILE api function for embudo_auditor). A supervisor or an admin calling
+-- api.wa_responder gets EB421 and its sentence; respuesta_reclamar_diferido is a sender's (the
+-- promoter's own session or a server session).
+GRANT EXECUTE ON FUNCTION api.wa_ventana(bigint), api.wa_conversacion(bigint) TO embudo_usuario;
+GRANT EXECUTE ON FUNCTION api.wa_responder(bigint, text, text),
+                          api.respuesta_reclamar_diferido(int)
+    TO embudo_promotor, embudo_supervisor, embudo_admin;

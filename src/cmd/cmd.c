@@ -146,14 +146,15 @@ const struct cmd_entry cmd_table[] = {
     { "wa",
       "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
       " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO\n"
+      "     embudo wa responder OPORTUNIDAD TEXTO [--clave K] | wa conversacion OPORTUNIDAD\n"
       "     embudo wa cloud [lista] | wa cloud asignar LOGIN --numero-id ID |"
       " wa cloud quitar LOGIN | wa cloud probar (LOGIN | --numero-id ID)\n"
       "     embudo wa cloud plantilla ETAPA NOMBRE (--meta NOMBRE_EN_META [--idioma es_MX] |"
       " --quitar)\n"
       "     embudo wa webhook [--escuchar HOST:PUERTO]",
       "vincula la cuenta de WhatsApp del promotor (QR o código en el teléfono), prueba la "
-      "sesión, estado, revisa números y envía un texto; cuentas de la API oficial (Cloud API) "
-      "y su webhook",
+      "sesión, estado, revisa números y envía un texto; contesta a un cliente que le escribió "
+      "(24 horas) y muestra la conversación; cuentas de la API oficial (Cloud API) y su webhook",
       cmd_wa_exec },
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"

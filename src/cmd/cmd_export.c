@@ -1,11 +1,11 @@
 /*
  * cmd_export — `embudo export mensajes|historial|ventas [--desde D] [--hasta H] [--promotor
- * LOGIN] [--salida FILE]`: campaign messages (db_wa), the append-only history (db_informe) or
- * the sales with the cancelled ones (db_ventas) of the caller's scope as CSV (RFC 4180, CRLF)
- * or, with --json, one JSON array. Messages and history stream from the database to the
- * output (the sales of a range are few and come in one read); with --salida they go to a
- * temporary file beside it that is renamed into place only when every row was written, so a
- * failure leaves no half file. Main thread.
+ * LOGIN] [--salida FILE]`: WhatsApp messages, campaigns' and answers (db_wa), the append-only
+ * history (db_informe) or the sales with the cancelled ones (db_ventas) of the caller's scope
+ * as CSV (RFC 4180, CRLF) or, with --json, one JSON array. Messages and history stream from
+ * the database to the output (the sales of a range are few and come in one read); with
+ * --salida they go to a temporary file beside it that is renamed into place only when every
+ * row was written, so a failure leaves no half file. Main thread.
  */
 #include <stdbool.h>
 #include <stdio.h>

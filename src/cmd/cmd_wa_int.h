@@ -1,7 +1,8 @@
 /*
  * cmd_wa_int — what `embudo wa`'s files share: one run's state (cmd_wa.c: link, conectar;
- * cmd_wa_msg.c: enviar, revisar), the helpers that open the account and its key file, and the
- * Cloud API's subcommands (cmd_wa_cloud.c, cmd_wa_webhook.c).
+ * cmd_wa_msg.c: enviar, revisar), the helpers that open the account and its key file, the
+ * answers to clients (cmd_wa_responder.c) and the Cloud API's subcommands (cmd_wa_cloud.c,
+ * cmd_wa_webhook.c).
  * Main thread. Not a public header.
  */
 #ifndef CMD_CMD_WA_INT_H
@@ -53,6 +54,12 @@ void wa_run_close(struct wa_run *r);
  * (cmd_wa_msg.c); ctx->argv[0] is the subcommand. Exit status. */
 int cmd_wa_revisar(struct cmd_ctx *ctx);
 int cmd_wa_enviar(struct cmd_ctx *ctx);
+
+/* `embudo wa responder OPORTUNIDAD TEXTO [--clave K]` and `embudo wa conversacion
+ * OPORTUNIDAD` (cmd_wa_responder.c, docs/wa-responder.md); ctx->argv[0] is the subcommand.
+ * Exit status. */
+int cmd_wa_responder(struct cmd_ctx *ctx);
+int cmd_wa_conversacion(struct cmd_ctx *ctx);
 
 /* `embudo wa cloud …` (cmd_wa_cloud.c; ctx->argv[0] is the verb after "cloud") and `embudo
  * wa webhook [--escuchar HOST:PUERTO]` (cmd_wa_webhook.c; ctx->argv[0] is "webhook"), the

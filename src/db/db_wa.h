@@ -244,8 +244,9 @@ struct db_mensaje_fila {
 #define DB_MENSAJE_NCOLUMNAS 15
 extern const char *const db_mensaje_columnas[DB_MENSAJE_NCOLUMNAS];
 
-/* Calls fila for every message of the visible campaigns whose day is in desde…hasta
- * (YYYY-MM-DD); a non-zero return from fila stops and is returned. EB370. */
+/* Calls fila for every message of the visible accounts — campaigns' and answers to clients
+ * (campana_id and campana NULL, sql/101) — whose day is in desde…hasta (YYYY-MM-DD); a
+ * non-zero return from fila stops and is returned. EB370. */
 int db_mensajes_exportar(struct db *db, const char *desde, const char *hasta,
                          int (*fila)(void *arg, const struct db_mensaje_fila *f), void *arg,
                          struct err *e) __attribute__((warn_unused_result));

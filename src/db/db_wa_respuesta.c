@@ -63,7 +63,8 @@ db_wa_conversacion(struct db *db, int64_t oportunidad, struct db_wa_linea **rows
     static const char sql[] =
         "SELECT extract(epoch FROM cuando)::bigint,"
         " to_char(cuando AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI'),"
-        " direccion = 'ENTRANTE', texto, coalesce(estado, ''), campana, mensaje_id, baja"
+        " direccion = 'ENTRANTE', texto, coalesce(estado, ''), campana, mensaje_id, baja,"
+        " incierto, motivo"
         " FROM api.wa_conversacion($1::bigint)";
     struct db_num id;
     const char *p[1] = { db_num_i64(&id, oportunidad) };
@@ -87,6 +88,8 @@ db_wa_conversacion(struct db *db, int64_t oportunidad, struct db_wa_linea **rows
             x->campana = db_col_dup(res, i, 5);
             x->mensaje_id = db_col_i64(res, i, 6);
             x->baja = db_col_bool(res, i, 7);
+            x->incierto = db_col_bool(res, i, 8);
+            x->motivo = db_col_dup(res, i, 9);
         }
     }
     PQclear(res);
@@ -99,6 +102,7 @@ db_wa_lineas_free(struct db_wa_linea *rows, size_t n)
     for (size_t i = 0; rows != NULL && i < n; i++) {
         free(rows[i].texto);
         free(rows[i].campana);
+        free(rows[i].motivo);
     }
     free(rows);
 }

@@ -55,10 +55,13 @@ struct db_wa_linea {
     char cuando_local[24]; /* "DD/MM/YY HH:MM" in the business zone */
     bool entrante;         /* the client wrote it; else the account sent it (or will) */
     char *texto;           /* NULL once an ARCO suppression erased it */
-    char estado[16];       /* SALIENTE: PENDIENTE, ENVIANDO, ENVIADO, ENTREGADO, LEIDO, FALLIDO */
+    char estado[16];       /* SALIENTE: PENDIENTE, ENVIANDO, ENVIADO, ENTREGADO, LEIDO, FALLIDO,
+                              OMITIDO (an answer the sender skipped); "" for ENTRANTE */
     char *campana;         /* SALIENTE of a campaign: its name; NULL for an answer */
     int64_t mensaje_id;    /* SALIENTE: the message; ENTRANTE: the message it answered (0) */
     bool baja;             /* ENTRANTE: it was an opt-out */
+    bool incierto;         /* SALIENTE ENVIANDO whose ack was lost: it may or may not have left */
+    char *motivo;          /* OMITIDO: why, in Spanish; FALLIDO: the failure's code; else NULL */
 };
 
 /* Opportunity oportunidad's WhatsApp both ways, oldest first, in *rows (db_wa_lineas_free).
