@@ -50,6 +50,17 @@ void wa_panel_envio(struct app *a, enum wa_envio envio, const char *salud);
 const struct wa_envio_ops *wa_panel_envio_ops(struct app *a);
 
 /*
+ * An answer to a client was queued for the user's WhatsApp Web account (Detalle's w, sql/101):
+ * this session's sender is registered if it was not yet (the pane registers it on its first
+ * visit), woken when it runs, started when it does not, as e in the pane does (the account is
+ * linked: the database took the answer). RC_OK; RC_INVAL with a Spanish e when this session
+ * cannot send (the configuration); RC_BUSY when the previous sender is still stopping; what
+ * starting it returned otherwise. Another session holding the account's sender is reported
+ * later through wa_panel_envio (that one sends it).
+ */
+int wa_panel_responder(struct app *a, struct err *e) __attribute__((warn_unused_result));
+
+/*
  * wa_vincular.c: links the user's account on the simulated network (QR refs through
  * wa_panel_qr; s scans; EMBUDO_SIM_AUTOSCAN=1 scans the first). With telefono (digits with
  * the country code, "525512345678") it links by phone number instead: the code goes through

@@ -10,8 +10,10 @@
  * withdraws the one they asked for while it waits (a yes/no question), e corrects a captured
  * lead's name, phone or CURP (a form opened with them and a reason; only what changed is
  * sent, api.prospecto_corregir), E and X (supervisors and admins) correct and cancel the
- * sale in force of a won one (ui/panes_ventas.h), Esc goes back. The hint bar offers only the
- * keys that work on the opportunity shown (detalle_model_offers). The phones in force in the
+ * sale in force of a won one (ui/panes_ventas.h), w (the owner, a promoter) answers the client on
+ * WhatsApp while the client's 24 hours last (ui/panes_responder.h: the window is read with the
+ * opportunity, and has() offers w only while it is open), Esc goes back. The hint bar offers only
+ * the keys that work on the opportunity shown (detalle_model_offers). The phones in force in the
  * registry show their entries, read with the opportunity (ui/panes_no_contactar.h); so is the date
  * the lender dropped the client from its padron (sql/087), which opens the data block with a
  * warning. A refusal from the api (quota, duplicate sale, closed opportunity…) is shown in the form
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/intento.h"
 #include "db/db_tui.h"
@@ -31,6 +34,7 @@
 #include "ui/panes_db.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/panes_prorroga.h"
+#include "ui/panes_responder.h"
 #include "ui/panes_ventas.h"
 #include "ui/term/term.h"
 #include "ui/vm/detalle_vm.h"
@@ -44,6 +48,10 @@
     }
 
 static const struct keymap_entry detalle_keys[] = {
+    /* First: answering is what she came for from Inicio's inbox. Offered only while the
+     * client's window is open (detalle_has). */
+    { KEYMAP_DETALLE, CH('w'), ACTION_WA_REPLY, "responder por WhatsApp", true,
+      KEYMAP_PERFIL(VM_PROFILE_PROMOTOR) },
     { KEYMAP_DETALLE, CH('m'), ACTION_MOVE_STAGE, "mover de etapa", true, KEYMAP_ESCRITURA },
     { KEYMAP_DETALLE, CH('n'), ACTION_NOTE, "nota", true, KEYMAP_ESCRITURA },
     { KEYMAP_DETALLE, CH('v'), ACTION_SALE, "venta", true, KEYMAP_ESCRITURA },
@@ -99,6 +107,7 @@ struct detalle_st {
     /* corregir datos: what the form opened with (only what differs from it is sent) */
     struct detalle_correccion corr;
     struct panes_ventas pv; /* E and X: the sale's forms and their writes */
+    struct panes_responder pr; /* w: the answer's form and its write */
 };
 
 struct detalle_job {
@@ -109,6 +118,7 @@ struct detalle_job {
     struct tui_detalle d;
     struct no_contactar_entrada *nc;
     size_t nnc;
+    bool promotor; /* the user is a promoter: the WhatsApp window is read too */
     struct detalle_st *st;
 };
 
@@ -120,6 +130,9 @@ detalle_query(struct db *db, struct app_job *aj, struct err *e)
 
     if (rc == RC_OK)
         rc = db_tui_detalle(db, j->id, &j->d, e);
+    /* Only an owner answers, and only on an ABIERTA one: nobody else's read asks. */
+    if (rc == RC_OK && j->promotor && j->d.t.estado == TUI_ABIERTA)
+        rc = db_tui_wa_ventana(db, j->id, &j->d.wa, e);
     return rc == RC_OK ? panes_nc_entradas(db, &j->d, &j->nc, &j->nnc, e) : rc;
 }
 
@@ -146,6 +159,12 @@ copy_detalle(struct detalle_data *d, const struct tui_detalle *t)
     d->venta_corregida = t->venta_corregida;
     d->prospecto = t->prospecto;
     snprintf(d->baja_padron, sizeof d->baja_padron, "%s", t->baja_padron_fecha);
+    d->wa.leida = t->wa.leida;
+    d->wa.hasta = t->wa.hasta;
+    snprintf(d->wa.hasta_local, sizeof d->wa.hasta_local, "%s", t->wa.hasta_local);
+    snprintf(d->wa.codigo, sizeof d->wa.codigo, "%s", t->wa.codigo);
+    snprintf(d->wa.motivo, sizeof d->wa.motivo, "%s", t->wa.motivo);
+    snprintf(d->wa.telefono, sizeof d->wa.telefono, "%s", t->wa.telefono);
 }
 
 static void
@@ -190,6 +209,7 @@ detalle_result(struct app_job *aj)
     struct detalle_data d;
 
     s->loading = false;
+    s->m.promotor = j->promotor;
     if (j->id == s->id && j->base.rc == RC_OK) {
         s->m.nstages = panes_stages_from(s->m.stages, EMBUDO_MAX_STAGES, j->etapas, j->netapas);
         copy_detalle(&d, &j->d);
@@ -234,6 +254,7 @@ detalle_load(struct detalle_st *s)
     j = xcalloc(1, sizeof *j);
     j->st = s;
     j->id = s->id;
+    j->promotor = app_profile(s->a) == VM_PROFILE_PROMOTOR;
     j->base.query = detalle_query;
     j->base.result = detalle_result;
     j->base.release = detalle_release;
@@ -614,9 +635,10 @@ venta_accion(struct detalle_st *s, enum detalle_intent intent)
         panes_ventas_cancelar(&s->pv, &v);
 }
 
-/* After a correction or a cancellation: read it now (its notification comes too). */
+/* After a sale's correction or cancellation, or an answer queued: read it now (its
+ * notification comes too). */
 static void
-venta_escrita(void *ctx)
+escrito(void *ctx)
 {
     detalle_load(ctx);
 }
@@ -733,6 +755,8 @@ detalle_key(void *st, enum action act, const struct key *k)
 
     (void)k;
     s->m.admin = app_profile(s->a) == VM_PROFILE_ADMIN;
+    s->m.promotor = app_profile(s->a) == VM_PROFILE_PROMOTOR;
+    s->m.now = (int64_t)time(NULL);
     why = detalle_model_refusal(&s->m, act);
     if (why != NULL && !s->m.picking && s->id != 0 &&
         (act == ACTION_MOVE_STAGE || act == ACTION_EXIT_STAGE || act == ACTION_SALE ||
@@ -786,6 +810,9 @@ detalle_key(void *st, enum action act, const struct key *k)
     case DETALLE_VENTA_CANCELAR:
         venta_accion(s, intent);
         return true;
+    case DETALLE_RESPONDER:
+        panes_responder_abrir(&s->pr, s->id, &s->m.d);
+        return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);
         return true;
@@ -805,7 +832,8 @@ detalle_create(struct app *a)
 
     s->a = a;
     detalle_model_init(&s->m);
-    panes_ventas_init(&s->pv, a, venta_escrita, s);
+    panes_ventas_init(&s->pv, a, escrito, s);
+    panes_responder_init(&s->pr, a, escrito, s);
     return s;
 }
 
@@ -839,6 +867,17 @@ detalle_notify(void *st, const struct app_notify *n)
         (n->resync || (n->tablas & (APP_T_OPORTUNIDADES | APP_T_HISTORIAL | APP_T_VENTAS |
                                     APP_T_SWEEP | APP_T_OTRA | APP_T_ETAPAS))))
         detalle_load(s);
+}
+
+/* w exists only while the client can be answered (the window read with the opportunity, and
+ * the clock since): the hint bar, "?" and :ayuda leave it out otherwise; pressed anyway, it
+ * says why. */
+static bool
+detalle_has(const void *st, enum action act)
+{
+    const struct detalle_st *s = st;
+
+    return detalle_model_has(&s->m, act, (int64_t)time(NULL));
 }
 
 /* The hint bar offers what works on the opportunity shown. */
@@ -895,4 +934,5 @@ const struct pane_ops detalle_panel = {
     .notify = detalle_notify,
     .command = detalle_command,
     .offers = detalle_offers,
+    .has = detalle_has,
 };

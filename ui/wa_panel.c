@@ -314,6 +314,40 @@ wa_panel_envio(struct app *a, enum wa_envio envio, const char *salud)
 
 /* ---- the pane ----------------------------------------------------------------------- */
 
+/* This session's sender (ui/wa_envio.c) registered once, when the configuration allows one:
+ * on the first visit to the pane, or when Detalle queues an answer before any. */
+static void
+wa_envio_asegurar(struct wa_st *s)
+{
+    if (!s->envio_init) {
+        s->envio_init = true;
+        wa_envio_init(s->a);
+    }
+}
+
+int
+wa_panel_responder(struct app *a, struct err *e)
+{
+    struct wa_st *s = wa_state(a);
+    int rc;
+
+    if (s == NULL)
+        return err_set(e, RC_INVAL, "esta sesión no envía por WhatsApp");
+    wa_envio_asegurar(s);
+    if (!s->has_envio)
+        return err_set(e, RC_INVAL,
+                       "esta sesión no tiene el proceso de envío: sale cuando lo"
+                       " envíe «embudo worker» u otra sesión suya");
+    /* Running: iniciar does nothing and despertar wakes it; stopped: iniciar starts it (its
+     * first claim takes the answer) and the wake is harmless. */
+    if ((rc = s->envio.iniciar(s->envio.ctx, e)) != RC_OK)
+        return rc;
+    s->envio.despertar(s->envio.ctx);
+    if (s->m.envio != WA_ENVIO_ACTIVO)
+        wa_panel_envio(a, WA_ENVIO_ACTIVO, NULL);
+    return RC_OK;
+}
+
 static void
 wa_iniciar(struct wa_st *s)
 {
@@ -521,10 +555,7 @@ wa_enter(void *st)
 {
     struct wa_st *s = st;
 
-    if (!s->envio_init) {
-        s->envio_init = true;
-        wa_envio_init(s->a); /* this session's sender, when the configuration allows */
-    }
+    wa_envio_asegurar(s);
     if (!s->m.loaded)
         wa_load(s);
 }

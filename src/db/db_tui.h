@@ -105,7 +105,9 @@ struct tui_evento {
     char motivo[TUI_TEXTO_BYTES];
     char resultado[24]; /* INTENTO: its outcome code (core/intento.h); PRORROGA_PEDIDA and
                          * PRORROGA: the resume date, "15/12"; DATOS_CORREGIDOS: the fields
-                         * corrected, "nombre,telefono,curp" (sql/085); "" otherwise */
+                         * corrected, "nombre,telefono,curp" (sql/085); WA_MENSAJE: the answer's
+                         * crm.wa_mensajes.estado now (sql/101: PENDIENTE … LEIDO, FALLIDO,
+                         * OMITIDO, CANCELADO; "" when the caller may not see it); "" otherwise */
     /* VENTA_CORREGIDA (sql/092): each field of the sale before [0] and after [1] the
      * correction, "" for those it left alone (monto as decimal text, "138500.00"). */
     char venta_monto[2][24];
@@ -114,6 +116,20 @@ struct tui_evento {
     /* VENTA_CANCELADA: why the opportunity was discarded instead of going back to the bandeja
      * (its client cannot be worked again); "" when it went there, and for other events. */
     char cerrada[TUI_TEXTO_BYTES];
+};
+
+/*
+ * Whether the caller can answer the client on WhatsApp now (api.wa_ventana, sql/101): until
+ * when, or the database's code and sentence why not; and the phone the answer goes to (the
+ * one the client last wrote from).
+ */
+struct tui_wa_ventana {
+    bool leida;                     /* read (db_tui_wa_ventana); false: nobody asked */
+    int64_t hasta;                  /* epoch seconds; 0 when she cannot */
+    char hasta_local[24];           /* "30/11 18:02" in the business zone; "" when she cannot */
+    char codigo[8];                 /* EB421…EB425, EB366; "" when she can */
+    char motivo[240];               /* why not, in Spanish; "" when she can */
+    char telefono[TUI_CORTO_BYTES]; /* E.164; "" when the client never wrote */
 };
 
 struct tui_detalle {
@@ -145,6 +161,7 @@ struct tui_detalle {
     size_t ncontactos, neventos;
     struct tui_contacto *contactos;
     struct tui_evento *eventos; /* oldest first */
+    struct tui_wa_ventana wa;   /* filled by db_tui_wa_ventana only */
 };
 
 /*
@@ -154,6 +171,15 @@ struct tui_detalle {
 int db_tui_detalle(struct db *db, int64_t id, struct tui_detalle *out, struct err *e)
     __attribute__((warn_unused_result));
 void db_tui_detalle_fini(struct tui_detalle *d);
+
+/*
+ * Whether the caller can answer opportunity id's client on WhatsApp now, into *out
+ * (api.wa_ventana: the checks of api.wa_responder; a refusal is an answer, not an error) with
+ * the phone the client last wrote from. Detalle asks it for a promoter's ABIERTA opportunity,
+ * beside db_tui_detalle. RC_OK or RC_DB.
+ */
+int db_tui_wa_ventana(struct db *db, int64_t id, struct tui_wa_ventana *out, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* A filter choice for the assignment (padron.convenios activos, padron.entidades). */
 struct tui_opcion {

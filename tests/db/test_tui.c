@@ -1,8 +1,9 @@
 /*
  * test_tui — the terminal client's read queries (src/db/db_tui.c, sql/011_tui.sql): business
  * windows that add up to api.horas_habiles_entre, the embudo's cards per role, one
- * opportunity in detail with its history as it was written, the assignment context, and the
- * team numbers and aging grid.
+ * opportunity in detail with its history as it was written, the assignment context, the
+ * team numbers and aging grid, and whether the promoter can answer the client on WhatsApp
+ * with her answer's state in the history (sql/101).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "db/db.h"
 #include "db/db_crm.h"
 #include "db/db_tui.h"
+#include "db/db_wa.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -263,6 +265,88 @@ test_detalle_with_contacts_and_history_as_written(void **state)
     db_close(adm);
 }
 
+/*
+ * Whether the promoter can answer the client on WhatsApp (db_tui_wa_ventana, sql/101): why not
+ * as the database says it (no account, the client never wrote, more than 24 hours, not hers
+ * to answer, not ABIERTA), else until when and to which phone; and her answer in the history
+ * with the message's state now, as the owner and her supervisor read it.
+ */
+static void
+test_wa_window_and_the_answers_state(void **state)
+{
+    static const unsigned char blob[] = { 0x01, 0x02, 0x03 };
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db, *sup;
+    struct tui_wa_ventana w;
+    struct tui_detalle d;
+    struct err e = { 0 };
+    long long ahora;
+
+    seed(t, adm);
+    db = dbt_connect(t, "tu_p1");
+    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_true(w.leida);
+    assert_string_equal(w.codigo, "EB423");
+    assert_string_equal(w.motivo, "vincule su WhatsApp primero (pantalla WhatsApp, tecla v)");
+    assert_int_equal(w.hasta, 0);
+    assert_string_equal(w.hasta_local, "");
+    assert_string_equal(w.telefono, "");
+    assert_int_equal(
+        db_wa_guardar_credenciales(db, "5215500000001@s.whatsapp.net", blob, sizeof blob, &e),
+        RC_OK);
+    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_string_equal(w.codigo, "EB424");
+    assert_non_null(strstr(w.motivo, "el cliente no le ha escrito por WhatsApp"));
+
+    /* Client 4 writes: she can answer for 24 hours, to the phone he wrote from. */
+    dbt_exec(db, "SELECT * FROM api.wa_entrante('+525512345604', 'Hola, ¿qué me ofrece?')");
+    ahora = atoll(dbt_scalar_tmp(t, db, "SELECT extract(epoch FROM now())::bigint"));
+    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_string_equal(w.codigo, "");
+    assert_string_equal(w.motivo, "");
+    assert_true(w.hasta > ahora + 86300 && w.hasta <= ahora + 86400);
+    assert_int_equal(strlen(w.hasta_local), 11); /* "DD/MM HH:MM" */
+    assert_string_equal(w.telefono, "+525512345604");
+    /* Not ABIERTA (in the bandeja), and not hers to answer (her supervisor). */
+    assert_int_equal(db_tui_wa_ventana(db, 2, &w, &e), RC_OK);
+    assert_string_equal(w.codigo, "EB422");
+    sup = dbt_connect(t, "tu_sup");
+    assert_int_equal(db_tui_wa_ventana(sup, 4, &w, &e), RC_OK);
+    assert_string_equal(w.codigo, "EB421");
+    assert_int_equal(w.hasta, 0);
+
+    /* Her answer: «Le escribió» in the history with the message's state, which moves. */
+    dbt_exec(db, "SELECT * FROM api.wa_responder(4, 'Hasta 80 mil, ¿le marco?', 'tui-k1')");
+    assert_int_equal(db_tui_detalle(db, 4, &d, &e), RC_OK);
+    assert_string_equal(d.eventos[d.neventos - 1].evento, "WA_MENSAJE");
+    assert_string_equal(d.eventos[d.neventos - 1].motivo, "Hasta 80 mil, ¿le marco?");
+    assert_string_equal(d.eventos[d.neventos - 1].login, "tu_p1");
+    assert_string_equal(d.eventos[d.neventos - 1].resultado, "PENDIENTE");
+    assert_string_equal(d.eventos[d.neventos - 2].evento, "WA_RESPUESTA");
+    assert_string_equal(d.eventos[d.neventos - 2].resultado, "");
+    db_tui_detalle_fini(&d);
+    dbt_exec(adm, "UPDATE crm.wa_mensajes SET estado = 'ENTREGADO', enviado_at = now(),"
+                  " entregado_at = now() WHERE campana_id IS NULL AND oportunidad_id = 4");
+    assert_int_equal(db_tui_detalle(db, 4, &d, &e), RC_OK);
+    assert_string_equal(d.eventos[d.neventos - 1].resultado, "ENTREGADO");
+    db_tui_detalle_fini(&d);
+    assert_int_equal(db_tui_detalle(sup, 4, &d, &e), RC_OK);
+    assert_string_equal(d.eventos[d.neventos - 1].resultado, "ENTREGADO");
+    db_tui_detalle_fini(&d);
+
+    /* More than 24 hours since he wrote: the database's sentence, with when he wrote. */
+    dbt_exec(adm, "UPDATE crm.wa_entrantes SET recibido_at = now() - interval '25 hours'");
+    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_string_equal(w.codigo, "EB424");
+    assert_non_null(strstr(w.motivo, "pasaron más de 24 horas desde el último mensaje del "
+                                     "cliente ("));
+    assert_int_equal(w.hasta, 0);
+    db_close(sup);
+    db_close(db);
+    db_close(adm);
+}
+
 static void
 test_asignacion_context(void **state)
 {
@@ -421,6 +505,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_embudo_cards_by_role, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_detalle_with_contacts_and_history_as_written,
                                         dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_wa_window_and_the_answers_state, dbt_setup,
+                                        dbt_teardown),
         cmocka_unit_test_setup_teardown(test_asignacion_context, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_equipo_numbers_and_aging, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_is_08006_everywhere, dbt_setup,

@@ -953,6 +953,176 @@ test_whatsapp_replies_in_the_history(void **st)
     detalle_model_fini(&m);
 }
 
+/* The promoter's answer from Detalle (sql/101): «Le escribió por WhatsApp» with the message's
+ * state now after it, the text under it and, as for anything a user did, her login. */
+static void
+test_whatsapp_answer_in_the_history(void **st)
+{
+    static const char *const estados[][2] = {
+        { "PENDIENTE", "en cola" },   { "ENVIANDO", "enviando" },     { "ENVIADO", "enviado" },
+        { "ENTREGADO", "entregado" }, { "LEIDO", "leído" },           { "FALLIDO", "no se envió" },
+        { "OMITIDO", "no se envió" }, { "CANCELADO", "no se envió" },
+    };
+    struct detalle_model m;
+    struct detalle_evento e = { .evento = "WA_MENSAJE", .etapa_anterior = "Nuevo" };
+    char buf[128], want[128], *r;
+
+    (void)st;
+    for (size_t i = 0; i < sizeof estados / sizeof estados[0]; i++) {
+        snprintf(e.resultado, sizeof e.resultado, "%s", estados[i][0]);
+        detalle_evento_label(buf, sizeof buf, &e, false);
+        snprintf(want, sizeof want, "Le escribió por WhatsApp · %s", estados[i][1]);
+        assert_string_equal(buf, want);
+        assert_string_equal(detalle_wa_estado(estados[i][0]), estados[i][1]);
+    }
+    /* A state the user may not see (or one this client does not know): the words alone. */
+    e.resultado[0] = '\0';
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Le escribió por WhatsApp");
+    snprintf(e.resultado, sizeof e.resultado, "RARO");
+    detalle_evento_label(buf, sizeof buf, &e, false);
+    assert_string_equal(buf, "Le escribió por WhatsApp");
+    assert_null(detalle_wa_estado(""));
+
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, m.d.neventos + 2);
+    add_evento(&m.d, "29/11/26 10:00", "WA_RESPUESTA", "Nuevo", "", "resp1", "¿Cuánto me prestan?");
+    add_evento(&m.d, "29/11/26 10:03", "WA_MENSAJE", "Nuevo", "", "resp1",
+               "Hasta 80 mil, señora Núñez; ¿le marco mañana?");
+    snprintf(m.d.eventos[m.d.neventos - 1].resultado, 24, "ENTREGADO");
+    m.scroll = 100;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r,
+                           "\n   29/11/26 10:00  Respondió por WhatsApp\n"
+                           "                   «¿Cuánto me prestan?»\n"
+                           "   29/11/26 10:03  Le escribió por WhatsApp · entregado  resp1\n"
+                           "                   «Hasta 80 mil, señora Núñez; ¿le marco mañana?»\n"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
+/* A model whose opportunity prom1 may answer until hasta (epoch seconds), or not with why. */
+static void
+ventana(struct detalle_model *m, int64_t hasta, const char *codigo, const char *motivo)
+{
+    m->promotor = true;
+    m->d.wa.leida = true;
+    m->d.wa.hasta = hasta;
+    snprintf(m->d.wa.hasta_local, sizeof m->d.wa.hasta_local, "%s", hasta > 0 ? "30/11 18:02" : "");
+    snprintf(m->d.wa.codigo, sizeof m->d.wa.codigo, "%s", codigo);
+    snprintf(m->d.wa.motivo, sizeof m->d.wa.motivo, "%s", motivo);
+    snprintf(m->d.wa.telefono, sizeof m->d.wa.telefono, "%s", hasta > 0 ? "+525512345678" : "");
+}
+
+/* w exists (has) only for a promoter on her ABIERTA opportunity whose client's window is open
+ * now; pressed otherwise it says why: the database's sentence, or the estado's, or that the
+ * window closed since it was read. Other keys are not its business. */
+static void
+test_answer_only_while_the_client_can_be_answered(void **st)
+{
+    static const char eb424[] = "pasaron más de 24 horas desde el último mensaje del cliente "
+                                "(29/11 18:02): para escribirle, use una campaña";
+    struct detalle_model m;
+    char why[320];
+    bool redraw;
+
+    (void)st;
+    detalle_model_init(&m);
+    m.promotor = true;
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000)); /* not read yet */
+    assert_string_equal(detalle_responder_refusal(&m, 1000, why, sizeof why),
+                        "La oportunidad aún no se ha leído.");
+    assert_true(detalle_model_has(&m, ACTION_NOTE, 1000));
+
+    model_new(&m, EMBUDO_ABIERTA);
+    ventana(&m, 2000, "", "");
+    assert_null(detalle_responder_refusal(&m, 1999, why, sizeof why));
+    assert_true(detalle_model_has(&m, ACTION_WA_REPLY, 1999));
+    m.now = 1999;
+    assert_int_equal(detalle_model_action(&m, ACTION_WA_REPLY, 10, &redraw), DETALLE_RESPONDER);
+    /* The 24 hours ran out while the pane showed it. */
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 2000));
+    m.now = 2000;
+    assert_int_equal(detalle_model_action(&m, ACTION_WA_REPLY, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "Ya pasaron las 24 horas para contestarle (podía hasta las 18:02"
+                                 " del 30/11): para escribirle, use una campaña.");
+    /* Not a promoter: only the owner answers, from her own WhatsApp. */
+    m.promotor = false;
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000));
+    assert_true(detalle_model_has(&m, ACTION_MOVE_STAGE, 1000));
+    detalle_model_fini(&m);
+
+    /* The database says no: its sentence, as it wrote it. */
+    model_new(&m, EMBUDO_ABIERTA);
+    ventana(&m, 0, "EB424", eb424);
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000));
+    m.now = 1000;
+    assert_int_equal(detalle_model_action(&m, ACTION_WA_REPLY, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, eb424);
+    ventana(&m, 0, "EB423", "vincule su WhatsApp primero (pantalla WhatsApp, tecla v)");
+    assert_string_equal(detalle_responder_refusal(&m, 1000, why, sizeof why),
+                        "vincule su WhatsApp primero (pantalla WhatsApp, tecla v)");
+    /* An ABIERTA one whose window was not read (the read asks only for a promoter's). */
+    m.d.wa.leida = false;
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000));
+    detalle_model_fini(&m);
+
+    /* In the bandeja or closed: the estado says it before any window. */
+    model_new(&m, EMBUDO_EN_BANDEJA);
+    ventana(&m, 2000, "", "");
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000));
+    assert_string_equal(detalle_responder_refusal(&m, 1000, why, sizeof why),
+                        "Está en la bandeja del supervisor: él decide qué sigue.");
+    detalle_model_fini(&m);
+    model_new(&m, EMBUDO_GANADA);
+    ventana(&m, 2000, "", "");
+    assert_false(detalle_model_has(&m, ACTION_WA_REPLY, 1000));
+    assert_string_equal(detalle_responder_refusal(&m, 1000, why, sizeof why),
+                        "La oportunidad está cerrada.");
+    detalle_model_fini(&m);
+}
+
+/* The answer's form: who it goes to and until when, one long text of 1–4096 characters that
+ * is not blanks only. */
+static void
+test_answer_form(void **st)
+{
+    struct detalle_model m;
+    struct form_vm *f = calloc(1, sizeof *f);
+    struct key sp = { KK_CHAR, ' ' }, a = { KK_CHAR, 'a' }, bs = { KK_BACKSPACE, 0 };
+    char label[320];
+
+    (void)st;
+    assert_non_null(f);
+    model_new(&m, EMBUDO_ABIERTA);
+    ventana(&m, 2000, "", "");
+    detalle_responder_form(f, label, sizeof label, &m.d);
+    assert_string_equal(f->title, " Responder por WhatsApp ");
+    assert_string_equal(f->note, "Puede contestar hasta las 18:02 del 30/11.");
+    assert_int_equal(f->nfields, 1);
+    assert_string_equal(f->fields[0].label,
+                        "Respuesta para María Guadalupe López Núñez (+52 55 1234 5678)");
+    assert_true(f->fields[0].largo && f->fields[0].required);
+    assert_int_equal(f->fields[0].max_len, DETALLE_RESPUESTA_MAX);
+    assert_int_equal(DETALLE_RESPUESTA_MAX, 4096);
+    assert_false(form_vm_validate(f)); /* empty */
+    form_vm_input(f, &sp);
+    form_vm_input(f, &sp);
+    assert_string_equal(f->fields[0].msg, "Escriba el texto de la respuesta");
+    form_vm_input(f, &a);
+    assert_string_equal(f->fields[0].msg, "");
+    assert_true(form_vm_validate(f));
+    form_vm_input(f, &bs);
+    assert_false(form_vm_validate(f));
+    /* No phone read (the client's reply came keyed otherwise): the name alone. */
+    m.d.wa.telefono[0] = '\0';
+    detalle_responder_form(f, label, sizeof label, &m.d);
+    assert_string_equal(f->fields[0].label, "Respuesta para María Guadalupe López Núñez");
+    free(f);
+    detalle_model_fini(&m);
+}
+
 /* e: a captured lead's, active (in the bandeja too) or, for an admin, closed; a padron
  * client's data are the lender's. */
 static void
@@ -1229,6 +1399,9 @@ main(void)
         cmocka_unit_test(test_corregir_only_a_captured_leads),
         cmocka_unit_test(test_corregir_prefill_and_what_is_sent),
         cmocka_unit_test(test_whatsapp_replies_in_the_history),
+        cmocka_unit_test(test_whatsapp_answer_in_the_history),
+        cmocka_unit_test(test_answer_only_while_the_client_can_be_answered),
+        cmocka_unit_test(test_answer_form),
         cmocka_unit_test(test_venta_corregida_y_cancelada_labels),
         cmocka_unit_test(test_venta_in_the_data_block),
         cmocka_unit_test(test_venta_keys_only_on_a_sale_in_force),

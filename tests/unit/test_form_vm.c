@@ -322,6 +322,91 @@ test_note_under_the_title(void **st)
     free(got);
 }
 
+/* A long text (a WhatsApp answer): the label on its own row with the characters typed at its
+ * right, the value across the box under it showing its tail while typing, 4,096 characters of
+ * any width taken whole (four-byte ones too), one more refused by the check as you type. */
+static void
+test_a_long_text_shows_its_tail_and_takes_4096_characters(void **st)
+{
+    struct form_vm *f = *st;
+    struct form_field *fd;
+    struct key bs = { KK_BACKSPACE, 0 }, home = { KK_HOME, 0 };
+    char *got;
+
+    form_vm_init(f, "Responder por WhatsApp");
+    fd = form_vm_add(f, "Respuesta para Julia Pérez Núñez (+52 55 1234 5678)", FORM_TEXT, true,
+                     NULL);
+    fd->largo = true;
+    fd->min_len = 1;
+    fd->max_len = 4096;
+    type(f, "Buenas tardes, señora Núñez: ");
+    for (int i = 0; i < 20; i++)
+        type(f, "ñandú ");
+    type(f, "¿le marco mañana?");
+    got = dump(f, 24, 80);
+    assert_string_equal(got, "box 9,1 6x78 Responder por WhatsApp \n"
+                             "cursor 11,75\n"
+                             "1.2 heading|Respuesta para Julia Pérez Núñez (+52 55 1234 5678)*\n"
+                             "1.64 muted|166 de 4,096\n"
+                             "2.2 muted|[\n"
+                             "2.3 value|ñandú ñandú ñandú ñandú ñandú ñandú ñandú ñandú ñandú "
+                             "¿le marco mañana?\n"
+                             "2.75 muted|]\n"
+                             "4.2 muted|* obligatorio\n");
+    free(got);
+    /* Home shows the head; the cursor goes with it. */
+    form_vm_input(f, &home);
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "cursor 11,4\n"));
+    assert_non_null(strstr(got, "2.3 value|Buenas tardes, señora Núñez: ñandú ñandú"));
+    free(got);
+
+    /* 4,096 characters of four bytes each fit; a 4,097th has no room and is not taken. */
+    form_vm_init(f, "Responder por WhatsApp");
+    fd = form_vm_add(f, "Respuesta", FORM_TEXT, true, NULL);
+    fd->largo = true;
+    fd->min_len = 1;
+    fd->max_len = 4096;
+    for (int i = 0; i < 4096; i++)
+        type(f, "😀");
+    assert_int_equal(strlen(fd->value), 4 * 4096);
+    assert_string_equal(fd->msg, "");
+    type(f, "😀");
+    assert_int_equal(strlen(fd->value), 4 * 4096);
+    assert_true(form_vm_validate(f));
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "muted|4,096 de 4,096\n"));
+    free(got);
+
+    /* Narrow characters: the 4,097th is typed and the field says why it cannot go. */
+    form_vm_init(f, "Responder por WhatsApp");
+    fd = form_vm_add(f, "Respuesta", FORM_TEXT, true, NULL);
+    fd->largo = true;
+    fd->min_len = 1;
+    fd->max_len = 4096;
+    for (int i = 0; i < 4097; i++)
+        type(f, "a");
+    assert_string_equal(fd->msg, "Máximo 4096 caracteres");
+    assert_false(form_vm_validate(f));
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "error|4,097 de 4,096\n"));
+    assert_non_null(strstr(got, "3.3 error|✗\n3.5 error|Máximo 4096 caracteres\n"));
+    free(got);
+    form_vm_input(f, &bs);
+    assert_true(form_vm_validate(f));
+
+    /* Erased: required, said under the value. */
+    form_vm_init(f, "Responder por WhatsApp");
+    fd = form_vm_add(f, "Respuesta", FORM_TEXT, true, NULL);
+    fd->largo = true;
+    fd->min_len = 1;
+    assert_false(form_vm_validate(f));
+    got = dump(f, 24, 80);
+    assert_non_null(strstr(got, "1.2 heading|Respuesta*\n2.2 muted|[\n2.75 muted|]\n"
+                                "3.3 error|✗\n3.5 error|Obligatorio\n"));
+    free(got);
+}
+
 int
 main(void)
 {
@@ -336,6 +421,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_click_focuses_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_note_under_the_title, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_long_text_shows_its_tail_and_takes_4096_characters,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,6 +106,97 @@ detalle_model_refusal(const struct detalle_model *m, enum action a)
     return NULL;
 }
 
+const char *
+detalle_responder_refusal(const struct detalle_model *m, int64_t now, char *buf, size_t size)
+{
+    const struct detalle_ventana *w = &m->d.wa;
+    const char *why = NULL;
+
+    if (!m->loaded)
+        why = "La oportunidad aún no se ha leído.";
+    else if (!m->promotor)
+        why = "Solo la promotora de la oportunidad le contesta al cliente, desde su WhatsApp.";
+    else if (m->d.card.estado == EMBUDO_EN_BANDEJA)
+        why = "Está en la bandeja del supervisor: él decide qué sigue.";
+    else if (m->d.card.estado != EMBUDO_ABIERTA)
+        why = "La oportunidad está cerrada.";
+    else if (!w->leida)
+        why = "Un momento: aún se consulta si puede contestarle.";
+    else if (w->codigo[0] != '\0' || w->hasta <= 0)
+        why = w->motivo[0] != '\0' ? w->motivo : "No puede contestarle por WhatsApp ahora.";
+    if (why != NULL) {
+        snprintf(buf, size, "%s", why);
+        return buf;
+    }
+    if (now < w->hasta)
+        return NULL;
+    /* Read open, closed since (the next read brings the database's own sentence). */
+    snprintf(buf, size,
+             "Ya pasaron las 24 horas para contestarle (podía hasta las %s del %.5s): para"
+             " escribirle, use una campaña.",
+             strlen(w->hasta_local) > 6 ? w->hasta_local + 6 : "", w->hasta_local);
+    return buf;
+}
+
+bool
+detalle_model_has(const struct detalle_model *m, enum action a, int64_t now)
+{
+    char why[sizeof m->aviso];
+
+    return a != ACTION_WA_REPLY || detalle_responder_refusal(m, now, why, sizeof why) == NULL;
+}
+
+/* Text of blanks only: the database trims it to nothing (EB420). */
+static bool
+respuesta_check(const char *v, char *msg, size_t msgsz)
+{
+    if (v[strspn(v, " \t")] != '\0')
+        return true;
+    snprintf(msg, msgsz, "Escriba el texto de la respuesta");
+    return false;
+}
+
+void
+detalle_responder_form(struct form_vm *f, char *label, size_t labelsz, const struct detalle_data *d)
+{
+    const char *h = d->wa.hasta_local;
+    struct form_field *fd;
+    char tel[48], note[96];
+
+    detalle_phone_fmt(tel, sizeof tel, d->wa.telefono);
+    snprintf(label, labelsz, "Respuesta para %s%s%s%s", d->card.cliente, tel[0] != '\0' ? " (" : "",
+             tel, tel[0] != '\0' ? ")" : "");
+    form_vm_init(f, "Responder por WhatsApp");
+    /* "30/11 18:02": the hour, then the day */
+    if (strlen(h) > 6) {
+        snprintf(note, sizeof note, "Puede contestar hasta las %s del %.5s.", h + 6, h);
+        form_vm_set_note(f, note);
+    }
+    if ((fd = form_vm_add(f, label, FORM_TEXT, true, NULL)) != NULL) {
+        fd->largo = true;
+        fd->min_len = 1;
+        fd->max_len = DETALLE_RESPUESTA_MAX;
+        fd->check = respuesta_check;
+    }
+}
+
+const char *
+detalle_wa_estado(const char *estado)
+{
+    static const struct {
+        const char *estado, *dicho;
+    } estados[] = {
+        { "PENDIENTE", "en cola" },   { "ENVIANDO", "enviando" },     { "ENVIADO", "enviado" },
+        { "ENTREGADO", "entregado" }, { "LEIDO", "leído" },           { "FALLIDO", "no se envió" },
+        { "OMITIDO", "no se envió" }, { "CANCELADO", "no se envió" },
+    };
+
+    for (size_t i = 0; i < sizeof estados / sizeof estados[0]; i++)
+        if (strcmp(estado, estados[i].estado) == 0)
+            return estados[i].dicho;
+    return NULL;
+}
+
 bool
 detalle_model_offers(const struct detalle_model *m, enum action a)
 {
@@ -384,6 +475,10 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : prorroga_action(m, a);
     if (a == ACTION_CORRECT_DATA)
         return detalle_model_refusal(m, a) != NULL ? DETALLE_NADA : DETALLE_CORREGIR;
+    if (a == ACTION_WA_REPLY)
+        return detalle_responder_refusal(m, m->now, m->aviso, sizeof m->aviso) != NULL
+                   ? DETALLE_AVISO
+                   : DETALLE_RESPONDER;
     if (a == ACTION_SALE_CORRECT || a == ACTION_SALE_CANCEL) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
@@ -450,6 +545,8 @@ static const struct {
     { "WA_RESPUESTA", "Respondió por WhatsApp" },
     { "WA_BAJA", "Pidió no recibir mensajes (WhatsApp)" },
     { "WA_IDENTIDAD", "Cambió su clave de seguridad de WhatsApp" },
+    /* The promoter's answer from Detalle (api.wa_responder, sql/101; the text is the motivo). */
+    { "WA_MENSAJE", "Le escribió por WhatsApp" },
 };
 
 /* A row the client wrote: its usuario_id is the account that received it, which is not who
@@ -533,6 +630,10 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
     }
     if (strcmp(ev->evento, "DATOS_CORREGIDOS") == 0) {
         corregidos_label(buf, bufsz, ev->resultado);
+        return;
+    }
+    if (strcmp(ev->evento, "WA_MENSAJE") == 0 && detalle_wa_estado(ev->resultado) != NULL) {
+        snprintf(buf, bufsz, "Le escribió por WhatsApp · %s", detalle_wa_estado(ev->resultado));
         return;
     }
     if (strcmp(ev->evento, "VENTA_CORREGIDA") == 0) {

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "ui/vm/embudo_vm.h"
+#include "ui/vm/form_vm.h"
 #include "ui/vm/keymap.h"
 #include "ui/vm/no_contactar_vm.h"
 #include "ui/vm/vm.h"
@@ -50,6 +51,20 @@ struct detalle_evento {
     char cerrada[512];
 };
 
+/*
+ * Whether the user can answer the client on WhatsApp now (sql/101, api.wa_ventana), read with
+ * the opportunity for a promoter's ABIERTA one: until when, or the database's code and
+ * sentence why not; and the phone the answer goes to.
+ */
+struct detalle_ventana {
+    bool leida;           /* read with the opportunity; false: not asked (not hers to answer) */
+    int64_t hasta;        /* epoch seconds; 0 when she cannot */
+    char hasta_local[24]; /* "30/11 18:02" in the business zone */
+    char codigo[8];       /* why not: EB421…EB425, EB366; "" when she can */
+    char motivo[240];     /* why not, the database's sentence */
+    char telefono[48];    /* E.164, the phone the client last wrote from */
+};
+
 /* What the database said about the opportunity (copied in by the controller). */
 struct detalle_data {
     struct embudo_card card; /* id, client, convenio, owner, estado, timer */
@@ -72,6 +87,7 @@ struct detalle_data {
     struct detalle_contacto *contactos; /* owned */
     struct detalle_evento *eventos;     /* owned, oldest first */
     struct no_contactar_entrada *nc;    /* owned: the registry's entries for its phones */
+    struct detalle_ventana wa;          /* answering the client on WhatsApp (sql/101) */
 };
 
 /* What a key asked for; the controller acts on it. */
@@ -90,6 +106,7 @@ enum detalle_intent {
     DETALLE_CORREGIR,          /* open the form correcting a captured lead's data */
     DETALLE_VENTA_CORREGIR,    /* supervision: open the form correcting the sale in force */
     DETALLE_VENTA_CANCELAR,    /* supervision: open the form cancelling it (the lender said no) */
+    DETALLE_RESPONDER,         /* the owner: open the form answering the client on WhatsApp */
     DETALLE_VOLVER,            /* Esc: back to where the user came from */
 };
 
@@ -97,6 +114,8 @@ struct detalle_model {
     int64_t want; /* the opportunity asked for; 0 = none chosen yet */
     char yo[48];  /* the user's login (set by the controller): whose request Z withdraws */
     bool admin;   /* set by the controller: an admin also corrects a closed one's data */
+    bool promotor; /* set by the controller: the user is a promoter (only she answers, w) */
+    int64_t now;   /* set by the controller before an action: epoch seconds */
     bool loaded;
     char error[640]; /* the last read failed (shown under the title) */
     struct detalle_data d;
@@ -114,7 +133,7 @@ struct detalle_model {
     int npicks;
 
     char intent_etapa[48];
-    char aviso[192]; /* DETALLE_AVISO's message */
+    char aviso[320]; /* DETALLE_AVISO's message */
 };
 
 void detalle_model_init(struct detalle_model *m);
@@ -135,7 +154,8 @@ void detalle_data_fini(struct detalle_data *d);
  * request pending), ACTION_EXTENSION_CANCEL for withdrawing the one m->yo asked for (or says
  * why there is none to withdraw), ACTION_CORRECT_DATA for the correction form (a captured
  * lead's, active or, for an admin, closed), ACTION_SALE_CORRECT and ACTION_SALE_CANCEL for the
- * sale's forms (a sale in force). *redraw tells whether anything visible changed.
+ * sale's forms (a sale in force), ACTION_WA_REPLY for the answer's form (or says why not, at
+ * m->now). *redraw tells whether anything visible changed.
  * page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
@@ -143,6 +163,40 @@ enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a,
 
 /* Spanish refusal when the opportunity's estado forbids action a, or NULL when allowed. */
 const char *detalle_model_refusal(const struct detalle_model *m, enum action a);
+
+/*
+ * Why the user cannot answer the client on WhatsApp at now (epoch seconds), in Spanish, into
+ * buf (which it returns); NULL when she can: a promoter (m->promotor), the opportunity read,
+ * ABIERTA, and its window read and open (the database's sentence when it is not; its own when
+ * the window read closed meanwhile).
+ */
+const char *detalle_responder_refusal(const struct detalle_model *m, int64_t now, char *buf,
+                                      size_t size);
+
+/*
+ * Whether the pane has action a for the user now (pane_ops.has): ACTION_WA_REPLY only while
+ * detalle_responder_refusal(m, now) says nothing; every other action, yes.
+ */
+bool detalle_model_has(const struct detalle_model *m, enum action a, int64_t now);
+
+/*
+ * The form answering the client (sql/101): one long text field of 1–4096 characters whose
+ * label, written into label (which must outlive the form), is «Respuesta para Julia Pérez
+ * Núñez (+52 55 1234 5678)», under the note «Puede contestar hasta las 18:02 del 30/11.»; text
+ * of blanks only is refused as it is typed.
+ */
+void detalle_responder_form(struct form_vm *f, char *label, size_t labelsz,
+                            const struct detalle_data *d);
+
+/* The most characters an answer takes (api.wa_responder). */
+#define DETALLE_RESPUESTA_MAX 4096
+
+/*
+ * What a WhatsApp message's state (crm.wa_mensajes.estado) is called after «Le escribió por
+ * WhatsApp»: «en cola», «enviando», «enviado», «entregado», «leído», «no se envió» (FALLIDO,
+ * OMITIDO, CANCELADO); NULL for "" or an unknown state.
+ */
+const char *detalle_wa_estado(const char *estado);
 
 /*
  * Whether the hint bar offers action a for the opportunity shown: once it is read, not what

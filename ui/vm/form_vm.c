@@ -326,30 +326,82 @@ field_window(const struct form_field *fd, int vcols, char *out, int outsz)
     return ccol;
 }
 
+/* The value box "[value___]" at columns vx-1 … vx+vcols of l, with the cursor when focused. */
+static void
+put_value(struct form_vm *f, const struct form_field *fd, int y, int vx, int vcols, int w)
+{
+    struct vm_line *l = &f->lines[y];
+    char shown[FORM_VALUE_BYTES * 2];
+    bool bad = fd->touched && fd->msg[0] != '\0';
+    int ccol = field_window(fd, vcols, shown, (int)sizeof shown);
+
+    vm_line_put(l, vx - 1, w - 1, ROLE_MUTED, "[");
+    vm_line_put(l, vx, vx + vcols, bad ? ROLE_ERROR : ROLE_VALUE, shown);
+    vm_line_put(l, vx + vcols, w - 1, ROLE_MUTED, "]");
+    if (fd == &f->fields[f->focus]) {
+        f->cursor_y = f->box.y + y;
+        f->cursor_x = f->box.x + vx + ccol;
+    }
+}
+
+/* Rows a long text field takes: its label, its value, and its message when it shows. */
+static int
+largo_rows(const struct form_field *fd)
+{
+    return fd->touched && fd->msg[0] != '\0' ? 3 : 2;
+}
+
+/* A long text field (struct form_field.largo): the label and "12 de 4,096" on row y, the value
+ * across the box on y + 1, the message under it. */
+static int
+build_largo(struct form_vm *f, int i, int y, int w)
+{
+    const struct form_field *fd = &f->fields[i];
+    struct vm_line *l = &f->lines[y];
+    char lab[160], n[32], max[32], cuenta[80] = "";
+    int typed = utf8_chars(fd->value), cx = w - 1;
+
+    vm_line_init(l, ROLE_TEXT);
+    l->item = i + 1;
+    if (fd->max_len > 0) {
+        snprintf(cuenta, sizeof cuenta, "%s de %s", vm_fmt_count(n, (int)sizeof n, typed),
+                 vm_fmt_count(max, (int)sizeof max, fd->max_len));
+        cx = w - 2 - vm_text_width(cuenta);
+    }
+    snprintf(lab, sizeof lab, "%s%s", fd->label, fd->required ? "*" : "");
+    vm_line_put(l, 2, cx - 2, i == f->focus ? ROLE_HEADING : ROLE_LABEL, lab);
+    if (cuenta[0] != '\0')
+        vm_line_put(l, cx, w - 1, typed > fd->max_len ? ROLE_ERROR : ROLE_MUTED, cuenta);
+    vm_line_init(&f->lines[y + 1], ROLE_TEXT);
+    f->lines[y + 1].item = i + 1;
+    put_value(f, fd, y + 1, 3, w - 6, w);
+    if (largo_rows(fd) == 2)
+        return y + 2;
+    vm_line_init(&f->lines[y + 2], ROLE_TEXT);
+    vm_line_put(&f->lines[y + 2], 3, w - 1, ROLE_ERROR, "✗");
+    vm_line_put(&f->lines[y + 2], 5, w - 1, ROLE_ERROR, fd->msg);
+    return y + 3;
+}
+
 /* One field: label, "[value___]", message beside it when it fits, else on the next row. */
 static int
 build_field(struct form_vm *f, int i, int y, int lw, int w)
 {
     const struct form_field *fd = &f->fields[i];
     struct vm_line *l = &f->lines[y];
-    int vx = 2 + lw + 2, vcols = w - vx - 3, ccol, mx;
-    char shown[FORM_VALUE_BYTES * 2], lab[96];
+    int vx = 2 + lw + 2, vcols = w - vx - 3, mx;
+    char lab[96];
     bool focused = i == f->focus, bad = fd->touched && fd->msg[0] != '\0';
 
+    if (fd->largo)
+        return build_largo(f, i, y, w);
     if (vcols > 28 && w > 60)
         vcols = 28;
     vm_line_init(l, ROLE_TEXT);
     l->item = i + 1; /* a click on the row focuses the field */
     snprintf(lab, sizeof lab, "%s%s", fd->label, fd->required ? "*" : "");
     vm_line_put(l, 2, vx - 1, focused ? ROLE_HEADING : ROLE_LABEL, lab);
-    ccol = field_window(fd, vcols, shown, (int)sizeof shown);
-    vm_line_put(l, vx - 1, w - 1, ROLE_MUTED, "[");
-    vm_line_put(l, vx, vx + vcols, bad ? ROLE_ERROR : ROLE_VALUE, shown);
-    vm_line_put(l, vx + vcols, w - 1, ROLE_MUTED, "]");
-    if (focused) {
-        f->cursor_y = f->box.y + y;
-        f->cursor_x = f->box.x + vx + ccol;
-    }
+    put_value(f, fd, y, vx, vcols, w);
     if (!bad)
         return y + 1;
     mx = vx + vcols + 2;
@@ -416,6 +468,10 @@ form_rows(const struct form_vm *f, int lw, int w)
     for (int i = 0; i < f->nfields; i++) {
         const struct form_field *fd = &f->fields[i];
 
+        if (fd->largo) {
+            rows += largo_rows(fd);
+            continue;
+        }
         rows++;
         if (fd->touched && fd->msg[0] != '\0' &&
             w - 1 - (vx + vcols + 2) < vm_text_width(fd->msg) + 2)
@@ -449,7 +505,10 @@ form_vm_build(struct form_vm *f, int lines, int cols)
         y += note_rows(f, w, &f->lines[y]) + 1;
     if (f->refusal[0] != '\0' && y + refusal_rows(f, w, NULL) + 1 < h)
         y += refusal_rows(f, w, &f->lines[y]) + 1;
-    for (int i = 0; i < f->nfields && y + 2 < h; i++)
+    /* A field is laid out only when its rows and the footer's fit (a short field's message row
+     * may take the blank above the footer). */
+    for (int i = 0;
+         i < f->nfields && y + (f->fields[i].largo ? largo_rows(&f->fields[i]) : 1) + 1 < h; i++)
         y = build_field(f, i, y, lw, w);
     if (h >= 3)
         vm_line_put(&f->lines[h - 2], 2, w - 1, ROLE_MUTED,

@@ -23,7 +23,9 @@ enum form_kind {
     FORM_CHOICE, /* one of choices (case-insensitive); ← → cycle through them */
 };
 
-#define FORM_VALUE_BYTES 256
+/* 4096 characters of up to four bytes each (a WhatsApp answer, ui/panes_responder.c), and the
+ * NUL: a field takes max_len characters whatever they are. */
+#define FORM_VALUE_BYTES  (4 * 4096 + 1)
 #define FORM_MAX_FIELDS  12
 #define FORM_REFUSAL_ROWS 3 /* the database's refusal, wrapped */
 #define FORM_NOTE_ROWS    2 /* the note under the title, wrapped */
@@ -34,6 +36,10 @@ struct form_field {
     enum form_kind kind;
     bool required;
     int min_len, max_len;       /* characters; 0 = no bound */
+    /* FORM_TEXT for a long text: the label on a row of its own with "12 de 4,096" (the
+     * characters typed, when max_len bounds them) at its right, the value across the whole
+     * box on the row under it (its tail while typing), the message under that. */
+    bool largo;
     long long min, max;         /* FORM_INT; min == max == 0 means no bound */
     const char *const *choices; /* FORM_CHOICE (static) */
     size_t nchoices;

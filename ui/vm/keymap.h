@@ -155,6 +155,7 @@ enum action {
     ACTION_WA_LINK_PHONE, /* link the account with a code typed on the phone */
     ACTION_WA_SCAN,       /* simulated network: scan the QR */
     ACTION_WA_SEND,       /* start / stop this session's sender */
+    ACTION_WA_REPLY,      /* answer a client who wrote on WhatsApp (Detalle, sql/101) */
     ACTION_CAMPAIGN_PAUSE,
     ACTION_CAMPAIGN_RESUME, /* launch a ready one, resume a paused one */
     ACTION_CAMPAIGN_CANCEL,
