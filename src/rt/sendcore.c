@@ -409,7 +409,7 @@ claim(struct sendcore *sc, int64_t now)
     /* Our own statements' notifications queue up in libpq: free them (nothing to wake). */
     if (db_sender_notifications(sc->db, false, NULL, NULL, &e) != RC_OK)
         err_clear(&e);
-    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
+    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, false, &sc->cur, &found, &e) != RC_OK) {
         if (!db_failed(sc, "reclamar", &e))
             go_idle(sc, now);
         return;

@@ -28,6 +28,7 @@
 #include "db/db_internal.h"
 #include "db/db_sender.h"
 #include "db/db_wa.h"
+#include "db/db_wa_respuesta.h"
 #include "dbt.h"
 #include "rt/sendcore.h"
 #include "util/err.h"
@@ -758,7 +759,7 @@ test_lote_semantica(void **state)
     campaign(p);
     dbt_exec(adm, "UPDATE crm.wa_cuentas SET estado = 'CONECTADA'");
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(db_sender_reclamar(p, cuenta, &m, &found, &e), RC_OK);
+        assert_int_equal(db_sender_reclamar(p, cuenta, false, &m, &found, &e), RC_OK);
         assert_true(found);
         db_mensaje_fini(&m);
     }
@@ -804,6 +805,52 @@ test_lote_semantica(void **state)
     db_close(adm);
 }
 
+/* db_sender_reclamar with solo_respuestas: nothing while only campaign messages wait, the reply
+ * once one is queued, nothing after it; the full claim then takes the campaign's. */
+static void
+test_reclamo_solo_respuestas(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct db_entrante in;
+    struct db_wa_respondido out;
+    struct db_mensaje m;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 3);
+    int64_t cid, opp;
+    bool found;
+
+    p = dbt_connect(t, "sx_p1");
+    cid = campaign(p);
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET estado = 'CONECTADA'");
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_false(found);
+    assert_int_equal(
+        db_wa_entrante(p, 0, "+525500000002", "Hola, ¿me explica?", false, NULL, &in, &e), RC_OK);
+    opp = dbt_scalar_ll(t, adm, "SELECT id FROM crm.oportunidades WHERE cliente_id = 2");
+    assert_int_equal(db_wa_responder(p, opp, "Claro, le marco en un momento", NULL, &out, &e),
+                     RC_OK);
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_true(found);
+    assert_int_equal(m.id, out.mensaje_id);
+    assert_int_equal(m.campana_id, 0);
+    assert_int_equal(m.oportunidad_id, opp);
+    assert_string_equal(m.telefono, "+525500000002");
+    db_mensaje_fini(&m);
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_false(found);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes"
+                                   " WHERE campana_id IS NOT NULL AND estado = 'PENDIENTE'"),
+                     3);
+    assert_int_equal(db_sender_reclamar(p, cuenta, false, &m, &found, &e), RC_OK);
+    assert_true(found);
+    assert_int_equal(m.campana_id, cid);
+    db_mensaje_fini(&m);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -822,6 +869,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lote_rapido, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_reclamo_avisa_con_el_lote, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lote_semantica, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_reclamo_solo_respuestas, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
