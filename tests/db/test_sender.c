@@ -898,15 +898,17 @@ responder(struct run *x, int n, const char *texto)
     return out.mensaje_id;
 }
 
-/* The SENDER_EV_SENT of message id (fails when there is none). */
-static const struct sender_event *
+/* A copy of the SENDER_EV_SENT of message id (fails when there is none). */
+static struct sender_event
 sent_ev(const struct rec *r, int64_t id)
 {
+    struct sender_event none = { .kind = SENDER_EV_ERROR };
+
     for (size_t i = 0; i < r->nev; i++)
         if (r->ev[i].kind == SENDER_EV_SENT && r->ev[i].mensaje_id == id)
-            return &r->ev[i];
+            return r->ev[i];
     fail_msg("mensaje %lld sin SENDER_EV_SENT", (long long)id);
-    return NULL;
+    return none;
 }
 
 static long long
@@ -926,7 +928,7 @@ test_respuesta_en_el_intervalo(void **state)
 {
     struct run x;
     struct sendcore_stats st;
-    const struct sender_event *ev;
+    struct sender_event ev;
     int64_t gap_end, d, q, resp;
 
     run_start_tweaked(&x, *state, 3, 0, 0, false, gap_largo);
@@ -942,8 +944,8 @@ test_respuesta_en_el_intervalo(void **state)
     assert_int_equal(st.claimed, 2);
     assert_int_equal(st.replies, 1);
     ev = sent_ev(x.r, resp);
-    assert_true(ev->at_ms <= q + 5000); /* typing ≤ 4 s, no gap of either kind */
-    assert_int_equal(ev->campana_id, 0);
+    assert_true(ev.at_ms <= q + 5000); /* typing ≤ 4 s, no gap of either kind */
+    assert_int_equal(ev.campana_id, 0);
     assert_string_equal(dbt_scalar_tmp(x.t, x.adm,
                                        "SELECT estado || ' ' || (campana_id IS NULL)"
                                        " FROM crm.wa_mensajes WHERE id = %lld",
@@ -990,7 +992,7 @@ test_respuesta_fuera_de_horario(void **state)
     sendcore_stats(x.sc, &st);
     assert_int_equal(st.replies, 1);
     assert_int_equal(st.acked, 1);
-    assert_true(sent_ev(x.r, resp)->at_ms <= q + 5000); /* its number checked first */
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000); /* its number checked first */
     assert_true(st.idle);
     assert_int_equal(count_ev(x.r, SENDER_EV_IDLE), 2);
     assert_int_equal(campana_no_pendientes(&x), 0);
@@ -1019,7 +1021,7 @@ test_respuesta_con_tope(void **state)
     sendcore_stats(x.sc, &st);
     assert_int_equal(st.replies, 1);
     assert_int_equal(st.acked, 2);
-    assert_true(sent_ev(x.r, resp)->at_ms <= q + 5000);
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000);
     assert_true(st.idle);
     assert_int_equal(campana_no_pendientes(&x), 1);
     assert_int_equal(dbt_scalar_ll(x.t, x.adm,
@@ -1047,7 +1049,7 @@ test_respuesta_sin_espera_por_destinatario(void **state)
     q = x.r->now;
     resp = responder(&x, 1, "De Préstamos del Centro, con gusto le explico");
     drive(x.sc, x.r, q + 10000);
-    assert_true(sent_ev(x.r, resp)->at_ms <= q + 5000);
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000);
     run_end(&x);
 }
 
