@@ -66,9 +66,9 @@ struct strbuf;
 void db_array_elem(struct strbuf *sb, const char *s);
 
 /*
- * db_wa.c — the claim of a campaign message, for db_wa.c (api.mensaje_reclamar) and
- * db_sender.c (api.mensaje_reclamar_diferido): runs sql, whose $1 is the account and whose
- * columns are mensaje_id, campana_id, oportunidad_id, telefono, jid, texto.
+ * db_wa.c — the claim of a message, for db_wa.c (api.mensaje_reclamar) and db_sender.c
+ * (api.mensaje_reclamar_diferido, api.respuesta_reclamar_diferido): runs sql, whose $1 is the
+ * account and whose columns are mensaje_id, campana_id, oportunidad_id, telefono, jid, texto.
  */
 struct db_mensaje;
 int db_mensaje_claim_run(struct db *db, const char *sql, int cuenta, struct db_mensaje *out,

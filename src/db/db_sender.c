@@ -339,12 +339,15 @@ out:
 }
 
 int
-db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found, struct err *e)
+db_sender_reclamar(struct db *db, int cuenta, bool solo_respuestas, struct db_mensaje *out,
+                   bool *found, struct err *e)
 {
-    return db_mensaje_claim_run(db,
-                                "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
-                                " texto FROM api.mensaje_reclamar_diferido($1)",
-                                cuenta, out, found, e);
+    static const char todos[] = "SELECT mensaje_id, campana_id, oportunidad_id, telefono, jid,"
+                                " texto FROM api.mensaje_reclamar_diferido($1)";
+    static const char respuestas[] = "SELECT mensaje_id, campana_id, oportunidad_id, telefono,"
+                                     " jid, texto FROM api.respuesta_reclamar_diferido($1)";
+
+    return db_mensaje_claim_run(db, solo_respuestas ? respuestas : todos, cuenta, out, found, e);
 }
 
 int

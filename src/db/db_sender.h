@@ -108,10 +108,14 @@ struct db_sender_numero {
  * api.mensaje_reclamar (as db_mensaje_reclamar, db_wa.h) with the panes' NOTIFY of the claim
  * deferred to the next db_sender_lote (a DB_SENDER_RECLAMADO item): a notifying transaction
  * holds a cluster-wide lock until its commit is flushed, which made the durable claims of
- * all accounts wait for one another's fsync (sql/045_wa_envio_lotes.sql). EB363.
+ * all accounts wait for one another's fsync (sql/045_wa_envio_lotes.sql). The account's
+ * pending replies (campana_id NULL: out->campana_id 0) come first, at any hour and past the
+ * cap (sql/101_wa_responder.sql); with solo_respuestas only they do
+ * (api.respuesta_reclamar_diferido: the sender inside a campaign's pacing gap), never a
+ * campaign's message. EB363.
  */
-int db_sender_reclamar(struct db *db, int cuenta, struct db_mensaje *out, bool *found,
-                       struct err *e) __attribute__((warn_unused_result));
+int db_sender_reclamar(struct db *db, int cuenta, bool solo_respuestas, struct db_mensaje *out,
+                       bool *found, struct err *e) __attribute__((warn_unused_result));
 
 /*
  * Records a batch in one statement (api.envio_lote), committed asynchronously like

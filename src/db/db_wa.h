@@ -153,7 +153,7 @@ void db_omitidos_free(struct db_omitido *rows, size_t n);
 
 struct db_mensaje {
     int64_t id;
-    int64_t campana_id;
+    int64_t campana_id; /* 0: a reply (campana_id NULL, sql/101_wa_responder.sql) */
     int64_t oportunidad_id;
     char *telefono;
     char *jid; /* may be NULL (not checked yet) */

@@ -2,7 +2,7 @@
  * DESIGN — one account's sending loop as a state machine over a fake-able clock.
  *
  * Phases: CONNECTING (transport_connect called) → READY (waiting for the claim deadline:
- * the pacing gap after the previous send) → TYPING (a message claimed, "escribiendo…"
+ * the pacing gap after the previous campaign send) → TYPING (a message claimed, "escribiendo…"
  * shown for a time proportional to its text) → ACK (sent, waiting for the server) →
  * READY… When a claim hands out nothing the loop is IDLE until api.envio_proximo's time,
  * a notification about this account, sendcore_wake() or idle_recheck_ms. DOWN waits for
@@ -12,6 +12,21 @@
  * and a message is claimed only when its typing starts, so a pause lets at most the message
  * already claimed (at most typing_ms, ≤ 4 s, earlier) go out. The gap runs from one send to
  * the next claim; typing follows the claim, so sends are gap + typing apart.
+ *
+ * Replies (campana_id NULL, docs/wa-responder.md): the claim hands out the account's pending
+ * replies before any campaign message, at any hour and past the cap, so IDLE's claim on a wake
+ * takes them. READY's gap does not hold one either: a notification about the account (or
+ * sendcore_wake) while READY waits a gap makes a replies-only claim now (REPLIES), and the loop
+ * returns to READY with the gap's deadline whether or not it found one. A wake while a message
+ * is in hand (or while reconnecting) is remembered for the next gap, and after a reply the
+ * loop looks once more (its claim may have swallowed the next one's notification). A reply
+ * takes no pacing step and does not move last_send: after it the loop goes back to the
+ * deadline it had (READY's gap, or at once when it came from IDLE or a due claim, so an idle
+ * loop is idle again right after it). It has no per-recipient gap (the client is
+ * mid-conversation; its send still counts in a later campaign message's) but has typing, its number
+ * check and the same ack, uncertainty and recovery; its events carry campana_id 0. Notifications
+ * that libpq read along with one of the loop's own results are handed to on_notify at the end of
+ * every sendcore_run, since the socket will not turn readable for them.
  *
  * A close while a message waits for its ack makes it uncertain (api.mensajes_recuperar:
  * this loop holds the lock, so every ENVIANDO row of the account is its own); a message
@@ -47,6 +62,7 @@ enum phase {
     PH_NEW,
     PH_CONNECTING,
     PH_READY,
+    PH_REPLIES, /* inside a campaign's gap: a replies-only claim is due, then READY resume_at */
     PH_IDLE,
     PH_CHECKING,
     PH_TYPING,
@@ -76,9 +92,11 @@ struct sendcore {
     bool has_deadline;
     bool locked, linking, ever_open, stopping;
     unsigned attempt;      /* reconnects since the last open */
-    struct db_mensaje cur; /* the claimed message (TYPING, ACK) */
+    struct db_mensaje cur; /* the claimed message (TYPING, ACK); campana_id 0: a reply */
     bool has_cur;
-    int64_t last_send, gap;
+    int64_t last_send, gap; /* the last campaign message's send and the gap after it */
+    int64_t resume_at;      /* a reply: READY's deadline once it is done (the campaign's) */
+    bool replies_due;       /* a wake came while busy: look for replies in the next gap */
     struct recent recent[RECENT_N];
     unsigned recent_next;
     struct sendcore_stats st;
@@ -99,7 +117,7 @@ now_of(const struct sendcore *sc)
     return sc->cfg.now_ms(sc->cfg.clock_ctx);
 }
 
-/* An event about message mid of campaign cid (0 = unknown). */
+/* An event about message mid of campaign cid (0 = a reply, or unknown). */
 static void
 emit_in(struct sendcore *sc, enum sender_event_kind kind, int code, int64_t mid, int64_t cid,
         const char *text)
@@ -216,6 +234,13 @@ cur_drop(struct sendcore *sc)
     sc->has_cur = false;
 }
 
+/* The message in hand answers a client (campana_id NULL): no campaign pacing for it. */
+static bool
+cur_is_reply(const struct sendcore *sc)
+{
+    return sc->has_cur && sc->cur.campana_id == 0;
+}
+
 /* ---- the batch of acks, receipts and numbers ---------------------------------------------- */
 
 /* Records what is waiting in one statement and reports what changed. The batch is taken out
@@ -326,7 +351,28 @@ mark_uncertain(struct sendcore *sc)
         emit(sc, SENDER_EV_UNCERTAIN, 0, mid, "sin confirmación del servidor: en duda");
 }
 
-/* After a send (or at the start): the next claim waits the pacing gap. */
+/* Inside a campaign's gap: a replies-only claim now, then READY at the gap's deadline. */
+static void
+replies_now(struct sendcore *sc, int64_t now)
+{
+    sc->resume_at = sc->deadline;
+    set_deadline(sc, PH_REPLIES, now);
+}
+
+/* READY until at, the next full claim. A gap still to wait does not hold a reply asked for
+ * while the loop was busy (replies_due): it is looked for now. A claim already due takes the
+ * replies first anyway. */
+static void
+wait_ready(struct sendcore *sc, int64_t at, int64_t now)
+{
+    set_deadline(sc, PH_READY, at);
+    if (at > now && sc->replies_due) {
+        sc->replies_due = false;
+        replies_now(sc, now);
+    }
+}
+
+/* After a campaign message (or at the start): the next claim waits the pacing gap. */
 static void
 schedule_next(struct sendcore *sc, int64_t now)
 {
@@ -337,7 +383,31 @@ schedule_next(struct sendcore *sc, int64_t now)
     sc->gap = step.wait_ms + step.typing_ms;
     if (step.rest)
         emit(sc, SENDER_EV_REST, (int)step.burst, 0, pacing_step_explain(&step, why, sizeof why));
-    set_deadline(sc, PH_READY, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now);
+    wait_ready(sc, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now, now);
+}
+
+/*
+ * The message in hand is done: acked, refused, uncertain or not on WhatsApp. After a campaign
+ * message the pacing decides the next claim (schedule_next; at once when paced is false:
+ * nothing went out). After a reply the loop goes back to the deadline it had before it: a
+ * reply takes no pacing step and the campaign's gap keeps running from the campaign's last
+ * send. Another reply may be waiting (its notification went with this one's claim): with a gap
+ * left it is looked for at once; without one the full claim comes at once anyway.
+ */
+static void
+cur_done(struct sendcore *sc, int64_t now, bool paced)
+{
+    bool reply = cur_is_reply(sc);
+
+    cur_drop(sc);
+    if (reply) {
+        sc->replies_due = true;
+        wait_ready(sc, sc->resume_at, now);
+    } else if (paced) {
+        schedule_next(sc, now);
+    } else {
+        set_deadline(sc, PH_READY, now);
+    }
 }
 
 /* Nothing to claim: sleep until the database says, a notification, or the re-check. */
@@ -373,7 +443,9 @@ start_typing(struct sendcore *sc, int64_t now)
 
     recipient_of(&sc->cur, tel, sizeof tel);
     typing = pacing_typing_ms(&sc->pacing.cfg, pacing_text_chars(sc->cur.texto));
-    rwait = pacing_recipient_wait(&sc->pacing.cfg, now, recipient_last(sc, tel));
+    /* A reply's client is mid-conversation: no per-recipient gap, but a person types. */
+    rwait =
+        cur_is_reply(sc) ? 0 : pacing_recipient_wait(&sc->pacing.cfg, now, recipient_last(sc, tel));
     if (transport_presence(sc->t, tel, TRANSPORT_PRESENCE_COMPOSING, &e) != RC_OK) {
         sc->st.presence_failures++; /* cosmetic: logged, never waited on */
         log_info("envío cuenta %d: escribiendo… falló: %s", sc->cfg.cuenta, e.msg);
@@ -400,27 +472,27 @@ check_number(struct sendcore *sc, int64_t now)
     set_deadline(sc, PH_CHECKING, now + sc->cfg.ack_timeout_ms);
 }
 
+/* Before a claim: the notifications queued in libpq (our own statements', and others' about
+ * rows this claim sees anyway) are freed, nothing to wake; the claim answers a pending wake. */
 static void
-claim(struct sendcore *sc, int64_t now)
+claim_prepare(struct sendcore *sc)
 {
     struct err e = { 0 };
-    bool found = false;
 
-    /* Our own statements' notifications queue up in libpq: free them (nothing to wake). */
     if (db_sender_notifications(sc->db, false, NULL, NULL, &e) != RC_OK)
         err_clear(&e);
-    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, &sc->cur, &found, &e) != RC_OK) {
-        if (!db_failed(sc, "reclamar", &e))
-            go_idle(sc, now);
-        return;
-    }
-    if (!found) {
-        go_idle(sc, now);
-        return;
-    }
+    sc->replies_due = false;
+}
+
+/* A message is in cur: announce it, then check its number or start typing. */
+static void
+claimed(struct sendcore *sc, int64_t now)
+{
     sc->has_cur = true;
     sc->st.idle = false;
     sc->st.claimed++;
+    if (sc->cur.campana_id == 0)
+        sc->st.replies++;
     lote_push(sc, DB_SENDER_RECLAMADO, "", 0)->id = sc->cur.id; /* the panes' NOTIFY */
     lote_added(sc);
     if (sc->phase == PH_STOPPED)
@@ -430,6 +502,49 @@ claim(struct sendcore *sc, int64_t now)
         return;
     }
     start_typing(sc, now);
+}
+
+/* The full claim (READY's deadline passed, or IDLE): the account's replies first, then the
+ * campaigns' messages (api.mensaje_reclamar). */
+static void
+claim(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    bool found = false;
+
+    claim_prepare(sc);
+    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, false, &sc->cur, &found, &e) != RC_OK) {
+        if (!db_failed(sc, "reclamar", &e))
+            go_idle(sc, now);
+        return;
+    }
+    if (!found) {
+        go_idle(sc, now);
+        return;
+    }
+    sc->resume_at = now; /* a reply: no gap was left (or the loop was idle); claim again after it */
+    claimed(sc, now);
+}
+
+/* Inside a campaign's gap (REPLIES): only a reply may be claimed; none, and the loop waits the
+ * rest of the gap. */
+static void
+claim_replies(struct sendcore *sc, int64_t now)
+{
+    struct err e = { 0 };
+    bool found = false;
+
+    claim_prepare(sc);
+    if (db_sender_reclamar(sc->db, sc->cfg.cuenta, true, &sc->cur, &found, &e) != RC_OK) {
+        if (!db_failed(sc, "reclamar respuestas", &e))
+            set_deadline(sc, PH_READY, sc->resume_at);
+        return;
+    }
+    if (!found) {
+        set_deadline(sc, PH_READY, sc->resume_at);
+        return;
+    }
+    claimed(sc, now);
 }
 
 static void
@@ -453,12 +568,12 @@ send_current(struct sendcore *sc, int64_t now)
             db_failed(sc, "marcar fallido", &e))
             return;
         emit(sc, SENDER_EV_FAILED, 0, sc->cur.id, "DESTINO_INVALIDO");
-        cur_drop(sc);
-        schedule_next(sc, now);
+        cur_done(sc, now, true);
         return;
     }
     sc->st.sent++;
-    sc->last_send = now;
+    if (!cur_is_reply(sc)) /* a reply leaves the campaign's gap alone */
+        sc->last_send = now;
     recipient_sent(sc, tel, now);
     if (sc->phase == PH_TYPING) /* the send's own callbacks may have moved on already */
         set_deadline(sc, PH_ACK, now + sc->cfg.ack_timeout_ms);
@@ -498,10 +613,8 @@ on_ack(void *ctx, const char *msg_id, int error, int64_t at_ms)
                 emit(sc, SENDER_EV_FAILED, error, id, code);
         }
     }
-    if (mine) {
-        cur_drop(sc);
-        schedule_next(sc, now_of(sc));
-    }
+    if (mine)
+        cur_done(sc, now_of(sc), true);
 }
 
 static void
@@ -571,8 +684,7 @@ on_numbers(void *ctx, uint64_t request_id, const struct transport_number *nums, 
         db_failed(sc, "marcar fallido", &e))
         return;
     emit(sc, SENDER_EV_FAILED, 0, sc->cur.id, "SIN_WHATSAPP");
-    cur_drop(sc);
-    set_deadline(sc, PH_READY, now_of(sc)); /* nothing went out: no gap */
+    cur_done(sc, now_of(sc), false); /* nothing went out: no gap */
 }
 
 static void
@@ -613,7 +725,7 @@ on_open(void *ctx, const char *self)
     if (!sc->ever_open)
         schedule_next(sc, now); /* the first step has no gap */
     else
-        set_deadline(sc, PH_READY, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now);
+        wait_ready(sc, sc->last_send + sc->gap > now ? sc->last_send + sc->gap : now, now);
     sc->ever_open = true;
 }
 
@@ -641,6 +753,8 @@ on_close(void *ctx, int code, const char *reason)
     (void)reason;
     if (sc->stopping || sc->phase == PH_STOPPED)
         return;
+    if (sc->phase == PH_REPLIES) /* looked for once connected again */
+        sc->replies_due = true;
     if (sc->phase == PH_ACK) { /* its ack will never come: the user decides */
         mark_uncertain(sc);
         cur_drop(sc);
@@ -816,6 +930,9 @@ step(struct sendcore *sc, int64_t now)
     case PH_IDLE:
         claim(sc, now);
         break;
+    case PH_REPLIES:
+        claim_replies(sc, now);
+        break;
     case PH_CHECKING: /* no answer: send as if it had said yes */
         start_typing(sc, now);
         break;
@@ -824,9 +941,8 @@ step(struct sendcore *sc, int64_t now)
         break;
     case PH_ACK: /* no ack in time: the user decides */
         mark_uncertain(sc);
-        cur_drop(sc);
-        if (sc->phase != PH_STOPPED)
-            schedule_next(sc, now);
+        if (sc->phase != PH_STOPPED) /* else finish dropped the message */
+            cur_done(sc, now, true);
         break;
     case PH_DOWN:
         reconnect(sc);
@@ -838,9 +954,13 @@ step(struct sendcore *sc, int64_t now)
     }
 }
 
+static void on_notify(void *ctx, const char *payload);
+
 void
 sendcore_run(struct sendcore *sc, int64_t now)
 {
+    struct err e = { 0 };
+
     if (sc->phase == PH_STOPPED)
         return;
     if (sc->t != NULL)
@@ -854,13 +974,39 @@ sendcore_run(struct sendcore *sc, int64_t now)
     }
     if (sc->phase != PH_STOPPED && sc->nlote + sc->nnums > 0 && now >= sc->lote_since + LOTE_MS)
         lote_flush(sc);
+    /* A notification that came with one of these statements' results is in libpq's queue, and
+     * the socket will not turn readable for it: one about this account wakes the loop now (a
+     * reply must not wait for the gap). No I/O. */
+    if (sc->phase != PH_STOPPED &&
+        db_sender_notifications(sc->db, false, on_notify, sc, &e) != RC_OK)
+        err_clear(&e);
 }
 
 void
 sendcore_wake(struct sendcore *sc)
 {
-    if (sc->phase == PH_IDLE)
-        set_deadline(sc, PH_IDLE, now_of(sc));
+    int64_t now = now_of(sc);
+
+    switch (sc->phase) {
+    case PH_IDLE:
+        set_deadline(sc, PH_IDLE, now);
+        break;
+    case PH_READY: /* inside a gap: replies only, now; a due claim takes them first anyway */
+        if (sc->has_deadline && sc->deadline > now)
+            replies_now(sc, now);
+        break;
+    case PH_CONNECTING:
+    case PH_CHECKING:
+    case PH_TYPING:
+    case PH_ACK:
+    case PH_DOWN: /* busy: replies are looked for in the next gap (wait_ready) */
+        sc->replies_due = true;
+        break;
+    case PH_NEW:
+    case PH_REPLIES:
+    case PH_STOPPED:
+        break;
+    }
 }
 
 /* A notification for this account ({"tabla" : …, "usuario_id" : N, …}) wakes the loop. */

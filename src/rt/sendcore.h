@@ -45,7 +45,7 @@ struct sender_event {
     enum sender_event_kind kind;
     int cuenta;
     int code;
-    int64_t campana_id, mensaje_id;
+    int64_t campana_id, mensaje_id; /* campana_id 0: a reply, or not known */
     int64_t at_ms;
     char text[256];
 };
@@ -104,8 +104,9 @@ bool sendcore_deadline(const struct sendcore *sc, int64_t *deadline_ms);
 /* Does everything due at now: transport events, claims, sends, timeouts, reconnects. */
 void sendcore_run(struct sendcore *sc, int64_t now);
 
-/* Something may have changed (a campaign resumed, the UI paused one): an idle loop claims
- * again at once. A sending loop needs nothing: its next claim sees the change. */
+/* Something may have changed (a campaign resumed, the UI paused one, a reply was queued): an
+ * idle loop claims again at once; a loop waiting a campaign's pacing gap claims replies only
+ * at once (the gap's deadline kept); a loop busy with a message does that after it. */
 void sendcore_wake(struct sendcore *sc);
 
 /* The database socket is readable (or readable false: only what libpq already has):
@@ -125,6 +126,7 @@ bool sendcore_stopped(const struct sendcore *sc);
 /* What the loop has done so far (for tests, the bench and the status bar). */
 struct sendcore_stats {
     unsigned claimed, sent, acked, failed, uncertain, receipts, incoming, optouts;
+    unsigned replies; /* of claimed: replies (campana_id NULL, docs/wa-responder.md) */
     unsigned presence_failures, connects;
     enum reconnect_action last_action; /* after the last close */
     bool idle;                         /* nothing to claim right now */

@@ -17,7 +17,10 @@
  *       failed 131047 for a text to a client who has not written in 24 hours. A --rechaza
  *       recipient is refused at once (400, CÓDIGO), nothing recorded.
  *   POST /_fake/entrante   {"numero_id","from","texto"[,"contexto"][,"nombre"]}: the
- *       client's message as a webhook; it opens the client's 24-hour window.
+ *       client's message as a webhook; it opens the client's 24-hour window (a Mexican mobile's
+ *       521 + 10 digits and 52 + 10 digits are one client, as at Meta).
+ *   POST /_fake/ventana_cerrar {"numero_id","from"}: that window closes now, as if a day had
+ *       passed; answers {"cerrada":<it was open>}.
  *   POST /_fake/firma_mala a webhook signed with the wrong secret; answers {"estado":<the
  *       HTTP status the receiver gave>}.
  *   GET  /_fake/estado     {"enviados","webhooks_ok","webhooks_fallidos","pendientes"}.

@@ -46,7 +46,8 @@ struct fg_code {
     int code;
 };
 
-/* When a client last wrote to a business number (its 24-hour window). */
+/* When a client last wrote to a business number (its 24-hour window); from: 52 + 10 digits
+ * for a Mexican mobile, whichever way it wrote. */
 struct fg_window {
     struct fg_window *next;
     char numero_id[32];

@@ -153,11 +153,27 @@ find_code(const struct fg_code *list, size_t n, const char *to)
 
 /* ---- the 24-hour window ---------------------------------------------------------------- */
 
+/* The client behind digits: a Mexican mobile writes as 521 + 10 digits (its wa_id in Meta's
+ * webhooks) and is written to as 52 + 10 digits as well; Meta takes both for one WhatsApp user,
+ * with one window. */
+static const char *
+window_client(const char *digits, char out[24])
+{
+    if (strlen(digits) == 13 && strncmp(digits, "521", 3) == 0)
+        snprintf(out, 24, "52%s", digits + 3);
+    else
+        snprintf(out, 24, "%s", digits);
+    return out;
+}
+
 static struct fg_window *
 window_find(const struct fg *fg, const char *numero_id, const char *from)
 {
+    char who[24];
+
+    window_client(from, who);
     for (struct fg_window *w = fg->windows; w != NULL; w = w->next)
-        if (strcmp(w->numero_id, numero_id) == 0 && strcmp(w->from, from) == 0)
+        if (strcmp(w->numero_id, numero_id) == 0 && strcmp(w->from, who) == 0)
             return w;
     return NULL;
 }
@@ -166,11 +182,12 @@ static void
 window_touch(struct fg *fg, const char *numero_id, const char *from)
 {
     struct fg_window *w = window_find(fg, numero_id, from);
+    char who[24];
 
     if (w == NULL) {
         w = xcalloc(1, sizeof *w);
         snprintf(w->numero_id, sizeof w->numero_id, "%s", numero_id);
-        snprintf(w->from, sizeof w->from, "%s", from);
+        snprintf(w->from, sizeof w->from, "%s", window_client(from, who));
         w->next = fg->windows;
         fg->windows = w;
     }
@@ -459,6 +476,30 @@ fake_incoming(struct fg *fg, struct httpd_conn *c, const struct http1_req *r)
     json_decref(msg);
 }
 
+/* POST /_fake/ventana_cerrar {"numero_id","from"}: the client's window closes now, as if a day
+ * had passed since it wrote (the database may still count less); {"cerrada":false} when it was
+ * not open. */
+static void
+fake_close_window(struct fg *fg, struct httpd_conn *c, const struct http1_req *r)
+{
+    json_t *msg = json_loadb((const char *)r->body, r->body_len, 0, NULL);
+    const struct fg_numero *n = find_numero(fg, str_member(msg, "numero_id"));
+    const char *from = str_member(msg, "from");
+    struct fg_window *w;
+    bool open;
+
+    if (n == NULL || !all_digits(from, 8, 20)) {
+        refuse(fg, c, 100, "Expected {\"numero_id\":a --numero id,\"from\":digits}");
+        json_decref(msg);
+        return;
+    }
+    open = window_open(fg, n->id, from);
+    if ((w = window_find(fg, n->id, from)) != NULL)
+        w->at = time(NULL) - FG_WINDOW_SECS;
+    fg_reply_json(c, 200, json_pack("{s:b}", "cerrada", open));
+    json_decref(msg);
+}
+
 static void
 fake_state(struct fg *fg, struct httpd_conn *c)
 {
@@ -537,6 +578,8 @@ fake_route(struct fg *fg, struct httpd_conn *c, const struct http1_req *r)
 
     if (post && strcmp(r->path, "/_fake/entrante") == 0)
         fake_incoming(fg, c, r);
+    else if (post && strcmp(r->path, "/_fake/ventana_cerrar") == 0)
+        fake_close_window(fg, c, r);
     else if (post && strcmp(r->path, "/_fake/firma_mala") == 0)
         fg_hooks_bad_signature(fg, c);
     else if (get && strcmp(r->path, "/_fake/estado") == 0)

@@ -5,7 +5,8 @@
 #   2. the phone number, the token, unknown ids and paths;
 #   3. sends checked as Meta checks them, the registro, --rechaza;
 #   4. the signed status webhooks, in order (sent, delivered, read; failed for --falla and
-#      for a text outside the 24-hour window), a client's message, a forged signature;
+#      for a text outside the 24-hour window), a client's message, a forged signature; a
+#      Mexican mobile's window under both forms of its number, /_fake/ventana_cerrar;
 #   5. HTTP: keep-alive, HTTP/1.0, HEAD, pipelining, deferred answers, a peer that leaves
 #      before its answer, 400/411/413/431/501/505, 70 connections against a limit of 64;
 #   6. webhook retries (a receiver that fails twice; one that is down), --sin-webhook-lectura;
@@ -228,6 +229,24 @@ check "… y dijo por qué" grep -q 'firma no válida' "$work/sink.log"
 estado
 check "/_fake/estado cuenta envíos y webhooks" [ "$body" = '{"enviados":5,"webhooks_ok":13,"webhooks_fallidos":1,"pendientes":0}' ]
 
+# One client, one window: it wrote as 521 + 10 digits (Meta's wa_id), it is written to as 52 + 10.
+post_msg "$(text 525511112222 'Le marco a las 5' 3EB0AAAA0006)"
+w6=$(wamid_of_body)
+wait_for 10 drained
+check "celular de México: escribió como 521…, un texto a 52… está en su ventana" \
+    [ "$(statuses "$w6")" = "sent delivered read " ]
+req POST "$G/_fake/ventana_cerrar" --data-binary "{\"numero_id\":\"$N1\",\"from\":\"525511112222\"}"
+check "/_fake/ventana_cerrar: la ventana estaba abierta" [ "$body" = '{"cerrada":true}' ]
+post_msg "$(text $CLIENT 'Sigo a sus órdenes' 3EB0AAAA0007)"
+w7=$(wamid_of_body)
+wait_for 10 drained
+window_closed() { [ "$(statuses "$w7")" = "sent failed " ] && failed_code "$w7" 131047; }
+check "… cerrada: el texto se toma y falla con 131047" window_closed
+req POST "$G/_fake/ventana_cerrar" --data-binary "{\"numero_id\":\"$N1\",\"from\":\"$CLIENT\"}"
+check "/_fake/ventana_cerrar otra vez: ya no estaba abierta" [ "$body" = '{"cerrada":false}' ]
+req POST "$G/_fake/ventana_cerrar" --data-binary '{"numero_id":"999","from":"5215511112222"}'
+check "/_fake/ventana_cerrar con numero_id desconocido: 400" [ "$code" = 400 ]
+
 # ---- 5. HTTP ---------------------------------------------------------------------------------------------
 curl -sv "$G/_fake/estado?uno" --next "$G/_fake/estado?dos" > /dev/null 2> "$work/ka.err"
 peer1=$(sed -n 's/^fakegraph: \([0-9.:]*\) GET \/_fake\/estado?uno$/\1/p' "$work/fake.log")
@@ -350,7 +369,7 @@ perl -e '
     print defined $w && defined $r && $r == 0 ? "fin\n" : "reset: $!\n";' "$fake_port" > "$work/linger"
 check "tras Connection: close, lo que sigue llegando se descarta sin reset" [ "$(cat "$work/linger")" = fin ]
 lines=$(wc -l < "$work/registro.jsonl")
-check "nada de eso llegó al registro" [ "$lines" -eq 5 ]
+check "nada de eso llegó al registro" [ "$lines" -eq 7 ]
 
 # HTTPD_CONNS_MAX = 64: of 70 idle connections, 6 are closed at once; the others still work.
 sleep 0.3 # the connections of the checks above are gone

@@ -10,6 +10,10 @@
  * when the process dies leaves its message uncertain, never re-sent; a zero-gap campaign with
  * delivered and read receipts in the same batches ends with every message read; a claim's
  * NOTIFY goes out with the next batch; api.envio_lote's duplicates, refusals and repeats.
+ * Replies (sql/101): one queued inside a long campaign gap goes out at once and the campaign's
+ * next message is still claimed at the gap's original deadline; outside the sending window and
+ * with the cap reached a reply goes and the loop is idle again right after it; no per-recipient
+ * gap for a reply; the replies-only claim never takes a campaign message.
  */
 #include <poll.h>
 #include <setjmp.h>
@@ -28,6 +32,7 @@
 #include "db/db_internal.h"
 #include "db/db_sender.h"
 #include "db/db_wa.h"
+#include "db/db_wa_respuesta.h"
 #include "dbt.h"
 #include "rt/sendcore.h"
 #include "util/err.h"
@@ -120,9 +125,12 @@ campaign(struct db *p)
     return id;
 }
 
+/* Changes a test's configuration after the defaults below. */
+typedef void tweak_fn(struct sendcore_config *c);
+
 static struct sendcore *
-core_new_paced(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
-               uint32_t not_on_whatsapp_ppm, bool rapido)
+core_new_tweaked(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
+                 uint32_t not_on_whatsapp_ppm, bool rapido, tweak_fn *tweak)
 {
     struct sendcore_config c;
     struct err e = { 0 };
@@ -146,9 +154,18 @@ core_new_paced(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_
     c.sim.read_ppm = rapido ? RNG_PPM_ONE : 0;
     c.sim.presence_fail_ppm = presence_fail_ppm;
     c.sim.not_on_whatsapp_ppm = not_on_whatsapp_ppm;
+    if (tweak != NULL)
+        tweak(&c);
     sc = sendcore_new(db, &c, &e);
     assert_non_null(sc);
     return sc;
+}
+
+static struct sendcore *
+core_new_paced(struct db *db, int cuenta, struct rec *r, uint32_t presence_fail_ppm,
+               uint32_t not_on_whatsapp_ppm, bool rapido)
+{
+    return core_new_tweaked(db, cuenta, r, presence_fail_ppm, not_on_whatsapp_ppm, rapido, NULL);
 }
 
 static struct sendcore *
@@ -170,8 +187,8 @@ struct run {
 };
 
 static void
-run_start(struct run *x, struct dbt *t, int n, uint32_t presence_fail_ppm,
-          uint32_t not_on_whatsapp_ppm, bool rapido)
+run_start_tweaked(struct run *x, struct dbt *t, int n, uint32_t presence_fail_ppm,
+                  uint32_t not_on_whatsapp_ppm, bool rapido, tweak_fn *tweak)
 {
     struct err e = { 0 };
 
@@ -183,8 +200,16 @@ run_start(struct run *x, struct dbt *t, int n, uint32_t presence_fail_ppm,
     x->sdb = dbt_connect(t, "sx_p1");
     x->r = calloc(1, sizeof *x->r);
     x->r->now = T0;
-    x->sc = core_new_paced(x->sdb, x->cuenta, x->r, presence_fail_ppm, not_on_whatsapp_ppm, rapido);
+    x->sc = core_new_tweaked(x->sdb, x->cuenta, x->r, presence_fail_ppm, not_on_whatsapp_ppm,
+                             rapido, tweak);
     assert_int_equal(sendcore_start(x->sc, &e), RC_OK);
+}
+
+static void
+run_start(struct run *x, struct dbt *t, int n, uint32_t presence_fail_ppm,
+          uint32_t not_on_whatsapp_ppm, bool rapido)
+{
+    run_start_tweaked(x, t, n, presence_fail_ppm, not_on_whatsapp_ppm, rapido, NULL);
 }
 
 static void
@@ -758,7 +783,7 @@ test_lote_semantica(void **state)
     campaign(p);
     dbt_exec(adm, "UPDATE crm.wa_cuentas SET estado = 'CONECTADA'");
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(db_sender_reclamar(p, cuenta, &m, &found, &e), RC_OK);
+        assert_int_equal(db_sender_reclamar(p, cuenta, false, &m, &found, &e), RC_OK);
         assert_true(found);
         db_mensaje_fini(&m);
     }
@@ -804,6 +829,276 @@ test_lote_semantica(void **state)
     db_close(adm);
 }
 
+/* ---- replies (docs/wa-responder.md) ------------------------------------------------------- */
+
+#define GAP_LARGO (10 * 60000) /* a campaign gap no reply should wait: 10 to 20 minutes */
+
+/* A network without latency that delivers at once and never reads; the campaign's gaps drawn
+ * from GAP_LARGO to twice that (a pacing step taken by a reply would move the deadline), no
+ * rests; typing and the per-recipient gap (1 min) as in production. */
+static void
+gap_largo(struct sendcore_config *c)
+{
+    c->pacing.gap_min_ms = GAP_LARGO;
+    c->pacing.gap_max_ms = 2 * GAP_LARGO;
+    c->pacing.burst_min = c->pacing.burst_max = 0;
+    c->sim.latency_min_ms = c->sim.latency_max_ms = 0;
+    c->sim.deliver_min_ms = c->sim.deliver_max_ms = 0;
+}
+
+/* The same network; a short campaign gap (5 s) and a per-recipient gap of an hour. */
+static void
+destinatario_largo(struct sendcore_config *c)
+{
+    gap_largo(c);
+    c->pacing.gap_min_ms = c->pacing.gap_max_ms = 5000;
+    c->pacing.recipient_gap_ms = 3600000;
+}
+
+static int64_t
+oportunidad_de(struct run *x, int cliente)
+{
+    return dbt_scalar_ll(x->t, x->adm, "SELECT id FROM crm.oportunidades WHERE cliente_id = %d",
+                         cliente);
+}
+
+/* Client n (+5255000000n) writes to the account over the network; the loop records it. */
+static void
+cliente_escribe(struct run *x, int n, const char *texto)
+{
+    struct sendcore_stats a, b;
+    char from[48];
+
+    sendcore_stats(x->sc, &a);
+    snprintf(from, sizeof from, "5255%08d@s.whatsapp.net", n);
+    transport_sim_incoming(sendcore_transport(x->sc), from, texto);
+    drive(x->sc, x->r, x->r->now); /* no latency: due now */
+    sendcore_stats(x->sc, &b);
+    assert_int_equal(b.incoming, a.incoming + 1);
+}
+
+/*
+ * The promoter answers client n from her own session (api.wa_responder) and the loop hears of
+ * it as in production, by the NOTIFY on its connection: what arrives until the socket is quiet
+ * (I/O, not a sleep; the fake clock does not move). Returns the reply's message.
+ */
+static int64_t
+responder(struct run *x, int n, const char *texto)
+{
+    struct db_wa_respondido out;
+    struct err e = { 0 };
+    struct pollfd pfd = { .fd = sendcore_db_fd(x->sc), .events = POLLIN };
+
+    assert_int_equal(db_wa_responder(x->p, oportunidad_de(x, n), texto, NULL, &out, &e), RC_OK);
+    assert_false(out.repetido);
+    assert_int_equal(poll(&pfd, 1, 10000), 1);
+    do
+        sendcore_db_input(x->sc, true);
+    while (poll(&pfd, 1, 200) == 1);
+    return out.mensaje_id;
+}
+
+/* A copy of the SENDER_EV_SENT of message id (fails when there is none). */
+static struct sender_event
+sent_ev(const struct rec *r, int64_t id)
+{
+    struct sender_event none = { .kind = SENDER_EV_ERROR };
+
+    for (size_t i = 0; i < r->nev; i++)
+        if (r->ev[i].kind == SENDER_EV_SENT && r->ev[i].mensaje_id == id)
+            return r->ev[i];
+    fail_msg("mensaje %lld sin SENDER_EV_SENT", (long long)id);
+    return none;
+}
+
+static long long
+campana_no_pendientes(struct run *x)
+{
+    return dbt_scalar_ll(x->t, x->adm,
+                         "SELECT count(*) FROM crm.wa_mensajes"
+                         " WHERE campana_id IS NOT NULL AND estado <> 'PENDIENTE'");
+}
+
+/* A reply queued while the loop waits a 10-minute campaign gap goes out at once, to the client
+ * who got the campaign's message seconds ago (no per-recipient gap); the replies-only claim
+ * leaves the campaign alone, and the campaign's next message is claimed exactly at the gap's
+ * original deadline. */
+static void
+test_respuesta_en_el_intervalo(void **state)
+{
+    struct run x;
+    struct sendcore_stats st;
+    struct sender_event ev;
+    int64_t gap_end, d, q, resp;
+
+    run_start_tweaked(&x, *state, 3, 0, 0, false, gap_largo);
+    drive_until(x.sc, x.r, acked1);
+    drive(x.sc, x.r, x.r->now + 2000); /* its batch and receipt */
+    assert_true(sendcore_deadline(x.sc, &gap_end));
+    assert_true(gap_end > x.r->now + GAP_LARGO - 10000);
+    cliente_escribe(&x, 1, "Sí me interesa, ¿qué necesito?");
+    q = x.r->now;
+    resp = responder(&x, 1, "Solo su INE y su último recibo de nómina");
+    drive(x.sc, x.r, q + 10000);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.claimed, 2);
+    assert_int_equal(st.replies, 1);
+    ev = sent_ev(x.r, resp);
+    assert_true(ev.at_ms <= q + 5000); /* typing ≤ 4 s, no gap of either kind */
+    assert_int_equal(ev.campana_id, 0);
+    assert_string_equal(dbt_scalar_tmp(x.t, x.adm,
+                                       "SELECT estado || ' ' || (campana_id IS NULL)"
+                                       " FROM crm.wa_mensajes WHERE id = %lld",
+                                       (long long)resp),
+                        "ENTREGADO true");
+    assert_int_equal(campana_no_pendientes(&x), 1);
+    /* Back to the campaign's gap, its deadline untouched. */
+    assert_true(sendcore_deadline(x.sc, &d));
+    assert_int_equal(d, gap_end);
+    drive(x.sc, x.r, gap_end - 1);
+    assert_int_equal(campana_no_pendientes(&x), 1);
+    drive(x.sc, x.r, gap_end);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.claimed, 3);
+    assert_int_equal(campana_no_pendientes(&x), 2);
+    drive(x.sc, x.r, gap_end + 10000);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.acked, 3);
+    for (size_t i = 0; i < x.r->nev; i++)
+        if (x.r->ev[i].kind == SENDER_EV_SENT && x.r->ev[i].mensaje_id != resp)
+            assert_int_equal(x.r->ev[i].campana_id, x.campana);
+    run_end(&x);
+}
+
+/* Outside the sending window the loop is idle; a reply still goes out at once, and the loop is
+ * idle again right after it (no campaign gap after a reply), the campaign untouched. */
+static void
+test_respuesta_fuera_de_horario(void **state)
+{
+    struct run x;
+    struct sendcore_stats st;
+    int64_t q, resp;
+
+    run_start_tweaked(&x, *state, 2, 0, 0, false, gap_largo);
+    dbt_exec(x.adm, "DELETE FROM crm.horario_operativo"); /* before the first claim */
+    drive(x.sc, x.r, x.r->now + 2000);
+    sendcore_stats(x.sc, &st);
+    assert_true(st.idle);
+    assert_int_equal(st.claimed, 0);
+    cliente_escribe(&x, 1, "Buenas noches, ¿sigue en pie lo del préstamo?");
+    q = x.r->now;
+    resp = responder(&x, 1, "Sí, mañana a primera hora le llamo");
+    drive(x.sc, x.r, q + 10000);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.replies, 1);
+    assert_int_equal(st.acked, 1);
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000); /* its number checked first */
+    assert_true(st.idle);
+    assert_int_equal(count_ev(x.r, SENDER_EV_IDLE), 2);
+    assert_int_equal(campana_no_pendientes(&x), 0);
+    run_end(&x);
+}
+
+/* The day's cap reached: the loop is idle; a reply still goes out (and counts), the loop is idle
+ * again right after it, the campaign's next message still waits. */
+static void
+test_respuesta_con_tope(void **state)
+{
+    struct run x;
+    struct sendcore_stats st;
+    int64_t q, resp;
+
+    run_start_tweaked(&x, *state, 2, 0, 0, false, gap_largo);
+    dbt_exec(x.adm, "UPDATE crm.wa_cuentas SET limite_diario = 1");
+    drive(x.sc, x.r, x.r->now + 2 * GAP_LARGO + 60000);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.acked, 1);
+    assert_true(st.idle);
+    cliente_escribe(&x, 1, "¿Cuánto me pueden prestar?");
+    q = x.r->now;
+    resp = responder(&x, 1, "Depende de su capacidad de pago; ¿me manda su talón?");
+    drive(x.sc, x.r, q + 10000);
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.replies, 1);
+    assert_int_equal(st.acked, 2);
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000);
+    assert_true(st.idle);
+    assert_int_equal(campana_no_pendientes(&x), 1);
+    assert_int_equal(dbt_scalar_ll(x.t, x.adm,
+                                   "SELECT crm.wa_en_curso_hoy(%d, crm.fecha_negocio(now()))",
+                                   x.cuenta),
+                     2);
+    run_end(&x);
+}
+
+/* A per-recipient gap of an hour holds campaign messages to one phone, never a reply: the
+ * client answered the campaign's message seconds after it arrived. */
+static void
+test_respuesta_sin_espera_por_destinatario(void **state)
+{
+    struct run x;
+    struct sendcore_stats st;
+    int64_t q, resp;
+
+    run_start_tweaked(&x, *state, 1, 0, 0, false, destinatario_largo);
+    drive(x.sc, x.r, x.r->now + 20000); /* sent, then the campaign is done: idle */
+    sendcore_stats(x.sc, &st);
+    assert_int_equal(st.acked, 1);
+    assert_true(st.idle);
+    cliente_escribe(&x, 1, "¿De qué financiera me escribe?");
+    q = x.r->now;
+    resp = responder(&x, 1, "De Préstamos del Centro, con gusto le explico");
+    drive(x.sc, x.r, q + 10000);
+    assert_true(sent_ev(x.r, resp).at_ms <= q + 5000);
+    run_end(&x);
+}
+
+/* db_sender_reclamar with solo_respuestas: nothing while only campaign messages wait, the reply
+ * once one is queued, nothing after it; the full claim then takes the campaign's. */
+static void
+test_reclamo_solo_respuestas(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct db_entrante in;
+    struct db_wa_respondido out;
+    struct db_mensaje m;
+    struct err e = { 0 };
+    int cuenta = seed(t, adm, 3);
+    int64_t cid, opp;
+    bool found;
+
+    p = dbt_connect(t, "sx_p1");
+    cid = campaign(p);
+    dbt_exec(adm, "UPDATE crm.wa_cuentas SET estado = 'CONECTADA'");
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_false(found);
+    assert_int_equal(
+        db_wa_entrante(p, 0, "+525500000002", "Hola, ¿me explica?", false, NULL, &in, &e), RC_OK);
+    opp = dbt_scalar_ll(t, adm, "SELECT id FROM crm.oportunidades WHERE cliente_id = 2");
+    assert_int_equal(db_wa_responder(p, opp, "Claro, le marco en un momento", NULL, &out, &e),
+                     RC_OK);
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_true(found);
+    assert_int_equal(m.id, out.mensaje_id);
+    assert_int_equal(m.campana_id, 0);
+    assert_int_equal(m.oportunidad_id, opp);
+    assert_string_equal(m.telefono, "+525500000002");
+    db_mensaje_fini(&m);
+    assert_int_equal(db_sender_reclamar(p, cuenta, true, &m, &found, &e), RC_OK);
+    assert_false(found);
+    assert_int_equal(dbt_scalar_ll(t, adm,
+                                   "SELECT count(*) FROM crm.wa_mensajes"
+                                   " WHERE campana_id IS NOT NULL AND estado = 'PENDIENTE'"),
+                     3);
+    assert_int_equal(db_sender_reclamar(p, cuenta, false, &m, &found, &e), RC_OK);
+    assert_true(found);
+    assert_int_equal(m.campana_id, cid);
+    db_mensaje_fini(&m);
+    db_close(p);
+    db_close(adm);
+}
+
 int
 main(void)
 {
@@ -822,6 +1117,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lote_rapido, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_reclamo_avisa_con_el_lote, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lote_semantica, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_respuesta_en_el_intervalo, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_respuesta_fuera_de_horario, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_respuesta_con_tope, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_respuesta_sin_espera_por_destinatario, dbt_setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_reclamo_solo_respuestas, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

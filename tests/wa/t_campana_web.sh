@@ -9,7 +9,8 @@
 # recipient (and once by our phone), all 20 reach LEIDO, the 5 fail SIN_WHATSAPP and are
 # cached as not on WhatsApp, the worker's counters add up, the canonical JID (52 or 521) the
 # server returned is the one stored and sent to, and presence carries the credentials' push
-# name.
+# name. Then Cliente10 answers and prom1 answers back from embudo (api.wa_responder): the
+# reply leaves through the same client and each of its devices decrypts it once.
 
 i=10
 csv="$work/campana.csv"
@@ -134,3 +135,48 @@ escribiendo_ok() {
         printf '%s\n' "$escribiendo" | grep -qx 5215500000010@s.whatsapp.net
 }
 check "presencia: escribiendo… a cada uno de los 20, en su JID canónico" escribiendo_ok
+
+# ---- a reply (docs/wa-responder.md) through the real client --------------------------------
+# Cliente10 (a 521 mobile with 2 devices) answers the campaign and prom1 answers back from
+# embudo. The client's text is recorded as the sender records one (api.wa_entrante): the fake
+# server's contacts do not write to us. A worker at the normal pace takes the reply with its
+# first claim, and each device of the client decrypts it once.
+psql_pg() { eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
+cuenta=$(psql_pg -c "SELECT id FROM crm.usuarios WHERE login = 'prom1'")
+psql_pg -c "SELECT * FROM api.wa_entrante('5215500000010@s.whatsapp.net',
+                                          'Sí, ¿qué papeles necesito?', false, NULL, $cuenta)" \
+    > "$work/entrante.out" 2>&1 || bad "registrar lo que escribió Cliente10" "$work/entrante.out"
+opp=$(psql_pg -c "SELECT oportunidad_id FROM crm.wa_mensajes
+                   WHERE campana_id = $cid AND telefono = '+525500000010'")
+RESP='Su INE y su último talón de pago, por favor.'
+resp=$(eb --as prom1 db psql -X -q -t -A -v ON_ERROR_STOP=1 \
+    -c "SELECT mensaje_id FROM api.wa_responder($opp, '$RESP')" 2> "$work/responder.err")
+if [ -n "$resp" ]; then ok "respuesta en cola para Cliente10 ($resp)"; else
+    bad "respuesta en cola para Cliente10" "$work/responder.err"; fi
+resp_estado() {
+    psql_pg -c "SELECT estado || ' ' || (campana_id IS NULL) FROM crm.wa_mensajes WHERE id = $resp"
+}
+EMBUDO_TRANSPORT=web EMBUDO_WA_URL=$url EMBUDO_WA_ROOT_KEY=$root \
+    "$BIN" --home "$home" worker > "$work/worker2.out" 2> "$work/worker2.err" &
+worker_pid=$!
+i=0
+while [ $i -lt 60 ] && [ "$(resp_estado)" != "LEIDO true" ]; do
+    sleep 1
+    i=$((i + 1))
+done
+kill -TERM "$worker_pid"
+wait "$worker_pid"
+st=$?
+if [ "$st" -eq 0 ]; then ok "worker de la respuesta: termina limpio con SIGTERM"; else
+    bad "worker de la respuesta: terminó con $st tras SIGTERM" "$work/worker2.err"; fi
+check "respuesta por web: LEIDO, sin campaña (ahora: $(resp_estado))" [ "$(resp_estado)" = "LEIDO true" ]
+rwa=$(psql_pg -c "SELECT wa_id FROM crm.wa_mensajes WHERE id = $resp")
+jresp=$(printf '%s' "$RESP" | sed 's/"/\\"/g')
+respuesta_descifrada() {
+    [ -n "$rwa" ] &&
+        [ "$(events '"ev":"decrypted"' "\"id\":\"$rwa\"" '"dsm":false' "\"text\":\"$jresp\"")" = 2 ] &&
+        [ "$(events '"ev":"decrypted"' "\"id\":\"$rwa\"" '"dsm":false' '"to":"5215500000010')" = 2 ] &&
+        [ "$(events '"ev":"decrypted"' "\"id\":\"$rwa\"" '"dsm":true')" = 1 ]
+}
+check "respuesta: descifrada una vez por cada dispositivo de Cliente10 y por nuestro teléfono" \
+    respuesta_descifrada
