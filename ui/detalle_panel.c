@@ -12,7 +12,10 @@
  * sent, api.prospecto_corregir), E and X (supervisors and admins) correct and cancel the
  * sale in force of a won one (ui/panes_ventas.h), w (the owner, a promoter) answers the client on
  * WhatsApp while the client's 24 hours last (ui/panes_responder.h: the window is read with the
- * opportunity, and has() offers w only while it is open), Esc goes back. The hint bar offers only
+ * opportunity, and has() offers w only while it is open), d decides the newest of its answers in
+ * doubt — the sender lost the ack, nobody knows whether it arrived — for the owner, her
+ * supervisor or an admin (ui/panes_duda.h: sí le llegó, volver a enviar, descartar; offered only
+ * while one is, and the data block warns of it), Esc goes back. The hint bar offers only
  * the keys that work on the opportunity shown (detalle_model_offers). The phones in force in the
  * registry show their entries, read with the opportunity (ui/panes_no_contactar.h); so is the date
  * the lender dropped the client from its padron (sql/087), which opens the data block with a
@@ -32,6 +35,7 @@
 #include "db/db_tui.h"
 #include "ui/pane/detalle_pane.h"
 #include "ui/panes_db.h"
+#include "ui/panes_duda.h"
 #include "ui/panes_no_contactar.h"
 #include "ui/panes_prorroga.h"
 #include "ui/panes_responder.h"
@@ -48,6 +52,10 @@
     }
 
 static const struct keymap_entry detalle_keys[] = {
+    /* First while it is offered (detalle_has: an answer in doubt the user may decide): it
+     * counts against the account's daily cap, and the client may be waiting for it. */
+    { KEYMAP_DETALLE, CH('d'), ACTION_UNCERTAIN_DECIDE, "decidir la respuesta en duda", true,
+      KEYMAP_ESCRITURA },
     /* First: answering is what she came for from Inicio's inbox. Offered only while the
      * client's window is open (detalle_has). */
     { KEYMAP_DETALLE, CH('w'), ACTION_WA_REPLY, "responder por WhatsApp", true,
@@ -108,6 +116,7 @@ struct detalle_st {
     struct detalle_correccion corr;
     struct panes_ventas pv; /* E and X: the sale's forms and their writes */
     struct panes_responder pr; /* w: the answer's form and its write */
+    struct panes_duda duda;    /* d: the form deciding an answer in doubt, and its write */
 };
 
 struct detalle_job {
@@ -196,6 +205,9 @@ copy_lists(struct detalle_data *d, const struct tui_detalle *t)
             snprintf(v->venta_folio[k], sizeof v->venta_folio[k], "%s", w->venta_folio[k]);
         }
         snprintf(v->cerrada, sizeof v->cerrada, "%s", w->cerrada);
+        v->mensaje_id = w->mensaje_id;
+        v->incierto = w->incierto;
+        v->ventana_hasta = w->ventana_hasta;
     }
 }
 
@@ -210,6 +222,7 @@ detalle_result(struct app_job *aj)
 
     s->loading = false;
     s->m.promotor = j->promotor;
+    s->m.lectura = app_profile(s->a) == VM_PROFILE_AUDITOR;
     if (j->id == s->id && j->base.rc == RC_OK) {
         s->m.nstages = panes_stages_from(s->m.stages, EMBUDO_MAX_STAGES, j->etapas, j->netapas);
         copy_detalle(&d, &j->d);
@@ -635,8 +648,8 @@ venta_accion(struct detalle_st *s, enum detalle_intent intent)
         panes_ventas_cancelar(&s->pv, &v);
 }
 
-/* After a sale's correction or cancellation, or an answer queued: read it now (its
- * notification comes too). */
+/* After a sale's correction or cancellation, an answer queued or one in doubt decided: read it
+ * now (its notification comes too). */
 static void
 escrito(void *ctx)
 {
@@ -756,6 +769,7 @@ detalle_key(void *st, enum action act, const struct key *k)
     (void)k;
     s->m.admin = app_profile(s->a) == VM_PROFILE_ADMIN;
     s->m.promotor = app_profile(s->a) == VM_PROFILE_PROMOTOR;
+    s->m.lectura = app_profile(s->a) == VM_PROFILE_AUDITOR;
     s->m.now = (int64_t)time(NULL);
     why = detalle_model_refusal(&s->m, act);
     if (why != NULL && !s->m.picking && s->id != 0 &&
@@ -813,6 +827,9 @@ detalle_key(void *st, enum action act, const struct key *k)
     case DETALLE_RESPONDER:
         panes_responder_abrir(&s->pr, s->id, &s->m.d);
         return true;
+    case DETALLE_DUDA:
+        panes_duda_abrir(&s->duda, &s->m.d);
+        return true;
     case DETALLE_AVISO:
         app_message(s->a, true, "%s", s->m.aviso);
         return true;
@@ -834,6 +851,7 @@ detalle_create(struct app *a)
     detalle_model_init(&s->m);
     panes_ventas_init(&s->pv, a, escrito, s);
     panes_responder_init(&s->pr, a, escrito, s);
+    panes_duda_init(&s->duda, a, escrito, s);
     return s;
 }
 

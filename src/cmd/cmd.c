@@ -147,6 +147,7 @@ const struct cmd_entry cmd_table[] = {
       "wa link [--raw] [--telefono N] | wa conectar | wa status | wa unlink |"
       " wa revisar NUMERO… | wa enviar [--esperar enviado|entregado|leido] NUMERO TEXTO\n"
       "     embudo wa responder OPORTUNIDAD TEXTO [--clave K] | wa conversacion OPORTUNIDAD\n"
+      "     embudo wa resolver MENSAJE (enviado|reenviar|descartar)\n"
       "     embudo wa cloud [lista] | wa cloud asignar LOGIN --numero-id ID |"
       " wa cloud quitar LOGIN | wa cloud probar (LOGIN | --numero-id ID)\n"
       "     embudo wa cloud plantilla ETAPA NOMBRE (--meta NOMBRE_EN_META [--idioma es_MX] |"
@@ -154,7 +155,8 @@ const struct cmd_entry cmd_table[] = {
       "     embudo wa webhook [--escuchar HOST:PUERTO]",
       "vincula la cuenta de WhatsApp del promotor (QR o código en el teléfono), prueba la "
       "sesión, estado, revisa números y envía un texto; contesta a un cliente que le escribió "
-      "(24 horas) y muestra la conversación; cuentas de la API oficial (Cloud API) y su webhook",
+      "(24 horas) y muestra la conversación; decide un mensaje en duda; cuentas de la API "
+      "oficial (Cloud API) y su webhook",
       cmd_wa_exec },
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"

@@ -14,9 +14,9 @@
  * is never written anywhere. status shows jid, estado and vinculada_at, never
  * secrets. An account on Meta's Cloud API (docs/wa-cloud.md) is neither linked nor sent from
  * here: link, conectar, unlink, revisar and enviar say so (`wa cloud` and `wa webhook` are
- * cmd_wa_cloud.c's and cmd_wa_webhook.c's; `wa responder` and `wa conversacion`, which only
- * queue and read, cmd_wa_responder.c's). Main thread; runs its own libuv loop for the
- * connection.
+ * cmd_wa_cloud.c's and cmd_wa_webhook.c's; `wa responder`, `wa conversacion` and `wa
+ * resolver`, which only queue, read and decide a message in doubt, cmd_wa_responder.c's). Main
+ * thread; runs its own libuv loop for the connection.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -376,6 +376,8 @@ cmd_wa_exec(struct cmd_ctx *ctx)
         return cmd_wa_responder(ctx);
     if (strcmp(ctx->argv[0], "conversacion") == 0)
         return cmd_wa_conversacion(ctx);
+    if (strcmp(ctx->argv[0], "resolver") == 0)
+        return cmd_wa_resolver(ctx);
     if (strcmp(ctx->argv[0], "cloud") == 0) {
         struct cmd_ctx sub = *ctx;
 

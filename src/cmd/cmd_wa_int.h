@@ -61,6 +61,10 @@ int cmd_wa_enviar(struct cmd_ctx *ctx);
 int cmd_wa_responder(struct cmd_ctx *ctx);
 int cmd_wa_conversacion(struct cmd_ctx *ctx);
 
+/* `embudo wa resolver MENSAJE (enviado|reenviar|descartar)` (cmd_wa_responder.c): the
+ * caller's decision on a message in doubt, a campaign's or an answer. Exit status. */
+int cmd_wa_resolver(struct cmd_ctx *ctx);
+
 /* `embudo wa cloud …` (cmd_wa_cloud.c; ctx->argv[0] is the verb after "cloud") and `embudo
  * wa webhook [--escuchar HOST:PUERTO]` (cmd_wa_webhook.c; ctx->argv[0] is "webhook"), the
  * Cloud API's accounts and receiver (docs/wa-cloud.md). Exit status. */

@@ -10,9 +10,17 @@
  * client did not write in the last 24 hours, opted out, registry, the text) is the database's
  * Spanish sentence on stderr, exit 1. conversacion prints one line per message, oldest first:
  * the time, ← (the client) or → (the account), the state of what went out, the campaign or
- * «respuesta», and the text on one line. Both take --json. Main thread.
+ * «respuesta», and the text on one line. Both take --json.
+ *
+ * `embudo wa resolver MENSAJE (enviado|reenviar|descartar)` decides a message in doubt (its ack
+ * was lost: nobody knows whether it arrived), a campaign's or an answer, as Progreso and
+ * Detalle do (api.mensaje_resolver_incierto): it did arrive, send it again (due now), or give it
+ * up. It prints "mensaje N: ESTADO" (--json: {"mensaje_id","estado"}); a message that is not
+ * the caller's to operate (EB360) or not in doubt (EB361) is the database's sentence on stderr,
+ * exit 1. Main thread.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +28,7 @@
 #include "cmd/cmd_crm.h"
 #include "cmd/cmd_wa_int.h"
 #include "db/db.h"
+#include "db/db_wa.h"
 #include "db/db_wa_respuesta.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -211,6 +220,61 @@ cmd_wa_conversacion(struct cmd_ctx *ctx)
     else
         conversacion_text(id, l, n);
     db_wa_lineas_free(l, n);
+    db_close(db);
+    return status;
+}
+
+int
+cmd_wa_resolver(struct cmd_ctx *ctx)
+{
+    static const struct {
+        const char *nombre;
+        enum db_incierto_accion accion;
+    } acciones[] = {
+        { "enviado", DB_INCIERTO_ENVIADO },
+        { "reenviar", DB_INCIERTO_REENVIAR },
+        { "descartar", DB_INCIERTO_DESCARTAR },
+    };
+    const struct cmd_entry *entry = cmd_find("wa");
+    const struct cmd_opt opts[] = { { NULL, false, NULL, NULL } };
+    struct err e = { 0 };
+    char *pos[2], estado[16];
+    int npos = 0, status, k = -1;
+    long id;
+    struct db *db;
+
+    if ((status = cmd_parse(entry, ctx->argc - 1, ctx->argv + 1, opts, pos, 2, &npos)) != 0)
+        return status;
+    if (npos != 2)
+        return cmd_usage(entry, "wa resolver necesita MENSAJE y enviado, reenviar o descartar");
+    if (!cmd_parse_long(pos[0], 1, INT64_MAX, &id))
+        return cmd_usage(entry, "«%s» no es un número de mensaje", pos[0]);
+    for (size_t i = 0; i < sizeof acciones / sizeof acciones[0]; i++)
+        if (strcmp(pos[1], acciones[i].nombre) == 0)
+            k = (int)i;
+    if (k < 0)
+        return cmd_usage(entry, "«%s» no es una decisión: enviado, reenviar o descartar", pos[1]);
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_mensaje_resolver_incierto(db, id, acciones[k].accion, estado, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else if (ctx->json) {
+        struct strbuf sb;
+        struct json j;
+
+        strbuf_init(&sb);
+        json_init(&j, &sb);
+        json_obj(&j);
+        json_key(&j, "mensaje_id");
+        json_int(&j, id);
+        json_key(&j, "estado");
+        json_str(&j, estado);
+        json_end(&j);
+        crm_cmd_json_print(&sb);
+        strbuf_fini(&sb);
+    } else {
+        printf("mensaje %ld: %s\n", id, estado);
+    }
     db_close(db);
     return status;
 }

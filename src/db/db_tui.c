@@ -245,9 +245,7 @@ static const char sql_eventos[] =
     " to_char(h.ocurrido_at AT TIME ZONE crm.zona(), 'DD/MM/YY HH24:MI'), h.evento,"
     " coalesce(h.etapa_anterior, ''), coalesce(h.etapa_nueva, ''),"
     " coalesce(api.usuario_login(h.usuario_id), ''),"
-    " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado',"
-    " CASE WHEN h.evento = 'WA_MENSAJE' THEN (SELECT m.estado FROM crm.wa_mensajes m"
-    "      WHERE m.id = (h.datos ->> 'mensaje_id')::bigint) END,"
+    " coalesce(h.motivo, ''), coalesce(h.datos ->> 'resultado', wm.estado,"
     " to_char((h.datos ->> 'reanudar')::date, 'DD/MM'),"
     " CASE WHEN h.evento = 'DATOS_CORREGIDOS' AND jsonb_typeof(h.datos -> 'campos') = 'array'"
     "      THEN array_to_string(ARRAY(SELECT x.c FROM jsonb_array_elements_text("
@@ -255,9 +253,22 @@ static const char sql_eventos[] =
     " coalesce(vc.d #>> '{antes,monto}', ''), coalesce(vc.d #>> '{despues,monto}', ''),"
     " coalesce(vc.d #>> '{antes,producto}', ''), coalesce(vc.d #>> '{despues,producto}', ''),"
     " coalesce(vc.d #>> '{antes,folio}', ''), coalesce(vc.d #>> '{despues,folio}', ''),"
-    " coalesce(CASE WHEN h.evento = 'VENTA_CANCELADA' THEN h.datos ->> 'cerrada' END, '')"
+    " coalesce(CASE WHEN h.evento = 'VENTA_CANCELADA' THEN h.datos ->> 'cerrada' END, ''),"
+    " coalesce(wm.id, 0), coalesce(wm.incierto, false), coalesce(wm.hasta, 0)"
     " FROM crm.historial h"
     " CROSS JOIN LATERAL (SELECT CASE WHEN h.evento = 'VENTA_CORREGIDA' THEN h.datos END AS d) vc"
+    /* The answer's message as the caller sees it (row-level security). In doubt, the end of
+     * its client's 24 hours on its account: crm.wa_ventana_de's, which the claim checks (the
+     * account's entrantes are visible exactly when its messages are). */
+    " LEFT JOIN LATERAL (SELECT m.id, m.estado, m.incierto,"
+    "      CASE WHEN m.incierto THEN (SELECT extract(epoch FROM max(r.recibido_at)"
+    "                                        + interval '24 hours')::bigint"
+    "           FROM crm.wa_entrantes r"
+    "           WHERE r.oportunidad_id = m.oportunidad_id AND r.usuario_id = m.usuario_id) END"
+    "      AS hasta"
+    "      FROM crm.wa_mensajes m"
+    "      WHERE h.evento = 'WA_MENSAJE' AND m.id = (h.datos ->> 'mensaje_id')::bigint) wm"
+    "   ON true"
     " WHERE h.oportunidad_id = $1::bigint ORDER BY h.id";
 
 static void
@@ -319,7 +330,7 @@ static int
 eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, struct err *e)
 {
     PGresult *res;
-    int rc = tui_query(db, sql_eventos, 1, params, 16, &res, e);
+    int rc = tui_query(db, sql_eventos, 1, params, 19, &res, e);
     int n;
 
     if (rc != RC_OK || (n = PQntuples(res)) == 0)
@@ -344,6 +355,9 @@ eventos_load(struct db *db, const char *const *params, struct tui_detalle *d, st
             db_col_copy(v->venta_folio[k], sizeof v->venta_folio[k], res, i, 13 + k);
         }
         db_col_copy(v->cerrada, sizeof v->cerrada, res, i, 15);
+        v->mensaje_id = db_col_i64(res, i, 16);
+        v->incierto = db_col_bool(res, i, 17);
+        v->ventana_hasta = db_col_i64(res, i, 18);
     }
 out:
     PQclear(res);

@@ -116,6 +116,15 @@ struct tui_evento {
     /* VENTA_CANCELADA: why the opportunity was discarded instead of going back to the bandeja
      * (its client cannot be worked again); "" when it went there, and for other events. */
     char cerrada[TUI_TEXTO_BYTES];
+    /* WA_MENSAJE, when the caller sees the message (row-level security: its account is hers
+     * or her team's; the auditor's too): its id, and whether it is in doubt (its ack was
+     * lost: ENVIANDO and incierto). In doubt, ventana_hasta is the end of the client's
+     * 24 hours on that account as the claim would judge a re-send (the newest text the client
+     * sent to that account + 24 h, epoch seconds; 0 when none is on record). 0 / false
+     * otherwise. */
+    int64_t mensaje_id;
+    bool incierto;
+    int64_t ventana_hasta;
 };
 
 /*

@@ -3,7 +3,7 @@
  * windows that add up to api.horas_habiles_entre, the embudo's cards per role, one
  * opportunity in detail with its history as it was written, the assignment context, the
  * team numbers and aging grid, and whether the promoter can answer the client on WhatsApp
- * with her answer's state in the history (sql/101).
+ * with her answer's state in the history (sql/101), in doubt when its ack was lost.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -347,6 +347,103 @@ test_wa_window_and_the_answers_state(void **state)
     db_close(adm);
 }
 
+/*
+ * An answer whose ack was lost (sql/101, Detalle's d): the history row carries its message, in
+ * doubt, with the end of the client's 24 hours on the account, for the owner and her
+ * supervisor (who may operate it); another promoter who now owns the opportunity does not see
+ * the message, so nothing of it; decided, it is no longer in doubt.
+ */
+static void
+test_an_answer_in_doubt_in_the_history(void **state)
+{
+    static const unsigned char blob[] = { 0x01, 0x02, 0x03 };
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db, *sup, *p2;
+    const struct tui_evento *ev;
+    struct tui_detalle d;
+    struct err e = { 0 };
+    long long id, recibido;
+    char estado[16];
+
+    seed(t, adm);
+    db = dbt_connect(t, "tu_p1");
+    assert_int_equal(
+        db_wa_guardar_credenciales(db, "5215500000001@s.whatsapp.net", blob, sizeof blob, &e),
+        RC_OK);
+    dbt_exec(db, "SELECT * FROM api.wa_entrante('+525512345604', '¿Y los intereses?')");
+    dbt_exec(db, "SELECT * FROM api.wa_responder(4, 'Son fijos, le explico', 'tui-duda')");
+    id = atoll(dbt_scalar_tmp(t, db, "SELECT id FROM crm.wa_mensajes WHERE clave = 'tui-duda'"));
+    recibido = atoll(dbt_scalar_tmp(t, db,
+                                    "SELECT extract(epoch FROM recibido_at)::bigint"
+                                    " FROM crm.wa_entrantes"));
+    assert_int_equal(db_tui_detalle(db, 4, &d, &e), RC_OK);
+    ev = &d.eventos[d.neventos - 1];
+    assert_string_equal(ev->evento, "WA_MENSAJE");
+    assert_int_equal(ev->mensaje_id, id);
+    assert_false(ev->incierto);
+    assert_int_equal(ev->ventana_hasta, 0); /* asked only in doubt */
+    assert_int_equal(d.eventos[0].mensaje_id, 0);
+    db_tui_detalle_fini(&d);
+
+    /* Claimed, then the connection dropped: the sender's recovery marks it in doubt. */
+    dbt_exec(adm,
+             "UPDATE crm.wa_mensajes SET estado = 'ENVIANDO', incierto = true,"
+             " reclamado_at = now() WHERE id = %lld",
+             id);
+    assert_int_equal(db_tui_detalle(db, 4, &d, &e), RC_OK);
+    ev = &d.eventos[d.neventos - 1];
+    assert_true(ev->incierto);
+    assert_string_equal(ev->resultado, "ENVIANDO");
+    assert_int_equal(ev->ventana_hasta, recibido + 86400);
+    db_tui_detalle_fini(&d);
+    sup = dbt_connect(t, "tu_sup");
+    assert_int_equal(db_tui_detalle(sup, 4, &d, &e), RC_OK);
+    ev = &d.eventos[d.neventos - 1];
+    assert_int_equal(ev->mensaje_id, id);
+    assert_true(ev->incierto);
+    assert_int_equal(ev->ventana_hasta, recibido + 86400);
+    db_tui_detalle_fini(&d);
+    /* The client's text 25 hours old: the window a re-send must beat is over. */
+    dbt_exec(adm, "UPDATE crm.wa_entrantes SET recibido_at = now() - interval '25 hours'");
+    assert_int_equal(db_tui_detalle(sup, 4, &d, &e), RC_OK);
+    assert_true(d.eventos[d.neventos - 1].ventana_hasta <
+                atoll(dbt_scalar_tmp(t, sup, "SELECT extract(epoch FROM now())::bigint")));
+    db_tui_detalle_fini(&d);
+
+    /* Reassigned to tu_p2: her Detalle shows the row, not tu_p1's message. */
+    dbt_exec(sup, "SELECT * FROM api.reasignar(ARRAY[4]::bigint[], 'tu_p2', 'vacaciones')");
+    p2 = dbt_connect(t, "tu_p2");
+    assert_int_equal(db_tui_detalle(p2, 4, &d, &e), RC_OK);
+    ev = NULL;
+    for (size_t i = 0; i < d.neventos; i++)
+        if (strcmp(d.eventos[i].evento, "WA_MENSAJE") == 0)
+            ev = &d.eventos[i];
+    assert_non_null(ev);
+    assert_int_equal(ev->mensaje_id, 0);
+    assert_false(ev->incierto);
+    assert_string_equal(ev->resultado, "");
+    db_tui_detalle_fini(&d);
+
+    /* Her supervisor decides: sent again, no longer in doubt. */
+    assert_int_equal(db_mensaje_resolver_incierto(sup, id, DB_INCIERTO_REENVIAR, estado, &e),
+                     RC_OK);
+    assert_string_equal(estado, "PENDIENTE");
+    assert_int_equal(db_tui_detalle(sup, 4, &d, &e), RC_OK);
+    ev = NULL;
+    for (size_t i = 0; i < d.neventos; i++)
+        if (strcmp(d.eventos[i].evento, "WA_MENSAJE") == 0)
+            ev = &d.eventos[i];
+    assert_non_null(ev);
+    assert_false(ev->incierto);
+    assert_string_equal(ev->resultado, "PENDIENTE");
+    db_tui_detalle_fini(&d);
+    db_close(p2);
+    db_close(sup);
+    db_close(db);
+    db_close(adm);
+}
+
 static void
 test_asignacion_context(void **state)
 {
@@ -506,6 +603,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_detalle_with_contacts_and_history_as_written,
                                         dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_wa_window_and_the_answers_state, dbt_setup,
+                                        dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_an_answer_in_doubt_in_the_history, dbt_setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_asignacion_context, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_equipo_numbers_and_aging, dbt_setup, dbt_teardown),

@@ -7,6 +7,10 @@
 # returns the first answer); a client who never wrote, another promoter and an empty text are
 # refused; the conversation one line per message before and after `embudo worker --once`
 # sends the answers, her supervisor sees it, the other promoter is refused; --json's shape.
+# `wa resolver`: its arguments (exit 2), a message not in doubt (EB361), one in doubt (as the
+# sender's recovery leaves it, set as postgres: «en duda» in the conversation) refused to the
+# other promoter (EB360, also --json), sent again by rc1 (--json) and discarded by her
+# supervisor.
 . "$(dirname "$0")/lib.inc"
 
 out="$E2E_WORK/$E2E_NAME.out"
@@ -119,4 +123,56 @@ eb --as rc2 wa conversacion "$julia" > "$out" 2>&1
 eb --as rc1 --json wa conversacion "$julia" > "$out" 2>&1 || fail "--json: $(cat "$out")"
 grep -Eqx "\[\{\"cuando\":\"20[0-9-]+T[0-9:]+Z\",\"direccion\":\"entrante\",\"estado\":null,\"campana\":null,\"texto\":\"¿Me explica\\\\nlo del crédito\?\",\"mensaje_id\":null,\"baja\":false,\"incierto\":false,\"motivo\":null\},\{\"cuando\":\"20[0-9-]+T[0-9:]+Z\",\"direccion\":\"saliente\",\"estado\":\"(ENVIADO|ENTREGADO|LEIDO)\",\"campana\":null,\"texto\":\"Claro, le explico: son pagos fijos\",\"mensaje_id\":$primero,\"baja\":false,\"incierto\":false,\"motivo\":null\},\{.*\"mensaje_id\":$segundo,.*\}\]" \
     "$out" || fail "conversacion --json: $(cat "$out")"
+
+# wa resolver: arguments first (usage, exit 2, before connecting).
+eb --as rc1 wa resolver "$segundo" > "$out" 2>&1
+[ $? -eq 2 ] && grep -q "wa resolver necesita MENSAJE y enviado, reenviar o descartar" "$out" ||
+    fail "resolver sin decisión: $(cat "$out")"
+eb --as rc1 wa resolver uno enviado > "$out" 2>&1
+[ $? -eq 2 ] && grep -q "«uno» no es un número de mensaje" "$out" ||
+    fail "resolver MENSAJE: $(cat "$out")"
+eb --as rc1 wa resolver "$segundo" quizas > "$out" 2>&1
+[ $? -eq 2 ] && grep -q "«quizas» no es una decisión: enviado, reenviar o descartar" "$out" ||
+    fail "resolver decisión: $(cat "$out")"
+eb wa --help > "$out" 2>&1 &&
+    grep -q "embudo wa resolver MENSAJE (enviado|reenviar|descartar)" "$out" ||
+    fail "ayuda de resolver: $(cat "$out")"
+# Sent and acknowledged: not in doubt (EB361), nothing changes.
+eb --as rc1 wa resolver "$primero" reenviar > "$out" 2> "$err"
+[ $? -eq 1 ] && [ ! -s "$out" ] &&
+    grep -Eqx "embudo: el mensaje $primero no está en duda \((ENVIADO|ENTREGADO|LEIDO)\)" "$err" ||
+    fail "no está en duda: $(cat "$out" "$err")"
+# A third answer, claimed, then the connection dropped after handing it over: ENVIANDO and in
+# doubt (as the sender's recovery leaves it; states only move forward, so not a sent one).
+eb --as rc1 wa responder "$julia" 'Le mando los requisitos' > "$out" 2>&1 ||
+    fail "tercera respuesta: $(cat "$out")"
+tercero=$(sed -E 's/^mensaje ([0-9]+):.*/\1/' "$out")
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    UPDATE crm.wa_mensajes SET estado = 'ENVIANDO', incierto = true, reclamado_at = now()
+     WHERE id = $tercero" >/dev/null || fail "dejar en duda la tercera respuesta"
+eb --as rc1 wa conversacion "$julia" > "$out" 2>&1 &&
+    grep -Eq '→ en duda +respuesta +Le mando los requisitos$' "$out" ||
+    fail "conversacion en duda: $(cat "$out")"
+eb --as rc2 wa resolver "$tercero" enviado > "$out" 2> "$err"
+[ $? -eq 1 ] && [ ! -s "$out" ] &&
+    grep -qx "embudo: el mensaje $tercero no existe o no es suyo" "$err" ||
+    fail "otro promotor resuelve: $(cat "$out" "$err")"
+eb --as rc2 --json wa resolver "$tercero" enviado > "$out" 2>/dev/null
+[ $? -eq 1 ] &&
+    grep -qx "{\"error\":{\"codigo\":\"EB360\",\"mensaje\":\"el mensaje $tercero no existe o no es suyo\"}}" \
+        "$out" || fail "otro promotor (--json): $(cat "$out")"
+eb --as rc1 --json wa resolver "$tercero" reenviar > "$out" 2>&1 &&
+    grep -qx "{\"mensaje_id\":$tercero,\"estado\":\"PENDIENTE\"}" "$out" ||
+    fail "reenviar --json: $(cat "$out")"
+[ "$(sql_as rc1 "SELECT concat_ws('|', estado, incierto, programado_para <= now())
+        FROM crm.wa_mensajes WHERE id = $tercero")" = "PENDIENTE|f|t" ] ||
+    fail "reenviada: el mensaje no volvió a la cola"
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    UPDATE crm.wa_mensajes SET estado = 'ENVIANDO', incierto = true, reclamado_at = now()
+     WHERE id = $tercero" >/dev/null || fail "dejarla en duda otra vez"
+eb --as rcsup wa resolver "$tercero" descartar > "$out" 2>&1 &&
+    grep -qx "mensaje $tercero: FALLIDO" "$out" || fail "la supervisora descarta: $(cat "$out")"
+[ "$(sql_as rc1 "SELECT concat_ws('|', estado, incierto, error)
+        FROM crm.wa_mensajes WHERE id = $tercero")" = "FALLIDO|f|INCIERTO" ] ||
+    fail "descartada: el mensaje"
 e2e_end

@@ -6,7 +6,9 @@
  * which phones the "no contactar" key offers; a client the lender no longer lists (the aviso
  * and its date); a prórroga: asked, pending, withdrawn; correcting a captured lead's data: the
  * history row, who may, the form's data and what is sent; the client's WhatsApp replies; a
- * sale in force, corrected or cancelled (sql/092): the data block, the history and its keys.
+ * sale in force, corrected or cancelled (sql/092): the data block, the history and its keys;
+ * an answer in doubt: the history's state, the data block's warning, who decides it, the
+ * form (newest first) and the bottom bar's sentence.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -1125,6 +1127,252 @@ test_answer_form(void **st)
 
 /* e: a captured lead's, active (in the bandeja too) or, for an admin, closed; a padron
  * client's data are the lender's. */
+/* An answer of prom1's (a WA_MENSAJE row) whose message is id, in state estado, in doubt or
+ * not, the client's 24 hours on her account ending at hasta. */
+static void
+add_respuesta(struct detalle_model *m, const char *cuando, const char *texto, int64_t id,
+              bool incierto, int64_t hasta)
+{
+    struct detalle_evento *ev;
+
+    grow(m, m->d.neventos + 1);
+    add_evento(&m->d, cuando, "WA_MENSAJE", "Contactado", "", "prom1", texto);
+    ev = &m->d.eventos[m->d.neventos - 1];
+    snprintf(ev->resultado, sizeof ev->resultado, "%s", incierto ? "ENVIANDO" : "ENTREGADO");
+    ev->mensaje_id = id;
+    ev->incierto = incierto;
+    ev->ventana_hasta = hasta;
+}
+
+/* An answer whose ack was lost: «en duda» in the history whatever its state, and the data block
+ * opens with the warning (counted when several, wrapped in the left half from 120 columns,
+ * «!» without UTF-8); none for an answer not in doubt, nor for one the reader cannot see. */
+static void
+test_answer_in_doubt_in_the_history_and_the_data_block(void **st)
+{
+    struct detalle_model m;
+    char buf[128], *r;
+
+    (void)st;
+    model_new(&m, EMBUDO_ABIERTA);
+    add_respuesta(&m, "29/11/26 10:03", "Hasta 80 mil, ¿le marco?", 41, false, 5000);
+    detalle_evento_label(buf, sizeof buf, &m.d.eventos[m.d.neventos - 1], false);
+    assert_string_equal(buf, "Le escribió por WhatsApp · entregado");
+    assert_int_equal(detalle_dudas(&m.d, NULL), 0);
+    detalle_vm_build(&vm, &m, 80, 6);
+    assert_string_equal(vm.lines[3].spans[0].text, "Convenio"); /* no warning */
+
+    m.d.eventos[m.d.neventos - 1].incierto = true;
+    snprintf(m.d.eventos[m.d.neventos - 1].resultado, 24, "ENVIANDO");
+    detalle_evento_label(buf, sizeof buf, &m.d.eventos[m.d.neventos - 1], false);
+    assert_string_equal(buf, "Le escribió por WhatsApp · en duda");
+    detalle_vm_build(&vm, &m, 80, 6);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_string_equal(
+        r, " María Guadalupe López Núñez                                               #123\n"
+           " Contactado   ◐ 3 h 20 m hábiles\n"
+           "\n"
+           " ⚠ Una respuesta quedó en duda: no se sabe si le llegó al cliente\n"
+           " Convenio  IMSS — Instituto Mexicano del Seguro Social\n"
+           " Entidad   Ciudad de México · Coyoacán\n");
+    free(r);
+    assert_int_equal(vm.lines[3].nspans, 1);
+    assert_int_equal(vm.lines[3].spans[0].role, ROLE_TIMER_WARN);
+    m.scroll = 100;
+    detalle_vm_build(&vm, &m, 80, 24);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "   29/11/26 10:03  Le escribió por WhatsApp · en duda  prom1\n"
+                              "                   «Hasta 80 mil, ¿le marco?»\n"));
+    free(r);
+    m.scroll = 0;
+
+    /* Two: counted. In the left half at 120 columns the sentence wraps under itself. */
+    add_respuesta(&m, "29/11/26 10:05", "Y sin aval", 42, true, 5000);
+    assert_int_equal(detalle_dudas(&m.d, NULL), 2);
+    detalle_vm_build(&vm, &m, 80, 6);
+    assert_string_equal(vm.lines[3].spans[0].text, "⚠ 2 respuestas quedaron en duda: no se sabe si"
+                                                   " le llegaron al cliente");
+    detalle_vm_build(&vm, &m, 120, 30);
+    assert_string_equal(vm.lines[3].spans[0].text,
+                        "⚠ 2 respuestas quedaron en duda: no se sabe si le llegaron");
+    assert_int_equal(vm.lines[3].spans[0].col, 1);
+    assert_string_equal(vm.lines[4].spans[0].text, "al cliente");
+    assert_int_equal(vm.lines[4].spans[0].col, 3);
+    assert_int_equal(vm.lines[4].spans[0].role, ROLE_TIMER_WARN);
+    assert_string_equal(vm.lines[5].spans[0].text, "Convenio");
+    m.ascii = true;
+    detalle_vm_build(&vm, &m, 80, 6);
+    assert_string_equal(vm.lines[3].spans[0].text, "! 2 respuestas quedaron en duda: no se sabe si"
+                                                   " le llegaron al cliente");
+    m.ascii = false;
+
+    /* Under the padron's aviso when both apply. */
+    snprintf(m.d.baja_padron, sizeof m.d.baja_padron, "12/11/2026");
+    detalle_vm_build(&vm, &m, 80, 6);
+    assert_non_null(strstr(vm.lines[3].spans[0].text, "padrón"));
+    assert_non_null(strstr(vm.lines[4].spans[0].text, "quedaron en duda"));
+    detalle_model_fini(&m);
+
+    /* A message the reader cannot see comes without its id or state: nothing to say. */
+    model_new(&m, EMBUDO_ABIERTA);
+    add_respuesta(&m, "29/11/26 10:03", "Hola", 0, true, 0);
+    m.d.eventos[m.d.neventos - 1].resultado[0] = '\0';
+    assert_int_equal(detalle_dudas(&m.d, NULL), 0);
+    detalle_vm_build(&vm, &m, 80, 6);
+    assert_string_equal(vm.lines[3].spans[0].text, "Convenio");
+    detalle_model_fini(&m);
+}
+
+/* d is offered (has) to whoever sees an answer in doubt and writes: the owner, her supervisor,
+ * an admin — on a closed opportunity too, as the message still counts against the cap — and
+ * never to the auditor; pressed without one it says why. */
+static void
+test_who_decides_an_answer_in_doubt(void **st)
+{
+    struct detalle_model m;
+    char why[320];
+    bool redraw;
+
+    (void)st;
+    detalle_model_init(&m);
+    assert_false(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000)); /* not read yet */
+    assert_string_equal(detalle_duda_refusal(&m, why, sizeof why),
+                        "La oportunidad aún no se ha leído.");
+    model_new(&m, EMBUDO_ABIERTA);
+    m.promotor = true;
+    assert_false(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000));
+    assert_int_equal(detalle_model_action(&m, ACTION_UNCERTAIN_DECIDE, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "Ninguna respuesta de esta oportunidad está en duda.");
+    add_respuesta(&m, "29/11/26 10:03", "Hola", 41, true, 5000);
+    /* The owner. */
+    assert_true(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000));
+    assert_true(detalle_model_offers(&m, ACTION_UNCERTAIN_DECIDE));
+    assert_null(detalle_duda_refusal(&m, why, sizeof why));
+    assert_int_equal(detalle_model_action(&m, ACTION_UNCERTAIN_DECIDE, 10, &redraw), DETALLE_DUDA);
+    /* Her supervisor or an admin: they see it, so they may operate it. */
+    m.promotor = false;
+    assert_true(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000));
+    m.admin = true;
+    assert_int_equal(detalle_model_action(&m, ACTION_UNCERTAIN_DECIDE, 10, &redraw), DETALLE_DUDA);
+    /* The auditor sees it and decides nothing. */
+    m.admin = false;
+    m.lectura = true;
+    assert_false(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000));
+    assert_int_equal(detalle_model_action(&m, ACTION_UNCERTAIN_DECIDE, 10, &redraw), DETALLE_AVISO);
+    assert_string_equal(m.aviso, "Solo lectura: su perfil no decide los mensajes en duda.");
+    assert_true(detalle_model_has(&m, ACTION_NOTE, 1000)); /* not its business */
+    detalle_model_fini(&m);
+
+    /* Won since: the message still counts against the cap, so it is still decided. */
+    model_new(&m, EMBUDO_GANADA);
+    add_respuesta(&m, "29/11/26 10:03", "Hola", 41, true, 5000);
+    assert_true(detalle_model_has(&m, ACTION_UNCERTAIN_DECIDE, 1000));
+    detalle_model_fini(&m);
+}
+
+/* The decision's form, the newest answer first: when, how many more, the text clipped in the
+ * note, the three choices in order (← → cycle them); a re-send that would not go says why
+ * before the text; and what the bottom bar says after each decision. */
+static void
+test_doubt_form_newest_first_and_what_it_says(void **st)
+{
+    static const char *const ch[] = { "sí le llegó", "volver a enviar", "descartar" };
+    struct detalle_model m;
+    struct form_vm *f = calloc(1, sizeof *f);
+    struct key right = { KK_RIGHT, 0 };
+    const struct detalle_evento *ev;
+    char buf[320];
+    size_t n;
+
+    (void)st;
+    assert_non_null(f);
+    model_new(&m, EMBUDO_ABIERTA);
+    add_respuesta(&m, "29/11/26 10:03", "Primera", 41, true, 900);
+    add_respuesta(&m, "29/11/26 10:04", "Ya entregada", 42, false, 900);
+    add_respuesta(&m, "29/11/26 10:05", "Segunda, señora Núñez", 43, true, 5000);
+    assert_int_equal(detalle_dudas(&m.d, &ev), 2);
+    assert_int_equal(ev->mensaje_id, 43);
+    detalle_duda_form(f, &m.d, 1000);
+    assert_string_equal(f->title, " Respuesta en duda · 29/11/26 10:05 · hay 1 más ");
+    assert_string_equal(f->note, "No se sabe si le llegó al cliente: «Segunda, señora Núñez»");
+    assert_int_equal(f->nfields, 1);
+    assert_string_equal(f->fields[0].label, "Decisión");
+    assert_int_equal(f->fields[0].kind, FORM_CHOICE);
+    assert_int_equal(f->fields[0].nchoices, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(f->fields[0].choices[i], ch[i]);
+        assert_int_equal(detalle_duda_eleccion(ch[i]), i);
+    }
+    assert_int_equal(DETALLE_DUDA_LLEGO, 0);
+    assert_int_equal(DETALLE_DUDA_REENVIAR, 1);
+    assert_int_equal(DETALLE_DUDA_DESCARTAR, 2);
+    assert_int_equal(detalle_duda_eleccion("otra"), -1);
+    assert_string_equal(form_vm_value(f, 0), "sí le llegó");
+    assert_true(form_vm_input(f, &right));
+    assert_string_equal(form_vm_value(f, 0), "volver a enviar");
+    assert_int_equal(detalle_duda_eleccion(form_vm_value(f, 0)), DETALLE_DUDA_REENVIAR);
+    assert_true(form_vm_validate(f));
+    assert_null(detalle_duda_no_saldra(&m.d, ev, 1000));
+
+    /* Decided: the older one is next, alone; its client's 24 hours ended at 900. */
+    m.d.eventos[m.d.neventos - 1].incierto = false;
+    n = detalle_dudas(&m.d, &ev);
+    assert_int_equal(n, 1);
+    assert_int_equal(ev->mensaje_id, 41);
+    assert_string_equal(detalle_duda_no_saldra(&m.d, ev, 1000),
+                        "ya pasaron las 24 horas para contestarle");
+    assert_string_equal(detalle_duda_no_saldra(&m.d, ev, 900),
+                        "ya pasaron las 24 horas para contestarle"); /* the claim: hasta > now */
+    assert_null(detalle_duda_no_saldra(&m.d, ev, 899));
+    detalle_duda_form(f, &m.d, 1000);
+    assert_string_equal(f->title, " Respuesta en duda · 29/11/26 10:03 ");
+    assert_string_equal(f->note, "Si la vuelve a enviar, no saldrá: ya pasaron las 24 horas para"
+                                 " contestarle. No se sabe si le llegó al cliente: «Primera»");
+    /* Not in her embudo any more: reassigned (another owner) or closed. */
+    snprintf(m.d.card.login, sizeof m.d.card.login, "prom2");
+    assert_string_equal(detalle_duda_no_saldra(&m.d, ev, 899),
+                        "la oportunidad ya no está abierta en su embudo");
+    snprintf(m.d.card.login, sizeof m.d.card.login, "prom1");
+    m.d.card.estado = EMBUDO_EN_BANDEJA;
+    assert_string_equal(detalle_duda_no_saldra(&m.d, ev, 899),
+                        "la oportunidad ya no está abierta en su embudo");
+    m.d.card.estado = EMBUDO_ABIERTA;
+
+    /* A long text of wide characters: clipped whole, the note within its bytes, the quote
+     * closed. */
+    m.d.eventos[m.d.neventos - 3].motivo[0] = '\0'; /* «Primera» */
+    for (int i = 0; i < 150; i++)                   /* 300 bytes */
+        strcat(m.d.eventos[m.d.neventos - 3].motivo, "ñ");
+    detalle_duda_form(f, &m.d, 1000);
+    assert_true(strlen(f->note) < sizeof f->note);
+    assert_non_null(strstr(f->note, "«ññ"));
+    n = strlen(f->note);
+    assert_true(n > 5);
+    assert_string_equal(f->note + n - 5, "…»"); /* "…" is 3 bytes, "»" 2 */
+
+    /* The bottom bar after each decision, and how many remain. */
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_LLEGO, NULL, "", 0);
+    assert_string_equal(buf, "Respuesta marcada como enviada.");
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_LLEGO, NULL, "", 1);
+    assert_string_equal(buf, "Respuesta marcada como enviada. Queda 1 en duda.");
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_DESCARTAR, NULL, "", 2);
+    assert_string_equal(buf, "Respuesta descartada: no se volverá a enviar. Quedan 2 en duda.");
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_REENVIAR, NULL, "sale en unos segundos",
+                           0);
+    assert_string_equal(buf, "Vuelve a la cola: sale en unos segundos.");
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_REENVIAR, NULL,
+                           "la envía el WhatsApp de prom1", 0);
+    assert_string_equal(buf, "Vuelve a la cola: la envía el WhatsApp de prom1.");
+    detalle_duda_resultado(buf, sizeof buf, DETALLE_DUDA_REENVIAR,
+                           "ya pasaron las 24 horas para contestarle", "sale en unos segundos", 1);
+    assert_string_equal(buf, "Vuelve a la cola, pero no saldrá: ya pasaron las 24 horas para"
+                             " contestarle. Queda 1 en duda.");
+    detalle_duda_resultado(buf, 20, DETALLE_DUDA_LLEGO, NULL, "", 3); /* clipped, terminated */
+    assert_string_equal(buf, "Respuesta marcada c");
+    free(f);
+    detalle_model_fini(&m);
+}
+
 static void
 test_corregir_only_a_captured_leads(void **st)
 {
@@ -1402,6 +1650,9 @@ main(void)
         cmocka_unit_test(test_whatsapp_answer_in_the_history),
         cmocka_unit_test(test_answer_only_while_the_client_can_be_answered),
         cmocka_unit_test(test_answer_form),
+        cmocka_unit_test(test_answer_in_doubt_in_the_history_and_the_data_block),
+        cmocka_unit_test(test_who_decides_an_answer_in_doubt),
+        cmocka_unit_test(test_doubt_form_newest_first_and_what_it_says),
         cmocka_unit_test(test_venta_corregida_y_cancelada_labels),
         cmocka_unit_test(test_venta_in_the_data_block),
         cmocka_unit_test(test_venta_keys_only_on_a_sale_in_force),

@@ -588,6 +588,7 @@ test_every_action_reads_or_writes(void **st)
     assert_true(keymap_action_writes(ACTION_ITEM_REMOVE));       /* take out, */
     assert_true(keymap_action_writes(ACTION_ITEM_MOVE));         /* move */
     assert_true(keymap_action_writes(ACTION_ITEM_RESTORE));      /* and bring back */
+    assert_true(keymap_action_writes(ACTION_UNCERTAIN_DECIDE));  /* Detalle's answer in doubt */
     assert_false(keymap_action_writes(ACTION_COUNT)); /* out of range */
 }
 

@@ -143,6 +143,8 @@ detalle_model_has(const struct detalle_model *m, enum action a, int64_t now)
 {
     char why[sizeof m->aviso];
 
+    if (a == ACTION_UNCERTAIN_DECIDE)
+        return detalle_duda_refusal(m, why, sizeof why) == NULL;
     return a != ACTION_WA_REPLY || detalle_responder_refusal(m, now, why, sizeof why) == NULL;
 }
 
@@ -195,6 +197,129 @@ detalle_wa_estado(const char *estado)
         if (strcmp(estado, estados[i].estado) == 0)
             return estados[i].dicho;
     return NULL;
+}
+
+size_t
+detalle_dudas(const struct detalle_data *d, const struct detalle_evento **nueva)
+{
+    size_t n = 0;
+
+    if (nueva != NULL)
+        *nueva = NULL;
+    for (size_t i = 0; i < d->neventos; i++) {
+        const struct detalle_evento *ev = &d->eventos[i];
+
+        if (!ev->incierto || ev->mensaje_id <= 0 || strcmp(ev->evento, "WA_MENSAJE") != 0)
+            continue;
+        n++;
+        if (nueva != NULL)
+            *nueva = ev; /* the history is oldest first: the last one is the newest */
+    }
+    return n;
+}
+
+const char *
+detalle_duda_refusal(const struct detalle_model *m, char *buf, size_t size)
+{
+    const char *why = NULL;
+
+    if (!m->loaded)
+        why = "La oportunidad aún no se ha leído.";
+    else if (detalle_dudas(&m->d, NULL) == 0)
+        why = "Ninguna respuesta de esta oportunidad está en duda.";
+    else if (m->lectura)
+        why = "Solo lectura: su perfil no decide los mensajes en duda.";
+    if (why == NULL)
+        return NULL;
+    snprintf(buf, size, "%s", why);
+    return buf;
+}
+
+/* The choice's words, in enum detalle_duda_accion's order. */
+static const char *const duda_opciones[] = { "sí le llegó", "volver a enviar", "descartar" };
+
+int
+detalle_duda_eleccion(const char *value)
+{
+    for (size_t i = 0; i < sizeof duda_opciones / sizeof duda_opciones[0]; i++)
+        if (strcmp(value, duda_opciones[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *
+detalle_duda_no_saldra(const struct detalle_data *d, const struct detalle_evento *ev, int64_t now)
+{
+    /* The claim's CERRADA: the opportunity ABIERTA in the embudo of the account that wrote
+     * it (the history row's user); then its VENTANA. */
+    if (d->card.estado != EMBUDO_ABIERTA || strcmp(d->card.login, ev->login) != 0)
+        return "la oportunidad ya no está abierta en su embudo";
+    if (ev->ventana_hasta <= now)
+        return "ya pasaron las 24 horas para contestarle";
+    return NULL;
+}
+
+void
+detalle_duda_form(struct form_vm *f, const struct detalle_data *d, int64_t now)
+{
+    const struct detalle_evento *ev;
+    size_t n = detalle_dudas(d, &ev);
+    const char *no;
+    char title[sizeof f->title], note[sizeof f->note];
+    struct form_field *fd;
+    int len;
+    size_t used;
+
+    if (ev == NULL) { /* the caller checked: nothing to decide */
+        form_vm_init(f, "Respuesta en duda");
+        return;
+    }
+    len = snprintf(title, sizeof title, "Respuesta en duda · %s", ev->cuando);
+    if (n > 1 && len > 0 && (size_t)len < sizeof title)
+        snprintf(title + len, sizeof title - (size_t)len, " · hay %zu más", n - 1);
+    form_vm_init(f, title);
+    /* Why a re-send would not go comes first: the note shows two rows, the text is clipped. */
+    no = detalle_duda_no_saldra(d, ev, now);
+    snprintf(note, sizeof note, "%s%s%sNo se sabe si le llegó al cliente: «",
+             no != NULL ? "Si la vuelve a enviar, no saldrá: " : "", no != NULL ? no : "",
+             no != NULL ? ". " : "");
+    /* The text in what is left, never cut inside a character, and the closing quote. */
+    used = strlen(note);
+    vm_clip(note + used, (int)(sizeof note - used - sizeof "»"), ev->motivo, 100, vm_ellipsis());
+    strcat(note, "»");
+    form_vm_set_note(f, note);
+    if ((fd = form_vm_add(f, "Decisión", FORM_CHOICE, true, duda_opciones[0])) != NULL) {
+        fd->choices = duda_opciones;
+        fd->nchoices = sizeof duda_opciones / sizeof duda_opciones[0];
+    }
+}
+
+void
+detalle_duda_resultado(char *buf, size_t size, enum detalle_duda_accion a, const char *no_saldra,
+                       const char *sale, size_t quedan)
+{
+    int len = 0;
+
+    switch (a) {
+    case DETALLE_DUDA_LLEGO:
+        len = snprintf(buf, size, "Respuesta marcada como enviada.");
+        break;
+    case DETALLE_DUDA_REENVIAR:
+        if (no_saldra != NULL)
+            len = snprintf(buf, size, "Vuelve a la cola, pero no saldrá: %s.", no_saldra);
+        else
+            len = snprintf(buf, size, "Vuelve a la cola: %s.", sale != NULL ? sale : "sale pronto");
+        break;
+    case DETALLE_DUDA_DESCARTAR:
+        len = snprintf(buf, size, "Respuesta descartada: no se volverá a enviar.");
+        break;
+    }
+    if (len < 0 || (size_t)len >= size || quedan == 0)
+        return;
+    if (quedan == 1)
+        snprintf(buf + len, size - (size_t)len, " Queda 1 en duda.");
+    else
+        snprintf(buf + len, size - (size_t)len, " Quedan %zu en duda.", quedan);
 }
 
 bool
@@ -479,6 +604,9 @@ detalle_model_action(struct detalle_model *m, enum action a, int page, bool *red
         return detalle_responder_refusal(m, m->now, m->aviso, sizeof m->aviso) != NULL
                    ? DETALLE_AVISO
                    : DETALLE_RESPONDER;
+    if (a == ACTION_UNCERTAIN_DECIDE)
+        return detalle_duda_refusal(m, m->aviso, sizeof m->aviso) != NULL ? DETALLE_AVISO
+                                                                          : DETALLE_DUDA;
     if (a == ACTION_SALE_CORRECT || a == ACTION_SALE_CANCEL) {
         if (detalle_model_refusal(m, a) != NULL)
             return DETALLE_NADA;
@@ -632,6 +760,10 @@ detalle_evento_label(char *buf, size_t bufsz, const struct detalle_evento *ev, b
         corregidos_label(buf, bufsz, ev->resultado);
         return;
     }
+    if (strcmp(ev->evento, "WA_MENSAJE") == 0 && ev->incierto) { /* ENVIANDO, its ack lost */
+        snprintf(buf, bufsz, "Le escribió por WhatsApp · en duda");
+        return;
+    }
     if (strcmp(ev->evento, "WA_MENSAJE") == 0 && detalle_wa_estado(ev->resultado) != NULL) {
         snprintf(buf, bufsz, "Le escribió por WhatsApp · %s", detalle_wa_estado(ev->resultado));
         return;
@@ -773,6 +905,37 @@ emit_venta_cancelada(struct emit *e, const struct detalle_data *d)
     }
 }
 
+/*
+ * Answers in doubt (detalle_dudas): «⚠ Una respuesta quedó en duda: no se sabe si le llegó al
+ * cliente» in the warning colour, as the padron's aviso; wrapped between words under itself
+ * when the column is narrower (the left half from 120 columns).
+ */
+static void
+emit_dudas(struct emit *e, const struct detalle_data *d)
+{
+    size_t n = detalle_dudas(d, NULL);
+    const char *glyph = e->ascii ? "!" : "⚠", *text;
+    char buf[160], row[VM_SPAN_BYTES];
+    struct vm_line *l;
+
+    if (n == 0)
+        return;
+    if (n == 1)
+        snprintf(buf, sizeof buf,
+                 "%s Una respuesta quedó en duda: no se sabe si le llegó al"
+                 " cliente",
+                 glyph);
+    else
+        snprintf(buf, sizeof buf,
+                 "%s %zu respuestas quedaron en duda: no se sabe si le llegaron"
+                 " al cliente",
+                 glyph, n);
+    text = buf;
+    for (int i = 0; vm_wrap_row(row, (int)sizeof row, &text, e->end - e->x - (i > 0 ? 2 : 0)); i++)
+        if ((l = emit_row(e)) != NULL)
+            vm_line_put(l, e->x + (i > 0 ? 2 : 0), e->end, ROLE_TIMER_WARN, row);
+}
+
 static void
 emit_datos(struct emit *e, const struct detalle_data *d)
 {
@@ -781,6 +944,7 @@ emit_datos(struct emit *e, const struct detalle_data *d)
 
     if (d->baja_padron[0] != '\0')
         emit_baja_padron(e, d);
+    emit_dudas(e, d);
     snprintf(buf, sizeof buf, "%s%s%s", d->card.convenio,
              d->convenio_nombre[0] != '\0' ? " — " : "", d->convenio_nombre);
     emit_pair(e, "Convenio", buf);

@@ -7,8 +7,10 @@
  * (sql/087) opens the data block with «⚠ El cliente ya no está en el padrón del convenio
  * (baja del 12/11/2026)» in the warning colour. A prórroga request waiting for the
  * supervisor shows in the data block, and so does the sale: in force (its amount as
- * «$138,500.00», «(corregida)» once corrected) or cancelled (when and why, sql/092). Long
- * content scrolls; at 120 columns or more the timeline takes the right half.
+ * «$138,500.00», «(corregida)» once corrected) or cancelled (when and why, sql/092). An answer
+ * to the client whose ack was lost is «en duda» in the history, and the data block opens with
+ * a warning until someone decides it (a choice form, detalle_duda_form). Long content scrolls;
+ * at 120 columns or more the timeline takes the right half.
  *
  * Pure C (no curses, no db). The model holds a copy of what the database job returned; the
  * loop thread owns it, feeds it actions and reads back what the user chose (an intent).
@@ -49,6 +51,12 @@ struct detalle_evento {
     char venta_producto[2][96];
     char venta_folio[2][48];
     char cerrada[512];
+    /* WA_MENSAJE whose message the user sees: its id; in doubt (incierto: its ack was lost,
+     * nobody knows whether it arrived) with the end of the client's 24 hours on its account
+     * (epoch seconds; 0 = none on record), which a re-send must beat. */
+    int64_t mensaje_id;
+    bool incierto;
+    int64_t ventana_hasta;
 };
 
 /*
@@ -107,6 +115,7 @@ enum detalle_intent {
     DETALLE_VENTA_CORREGIR,    /* supervision: open the form correcting the sale in force */
     DETALLE_VENTA_CANCELAR,    /* supervision: open the form cancelling it (the lender said no) */
     DETALLE_RESPONDER,         /* the owner: open the form answering the client on WhatsApp */
+    DETALLE_DUDA,              /* open the form deciding the newest answer in doubt */
     DETALLE_VOLVER,            /* Esc: back to where the user came from */
 };
 
@@ -115,6 +124,7 @@ struct detalle_model {
     char yo[48];  /* the user's login (set by the controller): whose request Z withdraws */
     bool admin;   /* set by the controller: an admin also corrects a closed one's data */
     bool promotor; /* set by the controller: the user is a promoter (only she answers, w) */
+    bool lectura;  /* set by the controller: a read-only profile (the auditor) decides nothing */
     int64_t now;   /* set by the controller before an action: epoch seconds */
     bool loaded;
     char error[640]; /* the last read failed (shown under the title) */
@@ -155,7 +165,8 @@ void detalle_data_fini(struct detalle_data *d);
  * why there is none to withdraw), ACTION_CORRECT_DATA for the correction form (a captured
  * lead's, active or, for an admin, closed), ACTION_SALE_CORRECT and ACTION_SALE_CANCEL for the
  * sale's forms (a sale in force), ACTION_WA_REPLY for the answer's form (or says why not, at
- * m->now). *redraw tells whether anything visible changed.
+ * m->now), ACTION_UNCERTAIN_DECIDE for the form deciding the newest answer in doubt (or says
+ * why not). *redraw tells whether anything visible changed.
  * page = rows one screen shows.
  */
 enum detalle_intent detalle_model_action(struct detalle_model *m, enum action a, int page,
@@ -175,7 +186,8 @@ const char *detalle_responder_refusal(const struct detalle_model *m, int64_t now
 
 /*
  * Whether the pane has action a for the user now (pane_ops.has): ACTION_WA_REPLY only while
- * detalle_responder_refusal(m, now) says nothing; every other action, yes.
+ * detalle_responder_refusal(m, now) says nothing, ACTION_UNCERTAIN_DECIDE only while
+ * detalle_duda_refusal does not; every other action, yes.
  */
 bool detalle_model_has(const struct detalle_model *m, enum action a, int64_t now);
 
@@ -194,9 +206,62 @@ void detalle_responder_form(struct form_vm *f, char *label, size_t labelsz,
 /*
  * What a WhatsApp message's state (crm.wa_mensajes.estado) is called after «Le escribió por
  * WhatsApp»: «en cola», «enviando», «enviado», «entregado», «leído», «no se envió» (FALLIDO,
- * OMITIDO, CANCELADO); NULL for "" or an unknown state.
+ * OMITIDO, CANCELADO); NULL for "" or an unknown state. A message in doubt is «en duda»
+ * whatever its state (detalle_evento_label).
  */
 const char *detalle_wa_estado(const char *estado);
+
+/*
+ * Answers in doubt (sql/024's incierto: the sender lost the ack; it counts against the
+ * account's daily cap until someone decides). How many of d's answers the user sees are in
+ * doubt; *nueva (may be NULL) gets the newest of them, borrowed from d (NULL when none).
+ */
+size_t detalle_dudas(const struct detalle_data *d, const struct detalle_evento **nueva);
+
+/*
+ * Why the user cannot decide an answer in doubt here, in Spanish into buf (which it returns);
+ * NULL when she can: the opportunity read, an answer in doubt she sees, and a profile that
+ * writes. Seeing the message is being allowed to operate it (api.mensaje_resolver_incierto's
+ * crm.puede_operar: its account's owner, her supervisor, an admin — the row-level security of
+ * crm.wa_mensajes), except for the auditor, who sees everything and writes nothing.
+ */
+const char *detalle_duda_refusal(const struct detalle_model *m, char *buf, size_t size);
+
+/* What the form's choice says, in its order (detalle_duda_form). */
+enum detalle_duda_accion {
+    DETALLE_DUDA_LLEGO,     /* «sí le llegó»: ENVIADO */
+    DETALLE_DUDA_REENVIAR,  /* «volver a enviar»: back to the queue, due now */
+    DETALLE_DUDA_DESCARTAR, /* «descartar»: FALLIDO INCIERTO */
+};
+
+/*
+ * The form deciding the newest answer in doubt of d (the caller checked detalle_duda_refusal):
+ * titled «Respuesta en duda», «(hay N más)» when more wait; its note says nobody knows whether
+ * it reached the client, when who wrote it and its text, and, when a re-send would not go at
+ * now (detalle_duda_no_saldra), why first; one choice, «sí le llegó», «volver a enviar»,
+ * «descartar».
+ */
+void detalle_duda_form(struct form_vm *f, const struct detalle_data *d, int64_t now);
+
+/* The choice's value as an accion; -1 for anything else. */
+int detalle_duda_eleccion(const char *value);
+
+/*
+ * Why answer ev of d, sent again at now, would be skipped by the sender's claim instead of
+ * going (api.mensaje_reclamar), in the database's words; NULL when it would go as far as the
+ * detail knows: the opportunity no longer ABIERTA with the account that wrote it (CERRADA),
+ * or the client's 24 hours over (VENTANA).
+ */
+const char *detalle_duda_no_saldra(const struct detalle_data *d, const struct detalle_evento *ev,
+                                   int64_t now);
+
+/*
+ * The bottom bar's sentence after a decision: what became of the answer, for a re-send where
+ * it goes (sale: «sale en unos segundos», «la envía el WhatsApp de rspn1»…) or, when no_saldra
+ * is not NULL, that it will not go and why; then how many answers remain in doubt.
+ */
+void detalle_duda_resultado(char *buf, size_t size, enum detalle_duda_accion a,
+                            const char *no_saldra, const char *sale, size_t quedan);
 
 /*
  * Whether the hint bar offers action a for the opportunity shown: once it is read, not what

@@ -96,6 +96,7 @@ static const struct {
     [ACTION_UNCERTAIN_SENT] = { "incierto_enviado", "sí llegó (marcar enviado)" },
     [ACTION_UNCERTAIN_RESEND] = { "incierto_reenviar", "volver a enviarlo" },
     [ACTION_UNCERTAIN_DROP] = { "incierto_descartar", "descartarlo" },
+    [ACTION_UNCERTAIN_DECIDE] = { "decidir_en_duda", "decidir la respuesta en duda" },
     [ACTION_CONFIRM] = { "confirmar", "ejecutar" },
     [ACTION_COMPLETE] = { "completar", "completar" },
     [ACTION_NEXT_FIELD] = { "campo_siguiente", "campo siguiente" },
@@ -153,6 +154,7 @@ static const bool action_writes[ACTION_COUNT] = {
     [ACTION_UNCERTAIN_SENT] = true,
     [ACTION_UNCERTAIN_RESEND] = true,
     [ACTION_UNCERTAIN_DROP] = true,
+    [ACTION_UNCERTAIN_DECIDE] = true,
 };
 
 static const struct {

@@ -163,6 +163,7 @@ enum action {
     ACTION_UNCERTAIN_SENT,   /* an uncertain message did arrive */
     ACTION_UNCERTAIN_RESEND, /* send it again */
     ACTION_UNCERTAIN_DROP,   /* give it up */
+    ACTION_UNCERTAIN_DECIDE, /* Detalle: decide the newest answer in doubt (a choice form) */
     /* overlays and input contexts */
     ACTION_CONFIRM,    /* Enter in the command line / a confirmation */
     ACTION_COMPLETE,   /* Tab in the command line */
