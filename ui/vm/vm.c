@@ -221,7 +221,12 @@ char_next(const char *s, size_t n, struct vm_char *c)
 int
 vm_text_width(const char *s)
 {
-    size_t n = strlen(s);
+    return vm_text_width_n(s, strlen(s));
+}
+
+int
+vm_text_width_n(const char *s, size_t n)
+{
     int cols = 0;
     struct vm_char c;
 

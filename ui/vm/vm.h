@@ -115,6 +115,9 @@ const char *vm_role_name(enum vm_role role);
  */
 int vm_text_width(const char *s);
 
+/* The same for the first n bytes of s (n at a character boundary, at most strlen(s)). */
+int vm_text_width_n(const char *s, size_t n);
+
 /*
  * Copies into dst (size dstsz) the longest prefix of src that fits in maxcols columns
  * and in dstsz bytes, never splitting a character. When src did not fit and ellipsis
