@@ -344,6 +344,7 @@ bandeja_destroy(void *st)
     struct bandeja_st *s = st;
 
     bandeja_model_fini(&s->m);
+    form_vm_fini(&s->form);
     free(s->ids);
     free(s);
 }

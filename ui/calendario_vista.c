@@ -460,6 +460,7 @@ calendario_vista_free(struct calendario_vista *v)
     if (v == NULL)
         return;
     calendario_model_fini(&v->m);
+    form_vm_fini(&v->form);
     free(v);
 }
 

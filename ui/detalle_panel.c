@@ -862,6 +862,10 @@ detalle_destroy(void *st)
 
     detalle_model_fini(&s->m);
     equipo_free(s);
+    form_vm_fini(&s->form);
+    panes_ventas_fini(&s->pv);
+    panes_responder_fini(&s->pr);
+    panes_duda_fini(&s->duda);
     free(s);
 }
 

@@ -222,6 +222,7 @@ embudo_destroy(void *st)
     embudo_model_fini(&s->m);
     buscar_model_fini(&s->bm);
     ventas_vista_free(s->vv);
+    form_vm_fini(&s->form);
     free(s->team);
     free(s);
 }

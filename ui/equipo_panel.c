@@ -1048,6 +1048,7 @@ equipo_destroy(void *st)
     equipo_model_fini(&s->m);
     cambios_model_fini(&s->cm);
     usuarios_model_fini(&s->um);
+    form_vm_fini(&s->form);
     opciones_free(s);
     free(s);
 }

@@ -496,6 +496,7 @@ etapas_vista_free(struct etapas_vista *v)
     if (v == NULL)
         return;
     etapas_model_fini(&v->m);
+    form_vm_fini(&v->form);
     free(v);
 }
 

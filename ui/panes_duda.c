@@ -36,6 +36,12 @@ panes_duda_init(struct panes_duda *pd, struct app *a, void (*done)(void *ctx), v
     pd->ctx = ctx;
 }
 
+void
+panes_duda_fini(struct panes_duda *pd)
+{
+    form_vm_fini(&pd->form);
+}
+
 static int
 duda_query(struct db *db, struct app_job *aj, struct err *e)
 {

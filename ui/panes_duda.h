@@ -26,7 +26,8 @@
 
 struct app;
 
-/* One pane's decision form: embed it in the pane's state, panes_duda_init it once. */
+/* One pane's decision form: embed it in the pane's state, panes_duda_init it once, and
+ * panes_duda_fini it when the state is freed. */
 struct panes_duda {
     struct app *a;
     struct form_vm form;
@@ -40,6 +41,9 @@ struct panes_duda {
 };
 
 void panes_duda_init(struct panes_duda *pd, struct app *a, void (*done)(void *ctx), void *ctx);
+
+/* Releases the form; the pane calls it before freeing the state pd lives in. */
+void panes_duda_fini(struct panes_duda *pd);
 
 /* Opens the form on the newest answer in doubt of d (the caller checked
  * detalle_duda_refusal). */

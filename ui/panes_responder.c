@@ -33,6 +33,12 @@ panes_responder_init(struct panes_responder *pr, struct app *a, void (*done)(voi
     pr->ctx = ctx;
 }
 
+void
+panes_responder_fini(struct panes_responder *pr)
+{
+    form_vm_fini(&pr->form);
+}
+
 static int
 responder_query(struct db *db, struct app_job *aj, struct err *e)
 {

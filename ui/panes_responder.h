@@ -24,7 +24,8 @@
 
 struct app;
 
-/* One pane's answer form: embed it in the pane's state, panes_responder_init it once. */
+/* One pane's answer form: embed it in the pane's state, panes_responder_init it once, and
+ * panes_responder_fini it when the state is freed. */
 struct panes_responder {
     struct app *a;
     struct form_vm form;
@@ -38,6 +39,9 @@ struct panes_responder {
 
 void panes_responder_init(struct panes_responder *pr, struct app *a, void (*done)(void *ctx),
                           void *ctx);
+
+/* Releases the form; the pane calls it before freeing the state pr lives in. */
+void panes_responder_fini(struct panes_responder *pr);
 
 /* Opens the answer form for opportunity id as d shows it (its client, the phone and until
  * when: the caller checked detalle_responder_refusal). */

@@ -23,6 +23,12 @@ panes_ventas_init(struct panes_ventas *pv, struct app *a, void (*done)(void *ctx
     pv->ctx = ctx;
 }
 
+void
+panes_ventas_fini(struct panes_ventas *pv)
+{
+    form_vm_fini(&pv->form);
+}
+
 /* The database's answer: the form closes on success, keeps what was typed on a refusal. */
 static void
 write_done(struct panes_write_job *j)

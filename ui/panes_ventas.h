@@ -31,7 +31,8 @@ struct panes_venta {
     char folio[48], monto[24], producto[96];
 };
 
-/* One pane's forms for these actions: embed it in the pane's state, panes_ventas_init it once. */
+/* One pane's forms for these actions: embed it in the pane's state, panes_ventas_init it once, and
+ * panes_ventas_fini it when the state is freed. */
 struct panes_ventas {
     struct app *a;
     struct form_vm form;
@@ -43,6 +44,9 @@ struct panes_ventas {
 };
 
 void panes_ventas_init(struct panes_ventas *pv, struct app *a, void (*done)(void *ctx), void *ctx);
+
+/* Releases the form; the pane calls it before freeing the state pv lives in. */
+void panes_ventas_fini(struct panes_ventas *pv);
 
 /* Opens the correction form for v (the bottom bar says why not without a connection). */
 void panes_ventas_corregir(struct panes_ventas *pv, const struct panes_venta *v);

@@ -177,6 +177,7 @@ ventas_vista_free(struct ventas_vista *v)
     if (v == NULL)
         return;
     ventas_model_fini(&v->m);
+    panes_ventas_fini(&v->pv);
     free(v);
 }
 

@@ -547,6 +547,7 @@ wa_destroy(void *st)
     struct wa_st *s = st;
 
     wa_model_fini(&s->m);
+    form_vm_fini(&s->form);
     free(s);
 }
 

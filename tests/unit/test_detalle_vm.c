@@ -1121,6 +1121,7 @@ test_answer_form(void **st)
     m.d.wa.telefono[0] = '\0';
     detalle_responder_form(f, label, sizeof label, &m.d);
     assert_string_equal(f->fields[0].label, "Respuesta para María Guadalupe López Núñez");
+    form_vm_fini(f);
     free(f);
     detalle_model_fini(&m);
 }
@@ -1369,6 +1370,7 @@ test_doubt_form_newest_first_and_what_it_says(void **st)
                              " contestarle. Queda 1 en duda.");
     detalle_duda_resultado(buf, 20, DETALLE_DUDA_LLEGO, NULL, "", 3); /* clipped, terminated */
     assert_string_equal(buf, "Respuesta marcada c");
+    form_vm_fini(f);
     free(f);
     detalle_model_fini(&m);
 }

@@ -348,7 +348,7 @@ type(struct form_vm *f, const char *s)
 static void
 test_limits_form_checks_as_typed(void **st)
 {
-    struct form_vm f;
+    struct form_vm f = { 0 };
     char *d;
 
     (void)st;
@@ -394,6 +394,7 @@ test_limits_form_checks_as_typed(void **st)
     press(&f, KK_DELETE, 5);
     type(&f, "0");
     assert_true(form_vm_validate(&f)); /* 0 is a valid cartera: no new clients */
+    form_vm_fini(&f);
 }
 
 /* What a valid limits form sends: only the value that changed (-1 keeps the other), and
@@ -401,7 +402,7 @@ test_limits_form_checks_as_typed(void **st)
 static void
 test_limits_form_sends_what_changed(void **st)
 {
-    struct form_vm f;
+    struct form_vm f = { 0 };
     int cupo, cartera;
 
     (void)st;
@@ -425,6 +426,7 @@ test_limits_form_sends_what_changed(void **st)
     type(&f, "500");
     assert_true(equipo_limites_cambio(&f, 50, 500, &cupo, &cartera));
     assert_int_equal(cartera, -1);
+    form_vm_fini(&f);
 }
 
 /* A: «Alta de usuario» opens on PROMOTOR with the supervisor given, the defaults of
@@ -435,7 +437,7 @@ test_alta_form(void **st)
 {
     static const char *const opciones[] = { EQUIPO_SIN_SUPERVISOR, "sup1 · Sofía",
                                             "sup3 · Susana" };
-    struct form_vm f;
+    struct form_vm f = { 0 };
     struct equipo_alta a;
 
     (void)st;
@@ -476,6 +478,7 @@ test_alta_form(void **st)
     equipo_alta_valores(&f, &a);
     assert_string_equal(a.rol, "AUDITOR");
     assert_string_equal(a.supervisor, "");
+    form_vm_fini(&f);
 }
 
 /* n: the name in force to start with; what is sent is the name as the database keeps it
@@ -483,7 +486,7 @@ test_alta_form(void **st)
 static void
 test_nombre_form(void **st)
 {
-    struct form_vm f;
+    struct form_vm f = { 0 };
     char buf[FORM_VALUE_BYTES];
 
     (void)st;
@@ -506,6 +509,7 @@ test_nombre_form(void **st)
     press(&f, KK_DELETE, 40);
     type(&f, "J");
     assert_false(form_vm_validate(&f)); /* one character: refused before it is sent */
+    form_vm_fini(&f);
 }
 
 static const struct equipo_usuario usuarios[] = {
@@ -557,7 +561,7 @@ test_supervisor_form(void **st)
 {
     char op[8][EQUIPO_OPCION_BYTES], login[48];
     const char *ptr[8];
-    struct form_vm f;
+    struct form_vm f = { 0 };
     size_t cur, n = equipo_supervisor_opciones(op, 8, usuarios, 6, "sup2", &cur);
 
     (void)st;
@@ -577,6 +581,7 @@ test_supervisor_form(void **st)
     assert_string_equal(login, "sup1");
     equipo_opcion_login(login, sizeof login, "solo");
     assert_string_equal(login, "solo");
+    form_vm_fini(&f);
 }
 
 int

@@ -54,6 +54,7 @@ setup(void **st)
 static int
 teardown(void **st)
 {
+    form_vm_fini(*st);
     free(*st);
     return 0;
 }

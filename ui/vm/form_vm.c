@@ -10,9 +10,15 @@
 enum { FORM_W = 100 }; /* wide enough at 160 columns for messages beside the fields */
 
 void
-form_vm_init(struct form_vm *f, const char *title)
+form_vm_fini(struct form_vm *f)
 {
     memset(f, 0, sizeof *f);
+}
+
+void
+form_vm_init(struct form_vm *f, const char *title)
+{
+    form_vm_fini(f);
     snprintf(f->title, sizeof f->title, " %s ", title);
     f->cursor_y = f->cursor_x = -1;
 }

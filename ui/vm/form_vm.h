@@ -69,8 +69,13 @@ struct form_vm {
     int cursor_y, cursor_x; /* screen position of the text cursor; -1 when hidden */
 };
 
-/* Empties f and gives it a title ("Registrar venta"). */
+/* Empties f, releasing what it held (f zeroed or initialised before), and gives it a title
+ * ("Registrar venta"). */
 void form_vm_init(struct form_vm *f, const char *title);
+
+/* Releases what f holds and leaves it zeroed; the owner calls it before freeing the memory
+ * f lives in. */
+void form_vm_fini(struct form_vm *f);
 
 /*
  * Adds a field with an initial value (may be NULL) and returns it so the caller can set
