@@ -1,17 +1,28 @@
 #include "ui/vm/form_vm.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util/strbuf.h"
+#include "util/xmalloc.h"
 
-enum { FORM_W = 100 }; /* wide enough at 160 columns for messages beside the fields */
+enum {
+    FORM_W = 100,       /* wide enough at 160 columns for messages beside the fields */
+    FORM_MIN_BYTES = 32 /* a value's first allocation: most values fit it */
+};
 
 void
 form_vm_fini(struct form_vm *f)
 {
+    /* Every slot, not just nfields: a slot past nfields holds NULLs, free takes them. */
+    for (int i = 0; i < FORM_MAX_FIELDS; i++) {
+        free(f->fields[i].value);
+        free(f->fields[i].initial);
+    }
+    free(f->lines);
     memset(f, 0, sizeof *f);
 }
 
@@ -21,6 +32,68 @@ form_vm_init(struct form_vm *f, const char *title)
     form_vm_fini(f);
     snprintf(f->title, sizeof f->title, " %s ", title);
     f->cursor_y = f->cursor_x = -1;
+}
+
+/* Bytes of s kept as a value: all of it when it fits FORM_VALUE_BYTES, else the longest
+ * prefix that does and ends on a character boundary. */
+static size_t
+value_len(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < FORM_VALUE_BYTES)
+        return n;
+    n = FORM_VALUE_BYTES - 1;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return n;
+}
+
+/* The bytes fd->value may reach by typing, NUL included: the characters its field takes
+ * (struct form_field.max_len, or the default of its kind), four bytes each. Read at each key,
+ * as callers set max_len and choices after form_vm_add. */
+static size_t
+field_capacity(const struct form_field *fd)
+{
+    size_t chars = fd->kind == FORM_TEXT ? FORM_TEXT_DEFAULT : FORM_SHORT_CHARS, bytes;
+
+    if (fd->max_len > 0)
+        chars = fd->max_len < FORM_TEXT_MAX ? (size_t)fd->max_len : FORM_TEXT_MAX;
+    bytes = FORM_BYTES(chars);
+    /* A choice may always be typed whole. */
+    for (size_t i = 0; fd->kind == FORM_CHOICE && i < fd->nchoices; i++)
+        if (strlen(fd->choices[i]) + 1 > bytes)
+            bytes = strlen(fd->choices[i]) + 1;
+    return bytes < FORM_VALUE_BYTES ? bytes : FORM_VALUE_BYTES;
+}
+
+/* Makes fd->value hold at least need bytes: doubling from its size, but never past most when
+ * most >= need (so a full field holds exactly its capacity). */
+static void
+field_reserve(struct form_field *fd, size_t need, size_t most)
+{
+    size_t size = fd->size > 0 ? fd->size : FORM_MIN_BYTES;
+
+    if (need <= fd->size)
+        return;
+    while (size < need)
+        size *= 2;
+    if (size > most && most >= need)
+        size = most;
+    fd->value = xrealloc(fd->value, size);
+    fd->size = size;
+}
+
+/* Sets fd->value to s (cut as value_len says), the cursor at its end. */
+static void
+field_set(struct form_field *fd, const char *s)
+{
+    size_t n = value_len(s);
+
+    field_reserve(fd, n + 1, n + 1 > FORM_MIN_BYTES ? n + 1 : FORM_MIN_BYTES);
+    memcpy(fd->value, s, n);
+    fd->value[n] = '\0';
+    fd->cursor = n;
 }
 
 struct form_field *
@@ -36,9 +109,8 @@ form_vm_add(struct form_vm *f, const char *label, enum form_kind kind, bool requ
     fd->label = label;
     fd->kind = kind;
     fd->required = required;
-    snprintf(fd->value, sizeof fd->value, "%s", initial != NULL ? initial : "");
-    memcpy(fd->initial, fd->value, sizeof fd->initial);
-    fd->cursor = strlen(fd->value);
+    field_set(fd, initial != NULL ? initial : "");
+    fd->initial = xstrdup(fd->value);
     return fd;
 }
 
@@ -138,27 +210,31 @@ field_check(struct form_field *fd)
     return true;
 }
 
-static void
+/* Moves to the next (dir 1) or previous choice; true when the value changed. */
+static bool
 choice_cycle(struct form_field *fd, int dir)
 {
     size_t at = 0;
+    bool changed;
 
     if (fd->nchoices == 0)
-        return;
+        return false;
     for (size_t i = 0; i < fd->nchoices; i++)
         if (strcasecmp(fd->choices[i], fd->value) == 0)
             at = dir > 0 ? (i + 1) % fd->nchoices : (i + fd->nchoices - 1) % fd->nchoices;
-    snprintf(fd->value, sizeof fd->value, "%s", fd->choices[at]);
-    fd->cursor = strlen(fd->value);
+    changed = strcmp(fd->value, fd->choices[at]) != 0;
+    field_set(fd, fd->choices[at]);
+    return changed;
 }
 
+/* The cursor keys (and ← → on a choice); *changed tells whether the value changed. */
 static bool
-cursor_move(struct form_field *fd, enum key_kind kind)
+cursor_move(struct form_field *fd, enum key_kind kind, bool *changed)
 {
     size_t len = strlen(fd->value);
 
     if (fd->kind == FORM_CHOICE && (kind == KK_LEFT || kind == KK_RIGHT))
-        choice_cycle(fd, kind == KK_RIGHT ? 1 : -1);
+        *changed = choice_cycle(fd, kind == KK_RIGHT ? 1 : -1);
     else if (kind == KK_LEFT && fd->cursor > 0)
         fd->cursor -= vm_utf8_prev_len(fd->value, fd->cursor);
     else if (kind == KK_RIGHT && fd->cursor < len)
@@ -170,22 +246,37 @@ cursor_move(struct form_field *fd, enum key_kind kind)
     return true;
 }
 
-/* The editing keys; returns true when value or cursor changed. */
+/* Inserts cp at the cursor when the field's capacity has room for it, growing the value's
+ * storage as needed; false when full. */
 static bool
-field_edit(struct form_field *fd, const struct key *k)
+field_insert(struct form_field *fd, uint32_t cp)
 {
+    size_t cap = field_capacity(fd), need = strlen(fd->value) + 5; /* a 4-byte character, NUL */
+
+    if (need > fd->size && fd->size < cap)
+        field_reserve(fd, need < cap ? need : cap, cap);
+    /* The storage may exceed the capacity (an initial value or a choice longer than it):
+     * typing then stops at the capacity. */
+    return vm_edit_insert(fd->value, fd->size < cap ? fd->size : cap, &fd->cursor, cp);
+}
+
+/* The editing keys; returns true when value or cursor changed, *changed when the value did. */
+static bool
+field_edit(struct form_field *fd, const struct key *k, bool *changed)
+{
+    *changed = false;
     if (k->kind == KK_CHAR)
-        return k->ch >= 0x20 && vm_edit_insert(fd->value, sizeof fd->value, &fd->cursor, k->ch);
+        return *changed = k->ch >= 0x20 && field_insert(fd, k->ch);
     if (k->kind == KK_BACKSPACE) {
         if (fd->cursor == 0)
             return false;
         fd->cursor -= vm_utf8_prev_len(fd->value, fd->cursor);
-        return vm_edit_delete(fd->value, fd->cursor);
+        return *changed = vm_edit_delete(fd->value, fd->cursor);
     }
     if (k->kind == KK_DELETE)
-        return vm_edit_delete(fd->value, fd->cursor);
+        return *changed = vm_edit_delete(fd->value, fd->cursor);
     if (k->kind == KK_LEFT || k->kind == KK_RIGHT || k->kind == KK_HOME || k->kind == KK_END)
-        return cursor_move(fd, k->kind);
+        return cursor_move(fd, k->kind, changed);
     return false;
 }
 
@@ -193,15 +284,14 @@ bool
 form_vm_input(struct form_vm *f, const struct key *k)
 {
     struct form_field *fd;
-    char before[FORM_VALUE_BYTES];
+    bool changed;
 
     if (f->nfields == 0 || f->sending)
         return false;
     fd = &f->fields[f->focus];
-    memcpy(before, fd->value, sizeof before);
-    if (!field_edit(fd, k))
+    if (!field_edit(fd, k, &changed))
         return false;
-    if (strcmp(before, fd->value) != 0) {
+    if (changed) {
         fd->touched = true;
         f->refusal[0] = '\0';
     }
@@ -312,13 +402,9 @@ label_cols(const struct form_vm *f)
 static int
 field_window(const struct form_field *fd, int vcols, char *out, int outsz)
 {
-    char head[FORM_VALUE_BYTES];
     const char *start = fd->value;
-    int ccol;
+    int ccol = vm_text_width_n(fd->value, fd->cursor);
 
-    memcpy(head, fd->value, fd->cursor);
-    head[fd->cursor] = '\0';
-    ccol = vm_text_width(head);
     while (ccol >= vcols && *start != '\0') {
         size_t n = vm_utf8_next_len(start, 0);
         char one[8];
@@ -337,7 +423,10 @@ static void
 put_value(struct form_vm *f, const struct form_field *fd, int y, int vx, int vcols, int w)
 {
     struct vm_line *l = &f->lines[y];
-    char shown[FORM_VALUE_BYTES * 2];
+    /* vm_line_put keeps at most VM_SPAN_BYTES - 1 bytes and adds "…" when the text is longer;
+     * room for one more character (vm_clip writes at most 7 bytes for one) keeps that telling
+     * apart without holding the whole value. */
+    char shown[VM_SPAN_BYTES + 8];
     bool bad = fd->touched && fd->msg[0] != '\0';
     int ccol = field_window(fd, vcols, shown, (int)sizeof shown);
 
@@ -503,6 +592,10 @@ form_vm_build(struct form_vm *f, int lines, int cols)
     f->box.y = (lines - h) / 2 > 0 ? (lines - h) / 2 : 0;
     f->box.x = (cols - w) / 2 > 0 ? (cols - w) / 2 : 0;
     snprintf(f->box.title, sizeof f->box.title, "%s", f->title);
+    if (h > f->lines_size) {
+        f->lines = xreallocarray(f->lines, (size_t)h, sizeof *f->lines);
+        f->lines_size = h;
+    }
     f->nlines = h;
     f->cursor_y = f->cursor_x = -1;
     for (int i = 0; i < h; i++)

@@ -5,6 +5,19 @@
  *
  * Editing is pure (form_vm_input takes a struct key), layout too (form_vm_build → a box
  * of vm lines and the cursor position). Pure C; owned by one thread (the loop thread).
+ *
+ * Ownership. A form owns heap memory: each field's value and initial value (form_vm_add) and
+ * the laid-out lines (form_vm_build). The rules:
+ *   - A struct form_vm starts zeroed: `struct form_vm f = { 0 };`, xcalloc, or a member of a
+ *     pane state that is (every pane state is xcalloc'd). Never an uninitialised one.
+ *   - form_vm_init releases what the form held before, so a form is re-opened by calling
+ *     form_vm_init again, with no fini in between.
+ *   - Whoever embeds a form calls form_vm_fini on it once, when its own state is freed (a
+ *     pane's destroy, a helper's _fini). A finished form is zeroed: init or fini again is safe.
+ *   - A form is never copied by value or memset while it holds memory (two owners, or a leak).
+ * A value takes what was typed and grows as it is typed, up to its field's capacity (the
+ * characters max_len allows, FORM_TEXT_DEFAULT when it is 0, FORM_SHORT_CHARS for the other
+ * kinds, four bytes each); so a name costs tens of bytes and only a long answer costs more.
  */
 #ifndef VM_FORM_VM_H
 #define VM_FORM_VM_H
@@ -23,9 +36,15 @@ enum form_kind {
     FORM_CHOICE, /* one of choices (case-insensitive); ← → cycle through them */
 };
 
-/* 4096 characters of up to four bytes each (a WhatsApp answer, ui/panes_responder.c), and the
- * NUL: a field takes max_len characters whatever they are. */
-#define FORM_VALUE_BYTES  (4 * 4096 + 1)
+/* Bytes that hold chars characters of up to four bytes each, and the NUL. */
+#define FORM_BYTES(chars) (4 * (size_t)(chars) + 1)
+/* The most characters a field takes (a WhatsApp answer, ui/panes_responder.c); a larger
+ * max_len is not stored beyond it. */
+#define FORM_TEXT_MAX 4096
+/* The most bytes any value takes, NUL included: a buffer this size holds a copy of any value. */
+#define FORM_VALUE_BYTES  FORM_BYTES(FORM_TEXT_MAX)
+#define FORM_TEXT_DEFAULT 255 /* characters a FORM_TEXT takes when max_len is 0 */
+#define FORM_SHORT_CHARS  64  /* the same for FORM_INT, FORM_MONEY and FORM_CHOICE */
 #define FORM_MAX_FIELDS  12
 #define FORM_REFUSAL_ROWS 3 /* the database's refusal, wrapped */
 #define FORM_NOTE_ROWS    2 /* the note under the title, wrapped */
@@ -46,8 +65,10 @@ struct form_field {
     /* Extra check (may be NULL): false and a Spanish message into msg when wrong. */
     bool (*check)(const char *value, char *msg, size_t msgsz);
 
-    char value[FORM_VALUE_BYTES];
-    char initial[FORM_VALUE_BYTES];
+    /* Owned by the form (see the top of this file); never NULL once added. */
+    char *value;   /* what is typed, in size bytes */
+    char *initial; /* the value it opened with, exactly */
+    size_t size;   /* bytes allocated for value: grows as it is typed, up to the capacity */
     size_t cursor; /* byte offset into value */
     bool touched;  /* edited or left once: its message may show */
     char msg[128]; /* why the value is wrong; "" = fine */
@@ -65,7 +86,8 @@ struct form_vm {
     /* Built by form_vm_build. */
     struct vm_box box; /* screen coordinates */
     int nlines;        /* lines are relative to box.y, box.x */
-    struct vm_line lines[FORM_VM_LINES];
+    struct vm_line *lines;  /* nlines of them; owned by the form */
+    int lines_size;         /* lines allocated */
     int cursor_y, cursor_x; /* screen position of the text cursor; -1 when hidden */
 };
 
@@ -115,7 +137,8 @@ void form_vm_set_note(struct form_vm *f, const char *msg);
 /* True when some value differs from its initial value. */
 bool form_vm_dirty(const struct form_vm *f);
 
-/* The value of field i ("" for a bad index). */
+/* The value of field i ("" for a bad index); valid until the next form_vm_input,
+ * form_vm_init or form_vm_fini on f. */
 const char *form_vm_value(const struct form_vm *f, int i);
 
 /* Lays f out as a centred box for a screen of lines × cols. */
