@@ -2,7 +2,8 @@
  * test_form_vm — forms: validation as you type (Spanish messages beside the field at 160
  * columns, under it at 80), Enter validating everything, an api refusal shown without
  * losing what was typed, dirty tracking, choice cycling, accents and ñ in values, a note
- * under the title (wrapped, cut with "…" past two rows, above a refusal, kept while editing).
+ * under the title (wrapped, cut with "…" past two rows, above a refusal, kept while editing),
+ * each field's storage sized by its max_len, and a form that releases what it holds.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -408,6 +409,194 @@ test_a_long_text_shows_its_tail_and_takes_4096_characters(void **st)
     free(got);
 }
 
+/* Types n copies of s into the focused field; returns how many were taken. */
+static int
+type_n(struct form_vm *f, const char *s, int n)
+{
+    int taken = 0;
+
+    for (int i = 0; i < n; i++) {
+        size_t before = strlen(form_vm_value(f, f->focus));
+
+        type(f, s);
+        taken += strlen(form_vm_value(f, f->focus)) > before;
+    }
+    return taken;
+}
+
+/* A long field's storage grows with what is typed: a few characters cost a few bytes, and
+ * 4,096 four-byte characters take exactly the 16,385 bytes they need; the next one is refused
+ * (the key changes nothing). */
+static void
+test_a_long_field_grows_to_exactly_4096_four_byte_characters(void **st)
+{
+    struct form_vm *f = *st;
+    struct form_field *fd;
+    struct key emoji = { KK_CHAR, 0x1F600 };
+
+    form_vm_init(f, "Responder por WhatsApp");
+    fd = form_vm_add(f, "Respuesta", FORM_TEXT, true, NULL);
+    fd->largo = true;
+    fd->max_len = 4096;
+    type(f, "Hola");
+    assert_string_equal(fd->value, "Hola");
+    assert_true(fd->size <= 64);
+    assert_int_equal(type_n(f, "😀", 4095), 4095);
+    assert_string_equal(fd->msg, "Máximo 4096 caracteres"); /* "Hola" and 4,095 more */
+    fd->cursor = 0;
+    for (int i = 0; i < 4; i++)
+        form_vm_input(f, &(struct key){ KK_DELETE, 0 });
+    fd->cursor = strlen(fd->value);
+    assert_true(form_vm_input(f, &emoji));
+    assert_int_equal(strlen(fd->value), 4 * 4096);
+    assert_int_equal(fd->size, FORM_BYTES(4096));
+    assert_string_equal(fd->msg, "");
+    assert_false(form_vm_input(f, &emoji));
+    assert_int_equal(strlen(fd->value), 4 * 4096);
+    assert_int_equal(fd->size, FORM_BYTES(4096));
+    assert_false(fd->touched && fd->msg[0] != '\0');
+}
+
+/* A short field holds what its max_len allows and no more: 20 characters of four bytes, or as
+ * many narrow ones as fit those 80 bytes (the check then says why they cannot go); a field
+ * with no max_len takes FORM_TEXT_DEFAULT characters; a number FORM_SHORT_CHARS; a choice
+ * at least its longest choice. */
+static void
+test_a_short_field_holds_what_its_max_len_allows(void **st)
+{
+    struct form_vm *f = *st;
+    struct form_field *fd;
+    static const char *const largas[2] = {
+        "corta",
+        "una opción muy larga, más de sesenta y cuatro caracteres: "
+        "Refinanciamiento con compra de deuda y seguro de vida incluido",
+    };
+
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Teléfono", FORM_TEXT, true, NULL);
+    fd->max_len = 20;
+    assert_int_equal(type_n(f, "😀", 25), 20);
+    assert_int_equal(strlen(fd->value), 80);
+    assert_true(fd->size <= FORM_BYTES(20));
+    assert_string_equal(fd->msg, "");
+
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Teléfono", FORM_TEXT, true, NULL);
+    fd->max_len = 20;
+    assert_int_equal(type_n(f, "5", 100), 80);
+    assert_string_equal(fd->msg, "Máximo 20 caracteres");
+
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Observación", FORM_TEXT, false, NULL);
+    assert_int_equal(type_n(f, "ñ", 600), 510); /* 1,020 bytes: 255 four-byte characters */
+    assert_int_equal(strlen(fd->value), 4 * FORM_TEXT_DEFAULT);
+    assert_true(fd->size <= FORM_BYTES(FORM_TEXT_DEFAULT));
+
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Horas", FORM_INT, true, NULL);
+    assert_int_equal(type_n(f, "9", 1000), 4 * FORM_SHORT_CHARS);
+    assert_string_equal(fd->msg, "Número demasiado grande");
+
+    /* A choice is set whole and may be typed whole, however long. */
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Producto", FORM_CHOICE, true, largas[0]);
+    fd->choices = largas;
+    fd->nchoices = 2;
+    form_vm_input(f, &(struct key){ KK_RIGHT, 0 });
+    assert_string_equal(fd->value, largas[1]);
+    for (size_t i = 0; i < strlen(largas[1]); i++)
+        form_vm_input(f, &(struct key){ KK_BACKSPACE, 0 });
+    assert_string_equal(fd->value, "");
+    type(f, largas[1]);
+    assert_string_equal(fd->value, largas[1]);
+    assert_string_equal(fd->msg, "");
+
+    /* An initial value longer than the capacity is kept whole; typing waits for room. */
+    form_vm_init(f, "Cortos");
+    fd = form_vm_add(f, "Clave", FORM_TEXT, true, "abcdefghijklmnopqrstuvwxyz");
+    fd->max_len = 5; /* 21 bytes */
+    assert_int_equal(type_n(f, "x", 1), 0);
+    assert_string_equal(fd->value, "abcdefghijklmnopqrstuvwxyz");
+    assert_false(form_vm_dirty(f));
+    for (int i = 0; i < 7; i++)
+        form_vm_input(f, &(struct key){ KK_BACKSPACE, 0 });
+    assert_int_equal(type_n(f, "x", 3), 1);
+    assert_string_equal(fd->value, "abcdefghijklmnopqrsx");
+    assert_string_equal(fd->initial, "abcdefghijklmnopqrstuvwxyz");
+    assert_true(form_vm_dirty(f));
+}
+
+/* Only a change to the value marks the field touched and clears the refusal: the cursor keys,
+ * a full field and a choice cycling to itself change nothing. */
+static void
+test_only_a_changed_value_touches_the_field(void **st)
+{
+    struct form_vm *f = *st;
+    struct form_field *fd;
+    static const char *const una[1] = { "Préstamo" };
+    const enum key_kind moves[4] = { KK_LEFT, KK_RIGHT, KK_HOME, KK_END };
+
+    form_vm_init(f, "Cambios");
+    fd = form_vm_add(f, "Folio", FORM_TEXT, true, "F-12");
+    fd->max_len = 1; /* 5 bytes: "F-12" fills them */
+    form_vm_set_refusal(f, "sin conexión");
+    for (int i = 0; i < 4; i++)
+        assert_true(form_vm_input(f, &(struct key){ moves[i], 0 }));
+    assert_false(form_vm_input(f, &(struct key){ KK_CHAR, 'x' })); /* full */
+    assert_false(fd->touched);
+    assert_string_equal(f->refusal, "sin conexión");
+    assert_true(form_vm_input(f, &(struct key){ KK_BACKSPACE, 0 }));
+    assert_true(fd->touched);
+    assert_string_equal(f->refusal, "");
+
+    form_vm_init(f, "Cambios");
+    fd = form_vm_add(f, "Producto", FORM_CHOICE, true, "Préstamo");
+    fd->choices = una;
+    fd->nchoices = 1;
+    form_vm_set_refusal(f, "sin conexión");
+    assert_true(form_vm_input(f, &(struct key){ KK_RIGHT, 0 }));
+    assert_false(fd->touched);
+    assert_string_equal(f->refusal, "sin conexión");
+}
+
+/* A form on the stack starts zeroed; init releases what a previous init held, fini all of it
+ * and may be repeated, and init after fini works: LeakSanitizer (the ASan unit run) fails this
+ * test if anything is left. The form itself stays small: its values live on the heap. */
+static void
+test_reinit_and_fini_release_everything(void **st)
+{
+    struct form_vm f = { 0 };
+    struct form_field *fd;
+    char *got;
+
+    (void)st;
+    print_message("sizeof(struct form_vm) = %zu bytes\n", sizeof f);
+    assert_true(sizeof f < 8192);
+    for (int round = 0; round < 3; round++) {
+        form_vm_init(&f, "Registrar venta");
+        for (int i = 0; i < FORM_MAX_FIELDS; i++)
+            assert_non_null(form_vm_add(&f, "Campo", FORM_TEXT, false, "valor inicial"));
+        assert_null(form_vm_add(&f, "De más", FORM_TEXT, false, NULL));
+        f.fields[0].max_len = 4096;
+        type_n(&f, "😀", 300);
+        form_vm_build(&f, 50, 160);
+        got = form_vm_dump(&f);
+        assert_non_null(strstr(got, "😀"));
+        free(got);
+    }
+    form_vm_fini(&f);
+    assert_int_equal(f.nfields, 0);
+    assert_null(f.lines);
+    assert_null(f.fields[0].value);
+    form_vm_fini(&f);
+    form_vm_init(&f, "Otra vez");
+    fd = form_vm_add(&f, "Nombre", FORM_TEXT, true, "Ana");
+    assert_string_equal(form_vm_value(&f, 0), "Ana");
+    assert_string_equal(fd->initial, "Ana");
+    assert_string_equal(form_vm_value(&f, 1), "");
+    form_vm_fini(&f);
+}
+
 int
 main(void)
 {
@@ -424,6 +613,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_note_under_the_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_long_text_shows_its_tail_and_takes_4096_characters,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_long_field_grows_to_exactly_4096_four_byte_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_short_field_holds_what_its_max_len_allows, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_only_a_changed_value_touches_the_field, setup,
+                                        teardown),
+        cmocka_unit_test(test_reinit_and_fini_release_everything),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
