@@ -11,66 +11,8 @@
 #      answer ends FALLIDO with that code.
 . "$(dirname "$0")/lib.sh"
 
-BIN=$B/embudo
-[ -x "$BIN" ] || die "falta $BIN"
-home=$work/home
-export XDG_CONFIG_HOME="$work/cfg"
-mkdir -p "$work/cfg/embudo"
-unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGSERVICE PGUSER DATABASE_URL EMBUDO_HOME \
-    EMBUDO_TRANSPORT EMBUDO_WA_CLOUD_URL EMBUDO_RITMO
-chmod 711 "$work"
-export ASAN_OPTIONS="log_path=$work/asan/embudo:detect_leaks=1"
-export UBSAN_OPTIONS="log_path=$work/asan/embudo.ubsan:print_stacktrace=1"
-
-cleanup_cloud() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    "$BIN" --home "$home" db stop > /dev/null 2>&1
-    [ -n "${CLOUD_KEEP:-}" ] && rm -rf "$CLOUD_KEEP" && cp -r "$work" "$CLOUD_KEEP"
-    rm -rf "$work"
-}
-trap cleanup_cloud EXIT
-eb() { "$BIN" --home "$home" "$@"; }
-sql() { eb --as postgres db psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
-
-TOKEN=EAAG-token-de-prueba
-SECRET=secreto-de-la-app
-NID=109876543210987
-PHONE=5215511110000
-printf '%s\n' "$TOKEN" > "$work/token"
-printf '%s\n' "$SECRET" > "$work/secreto"
-chmod 600 "$work/token" "$work/secreto"
-
-eb db start > /dev/null || die "db start falló" "$home/pg.log"
-eb db migrate > /dev/null || die "db migrate falló"
-
-cat > "$work/cfg/embudo/embudo.conf" <<EOF
-[wa]
-transport = web
-url = ws://127.0.0.1:9/sin-whatsapp-web
-cloud_token_archivo = $work/token
-cloud_secreto_archivo = $work/secreto
-cloud_verificacion = frase-de-verificacion
-EOF
-"$BIN" --home "$home" wa webhook --escuchar 127.0.0.1:0 > "$work/hook.out" 2> "$work/hook.err" &
-hook_pid=$!
-pids="$pids $hook_pid"
-wait_for 20 grep -q '^webhook: escuchando en 127.0.0.1:[0-9]' "$work/hook.out" ||
-    die "el webhook no arrancó" "$work/hook.err"
-hport=$(sed -n 's/^webhook: escuchando en 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/hook.out")
-start graph --token "$TOKEN" --secreto "$SECRET" --webhook "http://127.0.0.1:$hport/meta" \
-    --registro "$work/registro.jsonl" --numero "$NID:$PHONE"
-G=http://127.0.0.1:$port
-cat >> "$work/cfg/embudo/embudo.conf" <<EOF
-cloud_url = $G/v21.0
-EOF
-
-sql > /dev/null <<'SQL' || die "usuarios y datos"
-SELECT api.crear_usuario('sup1', 'Supervisora Uno', 'SUPERVISOR');
-SELECT api.crear_usuario('prom1', 'Promotora Uno', 'PROMOTOR', 'sup1');
-INSERT INTO padron.convenios (clave, nombre, tipo) VALUES ('NUBE', 'Convenio Nube', 'PRIVADO');
-DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;
-INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00' FROM generate_series(1, 7) d;
-SQL
+embudo_cloud
+usuarios_nube
 eb --as postgres wa cloud asignar prom1 --numero-id "$NID" > "$work/o" 2>&1 ||
     die "wa cloud asignar" "$work/o"
 csv=$work/clientes.csv
