@@ -184,22 +184,12 @@ campana_accion(struct cmd_ctx *ctx, const struct cmd_entry *entry, enum db_campa
         return 1;
     if (db_campana_accion(db, id, a, estado, &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
-    } else if (ctx->json) {
-        struct strbuf sb;
-        struct json j;
-
-        strbuf_init(&sb);
-        json_init(&j, &sb);
-        json_obj(&j);
-        json_key(&j, "campana");
-        json_int(&j, id);
-        json_key(&j, "estado");
-        json_str(&j, estado);
-        json_end(&j);
-        crm_cmd_json_print(&sb);
-        strbuf_fini(&sb);
     } else {
-        printf("campaña %ld: %s\n", id, estado);
+        char msg[160], num[24];
+
+        snprintf(msg, sizeof msg, "campaña %ld: %s", id, estado);
+        snprintf(num, sizeof num, "%ld", id);
+        crm_cmd_print_cambio(ctx, msg, "campana", num, true, "estado", estado);
     }
     db_close(db);
     return status;

@@ -258,22 +258,12 @@ cmd_wa_resolver(struct cmd_ctx *ctx)
         return 1;
     if (db_mensaje_resolver_incierto(db, id, acciones[k].accion, estado, &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
-    } else if (ctx->json) {
-        struct strbuf sb;
-        struct json j;
-
-        strbuf_init(&sb);
-        json_init(&j, &sb);
-        json_obj(&j);
-        json_key(&j, "mensaje_id");
-        json_int(&j, id);
-        json_key(&j, "estado");
-        json_str(&j, estado);
-        json_end(&j);
-        crm_cmd_json_print(&sb);
-        strbuf_fini(&sb);
     } else {
-        printf("mensaje %ld: %s\n", id, estado);
+        char msg[160], num[24];
+
+        snprintf(msg, sizeof msg, "mensaje %ld: %s", id, estado);
+        snprintf(num, sizeof num, "%ld", id);
+        crm_cmd_print_cambio(ctx, msg, "mensaje_id", num, true, "estado", estado);
     }
     db_close(db);
     return status;
