@@ -109,10 +109,11 @@ BEGIN
 END
 $$;
 
--- Until when the caller can answer opportunity o (NULL when she cannot) and, when she cannot,
--- why (EB42x code and sentence). For Detalle's key and the CLI.
+-- Until when the caller can answer opportunity o and to which phone (the one her answer goes
+-- to: crm.wa_ventana_de), or, when she cannot, why (EB42x code and sentence; hasta and
+-- telefono NULL). For Detalle's key and form.
 CREATE FUNCTION api.wa_ventana(oportunidad bigint)
-RETURNS TABLE (hasta timestamptz, codigo text, mensaje text)
+RETURNS TABLE (hasta timestamptz, codigo text, mensaje text, telefono text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
@@ -123,10 +124,11 @@ BEGIN
     SELECT * INTO o FROM crm.oportunidades y WHERE y.id = oportunidad;
     SELECT * INTO x FROM crm.wa_responder_impide(yo, o);
     IF FOUND THEN
-        RETURN QUERY SELECT NULL::timestamptz, x.codigo, x.mensaje;
+        RETURN QUERY SELECT NULL::timestamptz, x.codigo, x.mensaje, NULL::text;
         RETURN;
     END IF;
-    RETURN QUERY SELECT v.hasta, NULL::text, NULL::text FROM crm.wa_ventana_de(o.id, yo.id) v;
+    RETURN QUERY SELECT v.hasta, NULL::text, NULL::text, v.telefono
+                   FROM crm.wa_ventana_de(o.id, yo.id) v;
 END
 $$;
 

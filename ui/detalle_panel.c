@@ -33,6 +33,7 @@
 
 #include "core/intento.h"
 #include "db/db_tui.h"
+#include "db/db_wa_respuesta.h"
 #include "ui/pane/detalle_pane.h"
 #include "ui/panes_db.h"
 #include "ui/panes_duda.h"
@@ -128,6 +129,8 @@ struct detalle_job {
     struct no_contactar_entrada *nc;
     size_t nnc;
     bool promotor; /* the user is a promoter: the WhatsApp window is read too */
+    bool wa_leida; /* wa was read (her ABIERTA opportunity) */
+    struct db_wa_ventana wa;
     struct detalle_st *st;
 };
 
@@ -141,7 +144,8 @@ detalle_query(struct db *db, struct app_job *aj, struct err *e)
         rc = db_tui_detalle(db, j->id, &j->d, e);
     /* Only an owner answers, and only on an ABIERTA one: nobody else's read asks. */
     if (rc == RC_OK && j->promotor && j->d.t.estado == TUI_ABIERTA)
-        rc = db_tui_wa_ventana(db, j->id, &j->d.wa, e);
+        if ((rc = db_wa_ventana(db, j->id, &j->wa, e)) == RC_OK)
+            j->wa_leida = true;
     return rc == RC_OK ? panes_nc_entradas(db, &j->d, &j->nc, &j->nnc, e) : rc;
 }
 
@@ -168,12 +172,20 @@ copy_detalle(struct detalle_data *d, const struct tui_detalle *t)
     d->venta_corregida = t->venta_corregida;
     d->prospecto = t->prospecto;
     snprintf(d->baja_padron, sizeof d->baja_padron, "%s", t->baja_padron_fecha);
-    d->wa.leida = t->wa.leida;
-    d->wa.hasta = t->wa.hasta;
-    snprintf(d->wa.hasta_local, sizeof d->wa.hasta_local, "%s", t->wa.hasta_local);
-    snprintf(d->wa.codigo, sizeof d->wa.codigo, "%s", t->wa.codigo);
-    snprintf(d->wa.motivo, sizeof d->wa.motivo, "%s", t->wa.motivo);
-    snprintf(d->wa.telefono, sizeof d->wa.telefono, "%s", t->wa.telefono);
+}
+
+/* The WhatsApp window read with the detail (db_wa_ventana), when it was. */
+static void
+copy_ventana(struct detalle_ventana *w, bool leida, const struct db_wa_ventana *v)
+{
+    w->leida = leida;
+    if (!leida)
+        return;
+    w->hasta = v->hasta;
+    snprintf(w->hasta_local, sizeof w->hasta_local, "%s", v->hasta_local);
+    snprintf(w->codigo, sizeof w->codigo, "%s", v->codigo);
+    snprintf(w->motivo, sizeof w->motivo, "%s", v->motivo);
+    snprintf(w->telefono, sizeof w->telefono, "%s", v->telefono);
 }
 
 static void
@@ -226,6 +238,7 @@ detalle_result(struct app_job *aj)
     if (j->id == s->id && j->base.rc == RC_OK) {
         s->m.nstages = panes_stages_from(s->m.stages, EMBUDO_MAX_STAGES, j->etapas, j->netapas);
         copy_detalle(&d, &j->d);
+        copy_ventana(&d.wa, j->wa_leida, &j->wa);
         copy_lists(&d, &j->d);
         d.nc = j->nc;
         d.nnc = j->nnc;

@@ -404,44 +404,6 @@ db_tui_detalle_fini(struct tui_detalle *d)
     d->ncontactos = d->neventos = 0;
 }
 
-/* The window of api.wa_ventana, and the phone of the client's newest text as
- * crm.wa_ventana_de finds it (the reply's own phone, or that of the message it answered). */
-static const char sql_wa_ventana[] =
-    "SELECT coalesce(extract(epoch FROM v.hasta)::bigint, 0),"
-    " coalesce(to_char(v.hasta AT TIME ZONE crm.zona(), 'DD/MM HH24:MI'), ''),"
-    " coalesce(v.codigo, ''), coalesce(v.mensaje, ''),"
-    " coalesce((SELECT coalesce(r.telefono, m.telefono) FROM crm.wa_entrantes r"
-    "           LEFT JOIN crm.wa_mensajes m ON m.id = r.mensaje_id"
-    "           WHERE r.oportunidad_id = $1::bigint"
-    "           ORDER BY r.recibido_at DESC, r.id DESC LIMIT 1), '')"
-    " FROM api.wa_ventana($1::bigint) v";
-
-int
-db_tui_wa_ventana(struct db *db, int64_t id, struct tui_wa_ventana *out, struct err *e)
-{
-    char idbuf[24];
-    const char *params[1] = { idbuf };
-    PGresult *res;
-    int rc;
-
-    assert(db != NULL && out != NULL);
-    memset(out, 0, sizeof *out);
-    snprintf(idbuf, sizeof idbuf, "%" PRId64, id);
-    rc = tui_query(db, sql_wa_ventana, 1, params, 5, &res, e);
-    if (rc == RC_OK && PQntuples(res) == 1) {
-        out->leida = true;
-        out->hasta = db_col_i64(res, 0, 0);
-        db_col_copy(out->hasta_local, sizeof out->hasta_local, res, 0, 1);
-        db_col_copy(out->codigo, sizeof out->codigo, res, 0, 2);
-        db_col_copy(out->motivo, sizeof out->motivo, res, 0, 3);
-        db_col_copy(out->telefono, sizeof out->telefono, res, 0, 4);
-    } else if (rc == RC_OK) {
-        rc = err_set(e, RC_DB, "api.wa_ventana devolvió %d filas", PQntuples(res));
-    }
-    PQclear(res);
-    return rc;
-}
-
 /* ---- asignación ----------------------------------------------------------------------- */
 
 static const char sql_yo[] =

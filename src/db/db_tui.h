@@ -127,20 +127,6 @@ struct tui_evento {
     int64_t ventana_hasta;
 };
 
-/*
- * Whether the caller can answer the client on WhatsApp now (api.wa_ventana, sql/101): until
- * when, or the database's code and sentence why not; and the phone the answer goes to (the
- * one the client last wrote from).
- */
-struct tui_wa_ventana {
-    bool leida;                     /* read (db_tui_wa_ventana); false: nobody asked */
-    int64_t hasta;                  /* epoch seconds; 0 when she cannot */
-    char hasta_local[24];           /* "30/11 18:02" in the business zone; "" when she cannot */
-    char codigo[8];                 /* EB421…EB425, EB366; "" when she can */
-    char motivo[240];               /* why not, in Spanish; "" when she can */
-    char telefono[TUI_CORTO_BYTES]; /* E.164; "" when the client never wrote */
-};
-
 struct tui_detalle {
     struct tui_tarjeta t; /* the card fields */
     char etapa[TUI_CORTO_BYTES];
@@ -170,7 +156,6 @@ struct tui_detalle {
     size_t ncontactos, neventos;
     struct tui_contacto *contactos;
     struct tui_evento *eventos; /* oldest first */
-    struct tui_wa_ventana wa;   /* filled by db_tui_wa_ventana only */
 };
 
 /*
@@ -180,15 +165,6 @@ struct tui_detalle {
 int db_tui_detalle(struct db *db, int64_t id, struct tui_detalle *out, struct err *e)
     __attribute__((warn_unused_result));
 void db_tui_detalle_fini(struct tui_detalle *d);
-
-/*
- * Whether the caller can answer opportunity id's client on WhatsApp now, into *out
- * (api.wa_ventana: the checks of api.wa_responder; a refusal is an answer, not an error) with
- * the phone the client last wrote from. Detalle asks it for a promoter's ABIERTA opportunity,
- * beside db_tui_detalle. RC_OK or RC_DB.
- */
-int db_tui_wa_ventana(struct db *db, int64_t id, struct tui_wa_ventana *out, struct err *e)
-    __attribute__((warn_unused_result));
 
 /* A filter choice for the assignment (padron.convenios activos, padron.entidades). */
 struct tui_opcion {

@@ -13,7 +13,7 @@ db_wa_ventana(struct db *db, int64_t oportunidad, struct db_wa_ventana *out, str
     static const char sql[] =
         "SELECT coalesce(extract(epoch FROM hasta)::bigint, 0),"
         " coalesce(to_char(hasta AT TIME ZONE crm.zona(), 'DD/MM HH24:MI'), ''),"
-        " coalesce(codigo, ''), coalesce(mensaje, '')"
+        " coalesce(codigo, ''), coalesce(mensaje, ''), coalesce(telefono, '')"
         " FROM api.wa_ventana($1::bigint)";
     struct db_num id;
     const char *p[1] = { db_num_i64(&id, oportunidad) };
@@ -27,6 +27,7 @@ db_wa_ventana(struct db *db, int64_t oportunidad, struct db_wa_ventana *out, str
         db_col_copy(out->hasta_local, sizeof out->hasta_local, res, 0, 1);
         db_col_copy(out->codigo, sizeof out->codigo, res, 0, 2);
         db_col_copy(out->motivo, sizeof out->motivo, res, 0, 3);
+        db_col_copy(out->telefono, sizeof out->telefono, res, 0, 4);
     }
     PQclear(res);
     return rc;

@@ -23,6 +23,7 @@ struct db_wa_ventana {
     char hasta_local[24]; /* "DD/MM HH:MM" in the business zone; "" when she cannot */
     char codigo[8];       /* why not: EB421…EB425, EB366; "" when she can */
     char motivo[240];     /* why not, in Spanish; "" when she can */
+    char telefono[24];    /* E.164, where the answer goes; "" when she cannot */
 };
 
 /* RC_OK (the answer in *out either way), RC_REFUSED (EB001), RC_DB. */

@@ -19,6 +19,7 @@
 #include "db/db_crm.h"
 #include "db/db_tui.h"
 #include "db/db_wa.h"
+#include "db/db_wa_respuesta.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -266,7 +267,7 @@ test_detalle_with_contacts_and_history_as_written(void **state)
 }
 
 /*
- * Whether the promoter can answer the client on WhatsApp (db_tui_wa_ventana, sql/101): why not
+ * Whether the promoter can answer the client on WhatsApp (db_wa_ventana, sql/101): why not
  * as the database says it (no account, the client never wrote, more than 24 hours, not hers
  * to answer, not ABIERTA), else until when and to which phone; and her answer in the history
  * with the message's state now, as the owner and her supervisor read it.
@@ -278,15 +279,14 @@ test_wa_window_and_the_answers_state(void **state)
     struct dbt *t = *state;
     struct db *adm = dbt_connect(t, NULL);
     struct db *db, *sup;
-    struct tui_wa_ventana w;
+    struct db_wa_ventana w;
     struct tui_detalle d;
     struct err e = { 0 };
     long long ahora;
 
     seed(t, adm);
     db = dbt_connect(t, "tu_p1");
-    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
-    assert_true(w.leida);
+    assert_int_equal(db_wa_ventana(db, 4, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "EB423");
     assert_string_equal(w.motivo, "vincule su WhatsApp primero (pantalla WhatsApp, tecla v)");
     assert_int_equal(w.hasta, 0);
@@ -295,24 +295,24 @@ test_wa_window_and_the_answers_state(void **state)
     assert_int_equal(
         db_wa_guardar_credenciales(db, "5215500000001@s.whatsapp.net", blob, sizeof blob, &e),
         RC_OK);
-    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_int_equal(db_wa_ventana(db, 4, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "EB424");
     assert_non_null(strstr(w.motivo, "el cliente no le ha escrito por WhatsApp"));
 
     /* Client 4 writes: she can answer for 24 hours, to the phone he wrote from. */
     dbt_exec(db, "SELECT * FROM api.wa_entrante('+525512345604', 'Hola, ¿qué me ofrece?')");
     ahora = atoll(dbt_scalar_tmp(t, db, "SELECT extract(epoch FROM now())::bigint"));
-    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_int_equal(db_wa_ventana(db, 4, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "");
     assert_string_equal(w.motivo, "");
     assert_true(w.hasta > ahora + 86300 && w.hasta <= ahora + 86400);
     assert_int_equal(strlen(w.hasta_local), 11); /* "DD/MM HH:MM" */
     assert_string_equal(w.telefono, "+525512345604");
     /* Not ABIERTA (in the bandeja), and not hers to answer (her supervisor). */
-    assert_int_equal(db_tui_wa_ventana(db, 2, &w, &e), RC_OK);
+    assert_int_equal(db_wa_ventana(db, 2, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "EB422");
     sup = dbt_connect(t, "tu_sup");
-    assert_int_equal(db_tui_wa_ventana(sup, 4, &w, &e), RC_OK);
+    assert_int_equal(db_wa_ventana(sup, 4, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "EB421");
     assert_int_equal(w.hasta, 0);
 
@@ -337,7 +337,7 @@ test_wa_window_and_the_answers_state(void **state)
 
     /* More than 24 hours since he wrote: the database's sentence, with when he wrote. */
     dbt_exec(adm, "UPDATE crm.wa_entrantes SET recibido_at = now() - interval '25 hours'");
-    assert_int_equal(db_tui_wa_ventana(db, 4, &w, &e), RC_OK);
+    assert_int_equal(db_wa_ventana(db, 4, &w, &e), RC_OK);
     assert_string_equal(w.codigo, "EB424");
     assert_non_null(strstr(w.motivo, "pasaron más de 24 horas desde el último mensaje del "
                                      "cliente ("));
