@@ -75,7 +75,8 @@ wait_until_gone "Responder por WhatsApp"
 # 3. The history: the label, her login, the text; then, with no key pressed, the state moves as
 #    this session's sender (started by the answer) sends it and the simulated phone gets it.
 wait_match 'Le escribió por WhatsApp · (en cola|enviando|enviado|entregado|leído)  rspn1'
-wait_for "«Claro, señora Núñez: mañana a las 10 le explico el crédito…" # clipped at 80
+wait_for "«Claro, señora Núñez: mañana a las 10 le explico el crédito," # wrapped at 80,
+wait_for "                   ¿le parece?»"                                # whole
 [ "$(sql_as rspn1 "SELECT motivo FROM crm.historial
                    WHERE oportunidad_id = $julia AND evento = 'WA_MENSAJE'")" = \
   'Claro, señora Núñez: mañana a las 10 le explico el crédito, ¿le parece?' ] ||

@@ -1004,6 +1004,56 @@ test_whatsapp_answer_in_the_history(void **st)
     detalle_model_fini(&m);
 }
 
+/* The conversation is read whole in the history: a long text the client wrote, or the answer,
+ * wraps between words under the label for up to six rows, the last clipped with «…»; any other
+ * reason keeps one row. */
+static void
+test_whatsapp_texts_wrap_in_the_history(void **st)
+{
+    struct detalle_model m;
+    char largo[400], *r;
+
+    (void)st;
+    snprintf(largo, sizeof largo, "%s",
+             "Buenas tardes, soy pensionada del IMSS desde hace tres años y quisiera saber cuánto"
+             " me pueden prestar, a qué plazo y con qué descuento a la quincena; también si"
+             " necesito aval o comprobante de domicilio, porque vivo con mi hija.");
+    model_new(&m, EMBUDO_ABIERTA);
+    grow(&m, m.d.neventos + 3);
+    add_evento(&m.d, "29/11/26 10:00", "WA_RESPUESTA", "Nuevo", "", "resp1", largo);
+    add_evento(&m.d, "29/11/26 10:02", "TRANSICION", "Nuevo", "Contactado", "resp1", largo);
+    add_evento(&m.d, "29/11/26 10:03", "WA_MENSAJE", "Nuevo", "", "resp1",
+               "Con gusto, señora: hasta 80 mil a 48 quincenas, sin aval; solo su INE y su"
+               " último talón de pago. ¿Le marco mañana a las diez?");
+    snprintf(m.d.eventos[m.d.neventos - 1].resultado, 24, "LEIDO");
+    m.scroll = 100;
+    detalle_vm_build(&vm, &m, 80, 40);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(
+        r, "\n   29/11/26 10:00  Respondió por WhatsApp\n"
+           "                   «Buenas tardes, soy pensionada del IMSS desde hace tres años\n"
+           "                   y quisiera saber cuánto me pueden prestar, a qué plazo y con\n"
+           "                   qué descuento a la quincena; también si necesito aval o\n"
+           "                   comprobante de domicilio, porque vivo con mi hija.»\n"
+           "   29/11/26 10:02  Nuevo → Contactado  resp1\n"
+           "                   «Buenas tardes, soy pensionada del IMSS desde hace tres año…\n"
+           "   29/11/26 10:03  Le escribió por WhatsApp · leído  resp1\n"
+           "                   «Con gusto, señora: hasta 80 mil a 48 quincenas, sin aval;\n"
+           "                   solo su INE y su último talón de pago. ¿Le marco mañana a\n"
+           "                   las diez?»\n"));
+    free(r);
+    /* Narrower than six rows can hold: the sixth takes the rest, clipped. */
+    snprintf(m.d.eventos[m.d.neventos - 3].motivo, sizeof m.d.eventos[0].motivo, "%.250s %.250s",
+             largo, largo);
+    detalle_vm_build(&vm, &m, 60, 40);
+    r = vm_lines_render(vm.lines, vm.nlines);
+    assert_non_null(strstr(r, "   29/11/26 10:00  Respondió por WhatsApp\n"
+                              "                   «Buenas tardes, soy pensionada del IMSS\n"));
+    assert_non_null(strstr(r, "…\n   29/11/26 10:02  Nuevo → Contactado  resp1\n"));
+    free(r);
+    detalle_model_fini(&m);
+}
+
 /* A model whose opportunity prom1 may answer until hasta (epoch seconds), or not with why. */
 static void
 ventana(struct detalle_model *m, int64_t hasta, const char *codigo, const char *motivo)
@@ -1650,6 +1700,7 @@ main(void)
         cmocka_unit_test(test_corregir_prefill_and_what_is_sent),
         cmocka_unit_test(test_whatsapp_replies_in_the_history),
         cmocka_unit_test(test_whatsapp_answer_in_the_history),
+        cmocka_unit_test(test_whatsapp_texts_wrap_in_the_history),
         cmocka_unit_test(test_answer_only_while_the_client_can_be_answered),
         cmocka_unit_test(test_answer_form),
         cmocka_unit_test(test_answer_in_doubt_in_the_history_and_the_data_block),

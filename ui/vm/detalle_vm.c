@@ -1037,6 +1037,39 @@ emit_contactos(struct emit *e, const struct detalle_data *d)
     }
 }
 
+/*
+ * What the client wrote and what she answered on WhatsApp are the conversation: read whole,
+ * wrapped between words under the label, up to this many rows (the last clipped with «…»;
+ * `embudo wa conversacion` has every word). Every other reason keeps its one row.
+ */
+enum { WA_TEXTO_FILAS = 6 };
+
+static bool
+evento_whatsapp(const struct detalle_evento *ev)
+{
+    return evento_del_cliente(ev) || strcmp(ev->evento, "WA_MENSAJE") == 0;
+}
+
+/* A history row's reason from column x: wrapped over at most filas rows, the last one taking
+ * the rest clipped with «…». */
+static void
+emit_motivo(struct emit *e, int x, const char *text, int filas)
+{
+    char row[VM_SPAN_BYTES];
+    struct vm_line *l;
+
+    for (int i = 0; i < filas && *text != '\0'; i++) {
+        const char *put = row;
+
+        if (i == filas - 1)
+            put = text, text = "";
+        else if (!vm_wrap_row(row, sizeof row, &text, e->end - x))
+            break;
+        if ((l = emit_row(e)) != NULL)
+            vm_line_put(l, x, e->end, ROLE_MUTED, put);
+    }
+}
+
 /* The history (notes apart when notas is false; only notes when true). */
 static void
 emit_eventos(struct emit *e, const struct detalle_data *d, bool notas)
@@ -1065,9 +1098,10 @@ emit_eventos(struct emit *e, const struct detalle_data *d, bool notas)
                 vm_line_put(l, x + 2, e->end, ROLE_MUTED,
                             ev->login[0] != '\0' ? ev->login : "sistema");
         }
-        if (!notas && ev->motivo[0] != '\0' && (l = emit_row(e)) != NULL) {
+        if (!notas && ev->motivo[0] != '\0') {
             snprintf(why, sizeof why, "«%s»", ev->motivo);
-            vm_line_put(l, e->x + 4 + vm_text_width(ev->cuando), e->end, ROLE_MUTED, why);
+            emit_motivo(e, e->x + 4 + vm_text_width(ev->cuando), why,
+                        evento_whatsapp(ev) ? WA_TEXTO_FILAS : 1);
         }
     }
     if (shown == 0 && (l = emit_row(e)) != NULL)
