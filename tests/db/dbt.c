@@ -369,6 +369,20 @@ dbt_expect_refusal(struct db *db, const char *code, const char *sql)
 }
 
 void
+dbt_refused(int rc, const struct err *e, const char *code)
+{
+    if (rc != RC_REFUSED || strcmp(e->code, code) != 0)
+        fail_msg("esperaba el rechazo %s, llegó %s %s (%s)", code, rc_name(rc), e->code, e->msg);
+}
+
+void
+dbt_ok(int rc, const struct err *e)
+{
+    if (rc != RC_OK)
+        fail_msg("esperaba RC_OK, llegó %s %s (%s)", rc_name(rc), e->code, e->msg);
+}
+
+void
 dbt_usuarios(struct dbt *t, struct db *adm, const struct dbt_usuario *u, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -93,6 +93,12 @@ int dbt_try(struct db *db, struct err *e, const char *fmt, ...)
 /* Asserts that sql, run on db, is refused (RC_REFUSED) with SQLSTATE code. */
 void dbt_expect_refusal(struct db *db, const char *code, const char *sql);
 
+/* Asserts that a db_* call returned RC_REFUSED with SQLSTATE code in e. */
+void dbt_refused(int rc, const struct err *e, const char *code);
+
+/* Asserts that a db_* call returned RC_OK (else fails with e's code and message). */
+void dbt_ok(int rc, const struct err *e);
+
 /*
  * A user of a test: login (also its LOGIN role), nombre, rol ("PROMOTOR", "SUPERVISOR",
  * "ADMIN"), the login of its supervisor (promoters; NULL = none) and estado (NULL = ACTIVO).

@@ -89,20 +89,6 @@ teardown(void **state)
     return dbt_teardown(&t);
 }
 
-static void
-refused(int rc, const struct err *e, const char *code)
-{
-    if (rc != RC_REFUSED || strcmp(e->code, code) != 0)
-        fail_msg("esperaba el rechazo %s, llegó %s %s (%s)", code, rc_name(rc), e->code, e->msg);
-}
-
-static void
-ok(int rc, const struct err *e)
-{
-    if (rc != RC_OK)
-        fail_msg("esperaba RC_OK, llegó %s %s (%s)", rc_name(rc), e->code, e->msg);
-}
-
 /* Refused by privilege: PostgreSQL's own 42501 or the functions' (RC_DB, not a rule). */
 static void
 denied(int rc, const struct err *e)
@@ -186,7 +172,7 @@ lista(struct fx *f, struct db *p, int maximo, bool mapear)
             fila[i][0] = vals[i];
             par[i] = fila[i];
         }
-        ok(db_campana_meta(p, cid, "aviso_convenio", "es_MX", ids, par, n, 1, &e), &e);
+        dbt_ok(db_campana_meta(p, cid, "aviso_convenio", "es_MX", ids, par, n, 1, &e), &e);
     }
     textos(p, cid);
     return cid;
@@ -217,13 +203,14 @@ test_asignar_quitar(void **state)
         denied(db_wa_cloud_quitar(fantasma, "wc_p1", &cambio, &e), &e);
         db_close(fantasma);
     }
-    refused(db_wa_cloud_asignar(f->admu, "nadie", "1234567890", &cambio, &e), &e, "EB111");
-    refused(db_wa_cloud_asignar(f->admu, "wc_sup", "1234567890", &cambio, &e), &e, "EB392");
-    refused(db_wa_cloud_asignar(f->admu, "wc_p3", "1234567890", &cambio, &e), &e, "EB392");
-    refused(db_wa_cloud_asignar(f->admu, "wc_p1", "12345a", &cambio, &e), &e, "EB396");
-    refused(db_wa_cloud_asignar(f->admu, "wc_p1", "", &cambio, &e), &e, "EB396");
-    refused(db_wa_cloud_asignar(f->admu, "wc_p1", "123456789012345678901234567890123", &cambio, &e),
-            &e, "EB396");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "nadie", "1234567890", &cambio, &e), &e, "EB111");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "wc_sup", "1234567890", &cambio, &e), &e, "EB392");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "wc_p3", "1234567890", &cambio, &e), &e, "EB392");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "wc_p1", "12345a", &cambio, &e), &e, "EB396");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "wc_p1", "", &cambio, &e), &e, "EB396");
+    dbt_refused(
+        db_wa_cloud_asignar(f->admu, "wc_p1", "123456789012345678901234567890123", &cambio, &e), &e,
+        "EB396");
     assert_int_equal(dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_cuentas"), 0);
 
     /* A linked WhatsApp Web account with a Signal store: both go. */
@@ -263,7 +250,7 @@ test_asignar_quitar(void **state)
                                    " WHERE campo = 'whatsapp'"),
                      1);
     /* Someone else's id: refused, naming whose it is; p2 had no account row yet. */
-    refused(db_wa_cloud_asignar(f->admu, "wc_p2", "1234567890", &cambio, &e), &e, "EB391");
+    dbt_refused(db_wa_cloud_asignar(f->admu, "wc_p2", "1234567890", &cambio, &e), &e, "EB391");
     assert_non_null(strstr(e.msg, "«wc_p1»"));
     assert_int_equal(dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_cuentas"), 1);
     /* The superuser is a server session too; its change has no author. */
@@ -291,7 +278,7 @@ test_asignar_quitar(void **state)
 
     /* Back to WhatsApp Web: link again. */
     denied(db_wa_cloud_quitar(f->p1, "wc_p1", &cambio, &e), &e);
-    refused(db_wa_cloud_quitar(f->admu, "nadie", &cambio, &e), &e, "EB111");
+    dbt_refused(db_wa_cloud_quitar(f->admu, "nadie", &cambio, &e), &e, "EB111");
     dbt_exec(f->adm,
              "UPDATE crm.wa_cuentas SET jid = '5215599999999@s.whatsapp.net',"
              " cloud_calidad = 'GREEN' WHERE usuario_id = %d",
@@ -382,24 +369,24 @@ test_propia(void **state)
     struct err e = { 0 };
     bool es_cloud = true, cambio = false;
 
-    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
     assert_false(es_cloud); /* no account row yet */
     assert_string_equal(calidad, "");
     cloud(f, "wc_p1", "111");
-    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
     assert_true(es_cloud);
     assert_string_equal(calidad, ""); /* until its sender reaches Meta */
-    ok(db_wa_cloud_conectada(f->adm, f->id1, "5215512345678", "yellow", &e), &e);
-    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_conectada(f->adm, f->id1, "5215512345678", "yellow", &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
     assert_true(es_cloud);
     assert_string_equal(calidad, "YELLOW");
-    ok(db_wa_cloud_propia(f->p2, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->p2, &es_cloud, calidad, &e), &e);
     assert_false(es_cloud); /* p1's is not p2's */
     assert_string_equal(calidad, "");
-    ok(db_wa_cloud_propia(f->admu, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->admu, &es_cloud, calidad, &e), &e);
     assert_false(es_cloud); /* an admin sees every row, but has no account of her own */
-    ok(db_wa_cloud_quitar(f->admu, "wc_p1", &cambio, &e), &e);
-    ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
+    dbt_ok(db_wa_cloud_quitar(f->admu, "wc_p1", &cambio, &e), &e);
+    dbt_ok(db_wa_cloud_propia(f->p1, &es_cloud, calidad, &e), &e);
     assert_false(es_cloud);
     assert_string_equal(calidad, "");
 }
@@ -413,13 +400,13 @@ test_guardas(void **state)
     struct err e = { 0 };
 
     cloud(f, "wc_p1", "111");
-    refused(
+    dbt_refused(
         db_wa_guardar_credenciales(f->p1, "5215500000001@s.whatsapp.net", BLOB, sizeof BLOB, &e),
         &e, "EB393");
     assert_non_null(strstr(e.msg, "API oficial de WhatsApp"));
-    refused(db_wa_cambiar_estado(f->p1, "VINCULANDO", NULL, &e), &e, "EB393");
-    refused(db_wa_cambiar_estado(f->p1, "CONECTADA", NULL, &e), &e, "EB393");
-    refused(db_wa_desvincular(f->p1, &e), &e, "EB393");
+    dbt_refused(db_wa_cambiar_estado(f->p1, "VINCULANDO", NULL, &e), &e, "EB393");
+    dbt_refused(db_wa_cambiar_estado(f->p1, "CONECTADA", NULL, &e), &e, "EB393");
+    dbt_refused(db_wa_desvincular(f->p1, &e), &e, "EB393");
     dbt_expect_refusal(f->p1, "EB393", "SELECT api.wa_configurar(envio_servidor => false)");
     dbt_expect_refusal(f->p1, "EB393",
                        "SELECT api.wa_remitente_guardar_credenciales(crm.yo(), '\\x01')");
@@ -450,7 +437,7 @@ test_guardas(void **state)
                         "DESCONECTADA|token rechazado");
     /* A WhatsApp Web account is what it was. */
     dbt_exec(f->p2, "SELECT api.wa_configurar(envio_servidor => true)");
-    refused(db_sender_estado(f->p2, f->id2, "CONECTADA", NULL, &e), &e, "EB333");
+    dbt_refused(db_sender_estado(f->p2, f->id2, "CONECTADA", NULL, &e), &e, "EB333");
     assert_int_equal(
         db_wa_guardar_credenciales(f->p2, "5215500000002@s.whatsapp.net", BLOB, sizeof BLOB, &e),
         RC_OK);
@@ -500,7 +487,7 @@ test_remitente(void **state)
     assert_int_equal(db_wa_cloud_remitente(f->p2, f->id2, &es_cloud, numero, &e), RC_OK);
     assert_false(es_cloud); /* WEB, not even a row yet */
     assert_string_equal(numero, "");
-    refused(db_wa_cloud_remitente(f->p2, f->id1, &es_cloud, numero, &e), &e, "EB363");
+    dbt_refused(db_wa_cloud_remitente(f->p2, f->id1, &es_cloud, numero, &e), &e, "EB363");
 
     /* What Meta reported: the jid, the rating, one notification, none for the same again. */
     dbt_exec(lis, "LISTEN embudo");
@@ -524,10 +511,11 @@ test_remitente(void **state)
                                        " WHERE usuario_id = %d",
                                        f->id1),
                         "-");
-    refused(db_wa_cloud_conectada(f->adm, f->id1, "+52 55 1234", NULL, &e), &e, "EB332");
-    refused(db_wa_cloud_conectada(f->adm, f->id1, "5215512345678", "muy buena", &e), &e, "EB332");
-    refused(db_wa_cloud_conectada(f->p2, f->id1, "5215512345678", NULL, &e), &e, "EB363");
-    refused(db_wa_cloud_conectada(f->p2, f->id2, "5215512345678", NULL, &e), &e, "EB393");
+    dbt_refused(db_wa_cloud_conectada(f->adm, f->id1, "+52 55 1234", NULL, &e), &e, "EB332");
+    dbt_refused(db_wa_cloud_conectada(f->adm, f->id1, "5215512345678", "muy buena", &e), &e,
+                "EB332");
+    dbt_refused(db_wa_cloud_conectada(f->p2, f->id1, "5215512345678", NULL, &e), &e, "EB363");
+    dbt_refused(db_wa_cloud_conectada(f->p2, f->id2, "5215512345678", NULL, &e), &e, "EB393");
     db_close(lis);
 }
 
@@ -610,24 +598,24 @@ test_plantilla_meta(void **state)
     assert_string_equal(
         dbt_scalar_tmp(f->t, f->adm, "SELECT meta_idioma FROM crm.plantillas WHERE id = %lld", pid),
         "es");
-    refused(db_plantilla_meta(f->p1, pid, "Aviso", "es_MX", &e), &e, "EB394");
-    refused(db_plantilla_meta(f->p1, pid, "aviso-convenio", "es_MX", &e), &e, "EB394");
-    refused(db_plantilla_meta(f->p1, pid, "aviso", "es_mx", &e), &e, "EB394");
-    refused(db_plantilla_meta(f->p1, pid, "aviso", "espanol", &e), &e, "EB394");
+    dbt_refused(db_plantilla_meta(f->p1, pid, "Aviso", "es_MX", &e), &e, "EB394");
+    dbt_refused(db_plantilla_meta(f->p1, pid, "aviso-convenio", "es_MX", &e), &e, "EB394");
+    dbt_refused(db_plantilla_meta(f->p1, pid, "aviso", "es_mx", &e), &e, "EB394");
+    dbt_refused(db_plantilla_meta(f->p1, pid, "aviso", "espanol", &e), &e, "EB394");
     {
         char nombre[514];
 
         memset(nombre, 'a', 513);
         nombre[513] = '\0';
-        refused(db_plantilla_meta(f->p1, pid, nombre, "es_MX", &e), &e, "EB394");
+        dbt_refused(db_plantilla_meta(f->p1, pid, nombre, "es_MX", &e), &e, "EB394");
         nombre[512] = '\0';
-        ok(db_plantilla_meta(f->p1, pid, nombre, "es_MX", &e), &e);
-        ok(db_plantilla_meta(f->p1, pid, "aviso_convenio_2", "es", &e), &e);
+        dbt_ok(db_plantilla_meta(f->p1, pid, nombre, "es_MX", &e), &e);
+        dbt_ok(db_plantilla_meta(f->p1, pid, "aviso_convenio_2", "es", &e), &e);
     }
     /* Not yours, or not there: the same answer. */
-    refused(db_plantilla_meta(f->p2, pid, "aviso", "es_MX", &e), &e, "EB342");
-    refused(db_plantilla_meta(sup, pid, "aviso", "es_MX", &e), &e, "EB342");
-    refused(db_plantilla_meta(f->p1, 999999, "aviso", "es_MX", &e), &e, "EB342");
+    dbt_refused(db_plantilla_meta(f->p2, pid, "aviso", "es_MX", &e), &e, "EB342");
+    dbt_refused(db_plantilla_meta(sup, pid, "aviso", "es_MX", &e), &e, "EB342");
+    dbt_refused(db_plantilla_meta(f->p1, 999999, "aviso", "es_MX", &e), &e, "EB342");
     /* A mapped template cannot take spintax on save; literal braces are no spintax. */
     dbt_expect_refusal(
         f->p1, "EB394",
@@ -642,7 +630,7 @@ test_plantilla_meta(void **state)
     otra = dbt_scalar_ll(f->t, f->p1,
                          "SELECT api.plantilla_guardar('Nuevo', 'variada',"
                          " '{Hola {nombre}|Buen día {nombre}, {qué tal|cómo está}}')");
-    refused(db_plantilla_meta(f->p1, otra, "variada", "es_MX", &e), &e, "EB394");
+    dbt_refused(db_plantilla_meta(f->p1, otra, "variada", "es_MX", &e), &e, "EB394");
     assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
                                        "SELECT coalesce(meta_nombre, '-') FROM crm.plantillas"
                                        " WHERE id = %lld",
@@ -660,7 +648,7 @@ test_plantilla_meta(void **state)
     /* A shared template: the admin's to map. */
     comp = dbt_scalar_ll(f->t, f->admu,
                          "SELECT api.plantilla_guardar('Nuevo', 'comun', 'Hola {nombre}', true)");
-    refused(db_plantilla_meta(f->p1, comp, "comun", "es_MX", &e), &e, "EB342");
+    dbt_refused(db_plantilla_meta(f->p1, comp, "comun", "es_MX", &e), &e, "EB342");
     assert_int_equal(db_plantilla_meta(f->admu, comp, "comun", "es_MX", &e), RC_OK);
     /* The spintax test, case by case (crm.plantilla_error's reading of braces). */
     assert_string_equal(
@@ -698,7 +686,7 @@ test_campana_meta(void **state)
     n = pendientes(f, f->p1, otra, ids, 8);
     assert_int_equal(n, 1);
     par[0] = uno[0];
-    refused(db_campana_meta(f->p1, otra, "aviso", "es_MX", ids, par, 1, 1, &e), &e, "EB394");
+    dbt_refused(db_campana_meta(f->p1, otra, "aviso", "es_MX", ids, par, 1, 1, &e), &e, "EB394");
     dbt_exec(f->p1, "ROLLBACK");
 
     cid = borrador(f, f->p1, "Hola {nombre}", 3);
@@ -709,7 +697,7 @@ test_campana_meta(void **state)
 #define PRUEBA(call, code)                          \
     do {                                            \
         dbt_exec(f->p1, "SAVEPOINT s");             \
-        refused((call), &e, (code));                \
+        dbt_refused((call), &e, (code));            \
         dbt_exec(f->p1, "ROLLBACK TO SAVEPOINT s"); \
     } while (0)
     PRUEBA(db_campana_meta(f->p1, cid, "Aviso", "es_MX", ids, par, 3, 1, &e), "EB394");
@@ -781,11 +769,12 @@ test_campana_meta(void **state)
     textos(f->p1, cid);
     /* LISTA now: too late for its creator; never for anyone else (a supervisor may operate
      * the campaign, not fill it). */
-    refused(db_campana_meta(f->p1, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e,
-            "EB356");
-    refused(db_campana_meta(f->p2, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e,
-            "EB355");
-    refused(db_campana_meta(sup, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e, "EB355");
+    dbt_refused(db_campana_meta(f->p1, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e,
+                "EB356");
+    dbt_refused(db_campana_meta(f->p2, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e,
+                "EB355");
+    dbt_refused(db_campana_meta(sup, cid, "aviso_convenio", "es_MX", ids, par, 3, 1, &e), &e,
+                "EB355");
     db_close(sup);
 #undef PRUEBA
 }
@@ -805,7 +794,7 @@ test_lanzar(void **state)
 
     cloud(f, "wc_p1", "111");
     sin = lista(f, f->p1, 2, false);
-    refused(db_campana_accion(f->p1, sin, DB_CAMPANA_LANZAR, estado, &e), &e, "EB395");
+    dbt_refused(db_campana_accion(f->p1, sin, DB_CAMPANA_LANZAR, estado, &e), &e, "EB395");
     assert_non_null(strstr(e.msg, "plantilla aprobada en Meta"));
     assert_string_equal(
         dbt_scalar_tmp(f->t, f->adm, "SELECT estado FROM crm.wa_campanas WHERE id = %lld", sin),
@@ -824,7 +813,7 @@ test_lanzar(void **state)
     assert_int_equal(pendientes(f, f->p1, con, ids, 4), 2);
     assert_int_equal(db_campana_meta(f->p1, con, "aviso", "es_MX", ids, par, 2, 1, &e), RC_OK);
     textos(f->p1, con);
-    refused(db_campana_accion(f->p1, con, DB_CAMPANA_LANZAR, estado, &e), &e, "EB357");
+    dbt_refused(db_campana_accion(f->p1, con, DB_CAMPANA_LANZAR, estado, &e), &e, "EB357");
     assert_int_equal(db_campana_accion(f->p1, con, DB_CAMPANA_CANCELAR, estado, &e), RC_OK);
 
     /* A WhatsApp Web campaign needs nothing of the kind… until its account becomes CLOUD. */
@@ -838,7 +827,7 @@ test_lanzar(void **state)
     assert_string_equal(
         dbt_scalar_tmp(f->t, f->adm, "SELECT estado FROM crm.wa_campanas WHERE id = %lld", web),
         "PAUSADA");
-    refused(db_campana_accion(f->p2, web, DB_CAMPANA_REANUDAR, estado, &e), &e, "EB395");
+    dbt_refused(db_campana_accion(f->p2, web, DB_CAMPANA_REANUDAR, estado, &e), &e, "EB395");
 }
 
 /* The template and values of a message for its sender; none for an unmapped campaign. */
@@ -887,8 +876,8 @@ test_plantilla_mensaje(void **state)
     assert_int_equal(pendientes(f, f->adm, sin, ids, 4), 1);
     assert_int_equal(db_wa_cloud_plantilla_mensaje(f->p1, ids[0], &pl, &found, &e), RC_OK);
     assert_false(found);
-    refused(db_wa_cloud_plantilla_mensaje(f->p2, ids[0], &pl, &found, &e), &e, "EB360");
-    refused(db_wa_cloud_plantilla_mensaje(f->p1, 999999, &pl, &found, &e), &e, "EB360");
+    dbt_refused(db_wa_cloud_plantilla_mensaje(f->p2, ids[0], &pl, &found, &e), &e, "EB360");
+    dbt_refused(db_wa_cloud_plantilla_mensaje(f->p1, 999999, &pl, &found, &e), &e, "EB360");
 }
 
 /* ---- failures after Meta took the message ------------------------------------------------ */
@@ -948,7 +937,7 @@ test_fallo_tardio(void **state)
                                        cid),
                         "FALLIDO,LEIDO,FALLIDO");
     /* Delivered and read never fail. */
-    refused(db_mensaje_fallido(f->adm, entregado, "131047", &cambio, &e), &e, "EB361");
+    dbt_refused(db_mensaje_fallido(f->adm, entregado, "131047", &cambio, &e), &e, "EB361");
     dbt_expect_refusal(f->adm, "EB390",
                        "UPDATE crm.wa_mensajes SET estado = 'FALLIDO'"
                        " WHERE estado = 'LEIDO'");
@@ -992,7 +981,7 @@ test_fallo_tardio(void **state)
     web = m.id;
     db_mensaje_fini(&m);
     assert_int_equal(db_mensaje_enviado(f->p2, web, "3EB0WEB", &cambio, &e), RC_OK);
-    refused(db_mensaje_fallido(f->p2, web, "479", &cambio, &e), &e, "EB361");
+    dbt_refused(db_mensaje_fallido(f->p2, web, "479", &cambio, &e), &e, "EB361");
     dbt_expect_refusal(f->adm, "EB390",
                        "UPDATE crm.wa_mensajes SET estado = 'FALLIDO'"
                        " WHERE wa_id = '3EB0WEB'");
@@ -1096,10 +1085,11 @@ test_recibir(void **state)
                                          "[1, 2]",         "{\"object\":\"page\"}",
                                          "{\"entry\":[]}", "\"whatsapp_business_account\"" };
     for (size_t i = 0; i < sizeof malos / sizeof malos[0]; i++)
-        refused(db_wa_cloud_recibir(f->admu, malos[i], strlen(malos[i]), &ev, &aj, &e), &e,
+        dbt_refused(db_wa_cloud_recibir(f->admu, malos[i], strlen(malos[i]), &ev, &aj, &e), &e,
+                    "EB397");
+    dbt_refused(db_wa_cloud_recibir(f->adm, "{\"object\"\0:1}", 13, &ev, &aj, &e), &e, "EB397");
+    dbt_refused(db_wa_cloud_recibir(f->adm, "{\"object\":\"\xff\"}", 14, &ev, &aj, &e), &e,
                 "EB397");
-    refused(db_wa_cloud_recibir(f->adm, "{\"object\"\0:1}", 13, &ev, &aj, &e), &e, "EB397");
-    refused(db_wa_cloud_recibir(f->adm, "{\"object\":\"\xff\"}", 14, &ev, &aj, &e), &e, "EB397");
     assert_int_equal(dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_cloud_eventos"), 0);
 
     dbt_exec(lis, "LISTEN embudo");
@@ -1212,10 +1202,10 @@ test_tomar_hechos(void **state)
     estados(f, "1000000002", 1);
     base = dbt_scalar_ll(f->t, f->adm, "SELECT min(id) - 1 FROM crm.wa_cloud_eventos");
 
-    refused(db_wa_cloud_tomar(f->p2, f->id1, 10, &rows, &n, &e), &e, "EB363");
-    refused(db_wa_cloud_hechos(f->p2, f->id1, NULL, 0, &e), &e, "EB363");
-    refused(db_wa_cloud_tomar(f->p1, f->id1, 0, &rows, &n, &e), &e, "EB362");
-    refused(db_wa_cloud_tomar(f->p1, f->id1, 501, &rows, &n, &e), &e, "EB362");
+    dbt_refused(db_wa_cloud_tomar(f->p2, f->id1, 10, &rows, &n, &e), &e, "EB363");
+    dbt_refused(db_wa_cloud_hechos(f->p2, f->id1, NULL, 0, &e), &e, "EB363");
+    dbt_refused(db_wa_cloud_tomar(f->p1, f->id1, 0, &rows, &n, &e), &e, "EB362");
+    dbt_refused(db_wa_cloud_tomar(f->p1, f->id1, 501, &rows, &n, &e), &e, "EB362");
 
     /* Oldest first, with what Meta sent; the promoter's own session may take them too. */
     assert_int_equal(db_wa_cloud_tomar(f->p1, f->id1, 2, &rows, &n, &e), RC_OK);

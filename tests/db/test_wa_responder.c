@@ -105,20 +105,6 @@ teardown(void **state)
     return dbt_teardown(&t);
 }
 
-static void
-refused(int rc, const struct err *e, const char *code)
-{
-    if (rc != RC_REFUSED || strcmp(e->code, code) != 0)
-        fail_msg("esperaba el rechazo %s, llegó %s %s (%s)", code, rc_name(rc), e->code, e->msg);
-}
-
-static void
-ok(int rc, const struct err *e)
-{
-    if (rc != RC_OK)
-        fail_msg("esperaba RC_OK, llegó %s %s (%s)", rc_name(rc), e->code, e->msg);
-}
-
 /* A text from phone to the account of db (its own session): the opportunity it went to. */
 static long long
 escribe(struct db *db, const char *tel, const char *texto)
@@ -126,7 +112,7 @@ escribe(struct db *db, const char *tel, const char *texto)
     struct db_entrante in;
     struct err e = { 0 };
 
-    ok(db_wa_entrante(db, 0, tel, texto, false, NULL, &in, &e), &e);
+    dbt_ok(db_wa_entrante(db, 0, tel, texto, false, NULL, &in, &e), &e);
     return (long long)in.oportunidad_id;
 }
 
@@ -137,7 +123,7 @@ responde(struct db *db, long long o, const char *texto, const char *clave)
     struct db_wa_respondido r;
     struct err e = { 0 };
 
-    ok(db_wa_responder(db, o, texto, clave, &r, &e), &e);
+    dbt_ok(db_wa_responder(db, o, texto, clave, &r, &e), &e);
     assert_false(r.repetido);
     return (long long)r.mensaje_id;
 }
@@ -150,7 +136,7 @@ no_responde(struct fx *f, struct db *db, long long o, const char *texto, const c
     struct err e = { 0 };
     long long antes = dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_mensajes");
 
-    refused(db_wa_responder(db, o, texto, NULL, &r, &e), &e, code);
+    dbt_refused(db_wa_responder(db, o, texto, NULL, &r, &e), &e, code);
     assert_int_equal(dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_mensajes"), antes);
 }
 
@@ -198,10 +184,10 @@ campana(struct db *db, int maximo)
     char st[16];
     long long id;
 
-    ok(db_campana_crear(db, &n, &c, &e), &e);
+    dbt_ok(db_campana_crear(db, &n, &c, &e), &e);
     id = (long long)c.id;
     db_campana_creada_fini(&c);
-    ok(db_campana_accion(db, id, DB_CAMPANA_LANZAR, st, &e), &e);
+    dbt_ok(db_campana_accion(db, id, DB_CAMPANA_LANZAR, st, &e), &e);
     assert_string_equal(st, "ENVIANDO");
     return id;
 }
@@ -231,7 +217,7 @@ test_responder(void **state)
                                        " FROM crm.wa_entrantes) AND codigo IS NULL"
                                        " AND mensaje IS NULL FROM api.wa_ventana(1)"),
                         "t");
-    ok(db_wa_ventana(f->p1, 1, &v, &e), &e);
+    dbt_ok(db_wa_ventana(f->p1, 1, &v, &e), &e);
     assert_true(v.hasta > 1700000000);
     assert_int_equal(strlen(v.hasta_local), 11); /* "DD/MM HH:MM" */
     assert_string_equal(v.codigo, "");
@@ -239,7 +225,7 @@ test_responder(void **state)
 
     dbt_exec(oye, "LISTEN embudo");
     (void)dbt_avisos(oye);
-    ok(db_wa_responder(f->p1, 1, "  Con gusto, le marco en 5 minutos\n", NULL, &r, &e), &e);
+    dbt_ok(db_wa_responder(f->p1, 1, "  Con gusto, le marco en 5 minutos\n", NULL, &r, &e), &e);
     id = (long long)r.mensaje_id;
     assert_true(id > 0);
     assert_false(r.repetido);
@@ -286,7 +272,7 @@ test_responder(void **state)
                         "t");
 
     /* The conversation: her client's text, then her answer waiting. */
-    ok(db_wa_conversacion(f->p1, 1, &l, &n, &e), &e);
+    dbt_ok(db_wa_conversacion(f->p1, 1, &l, &n, &e), &e);
     assert_int_equal(n, 2);
     assert_true(l[0].entrante);
     assert_string_equal(l[0].texto, "¿Cuánto me prestan?");
@@ -318,9 +304,9 @@ test_telefono_del_cliente(void **state)
 
     dbt_exec(f->adm, "INSERT INTO padron.datos_contacto (cliente_id, tipo, valor)"
                      " VALUES (2, 'CELULAR', '+525511112222')");
-    ok(db_wa_numero_guardar(f->p1, "+525511112222", true, "5215511112222@s.whatsapp.net", &omitidos,
-                            &e),
-       &e);
+    dbt_ok(db_wa_numero_guardar(f->p1, "+525511112222", true, "5215511112222@s.whatsapp.net",
+                                &omitidos, &e),
+           &e);
     assert_int_equal(escribe(f->p1, "+525511112222", "Le escribo de mi otro número"), 2);
     a = responde(f->p1, 2, "Claro, le contesto aquí", NULL);
     assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
@@ -412,7 +398,7 @@ test_quien(void **state)
 
     /* Opportunity 3's client wrote to rs_p1's phone; then it went to rs_p2 (linked). */
     escribe(f->p1, TEL(3), "¿Sigue en pie?");
-    ok(db_wa_guardar_credenciales(f->p2, "5215500000098@s.whatsapp.net", BLOB, 1, &e), &e);
+    dbt_ok(db_wa_guardar_credenciales(f->p2, "5215500000098@s.whatsapp.net", BLOB, 1, &e), &e);
     dbt_exec(sup, "SELECT * FROM api.reasignar(ARRAY[3]::bigint[], 'rs_p2', 'vacaciones')");
     no_responde(f, f->p1, 3, "Sí", "EB421");
     no_responde(f, f->p2, 3, "Sí, soy su nueva promotora", "EB424");
@@ -459,12 +445,12 @@ test_estado(void **state)
     assert_string_equal(ventana(f, f->p1, 1), "-|EB423");
     dbt_exec(f->adm, "UPDATE crm.wa_cuentas SET estado = 'DESCONECTADA' WHERE usuario_id = %d",
              f->c1);
-    ok(db_wa_desvincular(f->p1, &e), &e);
+    dbt_ok(db_wa_desvincular(f->p1, &e), &e);
     no_responde(f, f->p1, 1, "Hola", "EB423");
     /* Linked but offline: it waits for the connection. */
-    ok(db_wa_guardar_credenciales(f->p1, "5215500000099@s.whatsapp.net", BLOB, 1, &e), &e);
-    ok(db_wa_cambiar_estado(f->p1, "DESCONECTADA", "sin red", &e), &e);
-    ok(db_wa_responder(f->p1, 1, "Hola", NULL, &r, &e), &e);
+    dbt_ok(db_wa_guardar_credenciales(f->p1, "5215500000099@s.whatsapp.net", BLOB, 1, &e), &e);
+    dbt_ok(db_wa_cambiar_estado(f->p1, "DESCONECTADA", "sin red", &e), &e);
+    dbt_ok(db_wa_responder(f->p1, 1, "Hola", NULL, &r, &e), &e);
     assert_string_equal(r.estado_cuenta, "DESCONECTADA");
     assert_string_equal(r.mensaje, "respuesta en cola: sale en cuanto su WhatsApp se conecte");
     /* Nobody sends for an account that is not connected. */
@@ -485,7 +471,7 @@ test_ventana(void **state)
     struct db_wa_ventana v;
 
     no_responde(f, f->p1, 5, "Hola", "EB424");
-    ok(db_wa_ventana(f->p1, 5, &v, &e), &e);
+    dbt_ok(db_wa_ventana(f->p1, 5, &v, &e), &e);
     assert_int_equal(v.hasta, 0);
     assert_string_equal(v.hasta_local, "");
     assert_string_equal(v.codigo, "EB424");
@@ -494,7 +480,7 @@ test_ventana(void **state)
     escribe(f->p1, TEL(6), "Hola");
     dbt_exec(f->adm, "UPDATE crm.wa_entrantes SET recibido_at = now() - interval '25 hours'");
     no_responde(f, f->p1, 6, "Hola", "EB424");
-    ok(db_wa_ventana(f->p1, 6, &v, &e), &e);
+    dbt_ok(db_wa_ventana(f->p1, 6, &v, &e), &e);
     assert_string_equal(v.codigo, "EB424");
     assert_non_null(strstr(v.motivo, "pasaron más de 24 horas"));
     dbt_exec(f->adm, "UPDATE crm.wa_entrantes SET recibido_at = now() - interval '23 hours'");
@@ -528,11 +514,11 @@ test_clave(void **state)
     escribe(f->p1, TEL(1), "Hola");
     escribe(f->p1, TEL(2), "Hola");
     id = responde(f->p1, 1, "Buenas tardes", "k-1");
-    ok(db_wa_responder(f->p1, 1, "Buenas tardes", " k-1 ", &r, &e), &e);
+    dbt_ok(db_wa_responder(f->p1, 1, "Buenas tardes", " k-1 ", &r, &e), &e);
     assert_true(r.repetido);
     assert_int_equal(r.mensaje_id, id);
     assert_string_equal(r.mensaje, "esta respuesta ya se había puesto en cola (clave k-1)");
-    ok(db_wa_responder(f->p1, 1, "Otro texto", "k-1", &r, &e), &e);
+    dbt_ok(db_wa_responder(f->p1, 1, "Otro texto", "k-1", &r, &e), &e);
     assert_true(r.repetido);
     assert_int_equal(r.mensaje_id, id);
     assert_int_equal(dbt_scalar_ll(f->t, f->adm, "SELECT count(*) FROM crm.wa_mensajes"), 1);
@@ -540,7 +526,7 @@ test_clave(void **state)
         dbt_scalar_ll(f->t, f->adm,
                       "SELECT count(*) FROM crm.historial WHERE evento = 'WA_MENSAJE'"),
         1);
-    refused(db_wa_responder(f->p1, 2, "Hola", "k-1", &r, &e), &e, "EB420");
+    dbt_refused(db_wa_responder(f->p1, 2, "Hola", "k-1", &r, &e), &e, "EB420");
     responde(f->p1, 2, "Hola", "  ");
     responde(f->p1, 2, "Hola", "  ");
     assert_int_equal(
@@ -726,8 +712,8 @@ test_omitidas(void **state)
     long long id[8];
     char want[32];
 
-    ok(db_wa_numero_guardar(f->p1, TEL(3), false, NULL, &omitidos, &e), &e);
-    ok(db_wa_guardar_credenciales(f->p2, "5215500000098@s.whatsapp.net", BLOB, 1, &e), &e);
+    dbt_ok(db_wa_numero_guardar(f->p1, TEL(3), false, NULL, &omitidos, &e), &e);
+    dbt_ok(db_wa_guardar_credenciales(f->p2, "5215500000098@s.whatsapp.net", BLOB, 1, &e), &e);
     for (int i = 1; i <= 7; i++) {
         char tel[32], txt[32];
 
@@ -755,7 +741,7 @@ test_omitidas(void **state)
     assert_string_equal(estado(f, id[6]), "OMITIDO:VENTANA");
     assert_string_equal(estado(f, id[7]), "ENVIANDO");
 
-    ok(db_wa_conversacion(f->p1, 6, &l, &n, &e), &e);
+    dbt_ok(db_wa_conversacion(f->p1, 6, &l, &n, &e), &e);
     assert_int_equal(n, 2);
     assert_string_equal(l[1].estado, "OMITIDO");
     assert_string_equal(l[1].motivo, "pasaron más de 24 horas desde el último mensaje del cliente");
@@ -821,7 +807,7 @@ test_recibos(void **state)
         dbt_scalar_tmp(f->t, f->adm, "SELECT incierto FROM crm.wa_mensajes WHERE id = %lld", c),
         "t");
     assert_string_equal(reclama(f, f->p1, f->c1), "-");
-    ok(db_wa_conversacion(f->p1, 1, &l, &n, &e), &e);
+    dbt_ok(db_wa_conversacion(f->p1, 1, &l, &n, &e), &e);
     assert_int_equal(n, 4);
     assert_string_equal(l[1].estado, "LEIDO");
     assert_string_equal(l[2].estado, "LEIDO");
@@ -829,13 +815,13 @@ test_recibos(void **state)
     assert_true(l[3].incierto);
     assert_false(l[2].incierto);
     db_wa_lineas_free(l, n);
-    ok(db_mensaje_resolver_incierto(f->p1, c, DB_INCIERTO_REENVIAR, st, &e), &e);
+    dbt_ok(db_mensaje_resolver_incierto(f->p1, c, DB_INCIERTO_REENVIAR, st, &e), &e);
     assert_string_equal(st, "PENDIENTE");
     assert_int_equal(strtoll(reclama(f, f->p1, f->c1), NULL, 10), c);
     dbt_exec(f->p1, "SELECT api.mensaje_enviado(%lld, 'WA-C')", c);
 
     /* The client answers: linked to the newest answer and its opportunity. */
-    ok(db_wa_entrante(f->p1, 0, TEL(1), "Gracias", false, NULL, &in, &e), &e);
+    dbt_ok(db_wa_entrante(f->p1, 0, TEL(1), "Gracias", false, NULL, &in, &e), &e);
     assert_int_equal(in.oportunidad_id, 1);
     assert_int_equal(in.mensaje_id, c);
     assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
@@ -858,16 +844,16 @@ test_conversacion(void **state)
     long long o, m;
     char st[16];
 
-    ok(db_campana_crear(f->p1, &nc, &cc, &e), &e);
+    dbt_ok(db_campana_crear(f->p1, &nc, &cc, &e), &e);
     o = dbt_scalar_ll(f->t, f->adm,
                       "SELECT oportunidad_id FROM crm.wa_mensajes WHERE campana_id = %lld"
                       " AND estado = 'PENDIENTE'",
                       (long long)cc.id);
     /* Not launched: not in the conversation. */
-    ok(db_wa_conversacion(f->p1, o, &l, &n, &e), &e);
+    dbt_ok(db_wa_conversacion(f->p1, o, &l, &n, &e), &e);
     assert_int_equal(n, 0);
     db_wa_lineas_free(l, n);
-    ok(db_campana_accion(f->p1, cc.id, DB_CAMPANA_LANZAR, st, &e), &e);
+    dbt_ok(db_campana_accion(f->p1, cc.id, DB_CAMPANA_LANZAR, st, &e), &e);
     m = strtoll(reclama(f, f->p1, f->c1), NULL, 10);
     dbt_exec(f->p1, "SELECT api.mensaje_enviado(%lld, 'WA-1')", m);
     {
@@ -877,7 +863,7 @@ test_conversacion(void **state)
         assert_int_equal(escribe(f->p1, tel, "¿De qué se trata?"), o);
     }
     responde(f->p1, o, "De un préstamo", NULL);
-    ok(db_wa_conversacion(f->p1, o, &l, &n, &e), &e);
+    dbt_ok(db_wa_conversacion(f->p1, o, &l, &n, &e), &e);
     assert_int_equal(n, 3);
     assert_false(l[0].entrante);
     assert_string_equal(l[0].campana, dbt_scalar_tmp(f->t, f->adm,
@@ -909,16 +895,16 @@ test_conversacion(void **state)
             int rc = db_wa_conversacion(x, o, &l, &n, &e);
 
             if (quien[i].ve) {
-                ok(rc, &e);
+                dbt_ok(rc, &e);
                 assert_int_equal(n, 3);
                 db_wa_lineas_free(l, n);
             } else {
-                refused(rc, &e, "EB421");
+                dbt_refused(rc, &e, "EB421");
             }
             db_close(x);
         }
     }
-    refused(db_wa_conversacion(f->p1, 999, &l, &n, &e), &e, "EB421");
+    dbt_refused(db_wa_conversacion(f->p1, 999, &l, &n, &e), &e, "EB421");
 }
 
 /* A Cloud API account answers from the central server, as a plain text (no template). */
@@ -931,9 +917,9 @@ test_cloud(void **state)
     struct err e = { 0 };
     bool cambio = false;
 
-    ok(db_wa_cloud_asignar(admu, "rs_p2", "1234567890", &cambio, &e), &e);
+    dbt_ok(db_wa_cloud_asignar(admu, "rs_p2", "1234567890", &cambio, &e), &e);
     assert_int_equal(escribe(f->p2, TEL(8), "Hola"), 8);
-    ok(db_wa_responder(f->p2, 8, "Hola, con gusto", NULL, &r, &e), &e);
+    dbt_ok(db_wa_responder(f->p2, 8, "Hola, con gusto", NULL, &r, &e), &e);
     assert_string_equal(r.proveedor, "CLOUD");
     assert_string_equal(r.mensaje, "respuesta en cola: sale desde el servidor central");
     assert_int_equal(dbt_scalar_ll(f->t, f->adm,
@@ -991,7 +977,7 @@ test_auditoria_cuenta(void **state)
                                        " || enviados, ',') FROM api.wa_estadisticas('%s', '%s')",
                                        dia, dia),
                         dbt_scalar_tmp(f->t, f->adm, "SELECT '%lld:1'", cid));
-    ok(db_campana_estado(f->p1, cid, &s, &e), &e);
+    dbt_ok(db_campana_estado(f->p1, cid, &s, &e), &e);
     assert_int_equal(s.total, 1);
     assert_int_equal(s.enviados, 1);
     assert_int_equal(s.pendientes, 0);
@@ -1006,13 +992,13 @@ test_auditoria_cuenta(void **state)
     /* The plan's room today: a cap of 5 with 3 used leaves 2 for a new campaign. */
     dbt_exec(f->adm, "UPDATE crm.wa_cuentas SET limite_diario = 5");
     nc.maximo = 4;
-    ok(db_campana_crear(f->p1, &nc, &cc, &e), &e);
+    dbt_ok(db_campana_crear(f->p1, &nc, &cc, &e), &e);
     assert_int_equal(cc.hoy, 2);
     assert_int_equal(cc.destinatarios, 4);
     db_campana_creada_fini(&cc);
 
     /* The export: the answers sent, without a campaign. */
-    ok(db_mensajes_exportar(f->p1, dia, dia, fila_exportada, &respuestas, &e), &e);
+    dbt_ok(db_mensajes_exportar(f->p1, dia, dia, fila_exportada, &respuestas, &e), &e);
     assert_int_equal(respuestas, 1);
     assert_int_equal(dbt_scalar_ll(f->t, f->p1,
                                    "SELECT count(*) FROM api.wa_mensajes_exportar('%s', '%s')"
@@ -1084,7 +1070,7 @@ test_servidor(void **state)
     dbt_exec(f->p1, "SELECT api.wa_configurar(envio_servidor => true)");
     escribe(f->p1, TEL(1), "Hola");
     responde(f->p1, 1, "Hola", NULL);
-    ok(db_wa_desvincular(f->p1, &e), &e);
+    dbt_ok(db_wa_desvincular(f->p1, &e), &e);
     assert_string_equal(dbt_scalar_tmp(f->t, f->adm,
                                        "SELECT coalesce(string_agg(login || ':' || estado, ','),"
                                        " '') FROM api.wa_cuentas_servidor()"),
