@@ -45,6 +45,9 @@ void crm_cmd_json_print(struct strbuf *sb);
 /* Writes each {key, value} of kv[0..n) as a member of the open object (a NULL value: null). */
 void crm_cmd_json_textos(struct json *j, const char *const (*kv)[2], size_t n);
 
+/* Appends s (NULL: nothing) on one line: newlines and tabs become blanks. */
+void crm_cmd_una_linea(struct strbuf *sb, const char *s);
+
 /*
  * The outcome of a change: msg (Spanish) on its own line, or with --json {k1: v1, k2: v2},
  * v1 written as a JSON number when v1_num (an id) and as a string otherwise.

@@ -100,6 +100,13 @@ crm_cmd_json_textos(struct json *j, const char *const (*kv)[2], size_t n)
 }
 
 void
+crm_cmd_una_linea(struct strbuf *sb, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++)
+        strbuf_addch(sb, *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+}
+
+void
 crm_cmd_print_cambio(const struct cmd_ctx *ctx, const char *msg, const char *k1, const char *v1,
                      bool v1_num, const char *k2, const char *v2)
 {

@@ -33,14 +33,6 @@ situacion(const struct db_respuesta *r)
     return r->atendida ? "atendida" : "no atendida";
 }
 
-/* The text on one line: newlines and tabs become blanks. */
-static void
-add_una_linea(struct strbuf *sb, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++)
-        strbuf_addch(sb, *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
-}
-
 static void
 print_json(const struct db_respuesta *r, size_t n)
 {
@@ -123,7 +115,7 @@ print_text(const struct db_respuesta *r, size_t n, bool pendientes, const char *
         crm_cmd_col(&sb, r[i].promotor != NULL ? r[i].promotor : "—", 10);
         crm_cmd_col(&sb, r[i].etapa != NULL ? r[i].etapa : "—", 14);
         crm_cmd_col(&sb, situacion(&r[i]), 15);
-        add_una_linea(&sb, r[i].texto);
+        crm_cmd_una_linea(&sb, r[i].texto);
         strbuf_addch(&sb, '\n');
     }
     fputs(sb.buf, stdout);

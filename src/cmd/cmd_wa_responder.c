@@ -115,14 +115,6 @@ estado_texto(const struct db_wa_linea *l)
     return l->estado;
 }
 
-/* s on one line: newlines and tabs become blanks. */
-static void
-add_una_linea(struct strbuf *sb, const char *s)
-{
-    for (; *s != '\0'; s++)
-        strbuf_addch(sb, *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
-}
-
 static void
 conversacion_text(long id, const struct db_wa_linea *l, size_t n)
 {
@@ -142,7 +134,7 @@ conversacion_text(long id, const struct db_wa_linea *l, size_t n)
                     : l[i].campana != NULL ? l[i].campana
                                            : "respuesta",
                     20);
-        add_una_linea(&sb, l[i].texto != NULL ? l[i].texto : "[suprimido]");
+        crm_cmd_una_linea(&sb, l[i].texto != NULL ? l[i].texto : "[suprimido]");
         if (l[i].motivo != NULL && strcmp(l[i].estado, "OMITIDO") == 0)
             strbuf_addf(&sb, " [%s]", l[i].motivo);
         else if (l[i].motivo != NULL)
