@@ -347,6 +347,22 @@ test_wa_window_and_the_answers_state(void **state)
     db_close(adm);
 }
 
+/* The newest WA_MENSAJE row of a Detalle's history; fails the test when there is none. */
+static const struct tui_evento *
+ultimo_wa_mensaje(const struct tui_detalle *d)
+{
+    const struct tui_evento *ev = NULL;
+
+    for (size_t i = 0; i < d->neventos; i++)
+        if (strcmp(d->eventos[i].evento, "WA_MENSAJE") == 0)
+            ev = &d->eventos[i];
+    if (ev == NULL) { /* for gcc -O2's -Wnull-dereference: cmocka's fail is not noreturn */
+        fail_msg("ningún WA_MENSAJE en el historial");
+        abort();
+    }
+    return ev;
+}
+
 /*
  * An answer whose ack was lost (sql/101, Detalle's d): the history row carries its message, in
  * doubt, with the end of the client's 24 hours on the account, for the owner and her
@@ -415,11 +431,7 @@ test_an_answer_in_doubt_in_the_history(void **state)
     dbt_exec(sup, "SELECT * FROM api.reasignar(ARRAY[4]::bigint[], 'tu_p2', 'vacaciones')");
     p2 = dbt_connect(t, "tu_p2");
     assert_int_equal(db_tui_detalle(p2, 4, &d, &e), RC_OK);
-    ev = NULL;
-    for (size_t i = 0; i < d.neventos; i++)
-        if (strcmp(d.eventos[i].evento, "WA_MENSAJE") == 0)
-            ev = &d.eventos[i];
-    assert_non_null(ev);
+    ev = ultimo_wa_mensaje(&d);
     assert_int_equal(ev->mensaje_id, 0);
     assert_false(ev->incierto);
     assert_string_equal(ev->resultado, "");
@@ -430,11 +442,7 @@ test_an_answer_in_doubt_in_the_history(void **state)
                      RC_OK);
     assert_string_equal(estado, "PENDIENTE");
     assert_int_equal(db_tui_detalle(sup, 4, &d, &e), RC_OK);
-    ev = NULL;
-    for (size_t i = 0; i < d.neventos; i++)
-        if (strcmp(d.eventos[i].evento, "WA_MENSAJE") == 0)
-            ev = &d.eventos[i];
-    assert_non_null(ev);
+    ev = ultimo_wa_mensaje(&d);
     assert_false(ev->incierto);
     assert_string_equal(ev->resultado, "PENDIENTE");
     db_tui_detalle_fini(&d);
