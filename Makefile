@@ -274,7 +274,10 @@ check: deps
 	    check-e2e check-wa check-cloud check-interop check-fuzz
 	@echo "make check: todas las suites pasaron"
 
+# The release build of the tests too: gcc -O2 warns of what -O0 cannot see (a pointer it cannot
+# prove non-null), and the benchmarks' command (docs/bench-asignacion.md) builds them that way.
 check-build: tests
+	$(Q)$(MAKE) --no-print-directory MODE=release B=$(WA_RELEASE_B) tests
 
 check-unit: $(UNIT_BIN)
 	$(Q)sh tests/unit/run.sh $(B)
