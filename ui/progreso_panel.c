@@ -105,6 +105,7 @@ copy_cuentas(struct progreso_st *s, const struct db_campana_estado *d)
     c->cancelados = d->cancelados;
     c->bajas = d->bajas;
     c->sin_entregar = d->sin_entregar;
+    snprintf(c->pausa, sizeof c->pausa, "%s", d->pausa_motivo != NULL ? d->pausa_motivo : "");
     if (d->proximo_at > 0)
         campanas_hhmm(s->a, d->proximo_at, c->proximo, sizeof c->proximo);
 }

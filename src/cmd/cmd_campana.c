@@ -230,6 +230,8 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     if (!ctx->json) {
         printf("campaña %lld «%s» (%s, etapa %s): %s\n", (long long)s->id, s->nombre,
                s->usuario_login, s->etapa, s->estado);
+        if (s->pausa_motivo != NULL)
+            printf("  %s\n", s->pausa_motivo);
         for (int i = 0; i < NCUENTAS; i++)
             printf("  %-12s %6d\n", names[i], vals[i]);
         if (s->proximo_at != 0)
@@ -255,6 +257,8 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     }
     json_key(&j, "proximo");
     json_str(&j, crm_cmd_time_iso(s->proximo_at, t, sizeof t));
+    json_key(&j, "pausa_motivo");
+    json_str(&j, s->pausa_motivo);
     json_end(&j);
     crm_cmd_json_print(&sb);
     strbuf_fini(&sb);

@@ -357,7 +357,7 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
         " inciertos, enviados, entregados, leidos, respondidos, fallidos, omitidos, cancelados,"
         " bajas, extract(epoch FROM creada_at)::bigint, extract(epoch FROM lanzada_at)::bigint,"
         " extract(epoch FROM terminada_at)::bigint, extract(epoch FROM proximo_at)::bigint,"
-        " sin_entregar FROM api.campana_estado($1)";
+        " sin_entregar, pausa_motivo FROM api.campana_estado($1)";
     struct num n;
     const char *p[1] = { num_i64(&n, id) };
     int *counts[] = { &out->total,    &out->pendientes, &out->enviando,   &out->inciertos,
@@ -382,6 +382,7 @@ db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, stru
     out->terminada_at = (time_t)db_col_i64(res, 0, 19);
     out->proximo_at = (time_t)db_col_i64(res, 0, 20);
     out->sin_entregar = db_col_int(res, 0, 21);
+    out->pausa_motivo = db_col_dup(res, 0, 22);
 out:
     PQclear(res);
     return rc;
@@ -395,6 +396,7 @@ db_campana_estado_fini(struct db_campana_estado *s)
     free(s->nombre);
     free(s->etapa);
     free(s->usuario_login);
+    free(s->pausa_motivo);
     memset(s, 0, sizeof *s);
 }
 

@@ -136,6 +136,7 @@ struct db_campana_estado {
     int fallidos, omitidos, cancelados, bajas;
     int sin_entregar; /* sent longer than wa_ajustes.sin_entrega_horas ago, still undelivered */
     time_t creada_at, lanzada_at, terminada_at, proximo_at; /* 0 = none */
+    char *pausa_motivo; /* why it paused by itself (sql/102); NULL: not paused, or by a user */
 };
 
 int db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, struct err *e)

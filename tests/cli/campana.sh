@@ -89,6 +89,32 @@ expect 0 '^3$' -- psql_as promcli "SELECT count(enviado_at) FROM crm.wa_mensajes
                                    WHERE campana_id = ${id:-0}"
 expect 0 'TERMINADA' -- $e --as promcli campana estado "${id:-0}"
 
+# Three sends in a row refused by the server pause the campaign by itself (sql/102): estado
+# says why, in text and in JSON; resumed, the reason is gone.
+# (In stage Interesado, so the campaigns of Nuevo below do not meet them.)
+expect 0 'captados 4' -- captar 4 9990004701
+expect 0 '^4$' -- psql_as promcli "SELECT count(*) FROM crm.oportunidades o
+    JOIN crm.prospectos p ON p.id = o.prospecto_id, api.mover(o.id, 'Interesado') m
+    WHERE p.telefono LIKE '+52999000470_'"
+id=$($e --as promcli campana crear --etapa Interesado --texto 'Hola otra vez, {nombre}.' |
+    sed -nE 's/^campaña ([0-9]+) creada: 4 mensajes programados.*/\1/p')
+expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana lanzar "${id:-0}"
+# The claim as the sender makes it (no sender is connected now: the worker has exited), then the
+# server's refusal as the sender records it.
+for i in 1 2 3; do
+    m=$(psql_as postgres "UPDATE crm.wa_mensajes SET estado = 'ENVIANDO', reclamado_at = now()
+        WHERE id = (SELECT min(id) FROM crm.wa_mensajes WHERE campana_id = ${id:-0}
+                    AND estado = 'PENDIENTE') RETURNING id")
+    expect 0 '^t$' -- psql_as promcli "SELECT api.mensaje_fallido(${m:-0}, '479')"
+done
+expect 0 '^  Se pausó sola: los últimos 3 envíos de la cuenta fallaron \(el último, error 479\)' -- \
+    $e --as promcli campana estado "${id:-0}"
+expect 0 '"estado":"PAUSADA".*"pausa_motivo":"Se pausó sola: ' -- \
+    $e --as promcli --json campana estado "${id:-0}"
+expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana reanudar "${id:-0}"
+expect 0 '"pausa_motivo":null' -- $e --as promcli --json campana estado "${id:-0}"
+expect 0 "campaña $id: CANCELADA" -- $e --as promcli campana cancelar "${id:-0}"
+
 # A titular's data cancelled with no block period (sql/080): the worker's round suppresses it,
 # and the campaign's message keeps its state without her name or number.
 op=$(psql_as promcli "SELECT o.id FROM crm.oportunidades o JOIN crm.prospectos p

@@ -453,6 +453,82 @@ test_recibos_monotonos(void **state)
     db_close(adm);
 }
 
+/* Claims the next message of cw_p1's account, which must be id, and ends it: "W…" sent, or
+ * failed with that error code. */
+static void
+intentar(struct dbt *t, struct db *p, long long id, const char *error)
+{
+    assert_int_equal(dbt_scalar_ll(t, p, "SELECT mensaje_id FROM api.mensaje_reclamar(crm.yo())"),
+                     id);
+    if (error[0] == 'W')
+        dbt_exec(p, "SELECT api.mensaje_enviado(%lld, '%s')", id, error);
+    else
+        dbt_exec(p, "SELECT api.mensaje_fallido(%lld, '%s')", id, error);
+}
+
+static const char *
+estado_y_motivo(struct dbt *t, struct db *p, long long c)
+{
+    return dbt_scalar_tmp(t, p,
+                          "SELECT estado || ' ' || coalesce(pausa_motivo, '-')"
+                          " FROM api.campana_estado(%lld)",
+                          c);
+}
+
+/*
+ * sql/102: three tried messages in a row that failed for the account's reason pause every
+ * sending campaign of the account, saying why, and the claim hands out nothing more. A failure
+ * that speaks of the recipient (no WhatsApp) is no strike; a message sent breaks the streak;
+ * after she resumes the count starts anew, and leaving PAUSADA clears the reason. A pause she
+ * asks for has none.
+ */
+static void
+test_pausa_por_fallos(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *p;
+    long long c;
+
+    seed(t, adm, 12);
+    p = dbt_connect(t, "cw_p1");
+    c = crear(t, p, "");
+    dbt_exec(p, "SELECT api.campana_lanzar(%lld)", c);
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_pausar(%lld)", c), "PAUSADA");
+    assert_string_equal(estado_y_motivo(t, p, c), "PAUSADA -");
+    dbt_exec(p, "SELECT api.campana_reanudar(%lld)", c);
+
+    intentar(t, p, 1, "W1");
+    intentar(t, p, 2, "479");
+    intentar(t, p, 3, "SIN_WHATSAPP");
+    intentar(t, p, 4, "479");
+    assert_string_equal(estado_y_motivo(t, p, c), "ENVIANDO -");
+    intentar(t, p, 5, "500");
+    assert_string_equal(estado_y_motivo(t, p, c),
+                        "PAUSADA Se pausó sola: los últimos 3 envíos de la cuenta fallaron (el"
+                        " último, error 500); revise el WhatsApp del teléfono antes de"
+                        " reanudar");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT count(*) FROM api.mensaje_reclamar(crm.yo())"),
+                        "0");
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.mensaje_fallido(5, '500')"), "f");
+
+    /* Resumed, the three before do not count: one more failure does not stop it. */
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_reanudar(%lld)", c), "ENVIANDO");
+    assert_string_equal(estado_y_motivo(t, p, c), "ENVIANDO -");
+    intentar(t, p, 6, "479");
+    intentar(t, p, 7, "W7");
+    intentar(t, p, 8, "479");
+    intentar(t, p, 9, "479");
+    assert_string_equal(estado_y_motivo(t, p, c), "ENVIANDO -");
+    intentar(t, p, 10, "479");
+    assert_non_null(strstr(estado_y_motivo(t, p, c), "PAUSADA Se pausó sola: los últimos 3"));
+    assert_non_null(strstr(estado_y_motivo(t, p, c), "(el último, error 479)"));
+    assert_string_equal(dbt_scalar_tmp(t, p, "SELECT api.campana_cancelar(%lld)", c), "CANCELADA");
+    assert_string_equal(estado_y_motivo(t, p, c), "CANCELADA -");
+    db_close(p);
+    db_close(adm);
+}
+
 static void
 test_incierto(void **state)
 {
@@ -838,6 +914,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_cancelar_libera, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_omitidos, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_recibos_monotonos, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_pausa_por_fallos, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_incierto, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_baja, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_rls, dbt_setup, dbt_teardown),

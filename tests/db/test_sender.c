@@ -6,7 +6,8 @@
  * close code leads to its reconnect decision and account state; failing typing presence never
  * stalls; a second sender for one account is refused; duplicated receipts change nothing; an
  * opt-out reply stops every later message to that phone; a NOTIFY wakes an idle loop; numbers
- * without WhatsApp are found before sending. Batches (sql/045): an ack heard but not recorded
+ * without WhatsApp are found before sending; sends the server keeps refusing pause the campaign
+ * by themselves (sql/102). Batches (sql/045): an ack heard but not recorded
  * when the process dies leaves its message uncertain, never re-sent; a zero-gap campaign with
  * delivered and read receipts in the same batches ends with every message read; a claim's
  * NOTIFY goes out with the next batch; api.envio_lote's duplicates, refusals and repeats.
@@ -642,6 +643,37 @@ test_sin_whatsapp(void **state)
     run_end(&x);
 }
 
+static void
+todo_rechazado(struct sendcore_config *c)
+{
+    c->sim.send_fail_ppm = RNG_PPM_ONE;
+}
+
+/* Every send refused by the server (479): the third failure in a row pauses the campaign by
+ * itself (sql/102), saying why, and nothing more leaves, not even hours later. */
+static void
+test_fallos_pausan(void **state)
+{
+    struct run x;
+
+    run_start_tweaked(&x, *state, 6, 0, 0, false, todo_rechazado);
+    drive(x.sc, x.r, T0 + 2 * 3600000);
+    assert_int_equal(count_ev(x.r, SENDER_EV_FAILED), 3);
+    assert_int_equal(count_ev(x.r, SENDER_EV_SENT), 0);
+    assert_string_equal(dbt_scalar_tmp(x.t, x.adm,
+                                       "SELECT string_agg(estado || ' ' || coalesce(error, '-'),"
+                                       " ', ' ORDER BY id) FROM crm.wa_mensajes"),
+                        "FALLIDO 479, FALLIDO 479, FALLIDO 479, PENDIENTE -, PENDIENTE -,"
+                        " PENDIENTE -");
+    assert_string_equal(dbt_scalar_tmp(x.t, x.p,
+                                       "SELECT estado || ': ' || pausa_motivo"
+                                       " FROM api.campana_estado(%lld)",
+                                       (long long)x.campana),
+                        "PAUSADA: Se pausó sola: los últimos 3 envíos de la cuenta fallaron (el"
+                        " último, error 479); revise el WhatsApp del teléfono antes de reanudar");
+    run_end(&x);
+}
+
 /* The process dies right after an ack arrived, before its batch was recorded: that message is
  * still ENVIANDO, so the next sender marks it uncertain and never sends it again. */
 static void
@@ -1113,6 +1145,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_recibos_duplicados, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_baja_nunca_mas, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_sin_whatsapp, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_fallos_pausan, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_acuse_sin_registrar_en_duda, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lote_rapido, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_reclamo_avisa_con_el_lote, dbt_setup, dbt_teardown),

@@ -780,12 +780,14 @@ test_campana_meta(void **state)
 }
 
 /* Launch and resume of a CLOUD account's campaign need its approved template; a mapped one
- * needs every pending message's values; the admin's switch pauses what could not go out. */
+ * needs every pending message's values; the admin's switch pauses what could not go out, and
+ * says why. */
 static void
 test_lanzar(void **state)
 {
     struct fx *f = *state;
     struct err e = { 0 };
+    struct db_campana_estado s;
     char estado[16];
     long long sin, con, web;
     int64_t ids[4];
@@ -828,6 +830,11 @@ test_lanzar(void **state)
         dbt_scalar_tmp(f->t, f->adm, "SELECT estado FROM crm.wa_campanas WHERE id = %lld", web),
         "PAUSADA");
     dbt_refused(db_campana_accion(f->p2, web, DB_CAMPANA_REANUDAR, estado, &e), &e, "EB395");
+    /* …and the campaign says why it paused (sql/102), to her and to db_campana_estado. */
+    assert_int_equal(db_campana_estado(f->p2, web, &s, &e), RC_OK);
+    assert_non_null(s.pausa_motivo);
+    assert_non_null(strstr(s.pausa_motivo, "La cuenta pasó a la API oficial de WhatsApp"));
+    db_campana_estado_fini(&s);
 }
 
 /* The template and values of a message for its sender; none for an unmapped campaign. */

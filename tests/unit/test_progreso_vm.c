@@ -144,6 +144,7 @@ test_paused_and_uncertain_at_160x50(void **st)
     out = render(&m, 160, 50);
     assert_non_null(strstr(out, "◐ pausada"));
     assert_non_null(strstr(out, "Puede: reanudar · cancelar\n"));
+    assert_null(strstr(out, "Próximo envío"));
     assert_non_null(strstr(out, "En duda (2): pudo llegar o no; decida cada uno (→ para elegir)"));
     assert_null(strstr(out, "> 5215512345678"));
     free(out);
@@ -158,6 +159,38 @@ test_paused_and_uncertain_at_160x50(void **st)
     progreso_model_take_inciertos(&m, NULL, 0);
     assert_int_equal(m.foco, PROGRESO_FOCO_CAMPANAS);
     assert_false(progreso_model_action(&m, ACTION_RIGHT));
+    progreso_model_fini(&m);
+}
+
+/* A campaign that paused by itself (sql/102) says why under its name, wrapped to the pane. */
+static void
+test_paused_by_itself_says_why_80x24(void **st)
+{
+    struct progreso_model m;
+    char *out;
+
+    (void)st;
+    model_sending(&m);
+    snprintf(m.c.estado, sizeof m.c.estado, "PAUSADA");
+    snprintf(m.c.pausa, sizeof m.c.pausa,
+             "Se pausó sola: los últimos 3 envíos de la cuenta fallaron (el último, error 479);"
+             " revise el WhatsApp del teléfono antes de reanudar");
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(
+        out, " Seguimiento Nómina 1 · etapa INICIAL  ◐ pausada\n"
+             " ⚠ Se pausó sola: los últimos 3 envíos de la cuenta fallaron (el último, error\n"
+             " 479); revise el WhatsApp del teléfono antes de reanudar\n"
+             " ██████"));
+    assert_null(strstr(out, "Próximo envío")); /* nothing leaves until she resumes */
+    assert_non_null(strstr(out, "Puede: reanudar · cancelar · reintentar fallidos\n"));
+    free(out);
+    /* Resumed: no reason any more. */
+    snprintf(m.c.estado, sizeof m.c.estado, "ENVIANDO");
+    m.c.pausa[0] = '\0';
+    out = render(&m, 80, 24);
+    assert_null(strstr(out, "Se pausó sola"));
+    assert_non_null(strstr(out, "Próximo envío 10:42"));
+    free(out);
     progreso_model_fini(&m);
 }
 
@@ -259,6 +292,7 @@ main(void)
         cmocka_unit_test(test_pct_rule),
         cmocka_unit_test(test_state_allows),
         cmocka_unit_test(test_paused_and_uncertain_at_160x50),
+        cmocka_unit_test(test_paused_by_itself_says_why_80x24),
         cmocka_unit_test(test_read_only_offers_nothing_to_do),
         cmocka_unit_test(test_selection_follows_id_and_list_scrolls),
         cmocka_unit_test(test_empty_loading_ascii),

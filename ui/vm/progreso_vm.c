@@ -312,6 +312,21 @@ acciones_line(struct progreso_vm *vm, const struct progreso_model *m)
     }
 }
 
+/* Why the campaign paused by itself, wrapped under its name: "⚠ Se pausó sola: …" (sql/102 writes
+ * it). */
+static void
+pausa_lines(struct progreso_vm *vm, const struct progreso_model *m)
+{
+    char text[600], row[600];
+    const char *rest = text;
+
+    if (m->c.pausa[0] == '\0')
+        return;
+    snprintf(text, sizeof text, "%s %s", m->ascii ? "!" : "⚠", m->c.pausa);
+    while (vm_wrap_row(row, (int)sizeof row, &rest, vm->width - 2))
+        text_line(vm, 1, ROLE_DB_WARN, row);
+}
+
 static void
 detalle_lines(struct progreso_vm *vm, const struct progreso_model *m)
 {
@@ -329,9 +344,11 @@ detalle_lines(struct progreso_vm *vm, const struct progreso_model *m)
     snprintf(buf, sizeof buf, "%s %s", m->ascii ? estados[ei].ascii : estados[ei].glyph,
              estados[ei].word);
     vm_line_put(l, x + 2, vm->width, estados[ei].role, buf);
+    pausa_lines(vm, m);
     bar_line(vm, m);
     counts_lines(vm, c);
-    if (c->proximo[0] != '\0' || m->eta[0] != '\0') {
+    /* Paused, nothing leaves until she resumes: no next send, no ETA. */
+    if (strcmp(c->estado, "PAUSADA") != 0 && (c->proximo[0] != '\0' || m->eta[0] != '\0')) {
         snprintf(buf, sizeof buf, "%s%s%s%s", c->proximo[0] != '\0' ? "Próximo envío " : "",
                  c->proximo, c->proximo[0] != '\0' && m->eta[0] != '\0' ? " · " : "", m->eta);
         text_line(vm, 1, ROLE_TEXT, buf);

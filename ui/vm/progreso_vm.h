@@ -1,9 +1,10 @@
 /*
  * progreso_vm — the progress pane of one campaign, live: a bar, sent / delivered / read /
  * replied / failed / uncertain / pending counts (read is a lower bound: recipients may hide
- * receipts), the next send and the ETA, the keys that apply in the campaign's state (pause,
- * resume, cancel, retry failed), and the uncertain messages for the user to decide (mark
- * sent, send again, discard). Above, the user's campaigns to pick from.
+ * receipts), why it paused by itself (its account's sends kept failing), the next send and the ETA,
+ * the keys that apply in the campaign's state (pause, resume, cancel, retry failed), and the
+ * uncertain messages for the user to decide (mark sent, send again, discard). Above, the user's
+ * campaigns to pick from.
  *
  * Bar: done / to-go, where to-go = total − skipped − cancelled and done = sent + failed;
  * uncertain messages are neither until the user decides.
@@ -33,6 +34,7 @@ struct progreso_cuentas {
     int fallidos, omitidos, cancelados, bajas;
     int sin_entregar; /* sent over a day ago (wa_ajustes), never delivered */
     char proximo[16]; /* "10:42" local, "" = none */
+    char pausa[512];  /* why it paused by itself (sql/102), "" = it did not */
 };
 
 struct progreso_incierto {
