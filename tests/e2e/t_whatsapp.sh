@@ -13,18 +13,7 @@ E2E_TIMEOUT=60
 E2E_ENV="EMBUDO_TRANSPORT=sim EMBUDO_RITMO=rapido EMBUDO_SIM_AUTOSCAN=1 EMBUDO_SIM_SEED=7"
 
 # Sending needs an open window: every day, all day, for this scenario only (restored after).
-eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
-    CREATE TABLE public.e2e_horario AS SELECT * FROM crm.horario_operativo;
-    CREATE TABLE public.e2e_inhabiles AS SELECT * FROM crm.dias_inhabiles;
-    DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;
-    INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00' FROM generate_series(1, 7) d" \
-    >/dev/null || fail "abrir el horario"
-E2E_ON_EXIT="eb --as postgres db psql -X -q -c \"
-    DELETE FROM crm.horario_operativo; INSERT INTO crm.horario_operativo
-        SELECT * FROM public.e2e_horario;
-    DELETE FROM crm.dias_inhabiles; INSERT INTO crm.dias_inhabiles
-        SELECT * FROM public.e2e_inhabiles;
-    DROP TABLE public.e2e_horario, public.e2e_inhabiles\""
+horario_abierto
 
 # prom8: a lote of its own (SEP, so the other scenarios' IMSS clients are untouched).
 eb --as prom8 asignar --cantidad 40 --convenio SEP --clave campana >/dev/null ||

@@ -9,18 +9,7 @@
 E2E_TIMEOUT=60
 
 # Campaign creation plans in operating time: every day, all day, for this scenario only.
-eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
-    CREATE TABLE public.e2e_ps_horario AS SELECT * FROM crm.horario_operativo;
-    CREATE TABLE public.e2e_ps_inhabiles AS SELECT * FROM crm.dias_inhabiles;
-    DELETE FROM crm.horario_operativo; DELETE FROM crm.dias_inhabiles;
-    INSERT INTO crm.horario_operativo SELECT d, '00:00', '24:00' FROM generate_series(1, 7) d" \
-    >/dev/null || fail "abrir el horario"
-E2E_ON_EXIT="eb --as postgres db psql -X -q -c \"
-    DELETE FROM crm.horario_operativo; INSERT INTO crm.horario_operativo
-        SELECT * FROM public.e2e_ps_horario;
-    DELETE FROM crm.dias_inhabiles; INSERT INTO crm.dias_inhabiles
-        SELECT * FROM public.e2e_ps_inhabiles;
-    DROP TABLE public.e2e_ps_horario, public.e2e_ps_inhabiles\""
+horario_abierto
 
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     SELECT api.crear_usuario('supps', 'Supervisora Pausa', 'SUPERVISOR');
