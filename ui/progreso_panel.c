@@ -470,6 +470,7 @@ progreso_draw(void *st, struct pane *p)
 
     s->m.ascii = term_ascii();
     s->m.read_only = vm_profile_read_only(app_profile(s->a));
+    s->m.crea = app_profile(s->a) == VM_PROFILE_PROMOTOR;
     progreso_vm_build(&s->vm, &s->m, p->w, p->h);
     progreso_pane_draw(p, &s->vm);
 }

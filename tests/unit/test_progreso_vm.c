@@ -271,8 +271,14 @@ test_empty_loading_ascii(void **st)
     assert_string_equal(out, " Consultando las campañas…\n");
     free(out);
     progreso_model_take_campanas(&m, NULL, 0);
+    m.crea = true; /* a promoter: the wizard is hers */
     out = render(&m, 80, 24);
     assert_string_equal(out, " Campañas (0)\n   Aún no hay campañas: créela en el asistente.\n");
+    free(out);
+    m.crea = false; /* a supervisor or an admin has no wizard to send her to */
+    out = render(&m, 80, 24);
+    assert_string_equal(out, " Campañas (0)\n"
+                             "   Aún no hay campañas: las crean los promotores en su asistente.\n");
     free(out);
     progreso_model_fini(&m);
     model_sending(&m);

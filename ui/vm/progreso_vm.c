@@ -194,8 +194,10 @@ campanas_lines(struct progreso_vm *vm, const struct progreso_model *m)
     text_line(vm, 1, ROLE_HEADING, buf);
     if (m->ncampanas == 0)
         text_line(vm, 3, ROLE_MUTED,
-                  m->read_only ? "Aún no hay campañas."
-                               : "Aún no hay campañas: créela en el asistente.");
+                  m->crea ? "Aún no hay campañas: créela en el asistente."
+                  : m->read_only
+                      ? "Aún no hay campañas."
+                      : "Aún no hay campañas: las crean los promotores en su asistente.");
     for (int i = top; i < (int)m->ncampanas && i < top + LIST_ROWS; i++) {
         const struct progreso_campana *c = &m->campanas[i];
         bool sel = i == m->cur_campana;

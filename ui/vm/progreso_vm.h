@@ -50,6 +50,7 @@ enum progreso_foco { PROGRESO_FOCO_CAMPANAS, PROGRESO_FOCO_INCIERTOS };
 struct progreso_model {
     bool loaded, ascii;
     bool read_only; /* an auditor's: no "Puede: …" line, nothing to decide, no wizard */
+    bool crea;      /* a promoter's: she creates campaigns (the wizard is hers alone) */
     char error[512];
     char eta[200]; /* "termina hoy hacia las 13:10" (the controller's pacing estimate) */
     struct progreso_campana *campanas; /* owned, newest first */
