@@ -110,7 +110,8 @@ panes_bandeja_fila_from(struct bandeja_fila *f, const struct db_bandeja_fila *t)
     snprintf(f->login, sizeof f->login, "%s", t->usuario_login != NULL ? t->usuario_login : "");
     snprintf(f->etapa, sizeof f->etapa, "%s", t->etapa != NULL ? t->etapa : "");
     snprintf(f->motivo, sizeof f->motivo, "%s", t->motivo != NULL ? t->motivo : "");
-    f->antiguedad_horas = t->antiguedad_horas;
+    f->espera_habiles = t->espera_habiles;
+    f->atrasada = t->atrasada;
     f->intentos = t->intentos;
     snprintf(f->ultimo_intento, sizeof f->ultimo_intento, "%s",
              t->ultimo_intento != NULL ? t->ultimo_intento : "");

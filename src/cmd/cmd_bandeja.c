@@ -5,6 +5,7 @@
  * --motivo M` (more business hours on running stage timers). All-or-nothing in the database;
  * refusals print its message and exit 1. Main thread.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 static void
 bandeja_json_row(struct json *j, const struct db_bandeja_fila *r)
 {
-    char t1[32], t2[32];
+    char t1[32], t2[32], horas[32];
 
     json_obj(j);
     json_key(j, "oportunidad");
@@ -44,6 +45,11 @@ bandeja_json_row(struct json *j, const struct db_bandeja_fila *r)
     json_str(j, crm_cmd_time_iso(r->desde, t1, sizeof t1));
     json_key(j, "antiguedad_horas");
     json_int(j, (int64_t)r->antiguedad_horas);
+    json_key(j, "espera_habiles");
+    snprintf(horas, sizeof horas, "%.2f", r->espera_habiles);
+    json_num(j, horas);
+    json_key(j, "atrasada");
+    json_bool(j, r->atrasada);
     json_key(j, "ultimo_evento");
     json_str(j, r->ultimo_evento);
     json_key(j, "ultimo_evento_at");
@@ -60,6 +66,7 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
 {
     struct strbuf sb;
     struct json j;
+    size_t tarde = 0;
 
     strbuf_init(&sb);
     if (!ctx->json) {
@@ -71,7 +78,7 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
             crm_cmd_col(&sb, "TELÉFONO", 14);
             crm_cmd_col(&sb, "PROMOTOR", 12);
             crm_cmd_col(&sb, "SALIÓ EN", 16);
-            strbuf_addstr(&sb, "EN BANDEJA  ");
+            strbuf_addstr(&sb, "ESPERA HÁB.  ");
             crm_cmd_col(&sb, "INTENTOS", 11);
             strbuf_addstr(&sb, "MOTIVO\n");
         }
@@ -84,12 +91,19 @@ bandeja_print(const struct cmd_ctx *ctx, const struct db_bandeja_fila *rows, siz
             crm_cmd_col(&sb, rows[i].telefono != NULL ? rows[i].telefono : "—", 14);
             crm_cmd_col(&sb, rows[i].usuario_login, 12);
             crm_cmd_col(&sb, rows[i].etapa, 16);
-            strbuf_addf(&sb, "%8.0f h  ", rows[i].antiguedad_horas);
+            strbuf_addf(&sb, "%7.0f h%s  ", floor(rows[i].espera_habiles),
+                        rows[i].atrasada ? " !" : "  ");
             snprintf(id, sizeof id, "%d %s", rows[i].intentos,
                      rows[i].intentos == 1 ? "intento" : "intentos");
             crm_cmd_col(&sb, id, 11);
             strbuf_addf(&sb, "%s\n", rows[i].motivo);
+            tarde += rows[i].atrasada;
         }
+        if (tarde > 0)
+            strbuf_addf(&sb,
+                        "! = atrasada (%zu): más horas hábiles en la bandeja de las que fija"
+                        " el ajuste bandeja_horas\n",
+                        tarde);
         fputs(sb.buf, stdout);
         strbuf_fini(&sb);
         return;

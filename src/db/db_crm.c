@@ -273,6 +273,8 @@ bandeja_fila_fill(struct db_bandeja_fila *f, const PGresult *res, int i)
     f->ultimo_evento_at = (time_t)db_col_i64(res, i, 11);
     f->intentos = db_col_int(res, i, 12);
     f->ultimo_intento = db_col_dup(res, i, 13);
+    f->espera_habiles = PQgetisnull(res, i, 14) ? 0.0 : strtod(PQgetvalue(res, i, 14), NULL);
+    f->atrasada = db_col_bool(res, i, 15);
 }
 
 int
@@ -282,7 +284,7 @@ db_bandeja(struct db *db, struct db_bandeja_fila **rows, size_t *n, struct err *
         "SELECT oportunidad_id, cliente, telefono, usuario_id, usuario_login, usuario_nombre,"
         " etapa, motivo, extract(epoch FROM en_bandeja_desde)::bigint, antiguedad_horas,"
         " ultimo_evento, extract(epoch FROM ultimo_evento_at)::bigint, intentos,"
-        " ultimo_intento FROM api.bandeja()";
+        " ultimo_intento, espera_habiles, atrasada FROM api.bandeja()";
     PGresult *res = NULL;
     int rc;
 

@@ -142,7 +142,9 @@ struct db_bandeja_fila {
     char *etapa;
     char *motivo;
     time_t desde;
-    double antiguedad_horas;
+    double antiguedad_horas; /* wall-clock hours since the exit */
+    double espera_habiles;   /* business hours since the exit (sql/103) */
+    bool atrasada;           /* espera_habiles ≥ crm.ajustes.bandeja_horas */
     char *ultimo_evento; /* may be NULL */
     time_t ultimo_evento_at;
     int intentos;          /* contact attempts since it reached its owner (sql/066) */

@@ -1,6 +1,7 @@
 /*
  * test_bandeja — the supervisor's exits inbox (sql/008_bandeja.sql): who sees which rows,
- * with reason, age and last event; devolver / descartar / reabrir / reasignar with mandatory
+ * with reason, age (wall-clock, and business hours against crm.ajustes.bandeja_horas: sql/103)
+ * and last event; devolver / descartar / reabrir / reasignar with mandatory
  * reasons, all-or-nothing, and their effect on the pool and the history.
  */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "db/db.h"
+#include "db/db_crm.h"
 #include "dbt.h"
 #include "util/err.h"
 
@@ -193,12 +195,75 @@ test_actions(void **state)
     db_close(adm);
 }
 
+/* The wait in business hours (sql/103): the calendar's other reader, api.horas_habiles_entre,
+ * gives the same hours for every row in the same statement; late from bandeja_horas on; an
+ * exit stamped a moment after the reading transaction began has waited 0; db_bandeja reads
+ * both columns. */
+static void
+test_espera_habil(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL);
+    struct db *db;
+    struct db_bandeja_fila *rows;
+    struct err e = { 0 };
+    size_t n;
+    int vistas = 0;
+
+    seed(t, adm);
+    assert_int_equal(dbt_try(adm, &e, "UPDATE crm.ajustes SET bandeja_horas = 0"), RC_DB);
+    assert_string_equal(e.code, "23514");
+    dbt_exec(adm, "UPDATE crm.ajustes SET bandeja_horas = 3;"
+                  "UPDATE crm.oportunidades SET etapa_desde = now() - interval '10 days'"
+                  " WHERE id = 3;"
+                  "UPDATE crm.oportunidades SET etapa_desde = now() + interval '1 minute'"
+                  " WHERE id = 4");
+    db = dbt_connect(t, "bd_sup");
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT count(*) || '|' || count(*) FILTER (WHERE"
+                                       " espera_habiles = round(api.horas_habiles_entre("
+                                       "least(en_bandeja_desde, now()), now()), 2)"
+                                       " AND atrasada = (espera_habiles >= 3))"
+                                       " FROM api.bandeja()"),
+                        "4|4");
+    /* Ten days hold more than three business hours whatever the day: late. */
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT format('%%s|%%s|%%s', espera_habiles >= 3, atrasada,"
+                                       " antiguedad_horas >= 240) FROM api.bandeja()"
+                                       " WHERE oportunidad_id = 3"),
+                        "t|t|t");
+    assert_string_equal(dbt_scalar_tmp(t, db,
+                                       "SELECT espera_habiles || '|' || atrasada"
+                                       " FROM api.bandeja() WHERE oportunidad_id = 4"),
+                        "0.00|false");
+    assert_int_equal(db_bandeja(db, &rows, &n, &e), RC_OK);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].oportunidad_id == 3) {
+            assert_true(rows[i].espera_habiles >= 3.0 && rows[i].atrasada);
+            vistas++;
+        } else if (rows[i].oportunidad_id == 4) {
+            assert_true(rows[i].espera_habiles == 0.0 && !rows[i].atrasada);
+            vistas++;
+        }
+    }
+    assert_int_equal(vistas, 2);
+    db_bandeja_free(rows, n);
+    /* A supervisor with all the time in the world: nothing is late. */
+    dbt_exec(adm, "UPDATE crm.ajustes SET bandeja_horas = 200");
+    assert_string_equal(dbt_scalar_tmp(t, db, "SELECT count(*) FROM api.bandeja() WHERE atrasada"),
+                        "0");
+    db_close(db);
+    db_close(adm);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_listing_by_role, dbt_setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_actions, dbt_setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_espera_habil, dbt_setup, dbt_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.inc"
 
 E2E_MASK='s/[0-9]+ h [0-9]{2} m hábiles/N h NN m hábiles/g; s/[0-9]+ m hábiles/NN m hábiles/g;
-s/ [0-9]+ h$/ N h/; s/ [0-9]+ ░ [0-9]+h/ N ░ Nh/g'
+s/ [0-9]+ (h|min)$/ N/; s/ [0-9]+ ░ [0-9]+h/ N ░ Nh/g'
 
 # A second client session in the same tmux server.
 start_second() {

@@ -42,7 +42,8 @@ filas_new(size_t *n)
         snprintf(f[i].etapa, sizeof f[i].etapa, "%s", i ? "No interesado" : "No localizado");
         snprintf(f[i].motivo, sizeof f[i].motivo, "%s",
                  i == 1 ? "ya tiene crédito con otra financiera" : "no contesta");
-        f[i].antiguedad_horas = i == 0 ? 5.4 : i == 1 ? 27.2 : 300;
+        f[i].espera_habiles = i == 0 ? 0.42 : i == 1 ? 5.4 : 130;
+        f[i].atrasada = i == 2;
         f[i].intentos = i == 0 ? 2 : 0;
         snprintf(f[i].ultimo_intento, sizeof f[i].ultimo_intento, "%s",
                  i == 0 ? "BUZON" : i == 2 ? "NO_CONTESTA" : "");
@@ -81,14 +82,19 @@ test_ages(void **st)
     char buf[32];
 
     (void)st;
-    bandeja_edad_fmt(buf, sizeof buf, 0.2);
-    assert_string_equal(buf, "0 h");
-    bandeja_edad_fmt(buf, sizeof buf, 23.9);
+    bandeja_espera_fmt(buf, sizeof buf, 0);
+    assert_string_equal(buf, "0 min");
+    bandeja_espera_fmt(buf, sizeof buf, 0.42);
+    assert_string_equal(buf, "25 min");
+    bandeja_espera_fmt(buf, sizeof buf, 0.999);
+    assert_string_equal(buf, "59 min");
+    bandeja_espera_fmt(buf, sizeof buf, 1);
+    assert_string_equal(buf, "1 h");
+    bandeja_espera_fmt(buf, sizeof buf, 23.9);
     assert_string_equal(buf, "23 h");
-    bandeja_edad_fmt(buf, sizeof buf, 27.2);
-    assert_string_equal(buf, "1 d 3 h");
-    bandeja_edad_fmt(buf, sizeof buf, 300);
-    assert_string_equal(buf, "12 d");
+    /* business hours have no fixed day: no "d" */
+    bandeja_espera_fmt(buf, sizeof buf, 130.5);
+    assert_string_equal(buf, "130 h");
 }
 
 static void
@@ -105,16 +111,18 @@ test_layout_at_80_and_160(void **st)
     bandeja_vm_build(&vm, &m, 80, 24);
     r = vm_lines_render(vm.lines, 4);
     assert_string_equal(
-        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
-           "✓ María Guadalupe Lópe… prom1    No localizado no contesta              5 h\n"
-           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n"
-           "  Ana                   prom3    No interesado no contesta              12 d\n");
+        r, "  Cliente               Promotor Salida        Motivo                Espera háb.\n"
+           "✓ María Guadalupe Lópe… prom1    No localizado no contesta           25 min\n"
+           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con… 5 h\n"
+           "  Ana                   prom3    No interesado no contesta           130 h\n");
     free(r);
     assert_int_equal(vm.lines[1].spans[1].role, ROLE_TAG);
     assert_int_equal(vm.lines[2].spans[1].role, ROLE_CURSOR);     /* Space moved on */
-    assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE); /* waiting 12 days */
+    /* late by the database's rule (crm.ajustes.bandeja_horas), not by a number here */
+    assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE);
+    assert_int_equal(vm.lines[1].spans[5].role, ROLE_VALUE);
     assert_string_equal(vm.lines[23].spans[0].text,
-                        "Bandeja · 3 en espera · 1 marcadas · intentos: ninguno");
+                        "Bandeja · 3 en espera · 1 atrasada · 1 marcadas · intentos: ninguno");
     bandeja_vm_build(&vm, &m, 160, 50);
     assert_string_equal(vm.lines[0].spans[5].text, "Intentos");
     assert_string_equal(vm.lines[1].spans[6].text, "2 · buzón            ");
@@ -122,7 +130,8 @@ test_layout_at_80_and_160(void **st)
     /* an attempt recorded before a reassignment: none count now, the last one shows */
     assert_string_equal(vm.lines[3].spans[6].text, "0 · no contesta      ");
     assert_int_equal(vm.nlines, 50);
-    assert_string_equal(vm.lines[49].spans[0].text, "Bandeja · 3 en espera · 1 marcadas");
+    assert_string_equal(vm.lines[49].spans[0].text,
+                        "Bandeja · 3 en espera · 1 atrasada · 1 marcadas");
     bandeja_model_fini(&m);
 }
 
@@ -244,15 +253,16 @@ test_no_contactar_rows(void **st)
     bandeja_vm_build(&vm, &m, 80, 24);
     r = vm_lines_render(vm.lines, 4);
     assert_string_equal(
-        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
-           "  María Guadalupe Ló… ⊘ prom1    No localizado no contesta              5 h\n"
-           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n"
-           "  Ana                 ⊘ prom3    No interesado no contesta              12 d\n");
+        r, "  Cliente               Promotor Salida        Motivo                Espera háb.\n"
+           "  María Guadalupe Ló… ⊘ prom1    No localizado no contesta           25 min\n"
+           "  Begoña Ibáñez         prom2    No interesado ya tiene crédito con… 5 h\n"
+           "  Ana                 ⊘ prom3    No interesado no contesta           130 h\n");
     free(r);
     assert_int_equal(vm.lines[3].spans[2].role, ROLE_ERROR);
     assert_int_equal(vm.lines[1].spans[2].role, ROLE_CURSOR); /* the row under the cursor */
     /* The glyph is not self-explaining: the footer says it for the row under the cursor. */
-    assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · intentos: 2 · buzón");
+    assert_string_equal(vm.lines[23].spans[0].text,
+                        "Bandeja · 3 en espera · 1 atrasada · intentos: 2 · buzón");
     assert_string_equal(vm.lines[23].spans[1].text, "⊘ No contactar");
     assert_int_equal(vm.lines[23].spans[1].role, ROLE_ERROR);
     bandeja_model_action(&m, ACTION_DOWN, 10, &(bool){ false });
@@ -288,15 +298,19 @@ test_dropped_client_rows(void **st)
     bandeja_vm_build(&vm, &m, 80, 24);
     r = vm_lines_render(vm.lines, 3);
     assert_string_equal(
-        r, "  Cliente               Promotor Salida        Motivo                   Espera\n"
-           "  ⚠ María Guadalupe … ⊘ prom1    No localizado no contesta              5 h\n"
-           "  ⚠ Begoña Ibáñez       prom2    No interesado ya tiene crédito con ot… 1 d 3 h\n");
+        r, "  Cliente               Promotor Salida        Motivo                Espera háb.\n"
+           "  ⚠ María Guadalupe … ⊘ prom1    No localizado no contesta           25 min\n"
+           "  ⚠ Begoña Ibáñez       prom2    No interesado ya tiene crédito con… 5 h\n");
     free(r);
+    /* The row's own marks first: the count of late rows gives way at 80 columns. */
+    assert_string_equal(vm.lines[23].spans[0].text, "Bandeja · 3 en espera · intentos: 2 · buzón");
     assert_string_equal(vm.lines[23].spans[1].text, "⊘ No contactar");
     assert_string_equal(vm.lines[23].spans[2].text, "⚠ Baja del padrón");
     assert_int_equal(vm.lines[23].spans[2].role, ROLE_TIMER_WARN);
     bandeja_model_action(&m, ACTION_DOWN, 10, &(bool){ false });
     bandeja_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[23].spans[0].text,
+                        "Bandeja · 3 en espera · 1 atrasada · intentos: ninguno");
     assert_string_equal(vm.lines[23].spans[1].text, "⚠ Baja del padrón");
     m.ascii = true;
     assert_non_null(setlocale(LC_ALL, "C"));

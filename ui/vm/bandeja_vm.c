@@ -162,16 +162,12 @@ bandeja_fecha_corta(char *buf, size_t bufsz, const char *f)
 }
 
 void
-bandeja_edad_fmt(char *buf, size_t bufsz, double horas)
+bandeja_espera_fmt(char *buf, size_t bufsz, double horas)
 {
-    long h = (long)floor(horas);
-
-    if (h < 24)
-        snprintf(buf, bufsz, "%ld h", h);
-    else if (h < 24 * 10)
-        snprintf(buf, bufsz, "%ld d %ld h", h / 24, h % 24);
+    if (horas < 1.0)
+        snprintf(buf, bufsz, "%ld min", horas > 0.0 ? (long)floor(horas * 60.0) : 0L);
     else
-        snprintf(buf, bufsz, "%ld d", h / 24);
+        snprintf(buf, bufsz, "%ld h", (long)floor(horas));
 }
 
 static enum bandeja_intent
@@ -287,8 +283,8 @@ cols_compute(struct cols *c, int w)
     c->prom = c->cli + (w >= 120 ? 34 : 22);
     c->et = c->prom + (w >= 120 ? 12 : 9);
     c->mot = c->et + (w >= 120 ? 16 : 14);
-    c->edad = w - (w >= 120 ? 30 : 8);
-    c->ev = w >= 120 ? c->edad + 9 : w; /* the attempts only on wide terminals */
+    c->edad = w - (w >= 120 ? 34 : 11);
+    c->ev = w >= 120 ? c->edad + 13 : w; /* the attempts only on wide terminals */
 }
 
 /* text clipped to [x, end - 1) and padded to end, so the cursor covers the cell. */
@@ -359,11 +355,11 @@ put_fila(struct bandeja_vm *vm, const struct bandeja_model *m, int i, int y)
     cell(l, c.prom, c.et, sel ? base : ROLE_MUTED, f->login);
     cell(l, c.et, c.mot, base, f->etapa);
     cell(l, c.mot, c.edad, sel ? base : ROLE_MUTED, f->motivo);
-    bandeja_edad_fmt(edad, sizeof edad, f->antiguedad_horas);
+    bandeja_espera_fmt(edad, sizeof edad, f->espera_habiles);
     cell(l, c.edad, c.ev < vm->width ? c.ev : vm->width,
-         sel                         ? base
-         : f->antiguedad_horas >= 24 ? ROLE_TIMER_LATE
-                                     : ROLE_VALUE,
+         sel           ? base
+         : f->atrasada ? ROLE_TIMER_LATE
+                       : ROLE_VALUE,
          edad);
     if (c.ev < vm->width)
         cell(l, c.ev, vm->width, sel ? base : ROLE_MUTED, intentos_txt(intentos, sizeof intentos, f));
@@ -380,7 +376,7 @@ put_header(struct bandeja_vm *vm)
     vm_line_put(l, c.prom, c.et - 1, ROLE_HEADING, "Promotor");
     vm_line_put(l, c.et, c.mot - 1, ROLE_HEADING, "Salida");
     vm_line_put(l, c.mot, c.edad - 1, ROLE_HEADING, "Motivo");
-    vm_line_put(l, c.edad, vm->width, ROLE_HEADING, "Espera");
+    vm_line_put(l, c.edad, vm->width, ROLE_HEADING, "Espera háb.");
     if (c.ev < vm->width)
         vm_line_put(l, c.ev, vm->width, ROLE_HEADING, "Intentos");
 }
@@ -467,29 +463,44 @@ put_footer_prorroga(struct bandeja_vm *vm, const struct bandeja_prorroga *p)
 static void
 put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
 {
-    char buf[VM_SPAN_BYTES], a[32], intentos[64];
-    size_t t = bandeja_model_ntagged(m);
-    int x;
+    const struct bandeja_fila *f = m->nfilas > 0 ? &m->filas[m->cur] : NULL;
+    char buf[VM_SPAN_BYTES], resto[VM_SPAN_BYTES], tardes[48], a[32], intentos[64];
+    size_t t = bandeja_model_ntagged(m), tarde = 0;
+    int x, marcas = 0; /* marcas: the columns the row's marks take after the text */
 
     if (bandeja_model_prorroga(m) != NULL) {
         put_footer_prorroga(vm, bandeja_model_prorroga(m));
         return;
     }
+    resto[0] = tardes[0] = '\0';
+    if (t > 0)
+        snprintf(resto, sizeof resto, " · %zu marcadas", t);
+    /* Narrow terminals have no column for the attempts: the selected row's go here. */
+    if (vm->width < 120 && f != NULL)
+        snprintf(resto + strlen(resto), sizeof resto - strlen(resto), " · intentos: %s",
+                 intentos_txt(intentos, sizeof intentos, f));
+    /* The red of a late wait in words too (a monochrome terminal has no red), when it fits
+     * beside the row's own marks, which come first. */
+    for (size_t i = 0; i < m->nfilas; i++)
+        tarde += m->filas[i].atrasada;
+    if (f != NULL && f->no_contactar)
+        marcas += 3 + vm_text_width(no_contactar_tag(m->ascii));
+    if (f != NULL && f->baja_padron)
+        marcas += 3 + vm_text_width(baja_padron_marca(m->ascii));
     snprintf(buf, sizeof buf, "Bandeja · %s en espera",
              vm_fmt_count(a, sizeof a, (long long)m->nfilas));
-    if (t > 0)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %zu marcadas", t);
-    /* Narrow terminals have no column for the attempts: the selected row's go here. */
-    if (vm->width < 120 && m->nfilas > 0)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · intentos: %s",
-                 intentos_txt(intentos, sizeof intentos, &m->filas[m->cur]));
+    if (tarde > 0)
+        snprintf(tardes, sizeof tardes, " · %zu %s", tarde, tarde == 1 ? "atrasada" : "atrasadas");
+    if (vm_text_width(buf) + vm_text_width(tardes) + vm_text_width(resto) + marcas > vm->width)
+        tardes[0] = '\0';
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", tardes, resto);
     x = vm_line_put(&vm->lines[vm->nlines - 1], 0, vm->width, t > 0 ? ROLE_TAG : ROLE_MUTED, buf);
     /* The glyph alone may stand for the tag in a narrow column: the words go here. */
-    if (m->nfilas > 0 && m->filas[m->cur].no_contactar)
+    if (f != NULL && f->no_contactar)
         x = vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_ERROR,
                         no_contactar_tag(m->ascii));
     /* «⚠» is a glyph alone on the row: the footer says what it means. */
-    if (m->nfilas > 0 && m->filas[m->cur].baja_padron)
+    if (f != NULL && f->baja_padron)
         vm_line_put(&vm->lines[vm->nlines - 1], x + 3, vm->width, ROLE_TIMER_WARN,
                     baja_padron_marca(m->ascii));
 }

@@ -1,6 +1,7 @@
 /*
  * bandeja_vm — the supervisor's bandeja: every exit waiting for a decision, with client,
- * promoter, exit stage, reason, age and last event; Space tags several; the actions
+ * promoter, exit stage, reason, the wait in business hours (red, and counted in the footer,
+ * past crm.ajustes.bandeja_horas) and last event; Space tags several; the actions
  * (reasignar, devolver, descartar, reabrir) apply to the tagged rows, or to the row under the
  * cursor when none is tagged; reasignar first picks a promoter, showing each one's quota left
  * today and cartera. Every action then asks for a reason (a form the controller opens). A row
@@ -30,7 +31,8 @@ struct bandeja_fila {
     char login[48];
     char etapa[48];
     char motivo[256];
-    double antiguedad_horas;
+    double espera_habiles;   /* business hours since it reached the bandeja (sql/103) */
+    bool atrasada;           /* longer than crm.ajustes.bandeja_horas: painted late */
     int intentos;            /* contact attempts since it reached its owner */
     char ultimo_intento[24]; /* outcome code of the latest one (core/intento.h); "" = none */
     bool no_contactar;       /* a phone of it is in force in the do-not-contact registry */
@@ -125,8 +127,9 @@ const char *bandeja_accion_titulo(enum bandeja_accion a);
 /* "2026-12-15" → "15/12/26"; anything else as it is. */
 void bandeja_fecha_corta(char *buf, size_t bufsz, const char *aaaa_mm_dd);
 
-/* "5 h", "1 d 3 h", "12 d" from hours. */
-void bandeja_edad_fmt(char *buf, size_t bufsz, double horas);
+/* "24 min", "5 h", "130 h" from business hours (whole minutes under an hour, else whole
+ * hours: a business day has no fixed length, so no "d"). */
+void bandeja_espera_fmt(char *buf, size_t bufsz, double horas);
 
 #define BANDEJA_VM_LINES   120
 #define BANDEJA_PICK_LINES 24
