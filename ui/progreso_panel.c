@@ -141,6 +141,8 @@ progreso_apply(struct progreso_st *s, struct progreso_job *j)
         v[i].id = j->camp[i].id;
         snprintf(v[i].nombre, sizeof v[i].nombre, "%s", j->camp[i].nombre);
         snprintf(v[i].estado, sizeof v[i].estado, "%s", j->camp[i].estado);
+        snprintf(v[i].login, sizeof v[i].login, "%s", j->camp[i].login);
+        v[i].pausada_sola = j->camp[i].pausada_sola;
     }
     progreso_model_take_campanas(&s->m, v, j->ncamp);
     progreso_model_select(&s->m, j->id);
@@ -471,6 +473,7 @@ progreso_draw(void *st, struct pane *p)
     s->m.ascii = term_ascii();
     s->m.read_only = vm_profile_read_only(app_profile(s->a));
     s->m.crea = app_profile(s->a) == VM_PROFILE_PROMOTOR;
+    s->m.equipo = vm_profile_sees_others(app_profile(s->a));
     progreso_vm_build(&s->vm, &s->m, p->w, p->h);
     progreso_pane_draw(p, &s->vm);
 }

@@ -202,7 +202,8 @@ db_wa_tui_variaciones_guardar(struct db *db, const char *plantilla, const char *
 int
 db_wa_tui_campanas(struct db *db, struct db_wa_campana_fila **rows, size_t *n, struct err *e)
 {
-    static const char sql[] = "SELECT c.id, c.nombre, c.estado, u.login FROM crm.wa_campanas c"
+    static const char sql[] = "SELECT c.id, c.nombre, c.estado, u.login,"
+                              " c.pausa_motivo IS NOT NULL FROM crm.wa_campanas c"
                               " JOIN crm.usuarios u ON u.id = c.usuario_id"
                               " ORDER BY c.id DESC LIMIT 50";
     PGresult *res;
@@ -218,6 +219,7 @@ db_wa_tui_campanas(struct db *db, struct db_wa_campana_fila **rows, size_t *n, s
             db_col_copy((*rows)[i].nombre, sizeof (*rows)[i].nombre, res, i, 1);
             db_col_copy((*rows)[i].estado, sizeof (*rows)[i].estado, res, i, 2);
             db_col_copy((*rows)[i].login, sizeof (*rows)[i].login, res, i, 3);
+            (*rows)[i].pausada_sola = db_col_bool(res, i, 4);
         }
     }
     PQclear(res);

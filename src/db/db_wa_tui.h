@@ -83,6 +83,7 @@ struct db_wa_campana_fila {
     char nombre[484];
     char estado[16];
     char login[64];
+    bool pausada_sola; /* PAUSADA by itself: its account's sends kept failing (sql/102) */
 };
 
 /* The campaigns the caller sees (RLS), newest first, at most 50. */

@@ -220,7 +220,24 @@ test_campaigns_and_uncertain(void **state)
     assert_string_equal(c[0].nombre, "Prueba ñ");
     assert_string_equal(c[0].estado, "LISTA");
     assert_string_equal(c[0].login, "tw_p1");
+    assert_false(c[0].pausada_sola);
     free(c);
+    /* paused by itself (sql/102): the list says so; her own pause would not */
+    dbt_exec(adm,
+             "UPDATE crm.wa_campanas SET estado = 'PAUSADA', pausa_motivo = 'Se pausó sola'"
+             " WHERE id = %lld",
+             (long long)cc.id);
+    assert_int_equal(db_wa_tui_campanas(p, &c, &n, &e), RC_OK);
+    assert_true(n == 1 && c[0].pausada_sola);
+    free(c);
+    dbt_exec(adm,
+             "UPDATE crm.wa_campanas SET estado = 'ENVIANDO' WHERE id = %lld;"
+             "UPDATE crm.wa_campanas SET estado = 'PAUSADA' WHERE id = %lld",
+             (long long)cc.id, (long long)cc.id);
+    assert_int_equal(db_wa_tui_campanas(p, &c, &n, &e), RC_OK);
+    assert_true(n == 1 && !c[0].pausada_sola);
+    free(c);
+    dbt_exec(adm, "UPDATE crm.wa_campanas SET estado = 'LISTA' WHERE id = %lld", (long long)cc.id);
     /* one message left ENVIANDO by a dead sender becomes uncertain */
     dbt_exec(adm,
              "UPDATE crm.wa_mensajes SET estado = 'ENVIANDO', reclamado_at = now(),"

@@ -1,6 +1,7 @@
 # t_whatsapp_pausa — sql/102 in the terminal: a campaign whose account keeps failing pauses by
 # itself, and the Progreso pane says so live, with no key pressed: «⚠ Se pausó sola: …» under the
-# campaign's name, «◐ pausada», no next send; resumed, the warning goes. Its own promoter
+# campaign's name, «◐ pausada», no next send, «se pausó sola» in its row of the list, and in
+# her supervisor's list with her login; resumed, the warning goes. Its own promoter
 # (promps, under supps) with four captured leads, so no other scenario's data or goldens depend
 # on it. She links on the simulated network and sends from the server, so her session's sender
 # stays out; the three refusals are written as a sender writes them.
@@ -45,8 +46,26 @@ wait_for "⚠ Se pausó sola: los últimos 3 envíos de la cuenta fallaron (el �
 wait_for "revise el WhatsApp del teléfono antes de reanudar"
 screen | grep -q "Próximo envío" && fail "una campaña en pausa anuncia su próximo envío"
 wait_for "Puede: reanudar · cancelar · reintentar fallidos"
+wait_match "^ > $id  .* · se pausó sola"
+send q
+wait_gone
+expect_exit 0
+
+# Her supervisor's Progreso names the promoter and shows which campaign stopped by itself.
+start_app 160 50 --as supps
+wait_for "Actualizado a las"
+send "$(screen | sed -n 2p | grep -o '[0-9] Progreso' | cut -c1)"
+wait_match "^ > $id  promps · .* · se pausó sola"
+wait_for "⚠ Se pausó sola: los últimos 3 envíos de la cuenta fallaron"
+send q
+wait_gone
+expect_exit 0
 
 # She resumes it from the pane: the warning goes away.
+start_app 160 50 --as promps
+wait_for "Actualizado a las"
+send "$(screen | sed -n 2p | grep -o '[0-9] Progreso' | cut -c1)"
+wait_for "◐ pausada"
 send a
 wait_for "● enviando"
 wait_until_gone "Se pausó sola"

@@ -290,6 +290,38 @@ test_empty_loading_ascii(void **st)
     progreso_model_fini(&m);
 }
 
+/* A supervisor's list names each campaign's promoter; one that paused by itself says so in its
+ * row, in the warning role, so a team's list shows which need a look. */
+static void
+test_team_list_names_the_promoter_and_the_self_paused(void **st)
+{
+    struct progreso_model m;
+    struct progreso_campana *v = campanas(4);
+    char *out;
+
+    (void)st;
+    for (size_t i = 0; i < 4; i++)
+        snprintf(v[i].login, sizeof v[i].login, "prom%zu", i + 1);
+    v[3].pausada_sola = true; /* «Seguimiento Nómina 4», PAUSADA */
+    progreso_model_init(&m);
+    progreso_model_take_campanas(&m, v, 4);
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, "\n   17  Seguimiento Nómina 4 · se pausó sola"));
+    assert_null(strstr(out, "prom4")); /* a promoter's own list: no names */
+    free(out);
+    m.equipo = true;
+    out = render(&m, 80, 24);
+    assert_non_null(strstr(out, " > 20  prom1 · Seguimiento Nómina 1 · enviando\n"));
+    assert_non_null(strstr(out, "\n   17  prom4 · Seguimiento Nómina 4 · se pausó sola"));
+    free(out);
+    for (int y = 0; y < vm.nlines; y++)
+        if (vm.lines[y].item == 4)
+            assert_int_equal(vm.lines[y].spans[0].role, ROLE_DB_WARN);
+        else if (vm.lines[y].item == 3)
+            assert_int_equal(vm.lines[y].spans[0].role, ROLE_TEXT);
+    progreso_model_fini(&m);
+}
+
 int
 main(void)
 {
@@ -302,6 +334,7 @@ main(void)
         cmocka_unit_test(test_read_only_offers_nothing_to_do),
         cmocka_unit_test(test_selection_follows_id_and_list_scrolls),
         cmocka_unit_test(test_empty_loading_ascii),
+        cmocka_unit_test(test_team_list_names_the_promoter_and_the_self_paused),
     };
 
     return cmocka_run_group_tests_name("progreso_vm", tests, setup_utf8, NULL);

@@ -208,10 +208,13 @@ campanas_lines(struct progreso_vm *vm, const struct progreso_model *m)
         if (sel)
             vm_line_init(l, m->foco == PROGRESO_FOCO_CAMPANAS ? ROLE_CURSOR : ROLE_TEXT);
         l->item = i + 1; /* a click there selects it */
-        snprintf(buf, sizeof buf, "%s %lld  %s · %s", sel ? ">" : " ", (long long)c->id,
-                 c->nombre, estados[estado_idx(c->estado)].word);
-        vm_line_put(l, 1, vm->width, sel && m->foco == PROGRESO_FOCO_CAMPANAS ? ROLE_CURSOR
-                                                                               : ROLE_TEXT,
+        snprintf(buf, sizeof buf, "%s %lld  %s%s%s · %s", sel ? ">" : " ", (long long)c->id,
+                 m->equipo ? c->login : "", m->equipo ? " · " : "", c->nombre,
+                 c->pausada_sola ? "se pausó sola" : estados[estado_idx(c->estado)].word);
+        vm_line_put(l, 1, vm->width,
+                    sel && m->foco == PROGRESO_FOCO_CAMPANAS ? ROLE_CURSOR
+                    : c->pausada_sola                        ? ROLE_DB_WARN
+                                                             : ROLE_TEXT,
                     buf);
     }
 }

@@ -4,7 +4,8 @@
  * receipts), why it paused by itself (its account's sends kept failing), the next send and the ETA,
  * the keys that apply in the campaign's state (pause, resume, cancel, retry failed), and the
  * uncertain messages for the user to decide (mark sent, send again, discard). Above, the user's
- * campaigns to pick from.
+ * campaigns to pick from (a supervisor's name each one's promoter; one that paused by itself
+ * says so in its row, so a team's list shows which need a look).
  *
  * Bar: done / to-go, where to-go = total − skipped − cancelled and done = sent + failed;
  * uncertain messages are neither until the user decides.
@@ -25,6 +26,8 @@ struct progreso_campana {
     int64_t id;
     char nombre[484];
     char estado[16]; /* BORRADOR, LISTA, ENVIANDO, PAUSADA, TERMINADA, CANCELADA */
+    char login[64];  /* its promoter, shown to whoever sees others' campaigns */
+    bool pausada_sola; /* PAUSADA by itself (sql/102): the row says so and stands out */
 };
 
 struct progreso_cuentas {
@@ -51,6 +54,7 @@ struct progreso_model {
     bool loaded, ascii;
     bool read_only; /* an auditor's: no "Puede: …" line, nothing to decide, no wizard */
     bool crea;      /* a promoter's: she creates campaigns (the wizard is hers alone) */
+    bool equipo;    /* a supervisor's, admin's or auditor's: each row names its promoter */
     char error[512];
     char eta[200]; /* "termina hoy hacia las 13:10" (the controller's pacing estimate) */
     struct progreso_campana *campanas; /* owned, newest first */
