@@ -26,7 +26,9 @@ resumen_estado_name(enum resumen_estado s)
  * The counts per estado come back as one row with a column per estado, so the result
  * shape does not depend on which estados happen to have rows. crm.yo()/mi_rol() are
  * NULL for a login that is not a CRM user (e.g. the cluster's owner). The month's sales are
- * the ones row-level security lets her see (own, team, all), as the opportunities.
+ * the ones row-level security lets her see (own, team, all), as the opportunities; so are the
+ * campaigns that paused by themselves (sql/102: pausa_motivo is set only then, and cleared
+ * when they leave PAUSADA).
  */
 static const char sql_resumen[] =
     "WITH mes AS (SELECT x.monto FROM crm.ventas x WHERE x.estado = 'VIGENTE'"
@@ -40,7 +42,9 @@ static const char sql_resumen[] =
     "   SELECT e.fecha, e.nombre, e.abre, e.cierra FROM crm.dias_especiales e, hoy"
     "    WHERE e.fecha >= hoy.d"
     "      AND NOT EXISTS (SELECT 1 FROM crm.dias_inhabiles i WHERE i.fecha = e.fecha)) x"
-    "   ORDER BY x.fecha LIMIT 1)"
+    "   ORDER BY x.fecha LIMIT 1),"
+    " sola AS (SELECT c.id, c.nombre, u.login FROM crm.wa_campanas c"
+    "   JOIN crm.usuarios u ON u.id = c.usuario_id WHERE c.pausa_motivo IS NOT NULL)"
     " SELECT session_user,"
     " coalesce((SELECT u.nombre FROM crm.usuarios u WHERE u.id = crm.yo()), ''),"
     " coalesce(crm.mi_rol(), ''),"
@@ -54,7 +58,10 @@ static const char sql_resumen[] =
     " coalesce((SELECT prox.fecha::text FROM prox), ''),"
     " coalesce((SELECT prox.nombre FROM prox), ''),"
     " coalesce((SELECT to_char(prox.abre, 'HH24:MI') FROM prox), ''),"
-    " coalesce((SELECT to_char(prox.cierra, 'HH24:MI') FROM prox), '')"
+    " coalesce((SELECT to_char(prox.cierra, 'HH24:MI') FROM prox), ''),"
+    " (SELECT count(*) FROM sola),"
+    " coalesce((SELECT sola.nombre FROM sola ORDER BY sola.id DESC LIMIT 1), ''),"
+    " coalesce((SELECT sola.login FROM sola ORDER BY sola.id DESC LIMIT 1), '')"
     " FROM crm.oportunidades o";
 
 static void
@@ -75,7 +82,7 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 
     if (rc != RC_OK)
         goto out;
-    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 6) {
+    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 9) {
         rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
         goto out;
     }
@@ -93,6 +100,11 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
     copy_text(out->cal_nombre, sizeof out->cal_nombre, PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
     copy_text(out->cal_abre, sizeof out->cal_abre, PQgetvalue(res, 0, 8 + RESUMEN_ESTADOS));
     copy_text(out->cal_cierra, sizeof out->cal_cierra, PQgetvalue(res, 0, 9 + RESUMEN_ESTADOS));
+    out->campanas_solas = strtoll(PQgetvalue(res, 0, 10 + RESUMEN_ESTADOS), NULL, 10);
+    copy_text(out->campana_sola, sizeof out->campana_sola,
+              PQgetvalue(res, 0, 11 + RESUMEN_ESTADOS));
+    copy_text(out->campana_sola_login, sizeof out->campana_sola_login,
+              PQgetvalue(res, 0, 12 + RESUMEN_ESTADOS));
 out:
     PQclear(res);
     return rc;

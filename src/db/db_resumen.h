@@ -3,7 +3,8 @@
  * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
  * sales in force she may see registered this month (sql/092) with their amount, and the next
  * date the business calendar treats apart, today's included: a rest day (sql/093) or a date
- * with hours of its own (sql/097).
+ * with hours of its own (sql/097); and the campaigns she may see that paused by themselves
+ * (sql/102), with the newest one's name and promoter.
  *
  * One statement, read-only; row-level security decides what "visible" means (own,
  * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
@@ -35,6 +36,9 @@ struct resumen {
     char cal_fecha[11];        /* that date, AAAA-MM-DD; "" when none is declared */
     char cal_nombre[128];
     char cal_abre[6], cal_cierra[6]; /* a special date's hours, "HH:MM"; "" for a rest day */
+    long long campanas_solas;        /* visible campaigns PAUSADA by themselves */
+    char campana_sola[484];          /* the newest one's name, "" when none */
+    char campana_sola_login[64];     /* and its promoter's login */
 };
 
 /* The database's spelling of an estado ("EN_BANDEJA"). */

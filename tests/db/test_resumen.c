@@ -3,8 +3,8 @@
  * counts row-level security lets each profile see, the month's sales in force among them
  * (not a cancelled one, not last month's), and the next rest day or special date (today's
  * counts, yesterday's does not, a special date on a rest day is the rest day, none when none
- * is declared); failures keep the db.h mapping (a lost connection is
- * 08006, which the client uses to reconnect).
+ * is declared), the campaigns that paused by themselves; failures keep the db.h mapping (a lost
+ * connection is 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,6 +186,49 @@ test_next_rest_day(void **state)
     db_close(adm);
 }
 
+/* Campaigns that paused by themselves (sql/102: pausa_motivo set only then): each profile
+ * counts the ones row-level security shows it, with the newest one's name and promoter; her
+ * own pause (no reason) does not count. */
+static void
+test_self_paused_campaigns(void **state)
+{
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *p;
+    struct resumen r;
+    struct err e = { 0 };
+
+    dbt_exec(adm,
+             "INSERT INTO crm.wa_campanas (usuario_id, nombre, etapa_id, plantilla, estado,"
+             " pausa_motivo) SELECT u.id, v.nombre, (crm.etapa_inicial()).id, 'Hola', 'PAUSADA',"
+             " v.motivo FROM (VALUES ('res_prom1', 'Mía sola', 'Se pausó sola: 479'),"
+             " ('res_prom2', 'Ajena sola', 'Se pausó sola: 479'),"
+             " ('res_prom1', 'Pausada por ella', NULL)) v(login, nombre, motivo)"
+             " JOIN crm.usuarios u ON u.login = v.login ORDER BY v.nombre DESC");
+    p = dbt_connect(t, "res_prom1");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_int_equal(r.campanas_solas, 1);
+    assert_string_equal(r.campana_sola, "Mía sola");
+    assert_string_equal(r.campana_sola_login, "res_prom1");
+    db_close(p);
+    p = dbt_connect(t, "res_sup");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_int_equal(r.campanas_solas, 2);
+    assert_string_equal(r.campana_sola, "Ajena sola"); /* the newest */
+    assert_string_equal(r.campana_sola_login, "res_prom2");
+    /* resumed: the reason goes with the state (trigger of sql/102), and so does the count */
+    dbt_exec(adm, "UPDATE crm.wa_campanas SET estado = 'ENVIANDO' WHERE nombre = 'Ajena sola'");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_int_equal(r.campanas_solas, 1);
+    assert_string_equal(r.campana_sola, "Mía sola");
+    dbt_exec(adm, "UPDATE crm.wa_campanas SET estado = 'ENVIANDO'");
+    assert_int_equal(db_resumen_load(p, &r, &e), RC_OK);
+    assert_int_equal(r.campanas_solas, 0);
+    assert_string_equal(r.campana_sola, "");
+    assert_string_equal(r.campana_sola_login, "");
+    db_close(p);
+    db_close(adm);
+}
+
 static void
 test_lost_connection_is_08006(void **state)
 {
@@ -229,6 +272,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_login_that_is_not_a_crm_user_has_no_profile, setup,
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_next_rest_day, setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_self_paused_campaigns, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_is_08006, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_missing_schema_is_a_db_error_not_a_lost_connection,
                                         dbt_setup_empty, dbt_teardown),

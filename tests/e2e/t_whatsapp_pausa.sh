@@ -1,7 +1,7 @@
 # t_whatsapp_pausa — sql/102 in the terminal: a campaign whose account keeps failing pauses by
 # itself, and the Progreso pane says so live, with no key pressed: «⚠ Se pausó sola: …» under the
 # campaign's name, «◐ pausada», no next send, «se pausó sola» in its row of the list, and in
-# her supervisor's list with her login; resumed, the warning goes. Its own promoter
+# her supervisor's list with her login; both Inicios say it; resumed, the warnings go. Its own promoter
 # (promps, under supps) with four captured leads, so no other scenario's data or goldens depend
 # on it. She links on the simulated network and sends from the server, so her session's sender
 # stays out; the three refusals are written as a sender writes them.
@@ -51,9 +51,11 @@ send q
 wait_gone
 expect_exit 0
 
-# Her supervisor's Progreso names the promoter and shows which campaign stopped by itself.
+# Her supervisor's Inicio says a campaign of hers stopped by itself; Progreso names the
+# promoter and shows which one.
 start_app 160 50 --as supps
 wait_for "Actualizado a las"
+wait_match "⚠ La campaña «.*» de promps se pausó sola: véala en Progreso\."
 send "$(screen | sed -n 2p | grep -o '[0-9] Progreso' | cut -c1)"
 wait_match "^ > $id  promps · .* · se pausó sola"
 wait_for "⚠ Se pausó sola: los últimos 3 envíos de la cuenta fallaron"
@@ -61,14 +63,18 @@ send q
 wait_gone
 expect_exit 0
 
-# She resumes it from the pane: the warning goes away.
+# She resumes it from the pane: the warning goes away, on Inicio too.
 start_app 160 50 --as promps
 wait_for "Actualizado a las"
+wait_match "⚠ La campaña «.*» se pausó sola: véala en Progreso\."
 send "$(screen | sed -n 2p | grep -o '[0-9] Progreso' | cut -c1)"
 wait_for "◐ pausada"
 send a
 wait_for "● enviando"
 wait_until_gone "Se pausó sola"
+send 1
+wait_for "Actualizado a las"
+wait_until_gone "se pausó sola"
 [ "$(sql_as promps "SELECT coalesce(pausa_motivo, '-') FROM api.campana_estado($id)")" = - ] ||
     fail "la razón de la pausa sigue guardada"
 eb --as promps campana cancelar "$id" >/dev/null || fail "cancelar la campaña $id"

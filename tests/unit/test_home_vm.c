@@ -91,6 +91,49 @@ test_loaded_promoter_card_at_80x24(void **st)
     assert_string_equal(vm.lines[14].spans[0].text, "Actualizado a las 10:42:13");
 }
 
+/* Campaigns that paused by themselves: one warning line under the calendar's, before the
+ * freshness line; the promoter named only to whoever sees others'; ASCII glyph. */
+static void
+test_self_paused_campaigns_warn_under_the_card(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR,
+                            .loaded = true,
+                            .clientes = 2000,
+                            .cal_fecha = "2026-12-25",
+                            .cal_nombre = "Navidad",
+                            .updated = "10:42:13",
+                            .campanas_solas = 1,
+                            .campana_sola = "Seguimiento Nómina",
+                            .campana_sola_login = "prom3" };
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[14].spans[0].text,
+                        "Próximo día inhábil: viernes 25/12/2026, Navidad");
+    assert_string_equal(vm.lines[15].spans[0].text,
+                        "⚠ La campaña «Seguimiento Nómina» se pausó sola: véala en Progreso.");
+    assert_int_equal(vm.lines[15].spans[0].role, ROLE_DB_WARN);
+    assert_string_equal(vm.lines[16].spans[0].text, "Actualizado a las 10:42:13");
+    in.profile = VM_PROFILE_SUPERVISOR;
+    in.campanas_solas = 3;
+    in.ascii = true;
+    home_vm_build(&vm, &in, 80, 22);
+    /* wrapped at the width, then the freshness line */
+    assert_string_equal(vm.lines[15].spans[0].text,
+                        "! 3 campañas se pausaron solas (la más reciente, «Seguimiento Nómina» de");
+    assert_string_equal(vm.lines[16].spans[0].text, "prom3): véalas en Progreso.");
+    assert_string_equal(vm.lines[17].spans[0].text, "Actualizado a las 10:42:13");
+    in.campanas_solas = 0; /* none: no line */
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[15].spans[0].text, "Actualizado a las 10:42:13");
+    in.campanas_solas = 1; /* narrow: three rows, then the freshness line */
+    home_vm_build(&vm, &in, 40, 20);
+    assert_string_equal(vm.lines[15].spans[0].text, "! La campaña «Seguimiento Nómina» de");
+    assert_string_equal(vm.lines[16].spans[0].text, "prom3 se pausó sola: véala en");
+    assert_string_equal(vm.lines[17].spans[0].text, "Progreso.");
+    assert_string_equal(vm.lines[18].spans[0].text, "Actualizado a las 10:42:13");
+}
+
 static void
 test_scope_label_follows_the_profile(void **st)
 {
@@ -225,6 +268,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loaded_promoter_card_at_80x24),
+        cmocka_unit_test(test_self_paused_campaigns_warn_under_the_card),
         cmocka_unit_test(test_scope_label_follows_the_profile),
         cmocka_unit_test(test_not_loaded_with_error_shows_dashes_and_the_reason),
         cmocka_unit_test(test_stale_data_stays_while_loading_again),

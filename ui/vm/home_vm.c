@@ -124,6 +124,38 @@ put_inhabil(struct home_vm *vm, const struct home_info *in, int y, int x)
     return y + 1;
 }
 
+/* «⚠ La campaña «Seguimiento» de prom3 se pausó sola: véala en Progreso.», or for several «⚠ 3
+ * campañas se pausaron solas (la más reciente, «Seguimiento» de prom3): véalas en Progreso.»,
+ * wrapped from row y when any did (at most three rows: a name may be long); the promoter is
+ * named to whoever sees others'. Returns the row after it. */
+static int
+put_campanas_solas(struct home_vm *vm, const struct home_info *in, int y, int x)
+{
+    const char *nombre = in->campana_sola != NULL ? in->campana_sola : "";
+    const char *login = in->campana_sola_login != NULL ? in->campana_sola_login : "";
+    const char *g = in->ascii ? "!" : "⚠", *rest;
+    char de[80] = "", text[1024], fila[VM_SPAN_BYTES];
+    struct vm_line *l;
+
+    if (!in->loaded || in->campanas_solas <= 0)
+        return y;
+    if (vm_profile_sees_others(in->profile) && login[0] != '\0')
+        snprintf(de, sizeof de, " de %s", login);
+    if (in->campanas_solas == 1)
+        snprintf(text, sizeof text, "%s La campaña «%s»%s se pausó sola: véala en Progreso.", g,
+                 nombre, de);
+    else
+        snprintf(text, sizeof text,
+                 "%s %lld campañas se pausaron solas (la más reciente, «%s»%s): véalas en"
+                 " Progreso.",
+                 g, in->campanas_solas, nombre, de);
+    rest = text;
+    for (int n = 0; n < 3 && vm_wrap_row(fila, (int)sizeof fila, &rest, vm->width - x); n++, y++)
+        if ((l = row(vm, y)) != NULL)
+            vm_line_put(l, x, vm->width, ROLE_DB_WARN, fila);
+    return y;
+}
+
 /* The lines under the card: freshness, loading, and the last error. Returns the row after
  * them. */
 static int
@@ -165,23 +197,25 @@ put_respuestas(struct home_vm *vm, const struct home_info *in, int y, int x)
 void
 home_vm_build(struct home_vm *vm, const struct home_info *in, int width, int height)
 {
-    int cw = width - 4 < CARD_W_MAX ? width - 4 : CARD_W_MAX;
+    int cw = width - 4 < CARD_W_MAX ? width - 4 : CARD_W_MAX, y;
 
     memset(&vm->card, 0, sizeof vm->card);
     vm->width = width;
     vm->height = height;
     vm->nlines = height < HOME_VM_LINES ? (height > 0 ? height : 0) : HOME_VM_LINES;
-    for (int y = 0; y < vm->nlines; y++)
+    for (y = 0; y < vm->nlines; y++)
         vm_line_init(&vm->lines[y], ROLE_TEXT);
     if (cw >= CARD_W_MIN && height >= 1 + CARD_H) {
         vm->card = (struct vm_box){ .y = 1, .x = 2, .h = CARD_H, .w = cw };
         snprintf(vm->card.title, sizeof vm->card.title, " Resumen ");
         put_counts(vm, in, 2, 4, 2 + cw - 2);
-        put_respuestas(vm, in, put_footer(vm, in, put_inhabil(vm, in, 1 + CARD_H + 1, 2), 2), 2);
+        y = put_campanas_solas(vm, in, put_inhabil(vm, in, 1 + CARD_H + 1, 2), 2);
+        put_respuestas(vm, in, put_footer(vm, in, y, 2), 2);
     } else {
         put_counts(vm, in, 0, 1, width - 1);
         /* the counts end with the sales on row 4 + HOME_ESTADOS; a blank row, then the rest */
-        put_respuestas(vm, in, put_footer(vm, in, put_inhabil(vm, in, 6 + HOME_ESTADOS, 1), 1), 1);
+        y = put_campanas_solas(vm, in, put_inhabil(vm, in, 6 + HOME_ESTADOS, 1), 1);
+        put_respuestas(vm, in, put_footer(vm, in, y, 1), 1);
     }
 }
 

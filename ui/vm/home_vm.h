@@ -2,7 +2,8 @@
  * home_vm — the home pane: a summary card with the clientes in the padrón, the
  * oportunidades the user can see, by estado, and the month's sales («2 · $119,000.00»);
  * under it the next rest day or special date of the calendar, when it was read and why it
- * could not be read; under it, the replies to campaigns nobody
+ * could not be read; when campaigns she sees paused by themselves (sql/102), a warning line
+ * that sends her to Progreso; under it, the replies to campaigns nobody
  * attended yet (respuestas_vm). Layout for any size; lines past the height are left out.
  *
  * Pure; built on the loop thread from a copy of what the database job returned.
@@ -36,6 +37,9 @@ struct home_info {
     const char *cal_fecha; /* the next rest day or special date, AAAA-MM-DD; NULL or "": none */
     const char *cal_nombre;
     const char *cal_abre, *cal_cierra;     /* a special date's hours; NULL or "" for a rest day */
+    long long campanas_solas;              /* campaigns she sees that paused by themselves */
+    const char *campana_sola;              /* the newest one's name, and its promoter's login */
+    const char *campana_sola_login;        /* (named when the profile sees others') */
     const char *updated;                   /* "HH:MM:SS" of the last good read, or NULL */
     const char *error;                     /* why the last read failed, or NULL */
     bool loading;                          /* a read is in flight */
