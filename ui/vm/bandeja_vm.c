@@ -464,7 +464,7 @@ static void
 put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
 {
     const struct bandeja_fila *f = m->nfilas > 0 ? &m->filas[m->cur] : NULL;
-    char buf[VM_SPAN_BYTES], resto[VM_SPAN_BYTES], tardes[48], a[32], intentos[64];
+    char buf[2 * VM_SPAN_BYTES], resto[VM_SPAN_BYTES], tardes[48], a[32], intentos[64];
     size_t t = bandeja_model_ntagged(m), tarde = 0;
     int x, marcas = 0; /* marcas: the columns the row's marks take after the text */
 
