@@ -161,8 +161,11 @@ const struct cmd_entry cmd_table[] = {
     { "campana",
       "campana crear --etapa E --texto T [--nombre N] [--convenio C] [--entidad E] [--maximo N]"
       " [--meta NOMBRE_EN_META [--idioma es_MX]]"
-      " | campana lanzar|pausar|reanudar|cancelar|estado ID",
-      "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado", cmd_campana_exec },
+      " | campana lanzar|pausar|reanudar|cancelar|estado ID"
+      " | campana lista [--estado E] [--promotor LOGIN]",
+      "campañas de WhatsApp: crear (plan y omitidos), lanzar, pausar, estado; lista (las suyas, las"
+      " de su equipo o todas, con sus cuentas)",
+      cmd_campana_exec },
     { "respuestas", "respuestas [--pendientes] [--desde AAAA-MM-DD]",
       "lo que los clientes contestaron a las campañas y si alguien ya lo atendió (--pendientes: "
       "solo lo que falta atender)",

@@ -2,9 +2,10 @@
  * cmd_campana — WhatsApp campaigns from the command line (issue 5): `campana crear` (prints
  * the id, the per-day plan and the skipped recipients with their reasons; with --meta the
  * template's twin approved in Meta, which a Cloud API account needs: docs/wa-cloud.md), `campana
- * lanzar|pausar|reanudar|cancelar ID` and `campana estado ID` (counts per state); the
- * messages' export is cmd_export's. Flags are checked in C (exit 2), each call goes through
- * db_wa (exit 1 with the database's message when refused). Main thread.
+ * lanzar|pausar|reanudar|cancelar ID`, `campana estado ID` (counts per state) and `campana
+ * lista [--estado E] [--promotor LOGIN]` (the campaigns the user sees, newest first, each with
+ * api.campana_estado's counts); the messages' export is cmd_export's. Flags are checked in C (exit
+ * 2), each call goes through db_wa (exit 1 with the database's message when refused). Main thread.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_crm.h"
@@ -217,6 +219,37 @@ estado_counts(const struct db_campana_estado *s, const char *names[NCUENTAS], in
     }
 }
 
+/* One campaign as a JSON object: `campana estado --json`, and each element of `campana lista`. */
+static void
+estado_json(struct json *j, const struct db_campana_estado *s)
+{
+    const char *names[NCUENTAS];
+    int vals[NCUENTAS];
+    char t[64];
+
+    estado_counts(s, names, vals);
+    json_obj(j);
+    json_key(j, "campana");
+    json_int(j, s->id);
+    json_key(j, "nombre");
+    json_str(j, s->nombre);
+    json_key(j, "estado");
+    json_str(j, s->estado);
+    json_key(j, "etapa");
+    json_str(j, s->etapa);
+    json_key(j, "promotor");
+    json_str(j, s->usuario_login);
+    for (int i = 0; i < NCUENTAS; i++) {
+        json_key(j, names[i]);
+        json_int(j, vals[i]);
+    }
+    json_key(j, "proximo");
+    json_str(j, crm_cmd_time_iso(s->proximo_at, t, sizeof t));
+    json_key(j, "pausa_motivo");
+    json_str(j, s->pausa_motivo);
+    json_end(j);
+}
+
 static void
 estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
 {
@@ -226,8 +259,8 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     struct strbuf sb;
     struct json j;
 
-    estado_counts(s, names, vals);
     if (!ctx->json) {
+        estado_counts(s, names, vals);
         printf("campaña %lld «%s» (%s, etapa %s): %s\n", (long long)s->id, s->nombre,
                s->usuario_login, s->etapa, s->estado);
         if (s->pausa_motivo != NULL)
@@ -240,26 +273,7 @@ estado_print(const struct cmd_ctx *ctx, const struct db_campana_estado *s)
     }
     strbuf_init(&sb);
     json_init(&j, &sb);
-    json_obj(&j);
-    json_key(&j, "campana");
-    json_int(&j, s->id);
-    json_key(&j, "nombre");
-    json_str(&j, s->nombre);
-    json_key(&j, "estado");
-    json_str(&j, s->estado);
-    json_key(&j, "etapa");
-    json_str(&j, s->etapa);
-    json_key(&j, "promotor");
-    json_str(&j, s->usuario_login);
-    for (int i = 0; i < NCUENTAS; i++) {
-        json_key(&j, names[i]);
-        json_int(&j, vals[i]);
-    }
-    json_key(&j, "proximo");
-    json_str(&j, crm_cmd_time_iso(s->proximo_at, t, sizeof t));
-    json_key(&j, "pausa_motivo");
-    json_str(&j, s->pausa_motivo);
-    json_end(&j);
+    estado_json(&j, s);
     crm_cmd_json_print(&sb);
     strbuf_fini(&sb);
 }
@@ -290,6 +304,99 @@ campana_estado(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, cha
     return status;
 }
 
+/* ---- lista --------------------------------------------------------------------------------- */
+
+#define LISTA_MAX 200
+
+static void
+lista_print(const struct cmd_ctx *ctx, const struct db_campana_estado *v, size_t n, bool mas)
+{
+    struct strbuf sb;
+    struct json j;
+    size_t solas = 0;
+
+    strbuf_init(&sb);
+    if (ctx->json) {
+        json_init(&j, &sb);
+        json_arr(&j);
+        for (size_t i = 0; i < n && i < LISTA_MAX; i++)
+            estado_json(&j, &v[i]);
+        json_end(&j);
+        crm_cmd_json_print(&sb);
+        strbuf_fini(&sb);
+        return;
+    }
+    if (n == 0) {
+        strbuf_addstr(&sb, "no hay campañas con esos filtros\n");
+    } else { /* the numbers' headings are as wide as their columns */
+        crm_cmd_col(&sb, "ID", 8);
+        crm_cmd_col(&sb, "PROMOTOR", 14);
+        crm_cmd_col(&sb, "ESTADO", 14);
+        strbuf_addstr(&sb, "ENVIADOS  ENTREGADOS  LEÍDOS  FALLIDOS  PENDIENTES  NOMBRE\n");
+    }
+    for (size_t i = 0; i < n && i < LISTA_MAX; i++) {
+        const struct db_campana_estado *c = &v[i];
+        char id[24];
+
+        snprintf(id, sizeof id, "%lld", (long long)c->id);
+        crm_cmd_col(&sb, id, 8);
+        crm_cmd_col(&sb, c->usuario_login, 14);
+        crm_cmd_col(&sb, c->pausa_motivo != NULL ? "PAUSADA (sola)" : c->estado, 14);
+        strbuf_addf(&sb, "%8d  %10d  %6d  %8d  %10d  %s\n", c->enviados, c->entregados, c->leidos,
+                    c->fallidos, c->pendientes, c->nombre);
+        solas += c->pausa_motivo != NULL;
+    }
+    if (solas > 0)
+        strbuf_addf(&sb,
+                    "PAUSADA (sola): %zu %s la base de datos, no una persona;"
+                    " «embudo campana estado ID» dice por qué\n",
+                    solas, solas == 1 ? "la pausó" : "las pausó");
+    if (mas)
+        strbuf_addf(&sb, "se muestran las %d más recientes: filtre con --estado o --promotor\n",
+                    LISTA_MAX);
+    fputs(sb.buf, stdout);
+    strbuf_fini(&sb);
+}
+
+static int
+campana_lista(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **argv)
+{
+    static const char *const estados[] = { "BORRADOR", "LISTA",     "ENVIANDO",
+                                           "PAUSADA",  "TERMINADA", "CANCELADA" };
+    const char *estado = NULL, *promotor = NULL, *filtro = NULL;
+    const struct cmd_opt opts[] = {
+        { "estado", true, &estado, NULL },
+        { "promotor", true, &promotor, NULL },
+        { NULL, false, NULL, NULL },
+    };
+    struct db_campana_estado *v;
+    struct err e = { 0 };
+    struct db *db;
+    size_t n;
+    int status;
+
+    if ((status = cmd_parse(entry, argc, argv, opts, NULL, 0, NULL)) != 0)
+        return status;
+    for (size_t i = 0; estado != NULL && i < sizeof estados / sizeof estados[0]; i++)
+        if (strcasecmp(estado, estados[i]) == 0)
+            filtro = estados[i];
+    if (estado != NULL && filtro == NULL)
+        return cmd_usage(entry,
+                         "«--estado» es borrador, lista, enviando, pausada, terminada o cancelada"
+                         " (se dio «%s»)",
+                         estado);
+    if ((db = crm_cmd_open(ctx)) == NULL)
+        return 1;
+    if (db_campanas(db, filtro, promotor, LISTA_MAX + 1, &v, &n, &e) != RC_OK) {
+        status = crm_cmd_fail(ctx, &e);
+    } else {
+        lista_print(ctx, v, n, n > LISTA_MAX);
+        db_campanas_free(v, n);
+    }
+    db_close(db);
+    return status;
+}
+
 int
 cmd_campana_exec(struct cmd_ctx *ctx)
 {
@@ -311,6 +418,8 @@ cmd_campana_exec(struct cmd_ctx *ctx)
         return campana_crear(ctx, entry, ctx->argc - 1, ctx->argv + 1);
     if (strcmp(sub, "estado") == 0)
         return campana_estado(ctx, entry, ctx->argc - 1, ctx->argv + 1);
+    if (strcmp(sub, "lista") == 0)
+        return campana_lista(ctx, entry, ctx->argc - 1, ctx->argv + 1);
     for (size_t i = 0; i < sizeof acciones / sizeof acciones[0]; i++)
         if (strcmp(sub, acciones[i].name) == 0)
             return campana_accion(ctx, entry, acciones[i].a, ctx->argc - 1, ctx->argv + 1);

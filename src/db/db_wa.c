@@ -349,43 +349,88 @@ db_campana_accion(struct db *db, int64_t id, enum db_campana_accion accion, char
     return wa_text(db, sql[accion], 1, p, estado, 16, e);
 }
 
-int
-db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, struct err *e)
+/* The columns of api.campana_estado, as db_campana_estado and db_campanas read them. */
+#define CAMPANA_ESTADO_COLS                                                                    \
+    "s.campana_id, s.nombre, s.estado, s.etapa, s.usuario_login, s.total, s.pendientes,"       \
+    " s.enviando, s.inciertos, s.enviados, s.entregados, s.leidos, s.respondidos, s.fallidos," \
+    " s.omitidos, s.cancelados, s.bajas, extract(epoch FROM s.creada_at)::bigint,"             \
+    " extract(epoch FROM s.lanzada_at)::bigint, extract(epoch FROM s.terminada_at)::bigint,"   \
+    " extract(epoch FROM s.proximo_at)::bigint, s.sin_entregar, s.pausa_motivo"
+
+static void
+campana_estado_fill(struct db_campana_estado *out, const PGresult *res, int row)
 {
-    static const char sql[] =
-        "SELECT campana_id, nombre, estado, etapa, usuario_login, total, pendientes, enviando,"
-        " inciertos, enviados, entregados, leidos, respondidos, fallidos, omitidos, cancelados,"
-        " bajas, extract(epoch FROM creada_at)::bigint, extract(epoch FROM lanzada_at)::bigint,"
-        " extract(epoch FROM terminada_at)::bigint, extract(epoch FROM proximo_at)::bigint,"
-        " sin_entregar, pausa_motivo FROM api.campana_estado($1)";
-    struct num n;
-    const char *p[1] = { num_i64(&n, id) };
     int *counts[] = { &out->total,    &out->pendientes, &out->enviando,   &out->inciertos,
                       &out->enviados, &out->entregados, &out->leidos,     &out->respondidos,
                       &out->fallidos, &out->omitidos,   &out->cancelados, &out->bajas };
+
+    memset(out, 0, sizeof *out);
+    out->id = db_col_i64(res, row, 0);
+    out->nombre = db_col_dup(res, row, 1);
+    db_col_copy(out->estado, sizeof out->estado, res, row, 2);
+    out->etapa = db_col_dup(res, row, 3);
+    out->usuario_login = db_col_dup(res, row, 4);
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        *counts[i] = db_col_int(res, row, 5 + (int)i);
+    out->creada_at = (time_t)db_col_i64(res, row, 17);
+    out->lanzada_at = (time_t)db_col_i64(res, row, 18);
+    out->terminada_at = (time_t)db_col_i64(res, row, 19);
+    out->proximo_at = (time_t)db_col_i64(res, row, 20);
+    out->sin_entregar = db_col_int(res, row, 21);
+    out->pausa_motivo = db_col_dup(res, row, 22);
+}
+
+int
+db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, struct err *e)
+{
+    static const char sql[] = "SELECT " CAMPANA_ESTADO_COLS " FROM api.campana_estado($1) s";
+    struct num n;
+    const char *p[1] = { num_i64(&n, id) };
     PGresult *res = NULL;
     int rc;
 
     assert(db != NULL && out != NULL);
     memset(out, 0, sizeof *out);
-    if ((rc = db_query_row(db, sql, 1, p, &res, e)) != RC_OK)
+    if ((rc = db_query_row(db, sql, 1, p, &res, e)) == RC_OK)
+        campana_estado_fill(out, res, 0);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_campanas(struct db *db, const char *estado, const char *promotor, int limite,
+            struct db_campana_estado **rows, size_t *n, struct err *e)
+{
+    static const char sql[] =
+        "SELECT " CAMPANA_ESTADO_COLS " FROM crm.wa_campanas c"
+        " JOIN crm.usuarios u ON u.id = c.usuario_id, LATERAL api.campana_estado(c.id) s"
+        " WHERE ($1::text IS NULL OR c.estado = $1) AND ($2::text IS NULL OR u.login = $2)"
+        " ORDER BY c.id DESC LIMIT $3";
+    struct num k;
+    const char *p[3] = { estado, promotor, num_i64(&k, limite) };
+    PGresult *res = NULL;
+    int rc;
+
+    assert(db != NULL && rows != NULL && n != NULL);
+    *rows = NULL;
+    *n = 0;
+    if ((rc = db_query_rows(db, sql, 3, p, &res, e)) != RC_OK)
         goto out;
-    out->id = db_col_i64(res, 0, 0);
-    out->nombre = db_col_dup(res, 0, 1);
-    db_col_copy(out->estado, sizeof out->estado, res, 0, 2);
-    out->etapa = db_col_dup(res, 0, 3);
-    out->usuario_login = db_col_dup(res, 0, 4);
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        *counts[i] = db_col_int(res, 0, 5 + (int)i);
-    out->creada_at = (time_t)db_col_i64(res, 0, 17);
-    out->lanzada_at = (time_t)db_col_i64(res, 0, 18);
-    out->terminada_at = (time_t)db_col_i64(res, 0, 19);
-    out->proximo_at = (time_t)db_col_i64(res, 0, 20);
-    out->sin_entregar = db_col_int(res, 0, 21);
-    out->pausa_motivo = db_col_dup(res, 0, 22);
+    *n = (size_t)PQntuples(res);
+    *rows = xcalloc(*n ? *n : 1, sizeof **rows);
+    for (int i = 0; i < PQntuples(res); i++)
+        campana_estado_fill(&(*rows)[i], res, i);
 out:
     PQclear(res);
     return rc;
+}
+
+void
+db_campanas_free(struct db_campana_estado *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        db_campana_estado_fini(&rows[i]);
+    free(rows);
 }
 
 void

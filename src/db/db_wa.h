@@ -143,6 +143,14 @@ int db_campana_estado(struct db *db, int64_t id, struct db_campana_estado *out, 
     __attribute__((warn_unused_result));
 void db_campana_estado_fini(struct db_campana_estado *s);
 
+/* The campaigns the caller sees (row-level security: own, team, all), newest first, at most
+ * limite, each as api.campana_estado gives it; estado (the database's word) and promotor
+ * (a login) filter when not NULL. db_campanas_free the rows. */
+int db_campanas(struct db *db, const char *estado, const char *promotor, int limite,
+                struct db_campana_estado **rows, size_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+void db_campanas_free(struct db_campana_estado *rows, size_t n);
+
 /* The per-day plan / the skipped recipients; arrays owned by the caller. EB355. */
 int db_campana_plan(struct db *db, int64_t id, struct db_plan_dia **rows, size_t *n, struct err *e)
     __attribute__((warn_unused_result));

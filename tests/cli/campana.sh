@@ -88,6 +88,7 @@ expect 0 'envío cuenta [0-9]+: 3 enviados, 0 fallidos, 0 en duda' -- \
 expect 0 '^3$' -- psql_as promcli "SELECT count(enviado_at) FROM crm.wa_mensajes
                                    WHERE campana_id = ${id:-0}"
 expect 0 'TERMINADA' -- $e --as promcli campana estado "${id:-0}"
+terminada=$id
 
 # Three sends in a row refused by the server pause the campaign by itself (sql/102): estado
 # says why, in text and in JSON; resumed, the reason is gone.
@@ -111,6 +112,25 @@ expect 0 '^  Se pausó sola: los últimos 3 envíos de la cuenta fallaron \(el �
     $e --as promcli campana estado "${id:-0}"
 expect 0 '"estado":"PAUSADA".*"pausa_motivo":"Se pausó sola: ' -- \
     $e --as promcli --json campana estado "${id:-0}"
+# `campana lista`: newest first, each with its counts; the one that stopped by itself says so,
+# and a closing line says what that means. Filters by state and promoter; RLS decides whose.
+expect 0 "^ID +PROMOTOR +ESTADO +ENVIADOS +ENTREGADOS +LEÍDOS +FALLIDOS +PENDIENTES +NOMBRE" -- \
+    $e --as promcli campana lista
+expect 0 "^$id +promcli +PAUSADA \(sola\) +0 +0 +0 +3 +1  Interesado [0-9/]+$" -- \
+    $e --as promcli campana lista
+expect 0 "^$terminada +promcli +TERMINADA +3 +" -- $e --as promcli campana lista
+expect 0 "^PAUSADA \(sola\): 1 la pausó la base de datos, no una persona; «embudo campana estado ID» dice por qué$" -- \
+    $e --as promcli campana lista
+expect 0 "^$id +promcli +PAUSADA" -- $e --as supcli campana lista --estado pausada --promotor promcli
+check "lista --estado Pausada deja fuera la terminada" 0 \
+    "$($e --as supcli campana lista --estado Pausada | grep -c "^$terminada ")"
+expect 0 "^\[\{\"campana\":$id,.*\"fallidos\":3,.*\"pausa_motivo\":\"Se pausó sola: " -- \
+    $e --as promcli --json campana lista --estado PAUSADA
+expect 0 '^no hay campañas con esos filtros$' -- $e --as promcli campana lista --estado borrador
+expect 0 '^no hay campañas con esos filtros$' -- $e --as supcli campana lista --promotor nadie
+expect 2 '«--estado» es borrador, lista, enviando, pausada, terminada o cancelada \(se dio «pausa»\)' -- \
+    $e --as promcli campana lista --estado pausa
+expect 2 'argumento de más' -- $e --as promcli campana lista 3
 expect 0 "campaña $id: ENVIANDO" -- $e --as promcli campana reanudar "${id:-0}"
 expect 0 '"pausa_motivo":null' -- $e --as promcli --json campana estado "${id:-0}"
 expect 0 "campaña $id: CANCELADA" -- $e --as promcli campana cancelar "${id:-0}"
