@@ -319,7 +319,7 @@ lista_print(const struct cmd_ctx *ctx, const struct db_campana_estado *v, size_t
     if (ctx->json) {
         json_init(&j, &sb);
         json_arr(&j);
-        for (size_t i = 0; i < n && i < LISTA_MAX; i++)
+        for (size_t i = 0; i < n; i++)
             estado_json(&j, &v[i]);
         json_end(&j);
         crm_cmd_json_print(&sb);
@@ -334,7 +334,7 @@ lista_print(const struct cmd_ctx *ctx, const struct db_campana_estado *v, size_t
         crm_cmd_col(&sb, "ESTADO", 14);
         strbuf_addstr(&sb, "ENVIADOS  ENTREGADOS  LEÍDOS  FALLIDOS  PENDIENTES  NOMBRE\n");
     }
-    for (size_t i = 0; i < n && i < LISTA_MAX; i++) {
+    for (size_t i = 0; i < n; i++) {
         const struct db_campana_estado *c = &v[i];
         char id[24];
 
@@ -390,7 +390,8 @@ campana_lista(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char
     if (db_campanas(db, filtro, promotor, LISTA_MAX + 1, &v, &n, &e) != RC_OK) {
         status = crm_cmd_fail(ctx, &e);
     } else {
-        lista_print(ctx, v, n, n > LISTA_MAX);
+        /* one more than shown was asked for: it says whether there are more */
+        lista_print(ctx, v, n > LISTA_MAX ? LISTA_MAX : n, n > LISTA_MAX);
         db_campanas_free(v, n);
     }
     db_close(db);
