@@ -1,6 +1,7 @@
 #include "db/db_resumen.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,31 @@ static const char sql_resumen[] =
     " coalesce((SELECT sola.login FROM sola ORDER BY sola.id DESC LIMIT 1), '')"
     " FROM crm.oportunidades o";
 
+/* The late exits, counted by the function the Bandeja pane reads, so the two agree; granted
+ * to supervisors, admins and the auditor only (a promoter's exits are her supervisor's). */
+static const char sql_atrasadas[] = "SELECT count(*) FROM api.bandeja() b WHERE b.atrasada";
+
+static bool
+sees_bandeja(const char *rol)
+{
+    return strcmp(rol, "SUPERVISOR") == 0 || strcmp(rol, "ADMIN") == 0 ||
+           strcmp(rol, "AUDITOR") == 0;
+}
+
+static int
+load_atrasadas(struct db *db, long long *out, struct err *e)
+{
+    PGresult *res = PQexecParams(db_pg(db), sql_atrasadas, 0, NULL, NULL, NULL, NULL, 0);
+    int rc = db_check(db, res, PGRES_TUPLES_OK, e);
+
+    if (rc == RC_OK && (PQntuples(res) != 1 || PQnfields(res) != 1))
+        rc = err_set(e, RC_DB, "resumen: forma inesperada del conteo de la bandeja");
+    if (rc == RC_OK)
+        *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
 static void
 copy_text(char *dst, size_t dstsz, const char *src)
 {
@@ -105,6 +131,9 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
               PQgetvalue(res, 0, 11 + RESUMEN_ESTADOS));
     copy_text(out->campana_sola_login, sizeof out->campana_sola_login,
               PQgetvalue(res, 0, 12 + RESUMEN_ESTADOS));
+    out->bandeja_atrasadas = -1;
+    if (sees_bandeja(out->rol))
+        rc = load_atrasadas(db, &out->bandeja_atrasadas, e);
 out:
     PQclear(res);
     return rc;

@@ -4,10 +4,12 @@
  * sales in force she may see registered this month (sql/092) with their amount, and the next
  * date the business calendar treats apart, today's included: a rest day (sql/093) or a date
  * with hours of its own (sql/097); and the campaigns she may see that paused by themselves
- * (sql/102), with the newest one's name and promoter.
+ * (sql/102), with the newest one's name and promoter; for a supervisor, an admin or the
+ * auditor, how many exits of the bandeja she sees are late (sql/103).
  *
- * One statement, read-only; row-level security decides what "visible" means (own,
- * team, all). Any thread, on the thread that owns db (the UI runs it on its worker).
+ * Read-only: one statement, and api.bandeja's count for the profiles it is granted to;
+ * row-level security decides what "visible" means (own, team, all). Any thread, on the
+ * thread that owns db (the UI runs it on its worker).
  */
 #ifndef DB_DB_RESUMEN_H
 #define DB_DB_RESUMEN_H
@@ -39,6 +41,8 @@ struct resumen {
     long long campanas_solas;        /* visible campaigns PAUSADA by themselves */
     char campana_sola[484];          /* the newest one's name, "" when none */
     char campana_sola_login[64];     /* and its promoter's login */
+    long long bandeja_atrasadas;     /* api.bandeja's rows past crm.ajustes.bandeja_horas;
+                                        -1 when not read: a promoter, or not a CRM user */
 };
 
 /* The database's spelling of an estado ("EN_BANDEJA"). */

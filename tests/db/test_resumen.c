@@ -3,7 +3,8 @@
  * counts row-level security lets each profile see, the month's sales in force among them
  * (not a cancelled one, not last month's), and the next rest day or special date (today's
  * counts, yesterday's does not, a special date on a rest day is the rest day, none when none
- * is declared), the campaigns that paused by themselves; failures keep the db.h mapping (a lost
+ * is declared), the campaigns that paused by themselves, the bandeja's late exits for the
+ * profiles that have one; failures keep the db.h mapping (a lost
  * connection is 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
@@ -229,6 +230,42 @@ test_self_paused_campaigns(void **state)
     db_close(adm);
 }
 
+/* The late exits of the bandeja: counted for the profiles that have a bandeja (the team's
+ * for a supervisor, all for an admin and the auditor), not read (-1) for a promoter or a login
+ * that is not a CRM user; an exit of a month ago is late, one that just came in is not. */
+static void
+test_late_bandeja_exits(void **state)
+{
+    static const struct {
+        const char *login;
+        long long late, fresh;
+    } want[] = { { "res_sup", 1, 0 },
+                 { "res_admin", 1, 0 },
+                 { "res_aud", 1, 0 },
+                 { "res_prom2", -1, -1 },
+                 { NULL, -1, -1 } };
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *db;
+    struct resumen r;
+    struct err e = { 0 };
+
+    dbt_exec(adm, "SELECT api.crear_usuario('res_aud', 'Auditoría', 'AUDITOR');"
+                  "UPDATE crm.oportunidades SET etapa_desde = now() - interval '30 days'"
+                  " WHERE estado = 'EN_BANDEJA'");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            db = dbt_connect(t, want[i].login);
+            assert_int_equal(db_resumen_load(db, &r, &e), RC_OK);
+            if (r.bandeja_atrasadas != (pass == 0 ? want[i].late : want[i].fresh))
+                fail_msg("%s, pasada %d: %lld atrasadas", want[i].login, pass, r.bandeja_atrasadas);
+            db_close(db);
+        }
+        dbt_exec(adm, "UPDATE crm.oportunidades SET etapa_desde = now()"
+                      " WHERE estado = 'EN_BANDEJA'");
+    }
+    db_close(adm);
+}
+
 static void
 test_lost_connection_is_08006(void **state)
 {
@@ -273,6 +310,7 @@ main(void)
                                         dbt_teardown),
         cmocka_unit_test_setup_teardown(test_next_rest_day, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_self_paused_campaigns, setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_late_bandeja_exits, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_is_08006, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_missing_schema_is_a_db_error_not_a_lost_connection,
                                         dbt_setup_empty, dbt_teardown),

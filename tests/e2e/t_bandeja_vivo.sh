@@ -1,7 +1,8 @@
 # t_bandeja_vivo — the supervisor's side, live: prom5 sends an opportunity to the bandeja
 # (through the CLI, as another terminal would); sup2's bandeja shows it with its reason; sup2
 # tags it, reassigns it to prom6 with a reason (the picker shows each promoter's quota and
-# cartera); prom6, whose embudo is open in a second tmux session, sees the card appear
+# cartera) once it has waited past her time (late on her Inicio, gone when decided); prom6,
+# whose embudo is open in a second tmux session, sees the card appear
 # without pressing a key (LISTEN/NOTIFY). The equipo pane and its help; both quit.
 . "$(dirname "$0")/lib.inc"
 
@@ -59,8 +60,18 @@ expect_line 'Espacio +marcar'
 expect_line 'o +reabrir'
 send_key Escape
 wait_until_gone "Ayuda: Bandeja"
+# The exit waits past the time a supervisor has to decide it (crm.ajustes.bandeja_horas):
+# sup2's Inicio says so beside the count, and the bandeja's footer counts it.
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE crm.oportunidades
+    SET etapa_desde = now() - interval '30 days' WHERE id = $id" >/dev/null ||
+    fail "no se pudo envejecer la salida $id"
+send 1
+send r
+wait_for "En bandeja · 1 atrasada"
+send 4
+wait_for "Bandeja · 1 en espera · 1 atrasada"
 send ' '
-wait_for "1 marcadas"
+wait_for "1 marcada "
 send a
 wait_for "Reasignar a…"
 wait_for "prom6 (Verónica Flores Ávila)"
@@ -72,6 +83,9 @@ send 'se queda con la zona norte'
 send_key Enter
 wait_for "se reasignó 1 oportunidad a Verónica Flores Ávila (prom6)"
 wait_for "La bandeja está vacía"
+send 1
+wait_for "Oportunidades de mi equipo"
+wait_until_gone "atrasada" # the reassignment's history re-reads the summary, no key pressed
 [ "$(sql_as sup2 "SELECT u.login FROM crm.oportunidades o JOIN crm.usuarios u ON u.id = o.usuario_id WHERE o.id = $id")" = prom6 ] ||
     fail "la oportunidad $id no es de prom6"
 

@@ -122,7 +122,7 @@ test_layout_at_80_and_160(void **st)
     assert_int_equal(vm.lines[3].spans[5].role, ROLE_TIMER_LATE);
     assert_int_equal(vm.lines[1].spans[5].role, ROLE_VALUE);
     assert_string_equal(vm.lines[23].spans[0].text,
-                        "Bandeja · 3 en espera · 1 atrasada · 1 marcadas · intentos: ninguno");
+                        "Bandeja · 3 en espera · 1 atrasada · 1 marcada · intentos: ninguno");
     bandeja_vm_build(&vm, &m, 160, 50);
     assert_string_equal(vm.lines[0].spans[5].text, "Intentos");
     assert_string_equal(vm.lines[1].spans[6].text, "2 · buzón            ");
@@ -131,7 +131,11 @@ test_layout_at_80_and_160(void **st)
     assert_string_equal(vm.lines[3].spans[6].text, "0 · no contesta      ");
     assert_int_equal(vm.nlines, 50);
     assert_string_equal(vm.lines[49].spans[0].text,
-                        "Bandeja · 3 en espera · 1 atrasada · 1 marcadas");
+                        "Bandeja · 3 en espera · 1 atrasada · 1 marcada");
+    bandeja_model_action(&m, ACTION_TAG, 10, &redraw); /* the cursor's row: two now */
+    bandeja_vm_build(&vm, &m, 160, 50);
+    assert_string_equal(vm.lines[49].spans[0].text,
+                        "Bandeja · 3 en espera · 1 atrasada · 2 marcadas");
     bandeja_model_fini(&m);
 }
 

@@ -134,6 +134,55 @@ test_self_paused_campaigns_warn_under_the_card(void **st)
     assert_string_equal(vm.lines[18].spans[0].text, "Actualizado a las 10:42:13");
 }
 
+/* A supervisor's late exits: «· 2 atrasadas» beside «En bandeja» in the late colour, the
+ * count still right-aligned; none late, or not known (a promoter), no mark; a card too narrow
+ * for the mark beside the count leaves it out rather than covering the count. */
+static void
+test_late_bandeja_exits_beside_the_count(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_SUPERVISOR,
+                            .loaded = true,
+                            .clientes = 100000,
+                            .oportunidades = { 38, 6, 1, 0, 0 },
+                            .bandeja_atrasadas = 2 };
+    char *got;
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    got = vm_lines_dump(&vm.lines[6], 1);
+    assert_string_equal(got, "0.6 label|En bandeja\n"
+                             "0.17 timer_late|· 2 atrasadas\n"
+                             "0.51 value|6\n");
+    free(got);
+    in.bandeja_atrasadas = 1;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[6].spans[1].text, "· 1 atrasada");
+    in.bandeja_atrasadas = 1234;
+    in.oportunidades[HOME_EN_BANDEJA] = 2000;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[6].spans[1].text, "· 1,234 atrasadas");
+    assert_string_equal(vm.lines[6].spans[2].text, "2,000");
+    for (long long none = 0; none >= -1; none--) {
+        in.bandeja_atrasadas = none;
+        home_vm_build(&vm, &in, 80, 22);
+        assert_int_equal(vm.lines[6].nspans, 2);
+    }
+    in.bandeja_atrasadas = 1234; /* 30 columns, no box: «En bandeja · 1,234 atrasadas 2,000»
+                                    does not fit in 28 */
+    home_vm_build(&vm, &in, 30, 22);
+    assert_string_equal(vm.lines[4].spans[0].text, "En bandeja");
+    assert_string_equal(vm.lines[4].spans[1].text, "2,000");
+    assert_int_equal(vm.lines[4].nspans, 2);
+    in.bandeja_atrasadas = 2; /* «En bandeja · 2 atrasadas 6» does, to the last column */
+    in.oportunidades[HOME_EN_BANDEJA] = 6;
+    home_vm_build(&vm, &in, 30, 22);
+    got = vm_lines_dump(&vm.lines[4], 1);
+    assert_string_equal(got, "0.3 label|En bandeja\n"
+                             "0.14 timer_late|· 2 atrasadas\n"
+                             "0.28 value|6\n");
+    free(got);
+}
+
 static void
 test_scope_label_follows_the_profile(void **st)
 {
@@ -269,6 +318,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loaded_promoter_card_at_80x24),
         cmocka_unit_test(test_self_paused_campaigns_warn_under_the_card),
+        cmocka_unit_test(test_late_bandeja_exits_beside_the_count),
         cmocka_unit_test(test_scope_label_follows_the_profile),
         cmocka_unit_test(test_not_loaded_with_error_shows_dashes_and_the_reason),
         cmocka_unit_test(test_stale_data_stays_while_loading_again),

@@ -474,7 +474,7 @@ put_footer(struct bandeja_vm *vm, const struct bandeja_model *m)
     }
     resto[0] = tardes[0] = '\0';
     if (t > 0)
-        snprintf(resto, sizeof resto, " · %zu marcadas", t);
+        snprintf(resto, sizeof resto, " · %zu %s", t, t == 1 ? "marcada" : "marcadas");
     /* Narrow terminals have no column for the attempts: the selected row's go here. */
     if (vm->width < 120 && f != NULL)
         snprintf(resto + strlen(resto), sizeof resto - strlen(resto), " · intentos: %s",
