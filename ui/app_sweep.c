@@ -88,9 +88,12 @@ sweep_job_done(struct job *job)
     if (j->rc != RC_OK) {
         log_warn("barrido: %s (se reintenta en %d s)", j->e.msg, SWEEP_PERIOD_S);
     } else {
-        if (j->run.devueltas > 0 || j->run.avisadas > 0)
-            log_info("barrido: %d devueltas al pool, %d avisadas (%d lotes)", j->run.devueltas,
-                     j->run.avisadas, j->run.lotes);
+        if (j->run.devueltas > 0 || j->run.avisadas > 0) {
+            char linea[128];
+
+            sweep_run_text(&j->run, linea, sizeof linea);
+            log_info("%s", linea);
+        }
         a->sweep_age_s = 0; /* our own heartbeat: no need to read it back */
         a->sweep_read_at = uv_now(&a->loop);
         a->dirty |= DIRTY_STATUS;

@@ -304,9 +304,10 @@ retry_result(struct app_job *aj)
         app_message(aj->app, true, "%s", aj->e.msg);
         return;
     }
-    app_message(aj->app, false, "Reintento: campaña %lld lista con %d mensajes (%d omitidos); "
-                                "a la lanza.",
-                (long long)j->out.id, j->out.destinatarios, j->out.omitidos);
+    app_message(aj->app, false, "Reintento: campaña %lld lista con %d %s (%d %s); a la lanza.",
+                (long long)j->out.id, j->out.destinatarios,
+                j->out.destinatarios == 1 ? "mensaje" : "mensajes", j->out.omitidos,
+                j->out.omitidos == 1 ? "omitido" : "omitidos");
     progreso_panel_mostrar(aj->app, j->out.id);
 }
 

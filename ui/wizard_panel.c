@@ -461,9 +461,9 @@ wizard_eta(struct wizard_st *s)
         mean += (c->rest_min_ms + c->rest_max_ms) / (long long)(c->burst_min + c->burst_max);
     min = n * mean / 60000;
     snprintf(s->m.eta, sizeof s->m.eta,
-             "≈ %lld h %02lld min de envío para %lld mensajes (el cupo diario puede repartirlos "
+             "≈ %lld h %02lld min de envío para %lld %s (el cupo diario puede repartirlos "
              "en varios días: el plan exacto se reserva al crear)",
-             min / 60, min % 60, n);
+             min / 60, min % 60, n, n == 1 ? "mensaje" : "mensajes");
 }
 
 /* ---- 3 → 4: create; 4: launch or cancel --------------------------------------------- */

@@ -38,8 +38,9 @@ crear_print_text(const struct db_campana_creada *c)
 {
     char f[16], t[64];
 
-    printf("campaña %lld creada: %d mensajes programados, %d omitidos\n", (long long)c->id,
-           c->destinatarios, c->omitidos);
+    printf("campaña %lld creada: %d %s, %d %s\n", (long long)c->id, c->destinatarios,
+           c->destinatarios == 1 ? "mensaje programado" : "mensajes programados", c->omitidos,
+           c->omitidos == 1 ? "omitido" : "omitidos");
     if (c->mensaje != NULL)
         printf("%s\n", c->mensaje);
     printf("plan por día:\n");

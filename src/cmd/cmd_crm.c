@@ -33,8 +33,9 @@ asignar_print(const struct cmd_ctx *ctx, const struct db_asignacion *a, const ch
         if (a->repetido)
             printf("la clave «%s» ya se había usado: es el lote %lld\n", clave,
                    (long long)a->lote_id);
-        printf("lote %lld: %d asignados de %d solicitados; cupo restante hoy: %d\n",
-               (long long)a->lote_id, a->asignados, a->solicitados, a->cupo_restante);
+        printf("lote %lld: %d %s de %d %s; cupo restante hoy: %d\n", (long long)a->lote_id,
+               a->asignados, a->asignados == 1 ? "asignado" : "asignados", a->solicitados,
+               a->solicitados == 1 ? "solicitado" : "solicitados", a->cupo_restante);
         if (a->mensaje != NULL && a->mensaje[0] != '\0')
             printf("%s\n", a->mensaje);
         return;

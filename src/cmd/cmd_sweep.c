@@ -44,10 +44,12 @@ sweep_print(const struct cmd_ctx *ctx, const struct sweep_run *run, const struct
     struct json j;
 
     if (!ctx->json) {
-        if (e == NULL)
-            printf("barrido: %d devueltas al pool, %d avisadas (%d lotes)\n", run->devueltas,
-                   run->avisadas, run->lotes);
-        else
+        if (e == NULL) {
+            char linea[128];
+
+            sweep_run_text(run, linea, sizeof linea);
+            printf("%s\n", linea);
+        } else
             fprintf(stderr, "embudo: barrido fallido: %s\n", e->msg);
         fflush(stdout);
         return;

@@ -122,9 +122,11 @@ on_post(struct hook *h, struct httpd_conn *c, const struct http1_req *r)
         return;
     }
     if (eventos > 0 || ajenos > 0) {
-        printf("webhook: %d eventos guardados", eventos);
+        printf("webhook: %d %s", eventos, eventos == 1 ? "evento guardado" : "eventos guardados");
         if (ajenos > 0)
-            printf(", %d de números que no son de ninguna cuenta", ajenos);
+            printf(", %d de %s", ajenos,
+                   ajenos == 1 ? "un número que no es de ninguna cuenta"
+                               : "números que no son de ninguna cuenta");
         printf("\n");
         fflush(stdout);
     }

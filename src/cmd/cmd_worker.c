@@ -377,10 +377,10 @@ wk_arco_done(struct wk *w, const struct wk_job *j)
 {
     for (size_t i = 0; j->arc == RC_OK && i < j->nsup; i++)
         printf(
-            "arco: folio %s: datos del %s %lld suprimidos (%lld filas)\n", j->sup[i].folio,
+            "arco: folio %s: datos del %s %lld suprimidos (%lld %s)\n", j->sup[i].folio,
             j->sup[i].cliente_id > 0 ? "cliente" : "prospecto",
             (long long)(j->sup[i].cliente_id > 0 ? j->sup[i].cliente_id : j->sup[i].prospecto_id),
-            (long long)j->sup[i].filas);
+            (long long)j->sup[i].filas, j->sup[i].filas == 1 ? "fila" : "filas");
     if (j->arc == RC_REFUSED && strcmp(j->ae.code, "EB101") == 0) {
         printf("arco: esta sesión no es de un administrador; los datos con el bloqueo terminado"
                " se suprimen con «embudo arco suprimir --vencidas»\n");
@@ -555,10 +555,12 @@ wk_job_done(struct job *job)
             wk_shutdown(w);
         return;
     }
-    if (job->ran && j->rc == RC_OK)
-        printf("barrido: %d devueltas al pool, %d avisadas (%d lotes)\n", j->run.devueltas,
-               j->run.avisadas, j->run.lotes);
-    else if (job->ran)
+    if (job->ran && j->rc == RC_OK) {
+        char linea[128];
+
+        sweep_run_text(&j->run, linea, sizeof linea);
+        printf("%s\n", linea);
+    } else if (job->ran)
         fprintf(stderr, "embudo: barrido fallido: %s\n", j->e.msg);
     if (job->ran && j->arco)
         wk_arco_done(w, j);

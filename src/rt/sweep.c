@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db/db.h"
 #include "db/db_crm.h"
@@ -45,4 +46,13 @@ sweep_run(struct db *db, const char *proceso, const atomic_int *stop, struct swe
         rc = e2.rc;
     }
     return rc;
+}
+
+void
+sweep_run_text(const struct sweep_run *run, char *buf, size_t size)
+{
+    snprintf(buf, size, "barrido: %d %s al pool, %d %s (%d %s)", run->devueltas,
+             run->devueltas == 1 ? "devuelta" : "devueltas", run->avisadas,
+             run->avisadas == 1 ? "avisada" : "avisadas", run->lotes,
+             run->lotes == 1 ? "lote" : "lotes");
 }

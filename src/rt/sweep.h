@@ -10,6 +10,7 @@
 #define RT_SWEEP_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 struct db;
 struct err;
@@ -29,5 +30,9 @@ struct sweep_run {
  * Fills run; RC_OK or the db error. */
 int sweep_run(struct db *db, const char *proceso, const atomic_int *stop, struct sweep_run *run,
               struct err *e) __attribute__((warn_unused_result));
+
+/* «barrido: 3 devueltas al pool, 1 avisada (1 lote)»: the line every sweeper prints or logs.
+ * Any thread. */
+void sweep_run_text(const struct sweep_run *run, char *buf, size_t size);
 
 #endif

@@ -186,7 +186,7 @@ expect 0 '^2 2$' -- pendientes
 # --sin-envio: the sweep, no account listed, no sender, nothing sent.
 $sim EMBUDO_RITMO=rapido $e worker --once --sin-envio > "$tmp/sin-envio.out" 2>&1
 expect 0 '^0$' -- echo $?
-expect 0 '^barrido: [0-9]+ devueltas' -- cat "$tmp/sin-envio.out"
+expect 0 '^barrido: [0-9]+ devueltas? al pool' -- cat "$tmp/sin-envio.out"
 expect 0 'desactivado en este worker \(--sin-envio\)' -- cat "$tmp/sin-envio.out"
 expect 1 '^0$' -- grep -c 'envío cuenta' "$tmp/sin-envio.out"
 expect 0 '^2 2$' -- pendientes
@@ -222,7 +222,7 @@ $sim EMBUDO_RITMO=rapido $e --as promcli worker --once > "$tmp/prom.out" 2>&1
 expect 0 '^0$' -- echo $?
 expect 0 "^envío cuenta ${u1:-0}: 2 enviados, 0 fallidos, 0 en duda\$" -- cat "$tmp/prom.out"
 expect 1 '^0$' -- grep -c "envío cuenta ${u2:-0}" "$tmp/prom.out"
-expect 0 '^barrido: [0-9]+ devueltas' -- cat "$tmp/prom.out"
+expect 0 '^barrido: [0-9]+ devueltas? al pool' -- cat "$tmp/prom.out"
 expect 1 '^0$' -- grep -c 'barrido fallido' "$tmp/prom.out"
 expect 0 '^1$' -- grep -c 'arco: esta sesión no es de un administrador' "$tmp/prom.out"
 expect 0 '^0 2$' -- pendientes

@@ -200,6 +200,11 @@ test_one_clave_per_submission(void **st)
     asignacion_vm_build(&vm, &m, 80, 24);
     assert_string_equal(vm.lines[12].spans[0].text,
                         "Ya tenía el lote 9: 20 de 20 asignados; le quedan 28 de cupo hoy.");
+    r.asignados = r.solicitados = 1; /* one asked: singular */
+    asignacion_model_sent(&m, &r, NULL);
+    asignacion_vm_build(&vm, &m, 80, 24);
+    assert_string_equal(vm.lines[12].spans[0].text,
+                        "Ya tenía el lote 9: 1 de 1 asignado; le quedan 28 de cupo hoy.");
     /* Any edit makes it a new request. */
     type(&m, '5');
     act(&m, ACTION_OPEN, "c5");

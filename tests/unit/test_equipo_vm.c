@@ -104,7 +104,7 @@ test_layout_at_80x24(void **st)
            "\n"
            "\n"
            "\n"
-           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapas\n");
+           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapa\n");
     free(r);
     assert_int_equal(vm.lines[1].spans[0].role, ROLE_CURSOR);
     assert_int_equal(vm.lines[2].spans[3].role, ROLE_TIMER_LATE); /* 1 vencida */
@@ -272,7 +272,7 @@ test_estados_at_80x24(void **st)
            "\n"
            "\n"
            "\n"
-           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapas\n");
+           " ░ < 50 %  ▒ ≥ 50 %  ▓ ≥ 75 %  █ vencida  del timer de la etapa · +1 etapa\n");
     free(r);
     /* One cell each: the login, then the mark in the estado's role, 18 columns in all. */
     assert_string_equal(vm.lines[2].spans[0].text, "prom2 ");

@@ -226,9 +226,10 @@ put_estado(struct asignacion_vm *vm, const struct asignacion_model *m, int y)
     } else if (m->refusal[0] != '\0') {
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_ERROR, m->refusal);
     } else if (m->has_result) {
-        snprintf(buf, sizeof buf, "%s lote %lld: %d de %d asignados; le quedan %d de cupo hoy.",
+        snprintf(buf, sizeof buf, "%s lote %lld: %d de %d %s; le quedan %d de cupo hoy.",
                  m->res.repetido ? "Ya tenía el" : "Listo,", (long long)m->res.lote_id,
-                 m->res.asignados, m->res.solicitados, m->res.cupo_restante);
+                 m->res.asignados, m->res.solicitados,
+                 m->res.solicitados == 1 ? "asignado" : "asignados", m->res.cupo_restante);
         vm_line_put(l, LABEL_X, vm->width - 1, ROLE_TIMER_OK, buf);
         if (m->res.mensaje[0] != '\0' && l2 != NULL && !m->f.confirming)
             vm_line_put(l2, LABEL_X, vm->width - 1, ROLE_MUTED, m->res.mensaje);

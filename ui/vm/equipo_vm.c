@@ -560,7 +560,7 @@ put_legend(struct equipo_vm *vm, const struct equipo_model *m, int y, int hidden
     }
     x = vm_line_put(l, x, vm->width, ROLE_MUTED, "del timer de la etapa");
     if (hidden > 0) {
-        snprintf(buf, sizeof buf, " · +%d etapas", hidden);
+        snprintf(buf, sizeof buf, " · +%d %s", hidden, hidden == 1 ? "etapa" : "etapas");
         vm_line_put(l, x, vm->width, ROLE_MUTED, buf);
     }
 }
