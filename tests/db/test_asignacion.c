@@ -416,6 +416,19 @@ test_idempotent_clave(void **state)
                                        "SELECT repetido FROM api.solicitar_asignacion(5,"
                                        " NULL, NULL, NULL, NULL, 'enter-1')"),
                         "f");
+    /* One client, asked and asked again: the messages read in the singular (sql/104). */
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT mensaje FROM api.solicitar_asignacion(1,"
+                                       " NULL, NULL, NULL, NULL, 'uno')"),
+                        "se asignó 1 cliente");
+    lote = dbt_scalar_ll(t, p, "SELECT max(id) FROM crm.lotes");
+    assert_string_equal(dbt_scalar_tmp(t, p,
+                                       "SELECT mensaje FROM api.solicitar_asignacion(1,"
+                                       " NULL, NULL, NULL, NULL, 'uno')"),
+                        dbt_scalar_tmp(t, p,
+                                       "SELECT 'esta solicitud ya se había hecho (clave uno):"
+                                       " lote %lld con 1 cliente'",
+                                       lote));
     db_close(p);
     db_close(adm);
 }

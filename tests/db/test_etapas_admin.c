@@ -90,7 +90,7 @@ test_agregar_y_mover(void **state)
     free(msg);
     assert_int_equal(db_etapa_agregar(db, "Número equivocado", "SALIDA", NULL, NULL, 1, &msg, &e),
                      RC_OK);
-    assert_string_equal(msg, "etapa \"Número equivocado\" agregada (salida, pide 1 intentos"
+    assert_string_equal(msg, "etapa \"Número equivocado\" agregada (salida, pide 1 intento"
                              " antes) después de \"No califica\"");
     free(msg);
     assert_int_equal(db_etapa_mover(db, "seguimiento", "Nuevo", &msg, &e), RC_OK);
@@ -152,6 +152,15 @@ test_agregar_y_mover(void **state)
                         " Seguimiento telefónico:orden:después de \"En trámite\">después de"
                         " \"Nuevo\":et_adm | Seguimiento telefónico:nombre:Seguimiento>"
                         "Seguimiento telefónico:et_adm");
+    /* A change of attempts says both counts, each with its noun (sql/104) */
+    assert_int_equal(db_etapa_cambiar(db, "Número equivocado", NULL, NULL, false, 3, &msg, &e),
+                     RC_OK);
+    assert_non_null(strstr(msg, "pide 3 intentos antes (antes 1)"));
+    free(msg);
+    assert_int_equal(db_etapa_cambiar(db, "Número equivocado", NULL, NULL, false, 1, &msg, &e),
+                     RC_OK);
+    assert_non_null(strstr(msg, "pide 1 intento antes (antes 3)"));
+    free(msg);
     db_close(db);
     db_close(adm);
 }

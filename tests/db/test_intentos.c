@@ -140,6 +140,13 @@ test_intentos_y_salida(void **state)
                                    " AND evento = 'INTENTO'"),
                      0);
 
+    /* A stage that asks for one attempt says so in the singular (sql/104). */
+    dbt_exec(adm, "UPDATE crm.etapas SET intentos_minimos = 1 WHERE nombre = 'No interesado'");
+    assert_int_equal(mover(p1, 3, "No interesado", "no le interesa", &e), RC_REFUSED);
+    assert_string_equal(e.code, "EB308");
+    assert_string_equal(e.msg, "para pasar a \"No interesado\" registre al menos 1 intento de "
+                               "contacto (lleva 0)");
+
     /* The configuration: only an exit may require attempts. */
     assert_int_equal(dbt_try(adm, &e, "UPDATE crm.etapas SET intentos_minimos = 1"
                                       " WHERE nombre = 'Contactado'"),
