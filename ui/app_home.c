@@ -325,6 +325,7 @@ home_draw(void *st, struct pane *p)
     in.cal_nombre = a->last.cal_nombre;
     in.cal_abre = a->last.cal_abre;
     in.cal_cierra = a->last.cal_cierra;
+    in.por_vencer = a->last.por_vencer;
     in.bandeja_atrasadas = a->last.bandeja_atrasadas;
     in.campanas_solas = a->last.campanas_solas;
     in.campana_sola = a->last.campana_sola;

@@ -55,6 +55,7 @@ static const char sql_resumen[] =
     " count(*) FILTER (WHERE o.estado = 'GANADA'),"
     " count(*) FILTER (WHERE o.estado = 'DEVUELTA'),"
     " count(*) FILTER (WHERE o.estado = 'DESCARTADA'),"
+    " count(*) FILTER (WHERE o.estado = 'ABIERTA' AND o.timer_aviso <= now()),"
     " (SELECT count(*) FROM mes), (SELECT coalesce(sum(mes.monto), 0)::text FROM mes),"
     " coalesce((SELECT prox.fecha::text FROM prox), ''),"
     " coalesce((SELECT prox.nombre FROM prox), ''),"
@@ -108,7 +109,7 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
 
     if (rc != RC_OK)
         goto out;
-    if (PQntuples(res) != 1 || PQnfields(res) != 4 + RESUMEN_ESTADOS + 9) {
+    if (PQntuples(res) != 1 || PQnfields(res) != 5 + RESUMEN_ESTADOS + 9) {
         rc = err_set(e, RC_DB, "resumen: forma inesperada del resultado");
         goto out;
     }
@@ -119,18 +120,19 @@ db_resumen_load(struct db *db, struct resumen *out, struct err *e)
     out->clientes = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
     for (int i = 0; i < RESUMEN_ESTADOS; i++)
         out->oportunidades[i] = strtoll(PQgetvalue(res, 0, 4 + i), NULL, 10);
-    out->ventas_mes = strtoll(PQgetvalue(res, 0, 4 + RESUMEN_ESTADOS), NULL, 10);
+    out->por_vencer = strtoll(PQgetvalue(res, 0, 4 + RESUMEN_ESTADOS), NULL, 10);
+    out->ventas_mes = strtoll(PQgetvalue(res, 0, 5 + RESUMEN_ESTADOS), NULL, 10);
     copy_text(out->ventas_mes_monto, sizeof out->ventas_mes_monto,
-              PQgetvalue(res, 0, 5 + RESUMEN_ESTADOS));
-    copy_text(out->cal_fecha, sizeof out->cal_fecha, PQgetvalue(res, 0, 6 + RESUMEN_ESTADOS));
-    copy_text(out->cal_nombre, sizeof out->cal_nombre, PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
-    copy_text(out->cal_abre, sizeof out->cal_abre, PQgetvalue(res, 0, 8 + RESUMEN_ESTADOS));
-    copy_text(out->cal_cierra, sizeof out->cal_cierra, PQgetvalue(res, 0, 9 + RESUMEN_ESTADOS));
-    out->campanas_solas = strtoll(PQgetvalue(res, 0, 10 + RESUMEN_ESTADOS), NULL, 10);
+              PQgetvalue(res, 0, 6 + RESUMEN_ESTADOS));
+    copy_text(out->cal_fecha, sizeof out->cal_fecha, PQgetvalue(res, 0, 7 + RESUMEN_ESTADOS));
+    copy_text(out->cal_nombre, sizeof out->cal_nombre, PQgetvalue(res, 0, 8 + RESUMEN_ESTADOS));
+    copy_text(out->cal_abre, sizeof out->cal_abre, PQgetvalue(res, 0, 9 + RESUMEN_ESTADOS));
+    copy_text(out->cal_cierra, sizeof out->cal_cierra, PQgetvalue(res, 0, 10 + RESUMEN_ESTADOS));
+    out->campanas_solas = strtoll(PQgetvalue(res, 0, 11 + RESUMEN_ESTADOS), NULL, 10);
     copy_text(out->campana_sola, sizeof out->campana_sola,
-              PQgetvalue(res, 0, 11 + RESUMEN_ESTADOS));
-    copy_text(out->campana_sola_login, sizeof out->campana_sola_login,
               PQgetvalue(res, 0, 12 + RESUMEN_ESTADOS));
+    copy_text(out->campana_sola_login, sizeof out->campana_sola_login,
+              PQgetvalue(res, 0, 13 + RESUMEN_ESTADOS));
     out->bandeja_atrasadas = -1;
     if (sees_bandeja(out->rol))
         rc = load_atrasadas(db, &out->bandeja_atrasadas, e);

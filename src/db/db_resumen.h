@@ -1,6 +1,7 @@
 /*
  * db_resumen — the numbers of the client's home screen: who the session is, how many
  * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
+ * open ones past their timer's warning (75 %: «por vencer»), the
  * sales in force she may see registered this month (sql/092) with their amount, and the next
  * date the business calendar treats apart, today's included: a rest day (sql/093) or a date
  * with hours of its own (sql/097); and the campaigns she may see that paused by themselves
@@ -33,6 +34,7 @@ struct resumen {
     char rol[16];     /* "PROMOTOR" | "SUPERVISOR" | "ADMIN" | "AUDITOR", "" when not a CRM user */
     long long clientes;
     long long oportunidades[RESUMEN_ESTADOS];
+    long long por_vencer;      /* ABIERTA ones past timer_aviso (expired and not swept yet too) */
     long long ventas_mes;      /* sales in force registered since the 1st, business zone */
     char ventas_mes_monto[32]; /* their sum as the database writes it, "119000.00" */
     char cal_fecha[11];        /* that date, AAAA-MM-DD; "" when none is declared */

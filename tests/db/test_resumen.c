@@ -3,8 +3,8 @@
  * counts row-level security lets each profile see, the month's sales in force among them
  * (not a cancelled one, not last month's), and the next rest day or special date (today's
  * counts, yesterday's does not, a special date on a rest day is the rest day, none when none
- * is declared), the campaigns that paused by themselves, the bandeja's late exits for the
- * profiles that have one; failures keep the db.h mapping (a lost
+ * is declared), the open ones past their timer's warning, the campaigns that paused by themselves,
+ * the bandeja's late exits for the profiles that have one; failures keep the db.h mapping (a lost
  * connection is 08006, which the client uses to reconnect).
  */
 #include <setjmp.h>
@@ -266,6 +266,40 @@ test_late_bandeja_exits(void **state)
     db_close(adm);
 }
 
+/* Open opportunities past their timer's warning, as each profile sees them: one of
+ * res_prom1's whose warning passed (its timer not yet), another whose timer expired and the
+ * sweep has not returned yet; not a future warning, not one in the bandeja. */
+static void
+test_por_vencer(void **state)
+{
+    static const struct {
+        const char *login;
+        long long want;
+    } want[] = { { "res_prom1", 2 }, { "res_prom2", 0 }, { "res_sup", 2 }, { NULL, 2 } };
+    struct dbt *t = *state;
+    struct db *adm = dbt_connect(t, NULL), *db;
+    struct resumen r;
+    struct err e = { 0 };
+
+    dbt_exec(adm, "UPDATE crm.oportunidades o SET timer_aviso = now() - interval '1 minute'"
+                  " WHERE o.id IN (SELECT x.id FROM crm.oportunidades x JOIN crm.usuarios u"
+                  " ON u.id = x.usuario_id WHERE u.login = 'res_prom1' ORDER BY x.id LIMIT 1);"
+                  "UPDATE crm.oportunidades o SET timer_aviso = now() - interval '2 hours',"
+                  " timer_vence = now() - interval '1 minute', etapa_desde = now() - interval"
+                  " '3 hours' WHERE o.id IN (SELECT x.id FROM crm.oportunidades x JOIN"
+                  " crm.usuarios u ON u.id = x.usuario_id WHERE u.login = 'res_prom1'"
+                  " ORDER BY x.id DESC LIMIT 1)");
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        db = dbt_connect(t, want[i].login);
+        assert_int_equal(db_resumen_load(db, &r, &e), RC_OK);
+        if (r.por_vencer != want[i].want)
+            fail_msg("%s: %lld por vencer, se esperaban %lld", want[i].login, r.por_vencer,
+                     want[i].want);
+        db_close(db);
+    }
+    db_close(adm);
+}
+
 static void
 test_lost_connection_is_08006(void **state)
 {
@@ -311,6 +345,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_next_rest_day, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_self_paused_campaigns, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_late_bandeja_exits, setup, dbt_teardown),
+        cmocka_unit_test_setup_teardown(test_por_vencer, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_is_08006, setup, dbt_teardown),
         cmocka_unit_test_setup_teardown(test_missing_schema_is_a_db_error_not_a_lost_connection,
                                         dbt_setup_empty, dbt_teardown),

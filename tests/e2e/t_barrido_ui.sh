@@ -2,7 +2,8 @@
 # `embudo worker` anywhere: with every heartbeat deleted, its first pass clears the status
 # bar's "sin barrido" warning; an opportunity whose timer runs out while its promoter looks at
 # the embudo leaves the view by itself (the next pass, at most a minute later, returns it to
-# the pool and NOTIFY re-reads the pane), and the history says which client returned it.
+# the pool and NOTIFY re-reads the pane), and the history says which client returned it; past
+# its warning, Inicio counted it «por vencer», and no longer once returned.
 # Its own promoter (promba, under supba) with one captured prospect, so no other scenario's
 # data or goldens depend on it.
 . "$(dirname "$0")/lib.inc"
@@ -29,6 +30,15 @@ wait_until_gone "barrido"
 send 2
 wait_for "Nuevo · 1"
 wait_match "[0-9]+ h [0-9]{2} m hábiles" # a prospect's card: its timer
+# Past its warning (75 % of the timer): her Inicio counts it beside the open ones.
+eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
+    UPDATE crm.oportunidades SET timer_aviso = now() - interval '1 minute' WHERE id = $id" \
+    >/dev/null || fail "avisar la oportunidad $id"
+send 1
+send r
+wait_for "Abiertas · 1 por vencer"
+send 2
+wait_for "Nuevo · 1"
 # The timer runs out (moved into the past as the database's owner, as tests/db does).
 eb --as postgres db psql -X -q -v ON_ERROR_STOP=1 -c "
     UPDATE crm.oportunidades SET etapa_desde = now() - interval '1 day', timer_aviso = NULL,
@@ -40,6 +50,9 @@ wait_for "No hay oportunidades abiertas"
 E2E_TIMEOUT=20
 [ "$(sql_as postgres "SELECT estado FROM crm.oportunidades WHERE id = $id")" = DEVUELTA ] ||
     fail "la oportunidad $id no fue devuelta al pool"
+send 1
+wait_for "Mis oportunidades"
+wait_until_gone "por vencer" # returned: the history's NOTIFY re-read the summary
 quien=$(sql_as postgres "SELECT datos->>'proceso' FROM crm.historial
                         WHERE oportunidad_id = $id AND evento = 'TIMER_VENCIDO'")
 case "$quien" in

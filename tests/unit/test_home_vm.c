@@ -183,6 +183,35 @@ test_late_bandeja_exits_beside_the_count(void **st)
     free(got);
 }
 
+/* Open opportunities past their timer's warning: «· 3 por vencer» beside «Abiertas» in the
+ * warning colour, for every profile; none, no mark. */
+static void
+test_por_vencer_beside_abiertas(void **st)
+{
+    struct home_info in = { .profile = VM_PROFILE_PROMOTOR,
+                            .loaded = true,
+                            .clientes = 100000,
+                            .oportunidades = { 12, 0, 1, 0, 0 },
+                            .por_vencer = 3 };
+    char *got;
+
+    (void)st;
+    home_vm_build(&vm, &in, 80, 22);
+    got = vm_lines_dump(&vm.lines[5], 2);
+    assert_string_equal(got, "0.6 label|Abiertas\n"
+                             "0.15 timer_warn|· 3 por vencer\n"
+                             "0.50 value|12\n"
+                             "1.6 label|En bandeja\n"
+                             "1.51 value|0\n");
+    free(got);
+    in.por_vencer = 1;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_string_equal(vm.lines[5].spans[1].text, "· 1 por vencer");
+    in.por_vencer = 0;
+    home_vm_build(&vm, &in, 80, 22);
+    assert_int_equal(vm.lines[5].nspans, 2);
+}
+
 static void
 test_scope_label_follows_the_profile(void **st)
 {
@@ -319,6 +348,7 @@ main(void)
         cmocka_unit_test(test_loaded_promoter_card_at_80x24),
         cmocka_unit_test(test_self_paused_campaigns_warn_under_the_card),
         cmocka_unit_test(test_late_bandeja_exits_beside_the_count),
+        cmocka_unit_test(test_por_vencer_beside_abiertas),
         cmocka_unit_test(test_scope_label_follows_the_profile),
         cmocka_unit_test(test_not_loaded_with_error_shows_dashes_and_the_reason),
         cmocka_unit_test(test_stale_data_stays_while_loading_again),

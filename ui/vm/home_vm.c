@@ -64,24 +64,24 @@ put_pair(struct home_vm *vm, int y, int x, int end, const char *label, const cha
     vm_line_put(l, end - vw > x ? end - vw : x, end, ROLE_VALUE, value);
 }
 
-/* «· 2 atrasadas» after «En bandeja», in the late colour, when the supervisor has exits past
- * the time she has to decide them (the word carries it without colour); left out when the
- * row has no room for it beside the count. */
+/* «· 3 por vencer» after «Abiertas», «· 2 atrasadas» after «En bandeja»: n of that row's
+ * opportunities need her now, in the timer's colour (the words carry it without colour); left
+ * out when n is not positive, or when the row has no room for it beside the count. */
 static void
-put_atrasadas(struct home_vm *vm, const struct home_info *in, int y, int x, int end)
+put_marca(struct home_vm *vm, const struct home_info *in, enum home_estado st, int y, int x,
+          int end, long long n, const char *uno, const char *varios, enum vm_role role)
 {
     struct vm_line *l = row(vm, y);
-    char n[32], txt[64], cuenta[32];
-    int at = x + vm_text_width(estado_labels[HOME_EN_BANDEJA]) + 1;
+    char num[32], txt[64], cuenta[32];
+    int at = x + vm_text_width(estado_labels[st]) + 1;
 
-    if (l == NULL || in->bandeja_atrasadas <= 0)
+    if (l == NULL || n <= 0)
         return;
-    snprintf(txt, sizeof txt, "· %s %s", vm_fmt_count(n, sizeof n, in->bandeja_atrasadas),
-             in->bandeja_atrasadas == 1 ? "atrasada" : "atrasadas");
-    vm_fmt_count(cuenta, sizeof cuenta, in->oportunidades[HOME_EN_BANDEJA]);
+    snprintf(txt, sizeof txt, "· %s %s", vm_fmt_count(num, sizeof num, n), n == 1 ? uno : varios);
+    vm_fmt_count(cuenta, sizeof cuenta, in->oportunidades[st]);
     if (at + vm_text_width(txt) + 1 + vm_text_width(cuenta) > end)
         return;
-    vm_line_put(l, at, at + vm_text_width(txt), ROLE_TIMER_LATE, txt);
+    vm_line_put(l, at, at + vm_text_width(txt), role, txt);
     vm_line_sort(l); /* between the label and the count */
 }
 
@@ -114,8 +114,12 @@ put_counts(struct home_vm *vm, const struct home_info *in, int top, int x, int e
         put_pair(vm, top + 3 + i, x + 2, end, estado_labels[i],
                  in->loaded ? vm_fmt_count(buf, sizeof buf, in->oportunidades[i]) : buf,
                  ROLE_LABEL);
-    if (in->loaded)
-        put_atrasadas(vm, in, top + 3 + HOME_EN_BANDEJA, x + 2, end);
+    if (in->loaded) {
+        put_marca(vm, in, HOME_ABIERTA, top + 3 + HOME_ABIERTA, x + 2, end, in->por_vencer,
+                  "por vencer", "por vencer", ROLE_TIMER_WARN);
+        put_marca(vm, in, HOME_EN_BANDEJA, top + 3 + HOME_EN_BANDEJA, x + 2, end,
+                  in->bandeja_atrasadas, "atrasada", "atrasadas", ROLE_TIMER_LATE);
+    }
     put_pair(vm, top + 4 + HOME_ESTADOS, x, end, "Ventas del mes",
              in->loaded ? ventas_txt(ventas, sizeof ventas, in) : buf, ROLE_HEADING);
 }

@@ -1,9 +1,9 @@
 /*
  * home_vm — the home pane: a summary card with the clientes in the padrón, the
- * oportunidades the user can see, by estado (for a supervisor, «En bandeja · 2 atrasadas»,
- * the late exits painted late), and the month's sales («2 · $119,000.00»);
- * under it the next rest day or special date of the calendar, when it was read and why it
- * could not be read; when campaigns she sees paused by themselves (sql/102), a warning line
+ * oportunidades the user can see, by estado («Abiertas · 3 por vencer», past the timer's
+ * warning; for a supervisor, «En bandeja · 2 atrasadas»), and the month's sales («2 ·
+ * $119,000.00»); under it the next rest day or special date of the calendar, when it was read and
+ * why it could not be read; when campaigns she sees paused by themselves (sql/102), a warning line
  * that sends her to Progreso; under it, the replies to campaigns nobody
  * attended yet (respuestas_vm). Layout for any size; lines past the height are left out.
  *
@@ -33,6 +33,7 @@ struct home_info {
     bool loaded;                           /* the counts below are valid */
     long long clientes;                    /* rows in padron.clientes */
     long long oportunidades[HOME_ESTADOS]; /* visible to the user, by estado */
+    long long por_vencer;                  /* of the ABIERTA ones, past the timer's warning */
     long long bandeja_atrasadas;           /* of the EN_BANDEJA ones, late; < 0: not known */
     long long ventas_mes;                  /* sales in force she sees, registered this month */
     int64_t ventas_centavos;               /* and their sum */
