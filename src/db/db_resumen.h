@@ -1,8 +1,8 @@
 /*
  * db_resumen — the numbers of the client's home screen: who the session is, how many
- * clientes the padrón holds, how many oportunidades the user may see, by estado, and the
- * open ones past their timer's warning (75 %: «por vencer»), the
- * sales in force she may see registered this month (sql/092) with their amount, and the next
+ * clientes the padrón holds, how many oportunidades the user may see, by estado, and how many
+ * open ones passed their timer's warning («por vencer», the kanban's ◐), the sales in force
+ * she may see registered this month (sql/092) with their amount, and the next
  * date the business calendar treats apart, today's included: a rest day (sql/093) or a date
  * with hours of its own (sql/097); and the campaigns she may see that paused by themselves
  * (sql/102), with the newest one's name and promoter; for a supervisor, an admin or the
