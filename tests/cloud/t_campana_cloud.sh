@@ -113,7 +113,7 @@ tpl_ok() {
 }
 check "cada envío: la plantilla aprobada con nombre y convenio, y nuestro id" tpl_ok
 check "el rechazado no quedó en el registro de Meta" [ "$(grep -c 525500000013 "$work/registro.jsonl")" = 0 ]
-check "webhook: guardó los avisos firmados" grep -q '^webhook: [0-9]* eventos guardados' "$work/hook.out"
+check "webhook: guardó los avisos firmados" grep -Eq '^webhook: [0-9]+ (evento guardado|eventos guardados)' "$work/hook.out"
 
 # ---- 4. replies and the account -------------------------------------------------------------------
 req POST "$G/_fake/entrante" --data "{\"numero_id\":\"$NID\",\"from\":\"5215500000010\",\"texto\":\"Sí me interesa\",\"nombre\":\"Cliente10\"}"
